@@ -1,0 +1,94 @@
+/** Core vocabulary of a report (laporan). The contract lives in docs/api-v1.md. */
+
+export const STATUSES = [
+  'submitted',
+  'on_hold',
+  'archived',
+  'dispatched',
+  'returned',
+  'in_progress',
+  'responded',
+  'completed',
+  'transferred',
+] as const;
+export type ReportStatus = (typeof STATUSES)[number];
+
+/** Statuses in which a report is still open (not finished in any way). */
+export const OPEN_STATUSES: readonly ReportStatus[] = [
+  'submitted',
+  'on_hold',
+  'dispatched',
+  'returned',
+  'in_progress',
+  'responded',
+];
+
+/** Statuses the public may see (verified and beyond); confidential reports are never public. */
+export const PUBLIC_STATUSES: readonly ReportStatus[] = [
+  'dispatched',
+  'returned',
+  'in_progress',
+  'responded',
+  'completed',
+  'transferred',
+];
+
+export const ACTIONS = [
+  'verify',
+  'hold',
+  'supplement',
+  'archive',
+  'dispose',
+  'return',
+  'respond',
+  'accept',
+  'dispute',
+  'escalate',
+  'note',
+  'comment',
+  'support',
+] as const;
+export type ReportAction = (typeof ACTIONS)[number];
+
+export const CLASSIFICATIONS = ['pengaduan', 'aspirasi', 'permintaan_informasi'] as const;
+export type Classification = (typeof CLASSIFICATIONS)[number];
+
+export const ARCHIVE_REASONS = [
+  'duplicate',
+  'too_general',
+  'not_government',
+  'unintelligible',
+  'out_of_scope',
+  'spam',
+  'no_reply',
+] as const;
+export type ArchiveReason = (typeof ARCHIVE_REASONS)[number];
+
+export const CHANNELS = ['web', 'api', 'open311', 'sms', 'email', 'walk_in'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const ROLES = [
+  'national_admin',
+  'coordinator',
+  'agency_admin',
+  'officer',
+  'ombudsman',
+  'assessor',
+  'citizen',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export const AGENCY_KINDS = [
+  'kementerian',
+  'lembaga',
+  'pemerintah_provinsi',
+  'pemerintah_kabupaten_kota',
+  'perangkat_daerah',
+  'unit',
+  'ombudsman',
+] as const;
+export type AgencyKind = (typeof AGENCY_KINDS)[number];
+
+/** Indonesian time zones, named by the handling unit's zone. */
+export const TIME_ZONES = { WIB: 'Asia/Jakarta', WITA: 'Asia/Makassar', WIT: 'Asia/Jayapura' } as const;
+export type ZoneName = keyof typeof TIME_ZONES;
