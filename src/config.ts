@@ -1,0 +1,89 @@
+/**
+ * The only reader of process.env: parsed once, failing fast with a clear message.
+ * Variables are documented in README.md and docs/api-v1.md ("Running").
+ */
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['0', '1', 'true', 'false', 'yes', 'no', ''])
+  .optional()
+  .transform((v) => (v === undefined || v === '' ? undefined : ['1', 'true', 'yes'].includes(v)));
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  ADUAN_DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: z
+    .string()
+    .url()
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  ADUAN_DEMO: bool,
+  ADUAN_DEMO_PASSWORD: z.string().min(8).default('demo-aduan-2026'),
+  ADUAN_DEMO_OPEN311_KEY: z.string().min(8).default('demo-open311-key'),
+  /** 32-byte key (hex or base64) for encrypting personal data at rest; generated into the data dir when absent. */
+  ADUAN_SECRET_KEY: z.string().optional(),
+  ADUAN_PUBLIC_URL: z.string().url().optional(),
+  ADUAN_WORKER: bool,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SMTP_URL: z.string().optional(),
+  MAIL_FROM: z.string().default('aduan <noreply@aduan.local>'),
+  SMS_GATEWAY_URL: z.string().url().optional(),
+  SMS_GATEWAY_SECRET: z.string().optional(),
+  OMBUDSMAN_ENDPOINT: z.string().url().optional(),
+  NODE_ENV: z.string().default('development'),
+});
+
+/** Parsed, typed configuration of one process. */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  demo: boolean | undefined;
+  demoPassword: string;
+  demoOpen311Key: string;
+  secretKey: string | undefined;
+  publicUrl: string | undefined;
+  runWorker: boolean;
+  logLevel: string;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  smsGatewayUrl: string | undefined;
+  smsGatewaySecret: string | undefined;
+  ombudsmanEndpoint: string | undefined;
+  production: boolean;
+}
+
+/** Thrown when the environment is invalid; the CLI prints it and exits 1. */
+export class ConfigError extends Error {}
+
+/** Parses an environment (defaults to process.env) into a Config, or throws ConfigError listing every problem. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid environment:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: resolve(e.ADUAN_DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    demo: e.ADUAN_DEMO,
+    demoPassword: e.ADUAN_DEMO_PASSWORD,
+    demoOpen311Key: e.ADUAN_DEMO_OPEN311_KEY,
+    secretKey: e.ADUAN_SECRET_KEY,
+    publicUrl: e.ADUAN_PUBLIC_URL,
+    runWorker: e.ADUAN_WORKER ?? true,
+    logLevel: e.LOG_LEVEL,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    smsGatewayUrl: e.SMS_GATEWAY_URL,
+    smsGatewaySecret: e.SMS_GATEWAY_SECRET,
+    ombudsmanEndpoint: e.OMBUDSMAN_ENDPOINT,
+    production: e.NODE_ENV === 'production',
+  };
+}

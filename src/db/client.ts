@@ -1,0 +1,153 @@
+/**
+ * Opens the database: embedded PGlite in the data directory (default) or a PostgreSQL server (DATABASE_URL).
+ * One typed Drizzle handle covers both drivers; only this file knows which one runs.
+ */
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import pg from 'pg';
+import * as schema from './schema.ts';
+
+/** The Drizzle handle every repository, command and query takes. */
+export type AppDb = PgDatabase<PgQueryResultHKT, typeof schema>;
+/** A transaction handle (same API as AppDb). */
+export type Tx = Parameters<Parameters<AppDb['transaction']>[0]>[0];
+
+/** An open database plus what differs between drivers. */
+export interface Database {
+  db: AppDb;
+  kind: 'pglite' | 'postgres';
+  /** Subscribes to NOTIFY on a channel; returns an unsubscribe function. */
+  listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
+  /** For PGlite: a tarball of the data directory (test snapshots). */
+  dump?(): Promise<Blob>;
+  close(): Promise<void>;
+}
+
+/** Options for opening a database. */
+export interface OpenOptions {
+  databaseUrl?: string | undefined;
+  /** Data directory for PGlite (the database lives in `<dataDir>/pglite`). */
+  dataDir?: string | undefined;
+  /** In-memory PGlite, optionally loaded from a snapshot tarball. */
+  memory?: boolean;
+  loadDataDir?: Blob;
+  /** Pool size for PostgreSQL. */
+  poolSize?: number;
+}
+
+/** Thrown when another process holds the PGlite data directory. */
+export class DataDirLockedError extends Error {}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Takes an exclusive lock file so that two processes never open the same PGlite directory
+ * (two writers silently lose commits: stack-notes §3.4). A lock left by a dead process is taken over.
+ */
+export function acquireDirLock(dataDir: string): () => void {
+  mkdirSync(dataDir, { recursive: true });
+  const file = join(dataDir, 'aduan.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(file, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(file, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const pid = Number(readFileSync(file, 'utf8').trim());
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
+        throw new DataDirLockedError(
+          `The data directory ${dataDir} is in use by process ${pid}. Stop it first, or set DATABASE_URL to use a PostgreSQL server.`,
+        );
+      }
+      rmSync(file, { force: true });
+    }
+  }
+  throw new DataDirLockedError(`Could not lock ${dataDir}`);
+}
+
+/** Opens PGlite (embedded) or PostgreSQL (DATABASE_URL). */
+export async function openDatabase(opts: OpenOptions): Promise<Database> {
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.poolSize ?? 10);
+  return openPglite(opts);
+}
+
+async function openPglite(opts: OpenOptions): Promise<Database> {
+  let release: (() => void) | undefined;
+  let client: PGlite;
+  if (opts.memory || !opts.dataDir) {
+    client = await PGlite.create({
+      extensions: { pg_trgm },
+      ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}),
+    });
+  } else {
+    release = acquireDirLock(opts.dataDir);
+    try {
+      const dir = join(opts.dataDir, 'pglite');
+      mkdirSync(dir, { recursive: true });
+      client = await PGlite.create(dir, { extensions: { pg_trgm } });
+    } catch (e) {
+      release();
+      throw e;
+    }
+  }
+  const db = drizzlePglite(client, { schema }) as unknown as AppDb;
+  return {
+    db,
+    kind: 'pglite',
+    async listen(channel, onMessage) {
+      const unsub = await client.listen(channel, onMessage);
+      return async () => unsub();
+    },
+    async dump() {
+      return (await client.dumpDataDir('none')) as Blob;
+    },
+    async close() {
+      await client.close();
+      release?.();
+    },
+  };
+}
+
+async function openPostgres(url: string, max: number): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max });
+  pool.on('error', () => {
+    /* idle client errors are reported by the next query */
+  });
+  const db = drizzlePg(pool, { schema }) as unknown as AppDb;
+  const listeners: pg.PoolClient[] = [];
+  return {
+    db,
+    kind: 'postgres',
+    async listen(channel, onMessage) {
+      const c = await pool.connect();
+      listeners.push(c);
+      c.on('notification', (n) => {
+        if (n.channel === channel) onMessage(n.payload ?? '');
+      });
+      await c.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      return async () => {
+        await c.query(`UNLISTEN ${pg.escapeIdentifier(channel)}`).catch(() => undefined);
+        c.release();
+        listeners.splice(listeners.indexOf(c), 1);
+      };
+    },
+    async close() {
+      for (const c of listeners.splice(0)) c.release();
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,361 @@
+/**
+ * Drizzle schema (PostgreSQL dialect) shared by PGlite and PostgreSQL 15+.
+ * Generated columns are always STORED (PG15 has no virtual columns); see docs/adr/0002.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  boolean,
+  customType,
+  date,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  serial,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/** Kemendagri administrative regions (provinsi, kab/kota, kecamatan, desa/kelurahan). */
+export const regions = pgTable(
+  'regions',
+  {
+    code: text('code').primaryKey(),
+    name: text('name').notNull(),
+    level: smallint('level').notNull(),
+    parentCode: text('parent_code'),
+  },
+  (t) => [index('regions_parent_idx').on(t.parentCode)],
+);
+
+/** Region statistics used for normalising volumes (population per kab/kota). */
+export const regionStats = pgTable('region_stats', {
+  code: text('code').primaryKey(),
+  population: integer('population'),
+  areaKm2: doublePrecision('area_km2'),
+});
+
+/** The agency tree: kementerian, lembaga, pemda, perangkat daerah and their units. */
+export const agencies = pgTable(
+  'agencies',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    shortName: text('short_name'),
+    kind: text('kind').notNull(),
+    parentId: text('parent_id'),
+    /** Materialised path of ids from the root, '/'-separated with leading and trailing '/'. */
+    path: text('path').notNull(),
+    regionCode: text('region_code'),
+    zone: text('zone').notNull().default('WIB'),
+    /** Diskominfo acting as the complaint coordinator for its region. */
+    isCoordinator: boolean('is_coordinator').notNull().default(false),
+    smsKeyword: text('sms_keyword'),
+    active: boolean('active').notNull().default(true),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('agencies_parent_idx').on(t.parentId),
+    index('agencies_path_idx').on(t.path),
+    uniqueIndex('agencies_sms_keyword_idx').on(t.smsKeyword),
+  ],
+);
+
+/** LAPOR! categories (kategori) and subcategories. */
+export const categories = pgTable(
+  'categories',
+  {
+    id: serial('id').primaryKey(),
+    name: text('name').notNull(),
+    parentId: integer('parent_id'),
+    active: boolean('active').notNull().default(true),
+  },
+  (t) => [uniqueIndex('categories_name_parent_idx').on(t.name, t.parentId)],
+);
+
+/** Staff and citizen accounts. Contact data beyond the email is encrypted. */
+export const users = pgTable('users', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  email: text('email').notNull().unique(),
+  name: text('name').notNull(),
+  passwordHash: text('password_hash').notNull(),
+  /** AES-256-GCM envelope of { phone, nik }. */
+  contactEnc: text('contact_enc'),
+  failedLogins: integer('failed_logins').notNull().default(0),
+  lockedUntil: ts('locked_until'),
+  lastActiveAt: ts('last_active_at'),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+
+/** A role granted to a user for an agency (and its subtree). */
+export const roleGrants = pgTable(
+  'role_grants',
+  {
+    id: serial('id').primaryKey(),
+    userId: uuid('user_id').notNull(),
+    role: text('role').notNull(),
+    agencyId: text('agency_id'),
+  },
+  (t) => [index('role_grants_user_idx').on(t.userId)],
+);
+
+/** Server-side sessions (cookie) and API bearer tokens; only a hash of the secret is stored. */
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    userId: uuid('user_id').notNull(),
+    kind: text('kind').notNull(),
+    csrfToken: text('csrf_token').notNull(),
+    expiresAt: ts('expires_at').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+/** The report (laporan): the citizen-facing state of one complaint, aspiration or information request. */
+export const reports = pgTable(
+  'reports',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    trackingId: text('tracking_id').notNull().unique(),
+    accessKeyHash: text('access_key_hash').notNull(),
+    classification: text('classification').notNull(),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    occurredOn: date('occurred_on', { mode: 'string' }),
+    regionCode: text('region_code'),
+    lat: doublePrecision('lat'),
+    lon: doublePrecision('lon'),
+    address: text('address'),
+    categoryId: integer('category_id'),
+    targetAgencyId: text('target_agency_id'),
+    /** The agency (or unit) currently handling the report. */
+    agencyId: text('agency_id'),
+    /** The top-level agency the verifier dispatched to (dispositions stay inside its tree). */
+    dispatchedAgencyId: text('dispatched_agency_id'),
+    status: text('status').notNull(),
+    archiveReason: text('archive_reason'),
+    duplicateOfId: uuid('duplicate_of_id'),
+    anonymous: boolean('anonymous').notNull().default(false),
+    confidential: boolean('confidential').notNull().default(false),
+    /** Pengaduan berkadar pengawasan: needs examination, 60 working days. */
+    supervisory: boolean('supervisory').notNull().default(false),
+    channel: text('channel').notNull(),
+    reporterUserId: uuid('reporter_user_id'),
+    /** AES-256-GCM envelope of { name, email, phone, nik }. */
+    reporterEnc: text('reporter_enc'),
+    /** Set when the reporter consents to the Ombudsman hand-off. */
+    escalationConsent: boolean('escalation_consent').notNull().default(false),
+    supportCount: integer('support_count').notNull().default(0),
+    rating: smallint('rating'),
+    misroutedWorkingDays: integer('misrouted_working_days').notNull().default(0),
+    returnCount: integer('return_count').notNull().default(0),
+    reopenCount: integer('reopen_count').notNull().default(0),
+    /** The running deadline (clock, dueAt, rule version, explanation), or null when no clock runs. */
+    deadline: jsonb('deadline'),
+    dueAt: ts('due_at'),
+    eventCount: integer('event_count').notNull().default(0),
+    lastEventHash: text('last_event_hash'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+    verifiedAt: ts('verified_at'),
+    firstResponseAt: ts('first_response_at'),
+    respondedAt: ts('responded_at'),
+    closedAt: ts('closed_at'),
+    search: tsvector('search').generatedAlwaysAs(
+      sql`to_tsvector('indonesian'::regconfig, coalesce(title, '') || ' ' || coalesce(body, ''))`,
+    ),
+  },
+  (t) => [
+    index('reports_status_idx').on(t.status),
+    index('reports_agency_idx').on(t.agencyId, t.status),
+    index('reports_target_idx').on(t.targetAgencyId),
+    index('reports_region_idx').on(t.regionCode),
+    index('reports_created_idx').on(t.createdAt),
+    index('reports_updated_idx').on(t.updatedAt),
+    index('reports_due_idx').on(t.dueAt),
+    index('reports_search_idx').using('gin', t.search),
+  ],
+);
+
+/**
+ * The append-only, hash-chained timeline of a report: every state change, follow-up, note and comment.
+ * A trigger forbids UPDATE and DELETE; `aduan audit verify` walks the chain.
+ */
+export const reportEvents = pgTable(
+  'report_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    reportId: uuid('report_id').notNull(),
+    seq: integer('seq').notNull(),
+    type: text('type').notNull(),
+    /** public: anyone who may see the report; reporter: reporter and staff; internal: staff in scope. */
+    visibility: text('visibility').notNull(),
+    actorUserId: uuid('actor_user_id'),
+    actorRole: text('actor_role'),
+    actorAgencyId: text('actor_agency_id'),
+    fromStatus: text('from_status'),
+    toStatus: text('to_status'),
+    body: text('body'),
+    data: jsonb('data').notNull().default({}),
+    createdAt: ts('created_at').notNull(),
+    prevHash: text('prev_hash'),
+    hash: text('hash').notNull(),
+  },
+  (t) => [uniqueIndex('report_events_report_seq_idx').on(t.reportId, t.seq)],
+);
+
+/** Every deadline a report has had: which clock, which rule version, when due, and whether it was met. */
+export const reportDeadlines = pgTable(
+  'report_deadlines',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    reportId: uuid('report_id').notNull(),
+    clock: text('clock').notNull(),
+    agencyId: text('agency_id'),
+    ruleId: text('rule_id').notNull(),
+    ruleVersion: integer('rule_version').notNull(),
+    startedAt: ts('started_at').notNull(),
+    dueAt: ts('due_at').notNull(),
+    explanation: jsonb('explanation').notNull(),
+    stoppedAt: ts('stopped_at'),
+    met: boolean('met'),
+  },
+  (t) => [
+    index('report_deadlines_report_idx').on(t.reportId),
+    index('report_deadlines_open_idx').on(t.dueAt),
+  ],
+);
+
+/** Files attached to a report or to one of its events. */
+export const attachments = pgTable(
+  'attachments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    reportId: uuid('report_id').notNull(),
+    eventId: integer('event_id'),
+    filename: text('filename').notNull(),
+    mime: text('mime').notNull(),
+    size: integer('size').notNull(),
+    sha256: text('sha256').notNull(),
+    storageKey: text('storage_key').notNull(),
+    uploadedBy: text('uploaded_by').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('attachments_report_idx').on(t.reportId)],
+);
+
+/** One support (dukungan) per person or device per report. */
+export const supports = pgTable(
+  'supports',
+  {
+    reportId: uuid('report_id').notNull(),
+    supporterKey: text('supporter_key').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.reportId, t.supporterKey] })],
+);
+
+/** National holidays, cuti bersama and regional holidays (region_code set), per date. */
+export const holidays = pgTable(
+  'holidays',
+  {
+    id: serial('id').primaryKey(),
+    date: date('date', { mode: 'string' }).notNull(),
+    name: text('name').notNull(),
+    kind: text('kind').notNull(),
+    regionCode: text('region_code'),
+  },
+  (t) => [uniqueIndex('holidays_date_region_idx').on(t.date, t.regionCode)],
+);
+
+/** SLA rules as versioned data (domain.md §5.4). */
+export const slaRules = pgTable(
+  'sla_rules',
+  {
+    id: text('id').notNull(),
+    version: integer('version').notNull(),
+    clock: text('clock').notNull(),
+    classification: text('classification'),
+    supervisory: boolean('supervisory'),
+    workingDays: integer('working_days').notNull(),
+    basis: text('basis').notNull(),
+    validFrom: date('valid_from', { mode: 'string' }).notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.id, t.version] })],
+);
+
+/** Transactional outbox: messages written with the state change, delivered by the worker. */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    kind: text('kind').notNull(),
+    channel: text('channel').notNull(),
+    recipient: text('recipient'),
+    reportId: uuid('report_id'),
+    payload: jsonb('payload').notNull(),
+    idempotencyKey: text('idempotency_key').notNull().unique(),
+    status: text('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: ts('next_attempt_at').notNull().defaultNow(),
+    lockedUntil: ts('locked_until'),
+    lastError: text('last_error'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    sentAt: ts('sent_at'),
+  },
+  (t) => [index('outbox_due_idx').on(t.status, t.nextAttemptAt)],
+);
+
+/** Every view of decrypted personal data (reporter identity, NIK, phone) is logged here. */
+export const piiAccessLog = pgTable(
+  'pii_access_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    userId: uuid('user_id'),
+    reportId: uuid('report_id'),
+    subjectUserId: uuid('subject_user_id'),
+    purpose: text('purpose').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('pii_access_log_report_idx').on(t.reportId)],
+);
+
+/** Fixed-window counters for rate limits and login throttling, shared by every web process. */
+export const rateLimits = pgTable(
+  'rate_limits',
+  {
+    key: text('key').notNull(),
+    windowStart: ts('window_start').notNull(),
+    count: integer('count').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.key, t.windowStart] })],
+);
+
+/** API keys for partners (Open311 clients, agency systems); only a hash is stored. */
+export const apiKeys = pgTable('api_keys', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull(),
+  keyHash: text('key_hash').notNull().unique(),
+  agencyId: text('agency_id'),
+  scopes: jsonb('scopes').notNull().default([]),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  revokedAt: ts('revoked_at'),
+});
+
+/** Key/value settings of this instance (demo flag, schema seed versions). */
+export const settings = pgTable('settings', {
+  key: text('key').primaryKey(),
+  value: jsonb('value').notNull(),
+});
