@@ -1,0 +1,374 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import {
+  addCalendarDays,
+  addWorkingDays,
+  endOfLocalDay,
+  formatIsoInZone,
+  isWorkingDay,
+  localDate,
+  makeCalendar,
+  missingCalendarWarning,
+  parseHolidayCsv,
+  regionCovers,
+  tryParseHolidayCsv,
+  workingDaysBetween,
+  yearsCovered,
+  zoneForRegion,
+  type Holiday,
+} from './calendar.ts';
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const ASSET_CSV = readFileSync(path.join(repoRoot, 'src/assets/holidays.csv'), 'utf8');
+const HOLIDAYS = parseHolidayCsv(ASSET_CSV);
+const SHARED_CSV_PATH = path.resolve(repoRoot, '../shared/data/holidays/holidays.csv');
+const HAVE_SHARED = existsSync(SHARED_CSV_PATH);
+
+const WIB = makeCalendar('WIB', HOLIDAYS);
+
+describe('parseHolidayCsv', () => {
+  it('parses the bundled table: 346 rows minus 5 pre-2024 Easter Sundays', () => {
+    expect(HOLIDAYS).toHaveLength(341);
+    const kinds: Record<string, number> = {};
+    for (const h of HOLIDAYS) kinds[h.kind] = (kinds[h.kind] ?? 0) + 1;
+    // 277 + 58 from the README, plus the 2 conflict rows (both named "Cuti Bersama …").
+    expect(kinds).toEqual({ libur_nasional: 277, cuti_bersama: 60, libur_nasional_khusus: 4 });
+    expect(HOLIDAYS.filter((h) => h.tentative)).toHaveLength(8);
+    expect(HOLIDAYS.find((h) => h.date === '2018-04-01')).toBeUndefined();
+    expect(new Set(HOLIDAYS.map((h) => h.date)).size).toBe(341);
+  });
+
+  it('treats both conflict rows as non-working days', () => {
+    for (const date of ['2024-06-18', '2026-03-20']) {
+      expect(HOLIDAYS.find((h) => h.date === date)?.kind).toBe('cuti_bersama');
+      expect(isWorkingDay(date, WIB)).toBe(false);
+    }
+  });
+
+  it('has no quoted fields in the bundled file (simple comma split is safe)', () => {
+    expect(ASSET_CSV.includes('"')).toBe(false);
+  });
+
+  it('accepts LF and CRLF, a BOM, and an optional region_code column', () => {
+    const text = '\uFEFFdate,name,kind,region_code\n2025-03-03,Hari Jadi Kota,regional,64.71\r\n\n';
+    expect(parseHolidayCsv(text)).toEqual([
+      { date: '2025-03-03', name: 'Hari Jadi Kota', kind: 'regional', regionCode: '64.71' },
+    ]);
+  });
+
+  it('reports bad files with a code and line number instead of guessing', () => {
+    const bad = (text: string): string => {
+      const r = tryParseHolidayCsv(text);
+      return r.ok ? 'ok' : r.error.code + ' ' + r.error.message;
+    };
+    expect(bad('day,name\n')).toMatch(/^HOLIDAY_CSV_HEADER/);
+    expect(bad('date,name,kind\n2025-02-30,X,libur_nasional')).toMatch(/line 2: invalid date/);
+    expect(bad('date,name,kind\n2025-02-03,X,holiday')).toMatch(/unknown kind/);
+    expect(bad('date,name,kind\n2025-02-03,"X, Y",libur_nasional')).toMatch(/quoted/);
+    expect(bad('date,name,kind\n2025-02-03,X,regional')).toMatch(/without region_code/);
+    expect(() => parseHolidayCsv('date,name,kind\n2025-02-03,X,libur_nasional,extra')).toThrow(/line 2/);
+  });
+
+  it.skipIf(!HAVE_SHARED)(
+    `matches the shared reference table ${HAVE_SHARED ? '' : `(SKIPPED: ${SHARED_CSV_PATH} not found)`}`,
+    () => {
+      expect(parseHolidayCsv(readFileSync(SHARED_CSV_PATH, 'utf8'))).toEqual(HOLIDAYS);
+    },
+  );
+});
+
+describe('zoneForRegion', () => {
+  it('maps every Kemendagri province code to its zone', () => {
+    const wita = ['51', '52', '53', '63', '64', '65', '71', '72', '73', '74', '75', '76'];
+    const wit = ['81', '82', '91', '92', '93', '94', '95', '96'];
+    const wib = [
+      '11',
+      '12',
+      '13',
+      '14',
+      '15',
+      '16',
+      '17',
+      '18',
+      '19',
+      '21',
+      '31',
+      '32',
+      '33',
+      '34',
+      '35',
+      '36',
+      '61',
+      '62',
+    ];
+    expect(wita.length + wit.length + wib.length).toBe(38);
+    for (const p of wita) expect(zoneForRegion(p), p).toBe('WITA');
+    for (const p of wit) expect(zoneForRegion(p), p).toBe('WIT');
+    for (const p of wib) expect(zoneForRegion(p), p).toBe('WIB');
+  });
+
+  it('uses the province part of longer codes', () => {
+    expect(zoneForRegion('64.71.02')).toBe('WITA'); // Samarinda
+    expect(zoneForRegion('91.71')).toBe('WIT'); // Jayapura
+    expect(zoneForRegion('31.71.01.1001')).toBe('WIB');
+    expect(zoneForRegion('61.71')).toBe('WIB'); // Pontianak
+  });
+});
+
+describe('local dates and instants', () => {
+  const instant = new Date('2025-01-09T15:30:00Z');
+
+  it('gives the local date per zone', () => {
+    expect(localDate(instant, 'WIB')).toBe('2025-01-09');
+    expect(localDate(instant, 'WITA')).toBe('2025-01-09');
+    expect(localDate(instant, 'WIT')).toBe('2025-01-10');
+  });
+
+  it('formats ISO 8601 with the zone offset', () => {
+    expect(formatIsoInZone(instant, 'WIB')).toBe('2025-01-09T22:30:00.000+07:00');
+    expect(formatIsoInZone(instant, 'WITA')).toBe('2025-01-09T23:30:00.000+08:00');
+    expect(formatIsoInZone(instant, 'WIT')).toBe('2025-01-10T00:30:00.000+09:00');
+    expect(new Date(formatIsoInZone(instant, 'WIT')).getTime()).toBe(instant.getTime());
+  });
+
+  it('ends a local day at 23:59:59.999 local', () => {
+    expect(endOfLocalDay('2026-03-05', 'WITA').toISOString()).toBe('2026-03-05T15:59:59.999Z');
+    expect(formatIsoInZone(endOfLocalDay('2026-03-05', 'WITA'), 'WITA')).toBe(
+      '2026-03-05T23:59:59.999+08:00',
+    );
+    expect(endOfLocalDay('2026-03-05', 'WIB').toISOString()).toBe('2026-03-05T16:59:59.999Z');
+    expect(endOfLocalDay('2026-03-05', 'WIT').toISOString()).toBe('2026-03-05T14:59:59.999Z');
+    expect(() => endOfLocalDay('2026-02-30', 'WIB')).toThrow(RangeError);
+  });
+
+  it('agrees between Intl (localDate) and the fixed offsets (formatIsoInZone)', () => {
+    for (
+      let t = Date.UTC(2015, 0, 1);
+      t < Date.UTC(2031, 0, 1);
+      t += 2 * 86_400_000 + 7 * 3_600_000 + 17 * 60_000
+    ) {
+      for (const zone of ['WIB', 'WITA', 'WIT'] as const) {
+        const d = new Date(t);
+        expect(formatIsoInZone(d, zone).slice(0, 10)).toBe(localDate(d, zone));
+      }
+    }
+  });
+});
+
+describe('makeCalendar and regional holidays', () => {
+  const regional: Holiday = {
+    date: '2025-03-03',
+    name: 'HUT Provinsi Kaltim',
+    kind: 'regional',
+    regionCode: '64',
+  };
+
+  it('applies a regional holiday only inside its region', () => {
+    const samarinda = makeCalendar('WITA', [...HOLIDAYS, regional], '64.71.02');
+    const banjarmasin = makeCalendar('WITA', [...HOLIDAYS, regional], '63.71');
+    const national = makeCalendar('WITA', [...HOLIDAYS, regional]);
+    expect(isWorkingDay('2025-03-03', samarinda)).toBe(false);
+    expect(isWorkingDay('2025-03-03', banjarmasin)).toBe(true);
+    expect(isWorkingDay('2025-03-03', national)).toBe(true);
+
+    const start = new Date('2025-02-28T02:00:00Z'); // Friday 10:00 WITA
+    expect(addWorkingDays(start, 1, samarinda).dueDate).toBe('2025-03-04');
+    expect(addWorkingDays(start, 1, samarinda).skipped).toContainEqual({
+      date: '2025-03-03',
+      reason: 'regional',
+      name: 'HUT Provinsi Kaltim',
+    });
+    expect(addWorkingDays(start, 1, banjarmasin).dueDate).toBe('2025-03-03');
+  });
+
+  it('matches region prefixes by whole segments', () => {
+    expect(regionCovers('64', '64.71.02')).toBe(true);
+    expect(regionCovers('64.71', '64.71')).toBe(true);
+    expect(regionCovers('64.7', '64.71')).toBe(false);
+    expect(regionCovers('6', '64')).toBe(false);
+    expect(regionCovers('64.71.02', '64.71')).toBe(false);
+  });
+
+  it('keeps the national name when a regional row shares the date', () => {
+    const cal = makeCalendar(
+      'WIB',
+      [{ date: '2025-12-25', name: 'Libur daerah', kind: 'regional', regionCode: '31' }, ...HOLIDAYS],
+      '31.71',
+    );
+    expect(cal.holidays.get('2025-12-25')?.kind).toBe('libur_nasional');
+  });
+});
+
+describe('addWorkingDays', () => {
+  // Thursday 27 March 2025, 10:00 WIB: Nyepi, Idul Fitri and seven cuti bersama days follow.
+  const march27 = new Date('2025-03-27T03:00:00Z');
+
+  it('skips Nyepi, Idul Fitri 1446 H and their cuti bersama (golden, 2025)', () => {
+    const r = addWorkingDays(march27, 3, WIB);
+    expect(r.dueDate).toBe('2025-04-10');
+    expect(formatIsoInZone(r.dueAt, 'WIB')).toBe('2025-04-10T23:59:59.999+07:00');
+    expect(r.skipped).toEqual([
+      { date: '2025-03-28', reason: 'cuti_bersama', name: 'Cuti Bersama Hari Suci Nyepi' },
+      { date: '2025-03-29', reason: 'libur_nasional', name: 'Hari Suci Nyepi (Tahun Baru Saka 1947)' },
+      { date: '2025-03-30', reason: 'weekend' },
+      { date: '2025-03-31', reason: 'libur_nasional', name: 'Hari Raya Idul Fitri 1446 Hijriyah' },
+      { date: '2025-04-01', reason: 'libur_nasional', name: 'Hari Raya Idul Fitri 1446 Hijriyah' },
+      { date: '2025-04-02', reason: 'cuti_bersama', name: 'Cuti Bersama Hari Raya Idul Fitri' },
+      { date: '2025-04-03', reason: 'cuti_bersama', name: 'Cuti Bersama Hari Raya Idul Fitri' },
+      { date: '2025-04-04', reason: 'cuti_bersama', name: 'Cuti Bersama Hari Raya Idul Fitri' },
+      { date: '2025-04-05', reason: 'weekend' },
+      { date: '2025-04-06', reason: 'weekend' },
+      { date: '2025-04-07', reason: 'cuti_bersama', name: 'Cuti Bersama Hari Raya Idul Fitri' },
+    ]);
+  });
+
+  it('gives the expected due dates for 1, 5, 10 and 14 working days from 27 March 2025', () => {
+    const due = (n: number): string => addWorkingDays(march27, n, WIB).dueDate;
+    expect(due(0)).toBe('2025-03-27');
+    expect(due(1)).toBe('2025-04-08');
+    expect(due(5)).toBe('2025-04-14');
+    expect(due(10)).toBe('2025-04-22'); // 18 Apr Good Friday skipped
+    expect(due(14)).toBe('2025-04-28');
+  });
+
+  it.skipIf(!HAVE_SHARED)('gives the same golden result with the shared reference table', () => {
+    const shared = makeCalendar('WIB', parseHolidayCsv(readFileSync(SHARED_CSV_PATH, 'utf8')));
+    expect(addWorkingDays(march27, 3, shared).dueDate).toBe('2025-04-10');
+    expect(addWorkingDays(march27, 10, shared).dueDate).toBe('2025-04-22');
+  });
+
+  it('counts from the next working day even when the start day is a working day', () => {
+    // Monday 2025-02-03 at 07:00 WIB: day 1 is Tuesday.
+    expect(addWorkingDays(new Date('2025-02-03T00:00:00Z'), 1, WIB).dueDate).toBe('2025-02-04');
+    // Same Monday at 23:59 WIB: still Monday locally.
+    expect(addWorkingDays(new Date('2025-02-03T16:59:00Z'), 1, WIB).dueDate).toBe('2025-02-04');
+    // One minute later it is Tuesday in WIB: day 1 is Wednesday.
+    expect(addWorkingDays(new Date('2025-02-03T17:00:00Z'), 1, WIB).dueDate).toBe('2025-02-05');
+  });
+
+  it('handles a Friday-evening submission that is already Saturday in WIT', () => {
+    // Friday 10 Jan 2025, 22:30 WIB = Saturday 11 Jan, 00:30 WIT.
+    const friNight = new Date('2025-01-10T15:30:00Z');
+    const wit = makeCalendar('WIT', HOLIDAYS, '91.71');
+    expect(localDate(friNight, 'WIB')).toBe('2025-01-10');
+    expect(localDate(friNight, 'WIT')).toBe('2025-01-11');
+    const rWit = addWorkingDays(friNight, 3, wit);
+    const rWib = addWorkingDays(friNight, 3, WIB);
+    expect(rWit.dueDate).toBe('2025-01-15');
+    expect(rWib.dueDate).toBe('2025-01-15');
+    // Saturday is the start day in WIT (never counted, never listed), but skipped in WIB.
+    expect(rWit.skipped.map((s) => s.date)).toEqual(['2025-01-12']);
+    expect(rWib.skipped.map((s) => s.date)).toEqual(['2025-01-11', '2025-01-12']);
+    expect(formatIsoInZone(rWit.dueAt, 'WIT')).toBe('2025-01-15T23:59:59.999+09:00');
+    expect(rWit.dueAt.getTime()).toBeLessThan(rWib.dueAt.getTime());
+  });
+
+  it('gives different deadlines for the same instant in WIB, WITA and WIT', () => {
+    // Thursday 9 Jan 2025, 22:30 WIB = 23:30 WITA = Friday 00:30 WIT.
+    const t = new Date('2025-01-09T15:30:00Z');
+    const wib = addWorkingDays(t, 3, makeCalendar('WIB', HOLIDAYS));
+    const wita = addWorkingDays(t, 3, makeCalendar('WITA', HOLIDAYS));
+    const wit = addWorkingDays(t, 3, makeCalendar('WIT', HOLIDAYS));
+    expect([wib.dueDate, wita.dueDate, wit.dueDate]).toEqual(['2025-01-14', '2025-01-14', '2025-01-15']);
+    expect(wib.dueAt.toISOString()).toBe('2025-01-14T16:59:59.999Z');
+    expect(wita.dueAt.toISOString()).toBe('2025-01-14T15:59:59.999Z');
+    expect(wit.dueAt.toISOString()).toBe('2025-01-15T14:59:59.999Z');
+  });
+
+  it('skips Christmas and cuti bersama 2026 and New Year 2027', () => {
+    const dec23 = new Date('2026-12-23T02:00:00Z'); // Wednesday 09:00 WIB
+    const r = addWorkingDays(dec23, 5, WIB);
+    expect(r.dueDate).toBe('2027-01-04');
+    expect(r.skipped).toEqual([
+      { date: '2026-12-24', reason: 'cuti_bersama', name: 'Cuti Bersama Natal (Malam Natal)' },
+      { date: '2026-12-25', reason: 'libur_nasional', name: 'Kelahiran Yesus Kristus (Natal)' },
+      { date: '2026-12-26', reason: 'weekend' },
+      { date: '2026-12-27', reason: 'weekend' },
+      { date: '2027-01-01', reason: 'libur_nasional', name: 'Tahun Baru 2027 Masehi' },
+      { date: '2027-01-02', reason: 'weekend' },
+      { date: '2027-01-03', reason: 'weekend' },
+    ]);
+    expect(addWorkingDays(dec23, 10, WIB).dueDate).toBe('2027-01-12'); // 5 Jan Isra Mikraj skipped
+  });
+
+  it('starts on the next working day when filed on a holiday or weekend', () => {
+    // Filed on Idul Fitri (Mon 31 Mar 2025): day 1 is Tue 8 Apr.
+    expect(addWorkingDays(new Date('2025-03-31T05:00:00Z'), 1, WIB).dueDate).toBe('2025-04-08');
+    // Filed on Sunday 2 Feb 2025: day 1 is Monday.
+    expect(addWorkingDays(new Date('2025-02-02T05:00:00Z'), 1, WIB).dueDate).toBe('2025-02-03');
+  });
+
+  it('rejects negative or fractional day counts', () => {
+    expect(() => addWorkingDays(march27, -1, WIB)).toThrow(RangeError);
+    expect(() => addWorkingDays(march27, 1.5, WIB)).toThrow(RangeError);
+  });
+});
+
+describe('workingDaysBetween', () => {
+  it('is the inverse of addWorkingDays across 2024–2026 in every zone', () => {
+    for (const zone of ['WIB', 'WITA', 'WIT'] as const) {
+      const cal = makeCalendar(zone, HOLIDAYS);
+      for (let t = Date.UTC(2024, 0, 1, 1); t < Date.UTC(2027, 0, 1); t += 5 * 86_400_000 + 7 * 3_600_000) {
+        const start = new Date(t);
+        for (const n of [0, 1, 3, 5, 10, 14]) {
+          const { dueAt, dueDate } = addWorkingDays(start, n, cal);
+          expect(workingDaysBetween(start, dueAt, cal)).toBe(n);
+          if (n > 0) {
+            // The day before the due date is still within n - 1 working days.
+            expect(workingDaysBetween(start, endOfLocalDay(addCalendarDays(dueDate, -1), zone), cal)).toBe(
+              n - 1,
+            );
+          }
+        }
+      }
+    }
+  });
+
+  it('is 0 when to is not after from, and counts only complete local dates after from', () => {
+    const a = new Date('2025-03-27T03:00:00Z');
+    expect(workingDaysBetween(a, a, WIB)).toBe(0);
+    expect(workingDaysBetween(a, new Date('2025-03-20T00:00:00Z'), WIB)).toBe(0);
+    expect(workingDaysBetween(a, new Date('2025-04-07T10:00:00Z'), WIB)).toBe(0); // all days off
+    expect(workingDaysBetween(a, new Date('2025-04-08T01:00:00Z'), WIB)).toBe(1); // 08:00 on day 1
+    expect(workingDaysBetween(new Date('2025-01-01T00:00:00Z'), new Date('2025-12-31T10:00:00Z'), WIB)).toBe(
+      // 2025 has 261 weekdays; 1 Jan itself is not counted and is a holiday anyway.
+      261 -
+        new Set(HOLIDAYS.filter((h) => h.date.startsWith('2025') && isWeekday(h.date)).map((h) => h.date))
+          .size,
+    );
+  });
+});
+
+function isWeekday(date: string): boolean {
+  const d = new Date(`${date}T00:00:00Z`).getUTCDay();
+  return d !== 0 && d !== 6;
+}
+
+describe('calendar coverage', () => {
+  it('lists the years with national holidays', () => {
+    expect(yearsCovered(HOLIDAYS)).toEqual(Array.from({ length: 16 }, (_, i) => 2015 + i));
+    expect(yearsCovered([{ date: '2031-01-02', name: 'x', kind: 'cuti_bersama' }])).toEqual([]);
+  });
+
+  it('warns from 1 October when next year has no national holidays', () => {
+    const without2027 = HOLIDAYS.filter((h) => !h.date.startsWith('2027'));
+    const w = missingCalendarWarning(new Date('2026-11-28T03:00:00Z'), without2027);
+    expect(w?.year).toBe(2027);
+    expect(w?.message.id).toContain('2027');
+    expect(w?.message.en).toContain('2027');
+    expect(missingCalendarWarning(new Date('2026-11-28T03:00:00Z'), HOLIDAYS)).toBeNull();
+    // 30 Sep 23:59 WIB: not yet; 1 Oct 00:00 WIB: warns.
+    expect(missingCalendarWarning(new Date('2026-09-30T16:59:00Z'), without2027)).toBeNull();
+    expect(missingCalendarWarning(new Date('2026-09-30T17:00:00Z'), without2027)?.year).toBe(2027);
+  });
+
+  it('warns at any time of year when the current year is empty', () => {
+    const without2026 = HOLIDAYS.filter((h) => !h.date.startsWith('2026'));
+    expect(missingCalendarWarning(new Date('2026-02-10T03:00:00Z'), without2026)?.year).toBe(2026);
+    expect(missingCalendarWarning(new Date('2026-02-10T03:00:00Z'), [])?.message.en).toMatch(
+      /2026 holiday calendar/,
+    );
+  });
+});

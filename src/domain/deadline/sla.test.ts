@@ -1,0 +1,201 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { makeCalendar, parseHolidayCsv } from './calendar.ts';
+import {
+  computeDeadline,
+  deadlineStatus,
+  DEFAULT_SLA_RULES,
+  findRule,
+  SLA_CLOCKS,
+  selectRule,
+  type SlaRule,
+} from './sla.ts';
+
+const HOLIDAYS = parseHolidayCsv(readFileSync(new URL('../../assets/holidays.csv', import.meta.url), 'utf8'));
+const WIB = makeCalendar('WIB', HOLIDAYS);
+const WITA = makeCalendar('WITA', HOLIDAYS, '64.71');
+const AT = new Date('2025-03-27T03:00:00Z'); // Thursday 27 March 2025, 10:00 WIB
+
+describe('DEFAULT_SLA_RULES', () => {
+  it('holds the pre-2025 defaults, version 1, valid from 2018-01-01', () => {
+    const days = (
+      clock: (typeof SLA_CLOCKS)[number],
+      classification: SlaRule['classification'],
+      supervisory = false,
+    ) => selectRule(DEFAULT_SLA_RULES, clock, { classification, supervisory, at: AT }).workingDays;
+    expect(days('verification', 'pengaduan')).toBe(3);
+    expect(days('follow_up', 'aspirasi')).toBe(5);
+    expect(days('reporter_window', null)).toBe(10);
+    expect(days('completion', 'pengaduan')).toBe(14);
+    expect(days('completion', 'pengaduan', true)).toBe(60);
+    expect(days('completion', 'aspirasi')).toBe(5);
+    expect(days('completion', 'permintaan_informasi')).toBe(5);
+    expect(days('hold_reply', 'pengaduan')).toBe(10);
+    expect(days('escalation', 'pengaduan')).toBe(60);
+    for (const r of DEFAULT_SLA_RULES) {
+      expect(r.version).toBe(1);
+      expect(r.validFrom).toBe('2018-01-01');
+      expect(r.basis.length).toBeGreaterThan(0);
+    }
+    expect(new Set(DEFAULT_SLA_RULES.map((r) => r.id)).size).toBe(DEFAULT_SLA_RULES.length);
+    expect(new Set(DEFAULT_SLA_RULES.map((r) => r.clock))).toEqual(new Set(SLA_CLOCKS));
+  });
+});
+
+describe('selectRule', () => {
+  const v2Verification: SlaRule = {
+    id: 'verification',
+    version: 2,
+    clock: 'verification',
+    classification: null,
+    workingDays: 2,
+    basis: 'PermenPANRB 5/2025',
+    validFrom: '2025-07-01',
+  };
+  const aspirasiVerification: SlaRule = {
+    id: 'verification.aspirasi',
+    version: 1,
+    clock: 'verification',
+    classification: 'aspirasi',
+    workingDays: 7,
+    basis: 'test',
+    validFrom: '2018-01-01',
+  };
+  const rules = [...DEFAULT_SLA_RULES, v2Verification, aspirasiVerification];
+
+  it('picks the highest version in force at the start instant', () => {
+    const q = { classification: 'pengaduan' as const, supervisory: false };
+    expect(selectRule(rules, 'verification', { ...q, at: AT }).version).toBe(1);
+    // v2 starts at 00:00 WIB on 1 July 2025.
+    expect(selectRule(rules, 'verification', { ...q, at: new Date('2025-06-30T16:59:59Z') }).version).toBe(1);
+    expect(selectRule(rules, 'verification', { ...q, at: new Date('2025-06-30T17:00:00Z') })).toBe(
+      v2Verification,
+    );
+    // In WIT, 1 July begins two hours earlier.
+    expect(
+      selectRule(rules, 'verification', { ...q, at: new Date('2025-06-30T15:00:00Z'), zone: 'WIT' }).version,
+    ).toBe(2);
+  });
+
+  it('prefers a classification-specific rule over a null-classification rule', () => {
+    const at = new Date('2025-08-01T03:00:00Z');
+    expect(selectRule(rules, 'verification', { classification: 'aspirasi', at })).toBe(aspirasiVerification);
+    expect(selectRule(rules, 'verification', { classification: 'pengaduan', at })).toBe(v2Verification);
+    expect(selectRule(rules, 'verification', { classification: null, at })).toBe(v2Verification);
+  });
+
+  it('distinguishes pengaduan berkadar pengawasan, defaulting to not supervisory', () => {
+    expect(selectRule(rules, 'completion', { classification: 'pengaduan', at: AT }).id).toBe(
+      'completion.pengaduan',
+    );
+    expect(
+      selectRule(rules, 'completion', { classification: 'pengaduan', supervisory: true, at: AT }).id,
+    ).toBe('completion.pengaduan.pengawasan');
+    // The flag does not matter for aspirasi.
+    expect(
+      selectRule(rules, 'completion', { classification: 'aspirasi', supervisory: true, at: AT }).workingDays,
+    ).toBe(5);
+  });
+
+  it('fails loudly when no rule is in force', () => {
+    const early = new Date('2017-06-01T00:00:00Z');
+    expect(findRule(rules, 'verification', { classification: 'pengaduan', at: early })).toBeNull();
+    expect(() => selectRule(rules, 'verification', { classification: 'pengaduan', at: early })).toThrow(
+      /No SLA rule for clock verification/,
+    );
+    expect(() => selectRule(rules, 'completion', { classification: null, at: AT })).toThrow(RangeError);
+  });
+});
+
+describe('computeDeadline', () => {
+  const verification = selectRule(DEFAULT_SLA_RULES, 'verification', { classification: 'pengaduan', at: AT });
+
+  it('computes the 2025 Lebaran deadline with offsets and the rule version', () => {
+    const d = computeDeadline(verification, AT, WIB);
+    expect(d).toMatchObject({
+      clock: 'verification',
+      ruleId: 'verification',
+      ruleVersion: 1,
+      startedAt: '2025-03-27T10:00:00.000+07:00',
+      dueAt: '2025-04-10T23:59:59.999+07:00',
+      dueDate: '2025-04-10',
+      zone: 'WIB',
+      workingDays: 3,
+    });
+    expect(d.skipped).toHaveLength(11);
+  });
+
+  it('explains the deadline in Indonesian, naming the skipped holidays and the rule version', () => {
+    const { id } = computeDeadline(verification, AT, WIB).explanation;
+    expect(id).toContain('Verifikasi paling lambat 3 hari kerja sejak laporan diterima 27 Maret 2025');
+    expect(id).toContain('PermenPANRB 62/2018, aturan verification v1');
+    expect(id).toContain('batas waktu 10 April 2025 pukul 23.59 WIB');
+    expect(id).toContain('28 Mar Cuti Bersama Hari Suci Nyepi (cuti bersama)');
+    expect(id).toContain('29 Mar Hari Suci Nyepi (Tahun Baru Saka 1947) (libur nasional)');
+    expect(id).toContain('31 Mar–1 Apr Hari Raya Idul Fitri 1446 Hijriyah (libur nasional)');
+    expect(id).toContain('2–4 Apr Cuti Bersama Hari Raya Idul Fitri (cuti bersama)');
+    expect(id).toContain('7 Apr Cuti Bersama Hari Raya Idul Fitri');
+    expect(id).toContain('3 hari akhir pekan');
+  });
+
+  it('explains the deadline in English, naming the skipped holidays and the rule version', () => {
+    const { en } = computeDeadline(verification, AT, WIB).explanation;
+    expect(en).toContain(
+      'Verification is due within 3 working days of when the report was received on 27 March 2025',
+    );
+    expect(en).toContain('rule verification v1');
+    expect(en).toContain('deadline 10 April 2025, 23:59 WIB');
+    expect(en).toContain('31 Mar–1 Apr Hari Raya Idul Fitri 1446 Hijriyah (national holiday)');
+    expect(en).toContain('Cuti Bersama Hari Suci Nyepi (collective leave)');
+    expect(en).toContain('3 weekend days');
+  });
+
+  it('uses the calendar zone offset, e.g. WITA +08:00, and years in cross-year ranges', () => {
+    const followUp = selectRule(DEFAULT_SLA_RULES, 'follow_up', { classification: 'pengaduan', at: AT });
+    // Thursday 26 Feb 2026, 16:00 WITA → 5 working days → Thursday 5 March 2026.
+    const d = computeDeadline(followUp, new Date('2026-02-26T08:00:00Z'), WITA);
+    expect(d.dueAt).toBe('2026-03-05T23:59:59.999+08:00');
+    expect(d.startedAt).toBe('2026-02-26T16:00:00.000+08:00');
+    expect(d.explanation.id).toContain('pukul 23.59 WITA');
+    expect(d.explanation.id).toContain('Dilewati: 2 hari akhir pekan.');
+
+    const xmas = computeDeadline(followUp, new Date('2026-12-23T02:00:00Z'), WIB);
+    expect(xmas.dueDate).toBe('2027-01-04');
+    expect(xmas.explanation.id).toContain('1 Jan 2027 Tahun Baru 2027 Masehi (libur nasional)');
+    expect(xmas.explanation.en).toContain('25 Dec Kelahiran Yesus Kristus (Natal) (national holiday)');
+  });
+
+  it('says so when nothing was skipped', () => {
+    const followUp = selectRule(DEFAULT_SLA_RULES, 'follow_up', { classification: 'pengaduan', at: AT });
+    const shortRule = { ...followUp, workingDays: 2 };
+    const d = computeDeadline(shortRule, new Date('2025-02-03T03:00:00Z'), WIB); // Monday
+    expect(d.dueDate).toBe('2025-02-05');
+    expect(d.explanation.id).toContain('Tidak ada hari libur yang dilewati.');
+    expect(d.explanation.en).toContain('No days off were skipped.');
+  });
+});
+
+describe('deadlineStatus', () => {
+  const verification = selectRule(DEFAULT_SLA_RULES, 'verification', { classification: 'pengaduan', at: AT });
+  const d = computeDeadline(verification, AT, WIB); // due Thu 10 Apr 2025 23:59:59.999 WIB
+
+  it('is on_time until the last working day before the due date', () => {
+    expect(deadlineStatus(d, new Date('2025-04-02T03:00:00Z'), WIB)).toBe('on_time'); // cuti bersama
+    expect(deadlineStatus(d, new Date('2025-04-08T16:59:00Z'), WIB)).toBe('on_time'); // Tue 23:59
+  });
+
+  it('is due_soon on the day before and on the due day', () => {
+    expect(deadlineStatus(d, new Date('2025-04-08T17:00:00Z'), WIB)).toBe('due_soon'); // Wed 00:00
+    expect(deadlineStatus(d, new Date('2025-04-10T16:59:59.999Z'), WIB)).toBe('due_soon'); // last ms
+  });
+
+  it('is overdue after dueAt', () => {
+    expect(deadlineStatus(d, new Date('2025-04-10T17:00:00Z'), WIB)).toBe('overdue');
+  });
+
+  it('counts a weekend before a Monday deadline as within one working day', () => {
+    const fri = computeDeadline({ ...verification, workingDays: 1 }, new Date('2025-02-07T03:00:00Z'), WIB);
+    expect(fri.dueDate).toBe('2025-02-10');
+    expect(deadlineStatus(fri, new Date('2025-02-08T03:00:00Z'), WIB)).toBe('due_soon');
+  });
+});

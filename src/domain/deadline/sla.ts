@@ -1,0 +1,406 @@
+/**
+ * Versioned SLA rules and deadline computation.
+ *
+ * PermenPANRB 5/2025 replaced PermenPANRB 62/2018 and its text has not been obtained, so every
+ * limit here is a configurable, versioned default with an effective date (docs/domain.md §0, §5.4).
+ * Pure module: no I/O, no clock.
+ */
+import type { Classification, ZoneName } from '../report/report.ts';
+import {
+  addWorkingDays,
+  formatIsoInZone,
+  isIsoDate,
+  localDate,
+  workingDaysBetween,
+  type Holiday,
+  type SkippedDay,
+  type WorkingCalendar,
+} from './calendar.ts';
+
+/** The SLA clocks aduan runs (domain.md §5.4). */
+export const SLA_CLOCKS = [
+  'verification',
+  'follow_up',
+  'reporter_window',
+  'completion',
+  'hold_reply',
+  'escalation',
+] as const;
+
+/**
+ * One SLA clock: verification, agency follow-up, reporter reply window (auto-close), resolution,
+ * reply to a hold, or Ombudsman escalation.
+ * Why: each limit in domain.md §5.4 starts and stops on different events.
+ */
+export type SlaClock = (typeof SLA_CLOCKS)[number];
+
+/**
+ * A time limit in working days for one clock, optionally narrowed to a classification and to
+ * pengaduan berkadar pengawasan, with a version and an effective date.
+ * Why: limits come from regulations that change (PermenPANRB 62/2018 → 5/2025), so deadlines must
+ * record which rule version produced them (domain.md "SLAs are configuration, not code").
+ */
+export interface SlaRule {
+  id: string;
+  version: number;
+  clock: SlaClock;
+  /** null = applies to every classification. */
+  classification: Classification | null;
+  /** Pengaduan berkadar pengawasan (true) or not (false); null/undefined = either. */
+  supervisory?: boolean | null;
+  workingDays: number;
+  /** Regulation citation shown in explanations. */
+  basis: string;
+  /** First local date (`YYYY-MM-DD`, WIB unless told otherwise) the rule applies. */
+  validFrom: string;
+}
+
+const V1 = { version: 1, validFrom: '2018-01-01' } as const;
+
+/**
+ * The built-in SLA rules (version 1, valid from 2018-01-01), the pre-2025 defaults.
+ * Why: PermenPANRB 62/2018 sets 3 HK verification, 5 HK follow-up and the 10 HK reply window
+ * (domain.md §5.1, §5.4); its time classes give 14 HK for pengaduan, 60 HK for pengaduan berkadar
+ * pengawasan (cf. the 60-day maximum of Perpres 76/2013) and 5 HK for aspirasi and permintaan
+ * informasi; the Ombudsman may take over after 60 days unresolved. Operators can add newer
+ * versions once PermenPANRB 5/2025 is known.
+ */
+export const DEFAULT_SLA_RULES: SlaRule[] = [
+  {
+    id: 'verification',
+    ...V1,
+    clock: 'verification',
+    classification: null,
+    workingDays: 3,
+    basis: 'PermenPANRB 62/2018',
+  },
+  {
+    id: 'follow_up',
+    ...V1,
+    clock: 'follow_up',
+    classification: null,
+    workingDays: 5,
+    basis: 'PermenPANRB 62/2018',
+  },
+  {
+    id: 'reporter_window',
+    ...V1,
+    clock: 'reporter_window',
+    classification: null,
+    workingDays: 10,
+    basis: 'PermenPANRB 62/2018',
+  },
+  {
+    id: 'completion.pengaduan',
+    ...V1,
+    clock: 'completion',
+    classification: 'pengaduan',
+    supervisory: false,
+    workingDays: 14,
+    basis: 'PermenPANRB 62/2018',
+  },
+  {
+    id: 'completion.pengaduan.pengawasan',
+    ...V1,
+    clock: 'completion',
+    classification: 'pengaduan',
+    supervisory: true,
+    workingDays: 60,
+    basis: 'PermenPANRB 62/2018; Perpres 76/2013',
+  },
+  {
+    id: 'completion.aspirasi',
+    ...V1,
+    clock: 'completion',
+    classification: 'aspirasi',
+    workingDays: 5,
+    basis: 'PermenPANRB 62/2018',
+  },
+  {
+    id: 'completion.permintaan_informasi',
+    ...V1,
+    clock: 'completion',
+    classification: 'permintaan_informasi',
+    workingDays: 5,
+    basis: 'PermenPANRB 62/2018',
+  },
+  {
+    id: 'hold_reply',
+    ...V1,
+    clock: 'hold_reply',
+    classification: null,
+    workingDays: 10,
+    basis: 'aduan default',
+  },
+  {
+    id: 'escalation',
+    ...V1,
+    clock: 'escalation',
+    classification: null,
+    workingDays: 60,
+    basis: 'Ombudsman RI (60 hari belum selesai; domain.md §5.4)',
+  },
+];
+
+/** What {@link selectRule} matches on. */
+export interface RuleQuery {
+  classification: Classification | null;
+  /** Pengaduan berkadar pengawasan; null/undefined is treated as false. */
+  supervisory?: boolean | null;
+  /** Instant the clock starts; rules whose `validFrom` is later are ignored. */
+  at: Date;
+  /** Zone in which `validFrom` dates begin (default WIB). */
+  zone?: ZoneName;
+}
+
+function specificity(rule: SlaRule): number {
+  return (rule.classification !== null ? 2 : 0) + (rule.supervisory != null ? 1 : 0);
+}
+
+/**
+ * Finds the rule for a clock, or null when none matches (see {@link selectRule} for the order).
+ * Why: lets callers report a configuration gap instead of crashing.
+ */
+export function findRule(rules: readonly SlaRule[], clock: SlaClock, query: RuleQuery): SlaRule | null {
+  const day = localDate(query.at, query.zone ?? 'WIB');
+  const supervisory = query.supervisory ?? false;
+  let best: SlaRule | null = null;
+  for (const r of rules) {
+    if (r.clock !== clock || !isIsoDate(r.validFrom) || r.validFrom > day) continue;
+    if (r.classification !== null && r.classification !== query.classification) continue;
+    if (r.supervisory != null && r.supervisory !== supervisory) continue;
+    if (
+      !best ||
+      specificity(r) > specificity(best) ||
+      (specificity(r) === specificity(best) &&
+        (r.version > best.version || (r.version === best.version && r.validFrom > best.validFrom)))
+    ) {
+      best = r;
+    }
+  }
+  return best;
+}
+
+/**
+ * Picks the rule for a clock at an instant: among rules for that clock already in force
+ * (`validFrom` ≤ the local date of `at`) and compatible with the classification and the
+ * berkadar-pengawasan flag, the most specific one wins (a classification-specific rule beats a
+ * null-classification rule; a rule fixing `supervisory` beats one that does not), then the highest
+ * version, then the latest `validFrom`. Throws when nothing matches (a configuration error).
+ * Why: limits differ per classification (PermenPANRB 62/2018 time classes) and change over time
+ * (PermenPANRB 5/2025), and a deadline must use the rule in force when its clock started.
+ */
+export function selectRule(rules: readonly SlaRule[], clock: SlaClock, query: RuleQuery): SlaRule {
+  const rule = findRule(rules, clock, query);
+  if (!rule) {
+    throw new RangeError(
+      `No SLA rule for clock ${clock} (classification ${query.classification ?? 'any'}) at ${query.at.toISOString()}`,
+    );
+  }
+  return rule;
+}
+
+/**
+ * A computed deadline, with the rule version that produced it and a plain-language explanation.
+ * Why: officers and reporters must be able to see why a deadline falls where it does
+ * (transparency, domain.md §7), and audits must know which rule version applied.
+ */
+export interface Deadline {
+  clock: SlaClock;
+  ruleId: string;
+  ruleVersion: number;
+  /** Start instant, ISO 8601 with the calendar zone's offset. */
+  startedAt: string;
+  /** End of the last working day, ISO 8601 with offset, e.g. `2026-03-05T23:59:59.999+08:00`. */
+  dueAt: string;
+  /** Local date of the last working day. */
+  dueDate: string;
+  zone: ZoneName;
+  workingDays: number;
+  /** Non-working days passed over (see `addWorkingDays`). */
+  skipped: SkippedDay[];
+  explanation: { id: string; en: string };
+}
+
+const MONTHS_ID = [
+  'Januari',
+  'Februari',
+  'Maret',
+  'April',
+  'Mei',
+  'Juni',
+  'Juli',
+  'Agustus',
+  'September',
+  'Oktober',
+  'November',
+  'Desember',
+];
+const MONTHS_EN = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+const SHORT_ID = ['Jan', 'Feb', 'Mar', 'Apr', 'Mei', 'Jun', 'Jul', 'Agu', 'Sep', 'Okt', 'Nov', 'Des'];
+const SHORT_EN = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+type Lang = 'id' | 'en';
+
+const CLOCK_TEXT: Record<SlaClock, Record<Lang, { label: string; since: string }>> = {
+  verification: {
+    id: { label: 'Verifikasi', since: 'laporan diterima' },
+    en: { label: 'Verification', since: 'the report was received' },
+  },
+  follow_up: {
+    id: { label: 'Tindak lanjut', since: 'laporan diteruskan' },
+    en: { label: 'The follow-up', since: 'the report was forwarded' },
+  },
+  reporter_window: {
+    id: { label: 'Tanggapan pelapor (laporan selesai otomatis sesudahnya)', since: 'tindak lanjut terakhir' },
+    en: {
+      label: 'The reporter’s reply (the report closes automatically after it)',
+      since: 'the last follow-up',
+    },
+  },
+  completion: {
+    id: { label: 'Penyelesaian', since: 'laporan diteruskan' },
+    en: { label: 'Resolution', since: 'the report was forwarded' },
+  },
+  hold_reply: {
+    id: { label: 'Jawaban pelapor atas permintaan informasi', since: 'laporan ditunda' },
+    en: {
+      label: 'The reporter’s answer to the request for information',
+      since: 'the report was put on hold',
+    },
+  },
+  escalation: {
+    id: { label: 'Batas sebelum dapat dialihkan ke Ombudsman', since: 'laporan diterima' },
+    en: { label: 'The limit before the Ombudsman may take over', since: 'the report was received' },
+  },
+};
+
+const KIND_TEXT: Record<Holiday['kind'], Record<Lang, string>> = {
+  libur_nasional: { id: 'libur nasional', en: 'national holiday' },
+  cuti_bersama: { id: 'cuti bersama', en: 'collective leave' },
+  libur_nasional_khusus: { id: 'libur nasional khusus', en: 'special national holiday' },
+  regional: { id: 'libur daerah', en: 'regional holiday' },
+};
+
+function parts(date: string): { y: number; m: number; d: number } {
+  return { y: Number(date.slice(0, 4)), m: Number(date.slice(5, 7)) - 1, d: Number(date.slice(8, 10)) };
+}
+
+function longDate(date: string, lang: Lang): string {
+  const { y, m, d } = parts(date);
+  return `${d} ${(lang === 'id' ? MONTHS_ID : MONTHS_EN)[m]} ${y}`;
+}
+
+function shortDate(date: string, lang: Lang, withYear: boolean): string {
+  const { y, m, d } = parts(date);
+  return `${d} ${(lang === 'id' ? SHORT_ID : SHORT_EN)[m]}${withYear ? ` ${y}` : ''}`;
+}
+
+/** "2–4 Apr", "31 Mar–1 Apr", with the year only when it differs from the reference year. */
+function dateRange(from: string, to: string, lang: Lang, refYear: number): string {
+  const a = parts(from);
+  const b = parts(to);
+  const withYear = a.y !== refYear || b.y !== refYear;
+  if (from === to) return shortDate(from, lang, withYear);
+  if (a.y === b.y && a.m === b.m) return `${a.d}–${shortDate(to, lang, withYear)}`;
+  return `${shortDate(from, lang, withYear && a.y !== b.y)}–${shortDate(to, lang, withYear)}`;
+}
+
+function nextDay(date: string): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+}
+
+function skippedText(skipped: readonly SkippedDay[], lang: Lang, refYear: number): string {
+  const runs: Array<{ from: string; to: string; name: string; kind: Holiday['kind'] }> = [];
+  let weekends = 0;
+  for (const s of skipped) {
+    if (s.reason === 'weekend') {
+      weekends++;
+      continue;
+    }
+    const last = runs[runs.length - 1];
+    const name = s.name ?? '';
+    if (last && last.name === name && last.kind === s.reason && nextDay(last.to) === s.date) last.to = s.date;
+    else runs.push({ from: s.date, to: s.date, name, kind: s.reason });
+  }
+  const items = runs.map((r) =>
+    `${dateRange(r.from, r.to, lang, refYear)} ${r.name} (${KIND_TEXT[r.kind][lang]})`.replace(/ {2,}/g, ' '),
+  );
+  if (weekends > 0) items.push(lang === 'id' ? `${weekends} hari akhir pekan` : `${weekends} weekend days`);
+  if (items.length === 0)
+    return lang === 'id' ? 'Tidak ada hari libur yang dilewati.' : 'No days off were skipped.';
+  return `${lang === 'id' ? 'Dilewati' : 'Skipped'}: ${items.join('; ')}.`;
+}
+
+function explain(
+  rule: SlaRule,
+  startDate: string,
+  dueDate: string,
+  zone: ZoneName,
+  skipped: readonly SkippedDay[],
+): { id: string; en: string } {
+  const refYear = parts(startDate).y;
+  const ti = CLOCK_TEXT[rule.clock].id;
+  const te = CLOCK_TEXT[rule.clock].en;
+  const id =
+    `${ti.label} paling lambat ${rule.workingDays} hari kerja sejak ${ti.since} ${longDate(startDate, 'id')} ` +
+    `(${rule.basis}, aturan ${rule.id} v${rule.version}): batas waktu ${longDate(dueDate, 'id')} pukul 23.59 ${zone}. ` +
+    `Hari kerja pertama adalah hari kerja berikutnya. ${skippedText(skipped, 'id', refYear)}`;
+  const en =
+    `${te.label} is due within ${rule.workingDays} working days of when ${te.since} on ${longDate(startDate, 'en')} ` +
+    `(${rule.basis}, rule ${rule.id} v${rule.version}): deadline ${longDate(dueDate, 'en')}, 23:59 ${zone}. ` +
+    `Counting starts on the next working day. ${skippedText(skipped, 'en', refYear)}`;
+  return { id, en };
+}
+
+/**
+ * Computes the deadline of a clock started at `start`, using `addWorkingDays` (the next working
+ * day after the start's local date is day 1; day N ends 23:59:59.999 local), and explains it in
+ * Indonesian and English, naming skipped holidays and the rule version.
+ * Why: SLA limits are in hari kerja (PermenPANRB 62/2018) and the result must be traceable to the
+ * rule version that produced it.
+ */
+export function computeDeadline(rule: SlaRule, start: Date, cal: WorkingCalendar): Deadline {
+  const r = addWorkingDays(start, rule.workingDays, cal);
+  return {
+    clock: rule.clock,
+    ruleId: rule.id,
+    ruleVersion: rule.version,
+    startedAt: formatIsoInZone(start, cal.zone),
+    dueAt: formatIsoInZone(r.dueAt, cal.zone),
+    dueDate: r.dueDate,
+    zone: cal.zone,
+    workingDays: rule.workingDays,
+    skipped: r.skipped,
+    explanation: explain(rule, localDate(start, cal.zone), r.dueDate, cal.zone, r.skipped),
+  };
+}
+
+/**
+ * Traffic-light state of a deadline at `now`: `overdue` after `dueAt`, `due_soon` when the due
+ * date is today or the next working day (within 1 working day), else `on_time`.
+ * Why: agencies flag late follow-ups in red (domain.md §5.2) and admins chase units before the
+ * limit passes (e.g. Diskominfo phoning OPDs on day 3).
+ */
+export function deadlineStatus(
+  deadline: Pick<Deadline, 'dueAt'>,
+  now: Date,
+  cal: WorkingCalendar,
+): 'on_time' | 'due_soon' | 'overdue' {
+  const due = new Date(deadline.dueAt);
+  if (now.getTime() > due.getTime()) return 'overdue';
+  return workingDaysBetween(now, due, cal) <= 1 ? 'due_soon' : 'on_time';
+}
