@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { sql } from 'drizzle-orm';
-import type { AppDb } from '../client.ts';
+import { query, type AppDb } from '../client.ts';
 import { categories, holidays, slaRules } from '../schema.ts';
 import { parseHolidayCsv } from '../../domain/deadline/calendar.ts';
 import { DEFAULT_SLA_RULES } from '../../domain/deadline/sla.ts';
@@ -13,8 +13,8 @@ import { DEFAULT_SLA_RULES } from '../../domain/deadline/sla.ts';
 const asset = (name: string) => new URL(`../../assets/${name}`, import.meta.url);
 
 async function isEmpty(db: AppDb, table: string): Promise<boolean> {
-  const r = await db.execute(sql.raw(`select exists (select 1 from ${table}) as e`));
-  return !(r.rows[0] as { e: boolean }).e;
+  const [r] = await query<{ e: boolean }>(db, sql.raw(`select exists (select 1 from ${table}) as e`));
+  return !r!.e;
 }
 
 /** Inserts rows through one JSON parameter (`json_to_recordset`): fast on both drivers, no parameter limit. */

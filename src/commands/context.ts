@@ -1,0 +1,36 @@
+/** What every command receives: services (database, clock, crypto, storage) and the caller. */
+import type { AppDb } from '../db/client.ts';
+import type { Sealer } from '../integrations/crypto.ts';
+import type { FileStorage } from '../integrations/storage.ts';
+import type { Actor, RoleGrant } from '../policies/can.ts';
+
+/** Process-wide dependencies, built once by the composition root. */
+export interface Services {
+  db: AppDb;
+  sealer: Sealer;
+  storage: FileStorage;
+  /** The clock: injectable so tests and `aduan sweep --at` control time. */
+  now: () => Date;
+  /** Base URL used in links sent to reporters. */
+  publicUrl: string;
+}
+
+/** Who is asking: a signed-in user, a reporter holding an access key, a partner, or the public. */
+export interface Caller {
+  actor: Actor;
+  /** The reporter's secret access key (X-Access-Key header or the private link). */
+  accessKey?: string | undefined;
+  /** Stable key for "one support per person or device" when not signed in. */
+  deviceKey?: string | undefined;
+  /** A system actor (worker, channel adapter) acting on behalf of the rules. */
+  system?: string | undefined;
+}
+
+/** The public, signed-out caller. */
+export const PUBLIC_CALLER: Caller = { actor: { userId: null, grants: [] } };
+
+/** A caller for background jobs: national-admin rights, recorded as `system:<name>` on events. */
+export function systemCaller(name: string): Caller {
+  const grant: RoleGrant = { role: 'national_admin', agencyId: null, regionCode: null };
+  return { actor: { userId: null, grants: [grant] }, system: name };
+}

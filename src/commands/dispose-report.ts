@@ -1,0 +1,34 @@
+/** Disposisi: an agency passes a report down its own tree to a unit; the status stays the same. */
+import type { Caller, Services } from './context.ts';
+import { invalid } from './errors.ts';
+import { requireAgency } from './lookups.ts';
+import { runReportAction } from './report-action.ts';
+import { findAgency } from '../db/repositories/agencies.ts';
+
+export interface DisposeReportInput {
+  unitId: string;
+  note?: string | undefined;
+}
+
+/** Hands the report to a unit inside the dispatched agency's tree. */
+export function disposeReport(svc: Services, caller: Caller, trackingId: string, input: DisposeReportInput) {
+  return runReportAction(svc, caller, trackingId, 'dispose', input, async ({ tx, report }) => {
+    const unit = await requireAgency(tx, input.unitId, 'unitId');
+    const root = (await findAgency(tx, report.row.dispatchedAgencyId)) ?? report.agency;
+    if (!root || !unit.path.startsWith(root.path) || unit.id === report.row.agencyId) {
+      throw invalid({ unitId: { key: 'unit_not_in_tree' } });
+    }
+    return {
+      patch: { agencyId: unit.id },
+      event: {
+        type: 'dispose',
+        visibility: 'public',
+        data: {
+          fromAgencyId: report.row.agencyId,
+          toAgencyId: unit.id,
+          ...(input.note ? { note: input.note } : {}),
+        },
+      },
+    };
+  });
+}

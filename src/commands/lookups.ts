@@ -1,0 +1,36 @@
+/** Existence checks shared by commands, answering field issues (422) rather than 500s. */
+import { and, eq } from 'drizzle-orm';
+import type { AppDb, Tx } from '../db/client.ts';
+import { categories, regions } from '../db/schema.ts';
+import { findAgency, type AgencyRow } from '../db/repositories/agencies.ts';
+import { AppError, invalid } from './errors.ts';
+
+/** The agency with this id, or a 422 on `field`. */
+export async function requireAgency(db: AppDb | Tx, id: string, field: string): Promise<AgencyRow> {
+  const a = await findAgency(db, id);
+  if (!a || !a.active) throw invalid({ [field]: { key: 'agency_unknown' } });
+  return a;
+}
+
+/** Checks a category id, or a 422 on `field`. */
+export async function requireCategory(db: AppDb | Tx, id: number, field: string): Promise<void> {
+  const [c] = await db
+    .select({ id: categories.id })
+    .from(categories)
+    .where(and(eq(categories.id, id), eq(categories.active, true)))
+    .limit(1);
+  if (!c) throw invalid({ [field]: { key: 'category_unknown' } });
+}
+
+/** Checks a Kemendagri region code, or a 422 on `field`. */
+export async function requireRegion(db: AppDb | Tx, code: string, field: string): Promise<{ level: number }> {
+  const [r] = await db.select({ level: regions.level }).from(regions).where(eq(regions.code, code)).limit(1);
+  if (!r) throw invalid({ [field]: { key: 'region_unknown' } });
+  return r;
+}
+
+/** Guard for code paths that must have loaded a report. */
+export function must<T>(v: T | null | undefined, code = 'NOT_FOUND'): T {
+  if (v === null || v === undefined) throw new AppError(code);
+  return v;
+}

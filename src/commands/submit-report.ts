@@ -1,0 +1,159 @@
+/**
+ * Submission: the one command every intake channel calls (web form, JSON API, Open311, SMS, email, walk-in).
+ * Stores the report, its first timeline event and the verification clock in one transaction, and returns
+ * the tracking number and the reporter's secret access key.
+ */
+import { eq } from 'drizzle-orm';
+import type { Channel, Classification } from '../domain/report/report.ts';
+import { localDate } from '../domain/deadline/calendar.ts';
+import { makeTrackingId } from '../domain/report/tracking-id.ts';
+import { reports } from '../db/schema.ts';
+import { appendEvent } from '../db/repositories/events.ts';
+import { trackingIdExists, withAgencies, type LoadedReport } from '../db/repositories/reports.ts';
+import { findUser } from '../db/repositories/users.ts';
+import { randomIntBelow, randomToken, sha256 } from '../integrations/crypto.ts';
+import { calendarScope, deadlineColumns, startClock } from './clocks.ts';
+import type { Caller, Services } from './context.ts';
+import { throwIfInvalid, type FieldIssue } from './errors.ts';
+import { requireAgency, requireCategory, requireRegion } from './lookups.ts';
+
+/** The reporter's identity and contact, sealed at rest. */
+export interface ReporterInput {
+  name?: string | undefined;
+  email?: string | undefined;
+  phone?: string | undefined;
+  nik?: string | undefined;
+}
+
+export interface SubmitReportInput {
+  classification: Classification;
+  title: string;
+  body: string;
+  occurredOn?: string | undefined;
+  regionCode?: string | undefined;
+  lat?: number | undefined;
+  lon?: number | undefined;
+  address?: string | undefined;
+  categoryId?: number | undefined;
+  targetAgencyId?: string | undefined;
+  anonymous?: boolean | undefined;
+  confidential?: boolean | undefined;
+  reporter?: ReporterInput | undefined;
+  channel: Channel;
+  /** Walk-in: the officer who recorded the report on the citizen's behalf. */
+  recordedBy?: string | undefined;
+}
+
+export interface SubmitReportResult {
+  report: LoadedReport;
+  accessKey: string;
+}
+
+/** Indonesia's bounding box (with a margin for outer islands); finer checks use region boundaries. */
+export const INDONESIA_BBOX = { minLat: -11.2, maxLat: 6.3, minLon: 94.7, maxLon: 141.1 };
+
+/** Stores a new report. */
+export async function submitReport(
+  svc: Services,
+  caller: Caller,
+  input: SubmitReportInput,
+): Promise<SubmitReportResult> {
+  const now = svc.now();
+  const fields: Record<string, FieldIssue> = {};
+  const hasPoint = input.lat !== undefined && input.lon !== undefined;
+  if (!input.regionCode && !hasPoint) fields.regionCode = { key: 'region_or_point' };
+  if (hasPoint) {
+    const b = INDONESIA_BBOX;
+    if (input.lat! < b.minLat || input.lat! > b.maxLat || input.lon! < b.minLon || input.lon! > b.maxLon) {
+      fields.lat = { key: 'outside_indonesia' };
+    }
+  }
+  if (input.occurredOn && input.occurredOn > localDate(now, 'WIT'))
+    fields.occurredOn = { key: 'future_date' };
+  const signedIn = !!caller.actor.userId && caller.actor.grants.some((g) => g.role === 'citizen');
+  if (!signedIn && !input.anonymous && !input.recordedBy && !input.reporter?.name?.trim()) {
+    fields['reporter.name'] = { key: 'reporter_required' };
+  }
+  throwIfInvalid(fields);
+
+  return svc.db.transaction(async (tx) => {
+    const issues: Record<string, FieldIssue> = {};
+    const check = async (field: string, fn: () => Promise<unknown>) => {
+      try {
+        await fn();
+      } catch (e) {
+        const f = (e as { fields?: Record<string, FieldIssue> }).fields;
+        if (f && f[field]) issues[field] = f[field];
+        else throw e;
+      }
+    };
+    if (input.regionCode) await check('regionCode', () => requireRegion(tx, input.regionCode!, 'regionCode'));
+    if (input.categoryId !== undefined)
+      await check('categoryId', () => requireCategory(tx, input.categoryId!, 'categoryId'));
+    if (input.targetAgencyId)
+      await check('targetAgencyId', () => requireAgency(tx, input.targetAgencyId!, 'targetAgencyId'));
+    throwIfInvalid(issues);
+
+    let reporter: ReporterInput = { ...input.reporter };
+    let reporterUserId: string | null = null;
+    if (signedIn) {
+      reporterUserId = caller.actor.userId;
+      const user = await findUser(tx, caller.actor.userId!);
+      reporter = { name: reporter.name ?? user?.name, email: reporter.email ?? user?.email, ...reporter };
+    }
+    const hasIdentity = Object.values(reporter).some((v) => typeof v === 'string' && v.trim() !== '');
+
+    let trackingId = makeTrackingId(randomIntBelow);
+    while (await trackingIdExists(tx, trackingId)) trackingId = makeTrackingId(randomIntBelow);
+    const accessKey = randomToken(18);
+    const target = input.targetAgencyId
+      ? await requireAgency(tx, input.targetAgencyId, 'targetAgencyId')
+      : null;
+
+    const [inserted] = await tx
+      .insert(reports)
+      .values({
+        trackingId,
+        accessKeyHash: sha256(accessKey),
+        classification: input.classification,
+        title: input.title.trim(),
+        body: input.body.trim(),
+        occurredOn: input.occurredOn ?? null,
+        regionCode: input.regionCode ?? null,
+        lat: input.lat ?? null,
+        lon: input.lon ?? null,
+        address: input.address ?? null,
+        categoryId: input.categoryId ?? null,
+        targetAgencyId: target?.id ?? null,
+        status: 'submitted',
+        anonymous: input.anonymous ?? false,
+        confidential: input.confidential ?? false,
+        channel: input.channel,
+        reporterUserId,
+        reporterEnc: hasIdentity ? svc.sealer.seal(reporter) : null,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning();
+    const row = inserted!;
+    const deadline = await startClock(tx, row, 'verification', now, target);
+    const cols = deadlineColumns(deadline);
+    Object.assign(row, cols);
+    await tx.update(reports).set(cols).where(eq(reports.id, row.id));
+    await appendEvent(tx, row, {
+      type: 'submit',
+      visibility: 'public',
+      toStatus: 'submitted',
+      actorUserId: caller.actor.userId,
+      actorRole: input.recordedBy ? 'officer' : 'reporter',
+      createdAt: now,
+      data: {
+        channel: input.channel,
+        classification: input.classification,
+        zone: calendarScope(row, target).zone,
+        ...(input.recordedBy ? { recordedBy: input.recordedBy } : {}),
+      },
+    });
+    return { report: await withAgencies(tx, row), accessKey };
+  });
+}

@@ -1,0 +1,25 @@
+/** The reporter answers a hold (melengkapi): the report returns to the verifier and the clock restarts. */
+import { startClock, stopClocks } from './clocks.ts';
+import type { Caller, Services } from './context.ts';
+import { runReportAction } from './report-action.ts';
+
+export interface SupplementReportInput {
+  body: string;
+}
+
+/** Adds the reporter's supplement and sends the report back to verification. */
+export function supplementReport(
+  svc: Services,
+  caller: Caller,
+  trackingId: string,
+  input: SupplementReportInput,
+) {
+  return runReportAction(svc, caller, trackingId, 'supplement', input, async ({ tx, report, now }) => {
+    await stopClocks(tx, report.row.id, ['hold_reply'], now);
+    const verification = await startClock(tx, report.row, 'verification', now, report.target);
+    return {
+      event: { type: 'supplement', visibility: 'reporter', body: input.body },
+      deadline: verification,
+    };
+  });
+}

@@ -1,0 +1,52 @@
+/** Verification (verifikasi) and dispatch to the responsible agency: starts the follow-up and completion clocks. */
+import type { Classification } from '../domain/report/report.ts';
+import { startClock, stopClocks } from './clocks.ts';
+import type { Caller, Services } from './context.ts';
+import { requireAgency, requireCategory } from './lookups.ts';
+import { runReportAction, type ActionResult } from './report-action.ts';
+
+export interface VerifyReportInput {
+  classification?: Classification | undefined;
+  categoryId: number;
+  agencyId: string;
+  title?: string | undefined;
+  anonymous?: boolean | undefined;
+  confidential?: boolean | undefined;
+  /** Pengaduan berkadar pengawasan (60 working days to complete). */
+  supervisory?: boolean | undefined;
+}
+
+/** Verifies a submitted or returned report and dispatches it to `agencyId`. */
+export function verifyReport(svc: Services, caller: Caller, trackingId: string, input: VerifyReportInput) {
+  return runReportAction(svc, caller, trackingId, 'verify', input, async ({ tx, report, now }) => {
+    await requireCategory(tx, input.categoryId, 'categoryId');
+    const agency = await requireAgency(tx, input.agencyId, 'agencyId');
+    const row = {
+      ...report.row,
+      classification: input.classification ?? report.row.classification,
+      supervisory: input.supervisory ?? report.row.supervisory,
+    };
+    await stopClocks(tx, row.id, ['verification'], now);
+    const followUp = await startClock(tx, row, 'follow_up', now, agency);
+    await startClock(tx, row, 'completion', now, agency);
+    return {
+      patch: {
+        classification: row.classification,
+        supervisory: row.supervisory,
+        categoryId: input.categoryId,
+        agencyId: agency.id,
+        dispatchedAgencyId: agency.id,
+        ...(input.title ? { title: input.title } : {}),
+        ...(input.anonymous !== undefined ? { anonymous: input.anonymous } : {}),
+        ...(input.confidential !== undefined ? { confidential: input.confidential } : {}),
+        verifiedAt: report.row.verifiedAt ?? now,
+      },
+      event: {
+        type: 'verify',
+        visibility: 'public',
+        data: { agencyId: agency.id, categoryId: input.categoryId, classification: row.classification },
+      },
+      deadline: followUp,
+    };
+  }) satisfies Promise<ActionResult>;
+}

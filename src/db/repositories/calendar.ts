@@ -1,0 +1,57 @@
+/** Loads the working-day calendar and SLA rules from the database, cached briefly per process. */
+import type { AppDb, Tx } from '../client.ts';
+import { holidays, slaRules } from '../schema.ts';
+import { makeCalendar, type Holiday, type WorkingCalendar } from '../../domain/deadline/calendar.ts';
+import type { SlaRule } from '../../domain/deadline/sla.ts';
+import type { ZoneName } from '../../domain/report/report.ts';
+
+const TTL_MS = 30_000;
+let holidayCache: { at: number; rows: Holiday[] } | null = null;
+let ruleCache: { at: number; rows: SlaRule[] } | null = null;
+
+/** Forgets cached holidays and rules (after an admin edits them, and in tests). */
+export function invalidateCalendarCache(): void {
+  holidayCache = null;
+  ruleCache = null;
+}
+
+/** All holidays (national, cuti bersama, regional). */
+export async function loadHolidays(db: AppDb | Tx): Promise<Holiday[]> {
+  if (holidayCache && Date.now() - holidayCache.at < TTL_MS) return holidayCache.rows;
+  const rows = await db.select().from(holidays);
+  const list: Holiday[] = rows.map((r) => ({
+    date: r.date,
+    name: r.name,
+    kind: r.kind as Holiday['kind'],
+    regionCode: r.regionCode,
+  }));
+  holidayCache = { at: Date.now(), rows: list };
+  return list;
+}
+
+/** The calendar of a zone, with the regional holidays of `regionCode`. */
+export async function loadCalendar(
+  db: AppDb | Tx,
+  zone: ZoneName,
+  regionCode: string | null | undefined,
+): Promise<WorkingCalendar> {
+  return makeCalendar(zone, await loadHolidays(db), regionCode ?? undefined);
+}
+
+/** Every SLA rule version. */
+export async function loadSlaRules(db: AppDb | Tx): Promise<SlaRule[]> {
+  if (ruleCache && Date.now() - ruleCache.at < TTL_MS) return ruleCache.rows;
+  const rows = await db.select().from(slaRules);
+  const list: SlaRule[] = rows.map((r) => ({
+    id: r.id,
+    version: r.version,
+    clock: r.clock as SlaRule['clock'],
+    classification: r.classification as SlaRule['classification'],
+    supervisory: r.supervisory,
+    workingDays: r.workingDays,
+    basis: r.basis,
+    validFrom: r.validFrom,
+  }));
+  ruleCache = { at: Date.now(), rows: list };
+  return list;
+}

@@ -1,0 +1,42 @@
+/** Users and their role grants, resolved into the policy's Actor. */
+import { eq } from 'drizzle-orm';
+import type { AppDb, Tx } from '../client.ts';
+import { agencies, roleGrants, users } from '../schema.ts';
+import { pathIds } from './agencies.ts';
+import type { Actor, RoleGrant } from '../../policies/can.ts';
+import type { Role } from '../../domain/report/report.ts';
+
+export type UserRow = typeof users.$inferSelect;
+
+/** The actor for a user id: grants with the granted agency's region and path. */
+export async function actorFor(db: AppDb | Tx, userId: string): Promise<Actor> {
+  const rows = await db
+    .select({
+      role: roleGrants.role,
+      agencyId: roleGrants.agencyId,
+      regionCode: agencies.regionCode,
+      path: agencies.path,
+    })
+    .from(roleGrants)
+    .leftJoin(agencies, eq(agencies.id, roleGrants.agencyId))
+    .where(eq(roleGrants.userId, userId));
+  const grants: RoleGrant[] = rows.map((r) => ({
+    role: r.role as Role,
+    agencyId: r.agencyId,
+    regionCode: r.regionCode ?? null,
+    agencyPath: r.path ? pathIds({ path: r.path }) : [],
+  }));
+  return { userId, grants };
+}
+
+/** Finds a user by email (case-insensitive: emails are stored lower-case). */
+export async function findUserByEmail(db: AppDb | Tx, email: string): Promise<UserRow | null> {
+  const [row] = await db.select().from(users).where(eq(users.email, email.trim().toLowerCase())).limit(1);
+  return row ?? null;
+}
+
+/** Finds a user by id. */
+export async function findUser(db: AppDb | Tx, id: string): Promise<UserRow | null> {
+  const [row] = await db.select().from(users).where(eq(users.id, id)).limit(1);
+  return row ?? null;
+}

@@ -1,0 +1,68 @@
+/**
+ * The composition root of a process: opens the database, migrates, seeds reference data (and the demo when
+ * asked), and builds the Services every command and query receives.
+ */
+import { join } from 'node:path';
+import type { Config } from './config.ts';
+import { openDatabase, type Database } from './db/client.ts';
+import { migrateDatabase } from './db/migrate.ts';
+import { seedReference } from './db/seed/reference.ts';
+import { createSealer, loadOrCreateKey } from './integrations/crypto.ts';
+import { localStorage } from './integrations/storage.ts';
+import type { Services } from './commands/context.ts';
+import { demoSeeded, seedDemoOrganisation, seedDemoReports } from './seed/demo.ts';
+import { sql } from 'drizzle-orm';
+import { query } from './db/client.ts';
+
+/** An open process: database, services, and how to close them. */
+export interface Runtime {
+  config: Config;
+  database: Database;
+  services: Services;
+  close(): Promise<void>;
+}
+
+/** Options for opening a runtime. */
+export interface RuntimeOptions {
+  /** Use this already-open database (tests). */
+  database?: Database;
+  /** Seed the demo on an empty database. */
+  demo?: boolean;
+  /** Skip migrations and reference seeding (a migrated snapshot). */
+  skipSetup?: boolean;
+  now?: () => Date;
+}
+
+/** Opens the database, prepares it, and returns the runtime. */
+export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Promise<Runtime> {
+  const database =
+    opts.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  try {
+    if (!opts.skipSetup) {
+      await migrateDatabase(database);
+      await seedReference(database.db);
+    }
+    const services: Services = {
+      db: database.db,
+      sealer: createSealer(loadOrCreateKey(config.secretKey, config.dataDir)),
+      storage: localStorage(join(config.dataDir, 'attachments')),
+      now: opts.now ?? (() => new Date()),
+      publicUrl: config.publicUrl ?? `http://${config.host}:${config.port}`,
+    };
+    if (opts.demo && !(await demoSeeded(database.db))) {
+      const [{ n } = { n: 0 }] = await query<{ n: number }>(
+        database.db,
+        sql`select count(*)::int as n from reports`,
+      );
+      await seedDemoOrganisation(database.db, {
+        password: config.demoPassword,
+        open311Key: config.demoOpen311Key,
+      });
+      if (n === 0) await seedDemoReports(services, services.now());
+    }
+    return { config, database, services, close: () => database.close() };
+  } catch (e) {
+    if (!opts.database) await database.close();
+    throw e;
+  }
+}

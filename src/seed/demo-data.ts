@@ -1,0 +1,267 @@
+/**
+ * The synthetic Kalimantan Timur demo (docs/api-v1.md "Demo mode"). Every name, text and person here is
+ * invented; real LAPOR! data is never used for demo content.
+ */
+import type { AgencyKind, Role, ZoneName } from '../domain/report/report.ts';
+
+export interface DemoAgency {
+  id: string;
+  name: string;
+  shortName?: string;
+  kind: AgencyKind;
+  parentId?: string;
+  regionCode: string | null;
+  zone: ZoneName;
+  isCoordinator?: boolean;
+  smsKeyword?: string;
+}
+
+const KABKOTA: Array<[code: string, slug: string, name: string]> = [
+  ['64.01', 'paser', 'Kabupaten Paser'],
+  ['64.02', 'kukar', 'Kabupaten Kutai Kartanegara'],
+  ['64.03', 'berau', 'Kabupaten Berau'],
+  ['64.07', 'kubar', 'Kabupaten Kutai Barat'],
+  ['64.08', 'kutim', 'Kabupaten Kutai Timur'],
+  ['64.09', 'ppu', 'Kabupaten Penajam Paser Utara'],
+  ['64.11', 'mahulu', 'Kabupaten Mahakam Ulu'],
+  ['64.71', 'balikpapan', 'Kota Balikpapan'],
+  ['64.72', 'samarinda', 'Kota Samarinda'],
+  ['64.74', 'bontang', 'Kota Bontang'],
+];
+
+const PERANGKAT_DAERAH: Array<[slug: string, name: string, short: string, unit: string]> = [
+  ['pupr', 'Dinas Pekerjaan Umum dan Penataan Ruang', 'Dinas PUPR', 'Bidang Bina Marga'],
+  ['dinkes', 'Dinas Kesehatan', 'Dinkes', 'Bidang Pelayanan Kesehatan'],
+  ['disdik', 'Dinas Pendidikan dan Kebudayaan', 'Disdikbud', 'Bidang Pembinaan SMA'],
+  ['dishub', 'Dinas Perhubungan', 'Dishub', 'Bidang Lalu Lintas Jalan'],
+  ['bpkad', 'Badan Pengelolaan Keuangan dan Aset Daerah', 'BPKAD', 'Bidang Aset'],
+  ['bapenda', 'Badan Pendapatan Daerah', 'Bapenda', 'UPTD Samsat Samarinda'],
+  ['dpmptsp', 'Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu', 'DPMPTSP', 'Bidang Perizinan'],
+];
+
+/** The agency tree of the demo. */
+export const DEMO_AGENCIES: DemoAgency[] = [
+  {
+    id: 'kemenpanrb',
+    name: 'Kementerian PANRB',
+    shortName: 'KemenPANRB',
+    kind: 'kementerian',
+    regionCode: null,
+    zone: 'WIB',
+  },
+  {
+    id: 'ombudsman-kaltim',
+    name: 'Ombudsman RI Perwakilan Kalimantan Timur',
+    shortName: 'Ombudsman Kaltim',
+    kind: 'ombudsman',
+    regionCode: '64',
+    zone: 'WITA',
+  },
+  {
+    id: 'pemprov-kaltim',
+    name: 'Pemerintah Provinsi Kalimantan Timur',
+    shortName: 'Pemprov Kaltim',
+    kind: 'pemerintah_provinsi',
+    regionCode: '64',
+    zone: 'WITA',
+    smsKeyword: 'KALTIM',
+  },
+  {
+    id: 'diskominfo-kaltim',
+    name: 'Dinas Komunikasi dan Informatika Provinsi Kalimantan Timur',
+    shortName: 'Diskominfo Kaltim',
+    kind: 'perangkat_daerah',
+    parentId: 'pemprov-kaltim',
+    regionCode: '64',
+    zone: 'WITA',
+    isCoordinator: true,
+  },
+  ...PERANGKAT_DAERAH.flatMap(([slug, name, short, unit]): DemoAgency[] => [
+    {
+      id: `${slug}-kaltim`,
+      name: `${name} Provinsi Kalimantan Timur`,
+      shortName: `${short} Kaltim`,
+      kind: 'perangkat_daerah',
+      parentId: 'pemprov-kaltim',
+      regionCode: '64',
+      zone: 'WITA',
+      ...(slug === 'pupr' ? { smsKeyword: 'PUPR' } : {}),
+    },
+    {
+      id: `${slug}-kaltim-unit`,
+      name: `${unit}, ${short} Kaltim`,
+      kind: 'unit',
+      parentId: `${slug}-kaltim`,
+      regionCode: '64',
+      zone: 'WITA',
+    },
+  ]),
+  ...KABKOTA.flatMap(([code, slug, name]): DemoAgency[] => [
+    {
+      id: `pemkab-${slug}`,
+      name: `Pemerintah ${name}`,
+      kind: 'pemerintah_kabupaten_kota',
+      regionCode: code,
+      zone: 'WITA',
+      smsKeyword: slug.toUpperCase(),
+    },
+    {
+      id: `diskominfo-${slug}`,
+      name: `Dinas Komunikasi dan Informatika ${name}`,
+      shortName: `Diskominfo ${name.replace(/^(Kabupaten|Kota) /, '')}`,
+      kind: 'perangkat_daerah',
+      parentId: `pemkab-${slug}`,
+      regionCode: code,
+      zone: 'WITA',
+      isCoordinator: true,
+    },
+  ]),
+];
+
+export interface DemoUser {
+  email: string;
+  name: string;
+  role: Role;
+  agencyId: string | null;
+}
+
+/** The demo accounts of docs/api-v1.md; all use ADUAN_DEMO_PASSWORD. */
+export const DEMO_USERS: DemoUser[] = [
+  {
+    email: 'nasional@demo.aduan.id',
+    name: 'Admin Nasional (Demo)',
+    role: 'national_admin',
+    agencyId: 'kemenpanrb',
+  },
+  {
+    email: 'diskominfo.kaltim@demo.aduan.id',
+    name: 'Koordinator Diskominfo Kaltim (Demo)',
+    role: 'coordinator',
+    agencyId: 'diskominfo-kaltim',
+  },
+  {
+    email: 'pupr.kaltim@demo.aduan.id',
+    name: 'Admin Dinas PUPR Kaltim (Demo)',
+    role: 'agency_admin',
+    agencyId: 'pupr-kaltim',
+  },
+  {
+    email: 'petugas.pupr.kaltim@demo.aduan.id',
+    name: 'Petugas Bina Marga (Demo)',
+    role: 'officer',
+    agencyId: 'pupr-kaltim-unit',
+  },
+  {
+    email: 'dinkes.kaltim@demo.aduan.id',
+    name: 'Admin Dinkes Kaltim (Demo)',
+    role: 'agency_admin',
+    agencyId: 'dinkes-kaltim',
+  },
+  {
+    email: 'diskominfo.balikpapan@demo.aduan.id',
+    name: 'Koordinator Diskominfo Balikpapan (Demo)',
+    role: 'coordinator',
+    agencyId: 'diskominfo-balikpapan',
+  },
+  {
+    email: 'ombudsman@demo.aduan.id',
+    name: 'Asisten Ombudsman (Demo)',
+    role: 'ombudsman',
+    agencyId: 'ombudsman-kaltim',
+  },
+  {
+    email: 'penilai@demo.aduan.id',
+    name: 'Tim Penilai (Demo)',
+    role: 'assessor',
+    agencyId: 'diskominfo-kaltim',
+  },
+  { email: 'warga@demo.aduan.id', name: 'Warga Demo', role: 'citizen', agencyId: null },
+];
+
+/** Synthetic report texts: [agency id, category name, region, title, body]. */
+export const DEMO_REPORT_TEXTS: Array<[string, string, string, string, string]> = [
+  [
+    'pupr-kaltim',
+    'PEKERJAAN UMUM DAN PENATAAN RUANG',
+    '64.72.02',
+    'Jalan provinsi berlubang dekat jembatan',
+    'Jalan provinsi di dekat jembatan sudah berlubang besar sejak dua bulan, banyak pengendara motor terjatuh saat hujan. Mohon segera diperbaiki.',
+  ],
+  [
+    'pupr-kaltim',
+    'PEKERJAAN UMUM DAN PENATAAN RUANG',
+    '64.71.01',
+    'Drainase tersumbat menyebabkan banjir',
+    'Saluran drainase di tepi jalan tersumbat sampah dan lumpur sehingga setiap hujan deras air meluap ke rumah warga. Mohon dinormalisasi.',
+  ],
+  [
+    'pupr-kaltim',
+    'PEKERJAAN UMUM DAN PENATAAN RUANG',
+    '64.02.01',
+    'Lampu penerangan jalan mati',
+    'Lampu penerangan jalan umum sepanjang ruas jalan poros sudah mati lebih dari sebulan sehingga rawan kecelakaan pada malam hari.',
+  ],
+  [
+    'dinkes-kaltim',
+    'KESEHATAN',
+    '64.72.01',
+    'Antrean puskesmas terlalu panjang',
+    'Antrean pendaftaran di puskesmas sangat panjang dan tidak ada sistem nomor antrean yang jelas. Lansia harus menunggu berjam-jam.',
+  ],
+  [
+    'dinkes-kaltim',
+    'KESEHATAN',
+    '64.74.01',
+    'Stok obat di puskesmas kosong',
+    'Beberapa obat untuk penyakit kronis kosong di puskesmas sejak tiga minggu, pasien diminta membeli sendiri di apotek.',
+  ],
+  [
+    'disdik-kaltim',
+    'PENDIDIKAN DAN KEBUDAYAAN',
+    '64.72.02',
+    'Pungutan seragam di SMA negeri',
+    'Orang tua murid diminta membayar biaya seragam dan kegiatan yang cukup besar tanpa penjelasan rinci dari pihak sekolah.',
+  ],
+  [
+    'disdik-kaltim',
+    'PENDIDIKAN DAN KEBUDAYAAN',
+    '64.03.01',
+    'Ruang kelas rusak belum diperbaiki',
+    'Atap ruang kelas bocor dan plafon hampir runtuh, murid terpaksa belajar di teras sekolah ketika hujan.',
+  ],
+  [
+    'dishub-kaltim',
+    'PERHUBUNGAN',
+    '64.71.02',
+    'Angkutan umum tidak berhenti di halte',
+    'Angkutan umum sering menaikkan dan menurunkan penumpang di tengah jalan, bukan di halte, sehingga membuat macet.',
+  ],
+  [
+    'dishub-kaltim',
+    'PERHUBUNGAN',
+    '64.72.01',
+    'Rambu lalu lintas hilang di persimpangan',
+    'Rambu larangan belok di persimpangan besar sudah hilang sehingga banyak kendaraan melanggar dan hampir terjadi tabrakan.',
+  ],
+  [
+    'bapenda-kaltim',
+    'EKONOMI DAN KEUANGAN',
+    '64.72.02',
+    'Pelayanan pajak kendaraan lambat',
+    'Pelayanan pembayaran pajak kendaraan bermotor di kantor samsat sangat lambat karena sistem sering gangguan.',
+  ],
+  [
+    'dpmptsp-kaltim',
+    'EKONOMI DAN KEUANGAN',
+    '64.71.01',
+    'Izin usaha tidak kunjung terbit',
+    'Permohonan izin usaha sudah lengkap diajukan sejak satu bulan lalu tetapi statusnya belum berubah dan tidak ada kabar.',
+  ],
+  [
+    'bpkad-kaltim',
+    'EKONOMI DAN KEUANGAN',
+    '64.72.01',
+    'Informasi aset tanah pemerintah',
+    'Mohon informasi status lahan kosong di samping kantor kelurahan, apakah termasuk aset pemerintah provinsi dan boleh dimanfaatkan warga.',
+  ],
+];

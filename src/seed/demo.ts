@@ -1,0 +1,171 @@
+/**
+ * Seeds the synthetic Kalimantan Timur demo on an empty database: agencies, demo accounts, the demo Open311
+ * key, and a few dozen reports driven through the real commands so that every status and timeline is genuine.
+ */
+import { eq, sql } from 'drizzle-orm';
+import { agencies, apiKeys, roleGrants, settings, users } from '../db/schema.ts';
+import { childPath } from '../db/repositories/agencies.ts';
+import { actorFor, findUserByEmail } from '../db/repositories/users.ts';
+import { query, type AppDb } from '../db/client.ts';
+import { hashPassword } from '../integrations/passwords.ts';
+import { sha256 } from '../integrations/crypto.ts';
+import type { Caller, Services } from '../commands/context.ts';
+import { submitReport } from '../commands/submit-report.ts';
+import { verifyReport } from '../commands/verify-report.ts';
+import { holdReport } from '../commands/hold-report.ts';
+import { archiveReport } from '../commands/archive-report.ts';
+import { disposeReport } from '../commands/dispose-report.ts';
+import { returnReport } from '../commands/return-report.ts';
+import { respondToReport } from '../commands/respond-to-report.ts';
+import { acceptReport } from '../commands/accept-report.ts';
+import { escalateReport } from '../commands/escalate-report.ts';
+import { DEMO_AGENCIES, DEMO_REPORT_TEXTS, DEMO_USERS } from './demo-data.ts';
+import type { ReportStatus } from '../domain/report/report.ts';
+
+export interface DemoOptions {
+  password: string;
+  open311Key: string;
+  /** Also create the synthetic reports (off for the test template). */
+  reports: boolean;
+}
+
+/** True when the demo organisation already exists. */
+export async function demoSeeded(db: AppDb): Promise<boolean> {
+  const [row] = await db.select().from(settings).where(eq(settings.key, 'demo')).limit(1);
+  return !!row;
+}
+
+/** Seeds agencies, accounts and the Open311 key (idempotent). */
+export async function seedDemoOrganisation(db: AppDb, opts: Omit<DemoOptions, 'reports'>): Promise<void> {
+  if (await demoSeeded(db)) return;
+  const byId = new Map<string, string>();
+  for (const a of DEMO_AGENCIES) {
+    const parentPath = a.parentId ? byId.get(a.parentId)! : null;
+    const path = childPath(parentPath ? { path: parentPath } : null, a.id);
+    byId.set(a.id, path);
+    await db.insert(agencies).values({
+      id: a.id,
+      name: a.name,
+      shortName: a.shortName ?? null,
+      kind: a.kind,
+      parentId: a.parentId ?? null,
+      path,
+      regionCode: a.regionCode,
+      zone: a.zone,
+      isCoordinator: a.isCoordinator ?? false,
+      smsKeyword: a.smsKeyword ?? null,
+    });
+  }
+  const passwordHash = await hashPassword(opts.password);
+  for (const u of DEMO_USERS) {
+    const [row] = await db.insert(users).values({ email: u.email, name: u.name, passwordHash }).returning();
+    await db.insert(roleGrants).values({ userId: row!.id, role: u.role, agencyId: u.agencyId });
+  }
+  await db.insert(apiKeys).values({
+    name: 'Demo Open311 client',
+    keyHash: sha256(opts.open311Key),
+    scopes: ['open311'],
+  });
+  await db.insert(settings).values({ key: 'demo', value: { seededAt: new Date().toISOString() } });
+}
+
+const DAY = 86_400_000;
+
+async function callerFor(db: AppDb, email: string): Promise<Caller> {
+  const user = await findUserByEmail(db, email);
+  return { actor: await actorFor(db, user!.id) };
+}
+
+/** The status each synthetic report is driven to, cycling so every status appears several times. */
+const TARGETS: ReportStatus[] = [
+  'submitted',
+  'dispatched',
+  'in_progress',
+  'responded',
+  'completed',
+  'on_hold',
+  'returned',
+  'archived',
+  'completed',
+  'dispatched',
+  'transferred',
+  'responded',
+];
+
+/** Creates synthetic reports through the commands, with timelines in the past. */
+export async function seedDemoReports(svc: Services, now: Date): Promise<number> {
+  const db = svc.db;
+  const verifier = await callerFor(db, 'diskominfo.kaltim@demo.aduan.id');
+  const national = await callerFor(db, 'nasional@demo.aduan.id');
+  const cats = await query<{ id: number; name: string }>(
+    db,
+    sql`select id, name from categories where parent_id is null`,
+  );
+  const catId = (name: string) => cats.find((c) => c.name === name)?.id ?? cats[0]!.id;
+  let count = 0;
+  for (let i = 0; i < 36; i++) {
+    const [agencyId, category, region, title, body] = DEMO_REPORT_TEXTS[i % DEMO_REPORT_TEXTS.length]!;
+    const target = TARGETS[i % TARGETS.length]!;
+    const ageDays = target === 'transferred' ? 120 + i : 2 + ((i * 7) % 40);
+    let t = new Date(now.getTime() - ageDays * DAY);
+    const at = (days: number) => {
+      t = new Date(Math.min(t.getTime() + days * DAY, now.getTime() - 60_000));
+      return { ...svc, now: () => t };
+    };
+    const { report, accessKey } = await submitReport(
+      { ...svc, now: () => t },
+      { actor: { userId: null, grants: [] } },
+      {
+        classification: i % 5 === 4 ? 'aspirasi' : i % 7 === 6 ? 'permintaan_informasi' : 'pengaduan',
+        title: `${title}${i >= 12 ? ` (${Math.floor(i / 12) + 1})` : ''}`,
+        body,
+        regionCode: region,
+        anonymous: i % 4 === 1,
+        confidential: i % 9 === 5,
+        reporter: {
+          name: `Pelapor Demo ${i + 1}`,
+          email: `pelapor${i + 1}@contoh.aduan.id`,
+          phone: `0812000000${String(i).padStart(2, '0')}`,
+        },
+        channel: (['web', 'api', 'sms', 'email', 'walk_in', 'open311'] as const)[i % 6]!,
+      },
+    );
+    count++;
+    const id = report.row.trackingId;
+    const reporter: Caller = { actor: { userId: null, grants: [] }, accessKey };
+    const agencyAdmin =
+      agencyId === 'pupr-kaltim' ? await callerFor(db, 'pupr.kaltim@demo.aduan.id') : national;
+    if (target === 'submitted') continue;
+    if (target === 'on_hold') {
+      await holdReport(at(1), verifier, id, { question: 'Mohon lengkapi alamat lengkap dan foto lokasi.' });
+      continue;
+    }
+    if (target === 'archived') {
+      await archiveReport(at(1), verifier, id, { reason: 'too_general', note: 'Laporan terlalu umum.' });
+      continue;
+    }
+    await verifyReport(at(1), verifier, id, { categoryId: catId(category), agencyId });
+    if (target === 'returned') {
+      await returnReport(at(2), agencyAdmin, id, {
+        note: 'Bukan kewenangan provinsi; jalan ini jalan kota.',
+      });
+      continue;
+    }
+    if (target === 'dispatched') {
+      if (agencyId === 'pupr-kaltim')
+        await disposeReport(at(1), agencyAdmin, id, { unitId: 'pupr-kaltim-unit' });
+      continue;
+    }
+    if (target === 'transferred') {
+      await escalateReport(at(100), reporter, id, { consent: true, note: 'Belum ada penyelesaian.' });
+      continue;
+    }
+    await respondToReport(at(2), agencyAdmin, id, {
+      body: 'Laporan sudah kami terima dan petugas sudah meninjau lokasi. Penanganan dijadwalkan minggu ini.',
+      final: target !== 'in_progress',
+    });
+    if (target === 'completed')
+      await acceptReport(at(2), reporter, id, { rating: 4 + (i % 2), comment: 'Terima kasih.' });
+  }
+  return count;
+}
