@@ -22,6 +22,20 @@ module.exports = {
       to: { path: '^src/db', dependencyTypesNot: ['type-only'] },
     },
     {
+      name: 'app-layer-is-thin',
+      comment: 'src/app (errors, service types) imports only domain, policies and integrations, plus db types',
+      severity: 'error',
+      from: { path: '^src/app' },
+      to: { path: '^src/(commands|queries|http|jobs|views|presenters|cli)' },
+    },
+    {
+      name: 'queries-do-not-write',
+      comment: 'queries never import commands',
+      severity: 'error',
+      from: { path: '^src/queries' },
+      to: { path: '^src/commands' },
+    },
+    {
       name: 'commands-queries-not-http',
       severity: 'error',
       from: { path: '^src/(commands|queries|db|domain|policies|presenters)' },

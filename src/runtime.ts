@@ -9,7 +9,7 @@ import { migrateDatabase } from './db/migrate.ts';
 import { seedReference } from './db/seed/reference.ts';
 import { createSealer, loadOrCreateKey } from './integrations/crypto.ts';
 import { localStorage } from './integrations/storage.ts';
-import type { Services } from './commands/context.ts';
+import type { Services } from './app/context.ts';
 import { demoSeeded, seedDemoOrganisation, seedDemoReports } from './seed/demo.ts';
 import { sql } from 'drizzle-orm';
 import { query } from './db/client.ts';

@@ -1,6 +1,6 @@
 /** The reporter accepts the final follow-up and rates it: the report is completed. */
 import { stopClocks } from './clocks.ts';
-import type { Caller, Services } from './context.ts';
+import type { Caller, Services } from '../app/context.ts';
 import { runReportAction } from './report-action.ts';
 
 export interface AcceptReportInput {

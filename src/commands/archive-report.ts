@@ -2,8 +2,8 @@
 import type { ArchiveReason } from '../domain/report/report.ts';
 import { loadReport } from '../db/repositories/reports.ts';
 import { stopClocks } from './clocks.ts';
-import type { Caller, Services } from './context.ts';
-import { invalid } from './errors.ts';
+import type { Caller, Services } from '../app/context.ts';
+import { invalid } from '../app/errors.ts';
 import { runReportAction } from './report-action.ts';
 
 export interface ArchiveReportInput {

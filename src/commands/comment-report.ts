@@ -2,7 +2,7 @@
  * A comment: public on public reports when written by a signed-in citizen or staff; a reporter's reply is
  * visible to the reporter and staff only, so that it can never expose an anonymous reporter.
  */
-import type { Caller, Services } from './context.ts';
+import type { Caller, Services } from '../app/context.ts';
 import { runReportAction } from './report-action.ts';
 
 export interface CommentReportInput {

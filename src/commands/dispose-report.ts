@@ -1,6 +1,6 @@
 /** Disposisi: an agency passes a report down its own tree to a unit; the status stays the same. */
-import type { Caller, Services } from './context.ts';
-import { invalid } from './errors.ts';
+import type { Caller, Services } from '../app/context.ts';
+import { invalid } from '../app/errors.ts';
 import { requireAgency } from './lookups.ts';
 import { runReportAction } from './report-action.ts';
 import { findAgency } from '../db/repositories/agencies.ts';

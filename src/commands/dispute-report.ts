@@ -1,6 +1,6 @@
 /** The reporter disputes the final follow-up within the window: the agency must answer again. */
 import { startClock, stopClocks } from './clocks.ts';
-import type { Caller, Services } from './context.ts';
+import type { Caller, Services } from '../app/context.ts';
 import { runReportAction } from './report-action.ts';
 
 export interface DisputeReportInput {

@@ -7,8 +7,8 @@ import { selectRule } from '../domain/deadline/sla.ts';
 import type { Classification } from '../domain/report/report.ts';
 import { loadSlaRules } from '../db/repositories/calendar.ts';
 import { calendarFor, stopClocks } from './clocks.ts';
-import type { Caller, Services } from './context.ts';
-import { AppError, invalid } from './errors.ts';
+import type { Caller, Services } from '../app/context.ts';
+import { AppError, invalid } from '../app/errors.ts';
 import { runReportAction } from './report-action.ts';
 
 export interface EscalateReportInput {

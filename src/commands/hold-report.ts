@@ -1,6 +1,6 @@
 /** Tunda: the verifier asks the reporter for more information; the verification clock pauses. */
 import { startClock, stopClocks } from './clocks.ts';
-import type { Caller, Services } from './context.ts';
+import type { Caller, Services } from '../app/context.ts';
 import { runReportAction } from './report-action.ts';
 
 export interface HoldReportInput {

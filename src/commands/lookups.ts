@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import type { AppDb, Tx } from '../db/client.ts';
 import { categories, regions } from '../db/schema.ts';
 import { findAgency, type AgencyRow } from '../db/repositories/agencies.ts';
-import { AppError, invalid } from './errors.ts';
+import { AppError, invalid } from '../app/errors.ts';
 
 /** The agency with this id, or a 422 on `field`. */
 export async function requireAgency(db: AppDb | Tx, id: string, field: string): Promise<AgencyRow> {

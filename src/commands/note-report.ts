@@ -1,5 +1,5 @@
 /** An internal note between staff in scope; never shown to the reporter or the public. */
-import type { Caller, Services } from './context.ts';
+import type { Caller, Services } from '../app/context.ts';
 import { runReportAction } from './report-action.ts';
 
 export interface NoteReportInput {

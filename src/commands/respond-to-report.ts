@@ -1,6 +1,6 @@
 /** Tindak lanjut: the agency posts an interim or final follow-up. A final one starts the reporter's window. */
 import { openClock, startClock, stopClocks } from './clocks.ts';
-import type { Caller, Services } from './context.ts';
+import type { Caller, Services } from '../app/context.ts';
 import { runReportAction } from './report-action.ts';
 
 export interface RespondToReportInput {

@@ -4,7 +4,7 @@
  */
 import { workingDaysBetween } from '../domain/deadline/calendar.ts';
 import { calendarFor, openClock, startClock, stopClocks } from './clocks.ts';
-import type { Caller, Services } from './context.ts';
+import type { Caller, Services } from '../app/context.ts';
 import { requireAgency } from './lookups.ts';
 import { runReportAction } from './report-action.ts';
 

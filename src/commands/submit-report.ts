@@ -13,8 +13,8 @@ import { trackingIdExists, withAgencies, type LoadedReport } from '../db/reposit
 import { findUser } from '../db/repositories/users.ts';
 import { randomIntBelow, randomToken, sha256 } from '../integrations/crypto.ts';
 import { calendarScope, deadlineColumns, startClock } from './clocks.ts';
-import type { Caller, Services } from './context.ts';
-import { throwIfInvalid, type FieldIssue } from './errors.ts';
+import type { Caller, Services } from '../app/context.ts';
+import { throwIfInvalid, type FieldIssue } from '../app/errors.ts';
 import { requireAgency, requireCategory, requireRegion } from './lookups.ts';
 
 /** The reporter's identity and contact, sealed at rest. */

@@ -1,6 +1,6 @@
 /** The reporter answers a hold (melengkapi): the report returns to the verifier and the clock restarts. */
 import { startClock, stopClocks } from './clocks.ts';
-import type { Caller, Services } from './context.ts';
+import type { Caller, Services } from '../app/context.ts';
 import { runReportAction } from './report-action.ts';
 
 export interface SupplementReportInput {

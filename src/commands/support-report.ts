@@ -1,7 +1,7 @@
 /** Dukungan: one support per person (account) or device (cookie) for a public report. */
 import { supports } from '../db/schema.ts';
-import type { Caller, Services } from './context.ts';
-import { AppError } from './errors.ts';
+import type { Caller, Services } from '../app/context.ts';
+import { AppError } from '../app/errors.ts';
 import { runReportAction } from './report-action.ts';
 
 /** Adds one support; a second one from the same person or device answers ALREADY_SUPPORTED (409). */

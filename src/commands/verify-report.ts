@@ -1,7 +1,7 @@
 /** Verification (verifikasi) and dispatch to the responsible agency: starts the follow-up and completion clocks. */
 import type { Classification } from '../domain/report/report.ts';
 import { startClock, stopClocks } from './clocks.ts';
-import type { Caller, Services } from './context.ts';
+import type { Caller, Services } from '../app/context.ts';
 import { requireAgency, requireCategory } from './lookups.ts';
 import { runReportAction, type ActionResult } from './report-action.ts';
 

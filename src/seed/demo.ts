@@ -9,7 +9,7 @@ import { actorFor, findUserByEmail } from '../db/repositories/users.ts';
 import { query, type AppDb } from '../db/client.ts';
 import { hashPassword } from '../integrations/passwords.ts';
 import { sha256 } from '../integrations/crypto.ts';
-import type { Caller, Services } from '../commands/context.ts';
+import type { Caller, Services } from '../app/context.ts';
 import { submitReport } from '../commands/submit-report.ts';
 import { verifyReport } from '../commands/verify-report.ts';
 import { holdReport } from '../commands/hold-report.ts';

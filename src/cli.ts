@@ -1,0 +1,114 @@
+/**
+ * The `aduan` command line: serve | migrate | seed | audit verify | routing eval.
+ * `npm start` runs `aduan serve --demo` on the embedded database.
+ */
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { DataDirLockedError } from './db/client.ts';
+import { openRuntime } from './runtime.ts';
+import { buildApp } from './http/app.ts';
+import { verifyChains } from './db/repositories/events.ts';
+import { DEMO_USERS } from './seed/demo-data.ts';
+
+const HELP = `aduan: complaint handling for Indonesian public services
+
+Usage:
+  aduan serve [--demo]         start the web server (and the in-process worker)
+  aduan migrate                apply database migrations and load reference data
+  aduan seed --demo            seed the Kalimantan Timur demo on an empty database
+  aduan audit verify           walk the hash chain of every report's timeline
+  aduan routing eval ...       evaluate the routing classifier (see docs/routing.md)
+
+Environment: see README.md (PORT, HOST, ADUAN_DATA_DIR, DATABASE_URL, ADUAN_DEMO, ...).`;
+
+async function serve(config: Config, demoFlag: boolean): Promise<void> {
+  const demo = config.demo ?? demoFlag;
+  const t0 = Date.now();
+  const runtime = await openRuntime(config, { demo });
+  const app = await buildApp({
+    services: runtime.services,
+    logLevel: config.logLevel,
+    secureCookies: config.production,
+  });
+  const stop = async () => {
+    await app.close();
+    await runtime.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+  console.log(`\naduan is running at ${url}  (ready in ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  console.log(
+    `  database: ${runtime.database.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)'}`,
+  );
+  console.log(`  API docs: ${url}/api/docs`);
+  if (demo) {
+    console.log(`  demo accounts (password "${config.demoPassword}", see docs/api-v1.md):`);
+    for (const u of DEMO_USERS) console.log(`    ${u.email.padEnd(38)} ${u.role}`);
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, sub, ...rest] = argv;
+  if (!cmd || cmd === 'help' || cmd === '--help') {
+    console.log(HELP);
+    return cmd ? 0 : 2;
+  }
+  if (cmd === 'routing' && sub === 'eval') {
+    const { routingEvalCli } = await import('./cli/routing-eval.ts');
+    return routingEvalCli(rest);
+  }
+  const config = loadConfig();
+  const { values } = parseArgs({
+    args: argv.slice(1),
+    options: { demo: { type: 'boolean', default: false } },
+    allowPositionals: true,
+    strict: false,
+  });
+  switch (cmd) {
+    case 'serve':
+      await serve(config, values.demo === true);
+      return -1;
+    case 'migrate': {
+      const rt = await openRuntime(config);
+      console.log(`migrated (${rt.database.kind})`);
+      await rt.close();
+      return 0;
+    }
+    case 'seed': {
+      const rt = await openRuntime(config, { demo: values.demo === true });
+      console.log(values.demo ? 'demo seeded' : 'reference data loaded');
+      await rt.close();
+      return 0;
+    }
+    case 'audit': {
+      if (sub !== 'verify') break;
+      const rt = await openRuntime(config);
+      const r = await verifyChains(rt.services.db);
+      await rt.close();
+      if (r.problems.length === 0) {
+        console.log(`audit: ${r.reports} reports, ${r.events} events, every hash chain intact`);
+        return 0;
+      }
+      for (const p of r.problems) console.log(`audit: report ${p.trackingId}: event #${p.seq} ${p.problem}`);
+      return 1;
+    }
+  }
+  console.error(`Unknown command: ${argv.join(' ')}\n\n${HELP}`);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (e: unknown) => {
+    if (e instanceof ConfigError || e instanceof DataDirLockedError) console.error(e.message);
+    else console.error(e);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,68 @@
+/**
+ * Sign-in with email and password (argon2id), with account lockout after repeated failures, and sessions
+ * stored in the database: a cookie session for pages and a bearer token for API clients (the same row kind).
+ */
+import { and, eq, lt } from 'drizzle-orm';
+import { sessions, users } from '../db/schema.ts';
+import { findUserByEmail } from '../db/repositories/users.ts';
+import { randomToken, sha256 } from '../integrations/crypto.ts';
+import { hashPassword, verifyPassword } from '../integrations/passwords.ts';
+import type { Services } from '../app/context.ts';
+import { AppError } from '../app/errors.ts';
+
+/** Failed attempts before the account locks, and for how long. */
+export const LOCKOUT = { maxFailures: 5, minutes: 15 };
+/** Session lifetime. */
+export const SESSION_HOURS = 12;
+
+export interface SignInResult {
+  token: string;
+  csrfToken: string;
+  expiresAt: Date;
+  user: { id: string; name: string; email: string };
+}
+
+let dummyHash: Promise<string> | null = null;
+
+/** Verifies credentials and opens a session. Unknown emails cost the same time as wrong passwords. */
+export async function signIn(svc: Services, email: string, password: string): Promise<SignInResult> {
+  const now = svc.now();
+  const user = await findUserByEmail(svc.db, email);
+  if (!user) {
+    dummyHash ??= hashPassword('not-a-real-password');
+    await verifyPassword(await dummyHash, password);
+    throw new AppError('INVALID_CREDENTIALS');
+  }
+  if (user.lockedUntil && user.lockedUntil > now) throw new AppError('ACCOUNT_LOCKED');
+  if (!(await verifyPassword(user.passwordHash, password))) {
+    const failures = user.failedLogins + 1;
+    const lock = failures >= LOCKOUT.maxFailures;
+    await svc.db
+      .update(users)
+      .set({
+        failedLogins: lock ? 0 : failures,
+        lockedUntil: lock ? new Date(now.getTime() + LOCKOUT.minutes * 60_000) : user.lockedUntil,
+      })
+      .where(eq(users.id, user.id));
+    throw new AppError(lock ? 'ACCOUNT_LOCKED' : 'INVALID_CREDENTIALS');
+  }
+  const token = randomToken(32);
+  const csrfToken = randomToken(24);
+  const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3_600_000);
+  await svc.db.transaction(async (tx) => {
+    await tx
+      .update(users)
+      .set({ failedLogins: 0, lockedUntil: null, lastActiveAt: now })
+      .where(eq(users.id, user.id));
+    await tx
+      .insert(sessions)
+      .values({ id: sha256(token), userId: user.id, kind: 'session', csrfToken, expiresAt });
+    await tx.delete(sessions).where(and(eq(sessions.userId, user.id), lt(sessions.expiresAt, now)));
+  });
+  return { token, csrfToken, expiresAt, user: { id: user.id, name: user.name, email: user.email } };
+}
+
+/** Ends a session. */
+export async function signOut(svc: Services, token: string): Promise<void> {
+  await svc.db.delete(sessions).where(eq(sessions.id, sha256(token)));
+}

@@ -1,0 +1,76 @@
+/** JSON API v1: POST /reports/{trackingId}/actions/{action}, one route per action with its own body schema. */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Caller, Services } from '../../../app/context.ts';
+import type { ActionResult } from '../../../commands/report-action.ts';
+import { verifyReport } from '../../../commands/verify-report.ts';
+import { holdReport } from '../../../commands/hold-report.ts';
+import { supplementReport } from '../../../commands/supplement-report.ts';
+import { archiveReport } from '../../../commands/archive-report.ts';
+import { disposeReport } from '../../../commands/dispose-report.ts';
+import { returnReport } from '../../../commands/return-report.ts';
+import { respondToReport } from '../../../commands/respond-to-report.ts';
+import { acceptReport } from '../../../commands/accept-report.ts';
+import { disputeReport } from '../../../commands/dispute-report.ts';
+import { escalateReport } from '../../../commands/escalate-report.ts';
+import { noteReport } from '../../../commands/note-report.ts';
+import { commentReport } from '../../../commands/comment-report.ts';
+import { supportReport } from '../../../commands/support-report.ts';
+import { revealReporter } from '../../../commands/reveal-reporter.ts';
+import { permissionsFor } from '../../../policies/can.ts';
+import { subjectOf } from '../../../queries/access.ts';
+import { presentReport } from '../../../presenters/report.ts';
+import { requestLang } from '../../plugins/errors.ts';
+import { ActionBodies, ReportQuery, TrackingParams } from './schemas.ts';
+
+type Runner = (svc: Services, caller: Caller, trackingId: string, body: never) => Promise<ActionResult>;
+
+/** The command behind each action. */
+export const ACTION_COMMANDS: Record<keyof typeof ActionBodies, Runner> = {
+  verify: verifyReport as Runner,
+  hold: holdReport as Runner,
+  supplement: supplementReport as Runner,
+  archive: archiveReport as Runner,
+  dispose: disposeReport as Runner,
+  return: returnReport as Runner,
+  respond: respondToReport as Runner,
+  accept: acceptReport as Runner,
+  dispute: disputeReport as Runner,
+  escalate: escalateReport as Runner,
+  note: noteReport as Runner,
+  comment: commentReport as Runner,
+  support: ((svc, caller, id) => supportReport(svc, caller, id)) as Runner,
+};
+
+export const actionRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, opts) => {
+  const svc = opts.services;
+  for (const [action, body] of Object.entries(ActionBodies) as Array<
+    [keyof typeof ActionBodies, (typeof ActionBodies)[keyof typeof ActionBodies]]
+  >) {
+    app.post(
+      `/reports/:trackingId/actions/${action}`,
+      {
+        schema: {
+          tags: ['actions'],
+          summary: `Action: ${action}`,
+          params: TrackingParams,
+          querystring: ReportQuery,
+          body,
+        },
+      },
+      async (req) => {
+        const result = await ACTION_COMMANDS[action](
+          svc,
+          req.caller,
+          req.params.trackingId,
+          req.body as never,
+        );
+        const subject = subjectOf(result.report, req.caller);
+        const reporter = await revealReporter(svc, req.caller, result.report, `api.action.${action}`);
+        return presentReport(result.report, permissionsFor(req.caller.actor, subject), {
+          lang: requestLang(req),
+          reporter,
+        });
+      },
+    );
+  }
+};

@@ -1,0 +1,67 @@
+/** JSON API v1: multipart attachment upload and download. */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Services } from '../../../app/context.ts';
+import { AppError, invalid } from '../../../app/errors.ts';
+import { addAttachment, ATTACHMENT_LIMITS, openAttachment } from '../../../commands/add-attachment.ts';
+import { TrackingParams } from './schemas.ts';
+
+export const attachmentRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, opts) => {
+  const svc = opts.services;
+  app.post(
+    '/reports/:trackingId/attachments',
+    {
+      schema: {
+        tags: ['reports'],
+        summary: 'Attach a photo or PDF (multipart, field "file")',
+        params: TrackingParams,
+      },
+    },
+    async (req, reply) => {
+      if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
+      const stored = [];
+      for await (const part of req.files({ limits: { fileSize: ATTACHMENT_LIMITS.maxBytes, files: 5 } })) {
+        const data = await part.toBuffer().catch((e: { code?: string }) => {
+          if (e.code === 'FST_REQ_FILE_TOO_LARGE') throw new AppError('PAYLOAD_TOO_LARGE');
+          throw e;
+        });
+        const row = await addAttachment(svc, req.caller, req.params.trackingId, {
+          filename: part.filename,
+          data,
+        });
+        stored.push({
+          id: row.id,
+          filename: row.filename,
+          mime: row.mime,
+          size: row.size,
+          sha256: row.sha256,
+        });
+      }
+      if (!stored.length) throw invalid({ file: { key: 'required' } });
+      return reply.status(201).send({ items: stored });
+    },
+  );
+
+  app.get(
+    '/reports/:trackingId/attachments/:attachmentId',
+    {
+      schema: {
+        tags: ['reports'],
+        summary: 'Download an attachment',
+        params: TrackingParams.extend({ attachmentId: z.uuid() }),
+      },
+    },
+    async (req, reply) => {
+      const { row, stream } = await openAttachment(
+        svc,
+        req.caller,
+        req.params.trackingId,
+        req.params.attachmentId,
+      );
+      reply.header('content-type', row.mime);
+      reply.header('content-disposition', `inline; filename="${row.filename.replace(/"/g, '')}"`);
+      reply.header('x-content-type-options', 'nosniff');
+      return reply.send(stream);
+    },
+  );
+};

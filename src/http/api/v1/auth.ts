@@ -1,0 +1,66 @@
+/** JSON API v1: sign-in (bearer token plus session cookie), sign-out and the current user. */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Services } from '../../../app/context.ts';
+import { AppError } from '../../../app/errors.ts';
+import { signIn, signOut } from '../../../commands/sign-in.ts';
+import { resolveSession } from '../../../queries/session.ts';
+import { SESSION_COOKIE } from '../../plugins/auth.ts';
+import { rateLimit } from '../../plugins/rate-limit.ts';
+import { LoginBody } from './schemas.ts';
+
+export interface AuthRoutesOptions {
+  services: Services;
+  secureCookies: boolean;
+  limits: { loginPerMinute: number };
+}
+
+export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, opts) => {
+  const svc = opts.services;
+  app.post(
+    '/auth/login',
+    {
+      schema: { tags: ['auth'], summary: 'Sign in', body: LoginBody },
+      config: { skipCsrf: true },
+      preHandler: rateLimit(svc, 'login', opts.limits.loginPerMinute, 60),
+    },
+    async (req, reply) => {
+      const r = await signIn(svc, req.body.email, req.body.password);
+      const s = await resolveSession(svc.db, r.token, svc.now());
+      reply.setCookie(SESSION_COOKIE, r.token, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: opts.secureCookies,
+        expires: r.expiresAt,
+      });
+      return {
+        token: r.token,
+        csrfToken: r.csrfToken,
+        expiresAt: r.expiresAt.toISOString(),
+        user: {
+          ...r.user,
+          roles: (s?.actor.grants ?? []).map((g) => ({ role: g.role, agencyId: g.agencyId })),
+        },
+      };
+    },
+  );
+
+  app.post('/auth/logout', { schema: { tags: ['auth'], summary: 'Sign out' } }, async (req, reply) => {
+    const auth = req.headers.authorization;
+    const token = auth?.startsWith('Bearer ') ? auth.slice(7).trim() : req.cookies[SESSION_COOKIE];
+    if (token) await signOut(svc, token);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return { ok: true };
+  });
+
+  app.get('/auth/me', { schema: { tags: ['auth'], summary: 'The signed-in user' } }, async (req) => {
+    if (!req.session) throw new AppError('UNAUTHENTICATED');
+    return {
+      user: {
+        ...req.session.user,
+        roles: req.session.actor.grants.map((g) => ({ role: g.role, agencyId: g.agencyId })),
+      },
+      csrfToken: req.session.csrfToken,
+    };
+  });
+};

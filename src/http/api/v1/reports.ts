@@ -1,0 +1,114 @@
+/** JSON API v1: submit, list, read and timeline of reports (docs/api-v1.md). */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Services } from '../../../app/context.ts';
+import { submitReport } from '../../../commands/submit-report.ts';
+import { revealReporter } from '../../../commands/reveal-reporter.ts';
+import { getReport, listReports, timelineFor } from '../../../queries/reports.ts';
+import { permissionsFor } from '../../../policies/can.ts';
+import { subjectOf } from '../../../queries/access.ts';
+import { presentEvent, presentReport, reportZone } from '../../../presenters/report.ts';
+import { requestLang } from '../../plugins/errors.ts';
+import { rateLimit } from '../../plugins/rate-limit.ts';
+import { ListReportsQuery, ReportQuery, SubmitReportBody, TrackingParams } from './schemas.ts';
+
+export interface ReportRoutesOptions {
+  services: Services;
+  limits: { submitPerMinute: number };
+}
+
+/** Where a reporter follows their report without an account. */
+export function privateLink(publicUrl: string, trackingId: string, accessKey: string): string {
+  return `${publicUrl}/lacak/${trackingId}?k=${encodeURIComponent(accessKey)}`;
+}
+
+export const reportRoutes: FastifyPluginAsyncZod<ReportRoutesOptions> = async (app, opts) => {
+  const svc = opts.services;
+
+  app.post(
+    '/reports',
+    {
+      schema: { tags: ['reports'], summary: 'Submit a report (no sign-in needed)', body: SubmitReportBody },
+      preHandler: rateLimit(svc, 'submit', opts.limits.submitPerMinute, 60),
+    },
+    async (req, reply) => {
+      const { report, accessKey } = await submitReport(svc, req.caller, { ...req.body, channel: 'api' });
+      const lang = requestLang(req);
+      const d = presentReport(
+        report,
+        permissionsFor(req.caller.actor, subjectOf(report, { ...req.caller, accessKey })),
+        {
+          lang,
+        },
+      ).deadline;
+      return reply.status(201).send({
+        trackingId: report.row.trackingId,
+        accessKey,
+        status: report.row.status,
+        deadline: d ? { dueAt: d.dueAt, explanation: d.explanation, explanations: d.explanations } : null,
+        url: privateLink(svc.publicUrl, report.row.trackingId, accessKey),
+      });
+    },
+  );
+
+  app.get(
+    '/reports',
+    {
+      schema: { tags: ['reports'], summary: 'Reports visible to the caller', querystring: ListReportsQuery },
+    },
+    async (req) => {
+      const q = req.query;
+      const page = await listReports(
+        svc,
+        req.caller,
+        { ...q, overdue: q.overdue === 'true' },
+        q.page,
+        q.pageSize,
+      );
+      const lang = requestLang(req);
+      return {
+        items: page.items.map((r) =>
+          presentReport(r, permissionsFor(req.caller.actor, subjectOf(r, req.caller)), { lang }),
+        ),
+        page: page.page,
+        pageSize: page.pageSize,
+        total: page.total,
+      };
+    },
+  );
+
+  app.get(
+    '/reports/:trackingId',
+    {
+      schema: {
+        tags: ['reports'],
+        summary: 'One report as the caller may see it',
+        params: TrackingParams,
+        querystring: ReportQuery,
+      },
+    },
+    async (req) => {
+      const visible = await getReport(svc, req.caller, req.params.trackingId);
+      const reporter = await revealReporter(svc, req.caller, visible.report, 'api.report');
+      return presentReport(visible.report, visible.permissions, { lang: requestLang(req), reporter });
+    },
+  );
+
+  app.get(
+    '/reports/:trackingId/events',
+    {
+      schema: {
+        tags: ['reports'],
+        summary: 'The timeline visible to the caller',
+        params: TrackingParams,
+        querystring: ReportQuery,
+      },
+    },
+    async (req) => {
+      const visible = await getReport(svc, req.caller, req.params.trackingId);
+      const events = await timelineFor(svc, visible);
+      const zone = reportZone(visible.report);
+      const staff = visible.permissions.viewInternal;
+      return { items: events.map((e) => presentEvent(e, zone, staff, requestLang(req))) };
+    },
+  );
+};

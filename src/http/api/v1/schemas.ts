@@ -1,0 +1,116 @@
+/** Zod schemas of the JSON API v1 (docs/api-v1.md): validation, types and the OpenAPI document from one source. */
+import { z } from 'zod';
+import { ARCHIVE_REASONS, CLASSIFICATIONS, STATUSES } from '../../../domain/report/report.ts';
+
+const isoDate = z.iso.date();
+const regionCode = z.string().regex(/^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$/);
+const text = (min: number, max: number) => z.string().trim().min(min).max(max);
+
+export const TrackingParams = z.object({ trackingId: z.string().regex(/^\d{10}$/) });
+
+export const ReporterSchema = z
+  .object({
+    name: text(1, 120).optional(),
+    email: z.email().max(200).optional(),
+    phone: z
+      .string()
+      .trim()
+      .regex(/^\+?[0-9 ()-]{8,20}$/)
+      .optional(),
+    nik: z
+      .string()
+      .regex(/^\d{16}$/)
+      .optional(),
+  })
+  .strict();
+
+export const SubmitReportBody = z
+  .object({
+    classification: z.enum(CLASSIFICATIONS),
+    title: text(5, 150),
+    body: text(20, 10_000),
+    occurredOn: isoDate.optional(),
+    regionCode: regionCode.optional(),
+    lat: z.number().min(-90).max(90).optional(),
+    lon: z.number().min(-180).max(180).optional(),
+    address: text(1, 300).optional(),
+    categoryId: z.number().int().positive().optional(),
+    targetAgencyId: z.string().min(1).max(80).optional(),
+    anonymous: z.boolean().optional(),
+    confidential: z.boolean().optional(),
+    reporter: ReporterSchema.optional(),
+  })
+  .strict();
+
+export const ListReportsQuery = z
+  .object({
+    page: z.coerce.number().int().min(1).default(1),
+    pageSize: z.coerce.number().int().min(1).max(100).default(20),
+    status: z
+      .string()
+      .optional()
+      .transform((s) => (s ? s.split(',') : undefined))
+      .pipe(z.array(z.enum(STATUSES)).optional()),
+    agencyId: z.string().max(80).optional(),
+    categoryId: z.coerce.number().int().positive().optional(),
+    regionCode: regionCode.optional(),
+    classification: z.enum(CLASSIFICATIONS).optional(),
+    q: z.string().trim().min(1).max(200).optional(),
+    overdue: z.enum(['true', 'false']).optional(),
+    from: isoDate.optional(),
+    to: isoDate.optional(),
+    lang: z.enum(['id', 'en']).optional(),
+    k: z.string().optional(),
+  })
+  .strict();
+
+export const ReportQuery = z
+  .object({ lang: z.enum(['id', 'en']).optional(), k: z.string().max(100).optional() })
+  .strict();
+
+export const ActionBodies = {
+  verify: z
+    .object({
+      classification: z.enum(CLASSIFICATIONS).optional(),
+      categoryId: z.number().int().positive(),
+      agencyId: z.string().min(1).max(80),
+      title: text(5, 150).optional(),
+      anonymous: z.boolean().optional(),
+      confidential: z.boolean().optional(),
+      supervisory: z.boolean().optional(),
+    })
+    .strict(),
+  hold: z.object({ question: text(5, 2000) }).strict(),
+  supplement: z.object({ body: text(5, 10_000) }).strict(),
+  archive: z
+    .object({
+      reason: z.enum(ARCHIVE_REASONS),
+      note: text(1, 2000).optional(),
+      duplicateOf: z
+        .string()
+        .regex(/^\d{10}$/)
+        .optional(),
+    })
+    .strict(),
+  dispose: z.object({ unitId: z.string().min(1).max(80), note: text(1, 2000).optional() }).strict(),
+  return: z.object({ note: text(5, 2000), suggestedAgencyId: z.string().min(1).max(80).optional() }).strict(),
+  respond: z.object({ body: text(5, 10_000), final: z.boolean() }).strict(),
+  accept: z.object({ rating: z.number().int().min(1).max(5), comment: text(1, 2000).optional() }).strict(),
+  dispute: z.object({ reason: text(5, 2000) }).strict(),
+  escalate: z.object({ consent: z.literal(true), note: text(1, 2000).optional() }).strict(),
+  note: z.object({ body: text(1, 5000) }).strict(),
+  comment: z.object({ body: text(1, 5000) }).strict(),
+  support: z.object({}).strict(),
+} as const;
+
+export const LoginBody = z
+  .object({ email: z.email().max(200), password: z.string().min(1).max(200) })
+  .strict();
+
+export const ErrorSchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    fields: z.record(z.string(), z.string()),
+  }),
+});

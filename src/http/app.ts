@@ -1,0 +1,128 @@
+/**
+ * The HTTP composition root: Fastify with Zod schemas, the JSON API v1, OpenAPI at /api/docs, health and
+ * metrics. Pages, Open311 and channel webhooks register here too as they are built.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import multipart from '@fastify/multipart';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import type { Services } from '../app/context.ts';
+import { isReady } from '../queries/health.ts';
+import { authPlugin } from './plugins/auth.ts';
+import { registerErrorHandling } from './plugins/errors.ts';
+import { reportRoutes } from './api/v1/reports.ts';
+import { actionRoutes } from './api/v1/actions.ts';
+import { authRoutes } from './api/v1/auth.ts';
+import { referenceRoutes } from './api/v1/reference.ts';
+import { attachmentRoutes } from './api/v1/attachments.ts';
+
+/** What the HTTP layer needs from the process. */
+export interface AppOptions {
+  services: Services;
+  logLevel?: string;
+  secureCookies?: boolean;
+  /** Requests per minute per client IP. */
+  limits?: { submitPerMinute?: number; loginPerMinute?: number };
+  /** Largest JSON body in bytes. */
+  bodyLimit?: number;
+}
+
+/** Builds the Fastify app (not listening). */
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: {
+      level: opts.logLevel ?? 'info',
+      redact: {
+        paths: [
+          'req.headers.authorization',
+          'req.headers.cookie',
+          'req.headers["x-access-key"]',
+          'req.headers["x-api-key"]',
+          'res.headers["set-cookie"]',
+        ],
+        censor: '[redacted]',
+      },
+      serializers: {
+        req: (req) => ({
+          method: req.method,
+          url: String(req.url).replace(/([?&](k|api_key)=)[^&]+/g, '$1[redacted]'),
+        }),
+      },
+    },
+    bodyLimit: opts.bodyLimit ?? 256 * 1024,
+    trustProxy: true,
+    ajv: undefined,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandling(app);
+
+  const services = opts.services;
+  const secureCookies = opts.secureCookies ?? false;
+  await app.register(cookie);
+  await app.register(formbody);
+  await app.register(multipart, { limits: { fileSize: 10 * 1024 * 1024, files: 5 } });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'aduan API', version: '1.0.0', description: 'JSON API v1 of aduan (docs/api-v1.md).' },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          accessKey: { type: 'apiKey', in: 'header', name: 'X-Access-Key' },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  await app.register(authPlugin, { services, secureCookies });
+
+  app.addHook('onSend', async (_req, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'same-origin');
+    reply.header('x-frame-options', 'DENY');
+    return payload;
+  });
+
+  const limits = {
+    submitPerMinute: opts.limits?.submitPerMinute ?? 20,
+    loginPerMinute: opts.limits?.loginPerMinute ?? 10,
+  };
+  await app.register(
+    async (api) => {
+      await api.register(authRoutes, {
+        services,
+        secureCookies,
+        limits: { loginPerMinute: limits.loginPerMinute },
+      });
+      await api.register(reportRoutes, { services, limits: { submitPerMinute: limits.submitPerMinute } });
+      await api.register(actionRoutes, { services });
+      await api.register(attachmentRoutes, { services });
+      await api.register(referenceRoutes, { services });
+    },
+    { prefix: '/api/v1' },
+  );
+
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+    reply.type(registry.contentType);
+    return registry.metrics();
+  });
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
+    const ready = await isReady(services.db);
+    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready' });
+  });
+  return app;
+}

@@ -1,0 +1,93 @@
+/**
+ * Resolves who is calling: a bearer token (API clients, no CSRF), a session cookie (pages; writes need the
+ * CSRF token), a reporter's access key (X-Access-Key or `?k=`), and a device cookie for one-support-per-device.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type {} from '@fastify/cookie';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Caller, Services } from '../../app/context.ts';
+import { AppError } from '../../app/errors.ts';
+import { resolveSession, type SessionInfo } from '../../queries/session.ts';
+
+export const SESSION_COOKIE = 'aduan_session';
+export const DEVICE_COOKIE = 'aduan_device';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    caller: Caller;
+    session: (SessionInfo & { via: 'bearer' | 'cookie' }) | null;
+  }
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+function safeEqual(a: string, b: string): boolean {
+  const ab = Buffer.from(a);
+  const bb = Buffer.from(b);
+  return ab.length === bb.length && timingSafeEqual(ab, bb);
+}
+
+/** The CSRF token a cookie-authenticated write carried (header or form field). */
+function csrfFrom(req: FastifyRequest): string | undefined {
+  const h = req.headers['x-csrf-token'];
+  if (typeof h === 'string') return h;
+  const body = req.body as Record<string, unknown> | undefined;
+  return body && typeof body._csrf === 'string' ? body._csrf : undefined;
+}
+
+/** Registers the caller resolution hook. */
+export const authPlugin = fp(
+  async (app: FastifyInstance, opts: { services: Services; secureCookies: boolean }) => {
+    app.decorateRequest('caller', null as unknown as Caller);
+    app.decorateRequest('session', null);
+    app.addHook('preHandler', async (req: FastifyRequest, reply: FastifyReply) => {
+      const svc = opts.services;
+      let session: FastifyRequest['session'] = null;
+      const auth = req.headers.authorization;
+      if (auth?.startsWith('Bearer ')) {
+        const s = await resolveSession(svc.db, auth.slice(7).trim(), svc.now());
+        if (!s) throw new AppError('UNAUTHENTICATED');
+        session = { ...s, via: 'bearer' };
+      } else {
+        const token = req.cookies[SESSION_COOKIE];
+        if (token) {
+          const s = await resolveSession(svc.db, token, svc.now());
+          if (s) session = { ...s, via: 'cookie' };
+          else reply.clearCookie(SESSION_COOKIE, { path: '/' });
+        }
+        if (session && UNSAFE.has(req.method) && !req.routeOptions.config?.skipCsrf) {
+          const sent = csrfFrom(req);
+          if (!sent || !safeEqual(sent, session.csrfToken)) throw new AppError('CSRF_INVALID');
+        }
+      }
+      let device = req.cookies[DEVICE_COOKIE];
+      if (!device || !/^[A-Za-z0-9_-]{16,64}$/.test(device)) {
+        device = randomBytes(16).toString('base64url');
+        reply.setCookie(DEVICE_COOKIE, device, {
+          path: '/',
+          httpOnly: true,
+          sameSite: 'lax',
+          secure: opts.secureCookies,
+          maxAge: 365 * 86400,
+        });
+      }
+      const q = req.query as Record<string, unknown> | undefined;
+      const headerKey = req.headers['x-access-key'];
+      const accessKey =
+        typeof headerKey === 'string' ? headerKey : typeof q?.k === 'string' ? q.k : undefined;
+      req.session = session;
+      req.caller = {
+        actor: session ? session.actor : { userId: null, grants: [] },
+        accessKey,
+        deviceKey: device,
+      };
+    });
+  },
+);
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    skipCsrf?: boolean;
+  }
+}

@@ -1,0 +1,47 @@
+/** Who may see or act on one report: the bridge between loaded rows and the pure policy. */
+import { agencyPaths, type LoadedReport } from '../db/repositories/reports.ts';
+import { digestEquals, sha256 } from '../integrations/crypto.ts';
+import type { ReportStatus } from '../domain/report/report.ts';
+import { can, type PolicyAction, type ReportSubject, type RoleGrant } from '../policies/can.ts';
+import type { Caller } from '../app/context.ts';
+import { AppError } from '../app/errors.ts';
+
+/** Builds the facts `can()` needs, including whether the caller is the reporter. */
+export function subjectOf(report: LoadedReport, caller: Caller): ReportSubject {
+  const { row } = report;
+  const ownAccount = !!caller.actor.userId && row.reporterUserId === caller.actor.userId;
+  const ownKey = !!caller.accessKey && digestEquals(sha256(caller.accessKey), row.accessKeyHash);
+  return {
+    status: row.status as ReportStatus,
+    ...agencyPaths(report),
+    regionCode: row.regionCode,
+    anonymous: row.anonymous,
+    confidential: row.confidential,
+    isReporter: ownAccount || ownKey,
+  };
+}
+
+/** The first grant that alone allows the action (recorded on the event as the actor's role). */
+export function authorisingGrant(
+  caller: Caller,
+  action: PolicyAction,
+  subject: ReportSubject,
+): RoleGrant | null {
+  const asStaff = { ...subject, isReporter: false };
+  for (const g of caller.actor.grants) {
+    if (can({ userId: caller.actor.userId, grants: [g] }, action, asStaff)) return g;
+  }
+  return null;
+}
+
+/**
+ * Loads and authorizes a report for a read or write. Hidden reports answer REPORT_NOT_FOUND (404),
+ * never revealing that they exist; visible ones without the right answer FORBIDDEN (403).
+ */
+export function authorize(report: LoadedReport | null, caller: Caller, action: PolicyAction): ReportSubject {
+  if (!report) throw new AppError('REPORT_NOT_FOUND');
+  const subject = subjectOf(report, caller);
+  if (!can(caller.actor, 'view', subject)) throw new AppError('REPORT_NOT_FOUND');
+  if (!can(caller.actor, action, subject)) throw new AppError('FORBIDDEN');
+  return subject;
+}

@@ -1,0 +1,132 @@
+/** Read side for reports: scoped lists with filters and full-text search, one report, and its timeline. */
+import { sql, type SQL } from 'drizzle-orm';
+import { query } from '../db/client.ts';
+import { listEvents, type EventRow } from '../db/repositories/events.ts';
+import { loadReport, withAgencies, type LoadedReport, type ReportRow } from '../db/repositories/reports.ts';
+import { reports } from '../db/schema.ts';
+import { OPEN_STATUSES, type ReportStatus } from '../domain/report/report.ts';
+import { authorize } from './access.ts';
+import { permissionsFor, type PolicyAction, type ReportSubject } from '../policies/can.ts';
+import type { Caller, Services } from '../app/context.ts';
+import { visibleTo } from './scope.ts';
+import { getTableColumns } from 'drizzle-orm';
+
+/** Filters of GET /api/v1/reports (docs/api-v1.md). */
+export interface ReportFilters {
+  status?: ReportStatus[] | undefined;
+  agencyId?: string | undefined;
+  categoryId?: number | undefined;
+  regionCode?: string | undefined;
+  classification?: string | undefined;
+  q?: string | undefined;
+  overdue?: boolean | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  /** Only reports waiting in the caller's own verification queue, etc. (back-office tabs). */
+  extra?: SQL | undefined;
+}
+
+export interface Page<T> {
+  items: T[];
+  page: number;
+  pageSize: number;
+  total: number;
+}
+
+const columnList = () => {
+  const cols = Object.values(getTableColumns(reports)).map((c) => sql.raw(`r."${c.name}"`));
+  return sql.join(cols, sql`, `);
+};
+
+/** Converts a raw row (snake_case) to the Drizzle row shape. */
+function toRow(raw: Record<string, unknown>): ReportRow {
+  const out: Record<string, unknown> = {};
+  for (const [key, col] of Object.entries(getTableColumns(reports))) {
+    let v = raw[col.name];
+    if (v !== null && v !== undefined && col.columnType === 'PgTimestamp') v = new Date(v as string);
+    out[key] = v;
+  }
+  return out as ReportRow;
+}
+
+/** Lists the reports the caller may see, newest first. */
+export async function listReports(
+  svc: Services,
+  caller: Caller,
+  filters: ReportFilters,
+  page: number,
+  pageSize: number,
+): Promise<Page<LoadedReport>> {
+  const where: SQL[] = [visibleTo(caller.actor)];
+  if (filters.status?.length)
+    where.push(
+      sql`r.status in (${sql.join(
+        filters.status.map((s) => sql`${s}`),
+        sql`, `,
+      )})`,
+    );
+  if (filters.agencyId) where.push(sql`a.path like ${`%/${filters.agencyId}/%`}`);
+  if (filters.categoryId !== undefined) {
+    where.push(
+      sql`(r.category_id = ${filters.categoryId} or r.category_id in (select id from categories where parent_id = ${filters.categoryId}))`,
+    );
+  }
+  if (filters.regionCode) {
+    where.push(
+      sql`(r.region_code = ${filters.regionCode} or r.region_code like ${`${filters.regionCode}.%`})`,
+    );
+  }
+  if (filters.classification) where.push(sql`r.classification = ${filters.classification}`);
+  if (filters.q) where.push(sql`r.search @@ websearch_to_tsquery('indonesian', ${filters.q})`);
+  if (filters.overdue) {
+    where.push(
+      sql`(r.due_at < ${svc.now().toISOString()} and r.status in (${sql.join(
+        OPEN_STATUSES.map((s) => sql`${s}`),
+        sql`, `,
+      )}))`,
+    );
+  }
+  if (filters.from) where.push(sql`r.created_at >= ${filters.from}::date`);
+  if (filters.to) where.push(sql`r.created_at < (${filters.to}::date + 1)`);
+  if (filters.extra) where.push(filters.extra);
+  const cond = sql.join(where, sql` and `);
+  const from = sql`from reports r left join agencies a on a.id = r.agency_id left join agencies t on t.id = r.target_agency_id`;
+  const [{ total } = { total: 0 }] = await query<{ total: number }>(
+    svc.db,
+    sql`select count(*)::int as total ${from} where ${cond}`,
+  );
+  const order = filters.q
+    ? sql`ts_rank(r.search, websearch_to_tsquery('indonesian', ${filters.q})) desc, r.created_at desc`
+    : sql`r.created_at desc`;
+  const raw = await query<Record<string, unknown>>(
+    svc.db,
+    sql`select ${columnList()} ${from} where ${cond} order by ${order} limit ${pageSize} offset ${(page - 1) * pageSize}`,
+  );
+  const items = await Promise.all(raw.map((r) => withAgencies(svc.db, toRow(r))));
+  return { items, page, pageSize, total: Number(total) };
+}
+
+/** One report as the caller may see it, with the subject and permissions used to present it. */
+export interface VisibleReport {
+  report: LoadedReport;
+  subject: ReportSubject;
+  permissions: Record<PolicyAction, boolean>;
+}
+
+/** Loads one report for the caller (404 when hidden). */
+export async function getReport(svc: Services, caller: Caller, trackingId: string): Promise<VisibleReport> {
+  const report = await loadReport(svc.db, trackingId);
+  const subject = authorize(report, caller, 'view');
+  return { report: report!, subject, permissions: permissionsFor(caller.actor, subject) };
+}
+
+/** The timeline the caller may see: internal notes only for staff in scope. */
+export async function timelineFor(svc: Services, visible: VisibleReport): Promise<EventRow[]> {
+  const events = await listEvents(svc.db, visible.report.row.id);
+  const { permissions, subject } = visible;
+  return events.filter((e) => {
+    if (e.visibility === 'public') return true;
+    if (e.visibility === 'reporter') return subject.isReporter || permissions.viewInternal;
+    return permissions.viewInternal;
+  });
+}

@@ -1,0 +1,55 @@
+/**
+ * visibleTo(actor): the SQL twin of `can(actor, 'view', report)`. Every list of reports is filtered by it, so
+ * that a list never contains a report its reader could not open. Tests check the two agree.
+ */
+import { sql, type SQL } from 'drizzle-orm';
+import { PUBLIC_STATUSES } from '../domain/report/report.ts';
+import type { Actor } from '../policies/can.ts';
+
+const inList = (values: readonly string[]) =>
+  sql.join(
+    values.map((v) => sql`${v}`),
+    sql`, `,
+  );
+
+/** The public read model: verified, non-confidential reports. Column names assume the alias `r`. */
+export const PUBLIC_REPORT = sql`(r.status in (${inList(PUBLIC_STATUSES)}) and not r.confidential)`;
+
+/** Region code `code` lies inside `scope` (dot boundaries). */
+const inRegion = (scope: string) => sql`(r.region_code = ${scope} or r.region_code like ${`${scope}.%`})`;
+
+/**
+ * A SQL condition over `reports r` left-joined to `agencies a` (current agency) and `agencies t` (target)
+ * that is true exactly for the reports the actor may view (reporter access by key is handled per report).
+ */
+export function visibleTo(actor: Actor): SQL {
+  const parts: SQL[] = [PUBLIC_REPORT];
+  if (actor.userId) parts.push(sql`r.reporter_user_id = ${actor.userId}`);
+  for (const g of actor.grants) {
+    switch (g.role) {
+      case 'national_admin':
+        return sql`true`;
+      case 'coordinator':
+        if (g.regionCode) parts.push(inRegion(g.regionCode));
+        break;
+      case 'agency_admin':
+        if (g.agencyId) {
+          parts.push(sql`(a.path like ${`%/${g.agencyId}/%`} or t.path like ${`%/${g.agencyId}/%`})`);
+        }
+        break;
+      case 'officer':
+        if (g.agencyId) parts.push(sql`a.path like ${`%/${g.agencyId}/%`}`);
+        break;
+      case 'ombudsman':
+        parts.push(
+          g.regionCode
+            ? sql`(r.status = 'transferred' and ${inRegion(g.regionCode)})`
+            : sql`r.status = 'transferred'`,
+        );
+        break;
+      default:
+        break;
+    }
+  }
+  return sql`(${sql.join(parts, sql` or `)})`;
+}

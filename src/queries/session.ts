@@ -1,0 +1,29 @@
+/** Resolves a session token (cookie or bearer) to the signed-in user and their grants. */
+import { and, eq, gt } from 'drizzle-orm';
+import type { AppDb } from '../db/client.ts';
+import { sessions, users } from '../db/schema.ts';
+import { actorFor } from '../db/repositories/users.ts';
+import { sha256 } from '../integrations/crypto.ts';
+import type { Actor } from '../policies/can.ts';
+
+export interface SessionInfo {
+  actor: Actor;
+  user: { id: string; name: string; email: string };
+  csrfToken: string;
+}
+
+/** The live session for a token, or null when unknown or expired. */
+export async function resolveSession(db: AppDb, token: string, now: Date): Promise<SessionInfo | null> {
+  const [row] = await db
+    .select({ userId: sessions.userId, csrfToken: sessions.csrfToken, name: users.name, email: users.email })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.id, sha256(token)), gt(sessions.expiresAt, now)))
+    .limit(1);
+  if (!row) return null;
+  return {
+    actor: await actorFor(db, row.userId),
+    user: { id: row.userId, name: row.name, email: row.email },
+    csrfToken: row.csrfToken,
+  };
+}
