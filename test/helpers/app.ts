@@ -1,0 +1,127 @@
+/**
+ * Starts the real app on a random local port over a fresh test database, with a controllable clock.
+ * Tests talk to it with real HTTP (fetch).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { loadConfig } from '../../src/config.ts';
+import { openRuntime, type Runtime } from '../../src/runtime.ts';
+import { buildApp } from '../../src/http/app.ts';
+import { invalidateCalendarCache } from '../../src/db/repositories/calendar.ts';
+import { createTestDatabase } from './db.ts';
+import { DEMO_PASSWORD } from '../global-setup.ts';
+
+export const TEST_SECRET_KEY = '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
+
+/** A running test app. */
+export interface TestApp {
+  url: string;
+  app: FastifyInstance;
+  runtime: Runtime;
+  clock: { now: Date };
+  /** Moves the clock (sessions older than 12 h expire, so cached sign-ins are dropped). */
+  setNow(at: Date): void;
+  /** Signs in a demo account and returns its bearer token. */
+  login(email: string, password?: string): Promise<string>;
+  /** fetch against the app with JSON helpers. */
+  api(path: string, init?: ApiInit): Promise<{ status: number; body: any; headers: Headers }>;
+  close(): Promise<void>;
+}
+
+export interface ApiInit {
+  method?: string;
+  token?: string;
+  accessKey?: string;
+  json?: unknown;
+  headers?: Record<string, string>;
+  body?: BodyInit;
+}
+
+/** Starts the app. `now` fixes the clock (advance it with `clock.now = …`). */
+export async function startTestApp(
+  opts: { now?: Date; limits?: { submitPerMinute?: number; loginPerMinute?: number } } = {},
+): Promise<TestApp> {
+  invalidateCalendarCache();
+  const dataDir = mkdtempSync(join(tmpdir(), 'aduan-test-'));
+  const clock = { now: opts.now ?? new Date() };
+  const database = await createTestDatabase();
+  const config = loadConfig({
+    ADUAN_DATA_DIR: dataDir,
+    ADUAN_SECRET_KEY: TEST_SECRET_KEY,
+    LOG_LEVEL: 'silent',
+  });
+  const runtime = await openRuntime(config, {
+    database,
+    skipSetup: true,
+    now: () => (opts.now ? clock.now : new Date()),
+  });
+  const app = await buildApp({
+    services: runtime.services,
+    logLevel: 'silent',
+    limits: {
+      submitPerMinute: opts.limits?.submitPerMinute ?? 1000,
+      loginPerMinute: opts.limits?.loginPerMinute ?? 1000,
+    },
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  runtime.services.publicUrl = url;
+
+  const api: TestApp['api'] = async (path, init = {}) => {
+    const headers: Record<string, string> = { ...init.headers };
+    if (init.token) headers.authorization = `Bearer ${init.token}`;
+    if (init.accessKey) headers['x-access-key'] = init.accessKey;
+    let body = init.body;
+    if (init.json !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(init.json);
+    }
+    const res = await fetch(url + path, { method: init.method ?? (body ? 'POST' : 'GET'), headers, body });
+    const text = await res.text();
+    let parsed: unknown = text;
+    if (res.headers.get('content-type')?.includes('json') && text) parsed = JSON.parse(text);
+    return { status: res.status, body: parsed, headers: res.headers };
+  };
+
+  const tokens = new Map<string, string>();
+  return {
+    url,
+    app,
+    runtime,
+    clock,
+    api,
+    setNow(at) {
+      clock.now = at;
+      tokens.clear();
+    },
+    async login(email, password = DEMO_PASSWORD) {
+      const cached = tokens.get(email);
+      if (cached && password === DEMO_PASSWORD) return cached;
+      const r = await api('/api/v1/auth/login', { json: { email, password } });
+      if (r.status !== 200) throw new Error(`login ${email} failed: ${r.status} ${JSON.stringify(r.body)}`);
+      tokens.set(email, r.body.token);
+      return r.body.token as string;
+    },
+    async close() {
+      await app.close();
+      await runtime.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Demo accounts by role (docs/api-v1.md). */
+export const DEMO = {
+  national: 'nasional@demo.aduan.id',
+  coordinator: 'diskominfo.kaltim@demo.aduan.id',
+  puprAdmin: 'pupr.kaltim@demo.aduan.id',
+  puprOfficer: 'petugas.pupr.kaltim@demo.aduan.id',
+  dinkesAdmin: 'dinkes.kaltim@demo.aduan.id',
+  balikpapanCoordinator: 'diskominfo.balikpapan@demo.aduan.id',
+  ombudsman: 'ombudsman@demo.aduan.id',
+  assessor: 'penilai@demo.aduan.id',
+  citizen: 'warga@demo.aduan.id',
+} as const;

@@ -1,0 +1,37 @@
+/** A fresh, migrated database per test file: PGlite from the cached template, or a clone of the PostgreSQL template. */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { openDatabase, type Database } from '../../src/db/client.ts';
+import { adminUrl } from '../global-setup.ts';
+
+/** Opens a fresh database; `close()` also drops a PostgreSQL clone. */
+export async function createTestDatabase(): Promise<Database> {
+  const tpl = inject('dbTemplate');
+  if (tpl.kind === 'pglite') {
+    const blob = new Blob([readFileSync(tpl.file)]);
+    return openDatabase({ memory: true, loadDataDir: blob });
+  }
+  const name = `aduan_t_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl(tpl.url) });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name} TEMPLATE ${tpl.template}`);
+  await admin.end();
+  const database = await openDatabase({ databaseUrl: adminUrl(tpl.url, name), poolSize: 5 });
+  return {
+    ...database,
+    async close() {
+      await database.close();
+      const a = new pg.Client({ connectionString: adminUrl(tpl.url) });
+      await a.connect();
+      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await a.end();
+    },
+  };
+}
+
+/** Which backend this run uses (for test names and skips). */
+export function backend(): 'pglite' | 'postgres' {
+  return inject('dbTemplate').kind;
+}
