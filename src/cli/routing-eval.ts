@@ -1,0 +1,318 @@
+/**
+ * `aduan routing eval`: train the routing classifier on one CSV file and evaluate it on another (or by
+ * stratified k-fold cross-validation on the training file), printing JSON or a readable table.
+ */
+import { readFile } from 'node:fs/promises';
+import { parse } from 'csv-parse/sync';
+import { evaluate, meanSd, type Metrics } from '../domain/routing/metrics.ts';
+import {
+  predict,
+  serialise,
+  train,
+  type Algorithm,
+  type TrainOptionsInput,
+} from '../domain/routing/model.ts';
+import { stratifiedFolds } from '../domain/routing/random.ts';
+import { DEFAULT_FEATURE_OPTIONS } from '../domain/routing/features.ts';
+import { stem as indonesianStem } from '../integrations/indonesian-stemmer.ts';
+
+const USAGE = `usage: aduan routing eval --train TRAIN.csv (--test TEST.csv | --cv K) [--label agency_group|report_type]
+       [--min-count 20] [--json] [--algorithm logreg|cnb|mnb] [--char|--no-char] [--bigrams|--no-bigrams]
+       [--no-stem] [--char-weight W] [--epochs N] [--l2 X] [--seed N]`;
+
+/** Parsed command-line options of `routing eval`. */
+export interface EvalArgs {
+  train: string;
+  test?: string;
+  cv?: number;
+  label: string;
+  minCount: number;
+  json: boolean;
+  algorithm: Algorithm;
+  char: boolean;
+  bigrams: boolean;
+  stemming: boolean;
+  seed: number;
+  charWeight?: number;
+  epochs?: number;
+  l2?: number;
+}
+
+/** A labelled text row taken from a LAPOR!-style CSV file. */
+export interface LabelledRow {
+  text: string;
+  label: string;
+}
+
+class UsageError extends Error {}
+
+function intArg(name: string, value: string | undefined, min: number): number {
+  if (value === undefined || !/^\d+$/.test(value) || Number(value) < min) {
+    throw new UsageError(
+      `${name} needs an integer ≥ ${min}, got ${value === undefined ? 'nothing' : `"${value}"`}`,
+    );
+  }
+  return Number(value);
+}
+
+function numberArg(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0)
+    throw new UsageError(`${name} needs a non-negative number, got "${value}"`);
+  return n;
+}
+
+/** Parse the arguments after `routing eval`. Throws a usage error with a clear message on bad input. */
+export function parseEvalArgs(argv: readonly string[]): EvalArgs {
+  const args: Partial<EvalArgs> = {};
+  const out: EvalArgs = {
+    train: '',
+    label: 'agency_group',
+    minCount: 20,
+    json: false,
+    algorithm: 'logreg',
+    char: DEFAULT_FEATURE_OPTIONS.charNgrams !== null,
+    bigrams: DEFAULT_FEATURE_OPTIONS.wordBigrams,
+    stemming: true,
+    seed: 1,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith('--')) throw new UsageError(`${a} needs a value`);
+      return v;
+    };
+    switch (a) {
+      case '--train':
+        args.train = value();
+        break;
+      case '--test':
+        args.test = value();
+        break;
+      case '--cv':
+        args.cv = intArg('--cv', argv[++i], 2);
+        break;
+      case '--label':
+        out.label = value();
+        break;
+      case '--min-count':
+        out.minCount = intArg('--min-count', argv[++i], 1);
+        break;
+      case '--seed':
+        out.seed = intArg('--seed', argv[++i], 0);
+        break;
+      case '--json':
+        out.json = true;
+        break;
+      case '--char-weight':
+        out.charWeight = numberArg('--char-weight', value());
+        break;
+      case '--epochs':
+        out.epochs = intArg('--epochs', argv[++i], 1);
+        break;
+      case '--l2':
+        out.l2 = numberArg('--l2', value());
+        break;
+      case '--char':
+        out.char = true;
+        break;
+      case '--no-char':
+        out.char = false;
+        break;
+      case '--bigrams':
+        out.bigrams = true;
+        break;
+      case '--no-bigrams':
+        out.bigrams = false;
+        break;
+      case '--no-stem':
+        out.stemming = false;
+        break;
+      case '--algorithm': {
+        const v = value();
+        if (v !== 'logreg' && v !== 'cnb' && v !== 'mnb')
+          throw new UsageError(`--algorithm must be logreg, cnb or mnb, got "${v}"`);
+        out.algorithm = v;
+        break;
+      }
+      default:
+        throw new UsageError(`unknown argument "${a}"`);
+    }
+  }
+  if (!args.train) throw new UsageError('--train is required');
+  if ((args.test === undefined) === (args.cv === undefined))
+    throw new UsageError('give exactly one of --test FILE or --cv K');
+  return { ...out, ...args, train: args.train };
+}
+
+/** Read a LAPOR!-style CSV file and return title+text with the chosen label column (rows with an empty label dropped). */
+export async function readLabelledCsv(file: string, labelColumn: string): Promise<LabelledRow[]> {
+  const content = await readFile(file, 'utf8');
+  const records = parse(content, {
+    columns: true,
+    bom: true,
+    skip_empty_lines: true,
+    relax_column_count: true,
+  }) as Record<string, string>[];
+  const first = records[0];
+  if (first && !(labelColumn in first)) throw new UsageError(`${file} has no column "${labelColumn}"`);
+  if (first && !('text' in first)) throw new UsageError(`${file} has no column "text"`);
+  return records
+    .map((r) => ({ text: `${r.title ?? ''}\n${r.text ?? ''}`, label: (r[labelColumn] ?? '').trim() }))
+    .filter((r) => r.label !== '');
+}
+
+/** Labels with at least `minCount` rows. */
+export function frequentLabels(rows: readonly LabelledRow[], minCount: number): Set<string> {
+  const counts = new Map<string, number>();
+  for (const r of rows) counts.set(r.label, (counts.get(r.label) ?? 0) + 1);
+  return new Set([...counts].filter(([, n]) => n >= minCount).map(([l]) => l));
+}
+
+function trainOptions(a: EvalArgs): TrainOptionsInput {
+  return {
+    algorithm: a.algorithm,
+    seed: a.seed,
+    features: {
+      ...DEFAULT_FEATURE_OPTIONS,
+      charNgrams: a.char ? [3, 5] : null,
+      wordBigrams: a.bigrams,
+      stemming: a.stemming,
+      weighting: a.algorithm === 'mnb' ? 'count' : 'tfidf',
+      charWeight: a.charWeight ?? DEFAULT_FEATURE_OPTIONS.charWeight,
+    },
+    ...(a.epochs !== undefined ? { epochs: a.epochs } : {}),
+    ...(a.l2 !== undefined ? { l2: a.l2 } : {}),
+  };
+}
+
+/** Train on `trainRows`, evaluate on `testRows`; also report training time and model JSON size. */
+export function trainAndEvaluate(
+  trainRows: readonly LabelledRow[],
+  testRows: readonly LabelledRow[],
+  opts: TrainOptionsInput,
+) {
+  const started = performance.now();
+  const model = train(trainRows, opts, opts.features?.stemming === false ? undefined : indonesianStem);
+  const trainSeconds = (performance.now() - started) / 1000;
+  const modelBytes = Buffer.byteLength(JSON.stringify(serialise(model)));
+  const ranked = testRows.map((r) => predict(model, r.text, 3).map((p) => p.label));
+  const metrics = evaluate(
+    testRows.map((r) => r.label),
+    ranked,
+    model.labels,
+  );
+  return { metrics, trainSeconds, modelBytes, labels: model.labels.length };
+}
+
+const fmt = (x: number): string => x.toFixed(3);
+
+function table(metrics: Metrics): string {
+  const rows = Object.entries(metrics.perLabel).sort((a, b) => b[1].support - a[1].support);
+  const width = Math.min(60, Math.max(5, ...rows.map(([l]) => l.length)));
+  const lines = [`${'label'.padEnd(width)}  precision  recall  f1     support`];
+  for (const [label, m] of rows) {
+    lines.push(
+      `${label.slice(0, width).padEnd(width)}  ${fmt(m.precision).padStart(9)}  ${fmt(m.recall).padStart(6)}  ${fmt(m.f1)}  ${String(m.support).padStart(7)}`,
+    );
+  }
+  return lines.join('\n');
+}
+
+async function run(a: EvalArgs): Promise<void> {
+  const allTrain = await readLabelledCsv(a.train, a.label);
+  const kept = frequentLabels(allTrain, a.minCount);
+  if (kept.size < 2)
+    throw new UsageError(`fewer than 2 labels in "${a.label}" have ≥ ${a.minCount} training rows`);
+  const trainRows = allTrain.filter((r) => kept.has(r.label));
+  const opts = trainOptions(a);
+  if (a.test !== undefined) {
+    const testRows = (await readLabelledCsv(a.test, a.label)).filter((r) => kept.has(r.label));
+    const { metrics, trainSeconds, modelBytes } = trainAndEvaluate(trainRows, testRows, opts);
+    const result = { labels: kept.size, train: trainRows.length, test: testRows.length, ...metrics };
+    if (a.json) {
+      console.log(JSON.stringify(result));
+      return;
+    }
+    console.log(
+      `label column: ${a.label}; labels: ${kept.size}; train rows: ${trainRows.length}; test rows: ${testRows.length}`,
+    );
+    console.log(
+      `accuracy ${fmt(metrics.accuracy)}  macro-F1 ${fmt(metrics.macroF1)}  top-3 accuracy ${fmt(metrics.top3Accuracy)}`,
+    );
+    console.log(`training ${trainSeconds.toFixed(2)} s, model JSON ${(modelBytes / 1024).toFixed(0)} KiB\n`);
+    console.log(table(metrics));
+    return;
+  }
+  const k = a.cv!;
+  const folds = stratifiedFolds(
+    trainRows.map((r) => r.label),
+    k,
+    a.seed,
+  );
+  const runs: ReturnType<typeof trainAndEvaluate>[] = [];
+  for (let f = 0; f < k; f++) {
+    runs.push(
+      trainAndEvaluate(
+        trainRows.filter((_, i) => folds[i] !== f),
+        trainRows.filter((_, i) => folds[i] === f),
+        opts,
+      ),
+    );
+  }
+  const stat = (pick: (r: (typeof runs)[number]) => number) => meanSd(runs.map(pick));
+  const result = {
+    labels: kept.size,
+    train: trainRows.length,
+    folds: k,
+    accuracy: stat((r) => r.metrics.accuracy),
+    macroF1: stat((r) => r.metrics.macroF1),
+    top3Accuracy: stat((r) => r.metrics.top3Accuracy),
+    trainSeconds: stat((r) => r.trainSeconds),
+    modelBytes: stat((r) => r.modelBytes),
+  };
+  if (a.json) {
+    console.log(JSON.stringify(result));
+    return;
+  }
+  const ms = (s: { mean: number; sd: number }): string => `${fmt(s.mean)} ± ${fmt(s.sd)}`;
+  console.log(
+    `label column: ${a.label}; labels: ${kept.size}; rows: ${trainRows.length}; stratified ${k}-fold CV; algorithm ${a.algorithm}`,
+  );
+  console.log(`accuracy        ${ms(result.accuracy)}`);
+  console.log(`macro-F1        ${ms(result.macroF1)}`);
+  console.log(`top-3 accuracy  ${ms(result.top3Accuracy)}`);
+  console.log(
+    `training        ${result.trainSeconds.mean.toFixed(2)} s per fold; model JSON ${(result.modelBytes.mean / 1024).toFixed(0)} KiB`,
+  );
+}
+
+/**
+ * Entry point of `aduan routing eval` (argv = the arguments after `routing eval`). Returns the exit
+ * code: 0 on success, 2 on bad arguments or unreadable input, 1 on unexpected errors.
+ */
+export async function routingEvalCli(argv: string[]): Promise<number> {
+  try {
+    const args = parseEvalArgs(argv);
+    await run(args);
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`aduan routing eval: ${e.message}\n${USAGE}`);
+      return 2;
+    }
+    const code = (e as NodeJS.ErrnoException).code;
+    if (
+      code === 'ENOENT' ||
+      code === 'EISDIR' ||
+      code === 'EACCES' ||
+      (e as { code?: string }).code?.startsWith('CSV_')
+    ) {
+      console.error(`aduan routing eval: ${(e as Error).message}`);
+      return 2;
+    }
+    console.error(e);
+    return 1;
+  }
+}
