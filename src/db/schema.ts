@@ -359,3 +359,81 @@ export const settings = pgTable('settings', {
   key: text('key').primaryKey(),
   value: jsonb('value').notNull(),
 });
+
+/**
+ * Open311 submissions: which partner key filed which report, the batch token, and what the partner sent
+ * (service attributes, media_url). The access key is sealed so the partner can act as the reporter
+ * (POST servicerequestupdates) without aduan ever storing it in clear.
+ */
+export const open311Requests = pgTable(
+  'open311_requests',
+  {
+    reportId: uuid('report_id').primaryKey(),
+    apiKeyId: uuid('api_key_id').notNull(),
+    token: text('token').notNull().unique(),
+    serviceType: text('service_type').notNull(),
+    attributes: jsonb('attributes').notNull().default({}),
+    mediaUrl: text('media_url'),
+    accessKeyEnc: text('access_key_enc').notNull(),
+    /** Federation: instances this request has passed through (loop prevention). */
+    hops: jsonb('hops').notNull().default([]),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('open311_requests_key_idx').on(t.apiKeyId, t.createdAt)],
+);
+
+/** Submissions to the Open311 test endpoint: validated like production, stored apart, never dispatched. */
+export const open311Sandbox = pgTable('open311_sandbox', {
+  id: text('id').primaryKey(),
+  token: text('token').notNull().unique(),
+  apiKeyId: uuid('api_key_id').notNull(),
+  serviceCode: text('service_code').notNull(),
+  serviceType: text('service_type').notNull(),
+  request: jsonb('request').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+
+/** POST servicerequestupdates received from partners; (api key, update_id) is unique so replays are refused. */
+export const open311Updates = pgTable(
+  'open311_updates',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    apiKeyId: uuid('api_key_id').notNull(),
+    updateId: text('update_id').notNull(),
+    reportId: uuid('report_id').notNull(),
+    eventId: integer('event_id'),
+    status: text('status').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('open311_updates_key_update_idx').on(t.apiKeyId, t.updateId)],
+);
+
+/** Inbound channel messages (SMS, email) by the gateway's id, so that gateway retries are ignored. */
+export const inboundMessages = pgTable(
+  'inbound_messages',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    channel: text('channel').notNull(),
+    externalId: text('external_id').notNull(),
+    senderHash: text('sender_hash'),
+    reportId: uuid('report_id'),
+    outcome: text('outcome'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('inbound_messages_channel_external_idx').on(t.channel, t.externalId)],
+);
+
+/** Agency webhook subscriptions (per event type); the signing secret is sealed. */
+export const agencyWebhooks = pgTable(
+  'agency_webhooks',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    agencyId: text('agency_id').notNull(),
+    url: text('url').notNull(),
+    events: jsonb('events').notNull().default([]),
+    secretEnc: text('secret_enc').notNull(),
+    active: boolean('active').notNull().default(true),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('agency_webhooks_agency_idx').on(t.agencyId)],
+);
