@@ -437,3 +437,53 @@ export const agencyWebhooks = pgTable(
   },
   (t) => [index('agency_webhooks_agency_idx').on(t.agencyId)],
 );
+
+/**
+ * Routing models as versioned data (issue 7): one row per training run and kind; the `active` row of
+ * each kind serves suggestions. `model` is the serialised classifier (docs/routing.md).
+ */
+export const routingModels = pgTable(
+  'routing_models',
+  {
+    id: serial('id').primaryKey(),
+    version: integer('version').notNull(),
+    /** 'agency' | 'category' | 'classification' */
+    kind: text('kind').notNull(),
+    trainedAt: ts('trained_at').notNull(),
+    trainingRows: integer('training_rows').notNull(),
+    metrics: jsonb('metrics').notNull().default({}),
+    model: jsonb('model').notNull(),
+    active: boolean('active').notNull().default(false),
+  },
+  (t) => [
+    uniqueIndex('routing_models_kind_version_idx').on(t.kind, t.version),
+    index('routing_models_active_idx').on(t.kind, t.active),
+  ],
+);
+
+/** Every routing suggestion shown to a verifier, and whether the verifier's decision followed it. */
+export const routingSuggestions = pgTable(
+  'routing_suggestions',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    reportId: uuid('report_id').notNull(),
+    modelId: integer('model_id'),
+    /** 'agency' | 'category' */
+    kind: text('kind').notNull(),
+    /** Ranked [{ label, confidence }] as shown. */
+    suggestions: jsonb('suggestions').notNull(),
+    topLabel: text('top_label'),
+    topConfidence: doublePrecision('top_confidence'),
+    shownTo: uuid('shown_to'),
+    shownAt: ts('shown_at').notNull(),
+    /** What the verifier chose at the next verify (null until then). */
+    chosenLabel: text('chosen_label'),
+    accepted: boolean('accepted'),
+    inTop3: boolean('in_top3'),
+    decidedAt: ts('decided_at'),
+  },
+  (t) => [
+    index('routing_suggestions_report_idx').on(t.reportId, t.kind),
+    index('routing_suggestions_shown_idx').on(t.shownAt),
+  ],
+);
