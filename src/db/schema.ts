@@ -487,3 +487,111 @@ export const routingSuggestions = pgTable(
     index('routing_suggestions_shown_idx').on(t.shownAt),
   ],
 );
+
+/** Statistics (issue 6): the indicator facts of one report, recomputed by `refreshStats` when it changes. */
+export const statsReportFacts = pgTable(
+  'stats_report_facts',
+  {
+    reportId: uuid('report_id').primaryKey(),
+    createdDate: date('created_date', { mode: 'string' }).notNull(),
+    month: text('month').notNull(),
+    agencyId: text('agency_id'),
+    agencyPath: text('agency_path'),
+    regionCode: text('region_code'),
+    confidential: boolean('confidential').notNull(),
+    /** Verified, not confidential: may appear in open data. */
+    isPublic: boolean('is_public').notNull(),
+    /** Earliest due time of a running staff clock (verification, follow-up, completion); overdue when past. */
+    openDueAt: ts('open_due_at'),
+    /** The StatsFact (src/domain/stats/aggregate.ts) plus the open-data columns. */
+    fact: jsonb('fact').notNull(),
+    refreshedAt: ts('refreshed_at').notNull(),
+  },
+  (t) => [
+    index('stats_report_facts_month_idx').on(t.month),
+    index('stats_report_facts_due_idx').on(t.openDueAt),
+    index('stats_report_facts_path_idx').on(t.agencyPath),
+  ],
+);
+
+/** Statistics roll-up: summed indicators (StatsAcc) per dimension, group key and month. */
+export const statsMonthly = pgTable(
+  'stats_monthly',
+  {
+    dim: text('dim').notNull(),
+    key: text('key').notNull(),
+    month: text('month').notNull(),
+    acc: jsonb('acc').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.dim, t.month, t.key] })],
+);
+
+/** Published open-data snapshot files (daily) with their checksum. */
+export const openDataSnapshots = pgTable('open_data_snapshots', {
+  id: serial('id').primaryKey(),
+  createdAt: ts('created_at').notNull(),
+  path: text('path').notNull(),
+  sha256: text('sha256').notNull(),
+  rows: integer('rows').notNull(),
+});
+
+/** Evaluation periods (e.g. 2026) with versioned weights, predikat thresholds and minimum volume. */
+export const evaluationPeriods = pgTable('evaluation_periods', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  fromDate: date('from_date', { mode: 'string' }).notNull(),
+  toDate: date('to_date', { mode: 'string' }).notNull(),
+  weightsVersion: integer('weights_version').notNull().default(1),
+  weights: jsonb('weights').notNull(),
+  thresholds: jsonb('thresholds').notNull(),
+  minVolume: integer('min_volume').notNull().default(10),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+
+/** Participant groups of a period; `scope` says whether indicators cover an agency subtree or a region. */
+export const evaluationGroups = pgTable('evaluation_groups', {
+  id: text('id').primaryKey(),
+  periodId: text('period_id').notNull(),
+  name: text('name').notNull(),
+  scope: text('scope').notNull(),
+  award: text('award').notNull().default('complaint_handling'),
+});
+
+/** A participant agency in a group, with the website and social-media URLs it is judged on. */
+export const evaluationParticipants = pgTable(
+  'evaluation_participants',
+  {
+    groupId: text('group_id').notNull(),
+    agencyId: text('agency_id').notNull(),
+    websiteUrl: text('website_url'),
+    socialUrl: text('social_url'),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.agencyId] })],
+);
+
+/** An assessor's rubric score for a participant, with justification and evidence files. */
+export const evaluationRubricScores = pgTable(
+  'evaluation_rubric_scores',
+  {
+    id: serial('id').primaryKey(),
+    periodId: text('period_id').notNull(),
+    agencyId: text('agency_id').notNull(),
+    indicator: text('indicator').notNull(),
+    assessorUserId: uuid('assessor_user_id').notNull(),
+    score: doublePrecision('score').notNull(),
+    justification: text('justification').notNull(),
+    evidence: jsonb('evidence').notNull().default([]),
+    createdAt: ts('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('evaluation_rubric_unique_idx').on(t.periodId, t.agencyId, t.indicator, t.assessorUserId)],
+);
+
+/** Published evaluation results: the computed rankings plus a sha256 over every input. */
+export const evaluationResults = pgTable('evaluation_results', {
+  id: serial('id').primaryKey(),
+  periodId: text('period_id').notNull(),
+  publishedAt: ts('published_at').notNull(),
+  snapshotSha256: text('snapshot_sha256'),
+  inputsSha256: text('inputs_sha256').notNull(),
+  result: jsonb('result').notNull(),
+});
