@@ -24,6 +24,8 @@ import { actionRoutes } from './api/v1/actions.ts';
 import { authRoutes } from './api/v1/auth.ts';
 import { referenceRoutes } from './api/v1/reference.ts';
 import { attachmentRoutes } from './api/v1/attachments.ts';
+import { open311Routes, type Open311Limits } from './open311/index.ts';
+import { pagesPlugin } from './web/pages.ts';
 
 /** What the HTTP layer needs from the process. */
 export interface AppOptions {
@@ -34,6 +36,8 @@ export interface AppOptions {
   limits?: { submitPerMinute?: number; loginPerMinute?: number };
   /** Largest JSON body in bytes. */
   bodyLimit?: number;
+  /** Open311 reads/writes per minute (per client or API key). */
+  open311?: Open311Limits;
 }
 
 /** Builds the Fastify app (not listening). */
@@ -112,6 +116,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
     { prefix: '/api/v1' },
   );
+  await app.register(open311Routes, { services, limits: opts.open311 ?? {}, prefix: '/open311' });
+  await app.register(pagesPlugin, { services, secureCookies, limits });
 
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });

@@ -1,0 +1,52 @@
+/**
+ * Timeline: the report's events, oldest first, each with its time, label, optional text and optional deadline.
+ *
+ * Accessibility notes:
+ * - An ordered list (`<ol>`), so screen readers announce "list, N items" and the order is meaningful.
+ * - Times use `<time datetime>` with a human label; each item has a heading-free structure to keep the outline
+ *   of the page clean (the page's h2 names the timeline).
+ *
+ * @example
+ *   <Timeline ctx={ctx} items={[{ key: '1', at: '2026-03-12T10:00+08:00', atLabel: '12 Maret 2026 10.00 WITA',
+ *     label: 'Laporan diterima', body: null, explanation: 'Instansi memverifikasi dalam 3 hari kerja.' }]} />
+ */
+import type { ComponentChildren, VNode } from 'preact';
+import type { PageContext } from '../context.ts';
+
+/** One event, already translated and redacted by the caller. */
+export interface TimelineItem {
+  key: string;
+  at: string;
+  atLabel: string;
+  label: string;
+  /** Who acted, in words ("Instansi", "Pelapor"). */
+  actor?: string | undefined;
+  body?: string | null | undefined;
+  /** Plain-words meaning of this step, or the deadline it started. */
+  explanation?: string | undefined;
+  extra?: ComponentChildren;
+  tone?: 'agency' | 'reporter' | 'system';
+}
+
+/** The list (an empty-state sentence when there are no events). */
+export function Timeline({ ctx, items }: { ctx: PageContext; items: TimelineItem[] }): VNode {
+  if (items.length === 0) return <p>{ctx.t('web.timeline.empty')}</p>;
+  return (
+    <ol class="timeline">
+      {items.map((i) => (
+        <li key={i.key} class={`timeline-item timeline-${i.tone ?? 'system'}`}>
+          <p class="timeline-head">
+            <strong>{i.label}</strong>
+            {i.actor ? <span class="timeline-actor"> · {i.actor}</span> : null}
+          </p>
+          <p class="timeline-time">
+            <time dateTime={i.at}>{i.atLabel}</time>
+          </p>
+          {i.body ? <p class="timeline-body">{i.body}</p> : null}
+          {i.explanation ? <p class="timeline-explanation">{i.explanation}</p> : null}
+          {i.extra}
+        </li>
+      ))}
+    </ol>
+  );
+}

@@ -1,0 +1,77 @@
+/**
+ * Pieces shared by the back-office pages: the staff menu, date labels in the handling zone, and the queue
+ * deadline badge built on the shared `DeadlineBadge` (working-day countdown plus the stored explanation).
+ */
+import type { VNode } from 'preact';
+import type { PageContext } from '../context.ts';
+import { DeadlineBadge } from '../components/deadline-badge.tsx';
+import type { DeadlineBadge as Badge } from '../../queries/queues.ts';
+
+/** Form state of one back-office form when it is re-rendered after a failed POST. */
+export interface FormState {
+  /** Which form failed (`verify`, `hold`, …); the others render empty. */
+  action: string;
+  values: Record<string, string | string[]>;
+  errors: Record<string, string>;
+  /** A form-level message (e.g. an illegal transition). */
+  message?: string | undefined;
+}
+
+/** The back-office menu passed to the shared layout. */
+export function staffNav(ctx: PageContext, current: 'queue' | 'walk_in' | null) {
+  return [
+    { href: '/kantor', label: ctx.t('staff.nav.queue'), current: current === 'queue' },
+    { href: '/kantor/lapor-langsung', label: ctx.t('staff.nav.walk_in'), current: current === 'walk_in' },
+    { href: '/', label: ctx.t('staff.nav.public_site') },
+  ];
+}
+
+/** "17 Maret 2026" from an ISO instant with offset, reading its local date as written. */
+export function dateLabel(ctx: PageContext, iso: string | null | undefined): string {
+  if (!iso) return ctx.t('staff.report.none');
+  const day = iso.slice(0, 10);
+  return new Intl.DateTimeFormat(ctx.lang === 'id' ? 'id-ID' : 'en-GB', {
+    timeZone: 'UTC',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+  }).format(new Date(`${day}T00:00:00Z`));
+}
+
+/** "17 Maret 2026 10.00 WITA" from an ISO instant with offset. */
+export function dateTimeLabel(ctx: PageContext, iso: string, zone: string): string {
+  return `${dateLabel(ctx, iso)} ${iso.slice(11, 16).replace(':', ctx.lang === 'id' ? '.' : ':')} ${zone}`;
+}
+
+/** The countdown badge of a queue row or report page (or a muted "no deadline"). */
+export function StaffDeadline({ ctx, badge }: { ctx: PageContext; badge: Badge | null }): VNode {
+  if (!badge) return <span class="muted">{ctx.t('staff.queue.no_deadline')}</span>;
+  const countdown =
+    badge.state === 'overdue'
+      ? ctx.t('staff.deadline.late', { n: badge.workingDays })
+      : badge.workingDays === 0
+        ? ctx.t('staff.deadline.today')
+        : ctx.t('staff.deadline.left', { n: badge.workingDays });
+  return (
+    <DeadlineBadge
+      ctx={ctx}
+      state={badge.state}
+      dueLabel={dateLabel(ctx, badge.dueAt)}
+      countdown={countdown}
+      clockLabel={ctx.t(`staff.deadline.clock.${badge.clock}`)}
+      explanation={badge.explanation[ctx.lang]}
+    />
+  );
+}
+
+/** A single-value form field from re-render state. */
+export function val(form: FormState | undefined, action: string, name: string): string | undefined {
+  if (!form || form.action !== action) return undefined;
+  const v = form.values[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** The errors of one form (empty for the forms that did not fail). */
+export function errs(form: FormState | undefined, action: string): Record<string, string> {
+  return form && form.action === action ? form.errors : {};
+}

@@ -1,0 +1,102 @@
+/**
+ * The back-office queue: one tab per stage (to verify, on hold, returned, dispatched, awaiting follow-up,
+ * overdue) with counts, and a table of the current tab's reports with their deadline countdown.
+ *
+ * Accessibility notes:
+ * - Tabs are plain links in a labelled `<nav>`, the current one with `aria-current="page"`: they work without
+ *   JavaScript and each tab has its own URL (a real ARIA tablist would need scripting).
+ * - The table has a caption naming the tab and count, and column headers with `scope="col"`.
+ */
+import type { VNode } from 'preact';
+import type { PageContext } from '../context.ts';
+import { Layout } from '../layout.tsx';
+import { Pagination } from '../components/pagination.tsx';
+import { StatusTag } from '../components/status-tag.tsx';
+import type { QueueRow, QueueTab } from '../../queries/queues.ts';
+import type { Page } from '../../queries/reports.ts';
+import { dateLabel, StaffDeadline, staffNav } from './common.tsx';
+
+/** Props of the queue page. */
+export interface QueuePageProps {
+  ctx: PageContext;
+  tabs: QueueTab[];
+  tab: QueueTab;
+  counts: Record<QueueTab, number>;
+  rows: Page<QueueRow>;
+}
+
+/** The queue page. */
+export function QueuePage({ ctx, tabs, tab, counts, rows }: QueuePageProps): VNode {
+  const tabName = ctx.t(`staff.queue.tab.${tab}`);
+  return (
+    <Layout ctx={ctx} title={`${ctx.t('staff.queue.title')}: ${tabName}`} nav={staffNav(ctx, 'queue')}>
+      <h1>{ctx.t('staff.queue.title')}</h1>
+      <nav class="queue-tabs" aria-label={ctx.t('staff.queue.tabs_label')}>
+        <ul class="queue-tab-list">
+          {tabs.map((t) => (
+            <li key={t}>
+              <a href={`/kantor?tab=${t}`} aria-current={t === tab ? 'page' : undefined} class="queue-tab">
+                {ctx.t(`staff.queue.tab.${t}`)} <span class="queue-count">({counts[t]})</span>
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <h2>{tabName}</h2>
+      <p class="hint">{ctx.t(`staff.queue.tab_hint.${tab}`)}</p>
+      {rows.items.length === 0 ? (
+        <p>{ctx.t('staff.queue.empty')}</p>
+      ) : (
+        <div class="table-scroll">
+          <table class="queue-table">
+            <caption class="visually-hidden">
+              {ctx.t('staff.queue.caption', { tab: tabName, count: rows.total })}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">{ctx.t('staff.queue.col_tracking')}</th>
+                <th scope="col">{ctx.t('staff.queue.col_title')}</th>
+                <th scope="col">{ctx.t('staff.queue.col_status')}</th>
+                <th scope="col">{ctx.t('staff.queue.col_agency')}</th>
+                <th scope="col">{ctx.t('staff.queue.col_received')}</th>
+                <th scope="col">{ctx.t('staff.queue.col_deadline')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.items.map(({ report, badge }) => (
+                <tr key={report.row.trackingId}>
+                  <td>
+                    <a href={`/kantor/laporan/${report.row.trackingId}`}>{report.row.trackingId}</a>
+                  </td>
+                  <td>{report.row.title}</td>
+                  <td>
+                    <StatusTag ctx={ctx} status={report.row.status} />
+                  </td>
+                  <td>
+                    {report.agency?.shortName ??
+                      report.agency?.name ??
+                      report.target?.shortName ??
+                      report.target?.name ??
+                      ctx.t('staff.queue.unassigned')}
+                  </td>
+                  <td>{dateLabel(ctx, report.row.createdAt.toISOString())}</td>
+                  <td>
+                    <StaffDeadline ctx={ctx} badge={badge} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Pagination
+        ctx={ctx}
+        page={rows.page}
+        pageSize={rows.pageSize}
+        total={rows.total}
+        base="/kantor"
+        params={{ tab }}
+      />
+    </Layout>
+  );
+}

@@ -1,0 +1,336 @@
+/**
+ * The action forms of the back-office report page: verify/dispatch (with the agency tree picker and privacy
+ * flags), hold, archive, dispose, return (bukan wewenang), follow-up with attachments, and internal notes.
+ * Each form is shown only when `permissions` (from `permissionsFor`) allows its action, and each posts with
+ * the `_csrf` field to `/kantor/laporan/:id/<action>`.
+ *
+ * Accessibility notes:
+ * - One `<section>` with an h3 per form; field ids are prefixed per form so labels and error links stay unique.
+ * - Errors of the failed form are shown inline and in the page's error summary.
+ */
+import type { VNode } from 'preact';
+import type { PageContext } from '../context.ts';
+import { Button } from '../components/button.tsx';
+import { Checkboxes, Radios, Select, Textarea, TextInput } from '../components/fields.tsx';
+import { TreeSelect, type TreeGroup } from '../components/tree-select.tsx';
+import { ARCHIVE_REASONS, CLASSIFICATIONS } from '../../domain/report/report.ts';
+import type { PolicyAction } from '../../policies/can.ts';
+import type { UnitOption } from '../../queries/back-office.ts';
+import { errs, val, type FormState } from './common.tsx';
+
+/** Agencies and categories as flat lists ordered depth-first. */
+export interface Reference {
+  agencies: Array<{ id: string; name: string; parentId: string | null }>;
+  categories: Array<{ id: number; name: string; parentId: number | null }>;
+}
+
+/** Builds optgroups from a depth-first list with parent ids (one group per root). */
+export function treeGroups<T extends string | number>(
+  items: Array<{ id: T; name: string; parentId: T | null }>,
+): TreeGroup[] {
+  const depth = new Map<T, number>();
+  const groups: TreeGroup[] = [];
+  const rootOf = new Map<T, TreeGroup>();
+  for (const i of items) {
+    const d = i.parentId !== null && depth.has(i.parentId) ? depth.get(i.parentId)! + 1 : 0;
+    depth.set(i.id, d);
+    let group = d === 0 ? undefined : rootOf.get(i.parentId as T);
+    if (!group) {
+      group = { label: i.name, options: [] };
+      groups.push(group);
+    }
+    rootOf.set(i.id, group);
+    group.options.push({ value: String(i.id), label: i.name, depth: d });
+  }
+  return groups;
+}
+
+/** Categories ordered parent first, then its subcategories (the reference list is ordered by parent id). */
+function categoryTree(categories: Reference['categories']): Reference['categories'] {
+  const tops = categories.filter((c) => c.parentId === null);
+  return tops.flatMap((top) => [top, ...categories.filter((c) => c.parentId === top.id)]);
+}
+
+/** Props of the action forms. */
+export interface ActionFormsProps {
+  ctx: PageContext;
+  trackingId: string;
+  permissions: Record<PolicyAction, boolean>;
+  report: {
+    classification: string;
+    categoryId: number | null;
+    agencyId: string | null;
+    targetAgencyId: string | null;
+    anonymous: boolean;
+    confidential: boolean;
+    supervisory: boolean;
+  };
+  units: UnitOption[];
+  reference: Reference;
+  form?: FormState | undefined;
+}
+
+function FormShell(p: {
+  ctx: PageContext;
+  trackingId: string;
+  action: string;
+  heading: string;
+  multipart?: boolean;
+  children: preact.ComponentChildren;
+}): VNode {
+  return (
+    <section class="staff-action" aria-labelledby={`h-${p.action}`}>
+      <h3 id={`h-${p.action}`}>{p.heading}</h3>
+      <form
+        method="post"
+        action={`/kantor/laporan/${p.trackingId}/${p.action}?lang=${p.ctx.lang}`}
+        enctype={p.multipart ? 'multipart/form-data' : undefined}
+        novalidate
+      >
+        <input type="hidden" name="_csrf" value={p.ctx.csrf} />
+        {p.children}
+      </form>
+    </section>
+  );
+}
+
+/** Every form the caller may use on this report. */
+export function ActionForms(p: ActionFormsProps): VNode {
+  const { ctx, permissions: can, form, report } = p;
+  const shell = { ctx, trackingId: p.trackingId };
+  const agencyGroups = treeGroups(p.reference.agencies);
+  const categoryGroups = treeGroups(categoryTree(p.reference.categories));
+  const sentFlags = (): string[] => {
+    const v = form?.values.flags;
+    return Array.isArray(v) ? v : v ? [v] : [];
+  };
+  const checked = (action: string, name: string, current: boolean) =>
+    form && form.action === action ? sentFlags().includes(name) : current;
+  const out: VNode[] = [];
+
+  if (can.verify) {
+    const e = errs(form, 'verify');
+    const privacy = [
+      ...(checked('verify', 'anonymous', report.anonymous) ? ['anonymous'] : []),
+      ...(checked('verify', 'confidential', report.confidential) ? ['confidential'] : []),
+      ...(checked('verify', 'supervisory', report.supervisory) ? ['supervisory'] : []),
+    ];
+    out.push(
+      <FormShell {...shell} action="verify" heading={ctx.t('staff.verify.heading')}>
+        <Radios
+          ctx={ctx}
+          name="classification"
+          legend={ctx.t('staff.verify.classification')}
+          value={val(form, 'verify', 'classification') ?? report.classification}
+          error={e.classification}
+          options={CLASSIFICATIONS.map((c) => ({
+            value: c,
+            label: ctx.t(`staff.report.classification_name.${c}`),
+          }))}
+        />
+        <TreeSelect
+          ctx={ctx}
+          name="categoryId"
+          label={ctx.t('staff.verify.category')}
+          placeholder={ctx.t('staff.verify.category_placeholder')}
+          value={
+            val(form, 'verify', 'categoryId') ?? (report.categoryId ? String(report.categoryId) : undefined)
+          }
+          error={e.categoryId}
+          groups={categoryGroups}
+        />
+        <TreeSelect
+          ctx={ctx}
+          name="agencyId"
+          label={ctx.t('staff.verify.agency')}
+          hint={ctx.t('staff.verify.agency_hint')}
+          placeholder={ctx.t('staff.verify.agency_placeholder')}
+          filterLabel={ctx.t('staff.verify.agency_filter')}
+          value={val(form, 'verify', 'agencyId') ?? report.targetAgencyId ?? undefined}
+          error={e.agencyId}
+          groups={agencyGroups}
+        />
+        <Checkboxes
+          ctx={ctx}
+          name="flags"
+          legend={ctx.t('staff.verify.privacy')}
+          values={privacy}
+          options={[
+            ...(can.setPrivacy
+              ? [
+                  { value: 'anonymous', label: ctx.t('staff.verify.anonymous') },
+                  { value: 'confidential', label: ctx.t('staff.verify.confidential') },
+                ]
+              : []),
+            { value: 'supervisory', label: ctx.t('staff.verify.supervisory') },
+          ]}
+        />
+        <Button>{ctx.t('staff.verify.submit')}</Button>
+      </FormShell>,
+    );
+  }
+  if (can.hold) {
+    const e = errs(form, 'hold');
+    out.push(
+      <FormShell {...shell} action="hold" heading={ctx.t('staff.hold.heading')}>
+        <Textarea
+          ctx={ctx}
+          name="question"
+          label={ctx.t('staff.hold.question')}
+          rows={3}
+          value={val(form, 'hold', 'question')}
+          error={e.question}
+        />
+        <Button variant="secondary">{ctx.t('staff.hold.submit')}</Button>
+      </FormShell>,
+    );
+  }
+  if (can.archive) {
+    const e = errs(form, 'archive');
+    out.push(
+      <FormShell {...shell} action="archive" heading={ctx.t('staff.archive.heading')}>
+        <Select
+          ctx={ctx}
+          name="reason"
+          label={ctx.t('staff.archive.reason')}
+          placeholder={ctx.t('staff.archive.reason_placeholder')}
+          value={val(form, 'archive', 'reason')}
+          error={e.reason}
+          options={ARCHIVE_REASONS.map((r) => ({ value: r, label: ctx.t(`staff.archive.reasons.${r}`) }))}
+        />
+        <TextInput
+          ctx={ctx}
+          name="duplicateOf"
+          label={ctx.t('staff.archive.duplicate_of')}
+          hint={ctx.t('staff.archive.duplicate_of_hint')}
+          inputmode="numeric"
+          width="short"
+          value={val(form, 'archive', 'duplicateOf')}
+          error={e.duplicateOf}
+        />
+        <Textarea
+          ctx={ctx}
+          name="archiveNote"
+          label={ctx.t('staff.archive.note')}
+          rows={2}
+          value={val(form, 'archive', 'archiveNote')}
+          error={e.archiveNote}
+        />
+        <Button variant="warning">{ctx.t('staff.archive.submit')}</Button>
+      </FormShell>,
+    );
+  }
+  if (can.dispose && p.units.length > 0) {
+    const e = errs(form, 'dispose');
+    out.push(
+      <FormShell {...shell} action="dispose" heading={ctx.t('staff.dispose.heading')}>
+        <TreeSelect
+          ctx={ctx}
+          name="unitId"
+          label={ctx.t('staff.dispose.unit')}
+          placeholder={ctx.t('staff.dispose.unit_placeholder')}
+          value={val(form, 'dispose', 'unitId')}
+          error={e.unitId}
+          groups={[
+            {
+              label: ctx.t('staff.dispose.unit'),
+              options: p.units.map((u) => ({ value: u.id, label: u.name, depth: u.depth })),
+            },
+          ]}
+        />
+        <Textarea
+          ctx={ctx}
+          name="disposeNote"
+          label={ctx.t('staff.dispose.note')}
+          rows={2}
+          value={val(form, 'dispose', 'disposeNote')}
+          error={e.disposeNote}
+        />
+        <Button>{ctx.t('staff.dispose.submit')}</Button>
+      </FormShell>,
+    );
+  }
+  if (can.respond) {
+    const e = errs(form, 'respond');
+    out.push(
+      <FormShell {...shell} action="respond" heading={ctx.t('staff.respond.heading')} multipart>
+        <Textarea
+          ctx={ctx}
+          name="body"
+          label={ctx.t('staff.respond.body')}
+          value={val(form, 'respond', 'body')}
+          error={e.body}
+        />
+        <Radios
+          ctx={ctx}
+          name="kind"
+          legend={ctx.t('staff.respond.kind')}
+          value={val(form, 'respond', 'kind') ?? 'interim'}
+          error={e.kind}
+          options={[
+            { value: 'interim', label: ctx.t('staff.respond.interim') },
+            { value: 'final', label: ctx.t('staff.respond.final') },
+          ]}
+        />
+        <div class={e.file ? 'field field-invalid' : 'field'}>
+          <label class="label" for="f-file">
+            {ctx.t('staff.respond.files')}
+          </label>
+          <p class="hint" id="f-file-hint">
+            {ctx.t('staff.respond.files_hint')}
+          </p>
+          {e.file ? (
+            <p class="field-error" id="f-file-error">
+              <span class="visually-hidden">{ctx.t('web.common.error_prefix')}</span>
+              {e.file}
+            </p>
+          ) : null}
+          <input
+            class="file-input"
+            id="f-file"
+            name="file"
+            type="file"
+            multiple
+            accept="image/jpeg,image/png,image/webp,application/pdf"
+            aria-describedby={e.file ? 'f-file-hint f-file-error' : 'f-file-hint'}
+          />
+        </div>
+        <Button>{ctx.t('staff.respond.submit')}</Button>
+      </FormShell>,
+    );
+  }
+  if (can.return) {
+    const e = errs(form, 'return');
+    out.push(
+      <FormShell {...shell} action="return" heading={ctx.t('staff.return.heading')}>
+        <Textarea
+          ctx={ctx}
+          name="returnNote"
+          label={ctx.t('staff.return.note')}
+          rows={3}
+          value={val(form, 'return', 'returnNote')}
+          error={e.returnNote}
+        />
+        <Button variant="warning">{ctx.t('staff.return.submit')}</Button>
+      </FormShell>,
+    );
+  }
+  if (can.note) {
+    const e = errs(form, 'note');
+    out.push(
+      <FormShell {...shell} action="note" heading={ctx.t('staff.note.heading')}>
+        <Textarea
+          ctx={ctx}
+          name="noteBody"
+          label={ctx.t('staff.note.body')}
+          rows={3}
+          value={val(form, 'note', 'noteBody')}
+          error={e.noteBody}
+        />
+        <Button variant="secondary">{ctx.t('staff.note.submit')}</Button>
+      </FormShell>,
+    );
+  }
+  if (out.length === 0) return <p>{ctx.t('staff.report.no_actions')}</p>;
+  return <>{out}</>;
+}

@@ -1,0 +1,215 @@
+/**
+ * The back-office report page (verification screen and agency screen in one): details, the reporter's
+ * identity when the role may see it, the deadline, a slot for similar earlier reports, the action forms
+ * allowed by `permissionsFor`, attachments and the full staff timeline including internal notes.
+ *
+ * Privacy: the reporter block renders only `reporter`, which the route obtains from `revealReporter` (that
+ * command refuses agency roles on anonymous reports and logs every reveal). Nothing else here reads identity.
+ */
+import type { VNode } from 'preact';
+import type { PageContext } from '../context.ts';
+import { Layout } from '../layout.tsx';
+import { ErrorSummary } from '../components/error-summary.tsx';
+import { StatusTag } from '../components/status-tag.tsx';
+import { Timeline, type TimelineItem } from '../components/timeline.tsx';
+import type { StaffReportView } from '../../queries/back-office.ts';
+import type { ReporterInput } from '../../commands/submit-report.ts';
+import { formatIsoInZone } from '../../domain/deadline/calendar.ts';
+import type { ZoneName } from '../../domain/report/report.ts';
+import { dateLabel, dateTimeLabel, StaffDeadline, staffNav, type FormState } from './common.tsx';
+import { ActionForms, type Reference } from './report-actions.tsx';
+
+/** Props of the report page. */
+export interface ReportPageProps {
+  ctx: PageContext;
+  view: StaffReportView;
+  reporter: ReporterInput | null;
+  reference: Reference;
+  zone: ZoneName;
+  form?: FormState | undefined;
+  /** Set after a successful action (PRG target `?selesai=1`). */
+  done?: boolean;
+}
+
+function Row({ label, children }: { label: string; children: preact.ComponentChildren }) {
+  return (
+    <div class="summary-row">
+      <dt>{label}</dt>
+      <dd>{children}</dd>
+    </div>
+  );
+}
+
+/** The staff timeline: every event the caller may see, internal notes marked as such. */
+function timelineItems(p: ReportPageProps, agencyName: (id: unknown) => string): TimelineItem[] {
+  const { ctx, view, zone } = p;
+  return view.timeline.map((e) => {
+    const data = e.data as Record<string, unknown>;
+    const who =
+      e.actorRole === 'reporter'
+        ? ctx.t('staff.report.actor_reporter')
+        : [
+            e.actorUserId ? view.actorNames[e.actorUserId] : undefined,
+            e.actorAgencyId ? agencyName(e.actorAgencyId) : undefined,
+          ]
+            .filter(Boolean)
+            .join(', ') || undefined;
+    const facts: string[] = [];
+    if (data.agencyId) facts.push(agencyName(data.agencyId));
+    if (data.toAgencyId) facts.push(`→ ${agencyName(data.toAgencyId)}`);
+    if (data.reason) facts.push(ctx.t(`staff.archive.reasons.${String(data.reason)}`));
+    if (data.duplicateOf) facts.push(String(data.duplicateOf));
+    if (data.note) facts.push(String(data.note));
+    if (data.final !== undefined)
+      facts.push(ctx.t(data.final ? 'staff.respond.final' : 'staff.respond.interim'));
+    const internal = e.visibility === 'internal' ? `[${ctx.t('staff.report.internal')}] ` : '';
+    return {
+      key: String(e.seq),
+      at: formatIsoInZone(e.createdAt, zone),
+      atLabel: dateTimeLabel(ctx, formatIsoInZone(e.createdAt, zone), zone),
+      label: `${internal}${ctx.t(`event.${e.type}`)}`,
+      actor: who,
+      body: e.body,
+      explanation: facts.length ? facts.join(' · ') : undefined,
+      tone: e.actorRole === 'reporter' ? 'reporter' : 'agency',
+    };
+  });
+}
+
+/** The page. */
+export function ReportPage(p: ReportPageProps): VNode {
+  const { ctx, view, reporter, form } = p;
+  const { report, permissions } = view.visible;
+  const row = report.row;
+  const names = new Map(p.reference.agencies.map((a) => [a.id, a.name]));
+  const agencyName = (id: unknown) => names.get(String(id)) ?? String(id);
+  const category = p.reference.categories.find((c) => c.id === row.categoryId)?.name;
+  const hasErrors = !!form && (Object.keys(form.errors).length > 0 || !!form.message);
+  return (
+    <Layout
+      ctx={ctx}
+      title={ctx.t('staff.report.title', { id: row.trackingId })}
+      nav={staffNav(ctx, null)}
+      hasErrors={hasErrors}
+    >
+      <a class="back-link" href="/kantor">
+        {ctx.t('staff.report.back')}
+      </a>
+      {form ? <ErrorSummary ctx={ctx} errors={form.errors} message={form.message} /> : null}
+      {p.done && !form ? (
+        <p class="notice-ok" role="status">
+          {ctx.t('staff.report.done')}
+        </p>
+      ) : null}
+      <h1>
+        {ctx.t('staff.report.title', { id: row.trackingId })}: {row.title}
+      </h1>
+      <p>
+        <StatusTag ctx={ctx} status={row.status} />
+      </p>
+
+      <h2>{ctx.t('staff.report.details')}</h2>
+      <dl class="summary-list">
+        <Row label={ctx.t('staff.report.classification')}>
+          {ctx.t(`staff.report.classification_name.${row.classification}`)}
+        </Row>
+        <Row label={ctx.t('staff.report.category')}>{category ?? ctx.t('staff.report.none')}</Row>
+        <Row label={ctx.t('staff.report.region')}>{row.regionCode ?? ctx.t('staff.report.none')}</Row>
+        {row.address ? <Row label={ctx.t('staff.report.address')}>{row.address}</Row> : null}
+        <Row label={ctx.t('staff.report.occurred_on')}>
+          {row.occurredOn ? dateLabel(ctx, row.occurredOn) : ctx.t('staff.report.none')}
+        </Row>
+        <Row label={ctx.t('staff.report.channel')}>{ctx.t(`staff.report.channel_name.${row.channel}`)}</Row>
+        <Row label={ctx.t('staff.report.received')}>
+          {dateTimeLabel(ctx, formatIsoInZone(row.createdAt, p.zone), p.zone)}
+        </Row>
+        <Row label={ctx.t('staff.report.target_agency')}>
+          {report.target?.name ?? ctx.t('staff.report.none')}
+        </Row>
+        <Row label={ctx.t('staff.report.agency')}>
+          {report.agency?.name ?? ctx.t('staff.queue.unassigned')}
+        </Row>
+        <Row label={ctx.t('staff.report.privacy')}>
+          {[
+            row.anonymous ? ctx.t('staff.report.anonymous') : null,
+            row.confidential ? ctx.t('staff.report.confidential') : null,
+          ]
+            .filter(Boolean)
+            .join(', ') || ctx.t('staff.report.public')}
+        </Row>
+        <Row label={ctx.t('staff.report.deadline')}>
+          <StaffDeadline ctx={ctx} badge={view.badge} />
+          {permissions.viewInternal && row.misroutedWorkingDays > 0 ? (
+            <p class="hint">{ctx.t('staff.report.misrouted', { n: row.misroutedWorkingDays })}</p>
+          ) : null}
+        </Row>
+        <Row label={ctx.t('staff.report.body')}>
+          <span class="body-text">{row.body}</span>
+        </Row>
+      </dl>
+
+      <h2>{ctx.t('staff.report.reporter')}</h2>
+      {reporter ? (
+        <div class="panel reporter-identity">
+          <dl class="summary-list">
+            {reporter.name ? <Row label={ctx.t('staff.report.name')}>{reporter.name}</Row> : null}
+            {reporter.email ? <Row label={ctx.t('staff.report.email')}>{reporter.email}</Row> : null}
+            {reporter.phone ? <Row label={ctx.t('staff.report.phone')}>{reporter.phone}</Row> : null}
+            {reporter.nik ? <Row label={ctx.t('staff.report.nik')}>{reporter.nik}</Row> : null}
+          </dl>
+          <p class="hint">{ctx.t('staff.report.reporter_logged')}</p>
+        </div>
+      ) : (
+        <p>
+          {row.anonymous && !permissions.viewReporter
+            ? ctx.t('staff.report.reporter_hidden')
+            : ctx.t('staff.report.reporter_none')}
+        </p>
+      )}
+
+      {permissions.verify ? (
+        <section class="similar-reports" data-slot="similar-reports" aria-labelledby="h-similar">
+          {/* SLOT: similar earlier reports, filled by the routing issue. */}
+          <h2 id="h-similar">{ctx.t('staff.report.similar_title')}</h2>
+          <p class="hint">{ctx.t('staff.report.similar_pending')}</p>
+        </section>
+      ) : null}
+
+      <h2>{ctx.t('staff.report.actions')}</h2>
+      <ActionForms
+        ctx={ctx}
+        trackingId={row.trackingId}
+        permissions={permissions}
+        report={{
+          classification: row.classification,
+          categoryId: row.categoryId,
+          agencyId: row.agencyId,
+          targetAgencyId: row.targetAgencyId,
+          anonymous: row.anonymous,
+          confidential: row.confidential,
+          supervisory: row.supervisory,
+        }}
+        units={view.units}
+        reference={p.reference}
+        form={form}
+      />
+
+      <h2>{ctx.t('staff.report.attachments')}</h2>
+      {view.attachments.length === 0 ? (
+        <p>{ctx.t('staff.report.attachments_none')}</p>
+      ) : (
+        <ul>
+          {view.attachments.map((a) => (
+            <li key={a.id}>
+              <a href={`/api/v1/reports/${row.trackingId}/attachments/${a.id}`}>{a.filename}</a> ({a.mime},{' '}
+              {Math.ceil(a.size / 1024)} KB)
+            </li>
+          ))}
+        </ul>
+      )}
+
+      <h2>{ctx.t('staff.report.timeline')}</h2>
+      <Timeline ctx={ctx} items={timelineItems(p, agencyName)} />
+    </Layout>
+  );
+}
