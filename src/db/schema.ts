@@ -595,3 +595,20 @@ export const evaluationResults = pgTable('evaluation_results', {
   inputsSha256: text('inputs_sha256').notNull(),
   result: jsonb('result').notNull(),
 });
+
+/**
+ * Drafts of the multi-step web report form (issue 3): the answers so far, sealed with the instance key
+ * because they hold personal data, kept server-side so the journey works without JavaScript. The draft id
+ * travels in an httpOnly cookie; expired rows are deleted when a new draft is saved.
+ */
+export const formDrafts = pgTable(
+  'form_drafts',
+  {
+    id: text('id').primaryKey(),
+    dataEnc: text('data_enc').notNull(),
+    createdAt: ts('created_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+    expiresAt: ts('expires_at').notNull(),
+  },
+  (t) => [index('form_drafts_expires_idx').on(t.expiresAt)],
+);
