@@ -17,6 +17,10 @@ Usage:
   aduan migrate                apply database migrations and load reference data
   aduan seed --demo            seed the Kalimantan Timur demo on an empty database
   aduan audit verify           walk the hash chain of every report's timeline
+  aduan worker                 run the outbox worker and deadline sweeper (docs/worker.md)
+  aduan sweep --at <ISO> [--dry-run]   preview or run the deadline sweep at a moment
+  aduan sla set --clock C --days N --basis "..." --valid-from YYYY-MM-DD   add an SLA rule version
+  aduan outbox status          queue depth per channel and overdue counts per agency
   aduan routing eval ...       evaluate the routing classifier (see docs/routing.md)
 
 Environment: see README.md (PORT, HOST, ADUAN_DATA_DIR, DATABASE_URL, ADUAN_DEMO, ...).`;
@@ -37,6 +41,11 @@ async function serve(config: Config, demoFlag: boolean): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  if (config.runWorker) {
+    const { startRuntimeWorker } = await import('./cli/worker-commands.ts');
+    const worker = await startRuntimeWorker(runtime, config, (l) => app.log.info(l));
+    app.addHook('onClose', () => worker.stop());
+  }
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -84,6 +93,15 @@ async function main(argv: string[]): Promise<number> {
       console.log(values.demo ? 'demo seeded' : 'reference data loaded');
       await rt.close();
       return 0;
+    }
+    case 'worker':
+    case 'sweep':
+    case 'sla':
+    case 'outbox': {
+      const { workerCli } = await import('./cli/worker-commands.ts');
+      const code = await workerCli(cmd, argv.slice(1), config, () => openRuntime(config));
+      if (code !== 2 || cmd === 'sweep' || cmd === 'sla') return code;
+      break;
     }
     case 'audit': {
       if (sub !== 'verify') break;

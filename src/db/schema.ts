@@ -439,6 +439,28 @@ export const agencyWebhooks = pgTable(
 );
 
 /**
+ * What the deadline sweeper has done, one row per (action, deadline/report, step): the unique key makes
+ * every sweep action idempotent (never remind twice for the same deadline). See docs/worker.md.
+ */
+export const sweepLog = pgTable(
+  'sweep_log',
+  {
+    key: text('key').primaryKey(),
+    reportId: uuid('report_id').notNull(),
+    deadlineId: integer('deadline_id'),
+    action: text('action').notNull(),
+    agencyId: text('agency_id'),
+    ruleVersion: integer('rule_version'),
+    data: jsonb('data').notNull().default({}),
+    createdAt: ts('created_at').notNull(),
+  },
+  (t) => [
+    index('sweep_log_report_idx').on(t.reportId),
+    index('sweep_log_action_agency_idx').on(t.action, t.agencyId),
+  ],
+);
+
+/**
  * Routing models as versioned data (issue 7): one row per training run and kind; the `active` row of
  * each kind serves suggestions. `model` is the serialised classifier (docs/routing.md).
  */

@@ -3,7 +3,7 @@
  * event's canonical JSON; the report row keeps the count and head hash so a removed tail is detected too.
  */
 import { createHash } from 'node:crypto';
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import type { AppDb, Tx } from '../client.ts';
 import { outbox, reportEvents, reports } from '../schema.ts';
 
@@ -105,6 +105,8 @@ export async function appendEvent(
       idempotencyKey: `event:${report.id}:${seq}`,
     })
     .onConflictDoNothing();
+  // Wakes workers at commit (LISTEN outbox; docs/worker.md).
+  await tx.execute(sql`select pg_notify('outbox', '')`);
   report.eventCount = seq;
   report.lastEventHash = hash;
   return row!;

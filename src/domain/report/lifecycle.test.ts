@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ACTIONS, STATUSES, type ReportAction, type ReportStatus } from './report.ts';
-import { transition } from './lifecycle.ts';
+import {
+  allowedActions,
+  SYSTEM_ACTIONS,
+  systemTransition,
+  transition,
+  type SystemAction,
+} from './lifecycle.ts';
 
 /**
  * The expected outcome of EVERY status × action pair, written out by hand.
@@ -50,5 +56,30 @@ describe('transition()', () => {
       expect(r.value.to).toBe(expected);
       expect(r.value.changed).toBe(expected !== status);
     }
+  });
+});
+
+// prettier-ignore
+const EXPECTED_SYSTEM: Record<ReportStatus, Record<SystemAction, string>> = {
+  submitted: { auto_close: X }, on_hold: { auto_close: X }, returned: { auto_close: X },
+  dispatched: { auto_close: X }, in_progress: { auto_close: X }, responded: { auto_close: 'completed' },
+  completed: { auto_close: X }, transferred: { auto_close: X }, archived: { auto_close: X },
+};
+
+describe('systemTransition()', () => {
+  const pairs = STATUSES.flatMap((s) => SYSTEM_ACTIONS.map((a) => [s, a] as const));
+  it.each(pairs)('%s × %s', (status, action) => {
+    const expected = EXPECTED_SYSTEM[status][action];
+    const r = systemTransition(status, action);
+    if (expected === X) {
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.error.code).toBe('ILLEGAL_TRANSITION');
+    } else {
+      expect(r.ok && r.value.to).toBe(expected);
+    }
+  });
+
+  it('system actions are never offered to people', () => {
+    for (const s of STATUSES) for (const a of SYSTEM_ACTIONS) expect(allowedActions(s)).not.toContain(a);
   });
 });

@@ -65,3 +65,38 @@ export function transition(
 export function allowedActions(status: ReportStatus): ReportAction[] {
   return Object.keys(TRANSITIONS[status]) as ReportAction[];
 }
+
+/**
+ * Actions only the system takes (the deadline sweeper), never offered to people or the API.
+ * Why: auto-close (10 working days after a final follow-up without a reply, domain.md §5.1 step 6) is
+ * a transition no person performs, so it stays out of TRANSITIONS and `allowedActions`.
+ */
+export const SYSTEM_ACTIONS = ['auto_close'] as const;
+/** A system action. */
+export type SystemAction = (typeof SYSTEM_ACTIONS)[number];
+
+/** SYSTEM_TRANSITIONS[status][action] is the next status; a missing entry is illegal. */
+export const SYSTEM_TRANSITIONS: Readonly<Record<ReportStatus, Partial<Record<SystemAction, ReportStatus>>>> =
+  {
+    submitted: {},
+    on_hold: {},
+    returned: {},
+    dispatched: {},
+    in_progress: {},
+    responded: { auto_close: 'completed' },
+    completed: {},
+    transferred: {},
+    archived: {},
+  };
+
+/** Applies a system action; returns the next status or ILLEGAL_TRANSITION. */
+export function systemTransition(status: ReportStatus, action: SystemAction): Result<TransitionResult> {
+  const to = SYSTEM_TRANSITIONS[status][action];
+  if (to === undefined) {
+    return err(
+      'ILLEGAL_TRANSITION',
+      `System action "${action}" is not allowed while the report is "${status}".`,
+    );
+  }
+  return ok({ from: status, to, changed: to !== status });
+}

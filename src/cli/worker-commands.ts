@@ -1,0 +1,110 @@
+/**
+ * CLI for the background work: `aduan worker`, `aduan sweep --at <ISO> [--dry-run]`,
+ * `aduan sla set --clock … --days … --basis … --valid-from …`, `aduan outbox status`.
+ */
+import { parseArgs } from 'node:util';
+import type { Config } from '../config.ts';
+import type { Runtime } from '../runtime.ts';
+import { transportsFromConfig } from '../integrations/delivery.ts';
+import { startWorker, type Worker } from '../jobs/worker.ts';
+import { runSweep } from '../jobs/sweeper.ts';
+import { setSlaRule } from '../commands/set-sla-rule.ts';
+import { deliveryCounts } from '../commands/outbox-delivery.ts';
+import { overdueCountsByAgency } from '../queries/sweep-candidates.ts';
+
+/** Starts the worker of a runtime (in-process for `serve`, or standalone). */
+export function startRuntimeWorker(rt: Runtime, config: Config, log: (l: string) => void): Promise<Worker> {
+  const transports = transportsFromConfig(config);
+  if (!transports.mailer) log('worker: SMTP_URL not set: email rows stay pending until it is configured');
+  if (!transports.sms) log('worker: SMS_GATEWAY_URL not set: SMS rows stay pending until it is configured');
+  return startWorker(rt.services, {
+    transports,
+    listen: (channel, fn) => rt.database.listen(channel, fn),
+    log,
+    ...(process.env.ADUAN_WORKER_POLL_MS ? { pollMs: Number(process.env.ADUAN_WORKER_POLL_MS) } : {}),
+    ...(process.env.ADUAN_WORKER_BATCH ? { batchSize: Number(process.env.ADUAN_WORKER_BATCH) } : {}),
+    ...(process.env.ADUAN_WORKER_LEASE_MS ? { leaseMs: Number(process.env.ADUAN_WORKER_LEASE_MS) } : {}),
+  });
+}
+
+/** Runs one of the worker-area subcommands; returns the exit code (-1 = keep running). */
+export async function workerCli(
+  cmd: string,
+  argv: string[],
+  config: Config,
+  open: () => Promise<Runtime>,
+): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      at: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+      clock: { type: 'string' },
+      days: { type: 'string' },
+      basis: { type: 'string' },
+      'valid-from': { type: 'string' },
+      classification: { type: 'string' },
+      supervisory: { type: 'boolean' },
+      'rule-id': { type: 'string' },
+    },
+    allowPositionals: true,
+    strict: false,
+  });
+  const str = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
+  if (cmd === 'worker') {
+    const rt = await open();
+    const worker = await startRuntimeWorker(rt, config, (l) => console.log(l));
+    console.log(`aduan worker running (pid ${process.pid}, ${rt.database.kind})`);
+    const stop = async () => {
+      await worker.stop();
+      await rt.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    return -1;
+  }
+  if (cmd === 'sweep') {
+    const at = str('at') ? new Date(str('at')!) : new Date();
+    if (Number.isNaN(at.getTime())) {
+      console.error('--at must be an ISO 8601 time, e.g. 2026-03-02T09:00:00+08:00');
+      return 2;
+    }
+    const rt = await open();
+    rt.services.now = () => at;
+    const actions = await runSweep(rt.services, at, { dryRun: values['dry-run'] === true });
+    for (const a of actions) console.log(JSON.stringify(a));
+    await rt.close();
+    return actions.some((a) => a.result === 'error') ? 1 : 0;
+  }
+  if (cmd === 'sla' && positionals[0] === 'set') {
+    const rt = await open();
+    try {
+      const row = await setSlaRule(rt.services, {
+        clock: str('clock') ?? '',
+        workingDays: Number(str('days')),
+        basis: str('basis') ?? '',
+        validFrom: str('valid-from') ?? '',
+        classification: str('classification'),
+        supervisory: typeof values.supervisory === 'boolean' ? values.supervisory : undefined,
+        ruleId: str('rule-id'),
+      });
+      console.log(JSON.stringify(row));
+      return 0;
+    } catch (e) {
+      const fields = (e as { fields?: unknown }).fields;
+      console.error(`sla set: invalid input ${JSON.stringify(fields ?? (e as Error).message)}`);
+      return 2;
+    } finally {
+      await rt.close();
+    }
+  }
+  if (cmd === 'outbox' && positionals[0] === 'status') {
+    const rt = await open();
+    for (const r of await deliveryCounts(rt.services)) console.log(JSON.stringify(r));
+    for (const r of await overdueCountsByAgency(rt.services)) console.log(JSON.stringify({ overdue: r }));
+    await rt.close();
+    return 0;
+  }
+  return 2;
+}

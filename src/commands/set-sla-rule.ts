@@ -1,0 +1,63 @@
+/**
+ * Adds a new version of an SLA rule (`aduan sla set`). Reports whose clock already runs keep the rule
+ * version stored in report_deadlines; clocks started on or after `validFrom` use the new version.
+ */
+import { and, eq, sql } from 'drizzle-orm';
+import { slaRules } from '../db/schema.ts';
+import { invalidateCalendarCache } from '../db/repositories/calendar.ts';
+import { isIsoDate } from '../domain/deadline/calendar.ts';
+import { SLA_CLOCKS, type SlaClock } from '../domain/deadline/sla.ts';
+import { CLASSIFICATIONS, type Classification } from '../domain/report/report.ts';
+import type { Services } from '../app/context.ts';
+import { invalid, type FieldIssue } from '../app/errors.ts';
+
+/** A new rule version. `ruleId` defaults to the clock (plus `.classification` when given). */
+export interface SetSlaRuleInput {
+  clock: string;
+  workingDays: number;
+  basis: string;
+  validFrom: string;
+  classification?: string | undefined;
+  supervisory?: boolean | undefined;
+  ruleId?: string | undefined;
+}
+
+/** Inserts the next version of the rule and returns it. */
+export async function setSlaRule(svc: Services, input: SetSlaRuleInput) {
+  const fields: Record<string, FieldIssue> = {};
+  if (!(SLA_CLOCKS as readonly string[]).includes(input.clock)) fields.clock = { key: 'invalid_format' };
+  if (!Number.isInteger(input.workingDays) || input.workingDays < 1 || input.workingDays > 365)
+    fields.workingDays = { key: 'too_small', params: { min: 1 } };
+  if (!input.basis?.trim()) fields.basis = { key: 'required' };
+  if (!isIsoDate(input.validFrom)) fields.validFrom = { key: 'invalid_date' };
+  if (input.classification && !(CLASSIFICATIONS as readonly string[]).includes(input.classification))
+    fields.classification = { key: 'invalid_format' };
+  if (Object.keys(fields).length) throw invalid(fields);
+  const id =
+    input.ruleId ??
+    [input.clock, input.classification, input.supervisory ? 'pengawasan' : null].filter(Boolean).join('.');
+  const row = await svc.db.transaction(async (tx) => {
+    await tx.execute(sql`lock table sla_rules in share row exclusive mode`);
+    const [{ v } = { v: 0 }] = await tx
+      .select({ v: sql<number>`coalesce(max(${slaRules.version}), 0)::int` })
+      .from(slaRules)
+      .where(and(eq(slaRules.id, id)));
+    const [inserted] = await tx
+      .insert(slaRules)
+      .values({
+        id,
+        version: Number(v) + 1,
+        clock: input.clock as SlaClock,
+        classification: (input.classification as Classification | undefined) ?? null,
+        supervisory: input.supervisory ?? null,
+        workingDays: input.workingDays,
+        basis: input.basis.trim(),
+        validFrom: input.validFrom,
+        createdAt: svc.now(),
+      })
+      .returning();
+    return inserted!;
+  });
+  invalidateCalendarCache();
+  return row;
+}

@@ -1,0 +1,217 @@
+/**
+ * The background worker: delivers outbox rows (fan-out, email, SMS, webhooks, Ombudsman hand-off) and
+ * runs the deadline sweeper. Claims work with FOR UPDATE SKIP LOCKED and a lease, wakes on
+ * NOTIFY 'outbox', polls as a backstop. Delivery is at-least-once with the row's idempotency key;
+ * receivers de-duplicate on it (docs/worker.md).
+ */
+import type { Services } from '../app/context.ts';
+import {
+  claimDeliveries,
+  completeDelivery,
+  deferDelivery,
+  failDelivery,
+  type OutboxRow,
+} from '../commands/outbox-delivery.ts';
+import { fanOutEvent } from '../commands/fan-out-event.ts';
+import { handoffPackage } from '../queries/handoff-package.ts';
+import { DeliveryError, postSignedJson, type Transports } from '../integrations/delivery.ts';
+import { runSweep } from './sweeper.ts';
+
+/** Retry schedule: attempt n (1-based) failed → wait BASE × 2^(n−1), capped; dead after MAX_ATTEMPTS. */
+export const RETRY = { baseMs: 30_000, capMs: 6 * 3_600_000, maxAttempts: 8 } as const;
+
+/** Delay before the next attempt after `attempts` failed ones (exponential backoff). */
+export function backoffMs(attempts: number, base: number = RETRY.baseMs, cap: number = RETRY.capMs): number {
+  return Math.min(cap, base * 2 ** Math.max(0, attempts - 1));
+}
+
+/** Worker options (defaults in brackets). */
+export interface WorkerOptions {
+  transports: Transports;
+  /** Subscribe to NOTIFY (Database.listen). */
+  listen?: (channel: string, onMessage: (payload: string) => void) => Promise<() => Promise<void>>;
+  /** Rows per claim [20]. */
+  batchSize?: number;
+  /** Lease on claimed rows [60 s]. */
+  leaseMs?: number;
+  /** Poll interval when idle [5 s]. */
+  pollMs?: number;
+  /** Sweep interval [5 min]; 0 disables the sweeper in this worker. */
+  sweepEveryMs?: number;
+  maxAttempts?: number;
+  baseBackoffMs?: number;
+  /** Run the loop [true]; false = only `drain()` (tests). */
+  autoStart?: boolean;
+  log?: (line: string) => void;
+}
+
+/** A running worker. */
+export interface Worker {
+  /** Processes due rows until none is left (tests); returns how many were handled. */
+  drain(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+type Outcome = 'sent' | 'deferred';
+
+const noTransport = (channel: string) => `no ${channel} transport configured; kept pending`;
+
+async function deliver(svc: Services, row: OutboxRow, t: Transports): Promise<Outcome> {
+  const p = (row.payload ?? {}) as Record<string, unknown>;
+  const address = (): string => {
+    if (typeof p.recipientEnc === 'string') {
+      const v = svc.sealer.open<unknown>(p.recipientEnc);
+      if (typeof v === 'string') return v;
+      const o = v as { email?: string; phone?: string };
+      const a = o.email ?? o.phone;
+      if (a) return a;
+    }
+    if (row.recipient) return row.recipient;
+    throw new DeliveryError('no recipient', true);
+  };
+  switch (row.channel) {
+    case 'event':
+      await fanOutEvent(svc, row);
+      return 'sent';
+    case 'email':
+      if (!t.mailer) return 'deferred';
+      await t.mailer.send({
+        to: address(),
+        subject: String(p.subject ?? ''),
+        text: String(p.text ?? ''),
+        html: typeof p.html === 'string' ? p.html : undefined,
+        idempotencyKey: row.idempotencyKey,
+      });
+      break;
+    case 'sms':
+      if (!t.sms) return 'deferred';
+      await t.sms.send(address(), String(p.text ?? ''), row.idempotencyKey);
+      break;
+    case 'webhook': {
+      const url = typeof p.url === 'string' ? p.url : row.recipient;
+      if (!url) throw new DeliveryError('webhook without url', true);
+      await postSignedJson(url, p.body ?? {}, {
+        idempotencyKey: row.idempotencyKey,
+        secret: t.webhookSecret,
+      });
+      break;
+    }
+    case 'ombudsman': {
+      if (!t.ombudsmanEndpoint) return 'deferred';
+      const pkg = await handoffPackage(svc, String(p.trackingId ?? ''));
+      if (!pkg) throw new DeliveryError('report not found', true);
+      await postSignedJson(t.ombudsmanEndpoint, pkg, {
+        idempotencyKey: row.idempotencyKey,
+        secret: t.webhookSecret,
+      });
+      break;
+    }
+    default:
+      throw new DeliveryError(`unknown channel ${row.channel}`, true);
+  }
+  await completeDelivery(svc, row);
+  return 'sent';
+}
+
+/**
+ * Handles one claimed row: deliver, then mark sent; on failure retry with backoff or dead-letter;
+ * with no transport for the channel, keep it pending (checked again in an hour).
+ */
+export async function processRow(
+  svc: Services,
+  row: OutboxRow,
+  opts: Pick<WorkerOptions, 'transports' | 'maxAttempts' | 'baseBackoffMs' | 'log'>,
+): Promise<void> {
+  const log = opts.log ?? (() => undefined);
+  try {
+    const outcome = await deliver(svc, row, opts.transports);
+    if (outcome === 'deferred') {
+      log(`outbox ${row.id} (${row.channel}): ${noTransport(row.channel)}`);
+      await deferDelivery(svc, row, noTransport(row.channel), new Date(svc.now().getTime() + 3_600_000));
+    }
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    const max = opts.maxAttempts ?? RETRY.maxAttempts;
+    const dead = (e instanceof DeliveryError && e.permanent) || row.attempts >= max;
+    log(
+      `outbox ${row.id} (${row.channel}) attempt ${row.attempts} failed: ${message}${dead ? ' → dead' : ''}`,
+    );
+    await failDelivery(
+      svc,
+      row,
+      message,
+      dead
+        ? { dead: true }
+        : {
+            dead: false,
+            retryAt: new Date(svc.now().getTime() + backoffMs(row.attempts, opts.baseBackoffMs)),
+          },
+    );
+  }
+}
+
+/** Starts the worker loop. */
+export async function startWorker(svc: Services, opts: WorkerOptions): Promise<Worker> {
+  const batchSize = opts.batchSize ?? 20;
+  const leaseMs = opts.leaseMs ?? 60_000;
+  const pollMs = opts.pollMs ?? 5_000;
+  const sweepEveryMs = opts.sweepEveryMs ?? 300_000;
+  let stopped = false;
+  let wake: (() => void) | null = null;
+  const poke = () => wake?.();
+  const unlisten = opts.listen ? await opts.listen('outbox', poke) : null;
+
+  const tick = async (): Promise<number> => {
+    const rows = await claimDeliveries(svc, { limit: batchSize, leaseMs });
+    for (const row of rows) {
+      if (stopped) break;
+      await processRow(svc, row, opts);
+    }
+    return rows.length;
+  };
+
+  let lastSweep = 0;
+  const loop = (async () => {
+    if (opts.autoStart === false) return;
+    while (!stopped) {
+      let n = 0;
+      try {
+        if (sweepEveryMs > 0 && Date.now() - lastSweep >= sweepEveryMs) {
+          lastSweep = Date.now();
+          const actions = await runSweep(svc, svc.now(), { dryRun: false });
+          if (actions.length) opts.log?.(`sweep: ${actions.length} actions`);
+        }
+        n = await tick();
+      } catch (e) {
+        opts.log?.(`worker error: ${(e as Error).message}`);
+      }
+      if (n === 0 && !stopped) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, pollMs);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wake = null;
+      }
+    }
+  })();
+
+  return {
+    async drain() {
+      let total = 0;
+      for (;;) {
+        const n = await tick();
+        total += n;
+        if (n === 0) return total;
+      }
+    },
+    async stop() {
+      stopped = true;
+      poke();
+      await loop;
+      await unlisten?.();
+    },
+  };
+}

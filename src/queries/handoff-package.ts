@@ -1,0 +1,80 @@
+/**
+ * The Ombudsman hand-off package of a transferred report: the report, its timeline (without internal
+ * notes), attachment metadata, and the reporter's identity ONLY when the reporter allowed it (the
+ * escalate event carries `data.shareIdentity === true`); otherwise `reporter` is null.
+ */
+import { and, asc, eq, ne } from 'drizzle-orm';
+import { attachments, reportEvents, reports } from '../db/schema.ts';
+import type { Services } from '../app/context.ts';
+
+/** What the Ombudsman endpoint receives (JSON). */
+export interface HandoffPackage {
+  trackingId: string;
+  classification: string;
+  title: string;
+  body: string;
+  status: string;
+  regionCode: string | null;
+  agencyId: string | null;
+  createdAt: string;
+  anonymous: boolean;
+  confidential: boolean;
+  timeline: Array<{
+    seq: number;
+    type: string;
+    at: string;
+    fromStatus: string | null;
+    toStatus: string | null;
+    body: string | null;
+  }>;
+  attachments: Array<{ filename: string; mime: string; size: number; sha256: string }>;
+  reporter: { name?: string; email?: string; phone?: string } | null;
+  identityShared: boolean;
+}
+
+/** Builds the package, or null when the report does not exist. */
+export async function handoffPackage(svc: Services, trackingId: string): Promise<HandoffPackage | null> {
+  const [r] = await svc.db.select().from(reports).where(eq(reports.trackingId, trackingId)).limit(1);
+  if (!r) return null;
+  const events = await svc.db
+    .select()
+    .from(reportEvents)
+    .where(and(eq(reportEvents.reportId, r.id), ne(reportEvents.visibility, 'internal')))
+    .orderBy(asc(reportEvents.seq));
+  const files = await svc.db.select().from(attachments).where(eq(attachments.reportId, r.id));
+  const escalation = [...events].reverse().find((e) => e.type === 'escalate');
+  const share = (escalation?.data as { shareIdentity?: unknown } | undefined)?.shareIdentity === true;
+  let reporter: HandoffPackage['reporter'] = null;
+  if (share && r.reporterEnc) {
+    const who = svc.sealer.open<{ name?: string; email?: string; phone?: string }>(r.reporterEnc);
+    reporter = {
+      ...(who.name ? { name: who.name } : {}),
+      ...(who.email ? { email: who.email } : {}),
+      ...(who.phone ? { phone: who.phone } : {}),
+    };
+  }
+  return {
+    trackingId: r.trackingId,
+    classification: r.classification,
+    title: r.title,
+    body: r.body,
+    status: r.status,
+    regionCode: r.regionCode,
+    agencyId: r.agencyId,
+    createdAt: r.createdAt.toISOString(),
+    anonymous: r.anonymous,
+    confidential: r.confidential,
+    timeline: events.map((e) => ({
+      seq: e.seq,
+      type: e.type,
+      at: e.createdAt.toISOString(),
+      fromStatus: e.fromStatus,
+      toStatus: e.toStatus,
+      // The reporter's own words may name them; internal notes are already excluded.
+      body: e.body,
+    })),
+    attachments: files.map((f) => ({ filename: f.filename, mime: f.mime, size: f.size, sha256: f.sha256 })),
+    reporter,
+    identityShared: reporter !== null,
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * Real local receivers for delivery tests: an SMTP server (smtp-server + mailparser) and an HTTP
+ * endpoint standing in for the SMS gateway / webhooks / Ombudsman. Both de-duplicate by idempotency key,
+ * as the delivery contract requires of receivers (docs/worker.md).
+ */
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+import { simpleParser } from 'mailparser';
+
+/** One received email. */
+export interface ReceivedMail {
+  to: string;
+  subject: string;
+  text: string;
+  messageId: string;
+  idempotencyKey: string;
+}
+
+/** Starts an SMTP server on a random port. */
+export async function startSmtp() {
+  const mails: ReceivedMail[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    onData(stream, _session, cb) {
+      simpleParser(stream).then(
+        (m) => {
+          const to = Array.isArray(m.to) ? m.to[0]?.text : m.to?.text;
+          mails.push({
+            to: to ?? '',
+            subject: m.subject ?? '',
+            text: m.text ?? '',
+            messageId: m.messageId ?? '',
+            idempotencyKey: String(m.headers.get('x-idempotency-key') ?? ''),
+          });
+          cb();
+        },
+        (e: Error) => cb(e),
+      );
+    },
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.server.address() as AddressInfo).port;
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    mails,
+    /** Unique mails by idempotency key (what the recipient sees). */
+    unique: () => [...new Map(mails.map((m) => [m.idempotencyKey, m])).values()],
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+/** One received HTTP request. */
+export interface ReceivedPost {
+  path: string;
+  headers: IncomingMessage['headers'];
+  raw: string;
+  body: any;
+  duplicate: boolean;
+}
+
+/** Starts an HTTP receiver; `behave` can delay or fail requests. */
+export async function startHttpReceiver(
+  behave: (req: ReceivedPost, n: number) => Promise<number> | number = () => 200,
+) {
+  const posts: ReceivedPost[] = [];
+  const seen = new Set<string>();
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', async () => {
+      const raw = Buffer.concat(chunks).toString('utf8');
+      const key = String(req.headers['idempotency-key'] ?? '');
+      const post: ReceivedPost = {
+        path: req.url ?? '/',
+        headers: req.headers,
+        raw,
+        body: raw ? JSON.parse(raw) : null,
+        duplicate: seen.has(key),
+      };
+      const status = await behave(post, posts.length);
+      if (status >= 200 && status < 300) {
+        seen.add(key);
+        posts.push(post);
+      }
+      res.writeHead(status, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    posts,
+    accepted: () => posts.filter((p) => !p.duplicate),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
