@@ -10,6 +10,9 @@ import { categories, holidays, slaRules } from '../schema.ts';
 import { parseHolidayCsv } from '../../domain/deadline/calendar.ts';
 import { DEFAULT_SLA_RULES } from '../../domain/deadline/sla.ts';
 
+/** The last year whose national holidays and cuti bersama were set by an SKB when this data was taken. */
+export const LAST_CONFIRMED_HOLIDAY_YEAR = 2026;
+
 const asset = (name: string) => new URL(`../../assets/${name}`, import.meta.url);
 
 async function isEmpty(db: AppDb, table: string): Promise<boolean> {
@@ -76,7 +79,10 @@ export async function seedReference(db: AppDb): Promise<void> {
     }
   }
   if (await isEmpty(db, 'holidays')) {
-    const rows = parseHolidayCsv(readFileSync(asset('holidays.csv'), 'utf8'));
+    // Years after LAST_CONFIRMED_HOLIDAY_YEAR are predictions in the source (no SKB yet): coordinators enter them.
+    const rows = parseHolidayCsv(readFileSync(asset('holidays.csv'), 'utf8')).filter(
+      (h) => Number(h.date.slice(0, 4)) <= LAST_CONFIRMED_HOLIDAY_YEAR,
+    );
     await db
       .insert(holidays)
       .values(

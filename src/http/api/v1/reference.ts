@@ -3,6 +3,12 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Services } from '../../../app/context.ts';
 import { listAgencyTree, listCategories, listHolidays, listRegions } from '../../../queries/reference.ts';
+import { calendarStatus } from '../../../queries/calendar-status.ts';
+import { removeHoliday, upsertHoliday } from '../../../commands/manage-holidays.ts';
+import { AppError } from '../../../app/errors.ts';
+
+const isoDate = z.iso.date();
+const regionCode = z.string().regex(/^\d{2}(\.\d{2}){0,3}(\.\d{4})?$/);
 
 export const referenceRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, opts) => {
   const db = opts.services.db;
@@ -40,5 +46,56 @@ export const referenceRoutes: FastifyPluginAsyncZod<{ services: Services }> = as
       },
     },
     async (req) => ({ items: await listHolidays(db, req.query.year) }),
+  );
+  app.post(
+    '/holidays',
+    {
+      schema: {
+        tags: ['reference'],
+        summary: 'Add a holiday: national (national admin) or regional (coordinator of that region)',
+        body: z
+          .object({
+            date: isoDate,
+            name: z.string().trim().min(3).max(200),
+            kind: z.enum(['libur_nasional', 'cuti_bersama', 'libur_nasional_khusus', 'regional']),
+            regionCode: regionCode.optional(),
+          })
+          .strict(),
+      },
+    },
+    async (req, reply) => {
+      if (!req.session) throw new AppError('UNAUTHENTICATED');
+      await upsertHoliday(opts.services, req.caller, req.body);
+      return reply.status(201).send({ ok: true });
+    },
+  );
+  app.delete(
+    '/holidays/:date',
+    {
+      schema: {
+        tags: ['reference'],
+        summary: 'Remove a holiday',
+        params: z.object({ date: isoDate }),
+        querystring: z.object({ regionCode: regionCode.optional() }).strict(),
+      },
+    },
+    async (req) => {
+      if (!req.session) throw new AppError('UNAUTHENTICATED');
+      await removeHoliday(opts.services, req.caller, {
+        date: req.params.date,
+        regionCode: req.query.regionCode,
+      });
+      return { ok: true };
+    },
+  );
+  app.get(
+    '/calendar/status',
+    {
+      schema: {
+        tags: ['reference'],
+        summary: 'Years covered by the holiday calendar, and a warning when next year is missing',
+      },
+    },
+    async () => calendarStatus(opts.services),
   );
 };
