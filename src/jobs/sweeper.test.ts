@@ -1,0 +1,196 @@
+/**
+ * The deadline sweeper against a controllable clock across weekends, Nyepi, Idul Fitri and their cuti
+ * bersama, in WIB (Aceh, 11), WITA (Kaltim, 64) and WIT (Papua, 91): exact due dates, exact actions,
+ * idempotent re-runs, auto-close, no-reply archive, and versioned SLA rules.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO, startTestApp, type TestApp } from '../../test/helpers/app.ts';
+import { planSweep, runSweep } from './sweeper.ts';
+import { setSlaRule } from '../commands/set-sla-rule.ts';
+
+let t: TestApp;
+let categoryId: number;
+const ZONES = [
+  { zone: 'WIB', region: '11', offset: '+07:00' },
+  { zone: 'WITA', region: '64', offset: '+08:00' },
+  { zone: 'WIT', region: '91', offset: '+09:00' },
+] as const;
+const ids: Record<string, string> = {};
+
+async function submit(regionCode: string, title: string) {
+  const r = await t.api('/api/v1/reports', {
+    json: {
+      classification: 'pengaduan',
+      title,
+      body: 'Uraian laporan uji penyapu tenggat yang cukup panjang untuk lolos validasi isian laporan.',
+      regionCode,
+      anonymous: true,
+    },
+  });
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+  return r.body as { trackingId: string; accessKey: string; deadline: { dueAt: string } };
+}
+
+const at = (iso: string) => {
+  const d = new Date(iso);
+  t.setNow(d);
+  return d;
+};
+const mine = (actions: Array<{ trackingId: string }>, id: string) =>
+  actions.filter((a) => a.trackingId === id);
+
+beforeAll(async () => {
+  t = await startTestApp({ now: new Date('2026-03-16T03:00:00Z') });
+  const cats = await t.api('/api/v1/categories');
+  categoryId = cats.body.items.find((c: any) => c.name === 'PEKERJAAN UMUM DAN PENATAAN RUANG').id;
+});
+afterAll(() => t?.close());
+
+describe('deadline sweeper', () => {
+  it('computes the verification deadline per zone across Nyepi, Idul Fitri and cuti bersama', async () => {
+    for (const z of ZONES) {
+      // Monday 16 March 2026, 10:00 local time.
+      at(`2026-03-16T10:00:00${z.offset}`);
+      const r = await submit(z.region, `Laporan uji zona ${z.zone}`);
+      ids[z.zone] = r.trackingId;
+      // Day 1 Tue 17; skipped Wed 18 (cuti bersama Nyepi), Thu 19 (Nyepi), Fri 20–Tue 24 (Idul Fitri,
+      // weekend, cuti bersama); day 2 Wed 25, day 3 Thu 26.
+      expect(r.deadline.dueAt).toBe(`2026-03-26T23:59:59.999${z.offset}`);
+    }
+  });
+
+  it('reminds one working day before, exactly once', async () => {
+    const before = await planSweep(t.runtime.services, at('2026-03-24T12:00:00+09:00'));
+    for (const z of ZONES) expect(mine(before, ids[z.zone]!)).toEqual([]);
+    for (const z of ZONES) {
+      const now = at(`2026-03-25T00:00:00${z.offset}`);
+      const plan = mine(await planSweep(t.runtime.services, now), ids[z.zone]!);
+      expect(plan.map((a) => [a.action, a.clock, a.ruleVersion, a.dueAt])).toEqual([
+        ['reminder', 'verification', 1, `2026-03-26T23:59:59.999${z.offset}`],
+      ]);
+      expect(plan[0]!.notify).toEqual([{ role: 'national_admin', agencyId: null }]);
+    }
+    const done = await runSweep(t.runtime.services, at('2026-03-25T12:00:00+07:00'), { dryRun: false });
+    expect(done.filter((a) => a.action === 'reminder').map((a) => a.result)).toEqual([
+      'done',
+      'done',
+      'done',
+    ]);
+    const again = await runSweep(t.runtime.services, at('2026-03-25T13:00:00+07:00'), { dryRun: false });
+    expect(again.filter((a) => a.action === 'reminder')).toEqual([]);
+  });
+
+  it('marks overdue at the zone’s own midnight: at 15:30 UTC on 26 March only WIT is late', async () => {
+    const plan = await planSweep(t.runtime.services, at('2026-03-26T15:30:00Z'));
+    expect(mine(plan, ids.WIB!)).toEqual([]);
+    expect(mine(plan, ids.WITA!)).toEqual([]);
+    expect(mine(plan, ids.WIT!).map((a) => [a.action, a.level])).toEqual([['overdue', 1]]);
+    const done = await runSweep(t.runtime.services, at('2026-03-26T15:30:00Z'), { dryRun: false });
+    expect(mine(done, ids.WIT!).map((a) => a.result)).toEqual(['done']);
+    const ev = await t.api(`/api/v1/reports/${ids.WIT}/events`, { token: await t.login(DEMO.national) });
+    if (ev.status === 200) {
+      const items = (ev.body.items ?? ev.body) as Array<{ type: string }>;
+      expect(items.filter((e) => e.type === 'overdue')).toHaveLength(1);
+    }
+  });
+
+  it('climbs the escalation ladder by working days late (national admin for unrouted reports)', async () => {
+    // Overdue since Fri 27 March (WIB): 2 working days late on Mon 30 → level 2; 5 on Thu 2 Apr → level 3;
+    // Fri 3 Apr is Good Friday, so level 4 (10 days) waits until Fri 10 April... plus the weekend.
+    const p1 = mine(await planSweep(t.runtime.services, at('2026-03-30T08:00:00+07:00')), ids.WIB!);
+    expect(p1.map((a) => [a.action, a.level])).toEqual([
+      ['overdue', 1],
+      ['escalate', 2],
+    ]);
+    const p2 = mine(await planSweep(t.runtime.services, at('2026-04-02T08:00:00+07:00')), ids.WIB!);
+    expect(p2.map((a) => a.level)).toEqual([1, 2, 3]);
+    const p3 = mine(await planSweep(t.runtime.services, at('2026-04-09T08:00:00+07:00')), ids.WIB!);
+    expect(p3.map((a) => a.level)).toEqual([1, 2, 3]);
+    const p4 = mine(await planSweep(t.runtime.services, at('2026-04-10T08:00:00+07:00')), ids.WIB!);
+    expect(p4.map((a) => a.level)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('archives an on-hold report with no reply after 10 working days (reason no_reply)', async () => {
+    at('2026-04-13T09:00:00+08:00'); // Monday
+    const r = await submit('64', 'Laporan ditunda tanpa jawaban');
+    const nat = await t.login(DEMO.national);
+    const h = await t.api(`/api/v1/reports/${r.trackingId}/actions/hold`, {
+      json: { question: 'Mohon sebutkan lokasi persisnya.' },
+      token: nat,
+    });
+    expect(h.status, JSON.stringify(h.body)).toBe(200);
+    expect(h.body.deadline.dueAt).toBe('2026-04-27T23:59:59.999+08:00');
+    expect(mine(await planSweep(t.runtime.services, at('2026-04-27T23:00:00+08:00')), r.trackingId)).toEqual(
+      [],
+    );
+    const done = mine(
+      await runSweep(t.runtime.services, at('2026-04-28T00:00:01+08:00'), { dryRun: false }),
+      r.trackingId,
+    );
+    expect(done.map((a) => [a.action, a.result])).toEqual([['archive_no_reply', 'done']]);
+    const got = await t.api(`/api/v1/reports/${r.trackingId}`, { accessKey: r.accessKey });
+    expect(got.body.status).toBe('archived');
+  });
+
+  it('auto-closes a responded report after the reporter window, with the reason', async () => {
+    at('2026-05-04T09:00:00+08:00'); // Monday
+    const r = await submit('64.72.02', 'Laporan ditutup otomatis');
+    const coord = await t.login(DEMO.coordinator);
+    let res = await t.api(`/api/v1/reports/${r.trackingId}/actions/verify`, {
+      json: { categoryId, agencyId: 'pupr-kaltim' },
+      token: coord,
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const admin = await t.login(DEMO.puprAdmin);
+    res = await t.api(`/api/v1/reports/${r.trackingId}/actions/respond`, {
+      json: { body: 'Perbaikan jalan telah selesai dikerjakan oleh tim Bina Marga.', final: true },
+      token: admin,
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const due = res.body.deadline.dueAt as string;
+    expect(res.body.deadline.clock).toBe('reporter_window');
+    const late = new Date(new Date(due).getTime() + 1000);
+    const done = mine(
+      await runSweep(t.runtime.services, at(late.toISOString()), { dryRun: false }),
+      r.trackingId,
+    );
+    expect(done.map((a) => [a.action, a.result, a.ruleVersion])).toEqual([['auto_close', 'done', 1]]);
+    const got = await t.api(`/api/v1/reports/${r.trackingId}`, { accessKey: r.accessKey });
+    expect(got.body.status).toBe('completed');
+    const again = mine(
+      await runSweep(t.runtime.services, at(late.toISOString()), { dryRun: false }),
+      r.trackingId,
+    );
+    expect(again).toEqual([]);
+  });
+
+  it('keeps the rule version a running report started under; new clocks use the new version', async () => {
+    at('2026-06-01T09:00:00+08:00');
+    const older = await submit('64.72.02', 'Laporan sebelum aturan baru');
+    const coord = await t.login(DEMO.coordinator);
+    const v1 = await t.api(`/api/v1/reports/${older.trackingId}/actions/verify`, {
+      json: { categoryId, agencyId: 'pupr-kaltim' },
+      token: coord,
+    });
+    expect(v1.body.deadline).toMatchObject({ clock: 'follow_up', ruleVersion: 1 });
+    const rule = await setSlaRule(t.runtime.services, {
+      clock: 'follow_up',
+      workingDays: 7,
+      basis: 'Aturan uji 2026',
+      validFrom: '2026-06-15',
+    });
+    expect(rule).toMatchObject({ id: 'follow_up', version: 2 });
+    at('2026-06-16T09:00:00+08:00');
+    const newer = await submit('64.72.02', 'Laporan sesudah aturan baru');
+    const v2 = await t.api(`/api/v1/reports/${newer.trackingId}/actions/verify`, {
+      json: { categoryId, agencyId: 'pupr-kaltim' },
+      token: await t.login(DEMO.coordinator),
+    });
+    expect(v2.body.deadline).toMatchObject({ clock: 'follow_up', ruleVersion: 2 });
+    expect(v2.body.deadline.explanation.id ?? v2.body.deadline.explanation).toContain('v2');
+    const old = await t.api(`/api/v1/reports/${older.trackingId}`, {
+      token: await t.login(DEMO.coordinator),
+    });
+    expect(old.body.deadline).toMatchObject({ ruleVersion: 1 });
+  });
+});
