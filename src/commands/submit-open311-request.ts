@@ -1,0 +1,156 @@
+/**
+ * POST requests (Open311 GeoReport v2 §6): turns a partner's submission into `submitReport` (channel
+ * 'open311') plus the Open311 bookkeeping (partner key, token, attributes) and any multipart media, all in
+ * one transaction so nothing is stored twice or half. The test endpoint (D10) runs exactly the same
+ * validation and then rolls everything back, keeping only a sandbox row.
+ */
+import { sql } from 'drizzle-orm';
+import type { AppDb } from '../db/client.ts';
+import { query } from '../db/client.ts';
+import { open311Requests, open311Sandbox } from '../db/schema.ts';
+import { makeTrackingId } from '../domain/report/tracking-id.ts';
+import type { AttributeValues } from '../domain/open311/service-definition.ts';
+import { randomIntBelow, randomToken } from '../integrations/crypto.ts';
+import type { Services } from '../app/context.ts';
+import { PUBLIC_CALLER } from '../app/context.ts';
+import { AppError, invalid } from '../app/errors.ts';
+import { submitReport, type ReporterInput } from './submit-report.ts';
+import { addAttachment, type AttachmentInput } from './add-attachment.ts';
+import type { ServiceType } from '../queries/open311.ts';
+
+/** A parsed, attribute-validated Open311 submission. */
+export interface Open311Submission {
+  apiKeyId: string;
+  endpoint: 'production' | 'test';
+  service: { code: string; name: string; type: ServiceType };
+  attributes: AttributeValues;
+  lat?: number | undefined;
+  lon?: number | undefined;
+  addressString?: string | undefined;
+  /** Our address_id is a Kemendagri region code (the master address repository of Indonesia). */
+  addressId?: string | undefined;
+  description?: string | undefined;
+  mediaUrl?: string | undefined;
+  reporter: ReporterInput;
+  media: AttachmentInput[];
+  /** Federation: instances the request already passed through. */
+  hops?: string[] | undefined;
+}
+
+/** What the POST answers (§6): which of id/token is present depends on the service type. */
+export interface Open311SubmitResult {
+  serviceRequestId?: string;
+  token?: string;
+  serviceNotice: string;
+  trackingId: string;
+}
+
+class Rollback extends Error {
+  constructor(public readonly result: Open311SubmitResult) {
+    super('rollback');
+  }
+}
+
+/** Finds the most specific region whose name appears in a free-text address (best-effort geocoding). */
+async function regionFromAddress(db: AppDb, address: string): Promise<string | null> {
+  const rows = await query<{ code: string }>(
+    db,
+    sql`select code from regions where level between 2 and 3 and length(name) > 3
+        and position(lower(regexp_replace(name, '^(KABUPATEN|KOTA) ', '', 'i')) in lower(${address})) > 0
+        order by level desc, length(name) desc limit 1`,
+  );
+  return rows[0]?.code ?? null;
+}
+
+function answer(type: ServiceType, trackingId: string, token: string): Open311SubmitResult {
+  const serviceNotice =
+    'Laporan diterima dan akan diverifikasi dalam 3 hari kerja. / Received; it will be verified within 3 working days.';
+  if (type === 'realtime') return { serviceRequestId: trackingId, serviceNotice, trackingId };
+  if (type === 'batch') return { token, serviceNotice, trackingId };
+  return { serviceNotice, trackingId };
+}
+
+/** Files an Open311 request (or validates a test-endpoint one) and returns the §6 response fields. */
+export async function submitOpen311Request(
+  svc: Services,
+  input: Open311Submission,
+): Promise<Open311SubmitResult> {
+  let regionCode = input.addressId?.trim() || undefined;
+  const hasPoint = input.lat !== undefined && input.lon !== undefined;
+  if (!regionCode && !hasPoint && input.addressString) {
+    regionCode = (await regionFromAddress(svc.db, input.addressString)) ?? undefined;
+    if (!regionCode) throw invalid({ address_string: { key: 'address_unlocated' } });
+  }
+  const description = input.description?.trim() || input.service.name;
+  const a = input.attributes;
+  const hasName = !!(input.reporter.name && input.reporter.name.trim());
+  const token = randomToken(12);
+  const run = async (db: AppDb): Promise<Open311SubmitResult> => {
+    const inner: Services = {
+      ...svc,
+      db,
+      // The sandbox validates files exactly like production but never keeps their bytes.
+      ...(input.endpoint === 'test' ? { storage: { ...svc.storage, put: async () => undefined } } : {}),
+    };
+    const { report, accessKey } = await submitReport(inner, PUBLIC_CALLER, {
+      classification: a.classification,
+      title: (a.title || description.split('\n')[0]!).slice(0, 150),
+      body: description,
+      occurredOn: a.occurredOn,
+      regionCode,
+      lat: input.lat,
+      lon: input.lon,
+      address: input.addressString,
+      categoryId: Number(input.service.code),
+      anonymous: a.anonymous ?? !hasName,
+      confidential: a.confidential ?? false,
+      reporter: input.reporter,
+      channel: 'open311',
+    });
+    await db.insert(open311Requests).values({
+      reportId: report.row.id,
+      apiKeyId: input.apiKeyId,
+      token,
+      serviceType: input.service.type,
+      attributes: a.raw,
+      mediaUrl: input.mediaUrl ?? null,
+      accessKeyEnc: svc.sealer.seal(accessKey),
+      hops: input.hops ?? [],
+      createdAt: svc.now(),
+    });
+    for (const file of input.media) {
+      await addAttachment(inner, { ...PUBLIC_CALLER, accessKey }, report.row.trackingId, file);
+    }
+    return answer(input.service.type, report.row.trackingId, token);
+  };
+
+  if (input.endpoint === 'production') return svc.db.transaction((tx) => run(tx as unknown as AppDb));
+
+  try {
+    await svc.db.transaction(async (tx) => {
+      throw new Rollback(await run(tx as unknown as AppDb));
+    });
+    throw new AppError('INTERNAL');
+  } catch (e) {
+    if (!(e instanceof Rollback)) throw e;
+  }
+  const id = makeTrackingId(randomIntBelow);
+  const now = svc.now();
+  await svc.db.insert(open311Sandbox).values({
+    id,
+    token,
+    apiKeyId: input.apiKeyId,
+    serviceCode: input.service.code,
+    serviceType: input.service.type,
+    request: {
+      description,
+      service_name: input.service.name,
+      address: input.addressString ?? '',
+      lat: input.lat ?? null,
+      lon: input.lon ?? null,
+      region_code: regionCode ?? null,
+    },
+    createdAt: now,
+  });
+  return { ...answer(input.service.type, id, token), trackingId: id };
+}

@@ -1,0 +1,179 @@
+/**
+ * The Open311 service definition every service (category) shares: the attributes a partner may send, and
+ * their validation. Pure, so the HTTP layer and the command agree on exactly one definition.
+ * Why these attributes: they carry what LAPOR! needs beyond the base standard (classification, anonim,
+ * rahasia, the date of the event, a title) without inventing new POST fields.
+ */
+import { CLASSIFICATIONS, type Classification } from '../report/report.ts';
+
+/** Open311 attribute datatypes (§5). */
+export type Datatype = 'string' | 'number' | 'datetime' | 'text' | 'singlevaluelist' | 'multivaluelist';
+
+/** One attribute of the service definition. */
+export interface AttributeDef {
+  code: string;
+  datatype: Datatype;
+  required: boolean;
+  variable: boolean;
+  order: number;
+  description: string;
+  datatypeDescription: string;
+  values?: Array<{ key: string; name: string }>;
+}
+
+const YES_NO = [
+  { key: 'true', name: 'Ya' },
+  { key: 'false', name: 'Tidak' },
+];
+
+/** The attributes, in display order. */
+export const ATTRIBUTES: readonly AttributeDef[] = [
+  {
+    code: 'classification',
+    datatype: 'singlevaluelist',
+    required: true,
+    variable: true,
+    order: 1,
+    description: 'Jenis laporan (classification)',
+    datatypeDescription:
+      'pengaduan = complaint, aspirasi = suggestion, permintaan_informasi = information request',
+    values: [
+      { key: 'pengaduan', name: 'Pengaduan' },
+      { key: 'aspirasi', name: 'Aspirasi' },
+      { key: 'permintaan_informasi', name: 'Permintaan informasi' },
+    ],
+  },
+  {
+    code: 'anonim',
+    datatype: 'singlevaluelist',
+    required: false,
+    variable: true,
+    order: 2,
+    description: 'Sembunyikan identitas pelapor dari instansi (anonymous)',
+    datatypeDescription:
+      'true hides the reporter from agencies; without a name the report is always anonymous',
+    values: YES_NO,
+  },
+  {
+    code: 'rahasia',
+    datatype: 'singlevaluelist',
+    required: false,
+    variable: true,
+    order: 3,
+    description: 'Laporan rahasia, tidak tampil untuk publik (confidential)',
+    datatypeDescription: 'true keeps the report out of every public list, including Open311',
+    values: YES_NO,
+  },
+  {
+    code: 'dampak',
+    datatype: 'multivaluelist',
+    required: false,
+    variable: true,
+    order: 4,
+    description: 'Dampak yang dirasakan (impact)',
+    datatypeDescription: 'One or more keys',
+    values: [
+      { key: 'keselamatan', name: 'Keselamatan' },
+      { key: 'kesehatan', name: 'Kesehatan' },
+      { key: 'ekonomi', name: 'Ekonomi' },
+      { key: 'lingkungan', name: 'Lingkungan' },
+      { key: 'layanan', name: 'Layanan publik terganggu' },
+    ],
+  },
+  {
+    code: 'waktu_kejadian',
+    datatype: 'datetime',
+    required: false,
+    variable: true,
+    order: 5,
+    description: 'Waktu kejadian (when it happened)',
+    datatypeDescription: 'ISO 8601 date or datetime, not in the future',
+    values: undefined,
+  },
+  {
+    code: 'judul',
+    datatype: 'string',
+    required: false,
+    variable: true,
+    order: 6,
+    description: 'Judul laporan (title)',
+    datatypeDescription: 'At most 150 characters; defaults to the start of the description',
+    values: undefined,
+  },
+];
+
+/** The validated attribute values. */
+export interface AttributeValues {
+  classification: Classification;
+  anonymous: boolean | undefined;
+  confidential: boolean | undefined;
+  impact: string[];
+  occurredOn: string | undefined;
+  title: string | undefined;
+  /** Everything sent, normalised, for extended_attributes. */
+  raw: Record<string, string | string[]>;
+}
+
+/** An attribute problem: the attribute code and a locale key under errors.field. */
+export interface AttributeIssue {
+  code: string;
+  key: string;
+  params?: Record<string, string | number>;
+}
+
+const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+
+/** Validates `attribute[...]` values against ATTRIBUTES; unknown codes are ignored (clients send extras). */
+export function validateAttributes(input: Record<string, string | string[]>): {
+  values: AttributeValues | null;
+  issues: AttributeIssue[];
+} {
+  const issues: AttributeIssue[] = [];
+  const raw: Record<string, string | string[]> = {};
+  for (const def of ATTRIBUTES) {
+    const v = input[def.code];
+    const empty = v === undefined || (Array.isArray(v) ? v.every((x) => x === '') : v.trim() === '');
+    if (empty) {
+      if (def.required) issues.push({ code: def.code, key: 'required' });
+      continue;
+    }
+    const keys = def.values?.map((x) => x.key) ?? [];
+    if (def.datatype === 'singlevaluelist') {
+      const one = first(v)!.trim();
+      if (!keys.includes(one))
+        issues.push({ code: def.code, key: 'one_of', params: { options: keys.join(', ') } });
+      else raw[def.code] = one;
+    } else if (def.datatype === 'multivaluelist') {
+      const many = (Array.isArray(v) ? v : v.split(',')).map((x) => x.trim()).filter(Boolean);
+      const bad = many.filter((x) => !keys.includes(x));
+      if (bad.length) issues.push({ code: def.code, key: 'one_of', params: { options: keys.join(', ') } });
+      else raw[def.code] = [...new Set(many)];
+    } else if (def.datatype === 'datetime') {
+      const s = first(v)!.trim();
+      if (
+        !/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) ||
+        isNaN(Date.parse(s.slice(0, 10)))
+      ) {
+        issues.push({ code: def.code, key: 'invalid_date' });
+      } else raw[def.code] = s;
+    } else {
+      const s = first(v)!.trim();
+      if (s.length > 150) issues.push({ code: def.code, key: 'too_long', params: { max: 150 } });
+      else raw[def.code] = s;
+    }
+  }
+  if (issues.length) return { values: null, issues };
+  const bool = (k: string) => (raw[k] === undefined ? undefined : raw[k] === 'true');
+  return {
+    values: {
+      classification: (raw.classification as Classification) ?? CLASSIFICATIONS[0],
+      anonymous: bool('anonim'),
+      confidential: bool('rahasia'),
+      impact: (raw.dampak as string[] | undefined) ?? [],
+      occurredOn: typeof raw.waktu_kejadian === 'string' ? raw.waktu_kejadian.slice(0, 10) : undefined,
+      title: raw.judul as string | undefined,
+      raw,
+    },
+    issues,
+  };
+}

@@ -1,0 +1,151 @@
+/**
+ * Open311 GeoReport v2 (docs/open311.md): discovery at /open311/discovery.{xml,json}, the production
+ * endpoint at /open311/v2 and the test sandbox at /open311/test/v2 (D10). Every answer, errors included,
+ * is in the format of the URL suffix with Open311's `errors` list (§9); reads are rate limited per client
+ * and writes per API key.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import type { Services } from '../../app/context.ts';
+import { AppError } from '../../app/errors.ts';
+import { sha256 } from '../../integrations/crypto.ts';
+import { t } from '../../locales/index.ts';
+import { findOpen311Service, listOpen311Services } from '../../queries/open311.ts';
+import { presentService, presentServiceDefinition } from '../../presenters/open311.ts';
+import { classifyError, requestLang } from '../plugins/errors.ts';
+import { rateLimit } from '../plugins/rate-limit.ts';
+import { formatOfUrl, formatParam, send } from './format.ts';
+import { param, type Fields } from './input.ts';
+import { requestRoutes } from './requests.ts';
+import { updateRoutes } from './updates.ts';
+import type { Open311Context, Open311Limits } from './context.ts';
+
+export type { Open311Limits } from './context.ts';
+
+/** When the discovery document and the service list last changed (W3C, never in the future). */
+export const CHANGESET = '2026-03-01T00:00:00+07:00';
+
+const STATUS: Record<string, number> = {
+  API_KEY_INVALID: 403,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  REPORT_NOT_FOUND: 404,
+  SERVICE_NOT_FOUND: 404,
+  TOKEN_NOT_FOUND: 404,
+  RATE_LIMITED: 429,
+  PAYLOAD_TOO_LARGE: 413,
+};
+
+/** Field names of our commands as Open311 names them. */
+const FIELD_ALIAS: Record<string, string> = {
+  regionCode: 'address_id',
+  lon: 'long',
+  'reporter.name': 'first_name',
+  occurredOn: 'attribute[waktu_kejadian]',
+  categoryId: 'service_code',
+  file: 'media',
+};
+
+/** Sends any error as an Open311 `errors` body in the URL's format. */
+export function sendOpen311Error(req: FastifyRequest, reply: FastifyReply, err: unknown): FastifyReply {
+  const c = classifyError(err);
+  const status = STATUS[c.code] ?? (c.status >= 500 ? 500 : c.status === 429 ? 429 : 400);
+  if (status >= 500) req.log.error({ err }, 'open311 error');
+  const lang = requestLang(req);
+  const fields = Object.entries(c.fields);
+  const errors = fields.length
+    ? fields.map(([k, f]) => ({
+        code: status,
+        description: `${FIELD_ALIAS[k] ?? k}: ${t(lang, `errors.field.${f.key}`, f.params)}`,
+      }))
+    : [{ code: status, description: t(lang, `errors.${c.code}`, c.params) }];
+  if (status === 429 && !reply.hasHeader('retry-after')) reply.header('retry-after', '60');
+  return send(reply, formatOfUrl(req.url), 'errors', errors, { status });
+}
+
+/** Registers Open311 under the prefix it is mounted at (`/open311`). */
+export async function open311Routes(
+  app: FastifyInstance,
+  opts: { services: Services; limits?: Open311Limits },
+): Promise<void> {
+  const svc = opts.services;
+  const keyOf = (req: FastifyRequest) => {
+    const q = req.query as Fields | undefined;
+    const b = req.body && typeof req.body === 'object' ? (req.body as Fields) : undefined;
+    const key = param(q, 'api_key') ?? param(b, 'api_key');
+    return key ? `key:${sha256(key).slice(0, 32)}` : `ip:${req.ip}`;
+  };
+  const readLimit = rateLimit(svc, 'open311-read', opts.limits?.readsPerMinute ?? 600, 60, keyOf);
+  const writeLimit = rateLimit(svc, 'open311-write', opts.limits?.writesPerMinute ?? 60, 60, keyOf);
+
+  const xml = new XMLParser({
+    parseTagValue: false,
+    ignoreAttributes: true,
+    isArray: (n) => n.endsWith('[]'),
+  });
+  for (const type of ['text/xml', 'application/xml']) {
+    app.addContentTypeParser(type, { parseAs: 'string' }, (_req, body, done) => {
+      const text = String(body);
+      if (XMLValidator.validate(text) !== true) return done(new AppError('INVALID_XML'), undefined);
+      const doc = xml.parse(text) as Record<string, unknown>;
+      const root = Object.keys(doc).find((k) => k !== '?xml');
+      const fields = root ? doc[root] : {};
+      done(null, fields && typeof fields === 'object' ? fields : {});
+    });
+  }
+  app.setErrorHandler((err, req, reply) => sendOpen311Error(req, reply, err));
+  // A catch-all under the prefix, so unknown Open311 resources also answer with an `errors` body.
+  app.all('/*', { schema: { hide: true } }, (req, reply) =>
+    sendOpen311Error(req, reply, new AppError('NOT_FOUND')),
+  );
+
+  const discovery = () => ({
+    changeset: CHANGESET,
+    contact: 'Pengelola aduan — kontak melalui menu Bantuan / contact through the Help page',
+    key_service:
+      'API key per mitra diterbitkan admin (aduan open311 key create --name NAMA) / keys are issued per partner by the administrator',
+    max_requests: '1000',
+    endpoints: (['production', 'test'] as const).map((type) => ({
+      specification: 'http://wiki.open311.org/GeoReport_v2',
+      url: `${svc.publicUrl}/open311/${type === 'production' ? 'v2' : 'test/v2'}`,
+      changeset: CHANGESET,
+      type,
+      formats: ['text/xml', 'application/json'],
+    })),
+  });
+  for (const format of ['xml', 'json'] as const) {
+    app.get(`/discovery.${format}`, { schema: { hide: true }, preHandler: readLimit }, (_req, reply) =>
+      send(reply, format, 'discovery', discovery(), { discovery: true }),
+    );
+  }
+
+  for (const [base, endpoint] of [
+    ['/v2', 'production'],
+    ['/test/v2', 'test'],
+  ] as const) {
+    const ctx: Open311Context = { svc, endpoint, readLimit, writeLimit };
+    await app.register(
+      async (ep) => {
+        ep.get('/services.:format', { schema: { hide: true }, preHandler: readLimit }, async (req, reply) => {
+          const format = formatParam(req);
+          const services = await listOpen311Services(svc.db);
+          return send(reply, format, 'services', services.map(presentService));
+        });
+        ep.get(
+          '/services/:code.:format',
+          { schema: { hide: true }, preHandler: readLimit },
+          async (req, reply) => {
+            const format = formatParam(req);
+            const { code } = req.params as { code: string };
+            const service = await findOpen311Service(svc.db, code);
+            if (!service) throw new AppError('SERVICE_NOT_FOUND');
+            return send(reply, format, 'service_definition', presentServiceDefinition(service.code));
+          },
+        );
+        await requestRoutes(ep, ctx);
+        await updateRoutes(ep, ctx);
+      },
+      { prefix: base },
+    );
+  }
+}

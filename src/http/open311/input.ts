@@ -1,0 +1,126 @@
+/**
+ * Parsing of Open311 input: query parameters (empty = absent, §13 item 30), W3C dates and the 90-day
+ * window (D3), paging, and POST bodies in every shape clients send (form, multipart with media[] or
+ * photo1..n / file_* parts, JSON, XML) normalised to one field map plus files.
+ */
+import type { FastifyRequest } from 'fastify';
+import { AppError, invalid } from '../../app/errors.ts';
+import type { AttachmentInput } from '../../commands/add-attachment.ts';
+
+/** Form fields: a value or, for repeated keys, a list. */
+export type Fields = Record<string, string | string[]>;
+
+/** Most items one GET may return (§8: "first 1000 requests"). */
+export const MAX_REQUESTS = 1000;
+const DAY = 86_400_000;
+
+/** A parameter's value, with empty strings treated as absent. */
+export function param(src: Fields | undefined, name: string): string | undefined {
+  const v = src?.[name];
+  const s = Array.isArray(v) ? v[0] : v;
+  return typeof s === 'string' && s.trim() !== '' ? s.trim() : undefined;
+}
+
+/** A comma-separated list parameter (repeated keys are joined too). */
+export function listParam(src: Fields | undefined, name: string): string[] | undefined {
+  const v = src?.[name];
+  const all = (Array.isArray(v) ? v : v === undefined ? [] : [v]).flatMap((x) => String(x).split(','));
+  const items = all.map((x) => x.trim()).filter(Boolean);
+  return items.length ? items : undefined;
+}
+
+const W3C = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/** Parses a W3C datetime (a bare date means midnight UTC); 400 on a malformed value. */
+export function dateParam(src: Fields | undefined, name: string): Date | undefined {
+  const s = param(src, name);
+  if (s === undefined) return undefined;
+  const d = new Date(s.replace(' ', '+'));
+  if (!W3C.test(s.replace(' ', '+')) || isNaN(d.getTime()))
+    throw invalid({ [name]: { key: 'invalid_datetime' } });
+  return d;
+}
+
+/** The requested_datetime window: defaults to the last 90 days; more than 90 days is a 400 (D3). */
+export function createdWindow(
+  q: Fields,
+  now: Date,
+  incremental: boolean,
+): { from?: string | undefined; to?: string | undefined } {
+  const start = dateParam(q, 'start_date');
+  const end = dateParam(q, 'end_date');
+  if (!start && !end && incremental) return {};
+  const to = end ?? (start ? new Date(start.getTime() + 90 * DAY) : now);
+  const from = start ?? new Date(to.getTime() - 90 * DAY);
+  if (from > to) throw invalid({ end_date: { key: 'date_order' } });
+  if (to.getTime() - from.getTime() > 90 * DAY) throw invalid({ end_date: { key: 'date_span' } });
+  return { from: from.toISOString(), to: to.toISOString() };
+}
+
+/** `page` (1-based) and `page_size` (1..1000, default 1000) → limit/offset. */
+export function paging(q: Fields): { limit: number; offset: number } {
+  const page = param(q, 'page');
+  const size = param(q, 'page_size');
+  const p = page === undefined ? 1 : Number(page);
+  const s = size === undefined ? MAX_REQUESTS : Number(size);
+  if (!Number.isInteger(p) || p < 1 || p > 100_000)
+    throw invalid({ page: { key: 'too_small', params: { min: 1 } } });
+  if (!Number.isInteger(s) || s < 1 || s > MAX_REQUESTS)
+    throw invalid({ page_size: { key: 'too_big', params: { max: MAX_REQUESTS } } });
+  return { limit: s, offset: (p - 1) * s };
+}
+
+/** `attribute[code]=v` and `attribute[code][]=v` fields → { code: v | v[] }. */
+export function attributesOf(fields: Fields): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(fields)) {
+    const m = /^attribute\[([^\]]+)\](\[\])?$/.exec(k);
+    if (!m) continue;
+    const code = m[1]!;
+    const prev = out[code];
+    const vals = Array.isArray(v) ? v : [v];
+    if (m[2] || prev !== undefined || vals.length > 1) {
+      out[code] = [...(prev === undefined ? [] : Array.isArray(prev) ? prev : [prev]), ...vals];
+    } else out[code] = vals[0]!;
+  }
+  const nested = fields.attribute as unknown;
+  if (nested && typeof nested === 'object' && !Array.isArray(nested)) {
+    for (const [k, v] of Object.entries(nested as Record<string, unknown>))
+      out[k] = Array.isArray(v) ? v.map(String) : String(v);
+  }
+  return out;
+}
+
+const FILE_PART = /^(media(\[\])?|photo\d*|file_.*|media_\d+)$/;
+
+/** Reads a POST body of any accepted type into fields and files. */
+export async function readBody(req: FastifyRequest): Promise<{ fields: Fields; files: AttachmentInput[] }> {
+  const q = (req.query ?? {}) as Fields;
+  if (req.isMultipart()) {
+    const fields: Fields = {};
+    const files: AttachmentInput[] = [];
+    for await (const part of req.parts()) {
+      if (part.type === 'file') {
+        const data = await part.toBuffer();
+        if (FILE_PART.test(part.fieldname) && data.length > 0)
+          files.push({ filename: part.filename || 'media', data });
+      } else {
+        const value = String(part.value);
+        const prev = fields[part.fieldname];
+        fields[part.fieldname] =
+          prev === undefined ? value : [...(Array.isArray(prev) ? prev : [prev]), value];
+      }
+    }
+    return { fields: { ...q, ...fields }, files };
+  }
+  const body = req.body;
+  if (body === undefined || body === null) return { fields: { ...q }, files: [] };
+  if (typeof body !== 'object' || Array.isArray(body)) throw new AppError('BAD_REQUEST');
+  const fields: Fields = {};
+  for (const [k, v] of Object.entries(body as Record<string, unknown>)) {
+    if (Array.isArray(v)) fields[k] = v.map((x) => (typeof x === 'object' ? JSON.stringify(x) : String(x)));
+    else if (v && typeof v === 'object') (fields as Record<string, unknown>)[k] = v;
+    else if (v !== null && v !== undefined) fields[k] = String(v);
+  }
+  return { fields: { ...q, ...fields }, files: [] };
+}

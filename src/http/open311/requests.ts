@@ -1,0 +1,259 @@
+/**
+ * Open311 requests: POST requests (§6), GET requests (§8 plus page/page_size, updated_after/updated_before
+ * and extensions=true), GET requests/{id} and GET tokens/{token} (§7, D4). Reads use the public read model;
+ * a valid `api_key` in the query string also shows that partner's own requests (D13).
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError, invalid } from '../../app/errors.ts';
+import type { FieldIssue } from '../../app/errors.ts';
+import { validateAttributes } from '../../domain/open311/service-definition.ts';
+import { statusesFor } from '../../domain/open311/statuses.ts';
+import { STATUSES, type ReportStatus } from '../../domain/report/report.ts';
+import { submitOpen311Request } from '../../commands/submit-open311-request.ts';
+import {
+  findApiKey,
+  findOpen311Service,
+  getOpen311Request,
+  listOpen311Requests,
+  listSandboxRequests,
+  mediaOf,
+  publicNotes,
+  resolveOpen311Token,
+  resolveSandboxToken,
+  type ApiKeyInfo,
+  type Open311Row,
+} from '../../queries/open311.ts';
+import { presentRequest, w3c } from '../../presenters/open311.ts';
+import type { Open311Context } from './context.ts';
+import { formatParam, send } from './format.ts';
+import {
+  attributesOf,
+  createdWindow,
+  dateParam,
+  listParam,
+  paging,
+  param,
+  readBody,
+  type Fields,
+} from './input.ts';
+
+const MAX_DESCRIPTION = 4000;
+
+/** The partner key of a read (query string only; reads without a key are public). */
+async function readerKey(ctx: Open311Context, req: FastifyRequest): Promise<ApiKeyInfo | undefined> {
+  const key = param(req.query as Fields, 'api_key');
+  if (!key) return undefined;
+  const found = await findApiKey(ctx.svc.db, key);
+  if (!found) throw new AppError('API_KEY_INVALID');
+  return found;
+}
+
+async function present(ctx: Open311Context, rows: Open311Row[], extensions: boolean) {
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  const own = new Set(rows.filter((r) => r.own).map((r) => r.id));
+  const media = await mediaOf(ctx.svc.db, ids, own);
+  const notes = extensions ? await publicNotes(ctx.svc.db, ids) : new Map();
+  const base = ctx.svc.publicUrl;
+  return rows.map((r) =>
+    presentRequest(r, extensions, {
+      notes: notes.get(r.id) ?? [],
+      mediaUrls: (media.get(r.id) ?? []).map(
+        (a) => `${base}/api/v1/reports/${r.tracking_id}/attachments/${a}`,
+      ),
+    }),
+  );
+}
+
+function sandboxItem(row: Awaited<ReturnType<typeof listSandboxRequests>>[number]) {
+  const r = row.request as Record<string, unknown>;
+  const at = w3c(row.createdAt);
+  return {
+    service_request_id: row.id,
+    status: 'open',
+    status_notes: 'Test endpoint: never dispatched',
+    service_name: String(r.service_name ?? ''),
+    service_code: row.serviceCode,
+    description: String(r.description ?? ''),
+    agency_responsible: '',
+    service_notice: '',
+    requested_datetime: at,
+    updated_datetime: at,
+    expected_datetime: '',
+    address: String(r.address ?? ''),
+    address_id: String(r.region_code ?? ''),
+    zipcode: '',
+    lat: r.lat === null || r.lat === undefined ? '' : String(r.lat),
+    long: r.lon === null || r.lon === undefined ? '' : String(r.lon),
+    media_url: '',
+  };
+}
+
+function number(fields: Fields, name: string, issues: Record<string, FieldIssue>): number | undefined {
+  const v = param(fields, name);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n)) issues[name] = { key: 'invalid_type' };
+  return n;
+}
+
+/** Registers the request routes on one endpoint. */
+export async function requestRoutes(ep: FastifyInstance, ctx: Open311Context): Promise<void> {
+  const { svc } = ctx;
+
+  ep.post(
+    '/requests.:format',
+    { schema: { hide: true }, preHandler: ctx.writeLimit, config: { skipCsrf: true } },
+    async (req, reply) => {
+      const format = formatParam(req);
+      const { fields, files } = await readBody(req);
+      const key = param(fields, 'api_key');
+      const partner = key ? await findApiKey(svc.db, key) : null;
+      if (!partner || !partner.scopes.includes('open311')) throw new AppError('API_KEY_INVALID');
+      const code = param(fields, 'service_code');
+      if (!code) throw invalid({ service_code: { key: 'required' } });
+      const service = await findOpen311Service(svc.db, code);
+      if (!service) throw new AppError('SERVICE_NOT_FOUND');
+
+      const issues: Record<string, FieldIssue> = {};
+      const lat = number(fields, 'lat', issues);
+      const lon = number(fields, 'long', issues);
+      if ((lat === undefined) !== (lon === undefined))
+        issues[lat === undefined ? 'lat' : 'long'] = { key: 'lat_long_pair' };
+      const addressString = param(fields, 'address_string');
+      const addressId = param(fields, 'address_id');
+      if (lat === undefined && lon === undefined && !addressString && !addressId)
+        issues.location = { key: 'location_required' };
+      const description = param(fields, 'description');
+      if (description && description.length > MAX_DESCRIPTION)
+        issues.description = { key: 'too_long', params: { max: MAX_DESCRIPTION } };
+      const mediaUrl = param(fields, 'media_url');
+      if (mediaUrl && (!/^https?:\/\/\S+$/i.test(mediaUrl) || mediaUrl.length > 2000))
+        issues.media_url = { key: 'invalid_format' };
+      const email = param(fields, 'email');
+      if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) issues.email = { key: 'invalid_email' };
+      for (const f of ['first_name', 'last_name', 'phone', 'address_string']) {
+        const v = param(fields, f);
+        if (v && v.length > 300) issues[f] = { key: 'too_long', params: { max: 300 } };
+      }
+      const attrs = validateAttributes(attributesOf(fields));
+      for (const i of attrs.issues)
+        issues[`attribute[${i.code}]`] = { key: i.key, ...(i.params ? { params: i.params } : {}) };
+      if (Object.keys(issues).length) throw invalid(issues);
+
+      const name = [param(fields, 'first_name'), param(fields, 'last_name')].filter(Boolean).join(' ');
+      const result = await submitOpen311Request(svc, {
+        apiKeyId: partner.id,
+        endpoint: ctx.endpoint,
+        service,
+        attributes: attrs.values!,
+        lat,
+        lon,
+        addressString,
+        addressId,
+        description,
+        mediaUrl,
+        reporter: {
+          ...(name ? { name } : {}),
+          ...(email ? { email } : {}),
+          ...(param(fields, 'phone') ? { phone: param(fields, 'phone') } : {}),
+        },
+        media: files,
+      });
+      const item: Record<string, string> = {};
+      if (result.serviceRequestId !== undefined) item.service_request_id = result.serviceRequestId;
+      if (result.token !== undefined) item.token = result.token;
+      item.service_notice = result.serviceNotice;
+      const account = param(fields, 'account_id');
+      if (account) item.account_id = account;
+      return send(reply, format, 'service_requests', [item], { status: 201 });
+    },
+  );
+
+  ep.get('/requests.:format', { schema: { hide: true }, preHandler: ctx.readLimit }, async (req, reply) => {
+    const format = formatParam(req);
+    const q = (req.query ?? {}) as Fields;
+    const partner = await readerKey(ctx, req);
+    const { limit, offset } = paging(q);
+    const ids = listParam(q, 'service_request_id');
+    if (ctx.endpoint === 'test') {
+      const rows = await listSandboxRequests(svc.db, { ...(ids ? { ids } : {}), limit, offset });
+      return send(reply, format, 'service_requests', rows.map(sandboxItem));
+    }
+    let statuses: ReportStatus[] | undefined;
+    const wanted = listParam(q, 'status');
+    if (wanted) {
+      const bad = wanted.filter((s) => s !== 'open' && s !== 'closed');
+      if (bad.length) throw invalid({ status: { key: 'one_of', params: { options: 'open, closed' } } });
+      statuses = [...new Set(wanted)].flatMap((s) => statusesFor(s as 'open' | 'closed', STATUSES));
+    }
+    const codes = listParam(q, 'service_code')?.map((c) => (/^\d{1,9}$/.test(c) ? Number(c) : -1));
+    const updatedAfter = dateParam(q, 'updated_after');
+    const updatedBefore = dateParam(q, 'updated_before');
+    const window = ids
+      ? {}
+      : createdWindow(q, svc.now(), updatedAfter !== undefined || updatedBefore !== undefined);
+    const rows = await listOpen311Requests(svc.db, {
+      ids,
+      serviceCodes: codes,
+      statuses,
+      createdFrom: window.from,
+      createdTo: window.to,
+      updatedAfter: updatedAfter?.toISOString(),
+      updatedBefore: updatedBefore?.toISOString(),
+      apiKeyId: partner?.id,
+      limit: ids ? Math.min(ids.length, MAX_IDS) : limit,
+      offset: ids ? 0 : offset,
+    });
+    return send(
+      reply,
+      format,
+      'service_requests',
+      await present(ctx, rows, param(q, 'extensions') === 'true'),
+    );
+  });
+
+  ep.get(
+    '/requests/:id.:format',
+    { schema: { hide: true }, preHandler: ctx.readLimit },
+    async (req, reply) => {
+      const format = formatParam(req);
+      const { id } = req.params as { id: string };
+      const q = (req.query ?? {}) as Fields;
+      if (ctx.endpoint === 'test') {
+        const [row] = await listSandboxRequests(svc.db, { ids: [id], limit: 1, offset: 0 });
+        if (!row) throw new AppError('REPORT_NOT_FOUND');
+        return send(reply, format, 'service_requests', [sandboxItem(row)]);
+      }
+      const partner = await readerKey(ctx, req);
+      const row = await getOpen311Request(svc.db, id, partner?.id);
+      if (!row) throw new AppError('REPORT_NOT_FOUND');
+      return send(
+        reply,
+        format,
+        'service_requests',
+        await present(ctx, [row], param(q, 'extensions') === 'true'),
+      );
+    },
+  );
+
+  ep.get(
+    '/tokens/:token.:format',
+    { schema: { hide: true }, preHandler: ctx.readLimit },
+    async (req, reply) => {
+      const format = formatParam(req);
+      const { token } = req.params as { token: string };
+      const info =
+        ctx.endpoint === 'test'
+          ? await resolveSandboxToken(svc.db, token)
+          : await resolveOpen311Token(svc.db, token);
+      if (!info) throw new AppError('TOKEN_NOT_FOUND');
+      return send(reply, format, 'service_requests', [
+        { service_request_id: info.serviceRequestId, token: info.token },
+      ]);
+    },
+  );
+}
+
+/** Most ids one `service_request_id=a,b,…` query may name. */
+const MAX_IDS = 1000;

@@ -1,0 +1,73 @@
+/**
+ * mySociety's servicerequestupdates extension: GET lists public timeline events as updates with extended
+ * statuses; POST lets a partner add an update (as the reporter of its own requests, or as the agency its
+ * key is bound to). Replayed update_ids answer 400 "already exists" and change nothing.
+ */
+import type { FastifyInstance } from 'fastify';
+import { AppError, invalid } from '../../app/errors.ts';
+import { postOpen311Update } from '../../commands/post-open311-update.ts';
+import { findApiKey, listOpen311Updates } from '../../queries/open311.ts';
+import { presentUpdate } from '../../presenters/open311.ts';
+import type { Open311Context } from './context.ts';
+import { formatParam, send } from './format.ts';
+import { attributesOf, createdWindow, paging, param, readBody, type Fields } from './input.ts';
+
+/** Registers GET and POST servicerequestupdates on one endpoint. */
+export async function updateRoutes(ep: FastifyInstance, ctx: Open311Context): Promise<void> {
+  const { svc } = ctx;
+
+  ep.get(
+    '/servicerequestupdates.:format',
+    { schema: { hide: true }, preHandler: ctx.readLimit },
+    async (req, reply) => {
+      const format = formatParam(req);
+      const q = (req.query ?? {}) as Fields;
+      const key = param(q, 'api_key');
+      const partner = key ? await findApiKey(svc.db, key) : undefined;
+      if (key && !partner) throw new AppError('API_KEY_INVALID');
+      const { limit, offset } = paging(q);
+      if (ctx.endpoint === 'test') return send(reply, format, 'service_request_updates', []);
+      const window = createdWindow(q, svc.now(), false);
+      const rows = await listOpen311Updates(svc.db, {
+        from: window.from!,
+        to: window.to!,
+        apiKeyId: partner?.id,
+        limit,
+        offset,
+      });
+      return send(reply, format, 'service_request_updates', rows.map(presentUpdate));
+    },
+  );
+
+  ep.post(
+    '/servicerequestupdates.:format',
+    { schema: { hide: true }, preHandler: ctx.writeLimit, config: { skipCsrf: true } },
+    async (req, reply) => {
+      const format = formatParam(req);
+      const { fields } = await readBody(req);
+      const key = param(fields, 'api_key');
+      if (!key || !(await findApiKey(svc.db, key))) throw new AppError('API_KEY_INVALID');
+      const missing = ['service_request_id', 'update_id', 'status', 'description', 'updated_datetime'].filter(
+        (f) => !param(fields, f),
+      );
+      if (missing.length) throw invalid(Object.fromEntries(missing.map((f) => [f, { key: 'required' }])));
+      if (ctx.endpoint === 'test') {
+        return send(reply, format, 'service_request_updates', [{ update_id: param(fields, 'update_id')! }]);
+      }
+      const rating = attributesOf(fields).rating;
+      const r = rating === undefined ? undefined : Number(Array.isArray(rating) ? rating[0] : rating);
+      if (r !== undefined && (!Number.isInteger(r) || r < 1 || r > 5))
+        throw invalid({ 'attribute[rating]': { key: 'rating_range' } });
+      const result = await postOpen311Update(svc, key, {
+        serviceRequestId: param(fields, 'service_request_id')!,
+        updateId: param(fields, 'update_id')!,
+        status: param(fields, 'status')!,
+        description: param(fields, 'description')!,
+        rating: r,
+      });
+      return send(reply, format, 'service_request_updates', [{ update_id: result.updateId }], {
+        status: 201,
+      });
+    },
+  );
+}

@@ -1,0 +1,359 @@
+/**
+ * Read side of Open311 GeoReport v2: services (our categories), API keys, request lists and single requests
+ * in the public read model (plus a partner's own submissions, D13), tokens, and request updates.
+ * Why a dedicated query: Open311 lists run at scale (1M reports), so they select only the columns the
+ * format needs, in one statement, ordered on an indexed column, and never count.
+ */
+import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
+import { query, type AppDb } from '../db/client.ts';
+import { apiKeys, categories, open311Sandbox, settings } from '../db/schema.ts';
+import { PUBLIC_STATUSES, type ReportStatus } from '../domain/report/report.ts';
+import { sha256 } from '../integrations/crypto.ts';
+import { PUBLIC_REPORT } from './scope.ts';
+
+/** Open311 service types (§4). */
+export type ServiceType = 'realtime' | 'batch' | 'blackbox';
+
+/** One Open311 service: a category, with its parent as `group`. */
+export interface Open311Service {
+  code: string;
+  name: string;
+  group: string;
+  type: ServiceType;
+}
+
+/** Settings key holding per-service type overrides (`{ "<code>": "batch" }`); the default is realtime. */
+export const SERVICE_TYPES_KEY = 'open311.service_types';
+
+/** Per-service type overrides set in the back office. */
+export async function serviceTypeOverrides(db: AppDb): Promise<Record<string, ServiceType>> {
+  const [row] = await db.select().from(settings).where(eq(settings.key, SERVICE_TYPES_KEY)).limit(1);
+  return (row?.value as Record<string, ServiceType> | undefined) ?? {};
+}
+
+/** Every active category as an Open311 service, parents first then their subcategories. */
+export async function listOpen311Services(db: AppDb): Promise<Open311Service[]> {
+  const rows = await query<{ id: number; name: string; parent: string | null }>(
+    db,
+    sql`select c.id, c.name, p.name as parent from categories c left join categories p on p.id = c.parent_id
+        where c.active order by coalesce(p.name, c.name), c.parent_id nulls first, c.name`,
+  );
+  const types = await serviceTypeOverrides(db);
+  return rows.map((r) => ({
+    code: String(r.id),
+    name: r.name,
+    group: r.parent ?? r.name,
+    type: types[String(r.id)] ?? 'realtime',
+  }));
+}
+
+/** One service by code, or null for an unknown code. */
+export async function findOpen311Service(db: AppDb, code: string): Promise<Open311Service | null> {
+  if (!/^\d{1,9}$/.test(code)) return null;
+  const [row] = await db
+    .select({ id: categories.id, name: categories.name, parentId: categories.parentId })
+    .from(categories)
+    .where(and(eq(categories.id, Number(code)), eq(categories.active, true)))
+    .limit(1);
+  if (!row) return null;
+  let group = row.name;
+  if (row.parentId) {
+    const [p] = await db
+      .select({ name: categories.name })
+      .from(categories)
+      .where(eq(categories.id, row.parentId));
+    group = p?.name ?? row.name;
+  }
+  const types = await serviceTypeOverrides(db);
+  return { code, name: row.name, group, type: types[code] ?? 'realtime' };
+}
+
+/** A partner API key (not revoked). */
+export interface ApiKeyInfo {
+  id: string;
+  name: string;
+  agencyId: string | null;
+  scopes: string[];
+}
+
+/** Resolves a presented API key by its SHA-256, or null. */
+export async function findApiKey(db: AppDb, key: string): Promise<ApiKeyInfo | null> {
+  if (!key) return null;
+  const [row] = await db
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.keyHash, sha256(key)), isNull(apiKeys.revokedAt)))
+    .limit(1);
+  return row ? { id: row.id, name: row.name, agencyId: row.agencyId, scopes: row.scopes as string[] } : null;
+}
+
+/** The columns an Open311 request item is built from (never any reporter field). */
+export interface Open311Row {
+  id: string;
+  tracking_id: string;
+  status: ReportStatus;
+  title: string;
+  body: string;
+  classification: string;
+  category_id: number | null;
+  service_name: string | null;
+  agency_name: string | null;
+  zone: string | null;
+  region_code: string | null;
+  address: string | null;
+  lat: number | null;
+  lon: number | null;
+  channel: string;
+  support_count: number;
+  created_at: Date;
+  updated_at: Date;
+  closed_at: Date | null;
+  due_at: Date | null;
+  archive_reason: string | null;
+  /** Set when the reading partner submitted this request (D13). */
+  own_media_url: string | null;
+  own_attributes: Record<string, unknown> | null;
+  own: boolean;
+}
+
+/** Filters of GET requests (§8 and the extensions of §12); dates are ISO instants. */
+export interface Open311ListFilters {
+  ids?: string[] | undefined;
+  serviceCodes?: number[] | undefined;
+  statuses?: ReportStatus[] | undefined;
+  createdFrom?: string | undefined;
+  createdTo?: string | undefined;
+  updatedAfter?: string | undefined;
+  updatedBefore?: string | undefined;
+  /** The reading partner's key id: its own requests are visible in every status (D13). */
+  apiKeyId?: string | undefined;
+  limit: number;
+  offset: number;
+}
+
+const inList = <T>(values: readonly T[]) =>
+  sql.join(
+    values.map((v) => sql`${v}`),
+    sql`, `,
+  );
+
+function selectFrom(apiKeyId: string | undefined): SQL {
+  const own = apiKeyId
+    ? sql`o.media_url as own_media_url, o.attributes as own_attributes, (o.report_id is not null) as own`
+    : sql`null as own_media_url, null as own_attributes, false as own`;
+  const join = apiKeyId
+    ? sql`left join open311_requests o on o.report_id = r.id and o.api_key_id = ${apiKeyId}`
+    : sql``;
+  return sql`select r.id, r.tracking_id, r.status, r.title, r.body, r.classification, r.category_id,
+      c.name as service_name, a.name as agency_name, coalesce(a.zone, t.zone) as zone, r.region_code, r.address,
+      r.lat, r.lon, r.channel, r.support_count, r.created_at, r.updated_at, r.closed_at, r.due_at,
+      r.archive_reason, ${own}
+    from reports r
+    left join categories c on c.id = r.category_id
+    left join agencies a on a.id = coalesce(r.agency_id, r.dispatched_agency_id)
+    left join agencies t on t.id = r.target_agency_id
+    ${join}`;
+}
+
+function visible(apiKeyId: string | undefined): SQL {
+  return apiKeyId ? sql`(${PUBLIC_REPORT} or o.report_id is not null)` : PUBLIC_REPORT;
+}
+
+function normalise(rows: Open311Row[]): Open311Row[] {
+  for (const r of rows) {
+    for (const k of ['created_at', 'updated_at', 'closed_at', 'due_at'] as const) {
+      const v = r[k] as unknown;
+      if (v !== null && !(v instanceof Date))
+        (r as unknown as Record<string, unknown>)[k] = new Date(v as string);
+    }
+    r.own = r.own === true;
+    r.lat = r.lat === null ? null : Number(r.lat);
+    r.lon = r.lon === null ? null : Number(r.lon);
+  }
+  return rows;
+}
+
+/** Lists requests newest first (`requested_datetime` desc, then id) in the public read model. */
+export async function listOpen311Requests(db: AppDb, f: Open311ListFilters): Promise<Open311Row[]> {
+  const where: SQL[] = [visible(f.apiKeyId)];
+  if (f.ids) {
+    if (f.ids.length === 0) return [];
+    where.push(sql`r.tracking_id in (${inList(f.ids)})`);
+  } else {
+    if (f.serviceCodes?.length) where.push(sql`r.category_id in (${inList(f.serviceCodes)})`);
+    if (f.statuses?.length) where.push(sql`r.status in (${inList(f.statuses)})`);
+    if (f.createdFrom) where.push(sql`r.created_at >= ${f.createdFrom}`);
+    if (f.createdTo) where.push(sql`r.created_at <= ${f.createdTo}`);
+    if (f.updatedAfter) where.push(sql`r.updated_at > ${f.updatedAfter}`);
+    if (f.updatedBefore) where.push(sql`r.updated_at <= ${f.updatedBefore}`);
+  }
+  const rows = await query<Open311Row>(
+    db,
+    sql`${selectFrom(f.apiKeyId)} where ${sql.join(where, sql` and `)}
+        order by r.created_at desc, r.tracking_id desc limit ${f.limit} offset ${f.offset}`,
+  );
+  return normalise(rows);
+}
+
+/** One request by tracking number, or null when absent or not visible to this reader. */
+export async function getOpen311Request(
+  db: AppDb,
+  trackingId: string,
+  apiKeyId?: string,
+): Promise<Open311Row | null> {
+  const rows = await query<Open311Row>(
+    db,
+    sql`${selectFrom(apiKeyId)} where r.tracking_id = ${trackingId} and ${visible(apiKeyId)} limit 1`,
+  );
+  return normalise(rows)[0] ?? null;
+}
+
+/** What a token resolves to: the tracking number once the request is public (or always for blackbox: never). */
+export interface TokenInfo {
+  token: string;
+  serviceRequestId: string;
+}
+
+/** Resolves a batch token (D4): "" while the request is not yet verified; null for an unknown token. */
+export async function resolveOpen311Token(db: AppDb, token: string): Promise<TokenInfo | null> {
+  const [row] = await query<{
+    tracking_id: string;
+    status: string;
+    confidential: boolean;
+    service_type: string;
+  }>(
+    db,
+    sql`select r.tracking_id, r.status, r.confidential, o.service_type from open311_requests o
+        join reports r on r.id = o.report_id where o.token = ${token} limit 1`,
+  );
+  if (!row) return null;
+  const ready =
+    row.service_type !== 'blackbox' &&
+    (PUBLIC_STATUSES as readonly string[]).includes(row.status) &&
+    !row.confidential;
+  return { token, serviceRequestId: ready ? row.tracking_id : '' };
+}
+
+/** Sandbox (test endpoint) rows, newest first. */
+export async function listSandboxRequests(
+  db: AppDb,
+  opts: { ids?: string[]; limit: number; offset: number },
+) {
+  const q = db.select().from(open311Sandbox);
+  const rows = opts.ids
+    ? await q.where(sql`${open311Sandbox.id} in (${inList(opts.ids.length ? opts.ids : [''])})`)
+    : await q
+        .orderBy(sql`${open311Sandbox.createdAt} desc`)
+        .limit(opts.limit)
+        .offset(opts.offset);
+  return rows;
+}
+
+/** A sandbox token, or null. */
+export async function resolveSandboxToken(db: AppDb, token: string): Promise<TokenInfo | null> {
+  const [row] = await db.select().from(open311Sandbox).where(eq(open311Sandbox.token, token)).limit(1);
+  if (!row) return null;
+  return {
+    token,
+    serviceRequestId: row.serviceType === 'realtime' || row.serviceType === 'batch' ? row.id : '',
+  };
+}
+
+/** One public timeline event as a request update (mySociety `servicerequestupdates`). */
+export interface Open311UpdateRow {
+  event_id: number;
+  tracking_id: string;
+  type: string;
+  to_status: string | null;
+  report_status: string;
+  body: string | null;
+  data: Record<string, unknown>;
+  created_at: Date;
+  zone: string | null;
+  update_id: string | null;
+}
+
+/** Public timeline events between two instants (optionally only the partner's own requests), oldest first. */
+export async function listOpen311Updates(
+  db: AppDb,
+  f: { from: string; to: string; apiKeyId?: string | undefined; limit: number; offset: number },
+): Promise<Open311UpdateRow[]> {
+  const own = f.apiKeyId
+    ? sql`left join open311_requests o on o.report_id = r.id and o.api_key_id = ${f.apiKeyId}`
+    : sql``;
+  const rows = await query<Open311UpdateRow>(
+    db,
+    sql`select e.id as event_id, r.tracking_id, e.type, e.to_status, r.status as report_status, e.body, e.data,
+          e.created_at, coalesce(a.zone, t.zone) as zone, u.update_id
+        from report_events e
+        join reports r on r.id = e.report_id
+        left join agencies a on a.id = coalesce(r.agency_id, r.dispatched_agency_id)
+        left join agencies t on t.id = r.target_agency_id
+        left join open311_updates u on u.event_id = e.id and u.report_id = r.id
+        ${own}
+        where e.created_at >= ${f.from} and e.created_at <= ${f.to}
+          and e.visibility = 'public' and e.type not in ('support', 'note')
+          and ${visible(f.apiKeyId)}
+        order by e.created_at asc, e.id asc limit ${f.limit} offset ${f.offset}`,
+  );
+  for (const r of rows)
+    if (!(r.created_at instanceof Date)) r.created_at = new Date(r.created_at as unknown as string);
+  return rows;
+}
+
+/** Public notes[] of several reports (extensions=true), by report id, oldest first. */
+export async function publicNotes(
+  db: AppDb,
+  reportIds: string[],
+): Promise<Map<string, Array<{ type: string; body: string | null; created_at: Date }>>> {
+  const out = new Map<string, Array<{ type: string; body: string | null; created_at: Date }>>();
+  if (reportIds.length === 0) return out;
+  const rows = await query<{ report_id: string; type: string; body: string | null; created_at: Date }>(
+    db,
+    sql`select report_id, type, body, created_at from report_events
+        where report_id in (${inList(reportIds)}) and visibility = 'public' and type <> 'support'
+        order by report_id, seq`,
+  );
+  for (const r of rows) {
+    const list = out.get(r.report_id) ?? [];
+    list.push({ ...r, created_at: r.created_at instanceof Date ? r.created_at : new Date(r.created_at) });
+    out.set(r.report_id, list);
+  }
+  return out;
+}
+
+/** Public (staff-uploaded) attachments of several reports; the partner's own also sees reporter uploads. */
+export async function mediaOf(
+  db: AppDb,
+  reportIds: string[],
+  ownIds: Set<string>,
+): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  if (reportIds.length === 0) return out;
+  const rows = await query<{ report_id: string; id: string; uploaded_by: string }>(
+    db,
+    sql`select report_id, id, uploaded_by from attachments where report_id in (${inList(reportIds)})
+        order by created_at`,
+  );
+  for (const r of rows) {
+    if (r.uploaded_by === 'reporter' && !ownIds.has(r.report_id)) continue;
+    const list = out.get(r.report_id) ?? [];
+    list.push(r.id);
+    out.set(r.report_id, list);
+  }
+  return out;
+}
+
+/** The partner's sealed access key for one of its own requests (acting as the reporter), or null. */
+export async function ownRequestAccess(
+  db: AppDb,
+  trackingId: string,
+  apiKeyId: string,
+): Promise<{ accessKeyEnc: string; reportId: string } | null> {
+  const [row] = await query<{ access_key_enc: string; report_id: string }>(
+    db,
+    sql`select o.access_key_enc, o.report_id from open311_requests o join reports r on r.id = o.report_id
+        where r.tracking_id = ${trackingId} and o.api_key_id = ${apiKeyId} limit 1`,
+  );
+  return row ? { accessKeyEnc: row.access_key_enc, reportId: row.report_id } : null;
+}

@@ -1,0 +1,47 @@
+/**
+ * A second listener over the same test runtime with the options the channel tests need (Open311 limits,
+ * SMS/email secrets), since `startTestApp` builds the app with defaults. Real HTTP, same database.
+ */
+import type { FastifyInstance } from 'fastify';
+import { XMLParser } from 'fast-xml-parser';
+import { buildApp, type AppOptions } from '../../src/http/app.ts';
+import { startTestApp, type TestApp } from './app.ts';
+
+/** The test runtime plus an app built with extra options. */
+export interface ChannelTestApp {
+  t: TestApp;
+  url: string;
+  app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+/** Starts the runtime (fixed clock) and an app with `extra` options on a random port. */
+export async function startChannelApp(
+  now: Date,
+  extra: Omit<AppOptions, 'services'> = {},
+): Promise<ChannelTestApp> {
+  const t = await startTestApp({ now });
+  const app = await buildApp({
+    services: t.runtime.services,
+    logLevel: 'silent',
+    limits: { submitPerMinute: 1000, loginPerMinute: 1000 },
+    open311: { readsPerMinute: 1_000_000, writesPerMinute: 1_000_000 },
+    ...extra,
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  t.runtime.services.publicUrl = url;
+  return {
+    t,
+    url,
+    app,
+    async close() {
+      await app.close();
+      await t.close();
+    },
+  };
+}
+
+/** Parses Open311 XML the way clients do (no attributes, values as strings). */
+export const xmlParser = new XMLParser({ parseTagValue: false, ignoreAttributes: true, trimValues: false });
