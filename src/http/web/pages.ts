@@ -11,6 +11,7 @@ import { sendJsonError } from '../plugins/errors.ts';
 import { sendErrorPage } from './render.ts';
 import { homeRoutes } from './home.ts';
 import { authPages } from './auth-pages.ts';
+import { reportJourney } from './report-journey.ts';
 
 /** Options of the citizen pages plugin. */
 export interface PagesOptions {
@@ -54,6 +55,11 @@ export async function pagesPlugin(app: FastifyInstance, opts: PagesOptions): Pro
     services: opts.services,
     secureCookies: opts.secureCookies,
     loginPerMinute: opts.limits?.loginPerMinute ?? 10,
+  });
+  await app.register(reportJourney, {
+    services: opts.services,
+    secureCookies: opts.secureCookies,
+    submitPerMinute: opts.limits?.submitPerMinute ?? 20,
   });
   // The root 404 handler answers JSON; this catch-all (lowest priority in the router) answers unknown GETs
   // with an HTML page when a page was asked for, and with the same JSON error otherwise.

@@ -72,8 +72,10 @@ export function TextInput(
   );
 }
 
-/** A multi-line text area. */
-export function Textarea(p: Common & { value?: string | undefined; rows?: number }): VNode {
+/** A multi-line text area; `piiWarning` names an element app.js reveals when personal data is typed. */
+export function Textarea(
+  p: Common & { value?: string | undefined; rows?: number; piiWarning?: string },
+): VNode {
   const id = fieldId(p.name);
   return (
     <Wrapper error={p.error}>
@@ -91,6 +93,7 @@ export function Textarea(p: Common & { value?: string | undefined; rows?: number
         id={id}
         name={p.name}
         rows={p.rows ?? 6}
+        data-pii-warning={p.piiWarning}
         aria-describedby={describedBy(id, p.hint, p.error)}
         aria-invalid={p.error ? 'true' : undefined}
       >
@@ -210,7 +213,12 @@ export function Radios(
 
 /** A checkbox group in a fieldset. */
 export function Checkboxes(
-  p: Omit<Common, 'label'> & { legend: string; options: Option[]; values?: string[] | undefined },
+  p: Omit<Common, 'label'> & {
+    legend: string;
+    options: Option[];
+    values?: string[] | undefined;
+    legendAsHeading?: boolean;
+  },
 ): VNode {
   const set = new Set(p.values ?? []);
   return <Choices {...p} type="checkbox" checked={(v) => set.has(v)} />;

@@ -1,0 +1,151 @@
+/**
+ * The report journey as data: the ordered steps, which fields each step owns, how each step is validated
+ * (locale keys under `errors.field.*`), and how the finished draft becomes `submitReport` input.
+ * Kept apart from the routes so the rules read in one place (after DWP CASA's declared plan).
+ */
+import type { FieldIssue } from '../../app/errors.ts';
+import type { SubmitReportInput } from '../../commands/submit-report.ts';
+import { CLASSIFICATIONS, type Classification } from '../../domain/report/report.ts';
+import type { DraftData, DraftFile } from '../../queries/draft.ts';
+
+/** Step slugs in journey order (URLs /lapor/<slug>). */
+export const STEPS = ['jenis', 'kejadian', 'lokasi', 'kategori', 'lampiran', 'privasi', 'kontak'] as const;
+export type Step = (typeof STEPS)[number];
+
+/** The form fields each step owns (in page order, which is also the error summary order). */
+export const STEP_FIELDS: Record<Step, string[]> = {
+  jenis: ['classification'],
+  kejadian: ['title', 'body', 'occurredOn'],
+  lokasi: ['prov', 'kab', 'kec', 'desa', 'address', 'lat', 'lon'],
+  kategori: ['categoryId', 'agencyId'],
+  lampiran: [],
+  privasi: ['anonymous', 'confidential'],
+  kontak: ['name', 'email', 'phone', 'nik'],
+};
+
+/** Field → the step that asks it (for change links and submit-time errors). */
+export function stepOf(field: string): Step {
+  const f = field === 'regionCode' ? 'prov' : field.replace(/^reporter\./, '');
+  return STEPS.find((s) => STEP_FIELDS[s].includes(f)) ?? 'kejadian';
+}
+
+const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
+
+/** Picks a step's fields from a form body (checkboxes absent = unchecked). */
+export function pickStep(step: Step, body: Record<string, unknown>): DraftData {
+  const out: DraftData = {};
+  for (const f of STEP_FIELDS[step]) {
+    const raw = body[f];
+    out[f] = Array.isArray(raw) ? str(raw[raw.length - 1]) : str(raw);
+  }
+  if (step === 'lokasi') {
+    // A changed parent invalidates the levels below it (the no-JS region picker keeps them otherwise).
+    if (out.kab && !String(out.kab).startsWith(`${out.prov}.`)) out.kab = '';
+    if (out.kec && !String(out.kec).startsWith(`${out.kab}.`)) out.kec = '';
+    if (out.desa && !String(out.desa).startsWith(`${out.kec}.`)) out.desa = '';
+  }
+  return out;
+}
+
+const s = (d: DraftData, k: string) => (typeof d[k] === 'string' ? (d[k] as string) : '');
+
+/** The deepest region chosen in the picker. */
+export function regionOf(d: DraftData): string {
+  return s(d, 'desa') || s(d, 'kec') || s(d, 'kab') || s(d, 'prov');
+}
+
+/** Validates one step's values; `today` (YYYY-MM-DD) bounds the event date. */
+export function validateStep(step: Step, d: DraftData, today: string): Record<string, FieldIssue> {
+  const f: Record<string, FieldIssue> = {};
+  const len = (k: string, min: number, max: number, required = true) => {
+    const v = s(d, k);
+    if (!v) {
+      if (required) f[k] = { key: 'required' };
+    } else if (v.length < min) f[k] = { key: 'too_short', params: { min } };
+    else if (v.length > max) f[k] = { key: 'too_long', params: { max } };
+  };
+  switch (step) {
+    case 'jenis':
+      if (!CLASSIFICATIONS.includes(s(d, 'classification') as Classification))
+        f.classification = { key: 'required' };
+      break;
+    case 'kejadian': {
+      len('title', 5, 150);
+      len('body', 20, 10_000);
+      const on = s(d, 'occurredOn');
+      if (on && !/^\d{4}-\d{2}-\d{2}$/.test(on)) f.occurredOn = { key: 'invalid_date' };
+      else if (on && on > today) f.occurredOn = { key: 'future_date' };
+      break;
+    }
+    case 'lokasi': {
+      const lat = s(d, 'lat');
+      const lon = s(d, 'lon');
+      if ((lat || lon) && !(isNum(lat) && isNum(lon)))
+        f[lat && isNum(lat) ? 'lon' : 'lat'] = { key: 'invalid_format' };
+      if (!regionOf(d) && !(isNum(lat) && isNum(lon))) f.prov = { key: 'region_or_point' };
+      len('address', 1, 300, false);
+      break;
+    }
+    case 'kontak': {
+      const anonymous = s(d, 'anonymous') === '1';
+      if (!anonymous && !s(d, 'name')) f.name = { key: 'reporter_required' };
+      len('name', 1, 120, false);
+      if (s(d, 'email') && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s(d, 'email')))
+        f.email = { key: 'invalid_email' };
+      if (s(d, 'phone') && !/^\+?[0-9 ()-]{8,20}$/.test(s(d, 'phone'))) f.phone = { key: 'invalid_phone' };
+      if (s(d, 'nik') && !/^\d{16}$/.test(s(d, 'nik'))) f.nik = { key: 'invalid_nik' };
+      break;
+    }
+    default:
+      break;
+  }
+  return f;
+}
+
+function isNum(v: string): boolean {
+  return v !== '' && Number.isFinite(Number(v));
+}
+
+/** The first step whose answers are missing or invalid (null when the draft is complete). */
+export function firstIncompleteStep(d: DraftData, today: string): Step | null {
+  for (const step of STEPS) {
+    if (step === 'jenis' || step === 'kejadian' || step === 'lokasi' || step === 'kontak') {
+      if (Object.keys(validateStep(step, d, today)).length) return step;
+    }
+  }
+  return null;
+}
+
+/** The finished draft as `submitReport` input (channel 'web'). */
+export function toSubmitInput(d: DraftData): SubmitReportInput {
+  const opt = (k: string) => s(d, k) || undefined;
+  const lat = opt('lat');
+  const lon = opt('lon');
+  const cat = opt('categoryId');
+  return {
+    channel: 'web',
+    classification: s(d, 'classification') as Classification,
+    title: s(d, 'title'),
+    body: s(d, 'body'),
+    occurredOn: opt('occurredOn'),
+    regionCode: regionOf(d) || undefined,
+    lat: lat && lon ? Number(lat) : undefined,
+    lon: lat && lon ? Number(lon) : undefined,
+    address: opt('address'),
+    categoryId: cat ? Number(cat) : undefined,
+    targetAgencyId: opt('agencyId'),
+    anonymous: s(d, 'anonymous') === '1',
+    confidential: s(d, 'confidential') === '1',
+    reporter: {
+      name: opt('name'),
+      email: opt('email'),
+      phone: opt('phone'),
+      nik: opt('nik'),
+    },
+  };
+}
+
+/** The staged files of a draft. */
+export function draftFiles(d: DraftData): DraftFile[] {
+  return Array.isArray(d.files) ? (d.files as DraftFile[]).filter((x) => typeof x === 'object') : [];
+}

@@ -1,0 +1,347 @@
+/**
+ * The report journey: /lapor/<step> pages that keep answers in a sealed server-side draft (cookie holds only
+ * the draft id), a check-your-answers page, submission through `submitReport` (channel 'web') and the
+ * confirmation. Every POST redirects (PRG); a failed step re-renders with what the user typed.
+ * Attachments are staged with the draft (metadata stripped on upload) and attached after submission with
+ * the new report's access key, so the reporter never needs a second upload step.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { h } from 'preact';
+import type { Services } from '../../app/context.ts';
+import { AppError, type FieldIssue } from '../../app/errors.ts';
+import { addAttachment, ATTACHMENT_LIMITS } from '../../commands/add-attachment.ts';
+import { discardDraft, saveDraft } from '../../commands/save-draft.ts';
+import { stageDraftFile } from '../../commands/stage-draft-file.ts';
+import { submitReport } from '../../commands/submit-report.ts';
+import { localDate } from '../../domain/deadline/calendar.ts';
+import { detectPersonalData } from '../../domain/report/pii-hints.ts';
+import { loadDraft, type DraftData } from '../../queries/draft.ts';
+import { listAgencyTree, listCategories, listRegions } from '../../queries/reference.ts';
+import type { PageContext } from '../../views/context.ts';
+import { formatDate } from '../../views/format.ts';
+import { CheckPage, ConfirmationPage } from '../../views/pages/report-check.tsx';
+import * as S from '../../views/pages/report-steps.tsx';
+import { rateLimit } from '../plugins/rate-limit.ts';
+import { classifyError } from '../plugins/errors.ts';
+import { privateLink } from '../api/v1/reports.ts';
+import { buildAnswerRows } from './report-answers.ts';
+import {
+  draftFiles,
+  firstIncompleteStep,
+  pickStep,
+  STEP_FIELDS,
+  STEPS,
+  stepOf,
+  toSubmitInput,
+  validateStep,
+  type Step,
+} from './report-form.ts';
+import { formErrors, pageContext, sendPage } from './render.ts';
+
+/** Cookie holding the draft id (httpOnly; the answers themselves stay on the server, sealed). */
+export const DRAFT_COOKIE = 'aduan_draft';
+
+const VIEWS: Record<Step, (p: S.StepPageProps) => ReturnType<typeof S.WhatStep>> = {
+  jenis: S.ClassificationStep,
+  kejadian: S.WhatStep,
+  lokasi: S.WhereStep,
+  kategori: S.CategoryStep,
+  lampiran: S.FilesStep,
+  privasi: S.PrivacyStep,
+  kontak: S.ContactStep,
+};
+
+/** Registers the journey. */
+export async function reportJourney(
+  app: FastifyInstance,
+  opts: { services: Services; secureCookies: boolean; submitPerMinute: number },
+): Promise<void> {
+  const svc = opts.services;
+  const db = svc.db;
+  const today = () => localDate(svc.now(), 'WIT');
+  const draftId = (req: FastifyRequest) => req.cookies[DRAFT_COOKIE];
+  const setDraftCookie = (reply: FastifyReply, id: string) =>
+    reply.setCookie(DRAFT_COOKIE, id, {
+      path: '/lapor',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: opts.secureCookies,
+      maxAge: 24 * 3600,
+    });
+  const store = async (req: FastifyRequest, reply: FastifyReply, data: DraftData) => {
+    const existing = draftId(req);
+    const known = existing && (await loadDraft(svc, existing)) ? existing : null;
+    setDraftCookie(reply, await saveDraft(svc, known, data));
+  };
+
+  async function optionsFor(step: Step, d: DraftData): Promise<S.StepOptions> {
+    const opt = (rows: Array<{ code: string; name: string }>) =>
+      rows.map((r) => ({ value: r.code, label: r.name }));
+    const val = (k: string) => (typeof d[k] === 'string' ? (d[k] as string) : '');
+    if (step === 'lokasi') {
+      return {
+        regions: {
+          prov: opt(await listRegions(db)),
+          kab: val('prov') ? opt(await listRegions(db, val('prov'))) : [],
+          kec: val('kab') ? opt(await listRegions(db, val('kab'))) : [],
+          desa: val('kec') ? opt(await listRegions(db, val('kec'))) : [],
+        },
+      };
+    }
+    if (step === 'kategori') {
+      const cats = await listCategories(db);
+      const parents = cats.filter((c) => c.parentId === null);
+      const categories = parents.flatMap((p) => [
+        { value: String(p.id), label: p.name },
+        ...cats
+          .filter((c) => c.parentId === p.id)
+          .map((c) => ({ value: String(c.id), label: `— ${c.name}` })),
+      ]);
+      const agencies = (await listAgencyTree(db))
+        .filter((a) => a.kind !== 'unit' && a.kind !== 'ombudsman')
+        .map((a) => ({ value: a.id, label: a.name }));
+      return { categories, agencies };
+    }
+    if (step === 'lampiran') {
+      return {
+        files: draftFiles(d),
+        limits: {
+          maxMb: Math.round(ATTACHMENT_LIMITS.maxBytes / 1024 / 1024),
+          maxFiles: 5,
+          types: 'JPEG, PNG, WebP, PDF',
+        },
+      };
+    }
+    return {};
+  }
+
+  async function renderStep(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    step: Step,
+    values: DraftData,
+    fields: Record<string, FieldIssue> = {},
+    fromCheck = false,
+  ) {
+    const ctx = pageContext(req);
+    const index = STEPS.indexOf(step);
+    const errors = formErrors(ctx.lang, fields, STEP_FIELDS[step].concat('file'));
+    const props: S.StepPageProps = {
+      ctx,
+      step,
+      index: index + 1,
+      total: STEPS.length,
+      back: fromCheck ? '/lapor/periksa' : index === 0 ? '/' : `/lapor/${STEPS[index - 1]}`,
+      values,
+      errors,
+      fromCheck,
+      options: await optionsFor(step, values),
+    };
+    return sendPage(reply, req, h(VIEWS[step], props), Object.keys(errors).length ? 422 : 200);
+  }
+
+  const next = (step: Step, fromCheck: boolean) => {
+    const i = STEPS.indexOf(step);
+    return fromCheck || i === STEPS.length - 1 ? '/lapor/periksa' : `/lapor/${STEPS[i + 1]}`;
+  };
+
+  app.get('/lapor', async (_req, reply) => reply.redirect(`/lapor/${STEPS[0]}`, 303));
+  app.get('/lapor/baru', async (_req, reply) => {
+    reply.clearCookie(DRAFT_COOKIE, { path: '/lapor' });
+    return reply.redirect(`/lapor/${STEPS[0]}`, 303);
+  });
+
+  app.get<{ Params: { step: string }; Querystring: { from?: string } }>(
+    '/lapor/:step',
+    async (req, reply) => {
+      const step = req.params.step as Step;
+      if (!STEPS.includes(step)) throw new AppError('NOT_FOUND');
+      const d = (await loadDraft(svc, draftId(req))) ?? {};
+      if (d.done) return reply.redirect('/lapor/baru', 303);
+      return renderStep(req, reply, step, d, {}, req.query.from === 'check');
+    },
+  );
+
+  app.post<{ Params: { step: string } }>(
+    '/lapor/:step',
+    { config: { skipCsrf: true } },
+    async (req, reply) => {
+      const step = req.params.step as Step;
+      if (!STEPS.includes(step)) throw new AppError('NOT_FOUND');
+      const d = (await loadDraft(svc, draftId(req))) ?? {};
+      if (step === 'lampiran') return postFiles(req, reply, d);
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      checkCsrf(req, body._csrf);
+      const fromCheck = body.from === 'check';
+      if (step === 'privasi') {
+        const chosen = ([] as unknown[]).concat(body.privacy ?? []);
+        body.anonymous = chosen.includes('anonymous') ? '1' : '';
+        body.confidential = chosen.includes('confidential') ? '1' : '';
+      }
+      const merged = { ...d, ...pickStep(step, body) };
+      if (step === 'lokasi' && body._refresh) {
+        await store(req, reply, merged);
+        return reply.redirect(`/lapor/lokasi${fromCheck ? '?from=check' : ''}`, 303);
+      }
+      const fields = validateStep(step, merged, today());
+      if (Object.keys(fields).length) return renderStep(req, reply, step, merged, fields, fromCheck);
+      await store(req, reply, merged);
+      return reply.redirect(next(step, fromCheck), 303);
+    },
+  );
+
+  /** Multipart: CSRF is read from the parts (the auth hook cannot see multipart fields). */
+  async function postFiles(req: FastifyRequest, reply: FastifyReply, d: DraftData) {
+    if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
+    const fields: Record<string, string> = {};
+    const files = draftFiles(d);
+    const issues: Record<string, FieldIssue> = {};
+    let csrfChecked = !req.session || req.session.via !== 'cookie';
+    for await (const part of req.parts({ limits: { fileSize: ATTACHMENT_LIMITS.maxBytes, files: 5 } })) {
+      if (part.type === 'field') {
+        fields[part.fieldname] = String(part.value);
+        if (part.fieldname === '_csrf') {
+          checkCsrf(req, part.value);
+          csrfChecked = true;
+        }
+        continue;
+      }
+      if (!csrfChecked) checkCsrf(req, undefined);
+      const data = await part.toBuffer().catch((e: { code?: string }) => {
+        if (e.code === 'FST_REQ_FILE_TOO_LARGE') return null;
+        throw e;
+      });
+      if (data === null) {
+        issues.file = { key: 'too_big', params: { max: `${ATTACHMENT_LIMITS.maxBytes / 1024 / 1024} MB` } };
+        continue;
+      }
+      if (data.length === 0 && !part.filename) continue;
+      if (files.length >= 5) {
+        issues.file = { key: 'too_big', params: { max: 5 } };
+        continue;
+      }
+      try {
+        files.push(await stageDraftFile(svc, part.filename, data));
+      } catch (e) {
+        const c = classifyError(e);
+        if (c.code === 'PAYLOAD_TOO_LARGE') issues.file = { key: 'too_big', params: { max: '10 MB' } };
+        else if (c.fields.file) issues.file = c.fields.file;
+        else throw e;
+      }
+    }
+    if (!csrfChecked) checkCsrf(req, undefined);
+    const fromCheck = fields.from === 'check';
+    if (fields.remove !== undefined) {
+      const [gone] = files.splice(Number(fields.remove), 1);
+      if (gone) await svc.storage.remove(gone.key).catch(() => undefined);
+    }
+    const merged = { ...d, files };
+    await store(req, reply, merged);
+    if (Object.keys(issues).length) return renderStep(req, reply, 'lampiran', merged, issues, fromCheck);
+    if (fields.remove !== undefined) return reply.redirect('/lapor/lampiran', 303);
+    return reply.redirect(next('lampiran', fromCheck), 303);
+  }
+
+  function checkCsrf(req: FastifyRequest, sent: unknown) {
+    if (!req.session || req.session.via !== 'cookie') return;
+    if (typeof sent !== 'string' || sent !== req.session.csrfToken) throw new AppError('CSRF_INVALID');
+  }
+
+  app.get('/lapor/periksa', async (req, reply) => {
+    const d = await loadDraft(svc, draftId(req));
+    if (!d) return reply.redirect(`/lapor/${STEPS[0]}`, 303);
+    if (d.done) return reply.redirect('/lapor/selesai', 303);
+    const missing = firstIncompleteStep(d, today());
+    if (missing) return reply.redirect(`/lapor/${missing}`, 303);
+    return renderCheck(req, reply, d, []);
+  });
+
+  async function renderCheck(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    d: DraftData,
+    problems: Array<{ text: string; href: string }>,
+  ) {
+    const ctx: PageContext = pageContext(req);
+    const rows = await buildAnswerRows(svc, ctx, d);
+    const pii = detectPersonalData(
+      typeof d.title === 'string' ? d.title : '',
+      typeof d.body === 'string' ? d.body : '',
+      typeof d.address === 'string' ? d.address : '',
+    );
+    return sendPage(reply, req, h(CheckPage, { ctx, rows, pii, problems }), problems.length ? 422 : 200);
+  }
+
+  app.post(
+    '/lapor/kirim',
+    { preHandler: rateLimit(svc, 'submit', opts.submitPerMinute, 60) },
+    async (req, reply) => {
+      const id = draftId(req);
+      const d = await loadDraft(svc, id);
+      if (!d || !id) return reply.redirect(`/lapor/${STEPS[0]}`, 303);
+      if (d.done) return reply.redirect('/lapor/selesai', 303);
+      let result;
+      try {
+        result = await submitReport(svc, req.caller, toSubmitInput(d));
+      } catch (e) {
+        const c = classifyError(e);
+        if (c.code !== 'VALIDATION_FAILED') throw e;
+        const ctx = pageContext(req);
+        const msgs = formErrors(ctx.lang, c.fields);
+        const problems = Object.entries(msgs).map(([f, text]) => ({
+          text,
+          href: `/lapor/${stepOf(f)}?from=check`,
+        }));
+        return renderCheck(req, reply, d, problems);
+      }
+      const trackingId = result.report.row.trackingId;
+      const caller = { ...req.caller, accessKey: result.accessKey };
+      let attached = 0;
+      for (const f of draftFiles(d)) {
+        try {
+          await addAttachment(svc, caller, trackingId, {
+            filename: f.filename,
+            data: await svc.storage.get(f.key),
+          });
+          attached += 1;
+        } catch (err) {
+          req.log.warn({ err, trackingId }, 'staged attachment could not be attached');
+        }
+      }
+      await discardDraft(svc, id, draftFiles(d));
+      const deadline = result.report.row.deadline as {
+        dueAt: string;
+        explanation: { id: string; en: string };
+      } | null;
+      const done = {
+        trackingId,
+        accessKey: result.accessKey,
+        dueAt: deadline?.dueAt ?? '',
+        explanationId: deadline?.explanation.id ?? '',
+        explanationEn: deadline?.explanation.en ?? '',
+        files: String(attached),
+      };
+      setDraftCookie(reply, await saveDraft(svc, null, { done: JSON.stringify(done) }));
+      return reply.redirect('/lapor/selesai', 303);
+    },
+  );
+
+  app.get('/lapor/selesai', async (req, reply) => {
+    const d = await loadDraft(svc, draftId(req));
+    if (!d || typeof d.done !== 'string') return reply.redirect(`/lapor/${STEPS[0]}`, 303);
+    const done = JSON.parse(d.done) as Record<string, string>;
+    const ctx = pageContext(req);
+    return sendPage(
+      reply,
+      req,
+      h(ConfirmationPage, {
+        ctx,
+        trackingId: done.trackingId!,
+        link: privateLink(svc.publicUrl, done.trackingId!, done.accessKey!),
+        verifyBy: done.dueAt ? formatDate(done.dueAt, ctx.lang) : '',
+        explanation: (ctx.lang === 'en' ? done.explanationEn : done.explanationId) ?? '',
+        files: Number(done.files ?? 0),
+      }),
+    );
+  });
+}
