@@ -1,0 +1,23 @@
+/**
+ * The back office (`/kantor`): queue, report page with its action forms, and walk-in intake. Signed-in staff
+ * only (cookie session; every POST carries the CSRF token). Errors render as HTML pages, never JSON.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import type { Services } from '../../app/context.ts';
+import { rememberLang } from '../web/pages.ts';
+import { sendErrorPage } from '../web/render.ts';
+import { staffQueueRoutes } from './queue.ts';
+import { staffReportRoutes } from './report.ts';
+import { staffWalkInRoutes } from './walk-in.ts';
+
+/** Registers every back-office route with an HTML error handler. */
+export const staffRoutes: FastifyPluginAsync<{ services: Services; secureCookies: boolean }> = async (
+  app,
+  opts,
+) => {
+  app.addHook('preHandler', rememberLang(opts.secureCookies));
+  app.setErrorHandler((err, req, reply) => sendErrorPage(reply, req, err));
+  await app.register(staffQueueRoutes, { services: opts.services });
+  await app.register(staffReportRoutes, { services: opts.services });
+  await app.register(staffWalkInRoutes, opts);
+};

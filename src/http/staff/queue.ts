@@ -1,0 +1,25 @@
+/** Back-office queue: GET /kantor?tab=…&page=… with counts on every tab (one query) and deadline badges. */
+import type { FastifyPluginAsync } from 'fastify';
+import { h } from 'preact';
+import type { Services } from '../../app/context.ts';
+import { listQueue, queueCounts, tabsFor, type QueueTab } from '../../queries/queues.ts';
+import { QueuePage } from '../../views/staff/queue-page.tsx';
+import { pageContext, sendPage } from '../web/render.ts';
+import { requireStaff } from './forms.ts';
+
+/** Registers the queue page. */
+export const staffQueueRoutes: FastifyPluginAsync<{ services: Services }> = async (app, opts) => {
+  const svc = opts.services;
+  app.get('/kantor', async (req, reply) => {
+    if (!requireStaff(req, reply)) return reply;
+    const q = req.query as Record<string, string | undefined>;
+    const tabs = tabsFor(req.caller.actor);
+    const tab = (tabs as string[]).includes(q.tab ?? '') ? (q.tab as QueueTab) : tabs[0]!;
+    const page = Math.max(1, Math.min(10_000, Number.parseInt(q.page ?? '1', 10) || 1));
+    const [counts, rows] = await Promise.all([
+      queueCounts(svc, req.caller),
+      listQueue(svc, req.caller, tab, page),
+    ]);
+    return sendPage(reply, req, h(QueuePage, { ctx: pageContext(req), tabs, tab, counts, rows }));
+  });
+};

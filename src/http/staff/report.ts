@@ -1,0 +1,237 @@
+/**
+ * Back-office report page: GET /kantor/laporan/:trackingId and one POST per action
+ * (/kantor/laporan/:trackingId/{verify,hold,archive,dispose,return,respond,note}). Every POST carries `_csrf`,
+ * runs the existing command, then redirects (PRG); a failure re-renders the page with the error summary,
+ * inline errors and the typed values. The follow-up form is multipart (attachments through addAttachment).
+ */
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { timingSafeEqual } from 'node:crypto';
+import { h } from 'preact';
+import { z } from 'zod';
+import type { Caller, Services } from '../../app/context.ts';
+import { AppError } from '../../app/errors.ts';
+import { archiveReport } from '../../commands/archive-report.ts';
+import { addAttachment, ATTACHMENT_LIMITS } from '../../commands/add-attachment.ts';
+import { disposeReport } from '../../commands/dispose-report.ts';
+import { holdReport } from '../../commands/hold-report.ts';
+import { noteReport } from '../../commands/note-report.ts';
+import { respondToReport } from '../../commands/respond-to-report.ts';
+import { returnReport } from '../../commands/return-report.ts';
+import { revealReporter } from '../../commands/reveal-reporter.ts';
+import { verifyReport } from '../../commands/verify-report.ts';
+import { ARCHIVE_REASONS, CLASSIFICATIONS } from '../../domain/report/report.ts';
+import { listAgencyTree, listCategories } from '../../queries/reference.ts';
+import { staffReportView } from '../../queries/back-office.ts';
+import { reportZone } from '../../presenters/report.ts';
+import { t } from '../../locales/index.ts';
+import { ReportPage } from '../../views/staff/report-page.tsx';
+import type { FormState } from '../../views/staff/common.tsx';
+import { classifyError } from '../plugins/errors.ts';
+import { formErrors, pageContext, sendPage } from '../web/render.ts';
+import { cleanBody, list, parseForm, renameFields, requireStaff, type FormBody } from './forms.ts';
+
+const text = (min: number, max: number) => z.string().min(min).max(max);
+
+/** One form action: its schema, how it calls the command, and the form names of command fields. */
+interface FormAction {
+  schema: z.ZodType;
+  run: (svc: Services, caller: Caller, id: string, data: never, body: FormBody) => Promise<unknown>;
+  rename?: Record<string, string>;
+}
+
+const ACTIONS: Record<string, FormAction> = {
+  verify: {
+    schema: z.object({
+      classification: z.enum(CLASSIFICATIONS),
+      categoryId: z.coerce.number().int().positive(),
+      agencyId: text(1, 80),
+    }),
+    run: (
+      svc,
+      caller,
+      id,
+      data: { classification: (typeof CLASSIFICATIONS)[number]; categoryId: number; agencyId: string },
+      body,
+    ) => {
+      const flags = list(body.flags);
+      return verifyReport(svc, caller, id, {
+        ...data,
+        anonymous: flags.includes('anonymous'),
+        confidential: flags.includes('confidential'),
+        supervisory: flags.includes('supervisory'),
+      });
+    },
+  },
+  hold: {
+    schema: z.object({ question: text(5, 2000) }),
+    run: (svc, caller, id, data: { question: string }) => holdReport(svc, caller, id, data),
+  },
+  archive: {
+    schema: z.object({
+      reason: z.enum(ARCHIVE_REASONS),
+      archiveNote: text(1, 2000).optional(),
+      duplicateOf: z
+        .string()
+        .regex(/^\d{10}$/)
+        .optional(),
+    }),
+    run: (
+      svc,
+      caller,
+      id,
+      data: { reason: (typeof ARCHIVE_REASONS)[number]; archiveNote?: string; duplicateOf?: string },
+    ) =>
+      archiveReport(svc, caller, id, {
+        reason: data.reason,
+        note: data.archiveNote,
+        duplicateOf: data.duplicateOf,
+      }),
+  },
+  dispose: {
+    schema: z.object({ unitId: text(1, 80), disposeNote: text(1, 2000).optional() }),
+    run: (svc, caller, id, data: { unitId: string; disposeNote?: string }) =>
+      disposeReport(svc, caller, id, { unitId: data.unitId, note: data.disposeNote }),
+  },
+  return: {
+    schema: z.object({ returnNote: text(5, 2000) }),
+    run: (svc, caller, id, data: { returnNote: string }) =>
+      returnReport(svc, caller, id, { note: data.returnNote }),
+    rename: { note: 'returnNote' },
+  },
+  note: {
+    schema: z.object({ noteBody: text(1, 5000) }),
+    run: (svc, caller, id, data: { noteBody: string }) =>
+      noteReport(svc, caller, id, { body: data.noteBody }),
+    rename: { body: 'noteBody' },
+  },
+  respond: {
+    schema: z.object({ body: text(5, 10_000), kind: z.enum(['interim', 'final']) }),
+    run: (svc, caller, id, data: { body: string; kind: 'interim' | 'final' }) =>
+      respondToReport(svc, caller, id, { body: data.body, final: data.kind === 'final' }),
+    rename: { final: 'kind' },
+  },
+};
+
+const TrackingId = z.string().regex(/^\d{10}$/);
+
+async function renderReport(
+  svc: Services,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  trackingId: string,
+  opts: { form?: FormState; done?: boolean; status?: number } = {},
+) {
+  const view = await staffReportView(svc, req.caller, trackingId);
+  const reporter = await revealReporter(svc, req.caller, view.visible.report, 'staff.report.view');
+  const [agencies, categories] = await Promise.all([listAgencyTree(svc.db), listCategories(svc.db)]);
+  const ctx = pageContext(req);
+  return sendPage(
+    reply,
+    req,
+    h(ReportPage, {
+      ctx,
+      view,
+      reporter,
+      reference: { agencies, categories },
+      zone: reportZone(view.visible.report),
+      form: opts.form,
+      done: opts.done ?? false,
+    }),
+    opts.status ?? 200,
+  );
+}
+
+function csrfMatches(sent: string | undefined, expected: string): boolean {
+  if (!sent) return false;
+  const a = Buffer.from(sent);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Reads a multipart follow-up: fields plus buffered files, checking `_csrf` (the auth hook cannot see it). */
+async function readMultipart(
+  req: FastifyRequest,
+): Promise<{ body: FormBody; files: Array<{ filename: string; data: Buffer }> }> {
+  const body: FormBody = {};
+  const files: Array<{ filename: string; data: Buffer }> = [];
+  let csrf: string | undefined;
+  for await (const part of req.parts({ limits: { fileSize: ATTACHMENT_LIMITS.maxBytes, files: 5 } })) {
+    if (part.type === 'file') {
+      const data = await part.toBuffer().catch((e: { code?: string }) => {
+        if (e.code === 'FST_REQ_FILE_TOO_LARGE') throw new AppError('PAYLOAD_TOO_LARGE');
+        throw e;
+      });
+      if (part.filename && data.length > 0) files.push({ filename: part.filename, data });
+    } else if (part.fieldname === '_csrf') csrf = String(part.value);
+    else if (typeof part.value === 'string' && part.value.trim() !== '')
+      body[part.fieldname] = part.value.trim();
+  }
+  if (!req.session || !csrfMatches(csrf, req.session.csrfToken)) throw new AppError('CSRF_INVALID');
+  return { body, files };
+}
+
+/** Registers the report page and its action routes. */
+export const staffReportRoutes: FastifyPluginAsync<{ services: Services }> = async (app, opts) => {
+  const svc = opts.services;
+
+  app.get('/kantor/laporan/:trackingId', async (req, reply) => {
+    if (!requireStaff(req, reply)) return reply;
+    const { trackingId } = req.params as { trackingId: string };
+    if (!TrackingId.safeParse(trackingId).success) throw new AppError('REPORT_NOT_FOUND');
+    const done = (req.query as Record<string, string | undefined>).selesai === '1';
+    return renderReport(svc, req, reply, trackingId, { done });
+  });
+
+  for (const [name, action] of Object.entries(ACTIONS)) {
+    const multipart = name === 'respond';
+    app.post(
+      `/kantor/laporan/:trackingId/${name}`,
+      { config: multipart ? { skipCsrf: true } : {} },
+      async (req, reply) => {
+        if (!requireStaff(req, reply)) return reply;
+        const { trackingId } = req.params as { trackingId: string };
+        if (!TrackingId.safeParse(trackingId).success) throw new AppError('REPORT_NOT_FOUND');
+        const lang = pageContext(req).lang;
+        let body: FormBody = {};
+        let files: Array<{ filename: string; data: Buffer }> = [];
+        try {
+          if (multipart) {
+            if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
+            ({ body, files } = await readMultipart(req));
+          } else body = cleanBody(req.body);
+          const data = parseForm(action.schema, body);
+          await action.run(svc, req.caller, trackingId, data as never, body);
+        } catch (err) {
+          const c = classifyError(renameFields(err, action.rename ?? {}));
+          if (c.status !== 422 && c.status !== 409) throw err;
+          const form: FormState = {
+            action: name,
+            values: body as Record<string, string | string[]>,
+            errors: c.code === 'VALIDATION_FAILED' ? formErrors(lang, c.fields) : {},
+            message: c.code === 'VALIDATION_FAILED' ? undefined : t(lang, `errors.${c.code}`, c.params),
+          };
+          return renderReport(svc, req, reply, trackingId, { form, status: c.status });
+        }
+        for (const file of files) {
+          try {
+            await addAttachment(svc, req.caller, trackingId, file);
+          } catch (err) {
+            const c = classifyError(err);
+            if (c.status >= 500 || c.status === 403 || c.status === 404) throw err;
+            const reason =
+              c.code === 'VALIDATION_FAILED' ? formErrors(lang, c.fields).file : t(lang, `errors.${c.code}`);
+            const form: FormState = {
+              action: 'respond',
+              values: {},
+              errors: {},
+              message: t(lang, 'staff.respond.files_failed', { reason: `${file.filename}: ${reason ?? ''}` }),
+            };
+            return renderReport(svc, req, reply, trackingId, { form, status: 422 });
+          }
+        }
+        if (name === 'return') return reply.redirect(`/kantor?tab=dispatched&lang=${lang}`, 303);
+        return reply.redirect(`/kantor/laporan/${trackingId}?selesai=1&lang=${lang}`, 303);
+      },
+    );
+  }
+};

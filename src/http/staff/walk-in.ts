@@ -1,0 +1,157 @@
+/**
+ * Walk-in intake: GET/POST /kantor/lapor-langsung records a complaint on a citizen's behalf through
+ * `submitReport` (channel `walk_in`, `recordedBy` = the officer). After the POST the browser is redirected
+ * (PRG) to /kantor/lapor-langsung/selesai, which shows the tracking number and private link once: they travel
+ * in a short-lived, sealed, httpOnly cookie scoped to that path, because only a hash of the key is stored.
+ */
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { h } from 'preact';
+import { z } from 'zod';
+import type { Services } from '../../app/context.ts';
+import { AppError, type FieldIssue } from '../../app/errors.ts';
+import { submitReport } from '../../commands/submit-report.ts';
+import { CLASSIFICATIONS } from '../../domain/report/report.ts';
+import { walkInRegions } from '../../queries/back-office.ts';
+import { listCategories } from '../../queries/reference.ts';
+import { WalkInDonePage, WalkInPage } from '../../views/staff/walk-in-page.tsx';
+import { classifyError } from '../plugins/errors.ts';
+import { formErrors, pageContext, sendPage } from '../web/render.ts';
+import { cleanBody, list, parseForm, requireStaff, type FormBody } from './forms.ts';
+
+const FLASH_COOKIE = 'aduan_walkin';
+const FLASH_PATH = '/kantor/lapor-langsung';
+
+const WalkInForm = z.object({
+  classification: z.enum(CLASSIFICATIONS),
+  title: z.string().min(5).max(150),
+  body: z.string().min(20).max(10_000),
+  occurredOn: z.iso.date().optional(),
+  regionCode: z.string().regex(/^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$/),
+  address: z.string().max(300).optional(),
+  categoryId: z.coerce.number().int().positive().optional(),
+  'reporter.name': z.string().max(120).optional(),
+  'reporter.email': z.email().max(200).optional(),
+  'reporter.phone': z
+    .string()
+    .regex(/^\+?[0-9 ()-]{8,20}$/)
+    .optional(),
+  'reporter.nik': z
+    .string()
+    .regex(/^\d{16}$/)
+    .optional(),
+});
+
+const ORDER = [
+  'classification',
+  'title',
+  'body',
+  'occurredOn',
+  'regionCode',
+  'address',
+  'categoryId',
+  'reporter.name',
+  'reporter.email',
+  'reporter.phone',
+  'reporter.nik',
+];
+
+/** Registers the walk-in form and its confirmation page. */
+export const staffWalkInRoutes: FastifyPluginAsync<{ services: Services; secureCookies: boolean }> = async (
+  app,
+  opts,
+) => {
+  const svc = opts.services;
+
+  async function renderForm(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    values: FormBody,
+    errors: Record<string, string>,
+    status = 200,
+  ) {
+    const [regions, categories] = await Promise.all([walkInRegions(svc, req.caller), listCategories(svc.db)]);
+    const ctx = pageContext(req);
+    return sendPage(
+      reply,
+      req,
+      h(WalkInPage, {
+        ctx,
+        regions,
+        categories,
+        values: values as Record<string, string | string[]>,
+        errors,
+      }),
+      status,
+    );
+  }
+
+  app.get(FLASH_PATH, async (req, reply) => {
+    if (!requireStaff(req, reply)) return reply;
+    return renderForm(req, reply, {}, {});
+  });
+
+  app.post(FLASH_PATH, async (req, reply) => {
+    if (!requireStaff(req, reply)) return reply;
+    const lang = pageContext(req).lang;
+    const body = cleanBody(req.body);
+    const flags = list(body.flags);
+    try {
+      const data = parseForm(WalkInForm, body);
+      const anonymous = flags.includes('anonymous');
+      if (!anonymous && !data['reporter.name']) {
+        const fields: Record<string, FieldIssue> = { 'reporter.name': { key: 'reporter_required' } };
+        throw new AppError('VALIDATION_FAILED', fields);
+      }
+      const result = await submitReport(svc, req.caller, {
+        classification: data.classification,
+        title: data.title,
+        body: data.body,
+        occurredOn: data.occurredOn,
+        regionCode: data.regionCode,
+        address: data.address,
+        categoryId: data.categoryId,
+        anonymous,
+        confidential: flags.includes('confidential'),
+        reporter: {
+          name: data['reporter.name'],
+          email: data['reporter.email'],
+          phone: data['reporter.phone'],
+          nik: data['reporter.nik'],
+        },
+        channel: 'walk_in',
+        recordedBy: req.caller.actor.userId ?? undefined,
+      });
+      const row = result.report.row;
+      const due = (row.deadline as { dueAt?: string } | null)?.dueAt ?? null;
+      reply.setCookie(
+        FLASH_COOKIE,
+        svc.sealer.seal({ trackingId: row.trackingId, accessKey: result.accessKey, dueAt: due }),
+        { path: FLASH_PATH, httpOnly: true, sameSite: 'strict', secure: opts.secureCookies, maxAge: 900 },
+      );
+      return reply.redirect(`${FLASH_PATH}/selesai?lang=${lang}`, 303);
+    } catch (err) {
+      const c = classifyError(err);
+      if (c.code !== 'VALIDATION_FAILED') throw err;
+      return renderForm(req, reply, body, formErrors(lang, c.fields, ORDER), 422);
+    }
+  });
+
+  app.get(`${FLASH_PATH}/selesai`, async (req, reply) => {
+    if (!requireStaff(req, reply)) return reply;
+    const sealed = req.cookies[FLASH_COOKIE];
+    let flash: { trackingId: string; accessKey: string; dueAt: string | null } | null = null;
+    try {
+      flash = sealed ? svc.sealer.open(sealed) : null;
+    } catch {
+      flash = null;
+    }
+    if (!flash) return reply.redirect(FLASH_PATH, 303);
+    reply.clearCookie(FLASH_COOKIE, { path: FLASH_PATH });
+    const link = `${svc.publicUrl}/lacak/${flash.trackingId}?k=${encodeURIComponent(flash.accessKey)}`;
+    return sendPage(
+      reply,
+      req,
+      h(WalkInDonePage, { ctx: pageContext(req), trackingId: flash.trackingId, link, dueAt: flash.dueAt }),
+    );
+  });
+};

@@ -1,0 +1,146 @@
+/**
+ * Reads for the back-office report page: the report as the caller may see it, its staff timeline, its
+ * attachments, the units it can be disposed to and the names of the staff who acted on it. Every read goes
+ * through `getReport` first, so a hidden report answers 404 before anything else is loaded.
+ */
+import { and, asc, eq, inArray, like, lte, ne, or } from 'drizzle-orm';
+import type { EventRow } from '../db/repositories/events.ts';
+import { findAgency } from '../db/repositories/agencies.ts';
+import { agencies, attachments, regions, users } from '../db/schema.ts';
+import type { Caller, Services } from '../app/context.ts';
+import { deadlineBadge, type DeadlineBadge } from './queues.ts';
+import { getReport, timelineFor, type VisibleReport } from './reports.ts';
+
+/** An attachment as listed on the staff page. */
+export interface AttachmentItem {
+  id: string;
+  filename: string;
+  mime: string;
+  size: number;
+  uploadedBy: string;
+  eventSeq: number | null;
+}
+
+/** A unit the report may be disposed to. */
+export interface UnitOption {
+  id: string;
+  name: string;
+  depth: number;
+}
+
+/** Everything the staff report page shows (the reporter's identity is revealed separately, by a command). */
+export interface StaffReportView {
+  visible: VisibleReport;
+  timeline: EventRow[];
+  attachments: AttachmentItem[];
+  units: UnitOption[];
+  badge: DeadlineBadge | null;
+  /** Display names of staff who acted on the timeline, by user id (never reporters). */
+  actorNames: Record<string, string>;
+}
+
+/** Loads the staff view of one report (404 when the caller may not see it). */
+export async function staffReportView(
+  svc: Services,
+  caller: Caller,
+  trackingId: string,
+): Promise<StaffReportView> {
+  const visible = await getReport(svc, caller, trackingId);
+  const { row } = visible.report;
+  const timeline = await timelineFor(svc, visible);
+  const files = await svc.db
+    .select()
+    .from(attachments)
+    .where(eq(attachments.reportId, row.id))
+    .orderBy(asc(attachments.createdAt));
+  const seqByEvent = new Map<number, number>();
+  for (const e of timeline) {
+    const id = (e.data as { attachmentId?: string }).attachmentId;
+    if (id) seqByEvent.set(e.id, e.seq);
+  }
+  const staff = visible.permissions.viewInternal;
+  const items: AttachmentItem[] = files
+    .filter((f) => staff || f.uploadedBy !== 'reporter')
+    .map((f) => ({
+      id: f.id,
+      filename: f.filename,
+      mime: f.mime,
+      size: f.size,
+      uploadedBy: f.uploadedBy,
+      eventSeq: f.eventId ? (seqByEvent.get(f.eventId) ?? null) : null,
+    }));
+
+  let units: UnitOption[] = [];
+  if (visible.permissions.dispose && row.dispatchedAgencyId) {
+    const root = await findAgency(svc.db, row.dispatchedAgencyId);
+    if (root) {
+      const rows = await svc.db
+        .select({ id: agencies.id, name: agencies.name, path: agencies.path })
+        .from(agencies)
+        .where(
+          and(
+            like(agencies.path, `${root.path}%`),
+            eq(agencies.active, true),
+            row.agencyId ? ne(agencies.id, row.agencyId) : undefined,
+          ),
+        )
+        .orderBy(asc(agencies.path));
+      const base = root.path.split('/').filter(Boolean).length;
+      units = rows.map((u) => ({
+        id: u.id,
+        name: u.name,
+        depth: u.path.split('/').filter(Boolean).length - base,
+      }));
+    }
+  }
+
+  const staffIds = [
+    ...new Set(
+      timeline.filter((e) => e.actorUserId && e.actorRole !== 'reporter').map((e) => e.actorUserId as string),
+    ),
+  ];
+  const named = staffIds.length
+    ? await svc.db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, staffIds))
+    : [];
+  return {
+    visible,
+    timeline,
+    attachments: items,
+    units,
+    badge: await deadlineBadge(svc, visible.report, svc.now()),
+    actorNames: Object.fromEntries(named.map((u) => [u.id, u.name])),
+  };
+}
+
+/** Options of the walk-in region picker, grouped like the agency tree picker. */
+export interface RegionGroup {
+  label: string;
+  options: Array<{ value: string; label: string; depth: number }>;
+}
+
+/**
+ * Regions an officer may record a walk-in for: the kab/kota and kecamatan under the officer's region (one
+ * group per kab/kota), or provinces and their kab/kota for national staff.
+ */
+export async function walkInRegions(svc: Services, caller: Caller): Promise<RegionGroup[]> {
+  const scope = caller.actor.grants.find((g) => g.regionCode)?.regionCode ?? null;
+  const rows = scope
+    ? await svc.db
+        .select({ code: regions.code, name: regions.name, level: regions.level })
+        .from(regions)
+        .where(and(or(eq(regions.code, scope), like(regions.code, `${scope}.%`)), lte(regions.level, 3)))
+        .orderBy(asc(regions.code))
+    : await svc.db
+        .select({ code: regions.code, name: regions.name, level: regions.level })
+        .from(regions)
+        .where(lte(regions.level, 2))
+        .orderBy(asc(regions.code));
+  const top = scope ? 2 : 1;
+  const groups: RegionGroup[] = [];
+  for (const r of rows) {
+    if (r.level < top) continue;
+    if (r.level === top || groups.length === 0) groups.push({ label: r.name, options: [] });
+    groups.at(-1)!.options.push({ value: r.code, label: r.name, depth: r.level - top });
+  }
+  return groups;
+}
