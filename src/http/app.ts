@@ -25,7 +25,6 @@ import { authRoutes } from './api/v1/auth.ts';
 import { referenceRoutes } from './api/v1/reference.ts';
 import { attachmentRoutes } from './api/v1/attachments.ts';
 import { open311Routes, type Open311Limits } from './open311/index.ts';
-import { open311Routes, type Open311Limits } from './open311/index.ts';
 import { pagesPlugin } from './web/pages.ts';
 
 /** What the HTTP layer needs from the process. */
@@ -117,7 +116,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
     { prefix: '/api/v1' },
   );
-  await app.register(open311Routes, { services, limits: opts.open311 ?? {}, prefix: '/open311' });
   await app.register(open311Routes, { services, limits: opts.open311 ?? {}, prefix: '/open311' });
   await app.register(pagesPlugin, { services, secureCookies, limits });
 
