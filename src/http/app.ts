@@ -24,6 +24,7 @@ import { actionRoutes } from './api/v1/actions.ts';
 import { authRoutes } from './api/v1/auth.ts';
 import { referenceRoutes } from './api/v1/reference.ts';
 import { attachmentRoutes } from './api/v1/attachments.ts';
+import { statsRoutes } from './api/v1/stats.ts';
 import { open311Routes, type Open311Limits } from './open311/index.ts';
 import { pagesPlugin } from './web/pages.ts';
 
@@ -113,6 +114,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       await api.register(actionRoutes, { services });
       await api.register(attachmentRoutes, { services });
       await api.register(referenceRoutes, { services });
+      await api.register(statsRoutes, { services });
     },
     { prefix: '/api/v1' },
   );

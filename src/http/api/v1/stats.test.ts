@@ -1,0 +1,252 @@
+/**
+ * Statistics and open data over real HTTP: indicators per group from the roll-up, partial ranges equal
+ * to whole months, CSV/XLSX exports, and open data / snapshots that never contain confidential
+ * reports, unverified reports or any reporter identity (with a confidential and an anonymous report present).
+ */
+import { createHash } from 'node:crypto';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
+import { refreshStats } from '../../../commands/refresh-stats.ts';
+import { snapshotOpenData } from '../../../commands/snapshot-open-data.ts';
+
+let t: TestApp;
+let categoryId: number;
+const ids: Record<string, string> = {};
+
+const base = {
+  classification: 'pengaduan',
+  title: 'Jalan rusak di depan pasar',
+  body: 'Jalan di depan pasar rusak parah dan berlubang, membahayakan pengendara motor setiap hari.',
+  regionCode: '64.72.02',
+  reporter: { name: 'Warga Uji', email: 'warga.uji@contoh.aduan.id', phone: '081234567890' },
+};
+
+async function submit(extra: Record<string, unknown> = {}) {
+  const r = await t.api('/api/v1/reports', { json: { ...base, ...extra } });
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+  return r.body as { trackingId: string; accessKey: string };
+}
+async function act(id: string, action: string, body: unknown, auth: { token?: string; accessKey?: string }) {
+  const r = await t.api(`/api/v1/reports/${id}/actions/${action}`, { json: body, ...auth });
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+  return r;
+}
+
+beforeAll(async () => {
+  t = await startTestApp({ now: new Date('2026-03-12T02:00:00Z') }); // Thursday 10:00 WITA
+  const cats = await t.api('/api/v1/categories');
+  categoryId = cats.body.items.find((c: any) => c.name === 'PEKERJAAN UMUM DAN PENATAAN RUANG').id;
+  const coord = await t.login(DEMO.coordinator);
+
+  const a = await submit();
+  ids.completed = a.trackingId;
+  await act(a.trackingId, 'verify', { categoryId, agencyId: 'pupr-kaltim' }, { token: coord });
+  const b = await submit({ confidential: true, title: 'Pungli RAHASIA-XYZ di kantor' });
+  ids.confidential = b.trackingId;
+  await act(b.trackingId, 'verify', { categoryId, agencyId: 'pupr-kaltim' }, { token: coord });
+  const c = await submit({
+    anonymous: true,
+    reporter: { name: 'Siti Anonimwati', email: 'siti.anonim@contoh.aduan.id', phone: '081299990000' },
+  });
+  ids.anonymous = c.trackingId;
+  await act(c.trackingId, 'verify', { categoryId, agencyId: 'dinkes-kaltim' }, { token: coord });
+  ids.unverified = (await submit()).trackingId;
+  const e = await submit();
+  ids.returned = e.trackingId;
+  await act(e.trackingId, 'verify', { categoryId, agencyId: 'dinkes-kaltim' }, { token: coord });
+
+  t.setNow(new Date('2026-03-13T02:00:00Z')); // Friday: first follow-up after 1 working day, 24 h
+  const pupr = await t.login(DEMO.puprAdmin);
+  await act(a.trackingId, 'respond', { body: 'Sudah diperbaiki.', final: true }, { token: pupr });
+  await act(a.trackingId, 'accept', { rating: 5 }, { accessKey: a.accessKey });
+
+  t.setNow(new Date('2026-03-16T02:00:00Z')); // Monday: Dinkes returns E (2 working days lost)
+  await act(
+    e.trackingId,
+    'return',
+    { note: 'Ini kewenangan Dinas PUPR.', suggestedAgencyId: 'pupr-kaltim' },
+    {
+      token: await t.login(DEMO.dinkesAdmin),
+    },
+  );
+  await act(
+    e.trackingId,
+    'verify',
+    { categoryId, agencyId: 'pupr-kaltim' },
+    { token: await t.login(DEMO.coordinator) },
+  );
+
+  t.setNow(new Date('2026-04-15T02:00:00Z'));
+  const r = await refreshStats(t.runtime.services);
+  expect(r.reports).toBe(5);
+  expect(r.months).toEqual(['2026-03']);
+});
+afterAll(() => t?.close());
+
+describe('GET /api/v1/stats', () => {
+  it('answers the indicators per agency, rolled up the tree', async () => {
+    const r = await t.api('/api/v1/stats?groupBy=agency&from=2026-03-01&to=2026-03-31');
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.totals).toMatchObject({
+      received: 5,
+      verified: 4,
+      completed: 1,
+      returned: 1,
+      misroutedWorkingDays: 2,
+    });
+    const pupr = r.body.items.find((i: any) => i.key === 'pupr-kaltim');
+    expect(pupr).toMatchObject({
+      label: expect.stringContaining('Pekerjaan Umum'),
+      received: 3,
+      completed: 1,
+      followedUpOnTime: 1,
+      medianHoursToFollowUp: 24,
+      medianWorkingDaysToFollowUp: 1,
+      satisfaction: { meanRating: 5, ratings: 1, disputed: 0 },
+    });
+    for (const k of [
+      'received',
+      'verifiedOnTime',
+      'followedUpOnTime',
+      'completed',
+      'overdue',
+      'medianHoursToFollowUp',
+      'completionRate',
+      'satisfaction',
+    ]) {
+      expect(pupr).toHaveProperty(k);
+    }
+    const root = r.body.items.find((i: any) => i.key === 'pemprov-kaltim');
+    expect(root.received).toBe(4);
+    const unrouted = r.body.items.find((i: any) => i.key === '-');
+    expect(unrouted).toMatchObject({ received: 1, overdue: 1 });
+  });
+
+  it('a partial range (edge facts) gives the same numbers as the whole month (roll-up)', async () => {
+    const whole = await t.api('/api/v1/stats?groupBy=region&from=2026-03-01&to=2026-03-31');
+    const part = await t.api('/api/v1/stats?groupBy=region&from=2026-03-12&to=2026-03-12');
+    expect(part.body.items).toEqual(whole.body.items);
+    expect(whole.body.items.map((i: any) => [i.key, i.received])).toEqual([
+      ['64', 5],
+      ['64.72', 5],
+    ]);
+    const none = await t.api('/api/v1/stats?groupBy=region&from=2026-03-13&to=2026-04-30');
+    expect(none.body.totals.received).toBe(0);
+  });
+
+  it('groups by classification, channel, category and month', async () => {
+    for (const [g, key] of [
+      ['classification', 'pengaduan'],
+      ['channel', 'api'],
+      ['category', String(categoryId)],
+      ['month', '2026-03'],
+    ]) {
+      const r = await t.api(`/api/v1/stats?groupBy=${g}&from=2026-01-01&to=2026-12-31`);
+      expect(r.status).toBe(200);
+      expect(r.body.items.find((i: any) => i.key === key)?.received, g).toBeGreaterThan(0);
+    }
+  });
+
+  it('rejects bad input with 4xx and bilingual field messages', async () => {
+    let r = await t.api('/api/v1/stats?groupBy=agency&from=2026-04-01&to=2026-03-01');
+    expect(r.status).toBe(422);
+    expect(r.body.error.fields.from).toContain('tidak boleh');
+    r = await t.api('/api/v1/stats?groupBy=bogus');
+    expect([400, 422]).toContain(r.status);
+    r = await t.api('/api/v1/stats?from=2026-13-45');
+    expect([400, 422]).toContain(r.status);
+  });
+
+  it('never lists confidential report detail in statistics', async () => {
+    const r = await t.api('/api/v1/stats?groupBy=agency&from=2026-03-01&to=2026-03-31');
+    expect(JSON.stringify(r.body)).not.toContain(ids.confidential);
+    expect(JSON.stringify(r.body)).not.toContain('RAHASIA-XYZ');
+  });
+
+  it('exports the table as CSV and XLSX', async () => {
+    const csv = await t.api('/api/v1/stats.csv?groupBy=agency&from=2026-03-01&to=2026-03-31');
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    expect(csv.body.split('\n')[0]).toContain('Diterima');
+    expect(csv.body).toMatch(/pupr-kaltim,[^\n]*,3,/);
+    const res = await fetch(
+      `${t.url}/api/v1/stats.xlsx?groupBy=agency&from=2026-03-01&to=2026-03-31&lang=en`,
+    );
+    expect(res.status).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(await res.arrayBuffer());
+    const ws = wb.worksheets[0]!;
+    expect(ws.getRow(1).getCell(3).value).toBe('Received');
+    const rows = ws.getSheetValues().filter(Boolean) as unknown[][];
+    expect(rows.some((row) => row[1] === 'pupr-kaltim' && row[3] === 3)).toBe(true);
+  });
+});
+
+describe('open data', () => {
+  const forbidden = () => [
+    ids.confidential!,
+    ids.unverified!,
+    'RAHASIA-XYZ',
+    'Siti Anonimwati',
+    'siti.anonim',
+    '081299990000',
+    'Warga Uji',
+    'warga.uji',
+    'Jalan rusak',
+    'anonymous',
+    'confidential',
+  ];
+
+  it('reports.json has one row per public report and no personal data', async () => {
+    const r = await t.api('/api/v1/open-data/reports.json');
+    expect(r.status).toBe(200);
+    expect(r.body.items.map((i: any) => i.trackingId).sort()).toEqual(
+      [ids.completed, ids.anonymous, ids.returned].sort(),
+    );
+    const text = JSON.stringify(r.body);
+    for (const f of forbidden()) expect(text, f).not.toContain(f);
+    const e = r.body.items.find((i: any) => i.trackingId === ids.returned);
+    expect(e).toMatchObject({
+      returnCount: 1,
+      misroutedWorkingDays: 2,
+      agencyId: 'pupr-kaltim',
+      region: expect.any(String),
+    });
+  });
+
+  it('reports.csv has the same rows', async () => {
+    const r = await t.api('/api/v1/open-data/reports.csv');
+    expect(r.headers.get('content-type')).toContain('text/csv');
+    const lines = r.body.trim().split('\n');
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toMatch(/^trackingId,classification,/);
+    for (const f of forbidden()) expect(r.body, f).not.toContain(f);
+  });
+
+  it('serves the data dictionary', async () => {
+    const r = await t.api('/api/v1/open-data/dictionary');
+    expect(r.body.columns.map((c: any) => c.name)).toContain('workingDaysToFollowUp');
+    for (const c of r.body.columns) expect(c.id && c.en && c.type).toBeTruthy();
+  });
+
+  it('writes a checksummed snapshot and serves the latest one', async () => {
+    let r = await t.api('/api/v1/open-data/snapshots/latest');
+    expect(r.status).toBe(404);
+    const written = await snapshotOpenData(t.runtime.services, t.runtime.config.dataDir);
+    expect(written.rows).toBe(3);
+    const res = await fetch(`${t.url}/api/v1/open-data/snapshots/latest`);
+    const bytes = Buffer.from(await res.arrayBuffer());
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    expect(res.headers.get('x-checksum-sha256')).toBe(sha);
+    expect(sha).toBe(written.sha256);
+    const text = bytes.toString('utf8');
+    for (const f of forbidden()) expect(text, f).not.toContain(f);
+    const doc = JSON.parse(text);
+    expect(doc.reports).toHaveLength(3);
+    expect(doc.agencies.find((a: any) => a.id === 'pupr-kaltim')).toMatchObject({
+      admins: expect.any(Number),
+    });
+    r = await t.api('/api/v1/open-data/snapshots/latest.sha256');
+    expect(r.body).toMatchObject({ sha256: sha, rows: 3 });
+  });
+});

@@ -1,0 +1,153 @@
+/**
+ * JSON API v1: statistics (`GET /stats`, plus `.csv` and `.xlsx` of the same table) and open data
+ * (`/open-data/reports.csv|json`, the data dictionary and the latest checksummed snapshot).
+ * Statistics are aggregates over every report (confidential ones counted in totals, never listed);
+ * open data lists only public reports (docs/statistics.md, docs/open-data.md).
+ */
+import { createReadStream } from 'node:fs';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { stringify } from 'csv-stringify/sync';
+import type { Services } from '../../../app/context.ts';
+import { AppError, invalid } from '../../../app/errors.ts';
+import { localDate } from '../../../domain/deadline/calendar.ts';
+import { OPEN_DATA_COLUMNS } from '../../../domain/stats/open-data.ts';
+import { STATS_GROUP_BY, statsBy } from '../../../queries/stats.ts';
+import { openDataRows } from '../../../queries/open-data.ts';
+import { latestSnapshot } from '../../../queries/open-data-snapshot.ts';
+import { STATS_COLUMNS, toCsv, toXlsx } from '../../../presenters/stats-table.ts';
+import { requestLang } from '../../plugins/errors.ts';
+
+const isoDate = z.iso.date();
+
+/** Query of `GET /api/v1/stats`. */
+export const StatsQuery = z.object({
+  groupBy: z.enum(STATS_GROUP_BY).default('agency'),
+  from: isoDate.optional(),
+  to: isoDate.optional(),
+  parent: z.string().max(100).optional(),
+  lang: z.enum(['id', 'en']).optional(),
+});
+
+/** Default range: 1 January of the current year (WITA) up to today. */
+export function statsRange(now: Date, from?: string, to?: string): { from: string; to: string } {
+  const today = localDate(now, 'WITA');
+  const range = { from: from ?? `${today.slice(0, 4)}-01-01`, to: to ?? today };
+  if (range.from > range.to) throw invalid({ from: { key: 'date_range' } });
+  return range;
+}
+
+const OpenDataQuery = z.object({ from: isoDate.optional(), to: isoDate.optional() });
+
+export const statsRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, opts) => {
+  const svc = opts.services;
+
+  const load = async (q: z.infer<typeof StatsQuery>) => {
+    const range = statsRange(svc.now(), q.from, q.to);
+    return statsBy(svc.db, { groupBy: q.groupBy, ...range, parent: q.parent, now: svc.now() });
+  };
+
+  app.get(
+    '/stats',
+    { schema: { tags: ['statistics'], summary: 'Indicators per group and period', querystring: StatsQuery } },
+    async (req) => load(req.query),
+  );
+
+  app.get(
+    '/stats.csv',
+    { schema: { tags: ['statistics'], summary: 'The statistics table as CSV', querystring: StatsQuery } },
+    async (req, reply) => {
+      const r = await load(req.query);
+      reply.header(
+        'content-disposition',
+        `attachment; filename="aduan-stats-${r.groupBy}-${r.from}-${r.to}.csv"`,
+      );
+      return reply.type('text/csv; charset=utf-8').send(toCsv(r.items, STATS_COLUMNS, requestLang(req)));
+    },
+  );
+
+  app.get(
+    '/stats.xlsx',
+    { schema: { tags: ['statistics'], summary: 'The statistics table as XLSX', querystring: StatsQuery } },
+    async (req, reply) => {
+      const r = await load(req.query);
+      const buf = await toXlsx(r.items, STATS_COLUMNS, requestLang(req), `${r.groupBy} ${r.from} ${r.to}`);
+      reply.header(
+        'content-disposition',
+        `attachment; filename="aduan-stats-${r.groupBy}-${r.from}-${r.to}.xlsx"`,
+      );
+      return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(buf);
+    },
+  );
+
+  app.get(
+    '/open-data/reports.json',
+    {
+      schema: {
+        tags: ['open data'],
+        summary: 'One row per public report (JSON)',
+        querystring: OpenDataQuery,
+      },
+    },
+    async (req) => {
+      const items = await openDataRows(svc.db, req.query);
+      return { columns: OPEN_DATA_COLUMNS.map((c) => c.name), total: items.length, items };
+    },
+  );
+
+  app.get(
+    '/open-data/reports.csv',
+    {
+      schema: { tags: ['open data'], summary: 'One row per public report (CSV)', querystring: OpenDataQuery },
+    },
+    async (req, reply) => {
+      const rows = await openDataRows(svc.db, req.query);
+      const csv = stringify([
+        OPEN_DATA_COLUMNS.map((c) => c.name),
+        ...rows.map((r) =>
+          OPEN_DATA_COLUMNS.map((c) => {
+            const v = r[c.name];
+            return Array.isArray(v) ? v.join('/') : (v ?? '');
+          }),
+        ),
+      ]);
+      reply.header('content-disposition', 'attachment; filename="aduan-open-data-reports.csv"');
+      return reply.type('text/csv; charset=utf-8').send(csv);
+    },
+  );
+
+  app.get(
+    '/open-data/dictionary',
+    { schema: { tags: ['open data'], summary: 'Data dictionary of the open data' } },
+    async () => ({ schema: 'aduan-open-data/1', columns: OPEN_DATA_COLUMNS }),
+  );
+
+  app.get(
+    '/open-data/snapshots/latest',
+    { schema: { tags: ['open data'], summary: 'The latest daily snapshot file (sha256 in headers)' } },
+    async (_req, reply) => {
+      const snap = await latestSnapshot(svc.db);
+      if (!snap) throw new AppError('NOT_FOUND');
+      reply.header('x-checksum-sha256', snap.sha256);
+      reply.header('digest', `sha-256=${Buffer.from(snap.sha256, 'hex').toString('base64')}`);
+      reply.header('x-snapshot-created-at', snap.createdAt);
+      reply.header('content-disposition', `attachment; filename="${snap.path.split('/').pop()}"`);
+      return reply.type('application/json').send(createReadStream(snap.path));
+    },
+  );
+
+  app.get(
+    '/open-data/snapshots/latest.sha256',
+    { schema: { tags: ['open data'], summary: 'Checksum and metadata of the latest snapshot' } },
+    async () => {
+      const snap = await latestSnapshot(svc.db);
+      if (!snap) throw new AppError('NOT_FOUND');
+      return {
+        createdAt: snap.createdAt,
+        sha256: snap.sha256,
+        rows: snap.rows,
+        file: snap.path.split('/').pop(),
+      };
+    },
+  );
+};

@@ -1,0 +1,70 @@
+/**
+ * Open-data rows: one per PUBLIC report, built from the statistics facts and filtered again on the
+ * live `reports` row (verified, not confidential), so a report made confidential after the last
+ * refresh never leaks. No title, body, location detail, reporter or anonymity flag is read.
+ */
+import { sql } from 'drizzle-orm';
+import { query, type AppDb } from '../db/client.ts';
+import type { OpenDataRow, ReportFact } from '../domain/stats/open-data.ts';
+import { PUBLIC_REPORT } from './scope.ts';
+
+/** Filters of the open-data export (local dates, inclusive). */
+export interface OpenDataFilter {
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
+/** Every public report's open-data row, oldest first. */
+export async function openDataRows(db: AppDb, f: OpenDataFilter = {}): Promise<OpenDataRow[]> {
+  const rows = await query<{
+    fact: ReportFact;
+    category: string | null;
+    region: string | null;
+    agency: string | null;
+  }>(
+    db,
+    sql`select f.fact, c.name as category, g.name as region, a.name as agency
+        from stats_report_facts f
+        join reports r on r.id = f.report_id
+        left join categories c on c.id = r.category_id
+        left join regions g on g.code = r.region_code
+        left join agencies a on a.id = f.agency_id
+        where ${PUBLIC_REPORT} and f.is_public
+          ${f.from ? sql`and f.created_date >= ${f.from}` : sql``}
+          ${f.to ? sql`and f.created_date <= ${f.to}` : sql``}
+        order by f.created_date, r.tracking_id`,
+  );
+  return rows.map(({ fact: x, category, region, agency }) => ({
+    trackingId: x.trackingId,
+    classification: x.classification,
+    categoryId: x.categoryId,
+    category,
+    regionCode: x.regionCode,
+    region,
+    agencyId: x.agencyId,
+    agency,
+    agencyPath: [...x.agencyPath],
+    channel: x.channel,
+    status: x.status,
+    createdDate: x.createdDate,
+    createdAt: x.createdAt,
+    verifiedAt: x.verifiedAt,
+    firstResponseAt: x.firstResponseAt,
+    respondedAt: x.respondedAt,
+    closedAt: x.closedAt,
+    workingDaysToVerify: x.workingDaysToVerify,
+    verifiedOnTime: x.verifiedOnTime,
+    workingDaysToFollowUp: x.workingDaysToFollowUp,
+    hoursToFollowUp: x.hoursToFollowUp,
+    followedUpOnTime: x.followedUpOnTime,
+    workingDaysToCompletion: x.workingDaysToCompletion,
+    verified: x.verified,
+    dispatched: x.dispatched,
+    completed: x.completed,
+    returnCount: x.returnCount,
+    misroutedWorkingDays: x.misroutedWorkingDays,
+    reopenCount: x.reopenCount,
+    disputed: x.disputed,
+    rating: x.rating,
+  }));
+}
