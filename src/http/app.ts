@@ -27,6 +27,7 @@ import { attachmentRoutes } from './api/v1/attachments.ts';
 import { statsRoutes } from './api/v1/stats.ts';
 import { open311Routes, type Open311Limits } from './open311/index.ts';
 import { pagesPlugin } from './web/pages.ts';
+import { staffRoutes } from './staff/index.ts';
 
 /** What the HTTP layer needs from the process. */
 export interface AppOptions {
@@ -120,6 +121,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   );
   await app.register(open311Routes, { services, limits: opts.open311 ?? {}, prefix: '/open311' });
   await app.register(pagesPlugin, { services, secureCookies, limits });
+  await app.register(staffRoutes, { services, secureCookies });
 
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
