@@ -22,6 +22,7 @@ Usage:
   aduan sla set --clock C --days N --basis "..." --valid-from YYYY-MM-DD   add an SLA rule version
   aduan outbox status          queue depth per channel and overdue counts per agency
   aduan routing eval ...       evaluate the routing classifier (see docs/routing.md)
+  aduan routing train          retrain routing suggestions on the verified history
 
 Environment: see README.md (PORT, HOST, ADUAN_DATA_DIR, DATABASE_URL, ADUAN_DEMO, ...).`;
 
@@ -33,6 +34,7 @@ async function serve(config: Config, demoFlag: boolean): Promise<void> {
     services: runtime.services,
     logLevel: config.logLevel,
     secureCookies: config.production,
+    limits: config.rateLimits,
   });
   const stop = async () => {
     await app.close();
@@ -102,6 +104,14 @@ async function main(argv: string[]): Promise<number> {
       const code = await workerCli(cmd, argv.slice(1), config, () => openRuntime(config));
       if (code !== 2 || cmd === 'sweep' || cmd === 'sla') return code;
       break;
+    }
+    case 'routing': {
+      if (sub !== 'train') break;
+      const { routingTrainCli } = await import('./cli/routing-train.ts');
+      const rt = await openRuntime(config);
+      const code = await routingTrainCli(rt.services, rest);
+      await rt.close();
+      return code;
     }
     case 'audit': {
       if (sub !== 'verify') break;

@@ -26,6 +26,10 @@ const EnvSchema = z.object({
   ADUAN_SECRET_KEY: z.string().optional(),
   ADUAN_PUBLIC_URL: z.string().url().optional(),
   ADUAN_WORKER: bool,
+  /** Report submissions per minute per client IP (JSON API and forms). */
+  ADUAN_RATE_LIMIT_SUBMIT: z.coerce.number().int().min(1).default(20),
+  /** Sign-in attempts per minute per client IP. */
+  ADUAN_RATE_LIMIT_LOGIN: z.coerce.number().int().min(1).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default('aduan <noreply@aduan.local>'),
@@ -48,6 +52,7 @@ export interface Config {
   publicUrl: string | undefined;
   runWorker: boolean;
   logLevel: string;
+  rateLimits: { submitPerMinute: number; loginPerMinute: number };
   smtpUrl: string | undefined;
   mailFrom: string;
   smsGatewayUrl: string | undefined;
@@ -79,6 +84,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: e.ADUAN_PUBLIC_URL,
     runWorker: e.ADUAN_WORKER ?? true,
     logLevel: e.LOG_LEVEL,
+    rateLimits: { submitPerMinute: e.ADUAN_RATE_LIMIT_SUBMIT, loginPerMinute: e.ADUAN_RATE_LIMIT_LOGIN },
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     smsGatewayUrl: e.SMS_GATEWAY_URL,
