@@ -4,6 +4,7 @@ import { startClock, stopClocks } from './clocks.ts';
 import type { Caller, Services } from '../app/context.ts';
 import { requireAgency, requireCategory } from './lookups.ts';
 import { runReportAction, type ActionResult } from './report-action.ts';
+import { recordRoutingOutcome } from './routing-outcome.ts';
 
 export interface VerifyReportInput {
   classification?: Classification | undefined;
@@ -29,6 +30,7 @@ export function verifyReport(svc: Services, caller: Caller, trackingId: string, 
     await stopClocks(tx, row.id, ['verification'], now);
     const followUp = await startClock(tx, row, 'follow_up', now, agency);
     await startClock(tx, row, 'completion', now, agency);
+    await recordRoutingOutcome(tx, { reportId: row.id, agencyId: agency.id, categoryId: input.categoryId, now });
     return {
       patch: {
         classification: row.classification,

@@ -27,6 +27,13 @@ export interface FeatureOptions {
   minDf: number;
   /** Weight of the (separately normalised) character n-gram block relative to the word block. */
   charWeight: number;
+  /**
+   * Where character n-grams come from: the whole text, or only its first line (the title), which is
+   * short and keyword-dense. Absent in models stored before this option existed (= `all`).
+   */
+  charScope?: 'all' | 'title';
+  /** Also emit the title's (first line's) stems as separate `t:` features. */
+  titleWords?: boolean;
 }
 
 /**
@@ -44,7 +51,7 @@ export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = {
 };
 
 /** Prefixes of the feature namespaces: word unigram, word bigram, character n-gram. */
-export const TERM_PREFIX = { word: 'w:', bigram: 'b:', char: 'c:' } as const;
+export const TERM_PREFIX = { word: 'w:', bigram: 'b:', char: 'c:', title: 't:' } as const;
 
 /**
  * Turn a text into its list of feature terms (with repetitions), each prefixed by its namespace
@@ -55,12 +62,17 @@ export function extractTerms(text: string, options: FeatureOptions, stem: Stem):
   const stems = options.stemming ? words.map((w) => stem(w)) : words;
   const terms: string[] = [];
   for (const s of stems) terms.push(TERM_PREFIX.word + s);
+  const needTitle = options.titleWords || (options.charNgrams && options.charScope === 'title');
+  const titleWords = needTitle ? tokenise(text.split('\n', 1)[0] ?? '') : [];
+  if (options.titleWords) {
+    for (const w of titleWords) terms.push(TERM_PREFIX.title + (options.stemming ? stem(w) : w));
+  }
   if (options.wordBigrams) {
     for (let i = 1; i < stems.length; i++) terms.push(`${TERM_PREFIX.bigram}${stems[i - 1]} ${stems[i]}`);
   }
   if (options.charNgrams) {
     const [min, max] = options.charNgrams;
-    for (const w of words) {
+    for (const w of options.charScope === 'title' ? titleWords : words) {
       const padded = `<${w}>`;
       for (let n = min; n <= max; n++) {
         for (let i = 0; i + n <= padded.length; i++) terms.push(TERM_PREFIX.char + padded.slice(i, i + n));

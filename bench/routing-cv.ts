@@ -1,0 +1,265 @@
+/**
+ * Cross-validation experiments for the routing classifier (issue 7): runs stratified 5-fold CV on the
+ * LAPOR! 2017 training file for a list of variants and prints mean ± sd. Bench only (reads ../shared).
+ */
+import { parse } from 'csv-parse/sync';
+import { readFileSync } from 'node:fs';
+import { evaluate, meanSd } from '../src/domain/routing/metrics.ts';
+import { probabilities, train, type Model, type TrainOptionsInput } from '../src/domain/routing/model.ts';
+import { stratifiedFolds } from '../src/domain/routing/random.ts';
+import { stem } from '../src/integrations/indonesian-stemmer.ts';
+
+type Row = Record<string, string>;
+const file = process.env.TRAIN ?? '../shared/data/lapor-2017/train.csv';
+const rows = parse(readFileSync(file, 'utf8'), {
+  columns: true,
+  bom: true,
+  relax_column_count: true,
+}) as Row[];
+
+interface Variant {
+  name: string;
+  text: (r: Row) => string;
+  members: { opts: TrainOptionsInput; weight: number }[];
+}
+
+const plain = (r: Row) => `${r.title}\n${r.text}`;
+const titled = (k: number) => (r: Row) => `${`${r.title}\n`.repeat(k)}${r.text}`;
+
+function cv(label: string, minCount: number, v: Variant, seed = 1) {
+  const all = rows.filter((r) => (r[label] ?? '').trim() !== '');
+  const counts = new Map<string, number>();
+  for (const r of all) counts.set(r[label]!, (counts.get(r[label]!) ?? 0) + 1);
+  const data = all.filter((r) => counts.get(r[label]!)! >= minCount);
+  const folds = stratifiedFolds(
+    data.map((r) => r[label]!),
+    5,
+    seed,
+  );
+  const acc: number[] = [],
+    f1: number[] = [],
+    top3: number[] = [];
+  const t0 = performance.now();
+  for (let f = 0; f < 5; f++) {
+    const tr = data.filter((_, i) => folds[i] !== f);
+    const te = data.filter((_, i) => folds[i] === f);
+    const ex = tr.map((r) => ({ text: v.text(r), label: r[label]! }));
+    const models: [Model, number][] = v.members.map((m) => [
+      train(ex, m.opts, m.opts.features?.stemming === false ? undefined : stem),
+      m.weight,
+    ]);
+    const labels = models[0]![0].labels;
+    const ranked = te.map((r) => {
+      const p = new Float64Array(labels.length);
+      for (const [m, w] of models) probabilities(m, v.text(r)).forEach((x, i) => (p[i] = p[i]! + w * x));
+      return [...p.keys()]
+        .sort((a, b) => p[b]! - p[a]!)
+        .slice(0, 3)
+        .map((i) => labels[i]!);
+    });
+    const m = evaluate(
+      te.map((r) => r[label]!),
+      ranked,
+      labels,
+    );
+    acc.push(m.accuracy);
+    f1.push(m.macroF1);
+    top3.push(m.top3Accuracy);
+  }
+  const s = (x: number[]) => {
+    const { mean, sd } = meanSd(x);
+    return `${mean.toFixed(3)} ± ${sd.toFixed(3)}`;
+  };
+  console.log(
+    `${label}\t${v.name}\tacc ${s(acc)}\tmF1 ${s(f1)}\ttop3 ${s(top3)}\t${((performance.now() - t0) / 5000).toFixed(2)} s/fold`,
+  );
+}
+
+const LR: TrainOptionsInput = {};
+const CNB: TrainOptionsInput = { algorithm: 'cnb' };
+const TC: TrainOptionsInput = { features: { charNgrams: [3, 5], charScope: 'title' } };
+const MNB: TrainOptionsInput = { algorithm: 'mnb', features: { stemming: false, weighting: 'count' } };
+const variants: Record<string, Variant> = {
+  mnb: { name: 'MNB baseline', text: plain, members: [{ opts: MNB, weight: 1 }] },
+  lr: { name: 'LR', text: plain, members: [{ opts: LR, weight: 1 }] },
+  lrT2: { name: 'LR title×2', text: titled(2), members: [{ opts: LR, weight: 1 }] },
+  lrT3: { name: 'LR title×3', text: titled(3), members: [{ opts: LR, weight: 1 }] },
+  cnbT2: { name: 'CNB title×2', text: titled(2), members: [{ opts: CNB, weight: 1 }] },
+  ens: {
+    name: 'LR+CNB',
+    text: plain,
+    members: [
+      { opts: LR, weight: 1 },
+      { opts: CNB, weight: 1 },
+    ],
+  },
+  ensT2: {
+    name: 'LR+CNB title×2',
+    text: titled(2),
+    members: [
+      { opts: LR, weight: 1 },
+      { opts: CNB, weight: 1 },
+    ],
+  },
+  lrE20: { name: 'LR ep20', text: plain, members: [{ opts: { epochs: 20 }, weight: 1 }] },
+  lrL2: { name: 'LR l2 1e-5', text: plain, members: [{ opts: { l2: 1e-5 }, weight: 1 }] },
+  lrL3: { name: 'LR l2 1e-3', text: plain, members: [{ opts: { l2: 1e-3 }, weight: 1 }] },
+  lrNoBal: { name: 'LR unbalanced', text: plain, members: [{ opts: { classWeight: 'none' }, weight: 1 }] },
+  lrNoStemT2: {
+    name: 'LR nostem title×2',
+    text: titled(2),
+    members: [{ opts: { features: { stemming: false } }, weight: 1 }],
+  },
+  ensStemNo: {
+    name: 'LR stem + LR nostem',
+    text: titled(2),
+    members: [
+      { opts: LR, weight: 1 },
+      { opts: { features: { stemming: false } }, weight: 1 },
+    ],
+  },
+  lrTB: {
+    name: 'LR title×2 tuned bias',
+    text: titled(2),
+    members: [{ opts: { tuneBias: true }, weight: 1 }],
+  },
+  lrTW: {
+    name: 'LR titleWords',
+    text: plain,
+    members: [{ opts: { features: { titleWords: true } }, weight: 1 }],
+  },
+  lrTC: {
+    name: 'LR title×2 + title char',
+    text: titled(2),
+    members: [{ opts: { features: { charNgrams: [3, 5], charScope: 'title' } }, weight: 1 }],
+  },
+  lrTC1: {
+    name: 'LR + title char',
+    text: plain,
+    members: [{ opts: { features: { charNgrams: [3, 5], charScope: 'title' } }, weight: 1 }],
+  },
+  ensTB: {
+    name: 'LR+CNB tuned bias',
+    text: plain,
+    members: [
+      { opts: { tuneBias: true }, weight: 1 },
+      { opts: { algorithm: 'cnb', tuneBias: true }, weight: 1 },
+    ],
+  },
+  ensE20: {
+    name: 'LR ep20 + CNB title×2',
+    text: titled(2),
+    members: [
+      { opts: { epochs: 20 }, weight: 1 },
+      { opts: CNB, weight: 1 },
+    ],
+  },
+  ensTC: {
+    name: 'LR title char + CNB',
+    text: plain,
+    members: [
+      { opts: { features: { charNgrams: [3, 5], charScope: 'title' } }, weight: 1 },
+      { opts: CNB, weight: 1 },
+    ],
+  },
+  ensTW: {
+    name: 'LR titleWords + CNB titleWords',
+    text: plain,
+    members: [
+      { opts: { features: { titleWords: true } }, weight: 1 },
+      { opts: { algorithm: 'cnb', features: { titleWords: true } }, weight: 1 },
+    ],
+  },
+  e1: {
+    name: 'LR tc+tw + CNB',
+    text: plain,
+    members: [
+      { opts: { features: { charNgrams: [3, 5], charScope: 'title', titleWords: true } }, weight: 1 },
+      { opts: CNB, weight: 1 },
+    ],
+  },
+  e2: {
+    name: 'LR tc cw0.5 + CNB',
+    text: plain,
+    members: [
+      { opts: { features: { charNgrams: [3, 5], charScope: 'title', charWeight: 0.5 } }, weight: 1 },
+      { opts: CNB, weight: 1 },
+    ],
+  },
+  e3: {
+    name: 'LR tc + CNB a0.1',
+    text: plain,
+    members: [{ opts: TC }, { opts: { algorithm: 'cnb', alpha: 0.1 } }].map((m) => ({
+      opts: m.opts as TrainOptionsInput,
+      weight: 1,
+    })),
+  },
+  e4: {
+    name: 'LR tc + CNB a1',
+    text: plain,
+    members: [{ opts: TC }, { opts: { algorithm: 'cnb', alpha: 1 } }].map((m) => ({
+      opts: m.opts as TrainOptionsInput,
+      weight: 1,
+    })),
+  },
+  e5: {
+    name: 'LR tc ×2 + CNB',
+    text: plain,
+    members: [
+      { opts: TC, weight: 2 },
+      { opts: CNB, weight: 1 },
+    ],
+  },
+  e6: {
+    name: 'LR tc + CNB ×2',
+    text: plain,
+    members: [
+      { opts: TC, weight: 1 },
+      { opts: CNB, weight: 2 },
+    ],
+  },
+  e7: {
+    name: 'LR tc ep20 + CNB',
+    text: plain,
+    members: [
+      { opts: { ...TC, epochs: 20 }, weight: 1 },
+      { opts: CNB, weight: 1 },
+    ],
+  },
+  e8: {
+    name: 'LR tc c2-5 + CNB',
+    text: plain,
+    members: [
+      { opts: { features: { charNgrams: [2, 5], charScope: 'title' } }, weight: 1 },
+      { opts: CNB, weight: 1 },
+    ],
+  },
+  e9: {
+    name: 'LR tc + CNB tc',
+    text: plain,
+    members: [
+      { opts: TC, weight: 1 },
+      { opts: { ...TC, algorithm: 'cnb' }, weight: 1 },
+    ],
+  },
+  f1: {
+    name: 'LR tc cw0.7 + CNB',
+    text: plain,
+    members: [
+      { opts: { features: { charNgrams: [3, 5], charScope: 'title', charWeight: 0.7 } }, weight: 1 },
+      { opts: CNB, weight: 1 },
+    ],
+  },
+  f2: {
+    name: 'LR tc cw1 + CNB',
+    text: plain,
+    members: [
+      { opts: { features: { charNgrams: [3, 5], charScope: 'title', charWeight: 1 } }, weight: 1 },
+      { opts: CNB, weight: 1 },
+    ],
+  },
+};
+const label = process.env.LABEL ?? 'agency_group';
+const minCount = label === 'agency_group' ? 20 : 1;
+for (const k of (process.env.V ?? Object.keys(variants).join(',')).split(','))
+  cv(label, minCount, variants[k]!, Number(process.env.SEED ?? 1));

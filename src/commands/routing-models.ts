@@ -1,0 +1,81 @@
+/**
+ * Storage of routing models as versioned data (`routing_models`): save a newly trained version and
+ * make it active, and load the active version of a kind (cached per process by row id, so a retrain
+ * by the worker is picked up on the next request without a restart).
+ */
+import { and, desc, eq, sql } from 'drizzle-orm';
+import type { AppDb, Tx } from '../db/client.ts';
+import { routingModels } from '../db/schema.ts';
+import { deserialiseEnsemble, type Ensemble } from '../domain/routing/ensemble.ts';
+import { stem } from '../integrations/indonesian-stemmer.ts';
+
+/** The three things a routing model predicts. */
+export type RoutingKind = 'agency' | 'category' | 'classification';
+/** Every routing kind, in training order. */
+export const ROUTING_KINDS: readonly RoutingKind[] = ['agency', 'category', 'classification'];
+
+/** An active model ready to predict. */
+export interface ActiveModel {
+  id: number;
+  version: number;
+  kind: RoutingKind;
+  trainedAt: Date;
+  ensemble: Ensemble;
+}
+
+const cache = new Map<number, Ensemble>();
+
+/**
+ * Store a trained model as the next version of its kind and make it the only active one, in one
+ * transaction. Returns the new row id and version.
+ */
+export async function saveRoutingModel(
+  db: AppDb,
+  row: {
+    kind: RoutingKind;
+    trainedAt: Date;
+    trainingRows: number;
+    metrics: Record<string, unknown>;
+    model: unknown;
+  },
+): Promise<{ id: number; version: number }> {
+  return db.transaction(async (tx: Tx) => {
+    // Serialise concurrent trainings of the same kind (worker and CLI) on a transaction lock.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`routing_models:${row.kind}`}))`);
+    const [last] = await tx
+      .select({ version: routingModels.version })
+      .from(routingModels)
+      .where(eq(routingModels.kind, row.kind))
+      .orderBy(desc(routingModels.version))
+      .limit(1);
+    const version = (last?.version ?? 0) + 1;
+    await tx.update(routingModels).set({ active: false }).where(eq(routingModels.kind, row.kind));
+    const [inserted] = await tx
+      .insert(routingModels)
+      .values({ ...row, version, active: true })
+      .returning({ id: routingModels.id });
+    return { id: inserted!.id, version };
+  });
+}
+
+/** The active model of `kind`, or null when none has been trained yet. */
+export async function loadActiveModel(db: AppDb | Tx, kind: RoutingKind): Promise<ActiveModel | null> {
+  const [head] = await db
+    .select({ id: routingModels.id, version: routingModels.version, trainedAt: routingModels.trainedAt })
+    .from(routingModels)
+    .where(and(eq(routingModels.kind, kind), eq(routingModels.active, true)))
+    .orderBy(desc(routingModels.version))
+    .limit(1);
+  if (!head) return null;
+  let ensemble = cache.get(head.id);
+  if (!ensemble) {
+    const [full] = await db
+      .select({ model: routingModels.model })
+      .from(routingModels)
+      .where(eq(routingModels.id, head.id));
+    ensemble = deserialiseEnsemble(full!.model, stem);
+    if (cache.size >= 12) cache.clear();
+    cache.set(head.id, ensemble);
+  }
+  return { id: head.id, version: head.version, kind, trainedAt: head.trainedAt, ensemble };
+}

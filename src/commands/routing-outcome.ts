@@ -1,0 +1,42 @@
+/**
+ * Accept tracking for routing suggestions: when a report is verified, mark every suggestion shown for
+ * it and not yet decided with the verifier's choice, whether it was the top suggestion, and whether
+ * it was among the three shown. Called inside the verify transaction (verify-report.ts).
+ */
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import type { Tx } from '../db/client.ts';
+import { routingSuggestions } from '../db/schema.ts';
+
+/** The verifier's decision on one report. */
+export interface RoutingOutcome {
+  reportId: string;
+  agencyId: string;
+  categoryId: number | null;
+  now: Date;
+}
+
+/** Record the decision against the open suggestions of the report (no-op when none were shown). */
+export async function recordRoutingOutcome(tx: Tx, outcome: RoutingOutcome): Promise<void> {
+  const decisions: [string, string | null][] = [
+    ['agency', outcome.agencyId],
+    ['category', outcome.categoryId === null ? null : String(outcome.categoryId)],
+  ];
+  for (const [kind, chosen] of decisions) {
+    if (chosen === null) continue;
+    await tx
+      .update(routingSuggestions)
+      .set({
+        chosenLabel: chosen,
+        accepted: sql`${routingSuggestions.topLabel} = ${chosen}`,
+        inTop3: sql`${routingSuggestions.suggestions} @> ${JSON.stringify([{ label: chosen }])}::jsonb`,
+        decidedAt: outcome.now,
+      })
+      .where(
+        and(
+          eq(routingSuggestions.reportId, outcome.reportId),
+          eq(routingSuggestions.kind, kind),
+          isNull(routingSuggestions.decidedAt),
+        ),
+      );
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * Routing suggestions for one report at verification: the top 3 agencies and top 3 categories from
+ * the active models, each with a calibrated confidence and the words that drove it. Every suggestion
+ * shown is recorded in `routing_suggestions`; `recordRoutingOutcome` (routing-outcome.ts) later marks
+ * whether the verifier followed it.
+ */
+import { inArray } from 'drizzle-orm';
+import type { Caller, Services } from '../app/context.ts';
+import { loadReport } from '../db/repositories/reports.ts';
+import { agencies, categories, routingSuggestions } from '../db/schema.ts';
+import { routingText, suggest } from '../domain/routing/ensemble.ts';
+import { authorize } from '../queries/access.ts';
+import { loadActiveModel, type ActiveModel } from './routing-models.ts';
+
+/** One suggested label with its calibrated confidence and explaining words. */
+export interface RoutingSuggestion<Id> {
+  id: Id;
+  name: string;
+  confidence: number;
+  words: string[];
+}
+
+/** What GET /reports/{trackingId}/suggestions answers. */
+export interface RoutingSuggestions {
+  trackingId: string;
+  agencies: RoutingSuggestion<string>[];
+  categories: RoutingSuggestion<number>[];
+  models: {
+    agency: { version: number; trainedAt: string } | null;
+    category: { version: number; trainedAt: string } | null;
+  };
+}
+
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
+const modelInfo = (m: ActiveModel | null) =>
+  m ? { version: m.version, trainedAt: m.trainedAt.toISOString() } : null;
+
+/**
+ * Suggest agencies and categories for a report the caller may verify (404 when hidden, 403 without
+ * the verify right). Records what was shown. With no trained model the lists are empty.
+ */
+export async function suggestRouting(
+  svc: Services,
+  caller: Caller,
+  trackingId: string,
+): Promise<RoutingSuggestions> {
+  const report = await loadReport(svc.db, trackingId);
+  authorize(report, caller, 'verify');
+  const row = report!.row;
+  const [agencyModel, categoryModel] = await Promise.all([
+    loadActiveModel(svc.db, 'agency'),
+    loadActiveModel(svc.db, 'category'),
+  ]);
+  const text = (classification: string | null) =>
+    routingText({ title: row.title, body: row.body, regionCode: row.regionCode, classification });
+  const agencyPreds = agencyModel ? suggest(agencyModel.ensemble, text(row.classification), 3) : [];
+  const categoryPreds = categoryModel ? suggest(categoryModel.ensemble, text(null), 3) : [];
+
+  const agencyNames = new Map<string, string>();
+  if (agencyPreds.length) {
+    const found = await svc.db
+      .select({ id: agencies.id, name: agencies.name })
+      .from(agencies)
+      .where(
+        inArray(
+          agencies.id,
+          agencyPreds.map((p) => p.label),
+        ),
+      );
+    for (const a of found) agencyNames.set(a.id, a.name);
+  }
+  const categoryNames = new Map<number, string>();
+  const categoryIds = categoryPreds.map((p) => Number(p.label)).filter(Number.isInteger);
+  if (categoryIds.length) {
+    const found = await svc.db
+      .select({ id: categories.id, name: categories.name })
+      .from(categories)
+      .where(inArray(categories.id, categoryIds));
+    for (const c of found) categoryNames.set(c.id, c.name);
+  }
+
+  const now = svc.now();
+  const records = [
+    { kind: 'agency', model: agencyModel, preds: agencyPreds },
+    { kind: 'category', model: categoryModel, preds: categoryPreds },
+  ].filter((r) => r.model && r.preds.length);
+  if (records.length) {
+    await svc.db.insert(routingSuggestions).values(
+      records.map((r) => ({
+        reportId: row.id,
+        modelId: r.model!.id,
+        kind: r.kind,
+        suggestions: r.preds.map((p) => ({ label: p.label, confidence: round3(p.confidence) })),
+        topLabel: r.preds[0]!.label,
+        topConfidence: r.preds[0]!.confidence,
+        shownTo: caller.actor.userId,
+        shownAt: now,
+      })),
+    );
+  }
+  return {
+    trackingId: row.trackingId,
+    agencies: agencyPreds.map((p) => ({
+      id: p.label,
+      name: agencyNames.get(p.label) ?? p.label,
+      confidence: round3(p.confidence),
+      words: p.topTerms,
+    })),
+    categories: categoryPreds.map((p) => ({
+      id: Number(p.label),
+      name: categoryNames.get(Number(p.label)) ?? p.label,
+      confidence: round3(p.confidence),
+      words: p.topTerms,
+    })),
+    models: { agency: modelInfo(agencyModel), category: modelInfo(categoryModel) },
+  };
+}

@@ -1,0 +1,180 @@
+/**
+ * `aduan routing train` and the worker's scheduled retraining: train the routing models (agency,
+ * category, classification) on this instance's own VERIFIED history and store them as new active
+ * versions in `routing_models`. Reports returned as *bukan wewenang* teach the agency model where a
+ * report does not belong (negative labels).
+ */
+import { sql } from 'drizzle-orm';
+import type { Services } from '../app/context.ts';
+import { query } from '../db/client.ts';
+import {
+  routingText,
+  serialiseEnsemble,
+  suggest,
+  trainEnsemble,
+  type EnsembleSpec,
+} from '../domain/routing/ensemble.ts';
+import { evaluate } from '../domain/routing/metrics.ts';
+import type { TrainingExample } from '../domain/routing/model.ts';
+import { stratifiedFolds } from '../domain/routing/random.ts';
+import { stem } from '../integrations/indonesian-stemmer.ts';
+import { ROUTING_KINDS, saveRoutingModel, type RoutingKind } from './routing-models.ts';
+
+/** Options of a training run. */
+export interface TrainRoutingOptions {
+  /** Which kinds to train (default: all three). */
+  kinds?: readonly RoutingKind[];
+  /** Labels with fewer training rows are left out (default 3). */
+  minLabelRows?: number;
+  /** Measure 3-fold cross-validated metrics when there are at most this many rows (default 3,000). */
+  cvMaxRows?: number;
+  /** Model members (default: the ensemble chosen by CV, see docs/routing.md). */
+  spec?: EnsembleSpec;
+}
+
+/** The outcome of one kind: trained (with its new version) or skipped (with a reason). */
+export interface TrainRoutingResult {
+  kind: RoutingKind;
+  status: 'trained' | 'skipped';
+  reason?: string;
+  id?: number;
+  version?: number;
+  rows: number;
+  labels: number;
+  negatives: number;
+  seconds: number;
+  metrics?: Record<string, unknown>;
+}
+
+interface HistoryRow {
+  title: string;
+  body: string;
+  region_code: string | null;
+  classification: string;
+  category_id: number | null;
+  agency: string | null;
+  negatives: string[] | null;
+}
+
+/**
+ * The verified history: every verified, not archived report with its final agency (the dispatched
+ * agency), category, classification, and the agencies it was returned from (the agency it was
+ * dispatched to at the time of each `return` event and the event's `fromAgencyId`).
+ */
+async function loadHistory(svc: Services): Promise<HistoryRow[]> {
+  return query<HistoryRow>(
+    svc.db,
+    sql`select r.title, r.body, r.region_code, r.classification, r.category_id,
+          r.dispatched_agency_id as agency,
+          (select array_agg(distinct x) from (
+             select e.data->>'fromAgencyId' as x from report_events e
+              where e.report_id = r.id and e.type = 'return'
+             union
+             select (select v.data->>'agencyId' from report_events v
+                      where v.report_id = r.id and v.type = 'verify' and v.seq < e.seq
+                      order by v.seq desc limit 1)
+               from report_events e where e.report_id = r.id and e.type = 'return'
+           ) n where x is not null) as negatives
+        from reports r
+       where r.verified_at is not null and r.status <> 'archived'`,
+  );
+}
+
+function examplesFor(kind: RoutingKind, rows: readonly HistoryRow[]): TrainingExample[] {
+  const out: TrainingExample[] = [];
+  for (const r of rows) {
+    const label =
+      kind === 'agency'
+        ? r.agency
+        : kind === 'category'
+          ? (r.category_id?.toString() ?? null)
+          : r.classification;
+    if (!label) continue;
+    const text = routingText({
+      title: r.title,
+      body: r.body,
+      regionCode: r.region_code,
+      classification: kind === 'agency' ? r.classification : null,
+    });
+    const negativeLabels = kind === 'agency' ? (r.negatives ?? []).filter((n) => n !== label) : [];
+    out.push({ text, label, ...(negativeLabels.length ? { negativeLabels } : {}) });
+  }
+  return out;
+}
+
+function crossValidate(examples: TrainingExample[], spec: EnsembleSpec | undefined): Record<string, number> {
+  const folds = stratifiedFolds(
+    examples.map((e) => e.label),
+    3,
+    1,
+  );
+  const gold: string[] = [];
+  const ranked: string[][] = [];
+  for (let k = 0; k < 3; k++) {
+    const model = trainEnsemble(
+      examples.filter((_, i) => folds[i] !== k),
+      spec,
+      stem,
+    );
+    examples.forEach((e, i) => {
+      if (folds[i] !== k) return;
+      gold.push(e.label);
+      ranked.push(suggest(model, e.text, 3).map((p) => p.label));
+    });
+  }
+  const m = evaluate(gold, ranked);
+  return { cvFolds: 3, accuracy: m.accuracy, macroF1: m.macroF1, top3Accuracy: m.top3Accuracy };
+}
+
+/**
+ * Train and store the routing models. Kinds with fewer than 2 usable labels or 10 rows are skipped
+ * (the previous active version, if any, stays active). Safe to run concurrently: versions are
+ * assigned under an advisory lock. Exposed for the worker's schedule and `aduan routing train`.
+ */
+export async function trainRoutingModels(
+  svc: Services,
+  opts: TrainRoutingOptions = {},
+): Promise<TrainRoutingResult[]> {
+  const history = await loadHistory(svc);
+  const minLabelRows = opts.minLabelRows ?? 3;
+  const results: TrainRoutingResult[] = [];
+  for (const kind of opts.kinds ?? ROUTING_KINDS) {
+    const started = performance.now();
+    const all = examplesFor(kind, history);
+    const counts = new Map<string, number>();
+    for (const e of all) counts.set(e.label, (counts.get(e.label) ?? 0) + 1);
+    const examples = all.filter((e) => counts.get(e.label)! >= minLabelRows);
+    const labels = new Set(examples.map((e) => e.label)).size;
+    const negatives = examples.filter((e) => e.negativeLabels?.length).length;
+    const base = { kind, rows: examples.length, labels, negatives };
+    if (labels < 2 || examples.length < 10) {
+      results.push({
+        ...base,
+        status: 'skipped',
+        reason: `needs ≥ 2 labels with ≥ ${minLabelRows} verified reports each and ≥ 10 rows`,
+        seconds: (performance.now() - started) / 1000,
+      });
+      continue;
+    }
+    const ensemble = trainEnsemble(examples, opts.spec, stem);
+    const trainSeconds = (performance.now() - started) / 1000;
+    const metrics: Record<string, unknown> = { labels, negatives, trainSeconds };
+    if (examples.length <= (opts.cvMaxRows ?? 3000))
+      Object.assign(metrics, crossValidate(examples, opts.spec));
+    const saved = await saveRoutingModel(svc.db, {
+      kind,
+      trainedAt: svc.now(),
+      trainingRows: examples.length,
+      metrics,
+      model: serialiseEnsemble(ensemble),
+    });
+    results.push({
+      ...base,
+      status: 'trained',
+      ...saved,
+      metrics,
+      seconds: (performance.now() - started) / 1000,
+    });
+  }
+  return results;
+}

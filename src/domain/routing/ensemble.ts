@@ -1,0 +1,147 @@
+/**
+ * The routing classifier used by the product: a weighted ensemble of linear models (by default logistic
+ * regression with title character n-grams (weight 0.5) plus Complement Naive Bayes) whose calibrated probabilities
+ * are averaged. Chosen by stratified 5-fold cross-validation (docs/routing.md). Also builds the model
+ * input text from a report's fields. Pure: the stemmer is a parameter.
+ */
+import type { Stem } from './features.ts';
+import {
+  deserialise,
+  explain,
+  probabilities,
+  serialise,
+  train,
+  type Model,
+  type Prediction,
+  type SerialisedModel,
+  type TrainingExample,
+  type TrainOptionsInput,
+} from './model.ts';
+
+/** Identifies the JSON format of an ensemble. */
+export const ENSEMBLE_FORMAT = 'aduan.routing.ensemble';
+/** Current version of the ensemble JSON format. */
+export const ENSEMBLE_VERSION = 1;
+
+/** A trained ensemble: members share the label set (and order). */
+export interface Ensemble {
+  labels: string[];
+  members: { model: Model; weight: number }[];
+}
+
+/** What to train: one entry per member. */
+export type EnsembleSpec = { options: TrainOptionsInput; weight: number }[];
+
+/**
+ * The default ensemble, chosen by 5-fold CV on the LAPOR! 2017 training split: logistic regression on
+ * stems plus character 3–5-grams of the title, averaged with Complement NB on stems.
+ */
+export const DEFAULT_ENSEMBLE: EnsembleSpec = [
+  {
+    options: { algorithm: 'logreg', features: { charNgrams: [3, 5], charScope: 'title', charWeight: 0.5 } },
+    weight: 1,
+  },
+  { options: { algorithm: 'cnb' }, weight: 1 },
+];
+
+/** The JSON-able form of an ensemble. */
+export interface SerialisedEnsemble {
+  format: typeof ENSEMBLE_FORMAT;
+  version: number;
+  weights: number[];
+  members: SerialisedModel[];
+}
+
+/** Train every member of `spec` on the same examples and label set. Throws on an empty training set. */
+export function trainEnsemble(
+  examples: readonly TrainingExample[],
+  spec: EnsembleSpec = DEFAULT_ENSEMBLE,
+  stem?: Stem,
+  shared: TrainOptionsInput = {},
+): Ensemble {
+  if (examples.length === 0) throw new Error('trainEnsemble: no examples');
+  const labels = [...new Set(examples.map((e) => e.label))].sort();
+  const members = spec.map((m) => ({
+    model: train(
+      examples,
+      { ...shared, ...m.options, labels, features: { ...shared.features, ...m.options.features } },
+      stem,
+    ),
+    weight: m.weight,
+  }));
+  return { labels, members };
+}
+
+/** Weighted mean of the members' calibrated probabilities, in the order of `ensemble.labels`. */
+export function ensembleProbabilities(ensemble: Ensemble, text: string): Float64Array {
+  const p = new Float64Array(ensemble.labels.length);
+  let total = 0;
+  for (const { model, weight } of ensemble.members) {
+    probabilities(model, text).forEach((v, i) => (p[i] = p[i]! + weight * v));
+    total += weight;
+  }
+  return total > 0 ? p.map((v) => v / total) : p;
+}
+
+/**
+ * The top `k` labels, best first, with the ensemble's confidence and the words that drove them
+ * (from the members' explanations, first member first, without repeats).
+ */
+export function suggest(ensemble: Ensemble, text: string, k = 3): Prediction[] {
+  const p = ensembleProbabilities(ensemble, text);
+  const ranked = [...p.keys()].sort((a, b) => p[b]! - p[a]! || a - b).slice(0, k);
+  const chosen = ranked.map((c) => ensemble.labels[c]!);
+  const why = ensemble.members.map(({ model }) => explain(model, text, chosen));
+  return ranked.map((c, i) => ({
+    label: chosen[i]!,
+    confidence: p[c]!,
+    topTerms: [...new Set(why.flatMap((w) => w[chosen[i]!] ?? []))].slice(0, 5),
+  }));
+}
+
+/** Plain JSON form of an ensemble (for the `routing_models.model` column). */
+export function serialiseEnsemble(ensemble: Ensemble): SerialisedEnsemble {
+  return {
+    format: ENSEMBLE_FORMAT,
+    version: ENSEMBLE_VERSION,
+    weights: ensemble.members.map((m) => m.weight),
+    members: ensemble.members.map((m) => serialise(m.model)),
+  };
+}
+
+/** Rebuild an ensemble from JSON. Throws on an unknown format, version or inconsistent members. */
+export function deserialiseEnsemble(data: unknown, stem?: Stem): Ensemble {
+  const d = data as SerialisedEnsemble;
+  if (typeof d !== 'object' || d === null || d.format !== ENSEMBLE_FORMAT)
+    throw new Error('not a routing ensemble');
+  if (d.version !== ENSEMBLE_VERSION) throw new Error(`unsupported ensemble version ${String(d.version)}`);
+  if (!Array.isArray(d.members) || d.members.length === 0 || d.weights.length !== d.members.length)
+    throw new Error('corrupt routing ensemble');
+  const members = d.members.map((m, i) => ({ model: deserialise(m, stem), weight: d.weights[i]! }));
+  const labels = members[0]!.model.labels;
+  if (members.some((m) => m.model.labels.join('\u0000') !== labels.join('\u0000')))
+    throw new Error('corrupt routing ensemble: label sets differ');
+  return { labels: [...labels], members };
+}
+
+/** Report fields used as model input. */
+export interface RoutingInput {
+  title: string;
+  body: string;
+  regionCode?: string | null | undefined;
+  classification?: string | null | undefined;
+}
+
+/**
+ * The model input text: the title on the first line (title features read it there), the body, then
+ * synthetic tokens for the region (every prefix of the code: province, kab/kota, …) and classification.
+ */
+export function routingText(r: RoutingInput): string {
+  const extras: string[] = [];
+  if (r.regionCode) {
+    const parts = r.regionCode.split('.');
+    for (let i = 1; i <= Math.min(parts.length, 3); i++) extras.push(`wilayah${parts.slice(0, i).join('x')}`);
+  }
+  if (r.classification) extras.push(`klasifikasi${r.classification.replace(/[^a-z]/gi, '')}`);
+  return `${r.title.replace(/\s+/g, ' ')}\n${r.body}${extras.length ? `\n${extras.join(' ')}` : ''}`;
+}

@@ -1,0 +1,48 @@
+/**
+ * Text similarity for duplicate detection: a bag-of-words cosine over normalised tokens (informal
+ * spellings expanded, stopwords removed), which is robust to reordered sentences and added text, and
+ * the candidate search terms used for PostgreSQL full text. Pure.
+ */
+import { tokenise } from './normalise.ts';
+
+/** Word counts of a text after normalisation (no stemming: PostgreSQL's `indonesian` config stems). */
+export function wordCounts(text: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const w of tokenise(text)) if (w.length >= 3) counts.set(w, (counts.get(w) ?? 0) + 1);
+  return counts;
+}
+
+/** Cosine similarity of two word-count maps, with sublinear term frequency (1 + ln tf). */
+export function cosine(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): number {
+  const weight = (n: number) => 1 + Math.log(n);
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (const [w, n] of a) {
+    const x = weight(n);
+    na += x * x;
+    const m = b.get(w);
+    if (m !== undefined) dot += x * weight(m);
+  }
+  for (const n of b.values()) nb += weight(n) ** 2;
+  return na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0;
+}
+
+/**
+ * The search terms of a text for an OR full-text query: its most frequent distinct normalised words
+ * (at most `max`), each `[a-z0-9]+` so they are safe in `to_tsquery`.
+ */
+export function searchTerms(text: string, max = 24): string[] {
+  return [...wordCounts(text).entries()]
+    .sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1))
+    .slice(0, max)
+    .map(([w]) => w);
+}
+
+/**
+ * The similarity score of a candidate in [0, 1]: body+title word cosine blended with the title's
+ * trigram similarity (from pg_trgm), which catches typos in short titles.
+ */
+export function similarityScore(wordCosine: number, titleTrigram: number): number {
+  return 0.75 * wordCosine + 0.25 * titleTrigram;
+}

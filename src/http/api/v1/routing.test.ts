@@ -1,0 +1,254 @@
+/**
+ * Routing suggestions, accept tracking, accuracy, similar reports and merging over real HTTP, on
+ * PGlite (default) or PostgreSQL (DATABASE_URL). The history is synthetic (no real report text).
+ */
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
+import { query } from '../../../db/client.ts';
+import { trainRoutingModels } from '../../../commands/train-routing.ts';
+
+let t: TestApp;
+let coord: string;
+let catRoads: number;
+let catHealth: number;
+
+const ROADS = [
+  'Jalan berlubang dan aspal rusak parah di dekat jembatan',
+  'Aspal jalan provinsi mengelupas, lubang besar membahayakan motor',
+  'Drainase jalan tersumbat, jalan tergenang dan aspal rusak',
+  'Jembatan kayu lapuk dan jalan rusak menuju kampung',
+  'Perbaikan jalan rusak berlubang belum dikerjakan kontraktor',
+  'Jalan longsor dan aspal retak di tikungan tanjakan',
+];
+const HEALTH = [
+  'Puskesmas kekurangan obat dan dokter jaga tidak ada',
+  'Antrean rumah sakit panjang, perawat tidak ramah kepada pasien',
+  'Vaksinasi anak di posyandu ditunda tanpa pemberitahuan',
+  'Pasien BPJS ditolak di rumah sakit daerah saat darurat',
+  'Puskesmas tutup pada jam pelayanan, pasien menunggu dokter',
+  'Obat di apotek puskesmas habis, pasien diminta beli sendiri',
+];
+
+async function submit(title: string, extra: Record<string, unknown> = {}) {
+  const r = await t.api('/api/v1/reports', {
+    json: {
+      classification: 'pengaduan',
+      title,
+      body: `${title}. Mohon segera ditindaklanjuti oleh instansi yang berwenang, sudah berminggu-minggu.`,
+      regionCode: '64.72.02',
+      reporter: { name: 'Warga Uji Rahasia', email: 'warga.rahasia@contoh.aduan.id', phone: '081200000001' },
+      ...extra,
+    },
+  });
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+  return r.body.trackingId as string;
+}
+
+async function verify(id: string, agencyId: string, categoryId: number, token = coord) {
+  const r = await t.api(`/api/v1/reports/${id}/actions/verify`, { json: { agencyId, categoryId }, token });
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+  return r.body;
+}
+
+beforeAll(async () => {
+  t = await startTestApp({ now: new Date('2026-03-12T02:00:00Z'), limits: { submitPerMinute: 1000 } });
+  coord = await t.login(DEMO.coordinator);
+  const cats = await t.api('/api/v1/categories');
+  catRoads = cats.body.items.find((c: any) => c.name === 'PEKERJAAN UMUM DAN PENATAAN RUANG').id;
+  catHealth = cats.body.items.find((c: any) => c.name === 'KESEHATAN').id;
+  for (const title of ROADS) await verify(await submit(title), 'pupr-kaltim', catRoads);
+  for (const title of HEALTH) await verify(await submit(title), 'dinkes-kaltim', catHealth);
+  // One health report first went to PU and came back as bukan wewenang.
+  const returned = await submit('Dokter puskesmas jarang datang, pasien terlantar');
+  await verify(returned, 'pupr-kaltim', catRoads);
+  const admin = await t.login(DEMO.puprAdmin);
+  const back = await t.api(`/api/v1/reports/${returned}/actions/return`, {
+    json: { note: 'Bukan wewenang PU.' },
+    token: admin,
+  });
+  expect(back.status, JSON.stringify(back.body)).toBe(200);
+  await verify(returned, 'dinkes-kaltim', catHealth);
+  const results = await trainRoutingModels(t.runtime.services, { cvMaxRows: 0 });
+  expect(results.map((r) => r.status)).toEqual(['trained', 'trained', 'skipped']);
+  expect(results[0]!.negatives).toBe(1);
+}, 120_000);
+afterAll(() => t?.close());
+
+describe('routing suggestions', () => {
+  it('answers the top agencies and categories with confidences and words', async () => {
+    const id = await submit('Jalan rusak berlubang dekat jembatan desa');
+    const r = await t.api(`/api/v1/reports/${id}/suggestions`, { token: coord });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.trackingId).toBe(id);
+    expect(r.body.agencies.length).toBe(2);
+    expect(r.body.agencies[0]).toMatchObject({ id: 'pupr-kaltim', name: expect.any(String) });
+    expect(r.body.agencies[0].confidence).toBeGreaterThan(0.5);
+    expect(r.body.agencies[0].confidence).toBeLessThanOrEqual(1);
+    expect(r.body.agencies[0].words.length).toBeGreaterThan(0);
+    expect(r.body.categories[0]).toMatchObject({ id: catRoads });
+    expect(r.body.models.agency.version).toBe(1);
+    expect(JSON.stringify(r.body)).not.toContain('Warga Uji Rahasia');
+  });
+
+  it('is for verifiers in scope only: public, officers and agency admins get 404/403', async () => {
+    const id = await submit('Jalan rusak dan aspal berlubang di pasar');
+    expect((await t.api(`/api/v1/reports/${id}/suggestions`)).status).toBe(404);
+    const officer = await t.login(DEMO.puprOfficer);
+    expect((await t.api(`/api/v1/reports/${id}/suggestions`, { token: officer })).status).toBe(404);
+    const other = await t.login(DEMO.balikpapanCoordinator);
+    expect((await t.api(`/api/v1/reports/${id}/suggestions`, { token: other })).status).toBe(404);
+    await verify(id, 'pupr-kaltim', catRoads);
+    const admin = await t.login(DEMO.puprAdmin);
+    expect((await t.api(`/api/v1/reports/${id}/suggestions`, { token: admin })).status).toBe(403);
+    expect((await t.api(`/api/v1/reports/0000000000/suggestions`, { token: coord })).status).toBe(404);
+  });
+
+  it('records whether the verifier followed the top suggestion, and reports accuracy by month', async () => {
+    const a = await submit('Aspal jalan rusak dan berlubang di kampung');
+    const b = await submit('Jalan berlubang di depan jembatan kampung');
+    for (const id of [a, b]) await t.api(`/api/v1/reports/${id}/suggestions`, { token: coord });
+    await verify(a, 'pupr-kaltim', catRoads);
+    await verify(b, 'dinkes-kaltim', catHealth);
+    const rows = await query<{ tracking_id: string; kind: string; accepted: boolean; in_top3: boolean }>(
+      t.runtime.services.db,
+      sql`select r.tracking_id, s.kind, s.accepted, s.in_top3 from routing_suggestions s
+            join reports r on r.id = s.report_id where r.tracking_id in (${a}, ${b}) order by s.id`,
+    );
+    const agencyRow = (id: string) => rows.find((r) => r.tracking_id === id && r.kind === 'agency')!;
+    expect(agencyRow(a)).toMatchObject({ accepted: true, in_top3: true });
+    expect(agencyRow(b)).toMatchObject({ accepted: false, in_top3: true });
+
+    const national = await t.login(DEMO.national);
+    const acc = await t.api('/api/v1/routing/accuracy', { token: national });
+    expect(acc.status, JSON.stringify(acc.body)).toBe(200);
+    const month = acc.body.months.find((m: any) => m.month === '2026-03');
+    expect(month.decided).toBeGreaterThanOrEqual(2);
+    expect(month.acceptedTop1).toBeGreaterThanOrEqual(1);
+    expect(month.returns).toBe(1);
+    expect((await t.api('/api/v1/routing/accuracy')).status).toBe(401);
+    const citizen = await t.login(DEMO.citizen);
+    expect((await t.api('/api/v1/routing/accuracy', { token: citizen })).status).toBe(403);
+  });
+});
+
+describe('similar reports and merging', () => {
+  const TITLE = 'Lampu penerangan jalan umum mati di Jalan Melati';
+  let open: string;
+  let confidential: string;
+
+  beforeAll(async () => {
+    open = await submit(TITLE, { anonymous: true });
+    await verify(open, 'pupr-kaltim', catRoads);
+    confidential = await submit('Lampu penerangan jalan mati total di Jalan Melati', { confidential: true });
+    await verify(confidential, 'pupr-kaltim', catRoads);
+  });
+
+  it('citizen side: open public reports only, never confidential, never a reporter field', async () => {
+    const q = new URLSearchParams({
+      title: 'Lampu jalan mati di jln Melati',
+      body: 'Lampu PJU di jalan melati sudah mati seminggu, jalan gelap',
+      regionCode: '64.72',
+    });
+    const r = await t.api(`/api/v1/similar?${q}`);
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    const ids = r.body.items.map((i: any) => i.trackingId);
+    expect(ids).toContain(open);
+    expect(ids).not.toContain(confidential);
+    for (const item of r.body.items) {
+      expect(Object.keys(item).sort()).toEqual(
+        ['createdAt', 'regionCode', 'score', 'status', 'supportCount', 'title', 'trackingId'].sort(),
+      );
+    }
+    const text = JSON.stringify(r.body);
+    expect(text).not.toMatch(/Warga Uji Rahasia|warga\.rahasia|081200000001|reporter/);
+    const elsewhere = await t.api(
+      `/api/v1/similar?${new URLSearchParams({ title: TITLE, regionCode: '64.71' })}`,
+    );
+    expect(elsewhere.body.items).toEqual([]);
+    const bad = await t.api(`/api/v1/similar?${new URLSearchParams({ title: TITLE, regionCode: 'x' })}`);
+    expect(bad.status).toBe(422);
+  });
+
+  it('staff side: confidential reports for staff in scope, with a score; others are refused', async () => {
+    const dup = await submit('Lampu jalan umum mati di Jalan Melati sejak minggu lalu');
+    const r = await t.api(`/api/v1/reports/${dup}/similar`, { token: coord });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    const byId = new Map(r.body.items.map((i: any) => [i.trackingId, i]));
+    expect(byId.has(open)).toBe(true);
+    expect(byId.get(confidential)).toMatchObject({ confidential: true });
+    expect((byId.get(open) as any).score).toBeGreaterThan(0.35);
+    expect(JSON.stringify(r.body)).not.toMatch(/Warga Uji Rahasia|warga\.rahasia|081200000001/);
+    const other = await t.api(`/api/v1/reports/${dup}/similar`, {
+      token: await t.login(DEMO.balikpapanCoordinator),
+    });
+    expect(other.status).toBe(404);
+    expect((await t.api(`/api/v1/reports/${dup}/similar`)).status).toBe(404);
+  });
+
+  it('merge archives the duplicate, moves its supporters and tells both reporters', async () => {
+    const kept = await submit('Sampah menumpuk di pasar pagi tidak diangkut');
+    await verify(kept, 'pupr-kaltim', catRoads);
+    // The duplicate is still waiting for verification; supports only exist on public reports, so
+    // its supporters are written directly (as if it had been supported before being sent back).
+    const dup = await submit('Sampah di pasar pagi menumpuk berhari-hari');
+    const citizenOnKept = await t.api(`/api/v1/reports/${kept}/actions/support`, {
+      json: {},
+      token: await t.login(DEMO.citizen),
+    });
+    expect(citizenOnKept.status, JSON.stringify(citizenOnKept.body)).toBe(200);
+    const citizenKey = (
+      await query<{ supporter_key: string }>(
+        t.runtime.services.db,
+        sql`select s.supporter_key from supports s join reports r on r.id = s.report_id where r.tracking_id = ${kept}`,
+      )
+    )[0]!.supporter_key;
+    await t.runtime.services.db.execute(
+      sql`insert into supports (report_id, supporter_key)
+          select id, k from reports, unnest(array[${citizenKey}, 'device:merge-test']) as k where tracking_id = ${dup}`,
+    );
+    await t.runtime.services.db.execute(sql`update reports set support_count = 2 where tracking_id = ${dup}`);
+
+    const officer = await t.login(DEMO.puprOfficer);
+    const denied = await t.api(`/api/v1/reports/${dup}/actions/merge`, {
+      json: { keepTrackingId: kept },
+      token: officer,
+    });
+    expect([403, 404]).toContain(denied.status);
+
+    const m = await t.api(`/api/v1/reports/${dup}/actions/merge`, {
+      json: { keepTrackingId: kept },
+      token: coord,
+    });
+    expect(m.status, JSON.stringify(m.body)).toBe(200);
+    expect(m.body.supportersMoved).toBe(1); // the citizen already supported the kept report
+    expect(m.body.duplicate.status).toBe('archived');
+    expect(m.body.kept.supportCount).toBe(2);
+    const rows = await query<{
+      tracking_id: string;
+      kind: string;
+      support_count: number;
+      duplicate_of: string | null;
+    }>(
+      t.runtime.services.db,
+      sql`select r.tracking_id, o.kind, r.support_count,
+                 (select k.tracking_id from reports k where k.id = r.duplicate_of_id) as duplicate_of
+            from outbox o join reports r on r.id = o.report_id
+           where r.tracking_id in (${dup}, ${kept}) and o.kind in ('report.archive', 'report.merge')`,
+    );
+    expect(rows.find((r) => r.tracking_id === dup)).toMatchObject({
+      kind: 'report.archive',
+      support_count: 0,
+      duplicate_of: kept,
+    });
+    expect(rows.find((r) => r.tracking_id === kept)).toMatchObject({
+      kind: 'report.merge',
+      support_count: 2,
+    });
+    const self = await t.api(`/api/v1/reports/${kept}/actions/merge`, {
+      json: { keepTrackingId: kept },
+      token: coord,
+    });
+    expect(self.status).toBe(422);
+  });
+});

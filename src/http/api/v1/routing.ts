@@ -1,0 +1,110 @@
+/**
+ * JSON API v1 for routing (issue 7): suggestions at verification, live routing accuracy, similar
+ * reports (citizen side while writing, staff side at verification) and merging duplicates.
+ */
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Services } from '../../../app/context.ts';
+import { mergeReports } from '../../../commands/merge-reports.ts';
+import { suggestRouting } from '../../../commands/suggest-routing.ts';
+import { permissionsFor } from '../../../policies/can.ts';
+import { subjectOf } from '../../../queries/access.ts';
+import { routingAccuracy } from '../../../queries/routing-accuracy.ts';
+import { similarPublicReports, similarReportsForStaff } from '../../../queries/similar-reports.ts';
+import { presentReport } from '../../../presenters/report.ts';
+import { requestLang } from '../../plugins/errors.ts';
+import { TrackingParams } from './schemas.ts';
+
+const SimilarQuery = z.object({
+  title: z.string().trim().max(300).default(''),
+  body: z.string().max(10_000).default(''),
+  regionCode: z
+    .string()
+    .regex(/^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$/)
+    .optional(),
+});
+
+const MergeBody = z.object({
+  keepTrackingId: z.string().regex(/^\d{10}$/),
+  note: z.string().trim().max(2000).optional(),
+});
+
+/** Routes under /api/v1 for routing suggestions, accuracy, similar reports and merging. */
+export const routingRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, opts) => {
+  const svc = opts.services;
+
+  app.get(
+    '/reports/:trackingId/suggestions',
+    {
+      schema: {
+        tags: ['routing'],
+        summary: 'Top 3 agencies and categories suggested for a report (verifiers in scope)',
+        params: TrackingParams,
+      },
+    },
+    async (req) => suggestRouting(svc, req.caller, req.params.trackingId),
+  );
+
+  app.get(
+    '/reports/:trackingId/similar',
+    {
+      schema: {
+        tags: ['routing'],
+        summary: 'Reports similar to this one that the caller may see, with a similarity score',
+        params: TrackingParams,
+      },
+    },
+    async (req) => ({ items: await similarReportsForStaff(svc, req.caller, req.params.trackingId) }),
+  );
+
+  app.get(
+    '/similar',
+    {
+      schema: {
+        tags: ['routing'],
+        summary: 'Up to 5 similar open public reports nearby, while a citizen writes a report',
+        querystring: SimilarQuery,
+      },
+    },
+    async (req) => {
+      const q = req.query;
+      if (q.title.length + q.body.trim().length < 3) return { items: [] };
+      return { items: await similarPublicReports(svc, q) };
+    },
+  );
+
+  app.get(
+    '/routing/accuracy',
+    {
+      schema: {
+        tags: ['routing'],
+        summary: 'Live routing accuracy and misrouting by month',
+        querystring: z.object({ months: z.coerce.number().int().min(1).max(60).default(12) }),
+      },
+    },
+    async (req) => routingAccuracy(svc, req.caller, req.query.months),
+  );
+
+  app.post(
+    '/reports/:trackingId/actions/merge',
+    {
+      schema: {
+        tags: ['actions'],
+        summary: 'Merge this report into another as a duplicate (supporters move to the kept report)',
+        params: TrackingParams,
+        body: MergeBody,
+      },
+    },
+    async (req) => {
+      const result = await mergeReports(svc, req.caller, req.params.trackingId, req.body);
+      const subject = subjectOf(result.kept, req.caller);
+      return {
+        supportersMoved: result.supportersMoved,
+        duplicate: { trackingId: result.duplicate.row.trackingId, status: result.duplicate.row.status },
+        kept: presentReport(result.kept, permissionsFor(req.caller.actor, subject), {
+          lang: requestLang(req),
+        }),
+      };
+    },
+  );
+};

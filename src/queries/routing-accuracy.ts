@@ -1,0 +1,95 @@
+/**
+ * Live routing accuracy for the back office (issue 7): per month, how many suggestions verifiers
+ * decided on, how often the top suggestion was taken and how often the choice was among the three
+ * shown; and misrouting over time (verified reports later returned as *bukan wewenang*).
+ * Aggregates only: no report data.
+ */
+import { sql } from 'drizzle-orm';
+import type { Caller, Services } from '../app/context.ts';
+import { AppError } from '../app/errors.ts';
+import { query } from '../db/client.ts';
+import { canStaff } from '../policies/can.ts';
+
+/** One month of routing figures. */
+export interface RoutingMonth {
+  month: string;
+  /** Reports verified with an agency suggestion on screen. */
+  decided: number;
+  /** The verifier dispatched to the top suggested agency. */
+  acceptedTop1: number;
+  /** The chosen agency was among the three suggested. */
+  inTop3: number;
+  top1Accuracy: number | null;
+  top3Accuracy: number | null;
+  /** Category suggestions: decided and top-1 accepted. */
+  categoryDecided: number;
+  categoryAcceptedTop1: number;
+  /** Verifications (dispatches) in the month, and bukan-wewenang returns in the month. */
+  verifications: number;
+  returns: number;
+  /** returns / verifications. */
+  misroutingRate: number | null;
+}
+
+/** Routing accuracy by month, oldest first, over the last `months` months (default 12). */
+export async function routingAccuracy(
+  svc: Services,
+  caller: Caller,
+  months = 12,
+): Promise<{ months: RoutingMonth[] }> {
+  const allowed = caller.actor.grants.some((g) =>
+    canStaff({ userId: caller.actor.userId, grants: [g] }, 'view_evaluation', {
+      regionCode: g.regionCode,
+      agencyId: g.agencyId,
+    }),
+  );
+  if (!allowed) throw new AppError(caller.actor.userId ? 'FORBIDDEN' : 'UNAUTHENTICATED');
+  const since = new Date(svc.now());
+  since.setUTCDate(1);
+  since.setUTCMonth(since.getUTCMonth() - (months - 1));
+  since.setUTCHours(0, 0, 0, 0);
+  const s = since.toISOString();
+  const rows = await query<Record<string, string | number>>(
+    svc.db,
+    sql`with decided as (
+          select distinct on (report_id, kind, decided_at) kind, accepted, in_top3,
+                 to_char(decided_at at time zone 'UTC', 'YYYY-MM') as month
+            from routing_suggestions
+           where decided_at >= ${s}
+           order by report_id, kind, decided_at, shown_at desc
+        ), events as (
+          select to_char(created_at at time zone 'UTC', 'YYYY-MM') as month, type
+            from report_events where type in ('verify', 'return') and created_at >= ${s}
+        ), months as (
+          select month from decided union select month from events
+        )
+        select m.month,
+          (select count(*) from decided d where d.month = m.month and d.kind = 'agency')::int as decided,
+          (select count(*) from decided d where d.month = m.month and d.kind = 'agency' and d.accepted)::int as accepted,
+          (select count(*) from decided d where d.month = m.month and d.kind = 'agency' and d.in_top3)::int as top3,
+          (select count(*) from decided d where d.month = m.month and d.kind = 'category')::int as cat_decided,
+          (select count(*) from decided d where d.month = m.month and d.kind = 'category' and d.accepted)::int as cat_accepted,
+          (select count(*) from events e where e.month = m.month and e.type = 'verify')::int as verifications,
+          (select count(*) from events e where e.month = m.month and e.type = 'return')::int as returns
+        from months m order by m.month`,
+  );
+  const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 1000) / 1000 : null);
+  return {
+    months: rows.map((r) => {
+      const n = (k: string) => Number(r[k] ?? 0);
+      return {
+        month: String(r.month),
+        decided: n('decided'),
+        acceptedTop1: n('accepted'),
+        inTop3: n('top3'),
+        top1Accuracy: ratio(n('accepted'), n('decided')),
+        top3Accuracy: ratio(n('top3'), n('decided')),
+        categoryDecided: n('cat_decided'),
+        categoryAcceptedTop1: n('cat_accepted'),
+        verifications: n('verifications'),
+        returns: n('returns'),
+        misroutingRate: ratio(n('returns'), n('verifications')),
+      };
+    }),
+  };
+}

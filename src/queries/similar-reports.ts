@@ -1,0 +1,193 @@
+/**
+ * Similar reports for duplicate detection (issue 7), on PostgreSQL full text (`indonesian`) and
+ * pg_trgm, limited by region (the kab/kota prefix of the region code) and a time window.
+ * Candidates come from an OR full-text query and title trigram similarity; they are then scored by
+ * a word cosine blended with the title similarity (src/domain/routing/similarity.ts).
+ * Two audiences: the citizen writing a report (open PUBLIC reports only, no reporter data) and staff
+ * at verification (every report they may see, confidential included, via `visibleTo`).
+ */
+import { sql, type SQL } from 'drizzle-orm';
+import type { Caller, Services } from '../app/context.ts';
+import { query } from '../db/client.ts';
+import { loadReport } from '../db/repositories/reports.ts';
+import { cosine, searchTerms, similarityScore, wordCounts } from '../domain/routing/similarity.ts';
+import { authorize } from './access.ts';
+import { PUBLIC_REPORT, visibleTo } from './scope.ts';
+
+/** A similar report as the citizen may see it: public fields only. */
+export interface PublicSimilarReport {
+  trackingId: string;
+  title: string;
+  status: string;
+  regionCode: string | null;
+  supportCount: number;
+  createdAt: string;
+  score: number;
+}
+
+/** A similar report as staff see it at verification. */
+export interface StaffSimilarReport extends PublicSimilarReport {
+  confidential: boolean;
+  agencyId: string | null;
+  agencyName: string | null;
+}
+
+/** Tuning of the lookup. */
+export interface SimilarOptions {
+  /** Days back from the reference time (default 180). */
+  windowDays?: number;
+  /** Results at most (default 5). */
+  limit?: number;
+  /** Minimum score to report a candidate (default 0.35, chosen on the labelled duplicate set). */
+  minScore?: number;
+  /** Candidates fetched from SQL before scoring (default 40). */
+  candidates?: number;
+}
+
+/** Default minimum similarity score (docs/benchmarks.md: duplicate detection). */
+export const DEFAULT_MIN_SCORE = 0.35;
+
+/** The kab/kota prefix (two segments) of a region code, or the province when that is all there is. */
+export function regionPrefix(code: string | null | undefined): string | null {
+  if (!code) return null;
+  return code.split('.').slice(0, 2).join('.');
+}
+
+interface Candidate {
+  tracking_id: string;
+  title: string;
+  body: string;
+  status: string;
+  region_code: string | null;
+  support_count: number;
+  created_at: string | Date;
+  confidential: boolean;
+  agency_id: string | null;
+  agency_name: string | null;
+  title_sim: number;
+}
+
+async function candidates(
+  svc: Services,
+  text: { title: string; body: string },
+  filter: SQL,
+  region: string | null,
+  since: Date,
+  until: Date,
+  limit: number,
+): Promise<Candidate[]> {
+  const terms = searchTerms(`${text.title}\n${text.body}`);
+  if (terms.length === 0 && text.title.trim() === '') return [];
+  const tsq = terms.length ? terms.join(' | ') : 'zzzzzz';
+  const regionCond = region
+    ? sql`(r.region_code = ${region} or r.region_code like ${`${region}.%`})`
+    : sql`true`;
+  return query<Candidate>(
+    svc.db,
+    sql`with q as (select to_tsquery('indonesian', ${tsq}) as q)
+        select r.tracking_id, r.title, r.body, r.status, r.region_code, r.support_count, r.created_at,
+               r.confidential, r.agency_id, a.name as agency_name,
+               similarity(r.title, ${text.title}) as title_sim
+          from reports r
+          cross join q
+          left join agencies a on a.id = r.agency_id
+          left join agencies t on t.id = r.target_agency_id
+         where (r.search @@ q.q or r.title % ${text.title})
+           and ${regionCond}
+           and r.created_at >= ${since.toISOString()} and r.created_at <= ${until.toISOString()}
+           and ${filter}
+         order by ts_rank(r.search, q.q) + similarity(r.title, ${text.title}) desc
+         limit ${limit}`,
+  );
+}
+
+function rank(
+  text: { title: string; body: string },
+  rows: Candidate[],
+  minScore: number,
+  limit: number,
+): (Candidate & { score: number })[] {
+  const mine = wordCounts(`${text.title}\n${text.body}`);
+  return rows
+    .map((c) => ({
+      ...c,
+      score: similarityScore(cosine(mine, wordCounts(`${c.title}\n${c.body}`)), Number(c.title_sim)),
+    }))
+    .filter((c) => c.score >= minScore)
+    .sort((a, b) => b.score - a.score || (a.tracking_id < b.tracking_id ? -1 : 1))
+    .slice(0, limit);
+}
+
+const iso = (d: string | Date) => new Date(d).toISOString();
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
+
+/**
+ * While a citizen writes: up to 5 similar OPEN PUBLIC reports in the same kab/kota within the
+ * window. Never confidential, never unverified, and no reporter field in the result.
+ */
+export async function similarPublicReports(
+  svc: Services,
+  input: { title: string; body: string; regionCode?: string | null | undefined },
+  opts: SimilarOptions = {},
+): Promise<PublicSimilarReport[]> {
+  const now = svc.now();
+  const since = new Date(now.getTime() - (opts.windowDays ?? 180) * 86_400_000);
+  const open = sql`${PUBLIC_REPORT} and r.status in ('dispatched', 'returned', 'in_progress', 'responded')`;
+  const rows = await candidates(
+    svc,
+    input,
+    open,
+    regionPrefix(input.regionCode),
+    since,
+    now,
+    opts.candidates ?? 40,
+  );
+  return rank(input, rows, opts.minScore ?? DEFAULT_MIN_SCORE, opts.limit ?? 5).map((c) => ({
+    trackingId: c.tracking_id,
+    title: c.title,
+    status: c.status,
+    regionCode: c.region_code,
+    supportCount: c.support_count,
+    createdAt: iso(c.created_at),
+    score: round3(c.score),
+  }));
+}
+
+/**
+ * At verification: reports similar to `trackingId` that the caller may see (confidential ones
+ * included for staff in scope), in the same kab/kota, created within the window before or after it.
+ * The caller needs the verify right on the report (404 hidden, 403 otherwise).
+ */
+export async function similarReportsForStaff(
+  svc: Services,
+  caller: Caller,
+  trackingId: string,
+  opts: SimilarOptions = {},
+): Promise<StaffSimilarReport[]> {
+  const report = await loadReport(svc.db, trackingId);
+  authorize(report, caller, 'verify');
+  const row = report!.row;
+  const days = (opts.windowDays ?? 180) * 86_400_000;
+  const at = row.createdAt.getTime();
+  const rows = await candidates(
+    svc,
+    row,
+    sql`${visibleTo(caller.actor)} and r.id <> ${row.id}`,
+    regionPrefix(row.regionCode),
+    new Date(at - days),
+    new Date(at + days),
+    opts.candidates ?? 40,
+  );
+  return rank(row, rows, opts.minScore ?? DEFAULT_MIN_SCORE, opts.limit ?? 10).map((c) => ({
+    trackingId: c.tracking_id,
+    title: c.title,
+    status: c.status,
+    regionCode: c.region_code,
+    supportCount: c.support_count,
+    createdAt: iso(c.created_at),
+    confidential: c.confidential,
+    agencyId: c.agency_id,
+    agencyName: c.agency_name,
+    score: round3(c.score),
+  }));
+}
