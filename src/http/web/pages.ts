@@ -12,6 +12,8 @@ import { sendErrorPage } from './render.ts';
 import { homeRoutes } from './home.ts';
 import { authPages } from './auth-pages.ts';
 import { reportJourney } from './report-journey.ts';
+import { trackPages } from './track-pages.ts';
+import { feedPages } from './feed-pages.ts';
 
 /** Options of the citizen pages plugin. */
 export interface PagesOptions {
@@ -61,6 +63,8 @@ export async function pagesPlugin(app: FastifyInstance, opts: PagesOptions): Pro
     secureCookies: opts.secureCookies,
     submitPerMinute: opts.limits?.submitPerMinute ?? 20,
   });
+  await app.register(trackPages, { services: opts.services });
+  await app.register(feedPages, { services: opts.services });
   // The root 404 handler answers JSON; this catch-all (lowest priority in the router) answers unknown GETs
   // with an HTML page when a page was asked for, and with the same JSON error otherwise.
   app.get('/*', async (req, reply) =>

@@ -1,0 +1,155 @@
+/**
+ * The public feed GET /laporan and report pages GET /laporan/:trackingId, with support (POST, one per
+ * device or account) and comments (signed-in citizens). Reads always use the PUBLIC caller, so a signed-in
+ * officer browsing the public pages sees exactly what the public sees: no confidential report, no
+ * unverified report, no reporter identity.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { h } from 'preact';
+import { PUBLIC_CALLER, type Services } from '../../app/context.ts';
+import { AppError } from '../../app/errors.ts';
+import { commentReport } from '../../commands/comment-report.ts';
+import { supportReport } from '../../commands/support-report.ts';
+import { PUBLIC_STATUSES, type ReportStatus } from '../../domain/report/report.ts';
+import { listAgencyTree, listCategories, listRegions } from '../../queries/reference.ts';
+import { getReport, listReports } from '../../queries/reports.ts';
+import { formatDate } from '../../views/format.ts';
+import { FeedPage, PublicReportPage } from '../../views/pages/feed.tsx';
+import { classifyError } from '../plugins/errors.ts';
+import { t } from '../../locales/index.ts';
+import { formErrors, pageContext, sendPage } from './render.ts';
+import { buildReportModel } from './report-view.ts';
+
+const PAGE_SIZE = 20;
+const ID = /^\d{10}$/;
+const REGION = /^\d{2}(\.\d{2})?$/;
+
+/** Registers the feed pages. */
+export async function feedPages(app: FastifyInstance, opts: { services: Services }): Promise<void> {
+  const svc = opts.services;
+
+  app.get('/laporan', async (req, reply) => {
+    const q = req.query as Record<string, string | undefined>;
+    const ctx = pageContext(req);
+    const clean = (v: string | undefined, re: RegExp) => (v && re.test(v) ? v : undefined);
+    const filters = {
+      q: q.q?.trim().slice(0, 200) || undefined,
+      classification: clean(q.classification, /^(pengaduan|aspirasi|permintaan_informasi)$/),
+      status: PUBLIC_STATUSES.includes(q.status as ReportStatus) ? q.status : undefined,
+      categoryId: clean(q.categoryId, /^\d{1,9}$/),
+      agencyId: clean(q.agencyId, /^[a-z0-9-]{1,80}$/),
+      prov: clean(q.prov, /^\d{2}$/),
+      kab: clean(q.kab, REGION),
+    };
+    if (filters.kab && filters.prov && !filters.kab.startsWith(`${filters.prov}.`)) filters.kab = undefined;
+    const page = Math.max(1, Math.min(1000, Number(q.page) || 1));
+    const result = await listReports(
+      svc,
+      PUBLIC_CALLER,
+      {
+        q: filters.q,
+        classification: filters.classification,
+        status: filters.status ? [filters.status as ReportStatus] : undefined,
+        categoryId: filters.categoryId ? Number(filters.categoryId) : undefined,
+        agencyId: filters.agencyId,
+        regionCode: filters.kab ?? filters.prov,
+      },
+      page,
+      PAGE_SIZE,
+    );
+    const cats = await listCategories(svc.db);
+    const options = {
+      categories: cats
+        .filter((c) => c.parentId === null)
+        .map((c) => ({ value: String(c.id), label: c.name })),
+      agencies: (await listAgencyTree(svc.db))
+        .filter((a) => a.kind !== 'unit')
+        .map((a) => ({ value: a.id, label: a.name })),
+      provinces: (await listRegions(svc.db)).map((r) => ({ value: r.code, label: r.name })),
+      kabs: filters.prov
+        ? (await listRegions(svc.db, filters.prov)).map((r) => ({ value: r.code, label: r.name }))
+        : [],
+      statuses: PUBLIC_STATUSES.map((s) => ({ value: s, label: t(ctx.lang, `status.${s}`) })),
+    };
+    const items = result.items.map((r) => ({
+      trackingId: r.row.trackingId,
+      title: r.row.title,
+      status: r.row.status,
+      classification: r.row.classification,
+      agency: r.agency?.name ?? null,
+      createdLabel: formatDate(r.row.createdAt, ctx.lang),
+      supportCount: r.row.supportCount,
+    }));
+    return sendPage(
+      reply,
+      req,
+      h(FeedPage, { ctx, items, total: result.total, page, pageSize: PAGE_SIZE, filters, options }),
+    );
+  });
+
+  async function renderReport(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    extra: { notice?: string; errors?: Record<string, { key: string }>; comment?: string } = {},
+  ) {
+    if (!ID.test(id)) throw new AppError('NOT_FOUND');
+    const ctx = pageContext(req);
+    const visible = await getReport(svc, PUBLIC_CALLER, id);
+    const m = await buildReportModel(svc, ctx, visible);
+    const errors = formErrors(ctx.lang, extra.errors ?? {});
+    return sendPage(
+      reply,
+      req,
+      h(PublicReportPage, {
+        ctx,
+        m,
+        canComment: !!ctx.user,
+        notice: extra.notice,
+        errors,
+        comment: extra.comment,
+      }),
+      Object.keys(errors).length ? 422 : 200,
+    );
+  }
+
+  app.get<{ Params: { trackingId: string }; Querystring: { dukung?: string; komentar?: string } }>(
+    '/laporan/:trackingId',
+    async (req, reply) => {
+      const lang = pageContext(req).lang;
+      const notice =
+        req.query.dukung === 'ok'
+          ? t(lang, 'web.feed.supported')
+          : req.query.dukung === 'sudah'
+            ? t(lang, 'errors.ALREADY_SUPPORTED')
+            : req.query.komentar === 'ok'
+              ? t(lang, 'web.feed.commented')
+              : undefined;
+      return renderReport(req, reply, req.params.trackingId, { notice });
+    },
+  );
+
+  app.post<{ Params: { trackingId: string } }>('/laporan/:trackingId/dukung', async (req, reply) => {
+    const id = req.params.trackingId;
+    if (!ID.test(id)) throw new AppError('NOT_FOUND');
+    await getReport(svc, PUBLIC_CALLER, id);
+    try {
+      await supportReport(svc, { ...req.caller, accessKey: undefined }, id);
+    } catch (e) {
+      if (classifyError(e).code !== 'ALREADY_SUPPORTED') throw e;
+      return reply.redirect(`/laporan/${id}?dukung=sudah`, 303);
+    }
+    return reply.redirect(`/laporan/${id}?dukung=ok`, 303);
+  });
+
+  app.post<{ Params: { trackingId: string } }>('/laporan/:trackingId/komentar', async (req, reply) => {
+    const id = req.params.trackingId;
+    if (!ID.test(id)) throw new AppError('NOT_FOUND');
+    await getReport(svc, PUBLIC_CALLER, id);
+    if (!req.session) return reply.redirect(`/masuk?next=/laporan/${id}`, 303);
+    const body = String((req.body as Record<string, unknown> | undefined)?.body ?? '').trim();
+    if (!body) return renderReport(req, reply, id, { errors: { body: { key: 'required' } }, comment: body });
+    await commentReport(svc, { ...req.caller, accessKey: undefined }, id, { body: body.slice(0, 5000) });
+    return reply.redirect(`/laporan/${id}?komentar=ok`, 303);
+  });
+}

@@ -1,0 +1,91 @@
+/**
+ * Shared view-model building for report pages (tracking page, public report page): timeline items from
+ * the presented (redacted) events, and the deadline badge of the running clock.
+ */
+import type { Services } from '../../app/context.ts';
+import { presentEvent, presentReport, reportZone } from '../../presenters/report.ts';
+import { listAgencyTree } from '../../queries/reference.ts';
+import { timelineFor, type VisibleReport } from '../../queries/reports.ts';
+import type { PageContext } from '../../views/context.ts';
+import type { DeadlineState } from '../../views/components/deadline-badge.tsx';
+import { roughDeadlineState } from '../../views/components/deadline-badge.tsx';
+import type { TimelineItem } from '../../views/components/timeline.tsx';
+import { formatDate, formatDateTime } from '../../views/format.ts';
+
+/** Event types that have a plain-words explanation in `web.event_help.*`. */
+const HELP = new Set([
+  'submit',
+  'verify',
+  'hold',
+  'supplement',
+  'archive',
+  'dispose',
+  'return',
+  'respond',
+  'accept',
+  'dispute',
+  'escalate',
+  'auto_close',
+  'overdue',
+]);
+
+/** The badge props of the running deadline, or null. */
+export interface BadgeModel {
+  state: DeadlineState;
+  dueLabel: string;
+  explanation: string;
+  clockLabel: string;
+}
+
+/** Everything a report page shows besides the report text. */
+export interface ReportModel {
+  report: ReturnType<typeof presentReport>;
+  timeline: TimelineItem[];
+  followUps: TimelineItem[];
+  badge: BadgeModel | null;
+  agencyName: string | null;
+}
+
+/** Builds the model for the caller who may see `visible` (reporter identity is never included). */
+export async function buildReportModel(
+  svc: Services,
+  ctx: PageContext,
+  visible: VisibleReport,
+): Promise<ReportModel> {
+  const report = presentReport(visible.report, visible.permissions, { lang: ctx.lang });
+  const zone = reportZone(visible.report);
+  const agencies = new Map((await listAgencyTree(svc.db)).map((a) => [a.id, a.name]));
+  const events = (await timelineFor(svc, visible)).map((e) => presentEvent(e, zone, false, ctx.lang));
+  const shown = events.filter((e) => e.type !== 'support' && e.type !== 'note');
+  const timeline: TimelineItem[] = shown.map((e) => ({
+    key: String(e.seq),
+    at: e.at,
+    atLabel: formatDateTime(e.at, ctx.lang),
+    label: e.label,
+    actor:
+      e.actor.role === 'reporter'
+        ? ctx.t('web.actor.reporter')
+        : e.actor.role === 'public' || e.actor.role === 'citizen'
+          ? ctx.t('web.actor.citizen')
+          : e.actor.agencyId
+            ? (agencies.get(e.actor.agencyId) ?? ctx.t('web.actor.staff'))
+            : e.actor.role
+              ? ctx.t('web.actor.staff')
+              : undefined,
+    body: e.body,
+    explanation: HELP.has(e.type) ? ctx.t(`web.event_help.${e.type}`) : undefined,
+    tone: e.actor.role === 'reporter' ? 'reporter' : e.actor.role ? 'agency' : 'system',
+  }));
+  const followUps = timeline.filter((_, i) => shown[i]!.type === 'respond');
+  const d = report.deadline;
+  const badge = d?.dueAt
+    ? {
+        state: roughDeadlineState(new Date(d.dueAt), svc.now()),
+        dueLabel: formatDate(d.dueAt, ctx.lang),
+        explanation: d.explanation,
+        clockLabel: ctx.t(`web.clock.${d.clock}`),
+      }
+    : null;
+  const agencyName = report.agency?.name ?? report.targetAgency?.name ?? null;
+  return { report, timeline, followUps, badge, agencyName };
+}

@@ -1,0 +1,193 @@
+/**
+ * Tracking pages: GET/POST /lacak (lookup), GET /lacak/:trackingId?k= (the private link) and the reporter's
+ * forms POST /lacak/:trackingId/<action> (supplement, comment, accept, dispute, escalate), each redirecting
+ * back (PRG). The access key comes from `?k=` or a hidden field; the request logger redacts `k`.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { h } from 'preact';
+import type { Caller, Services } from '../../app/context.ts';
+import { AppError, type FieldIssue } from '../../app/errors.ts';
+import { acceptReport } from '../../commands/accept-report.ts';
+import { commentReport } from '../../commands/comment-report.ts';
+import { disputeReport } from '../../commands/dispute-report.ts';
+import { escalateReport } from '../../commands/escalate-report.ts';
+import { supplementReport } from '../../commands/supplement-report.ts';
+import { getReport } from '../../queries/reports.ts';
+import { t } from '../../locales/index.ts';
+import { formatDate } from '../../views/format.ts';
+import { TrackFormPage, TrackPage, type ReporterForms } from '../../views/pages/track.tsx';
+import { classifyError } from '../plugins/errors.ts';
+import { formErrors, pageContext, sendPage } from './render.ts';
+import { buildReportModel } from './report-view.ts';
+
+const ID = /^\d{10}$/;
+const ACTIONS = ['supplement', 'comment', 'accept', 'dispute', 'escalate'] as const;
+type ReporterAction = (typeof ACTIONS)[number];
+const OPEN = new Set(['submitted', 'on_hold', 'dispatched', 'returned', 'in_progress', 'responded']);
+
+/** Registers the tracking pages. */
+export async function trackPages(app: FastifyInstance, opts: { services: Services }): Promise<void> {
+  const svc = opts.services;
+
+  app.get('/lacak', async (req, reply) => {
+    const q = req.query as Record<string, string | undefined>;
+    const ctx = pageContext(req);
+    const id = (q.id ?? '').replace(/\s/g, '');
+    if (q.id !== undefined) {
+      if (!ID.test(id)) {
+        const errors = formErrors(ctx.lang, { id: { key: 'invalid_format' } });
+        return sendPage(reply, req, h(TrackFormPage, { ctx, id: q.id, errors }), 422);
+      }
+      // A number alone opens the public page (404 there when the report is not public).
+      return reply.redirect(`/laporan/${id}`, 303);
+    }
+    return sendPage(reply, req, h(TrackFormPage, { ctx }));
+  });
+
+  app.post('/lacak', async (req, reply) => {
+    const body = (req.body ?? {}) as Record<string, string | undefined>;
+    const ctx = pageContext(req);
+    const id = (body.id ?? '').replace(/\s/g, '');
+    const k = (body.k ?? '').trim();
+    const fields: Record<string, FieldIssue> = {};
+    if (!ID.test(id)) fields.id = { key: id ? 'invalid_format' : 'required' };
+    if (!k) fields.k = { key: 'required' };
+    if (Object.keys(fields).length) {
+      const errors = formErrors(ctx.lang, fields, ['id', 'k']);
+      return sendPage(reply, req, h(TrackFormPage, { ctx, id: body.id ?? '', errors }), 422);
+    }
+    return reply.redirect(`/lacak/${id}?k=${encodeURIComponent(k)}`, 303);
+  });
+
+  async function renderTrack(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    key: string,
+    extra: {
+      errors?: Record<string, FieldIssue>;
+      message?: string;
+      done?: string;
+      values?: Record<string, string>;
+    } = {},
+  ) {
+    const ctx = pageContext(req);
+    const caller: Caller = { ...req.caller, accessKey: key };
+    let visible;
+    try {
+      visible = await getReport(svc, caller, id);
+    } catch (e) {
+      if (classifyError(e).status !== 404) throw e;
+      visible = null;
+    }
+    if (!visible || !visible.subject.isReporter) {
+      const message = t(ctx.lang, 'web.trackpage.not_found');
+      return sendPage(reply, req, h(TrackFormPage, { ctx, id, message }), 404);
+    }
+    const m = await buildReportModel(svc, ctx, visible);
+    const s = visible.report.row.status;
+    const p = visible.permissions;
+    const forms: ReporterForms = {
+      supplement: s === 'on_hold' && p.supplement,
+      accept: s === 'responded' && p.accept,
+      dispute: s === 'responded' && p.dispute,
+      comment: p.comment && s !== 'archived',
+      escalate: OPEN.has(s) && p.escalate,
+    };
+    const errors = formErrors(ctx.lang, extra.errors ?? {});
+    const status = extra.message || Object.keys(errors).length ? 422 : 200;
+    return sendPage(
+      reply,
+      req,
+      h(TrackPage, {
+        ctx,
+        m,
+        accessKey: key,
+        forms,
+        errors,
+        message: extra.message,
+        done: extra.done,
+        values: extra.values,
+      }),
+      status,
+    );
+  }
+
+  app.get<{ Params: { trackingId: string }; Querystring: { k?: string; ok?: string } }>(
+    '/lacak/:trackingId',
+    async (req, reply) => {
+      const id = req.params.trackingId;
+      if (!ID.test(id)) throw new AppError('NOT_FOUND');
+      const done = ACTIONS.includes(req.query.ok as ReporterAction) ? req.query.ok : undefined;
+      return renderTrack(req, reply, id, req.query.k ?? '', { done });
+    },
+  );
+
+  app.post<{ Params: { trackingId: string; action: string } }>(
+    '/lacak/:trackingId/:action',
+    async (req, reply) => {
+      const { trackingId: id, action } = req.params;
+      if (!ID.test(id) || !ACTIONS.includes(action as ReporterAction)) throw new AppError('NOT_FOUND');
+      const body = (req.body ?? {}) as Record<string, string | undefined>;
+      const key = body.k ?? '';
+      const caller: Caller = { ...req.caller, accessKey: key };
+      const text = (v: string | undefined) => (v ?? '').trim();
+      try {
+        switch (action as ReporterAction) {
+          case 'supplement':
+            if (text(body.body).length < 5)
+              throw invalidField('body', text(body.body) ? 'too_short' : 'required', { min: 5 });
+            await supplementReport(svc, caller, id, { body: text(body.body) });
+            break;
+          case 'comment':
+            if (!text(body.commentBody)) throw invalidField('commentBody', 'required');
+            await commentReport(svc, caller, id, { body: text(body.commentBody).slice(0, 5000) });
+            break;
+          case 'accept': {
+            const rating = Number(body.rating);
+            if (!Number.isInteger(rating) || rating < 1 || rating > 5)
+              throw invalidField('rating', 'rating_range');
+            await acceptReport(svc, caller, id, { rating, comment: text(body.comment) || undefined });
+            break;
+          }
+          case 'dispute':
+            if (text(body.reason).length < 5)
+              throw invalidField('reason', text(body.reason) ? 'too_short' : 'required', { min: 5 });
+            await disputeReport(svc, caller, id, { reason: text(body.reason) });
+            break;
+          case 'escalate':
+            if (body.consent !== '1') throw invalidField('consent', 'consent_true');
+            await escalateReport(svc, caller, id, { consent: true });
+            break;
+        }
+      } catch (e) {
+        const c = classifyError(e);
+        const values = {
+          supplement: body.body ?? '',
+          comment: body.commentBody ?? '',
+          rating: body.rating ?? '',
+          acceptComment: body.comment ?? '',
+          reason: body.reason ?? '',
+        };
+        if (c.code === 'VALIDATION_FAILED')
+          return renderTrack(req, reply, id, key, { errors: c.fields, values });
+        if (c.status === 409 || c.code === 'CONSENT_REQUIRED') {
+          const lang = pageContext(req).lang;
+          const message =
+            c.code === 'ESCALATION_NOT_DUE' && c.params.availableFrom
+              ? t(lang, 'web.trackpage.escalation_not_due', {
+                  date: formatDate(String(c.params.availableFrom), lang),
+                })
+              : t(lang, `errors.${c.code}`, c.params);
+          return renderTrack(req, reply, id, key, { message, values });
+        }
+        throw e;
+      }
+      return reply.redirect(`/lacak/${id}?k=${encodeURIComponent(key)}&ok=${action}`, 303);
+    },
+  );
+}
+
+function invalidField(field: string, key: string, params?: Record<string, number>): AppError {
+  return new AppError('VALIDATION_FAILED', { [field]: { key, ...(params ? { params } : {}) } });
+}

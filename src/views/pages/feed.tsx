@@ -1,0 +1,202 @@
+/**
+ * The public feed (filters + full-text search + pagination) and one public report page (support button,
+ * public comments, current agency and deadline). Only the public read model reaches these views.
+ */
+import type { VNode } from 'preact';
+import type { FormErrors, PageContext } from '../context.ts';
+import { Layout } from '../layout.tsx';
+import { Button } from '../components/button.tsx';
+import { ErrorSummary } from '../components/error-summary.tsx';
+import { Select, TextInput, Textarea, type Option } from '../components/fields.tsx';
+import { Pagination } from '../components/pagination.tsx';
+import { StatusTag } from '../components/status-tag.tsx';
+import { Timeline } from '../components/timeline.tsx';
+import { ReportSummary } from './report-parts.tsx';
+import type { ReportModel } from '../../http/web/report-view.ts';
+
+/** One row of the feed. */
+export interface FeedItem {
+  trackingId: string;
+  title: string;
+  status: string;
+  classification: string;
+  agency: string | null;
+  createdLabel: string;
+  supportCount: number;
+}
+
+/** Props of the feed page. */
+export interface FeedProps {
+  ctx: PageContext;
+  items: FeedItem[];
+  total: number;
+  page: number;
+  pageSize: number;
+  filters: Record<string, string | undefined>;
+  options: {
+    categories: Option[];
+    agencies: Option[];
+    provinces: Option[];
+    kabs: Option[];
+    statuses: Option[];
+  };
+}
+
+/** The feed. */
+export function FeedPage({ ctx, items, total, page, pageSize, filters, options }: FeedProps): VNode {
+  const any = ctx.t('web.feed.any');
+  const classes = ['pengaduan', 'aspirasi', 'permintaan_informasi'].map((c) => ({
+    value: c,
+    label: ctx.t(`web.classification.${c}`),
+  }));
+  return (
+    <Layout ctx={ctx} title={ctx.t('web.feed.title')}>
+      <h1>{ctx.t('web.feed.title')}</h1>
+      <p>{ctx.t('web.feed.intro')}</p>
+      <form
+        method="get"
+        action="/laporan"
+        class="filters"
+        role="search"
+        aria-label={ctx.t('web.feed.filters')}
+      >
+        <TextInput ctx={ctx} name="q" type="search" label={ctx.t('web.feed.q')} value={filters.q} />
+        <div class="filters-grid">
+          <Select
+            ctx={ctx}
+            name="classification"
+            label={ctx.t('web.view.classification')}
+            options={classes}
+            placeholder={any}
+            value={filters.classification}
+          />
+          <Select
+            ctx={ctx}
+            name="status"
+            label={ctx.t('web.view.status')}
+            options={options.statuses}
+            placeholder={any}
+            value={filters.status}
+          />
+          <Select
+            ctx={ctx}
+            name="categoryId"
+            label={ctx.t('web.report.category_label')}
+            options={options.categories}
+            placeholder={any}
+            value={filters.categoryId}
+          />
+          <Select
+            ctx={ctx}
+            name="agencyId"
+            label={ctx.t('web.report.agency_label')}
+            options={options.agencies}
+            placeholder={any}
+            value={filters.agencyId}
+          />
+          <Select
+            ctx={ctx}
+            name="prov"
+            label={ctx.t('web.report.prov')}
+            options={options.provinces}
+            placeholder={any}
+            value={filters.prov}
+          />
+          {options.kabs.length ? (
+            <Select
+              ctx={ctx}
+              name="kab"
+              label={ctx.t('web.report.kab')}
+              options={options.kabs}
+              placeholder={any}
+              value={filters.kab}
+            />
+          ) : null}
+        </div>
+        <Button variant="secondary">{ctx.t('web.feed.apply')}</Button>
+        <a href="/laporan">{ctx.t('web.feed.reset')}</a>
+      </form>
+      <h2 aria-live="polite">{ctx.t('web.feed.count', { n: total })}</h2>
+      <ul class="card-list">
+        {items.map((i) => (
+          <li class="card" key={i.trackingId}>
+            <h3>
+              <a href={`/laporan/${i.trackingId}`}>{i.title}</a>
+            </h3>
+            <p class="meta">
+              <StatusTag ctx={ctx} status={i.status} /> {ctx.t(`web.classification.${i.classification}`)} ·{' '}
+              {i.agency ?? ctx.t('web.view.agency_pending')} · {i.createdLabel} ·{' '}
+              {ctx.t('web.feed.supports', { n: i.supportCount })}
+            </p>
+          </li>
+        ))}
+      </ul>
+      <Pagination ctx={ctx} page={page} pageSize={pageSize} total={total} base="/laporan" params={filters} />
+    </Layout>
+  );
+}
+
+/** Props of a public report page. */
+export interface PublicReportProps {
+  ctx: PageContext;
+  m: ReportModel;
+  canComment: boolean;
+  notice?: string | undefined;
+  errors?: FormErrors;
+  comment?: string;
+}
+
+/** One public report. */
+export function PublicReportPage({
+  ctx,
+  m,
+  canComment,
+  notice,
+  errors = {},
+  comment,
+}: PublicReportProps): VNode {
+  const r = m.report;
+  const comments = m.timeline.filter((i) => i.label === ctx.t('event.comment'));
+  return (
+    <Layout ctx={ctx} title={r.title} hasErrors={Object.keys(errors).length > 0}>
+      <ErrorSummary ctx={ctx} errors={errors} />
+      {notice ? (
+        <p class="notice-ok" role="status">
+          {notice}
+        </p>
+      ) : null}
+      <p class="step-count">
+        {ctx.t('web.trackpage.report')} {r.trackingId}
+      </p>
+      <h1>{r.title}</h1>
+      <ReportSummary ctx={ctx} m={m} />
+      <form method="post" action={`/laporan/${r.trackingId}/dukung`}>
+        {ctx.csrf ? <input type="hidden" name="_csrf" value={ctx.csrf} /> : null}
+        <p>{ctx.t('web.feed.supports', { n: r.supportCount })}</p>
+        <Button variant="secondary">{ctx.t('web.feed.support')}</Button>
+      </form>
+      <h2>{ctx.t('web.trackpage.timeline')}</h2>
+      <Timeline ctx={ctx} items={m.timeline.filter((i) => !comments.includes(i))} />
+      <h2>{ctx.t('web.feed.comments')}</h2>
+      <Timeline ctx={ctx} items={comments} />
+      {canComment ? (
+        <form method="post" action={`/laporan/${r.trackingId}/komentar`} novalidate>
+          <input type="hidden" name="_csrf" value={ctx.csrf} />
+          <Textarea
+            ctx={ctx}
+            name="body"
+            rows={3}
+            label={ctx.t('web.feed.comment_label')}
+            value={comment}
+            error={errors.body}
+          />
+          <Button variant="secondary">{ctx.t('web.feed.comment_submit')}</Button>
+        </form>
+      ) : (
+        <p>
+          <a href={`/masuk?next=/laporan/${r.trackingId}`}>{ctx.t('web.feed.comment_sign_in')}</a>
+        </p>
+      )}
+    </Layout>
+  );
+}

@@ -1,0 +1,43 @@
+/** Pieces shared by the tracking page and the public report page: the summary block and the deadline. */
+import type { VNode } from 'preact';
+import type { PageContext } from '../context.ts';
+import { DeadlineBadge } from '../components/deadline-badge.tsx';
+import { StatusTag } from '../components/status-tag.tsx';
+import type { ReportModel } from '../../http/web/report-view.ts';
+
+/** Status, agency, deadline, classification and the report text. */
+export function ReportSummary({ ctx, m }: { ctx: PageContext; m: ReportModel }): VNode {
+  const r = m.report;
+  return (
+    <>
+      <dl class="summary-list">
+        <div class="summary-row">
+          <dt>{ctx.t('web.view.status')}</dt>
+          <dd>
+            <StatusTag ctx={ctx} status={r.status} />
+          </dd>
+        </div>
+        <div class="summary-row">
+          <dt>{ctx.t('web.view.agency')}</dt>
+          <dd>{m.agencyName ?? ctx.t('web.view.agency_pending')}</dd>
+        </div>
+        <div class="summary-row">
+          <dt>{ctx.t('web.view.deadline')}</dt>
+          <dd>{m.badge ? <DeadlineBadge ctx={ctx} {...m.badge} /> : ctx.t('web.deadline.none')}</dd>
+        </div>
+        <div class="summary-row">
+          <dt>{ctx.t('web.view.classification')}</dt>
+          <dd>{ctx.t(`web.classification.${r.classification}`)}</dd>
+        </div>
+        {r.occurredOn ? (
+          <div class="summary-row">
+            <dt>{ctx.t('web.report.date_label')}</dt>
+            <dd>{r.occurredOn}</dd>
+          </div>
+        ) : null}
+      </dl>
+      <h2>{ctx.t('web.report.body_label')}</h2>
+      <p class="body-text">{r.body}</p>
+    </>
+  );
+}

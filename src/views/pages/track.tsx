@@ -1,0 +1,251 @@
+/**
+ * Tracking: the form (tracking number + access key) and the reporter's page with the timeline, the agency's
+ * follow-ups and the reporter's forms. The access key travels in a hidden field of every form.
+ */
+import type { ComponentChildren, VNode } from 'preact';
+import type { FormErrors, PageContext } from '../context.ts';
+import { Layout } from '../layout.tsx';
+import { Button } from '../components/button.tsx';
+import { ErrorSummary } from '../components/error-summary.tsx';
+import { Radios, TextInput, Textarea } from '../components/fields.tsx';
+import { Timeline } from '../components/timeline.tsx';
+import { ReportSummary } from './report-parts.tsx';
+import type { ReportModel } from '../../http/web/report-view.ts';
+
+/** The lookup form. */
+export function TrackFormPage({
+  ctx,
+  id,
+  errors = {},
+  message,
+}: {
+  ctx: PageContext;
+  id?: string;
+  errors?: FormErrors;
+  message?: string;
+}): VNode {
+  return (
+    <Layout
+      ctx={ctx}
+      title={ctx.t('web.trackpage.title')}
+      hasErrors={!!message || Object.keys(errors).length > 0}
+    >
+      <ErrorSummary ctx={ctx} errors={errors} message={message} />
+      <h1>{ctx.t('web.trackpage.title')}</h1>
+      <p>{ctx.t('web.trackpage.intro')}</p>
+      <form method="post" action="/lacak" novalidate>
+        {ctx.csrf ? <input type="hidden" name="_csrf" value={ctx.csrf} /> : null}
+        <TextInput
+          ctx={ctx}
+          name="id"
+          inputmode="numeric"
+          width="short"
+          label={ctx.t('web.track.id_label')}
+          hint={ctx.t('web.track.id_hint')}
+          value={id}
+          error={errors.id}
+        />
+        <TextInput
+          ctx={ctx}
+          name="k"
+          autocomplete="off"
+          label={ctx.t('web.trackpage.key_label')}
+          hint={ctx.t('web.trackpage.key_hint')}
+          error={errors.k}
+        />
+        <Button>{ctx.t('web.track.find')}</Button>
+      </form>
+      <p class="muted">{ctx.t('web.trackpage.public_hint')}</p>
+    </Layout>
+  );
+}
+
+/** Which reporter forms to show (decided by the route from status and permissions). */
+export interface ReporterForms {
+  supplement: boolean;
+  comment: boolean;
+  accept: boolean;
+  dispute: boolean;
+  escalate: boolean;
+}
+
+/** Props of the reporter's page. */
+export interface TrackPageProps {
+  ctx: PageContext;
+  m: ReportModel;
+  accessKey: string;
+  forms: ReporterForms;
+  errors: FormErrors;
+  message?: string | undefined;
+  /** The action that just succeeded (shown as a notice after the redirect). */
+  done?: string | undefined;
+  values?: Record<string, string>;
+}
+
+function ActionForm(p: {
+  ctx: PageContext;
+  action: string;
+  id: string;
+  accessKey: string;
+  title: string;
+  children: ComponentChildren;
+  submit: string;
+  variant?: 'primary' | 'secondary' | 'warning';
+}) {
+  return (
+    <section aria-labelledby={`h-${p.action}`}>
+      <h3 id={`h-${p.action}`}>{p.title}</h3>
+      <form method="post" action={`/lacak/${p.id}/${p.action}`} novalidate>
+        {p.ctx.csrf ? <input type="hidden" name="_csrf" value={p.ctx.csrf} /> : null}
+        <input type="hidden" name="k" value={p.accessKey} />
+        {p.children}
+        <Button variant={p.variant}>{p.submit}</Button>
+      </form>
+    </section>
+  );
+}
+
+/** The reporter's view of their report. */
+export function TrackPage({
+  ctx,
+  m,
+  accessKey,
+  forms,
+  errors,
+  message,
+  done,
+  values = {},
+}: TrackPageProps): VNode {
+  const id = m.report.trackingId;
+  const f = { ctx, id, accessKey };
+  const stars = ['1', '2', '3', '4', '5'].map((n) => ({
+    value: n,
+    label: ctx.t(`web.trackpage.rating_${n}`),
+  }));
+  const any = forms.supplement || forms.comment || forms.accept || forms.dispute || forms.escalate;
+  return (
+    <Layout
+      ctx={ctx}
+      title={`${ctx.t('web.trackpage.report')} ${id}`}
+      hasErrors={!!message || Object.keys(errors).length > 0}
+    >
+      <ErrorSummary ctx={ctx} errors={errors} message={message} />
+      {done ? (
+        <p class="notice-ok" role="status">
+          {ctx.t(`web.trackpage.done_${done}`)}
+        </p>
+      ) : null}
+      <p class="step-count">
+        {ctx.t('web.trackpage.report')} {id}
+      </p>
+      <h1>{m.report.title}</h1>
+      <ReportSummary ctx={ctx} m={m} />
+      {m.followUps.length ? (
+        <>
+          <h2>{ctx.t('web.trackpage.follow_ups')}</h2>
+          <Timeline ctx={ctx} items={m.followUps} />
+        </>
+      ) : null}
+      <h2>{ctx.t('web.trackpage.timeline')}</h2>
+      <Timeline ctx={ctx} items={m.timeline} />
+      {any ? <h2>{ctx.t('web.trackpage.your_actions')}</h2> : null}
+      {forms.supplement ? (
+        <ActionForm
+          {...f}
+          action="supplement"
+          title={ctx.t('web.trackpage.supplement_title')}
+          submit={ctx.t('web.trackpage.supplement_submit')}
+        >
+          <Textarea
+            ctx={ctx}
+            name="body"
+            label={ctx.t('web.trackpage.supplement_label')}
+            hint={ctx.t('web.trackpage.supplement_hint')}
+            value={values.supplement}
+            error={errors.body}
+          />
+        </ActionForm>
+      ) : null}
+      {forms.accept ? (
+        <ActionForm
+          {...f}
+          action="accept"
+          title={ctx.t('web.trackpage.accept_title')}
+          submit={ctx.t('web.trackpage.accept_submit')}
+        >
+          <Radios
+            ctx={ctx}
+            name="rating"
+            legend={ctx.t('web.trackpage.rating_legend')}
+            options={stars}
+            value={values.rating}
+            error={errors.rating}
+          />
+          <Textarea
+            ctx={ctx}
+            name="comment"
+            rows={3}
+            label={`${ctx.t('web.trackpage.accept_comment')} ${ctx.t('web.common.optional')}`}
+            value={values.acceptComment}
+            error={errors.comment}
+          />
+        </ActionForm>
+      ) : null}
+      {forms.dispute ? (
+        <ActionForm
+          {...f}
+          action="dispute"
+          variant="secondary"
+          title={ctx.t('web.trackpage.dispute_title')}
+          submit={ctx.t('web.trackpage.dispute_submit')}
+        >
+          <Textarea
+            ctx={ctx}
+            name="reason"
+            rows={4}
+            label={ctx.t('web.trackpage.dispute_label')}
+            value={values.reason}
+            error={errors.reason}
+          />
+        </ActionForm>
+      ) : null}
+      {forms.comment ? (
+        <ActionForm
+          {...f}
+          action="comment"
+          variant="secondary"
+          title={ctx.t('web.trackpage.comment_title')}
+          submit={ctx.t('web.trackpage.comment_submit')}
+        >
+          <Textarea
+            ctx={ctx}
+            name="commentBody"
+            rows={3}
+            label={ctx.t('web.trackpage.comment_label')}
+            hint={ctx.t('web.trackpage.comment_hint')}
+            value={values.comment}
+            error={errors.commentBody}
+          />
+        </ActionForm>
+      ) : null}
+      {forms.escalate ? (
+        <ActionForm
+          {...f}
+          action="escalate"
+          variant="secondary"
+          title={ctx.t('web.trackpage.escalate_title')}
+          submit={ctx.t('web.trackpage.escalate_submit')}
+        >
+          <p>{ctx.t('web.trackpage.escalate_text')}</p>
+          <div class="choice">
+            <input class="choice-input" type="checkbox" id="f-consent" name="consent" value="1" />
+            <label class="choice-label" for="f-consent">
+              {ctx.t('web.trackpage.escalate_consent')}
+            </label>
+          </div>
+          <p />
+        </ActionForm>
+      ) : null}
+    </Layout>
+  );
+}
