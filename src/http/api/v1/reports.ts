@@ -2,6 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Services } from '../../../app/context.ts';
 import { submitReport } from '../../../commands/submit-report.ts';
+import { setReportPrivacy } from '../../../commands/set-report-privacy.ts';
 import { revealReporter } from '../../../commands/reveal-reporter.ts';
 import { getReport, listReports, timelineFor } from '../../../queries/reports.ts';
 import { permissionsFor } from '../../../policies/can.ts';
@@ -9,7 +10,7 @@ import { subjectOf } from '../../../queries/access.ts';
 import { presentEvent, presentReport, reportZone } from '../../../presenters/report.ts';
 import { requestLang } from '../../plugins/errors.ts';
 import { rateLimit } from '../../plugins/rate-limit.ts';
-import { ListReportsQuery, ReportQuery, SubmitReportBody, TrackingParams } from './schemas.ts';
+import { ListReportsQuery, PrivacyBody, ReportQuery, SubmitReportBody, TrackingParams } from './schemas.ts';
 
 export interface ReportRoutesOptions {
   services: Services;
@@ -109,6 +110,25 @@ export const reportRoutes: FastifyPluginAsyncZod<ReportRoutesOptions> = async (a
       const zone = reportZone(visible.report);
       const staff = visible.permissions.viewInternal;
       return { items: events.map((e) => presentEvent(e, zone, staff, requestLang(req))) };
+    },
+  );
+
+  app.post(
+    '/reports/:trackingId/privacy',
+    {
+      schema: {
+        tags: ['reports'],
+        summary: 'Set the anonim / rahasia flags (verifiers)',
+        params: TrackingParams,
+        querystring: ReportQuery,
+        body: PrivacyBody,
+      },
+    },
+    async (req) => {
+      const report = await setReportPrivacy(svc, req.caller, req.params.trackingId, req.body);
+      const permissions = permissionsFor(req.caller.actor, subjectOf(report, req.caller));
+      const reporter = await revealReporter(svc, req.caller, report, 'api.privacy');
+      return presentReport(report, permissions, { lang: requestLang(req), reporter });
     },
   );
 };

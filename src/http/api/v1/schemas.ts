@@ -103,6 +103,13 @@ export const ActionBodies = {
   support: z.object({}).strict(),
 } as const;
 
+export const PrivacyBody = z
+  .object({ anonymous: z.boolean().optional(), confidential: z.boolean().optional() })
+  .strict()
+  .refine((b) => b.anonymous !== undefined || b.confidential !== undefined, {
+    params: { key: 'required' },
+  });
+
 export const LoginBody = z
   .object({ email: z.email().max(200), password: z.string().min(1).max(200) })
   .strict();
