@@ -634,3 +634,15 @@ export const formDrafts = pgTable(
   },
   (t) => [index('form_drafts_expires_idx').on(t.expiresAt)],
 );
+
+/**
+ * The reporter's access key, sealed, for reports filed through SMS or email: lets the channel act as the
+ * reporter (INFO by SMS from the same number, email replies carrying a signed token) without ever
+ * storing the key in clear.
+ */
+export const channelAccess = pgTable('channel_access', {
+  reportId: uuid('report_id').primaryKey(),
+  channel: text('channel').notNull(),
+  accessKeyEnc: text('access_key_enc').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
