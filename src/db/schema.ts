@@ -152,6 +152,8 @@ export const reports = pgTable(
     supervisory: boolean('supervisory').notNull().default(false),
     channel: text('channel').notNull(),
     reporterUserId: uuid('reporter_user_id'),
+    /** The officer (or agency admin) the handling agency assigned the report to; no status change. */
+    assigneeUserId: uuid('assignee_user_id'),
     /** AES-256-GCM envelope of { name, email, phone, nik }. */
     reporterEnc: text('reporter_enc'),
     /** Set when the reporter consents to the Ombudsman hand-off. */
@@ -646,3 +648,20 @@ export const channelAccess = pgTable('channel_access', {
   accessKeyEnc: text('access_key_enc').notNull(),
   createdAt: ts('created_at').notNull().defaultNow(),
 });
+
+/**
+ * One-time account tokens (citizen email verification): only the sha256 of the token is stored, the clear
+ * token travels once in the emailed link. `usedAt` makes each token single-use.
+ */
+export const accountTokens = pgTable(
+  'account_tokens',
+  {
+    id: text('id').primaryKey(),
+    userId: uuid('user_id').notNull(),
+    purpose: text('purpose').notNull(),
+    expiresAt: ts('expires_at').notNull(),
+    usedAt: ts('used_at'),
+    createdAt: ts('created_at').notNull(),
+  },
+  (t) => [index('account_tokens_user_idx').on(t.userId)],
+);
