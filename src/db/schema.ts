@@ -156,6 +156,8 @@ export const reports = pgTable(
     assigneeUserId: uuid('assignee_user_id'),
     /** AES-256-GCM envelope of { name, email, phone, nik }. */
     reporterEnc: text('reporter_enc'),
+    /** The reporter's language at submission ('id' | 'en'): messages to the reporter use it. */
+    reporterLang: text('reporter_lang').notNull().default('id'),
     /** Set when the reporter consents to the Ombudsman hand-off. */
     escalationConsent: boolean('escalation_consent').notNull().default(false),
     supportCount: integer('support_count').notNull().default(0),
@@ -236,6 +238,8 @@ export const reportDeadlines = pgTable(
   (t) => [
     index('report_deadlines_report_idx').on(t.reportId),
     index('report_deadlines_open_idx').on(t.dueAt),
+    /** Running clocks by due time: the sweeper's range scans (issue 4 benchmark). */
+    index('report_deadlines_running_idx').on(t.dueAt, t.id).where(sql`stopped_at is null`),
   ],
 );
 
@@ -665,3 +669,34 @@ export const accountTokens = pgTable(
   },
   (t) => [index('account_tokens_user_idx').on(t.userId)],
 );
+
+/**
+ * In-app notifications for staff (issue 4): one row per staff recipient and event, written by the fan-out in
+ * the same transaction as the email/SMS rows. The back office shows the unread count; daily digests read them.
+ */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    userId: uuid('user_id').notNull(),
+    reportId: uuid('report_id'),
+    kind: text('kind').notNull(),
+    title: text('title').notNull(),
+    /** Fan-out key `<eventKey>:user:<id>`: re-running a fan-out never notifies twice. */
+    dedupeKey: text('dedupe_key').notNull().unique(),
+    readAt: ts('read_at'),
+    createdAt: ts('created_at').notNull(),
+  },
+  (t) => [index('notifications_user_idx').on(t.userId, t.createdAt)],
+);
+
+/** A user's notification channels and whether staff get one daily digest instead of a message per event. */
+export const notificationPreferences = pgTable('notification_preferences', {
+  userId: uuid('user_id').primaryKey(),
+  email: boolean('email').notNull().default(true),
+  sms: boolean('sms').notNull().default(false),
+  inApp: boolean('in_app').notNull().default(true),
+  digest: boolean('digest').notNull().default(false),
+  lang: text('lang').notNull().default('id'),
+  updatedAt: ts('updated_at').notNull(),
+});
