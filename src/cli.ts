@@ -16,6 +16,9 @@ Usage:
   aduan serve [--demo]         start the web server (and the in-process worker)
   aduan migrate                apply database migrations and load reference data
   aduan seed --demo            seed the Kalimantan Timur demo on an empty database
+  aduan stats refresh [--full]  recompute the statistics read model (changed reports only)
+  aduan open-data snapshot     write the daily open-data snapshot (+ sha256) into the data dir
+  aduan evaluate --period ID   recompute an evaluation from the snapshot and compare with the published one
   aduan audit verify           walk the hash chain of every report's timeline
   aduan worker                 run the outbox worker and deadline sweeper (docs/worker.md)
   aduan sweep --at <ISO> [--dry-run]   preview or run the deadline sweep at a moment
@@ -112,6 +115,17 @@ async function main(argv: string[]): Promise<number> {
       const code = await routingTrainCli(rt.services, rest);
       await rt.close();
       return code;
+    }
+    case 'stats':
+    case 'open-data':
+    case 'evaluate': {
+      const { statsCli } = await import('./cli/stats-cli.ts');
+      const rt = await openRuntime(config);
+      try {
+        return await statsCli(rt, cmd, argv.slice(1));
+      } finally {
+        await rt.close();
+      }
     }
     case 'audit': {
       if (sub !== 'verify') break;

@@ -25,6 +25,7 @@ import { authRoutes } from './api/v1/auth.ts';
 import { referenceRoutes } from './api/v1/reference.ts';
 import { attachmentRoutes } from './api/v1/attachments.ts';
 import { statsRoutes } from './api/v1/stats.ts';
+import { evaluationRoutes } from './api/v1/evaluation.ts';
 import { routingRoutes } from './api/v1/routing.ts';
 import { open311Routes, type Open311Limits } from './open311/index.ts';
 import { pagesPlugin } from './web/pages.ts';
@@ -117,6 +118,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       await api.register(attachmentRoutes, { services });
       await api.register(referenceRoutes, { services });
       await api.register(statsRoutes, { services });
+      await api.register(evaluationRoutes, { services });
       await api.register(routingRoutes, { services });
     },
     { prefix: '/api/v1' },

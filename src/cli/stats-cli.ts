@@ -1,0 +1,71 @@
+/**
+ * CLI for statistics, open data and evaluation:
+ *   aduan stats refresh [--full]
+ *   aduan open-data snapshot
+ *   aduan evaluate --period <id> [--snapshot <file>]
+ * `evaluate` recomputes every data indicator from the open-data snapshot file alone (plus the period's
+ * weights and rubric scores) and compares the result and input hash with the published one.
+ */
+import { parseArgs } from 'node:util';
+import type { Runtime } from '../runtime.ts';
+import { refreshStats } from '../commands/refresh-stats.ts';
+import { snapshotOpenData } from '../commands/snapshot-open-data.ts';
+import { inputsHash, readSnapshotFile } from '../commands/publish-evaluation.ts';
+import { evaluate } from '../domain/evaluation/evaluate.ts';
+import { canonicalJson } from '../domain/evaluation/scoring.ts';
+import { loadEvaluationConfig, publishedResult } from '../queries/evaluation.ts';
+import { latestSnapshot } from '../queries/open-data-snapshot.ts';
+
+/** Runs one statistics CLI command; returns the exit code. */
+export async function statsCli(rt: Runtime, cmd: string, args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      full: { type: 'boolean', default: false },
+      period: { type: 'string' },
+      snapshot: { type: 'string' },
+    },
+    allowPositionals: true,
+  });
+  if (cmd === 'stats') {
+    const r = await refreshStats(rt.services, { full: values.full === true });
+    console.log(`stats: ${r.reports} report(s) refreshed, ${r.months.length} month(s) rebuilt at ${r.at}`);
+    return 0;
+  }
+  if (cmd === 'open-data') {
+    const r = await snapshotOpenData(rt.services, rt.config.dataDir);
+    console.log(`open data: ${r.rows} public report(s), ${r.bytes} bytes\n  ${r.path}\n  sha256 ${r.sha256}`);
+    return 0;
+  }
+  if (!values.period) {
+    console.error('usage: aduan evaluate --period <id> [--snapshot <file>]');
+    return 2;
+  }
+  const cfg = await loadEvaluationConfig(rt.services.db, values.period);
+  const latest = await latestSnapshot(rt.services.db);
+  const path = values.snapshot ?? latest?.path;
+  if (!path) {
+    console.error('No snapshot: run `aduan open-data snapshot` or pass --snapshot <file>.');
+    return 1;
+  }
+  const { doc, sha256 } = await readSnapshotFile(path);
+  const result = evaluate(doc, cfg);
+  for (const g of result.groups) {
+    console.log(`\n${g.name} (${g.award})`);
+    for (const r of g.results) {
+      console.log(
+        `  ${String(r.rank ?? '-').padStart(3)}  ${r.total.toFixed(2).padStart(6)}  ${r.predikat.padEnd(12)} ${r.name}${r.flags.length ? `  [${r.flags.join(', ')}]` : ''}`,
+      );
+    }
+  }
+  const hash = inputsHash(sha256, cfg);
+  console.log(`\nsnapshot sha256 ${sha256}\ninputs sha256   ${hash}`);
+  const published = await publishedResult(rt.services.db, values.period);
+  if (!published) {
+    console.log('not yet published');
+    return 0;
+  }
+  const same = canonicalJson(published.result) === canonicalJson(result) && published.inputsSha256 === hash;
+  console.log(same ? 'MATCH: equals the published result' : 'MISMATCH: differs from the published result');
+  return same ? 0 : 1;
+}

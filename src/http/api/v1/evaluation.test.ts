@@ -1,0 +1,190 @@
+/**
+ * Evaluation over real HTTP: a period with two groups, assessor rubric scores with evidence,
+ * live preview, publishing from the open-data snapshot, published results, XLSX, and
+ * `aduan evaluate` recomputing the same numbers from the snapshot file.
+ */
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DEMO, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
+import { refreshStats } from '../../../commands/refresh-stats.ts';
+import { snapshotOpenData } from '../../../commands/snapshot-open-data.ts';
+import { statsCli } from '../../../cli/stats-cli.ts';
+
+let t: TestApp;
+let national: string;
+
+const period = {
+  id: 'kaltim-2026',
+  name: 'Evaluasi Pengelolaan Pengaduan Kalimantan Timur 2026',
+  from: '2026-01-01',
+  to: '2026-12-31',
+  minVolume: 2,
+  groups: [
+    {
+      id: 'pd-kaltim-2026',
+      name: 'Perangkat Daerah Provinsi Kalimantan Timur 2026',
+      scope: 'agency',
+      participants: [
+        { agencyId: 'pupr-kaltim', websiteUrl: 'https://pu.kaltimprov.go.id/' },
+        { agencyId: 'dinkes-kaltim' },
+      ],
+    },
+    {
+      id: 'kabkota-kaltim-2026',
+      name: 'Diskominfo Kabupaten/Kota se-Kalimantan Timur 2026',
+      scope: 'region',
+      participants: [{ agencyId: 'diskominfo-balikpapan' }],
+    },
+  ],
+};
+
+async function score(token: string, agencyId: string, indicator: string, value: number | string) {
+  const form = new FormData();
+  form.set('agencyId', agencyId);
+  form.set('indicator', indicator);
+  form.set('score', String(value));
+  form.set('justification', 'SK Tim Pengelola Pengaduan Nomor 100/2026 dan kebijakan tertulis tersedia.');
+  form.set(
+    'evidence',
+    new Blob([Buffer.from('%PDF-1.4 bukti dukung')], { type: 'application/pdf' }),
+    'sk-tim.pdf',
+  );
+  const res = await fetch(`${t.url}/api/v1/evaluation/periods/${period.id}/scores`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}` },
+    body: form,
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+beforeAll(async () => {
+  t = await startTestApp({ now: new Date('2026-03-12T02:00:00Z') });
+  national = await t.login(DEMO.national);
+  const coord = await t.login(DEMO.coordinator);
+  const cats = await t.api('/api/v1/categories');
+  const categoryId = cats.body.items[0].id;
+  for (const [agencyId, region] of [
+    ['pupr-kaltim', '64.71.01'],
+    ['pupr-kaltim', '64.72.02'],
+    ['pupr-kaltim', '64.71.02'],
+    ['dinkes-kaltim', '64.72.02'],
+  ] as const) {
+    const r = await t.api('/api/v1/reports', {
+      json: {
+        classification: 'pengaduan',
+        title: 'Layanan publik bermasalah',
+        body: 'Pelayanan di kantor ini lambat sekali dan tidak ada kejelasan waktu penyelesaian.',
+        regionCode: region,
+        reporter: { name: 'Warga Uji', email: 'warga.uji@contoh.aduan.id' },
+      },
+    });
+    expect(r.status).toBe(201);
+    const v = await t.api(`/api/v1/reports/${r.body.trackingId}/actions/verify`, {
+      json: { categoryId, agencyId },
+      token: coord,
+    });
+    expect(v.status).toBe(200);
+  }
+  await refreshStats(t.runtime.services);
+});
+afterAll(() => t?.close());
+
+describe('evaluation API', () => {
+  it('only a national admin creates periods; weights are versioned', async () => {
+    let r = await t.api('/api/v1/evaluation/periods', {
+      json: period,
+      token: await t.login(DEMO.coordinator),
+    });
+    expect(r.status).toBe(403);
+    r = await t.api('/api/v1/evaluation/periods', {
+      json: { ...period, from: '2026-12-31', to: '2026-01-01' },
+      token: national,
+    });
+    expect(r.status).toBe(422);
+    r = await t.api('/api/v1/evaluation/periods', { json: period, token: national });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect(r.body.weightsVersion).toBe(1);
+    r = await t.api('/api/v1/evaluation/periods', {
+      json: { ...period, weights: { completion_rate: 1 } },
+      token: national,
+    });
+    expect(r.body.weightsVersion).toBe(2);
+    r = await t.api('/api/v1/evaluation/periods', { json: period, token: national });
+    expect(r.body.weightsVersion).toBe(3);
+  });
+
+  it('assessors score rubric indicators with evidence and justification', async () => {
+    const assessor = await t.login(DEMO.assessor);
+    expect((await score(await t.login(DEMO.citizen), 'pupr-kaltim', 'inovasi', 80)).status).toBe(403);
+    const bad = await score(assessor, 'pupr-kaltim', 'nonsense', 180);
+    expect(bad.status).toBe(422);
+    expect(Object.keys(bad.body.error.fields).sort()).toEqual(['indicator', 'score']);
+    const ok = await score(assessor, 'pupr-kaltim', 'komitmen_pimpinan', 80);
+    expect(ok.status, JSON.stringify(ok.body)).toBe(201);
+    expect(ok.body.evidence[0]).toMatchObject({
+      filename: 'sk-tim.pdf',
+      sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    const second = await score(national, 'pupr-kaltim', 'komitmen_pimpinan', 90);
+    expect(second.status).toBe(201);
+    const cfg = await t.api(`/api/v1/evaluation/periods/${period.id}`, { token: assessor });
+    expect(cfg.body.rubricScores).toHaveLength(2);
+    const pub = await t.api(`/api/v1/evaluation/periods/${period.id}`);
+    expect(pub.body.rubricScores).toBeUndefined();
+  });
+
+  it('previews rankings with indicator-by-indicator explanations and spread between assessors', async () => {
+    expect((await t.api(`/api/v1/evaluation/periods/${period.id}/preview`)).status).toBe(401);
+    const r = await t.api(`/api/v1/evaluation/periods/${period.id}/preview`, {
+      token: await t.login(DEMO.assessor),
+    });
+    expect(r.status).toBe(200);
+    const pd = r.body.groups.find((g: any) => g.id === 'pd-kaltim-2026');
+    expect(pd.results.map((x: any) => [x.agencyId, x.rank, x.received])).toEqual([
+      ['pupr-kaltim', 1, 3],
+      ['dinkes-kaltim', null, 1],
+    ]);
+    expect(pd.results[1].flags).toContain('below_min_volume');
+    const komitmen = pd.results[0].indicators.find((i: any) => i.indicator === 'komitmen_pimpinan');
+    expect(komitmen).toMatchObject({ value: 85, assessors: 2, spread: 10 });
+    const kab = r.body.groups.find((g: any) => g.id === 'kabkota-kaltim-2026').results[0];
+    expect(kab.received).toBe(2); // reports located in 64.71 (Balikpapan)
+    expect(kab.indicators.find((i: any) => i.indicator === 'volume').formula).toContain('per 100,000');
+  });
+
+  it('publishes from the snapshot; results are public, hashed, exportable and recomputable by `aduan evaluate`', async () => {
+    let r = await t.api(`/api/v1/evaluation/periods/${period.id}/publish`, {
+      method: 'POST',
+      token: national,
+    });
+    expect(r.status).toBe(409);
+    expect(r.body.error.code).toBe('SNAPSHOT_REQUIRED');
+    await snapshotOpenData(t.runtime.services, t.runtime.config.dataDir);
+    r = await t.api(`/api/v1/evaluation/periods/${period.id}/publish`, {
+      method: 'POST',
+      token: await t.login(DEMO.assessor),
+    });
+    expect(r.status).toBe(403);
+    r = await t.api(`/api/v1/evaluation/periods/${period.id}/publish`, { method: 'POST', token: national });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    const results = await t.api(`/api/v1/evaluation/periods/${period.id}/results`);
+    expect(results.status).toBe(200);
+    expect(results.body.inputsSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(results.body.result.groups.find((g: any) => g.id === 'pd-kaltim-2026').results[0].agencyId).toBe(
+      'pupr-kaltim',
+    );
+
+    const res = await fetch(`${t.url}/api/v1/evaluation/periods/${period.id}/results.xlsx`);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(await res.arrayBuffer());
+    expect(wb.worksheets[0]!.getRow(1).getCell(2).value).toBe('Peringkat');
+
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    const code = await statsCli(t.runtime, 'evaluate', ['--period', period.id]);
+    const out = log.mock.calls.map((c) => c.join(' ')).join('\n');
+    log.mockRestore();
+    expect(out).toContain('MATCH: equals the published result');
+    expect(out).toContain(results.body.inputsSha256);
+    expect(code).toBe(0);
+  });
+});

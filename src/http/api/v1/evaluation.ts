@@ -1,0 +1,242 @@
+/**
+ * JSON API v1: evaluation periods, assessor rubric scores with evidence, a live preview, publishing
+ * (from the latest open-data snapshot) and the published, verifiable rankings (JSON and XLSX).
+ * docs/evaluation.md describes the formulas.
+ */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Services } from '../../../app/context.ts';
+import { AppError, invalid } from '../../../app/errors.ts';
+import { createEvaluationPeriod } from '../../../commands/create-evaluation-period.ts';
+import { publishEvaluation } from '../../../commands/publish-evaluation.ts';
+import { scoreEvaluation } from '../../../commands/score-evaluation.ts';
+import { evaluate, type EvaluationResult } from '../../../domain/evaluation/evaluate.ts';
+import {
+  DATA_INDICATORS,
+  RUBRIC_INDICATORS,
+  type ParticipantResult,
+} from '../../../domain/evaluation/scoring.ts';
+import { canStaff } from '../../../policies/can.ts';
+import {
+  listPeriods,
+  loadEvaluationConfig,
+  participantRegions,
+  publishedResult,
+  rubricScores,
+} from '../../../queries/evaluation.ts';
+import { buildOpenDataSnapshot } from '../../../queries/open-data-snapshot.ts';
+import { toXlsx, type TableColumn } from '../../../presenters/stats-table.ts';
+import { requestLang } from '../../plugins/errors.ts';
+
+const PeriodParams = z.object({ periodId: z.string().regex(/^[a-z0-9-]{2,60}$/) });
+const award = z.enum(['complaint_handling', 'website', 'media_sosial']);
+const weights = z.partialRecord(
+  z.enum([...DATA_INDICATORS, ...RUBRIC_INDICATORS]),
+  z.number().min(0).max(1000),
+);
+
+/** Body of `POST /evaluation/periods`. */
+export const PeriodBody = z.object({
+  id: z.string().regex(/^[a-z0-9-]{2,60}$/),
+  name: z.string().min(3).max(200),
+  from: z.iso.date(),
+  to: z.iso.date(),
+  weights: weights.optional(),
+  thresholds: z
+    .array(z.object({ predikat: z.string().min(1).max(50), min: z.number().min(0).max(100) }))
+    .min(1)
+    .optional(),
+  minVolume: z.number().int().min(0).max(100000).optional(),
+  groups: z
+    .array(
+      z.object({
+        id: z.string().regex(/^[a-z0-9-]{2,60}$/),
+        name: z.string().min(3).max(200),
+        scope: z.enum(['agency', 'region']),
+        award: award.optional(),
+        participants: z.array(
+          z.object({
+            agencyId: z.string().min(1).max(100),
+            websiteUrl: z.url().optional(),
+            socialUrl: z.url().optional(),
+          }),
+        ),
+      }),
+    )
+    .min(1),
+});
+
+const RESULT_COLUMNS: TableColumn<ParticipantResult & { group: string }>[] = [
+  { header: { id: 'Kelompok', en: 'Group' }, value: (r) => r.group },
+  { header: { id: 'Peringkat', en: 'Rank' }, value: (r) => r.rank },
+  { header: { id: 'Peserta', en: 'Participant' }, value: (r) => r.name },
+  { header: { id: 'Nilai', en: 'Score' }, value: (r) => r.total },
+  { header: { id: 'Predikat', en: 'Predikat' }, value: (r) => r.predikat },
+  { header: { id: 'Laporan diterima', en: 'Reports received' }, value: (r) => r.received },
+  { header: { id: 'Catatan', en: 'Flags' }, value: (r) => r.flags.join(' ') },
+  ...[...DATA_INDICATORS, ...RUBRIC_INDICATORS].map((id) => ({
+    header: { id, en: id },
+    value: (r: ParticipantResult) => r.indicators.find((i) => i.indicator === id)?.score ?? null,
+  })),
+];
+
+/** Flattens a result into rows for the XLSX export. */
+export function resultRows(result: EvaluationResult) {
+  return result.groups.flatMap((g) => g.results.map((r) => ({ ...r, group: g.name })));
+}
+
+export const evaluationRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, opts) => {
+  const svc = opts.services;
+
+  app.get(
+    '/evaluation/periods',
+    { schema: { tags: ['evaluation'], summary: 'Evaluation periods' } },
+    async () => ({
+      items: await listPeriods(svc.db),
+    }),
+  );
+
+  app.post(
+    '/evaluation/periods',
+    {
+      schema: {
+        tags: ['evaluation'],
+        summary: 'Create or replace a period (national admin)',
+        body: PeriodBody,
+      },
+    },
+    async (req, reply) => {
+      if (!req.caller.actor.userId) throw new AppError('UNAUTHENTICATED');
+      if (req.body.from > req.body.to) throw invalid({ from: { key: 'date_range' } });
+      const r = await createEvaluationPeriod(svc, req.caller, req.body);
+      return reply.status(201).send({ id: req.body.id, ...r });
+    },
+  );
+
+  app.get(
+    '/evaluation/periods/:periodId',
+    {
+      schema: {
+        tags: ['evaluation'],
+        summary: 'A period: groups, participants, rubric scores (staff)',
+        params: PeriodParams,
+      },
+    },
+    async (req) => {
+      const cfg = await loadEvaluationConfig(svc.db, req.params.periodId);
+      const regions = await participantRegions(svc.db, cfg);
+      const staff = regions.some((regionCode) =>
+        canStaff(req.caller.actor, 'view_evaluation', { regionCode }),
+      );
+      return {
+        ...cfg,
+        rubric: undefined,
+        rubricScores: staff ? await rubricScores(svc.db, req.params.periodId) : undefined,
+      };
+    },
+  );
+
+  app.get(
+    '/evaluation/periods/:periodId/preview',
+    {
+      schema: {
+        tags: ['evaluation'],
+        summary: 'Live rankings from current data (staff)',
+        params: PeriodParams,
+      },
+    },
+    async (req) => {
+      if (!req.caller.actor.userId) throw new AppError('UNAUTHENTICATED');
+      const cfg = await loadEvaluationConfig(svc.db, req.params.periodId);
+      const regions = await participantRegions(svc.db, cfg);
+      if (!regions.some((regionCode) => canStaff(req.caller.actor, 'view_evaluation', { regionCode }))) {
+        throw new AppError('FORBIDDEN');
+      }
+      return evaluate(await buildOpenDataSnapshot(svc.db, svc.now()), cfg);
+    },
+  );
+
+  app.post(
+    '/evaluation/periods/:periodId/scores',
+    {
+      schema: {
+        tags: ['evaluation'],
+        summary:
+          'Score a rubric indicator (assessor; multipart: agencyId, indicator, score, justification, evidence files)',
+        params: PeriodParams,
+      },
+    },
+    async (req, reply) => {
+      if (!req.caller.actor.userId) throw new AppError('UNAUTHENTICATED');
+      if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
+      const fields: Record<string, string> = {};
+      const evidence: { filename: string; data: Buffer }[] = [];
+      for await (const part of req.parts({ limits: { fileSize: 10 * 1024 * 1024, files: 5 } })) {
+        if (part.type === 'file') {
+          const data = await part.toBuffer().catch((e: { code?: string }) => {
+            if (e.code === 'FST_REQ_FILE_TOO_LARGE') throw new AppError('PAYLOAD_TOO_LARGE');
+            throw e;
+          });
+          evidence.push({ filename: part.filename, data });
+        } else fields[part.fieldname] = String(part.value);
+      }
+      const r = await scoreEvaluation(svc, req.caller, req.params.periodId, {
+        agencyId: fields.agencyId ?? '',
+        indicator: fields.indicator ?? '',
+        score: Number(fields.score),
+        justification: fields.justification ?? '',
+        evidence,
+      });
+      return reply.status(201).send(r);
+    },
+  );
+
+  app.post(
+    '/evaluation/periods/:periodId/publish',
+    {
+      schema: {
+        tags: ['evaluation'],
+        summary: 'Publish rankings from the latest snapshot (national admin)',
+        params: PeriodParams,
+      },
+    },
+    async (req, reply) => {
+      if (!req.caller.actor.userId) throw new AppError('UNAUTHENTICATED');
+      return reply.status(201).send(await publishEvaluation(svc, req.caller, req.params.periodId));
+    },
+  );
+
+  app.get(
+    '/evaluation/periods/:periodId/results',
+    {
+      schema: { tags: ['evaluation'], summary: 'Published rankings with input hashes', params: PeriodParams },
+    },
+    async (req) => {
+      const r = await publishedResult(svc.db, req.params.periodId);
+      if (!r) throw new AppError('NOT_FOUND');
+      return r;
+    },
+  );
+
+  app.get(
+    '/evaluation/periods/:periodId/results.xlsx',
+    {
+      schema: {
+        tags: ['evaluation'],
+        summary: 'Published rankings as XLSX',
+        params: PeriodParams,
+        querystring: z.object({ lang: z.enum(['id', 'en']).optional() }),
+      },
+    },
+    async (req, reply) => {
+      const r = await publishedResult(svc.db, req.params.periodId);
+      if (!r) throw new AppError('NOT_FOUND');
+      const buf = await toXlsx(resultRows(r.result), RESULT_COLUMNS, requestLang(req), req.params.periodId);
+      reply.header(
+        'content-disposition',
+        `attachment; filename="aduan-evaluation-${req.params.periodId}.xlsx"`,
+      );
+      return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(buf);
+    },
+  );
+};
