@@ -2,7 +2,16 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'coverage/**', '.test-cache/**', 'src/db/migrations/**'] },
+  {
+    ignores: [
+      '.dependency-cruiser.cjs',
+      'node_modules/**',
+      'data/**',
+      'coverage/**',
+      '.test-cache/**',
+      'src/db/migrations/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

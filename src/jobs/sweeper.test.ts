@@ -36,7 +36,7 @@ const at = (iso: string) => {
   t.setNow(d);
   return d;
 };
-const mine = (actions: Array<{ trackingId: string }>, id: string) =>
+const mine = <T extends { trackingId: string }>(actions: T[], id: string) =>
   actions.filter((a) => a.trackingId === id);
 
 beforeAll(async () => {
