@@ -77,3 +77,13 @@ describe('extractTerms', () => {
     expect(terms).toContain('c:an>');
   });
 });
+
+describe('tokenise and Object.prototype names', () => {
+  it('treats words like constructor and toString as plain words', () => {
+    expect(tokenise('constructor tostring hasownproperty')).toEqual([
+      'constructor',
+      'tostring',
+      'hasownproperty',
+    ]);
+  });
+});

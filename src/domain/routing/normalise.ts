@@ -218,7 +218,8 @@ export function tokenise(text: string, options: TokeniseOptions = {}): string[] 
   const out: string[] = [];
   for (const raw of normalise(text).match(TOKEN_RE) ?? []) {
     if (/^\d+$/.test(raw)) continue;
-    const expanded = ABBREVIATIONS[raw];
+    // Own properties only: words like `constructor` must not hit Object.prototype.
+    const expanded = Object.hasOwn(ABBREVIATIONS, raw) ? ABBREVIATIONS[raw] : undefined;
     for (const word of expanded === undefined ? [raw] : expanded.split(' ')) {
       if (word.length < minLength) continue;
       if (removeStopwords && STOPWORDS.has(word)) continue;

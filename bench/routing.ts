@@ -1,0 +1,288 @@
+/**
+ * Routing benchmark (issue 7), `npm run bench:routing`:
+ *  1. training time of the product ensemble on 100,000 synthetic reports (sentences of
+ *     ../shared/data/lapor-2017/train.csv recombined within each agency label; bench only);
+ *  2. suggestion latency (p50/p95) with that model;
+ *  3. duplicate detection precision/recall on a labelled set built here (near-duplicates made by
+ *     varying real texts: reordered sentences, typos, abbreviations, an added sentence) against
+ *     unrelated reports, in PostgreSQL (database `aduan_bench_routing`);
+ *  4. similar-report lookup latency (p50/p95) with 1,000,000 reports bulk-inserted by generate_series.
+ * The database is dropped afterwards. Prints aggregates only (no report text).
+ * Env: ROUTING_BENCH_ROWS (default 100000), ROUTING_BENCH_REPORTS (default 1000000),
+ * ROUTING_BENCH_ADMIN_URL (default postgres://postgres@127.0.0.1:5432/postgres), SKIP_PG=1.
+ */
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import pg from 'pg';
+import { parse } from 'csv-parse/sync';
+import { sql } from 'drizzle-orm';
+import { openDatabase } from '../src/db/client.ts';
+import { migrateDatabase } from '../src/db/migrate.ts';
+import { DEFAULT_ENSEMBLE, routingText, suggest, trainEnsemble } from '../src/domain/routing/ensemble.ts';
+import { seededRandom } from '../src/domain/routing/random.ts';
+import { ABBREVIATIONS } from '../src/domain/routing/normalise.ts';
+import { stem } from '../src/integrations/indonesian-stemmer.ts';
+import { similarPublicReports, similarReportsForStaff } from '../src/queries/similar-reports.ts';
+import { systemCaller, type Services } from '../src/app/context.ts';
+
+const FILE = '../shared/data/lapor-2017/train.csv';
+const ROWS = Number(process.env.ROUTING_BENCH_ROWS ?? 100_000);
+const REPORTS = Number(process.env.ROUTING_BENCH_REPORTS ?? 1_000_000);
+const ADMIN_URL = process.env.ROUTING_BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const DB_NAME = 'aduan_bench_routing';
+const rand = seededRandom(42);
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+
+type Row = Record<string, string>;
+const data = (
+  parse(readFileSync(FILE, 'utf8'), { columns: true, bom: true, relax_column_count: true }) as Row[]
+).filter((r) => r.text && r.title);
+const sentencesOf = (text: string) =>
+  text
+    .split(/(?<=[.!?])\s+/)
+    .map((s) => s.trim())
+    .filter((s) => s.length >= 20);
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+};
+const ms = (x: number) => `${x.toFixed(2)} ms`;
+
+function synthesise(n: number) {
+  const counts = new Map<string, number>();
+  for (const r of data) counts.set(r.agency_group!, (counts.get(r.agency_group!) ?? 0) + 1);
+  const rows = data.filter((r) => counts.get(r.agency_group!)! >= 5);
+  const pool = new Map<string, { titles: string[]; sentences: string[] }>();
+  for (const r of rows) {
+    const p = pool.get(r.agency_group!) ?? { titles: [], sentences: [] };
+    p.titles.push(r.title!);
+    p.sentences.push(...sentencesOf(r.text!));
+    pool.set(r.agency_group!, p);
+  }
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    const label = pick(rows).agency_group!;
+    const p = pool.get(label)!;
+    const k = 2 + Math.floor(rand() * 5);
+    const body = Array.from({ length: k }, () => pick(p.sentences.length ? p.sentences : p.titles)).join(' ');
+    out.push({ text: routingText({ title: pick(p.titles), body }), label });
+  }
+  return { examples: out, labels: pool.size };
+}
+
+function modelBench() {
+  const { examples, labels } = synthesise(ROWS);
+  const t0 = performance.now();
+  const model = trainEnsemble(examples, DEFAULT_ENSEMBLE, stem);
+  const trainSeconds = (performance.now() - t0) / 1000;
+  const queries = synthesise(2000).examples;
+  for (const q of queries.slice(0, 50)) suggest(model, q.text, 3); // warm-up
+  const times: number[] = [];
+  for (const q of queries) {
+    const s = performance.now();
+    suggest(model, q.text, 3);
+    times.push(performance.now() - s);
+  }
+  console.log(
+    `training: ${ROWS} synthetic reports, ${labels} agency labels, ensemble ${DEFAULT_ENSEMBLE.map((m) => m.options.algorithm).join('+')}: ${trainSeconds.toFixed(1)} s`,
+  );
+  console.log(
+    `suggestion latency (${times.length} reports): p50 ${ms(pct(times, 50))}, p95 ${ms(pct(times, 95))}`,
+  );
+}
+
+// ---- duplicates and lookup latency (PostgreSQL) ----
+
+function typos(s: string, r: () => number): string {
+  return s
+    .split(' ')
+    .map((w) => {
+      if (w.length < 5 || r() > 0.15) return w;
+      const i = 1 + Math.floor(r() * (w.length - 2));
+      return r() < 0.5 ? w.slice(0, i) + w.slice(i + 1) : w.slice(0, i) + w[i + 1] + w[i] + w.slice(i + 2);
+    })
+    .join(' ');
+}
+const SHORT = Object.fromEntries(
+  Object.entries(ABBREVIATIONS)
+    .filter(([k, v]) => !v.includes(' ') && k !== v && k.length >= 2)
+    .map(([k, v]) => [v, k]),
+);
+const abbreviate = (s: string) =>
+  s.replace(/\b[a-z]+\b/gi, (w) => (SHORT[w.toLowerCase()] && rand() < 0.7 ? SHORT[w.toLowerCase()]! : w));
+
+function variant(r: Row, other: Row) {
+  const sentences = sentencesOf(r.text!);
+  for (let i = sentences.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [sentences[i], sentences[j]] = [sentences[j]!, sentences[i]!];
+  }
+  const added = sentencesOf(other.text!)[0] ?? '';
+  return {
+    title: typos(abbreviate(r.title!), rand),
+    body: typos(abbreviate([...sentences, added].join(' ')), rand) || r.text!,
+  };
+}
+
+async function withDatabase(fn: (svc: Services, client: pg.Client) => Promise<void>) {
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${DB_NAME}`);
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${DB_NAME}`;
+  const database = await openDatabase({ databaseUrl: url.toString(), poolSize: 2 });
+  const client = new pg.Client({ connectionString: url.toString() });
+  try {
+    await migrateDatabase(database);
+    await client.connect();
+    const svc = { db: database.db, now: () => new Date('2026-03-12T02:00:00Z') } as unknown as Services;
+    await fn(svc, client);
+  } finally {
+    await client.end().catch(() => undefined);
+    await database.close();
+    await admin.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+const INSERT_COLUMNS = `tracking_id, access_key_hash, classification, title, body, region_code, status, channel, created_at, updated_at, verified_at`;
+
+async function duplicateBench(svc: Services, client: pg.Client) {
+  const rows = [...data].sort(() => rand() - 0.5);
+  const originals = rows.slice(0, 300);
+  const heldOut = rows.slice(300, 600);
+  const stored = [...originals, ...rows.slice(600)];
+  for (const [i, r] of stored.entries()) {
+    await client.query(
+      `insert into reports (${INSERT_COLUMNS}) values ($1, 'x', 'pengaduan', $2, $3, '64.72.02', 'dispatched', 'web', $4, $4, $4)`,
+      [
+        `d${String(i).padStart(9, '0')}`,
+        r.title!.slice(0, 150),
+        r.text,
+        new Date(Date.parse('2026-02-01') + i * 60_000),
+      ],
+    );
+  }
+  await client.query('analyze reports');
+  const idOf = new Map(stored.map((r, i) => [r, `d${String(i).padStart(9, '0')}`]));
+  const results: { gold: string | null; found: { trackingId: string; score: number }[] }[] = [];
+  for (const r of originals) {
+    const q = variant(r, pick(heldOut));
+    results.push({
+      gold: idOf.get(r)!,
+      found: await similarPublicReports(svc, { ...q, regionCode: '64.72' }, { minScore: 0, limit: 5 }),
+    });
+  }
+  for (const r of heldOut) {
+    results.push({
+      gold: null,
+      found: await similarPublicReports(
+        svc,
+        { title: r.title!, body: r.text!, regionCode: '64.72' },
+        { minScore: 0, limit: 5 },
+      ),
+    });
+  }
+  console.log(
+    `duplicate detection: ${originals.length} near-duplicate queries + ${heldOut.length} unrelated queries against ${stored.length} stored reports (same region and window)`,
+  );
+  console.log('  threshold  precision  recall  F1');
+  for (const th of [0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6]) {
+    let predicted = 0;
+    let tp = 0;
+    let hit = 0;
+    for (const r of results) {
+      const above = r.found.filter((f) => f.score >= th);
+      predicted += above.length;
+      const ok = above.some((f) => f.trackingId === r.gold);
+      if (ok) {
+        tp++;
+        hit++;
+      }
+    }
+    const precision = predicted ? tp / predicted : 1;
+    const recall = hit / originals.length;
+    const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
+    console.log(
+      `  ${th.toFixed(2).padStart(9)}  ${precision.toFixed(3).padStart(9)}  ${recall.toFixed(3).padStart(6)}  ${f1.toFixed(3)}`,
+    );
+  }
+  await client.query('truncate reports');
+}
+
+async function lookupBench(svc: Services, client: pg.Client) {
+  const sentences = data.flatMap((r) => sentencesOf(r.text!)).slice(0, 20_000);
+  const titles = data.map((r) => r.title!.slice(0, 150));
+  await client.query('create temporary table s (i int primary key, t text)');
+  await client.query('create temporary table ti (i int primary key, t text)');
+  await client.query(`insert into s select i - 1, t from unnest($1::text[]) with ordinality as u(t, i)`, [
+    sentences,
+  ]);
+  await client.query(`insert into ti select i - 1, t from unnest($1::text[]) with ordinality as u(t, i)`, [
+    titles,
+  ]);
+  const S = sentences.length;
+  const T = titles.length;
+  const t0 = performance.now();
+  const chunk = 100_000;
+  for (let start = 0; start < REPORTS; start += chunk) {
+    await client.query(
+      `insert into reports (${INSERT_COLUMNS}, confidential)
+       select lpad(g::text, 10, '0'), 'x', 'pengaduan',
+              (select t from ti where i = (g * 7919) % ${T}),
+              (select string_agg(t, ' ') from s where i in ((g * 31) % ${S}, (g * 131 + 7) % ${S}, (g * 1031 + 13) % ${S})),
+              (11 + g % 34)::text || '.' || lpad((1 + (g / 34) % 15)::text, 2, '0') || '.01',
+              (array['dispatched','in_progress','responded','completed','submitted'])[1 + g % 5], 'web',
+              timestamptz '2026-03-12' - ((g % 1095) || ' days')::interval,
+              timestamptz '2026-03-12' - ((g % 1095) || ' days')::interval,
+              timestamptz '2026-03-12' - ((g % 1095) || ' days')::interval,
+              g % 10 = 0
+         from generate_series($1::int, $2::int) g`,
+      [start + 1, Math.min(REPORTS, start + chunk)],
+    );
+  }
+  await client.query('analyze reports');
+  const loadSeconds = (performance.now() - t0) / 1000;
+  const regions = Array.from({ length: 34 }, (_, p) =>
+    Array.from({ length: 15 }, (_, k) => `${11 + p}.${String(k + 1).padStart(2, '0')}`),
+  ).flat();
+  const publicTimes: number[] = [];
+  const staffTimes: number[] = [];
+  const caller = systemCaller('bench');
+  for (let i = 0; i < 220; i++) {
+    const r = pick(data);
+    const q = { title: r.title!, body: r.text!, regionCode: pick(regions) };
+    let s = performance.now();
+    await similarPublicReports(svc, q);
+    if (i >= 20) publicTimes.push(performance.now() - s);
+    const tid = String(1 + Math.floor(rand() * REPORTS)).padStart(10, '0');
+    s = performance.now();
+    await similarReportsForStaff(svc, caller, tid);
+    if (i >= 20) staffTimes.push(performance.now() - s);
+  }
+  console.log(
+    `similar lookup: ${REPORTS.toLocaleString('en')} reports in PostgreSQL (${regions.length} kab/kota, 3 years; loaded in ${loadSeconds.toFixed(0)} s)`,
+  );
+  console.log(
+    `  citizen side (open public, 180 days, same kab/kota): p50 ${ms(pct(publicTimes, 50))}, p95 ${ms(pct(publicTimes, 95))}`,
+  );
+  console.log(
+    `  staff side (every report, ±180 days, same kab/kota):  p50 ${ms(pct(staffTimes, 50))}, p95 ${ms(pct(staffTimes, 95))}`,
+  );
+  const regionCount = await svc.db.execute(
+    sql`select count(*)::int as n from reports where region_code like '35.07.%'`,
+  );
+  console.log(
+    `  (about ${(regionCount as unknown as { rows: { n: number }[] }).rows[0]!.n} reports per kab/kota)`,
+  );
+}
+
+console.log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}`);
+if (process.env.ONLY !== 'pg') modelBench();
+if (!process.env.SKIP_PG && process.env.ONLY !== 'model') {
+  await withDatabase(async (svc, client) => {
+    await duplicateBench(svc, client);
+    await lookupBench(svc, client);
+  });
+}
