@@ -93,11 +93,16 @@ const PERFORM: Record<ReportAction, { who: string; body: (final: boolean) => unk
   support: { who: DEMO.citizen, body: () => ({}) },
 };
 
-const CASES = (Object.keys(TRANSITIONS) as ReportStatus[]).flatMap((status) =>
-  (Object.entries(TRANSITIONS[status]) as Array<[ReportAction, string]>).flatMap(([action, outcome]) =>
-    outcome === 'respond'
-      ? [[status, action, false, 'in_progress'] as const, [status, action, true, 'responded'] as const]
-      : [[status, action, false, outcome === 'same' ? status : outcome] as const],
+type Case = [ReportStatus, ReportAction, boolean, string];
+const CASES: Case[] = (Object.keys(TRANSITIONS) as ReportStatus[]).flatMap((status) =>
+  (Object.entries(TRANSITIONS[status]) as Array<[ReportAction, string]>).flatMap(
+    ([action, outcome]): Case[] =>
+      outcome === 'respond'
+        ? [
+            [status, action, false, 'in_progress'],
+            [status, action, true, 'responded'],
+          ]
+        : [[status, action, false, outcome === 'same' ? status : outcome]],
   ),
 );
 
