@@ -1,0 +1,190 @@
+/**
+ * Citizen pages in a real browser (Debian chromium + playwright-core + axe-core): zero WCAG 2.2 A/AA
+ * violations on every citizen page in Bahasa Indonesia and English, the full report journey with JavaScript
+ * DISABLED ending on the confirmation page, the tracking page timeline, and page weights (HTML + CSS,
+ * gzip) of the home page and a form step. Skips with a message when chromium is absent.
+ */
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { DEMO, startTestApp, type TestApp } from '../test/helpers/app.ts';
+import { checkA11y, HAS_CHROMIUM, launchBrowser, screenshot, type TestBrowser } from './helpers/browser.ts';
+
+let t: TestApp;
+let b: TestBrowser;
+let publicId: string;
+let tracked: { trackingId: string; accessKey: string };
+
+async function seedReport(extra: Record<string, unknown> = {}) {
+  const r = await t.api('/api/v1/reports', {
+    json: {
+      classification: 'pengaduan',
+      title: 'Jembatan kayu rapuh di Desa Sungai',
+      body: 'Papan jembatan banyak yang patah dan anak-anak sekolah melewatinya setiap pagi.',
+      regionCode: '64.71',
+      reporter: { name: 'Pelapor Peramban', email: 'peramban@contoh.aduan.id' },
+      ...extra,
+    },
+  });
+  expect(r.status).toBe(201);
+  const cats = await t.api('/api/v1/categories');
+  const categoryId = cats.body.items.find(
+    (c: { name: string }) => c.name === 'PEKERJAAN UMUM DAN PENATAAN RUANG',
+  ).id;
+  const coord = await t.login(DEMO.coordinator);
+  const v = await t.api(`/api/v1/reports/${r.body.trackingId}/actions/verify`, {
+    json: { categoryId, agencyId: 'pupr-kaltim' },
+    token: coord,
+  });
+  expect(v.status, JSON.stringify(v.body)).toBe(200);
+  return r.body as { trackingId: string; accessKey: string };
+}
+
+async function expectA11y(page: Page, label: string) {
+  const v = await checkA11y(page);
+  expect(v, `${label}: ${JSON.stringify(v, null, 1)}`).toEqual([]);
+}
+
+/** Fills and submits each step of the journey; `check` runs on every page reached. */
+async function journey(page: Page, check: (label: string) => Promise<void>) {
+  await page.goto(`${t.url}/lapor`);
+  await check('step jenis');
+  await page.getByRole('button', { name: /Lanjutkan|Continue/ }).click();
+  await check('step jenis error');
+  await page.locator('#f-classification').check();
+  await page.getByRole('button', { name: /Lanjutkan|Continue/ }).click();
+  await check('step kejadian');
+  await page.fill('#f-title', 'Lampu lalu lintas mati di simpang Rapak');
+  await page.fill(
+    '#f-body',
+    'Lampu lalu lintas di simpang Rapak mati sejak Senin dan menyebabkan kemacetan panjang.',
+  );
+  await page.fill('#f-occurredOn', '2026-03-09');
+  await page.getByRole('button', { name: /Lanjutkan|Continue/ }).click();
+  await check('step lokasi');
+  await page.selectOption('#f-prov', '64');
+  await page.locator('button[name="_refresh"]').click();
+  await page.selectOption('#f-kab', '64.71');
+  await page.locator('button[name="_refresh"]').click();
+  await check('step lokasi narrowed');
+  await page.fill('#f-address', 'Simpang Rapak');
+  await page.getByRole('button', { name: /Lanjutkan|Continue/ }).click();
+  await check('step kategori');
+  await page.getByRole('button', { name: /Lanjutkan|Continue/ }).click();
+  await check('step lampiran');
+  await page.getByRole('button', { name: /Lanjutkan|Continue/ }).click();
+  await check('step privasi');
+  await page.locator('#f-privacy').check();
+  await page.getByRole('button', { name: /Lanjutkan|Continue/ }).click();
+  await check('step kontak');
+  await page.fill('#f-email', 'warga.peramban@contoh.aduan.id');
+  await page.getByRole('button', { name: /Lanjutkan|Continue/ }).click();
+  await check('check page');
+  await page.getByRole('button', { name: /Kirim laporan|Send report/ }).click();
+  await check('confirmation');
+  return (await page.locator('[data-testid="tracking-number"]').textContent())!.trim();
+}
+
+describe.skipIf(!HAS_CHROMIUM)('citizen pages in chromium', () => {
+  beforeAll(async () => {
+    t = await startTestApp({ now: new Date('2026-03-12T02:00:00Z') });
+    b = await launchBrowser();
+    publicId = (await seedReport()).trackingId;
+    tracked = await seedReport({ anonymous: true });
+  });
+  afterAll(async () => {
+    await b?.close();
+    await t?.close();
+  });
+
+  for (const lang of ['id', 'en'] as const) {
+    it(`every citizen page has zero axe violations (${lang})`, async () => {
+      const ctx = await b.context({ locale: lang === 'en' ? 'en-GB' : 'id-ID' });
+      const page = await ctx.newPage();
+      await page.goto(`${t.url}/?lang=${lang}`);
+      expect(await page.getAttribute('html', 'lang')).toBe(lang);
+      await expectA11y(page, `${lang} home`);
+      await screenshot(page, 'citizen', `${lang}-home`);
+      const id = await journey(page, async (label) => {
+        await expectA11y(page, `${lang} ${label}`);
+        if (/confirmation|check page|error/.test(label))
+          await screenshot(page, 'citizen', `${lang}-${label.replace(/ /g, '-')}`);
+      });
+      expect(id).toMatch(/^\d{10}$/);
+      for (const [label, path] of [
+        ['track form', '/lacak'],
+        ['tracking page', `/lacak/${tracked.trackingId}?k=${encodeURIComponent(tracked.accessKey)}`],
+        ['feed', '/laporan'],
+        ['feed search', '/laporan?q=jembatan&prov=64'],
+        ['report page', `/laporan/${publicId}`],
+        ['sign-in', '/masuk'],
+        ['404', '/tidak-ada-halaman'],
+      ] as const) {
+        const res = await page.goto(t.url + path);
+        expect(res?.headers()['content-type']).toContain('text/html');
+        expect(await page.getAttribute('html', 'lang')).toBe(lang);
+        await expectA11y(page, `${lang} ${label}`);
+        await screenshot(page, 'citizen', `${lang}-${label.replace(/ /g, '-')}`);
+      }
+      await ctx.close();
+    });
+  }
+
+  it('the whole report journey works with JavaScript disabled and ends with a tracking number', async () => {
+    const ctx = await b.context({ javaScriptEnabled: false });
+    const page = await ctx.newPage();
+    const id = await journey(page, async () => undefined);
+    expect(id).toMatch(/^\d{10}$/);
+    await expect(page.locator('h1').first().textContent()).resolves.toContain('Laporan terkirim');
+    const link = await page.locator('[data-testid="private-link"]').getAttribute('href');
+    expect(link).toContain(`/lacak/${id}?k=`);
+    await page.goto(link!);
+    await expect(page.locator('.timeline').first().textContent()).resolves.toContain('Laporan masuk');
+    // The reporter replies without JavaScript (form POST, redirect back).
+    await page.fill('#f-commentBody', 'Terima kasih, saya tunggu kabarnya.');
+    await page.getByRole('button', { name: 'Kirim pesan' }).click();
+    await expect(page.locator('.notice-ok').textContent()).resolves.toContain('Pesan Anda terkirim');
+    await screenshot(page, 'citizen', 'nojs-tracking');
+    await ctx.close();
+  });
+
+  it('an error summary receives focus when JavaScript is on (keyboard and screen-reader users)', async () => {
+    const ctx = await b.context();
+    const page = await ctx.newPage();
+    await page.goto(`${t.url}/lapor/baru`);
+    await page.getByRole('button', { name: 'Lanjutkan' }).click();
+    expect(await page.evaluate('document.activeElement && document.activeElement.className')).toBe(
+      'error-summary',
+    );
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.getAttribute("href")')).toBe('#f-classification');
+    await ctx.close();
+  });
+
+  it('page weight: HTML + CSS of the home page and a form step stay small (gzip)', async () => {
+    const get = async (p: string) => Buffer.from(await (await fetch(t.url + p)).arrayBuffer());
+    const css = await get('/static/app.css');
+    const js = await get('/static/app.js');
+    const sizes: Record<string, { raw: number; gzip: number }> = {};
+    for (const [name, path] of [
+      ['home', '/'],
+      ['form step', '/lapor/kejadian'],
+      ['feed', '/laporan'],
+    ] as const) {
+      const html = await get(path);
+      sizes[name] = {
+        raw: html.length + css.length,
+        gzip: gzipSync(html).length + gzipSync(css).length,
+      };
+      expect(sizes[name].gzip).toBeLessThan(60 * 1024);
+    }
+    console.log(
+      'page weight (HTML+CSS bytes):',
+      JSON.stringify(sizes),
+      'app.js',
+      js.length,
+      'gzip',
+      gzipSync(js).length,
+    );
+  });
+});

@@ -1,0 +1,109 @@
+/**
+ * Browser test helpers: Debian chromium driven by playwright-core, axe-core checks against WCAG 2.0/2.1/2.2
+ * A and AA, and a clear skip when chromium is not installed (`describe.skipIf(!HAS_CHROMIUM)`).
+ */
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+/** Where chromium lives (override with CHROMIUM_PATH). */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** True when the browser can run; suites use `describe.skipIf(!HAS_CHROMIUM)`. */
+export const HAS_CHROMIUM = existsSync(CHROMIUM_PATH);
+if (!HAS_CHROMIUM) {
+  console.warn(
+    `SKIP browser tests: ${CHROMIUM_PATH} not found (apt-get install -y chromium, or set CHROMIUM_PATH).`,
+  );
+}
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+/** The axe rule tags every page must pass. */
+export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa'];
+
+/** A launched browser with its throwaway profile directory. */
+export interface TestBrowser {
+  browser: Browser;
+  /** A fresh context; `javaScriptEnabled: false` for no-JS journeys. */
+  context(opts?: { javaScriptEnabled?: boolean; locale?: string }): Promise<BrowserContext>;
+  close(): Promise<void>;
+}
+
+/**
+ * Launches headless chromium (flags from stack-notes §7, plus --disable-quic). playwright-core refuses a
+ * `--user-data-dir` argument and already gives every `launch()` a fresh temporary profile; nothing persists between runs.
+ */
+export async function launchBrowser(): Promise<TestBrowser> {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  });
+  return {
+    browser,
+    context: (opts = {}) =>
+      browser.newContext({
+        javaScriptEnabled: opts.javaScriptEnabled ?? true,
+        locale: opts.locale ?? 'id-ID',
+      }),
+    async close() {
+      await browser.close();
+    },
+  };
+}
+
+/** One axe violation, summarised for an assertion message. */
+export interface A11yViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  targets: string[];
+}
+
+/**
+ * Runs axe-core in the page and returns the violations (an empty array means the page passes).
+ * Works with JavaScript disabled too: axe runs through the privileged evaluation channel.
+ */
+export async function checkA11y(page: Page): Promise<A11yViolation[]> {
+  await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async (tags) => {
+    const w = globalThis as unknown as {
+      axe: {
+        run: (
+          ctx: unknown,
+          o: unknown,
+        ) => Promise<{
+          violations: Array<{
+            id: string;
+            impact: string | null;
+            help: string;
+            nodes: Array<{ target: string[] }>;
+          }>;
+        }>;
+      };
+    };
+    const r = await w.axe.run((globalThis as unknown as { document: unknown }).document, {
+      runOnly: { type: 'tag', values: tags },
+    });
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      targets: v.nodes.map((n) => n.target.join(' ')),
+    }));
+  }, AXE_TAGS);
+}
+
+/** Saves a full-page screenshot under the git-ignored tmp/screenshots/<group>/. */
+export async function screenshot(page: Page, group: string, name: string): Promise<void> {
+  const dir = new URL(`../../tmp/screenshots/${group}/`, import.meta.url).pathname;
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: `${dir}${name}.png`, fullPage: true });
+}
