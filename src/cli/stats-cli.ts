@@ -41,7 +41,11 @@ export async function statsCli(rt: Runtime, cmd: string, args: string[]): Promis
     console.error('usage: aduan evaluate --period <id> [--snapshot <file>]');
     return 2;
   }
-  const cfg = await loadEvaluationConfig(rt.services.db, values.period);
+  const cfg = await loadEvaluationConfig(rt.services.db, values.period).catch(() => null);
+  if (!cfg) {
+    console.error(`Unknown evaluation period: ${values.period}`);
+    return 1;
+  }
   const latest = await latestSnapshot(rt.services.db);
   const path = values.snapshot ?? latest?.path;
   if (!path) {
