@@ -38,6 +38,18 @@ export async function withAgencies(db: AppDb | Tx, row: ReportRow): Promise<Load
   };
 }
 
+/** Attaches agencies to many rows with one query (lists). */
+export async function withAgenciesMany(db: AppDb | Tx, rows: ReportRow[]): Promise<LoadedReport[]> {
+  const ids = [...new Set(rows.flatMap((r) => [r.agencyId, r.targetAgencyId]).filter((x): x is string => !!x))];
+  const found = ids.length ? await db.select().from(agencies).where(inArray(agencies.id, ids)) : [];
+  const byId = new Map(found.map((a) => [a.id, a]));
+  return rows.map((row) => ({
+    row,
+    agency: row.agencyId ? (byId.get(row.agencyId) ?? null) : null,
+    target: row.targetAgencyId ? (byId.get(row.targetAgencyId) ?? null) : null,
+  }));
+}
+
 /** Paths used by the policy. */
 export function agencyPaths(r: LoadedReport): { agencyPath: string[]; targetAgencyPath: string[] } {
   return { agencyPath: pathIds(r.agency), targetAgencyPath: pathIds(r.target) };
