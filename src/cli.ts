@@ -20,6 +20,9 @@ Usage:
   aduan open-data snapshot     write the daily open-data snapshot (+ sha256) into the data dir
   aduan evaluate --period ID   recompute an evaluation from the snapshot and compare with the published one
   aduan audit verify           walk the hash chain of every report's timeline
+  aduan open311 key create --name NAME [--agency ID]   issue a partner API key (printed once)
+  aduan open311 service-type CODE realtime|batch|blackbox
+  aduan smtp [--port 2525] [--address lapor@aduan.local]   SMTP listener feeding inbound email
   aduan worker                 run the outbox worker and deadline sweeper (docs/worker.md)
   aduan sweep --at <ISO> [--dry-run]   preview or run the deadline sweep at a moment
   aduan sla set --clock C --days N --basis "..." --valid-from YYYY-MM-DD   add an SLA rule version
@@ -38,6 +41,7 @@ async function serve(config: Config, demoFlag: boolean): Promise<void> {
     logLevel: config.logLevel,
     secureCookies: config.production,
     limits: config.rateLimits,
+    channels: { smsGatewaySecret: config.smsGatewaySecret, emailInboundSecret: config.smsGatewaySecret },
   });
   const stop = async () => {
     await app.close();
@@ -77,6 +81,10 @@ async function main(argv: string[]): Promise<number> {
     return routingEvalCli(rest);
   }
   const config = loadConfig();
+  if (cmd === 'open311' || cmd === 'smtp') {
+    const ch = await import('./cli/channels.ts');
+    return cmd === 'smtp' ? ch.smtpCli(config, argv.slice(1)) : ch.open311Cli(config, argv.slice(1));
+  }
   const { values } = parseArgs({
     args: argv.slice(1),
     options: { demo: { type: 'boolean', default: false } },

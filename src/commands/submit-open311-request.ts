@@ -4,9 +4,7 @@
  * one transaction so nothing is stored twice or half. The test endpoint (D10) runs exactly the same
  * validation and then rolls everything back, keeping only a sandbox row.
  */
-import { sql } from 'drizzle-orm';
 import type { AppDb } from '../db/client.ts';
-import { query } from '../db/client.ts';
 import { open311Requests, open311Sandbox } from '../db/schema.ts';
 import { makeTrackingId } from '../domain/report/tracking-id.ts';
 import type { AttributeValues } from '../domain/open311/service-definition.ts';
@@ -17,6 +15,7 @@ import { AppError, invalid } from '../app/errors.ts';
 import { submitReport, type ReporterInput } from './submit-report.ts';
 import { addAttachment, type AttachmentInput } from './add-attachment.ts';
 import type { ServiceType } from '../queries/open311.ts';
+import { regionFromText } from '../queries/geocode.ts';
 
 /** A parsed, attribute-validated Open311 submission. */
 export interface Open311Submission {
@@ -51,17 +50,6 @@ class Rollback extends Error {
   }
 }
 
-/** Finds the most specific region whose name appears in a free-text address (best-effort geocoding). */
-async function regionFromAddress(db: AppDb, address: string): Promise<string | null> {
-  const rows = await query<{ code: string }>(
-    db,
-    sql`select code from regions where level between 2 and 3 and length(name) > 3
-        and position(lower(regexp_replace(name, '^(KABUPATEN|KOTA) ', '', 'i')) in lower(${address})) > 0
-        order by level desc, length(name) desc limit 1`,
-  );
-  return rows[0]?.code ?? null;
-}
-
 function answer(type: ServiceType, trackingId: string, token: string): Open311SubmitResult {
   const serviceNotice =
     'Laporan diterima dan akan diverifikasi dalam 3 hari kerja. / Received; it will be verified within 3 working days.';
@@ -78,7 +66,7 @@ export async function submitOpen311Request(
   let regionCode = input.addressId?.trim() || undefined;
   const hasPoint = input.lat !== undefined && input.lon !== undefined;
   if (!regionCode && !hasPoint && input.addressString) {
-    regionCode = (await regionFromAddress(svc.db, input.addressString)) ?? undefined;
+    regionCode = (await regionFromText(svc.db, input.addressString)) ?? undefined;
     if (!regionCode) throw invalid({ address_string: { key: 'address_unlocated' } });
   }
   const description = input.description?.trim() || input.service.name;

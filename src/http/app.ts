@@ -28,6 +28,7 @@ import { statsRoutes } from './api/v1/stats.ts';
 import { evaluationRoutes } from './api/v1/evaluation.ts';
 import { routingRoutes } from './api/v1/routing.ts';
 import { open311Routes, type Open311Limits } from './open311/index.ts';
+import { channelRoutes, type ChannelOptions } from './channels/index.ts';
 import { pagesPlugin } from './web/pages.ts';
 import { staffRoutes } from './staff/index.ts';
 
@@ -42,6 +43,8 @@ export interface AppOptions {
   bodyLimit?: number;
   /** Open311 reads/writes per minute (per client or API key). */
   open311?: Open311Limits;
+  /** SMS gateway and inbound email secrets and limits. */
+  channels?: ChannelOptions;
 }
 
 /** Builds the Fastify app (not listening). */
@@ -124,6 +127,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     { prefix: '/api/v1' },
   );
   await app.register(open311Routes, { services, limits: opts.open311 ?? {}, prefix: '/open311' });
+  await app.register(channelRoutes, { services, channels: opts.channels ?? {}, prefix: '/channels' });
   await app.register(pagesPlugin, { services, secureCookies, limits });
   await app.register(staffRoutes, { services, secureCookies });
 

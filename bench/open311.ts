@@ -1,0 +1,171 @@
+/**
+ * `npm run bench:open311`: GET /open311/v2/requests.json (and friends) under autocannon with 1,000,000
+ * reports in PostgreSQL. Creates the dedicated database `aduan_bench_open311`, migrates it, seeds reference
+ * data and the demo organisation, inserts 1M reports with ONE `INSERT … SELECT generate_series` (no timeline
+ * events, no deadlines rows: Open311 lists read only `reports`, `categories`, `agencies` and
+ * `attachments`), runs the scenarios, prints Markdown for docs/benchmarks.md and drops the database.
+ * Admin URL: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { cpus } from 'node:os';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { loadConfig } from '../src/config.ts';
+import { openRuntime } from '../src/runtime.ts';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+const DB = 'aduan_bench_open311';
+const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
+const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const NOW = new Date();
+
+function dbUrl(name: string): string {
+  const u = new URL(ADMIN_URL);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+async function admin(statement: string): Promise<void> {
+  const c = new pg.Client({ connectionString: ADMIN_URL });
+  await c.connect();
+  await c.query(statement);
+  await c.end();
+}
+
+/** Seeds ROWS reports over the last 365 days: mostly public statuses, 2% confidential, 30% anonymous. */
+async function seed(url: string): Promise<{ seconds: number; sampleId: string; serviceCode: number }> {
+  const c = new pg.Client({ connectionString: url });
+  c.on('error', () => undefined);
+  await c.connect();
+  const t0 = Date.now();
+  await c.query(
+    `
+    with cats as (select array_agg(id order by id) as ids from categories where parent_id is null),
+         ags as (select array_agg(id order by id) as ids from agencies where kind in ('perangkat_daerah', 'unit'))
+    insert into reports (tracking_id, access_key_hash, classification, title, body, region_code, lat, lon,
+      category_id, agency_id, dispatched_agency_id, status, anonymous, confidential, channel, reporter_enc,
+      due_at, created_at, updated_at, verified_at, closed_at)
+    select '8' || lpad(i::text, 9, '0'), 'bench', (array['pengaduan','aspirasi','permintaan_informasi'])[1 + i % 3],
+      'Laporan uji beban ' || i, 'Isi laporan uji beban nomor ' || i || ': jalan rusak, lampu padam, drainase tersumbat.',
+      '64.72.02', -0.5 + (i % 1000) / 10000.0, 117.1 + (i % 997) / 10000.0,
+      cats.ids[1 + i % array_length(cats.ids, 1)], ags.ids[1 + i % array_length(ags.ids, 1)],
+      ags.ids[1 + i % array_length(ags.ids, 1)],
+      (array['dispatched','dispatched','dispatched','in_progress','in_progress','responded','completed','completed',
+             'completed','transferred','submitted','archived','returned','on_hold','dispatched','in_progress',
+             'completed','completed','dispatched','in_progress'])[1 + i % 20],
+      i % 10 < 3, i % 50 = 0, (array['web','api','open311','sms','email','walk_in'])[1 + i % 6], null,
+      created + interval '14 days', created, created + (i % 72) * interval '1 hour', created,
+      case when (i % 20) in (6,7,8,9,11,16,17) then created + (i % 72) * interval '1 hour' end
+    from generate_series(1, $1::int) as s(i), cats, ags,
+      lateral (select $2::timestamptz - (i::double precision / $1 * 365) * interval '1 day' as created) t
+  `,
+    [ROWS, NOW.toISOString()],
+  );
+  await c.query('analyze reports');
+  const seconds = (Date.now() - t0) / 1000;
+  const { rows } = await c.query(
+    `select tracking_id, category_id from reports where status = 'dispatched' and not confidential order by created_at desc limit 1`,
+  );
+  await c.end();
+  return { seconds, sampleId: rows[0].tracking_id, serviceCode: rows[0].category_id };
+}
+
+function startServer(url: string): Promise<{ proc: ChildProcess; port: number }> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/open311-server.ts')], {
+      env: { ...process.env, DATABASE_URL: url, ADUAN_SECRET_KEY: '0'.repeat(64) },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    proc.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening (\d+)/.exec(out);
+      if (m) resolve({ proc, port: Number(m[1]) });
+    });
+    proc.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
+  });
+}
+
+async function run(url: string) {
+  const r = await autocannon({ url, connections: CONNECTIONS, duration: DURATION });
+  return {
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    non2xx: r.non2xx,
+    errors: r.errors,
+    bytes: Math.round(r.throughput.average / Math.max(1, r.requests.average)),
+  };
+}
+
+async function main() {
+  await admin(`drop database if exists ${DB} with (force)`);
+  await admin(`create database ${DB}`);
+  console.error('created database');
+  const url = dbUrl(DB);
+  try {
+    const config = loadConfig({
+      ...process.env,
+      DATABASE_URL: url,
+      ADUAN_SECRET_KEY: '0'.repeat(64),
+      LOG_LEVEL: 'silent',
+    });
+    const rt = await openRuntime(config, { demo: true });
+    await rt.close();
+    const seeded = await seed(url);
+    console.error(`seeded ${ROWS} reports in ${seeded.seconds.toFixed(1)} s`);
+    const { proc, port } = await startServer(url);
+    const base = `http://127.0.0.1:${port}/open311/v2`;
+    const day = (d: number) => new Date(NOW.getTime() - d * 86_400_000).toISOString();
+    const scenarios: Array<[string, string]> = [
+      ...(process.env.BENCH_ONLY_SEED ? ([] as Array<[string, string]>) : []),
+      ['default (last 90 days, 1000 items)', `${base}/requests.json`],
+      ['status=open&page_size=50', `${base}/requests.json?status=open&page_size=50`],
+      [
+        'service_code + 30-day window, page_size=100',
+        `${base}/requests.json?service_code=${seeded.serviceCode}&start_date=${day(60)}&end_date=${day(30)}&page_size=100`,
+      ],
+      ['updated_after=now-1d, page_size=100', `${base}/requests.json?updated_after=${day(1)}&page_size=100`],
+      ['page=50&page_size=20 (deep page)', `${base}/requests.json?page=50&page_size=20`],
+      ['extensions=true&page_size=100', `${base}/requests.json?extensions=true&page_size=100`],
+      ['requests/{id}.json', `${base}/requests/${seeded.sampleId}.json`],
+    ];
+    const lines = [
+      `| Scenario | req/s | p50 ms | p99 ms | bytes/resp | non-2xx |`,
+      `|---|---:|---:|---:|---:|---:|`,
+    ];
+    try {
+      await run(`${base}/requests.json?page_size=10`); // warm-up
+      for (const [name, u] of scenarios) {
+        const r = await run(u);
+        lines.push(
+          `| ${name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.bytes} | ${r.non2xx + r.errors} |`,
+        );
+        console.error(lines.at(-1));
+      }
+    } finally {
+      proc.kill('SIGTERM');
+    }
+    console.log(
+      [
+        `Data: ${ROWS.toLocaleString('en')} reports (seeded in ${seeded.seconds.toFixed(1)} s, no events), PostgreSQL,`,
+        `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), autocannon ${CONNECTIONS} connections × ${DURATION} s per scenario.`,
+        '',
+        ...lines,
+      ].join('\n'),
+    );
+  } catch (e) {
+    console.error('benchmark failed:', e);
+    throw e;
+  } finally {
+    if (!process.env.BENCH_KEEP) await admin(`drop database if exists ${DB} with (force)`);
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

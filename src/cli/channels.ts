@@ -1,0 +1,113 @@
+/**
+ * CLI for the intake channels: `aduan open311 key create --name NAME [--agency ID]` (prints the key once;
+ * only its hash is stored, D12), `aduan open311 service-type CODE realtime|batch|blackbox`, and
+ * `aduan smtp [--port N] [--address lapor@domain]`: an SMTP listener that feeds received mail to the
+ * same command as the inbound-email webhook.
+ */
+import { parseArgs } from 'node:util';
+import { SMTPServer } from 'smtp-server';
+import { simpleParser } from 'mailparser';
+import type { Config } from '../config.ts';
+import { openRuntime } from '../runtime.ts';
+import type { Services } from '../app/context.ts';
+import { createApiKey } from '../commands/create-api-key.ts';
+import { setOpen311ServiceType } from '../commands/set-open311-service-type.ts';
+import { receiveEmail } from '../commands/receive-email.ts';
+import type { ServiceType } from '../queries/open311.ts';
+
+/** `aduan open311 …`; returns the exit code. */
+export async function open311Cli(config: Config, args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { name: { type: 'string' }, agency: { type: 'string' } },
+    allowPositionals: true,
+  });
+  const rt = await openRuntime(config);
+  try {
+    if (positionals[0] === 'key' && positionals[1] === 'create' && values.name) {
+      const k = await createApiKey(rt.services, { name: values.name, agencyId: values.agency });
+      console.log(`API key for "${values.name}" (shown once, store it now):\n${k.key}`);
+      return 0;
+    }
+    if (positionals[0] === 'service-type' && positionals[1] && positionals[2]) {
+      await setOpen311ServiceType(rt.services, positionals[1], positionals[2] as ServiceType);
+      console.log(`service ${positionals[1]} is now ${positionals[2]}`);
+      return 0;
+    }
+    console.error(
+      'Usage: aduan open311 key create --name NAME [--agency ID] | aduan open311 service-type CODE TYPE',
+    );
+    return 2;
+  } finally {
+    await rt.close();
+  }
+}
+
+/** An SMTP listener accepting mail for `address` (and its `+token` variants); resolves once listening. */
+export async function startSmtpListener(
+  svc: Services,
+  opts: { port: number; host?: string; address: string; maxBytes?: number },
+): Promise<{ server: SMTPServer; port: number; close(): Promise<void> }> {
+  const [local, domain] = opts.address.toLowerCase().split('@');
+  const accepts = (rcpt: string) => {
+    const [l = '', d = ''] = rcpt.toLowerCase().split('@');
+    return d === domain && (l === local || l.startsWith(`${local}+`));
+  };
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['AUTH', 'STARTTLS'],
+    size: opts.maxBytes ?? 15 * 1024 * 1024,
+    logger: false,
+    onRcptTo(address, _session, cb) {
+      if (accepts(address.address)) return cb();
+      return cb(Object.assign(new Error('Mailbox unavailable'), { responseCode: 550 }));
+    },
+    onData(stream, session, cb) {
+      simpleParser(stream)
+        .then(async (mail) => {
+          const from = mail.from?.value[0];
+          await receiveEmail(svc, {
+            messageId: mail.messageId,
+            from: { address: from?.address ?? String(session.envelope.mailFrom || ''), name: from?.name },
+            to: session.envelope.rcptTo.map((r) => r.address),
+            subject: mail.subject ?? '',
+            text: mail.text ?? '',
+            attachments: mail.attachments.map((a) => ({
+              filename: a.filename ?? 'lampiran',
+              data: a.content,
+            })),
+          });
+          cb();
+        })
+        .catch((e: unknown) =>
+          cb(Object.assign(new Error(`Rejected: ${(e as Error).message}`), { responseCode: 554 })),
+        );
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(opts.port, opts.host ?? '127.0.0.1', resolve));
+  const address = server.server.address();
+  const port = typeof address === 'object' && address ? address.port : opts.port;
+  return { server, port, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+/** `aduan smtp`: runs the listener until stopped. */
+export async function smtpCli(config: Config, args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      port: { type: 'string', default: '2525' },
+      address: { type: 'string', default: 'lapor@aduan.local' },
+    },
+  });
+  const rt = await openRuntime(config);
+  const smtp = await startSmtpListener(rt.services, { port: Number(values.port), address: values.address! });
+  console.log(`SMTP listener for ${values.address} on 127.0.0.1:${smtp.port}`);
+  const stop = async () => {
+    await smtp.close();
+    await rt.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return -1;
+}

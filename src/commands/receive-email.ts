@@ -1,0 +1,148 @@
+/**
+ * Inbound email (parsed by an inbound-parse webhook or the SMTP listener): a reply to a notification —
+ * recognised by a signed token in the recipient address (`lapor+<token>@…`) — is added to the report's
+ * thread as a reporter reply; any other message files a report (subject = title, text = body, attachments
+ * stored). Duplicates (same Message-ID) are ignored, senders are rate limited, answers go through the
+ * outbox with the address sealed.
+ */
+import { eq } from 'drizzle-orm';
+import type { AppDb } from '../db/client.ts';
+import { channelAccess, inboundMessages, reports } from '../db/schema.ts';
+import { enqueueOutbox } from '../db/repositories/outbox.ts';
+import { sha256 } from '../integrations/crypto.ts';
+import { t } from '../locales/index.ts';
+import { PUBLIC_CALLER, type Services } from '../app/context.ts';
+import { invalid } from '../app/errors.ts';
+import { regionFromText } from '../queries/geocode.ts';
+import { hitRateLimit } from './rate-limit.ts';
+import { submitReport } from './submit-report.ts';
+import { commentReport } from './comment-report.ts';
+import { addAttachment, type AttachmentInput } from './add-attachment.ts';
+import { resolveReplyToken } from './reply-token.ts';
+
+/** One parsed email. */
+export interface InboundEmail {
+  messageId?: string | undefined;
+  from: { address: string; name?: string | undefined };
+  to: string[];
+  subject: string;
+  text: string;
+  attachments: AttachmentInput[];
+}
+
+/** What happened to a message. */
+export type EmailOutcome = 'filed' | 'replied' | 'duplicate' | 'rate_limited' | 'reply_not_possible';
+
+/** Handles one inbound email. */
+export async function receiveEmail(
+  svc: Services,
+  mail: InboundEmail,
+  limits = { perSender: 20, windowSeconds: 3600 },
+): Promise<{ outcome: EmailOutcome; trackingId?: string }> {
+  const address = mail.from.address.trim().toLowerCase();
+  if (!/^[^\s@]+@[^\s@]+$/.test(address)) throw invalid({ from: { key: 'invalid_email' } });
+  const externalId = mail.messageId?.trim() || sha256(`${address}\n${mail.subject}\n${mail.text}`);
+  const [inbound] = await svc.db
+    .insert(inboundMessages)
+    .values({ channel: 'email', externalId, senderHash: sha256(address), createdAt: svc.now() })
+    .onConflictDoNothing()
+    .returning({ id: inboundMessages.id });
+  if (!inbound) return { outcome: 'duplicate' };
+  try {
+    const limit = await hitRateLimit(svc, `email:${sha256(address)}`, limits.perSender, limits.windowSeconds);
+    const done = async (db: AppDb, outcome: EmailOutcome, report?: { id: string; trackingId: string }) => {
+      await db
+        .update(inboundMessages)
+        .set({ outcome, reportId: report?.id ?? null })
+        .where(eq(inboundMessages.id, inbound.id));
+      return { outcome, ...(report ? { trackingId: report.trackingId } : {}) };
+    };
+    if (!limit.allowed) return done(svc.db, 'rate_limited');
+    const reply = async (db: AppDb, key: 'filed' | 'replied', report: { id: string; trackingId: string }) =>
+      enqueueOutbox(db, [
+        {
+          kind: 'email.reply',
+          channel: 'email',
+          recipient: 'reporter',
+          reportId: report.id,
+          payload: {
+            subject: t('id', `channels.email.${key}_subject`, report),
+            text: t('id', `channels.email.${key}_text`, report),
+            lang: 'id',
+            recipientEnc: svc.sealer.seal(address),
+          },
+          idempotencyKey: `email-reply:${inbound.id}`,
+        },
+      ]);
+
+    let reportId: string | null = null;
+    for (const to of mail.to) reportId ??= await resolveReplyToken(svc, to);
+    if (reportId) {
+      const [row] = await svc.db
+        .select({ trackingId: reports.trackingId })
+        .from(reports)
+        .where(eq(reports.id, reportId));
+      const [access] = await svc.db.select().from(channelAccess).where(eq(channelAccess.reportId, reportId));
+      const ref = { id: reportId, trackingId: row?.trackingId ?? '' };
+      if (!row || !access) return done(svc.db, 'reply_not_possible', row ? ref : undefined);
+      const accessKey = svc.sealer.open<string>(access.accessKeyEnc);
+      return svc.db.transaction(async (tx) => {
+        const db = tx as unknown as AppDb;
+        const inner = { ...svc, db };
+        const body = [mail.subject.replace(/^(re|balas|aw|fwd?):\s*/i, ''), stripQuoted(mail.text)]
+          .filter(Boolean)
+          .join('\n\n');
+        await commentReport(inner, { ...PUBLIC_CALLER, accessKey }, ref.trackingId, {
+          body: body.slice(0, 4000),
+        });
+        for (const file of mail.attachments)
+          await addAttachment(inner, { ...PUBLIC_CALLER, accessKey }, ref.trackingId, file);
+        await reply(db, 'replied', ref);
+        return done(db, 'replied', ref);
+      });
+    }
+
+    const title = mail.subject.trim() || mail.text.trim().split('\n')[0]!.slice(0, 80);
+    const body = mail.text.trim() || title;
+    const regionCode = await regionFromText(svc.db, `${mail.subject}\n${mail.text}`);
+    return await svc.db.transaction(async (tx) => {
+      const db = tx as unknown as AppDb;
+      const inner = { ...svc, db };
+      const name = mail.from.name?.trim();
+      const { report, accessKey } = await submitReport(inner, PUBLIC_CALLER, {
+        classification: 'pengaduan',
+        title: title.slice(0, 150),
+        body: body.slice(0, 10_000),
+        regionCode: regionCode ?? undefined,
+        anonymous: !name,
+        reporter: { ...(name ? { name } : {}), email: address },
+        channel: 'email',
+      });
+      await db.insert(channelAccess).values({
+        reportId: report.row.id,
+        channel: 'email',
+        accessKeyEnc: svc.sealer.seal(accessKey),
+        createdAt: svc.now(),
+      });
+      for (const file of mail.attachments)
+        await addAttachment(inner, { ...PUBLIC_CALLER, accessKey }, report.row.trackingId, file);
+      const ref = { id: report.row.id, trackingId: report.row.trackingId };
+      await reply(db, 'filed', ref);
+      return done(db, 'filed', ref);
+    });
+  } catch (e) {
+    await svc.db.delete(inboundMessages).where(eq(inboundMessages.id, inbound.id));
+    throw e;
+  }
+}
+
+/** Drops the quoted history of a reply ("> …" lines and everything after "On … wrote:"/"Pada … menulis:"). */
+export function stripQuoted(text: string): string {
+  const lines: string[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    if (/^(On .+ wrote:|Pada .+ menulis:|-----Original Message-----)\s*$/i.test(line.trim())) break;
+    if (line.startsWith('>')) continue;
+    lines.push(line);
+  }
+  return lines.join('\n').trim();
+}

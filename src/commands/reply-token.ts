@@ -1,0 +1,50 @@
+/**
+ * Reply tokens for notification emails: `lapor+<token>@…` in a Reply-To maps a reply back to its report.
+ * token = hex(report uuid) + first 16 hex of HMAC-SHA256(key, report uuid), all lowercase because some
+ * mail systems lowercase local parts; it fits the 64-character local part. The HMAC key is random, kept
+ * sealed in `settings` and shared by every process, so no extra configuration is needed.
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { settings } from '../db/schema.ts';
+import { digestEquals } from '../integrations/crypto.ts';
+import type { Services } from '../app/context.ts';
+
+const KEY = 'channels.reply_token_key';
+
+async function replyKey(svc: Services): Promise<Buffer> {
+  const read = async () => {
+    const [row] = await svc.db.select().from(settings).where(eq(settings.key, KEY)).limit(1);
+    return row ? Buffer.from(svc.sealer.open<string>((row.value as { enc: string }).enc), 'hex') : null;
+  };
+  const found = await read();
+  if (found) return found;
+  const enc = svc.sealer.seal(randomBytes(32).toString('hex'));
+  await svc.db.insert(settings).values({ key: KEY, value: { enc } }).onConflictDoNothing();
+  return (await read())!;
+}
+
+const mac = (key: Buffer, id: string) =>
+  createHmac('sha256', key).update(`reply:${id}`).digest('hex').slice(0, 16);
+
+/** Mints the token for a report id (uuid). */
+export async function mintReplyToken(svc: Services, reportId: string): Promise<string> {
+  const hex = reportId.replace(/-/g, '').toLowerCase();
+  return `${hex}${mac(await replyKey(svc), reportId.toLowerCase())}`;
+}
+
+/** The reply address for a report: `<local>+<token>@<domain>` from the configured inbound address. */
+export async function replyAddress(svc: Services, inbound: string, reportId: string): Promise<string> {
+  const [local, domain] = inbound.split('@');
+  return `${local}+${await mintReplyToken(svc, reportId)}@${domain}`;
+}
+
+/** Resolves a token (or a whole address containing `+<token>@`) to a report id, or null. */
+export async function resolveReplyToken(svc: Services, tokenOrAddress: string): Promise<string | null> {
+  const m = /(?:^|\+)([0-9a-f]{48})(?:@|$)/i.exec(tokenOrAddress.trim());
+  if (!m) return null;
+  const token = m[1]!.toLowerCase();
+  const hex = token.slice(0, 32);
+  const id = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return digestEquals(mac(await replyKey(svc), id), token.slice(32)) ? id : null;
+}

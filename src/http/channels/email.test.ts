@@ -1,0 +1,157 @@
+/**
+ * Inbound email over real HTTP (inbound-parse webhook, multipart and JSON) and over real SMTP (nodemailer
+ * against the `aduan smtp` listener on a random port): filing with attachments, replies recognised by the
+ * signed token in the address, duplicates ignored, bad auth refused.
+ */
+import nodemailer from 'nodemailer';
+import sharp from 'sharp';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO } from '../../../test/helpers/app.ts';
+import { startChannelApp, type ChannelTestApp } from '../../../test/helpers/channels.ts';
+import { mintReplyToken, replyAddress, resolveReplyToken } from '../../commands/reply-token.ts';
+import { startSmtpListener } from '../../cli/channels.ts';
+
+const SECRET = 'email-inbound-secret';
+const AUTH = `Basic ${Buffer.from(`parse:${SECRET}`).toString('base64')}`;
+let c: ChannelTestApp;
+
+const rows = async <T>(q: ReturnType<typeof sql>) =>
+  ((await c.t.runtime.services.db.execute(q)) as unknown as { rows: T[] }).rows;
+
+async function inbound(body: BodyInit, headers: Record<string, string> = {}) {
+  const res = await fetch(`${c.url}/channels/email/inbound`, {
+    method: 'POST',
+    headers: { authorization: AUTH, ...headers },
+    body,
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+beforeAll(async () => {
+  c = await startChannelApp(new Date('2026-03-12T02:00:00Z'), { channels: { emailInboundSecret: SECRET } });
+});
+afterAll(() => c?.close());
+
+describe('email channel', () => {
+  it('refuses a webhook without the inbound secret', async () => {
+    const res = await fetch(`${c.url}/channels/email/inbound`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Basic eDp5' },
+      body: JSON.stringify({ from: 'a@b.id', subject: 'x', text: 'y' }),
+    });
+    expect(res.status).toBe(401);
+  });
+
+  it('files a report from a multipart inbound-parse post, storing the attachment; ignores the duplicate', async () => {
+    const png = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#0a0' } })
+      .png()
+      .toBuffer();
+    const fd = () => {
+      const f = new FormData();
+      f.append('from', 'Budi Santoso <budi@contoh.aduan.id>');
+      f.append('to', 'lapor@aduan.local');
+      f.append('subject', 'Drainase tersumbat di Samarinda');
+      f.append('text', 'Saluran air di Jalan Pahlawan tersumbat sampah sejak seminggu.');
+      f.append('headers', 'Message-ID: <abc-123@contoh.aduan.id>\nX-Other: 1');
+      f.append('attachment1', new Blob([new Uint8Array(png)], { type: 'image/png' }), 'foto.png');
+      return f;
+    };
+    const r = await inbound(fd());
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.status).toBe('filed');
+    const [report] = await rows<any>(sql`select * from reports where tracking_id = ${r.body.trackingId}`);
+    expect(report.channel).toBe('email');
+    expect(report.title).toBe('Drainase tersumbat di Samarinda');
+    expect(report.region_code.startsWith('64.72')).toBe(true);
+    const [att] = await rows<any>(
+      sql`select count(*)::int as n from attachments where report_id = ${report.id}`,
+    );
+    expect(att.n).toBe(1);
+    const [out] = await rows<any>(
+      sql`select * from outbox where kind = 'email.reply' and report_id = ${report.id}`,
+    );
+    expect(JSON.stringify(out)).not.toContain('budi@');
+    expect((await inbound(fd())).body.status).toBe('duplicate');
+  });
+
+  it('adds a reply to the thread as a reporter reply when the address carries a valid token', async () => {
+    const filed = await inbound(
+      JSON.stringify({
+        from: 'siti@contoh.aduan.id',
+        to: 'lapor@aduan.local',
+        subject: 'Lampu padam Balikpapan',
+        text: 'Lampu jalan padam.',
+      }),
+      { 'content-type': 'application/json' },
+    );
+    const id = filed.body.trackingId;
+    const [report] = await rows<any>(sql`select id from reports where tracking_id = ${id}`);
+    const token = await mintReplyToken(c.t.runtime.services, report.id);
+    expect(await resolveReplyToken(c.t.runtime.services, token)).toBe(report.id);
+    expect(
+      await resolveReplyToken(c.t.runtime.services, token.slice(0, -1) + (token.endsWith('0') ? '1' : '0')),
+    ).toBeNull();
+    const to = await replyAddress(c.t.runtime.services, 'lapor@aduan.local', report.id);
+    const r = await inbound(
+      JSON.stringify({
+        from: 'siti@contoh.aduan.id',
+        to: to.toUpperCase(),
+        subject: 'Re: Laporan diterima',
+        text: 'Sudah tiga malam padam.\n\nPada Kamis menulis:\n> Laporan Anda diterima',
+      }),
+      { 'content-type': 'application/json' },
+    );
+    expect(r.body.status).toBe('replied');
+    const national = await c.t.login(DEMO.national);
+    const events = await c.t.api(`/api/v1/reports/${id}/events`, { token: national });
+    const last = events.body.items.at(-1);
+    expect(last.type).toBe('reporter_reply');
+    expect(last.body).toContain('Sudah tiga malam padam.');
+    expect(last.body).not.toContain('> Laporan');
+  });
+
+  it('accepts real mail over SMTP (nodemailer → aduan smtp listener), including replies by token', async () => {
+    const smtp = await startSmtpListener(c.t.runtime.services, { port: 0, address: 'lapor@aduan.local' });
+    try {
+      const transport = nodemailer.createTransport({
+        host: '127.0.0.1',
+        port: smtp.port,
+        secure: false,
+        ignoreTLS: true,
+      });
+      await transport.sendMail({
+        from: 'Andi <andi@contoh.aduan.id>',
+        to: 'lapor@aduan.local',
+        subject: 'Jembatan retak di Kutai Kartanegara',
+        text: 'Jembatan desa retak parah, berbahaya untuk anak sekolah.',
+        messageId: '<smtp-1@contoh.aduan.id>',
+      });
+      const [report] = await rows<any>(
+        sql`select * from reports where title = 'Jembatan retak di Kutai Kartanegara'`,
+      );
+      expect(report.channel).toBe('email');
+      const to = await replyAddress(c.t.runtime.services, 'lapor@aduan.local', report.id);
+      await transport.sendMail({
+        from: 'andi@contoh.aduan.id',
+        to,
+        subject: 'Re: laporan',
+        text: 'Foto menyusul.',
+      });
+      const [ev] = await rows<any>(
+        sql`select type from report_events where report_id = ${report.id} order by seq desc limit 1`,
+      );
+      expect(ev.type).toBe('reporter_reply');
+      await expect(
+        transport.sendMail({
+          from: 'x@contoh.aduan.id',
+          to: 'orang-lain@aduan.local',
+          subject: 's',
+          text: 't',
+        }),
+      ).rejects.toThrow(/550/);
+    } finally {
+      await smtp.close();
+    }
+  });
+});

@@ -1,0 +1,88 @@
+/**
+ * POST /channels/email/inbound: the common inbound-parse webhook shape (`from`, `to`, `subject`, `text`,
+ * attachments) as multipart/form-data (file parts are attachments) or JSON (`attachments: [{filename,
+ * content (base64)}]`). Authenticated with HTTP Basic auth whose password is the inbound secret, as
+ * inbound-parse services configure it in the webhook URL.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Services } from '../../app/context.ts';
+import { AppError, invalid } from '../../app/errors.ts';
+import type { AttachmentInput } from '../../commands/add-attachment.ts';
+import { receiveEmail, type InboundEmail } from '../../commands/receive-email.ts';
+import type { ChannelOptions } from './sms.ts';
+
+/** Parses `Name <addr@x>` or a bare address. */
+export function parseAddress(raw: string): { address: string; name?: string } {
+  const m = /^\s*"?([^"<]*?)"?\s*<([^>]+)>\s*$/.exec(raw);
+  if (m) return { address: m[2]!.trim(), ...(m[1]!.trim() ? { name: m[1]!.trim() } : {}) };
+  return { address: raw.trim() };
+}
+
+function authorised(req: FastifyRequest, secret: string | undefined): boolean {
+  const h = req.headers.authorization;
+  if (!secret || !h?.startsWith('Basic ')) return false;
+  const decoded = Buffer.from(h.slice(6), 'base64').toString('utf8');
+  const password = Buffer.from(decoded.slice(decoded.indexOf(':') + 1));
+  const expected = Buffer.from(secret);
+  return password.length === expected.length && timingSafeEqual(password, expected);
+}
+
+async function readMail(
+  req: FastifyRequest,
+): Promise<Record<string, unknown> & { files: AttachmentInput[] }> {
+  if (req.isMultipart()) {
+    const out: Record<string, unknown> & { files: AttachmentInput[] } = { files: [] };
+    for await (const part of req.parts()) {
+      if (part.type === 'file') {
+        const data = await part.toBuffer();
+        if (data.length) out.files.push({ filename: part.filename || 'lampiran', data });
+      } else out[part.fieldname] = String(part.value);
+    }
+    return out;
+  }
+  const b = (req.body ?? {}) as Record<string, unknown>;
+  const files = Array.isArray(b.attachments)
+    ? (b.attachments as Array<{ filename?: string; content?: string }>).map((a) => ({
+        filename: String(a.filename ?? 'lampiran'),
+        data: Buffer.from(String(a.content ?? ''), 'base64'),
+      }))
+    : [];
+  return { ...b, files };
+}
+
+/** Turns the webhook fields into an InboundEmail. */
+export function toInboundEmail(f: Record<string, unknown>, files: AttachmentInput[]): InboundEmail {
+  const str = (k: string) => (typeof f[k] === 'string' ? (f[k] as string) : '');
+  const headers = str('headers');
+  const messageId = str('message_id') || str('messageId') || /^Message-ID:\s*(.+)$/im.exec(headers)?.[1];
+  const to = [str('to'), str('recipient'), str('envelope_to')]
+    .join(',')
+    .split(',')
+    .map((x) => parseAddress(x).address)
+    .filter(Boolean);
+  return {
+    messageId: messageId?.trim() || undefined,
+    from: parseAddress(str('from') || str('sender')),
+    to,
+    subject: str('subject'),
+    text: str('text') || str('body-plain') || str('stripped-text'),
+    attachments: files,
+  };
+}
+
+/** Registers the email webhook. */
+export async function emailRoutes(
+  app: FastifyInstance,
+  opts: { services: Services; channels: ChannelOptions },
+) {
+  app.post('/inbound', { schema: { hide: true }, config: { skipCsrf: true } }, async (req) => {
+    if (!authorised(req, opts.channels.emailInboundSecret)) throw new AppError('SIGNATURE_INVALID');
+    const { files, ...fields } = await readMail(req);
+    const mail = toInboundEmail(fields, files);
+    if (!mail.from.address) throw invalid({ from: { key: 'required' } });
+    if (!mail.subject.trim() && !mail.text.trim()) throw invalid({ text: { key: 'required' } });
+    const r = await receiveEmail(opts.services, mail);
+    return { status: r.outcome, ...(r.trackingId ? { trackingId: r.trackingId } : {}) };
+  });
+}

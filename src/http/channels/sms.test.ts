@@ -1,0 +1,146 @@
+/**
+ * SMS gateway webhook over real HTTP: signatures, keyword intake (agency keyword, unknown keyword →
+ * regional verifier queue), STATUS, INFO from the same number only, retries ignored, floods limited,
+ * replies in the outbox with the phone sealed, and the number never shown to agencies when anonymous.
+ */
+import { createHmac } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO } from '../../../test/helpers/app.ts';
+import { startChannelApp, type ChannelTestApp } from '../../../test/helpers/channels.ts';
+
+const SECRET = 'sms-gateway-secret-uji';
+let c: ChannelTestApp;
+let seq = 0;
+
+async function sms(from: string, text: string, opts: { id?: string; secret?: string; form?: boolean } = {}) {
+  const id = opts.id ?? `gw-${++seq}`;
+  const body = opts.form
+    ? new URLSearchParams({ id, msisdn: from, message: text }).toString()
+    : JSON.stringify({ messageId: id, from, text });
+  const sig = createHmac('sha256', opts.secret ?? SECRET)
+    .update(body)
+    .digest('hex');
+  const res = await fetch(`${c.url}/channels/sms/inbound`, {
+    method: 'POST',
+    headers: {
+      'content-type': opts.form ? 'application/x-www-form-urlencoded' : 'application/json',
+      'x-signature': `sha256=${sig}`,
+    },
+    body,
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+const rows = async <T>(q: ReturnType<typeof sql>) =>
+  ((await c.t.runtime.services.db.execute(q)) as unknown as { rows: T[] }).rows;
+
+beforeAll(async () => {
+  c = await startChannelApp(new Date('2026-03-12T02:00:00Z'), {
+    channels: { smsGatewaySecret: SECRET, smsLimits: { perNumber: 5, windowSeconds: 3600 } },
+  });
+});
+afterAll(() => c?.close());
+
+describe('SMS channel', () => {
+  it('rejects unsigned and badly signed webhooks with 401', async () => {
+    const res = await fetch(`${c.url}/channels/sms/inbound`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ messageId: 'x', from: '081234', text: 'PUPR jalan rusak' }),
+    });
+    expect(res.status).toBe(401);
+    expect((await sms('081211110000', 'PUPR jalan rusak', { secret: 'salah' })).status).toBe(401);
+  });
+
+  it('files a report by agency keyword, replies through the outbox with the phone sealed', async () => {
+    const r = await sms(
+      '0812-1111-2222',
+      'PUPR Jalan poros Samarinda-Bontang berlubang besar dekat jembatan',
+    );
+    expect(r.status).toBe(200);
+    expect(r.body.status).toBe('filed');
+    const [report] = await rows<any>(sql`select * from reports where tracking_id = ${r.body.trackingId}`);
+    expect(report.channel).toBe('sms');
+    expect(report.target_agency_id).toBe('pupr-kaltim');
+    expect(report.anonymous).toBe(true);
+    expect(JSON.stringify(report)).not.toContain('1111');
+    const [out] = await rows<any>(
+      sql`select * from outbox where kind = 'sms.reply' and report_id = ${report.id}`,
+    );
+    expect(out.channel).toBe('sms');
+    expect(out.payload.text).toContain(r.body.trackingId);
+    expect(JSON.stringify(out)).not.toMatch(/1111|62812/);
+    expect(c.t.runtime.services.sealer.open<string>(out.payload.recipientEnc)).toBe('6281211112222');
+    // Anonymous: the agency never sees the number.
+    const admin = await c.t.login(DEMO.puprAdmin);
+    const seen = await c.t.api(`/api/v1/reports/${r.body.trackingId}`, { token: admin });
+    expect(JSON.stringify(seen.body)).not.toMatch(/1111|62812|0812/);
+  });
+
+  it('an unknown keyword goes to the regional verifier queue (no target agency); form bodies work', async () => {
+    const r = await sms('081233334444', 'Lampu jalan di Balikpapan padam seminggu', { form: true });
+    expect(r.body.status).toBe('filed');
+    const [report] = await rows<any>(sql`select * from reports where tracking_id = ${r.body.trackingId}`);
+    expect(report.target_agency_id).toBeNull();
+    expect(report.region_code.startsWith('64.71')).toBe(true);
+    const none = await sms('081233334444', 'tolong bantu');
+    expect(none.body.status).toBe('need_location');
+  });
+
+  it('ignores gateway retries (same message id): nothing is stored twice', async () => {
+    const a = await sms('081255556666', 'KALTIM Sampah menumpuk di pasar', { id: 'retry-1' });
+    const b = await sms('081255556666', 'KALTIM Sampah menumpuk di pasar', { id: 'retry-1' });
+    expect(a.body.status).toBe('filed');
+    expect(b.body.status).toBe('duplicate');
+    const [n] = await rows<{ n: number }>(
+      sql`select count(*)::int as n from reports where title like 'Sampah menumpuk%'`,
+    );
+    expect(n!.n).toBe(1);
+  });
+
+  it('STATUS answers status and next deadline; INFO supplements a held report only from the same number', async () => {
+    const filed = await sms('081277778888', 'PUPR Trotoar rusak di depan sekolah');
+    const id = filed.body.trackingId;
+    const status = await sms('081277778888', `STATUS ${id}`);
+    expect(status.body.status).toBe('status');
+    const [reply] = await rows<any>(
+      sql`select payload from outbox where kind = 'sms.reply' order by id desc limit 1`,
+    );
+    expect(reply.payload.text).toContain('Batas waktu berikutnya');
+    // A stranger cannot read a report that is not public.
+    expect((await sms('081299990000', `STATUS ${id}`)).body.status).toBe('not_found');
+    const coord = await c.t.login(DEMO.coordinator);
+    const hold = await c.t.api(`/api/v1/reports/${id}/actions/hold`, {
+      json: { question: 'Di sekolah mana?' },
+      token: coord,
+    });
+    expect(hold.status).toBe(200);
+    expect((await sms('081299990000', `INFO ${id} SD 001`)).body.status).toBe('not_found');
+    const info = await sms('+62 812-7777-8888', `INFO ${id} Di depan SDN 001 Samarinda`);
+    expect(info.body.status).toBe('info');
+    const [report] = await rows<any>(sql`select status from reports where tracking_id = ${id}`);
+    expect(report.status).toBe('submitted');
+    expect((await sms('081277778888', `INFO ${id} lagi`)).body.status).toBe('not_on_hold');
+  });
+
+  it('rate limits floods from one number', async () => {
+    const outcomes: string[] = [];
+    for (let i = 0; i < 7; i++)
+      outcomes.push((await sms('081200000001', `STATUS 000000000${i}`)).body.status);
+    expect(outcomes.slice(0, 5).every((o) => o === 'not_found')).toBe(true);
+    expect(outcomes.slice(5)).toEqual(['rate_limited', 'rate_limited']);
+  });
+
+  it('rejects malformed bodies with 4xx, never 500', async () => {
+    const body = '{"messageId":';
+    const sig = createHmac('sha256', SECRET).update(body).digest('hex');
+    const res = await fetch(`${c.url}/channels/sms/inbound`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-signature': sig },
+      body,
+    });
+    expect(res.status).toBe(400);
+    expect((await sms('12', 'PUPR x')).status).toBe(422);
+  });
+});

@@ -1,0 +1,87 @@
+/**
+ * POST /channels/sms/inbound: the SMS gateway webhook. The raw body must carry a valid
+ * `X-Signature: [sha256=]<hex HMAC-SHA256(secret, raw body)>` (401 otherwise); JSON or form bodies with
+ * `id`/`messageId`, `from`/`msisdn` and `text`/`message`. Answers 200 for every handled message (including
+ * recognised retries) so the gateway stops retrying.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { parse as parseQuery } from 'node:querystring';
+import type { Services } from '../../app/context.ts';
+import { AppError, invalid } from '../../app/errors.ts';
+import { receiveSms, type SmsLimits } from '../../commands/receive-sms.ts';
+
+/** Options of the channel webhooks. */
+export interface ChannelOptions {
+  smsGatewaySecret?: string | undefined;
+  emailInboundSecret?: string | undefined;
+  smsLimits?: SmsLimits | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    rawBody?: Buffer;
+  }
+}
+
+/** True when `header` is the HMAC-SHA256 of `raw` under `secret` (hex, optional `sha256=` prefix). */
+export function validSignature(secret: string | undefined, raw: Buffer, header: string | undefined): boolean {
+  if (!secret || !header) return false;
+  const sent = header
+    .trim()
+    .replace(/^sha256=/i, '')
+    .toLowerCase();
+  const expected = createHmac('sha256', secret).update(raw).digest('hex');
+  return sent.length === expected.length && timingSafeEqual(Buffer.from(sent), Buffer.from(expected));
+}
+
+const pick = (b: Record<string, unknown>, ...names: string[]) => {
+  for (const n of names) if (typeof b[n] === 'string' || typeof b[n] === 'number') return String(b[n]);
+  return undefined;
+};
+
+/** Registers the SMS webhook (its own raw-body parsers, so the HMAC covers the exact bytes). */
+export async function smsRoutes(
+  app: FastifyInstance,
+  opts: { services: Services; channels: ChannelOptions },
+) {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 16 * 1024 }, (req, body, done) => {
+    const raw = body as Buffer;
+    (req as FastifyRequest).rawBody = raw;
+    const type = String(req.headers['content-type'] ?? '');
+    try {
+      if (type.includes('json')) return done(null, JSON.parse(raw.toString('utf8')));
+      return done(null, parseQuery(raw.toString('utf8')));
+    } catch {
+      return done(new AppError('INVALID_JSON'), undefined);
+    }
+  });
+  app.post('/inbound', { schema: { hide: true }, config: { skipCsrf: true } }, async (req) => {
+    const sig = req.headers['x-signature'] ?? req.headers['x-aduan-signature'];
+    if (
+      !validSignature(
+        opts.channels.smsGatewaySecret,
+        req.rawBody ?? Buffer.alloc(0),
+        sig as string | undefined,
+      )
+    )
+      throw new AppError('SIGNATURE_INVALID');
+    const b = (req.body ?? {}) as Record<string, unknown>;
+    const messageId = pick(b, 'messageId', 'message_id', 'id');
+    const from = pick(b, 'from', 'msisdn', 'sender');
+    const text = pick(b, 'text', 'message', 'body');
+    const issues: Record<string, { key: string }> = {};
+    if (!messageId) issues.messageId = { key: 'required' };
+    if (!from || from.replace(/\D/g, '').length < 8) issues.from = { key: 'invalid_phone' };
+    if (text === undefined) issues.text = { key: 'required' };
+    else if (text.length > 1600) issues.text = { key: 'too_long' };
+    if (Object.keys(issues).length) throw invalid(issues);
+    const r = await receiveSms(
+      opts.services,
+      { messageId: messageId!, from: from!, text: text! },
+      opts.channels.smsLimits,
+    );
+    return { status: r.outcome, ...(r.trackingId ? { trackingId: r.trackingId } : {}) };
+  });
+}

@@ -1,0 +1,356 @@
+/**
+ * Open311: the known client behaviours of docs §14 (SeeClickFix validator, FixMyStreet, node-open311), the
+ * extensions (page/page_size, updated_after/before, extensions=true, media[], servicerequestupdates, XML
+ * bodies, the test sandbox, rate limits) and privacy (confidential never appears; anonymous reporters are
+ * never exposed), in XML and JSON over real HTTP.
+ */
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO } from '../../../test/helpers/app.ts';
+import { startChannelApp, xmlParser, type ChannelTestApp } from '../../../test/helpers/channels.ts';
+import { setOpen311ServiceType } from '../../commands/set-open311-service-type.ts';
+
+const KEY = 'demo-open311-key';
+let c: ChannelTestApp;
+let code: string;
+let batchCode: string;
+
+async function get(path: string) {
+  const res = await fetch(c.url + path);
+  const text = await res.text();
+  const type = res.headers.get('content-type') ?? '';
+  return {
+    status: res.status,
+    type,
+    text,
+    body: type.includes('json') ? JSON.parse(text) : xmlParser.parse(text),
+  };
+}
+
+async function postTo(path: string, body: BodyInit, headers: Record<string, string> = {}) {
+  const res = await fetch(c.url + path, { method: 'POST', body, headers });
+  const text = await res.text();
+  const type = res.headers.get('content-type') ?? '';
+  return {
+    status: res.status,
+    type,
+    text,
+    body: type.includes('json') ? JSON.parse(text) : xmlParser.parse(text),
+  };
+}
+
+const form = (f: Record<string, string | string[]>) => {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(f)) for (const x of [v].flat()) p.append(k, x);
+  return p;
+};
+
+const base = (extra: Record<string, string | string[]> = {}) => ({
+  api_key: KEY,
+  jurisdiction_id: 'kaltimprov.go.id',
+  service_code: code,
+  address_id: '64.72.02',
+  description: 'Drainase tersumbat menyebabkan genangan setiap hujan.',
+  'attribute[classification]': 'pengaduan',
+  ...extra,
+});
+
+async function create(extra: Record<string, string | string[]> = {}) {
+  const r = await postTo('/open311/v2/requests.json', form(base(extra)));
+  expect(r.status, r.text).toBe(201);
+  return r.body[0].service_request_id as string;
+}
+
+async function verify(id: string, extra: Record<string, unknown> = {}) {
+  const r = await c.t.api(`/api/v1/reports/${id}/actions/verify`, {
+    json: { categoryId: Number(code), agencyId: 'pupr-kaltim', ...extra },
+    token: await c.t.login(DEMO.coordinator),
+  });
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+}
+
+beforeAll(async () => {
+  c = await startChannelApp(new Date('2026-03-12T02:00:00Z'));
+  const services = (await get('/open311/v2/services.json')).body;
+  code = services.find((s: any) => s.service_name === 'PEKERJAAN UMUM DAN PENATAAN RUANG').service_code;
+  batchCode = services.find((s: any) => s.service_name === 'AGAMA').service_code;
+  await setOpen311ServiceType(c.t.runtime.services, batchCode, 'batch');
+});
+afterAll(() => c?.close());
+
+describe('§14.1 SeeClickFix open311-validator', () => {
+  it('appends .xml/.json to the discovery base; exact content types; two endpoints; changeset in the past', async () => {
+    const baseUrl = '/open311/discovery';
+    const x = await get(`${baseUrl}.xml`);
+    const j = await get(`${baseUrl}.json`);
+    expect(x.type).toBe('text/xml');
+    expect(j.type).toBe('application/json');
+    expect([x.body.discovery.endpoints.endpoint].flat().length).toBe(2);
+    expect(Date.parse(j.body.changeset)).toBeLessThan(Date.now());
+    expect(j.body.endpoints.every((e: any) => e.formats.includes('text/xml'))).toBe(true);
+  });
+
+  it('finds at least one service with a service_code on both endpoints, with a jurisdiction id', async () => {
+    for (const ep of ['v2', 'test/v2']) {
+      for (const fmt of ['xml', 'json']) {
+        const r = await get(`/open311/${ep}/services.${fmt}?jurisdiction_id=kaltimprov.go.id`);
+        const list = fmt === 'json' ? r.body : r.body.services.service;
+        expect(list.length).toBeGreaterThan(0);
+        expect(list[0].service_code).toBeTruthy();
+      }
+    }
+  });
+});
+
+describe('§14.2 FixMyStreet as a client', () => {
+  it('polls tokens/{token} until the id appears (batch), always sending jurisdiction_id', async () => {
+    for (const fmt of ['xml', 'json']) {
+      const r = await postTo(`/open311/v2/requests.${fmt}`, form(base({ service_code: batchCode })));
+      const token = fmt === 'json' ? r.body[0].token : r.body.service_requests.request.token;
+      const poll = async () => {
+        const p = await get(`/open311/v2/tokens/${token}.${fmt}?jurisdiction_id=kaltimprov.go.id`);
+        expect(p.status).toBe(200);
+        return fmt === 'json'
+          ? p.body[0].service_request_id
+          : p.body.service_requests.request.service_request_id;
+      };
+      expect(await poll()).toBe('');
+      const mine = await get(`/open311/v2/requests.json?api_key=${KEY}&service_code=${batchCode}`);
+      const pending = mine.body.filter((i: any) => i.status === 'open');
+      for (const i of pending) await verify(i.service_request_id);
+      expect(await poll()).toMatch(/^\d{10}$/);
+    }
+  });
+
+  it('uploads photos as multipart photo1 / file_* parts and media[]; the partner sees media_urls', async () => {
+    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#c00' } })
+      .png()
+      .toBuffer();
+    for (const part of ['photo1', 'media[]', 'file_extra']) {
+      const fd = new FormData();
+      for (const [k, v] of Object.entries(base())) fd.append(k, String(v));
+      fd.append(part, new Blob([new Uint8Array(png)], { type: 'image/png' }), 'foto.png');
+      const r = await postTo('/open311/v2/requests.json', fd);
+      expect(r.status, r.text).toBe(201);
+      const id = r.body[0].service_request_id;
+      const own = await get(`/open311/v2/requests/${id}.json?api_key=${KEY}&extensions=true`);
+      expect(own.body[0].media_urls).toHaveLength(1);
+      expect(own.body[0].media_url).toBe(own.body[0].media_urls[0]);
+      await verify(id);
+      // Reporter uploads stay private: the public read shows no media.
+      const pub = await get(`/open311/v2/requests/${id}.json?extensions=true`);
+      expect(pub.body[0].media_urls).toEqual([]);
+      expect(pub.body[0].media_url).toBe('');
+    }
+    const fd = new FormData();
+    for (const [k, v] of Object.entries(base())) fd.append(k, String(v));
+    fd.append('media[]', new Blob([new TextEncoder().encode('not an image')]), 'x.exe');
+    const bad = await postTo('/open311/v2/requests.xml', fd);
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.error.description).toContain('media');
+  });
+
+  it('keywords carry no FixMyStreet behaviour flags; definition strings are never null', async () => {
+    const services = (await get('/open311/v2/services.json')).body;
+    for (const s of services) expect(s.keywords).not.toMatch(/private|inactive|staff|waste_only/);
+    const def = (await get(`/open311/v2/services/${code}.json`)).body;
+    for (const a of def.attributes) {
+      expect(typeof a.datatype_description).toBe('string');
+      expect(typeof a.description).toBe('string');
+      expect(typeof a.order).toBe('number');
+    }
+  });
+
+  it('GET and POST servicerequestupdates with extended statuses; replays are refused', async () => {
+    const id = await create();
+    await verify(id);
+    const admin = await c.t.login(DEMO.puprAdmin);
+    const res = await c.t.api(`/api/v1/reports/${id}/actions/respond`, {
+      json: { body: 'Saluran sudah dibersihkan.', final: true },
+      token: admin,
+    });
+    expect(res.status).toBe(200);
+    for (const fmt of ['xml', 'json']) {
+      const r = await get(`/open311/v2/servicerequestupdates.${fmt}?start_date=2026-03-11T00:00:00Z`);
+      const list = fmt === 'json' ? r.body : [r.body.service_request_updates.request_update].flat();
+      const mine = list.filter((u: any) => u.service_request_id === id);
+      expect(mine.map((u: any) => u.status)).toEqual(['FOR_TRIAGE', 'OPEN', 'FIXED']);
+      expect(mine[2].description).toBe('Saluran sudah dibersihkan.');
+    }
+    const update = {
+      api_key: KEY,
+      service_request_id: id,
+      update_id: 'fms-77',
+      updated_datetime: '2026-03-12T12:00:00+08:00',
+      status: 'REOPEN',
+      description: 'Masih tergenang kemarin sore.',
+    };
+    const r = await postTo('/open311/v2/servicerequestupdates.xml', form(update));
+    expect(r.status, r.text).toBe(201);
+    expect(r.body.service_request_updates.request_update.update_id).toMatch(/^\d+$/);
+    const again = await postTo('/open311/v2/servicerequestupdates.json', form(update));
+    expect(again.status).toBe(400);
+    const item = (await get(`/open311/v2/requests/${id}.json?extensions=true`)).body[0];
+    expect(item.extended_attributes.status_detail).toBe('in_progress');
+    expect(item.notes.map((n: any) => n.type)).toEqual(['submit', 'verify', 'respond', 'dispute']);
+    const bad = await postTo(
+      '/open311/v2/servicerequestupdates.json',
+      form({ ...update, update_id: 'x', status: 'MAYBE' }),
+    );
+    expect(bad.status).toBe(400);
+  });
+
+  it('never answers application/xml, and agency_responsible is a plain string', async () => {
+    const id = await create();
+    await verify(id);
+    const x = await get(`/open311/v2/requests/${id}.xml`);
+    expect(x.type).toBe('text/xml; charset=utf-8');
+    expect(typeof x.body.service_requests.request.agency_responsible).toBe('string');
+    expect(x.body.service_requests.request.agency_responsible).toContain('Pekerjaan Umum');
+  });
+});
+
+describe('§14.3 node-open311 and the extensions', () => {
+  it('attributes flattened to attribute[...]; page/page_size paginate newest first', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      c.t.setNow(new Date(Date.parse('2026-03-12T03:00:00Z') + i * 60_000));
+      ids.push(await create({ 'attribute[anonim]': 'true' }));
+    }
+    c.t.setNow(new Date('2026-03-12T04:00:00Z'));
+    for (const id of ids) await verify(id);
+    const p1 = await get('/open311/v2/requests.json?page=1&page_size=2&start_date=2026-03-12T02:59:00Z');
+    const p2 = await get('/open311/v2/requests.json?page=2&page_size=2&start_date=2026-03-12T02:59:00Z');
+    expect([...p1.body, ...p2.body].map((i: any) => i.service_request_id)).toEqual([...ids].reverse());
+    expect((await get('/open311/v2/requests.json?page_size=1001')).status).toBe(400);
+    c.t.setNow(new Date('2026-03-12T02:00:00Z'));
+  });
+
+  it('updated_after / updated_before select by last update', async () => {
+    c.t.setNow(new Date('2026-03-12T05:00:00Z'));
+    const id = await create();
+    await verify(id);
+    c.t.setNow(new Date('2026-03-12T02:00:00Z'));
+    const after = await get('/open311/v2/requests.xml?updated_after=2026-03-12T04:59:00Z');
+    const list = [after.body.service_requests.request].flat();
+    expect(list.map((i: any) => i.service_request_id)).toEqual([id]);
+    const before = await get('/open311/v2/requests.json?updated_before=2026-03-12T04:59:00Z');
+    expect(before.body.map((i: any) => i.service_request_id)).not.toContain(id);
+  });
+
+  it('accepts an XML POST body; malformed XML is a 400 errors body', async () => {
+    const fields = Object.entries(base())
+      .map(([k, v]) => (k.startsWith('attribute') ? '' : `<${k}>${v}</${k}>`))
+      .join('');
+    const xml = `<?xml version="1.0" encoding="utf-8"?><request>${fields}<attribute><classification>aspirasi</classification></attribute></request>`;
+    const ok = await postTo('/open311/v2/requests.xml', xml, { 'content-type': 'text/xml' });
+    expect(ok.status, ok.text).toBe(201);
+    const bad = await postTo('/open311/v2/requests.xml', '<request><api_key>x</request>', {
+      'content-type': 'text/xml',
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.error.code).toBe('400');
+  });
+
+  it('the test endpoint validates like production, stores apart and never dispatches', async () => {
+    const before = await get(`/open311/v2/requests.json?api_key=${KEY}&page_size=1000`);
+    const invalid = await postTo(
+      '/open311/test/v2/requests.json',
+      form(base({ 'attribute[classification]': '' })),
+    );
+    expect(invalid.status).toBe(400);
+    const r = await postTo('/open311/test/v2/requests.json', form(base()));
+    expect(r.status, r.text).toBe(201);
+    const id = r.body[0].service_request_id;
+    expect((await get(`/open311/test/v2/requests/${id}.json`)).body[0].status).toBe('open');
+    expect((await get(`/open311/v2/requests/${id}.json?api_key=${KEY}`)).status).toBe(404);
+    const after = await get(`/open311/v2/requests.json?api_key=${KEY}&page_size=1000`);
+    expect(after.body.length).toBe(before.body.length);
+  });
+
+  it('rate limits writes per API key with a 429 errors body', async () => {
+    const limited = await startChannelApp(new Date('2026-03-12T02:00:00Z'), {
+      open311: { readsPerMinute: 1000, writesPerMinute: 2 },
+    });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const res = await fetch(`${limited.url}/open311/v2/requests.xml`, {
+          method: 'POST',
+          body: form(base()),
+        });
+        statuses.push(res.status);
+        if (res.status === 429) expect(await res.text()).toContain('<errors><error><code>429</code>');
+      }
+      expect(statuses).toEqual([201, 201, 429]);
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
+describe('privacy', () => {
+  it('a confidential (rahasia) report never appears in any Open311 read', async () => {
+    const id = await create({
+      'attribute[rahasia]': 'true',
+      description: 'Dugaan pungli di loket RAHASIA-XYZ.',
+    });
+    await verify(id);
+    for (const fmt of ['xml', 'json']) {
+      const paths = [
+        `/open311/v2/requests.${fmt}`,
+        `/open311/v2/requests.${fmt}?service_request_id=${id}`,
+        `/open311/v2/requests.${fmt}?extensions=true&status=open`,
+        `/open311/v2/servicerequestupdates.${fmt}`,
+      ];
+      for (const p of paths) {
+        const r = await get(p);
+        expect(r.status).toBe(200);
+        expect(r.text).not.toContain(id);
+        expect(r.text).not.toContain('RAHASIA-XYZ');
+      }
+      expect((await get(`/open311/v2/requests/${id}.${fmt}`)).status).toBe(404);
+    }
+  });
+
+  it('an anonymous reporter (and any reporter) is never exposed: no name, email or phone anywhere', async () => {
+    const who = {
+      first_name: 'Siti',
+      last_name: 'Rahasiawati',
+      email: 'siti.rahasia@contoh.aduan.id',
+      phone: '081299990000',
+      device_id: 'device-abc-123',
+      account_id: 'akun-987',
+    };
+    const anon = await create({ ...who, 'attribute[anonim]': 'true' });
+    const named = await create(who);
+    await verify(anon);
+    await verify(named);
+    for (const fmt of ['xml', 'json']) {
+      for (const key of ['', `&api_key=${KEY}`]) {
+        for (const p of [
+          `/open311/v2/requests.${fmt}?extensions=true${key}`,
+          `/open311/v2/requests/${anon}.${fmt}?extensions=true${key}`,
+          `/open311/v2/requests/${named}.${fmt}?extensions=true${key}`,
+          `/open311/v2/servicerequestupdates.${fmt}?x=1${key}`,
+        ]) {
+          const r = await get(p);
+          expect(r.status, p).toBe(200);
+          for (const v of [
+            'Siti',
+            'Rahasiawati',
+            'siti.rahasia',
+            '081299990000',
+            'device-abc-123',
+            'akun-987',
+          ])
+            expect(r.text, `${p} leaks ${v}`).not.toContain(v);
+        }
+      }
+    }
+    // The sealed contact is still there for the reveal flow, never in clear.
+    const national = await c.t.login(DEMO.national);
+    const full = await c.t.api(`/api/v1/reports/${anon}`, { token: national });
+    expect(full.body.anonymous).toBe(true);
+  });
+});
