@@ -539,6 +539,9 @@ export const statsReportFacts = pgTable(
     index('stats_report_facts_month_idx').on(t.month),
     index('stats_report_facts_due_idx').on(t.openDueAt),
     index('stats_report_facts_path_idx').on(t.agencyPath),
+    /** Scoped dashboards: agency subtree (`path like '/a/b/%'`) and region prefix within a date range. */
+    index('stats_report_facts_path_prefix_idx').on(t.agencyPath.op('text_pattern_ops'), t.createdDate),
+    index('stats_report_facts_region_prefix_idx').on(t.regionCode.op('text_pattern_ops'), t.createdDate),
   ],
 );
 
@@ -700,3 +703,26 @@ export const notificationPreferences = pgTable('notification_preferences', {
   lang: text('lang').notNull().default('id'),
   updatedAt: ts('updated_at').notNull(),
 });
+
+/**
+ * Automated website / social-media audits of evaluation participants (axe-core in headless Chromium,
+ * page load, same-origin links, complaint channel or LAPOR! link): evidence shown next to the
+ * assessors' `website` / `media_sosial` rubric scores (src/integrations/site-audit.ts).
+ */
+export const evaluationSiteAudits = pgTable(
+  'evaluation_site_audits',
+  {
+    id: serial('id').primaryKey(),
+    periodId: text('period_id').notNull(),
+    agencyId: text('agency_id').notNull(),
+    /** `website` or `media_sosial`. */
+    kind: text('kind').notNull(),
+    url: text('url').notNull(),
+    ranAt: ts('ran_at').notNull(),
+    /** Suggested 0–100 from the checks (assessors still decide the rubric score). */
+    score: integer('score').notNull(),
+    /** The SiteAuditResult JSON (checks, axe violations, broken links). */
+    result: jsonb('result').notNull(),
+  },
+  (t) => [index('evaluation_site_audits_period_idx').on(t.periodId, t.agencyId)],
+);
