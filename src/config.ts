@@ -35,6 +35,10 @@ const EnvSchema = z.object({
   MAIL_FROM: z.string().default('aduan <noreply@aduan.local>'),
   SMS_GATEWAY_URL: z.string().url().optional(),
   SMS_GATEWAY_SECRET: z.string().optional(),
+  /** `bearer:<token>` or `basic:<user>:<password>` (docs/worker.md). */
+  SMS_GATEWAY_AUTH: z.string().optional(),
+  /** JSON body template with {to} {text} {idempotencyKey} placeholders. */
+  SMS_GATEWAY_TEMPLATE: z.string().optional(),
   OMBUDSMAN_ENDPOINT: z.string().url().optional(),
   NODE_ENV: z.string().default('development'),
 });
@@ -57,6 +61,8 @@ export interface Config {
   mailFrom: string;
   smsGatewayUrl: string | undefined;
   smsGatewaySecret: string | undefined;
+  smsGatewayAuth: string | undefined;
+  smsGatewayTemplate: string | undefined;
   ombudsmanEndpoint: string | undefined;
   production: boolean;
 }
@@ -89,6 +95,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mailFrom: e.MAIL_FROM,
     smsGatewayUrl: e.SMS_GATEWAY_URL,
     smsGatewaySecret: e.SMS_GATEWAY_SECRET,
+    smsGatewayAuth: e.SMS_GATEWAY_AUTH,
+    smsGatewayTemplate: e.SMS_GATEWAY_TEMPLATE,
     ombudsmanEndpoint: e.OMBUDSMAN_ENDPOINT,
     production: e.NODE_ENV === 'production',
   };

@@ -14,6 +14,8 @@ import { runReportAction } from './report-action.ts';
 export interface EscalateReportInput {
   consent: boolean;
   note?: string | undefined;
+  /** The reporter allows their identity in the Ombudsman hand-off package (default false). */
+  shareIdentity?: boolean | undefined;
 }
 
 /** Transfers a report to Ombudsman when the threshold has passed and the reporter consented. */
@@ -45,7 +47,12 @@ export function escalateReport(
         type: 'escalate',
         visibility: 'public',
         body: input.note ?? null,
-        data: { workingDaysElapsed: elapsed, ruleId: rule.id, ruleVersion: rule.version },
+        data: {
+          workingDaysElapsed: elapsed,
+          ruleId: rule.id,
+          ruleVersion: rule.version,
+          shareIdentity: input.shareIdentity === true,
+        },
       },
       deadline: null,
     };

@@ -1,13 +1,24 @@
 /**
- * Fan-out: one timeline event (outbox channel 'event') becomes per-recipient email/SMS rows, inserted
- * with idempotency keys `<eventKey>:<channel>:<recipient>` in the same transaction that marks the event
- * row sent. Recipients: the reporter (sealed contact, only for events the reporter may see), the staff
- * holding the report, the verifiers of a new submission, and whoever a sweeper event names.
+ * Fan-out: one timeline event (outbox channel 'event') becomes per-recipient email/SMS rows and in-app
+ * notifications, inserted with idempotency keys `<eventKey>:<channel>:<recipient>` in the same transaction
+ * that marks the event row sent. Recipients: the reporter (sealed contact, in the reporter's remembered
+ * language, only for events the reporter may see; the submitted message carries the private link with the
+ * access key), the staff holding the report, the verifiers of a new or returned submission, and whoever a
+ * sweeper event names. Staff channels follow notification_preferences (email by default, in-app always
+ * unless switched off, SMS on request; `digest` replaces per-event email/SMS with one daily email).
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import { query } from '../db/client.ts';
-import { agencies, reportEvents, reports, roleGrants, users } from '../db/schema.ts';
+import {
+  agencies,
+  notificationPreferences,
+  notifications,
+  reportEvents,
+  reports,
+  roleGrants,
+  users,
+} from '../db/schema.ts';
 import { pathIds } from '../db/repositories/agencies.ts';
 import {
   enqueueOutbox,
@@ -16,6 +27,7 @@ import {
   type OutboxRow,
 } from '../db/repositories/outbox.ts';
 import { reporterMessage, staffMessage, type NotifyFacts } from '../presenters/notification.ts';
+import type { Lang } from '../locales/index.ts';
 import type { Services } from '../app/context.ts';
 
 /** A staff audience named by a sweeper event: a role at an agency (null = anywhere, national). */
@@ -27,6 +39,44 @@ export interface NotifyTarget {
 interface EventPayload {
   reportId: string;
   seq: number;
+  accessKeyEnc?: string;
+}
+
+interface StaffUser {
+  id: string;
+  email: string;
+  contactEnc: string | null;
+}
+
+/** Effective channels of a user (defaults when no row): email + in-app, no SMS, no digest, Indonesian. */
+export interface Prefs {
+  email: boolean;
+  sms: boolean;
+  inApp: boolean;
+  digest: boolean;
+  lang: Lang;
+}
+
+/** Defaults for a user without a preferences row. */
+export const DEFAULT_PREFS: Prefs = { email: true, sms: false, inApp: true, digest: false, lang: 'id' };
+
+async function prefsOf(tx: Tx, ids: string[]): Promise<Map<string, Prefs>> {
+  const out = new Map<string, Prefs>();
+  if (ids.length === 0) return out;
+  const rows = await tx
+    .select()
+    .from(notificationPreferences)
+    .where(inArray(notificationPreferences.userId, ids));
+  for (const r of rows) {
+    out.set(r.userId, {
+      email: r.email,
+      sms: r.sms,
+      inApp: r.inApp,
+      digest: r.digest,
+      lang: r.lang === 'en' ? 'en' : 'id',
+    });
+  }
+  return out;
 }
 
 async function agencyPath(tx: Tx, id: string | null): Promise<string[]> {
@@ -35,14 +85,10 @@ async function agencyPath(tx: Tx, id: string | null): Promise<string[]> {
   return a ? pathIds(a) : [];
 }
 
-async function usersWith(
-  tx: Tx,
-  roles: string[],
-  agencyIds: string[] | 'any',
-): Promise<Array<{ id: string; email: string }>> {
+async function usersWith(tx: Tx, roles: string[], agencyIds: string[] | 'any'): Promise<StaffUser[]> {
   if (agencyIds !== 'any' && agencyIds.length === 0) return [];
   return tx
-    .selectDistinct({ id: users.id, email: users.email })
+    .selectDistinct({ id: users.id, email: users.email, contactEnc: users.contactEnc })
     .from(users)
     .innerJoin(roleGrants, eq(roleGrants.userId, users.id))
     .where(
@@ -53,30 +99,92 @@ async function usersWith(
     );
 }
 
+/** Verifiers: the chosen agency's admins; else the region's coordinators (Diskominfo) and national admins. */
+async function verifiers(tx: Tx, report: typeof reports.$inferSelect): Promise<StaffUser[]> {
+  if (report.targetAgencyId) {
+    const found = await usersWith(tx, ['agency_admin'], await agencyPath(tx, report.targetAgencyId));
+    if (found.length) return found;
+  }
+  const out = new Map<string, StaffUser>();
+  if (report.regionCode) {
+    const parts = report.regionCode.split('.');
+    const codes = parts.map((_, i) => parts.slice(0, i + 1).join('.'));
+    const coords = await tx
+      .select({ id: agencies.id })
+      .from(agencies)
+      .where(and(eq(agencies.isCoordinator, true), inArray(agencies.regionCode, codes)));
+    const ids = coords.map((c) => c.id);
+    if (ids.length) for (const u of await usersWith(tx, ['coordinator'], ids)) out.set(u.id, u);
+  }
+  for (const u of await usersWith(tx, ['national_admin'], 'any')) out.set(u.id, u);
+  return [...out.values()];
+}
+
 /** Staff who should hear about an event (never derived from the reporter). */
 async function staffRecipients(
   tx: Tx,
   report: typeof reports.$inferSelect,
   type: string,
   data: Record<string, unknown>,
-): Promise<Array<{ id: string; email: string }>> {
+): Promise<StaffUser[]> {
   const named = data.notify as NotifyTarget[] | undefined;
   if (Array.isArray(named) && named.length) {
-    const out = new Map<string, { id: string; email: string }>();
+    const out = new Map<string, StaffUser>();
     for (const n of named) {
       const scope = n.agencyId ? await agencyPath(tx, n.agencyId) : 'any';
       for (const u of await usersWith(tx, [n.role], scope)) out.set(u.id, u);
     }
     return [...out.values()];
   }
-  if (type === 'submit' || type === 'supplement') {
-    if (report.targetAgencyId) {
-      const found = await usersWith(tx, ['agency_admin'], await agencyPath(tx, report.targetAgencyId));
-      if (found.length) return found;
-    }
-    return usersWith(tx, ['national_admin'], 'any');
-  }
+  if (type === 'submit' || type === 'supplement' || type === 'return') return verifiers(tx, report);
   return usersWith(tx, ['officer', 'agency_admin'], await agencyPath(tx, report.agencyId));
+}
+
+/** The reporter's channels: a signed-in citizen's preferences apply; otherwise every contact given. */
+async function reporterRows(
+  svc: Services,
+  tx: Tx,
+  report: typeof reports.$inferSelect,
+  facts: NotifyFacts,
+  base: { reportId: string; kind: string },
+  eventKey: string,
+): Promise<NewOutboxRow[]> {
+  if (!report.reporterEnc) return [];
+  const lang: Lang = report.reporterLang === 'en' ? 'en' : 'id';
+  const msg = reporterMessage(facts, lang);
+  if (!msg) return [];
+  const prefs = report.reporterUserId
+    ? ((await prefsOf(tx, [report.reporterUserId])).get(report.reporterUserId) ?? null)
+    : null;
+  const who = svc.sealer.open<{ email?: string; phone?: string }>(report.reporterEnc);
+  // A body holding the access key is sealed too (payload.textEnc): the outbox never holds the key in clear.
+  const body = (text: string) => (facts.privateLink ? { textEnc: svc.sealer.seal(text) } : { text });
+  const out: NewOutboxRow[] = [];
+  if (who.email?.trim() && (prefs?.email ?? true)) {
+    out.push({
+      ...base,
+      channel: 'email',
+      recipient: 'reporter',
+      payload: {
+        subject: msg.subject,
+        ...body(msg.text),
+        lang,
+        recipientEnc: svc.sealer.seal(who.email.trim()),
+      },
+      idempotencyKey: `${eventKey}:email:reporter`,
+    });
+  }
+  // A citizen account's SMS preference defaults to on for reporters who gave a phone number.
+  if (who.phone?.trim() && (prefs ? prefs.sms || !prefs.email : true)) {
+    out.push({
+      ...base,
+      channel: 'sms',
+      recipient: 'reporter',
+      payload: { ...body(msg.sms), lang, recipientEnc: svc.sealer.seal(who.phone.trim()) },
+      idempotencyKey: `${eventKey}:sms:reporter`,
+    });
+  }
+  return out;
 }
 
 /** Fans out one claimed 'event' outbox row; returns how many rows were created (0 if already done). */
@@ -97,43 +205,25 @@ export async function fanOutEvent(svc: Services, row: OutboxRow): Promise<{ crea
     const out: NewOutboxRow[] = [];
     if (event && report) {
       const data = (event.data ?? {}) as Record<string, unknown>;
-      const facts = (link: string): NotifyFacts => ({
+      const facts = (link: string, privateLink = false): NotifyFacts => ({
         trackingId: report.trackingId,
         title: report.title,
         eventType: event.type,
         eventBody: event.body,
         eventData: data,
         link,
+        privateLink,
       });
       const base = { reportId: report.id, kind: `notify.${event.type}` };
-      if (event.visibility !== 'internal' && report.reporterEnc) {
-        const msg = reporterMessage(facts(`${svc.publicUrl}/lacak/${report.trackingId}`));
-        if (msg) {
-          const who = svc.sealer.open<{ email?: string; phone?: string }>(report.reporterEnc);
-          if (who.email?.trim()) {
-            out.push({
-              ...base,
-              channel: 'email',
-              recipient: 'reporter',
-              payload: {
-                subject: msg.subject,
-                text: msg.text,
-                lang: 'id',
-                recipientEnc: svc.sealer.seal(who.email.trim()),
-              },
-              idempotencyKey: `${row.idempotencyKey}:email:reporter`,
-            });
-          }
-          if (who.phone?.trim()) {
-            out.push({
-              ...base,
-              channel: 'sms',
-              recipient: 'reporter',
-              payload: { text: msg.sms, recipientEnc: svc.sealer.seal(who.phone.trim()) },
-              idempotencyKey: `${row.idempotencyKey}:sms:reporter`,
-            });
-          }
-        }
+      if (event.visibility !== 'internal') {
+        const track = `${svc.publicUrl}/lacak/${report.trackingId}`;
+        // The sealed key is only on the submit event's row; it is opened here for the reporter alone.
+        const key =
+          event.type === 'submit' && typeof p.accessKeyEnc === 'string'
+            ? svc.sealer.open<string>(p.accessKeyEnc)
+            : null;
+        const reporterFacts = key ? facts(`${track}?k=${encodeURIComponent(key)}`, true) : facts(track);
+        out.push(...(await reporterRows(svc, tx, report, reporterFacts, base, row.idempotencyKey)));
       }
       if (event.type === 'escalate') {
         out.push({
@@ -145,21 +235,55 @@ export async function fanOutEvent(svc: Services, row: OutboxRow): Promise<{ crea
           idempotencyKey: `${row.idempotencyKey}:ombudsman:ombudsman`,
         });
       }
-      const staffMsg = staffMessage(facts(`${svc.publicUrl}/staf/laporan/${report.trackingId}`));
-      if (staffMsg) {
-        for (const u of await staffRecipients(tx, report, event.type, data)) {
-          out.push({
-            ...base,
-            channel: 'email',
-            recipient: `user:${u.id}`,
-            payload: {
-              subject: staffMsg.subject,
-              text: staffMsg.text,
-              lang: 'id',
-              recipientEnc: svc.sealer.seal(u.email),
-            },
-            idempotencyKey: `${row.idempotencyKey}:email:user:${u.id}`,
-          });
+      const staffFacts = facts(`${svc.publicUrl}/kantor/laporan/${report.trackingId}`);
+      if (staffMessage(staffFacts)) {
+        const staff = await staffRecipients(tx, report, event.type, data);
+        const prefs = await prefsOf(
+          tx,
+          staff.map((u) => u.id),
+        );
+        for (const u of staff) {
+          const pref = prefs.get(u.id) ?? DEFAULT_PREFS;
+          const msg = staffMessage(staffFacts, pref.lang)!;
+          if (pref.inApp || pref.digest) {
+            await tx
+              .insert(notifications)
+              .values({
+                userId: u.id,
+                reportId: report.id,
+                kind: event.type,
+                title: msg.subject,
+                dedupeKey: `${row.idempotencyKey}:user:${u.id}`,
+                createdAt: event.createdAt,
+              })
+              .onConflictDoNothing();
+          }
+          if (pref.digest) continue;
+          if (pref.email) {
+            out.push({
+              ...base,
+              channel: 'email',
+              recipient: `user:${u.id}`,
+              payload: {
+                subject: msg.subject,
+                text: msg.text,
+                lang: pref.lang,
+                recipientEnc: svc.sealer.seal(u.email),
+              },
+              idempotencyKey: `${row.idempotencyKey}:email:user:${u.id}`,
+            });
+          }
+          const phone =
+            pref.sms && u.contactEnc ? svc.sealer.open<{ phone?: string }>(u.contactEnc).phone : null;
+          if (phone?.trim()) {
+            out.push({
+              ...base,
+              channel: 'sms',
+              recipient: `user:${u.id}`,
+              payload: { text: msg.sms, lang: pref.lang, recipientEnc: svc.sealer.seal(phone.trim()) },
+              idempotencyKey: `${row.idempotencyKey}:sms:user:${u.id}`,
+            });
+          }
         }
       }
     }

@@ -42,6 +42,8 @@ export interface SubmitReportInput {
   channel: Channel;
   /** Walk-in: the officer who recorded the report on the citizen's behalf. */
   recordedBy?: string | undefined;
+  /** The reporter's language (request language): later messages to the reporter use it. */
+  lang?: 'id' | 'en' | undefined;
 }
 
 export interface SubmitReportResult {
@@ -131,6 +133,7 @@ export async function submitReport(
         channel: input.channel,
         reporterUserId,
         reporterEnc: hasIdentity ? svc.sealer.seal(reporter) : null,
+        reporterLang: input.lang === 'en' ? 'en' : 'id',
         createdAt: now,
         updatedAt: now,
       })
@@ -140,20 +143,26 @@ export async function submitReport(
     const cols = deadlineColumns(deadline);
     Object.assign(row, cols);
     await tx.update(reports).set(cols).where(eq(reports.id, row.id));
-    await appendEvent(tx, row, {
-      type: 'submit',
-      visibility: 'public',
-      toStatus: 'submitted',
-      actorUserId: caller.actor.userId,
-      actorRole: input.recordedBy ? 'officer' : 'reporter',
-      createdAt: now,
-      data: {
-        channel: input.channel,
-        classification: input.classification,
-        zone: calendarScope(row, target).zone,
-        ...(input.recordedBy ? { recordedBy: input.recordedBy } : {}),
+    await appendEvent(
+      tx,
+      row,
+      {
+        type: 'submit',
+        visibility: 'public',
+        toStatus: 'submitted',
+        actorUserId: caller.actor.userId,
+        actorRole: input.recordedBy ? 'officer' : 'reporter',
+        createdAt: now,
+        data: {
+          channel: input.channel,
+          classification: input.classification,
+          zone: calendarScope(row, target).zone,
+          ...(input.recordedBy ? { recordedBy: input.recordedBy } : {}),
+        },
       },
-    });
+      // Only the reporter's first message carries the private link; the key is sealed (docs/worker.md §2).
+      { accessKeyEnc: svc.sealer.seal(accessKey) },
+    );
     return { report: await withAgencies(tx, row), accessKey };
   });
 }

@@ -31,6 +31,9 @@ import { open311Routes, type Open311Limits } from './open311/index.ts';
 import { channelRoutes, type ChannelOptions } from './channels/index.ts';
 import { pagesPlugin } from './web/pages.ts';
 import { staffRoutes } from './staff/index.ts';
+import { statsPagesPlugin } from './web/stats-plugin.ts';
+import { notificationRoutes } from './api/v1/notifications.ts';
+import { registerAppMetrics } from './metrics.ts';
 
 /** What the HTTP layer needs from the process. */
 export interface AppOptions {
@@ -124,6 +127,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       await api.register(statsRoutes, { services });
       await api.register(evaluationRoutes, { services });
       await api.register(routingRoutes, { services });
+      await api.register(notificationRoutes, { services });
     },
     { prefix: '/api/v1' },
   );
@@ -131,9 +135,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(channelRoutes, { services, channels: opts.channels ?? {}, prefix: '/channels' });
   await app.register(pagesPlugin, { services, secureCookies, limits });
   await app.register(staffRoutes, { services, secureCookies });
+  await app.register(statsPagesPlugin, { services, secureCookies });
 
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  registerAppMetrics(registry, services);
   app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
     reply.type(registry.contentType);
     return registry.metrics();

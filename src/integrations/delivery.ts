@@ -72,11 +72,20 @@ export class DeliveryError extends Error {
 export async function postSignedJson(
   url: string,
   body: unknown,
-  opts: { idempotencyKey: string; secret?: string | undefined; timeoutMs?: number },
+  opts: {
+    idempotencyKey: string;
+    secret?: string | undefined;
+    timeoutMs?: number;
+    /** Extra headers (e.g. Authorization for the SMS gateway). */
+    headers?: Record<string, string>;
+    /** Send this exact body instead of JSON.stringify(body) (templated bodies). */
+    raw?: string;
+  },
 ): Promise<void> {
-  const raw = JSON.stringify(body);
+  const raw = opts.raw ?? JSON.stringify(body);
   const headers: Record<string, string> = {
     'content-type': 'application/json',
+    ...opts.headers,
     'idempotency-key': opts.idempotencyKey,
   };
   if (opts.secret) headers['x-aduan-signature'] = signBody(opts.secret, raw);
@@ -97,12 +106,57 @@ export async function postSignedJson(
   throw new DeliveryError(`POST ${new URL(url).host}: HTTP ${res.status}`, permanent);
 }
 
-/** The SMS gateway adapter: JSON `{ to, text, idempotencyKey }`, HMAC-signed. */
-export function smsGateway(url: string, secret: string | undefined) {
+/** How the SMS gateway is called: auth and body template (env SMS_GATEWAY_AUTH, SMS_GATEWAY_TEMPLATE). */
+export interface SmsGatewayOptions {
+  /** `bearer:<token>` or `basic:<user>:<password>` → the Authorization header. */
+  auth?: string | undefined;
+  /**
+   * A JSON body template with `{to}`, `{text}` and `{idempotencyKey}` placeholders inside string values,
+   * e.g. `{"msisdn":"{to}","message":"{text}","ref":"{idempotencyKey}"}`. Values are JSON-escaped.
+   * Default: `{ to, text, idempotencyKey }`.
+   */
+  template?: string | undefined;
+}
+
+/** The Authorization header value for `bearer:<token>` / `basic:<user>:<password>` (else undefined). */
+export function authHeader(auth: string | undefined): string | undefined {
+  if (!auth) return undefined;
+  const i = auth.indexOf(':');
+  const scheme = auth.slice(0, i).toLowerCase();
+  const rest = auth.slice(i + 1);
+  if (i > 0 && scheme === 'bearer') return `Bearer ${rest}`;
+  if (i > 0 && scheme === 'basic') return `Basic ${Buffer.from(rest).toString('base64')}`;
+  throw new Error('SMS_GATEWAY_AUTH must be bearer:<token> or basic:<user>:<password>');
+}
+
+/** Fills a JSON body template; throws when the template (or the result) is not valid JSON. */
+export function fillSmsTemplate(
+  template: string,
+  v: { to: string; text: string; idempotencyKey: string },
+): string {
+  const esc = (s: string) => JSON.stringify(s).slice(1, -1);
+  const raw = template
+    .replaceAll('{to}', esc(v.to))
+    .replaceAll('{text}', esc(v.text))
+    .replaceAll('{idempotencyKey}', esc(v.idempotencyKey));
+  JSON.parse(raw);
+  return raw;
+}
+
+/** The SMS gateway adapter: JSON `{ to, text, idempotencyKey }` (or the template), HMAC-signed. */
+export function smsGateway(url: string, secret: string | undefined, opts: SmsGatewayOptions = {}) {
+  const authorization = authHeader(opts.auth);
+  if (opts.template) fillSmsTemplate(opts.template, { to: '', text: '', idempotencyKey: '' });
   return {
     /** Sends one SMS; throws DeliveryError on failure. */
     send(to: string, text: string, idempotencyKey: string): Promise<void> {
-      return postSignedJson(url, { to, text, idempotencyKey }, { idempotencyKey, secret });
+      const body = { to, text, idempotencyKey };
+      return postSignedJson(url, body, {
+        idempotencyKey,
+        secret,
+        ...(authorization ? { headers: { authorization } } : {}),
+        ...(opts.template ? { raw: fillSmsTemplate(opts.template, body) } : {}),
+      });
     },
   };
 }
@@ -125,11 +179,18 @@ export function transportsFromConfig(config: {
   mailFrom: string;
   smsGatewayUrl: string | undefined;
   smsGatewaySecret: string | undefined;
+  smsGatewayAuth?: string | undefined;
+  smsGatewayTemplate?: string | undefined;
   ombudsmanEndpoint: string | undefined;
 }): Transports {
   return {
     mailer: config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : undefined,
-    sms: config.smsGatewayUrl ? smsGateway(config.smsGatewayUrl, config.smsGatewaySecret) : undefined,
+    sms: config.smsGatewayUrl
+      ? smsGateway(config.smsGatewayUrl, config.smsGatewaySecret, {
+          auth: config.smsGatewayAuth,
+          template: config.smsGatewayTemplate,
+        })
+      : undefined,
     webhookSecret: config.smsGatewaySecret,
     ombudsmanEndpoint: config.ombudsmanEndpoint,
   };

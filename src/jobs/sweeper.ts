@@ -26,7 +26,10 @@ import {
   openReportsCreatedBefore,
   slaRulesNow,
   storedLadder,
+  sweptUntil,
+  type DueWindow,
 } from '../queries/sweep-candidates.ts';
+import { saveSweepWatermark } from '../commands/save-sweep-watermark.ts';
 import type { NotifyTarget } from '../commands/fan-out-event.ts';
 import type { SweepStepInput } from '../commands/sweep-step.ts';
 import { remindDeadline } from '../commands/remind-deadline.ts';
@@ -89,17 +92,75 @@ export function reminderFrom(dueAt: Date, cal: WorkingCalendar): Date {
   return startOfLocalDay(previousWorkingDay(localDate(dueAt, cal.zone), cal), cal.zone);
 }
 
-/** Plans every action a sweep would take at `at` (no writes). */
-export async function planSweep(svc: Services, at: Date): Promise<SweepAction[]> {
+const DAY = 86_400_000;
+
+/** The instant `n` working days before `at` on the national calendar (weekends and national holidays). */
+function workingDaysBack(at: Date, n: number, cal: WorkingCalendar): Date {
+  let d = localDate(at, 'WIB');
+  for (let left = n; left > 0;) {
+    d = addCalendarDays(d, -1);
+    if (isWorkingDay(d, cal)) left--;
+  }
+  return new Date(
+    startOfLocalDay(d, 'WIB').getTime() +
+      (at.getTime() - startOfLocalDay(localDate(at, 'WIB'), 'WIB').getTime()),
+  );
+}
+
+/**
+ * Due-time windows of the clocks that can have an action between `since` and `at`: reminders (due within
+ * the next 12 days: the working day before can be that far back over Lebaran), overdue marks (due in
+ * (since, at]), and each ladder step N (due N working days before (since, at]). Bounds use the national
+ * calendar with a 3-day margin for regional holidays and zone offsets; planning still checks each clock
+ * exactly, and sweep_log drops what was done, so a wider window costs time, never correctness.
+ */
+export function incrementalWindows(
+  since: Date,
+  at: Date,
+  ladder: LadderStep[],
+  national: WorkingCalendar,
+): DueWindow[] {
+  const margin = 3 * DAY;
+  const out: DueWindow[] = [[new Date(since.getTime() - margin), new Date(at.getTime() + 12 * DAY)]];
+  for (const step of ladder) {
+    if (step.afterWorkingDays === 0) continue;
+    out.push([
+      new Date(workingDaysBack(since, step.afterWorkingDays, national).getTime() - margin),
+      new Date(workingDaysBack(at, step.afterWorkingDays, national).getTime() + margin),
+    ]);
+  }
+  return out;
+}
+
+/**
+ * Plans every action a sweep would take at `at` (no writes). With `since` (the watermark of the last
+ * complete sweep), only clocks and reports whose actions can fall in (since, at] are read: an incremental
+ * sweep costs in proportion to what is due, not to the table size.
+ */
+export async function planSweep(
+  svc: Services,
+  at: Date,
+  opts: { since?: Date } = {},
+): Promise<SweepAction[]> {
   const ladder = ((await storedLadder(svc)) as LadderStep[] | null) ?? DEFAULT_LADDER;
   const rules = await slaRulesNow(svc);
-  const clocks = await clocksDueBefore(svc, new Date(at.getTime() + 21 * 86_400_000));
+  const since = opts.since && opts.since.getTime() < at.getTime() ? opts.since : undefined;
+  const windows = since
+    ? incrementalWindows(since, at, ladder, await calendarOf(svc, 'WIB', null))
+    : undefined;
+  const clocks = await clocksDueBefore(svc, new Date(at.getTime() + 21 * DAY), windows);
   const minEscalation = Math.min(
     ...rules.filter((r) => r.clock === 'escalation').map((r) => r.workingDays),
     Number.POSITIVE_INFINITY,
   );
+  // Ombudsman offers: created at least `minEscalation` calendar days ago (working days are more); in an
+  // incremental sweep, only reports that crossed a threshold since the watermark (≤ 2× calendar days + margin).
   const old = Number.isFinite(minEscalation)
-    ? await openReportsCreatedBefore(svc, new Date(at.getTime() - minEscalation * 86_400_000))
+    ? await openReportsCreatedBefore(
+        svc,
+        new Date(at.getTime() - minEscalation * DAY),
+        since ? new Date(since.getTime() - (minEscalation * 2 + 30) * DAY) : undefined,
+      )
     : [];
   const done = await doneSweepKeys(svc, [
     ...new Set([...clocks.map((c) => c.reportId), ...old.map((o) => o.reportId)]),
@@ -243,8 +304,13 @@ async function perform(svc: Services, a: SweepAction): Promise<'done' | 'skipped
  * Plans the sweep at `at` and, unless `dryRun`, performs each action (in order; a failing action is
  * reported and the others continue). Services.now should equal `at` when performing.
  */
-export async function runSweep(svc: Services, at: Date, opts: { dryRun: boolean }): Promise<SweepAction[]> {
-  const actions = await planSweep(svc, at);
+export async function runSweep(
+  svc: Services,
+  at: Date,
+  opts: { dryRun: boolean; incremental?: boolean },
+): Promise<SweepAction[]> {
+  const since = opts.incremental ? await sweptUntil(svc) : null;
+  const actions = await planSweep(svc, at, since ? { since } : {});
   if (opts.dryRun) return actions;
   for (const a of actions) {
     try {
@@ -254,5 +320,7 @@ export async function runSweep(svc: Services, at: Date, opts: { dryRun: boolean 
       a.error = (e as Error).message;
     }
   }
+  // Advance the watermark only when every action succeeded (failures are retried by the next sweep).
+  if (actions.every((a) => a.result !== 'error')) await saveSweepWatermark(svc, at);
   return actions;
 }

@@ -67,9 +67,10 @@ describe('outbox delivery', () => {
     const toReporter = smtp.mails.filter((m) => m.to.includes(REPORTER.email));
     expect(toReporter).toHaveLength(1);
     expect(toReporter[0]!.subject).toContain(trackingId);
-    expect(toReporter[0]!.text.indexOf('Laporan Anda diterima')).toBeLessThan(
-      toReporter[0]!.text.indexOf('Your report was received'),
-    );
+    // One language: the reporter's (Indonesian by default), with the private link.
+    expect(toReporter[0]!.text).toContain('Laporan Anda diterima');
+    expect(toReporter[0]!.text).not.toContain('Your report was received');
+    expect(toReporter[0]!.text).toContain(`/lacak/${trackingId}?k=`);
     expect(toReporter[0]!.messageId).toMatch(/@outbox\.aduan>$/);
     expect(toReporter[0]!.idempotencyKey).toMatch(/^event:[0-9a-f-]+:1:email:reporter$/);
 

@@ -15,6 +15,8 @@ import {
 import { fanOutEvent } from '../commands/fan-out-event.ts';
 import { handoffPackage } from '../queries/handoff-package.ts';
 import { DeliveryError, postSignedJson, type Transports } from '../integrations/delivery.ts';
+import { enqueueDigests } from '../commands/enqueue-digests.ts';
+import { deliveryFailures, deliveryLatency } from '../integrations/worker-metrics.ts';
 import { runSweep } from './sweeper.ts';
 
 /** Retry schedule: attempt n (1-based) failed → wait BASE × 2^(n−1), capped; dead after MAX_ATTEMPTS. */
@@ -69,6 +71,9 @@ async function deliver(svc: Services, row: OutboxRow, t: Transports): Promise<Ou
     if (row.recipient) return row.recipient;
     throw new DeliveryError('no recipient', true);
   };
+  // Bodies carrying a reporter's access key are sealed (docs/worker.md §1).
+  const text = (): string =>
+    typeof p.textEnc === 'string' ? svc.sealer.open<string>(p.textEnc) : String(p.text ?? '');
   switch (row.channel) {
     case 'event':
       await fanOutEvent(svc, row);
@@ -78,14 +83,14 @@ async function deliver(svc: Services, row: OutboxRow, t: Transports): Promise<Ou
       await t.mailer.send({
         to: address(),
         subject: String(p.subject ?? ''),
-        text: String(p.text ?? ''),
+        text: text(),
         html: typeof p.html === 'string' ? p.html : undefined,
         idempotencyKey: row.idempotencyKey,
       });
       break;
     case 'sms':
       if (!t.sms) return 'deferred';
-      await t.sms.send(address(), String(p.text ?? ''), row.idempotencyKey);
+      await t.sms.send(address(), text(), row.idempotencyKey);
       break;
     case 'webhook': {
       const url = typeof p.url === 'string' ? p.url : row.recipient;
@@ -110,6 +115,10 @@ async function deliver(svc: Services, row: OutboxRow, t: Transports): Promise<Ou
       throw new DeliveryError(`unknown channel ${row.channel}`, true);
   }
   await completeDelivery(svc, row);
+  deliveryLatency.observe(
+    { channel: row.channel },
+    Math.max(0, (svc.now().getTime() - row.createdAt.getTime()) / 1000),
+  );
   return 'sent';
 }
 
@@ -136,6 +145,7 @@ export async function processRow(
     log(
       `outbox ${row.id} (${row.channel}) attempt ${row.attempts} failed: ${message}${dead ? ' → dead' : ''}`,
     );
+    deliveryFailures.inc({ channel: row.channel, outcome: dead ? 'dead' : 'retry' });
     await failDelivery(
       svc,
       row,
@@ -171,6 +181,7 @@ export async function startWorker(svc: Services, opts: WorkerOptions): Promise<W
   };
 
   let lastSweep = 0;
+  let lastFullSweep = 0;
   const loop = (async () => {
     if (opts.autoStart === false) return;
     while (!stopped) {
@@ -178,8 +189,14 @@ export async function startWorker(svc: Services, opts: WorkerOptions): Promise<W
       try {
         if (sweepEveryMs > 0 && Date.now() - lastSweep >= sweepEveryMs) {
           lastSweep = Date.now();
-          const actions = await runSweep(svc, svc.now(), { dryRun: false });
+          // Incremental (from the watermark) every time, a full sweep once an hour as a backstop.
+          const full = Date.now() - lastFullSweep >= 3_600_000;
+          if (full) lastFullSweep = Date.now();
+          const actions = await runSweep(svc, svc.now(), { dryRun: false, incremental: !full });
           if (actions.length) opts.log?.(`sweep: ${actions.length} actions`);
+          // Yesterday's daily digests (idempotent per user and day).
+          const digests = await enqueueDigests(svc);
+          if (digests) opts.log?.(`digests: ${digests} enqueued`);
         }
         n = await tick();
       } catch (e) {

@@ -1,7 +1,8 @@
 /**
- * Notification copy: bilingual (Bahasa Indonesia first, then English) email bodies and short SMS texts
- * for reporters and staff. Staff messages are built from report facts only (tracking number, title,
- * deadline), never from the reporter's identity, so an anonymous reporter cannot leak through them.
+ * Notification copy: email bodies and short SMS texts for reporters and staff, in ONE language each — the
+ * reporter's remembered language (reports.reporter_lang) or the staff member's preference — Indonesian
+ * by default. Staff messages are built from report facts only (tracking number, title, deadline), never
+ * from the reporter's identity, so an anonymous reporter cannot leak through them.
  */
 import { t, type Lang } from '../locales/index.ts';
 
@@ -24,7 +25,10 @@ export const STAFF_EVENTS = [
   'supplement',
   'verify',
   'dispose',
+  'return',
   'dispute',
+  'auto_close',
+  'escalate',
   'reminder',
   'overdue',
   'escalate_ladder',
@@ -37,8 +41,10 @@ export interface NotifyFacts {
   eventType: string;
   eventBody: string | null;
   eventData: Record<string, unknown>;
-  /** Link to the report page (no access key). */
+  /** Link to the report page (for the reporter's first message: the private link with the access key). */
   link: string;
+  /** True when `link` carries the access key (the submitted message only). */
+  privateLink?: boolean;
 }
 
 /** A rendered message. */
@@ -47,8 +53,6 @@ export interface RenderedMessage {
   text: string;
   sms: string;
 }
-
-const LANGS: Lang[] = ['id', 'en'];
 
 function params(f: NotifyFacts, lang: Lang): Record<string, string | number> {
   const d = f.eventData;
@@ -74,37 +78,62 @@ function messageKey(audience: 'reporter' | 'staff', f: NotifyFacts): string {
   return `notify.${audience}.${f.eventType}`;
 }
 
-function render(audience: 'reporter' | 'staff', f: NotifyFacts): RenderedMessage {
-  const key = messageKey(audience, f);
-  const blocks = LANGS.map((lang) => {
-    const p = params(f, lang);
-    return [
-      t(lang, audience === 'reporter' ? 'notify.greeting' : 'notify.greeting_staff'),
+function smsText(f: NotifyFacts, lang: Lang, p: Record<string, string | number>): string {
+  if (f.eventType === 'submit') {
+    const full = t(lang, f.privateLink ? 'notify.sms.submit_private' : 'notify.sms.submit', p);
+    // Keep within one SMS where possible: drop the prose before dropping the number or the link.
+    return full.length <= 160 ? full : t(lang, 'notify.sms.submit_short', p);
+  }
+  return t(lang, 'notify.sms.generic', p);
+}
+
+function render(audience: 'reporter' | 'staff', f: NotifyFacts, lang: Lang): RenderedMessage {
+  const p = params(f, lang);
+  const text = [
+    t(lang, audience === 'reporter' ? 'notify.greeting' : 'notify.greeting_staff'),
+    '',
+    t(lang, messageKey(audience, f), p),
+    '',
+    t(lang, f.privateLink ? 'notify.private_link' : 'notify.link', p),
+    '',
+    t(lang, 'notify.footer'),
+  ].join('\n');
+  return { subject: t(lang, 'notify.subject', p), text, sms: smsText(f, lang, p) };
+}
+
+/** The reporter's message for an event in `lang`, or null when the event does not notify the reporter. */
+export function reporterMessage(f: NotifyFacts, lang: Lang = 'id'): RenderedMessage | null {
+  return (REPORTER_EVENTS as readonly string[]).includes(f.eventType) ? render('reporter', f, lang) : null;
+}
+
+/** The staff message for an event in `lang`, or null when the event does not notify staff. */
+export function staffMessage(f: NotifyFacts, lang: Lang = 'id'): RenderedMessage | null {
+  return (STAFF_EVENTS as readonly string[]).includes(f.eventType) ? render('staff', f, lang) : null;
+}
+
+/** One line of a daily digest. */
+export interface DigestItem {
+  title: string;
+  link: string;
+}
+
+/** The daily digest email of one staff member: every notification of the day, one line each. */
+export function digestMessage(
+  items: DigestItem[],
+  date: string,
+  lang: Lang,
+): { subject: string; text: string } {
+  const lines = items.map((i) => `- ${i.title}\n  ${i.link}`);
+  return {
+    subject: t(lang, 'notify.digest.subject', { date, n: items.length }),
+    text: [
+      t(lang, 'notify.greeting_staff'),
       '',
-      t(lang, key, p),
+      t(lang, 'notify.digest.intro', { date, n: items.length }),
       '',
-      t(lang, 'notify.link', p),
+      ...lines,
       '',
       t(lang, 'notify.footer'),
-    ].join('\n');
-  });
-  const pid = params(f, 'id');
-  const pen = params(f, 'en');
-  const sms =
-    f.eventType === 'submit' ? t('id', 'notify.sms.submit', pid) : t('id', 'notify.sms.generic', pid);
-  return {
-    subject: `${t('id', 'notify.subject', pid)} / ${t('en', 'notify.subject', pen)}`,
-    text: blocks.join('\n\n— English —\n\n'),
-    sms,
+    ].join('\n'),
   };
-}
-
-/** The reporter's message for an event, or null when the event does not notify the reporter. */
-export function reporterMessage(f: NotifyFacts): RenderedMessage | null {
-  return (REPORTER_EVENTS as readonly string[]).includes(f.eventType) ? render('reporter', f) : null;
-}
-
-/** The staff message for an event, or null when the event does not notify staff. */
-export function staffMessage(f: NotifyFacts): RenderedMessage | null {
-  return (STAFF_EVENTS as readonly string[]).includes(f.eventType) ? render('staff', f) : null;
 }

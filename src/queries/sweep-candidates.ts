@@ -34,12 +34,34 @@ export interface OpenClockRow {
   createdAt: Date;
 }
 
-/** Open clocks due before `horizon`. */
-export async function clocksDueBefore(svc: Services, horizon: Date): Promise<OpenClockRow[]> {
+/** A due-time range `(from, to]` of running clocks to read (incremental sweeps). */
+export type DueWindow = readonly [Date, Date];
+
+/**
+ * Open clocks due before `horizon`, or — incremental — due inside one of `windows`. Both are range scans on
+ * the partial index report_deadlines_running_idx (due_at where stopped_at is null), and steps already in
+ * sweep_log are dropped in SQL, so an incremental sweep costs in proportion to the clocks in its windows.
+ */
+export async function clocksDueBefore(
+  svc: Services,
+  horizon: Date,
+  windows?: readonly DueWindow[],
+): Promise<OpenClockRow[]> {
   const open = sql.join(
     OPEN_STATUSES.map((s) => sql`${s}`),
     sql`, `,
   );
+  const range = windows
+    ? windows.length
+      ? sql`(${sql.join(
+          windows.map(
+            ([a, b]) =>
+              sql`(d.due_at > ${a.toISOString()}::timestamptz and d.due_at <= ${b.toISOString()}::timestamptz)`,
+          ),
+          sql` or `,
+        )})`
+      : sql`false`
+    : sql`d.due_at <= ${horizon.toISOString()}::timestamptz`;
   const rows = await query<Record<string, unknown>>(
     svc.db,
     sql`select d.id, d.report_id, r.tracking_id, r.status, r.classification, r.supervisory, d.clock, d.rule_id,
@@ -48,7 +70,7 @@ export async function clocksDueBefore(svc: Services, horizon: Date): Promise<Ope
         from report_deadlines d
         join reports r on r.id = d.report_id
         left join agencies a on a.id = d.agency_id
-        where d.stopped_at is null and d.due_at <= ${horizon.toISOString()}::timestamptz and r.status in (${open})
+        where d.stopped_at is null and ${range} and r.status in (${open})
         order by d.due_at, d.id`,
   );
   return rows.map((r) => ({
@@ -83,8 +105,12 @@ export interface OldReportRow {
   agencyRegion: string | null;
 }
 
-/** Open (not on hold) reports created before `before`. */
-export async function openReportsCreatedBefore(svc: Services, before: Date): Promise<OldReportRow[]> {
+/** Open (not on hold) reports created before `before` (and, incremental, after `after`), not yet offered. */
+export async function openReportsCreatedBefore(
+  svc: Services,
+  before: Date,
+  after?: Date,
+): Promise<OldReportRow[]> {
   const open = sql.join(
     OPEN_STATUSES.filter((s) => s !== 'on_hold').map((s) => sql`${s}`),
     sql`, `,
@@ -95,6 +121,8 @@ export async function openReportsCreatedBefore(svc: Services, before: Date): Pro
           a.region_code as agency_region
         from reports r left join agencies a on a.id = r.agency_id
         where r.status in (${open}) and r.created_at <= ${before.toISOString()}::timestamptz
+          ${after ? sql`and r.created_at > ${after.toISOString()}::timestamptz` : sql``}
+          and not exists (select 1 from sweep_log s where s.key = 'ombudsman_offer:' || r.id::text)
         order by r.created_at`,
   );
   return rows.map((r) => ({
@@ -168,4 +196,10 @@ export async function overdueCountsByAgency(
     svc.db,
     sql`select agency_id as "agencyId", count(*)::int as n from sweep_log where action = 'overdue' group by 1 order by 2 desc`,
   );
+}
+
+/** The sweeper's watermark: the moment up to which an incremental sweep has planned everything. */
+export async function sweptUntil(svc: Services): Promise<Date | null> {
+  const [row] = await svc.db.select().from(settings).where(eq(settings.key, 'sweep.swept_until')).limit(1);
+  return typeof row?.value === 'string' ? new Date(row.value) : null;
 }

@@ -21,6 +21,8 @@ export interface PageContext {
   csrf: string;
   /** Asset version appended to static URLs (cache busting). */
   assetVersion: string;
+  /** Unread in-app notifications of signed-in staff (the back-office menu badge). */
+  unread?: number | undefined;
 }
 
 /** Builds a context for tests and non-HTTP renders. */
@@ -32,6 +34,7 @@ export function makeContext(lang: Lang, extra: Partial<Omit<PageContext, 'lang' 
     user: extra.user ?? null,
     csrf: extra.csrf ?? '',
     assetVersion: extra.assetVersion ?? '1',
+    unread: extra.unread,
   };
 }
 

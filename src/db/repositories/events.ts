@@ -65,12 +65,14 @@ export function chainHash(prevHash: string | null, canonical: string): string {
 
 /**
  * Appends an event inside the caller's transaction (the report row must be locked FOR UPDATE),
- * advances the report's chain head, and writes the matching outbox message.
+ * advances the report's chain head, and writes the matching outbox message. `outboxExtra` adds fields to
+ * that message only (never to the hashed event), e.g. the sealed access key for the reporter's first message.
  */
 export async function appendEvent(
   tx: Tx,
   report: { id: string; eventCount: number; lastEventHash: string | null },
   e: NewEvent,
+  outboxExtra?: Record<string, unknown>,
 ): Promise<EventRow> {
   const seq = report.eventCount + 1;
   const data = e.data ?? {};
@@ -101,7 +103,7 @@ export async function appendEvent(
       kind: `report.${e.type}`,
       channel: 'event',
       reportId: report.id,
-      payload: { reportId: report.id, seq, type: e.type, visibility: e.visibility },
+      payload: { ...outboxExtra, reportId: report.id, seq, type: e.type, visibility: e.visibility },
       idempotencyKey: `event:${report.id}:${seq}`,
     })
     .onConflictDoNothing();

@@ -9,6 +9,7 @@ import { sendErrorPage } from '../web/render.ts';
 import { staffQueueRoutes } from './queue.ts';
 import { staffReportRoutes } from './report.ts';
 import { staffWalkInRoutes } from './walk-in.ts';
+import { staffNotificationRoutes, unreadBadgeHook } from './notifications.ts';
 
 /** Registers every back-office route with an HTML error handler. */
 export const staffRoutes: FastifyPluginAsync<{ services: Services; secureCookies: boolean }> = async (
@@ -16,8 +17,10 @@ export const staffRoutes: FastifyPluginAsync<{ services: Services; secureCookies
   opts,
 ) => {
   app.addHook('preHandler', rememberLang(opts.secureCookies));
+  app.addHook('preHandler', unreadBadgeHook(opts.services));
   app.setErrorHandler((err, req, reply) => sendErrorPage(reply, req, err));
   await app.register(staffQueueRoutes, { services: opts.services });
   await app.register(staffReportRoutes, { services: opts.services });
   await app.register(staffWalkInRoutes, opts);
+  await app.register(staffNotificationRoutes, { services: opts.services });
 };

@@ -103,6 +103,7 @@ export const staffWalkInRoutes: FastifyPluginAsync<{ services: Services; secureC
         throw new AppError('VALIDATION_FAILED', fields);
       }
       const result = await submitReport(svc, req.caller, {
+        lang: pageContext(req).lang,
         classification: data.classification,
         title: data.title,
         body: data.body,

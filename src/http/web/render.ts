@@ -30,6 +30,7 @@ export function pageContext(req: FastifyRequest): PageContext {
         : null,
     csrf: s && s.via === 'cookie' ? s.csrfToken : '',
     assetVersion: ASSET_VERSION,
+    unread: (req as FastifyRequest & { unreadNotifications?: number }).unreadNotifications,
   });
 }
 

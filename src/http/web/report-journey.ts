@@ -282,7 +282,7 @@ export async function reportJourney(
       if (d.done) return reply.redirect('/lapor/selesai', 303);
       let result;
       try {
-        result = await submitReport(svc, req.caller, toSubmitInput(d));
+        result = await submitReport(svc, req.caller, { ...toSubmitInput(d), lang: pageContext(req).lang });
       } catch (e) {
         const c = classifyError(e);
         if (c.code !== 'VALIDATION_FAILED') throw e;

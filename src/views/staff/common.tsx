@@ -22,6 +22,7 @@ export function staffNav(ctx: PageContext, current: 'queue' | 'walk_in' | null) 
   return [
     { href: '/kantor', label: ctx.t('staff.nav.queue'), current: current === 'queue' },
     { href: '/kantor/lapor-langsung', label: ctx.t('staff.nav.walk_in'), current: current === 'walk_in' },
+    notificationsNavItem(ctx),
     { href: '/', label: ctx.t('staff.nav.public_site') },
   ];
 }
@@ -74,4 +75,13 @@ export function val(form: FormState | undefined, action: string, name: string): 
 /** The errors of one form (empty for the forms that did not fail). */
 export function errs(form: FormState | undefined, action: string): Record<string, string> {
   return form && form.action === action ? form.errors : {};
+}
+
+/** The menu entry with the unread badge ("Notifikasi (3 belum dibaca)"); the count comes from pageContext. */
+export function notificationsNavItem(ctx: PageContext) {
+  return {
+    href: '/kantor/notifikasi',
+    label: ctx.unread ? ctx.t('notifications.nav_unread', { n: ctx.unread }) : ctx.t('notifications.nav'),
+    current: ctx.path.startsWith('/kantor/notifikasi'),
+  };
 }

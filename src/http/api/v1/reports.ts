@@ -32,7 +32,11 @@ export const reportRoutes: FastifyPluginAsyncZod<ReportRoutesOptions> = async (a
       preHandler: rateLimit(svc, 'submit', opts.limits.submitPerMinute, 60),
     },
     async (req, reply) => {
-      const { report, accessKey } = await submitReport(svc, req.caller, { ...req.body, channel: 'api' });
+      const { report, accessKey } = await submitReport(svc, req.caller, {
+        ...req.body,
+        channel: 'api',
+        lang: requestLang(req),
+      });
       const lang = requestLang(req);
       const d = presentReport(
         report,

@@ -97,7 +97,14 @@ export const ActionBodies = {
   respond: z.object({ body: text(5, 10_000), final: z.boolean() }).strict(),
   accept: z.object({ rating: z.number().int().min(1).max(5), comment: text(1, 2000).optional() }).strict(),
   dispute: z.object({ reason: text(5, 2000) }).strict(),
-  escalate: z.object({ consent: z.literal(true), note: text(1, 2000).optional() }).strict(),
+  escalate: z
+    .object({
+      consent: z.literal(true),
+      note: text(1, 2000).optional(),
+      /** Include the reporter's identity in the Ombudsman hand-off package (default false). */
+      shareIdentity: z.boolean().optional(),
+    })
+    .strict(),
   note: z.object({ body: text(1, 5000) }).strict(),
   comment: z.object({ body: text(1, 5000) }).strict(),
   support: z.object({}).strict(),

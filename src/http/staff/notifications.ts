@@ -1,0 +1,93 @@
+/**
+ * Back-office notifications: GET /kantor/notifikasi (list, unread count), POST /kantor/notifikasi/baca
+ * (mark all read), GET/POST /kantor/preferensi (channels, digest, language), and
+ * GET /kantor/laporan/:trackingId/pengiriman (the report's delivery log, staff in scope only). Also the
+ * preHandler that puts the unread count on every back-office page (the badge in the menu).
+ */
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { h } from 'preact';
+import type { Services } from '../../app/context.ts';
+import { AppError } from '../../app/errors.ts';
+import { markNotificationsRead } from '../../commands/mark-notifications-read.ts';
+import { setNotificationPreferences } from '../../commands/set-notification-preferences.ts';
+import { deliveryLog, getPreferences, listNotifications, unreadCount } from '../../queries/notifications.ts';
+import { getReport } from '../../queries/reports.ts';
+import { isBackOfficeActor } from '../../queries/queues.ts';
+import {
+  DeliveryLogPage,
+  NotificationsPage,
+  PreferencesPage,
+} from '../../views/staff/notifications-page.tsx';
+import { pageContext, sendPage } from '../web/render.ts';
+import { cleanBody, list, requireStaff } from './forms.ts';
+
+/** Sets `req.unreadNotifications` for signed-in staff (read by pageContext for the menu badge). */
+export function unreadBadgeHook(svc: Services) {
+  return async (req: FastifyRequest): Promise<void> => {
+    const s = req.session;
+    if (!s || s.via !== 'cookie' || !req.caller.actor.userId || !isBackOfficeActor(req.caller.actor)) return;
+    (req as FastifyRequest & { unreadNotifications?: number }).unreadNotifications = await unreadCount(
+      svc,
+      req.caller.actor.userId,
+    );
+  };
+}
+
+/** Registers the notification pages. */
+export const staffNotificationRoutes: FastifyPluginAsync<{ services: Services }> = async (app, opts) => {
+  const svc = opts.services;
+
+  app.get('/kantor/notifikasi', async (req, reply) => {
+    if (!requireStaff(req, reply)) return reply;
+    const { unread, items } = await listNotifications(svc, req.caller.actor.userId!, { limit: 100 });
+    return sendPage(reply, req, h(NotificationsPage, { ctx: pageContext(req), unread, items }));
+  });
+
+  app.post('/kantor/notifikasi/baca', async (req, reply) => {
+    if (!requireStaff(req, reply)) return reply;
+    await markNotificationsRead(svc, req.caller.actor.userId!, { all: true });
+    return reply.redirect('/kantor/notifikasi', 303);
+  });
+
+  app.get('/kantor/preferensi', async (req, reply) => {
+    if (!requireStaff(req, reply)) return reply;
+    const prefs = await getPreferences(svc, req.caller.actor.userId!);
+    const saved = (req.query as Record<string, string | undefined>).tersimpan === '1';
+    return sendPage(reply, req, h(PreferencesPage, { ctx: pageContext(req), prefs, saved }));
+  });
+
+  app.post('/kantor/preferensi', async (req, reply) => {
+    if (!requireStaff(req, reply)) return reply;
+    const body = cleanBody(req.body);
+    const ch = new Set(list(body.channels));
+    const input = {
+      email: ch.has('email'),
+      sms: ch.has('sms'),
+      inApp: ch.has('inApp'),
+      digest: ch.has('digest'),
+      lang: body.lang === 'en' ? ('en' as const) : ('id' as const),
+    };
+    if (!input.email && !input.sms && !input.inApp && !input.digest) {
+      const ctx = pageContext(req);
+      return sendPage(
+        reply,
+        req,
+        h(PreferencesPage, { ctx, prefs: input, saved: false, error: ctx.t('notifications.prefs.error') }),
+        422,
+      );
+    }
+    await setNotificationPreferences(svc, req.caller.actor.userId!, input);
+    return reply.redirect('/kantor/preferensi?tersimpan=1', 303);
+  });
+
+  app.get('/kantor/laporan/:trackingId/pengiriman', async (req, reply) => {
+    if (!requireStaff(req, reply)) return reply;
+    const { trackingId } = req.params as { trackingId: string };
+    if (!/^\d{10}$/.test(trackingId)) throw new AppError('REPORT_NOT_FOUND');
+    const visible = await getReport(svc, req.caller, trackingId);
+    // Staff in scope only: the same people who may write internal notes on the report.
+    if (!visible.permissions.note) throw new AppError('FORBIDDEN');
+    const rows = await deliveryLog(svc, visible.report.row.id);
+    return sendPage(reply, req, h(DeliveryLogPage, { ctx: pageContext(req), trackingId, rows }));
+  });
+};

@@ -1,0 +1,206 @@
+/**
+ * Back-office notification pages: the in-app list with the unread count (`/kantor/notifikasi`), the
+ * preferences form (`/kantor/preferensi`) and a report's delivery log (`/kantor/laporan/:id/pengiriman`).
+ *
+ * Accessibility notes: tables have captions and `scope="col"` headers; read/unread is text, not colour;
+ * the preferences form groups channels in a fieldset with a legend; the saved notice uses role="status".
+ */
+import type { VNode } from 'preact';
+import type { PageContext } from '../context.ts';
+import { Layout } from '../layout.tsx';
+import { ErrorSummary } from '../components/error-summary.tsx';
+import { Checkboxes, Radios } from '../components/fields.tsx';
+import type { DeliveryLogRow, NotificationItem, PreferencesView } from '../../queries/notifications.ts';
+import { staffNav } from './common.tsx';
+
+const STYLES = ['/static/staff.css'];
+
+function when(ctx: PageContext, iso: string): string {
+  return new Intl.DateTimeFormat(ctx.lang === 'id' ? 'id-ID' : 'en-GB', {
+    timeZone: 'Asia/Jakarta',
+    dateStyle: 'medium',
+    timeStyle: 'short',
+  }).format(new Date(iso));
+}
+
+/** The in-app notification list. */
+export function NotificationsPage({
+  ctx,
+  unread,
+  items,
+}: {
+  ctx: PageContext;
+  unread: number;
+  items: NotificationItem[];
+}): VNode {
+  return (
+    <Layout ctx={ctx} title={ctx.t('notifications.title')} nav={staffNav(ctx, null)} stylesheets={STYLES}>
+      <h1>{ctx.t('notifications.title')}</h1>
+      <p>
+        <strong>{ctx.t('notifications.unread_count', { n: unread })}</strong> ·{' '}
+        <a href="/kantor/preferensi">{ctx.t('notifications.prefs_link')}</a>
+      </p>
+      {unread > 0 ? (
+        <form method="post" action="/kantor/notifikasi/baca">
+          <input type="hidden" name="_csrf" value={ctx.csrf} />
+          <button type="submit" class="button">
+            {ctx.t('notifications.mark_all')}
+          </button>
+        </form>
+      ) : null}
+      {items.length === 0 ? (
+        <p>{ctx.t('notifications.empty')}</p>
+      ) : (
+        <div class="table-scroll">
+          <table>
+            <caption class="visually-hidden">{ctx.t('notifications.title')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{ctx.t('notifications.col_when')}</th>
+                <th scope="col">{ctx.t('notifications.col_what')}</th>
+                <th scope="col">{ctx.t('notifications.col_report')}</th>
+                <th scope="col">{ctx.t('notifications.col_state')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((n) => (
+                <tr key={n.id}>
+                  <td>{when(ctx, n.createdAt)}</td>
+                  <td>{n.readAt ? n.title : <strong>{n.title}</strong>}</td>
+                  <td>
+                    {n.trackingId ? <a href={`/kantor/laporan/${n.trackingId}`}>{n.trackingId}</a> : '—'}
+                  </td>
+                  <td>{ctx.t(n.readAt ? 'notifications.read' : 'notifications.unread')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Layout>
+  );
+}
+
+/** The preferences form. */
+export function PreferencesPage({
+  ctx,
+  prefs,
+  saved,
+  error,
+}: {
+  ctx: PageContext;
+  prefs: PreferencesView;
+  saved: boolean;
+  error?: string | undefined;
+}): VNode {
+  const values = [
+    prefs.email ? 'email' : '',
+    prefs.sms ? 'sms' : '',
+    prefs.inApp ? 'inApp' : '',
+    prefs.digest ? 'digest' : '',
+  ].filter(Boolean);
+  return (
+    <Layout
+      ctx={ctx}
+      title={ctx.t('notifications.prefs.title')}
+      nav={staffNav(ctx, null)}
+      stylesheets={STYLES}
+      hasErrors={!!error}
+    >
+      <ErrorSummary ctx={ctx} errors={error ? { channels: error } : {}} />
+      <h1>{ctx.t('notifications.prefs.title')}</h1>
+      {saved ? (
+        <p class="notice-ok" role="status">
+          {ctx.t('notifications.prefs.saved')}
+        </p>
+      ) : null}
+      <p>{ctx.t('notifications.prefs.intro')}</p>
+      <form method="post" action="/kantor/preferensi" novalidate>
+        <input type="hidden" name="_csrf" value={ctx.csrf} />
+        <Checkboxes
+          ctx={ctx}
+          name="channels"
+          legend={ctx.t('notifications.prefs.channels')}
+          values={values}
+          error={error}
+          options={[
+            { value: 'email', label: ctx.t('notifications.prefs.email') },
+            { value: 'sms', label: ctx.t('notifications.prefs.sms') },
+            { value: 'inApp', label: ctx.t('notifications.prefs.in_app') },
+            { value: 'digest', label: ctx.t('notifications.prefs.digest') },
+          ]}
+        />
+        <Radios
+          ctx={ctx}
+          name="lang"
+          legend={ctx.t('notifications.prefs.lang')}
+          value={prefs.lang}
+          options={[
+            { value: 'id', label: ctx.t('notifications.prefs.lang_id') },
+            { value: 'en', label: ctx.t('notifications.prefs.lang_en') },
+          ]}
+        />
+        <button type="submit" class="button">
+          {ctx.t('notifications.prefs.save')}
+        </button>
+      </form>
+    </Layout>
+  );
+}
+
+/** A report's delivery log. */
+export function DeliveryLogPage({
+  ctx,
+  trackingId,
+  rows,
+}: {
+  ctx: PageContext;
+  trackingId: string;
+  rows: DeliveryLogRow[];
+}): VNode {
+  const title = ctx.t('notifications.log.title', { tracking: trackingId });
+  return (
+    <Layout ctx={ctx} title={title} nav={staffNav(ctx, null)} stylesheets={STYLES}>
+      <h1>{title}</h1>
+      <p>{ctx.t('notifications.log.intro')}</p>
+      <p>
+        <a href={`/kantor/laporan/${trackingId}`}>{ctx.t('notifications.log.back')}</a>
+      </p>
+      {rows.length === 0 ? (
+        <p>{ctx.t('notifications.log.empty')}</p>
+      ) : (
+        <div class="table-scroll">
+          <table>
+            <caption class="visually-hidden">{title}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{ctx.t('notifications.log.col_kind')}</th>
+                <th scope="col">{ctx.t('notifications.log.col_channel')}</th>
+                <th scope="col">{ctx.t('notifications.log.col_recipient')}</th>
+                <th scope="col">{ctx.t('notifications.log.col_status')}</th>
+                <th scope="col">{ctx.t('notifications.log.col_created')}</th>
+                <th scope="col">{ctx.t('notifications.log.col_sent')}</th>
+                <th scope="col">{ctx.t('notifications.log.col_attempts')}</th>
+                <th scope="col">{ctx.t('notifications.log.col_error')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r, i) => (
+                <tr key={i}>
+                  <td>{r.kind}</td>
+                  <td>{r.channel}</td>
+                  <td>{r.recipient}</td>
+                  <td>{ctx.t(`notifications.log.status.${r.status}`)}</td>
+                  <td>{when(ctx, r.createdAt)}</td>
+                  <td>{r.sentAt ? when(ctx, r.sentAt) : '—'}</td>
+                  <td>{r.attempts}</td>
+                  <td>{r.lastError ?? '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Layout>
+  );
+}
