@@ -279,8 +279,8 @@ function stepInput(a: SweepAction, deadlineId: number | undefined): SweepStepInp
   };
 }
 
-/** Performs one planned action through its command. */
-async function perform(svc: Services, a: SweepAction): Promise<'done' | 'skipped'> {
+/** Performs one planned action through its command (exported for bench/sweep.ts). */
+export async function perform(svc: Services, a: SweepAction): Promise<'done' | 'skipped'> {
   const m = /^[a-z_]+:(\d+)/.exec(a.key);
   const deadlineId = a.action === 'ombudsman_offer' || !m ? undefined : Number(m[1]);
   const input = stepInput(a, deadlineId);

@@ -1,0 +1,164 @@
+/**
+ * `npm run bench:sweep`: the deadline sweeper over 1,000,000 open reports on PostgreSQL (dedicated database
+ * `aduan_bench_sweep`, rebuilt each run). Rows are bulk-inserted with INSERT … SELECT generate_series:
+ * reports `in_progress` at a unit, each with a running follow_up clock, due times spread evenly over a year
+ * (30 days of backlog, 335 days ahead). Measures: one full sweep plan (no watermark), one incremental plan
+ * (5 minutes after the watermark), and how many planned actions per second 1, 2 and 4 workers perform
+ * (each worker its own process-like connection pool, actions partitioned by report). Prints Markdown.
+ * Env: DATABASE_URL (admin URL, default postgres://postgres@127.0.0.1:5432/postgres), BENCH_REPORTS,
+ * BENCH_ACTIONS (actions performed per worker count, default 1200).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { sql } from 'drizzle-orm';
+import { loadConfig } from '../src/config.ts';
+import { openRuntime, type Runtime } from '../src/runtime.ts';
+import { seedDemoOrganisation } from '../src/seed/demo.ts';
+import { perform, planSweep, type SweepAction } from '../src/jobs/sweeper.ts';
+import { saveSweepWatermark } from '../src/commands/save-sweep-watermark.ts';
+
+const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const N = Number(process.env.BENCH_REPORTS ?? 1_000_000);
+const ACTIONS = Number(process.env.BENCH_ACTIONS ?? 1200);
+const DB = 'aduan_bench_sweep';
+const AT = new Date('2026-09-15T03:00:00Z'); // a Tuesday, 10.00 WIB
+const DAY = 86_400_000;
+
+const dbUrl = (() => {
+  const u = new URL(ADMIN_URL);
+  u.pathname = `/${DB}`;
+  return u.toString();
+})();
+
+async function time<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const t0 = performance.now();
+  const v = await fn();
+  return [v, (performance.now() - t0) / 1000];
+}
+
+async function open(dataDir: string): Promise<Runtime> {
+  const config = loadConfig({
+    DATABASE_URL: dbUrl,
+    ADUAN_DATA_DIR: dataDir,
+    ADUAN_SECRET_KEY: '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
+    LOG_LEVEL: 'silent',
+  });
+  return openRuntime(config, { now: () => AT, skipSetup: true });
+}
+
+async function main() {
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`drop database if exists ${DB} with (force)`);
+  await admin.query(`create database ${DB}`);
+  await admin.end();
+  const dataDir = mkdtempSync(join(tmpdir(), 'aduan-bench-sweep-'));
+  const config = loadConfig({
+    DATABASE_URL: dbUrl,
+    ADUAN_DATA_DIR: dataDir,
+    ADUAN_SECRET_KEY: '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
+    LOG_LEVEL: 'silent',
+  });
+  const rt = await openRuntime(config, { now: () => AT });
+  await seedDemoOrganisation(rt.services.db, { password: 'bench-password', open311Key: 'bench-key' });
+  const db = rt.services.db;
+  const [, seedS] = await time(async () => {
+    const start = new Date(AT.getTime() - 30 * DAY).toISOString();
+    const step = (365 * DAY) / N / 1000; // seconds between consecutive due times
+    await db.execute(
+      sql.raw(`
+      insert into reports (id, tracking_id, access_key_hash, classification, title, body, region_code,
+        target_agency_id, agency_id, dispatched_agency_id, status, channel, created_at, updated_at)
+      select md5('r' || i)::uuid, (1000000000 + i)::text, 'x', 'pengaduan', 'Laporan uji ' || i,
+        'Isi laporan uji untuk benchmark sweeper', '64.72.02', 'pupr-kaltim', 'pupr-kaltim-unit', 'pupr-kaltim',
+        'in_progress', 'api',
+        '${AT.toISOString()}'::timestamptz - ((i % 50) || ' days')::interval,
+        '${AT.toISOString()}'::timestamptz
+      from generate_series(1, ${N}) i`),
+    );
+    await db.execute(
+      sql.raw(`
+      insert into report_deadlines (report_id, clock, agency_id, rule_id, rule_version, started_at, due_at, explanation)
+      select md5('r' || i)::uuid, 'follow_up', 'pupr-kaltim-unit', 'follow_up', 1,
+        '${start}'::timestamptz, '${start}'::timestamptz + (i * ${step} || ' seconds')::interval, '{}'::jsonb
+      from generate_series(1, ${N}) i`),
+    );
+    await db.execute(sql`analyze reports`);
+    await db.execute(sql`analyze report_deadlines`);
+  });
+  const [full, fullS] = await time(() => planSweep(rt.services, AT));
+  // Steady state for the incremental measurements: record every planned step as done (as performing the
+  // full sweep would), except the slices the throughput runs perform below.
+  const keep = full.slice(3 * ACTIONS);
+  for (let i = 0; i < keep.length; i += 5000) {
+    const chunk = keep.slice(i, i + 5000);
+    await db.execute(sql`insert into sweep_log (key, report_id, action, created_at)
+      select k, r.id, a, ${AT.toISOString()}::timestamptz
+      from unnest(${sql.raw(`array[${chunk.map((a) => `'${a.key}'`).join(',')}]`)}::text[],
+                  ${sql.raw(`array[${chunk.map((a) => `'${a.trackingId}'`).join(',')}]`)}::text[],
+                  ${sql.raw(`array[${chunk.map((a) => `'${a.action}'`).join(',')}]`)}::text[]) as u(k, t, a)
+      join reports r on r.tracking_id = u.t on conflict do nothing`);
+  }
+  await saveSweepWatermark(rt.services, AT);
+  const at2 = new Date(AT.getTime() + 5 * 60_000);
+  const [inc, incS] = await time(() => planSweep(rt.services, at2, { since: AT }));
+  const at3 = new Date(AT.getTime() + DAY);
+  const [inc24, inc24S] = await time(() => planSweep(rt.services, at3, { since: AT }));
+
+  const byAction = (a: SweepAction[]) =>
+    Object.entries(
+      a.reduce<Record<string, number>>((m, x) => ((m[x.action] = (m[x.action] ?? 0) + 1), m), {}),
+    )
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
+
+  // Throughput: perform disjoint slices of the full plan with 1, 2, 4 workers (own pools).
+  const lines: string[] = [];
+  let offset = 0;
+  for (const workers of [1, 2, 4]) {
+    const slice = full.slice(offset, offset + ACTIONS);
+    offset += ACTIONS;
+    const rts = await Promise.all(Array.from({ length: workers }, () => open(dataDir)));
+    const parts = rts.map((_, w) => slice.filter((a) => Number(a.trackingId.slice(-4)) % workers === w));
+    const [, s] = await time(() =>
+      Promise.all(
+        rts.map(async (r, w) => {
+          for (const a of parts[w]!) await perform(r.services, a);
+        }),
+      ),
+    );
+    const reports = new Set(slice.map((a) => a.trackingId)).size;
+    lines.push(
+      `| ${workers} | ${slice.length} | ${reports} | ${s.toFixed(2)} | ${(slice.length / s).toFixed(0)} | ${(reports / s).toFixed(0)} |`,
+    );
+    await Promise.all(rts.map((r) => r.close()));
+  }
+  await rt.close();
+  rmSync(dataDir, { recursive: true, force: true });
+
+  console.log(`### Sweep over ${N.toLocaleString('en')} open reports (PostgreSQL ${DB})\n`);
+  console.log(
+    `Seeding (INSERT … SELECT generate_series, reports + deadlines + analyze): ${seedS.toFixed(1)} s\n`,
+  );
+  console.log('| sweep | clocks read | actions planned | time (s) |');
+  console.log('| --- | --- | --- | --- |');
+  console.log(
+    `| full (no watermark) | due ≤ at+21 d | ${full.length} (${byAction(full)}) | ${fullS.toFixed(2)} |`,
+  );
+  console.log(
+    `| incremental, 5 min after watermark | windows | ${inc.length} (${byAction(inc)}) | ${incS.toFixed(3)} |`,
+  );
+  console.log(
+    `| incremental, 24 h after watermark | windows | ${inc24.length} (${byAction(inc24)}) | ${inc24S.toFixed(3)} |`,
+  );
+  console.log('\n| workers | actions | reports | time (s) | actions/s | reports/s |');
+  console.log('| --- | --- | --- | --- | --- | --- |');
+  for (const l of lines) console.log(l);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
