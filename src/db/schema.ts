@@ -239,7 +239,9 @@ export const reportDeadlines = pgTable(
     index('report_deadlines_report_idx').on(t.reportId),
     index('report_deadlines_open_idx').on(t.dueAt),
     /** Running clocks by due time: the sweeper's range scans (issue 4 benchmark). */
-    index('report_deadlines_running_idx').on(t.dueAt, t.id).where(sql`stopped_at is null`),
+    index('report_deadlines_running_idx')
+      .on(t.dueAt, t.id)
+      .where(sql`stopped_at is null`),
   ],
 );
 
@@ -614,7 +616,9 @@ export const evaluationRubricScores = pgTable(
     evidence: jsonb('evidence').notNull().default([]),
     createdAt: ts('created_at').notNull(),
   },
-  (t) => [uniqueIndex('evaluation_rubric_unique_idx').on(t.periodId, t.agencyId, t.indicator, t.assessorUserId)],
+  (t) => [
+    uniqueIndex('evaluation_rubric_unique_idx').on(t.periodId, t.agencyId, t.indicator, t.assessorUserId),
+  ],
 );
 
 /** Published evaluation results: the computed rankings plus a sha256 over every input. */
@@ -726,3 +730,40 @@ export const evaluationSiteAudits = pgTable(
   },
   (t) => [index('evaluation_site_audits_period_idx').on(t.periodId, t.agencyId)],
 );
+
+/**
+ * Federation between aduan instances (docs/integrations.md): one row per report that crossed an
+ * instance boundary. `direction = 'in'`: a report we received; (origin_instance, origin_request_id) is
+ * unique so a replayed forward returns the same report. `direction = 'out'`: a report we forwarded to
+ * `peer_instance` (the key `out:<peer>:<tracking>` makes forwarding idempotent too).
+ */
+export const federationLinks = pgTable(
+  'federation_links',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    direction: text('direction').notNull(),
+    reportId: uuid('report_id').notNull(),
+    peerInstance: text('peer_instance').notNull(),
+    originInstance: text('origin_instance').notNull(),
+    originRequestId: text('origin_request_id').notNull(),
+    hops: jsonb('hops').notNull().default([]),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('federation_links_origin_idx').on(
+      t.direction,
+      t.peerInstance,
+      t.originInstance,
+      t.originRequestId,
+    ),
+    index('federation_links_report_idx').on(t.reportId),
+  ],
+);
+
+/** Other aduan instances this one forwards to: their Open311 base URL and our API key there (sealed). */
+export const federationPeers = pgTable('federation_peers', {
+  instanceId: text('instance_id').primaryKey(),
+  baseUrl: text('base_url').notNull(),
+  apiKeyEnc: text('api_key_enc').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
