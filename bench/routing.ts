@@ -29,14 +29,16 @@ const FILE = '../shared/data/lapor-2017/train.csv';
 const ROWS = Number(process.env.ROUTING_BENCH_ROWS ?? 100_000);
 const REPORTS = Number(process.env.ROUTING_BENCH_REPORTS ?? 1_000_000);
 const ADMIN_URL = process.env.ROUTING_BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const DB_NAME = 'aduan_bench_routing';
+const DB_NAME = process.env.ROUTING_BENCH_DB ?? 'aduan_bench_routing';
 const rand = seededRandom(42);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 
 type Row = Record<string, string>;
 const data = (
   parse(readFileSync(FILE, 'utf8'), { columns: true, bom: true, relax_column_count: true }) as Row[]
-).filter((r) => r.text && r.title);
+)
+  .filter((r) => r.text && r.title)
+  .map((r): Row => ({ ...r, title: r.title!.replace(/\u0000/g, ''), text: r.text!.replace(/\u0000/g, '') }));
 const sentencesOf = (text: string) =>
   text
     .split(/(?<=[.!?])\s+/)
@@ -188,7 +190,7 @@ async function duplicateBench(svc: Services, client: pg.Client) {
     `duplicate detection: ${originals.length} near-duplicate queries + ${heldOut.length} unrelated queries against ${stored.length} stored reports (same region and window)`,
   );
   console.log('  threshold  precision  recall  F1');
-  for (const th of [0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6]) {
+  for (const th of [0.3, 0.4, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9]) {
     let predicted = 0;
     let tp = 0;
     let hit = 0;
@@ -208,6 +210,8 @@ async function duplicateBench(svc: Services, client: pg.Client) {
       `  ${th.toFixed(2).padStart(9)}  ${precision.toFixed(3).padStart(9)}  ${recall.toFixed(3).padStart(6)}  ${f1.toFixed(3)}`,
     );
   }
+  const top1 = results.filter((r) => r.gold && r.found[0]?.trackingId === r.gold).length;
+  console.log(`  the original ranks first for ${top1} of ${originals.length} near-duplicates`);
   await client.query('truncate reports');
 }
 
@@ -230,8 +234,8 @@ async function lookupBench(svc: Services, client: pg.Client) {
     await client.query(
       `insert into reports (${INSERT_COLUMNS}, confidential)
        select lpad(g::text, 10, '0'), 'x', 'pengaduan',
-              (select t from ti where i = (g * 7919) % ${T}),
-              (select string_agg(t, ' ') from s where i in ((g * 31) % ${S}, (g * 131 + 7) % ${S}, (g * 1031 + 13) % ${S})),
+              (select t from ti where i = (g::bigint * 7919) % ${T}),
+              (select string_agg(t, ' ') from s where i in ((g::bigint * 31) % ${S}, (g::bigint * 131 + 7) % ${S}, (g::bigint * 1031 + 13) % ${S})),
               (11 + g % 34)::text || '.' || lpad((1 + (g / 34) % 15)::text, 2, '0') || '.01',
               (array['dispatched','in_progress','responded','completed','submitted'])[1 + g % 5], 'web',
               timestamptz '2026-03-12' - ((g % 1095) || ' days')::interval,
@@ -283,6 +287,6 @@ if (process.env.ONLY !== 'pg') modelBench();
 if (!process.env.SKIP_PG && process.env.ONLY !== 'model') {
   await withDatabase(async (svc, client) => {
     await duplicateBench(svc, client);
-    await lookupBench(svc, client);
+    if (process.env.ONLY !== 'dup') await lookupBench(svc, client);
   });
 }

@@ -38,14 +38,14 @@ export interface SimilarOptions {
   windowDays?: number;
   /** Results at most (default 5). */
   limit?: number;
-  /** Minimum score to report a candidate (default 0.35, chosen on the labelled duplicate set). */
+  /** Minimum score to report a candidate (default 0.65, best F1 on the labelled duplicate set). */
   minScore?: number;
   /** Candidates fetched from SQL before scoring (default 40). */
   candidates?: number;
 }
 
 /** Default minimum similarity score (docs/benchmarks.md: duplicate detection). */
-export const DEFAULT_MIN_SCORE = 0.35;
+export const DEFAULT_MIN_SCORE = 0.65;
 
 /** The kab/kota prefix (two segments) of a region code, or the province when that is all there is. */
 export function regionPrefix(code: string | null | undefined): string | null {
