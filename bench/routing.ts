@@ -38,7 +38,11 @@ const data = (
   parse(readFileSync(FILE, 'utf8'), { columns: true, bom: true, relax_column_count: true }) as Row[]
 )
   .filter((r) => r.text && r.title)
-  .map((r): Row => ({ ...r, title: r.title!.replace(/\u0000/g, ''), text: r.text!.replace(/\u0000/g, '') }));
+  .map((r): Row => ({
+    ...r,
+    title: r.title!.replaceAll('\u0000', ''),
+    text: r.text!.replaceAll('\u0000', ''),
+  }));
 const sentencesOf = (text: string) =>
   text
     .split(/(?<=[.!?])\s+/)
