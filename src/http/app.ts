@@ -39,6 +39,8 @@ import { registerAppMetrics } from './metrics.ts';
 export interface AppOptions {
   services: Services;
   logLevel?: string;
+  /** Where logs go (default stdout); tests capture them to prove no personal data is logged. */
+  logStream?: NodeJS.WritableStream;
   secureCookies?: boolean;
   /** Requests per minute per client IP. */
   limits?: { submitPerMinute?: number; loginPerMinute?: number };
@@ -55,6 +57,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
       level: opts.logLevel ?? 'info',
+      ...(opts.logStream ? { stream: opts.logStream } : {}),
       redact: {
         paths: [
           'req.headers.authorization',
