@@ -19,6 +19,7 @@ Usage:
   aduan stats refresh [--full]  recompute the statistics read model (changed reports only)
   aduan open-data snapshot     write the daily open-data snapshot (+ sha256) into the data dir
   aduan evaluate --period ID   recompute an evaluation from the snapshot and compare with the published one
+  aduan evaluate audit --period ID   audit participant websites (axe-core, links, LAPOR! link)
   aduan audit verify           walk the hash chain of every report's timeline
   aduan open311 key create --name NAME [--agency ID]   issue a partner API key (printed once)
   aduan open311 service-type CODE realtime|batch|blackbox
@@ -127,6 +128,15 @@ async function main(argv: string[]): Promise<number> {
     case 'stats':
     case 'open-data':
     case 'evaluate': {
+      if (cmd === 'evaluate' && sub === 'audit') {
+        const { siteAuditCli } = await import('./cli/site-audit-cli.ts');
+        const rt = await openRuntime(config);
+        try {
+          return await siteAuditCli(rt, rest);
+        } finally {
+          await rt.close();
+        }
+      }
       const { statsCli } = await import('./cli/stats-cli.ts');
       const rt = await openRuntime(config);
       try {

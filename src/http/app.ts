@@ -32,6 +32,7 @@ import { channelRoutes, type ChannelOptions } from './channels/index.ts';
 import { pagesPlugin } from './web/pages.ts';
 import { staffRoutes } from './staff/index.ts';
 import { statsPagesPlugin } from './web/stats-plugin.ts';
+import { statsPagesPlugin } from './web/stats-plugin.ts';
 import { notificationRoutes } from './api/v1/notifications.ts';
 import { registerAppMetrics } from './metrics.ts';
 
@@ -138,6 +139,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(channelRoutes, { services, channels: opts.channels ?? {}, prefix: '/channels' });
   await app.register(pagesPlugin, { services, secureCookies, limits });
   await app.register(staffRoutes, { services, secureCookies });
+  await app.register(statsPagesPlugin, { services, secureCookies });
   await app.register(statsPagesPlugin, { services, secureCookies });
 
   const registry = new Registry();

@@ -1,0 +1,138 @@
+/**
+ * Back-office evaluation pages: `/kantor/evaluasi` (periods), `/kantor/evaluasi/:periodId` (participants,
+ * site audits, live preview, rubric scores with spread, scoring form) and the multipart POST
+ * `/kantor/evaluasi/:periodId/nilai` (assessors; `_csrf` part checked here, PRG on success, 422 re-render).
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { h } from 'preact';
+import type { Services } from '../../app/context.ts';
+import { AppError } from '../../app/errors.ts';
+import { scoreEvaluation } from '../../commands/score-evaluation.ts';
+import { evaluate } from '../../domain/evaluation/evaluate.ts';
+import { canStaff } from '../../policies/can.ts';
+import {
+  listPeriods,
+  loadEvaluationConfig,
+  participantRegions,
+  publishedResult,
+  rubricScores,
+} from '../../queries/evaluation.ts';
+import { latestSiteAudits, periodParticipants } from '../../queries/evaluation-pages.ts';
+import { buildOpenDataSnapshot } from '../../queries/open-data-snapshot.ts';
+import {
+  EvaluationListPage,
+  EvaluationPeriodPage,
+  type ScoreRow,
+} from '../../views/staff/evaluation-pages.tsx';
+import { pageContext, sendPage, validationErrors } from '../web/render.ts';
+
+const PERIOD = /^[a-z0-9-]{2,60}$/;
+const EVAL_ROLES = ['national_admin', 'assessor', 'coordinator', 'agency_admin'];
+
+/** Signed-in evaluation staff only: redirect to sign-in, 403 without an evaluation role. */
+function requireEvaluationStaff(req: FastifyRequest, reply: FastifyReply): boolean {
+  if (!req.session) {
+    void reply.redirect(`/masuk?next=${encodeURIComponent(req.url)}`, 303);
+    return false;
+  }
+  if (!req.caller.actor.grants.some((g) => EVAL_ROLES.includes(g.role))) throw new AppError('FORBIDDEN');
+  return true;
+}
+
+async function periodView(svc: Services, req: FastifyRequest, periodId: string) {
+  if (!PERIOD.test(periodId)) throw new AppError('NOT_FOUND');
+  const cfg = await loadEvaluationConfig(svc.db, periodId);
+  const regions = await participantRegions(svc.db, cfg);
+  if (!regions.some((regionCode) => canStaff(req.caller.actor, 'view_evaluation', { regionCode })))
+    throw new AppError('FORBIDDEN');
+  const [period] = (await listPeriods(svc.db)).filter((p) => p.id === periodId);
+  const [participants, scores, audits, published, snapshot] = await Promise.all([
+    periodParticipants(svc.db, periodId),
+    rubricScores(svc.db, periodId),
+    latestSiteAudits(svc.db, periodId),
+    publishedResult(svc.db, periodId),
+    buildOpenDataSnapshot(svc.db, svc.now()),
+  ]);
+  return {
+    period: period!,
+    participants,
+    scores: scores as unknown as ScoreRow[],
+    audits,
+    published: !!published,
+    preview: evaluate(snapshot, cfg),
+    canScore: regions.some((regionCode) => canStaff(req.caller.actor, 'score_evaluation', { regionCode })),
+  };
+}
+
+/** Registers the back-office evaluation pages. */
+export async function staffEvaluationRoutes(
+  app: FastifyInstance,
+  opts: { services: Services },
+): Promise<void> {
+  const svc = opts.services;
+
+  app.get('/kantor/evaluasi', async (req, reply) => {
+    if (!requireEvaluationStaff(req, reply)) return reply;
+    return sendPage(
+      reply,
+      req,
+      h(EvaluationListPage, { ctx: pageContext(req), periods: await listPeriods(svc.db) }),
+    );
+  });
+
+  app.get('/kantor/evaluasi/:periodId', async (req, reply) => {
+    if (!requireEvaluationStaff(req, reply)) return reply;
+    const { periodId } = req.params as { periodId: string };
+    const view = await periodView(svc, req, periodId);
+    const ok = (req.query as Record<string, string | undefined>).ok === '1';
+    return sendPage(reply, req, h(EvaluationPeriodPage, { ctx: pageContext(req), ...view, ok }));
+  });
+
+  // Multipart bodies cannot carry `_csrf` to the auth hook; the part is checked below instead.
+  app.post('/kantor/evaluasi/:periodId/nilai', { config: { skipCsrf: true } }, async (req, reply) => {
+    if (!requireEvaluationStaff(req, reply)) return reply;
+    const { periodId } = req.params as { periodId: string };
+    if (!PERIOD.test(periodId)) throw new AppError('NOT_FOUND');
+    if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
+    const fields: Record<string, string> = {};
+    const evidence: { filename: string; data: Buffer }[] = [];
+    for await (const part of req.parts({ limits: { fileSize: 10 * 1024 * 1024, files: 5 } })) {
+      if (part.type === 'file') {
+        const data = await part.toBuffer().catch((e: { code?: string }) => {
+          if (e.code === 'FST_REQ_FILE_TOO_LARGE') throw new AppError('PAYLOAD_TOO_LARGE');
+          throw e;
+        });
+        if (data.length > 0 && part.filename) evidence.push({ filename: part.filename, data });
+      } else fields[part.fieldname] = String(part.value);
+    }
+    const session = req.session;
+    const sent = Buffer.from(fields._csrf ?? '');
+    const want = Buffer.from(session?.via === 'cookie' ? session.csrfToken : '');
+    if (!want.length || sent.length !== want.length || !timingSafeEqual(sent, want))
+      throw new AppError('CSRF_INVALID');
+    const ctx = pageContext(req);
+    try {
+      await scoreEvaluation(svc, req.caller, periodId, {
+        agencyId: fields.agencyId ?? '',
+        indicator: fields.indicator ?? '',
+        score: fields.score?.trim() ? Number(fields.score) : Number.NaN,
+        justification: fields.justification ?? '',
+        evidence,
+      });
+    } catch (err) {
+      const errors = validationErrors(ctx.lang, err, [
+        'agencyId',
+        'indicator',
+        'score',
+        'justification',
+        'evidence',
+      ]);
+      if (!errors) throw err;
+      const view = await periodView(svc, req, periodId);
+      const { _csrf: _, ...values } = fields;
+      return sendPage(reply, req, h(EvaluationPeriodPage, { ctx, ...view, errors, values }), 422);
+    }
+    return reply.redirect(`/kantor/evaluasi/${periodId}?ok=1#score-h`, 303);
+  });
+}

@@ -1,0 +1,299 @@
+/**
+ * Statistics and evaluation pages over real HTTP: the public `/statistik` (SVG charts with title/desc,
+ * data tables, choropleth of Kalimantan Timur, province selector), the monthly report, the back-office
+ * dashboard per scope with drill-down and exports, evaluation pages (scoring form with evidence,
+ * spread, public results, certificate) and PRIVACY: no confidential title, no reporter data on public pages.
+ */
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO, startTestApp, type TestApp } from '../../../test/helpers/app.ts';
+import { SECRET, seedStatsReports } from '../../../test/helpers/stats-fixture.ts';
+import { DEMO_PASSWORD } from '../../../test/global-setup.ts';
+import { snapshotOpenData } from '../../commands/snapshot-open-data.ts';
+
+let t: TestApp;
+let ids: Record<string, string>;
+const sessions = new Map<string, { cookie: string; csrf: string }>();
+
+async function signIn(email: string) {
+  const cached = sessions.get(email);
+  if (cached) return cached;
+  const res = await fetch(`${t.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: DEMO_PASSWORD }),
+  });
+  const body = (await res.json()) as { csrfToken: string };
+  const s = {
+    cookie: res.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; '),
+    csrf: body.csrfToken,
+  };
+  sessions.set(email, s);
+  return s;
+}
+
+async function page(email: string | null, path: string) {
+  const headers: Record<string, string> = { accept: 'text/html' };
+  if (email) headers.cookie = (await signIn(email)).cookie;
+  const res = await fetch(t.url + path, { headers, redirect: 'manual' });
+  return {
+    status: res.status,
+    html: await res.text(),
+    location: res.headers.get('location'),
+    headers: res.headers,
+  };
+}
+
+function expectNoSecrets(html: string) {
+  for (const s of Object.values(SECRET)) expect(html).not.toContain(s);
+  expect(html).not.toContain(ids.confidential);
+}
+
+beforeAll(async () => {
+  t = await startTestApp({ now: new Date('2026-03-12T02:00:00Z') });
+  ids = await seedStatsReports(t);
+});
+afterAll(() => t?.close());
+
+describe('public statistics pages', () => {
+  it('/statistik: charts as SVG with title/desc, tables, Kalimantan Timur map by default', async () => {
+    const r = await page(null, '/statistik?tahun=2026');
+    expect(r.status).toBe(200);
+    expect(r.html.match(/<svg class="chart"[^>]*role="img"/g)?.length).toBe(3);
+    expect(r.html).toMatch(/<title id="bulan-chart-title">/);
+    expect(r.html).toMatch(/<desc id="bulan-chart-desc">/);
+    expect(r.html).toContain('aria-labelledby="bulan-chart-title bulan-chart-desc"');
+    expect(r.html.match(/<table class="data-table">/g)?.length).toBe(3);
+    expect(r.html).toContain('Sebaran laporan di Kalimantan Timur');
+    expect(r.html).toContain('Kota Balikpapan');
+    expect(r.html).toContain('Cahya DSN');
+    expect(r.html).toMatch(/<option value="64" selected/);
+    // 5 reports received in March 2026 (the confidential one counted, never listed).
+    expect(r.html).toMatch(/Jumlah<\/th><td class="num">5<\/td>/);
+    expect(r.html).toContain('Dinas Pekerjaan Umum');
+    expectNoSecrets(r.html);
+    expect(r.html).not.toContain('Jalan berlubang SELESAI-ABC');
+  });
+
+  it('/statistik: another province, English, and a bad year falls back to this year', async () => {
+    const r = await page(null, '/statistik?prov=32&lang=en&tahun=1999');
+    expect(r.status).toBe(200);
+    expect(r.html).toContain('<html lang="en"');
+    expect(r.html).toContain('Reports across Jawa Barat');
+    expect(r.html).toMatch(/<option value="2026" selected/);
+    expectNoSecrets(r.html);
+  });
+
+  it('/statistik/bulanan: totals, map, categories, agencies, resolved public case only', async () => {
+    const r = await page(null, '/statistik/bulanan?bulan=2026-03');
+    expect(r.status).toBe(200);
+    expect(r.html).toContain('Laporan bulanan Maret 2026');
+    expect(r.html).toContain('Jalan berlubang SELESAI-ABC');
+    expect(r.html).toContain(`/laporan/${ids.completed}`);
+    expect(r.html).toContain('Penilaian pelapor: 5 dari 5.');
+    expect(r.html).toContain('PEKERJAAN UMUM');
+    expect(r.html).toContain('stats.css');
+    expectNoSecrets(r.html);
+    expect(r.html).not.toContain('Warga Uji');
+    const bad = await page(null, '/statistik/bulanan?bulan=2026-13');
+    expect(bad.status).toBe(422);
+    expect(bad.html).toContain('Format tidak valid');
+    const future = await page(null, '/statistik/bulanan?bulan=2031-01&lang=en');
+    expect(future.status).toBe(422);
+    expect(future.html).toContain('The format is not valid.');
+  });
+});
+
+describe('back-office dashboards', () => {
+  it('redirects signed-out visitors and refuses citizens', async () => {
+    expect((await page(null, '/kantor/statistik')).location).toBe('/masuk?next=%2Fkantor%2Fstatistik');
+    expect((await page(DEMO.citizen, '/kantor/statistik')).status).toBe(403);
+  });
+
+  it('national admin: every grouping with drill-down links and exports', async () => {
+    for (const g of ['agency', 'category', 'region', 'classification', 'channel', 'month']) {
+      const r = await page(
+        DEMO.national,
+        `/kantor/statistik?kelompok=${g}&dari=2026-03-01&sampai=2026-03-31`,
+      );
+      expect(r.status, g).toBe(200);
+      expect(r.html).toContain('Cakupan: nasional.');
+      expect(r.html).toContain(
+        `/kantor/statistik/laporan?kelompok=${g}&amp;dari=2026-03-01&amp;sampai=2026-03-31&amp;kunci=`,
+      );
+      expect(r.html).toContain(`/kantor/statistik.xlsx?kelompok=${g}`);
+    }
+    const drill = await page(
+      DEMO.national,
+      '/kantor/statistik/laporan?kelompok=agency&dari=2026-03-01&sampai=2026-03-31&kunci=pupr-kaltim',
+    );
+    expect(drill.status).toBe(200);
+    expect(drill.html).toContain(`/kantor/laporan/${ids.completed}`);
+    expect(drill.html).not.toContain(SECRET.reporterEmail);
+    const channel = await page(
+      DEMO.national,
+      '/kantor/statistik/laporan?kelompok=channel&dari=2026-03-01&sampai=2026-03-31&kunci=api',
+    );
+    expect(channel.html).toContain('5 laporan yang dapat Anda lihat.');
+  });
+
+  it('agency admin sees only its subtree; drill-down stays within what it may see', async () => {
+    const r = await page(
+      DEMO.dinkesAdmin,
+      '/kantor/statistik?kelompok=agency&dari=2026-03-01&sampai=2026-03-31',
+    );
+    expect(r.status).toBe(200);
+    expect(r.html).toContain('Cakupan: Dinas Kesehatan');
+    expect(r.html).not.toContain('Dinas Pekerjaan Umum');
+    // Only the anonymous report is handled by Dinkes now (the returned one went to PUPR).
+    expect(r.html).toMatch(/Jumlah<\/th><td class="num">1<\/td>/);
+    expect(r.html).not.toContain(SECRET.anonymousName);
+    const drill = await page(
+      DEMO.dinkesAdmin,
+      '/kantor/statistik/laporan?kelompok=agency&dari=2026-03-01&sampai=2026-03-31&kunci=pupr-kaltim',
+    );
+    // Public PUPR reports are visible to everyone; the confidential PUPR report is not.
+    expect(drill.status).toBe(200);
+    expect(drill.html).not.toContain(ids.confidential);
+    expect(drill.html).not.toContain(SECRET.confidentialTitle);
+  });
+
+  it('coordinator sees its region; CSV and XLSX export the same scoped table; bad dates are 422', async () => {
+    const r = await page(
+      DEMO.coordinator,
+      '/kantor/statistik?kelompok=region&dari=2026-03-01&sampai=2026-03-31',
+    );
+    expect(r.html).toContain('Cakupan: Kalimantan Timur.');
+    expect(r.html).toContain('Kota Samarinda');
+    const s = await signIn(DEMO.coordinator);
+    const csv = await fetch(
+      `${t.url}/kantor/statistik.csv?kelompok=region&dari=2026-03-01&sampai=2026-03-31`,
+      {
+        headers: { cookie: s.cookie },
+      },
+    );
+    expect(csv.status).toBe(200);
+    const text = await csv.text();
+    expect(text.split('\n')[0]).toContain('Diterima');
+    expect(text).toContain('64.72,Kota Samarinda,4');
+    const xlsx = await fetch(
+      `${t.url}/kantor/statistik.xlsx?kelompok=region&dari=2026-03-01&sampai=2026-03-31&lang=en`,
+      {
+        headers: { cookie: s.cookie },
+      },
+    );
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(await xlsx.arrayBuffer()) as unknown as ArrayBuffer);
+    expect(wb.worksheets[0]!.getRow(1).getCell(3).value).toBe('Received');
+    const bad = await page(DEMO.coordinator, '/kantor/statistik?dari=2026-04-01&sampai=2026-03-01');
+    expect(bad.status).toBe(422);
+    expect(bad.html).toContain('dari: Tanggal awal (from) tidak boleh setelah tanggal akhir (to).');
+  });
+});
+
+describe('evaluation pages', () => {
+  const period = {
+    id: 'kaltim-2026',
+    name: 'Evaluasi Pengelolaan Pengaduan Kalimantan Timur 2026',
+    from: '2026-01-01',
+    to: '2026-12-31',
+    minVolume: 1,
+    groups: [
+      {
+        id: 'pd-kaltim-2026',
+        name: 'Perangkat Daerah Provinsi Kalimantan Timur 2026',
+        scope: 'agency',
+        participants: [
+          { agencyId: 'pupr-kaltim', websiteUrl: 'https://pu.kaltimprov.go.id/' },
+          { agencyId: 'dinkes-kaltim' },
+        ],
+      },
+    ],
+  };
+
+  async function score(email: string, fields: Record<string, string>, file = true, csrf?: string) {
+    const s = await signIn(email);
+    const form = new FormData();
+    form.set('_csrf', csrf ?? s.csrf);
+    for (const [k, v] of Object.entries(fields)) form.set(k, v);
+    if (file)
+      form.set(
+        'evidence',
+        new Blob([Buffer.from('%PDF-1.4 bukti')], { type: 'application/pdf' }),
+        'sk-tim.pdf',
+      );
+    const res = await fetch(`${t.url}/kantor/evaluasi/${period.id}/nilai`, {
+      method: 'POST',
+      headers: { cookie: s.cookie, accept: 'text/html' },
+      body: form,
+      redirect: 'manual',
+    });
+    return { status: res.status, html: await res.text(), location: res.headers.get('location') };
+  }
+
+  it('lists periods, shows the live preview explained per indicator, scores with evidence, shows the spread', async () => {
+    const created = await t.api('/api/v1/evaluation/periods', {
+      json: period,
+      token: await t.login(DEMO.national),
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect((await page(DEMO.citizen, '/kantor/evaluasi')).status).toBe(403);
+    const list = await page(DEMO.assessor, '/kantor/evaluasi');
+    expect(list.html).toContain('/kantor/evaluasi/kaltim-2026');
+    const view = await page(DEMO.assessor, '/kantor/evaluasi/kaltim-2026');
+    expect(view.status).toBe(200);
+    expect(view.html).toContain('Pratinjau peringkat');
+    expect(view.html).toContain('Wilson 95% lower bound');
+    expect(view.html).toContain('enctype="multipart/form-data"');
+    expect(view.html).toContain('https://pu.kaltimprov.go.id/');
+
+    const fields = {
+      agencyId: 'pupr-kaltim',
+      indicator: 'komitmen_pimpinan',
+      score: '80',
+      justification: 'SK Tim Pengelola Pengaduan Nomor 100/2026 tersedia dan berlaku.',
+    };
+    const noCsrf = await score(DEMO.assessor, fields, true, 'wrong');
+    expect(noCsrf.status).toBe(403);
+    const bad = await score(DEMO.assessor, { ...fields, score: '150', justification: 'pendek' }, false);
+    expect(bad.status).toBe(422);
+    expect(bad.html).toContain('error-summary');
+    expect(bad.html).toContain('value="150"');
+    const ok = await score(DEMO.assessor, fields);
+    expect(ok.status).toBe(303);
+    expect(ok.location).toBe('/kantor/evaluasi/kaltim-2026?ok=1#score-h');
+    const ok2 = await score(DEMO.national, { ...fields, score: '60' });
+    expect(ok2.status).toBe(303);
+    const after = await page(DEMO.assessor, '/kantor/evaluasi/kaltim-2026?ok=1&lang=en');
+    expect(after.html).toContain('Score saved.');
+    expect(after.html).toContain('sk-tim.pdf');
+    expect(after.html).toMatch(/<td class="num">20<\/td>/); // spread 80 − 60
+    expect(after.html).toContain('2 assessors, spread 20');
+  });
+
+  it('public results: 404 before publishing; rankings, explanations, certificate, no report detail', async () => {
+    expect((await page(null, '/evaluasi/kaltim-2026')).status).toBe(404);
+    await snapshotOpenData(t.runtime.services, t.runtime.config.dataDir);
+    const pub = await t.api('/api/v1/evaluation/periods/kaltim-2026/publish', {
+      json: {},
+      token: await t.login(DEMO.national),
+    });
+    expect(pub.status, JSON.stringify(pub.body)).toBe(201);
+    const r = await page(null, '/evaluasi/kaltim-2026');
+    expect(r.status).toBe(200);
+    expect(r.html).toContain('Perangkat Daerah Provinsi Kalimantan Timur 2026');
+    expect(r.html).toContain('Rincian nilai');
+    expect(r.html).toContain('results.xlsx');
+    expect(r.html).toContain('/evaluasi/kaltim-2026/sertifikat/pupr-kaltim?kelompok=pd-kaltim-2026');
+    expectNoSecrets(r.html);
+    expect(r.html).not.toContain('SK Tim Pengelola'); // justifications are staff-only
+    const cert = await page(null, '/evaluasi/kaltim-2026/sertifikat/pupr-kaltim?kelompok=pd-kaltim-2026');
+    expect(cert.status).toBe(200);
+    expect(cert.html).toContain('Piagam penghargaan');
+    expect(cert.html).toMatch(/Peringkat \d/);
+    expect((await page(null, '/evaluasi/kaltim-2026/sertifikat/tidak-ada')).status).toBe(404);
+  });
+});

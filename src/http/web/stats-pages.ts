@@ -1,0 +1,121 @@
+/**
+ * Public statistics pages: `/statistik` (charts, tables, choropleth) and the printable monthly report
+ * `/statistik/bulanan`. Everything read here is aggregated (`statsBy`) or the public read model
+ * (`notableResolvedCases`), so no confidential report or reporter detail can reach these pages.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { h } from 'preact';
+import type { Services } from '../../app/context.ts';
+import { invalid } from '../../app/errors.ts';
+import { addCalendarDays, localDate } from '../../domain/deadline/calendar.ts';
+import { kabKotaBoundaries } from '../../queries/boundaries.ts';
+import { notableResolvedCases } from '../../queries/notable-cases.ts';
+import { listRegions } from '../../queries/reference.ts';
+import { statsBy } from '../../queries/stats.ts';
+import type { RegionFeature } from '../../views/charts/svg-charts.tsx';
+import { MonthlyReportPage } from '../../views/pages/monthly-report.tsx';
+import { StatsPage } from '../../views/pages/stats-page.tsx';
+import { ErrorPage } from '../../views/pages/error-page.tsx';
+import { pageContext, sendPage, validationErrors } from './render.ts';
+
+/** Kalimantan Timur: the default province of the map (the coordination meeting aduan serves). */
+export const DEFAULT_PROVINCE = '64';
+
+/** `YYYY-MM` of the month before/after. */
+export function shiftMonth(month: string, by: number): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  const d = new Date(Date.UTC(y, m - 1 + by, 1));
+  return d.toISOString().slice(0, 7);
+}
+
+async function provinceChoice(svc: Services, wanted: string | undefined) {
+  const provinces = (await listRegions(svc.db)).map((r) => ({ value: r.code, label: r.name }));
+  const province =
+    provinces.find((p) => p.value === wanted) ?? provinces.find((p) => p.value === DEFAULT_PROVINCE);
+  const code = province?.value ?? DEFAULT_PROVINCE;
+  return { provinces, province: code, provinceName: province?.label ?? code };
+}
+
+/**
+ * Sends a 422 page that names the invalid query fields (the generic error page does not list them);
+ * rethrows anything that is not a validation failure.
+ */
+export function sendFieldErrorPage(reply: FastifyReply, req: FastifyRequest, err: unknown): FastifyReply {
+  const ctx = pageContext(req);
+  const errors = validationErrors(ctx.lang, err);
+  if (!errors) throw err;
+  const message = Object.entries(errors)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join(' ');
+  return sendPage(reply, req, h(ErrorPage, { ctx, status: 422, message }), 422);
+}
+
+/** Registers the public statistics routes. */
+export async function publicStatsRoutes(app: FastifyInstance, opts: { services: Services }): Promise<void> {
+  const svc = opts.services;
+
+  app.get('/statistik', async (req, reply) => {
+    const q = req.query as Record<string, string | undefined>;
+    const today = localDate(svc.now(), 'WITA');
+    const thisYear = Number(today.slice(0, 4));
+    const years = [0, 1, 2].map((i) => String(thisYear - i));
+    const year = years.includes(q.tahun ?? '') ? q.tahun! : years[0]!;
+    const from = `${year}-01-01`;
+    const to = year === years[0] ? today : `${year}-12-31`;
+    const prov = await provinceChoice(svc, q.prov);
+    const now = svc.now();
+    const [months, agencies, regions] = await Promise.all([
+      statsBy(svc.db, { groupBy: 'month', from, to, now }),
+      statsBy(svc.db, { groupBy: 'agency', from, to, now }),
+      statsBy(svc.db, { groupBy: 'region', from, to, now, parent: prov.province }),
+    ]);
+    const features = kabKotaBoundaries(prov.province) as unknown as RegionFeature[];
+    const ctx = pageContext(req);
+    return sendPage(
+      reply,
+      req,
+      h(StatsPage, { ctx, d: { year, years, ...prov, months, agencies, regions, features } }),
+    );
+  });
+
+  app.get('/statistik/bulanan', async (req, reply) => {
+    const q = req.query as Record<string, string | undefined>;
+    const today = localDate(svc.now(), 'WITA');
+    const month = q.bulan ?? today.slice(0, 7);
+    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month) || month > today.slice(0, 7) || month < '2000-01') {
+      return sendFieldErrorPage(reply, req, invalid({ bulan: { key: 'invalid_format' } }));
+    }
+    const from = `${month}-01`;
+    const to = addCalendarDays(`${shiftMonth(month, 1)}-01`, -1);
+    const prov = await provinceChoice(svc, q.prov);
+    const now = svc.now();
+    const range = { from, to: to < today ? to : today, now };
+    const [categories, agencies, regions, cases] = await Promise.all([
+      statsBy(svc.db, { groupBy: 'category', ...range }),
+      statsBy(svc.db, { groupBy: 'agency', ...range }),
+      statsBy(svc.db, { groupBy: 'region', ...range, parent: prov.province }),
+      notableResolvedCases(svc.db, month),
+    ]);
+    const features = kabKotaBoundaries(prov.province) as unknown as RegionFeature[];
+    const ctx = pageContext(req);
+    const next = shiftMonth(month, 1);
+    return sendPage(
+      reply,
+      req,
+      h(MonthlyReportPage, {
+        ctx,
+        d: {
+          month,
+          prev: shiftMonth(month, -1),
+          next: next <= today.slice(0, 7) ? next : null,
+          ...prov,
+          categories,
+          agencies,
+          regions,
+          features,
+          cases,
+        },
+      }),
+    );
+  });
+}

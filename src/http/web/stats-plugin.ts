@@ -1,0 +1,27 @@
+/**
+ * Registers the statistics and evaluation pages (issue 6 and issue 3's statistics page) in their own
+ * encapsulated plugin: public `/statistik`, `/statistik/bulanan`, `/evaluasi/:periodId` (+ certificate)
+ * and back-office `/kantor/statistik` (+ exports, drill-down) and `/kantor/evaluasi`.
+ * HTML error pages in the page language; `?lang=` is remembered like on the other pages.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Services } from '../../app/context.ts';
+import { staffEvaluationRoutes } from '../staff/evaluation-pages.ts';
+import { staffStatsRoutes } from '../staff/stats-dashboard.ts';
+import { evaluationResultRoutes } from './evaluation-results.ts';
+import { rememberLang } from './pages.ts';
+import { sendErrorPage } from './render.ts';
+import { publicStatsRoutes } from './stats-pages.ts';
+
+/** The statistics and evaluation pages. */
+export async function statsPagesPlugin(
+  app: FastifyInstance,
+  opts: { services: Services; secureCookies: boolean },
+): Promise<void> {
+  app.addHook('preHandler', rememberLang(opts.secureCookies));
+  app.setErrorHandler((err, req, reply) => sendErrorPage(reply, req, err));
+  await app.register(publicStatsRoutes, { services: opts.services });
+  await app.register(evaluationResultRoutes, { services: opts.services });
+  await app.register(staffStatsRoutes, { services: opts.services });
+  await app.register(staffEvaluationRoutes, { services: opts.services });
+}

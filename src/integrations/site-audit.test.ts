@@ -1,0 +1,128 @@
+/**
+ * The website audit against pages served locally: a good page (accessible, links answer, LAPOR! link)
+ * and a bad page (missing alt/label/lang, a broken link, no complaint channel), a page that does not
+ * load, and the command storing results next to the rubric scores. Skips clearly without chromium.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AUDIT_AVAILABLE, AUDIT_CHROMIUM_PATH, auditSite, launchAuditBrowser } from './site-audit.ts';
+import type { Browser } from 'playwright-core';
+import { DEMO, startTestApp, type TestApp } from '../../test/helpers/app.ts';
+import { runSiteAudit } from '../commands/run-site-audit.ts';
+import { latestSiteAudits } from '../queries/evaluation-pages.ts';
+
+if (!AUDIT_AVAILABLE) console.warn(`SKIP site audit tests: ${AUDIT_CHROMIUM_PATH} not found`);
+
+const GOOD = `<!doctype html><html lang="id"><head><meta charset="utf-8"><title>Dinas Baik</title></head>
+<body><header><nav aria-label="Menu"><a href="/layanan">Layanan</a> <a href="/kontak">Kontak</a></nav></header>
+<main><h1>Dinas Baik</h1><p>Sampaikan pengaduan Anda melalui <a href="https://www.lapor.go.id/">LAPOR!</a>.</p>
+<img src="/logo.png" alt="Logo Dinas Baik"><form><label for="q">Cari</label><input id="q" name="q"></form></main></body></html>`;
+const BAD = `<!doctype html><html><head><title>Dinas Buruk</title></head>
+<body><div><img src="/logo.png"><input name="q"><a href="/hilang">Halaman hilang</a> <a href="/layanan">Layanan</a>
+<p style="color:#aaa;background:#fff">Teks pucat sekali</p></div></body></html>`;
+
+let server: Server;
+let base: string;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    const html = (body: string) =>
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(body);
+    if (path === '/baik') return html(GOOD);
+    if (path === '/buruk') return html(BAD);
+    if (path === '/layanan' || path === '/kontak')
+      return html('<!doctype html><html lang="id"><title>x</title><main><h1>x</h1></main></html>');
+    if (path === '/logo.png') return res.writeHead(200, { 'content-type': 'image/png' }).end();
+    res.writeHead(404).end('not found');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  if (AUDIT_AVAILABLE) browser = await launchAuditBrowser();
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((r) => server.close(r));
+});
+
+describe.skipIf(!AUDIT_AVAILABLE)('site audit (axe-core in headless chromium)', () => {
+  it('passes a good page: loads, no axe violations, links answer, LAPOR! link present', async () => {
+    const r = await auditSite(browser, `${base}/baik`);
+    expect(r.checks.map((c) => [c.id, c.passed])).toEqual([
+      ['loads', true],
+      ['accessibility', true],
+      ['links', true],
+      ['complaint_channel', true],
+    ]);
+    expect(r.links.checked).toBe(2);
+    expect(r.complaintLinks).toContain('https://www.lapor.go.id/');
+    expect(r.score).toBe(100);
+  }, 60_000);
+
+  it('fails a bad page: axe violations, a broken link, no complaint channel', async () => {
+    const r = await auditSite(browser, `${base}/buruk`);
+    const ids = r.violations.map((v) => v.id);
+    expect(ids).toEqual(expect.arrayContaining(['image-alt', 'html-has-lang', 'label', 'color-contrast']));
+    expect(r.links.broken).toEqual([{ url: `${base}/hilang`, status: 404 }]);
+    expect(r.checks.find((c) => c.id === 'complaint_channel')?.passed).toBe(false);
+    expect(r.score).toBeLessThan(50);
+    const gone = await auditSite(browser, `${base}/tidak-ada`);
+    expect(gone.checks).toEqual([{ id: 'loads', passed: false, detail: 'HTTP 404' }]);
+    expect(gone.score).toBe(0);
+  }, 60_000);
+
+  it('runSiteAudit stores one result per participant URL, shown on the evaluation page', async () => {
+    const t: TestApp = await startTestApp({ now: new Date('2026-03-12T02:00:00Z') });
+    try {
+      const r = await t.api('/api/v1/evaluation/periods', {
+        token: await t.login(DEMO.national),
+        json: {
+          id: 'web-2026',
+          name: 'Penghargaan Situs Web 2026',
+          from: '2026-01-01',
+          to: '2026-12-31',
+          groups: [
+            {
+              id: 'web-kaltim',
+              name: 'Situs web perangkat daerah',
+              scope: 'agency',
+              award: 'website',
+              participants: [
+                { agencyId: 'pupr-kaltim', websiteUrl: `${base}/baik` },
+                { agencyId: 'dinkes-kaltim', websiteUrl: `${base}/buruk`, socialUrl: `${base}/kontak` },
+              ],
+            },
+          ],
+        },
+      });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      const stored = await runSiteAudit(t.runtime.services, 'web-2026', { maxLinks: 5 });
+      expect(stored.map((s) => [s.agencyId, s.kind])).toEqual([
+        ['dinkes-kaltim', 'website'],
+        ['dinkes-kaltim', 'media_sosial'],
+        ['pupr-kaltim', 'website'],
+      ]);
+      const latest = await latestSiteAudits(t.runtime.services.db, 'web-2026');
+      expect(latest.find((a) => a.agencyId === 'pupr-kaltim')?.score).toBe(100);
+      const login = await fetch(`${t.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          email: DEMO.assessor,
+          password: (await import('../../test/global-setup.ts')).DEMO_PASSWORD,
+        }),
+      });
+      const cookie = login.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0])
+        .join('; ');
+      const page = await (await fetch(`${t.url}/kantor/evaluasi/web-2026`, { headers: { cookie } })).text();
+      expect(page).toContain('skor saran 100');
+      expect(page).toContain('image-alt');
+    } finally {
+      await t.close();
+    }
+  }, 120_000);
+});

@@ -1,0 +1,40 @@
+/**
+ * Notable resolved cases of a month for the public monthly report: public reports (verified, not
+ * confidential, read live from `reports`) completed in the month, best rated first. Only the
+ * tracking number, title, category, agency, region and working days are read; never the body,
+ * the reporter, contacts or the anonymity flag.
+ * Why: the LAPOR! "Laporan Bulanan" shows a few resolved cases, and public surfaces must stay public.
+ */
+import { sql } from 'drizzle-orm';
+import { query, type AppDb } from '../db/client.ts';
+import { PUBLIC_REPORT } from './scope.ts';
+
+/** One notable case. */
+export interface NotableCase {
+  trackingId: string;
+  title: string;
+  category: string | null;
+  agency: string | null;
+  region: string | null;
+  workingDays: number | null;
+  rating: number | null;
+}
+
+/** Up to `limit` public reports completed in month `YYYY-MM` (by the facts' closing time). */
+export async function notableResolvedCases(db: AppDb, month: string, limit = 5): Promise<NotableCase[]> {
+  return query<NotableCase>(
+    db,
+    sql`select r.tracking_id as "trackingId", r.title, c.name as category, a.name as agency, g.name as region,
+          (f.fact->>'workingDaysToCompletion')::int as "workingDays", (f.fact->>'rating')::int as rating
+        from stats_report_facts f
+        join reports r on r.id = f.report_id
+        left join categories c on c.id = r.category_id
+        left join agencies a on a.id = r.agency_id
+        left join regions g on g.code = r.region_code
+        where f.is_public and (f.fact->>'completed')::boolean
+          and substr(f.fact->>'closedAt', 1, 7) = ${month}
+          and ${PUBLIC_REPORT} and r.status = 'completed'
+        order by (f.fact->>'rating')::int desc nulls last, r.tracking_id
+        limit ${limit}`,
+  );
+}

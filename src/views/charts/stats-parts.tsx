@@ -1,0 +1,175 @@
+/**
+ * Building blocks shared by the public statistics page, the monthly report and the back-office
+ * dashboards: percentage/number formatting, the headline figures, and the data tables that are the
+ * accessible equivalent of each chart.
+ */
+import type { ComponentChildren, VNode } from 'preact';
+import type { PageContext } from '../context.ts';
+import type { StatsIndicators } from '../../domain/stats/aggregate.ts';
+import type { StatsRow } from '../../queries/stats.ts';
+
+/** "83%" or "–" for a missing rate. */
+export function pct(rate: number | null | undefined): string {
+  return rate === null || rate === undefined ? '–' : `${Math.round(rate * 100)}%`;
+}
+
+/** A whole number in the page language's grouping. */
+export function num(ctx: PageContext, n: number | null | undefined): string {
+  return n === null || n === undefined ? '–' : n.toLocaleString(ctx.lang === 'id' ? 'id-ID' : 'en-GB');
+}
+
+/** "Maret 2026" for `2026-03`. */
+export function monthLabel(ctx: PageContext, month: string, short = false): string {
+  return new Intl.DateTimeFormat(ctx.lang === 'id' ? 'id-ID' : 'en-GB', {
+    timeZone: 'UTC',
+    month: short ? 'short' : 'long',
+    ...(short ? {} : { year: 'numeric' }),
+  }).format(new Date(`${month}-01T00:00:00Z`));
+}
+
+/** The headline figures of a range. */
+export function Headline({ ctx, totals }: { ctx: PageContext; totals: StatsIndicators }): VNode {
+  const items: [string, string][] = [
+    [num(ctx, totals.received), ctx.t('stats.ind.received')],
+    [num(ctx, totals.completed), ctx.t('stats.ind.completed')],
+    [pct(totals.completionRate), ctx.t('stats.ind.completion_rate')],
+    [pct(totals.verifiedOnTimeRate.rate), ctx.t('stats.ind.verified_on_time')],
+    [pct(totals.followedUpOnTimeRate.rate), ctx.t('stats.ind.followed_up_on_time')],
+    [
+      totals.medianWorkingDaysToCompletion === null ? '–' : String(totals.medianWorkingDaysToCompletion),
+      ctx.t('stats.ind.median_days_completion'),
+    ],
+  ];
+  return (
+    <ul class="stats stat-grid">
+      {items.map(([v, l]) => (
+        <li key={l}>
+          <strong>{v}</strong> {l}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** A chart and its data table side by side (stacked on narrow screens). */
+export function ChartWithTable(p: {
+  id: string;
+  heading: string;
+  caption: string;
+  chart: VNode;
+  table: VNode;
+  children?: ComponentChildren;
+}): VNode {
+  return (
+    <section class="chart-section" aria-labelledby={`${p.id}-h`}>
+      <h2 id={`${p.id}-h`}>{p.heading}</h2>
+      {p.children}
+      <div class="chart-pair">
+        <figure class="chart-figure">
+          {p.chart}
+          <figcaption>{p.caption}</figcaption>
+        </figure>
+        <div class="table-scroll">{p.table}</div>
+      </div>
+    </section>
+  );
+}
+
+/** Columns an indicator table can show. */
+export type IndicatorColumn =
+  | 'received'
+  | 'verified'
+  | 'completed'
+  | 'completion_rate'
+  | 'verified_on_time'
+  | 'followed_up_on_time'
+  | 'returned'
+  | 'overdue'
+  | 'median_days_follow_up'
+  | 'median_days_completion'
+  | 'mean_rating';
+
+function cell(ctx: PageContext, r: StatsIndicators, c: IndicatorColumn): string {
+  switch (c) {
+    case 'received':
+      return num(ctx, r.received);
+    case 'verified':
+      return num(ctx, r.verified);
+    case 'completed':
+      return num(ctx, r.completed);
+    case 'completion_rate':
+      return pct(r.completionRate);
+    case 'verified_on_time':
+      return pct(r.verifiedOnTimeRate.rate);
+    case 'followed_up_on_time':
+      return pct(r.followedUpOnTimeRate.rate);
+    case 'returned':
+      return num(ctx, r.returned);
+    case 'overdue':
+      return num(ctx, r.overdue);
+    case 'median_days_follow_up':
+      return r.medianWorkingDaysToFollowUp === null ? '–' : String(r.medianWorkingDaysToFollowUp);
+    case 'median_days_completion':
+      return r.medianWorkingDaysToCompletion === null ? '–' : String(r.medianWorkingDaysToCompletion);
+    case 'mean_rating':
+      return r.satisfaction.meanRating === null ? '–' : r.satisfaction.meanRating.toFixed(2);
+  }
+}
+
+/** A table of indicator rows: first column is the row header (optionally a link), then the chosen columns. */
+export function IndicatorTable(p: {
+  ctx: PageContext;
+  caption: string;
+  keyHeader: string;
+  rows: (StatsRow & { href?: string | undefined; display?: string })[];
+  columns: IndicatorColumn[];
+  totals?: StatsIndicators | undefined;
+}): VNode {
+  const { ctx } = p;
+  return (
+    <table class="data-table">
+      <caption>{p.caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{p.keyHeader}</th>
+          {p.columns.map((c) => (
+            <th scope="col" class="num" key={c}>
+              {ctx.t(`stats.ind.${c}`)}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {p.rows.map((r) => (
+          <tr key={r.key}>
+            <th scope="row">
+              {r.href ? <a href={r.href}>{r.display ?? r.label}</a> : (r.display ?? r.label)}
+            </th>
+            {p.columns.map((c) => (
+              <td class="num" key={c}>
+                {cell(ctx, r, c)}
+              </td>
+            ))}
+          </tr>
+        ))}
+        {p.rows.length === 0 ? (
+          <tr>
+            <td colSpan={p.columns.length + 1}>{ctx.t('stats.no_data')}</td>
+          </tr>
+        ) : null}
+      </tbody>
+      {p.totals ? (
+        <tfoot>
+          <tr>
+            <th scope="row">{ctx.t('stats.total')}</th>
+            {p.columns.map((c) => (
+              <td class="num" key={c}>
+                {cell(ctx, p.totals!, c)}
+              </td>
+            ))}
+          </tr>
+        </tfoot>
+      ) : null}
+    </table>
+  );
+}

@@ -1,0 +1,222 @@
+/**
+ * Published evaluation results `/evaluasi/:periodId` (rankings per group and award category, each
+ * score explained indicator by indicator, printable) and the certificate page of one participant.
+ * Everything shown comes from the published result (aggregates and rubric means; no report detail).
+ */
+import type { VNode } from 'preact';
+import type { PageContext } from '../context.ts';
+import { Layout } from '../layout.tsx';
+import { StatsStyles } from './stats-page.tsx';
+import type { EvaluationResult } from '../../domain/evaluation/evaluate.ts';
+import type { IndicatorScore, ParticipantResult } from '../../domain/evaluation/scoring.ts';
+
+/** Indicator explanation table (value, score, weight, contribution, formula) of one participant. */
+export function ExplainTable({ ctx, r }: { ctx: PageContext; r: ParticipantResult }): VNode {
+  const value = (i: IndicatorScore) =>
+    i.value === null
+      ? '–'
+      : i.indicator === 'satisfaction' && i.interval
+        ? `${i.value} / 5 (${i.interval.successes}/${i.interval.trials})`
+        : i.interval
+          ? `${Math.round(i.value * 1000) / 10}% (${i.interval.successes}/${i.interval.trials})`
+          : String(i.value);
+  return (
+    <table class="data-table explain">
+      <caption>{ctx.t('eval.explain.caption', { name: r.name })}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{ctx.t('eval.explain.indicator')}</th>
+          <th scope="col" class="num">
+            {ctx.t('eval.explain.value')}
+          </th>
+          <th scope="col" class="num">
+            {ctx.t('eval.explain.score')}
+          </th>
+          <th scope="col" class="num">
+            {ctx.t('eval.explain.weight')}
+          </th>
+          <th scope="col" class="num">
+            {ctx.t('eval.explain.contribution')}
+          </th>
+          <th scope="col">{ctx.t('eval.explain.formula')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {r.indicators.map((i) => (
+          <tr key={i.indicator}>
+            <th scope="row">{ctx.t(`eval.indicator.${i.indicator}`)}</th>
+            <td class="num">{value(i)}</td>
+            <td class="num">{i.score.toFixed(2)}</td>
+            <td class="num">{i.weight}</td>
+            <td class="num">{i.contribution.toFixed(2)}</td>
+            <td>
+              {i.formula}
+              {i.spread !== undefined && i.assessors
+                ? ` · ${ctx.t('eval.spread', { n: i.assessors, spread: i.spread })}`
+                : ''}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+      <tfoot>
+        <tr>
+          <th scope="row">{ctx.t('eval.explain.total')}</th>
+          <td colSpan={3} />
+          <td class="num">{r.total.toFixed(2)}</td>
+          <td>{r.predikat}</td>
+        </tr>
+      </tfoot>
+    </table>
+  );
+}
+
+/** Flags in words: "below minimum volume; not assessed yet: Inovasi, Komitmen pimpinan". */
+export function flagText(ctx: PageContext, flags: string[]): string {
+  const missing = flags
+    .filter((f) => f.startsWith('no_assessment:'))
+    .map((f) => ctx.t(`eval.indicator.${f.split(':')[1]}`));
+  const other = flags.filter((f) => !f.startsWith('no_assessment:')).map((f) => ctx.t(`eval.flag.${f}`));
+  return [
+    ...other,
+    ...(missing.length ? [`${ctx.t('eval.flag.no_assessment')}: ${missing.join(', ')}`] : []),
+  ].join('; ');
+}
+
+/** Ranking table of one group; `certificateHref` adds a certificate link per ranked participant. */
+export function RankingTable(p: {
+  ctx: PageContext;
+  caption: string;
+  results: ParticipantResult[];
+  certificateHref?: (agencyId: string) => string;
+}): VNode {
+  const { ctx } = p;
+  return (
+    <table class="data-table">
+      <caption>{p.caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col" class="num">
+            {ctx.t('eval.rank')}
+          </th>
+          <th scope="col">{ctx.t('eval.participant')}</th>
+          <th scope="col" class="num">
+            {ctx.t('eval.total')}
+          </th>
+          <th scope="col">{ctx.t('eval.predikat')}</th>
+          <th scope="col" class="num">
+            {ctx.t('stats.ind.received')}
+          </th>
+          <th scope="col">{ctx.t('eval.flags')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {p.results.map((r) => (
+          <tr key={r.agencyId}>
+            <td class="num">{r.rank ?? '–'}</td>
+            <th scope="row">
+              {p.certificateHref && r.rank !== null ? (
+                <a href={p.certificateHref(r.agencyId)}>{r.name}</a>
+              ) : (
+                r.name
+              )}
+            </th>
+            <td class="num">{r.total.toFixed(2)}</td>
+            <td>{r.predikat}</td>
+            <td class="num">{r.received}</td>
+            <td>{flagText(ctx, r.flags) || '–'}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** The public results page. */
+export function EvaluationResultsPage(p: {
+  ctx: PageContext;
+  periodId: string;
+  name: string;
+  publishedAt: string;
+  inputsSha256: string;
+  snapshotSha256: string | null;
+  result: EvaluationResult;
+}): VNode {
+  const { ctx } = p;
+  return (
+    <Layout ctx={ctx} title={p.name}>
+      <StatsStyles ctx={ctx} />
+      <h1>{p.name}</h1>
+      <p class="lead">{ctx.t('eval.public.lead')}</p>
+      <p class="muted small">
+        {ctx.t('eval.public.published', { at: p.publishedAt.slice(0, 10) })}{' '}
+        {ctx.t('eval.public.hashes', {
+          inputs: p.inputsSha256.slice(0, 16),
+          snapshot: (p.snapshotSha256 ?? '–').slice(0, 16),
+        })}
+      </p>
+      <p class="no-print">
+        <a href={`/api/v1/evaluation/periods/${p.periodId}/results.xlsx?lang=${ctx.lang}`}>
+          {ctx.t('eval.xlsx')}
+        </a>
+        {' · '}
+        <a href={`/api/v1/evaluation/periods/${p.periodId}/results`}>{ctx.t('eval.json')}</a>
+      </p>
+      {p.result.groups.map((g) => (
+        <section key={g.id} class="chart-section" aria-labelledby={`g-${g.id}`}>
+          <h2 id={`g-${g.id}`}>
+            {g.name} <span class="muted">({ctx.t(`eval.award.${g.award}`)})</span>
+          </h2>
+          <div class="table-scroll">
+            <RankingTable
+              ctx={ctx}
+              caption={ctx.t('eval.ranking_caption', { group: g.name })}
+              results={g.results}
+              certificateHref={(a) =>
+                `/evaluasi/${p.periodId}/sertifikat/${encodeURIComponent(a)}?kelompok=${g.id}`
+              }
+            />
+          </div>
+          {g.results.map((r) => (
+            <details key={r.agencyId} class="explain-details">
+              <summary>{ctx.t('eval.explain.summary', { name: r.name, total: r.total.toFixed(2) })}</summary>
+              <div class="table-scroll">
+                <ExplainTable ctx={ctx} r={r} />
+              </div>
+            </details>
+          ))}
+        </section>
+      ))}
+      <p class="muted small">{ctx.t('eval.public.method')}</p>
+    </Layout>
+  );
+}
+
+/** The certificate of one ranked participant (printable, one page). */
+export function CertificatePage(p: {
+  ctx: PageContext;
+  periodName: string;
+  groupName: string;
+  award: string;
+  r: ParticipantResult;
+  publishedAt: string;
+  inputsSha256: string;
+}): VNode {
+  const { ctx, r } = p;
+  return (
+    <Layout ctx={ctx} title={ctx.t('eval.cert.title', { name: r.name })}>
+      <StatsStyles ctx={ctx} />
+      <div class="certificate">
+        <p>{ctx.t('eval.cert.heading')}</p>
+        <h1>{r.name}</h1>
+        <p>{ctx.t('eval.cert.body', { group: p.groupName, award: ctx.t(`eval.award.${p.award}`) })}</p>
+        <p class="big">{ctx.t('eval.cert.rank', { rank: r.rank ?? '–' })}</p>
+        <p>{ctx.t('eval.cert.score', { total: r.total.toFixed(2), predikat: r.predikat })}</p>
+        <p>{p.periodName}</p>
+        <p class="muted small">
+          {ctx.t('eval.public.published', { at: p.publishedAt.slice(0, 10) })} ·{' '}
+          {ctx.t('eval.cert.verify', { hash: p.inputsSha256.slice(0, 16) })}
+        </p>
+      </div>
+    </Layout>
+  );
+}

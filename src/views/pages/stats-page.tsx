@@ -1,0 +1,224 @@
+/**
+ * The public statistics page `/statistik`: headline figures, received/completed per month, on-time
+ * follow-up rate per agency and a kab/kota choropleth, each chart next to its data table. Aggregates
+ * only (confidential reports are counted, never listed). Works without JavaScript.
+ */
+import type { VNode } from 'preact';
+import type { PageContext } from '../context.ts';
+import { Layout } from '../layout.tsx';
+import { Button } from '../components/button.tsx';
+import { Select } from '../components/fields.tsx';
+import { Choropleth, MonthlyChart, RateChart, type RegionFeature } from '../charts/svg-charts.tsx';
+import { ChartWithTable, Headline, IndicatorTable, monthLabel, num } from '../charts/stats-parts.tsx';
+import type { StatsResult } from '../../queries/stats.ts';
+
+/** What the statistics page shows. */
+export interface StatsPageData {
+  year: string;
+  years: string[];
+  province: string;
+  provinces: { value: string; label: string }[];
+  provinceName: string;
+  months: StatsResult;
+  agencies: StatsResult;
+  regions: StatsResult;
+  features: RegionFeature[];
+}
+
+/** Stylesheet of the statistics pages (linked from the page body: `body-ok`). */
+export function StatsStyles({ ctx }: { ctx: PageContext }): VNode {
+  return <link rel="stylesheet" href={`/static/stats.css?v=${ctx.assetVersion}`} />;
+}
+
+/** The months chart + table. */
+export function MonthsSection({
+  ctx,
+  months,
+  id,
+}: {
+  ctx: PageContext;
+  months: StatsResult;
+  id: string;
+}): VNode {
+  const data = months.items.map((m) => ({
+    label: monthLabel(ctx, m.key, true),
+    received: m.received,
+    completed: m.completed,
+  }));
+  const peak = [...months.items].sort((a, b) => b.received - a.received)[0];
+  return (
+    <ChartWithTable
+      id={id}
+      heading={ctx.t('stats.months.heading')}
+      caption={ctx.t('stats.months.caption')}
+      chart={
+        <MonthlyChart
+          id={`${id}-chart`}
+          title={ctx.t('stats.months.heading')}
+          desc={
+            peak
+              ? ctx.t('stats.months.desc', {
+                  n: months.items.length,
+                  peak: monthLabel(ctx, peak.key),
+                  max: num(ctx, peak.received),
+                })
+              : ctx.t('stats.no_data')
+          }
+          months={data}
+          legend={{ received: ctx.t('stats.ind.received'), completed: ctx.t('stats.ind.completed') }}
+        />
+      }
+      table={
+        <IndicatorTable
+          ctx={ctx}
+          caption={ctx.t('stats.months.table')}
+          keyHeader={ctx.t('stats.dim.month')}
+          rows={months.items.map((m) => ({ ...m, display: monthLabel(ctx, m.key) }))}
+          columns={['received', 'completed', 'completion_rate']}
+          totals={months.totals}
+        />
+      }
+    />
+  );
+}
+
+/** The choropleth + table of a province's kab/kota. */
+export function MapSection(p: {
+  ctx: PageContext;
+  id: string;
+  regions: StatsResult;
+  features: RegionFeature[];
+  provinceName: string;
+  province: string;
+  hrefFor?: (code: string) => string;
+}): VNode {
+  const { ctx } = p;
+  const kab = p.regions.items.filter((r) => r.key.startsWith(`${p.province}.`));
+  const values = new Map(kab.map((r) => [r.key, r.received]));
+  const names = new Map(p.features.map((f) => [f.properties.kode, f.properties.nama]));
+  return (
+    <ChartWithTable
+      id={p.id}
+      heading={ctx.t('stats.map.heading', { province: p.provinceName })}
+      caption={ctx.t('stats.map.caption')}
+      chart={
+        <Choropleth
+          id={`${p.id}-chart`}
+          title={ctx.t('stats.map.heading', { province: p.provinceName })}
+          desc={ctx.t('stats.map.desc', { n: p.features.length, withData: kab.length })}
+          features={p.features}
+          values={values}
+          noDataLabel={ctx.t('stats.no_data')}
+        />
+      }
+      table={
+        <IndicatorTable
+          ctx={ctx}
+          caption={ctx.t('stats.map.table')}
+          keyHeader={ctx.t('stats.dim.region')}
+          rows={kab.map((r) => ({
+            ...r,
+            display: names.get(r.key) ?? r.label,
+            href: p.hrefFor?.(r.key),
+          }))}
+          columns={['received', 'completed', 'completion_rate']}
+        />
+      }
+    >
+      <p class="muted small">{ctx.t('stats.map.attribution')}</p>
+    </ChartWithTable>
+  );
+}
+
+/** The public statistics page. */
+export function StatsPage({ ctx, d }: { ctx: PageContext; d: StatsPageData }): VNode {
+  const agencies = d.agencies.items.filter((a) => a.key !== '-').slice(0, 12);
+  return (
+    <Layout ctx={ctx} title={ctx.t('stats.public.title')}>
+      <StatsStyles ctx={ctx} />
+      <h1>{ctx.t('stats.public.title')}</h1>
+      <p class="lead">{ctx.t('stats.public.lead')}</p>
+      <form method="get" action="/statistik" class="filter-row">
+        <Select
+          ctx={ctx}
+          name="tahun"
+          label={ctx.t('stats.filter.year')}
+          value={d.year}
+          options={d.years.map((y) => ({ value: y, label: y }))}
+        />
+        <Select
+          ctx={ctx}
+          name="prov"
+          label={ctx.t('stats.filter.province')}
+          value={d.province}
+          options={d.provinces}
+        />
+        <Button variant="secondary">{ctx.t('stats.filter.show')}</Button>
+      </form>
+      <p class="muted">
+        {ctx.t('stats.range', { from: d.months.from, to: d.months.to })}{' '}
+        {d.months.refreshedAt
+          ? ctx.t('stats.refreshed', { at: d.months.refreshedAt.slice(0, 16).replace('T', ' ') })
+          : ''}
+      </p>
+      <Headline ctx={ctx} totals={d.months.totals} />
+      <MonthsSection ctx={ctx} months={d.months} id="bulan" />
+      <ChartWithTable
+        id="instansi"
+        heading={ctx.t('stats.agencies.heading')}
+        caption={ctx.t('stats.agencies.caption')}
+        chart={
+          <RateChart
+            id="instansi-chart"
+            title={ctx.t('stats.agencies.heading')}
+            desc={ctx.t('stats.agencies.desc', { n: agencies.length })}
+            rows={agencies.map((a) => ({ label: a.label, rate: a.followedUpOnTimeRate.rate }))}
+          />
+        }
+        table={
+          <IndicatorTable
+            ctx={ctx}
+            caption={ctx.t('stats.agencies.table')}
+            keyHeader={ctx.t('stats.dim.agency')}
+            rows={agencies}
+            columns={['received', 'followed_up_on_time', 'verified_on_time', 'completion_rate']}
+          />
+        }
+      />
+      <MapSection
+        ctx={ctx}
+        id="peta"
+        regions={d.regions}
+        features={d.features}
+        provinceName={d.provinceName}
+        province={d.province}
+      />
+      <h2>{ctx.t('stats.downloads.heading')}</h2>
+      <ul>
+        <li>
+          <a href={`/statistik/bulanan?bulan=${d.months.to.slice(0, 7)}`}>
+            {ctx.t('stats.downloads.monthly')}
+          </a>
+        </li>
+        <li>
+          <a
+            href={`/api/v1/stats.csv?groupBy=agency&from=${d.months.from}&to=${d.months.to}&lang=${ctx.lang}`}
+          >
+            {ctx.t('stats.downloads.csv')}
+          </a>
+        </li>
+        <li>
+          <a
+            href={`/api/v1/stats.xlsx?groupBy=agency&from=${d.months.from}&to=${d.months.to}&lang=${ctx.lang}`}
+          >
+            {ctx.t('stats.downloads.xlsx')}
+          </a>
+        </li>
+        <li>
+          <a href="/api/v1/open-data/reports.csv">{ctx.t('stats.downloads.open_data')}</a>
+        </li>
+      </ul>
+      <p class="muted">{ctx.t('stats.public.privacy_note')}</p>
+    </Layout>
+  );
+}

@@ -1,0 +1,298 @@
+/**
+ * Back-office evaluation pages: the list of periods and one period with its participants, live
+ * preview rankings (explained per indicator), rubric scores with the spread between assessors, the
+ * latest automated site audits (evidence for the website / social-media awards) and the assessor
+ * scoring form (score, written justification, evidence upload; multipart with `_csrf`).
+ */
+import type { VNode } from 'preact';
+import type { PageContext } from '../context.ts';
+import { fieldId } from '../context.ts';
+import { Layout } from '../layout.tsx';
+import { Button } from '../components/button.tsx';
+import { ErrorSummary, FieldError } from '../components/error-summary.tsx';
+import { Select, TextInput, Textarea } from '../components/fields.tsx';
+import { StatsStyles } from '../pages/stats-page.tsx';
+import { ExplainTable, RankingTable } from '../pages/evaluation-results.tsx';
+import { statsNav } from './stats-dashboard.tsx';
+import type { EvaluationResult } from '../../domain/evaluation/evaluate.ts';
+import { RUBRIC_INDICATORS } from '../../domain/evaluation/scoring.ts';
+import type { PeriodRow } from '../../queries/evaluation.ts';
+import type { AuditRow, ParticipantRow } from '../../queries/evaluation-pages.ts';
+
+/** The list of periods. */
+export function EvaluationListPage({ ctx, periods }: { ctx: PageContext; periods: PeriodRow[] }): VNode {
+  return (
+    <Layout ctx={ctx} title={ctx.t('eval.staff.title')} nav={statsNav(ctx, 'evaluation')}>
+      <StatsStyles ctx={ctx} />
+      <h1>{ctx.t('eval.staff.title')}</h1>
+      {periods.length === 0 ? <p>{ctx.t('eval.staff.none')}</p> : null}
+      <ul>
+        {periods.map((p) => (
+          <li key={p.id}>
+            <a href={`/kantor/evaluasi/${p.id}`}>{p.name}</a>{' '}
+            <span class="muted">
+              ({p.fromDate} – {p.toDate}, {ctx.t('eval.staff.weights_version', { v: p.weightsVersion })})
+            </span>
+          </li>
+        ))}
+      </ul>
+    </Layout>
+  );
+}
+
+/** A rubric score as listed to evaluation staff. */
+export interface ScoreRow {
+  agencyId: string;
+  indicator: string;
+  assessor: string;
+  score: number;
+  justification: string;
+  evidence: { filename: string; sha256: string }[];
+}
+
+/** One period in the back office. */
+export function EvaluationPeriodPage(p: {
+  ctx: PageContext;
+  period: PeriodRow;
+  participants: ParticipantRow[];
+  preview: EvaluationResult;
+  scores: ScoreRow[];
+  audits: AuditRow[];
+  canScore: boolean;
+  published: boolean;
+  ok?: boolean;
+  errors?: Record<string, string>;
+  values?: Record<string, string>;
+}): VNode {
+  const { ctx } = p;
+  const names = new Map(p.participants.map((x) => [x.agencyId, x.name]));
+  const spread = new Map<string, number[]>();
+  for (const s of p.scores) {
+    const k = `${s.agencyId}|${s.indicator}`;
+    spread.set(k, [...(spread.get(k) ?? []), s.score]);
+  }
+  const errors = p.errors ?? {};
+  const v = p.values ?? {};
+  return (
+    <Layout
+      ctx={ctx}
+      title={p.period.name}
+      nav={statsNav(ctx, 'evaluation')}
+      hasErrors={Object.keys(errors).length > 0}
+    >
+      <StatsStyles ctx={ctx} />
+      <ErrorSummary ctx={ctx} errors={errors} />
+      {p.ok ? (
+        <div class="notice-ok" role="status">
+          <p>{ctx.t('eval.staff.saved')}</p>
+        </div>
+      ) : null}
+      <h1>{p.period.name}</h1>
+      <p>
+        {p.period.fromDate} – {p.period.toDate} ·{' '}
+        {ctx.t('eval.staff.weights_version', { v: p.period.weightsVersion })} ·{' '}
+        {ctx.t('eval.staff.min_volume', { n: p.period.minVolume })}
+      </p>
+      <p>
+        {p.published ? (
+          <a href={`/evaluasi/${p.period.id}`}>{ctx.t('eval.staff.public_results')}</a>
+        ) : (
+          ctx.t('eval.staff.not_published')
+        )}
+        {p.published ? (
+          <>
+            {' · '}
+            <a href={`/api/v1/evaluation/periods/${p.period.id}/results.xlsx?lang=${ctx.lang}`}>
+              {ctx.t('eval.xlsx')}
+            </a>
+          </>
+        ) : null}
+      </p>
+      <h2>{ctx.t('eval.staff.participants')}</h2>
+      <div class="table-scroll">
+        <table class="data-table">
+          <caption>{ctx.t('eval.staff.participants_caption')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{ctx.t('eval.participant')}</th>
+              <th scope="col">{ctx.t('eval.staff.group')}</th>
+              <th scope="col">{ctx.t('eval.staff.website')}</th>
+              <th scope="col">{ctx.t('eval.staff.audit')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {p.participants.map((x) => {
+              const audits = p.audits.filter((a) => a.agencyId === x.agencyId);
+              return (
+                <tr key={`${x.groupId}-${x.agencyId}`}>
+                  <th scope="row">{x.name}</th>
+                  <td>{x.groupId}</td>
+                  <td>
+                    {x.websiteUrl ?? '–'}
+                    {x.socialUrl ? <> · {x.socialUrl}</> : null}
+                  </td>
+                  <td>
+                    {audits.length === 0
+                      ? ctx.t('eval.staff.no_audit')
+                      : audits.map((a) => (
+                          <p key={a.kind}>
+                            {ctx.t(`eval.indicator.${a.kind}`)}:{' '}
+                            {ctx.t('eval.staff.audit_score', { score: a.score })} ({a.ranAt.slice(0, 10)})
+                            <br />
+                            {a.result.checks
+                              .map((c) => `${ctx.t(`eval.check.${c.id}`)} ${c.passed ? '✓' : '✗'}`)
+                              .join(' · ')}
+                            {a.result.violations.length ? (
+                              <>
+                                <br />
+                                {ctx.t('eval.staff.violations', {
+                                  list: a.result.violations.map((x) => x.id).join(', '),
+                                })}
+                              </>
+                            ) : null}
+                          </p>
+                        ))}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      <p class="muted small">{ctx.t('eval.staff.audit_hint', { period: p.period.id })}</p>
+      <h2>{ctx.t('eval.staff.preview')}</h2>
+      <p class="muted">{ctx.t('eval.staff.preview_note')}</p>
+      {p.preview.groups.map((g) => (
+        <section key={g.id} aria-labelledby={`pg-${g.id}`}>
+          <h3 id={`pg-${g.id}`}>
+            {g.name} ({ctx.t(`eval.award.${g.award}`)})
+          </h3>
+          <div class="table-scroll">
+            <RankingTable
+              ctx={ctx}
+              caption={ctx.t('eval.ranking_caption', { group: g.name })}
+              results={g.results}
+            />
+          </div>
+          {g.results.map((r) => (
+            <details key={r.agencyId}>
+              <summary>{ctx.t('eval.explain.summary', { name: r.name, total: r.total.toFixed(2) })}</summary>
+              <div class="table-scroll">
+                <ExplainTable ctx={ctx} r={r} />
+              </div>
+            </details>
+          ))}
+        </section>
+      ))}
+      <h2>{ctx.t('eval.staff.scores')}</h2>
+      <div class="table-scroll">
+        <table class="data-table">
+          <caption>{ctx.t('eval.staff.scores_caption')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{ctx.t('eval.participant')}</th>
+              <th scope="col">{ctx.t('eval.explain.indicator')}</th>
+              <th scope="col">{ctx.t('eval.staff.assessor')}</th>
+              <th scope="col" class="num">
+                {ctx.t('eval.explain.score')}
+              </th>
+              <th scope="col" class="num">
+                {ctx.t('eval.staff.spread')}
+              </th>
+              <th scope="col">{ctx.t('eval.staff.justification')}</th>
+              <th scope="col">{ctx.t('eval.staff.evidence')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {p.scores.map((s, i) => {
+              const all = spread.get(`${s.agencyId}|${s.indicator}`) ?? [s.score];
+              return (
+                <tr key={i}>
+                  <th scope="row">{names.get(s.agencyId) ?? s.agencyId}</th>
+                  <td>{ctx.t(`eval.indicator.${s.indicator}`)}</td>
+                  <td>{s.assessor}</td>
+                  <td class="num">{s.score}</td>
+                  <td class="num">{Math.max(...all) - Math.min(...all)}</td>
+                  <td>{s.justification}</td>
+                  <td>
+                    {s.evidence.map((e) => `${e.filename} (sha256 ${e.sha256.slice(0, 12)}…)`).join(', ')}
+                  </td>
+                </tr>
+              );
+            })}
+            {p.scores.length === 0 ? (
+              <tr>
+                <td colSpan={7}>{ctx.t('eval.staff.no_scores')}</td>
+              </tr>
+            ) : null}
+          </tbody>
+        </table>
+      </div>
+      {p.canScore ? (
+        <form
+          method="post"
+          action={`/kantor/evaluasi/${p.period.id}/nilai`}
+          enctype="multipart/form-data"
+          aria-labelledby="score-h"
+        >
+          <h2 id="score-h">{ctx.t('eval.staff.score_form')}</h2>
+          <input type="hidden" name="_csrf" value={ctx.csrf} />
+          <Select
+            ctx={ctx}
+            name="agencyId"
+            label={ctx.t('eval.participant')}
+            value={v.agencyId}
+            error={errors.agencyId}
+            options={[...new Map(p.participants.map((x) => [x.agencyId, x.name]))].map(([value, label]) => ({
+              value,
+              label,
+            }))}
+          />
+          <Select
+            ctx={ctx}
+            name="indicator"
+            label={ctx.t('eval.explain.indicator')}
+            value={v.indicator}
+            error={errors.indicator}
+            options={RUBRIC_INDICATORS.map((i) => ({ value: i, label: ctx.t(`eval.indicator.${i}`) }))}
+          />
+          <TextInput
+            ctx={ctx}
+            name="score"
+            label={ctx.t('eval.staff.score_label')}
+            hint={ctx.t('eval.staff.score_hint')}
+            inputmode="numeric"
+            width="short"
+            value={v.score}
+            error={errors.score}
+          />
+          <Textarea
+            ctx={ctx}
+            name="justification"
+            label={ctx.t('eval.staff.justification')}
+            hint={ctx.t('eval.staff.justification_hint')}
+            value={v.justification}
+            error={errors.justification}
+          />
+          <div class={`field${errors.evidence ? ' field-invalid' : ''}`}>
+            <label class="label" for={fieldId('evidence')}>
+              {ctx.t('eval.staff.evidence')}
+            </label>
+            <p class="hint" id={`${fieldId('evidence')}-hint`}>
+              {ctx.t('eval.staff.evidence_hint')}
+            </p>
+            <FieldError ctx={ctx} id={`${fieldId('evidence')}-error`} text={errors.evidence} />
+            <input
+              type="file"
+              id={fieldId('evidence')}
+              name="evidence"
+              multiple
+              aria-describedby={`${fieldId('evidence')}-hint${errors.evidence ? ` ${fieldId('evidence')}-error` : ''}`}
+            />
+          </div>
+          <Button>{ctx.t('eval.staff.save_score')}</Button>
+        </form>
+      ) : null}
+    </Layout>
+  );
+}

@@ -1,0 +1,189 @@
+/**
+ * Back-office dashboards `/kantor/statistik`: the caller's scope (national, region or agency subtree)
+ * grouped by agency, category, region, classification, channel or month, each row linking to the
+ * reports behind it, with CSV/XLSX exports of the same table. Plus the drill-down list page.
+ */
+import type { VNode } from 'preact';
+import type { PageContext } from '../context.ts';
+import { Layout } from '../layout.tsx';
+import { Button } from '../components/button.tsx';
+import { TextInput } from '../components/fields.tsx';
+import { StatusTag } from '../components/status-tag.tsx';
+import { Pagination } from '../components/pagination.tsx';
+import { staffNav } from './common.tsx';
+import { Headline, IndicatorTable, monthLabel } from '../charts/stats-parts.tsx';
+import { MonthsSection, StatsStyles } from '../pages/stats-page.tsx';
+import type { StatsGroupBy, StatsResult } from '../../queries/stats.ts';
+import { STATS_GROUP_BY } from '../../queries/stats.ts';
+
+/** The back-office menu plus the statistics and evaluation entries. */
+export function statsNav(ctx: PageContext, current: 'stats' | 'evaluation' | null) {
+  return [
+    ...staffNav(ctx, null).filter((i) => i.href !== '/'),
+    { href: '/kantor/statistik', label: ctx.t('stats.nav.dashboard'), current: current === 'stats' },
+    { href: '/kantor/evaluasi', label: ctx.t('stats.nav.evaluation'), current: current === 'evaluation' },
+    { href: '/', label: ctx.t('staff.nav.public_site') },
+  ];
+}
+
+/** Query string of a dashboard view. */
+export function dashQuery(groupBy: StatsGroupBy, from: string, to: string, extra = ''): string {
+  return `kelompok=${groupBy}&dari=${from}&sampai=${to}${extra}`;
+}
+
+/** The dashboard page. */
+export function StatsDashboardPage(p: {
+  ctx: PageContext;
+  scopeLabel: string;
+  result: StatsResult;
+  months: StatsResult;
+  errors?: Record<string, string>;
+}): VNode {
+  const { ctx, result: r } = p;
+  const label = (key: string, l: string) =>
+    r.groupBy === 'month'
+      ? monthLabel(ctx, key)
+      : r.groupBy === 'classification'
+        ? ctx.t(`web.classification.${key}`)
+        : r.groupBy === 'channel'
+          ? ctx.t(`stats.channel.${key}`)
+          : key === '-'
+            ? ctx.t('stats.none')
+            : l;
+  return (
+    <Layout ctx={ctx} title={ctx.t('stats.dash.title')} nav={statsNav(ctx, 'stats')}>
+      <StatsStyles ctx={ctx} />
+      <h1>{ctx.t('stats.dash.title')}</h1>
+      <p class="lead">{ctx.t('stats.dash.scope', { scope: p.scopeLabel })}</p>
+      <form method="get" action="/kantor/statistik" class="filter-row">
+        <input type="hidden" name="kelompok" value={r.groupBy} />
+        <TextInput ctx={ctx} name="dari" type="date" label={ctx.t('stats.filter.from')} value={r.from} />
+        <TextInput ctx={ctx} name="sampai" type="date" label={ctx.t('stats.filter.to')} value={r.to} />
+        <Button variant="secondary">{ctx.t('stats.filter.show')}</Button>
+      </form>
+      <Headline ctx={ctx} totals={r.totals} />
+      <nav aria-label={ctx.t('stats.dash.group_nav')}>
+        <ul class="tab-links">
+          {STATS_GROUP_BY.map((g) => (
+            <li key={g}>
+              <a
+                href={`/kantor/statistik?${dashQuery(g, r.from, r.to)}`}
+                aria-current={g === r.groupBy ? 'page' : undefined}
+              >
+                {ctx.t(`stats.dim.${g}`)}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <div class="table-scroll">
+        <IndicatorTable
+          ctx={ctx}
+          caption={ctx.t('stats.dash.caption', {
+            group: ctx.t(`stats.dim.${r.groupBy}`),
+            from: r.from,
+            to: r.to,
+          })}
+          keyHeader={ctx.t(`stats.dim.${r.groupBy}`)}
+          rows={r.items.map((i) => ({
+            ...i,
+            display: label(i.key, i.label),
+            href:
+              i.key === '-'
+                ? undefined
+                : `/kantor/statistik/laporan?${dashQuery(r.groupBy, r.from, r.to, `&kunci=${encodeURIComponent(i.key)}`)}`,
+          }))}
+          columns={[
+            'received',
+            'verified_on_time',
+            'followed_up_on_time',
+            'completed',
+            'completion_rate',
+            'returned',
+            'overdue',
+            'median_days_follow_up',
+            'median_days_completion',
+            'mean_rating',
+          ]}
+          totals={r.totals}
+        />
+      </div>
+      <p>
+        {ctx.t('stats.dash.export')}{' '}
+        <a href={`/kantor/statistik.csv?${dashQuery(r.groupBy, r.from, r.to)}&lang=${ctx.lang}`}>CSV</a>
+        {' · '}
+        <a href={`/kantor/statistik.xlsx?${dashQuery(r.groupBy, r.from, r.to)}&lang=${ctx.lang}`}>XLSX</a>
+        {' · '}
+        <a href={`/statistik/bulanan?bulan=${r.to.slice(0, 7)}`}>{ctx.t('stats.downloads.monthly')}</a>
+      </p>
+      <MonthsSection ctx={ctx} months={p.months} id="bulan" />
+      <p class="muted small">
+        {r.refreshedAt ? ctx.t('stats.refreshed', { at: r.refreshedAt.slice(0, 16).replace('T', ' ') }) : ''}{' '}
+        {ctx.t('stats.dash.freshness')}
+      </p>
+    </Layout>
+  );
+}
+
+/** A report row of the drill-down list. */
+export interface DrillRow {
+  trackingId: string;
+  title: string;
+  status: string;
+  agency: string | null;
+  created: string;
+}
+
+/** The drill-down list: the reports behind one dashboard row. */
+export function DrillDownPage(p: {
+  ctx: PageContext;
+  heading: string;
+  backHref: string;
+  rows: DrillRow[];
+  total: number;
+  page: number;
+  base: string;
+  params: Record<string, string | undefined>;
+}): VNode {
+  const { ctx } = p;
+  return (
+    <Layout ctx={ctx} title={p.heading} nav={statsNav(ctx, 'stats')}>
+      <StatsStyles ctx={ctx} />
+      <p>
+        <a href={p.backHref}>{ctx.t('stats.drill.back')}</a>
+      </p>
+      <h1>{p.heading}</h1>
+      <p>{ctx.t('stats.drill.count', { n: p.total })}</p>
+      <div class="table-scroll">
+        <table class="data-table">
+          <caption>{ctx.t('stats.drill.caption')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{ctx.t('stats.drill.id')}</th>
+              <th scope="col">{ctx.t('stats.drill.report')}</th>
+              <th scope="col">{ctx.t('stats.drill.status')}</th>
+              <th scope="col">{ctx.t('stats.dim.agency')}</th>
+              <th scope="col">{ctx.t('stats.drill.created')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {p.rows.map((r) => (
+              <tr key={r.trackingId}>
+                <th scope="row">
+                  <a href={`/kantor/laporan/${r.trackingId}`}>{r.trackingId}</a>
+                </th>
+                <td>{r.title}</td>
+                <td>
+                  <StatusTag ctx={ctx} status={r.status} />
+                </td>
+                <td>{r.agency ?? '–'}</td>
+                <td>{r.created}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <Pagination ctx={ctx} page={p.page} pageSize={20} total={p.total} base={p.base} params={p.params} />
+    </Layout>
+  );
+}
