@@ -31,7 +31,7 @@ import { open311Routes, type Open311Limits } from './open311/index.ts';
 import { channelRoutes, type ChannelOptions } from './channels/index.ts';
 import { pagesPlugin } from './web/pages.ts';
 import { staffRoutes } from './staff/index.ts';
-import { statsPagesPlugin } from './web/stats-plugin.ts';
+import { accountRoutes } from './account/index.ts';
 import { statsPagesPlugin } from './web/stats-plugin.ts';
 import { notificationRoutes } from './api/v1/notifications.ts';
 import { registerAppMetrics } from './metrics.ts';
@@ -139,7 +139,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(channelRoutes, { services, channels: opts.channels ?? {}, prefix: '/channels' });
   await app.register(pagesPlugin, { services, secureCookies, limits });
   await app.register(staffRoutes, { services, secureCookies });
-  await app.register(statsPagesPlugin, { services, secureCookies });
+  await app.register(accountRoutes, { services, secureCookies, registerPerMinute: limits.loginPerMinute });
   await app.register(statsPagesPlugin, { services, secureCookies });
 
   const registry = new Registry();

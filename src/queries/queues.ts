@@ -16,7 +16,15 @@ import { listReports, type Page } from './reports.ts';
 import { visibleTo } from './scope.ts';
 
 /** The queue tabs, in display order. */
-export const QUEUE_TABS = ['verify', 'on_hold', 'returned', 'dispatched', 'follow_up', 'overdue'] as const;
+export const QUEUE_TABS = [
+  'verify',
+  'on_hold',
+  'returned',
+  'dispatched',
+  'assigned',
+  'follow_up',
+  'overdue',
+] as const;
 /** One queue tab. */
 export type QueueTab = (typeof QUEUE_TABS)[number];
 
@@ -66,7 +74,22 @@ export function tabsFor(actor: Actor): QueueTab[] {
   const verifies = actor.grants.some((g) =>
     ['national_admin', 'coordinator', 'agency_admin'].includes(g.role),
   );
-  return verifies ? [...QUEUE_TABS] : ['dispatched', 'follow_up', 'overdue'];
+  const handles = actor.grants.some((g) => ['national_admin', 'agency_admin', 'officer'].includes(g.role));
+  const all = verifies ? [...QUEUE_TABS] : (['dispatched', 'assigned', 'follow_up', 'overdue'] as QueueTab[]);
+  return handles ? all : all.filter((t) => t !== 'assigned');
+}
+
+/** Tabs that are to-do lists: sorted by the running deadline (soonest first) unless asked otherwise. */
+export const TODO_TABS: readonly QueueTab[] = ['verify', 'on_hold', 'assigned', 'follow_up', 'overdue'];
+
+/** Queue sort orders: running deadline soonest first, or newest first. */
+export const QUEUE_SORTS = ['due', 'newest'] as const;
+/** One queue sort order. */
+export type QueueSort = (typeof QUEUE_SORTS)[number];
+
+/** The default order of a tab: by deadline for to-do tabs, newest first for the others. */
+export function defaultSort(tab: QueueTab): QueueSort {
+  return TODO_TABS.includes(tab) ? 'due' : 'newest';
 }
 
 /**
@@ -85,6 +108,10 @@ export function tabCondition(tab: QueueTab, actor: Actor, now: Date): SQL {
       return sql`(r.status = 'returned' and ${v})`;
     case 'dispatched':
       return sql`(r.status in ('dispatched', 'in_progress', 'responded') and ${h})`;
+    case 'assigned':
+      return actor.userId
+        ? sql`(r.status in ('dispatched', 'in_progress', 'responded') and r.assignee_user_id = ${actor.userId} and ${h})`
+        : sql`false`;
     case 'follow_up':
       return sql`(r.status in ('dispatched', 'in_progress') and ${h})`;
     case 'overdue':
@@ -162,19 +189,20 @@ export interface QueueRow {
   badge: DeadlineBadge | null;
 }
 
-/** One page of a tab (newest first, as `listReports` orders), every row visible to the caller. */
+/** One page of a tab in the given order (default: `defaultSort(tab)`), every row visible to the caller. */
 export async function listQueue(
   svc: Services,
   caller: Caller,
   tab: QueueTab,
   page: number,
   pageSize = 20,
+  sort: QueueSort = defaultSort(tab),
 ): Promise<Page<QueueRow>> {
   const now = svc.now();
   const result = await listReports(
     svc,
     caller,
-    { extra: tabCondition(tab, caller.actor, now) },
+    { extra: tabCondition(tab, caller.actor, now), orderBy: sort },
     page,
     pageSize,
   );

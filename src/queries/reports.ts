@@ -24,6 +24,8 @@ export interface ReportFilters {
   to?: string | undefined;
   /** Only reports waiting in the caller's own verification queue, etc. (back-office tabs). */
   extra?: SQL | undefined;
+  /** Row order: `newest` (default) or `due` (running deadline soonest first, no deadline last). */
+  orderBy?: 'newest' | 'due' | undefined;
 }
 
 export interface Page<T> {
@@ -97,7 +99,9 @@ export async function listReports(
   );
   const order = filters.q
     ? sql`ts_rank(r.search, websearch_to_tsquery('indonesian', ${filters.q})) desc, r.created_at desc`
-    : sql`r.created_at desc`;
+    : filters.orderBy === 'due'
+      ? sql`r.due_at asc nulls last, r.created_at asc`
+      : sql`r.created_at desc`;
   const raw = await query<Record<string, unknown>>(
     svc.db,
     sql`select ${columnList()} ${from} where ${cond} order by ${order} limit ${pageSize} offset ${(page - 1) * pageSize}`,

@@ -24,11 +24,13 @@ export interface LayoutProps {
   nav?: Array<{ href: string; label: string; current?: boolean }>;
   /** Prefix "Error: " to the title when the page shows validation errors (GOV.UK pattern). */
   hasErrors?: boolean;
+  /** Extra stylesheets after app.css (e.g. the back office's staff.css), as absolute paths. */
+  stylesheets?: string[];
   children?: ComponentChildren;
 }
 
 /** The full page: header, main landmark, footer. */
-export function Layout({ ctx, title, nav, hasErrors, children }: LayoutProps): VNode {
+export function Layout({ ctx, title, nav, hasErrors, stylesheets, children }: LayoutProps): VNode {
   const other = ctx.lang === 'id' ? 'en' : 'id';
   const items = nav ?? [
     { href: '/lapor', label: ctx.t('web.nav.report') },
@@ -45,6 +47,9 @@ export function Layout({ ctx, title, nav, hasErrors, children }: LayoutProps): V
         <title>{fullTitle}</title>
         <meta name="description" content={ctx.t('web.site.description')} />
         <link rel="stylesheet" href={`/static/app.css?v=${ctx.assetVersion}`} />
+        {(stylesheets ?? []).map((href) => (
+          <link key={href} rel="stylesheet" href={`${href}?v=${ctx.assetVersion}`} />
+        ))}
         <script src={`/static/app.js?v=${ctx.assetVersion}`} defer />
       </head>
       <body>

@@ -9,6 +9,10 @@ import { sendErrorPage } from '../web/render.ts';
 import { staffQueueRoutes } from './queue.ts';
 import { staffReportRoutes } from './report.ts';
 import { staffWalkInRoutes } from './walk-in.ts';
+import { staffAdminRoutes } from './admin.ts';
+import { staffAdminUserRoutes } from './admin-users.ts';
+import { staffAdminCalendarRoutes } from './admin-calendar.ts';
+import { staffPasswordRoutes } from './password.ts';
 import { staffNotificationRoutes, unreadBadgeHook } from './notifications.ts';
 
 /** Registers every back-office route with an HTML error handler. */
@@ -22,5 +26,9 @@ export const staffRoutes: FastifyPluginAsync<{ services: Services; secureCookies
   await app.register(staffQueueRoutes, { services: opts.services });
   await app.register(staffReportRoutes, { services: opts.services });
   await app.register(staffWalkInRoutes, opts);
+  await app.register(staffAdminRoutes, { services: opts.services });
+  await app.register(staffAdminUserRoutes, opts);
+  await app.register(staffAdminCalendarRoutes, { services: opts.services });
+  await app.register(staffPasswordRoutes, { services: opts.services });
   await app.register(staffNotificationRoutes, { services: opts.services });
 };

@@ -2,7 +2,16 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { h } from 'preact';
 import type { Services } from '../../app/context.ts';
-import { listQueue, queueCounts, tabsFor, type QueueTab } from '../../queries/queues.ts';
+import {
+  defaultSort,
+  listQueue,
+  QUEUE_SORTS,
+  queueCounts,
+  tabsFor,
+  type QueueSort,
+  type QueueTab,
+} from '../../queries/queues.ts';
+import { calendarStatus } from '../../queries/calendar-status.ts';
 import { QueuePage } from '../../views/staff/queue-page.tsx';
 import { pageContext, sendPage } from '../web/render.ts';
 import { requireStaff } from './forms.ts';
@@ -16,10 +25,19 @@ export const staffQueueRoutes: FastifyPluginAsync<{ services: Services }> = asyn
     const tabs = tabsFor(req.caller.actor);
     const tab = (tabs as string[]).includes(q.tab ?? '') ? (q.tab as QueueTab) : tabs[0]!;
     const page = Math.max(1, Math.min(10_000, Number.parseInt(q.page ?? '1', 10) || 1));
-    const [counts, rows] = await Promise.all([
+    const sort = (QUEUE_SORTS as readonly string[]).includes(q.urutan ?? '')
+      ? (q.urutan as QueueSort)
+      : defaultSort(tab);
+    const ctx = pageContext(req);
+    const calendarKeeper = req.caller.actor.grants.some((g) =>
+      ['national_admin', 'coordinator'].includes(g.role),
+    );
+    const [counts, rows, calendar] = await Promise.all([
       queueCounts(svc, req.caller),
-      listQueue(svc, req.caller, tab, page),
+      listQueue(svc, req.caller, tab, page, 20, sort),
+      calendarKeeper ? calendarStatus(svc) : null,
     ]);
-    return sendPage(reply, req, h(QueuePage, { ctx: pageContext(req), tabs, tab, counts, rows }));
+    const calendarWarning = calendar?.warning?.message[ctx.lang] ?? null;
+    return sendPage(reply, req, h(QueuePage, { ctx, tabs, tab, counts, rows, sort, calendarWarning }));
   });
 };

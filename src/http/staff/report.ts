@@ -11,6 +11,8 @@ import { z } from 'zod';
 import type { Caller, Services } from '../../app/context.ts';
 import { AppError } from '../../app/errors.ts';
 import { archiveReport } from '../../commands/archive-report.ts';
+import { assignableAgencyIds, assignReport, ASSIGNABLE_STATUSES } from '../../commands/assign-report.ts';
+import { staffOfAgencies } from '../../queries/admin.ts';
 import { addAttachment, ATTACHMENT_LIMITS } from '../../commands/add-attachment.ts';
 import { disposeReport } from '../../commands/dispose-report.ts';
 import { holdReport } from '../../commands/hold-report.ts';
@@ -104,6 +106,11 @@ const ACTIONS: Record<string, FormAction> = {
       noteReport(svc, caller, id, { body: data.noteBody }),
     rename: { body: 'noteBody' },
   },
+  assign: {
+    schema: z.object({ assignee: z.uuid().optional() }),
+    run: (svc, caller, id, data: { assignee?: string }) =>
+      assignReport(svc, caller, id, { assigneeUserId: data.assignee ?? null }),
+  },
   respond: {
     schema: z.object({ body: text(5, 10_000), kind: z.enum(['interim', 'final']) }),
     run: (svc, caller, id, data: { body: string; kind: 'interim' | 'final' }) =>
@@ -125,10 +132,26 @@ async function renderReport(
   const reporter = await revealReporter(svc, req.caller, view.visible.report, 'staff.report.view');
   const [agencies, categories] = await Promise.all([listAgencyTree(svc.db), listCategories(svc.db)]);
   const ctx = pageContext(req);
+  const row = view.visible.report.row;
+  const handling = (ASSIGNABLE_STATUSES as readonly string[]).includes(row.status) && row.agencyId;
+  const assign = handling
+    ? {
+        staff: await staffOfAgencies(
+          svc,
+          assignableAgencyIds(
+            (view.visible.report.agency?.path ?? '').split('/').filter(Boolean),
+            row.dispatchedAgencyId,
+          ),
+        ),
+        currentId: row.assigneeUserId,
+        editable: view.visible.permissions.dispose,
+      }
+    : undefined;
   return sendPage(
     reply,
     req,
     h(ReportPage, {
+      assign,
       ctx,
       view,
       reporter,

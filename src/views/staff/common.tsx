@@ -17,12 +17,20 @@ export interface FormState {
   message?: string | undefined;
 }
 
-/** The back-office menu passed to the shared layout. */
-export function staffNav(ctx: PageContext, current: 'queue' | 'walk_in' | null) {
+/** Stylesheets every back-office page adds after app.css. */
+export const STAFF_STYLES = ['/static/staff.css'];
+
+/** The back-office menu passed to the shared layout (administration only for roles that manage something). */
+export function staffNav(ctx: PageContext, current: 'queue' | 'walk_in' | 'admin' | 'password' | null) {
+  const admin = (ctx.user?.roles ?? []).some((r) =>
+    ['national_admin', 'coordinator', 'agency_admin'].includes(r),
+  );
   return [
     { href: '/kantor', label: ctx.t('staff.nav.queue'), current: current === 'queue' },
     { href: '/kantor/lapor-langsung', label: ctx.t('staff.nav.walk_in'), current: current === 'walk_in' },
     notificationsNavItem(ctx),
+    ...(admin ? [{ href: '/kantor/admin', label: ctx.t('admin.nav'), current: current === 'admin' }] : []),
+    { href: '/kantor/kata-sandi', label: ctx.t('admin.password.nav'), current: current === 'password' },
     { href: '/', label: ctx.t('staff.nav.public_site') },
   ];
 }

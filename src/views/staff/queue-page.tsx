@@ -12,9 +12,11 @@ import type { PageContext } from '../context.ts';
 import { Layout } from '../layout.tsx';
 import { Pagination } from '../components/pagination.tsx';
 import { StatusTag } from '../components/status-tag.tsx';
-import type { QueueRow, QueueTab } from '../../queries/queues.ts';
+import { Button } from '../components/button.tsx';
+import { Select } from '../components/fields.tsx';
+import { QUEUE_SORTS, type QueueRow, type QueueSort, type QueueTab } from '../../queries/queues.ts';
 import type { Page } from '../../queries/reports.ts';
-import { dateLabel, StaffDeadline, staffNav } from './common.tsx';
+import { dateLabel, StaffDeadline, staffNav, STAFF_STYLES } from './common.tsx';
 
 /** Props of the queue page. */
 export interface QueuePageProps {
@@ -23,14 +25,31 @@ export interface QueuePageProps {
   tab: QueueTab;
   counts: Record<QueueTab, number>;
   rows: Page<QueueRow>;
+  /** The current order of the rows. */
+  sort: QueueSort;
+  /** The missing-year holiday calendar warning (coordinators and national admins), in the page language. */
+  calendarWarning?: string | null | undefined;
 }
 
 /** The queue page. */
-export function QueuePage({ ctx, tabs, tab, counts, rows }: QueuePageProps): VNode {
+export function QueuePage({ ctx, tabs, tab, counts, rows, sort, calendarWarning }: QueuePageProps): VNode {
   const tabName = ctx.t(`staff.queue.tab.${tab}`);
   return (
-    <Layout ctx={ctx} title={`${ctx.t('staff.queue.title')}: ${tabName}`} nav={staffNav(ctx, 'queue')}>
+    <Layout
+      ctx={ctx}
+      title={`${ctx.t('staff.queue.title')}: ${tabName}`}
+      nav={staffNav(ctx, 'queue')}
+      stylesheets={STAFF_STYLES}
+    >
       <h1>{ctx.t('staff.queue.title')}</h1>
+      {calendarWarning ? (
+        <div class="warning" role="note">
+          <p>{calendarWarning}</p>
+          <p>
+            <a href="/kantor/admin/kalender">{ctx.t('admin.calendar.fix_link')}</a>
+          </p>
+        </div>
+      ) : null}
       <nav class="queue-tabs" aria-label={ctx.t('staff.queue.tabs_label')}>
         <ul class="queue-tab-list">
           {tabs.map((t) => (
@@ -44,6 +63,17 @@ export function QueuePage({ ctx, tabs, tab, counts, rows }: QueuePageProps): VNo
       </nav>
       <h2>{tabName}</h2>
       <p class="hint">{ctx.t(`staff.queue.tab_hint.${tab}`)}</p>
+      <form method="get" action="/kantor" class="sort-form">
+        <input type="hidden" name="tab" value={tab} />
+        <Select
+          ctx={ctx}
+          name="urutan"
+          label={ctx.t('admin.queue.sort_label')}
+          value={sort}
+          options={QUEUE_SORTS.map((s) => ({ value: s, label: ctx.t(`admin.queue.sort.${s}`) }))}
+        />
+        <Button variant="secondary">{ctx.t('admin.queue.sort_submit')}</Button>
+      </form>
       {rows.items.length === 0 ? (
         <p>{ctx.t('staff.queue.empty')}</p>
       ) : (
@@ -95,7 +125,7 @@ export function QueuePage({ ctx, tabs, tab, counts, rows }: QueuePageProps): VNo
         pageSize={rows.pageSize}
         total={rows.total}
         base="/kantor"
-        params={{ tab }}
+        params={{ tab, urutan: sort }}
       />
     </Layout>
   );

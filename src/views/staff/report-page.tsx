@@ -16,8 +16,16 @@ import type { StaffReportView } from '../../queries/back-office.ts';
 import type { ReporterInput } from '../../commands/submit-report.ts';
 import { formatIsoInZone } from '../../domain/deadline/calendar.ts';
 import type { ZoneName } from '../../domain/report/report.ts';
-import { dateLabel, dateTimeLabel, StaffDeadline, staffNav, type FormState } from './common.tsx';
+import {
+  dateLabel,
+  dateTimeLabel,
+  StaffDeadline,
+  staffNav,
+  type FormState,
+  STAFF_STYLES,
+} from './common.tsx';
 import { ActionForms, type Reference } from './report-actions.tsx';
+import { AssignForm, type AssignOptions } from './assign-form.tsx';
 
 /** Props of the report page. */
 export interface ReportPageProps {
@@ -29,6 +37,8 @@ export interface ReportPageProps {
   form?: FormState | undefined;
   /** Set after a successful action (PRG target `?selesai=1`). */
   done?: boolean;
+  /** Assignment (handling staff and current assignee); the form renders when `editable`. */
+  assign?: AssignOptions | undefined;
 }
 
 function Row({ label, children }: { label: string; children: preact.ComponentChildren }) {
@@ -90,6 +100,7 @@ export function ReportPage(p: ReportPageProps): VNode {
       ctx={ctx}
       title={ctx.t('staff.report.title', { id: row.trackingId })}
       nav={staffNav(ctx, null)}
+      stylesheets={STAFF_STYLES}
       hasErrors={hasErrors}
     >
       <a class="back-link" href="/kantor">
@@ -129,6 +140,11 @@ export function ReportPage(p: ReportPageProps): VNode {
         <Row label={ctx.t('staff.report.agency')}>
           {report.agency?.name ?? ctx.t('staff.queue.unassigned')}
         </Row>
+        {p.assign ? (
+          <Row label={ctx.t('admin.assign.current')}>
+            {p.assign.staff.find((s) => s.id === p.assign!.currentId)?.name ?? ctx.t('admin.assign.nobody')}
+          </Row>
+        ) : null}
         <Row label={ctx.t('staff.report.privacy')}>
           {[
             row.anonymous ? ctx.t('staff.report.anonymous') : null,
@@ -193,6 +209,9 @@ export function ReportPage(p: ReportPageProps): VNode {
         reference={p.reference}
         form={form}
       />
+      {p.assign?.editable ? (
+        <AssignForm ctx={ctx} trackingId={row.trackingId} assign={p.assign} form={form} />
+      ) : null}
 
       <h2>{ctx.t('staff.report.attachments')}</h2>
       {view.attachments.length === 0 ? (

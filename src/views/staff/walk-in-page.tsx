@@ -13,7 +13,7 @@ import { ErrorSummary } from '../components/error-summary.tsx';
 import { Checkboxes, Radios, TextInput, Textarea } from '../components/fields.tsx';
 import { TreeSelect, type TreeGroup } from '../components/tree-select.tsx';
 import { CLASSIFICATIONS } from '../../domain/report/report.ts';
-import { dateLabel, staffNav } from './common.tsx';
+import { dateLabel, staffNav, STAFF_STYLES } from './common.tsx';
 import { treeGroups, type Reference } from './report-actions.tsx';
 
 /** Props of the walk-in form. */
@@ -37,6 +37,7 @@ export function WalkInPage({ ctx, regions, categories, values, errors }: WalkInP
       ctx={ctx}
       title={ctx.t('staff.walk_in.title')}
       nav={staffNav(ctx, 'walk_in')}
+      stylesheets={STAFF_STYLES}
       hasErrors={Object.keys(errors).length > 0}
     >
       <ErrorSummary ctx={ctx} errors={errors} />
@@ -172,7 +173,12 @@ export function WalkInDonePage({
   dueAt: string | null;
 }): VNode {
   return (
-    <Layout ctx={ctx} title={ctx.t('staff.walk_in.done_title')} nav={staffNav(ctx, 'walk_in')}>
+    <Layout
+      ctx={ctx}
+      title={ctx.t('staff.walk_in.done_title')}
+      nav={staffNav(ctx, 'walk_in')}
+      stylesheets={STAFF_STYLES}
+    >
       <div class="panel panel-confirm">
         <h1>{ctx.t('staff.walk_in.done_title')}</h1>
         <p>

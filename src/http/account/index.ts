@@ -1,0 +1,163 @@
+/**
+ * Citizen accounts (issue 3, optional part): `/daftar` (register; the verification link goes out by email
+ * through the outbox), `/daftar/terkirim` (check your email), `/daftar/verifikasi?token=…` (verify: grants the
+ * citizen role), `/akun` (every report of the citizen) and `POST /akun/klaim` (claim a report filed without
+ * an account with its tracking number and access key). Pages, PRG, CSRF on every signed-in POST.
+ */
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { h } from 'preact';
+import type { Services } from '../../app/context.ts';
+import { PASSWORD_RULES } from '../../commands/change-password.ts';
+import { claimReport } from '../../commands/claim-report.ts';
+import { registerCitizen, verifyCitizenEmail } from '../../commands/register-citizen.ts';
+import { reportsOfUser } from '../../queries/account.ts';
+import { AccountMessagePage, AccountPage, RegisterPage } from '../../views/account/account-pages.tsx';
+import type { FormState } from '../../views/staff/common.tsx';
+import { rememberLang } from '../web/pages.ts';
+import { pageContext, sendErrorPage, sendPage } from '../web/render.ts';
+import { rateLimit } from '../plugins/rate-limit.ts';
+import { handleForm, str } from '../staff/admin-forms.ts';
+
+function strings(values: Record<string, string | string[]>): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
+}
+
+/** Registers the account pages. */
+export const accountRoutes: FastifyPluginAsync<{
+  services: Services;
+  secureCookies: boolean;
+  registerPerMinute?: number;
+}> = async (app, opts) => {
+  const svc = opts.services;
+  app.addHook('preHandler', rememberLang(opts.secureCookies));
+  app.setErrorHandler((err, req, reply) => sendErrorPage(reply, req, err));
+
+  function registerPage(req: FastifyRequest, reply: FastifyReply, form?: FormState, status = 200) {
+    return sendPage(
+      reply,
+      req,
+      h(RegisterPage, {
+        ctx: pageContext(req),
+        values: form ? strings(form.values) : {},
+        errors: form?.errors,
+        minLength: PASSWORD_RULES.min,
+      }),
+      status,
+    );
+  }
+
+  app.get('/daftar', async (req, reply) => registerPage(req, reply));
+
+  app.post(
+    '/daftar',
+    { preHandler: rateLimit(svc, 'register', opts.registerPerMinute ?? 10, 60) },
+    async (req, reply) => {
+      const lang = pageContext(req).lang;
+      return handleForm(req, reply, {
+        action: 'register',
+        inputs: ['name', 'email', 'password', 'passwordConfirm'],
+        secret: ['password', 'passwordConfirm'],
+        run: async (body) => {
+          await registerCitizen(svc, {
+            name: str(body.name),
+            email: str(body.email),
+            password: str(body.password),
+            passwordConfirm: str(body.passwordConfirm),
+            lang,
+          });
+          return '/daftar/terkirim';
+        },
+        rerender: (form, status) => registerPage(req, reply, form, status),
+      });
+    },
+  );
+
+  app.get('/daftar/terkirim', async (req, reply) => {
+    const ctx = pageContext(req);
+    return sendPage(
+      reply,
+      req,
+      h(AccountMessagePage, {
+        ctx,
+        title: ctx.t('account.sent.title'),
+        body: ctx.t('account.sent.body'),
+      }),
+    );
+  });
+
+  app.get('/daftar/verifikasi', async (req, reply) => {
+    const ctx = pageContext(req);
+    const token = String((req.query as Record<string, unknown>).token ?? '');
+    try {
+      await verifyCitizenEmail(svc, token);
+    } catch {
+      return sendPage(
+        reply,
+        req,
+        h(AccountMessagePage, {
+          ctx,
+          title: ctx.t('account.verify.failed_title'),
+          body: ctx.t('account.verify.failed_body'),
+          link: { href: '/daftar', label: ctx.t('account.register.title') },
+        }),
+        404,
+      );
+    }
+    return sendPage(
+      reply,
+      req,
+      h(AccountMessagePage, {
+        ctx,
+        status: 'ok',
+        title: ctx.t('account.verify.ok_title'),
+        body: ctx.t('account.verify.ok_body'),
+        link: { href: '/masuk?next=/akun', label: ctx.t('web.nav.sign_in') },
+      }),
+    );
+  });
+
+  async function accountPage(req: FastifyRequest, reply: FastifyReply, form?: FormState, status = 200) {
+    const ctx = pageContext(req);
+    const s = req.session!;
+    const verified = s.actor.grants.some((g) => g.role === 'citizen');
+    const reports = verified ? await reportsOfUser(svc, s.user.id) : [];
+    const claimed = (req.query as Record<string, string | undefined>).klaim;
+    return sendPage(
+      reply,
+      req,
+      h(AccountPage, {
+        ctx,
+        name: s.user.name,
+        verified,
+        reports,
+        values: form ? strings(form.values) : {},
+        errors: form?.errors,
+        notice:
+          claimed && /^\d{10}$/.test(claimed) ? ctx.t('account.claim.done', { id: claimed }) : undefined,
+      }),
+      status,
+    );
+  }
+
+  app.get('/akun', async (req, reply) => {
+    if (req.session?.via !== 'cookie') return reply.redirect('/masuk?next=/akun', 303);
+    return accountPage(req, reply);
+  });
+
+  app.post('/akun/klaim', async (req, reply) => {
+    if (req.session?.via !== 'cookie') return reply.redirect('/masuk?next=/akun', 303);
+    return handleForm(req, reply, {
+      action: 'claim',
+      inputs: ['trackingId', 'accessKey'],
+      secret: ['accessKey'],
+      run: async (body) => {
+        const id = await claimReport(svc, req.caller, {
+          trackingId: str(body.trackingId),
+          accessKey: str(body.accessKey),
+        });
+        return `/akun?klaim=${id}`;
+      },
+      rerender: (form, status) => accountPage(req, reply, form, status),
+    });
+  });
+};

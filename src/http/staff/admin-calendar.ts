@@ -1,0 +1,175 @@
+/**
+ * Administration of the working-day calendar and SLA rules: `/kantor/admin/kalender?tahun=…` lists a year's
+ * holidays (with the missing-year warning) and lets coordinators add or remove regional holidays in their
+ * region (national admin: any region; national entries stay with `aduan calendar` and the national admin);
+ * `/kantor/admin/sla` lists every SLA rule version with its regulation reference and validity date, and the
+ * national admin adds a new version (`setSlaRule`; running deadlines keep their stored version).
+ */
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { h } from 'preact';
+import type { Services } from '../../app/context.ts';
+import { AppError, invalid } from '../../app/errors.ts';
+import { removeHoliday, upsertHoliday } from '../../commands/manage-holidays.ts';
+import { setSlaRule } from '../../commands/set-sla-rule.ts';
+import { calendarRegionScopes, holidaysOfYear, slaRuleVersions } from '../../queries/admin.ts';
+import { calendarStatus } from '../../queries/calendar-status.ts';
+import { listRegions } from '../../queries/reference.ts';
+import { canStaff, regionCovers } from '../../policies/can.ts';
+import { CalendarPage, SlaPage, type HolidayRow } from '../../views/staff/admin-reference.tsx';
+import type { FormState } from '../../views/staff/common.tsx';
+import { pageContext, sendPage } from '../web/render.ts';
+import { handleForm, requireAdmin, str } from './admin-forms.ts';
+
+/** Registers the calendar and SLA routes. */
+export const staffAdminCalendarRoutes: FastifyPluginAsync<{ services: Services }> = async (app, opts) => {
+  const svc = opts.services;
+
+  function calendarGate(req: FastifyRequest, reply: FastifyReply): boolean {
+    if (!requireAdmin(req, reply)) return false;
+    if (!req.caller.actor.grants.some((g) => ['national_admin', 'coordinator'].includes(g.role)))
+      throw new AppError('FORBIDDEN');
+    return true;
+  }
+
+  async function regionsFor(scopes: string[] | 'all') {
+    const provinces = await listRegions(svc.db);
+    const out: Array<{ code: string; name: string }> = [];
+    for (const p of provinces) {
+      const inScope =
+        scopes === 'all' || scopes.some((s) => regionCovers(s, p.code) || regionCovers(p.code, s));
+      if (!inScope) continue;
+      if (scopes === 'all' || scopes.includes(p.code)) out.push({ code: p.code, name: p.name });
+      for (const k of await listRegions(svc.db, p.code)) {
+        if (scopes === 'all' || scopes.some((s) => regionCovers(s, k.code)))
+          out.push({ code: k.code, name: k.name });
+      }
+    }
+    return out;
+  }
+
+  async function calendarPage(req: FastifyRequest, reply: FastifyReply, form?: FormState, status = 200) {
+    const ctx = pageContext(req);
+    const q = req.query as Record<string, string | undefined>;
+    const thisYear = Number(svc.now().toISOString().slice(0, 4));
+    const asked = Number.parseInt(q.tahun ?? '', 10);
+    const year = asked >= 2000 && asked <= 2100 ? asked : thisYear;
+    const actor = req.caller.actor;
+    const scopes = calendarRegionScopes(actor);
+    const [holidays, status_, regions] = await Promise.all([
+      holidaysOfYear(svc, year),
+      calendarStatus(svc),
+      regionsFor(scopes),
+    ]);
+    const national = scopes === 'all';
+    const canRemove = (hd: HolidayRow) =>
+      hd.regionCode ? canStaff(actor, 'manage_calendar', { regionCode: hd.regionCode }) : national;
+    const visible = holidays.filter(
+      (hd) => !hd.regionCode || national || (scopes as string[]).some((s) => regionCovers(s, hd.regionCode)),
+    );
+    const done = q.selesai === '1';
+    return sendPage(
+      reply,
+      req,
+      h(CalendarPage, {
+        ctx,
+        year,
+        holidays: visible,
+        regions,
+        canRemove,
+        warning: status_.warning?.message[ctx.lang],
+        form,
+        notice: done ? ctx.t('admin.saved') : undefined,
+      }),
+      status,
+    );
+  }
+
+  app.get('/kantor/admin/kalender', async (req, reply) => {
+    if (!calendarGate(req, reply)) return reply;
+    return calendarPage(req, reply);
+  });
+
+  app.post('/kantor/admin/kalender', async (req, reply) => {
+    if (!calendarGate(req, reply)) return reply;
+    return handleForm(req, reply, {
+      action: 'add',
+      inputs: ['date', 'name', 'regionCode'],
+      run: async (body) => {
+        const date = str(body.date);
+        const name = str(body.name);
+        const regionCode = str(body.regionCode);
+        const fields: Record<string, { key: string; params?: Record<string, number> }> = {};
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date)))
+          fields.date = { key: 'invalid_date' };
+        if (name.length < 3)
+          fields.name = name ? { key: 'too_short', params: { min: 3 } } : { key: 'required' };
+        if (!regionCode) fields.regionCode = { key: 'required' };
+        if (Object.keys(fields).length) throw invalid(fields);
+        await upsertHoliday(svc, req.caller, { date, name, kind: 'regional', regionCode });
+        return `/kantor/admin/kalender?tahun=${date.slice(0, 4)}&selesai=1`;
+      },
+      rerender: (form, status) => calendarPage(req, reply, form, status),
+    });
+  });
+
+  app.post('/kantor/admin/kalender/hapus', async (req, reply) => {
+    if (!calendarGate(req, reply)) return reply;
+    return handleForm(req, reply, {
+      action: 'remove',
+      inputs: [],
+      run: async (body) => {
+        const date = str(body.date);
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new AppError('NOT_FOUND');
+        await removeHoliday(svc, req.caller, { date, regionCode: str(body.regionCode) || undefined });
+        return `/kantor/admin/kalender?tahun=${date.slice(0, 4)}&selesai=1`;
+      },
+      rerender: (form, status) => calendarPage(req, reply, form, status),
+    });
+  });
+
+  async function slaPage(req: FastifyRequest, reply: FastifyReply, form?: FormState, status = 200) {
+    const ctx = pageContext(req);
+    const rules = await slaRuleVersions(svc);
+    const done = (req.query as Record<string, string | undefined>).selesai === '1';
+    return sendPage(
+      reply,
+      req,
+      h(SlaPage, {
+        ctx,
+        rules,
+        canEdit: canStaff(req.caller.actor, 'manage_calendar'),
+        form,
+        notice: done ? ctx.t('admin.saved') : undefined,
+      }),
+      status,
+    );
+  }
+
+  app.get('/kantor/admin/sla', async (req, reply) => {
+    if (!requireAdmin(req, reply)) return reply;
+    return slaPage(req, reply);
+  });
+
+  app.post('/kantor/admin/sla', async (req, reply) => {
+    if (!requireAdmin(req, reply)) return reply;
+    // SLA rules are national regulation: only a role with national calendar scope adds versions.
+    if (!canStaff(req.caller.actor, 'manage_calendar')) throw new AppError('FORBIDDEN');
+    return handleForm(req, reply, {
+      action: 'add',
+      inputs: ['clock', 'classification', 'workingDays', 'basis', 'validFrom'],
+      run: async (body) => {
+        const days = str(body.workingDays);
+        await setSlaRule(svc, {
+          clock: str(body.clock),
+          classification: str(body.classification) || undefined,
+          supervisory: str(body.supervisory) === 'yes' ? true : undefined,
+          workingDays: /^\d{1,3}$/.test(days) ? Number(days) : Number.NaN,
+          basis: str(body.basis),
+          validFrom: str(body.validFrom),
+        });
+        return '/kantor/admin/sla?selesai=1';
+      },
+      rerender: (form, status) => slaPage(req, reply, form, status),
+    });
+  });
+};

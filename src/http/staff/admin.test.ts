@@ -1,0 +1,425 @@
+/**
+ * Back-office administration, assignment, password change and sign-in hardening over real HTTP with cookie
+ * sessions (WebClient: cookies kept, redirects not followed so PRG is asserted): assign to an officer and the
+ * officer's "assigned to me" tab; the agency tree, users and roles, categories, holidays and SLA rules in and
+ * out of scope; password change closing other sessions; the lockout message; session fixation.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { DEMO, startTestApp, type TestApp } from '../../../test/helpers/app.ts';
+import { DEMO_PASSWORD } from '../../../test/global-setup.ts';
+import { csrfOf, WebClient } from '../../../test/helpers/web-client.ts';
+
+let t: TestApp;
+
+async function signIn(email: string, password = DEMO_PASSWORD): Promise<WebClient> {
+  const c = new WebClient(t.url);
+  const r = await c.post('/masuk', { email, password, next: '/kantor' });
+  expect(r.status, r.html.slice(0, 300)).toBe(303);
+  return c;
+}
+
+/** GET a page then POST a form on it with its CSRF token. */
+async function submitOn(
+  c: WebClient,
+  pagePath: string,
+  action: string,
+  form: Record<string, string | string[]>,
+) {
+  const page = await c.get(pagePath);
+  expect(page.status, page.html.slice(0, 500)).toBe(200);
+  return c.post(action, { _csrf: csrfOf(page.html), ...form });
+}
+
+async function rows<T>(q: ReturnType<typeof sql>): Promise<T[]> {
+  return ((await t.runtime.services.db.execute(q)) as unknown as { rows: T[] }).rows;
+}
+
+async function dispatchedReport(extra: Record<string, unknown> = {}) {
+  const r = await t.api('/api/v1/reports', {
+    json: {
+      classification: 'pengaduan',
+      title: 'Drainase tersumbat di jalan utama',
+      body: 'Saluran drainase tersumbat sampah sehingga jalan tergenang setiap kali hujan turun deras.',
+      regionCode: '64.72.02',
+      reporter: { name: 'Rahmawati Tersembunyi', email: 'rahma.anon@contoh.aduan.id' },
+      anonymous: true,
+      ...extra,
+    },
+  });
+  expect(r.status).toBe(201);
+  const coord = await t.login(DEMO.coordinator);
+  const [cat] = await rows<{ id: number }>(sql`select id from categories where active order by id limit 1`);
+  const v = await t.api(`/api/v1/reports/${r.body.trackingId}/actions/verify`, {
+    json: { agencyId: 'pupr-kaltim', categoryId: cat!.id },
+    token: coord,
+  });
+  expect(v.status, JSON.stringify(v.body)).toBe(200);
+  return r.body as { trackingId: string; accessKey: string };
+}
+
+describe('back-office administration', () => {
+  beforeAll(async () => {
+    t = await startTestApp({ now: new Date('2026-11-02T02:00:00Z') });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('assigns a report to an officer: internal event, the officer sees it under "assigned to me"', async () => {
+    const { trackingId, accessKey } = await dispatchedReport();
+    const admin = await signIn(DEMO.puprAdmin);
+    // At the agency level only its own staff can be assigned: the unit's officer does not see it yet.
+    const before = await admin.get(`/kantor/laporan/${trackingId}`);
+    expect(before.html).not.toContain('Petugas Bina Marga (Demo) (Petugas)');
+    const d = await t.api(`/api/v1/reports/${trackingId}/actions/dispose`, {
+      json: { unitId: 'pupr-kaltim-unit' },
+      token: await t.login(DEMO.puprAdmin),
+    });
+    expect(d.status, JSON.stringify(d.body)).toBe(200);
+    const page = await admin.get(`/kantor/laporan/${trackingId}`);
+    expect(page.html).toContain('Tugaskan ke petugas');
+    const [officer] = await rows<{ id: string }>(sql`select id from users where email = ${DEMO.puprOfficer}`);
+    // Someone outside the handling agency cannot be assigned.
+    const [dinkes] = await rows<{ id: string }>(sql`select id from users where email = ${DEMO.dinkesAdmin}`);
+    const bad = await admin.post(`/kantor/laporan/${trackingId}/assign`, {
+      _csrf: csrfOf(page.html),
+      assignee: dinkes!.id,
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.html).toContain('error-summary');
+    const ok = await admin.post(`/kantor/laporan/${trackingId}/assign`, {
+      _csrf: csrfOf(page.html),
+      assignee: officer!.id,
+    });
+    expect(ok.status, /error-summary[\s\S]{0,600}/.exec(ok.html)?.[0]).toBe(303);
+    const [row] = await rows<{ assignee_user_id: string; status: string }>(
+      sql`select assignee_user_id, status from reports where tracking_id = ${trackingId}`,
+    );
+    expect(row).toEqual({ assignee_user_id: officer!.id, status: 'dispatched' });
+    const [ev] = await rows<{ type: string; visibility: string }>(
+      sql`select e.type, e.visibility from report_events e join reports r on r.id = e.report_id where r.tracking_id = ${trackingId} order by seq desc limit 1`,
+    );
+    expect(ev).toEqual({ type: 'assign', visibility: 'internal' });
+
+    const off = await signIn(DEMO.puprOfficer);
+    const queue = await off.get('/kantor?tab=assigned');
+    expect(queue.status).toBe(200);
+    expect(queue.html).toContain('Ditugaskan kepada saya');
+    expect(queue.html).toContain(trackingId);
+    expect(queue.html).toContain('href="/static/staff.css?v=');
+    const report = await off.get(`/kantor/laporan/${trackingId}`);
+    expect(report.html).toContain('Petugas Bina Marga (Demo)');
+    expect(report.html).not.toContain('Rahmawati Tersembunyi');
+    expect(report.html).not.toContain('Tugaskan ke petugas'); // officers cannot reassign
+    // The internal assignment never reaches the reporter's tracking page.
+    const track = await t.api(`/api/v1/reports/${trackingId}/events`, { accessKey });
+    expect(JSON.stringify(track.body)).not.toContain('assign');
+    // The officer's other tabs do not list it under another officer.
+    const coord = await signIn(DEMO.coordinator);
+    expect((await coord.get('/kantor')).html).not.toContain('Ditugaskan kepada saya');
+  });
+
+  it('queue to-do tabs sort by the nearest deadline by default, and the order can be changed', async () => {
+    const c = await signIn(DEMO.puprAdmin);
+    const def = await c.get('/kantor?tab=follow_up');
+    expect(def.html).toMatch(/<option value="due" selected/);
+    const newest = await c.get('/kantor?tab=follow_up&urutan=newest');
+    expect(newest.html).toMatch(/<option value="newest" selected/);
+    const dispatched = await c.get('/kantor?tab=dispatched');
+    expect(dispatched.html).toMatch(/<option value="newest" selected/);
+  });
+
+  it('agency tree: add a unit, rename, refuse deactivation while busy; out-of-scope agencies are 404', async () => {
+    const admin = await signIn(DEMO.puprAdmin);
+    const tree = await admin.get('/kantor/admin/instansi');
+    expect(tree.status).toBe(200);
+    expect(tree.html).toContain('Bidang Bina Marga');
+    expect(tree.html).not.toContain('Dinas Kesehatan');
+    expect((await admin.get('/kantor/admin/instansi/dinkes-kaltim')).status).toBe(404);
+
+    const bad = await submitOn(
+      admin,
+      '/kantor/admin/instansi/pupr-kaltim',
+      '/kantor/admin/instansi/pupr-kaltim/tambah',
+      {
+        childName: 'ab',
+        kind: 'unit',
+      },
+    );
+    expect(bad.status).toBe(422);
+    expect(bad.html).toContain('value="ab"');
+    const add = await submitOn(
+      admin,
+      '/kantor/admin/instansi/pupr-kaltim',
+      '/kantor/admin/instansi/pupr-kaltim/tambah',
+      {
+        childName: 'Bidang Sumber Daya Air',
+        kind: 'unit',
+      },
+    );
+    expect(add.status).toBe(303);
+    expect(add.location).toMatch(
+      /^\/kantor\/admin\/instansi\/pupr-kaltim-bidang-sumber-daya-air\?selesai=tambah/,
+    );
+    const id = 'pupr-kaltim-bidang-sumber-daya-air';
+    const ren = await submitOn(admin, `/kantor/admin/instansi/${id}`, `/kantor/admin/instansi/${id}/ubah`, {
+      name: 'Bidang SDA',
+      shortName: 'SDA',
+    });
+    expect(ren.status).toBe(303);
+    const [a] = await rows<{ name: string; path: string; region_code: string }>(
+      sql`select name, path, region_code from agencies where id = ${id}`,
+    );
+    expect(a).toEqual({ name: 'Bidang SDA', path: `/pemprov-kaltim/pupr-kaltim/${id}/`, region_code: '64' });
+    // The new unit is offered for dispositions; the admin cannot deactivate its own agency.
+    const own = await submitOn(
+      admin,
+      '/kantor/admin/instansi/pupr-kaltim',
+      '/kantor/admin/instansi/pupr-kaltim/status',
+      {
+        active: 'false',
+      },
+    );
+    expect(own.status).toBe(422);
+    expect(own.html).toContain('peran Anda sendiri');
+    const off = await submitOn(admin, `/kantor/admin/instansi/${id}`, `/kantor/admin/instansi/${id}/status`, {
+      active: 'false',
+    });
+    expect(off.status).toBe(303);
+    // Agency admins manage agencies, not the national category list.
+    expect((await admin.get('/kantor/admin/kategori')).status).toBe(403);
+    // Officers have no administration at all.
+    expect((await (await signIn(DEMO.puprOfficer)).get('/kantor/admin')).status).toBe(403);
+  });
+
+  it('users: create a staff user with a one-time temporary password, grant and revoke in scope only', async () => {
+    const admin = await signIn(DEMO.puprAdmin);
+    const list = await admin.get('/kantor/admin/pengguna');
+    expect(list.html).toContain(DEMO.puprOfficer);
+    expect(list.html).not.toContain(DEMO.dinkesAdmin);
+    // An agency admin cannot create a coordinator, nor staff in another agency.
+    const tooHigh = await submitOn(admin, '/kantor/admin/pengguna', '/kantor/admin/pengguna', {
+      name: 'Koordinator Palsu',
+      email: 'palsu@contoh.aduan.id',
+      role: 'coordinator',
+      agencyId: 'pupr-kaltim',
+    });
+    expect(tooHigh.status).toBe(403);
+    const other = await submitOn(admin, '/kantor/admin/pengguna', '/kantor/admin/pengguna', {
+      name: 'Petugas Dinkes',
+      email: 'petugas.dinkes@contoh.aduan.id',
+      role: 'officer',
+      agencyId: 'dinkes-kaltim',
+    });
+    expect(other.status).toBe(403);
+    const dup = await submitOn(admin, '/kantor/admin/pengguna', '/kantor/admin/pengguna', {
+      name: 'Duplikat',
+      email: DEMO.puprOfficer,
+      role: 'officer',
+      agencyId: 'pupr-kaltim-unit',
+    });
+    expect(dup.status).toBe(422);
+    expect(dup.html).toContain('sudah dipakai');
+
+    const made = await submitOn(admin, '/kantor/admin/pengguna', '/kantor/admin/pengguna', {
+      name: 'Petugas Baru',
+      email: 'petugas.baru@contoh.aduan.id',
+      role: 'officer',
+      agencyId: 'pupr-kaltim-unit',
+    });
+    expect(made.status).toBe(303);
+    const shown = await admin.get(made.location!.replace(/&?lang=\w+/, ''));
+    const temp = /data-testid="temporary-password">([^<]+)</.exec(shown.html)?.[1];
+    expect(temp).toMatch(/^[A-Za-z0-9_-]{16}$/);
+    const again = await admin.get(made.location!);
+    expect(again.html).not.toContain(temp!); // shown once
+    const [hash] = await rows<{ password_hash: string }>(
+      sql`select password_hash from users where email = 'petugas.baru@contoh.aduan.id'`,
+    );
+    expect(hash!.password_hash).toMatch(/^\$argon2id\$/);
+    const fresh = await signIn('petugas.baru@contoh.aduan.id', temp!);
+    expect((await fresh.get('/kantor')).status).toBe(200);
+
+    const userPath = made.location!.split('?')[0]!;
+    const grant = await submitOn(admin, userPath, `${userPath}/peran`, {
+      role: 'agency_admin',
+      agencyId: 'pupr-kaltim-unit',
+    });
+    expect(grant.status).toBe(303);
+    const [g] = await rows<{ id: number }>(
+      sql`select g.id from role_grants g join users u on u.id = g.user_id where u.email = 'petugas.baru@contoh.aduan.id' and g.role = 'agency_admin'`,
+    );
+    const revoke = await submitOn(admin, userPath, `${userPath}/cabut`, { grantId: String(g!.id) });
+    expect(revoke.status).toBe(303);
+    const left = await rows<{ role: string }>(
+      sql`select g.role from role_grants g join users u on u.id = g.user_id where u.email = 'petugas.baru@contoh.aduan.id'`,
+    );
+    expect(left.map((r) => r.role)).toEqual(['officer']);
+    // The coordinator of the province sees PUPR staff too; the Balikpapan coordinator does not.
+    expect((await (await signIn(DEMO.coordinator)).get('/kantor/admin/pengguna')).html).toContain(
+      'petugas.baru@',
+    );
+    expect(
+      (await (await signIn(DEMO.balikpapanCoordinator)).get('/kantor/admin/pengguna')).html,
+    ).not.toContain('petugas.baru@');
+  });
+
+  it('categories (national), holidays (coordinator, own region) with the missing-year warning, SLA rules', async () => {
+    const nat = await signIn(DEMO.national);
+    const add = await submitOn(nat, '/kantor/admin/kategori', '/kantor/admin/kategori', {
+      categoryName: 'Kebencanaan',
+    });
+    expect(add.status).toBe(303);
+    const [cat] = await rows<{ id: number }>(sql`select id from categories where name = 'Kebencanaan'`);
+    const dupe = await submitOn(nat, '/kantor/admin/kategori', '/kantor/admin/kategori', {
+      categoryName: 'Kebencanaan',
+    });
+    expect(dupe.status).toBe(422);
+    const off = await submitOn(nat, '/kantor/admin/kategori', `/kantor/admin/kategori/${cat!.id}/status`, {
+      active: 'false',
+    });
+    expect(off.status).toBe(303);
+    expect(JSON.stringify((await t.api('/api/v1/categories')).body)).not.toContain('Kebencanaan');
+
+    const coord = await signIn(DEMO.coordinator);
+    // November: next year's calendar is missing in the test database → warning on admin home and queue.
+    const home = await coord.get('/kantor/admin');
+    expect(home.html).toMatch(/Kalender hari libur 2027 belum diisi/);
+    expect((await coord.get('/kantor')).html).toMatch(/Kalender hari libur 2027 belum diisi/);
+    const cal = await coord.get('/kantor/admin/kalender?tahun=2026');
+    expect(cal.status).toBe(200);
+    const outside = await coord.post('/kantor/admin/kalender', {
+      _csrf: csrfOf(cal.html),
+      date: '2026-12-03',
+      name: 'Hari jadi kota lain',
+      regionCode: '31',
+    });
+    expect(outside.status).toBe(403);
+    const bad = await coord.post('/kantor/admin/kalender', {
+      _csrf: csrfOf(cal.html),
+      date: 'besok',
+      name: '',
+      regionCode: '',
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.html).toContain('#f-date');
+    const ok = await coord.post('/kantor/admin/kalender', {
+      _csrf: csrfOf(cal.html),
+      date: '2026-12-03',
+      name: 'Hari jadi Kota Samarinda (contoh)',
+      regionCode: '64.72',
+    });
+    expect(ok.status).toBe(303);
+    const listed = await coord.get('/kantor/admin/kalender?tahun=2026');
+    expect(listed.html).toContain('Hari jadi Kota Samarinda (contoh)');
+    const rm = await coord.post('/kantor/admin/kalender/hapus', {
+      _csrf: csrfOf(listed.html),
+      date: '2026-12-03',
+      regionCode: '64.72',
+    });
+    expect(rm.status).toBe(303);
+    expect((await coord.get('/kantor/admin/kalender?tahun=2026')).html).not.toContain(
+      'Kota Samarinda (contoh)',
+    );
+
+    // SLA: everyone with admin screens reads the rules; only the national admin adds a version.
+    const sla = await coord.get('/kantor/admin/sla');
+    expect(sla.html).toMatch(/Perpres|Permen|UU/);
+    expect(sla.html).not.toContain('Tambah versi aturan');
+    expect(
+      (await coord.post('/kantor/admin/sla', { _csrf: csrfOf(sla.html), clock: 'verification' })).status,
+    ).toBe(403);
+    const natSla = await nat.get('/kantor/admin/sla?lang=en');
+    expect(natSla.html).toContain('Add a rule version');
+    const invalid = await nat.post('/kantor/admin/sla', {
+      _csrf: csrfOf(natSla.html),
+      clock: 'verification',
+      workingDays: 'x',
+    });
+    expect(invalid.status).toBe(422);
+    const added = await nat.post('/kantor/admin/sla', {
+      _csrf: csrfOf(natSla.html),
+      clock: 'verification',
+      workingDays: '2',
+      basis: 'Contoh Permen PANRB 99/2026',
+      validFrom: '2027-01-01',
+    });
+    expect(added.status).toBe(303);
+    expect((await nat.get('/kantor/admin/sla')).html).toContain('Contoh Permen PANRB 99/2026');
+  });
+
+  it('password change: wrong current password, mismatch, then success closes the other sessions', async () => {
+    const email = DEMO.dinkesAdmin;
+    const a = await signIn(email);
+    const b = await signIn(email);
+    const page = await a.get('/kantor/kata-sandi');
+    expect(page.status).toBe(200);
+    const wrong = await a.post('/kantor/kata-sandi', {
+      _csrf: csrfOf(page.html),
+      currentPassword: 'bukan-kata-sandi',
+      newPassword: 'kata sandi baru yang panjang',
+      newPasswordConfirm: 'kata sandi baru yang panjang',
+    });
+    expect(wrong.status).toBe(422);
+    expect(wrong.html).toContain('Kata sandi saat ini salah');
+    expect(wrong.html).not.toContain('kata sandi baru yang panjang');
+    const mismatch = await a.post('/kantor/kata-sandi', {
+      _csrf: csrfOf(page.html),
+      currentPassword: DEMO_PASSWORD,
+      newPassword: 'kata sandi baru yang panjang',
+      newPasswordConfirm: 'kata sandi lain',
+    });
+    expect(mismatch.status).toBe(422);
+    expect(mismatch.html).toContain('#f-newPasswordConfirm');
+    const ok = await a.post('/kantor/kata-sandi', {
+      _csrf: csrfOf(page.html),
+      currentPassword: DEMO_PASSWORD,
+      newPassword: 'kata sandi baru yang panjang',
+      newPasswordConfirm: 'kata sandi baru yang panjang',
+    });
+    expect(ok.status).toBe(303);
+    expect((await a.get(ok.location!)).html).toContain('1 sesi lain');
+    expect((await b.get('/kantor')).status).toBe(303); // the other session is gone
+    expect((await a.get('/kantor')).status).toBe(200); // this one stays
+    const old = await new WebClient(t.url).post('/masuk', { email, password: DEMO_PASSWORD });
+    expect(old.status).toBe(401);
+    await signIn(email, 'kata sandi baru yang panjang');
+  });
+
+  it('lockout: the sign-in page says the account is locked, in both languages', async () => {
+    const c = new WebClient(t.url);
+    let last = await c.post('/masuk', { email: DEMO.assessor, password: 'salah' });
+    for (let i = 0; i < 5; i++) last = await c.post('/masuk', { email: DEMO.assessor, password: 'salah' });
+    expect(last.status).toBe(423);
+    expect(last.html).toContain('Akun dikunci sementara');
+    expect(last.html).toContain('error-summary');
+    const en = await c.post('/masuk?lang=en', { email: DEMO.assessor, password: DEMO_PASSWORD });
+    expect(en.status).toBe(423);
+    expect(en.html).toContain('The account is temporarily locked');
+  });
+
+  it('session fixation: sign-in mints a new token over a pre-existing cookie; after sign-out the old token is dead', async () => {
+    const c = await signIn(DEMO.ombudsman);
+    const first = c.cookies.get('aduan_session')!;
+    expect(first).toBeTruthy();
+    // A planted / pre-existing cookie is replaced at the next sign-in, and the previous session is ended.
+    const again = await c.post('/masuk', { email: DEMO.ombudsman, password: DEMO_PASSWORD });
+    expect(again.status).toBe(303);
+    const second = c.cookies.get('aduan_session')!;
+    expect(second).not.toBe(first);
+    const stale = await fetch(`${t.url}/api/v1/auth/me`, { headers: { authorization: `Bearer ${first}` } });
+    expect(stale.status).toBe(401);
+    const planted = new WebClient(t.url);
+    planted.cookies.set('aduan_session', 'attacker-chosen-token-value-0123456789');
+    await planted.post('/masuk', { email: DEMO.ombudsman, password: DEMO_PASSWORD });
+    expect(planted.cookies.get('aduan_session')).not.toBe('attacker-chosen-token-value-0123456789');
+    // Sign out: the cookie is cleared and the token no longer opens anything.
+    const home = await c.get('/masuk');
+    const out = await c.post('/keluar', { _csrf: csrfOf(home.html) });
+    expect(out.status).toBe(303);
+    expect(c.cookies.has('aduan_session')).toBe(false);
+    const dead = await fetch(`${t.url}/api/v1/auth/me`, { headers: { authorization: `Bearer ${second}` } });
+    expect(dead.status).toBe(401);
+  });
+});

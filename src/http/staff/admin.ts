@@ -1,0 +1,197 @@
+/**
+ * Administration (`/kantor/admin`): the home with the calendar warning, the agency tree (rename, add a child,
+ * deactivate) and categories (add, rename, deactivate). Users, the holiday calendar and SLA rules live in
+ * admin-users.ts and admin-calendar.ts. Every POST carries `_csrf` (auth hook), runs a command that checks
+ * `canStaff` itself, and redirects (PRG); failures re-render with the error summary.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import { h } from 'preact';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Caller, Services } from '../../app/context.ts';
+import { AppError } from '../../app/errors.ts';
+import { addAgency, renameAgency, setAgencyActive } from '../../commands/manage-agencies.ts';
+import { addCategory, renameCategory, setCategoryActive } from '../../commands/manage-categories.ts';
+import { agenciesInScope, allCategories } from '../../queries/admin.ts';
+import { calendarStatus } from '../../queries/calendar-status.ts';
+import { canStaff } from '../../policies/can.ts';
+import { AdminHomePage, AgenciesPage, AgencyPage } from '../../views/staff/admin-agencies.tsx';
+import { CategoriesPage, CategoryPage } from '../../views/staff/admin-reference.tsx';
+import type { FormState } from '../../views/staff/common.tsx';
+import { pageContext, sendPage } from '../web/render.ts';
+import { handleForm, intOf, requireAdmin, str } from './admin-forms.ts';
+
+const AGENCY_ID = /^[a-z0-9-]{1,80}$/;
+
+/** Registers the admin home, agency and category routes. */
+export const staffAdminRoutes: FastifyPluginAsync<{ services: Services }> = async (app, opts) => {
+  const svc = opts.services;
+
+  app.get('/kantor/admin', async (req, reply) => {
+    if (!requireAdmin(req, reply)) return reply;
+    const ctx = pageContext(req);
+    const actor = req.caller.actor;
+    const calendarKeeper = actor.grants.some((g) => ['national_admin', 'coordinator'].includes(g.role));
+    const sections = ['instansi', 'pengguna'];
+    if (canStaff(actor, 'manage_agencies')) sections.push('kategori');
+    if (calendarKeeper) sections.push('kalender');
+    sections.push('sla');
+    const warning = calendarKeeper ? (await calendarStatus(svc)).warning?.message[ctx.lang] : null;
+    return sendPage(reply, req, h(AdminHomePage, { ctx, sections, calendarWarning: warning }));
+  });
+
+  app.get('/kantor/admin/instansi', async (req, reply) => {
+    if (!requireAdmin(req, reply)) return reply;
+    const agencies = await agenciesInScope(svc, req.caller.actor);
+    return sendPage(reply, req, h(AgenciesPage, { ctx: pageContext(req), agencies }));
+  });
+
+  async function agencyPage(
+    id: string,
+    req: FastifyRequest,
+    reply: FastifyReply,
+    form?: FormState,
+    status = 200,
+  ) {
+    if (!AGENCY_ID.test(id)) throw new AppError('NOT_FOUND');
+    const all = await agenciesInScope(svc, req.caller.actor);
+    const agency = all.find((a) => a.id === id);
+    if (!agency) throw new AppError('NOT_FOUND');
+    const children = all.filter((a) => a.parentId === id);
+    const done = (req.query as Record<string, string | undefined>).selesai;
+    const ctx = pageContext(req);
+    const notice = done ? ctx.t(`admin.agencies.done_${done === 'tambah' ? 'add' : 'save'}`) : undefined;
+    return sendPage(reply, req, h(AgencyPage, { ctx, agency, children, form, notice }), status);
+  }
+
+  app.get('/kantor/admin/instansi/:id', async (req, reply) => {
+    if (!requireAdmin(req, reply)) return reply;
+    return agencyPage((req.params as { id: string }).id, req, reply);
+  });
+
+  const agencyPost = (
+    path: string,
+    action: string,
+    inputs: string[],
+    run: (id: string, body: Record<string, string | string[] | undefined>, caller: Caller) => Promise<string>,
+  ) =>
+    app.post(`/kantor/admin/instansi/:id/${path}`, async (req, reply) => {
+      if (!requireAdmin(req, reply)) return reply;
+      const { id } = req.params as { id: string };
+      if (!AGENCY_ID.test(id)) throw new AppError('NOT_FOUND');
+      return handleForm(req, reply, {
+        action,
+        inputs,
+        run: (body) => run(id, body, req.caller),
+        rerender: (form, status) => agencyPage(id, req, reply, form, status),
+      });
+    });
+
+  agencyPost('ubah', 'rename', ['name', 'shortName'], async (id, body, caller) => {
+    await renameAgency(svc, caller, id, {
+      name: str(body.name),
+      shortName: str(body.shortName) || undefined,
+    });
+    return `/kantor/admin/instansi/${id}?selesai=ubah`;
+  });
+  agencyPost('tambah', 'add', ['childName', 'childShortName', 'kind'], async (id, body, caller) => {
+    const kind = str(body.kind) as 'unit' | 'perangkat_daerah';
+    try {
+      const child = await addAgency(svc, caller, {
+        parentId: id,
+        name: str(body.childName),
+        shortName: str(body.childShortName) || undefined,
+        kind,
+      });
+      return `/kantor/admin/instansi/${child}?selesai=tambah`;
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'VALIDATION_FAILED') {
+        const f = err.fields;
+        throw new AppError(err.code, {
+          ...(f.name ? { childName: f.name } : {}),
+          ...(f.kind ? { kind: f.kind } : {}),
+          ...(f.parentId ? { parent: f.parentId } : {}),
+        });
+      }
+      throw err;
+    }
+  });
+  agencyPost('status', 'status', [], async (id, body, caller) => {
+    await setAgencyActive(svc, caller, id, str(body.active) === 'true');
+    return `/kantor/admin/instansi/${id}?selesai=status`;
+  });
+
+  // Categories: one national list (national scope only).
+  const categoryGate = (req: FastifyRequest, reply: FastifyReply) => {
+    if (!requireAdmin(req, reply)) return false;
+    if (!canStaff(req.caller.actor, 'manage_agencies')) throw new AppError('FORBIDDEN');
+    return true;
+  };
+  async function categoriesPage(req: FastifyRequest, reply: FastifyReply, form?: FormState, status = 200) {
+    const ctx = pageContext(req);
+    const done = (req.query as Record<string, string | undefined>).selesai === '1';
+    const categories = await allCategories(svc);
+    return sendPage(
+      reply,
+      req,
+      h(CategoriesPage, { ctx, categories, form, notice: done ? ctx.t('admin.saved') : undefined }),
+      status,
+    );
+  }
+  app.get('/kantor/admin/kategori', async (req, reply) => {
+    if (!categoryGate(req, reply)) return reply;
+    return categoriesPage(req, reply);
+  });
+  app.post('/kantor/admin/kategori', async (req, reply) => {
+    if (!categoryGate(req, reply)) return reply;
+    return handleForm(req, reply, {
+      action: 'add',
+      inputs: ['categoryName', 'parentId'],
+      run: async (body) => {
+        await addCategory(svc, req.caller, {
+          name: str(body.categoryName),
+          parentId: intOf(body.parentId) ?? null,
+        });
+        return '/kantor/admin/kategori?selesai=1';
+      },
+      rerender: (form, status) => categoriesPage(req, reply, form, status),
+    });
+  });
+  async function categoryPage(req: FastifyRequest, reply: FastifyReply, form?: FormState, status = 200) {
+    const id = intOf((req.params as { id: string }).id);
+    const category = (await allCategories(svc)).find((c) => c.id === id);
+    if (!category) throw new AppError('NOT_FOUND');
+    return sendPage(reply, req, h(CategoryPage, { ctx: pageContext(req), category, form }), status);
+  }
+  app.get('/kantor/admin/kategori/:id', async (req, reply) => {
+    if (!categoryGate(req, reply)) return reply;
+    return categoryPage(req, reply);
+  });
+  app.post('/kantor/admin/kategori/:id/ubah', async (req, reply) => {
+    if (!categoryGate(req, reply)) return reply;
+    const id = intOf((req.params as { id: string }).id);
+    if (id === undefined) throw new AppError('NOT_FOUND');
+    return handleForm(req, reply, {
+      action: 'rename',
+      inputs: ['categoryName'],
+      run: async (body) => {
+        await renameCategory(svc, req.caller, id, str(body.categoryName));
+        return '/kantor/admin/kategori?selesai=1';
+      },
+      rerender: (form, status) => categoryPage(req, reply, form, status),
+    });
+  });
+  app.post('/kantor/admin/kategori/:id/status', async (req, reply) => {
+    if (!categoryGate(req, reply)) return reply;
+    const id = intOf((req.params as { id: string }).id);
+    if (id === undefined) throw new AppError('NOT_FOUND');
+    return handleForm(req, reply, {
+      action: 'status',
+      inputs: [],
+      run: async (body) => {
+        await setCategoryActive(svc, req.caller, id, str(body.active) === 'true');
+        return '/kantor/admin/kategori?selesai=1';
+      },
+      rerender: (form, status) => categoriesPage(req, reply, form, status),
+    });
+  });
+};

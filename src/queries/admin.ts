@@ -1,0 +1,153 @@
+/**
+ * Reads for the administration screens (`/kantor/admin`): the agency tree, staff users with their grants,
+ * categories (active or not), holidays of a year and SLA rule versions, each limited to what the caller may
+ * manage (`canStaff`), so a page never lists rows its forms could not change.
+ */
+import { and, asc, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { agencies, categories, holidays, roleGrants, slaRules, users } from '../db/schema.ts';
+import { pathIds } from '../db/repositories/agencies.ts';
+import { canStaff, type Actor, type StaffPermission } from '../policies/can.ts';
+import type { Services } from '../app/context.ts';
+
+/** One agency row of the admin tree. */
+export interface AdminAgency {
+  id: string;
+  name: string;
+  shortName: string | null;
+  kind: string;
+  parentId: string | null;
+  regionCode: string | null;
+  active: boolean;
+  depth: number;
+}
+
+/** True when the actor may use any admin screen at all. */
+export function isAdminActor(actor: Actor): boolean {
+  return actor.grants.some((g) => ['national_admin', 'coordinator', 'agency_admin'].includes(g.role));
+}
+
+/** Agencies (active and inactive) the actor may manage with `permission`, depth-first. */
+export async function agenciesInScope(
+  svc: Services,
+  actor: Actor,
+  permission: StaffPermission = 'manage_agencies',
+): Promise<AdminAgency[]> {
+  const rows = await svc.db.select().from(agencies).orderBy(asc(agencies.path));
+  return rows
+    .filter((a) =>
+      canStaff(actor, permission, { agencyId: a.id, agencyPath: pathIds(a), regionCode: a.regionCode }),
+    )
+    .map((a) => ({
+      id: a.id,
+      name: a.name,
+      shortName: a.shortName,
+      kind: a.kind,
+      parentId: a.parentId,
+      regionCode: a.regionCode,
+      active: a.active,
+      depth: pathIds(a).length - 1,
+    }));
+}
+
+/** A staff user with the grants the caller can see. */
+export interface AdminUser {
+  id: string;
+  name: string;
+  email: string;
+  locked: boolean;
+  grants: Array<{ id: number; role: string; agencyId: string | null; agencyName: string | null }>;
+}
+
+/**
+ * Staff users holding at least one grant on an agency in the caller's `manage_users` scope (national admins
+ * also see grants without an agency). Citizens are not listed: their accounts are not staff business.
+ */
+export async function usersInScope(svc: Services, actor: Actor): Promise<AdminUser[]> {
+  const scope = await agenciesInScope(svc, actor, 'manage_users');
+  const ids = scope.map((a) => a.id);
+  const national = canStaff(actor, 'manage_users');
+  if (ids.length === 0 && !national) return [];
+  const rows = await svc.db
+    .select({
+      grantId: roleGrants.id,
+      role: roleGrants.role,
+      agencyId: roleGrants.agencyId,
+      agencyName: agencies.name,
+      userId: users.id,
+      name: users.name,
+      email: users.email,
+      lockedUntil: users.lockedUntil,
+    })
+    .from(roleGrants)
+    .innerJoin(users, eq(users.id, roleGrants.userId))
+    .leftJoin(agencies, eq(agencies.id, roleGrants.agencyId))
+    .where(
+      and(
+        sql`${roleGrants.role} <> 'citizen'`,
+        national ? undefined : and(isNotNull(roleGrants.agencyId), inArray(roleGrants.agencyId, ids)),
+      ),
+    )
+    .orderBy(asc(users.name), asc(roleGrants.id));
+  const byUser = new Map<string, AdminUser>();
+  const now = svc.now();
+  for (const r of rows) {
+    let u = byUser.get(r.userId);
+    if (!u) {
+      u = {
+        id: r.userId,
+        name: r.name,
+        email: r.email,
+        locked: !!r.lockedUntil && r.lockedUntil > now,
+        grants: [],
+      };
+      byUser.set(r.userId, u);
+    }
+    u.grants.push({ id: r.grantId, role: r.role, agencyId: r.agencyId, agencyName: r.agencyName });
+  }
+  return [...byUser.values()];
+}
+
+/** Every category, active or not, parents first then their subcategories. */
+export async function allCategories(svc: Services) {
+  const rows = await svc.db.select().from(categories).orderBy(asc(categories.name));
+  const parents = rows.filter((c) => c.parentId === null);
+  return parents.flatMap((p) => [
+    { ...p, depth: 0 },
+    ...rows.filter((c) => c.parentId === p.id).map((c) => ({ ...c, depth: 1 })),
+  ]);
+}
+
+/** Holidays of one year: national ones and the regional ones the caller may see (all for national staff). */
+export async function holidaysOfYear(svc: Services, year: number) {
+  return svc.db
+    .select()
+    .from(holidays)
+    .where(sql`extract(year from ${holidays.date}) = ${year}`)
+    .orderBy(asc(holidays.date), asc(holidays.regionCode));
+}
+
+/** Every SLA rule version, newest version first within each rule. */
+export async function slaRuleVersions(svc: Services) {
+  return svc.db.select().from(slaRules).orderBy(asc(slaRules.id), desc(slaRules.version));
+}
+
+/** Regions (provinces and kab/kota) the caller may add regional holidays for. */
+export function calendarRegionScopes(actor: Actor): string[] | 'all' {
+  if (actor.grants.some((g) => g.role === 'national_admin')) return 'all';
+  return actor.grants.filter((g) => g.role === 'coordinator' && g.regionCode).map((g) => g.regionCode!);
+}
+
+/** Officers and agency admins of the given agencies: who a report can be assigned to. */
+export async function staffOfAgencies(svc: Services, agencyIds: string[]) {
+  if (agencyIds.length === 0) return [];
+  const rows = await svc.db
+    .selectDistinct({ id: users.id, name: users.name, role: roleGrants.role, agencyId: roleGrants.agencyId })
+    .from(roleGrants)
+    .innerJoin(users, eq(users.id, roleGrants.userId))
+    .where(
+      and(inArray(roleGrants.role, ['officer', 'agency_admin']), inArray(roleGrants.agencyId, agencyIds)),
+    )
+    .orderBy(asc(users.name));
+  const seen = new Set<string>();
+  return rows.filter((r) => (seen.has(r.id) ? false : (seen.add(r.id), true)));
+}

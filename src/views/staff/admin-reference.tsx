@@ -1,0 +1,392 @@
+/**
+ * Administration of reference data: categories (add, rename, deactivate), the holiday calendar of a year
+ * (national entries listed, regional holidays added or removed by coordinators for their region) and the SLA
+ * rules (every version with its regulation reference and validity date; a new version is added, never edited).
+ *
+ * Accessibility notes: tables with captions; toggle/remove buttons carry the row's name in visually-hidden
+ * text so every button has a distinct accessible name; the year switch is a plain GET form.
+ */
+import type { VNode } from 'preact';
+import type { PageContext } from '../context.ts';
+import { Button } from '../components/button.tsx';
+import { Checkboxes, Select, TextInput } from '../components/fields.tsx';
+import { CLASSIFICATIONS } from '../../domain/report/report.ts';
+import { SLA_CLOCKS } from '../../domain/deadline/sla.ts';
+import { dateLabel, errs, val, type FormState } from './common.tsx';
+import { AdminLayout, adminBack, PostForm } from './admin-common.tsx';
+
+/** A category row. */
+export interface CategoryRow {
+  id: number;
+  name: string;
+  parentId: number | null;
+  active: boolean;
+  depth: number;
+}
+
+/** Categories with add form, per-row rename link and toggle. */
+export function CategoriesPage(p: {
+  ctx: PageContext;
+  categories: CategoryRow[];
+  form?: FormState | undefined;
+  notice?: string | undefined;
+}): VNode {
+  const { ctx, form } = p;
+  const e = errs(form, 'add');
+  return (
+    <AdminLayout
+      ctx={ctx}
+      title={ctx.t('admin.categories.title')}
+      form={form}
+      notice={p.notice}
+      back={adminBack(ctx)}
+    >
+      <h1>{ctx.t('admin.categories.title')}</h1>
+      <div class="table-scroll">
+        <table class="admin-table">
+          <caption class="visually-hidden">{ctx.t('admin.categories.title')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{ctx.t('admin.categories.name')}</th>
+              <th scope="col">{ctx.t('admin.status')}</th>
+              <th scope="col">{ctx.t('admin.actions')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {p.categories.map((c) => (
+              <tr key={c.id}>
+                <td class={`indent-${c.depth}`}>{c.name}</td>
+                <td>{c.active ? ctx.t('admin.active') : ctx.t('admin.inactive')}</td>
+                <td class="row-actions">
+                  <a href={`/kantor/admin/kategori/${c.id}`}>
+                    {ctx.t('admin.rename')}
+                    <span class="visually-hidden"> {c.name}</span>
+                  </a>{' '}
+                  <PostForm ctx={ctx} action={`/kantor/admin/kategori/${c.id}/status`}>
+                    <input type="hidden" name="active" value={c.active ? 'false' : 'true'} />
+                    <Button variant="secondary">
+                      {ctx.t(c.active ? 'admin.deactivate' : 'admin.activate')}
+                      <span class="visually-hidden"> {c.name}</span>
+                    </Button>
+                  </PostForm>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <section class="admin-section" aria-labelledby="h-add-category">
+        <h2 id="h-add-category">{ctx.t('admin.categories.add')}</h2>
+        <PostForm ctx={ctx} action="/kantor/admin/kategori">
+          <TextInput
+            ctx={ctx}
+            name="categoryName"
+            label={ctx.t('admin.categories.name')}
+            value={val(form, 'add', 'categoryName')}
+            error={e.categoryName}
+          />
+          <Select
+            ctx={ctx}
+            name="parentId"
+            label={ctx.t('admin.categories.parent')}
+            hint={ctx.t('admin.optional')}
+            value={val(form, 'add', 'parentId')}
+            placeholder={ctx.t('admin.categories.no_parent')}
+            options={p.categories
+              .filter((c) => c.depth === 0)
+              .map((c) => ({ value: String(c.id), label: c.name }))}
+            error={e.parentId}
+          />
+          <Button>{ctx.t('admin.categories.add_submit')}</Button>
+        </PostForm>
+      </section>
+    </AdminLayout>
+  );
+}
+
+/** Rename one category. */
+export function CategoryPage(p: {
+  ctx: PageContext;
+  category: CategoryRow;
+  form?: FormState | undefined;
+}): VNode {
+  const { ctx, form, category } = p;
+  return (
+    <AdminLayout
+      ctx={ctx}
+      title={category.name}
+      form={form}
+      back={{ href: '/kantor/admin/kategori', label: ctx.t('admin.categories.back') }}
+    >
+      <h1>{category.name}</h1>
+      <PostForm ctx={ctx} action={`/kantor/admin/kategori/${category.id}/ubah`}>
+        <TextInput
+          ctx={ctx}
+          name="categoryName"
+          label={ctx.t('admin.categories.name')}
+          value={val(form, 'rename', 'categoryName') ?? category.name}
+          error={errs(form, 'rename').categoryName}
+        />
+        <Button>{ctx.t('admin.save')}</Button>
+      </PostForm>
+    </AdminLayout>
+  );
+}
+
+/** A holiday row. */
+export interface HolidayRow {
+  date: string;
+  name: string;
+  kind: string;
+  regionCode: string | null;
+}
+
+/** The holiday calendar of a year. */
+export function CalendarPage(p: {
+  ctx: PageContext;
+  year: number;
+  holidays: HolidayRow[];
+  /** Regions (code, name) the caller may add regional holidays for. */
+  regions: Array<{ code: string; name: string }>;
+  /** The caller may change this row (national entries: national admin; regional: coordinator in region). */
+  canRemove: (h: HolidayRow) => boolean;
+  warning?: string | null | undefined;
+  form?: FormState | undefined;
+  notice?: string | undefined;
+}): VNode {
+  const { ctx, form, year } = p;
+  const e = errs(form, 'add');
+  return (
+    <AdminLayout
+      ctx={ctx}
+      title={ctx.t('admin.calendar.title_year', { year })}
+      form={form}
+      notice={p.notice}
+      back={adminBack(ctx)}
+    >
+      <h1>{ctx.t('admin.calendar.title_year', { year })}</h1>
+      {p.warning ? (
+        <div class="warning" role="note">
+          <p>{p.warning}</p>
+        </div>
+      ) : null}
+      <form method="get" action="/kantor/admin/kalender" class="sort-form">
+        <TextInput
+          ctx={ctx}
+          name="tahun"
+          label={ctx.t('admin.calendar.year')}
+          value={String(year)}
+          width="short"
+          inputmode="numeric"
+        />
+        <Button variant="secondary">{ctx.t('admin.calendar.show')}</Button>
+      </form>
+      {p.holidays.length === 0 ? (
+        <p>{ctx.t('admin.calendar.empty', { year })}</p>
+      ) : (
+        <div class="table-scroll">
+          <table class="admin-table">
+            <caption class="visually-hidden">{ctx.t('admin.calendar.title_year', { year })}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{ctx.t('admin.calendar.date')}</th>
+                <th scope="col">{ctx.t('admin.calendar.name')}</th>
+                <th scope="col">{ctx.t('admin.calendar.kind')}</th>
+                <th scope="col">{ctx.t('admin.calendar.region')}</th>
+                <th scope="col">{ctx.t('admin.actions')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {p.holidays.map((h) => (
+                <tr key={`${h.date}-${h.regionCode ?? ''}`}>
+                  <td>{dateLabel(ctx, h.date)}</td>
+                  <td>{h.name}</td>
+                  <td>{ctx.t(`admin.holiday_kind.${h.kind}`)}</td>
+                  <td>{h.regionCode ?? ctx.t('admin.calendar.national')}</td>
+                  <td class="row-actions">
+                    {p.canRemove(h) ? (
+                      <PostForm ctx={ctx} action="/kantor/admin/kalender/hapus">
+                        <input type="hidden" name="date" value={h.date} />
+                        {h.regionCode ? <input type="hidden" name="regionCode" value={h.regionCode} /> : null}
+                        <Button variant="warning">
+                          {ctx.t('admin.remove')}
+                          <span class="visually-hidden">
+                            {' '}
+                            {h.name} {h.date}
+                          </span>
+                        </Button>
+                      </PostForm>
+                    ) : (
+                      '–'
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {p.regions.length ? (
+        <section class="admin-section" aria-labelledby="h-add-holiday">
+          <h2 id="h-add-holiday">{ctx.t('admin.calendar.add')}</h2>
+          <PostForm ctx={ctx} action="/kantor/admin/kalender">
+            <TextInput
+              ctx={ctx}
+              name="date"
+              type="date"
+              label={ctx.t('admin.calendar.date')}
+              hint={ctx.t('admin.calendar.date_hint')}
+              value={val(form, 'add', 'date')}
+              error={e.date}
+            />
+            <TextInput
+              ctx={ctx}
+              name="name"
+              label={ctx.t('admin.calendar.name')}
+              value={val(form, 'add', 'name')}
+              error={e.name}
+            />
+            <Select
+              ctx={ctx}
+              name="regionCode"
+              label={ctx.t('admin.calendar.region')}
+              value={val(form, 'add', 'regionCode')}
+              placeholder={ctx.t('admin.choose')}
+              options={p.regions.map((r) => ({ value: r.code, label: `${r.name} (${r.code})` }))}
+              error={e.regionCode}
+            />
+            <Button>{ctx.t('admin.calendar.add_submit')}</Button>
+          </PostForm>
+        </section>
+      ) : null}
+    </AdminLayout>
+  );
+}
+
+/** An SLA rule version row. */
+export interface SlaRow {
+  id: string;
+  version: number;
+  clock: string;
+  classification: string | null;
+  supervisory: boolean | null;
+  workingDays: number;
+  basis: string;
+  validFrom: string;
+}
+
+/** SLA rules with their legal basis and validity; the national admin adds new versions. */
+export function SlaPage(p: {
+  ctx: PageContext;
+  rules: SlaRow[];
+  canEdit: boolean;
+  form?: FormState | undefined;
+  notice?: string | undefined;
+}): VNode {
+  const { ctx, form } = p;
+  const e = errs(form, 'add');
+  return (
+    <AdminLayout
+      ctx={ctx}
+      title={ctx.t('admin.sla.title')}
+      form={form}
+      notice={p.notice}
+      back={adminBack(ctx)}
+    >
+      <h1>{ctx.t('admin.sla.title')}</h1>
+      <p class="lead">{ctx.t('admin.sla.intro')}</p>
+      <div class="table-scroll">
+        <table class="admin-table">
+          <caption class="visually-hidden">{ctx.t('admin.sla.title')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{ctx.t('admin.sla.rule')}</th>
+              <th scope="col">{ctx.t('admin.sla.version')}</th>
+              <th scope="col">{ctx.t('admin.sla.clock')}</th>
+              <th scope="col">{ctx.t('admin.sla.days')}</th>
+              <th scope="col">{ctx.t('admin.sla.basis')}</th>
+              <th scope="col">{ctx.t('admin.sla.valid_from')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {p.rules.map((r) => (
+              <tr key={`${r.id}-${r.version}`}>
+                <td>
+                  <code>{r.id}</code>
+                </td>
+                <td>{r.version}</td>
+                <td>{ctx.t(`staff.deadline.clock.${r.clock}`)}</td>
+                <td>{r.workingDays}</td>
+                <td>{r.basis}</td>
+                <td>{dateLabel(ctx, r.validFrom)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {p.canEdit ? (
+        <section class="admin-section" aria-labelledby="h-add-sla">
+          <h2 id="h-add-sla">{ctx.t('admin.sla.add')}</h2>
+          <p class="hint">{ctx.t('admin.sla.add_hint')}</p>
+          <PostForm ctx={ctx} action="/kantor/admin/sla">
+            <Select
+              ctx={ctx}
+              name="clock"
+              label={ctx.t('admin.sla.clock')}
+              value={val(form, 'add', 'clock')}
+              placeholder={ctx.t('admin.choose')}
+              options={SLA_CLOCKS.map((c) => ({ value: c, label: ctx.t(`staff.deadline.clock.${c}`) }))}
+              error={e.clock}
+            />
+            <Select
+              ctx={ctx}
+              name="classification"
+              label={ctx.t('admin.sla.classification')}
+              hint={ctx.t('admin.optional')}
+              value={val(form, 'add', 'classification')}
+              placeholder={ctx.t('admin.sla.any_classification')}
+              options={CLASSIFICATIONS.map((c) => ({
+                value: c,
+                label: ctx.t(`staff.report.classification_name.${c}`),
+              }))}
+              error={e.classification}
+            />
+            <Checkboxes
+              ctx={ctx}
+              name="supervisory"
+              legend={ctx.t('admin.sla.supervisory_legend')}
+              values={val(form, 'add', 'supervisory') ? ['yes'] : []}
+              options={[{ value: 'yes', label: ctx.t('admin.sla.supervisory') }]}
+            />
+            <TextInput
+              ctx={ctx}
+              name="workingDays"
+              label={ctx.t('admin.sla.days')}
+              inputmode="numeric"
+              width="short"
+              value={val(form, 'add', 'workingDays')}
+              error={e.workingDays}
+            />
+            <TextInput
+              ctx={ctx}
+              name="basis"
+              label={ctx.t('admin.sla.basis')}
+              hint={ctx.t('admin.sla.basis_hint')}
+              value={val(form, 'add', 'basis')}
+              error={e.basis}
+            />
+            <TextInput
+              ctx={ctx}
+              name="validFrom"
+              type="date"
+              label={ctx.t('admin.sla.valid_from')}
+              value={val(form, 'add', 'validFrom')}
+              error={e.validFrom}
+            />
+            <Button>{ctx.t('admin.sla.add_submit')}</Button>
+          </PostForm>
+        </section>
+      ) : null}
+    </AdminLayout>
+  );
+}
