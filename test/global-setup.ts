@@ -44,6 +44,11 @@ async function prepare(database: Awaited<ReturnType<typeof openDatabase>>): Prom
   await seedDemoOrganisation(database.db, { password: DEMO_PASSWORD, open311Key: DEMO_OPEN311_KEY });
 }
 
+/** Test databases cloned from a template share its suffix, so a run drops only its own clones. */
+export function clonePrefix(template: string): string {
+  return `aduan_t_${template.replace(/^aduan_tpl_/, '')}_`;
+}
+
 export function adminUrl(url: string, db = 'postgres'): string {
   const u = new URL(url);
   u.pathname = `/${db}`;
@@ -66,8 +71,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     );
     return async () => {
       const { rows } = await admin.query<{ datname: string }>(
-        `select datname from pg_database where datname like 'aduan_t_%' or datname = $1`,
-        [name],
+        `select datname from pg_database where datname like $2 or datname = $1`,
+        [name, `${clonePrefix(name)}%`],
       );
       for (const r of rows) await admin.query(`DROP DATABASE IF EXISTS ${r.datname} WITH (FORCE)`);
       await admin.end();

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/client.ts';
-import { adminUrl } from '../global-setup.ts';
+import { adminUrl, clonePrefix } from '../global-setup.ts';
 
 /** Opens a fresh database; `close()` also drops a PostgreSQL clone. */
 export async function createTestDatabase(): Promise<Database> {
@@ -13,7 +13,7 @@ export async function createTestDatabase(): Promise<Database> {
     const blob = new Blob([readFileSync(tpl.file)]);
     return openDatabase({ memory: true, loadDataDir: blob });
   }
-  const name = `aduan_t_${randomBytes(5).toString('hex')}`;
+  const name = `${clonePrefix(tpl.template)}${randomBytes(5).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl(tpl.url) });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name} TEMPLATE ${tpl.template}`);
