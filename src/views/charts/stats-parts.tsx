@@ -69,7 +69,9 @@ export function ChartWithTable(p: {
           {p.chart}
           <figcaption>{p.caption}</figcaption>
         </figure>
-        <div class="table-scroll">{p.table}</div>
+        <div class="table-scroll" tabIndex={0} role="region" aria-label={p.caption}>
+          {p.table}
+        </div>
       </div>
     </section>
   );

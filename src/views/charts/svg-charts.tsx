@@ -116,7 +116,7 @@ export function RateChart(p: ChartText & { rows: { label: string; rate: number |
     <Frame {...p} width={W} height={H}>
       {p.rows.map((r, i) => {
         const yy = m.top + i * rowH;
-        const label = r.label.length > 34 ? `${r.label.slice(0, 33)}…` : r.label;
+        const label = r.label.length > 30 ? `${r.label.slice(0, 29)}…` : r.label;
         return (
           <g key={r.label} class="axis">
             <text x={m.left - 8} y={yy + 17} text-anchor="end">

@@ -166,7 +166,7 @@ export function EvaluationResultsPage(p: {
           <h2 id={`g-${g.id}`}>
             {g.name} <span class="muted">({ctx.t(`eval.award.${g.award}`)})</span>
           </h2>
-          <div class="table-scroll">
+          <div class="table-scroll" tabIndex={0} role="region" aria-label={ctx.t('stats.scroll_table')}>
             <RankingTable
               ctx={ctx}
               caption={ctx.t('eval.ranking_caption', { group: g.name })}
@@ -179,7 +179,7 @@ export function EvaluationResultsPage(p: {
           {g.results.map((r) => (
             <details key={r.agencyId} class="explain-details">
               <summary>{ctx.t('eval.explain.summary', { name: r.name, total: r.total.toFixed(2) })}</summary>
-              <div class="table-scroll">
+              <div class="table-scroll" tabIndex={0} role="region" aria-label={ctx.t('stats.scroll_table')}>
                 <ExplainTable ctx={ctx} r={r} />
               </div>
             </details>

@@ -109,7 +109,7 @@ export function EvaluationPeriodPage(p: {
         ) : null}
       </p>
       <h2>{ctx.t('eval.staff.participants')}</h2>
-      <div class="table-scroll">
+      <div class="table-scroll" tabIndex={0} role="region" aria-label={ctx.t('stats.scroll_table')}>
         <table class="data-table">
           <caption>{ctx.t('eval.staff.participants_caption')}</caption>
           <thead>
@@ -167,7 +167,7 @@ export function EvaluationPeriodPage(p: {
           <h3 id={`pg-${g.id}`}>
             {g.name} ({ctx.t(`eval.award.${g.award}`)})
           </h3>
-          <div class="table-scroll">
+          <div class="table-scroll" tabIndex={0} role="region" aria-label={ctx.t('stats.scroll_table')}>
             <RankingTable
               ctx={ctx}
               caption={ctx.t('eval.ranking_caption', { group: g.name })}
@@ -177,7 +177,7 @@ export function EvaluationPeriodPage(p: {
           {g.results.map((r) => (
             <details key={r.agencyId}>
               <summary>{ctx.t('eval.explain.summary', { name: r.name, total: r.total.toFixed(2) })}</summary>
-              <div class="table-scroll">
+              <div class="table-scroll" tabIndex={0} role="region" aria-label={ctx.t('stats.scroll_table')}>
                 <ExplainTable ctx={ctx} r={r} />
               </div>
             </details>
@@ -185,7 +185,7 @@ export function EvaluationPeriodPage(p: {
         </section>
       ))}
       <h2>{ctx.t('eval.staff.scores')}</h2>
-      <div class="table-scroll">
+      <div class="table-scroll" tabIndex={0} role="region" aria-label={ctx.t('stats.scroll_table')}>
         <table class="data-table">
           <caption>{ctx.t('eval.staff.scores_caption')}</caption>
           <thead>

@@ -76,7 +76,7 @@ export function StatsDashboardPage(p: {
           ))}
         </ul>
       </nav>
-      <div class="table-scroll">
+      <div class="table-scroll" tabIndex={0} role="region" aria-label={ctx.t('stats.scroll_table')}>
         <IndicatorTable
           ctx={ctx}
           caption={ctx.t('stats.dash.caption', {
@@ -154,7 +154,7 @@ export function DrillDownPage(p: {
       </p>
       <h1>{p.heading}</h1>
       <p>{ctx.t('stats.drill.count', { n: p.total })}</p>
-      <div class="table-scroll">
+      <div class="table-scroll" tabIndex={0} role="region" aria-label={ctx.t('stats.scroll_table')}>
         <table class="data-table">
           <caption>{ctx.t('stats.drill.caption')}</caption>
           <thead>
