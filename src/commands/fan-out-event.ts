@@ -175,7 +175,9 @@ async function reporterRows(
     });
   }
   // A citizen account's SMS preference defaults to on for reporters who gave a phone number.
-  if (who.phone?.trim() && (prefs ? prefs.sms || !prefs.email : true)) {
+  // A report filed by SMS was already confirmed by the SMS channel's own reply: no second submit SMS.
+  const smsIntakeConfirmed = report.channel === 'sms' && facts.eventType === 'submit';
+  if (who.phone?.trim() && !smsIntakeConfirmed && (prefs ? prefs.sms || !prefs.email : true)) {
     out.push({
       ...base,
       channel: 'sms',

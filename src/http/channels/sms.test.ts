@@ -4,9 +4,11 @@
  * replies in the outbox with the phone sealed, and the number never shown to agencies when anonymous.
  */
 import { createHmac } from 'node:crypto';
-import { sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { outbox } from '../../db/schema.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../../test/helpers/app.ts';
+import { fanOutEvent } from '../../commands/fan-out-event.ts';
 import { startChannelApp, type ChannelTestApp } from '../../../test/helpers/channels.ts';
 
 const SECRET = 'sms-gateway-secret-uji';
@@ -76,6 +78,18 @@ describe('SMS channel', () => {
     const admin = await c.t.login(DEMO.puprAdmin);
     const seen = await c.t.api(`/api/v1/reports/${r.body.trackingId}`, { token: admin });
     expect(JSON.stringify(seen.body)).not.toMatch(/1111|62812|0812/);
+    // The worker's fan-out of the submit event sends no second confirmation SMS to the reporter.
+    const [event] = await c.t.runtime.services.db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.channel, 'event'), eq(outbox.reportId, report.id)))
+      .orderBy(asc(outbox.id))
+      .limit(1);
+    expect((await fanOutEvent(c.t.runtime.services, event!)).created).toBeGreaterThan(0);
+    const reporterSms = await rows<any>(
+      sql`select id from outbox where report_id = ${report.id} and idempotency_key like '%:sms:reporter'`,
+    );
+    expect(reporterSms).toEqual([]);
   });
 
   it('an unknown keyword goes to the regional verifier queue (no target agency); form bodies work', async () => {
