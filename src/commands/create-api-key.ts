@@ -10,7 +10,7 @@ import { AppError } from '../app/errors.ts';
 import { requireAgency } from './lookups.ts';
 
 /** Scopes a key may carry. */
-export const API_KEY_SCOPES = ['open311', 'agency'] as const;
+export const API_KEY_SCOPES = ['open311', 'agency', 'federation'] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
 /** Creates a key; returns the clear key (shown once) and its id. */

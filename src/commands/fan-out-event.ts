@@ -29,6 +29,7 @@ import {
 import { reporterMessage, staffMessage, type NotifyFacts } from '../presenters/notification.ts';
 import type { Lang } from '../locales/index.ts';
 import type { Services } from '../app/context.ts';
+import { enqueueAgencyWebhooks } from './enqueue-agency-webhooks.ts';
 
 /** A staff audience named by a sweeper event: a role at an agency (null = anywhere, national). */
 export interface NotifyTarget {
@@ -288,6 +289,8 @@ export async function fanOutEvent(svc: Services, row: OutboxRow): Promise<{ crea
           }
         }
       }
+      // Agency webhooks and federation updates (docs/integrations.md).
+      out.push(...(await enqueueAgencyWebhooks(svc, tx, { event, report, eventKey: row.idempotencyKey })));
     }
     const created = await enqueueOutbox(tx, out);
     await markOutboxSent(tx, row.id, svc.now());

@@ -16,6 +16,7 @@ import { submitReport, type ReporterInput } from './submit-report.ts';
 import { addAttachment, type AttachmentInput } from './add-attachment.ts';
 import type { ServiceType } from '../queries/open311.ts';
 import { regionFromText } from '../queries/geocode.ts';
+import { recordInboundLink, type FederationOrigin } from '../db/repositories/federation.ts';
 
 /** A parsed, attribute-validated Open311 submission. */
 export interface Open311Submission {
@@ -34,6 +35,8 @@ export interface Open311Submission {
   media: AttachmentInput[];
   /** Federation: instances the request already passed through. */
   hops?: string[] | undefined;
+  /** Federation: where a forwarded request comes from (recorded with the report, docs/integrations.md). */
+  federation?: FederationOrigin | undefined;
 }
 
 /** What the POST answers (§6): which of id/token is present depends on the service type. */
@@ -106,6 +109,7 @@ export async function submitOpen311Request(
       hops: input.hops ?? [],
       createdAt: svc.now(),
     });
+    if (input.federation) await recordInboundLink(db, report.row.id, input.federation, svc.now());
     for (const file of input.media) {
       await addAttachment(inner, { ...PUBLIC_CALLER, accessKey }, report.row.trackingId, file);
     }

@@ -746,6 +746,8 @@ export const federationLinks = pgTable(
     peerInstance: text('peer_instance').notNull(),
     originInstance: text('origin_instance').notNull(),
     originRequestId: text('origin_request_id').notNull(),
+    /** The peer's own id of the request (in: the sender's tracking number, updates go back to it). */
+    peerRequestId: text('peer_request_id'),
     hops: jsonb('hops').notNull().default([]),
     createdAt: ts('created_at').notNull().defaultNow(),
   },

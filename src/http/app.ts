@@ -34,6 +34,7 @@ import { staffRoutes } from './staff/index.ts';
 import { accountRoutes } from './account/index.ts';
 import { statsPagesPlugin } from './web/stats-plugin.ts';
 import { notificationRoutes } from './api/v1/notifications.ts';
+import { integrationRoutes } from './api/v1/integrations.ts';
 import { registerAppMetrics } from './metrics.ts';
 
 /** What the HTTP layer needs from the process. */
@@ -132,6 +133,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       await api.register(evaluationRoutes, { services });
       await api.register(routingRoutes, { services });
       await api.register(notificationRoutes, { services });
+      await api.register(integrationRoutes, { services });
     },
     { prefix: '/api/v1' },
   );

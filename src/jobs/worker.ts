@@ -18,6 +18,7 @@ import { DeliveryError, postSignedJson, type Transports } from '../integrations/
 import { enqueueDigests } from '../commands/enqueue-digests.ts';
 import { deliveryFailures, deliveryLatency } from '../integrations/worker-metrics.ts';
 import { runSweep } from './sweeper.ts';
+import { deliverFederationRow, deliverWebhookRow } from './integration-delivery.ts';
 
 /** Retry schedule: attempt n (1-based) failed → wait BASE × 2^(n−1), capped; dead after MAX_ATTEMPTS. */
 export const RETRY = { baseMs: 30_000, capMs: 6 * 3_600_000, maxAttempts: 8 } as const;
@@ -92,15 +93,13 @@ async function deliver(svc: Services, row: OutboxRow, t: Transports): Promise<Ou
       if (!t.sms) return 'deferred';
       await t.sms.send(address(), text(), row.idempotencyKey);
       break;
-    case 'webhook': {
-      const url = typeof p.url === 'string' ? p.url : row.recipient;
-      if (!url) throw new DeliveryError('webhook without url', true);
-      await postSignedJson(url, p.body ?? {}, {
-        idempotencyKey: row.idempotencyKey,
-        secret: t.webhookSecret,
-      });
+    case 'webhook':
+      // Per-subscription secrets and timestamped signatures: src/jobs/integration-delivery.ts.
+      await deliverWebhookRow(svc, row, t.webhookSecret);
       break;
-    }
+    case 'federation':
+      await deliverFederationRow(svc, row);
+      break;
     case 'ombudsman': {
       if (!t.ombudsmanEndpoint) return 'deferred';
       const pkg = await handoffPackage(svc, String(p.trackingId ?? ''));

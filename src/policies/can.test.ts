@@ -55,6 +55,8 @@ const ACTORS = {
   ombudsman: { userId: 'u-ombudsman', grants: [grant('ombudsman', 'ombudsman-kaltim', '64')] },
   assessor: { userId: 'u-penilai', grants: [grant('assessor', 'root', null)] },
   citizen: { userId: 'u-warga', grants: [grant('citizen', null, null)] },
+  // An agency system's API token at Dinas PUPR: no user behind it (docs/integrations.md).
+  integration: { userId: null, grants: [grant('integration', 'kaltim-pupr', '64')] },
   public: PUBLIC_VISITOR,
   // The reporter is a signed-in citizen; isReporter is set on the subject.
   reporter: { userId: 'u-pelapor', grants: [grant('citizen', null, null)] },
@@ -447,6 +449,54 @@ citizen        transferred other   plain     view comment support
 citizen        transferred other   anon      view comment support
 citizen        transferred other   conf      -
 citizen        transferred other   anon+conf -
+integration    submitted   own     plain     -
+integration    submitted   own     anon      -
+integration    submitted   own     conf      -
+integration    submitted   own     anon+conf -
+integration    submitted   child   plain     -
+integration    submitted   child   anon      -
+integration    submitted   child   conf      -
+integration    submitted   child   anon+conf -
+integration    submitted   sibling plain     -
+integration    submitted   sibling anon      -
+integration    submitted   sibling conf      -
+integration    submitted   sibling anon+conf -
+integration    submitted   other   plain     -
+integration    submitted   other   anon      -
+integration    submitted   other   conf      -
+integration    submitted   other   anon+conf -
+integration    dispatched  own     plain     view viewInternal respond return note support
+integration    dispatched  own     anon      view viewInternal respond return note support
+integration    dispatched  own     conf      view viewInternal respond return note
+integration    dispatched  own     anon+conf view viewInternal respond return note
+integration    dispatched  child   plain     view viewInternal respond return note support
+integration    dispatched  child   anon      view viewInternal respond return note support
+integration    dispatched  child   conf      view viewInternal respond return note
+integration    dispatched  child   anon+conf view viewInternal respond return note
+integration    dispatched  sibling plain     view support
+integration    dispatched  sibling anon      view support
+integration    dispatched  sibling conf      -
+integration    dispatched  sibling anon+conf -
+integration    dispatched  other   plain     view support
+integration    dispatched  other   anon      view support
+integration    dispatched  other   conf      -
+integration    dispatched  other   anon+conf -
+integration    transferred own     plain     view viewInternal respond return note support
+integration    transferred own     anon      view viewInternal respond return note support
+integration    transferred own     conf      view viewInternal respond return note
+integration    transferred own     anon+conf view viewInternal respond return note
+integration    transferred child   plain     view viewInternal respond return note support
+integration    transferred child   anon      view viewInternal respond return note support
+integration    transferred child   conf      view viewInternal respond return note
+integration    transferred child   anon+conf view viewInternal respond return note
+integration    transferred sibling plain     view support
+integration    transferred sibling anon      view support
+integration    transferred sibling conf      -
+integration    transferred sibling anon+conf -
+integration    transferred other   plain     view support
+integration    transferred other   anon      view support
+integration    transferred other   conf      -
+integration    transferred other   anon+conf -
 public         submitted   own     plain     -
 public         submitted   own     anon      -
 public         submitted   own     conf      -
@@ -597,7 +647,7 @@ describe('can(): the role × action × relation matrix', () => {
   it('lists every combination exactly once, and nothing else', () => {
     const keys = COMBINATIONS.map((c) => `${c.role} ${c.phase} ${c.relation} ${c.flags}`);
     expect([...ROWS.keys()].sort()).toEqual([...keys].sort());
-    expect(ROWS.size * POLICY_ACTIONS.length).toBe(7344);
+    expect(ROWS.size * POLICY_ACTIONS.length).toBe(8160);
   });
 
   it.each(COMBINATIONS)('$role on a $phase report, $relation, $flags', ({ role, phase, relation, flags }) => {

@@ -230,6 +230,11 @@ const AGENCY_ADMIN_HANDLING_ACTIONS: readonly PolicyAction[] = [
   'note',
 ];
 const OFFICER_ACTIONS: readonly PolicyAction[] = ['view', 'viewInternal', 'respond', 'note'];
+/**
+ * An agency system's API token (docs/integrations.md) on reports handled in its agency's subtree: read
+ * them, post follow-ups and return them. Never verify, dispose, see who reported, or any staff permission.
+ */
+const INTEGRATION_ACTIONS: readonly PolicyAction[] = ['view', 'viewInternal', 'respond', 'return', 'note'];
 const OMBUDSMAN_ACTIONS: readonly PolicyAction[] = ['view', 'viewInternal', 'note'];
 const REPORTER_ACTIONS: readonly PolicyAction[] = [
   'view',
@@ -268,6 +273,9 @@ function grantActions(grant: RoleGrant, subject: ReportSubject): PolicyAction[] 
     case 'ombudsman':
       // The hand-off carries identity only with consent; the command decides what was handed over.
       if (isOmbudsmanOnTransferred(grant, subject)) out.push(...OMBUDSMAN_ACTIONS, ...identity);
+      break;
+    case 'integration':
+      if (pathContains(subject.agencyPath, grant.agencyId)) out.push(...INTEGRATION_ACTIONS);
       break;
     case 'assessor':
     case 'citizen':

@@ -23,7 +23,9 @@ const inRegion = (scope: string) => sql`(r.region_code = ${scope} or r.region_co
  * that is true exactly for the reports the actor may view (reporter access by key is handled per report).
  */
 export function visibleTo(actor: Actor): SQL {
-  const parts: SQL[] = [PUBLIC_REPORT];
+  // An agency API token lists only its subtree, not the public feed (docs/integrations.md).
+  const tokenOnly = actor.grants.length > 0 && actor.grants.every((g) => g.role === 'integration');
+  const parts: SQL[] = tokenOnly ? [] : [PUBLIC_REPORT];
   if (actor.userId) parts.push(sql`r.reporter_user_id = ${actor.userId}`);
   for (const g of actor.grants) {
     switch (g.role) {
@@ -38,6 +40,7 @@ export function visibleTo(actor: Actor): SQL {
         }
         break;
       case 'officer':
+      case 'integration':
         if (g.agencyId) parts.push(sql`a.path like ${`%/${g.agencyId}/%`}`);
         break;
       case 'ombudsman':
@@ -51,5 +54,5 @@ export function visibleTo(actor: Actor): SQL {
         break;
     }
   }
-  return sql`(${sql.join(parts, sql` or `)})`;
+  return parts.length ? sql`(${sql.join(parts, sql` or `)})` : sql`false`;
 }

@@ -75,6 +75,8 @@ export const ROLES = [
   'ombudsman',
   'assessor',
   'citizen',
+  /** An agency system's API token (docs/integrations.md): never a person's grant. */
+  'integration',
 ] as const;
 export type Role = (typeof ROLES)[number];
 

@@ -10,6 +10,7 @@ import { validateAttributes } from '../../domain/open311/service-definition.ts';
 import { statusesFor } from '../../domain/open311/statuses.ts';
 import { STATUSES, type ReportStatus } from '../../domain/report/report.ts';
 import { submitOpen311Request } from '../../commands/submit-open311-request.ts';
+import { federationOf, submitFederatedRequest } from '../../commands/receive-federated-request.ts';
 import {
   findApiKey,
   findOpen311Service,
@@ -140,9 +141,11 @@ export async function requestRoutes(ep: FastifyInstance, ctx: Open311Context): P
       for (const i of attrs.issues)
         issues[`attribute[${i.code}]`] = { key: i.key, ...(i.params ? { params: i.params } : {}) };
       if (Object.keys(issues).length) throw invalid(issues);
+      // Federation between aduan instances (docs/integrations.md): origin, hop list, idempotent replays.
+      const federation = await federationOf(svc, partner, attributesOf(fields));
 
       const name = [param(fields, 'first_name'), param(fields, 'last_name')].filter(Boolean).join(' ');
-      const result = await submitOpen311Request(svc, {
+      const result = await (federation ? submitFederatedRequest : submitOpen311Request)(svc, {
         apiKeyId: partner.id,
         endpoint: ctx.endpoint,
         service,
@@ -159,7 +162,8 @@ export async function requestRoutes(ep: FastifyInstance, ctx: Open311Context): P
           ...(param(fields, 'phone') ? { phone: param(fields, 'phone') } : {}),
         },
         media: files,
-      });
+        ...(federation ? { hops: federation.hops, federation } : {}),
+      } as Parameters<typeof submitFederatedRequest>[1]);
       const item: Record<string, string> = {};
       if (result.serviceRequestId !== undefined) item.service_request_id = result.serviceRequestId;
       if (result.token !== undefined) item.token = result.token;

@@ -9,6 +9,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Caller, Services } from '../../app/context.ts';
 import { AppError } from '../../app/errors.ts';
 import { resolveSession, type SessionInfo } from '../../queries/session.ts';
+import { resolveIntegrationToken } from '../../queries/integrations.ts';
 
 export const SESSION_COOKIE = 'aduan_session';
 export const DEVICE_COOKIE = 'aduan_device';
@@ -44,11 +45,15 @@ export const authPlugin = fp(
     app.addHook('preHandler', async (req: FastifyRequest, reply: FastifyReply) => {
       const svc = opts.services;
       let session: FastifyRequest['session'] = null;
+      // An agency API token (docs/integrations.md): an `integration` grant, no session, no CSRF.
+      let tokenActor: Caller['actor'] | null = null;
       const auth = req.headers.authorization;
       if (auth?.startsWith('Bearer ')) {
-        const s = await resolveSession(svc.db, auth.slice(7).trim(), svc.now());
-        if (!s) throw new AppError('UNAUTHENTICATED');
-        session = { ...s, via: 'bearer' };
+        const bearer = auth.slice(7).trim();
+        const s = await resolveSession(svc.db, bearer, svc.now());
+        if (s) session = { ...s, via: 'bearer' };
+        else tokenActor = (await resolveIntegrationToken(svc.db, bearer))?.actor ?? null;
+        if (!s && !tokenActor) throw new AppError('UNAUTHENTICATED');
       } else {
         const token = req.cookies[SESSION_COOKIE];
         if (token) {
@@ -78,7 +83,7 @@ export const authPlugin = fp(
         typeof headerKey === 'string' ? headerKey : typeof q?.k === 'string' ? q.k : undefined;
       req.session = session;
       req.caller = {
-        actor: session ? session.actor : { userId: null, grants: [] },
+        actor: session ? session.actor : (tokenActor ?? { userId: null, grants: [] }),
         accessKey,
         deviceKey: device,
       };

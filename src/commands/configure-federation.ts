@@ -1,0 +1,66 @@
+/**
+ * Federation set-up (docs/integrations.md): this instance's id (settings `federation.instance_id`, the
+ * name other instances see in hop lists) and its peers (base URL + the API key they issued us, sealed).
+ * Also the mapping of our timeline events to the Open311 extended statuses sent back to a sender.
+ */
+import { eq } from 'drizzle-orm';
+import type { AppDb, Tx } from '../db/client.ts';
+import { federationPeers, settings } from '../db/schema.ts';
+import type { Services } from '../app/context.ts';
+import { invalid } from '../app/errors.ts';
+
+const INSTANCE_KEY = 'federation.instance_id';
+
+/** Instance ids: short, stable, URL-safe (they travel in `attribute[hops]`). */
+export const INSTANCE_ID = /^[a-z0-9][a-z0-9._-]{1,62}$/;
+
+/** This instance's federation id, or null when federation is not configured. */
+export async function instanceIdOf(db: AppDb | Tx): Promise<string | null> {
+  const [row] = await db.select().from(settings).where(eq(settings.key, INSTANCE_KEY)).limit(1);
+  return typeof row?.value === 'string' ? row.value : null;
+}
+
+/** Sets this instance's federation id. */
+export async function setInstanceId(svc: Services, id: string): Promise<void> {
+  if (!INSTANCE_ID.test(id)) throw invalid({ instanceId: { key: 'invalid_format' } });
+  await svc.db
+    .insert(settings)
+    .values({ key: INSTANCE_KEY, value: id })
+    .onConflictDoUpdate({ target: settings.key, set: { value: id } });
+}
+
+/** Adds (or replaces) a peer: its base URL and the API key it issued to us (scope open311 + federation). */
+export async function addFederationPeer(
+  svc: Services,
+  input: { instanceId: string; baseUrl: string; apiKey: string },
+): Promise<void> {
+  const fields: Record<string, { key: string }> = {};
+  if (!INSTANCE_ID.test(input.instanceId)) fields.instanceId = { key: 'invalid_format' };
+  if (!/^https?:\/\/[^\s/]+/.test(input.baseUrl)) fields.baseUrl = { key: 'invalid_format' };
+  if (!input.apiKey.trim()) fields.apiKey = { key: 'required' };
+  if (Object.keys(fields).length) throw invalid(fields);
+  const row = {
+    instanceId: input.instanceId,
+    baseUrl: input.baseUrl.replace(/\/+$/, ''),
+    apiKeyEnc: svc.sealer.seal(input.apiKey.trim()),
+    createdAt: svc.now(),
+  };
+  await svc.db
+    .insert(federationPeers)
+    .values(row)
+    .onConflictDoUpdate({
+      target: federationPeers.instanceId,
+      set: { baseUrl: row.baseUrl, apiKeyEnc: row.apiKeyEnc },
+    });
+}
+
+/**
+ * The extended status (mySociety servicerequestupdates) a sender receives for one of our events on a
+ * report it forwarded to us: follow-ups (interim IN_PROGRESS, final FIXED) and returns
+ * (NOT_COUNCILS_RESPONSIBILITY). Other events stay local. Null = nothing to send.
+ */
+export function federationUpdateStatus(eventType: string, data: Record<string, unknown>): string | null {
+  if (eventType === 'respond') return data.final === true ? 'FIXED' : 'IN_PROGRESS';
+  if (eventType === 'return') return 'NOT_COUNCILS_RESPONSIBILITY';
+  return null;
+}

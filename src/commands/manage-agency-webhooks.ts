@@ -1,0 +1,97 @@
+/**
+ * Agency webhook subscriptions (docs/integrations.md): an agency admin (or a coordinator / national admin
+ * in scope, `manage_api_keys`) subscribes a URL to event types; the signing secret is generated here,
+ * stored sealed and returned ONCE. Removing deactivates the row so its delivery history stays readable.
+ */
+import { eq } from 'drizzle-orm';
+import { agencyWebhooks } from '../db/schema.ts';
+import { findAgency, pathIds } from '../db/repositories/agencies.ts';
+import { WEBHOOK_EVENTS, type WebhookEvent } from '../domain/integration/webhook-events.ts';
+import { canStaff } from '../policies/can.ts';
+import { randomToken } from '../integrations/crypto.ts';
+import type { Caller, Services } from '../app/context.ts';
+import { AppError, invalid, type FieldIssue } from '../app/errors.ts';
+
+/** Input of a new subscription. */
+export interface CreateWebhookInput {
+  agencyId: string;
+  url: string;
+  events: string[];
+}
+
+/** Most active subscriptions one agency may have. */
+export const MAX_SUBSCRIPTIONS = 20;
+
+/** Throws FORBIDDEN unless the caller manages integrations of `agencyId` (404 for an unknown agency). */
+export async function requireIntegrationAdmin(svc: Services, caller: Caller, agencyId: string) {
+  const agency = await findAgency(svc.db, agencyId);
+  if (!agency) throw invalid({ agencyId: { key: 'unknown_agency' } });
+  if (
+    !caller.actor.userId ||
+    !canStaff(caller.actor, 'manage_api_keys', {
+      agencyId: agency.id,
+      agencyPath: pathIds(agency),
+      regionCode: agency.regionCode,
+    })
+  )
+    throw new AppError('FORBIDDEN');
+  return agency;
+}
+
+/** Validates a receiver URL: absolute http(s), no credentials, at most 2000 characters. */
+export function checkWebhookUrl(url: string): FieldIssue | null {
+  if (!url.trim()) return { key: 'required' };
+  if (url.length > 2000) return { key: 'too_long', params: { max: 2000 } };
+  try {
+    const u = new URL(url);
+    if ((u.protocol !== 'https:' && u.protocol !== 'http:') || u.username || u.password)
+      return { key: 'invalid_format' };
+  } catch {
+    return { key: 'invalid_format' };
+  }
+  return null;
+}
+
+/** Creates a subscription; returns its id and the clear secret (shown once). */
+export async function createAgencyWebhook(
+  svc: Services,
+  caller: Caller,
+  input: CreateWebhookInput,
+): Promise<{ id: string; secret: string }> {
+  const issues: Record<string, FieldIssue> = {};
+  const urlIssue = checkWebhookUrl(input.url);
+  if (urlIssue) issues.url = urlIssue;
+  const events = [...new Set(input.events)];
+  if (events.length === 0) issues.events = { key: 'required' };
+  else if (events.some((e) => !(WEBHOOK_EVENTS as readonly string[]).includes(e)))
+    issues.events = { key: 'one_of', params: { options: WEBHOOK_EVENTS.join(', ') } };
+  if (!input.agencyId) issues.agencyId = { key: 'required' };
+  if (Object.keys(issues).length) throw invalid(issues);
+  const agency = await requireIntegrationAdmin(svc, caller, input.agencyId);
+  const active = await svc.db.select().from(agencyWebhooks).where(eq(agencyWebhooks.agencyId, agency.id));
+  if (active.filter((w) => w.active).length >= MAX_SUBSCRIPTIONS)
+    throw invalid({ url: { key: 'too_many', params: { max: MAX_SUBSCRIPTIONS } } });
+  const secret = `whsec_${randomToken(24)}`;
+  const [row] = await svc.db
+    .insert(agencyWebhooks)
+    .values({
+      agencyId: agency.id,
+      url: input.url.trim(),
+      events: events as WebhookEvent[],
+      secretEnc: svc.sealer.seal(secret),
+      active: true,
+      createdAt: svc.now(),
+    })
+    .returning({ id: agencyWebhooks.id });
+  return { id: row!.id, secret };
+}
+
+/** Deactivates a subscription (no more deliveries; pending ones still go out). */
+export async function removeAgencyWebhook(svc: Services, caller: Caller, id: string): Promise<void> {
+  const [row] = /^[0-9a-f-]{36}$/i.test(id)
+    ? await svc.db.select().from(agencyWebhooks).where(eq(agencyWebhooks.id, id)).limit(1)
+    : [];
+  if (!row) throw new AppError('NOT_FOUND');
+  await requireIntegrationAdmin(svc, caller, row.agencyId);
+  await svc.db.update(agencyWebhooks).set({ active: false }).where(eq(agencyWebhooks.id, id));
+}

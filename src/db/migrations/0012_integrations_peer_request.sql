@@ -1,0 +1,1 @@
+ALTER TABLE "federation_links" ADD COLUMN "peer_request_id" text;

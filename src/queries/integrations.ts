@@ -1,0 +1,163 @@
+/**
+ * Read side of agency integrations (docs/integrations.md): resolving an agency API token to an actor,
+ * the subscriptions and tokens an admin manages, and a subscription's delivery history (its outbox rows).
+ */
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import type { AppDb } from '../db/client.ts';
+import { agencies, agencyWebhooks, apiKeys, outbox } from '../db/schema.ts';
+import { pathIds } from '../db/repositories/agencies.ts';
+import { sha256 } from '../integrations/crypto.ts';
+import type { Actor } from '../policies/can.ts';
+
+/** The scope an api_keys row needs to be used as `Authorization: Bearer` on the JSON API. */
+export const INTEGRATION_SCOPE = 'integration';
+
+/** The actor of an agency API token (an `integration` grant on its agency), or null if unknown/revoked. */
+export async function resolveIntegrationToken(
+  db: AppDb,
+  token: string,
+): Promise<{ actor: Actor; keyId: string; name: string } | null> {
+  if (!token.startsWith('ait_')) return null;
+  const [row] = await db
+    .select({ id: apiKeys.id, name: apiKeys.name, scopes: apiKeys.scopes, agency: agencies })
+    .from(apiKeys)
+    .innerJoin(agencies, eq(agencies.id, apiKeys.agencyId))
+    .where(and(eq(apiKeys.keyHash, sha256(token)), isNull(apiKeys.revokedAt)))
+    .limit(1);
+  if (!row || !(row.scopes as string[]).includes(INTEGRATION_SCOPE)) return null;
+  return {
+    keyId: row.id,
+    name: row.name,
+    actor: {
+      userId: null,
+      grants: [
+        {
+          role: 'integration',
+          agencyId: row.agency.id,
+          regionCode: row.agency.regionCode,
+          agencyPath: pathIds(row.agency),
+        },
+      ],
+    },
+  };
+}
+
+/** One subscription as the back office lists it (never the secret). */
+export interface SubscriptionView {
+  id: string;
+  agencyId: string;
+  agencyName: string;
+  url: string;
+  events: string[];
+  active: boolean;
+  createdAt: string;
+}
+
+/** Agencies in the subtrees of `agencyIds` (a SQL condition over `agencies`). */
+function inSubtrees(agencyIds: string[]) {
+  return sql`(${sql.join(
+    agencyIds.map((id) => sql`${agencies.path} like ${`%/${id}/%`}`),
+    sql` or `,
+  )})`;
+}
+
+/** Active subscriptions of the given agencies and their units. */
+export async function listSubscriptions(db: AppDb, agencyIds: string[]): Promise<SubscriptionView[]> {
+  if (agencyIds.length === 0) return [];
+  const rows = await db
+    .select({ s: agencyWebhooks, agencyName: agencies.name })
+    .from(agencyWebhooks)
+    .innerJoin(agencies, eq(agencies.id, agencyWebhooks.agencyId))
+    .where(and(inSubtrees(agencyIds), eq(agencyWebhooks.active, true)))
+    .orderBy(desc(agencyWebhooks.createdAt));
+  return rows.map(({ s, agencyName }) => ({
+    id: s.id,
+    agencyId: s.agencyId,
+    agencyName,
+    url: s.url,
+    events: s.events as string[],
+    active: s.active,
+    createdAt: s.createdAt.toISOString(),
+  }));
+}
+
+/** One subscription by id (for authorization before showing or removing it). */
+export async function findSubscription(db: AppDb, id: string) {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  const [row] = await db.select().from(agencyWebhooks).where(eq(agencyWebhooks.id, id)).limit(1);
+  return row ?? null;
+}
+
+/** One agency API token as listed (never the token). */
+export interface TokenView {
+  id: string;
+  name: string;
+  agencyId: string;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+/** Agency API tokens of the given agencies and their units. */
+export async function listIntegrationTokens(db: AppDb, agencyIds: string[]): Promise<TokenView[]> {
+  if (agencyIds.length === 0) return [];
+  const rows = await db
+    .select({ k: apiKeys })
+    .from(apiKeys)
+    .innerJoin(agencies, eq(agencies.id, apiKeys.agencyId))
+    .where(
+      and(inSubtrees(agencyIds), sql`${apiKeys.scopes} @> ${JSON.stringify([INTEGRATION_SCOPE])}::jsonb`),
+    )
+    .orderBy(desc(apiKeys.createdAt));
+  return rows.map(({ k: r }) => ({
+    id: r.id,
+    name: r.name,
+    agencyId: r.agencyId!,
+    createdAt: r.createdAt.toISOString(),
+    revokedAt: r.revokedAt ? r.revokedAt.toISOString() : null,
+  }));
+}
+
+/** One delivery of a subscription (an outbox row; the body is not repeated here). */
+export interface DeliveryView {
+  id: number;
+  kind: string;
+  trackingId: string | null;
+  status: string;
+  attempts: number;
+  lastError: string | null;
+  createdAt: string;
+  sentAt: string | null;
+}
+
+/** The latest deliveries of one subscription, newest first. */
+export async function deliveryHistory(
+  db: AppDb,
+  subscriptionId: string,
+  limit = 100,
+): Promise<DeliveryView[]> {
+  const rows = await db
+    .select({
+      id: outbox.id,
+      kind: outbox.kind,
+      status: outbox.status,
+      attempts: outbox.attempts,
+      lastError: outbox.lastError,
+      createdAt: outbox.createdAt,
+      sentAt: outbox.sentAt,
+      trackingId: sql<string | null>`(select tracking_id from reports where reports.id = ${outbox.reportId})`,
+    })
+    .from(outbox)
+    .where(and(eq(outbox.channel, 'webhook'), sql`${outbox.payload}->>'subscriptionId' = ${subscriptionId}`))
+    .orderBy(desc(outbox.id))
+    .limit(limit);
+  return rows.map((r) => ({
+    id: Number(r.id),
+    kind: r.kind,
+    trackingId: r.trackingId,
+    status: r.status,
+    attempts: r.attempts,
+    lastError: r.lastError,
+    createdAt: new Date(r.createdAt).toISOString(),
+    sentAt: r.sentAt ? new Date(r.sentAt).toISOString() : null,
+  }));
+}
