@@ -12,6 +12,7 @@ import { STATS_COLUMNS, toCsv, toXlsx } from '../../presenters/stats-table.ts';
 import { drillDownReports } from '../../queries/stats-drill.ts';
 import { scopeName } from '../../queries/stats-labels.ts';
 import { scopedStats, statsScopeOf, type StatsScope } from '../../queries/stats-scope.ts';
+import { cachedStats } from '../../queries/stats-cache.ts';
 import { STATS_GROUP_BY, type StatsGroupBy } from '../../queries/stats.ts';
 import { DrillDownPage, StatsDashboardPage, dashQuery } from '../../views/staff/stats-dashboard.tsx';
 import { formatDate } from '../../views/format.ts';
@@ -66,8 +67,12 @@ export async function staffStatsRoutes(app: FastifyInstance, opts: { services: S
     }
     const now = svc.now();
     const [result, months, label] = await Promise.all([
-      scopedStats(svc.db, scope, { ...p, now }),
-      p.groupBy === 'month' ? null : scopedStats(svc.db, scope, { ...p, groupBy: 'month', now }),
+      cachedStats(svc.db, ['scoped', scope, p], now, () => scopedStats(svc.db, scope, { ...p, now })),
+      p.groupBy === 'month'
+        ? null
+        : cachedStats(svc.db, ['scoped', scope, { ...p, groupBy: 'month' }], now, () =>
+            scopedStats(svc.db, scope, { ...p, groupBy: 'month', now }),
+          ),
       scopeLabel(svc, req, scope),
     ]);
     const ctx = pageContext(req);

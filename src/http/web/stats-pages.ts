@@ -11,12 +11,18 @@ import { addCalendarDays, localDate } from '../../domain/deadline/calendar.ts';
 import { kabKotaBoundaries } from '../../queries/boundaries.ts';
 import { notableResolvedCases } from '../../queries/notable-cases.ts';
 import { listRegions } from '../../queries/reference.ts';
-import { statsBy } from '../../queries/stats.ts';
+import { statsBy, type StatsRequest } from '../../queries/stats.ts';
+import { cachedStats } from '../../queries/stats-cache.ts';
 import type { RegionFeature } from '../../views/charts/svg-charts.tsx';
 import { MonthlyReportPage } from '../../views/pages/monthly-report.tsx';
 import { StatsPage } from '../../views/pages/stats-page.tsx';
 import { ErrorPage } from '../../views/pages/error-page.tsx';
 import { pageContext, sendPage, validationErrors } from './render.ts';
+
+/** `statsBy` through the refresh-aware cache. */
+function stats(svc: Services, req: StatsRequest) {
+  return cachedStats(svc.db, ['statsBy', req], req.now, () => statsBy(svc.db, req));
+}
 
 /** Kalimantan Timur: the default province of the map (the coordination meeting aduan serves). */
 export const DEFAULT_PROVINCE = '64';
@@ -65,9 +71,9 @@ export async function publicStatsRoutes(app: FastifyInstance, opts: { services: 
     const prov = await provinceChoice(svc, q.prov);
     const now = svc.now();
     const [months, agencies, regions] = await Promise.all([
-      statsBy(svc.db, { groupBy: 'month', from, to, now }),
-      statsBy(svc.db, { groupBy: 'agency', from, to, now }),
-      statsBy(svc.db, { groupBy: 'region', from, to, now, parent: prov.province }),
+      stats(svc, { groupBy: 'month', from, to, now }),
+      stats(svc, { groupBy: 'agency', from, to, now }),
+      stats(svc, { groupBy: 'region', from, to, now, parent: prov.province }),
     ]);
     const features = kabKotaBoundaries(prov.province) as unknown as RegionFeature[];
     const ctx = pageContext(req);
@@ -91,9 +97,9 @@ export async function publicStatsRoutes(app: FastifyInstance, opts: { services: 
     const now = svc.now();
     const range = { from, to: to < today ? to : today, now };
     const [categories, agencies, regions, cases] = await Promise.all([
-      statsBy(svc.db, { groupBy: 'category', ...range }),
-      statsBy(svc.db, { groupBy: 'agency', ...range }),
-      statsBy(svc.db, { groupBy: 'region', ...range, parent: prov.province }),
+      stats(svc, { groupBy: 'category', ...range }),
+      stats(svc, { groupBy: 'agency', ...range }),
+      stats(svc, { groupBy: 'region', ...range, parent: prov.province }),
       notableResolvedCases(svc.db, month),
     ]);
     const features = kabKotaBoundaries(prov.province) as unknown as RegionFeature[];

@@ -1,0 +1,259 @@
+/**
+ * `npm run bench:stats`: statistics dashboards at 1,000,000 reports over 3 years and 600 agencies on
+ * PostgreSQL (dedicated database `aduan_bench_stats`, dropped at the end).
+ *
+ * Load: 600 agencies (38 provincial governments, each with dinas and units below) and 1M `reports` rows
+ * with bulk `INSERT … SELECT generate_series`, plus their `stats_report_facts` rows built in SQL with the
+ * same shape `factOf` writes (generating facts in JS through `refreshStats` for 1M synthetic reports would
+ * dominate the run), then the roll-up of every month through `rebuildMonth` (the roll-up half of
+ * `refreshStats`) and one incremental `refreshStats` on top.
+ * Measure: p50/p95 over real HTTP (timed loop, sequential, after warm-up) of the public `/statistik`,
+ * an agency dashboard, a provincial (coordinator) dashboard, `GET /api/v1/stats?groupBy=agency` for one
+ * year; and one evaluation run (snapshot build + evaluate) for a period with 30 participants.
+ * Env: DATABASE_URL (admin connection, default postgres://postgres@127.0.0.1:5432/postgres),
+ * BENCH_REPORTS (default 1000000), BENCH_ITER (default 40).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { sql } from 'drizzle-orm';
+import { loadConfig } from '../src/config.ts';
+import { openRuntime } from '../src/runtime.ts';
+import { buildApp } from '../src/http/app.ts';
+import { query } from '../src/db/client.ts';
+import { rebuildMonth, refreshStats } from '../src/commands/refresh-stats.ts';
+import { buildOpenDataSnapshot } from '../src/queries/open-data-snapshot.ts';
+import { loadEvaluationConfig } from '../src/queries/evaluation.ts';
+import { evaluate } from '../src/domain/evaluation/evaluate.ts';
+import { seedDemoOrganisation } from '../src/seed/demo.ts';
+import { setStatsCacheEnabled } from '../src/queries/stats-cache.ts';
+
+const N = Number(process.env.BENCH_REPORTS ?? 1_000_000);
+const ITER = Number(process.env.BENCH_ITER ?? 40);
+const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const NAME = 'aduan_bench_stats';
+const NOW = new Date('2026-11-20T02:00:00Z');
+
+const admin = new pg.Client({ connectionString: ADMIN_URL });
+await admin.connect();
+await admin.query(`DROP DATABASE IF EXISTS ${NAME} WITH (FORCE)`);
+await admin.query(`CREATE DATABASE ${NAME}`);
+const url = new URL(ADMIN_URL);
+url.pathname = `/${NAME}`;
+const dataDir = mkdtempSync(join(tmpdir(), 'aduan-bench-stats-'));
+const t0 = Date.now();
+const lap = (label: string) => console.log(`${label}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+
+const config = loadConfig({
+  ...process.env,
+  DATABASE_URL: url.toString(),
+  ADUAN_DATA_DIR: dataDir,
+  ADUAN_SECRET_KEY: 'ab'.repeat(32),
+  LOG_LEVEL: 'silent',
+});
+const rt = await openRuntime(config, { now: () => NOW });
+const db = rt.services.db;
+try {
+  await seedDemoOrganisation(db, { password: 'bench-password-123', open311Key: config.demoOpen311Key });
+  // 600 agencies: per province a pemprov root, dinas below it, units below the dinas.
+  await query(
+    db,
+    sql`with prov as (select code, row_number() over (order by code) as i from regions where level = 1),
+        roots as (
+          insert into agencies (id, name, kind, parent_id, path, region_code, zone)
+          select 'b-pemprov-' || code, 'Pemerintah Provinsi ' || code, 'government', null,
+                 '/b-pemprov-' || code || '/', code, 'WITA' from prov returning id, region_code, path),
+        dinas as (
+          insert into agencies (id, name, kind, parent_id, path, region_code, zone)
+          select 'b-dinas-' || r.region_code || '-' || d, 'Dinas ' || d || ' Provinsi ' || r.region_code, 'agency',
+                 r.id, r.path || 'b-dinas-' || r.region_code || '-' || d || '/', r.region_code, 'WITA'
+          from roots r, generate_series(1, 7) d returning id, region_code, path)
+        insert into agencies (id, name, kind, parent_id, path, region_code, zone)
+        select 'b-unit-' || substr(d.id, 8) || '-' || u, 'Bidang ' || u || ' ' || d.id, 'unit', d.id,
+               d.path || 'b-unit-' || substr(d.id, 8) || '-' || u || '/', d.region_code, 'WITA'
+        from dinas d, generate_series(1, 8) u
+        limit ${600 - 38 - 38 * 7}`,
+  );
+  const [{ n: agencyCount } = { n: 0 }] = await query<{ n: number }>(
+    db,
+    sql`select count(*)::int as n from agencies where id like 'b-%'`,
+  );
+  lap(`agencies: ${agencyCount}`);
+  // 1M reports over 3 years (2024-01-01 .. 2026-11-19), half of them in Kalimantan Timur's kab/kota.
+  await query(
+    db,
+    sql`with ag as (select array_agg(id order by id) ids, array_agg(path order by id) paths,
+                      array_agg(region_code order by id) regs from agencies where id like 'b-%' and kind <> 'government'),
+        kab as (select array_agg(code order by code) codes from regions where level = 2),
+        kt as (select array_agg(code order by code) codes from regions where level = 2 and code like '64.%'),
+        cat as (select array_agg(id order by id) ids from categories where parent_id is null)
+        insert into reports (tracking_id, access_key_hash, classification, title, body, region_code, category_id,
+          status, channel, agency_id, verified_at, first_response_at, responded_at, closed_at, rating,
+          return_count, misrouted_working_days, reopen_count, created_at, updated_at)
+        select (1000000000 + g)::text, 'x', (array['pengaduan','aspirasi','permintaan_informasi'])[1 + g % 3],
+          'Laporan uji ' || g, 'Isi laporan uji beban statistik.',
+          case when g % 2 = 0 then kt.codes[1 + (g / 2) % array_length(kt.codes, 1)]
+               else kab.codes[1 + g % array_length(kab.codes, 1)] end,
+          cat.ids[1 + g % array_length(cat.ids, 1)],
+          (array['completed','completed','completed','in_progress','responded','dispatched','submitted'])[1 + g % 7],
+          (array['web','web','api','sms','email','walk_in','open311'])[1 + (g / 7) % 7],
+          case when g % 7 = 6 then null else ag.ids[1 + (g * 7919) % array_length(ag.ids, 1)] end,
+          ts + interval '20 hours', case when g % 7 < 5 then ts + interval '3 days' end,
+          case when g % 7 < 5 then ts + interval '9 days' end, case when g % 7 < 3 then ts + interval '12 days' end,
+          case when g % 7 < 3 and g % 4 <> 0 then 1 + g % 5 end, (g % 23 = 0)::int, case when g % 23 = 0 then 2 else 0 end,
+          (g % 41 = 0)::int, ts, ts
+        from ag, kab, kt, cat, generate_series(1, ${N}) g,
+          lateral (select timestamptz '2024-01-01 01:00+00' + (g::float8 / ${N}) * interval '1054 days' as ts) x`,
+  );
+  lap(`reports: ${N}`);
+  // Facts in the shape factOf writes (working days approximated as calendar days × 5/7).
+  await query(
+    db,
+    sql`insert into stats_report_facts (report_id, created_date, month, agency_id, agency_path, region_code,
+          confidential, is_public, open_due_at, fact, refreshed_at)
+        select r.id, (r.created_at at time zone 'Asia/Makassar')::date, to_char(r.created_at at time zone 'Asia/Makassar', 'YYYY-MM'),
+          r.agency_id, a.path, r.region_code, false, r.status not in ('submitted'),
+          case when r.status in ('dispatched','in_progress','submitted') then r.created_at + interval '14 days' end,
+          jsonb_build_object(
+            'trackingId', r.tracking_id, 'status', r.status, 'agencyId', r.agency_id,
+            'createdAt', r.created_at, 'verifiedAt', r.verified_at, 'firstResponseAt', r.first_response_at,
+            'respondedAt', r.responded_at, 'closedAt', r.closed_at,
+            'createdDate', (r.created_at at time zone 'Asia/Makassar')::date,
+            'agencyPath', coalesce(to_jsonb(string_to_array(trim(both '/' from a.path), '/')), '[]'::jsonb),
+            'regionCode', r.region_code, 'categoryId', r.category_id, 'classification', r.classification,
+            'channel', r.channel, 'verified', r.status <> 'submitted',
+            'verifiedOnTime', case when r.status = 'submitted' then null else (r.id::text < 'e') end,
+            'workingDaysToVerify', case when r.status <> 'submitted' then 1 end,
+            'dispatched', r.status <> 'submitted', 'returnCount', r.return_count,
+            'misroutedWorkingDays', r.misrouted_working_days,
+            'followedUpOnTime', case when r.first_response_at is null then null else (r.id::text < 'c') end,
+            'completed', r.status = 'completed',
+            'workingDaysToFollowUp', case when r.first_response_at is not null then 2 + (r.return_count * 2) end,
+            'hoursToFollowUp', case when r.first_response_at is not null then 52 end,
+            'workingDaysToCompletion', case when r.status = 'completed' then 6 + (ascii(r.id::text) % 9) end,
+            'rating', r.rating, 'disputed', r.reopen_count > 0, 'reopenCount', r.reopen_count),
+          now()
+        from reports r left join agencies a on a.id = r.agency_id`,
+  );
+  await query(db, sql`analyze`);
+  lap('facts');
+  const months = await query<{ month: string }>(
+    db,
+    sql`select distinct month from stats_report_facts order by 1`,
+  );
+  for (const m of months) await rebuildMonth(db, m.month);
+  // Mark the read model as refreshed now (the facts above are current), then one incremental refresh.
+  await query(
+    db,
+    sql`insert into settings (key, value) values ('stats.refresh', ${JSON.stringify({ at: NOW.toISOString(), reports: N })}::jsonb)
+        on conflict (key) do update set value = excluded.value`,
+  );
+  const inc = await refreshStats(rt.services);
+  lap(`roll-up of ${months.length} months (+ incremental refresh: ${inc.reports} reports)`);
+
+  const app = await buildApp({ services: rt.services, logLevel: 'silent' });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  const login = async (email: string) => {
+    const r = await fetch(`${base}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password: 'bench-password-123' }),
+    });
+    return r.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
+  };
+  // The agency dashboard measured is the busiest bench dinas (its subtree): re-point the PUPR admin's grant to it.
+  const [busiest] = await query<{ agency_id: string }>(
+    db,
+    sql`select agency_id from stats_report_facts where agency_id like 'b-dinas-64-%' group by 1 order by count(*) desc limit 1`,
+  );
+  await query(
+    db,
+    sql`update role_grants set agency_id = ${busiest!.agency_id} where agency_id = 'pupr-kaltim' and role = 'agency_admin'`,
+  );
+  const puprCookie = await login('pupr.kaltim@demo.aduan.id');
+  const coordCookie = await login('diskominfo.kaltim@demo.aduan.id');
+  const year = 'dari=2026-01-01&sampai=2026-11-19';
+  const targets: [string, string, string | null][] = [
+    ['public /statistik (2026, Kalimantan Timur)', '/statistik?tahun=2026', null],
+    [
+      'agency dashboard /kantor/statistik (dinas subtree, 1 year)',
+      `/kantor/statistik?kelompok=category&${year}`,
+      puprCookie,
+    ],
+    [
+      'provincial dashboard /kantor/statistik (region 64, 1 year)',
+      `/kantor/statistik?kelompok=region&${year}`,
+      coordCookie,
+    ],
+    [
+      'GET /api/v1/stats?groupBy=agency (1 year)',
+      '/api/v1/stats?groupBy=agency&from=2025-11-20&to=2026-11-19',
+      null,
+    ],
+  ];
+  const rows: string[] = [];
+  for (const cache of [false, true])
+    for (const [label0, path, cookie] of targets) {
+      setStatsCacheEnabled(cache);
+      const label = `${label0}${cache ? ' — cached' : ' — uncached'}`;
+      const headers: Record<string, string> = cookie ? { cookie } : {};
+      const times: number[] = [];
+      let bytes = 0;
+      for (let i = 0; i < ITER + 3; i++) {
+        const s = performance.now();
+        const res = await fetch(base + path, { headers });
+        const body = await res.arrayBuffer();
+        if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
+        if (i >= 3) times.push(performance.now() - s);
+        bytes = body.byteLength;
+      }
+      times.sort((a, b) => a - b);
+      const q = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))]!.toFixed(1);
+      rows.push(`| ${label} | ${q(0.5)} | ${q(0.95)} | ${bytes.toLocaleString('en')} |`);
+      console.log(rows.at(-1));
+    }
+  await app.close();
+  // One evaluation run: 30 participants (bench dinas of Kalimantan Timur), period = 2026.
+  const parts = await query<{ id: string }>(
+    db,
+    sql`select id from agencies where id like 'b-dinas-64-%' or id like 'b-dinas-63-%' order by id limit 30`,
+  );
+  await query(
+    db,
+    sql`insert into evaluation_periods (id, name, from_date, to_date, weights, thresholds, min_volume)
+    values ('bench-2026', 'Bench 2026', '2026-01-01', '2026-12-31', ${JSON.stringify({ volume: 10, completion_rate: 15, follow_up_timeliness: 15 })}::jsonb,
+      ${JSON.stringify([
+        { predikat: 'Baik', min: 70 },
+        { predikat: 'Kurang', min: 0 },
+      ])}::jsonb, 10)`,
+  );
+  await query(
+    db,
+    sql`insert into evaluation_groups (id, period_id, name, scope, award) values ('bench-pd', 'bench-2026', 'Bench PD', 'agency', 'complaint_handling')`,
+  );
+  for (const p of parts)
+    await query(
+      db,
+      sql`insert into evaluation_participants (group_id, agency_id) values ('bench-pd', ${p.id})`,
+    );
+  const e0 = performance.now();
+  const snapshot = await buildOpenDataSnapshot(db, NOW);
+  const e1 = performance.now();
+  const result = evaluate(snapshot, await loadEvaluationConfig(db, 'bench-2026'));
+  const e2 = performance.now();
+  const evalRow = `| evaluation run (30 participants; snapshot of ${snapshot.reports.length.toLocaleString('en')} public reports) | snapshot ${(e1 - e0).toFixed(0)} ms + evaluate ${(e2 - e1).toFixed(0)} ms | | ${result.groups[0]!.results.length} ranked |`;
+  console.log(evalRow);
+  console.log(
+    `\n| measure (${N.toLocaleString('en')} reports, ${agencyCount} bench agencies, ${ITER} requests each) | p50 ms | p95 ms | bytes |\n|---|---|---|---|\n${rows.join('\n')}\n${evalRow}`,
+  );
+} finally {
+  await rt.close();
+  await admin.query(`DROP DATABASE IF EXISTS ${NAME} WITH (FORCE)`);
+  await admin.end();
+  rmSync(dataDir, { recursive: true, force: true });
+}
