@@ -99,17 +99,24 @@ export async function readBody(req: FastifyRequest): Promise<{ fields: Fields; f
   if (req.isMultipart()) {
     const fields: Fields = {};
     const files: AttachmentInput[] = [];
-    for await (const part of req.parts()) {
-      if (part.type === 'file') {
-        const data = await part.toBuffer();
-        if (FILE_PART.test(part.fieldname) && data.length > 0)
-          files.push({ filename: part.filename || 'media', data });
-      } else {
-        const value = String(part.value);
-        const prev = fields[part.fieldname];
-        fields[part.fieldname] =
-          prev === undefined ? value : [...(Array.isArray(prev) ? prev : [prev]), value];
+    try {
+      for await (const part of req.parts()) {
+        if (part.type === 'file') {
+          const data = await part.toBuffer();
+          if (FILE_PART.test(part.fieldname) && data.length > 0)
+            files.push({ filename: part.filename || 'media', data });
+        } else {
+          const value = String(part.value);
+          const prev = fields[part.fieldname];
+          fields[part.fieldname] =
+            prev === undefined ? value : [...(Array.isArray(prev) ? prev : [prev]), value];
+        }
       }
+    } catch (e) {
+      // A truncated or malformed multipart body (busboy "Unexpected end of form") is the client's fault;
+      // size limits (413) and our own errors keep their status.
+      if (e instanceof AppError || (e as { statusCode?: number }).statusCode) throw e;
+      throw new AppError('BAD_REQUEST');
     }
     return { fields: { ...q, ...fields }, files };
   }

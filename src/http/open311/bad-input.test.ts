@@ -1,0 +1,165 @@
+/**
+ * Bad input on the integration surfaces that the conformance and client tests do not already cover
+ * (docs/integrations.md §Bad input): oversized and unsupported media, broken multipart, unsupported and
+ * malformed bodies on Open311 POST; malformed integration API bodies. Every answer is a specified 4xx in
+ * the surface's own error shape, never a 500, and a refused submission stores nothing (atomic).
+ */
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO, startTestApp, type TestApp } from '../../../test/helpers/app.ts';
+import { DEMO_OPEN311_KEY } from '../../../test/global-setup.ts';
+
+let t: TestApp;
+let code: string;
+const count = async () =>
+  (
+    (await t.runtime.services.db.execute(sql`select count(*)::int as n from reports`)) as unknown as {
+      rows: Array<{ n: number }>;
+    }
+  ).rows[0]!.n;
+const fields = () => ({
+  api_key: DEMO_OPEN311_KEY,
+  service_code: code,
+  address_id: '64.72.02',
+  description: 'Drainase tersumbat menyebabkan genangan setiap hujan.',
+  'attribute[classification]': 'pengaduan',
+});
+async function post(body: BodyInit, headers: Record<string, string> = {}) {
+  const res = await fetch(`${t.url}/open311/v2/requests.json`, { method: 'POST', body, headers });
+  const text = await res.text();
+  return { status: res.status, text, type: res.headers.get('content-type') ?? '' };
+}
+function multipart(file: { name: string; data: Uint8Array; type: string }) {
+  const fd = new FormData();
+  for (const [k, v] of Object.entries(fields())) fd.append(k, v);
+  fd.append('media', new Blob([file.data], { type: file.type }), file.name);
+  return fd;
+}
+const PNG = Uint8Array.from(
+  Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+    'base64',
+  ),
+);
+
+beforeAll(async () => {
+  t = await startTestApp({ now: new Date('2026-03-12T02:00:00Z') });
+  const services = (await (await fetch(`${t.url}/open311/v2/services.json`)).json()) as any[];
+  code = services.find((s) => s.service_name === 'PEKERJAAN UMUM DAN PENATAAN RUANG').service_code;
+});
+afterAll(() => t?.close());
+
+describe('Open311 POST: bad bodies and media', () => {
+  it('a media file over 10 MB → 413 errors body; nothing stored', async () => {
+    const before = await count();
+    const big = new Uint8Array(10 * 1024 * 1024 + 10);
+    big.set(PNG);
+    const r = await post(multipart({ name: 'besar.png', data: big, type: 'image/png' }));
+    expect(r.status, r.text).toBe(413);
+    expect(JSON.parse(r.text)[0].code).toBe(413);
+    expect(await count()).toBe(before);
+  });
+
+  it('an unsupported media type (an executable) → 4xx; the report is not half-stored', async () => {
+    const before = await count();
+    const exe = Uint8Array.from([0x4d, 0x5a, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00, ...new Array(200).fill(0)]);
+    const r = await post(multipart({ name: 'foto.jpg', data: exe, type: 'image/jpeg' }));
+    expect(r.status, r.text).toBeGreaterThanOrEqual(400);
+    expect(r.status).toBeLessThan(500);
+    expect(Array.isArray(JSON.parse(r.text))).toBe(true);
+    expect(await count()).toBe(before);
+    // The same request with a real image is accepted once.
+    const ok = await post(multipart({ name: 'foto.png', data: PNG, type: 'image/png' }));
+    expect(ok.status, ok.text).toBe(201);
+    expect(await count()).toBe(before + 1);
+  });
+
+  it('broken multipart, unsupported content types and malformed JSON/form bodies → 4xx, never 500', async () => {
+    const before = await count();
+    const cases: Array<[BodyInit, Record<string, string>]> = [
+      [
+        '--x\r\nContent-Disposition: form-data; name="api_key"\r\n\r\nabc',
+        { 'content-type': 'multipart/form-data; boundary=x' },
+      ],
+      ['service_code=1', { 'content-type': 'multipart/form-data' }],
+      ['just some text', { 'content-type': 'text/plain' }],
+      ['{"service_code": ', { 'content-type': 'application/json' }],
+      ['[1,2,3]', { 'content-type': 'application/json' }],
+      ['"a string"', { 'content-type': 'application/json' }],
+      ['%%%=%%%&api_key', { 'content-type': 'application/x-www-form-urlencoded' }],
+      [
+        `api_key=${DEMO_OPEN311_KEY}&service_code=${code}&attribute=plain&address_id=64.72.02`,
+        { 'content-type': 'application/x-www-form-urlencoded' },
+      ],
+      [
+        `api_key=${DEMO_OPEN311_KEY}&service_code=${code}&address_id=64.72.02&attribute[classification][x]=1`,
+        { 'content-type': 'application/x-www-form-urlencoded' },
+      ],
+      ['<service_request><api_key>x</api_key>', { 'content-type': 'text/xml' }],
+    ];
+    for (const [body, headers] of cases) {
+      const r = await post(body, headers);
+      expect(r.status, `${headers['content-type']} ${String(body)} → ${r.text}`).toBeGreaterThanOrEqual(400);
+      expect(r.status, `${headers['content-type']} ${String(body)} → ${r.text}`).toBeLessThan(500);
+    }
+    expect(await count()).toBe(before);
+  });
+
+  it('unknown service codes and missing locations keep their codes in XML too', async () => {
+    const unknown = await fetch(`${t.url}/open311/v2/requests.xml`, {
+      method: 'POST',
+      body: new URLSearchParams({ ...fields(), service_code: '999999' }),
+    });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.text()).toContain('<code>404</code>');
+    const { address_id: _drop, ...rest } = fields();
+    const nowhere = await fetch(`${t.url}/open311/v2/requests.xml`, {
+      method: 'POST',
+      body: new URLSearchParams(rest),
+    });
+    expect(nowhere.status).toBe(400);
+  });
+});
+
+describe('integration API: bad bodies', () => {
+  it('malformed or unexpected JSON → 400/422 with bilingual messages; bad ids → 4xx', async () => {
+    const admin = await t.login(DEMO.puprAdmin);
+    const send = (path: string, body: string, method = 'POST') =>
+      fetch(`${t.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+        body,
+      });
+    for (const [path, body] of [
+      ['/api/v1/integrations/webhooks', '{"url":'],
+      ['/api/v1/integrations/webhooks', '{"url":"https://x.test/h","events":["dispatched"],"secret":"mine"}'],
+      [
+        '/api/v1/integrations/webhooks',
+        `{"url":"https://x.test/${'a'.repeat(3000)}","events":["dispatched"]}`,
+      ],
+      ['/api/v1/integrations/webhooks', '{"url":"javascript:alert(1)","events":["dispatched"]}'],
+      ['/api/v1/integrations/tokens', '{"name":""}'],
+      ['/api/v1/integrations/tokens', '{"name":"x","agencyId":"tidak-ada"}'],
+      ['/api/v1/reports/0000000000/forward', '{"peer":"prov-kaltim"}'],
+      ['/api/v1/reports/abc/forward', '{"peer":"prov-kaltim"}'],
+    ] as const) {
+      const r = await send(path, body);
+      const j = (await r.json()) as any;
+      expect(r.status, `${path} ${body.slice(0, 80)} → ${JSON.stringify(j)}`).toBeGreaterThanOrEqual(400);
+      expect(r.status).toBeLessThan(500);
+      expect(j.error.translations.en.message).toBeTruthy();
+    }
+    const del = await fetch(`${t.url}/api/v1/integrations/webhooks/not-a-uuid`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    expect(del.status).toBe(422);
+    const missing = await fetch(
+      `${t.url}/api/v1/integrations/webhooks/00000000-0000-4000-8000-000000000000/deliveries`,
+      {
+        headers: { authorization: `Bearer ${admin}` },
+      },
+    );
+    expect(missing.status).toBe(404);
+  });
+});
