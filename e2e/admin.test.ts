@@ -75,7 +75,7 @@ describe.skipIf(!HAS_CHROMIUM)('administration and account pages in chromium', (
       await Promise.all([page.waitForNavigation(), page.click('#h-add + form button[type="submit"]')]);
       await expectA11y(page, `${lang} agency add error`);
       await page.goto(`${t.url}/kantor/admin/sla?lang=${lang}`);
-      await Promise.all([page.waitForNavigation(), page.click('#h-add-sla + form button[type="submit"]')]);
+      await Promise.all([page.waitForNavigation(), page.click('#h-add-sla ~ form button[type="submit"]')]);
       await expectA11y(page, `${lang} sla error`);
       await screenshot(page, 'admin', `${lang}-sla-error`);
       await ctx.close();
