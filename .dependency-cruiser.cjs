@@ -23,7 +23,8 @@ module.exports = {
     },
     {
       name: 'app-layer-is-thin',
-      comment: 'src/app (errors, service types) imports only domain, policies and integrations, plus db types',
+      comment:
+        'src/app (errors, service types) imports only domain, policies and integrations, plus db types',
       severity: 'error',
       from: { path: '^src/app' },
       to: { path: '^src/(commands|queries|http|jobs|views|presenters|cli)' },

@@ -30,7 +30,12 @@ export function verifyReport(svc: Services, caller: Caller, trackingId: string, 
     await stopClocks(tx, row.id, ['verification'], now);
     const followUp = await startClock(tx, row, 'follow_up', now, agency);
     await startClock(tx, row, 'completion', now, agency);
-    await recordRoutingOutcome(tx, { reportId: row.id, agencyId: agency.id, categoryId: input.categoryId, now });
+    await recordRoutingOutcome(tx, {
+      reportId: row.id,
+      agencyId: agency.id,
+      categoryId: input.categoryId,
+      now,
+    });
     return {
       patch: {
         classification: row.classification,

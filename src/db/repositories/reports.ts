@@ -40,7 +40,9 @@ export async function withAgencies(db: AppDb | Tx, row: ReportRow): Promise<Load
 
 /** Attaches agencies to many rows with one query (lists). */
 export async function withAgenciesMany(db: AppDb | Tx, rows: ReportRow[]): Promise<LoadedReport[]> {
-  const ids = [...new Set(rows.flatMap((r) => [r.agencyId, r.targetAgencyId]).filter((x): x is string => !!x))];
+  const ids = [
+    ...new Set(rows.flatMap((r) => [r.agencyId, r.targetAgencyId]).filter((x): x is string => !!x)),
+  ];
   const found = ids.length ? await db.select().from(agencies).where(inArray(agencies.id, ids)) : [];
   const byId = new Map(found.map((a) => [a.id, a]));
   return rows.map((row) => ({

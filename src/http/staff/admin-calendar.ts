@@ -41,8 +41,7 @@ export const staffAdminCalendarRoutes: FastifyPluginAsync<{ services: Services }
       if (scopes === 'all' || scopes.includes(p.code)) out.push({ code: p.code, name: p.name });
       if (scopes === 'all') continue; // national: provinces only (a kab/kota holiday is entered by its coordinator)
       for (const k of await listRegions(svc.db, p.code)) {
-        if (scopes === 'all' || scopes.some((s) => regionCovers(s, k.code)))
-          out.push({ code: k.code, name: k.name });
+        if (scopes.some((s) => regionCovers(s, k.code))) out.push({ code: k.code, name: k.name });
       }
     }
     return out;
