@@ -185,6 +185,8 @@ export const reports = pgTable(
     index('reports_agency_idx').on(t.agencyId, t.status),
     index('reports_target_idx').on(t.targetAgencyId),
     index('reports_region_idx').on(t.regionCode),
+    /** Region-prefix lookups (`region_code like '64.72%'`) for similar reports and filters, by recency. */
+    index('reports_region_prefix_idx').using('btree', sql`${t.regionCode} text_pattern_ops`, t.createdAt),
     index('reports_created_idx').on(t.createdAt),
     index('reports_updated_idx').on(t.updatedAt),
     index('reports_due_idx').on(t.dueAt),

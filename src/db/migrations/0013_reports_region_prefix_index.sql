@@ -1,0 +1,1 @@
+CREATE INDEX "reports_region_prefix_idx" ON "reports" USING btree ("region_code" text_pattern_ops,"created_at");
