@@ -2,7 +2,12 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { query } from '../db/client.ts';
 import { listEvents, type EventRow } from '../db/repositories/events.ts';
-import { loadReport, withAgencies, type LoadedReport, type ReportRow } from '../db/repositories/reports.ts';
+import {
+  loadReport,
+  withAgenciesMany,
+  type LoadedReport,
+  type ReportRow,
+} from '../db/repositories/reports.ts';
 import { reports } from '../db/schema.ts';
 import { OPEN_STATUSES, type ReportStatus } from '../domain/report/report.ts';
 import { authorize } from './access.ts';
@@ -106,7 +111,7 @@ export async function listReports(
     svc.db,
     sql`select ${columnList()} ${from} where ${cond} order by ${order} limit ${pageSize} offset ${(page - 1) * pageSize}`,
   );
-  const items = await Promise.all(raw.map((r) => withAgencies(svc.db, toRow(r))));
+  const items = await withAgenciesMany(svc.db, raw.map(toRow));
   return { items, page, pageSize, total: Number(total) };
 }
 
