@@ -32,7 +32,7 @@ async function post(body: BodyInit, headers: Record<string, string> = {}) {
 function multipart(file: { name: string; data: Uint8Array; type: string }) {
   const fd = new FormData();
   for (const [k, v] of Object.entries(fields())) fd.append(k, v);
-  fd.append('media', new Blob([file.data], { type: file.type }), file.name);
+  fd.append('media', new Blob([new Uint8Array(file.data)], { type: file.type }), file.name);
   return fd;
 }
 const PNG = Uint8Array.from(
