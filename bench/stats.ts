@@ -98,7 +98,7 @@ try {
           cat.ids[1 + g % array_length(cat.ids, 1)],
           (array['completed','completed','completed','in_progress','responded','dispatched','submitted'])[1 + g % 7],
           (array['web','web','api','sms','email','walk_in','open311'])[1 + (g / 7) % 7],
-          case when g % 7 = 6 then null else ag.ids[1 + (g * 7919) % array_length(ag.ids, 1)] end,
+          case when g % 7 = 6 then null else ag.ids[1 + ((g::bigint * 7919) % array_length(ag.ids, 1))::int] end,
           ts + interval '20 hours', case when g % 7 < 5 then ts + interval '3 days' end,
           case when g % 7 < 5 then ts + interval '9 days' end, case when g % 7 < 3 then ts + interval '12 days' end,
           case when g % 7 < 3 and g % 4 <> 0 then 1 + g % 5 end, (g % 23 = 0)::int, case when g % 23 = 0 then 2 else 0 end,
