@@ -18,6 +18,7 @@ import { DeliveryError, postSignedJson, type Transports } from '../integrations/
 import { enqueueDigests } from '../commands/enqueue-digests.ts';
 import { deliveryFailures, deliveryLatency } from '../integrations/worker-metrics.ts';
 import { runSweep } from './sweeper.ts';
+import { refreshStats } from '../commands/refresh-stats.ts';
 import { deliverFederationRow, deliverWebhookRow } from './integration-delivery.ts';
 
 /** Retry schedule: attempt n (1-based) failed → wait BASE × 2^(n−1), capped; dead after MAX_ATTEMPTS. */
@@ -196,6 +197,8 @@ export async function startWorker(svc: Services, opts: WorkerOptions): Promise<W
           // Yesterday's daily digests (idempotent per user and day).
           const digests = await enqueueDigests(svc);
           if (digests) opts.log?.(`digests: ${digests} enqueued`);
+          // Statistics roll-ups follow the same schedule (incremental: only reports changed since the last run).
+          await refreshStats(svc).catch((e: Error) => opts.log?.(`stats refresh error: ${e.message}`));
         }
         n = await tick();
       } catch (e) {
