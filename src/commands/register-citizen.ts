@@ -61,11 +61,13 @@ export async function registerCitizen(svc: Services, input: RegisterCitizenInput
   await svc.db.transaction(async (tx) => {
     let userId = existing?.id;
     if (!userId) {
+      // A concurrent registration of the same email may have won the race: reuse its row, never a 500.
       const [u] = await tx
         .insert(users)
         .values({ email, name, passwordHash: passwordHash!, createdAt: now })
+        .onConflictDoNothing({ target: users.email })
         .returning({ id: users.id });
-      userId = u!.id;
+      userId = u?.id ?? (await findUserByEmail(tx, email))!.id;
     }
     const recipientEnc = svc.sealer.seal(email);
     if (verified) {

@@ -174,4 +174,15 @@ describe('citizen accounts', () => {
     for (const secret of ['Sari Warga', 'sari.warga@', 'sari.lapor@'])
       expect(JSON.stringify(api.body)).not.toContain(secret);
   });
+
+  it('answers concurrent registrations of one email without a server error', async () => {
+    const results = await Promise.all(
+      [0, 1, 2].map(() => register(new WebClient(t.url), 'serentak@contoh.aduan.id', 'Warga Serentak')),
+    );
+    for (const r of results) expect(r.status).toBe(303);
+    const [{ n } = { n: 0 }] = await rows<{ n: number }>(
+      sql`select count(*)::int as n from users where email = 'serentak@contoh.aduan.id'`,
+    );
+    expect(n).toBe(1);
+  });
 });
