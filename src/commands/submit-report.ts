@@ -3,13 +3,14 @@
  * Stores the report, its first timeline event and the verification clock in one transaction, and returns
  * the tracking number and the reporter's secret access key.
  */
-import { eq } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
 import type { Channel, Classification } from '../domain/report/report.ts';
 import { localDate } from '../domain/deadline/calendar.ts';
 import { makeTrackingId } from '../domain/report/tracking-id.ts';
 import { reports } from '../db/schema.ts';
 import { appendEvent } from '../db/repositories/events.ts';
-import { trackingIdExists, withAgencies, type LoadedReport } from '../db/repositories/reports.ts';
+import { trackingIdExists, type LoadedReport } from '../db/repositories/reports.ts';
+import type { AgencyRow } from '../db/repositories/agencies.ts';
 import { findUser } from '../db/repositories/users.ts';
 import { randomIntBelow, randomToken, sha256 } from '../integrations/crypto.ts';
 import { calendarScope, deadlineColumns, startClock } from './clocks.ts';
@@ -92,8 +93,12 @@ export async function submitReport(
     if (input.regionCode) await check('regionCode', () => requireRegion(tx, input.regionCode!, 'regionCode'));
     if (input.categoryId !== undefined)
       await check('categoryId', () => requireCategory(tx, input.categoryId!, 'categoryId'));
-    if (input.targetAgencyId)
-      await check('targetAgencyId', () => requireAgency(tx, input.targetAgencyId!, 'targetAgencyId'));
+    let target = null as AgencyRow | null;
+    if (input.targetAgencyId) {
+      await check('targetAgencyId', async () => {
+        target = await requireAgency(tx, input.targetAgencyId!, 'targetAgencyId');
+      });
+    }
     throwIfInvalid(issues);
 
     let reporter: ReporterInput = { ...input.reporter };
@@ -108,13 +113,22 @@ export async function submitReport(
     let trackingId = makeTrackingId(randomIntBelow);
     while (await trackingIdExists(tx, trackingId)) trackingId = makeTrackingId(randomIntBelow);
     const accessKey = randomToken(18);
-    const target = input.targetAgencyId
-      ? await requireAgency(tx, input.targetAgencyId, 'targetAgencyId')
-      : null;
+    // The verification clock is computed before the insert, so the row is written once with its deadline.
+    const id = randomUUID();
+    const classification = input.classification;
+    const regionCode = input.regionCode ?? null;
+    const deadline = await startClock(
+      tx,
+      { id, classification, supervisory: false, regionCode },
+      'verification',
+      now,
+      target,
+    );
 
     const [inserted] = await tx
       .insert(reports)
       .values({
+        id,
         trackingId,
         accessKeyHash: sha256(accessKey),
         classification: input.classification,
@@ -136,13 +150,10 @@ export async function submitReport(
         reporterLang: input.lang === 'en' ? 'en' : 'id',
         createdAt: now,
         updatedAt: now,
+        ...deadlineColumns(deadline),
       })
       .returning();
     const row = inserted!;
-    const deadline = await startClock(tx, row, 'verification', now, target);
-    const cols = deadlineColumns(deadline);
-    Object.assign(row, cols);
-    await tx.update(reports).set(cols).where(eq(reports.id, row.id));
     await appendEvent(
       tx,
       row,
@@ -163,6 +174,6 @@ export async function submitReport(
       // Only the reporter's first message carries the private link; the key is sealed (docs/worker.md §2).
       { accessKeyEnc: svc.sealer.seal(accessKey) },
     );
-    return { report: await withAgencies(tx, row), accessKey };
+    return { report: { row, agency: null, target }, accessKey };
   });
 }
