@@ -93,6 +93,8 @@ export const users = pgTable('users', {
   failedLogins: integer('failed_logins').notNull().default(0),
   lockedUntil: ts('locked_until'),
   lastActiveAt: ts('last_active_at'),
+  /** Set when an admin created the account with a temporary password; cleared by the first password change. */
+  mustChangePassword: boolean('must_change_password').notNull().default(false),
   createdAt: ts('created_at').notNull().defaultNow(),
 });
 
