@@ -364,6 +364,8 @@ export const apiKeys = pgTable('api_keys', {
   scopes: jsonb('scopes').notNull().default([]),
   createdAt: ts('created_at').notNull().defaultNow(),
   revokedAt: ts('revoked_at'),
+  /** Last request made with the key (updated at most once a minute; shown on /kantor/integrasi). */
+  lastUsedAt: ts('last_used_at'),
 });
 
 /** Key/value settings of this instance (demo flag, schema seed versions). */
@@ -445,6 +447,8 @@ export const agencyWebhooks = pgTable(
     events: jsonb('events').notNull().default([]),
     secretEnc: text('secret_enc').notNull(),
     active: boolean('active').notNull().default(true),
+    /** Paused by an admin: kept and listed, but no deliveries are queued until resumed. */
+    pausedAt: ts('paused_at'),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
   (t) => [index('agency_webhooks_agency_idx').on(t.agencyId)],
