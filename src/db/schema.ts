@@ -246,6 +246,10 @@ export const reportDeadlines = pgTable(
     index('report_deadlines_running_idx')
       .on(t.dueAt, t.id)
       .where(sql`stopped_at is null`),
+    /** Running clocks by start: clocks started since the sweeper's watermark (incremental sweeps). */
+    index('report_deadlines_running_started_idx')
+      .on(t.startedAt)
+      .where(sql`stopped_at is null`),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX "report_deadlines_running_started_idx" ON "report_deadlines" USING btree ("started_at") WHERE stopped_at is null;
