@@ -53,7 +53,7 @@ export async function changePassword(svc: Services, input: ChangePasswordInput):
   return svc.db.transaction(async (tx) => {
     await tx
       .update(users)
-      .set({ passwordHash, failedLogins: 0, lockedUntil: null })
+      .set({ passwordHash, failedLogins: 0, lockedUntil: null, mustChangePassword: false })
       .where(eq(users.id, user.id));
     const closed = await tx
       .delete(sessions)

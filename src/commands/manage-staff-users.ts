@@ -83,7 +83,7 @@ export async function createStaffUser(
   const userId = await svc.db.transaction(async (tx) => {
     const [u] = await tx
       .insert(users)
-      .values({ email, name, passwordHash, createdAt: svc.now() })
+      .values({ email, name, passwordHash, mustChangePassword: true, createdAt: svc.now() })
       .returning({ id: users.id });
     await tx.insert(roleGrants).values({ userId: u!.id, role: input.role, agencyId: input.agencyId });
     return u!.id;

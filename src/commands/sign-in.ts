@@ -20,6 +20,8 @@ export interface SignInResult {
   csrfToken: string;
   expiresAt: Date;
   user: { id: string; name: string; email: string };
+  /** The account still has an admin's temporary password (the back office sends it to the password page). */
+  mustChangePassword: boolean;
 }
 
 let dummyHash: Promise<string> | null = null;
@@ -59,7 +61,13 @@ export async function signIn(svc: Services, email: string, password: string): Pr
       .values({ id: sha256(token), userId: user.id, kind: 'session', csrfToken, expiresAt });
     await tx.delete(sessions).where(and(eq(sessions.userId, user.id), lt(sessions.expiresAt, now)));
   });
-  return { token, csrfToken, expiresAt, user: { id: user.id, name: user.name, email: user.email } };
+  return {
+    token,
+    csrfToken,
+    expiresAt,
+    user: { id: user.id, name: user.name, email: user.email },
+    mustChangePassword: user.mustChangePassword,
+  };
 }
 
 /** Ends a session. */

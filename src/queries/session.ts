@@ -10,12 +10,20 @@ export interface SessionInfo {
   actor: Actor;
   user: { id: string; name: string; email: string };
   csrfToken: string;
+  /** The account still has the temporary password an admin set: only the password page is open. */
+  mustChangePassword: boolean;
 }
 
 /** The live session for a token, or null when unknown or expired. */
 export async function resolveSession(db: AppDb, token: string, now: Date): Promise<SessionInfo | null> {
   const [row] = await db
-    .select({ userId: sessions.userId, csrfToken: sessions.csrfToken, name: users.name, email: users.email })
+    .select({
+      userId: sessions.userId,
+      csrfToken: sessions.csrfToken,
+      name: users.name,
+      email: users.email,
+      mustChangePassword: users.mustChangePassword,
+    })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(and(eq(sessions.id, sha256(token)), gt(sessions.expiresAt, now)))
@@ -25,5 +33,6 @@ export async function resolveSession(db: AppDb, token: string, now: Date): Promi
     actor: await actorFor(db, row.userId),
     user: { id: row.userId, name: row.name, email: row.email },
     csrfToken: row.csrfToken,
+    mustChangePassword: row.mustChangePassword,
   };
 }

@@ -24,6 +24,32 @@ declare module 'fastify' {
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 function safeEqual(a: string, b: string): boolean {
+/** Where a session that must change its temporary password may still go (the password page, sign-out). */
+export const PASSWORD_CHANGE_PATH = '/kantor/kata-sandi';
+const OPEN_WHILE_PASSWORD_TEMPORARY = new Set([
+  PASSWORD_CHANGE_PATH,
+  '/keluar',
+  '/api/v1/auth/login',
+  '/api/v1/auth/logout',
+  '/api/v1/auth/me',
+]);
+
+/**
+ * The forced password change: a session whose account still has the admin's temporary password is sent
+ * to the password page from every back-office and account page, and every API call answers 403
+ * `PASSWORD_CHANGE_REQUIRED`. Public pages stay as they are for everyone.
+ */
+function guardTemporaryPassword(req: FastifyRequest, reply: FastifyReply): boolean {
+  const path = req.url.split('?')[0]!.replace(/\/+$/, '') || '/';
+  if (OPEN_WHILE_PASSWORD_TEMPORARY.has(path)) return true;
+  if (path.startsWith('/api/')) throw new AppError('PASSWORD_CHANGE_REQUIRED');
+  if (path === '/kantor' || path.startsWith('/kantor/') || path === '/akun' || path.startsWith('/akun/')) {
+    void reply.redirect(`${PASSWORD_CHANGE_PATH}?next=${encodeURIComponent(req.url)}`, 303);
+    return false;
+  }
+  return true;
+}
+
   const ab = Buffer.from(a);
   const bb = Buffer.from(b);
   return ab.length === bb.length && timingSafeEqual(ab, bb);
@@ -94,5 +120,6 @@ export const authPlugin = fp(
 declare module 'fastify' {
   interface FastifyContextConfig {
     skipCsrf?: boolean;
+      if (session?.mustChangePassword && !guardTemporaryPassword(req, reply)) return reply;
   }
 }

@@ -239,7 +239,8 @@ describe('back-office administration', () => {
     );
     expect(hash!.password_hash).toMatch(/^\$argon2id\$/);
     const fresh = await signIn('petugas.baru@contoh.aduan.id', temp!);
-    expect((await fresh.get('/kantor')).status).toBe(200);
+    // A temporary password must be changed first (the forced change has its own test).
+    expect((await fresh.get('/kantor')).location).toMatch(/^\/kantor\/kata-sandi\?next=/);
 
     const userPath = made.location!.split('?')[0]!;
     const grant = await submitOn(admin, userPath, `${userPath}/peran`, {
@@ -385,6 +386,94 @@ describe('back-office administration', () => {
     const old = await new WebClient(t.url).post('/masuk', { email, password: DEMO_PASSWORD });
     expect(old.status).toBe(401);
     await signIn(email, 'kata sandi baru yang panjang');
+  });
+
+  it('temporary password: every back-office page and API call waits until it is changed', async () => {
+    const admin = await signIn(DEMO.puprAdmin);
+    const made = await submitOn(admin, '/kantor/admin/pengguna', '/kantor/admin/pengguna', {
+      name: 'Petugas Sementara',
+      email: 'petugas.sementara@contoh.aduan.id',
+      role: 'officer',
+      agencyId: 'pupr-kaltim-unit',
+    });
+    expect(made.status).toBe(303);
+    const temp = /data-testid="temporary-password">([^<]+)</.exec(
+      (await admin.get(made.location!)).html,
+    )?.[1];
+    expect(temp).toBeTruthy();
+    const flag = async () =>
+      (
+        await rows<{ must_change_password: boolean }>(
+          sql`select must_change_password from users where email = 'petugas.sementara@contoh.aduan.id'`,
+        )
+      )[0]!.must_change_password;
+    expect(await flag()).toBe(true);
+
+    // Sign-in lands on the password page, whatever `next` said.
+    const c = new WebClient(t.url);
+    const login = await c.post('/masuk', {
+      email: 'petugas.sementara@contoh.aduan.id',
+      password: temp!,
+      next: '/kantor?tab=dispatched',
+    });
+    expect(login.status).toBe(303);
+    expect(login.location).toBe('/kantor/kata-sandi?next=%2Fkantor%3Ftab%3Ddispatched');
+    // Every back-office page redirects there (GET and POST), the account page too.
+    for (const path of [
+      '/kantor',
+      '/kantor/lapor-langsung',
+      '/kantor/admin',
+      '/kantor/notifikasi',
+      '/akun',
+    ]) {
+      const r = await c.get(path);
+      expect(r.status, path).toBe(303);
+      expect(r.location, path).toBe(`/kantor/kata-sandi?next=${encodeURIComponent(path)}`);
+    }
+    const form = await c.get('/kantor/kata-sandi?next=%2Fkantor%3Ftab%3Ddispatched');
+    expect(form.status).toBe(200);
+    expect(form.html).toContain('kata sandi sementara');
+    const post = await c.post('/kantor/lapor-langsung', { _csrf: csrfOf(form.html), title: 'x' });
+    expect(post.status).toBe(303);
+    expect(post.location).toMatch(/^\/kantor\/kata-sandi/);
+    // Public pages stay open.
+    expect((await c.get('/')).status).toBe(200);
+
+    // The API answers 403 with a clear code, except for the session endpoints.
+    const api = await t.api('/api/v1/auth/login', {
+      json: { email: 'petugas.sementara@contoh.aduan.id', password: temp },
+    });
+    expect(api.status).toBe(200);
+    expect(api.body.mustChangePassword).toBe(true);
+    const blocked = await t.api('/api/v1/notifications', { token: api.body.token });
+    expect(blocked.status).toBe(403);
+    expect(blocked.body.error.code).toBe('PASSWORD_CHANGE_REQUIRED');
+    expect(blocked.body.error.message).toContain('/kantor/kata-sandi');
+    expect((await t.api('/api/v1/auth/me', { token: api.body.token })).status).toBe(200);
+
+    // A wrong current password keeps the gate; the change opens everything.
+    const wrong = await c.post('/kantor/kata-sandi?next=%2Fkantor%3Ftab%3Ddispatched', {
+      _csrf: csrfOf(form.html),
+      currentPassword: 'salah-sekali',
+      newPassword: 'sandi baru milik petugas',
+      newPasswordConfirm: 'sandi baru milik petugas',
+    });
+    expect(wrong.status).toBe(422);
+    expect((await c.get('/kantor')).status).toBe(303);
+    const ok = await c.post('/kantor/kata-sandi?next=%2Fkantor%3Ftab%3Ddispatched', {
+      _csrf: csrfOf(form.html),
+      currentPassword: temp!,
+      newPassword: 'sandi baru milik petugas',
+      newPasswordConfirm: 'sandi baru milik petugas',
+    });
+    expect(ok.status).toBe(303);
+    const done = await c.get(ok.location!);
+    expect(done.html).toContain('href="/kantor?tab=dispatched"');
+    expect(done.html).not.toContain('kata sandi sementara');
+    expect(await flag()).toBe(false);
+    expect((await c.get('/kantor')).status).toBe(200);
+    const after = await t.login('petugas.sementara@contoh.aduan.id', 'sandi baru milik petugas');
+    expect((await t.api('/api/v1/notifications', { token: after })).status).toBe(200);
   });
 
   it('lockout: the sign-in page says the account is locked, in both languages', async () => {

@@ -2,6 +2,10 @@
  * Password change: GET/POST `/kantor/kata-sandi` for anyone signed in with a cookie session (staff and
  * citizens). `changePassword` checks the current password, stores an argon2id hash of the new one and closes
  * every other session of the account; the current session stays open.
+ *
+ * Forced change: accounts an admin created with a temporary password (`users.must_change_password`) are sent
+ * here from every back-office page by the auth plugin (`?next=` keeps where they were going); the page says
+ * why, and after the change it links on to `next`.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
@@ -9,11 +13,12 @@ import type { Services } from '../../app/context.ts';
 import { changePassword, PASSWORD_RULES } from '../../commands/change-password.ts';
 import { PasswordPage } from '../../views/staff/password-page.tsx';
 import type { FormState } from '../../views/staff/common.tsx';
-import { SESSION_COOKIE } from '../plugins/auth.ts';
+import { PASSWORD_CHANGE_PATH, SESSION_COOKIE } from '../plugins/auth.ts';
+import { safeNext } from '../web/auth-pages.ts';
 import { pageContext, sendPage } from '../web/render.ts';
 import { handleForm, str } from './admin-forms.ts';
 
-const PATH = '/kantor/kata-sandi';
+const PATH = PASSWORD_CHANGE_PATH;
 
 /** Registers the password page. */
 export const staffPasswordRoutes: FastifyPluginAsync<{ services: Services }> = async (app, opts) => {
@@ -30,10 +35,18 @@ export const staffPasswordRoutes: FastifyPluginAsync<{ services: Services }> = a
     const q = req.query as Record<string, string | undefined>;
     const closed = q.selesai !== undefined ? Number.parseInt(q.selesai, 10) || 0 : null;
     const notice = closed === null ? undefined : ctx.t('admin.password.done', { n: closed });
+    const next = safeNext(q.next, '');
     return sendPage(
       reply,
       req,
-      h(PasswordPage, { ctx, minLength: PASSWORD_RULES.min, form, notice }),
+      h(PasswordPage, {
+        ctx,
+        minLength: PASSWORD_RULES.min,
+        form,
+        notice,
+        forced: req.session?.mustChangePassword ?? false,
+        next: next.startsWith(PATH) ? '' : next,
+      }),
       status,
     );
   }
@@ -57,7 +70,9 @@ export const staffPasswordRoutes: FastifyPluginAsync<{ services: Services }> = a
           newPassword: str(body.newPassword),
           newPasswordConfirm: str(body.newPasswordConfirm),
         });
-        return `${PATH}?selesai=${closed}`;
+        const next = safeNext((req.query as Record<string, unknown>).next, '');
+        const keep = next && !next.startsWith(PATH) ? `&next=${encodeURIComponent(next)}` : '';
+        return `${PATH}?selesai=${closed}${keep}`;
       },
       rerender: (form, status) => page(req, reply, form, status),
     });

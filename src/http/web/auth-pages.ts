@@ -9,7 +9,7 @@ import type { Services } from '../../app/context.ts';
 import type { FieldIssue } from '../../app/errors.ts';
 import { signIn, signOut } from '../../commands/sign-in.ts';
 import { SignInPage } from '../../views/pages/sign-in.tsx';
-import { SESSION_COOKIE } from '../plugins/auth.ts';
+import { PASSWORD_CHANGE_PATH, SESSION_COOKIE } from '../plugins/auth.ts';
 import { classifyError } from '../plugins/errors.ts';
 import { rateLimit } from '../plugins/rate-limit.ts';
 import { t } from '../../locales/index.ts';
@@ -63,6 +63,8 @@ export async function authPages(
           secure: opts.secureCookies,
           expires: r.expiresAt,
         });
+        if (r.mustChangePassword)
+          return reply.redirect(`${PASSWORD_CHANGE_PATH}?next=${encodeURIComponent(next)}`, 303);
         return reply.redirect(next, 303);
       } catch (err) {
         const c = classifyError(err);

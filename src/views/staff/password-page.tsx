@@ -18,6 +18,10 @@ export function PasswordPage(p: {
   minLength: number;
   form?: FormState | undefined;
   notice?: string | undefined;
+  /** The account still has its temporary password (every other back-office page redirects here). */
+  forced?: boolean;
+  /** Where the person was going (a local path), offered as a link once the password is changed. */
+  next?: string;
 }): VNode {
   const { ctx, form } = p;
   const e = errs(form, 'password');
@@ -30,7 +34,20 @@ export function PasswordPage(p: {
       current="password"
     >
       <h1>{ctx.t('admin.password.title')}</h1>
-      <PostForm ctx={ctx} action="/kantor/kata-sandi">
+      {p.forced ? (
+        <p class="warning" role="note">
+          {ctx.t('admin.password.forced')}
+        </p>
+      ) : null}
+      {p.notice && !p.forced ? (
+        <p>
+          <a href={p.next || '/kantor'}>{ctx.t('admin.password.continue')}</a>
+        </p>
+      ) : null}
+      <PostForm
+        ctx={ctx}
+        action={p.next ? `/kantor/kata-sandi?next=${encodeURIComponent(p.next)}` : '/kantor/kata-sandi'}
+      >
         <TextInput
           ctx={ctx}
           name="currentPassword"

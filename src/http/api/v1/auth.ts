@@ -37,6 +37,8 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
         token: r.token,
         csrfToken: r.csrfToken,
         expiresAt: r.expiresAt.toISOString(),
+        /** True until the temporary password is changed (other calls answer 403 PASSWORD_CHANGE_REQUIRED). */
+        mustChangePassword: r.mustChangePassword,
         user: {
           ...r.user,
           roles: (s?.actor.grants ?? []).map((g) => ({ role: g.role, agencyId: g.agencyId })),
