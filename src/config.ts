@@ -40,6 +40,8 @@ const EnvSchema = z.object({
   /** JSON body template with {to} {text} {idempotencyKey} placeholders. */
   SMS_GATEWAY_TEMPLATE: z.string().optional(),
   OMBUDSMAN_ENDPOINT: z.string().url().optional(),
+  /** Hosts agency webhooks and federation peers may use even on private/local addresses (comma list). */
+  ADUAN_OUTBOUND_ALLOW_HOSTS: z.string().optional(),
   NODE_ENV: z.string().default('development'),
 });
 
@@ -64,6 +66,8 @@ export interface Config {
   smsGatewayAuth: string | undefined;
   smsGatewayTemplate: string | undefined;
   ombudsmanEndpoint: string | undefined;
+  /** Hosts exempt from the outbound SSRF guard (lowercase names or addresses). */
+  outboundAllowHosts: string[];
   production: boolean;
 }
 
@@ -98,6 +102,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     smsGatewayAuth: e.SMS_GATEWAY_AUTH,
     smsGatewayTemplate: e.SMS_GATEWAY_TEMPLATE,
     ombudsmanEndpoint: e.OMBUDSMAN_ENDPOINT,
+    outboundAllowHosts: (e.ADUAN_OUTBOUND_ALLOW_HOSTS ?? '')
+      .split(/[\s,]+/)
+      .map((h) => h.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1'))
+      .filter(Boolean),
     production: e.NODE_ENV === 'production',
   };
 }

@@ -48,6 +48,7 @@ export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Pr
       storage: localStorage(join(config.dataDir, 'attachments')),
       now: opts.now ?? (() => new Date()),
       publicUrl: config.publicUrl ?? `http://${config.host}:${config.port}`,
+      outboundAllowHosts: config.outboundAllowHosts,
     };
     if (opts.demo && !(await demoSeeded(database.db))) {
       const [{ n } = { n: 0 }] = await query<{ n: number }>(

@@ -13,6 +13,8 @@ export interface Services {
   now: () => Date;
   /** Base URL used in links sent to reporters. */
   publicUrl: string;
+  /** Hosts exempt from the outbound SSRF guard (ADUAN_OUTBOUND_ALLOW_HOSTS; src/integrations/outbound-guard.ts). */
+  outboundAllowHosts?: readonly string[] | undefined;
 }
 
 /** Who is asking: a signed-in user, a reporter holding an access key, a partner, or the public. */

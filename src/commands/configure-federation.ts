@@ -8,6 +8,7 @@ import type { AppDb, Tx } from '../db/client.ts';
 import { federationPeers, settings } from '../db/schema.ts';
 import type { Services } from '../app/context.ts';
 import { invalid } from '../app/errors.ts';
+import { checkOutboundUrl } from '../integrations/outbound-guard.ts';
 
 const INSTANCE_KEY = 'federation.instance_id';
 
@@ -37,6 +38,13 @@ export async function addFederationPeer(
   const fields: Record<string, { key: string }> = {};
   if (!INSTANCE_ID.test(input.instanceId)) fields.instanceId = { key: 'invalid_format' };
   if (!/^https?:\/\/[^\s/]+/.test(input.baseUrl)) fields.baseUrl = { key: 'invalid_format' };
+  else {
+    // SSRF guard (src/integrations/outbound-guard.ts); deliveries are checked again by the worker.
+    const problem = await checkOutboundUrl(input.baseUrl.trim(), {
+      allowHosts: svc.outboundAllowHosts ?? [],
+    });
+    if (problem) fields.baseUrl = { key: problem };
+  }
   if (!input.apiKey.trim()) fields.apiKey = { key: 'required' };
   if (Object.keys(fields).length) throw invalid(fields);
   const row = {
@@ -52,6 +60,15 @@ export async function addFederationPeer(
       target: federationPeers.instanceId,
       set: { baseUrl: row.baseUrl, apiKeyEnc: row.apiKeyEnc },
     });
+}
+
+/** Removes a peer (reports already forwarded keep their links; nothing more is sent to it). */
+export async function removeFederationPeer(svc: Services, instanceId: string): Promise<boolean> {
+  const gone = await svc.db
+    .delete(federationPeers)
+    .where(eq(federationPeers.instanceId, instanceId))
+    .returning({ id: federationPeers.instanceId });
+  return gone.length > 0;
 }
 
 /**

@@ -92,7 +92,7 @@ async function webhookRows(svc: Services, tx: Tx, src: WebhookSource): Promise<N
   const subs = await tx.select().from(agencyWebhooks).where(eq(agencyWebhooks.active, true));
   const out: NewOutboxRow[] = [];
   for (const s of subs) {
-    if (!(s.events as string[]).includes(kind)) continue;
+    if (s.pausedAt || !(s.events as string[]).includes(kind)) continue;
     if (!subscriberReceives(s.agencyId, path, src.report.confidential)) continue;
     out.push({
       kind: `webhook.${src.event.type}`,

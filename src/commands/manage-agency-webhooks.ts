@@ -9,6 +9,7 @@ import { findAgency, pathIds } from '../db/repositories/agencies.ts';
 import { WEBHOOK_EVENTS, type WebhookEvent } from '../domain/integration/webhook-events.ts';
 import { canStaff } from '../policies/can.ts';
 import { randomToken } from '../integrations/crypto.ts';
+import { checkOutboundUrl } from '../integrations/outbound-guard.ts';
 import type { Caller, Services } from '../app/context.ts';
 import { AppError, invalid, type FieldIssue } from '../app/errors.ts';
 
@@ -52,6 +53,16 @@ export function checkWebhookUrl(url: string): FieldIssue | null {
   return null;
 }
 
+/**
+ * The SSRF check of a receiver URL (src/integrations/outbound-guard.ts): http(s) only, and its host must not
+ * resolve to a private, local or reserved address unless it is in ADUAN_OUTBOUND_ALLOW_HOSTS. The worker
+ * checks again at every delivery (DNS may change).
+ */
+export async function checkReceiverAddress(svc: Services, url: string): Promise<FieldIssue | null> {
+  const problem = await checkOutboundUrl(url.trim(), { allowHosts: svc.outboundAllowHosts ?? [] });
+  return problem ? { key: problem } : null;
+}
+
 /** Creates a subscription; returns its id and the clear secret (shown once). */
 export async function createAgencyWebhook(
   svc: Services,
@@ -59,7 +70,7 @@ export async function createAgencyWebhook(
   input: CreateWebhookInput,
 ): Promise<{ id: string; secret: string }> {
   const issues: Record<string, FieldIssue> = {};
-  const urlIssue = checkWebhookUrl(input.url);
+  const urlIssue = checkWebhookUrl(input.url) ?? (await checkReceiverAddress(svc, input.url));
   if (urlIssue) issues.url = urlIssue;
   const events = [...new Set(input.events)];
   if (events.length === 0) issues.events = { key: 'required' };
@@ -94,4 +105,22 @@ export async function removeAgencyWebhook(svc: Services, caller: Caller, id: str
   if (!row) throw new AppError('NOT_FOUND');
   await requireIntegrationAdmin(svc, caller, row.agencyId);
   await svc.db.update(agencyWebhooks).set({ active: false }).where(eq(agencyWebhooks.id, id));
+}
+
+/** Pauses (no deliveries are queued) or resumes a subscription; the secret and history stay. */
+export async function setAgencyWebhookPaused(
+  svc: Services,
+  caller: Caller,
+  id: string,
+  paused: boolean,
+): Promise<void> {
+  const [row] = /^[0-9a-f-]{36}$/i.test(id)
+    ? await svc.db.select().from(agencyWebhooks).where(eq(agencyWebhooks.id, id)).limit(1)
+    : [];
+  if (!row || !row.active) throw new AppError('NOT_FOUND');
+  await requireIntegrationAdmin(svc, caller, row.agencyId);
+  await svc.db
+    .update(agencyWebhooks)
+    .set({ pausedAt: paused ? (row.pausedAt ?? svc.now()) : null })
+    .where(eq(agencyWebhooks.id, id));
 }

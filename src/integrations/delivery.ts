@@ -5,6 +5,12 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import nodemailer from 'nodemailer';
+import {
+  guardedPost,
+  OutboundBlockedError,
+  type OutboundOptions,
+  type OutboundResponse,
+} from './outbound-guard.ts';
 
 /** One email to send. */
 export interface MailMessage {
@@ -80,6 +86,11 @@ export async function postSignedJson(
     headers?: Record<string, string>;
     /** Send this exact body instead of JSON.stringify(body) (templated bodies). */
     raw?: string;
+    /**
+     * URLs configured by people (agency webhooks) go through the SSRF guard: private and local addresses
+     * are refused (permanent failure) and the checked address is pinned for the connection.
+     */
+    guard?: OutboundOptions | undefined;
   },
 ): Promise<void> {
   const raw = opts.raw ?? JSON.stringify(body);
@@ -89,6 +100,11 @@ export async function postSignedJson(
     'idempotency-key': opts.idempotencyKey,
   };
   if (opts.secret) headers['x-aduan-signature'] = signBody(opts.secret, raw);
+  if (opts.guard) {
+    const answer = await guardedDelivery(url, { headers, body: raw, timeoutMs: opts.timeoutMs }, opts.guard);
+    if (answer.status >= 200 && answer.status < 300) return;
+    throw new DeliveryError(`POST ${safeHost(url)}: HTTP ${answer.status}`, isPermanentStatus(answer.status));
+  }
   let res: Response;
   try {
     res = await fetch(url, {
@@ -104,6 +120,40 @@ export async function postSignedJson(
   if (res.status >= 200 && res.status < 300) return;
   const permanent = res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429;
   throw new DeliveryError(`POST ${new URL(url).host}: HTTP ${res.status}`, permanent);
+}
+
+/** 4xx other than 408/429: the receiver will never accept this message. */
+export function isPermanentStatus(status: number): boolean {
+  return status >= 400 && status < 500 && status !== 408 && status !== 429;
+}
+
+function safeHost(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'invalid-url';
+  }
+}
+
+/**
+ * One POST through the SSRF guard (src/integrations/outbound-guard.ts), mapped to DeliveryError: a refused
+ * address is permanent (dead letter at once), network errors are retried.
+ */
+export async function guardedDelivery(
+  url: string,
+  init: { headers: Record<string, string>; body: string; timeoutMs?: number | undefined },
+  guard: OutboundOptions,
+): Promise<OutboundResponse> {
+  try {
+    return await guardedPost(
+      url,
+      { headers: init.headers, body: init.body, timeoutMs: init.timeoutMs },
+      guard,
+    );
+  } catch (e) {
+    if (e instanceof OutboundBlockedError) throw new DeliveryError(e.message, true);
+    throw new DeliveryError(`POST ${safeHost(url)}: ${(e as Error).message}`);
+  }
 }
 
 /** How the SMS gateway is called: auth and body template (env SMS_GATEWAY_AUTH, SMS_GATEWAY_TEMPLATE). */

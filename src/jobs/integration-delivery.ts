@@ -6,11 +6,24 @@
  * - `federation` rows: an Open311 form POST (requests or servicerequestupdates) to a peer instance,
  *   with our API key there opened from `payload.apiKeyEnc` at delivery time (never in clear in the outbox).
  * Failures throw DeliveryError so the worker retries with backoff (4xx other than 408/429 is permanent).
+ * Both go through the SSRF guard (src/integrations/outbound-guard.ts): a private or local address is a
+ * permanent failure unless its host is in ADUAN_OUTBOUND_ALLOW_HOSTS.
  */
 import type { Services } from '../app/context.ts';
 import type { OutboxRow } from '../commands/outbox-delivery.ts';
-import { DeliveryError, postSignedJson } from '../integrations/delivery.ts';
+import {
+  DeliveryError,
+  guardedDelivery,
+  isPermanentStatus,
+  postSignedJson,
+} from '../integrations/delivery.ts';
+import type { OutboundOptions } from '../integrations/outbound-guard.ts';
 import { webhookHeaders } from '../integrations/webhook-signature.ts';
+
+/** The SSRF guard settings of this process (docs/integrations.md, "Outbound requests"). */
+function outboundGuard(svc: Services): OutboundOptions {
+  return { allowHosts: svc.outboundAllowHosts ?? [] };
+}
 
 /** Delivers one `webhook` row; `sharedSecret` signs rows that name no subscription secret. */
 export async function deliverWebhookRow(
@@ -22,7 +35,11 @@ export async function deliverWebhookRow(
   const url = typeof p.url === 'string' ? p.url : row.recipient;
   if (!url) throw new DeliveryError('webhook without url', true);
   if (typeof p.secretEnc !== 'string') {
-    await postSignedJson(url, p.body ?? {}, { idempotencyKey: row.idempotencyKey, secret: sharedSecret });
+    await postSignedJson(url, p.body ?? {}, {
+      idempotencyKey: row.idempotencyKey,
+      secret: sharedSecret,
+      guard: outboundGuard(svc),
+    });
     return;
   }
   const secret = svc.sealer.open<string>(p.secretEnc);
@@ -30,6 +47,7 @@ export async function deliverWebhookRow(
   await postSignedJson(url, p.body, {
     idempotencyKey: row.idempotencyKey,
     raw,
+    guard: outboundGuard(svc),
     headers: {
       ...webhookHeaders(secret, svc.now(), raw),
       'x-aduan-event': row.kind.replace(/^webhook\./, ''),
@@ -48,20 +66,18 @@ export async function deliverFederationRow(svc: Services, row: OutboxRow): Promi
   for (const [k, v] of Object.entries(p.form as Record<string, string | string[]>)) {
     for (const one of Array.isArray(v) ? v : [v]) form.append(k, one);
   }
-  const host = new URL(p.url).host;
-  let res: Response;
-  try {
-    res = await fetch(p.url, {
-      method: 'POST',
+  const answer = await guardedDelivery(
+    p.url,
+    {
       headers: { 'content-type': 'application/x-www-form-urlencoded', 'idempotency-key': row.idempotencyKey },
       body: form.toString(),
-      signal: AbortSignal.timeout(15_000),
-    });
-  } catch (e) {
-    throw new DeliveryError(`POST ${host}: ${(e as Error).message}`);
-  }
-  const text = await res.text().catch(() => '');
-  if (res.status >= 200 && res.status < 300) return;
-  const permanent = res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429;
-  throw new DeliveryError(`POST ${host}: HTTP ${res.status} ${text.slice(0, 200)}`, permanent);
+      timeoutMs: 15_000,
+    },
+    outboundGuard(svc),
+  );
+  if (answer.status >= 200 && answer.status < 300) return;
+  throw new DeliveryError(
+    `POST ${new URL(p.url).host}: HTTP ${answer.status} ${answer.text.slice(0, 200)}`,
+    isPermanentStatus(answer.status),
+  );
 }

@@ -41,7 +41,12 @@ export interface ApiInit {
 
 /** Starts the app. `now` fixes the clock (advance it with `clock.now = …`). */
 export async function startTestApp(
-  opts: { now?: Date; limits?: { submitPerMinute?: number; loginPerMinute?: number } } = {},
+  opts: {
+    now?: Date;
+    limits?: { submitPerMinute?: number; loginPerMinute?: number };
+    /** Hosts exempt from the outbound SSRF guard (tests delivering to local receivers: ['127.0.0.1']). */
+    outboundAllowHosts?: string[];
+  } = {},
 ): Promise<TestApp> {
   invalidateCalendarCache();
   const dataDir = mkdtempSync(join(tmpdir(), 'aduan-test-'));
@@ -51,6 +56,7 @@ export async function startTestApp(
     ADUAN_DATA_DIR: dataDir,
     ADUAN_SECRET_KEY: TEST_SECRET_KEY,
     LOG_LEVEL: 'silent',
+    ...(opts.outboundAllowHosts ? { ADUAN_OUTBOUND_ALLOW_HOSTS: opts.outboundAllowHosts.join(',') } : {}),
   });
   const runtime = await openRuntime(config, {
     database,

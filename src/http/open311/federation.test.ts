@@ -36,8 +36,8 @@ const worker = (t: TestApp) =>
   startWorker(t.runtime.services, { transports: {}, autoStart: false, sweepEveryMs: 0 });
 
 beforeAll(async () => {
-  kab = await startTestApp({ now: START });
-  prov = await startTestApp({ now: START });
+  kab = await startTestApp({ now: START, outboundAllowHosts: ['127.0.0.1'] });
+  prov = await startTestApp({ now: START, outboundAllowHosts: ['127.0.0.1'] });
   await setInstanceId(kab.runtime.services, 'kab-balikpapan');
   await setInstanceId(prov.runtime.services, 'prov-kaltim');
   keyAtProv = (

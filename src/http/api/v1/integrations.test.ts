@@ -112,7 +112,7 @@ async function dispatched(target: string, extra: Record<string, unknown> = {}) {
 }
 
 beforeAll(async () => {
-  t = await startTestApp({ now: START });
+  t = await startTestApp({ now: START, outboundAllowHosts: ['127.0.0.1'] });
   rx = await startReceiver(() => t.clock.now);
   worker = await startWorker(t.runtime.services, {
     transports: {},
