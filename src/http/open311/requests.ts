@@ -10,6 +10,7 @@ import { validateAttributes } from '../../domain/open311/service-definition.ts';
 import { statusesFor } from '../../domain/open311/statuses.ts';
 import { STATUSES, type ReportStatus } from '../../domain/report/report.ts';
 import { submitOpen311Request } from '../../commands/submit-open311-request.ts';
+import { recordApiKeyUse } from '../../commands/manage-partner-keys.ts';
 import { federationOf, submitFederatedRequest } from '../../commands/receive-federated-request.ts';
 import {
   findApiKey,
@@ -46,6 +47,7 @@ async function readerKey(ctx: Open311Context, req: FastifyRequest): Promise<ApiK
   if (!key) return undefined;
   const found = await findApiKey(ctx.svc.db, key);
   if (!found) throw new AppError('API_KEY_INVALID');
+  await recordApiKeyUse(ctx.svc, found.id);
   return found;
 }
 
@@ -111,6 +113,7 @@ export async function requestRoutes(ep: FastifyInstance, ctx: Open311Context): P
       const key = param(fields, 'api_key');
       const partner = key ? await findApiKey(svc.db, key) : null;
       if (!partner || !partner.scopes.includes('open311')) throw new AppError('API_KEY_INVALID');
+      await recordApiKeyUse(svc, partner.id);
       const code = param(fields, 'service_code');
       if (!code) throw invalid({ service_code: { key: 'required' } });
       const service = await findOpen311Service(svc.db, code);

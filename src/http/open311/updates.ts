@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError, invalid } from '../../app/errors.ts';
 import { postOpen311Update } from '../../commands/post-open311-update.ts';
+import { recordApiKeyUse } from '../../commands/manage-partner-keys.ts';
 import { findApiKey, listOpen311Updates } from '../../queries/open311.ts';
 import { presentUpdate } from '../../presenters/open311.ts';
 import type { Open311Context } from './context.ts';
@@ -25,6 +26,7 @@ export async function updateRoutes(ep: FastifyInstance, ctx: Open311Context): Pr
       const key = param(q, 'api_key');
       const partner = key ? await findApiKey(svc.db, key) : undefined;
       if (key && !partner) throw new AppError('API_KEY_INVALID');
+      if (partner) await recordApiKeyUse(svc, partner.id);
       const { limit, offset } = paging(q);
       if (ctx.endpoint === 'test') return send(reply, format, 'service_request_updates', []);
       const window = createdWindow(q, svc.now(), false);
@@ -46,7 +48,9 @@ export async function updateRoutes(ep: FastifyInstance, ctx: Open311Context): Pr
       const format = formatParam(req);
       const { fields } = await readBody(req);
       const key = param(fields, 'api_key');
-      if (!key || !(await findApiKey(svc.db, key))) throw new AppError('API_KEY_INVALID');
+      const partner = key ? await findApiKey(svc.db, key) : null;
+      if (!key || !partner) throw new AppError('API_KEY_INVALID');
+      await recordApiKeyUse(svc, partner.id);
       const missing = ['service_request_id', 'update_id', 'status', 'description', 'updated_datetime'].filter(
         (f) => !param(fields, f),
       );

@@ -10,6 +10,7 @@ import type { Caller, Services } from '../../app/context.ts';
 import { AppError } from '../../app/errors.ts';
 import { resolveSession, type SessionInfo } from '../../queries/session.ts';
 import { resolveIntegrationToken } from '../../queries/integrations.ts';
+import { recordApiKeyUse } from '../../commands/manage-partner-keys.ts';
 
 export const SESSION_COOKIE = 'aduan_session';
 export const DEVICE_COOKIE = 'aduan_device';
@@ -78,7 +79,13 @@ export const authPlugin = fp(
         const bearer = auth.slice(7).trim();
         const s = await resolveSession(svc.db, bearer, svc.now());
         if (s) session = { ...s, via: 'bearer' };
-        else tokenActor = (await resolveIntegrationToken(svc.db, bearer))?.actor ?? null;
+        else {
+          const token = await resolveIntegrationToken(svc.db, bearer);
+          if (token) {
+            tokenActor = token.actor;
+            await recordApiKeyUse(svc, token.keyId);
+          }
+        }
         if (!s && !tokenActor) throw new AppError('UNAUTHENTICATED');
       } else {
         const token = req.cookies[SESSION_COOKIE];

@@ -14,6 +14,7 @@ import { staffAdminUserRoutes } from './admin-users.ts';
 import { staffAdminCalendarRoutes } from './admin-calendar.ts';
 import { staffPasswordRoutes } from './password.ts';
 import { staffNotificationRoutes, unreadBadgeHook } from './notifications.ts';
+import { staffIntegrationRoutes } from './integrations.ts';
 
 /** Registers every back-office route with an HTML error handler. */
 export const staffRoutes: FastifyPluginAsync<{ services: Services; secureCookies: boolean }> = async (
@@ -31,4 +32,5 @@ export const staffRoutes: FastifyPluginAsync<{ services: Services; secureCookies
   await app.register(staffAdminCalendarRoutes, { services: opts.services });
   await app.register(staffPasswordRoutes, { services: opts.services });
   await app.register(staffNotificationRoutes, { services: opts.services });
+  await app.register(staffIntegrationRoutes, opts);
 };

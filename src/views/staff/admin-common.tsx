@@ -40,7 +40,7 @@ export function AdminLayout(p: {
   form?: FormState | undefined;
   notice?: string | undefined;
   back?: { href: string; label: string } | undefined;
-  current?: 'admin' | 'password';
+  current?: 'admin' | 'password' | 'integrations';
   children: ComponentChildren;
 }): VNode {
   const { ctx, form } = p;

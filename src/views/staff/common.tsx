@@ -21,7 +21,10 @@ export interface FormState {
 export const STAFF_STYLES = ['/static/staff.css'];
 
 /** The back-office menu passed to the shared layout (administration only for roles that manage something). */
-export function staffNav(ctx: PageContext, current: 'queue' | 'walk_in' | 'admin' | 'password' | null) {
+export function staffNav(
+  ctx: PageContext,
+  current: 'queue' | 'walk_in' | 'admin' | 'integrations' | 'password' | null,
+) {
   const admin = (ctx.user?.roles ?? []).some((r) =>
     ['national_admin', 'coordinator', 'agency_admin'].includes(r),
   );
@@ -30,6 +33,15 @@ export function staffNav(ctx: PageContext, current: 'queue' | 'walk_in' | 'admin
     { href: '/kantor/lapor-langsung', label: ctx.t('staff.nav.walk_in'), current: current === 'walk_in' },
     notificationsNavItem(ctx),
     ...(admin ? [{ href: '/kantor/admin', label: ctx.t('admin.nav'), current: current === 'admin' }] : []),
+    ...(admin
+      ? [
+          {
+            href: '/kantor/integrasi',
+            label: ctx.t('integrations.nav'),
+            current: current === 'integrations',
+          },
+        ]
+      : []),
     { href: '/kantor/kata-sandi', label: ctx.t('admin.password.nav'), current: current === 'password' },
     { href: '/', label: ctx.t('staff.nav.public_site') },
   ];
