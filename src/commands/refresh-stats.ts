@@ -2,22 +2,25 @@
  * refreshStats(svc): keeps the statistics read model current. It recomputes the per-report facts of
  * every report changed since the last run (plus reports whose running deadline has passed since then,
  * since "overdue" and "on time" change with the clock alone), then rebuilds the monthly roll-up rows
- * of the months those reports belong to. Dashboards read only the roll-up (docs/statistics.md).
- * Why: no full scan of `reports` per page view; the worker schedules this every few minutes.
+ * buckets those reports belong to (`stats_rollup`: per scope, dimension, month, and for the national and
+ * provincial scopes also year, quarter and week). Dashboards read the roll-up (docs/statistics.md).
+ * Why: no full scan of `reports` or of the facts per page view; the worker schedules this every few minutes.
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Services } from '../app/context.ts';
-import { query, type AppDb } from '../db/client.ts';
+import { query, type AppDb, type Tx } from '../db/client.ts';
 import { loadCalendar } from '../db/repositories/calendar.ts';
-import { settings, statsMonthly, statsReportFacts } from '../db/schema.ts';
+import { settings, statsReportFacts } from '../db/schema.ts';
 import {
+  addCalendarDays,
   localDate,
   workingDaysBetween,
   zoneForRegion,
   type WorkingCalendar,
 } from '../domain/deadline/calendar.ts';
 import { PUBLIC_STATUSES, type ReportStatus, type ZoneName } from '../domain/report/report.ts';
-import { aggregate, STATS_DIMENSIONS, type StatsFact } from '../domain/stats/aggregate.ts';
+import { bucketsOf, factBuckets, factCounters, type Grain } from '../domain/stats/rollup.ts';
+import { factVectorsSql, rollupVectorsSql } from '../db/repositories/stats-rollup.ts';
 import type { ReportFact } from '../domain/stats/open-data.ts';
 import { round } from '../domain/evaluation/formulas.ts';
 
@@ -130,12 +133,12 @@ export function factOf(
   };
 }
 
-async function readWatermark(db: AppDb): Promise<Date | null> {
-  const [row] = await query<{ value: { at: string } }>(
+async function readWatermark(db: AppDb): Promise<{ at: Date; rollup: number | null } | null> {
+  const [row] = await query<{ value: { at: string; rollup?: number } }>(
     db,
     sql`select value from settings where key = ${WATERMARK_KEY}`,
   );
-  return row ? new Date(row.value.at) : null;
+  return row ? { at: new Date(row.value.at), rollup: row.value.rollup ?? null } : null;
 }
 
 /** Report ids whose facts are stale: changed since `since`, deadline passed since then, or never computed. */
@@ -150,9 +153,9 @@ async function staleIds(db: AppDb, since: Date | null, now: Date): Promise<strin
   return rows.map((r) => r.id);
 }
 
-/** Recomputes and stores the facts of the given reports; returns the months they fall in. */
+/** Recomputes and stores the facts of the given reports; returns the local dates they were received on. */
 async function refreshFacts(svc: Services, ids: string[], now: Date): Promise<Set<string>> {
-  const months = new Set<string>();
+  const dates = new Set<string>();
   const calendars = new Map<string, WorkingCalendar>();
   for (let i = 0; i < ids.length; i += BATCH) {
     const batch = ids.slice(i, i + BATCH);
@@ -194,7 +197,8 @@ async function refreshFacts(svc: Services, ids: string[], now: Date): Promise<Se
         .filter((d) => d.stopped_at === null && STAFF_CLOCKS.includes(d.clock))
         .map((d) => new Date(d.due_at).getTime());
       const month = fact.createdDate.slice(0, 7);
-      months.add(month);
+      dates.add(fact.createdDate);
+      const b = factBuckets(fact);
       values.push({
         reportId: r.id,
         createdDate: fact.createdDate,
@@ -205,6 +209,13 @@ async function refreshFacts(svc: Services, ids: string[], now: Date): Promise<Se
         confidential: r.confidential,
         isPublic: !r.confidential && PUBLIC_STATUSES.includes(r.status as ReportStatus),
         openDueAt: open.length ? new Date(Math.min(...open)) : null,
+        categoryId: fact.categoryId,
+        classification: fact.classification,
+        channel: fact.channel,
+        counters: factCounters(fact),
+        bFollowUp: b.fu,
+        bFollowUpHours: b.fuh,
+        bCompletion: b.co,
         fact,
         refreshedAt: now,
       });
@@ -224,55 +235,171 @@ async function refreshFacts(svc: Services, ids: string[], now: Date): Promise<Se
             confidential: sql`excluded.confidential`,
             isPublic: sql`excluded.is_public`,
             openDueAt: sql`excluded.open_due_at`,
+            categoryId: sql`excluded.category_id`,
+            classification: sql`excluded.classification`,
+            channel: sql`excluded.channel`,
+            counters: sql`excluded.counters`,
+            bFollowUp: sql`excluded.b_follow_up`,
+            bFollowUpHours: sql`excluded.b_follow_up_hours`,
+            bCompletion: sql`excluded.b_completion`,
             fact: sql`excluded.fact`,
             refreshedAt: sql`excluded.refreshed_at`,
           },
         });
     }
   }
-  return months;
+  return dates;
 }
 
-/** Rebuilds the roll-up rows of one month from its facts (every dimension). */
-export async function rebuildMonth(db: AppDb, month: string): Promise<void> {
-  const facts = (
-    await query<{ fact: StatsFact }>(db, sql`select fact from stats_report_facts where month = ${month}`)
-  ).map((r) => r.fact);
-  const rows: { dim: string; key: string; month: string; acc: unknown }[] = [];
-  for (const dim of STATS_DIMENSIONS) {
-    for (const [key, acc] of aggregate(facts, dim)) rows.push({ dim, key, month, acc });
-  }
+/**
+ * Inserts roll-up rows computed from the facts matching `where`: every scope (national `*`, each agency
+ * on the report's path `a:<id>`, province and kab/kota `r:<code>`) or only the wide ones, every dimension,
+ * grouped by the bucket `bucket` (an SQL expression over `created_date`) of grain `grain`.
+ */
+async function insertFromFacts(
+  db: AppDb | Tx,
+  where: SQL,
+  grain: Grain,
+  bucket: SQL,
+  asOf: Date,
+  wideOnly: boolean,
+): Promise<void> {
+  const v = factVectorsSql();
+  await db.execute(sql`
+    insert into stats_rollup (scope, dim, grain, bucket, key, c, h)
+    with f as (
+      select ${bucket} as bucket, category_id, classification, channel, counters,
+             b_follow_up, b_follow_up_hours, b_completion,
+             (open_due_at is not null and open_due_at <= ${asOf}) as overdue,
+             case when agency_path is not null and trim(both '/' from agency_path) <> ''
+                  then string_to_array(trim(both '/' from agency_path), '/') end as p,
+             nullif(split_part(region_code, '.', 1), '') as prov,
+             case when split_part(region_code, '.', 2) <> ''
+                  then split_part(region_code, '.', 1) || '.' || split_part(region_code, '.', 2) end as kab
+      from stats_report_facts where ${where}
+    ), s as (
+      select f.*, '*'::text as scope, 0::bigint as depth from f
+      union all select f.*, 'r:' || f.prov, 0 from f where f.prov is not null
+      ${
+        wideOnly
+          ? sql``
+          : sql`union all select f.*, 'r:' || f.kab, 0 from f where f.kab is not null
+      union all select f.*, 'a:' || u.a, u.i from f cross join lateral unnest(f.p) with ordinality as u(a, i)`
+      }
+    ), k as (
+      select s.*, d.dim, d.key from s cross join lateral (
+        select 'agency'::text as dim, u.a as key from unnest(s.p) with ordinality as u(a, i) where u.i >= s.depth
+        union all select 'agency', '-' where s.p is null
+        union all select 'region', x from unnest(array[s.prov, s.kab]) as x
+          where x is not null and not (s.scope like 'r:%.%' and x = s.prov)
+        union all select 'region', '-' where s.prov is null
+        union all select 'category', coalesce(s.category_id::text, '-')
+        union all select 'classification', s.classification
+        union all select 'channel', s.channel
+        union all select 'all', 'all'
+      ) d
+    )
+    select scope, dim, ${grain}, bucket, key, ${v.c}, ${v.h} from k group by scope, dim, bucket, key`);
+}
+
+/** Rebuilds the month rows (every scope) of `month` (`YYYY-MM`) from its facts. */
+export async function rebuildMonth(db: AppDb, month: string, asOf: Date): Promise<void> {
   await db.transaction(async (tx) => {
-    await tx.execute(sql`delete from stats_monthly where month = ${month}`);
-    for (let i = 0; i < rows.length; i += 1000) await tx.insert(statsMonthly).values(rows.slice(i, i + 1000));
+    await tx.execute(sql`delete from stats_rollup where grain = 'm' and bucket = ${`${month}-01`}`);
+    await insertFromFacts(tx, sql`month = ${month}`, 'm', sql`${`${month}-01`}::date`, asOf, false);
+  });
+}
+
+/** Rebuilds the week rows (national and provincial scopes) of the week starting on Monday `week`. */
+export async function rebuildWeek(db: AppDb, week: string, asOf: Date): Promise<void> {
+  const end = addCalendarDays(week, 6);
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`delete from stats_rollup where grain = 'w' and bucket = ${week}`);
+    await insertFromFacts(
+      tx,
+      sql`created_date between ${week} and ${end}`,
+      'w',
+      sql`${week}::date`,
+      asOf,
+      true,
+    );
   });
 }
 
 /**
- * Brings the statistics read model up to date. `full: true` recomputes every report and month
+ * Rebuilds a quarter (from its month rows) or a year (from its quarter rows) for the national and
+ * provincial scopes.
+ */
+export async function rebuildPeriod(db: AppDb, grain: 'q' | 'y', start: string): Promise<void> {
+  const parts = grain === 'q' ? 3 : 4;
+  const step = grain === 'q' ? 1 : 3;
+  const buckets = Array.from({ length: parts }, (_, i) => {
+    const d = new Date(Date.UTC(Number(start.slice(0, 4)), Number(start.slice(5, 7)) - 1 + i * step, 1));
+    return d.toISOString().slice(0, 10);
+  });
+  const v = rollupVectorsSql();
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`delete from stats_rollup where grain = ${grain} and bucket = ${start}`);
+    await tx.execute(sql`
+      insert into stats_rollup (scope, dim, grain, bucket, key, c, h)
+      select scope, dim, ${grain}, ${start}::date, key, ${v.c}, ${v.h} from stats_rollup
+      where grain = ${grain === 'q' ? 'm' : 'q'} and bucket in (${sql.join(
+        buckets.map((m) => sql`${m}::date`),
+        sql`, `,
+      )}) and scope in (select '*' union all select 'r:' || code from regions where level = 1)
+      group by scope, dim, key`);
+  });
+}
+
+/** Rebuilds every roll-up bucket containing one of `dates` (local dates of receipt). */
+export async function rebuildBuckets(db: AppDb, dates: Iterable<string>, asOf: Date): Promise<string[]> {
+  const months = new Set<string>();
+  const weeks = new Set<string>();
+  const quarters = new Set<string>();
+  const years = new Set<string>();
+  for (const d of dates) {
+    const b = bucketsOf(d);
+    months.add(b.m.slice(0, 7));
+    weeks.add(b.w);
+    quarters.add(b.q);
+    years.add(b.y);
+  }
+  const sorted = [...months].sort();
+  for (const m of sorted) await rebuildMonth(db, m, asOf);
+  for (const w of [...weeks].sort()) await rebuildWeek(db, w, asOf);
+  for (const q of [...quarters].sort()) await rebuildPeriod(db, 'q', q);
+  for (const y of [...years].sort()) await rebuildPeriod(db, 'y', y);
+  return sorted;
+}
+
+/** Version of the roll-up layout; a watermark without it (or older) triggers a full rebuild. */
+export const ROLLUP_VERSION = 2;
+
+/**
+ * Brings the statistics read model up to date. `full: true` recomputes every report and bucket
  * (after an import or a formula change). Safe to run concurrently with writes; run it from one worker.
  */
 export async function refreshStats(svc: Services, opts: { full?: boolean } = {}): Promise<RefreshResult> {
   const now = svc.now();
-  const since = opts.full ? null : await readWatermark(svc.db);
+  const mark = await readWatermark(svc.db);
+  const full = opts.full || !mark || mark.rollup !== ROLLUP_VERSION;
+  const since = full ? null : mark.at;
   const ids = await staleIds(svc.db, since, now);
-  const months = await refreshFacts(svc, ids, now);
-  if (opts.full) {
-    for (const r of await query<{ month: string }>(
+  const dates = await refreshFacts(svc, ids, now);
+  if (full) {
+    await svc.db.execute(sql`delete from stats_rollup`);
+    for (const r of await query<{ d: string }>(
       svc.db,
-      sql`select distinct month from stats_report_facts`,
+      sql`select distinct created_date::text as d from stats_report_facts`,
     )) {
-      months.add(r.month);
+      dates.add(r.d);
     }
   }
-  const sorted = [...months].sort();
-  for (const m of sorted) await rebuildMonth(svc.db, m);
+  const months = await rebuildBuckets(svc.db, dates, now);
+  const value = { at: now.toISOString(), reports: ids.length, rollup: ROLLUP_VERSION };
   await svc.db
     .insert(settings)
-    .values({ key: WATERMARK_KEY, value: { at: now.toISOString(), reports: ids.length } })
-    .onConflictDoUpdate({
-      target: settings.key,
-      set: { value: { at: now.toISOString(), reports: ids.length } },
-    });
-  return { reports: ids.length, months: sorted, at: now.toISOString() };
+    .values({ key: WATERMARK_KEY, value })
+    .onConflictDoUpdate({ target: settings.key, set: { value } });
+  return { reports: ids.length, months, at: now.toISOString() };
 }

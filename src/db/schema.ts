@@ -545,11 +545,21 @@ export const statsReportFacts = pgTable(
     isPublic: boolean('is_public').notNull(),
     /** Earliest due time of a running staff clock (verification, follow-up, completion); overdue when past. */
     openDueAt: ts('open_due_at'),
+    /** Typed copies for SQL aggregation (src/domain/stats/rollup.ts): group keys, counters, histogram buckets. */
+    categoryId: integer('category_id'),
+    classification: text('classification'),
+    channel: text('channel'),
+    counters: integer('counters').array(),
+    bFollowUp: smallint('b_follow_up'),
+    bFollowUpHours: smallint('b_follow_up_hours'),
+    bCompletion: smallint('b_completion'),
     /** The StatsFact (src/domain/stats/aggregate.ts) plus the open-data columns. */
     fact: jsonb('fact').notNull(),
     refreshedAt: ts('refreshed_at').notNull(),
   },
   (t) => [
+    /** National edge days of a statistics range (docs/statistics.md). */
+    index('stats_report_facts_created_idx').on(t.createdDate),
     index('stats_report_facts_month_idx').on(t.month),
     index('stats_report_facts_due_idx').on(t.openDueAt),
     index('stats_report_facts_path_idx').on(t.agencyPath),
@@ -559,16 +569,28 @@ export const statsReportFacts = pgTable(
   ],
 );
 
-/** Statistics roll-up: summed indicators (StatsAcc) per dimension, group key and month. */
-export const statsMonthly = pgTable(
-  'stats_monthly',
+/**
+ * Statistics roll-up (docs/statistics.md): summed counters `c` and bucketed histograms `h`
+ * (src/domain/stats/rollup.ts) per scope (`*`, `a:<agency id>` for each agency on the path, `r:<province>`,
+ * `r:<kab/kota>`), dimension, group key and time bucket (`grain` m = month for every scope; y, q, w =
+ * year, quarter, ISO week for `*` and provinces; `bucket` = first day). Maintained by `refreshStats`.
+ */
+export const statsRollup = pgTable(
+  'stats_rollup',
   {
+    scope: text('scope').notNull(),
     dim: text('dim').notNull(),
+    grain: text('grain').notNull(),
+    bucket: date('bucket', { mode: 'string' }).notNull(),
     key: text('key').notNull(),
-    month: text('month').notNull(),
-    acc: jsonb('acc').notNull(),
+    c: integer('c').array().notNull(),
+    h: integer('h').array().notNull(),
   },
-  (t) => [primaryKey({ columns: [t.dim, t.month, t.key] })],
+  (t) => [
+    primaryKey({ columns: [t.scope, t.dim, t.grain, t.bucket, t.key] }),
+    /** Rebuilding one bucket (delete, sum months into quarters and years). */
+    index('stats_rollup_bucket_idx').on(t.grain, t.bucket),
+  ],
 );
 
 /** Published open-data snapshot files (daily) with their checksum. */

@@ -1,28 +1,33 @@
 /**
  * Statistics reads: indicators per agency (rolled up its tree), region (province and kab/kota),
- * category, classification, channel or month, for a date range. Whole months come from the
- * `stats_monthly` roll-up; partial months at the edges from the per-report facts; "overdue now" from
- * an indexed count of running deadlines that have passed. Never reads `reports` (docs/statistics.md).
+ * category, classification, channel or month, for a date range and a scope (national, an agency
+ * subtree, a region). The range is covered by roll-up buckets (`stats_rollup`: years, quarters,
+ * months and weeks for the national and provincial scopes, months for the others) summed by one
+ * GROUP BY in SQL; only the days at the edges that no bucket covers are read from the per-report
+ * facts (through the date / prefix indexes). Never reads `reports` (docs/statistics.md).
  * Why: dashboards must stay fast at millions of reports (issue 6 "Scale").
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { query, type AppDb } from '../db/client.ts';
+import type { StatsIndicators } from '../domain/stats/aggregate.ts';
 import {
-  aggregate,
-  emptyAcc,
-  indicatorsOf,
-  mergeAcc,
-  type StatsAcc,
-  type StatsDimension,
-  type StatsFact,
-  type StatsIndicators,
-} from '../domain/stats/aggregate.ts';
-import { addCalendarDays } from '../domain/deadline/calendar.ts';
+  addVectors,
+  emptyVectors,
+  indicatorsFromVectors,
+  planRange,
+  type Grain,
+  type RollupVectors,
+} from '../domain/stats/rollup.ts';
+import { factVectorsSql, rollupVectorsSql } from '../db/repositories/stats-rollup.ts';
 
 /** `groupBy` values of `GET /api/v1/stats` (`month` is the monthly series of the totals). */
 export const STATS_GROUP_BY = ['agency', 'category', 'region', 'classification', 'channel', 'month'] as const;
 /** One `groupBy` value. */
 export type StatsGroupBy = (typeof STATS_GROUP_BY)[number];
+
+/** Whose numbers are read: everything, an agency subtree, or a region (province / kab/kota prefix). */
+export type StatsScope =
+  { kind: 'national' } | { kind: 'agency'; agencyId: string } | { kind: 'region'; regionCode: string };
 
 /** A statistics request. Dates are local `YYYY-MM-DD`, both inclusive. */
 export interface StatsRequest {
@@ -51,125 +56,35 @@ export interface StatsResult {
   items: StatsRow[];
 }
 
-const monthOf = (date: string) => date.slice(0, 7);
-const firstOfMonth = (m: string) => `${m}-01`;
-const lastOfMonth = (m: string) => addCalendarDays(firstOfMonth(nextMonth(m)), -1);
-function nextMonth(m: string): string {
-  const [y, mo] = m.split('-').map(Number) as [number, number];
-  return mo === 12 ? `${y + 1}-01` : `${y}-${String(mo + 1).padStart(2, '0')}`;
-}
-
-/** Splits [from, to] into whole months and partial date ranges at the edges. */
-export function splitRange(from: string, to: string): { months: string[]; partial: [string, string][] } {
-  const months: string[] = [];
-  const partial: [string, string][] = [];
-  if (from > to) return { months, partial };
-  for (let m = monthOf(from); m <= monthOf(to); m = nextMonth(m)) {
-    const start = from > firstOfMonth(m) ? from : firstOfMonth(m);
-    const end = to < lastOfMonth(m) ? to : lastOfMonth(m);
-    if (start === firstOfMonth(m) && end === lastOfMonth(m)) months.push(m);
-    else partial.push([start, end]);
-  }
-  return { months, partial };
-}
-
-/** SQL expression giving the group keys (a set-returning expression for agency and region). */
-function keyExpr(dim: StatsDimension | 'month'): SQL {
-  switch (dim) {
-    case 'agency':
-      return sql`unnest(string_to_array(trim(both '/' from coalesce(agency_path, '-')), '/'))`;
-    case 'region':
-      return sql`unnest(array[split_part(region_code, '.', 1),
-        case when split_part(region_code, '.', 2) <> '' then split_part(region_code, '.', 1) || '.' || split_part(region_code, '.', 2) end])`;
-    case 'category':
-      return sql`coalesce(fact->>'categoryId', '-')`;
-    case 'classification':
-      return sql`fact->>'classification'`;
-    case 'channel':
-      return sql`fact->>'channel'`;
-    case 'month':
-      return sql`month`;
-    case 'all':
-      return sql`'all'`;
-  }
-}
-
-/** Overdue-now counts per group key for reports received in [from, to]. */
-async function overdueBy(db: AppDb, dim: StatsDimension | 'month', from: string, to: string, now: Date) {
-  const rows = await query<{ key: string | null; n: number }>(
-    db,
-    sql`select k.key, count(*)::int as n from (
-          select ${keyExpr(dim)} as key from stats_report_facts
-          where open_due_at < ${now} and created_date between ${from} and ${to}) k
-        group by k.key`,
-  );
-  return new Map(rows.filter((r) => r.key).map((r) => [r.key as string, r.n]));
-}
-
-/** Summed accumulators per key for [from, to] from the roll-up and the edge facts. */
-async function accsBy(db: AppDb, dim: StatsDimension, from: string, to: string, month = false) {
-  const { months, partial } = splitRange(from, to);
-  const out = new Map<string, StatsAcc>();
-  const add = (key: string, acc: StatsAcc) => {
-    const cur = out.get(key);
-    if (cur) mergeAcc(cur, acc);
-    else out.set(key, mergeAcc(emptyAcc(), acc));
-  };
-  if (months.length) {
-    const list = sql.join(
-      months.map((m) => sql`${m}`),
-      sql`, `,
-    );
-    const rows = await query<{ key: string; month: string; acc: StatsAcc }>(
-      db,
-      sql`select key, month, acc from stats_monthly where dim = ${dim} and month in (${list})`,
-    );
-    for (const r of rows) add(month ? r.month : r.key, r.acc);
-  }
-  for (const [a, b] of partial) {
-    const facts = await query<{ fact: StatsFact }>(
-      db,
-      sql`select fact from stats_report_facts where month = ${monthOf(a)} and created_date between ${a} and ${b}`,
-    );
-    if (month) {
-      const acc = aggregate(
-        facts.map((f) => f.fact),
-        'all',
-      ).get('all');
-      if (acc) add(monthOf(a), acc);
-    } else {
-      for (const [key, acc] of aggregate(
-        facts.map((f) => f.fact),
-        dim,
-      ))
-        add(key, acc);
-    }
-  }
-  return out;
-}
-
 interface Label {
   key: string;
   label: string;
   parent_key: string | null;
 }
 
-async function labels(db: AppDb, groupBy: StatsGroupBy): Promise<Map<string, Label>> {
+async function labels(db: AppDb, groupBy: StatsGroupBy, keys: string[]): Promise<Map<string, Label>> {
+  const wanted = keys.filter((k) => k !== '-');
+  if (!wanted.length) return new Map();
+  const list = sql.join(
+    wanted.map((k) => sql`${k}`),
+    sql`, `,
+  );
   let rows: Label[] = [];
   if (groupBy === 'agency') {
     rows = await query<Label>(
       db,
-      sql`select id as key, name as label, parent_id as parent_key from agencies`,
+      sql`select id as key, name as label, parent_id as parent_key from agencies where id in (${list})`,
     );
   } else if (groupBy === 'category') {
     rows = await query<Label>(
       db,
-      sql`select id::text as key, name as label, parent_id::text as parent_key from categories`,
+      sql`select id::text as key, name as label, parent_id::text as parent_key from categories
+          where id::text in (${list})`,
     );
   } else if (groupBy === 'region') {
     rows = await query<Label>(
       db,
-      sql`select code as key, name as label, parent_code as parent_key from regions where level <= 2`,
+      sql`select code as key, name as label, parent_code as parent_key from regions where code in (${list})`,
     );
   }
   return new Map(rows.map((r) => [r.key, r]));
@@ -184,24 +99,163 @@ export async function statsRefreshedAt(db: AppDb): Promise<string | null> {
   return row?.at ?? null;
 }
 
-/** Indicators grouped as requested; rows sorted by received (desc), months chronologically. */
-export async function statsBy(db: AppDb, req: StatsRequest): Promise<StatsResult> {
-  const dim: StatsDimension = req.groupBy === 'month' ? 'all' : req.groupBy;
-  const [accs, totalsAcc, overdue, totalOverdue, names, refreshedAt] = await Promise.all([
-    accsBy(db, dim, req.from, req.to, req.groupBy === 'month'),
-    accsBy(db, 'all', req.from, req.to),
-    overdueBy(db, req.groupBy === 'month' ? 'month' : dim, req.from, req.to, req.now),
-    overdueBy(db, 'all', req.from, req.to, req.now),
-    labels(db, req.groupBy),
-    statsRefreshedAt(db),
-  ]);
-  let items: StatsRow[] = [...accs].map(([key, acc]) => {
-    const l = names.get(key);
+/** Roll-up scope key and the grains it has rows for. */
+function scopeShape(scope: StatsScope): { key: string; grains: Grain[] } {
+  if (scope.kind === 'national') return { key: '*', grains: ['y', 'q', 'm', 'w'] };
+  if (scope.kind === 'agency') return { key: `a:${scope.agencyId}`, grains: ['m'] };
+  const depth = scope.regionCode.split('.').length;
+  return {
+    key: `r:${scope.regionCode}`,
+    grains: depth === 1 ? ['y', 'q', 'm', 'w'] : depth === 2 ? ['m'] : [],
+  };
+}
+
+/** The facts filter of a scope (prefix indexes of migration 0010). */
+async function factScope(db: AppDb, scope: StatsScope): Promise<SQL> {
+  if (scope.kind === 'region') {
+    // Codes are fixed-width segments, so the prefix '64' or '64.71' only matches that region and below.
+    return sql`region_code like ${`${scope.regionCode}%`}`;
+  }
+  if (scope.kind === 'agency') {
+    const [a] = await query<{ path: string }>(
+      db,
+      sql`select path from agencies where id = ${scope.agencyId}`,
+    );
+    return sql`agency_path like ${`${a?.path ?? `/${scope.agencyId}/`}%`}`;
+  }
+  return sql`true`;
+}
+
+/** Group keys of one fact row (`f`) for `dim` within the scope, as a lateral subquery of (dim, key). */
+function factKeys(dim: StatsGroupBy, scope: StatsScope): SQL {
+  switch (dim) {
+    case 'agency':
+      return scope.kind === 'agency'
+        ? sql`select 'agency'::text as dim, u.a as key
+              from unnest(string_to_array(trim(both '/' from f.agency_path), '/')) with ordinality as u(a, i)
+              where u.i >= array_position(string_to_array(trim(both '/' from f.agency_path), '/'), ${scope.agencyId})`
+        : sql`select 'agency'::text as dim, u.a as key
+              from unnest(string_to_array(nullif(trim(both '/' from f.agency_path), ''), '/')) as u(a)
+              union all select 'agency', '-' where nullif(trim(both '/' from f.agency_path), '') is null`;
+    case 'region': {
+      const kabScope = scope.kind === 'region' && scope.regionCode.includes('.');
+      return sql`select 'region'::text as dim, x as key from unnest(array[
+                   nullif(split_part(f.region_code, '.', 1), ''),
+                   case when split_part(f.region_code, '.', 2) <> ''
+                        then split_part(f.region_code, '.', 1) || '.' || split_part(f.region_code, '.', 2) end]) as x
+                 where x is not null ${kabScope ? sql`and x like '%.%'` : sql``}
+                 union all select 'region', '-' where nullif(split_part(f.region_code, '.', 1), '') is null`;
+    }
+    case 'category':
+      return sql`select 'category'::text as dim, coalesce(f.category_id::text, '-') as key`;
+    case 'classification':
+      return sql`select 'classification'::text as dim, f.classification as key`;
+    case 'channel':
+      return sql`select 'channel'::text as dim, f.channel as key`;
+    case 'month':
+      return sql`select 'all'::text as dim, f.month as key`;
+  }
+}
+
+interface SummedRow {
+  dim: string;
+  key: string;
+  c: number[];
+  h: number[];
+}
+
+/**
+ * Summed vectors per (dim, key) for the scope and range: `dim` = the grouping and `all` (totals),
+ * or, for `month`, the `all` dimension keyed by month.
+ */
+async function summed(
+  db: AppDb,
+  scope: StatsScope,
+  groupBy: StatsGroupBy,
+  from: string,
+  to: string,
+  asOf: Date,
+): Promise<SummedRow[]> {
+  const shape = scopeShape(scope);
+  const byMonth = groupBy === 'month';
+  const plan = planRange(from, to, shape.grains, byMonth);
+  const parts: SQL[] = [];
+  if (plan.buckets.length) {
+    const byGrain = new Map<Grain, string[]>();
+    for (const b of plan.buckets) byGrain.set(b.grain, [...(byGrain.get(b.grain) ?? []), b.bucket]);
+    const which = sql.join(
+      [...byGrain].map(
+        ([g, list]) =>
+          sql`(grain = ${g} and bucket in (${sql.join(
+            list.map((d) => sql`${d}::date`),
+            sql`, `,
+          )}))`,
+      ),
+      sql` or `,
+    );
+    parts.push(
+      byMonth
+        ? sql`select dim, to_char(bucket, 'YYYY-MM') as key, c, h from stats_rollup
+              where scope = ${shape.key} and dim = 'all' and (${which})`
+        : sql`select dim, key, c, h from stats_rollup
+              where scope = ${shape.key} and dim in (${groupBy}, 'all') and (${which})`,
+    );
+  }
+  if (plan.days.length) {
+    const v = factVectorsSql();
+    const dates = sql.join(
+      plan.days.map(([a, b]) => sql`f.created_date between ${a} and ${b}`),
+      sql` or `,
+    );
+    const keys = byMonth
+      ? factKeys('month', scope)
+      : sql`${factKeys(groupBy, scope)} union all select 'all', 'all'`;
+    parts.push(sql`select d.dim, d.key, ${v.c} as c, ${v.h} as h from (
+        select f.*, (f.open_due_at is not null and f.open_due_at <= ${asOf}) as overdue
+        from stats_report_facts f where ${await factScope(db, scope)} and (${dates})) f
+      cross join lateral (${keys}) d
+      group by d.dim, d.key`);
+  }
+  if (!parts.length) return [];
+  const v = rollupVectorsSql();
+  return query<SummedRow>(
+    db,
+    sql`select dim, key, ${v.c} as c, ${v.h} as h from (${sql.join(parts, sql` union all `)}) r group by dim, key`,
+  );
+}
+
+const asVectors = (r: SummedRow): RollupVectors => ({ c: r.c.map(Number), h: r.h.map(Number) });
+
+/** Indicators of the scope grouped as requested; rows sorted by received (desc), months chronologically. */
+export async function scopedStatsRead(
+  db: AppDb,
+  scope: StatsScope,
+  req: { groupBy: StatsGroupBy; from: string; to: string; now: Date; parent?: string | undefined },
+): Promise<StatsResult> {
+  const refreshedAt = await statsRefreshedAt(db);
+  const asOf = refreshedAt ? new Date(refreshedAt) : req.now;
+  const rows = await summed(db, scope, req.groupBy, req.from, req.to, asOf);
+  const totals = emptyVectors();
+  const groups: SummedRow[] = [];
+  for (const r of rows) {
+    if (req.groupBy === 'month') {
+      addVectors(totals, asVectors(r));
+      groups.push(r);
+    } else if (r.dim === 'all') addVectors(totals, asVectors(r));
+    else groups.push(r);
+  }
+  const names = await labels(
+    db,
+    req.groupBy,
+    groups.map((g) => g.key),
+  );
+  let items: StatsRow[] = groups.map((g) => {
+    const l = names.get(g.key);
     return {
-      key,
-      label: l?.label ?? key,
+      key: g.key,
+      label: l?.label ?? g.key,
       parentKey: l?.parent_key ?? null,
-      ...indicatorsOf(acc, overdue.get(key) ?? 0),
+      ...indicatorsFromVectors(asVectors(g)),
     };
   });
   if (req.parent) items = items.filter((i) => i.key === req.parent || i.parentKey === req.parent);
@@ -212,7 +266,12 @@ export async function statsBy(db: AppDb, req: StatsRequest): Promise<StatsResult
     from: req.from,
     to: req.to,
     refreshedAt,
-    totals: indicatorsOf(totalsAcc.get('all') ?? emptyAcc(), totalOverdue.get('all') ?? 0),
+    totals: indicatorsFromVectors(totals),
     items,
   };
+}
+
+/** National indicators grouped as requested (`GET /api/v1/stats`, the public pages). */
+export async function statsBy(db: AppDb, req: StatsRequest): Promise<StatsResult> {
+  return scopedStatsRead(db, { kind: 'national' }, req);
 }

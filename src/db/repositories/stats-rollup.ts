@@ -1,0 +1,37 @@
+/**
+ * SQL fragments shared by the statistics roll-up writer (`refreshStats`) and reader (`src/queries/stats.ts`):
+ * how the per-report facts and the roll-up rows are summed into the counter (`c`) and histogram (`h`)
+ * vectors of `src/domain/stats/rollup.ts`.
+ * Why: the writer and the reader must sum the same positions in the same order.
+ */
+import { sql, type SQL } from 'drizzle-orm';
+import { COUNTERS, FACT_COUNTERS, HISTOGRAMS, HIST_LENGTH } from '../../domain/stats/rollup.ts';
+
+/** SQL `array[...]` summing the 1-based positions 1..n of array column `col`. */
+function sumArray(col: string, n: number): SQL {
+  return sql.raw(`array[${Array.from({ length: n }, (_, i) => `sum(${col}[${i + 1}])`).join(', ')}]::int[]`);
+}
+
+/**
+ * The summed counters (`c`) and histograms (`h`) of a set of facts (`counters`, `b_*` columns and an
+ * `overdue` boolean in scope): the SQL twin of `factCounters` / `factBuckets` summed.
+ */
+export function factVectorsSql(): { c: SQL; h: SQL } {
+  const c = Array.from({ length: FACT_COUNTERS }, (_, i) => `coalesce(sum(counters[${i + 1}]), 0)`);
+  c.push('count(*) filter (where overdue)');
+  const h: string[] = [];
+  for (const [col, hist] of [
+    ['b_follow_up', HISTOGRAMS.wdFollowUp],
+    ['b_follow_up_hours', HISTOGRAMS.hoursFollowUp],
+    ['b_completion', HISTOGRAMS.wdCompletion],
+  ] as const) {
+    for (let i = 0; i < hist.lows.length; i++) h.push(`count(*) filter (where ${col} = ${i})`);
+  }
+  if (c.length !== COUNTERS.length || h.length !== HIST_LENGTH) throw new Error('roll-up vector shape');
+  return { c: sql.raw(`array[${c.join(', ')}]::int[]`), h: sql.raw(`array[${h.join(', ')}]::int[]`) };
+}
+
+/** The roll-up rows' vectors summed over a GROUP BY. */
+export function rollupVectorsSql(): { c: SQL; h: SQL } {
+  return { c: sumArray('c', COUNTERS.length), h: sumArray('h', HIST_LENGTH) };
+}
