@@ -7,6 +7,7 @@ import { eq } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import { reportDeadlines, sweepLog } from '../db/schema.ts';
 import { systemCaller, type Services } from '../app/context.ts';
+import { appendEvent } from '../db/repositories/events.ts';
 import { runReportAction } from './report-action.ts';
 import type { NotifyTarget } from './fan-out-event.ts';
 
@@ -29,14 +30,14 @@ export interface SweepStepInput {
   notify?: NotifyTarget[] | undefined;
 }
 
-/** Records the action in sweep_log; throws SweepSkipped when its key is already there. */
-export async function claimSweepKey(
+/** Records the action in sweep_log; false when its key is already there. */
+async function tryClaimSweepKey(
   tx: Tx,
   reportId: string,
   action: string,
   input: SweepStepInput,
   at: Date,
-): Promise<void> {
+): Promise<boolean> {
   const inserted = await tx
     .insert(sweepLog)
     .values({
@@ -51,7 +52,19 @@ export async function claimSweepKey(
     })
     .onConflictDoNothing()
     .returning({ key: sweepLog.key });
-  if (inserted.length === 0) throw new SweepSkipped(`already done: ${input.key}`);
+  return inserted.length > 0;
+}
+
+/** Records the action in sweep_log; throws SweepSkipped when its key is already there. */
+export async function claimSweepKey(
+  tx: Tx,
+  reportId: string,
+  action: string,
+  input: SweepStepInput,
+  at: Date,
+): Promise<void> {
+  if (!(await tryClaimSweepKey(tx, reportId, action, input, at)))
+    throw new SweepSkipped(`already done: ${input.key}`);
 }
 
 /** The deadline must still be running (not stopped by a later action). */
@@ -81,12 +94,84 @@ export function sweepNote(
     async ({ tx, report, now }) => {
       await requireRunningDeadline(tx, input.deadlineId);
       await claimSweepKey(tx, report.row.id, type, input, now);
-      const { key: _key, ...data } = input;
-      return {
-        event: { type, visibility, data: JSON.parse(JSON.stringify(data)) as Record<string, unknown> },
-      };
+      return { event: { type, visibility, data: eventData(input) } };
     },
   );
+}
+
+const eventData = (input: SweepStepInput) => {
+  const { key: _key, ...data } = input;
+  return JSON.parse(JSON.stringify(data)) as Record<string, unknown>;
+};
+
+/** One internal sweeper note of a batch (reminder, overdue mark, ladder step). */
+export interface SweepNoteStep {
+  type: string;
+  input: SweepStepInput;
+}
+
+/**
+ * Several internal sweeper notes on one report in ONE transaction (one row lock, one status update), e.g.
+ * a deadline's overdue mark and the ladder steps it crossed together. Each step is idempotent on its own
+ * sweep_log key and is re-checked against its deadline; each appends its own hash-chained event (and thus
+ * its own notification). Returns each step's result; nothing is written when every step is skipped.
+ */
+export async function sweepNotes(
+  svc: Services,
+  trackingId: string,
+  steps: readonly SweepNoteStep[],
+): Promise<Array<'done' | 'skipped'>> {
+  let live: number[] = [];
+  try {
+    await runReportAction(
+      svc,
+      systemCaller('sweeper'),
+      trackingId,
+      'note',
+      steps,
+      async ({ tx, report, now, caller, step, grant }) => {
+        live = [];
+        const running = new Map<number | undefined, boolean>();
+        for (let i = 0; i < steps.length; i++) {
+          const { type, input } = steps[i]!;
+          if (!running.has(input.deadlineId)) {
+            const ok = await requireRunningDeadline(tx, input.deadlineId).then(
+              () => true,
+              (e: unknown) => {
+                if (e instanceof SweepSkipped) return false;
+                throw e;
+              },
+            );
+            running.set(input.deadlineId, ok);
+          }
+          if (!running.get(input.deadlineId)) continue;
+          if (await tryClaimSweepKey(tx, report.row.id, type, input, now)) live.push(i);
+        }
+        if (live.length === 0) throw new SweepSkipped(`already done: ${steps.map((s) => s.input.key)}`);
+        // Every step but the last appends its event here; the engine appends the last one.
+        for (const i of live.slice(0, -1)) {
+          await appendEvent(tx, report.row, {
+            type: steps[i]!.type,
+            visibility: 'internal',
+            data: eventData(steps[i]!.input),
+            createdAt: now,
+            fromStatus: step.from,
+            toStatus: step.to,
+            actorUserId: caller.actor.userId,
+            actorRole: caller.system ? `system:${caller.system}` : null,
+            actorAgencyId: grant?.agencyId ?? null,
+          });
+        }
+        const last = steps[live[live.length - 1]!]!;
+        return { event: { type: last.type, visibility: 'internal', data: eventData(last.input) } };
+      },
+    );
+  } catch (e) {
+    if (e instanceof SweepSkipped) return steps.map(() => 'skipped');
+    throw e;
+  }
+  const done = new Set(live);
+  return steps.map((_, i) => (done.has(i) ? 'done' : 'skipped'));
 }
 
 /** Runs a sweep command; `skipped` when it was already done or no longer applies. */

@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, startTestApp, type TestApp } from '../../test/helpers/app.ts';
 import { planSweep, runSweep } from './sweeper.ts';
 import { setSlaRule } from '../commands/set-sla-rule.ts';
+import { verifyChains } from '../db/repositories/events.ts';
+import { sweptUntil } from '../queries/sweep-candidates.ts';
 
 let t: TestApp;
 let categoryId: number;
@@ -192,5 +194,77 @@ describe('deadline sweeper', () => {
       token: await t.login(DEMO.coordinator),
     });
     expect(old.body.deadline).toMatchObject({ ruleVersion: 1 });
+  });
+
+  it('incremental sweeps plan exactly what a full sweep would (over 17 August, all zones, new clocks)', async () => {
+    const svc = t.runtime.services;
+    // Catch up: perform everything due now, which also sets the watermark.
+    await runSweep(svc, at('2026-08-07T10:00:00+07:00'), { dryRun: false });
+    expect((await sweptUntil(svc))?.toISOString()).toBe('2026-08-07T03:00:00.000Z');
+    const coord = await t.login(DEMO.coordinator);
+    const fresh: string[] = [];
+    const file = async (when: string, region: string, verify: boolean) => {
+      at(when);
+      const r = await submit(region, `Laporan uji sapuan bertahap ${fresh.length}`);
+      fresh.push(r.trackingId);
+      if (verify) {
+        const v = await t.api(`/api/v1/reports/${r.trackingId}/actions/verify`, {
+          json: { categoryId, agencyId: 'pupr-kaltim' },
+          token: coord,
+        });
+        expect(v.status, JSON.stringify(v.body)).toBe(200);
+      }
+    };
+    await file('2026-08-07T11:00:00+07:00', '11', false);
+    await file('2026-08-07T11:00:00+08:00', '64.72.02', true);
+    await file('2026-08-07T11:00:00+09:00', '91', false);
+    let performed = 0;
+    const keys = (a: Array<{ key: string }>) => a.map((x) => x.key).sort();
+    // Every 9 hours for four weeks (Independence Day on Monday 17 August, Maulid Nabi 25–26 August), and a
+    // new report after one week.
+    let last = new Date(0);
+    for (let h = 9; h <= 28 * 24; h += 9) {
+      const now = at(new Date(Date.parse('2026-08-07T03:00:00Z') + h * 3_600_000).toISOString());
+      last = now;
+      if (h === 171) await file(now.toISOString(), '64', false);
+      const full = await planSweep(svc, now);
+      const inc = await runSweep(svc, now, { dryRun: true, incremental: true });
+      expect(keys(inc), now.toISOString()).toEqual(keys(full));
+      const done = await runSweep(svc, now, { dryRun: false, incremental: true });
+      expect(
+        done.filter((a) => a.result !== 'done'),
+        now.toISOString(),
+      ).toEqual([]);
+      performed += done.length;
+    }
+    // The new reports went through reminders, overdue marks and every ladder step, each exactly once.
+    const mineAll = await planSweep(svc, last);
+    expect(fresh.flatMap((id) => mine(mineAll, id))).toEqual([]);
+    expect(performed).toBeGreaterThan(0);
+    // The WIB report (verification due Wed 12 August) climbed every rung by Mon 31 August.
+    const ev = await t.api(`/api/v1/reports/${fresh[0]}/events`, { token: await t.login(DEMO.national) });
+    expect(ev.status).toBe(200);
+    const types = ((ev.body.items ?? ev.body) as Array<{ type: string }>).map((e) => e.type);
+    expect(types.filter((x) => x === 'reminder')).toHaveLength(1);
+    expect(types.filter((x) => x === 'overdue')).toHaveLength(1);
+    expect(types.filter((x) => x === 'escalate_ladder')).toHaveLength(3);
+    expect((await verifyChains(svc.db)).problems).toEqual([]);
+  });
+
+  it('performs a deadline’s overdue mark and the ladder steps it crossed together, once', async () => {
+    const svc = t.runtime.services;
+    at('2026-09-07T09:00:00+07:00');
+    const r = await submit('11', 'Laporan uji langkah bersamaan');
+    // Due Thu 10 September; nobody swept until Fri 2 October: overdue and levels 2, 3, 4 are due at once.
+    const done = mine(await runSweep(svc, at('2026-10-02T09:00:00+07:00'), { dryRun: false }), r.trackingId);
+    expect(done.map((a) => [a.action, a.level, a.result])).toEqual([
+      ['overdue', 1, 'done'],
+      ['escalate', 2, 'done'],
+      ['escalate', 3, 'done'],
+      ['escalate', 4, 'done'],
+    ]);
+    const again = mine(await planSweep(svc, at('2026-10-02T10:00:00+07:00')), r.trackingId);
+    expect(again).toEqual([]);
+    expect((await verifyChains(svc.db)).problems).toEqual([]);
   });
 });

@@ -11,23 +11,25 @@ import {
   formatIsoInZone,
   isWorkingDay,
   localDate,
+  makeCalendar,
+  reminderHorizon,
   startOfLocalDay,
-  workingDaysBetween,
+  workingDaysCutoff,
   zoneForRegion,
+  type Holiday,
   type WorkingCalendar,
 } from '../domain/deadline/calendar.ts';
 import { findRule } from '../domain/deadline/sla.ts';
 import type { Classification, Role, ZoneName } from '../domain/report/report.ts';
 import {
-  calendarOf,
-  clocksDueBefore,
   coordinatorFor,
-  doneSweepKeys,
-  openReportsCreatedBefore,
+  dueClockActions,
+  holidaysNow,
+  ombudsmanCandidates,
   slaRulesNow,
   storedLadder,
   sweptUntil,
-  type DueWindow,
+  type ClockCut,
 } from '../queries/sweep-candidates.ts';
 import { saveSweepWatermark } from '../commands/save-sweep-watermark.ts';
 import type { NotifyTarget } from '../commands/fan-out-event.ts';
@@ -38,7 +40,7 @@ import { escalateLadder } from '../commands/escalate-ladder.ts';
 import { autoCloseReport } from '../commands/auto-close-report.ts';
 import { archiveNoReply } from '../commands/archive-no-reply.ts';
 import { offerOmbudsman } from '../commands/offer-ombudsman.ts';
-import { runSweepStep } from '../commands/sweep-step.ts';
+import { runSweepStep, sweepNotes } from '../commands/sweep-step.ts';
 
 /** One rung of the escalation ladder: who hears about an overdue deadline, and after how long. */
 export interface LadderStep {
@@ -79,108 +81,188 @@ export interface SweepAction {
 }
 
 /** Clocks that staff hold (reminders, overdue, ladder). */
-const STAFF_CLOCKS = new Set(['verification', 'follow_up', 'completion']);
-
-function previousWorkingDay(date: string, cal: WorkingCalendar): string {
-  let d = addCalendarDays(date, -1);
-  for (let i = 0; i < 60 && !isWorkingDay(d, cal); i++) d = addCalendarDays(d, -1);
-  return d;
-}
+const STAFF_CLOCKS = ['verification', 'follow_up', 'completion'] as const;
+const ZONES: readonly ZoneName[] = ['WIB', 'WITA', 'WIT'];
 
 /** The instant the reminder for a deadline becomes due: the start of the working day before the due date. */
 export function reminderFrom(dueAt: Date, cal: WorkingCalendar): Date {
-  return startOfLocalDay(previousWorkingDay(localDate(dueAt, cal.zone), cal), cal.zone);
-}
-
-const DAY = 86_400_000;
-
-/** The instant `n` working days before `at` on the national calendar (weekends and national holidays). */
-function workingDaysBack(at: Date, n: number, cal: WorkingCalendar): Date {
-  let d = localDate(at, 'WIB');
-  for (let left = n; left > 0;) {
-    d = addCalendarDays(d, -1);
-    if (isWorkingDay(d, cal)) left--;
-  }
-  return new Date(
-    startOfLocalDay(d, 'WIB').getTime() +
-      (at.getTime() - startOfLocalDay(localDate(at, 'WIB'), 'WIB').getTime()),
-  );
+  let d = addCalendarDays(localDate(dueAt, cal.zone), -1);
+  for (let i = 0; i < 60 && !isWorkingDay(d, cal); i++) d = addCalendarDays(d, -1);
+  return startOfLocalDay(d, cal.zone);
 }
 
 /**
- * Due-time windows of the clocks that can have an action between `since` and `at`: reminders (due within
- * the next 12 days: the working day before can be that far back over Lebaran), overdue marks (due in
- * (since, at]), and each ladder step N (due N working days before (since, at]). Bounds use the national
- * calendar with a 3-day margin for regional holidays and zone offsets; planning still checks each clock
- * exactly, and sweep_log drops what was done, so a wider window costs time, never correctness.
+ * The working calendars a sweep can meet and their cut-off instants, computed once per calendar (not per
+ * clock). A calendar is a zone plus the regional holidays covering a region; regions without their own
+ * holidays share the zone's national calendar, so there are at most 3 × (regional holiday regions + 1).
  */
-export function incrementalWindows(
-  since: Date,
-  at: Date,
-  ladder: LadderStep[],
-  national: WorkingCalendar,
-): DueWindow[] {
-  const margin = 3 * DAY;
-  const out: DueWindow[] = [[new Date(since.getTime() - margin), new Date(at.getTime() + 12 * DAY)]];
-  for (const step of ladder) {
-    if (step.afterWorkingDays === 0) continue;
-    out.push([
-      new Date(workingDaysBack(since, step.afterWorkingDays, national).getTime() - margin),
-      new Date(workingDaysBack(at, step.afterWorkingDays, national).getTime() + margin),
-    ]);
+class SweepCalendars {
+  private readonly prefixes: Set<string>;
+  private readonly cals = new Map<string, WorkingCalendar>();
+  private readonly memo = new Map<string, number>();
+  private readonly classOfRegion = new Map<string, string>();
+
+  constructor(private readonly holidays: readonly Holiday[]) {
+    this.prefixes = new Set(
+      holidays.filter((h) => h.kind === 'regional' && h.regionCode).map((h) => h.regionCode!.trim()),
+    );
   }
-  return out;
+
+  /** The regional class of a region: its deepest ancestor (or itself) with regional holidays, or ''. */
+  private classOf(region: string | null): string {
+    if (!region || this.prefixes.size === 0) return '';
+    let c = this.classOfRegion.get(region);
+    if (c === undefined) {
+      c = '';
+      const parts = region.trim().split('.');
+      for (let n = parts.length; n > 0; n--) {
+        const p = parts.slice(0, n).join('.');
+        if (this.prefixes.has(p)) {
+          c = p;
+          break;
+        }
+      }
+      this.classOfRegion.set(region, c);
+    }
+    return c;
+  }
+
+  /** Every calendar of a zone (national, and one per region with regional holidays). */
+  zoneCalendars(zone: ZoneName): WorkingCalendar[] {
+    return ['', ...this.prefixes].map((p) => this.get(zone, p));
+  }
+
+  private get(zone: ZoneName, cls: string): WorkingCalendar {
+    const k = `${zone}|${cls}`;
+    let cal = this.cals.get(k);
+    if (!cal) this.cals.set(k, (cal = makeCalendar(zone, this.holidays, cls || undefined)));
+    return cal;
+  }
+
+  /** The calendar of a clock or report: its agency's zone and region, else its own region's. */
+  of(zone: ZoneName | null, agencyRegion: string | null, regionCode: string | null): WorkingCalendar {
+    const z = zone ?? (regionCode ? zoneForRegion(regionCode) : 'WIB');
+    return this.get(z, this.classOf(agencyRegion ?? regionCode));
+  }
+
+  private cached(cal: WorkingCalendar, what: string, fn: () => Date): number {
+    const k = `${cal.zone}|${cal.regionCode ?? ''}|${what}`;
+    let v = this.memo.get(k);
+    if (v === undefined) this.memo.set(k, (v = fn().getTime()));
+    return v;
+  }
+
+  /** `workingDaysBetween(x, at, cal) >= n` ⟺ `x < lateBefore(cal, at, n)`. */
+  lateBefore(cal: WorkingCalendar, at: Date, n: number): number {
+    return this.cached(cal, `late|${at.getTime()}|${n}`, () => workingDaysCutoff(at, n, cal));
+  }
+
+  /** A deadline `dueAt ≥ at` owes its reminder at `at` ⟺ `dueAt ≤ reminderUntil(cal, at)`. */
+  reminderUntil(cal: WorkingCalendar, at: Date): number {
+    return this.cached(cal, `remind|${at.getTime()}`, () => reminderHorizon(at, cal));
+  }
+
+  /** Extremes over the calendars of a zone (SQL bounds must hold for every calendar of the zone). */
+  zoneMax(zone: ZoneName, f: (cal: WorkingCalendar) => number): number {
+    return Math.max(...this.zoneCalendars(zone).map(f));
+  }
+  zoneMin(zone: ZoneName, f: (cal: WorkingCalendar) => number): number {
+    return Math.min(...this.zoneCalendars(zone).map(f));
+  }
+}
+
+/** An action code of a clock (see ClockCut.code) → what it means. */
+function decode(code: string): { action: SweepAction['action']; level?: number } {
+  if (code.startsWith('ladder:')) return { action: 'escalate', level: Number(code.slice(7)) };
+  if (code === 'overdue') return { action: 'overdue', level: 1 };
+  return { action: code as SweepAction['action'] };
 }
 
 /**
- * Plans every action a sweep would take at `at` (no writes). With `since` (the watermark of the last
- * complete sweep), only clocks and reports whose actions can fall in (since, at] are read: an incremental
- * sweep costs in proportion to what is due, not to the table size.
+ * Plans every action a sweep would take at `at` (no writes).
+ *
+ * Working-day arithmetic runs once per calendar, not per clock: for each zone's calendars the sweep computes
+ * the cut-off due instants (a clock is n working days late ⟺ `due_at < cutoff(n)`; it owes its reminder ⟺
+ * `at ≤ due_at ≤ end of the next working day`), and PostgreSQL selects the clocks inside those windows and
+ * drops the steps already in sweep_log. Clocks of regions with regional holidays are checked again
+ * against their own calendar (the SQL bound is the widest of the zone).
+ *
+ * With `since` (the watermark of the last complete sweep), each window starts where it stood at `since`:
+ * only clocks that crossed a threshold in (since, at], or that started after `since`, are read, so an
+ * incremental sweep costs in proportion to what is due, not to the table size.
  */
 export async function planSweep(
   svc: Services,
   at: Date,
   opts: { since?: Date } = {},
 ): Promise<SweepAction[]> {
-  const ladder = ((await storedLadder(svc)) as LadderStep[] | null) ?? DEFAULT_LADDER;
-  const rules = await slaRulesNow(svc);
-  const since = opts.since && opts.since.getTime() < at.getTime() ? opts.since : undefined;
-  const windows = since
-    ? incrementalWindows(since, at, ladder, await calendarOf(svc, 'WIB', null))
-    : undefined;
-  const clocks = await clocksDueBefore(svc, new Date(at.getTime() + 21 * DAY), windows);
-  const minEscalation = Math.min(
-    ...rules.filter((r) => r.clock === 'escalation').map((r) => r.workingDays),
-    Number.POSITIVE_INFINITY,
+  const ladder = [...(((await storedLadder(svc)) as LadderStep[] | null) ?? DEFAULT_LADDER)].sort(
+    (a, b) => a.level - b.level,
   );
-  // Ombudsman offers: created at least `minEscalation` calendar days ago (working days are more); in an
-  // incremental sweep, only reports that crossed a threshold since the watermark (≤ 2× calendar days + margin).
-  const old = Number.isFinite(minEscalation)
-    ? await openReportsCreatedBefore(
-        svc,
-        new Date(at.getTime() - minEscalation * DAY),
-        since ? new Date(since.getTime() - (minEscalation * 2 + 30) * DAY) : undefined,
-      )
-    : [];
-  const done = await doneSweepKeys(svc, [
-    ...new Set([...clocks.map((c) => c.reportId), ...old.map((o) => o.reportId)]),
-  ]);
-  const cals = new Map<string, WorkingCalendar>();
-  const cal = async (zone: ZoneName | null, agencyRegion: string | null, regionCode: string | null) => {
-    const z = zone ?? (regionCode ? zoneForRegion(regionCode) : 'WIB');
-    const region = agencyRegion ?? regionCode;
-    const k = `${z}|${region}`;
-    if (!cals.has(k)) cals.set(k, await calendarOf(svc, z, region));
-    return cals.get(k)!;
-  };
+  const rules = await slaRulesNow(svc);
+  const cals = new SweepCalendars(await holidaysNow(svc));
+  const since = opts.since && opts.since.getTime() < at.getTime() ? opts.since : undefined;
+
+  // Cut windows per zone: [lower, upper) of due_at for each action. Upper bounds use `at`, lower bounds
+  // (incremental only) the same thresholds at `since`.
+  const cuts: ClockCut[] = [];
+  for (const zone of ZONES) {
+    const max = (f: (c: WorkingCalendar) => number) => new Date(cals.zoneMax(zone, f));
+    const min = (f: (c: WorkingCalendar) => number) => new Date(cals.zoneMin(zone, f));
+    cuts.push({
+      zone,
+      code: 'reminder',
+      ord: 0,
+      clocks: STAFF_CLOCKS,
+      status: null,
+      from: since
+        ? new Date(
+            Math.max(
+              at.getTime(),
+              cals.zoneMin(zone, (c) => cals.reminderUntil(c, since)),
+            ),
+          )
+        : at,
+      until: new Date(max((c) => cals.reminderUntil(c, at)).getTime() + 1),
+      keyPrefix: 'reminder:',
+      keySuffix: '',
+    });
+    for (const step of ladder) {
+      cuts.push({
+        zone,
+        code: step.level === 1 ? 'overdue' : `ladder:${step.level}`,
+        ord: step.level,
+        clocks: STAFF_CLOCKS,
+        status: null,
+        from: since ? min((c) => cals.lateBefore(c, since, step.afterWorkingDays)) : null,
+        until: max((c) => cals.lateBefore(c, at, step.afterWorkingDays)),
+        keyPrefix: step.level === 1 ? 'overdue:' : 'ladder:',
+        keySuffix: step.level === 1 ? '' : `:${step.level}`,
+      });
+    }
+    for (const [code, clock, status] of [
+      ['auto_close', 'reporter_window', 'responded'],
+      ['archive_no_reply', 'hold_reply', 'on_hold'],
+    ] as const) {
+      cuts.push({
+        zone,
+        code,
+        ord: 1000 + cuts.length,
+        clocks: [clock],
+        status,
+        from: since ?? null,
+        until: at,
+        keyPrefix: `${code}:`,
+        keySuffix: '',
+      });
+    }
+  }
+  const clocks = await dueClockActions(svc, cuts, since ? { startedSince: since } : {});
+
   const coordinators = new Map<string, string | null>();
   const out: SweepAction[] = [];
-  const push = (a: SweepAction) => {
-    if (!done.has(a.key)) out.push(a);
-  };
-
   for (const c of clocks) {
-    const k = await cal(c.zone, c.agencyRegion, c.regionCode);
+    const k = cals.of(c.zone, c.agencyRegion, c.regionCode);
     const base = {
       trackingId: c.trackingId,
       clock: c.clock,
@@ -201,64 +283,95 @@ export async function planSweep(
       if (c.clock === 'verification') return [{ role: 'agency_admin', agencyId: holder }];
       return [{ role: step.role, agencyId: holder }];
     };
-    if (STAFF_CLOCKS.has(c.clock)) {
-      if (at.getTime() <= c.dueAt.getTime()) {
-        if (at.getTime() >= reminderFrom(c.dueAt, k).getTime()) {
-          const notify =
-            c.clock === 'verification'
-              ? holder
-                ? [{ role: 'agency_admin', agencyId: holder }]
-                : [{ role: 'national_admin', agencyId: null }]
-              : [
-                  { role: 'officer', agencyId: holder },
-                  { role: 'agency_admin', agencyId: holder },
-                ];
-          push({ ...base, action: 'reminder', key: `reminder:${c.deadlineId}`, notify });
-        }
-        continue;
-      }
-      const late = workingDaysBetween(c.dueAt, at, k);
-      for (const step of [...ladder].sort((a, b) => a.level - b.level)) {
-        if (late < step.afterWorkingDays) continue;
+    const due = c.dueAt.getTime();
+    for (const code of c.codes) {
+      const { action, level } = decode(code);
+      if (action === 'reminder') {
+        // Exact check against this clock's own calendar (the SQL bound is the widest of its zone).
+        if (due > cals.reminderUntil(k, at)) continue;
+        const notify: NotifyTarget[] =
+          c.clock === 'verification'
+            ? holder
+              ? [{ role: 'agency_admin', agencyId: holder }]
+              : [{ role: 'national_admin', agencyId: null }]
+            : [
+                { role: 'officer', agencyId: holder },
+                { role: 'agency_admin', agencyId: holder },
+              ];
+        out.push({ ...base, action, key: `reminder:${c.deadlineId}`, notify });
+      } else if (action === 'overdue' || action === 'escalate') {
+        const step = ladder.find((s) => s.level === level);
+        if (!step || due >= cals.lateBefore(k, at, step.afterWorkingDays)) continue;
         const notify = await targetsFor(step);
-        if (step.level === 1)
-          push({ ...base, action: 'overdue', key: `overdue:${c.deadlineId}`, level: 1, notify });
-        else
-          push({
-            ...base,
-            action: 'escalate',
-            key: `ladder:${c.deadlineId}:${step.level}`,
-            level: step.level,
-            notify,
-          });
+        out.push({
+          ...base,
+          action,
+          key: level === 1 ? `overdue:${c.deadlineId}` : `ladder:${c.deadlineId}:${level}`,
+          level,
+          notify,
+        });
+      } else {
+        out.push({ ...base, action, key: `${action}:${c.deadlineId}` });
       }
-    } else if (at.getTime() > c.dueAt.getTime()) {
-      if (c.clock === 'reporter_window' && c.status === 'responded')
-        push({ ...base, action: 'auto_close', key: `auto_close:${c.deadlineId}` });
-      if (c.clock === 'hold_reply' && c.status === 'on_hold')
-        push({ ...base, action: 'archive_no_reply', key: `archive_no_reply:${c.deadlineId}` });
     }
   }
 
-  for (const r of old) {
-    const k = await cal(r.zone, r.agencyRegion, r.regionCode);
-    const rule = findRule(rules, 'escalation', {
-      classification: r.classification as Classification,
-      supervisory: r.supervisory,
-      at: r.createdAt,
-      zone: k.zone,
-    });
-    if (!rule || workingDaysBetween(r.createdAt, at, k) < rule.workingDays) continue;
-    push({
-      trackingId: r.trackingId,
-      action: 'ombudsman_offer',
-      clock: 'escalation',
-      ruleId: rule.id,
-      ruleVersion: rule.version,
-      dueAt: formatIsoInZone(addWorkingDays(r.createdAt, rule.workingDays, k).dueAt, k.zone),
-      key: `ombudsman_offer:${r.reportId}`,
-      workingDays: rule.workingDays,
-    });
+  // Ombudsman offers: open reports at least `n` working days old (n from the escalation rule that applies
+  // to the report). SQL bounds use the smallest n; the exact rule is checked per report below.
+  const escalationDays = [
+    ...new Set(rules.filter((r) => r.clock === 'escalation').map((r) => Math.max(0, r.workingDays))),
+  ];
+  if (escalationDays.length) {
+    const minDays = Math.min(...escalationDays);
+    const before = Object.fromEntries(
+      ZONES.map((z) => [
+        z,
+        minDays === 0
+          ? new Date(at.getTime() + 1)
+          : new Date(cals.zoneMax(z, (c) => cals.lateBefore(c, at, minDays))),
+      ]),
+    ) as Record<ZoneName, Date>;
+    // Incremental: only reports that crossed one of the thresholds in (since, at].
+    const ranges = since
+      ? escalationDays
+          .filter((n) => n > 0)
+          .map(
+            (n) =>
+              [
+                new Date(Math.min(...ZONES.map((z) => cals.zoneMin(z, (c) => cals.lateBefore(c, since, n))))),
+                new Date(Math.max(...ZONES.map((z) => cals.zoneMax(z, (c) => cals.lateBefore(c, at, n))))),
+              ] as const,
+          )
+      : undefined;
+    const old = await ombudsmanCandidates(svc, before, ranges);
+    const ruleMemo = new Map<string, ReturnType<typeof findRule>>();
+    for (const r of old) {
+      const k = cals.of(r.zone, r.agencyRegion, r.regionCode);
+      const mk = `${r.classification}|${r.supervisory}|${k.zone}|${localDate(r.createdAt, k.zone)}`;
+      if (!ruleMemo.has(mk))
+        ruleMemo.set(
+          mk,
+          findRule(rules, 'escalation', {
+            classification: r.classification as Classification,
+            supervisory: r.supervisory,
+            at: r.createdAt,
+            zone: k.zone,
+          }),
+        );
+      const rule = ruleMemo.get(mk);
+      if (!rule) continue;
+      if (rule.workingDays > 0 && r.createdAt.getTime() >= cals.lateBefore(k, at, rule.workingDays)) continue;
+      out.push({
+        trackingId: r.trackingId,
+        action: 'ombudsman_offer',
+        clock: 'escalation',
+        ruleId: rule.id,
+        ruleVersion: rule.version,
+        dueAt: formatIsoInZone(addWorkingDays(r.createdAt, rule.workingDays, k).dueAt, k.zone),
+        key: `ombudsman_offer:${r.reportId}`,
+        workingDays: rule.workingDays,
+      });
+    }
   }
   return out;
 }
@@ -281,9 +394,7 @@ function stepInput(a: SweepAction, deadlineId: number | undefined): SweepStepInp
 
 /** Performs one planned action through its command (exported for bench/sweep.ts). */
 export async function perform(svc: Services, a: SweepAction): Promise<'done' | 'skipped'> {
-  const m = /^[a-z_]+:(\d+)/.exec(a.key);
-  const deadlineId = a.action === 'ombudsman_offer' || !m ? undefined : Number(m[1]);
-  const input = stepInput(a, deadlineId);
+  const input = stepInput(a, deadlineOf(a));
   switch (a.action) {
     case 'reminder':
       return runSweepStep(() => remindDeadline(svc, a.trackingId, input));
@@ -300,6 +411,58 @@ export async function perform(svc: Services, a: SweepAction): Promise<'done' | '
   }
 }
 
+/** Actions that are internal notes about one deadline: performed together per deadline in one transaction. */
+const NOTE_TYPES: Partial<Record<SweepAction['action'], string>> = {
+  reminder: 'reminder',
+  overdue: 'overdue',
+  escalate: 'escalate_ladder',
+};
+
+const deadlineOf = (a: SweepAction) => {
+  const m = /^[a-z_]+:(\d+)/.exec(a.key);
+  return a.action === 'ombudsman_offer' || !m ? undefined : Number(m[1]);
+};
+
+/**
+ * Performs planned actions in order, each through its command; consecutive internal notes about the same
+ * deadline (its overdue mark and the ladder steps it crossed) go through one transaction (`sweepNotes`).
+ * Sets `result` (and `error`) on each action; a failing action does not stop the others.
+ * Exported for bench/sweep.ts.
+ */
+export async function performAll(svc: Services, actions: readonly SweepAction[]): Promise<void> {
+  for (let i = 0; i < actions.length;) {
+    const a = actions[i]!;
+    let j = i + 1;
+    if (NOTE_TYPES[a.action]) {
+      while (
+        j < actions.length &&
+        NOTE_TYPES[actions[j]!.action] &&
+        actions[j]!.trackingId === a.trackingId &&
+        deadlineOf(actions[j]!) === deadlineOf(a)
+      )
+        j++;
+    }
+    const group = actions.slice(i, j);
+    try {
+      if (group.length === 1) a.result = await perform(svc, a);
+      else {
+        const results = await sweepNotes(
+          svc,
+          a.trackingId,
+          group.map((g) => ({ type: NOTE_TYPES[g.action]!, input: stepInput(g, deadlineOf(g)) })),
+        );
+        group.forEach((g, n) => (g.result = results[n]));
+      }
+    } catch (e) {
+      for (const g of group) {
+        g.result = 'error';
+        g.error = (e as Error).message;
+      }
+    }
+    i = j;
+  }
+}
+
 /**
  * Plans the sweep at `at` and, unless `dryRun`, performs each action (in order; a failing action is
  * reported and the others continue). Services.now should equal `at` when performing.
@@ -312,14 +475,7 @@ export async function runSweep(
   const since = opts.incremental ? await sweptUntil(svc) : null;
   const actions = await planSweep(svc, at, since ? { since } : {});
   if (opts.dryRun) return actions;
-  for (const a of actions) {
-    try {
-      a.result = await perform(svc, a);
-    } catch (e) {
-      a.result = 'error';
-      a.error = (e as Error).message;
-    }
-  }
+  await performAll(svc, actions);
   // Advance the watermark only when every action succeeded (failures are retried by the next sweep).
   if (actions.every((a) => a.result !== 'error')) await saveSweepWatermark(svc, at);
   return actions;

@@ -3,23 +3,26 @@
  * reports (Ombudsman offer), the sweep_log keys already done, calendars and rules, and the coordinator
  * of a region. Read-only; the sweeper acts through commands.
  */
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { query } from '../db/client.ts';
-import { agencies, settings, sweepLog } from '../db/schema.ts';
-import { loadCalendar, loadSlaRules } from '../db/repositories/calendar.ts';
+import { agencies, settings } from '../db/schema.ts';
+import { loadCalendar, loadHolidays, loadSlaRules } from '../db/repositories/calendar.ts';
 import { OPEN_STATUSES, type ZoneName } from '../domain/report/report.ts';
-import type { WorkingCalendar } from '../domain/deadline/calendar.ts';
+import {
+  WIT_PROVINCES,
+  WITA_PROVINCES,
+  type Holiday,
+  type WorkingCalendar,
+} from '../domain/deadline/calendar.ts';
 import type { SlaRule } from '../domain/deadline/sla.ts';
 import type { Services } from '../app/context.ts';
 
-/** A running clock of an open report. */
-export interface OpenClockRow {
+/** A running clock of an open report with the sweep actions it still owes (not yet in sweep_log). */
+export interface DueClockRow {
   deadlineId: number;
   reportId: string;
   trackingId: string;
   status: string;
-  classification: string;
-  supervisory: boolean;
   clock: string;
   ruleId: string;
   ruleVersion: number;
@@ -31,55 +34,128 @@ export interface OpenClockRow {
   /** Who holds the report now (handling agency), and the agency the reporter chose. */
   agencyId: string | null;
   targetAgencyId: string | null;
-  createdAt: Date;
+  /** Codes of the owed actions (see {@link ClockCut.code}), in plan order. */
+  codes: string[];
 }
 
-/** A due-time range `(from, to]` of running clocks to read (incremental sweeps). */
-export type DueWindow = readonly [Date, Date];
+/**
+ * One kind of sweep action for the clocks of one zone: the clocks it applies to, and the due-time range
+ * `[from, until)` in which a clock owes it. The sweep_log key is `keyPrefix || deadlineId || keySuffix`.
+ */
+export interface ClockCut {
+  zone: ZoneName;
+  /** Action code, e.g. `reminder`, `overdue`, `ladder:3`, `auto_close`, `archive_no_reply`. */
+  code: string;
+  /** Plan order of the action within one clock. */
+  ord: number;
+  clocks: readonly string[];
+  /** Report status the action needs (auto-close: responded; no-reply archive: on_hold). */
+  status: string | null;
+  /** Inclusive lower bound of due_at (null: none). */
+  from: Date | null;
+  /** Exclusive upper bound of due_at. */
+  until: Date;
+  keyPrefix: string;
+  keySuffix: string;
+}
+
+const lit = (v: string) => sql.raw(`'${v.replace(/'/g, "''")}'`);
+const ts = (d: Date | null) =>
+  d ? sql`${d.toISOString()}::timestamptz` : sql.raw(`'-infinity'::timestamptz`);
+
+/** SQL twin of `zoneForRegion` over a region-code column (null or empty: WIB). */
+function zoneOfRegionSql(column: SQL): SQL {
+  const list = (set: ReadonlySet<string>) => sql.raw([...set].map((p) => `'${p}'`).join(', '));
+  return sql`(case when left(btrim(coalesce(${column}, '')), 2) in (${list(WITA_PROVINCES)}) then 'WITA'
+    when left(btrim(coalesce(${column}, '')), 2) in (${list(WIT_PROVINCES)}) then 'WIT' else 'WIB' end)`;
+}
+
+/** `(col >= a and col < b) or …` over merged ranges, so the scan reads only the union of the windows. */
+function rangesSql(column: SQL, ranges: ReadonlyArray<readonly [Date | null, Date]>): SQL {
+  const sorted = [...ranges].sort((x, y) => (x[0]?.getTime() ?? -Infinity) - (y[0]?.getTime() ?? -Infinity));
+  const merged: Array<[Date | null, Date]> = [];
+  for (const [a, b] of sorted) {
+    const last = merged[merged.length - 1];
+    if (last && (a === null || a.getTime() <= last[1].getTime())) {
+      if (b.getTime() > last[1].getTime()) last[1] = b;
+    } else merged.push([a, b]);
+  }
+  if (merged.length === 0) return sql`false`;
+  return sql`(${sql.join(
+    merged.map(([a, b]) =>
+      a ? sql`(${column} >= ${ts(a)} and ${column} < ${ts(b)})` : sql`${column} < ${ts(b)}`,
+    ),
+    sql` or `,
+  )})`;
+}
 
 /**
- * Open clocks due before `horizon`, or — incremental — due inside one of `windows`. Both are range scans on
- * the partial index report_deadlines_running_idx (due_at where stopped_at is null), and steps already in
- * sweep_log are dropped in SQL, so an incremental sweep costs in proportion to the clocks in its windows.
+ * The running clocks of open reports that owe at least one of the `cuts` actions, with the owed action
+ * codes. Selection happens in SQL: a range scan of report_deadlines_running_idx over the union of the
+ * cut windows, each clock matched to the cuts of its calendar zone (`due_at` inside the cut's window),
+ * and the actions already in sweep_log dropped by an anti-join. With `startedSince` (incremental sweeps),
+ * clocks started after that moment are matched against the cuts without their lower bound
+ * (report_deadlines_running_started_idx), so a new clock is never missed.
  */
-export async function clocksDueBefore(
+export async function dueClockActions(
   svc: Services,
-  horizon: Date,
-  windows?: readonly DueWindow[],
-): Promise<OpenClockRow[]> {
+  cuts: readonly ClockCut[],
+  opts: { startedSince?: Date } = {},
+): Promise<DueClockRow[]> {
+  if (cuts.length === 0) return [];
   const open = sql.join(
     OPEN_STATUSES.map((s) => sql`${s}`),
     sql`, `,
   );
-  const range = windows
-    ? windows.length
-      ? sql`(${sql.join(
-          windows.map(
-            ([a, b]) =>
-              sql`(d.due_at > ${a.toISOString()}::timestamptz and d.due_at <= ${b.toISOString()}::timestamptz)`,
-          ),
-          sql` or `,
-        )})`
-      : sql`false`
-    : sql`d.due_at <= ${horizon.toISOString()}::timestamptz`;
+  const values = sql.join(
+    cuts.map(
+      (c) =>
+        sql`(${lit(c.zone)}, ${sql.raw(String(c.ord))}, ${lit(c.code)}, array[${sql.join(
+          c.clocks.map(lit),
+          sql`, `,
+        )}]::text[], ${c.status ? lit(c.status) : sql.raw('null::text')}, ${ts(c.from)}, ${ts(c.until)}, ${lit(c.keyPrefix)}, ${lit(c.keySuffix)})`,
+    ),
+    sql`, `,
+  );
+  const since = opts.startedSince;
+  // The index ranges: the union of the cut windows, plus (incremental) the clocks started since the watermark.
+  const windows = rangesSql(
+    sql.raw('d.due_at'),
+    cuts.map((c) => [c.from, c.until] as const),
+  );
+  const hiMax = new Date(Math.max(...cuts.map((c) => c.until.getTime())));
+  const scan = since
+    ? sql`(${windows} or (d.started_at > ${ts(since)} and d.due_at < ${ts(hiMax)}))`
+    : windows;
+  const lower = since ? sql`(d.due_at >= c.lo or d.started_at > ${ts(since)})` : sql`d.due_at >= c.lo`;
   const rows = await query<Record<string, unknown>>(
     svc.db,
-    sql`select d.id, d.report_id, r.tracking_id, r.status, r.classification, r.supervisory, d.clock, d.rule_id,
-          d.rule_version, d.due_at, a.zone, a.region_code as agency_region, r.region_code, r.agency_id,
-          r.target_agency_id, r.created_at
+    sql`with cut (zone, ord, code, clocks, status, lo, hi, kp, ks) as (values ${values}),
+      cand as (
+        select d.id, d.report_id, r.tracking_id, r.status, d.clock, d.rule_id, d.rule_version, d.due_at,
+          a.zone, a.region_code as agency_region, r.region_code, r.agency_id, r.target_agency_id,
+          c.ord, c.code, c.kp || d.id::text || c.ks as key
         from report_deadlines d
         join reports r on r.id = d.report_id
         left join agencies a on a.id = d.agency_id
-        where d.stopped_at is null and ${range} and r.status in (${open})
-        order by d.due_at, d.id`,
+        join cut c on c.zone = coalesce(a.zone, ${zoneOfRegionSql(sql.raw('r.region_code'))})
+          and d.clock = any(c.clocks) and (c.status is null or c.status = r.status)
+          and d.due_at < c.hi and ${lower}
+        where d.stopped_at is null and ${scan} and r.status in (${open})
+      )
+      select id, report_id, tracking_id, status, clock, rule_id, rule_version, due_at, zone, agency_region,
+        region_code, agency_id, target_agency_id, array_agg(code order by ord) as codes
+      from cand
+      where not exists (select 1 from sweep_log s where s.key = cand.key)
+      group by id, report_id, tracking_id, status, clock, rule_id, rule_version, due_at, zone, agency_region,
+        region_code, agency_id, target_agency_id
+      order by due_at, id`,
   );
   return rows.map((r) => ({
     deadlineId: Number(r.id),
     reportId: String(r.report_id),
     trackingId: String(r.tracking_id),
     status: String(r.status),
-    classification: String(r.classification),
-    supervisory: r.supervisory === true,
     clock: String(r.clock),
     ruleId: String(r.rule_id),
     ruleVersion: Number(r.rule_version),
@@ -89,8 +165,19 @@ export async function clocksDueBefore(
     regionCode: (r.region_code as string | null) ?? null,
     agencyId: (r.agency_id as string | null) ?? null,
     targetAgencyId: (r.target_agency_id as string | null) ?? null,
-    createdAt: new Date(r.created_at as string),
+    codes: pgTextArray(r.codes),
   }));
+}
+
+/** A text[] column as returned by either driver (an array, or the `{a,b}` literal). */
+function pgTextArray(v: unknown): string[] {
+  if (Array.isArray(v)) return v.map(String);
+  const s = String(v ?? '');
+  if (s === '{}' || s === '') return [];
+  return s
+    .replace(/^\{|\}$/g, '')
+    .split(',')
+    .map((x) => x.replace(/^"|"$/g, ''));
 }
 
 /** An open report old enough to be offered the Ombudsman hand-off. */
@@ -105,25 +192,36 @@ export interface OldReportRow {
   agencyRegion: string | null;
 }
 
-/** Open (not on hold) reports created before `before` (and, incremental, after `after`), not yet offered. */
-export async function openReportsCreatedBefore(
+/**
+ * Open (not on hold) reports not yet offered the Ombudsman hand-off, created before their zone's
+ * cut-off (`before`, per zone) and — incremental — inside one of `ranges` of created_at.
+ * Range scan on reports_created_idx; offered ones dropped by an anti-join on sweep_log.
+ */
+export async function ombudsmanCandidates(
   svc: Services,
-  before: Date,
-  after?: Date,
+  before: Readonly<Record<ZoneName, Date>>,
+  ranges?: ReadonlyArray<readonly [Date | null, Date]>,
 ): Promise<OldReportRow[]> {
   const open = sql.join(
     OPEN_STATUSES.filter((s) => s !== 'on_hold').map((s) => sql`${s}`),
     sql`, `,
   );
+  const max = new Date(Math.max(...Object.values(before).map((d) => d.getTime())));
+  const perZone = sql.join(
+    Object.entries(before).map(([z, d]) => sql`(${lit(z)}, ${ts(d)})`),
+    sql`, `,
+  );
   const rows = await query<Record<string, unknown>>(
     svc.db,
-    sql`select r.id, r.tracking_id, r.classification, r.supervisory, r.created_at, r.region_code, a.zone,
+    sql`with cut (zone, hi) as (values ${perZone})
+        select r.id, r.tracking_id, r.classification, r.supervisory, r.created_at, r.region_code, a.zone,
           a.region_code as agency_region
         from reports r left join agencies a on a.id = r.agency_id
-        where r.status in (${open}) and r.created_at <= ${before.toISOString()}::timestamptz
-          ${after ? sql`and r.created_at > ${after.toISOString()}::timestamptz` : sql``}
+        join cut c on c.zone = coalesce(a.zone, ${zoneOfRegionSql(sql.raw('r.region_code'))})
+        where r.status in (${open}) and r.created_at < ${ts(max)} and r.created_at < c.hi
+          ${ranges ? sql`and ${rangesSql(sql.raw('r.created_at'), ranges)}` : sql``}
           and not exists (select 1 from sweep_log s where s.key = 'ombudsman_offer:' || r.id::text)
-        order by r.created_at`,
+        order by r.created_at, r.id`,
   );
   return rows.map((r) => ({
     reportId: String(r.id),
@@ -137,18 +235,9 @@ export async function openReportsCreatedBefore(
   }));
 }
 
-/** sweep_log keys already recorded for these reports. */
-export async function doneSweepKeys(svc: Services, reportIds: string[]): Promise<Set<string>> {
-  if (reportIds.length === 0) return new Set();
-  const out = new Set<string>();
-  for (let i = 0; i < reportIds.length; i += 1000) {
-    const rows = await svc.db
-      .select({ key: sweepLog.key })
-      .from(sweepLog)
-      .where(inArray(sweepLog.reportId, reportIds.slice(i, i + 1000)));
-    for (const r of rows) out.add(r.key);
-  }
-  return out;
+/** Every holiday row (national, cuti bersama, regional), for the sweeper's calendars. */
+export function holidaysNow(svc: Services): Promise<Holiday[]> {
+  return loadHolidays(svc.db);
 }
 
 /** The working calendar of a zone and region. */

@@ -11,10 +11,14 @@ import {
   localDate,
   makeCalendar,
   missingCalendarWarning,
+  nextWorkingDay,
+  nthWorkingDayBack,
   parseHolidayCsv,
+  reminderHorizon,
   regionCovers,
   tryParseHolidayCsv,
   workingDaysBetween,
+  workingDaysCutoff,
   yearsCovered,
   zoneForRegion,
   type Holiday,
@@ -369,6 +373,78 @@ describe('calendar coverage', () => {
     expect(missingCalendarWarning(new Date('2026-02-10T03:00:00Z'), without2026)?.year).toBe(2026);
     expect(missingCalendarWarning(new Date('2026-02-10T03:00:00Z'), [])?.message.en).toMatch(
       /2026 holiday calendar/,
+    );
+  });
+});
+
+describe('sweep cut-offs equal the per-clock working-day arithmetic', () => {
+  // A regional holiday on a Monday makes the Kaltim calendar differ from the national one.
+  const regional: Holiday = { date: '2026-03-30', name: 'Hari jadi uji', kind: 'regional', regionCode: '64' };
+  const cals = [
+    makeCalendar('WIB', HOLIDAYS),
+    makeCalendar('WITA', [...HOLIDAYS, regional], '64.72'),
+    makeCalendar('WIT', HOLIDAYS, '91'),
+  ];
+  // Deterministic pseudo-random instants around Nyepi, Lebaran and Good Friday 2026 and year end.
+  let seed = 42;
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const around = (iso: string, days: number) =>
+    new Date(new Date(iso).getTime() + Math.floor((rand() * 2 - 1) * days * 86_400_000));
+  const reminderFromOld = (dueAt: Date, cal: (typeof cals)[number]) => {
+    let d = addCalendarDays(localDate(dueAt, cal.zone), -1);
+    for (let i = 0; i < 60 && !isWorkingDay(d, cal); i++) d = addCalendarDays(d, -1);
+    return endOfLocalDay(addCalendarDays(d, -1), cal.zone).getTime() + 1;
+  };
+
+  it('localDate (fixed offsets) matches the tz database', () => {
+    const f = (zone: 'WIB' | 'WITA' | 'WIT') =>
+      new Intl.DateTimeFormat('en-CA', {
+        timeZone: { WIB: 'Asia/Jakarta', WITA: 'Asia/Makassar', WIT: 'Asia/Jayapura' }[zone],
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+      });
+    for (let i = 0; i < 800; i++) {
+      const t = new Date(Math.floor(rand() * Date.UTC(2100, 0, 1)));
+      for (const z of ['WIB', 'WITA', 'WIT'] as const) expect(localDate(t, z)).toBe(f(z).format(t));
+    }
+  });
+
+  it('n working days late ⟺ dueAt < workingDaysCutoff(at, n); reminders ⟺ at ≤ dueAt ≤ reminderHorizon(at)', () => {
+    const centres = ['2026-03-20T00:00:00Z', '2026-04-03T00:00:00Z', '2026-12-28T00:00:00Z'];
+    for (let i = 0; i < 4000; i++) {
+      const cal = cals[i % 3]!;
+      const centre = centres[i % centres.length]!;
+      const at = around(centre, 12);
+      const due = around(centre, 20);
+      for (const n of [0, 1, 2, 5, 10]) {
+        const late = due.getTime() < at.getTime() && workingDaysBetween(due, at, cal) >= n;
+        expect(
+          due.getTime() < workingDaysCutoff(at, n, cal).getTime(),
+          `${n} ${due.toISOString()} ${at.toISOString()}`,
+        ).toBe(late);
+      }
+      const remind = at.getTime() <= due.getTime() && at.getTime() >= reminderFromOld(due, cal);
+      expect(
+        at.getTime() <= due.getTime() && due.getTime() <= reminderHorizon(at, cal).getTime(),
+        `${cal.zone} ${due.toISOString()} ${at.toISOString()}`,
+      ).toBe(remind);
+    }
+  });
+
+  it('names the exact days across Idul Fitri 2026 (WITA, regional holiday on Monday 30 March)', () => {
+    const wita = cals[1]!;
+    // Wed 25 March 10:00 WITA: next working day Thu 26.
+    expect(formatIsoInZone(reminderHorizon(new Date('2026-03-25T10:00:00+08:00'), wita), 'WITA')).toBe(
+      '2026-03-26T23:59:59.999+08:00',
+    );
+    // Fri 27 March: the next working day is Tue 31 (weekend, then the regional holiday on Monday).
+    expect(nextWorkingDay('2026-03-27', wita)).toBe('2026-03-31');
+    expect(nextWorkingDay('2026-03-27', cals[0]!)).toBe('2026-03-30');
+    // Two working days back from Tue 31 March (inclusive): Tue 31, Fri 27.
+    expect(nthWorkingDayBack('2026-03-31', 2, wita)).toBe('2026-03-27');
+    expect(formatIsoInZone(workingDaysCutoff(new Date('2026-03-31T08:00:00+08:00'), 2, wita), 'WITA')).toBe(
+      '2026-03-27T00:00:00.000+08:00',
     );
   });
 });

@@ -176,8 +176,32 @@ export function parseHolidayCsv(text: string): Holiday[] {
 // Regions, zones, calendars
 // ---------------------------------------------------------------------------------------------
 
-const WITA_PROVINCES = new Set(['51', '52', '53', '63', '64', '65', '71', '72', '73', '74', '75', '76']);
-const WIT_PROVINCES = new Set(['81', '82', '91', '92', '93', '94', '95', '96', '97']);
+/** Province codes (first two digits of a Kemendagri region code) in WITA and WIT; the rest is WIB. */
+export const WITA_PROVINCES: ReadonlySet<string> = new Set([
+  '51',
+  '52',
+  '53',
+  '63',
+  '64',
+  '65',
+  '71',
+  '72',
+  '73',
+  '74',
+  '75',
+  '76',
+]);
+export const WIT_PROVINCES: ReadonlySet<string> = new Set([
+  '81',
+  '82',
+  '91',
+  '92',
+  '93',
+  '94',
+  '95',
+  '96',
+  '97',
+]);
 
 /**
  * Time zone of a region from its Kemendagri province code (first two digits).
@@ -240,6 +264,8 @@ export function makeCalendar(
 // ---------------------------------------------------------------------------------------------
 
 const dateFormatters = new Map<ZoneName, Intl.DateTimeFormat>();
+const FIXED_OFFSETS_FROM = Date.UTC(1970, 0, 1);
+const FIXED_OFFSETS_UNTIL = Date.UTC(9999, 0, 1);
 
 function formatterFor(zone: ZoneName): Intl.DateTimeFormat {
   let f = dateFormatters.get(zone);
@@ -266,6 +292,11 @@ function requireInstant(instant: Date): void {
  */
 export function localDate(instant: Date, zone: ZoneName): string {
   requireInstant(instant);
+  const t = instant.getTime();
+  // WIB, WITA and WIT have had fixed offsets since well before 1970: plain arithmetic, no Intl call
+  // (the sweeper and deadline maths call this a lot). Older instants go through the tz database.
+  if (t >= FIXED_OFFSETS_FROM && t < FIXED_OFFSETS_UNTIL)
+    return new Date(t + ZONE_OFFSET_MINUTES[zone] * 60_000).toISOString().slice(0, 10);
   const parts = formatterFor(zone).formatToParts(instant);
   const get = (t: string): string => parts.find((p) => p.type === t)?.value ?? '';
   return `${get('year').padStart(4, '0')}-${get('month')}-${get('day')}`;
@@ -311,6 +342,56 @@ export function formatIsoInZone(instant: Date, zone: ZoneName): string {
  */
 export function isWorkingDay(date: string, cal: WorkingCalendar): boolean {
   return !isWeekend(date) && !cal.holidays.has(date);
+}
+
+/**
+ * The first working day strictly after a local date.
+ * Why: a reminder is due from the working day before a deadline (docs/worker.md §4); seen from a
+ * sweep's date, the deadlines it must remind about are those due by the end of the next working day.
+ */
+export function nextWorkingDay(date: string, cal: WorkingCalendar): string {
+  let d = addCalendarDays(date, 1);
+  for (let i = 0; i < 3660 && !isWorkingDay(d, cal); i++) d = addCalendarDays(d, 1);
+  return d;
+}
+
+/**
+ * The `n`th working day counting back from a local date, the date itself included when it is a
+ * working day (`n` ≥ 1).
+ * Why: `workingDaysBetween(from, at) >= n` holds exactly when `from`'s local date is before this day,
+ * which turns "n working days late" into one cut-off instant per calendar instead of a count per clock.
+ */
+export function nthWorkingDayBack(date: string, n: number, cal: WorkingCalendar): string {
+  let d = date;
+  let left = n;
+  if (isWorkingDay(d, cal)) left--;
+  for (let i = 0; left > 0 && i < 36_600; i++) {
+    d = addCalendarDays(d, -1);
+    if (isWorkingDay(d, cal)) left--;
+  }
+  return d;
+}
+
+/**
+ * The instant before which `from` must lie for at least `n` working days to have passed by `at`:
+ * `workingDaysBetween(from, at, cal) >= n` ⟺ `from < workingDaysCutoff(at, n, cal)` (for `n` ≥ 1;
+ * `n` ≤ 0 gives `at`, i.e. "already past").
+ * Why: the sweeper selects late clocks with `due_at < cutoff` per calendar and ladder step in SQL
+ * (docs/worker.md §4) instead of counting working days clock by clock.
+ */
+export function workingDaysCutoff(at: Date, n: number, cal: WorkingCalendar): Date {
+  if (n <= 0) return at;
+  return startOfLocalDay(nthWorkingDayBack(localDate(at, cal.zone), n, cal), cal.zone);
+}
+
+/**
+ * The last instant a deadline can fall on for its reminder to be due at `at`: the end of the first
+ * working day after `at`'s local date. A deadline `dueAt` ≥ `at` gets its reminder at `at` exactly when
+ * `dueAt` ≤ this instant (equivalently: `at` ≥ 00:00 local of the working day before the due date).
+ * Why: one bound per calendar instead of a reminder time per clock (docs/worker.md §4).
+ */
+export function reminderHorizon(at: Date, cal: WorkingCalendar): Date {
+  return endOfLocalDay(nextWorkingDay(localDate(at, cal.zone), cal), cal.zone);
 }
 
 /** A non-working day passed over while counting, with the reason it does not count. */
