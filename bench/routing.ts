@@ -9,7 +9,9 @@
  *  4. similar-report lookup latency (p50/p95) with 1,000,000 reports bulk-inserted by generate_series.
  * The database is dropped afterwards. Prints aggregates only (no report text).
  * Env: ROUTING_BENCH_ROWS (default 100000), ROUTING_BENCH_REPORTS (default 1000000),
- * ROUTING_BENCH_ADMIN_URL (default postgres://postgres@127.0.0.1:5432/postgres), SKIP_PG=1.
+ * ROUTING_BENCH_ADMIN_URL (default postgres://postgres@127.0.0.1:5432/postgres), SKIP_PG=1,
+ * ONLY=model|pg|dup|lookup, ROUTING_BENCH_KEEP=1 (keep the database afterwards, and reuse a kept one
+ * that already holds the reports: the lookup phase then skips seeding; for iterating on queries).
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -79,18 +81,28 @@ function synthesise(n: number) {
 function modelBench() {
   const { examples, labels } = synthesise(ROWS);
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const model = trainEnsemble(examples, DEFAULT_ENSEMBLE, stem);
   const trainSeconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const queries = synthesise(2000).examples;
   for (const q of queries.slice(0, 50)) suggest(model, q.text, 3); // warm-up
   const times: number[] = [];
+  let top1 = 0;
+  let top3 = 0;
   for (const q of queries) {
     const s = performance.now();
-    suggest(model, q.text, 3);
+    const got = suggest(model, q.text, 3);
     times.push(performance.now() - s);
+    if (got[0]?.label === q.label) top1++;
+    if (got.some((g) => g.label === q.label)) top3++;
   }
   console.log(
-    `training: ${ROWS} synthetic reports, ${labels} agency labels, ensemble ${DEFAULT_ENSEMBLE.map((m) => m.options.algorithm).join('+')}: ${trainSeconds.toFixed(1)} s`,
+    `training: ${ROWS} synthetic reports, ${labels} agency labels, ensemble ${DEFAULT_ENSEMBLE.map((m) => m.options.algorithm).join('+')}: ${trainSeconds.toFixed(1)} s wall, ${cpuSeconds.toFixed(1)} s CPU (load average ${os.loadavg()[0]!.toFixed(1)})`,
+  );
+  console.log(
+    `  sanity on ${queries.length} new synthetic reports: top-1 ${(top1 / queries.length).toFixed(3)}, top-3 ${(top3 / queries.length).toFixed(3)}`,
   );
   console.log(
     `suggestion latency (${times.length} reports): p50 ${ms(pct(times, 50))}, p95 ${ms(pct(times, 95))}`,
@@ -130,11 +142,27 @@ function variant(r: Row, other: Row) {
   };
 }
 
-async function withDatabase(fn: (svc: Services, client: pg.Client) => Promise<void>) {
+const KEEP = process.env.ROUTING_BENCH_KEEP === '1';
+
+async function withDatabase(fn: (svc: Services, client: pg.Client, reused: boolean) => Promise<void>) {
   const admin = new pg.Client({ connectionString: ADMIN_URL });
   await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${DB_NAME}`);
+  const exists = (await admin.query('select 1 from pg_database where datname = $1', [DB_NAME])).rowCount;
+  let reused = false;
+  if (KEEP && exists) {
+    const probe = new pg.Client({ connectionString: ADMIN_URL.replace(/\/[^/]*$/, `/${DB_NAME}`) });
+    await probe.connect();
+    const n = await probe
+      .query('select count(*)::int as n from reports')
+      .then((r) => (r.rows[0] as { n: number }).n)
+      .catch(() => 0);
+    await probe.end();
+    reused = n >= REPORTS;
+  }
+  if (!reused) {
+    await admin.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${DB_NAME}`);
+  }
   const url = new URL(ADMIN_URL);
   url.pathname = `/${DB_NAME}`;
   const database = await openDatabase({ databaseUrl: url.toString(), poolSize: 2 });
@@ -143,11 +171,11 @@ async function withDatabase(fn: (svc: Services, client: pg.Client) => Promise<vo
     await migrateDatabase(database);
     await client.connect();
     const svc = { db: database.db, now: () => new Date('2026-03-12T02:00:00Z') } as unknown as Services;
-    await fn(svc, client);
+    await fn(svc, client, reused);
   } finally {
     await client.end().catch(() => undefined);
     await database.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
+    if (!KEEP) await admin.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
     await admin.end();
   }
 }
@@ -219,7 +247,7 @@ async function duplicateBench(svc: Services, client: pg.Client) {
   await client.query('truncate reports');
 }
 
-async function lookupBench(svc: Services, client: pg.Client) {
+async function seedReports(client: pg.Client) {
   const sentences = data.flatMap((r) => sentencesOf(r.text!)).slice(0, 20_000);
   const titles = data.map((r) => r.title!.slice(0, 150));
   await client.query('create temporary table s (i int primary key, t text)');
@@ -251,7 +279,11 @@ async function lookupBench(svc: Services, client: pg.Client) {
     );
   }
   await client.query('analyze reports');
-  const loadSeconds = (performance.now() - t0) / 1000;
+  return (performance.now() - t0) / 1000;
+}
+
+async function lookupBench(svc: Services, client: pg.Client, reused: boolean) {
+  const loadSeconds = reused ? 0 : await seedReports(client);
   const regions = Array.from({ length: 34 }, (_, p) =>
     Array.from({ length: 15 }, (_, k) => `${11 + p}.${String(k + 1).padStart(2, '0')}`),
   ).flat();
@@ -270,7 +302,7 @@ async function lookupBench(svc: Services, client: pg.Client) {
     if (i >= 20) staffTimes.push(performance.now() - s);
   }
   console.log(
-    `similar lookup: ${REPORTS.toLocaleString('en')} reports in PostgreSQL (${regions.length} kab/kota, 3 years; loaded in ${loadSeconds.toFixed(0)} s)`,
+    `similar lookup: ${REPORTS.toLocaleString('en')} reports in PostgreSQL (${regions.length} kab/kota, 3 years; ${reused ? 'kept database reused' : `loaded in ${loadSeconds.toFixed(0)} s`})`,
   );
   console.log(
     `  citizen side (open public, 180 days, same kab/kota): p50 ${ms(pct(publicTimes, 50))}, p95 ${ms(pct(publicTimes, 95))}`,
@@ -287,10 +319,11 @@ async function lookupBench(svc: Services, client: pg.Client) {
 }
 
 console.log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}`);
-if (process.env.ONLY !== 'pg') modelBench();
+const ONLY = process.env.ONLY;
+if (!ONLY || ONLY === 'model') modelBench();
 if (!process.env.SKIP_PG && process.env.ONLY !== 'model') {
-  await withDatabase(async (svc, client) => {
-    await duplicateBench(svc, client);
-    if (process.env.ONLY !== 'dup') await lookupBench(svc, client);
+  await withDatabase(async (svc, client, reused) => {
+    if (!reused && process.env.ONLY !== 'lookup') await duplicateBench(svc, client);
+    if (process.env.ONLY !== 'dup') await lookupBench(svc, client, reused);
   });
 }

@@ -4,12 +4,13 @@
  * are averaged. Chosen by stratified 5-fold cross-validation (docs/routing.md). Also builds the model
  * input text from a report's fields. Pure: the stemmer is a parameter.
  */
-import type { Stem } from './features.ts';
+import { wordDocsOf } from './encode.ts';
+import { tokensOf, type Stem } from './features.ts';
 import {
   deserialise,
-  explain,
-  probabilities,
+  scoreTokens,
   serialise,
+  topTerms,
   train,
   type Model,
   type Prediction,
@@ -45,14 +46,20 @@ export const DEFAULT_ENSEMBLE: EnsembleSpec = [
 ];
 
 /**
- * Training settings by data size. Up to 20,000 reports: the CV-chosen defaults. Above: fewer SGD
- * epochs (SGD converges in fewer passes over more data), 2 calibration folds, and label updates
- * skipped when their gradient is below 1e-3, so that 100,000 reports train in under a minute
- * (docs/benchmarks.md).
+ * Training settings by data size. Up to 20,000 reports: the CV-chosen defaults (3 calibration refits).
+ * Above: fewer SGD epochs (SGD converges in fewer passes over more data), label updates skipped when
+ * their gradient is below 1e-3, and the temperature fitted on one held-out slice (10 %, at most
+ * 5,000 rows) instead of refits, so that 100,000 reports train in under a minute (docs/benchmarks.md).
  */
 export function sizeOptions(n: number): TrainOptionsInput {
   if (n <= 20_000) return {};
-  return { epochs: n > 60_000 ? 2 : 3, calibrationFolds: 2, gradientCutoff: 1e-3 };
+  return {
+    epochs: n > 60_000 ? 2 : 3,
+    calibration: 'holdout',
+    calibrationFolds: 10,
+    holdoutMax: 5000,
+    gradientCutoff: 1e-3,
+  };
 }
 
 /** The JSON-able form of an ensemble. */
@@ -72,11 +79,13 @@ export function trainEnsemble(
 ): Ensemble {
   if (examples.length === 0) throw new Error('trainEnsemble: no examples');
   const labels = [...new Set(examples.map((e) => e.label))].sort();
+  const words = wordDocsOf(examples.map((e) => e.text));
   const members = spec.map((m) => ({
     model: train(
       examples,
       { ...shared, ...m.options, labels, features: { ...shared.features, ...m.options.features } },
       stem,
+      words,
     ),
     weight: m.weight,
   }));
@@ -85,29 +94,37 @@ export function trainEnsemble(
 
 /** Weighted mean of the members' calibrated probabilities, in the order of `ensemble.labels`. */
 export function ensembleProbabilities(ensemble: Ensemble, text: string): Float64Array {
+  return combine(ensemble, tokensOf(text)).p;
+}
+
+function combine(ensemble: Ensemble, tokens: ReturnType<typeof tokensOf>) {
   const p = new Float64Array(ensemble.labels.length);
   let total = 0;
-  for (const { model, weight } of ensemble.members) {
-    probabilities(model, text).forEach((v, i) => (p[i] = p[i]! + weight * v));
+  const scored = ensemble.members.map(({ model, weight }) => {
+    const s = scoreTokens(model, tokens);
+    for (let i = 0; i < p.length; i++) p[i] = p[i]! + weight * s.probs[i]!;
     total += weight;
-  }
-  return total > 0 ? p.map((v) => v / total) : p;
+    return s;
+  });
+  if (total > 0) for (let i = 0; i < p.length; i++) p[i] = p[i]! / total;
+  return { p, scored };
 }
 
 /**
  * The top `k` labels, best first, with the ensemble's confidence and the words that drove them
- * (from the members' explanations, first member first, without repeats).
+ * (from the members' explanations, first member first, without repeats). The text is tokenised once
+ * and vectorised once per member.
  */
 export function suggest(ensemble: Ensemble, text: string, k = 3): Prediction[] {
-  const p = ensembleProbabilities(ensemble, text);
+  const { p, scored } = combine(ensemble, tokensOf(text));
   const ranked = [...p.keys()].sort((a, b) => p[b]! - p[a]! || a - b).slice(0, k);
-  const chosen = ranked.map((c) => ensemble.labels[c]!);
-  const why = ensemble.members.map(({ model }) => explain(model, text, chosen));
-  return ranked.map((c, i) => ({
-    label: chosen[i]!,
-    confidence: p[c]!,
-    topTerms: [...new Set(why.flatMap((w) => w[chosen[i]!] ?? []))].slice(0, 5),
-  }));
+  return ranked.map((c) => {
+    const words = new Set<string>();
+    ensemble.members.forEach(({ model }, m) => {
+      for (const w of topTerms(model, scored[m]!.x, c)) words.add(w);
+    });
+    return { label: ensemble.labels[c]!, confidence: p[c]!, topTerms: [...words].slice(0, 5) };
+  });
 }
 
 /** Plain JSON form of an ensemble (for the `routing_models.model` column). */

@@ -53,17 +53,43 @@ export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = {
 /** Prefixes of the feature namespaces: word unigram, word bigram, character n-gram. */
 export const TERM_PREFIX = { word: 'w:', bigram: 'b:', char: 'c:', title: 't:' } as const;
 
+/** The word tokens of a model input and of its title (its first line). */
+export interface Tokens {
+  words: string[];
+  title: string[];
+}
+
+/** Tokenise a model input once; every feature extractor reads these tokens. */
+export function tokensOf(text: string): Tokens {
+  const nl = text.indexOf('\n');
+  return { words: tokenise(text), title: tokenise(nl < 0 ? text : text.slice(0, nl)) };
+}
+
+/** The character n-grams (`[min, max]`) of one word inside `<word>` boundaries, prefixed. */
+export function charTerms(word: string, range: readonly [number, number]): string[] {
+  const padded = `<${word}>`;
+  const out: string[] = [];
+  for (let n = range[0]; n <= range[1]; n++) {
+    for (let i = 0; i + n <= padded.length; i++) out.push(TERM_PREFIX.char + padded.slice(i, i + n));
+  }
+  return out;
+}
+
 /**
  * Turn a text into its list of feature terms (with repetitions), each prefixed by its namespace
  * (see {@link TERM_PREFIX}).
  */
 export function extractTerms(text: string, options: FeatureOptions, stem: Stem): string[] {
-  const words = tokenise(text);
+  return termsOfTokens(tokensOf(text), options, stem);
+}
+
+/** {@link extractTerms} on already tokenised text. */
+export function termsOfTokens(tokens: Tokens, options: FeatureOptions, stem: Stem): string[] {
+  const words = tokens.words;
   const stems = options.stemming ? words.map((w) => stem(w)) : words;
   const terms: string[] = [];
   for (const s of stems) terms.push(TERM_PREFIX.word + s);
-  const needTitle = options.titleWords || (options.charNgrams && options.charScope === 'title');
-  const titleWords = needTitle ? tokenise(text.split('\n', 1)[0] ?? '') : [];
+  const titleWords = tokens.title;
   if (options.titleWords) {
     for (const w of titleWords) terms.push(TERM_PREFIX.title + (options.stemming ? stem(w) : w));
   }
@@ -71,13 +97,8 @@ export function extractTerms(text: string, options: FeatureOptions, stem: Stem):
     for (let i = 1; i < stems.length; i++) terms.push(`${TERM_PREFIX.bigram}${stems[i - 1]} ${stems[i]}`);
   }
   if (options.charNgrams) {
-    const [min, max] = options.charNgrams;
-    for (const w of options.charScope === 'title' ? titleWords : words) {
-      const padded = `<${w}>`;
-      for (let n = min; n <= max; n++) {
-        for (let i = 0; i + n <= padded.length; i++) terms.push(TERM_PREFIX.char + padded.slice(i, i + n));
-      }
-    }
+    for (const w of options.charScope === 'title' ? titleWords : words)
+      for (const t of charTerms(w, options.charNgrams)) terms.push(t);
   }
   return terms;
 }
@@ -119,7 +140,7 @@ export function vocabularyFrom(terms: string[], idf: ArrayLike<number>): Vocabul
 /** A sparse vector: sorted feature indices and their values. */
 export interface SparseVector {
   idx: Int32Array;
-  val: Float64Array;
+  val: Float64Array | Float32Array;
 }
 
 /**

@@ -6,11 +6,17 @@
  */
 import type { SparseVector } from './features.ts';
 
-/** A training example in vector form: features, label index and indices of labels it does NOT belong to. */
-export interface VectorExample {
-  x: SparseVector;
-  y: number;
-  negatives: readonly number[];
+/**
+ * Training vectors in compressed sparse rows (see encode.ts) with their label index and the label
+ * indices each example does NOT belong to (`neg[negPtr[n] .. negPtr[n + 1]]`).
+ */
+export interface Dataset {
+  rowPtr: Int32Array;
+  idx: Int32Array;
+  val: Float32Array;
+  y: Int32Array;
+  negPtr: Int32Array;
+  neg: Int32Array;
 }
 
 /** Hyper-parameters of the linear learners. */
@@ -41,15 +47,13 @@ export interface DenseLinear {
 }
 
 function exampleWeights(
-  examples: readonly VectorExample[],
+  y: Int32Array,
   labelCount: number,
   mode: LinearFitOptions['classWeight'],
 ): Float64Array {
   const counts = new Float64Array(labelCount);
-  for (const e of examples) counts[e.y]! += 1;
-  return Float64Array.from(examples, (e) =>
-    mode === 'balanced' ? examples.length / (labelCount * counts[e.y]!) : 1,
-  );
+  for (let n = 0; n < y.length; n++) counts[y[n]!]! += 1;
+  return Float64Array.from(y, (c) => (mode === 'balanced' ? y.length / (labelCount * counts[c]!) : 1));
 }
 
 /** Linear scores `b + W·x` for one vector. */
@@ -79,66 +83,96 @@ export function softmax(scores: ArrayLike<number>, temperature = 1): Float64Arra
   return out;
 }
 
+/** Softmax of `z` in place (stable). */
+function softmaxInPlace(z: Float64Array): void {
+  let max = -Infinity;
+  for (let c = 0; c < z.length; c++) if (z[c]! > max) max = z[c]!;
+  let sum = 0;
+  for (let c = 0; c < z.length; c++) {
+    const e = Math.exp(z[c]! - max);
+    z[c] = e;
+    sum += e;
+  }
+  for (let c = 0; c < z.length; c++) z[c] = z[c]! / sum;
+}
+
 /**
  * Multinomial logistic regression by AdaGrad SGD with L2. Negative labels add the loss
  * `-negativeWeight · ln(1 - p(neg))`, which pushes the probability of those labels down.
+ * Allocation-free inner loop over typed arrays.
  */
 export function fitLogistic(
-  examples: readonly VectorExample[],
+  data: Dataset,
   featureCount: number,
   labelCount: number,
   options: LinearFitOptions,
   random: () => number,
 ): DenseLinear {
   const L = labelCount;
+  const N = data.y.length;
+  const { rowPtr, idx, val, y, negPtr, neg } = data;
   const weights = new Float32Array(featureCount * L);
   const accum = new Float32Array(featureCount * L);
   const bias = new Float64Array(L);
   const biasAccum = new Float64Array(L);
-  const sampleWeight = exampleWeights(examples, L, options.classWeight);
-  const order = examples.map((_, i) => i);
+  const sampleWeight = exampleWeights(y, L, options.classWeight);
+  const order = new Int32Array(N);
+  for (let i = 0; i < N; i++) order[i] = i;
+  const p = new Float64Array(L);
   const grad = new Float64Array(L);
   const touched = new Int32Array(L);
   const eta = options.learningRate;
+  const l2 = options.l2;
+  const cutoff = options.gradientCutoff ?? 0;
   for (let epoch = 0; epoch < options.epochs; epoch++) {
-    for (let i = order.length - 1; i > 0; i--) {
+    for (let i = N - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));
-      [order[i], order[j]] = [order[j]!, order[i]!];
+      const t = order[i]!;
+      order[i] = order[j]!;
+      order[j] = t;
     }
-    for (const n of order) {
-      const ex = examples[n]!;
-      const p = softmax(linearScores({ weights, bias }, ex.x, L));
+    for (let o = 0; o < N; o++) {
+      const n = order[o]!;
+      const from = rowPtr[n]!;
+      const to = rowPtr[n + 1]!;
+      for (let c = 0; c < L; c++) p[c] = bias[c]!;
+      for (let k = from; k < to; k++) {
+        const base = idx[k]! * L;
+        const v = val[k]!;
+        for (let c = 0; c < L; c++) p[c] = p[c]! + v * weights[base + c]!;
+      }
+      softmaxInPlace(p);
       const sw = sampleWeight[n]!;
-      for (let c = 0; c < L; c++) grad[c] = sw * (p[c]! - (c === ex.y ? 1 : 0));
-      for (const neg of ex.negatives) {
-        if (neg === ex.y) continue;
-        const pn = p[neg]!;
+      const yn = y[n]!;
+      for (let c = 0; c < L; c++) grad[c] = sw * p[c]!;
+      grad[yn] = grad[yn]! - sw;
+      for (let j = negPtr[n]!; j < negPtr[n + 1]!; j++) {
+        const ng = neg[j]!;
+        if (ng === yn) continue;
+        const pn = p[ng]!;
         const scale = (options.negativeWeight * sw * pn) / Math.max(1e-9, 1 - pn);
         for (let c = 0; c < L; c++) grad[c] = grad[c]! - scale * p[c]!;
-        grad[neg] = grad[neg]! + scale; // total for neg: scale·(1 - pn) = w·pn
+        grad[ng] = grad[ng]! + scale; // total for neg: scale·(1 - pn) = w·pn
       }
       for (let c = 0; c < L; c++) {
         const g = grad[c]!;
         biasAccum[c] = biasAccum[c]! + g * g;
         bias[c] = bias[c]! - (eta * g) / (Math.sqrt(biasAccum[c]!) + 1e-8);
       }
-      const cutoff = options.gradientCutoff ?? 0;
-      let active = L;
-      if (cutoff > 0) {
-        active = 0;
-        for (let c = 0; c < L; c++) if (Math.abs(grad[c]!) >= cutoff) touched[active++] = c;
-      }
-      for (let k = 0; k < ex.x.idx.length; k++) {
-        const base = ex.x.idx[k]! * L;
-        const v = ex.x.val[k]!;
+      let active = 0;
+      for (let c = 0; c < L; c++) if (cutoff === 0 || Math.abs(grad[c]!) >= cutoff) touched[active++] = c;
+      for (let k = from; k < to; k++) {
+        const base = idx[k]! * L;
+        const v = val[k]!;
         for (let a = 0; a < active; a++) {
-          const c = cutoff > 0 ? touched[a]! : a;
-          const w = weights[base + c]!;
-          const g = grad[c]! * v + options.l2 * w;
+          const c = touched[a]!;
+          const at = base + c;
+          const w = weights[at]!;
+          const g = grad[c]! * v + l2 * w;
           if (g === 0) continue;
-          const acc = accum[base + c]! + g * g;
-          accum[base + c] = acc;
-          weights[base + c] = w - (eta * g) / (Math.sqrt(acc) + 1e-8);
+          const acc = accum[at]! + g * g;
+          accum[at] = acc;
+          weights[at] = w - (eta * g) / (Math.sqrt(acc) + 1e-8);
         }
       }
     }
@@ -153,22 +187,25 @@ export function fitLogistic(
  * NB with class priors (the baseline; negative labels are ignored).
  */
 export function fitNaiveBayes(
-  examples: readonly VectorExample[],
+  data: Dataset,
   featureCount: number,
   labelCount: number,
   options: LinearFitOptions,
   variant: 'complement' | 'multinomial',
 ): DenseLinear {
   const L = labelCount;
+  const N = data.y.length;
+  const { rowPtr, idx, val, y, negPtr, neg } = data;
   const counts = new Float64Array(featureCount * L);
   const totals = new Float64Array(featureCount);
   const docs = new Float64Array(L);
-  for (const ex of examples) {
-    docs[ex.y] = docs[ex.y]! + 1;
-    for (let k = 0; k < ex.x.idx.length; k++) {
-      const i = ex.x.idx[k]!;
-      const v = ex.x.val[k]!;
-      counts[i * L + ex.y] = counts[i * L + ex.y]! + v;
+  for (let n = 0; n < N; n++) {
+    const yn = y[n]!;
+    docs[yn] = docs[yn]! + 1;
+    for (let k = rowPtr[n]!; k < rowPtr[n + 1]!; k++) {
+      const i = idx[k]!;
+      const v = val[k]!;
+      counts[i * L + yn] = counts[i * L + yn]! + v;
       totals[i] = totals[i]! + v;
     }
   }
@@ -177,12 +214,13 @@ export function fitNaiveBayes(
     for (let i = 0; i < featureCount; i++) {
       for (let c = 0; c < L; c++) counts[i * L + c] = totals[i]! - counts[i * L + c]!;
     }
-    for (const ex of examples) {
-      for (const neg of ex.negatives) {
-        if (neg === ex.y) continue;
-        for (let k = 0; k < ex.x.idx.length; k++) {
-          const at = ex.x.idx[k]! * L + neg;
-          counts[at] = counts[at]! + options.negativeWeight * ex.x.val[k]!;
+    for (let n = 0; n < N; n++) {
+      for (let j = negPtr[n]!; j < negPtr[n + 1]!; j++) {
+        const ng = neg[j]!;
+        if (ng === y[n]) continue;
+        for (let k = rowPtr[n]!; k < rowPtr[n + 1]!; k++) {
+          const at = idx[k]! * L + ng;
+          counts[at] = counts[at]! + options.negativeWeight * val[k]!;
         }
       }
     }
@@ -201,22 +239,32 @@ export function fitNaiveBayes(
   }
   const bias = new Float64Array(L);
   if (variant === 'multinomial') {
-    for (let c = 0; c < L; c++) bias[c] = Math.log((docs[c]! + 1) / (examples.length + L));
+    for (let c = 0; c < L; c++) bias[c] = Math.log((docs[c]! + 1) / (N + L));
   }
   return { weights, bias };
 }
 
 /**
  * Fit the softmax temperature minimising the mean negative log-likelihood of held-out scores
- * (golden-section search over ln T in [-6, 6]). Returns 1 when there is nothing to fit.
+ * (`scores[n * L + c]`, golden-section search over ln T in [-6, 6]). Returns 1 when there is nothing
+ * to fit. Allocation-free per evaluation.
  */
-export function fitTemperature(scores: readonly Float64Array[], gold: readonly number[]): number {
-  if (scores.length === 0) return 1;
+export function fitTemperature(scores: Float64Array, gold: Int32Array, L: number): number {
+  const N = gold.length;
+  if (N === 0) return 1;
   const nll = (logT: number): number => {
-    const t = Math.exp(logT);
+    const inv = 1 / Math.exp(logT);
     let total = 0;
-    scores.forEach((s, n) => (total -= Math.log(Math.max(1e-12, softmax(s, t)[gold[n]!]!))));
-    return total / scores.length;
+    for (let n = 0; n < N; n++) {
+      const base = n * L;
+      let max = -Infinity;
+      for (let c = 0; c < L; c++) max = Math.max(max, scores[base + c]! * inv);
+      let sum = 0;
+      for (let c = 0; c < L; c++) sum += Math.exp(scores[base + c]! * inv - max);
+      const p = Math.exp(scores[base + gold[n]!]! * inv - max) / sum;
+      total -= Math.log(Math.max(1e-12, p));
+    }
+    return total / N;
   };
   let lo = -6;
   let hi = 6;
@@ -225,7 +273,7 @@ export function fitTemperature(scores: readonly Float64Array[], gold: readonly n
   let b = lo + phi * (hi - lo);
   let fa = nll(a);
   let fb = nll(b);
-  for (let iter = 0; iter < 60; iter++) {
+  for (let iter = 0; iter < 40; iter++) {
     if (fa < fb) {
       hi = b;
       b = a;

@@ -6,24 +6,32 @@
 import {
   DEFAULT_FEATURE_OPTIONS,
   TERM_PREFIX,
-  buildVocabulary,
   displayTerm,
-  extractTerms,
   noStem,
-  vectorise,
+  tokensOf,
   type FeatureOptions,
   type SparseVector,
   type Stem,
+  type Tokens,
 } from './features.ts';
+import {
+  encodeDocs,
+  selectVocabulary,
+  vectoriseDocs,
+  wordDocsOf,
+  type EncodedDocs,
+  type WordDocs,
+} from './encode.ts';
 import {
   fitLogistic,
   fitNaiveBayes,
   fitTemperature,
   softmax,
+  type Dataset,
   type DenseLinear,
   type LinearFitOptions,
-  type VectorExample,
 } from './linear.ts';
+import { vectoriseTokens } from './predict-cache.ts';
 import { seededRandom, stratifiedFolds } from './random.ts';
 import type { Algorithm, Model } from './types.ts';
 
@@ -45,6 +53,15 @@ export interface TrainOptions extends LinearFitOptions {
   seed: number;
   /** Internal stratified folds used to fit the softmax temperature (0 or 1 = no calibration). */
   calibrationFolds: number;
+  /**
+   * `folds`: fit the temperature on out-of-fold scores of `calibrationFolds` refits, then train the
+   * served model on everything (small data). `holdout`: train once on all but a stratified
+   * `1 / calibrationFolds` slice (at most `holdoutMax` rows), fit the temperature on that slice, and
+   * serve that model (large data: one fit instead of k + 1).
+   */
+  calibration?: 'folds' | 'holdout';
+  /** Largest held-out calibration slice (default 5,000 rows). */
+  holdoutMax?: number;
   /** Keep at most this many non-zero weights in the stored model (largest magnitude first). */
   maxWeights: number;
   /** Fix the label set (and order); defaults to the sorted labels of the examples. */
@@ -94,14 +111,15 @@ function resolveOptions(opts: TrainOptionsInput): TrainOptions {
   };
 }
 
-function fitDense(examples: VectorExample[], F: number, L: number, o: TrainOptions): DenseLinear {
-  if (o.algorithm === 'logreg') return fitLogistic(examples, F, L, o, seededRandom(o.seed));
-  return fitNaiveBayes(examples, F, L, o, o.algorithm === 'cnb' ? 'complement' : 'multinomial');
+function fitDense(data: Dataset, F: number, L: number, o: TrainOptions): DenseLinear {
+  if (o.algorithm === 'logreg') return fitLogistic(data, F, L, o, seededRandom(o.seed));
+  return fitNaiveBayes(data, F, L, o, o.algorithm === 'cnb' ? 'complement' : 'multinomial');
 }
 
 /**
  * Centre each feature's weights across labels (softmax is invariant to that), keep the `maxWeights`
- * largest, quantise them to integers on a common scale.
+ * largest, quantise them to integers on a common scale. The magnitude threshold is found with a
+ * histogram over quantisation levels instead of a sort.
  */
 function compress(dense: DenseLinear, F: number, L: number, maxWeights: number) {
   const w = dense.weights;
@@ -117,30 +135,47 @@ function compress(dense: DenseLinear, F: number, L: number, maxWeights: number) 
     }
   }
   const scale = maxAbs > 0 ? maxAbs / QUANT_LEVELS : 1;
-  let threshold = 0.5; // in quantisation units: values that round to 0 are dropped anyway
+  // Keep |q| ≥ minLevel: the level at which the tail of a histogram over levels reaches
+  // maxWeights values (ties at that level are cut in feature order by the cap below).
+  let minLevel = 1;
   if (F * L > maxWeights) {
-    const mags = Float32Array.from(w, (v) => Math.abs(v) / scale).sort();
-    threshold = Math.max(threshold, mags[mags.length - maxWeights]!);
-  }
-  const rowStart = new Int32Array(F + 1);
-  const cols: number[] = [];
-  const qvals: number[] = [];
-  for (let i = 0; i < F; i++) {
-    for (let c = 0; c < L; c++) {
-      const q = Math.round(w[i * L + c]! / scale);
-      if (Math.abs(w[i * L + c]! / scale) >= threshold && q !== 0 && cols.length < maxWeights) {
-        cols.push(c);
-        qvals.push(q);
+    const histogram = new Int32Array(QUANT_LEVELS + 2);
+    for (let k = 0; k < w.length; k++) {
+      histogram[Math.min(QUANT_LEVELS + 1, Math.round(Math.abs(w[k]!) / scale))]! += 1;
+    }
+    let tail = 0;
+    for (let level = QUANT_LEVELS + 1; level >= 1; level--) {
+      tail += histogram[level]!;
+      if (tail >= maxWeights) {
+        minLevel = level;
+        break;
       }
     }
-    rowStart[i + 1] = cols.length;
   }
-  return { rowStart, cols: Int32Array.from(cols), qvals: Int32Array.from(qvals), scale };
+  const rowStart = new Int32Array(F + 1);
+  let nnz = 0;
+  for (let k = 0; k < w.length; k++) if (Math.abs(Math.round(w[k]! / scale)) >= minLevel) nnz++;
+  nnz = Math.min(nnz, maxWeights);
+  const cols = new Int32Array(nnz);
+  const qvals = new Int32Array(nnz);
+  let at = 0;
+  for (let i = 0; i < F; i++) {
+    for (let c = 0; c < L && at < nnz; c++) {
+      const q = Math.round(w[i * L + c]! / scale);
+      if (q !== 0 && Math.abs(q) >= minLevel) {
+        cols[at] = c;
+        qvals[at] = q;
+        at++;
+      }
+    }
+    rowStart[i + 1] = at;
+  }
+  return { rowStart, cols, qvals, scale };
 }
 
-/** Raw (uncalibrated) linear scores of a vector, per label. */
-function rawScores(model: Model, x: SparseVector): Float64Array {
-  const z = Float64Array.from(model.bias);
+/** Raw (uncalibrated) linear scores of a vector, per label, into `z` (allocated when absent). */
+function rawScores(model: Model, x: SparseVector, z = new Float64Array(model.labels.length)): Float64Array {
+  z.set(model.bias);
   for (let k = 0; k < x.idx.length; k++) {
     const f = x.idx[k]!;
     const v = x.val[k]! * model.scale;
@@ -152,86 +187,186 @@ function rawScores(model: Model, x: SparseVector): Float64Array {
   return z;
 }
 
-function trainUncalibrated(
-  termDocs: string[][],
-  examples: readonly TrainingExample[],
+/** Labels and negative labels of the examples as index arrays. */
+interface Targets {
+  y: Int32Array;
+  negPtr: Int32Array;
+  neg: Int32Array;
+}
+
+function targetsOf(examples: readonly TrainingExample[], labels: readonly string[]): Targets {
+  const labelIndex = new Map(labels.map((l, i) => [l, i]));
+  const y = new Int32Array(examples.length);
+  const negPtr = new Int32Array(examples.length + 1);
+  const neg: number[] = [];
+  examples.forEach((e, n) => {
+    y[n] = labelIndex.get(e.label)!;
+    for (const l of e.negativeLabels ?? []) {
+      const c = labelIndex.get(l);
+      if (c !== undefined) neg.push(c);
+    }
+    negPtr[n + 1] = neg.length;
+  });
+  return { y, negPtr, neg: Int32Array.from(neg) };
+}
+
+/** The dataset of the documents `rows`: their vectors and their targets. */
+function datasetOf(
+  vectors: { rowPtr: Int32Array; idx: Int32Array; val: Float32Array },
+  t: Targets,
+  rows: Int32Array,
+): Dataset {
+  const negPtr = new Int32Array(rows.length + 1);
+  const neg: number[] = [];
+  const y = new Int32Array(rows.length);
+  rows.forEach((d, r) => {
+    y[r] = t.y[d]!;
+    for (let j = t.negPtr[d]!; j < t.negPtr[d + 1]!; j++) neg.push(t.neg[j]!);
+    negPtr[r + 1] = neg.length;
+  });
+  return { ...vectors, y, negPtr, neg: Int32Array.from(neg) };
+}
+
+/** Fit on the documents `rows`; also returns the vocabulary selection to score other documents. */
+function trainOn(
+  enc: EncodedDocs,
+  t: Targets,
+  rows: Int32Array,
   labels: string[],
   o: TrainOptions,
   stem: Stem,
-): Model {
-  const vocab = buildVocabulary(termDocs, o.features);
-  vocab.idf = vocab.idf.map((v) => round(v, 4));
-  const labelIndex = new Map(labels.map((l, i) => [l, i]));
-  const vectors: VectorExample[] = examples.map((e, n) => ({
-    x: vectorise(termDocs[n]!, vocab, o.features.weighting, o.features.charWeight),
-    y: labelIndex.get(e.label)!,
-    negatives: (e.negativeLabels ?? []).flatMap((l) => labelIndex.get(l) ?? []),
-  }));
-  const F = vocab.terms.length;
+) {
+  const selection = selectVocabulary(enc, rows, o.features);
+  const vectors = vectoriseDocs(enc, rows, selection, o.features);
+  const F = selection.vocab.terms.length;
   const L = labels.length;
-  const dense = fitDense(vectors, F, L, o);
+  const dense = fitDense(datasetOf(vectors, t, rows), F, L, o);
   const packed = compress(dense, F, L, o.maxWeights);
   const bias = dense.bias.map((b) => round(b, 6));
-  return {
+  const model: Model = {
     algorithm: o.algorithm,
     features: o.features,
     labels,
-    vocab,
+    vocab: selection.vocab,
     ...packed,
     bias,
     temperature: 1,
     stem,
   };
+  return { model, selection };
 }
+
+/** Raw scores (`n * L + c`) of the documents `rows` under a model trained by {@link trainOn}. */
+function scoresOf(
+  enc: EncodedDocs,
+  rows: Int32Array,
+  fitted: ReturnType<typeof trainOn>,
+  o: TrainOptions,
+): Float64Array {
+  const L = fitted.model.labels.length;
+  const vectors = vectoriseDocs(enc, rows, fitted.selection, o.features);
+  const out = new Float64Array(rows.length * L);
+  const z = new Float64Array(L);
+  for (let r = 0; r < rows.length; r++) {
+    const from = vectors.rowPtr[r]!;
+    const to = vectors.rowPtr[r + 1]!;
+    rawScores(fitted.model, { idx: vectors.idx.subarray(from, to), val: vectors.val.subarray(from, to) }, z);
+    out.set(z, r * L);
+  }
+  return out;
+}
+
+const range = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
 
 /**
  * Train a model. `stem` is the stemming function (required when `features.stemming` is on; defaults
- * to the identity). Calibration: the softmax temperature is fitted on out-of-fold scores from
- * `calibrationFolds` internal stratified folds. Throws on an empty training set.
+ * to the identity). Calibration: the softmax temperature is fitted on held-out scores, either from
+ * `calibrationFolds` internal stratified folds (default) or from one held-out slice
+ * (`calibration: 'holdout'`, for large data). `words` may pass the examples' tokenised texts
+ * (`wordDocsOf`) when several models are trained on the same texts. Throws on an empty training set.
  */
 export function train(
   examples: readonly TrainingExample[],
   opts: TrainOptionsInput = {},
   stem: Stem = noStem,
+  words?: WordDocs,
 ): Model {
   if (examples.length === 0) throw new Error('train: no examples');
   const o = resolveOptions(opts);
   const labels = o.labels ? [...o.labels] : [...new Set(examples.map((e) => e.label))].sort();
-  const termDocs = examples.map((e) => extractTerms(e.text, o.features, stem));
-  const model = trainUncalibrated(termDocs, examples, labels, o, stem);
-  if (o.calibrationFolds >= 2 && examples.length >= 2 * o.calibrationFolds) {
-    const folds = stratifiedFolds(
-      examples.map((e) => e.label),
-      o.calibrationFolds,
-      o.seed + 7,
+  const enc = encodeDocs(words ?? wordDocsOf(examples.map((e) => e.text)), o.features, stem);
+  const targets = targetsOf(examples, labels);
+  const L = labels.length;
+  const k = o.calibrationFolds;
+  if (k < 2 || examples.length < 2 * k)
+    return trainOn(enc, targets, range(examples.length), labels, o, stem).model;
+  const folds = stratifiedFolds(
+    examples.map((e) => e.label),
+    k,
+    o.seed + 7,
+  );
+  const rowsWhere = (keep: (n: number) => boolean) => Int32Array.from(range(examples.length).filter(keep));
+  let model: Model;
+  const scoreParts: Float64Array[] = [];
+  const goldParts: Int32Array[] = [];
+  if (o.calibration === 'holdout') {
+    // One stratified slice (fold 0), capped at holdoutMax rows, is held out.
+    const max = o.holdoutMax ?? 5000;
+    let held = 0;
+    const isHeld = new Uint8Array(examples.length);
+    for (let n = 0; n < examples.length && held < max; n++) {
+      if (folds[n] !== 0) continue;
+      isHeld[n] = 1;
+      held++;
+    }
+    const heldRows = rowsWhere((n) => isHeld[n] === 1);
+    const fitted = trainOn(
+      enc,
+      targets,
+      rowsWhere((n) => isHeld[n] === 0),
+      labels,
+      o,
+      stem,
     );
-    const scores: Float64Array[] = [];
-    const gold: number[] = [];
-    for (let k = 0; k < o.calibrationFolds; k++) {
-      const inTrain = folds.map((f) => f !== k);
-      const sub = trainUncalibrated(
-        termDocs.filter((_, n) => inTrain[n]),
-        examples.filter((_, n) => inTrain[n]),
+    model = fitted.model;
+    scoreParts.push(scoresOf(enc, heldRows, fitted, o));
+    goldParts.push(Int32Array.from(heldRows, (n) => targets.y[n]!));
+  } else {
+    model = trainOn(enc, targets, range(examples.length), labels, o, stem).model;
+    for (let f = 0; f < k; f++) {
+      const heldRows = rowsWhere((n) => folds[n] === f);
+      const fitted = trainOn(
+        enc,
+        targets,
+        rowsWhere((n) => folds[n] !== f),
         labels,
         o,
         stem,
       );
-      examples.forEach((e, n) => {
-        if (inTrain[n]) return;
-        scores.push(
-          rawScores(sub, vectorise(termDocs[n]!, sub.vocab, o.features.weighting, o.features.charWeight)),
-        );
-        gold.push(labels.indexOf(e.label));
-      });
+      scoreParts.push(scoresOf(enc, heldRows, fitted, o));
+      goldParts.push(Int32Array.from(heldRows, (n) => targets.y[n]!));
     }
-    if (o.tuneBias) {
-      const offsets = tuneOffsets(scores, gold, labels.length);
-      model.bias = model.bias.map((b, c) => round(b + offsets[c]!, 6));
-      for (const s of scores) s.forEach((v, c) => (s[c] = v + offsets[c]!));
-    }
-    model.temperature = round(fitTemperature(scores, gold), 4);
   }
+  const scores = concat(scoreParts, Float64Array);
+  const gold = concat(goldParts, Int32Array);
+  if (o.tuneBias) {
+    const rows = Array.from({ length: gold.length }, (_, n) => scores.subarray(n * L, (n + 1) * L));
+    const offsets = tuneOffsets(rows, [...gold], L);
+    model.bias = model.bias.map((b, c) => round(b + offsets[c]!, 6));
+    for (const s of rows) s.forEach((v, c) => (s[c] = v + offsets[c]!));
+  }
+  model.temperature = round(fitTemperature(scores, gold, L), 4);
   return model;
+}
+
+function concat<T extends Float64Array | Int32Array>(parts: T[], Type: { new (n: number): T }): T {
+  const out = new Type(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p as never, at);
+    at += p.length;
+  }
+  return out;
 }
 
 function macroF1Of(scores: readonly Float64Array[], gold: readonly number[], offsets: Float64Array): number {
@@ -293,13 +428,12 @@ export function tuneOffsets(
 
 /** Calibrated probabilities of every label for a text, in the order of `model.labels`. */
 export function probabilities(model: Model, text: string): Float64Array {
-  const x = vectorise(
-    extractTerms(text, model.features, model.stem),
-    model.vocab,
-    model.features.weighting,
-    model.features.charWeight,
-  );
-  return softmax(rawScores(model, x), model.temperature);
+  return probabilitiesOfTokens(model, tokensOf(text));
+}
+
+/** {@link probabilities} on already tokenised text. */
+export function probabilitiesOfTokens(model: Model, tokens: Tokens): Float64Array {
+  return softmax(rawScores(model, vectoriseTokens(model, tokens)), model.temperature);
 }
 
 /**
@@ -307,12 +441,7 @@ export function probabilities(model: Model, text: string): Float64Array {
  * (up to 5) word features that contributed most to that label's score.
  */
 export function predict(model: Model, text: string, k = 3): Prediction[] {
-  const x = vectorise(
-    extractTerms(text, model.features, model.stem),
-    model.vocab,
-    model.features.weighting,
-    model.features.charWeight,
-  );
+  const x = vectoriseTokens(model, tokensOf(text));
   const probs = softmax(rawScores(model, x), model.temperature);
   const ranked = [...probs.keys()].sort((a, b) => probs[b]! - probs[a]! || a - b).slice(0, k);
   return ranked.map((c) => ({
@@ -320,6 +449,12 @@ export function predict(model: Model, text: string, k = 3): Prediction[] {
     confidence: probs[c]!,
     topTerms: topTerms(model, x, c),
   }));
+}
+
+/** A text's vector and calibrated probabilities under one model (for ensembles). */
+export function scoreTokens(model: Model, tokens: Tokens): { x: SparseVector; probs: Float64Array } {
+  const x = vectoriseTokens(model, tokens);
+  return { x, probs: softmax(rawScores(model, x), model.temperature) };
 }
 
 /**
@@ -332,12 +467,7 @@ export function explain(
   labels: readonly string[],
   n = 5,
 ): Record<string, string[]> {
-  const x = vectorise(
-    extractTerms(text, model.features, model.stem),
-    model.vocab,
-    model.features.weighting,
-    model.features.charWeight,
-  );
+  const x = vectoriseTokens(model, tokensOf(text));
   const out: Record<string, string[]> = {};
   for (const label of labels) {
     const c = model.labels.indexOf(label);
@@ -346,8 +476,9 @@ export function explain(
   return out;
 }
 
-function topTerms(model: Model, x: SparseVector, label: number, n = 5): string[] {
-  const contributions: [string, number][] = [];
+/** The (up to `n`) word features of vector `x` that added the most to label index `label`. */
+export function topTerms(model: Model, x: SparseVector, label: number, n = 5): string[] {
+  const contributions: [number, number][] = [];
   for (let k = 0; k < x.idx.length; k++) {
     const f = x.idx[k]!;
     const term = model.vocab.terms[f]!;
@@ -355,11 +486,12 @@ function topTerms(model: Model, x: SparseVector, label: number, n = 5): string[]
     for (let j = model.rowStart[f]!; j < model.rowStart[f + 1]!; j++) {
       if (model.cols[j] !== label) continue;
       const v = x.val[k]! * model.qvals[j]!;
-      if (v > 0) contributions.push([displayTerm(term), v]);
+      if (v > 0) contributions.push([f, v]);
     }
   }
-  contributions.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-  return [...new Set(contributions.map(([t]) => t))].slice(0, n);
+  const shown = contributions.map(([f, v]) => [displayTerm(model.vocab.terms[f]!), v] as const);
+  const sorted = [...shown].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  return [...new Set(sorted.map(([t]) => t))].slice(0, n);
 }
 
 export { serialise, deserialise, MODEL_FORMAT, MODEL_VERSION, type SerialisedModel } from './serialise.ts';

@@ -187,17 +187,30 @@ const TOKEN_RE = /[a-z0-9]+/g;
  * Abbreviations are NOT expanded here (see {@link tokenise}).
  */
 export function normalise(text: string): string {
-  return text
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(URL_RE, ' ')
-    .replace(EMAIL_RE, ' ')
-    .replace(PHONE_RE, ' ')
-    .replace(DIGIT_RUN_RE, ' ')
-    .replace(MASK_RE, ' ')
-    .replace(/#/g, ' ')
-    .replace(/[^a-z0-9]+/g, ' ')
-    .trim();
+  // Each pattern runs only when the text could contain it (a cheap scan first): most reports have
+  // no URL, e-mail address or mask, and tokenising is the hot spot of training.
+  let t = NON_ASCII_RE.test(text) ? text.normalize('NFKC').toLowerCase() : text.toLowerCase();
+  if (t.includes('http') || t.includes('www.')) t = t.replace(URL_RE, ' ');
+  if (t.includes('@')) t = t.replace(EMAIL_RE, ' ');
+  if (DIGIT_RE.test(t)) t = t.replace(PHONE_RE, ' ').replace(DIGIT_RUN_RE, ' ');
+  if (t.includes('[*')) t = t.replace(MASK_RE, ' ');
+  // Hashtags stay words: `#` is punctuation like any other.
+  return t.replace(/[^a-z0-9]+/g, ' ').trim();
+}
+
+const NON_ASCII_RE = /[^\t\n\r\x20-\x7e]/;
+const DIGIT_RE = /\d/;
+/** ABBREVIATIONS as a map to the expanded words. */
+const EXPANSIONS: ReadonlyMap<string, readonly string[]> = new Map(
+  Object.entries(ABBREVIATIONS).map(([k, v]) => [k, v.split(' ')]),
+);
+
+function isDigits(word: string): boolean {
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 /** Options for {@link tokenise}. */
@@ -217,10 +230,13 @@ export function tokenise(text: string, options: TokeniseOptions = {}): string[] 
   const minLength = options.minLength ?? 2;
   const out: string[] = [];
   for (const raw of normalise(text).match(TOKEN_RE) ?? []) {
-    if (/^\d+$/.test(raw)) continue;
-    // Own properties only: words like `constructor` must not hit Object.prototype.
-    const expanded = Object.hasOwn(ABBREVIATIONS, raw) ? ABBREVIATIONS[raw] : undefined;
-    for (const word of expanded === undefined ? [raw] : expanded.split(' ')) {
+    if (isDigits(raw)) continue;
+    const expanded = EXPANSIONS.get(raw);
+    if (expanded === undefined) {
+      if (raw.length >= minLength && !(removeStopwords && STOPWORDS.has(raw))) out.push(raw);
+      continue;
+    }
+    for (const word of expanded) {
       if (word.length < minLength) continue;
       if (removeStopwords && STOPWORDS.has(word)) continue;
       out.push(word);

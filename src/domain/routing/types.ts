@@ -19,4 +19,19 @@ export interface Model {
   bias: Float64Array;
   temperature: number;
   stem: Stem;
+  /** Prediction buffers and per-word feature memo, built on first use (never serialised). */
+  cache?: PredictCache;
+}
+
+/** Per-model prediction state: word → feature ids memo tables and reusable count buffers. */
+export interface PredictCache {
+  /** Feature ids of a body word (its stem, and its char n-grams when they come from every word). */
+  word: Map<string, Int32Array>;
+  /** Feature ids of a title word (title stem and title char n-grams, when enabled). */
+  title: Map<string, Int32Array>;
+  /** The stem of each word seen (for bigrams). */
+  stems: Map<string, string>;
+  counts: Float64Array;
+  touched: Int32Array;
+  isChar: Uint8Array;
 }
