@@ -8,7 +8,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
@@ -33,6 +33,36 @@ async function admin(statement: string): Promise<void> {
   await c.connect();
   await c.query(statement);
   await c.end();
+}
+
+/** The reports of a kept database, or null when it does not exist. */
+async function keptRows(url: string): Promise<number | null> {
+  const c = new pg.Client({ connectionString: ADMIN_URL });
+  await c.connect();
+  const { rows } = await c.query('select 1 from pg_database where datname = $1', [DB]);
+  await c.end();
+  if (!rows.length) return null;
+  const d = new pg.Client({ connectionString: url });
+  await d.connect();
+  try {
+    const r = await d.query('select count(*)::int as n from reports');
+    return r.rows[0].n as number;
+  } catch {
+    return null;
+  } finally {
+    await d.end();
+  }
+}
+
+/** The sample request id and service code of a seeded database. */
+async function sample(url: string): Promise<{ sampleId: string; serviceCode: number }> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  const { rows } = await c.query(
+    `select tracking_id, category_id from reports where status = 'dispatched' and not confidential order by created_at desc limit 1`,
+  );
+  await c.end();
+  return { sampleId: rows[0].tracking_id, serviceCode: rows[0].category_id };
 }
 
 /** Seeds ROWS reports over the last 365 days: mostly public statuses, 2% confidential, 30% anonymous. */
@@ -66,16 +96,15 @@ async function seed(url: string): Promise<{ seconds: number; sampleId: string; s
   );
   await c.query('analyze reports');
   const seconds = (Date.now() - t0) / 1000;
-  const { rows } = await c.query(
-    `select tracking_id, category_id from reports where status = 'dispatched' and not confidential order by created_at desc limit 1`,
-  );
   await c.end();
-  return { seconds, sampleId: rows[0].tracking_id, serviceCode: rows[0].category_id };
+  return { seconds, ...(await sample(url)) };
 }
 
 function startServer(url: string): Promise<{ proc: ChildProcess; port: number }> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/open311-server.ts')], {
+    const extra = process.env.BENCH_SERVER_ARGS?.split(' ').filter(Boolean) ?? [];
+    const args = [...extra, '--import', 'tsx', join(ROOT, 'bench/open311-server.ts')];
+    const proc = spawn(process.execPath, args, {
       env: { ...process.env, DATABASE_URL: url, ADUAN_SECRET_KEY: '0'.repeat(64) },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -89,8 +118,8 @@ function startServer(url: string): Promise<{ proc: ChildProcess; port: number }>
   });
 }
 
-async function run(url: string) {
-  const r = await autocannon({ url, connections: CONNECTIONS, duration: DURATION });
+async function run(url: string, headers: Record<string, string> = {}) {
+  const r = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, headers });
   return {
     rps: r.requests.average,
     p50: r.latency.p50,
@@ -101,11 +130,20 @@ async function run(url: string) {
   };
 }
 
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(', ');
+
 async function main() {
-  await admin(`drop database if exists ${DB} with (force)`);
-  await admin(`create database ${DB}`);
-  console.error('created database');
   const url = dbUrl(DB);
+  const kept = process.env.BENCH_KEEP ? await keptRows(url) : null;
+  const reuse = kept === ROWS;
+  if (!reuse) {
+    await admin(`drop database if exists ${DB} with (force)`);
+    await admin(`create database ${DB}`);
+    console.error('created database');
+  } else console.error(`reusing ${DB} (${ROWS} reports)`);
   try {
     const config = loadConfig({
       ...process.env,
@@ -113,17 +151,20 @@ async function main() {
       ADUAN_SECRET_KEY: '0'.repeat(64),
       LOG_LEVEL: 'silent',
     });
+    // Migrates (also a kept database, so new indexes apply) and seeds reference data and the demo key.
     const rt = await openRuntime(config, { demo: true });
     await rt.close();
-    const seeded = await seed(url);
-    console.error(`seeded ${ROWS} reports in ${seeded.seconds.toFixed(1)} s`);
+    const seeded = reuse ? { seconds: 0, ...(await sample(url)) } : await seed(url);
+    if (!reuse) console.error(`seeded ${ROWS} reports in ${seeded.seconds.toFixed(1)} s`);
     const { proc, port } = await startServer(url);
     const base = `http://127.0.0.1:${port}/open311/v2`;
     const day = (d: number) => new Date(NOW.getTime() - d * 86_400_000).toISOString();
-    const scenarios: Array<[string, string]> = [
-      ...(process.env.BENCH_ONLY_SEED ? ([] as Array<[string, string]>) : []),
+    // The seeded points cover lat -0.5..-0.4, long 117.1..117.2 (about 11 × 11 km) uniformly.
+    const scenarios: Array<[string, string, Record<string, string>?]> = [
       ['default (last 90 days, 1000 items)', `${base}/requests.json`],
+      ['default, XML (1000 items)', `${base}/requests.xml`],
       ['status=open&page_size=50', `${base}/requests.json?status=open&page_size=50`],
+      ['status=open&page_size=50, XML', `${base}/requests.xml?status=open&page_size=50`],
       [
         'service_code + 30-day window, page_size=100',
         `${base}/requests.json?service_code=${seeded.serviceCode}&start_date=${day(60)}&end_date=${day(30)}&page_size=100`,
@@ -131,16 +172,37 @@ async function main() {
       ['updated_after=now-1d, page_size=100', `${base}/requests.json?updated_after=${day(1)}&page_size=100`],
       ['page=50&page_size=20 (deep page)', `${base}/requests.json?page=50&page_size=20`],
       ['extensions=true&page_size=100', `${base}/requests.json?extensions=true&page_size=100`],
+      [
+        'bbox ≈1.1 × 1.1 km, page_size=100',
+        `${base}/requests.json?bbox=117.15,-0.455,117.16,-0.445&page_size=100`,
+      ],
+      [
+        'lat/long radius=500 m, page_size=100',
+        `${base}/requests.json?lat=-0.45&long=117.15&radius=500&page_size=100`,
+      ],
       ['requests/{id}.json', `${base}/requests/${seeded.sampleId}.json`],
+      [
+        'status=open&page_size=50 with api_key (never cached)',
+        `${base}/requests.json?status=open&page_size=50&api_key=demo-open311-key`,
+      ],
+      ['default with If-None-Match (304)', `${base}/requests.json`, { 'if-none-match': 'ETAG' }],
     ];
+    const only = process.env.BENCH_ONLY;
     const lines = [
       `| Scenario | req/s | p50 ms | p99 ms | bytes/resp | non-2xx |`,
       `|---|---:|---:|---:|---:|---:|`,
     ];
+    const before = load();
     try {
       await run(`${base}/requests.json?page_size=10`); // warm-up
-      for (const [name, u] of scenarios) {
-        const r = await run(u);
+      for (const [name, u, headers] of scenarios) {
+        if (only && !name.includes(only)) continue;
+        let h = headers ?? {};
+        if (h['if-none-match'] === 'ETAG') {
+          const etag = (await fetch(u)).headers.get('etag');
+          h = etag ? { 'if-none-match': etag } : {};
+        }
+        const r = await run(u, h);
         lines.push(
           `| ${name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.bytes} | ${r.non2xx + r.errors} |`,
         );
@@ -149,10 +211,15 @@ async function main() {
     } finally {
       proc.kill('SIGTERM');
     }
+    const flags = [
+      process.env.BENCH_NO_LIMIT ? 'rate limiter OFF' : 'rate limiter on',
+      process.env.BENCH_NO_CACHE ? 'list cache OFF' : 'list cache on',
+    ].join(', ');
     console.log(
       [
-        `Data: ${ROWS.toLocaleString('en')} reports (seeded in ${seeded.seconds.toFixed(1)} s, no events), PostgreSQL,`,
-        `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), autocannon ${CONNECTIONS} connections × ${DURATION} s per scenario.`,
+        `Data: ${ROWS.toLocaleString('en')} reports (${reuse ? 'reused kept database' : `seeded in ${seeded.seconds.toFixed(1)} s`}, no events), PostgreSQL,`,
+        `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), autocannon ${CONNECTIONS} connections × ${DURATION} s per scenario,`,
+        `${flags}; load average before ${before}, after ${load()}.`,
         '',
         ...lines,
       ].join('\n'),

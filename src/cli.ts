@@ -43,6 +43,8 @@ async function serve(config: Config, demoFlag: boolean): Promise<void> {
     secureCookies: config.production,
     limits: config.rateLimits,
     channels: { smsGatewaySecret: config.smsGatewaySecret, emailInboundSecret: config.smsGatewaySecret },
+    // Public Open311 reads: cached a few seconds, dropped at every report change (docs/open311.md).
+    open311: { listCacheSeconds: 2, changes: (fn) => runtime.database.listen('outbox', fn) },
   });
   const stop = async () => {
     await app.close();

@@ -192,6 +192,8 @@ export const reports = pgTable(
     index('reports_created_idx').on(t.createdAt),
     index('reports_updated_idx').on(t.updatedAt),
     index('reports_due_idx').on(t.dueAt),
+    /** Open311 geographic filters (bbox, lat/long/radius): a plain range on latitude, then longitude. */
+    index('reports_lat_lon_idx').on(t.lat, t.lon),
     index('reports_search_idx').using('gin', t.search),
   ],
 );

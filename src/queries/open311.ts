@@ -8,6 +8,7 @@ import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import { query, type AppDb } from '../db/client.ts';
 import { apiKeys, categories, open311Sandbox, settings } from '../db/schema.ts';
 import { PUBLIC_STATUSES, type ReportStatus } from '../domain/report/report.ts';
+import { circleBounds, EARTH_RADIUS_M, type Box, type GeoFilter } from '../domain/open311/geo.ts';
 import { sha256 } from '../integrations/crypto.ts';
 import { PUBLIC_REPORT } from './scope.ts';
 
@@ -125,6 +126,8 @@ export interface Open311ListFilters {
   createdTo?: string | undefined;
   updatedAfter?: string | undefined;
   updatedBefore?: string | undefined;
+  /** `bbox` and/or `lat`+`long`+`radius` (docs/open311.md, geographic filters). */
+  geo?: GeoFilter | undefined;
   /** The reading partner's key id: its own requests are visible in every status (D13). */
   apiKeyId?: string | undefined;
   limit: number;
@@ -159,6 +162,30 @@ function visible(apiKeyId: string | undefined): SQL {
   return apiKeyId ? sql`(${PUBLIC_REPORT} or o.report_id is not null)` : PUBLIC_REPORT;
 }
 
+/** An indexed range on reports (lat, lon) (`reports_lat_lon_idx`). */
+const inBox = (b: Box) =>
+  sql`(r.lat between ${b.minLat}::float8 and ${b.maxLat}::float8 and r.lon between ${b.minLon}::float8 and ${b.maxLon}::float8)`;
+
+/**
+ * The geographic conditions: the bbox as a range, the circle as the range(s) of its bounding box plus the
+ * exact haversine distance (the same formula as haversineMetres), so paging counts only matching rows.
+ * Reports without coordinates never match.
+ */
+function geoWhere(g: GeoFilter): SQL[] {
+  const out: SQL[] = [];
+  if (g.bbox) out.push(inBox(g.bbox));
+  if (g.circle) {
+    const c = g.circle;
+    const boxes = circleBounds(c).map(inBox);
+    out.push(boxes.length === 1 ? boxes[0]! : sql`(${sql.join(boxes, sql` or `)})`);
+    out.push(sql`2 * ${EARTH_RADIUS_M}::float8 * asin(least(1, sqrt(
+        power(sin(radians(r.lat - ${c.lat}::float8) / 2), 2)
+        + cos(radians(${c.lat}::float8)) * cos(radians(r.lat)) * power(sin(radians(r.lon - ${c.lon}::float8) / 2), 2)
+      ))) <= ${c.radius}::float8`);
+  }
+  return out;
+}
+
 function normalise(rows: Open311Row[]): Open311Row[] {
   for (const r of rows) {
     for (const k of ['created_at', 'updated_at', 'closed_at', 'due_at'] as const) {
@@ -186,6 +213,7 @@ export async function listOpen311Requests(db: AppDb, f: Open311ListFilters): Pro
     if (f.createdTo) where.push(sql`r.created_at <= ${f.createdTo}`);
     if (f.updatedAfter) where.push(sql`r.updated_at > ${f.updatedAfter}`);
     if (f.updatedBefore) where.push(sql`r.updated_at <= ${f.updatedBefore}`);
+    if (f.geo) where.push(...geoWhere(f.geo));
   }
   const rows = await query<Open311Row>(
     db,

@@ -18,7 +18,8 @@ import { formatOfUrl, formatParam, send } from './format.ts';
 import { param, type Fields } from './input.ts';
 import { requestRoutes } from './requests.ts';
 import { updateRoutes } from './updates.ts';
-import type { Open311Context, Open311Limits } from './context.ts';
+import { readAnswer, type Open311Context, type Open311Limits } from './context.ts';
+import { AnswerCache } from './cache.ts';
 
 export type { Open311Limits } from './context.ts';
 
@@ -96,6 +97,14 @@ export async function open311Routes(
       done(null, fields && typeof fields === 'object' ? fields : {});
     });
   }
+  // Keyless reads of the production endpoint may be served from a short-lived cache (context.ts).
+  const cacheSeconds = Math.max(0, opts.limits?.listCacheSeconds ?? 0);
+  const cache =
+    cacheSeconds > 0 ? new AnswerCache(cacheSeconds * 1000, () => svc.now().getTime()) : undefined;
+  if (cache && opts.limits?.changes) {
+    const unsubscribe = await opts.limits.changes(() => cache.clear());
+    app.addHook('onClose', async () => unsubscribe());
+  }
   app.setErrorHandler((err, req, reply) => sendOpen311Error(req, reply, err));
   // A catch-all under the prefix, so unknown Open311 resources also answer with an `errors` body.
   app.all('/*', { schema: { hide: true } }, (req, reply) =>
@@ -126,13 +135,21 @@ export async function open311Routes(
     ['/v2', 'production'],
     ['/test/v2', 'test'],
   ] as const) {
-    const ctx: Open311Context = { svc, endpoint, readLimit, writeLimit };
+    const ctx: Open311Context = {
+      svc,
+      endpoint,
+      readLimit,
+      writeLimit,
+      cache: endpoint === 'production' ? cache : undefined,
+      cacheSeconds,
+    };
     await app.register(
       async (ep) => {
         ep.get('/services.:format', { schema: { hide: true }, preHandler: readLimit }, async (req, reply) => {
           const format = formatParam(req);
-          const services = await listOpen311Services(svc.db);
-          return send(reply, format, 'services', services.map(presentService));
+          return readAnswer(ctx, req, reply, format, 'services', async () =>
+            (await listOpen311Services(svc.db)).map(presentService),
+          );
         });
         ep.get(
           '/services/:code.:format',
@@ -140,9 +157,11 @@ export async function open311Routes(
           async (req, reply) => {
             const format = formatParam(req);
             const { code } = req.params as { code: string };
-            const service = await findOpen311Service(svc.db, code);
-            if (!service) throw new AppError('SERVICE_NOT_FOUND');
-            return send(reply, format, 'service_definition', presentServiceDefinition(service.code));
+            return readAnswer(ctx, req, reply, format, 'service_definition', async () => {
+              const service = await findOpen311Service(svc.db, code);
+              if (!service) throw new AppError('SERVICE_NOT_FOUND');
+              return presentServiceDefinition(service.code);
+            });
           },
         );
         await requestRoutes(ep, ctx);

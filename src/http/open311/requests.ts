@@ -26,7 +26,8 @@ import {
   type Open311Row,
 } from '../../queries/open311.ts';
 import { presentRequest, w3c } from '../../presenters/open311.ts';
-import type { Open311Context } from './context.ts';
+import { parseGeoFilter } from '../../domain/open311/geo.ts';
+import { readAnswer, type Open311Context } from './context.ts';
 import { formatParam, send } from './format.ts';
 import {
   attributesOf,
@@ -177,15 +178,19 @@ export async function requestRoutes(ep: FastifyInstance, ctx: Open311Context): P
     },
   );
 
-  ep.get('/requests.:format', { schema: { hide: true }, preHandler: ctx.readLimit }, async (req, reply) => {
-    const format = formatParam(req);
+  ep.get('/requests.:format', { schema: { hide: true }, preHandler: ctx.readLimit }, async (req, reply) =>
+    readAnswer(ctx, req, reply, formatParam(req), 'service_requests', () => listRequests(req)),
+  );
+
+  /** GET requests: the items of one list query (validation errors throw). */
+  async function listRequests(req: FastifyRequest): Promise<unknown[]> {
     const q = (req.query ?? {}) as Fields;
     const partner = await readerKey(ctx, req);
     const { limit, offset } = paging(q);
     const ids = listParam(q, 'service_request_id');
     if (ctx.endpoint === 'test') {
       const rows = await listSandboxRequests(svc.db, { ...(ids ? { ids } : {}), limit, offset });
-      return send(reply, format, 'service_requests', rows.map(sandboxItem));
+      return rows.map(sandboxItem);
     }
     let statuses: ReportStatus[] | undefined;
     const wanted = listParam(q, 'status');
@@ -200,6 +205,14 @@ export async function requestRoutes(ep: FastifyInstance, ctx: Open311Context): P
     const window = ids
       ? {}
       : createdWindow(q, svc.now(), updatedAfter !== undefined || updatedBefore !== undefined);
+    // Geographic extension (docs/open311.md): validated even when service_request_id makes it moot.
+    const geo = parseGeoFilter({
+      bbox: param(q, 'bbox'),
+      lat: param(q, 'lat'),
+      long: param(q, 'long'),
+      radius: param(q, 'radius'),
+    });
+    if (Object.keys(geo.issues).length) throw invalid(geo.issues);
     const rows = await listOpen311Requests(svc.db, {
       ids,
       serviceCodes: codes,
@@ -208,39 +221,31 @@ export async function requestRoutes(ep: FastifyInstance, ctx: Open311Context): P
       createdTo: window.to,
       updatedAfter: updatedAfter?.toISOString(),
       updatedBefore: updatedBefore?.toISOString(),
+      geo: geo.filter,
       apiKeyId: partner?.id,
       limit: ids ? Math.min(ids.length, MAX_IDS) : limit,
       offset: ids ? 0 : offset,
     });
-    return send(
-      reply,
-      format,
-      'service_requests',
-      await present(ctx, rows, param(q, 'extensions') === 'true'),
-    );
-  });
+    return present(ctx, rows, param(q, 'extensions') === 'true');
+  }
 
   ep.get(
     '/requests/:id.:format',
     { schema: { hide: true }, preHandler: ctx.readLimit },
     async (req, reply) => {
-      const format = formatParam(req);
       const { id } = req.params as { id: string };
       const q = (req.query ?? {}) as Fields;
-      if (ctx.endpoint === 'test') {
-        const [row] = await listSandboxRequests(svc.db, { ids: [id], limit: 1, offset: 0 });
+      return readAnswer(ctx, req, reply, formatParam(req), 'service_requests', async () => {
+        if (ctx.endpoint === 'test') {
+          const [row] = await listSandboxRequests(svc.db, { ids: [id], limit: 1, offset: 0 });
+          if (!row) throw new AppError('REPORT_NOT_FOUND');
+          return [sandboxItem(row)];
+        }
+        const partner = await readerKey(ctx, req);
+        const row = await getOpen311Request(svc.db, id, partner?.id);
         if (!row) throw new AppError('REPORT_NOT_FOUND');
-        return send(reply, format, 'service_requests', [sandboxItem(row)]);
-      }
-      const partner = await readerKey(ctx, req);
-      const row = await getOpen311Request(svc.db, id, partner?.id);
-      if (!row) throw new AppError('REPORT_NOT_FOUND');
-      return send(
-        reply,
-        format,
-        'service_requests',
-        await present(ctx, [row], param(q, 'extensions') === 'true'),
-      );
+        return present(ctx, [row], param(q, 'extensions') === 'true');
+      });
     },
   );
 

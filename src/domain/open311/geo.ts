@@ -1,0 +1,145 @@
+/**
+ * Geographic filters of Open311 GET requests (docs/open311.md, "Geographic filters"): a `bbox`
+ * (min_long,min_lat,max_long,max_lat, as Mark-a-Spot sends it) and a circle `lat`+`long`+`radius` (metres).
+ * Pure: parsing with field issues, the bounding box of a circle (for the indexed range on reports.lat/lon)
+ * and the haversine distance the SQL filter repeats exactly. No PostGIS, so PGlite works too.
+ */
+
+/** Mean Earth radius in metres (IUGG), used by the haversine formula here and in SQL. */
+export const EARTH_RADIUS_M = 6_371_008.8;
+/** Largest accepted `radius` in metres. */
+export const MAX_RADIUS_M = 100_000;
+/** `radius` when `lat`+`long` come without one. */
+export const DEFAULT_RADIUS_M = 1_000;
+
+/** A latitude/longitude rectangle in degrees (min ≤ max on both axes; it never crosses the antimeridian). */
+export interface Box {
+  minLat: number;
+  maxLat: number;
+  minLon: number;
+  maxLon: number;
+}
+
+/** A circle: centre in degrees, radius in metres. */
+export interface Circle {
+  lat: number;
+  lon: number;
+  radius: number;
+}
+
+/** The geographic part of a GET requests query. */
+export interface GeoFilter {
+  bbox?: Box;
+  circle?: Circle;
+}
+
+/** A field problem as a locale key under `errors.field` (the caller turns it into an AppError). */
+export interface GeoIssue {
+  key: string;
+  params?: Record<string, string | number>;
+}
+
+const DEG = Math.PI / 180;
+
+/** Distance in metres between two points (haversine on a sphere of EARTH_RADIUS_M). */
+export function haversineMetres(lat1: number, lon1: number, lat2: number, lon2: number): number {
+  const dLat = (lat2 - lat1) * DEG;
+  const dLon = (lon2 - lon1) * DEG;
+  const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * DEG) * Math.cos(lat2 * DEG) * Math.sin(dLon / 2) ** 2;
+  return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(a)));
+}
+
+/**
+ * The rectangles (one, or two across the antimeridian) that contain every point within the circle, so an
+ * indexed range narrows the rows before the exact distance test. Near a pole the longitude is unbounded.
+ */
+export function circleBounds(c: Circle): Box[] {
+  const angular = c.radius / EARTH_RADIUS_M;
+  const dLat = angular / DEG;
+  const minLat = Math.max(-90, c.lat - dLat);
+  const maxLat = Math.min(90, c.lat + dLat);
+  if (minLat <= -90 || maxLat >= 90) return [{ minLat, maxLat, minLon: -180, maxLon: 180 }];
+  // Widest longitude span of the circle (the tangent points), exact on the sphere.
+  const dLon = Math.asin(Math.min(1, Math.sin(angular) / Math.cos(c.lat * DEG))) / DEG;
+  const minLon = c.lon - dLon;
+  const maxLon = c.lon + dLon;
+  if (dLon >= 180) return [{ minLat, maxLat, minLon: -180, maxLon: 180 }];
+  if (minLon < -180)
+    return [
+      { minLat, maxLat, minLon: minLon + 360, maxLon: 180 },
+      { minLat, maxLat, minLon: -180, maxLon },
+    ];
+  if (maxLon > 180)
+    return [
+      { minLat, maxLat, minLon, maxLon: 180 },
+      { minLat, maxLat, minLon: -180, maxLon: maxLon - 360 },
+    ];
+  return [{ minLat, maxLat, minLon, maxLon }];
+}
+
+const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+function num(s: string): number | undefined {
+  const t = s.trim();
+  return NUMBER.test(t) ? Number(t) : undefined;
+}
+
+function coordinate(name: 'lat' | 'long', raw: string, issues: Record<string, GeoIssue>): number | undefined {
+  const v = num(raw);
+  const max = name === 'lat' ? 90 : 180;
+  if (v === undefined) issues[name] = { key: 'invalid_type' };
+  else if (v < -max) issues[name] = { key: 'too_small', params: { min: -max } };
+  else if (v > max) issues[name] = { key: 'too_big', params: { max } };
+  else return v;
+  return undefined;
+}
+
+/**
+ * Parses `bbox`, `lat`, `long` and `radius` (absent or empty = not given). Returns the filter, or the field
+ * issues of every malformed parameter.
+ */
+export function parseGeoFilter(p: {
+  bbox?: string | undefined;
+  lat?: string | undefined;
+  long?: string | undefined;
+  radius?: string | undefined;
+}): { filter: GeoFilter; issues: Record<string, GeoIssue> } {
+  const issues: Record<string, GeoIssue> = {};
+  const filter: GeoFilter = {};
+  if (p.bbox !== undefined) {
+    const parts = p.bbox.split(',').map(num);
+    const [minLon, minLat, maxLon, maxLat] = parts;
+    if (
+      parts.length !== 4 ||
+      minLon === undefined ||
+      minLat === undefined ||
+      maxLon === undefined ||
+      maxLat === undefined ||
+      Math.abs(minLon) > 180 ||
+      Math.abs(maxLon) > 180 ||
+      Math.abs(minLat) > 90 ||
+      Math.abs(maxLat) > 90 ||
+      minLon > maxLon ||
+      minLat > maxLat
+    )
+      issues.bbox = { key: 'bbox_format' };
+    else filter.bbox = { minLat, maxLat, minLon, maxLon };
+  }
+  const hasLat = p.lat !== undefined;
+  const hasLong = p.long !== undefined;
+  if (hasLat !== hasLong) issues[hasLat ? 'long' : 'lat'] = { key: 'lat_long_pair' };
+  const lat = hasLat ? coordinate('lat', p.lat!, issues) : undefined;
+  const lon = hasLong ? coordinate('long', p.long!, issues) : undefined;
+  let radius = DEFAULT_RADIUS_M;
+  if (p.radius !== undefined) {
+    const r = num(p.radius);
+    if (!hasLat && !hasLong) issues.radius = { key: 'radius_needs_point' };
+    else if (r === undefined) issues.radius = { key: 'invalid_type' };
+    else if (r < 1) issues.radius = { key: 'too_small', params: { min: 1 } };
+    else if (r > MAX_RADIUS_M) issues.radius = { key: 'too_big', params: { max: MAX_RADIUS_M } };
+    else radius = r;
+  }
+  if (lat !== undefined && lon !== undefined && Object.keys(issues).length === 0)
+    filter.circle = { lat, lon, radius };
+  return { filter, issues };
+}
