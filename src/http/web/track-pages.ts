@@ -157,7 +157,11 @@ export async function trackPages(app: FastifyInstance, opts: { services: Service
             break;
           case 'escalate':
             if (body.consent !== '1') throw invalidField('consent', 'consent_true');
-            await escalateReport(svc, caller, id, { consent: true });
+            // Identity goes into the Ombudsman hand-off package only when the reporter ticks the box.
+            await escalateReport(svc, caller, id, {
+              consent: true,
+              shareIdentity: body.shareIdentity === '1',
+            });
             break;
         }
       } catch (e) {

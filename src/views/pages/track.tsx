@@ -243,6 +243,22 @@ export function TrackPage({
               {ctx.t('web.trackpage.escalate_consent')}
             </label>
           </div>
+          <div class="choice">
+            <input
+              class="choice-input"
+              type="checkbox"
+              id="f-shareIdentity"
+              name="shareIdentity"
+              value="1"
+              aria-describedby="f-shareIdentity-hint"
+            />
+            <label class="choice-label" for="f-shareIdentity">
+              {ctx.t('web.trackpage.escalate_share_identity')}
+            </label>
+            <p class="hint choice-hint" id="f-shareIdentity-hint">
+              {ctx.t('web.trackpage.escalate_share_identity_hint')}
+            </p>
+          </div>
           <p />
         </ActionForm>
       ) : null}

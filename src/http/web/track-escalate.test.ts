@@ -1,0 +1,73 @@
+/**
+ * The reporter's Ombudsman consent form on the tracking page, over real HTTP without JavaScript: the
+ * `shareIdentity` checkbox is offered with its explanation, and the hand-off package carries the reporter's
+ * identity only when it was ticked.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../../test/helpers/app.ts';
+import { WebClient } from '../../../test/helpers/web-client.ts';
+import { handoffPackage } from '../../queries/handoff-package.ts';
+
+let t: TestApp;
+
+beforeAll(async () => {
+  t = await startTestApp({ now: new Date('2026-03-12T02:00:00Z') });
+});
+afterAll(() => t?.close());
+
+async function submit(name: string, email: string) {
+  const r = await t.api('/api/v1/reports', {
+    json: {
+      classification: 'pengaduan',
+      title: 'Jembatan kayu lapuk di Sungai Kunjang',
+      body: 'Papan jembatan kayu sudah lapuk dan berlubang, berbahaya bagi anak sekolah yang melintas.',
+      regionCode: '64.72',
+      reporter: { name, email },
+    },
+  });
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+  return r.body as { trackingId: string; accessKey: string };
+}
+
+describe('tracking page: transfer to Ombudsman', () => {
+  it('offers the shareIdentity checkbox with its explanation, in both languages', async () => {
+    const r = await submit('Sari Wulandari', 'sari@contoh.aduan.id');
+    const c = new WebClient(t.url);
+    const page = await c.get(`/lacak/${r.trackingId}?k=${encodeURIComponent(r.accessKey)}`);
+    expect(page.status).toBe(200);
+    expect(page.html).toMatch(/<input[^>]*name="shareIdentity"[^>]*value="1"/);
+    expect(page.html).toContain('aria-describedby="f-shareIdentity-hint"');
+    expect(page.html).toContain('Bagikan identitas saya kepada Ombudsman');
+    expect(page.html).toContain('laporan dikirim tanpa identitas Anda');
+    const en = await c.get(`/lacak/${r.trackingId}?k=${encodeURIComponent(r.accessKey)}&lang=en`);
+    expect(en.html).toContain('Share my identity with the Ombudsman');
+    expect(en.html).toContain('the report is sent without your identity');
+  });
+
+  it('puts the identity in the hand-off package only when the box is ticked (form post, no JS)', async () => {
+    const shared = await submit('Rina Kartika', 'rina@contoh.aduan.id');
+    const hidden = await submit('Agus Salim', 'agus@contoh.aduan.id');
+    // 60 working days later the transfer may be asked for.
+    t.setNow(new Date('2026-08-03T02:00:00Z'));
+    const c = new WebClient(t.url);
+    const a = await c.post(`/lacak/${shared.trackingId}/escalate`, {
+      k: shared.accessKey,
+      consent: '1',
+      shareIdentity: '1',
+    });
+    expect(a.status, a.html).toBe(303);
+    const b = await c.post(`/lacak/${hidden.trackingId}/escalate`, { k: hidden.accessKey, consent: '1' });
+    expect(b.status, b.html).toBe(303);
+
+    const withId = await handoffPackage(t.runtime.services, shared.trackingId);
+    expect(withId).toMatchObject({ identityShared: true, reporter: { name: 'Rina Kartika' } });
+    expect(JSON.stringify(withId)).toContain('rina@contoh.aduan.id');
+    const without = await handoffPackage(t.runtime.services, hidden.trackingId);
+    expect(without).toMatchObject({ identityShared: false, reporter: null });
+    expect(JSON.stringify(without)).not.toContain('Agus Salim');
+    expect(JSON.stringify(without)).not.toContain('agus@contoh.aduan.id');
+
+    const page = await c.get(`/lacak/${shared.trackingId}?k=${encodeURIComponent(shared.accessKey)}`);
+    expect(page.html).not.toContain('name="shareIdentity"');
+  });
+});
