@@ -107,13 +107,13 @@ export async function dueClockActions(
     OPEN_STATUSES.map((s) => sql`${s}`),
     sql`, `,
   );
+  // One row per (zone, clock, action): clocks meet their cuts through a hash join on (zone, clock).
   const values = sql.join(
-    cuts.map(
-      (c) =>
-        sql`(${lit(c.zone)}, ${sql.raw(String(c.ord))}, ${lit(c.code)}, array[${sql.join(
-          c.clocks.map(lit),
-          sql`, `,
-        )}]::text[], ${c.status ? lit(c.status) : sql.raw('null::text')}, ${ts(c.from)}, ${ts(c.until)}, ${lit(c.keyPrefix)}, ${lit(c.keySuffix)})`,
+    cuts.flatMap((c) =>
+      c.clocks.map(
+        (clock) =>
+          sql`(${lit(c.zone)}, ${lit(clock)}, ${sql.raw(String(c.ord))}, ${lit(c.code)}, ${c.status ? lit(c.status) : sql.raw('null::text')}, ${ts(c.from)}, ${ts(c.until)}, ${lit(c.keyPrefix)}, ${lit(c.keySuffix)})`,
+      ),
     ),
     sql`, `,
   );
@@ -128,28 +128,42 @@ export async function dueClockActions(
     ? sql`(${windows} or (d.started_at > ${ts(since)} and d.due_at < ${ts(hiMax)}))`
     : windows;
   const lower = since ? sql`(d.due_at >= c.lo or d.started_at > ${ts(since)})` : sql`d.due_at >= c.lo`;
+  // Candidates are found from report_deadlines and the (small) agencies table alone, and the steps already
+  // in sweep_log dropped, before any report row is read: a steady-state sweep touches no report at all.
+  // Clocks without an agency zone are matched to every zone's cuts here and to their own zone below.
   const rows = await query<Record<string, unknown>>(
     svc.db,
-    sql`with cut (zone, ord, code, clocks, status, lo, hi, kp, ks) as (values ${values}),
-      cand as (
-        select d.id, d.report_id, r.tracking_id, r.status, d.clock, d.rule_id, d.rule_version, d.due_at,
-          a.zone, a.region_code as agency_region, r.region_code, r.agency_id, r.target_agency_id,
-          c.ord, c.code, c.kp || d.id::text || c.ks as key
-        from report_deadlines d
-        join reports r on r.id = d.report_id
-        left join agencies a on a.id = d.agency_id
-        join cut c on c.zone = coalesce(a.zone, ${zoneOfRegionSql(sql.raw('r.region_code'))})
-          and d.clock = any(c.clocks) and (c.status is null or c.status = r.status)
-          and d.due_at < c.hi and ${lower}
-        where d.stopped_at is null and ${scan} and r.status in (${open})
+    sql`with cut (zone, clock, ord, code, status, lo, hi, kp, ks) as (values ${values}),
+      clk as materialized (
+        select d.id, d.report_id, d.clock, d.due_at, d.started_at, a.zone as azone
+        from report_deadlines d left join agencies a on a.id = d.agency_id
+        where d.stopped_at is null and ${scan}
+      ),
+      cand as materialized (
+        select d.id, d.report_id, d.azone, c.zone as czone, c.status as cstatus, c.ord, c.code,
+          c.kp || d.id::text || c.ks as key
+        from clk d join cut c on c.zone = d.azone and c.clock = d.clock
+        where d.due_at < c.hi and ${lower}
+        union all
+        select d.id, d.report_id, d.azone, c.zone as czone, c.status as cstatus, c.ord, c.code,
+          c.kp || d.id::text || c.ks as key
+        from clk d join cut c on c.clock = d.clock
+        where d.azone is null and d.due_at < c.hi and ${lower}
+      ),
+      owed as materialized (
+        select * from cand where not exists (select 1 from sweep_log s where s.key = cand.key)
       )
-      select id, report_id, tracking_id, status, clock, rule_id, rule_version, due_at, zone, agency_region,
-        region_code, agency_id, target_agency_id, array_agg(code order by ord) as codes
-      from cand
-      where not exists (select 1 from sweep_log s where s.key = cand.key)
-      group by id, report_id, tracking_id, status, clock, rule_id, rule_version, due_at, zone, agency_region,
-        region_code, agency_id, target_agency_id
-      order by due_at, id`,
+      select d.id, d.report_id, r.tracking_id, r.status, d.clock, d.rule_id, d.rule_version, d.due_at, a.zone,
+        a.region_code as agency_region, r.region_code, r.agency_id, r.target_agency_id,
+        array_agg(o.code order by o.ord) as codes
+      from owed o
+      join report_deadlines d on d.id = o.id
+      join reports r on r.id = o.report_id
+      left join agencies a on a.id = d.agency_id
+      where r.status in (${open}) and (o.cstatus is null or o.cstatus = r.status)
+        and o.czone = coalesce(o.azone, ${zoneOfRegionSql(sql.raw('r.region_code'))})
+      group by d.id, r.id, a.id
+      order by d.due_at, d.id`,
   );
   return rows.map((r) => ({
     deadlineId: Number(r.id),
