@@ -140,6 +140,13 @@ const inList = <T>(values: readonly T[]) =>
     sql`, `,
   );
 
+/**
+ * A timestamp column as epoch milliseconds (float8): the driver parses a number much faster than a
+ * timestamptz text, which counts at 4000 timestamps per 1000-item list; normalise() makes Dates of them.
+ */
+const epochMs = (column: 'created_at' | 'updated_at' | 'closed_at' | 'due_at') =>
+  sql.raw(`(extract(epoch from r.${column}) * 1000)::float8 as ${column}`);
+
 function selectFrom(apiKeyId: string | undefined): SQL {
   const own = apiKeyId
     ? sql`o.media_url as own_media_url, o.attributes as own_attributes, (o.report_id is not null) as own`
@@ -149,8 +156,8 @@ function selectFrom(apiKeyId: string | undefined): SQL {
     : sql``;
   return sql`select r.id, r.tracking_id, r.status, r.title, r.body, r.classification, r.category_id,
       c.name as service_name, a.name as agency_name, coalesce(a.zone, t.zone) as zone, r.region_code, r.address,
-      r.lat, r.lon, r.channel, r.support_count, r.created_at, r.updated_at, r.closed_at, r.due_at,
-      r.archive_reason, ${own}
+      r.lat, r.lon, r.channel, r.support_count, ${epochMs('created_at')}, ${epochMs('updated_at')},
+      ${epochMs('closed_at')}, ${epochMs('due_at')}, r.archive_reason, ${own}
     from reports r
     left join categories c on c.id = r.category_id
     left join agencies a on a.id = coalesce(r.agency_id, r.dispatched_agency_id)
@@ -191,7 +198,9 @@ function normalise(rows: Open311Row[]): Open311Row[] {
     for (const k of ['created_at', 'updated_at', 'closed_at', 'due_at'] as const) {
       const v = r[k] as unknown;
       if (v !== null && !(v instanceof Date))
-        (r as unknown as Record<string, unknown>)[k] = new Date(v as string);
+        (r as unknown as Record<string, unknown>)[k] = new Date(
+          typeof v === 'string' ? Number(v) : (v as number),
+        );
     }
     r.own = r.own === true;
     r.lat = r.lat === null ? null : Number(r.lat);
@@ -205,7 +214,7 @@ export async function listOpen311Requests(db: AppDb, f: Open311ListFilters): Pro
   const where: SQL[] = [visible(f.apiKeyId)];
   if (f.ids) {
     if (f.ids.length === 0) return [];
-    where.push(sql`r.tracking_id in (${inList(f.ids)})`);
+    where.push(sql`r.tracking_id = any(${sql.param(f.ids)}::text[])`);
   } else {
     if (f.serviceCodes?.length) where.push(sql`r.category_id in (${inList(f.serviceCodes)})`);
     if (f.statuses?.length) where.push(sql`r.status in (${inList(f.statuses)})`);
@@ -339,7 +348,7 @@ export async function publicNotes(
   const rows = await query<{ report_id: string; type: string; body: string | null; created_at: Date }>(
     db,
     sql`select report_id, type, body, created_at from report_events
-        where report_id in (${inList(reportIds)}) and visibility = 'public' and type <> 'support'
+        where report_id = any(${sql.param(reportIds)}::uuid[]) and visibility = 'public' and type <> 'support'
         order by report_id, seq`,
   );
   for (const r of rows) {
@@ -360,7 +369,7 @@ export async function mediaOf(
   if (reportIds.length === 0) return out;
   const rows = await query<{ report_id: string; id: string; uploaded_by: string }>(
     db,
-    sql`select report_id, id, uploaded_by from attachments where report_id in (${inList(reportIds)})
+    sql`select report_id, id, uploaded_by from attachments where report_id = any(${sql.param(reportIds)}::uuid[])
         order by created_at`,
   );
   for (const r of rows) {

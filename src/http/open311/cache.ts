@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { contentType, serialise, type Format } from './format.ts';
+import { contentType, encode, type Format } from './format.ts';
 import type { Fields } from './input.ts';
 
 /** A finished Open311 answer. */
@@ -33,7 +33,7 @@ export function etagOf(body: Buffer): string {
 
 /** Serialises an Open311 document (format.ts) into a finished answer. */
 export function answerOf(format: Format, root: string, value: unknown): CachedAnswer {
-  const body = Buffer.from(serialise(format, root, value), 'utf8');
+  const body = encode(format, root, value);
   return { body, contentType: contentType(format), etag: etagOf(body) };
 }
 

@@ -104,7 +104,7 @@ beforeAll(async () => {
   const services = (await get('/open311/v2/services.json')).body;
   code = services.find((s: any) => s.service_name === 'PEKERJAAN UMUM DAN PENATAAN RUANG').service_code;
   Object.assign(ids, await seed(c));
-});
+}, 600_000);
 afterAll(() => c?.close());
 
 const centreQ = `lat=${CENTRE.lat}&long=${CENTRE.long}`;
@@ -305,7 +305,7 @@ describe('in-process cache of keyless answers (listCacheSeconds, changes)', () =
     code = services.find((s: any) => s.service_name === 'PEKERJAAN UMUM DAN PENATAAN RUANG').service_code;
     made = await seed(cached);
     await settled();
-  });
+  }, 600_000);
   afterAll(async () => {
     await unlisten?.();
     await cached?.close();
