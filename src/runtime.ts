@@ -10,6 +10,7 @@ import { seedReference } from './db/seed/reference.ts';
 import { createSealer, loadOrCreateKey } from './integrations/crypto.ts';
 import { localStorage } from './integrations/storage.ts';
 import type { Services } from './app/context.ts';
+import { flushRateLimits } from './commands/rate-limit.ts';
 import { demoSeeded, seedDemoOrganisation, seedDemoReports } from './seed/demo.ts';
 import { sql } from 'drizzle-orm';
 import { query } from './db/client.ts';
@@ -61,7 +62,12 @@ export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Pr
       });
       if (n === 0) await seedDemoReports(services, services.now());
     }
-    return { config, database, services, close: () => database.close() };
+    const close = async () => {
+      // Unflushed rate-limit hits of this process go to the shared counters first.
+      await flushRateLimits(services);
+      await database.close();
+    };
+    return { config, database, services, close };
   } catch (e) {
     if (!opts.database) await database.close();
     throw e;

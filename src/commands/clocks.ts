@@ -3,7 +3,7 @@
  * report_deadlines with its rule version and explanation; the report row keeps the one now running.
  */
 import { and, eq, inArray, isNull } from 'drizzle-orm';
-import type { Tx } from '../db/client.ts';
+import type { AppDb, Tx } from '../db/client.ts';
 import { reportDeadlines } from '../db/schema.ts';
 import { loadCalendar, loadSlaRules } from '../db/repositories/calendar.ts';
 import type { AgencyRow } from '../db/repositories/agencies.ts';
@@ -34,6 +34,44 @@ export async function calendarFor(
   return loadCalendar(tx, scope.zone, scope.regionCode);
 }
 
+/** A clock about to start: its deadline and the report_deadlines row that records it. */
+export interface PlannedClock {
+  deadline: Deadline;
+  row: typeof reportDeadlines.$inferInsert & { ruleId: string; ruleVersion: number; dueAt: Date };
+}
+
+/** Computes a clock started at `at` (rule, calendar, due instant, explanation) without writing it. */
+export async function planClock(
+  tx: AppDb | Tx,
+  report: Pick<ReportRow, 'id' | 'classification' | 'supervisory' | 'regionCode'>,
+  clock: SlaClock,
+  at: Date,
+  agency: Pick<AgencyRow, 'id' | 'zone' | 'regionCode'> | null,
+): Promise<PlannedClock> {
+  const scope = calendarScope(report, agency);
+  const cal = await loadCalendar(tx, scope.zone, scope.regionCode);
+  const rule = selectRule(await loadSlaRules(tx), clock, {
+    classification: report.classification as Classification,
+    supervisory: report.supervisory,
+    at,
+    zone: cal.zone,
+  });
+  const deadline = computeDeadline(rule, at, cal);
+  return {
+    deadline,
+    row: {
+      reportId: report.id,
+      clock,
+      agencyId: agency?.id ?? null,
+      ruleId: rule.id,
+      ruleVersion: rule.version,
+      startedAt: at,
+      dueAt: new Date(deadline.dueAt),
+      explanation: deadline.explanation,
+    },
+  };
+}
+
 /** Starts a clock at `at` and records it; returns the computed deadline. */
 export async function startClock(
   tx: Tx,
@@ -42,25 +80,9 @@ export async function startClock(
   at: Date,
   agency: Pick<AgencyRow, 'id' | 'zone' | 'regionCode'> | null,
 ): Promise<Deadline> {
-  const cal = await calendarFor(tx, report, agency);
-  const rule = selectRule(await loadSlaRules(tx), clock, {
-    classification: report.classification as Classification,
-    supervisory: report.supervisory,
-    at,
-    zone: cal.zone,
-  });
-  const deadline = computeDeadline(rule, at, cal);
-  await tx.insert(reportDeadlines).values({
-    reportId: report.id,
-    clock,
-    agencyId: agency?.id ?? null,
-    ruleId: rule.id,
-    ruleVersion: rule.version,
-    startedAt: at,
-    dueAt: new Date(deadline.dueAt),
-    explanation: deadline.explanation,
-  });
-  return deadline;
+  const planned = await planClock(tx, report, clock, at, agency);
+  await tx.insert(reportDeadlines).values(planned.row);
+  return planned.deadline;
 }
 
 /**

@@ -22,10 +22,20 @@ export async function requireCategory(db: AppDb | Tx, id: number, field: string)
   if (!c) throw invalid({ [field]: { key: 'category_unknown' } });
 }
 
+/**
+ * Region codes found so far, with their level. Regions are national reference data (Kemendagri codes seeded
+ * from src/assets, never edited or deleted at runtime), so a code once found stays valid: only hits are
+ * cached, and unknown codes are looked up every time. Bounded by the number of regions (~92k).
+ */
+const knownRegions = new Map<string, number>();
+
 /** Checks a Kemendagri region code, or a 422 on `field`. */
 export async function requireRegion(db: AppDb | Tx, code: string, field: string): Promise<{ level: number }> {
+  const level = knownRegions.get(code);
+  if (level !== undefined) return { level };
   const [r] = await db.select({ level: regions.level }).from(regions).where(eq(regions.code, code)).limit(1);
   if (!r) throw invalid({ [field]: { key: 'region_unknown' } });
+  if (knownRegions.size < 200_000) knownRegions.set(code, r.level);
   return r;
 }
 

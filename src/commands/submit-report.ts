@@ -1,19 +1,19 @@
 /**
  * Submission: the one command every intake channel calls (web form, JSON API, Open311, SMS, email, walk-in).
- * Stores the report, its first timeline event and the verification clock in one transaction, and returns
- * the tracking number and the reporter's secret access key.
+ * Stores the report, its first timeline event, its outbox message and the verification clock in one SQL
+ * statement (atomic; one round trip), and returns the tracking number and the reporter's secret access key.
  */
 import { randomUUID } from 'node:crypto';
 import type { Channel, Classification } from '../domain/report/report.ts';
 import { localDate } from '../domain/deadline/calendar.ts';
 import { makeTrackingId } from '../domain/report/tracking-id.ts';
-import { reports } from '../db/schema.ts';
-import { appendEvent } from '../db/repositories/events.ts';
-import { trackingIdExists, type LoadedReport } from '../db/repositories/reports.ts';
+import { eventRecord } from '../db/repositories/events.ts';
+import type { LoadedReport, ReportRow } from '../db/repositories/reports.ts';
+import { insertSubmission } from '../db/repositories/submission.ts';
 import type { AgencyRow } from '../db/repositories/agencies.ts';
 import { findUser } from '../db/repositories/users.ts';
 import { randomIntBelow, randomToken, sha256 } from '../integrations/crypto.ts';
-import { calendarScope, deadlineColumns, startClock } from './clocks.ts';
+import { calendarScope, deadlineColumns, planClock } from './clocks.ts';
 import type { Caller, Services } from '../app/context.ts';
 import { throwIfInvalid, type FieldIssue } from '../app/errors.ts';
 import { requireAgency, requireCategory, requireRegion } from './lookups.ts';
@@ -79,101 +79,124 @@ export async function submitReport(
   }
   throwIfInvalid(fields);
 
-  return svc.db.transaction(async (tx) => {
-    const issues: Record<string, FieldIssue> = {};
-    const check = async (field: string, fn: () => Promise<unknown>) => {
-      try {
-        await fn();
-      } catch (e) {
-        const f = (e as { fields?: Record<string, FieldIssue> }).fields;
-        if (f && f[field]) issues[field] = f[field];
-        else throw e;
-      }
-    };
-    if (input.regionCode) await check('regionCode', () => requireRegion(tx, input.regionCode!, 'regionCode'));
-    if (input.categoryId !== undefined)
-      await check('categoryId', () => requireCategory(tx, input.categoryId!, 'categoryId'));
-    let target = null as AgencyRow | null;
-    if (input.targetAgencyId) {
-      await check('targetAgencyId', async () => {
-        target = await requireAgency(tx, input.targetAgencyId!, 'targetAgencyId');
-      });
+  const db = svc.db;
+  const issues: Record<string, FieldIssue> = {};
+  const check = async (field: string, fn: () => Promise<unknown>) => {
+    try {
+      await fn();
+    } catch (e) {
+      const f = (e as { fields?: Record<string, FieldIssue> }).fields;
+      if (f && f[field]) issues[field] = f[field];
+      else throw e;
     }
-    throwIfInvalid(issues);
+  };
+  if (input.regionCode) await check('regionCode', () => requireRegion(db, input.regionCode!, 'regionCode'));
+  if (input.categoryId !== undefined)
+    await check('categoryId', () => requireCategory(db, input.categoryId!, 'categoryId'));
+  let target = null as AgencyRow | null;
+  if (input.targetAgencyId) {
+    await check('targetAgencyId', async () => {
+      target = await requireAgency(db, input.targetAgencyId!, 'targetAgencyId');
+    });
+  }
+  throwIfInvalid(issues);
 
-    let reporter: ReporterInput = { ...input.reporter };
-    let reporterUserId: string | null = null;
-    if (signedIn) {
-      reporterUserId = caller.actor.userId;
-      const user = await findUser(tx, caller.actor.userId!);
-      reporter = { name: reporter.name ?? user?.name, email: reporter.email ?? user?.email, ...reporter };
-    }
-    const hasIdentity = Object.values(reporter).some((v) => typeof v === 'string' && v.trim() !== '');
+  let reporter: ReporterInput = { ...input.reporter };
+  let reporterUserId: string | null = null;
+  if (signedIn) {
+    reporterUserId = caller.actor.userId;
+    const user = await findUser(db, caller.actor.userId!);
+    reporter = { name: reporter.name ?? user?.name, email: reporter.email ?? user?.email, ...reporter };
+  }
+  const hasIdentity = Object.values(reporter).some((v) => typeof v === 'string' && v.trim() !== '');
 
-    let trackingId = makeTrackingId(randomIntBelow);
-    while (await trackingIdExists(tx, trackingId)) trackingId = makeTrackingId(randomIntBelow);
-    const accessKey = randomToken(18);
-    // The verification clock is computed before the insert, so the row is written once with its deadline.
-    const id = randomUUID();
-    const classification = input.classification;
-    const regionCode = input.regionCode ?? null;
-    const deadline = await startClock(
-      tx,
-      { id, classification, supervisory: false, regionCode },
-      'verification',
-      now,
-      target,
-    );
-
-    const [inserted] = await tx
-      .insert(reports)
-      .values({
-        id,
-        trackingId,
-        accessKeyHash: sha256(accessKey),
-        classification: input.classification,
-        title: input.title.trim(),
-        body: input.body.trim(),
-        occurredOn: input.occurredOn ?? null,
-        regionCode: input.regionCode ?? null,
-        lat: input.lat ?? null,
-        lon: input.lon ?? null,
-        address: input.address ?? null,
-        categoryId: input.categoryId ?? null,
-        targetAgencyId: target?.id ?? null,
-        status: 'submitted',
-        anonymous: input.anonymous ?? false,
-        confidential: input.confidential ?? false,
+  const accessKey = randomToken(18);
+  const id = randomUUID();
+  const classification = input.classification;
+  const regionCode = input.regionCode ?? null;
+  // The verification clock is computed first, so the row is written once with its deadline.
+  const clock = await planClock(
+    db,
+    { id, classification, supervisory: false, regionCode },
+    'verification',
+    now,
+    target,
+  );
+  const event = eventRecord(
+    { id, eventCount: 0, lastEventHash: null },
+    {
+      type: 'submit',
+      visibility: 'public',
+      toStatus: 'submitted',
+      actorUserId: caller.actor.userId,
+      actorRole: input.recordedBy ? 'officer' : 'reporter',
+      createdAt: now,
+      data: {
         channel: input.channel,
-        reporterUserId,
-        reporterEnc: hasIdentity ? svc.sealer.seal(reporter) : null,
-        reporterLang: input.lang === 'en' ? 'en' : 'id',
-        createdAt: now,
-        updatedAt: now,
-        ...deadlineColumns(deadline),
-      })
-      .returning();
-    const row = inserted!;
-    await appendEvent(
-      tx,
-      row,
-      {
-        type: 'submit',
-        visibility: 'public',
-        toStatus: 'submitted',
-        actorUserId: caller.actor.userId,
-        actorRole: input.recordedBy ? 'officer' : 'reporter',
-        createdAt: now,
-        data: {
-          channel: input.channel,
-          classification: input.classification,
-          zone: calendarScope(row, target).zone,
-          ...(input.recordedBy ? { recordedBy: input.recordedBy } : {}),
-        },
+        classification,
+        zone: calendarScope({ regionCode }, target).zone,
+        ...(input.recordedBy ? { recordedBy: input.recordedBy } : {}),
       },
-      // Only the reporter's first message carries the private link; the key is sealed (docs/worker.md §2).
-      { accessKeyEnc: svc.sealer.seal(accessKey) },
-    );
-    return { report: { row, agency: null, target }, accessKey };
-  });
+    },
+    // Only the reporter's first message carries the private link; the key is sealed (docs/worker.md §2).
+    { accessKeyEnc: svc.sealer.seal(accessKey) },
+  );
+  const values = {
+    id,
+    trackingId: '',
+    accessKeyHash: sha256(accessKey),
+    classification,
+    title: input.title.trim(),
+    body: input.body.trim(),
+    occurredOn: input.occurredOn ?? null,
+    regionCode,
+    lat: input.lat ?? null,
+    lon: input.lon ?? null,
+    address: input.address ?? null,
+    categoryId: input.categoryId ?? null,
+    targetAgencyId: (target as AgencyRow | null)?.id ?? null,
+    status: 'submitted',
+    anonymous: input.anonymous ?? false,
+    confidential: input.confidential ?? false,
+    channel: input.channel,
+    reporterUserId,
+    reporterEnc: hasIdentity ? svc.sealer.seal(reporter) : null,
+    reporterLang: input.lang === 'en' ? 'en' : 'id',
+    createdAt: now,
+    updatedAt: now,
+    eventCount: event.seq,
+    lastEventHash: event.hash,
+    ...deadlineColumns(clock.deadline),
+  };
+  // One statement writes the report, its clock, event and outbox row; a taken tracking number writes
+  // nothing and another one is drawn.
+  for (let attempt = 0; ; attempt++) {
+    values.trackingId = makeTrackingId(randomIntBelow);
+    const written = await insertSubmission(db, { report: values, deadline: clock.row, event });
+    if (written) {
+      const row: ReportRow = { ...REPORT_DEFAULTS, ...values, search: written.search };
+      return { report: { row, agency: null, target }, accessKey };
+    }
+    if (attempt >= 20) throw new Error('no free tracking number after 20 attempts');
+  }
 }
+
+/** The database defaults of the columns a new report does not set (the row is not read back). */
+const REPORT_DEFAULTS = {
+  agencyId: null,
+  dispatchedAgencyId: null,
+  archiveReason: null,
+  duplicateOfId: null,
+  supervisory: false,
+  assigneeUserId: null,
+  escalationConsent: false,
+  supportCount: 0,
+  rating: null,
+  misroutedWorkingDays: 0,
+  returnCount: 0,
+  reopenCount: 0,
+  verifiedAt: null,
+  firstResponseAt: null,
+  respondedAt: null,
+  closedAt: null,
+} satisfies Partial<ReportRow>;

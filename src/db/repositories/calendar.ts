@@ -29,13 +29,27 @@ export async function loadHolidays(db: AppDb | Tx): Promise<Holiday[]> {
   return list;
 }
 
+/** Calendars built from one cached holiday list, by zone and region (rebuilt when the list is reloaded). */
+const calendars = new WeakMap<Holiday[], Map<string, WorkingCalendar>>();
+const MAX_CALENDARS = 5000;
+
 /** The calendar of a zone, with the regional holidays of `regionCode`. */
 export async function loadCalendar(
   db: AppDb | Tx,
   zone: ZoneName,
   regionCode: string | null | undefined,
 ): Promise<WorkingCalendar> {
-  return makeCalendar(zone, await loadHolidays(db), regionCode ?? undefined);
+  const list = await loadHolidays(db);
+  let built = calendars.get(list);
+  if (!built) calendars.set(list, (built = new Map()));
+  const key = `${zone}|${regionCode ?? ''}`;
+  let cal = built.get(key);
+  if (!cal) {
+    cal = makeCalendar(zone, list, regionCode ?? undefined);
+    if (built.size >= MAX_CALENDARS) built.clear();
+    built.set(key, cal);
+  }
+  return cal;
 }
 
 /** Every SLA rule version. */

@@ -63,23 +63,30 @@ export function chainHash(prevHash: string | null, canonical: string): string {
     .digest('hex');
 }
 
+/** The rows one appended event writes: the hash-chained event and its outbox message. */
+export interface EventRecord {
+  seq: number;
+  hash: string;
+  event: typeof reportEvents.$inferInsert & { data: Record<string, unknown>; prevHash: string | null };
+  outbox: typeof outbox.$inferInsert & { payload: Record<string, unknown>; idempotencyKey: string };
+}
+
 /**
- * Appends an event inside the caller's transaction (the report row must be locked FOR UPDATE),
- * advances the report's chain head, and writes the matching outbox message. `outboxExtra` adds fields to
- * that message only (never to the hashed event), e.g. the sealed access key for the reporter's first message.
+ * The event row (with its chain hash) and outbox message for the next event of `report`, without writing
+ * them: appendEvent() writes them one by one, submission writes them with the report in one statement.
  */
-export async function appendEvent(
-  tx: Tx,
+export function eventRecord(
   report: { id: string; eventCount: number; lastEventHash: string | null },
   e: NewEvent,
   outboxExtra?: Record<string, unknown>,
-): Promise<EventRow> {
+): EventRecord {
   const seq = report.eventCount + 1;
   const data = e.data ?? {};
   const hash = chainHash(report.lastEventHash, canonicalEvent(report.id, seq, { ...e, data }));
-  const [row] = await tx
-    .insert(reportEvents)
-    .values({
+  return {
+    seq,
+    hash,
+    event: {
       reportId: report.id,
       seq,
       type: e.type,
@@ -94,19 +101,32 @@ export async function appendEvent(
       createdAt: e.createdAt,
       prevHash: report.lastEventHash,
       hash,
-    })
-    .returning();
-  await tx.update(reports).set({ eventCount: seq, lastEventHash: hash }).where(eq(reports.id, report.id));
-  await tx
-    .insert(outbox)
-    .values({
+    },
+    outbox: {
       kind: `report.${e.type}`,
       channel: 'event',
       reportId: report.id,
       payload: { ...outboxExtra, reportId: report.id, seq, type: e.type, visibility: e.visibility },
       idempotencyKey: `event:${report.id}:${seq}`,
-    })
-    .onConflictDoNothing();
+    },
+  };
+}
+
+/**
+ * Appends an event inside the caller's transaction (the report row must be locked FOR UPDATE),
+ * advances the report's chain head, and writes the matching outbox message. `outboxExtra` adds fields to
+ * that message only (never to the hashed event), e.g. the sealed access key for the reporter's first message.
+ */
+export async function appendEvent(
+  tx: Tx,
+  report: { id: string; eventCount: number; lastEventHash: string | null },
+  e: NewEvent,
+  outboxExtra?: Record<string, unknown>,
+): Promise<EventRow> {
+  const { seq, hash, event, outbox: message } = eventRecord(report, e, outboxExtra);
+  const [row] = await tx.insert(reportEvents).values(event).returning();
+  await tx.update(reports).set({ eventCount: seq, lastEventHash: hash }).where(eq(reports.id, report.id));
+  await tx.insert(outbox).values(message).onConflictDoNothing();
   // Wakes workers at commit (LISTEN outbox; docs/worker.md).
   await tx.execute(sql`select pg_notify('outbox', '')`);
   report.eventCount = seq;
