@@ -21,6 +21,7 @@ export function startRuntimeWorker(rt: Runtime, config: Config, log: (l: string)
     transports,
     listen: (channel, fn) => rt.database.listen(channel, fn),
     log,
+    openDataDir: rt.config.dataDir,
     ...(process.env.ADUAN_WORKER_POLL_MS ? { pollMs: Number(process.env.ADUAN_WORKER_POLL_MS) } : {}),
     ...(process.env.ADUAN_WORKER_BATCH ? { batchSize: Number(process.env.ADUAN_WORKER_BATCH) } : {}),
     ...(process.env.ADUAN_WORKER_LEASE_MS ? { leaseMs: Number(process.env.ADUAN_WORKER_LEASE_MS) } : {}),

@@ -19,6 +19,7 @@ import { enqueueDigests } from '../commands/enqueue-digests.ts';
 import { deliveryFailures, deliveryLatency } from '../integrations/worker-metrics.ts';
 import { runSweep } from './sweeper.ts';
 import { refreshStats } from '../commands/refresh-stats.ts';
+import { dailyOpenDataSnapshot } from '../commands/daily-open-data-snapshot.ts';
 import { deliverFederationRow, deliverWebhookRow } from './integration-delivery.ts';
 
 /** Retry schedule: attempt n (1-based) failed → wait BASE × 2^(n−1), capped; dead after MAX_ATTEMPTS. */
@@ -44,6 +45,8 @@ export interface WorkerOptions {
   sweepEveryMs?: number;
   maxAttempts?: number;
   baseBackoffMs?: number;
+  /** Directory for the daily open-data snapshot (docs/open-data.md); unset = no snapshot from this worker. */
+  openDataDir?: string;
   /** Run the loop [true]; false = only `drain()` (tests). */
   autoStart?: boolean;
   log?: (line: string) => void;
@@ -53,6 +56,11 @@ export interface WorkerOptions {
 export interface Worker {
   /** Processes due rows until none is left (tests); returns how many were handled. */
   drain(): Promise<number>;
+  /**
+   * Runs the scheduled work once at `svc.now()` (the loop does this every `sweepEveryMs`): the sweep
+   * (incremental, or `full`), yesterday's digests, the statistics refresh and the daily open-data snapshot.
+   */
+  runScheduled(opts?: { full?: boolean }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -180,6 +188,24 @@ export async function startWorker(svc: Services, opts: WorkerOptions): Promise<W
     return rows.length;
   };
 
+  const runScheduled = async ({ full = false }: { full?: boolean } = {}) => {
+    const actions = await runSweep(svc, svc.now(), { dryRun: false, incremental: !full });
+    if (actions.length) opts.log?.(`sweep: ${actions.length} actions`);
+    // Yesterday's daily digests (idempotent per user and day).
+    const digests = await enqueueDigests(svc);
+    if (digests) opts.log?.(`digests: ${digests} enqueued`);
+    // Statistics roll-ups follow the same schedule (incremental: only reports changed since the last run).
+    await refreshStats(svc).catch((e: Error) => opts.log?.(`stats refresh error: ${e.message}`));
+    // The open-data snapshot of the day (WIB), once across workers and restarts.
+    if (opts.openDataDir) {
+      const snap = await dailyOpenDataSnapshot(svc, opts.openDataDir).catch((e: Error) => {
+        opts.log?.(`open-data snapshot error: ${e.message}`);
+        return null;
+      });
+      if (snap) opts.log?.(`open-data snapshot ${snap.date}: ${snap.path}`);
+    }
+  };
+
   let lastSweep = 0;
   let lastFullSweep = 0;
   const loop = (async () => {
@@ -192,13 +218,7 @@ export async function startWorker(svc: Services, opts: WorkerOptions): Promise<W
           // Incremental (from the watermark) every time, a full sweep once an hour as a backstop.
           const full = Date.now() - lastFullSweep >= 3_600_000;
           if (full) lastFullSweep = Date.now();
-          const actions = await runSweep(svc, svc.now(), { dryRun: false, incremental: !full });
-          if (actions.length) opts.log?.(`sweep: ${actions.length} actions`);
-          // Yesterday's daily digests (idempotent per user and day).
-          const digests = await enqueueDigests(svc);
-          if (digests) opts.log?.(`digests: ${digests} enqueued`);
-          // Statistics roll-ups follow the same schedule (incremental: only reports changed since the last run).
-          await refreshStats(svc).catch((e: Error) => opts.log?.(`stats refresh error: ${e.message}`));
+          await runScheduled({ full });
         }
         n = await tick();
       } catch (e) {
@@ -218,6 +238,7 @@ export async function startWorker(svc: Services, opts: WorkerOptions): Promise<W
   })();
 
   return {
+    runScheduled,
     async drain() {
       let total = 0;
       for (;;) {
