@@ -64,7 +64,10 @@ export const ARCHIVE_REASONS = [
 ] as const;
 export type ArchiveReason = (typeof ARCHIVE_REASONS)[number];
 
-export const CHANNELS = ['web', 'api', 'open311', 'sms', 'email', 'walk_in'] as const;
+export const CHANNELS = ['web', 'api', 'open311', 'sms', 'email', 'walk_in', 'phone', 'letter'] as const;
+/** The channels staff record on a citizen's behalf at /kantor/lapor-langsung (in person, telepon, surat). */
+export const STAFF_INTAKE_CHANNELS = ['walk_in', 'phone', 'letter'] as const;
+export type StaffIntakeChannel = (typeof STAFF_INTAKE_CHANNELS)[number];
 export type Channel = (typeof CHANNELS)[number];
 
 export const ROLES = [

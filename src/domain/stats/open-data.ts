@@ -93,8 +93,8 @@ export const OPEN_DATA_COLUMNS: readonly OpenDataColumn[] = [
   {
     name: 'channel',
     type: 'string',
-    id: 'Kanal masuk: web, api, open311, sms, email, walk_in',
-    en: 'Intake channel',
+    id: 'Kanal masuk: web, api, open311, sms, email, walk_in (datang langsung), phone (telepon), letter (surat)',
+    en: 'Intake channel: web, api, open311, sms, email, walk_in (in person), phone, letter',
   },
   {
     name: 'status',

@@ -309,6 +309,7 @@ describe('back office', () => {
     expect(bad.html).toContain('value="Ibu Walk In"');
 
     const ok = await post(DEMO.coordinator, '/kantor/lapor-langsung', {
+      channel: 'walk_in',
       classification: 'pengaduan',
       title: 'Sampah menumpuk di pasar',
       body: 'Sampah menumpuk di pasar pagi sejak seminggu dan tidak diangkut petugas kebersihan.',

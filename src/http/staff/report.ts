@@ -21,6 +21,8 @@ import { respondToReport } from '../../commands/respond-to-report.ts';
 import { returnReport } from '../../commands/return-report.ts';
 import { revealReporter } from '../../commands/reveal-reporter.ts';
 import { verifyReport } from '../../commands/verify-report.ts';
+import { suggestRouting } from '../../commands/suggest-routing.ts';
+import { similarReportsForStaff } from '../../queries/similar-reports.ts';
 import { ARCHIVE_REASONS, CLASSIFICATIONS } from '../../domain/report/report.ts';
 import { listAgencyTree, listCategories } from '../../queries/reference.ts';
 import { staffReportView } from '../../queries/back-office.ts';
@@ -28,6 +30,7 @@ import { reportZone } from '../../presenters/report.ts';
 import { t } from '../../locales/index.ts';
 import { ReportPage } from '../../views/staff/report-page.tsx';
 import type { FormState } from '../../views/staff/common.tsx';
+import type { RoutingPick } from '../../views/staff/verification-aids.tsx';
 import { classifyError } from '../plugins/errors.ts';
 import { formErrors, pageContext, sendPage } from '../web/render.ts';
 import { cleanBody, list, parseForm, renameFields, requireStaff, type FormBody } from './forms.ts';
@@ -126,9 +129,12 @@ async function renderReport(
   req: FastifyRequest,
   reply: FastifyReply,
   trackingId: string,
-  opts: { form?: FormState; done?: boolean; status?: number } = {},
+  opts: { form?: FormState; done?: boolean; status?: number; pick?: RoutingPick } = {},
 ) {
   const view = await staffReportView(svc, req.caller, trackingId);
+  const aids = view.visible.permissions.verify
+    ? await verificationAids(svc, req, trackingId, opts.pick ?? {})
+    : undefined;
   const reporter = await revealReporter(svc, req.caller, view.visible.report, 'staff.report.view');
   const [agencies, categories] = await Promise.all([listAgencyTree(svc.db), listCategories(svc.db)]);
   const ctx = pageContext(req);
@@ -159,9 +165,37 @@ async function renderReport(
       zone: reportZone(view.visible.report),
       form: opts.form,
       done: opts.done ?? false,
+      aids,
     }),
     opts.status ?? 200,
   );
+}
+
+/**
+ * Similar reports and routing suggestions for a verifier. Each lookup failing on its own (e.g. a model
+ * being replaced) leaves that panel saying so instead of breaking the verification screen. Showing the
+ * suggestions records them (`suggestRouting`), so the verify that follows is measured against them.
+ */
+async function verificationAids(svc: Services, req: FastifyRequest, trackingId: string, pick: RoutingPick) {
+  const soft = <T>(what: string, p: Promise<T>): Promise<T | null> =>
+    p.catch((err: unknown) => {
+      req.log.warn({ err, trackingId }, `verification aid unavailable: ${what}`);
+      return null;
+    });
+  const [similar, suggestions] = await Promise.all([
+    soft('similar reports', similarReportsForStaff(svc, req.caller, trackingId)),
+    soft('routing suggestions', suggestRouting(svc, req.caller, trackingId)),
+  ]);
+  return { similar, suggestions, pick };
+}
+
+/** A picked suggestion from the query (`?instansi=&kategori=`), ignored when malformed. */
+function pickOf(query: unknown): RoutingPick {
+  const q = (query ?? {}) as Record<string, unknown>;
+  const agencyId =
+    typeof q.instansi === 'string' && /^[A-Za-z0-9._-]{1,80}$/.test(q.instansi) ? q.instansi : undefined;
+  const categoryId = typeof q.kategori === 'string' && /^\d{1,9}$/.test(q.kategori) ? q.kategori : undefined;
+  return { agencyId, categoryId };
 }
 
 function csrfMatches(sent: string | undefined, expected: string): boolean {
@@ -202,7 +236,7 @@ export const staffReportRoutes: FastifyPluginAsync<{ services: Services }> = asy
     const { trackingId } = req.params as { trackingId: string };
     if (!TrackingId.safeParse(trackingId).success) throw new AppError('REPORT_NOT_FOUND');
     const done = (req.query as Record<string, string | undefined>).selesai === '1';
-    return renderReport(svc, req, reply, trackingId, { done });
+    return renderReport(svc, req, reply, trackingId, { done, pick: pickOf(req.query) });
   });
 
   for (const [name, action] of Object.entries(ACTIONS)) {

@@ -1,6 +1,9 @@
 /**
  * Walk-in intake: GET/POST /kantor/lapor-langsung records a complaint on a citizen's behalf through
- * `submitReport` (channel `walk_in`, `recordedBy` = the officer). After the POST the browser is redirected
+ * `submitReport` with the channel it came by (`walk_in` in person, `phone`, `letter`) and `recordedBy` = the
+ * officer. When the citizen gave an email address or a phone number, the submit event's notification sends
+ * them the tracking number and private link (email / SMS through the outbox, like any other channel).
+ * After the POST the browser is redirected
  * (PRG) to /kantor/lapor-langsung/selesai, which shows the tracking number and private link once: they travel
  * in a short-lived, sealed, httpOnly cookie scoped to that path, because only a hash of the key is stored.
  */
@@ -10,7 +13,7 @@ import { z } from 'zod';
 import type { Services } from '../../app/context.ts';
 import { AppError, type FieldIssue } from '../../app/errors.ts';
 import { submitReport } from '../../commands/submit-report.ts';
-import { CLASSIFICATIONS } from '../../domain/report/report.ts';
+import { CLASSIFICATIONS, STAFF_INTAKE_CHANNELS } from '../../domain/report/report.ts';
 import { walkInRegions } from '../../queries/back-office.ts';
 import { listCategories } from '../../queries/reference.ts';
 import { WalkInDonePage, WalkInPage } from '../../views/staff/walk-in-page.tsx';
@@ -22,6 +25,7 @@ const FLASH_COOKIE = 'aduan_walkin';
 const FLASH_PATH = '/kantor/lapor-langsung';
 
 const WalkInForm = z.object({
+  channel: z.enum(STAFF_INTAKE_CHANNELS),
   classification: z.enum(CLASSIFICATIONS),
   title: z.string().min(5).max(150),
   body: z.string().min(20).max(10_000),
@@ -42,6 +46,7 @@ const WalkInForm = z.object({
 });
 
 const ORDER = [
+  'channel',
   'classification',
   'title',
   'body',
@@ -119,14 +124,20 @@ export const staffWalkInRoutes: FastifyPluginAsync<{ services: Services; secureC
           phone: data['reporter.phone'],
           nik: data['reporter.nik'],
         },
-        channel: 'walk_in',
+        channel: data.channel,
         recordedBy: req.caller.actor.userId ?? undefined,
       });
       const row = result.report.row;
       const due = (row.deadline as { dueAt?: string } | null)?.dueAt ?? null;
       reply.setCookie(
         FLASH_COOKIE,
-        svc.sealer.seal({ trackingId: row.trackingId, accessKey: result.accessKey, dueAt: due }),
+        svc.sealer.seal({
+          trackingId: row.trackingId,
+          accessKey: result.accessKey,
+          dueAt: due,
+          // What the submit notification will use (fan-out-event.ts: email and/or SMS to the reporter).
+          sentBy: [...(data['reporter.email'] ? ['email'] : []), ...(data['reporter.phone'] ? ['sms'] : [])],
+        }),
         { path: FLASH_PATH, httpOnly: true, sameSite: 'strict', secure: opts.secureCookies, maxAge: 900 },
       );
       return reply.redirect(`${FLASH_PATH}/selesai?lang=${lang}`, 303);
@@ -140,7 +151,12 @@ export const staffWalkInRoutes: FastifyPluginAsync<{ services: Services; secureC
   app.get(`${FLASH_PATH}/selesai`, async (req, reply) => {
     if (!requireStaff(req, reply)) return reply;
     const sealed = req.cookies[FLASH_COOKIE];
-    let flash: { trackingId: string; accessKey: string; dueAt: string | null } | null = null;
+    let flash: {
+      trackingId: string;
+      accessKey: string;
+      dueAt: string | null;
+      sentBy?: Array<'email' | 'sms'>;
+    } | null = null;
     try {
       flash = sealed ? svc.sealer.open(sealed) : null;
     } catch {
@@ -152,7 +168,13 @@ export const staffWalkInRoutes: FastifyPluginAsync<{ services: Services; secureC
     return sendPage(
       reply,
       req,
-      h(WalkInDonePage, { ctx: pageContext(req), trackingId: flash.trackingId, link, dueAt: flash.dueAt }),
+      h(WalkInDonePage, {
+        ctx: pageContext(req),
+        trackingId: flash.trackingId,
+        link,
+        dueAt: flash.dueAt,
+        sentBy: flash.sentBy ?? [],
+      }),
     );
   });
 };

@@ -25,13 +25,55 @@ interface Common {
   error?: string | undefined;
 }
 
-function describedBy(id: string, hint?: string, error?: string): string | undefined {
+/** The `aria-describedby` value of a control with an optional hint and error (undefined when neither). */
+export function describedBy(id: string, hint?: string, error?: string): string | undefined {
   const ids = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean);
   return ids.length ? ids.join(' ') : undefined;
 }
 
+/** The ARIA attributes every single control carries: described by its hint and error, invalid on error. */
+export function controlAria(id: string, hint?: string, error?: string) {
+  return {
+    'aria-describedby': describedBy(id, hint, error),
+    'aria-invalid': error ? ('true' as const) : undefined,
+  };
+}
+
 function Wrapper({ error, children }: { error?: string | undefined; children: ComponentChildren }) {
   return <div class={error ? 'field field-invalid' : 'field'}>{children}</div>;
+}
+
+/** A hint paragraph with the id controls refer to (nothing when there is no hint). */
+function Hint({ id, text, class: cls = 'hint' }: { id: string; text?: string | undefined; class?: string }) {
+  return text ? (
+    <p class={cls} id={id}>
+      {text}
+    </p>
+  ) : null;
+}
+
+/**
+ * The frame of one labelled control: wrapper (red border on error), `<label for>`, hint and inline error,
+ * then the control itself (`children`). Shared by the fields here, the tree select and file inputs.
+ */
+export function FieldFrame(p: {
+  ctx: PageContext;
+  id: string;
+  label: ComponentChildren;
+  hint?: string | undefined;
+  error?: string | undefined;
+  children: ComponentChildren;
+}): VNode {
+  return (
+    <Wrapper error={p.error}>
+      <label class="label" for={p.id}>
+        {p.label}
+      </label>
+      <Hint id={`${p.id}-hint`} text={p.hint} />
+      <FieldError ctx={p.ctx} id={`${p.id}-error`} text={p.error} />
+      {p.children}
+    </Wrapper>
+  );
 }
 
 /** A one-line text input. */
@@ -47,16 +89,7 @@ export function TextInput(
 ): VNode {
   const id = fieldId(p.name);
   return (
-    <Wrapper error={p.error}>
-      <label class="label" for={id}>
-        {p.label}
-      </label>
-      {p.hint ? (
-        <p class="hint" id={`${id}-hint`}>
-          {p.hint}
-        </p>
-      ) : null}
-      <FieldError ctx={p.ctx} id={`${id}-error`} text={p.error} />
+    <FieldFrame ctx={p.ctx} id={id} label={p.label} hint={p.hint} error={p.error}>
       <input
         class={p.width === 'short' ? 'input input-short' : 'input'}
         id={id}
@@ -65,10 +98,9 @@ export function TextInput(
         value={p.value ?? ''}
         autocomplete={p.autocomplete}
         inputMode={p.inputmode as 'numeric' | undefined}
-        aria-describedby={describedBy(id, p.hint, p.error)}
-        aria-invalid={p.error ? 'true' : undefined}
+        {...controlAria(id, p.hint, p.error)}
       />
-    </Wrapper>
+    </FieldFrame>
   );
 }
 
@@ -78,28 +110,18 @@ export function Textarea(
 ): VNode {
   const id = fieldId(p.name);
   return (
-    <Wrapper error={p.error}>
-      <label class="label" for={id}>
-        {p.label}
-      </label>
-      {p.hint ? (
-        <p class="hint" id={`${id}-hint`}>
-          {p.hint}
-        </p>
-      ) : null}
-      <FieldError ctx={p.ctx} id={`${id}-error`} text={p.error} />
+    <FieldFrame ctx={p.ctx} id={id} label={p.label} hint={p.hint} error={p.error}>
       <textarea
         class="textarea"
         id={id}
         name={p.name}
         rows={p.rows ?? 6}
         data-pii-warning={p.piiWarning}
-        aria-describedby={describedBy(id, p.hint, p.error)}
-        aria-invalid={p.error ? 'true' : undefined}
+        {...controlAria(id, p.hint, p.error)}
       >
         {p.value ?? ''}
       </textarea>
-    </Wrapper>
+    </FieldFrame>
   );
 }
 
@@ -116,23 +138,8 @@ export function Select(
 ): VNode {
   const id = fieldId(p.name);
   return (
-    <Wrapper error={p.error}>
-      <label class="label" for={id}>
-        {p.label}
-      </label>
-      {p.hint ? (
-        <p class="hint" id={`${id}-hint`}>
-          {p.hint}
-        </p>
-      ) : null}
-      <FieldError ctx={p.ctx} id={`${id}-error`} text={p.error} />
-      <select
-        class="select"
-        id={id}
-        name={p.name}
-        aria-describedby={describedBy(id, p.hint, p.error)}
-        aria-invalid={p.error ? 'true' : undefined}
-      >
+    <FieldFrame ctx={p.ctx} id={id} label={p.label} hint={p.hint} error={p.error}>
+      <select class="select" id={id} name={p.name} {...controlAria(id, p.hint, p.error)}>
         {p.placeholder !== undefined ? <option value="">{p.placeholder}</option> : null}
         {p.options.map((o) => (
           <option key={o.value} value={o.value} selected={o.value === p.value}>
@@ -140,7 +147,7 @@ export function Select(
           </option>
         ))}
       </select>
-    </Wrapper>
+    </FieldFrame>
   );
 }
 
@@ -161,11 +168,7 @@ function Choices(
         <legend class={p.legendAsHeading ? 'legend legend-heading' : 'legend'}>
           {p.legendAsHeading ? <h1 class="legend-h1">{p.legend}</h1> : p.legend}
         </legend>
-        {p.hint ? (
-          <p class="hint" id={`${id}-hint`}>
-            {p.hint}
-          </p>
-        ) : null}
+        <Hint id={`${id}-hint`} text={p.hint} />
         <FieldError ctx={p.ctx} id={`${id}-error`} text={p.error} />
         <div class={p.inline ? 'choices choices-inline' : 'choices'}>
           {p.options.map((o, i) => {
@@ -184,11 +187,7 @@ function Choices(
                 <label class="choice-label" for={oid}>
                   {o.label}
                 </label>
-                {o.hint ? (
-                  <p class="hint choice-hint" id={`${oid}-hint`}>
-                    {o.hint}
-                  </p>
-                ) : null}
+                <Hint id={`${oid}-hint`} text={o.hint} class="hint choice-hint" />
               </div>
             );
           })}

@@ -15,7 +15,7 @@
  */
 import type { VNode } from 'preact';
 import { fieldId, type PageContext } from '../context.ts';
-import { FieldError } from './error-summary.tsx';
+import { controlAria, FieldFrame } from './fields.tsx';
 
 /** One option with its depth below the group's root (0 = the root itself). */
 export interface TreeOption {
@@ -50,18 +50,8 @@ export function TreeSelect(p: {
 }): VNode {
   const id = fieldId(p.name);
   const filterId = `${id}-filter`;
-  const described = [p.hint ? `${id}-hint` : '', p.error ? `${id}-error` : ''].filter(Boolean).join(' ');
   return (
-    <div class={p.error ? 'field field-invalid' : 'field'}>
-      <label class="label" for={id}>
-        {p.label}
-      </label>
-      {p.hint ? (
-        <p class="hint" id={`${id}-hint`}>
-          {p.hint}
-        </p>
-      ) : null}
-      <FieldError ctx={p.ctx} id={`${id}-error`} text={p.error} />
+    <FieldFrame ctx={p.ctx} id={id} label={p.label} hint={p.hint} error={p.error}>
       {p.filterLabel ? (
         <div class="tree-filter" hidden>
           <label class="label" for={filterId}>
@@ -70,13 +60,7 @@ export function TreeSelect(p: {
           <input class="input" id={filterId} type="search" autocomplete="off" aria-controls={id} />
         </div>
       ) : null}
-      <select
-        class="select"
-        id={id}
-        name={p.name}
-        aria-describedby={described || undefined}
-        aria-invalid={p.error ? 'true' : undefined}
-      >
+      <select class="select" id={id} name={p.name} {...controlAria(id, p.hint, p.error)}>
         {p.placeholder !== undefined ? <option value="">{p.placeholder}</option> : null}
         {p.groups.map((g) => (
           <optgroup key={g.label} label={g.label}>
@@ -89,6 +73,6 @@ export function TreeSelect(p: {
         ))}
       </select>
       {p.filterLabel ? <script dangerouslySetInnerHTML={{ __html: filterScript(filterId, id) }} /> : null}
-    </div>
+    </FieldFrame>
   );
 }

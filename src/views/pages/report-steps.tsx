@@ -7,7 +7,16 @@ import type { FormErrors, PageContext } from '../context.ts';
 import { Layout } from '../layout.tsx';
 import { Button } from '../components/button.tsx';
 import { ErrorSummary } from '../components/error-summary.tsx';
-import { Checkboxes, Radios, Select, TextInput, Textarea, type Option } from '../components/fields.tsx';
+import {
+  Checkboxes,
+  describedBy,
+  FieldFrame,
+  Radios,
+  Select,
+  TextInput,
+  Textarea,
+  type Option,
+} from '../components/fields.tsx';
 import type { DraftData, DraftFile } from '../../queries/draft.ts';
 
 /** The choices a step page needs, loaded by the route. */
@@ -33,6 +42,14 @@ export interface StepPageProps {
 }
 
 const v = (d: DraftData, k: string) => (typeof d[k] === 'string' ? (d[k] as string) : '');
+
+/** A field bound to the step: its name, the kept answer and the inline error. */
+const bind = (p: StepPageProps, name: string) => ({
+  ctx: p.ctx,
+  name,
+  value: v(p.values, name),
+  error: p.errors[name],
+});
 
 function Frame(
   p: StepPageProps & { title: string; children: ComponentChildren; multipart?: boolean; h1?: boolean },
@@ -72,13 +89,10 @@ export function ClassificationStep(p: StepPageProps): VNode {
   return (
     <Frame {...p} title={ctx.t('web.report.classification_title')} h1={false}>
       <Radios
-        ctx={ctx}
-        name="classification"
+        {...bind(p, 'classification')}
         legend={ctx.t('web.report.classification_title')}
         legendAsHeading
         options={options}
-        value={v(p.values, 'classification')}
-        error={p.errors.classification}
       />
     </Frame>
   );
@@ -90,35 +104,26 @@ export function WhatStep(p: StepPageProps): VNode {
   return (
     <Frame {...p} title={ctx.t('web.report.what_title')}>
       <TextInput
-        ctx={ctx}
-        name="title"
+        {...bind(p, 'title')}
         label={ctx.t('web.report.title_label')}
         hint={ctx.t('web.report.title_hint')}
-        value={v(p.values, 'title')}
-        error={p.errors.title}
       />
       <Textarea
-        ctx={ctx}
-        name="body"
+        {...bind(p, 'body')}
         rows={8}
         label={ctx.t('web.report.body_label')}
         hint={ctx.t('web.report.body_hint')}
-        value={v(p.values, 'body')}
-        error={p.errors.body}
         piiWarning="pii-live"
       />
       <p class="warning" id="pii-live" hidden>
         {ctx.t('web.report.pii_live')}
       </p>
       <TextInput
-        ctx={ctx}
-        name="occurredOn"
+        {...bind(p, 'occurredOn')}
         type="date"
         width="short"
         label={`${ctx.t('web.report.date_label')} ${ctx.t('web.common.optional')}`}
         hint={ctx.t('web.report.date_hint')}
-        value={v(p.values, 'occurredOn')}
-        error={p.errors.occurredOn}
       />
     </Frame>
   );
@@ -133,78 +138,30 @@ export function WhereStep(p: StepPageProps): VNode {
     <Frame {...p} title={ctx.t('web.report.where_title')}>
       <p class="hint">{ctx.t('web.report.where_hint')}</p>
       <div class="region-grid">
-        <Select
-          ctx={ctx}
-          name="prov"
-          label={ctx.t('web.report.prov')}
-          options={r.prov}
-          placeholder={any}
-          value={v(p.values, 'prov')}
-          error={p.errors.prov}
-        />
+        <Select {...bind(p, 'prov')} label={ctx.t('web.report.prov')} options={r.prov} placeholder={any} />
         {r.kab.length ? (
-          <Select
-            ctx={ctx}
-            name="kab"
-            label={ctx.t('web.report.kab')}
-            options={r.kab}
-            placeholder={any}
-            value={v(p.values, 'kab')}
-          />
+          <Select {...bind(p, 'kab')} label={ctx.t('web.report.kab')} options={r.kab} placeholder={any} />
         ) : null}
         {r.kec.length ? (
-          <Select
-            ctx={ctx}
-            name="kec"
-            label={ctx.t('web.report.kec')}
-            options={r.kec}
-            placeholder={any}
-            value={v(p.values, 'kec')}
-          />
+          <Select {...bind(p, 'kec')} label={ctx.t('web.report.kec')} options={r.kec} placeholder={any} />
         ) : null}
         {r.desa.length ? (
-          <Select
-            ctx={ctx}
-            name="desa"
-            label={ctx.t('web.report.desa')}
-            options={r.desa}
-            placeholder={any}
-            value={v(p.values, 'desa')}
-          />
+          <Select {...bind(p, 'desa')} label={ctx.t('web.report.desa')} options={r.desa} placeholder={any} />
         ) : null}
       </div>
       <Button variant="secondary" name="_refresh" value="1">
         {ctx.t('web.report.region_refresh')}
       </Button>
       <TextInput
-        ctx={ctx}
-        name="address"
+        {...bind(p, 'address')}
         label={`${ctx.t('web.report.address_label')} ${ctx.t('web.common.optional')}`}
         hint={ctx.t('web.report.address_hint')}
-        value={v(p.values, 'address')}
-        error={p.errors.address}
       />
       <details class="field">
         <summary>{ctx.t('web.report.point_summary')}</summary>
         <p class="hint">{ctx.t('web.report.point_hint')}</p>
-        <TextInput
-          ctx={ctx}
-          name="lat"
-          width="short"
-          inputmode="decimal"
-          label={ctx.t('web.report.lat')}
-          value={v(p.values, 'lat')}
-          error={p.errors.lat}
-        />
-        <TextInput
-          ctx={ctx}
-          name="lon"
-          width="short"
-          inputmode="decimal"
-          label={ctx.t('web.report.lon')}
-          value={v(p.values, 'lon')}
-          error={p.errors.lon}
-        />
+        <TextInput {...bind(p, 'lat')} width="short" inputmode="decimal" label={ctx.t('web.report.lat')} />
+        <TextInput {...bind(p, 'lon')} width="short" inputmode="decimal" label={ctx.t('web.report.lon')} />
       </details>
     </Frame>
   );
@@ -216,24 +173,18 @@ export function CategoryStep(p: StepPageProps): VNode {
   return (
     <Frame {...p} title={ctx.t('web.report.category_title')}>
       <Select
-        ctx={ctx}
-        name="categoryId"
+        {...bind(p, 'categoryId')}
         label={`${ctx.t('web.report.category_label')} ${ctx.t('web.common.optional')}`}
         hint={ctx.t('web.report.category_hint')}
         options={p.options.categories ?? []}
         placeholder={ctx.t('web.report.dont_know')}
-        value={v(p.values, 'categoryId')}
-        error={p.errors.categoryId}
       />
       <Select
-        ctx={ctx}
-        name="agencyId"
+        {...bind(p, 'agencyId')}
         label={`${ctx.t('web.report.agency_label')} ${ctx.t('web.common.optional')}`}
         hint={ctx.t('web.report.agency_hint')}
         options={p.options.agencies ?? []}
         placeholder={ctx.t('web.report.dont_know')}
-        value={v(p.values, 'agencyId')}
-        error={p.errors.agencyId}
       />
     </Frame>
   );
@@ -264,16 +215,12 @@ export function FilesStep(p: StepPageProps): VNode {
           </ul>
         </>
       ) : null}
-      <div class={p.errors.file ? 'field field-invalid' : 'field'}>
-        <label class="label" for="f-file">
-          {ctx.t('web.report.files_label')} {ctx.t('web.common.optional')}
-        </label>
-        {p.errors.file ? (
-          <p class="field-error" id="f-file-error">
-            <span class="visually-hidden">{ctx.t('web.common.error_prefix')}</span>
-            {p.errors.file}
-          </p>
-        ) : null}
+      <FieldFrame
+        ctx={ctx}
+        id="f-file"
+        label={`${ctx.t('web.report.files_label')} ${ctx.t('web.common.optional')}`}
+        error={p.errors.file}
+      >
         <input
           class="input"
           type="file"
@@ -281,9 +228,9 @@ export function FilesStep(p: StepPageProps): VNode {
           name="file"
           multiple
           accept="image/jpeg,image/png,image/webp,application/pdf"
-          aria-describedby={p.errors.file ? 'f-file-error' : undefined}
+          aria-describedby={describedBy('f-file', undefined, p.errors.file)}
         />
-      </div>
+      </FieldFrame>
     </Frame>
   );
 }
@@ -327,43 +274,31 @@ export function ContactStep(p: StepPageProps): VNode {
     <Frame {...p} title={ctx.t('web.report.contact_title')}>
       <p>{anon ? ctx.t('web.report.contact_intro_anon') : ctx.t('web.report.contact_intro')}</p>
       <TextInput
-        ctx={ctx}
-        name="name"
+        {...bind(p, 'name')}
         autocomplete="name"
         label={ctx.t('web.report.name') + (anon ? opt : '')}
-        value={v(p.values, 'name')}
-        error={p.errors.name}
       />
       <TextInput
-        ctx={ctx}
-        name="email"
+        {...bind(p, 'email')}
         type="email"
         autocomplete="email"
         label={ctx.t('web.report.email') + opt}
         hint={ctx.t('web.report.email_hint')}
-        value={v(p.values, 'email')}
-        error={p.errors.email}
       />
       <TextInput
-        ctx={ctx}
-        name="phone"
+        {...bind(p, 'phone')}
         type="tel"
         autocomplete="tel"
         width="short"
         label={ctx.t('web.report.phone') + opt}
         hint={ctx.t('web.report.phone_hint')}
-        value={v(p.values, 'phone')}
-        error={p.errors.phone}
       />
       <TextInput
-        ctx={ctx}
-        name="nik"
+        {...bind(p, 'nik')}
         inputmode="numeric"
         width="short"
         label={ctx.t('web.report.nik') + opt}
         hint={ctx.t('web.report.nik_hint')}
-        value={v(p.values, 'nik')}
-        error={p.errors.nik}
       />
     </Frame>
   );

@@ -8,11 +8,17 @@
  */
 import type { VNode } from 'preact';
 import type { PageContext } from '../context.ts';
-import { Button } from '../components/button.tsx';
 import { Radios, TextInput } from '../components/fields.tsx';
 import type { AdminAgency } from '../../queries/admin.ts';
-import { errs, val, type FormState } from './common.tsx';
-import { ADMIN_SECTIONS, AdminLayout, adminBack, PostForm } from './admin-common.tsx';
+import { errs, val } from './common.tsx';
+import {
+  ADMIN_SECTIONS,
+  AdminLayout,
+  adminBack,
+  AdminTable,
+  FormSection,
+  type AdminPageProps,
+} from './admin-common.tsx';
 
 /** The admin home: sections the caller may use and the calendar warning. */
 export function AdminHomePage(p: {
@@ -22,8 +28,7 @@ export function AdminHomePage(p: {
 }): VNode {
   const { ctx } = p;
   return (
-    <AdminLayout ctx={ctx} title={ctx.t('admin.home.title')}>
-      <h1>{ctx.t('admin.home.title')}</h1>
+    <AdminLayout ctx={ctx} title={ctx.t('admin.home.title')} h1>
       {p.calendarWarning ? (
         <div class="warning" role="note">
           <p>{p.calendarWarning}</p>
@@ -58,46 +63,33 @@ export function AgenciesPage(p: { ctx: PageContext; agencies: AdminAgency[] }): 
   const { ctx } = p;
   const top = Math.min(...p.agencies.map((a) => a.depth), 0);
   return (
-    <AdminLayout ctx={ctx} title={ctx.t('admin.agencies.title')} back={adminBack(ctx)}>
-      <h1>{ctx.t('admin.agencies.title')}</h1>
+    <AdminLayout ctx={ctx} title={ctx.t('admin.agencies.title')} back={adminBack(ctx)} h1>
       <p class="lead">{ctx.t('admin.agencies.intro')}</p>
-      <div class="table-scroll">
-        <table class="admin-table">
-          <caption class="visually-hidden">
-            {ctx.t('admin.agencies.caption', { count: p.agencies.length })}
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">{ctx.t('admin.agencies.col_name')}</th>
-              <th scope="col">{ctx.t('admin.agencies.col_kind')}</th>
-              <th scope="col">{ctx.t('admin.agencies.col_region')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {p.agencies.map((a) => (
-              <tr key={a.id}>
-                <td class={`indent-${Math.min(3, Math.max(0, a.depth - top))}`}>
-                  <AgencyName ctx={ctx} a={a} />
-                </td>
-                <td>{ctx.t(`admin.kind.${a.kind}`)}</td>
-                <td>{a.regionCode ?? '–'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <AdminTable
+        caption={ctx.t('admin.agencies.caption', { count: p.agencies.length })}
+        columns={['col_name', 'col_kind', 'col_region'].map((k) => ctx.t(`admin.agencies.${k}`))}
+      >
+        {p.agencies.map((a) => (
+          <tr key={a.id}>
+            <td class={`indent-${Math.min(3, Math.max(0, a.depth - top))}`}>
+              <AgencyName ctx={ctx} a={a} />
+            </td>
+            <td>{ctx.t(`admin.kind.${a.kind}`)}</td>
+            <td>{a.regionCode ?? '–'}</td>
+          </tr>
+        ))}
+      </AdminTable>
     </AdminLayout>
   );
 }
 
 /** One agency: rename, add a child, (de)activate. */
-export function AgencyPage(p: {
-  ctx: PageContext;
-  agency: AdminAgency;
-  children: AdminAgency[];
-  form?: FormState | undefined;
-  notice?: string | undefined;
-}): VNode {
+export function AgencyPage(
+  p: AdminPageProps & {
+    agency: AdminAgency;
+    children: AdminAgency[];
+  },
+): VNode {
   const { ctx, agency: a, form } = p;
   const base = `/kantor/admin/instansi/${a.id}`;
   const re = errs(form, 'rename');
@@ -109,8 +101,8 @@ export function AgencyPage(p: {
       form={form}
       notice={p.notice}
       back={{ href: '/kantor/admin/instansi', label: ctx.t('admin.agencies.back') }}
+      h1
     >
-      <h1>{a.name}</h1>
       <p>
         {ctx.t(`admin.kind.${a.kind}`)} · {a.active ? ctx.t('admin.active') : ctx.t('admin.inactive')}
       </p>
@@ -127,75 +119,78 @@ export function AgencyPage(p: {
         </>
       ) : null}
 
-      <section class="admin-section" aria-labelledby="h-rename">
-        <h2 id="h-rename">{ctx.t('admin.agencies.rename')}</h2>
-        <PostForm ctx={ctx} action={`${base}/ubah`}>
-          <TextInput
-            ctx={ctx}
-            name="name"
-            label={ctx.t('admin.agencies.name')}
-            value={val(form, 'rename', 'name') ?? a.name}
-            error={re.name}
-          />
-          <TextInput
-            ctx={ctx}
-            name="shortName"
-            label={ctx.t('admin.agencies.short_name')}
-            hint={ctx.t('admin.optional')}
-            value={val(form, 'rename', 'shortName') ?? a.shortName ?? ''}
-            error={re.shortName}
-          />
-          <Button>{ctx.t('admin.save')}</Button>
-        </PostForm>
-      </section>
+      <FormSection
+        ctx={ctx}
+        id="h-rename"
+        heading={ctx.t('admin.agencies.rename')}
+        action={`${base}/ubah`}
+        submit={ctx.t('admin.save')}
+      >
+        <TextInput
+          ctx={ctx}
+          name="name"
+          label={ctx.t('admin.agencies.name')}
+          value={val(form, 'rename', 'name') ?? a.name}
+          error={re.name}
+        />
+        <TextInput
+          ctx={ctx}
+          name="shortName"
+          label={ctx.t('admin.agencies.short_name')}
+          hint={ctx.t('admin.optional')}
+          value={val(form, 'rename', 'shortName') ?? a.shortName ?? ''}
+          error={re.shortName}
+        />
+      </FormSection>
 
       {a.active ? (
-        <section class="admin-section" aria-labelledby="h-add">
-          <h2 id="h-add">{ctx.t('admin.agencies.add')}</h2>
-          <PostForm ctx={ctx} action={`${base}/tambah`}>
-            <TextInput
-              ctx={ctx}
-              name="childName"
-              label={ctx.t('admin.agencies.child_name')}
-              value={val(form, 'add', 'childName')}
-              error={add.childName}
-            />
-            <TextInput
-              ctx={ctx}
-              name="childShortName"
-              label={ctx.t('admin.agencies.short_name')}
-              hint={ctx.t('admin.optional')}
-              value={val(form, 'add', 'childShortName')}
-              error={add.childShortName}
-            />
-            <Radios
-              ctx={ctx}
-              name="kind"
-              legend={ctx.t('admin.agencies.child_kind')}
-              value={val(form, 'add', 'kind') ?? 'unit'}
-              options={['unit', 'perangkat_daerah'].map((k) => ({
-                value: k,
-                label: ctx.t(`admin.kind.${k}`),
-              }))}
-              error={add.kind}
-            />
-            <Button>{ctx.t('admin.agencies.add_submit')}</Button>
-          </PostForm>
-        </section>
+        <FormSection
+          ctx={ctx}
+          id="h-add"
+          heading={ctx.t('admin.agencies.add')}
+          action={`${base}/tambah`}
+          submit={ctx.t('admin.agencies.add_submit')}
+        >
+          <TextInput
+            ctx={ctx}
+            name="childName"
+            label={ctx.t('admin.agencies.child_name')}
+            value={val(form, 'add', 'childName')}
+            error={add.childName}
+          />
+          <TextInput
+            ctx={ctx}
+            name="childShortName"
+            label={ctx.t('admin.agencies.short_name')}
+            hint={ctx.t('admin.optional')}
+            value={val(form, 'add', 'childShortName')}
+            error={add.childShortName}
+          />
+          <Radios
+            ctx={ctx}
+            name="kind"
+            legend={ctx.t('admin.agencies.child_kind')}
+            value={val(form, 'add', 'kind') ?? 'unit'}
+            options={['unit', 'perangkat_daerah'].map((k) => ({
+              value: k,
+              label: ctx.t(`admin.kind.${k}`),
+            }))}
+            error={add.kind}
+          />
+        </FormSection>
       ) : null}
 
-      <section class="admin-section" aria-labelledby="h-status">
-        <h2 id="h-status">{ctx.t('admin.agencies.status')}</h2>
-        <p class="hint">
-          {ctx.t(a.active ? 'admin.agencies.deactivate_hint' : 'admin.agencies.activate_hint')}
-        </p>
-        <PostForm ctx={ctx} action={`${base}/status`}>
-          <input type="hidden" name="active" value={a.active ? 'false' : 'true'} />
-          <Button variant={a.active ? 'warning' : 'secondary'}>
-            {ctx.t(a.active ? 'admin.deactivate' : 'admin.activate')}
-          </Button>
-        </PostForm>
-      </section>
+      <FormSection
+        ctx={ctx}
+        id="h-status"
+        heading={ctx.t('admin.agencies.status')}
+        hint={ctx.t(a.active ? 'admin.agencies.deactivate_hint' : 'admin.agencies.activate_hint')}
+        action={`${base}/status`}
+        submit={ctx.t(a.active ? 'admin.deactivate' : 'admin.activate')}
+        variant={a.active ? 'warning' : 'secondary'}
+      >
+        <input type="hidden" name="active" value={a.active ? 'false' : 'true'} />
+      </FormSection>
     </AdminLayout>
   );
 }

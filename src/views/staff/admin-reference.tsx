@@ -13,7 +13,15 @@ import { Checkboxes, Select, TextInput } from '../components/fields.tsx';
 import { CLASSIFICATIONS } from '../../domain/report/report.ts';
 import { SLA_CLOCKS } from '../../domain/deadline/sla.ts';
 import { dateLabel, errs, val, type FormState } from './common.tsx';
-import { AdminLayout, adminBack, PostForm } from './admin-common.tsx';
+import {
+  AdminLayout,
+  adminBack,
+  AdminTable,
+  FormSection,
+  PostForm,
+  RowActionForm,
+  type AdminPageProps,
+} from './admin-common.tsx';
 
 /** A category row. */
 export interface CategoryRow {
@@ -25,12 +33,11 @@ export interface CategoryRow {
 }
 
 /** Categories with add form, per-row rename link and toggle. */
-export function CategoriesPage(p: {
-  ctx: PageContext;
-  categories: CategoryRow[];
-  form?: FormState | undefined;
-  notice?: string | undefined;
-}): VNode {
+export function CategoriesPage(
+  p: AdminPageProps & {
+    categories: CategoryRow[];
+  },
+): VNode {
   const { ctx, form } = p;
   const e = errs(form, 'add');
   return (
@@ -40,66 +47,60 @@ export function CategoriesPage(p: {
       form={form}
       notice={p.notice}
       back={adminBack(ctx)}
+      h1
     >
-      <h1>{ctx.t('admin.categories.title')}</h1>
-      <div class="table-scroll">
-        <table class="admin-table">
-          <caption class="visually-hidden">{ctx.t('admin.categories.title')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{ctx.t('admin.categories.name')}</th>
-              <th scope="col">{ctx.t('admin.status')}</th>
-              <th scope="col">{ctx.t('admin.actions')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {p.categories.map((c) => (
-              <tr key={c.id}>
-                <td class={`indent-${c.depth}`}>{c.name}</td>
-                <td>{c.active ? ctx.t('admin.active') : ctx.t('admin.inactive')}</td>
-                <td class="row-actions">
-                  <a href={`/kantor/admin/kategori/${c.id}`}>
-                    {ctx.t('admin.rename')}
-                    <span class="visually-hidden"> {c.name}</span>
-                  </a>{' '}
-                  <PostForm ctx={ctx} action={`/kantor/admin/kategori/${c.id}/status`}>
-                    <input type="hidden" name="active" value={c.active ? 'false' : 'true'} />
-                    <Button variant="secondary">
-                      {ctx.t(c.active ? 'admin.deactivate' : 'admin.activate')}
-                      <span class="visually-hidden"> {c.name}</span>
-                    </Button>
-                  </PostForm>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      <section class="admin-section" aria-labelledby="h-add-category">
-        <h2 id="h-add-category">{ctx.t('admin.categories.add')}</h2>
-        <PostForm ctx={ctx} action="/kantor/admin/kategori">
-          <TextInput
-            ctx={ctx}
-            name="categoryName"
-            label={ctx.t('admin.categories.name')}
-            value={val(form, 'add', 'categoryName')}
-            error={e.categoryName}
-          />
-          <Select
-            ctx={ctx}
-            name="parentId"
-            label={ctx.t('admin.categories.parent')}
-            hint={ctx.t('admin.optional')}
-            value={val(form, 'add', 'parentId')}
-            placeholder={ctx.t('admin.categories.no_parent')}
-            options={p.categories
-              .filter((c) => c.depth === 0)
-              .map((c) => ({ value: String(c.id), label: c.name }))}
-            error={e.parentId}
-          />
-          <Button>{ctx.t('admin.categories.add_submit')}</Button>
-        </PostForm>
-      </section>
+      <AdminTable
+        caption={ctx.t('admin.categories.title')}
+        columns={[ctx.t('admin.categories.name'), ctx.t('admin.status'), ctx.t('admin.actions')]}
+      >
+        {p.categories.map((c) => (
+          <tr key={c.id}>
+            <td class={`indent-${c.depth}`}>{c.name}</td>
+            <td>{c.active ? ctx.t('admin.active') : ctx.t('admin.inactive')}</td>
+            <td class="row-actions">
+              <a href={`/kantor/admin/kategori/${c.id}`}>
+                {ctx.t('admin.rename')}
+                <span class="visually-hidden"> {c.name}</span>
+              </a>{' '}
+              <RowActionForm
+                ctx={ctx}
+                action={`/kantor/admin/kategori/${c.id}/status`}
+                fields={{ active: c.active ? 'false' : 'true' }}
+                label={ctx.t(c.active ? 'admin.deactivate' : 'admin.activate')}
+                target={c.name}
+                variant="secondary"
+              />
+            </td>
+          </tr>
+        ))}
+      </AdminTable>
+      <FormSection
+        ctx={ctx}
+        id="h-add-category"
+        heading={ctx.t('admin.categories.add')}
+        action="/kantor/admin/kategori"
+        submit={ctx.t('admin.categories.add_submit')}
+      >
+        <TextInput
+          ctx={ctx}
+          name="categoryName"
+          label={ctx.t('admin.categories.name')}
+          value={val(form, 'add', 'categoryName')}
+          error={e.categoryName}
+        />
+        <Select
+          ctx={ctx}
+          name="parentId"
+          label={ctx.t('admin.categories.parent')}
+          hint={ctx.t('admin.optional')}
+          value={val(form, 'add', 'parentId')}
+          placeholder={ctx.t('admin.categories.no_parent')}
+          options={p.categories
+            .filter((c) => c.depth === 0)
+            .map((c) => ({ value: String(c.id), label: c.name }))}
+          error={e.parentId}
+        />
+      </FormSection>
     </AdminLayout>
   );
 }
@@ -117,8 +118,8 @@ export function CategoryPage(p: {
       title={category.name}
       form={form}
       back={{ href: '/kantor/admin/kategori', label: ctx.t('admin.categories.back') }}
+      h1
     >
-      <h1>{category.name}</h1>
       <PostForm ctx={ctx} action={`/kantor/admin/kategori/${category.id}/ubah`}>
         <TextInput
           ctx={ctx}
@@ -142,18 +143,17 @@ export interface HolidayRow {
 }
 
 /** The holiday calendar of a year. */
-export function CalendarPage(p: {
-  ctx: PageContext;
-  year: number;
-  holidays: HolidayRow[];
-  /** Regions (code, name) the caller may add regional holidays for. */
-  regions: Array<{ code: string; name: string }>;
-  /** The caller may change this row (national entries: national admin; regional: coordinator in region). */
-  canRemove: (h: HolidayRow) => boolean;
-  warning?: string | null | undefined;
-  form?: FormState | undefined;
-  notice?: string | undefined;
-}): VNode {
+export function CalendarPage(
+  p: AdminPageProps & {
+    year: number;
+    holidays: HolidayRow[];
+    /** Regions (code, name) the caller may add regional holidays for. */
+    regions: Array<{ code: string; name: string }>;
+    /** The caller may change this row (national entries: national admin; regional: coordinator in region). */
+    canRemove: (h: HolidayRow) => boolean;
+    warning?: string | null | undefined;
+  },
+): VNode {
   const { ctx, form, year } = p;
   const e = errs(form, 'add');
   return (
@@ -163,8 +163,8 @@ export function CalendarPage(p: {
       form={form}
       notice={p.notice}
       back={adminBack(ctx)}
+      h1
     >
-      <h1>{ctx.t('admin.calendar.title_year', { year })}</h1>
       {p.warning ? (
         <div class="warning" role="note">
           <p>{p.warning}</p>
@@ -184,80 +184,74 @@ export function CalendarPage(p: {
       {p.holidays.length === 0 ? (
         <p>{ctx.t('admin.calendar.empty', { year })}</p>
       ) : (
-        <div class="table-scroll">
-          <table class="admin-table">
-            <caption class="visually-hidden">{ctx.t('admin.calendar.title_year', { year })}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{ctx.t('admin.calendar.date')}</th>
-                <th scope="col">{ctx.t('admin.calendar.name')}</th>
-                <th scope="col">{ctx.t('admin.calendar.kind')}</th>
-                <th scope="col">{ctx.t('admin.calendar.region')}</th>
-                <th scope="col">{ctx.t('admin.actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {p.holidays.map((h) => (
-                <tr key={`${h.date}-${h.regionCode ?? ''}`}>
-                  <td>{dateLabel(ctx, h.date)}</td>
-                  <td>{h.name}</td>
-                  <td>{ctx.t(`admin.holiday_kind.${h.kind}`)}</td>
-                  <td>{h.regionCode ?? ctx.t('admin.calendar.national')}</td>
-                  <td class="row-actions">
-                    {p.canRemove(h) ? (
-                      <PostForm ctx={ctx} action="/kantor/admin/kalender/hapus">
-                        <input type="hidden" name="date" value={h.date} />
-                        {h.regionCode ? <input type="hidden" name="regionCode" value={h.regionCode} /> : null}
-                        <Button variant="warning">
-                          {ctx.t('admin.remove')}
-                          <span class="visually-hidden">
-                            {' '}
-                            {h.name} {h.date}
-                          </span>
-                        </Button>
-                      </PostForm>
-                    ) : (
-                      '–'
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <AdminTable
+          caption={ctx.t('admin.calendar.title_year', { year })}
+          columns={[
+            ctx.t('admin.calendar.date'),
+            ctx.t('admin.calendar.name'),
+            ctx.t('admin.calendar.kind'),
+            ctx.t('admin.calendar.region'),
+            ctx.t('admin.actions'),
+          ]}
+        >
+          {p.holidays.map((h) => (
+            <tr key={`${h.date}-${h.regionCode ?? ''}`}>
+              <td>{dateLabel(ctx, h.date)}</td>
+              <td>{h.name}</td>
+              <td>{ctx.t(`admin.holiday_kind.${h.kind}`)}</td>
+              <td>{h.regionCode ?? ctx.t('admin.calendar.national')}</td>
+              <td class="row-actions">
+                {p.canRemove(h) ? (
+                  <RowActionForm
+                    ctx={ctx}
+                    action="/kantor/admin/kalender/hapus"
+                    fields={{ date: h.date, regionCode: h.regionCode ?? undefined }}
+                    label={ctx.t('admin.remove')}
+                    target={`${h.name} ${h.date}`}
+                    variant="warning"
+                  />
+                ) : (
+                  '–'
+                )}
+              </td>
+            </tr>
+          ))}
+        </AdminTable>
       )}
       {p.regions.length ? (
-        <section class="admin-section" aria-labelledby="h-add-holiday">
-          <h2 id="h-add-holiday">{ctx.t('admin.calendar.add')}</h2>
-          <PostForm ctx={ctx} action="/kantor/admin/kalender">
-            <TextInput
-              ctx={ctx}
-              name="date"
-              type="date"
-              label={ctx.t('admin.calendar.date')}
-              hint={ctx.t('admin.calendar.date_hint')}
-              value={val(form, 'add', 'date')}
-              error={e.date}
-            />
-            <TextInput
-              ctx={ctx}
-              name="name"
-              label={ctx.t('admin.calendar.name')}
-              value={val(form, 'add', 'name')}
-              error={e.name}
-            />
-            <Select
-              ctx={ctx}
-              name="regionCode"
-              label={ctx.t('admin.calendar.region')}
-              value={val(form, 'add', 'regionCode')}
-              placeholder={ctx.t('admin.choose')}
-              options={p.regions.map((r) => ({ value: r.code, label: `${r.name} (${r.code})` }))}
-              error={e.regionCode}
-            />
-            <Button>{ctx.t('admin.calendar.add_submit')}</Button>
-          </PostForm>
-        </section>
+        <FormSection
+          ctx={ctx}
+          id="h-add-holiday"
+          heading={ctx.t('admin.calendar.add')}
+          action="/kantor/admin/kalender"
+          submit={ctx.t('admin.calendar.add_submit')}
+        >
+          <TextInput
+            ctx={ctx}
+            name="date"
+            type="date"
+            label={ctx.t('admin.calendar.date')}
+            hint={ctx.t('admin.calendar.date_hint')}
+            value={val(form, 'add', 'date')}
+            error={e.date}
+          />
+          <TextInput
+            ctx={ctx}
+            name="name"
+            label={ctx.t('admin.calendar.name')}
+            value={val(form, 'add', 'name')}
+            error={e.name}
+          />
+          <Select
+            ctx={ctx}
+            name="regionCode"
+            label={ctx.t('admin.calendar.region')}
+            value={val(form, 'add', 'regionCode')}
+            placeholder={ctx.t('admin.choose')}
+            options={p.regions.map((r) => ({ value: r.code, label: `${r.name} (${r.code})` }))}
+            error={e.regionCode}
+          />
+        </FormSection>
       ) : null}
     </AdminLayout>
   );
@@ -276,13 +270,12 @@ export interface SlaRow {
 }
 
 /** SLA rules with their legal basis and validity; the national admin adds new versions. */
-export function SlaPage(p: {
-  ctx: PageContext;
-  rules: SlaRow[];
-  canEdit: boolean;
-  form?: FormState | undefined;
-  notice?: string | undefined;
-}): VNode {
+export function SlaPage(
+  p: AdminPageProps & {
+    rules: SlaRow[];
+    canEdit: boolean;
+  },
+): VNode {
   const { ctx, form } = p;
   const e = errs(form, 'add');
   return (
@@ -292,100 +285,92 @@ export function SlaPage(p: {
       form={form}
       notice={p.notice}
       back={adminBack(ctx)}
+      h1
     >
-      <h1>{ctx.t('admin.sla.title')}</h1>
       <p class="lead">{ctx.t('admin.sla.intro')}</p>
-      <div class="table-scroll">
-        <table class="admin-table">
-          <caption class="visually-hidden">{ctx.t('admin.sla.title')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{ctx.t('admin.sla.rule')}</th>
-              <th scope="col">{ctx.t('admin.sla.version')}</th>
-              <th scope="col">{ctx.t('admin.sla.clock')}</th>
-              <th scope="col">{ctx.t('admin.sla.days')}</th>
-              <th scope="col">{ctx.t('admin.sla.basis')}</th>
-              <th scope="col">{ctx.t('admin.sla.valid_from')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {p.rules.map((r) => (
-              <tr key={`${r.id}-${r.version}`}>
-                <td>
-                  <code>{r.id}</code>
-                </td>
-                <td>{r.version}</td>
-                <td>{ctx.t(`staff.deadline.clock.${r.clock}`)}</td>
-                <td>{r.workingDays}</td>
-                <td>{r.basis}</td>
-                <td>{dateLabel(ctx, r.validFrom)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <AdminTable
+        caption={ctx.t('admin.sla.title')}
+        columns={['rule', 'version', 'clock', 'days', 'basis', 'valid_from'].map((k) =>
+          ctx.t(`admin.sla.${k}`),
+        )}
+      >
+        {p.rules.map((r) => (
+          <tr key={`${r.id}-${r.version}`}>
+            <td>
+              <code>{r.id}</code>
+            </td>
+            <td>{r.version}</td>
+            <td>{ctx.t(`staff.deadline.clock.${r.clock}`)}</td>
+            <td>{r.workingDays}</td>
+            <td>{r.basis}</td>
+            <td>{dateLabel(ctx, r.validFrom)}</td>
+          </tr>
+        ))}
+      </AdminTable>
       {p.canEdit ? (
-        <section class="admin-section" aria-labelledby="h-add-sla">
-          <h2 id="h-add-sla">{ctx.t('admin.sla.add')}</h2>
-          <p class="hint">{ctx.t('admin.sla.add_hint')}</p>
-          <PostForm ctx={ctx} action="/kantor/admin/sla">
-            <Select
-              ctx={ctx}
-              name="clock"
-              label={ctx.t('admin.sla.clock')}
-              value={val(form, 'add', 'clock')}
-              placeholder={ctx.t('admin.choose')}
-              options={SLA_CLOCKS.map((c) => ({ value: c, label: ctx.t(`staff.deadline.clock.${c}`) }))}
-              error={e.clock}
-            />
-            <Select
-              ctx={ctx}
-              name="classification"
-              label={ctx.t('admin.sla.classification')}
-              hint={ctx.t('admin.optional')}
-              value={val(form, 'add', 'classification')}
-              placeholder={ctx.t('admin.sla.any_classification')}
-              options={CLASSIFICATIONS.map((c) => ({
-                value: c,
-                label: ctx.t(`staff.report.classification_name.${c}`),
-              }))}
-              error={e.classification}
-            />
-            <Checkboxes
-              ctx={ctx}
-              name="supervisory"
-              legend={ctx.t('admin.sla.supervisory_legend')}
-              values={val(form, 'add', 'supervisory') ? ['yes'] : []}
-              options={[{ value: 'yes', label: ctx.t('admin.sla.supervisory') }]}
-            />
-            <TextInput
-              ctx={ctx}
-              name="workingDays"
-              label={ctx.t('admin.sla.days')}
-              inputmode="numeric"
-              width="short"
-              value={val(form, 'add', 'workingDays')}
-              error={e.workingDays}
-            />
-            <TextInput
-              ctx={ctx}
-              name="basis"
-              label={ctx.t('admin.sla.basis')}
-              hint={ctx.t('admin.sla.basis_hint')}
-              value={val(form, 'add', 'basis')}
-              error={e.basis}
-            />
-            <TextInput
-              ctx={ctx}
-              name="validFrom"
-              type="date"
-              label={ctx.t('admin.sla.valid_from')}
-              value={val(form, 'add', 'validFrom')}
-              error={e.validFrom}
-            />
-            <Button>{ctx.t('admin.sla.add_submit')}</Button>
-          </PostForm>
-        </section>
+        <FormSection
+          ctx={ctx}
+          id="h-add-sla"
+          heading={ctx.t('admin.sla.add')}
+          hint={ctx.t('admin.sla.add_hint')}
+          action="/kantor/admin/sla"
+          submit={ctx.t('admin.sla.add_submit')}
+        >
+          <Select
+            ctx={ctx}
+            name="clock"
+            label={ctx.t('admin.sla.clock')}
+            value={val(form, 'add', 'clock')}
+            placeholder={ctx.t('admin.choose')}
+            options={SLA_CLOCKS.map((c) => ({ value: c, label: ctx.t(`staff.deadline.clock.${c}`) }))}
+            error={e.clock}
+          />
+          <Select
+            ctx={ctx}
+            name="classification"
+            label={ctx.t('admin.sla.classification')}
+            hint={ctx.t('admin.optional')}
+            value={val(form, 'add', 'classification')}
+            placeholder={ctx.t('admin.sla.any_classification')}
+            options={CLASSIFICATIONS.map((c) => ({
+              value: c,
+              label: ctx.t(`staff.report.classification_name.${c}`),
+            }))}
+            error={e.classification}
+          />
+          <Checkboxes
+            ctx={ctx}
+            name="supervisory"
+            legend={ctx.t('admin.sla.supervisory_legend')}
+            values={val(form, 'add', 'supervisory') ? ['yes'] : []}
+            options={[{ value: 'yes', label: ctx.t('admin.sla.supervisory') }]}
+          />
+          <TextInput
+            ctx={ctx}
+            name="workingDays"
+            label={ctx.t('admin.sla.days')}
+            inputmode="numeric"
+            width="short"
+            value={val(form, 'add', 'workingDays')}
+            error={e.workingDays}
+          />
+          <TextInput
+            ctx={ctx}
+            name="basis"
+            label={ctx.t('admin.sla.basis')}
+            hint={ctx.t('admin.sla.basis_hint')}
+            value={val(form, 'add', 'basis')}
+            error={e.basis}
+          />
+          <TextInput
+            ctx={ctx}
+            name="validFrom"
+            type="date"
+            label={ctx.t('admin.sla.valid_from')}
+            value={val(form, 'add', 'validFrom')}
+            error={e.validFrom}
+          />
+        </FormSection>
       ) : null}
     </AdminLayout>
   );

@@ -7,11 +7,17 @@
  */
 import type { VNode } from 'preact';
 import type { PageContext } from '../context.ts';
-import { Button } from '../components/button.tsx';
 import { Select, TextInput } from '../components/fields.tsx';
 import type { AdminAgency, AdminUser } from '../../queries/admin.ts';
 import { errs, val, type FormState } from './common.tsx';
-import { AdminLayout, adminBack, PostForm } from './admin-common.tsx';
+import {
+  AdminLayout,
+  adminBack,
+  AdminTable,
+  FormSection,
+  RowActionForm,
+  type AdminPageProps,
+} from './admin-common.tsx';
 
 /** Role and agency choices for the create and grant forms. */
 export interface GrantChoices {
@@ -63,77 +69,68 @@ export function UsersPage(p: {
   const { ctx, form } = p;
   const e = errs(form, 'create');
   return (
-    <AdminLayout ctx={ctx} title={ctx.t('admin.users.title')} form={form} back={adminBack(ctx)}>
-      <h1>{ctx.t('admin.users.title')}</h1>
-      <div class="table-scroll">
-        <table class="admin-table">
-          <caption class="visually-hidden">{ctx.t('admin.users.caption', { count: p.users.length })}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{ctx.t('admin.users.name')}</th>
-              <th scope="col">{ctx.t('admin.users.email')}</th>
-              <th scope="col">{ctx.t('admin.users.roles')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {p.users.map((u) => (
-              <tr key={u.id}>
-                <td>
-                  <a href={`/kantor/admin/pengguna/${u.id}`}>{u.name}</a>
-                  {u.locked ? <span class="state-inactive"> ({ctx.t('admin.users.locked')})</span> : null}
-                </td>
-                <td>{u.email}</td>
-                <td>
-                  {u.grants
-                    .map((g) => `${ctx.t(`admin.role.${g.role}`)}${g.agencyName ? `: ${g.agencyName}` : ''}`)
-                    .join('; ')}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+    <AdminLayout ctx={ctx} title={ctx.t('admin.users.title')} form={form} back={adminBack(ctx)} h1>
+      <AdminTable
+        caption={ctx.t('admin.users.caption', { count: p.users.length })}
+        columns={[ctx.t('admin.users.name'), ctx.t('admin.users.email'), ctx.t('admin.users.roles')]}
+      >
+        {p.users.map((u) => (
+          <tr key={u.id}>
+            <td>
+              <a href={`/kantor/admin/pengguna/${u.id}`}>{u.name}</a>
+              {u.locked ? <span class="state-inactive"> ({ctx.t('admin.users.locked')})</span> : null}
+            </td>
+            <td>{u.email}</td>
+            <td>
+              {u.grants
+                .map((g) => `${ctx.t(`admin.role.${g.role}`)}${g.agencyName ? `: ${g.agencyName}` : ''}`)
+                .join('; ')}
+            </td>
+          </tr>
+        ))}
+      </AdminTable>
       {p.choices.roles.length ? (
-        <section class="admin-section" aria-labelledby="h-create">
-          <h2 id="h-create">{ctx.t('admin.users.create')}</h2>
-          <p class="hint">{ctx.t('admin.users.create_hint')}</p>
-          <PostForm ctx={ctx} action="/kantor/admin/pengguna">
-            <TextInput
-              ctx={ctx}
-              name="name"
-              label={ctx.t('admin.users.name')}
-              value={val(form, 'create', 'name')}
-              error={e.name}
-            />
-            <TextInput
-              ctx={ctx}
-              name="email"
-              type="email"
-              autocomplete="off"
-              label={ctx.t('admin.users.email')}
-              value={val(form, 'create', 'email')}
-              error={e.email}
-            />
-            <GrantFields ctx={ctx} form={form} action="create" choices={p.choices} />
-            <Button>{ctx.t('admin.users.create_submit')}</Button>
-          </PostForm>
-        </section>
+        <FormSection
+          ctx={ctx}
+          id="h-create"
+          heading={ctx.t('admin.users.create')}
+          hint={ctx.t('admin.users.create_hint')}
+          action="/kantor/admin/pengguna"
+          submit={ctx.t('admin.users.create_submit')}
+        >
+          <TextInput
+            ctx={ctx}
+            name="name"
+            label={ctx.t('admin.users.name')}
+            value={val(form, 'create', 'name')}
+            error={e.name}
+          />
+          <TextInput
+            ctx={ctx}
+            name="email"
+            type="email"
+            autocomplete="off"
+            label={ctx.t('admin.users.email')}
+            value={val(form, 'create', 'email')}
+            error={e.email}
+          />
+          <GrantFields ctx={ctx} form={form} action="create" choices={p.choices} />
+        </FormSection>
       ) : null}
     </AdminLayout>
   );
 }
 
 /** One user's grants, the grant form, and (right after creation) the temporary password, once. */
-export function UserPage(p: {
-  ctx: PageContext;
-  user: AdminUser;
-  choices: GrantChoices;
-  /** Grant ids the caller may revoke. */
-  revocable: number[];
-  temporaryPassword?: string | undefined;
-  form?: FormState | undefined;
-  notice?: string | undefined;
-}): VNode {
+export function UserPage(
+  p: AdminPageProps & {
+    user: AdminUser;
+    choices: GrantChoices;
+    /** Grant ids the caller may revoke. */
+    revocable: number[];
+    temporaryPassword?: string | undefined;
+  },
+): VNode {
   const { ctx, user, form } = p;
   return (
     <AdminLayout
@@ -142,8 +139,8 @@ export function UserPage(p: {
       form={form}
       notice={p.notice}
       back={{ href: '/kantor/admin/pengguna', label: ctx.t('admin.users.back') }}
+      h1
     >
-      <h1>{user.name}</h1>
       <p>{user.email}</p>
       {p.temporaryPassword ? (
         <div class="panel panel-confirm" role="status">
@@ -157,50 +154,41 @@ export function UserPage(p: {
         </div>
       ) : null}
       <h2>{ctx.t('admin.users.roles')}</h2>
-      <div class="table-scroll">
-        <table class="admin-table">
-          <caption class="visually-hidden">{ctx.t('admin.users.roles')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{ctx.t('admin.users.role')}</th>
-              <th scope="col">{ctx.t('admin.users.agency')}</th>
-              <th scope="col">{ctx.t('admin.actions')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {user.grants.map((g) => (
-              <tr key={g.id}>
-                <td>{ctx.t(`admin.role.${g.role}`)}</td>
-                <td>{g.agencyName ?? '–'}</td>
-                <td class="row-actions">
-                  {p.revocable.includes(g.id) ? (
-                    <PostForm ctx={ctx} action={`/kantor/admin/pengguna/${user.id}/cabut`}>
-                      <input type="hidden" name="grantId" value={String(g.id)} />
-                      <Button variant="warning">
-                        {ctx.t('admin.users.revoke')}
-                        <span class="visually-hidden">
-                          {' '}
-                          {ctx.t(`admin.role.${g.role}`)} {g.agencyName ?? ''}
-                        </span>
-                      </Button>
-                    </PostForm>
-                  ) : (
-                    '–'
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <AdminTable
+        caption={ctx.t('admin.users.roles')}
+        columns={[ctx.t('admin.users.role'), ctx.t('admin.users.agency'), ctx.t('admin.actions')]}
+      >
+        {user.grants.map((g) => (
+          <tr key={g.id}>
+            <td>{ctx.t(`admin.role.${g.role}`)}</td>
+            <td>{g.agencyName ?? '–'}</td>
+            <td class="row-actions">
+              {p.revocable.includes(g.id) ? (
+                <RowActionForm
+                  ctx={ctx}
+                  action={`/kantor/admin/pengguna/${user.id}/cabut`}
+                  fields={{ grantId: String(g.id) }}
+                  label={ctx.t('admin.users.revoke')}
+                  target={`${ctx.t(`admin.role.${g.role}`)} ${g.agencyName ?? ''}`}
+                  variant="warning"
+                />
+              ) : (
+                '–'
+              )}
+            </td>
+          </tr>
+        ))}
+      </AdminTable>
       {p.choices.roles.length ? (
-        <section class="admin-section" aria-labelledby="h-grant">
-          <h2 id="h-grant">{ctx.t('admin.users.grant')}</h2>
-          <PostForm ctx={ctx} action={`/kantor/admin/pengguna/${user.id}/peran`}>
-            <GrantFields ctx={ctx} form={form} action="grant" choices={p.choices} />
-            <Button>{ctx.t('admin.users.grant_submit')}</Button>
-          </PostForm>
-        </section>
+        <FormSection
+          ctx={ctx}
+          id="h-grant"
+          heading={ctx.t('admin.users.grant')}
+          action={`/kantor/admin/pengguna/${user.id}/peran`}
+          submit={ctx.t('admin.users.grant_submit')}
+        >
+          <GrantFields ctx={ctx} form={form} action="grant" choices={p.choices} />
+        </FormSection>
       ) : null}
     </AdminLayout>
   );

@@ -12,6 +12,13 @@ import { TextInput } from '../components/fields.tsx';
 import { errs, type FormState } from './common.tsx';
 import { AdminLayout, PostForm } from './admin-common.tsx';
 
+/** The three password inputs, in order. */
+const PASSWORD_FIELDS = [
+  { name: 'currentPassword', key: 'current', autocomplete: 'current-password' },
+  { name: 'newPassword', key: 'new', autocomplete: 'new-password' },
+  { name: 'newPasswordConfirm', key: 'confirm', autocomplete: 'new-password' },
+] as const;
+
 /** The password page. */
 export function PasswordPage(p: {
   ctx: PageContext;
@@ -32,8 +39,8 @@ export function PasswordPage(p: {
       form={form}
       notice={p.notice}
       current="password"
+      h1
     >
-      <h1>{ctx.t('admin.password.title')}</h1>
       {p.forced ? (
         <p class="warning" role="note">
           {ctx.t('admin.password.forced')}
@@ -48,31 +55,18 @@ export function PasswordPage(p: {
         ctx={ctx}
         action={p.next ? `/kantor/kata-sandi?next=${encodeURIComponent(p.next)}` : '/kantor/kata-sandi'}
       >
-        <TextInput
-          ctx={ctx}
-          name="currentPassword"
-          type="password"
-          autocomplete="current-password"
-          label={ctx.t('admin.password.current')}
-          error={e.currentPassword}
-        />
-        <TextInput
-          ctx={ctx}
-          name="newPassword"
-          type="password"
-          autocomplete="new-password"
-          label={ctx.t('admin.password.new')}
-          hint={ctx.t('admin.password.rule', { min: p.minLength })}
-          error={e.newPassword}
-        />
-        <TextInput
-          ctx={ctx}
-          name="newPasswordConfirm"
-          type="password"
-          autocomplete="new-password"
-          label={ctx.t('admin.password.confirm')}
-          error={e.newPasswordConfirm}
-        />
+        {PASSWORD_FIELDS.map((f) => (
+          <TextInput
+            key={f.name}
+            ctx={ctx}
+            name={f.name}
+            type="password"
+            autocomplete={f.autocomplete}
+            label={ctx.t(`admin.password.${f.key}`)}
+            hint={f.name === 'newPassword' ? ctx.t('admin.password.rule', { min: p.minLength }) : undefined}
+            error={e[f.name]}
+          />
+        ))}
         <Button>{ctx.t('admin.password.submit')}</Button>
       </PostForm>
     </AdminLayout>

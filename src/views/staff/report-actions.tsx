@@ -11,7 +11,15 @@
 import type { VNode } from 'preact';
 import type { PageContext } from '../context.ts';
 import { Button } from '../components/button.tsx';
-import { Checkboxes, Radios, Select, Textarea, TextInput } from '../components/fields.tsx';
+import {
+  Checkboxes,
+  describedBy,
+  FieldFrame,
+  Radios,
+  Select,
+  Textarea,
+  TextInput,
+} from '../components/fields.tsx';
 import { TreeSelect, type TreeGroup } from '../components/tree-select.tsx';
 import { ARCHIVE_REASONS, CLASSIFICATIONS } from '../../domain/report/report.ts';
 import type { PolicyAction } from '../../policies/can.ts';
@@ -46,7 +54,7 @@ export function treeGroups<T extends string | number>(
 }
 
 /** Categories ordered parent first, then its subcategories (the reference list is ordered by parent id). */
-function categoryTree(categories: Reference['categories']): Reference['categories'] {
+export function categoryTree(categories: Reference['categories']): Reference['categories'] {
   const tops = categories.filter((c) => c.parentId === null);
   return tops.flatMap((top) => [top, ...categories.filter((c) => c.parentId === top.id)]);
 }
@@ -68,6 +76,8 @@ export interface ActionFormsProps {
   units: UnitOption[];
   reference: Reference;
   form?: FormState | undefined;
+  /** A routing suggestion the verifier picked (pre-selects the verify form's agency / category). */
+  prefill?: { agencyId?: string | undefined; categoryId?: string | undefined } | undefined;
 }
 
 function FormShell(p: {
@@ -94,6 +104,61 @@ function FormShell(p: {
   );
 }
 
+/** The classification radio group (verify form, walk-in form). */
+export function ClassificationRadios(p: {
+  ctx: PageContext;
+  legend: string;
+  value: string;
+  error?: string | undefined;
+}): VNode {
+  const { ctx } = p;
+  return (
+    <Radios
+      ctx={ctx}
+      name="classification"
+      legend={p.legend}
+      value={p.value}
+      error={p.error}
+      options={CLASSIFICATIONS.map((c) => ({
+        value: c,
+        label: ctx.t(`staff.report.classification_name.${c}`),
+      }))}
+    />
+  );
+}
+
+/** A form of one text area and a submit button (hold, return, internal note). */
+function TextareaForm(p: {
+  ctx: PageContext;
+  trackingId: string;
+  form: FormState | undefined;
+  action: string;
+  field: string;
+  /** Locale prefix with `heading`, the field's label key and `submit`. */
+  keys: { prefix: string; label: string };
+  variant: 'primary' | 'secondary' | 'warning';
+}): VNode {
+  const { ctx, form, action, field } = p;
+  return (
+    <FormShell
+      ctx={ctx}
+      trackingId={p.trackingId}
+      action={action}
+      heading={ctx.t(`${p.keys.prefix}.heading`)}
+    >
+      <Textarea
+        ctx={ctx}
+        name={field}
+        label={ctx.t(`${p.keys.prefix}.${p.keys.label}`)}
+        rows={3}
+        value={val(form, action, field)}
+        error={errs(form, action)[field]}
+      />
+      <Button variant={p.variant}>{ctx.t(`${p.keys.prefix}.submit`)}</Button>
+    </FormShell>
+  );
+}
+
 /** Every form the caller may use on this report. */
 export function ActionForms(p: ActionFormsProps): VNode {
   const { ctx, permissions: can, form, report } = p;
@@ -117,16 +182,11 @@ export function ActionForms(p: ActionFormsProps): VNode {
     ];
     out.push(
       <FormShell {...shell} action="verify" heading={ctx.t('staff.verify.heading')}>
-        <Radios
+        <ClassificationRadios
           ctx={ctx}
-          name="classification"
           legend={ctx.t('staff.verify.classification')}
           value={val(form, 'verify', 'classification') ?? report.classification}
           error={e.classification}
-          options={CLASSIFICATIONS.map((c) => ({
-            value: c,
-            label: ctx.t(`staff.report.classification_name.${c}`),
-          }))}
         />
         <TreeSelect
           ctx={ctx}
@@ -134,7 +194,9 @@ export function ActionForms(p: ActionFormsProps): VNode {
           label={ctx.t('staff.verify.category')}
           placeholder={ctx.t('staff.verify.category_placeholder')}
           value={
-            val(form, 'verify', 'categoryId') ?? (report.categoryId ? String(report.categoryId) : undefined)
+            val(form, 'verify', 'categoryId') ??
+            p.prefill?.categoryId ??
+            (report.categoryId ? String(report.categoryId) : undefined)
           }
           error={e.categoryId}
           groups={categoryGroups}
@@ -146,7 +208,7 @@ export function ActionForms(p: ActionFormsProps): VNode {
           hint={ctx.t('staff.verify.agency_hint')}
           placeholder={ctx.t('staff.verify.agency_placeholder')}
           filterLabel={ctx.t('staff.verify.agency_filter')}
-          value={val(form, 'verify', 'agencyId') ?? report.targetAgencyId ?? undefined}
+          value={val(form, 'verify', 'agencyId') ?? p.prefill?.agencyId ?? report.targetAgencyId ?? undefined}
           error={e.agencyId}
           groups={agencyGroups}
         />
@@ -170,19 +232,15 @@ export function ActionForms(p: ActionFormsProps): VNode {
     );
   }
   if (can.hold) {
-    const e = errs(form, 'hold');
     out.push(
-      <FormShell {...shell} action="hold" heading={ctx.t('staff.hold.heading')}>
-        <Textarea
-          ctx={ctx}
-          name="question"
-          label={ctx.t('staff.hold.question')}
-          rows={3}
-          value={val(form, 'hold', 'question')}
-          error={e.question}
-        />
-        <Button variant="secondary">{ctx.t('staff.hold.submit')}</Button>
-      </FormShell>,
+      <TextareaForm
+        {...shell}
+        form={form}
+        action="hold"
+        field="question"
+        keys={{ prefix: 'staff.hold', label: 'question' }}
+        variant="secondary"
+      />,
     );
   }
   if (can.archive) {
@@ -272,19 +330,13 @@ export function ActionForms(p: ActionFormsProps): VNode {
             { value: 'final', label: ctx.t('staff.respond.final') },
           ]}
         />
-        <div class={e.file ? 'field field-invalid' : 'field'}>
-          <label class="label" for="f-file">
-            {ctx.t('staff.respond.files')}
-          </label>
-          <p class="hint" id="f-file-hint">
-            {ctx.t('staff.respond.files_hint')}
-          </p>
-          {e.file ? (
-            <p class="field-error" id="f-file-error">
-              <span class="visually-hidden">{ctx.t('web.common.error_prefix')}</span>
-              {e.file}
-            </p>
-          ) : null}
+        <FieldFrame
+          ctx={ctx}
+          id="f-file"
+          label={ctx.t('staff.respond.files')}
+          hint={ctx.t('staff.respond.files_hint')}
+          error={e.file}
+        >
           <input
             class="file-input"
             id="f-file"
@@ -292,43 +344,35 @@ export function ActionForms(p: ActionFormsProps): VNode {
             type="file"
             multiple
             accept="image/jpeg,image/png,image/webp,application/pdf"
-            aria-describedby={e.file ? 'f-file-hint f-file-error' : 'f-file-hint'}
+            aria-describedby={describedBy('f-file', 'hint', e.file)}
           />
-        </div>
+        </FieldFrame>
         <Button>{ctx.t('staff.respond.submit')}</Button>
       </FormShell>,
     );
   }
   if (can.return) {
-    const e = errs(form, 'return');
     out.push(
-      <FormShell {...shell} action="return" heading={ctx.t('staff.return.heading')}>
-        <Textarea
-          ctx={ctx}
-          name="returnNote"
-          label={ctx.t('staff.return.note')}
-          rows={3}
-          value={val(form, 'return', 'returnNote')}
-          error={e.returnNote}
-        />
-        <Button variant="warning">{ctx.t('staff.return.submit')}</Button>
-      </FormShell>,
+      <TextareaForm
+        {...shell}
+        form={form}
+        action="return"
+        field="returnNote"
+        keys={{ prefix: 'staff.return', label: 'note' }}
+        variant="warning"
+      />,
     );
   }
   if (can.note) {
-    const e = errs(form, 'note');
     out.push(
-      <FormShell {...shell} action="note" heading={ctx.t('staff.note.heading')}>
-        <Textarea
-          ctx={ctx}
-          name="noteBody"
-          label={ctx.t('staff.note.body')}
-          rows={3}
-          value={val(form, 'note', 'noteBody')}
-          error={e.noteBody}
-        />
-        <Button variant="secondary">{ctx.t('staff.note.submit')}</Button>
-      </FormShell>,
+      <TextareaForm
+        {...shell}
+        form={form}
+        action="note"
+        field="noteBody"
+        keys={{ prefix: 'staff.note', label: 'body' }}
+        variant="secondary"
+      />,
     );
   }
   if (out.length === 0) return <p>{ctx.t('staff.report.no_actions')}</p>;

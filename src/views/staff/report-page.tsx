@@ -1,6 +1,7 @@
 /**
  * The back-office report page (verification screen and agency screen in one): details, the reporter's
- * identity when the role may see it, the deadline, a slot for similar earlier reports, the action forms
+ * identity when the role may see it, the deadline, similar earlier reports and routing suggestions (for
+ * verifiers, `verification-aids.tsx`), the action forms
  * allowed by `permissionsFor`, attachments and the full staff timeline including internal notes.
  *
  * Privacy: the reporter block renders only `reporter`, which the route obtains from `revealReporter` (that
@@ -26,6 +27,7 @@ import {
 } from './common.tsx';
 import { ActionForms, type Reference } from './report-actions.tsx';
 import { AssignForm, type AssignOptions } from './assign-form.tsx';
+import { VerificationAids, type VerificationAidsProps } from './verification-aids.tsx';
 
 /** Props of the report page. */
 export interface ReportPageProps {
@@ -39,6 +41,8 @@ export interface ReportPageProps {
   done?: boolean;
   /** Assignment (handling staff and current assignee); the form renders when `editable`. */
   assign?: AssignOptions | undefined;
+  /** Similar reports and routing suggestions (only for callers who may verify). */
+  aids?: Omit<VerificationAidsProps, 'ctx' | 'trackingId'> | undefined;
 }
 
 function Row({ label, children }: { label: string; children: preact.ComponentChildren }) {
@@ -183,12 +187,8 @@ export function ReportPage(p: ReportPageProps): VNode {
         </p>
       )}
 
-      {permissions.verify ? (
-        <section class="similar-reports" data-slot="similar-reports" aria-labelledby="h-similar">
-          {/* SLOT: similar earlier reports, filled by the routing issue. */}
-          <h2 id="h-similar">{ctx.t('staff.report.similar_title')}</h2>
-          <p class="hint">{ctx.t('staff.report.similar_pending')}</p>
-        </section>
+      {permissions.verify && p.aids ? (
+        <VerificationAids ctx={ctx} trackingId={row.trackingId} {...p.aids} />
       ) : null}
 
       <h2>{ctx.t('staff.report.actions')}</h2>
@@ -208,6 +208,7 @@ export function ReportPage(p: ReportPageProps): VNode {
         units={view.units}
         reference={p.reference}
         form={form}
+        prefill={p.aids?.pick}
       />
       {p.assign?.editable ? (
         <AssignForm ctx={ctx} trackingId={row.trackingId} assign={p.assign} form={form} />

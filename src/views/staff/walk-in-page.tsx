@@ -12,9 +12,9 @@ import { Button, ButtonLink } from '../components/button.tsx';
 import { ErrorSummary } from '../components/error-summary.tsx';
 import { Checkboxes, Radios, TextInput, Textarea } from '../components/fields.tsx';
 import { TreeSelect, type TreeGroup } from '../components/tree-select.tsx';
-import { CLASSIFICATIONS } from '../../domain/report/report.ts';
+import { STAFF_INTAKE_CHANNELS } from '../../domain/report/report.ts';
 import { dateLabel, staffNav, STAFF_STYLES } from './common.tsx';
-import { treeGroups, type Reference } from './report-actions.tsx';
+import { categoryTree, ClassificationRadios, treeGroups, type Reference } from './report-actions.tsx';
 
 /** Props of the walk-in form. */
 export interface WalkInPageProps {
@@ -27,11 +27,19 @@ export interface WalkInPageProps {
 
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
+/** The citizen's identity fields (all optional except the name of a non-anonymous report). */
+const REPORTER_FIELDS = [
+  { name: 'reporter.name', key: 'name' },
+  { name: 'reporter.email', key: 'email', type: 'email' },
+  { name: 'reporter.phone', key: 'phone', type: 'tel' },
+  { name: 'reporter.nik', key: 'nik', inputmode: 'numeric', width: 'short' },
+] as const;
+
 /** The form. */
 export function WalkInPage({ ctx, regions, categories, values, errors }: WalkInPageProps): VNode {
   const flags = ([] as string[]).concat(values.flags ?? []);
-  const tops = categories.filter((c) => c.parentId === null);
-  const ordered = tops.flatMap((top) => [top, ...categories.filter((c) => c.parentId === top.id)]);
+  /** A field bound to the re-rendered input: name, typed value and inline error. */
+  const bind = (name: string) => ({ ctx, name, value: one(values[name]), error: errors[name] });
   return (
     <Layout
       ctx={ctx}
@@ -45,66 +53,47 @@ export function WalkInPage({ ctx, regions, categories, values, errors }: WalkInP
       <p class="lead">{ctx.t('staff.walk_in.lead')}</p>
       <form method="post" action={`/kantor/lapor-langsung?lang=${ctx.lang}`} novalidate>
         <input type="hidden" name="_csrf" value={ctx.csrf} />
-        <h2>{ctx.t('staff.walk_in.what')}</h2>
         <Radios
+          {...bind('channel')}
+          legend={ctx.t('staff.walk_in.channel')}
+          hint={ctx.t('staff.walk_in.channel_hint')}
+          value={one(values.channel) ?? 'walk_in'}
+          options={STAFF_INTAKE_CHANNELS.map((c) => ({
+            value: c,
+            label: ctx.t(`staff.report.channel_name.${c}`),
+          }))}
+        />
+        <h2>{ctx.t('staff.walk_in.what')}</h2>
+        <ClassificationRadios
           ctx={ctx}
-          name="classification"
           legend={ctx.t('staff.walk_in.classification')}
           value={one(values.classification) ?? 'pengaduan'}
           error={errors.classification}
-          options={CLASSIFICATIONS.map((c) => ({
-            value: c,
-            label: ctx.t(`staff.report.classification_name.${c}`),
-          }))}
         />
-        <TextInput
-          ctx={ctx}
-          name="title"
-          label={ctx.t('staff.walk_in.title_label')}
-          value={one(values.title)}
-          error={errors.title}
-        />
+        <TextInput {...bind('title')} label={ctx.t('staff.walk_in.title_label')} />
         <Textarea
-          ctx={ctx}
-          name="body"
+          {...bind('body')}
           label={ctx.t('staff.walk_in.body')}
           hint={ctx.t('staff.walk_in.body_hint')}
-          value={one(values.body)}
-          error={errors.body}
         />
         <TextInput
-          ctx={ctx}
-          name="occurredOn"
+          {...bind('occurredOn')}
           label={ctx.t('staff.walk_in.occurred_on')}
           hint={ctx.t('staff.walk_in.occurred_on_hint')}
           width="short"
-          value={one(values.occurredOn)}
-          error={errors.occurredOn}
         />
         <TreeSelect
-          ctx={ctx}
-          name="regionCode"
+          {...bind('regionCode')}
           label={ctx.t('staff.walk_in.region')}
           placeholder={ctx.t('staff.walk_in.region_placeholder')}
-          value={one(values.regionCode)}
-          error={errors.regionCode}
           groups={regions}
         />
-        <TextInput
-          ctx={ctx}
-          name="address"
-          label={ctx.t('staff.walk_in.address')}
-          value={one(values.address)}
-          error={errors.address}
-        />
+        <TextInput {...bind('address')} label={ctx.t('staff.walk_in.address')} />
         <TreeSelect
-          ctx={ctx}
-          name="categoryId"
+          {...bind('categoryId')}
           label={ctx.t('staff.walk_in.category')}
           placeholder={ctx.t('staff.verify.category_placeholder')}
-          value={one(values.categoryId)}
-          error={errors.categoryId}
-          groups={treeGroups(ordered)}
+          groups={treeGroups(categoryTree(categories))}
         />
         <Checkboxes
           ctx={ctx}
@@ -118,42 +107,17 @@ export function WalkInPage({ ctx, regions, categories, values, errors }: WalkInP
         />
         <h2>{ctx.t('staff.walk_in.reporter')}</h2>
         <p class="hint">{ctx.t('staff.walk_in.reporter_hint')}</p>
-        <TextInput
-          ctx={ctx}
-          name="reporter.name"
-          label={ctx.t('staff.walk_in.name')}
-          autocomplete="off"
-          value={one(values['reporter.name'])}
-          error={errors['reporter.name']}
-        />
-        <TextInput
-          ctx={ctx}
-          name="reporter.email"
-          type="email"
-          label={ctx.t('staff.walk_in.email')}
-          autocomplete="off"
-          value={one(values['reporter.email'])}
-          error={errors['reporter.email']}
-        />
-        <TextInput
-          ctx={ctx}
-          name="reporter.phone"
-          type="tel"
-          label={ctx.t('staff.walk_in.phone')}
-          autocomplete="off"
-          value={one(values['reporter.phone'])}
-          error={errors['reporter.phone']}
-        />
-        <TextInput
-          ctx={ctx}
-          name="reporter.nik"
-          inputmode="numeric"
-          width="short"
-          label={ctx.t('staff.walk_in.nik')}
-          autocomplete="off"
-          value={one(values['reporter.nik'])}
-          error={errors['reporter.nik']}
-        />
+        {REPORTER_FIELDS.map((f) => (
+          <TextInput
+            key={f.name}
+            {...bind(f.name)}
+            type={'type' in f ? f.type : undefined}
+            inputmode={'inputmode' in f ? f.inputmode : undefined}
+            width={'width' in f ? f.width : undefined}
+            label={ctx.t(`staff.walk_in.${f.key}`)}
+            autocomplete="off"
+          />
+        ))}
         <Button>{ctx.t('staff.walk_in.submit')}</Button>
       </form>
     </Layout>
@@ -166,11 +130,14 @@ export function WalkInDonePage({
   trackingId,
   link,
   dueAt,
+  sentBy = [],
 }: {
   ctx: PageContext;
   trackingId: string;
   link: string;
   dueAt: string | null;
+  /** How the citizen also receives the number and link (from the contact given). */
+  sentBy?: Array<'email' | 'sms'>;
 }): VNode {
   return (
     <Layout
@@ -193,6 +160,13 @@ export function WalkInDonePage({
         </a>
       </p>
       <p class="hint">{ctx.t('staff.walk_in.done_link_hint')}</p>
+      <p data-testid="walk-in-sent">
+        {sentBy.length
+          ? ctx.t('staff.walk_in.done_sent', {
+              via: sentBy.map((s) => ctx.t(`staff.walk_in.sent_via.${s}`)).join(ctx.t('staff.walk_in.and')),
+            })
+          : ctx.t('staff.walk_in.done_not_sent')}
+      </p>
       {dueAt ? <p>{ctx.t('staff.walk_in.done_due', { date: dateLabel(ctx, dueAt) })}</p> : null}
       <p>
         <ButtonLink href={`/kantor/laporan/${trackingId}`}>{ctx.t('staff.walk_in.done_open')}</ButtonLink>{' '}

@@ -1,0 +1,219 @@
+/**
+ * The verification screen's aids over real HTTP with cookie sessions: similar earlier reports (confidential
+ * ones marked, for staff in scope; a score and a link), routing suggestions (top agencies and categories with
+ * confidence and words), picking a suggestion into the verify form without JavaScript (links that prefill),
+ * the outcome recorded against what was shown, and PRIVACY: agency roles never see an anonymous reporter's
+ * identity through the panel. The history is synthetic.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { DEMO, startTestApp, type TestApp } from '../../../test/helpers/app.ts';
+import { DEMO_PASSWORD } from '../../../test/global-setup.ts';
+import { csrfOf, WebClient } from '../../../test/helpers/web-client.ts';
+import { trainRoutingModels } from '../../commands/train-routing.ts';
+
+let t: TestApp;
+let coord: string;
+let catRoads: number;
+let catHealth: number;
+
+const ROADS = [
+  'Jalan berlubang dan aspal rusak parah di dekat jembatan',
+  'Aspal jalan provinsi mengelupas, lubang besar membahayakan motor',
+  'Drainase jalan tersumbat, jalan tergenang dan aspal rusak',
+  'Jembatan kayu lapuk dan jalan rusak menuju kampung',
+  'Perbaikan jalan rusak berlubang belum dikerjakan kontraktor',
+  'Jalan longsor dan aspal retak di tikungan tanjakan',
+];
+const HEALTH = [
+  'Puskesmas kekurangan obat dan dokter jaga tidak ada',
+  'Antrean rumah sakit panjang, perawat tidak ramah kepada pasien',
+  'Vaksinasi anak di posyandu ditunda tanpa pemberitahuan',
+  'Pasien BPJS ditolak di rumah sakit daerah saat darurat',
+  'Puskesmas tutup pada jam pelayanan, pasien menunggu dokter',
+  'Obat di apotek puskesmas habis, pasien diminta beli sendiri',
+];
+/** The anonymous reporter whose identity must never reach agency roles. */
+const SECRET = {
+  name: 'Sutrisno Anonim Serupa',
+  email: 'sutrisno.anonim@contoh.aduan.id',
+  phone: '081299988877',
+};
+const SECRETS = [SECRET.name, 'Sutrisno', SECRET.email, SECRET.phone, '81299988877'];
+
+async function submit(title: string, extra: Record<string, unknown> = {}) {
+  const r = await t.api('/api/v1/reports', {
+    json: {
+      classification: 'pengaduan',
+      title,
+      body: `${title}. Mohon segera ditindaklanjuti oleh instansi yang berwenang, sudah berminggu-minggu.`,
+      regionCode: '64.72.02',
+      reporter: { name: 'Warga Biasa', email: 'warga.biasa@contoh.aduan.id' },
+      ...extra,
+    },
+  });
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+  return r.body.trackingId as string;
+}
+
+async function verify(id: string, agencyId: string, categoryId: number) {
+  const r = await t.api(`/api/v1/reports/${id}/actions/verify`, {
+    json: { agencyId, categoryId },
+    token: coord,
+  });
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+}
+
+async function signIn(email: string): Promise<WebClient> {
+  const c = new WebClient(t.url);
+  const r = await c.post('/masuk', { email, password: DEMO_PASSWORD, next: '/kantor' });
+  expect(r.status).toBe(303);
+  return c;
+}
+
+/** The similar-reports section of a page. */
+function similarSection(html: string): string {
+  const m = /<section class="similar-reports" data-slot="similar-reports"[\s\S]*?<\/section>/.exec(html);
+  expect(m, 'similar-reports section').toBeTruthy();
+  return m![0];
+}
+
+beforeAll(async () => {
+  t = await startTestApp({ now: new Date('2026-03-12T02:00:00Z'), limits: { submitPerMinute: 1000 } });
+  coord = await t.login(DEMO.coordinator);
+  const cats = await t.api('/api/v1/categories');
+  catRoads = cats.body.items.find((c: any) => c.name === 'PEKERJAAN UMUM DAN PENATAAN RUANG').id;
+  catHealth = cats.body.items.find((c: any) => c.name === 'KESEHATAN').id;
+  for (const title of ROADS) await verify(await submit(title), 'pupr-kaltim', catRoads);
+  for (const title of HEALTH) await verify(await submit(title), 'dinkes-kaltim', catHealth);
+  const results = await trainRoutingModels(t.runtime.services, { cvMaxRows: 0 });
+  expect(results.map((r) => r.status).slice(0, 2)).toEqual(['trained', 'trained']);
+}, 180_000);
+afterAll(() => t?.close());
+
+describe('verification screen: similar reports and routing suggestions', () => {
+  const TITLE = 'Lampu penerangan jalan umum mati di Jalan Melati';
+  let anonymousEarlier: string;
+  let confidentialEarlier: string;
+
+  beforeAll(async () => {
+    anonymousEarlier = await submit(TITLE, { anonymous: true, reporter: SECRET });
+    await verify(anonymousEarlier, 'pupr-kaltim', catRoads);
+    confidentialEarlier = await submit('Lampu penerangan jalan mati total di Jalan Melati', {
+      confidential: true,
+      anonymous: true,
+      reporter: SECRET,
+    });
+    await verify(confidentialEarlier, 'pupr-kaltim', catRoads);
+  });
+
+  it('coordinator: similar reports with score, link and the confidential mark; suggestions with words', async () => {
+    const id = await submit('Lampu jalan umum mati di Jalan Melati sejak minggu lalu');
+    const c = await signIn(DEMO.coordinator);
+    const page = await c.get(`/kantor/laporan/${id}`);
+    expect(page.status).toBe(200);
+    const similar = similarSection(page.html);
+    expect(similar).toContain(`href="/kantor/laporan/${anonymousEarlier}"`);
+    expect(similar).toContain(`href="/kantor/laporan/${confidentialEarlier}"`);
+    expect(similar).toMatch(/Rahasia<\/span>/);
+    const scores = [...similar.matchAll(/data-score="([\d.]+)">(\d+)%</g)];
+    expect(scores.length).toBeGreaterThanOrEqual(2);
+    for (const [, score, pct] of scores) {
+      expect(Number(score)).toBeGreaterThanOrEqual(0.65);
+      expect(Number(pct)).toBe(Math.round(Number(score) * 100));
+    }
+    expect(page.html).toContain('Saran penerusan');
+    expect(page.html).toMatch(/data-suggestion="agency:pupr-kaltim"/);
+    expect(page.html).toMatch(/data-suggestion="category:\d+"/);
+    expect(page.html).toMatch(/keyakinan \d+%/);
+    expect(page.html).toContain('kata penentu:');
+    // English copy.
+    const en = await c.get(`/kantor/laporan/${id}?lang=en`);
+    expect(en.html).toContain('Routing suggestions');
+    expect(en.html).toContain('Similarity');
+  });
+
+  it('picking a suggestion prefills the verify form without JavaScript; verifying records the outcome', async () => {
+    const id = await submit('Jalan rusak berlubang dekat jembatan desa');
+    const c = await signIn(DEMO.coordinator);
+    const page = await c.get(`/kantor/laporan/${id}`);
+    // The link that picks Dinkes (not the top suggestion) into the form, then the top category.
+    const agencyLink = new RegExp(`href="(/kantor/laporan/${id}\\?instansi=dinkes-kaltim[^"]*)"`).exec(
+      page.html,
+    );
+    expect(agencyLink, 'a link that picks the suggested agency').toBeTruthy();
+    const picked = await c.get(agencyLink![1]!.replace(/&amp;/g, '&'));
+    expect(picked.status).toBe(200);
+    expect(picked.html).toMatch(/<option[^>]*value="dinkes-kaltim"[^>]*selected/);
+    expect(picked.html).toContain('Dipilih di formulir');
+    const catLink = new RegExp(
+      `href="(/kantor/laporan/${id}\\?instansi=dinkes-kaltim&amp;kategori=${catRoads}[^"]*)"`,
+    ).exec(picked.html);
+    expect(catLink, 'the category link keeps the picked agency').toBeTruthy();
+    const both = await c.get(catLink![1]!.replace(/&amp;/g, '&'));
+    expect(both.html).toMatch(/<option[^>]*value="dinkes-kaltim"[^>]*selected/);
+    expect(both.html).toMatch(new RegExp(`<option[^>]*value="${catRoads}"[^>]*selected`));
+    // Malformed picks are ignored, not an error.
+    expect((await c.get(`/kantor/laporan/${id}?instansi=%3Cscript%3E&kategori=abc`)).status).toBe(200);
+
+    const v = await c.post(`/kantor/laporan/${id}/verify`, {
+      _csrf: csrfOf(both.html),
+      classification: 'pengaduan',
+      categoryId: String(catRoads),
+      agencyId: 'dinkes-kaltim',
+    });
+    expect(v.status, v.html.slice(0, 300)).toBe(303);
+    const rows = (
+      (await t.runtime.services.db.execute(
+        sql`select s.kind, s.chosen_label, s.accepted, s.in_top3, s.decided_at is not null as decided
+              from routing_suggestions s join reports r on r.id = s.report_id
+             where r.tracking_id = ${id} order by s.id`,
+      )) as unknown as {
+        rows: Array<{
+          kind: string;
+          chosen_label: string;
+          accepted: boolean;
+          in_top3: boolean;
+          decided: boolean;
+        }>;
+      }
+    ).rows;
+    expect(rows.length).toBeGreaterThanOrEqual(2); // shown at each view, all decided by the verify
+    for (const r of rows) expect(r.decided).toBe(true);
+    const agency = rows.filter((r) => r.kind === 'agency');
+    expect(agency.every((r) => r.chosen_label === 'dinkes-kaltim' && !r.accepted && r.in_top3)).toBe(true);
+    const category = rows.filter((r) => r.kind === 'category');
+    expect(category.every((r) => r.chosen_label === String(catRoads) && r.accepted)).toBe(true);
+    void catHealth;
+  });
+
+  it('PRIVACY: the PUPR admin verifying sees similar reports but never the anonymous identities', async () => {
+    const id = await submit('Lampu penerangan jalan mati di Jalan Melati dekat pasar', {
+      targetAgencyId: 'pupr-kaltim',
+      anonymous: true,
+      reporter: SECRET,
+    });
+    const admin = await signIn(DEMO.puprAdmin);
+    const page = await admin.get(`/kantor/laporan/${id}`);
+    expect(page.status).toBe(200);
+    const similar = similarSection(page.html);
+    expect(similar).toContain(`/kantor/laporan/${anonymousEarlier}`);
+    for (const s of SECRETS) expect(page.html, s).not.toContain(s);
+    // The coordinator may see the identity of this report (it is only hidden from agencies and the public).
+    const coordPage = await (await signIn(DEMO.coordinator)).get(`/kantor/laporan/${id}`);
+    expect(coordPage.html).toContain(SECRET.name);
+    expect(similarSection(coordPage.html)).not.toContain(SECRET.name);
+    // Officers cannot verify: no panel at all.
+    const officer = await signIn(DEMO.puprOfficer);
+    await verify(id, 'pupr-kaltim', catRoads);
+    const dispose = await t.api(`/api/v1/reports/${id}/actions/dispose`, {
+      json: { unitId: 'pupr-kaltim-unit' },
+      token: await t.login(DEMO.puprAdmin),
+    });
+    expect(dispose.status, JSON.stringify(dispose.body)).toBe(200);
+    const officerPage = await officer.get(`/kantor/laporan/${id}`);
+    expect(officerPage.status).toBe(200);
+    expect(officerPage.html).not.toContain('data-slot="similar-reports"');
+    for (const s of SECRETS) expect(officerPage.html, s).not.toContain(s);
+  });
+});

@@ -1,0 +1,145 @@
+/**
+ * Walk-in, phone and letter intake over real HTTP with a cookie session: the channel is a required choice
+ * recorded on the report (and shown on the staff report page), and a citizen who gave an email address or a
+ * phone number receives the tracking number and private link through the real outbox worker (SMTP server and
+ * SMS gateway on localhost). Without a contact nothing is sent and the page says to hand them over.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { DEMO, startTestApp, type TestApp } from '../../../test/helpers/app.ts';
+import { startHttpReceiver, startSmtp } from '../../../test/helpers/receivers.ts';
+import { DEMO_PASSWORD } from '../../../test/global-setup.ts';
+import { csrfOf, WebClient } from '../../../test/helpers/web-client.ts';
+import { smsGateway, smtpMailer } from '../../integrations/delivery.ts';
+import { startWorker, type Worker } from '../../jobs/worker.ts';
+
+let t: TestApp;
+let smtp: Awaited<ReturnType<typeof startSmtp>>;
+let gw: Awaited<ReturnType<typeof startHttpReceiver>>;
+let worker: Worker;
+const TEMPLATE = '{"msisdn":"{to}","message":"{text}"}';
+
+beforeAll(async () => {
+  t = await startTestApp({ now: new Date('2026-03-12T02:00:00Z') });
+  smtp = await startSmtp();
+  gw = await startHttpReceiver();
+  worker = await startWorker(t.runtime.services, {
+    transports: {
+      mailer: smtpMailer(smtp.url, 'aduan <noreply@aduan.test>'),
+      sms: smsGateway(gw.url, 'sms-secret', { auth: 'bearer:gw', template: TEMPLATE }),
+    },
+    autoStart: false,
+    sweepEveryMs: 0,
+  });
+});
+afterAll(async () => {
+  await worker?.stop();
+  await smtp?.close();
+  await gw?.close();
+  await t?.close();
+});
+
+async function officer(): Promise<WebClient> {
+  const c = new WebClient(t.url);
+  const r = await c.post('/masuk', { email: DEMO.coordinator, password: DEMO_PASSWORD, next: '/kantor' });
+  expect(r.status).toBe(303);
+  return c;
+}
+
+const REPORT = {
+  classification: 'pengaduan',
+  title: 'Lampu jalan padam di Jalan Juanda',
+  body: 'Lampu penerangan jalan di Jalan Juanda padam sejak dua minggu sehingga rawan kecelakaan malam hari.',
+  regionCode: '64.72',
+};
+
+/** Posts the walk-in form, follows the PRG to the confirmation, and returns its tracking number. */
+async function record(c: WebClient, form: Record<string, string>) {
+  const page = await c.get('/kantor/lapor-langsung');
+  const r = await c.post('/kantor/lapor-langsung', { _csrf: csrfOf(page.html), ...REPORT, ...form });
+  expect(r.status, r.html.slice(0, 400)).toBe(303);
+  const done = await c.get(r.location!);
+  expect(done.status).toBe(200);
+  const id = /class="big-number">(\d{10})</.exec(done.html)![1]!;
+  await worker.drain();
+  return { id, html: done.html };
+}
+
+describe('walk-in, phone and letter intake', () => {
+  it('the form offers the three channels; a missing channel is a field error that keeps the input', async () => {
+    const c = await officer();
+    const page = await c.get('/kantor/lapor-langsung');
+    expect(page.html).toContain('Cara pengaduan masuk');
+    for (const v of ['walk_in', 'phone', 'letter'])
+      expect(page.html).toMatch(new RegExp(`name="channel"[^>]*value="${v}"`));
+    expect(page.html).toContain('Telepon');
+    expect(page.html).toContain('Surat');
+    const en = await c.get('/kantor/lapor-langsung?lang=en');
+    expect(en.html).toContain('How the complaint came in');
+    expect(en.html).toContain('Letter');
+    const bad = await c.post('/kantor/lapor-langsung', {
+      _csrf: csrfOf(page.html),
+      ...REPORT,
+      channel: 'fax',
+      'reporter.name': 'Pak Fax',
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.html).toContain('href="#f-channel"');
+    expect(bad.html).toContain('value="Pak Fax"');
+  });
+
+  it('phone: channel recorded, the citizen gets the tracking number and private link by email', async () => {
+    const c = await officer();
+    const { id, html } = await record(c, {
+      channel: 'phone',
+      'reporter.name': 'Bu Sari Telepon',
+      'reporter.email': 'sari.telepon@contoh.aduan.id',
+    });
+    expect(html).toContain('dikirim ke warga lewat email');
+    const api = await t.api(`/api/v1/reports/${id}`, { token: await t.login(DEMO.coordinator) });
+    expect(api.body.channel).toBe('phone');
+    const [rec] = (
+      (await t.runtime.services.db.execute(
+        sql`select e.actor_user_id is not null as by_staff from report_events e join reports r on r.id = e.report_id
+             where r.tracking_id = ${id} and e.type = 'submit'`,
+      )) as unknown as { rows: Array<{ by_staff: boolean }> }
+    ).rows;
+    expect(rec!.by_staff).toBe(true);
+    const mail = smtp.unique().find((m) => m.to.includes('sari.telepon@contoh.aduan.id'));
+    expect(mail, 'email to the citizen').toBeTruthy();
+    expect(mail!.subject).toContain(id);
+    expect(mail!.text).toMatch(new RegExp(`/lacak/${id}\\?k=`));
+    const staffPage = await c.get(`/kantor/laporan/${id}`);
+    expect(staffPage.html).toContain('Telepon');
+  });
+
+  it('letter: the citizen gets the tracking number by SMS; without a contact nothing is sent', async () => {
+    const c = await officer();
+    const { id, html } = await record(c, {
+      channel: 'letter',
+      'reporter.name': 'Pak Surat',
+      'reporter.phone': '081355566677',
+    });
+    expect(html).toContain('lewat SMS');
+    const api = await t.api(`/api/v1/reports/${id}`, { token: await t.login(DEMO.coordinator) });
+    expect(api.body.channel).toBe('letter');
+    const sms = gw.posts.filter((p) => p.body.msisdn === '081355566677');
+    expect(sms).toHaveLength(1);
+    expect(sms[0]!.body.message).toContain(id);
+    expect(sms[0]!.body.message).toContain('?k=');
+
+    const smsBefore = gw.posts.length;
+    const none = await record(c, { channel: 'walk_in', 'reporter.name': 'Pak Tanpa Kontak' });
+    expect(none.html).toContain('tidak memberi email atau nomor telepon');
+    // Staff hear about the new report as usual; nothing goes to the citizen.
+    const toReporter = (
+      (await t.runtime.services.db.execute(
+        sql`select count(*)::int as n from outbox o join reports r on r.id = o.report_id
+             where r.tracking_id = ${none.id} and o.recipient = 'reporter'`,
+      )) as unknown as { rows: Array<{ n: number }> }
+    ).rows[0]!.n;
+    expect(toReporter).toBe(0);
+    expect(gw.posts.length).toBe(smsBefore);
+    expect(smtp.unique().some((m) => m.text.includes(`/lacak/${none.id}?k=`))).toBe(false);
+  });
+});

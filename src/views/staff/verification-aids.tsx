@@ -1,0 +1,180 @@
+/**
+ * Aids on the verification screen (issue 3 + routing): similar earlier reports the caller may see (confidential
+ * ones included for staff in scope, marked as such) with a similarity score and a link, and the routing
+ * suggestions (top 3 agencies and categories with confidence and the words that drove them).
+ *
+ * Picking a suggestion works without JavaScript: each one is a link back to this page with `?instansi=` /
+ * `?kategori=` that pre-selects it in the verify form (the other pick is carried along). Verifying records the
+ * verifier's choice against the suggestions shown (`recordRoutingOutcome` inside `verifyReport`).
+ *
+ * Privacy: nothing here reads reporter data; the similar list has report fields only (`StaffSimilarReport`).
+ */
+import type { VNode } from 'preact';
+import type { PageContext } from '../context.ts';
+import { StatusTag } from '../components/status-tag.tsx';
+import type { StaffSimilarReport } from '../../queries/similar-reports.ts';
+import type { RoutingSuggestions } from '../../commands/suggest-routing.ts';
+import { dateLabel } from './common.tsx';
+
+/** What the verify form is pre-filled with from a picked suggestion (query `instansi`, `kategori`). */
+export interface RoutingPick {
+  agencyId?: string | undefined;
+  categoryId?: string | undefined;
+}
+
+/** Props of the verification aids. */
+export interface VerificationAidsProps {
+  ctx: PageContext;
+  trackingId: string;
+  /** null: the lookup failed (the page still works; the panel says so). */
+  similar: StaffSimilarReport[] | null;
+  suggestions: RoutingSuggestions | null;
+  pick: RoutingPick;
+}
+
+const percent = (x: number) => `${Math.round(x * 100)}%`;
+
+const SIMILAR_COLUMNS = [
+  'staff.queue.col_tracking',
+  'staff.queue.col_title',
+  'staff.queue.col_status',
+  'staff.queue.col_agency',
+  'staff.queue.col_received',
+  'staff.similar.score',
+];
+
+/** The page URL that pre-selects `pick` in the verify form. */
+export function pickHref(ctx: PageContext, trackingId: string, pick: RoutingPick): string {
+  const q = new URLSearchParams();
+  if (pick.agencyId) q.set('instansi', pick.agencyId);
+  if (pick.categoryId) q.set('kategori', pick.categoryId);
+  q.set('lang', ctx.lang);
+  return `/kantor/laporan/${trackingId}?${q.toString()}#h-verify`;
+}
+
+function SimilarReports({ ctx, items }: { ctx: PageContext; items: StaffSimilarReport[] | null }): VNode {
+  if (items === null) return <p class="hint">{ctx.t('staff.similar.unavailable')}</p>;
+  if (items.length === 0) return <p>{ctx.t('staff.similar.none')}</p>;
+  return (
+    <div class="table-scroll">
+      <table class="queue-table similar-table">
+        <caption class="visually-hidden">{ctx.t('staff.similar.caption', { n: items.length })}</caption>
+        <thead>
+          <tr>
+            {SIMILAR_COLUMNS.map((k) => (
+              <th key={k} scope="col">
+                {ctx.t(k)}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((s) => (
+            <tr key={s.trackingId}>
+              <td>
+                <a href={`/kantor/laporan/${s.trackingId}`}>{s.trackingId}</a>
+              </td>
+              <td>
+                {s.title}
+                {s.confidential ? (
+                  <>
+                    {' '}
+                    <span class="tag tag-purple">{ctx.t('staff.report.confidential')}</span>
+                  </>
+                ) : null}
+              </td>
+              <td>
+                <StatusTag ctx={ctx} status={s.status} />
+              </td>
+              <td>{s.agencyName ?? ctx.t('staff.queue.unassigned')}</td>
+              <td>{dateLabel(ctx, s.createdAt)}</td>
+              <td data-score={s.score}>{percent(s.score)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function SuggestionList(p: {
+  ctx: PageContext;
+  heading: string;
+  items: Array<{ id: string | number; name: string; confidence: number; words: string[] }>;
+  chosen: string | undefined;
+  href: (id: string) => string;
+  kind: 'agency' | 'category';
+}): VNode {
+  const { ctx } = p;
+  return (
+    <div class="suggestion-group">
+      <h3>{p.heading}</h3>
+      {p.items.length === 0 ? (
+        <p class="hint">{ctx.t('staff.suggest.no_model')}</p>
+      ) : (
+        <ol class="suggestion-list">
+          {p.items.map((s) => {
+            const picked = p.chosen === String(s.id);
+            return (
+              <li key={String(s.id)} data-suggestion={`${p.kind}:${s.id}`}>
+                <strong>{s.name}</strong> {ctx.t('staff.suggest.confidence', { p: percent(s.confidence) })}
+                {s.words.length ? (
+                  <span class="hint suggestion-words">
+                    {' '}
+                    {ctx.t('staff.suggest.words', { words: s.words.join(', ') })}
+                  </span>
+                ) : null}{' '}
+                {picked ? (
+                  <span class="tag tag-green">{ctx.t('staff.suggest.picked')}</span>
+                ) : (
+                  <a href={p.href(String(s.id))}>
+                    {ctx.t('staff.suggest.use')}
+                    <span class="visually-hidden"> {s.name}</span>
+                  </a>
+                )}
+              </li>
+            );
+          })}
+        </ol>
+      )}
+    </div>
+  );
+}
+
+/** The similar-reports slot and the routing suggestions of the verification screen. */
+export function VerificationAids(p: VerificationAidsProps): VNode {
+  const { ctx, trackingId, pick } = p;
+  const s = p.suggestions;
+  return (
+    <>
+      <section class="similar-reports" data-slot="similar-reports" aria-labelledby="h-similar">
+        <h2 id="h-similar">{ctx.t('staff.report.similar_title')}</h2>
+        <p class="hint">{ctx.t('staff.similar.hint')}</p>
+        <SimilarReports ctx={ctx} items={p.similar} />
+      </section>
+      <section class="routing-suggestions" aria-labelledby="h-suggest">
+        <h2 id="h-suggest">{ctx.t('staff.suggest.title')}</h2>
+        {s === null ? (
+          <p class="hint">{ctx.t('staff.suggest.unavailable')}</p>
+        ) : (
+          <>
+            <p class="hint">{ctx.t('staff.suggest.hint')}</p>
+            {(['agency', 'category'] as const).map((kind) => (
+              <SuggestionList
+                key={kind}
+                ctx={ctx}
+                kind={kind}
+                heading={ctx.t(kind === 'agency' ? 'staff.suggest.agencies' : 'staff.suggest.categories')}
+                items={kind === 'agency' ? s.agencies : s.categories}
+                chosen={kind === 'agency' ? pick.agencyId : pick.categoryId}
+                href={(id) =>
+                  pickHref(ctx, trackingId, { ...pick, [kind === 'agency' ? 'agencyId' : 'categoryId']: id })
+                }
+              />
+            ))}
+          </>
+        )}
+      </section>
+    </>
+  );
+}
