@@ -262,7 +262,7 @@ async function insertFromFacts(
   grain: Grain,
   bucket: SQL,
   asOf: Date,
-  wideOnly: boolean,
+  nationalOnly: boolean,
 ): Promise<void> {
   const v = factVectorsSql();
   await db.execute(sql`
@@ -279,11 +279,11 @@ async function insertFromFacts(
       from stats_report_facts where ${where}
     ), s as (
       select f.*, '*'::text as scope, 0::bigint as depth from f
-      union all select f.*, 'r:' || f.prov, 0 from f where f.prov is not null
       ${
-        wideOnly
+        nationalOnly
           ? sql``
-          : sql`union all select f.*, 'r:' || f.kab, 0 from f where f.kab is not null
+          : sql`union all select f.*, 'r:' || f.prov, 0 from f where f.prov is not null
+      union all select f.*, 'r:' || f.kab, 0 from f where f.kab is not null
       union all select f.*, 'a:' || u.a, u.i from f cross join lateral unnest(f.p) with ordinality as u(a, i)`
       }
     ), k as (
@@ -310,7 +310,7 @@ export async function rebuildMonth(db: AppDb, month: string, asOf: Date): Promis
   });
 }
 
-/** Rebuilds the week rows (national and provincial scopes) of the week starting on Monday `week`. */
+/** Rebuilds the national week rows of the week starting on Monday `week`. */
 export async function rebuildWeek(db: AppDb, week: string, asOf: Date): Promise<void> {
   const end = addCalendarDays(week, 6);
   await db.transaction(async (tx) => {

@@ -1,8 +1,8 @@
 /**
  * Statistics reads: indicators per agency (rolled up its tree), region (province and kab/kota),
  * category, classification, channel or month, for a date range and a scope (national, an agency
- * subtree, a region). The range is covered by roll-up buckets (`stats_rollup`: years, quarters,
- * months and weeks for the national and provincial scopes, months for the others) summed by one
+ * subtree, a region). The range is covered by roll-up buckets (`stats_rollup`: years, quarters and
+ * months for the national and provincial scopes, weeks for the national one, months for the others) summed by one
  * GROUP BY in SQL; only the days at the edges that no bucket covers are read from the per-report
  * facts (through the date / prefix indexes). Never reads `reports` (docs/statistics.md).
  * Why: dashboards must stay fast at millions of reports (issue 6 "Scale").
@@ -106,7 +106,7 @@ function scopeShape(scope: StatsScope): { key: string; grains: Grain[] } {
   const depth = scope.regionCode.split('.').length;
   return {
     key: `r:${scope.regionCode}`,
-    grains: depth === 1 ? ['y', 'q', 'm', 'w'] : depth === 2 ? ['m'] : [],
+    grains: depth === 1 ? ['y', 'q', 'm'] : depth === 2 ? ['m'] : [],
   };
 }
 
@@ -157,6 +157,23 @@ function factKeys(dim: StatsGroupBy, scope: StatsScope): SQL {
   }
 }
 
+/**
+ * The `parent` filter pushed into SQL (`col` = the group key column): the parent itself and its
+ * direct children (agency / category tree, province → kab/kota); other groupings keep `key = parent`.
+ */
+function parentFilter(groupBy: StatsGroupBy, parent: string, col: SQL): SQL {
+  switch (groupBy) {
+    case 'agency':
+      return sql`${col} in (select id from agencies where id = ${parent} or parent_id = ${parent})`;
+    case 'category':
+      return sql`${col} in (select id::text from categories where id::text = ${parent} or parent_id::text = ${parent})`;
+    case 'region':
+      return sql`(${col} = ${parent} or ${col} like ${`${parent}.%`})`;
+    default:
+      return sql`${col} = ${parent}`;
+  }
+}
+
 interface SummedRow {
   dim: string;
   key: string;
@@ -175,9 +192,12 @@ async function summed(
   from: string,
   to: string,
   asOf: Date,
+  parent?: string,
 ): Promise<SummedRow[]> {
   const shape = scopeShape(scope);
   const byMonth = groupBy === 'month';
+  const only = (col: SQL) =>
+    parent && !byMonth ? sql`and (dim = 'all' or ${parentFilter(groupBy, parent, col)})` : sql``;
   const plan = planRange(from, to, shape.grains, byMonth);
   const parts: SQL[] = [];
   if (plan.buckets.length) {
@@ -198,7 +218,7 @@ async function summed(
         ? sql`select dim, to_char(bucket, 'YYYY-MM') as key, c, h from stats_rollup
               where scope = ${shape.key} and dim = 'all' and (${which})`
         : sql`select dim, key, c, h from stats_rollup
-              where scope = ${shape.key} and dim in (${groupBy}, 'all') and (${which})`,
+              where scope = ${shape.key} and dim in (${groupBy}, 'all') and (${which}) ${only(sql`key`)}`,
     );
   }
   if (plan.days.length) {
@@ -214,6 +234,7 @@ async function summed(
         select f.*, (f.open_due_at is not null and f.open_due_at <= ${asOf}) as overdue
         from stats_report_facts f where ${await factScope(db, scope)} and (${dates})) f
       cross join lateral (${keys}) d
+      where true ${only(sql`d.key`)}
       group by d.dim, d.key`);
   }
   if (!parts.length) return [];
@@ -234,7 +255,7 @@ export async function scopedStatsRead(
 ): Promise<StatsResult> {
   const refreshedAt = await statsRefreshedAt(db);
   const asOf = refreshedAt ? new Date(refreshedAt) : req.now;
-  const rows = await summed(db, scope, req.groupBy, req.from, req.to, asOf);
+  const rows = await summed(db, scope, req.groupBy, req.from, req.to, asOf, req.parent);
   const totals = emptyVectors();
   const groups: SummedRow[] = [];
   for (const r of rows) {

@@ -34,16 +34,15 @@ export const COUNTERS = [
 export const FACT_COUNTERS = COUNTERS.length - 1;
 
 /**
- * Lower bounds of the working-day buckets: exact 0–15, then 16–19, 20–24, 25–29, 30–39, 40–49,
- * 50–59, 60–89 and "90 or more".
+ * Lower bounds of the working-day buckets: exact 0–10, then 11, 12–14, 15–19, 20–29, 30–44, 45–59 and
+ * "60 or more".
  */
-export const WORKING_DAY_LOWS = [
-  0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 20, 25, 30, 40, 50, 60, 90,
-] as const;
-/** Lower bounds of the hour buckets (first follow-up): exact 0–4, then ranges up to "336 h (2 weeks) or more". */
-export const HOUR_LOWS = [
-  0, 1, 2, 3, 4, 6, 8, 12, 16, 20, 24, 30, 36, 48, 60, 72, 96, 120, 168, 240, 336,
-] as const;
+export const WORKING_DAY_LOWS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 15, 20, 30, 45, 60] as const;
+/**
+ * Lower bounds of the hour buckets (verification → first follow-up): exact 0–2, then 3, 4–7, 8–11,
+ * 12–23, 24–47, 48–71, 72–119, 120–167 and "168 h (a week) or more".
+ */
+export const HOUR_LOWS = [0, 1, 2, 3, 4, 8, 12, 24, 48, 72, 120, 168] as const;
 
 /** The three histograms in `h`, in order, with their offset and bucket bounds. */
 export const HISTOGRAMS = {
@@ -112,27 +111,33 @@ export function factCounters(f: StatsFact): number[] {
 }
 
 /**
- * The q-quantile (0..1) of a bucketed histogram, with the rank interpolation of `histQuantile`
- * (PostgreSQL `percentile_cont`). Inside a bucket [lo, hi] its n values are taken as spread evenly
- * from lo to hi (one value: lo), so single-value buckets are exact; the last bucket is open and
- * counts as its lower bound. Null when empty.
+ * The q-quantile (0..1) of a bucketed histogram (`counts[offset … offset + lows.length)`), with the rank
+ * interpolation of `histQuantile` (PostgreSQL `percentile_cont`). Inside a bucket [lo, hi] its n values
+ * are taken as spread evenly from lo to hi (one value: lo), so single-value buckets are exact; the last
+ * bucket is open and counts as its lower bound. Null when empty.
  */
-export function bucketQuantile(counts: readonly number[], lows: readonly number[], q: number): number | null {
+export function bucketQuantile(
+  counts: readonly number[],
+  lows: readonly number[],
+  q: number,
+  offset = 0,
+): number | null {
+  const len = lows.length;
   let total = 0;
-  for (const n of counts) total += n;
+  for (let i = 0; i < len; i++) total += counts[offset + i] ?? 0;
   if (total === 0) return null;
   const valueAt = (rank: number): number => {
     let seen = 0;
-    for (let i = 0; i < counts.length; i++) {
-      const n = counts[i]!;
+    for (let i = 0; i < len; i++) {
+      const n = counts[offset + i] ?? 0;
       if (n > 0 && rank < seen + n) {
         const lo = lows[i]!;
-        const hi = i + 1 < lows.length ? lows[i + 1]! - 1 : lo;
+        const hi = i + 1 < len ? lows[i + 1]! - 1 : lo;
         return n === 1 ? lo : lo + ((hi - lo) * (rank - seen)) / (n - 1);
       }
       seen += n;
     }
-    return lows[lows.length - 1]!;
+    return lows[len - 1]!;
   };
   const pos = (total - 1) * q;
   const lo = valueAt(Math.floor(pos));
@@ -140,47 +145,60 @@ export function bucketQuantile(counts: readonly number[], lows: readonly number[
   return round(lo + (hi - lo) * (pos - Math.floor(pos)), 2);
 }
 
-function hist(v: RollupVectors, name: keyof typeof HISTOGRAMS): number[] {
-  const { offset, lows } = HISTOGRAMS[name];
-  return v.h.slice(offset, offset + lows.length);
-}
+const at = (name: (typeof COUNTERS)[number]) => COUNTERS.indexOf(name);
+const I = {
+  received: at('received'),
+  verified: at('verified'),
+  verificationDue: at('verificationDue'),
+  verifiedOnTime: at('verifiedOnTime'),
+  dispatched: at('dispatched'),
+  returned: at('returned'),
+  returns: at('returns'),
+  misroutedWorkingDays: at('misroutedWorkingDays'),
+  followUpDue: at('followUpDue'),
+  followedUpOnTime: at('followedUpOnTime'),
+  completed: at('completed'),
+  ratingSum: at('ratingSum'),
+  ratingCount: at('ratingCount'),
+  disputed: at('disputed'),
+  reopened: at('reopened'),
+  overdue: at('overdue'),
+};
 
 /** The published indicators of one summed roll-up row (docs/statistics.md). */
 export function indicatorsFromVectors(v: RollupVectors): StatsIndicators {
-  const c = Object.fromEntries(COUNTERS.map((k, i) => [k, v.c[i] ?? 0])) as Record<
-    (typeof COUNTERS)[number],
-    number
-  >;
-  const completion = wilson(c.completed, c.verified);
+  const c = (i: number) => v.c[i] ?? 0;
+  const completion = wilson(c(I.completed), c(I.verified));
   const q = (name: keyof typeof HISTOGRAMS, p: number) =>
-    bucketQuantile(hist(v, name), HISTOGRAMS[name].lows, p);
+    bucketQuantile(v.h, HISTOGRAMS[name].lows, p, HISTOGRAMS[name].offset);
+  const ratings = c(I.ratingCount);
   return {
-    received: c.received,
-    verified: c.verified,
-    verifiedOnTime: c.verifiedOnTime,
-    verifiedOnTimeRate: wilson(c.verifiedOnTime, c.verificationDue),
-    dispatched: c.dispatched,
-    returned: c.returned,
-    returns: c.returns,
-    misroutedWorkingDays: c.misroutedWorkingDays,
-    followedUpOnTime: c.followedUpOnTime,
-    followedUpOnTimeRate: wilson(c.followedUpOnTime, c.followUpDue),
-    completed: c.completed,
+    received: c(I.received),
+    verified: c(I.verified),
+    verifiedOnTime: c(I.verifiedOnTime),
+    verifiedOnTimeRate: wilson(c(I.verifiedOnTime), c(I.verificationDue)),
+    dispatched: c(I.dispatched),
+    returned: c(I.returned),
+    returns: c(I.returns),
+    misroutedWorkingDays: c(I.misroutedWorkingDays),
+    followedUpOnTime: c(I.followedUpOnTime),
+    followedUpOnTimeRate: wilson(c(I.followedUpOnTime), c(I.followUpDue)),
+    completed: c(I.completed),
     completionRate: completion.rate,
     completionRateInterval: completion,
-    overdue: c.overdue,
+    overdue: c(I.overdue),
     medianHoursToFollowUp: q('hoursFollowUp', 0.5),
     medianWorkingDaysToFollowUp: q('wdFollowUp', 0.5),
     p90WorkingDaysToFollowUp: q('wdFollowUp', 0.9),
     medianWorkingDaysToCompletion: q('wdCompletion', 0.5),
     p90WorkingDaysToCompletion: q('wdCompletion', 0.9),
     satisfaction: {
-      meanRating: c.ratingCount ? round(c.ratingSum / c.ratingCount, 2) : null,
-      ratings: c.ratingCount,
-      disputed: c.disputed,
-      disputeShare: ratio(c.disputed, c.ratingCount + c.disputed),
+      meanRating: ratings ? round(c(I.ratingSum) / ratings, 2) : null,
+      ratings,
+      disputed: c(I.disputed),
+      disputeShare: ratio(c(I.disputed), ratings + c(I.disputed)),
     },
-    reopened: c.reopened,
+    reopened: c(I.reopened),
   };
 }
 

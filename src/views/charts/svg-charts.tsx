@@ -142,6 +142,31 @@ export interface RegionFeature {
   geometry: GeoPermissibleObjects;
 }
 
+/** Projected SVG paths per feature list (the boundaries are loaded once per process, so this is too). */
+const projectedPaths = new WeakMap<readonly RegionFeature[], Map<string, string>>();
+
+function pathsOf(
+  features: readonly RegionFeature[],
+  W: number,
+  H: number,
+  legendH: number,
+): Map<string, string> {
+  const hit = projectedPaths.get(features);
+  if (hit) return hit;
+  const fc = { type: 'FeatureCollection', features } as unknown as GeoPermissibleObjects;
+  const projection = geoMercator().fitExtent(
+    [
+      [8, 8],
+      [W - 8, H - legendH - 8],
+    ],
+    fc,
+  );
+  const path = geoPath(projection).digits(1);
+  const out = new Map(features.map((f) => [f.properties.kode, path(f.geometry) ?? '']));
+  projectedPaths.set(features, out);
+  return out;
+}
+
 /** Choropleth of kab/kota values (quantized into 5 classes) with a legend of the class ranges. */
 export function Choropleth(
   p: ChartText & {
@@ -153,15 +178,7 @@ export function Choropleth(
   const W = 640;
   const H = 420;
   const legendH = 40;
-  const fc = { type: 'FeatureCollection', features: p.features } as unknown as GeoPermissibleObjects;
-  const projection = geoMercator().fitExtent(
-    [
-      [8, 8],
-      [W - 8, H - legendH - 8],
-    ],
-    fc,
-  );
-  const path = geoPath(projection).digits(1);
+  const paths = pathsOf(p.features, W, H, legendH);
   const max = Math.max(1, ...p.values.values());
   const colour = scaleQuantize<string>()
     .domain([0, max])
@@ -177,7 +194,7 @@ export function Choropleth(
         return (
           <path
             key={f.properties.kode}
-            d={path(f.geometry) ?? ''}
+            d={paths.get(f.properties.kode) ?? ''}
             class="region"
             fill={v === undefined ? '#ffffff' : colour(v)}
           >
