@@ -1,11 +1,15 @@
 /**
  * Creates (or replaces) an evaluation period with its participant groups, versioned weights,
- * predikat thresholds and minimum volume. National admin only. Changing weights bumps the version.
+ * predikat thresholds and minimum volume. National admins everywhere; coordinators when every
+ * participant (of the new and of the replaced definition) is in their region (`manage_evaluation`).
+ * Changing weights bumps the version.
  */
-import { eq, inArray } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import type { Caller, Services } from '../app/context.ts';
-import { AppError } from '../app/errors.ts';
+import { AppError, throwIfInvalid, type FieldIssue } from '../app/errors.ts';
+import { query } from '../db/client.ts';
 import { evaluationGroups, evaluationParticipants, evaluationPeriods } from '../db/schema.ts';
+import { canStaff } from '../policies/can.ts';
 import {
   canonicalJson,
   DEFAULT_THRESHOLDS,
@@ -32,14 +36,73 @@ export interface PeriodInput {
   }[];
 }
 
+/** The agencies among `ids` that do not exist. */
+async function unknownAgencies(svc: Services, ids: string[]): Promise<string[]> {
+  if (!ids.length) return [];
+  const rows = await query<{ id: string }>(
+    svc.db,
+    sql`select id from agencies where id in (${sql.join(
+      ids.map((i) => sql`${i}`),
+      sql`, `,
+    )})`,
+  );
+  const known = new Set(rows.map((r) => r.id));
+  return ids.filter((i) => !known.has(i));
+}
+
+/** The participant agencies of an existing period (empty when unknown). */
+async function periodAgencies(svc: Services, periodId: string): Promise<string[]> {
+  const rows = await query<{ agency_id: string }>(
+    svc.db,
+    sql`select distinct p.agency_id from evaluation_participants p join evaluation_groups g on g.id = p.group_id
+        where g.period_id = ${periodId}`,
+  );
+  return rows.map((r) => r.agency_id);
+}
+
+/**
+ * Throws FORBIDDEN unless the caller may manage a period with these participants: national scope,
+ * or `manage_evaluation` over every participant agency (a coordinator's region). No participants
+ * means national scope.
+ */
+export async function assertCanManageEvaluation(svc: Services, caller: Caller, agencyIds: string[]) {
+  if (caller.system || canStaff(caller.actor, 'manage_evaluation', {})) return;
+  if (!agencyIds.length) throw new AppError('FORBIDDEN');
+  const rows = await query<{ id: string; path: string; region_code: string | null }>(
+    svc.db,
+    sql`select id, path, region_code from agencies where id in (${sql.join(
+      agencyIds.map((i) => sql`${i}`),
+      sql`, `,
+    )})`,
+  );
+  const reach = rows.every((a) =>
+    canStaff(caller.actor, 'manage_evaluation', {
+      agencyId: a.id,
+      agencyPath: a.path.split('/').filter(Boolean),
+      regionCode: a.region_code,
+    }),
+  );
+  if (rows.length < new Set(agencyIds).size || !reach) throw new AppError('FORBIDDEN');
+}
+
+/** Whether the caller may manage evaluation periods at all (national admin or coordinator). */
+export function mayManageEvaluations(caller: Caller): boolean {
+  return caller.actor.grants.some((g) => g.role === 'national_admin' || g.role === 'coordinator');
+}
+
 /** Creates or replaces the period; returns its weights version. */
 export async function createEvaluationPeriod(
   svc: Services,
   caller: Caller,
   input: PeriodInput,
 ): Promise<{ weightsVersion: number }> {
-  if (!caller.system && !caller.actor.grants.some((g) => g.role === 'national_admin'))
-    throw new AppError('FORBIDDEN');
+  if (!caller.system && !mayManageEvaluations(caller)) throw new AppError('FORBIDDEN');
+  const ids = [...new Set(input.groups.flatMap((g) => g.participants.map((p) => p.agencyId)))];
+  const fields: Record<string, FieldIssue> = {};
+  const unknown = await unknownAgencies(svc, ids);
+  if (unknown.length) fields.participants = { key: 'agency_unknown', params: { list: unknown.join(', ') } };
+  throwIfInvalid(fields);
+  await assertCanManageEvaluation(svc, caller, [...ids, ...(await periodAgencies(svc, input.id))]);
   const weights = input.weights ?? DEFAULT_WEIGHTS;
   return svc.db.transaction(async (tx) => {
     const [old] = await tx.select().from(evaluationPeriods).where(eq(evaluationPeriods.id, input.id));

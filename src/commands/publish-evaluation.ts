@@ -18,6 +18,7 @@ import { canonicalJson } from '../domain/evaluation/scoring.ts';
 import { loadEvaluationConfig } from '../queries/evaluation.ts';
 import { latestSnapshot } from '../queries/open-data-snapshot.ts';
 import { sha256Hex } from './snapshot-open-data.ts';
+import { assertCanManageEvaluation } from './create-evaluation-period.ts';
 
 /** Reads a snapshot file and checks it against the expected checksum (when given). */
 export async function readSnapshotFile(
@@ -35,19 +36,15 @@ export function inputsHash(snapshotSha256: string, cfg: EvaluationConfig): strin
   return sha256Hex(canonicalJson({ snapshotSha256, cfg }));
 }
 
-/** Only a national admin publishes rankings. */
-function assertNational(caller: Caller): void {
-  if (!caller.actor.grants.some((g) => g.role === 'national_admin')) throw new AppError('FORBIDDEN');
-}
-
 /** Evaluates from the latest snapshot and stores the published result. */
 export async function publishEvaluation(
   svc: Services,
   caller: Caller,
   periodId: string,
 ): Promise<{ result: EvaluationResult; inputsSha256: string; snapshotSha256: string }> {
-  assertNational(caller);
   const cfg = await loadEvaluationConfig(svc.db, periodId);
+  // National admins, or a coordinator whose region holds every participant.
+  await assertCanManageEvaluation(svc, caller, [...new Set(cfg.groups.flatMap((g) => g.participants))]);
   const snap = await latestSnapshot(svc.db);
   if (!snap) throw new AppError('SNAPSHOT_REQUIRED');
   const { doc } = await readSnapshotFile(snap.path, snap.sha256);

@@ -950,6 +950,7 @@ describe('canStaff', () => {
     'manage_users',
     'manage_calendar',
     'view_evaluation',
+    'manage_evaluation',
     'manage_api_keys',
     'view_all_reports',
   ] as StaffPermission[];

@@ -86,6 +86,7 @@ export const STAFF_PERMISSIONS = [
   'manage_calendar',
   'score_evaluation',
   'view_evaluation',
+  'manage_evaluation',
   'manage_api_keys',
   'view_all_reports',
 ] as const;
@@ -330,6 +331,8 @@ const STAFF_ROLES: Record<StaffPermission, readonly Role[]> = {
   manage_calendar: ['national_admin', 'coordinator'],
   score_evaluation: ['national_admin', 'assessor'],
   view_evaluation: ['national_admin', 'assessor', 'coordinator', 'agency_admin'],
+  /** Create, change and publish evaluation periods (coordinators: every participant in their region). */
+  manage_evaluation: ['national_admin', 'coordinator'],
   manage_api_keys: ['national_admin', 'coordinator', 'agency_admin'],
   view_all_reports: ['national_admin', 'coordinator'],
 };

@@ -9,6 +9,7 @@ import { h } from 'preact';
 import type { Services } from '../../app/context.ts';
 import { AppError } from '../../app/errors.ts';
 import { scoreEvaluation } from '../../commands/score-evaluation.ts';
+import { mayManageEvaluations } from '../../commands/create-evaluation-period.ts';
 import { evaluate } from '../../domain/evaluation/evaluate.ts';
 import { canStaff } from '../../policies/can.ts';
 import {
@@ -62,6 +63,9 @@ async function periodView(svc: Services, req: FastifyRequest, periodId: string) 
     published: !!published,
     preview: evaluate(snapshot, cfg),
     canScore: regions.some((regionCode) => canStaff(req.caller.actor, 'score_evaluation', { regionCode })),
+    canManage: regions.every((regionCode) =>
+      canStaff(req.caller.actor, 'manage_evaluation', regionCode ? { regionCode } : {}),
+    ),
   };
 }
 
@@ -77,7 +81,11 @@ export async function staffEvaluationRoutes(
     return sendPage(
       reply,
       req,
-      h(EvaluationListPage, { ctx: pageContext(req), periods: await listPeriods(svc.db) }),
+      h(EvaluationListPage, {
+        ctx: pageContext(req),
+        periods: await listPeriods(svc.db),
+        canManage: mayManageEvaluations(req.caller),
+      }),
     );
   });
 
@@ -85,7 +93,8 @@ export async function staffEvaluationRoutes(
     if (!requireEvaluationStaff(req, reply)) return reply;
     const { periodId } = req.params as { periodId: string };
     const view = await periodView(svc, req, periodId);
-    const ok = (req.query as Record<string, string | undefined>).ok === '1';
+    const q = (req.query as Record<string, string | undefined>).ok;
+    const ok = q === '1' ? 'saved' : ['created', 'changed', 'published'].includes(q ?? '') ? q : undefined;
     return sendPage(reply, req, h(EvaluationPeriodPage, { ctx: pageContext(req), ...view, ok }));
   });
 

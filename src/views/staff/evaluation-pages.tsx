@@ -20,11 +20,24 @@ import type { PeriodRow } from '../../queries/evaluation.ts';
 import type { AuditRow, ParticipantRow } from '../../queries/evaluation-pages.ts';
 
 /** The list of periods. */
-export function EvaluationListPage({ ctx, periods }: { ctx: PageContext; periods: PeriodRow[] }): VNode {
+export function EvaluationListPage({
+  ctx,
+  periods,
+  canManage = false,
+}: {
+  ctx: PageContext;
+  periods: PeriodRow[];
+  canManage?: boolean;
+}): VNode {
   return (
     <Layout ctx={ctx} title={ctx.t('eval.staff.title')} nav={statsNav(ctx, 'evaluation')}>
       <StatsStyles ctx={ctx} />
       <h1>{ctx.t('eval.staff.title')}</h1>
+      {canManage ? (
+        <p>
+          <a href="/kantor/evaluasi/baru">{ctx.t('eval.form.title_create')}</a>
+        </p>
+      ) : null}
       {periods.length === 0 ? <p>{ctx.t('eval.staff.none')}</p> : null}
       <ul>
         {periods.map((p) => (
@@ -59,8 +72,10 @@ export function EvaluationPeriodPage(p: {
   scores: ScoreRow[];
   audits: AuditRow[];
   canScore: boolean;
+  canManage?: boolean;
   published: boolean;
-  ok?: boolean;
+  /** Which write just succeeded: `saved` (a score), `created`, `changed`, `published`. */
+  ok?: string | undefined;
   errors?: Record<string, string>;
   values?: Record<string, string>;
 }): VNode {
@@ -84,7 +99,7 @@ export function EvaluationPeriodPage(p: {
       <ErrorSummary ctx={ctx} errors={errors} />
       {p.ok ? (
         <div class="notice-ok" role="status">
-          <p>{ctx.t('eval.staff.saved')}</p>
+          <p>{ctx.t(`eval.staff.ok_${p.ok}`)}</p>
         </div>
       ) : null}
       <h1>{p.period.name}</h1>
@@ -108,6 +123,23 @@ export function EvaluationPeriodPage(p: {
           </>
         ) : null}
       </p>
+      {p.canManage ? (
+        <div>
+          <p>
+            <a href={`/kantor/evaluasi/${p.period.id}/ubah`}>{ctx.t('eval.form.edit_link')}</a>
+          </p>
+          <form
+            method="post"
+            action={`/kantor/evaluasi/${p.period.id}/terbitkan`}
+            aria-labelledby="publish-h"
+          >
+            <h2 id="publish-h">{ctx.t('eval.form.publish')}</h2>
+            <p class="hint">{ctx.t('eval.form.publish_hint')}</p>
+            <input type="hidden" name="_csrf" value={ctx.csrf} />
+            <Button variant="secondary">{ctx.t('eval.form.publish_button')}</Button>
+          </form>
+        </div>
+      ) : null}
       <h2>{ctx.t('eval.staff.participants')}</h2>
       <div class="table-scroll" tabIndex={0} role="region" aria-label={ctx.t('stats.scroll_table')}>
         <table class="data-table">

@@ -90,10 +90,11 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 describe('evaluation API', () => {
-  it('only a national admin creates periods; weights are versioned', async () => {
+  it('a national admin (or a coordinator of every participant) creates periods; weights are versioned', async () => {
+    // The Balikpapan coordinator does not cover the provincial participants.
     let r = await t.api('/api/v1/evaluation/periods', {
       json: period,
-      token: await t.login(DEMO.coordinator),
+      token: await t.login(DEMO.balikpapanCoordinator),
     });
     expect(r.status).toBe(403);
     r = await t.api('/api/v1/evaluation/periods', {
