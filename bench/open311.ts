@@ -94,7 +94,8 @@ async function seed(url: string): Promise<{ seconds: number; sampleId: string; s
   `,
     [ROWS, NOW.toISOString()],
   );
-  await c.query('analyze reports');
+  // What autovacuum would have done by the time such a table is read: visibility map and statistics.
+  await c.query('vacuum analyze reports');
   const seconds = (Date.now() - t0) / 1000;
   await c.end();
   return { seconds, ...(await sample(url)) };
