@@ -23,6 +23,7 @@ Usage:
   aduan audit verify           walk the hash chain of every report's timeline
   aduan open311 key create --name NAME [--agency ID]   issue a partner API key (printed once)
   aduan open311 service-type CODE realtime|batch|blackbox
+  aduan federation instance|add|list|remove|test ...   configure federation peers (docs/integrations.md)
   aduan smtp [--port 2525] [--address lapor@aduan.local]   SMTP listener feeding inbound email
   aduan worker                 run the outbox worker and deadline sweeper (docs/worker.md)
   aduan sweep --at <ISO> [--dry-run]   preview or run the deadline sweep at a moment
@@ -82,6 +83,20 @@ async function main(argv: string[]): Promise<number> {
   if (cmd === 'routing' && sub === 'eval') {
     const { routingEvalCli } = await import('./cli/routing-eval.ts');
     return routingEvalCli(rest);
+  }
+  if (cmd === 'federation') {
+    const fed = await import('./cli/federation.ts');
+    const problem = fed.federationArgsProblem(argv.slice(1));
+    if (problem) {
+      console.error(`aduan federation: ${problem}\n${fed.FEDERATION_USAGE}`);
+      return 2;
+    }
+    const rt = await openRuntime(loadConfig());
+    try {
+      return await fed.federationCli(rt, argv.slice(1));
+    } finally {
+      await rt.close();
+    }
   }
   const config = loadConfig();
   if (cmd === 'open311' || cmd === 'smtp') {

@@ -7,7 +7,7 @@ import { eq } from 'drizzle-orm';
 import type { AppDb, Tx } from '../db/client.ts';
 import { federationPeers, settings } from '../db/schema.ts';
 import type { Services } from '../app/context.ts';
-import { invalid } from '../app/errors.ts';
+import { AppError, invalid } from '../app/errors.ts';
 import { checkOutboundUrl } from '../integrations/outbound-guard.ts';
 
 const INSTANCE_KEY = 'federation.instance_id';
@@ -69,6 +69,17 @@ export async function removeFederationPeer(svc: Services, instanceId: string): P
     .where(eq(federationPeers.instanceId, instanceId))
     .returning({ id: federationPeers.instanceId });
   return gone.length > 0;
+}
+
+/** The key a peer issued to us, opened to call it (`aduan federation test`); never printed or logged. */
+export async function peerApiKey(svc: Services, instanceId: string): Promise<string> {
+  const [row] = await svc.db
+    .select({ apiKeyEnc: federationPeers.apiKeyEnc })
+    .from(federationPeers)
+    .where(eq(federationPeers.instanceId, instanceId))
+    .limit(1);
+  if (!row) throw new AppError('NOT_FOUND');
+  return svc.sealer.open<string>(row.apiKeyEnc);
 }
 
 /**

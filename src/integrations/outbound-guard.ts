@@ -211,6 +211,20 @@ export function guardedPost(
   init: { headers: Record<string, string>; body: string; timeoutMs?: number | undefined },
   opts: OutboundOptions = {},
 ): Promise<OutboundResponse> {
+  return guardedRequest(rawUrl, { ...init, method: 'POST' }, opts);
+}
+
+/** Any method through the guard (GET for `aduan federation test`); see guardedPost. */
+export function guardedRequest(
+  rawUrl: string,
+  init: {
+    method: 'GET' | 'POST';
+    headers?: Record<string, string>;
+    body?: string | undefined;
+    timeoutMs?: number | undefined;
+  },
+  opts: OutboundOptions = {},
+): Promise<OutboundResponse> {
   const syntax = outboundUrlSyntax(rawUrl);
   if ('problem' in syntax) return Promise.reject(new OutboundBlockedError(rawUrl, syntax.problem));
   const url = syntax.url;
@@ -220,12 +234,14 @@ export function guardedPost(
     return Promise.reject(new OutboundBlockedError(host, 'url_blocked_address'));
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   const timeoutMs = init.timeoutMs ?? 15_000;
+  const headers: Record<string, string> = { ...init.headers };
+  if (init.body !== undefined) headers['content-length'] = String(Buffer.byteLength(init.body));
   return new Promise<OutboundResponse>((resolve, reject) => {
     const req = send(
       url,
       {
-        method: 'POST',
-        headers: { ...init.headers, 'content-length': String(Buffer.byteLength(init.body)) },
+        method: init.method,
+        headers,
         lookup: guardedLookup(opts),
         // A fresh connection per delivery: a pooled socket was checked for another request.
         agent: false,
