@@ -31,6 +31,7 @@ Usage:
   aduan outbox status          queue depth per channel and overdue counts per agency
   aduan routing eval ...       evaluate the routing classifier (see docs/routing.md)
   aduan routing train          retrain routing suggestions on the verified history
+  aduan routing auto-dispatch [--on|--off] [--threshold 0.9] [--agency ID]   auto-dispatch rules (off by default)
 
 Environment: see README.md (PORT, HOST, ADUAN_DATA_DIR, DATABASE_URL, ADUAN_DEMO, ...).`;
 
@@ -135,6 +136,15 @@ async function main(argv: string[]): Promise<number> {
       break;
     }
     case 'routing': {
+      if (sub === 'auto-dispatch') {
+        const { routingAutoDispatchCli } = await import('./cli/routing-auto-dispatch.ts');
+        const rt = await openRuntime(config);
+        try {
+          return await routingAutoDispatchCli(rt.services, rest);
+        } finally {
+          await rt.close();
+        }
+      }
       if (sub !== 'train') break;
       const { routingTrainCli } = await import('./cli/routing-train.ts');
       const rt = await openRuntime(config);

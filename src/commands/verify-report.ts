@@ -15,6 +15,8 @@ export interface VerifyReportInput {
   confidential?: boolean | undefined;
   /** Pengaduan berkadar pengawasan (60 working days to complete). */
   supervisory?: boolean | undefined;
+  /** Set by the auto-dispatcher (commands/auto-dispatch.ts): recorded in the verify event's data. */
+  autoDispatch?: { confidence: number; threshold: number; modelVersion: number } | undefined;
 }
 
 /** Verifies a submitted or returned report and dispatches it to `agencyId`. */
@@ -51,7 +53,12 @@ export function verifyReport(svc: Services, caller: Caller, trackingId: string, 
       event: {
         type: 'verify',
         visibility: 'public',
-        data: { agencyId: agency.id, categoryId: input.categoryId, classification: row.classification },
+        data: {
+          agencyId: agency.id,
+          categoryId: input.categoryId,
+          classification: row.classification,
+          ...(input.autoDispatch ? { autoDispatch: input.autoDispatch } : {}),
+        },
       },
       deadline: followUp,
     };

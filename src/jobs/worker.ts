@@ -19,6 +19,7 @@ import { enqueueDigests } from '../commands/enqueue-digests.ts';
 import { deliveryFailures, deliveryLatency } from '../integrations/worker-metrics.ts';
 import { runSweep } from './sweeper.ts';
 import { refreshStats } from '../commands/refresh-stats.ts';
+import { autoDispatchPending } from '../commands/auto-dispatch.ts';
 import { dailyOpenDataSnapshot } from '../commands/daily-open-data-snapshot.ts';
 import { deliverFederationRow, deliverWebhookRow } from './integration-delivery.ts';
 
@@ -180,6 +181,12 @@ export async function startWorker(svc: Services, opts: WorkerOptions): Promise<W
   const unlisten = opts.listen ? await opts.listen('outbox', poke) : null;
 
   const tick = async (): Promise<number> => {
+    // Auto-dispatch of new reports above the confidence threshold (off by default: one settings read).
+    const auto = await autoDispatchPending(svc).catch((e: Error) => {
+      opts.log?.(`auto-dispatch error: ${e.message}`);
+      return null;
+    });
+    if (auto?.dispatched.length) opts.log?.(`auto-dispatch: ${auto.dispatched.length} reports dispatched`);
     const rows = await claimDeliveries(svc, { limit: batchSize, leaseMs });
     for (const row of rows) {
       if (stopped) break;

@@ -5,6 +5,8 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Services } from '../../../app/context.ts';
+import { autoDispatchSettings, setAutoDispatch } from '../../../commands/auto-dispatch.ts';
+import { AppError } from '../../../app/errors.ts';
 import { mergeReports } from '../../../commands/merge-reports.ts';
 import { suggestRouting } from '../../../commands/suggest-routing.ts';
 import { permissionsFor } from '../../../policies/can.ts';
@@ -22,6 +24,12 @@ const SimilarQuery = z.object({
     .string()
     .regex(/^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$/)
     .optional(),
+});
+
+const AutoDispatchBody = z.object({
+  enabled: z.boolean(),
+  threshold: z.number().min(0.5).max(1).optional(),
+  agencyId: z.string().trim().min(1).max(100).optional(),
 });
 
 const MergeBody = z.object({
@@ -83,6 +91,38 @@ export const routingRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
       },
     },
     async (req) => routingAccuracy(svc, req.caller, req.query.months),
+  );
+
+  app.get(
+    '/routing/auto-dispatch',
+    {
+      schema: {
+        tags: ['routing'],
+        summary: 'Auto-dispatch settings (off by default): the instance rule and per-agency rules',
+      },
+    },
+    async (req) => {
+      const actor = req.caller.actor;
+      if (actor.userId === null) throw new AppError('UNAUTHENTICATED');
+      const admin = actor.grants.some((g) =>
+        ['national_admin', 'coordinator', 'agency_admin'].includes(g.role),
+      );
+      if (!admin) throw new AppError('FORBIDDEN');
+      return autoDispatchSettings(svc);
+    },
+  );
+
+  app.put(
+    '/routing/auto-dispatch',
+    {
+      schema: {
+        tags: ['routing'],
+        summary:
+          'Turn auto-dispatch on or off above a confidence threshold, for the instance (national admin) or one agency',
+        body: AutoDispatchBody,
+      },
+    },
+    async (req) => setAutoDispatch(svc, req.caller, req.body),
   );
 
   app.post(

@@ -1,0 +1,217 @@
+/**
+ * Auto-dispatch (issue 7) over real HTTP and through the worker's command, on PGlite (default) or
+ * PostgreSQL (DATABASE_URL): off by default, settings via the API and the CLI with authorisation and
+ * bilingual field errors, dispatch through the ordinary verify as `system:auto-dispatch`, the event
+ * that says so, the reversal (bukan wewenang return, then a verifier's verify), and privacy (no
+ * reporter identity in events or in what the agency sees). Synthetic texts only.
+ */
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DEMO, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
+import { query } from '../../../db/client.ts';
+import { autoDispatchPending } from '../../../commands/auto-dispatch.ts';
+import { trainRoutingModels } from '../../../commands/train-routing.ts';
+import { routingAutoDispatchCli } from '../../../cli/routing-auto-dispatch.ts';
+
+let t: TestApp;
+let coord: string;
+let national: string;
+let puprAdmin: string;
+let catRoads: number;
+let catHealth: number;
+
+const ROADS = [
+  'Jalan berlubang dan aspal rusak parah di dekat jembatan',
+  'Aspal jalan provinsi mengelupas, lubang besar membahayakan motor',
+  'Drainase jalan tersumbat, jalan tergenang dan aspal rusak',
+  'Jembatan kayu lapuk dan jalan rusak menuju kampung',
+  'Perbaikan jalan rusak berlubang belum dikerjakan kontraktor',
+  'Jalan longsor dan aspal retak di tikungan tanjakan',
+];
+const HEALTH = [
+  'Puskesmas kekurangan obat dan dokter jaga tidak ada',
+  'Antrean rumah sakit panjang, perawat tidak ramah kepada pasien',
+  'Vaksinasi anak di posyandu ditunda tanpa pemberitahuan',
+  'Pasien BPJS ditolak di rumah sakit daerah saat darurat',
+  'Puskesmas tutup pada jam pelayanan, pasien menunggu dokter',
+  'Obat di apotek puskesmas habis, pasien diminta beli sendiri',
+];
+const NAME = 'Warga Anonim Rahasia';
+const EMAIL = 'anonim.rahasia@contoh.aduan.id';
+
+async function submit(title: string, extra: Record<string, unknown> = {}) {
+  const r = await t.api('/api/v1/reports', {
+    json: {
+      classification: 'pengaduan',
+      title,
+      body: `${title}. Mohon segera ditindaklanjuti oleh instansi yang berwenang.`,
+      regionCode: '64.72.02',
+      reporter: { name: NAME, email: EMAIL, phone: '081200000009' },
+      ...extra,
+    },
+  });
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+  return r.body.trackingId as string;
+}
+
+async function verify(id: string, agencyId: string, categoryId: number) {
+  const r = await t.api(`/api/v1/reports/${id}/actions/verify`, {
+    json: { agencyId, categoryId },
+    token: coord,
+  });
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+}
+
+const put = (json: Record<string, unknown>, token?: string) =>
+  t.api('/api/v1/routing/auto-dispatch', { method: 'PUT', json, ...(token ? { token } : {}) });
+const status = async (id: string) => (await t.api(`/api/v1/reports/${id}`, { token: coord })).body;
+const events = async (id: string, token?: string) =>
+  (await t.api(`/api/v1/reports/${id}/events`, token ? { token } : {})).body.items as any[];
+
+beforeAll(async () => {
+  t = await startTestApp({ now: new Date('2026-03-12T02:00:00Z'), limits: { submitPerMinute: 1000 } });
+  coord = await t.login(DEMO.coordinator);
+  national = await t.login(DEMO.national);
+  puprAdmin = await t.login(DEMO.puprAdmin);
+  const cats = await t.api('/api/v1/categories');
+  catRoads = cats.body.items.find((c: any) => c.name === 'PEKERJAAN UMUM DAN PENATAAN RUANG').id;
+  catHealth = cats.body.items.find((c: any) => c.name === 'KESEHATAN').id;
+  for (const title of ROADS) await verify(await submit(title), 'pupr-kaltim', catRoads);
+  for (const title of HEALTH) await verify(await submit(title), 'dinkes-kaltim', catHealth);
+  const results = await trainRoutingModels(t.runtime.services, {
+    cvMaxRows: 0,
+    kinds: ['agency', 'category'],
+  });
+  expect(results.map((r) => r.status)).toEqual(['trained', 'trained']);
+}, 120_000);
+afterAll(() => t?.close());
+
+describe('auto-dispatch', () => {
+  it('is off by default: a confident suggestion is not dispatched', async () => {
+    expect((await t.api('/api/v1/routing/auto-dispatch', { token: national })).body).toEqual({});
+    const id = await submit('Jalan rusak berlubang dan aspal mengelupas dekat jembatan');
+    const r = await autoDispatchPending(t.runtime.services);
+    expect(r.dispatched).toEqual([]);
+    expect((await status(id)).status).toBe('submitted');
+    await verify(id, 'pupr-kaltim', catRoads); // out of the way of the next passes
+  });
+
+  it('settings: national admin for the instance, agency managers for their agency, 401/403/422 otherwise', async () => {
+    expect((await put({ enabled: true })).status).toBe(401);
+    expect((await put({ enabled: true }, coord)).status).toBe(403);
+    expect((await put({ enabled: true, agencyId: 'dinkes-kaltim' }, puprAdmin)).status).toBe(403);
+    const citizen = await t.login(DEMO.citizen);
+    expect((await t.api('/api/v1/routing/auto-dispatch', { token: citizen })).status).toBe(403);
+
+    const low = await put({ enabled: true, threshold: 0.2 }, national);
+    expect(low.status).toBe(422);
+    expect(JSON.stringify(low.body)).toContain('threshold');
+    const en = await t.api('/api/v1/routing/auto-dispatch', {
+      method: 'PUT',
+      json: { enabled: 'yes' },
+      token: national,
+      headers: { 'accept-language': 'en' },
+    });
+    expect(en.status).toBe(422);
+    const unknown = await put({ enabled: true, agencyId: 'no-such-agency' }, national);
+    expect(unknown.status).toBe(422);
+    expect(JSON.stringify(unknown.body)).toContain('agencyId');
+
+    const ok = await put({ enabled: true, threshold: 0.5, agencyId: 'pupr-kaltim' }, puprAdmin);
+    expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+    expect(ok.body).toEqual({ agencies: { 'pupr-kaltim': { enabled: true, threshold: 0.5 } } });
+    const read = await t.api('/api/v1/routing/auto-dispatch', { token: puprAdmin });
+    expect(read.body.agencies['pupr-kaltim']).toEqual({ enabled: true, threshold: 0.5 });
+  });
+
+  it('dispatches a confident report through verify as the system actor, once, and logs it without identities', async () => {
+    const road = await submit('Aspal jalan rusak berlubang dekat jembatan kampung', { anonymous: true });
+    const health = await submit('Puskesmas tutup dan dokter tidak ada, pasien menunggu');
+    const r = await autoDispatchPending(t.runtime.services);
+    expect(r.dispatched.map((d) => d.trackingId)).toEqual([road]);
+    expect(r.dispatched[0]!.agencyId).toBe('pupr-kaltim');
+    expect(r.dispatched[0]!.confidence).toBeGreaterThanOrEqual(0.5);
+    // The health report's top agency (dinkes) has no rule and the instance is off.
+    expect((await status(health)).status).toBe('submitted');
+
+    expect((await status(road)).status).toBe('dispatched');
+    const ev = (await events(road, coord)).find((e: any) => e.type === 'verify');
+    expect(ev.actor.role).toBe('system:auto-dispatch');
+    expect(ev.actor.userId).toBeUndefined();
+    expect(ev.data.agencyId).toBe('pupr-kaltim');
+    expect(ev.data.autoDispatch).toMatchObject({ threshold: 0.5, modelVersion: 1 });
+    expect(ev.data.autoDispatch.confidence).toBeGreaterThanOrEqual(0.5);
+
+    // Privacy: the anonymous reporter's identity is in no event and never reaches the agency or the public.
+    const rows = await query<{ data: unknown; body: string | null }>(
+      t.runtime.services.db,
+      sql`select e.data, e.body from report_events e join reports r on r.id = e.report_id
+           where r.tracking_id = ${road}`,
+    );
+    expect(JSON.stringify(rows)).not.toMatch(/Anonim Rahasia|anonim\.rahasia|081200000009/);
+    const agencyView = await t.api(`/api/v1/reports/${road}`, { token: puprAdmin });
+    expect(agencyView.status).toBe(200);
+    expect(JSON.stringify(agencyView.body)).not.toMatch(/Anonim Rahasia|anonim\.rahasia|081200000009/);
+    const publicView = await t.api(`/api/v1/reports/${road}`);
+    expect(publicView.status).toBe(200);
+    expect(JSON.stringify(publicView.body)).not.toMatch(/Anonim Rahasia|anonim\.rahasia|081200000009/);
+    const publicEvents = await events(road);
+    expect(JSON.stringify(publicEvents)).not.toMatch(/Anonim Rahasia|anonim\.rahasia|081200000009/);
+    expect(publicEvents.find((e: any) => e.type === 'verify').actor.role).toBe('system:auto-dispatch');
+    const agencyEvents = await events(road, puprAdmin);
+    expect(JSON.stringify(agencyEvents)).not.toMatch(/Anonim Rahasia|anonim\.rahasia|081200000009/);
+
+    // Considered once: a second pass does not look at these reports again.
+    expect((await autoDispatchPending(t.runtime.services)).considered).toBe(0);
+    // The live accuracy counts verifiers' decisions only.
+    const acc = await t.api('/api/v1/routing/accuracy', { token: national });
+    const month = acc.body.months.find((m: any) => m.month === '2026-03');
+    expect(month.decided).toBe(0);
+  });
+
+  it('is reversible: the agency returns it as bukan wewenang and a verifier dispatches it again', async () => {
+    const id = await submit('Jalan berlubang dan aspal rusak di depan puskesmas');
+    const r = await autoDispatchPending(t.runtime.services);
+    expect(r.dispatched.map((d) => d.trackingId)).toEqual([id]);
+    const back = await t.api(`/api/v1/reports/${id}/actions/return`, {
+      json: { note: 'Bukan wewenang PU: jalan lingkungan puskesmas.' },
+      token: puprAdmin,
+    });
+    expect(back.status, JSON.stringify(back.body)).toBe(200);
+    expect((await status(id)).status).toBe('returned');
+    await verify(id, 'dinkes-kaltim', catHealth);
+    expect((await status(id)).status).toBe('dispatched');
+    expect((await events(id, coord)).map((e: any) => [e.type, e.actor.role])).toEqual(
+      expect.arrayContaining([
+        ['verify', 'system:auto-dispatch'],
+        ['return', expect.any(String)],
+        ['verify', expect.not.stringMatching(/^system:/)],
+      ]),
+    );
+    // A returned report is not auto-dispatched again.
+    expect((await autoDispatchPending(t.runtime.services)).considered).toBe(0);
+  });
+
+  it('the CLI shows and changes the rules, and rejects bad arguments', async () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const svc = t.runtime.services;
+      expect(await routingAutoDispatchCli(svc, ['--on', '--threshold', '0.95', '--json'])).toBe(0);
+      expect(JSON.parse(log.mock.calls.at(-1)![0] as string).instance).toEqual({
+        enabled: true,
+        threshold: 0.95,
+      });
+      expect(await routingAutoDispatchCli(svc, ['--off', '--agency', 'pupr-kaltim'])).toBe(0);
+      expect(await routingAutoDispatchCli(svc, [])).toBe(0);
+      expect(log.mock.calls.map((c) => c[0]).join('\n')).toContain('agency pupr-kaltim: off (threshold 0.5)');
+      expect(await routingAutoDispatchCli(svc, ['--on', '--threshold', '2'])).toBe(2);
+      expect(await routingAutoDispatchCli(svc, ['--threshold', '0.9'])).toBe(2);
+      expect(await routingAutoDispatchCli(svc, ['--on', '--agency', 'no-such-agency'])).toBe(2);
+      expect(String(error.mock.calls.at(-1)![0])).toContain('no-such-agency');
+    } finally {
+      log.mockRestore();
+      error.mockRestore();
+    }
+  });
+});
