@@ -26,21 +26,22 @@ interface Variant {
 const plain = (r: Row) => `${r.title}\n${r.text}`;
 const titled = (k: number) => (r: Row) => `${`${r.title}\n`.repeat(k)}${r.text}`;
 
-function cv(label: string, minCount: number, v: Variant, seed = 1) {
+function cv(label: string, minCount: number, v: Variant, seeds: number[]) {
   const all = rows.filter((r) => (r[label] ?? '').trim() !== '');
   const counts = new Map<string, number>();
   for (const r of all) counts.set(r[label]!, (counts.get(r[label]!) ?? 0) + 1);
   const data = all.filter((r) => counts.get(r[label]!)! >= minCount);
-  const folds = stratifiedFolds(
-    data.map((r) => r[label]!),
-    5,
-    seed,
-  );
   const acc: number[] = [],
     f1: number[] = [],
     top3: number[] = [];
   const t0 = performance.now();
-  for (let f = 0; f < 5; f++) {
+  for (let run = 0; run < seeds.length * 5; run++) {
+    const f = run % 5;
+    const folds = stratifiedFolds(
+      data.map((r) => r[label]!),
+      5,
+      seeds[Math.floor(run / 5)]!,
+    );
     const tr = data.filter((_, i) => folds[i] !== f);
     const te = data.filter((_, i) => folds[i] === f);
     const ex = tr.map((r) => ({ text: v.text(r), label: r[label]! }));
@@ -71,7 +72,7 @@ function cv(label: string, minCount: number, v: Variant, seed = 1) {
     return `${mean.toFixed(3)} ± ${sd.toFixed(3)}`;
   };
   console.log(
-    `${label}\t${v.name}\tacc ${s(acc)}\tmF1 ${s(f1)}\ttop3 ${s(top3)}\t${((performance.now() - t0) / 5000).toFixed(2)} s/fold`,
+    `${label}\t${v.name}\tseeds ${seeds.join('+')}\tacc ${s(acc)}\tmF1 ${s(f1)}\ttop3 ${s(top3)}\t${((performance.now() - t0) / (1000 * acc.length)).toFixed(2)} s/fold`,
   );
 }
 
@@ -258,8 +259,71 @@ const variants: Record<string, Variant> = {
       { opts: CNB, weight: 1 },
     ],
   },
+  ...extraVariants(),
 };
+
+/** Variants tried for issue 7's accuracy pass (2026-11-28), on top of the product ensemble `e2`. */
+function extraVariants(): Record<string, Variant> {
+  const TC5 = { charNgrams: [3, 5] as [number, number], charScope: 'title' as const, charWeight: 0.5 };
+  const ens = (name: string, members: [TrainOptionsInput, number][], text = plain): Variant => ({
+    name,
+    text,
+    members: members.map(([opts, weight]) => ({ opts, weight })),
+  });
+  return {
+    g1: ens('LR tc + CNB + MNB', [
+      [{ features: TC5 }, 1],
+      [CNB, 1],
+      [{ algorithm: 'mnb', features: { weighting: 'count' } }, 1],
+    ]),
+    g2: ens('LR tc bigrams + CNB', [
+      [{ features: { ...TC5, wordBigrams: true } }, 1],
+      [CNB, 1],
+    ]),
+    g3: ens('LR tc + CNB bigrams', [
+      [{ features: TC5 }, 1],
+      [{ algorithm: 'cnb', features: { wordBigrams: true } }, 1],
+    ]),
+    g4: ens('LR tc + CNB tc', [
+      [{ features: TC5 }, 1],
+      [{ algorithm: 'cnb', features: TC5 }, 1],
+    ]),
+    g5: ens('LR tc l2 3e-4 + CNB', [
+      [{ features: TC5, l2: 3e-4 }, 1],
+      [CNB, 1],
+    ]),
+    g6: ens('LR tc ep5 + CNB', [
+      [{ features: TC5, epochs: 5 }, 1],
+      [CNB, 1],
+    ]),
+    g7: ens('LR tc minDf1 + CNB minDf1', [
+      [{ features: { ...TC5, minDf: 1 } }, 1],
+      [{ algorithm: 'cnb', features: { minDf: 1 } }, 1],
+    ]),
+    g8: ens('LR tc + CNB + LR nostem', [
+      [{ features: TC5 }, 1],
+      [CNB, 1],
+      [{ features: { stemming: false } }, 1],
+    ]),
+    g9: ens(
+      'LR tc + CNB, kpd_yth',
+      [
+        [{ features: TC5 }, 1],
+        [CNB, 1],
+      ],
+      (r) => `${plain(r)}${r.kpd_yth ? `\nkepada${r.kpd_yth.replace(/[^a-z]/gi, '')}` : ''}`,
+    ),
+    g10: ens('LR tc lr0.3 + CNB', [
+      [{ features: TC5, learningRate: 0.3 }, 1],
+      [CNB, 1],
+    ]),
+    g11: ens('LR tc lr1 + CNB', [
+      [{ features: TC5, learningRate: 1 }, 1],
+      [CNB, 1],
+    ]),
+  };
+}
 const label = process.env.LABEL ?? 'agency_group';
 const minCount = label === 'agency_group' ? 20 : 1;
 for (const k of (process.env.V ?? Object.keys(variants).join(',')).split(','))
-  cv(label, minCount, variants[k]!, Number(process.env.SEED ?? 1));
+  cv(label, minCount, variants[k]!, (process.env.SEEDS ?? process.env.SEED ?? '1').split(',').map(Number));

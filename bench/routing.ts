@@ -269,16 +269,17 @@ async function seedReports(client: pg.Client) {
               (select t from ti where i = (g::bigint * 7919) % ${T}),
               (select string_agg(t, ' ') from s where i in ((g::bigint * 31) % ${S}, (g::bigint * 131 + 7) % ${S}, (g::bigint * 1031 + 13) % ${S})),
               (11 + g % 34)::text || '.' || lpad((1 + (g / 34) % 15)::text, 2, '0') || '.01',
-              (array['dispatched','in_progress','responded','completed','submitted'])[1 + g % 5], 'web',
+              (array['dispatched','in_progress','responded','completed','submitted'])[1 + (g / 510) % 5], 'web',
               timestamptz '2026-03-12' - ((g % 1095) || ' days')::interval,
               timestamptz '2026-03-12' - ((g % 1095) || ' days')::interval,
               timestamptz '2026-03-12' - ((g % 1095) || ' days')::interval,
-              g % 10 = 0
+              (g / 2550) % 10 = 0
          from generate_series($1::int, $2::int) g`,
       [start + 1, Math.min(REPORTS, start + chunk)],
     );
   }
-  await client.query('analyze reports');
+  // Status and confidentiality vary within each kab/kota (g / 510 steps through its reports).
+  await client.query('vacuum analyze reports');
   return (performance.now() - t0) / 1000;
 }
 

@@ -1,8 +1,9 @@
 /**
  * Similar reports for duplicate detection (issue 7), on PostgreSQL full text (`indonesian`) and
  * pg_trgm, limited by region (the kab/kota prefix of the region code) and a time window.
- * Candidates come from an OR full-text query and title trigram similarity; they are then scored by
- * a word cosine blended with the title similarity (src/domain/routing/similarity.ts).
+ * Candidates come from an OR full-text query over the distinctive words of the text, ranked by
+ * ts_rank inside the region and window; the best ones are then scored by a word cosine blended with
+ * the title trigram similarity (src/domain/routing/similarity.ts).
  * Two audiences: the citizen writing a report (open PUBLIC reports only, no reporter data) and staff
  * at verification (every report they may see, confidential included, via `visibleTo`).
  */
@@ -77,27 +78,37 @@ async function candidates(
   limit: number,
 ): Promise<Candidate[]> {
   const terms = searchTerms(`${text.title}\n${text.body}`);
-  if (terms.length === 0 && text.title.trim() === '') return [];
-  const tsq = terms.length ? terms.join(' | ') : 'zzzzzz';
+  if (terms.length === 0) return [];
+  const tsq = terms.join(' | ');
   const regionCond = region
     ? sql`(r.region_code = ${region} or r.region_code like ${`${region}.%`})`
     : sql`true`;
+  // Two steps: the region + time window (reports_region_prefix_idx) bounds the rows, full text picks
+  // and ranks the candidates (ts_rank only: cheap on the stored tsvector), and the title trigram
+  // similarity is computed for the `limit` best candidates only, not for every row in the window.
   return query<Candidate>(
     svc.db,
-    sql`with q as (select to_tsquery('indonesian', ${tsq}) as q)
+    sql`with q as (select to_tsquery('indonesian', ${tsq}) as q),
+        c as (
+          select r.id, ts_rank(r.search, q.q) as rank
+            from reports r
+            cross join q
+            left join agencies a on a.id = r.agency_id
+            left join agencies t on t.id = r.target_agency_id
+           where r.search @@ q.q
+             and ${regionCond}
+             and r.created_at >= ${since.toISOString()} and r.created_at <= ${until.toISOString()}
+             and ${filter}
+           order by rank desc
+           limit ${limit}
+        )
         select r.tracking_id, r.title, r.body, r.status, r.region_code, r.support_count, r.created_at,
                r.confidential, r.agency_id, a.name as agency_name,
                similarity(r.title, ${text.title}) as title_sim
-          from reports r
-          cross join q
+          from c
+          join reports r on r.id = c.id
           left join agencies a on a.id = r.agency_id
-          left join agencies t on t.id = r.target_agency_id
-         where (r.search @@ q.q or r.title % ${text.title})
-           and ${regionCond}
-           and r.created_at >= ${since.toISOString()} and r.created_at <= ${until.toISOString()}
-           and ${filter}
-         order by ts_rank(r.search, q.q) + similarity(r.title, ${text.title}) desc
-         limit ${limit}`,
+         order by c.rank desc`,
   );
 }
 
