@@ -226,8 +226,9 @@ for (const kind of DATABASES) {
     // Intake and ceiling alternate in ROUNDS slices, so a change in machine load affects both alike.
     const intakeParts: Result[] = [];
     const ceilingParts: Result[] = [];
-    const slice = Math.max(1, Math.round(DURATION / ROUNDS));
-    for (let i = 0; i < ROUNDS; i++) {
+    const rounds = together ? ROUNDS : 1;
+    const slice = Math.max(1, Math.round(DURATION / rounds));
+    for (let i = 0; i < rounds; i++) {
       if (PARTS.has('intake')) intakeParts.push(await load(url, { probe, seconds: slice }));
       if (ceilingSrv) ceilingParts.push(await load(ceilingUrl(), { probe: ceilingProbe(), seconds: slice }));
     }
