@@ -2,9 +2,10 @@
  * `npm run bench:sweep`: the deadline sweeper over 1,000,000 open reports on PostgreSQL (dedicated database
  * `aduan_bench_sweep`, rebuilt each run). Rows are bulk-inserted with INSERT … SELECT generate_series:
  * reports `in_progress` at a unit, each with a running follow_up clock, due times spread evenly over a year
- * (30 days of backlog, 335 days ahead). Measures: one full sweep plan (no watermark), one incremental plan
- * (5 minutes after the watermark), and how many planned actions per second 1, 2 and 4 workers perform
- * (each worker its own process-like connection pool, actions partitioned by report). Prints Markdown.
+ * (30 days of backlog, 335 days ahead). Measures: the full sweep plan with nothing done yet; how many
+ * planned actions per second 1, 2 and 4 workers perform through the real commands (own connection pools,
+ * actions partitioned by report); the full sweep again once everything due is done (steady state); and
+ * incremental sweeps 5 minutes and 24 hours after the watermark. Prints Markdown.
  * Env: DATABASE_URL (admin URL, default postgres://postgres@127.0.0.1:5432/postgres), BENCH_REPORTS,
  * BENCH_ACTIONS (actions performed per worker count, default 1200).
  */
@@ -16,8 +17,7 @@ import { sql } from 'drizzle-orm';
 import { loadConfig } from '../src/config.ts';
 import { openRuntime, type Runtime } from '../src/runtime.ts';
 import { seedDemoOrganisation } from '../src/seed/demo.ts';
-import { perform, planSweep, type SweepAction } from '../src/jobs/sweeper.ts';
-import { saveSweepWatermark } from '../src/commands/save-sweep-watermark.ts';
+import { performAll, planSweep, runSweep, type SweepAction } from '../src/jobs/sweeper.ts';
 
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const N = Number(process.env.BENCH_REPORTS ?? 1_000_000);
@@ -89,32 +89,24 @@ async function main() {
     await db.execute(sql`analyze report_deadlines`);
   });
   const [full, fullS] = await time(() => planSweep(rt.services, AT));
-  // Steady state for the incremental measurements: record every planned step as done (as performing the
-  // full sweep would), except the slices the throughput runs perform below.
+  // Steady state: record every planned step as done (as performing the full sweep would), except the
+  // slices the throughput runs perform below through the real commands.
   const keep = full.slice(3 * ACTIONS);
-  for (let i = 0; i < keep.length; i += 5000) {
-    const chunk = keep.slice(i, i + 5000);
-    await db.execute(sql`insert into sweep_log (key, report_id, action, created_at)
-      select k, r.id, a, ${AT.toISOString()}::timestamptz
-      from unnest(${sql.raw(`array[${chunk.map((a) => `'${a.key}'`).join(',')}]`)}::text[],
-                  ${sql.raw(`array[${chunk.map((a) => `'${a.trackingId}'`).join(',')}]`)}::text[],
-                  ${sql.raw(`array[${chunk.map((a) => `'${a.action}'`).join(',')}]`)}::text[]) as u(k, t, a)
-      join reports r on r.tracking_id = u.t on conflict do nothing`);
-  }
-  await saveSweepWatermark(rt.services, AT);
-  const at2 = new Date(AT.getTime() + 5 * 60_000);
-  const [inc, incS] = await time(() => planSweep(rt.services, at2, { since: AT }));
-  const at3 = new Date(AT.getTime() + DAY);
-  const [inc24, inc24S] = await time(() => planSweep(rt.services, at3, { since: AT }));
+  const [, markS] = await time(async () => {
+    for (let i = 0; i < keep.length; i += 5000) {
+      const chunk = keep.slice(i, i + 5000);
+      await db.execute(sql`insert into sweep_log (key, report_id, action, created_at)
+        select k, r.id, a, ${AT.toISOString()}::timestamptz
+        from unnest(${sql.raw(`array[${chunk.map((a) => `'${a.key}'`).join(',')}]`)}::text[],
+                    ${sql.raw(`array[${chunk.map((a) => `'${a.trackingId}'`).join(',')}]`)}::text[],
+                    ${sql.raw(`array[${chunk.map((a) => `'${a.action}'`).join(',')}]`)}::text[]) as u(k, t, a)
+        join reports r on r.tracking_id = u.t on conflict do nothing`);
+    }
+    await db.execute(sql`analyze sweep_log`);
+  });
 
-  const byAction = (a: SweepAction[]) =>
-    Object.entries(
-      a.reduce<Record<string, number>>((m, x) => ((m[x.action] = (m[x.action] ?? 0) + 1), m), {}),
-    )
-      .map(([k, v]) => `${k} ${v}`)
-      .join(', ');
-
-  // Throughput: perform disjoint slices of the full plan with 1, 2, 4 workers (own pools).
+  // Throughput: perform disjoint slices of the full plan with 1, 2, 4 workers (own pools), actions
+  // partitioned by report; one deadline's overdue mark and ladder steps share a transaction.
   const lines: string[] = [];
   let offset = 0;
   for (const workers of [1, 2, 4]) {
@@ -122,39 +114,66 @@ async function main() {
     offset += ACTIONS;
     const rts = await Promise.all(Array.from({ length: workers }, () => open(dataDir)));
     const parts = rts.map((_, w) => slice.filter((a) => Number(a.trackingId.slice(-4)) % workers === w));
-    const [, s] = await time(() =>
-      Promise.all(
-        rts.map(async (r, w) => {
-          for (const a of parts[w]!) await perform(r.services, a);
-        }),
-      ),
-    );
+    const [, s] = await time(() => Promise.all(rts.map((r, w) => performAll(r.services, parts[w]!))));
+    const bad = slice.filter((a) => a.result !== 'done').length;
     const reports = new Set(slice.map((a) => a.trackingId)).size;
+    const txs = new Set(slice.map((a) => a.key.split(':')[1])).size;
     lines.push(
-      `| ${workers} | ${slice.length} | ${reports} | ${s.toFixed(2)} | ${(slice.length / s).toFixed(0)} | ${(reports / s).toFixed(0)} |`,
+      `| ${workers} | ${slice.length} | ${reports} | ${txs} | ${s.toFixed(2)} | ${(slice.length / s).toFixed(0)} | ${(reports / s).toFixed(0)} |${bad ? ` ${bad} not done` : ''}`,
     );
     await Promise.all(rts.map((r) => r.close()));
   }
+
+  // Everything due at AT is now done: a full sweep at AT finds nothing (steady state).
+  const [steady, steadyS] = await time(() => planSweep(rt.services, AT));
+  const [steadyRun, steadyRunS] = await time(() => runSweep(rt.services, AT, { dryRun: false }));
+  const at2 = new Date(AT.getTime() + 5 * 60_000);
+  const [inc, incS] = await time(() => planSweep(rt.services, at2, { since: AT }));
+  const at3 = new Date(AT.getTime() + DAY);
+  const [inc24, inc24S] = await time(() => planSweep(rt.services, at3, { since: AT }));
+  const [full24, full24S] = await time(() => planSweep(rt.services, at3));
+  // An incremental sweep that performs what it finds (the worker's 5-minute sweep), end to end.
+  rt.services.now = () => at2;
+  const [incRun, incRunS] = await time(() =>
+    runSweep(rt.services, at2, { dryRun: false, incremental: true }),
+  );
+
+  const byAction = (a: SweepAction[]) =>
+    Object.entries(
+      a.reduce<Record<string, number>>((m, x) => ((m[x.action] = (m[x.action] ?? 0) + 1), m), {}),
+    )
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ') || 'none';
   await rt.close();
   rmSync(dataDir, { recursive: true, force: true });
 
+  const load = (await import('node:os'))
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(', ');
   console.log(`### Sweep over ${N.toLocaleString('en')} open reports (PostgreSQL ${DB})\n`);
+  console.log(`Load average at the end: ${load} (${(await import('node:os')).cpus().length} CPUs)\n`);
   console.log(
-    `Seeding (INSERT … SELECT generate_series, reports + deadlines + analyze): ${seedS.toFixed(1)} s\n`,
+    `Seeding (INSERT … SELECT generate_series, reports + deadlines + analyze): ${seedS.toFixed(1)} s; ` +
+      `recording the planned steps as done: ${markS.toFixed(1)} s\n`,
   );
-  console.log('| sweep | clocks read | actions planned | time (s) |');
-  console.log('| --- | --- | --- | --- |');
+  console.log('| sweep | actions | time (s) |');
+  console.log('| --- | --- | --- |');
+  console.log(`| full plan, nothing done yet | ${full.length} (${byAction(full)}) | ${fullS.toFixed(3)} |`);
+  console.log(`| full plan, steady state (all done) | ${steady.length} | ${steadyS.toFixed(3)} |`);
   console.log(
-    `| full (no watermark) | due ≤ at+21 d | ${full.length} (${byAction(full)}) | ${fullS.toFixed(2)} |`,
+    `| full sweep run (plan + perform + watermark), steady state | ${steadyRun.length} | ${steadyRunS.toFixed(3)} |`,
   );
+  console.log(`| incremental plan, +5 min | ${inc.length} (${byAction(inc)}) | ${incS.toFixed(3)} |`);
   console.log(
-    `| incremental, 5 min after watermark | windows | ${inc.length} (${byAction(inc)}) | ${incS.toFixed(3)} |`,
+    `| incremental run (plan + perform), +5 min | ${incRun.length} (${byAction(incRun)}; ${incRun.filter((a) => a.result === 'done').length} done) | ${incRunS.toFixed(3)} |`,
   );
+  console.log(`| incremental plan, +24 h | ${inc24.length} (${byAction(inc24)}) | ${inc24S.toFixed(3)} |`);
   console.log(
-    `| incremental, 24 h after watermark | windows | ${inc24.length} (${byAction(inc24)}) | ${inc24S.toFixed(3)} |`,
+    `| full plan, +24 h (for comparison) | ${full24.length} (${byAction(full24)}) | ${full24S.toFixed(3)} |`,
   );
-  console.log('\n| workers | actions | reports | time (s) | actions/s | reports/s |');
-  console.log('| --- | --- | --- | --- | --- | --- |');
+  console.log('\n| workers | actions | reports | transactions | time (s) | actions/s | reports/s |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- |');
   for (const l of lines) console.log(l);
 }
 
