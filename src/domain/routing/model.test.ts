@@ -110,6 +110,15 @@ describe('train / predict', () => {
     });
   }
 
+  it('calibrates on one held-out slice when asked (large data)', () => {
+    const model = train(corpus(30, 11), { calibration: 'holdout', calibrationFolds: 5, holdoutMax: 12 });
+    expect(model.temperature).not.toBe(1);
+    expect(model.temperature).toBeGreaterThan(0);
+    const test = corpus(10, 12);
+    const correct = test.filter((e) => predict(model, e.text, 1)[0]!.label === e.label).length;
+    expect(correct / test.length).toBeGreaterThan(0.9);
+  });
+
   it('rejects an empty training set', () => {
     expect(() => train([])).toThrow(/no examples/);
   });
