@@ -9,7 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_AVAILABLE, AUDIT_CHROMIUM_PATH, auditSite, launchAuditBrowser } from './site-audit.ts';
 import type { Browser } from 'playwright-core';
 import { DEMO, startTestApp, type TestApp } from '../../test/helpers/app.ts';
-import { runSiteAudit } from '../commands/run-site-audit.ts';
+import { runScheduledSiteAudits, runSiteAudit } from '../commands/run-site-audit.ts';
+import { sql } from 'drizzle-orm';
+import { query } from '../db/client.ts';
 import { latestSiteAudits } from '../queries/evaluation-pages.ts';
 
 if (!AUDIT_AVAILABLE) console.warn(`SKIP site audit tests: ${AUDIT_CHROMIUM_PATH} not found`);
@@ -125,4 +127,71 @@ describe.skipIf(!AUDIT_AVAILABLE)('site audit (axe-core in headless chromium)', 
       await t.close();
     }
   }, 120_000);
+
+  it('the scheduled audit runs once per participant URL and day, for running periods only', async () => {
+    const t: TestApp = await startTestApp({ now: new Date('2026-03-12T02:00:00Z') }); // 10:00 WITA
+    try {
+      const national = await t.login(DEMO.national);
+      const define = async (id: string, from: string, to: string, url: string) => {
+        const r = await t.api('/api/v1/evaluation/periods', {
+          token: national,
+          json: {
+            id,
+            name: `Penghargaan ${id}`,
+            from,
+            to,
+            groups: [
+              {
+                id: `${id}-g`,
+                name: 'Situs web perangkat daerah',
+                scope: 'agency',
+                award: 'website',
+                participants: [{ agencyId: 'pupr-kaltim', websiteUrl: url }],
+              },
+            ],
+          },
+        });
+        expect(r.status, JSON.stringify(r.body)).toBe(201);
+      };
+      await define('now-2026', '2026-01-01', '2026-12-31', `${base}/baik`);
+      await define('old-2024', '2024-01-01', '2024-12-31', `${base}/buruk`); // ended long ago
+      await define('next-2027', '2027-01-01', '2027-12-31', `${base}/buruk`); // not started
+      const svc = t.runtime.services;
+      const count = async () =>
+        (
+          await query<{ period_id: string; n: number }>(
+            svc.db,
+            sql`select period_id, count(*)::int as n from evaluation_site_audits group by 1 order by 1`,
+          )
+        ).map((r) => [r.period_id, r.n]);
+
+      expect(await runScheduledSiteAudits(svc, { maxLinks: 1 })).toEqual({
+        periods: ['now-2026'],
+        audited: 1,
+      });
+      expect(await count()).toEqual([['now-2026', 1]]);
+      // Later the same day (WITA): nothing is due, nothing runs again.
+      t.setNow(new Date('2026-03-12T15:00:00Z')); // 23:00 WITA
+      expect(await runScheduledSiteAudits(svc, { maxLinks: 1 })).toEqual({ periods: [], audited: 0 });
+      // A manual run the same day adds results; the schedule still skips the day.
+      await runSiteAudit(svc, 'now-2026', { maxLinks: 1 });
+      expect(await count()).toEqual([['now-2026', 2]]);
+      // The next day (00:30 WITA) the participants are audited again, once.
+      t.setNow(new Date('2026-03-12T16:30:00Z'));
+      const [a, b] = await Promise.all([
+        runScheduledSiteAudits(svc, { maxLinks: 1 }),
+        runScheduledSiteAudits(svc, { maxLinks: 1 }),
+      ]);
+      expect(a).toEqual({ periods: ['now-2026'], audited: 1 });
+      expect(b).toEqual(a); // the same run, not a second one
+      expect(await count()).toEqual([['now-2026', 3]]);
+      // Within 30 days after the end the period is still audited; later it is not.
+      t.setNow(new Date('2027-01-20T02:00:00Z'));
+      expect((await runScheduledSiteAudits(svc, { maxLinks: 1 })).periods).toEqual(['next-2027', 'now-2026']);
+      t.setNow(new Date('2027-02-15T02:00:00Z'));
+      expect((await runScheduledSiteAudits(svc, { maxLinks: 1 })).periods).toEqual(['next-2027']);
+    } finally {
+      await t.close();
+    }
+  }, 600_000);
 });

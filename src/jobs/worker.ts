@@ -20,6 +20,7 @@ import { deliveryFailures, deliveryLatency } from '../integrations/worker-metric
 import { runSweep } from './sweeper.ts';
 import { refreshStats } from '../commands/refresh-stats.ts';
 import { autoDispatchPending } from '../commands/auto-dispatch.ts';
+import { runScheduledSiteAudits } from '../commands/run-site-audit.ts';
 import { dailyOpenDataSnapshot } from '../commands/daily-open-data-snapshot.ts';
 import { deliverFederationRow, deliverWebhookRow } from './integration-delivery.ts';
 
@@ -203,6 +204,8 @@ export async function startWorker(svc: Services, opts: WorkerOptions): Promise<W
     if (digests) opts.log?.(`digests: ${digests} enqueued`);
     // Statistics roll-ups follow the same schedule (incremental: only reports changed since the last run).
     await refreshStats(svc).catch((e: Error) => opts.log?.(`stats refresh error: ${e.message}`));
+    // Website / social-media audits of evaluation participants: once a day each, in the background.
+    void runScheduledSiteAudits(svc).catch((e: Error) => opts.log?.(`site audit error: ${e.message}`));
     // The open-data snapshot of the day (WIB), once across workers and restarts.
     if (opts.openDataDir) {
       const snap = await dailyOpenDataSnapshot(svc, opts.openDataDir).catch((e: Error) => {

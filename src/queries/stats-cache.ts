@@ -1,8 +1,8 @@
 /**
  * A small in-process cache for statistics reads used by pages: the key is the request plus the read
- * model's refresh time (`statsRefreshedAt`) plus the current minute, so an entry can only be served
- * while the numbers it holds are still the ones the database would give ("overdue now" moves with the
- * clock, hence the minute). Per database handle, bounded (oldest entries dropped).
+ * model's refresh time (`statsRefreshedAt`), so an entry can only be served while the numbers it holds
+ * are still the ones the database would give (every indicator, "overdue" included, is as of the last
+ * refresh). Per database handle, bounded (oldest entries dropped).
  * Why: the roll-up makes one read cheap, but a statistics page makes several and is public; between two
  * `refreshStats` runs every reader would compute the same answer.
  */
@@ -23,7 +23,9 @@ export function setStatsCacheEnabled(on: boolean): void {
 export async function cachedStats<T>(db: AppDb, key: unknown, now: Date, load: () => Promise<T>): Promise<T> {
   if (!enabled) return load();
   const refreshed = await statsRefreshedAt(db);
-  const k = JSON.stringify([key, refreshed, Math.floor(now.getTime() / 60_000)]);
+  // `now` stays in the key only through the request (its range); the numbers change with a refresh.
+  void now;
+  const k = JSON.stringify([key, refreshed]);
   let map = entries.get(db);
   if (!map) entries.set(db, (map = new Map()));
   const hit = map.get(k);

@@ -21,7 +21,8 @@ import { pageContext, sendPage, validationErrors } from './render.ts';
 
 /** `statsBy` through the refresh-aware cache. */
 function stats(svc: Services, req: StatsRequest) {
-  return cachedStats(svc.db, ['statsBy', req], req.now, () => statsBy(svc.db, req));
+  // The clock is not part of the key: the numbers only change with a refresh of the read model.
+  return cachedStats(svc.db, ['statsBy', { ...req, now: undefined }], req.now, () => statsBy(svc.db, req));
 }
 
 /** Kalimantan Timur: the default province of the map (the coordination meeting aduan serves). */
