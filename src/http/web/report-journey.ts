@@ -25,6 +25,7 @@ import { rateLimit } from '../plugins/rate-limit.ts';
 import { classifyError } from '../plugins/errors.ts';
 import { privateLink } from '../api/v1/reports.ts';
 import { buildAnswerRows } from './report-answers.ts';
+import { registerReportMap } from './report-map.ts';
 import {
   draftFiles,
   firstIncompleteStep,
@@ -58,6 +59,7 @@ export async function reportJourney(
 ): Promise<void> {
   const svc = opts.services;
   const db = svc.db;
+  registerReportMap(app);
   const today = () => localDate(svc.now(), 'WIT');
   const draftId = (req: FastifyRequest) => req.cookies[DRAFT_COOKIE];
   const setDraftCookie = (reply: FastifyReply, id: string) =>

@@ -157,12 +157,17 @@ export function WhereStep(p: StepPageProps): VNode {
         label={`${ctx.t('web.report.address_label')} ${ctx.t('web.common.optional')}`}
         hint={ctx.t('web.report.address_hint')}
       />
-      <details class="field">
+      <details class="field" data-point>
         <summary>{ctx.t('web.report.point_summary')}</summary>
         <p class="hint">{ctx.t('web.report.point_hint')}</p>
+        {/* Filled by map.js (JavaScript only): an outline map of the chosen region to click a point on. */}
+        <div class="region-map" data-region-map data-need={ctx.t('web.report.map_need_region')} hidden>
+          <p class="hint">{ctx.t('web.report.map_hint')}</p>
+        </div>
         <TextInput {...bind(p, 'lat')} width="short" inputmode="decimal" label={ctx.t('web.report.lat')} />
         <TextInput {...bind(p, 'lon')} width="short" inputmode="decimal" label={ctx.t('web.report.lon')} />
       </details>
+      <script src={`/static/map.js?v=${ctx.assetVersion}`} defer />
     </Frame>
   );
 }

@@ -1,0 +1,78 @@
+// aduan: optional map point on the report form's "where" step (loaded only there). The form works without it.
+/* global document, window, fetch */
+(function () {
+  'use strict';
+  var box = document.querySelector('[data-region-map]');
+  var lat = document.getElementById('f-lat');
+  var lon = document.getElementById('f-lon');
+  if (!box || !lat || !lon || !window.fetch) return;
+  var details = box.closest('details');
+  var loaded = '';
+  var NS = 'http://www.w3.org/2000/svg';
+  function region() {
+    var k = document.getElementById('f-kab');
+    var p = document.getElementById('f-prov');
+    return (k && k.value) || (p && p.value) || '';
+  }
+  function say(text) {
+    box.hidden = false;
+    box.querySelector('p').textContent = text;
+  }
+  function wire(svg) {
+    var k = Number(svg.getAttribute('data-k'));
+    var vb = svg.viewBox.baseVal;
+    var mark = document.createElementNS(NS, 'circle');
+    mark.setAttribute('r', String(Math.max(vb.width, vb.height) * 0.012));
+    mark.setAttribute('fill', '#d4351c');
+    mark.setAttribute('stroke', '#fff');
+    mark.setAttribute('data-point', '');
+    function place() {
+      var la = parseFloat(lat.value);
+      var lo = parseFloat(lon.value);
+      if (isNaN(la) || isNaN(lo)) return;
+      mark.setAttribute('cx', String(lo * k));
+      mark.setAttribute('cy', String(-la * k));
+      if (!mark.parentNode) svg.appendChild(mark);
+    }
+    svg.addEventListener('click', function (e) {
+      var pt = svg.createSVGPoint();
+      pt.x = e.clientX;
+      pt.y = e.clientY;
+      var p = pt.matrixTransform(svg.getScreenCTM().inverse());
+      lat.value = (-p.y / k).toFixed(5);
+      lon.value = (p.x / k).toFixed(5);
+      place();
+    });
+    lat.addEventListener('change', place);
+    lon.addEventListener('change', place);
+    place();
+  }
+  function load() {
+    var code = region();
+    if (!code) return say(box.getAttribute('data-need'));
+    if (loaded === code) return;
+    loaded = code;
+    fetch('/lapor/peta.svg?wilayah=' + encodeURIComponent(code), { credentials: 'same-origin' })
+      .then(function (r) {
+        if (!r.ok) throw new Error(String(r.status));
+        return r.text();
+      })
+      .then(function (text) {
+        var old = box.querySelector('svg');
+        if (old) old.remove();
+        box.insertAdjacentHTML('beforeend', text);
+        box.hidden = false;
+        wire(box.querySelector('svg'));
+      })
+      .catch(function () {
+        loaded = '';
+        box.hidden = true;
+      });
+  }
+  if (details) {
+    details.addEventListener('toggle', function () {
+      if (details.open) load();
+    });
+    if (details.open) load();
+  } else load();
+})();
