@@ -2,7 +2,7 @@
  * Fixed-window rate limiting with counters in PostgreSQL, so every web process shares them
  * (architecture: nothing another process needs is kept only in memory).
  *
- * Each process pre-aggregates its hits (ADR 0012): the first hit of a key in a window goes to the database
+ * Each process pre-aggregates its hits (ADR 0008): the first hit of a key in a window goes to the database
  * (an upsert returning the shared count); later hits are counted locally and decided against the last known
  * shared count plus the local hits not yet written, and a background flush adds those hits to the shared row
  * (every FLUSH_MS, or at once after FLUSH_EVERY unflushed hits), reading back the shared count. Within one
@@ -84,7 +84,7 @@ class RateLimiter {
     }
     c.pending++;
     const count = c.shared + c.pending;
-    if (c.pending >= FLUSH_EVERY) void this.flush();
+    if (c.pending >= FLUSH_EVERY && !this.flushing) void this.flush();
     else this.schedule();
     return this.result(count, max, c.windowEnd, nowMs);
   }
@@ -117,9 +117,12 @@ class RateLimiter {
     this.timer.unref();
   }
 
-  /** Writes every unflushed hit (one upsert per key); drops counters of windows that have ended. */
-  flush(): Promise<void> {
-    if (this.flushing) return this.flushing.then(() => this.flush());
+  /**
+   * Writes every hit counted so far (one upsert per key) and drops counters of windows that have ended.
+   * A flush already running may have missed later hits, so this one runs after it.
+   */
+  async flush(): Promise<void> {
+    while (this.flushing) await this.flushing;
     this.flushing = this.flushOnce().finally(() => {
       this.flushing = null;
     });
@@ -127,30 +130,48 @@ class RateLimiter {
   }
 
   private async flushOnce(): Promise<void> {
-    const now = Date.now();
-    let failed = false;
-    for (const [id, c] of this.counters) {
-      if (c.ready) continue;
-      const n = c.pending;
-      if (n > 0) {
-        try {
-          const count = await this.add(c.key, c.windowStart, n);
-          // Hits counted while the upsert ran stay pending; the shared count now includes the n written.
-          c.pending -= n;
-          c.shared = count;
-        } catch {
-          failed = true;
-          continue;
+    const due = [...this.counters.values()].filter((c) => !c.ready && c.pending > 0);
+    const sent = due.map((c) => c.pending);
+    try {
+      if (due.length > 0) {
+        // One upsert for every key; each (key, window) appears once, so no row is affected twice.
+        const rows = await query<{ i: number; count: number }>(
+          this.db,
+          sql`with input as (
+                select * from jsonb_to_recordset(${JSON.stringify(
+                  due.map((c, i) => ({ i, key: c.key, window_start: c.windowStart, n: sent[i] })),
+                )}::jsonb) as t(i int, key text, window_start timestamptz, n int)
+              ), up as (
+                insert into rate_limits (key, window_start, count)
+                select key, window_start, n from input
+                on conflict (key, window_start) do update set count = rate_limits.count + excluded.count
+                returning key, window_start, count
+              )
+              select input.i, up.count from up join input using (key, window_start)`,
+        );
+        for (const row of rows) {
+          const c = due[row.i]!;
+          // Hits counted while the upsert ran stay pending; the shared count now includes those written.
+          c.pending -= sent[row.i]!;
+          c.shared = Number(row.count);
         }
       }
-      // A counter whose window ended (by the wall clock) and has nothing to write is no longer needed.
-      if (c.pending === 0 && c.windowEnd < now) this.counters.delete(id);
-    }
-    if (failed && ++this.failures >= MAX_FAILED_FLUSHES) {
-      for (const c of this.counters.values()) c.pending = 0;
       this.failures = 0;
-    } else if (!failed) this.failures = 0;
-    if ([...this.counters.values()].some((c) => c.pending > 0)) this.schedule();
+    } catch {
+      if (++this.failures >= MAX_FAILED_FLUSHES) {
+        // The database is gone (or closed): stop retrying; the hits only ever protected against floods.
+        for (const c of this.counters.values()) c.pending = 0;
+        this.failures = 0;
+      }
+    }
+    // A counter whose window ended (by the wall clock) and has nothing to write is no longer needed.
+    const now = Date.now();
+    let left = false;
+    for (const [id, c] of this.counters) {
+      if (c.pending > 0) left = true;
+      else if (!c.ready && c.windowEnd < now) this.counters.delete(id);
+    }
+    if (left) this.schedule();
   }
 }
 

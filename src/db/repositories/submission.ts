@@ -6,7 +6,7 @@
  * already taken inserts nothing for that report (ON CONFLICT DO NOTHING), so the caller draws another one
  * without an error aborting a surrounding transaction.
  *
- * Group commit (ADR 0013): top-level submissions that arrive while earlier ones are being written are
+ * Group commit (ADR 0009): top-level submissions that arrive while earlier ones are being written are
  * written together by the next statement, so concurrent reports share one round trip, one plan and one
  * commit (WAL flush). A submission is answered only after the statement that wrote it has committed. A
  * statement that fails is retried one submission at a time, so one bad row fails only its own request.
