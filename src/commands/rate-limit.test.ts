@@ -1,6 +1,6 @@
 /**
  * Rate limits: exact within a process, shared through the rate_limits rows across processes (each process
- * flushes its locally counted hits in the background; ADR 0012), and a new window starts a new count.
+ * flushes its locally counted hits in the background; ADR 0008), and a new window starts a new count.
  */
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
