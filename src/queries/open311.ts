@@ -115,6 +115,11 @@ export interface Open311Row {
   own_media_url: string | null;
   own_attributes: Record<string, unknown> | null;
   own: boolean;
+  /**
+   * Attachment ids to list as media: staff uploads, plus reporter uploads when `own` (oldest first); null
+   * when the list was too long to fetch them inline (INLINE_MEDIA_MAX: the caller uses mediaOf).
+   */
+  media_ids: string[] | null;
 }
 
 /** Filters of GET requests (§8 and the extensions of §12); dates are ISO instants. */
@@ -147,17 +152,31 @@ const inList = <T>(values: readonly T[]) =>
 const epochMs = (column: 'created_at' | 'updated_at' | 'closed_at' | 'due_at') =>
   sql.raw(`(extract(epoch from r.${column}) * 1000)::float8 as ${column}`);
 
-function selectFrom(apiKeyId: string | undefined): SQL {
+/**
+ * Lists up to this many rows fetch their media ids inline (a subselect per returned row, no extra round trip);
+ * longer ones in one query afterwards (mediaOf), cheaper than 1000 subselects.
+ */
+export const INLINE_MEDIA_MAX = 200;
+
+function selectFrom(apiKeyId: string | undefined, inlineMedia: boolean): SQL {
   const own = apiKeyId
     ? sql`o.media_url as own_media_url, o.attributes as own_attributes, (o.report_id is not null) as own`
     : sql`null as own_media_url, null as own_attributes, false as own`;
   const join = apiKeyId
     ? sql`left join open311_requests o on o.report_id = r.id and o.api_key_id = ${apiKeyId}`
     : sql``;
+  // Reporter-uploaded files are listed only to the submitting partner; evaluated for returned rows only.
+  const reporterFiles = apiKeyId ? sql`o.report_id is not null` : sql`false`;
   return sql`select r.id, r.tracking_id, r.status, r.title, r.body, r.classification, r.category_id,
       c.name as service_name, a.name as agency_name, coalesce(a.zone, t.zone) as zone, r.region_code, r.address,
       r.lat, r.lon, r.channel, r.support_count, ${epochMs('created_at')}, ${epochMs('updated_at')},
-      ${epochMs('closed_at')}, ${epochMs('due_at')}, r.archive_reason, ${own}
+      ${epochMs('closed_at')}, ${epochMs('due_at')}, r.archive_reason, ${own},
+      ${
+        inlineMedia
+          ? sql`array(select f.id from attachments f where f.report_id = r.id
+            and (f.uploaded_by <> 'reporter' or ${reporterFiles}) order by f.created_at) as media_ids`
+          : sql`null as media_ids`
+      }
     from reports r
     left join categories c on c.id = r.category_id
     left join agencies a on a.id = coalesce(r.agency_id, r.dispatched_agency_id)
@@ -203,6 +222,7 @@ function normalise(rows: Open311Row[]): Open311Row[] {
         );
     }
     r.own = r.own === true;
+    if (r.media_ids !== null && !Array.isArray(r.media_ids)) r.media_ids = [];
     r.lat = r.lat === null ? null : Number(r.lat);
     r.lon = r.lon === null ? null : Number(r.lon);
   }
@@ -226,7 +246,7 @@ export async function listOpen311Requests(db: AppDb, f: Open311ListFilters): Pro
   }
   const rows = await query<Open311Row>(
     db,
-    sql`${selectFrom(f.apiKeyId)} where ${sql.join(where, sql` and `)}
+    sql`${selectFrom(f.apiKeyId, f.limit <= INLINE_MEDIA_MAX)} where ${sql.join(where, sql` and `)}
         order by r.created_at desc, r.tracking_id desc limit ${f.limit} offset ${f.offset}`,
   );
   return normalise(rows);
@@ -240,7 +260,7 @@ export async function getOpen311Request(
 ): Promise<Open311Row | null> {
   const rows = await query<Open311Row>(
     db,
-    sql`${selectFrom(apiKeyId)} where r.tracking_id = ${trackingId} and ${visible(apiKeyId)} limit 1`,
+    sql`${selectFrom(apiKeyId, true)} where r.tracking_id = ${trackingId} and ${visible(apiKeyId)} limit 1`,
   );
   return normalise(rows)[0] ?? null;
 }

@@ -20,7 +20,9 @@ export interface CachedAnswer {
 }
 
 interface Entry extends CachedAnswer {
+  /** Fresh until then; served while one refresh runs until `staleUntil` (one more TTL). */
   expires: number;
+  staleUntil: number;
 }
 
 /** Parameters that never change an answer (D8: jurisdiction_id is ignored; lang only affects errors). */
@@ -76,7 +78,11 @@ export class AnswerCache {
     this.generation++;
   }
 
-  /** The answer for `key`, computing it with `make` on a miss (once for concurrent identical misses). */
+  /**
+   * The answer for `key`: fresh from the cache; or, within one more TTL after it expired, the previous answer
+   * while one background refresh runs (stale-while-revalidate: no request waits at each expiry); otherwise
+   * computed with `make` (once for concurrent identical misses). clear() leaves nothing to serve stale.
+   */
   async get(key: string, make: () => Promise<CachedAnswer>): Promise<CachedAnswer> {
     const hit = this.entries.get(key);
     const t = this.now();
@@ -85,16 +91,33 @@ export class AnswerCache {
       this.entries.set(key, hit);
       return hit;
     }
+    if (hit && hit.staleUntil > t) {
+      if (!this.pending.has(key))
+        this.compute(key, make).catch(() => {
+          const e = this.entries.get(key);
+          if (e) this.drop(key, e);
+        });
+      return hit;
+    }
     if (hit) this.drop(key, hit);
+    return this.compute(key, make);
+  }
+
+  private compute(key: string, make: () => Promise<CachedAnswer>): Promise<CachedAnswer> {
     const waiting = this.pending.get(key);
     if (waiting) return waiting;
     const generation = this.generation;
-    const p = make().finally(() => this.pending.delete(key));
+    const p = make()
+      .then((answer) => {
+        if (generation === this.generation && answer.body.length <= this.maxBytes / 8) {
+          const now = this.now();
+          this.store(key, { ...answer, expires: now + this.ttlMs, staleUntil: now + 2 * this.ttlMs });
+        }
+        return answer;
+      })
+      .finally(() => this.pending.delete(key));
     this.pending.set(key, p);
-    const answer = await p;
-    if (generation === this.generation && answer.body.length <= this.maxBytes / 8)
-      this.store(key, { ...answer, expires: this.now() + this.ttlMs });
-    return answer;
+    return p;
   }
 
   private drop(key: string, e: Entry): void {

@@ -53,7 +53,7 @@ export async function readAnswer(
   const cacheControl = !keyless
     ? 'private, no-cache'
     : key
-      ? `public, max-age=${ctx.cacheSeconds}`
+      ? `public, max-age=${ctx.cacheSeconds}, stale-while-revalidate=${ctx.cacheSeconds}`
       : 'no-cache';
   return sendAnswer(req, reply, answer, cacheControl);
 }

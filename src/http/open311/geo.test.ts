@@ -316,7 +316,7 @@ describe('in-process cache of keyless answers (listCacheSeconds, changes)', () =
   it('serves identical keyless reads from the cache for listCacheSeconds; keyed reads are never cached', async () => {
     const q = `/open311/v2/requests.json?${centreQ}&radius=500`;
     const first = await get(q, {}, cached);
-    expect(first.headers.get('cache-control')).toBe('public, max-age=30');
+    expect(first.headers.get('cache-control')).toBe('public, max-age=30, stale-while-revalidate=30');
     expect(first.text).toContain('Titik pusat GEO-A.');
     // A change that sends no notification (no report event): the cached answer stays until it expires…
     await db().execute(sql`update reports set body = 'Diubah GEO-A2.' where tracking_id = ${made.a}`);
@@ -329,8 +329,11 @@ describe('in-process cache of keyless answers (listCacheSeconds, changes)', () =
     expect(keyed.text).toContain('Diubah GEO-A2.');
     // …and so is any other query.
     expect((await get(`${q}&page_size=999`, {}, cached)).text).toContain('Diubah GEO-A2.');
+    // Once expired, the old answer is served while one refresh runs (stale-while-revalidate)…
     cached.t.setNow(new Date(NOW.getTime() + 31_000));
-    expect((await get(q, {}, cached)).text).toContain('Diubah GEO-A2.');
+    expect((await get(q, {}, cached)).text).toBe(first.text);
+    // …and the refreshed one follows.
+    await expect.poll(async () => (await get(q, {}, cached)).text).toContain('Diubah GEO-A2.');
   });
 
   it('a report turned confidential leaves every cached public answer at once (report event → NOTIFY)', async () => {

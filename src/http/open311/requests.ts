@@ -55,14 +55,16 @@ async function readerKey(ctx: Open311Context, req: FastifyRequest): Promise<ApiK
 async function present(ctx: Open311Context, rows: Open311Row[], extensions: boolean) {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
-  const own = new Set(rows.filter((r) => r.own).map((r) => r.id));
-  const media = await mediaOf(ctx.svc.db, ids, own);
   const notes = extensions ? await publicNotes(ctx.svc.db, ids) : new Map();
+  // Long lists leave media to one query (queries/open311.ts INLINE_MEDIA_MAX).
+  const media = rows.some((r) => r.media_ids === null)
+    ? await mediaOf(ctx.svc.db, ids, new Set(rows.filter((r) => r.own).map((r) => r.id)))
+    : undefined;
   const base = ctx.svc.publicUrl;
   return rows.map((r) =>
     presentRequest(r, extensions, {
       notes: notes.get(r.id) ?? [],
-      mediaUrls: (media.get(r.id) ?? []).map(
+      mediaUrls: (r.media_ids ?? media?.get(r.id) ?? []).map(
         (a) => `${base}/api/v1/reports/${r.tracking_id}/attachments/${a}`,
       ),
     }),
