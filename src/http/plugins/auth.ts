@@ -24,7 +24,6 @@ declare module 'fastify' {
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-function safeEqual(a: string, b: string): boolean {
 /** Where a session that must change its temporary password may still go (the password page, sign-out). */
 export const PASSWORD_CHANGE_PATH = '/kantor/kata-sandi';
 const OPEN_WHILE_PASSWORD_TEMPORARY = new Set([
@@ -51,6 +50,7 @@ function guardTemporaryPassword(req: FastifyRequest, reply: FastifyReply): boole
   return true;
 }
 
+function safeEqual(a: string, b: string): boolean {
   const ab = Buffer.from(a);
   const bb = Buffer.from(b);
   return ab.length === bb.length && timingSafeEqual(ab, bb);
@@ -120,6 +120,7 @@ export const authPlugin = fp(
         accessKey,
         deviceKey: device,
       };
+      if (session?.mustChangePassword && !guardTemporaryPassword(req, reply)) return reply;
     });
   },
 );
@@ -127,6 +128,5 @@ export const authPlugin = fp(
 declare module 'fastify' {
   interface FastifyContextConfig {
     skipCsrf?: boolean;
-      if (session?.mustChangePassword && !guardTemporaryPassword(req, reply)) return reply;
   }
 }
