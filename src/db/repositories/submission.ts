@@ -48,7 +48,7 @@ export interface WrittenReport {
 /** Submissions written by one statement at most. */
 const MAX_BATCH = 64;
 /** Statements in flight per database handle; later submissions wait and are written together. */
-const MAX_IN_FLIGHT = 2;
+const MAX_IN_FLIGHT = 1;
 
 /** One submission as a JSON record for jsonb_to_recordset (names match the column list below). */
 function record(s: SubmissionRows): Record<string, unknown> {

@@ -5,7 +5,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type {} from '@fastify/cookie';
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
+import { randomToken } from '../../integrations/crypto.ts';
 import type { Caller, Services } from '../../app/context.ts';
 import { AppError } from '../../app/errors.ts';
 import { resolveSession, type SessionInfo } from '../../queries/session.ts';
@@ -101,7 +102,7 @@ export const authPlugin = fp(
       }
       let device = req.cookies[DEVICE_COOKIE];
       if (!device || !/^[A-Za-z0-9_-]{16,64}$/.test(device)) {
-        device = randomBytes(16).toString('base64url');
+        device = randomToken(16);
         reply.setCookie(DEVICE_COOKIE, device, {
           path: '/',
           httpOnly: true,
