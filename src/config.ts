@@ -104,7 +104,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ombudsmanEndpoint: e.OMBUDSMAN_ENDPOINT,
     outboundAllowHosts: (e.ADUAN_OUTBOUND_ALLOW_HOSTS ?? '')
       .split(/[\s,]+/)
-      .map((h) => h.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1'))
+      .map((h) =>
+        h
+          .trim()
+          .toLowerCase()
+          .replace(/^\[(.*)\]$/, '$1'),
+      )
       .filter(Boolean),
     production: e.NODE_ENV === 'production',
   };
