@@ -69,7 +69,8 @@ export interface A11yViolation {
 
 /**
  * Runs axe-core in the page and returns the violations (an empty array means the page passes).
- * Works with JavaScript disabled too: axe runs through the privileged evaluation channel.
+ * Call it in a context with JavaScript on: with JavaScript off, axe is injected through the privileged
+ * channel but the page's timers do not run, and some rules then never finish.
  */
 export async function checkA11y(page: Page): Promise<A11yViolation[]> {
   await page.evaluate(AXE_SOURCE);
