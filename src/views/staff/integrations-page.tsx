@@ -13,7 +13,7 @@ import type { PageContext } from '../context.ts';
 import { Button } from '../components/button.tsx';
 import { Checkboxes, Select, TextInput, type Option } from '../components/fields.tsx';
 import { errs, val, type FormState } from './common.tsx';
-import { AdminLayout, PostForm } from './admin-common.tsx';
+import { AdminLayout, AdminTable, PostForm } from './admin-common.tsx';
 import type { KeyRow, PeerRow, WebhookRow } from '../../queries/integration-admin.ts';
 import type { DeliveryView } from '../../queries/integrations.ts';
 import { WEBHOOK_EVENTS } from '../../domain/integration/webhook-events.ts';
@@ -64,46 +64,39 @@ function KeyTable(p: {
   const { ctx } = p;
   if (p.rows.length === 0) return <p class="muted">{ctx.t('integrations.none')}</p>;
   return (
-    <div class="table-scroll">
-      <table class="admin-table">
-        <caption class="visually-hidden">{p.caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{ctx.t('integrations.col.name')}</th>
-            <th scope="col">{ctx.t('integrations.col.agency')}</th>
-            {p.showScopes ? <th scope="col">{ctx.t('integrations.col.scopes')}</th> : null}
-            <th scope="col">{ctx.t('integrations.col.created')}</th>
-            <th scope="col">{ctx.t('integrations.col.last_used')}</th>
-            <th scope="col">{ctx.t('admin.status')}</th>
-            <th scope="col">{ctx.t('admin.actions')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {p.rows.map((k) => (
-            <tr key={k.id}>
-              <td>{k.name}</td>
-              <td>{k.agencyName ?? ctx.t('integrations.national')}</td>
-              {p.showScopes ? (
-                <td>{k.scopes.map((s) => ctx.t(`integrations.scope.${s}`)).join(', ')}</td>
-              ) : null}
-              <td>{whenLabel(ctx, k.createdAt, '')}</td>
-              <td>{whenLabel(ctx, k.lastUsedAt, ctx.t('integrations.never'))}</td>
-              <td>{k.revokedAt ? ctx.t('integrations.revoked') : ctx.t('admin.active')}</td>
-              <td class="row-actions">
-                {k.revokedAt ? null : (
-                  <PostForm ctx={ctx} action={p.action(k.id)}>
-                    <Button variant="warning">
-                      {ctx.t('integrations.revoke')}
-                      <span class="visually-hidden"> {k.name}</span>
-                    </Button>
-                  </PostForm>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <AdminTable
+      caption={p.caption}
+      columns={[
+        ctx.t('integrations.col.name'),
+        ctx.t('integrations.col.agency'),
+        ctx.t('integrations.col.scopes'),
+        ctx.t('integrations.col.created'),
+        ctx.t('integrations.col.last_used'),
+        ctx.t('admin.status'),
+        ctx.t('admin.actions'),
+      ]}
+    >
+      {p.rows.map((k) => (
+        <tr key={k.id}>
+          <td>{k.name}</td>
+          <td>{k.agencyName ?? ctx.t('integrations.national')}</td>
+          {p.showScopes ? <td>{k.scopes.map((s) => ctx.t(`integrations.scope.${s}`)).join(', ')}</td> : null}
+          <td>{whenLabel(ctx, k.createdAt, '')}</td>
+          <td>{whenLabel(ctx, k.lastUsedAt, ctx.t('integrations.never'))}</td>
+          <td>{k.revokedAt ? ctx.t('integrations.revoked') : ctx.t('admin.active')}</td>
+          <td class="row-actions">
+            {k.revokedAt ? null : (
+              <PostForm ctx={ctx} action={p.action(k.id)}>
+                <Button variant="warning">
+                  {ctx.t('integrations.revoke')}
+                  <span class="visually-hidden"> {k.name}</span>
+                </Button>
+              </PostForm>
+            )}
+          </td>
+        </tr>
+      ))}
+    </AdminTable>
   );
 }
 
@@ -239,49 +232,44 @@ export function IntegrationsPage(p: IntegrationsPageProps): VNode {
         {p.webhooks.length === 0 ? (
           <p class="muted">{ctx.t('integrations.none')}</p>
         ) : (
-          <div class="table-scroll">
-            <table class="admin-table">
-              <caption class="visually-hidden">{ctx.t('integrations.webhooks.title')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{ctx.t('integrations.col.url')}</th>
-                  <th scope="col">{ctx.t('integrations.col.agency')}</th>
-                  <th scope="col">{ctx.t('integrations.col.events')}</th>
-                  <th scope="col">{ctx.t('admin.status')}</th>
-                  <th scope="col">{ctx.t('admin.actions')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {p.webhooks.map((w) => (
-                  <tr key={w.id}>
-                    <td class="break-all">{w.url}</td>
-                    <td>{w.agencyName}</td>
-                    <td>{w.events.map((e) => ctx.t(`integrations.event.${e}`)).join(', ')}</td>
-                    <td>{w.pausedAt ? ctx.t('integrations.paused') : ctx.t('admin.active')}</td>
-                    <td class="row-actions">
-                      <a href={`/kantor/integrasi/webhook/${w.id}?lang=${ctx.lang}`}>
-                        {ctx.t('integrations.webhooks.deliveries')}
-                        <span class="visually-hidden"> {w.url}</span>
-                      </a>{' '}
-                      <PostForm ctx={ctx} action={`/kantor/integrasi/webhook/${w.id}/jeda`}>
-                        <input type="hidden" name="paused" value={w.pausedAt ? 'false' : 'true'} />
-                        <Button variant="secondary">
-                          {ctx.t(w.pausedAt ? 'integrations.resume' : 'integrations.pause')}
-                          <span class="visually-hidden"> {w.url}</span>
-                        </Button>
-                      </PostForm>{' '}
-                      <PostForm ctx={ctx} action={`/kantor/integrasi/webhook/${w.id}/hapus`}>
-                        <Button variant="warning">
-                          {ctx.t('integrations.delete')}
-                          <span class="visually-hidden"> {w.url}</span>
-                        </Button>
-                      </PostForm>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <AdminTable
+            caption={ctx.t('integrations.webhooks.title')}
+            columns={[
+              ctx.t('integrations.col.url'),
+              ctx.t('integrations.col.agency'),
+              ctx.t('integrations.col.events'),
+              ctx.t('admin.status'),
+              ctx.t('admin.actions'),
+            ]}
+          >
+            {p.webhooks.map((w) => (
+              <tr key={w.id}>
+                <td class="break-all">{w.url}</td>
+                <td>{w.agencyName}</td>
+                <td>{w.events.map((e) => ctx.t(`integrations.event.${e}`)).join(', ')}</td>
+                <td>{w.pausedAt ? ctx.t('integrations.paused') : ctx.t('admin.active')}</td>
+                <td class="row-actions">
+                  <a href={`/kantor/integrasi/webhook/${w.id}?lang=${ctx.lang}`}>
+                    {ctx.t('integrations.webhooks.deliveries')}
+                    <span class="visually-hidden"> {w.url}</span>
+                  </a>{' '}
+                  <PostForm ctx={ctx} action={`/kantor/integrasi/webhook/${w.id}/jeda`}>
+                    <input type="hidden" name="paused" value={w.pausedAt ? 'false' : 'true'} />
+                    <Button variant="secondary">
+                      {ctx.t(w.pausedAt ? 'integrations.resume' : 'integrations.pause')}
+                      <span class="visually-hidden"> {w.url}</span>
+                    </Button>
+                  </PostForm>{' '}
+                  <PostForm ctx={ctx} action={`/kantor/integrasi/webhook/${w.id}/hapus`}>
+                    <Button variant="warning">
+                      {ctx.t('integrations.delete')}
+                      <span class="visually-hidden"> {w.url}</span>
+                    </Button>
+                  </PostForm>
+                </td>
+              </tr>
+            ))}
+          </AdminTable>
         )}
         <h3>{ctx.t('integrations.webhooks.add')}</h3>
         <PostForm ctx={ctx} action="/kantor/integrasi/webhook">
@@ -333,36 +321,31 @@ export function IntegrationsPage(p: IntegrationsPageProps): VNode {
           {p.peers.length === 0 ? (
             <p class="muted">{ctx.t('integrations.none')}</p>
           ) : (
-            <div class="table-scroll">
-              <table class="admin-table">
-                <caption class="visually-hidden">{ctx.t('integrations.federation.peers')}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{ctx.t('integrations.field.peer_instance')}</th>
-                    <th scope="col">{ctx.t('integrations.col.url')}</th>
-                    <th scope="col">{ctx.t('integrations.col.created')}</th>
-                    <th scope="col">{ctx.t('admin.actions')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {p.peers.map((peer) => (
-                    <tr key={peer.instanceId}>
-                      <td>{peer.instanceId}</td>
-                      <td class="break-all">{peer.baseUrl}</td>
-                      <td>{whenLabel(ctx, peer.createdAt, '')}</td>
-                      <td class="row-actions">
-                        <PostForm ctx={ctx} action={`/kantor/integrasi/federasi/${peer.instanceId}/hapus`}>
-                          <Button variant="warning">
-                            {ctx.t('integrations.delete')}
-                            <span class="visually-hidden"> {peer.instanceId}</span>
-                          </Button>
-                        </PostForm>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <AdminTable
+              caption={ctx.t('integrations.federation.peers')}
+              columns={[
+                ctx.t('integrations.field.peer_instance'),
+                ctx.t('integrations.col.url'),
+                ctx.t('integrations.col.created'),
+                ctx.t('admin.actions'),
+              ]}
+            >
+              {p.peers.map((peer) => (
+                <tr key={peer.instanceId}>
+                  <td>{peer.instanceId}</td>
+                  <td class="break-all">{peer.baseUrl}</td>
+                  <td>{whenLabel(ctx, peer.createdAt, '')}</td>
+                  <td class="row-actions">
+                    <PostForm ctx={ctx} action={`/kantor/integrasi/federasi/${peer.instanceId}/hapus`}>
+                      <Button variant="warning">
+                        {ctx.t('integrations.delete')}
+                        <span class="visually-hidden"> {peer.instanceId}</span>
+                      </Button>
+                    </PostForm>
+                  </td>
+                </tr>
+              ))}
+            </AdminTable>
           )}
           <h3>{ctx.t('integrations.federation.add')}</h3>
           <PostForm ctx={ctx} action="/kantor/integrasi/federasi">
@@ -428,35 +411,30 @@ export function WebhookDeliveriesPage(p: {
       {p.deliveries.length === 0 ? (
         <p class="muted">{ctx.t('integrations.deliveries.none')}</p>
       ) : (
-        <div class="table-scroll">
-          <table class="admin-table">
-            <caption class="visually-hidden">{ctx.t('integrations.deliveries.title')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{ctx.t('integrations.col.created')}</th>
-                <th scope="col">{ctx.t('integrations.col.event')}</th>
-                <th scope="col">{ctx.t('integrations.col.report')}</th>
-                <th scope="col">{ctx.t('admin.status')}</th>
-                <th scope="col">{ctx.t('integrations.col.http')}</th>
-                <th scope="col">{ctx.t('integrations.col.attempts')}</th>
-                <th scope="col">{ctx.t('integrations.col.error')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {p.deliveries.map((d) => (
-                <tr key={d.id}>
-                  <td>{whenLabel(ctx, new Date(d.createdAt), '')}</td>
-                  <td>{d.kind.replace(/^webhook\./, '')}</td>
-                  <td>{d.trackingId ?? '—'}</td>
-                  <td>{ctx.t(`integrations.delivery_status.${d.status}`)}</td>
-                  <td>{httpCodeOf(d)}</td>
-                  <td>{d.attempts}</td>
-                  <td class="break-all">{d.lastError ?? ''}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <AdminTable
+          caption={ctx.t('integrations.deliveries.title')}
+          columns={[
+            ctx.t('integrations.col.created'),
+            ctx.t('integrations.col.event'),
+            ctx.t('integrations.col.report'),
+            ctx.t('admin.status'),
+            ctx.t('integrations.col.http'),
+            ctx.t('integrations.col.attempts'),
+            ctx.t('integrations.col.error'),
+          ]}
+        >
+          {p.deliveries.map((d) => (
+            <tr key={d.id}>
+              <td>{whenLabel(ctx, new Date(d.createdAt), '')}</td>
+              <td>{d.kind.replace(/^webhook\./, '')}</td>
+              <td>{d.trackingId ?? '—'}</td>
+              <td>{ctx.t(`integrations.delivery_status.${d.status}`)}</td>
+              <td>{httpCodeOf(d)}</td>
+              <td>{d.attempts}</td>
+              <td class="break-all">{d.lastError ?? ''}</td>
+            </tr>
+          ))}
+        </AdminTable>
       )}
     </AdminLayout>
   );
