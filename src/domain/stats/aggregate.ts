@@ -123,7 +123,8 @@ export function addFact(acc: StatsAcc, f: StatsFact): StatsAcc {
   return acc;
 }
 
-const SUMMED = [
+/** The counters every report adds to (the roll-up's counter vector starts with these, in this order). */
+export const SUMMED = [
   'received',
   'verified',
   'verificationDue',

@@ -8,25 +8,11 @@
  * "Approximation"), which bounds the row size.
  */
 import { ratio, round, wilson } from '../evaluation/formulas.ts';
-import type { StatsFact, StatsIndicators } from './aggregate.ts';
+import { SUMMED, type StatsFact, type StatsIndicators } from './aggregate.ts';
 
 /** Counter positions in `c` (0-based; SQL arrays are 1-based: position + 1). */
 export const COUNTERS = [
-  'received',
-  'verified',
-  'verificationDue',
-  'verifiedOnTime',
-  'dispatched',
-  'returned',
-  'returns',
-  'misroutedWorkingDays',
-  'followUpDue',
-  'followedUpOnTime',
-  'completed',
-  'ratingSum',
-  'ratingCount',
-  'disputed',
-  'reopened',
+  ...SUMMED,
   /** Reports with a running staff clock past due at the refresh time (roll-up rows only). */
   'overdue',
 ] as const;
