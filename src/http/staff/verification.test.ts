@@ -11,28 +11,13 @@ import { DEMO, startTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { DEMO_PASSWORD } from '../../../test/global-setup.ts';
 import { csrfOf, WebClient } from '../../../test/helpers/web-client.ts';
 import { trainRoutingModels } from '../../commands/train-routing.ts';
+import { HEALTH, ROADS } from '../../../test/helpers/routing-corpus.ts';
 
 let t: TestApp;
 let coord: string;
 let catRoads: number;
 let catHealth: number;
 
-const ROADS = [
-  'Jalan berlubang dan aspal rusak parah di dekat jembatan',
-  'Aspal jalan provinsi mengelupas, lubang besar membahayakan motor',
-  'Drainase jalan tersumbat, jalan tergenang dan aspal rusak',
-  'Jembatan kayu lapuk dan jalan rusak menuju kampung',
-  'Perbaikan jalan rusak berlubang belum dikerjakan kontraktor',
-  'Jalan longsor dan aspal retak di tikungan tanjakan',
-];
-const HEALTH = [
-  'Puskesmas kekurangan obat dan dokter jaga tidak ada',
-  'Antrean rumah sakit panjang, perawat tidak ramah kepada pasien',
-  'Vaksinasi anak di posyandu ditunda tanpa pemberitahuan',
-  'Pasien BPJS ditolak di rumah sakit daerah saat darurat',
-  'Puskesmas tutup pada jam pelayanan, pasien menunggu dokter',
-  'Obat di apotek puskesmas habis, pasien diminta beli sendiri',
-];
 /** The anonymous reporter whose identity must never reach agency roles. */
 const SECRET = {
   name: 'Sutrisno Anonim Serupa',

@@ -12,6 +12,7 @@ import { query } from '../../../db/client.ts';
 import { autoDispatchPending } from '../../../commands/auto-dispatch.ts';
 import { trainRoutingModels } from '../../../commands/train-routing.ts';
 import { routingAutoDispatchCli } from '../../../cli/routing-auto-dispatch.ts';
+import { HEALTH, ROADS } from '../../../../test/helpers/routing-corpus.ts';
 
 let t: TestApp;
 let coord: string;
@@ -20,22 +21,6 @@ let puprAdmin: string;
 let catRoads: number;
 let catHealth: number;
 
-const ROADS = [
-  'Jalan berlubang dan aspal rusak parah di dekat jembatan',
-  'Aspal jalan provinsi mengelupas, lubang besar membahayakan motor',
-  'Drainase jalan tersumbat, jalan tergenang dan aspal rusak',
-  'Jembatan kayu lapuk dan jalan rusak menuju kampung',
-  'Perbaikan jalan rusak berlubang belum dikerjakan kontraktor',
-  'Jalan longsor dan aspal retak di tikungan tanjakan',
-];
-const HEALTH = [
-  'Puskesmas kekurangan obat dan dokter jaga tidak ada',
-  'Antrean rumah sakit panjang, perawat tidak ramah kepada pasien',
-  'Vaksinasi anak di posyandu ditunda tanpa pemberitahuan',
-  'Pasien BPJS ditolak di rumah sakit daerah saat darurat',
-  'Puskesmas tutup pada jam pelayanan, pasien menunggu dokter',
-  'Obat di apotek puskesmas habis, pasien diminta beli sendiri',
-];
 const NAME = 'Warga Anonim Rahasia';
 const EMAIL = 'anonim.rahasia@contoh.aduan.id';
 
