@@ -1,14 +1,16 @@
 /**
  * Routing suggestions for one report at verification: the top 3 agencies and top 3 categories from
- * the active models, each with a calibrated confidence and the words that drove it. Every suggestion
- * shown is recorded in `routing_suggestions`; `recordRoutingOutcome` (routing-outcome.ts) later marks
- * whether the verifier followed it.
+ * the active models, each with a calibrated confidence and the words that drove it. A suggestion is
+ * recorded in `routing_suggestions` once per report, kind and model version (the first time it is
+ * shown; later views reuse that row, so reloads do not skew the live accuracy);
+ * `recordRoutingOutcome` (routing-outcome.ts) later marks whether the verifier followed it.
  */
-import { inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Caller, Services } from '../app/context.ts';
 import { loadReport } from '../db/repositories/reports.ts';
 import { agencies, categories, routingSuggestions } from '../db/schema.ts';
 import { routingText, suggest } from '../domain/routing/ensemble.ts';
+import type { Prediction } from '../domain/routing/model.ts';
 import { authorize } from '../queries/access.ts';
 import { loadActiveModel, type ActiveModel } from './routing-models.ts';
 
@@ -79,25 +81,10 @@ export async function suggestRouting(
     for (const c of found) categoryNames.set(c.id, c.name);
   }
 
-  const now = svc.now();
-  const records = [
+  await recordShown(svc, row.id, caller.actor.userId, [
     { kind: 'agency', model: agencyModel, preds: agencyPreds },
     { kind: 'category', model: categoryModel, preds: categoryPreds },
-  ].filter((r) => r.model && r.preds.length);
-  if (records.length) {
-    await svc.db.insert(routingSuggestions).values(
-      records.map((r) => ({
-        reportId: row.id,
-        modelId: r.model!.id,
-        kind: r.kind,
-        suggestions: r.preds.map((p) => ({ label: p.label, confidence: round3(p.confidence) })),
-        topLabel: r.preds[0]!.label,
-        topConfidence: r.preds[0]!.confidence,
-        shownTo: caller.actor.userId,
-        shownAt: now,
-      })),
-    );
-  }
+  ]);
   return {
     trackingId: row.trackingId,
     agencies: agencyPreds.map((p) => ({
@@ -114,4 +101,49 @@ export async function suggestRouting(
     })),
     models: { agency: modelInfo(agencyModel), category: modelInfo(categoryModel) },
   };
+}
+
+/**
+ * Records what was shown, once per report, kind and model: a kind whose model already has a row for
+ * this report (shown earlier, decided or not) is skipped. Serialised per report by an advisory lock,
+ * so two verifiers opening the page at once still write one row.
+ */
+async function recordShown(
+  svc: Services,
+  reportId: string,
+  shownTo: string | null,
+  records: { kind: string; model: ActiveModel | null; preds: Prediction[] }[],
+): Promise<void> {
+  const todo = records.filter((r) => r.model && r.preds.length);
+  if (todo.length === 0) return;
+  const now = svc.now();
+  await svc.db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`routing_suggestions:${reportId}`}))`);
+    const existing = await tx
+      .select({ kind: routingSuggestions.kind, modelId: routingSuggestions.modelId })
+      .from(routingSuggestions)
+      .where(
+        and(
+          eq(routingSuggestions.reportId, reportId),
+          inArray(
+            routingSuggestions.kind,
+            todo.map((r) => r.kind),
+          ),
+        ),
+      );
+    const fresh = todo.filter((r) => !existing.some((e) => e.kind === r.kind && e.modelId === r.model!.id));
+    if (fresh.length === 0) return;
+    await tx.insert(routingSuggestions).values(
+      fresh.map((r) => ({
+        reportId,
+        modelId: r.model!.id,
+        kind: r.kind,
+        suggestions: r.preds.map((p) => ({ label: p.label, confidence: round3(p.confidence) })),
+        topLabel: r.preds[0]!.label,
+        topConfidence: r.preds[0]!.confidence,
+        shownTo,
+        shownAt: now,
+      })),
+    );
+  });
 }

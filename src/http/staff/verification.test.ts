@@ -63,6 +63,16 @@ function similarSection(html: string): string {
   return m![0];
 }
 
+/** Recorded suggestions of a report per kind (the verifier's views; not the auto-dispatcher's). */
+async function shownRows(trackingId: string): Promise<Array<{ kind: string; n: number }>> {
+  const res = (await t.runtime.services.db.execute(
+    sql`select s.kind, count(*)::int as n from routing_suggestions s join reports r on r.id = s.report_id
+         where r.tracking_id = ${trackingId} and s.kind in ('agency', 'category')
+         group by s.kind order by s.kind`,
+  )) as unknown as { rows: Array<{ kind: string; n: number }> };
+  return res.rows.map((r) => ({ kind: r.kind, n: Number(r.n) }));
+}
+
 beforeAll(async () => {
   t = await startTestApp({ now: new Date('2026-03-12T02:00:00Z'), limits: { submitPerMinute: 1000 } });
   coord = await t.login(DEMO.coordinator);
@@ -140,6 +150,13 @@ describe('verification screen: similar reports and routing suggestions', () => {
     expect(both.html).toMatch(new RegExp(`<option[^>]*value="${catRoads}"[^>]*selected`));
     // Malformed picks are ignored, not an error.
     expect((await c.get(`/kantor/laporan/${id}?instansi=%3Cscript%3E&kategori=abc`)).status).toBe(200);
+    // Four views and an API read so far: one recorded suggestion per kind, not one per view.
+    const api = await t.api(`/api/v1/reports/${id}/suggestions`, { token: coord });
+    expect(api.status).toBe(200);
+    expect(await shownRows(id)).toEqual([
+      { kind: 'agency', n: 1 },
+      { kind: 'category', n: 1 },
+    ]);
 
     const v = await c.post(`/kantor/laporan/${id}/verify`, {
       _csrf: csrfOf(both.html),
@@ -163,7 +180,7 @@ describe('verification screen: similar reports and routing suggestions', () => {
         }>;
       }
     ).rows;
-    expect(rows.length).toBeGreaterThanOrEqual(2); // shown at each view, all decided by the verify
+    expect(rows.length).toBe(2); // recorded once per kind and model, decided by the verify
     for (const r of rows) expect(r.decided).toBe(true);
     const agency = rows.filter((r) => r.kind === 'agency');
     expect(agency.every((r) => r.chosen_label === 'dinkes-kaltim' && !r.accepted && r.in_top3)).toBe(true);
@@ -171,6 +188,25 @@ describe('verification screen: similar reports and routing suggestions', () => {
     expect(category.every((r) => r.chosen_label === String(catRoads) && r.accepted)).toBe(true);
     void catHealth;
   });
+
+  it('records a suggestion once per report and model version: a new model records again', async () => {
+    const id = await submit('Jalan berlubang di depan sekolah dasar belum ditambal');
+    const c = await signIn(DEMO.coordinator);
+    await c.get(`/kantor/laporan/${id}`);
+    await c.get(`/kantor/laporan/${id}`);
+    await (await signIn(DEMO.national)).get(`/kantor/laporan/${id}`);
+    expect(await shownRows(id)).toEqual([
+      { kind: 'agency', n: 1 },
+      { kind: 'category', n: 1 },
+    ]);
+    await trainRoutingModels(t.runtime.services, { cvMaxRows: 0 });
+    await c.get(`/kantor/laporan/${id}`);
+    await c.get(`/kantor/laporan/${id}`);
+    expect(await shownRows(id)).toEqual([
+      { kind: 'agency', n: 2 },
+      { kind: 'category', n: 2 },
+    ]);
+  }, 120_000);
 
   it('PRIVACY: the PUPR admin verifying sees similar reports but never the anonymous identities', async () => {
     const id = await submit('Lampu penerangan jalan mati di Jalan Melati dekat pasar', {
