@@ -2,7 +2,7 @@
  * `aduan federation …`: first as an operator runs it, in child processes (tsx src/cli.ts) against a migrated
  * database (PGlite in a temporary data directory, or a fresh PostgreSQL database when DATABASE_URL is set):
  * add with the allowlist from the environment, list --json, test against a REAL local Open311-like peer, a
- * usage error. Then every other case through the same entry point in-process (`federationCli`, a test
+ * usage error, add with the key on stdin (`--api-key-stdin`, only testable with a real stdin). Then every other case through the same entry point in-process (`federationCli`, a test
  * database), because each child process costs seconds: instance id, add refused on private addresses, key
  * from env/stdin never printed, text list, wrong key, guard refusal, unknown peer, remove.
  */
@@ -118,6 +118,29 @@ describe('aduan federation in a child process', { timeout: 900_000 }, () => {
     expect(tested.out).toContain('our key is accepted');
     expect(tested.out + tested.err).not.toContain(PEER_KEY);
     expect(seenKeys.at(-1)).toBe(PEER_KEY); // the sealed key was opened and sent to the peer
+  });
+
+  it('add --api-key-stdin reads the key from stdin (trimmed, never printed); empty stdin is refused', async () => {
+    const allow = { ADUAN_OUTBOUND_ALLOW_HOSTS: '127.0.0.1' };
+    const empty = await aduan(
+      ['federation', 'add', 'prov-stdin', '--url', peerUrl, '--api-key-stdin'],
+      allow,
+      ' \n',
+    );
+    expect(empty.code).toBe(1);
+    expect(empty.err).toContain('apiKey:');
+    const added = await aduan(
+      ['federation', 'add', 'prov-stdin', '--url', peerUrl, '--api-key-stdin'],
+      allow,
+      `${PEER_KEY}\n`,
+    );
+    expect(added.code, added.err).toBe(0);
+    expect(added.out + added.err).not.toContain(PEER_KEY);
+    const before = seenKeys.length;
+    const tested = await aduan(['federation', 'test', 'prov-stdin'], allow);
+    expect(tested.code, tested.err).toBe(0);
+    expect(tested.out + tested.err).not.toContain(PEER_KEY);
+    expect(seenKeys.slice(before)).toEqual([PEER_KEY]); // the key from stdin, without its newline
   });
 });
 
