@@ -1,9 +1,9 @@
-/** The synthetic demo: reports in every status, built through the real commands, with intact timelines. */
+/** The synthetic demo: reports in every status and every intake channel, built through the real commands, with intact timelines. */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { query } from '../db/client.ts';
 import { verifyChains } from '../db/repositories/events.ts';
-import { STATUSES } from '../domain/report/report.ts';
+import { CHANNELS, STAFF_INTAKE_CHANNELS, STATUSES } from '../domain/report/report.ts';
 import { seedDemoReports } from './demo.ts';
 import { DEMO_USERS } from './demo-data.ts';
 import { startTestApp, type TestApp } from '../../test/helpers/app.ts';
@@ -24,6 +24,37 @@ describe('demo seed', () => {
     expect(rows.map((r) => r.status).sort()).toEqual([...STATUSES].sort());
     expect(rows.reduce((a, r) => a + r.n, 0)).toBeGreaterThanOrEqual(24);
     expect((await verifyChains(t.runtime.services.db)).problems).toEqual([]);
+  });
+
+  it('covers every intake channel; walk-in, phone and letter complaints are recorded by staff', async () => {
+    const db = t.runtime.services.db;
+    const rows = await query<{ channel: string; n: number }>(
+      db,
+      sql`select channel, count(*)::int as n from reports group by channel`,
+    );
+    expect(rows.map((r) => r.channel).sort()).toEqual([...CHANNELS].sort());
+    const submits = await query<{ channel: string; actor_role: string; recorded: boolean; staff: boolean }>(
+      db,
+      sql`select r.channel, e.actor_role, e.data ? 'recordedBy' as recorded,
+                 exists (select 1 from role_grants g where g.user_id = e.actor_user_id
+                          and g.role in ('coordinator', 'officer', 'agency_admin', 'national_admin')) as staff
+            from reports r join report_events e on e.report_id = r.id and e.type = 'submit'`,
+    );
+    for (const s of submits) {
+      const staffIntake = (STAFF_INTAKE_CHANNELS as readonly string[]).includes(s.channel);
+      expect({ channel: s.channel, role: s.actor_role, recorded: s.recorded, staff: s.staff }).toEqual({
+        channel: s.channel,
+        role: staffIntake ? 'officer' : 'reporter',
+        recorded: staffIntake,
+        staff: staffIntake,
+      });
+    }
+    // Every status is reached by more than one channel, so the demo's queues mix them.
+    const mix = await query<{ status: string; n: number }>(
+      db,
+      sql`select status, count(distinct channel)::int as n from reports group by status`,
+    );
+    for (const m of mix) expect(m.n, m.status).toBeGreaterThanOrEqual(2);
   });
 
   it('lets every demo account sign in with the demo password', async () => {

@@ -1,6 +1,7 @@
 /**
  * Seeds the synthetic Kalimantan Timur demo on an empty database: agencies, demo accounts, the demo Open311
- * key, and a few dozen reports driven through the real commands so that every status and timeline is genuine.
+ * key, and a few dozen reports driven through the real commands so that every status and timeline is genuine
+ * and every intake channel appears (web, API, Open311, SMS, email, and walk-in/phone/letter recorded by staff).
  */
 import { eq, sql } from 'drizzle-orm';
 import { agencies, apiKeys, roleGrants, settings, users } from '../db/schema.ts';
@@ -20,7 +21,7 @@ import { respondToReport } from '../commands/respond-to-report.ts';
 import { acceptReport } from '../commands/accept-report.ts';
 import { escalateReport } from '../commands/escalate-report.ts';
 import { DEMO_AGENCIES, DEMO_REPORT_TEXTS, DEMO_USERS } from './demo-data.ts';
-import type { ReportStatus } from '../domain/report/report.ts';
+import { CHANNELS, STAFF_INTAKE_CHANNELS, type ReportStatus } from '../domain/report/report.ts';
 
 export interface DemoOptions {
   password: string;
@@ -112,9 +113,13 @@ export async function seedDemoReports(svc: Services, now: Date): Promise<number>
       t = new Date(Math.min(t.getTime() + days * DAY, now.getTime() - 60_000));
       return { ...svc, now: () => t };
     };
+    // Every intake channel appears; walk-in, phone and letter complaints are recorded by the coordinator's
+    // officer on the citizen's behalf, as the walk-in page does.
+    const channel = CHANNELS[i % CHANNELS.length]!;
+    const staffIntake = (STAFF_INTAKE_CHANNELS as readonly string[]).includes(channel);
     const { report, accessKey } = await submitReport(
       { ...svc, now: () => t },
-      { actor: { userId: null, grants: [] } },
+      staffIntake ? verifier : { actor: { userId: null, grants: [] } },
       {
         classification: i % 5 === 4 ? 'aspirasi' : i % 7 === 6 ? 'permintaan_informasi' : 'pengaduan',
         title: `${title}${i >= 12 ? ` (${Math.floor(i / 12) + 1})` : ''}`,
@@ -127,7 +132,8 @@ export async function seedDemoReports(svc: Services, now: Date): Promise<number>
           email: `pelapor${i + 1}@contoh.aduan.id`,
           phone: `0812000000${String(i).padStart(2, '0')}`,
         },
-        channel: (['web', 'api', 'sms', 'email', 'walk_in', 'open311'] as const)[i % 6]!,
+        channel,
+        recordedBy: staffIntake ? (verifier.actor.userId ?? undefined) : undefined,
       },
     );
     count++;
