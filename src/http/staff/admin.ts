@@ -34,7 +34,7 @@ export const staffAdminRoutes: FastifyPluginAsync<{ services: Services }> = asyn
     const sections = ['instansi', 'pengguna'];
     if (canStaff(actor, 'manage_agencies')) sections.push('kategori');
     if (calendarKeeper) sections.push('kalender');
-    sections.push('sla');
+    sections.push('sla', 'rute-otomatis');
     const warning = calendarKeeper ? (await calendarStatus(svc)).warning?.message[ctx.lang] : null;
     return sendPage(reply, req, h(AdminHomePage, { ctx, sections, calendarWarning: warning }));
   });

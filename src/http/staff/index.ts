@@ -12,6 +12,7 @@ import { staffWalkInRoutes } from './walk-in.ts';
 import { staffAdminRoutes } from './admin.ts';
 import { staffAdminUserRoutes } from './admin-users.ts';
 import { staffAdminCalendarRoutes } from './admin-calendar.ts';
+import { staffAdminRoutingRoutes } from './admin-routing.ts';
 import { staffPasswordRoutes } from './password.ts';
 import { staffNotificationRoutes, unreadBadgeHook } from './notifications.ts';
 import { staffIntegrationRoutes } from './integrations.ts';
@@ -30,6 +31,7 @@ export const staffRoutes: FastifyPluginAsync<{ services: Services; secureCookies
   await app.register(staffAdminRoutes, { services: opts.services });
   await app.register(staffAdminUserRoutes, opts);
   await app.register(staffAdminCalendarRoutes, { services: opts.services });
+  await app.register(staffAdminRoutingRoutes, { services: opts.services });
   await app.register(staffPasswordRoutes, { services: opts.services });
   await app.register(staffNotificationRoutes, { services: opts.services });
   await app.register(staffIntegrationRoutes, opts);

@@ -17,6 +17,7 @@ export const ADMIN_SECTIONS = [
   ['kategori', 'categories'],
   ['kalender', 'calendar'],
   ['sla', 'sla'],
+  ['rute-otomatis', 'auto_dispatch'],
 ] as const;
 
 /** What every admin page with forms receives: the context, a failed form to re-render, a success notice. */

@@ -1,0 +1,220 @@
+/**
+ * The auto-dispatch admin page (`/kantor/admin/rute-otomatis`) over real HTTP with cookie sessions: who may see
+ * it (admin roles; officers and citizens 403, signed-out visitors to sign-in), who may change what (instance rule:
+ * national admin only; an agency rule: whoever manages that agency, 403 outside it), bilingual 422s that keep the
+ * input, CSRF, the list of recent auto-dispatches scoped to the agencies one manages, and reversing one through
+ * the bukan-wewenang return (hash-chained `return` event; 404 out of scope, 403 without the return right).
+ * Synthetic texts only.
+ */
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO, startTestApp, type TestApp } from '../../../test/helpers/app.ts';
+import { DEMO_PASSWORD } from '../../../test/global-setup.ts';
+import { csrfOf, WebClient } from '../../../test/helpers/web-client.ts';
+import { HEALTH, ROADS } from '../../../test/helpers/routing-corpus.ts';
+import { autoDispatchPending, autoDispatchSettings } from '../../commands/auto-dispatch.ts';
+import { trainRoutingModels } from '../../commands/train-routing.ts';
+import { query } from '../../db/client.ts';
+import { verifyChains } from '../../db/repositories/events.ts';
+
+const PAGE = '/kantor/admin/rute-otomatis';
+let t: TestApp;
+let coord: string;
+
+async function submit(title: string) {
+  const r = await t.api('/api/v1/reports', {
+    json: {
+      classification: 'pengaduan',
+      title,
+      body: `${title}. Mohon segera ditindaklanjuti oleh instansi yang berwenang.`,
+      regionCode: '64.72.02',
+      reporter: { name: 'Warga Sintetis', email: 'warga.sintetis@contoh.aduan.id' },
+    },
+  });
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+  return r.body.trackingId as string;
+}
+
+async function verify(id: string, agencyId: string, categoryId: number) {
+  const r = await t.api(`/api/v1/reports/${id}/actions/verify`, {
+    json: { agencyId, categoryId },
+    token: coord,
+  });
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+}
+
+async function signIn(email: string): Promise<WebClient> {
+  const c = new WebClient(t.url);
+  const r = await c.post('/masuk', { email, password: DEMO_PASSWORD, next: '/kantor' });
+  expect(r.status).toBe(303);
+  return c;
+}
+
+/** POST a form of the page with the CSRF token read from it. */
+async function postForm(c: WebClient, path: string, form: Record<string, string>, from = PAGE) {
+  const page = await c.get(from);
+  return c.post(path, { _csrf: csrfOf(page.html), ...form });
+}
+
+beforeAll(async () => {
+  t = await startTestApp({ now: new Date('2026-03-12T02:00:00Z'), limits: { submitPerMinute: 1000 } });
+  coord = await t.login(DEMO.coordinator);
+  const cats = await t.api('/api/v1/categories');
+  const catRoads = cats.body.items.find((c: any) => c.name === 'PEKERJAAN UMUM DAN PENATAAN RUANG').id;
+  const catHealth = cats.body.items.find((c: any) => c.name === 'KESEHATAN').id;
+  for (const title of ROADS) await verify(await submit(title), 'pupr-kaltim', catRoads);
+  for (const title of HEALTH) await verify(await submit(title), 'dinkes-kaltim', catHealth);
+  await trainRoutingModels(t.runtime.services, { cvMaxRows: 0, kinds: ['agency', 'category'] });
+}, 180_000);
+afterAll(() => t?.close());
+
+describe('auto-dispatch admin page', () => {
+  it('admin roles only; the instance form only for the national admin; agency choices in scope', async () => {
+    const anon = await new WebClient(t.url).get(PAGE);
+    expect(anon.status).toBe(303);
+    expect(anon.location).toContain('/masuk?next=');
+    expect((await (await signIn(DEMO.puprOfficer)).get(PAGE)).status).toBe(403);
+    expect((await (await signIn(DEMO.citizen)).get(PAGE)).status).toBe(403);
+
+    const national = await (await signIn(DEMO.national)).get(PAGE);
+    expect(national.status).toBe(200);
+    expect(national.html).toContain('<h1>Penerusan otomatis</h1>');
+    expect(national.html).toContain('Saat ini: nonaktif.');
+    expect(national.html).toContain(`action="${PAGE}/instans?lang=id"`);
+    expect(national.html).toMatch(/<option value="dinkes-kaltim"/);
+
+    const coordinator = await signIn(DEMO.coordinator);
+    const cp = await coordinator.get(PAGE);
+    expect(cp.status).toBe(200);
+    expect(cp.html).not.toContain(`action="${PAGE}/instans?`);
+    expect(cp.html).toContain('Hanya admin nasional');
+    expect(cp.html).toMatch(/<option value="pupr-kaltim"/);
+    // Linked from the administration home.
+    expect((await coordinator.get('/kantor/admin')).html).toContain(`href="${PAGE}"`);
+
+    const pupr = await (await signIn(DEMO.puprAdmin)).get(`${PAGE}?lang=en`);
+    expect(pupr.status).toBe(200);
+    expect(pupr.html).toContain('<h1>Auto-dispatch</h1>');
+    expect(pupr.html).toMatch(/<option value="pupr-kaltim"/);
+    expect(pupr.html).not.toMatch(/<option value="dinkes-kaltim"/);
+  });
+
+  it('changes: national admin sets the instance rule, agency managers their agency, 403 outside scope', async () => {
+    const national = await signIn(DEMO.national);
+    const bad = await postForm(national, `${PAGE}/instans`, {
+      instanceEnabled: 'on',
+      instanceThreshold: '30',
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.html).toContain('error-summary');
+    expect(bad.html).toMatch(/value="30"/);
+    const badEn = await postForm(national, `${PAGE}/instans?lang=en`, { instanceThreshold: 'abc' });
+    expect(badEn.status).toBe(422);
+    expect(badEn.html).toMatch(/value="abc"/);
+    expect(badEn.html).toContain('lang="en"');
+    // CSRF is required.
+    expect((await national.post(`${PAGE}/instans`, { instanceEnabled: 'on' })).status).toBe(403);
+    const ok = await postForm(national, `${PAGE}/instans`, {
+      instanceEnabled: 'off',
+      instanceThreshold: '95',
+    });
+    expect(ok.status).toBe(303);
+    expect(ok.location).toBe(`${PAGE}?selesai=1&lang=en`); // the language chosen above is remembered
+    expect((await autoDispatchSettings(t.runtime.services)).instance).toEqual({
+      enabled: false,
+      threshold: 0.95,
+    });
+
+    const coordinator = await signIn(DEMO.coordinator);
+    expect((await postForm(coordinator, `${PAGE}/instans`, { instanceEnabled: 'on' })).status).toBe(403);
+    const pupr = await signIn(DEMO.puprAdmin);
+    expect((await postForm(pupr, `${PAGE}/instans`, { instanceEnabled: 'on' })).status).toBe(403);
+    expect(
+      (await postForm(pupr, `${PAGE}/instansi`, { agencyId: 'dinkes-kaltim', agencyEnabled: 'on' })).status,
+    ).toBe(403);
+    const balikpapan = await signIn(DEMO.balikpapanCoordinator);
+    expect(
+      (await postForm(balikpapan, `${PAGE}/instansi`, { agencyId: 'pupr-kaltim', agencyEnabled: 'on' }))
+        .status,
+    ).toBe(403);
+    const missing = await postForm(pupr, `${PAGE}/instansi`, { agencyThreshold: '80' });
+    expect(missing.status).toBe(422);
+    expect(missing.html).toContain('href="#f-agencyId"');
+    expect(missing.html).toContain('href="#f-agencyEnabled');
+
+    const set = await postForm(pupr, `${PAGE}/instansi`, {
+      agencyId: 'pupr-kaltim',
+      agencyEnabled: 'on',
+      agencyThreshold: '85',
+    });
+    expect(set.status).toBe(303);
+    expect((await autoDispatchSettings(t.runtime.services)).agencies?.['pupr-kaltim']).toEqual({
+      enabled: true,
+      threshold: 0.85,
+    });
+    const after = await pupr.get(`${PAGE}?selesai=1`);
+    expect(after.html).toContain('aktif, ambang 85%');
+    // The Dinkes admin does not see PUPR's rule.
+    expect((await (await signIn(DEMO.dinkesAdmin)).get(PAGE)).html).not.toContain('ambang 85%');
+  });
+
+  it('lists auto-dispatches in scope and reverses one through a hash-chained return', async () => {
+    await t.runtime.services.db.execute(
+      sql`update settings set value = ${JSON.stringify({ instance: { enabled: true, threshold: 0.5 } })}::jsonb
+           where key = 'routing.auto_dispatch'`,
+    );
+    const id = await submit('Jalan rusak berlubang dan aspal mengelupas dekat jembatan');
+    const pass = await autoDispatchPending(t.runtime.services);
+    expect(pass.dispatched.map((d) => d.trackingId)).toEqual([id]);
+    expect(pass.dispatched[0]!.agencyId).toBe('pupr-kaltim');
+    const manual = await submit('Trotoar rusak di depan pasar kota');
+    await verify(manual, 'pupr-kaltim', (await t.api('/api/v1/categories')).body.items[0].id);
+
+    const national = await signIn(DEMO.national);
+    const np = await national.get(PAGE);
+    expect(np.html).toContain(`data-auto-dispatch="${id}"`);
+    expect(np.html).toContain(`href="${PAGE}/${id}/tarik"`);
+    expect(np.html).not.toContain(`data-auto-dispatch="${manual}"`);
+
+    const coordinator = await signIn(DEMO.coordinator);
+    const cp = await coordinator.get(PAGE);
+    expect(cp.html).toContain(`data-auto-dispatch="${id}"`);
+    expect(cp.html).not.toContain(`href="${PAGE}/${id}/tarik"`); // coordinators do not return reports
+    expect((await coordinator.get(`${PAGE}/${id}/tarik`)).status).toBe(403);
+    const dinkes = await signIn(DEMO.dinkesAdmin);
+    expect((await dinkes.get(PAGE)).html).not.toContain(id);
+    expect((await dinkes.get(`${PAGE}/${id}/tarik`)).status).toBe(404);
+    expect((await national.get(`${PAGE}/${manual}/tarik`)).status).toBe(404);
+    expect((await national.get(`${PAGE}/abc/tarik`)).status).toBe(404);
+
+    const pupr = await signIn(DEMO.puprAdmin);
+    const confirm = await pupr.get(`${PAGE}/${id}/tarik`);
+    expect(confirm.status).toBe(200);
+    expect(confirm.html).toContain(`Tarik kembali laporan ${id}`);
+    const noNote = await pupr.post(`${PAGE}/${id}/tarik`, { _csrf: csrfOf(confirm.html) });
+    expect(noNote.status).toBe(422);
+    expect(noNote.html).toContain('href="#f-note"');
+    const done = await pupr.post(`${PAGE}/${id}/tarik`, {
+      _csrf: csrfOf(confirm.html),
+      note: 'Diteruskan otomatis ke instansi yang kurang tepat.',
+    });
+    expect(done.status).toBe(303);
+    expect(done.location).toBe(`${PAGE}?selesai=tarik&lang=id`);
+
+    const report = (await t.api(`/api/v1/reports/${id}`, { token: coord })).body;
+    expect(report.status).toBe('returned');
+    const [ev] = await query<{ type: string; actor_role: string; prev_hash: string | null }>(
+      t.runtime.services.db,
+      sql`select e.type, e.actor_role, e.prev_hash from report_events e join reports r on r.id = e.report_id
+           where r.tracking_id = ${id} order by e.seq desc limit 1`,
+    );
+    expect(ev).toMatchObject({ type: 'return', actor_role: 'agency_admin' });
+    expect(ev!.prev_hash).toBeTruthy();
+    expect((await verifyChains(t.runtime.services.db)).problems).toEqual([]);
+    // It is back in the coordinator's verify queue, and the list says it was returned.
+    expect((await coordinator.get('/kantor?tab=verify')).html).toContain(id);
+    const np2 = await national.get(PAGE);
+    expect(np2.html).toMatch(new RegExp(`data-auto-dispatch="${id}"[\\s\\S]*?\\(dikembalikan\\)`));
+    expect(np2.html).not.toContain(`href="${PAGE}/${id}/tarik"`);
+  });
+});
