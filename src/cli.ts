@@ -21,6 +21,7 @@ Usage:
   aduan evaluate --period ID   recompute an evaluation from the snapshot and compare with the published one
   aduan evaluate audit --period ID   audit participant websites (axe-core, links, LAPOR! link)
   aduan audit verify           walk the hash chain of every report's timeline
+  aduan keys status|generate|rotate|reseal   rotate the key sealing personal data (docs/security.md)
   aduan open311 key create --name NAME [--agency ID]   issue a partner API key (printed once)
   aduan open311 service-type CODE realtime|batch|blackbox
   aduan federation instance|add|list|remove|test ...   configure federation peers (docs/integrations.md)
@@ -100,6 +101,10 @@ async function main(argv: string[]): Promise<number> {
     }
   }
   const config = loadConfig();
+  if (cmd === 'keys') {
+    const { keysCli } = await import('./cli/keys.ts');
+    return keysCli(config, argv.slice(1), () => openRuntime(config));
+  }
   if (cmd === 'open311' || cmd === 'smtp') {
     const ch = await import('./cli/channels.ts');
     return cmd === 'smtp' ? ch.smtpCli(config, argv.slice(1)) : ch.open311Cli(config, argv.slice(1));

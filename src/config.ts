@@ -24,6 +24,8 @@ const EnvSchema = z.object({
   ADUAN_DEMO_OPEN311_KEY: z.string().min(8).default('demo-open311-key'),
   /** 32-byte key (hex or base64) for encrypting personal data at rest; generated into the data dir when absent. */
   ADUAN_SECRET_KEY: z.string().optional(),
+  /** Previous keys after a rotation (comma separated): they open older envelopes, nothing is sealed with them. */
+  ADUAN_PREVIOUS_SECRET_KEYS: z.string().optional(),
   ADUAN_PUBLIC_URL: z.string().url().optional(),
   ADUAN_WORKER: bool,
   /** Report submissions per minute per client IP (JSON API and forms). */
@@ -55,6 +57,7 @@ export interface Config {
   demoPassword: string;
   demoOpen311Key: string;
   secretKey: string | undefined;
+  previousSecretKeys: string | undefined;
   publicUrl: string | undefined;
   runWorker: boolean;
   logLevel: string;
@@ -91,6 +94,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     demoPassword: e.ADUAN_DEMO_PASSWORD,
     demoOpen311Key: e.ADUAN_DEMO_OPEN311_KEY,
     secretKey: e.ADUAN_SECRET_KEY,
+    previousSecretKeys: e.ADUAN_PREVIOUS_SECRET_KEYS,
     publicUrl: e.ADUAN_PUBLIC_URL,
     runWorker: e.ADUAN_WORKER ?? true,
     logLevel: e.LOG_LEVEL,

@@ -7,7 +7,7 @@ import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import { migrateDatabase } from './db/migrate.ts';
 import { seedReference } from './db/seed/reference.ts';
-import { createSealer, loadOrCreateKey } from './integrations/crypto.ts';
+import { createSealer, loadOrCreateKey, loadPreviousKeys } from './integrations/crypto.ts';
 import { localStorage } from './integrations/storage.ts';
 import type { Services } from './app/context.ts';
 import { flushRateLimits } from './commands/rate-limit.ts';
@@ -45,7 +45,10 @@ export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Pr
     }
     const services: Services = {
       db: database.db,
-      sealer: createSealer(loadOrCreateKey(config.secretKey, config.dataDir)),
+      sealer: createSealer(
+        loadOrCreateKey(config.secretKey, config.dataDir),
+        loadPreviousKeys(config.previousSecretKeys, config.dataDir),
+      ),
       storage: localStorage(join(config.dataDir, 'attachments')),
       now: opts.now ?? (() => new Date()),
       publicUrl: config.publicUrl ?? `http://${config.host}:${config.port}`,

@@ -10,13 +10,24 @@ import {
   randomInt,
   timingSafeEqual,
 } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** Seals and opens JSON values with one 32-byte key. */
+/**
+ * Seals and opens JSON values. A sealer holds the current key and any previous keys (key rotation,
+ * docs/security.md): it always seals with the current key and opens envelopes of any key it holds.
+ */
 export interface Sealer {
   seal(value: unknown): string;
   open<T>(envelope: string): T;
+  /** The id of the key an envelope was sealed with (null for v1 envelopes, which carry none). */
+  keyIdOf(envelope: string): string | null;
+  /** True when the envelope was sealed with the current key. */
+  isCurrent(envelope: string): boolean;
+  /** The envelope opened and sealed again with the current key (unchanged when already current). */
+  reseal(envelope: string): string;
+  /** The current key's id, then the previous keys' ids. */
+  readonly keyIds: readonly string[];
 }
 
 const POOL_SIZE = 8192;
@@ -40,30 +51,83 @@ export function secureRandomBytes(size: number): Buffer {
   return out;
 }
 
-/** Builds a Sealer from a 32-byte key. Envelope format: `v1.<iv>.<tag>.<ciphertext>` (base64url). */
-export function createSealer(key: Buffer): Sealer {
-  if (key.length !== 32) throw new Error('The encryption key must be 32 bytes.');
-  return {
+/** A key's public id: the first 8 hex characters of the SHA-256 of the key (never reveals the key). */
+export function keyId(key: Buffer): string {
+  return createHash('sha256').update(key).digest('hex').slice(0, 8);
+}
+
+function openWith(key: Buffer, iv: string, tag: string, ct: string): Buffer {
+  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+  decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+  return Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]);
+}
+
+/**
+ * Builds a Sealer from the current 32-byte key and optional previous keys (AES-256-GCM).
+ * Envelope format: `v2.<keyId>.<iv>.<tag>.<ciphertext>` (base64url). Envelopes of the first format,
+ * `v1.<iv>.<tag>.<ciphertext>`, carry no key id: they are tried with the current key, then each previous key
+ * (GCM authentication rejects a wrong key).
+ */
+export function createSealer(key: Buffer, previous: readonly Buffer[] = []): Sealer {
+  for (const k of [key, ...previous]) {
+    if (k.length !== 32) throw new Error('The encryption key must be 32 bytes.');
+  }
+  const currentId = keyId(key);
+  const keys = new Map<string, Buffer>([[currentId, key]]);
+  for (const k of previous) if (!keys.has(keyId(k))) keys.set(keyId(k), k);
+  const parts = (envelope: string): string[] => {
+    const p = envelope.split('.');
+    if (p[0] === 'v2' && p.length === 5) return p;
+    if (p[0] === 'v1' && p.length === 4) return p;
+    throw new Error('Unknown envelope format');
+  };
+  const sealer: Sealer = {
+    keyIds: [...keys.keys()],
     seal(value) {
       const iv = secureRandomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', key, iv);
       const ct = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
       return [
-        'v1',
+        'v2',
+        currentId,
         iv.toString('base64url'),
         cipher.getAuthTag().toString('base64url'),
         ct.toString('base64url'),
       ].join('.');
     },
     open<T>(envelope: string): T {
-      const [v, iv, tag, ct] = envelope.split('.');
-      if (v !== 'v1' || !iv || !tag || ct === undefined) throw new Error('Unknown envelope format');
-      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
-      decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-      const pt = Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]);
+      const p = parts(envelope);
+      let pt: Buffer | null = null;
+      if (p[0] === 'v2') {
+        const k = keys.get(p[1]!);
+        if (!k)
+          throw new Error(`No key ${p[1]} to open this envelope (was a previous key removed too early?)`);
+        pt = openWith(k, p[2]!, p[3]!, p[4]!);
+      } else {
+        for (const k of keys.values()) {
+          try {
+            pt = openWith(k, p[1]!, p[2]!, p[3]!);
+            break;
+          } catch {
+            // Not this key: try the next one.
+          }
+        }
+        if (!pt) throw new Error('No configured key opens this envelope');
+      }
       return JSON.parse(pt.toString('utf8')) as T;
     },
+    keyIdOf(envelope) {
+      const p = parts(envelope);
+      return p[0] === 'v2' ? p[1]! : null;
+    },
+    isCurrent(envelope) {
+      return sealer.keyIdOf(envelope) === currentId;
+    },
+    reseal(envelope) {
+      return sealer.isCurrent(envelope) ? envelope : sealer.seal(sealer.open<unknown>(envelope));
+    },
   };
+  return sealer;
 }
 
 /** Parses a configured key (64 hex chars or base64 of 32 bytes). */
@@ -81,9 +145,57 @@ export function loadOrCreateKey(configured: string | undefined, dataDir: string)
   if (existsSync(file)) return parseKey(readFileSync(file, 'utf8'));
   mkdirSync(dataDir, { recursive: true });
   const key = randomBytes(32);
-  writeFileSync(file, key.toString('hex'), { mode: 0o600 });
-  chmodSync(file, 0o600);
+  writeSecretFile(file, key.toString('hex'));
   return key;
+}
+
+/** Parses a list of keys separated by commas, spaces or new lines (blank entries and `#` comments skipped). */
+export function parseKeyList(text: string | undefined): Buffer[] {
+  if (!text) return [];
+  return text
+    .split('\n')
+    .map((line) => line.replace(/#.*$/, ''))
+    .join(',')
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map(parseKey);
+}
+
+/**
+ * Previous keys (key rotation): ADUAN_PREVIOUS_SECRET_KEYS plus `<dataDir>/secret.previous` (one per line).
+ * They only open envelopes; nothing is sealed with them.
+ */
+export function loadPreviousKeys(configured: string | undefined, dataDir: string): Buffer[] {
+  const file = join(dataDir, 'secret.previous');
+  return [...parseKeyList(configured), ...(existsSync(file) ? parseKeyList(readFileSync(file, 'utf8')) : [])];
+}
+
+function writeSecretFile(file: string, text: string): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, text, { mode: 0o600 });
+  chmodSync(tmp, 0o600);
+  renameSync(tmp, file);
+}
+
+/**
+ * Rotates the data-directory key: a new `secret.key`, the old key appended to `secret.previous`. Only for a
+ * key kept in the data directory; a key given by ADUAN_SECRET_KEY is rotated by changing the environment.
+ * Processes started before the rotation keep sealing with the old key until they restart.
+ */
+export function rotateKeyFile(dataDir: string): { previousId: string; currentId: string } {
+  const old = loadOrCreateKey(undefined, dataDir);
+  const prevFile = join(dataDir, 'secret.previous');
+  const kept = existsSync(prevFile) ? readFileSync(prevFile, 'utf8').trimEnd() : '';
+  // The old key is kept first: if writing the new key fails, nothing sealed is lost.
+  writeSecretFile(prevFile, `${kept ? `${kept}\n` : ''}${old.toString('hex')}\n`);
+  const key = randomBytes(32);
+  writeSecretFile(join(dataDir, 'secret.key'), key.toString('hex'));
+  return { previousId: keyId(old), currentId: keyId(key) };
+}
+
+/** A new random key as 64 hex characters (for ADUAN_SECRET_KEY). */
+export function generateKeyHex(): string {
+  return randomBytes(32).toString('hex');
 }
 
 /** SHA-256 hex digest: for access keys, session ids and API keys, which are high-entropy secrets. */

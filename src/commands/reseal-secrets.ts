@@ -1,0 +1,144 @@
+/**
+ * Key rotation, second half (docs/security.md): re-encrypts every sealed value with the current key, so the
+ * previous keys can then be removed. Values are opened in memory only, never shown or logged.
+ *
+ * Rows are read in primary-key order, a page at a time, and each page is written by one statement that only
+ * replaces a value still equal to the one read (a concurrent change wins). Undelivered outbox messages carry
+ * sealed fields in their payload (`…Enc`); they are resealed too. Running it again does nothing new.
+ */
+import { sql } from 'drizzle-orm';
+import type { Services } from '../app/context.ts';
+import { query } from '../db/client.ts';
+
+/** A column holding sealed envelopes. */
+interface SealedColumn {
+  table: string;
+  key: string;
+  keyType: 'uuid' | 'text' | 'bigint';
+  column: string;
+}
+
+/** Every column of the schema that holds sealed envelopes. */
+export const SEALED_COLUMNS: readonly SealedColumn[] = [
+  { table: 'reports', key: 'id', keyType: 'uuid', column: 'reporter_enc' },
+  { table: 'users', key: 'id', keyType: 'uuid', column: 'contact_enc' },
+  { table: 'open311_requests', key: 'report_id', keyType: 'uuid', column: 'access_key_enc' },
+  { table: 'channel_access', key: 'report_id', keyType: 'uuid', column: 'access_key_enc' },
+  { table: 'agency_webhooks', key: 'id', keyType: 'uuid', column: 'secret_enc' },
+  { table: 'form_drafts', key: 'id', keyType: 'text', column: 'data_enc' },
+  { table: 'federation_peers', key: 'instance_id', keyType: 'text', column: 'api_key_enc' },
+];
+
+/** Outbox messages not delivered yet (their sealed payload fields may still be opened). */
+const UNDELIVERED = sql`status <> 'sent'`;
+
+export interface ResealResult {
+  /** `table.column` → values resealed. */
+  resealed: Record<string, number>;
+  /** Values no configured key opens (left as they are). */
+  failed: Record<string, number>;
+}
+
+const PAGE = 500;
+
+function ident(name: string) {
+  return sql.raw(`"${name.replace(/"/g, '')}"`);
+}
+
+/** Reseals every sealed value that is not sealed with the current key. */
+export async function resealSecrets(svc: Services, opts: { page?: number } = {}): Promise<ResealResult> {
+  const page = opts.page ?? PAGE;
+  const result: ResealResult = { resealed: {}, failed: {} };
+  const current = svc.sealer.keyIds[0]!;
+  const currentPrefix = `v2.${current}.%`;
+  for (const c of SEALED_COLUMNS) {
+    const name = `${c.table}.${c.column}`;
+    result.resealed[name] = 0;
+    result.failed[name] = 0;
+    let after: string | null = null;
+    for (;;) {
+      const rows: { k: string; v: string }[] = await query<{ k: string; v: string }>(
+        svc.db,
+        sql`select ${ident(c.key)}::text as k, ${ident(c.column)} as v from ${ident(c.table)}
+            where ${ident(c.column)} is not null and ${ident(c.column)} not like ${currentPrefix}
+              ${after === null ? sql`` : sql`and ${ident(c.key)} > ${after}::${sql.raw(c.keyType)}`}
+            order by ${ident(c.key)} limit ${page}`,
+      );
+      if (rows.length === 0) break;
+      after = rows[rows.length - 1]!.k;
+      const changes: { k: string; old: string; new: string }[] = [];
+      for (const r of rows) {
+        try {
+          changes.push({ k: r.k, old: r.v, new: svc.sealer.reseal(r.v) });
+        } catch {
+          result.failed[name]!++;
+        }
+      }
+      if (changes.length > 0) {
+        const done = await query<{ n: number }>(
+          svc.db,
+          sql`with v as (
+                select * from jsonb_to_recordset(${JSON.stringify(changes)}::jsonb) as v(k text, old text, new text)
+              ), u as (
+                update ${ident(c.table)} t set ${ident(c.column)} = v.new from v
+                where t.${ident(c.key)} = v.k::${sql.raw(c.keyType)} and t.${ident(c.column)} = v.old
+                returning 1
+              )
+              select count(*)::int as n from u`,
+        );
+        result.resealed[name]! += done[0]?.n ?? 0;
+      }
+      if (rows.length < page) break;
+    }
+  }
+  result.resealed['outbox.payload'] = 0;
+  result.failed['outbox.payload'] = 0;
+  let after = 0;
+  for (;;) {
+    const rows = await query<{ id: number; payload: Record<string, unknown> }>(
+      svc.db,
+      sql`select id::int as id, payload from outbox
+          where ${UNDELIVERED} and id > ${after} and payload::text like '%Enc"%' order by id limit ${page}`,
+    );
+    if (rows.length === 0) break;
+    after = rows[rows.length - 1]!.id;
+    for (const r of rows) {
+      const next: Record<string, unknown> = { ...r.payload };
+      let changed = false;
+      try {
+        for (const [k, v] of Object.entries(r.payload)) {
+          if (!k.endsWith('Enc') || typeof v !== 'string' || svc.sealer.isCurrent(v)) continue;
+          next[k] = svc.sealer.reseal(v);
+          changed = true;
+        }
+      } catch {
+        result.failed['outbox.payload']!++;
+        continue;
+      }
+      if (!changed) continue;
+      const done = await query<{ id: number }>(
+        svc.db,
+        sql`update outbox set payload = ${JSON.stringify(next)}::jsonb
+            where id = ${r.id} and payload = ${JSON.stringify(r.payload)}::jsonb and ${UNDELIVERED} returning id`,
+      );
+      result.resealed['outbox.payload']! += done.length;
+    }
+    if (rows.length < page) break;
+  }
+  return result;
+}
+
+/** How many sealed values each key holds, per column (`v1` = the first envelope format, no key id). */
+export async function sealedKeyCounts(svc: Services): Promise<Record<string, Record<string, number>>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (const c of SEALED_COLUMNS) {
+    const rows = await query<{ kid: string; n: number }>(
+      svc.db,
+      sql`select case when split_part(${ident(c.column)}, '.', 1) = 'v2' then split_part(${ident(c.column)}, '.', 2)
+                      else split_part(${ident(c.column)}, '.', 1) end as kid, count(*)::int as n
+          from ${ident(c.table)} where ${ident(c.column)} is not null group by 1 order by 1`,
+    );
+    out[`${c.table}.${c.column}`] = Object.fromEntries(rows.map((r) => [r.kid, r.n]));
+  }
+  return out;
+}
