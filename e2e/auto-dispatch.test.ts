@@ -1,0 +1,136 @@
+/**
+ * The auto-dispatch admin page in chromium: zero axe-core violations (wcag2a, wcag2aa, wcag21aa, wcag22aa) on the
+ * settings page with a listed auto-dispatch, its error state and the pull-back confirmation (with its error state),
+ * in Bahasa Indonesia and English (axe runs with JavaScript on); then the whole job without JavaScript: the national
+ * admin turns an agency rule on, and the PUPR admin pulls the auto-dispatched report back to verification.
+ * Screenshots: tmp/screenshots/auto-dispatch/. Synthetic texts only.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { sql } from 'drizzle-orm';
+import { DEMO, startTestApp, type TestApp } from '../test/helpers/app.ts';
+import { DEMO_PASSWORD } from '../test/global-setup.ts';
+import { HEALTH, ROADS } from '../test/helpers/routing-corpus.ts';
+import { autoDispatchPending } from '../src/commands/auto-dispatch.ts';
+import { trainRoutingModels } from '../src/commands/train-routing.ts';
+import { checkA11y, HAS_CHROMIUM, launchBrowser, screenshot, type TestBrowser } from './helpers/browser.ts';
+
+const PAGE = '/kantor/admin/rute-otomatis';
+let t: TestApp;
+let b: TestBrowser;
+let dispatched: string;
+
+async function submit(title: string): Promise<string> {
+  const r = await t.api('/api/v1/reports', {
+    json: {
+      classification: 'pengaduan',
+      title,
+      body: `${title}. Mohon segera ditindaklanjuti oleh instansi yang berwenang.`,
+      regionCode: '64.72.02',
+      reporter: { name: 'Warga Sintetis', email: 'warga.sintetis@contoh.aduan.id' },
+    },
+  });
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+  return r.body.trackingId as string;
+}
+
+async function signIn(page: Page, email: string) {
+  await page.goto(`${t.url}/masuk`);
+  await page.fill('input[name="email"]', email);
+  await page.fill('input[name="password"]', DEMO_PASSWORD);
+  await Promise.all([page.waitForNavigation(), page.click('main button[type="submit"]')]);
+}
+
+async function expectA11y(page: Page, label: string) {
+  const v = await checkA11y(page);
+  expect(v, `${label}: ${JSON.stringify(v, null, 1)}`).toEqual([]);
+}
+
+describe.skipIf(!HAS_CHROMIUM)('auto-dispatch admin page in chromium', () => {
+  beforeAll(async () => {
+    t = await startTestApp({ limits: { submitPerMinute: 1000 } });
+    const coord = await t.login(DEMO.coordinator);
+    const cats = (await t.api('/api/v1/categories')).body.items as Array<{ id: number; name: string }>;
+    const cat = (name: string) => cats.find((c) => c.name === name)!.id;
+    for (const [titles, agencyId, categoryId] of [
+      [ROADS, 'pupr-kaltim', cat('PEKERJAAN UMUM DAN PENATAAN RUANG')],
+      [HEALTH, 'dinkes-kaltim', cat('KESEHATAN')],
+    ] as const) {
+      for (const title of titles) {
+        const id = await submit(title);
+        const r = await t.api(`/api/v1/reports/${id}/actions/verify`, {
+          json: { agencyId, categoryId },
+          token: coord,
+        });
+        expect(r.status).toBe(200);
+      }
+    }
+    await trainRoutingModels(t.runtime.services, { cvMaxRows: 0, kinds: ['agency', 'category'] });
+    await t.runtime.services.db.execute(
+      sql`insert into settings (key, value)
+          values ('routing.auto_dispatch', ${JSON.stringify({ instance: { enabled: true, threshold: 0.5 } })}::jsonb)
+          on conflict (key) do update set value = excluded.value`,
+    );
+    dispatched = await submit('Jalan rusak berlubang dan aspal mengelupas dekat jembatan');
+    const pass = await autoDispatchPending(t.runtime.services);
+    expect(pass.dispatched.map((d) => d.trackingId)).toEqual([dispatched]);
+    b = await launchBrowser();
+  }, 180_000);
+  afterAll(async () => {
+    await b?.close();
+    await t?.close();
+  });
+
+  for (const lang of ['id', 'en'] as const) {
+    it(`the settings page, its error state and the pull-back page have zero axe violations (${lang})`, async () => {
+      const ctx = await b.context();
+      const page = await ctx.newPage();
+      await signIn(page, DEMO.national);
+      const res = await page.goto(`${t.url}${PAGE}?lang=${lang}`);
+      expect(res?.status()).toBe(200);
+      expect(await page.locator(`[data-auto-dispatch="${dispatched}"]`).count()).toBe(1);
+      await expectA11y(page, `${lang} settings`);
+      await screenshot(page, 'auto-dispatch', `${lang}-settings`);
+      // Error state: a threshold below 50 on the instance form.
+      await page.fill('#f-instanceThreshold', '30');
+      await Promise.all([page.waitForNavigation(), page.click('#h-instance ~ form button[type="submit"]')]);
+      expect(await page.locator('.error-summary').count()).toBe(1);
+      await expectA11y(page, `${lang} settings error`);
+      // The pull-back confirmation and its error state (no reason).
+      await page.goto(`${t.url}${PAGE}/${dispatched}/tarik?lang=${lang}`);
+      await expectA11y(page, `${lang} pull back`);
+      await Promise.all([page.waitForNavigation(), page.click('main form button[type="submit"]')]);
+      expect(await page.locator('.error-summary').count()).toBe(1);
+      await expectA11y(page, `${lang} pull back error`);
+      await screenshot(page, 'auto-dispatch', `${lang}-pull-back-error`);
+      await ctx.close();
+    }, 120_000);
+  }
+
+  it('works without JavaScript: set an agency rule, then pull the report back to verification', async () => {
+    const ctx = await b.context({ javaScriptEnabled: false });
+    const page = await ctx.newPage();
+    await signIn(page, DEMO.national);
+    await page.goto(`${t.url}${PAGE}`);
+    await page.selectOption('#f-agencyId', 'dinkes-kaltim');
+    await page.check('#f-agencyEnabled');
+    await page.fill('#f-agencyThreshold', '80');
+    await Promise.all([page.waitForNavigation(), page.click('#h-agency-set ~ form button[type="submit"]')]);
+    expect(page.url()).toContain('selesai=1');
+    expect(await page.textContent('main')).toContain('aktif, ambang 80%');
+    await ctx.close();
+
+    const ctx2 = await b.context({ javaScriptEnabled: false });
+    const pupr = await ctx2.newPage();
+    await signIn(pupr, DEMO.puprAdmin);
+    await pupr.goto(`${t.url}${PAGE}`);
+    await Promise.all([pupr.waitForNavigation(), pupr.click(`a[href="${PAGE}/${dispatched}/tarik"]`)]);
+    await pupr.fill('#f-note', 'Diteruskan otomatis ke instansi yang kurang tepat.');
+    await Promise.all([pupr.waitForNavigation(), pupr.click('main form button[type="submit"]')]);
+    expect(pupr.url()).toContain('selesai=tarik');
+    expect(await pupr.textContent('.notice-ok')).toContain('antrean verifikasi');
+    const report = await t.api(`/api/v1/reports/${dispatched}`, { token: await t.login(DEMO.coordinator) });
+    expect(report.body.status).toBe('returned');
+    await ctx2.close();
+  }, 120_000);
+});
