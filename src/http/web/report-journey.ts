@@ -59,7 +59,7 @@ export async function reportJourney(
 ): Promise<void> {
   const svc = opts.services;
   const db = svc.db;
-  registerReportMap(app);
+  registerReportMap(app, db);
   const today = () => localDate(svc.now(), 'WIT');
   const draftId = (req: FastifyRequest) => req.cookies[DRAFT_COOKIE];
   const setDraftCookie = (reply: FastifyReply, id: string) =>

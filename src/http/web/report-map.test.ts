@@ -1,7 +1,8 @@
 /**
  * The outline map of the report form's "where" step over real HTTP: an SVG of the province's kab/kota from
  * the bundled boundaries with the chosen one highlighted and a title in the page language; bad codes are a
- * 422, unknown provinces a 404; the step page carries the (hidden) map slot and the lazily loaded script.
+ * 422, unknown provinces a 404; the point → region lookup behind filling the selects from a click; the step page
+ * carries the (hidden) map slot, its status message and the lazily loaded script.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/helpers/app.ts';
@@ -44,11 +45,30 @@ describe('report form map', () => {
     expect((await get('/lapor/peta.svg?wilayah=99')).status).toBe(404);
   });
 
+  it('answers the region of a point (province, kab/kota and their choices); 404 at sea, 422 when malformed', async () => {
+    const r = await get('/lapor/wilayah-titik?lat=-0.5&lon=117.15');
+    expect(r.status).toBe(200);
+    const w = (await r.json()) as any;
+    expect(w.prov).toEqual({ code: '64', name: expect.stringMatching(/Kalimantan Timur/i) });
+    expect(w.kab).toEqual({ code: '64.72', name: expect.stringMatching(/Samarinda/i) });
+    expect(w.kabOptions.map((o: any) => o.value)).toContain('64.02');
+    expect(w.kecOptions.length).toBeGreaterThan(3);
+    expect(w.kecOptions.every((o: any) => o.value.startsWith('64.72.'))).toBe(true);
+    expect((await (await get('/lapor/wilayah-titik?lat=-1.24&lon=116.85')).json()).kab.code).toBe('64.71');
+    expect((await get('/lapor/wilayah-titik?lat=-1.5&lon=118.5')).status).toBe(404); // Makassar Strait
+    expect((await get('/lapor/wilayah-titik?lat=abc&lon=117')).status).toBe(422);
+    expect((await get('/lapor/wilayah-titik?lat=-95&lon=117')).status).toBe(422);
+    expect((await get('/lapor/wilayah-titik')).status).toBe(422);
+  });
+
   it('the where step has the hidden map slot and loads map.js only there', async () => {
     const where = await (await get('/lapor/lokasi')).text();
     expect(where).toMatch(/<div class="region-map" data-region-map="true" data-need="[^"]+" hidden>/);
     expect(where).toMatch(/<script src="\/static\/map\.js\?v=[^"]+" defer><\/script>/);
     expect(where).toContain('id="f-lat"');
+    expect(where).toMatch(
+      /<p class="hint" role="status" data-map-status="true" data-filled="[^"]*\{name\}[^"]*"><\/p>/,
+    );
     const what = await (await get('/lapor/kejadian')).text();
     expect(what).not.toContain('map.js');
     const js = await get('/static/map.js');

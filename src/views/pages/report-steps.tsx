@@ -163,6 +163,7 @@ export function WhereStep(p: StepPageProps): VNode {
         {/* Filled by map.js (JavaScript only): an outline map of the chosen region to click a point on. */}
         <div class="region-map" data-region-map data-need={ctx.t('web.report.map_need_region')} hidden>
           <p class="hint">{ctx.t('web.report.map_hint')}</p>
+          <p class="hint" role="status" data-map-status data-filled={ctx.t('web.report.map_filled')} />
         </div>
         <TextInput {...bind(p, 'lat')} width="short" inputmode="decimal" label={ctx.t('web.report.lat')} />
         <TextInput {...bind(p, 'lon')} width="short" inputmode="decimal" label={ctx.t('web.report.lon')} />

@@ -1,5 +1,5 @@
 // aduan: optional map point on the report form's "where" step (loaded only there). The form works without it.
-/* global document, window, fetch */
+/* global document, window, fetch, Option */
 (function () {
   'use strict';
   var box = document.querySelector('[data-region-map]');
@@ -42,10 +42,43 @@
       lat.value = (-p.y / k).toFixed(5);
       lon.value = (p.x / k).toFixed(5);
       place();
+      fill();
     });
     lat.addEventListener('change', place);
     lon.addEventListener('change', place);
     place();
+  }
+  // The point's province and kab/kota (server point-in-polygon) fill the selects.
+  function options(sel, list) {
+    if (!sel) return;
+    while (sel.options.length > 1) sel.remove(1);
+    (list || []).forEach(function (o) {
+      sel.add(new Option(o.label, o.value));
+    });
+    sel.value = '';
+  }
+  function fill() {
+    fetch('/lapor/wilayah-titik?lat=' + lat.value + '&lon=' + lon.value, { credentials: 'same-origin' })
+      .then(function (r) {
+        if (!r.ok) throw new Error(String(r.status));
+        return r.json();
+      })
+      .then(function (w) {
+        var p = document.getElementById('f-prov');
+        var k = document.getElementById('f-kab');
+        if (!p || !k) return;
+        var same = k.value === w.kab.code;
+        if (p.value !== w.prov.code) options(k, w.kabOptions);
+        p.value = w.prov.code;
+        k.value = w.kab.code;
+        if (!same) {
+          options(document.getElementById('f-kec'), w.kecOptions);
+          options(document.getElementById('f-desa'), []);
+        }
+        var s = box.querySelector('[data-map-status]');
+        if (s) s.textContent = (s.getAttribute('data-filled') || '').replace('{name}', w.kab.name);
+      })
+      .catch(function () {});
   }
   function load() {
     var code = region();
