@@ -1,6 +1,6 @@
 /**
  * `npm run bench:sweep`: the deadline sweeper over 1,000,000 open reports on PostgreSQL (dedicated database
- * `aduan_bench_sweep`, rebuilt each run). Rows are bulk-inserted with INSERT … SELECT generate_series:
+ * `aduan_bench_sweep`, cloned from the seeded template each run). Rows are bulk-inserted with INSERT … SELECT generate_series:
  * reports `in_progress` at a unit, each with a running follow_up clock, due times spread evenly over a year
  * (30 days of backlog, 335 days ahead). Measures: the full sweep plan with nothing done yet; how many
  * planned actions per second 1, 2 and 4 workers perform through the real commands (own connection pools,
@@ -8,6 +8,11 @@
  * incremental sweeps 5 minutes and 24 hours after the watermark. Prints Markdown.
  * Env: DATABASE_URL (admin URL, default postgres://postgres@127.0.0.1:5432/postgres), BENCH_REPORTS,
  * BENCH_ACTIONS (actions performed per worker count, default 1200).
+ * The seeded, never-swept state is kept in the template database `aduan_bench_sweep_seed`; each run works on
+ * a clone (`CREATE DATABASE aduan_bench_sweep TEMPLATE aduan_bench_sweep_seed`, seconds instead of minutes;
+ * `aduan_bench_sweep_seed_<N>` for other BENCH_REPORTS). BENCH_KEEP=1 keeps both databases after the run
+ * (default: the clone is dropped, and the template too unless it was reused); BENCH_REUSE=1 clones the kept
+ * template instead of seeding again. BENCH_SEED_ONLY=1 stops after seeding.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +20,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import { loadConfig } from '../src/config.ts';
+import { query } from '../src/db/client.ts';
 import { openRuntime, type Runtime } from '../src/runtime.ts';
 import { seedDemoOrganisation } from '../src/seed/demo.ts';
 import { performAll, planSweep, runSweep, type SweepAction } from '../src/jobs/sweeper.ts';
@@ -23,14 +29,29 @@ const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:543
 const N = Number(process.env.BENCH_REPORTS ?? 1_000_000);
 const ACTIONS = Number(process.env.BENCH_ACTIONS ?? 1200);
 const DB = 'aduan_bench_sweep';
+/** The seeded, never-swept state (template of DB), one per size. */
+const SEED_DB = N === 1_000_000 ? 'aduan_bench_sweep_seed' : `aduan_bench_sweep_seed_${N}`;
+const KEEP = process.env.BENCH_KEEP === '1';
+const REUSE = process.env.BENCH_REUSE === '1';
 const AT = new Date('2026-09-15T03:00:00Z'); // a Tuesday, 10.00 WIB
 const DAY = 86_400_000;
 
-const dbUrl = (() => {
+const urlOf = (name: string) => {
   const u = new URL(ADMIN_URL);
-  u.pathname = `/${DB}`;
+  u.pathname = `/${name}`;
   return u.toString();
-})();
+};
+const dbUrl = urlOf(DB);
+
+async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: ADMIN_URL });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
 
 async function time<T>(fn: () => Promise<T>): Promise<[T, number]> {
   const t0 = performance.now();
@@ -48,15 +69,14 @@ async function open(dataDir: string): Promise<Runtime> {
   return openRuntime(config, { now: () => AT, skipSetup: true });
 }
 
-async function main() {
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`drop database if exists ${DB} with (force)`);
-  await admin.query(`create database ${DB}`);
-  await admin.end();
-  const dataDir = mkdtempSync(join(tmpdir(), 'aduan-bench-sweep-'));
+/** Seeds SEED_DB (demo organisation + N reports with running clocks, never swept); returns seconds. */
+async function seed(dataDir: string): Promise<number> {
+  await admin(async (c) => {
+    await c.query(`drop database if exists ${SEED_DB} with (force)`);
+    await c.query(`create database ${SEED_DB}`);
+  });
   const config = loadConfig({
-    DATABASE_URL: dbUrl,
+    DATABASE_URL: urlOf(SEED_DB),
     ADUAN_DATA_DIR: dataDir,
     ADUAN_SECRET_KEY: '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
     LOG_LEVEL: 'silent',
@@ -85,9 +105,45 @@ async function main() {
         '${start}'::timestamptz, '${start}'::timestamptz + (i * ${step} || ' seconds')::interval, '{}'::jsonb
       from generate_series(1, ${N}) i`),
     );
-    await db.execute(sql`analyze reports`);
-    await db.execute(sql`analyze report_deadlines`);
+    await db.execute(sql`vacuum analyze reports`);
+    await db.execute(sql`vacuum analyze report_deadlines`);
   });
+  await rt.close();
+  return seedS;
+}
+
+async function main() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'aduan-bench-sweep-'));
+  const seeded = REUSE
+    ? await admin(
+        async (c) => (await c.query(`select 1 from pg_database where datname = $1`, [SEED_DB])).rowCount,
+      )
+    : 0;
+  let seedS = 0;
+  if (!seeded) seedS = await seed(dataDir);
+  if (process.env.BENCH_SEED_ONLY === '1') {
+    console.log(`seeded ${SEED_DB} with ${N} reports in ${seedS.toFixed(1)} s`);
+    return;
+  }
+  const [, cloneS] = await time(() =>
+    admin(async (c) => {
+      await c.query(`drop database if exists ${DB} with (force)`);
+      await c.query(`create database ${DB} template ${SEED_DB}`);
+    }),
+  );
+  // Migrations added since the template was seeded are applied to the clone (setup runs).
+  const config = loadConfig({
+    DATABASE_URL: dbUrl,
+    ADUAN_DATA_DIR: dataDir,
+    ADUAN_SECRET_KEY: '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
+    LOG_LEVEL: 'silent',
+  });
+  const rt = await openRuntime(config, { now: () => AT });
+  const db = rt.services.db;
+  const [{ n: reportCount } = { n: 0 }] = await query<{ n: number }>(
+    db,
+    sql`select count(*)::int as n from reports`,
+  );
   const [full, fullS] = await time(() => planSweep(rt.services, AT));
   // Steady state: record every planned step as done (as performing the full sweep would), except the
   // slices the throughput runs perform below through the real commands.
@@ -146,16 +202,25 @@ async function main() {
       .join(', ') || 'none';
   await rt.close();
   rmSync(dataDir, { recursive: true, force: true });
+  if (!KEEP)
+    await admin(async (c) => {
+      await c.query(`drop database if exists ${DB} with (force)`);
+      if (!seeded) await c.query(`drop database if exists ${SEED_DB} with (force)`);
+    });
 
   const load = (await import('node:os'))
     .loadavg()
     .map((x) => x.toFixed(2))
     .join(', ');
-  console.log(`### Sweep over ${N.toLocaleString('en')} open reports (PostgreSQL ${DB})\n`);
+  console.log(`### Sweep over ${reportCount.toLocaleString('en')} open reports (PostgreSQL ${DB})\n`);
   console.log(`Load average at the end: ${load} (${(await import('node:os')).cpus().length} CPUs)\n`);
   console.log(
-    `Seeding (INSERT … SELECT generate_series, reports + deadlines + analyze): ${seedS.toFixed(1)} s; ` +
-      `recording the planned steps as done: ${markS.toFixed(1)} s\n`,
+    (seeded
+      ? `Seeded state reused from ${SEED_DB}; `
+      : `Seeding (INSERT … SELECT generate_series, reports + deadlines + analyze): ${seedS.toFixed(1)} s; `) +
+      `clone: ${cloneS.toFixed(1)} s; recording the planned steps as done: ${markS.toFixed(1)} s` +
+      (KEEP ? `; kept: ${SEED_DB} (never swept), ${DB} (after the run)` : '') +
+      '\n',
   );
   console.log('| sweep | actions | time (s) |');
   console.log('| --- | --- | --- |');

@@ -4,11 +4,12 @@
  * idempotent re-runs, auto-close, no-reply archive, and versioned SLA rules.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { DEMO, startTestApp, type TestApp } from '../../test/helpers/app.ts';
 import { planSweep, runSweep } from './sweeper.ts';
 import { setSlaRule } from '../commands/set-sla-rule.ts';
 import { verifyChains } from '../db/repositories/events.ts';
-import { sweptUntil } from '../queries/sweep-candidates.ts';
+import { sweepWatermark, sweptUntil } from '../queries/sweep-candidates.ts';
 
 let t: TestApp;
 let categoryId: number;
@@ -266,5 +267,96 @@ describe('deadline sweeper', () => {
     const again = mine(await planSweep(svc, at('2026-10-02T10:00:00+07:00')), r.trackingId);
     expect(again).toEqual([]);
     expect((await verifyChains(svc.db)).problems).toEqual([]);
+  });
+  it('an incremental sweep after a holiday or ladder edit plans what a full sweep would', async () => {
+    const svc = t.runtime.services;
+    const keys = (a: Array<{ key: string }>) => a.map((x) => x.key).sort();
+    at('2026-10-13T10:00:00+07:00');
+    const national = await t.login(DEMO.national);
+    const added = await t.api('/api/v1/holidays', {
+      json: { date: '2026-10-19', name: 'Libur uji penyapu', kind: 'libur_nasional' },
+      token: national,
+    });
+    expect(added.status, JSON.stringify(added.body)).toBe(201);
+    const r = await submit('11', 'Laporan uji sunting hari libur');
+    expect(r.deadline.dueAt).toBe('2026-10-16T23:59:59.999+07:00');
+    // Fri 23 October: 4 working days late (Mon 19 is a holiday): overdue and ladder level 2, not level 3.
+    const first = mine(await runSweep(svc, at('2026-10-23T10:00:00+07:00'), { dryRun: false }), r.trackingId);
+    expect(first.map((a) => [a.action, a.level, a.result])).toEqual([
+      ['overdue', 1, 'done'],
+      ['escalate', 2, 'done'],
+    ]);
+    const mark = await sweepWatermark(svc);
+    expect(mark?.at.toISOString()).toBe('2026-10-23T03:00:00.000Z');
+    // The holiday is withdrawn: the clock is now 5 working days late and owes level 3, although no
+    // threshold moved since the watermark (5 minutes ago, same local day).
+    const removed = await t.api('/api/v1/holidays/2026-10-19', {
+      method: 'DELETE',
+      token: await t.login(DEMO.national),
+    });
+    expect(removed.status, JSON.stringify(removed.body)).toBe(200);
+    const now = at('2026-10-23T10:05:00+07:00');
+    const full = await planSweep(svc, now);
+    expect(mine(full, r.trackingId).map((a) => [a.action, a.level])).toEqual([['escalate', 3]]);
+    // A sweep from the watermark alone would miss it …
+    expect(mine(await planSweep(svc, now, { since: mark!.at }), r.trackingId)).toEqual([]);
+    // … so the edit makes the next incremental sweep full.
+    const inc = await runSweep(svc, now, { dryRun: true, incremental: true });
+    expect(keys(inc)).toEqual(keys(full));
+    const done = await runSweep(svc, now, { dryRun: false, incremental: true });
+    expect(mine(done, r.trackingId).map((a) => [a.action, a.level, a.result])).toEqual([
+      ['escalate', 3, 'done'],
+    ]);
+    expect((await sweepWatermark(svc))?.config).not.toBe(mark!.config);
+    // Back to incremental once the new configuration is swept: nothing more is owed.
+    const later = at('2026-10-23T10:10:00+07:00');
+    expect(keys(await runSweep(svc, later, { dryRun: true, incremental: true }))).toEqual(
+      keys(await planSweep(svc, later)),
+    );
+    // A ladder edit (settings `sweep.ladder`): level 3 after 4 working days, a new level 5 after 4 too.
+    await svc.db.execute(
+      sql`insert into settings (key, value) values ('sweep.ladder', ${JSON.stringify([
+        { level: 1, role: 'officer', scope: 'agency', afterWorkingDays: 0 },
+        { level: 2, role: 'agency_admin', scope: 'agency', afterWorkingDays: 2 },
+        { level: 3, role: 'coordinator', scope: 'region', afterWorkingDays: 4 },
+        { level: 4, role: 'national_admin', scope: 'national', afterWorkingDays: 10 },
+        { level: 5, role: 'national_admin', scope: 'national', afterWorkingDays: 4 },
+      ])}::jsonb) on conflict (key) do update set value = excluded.value`,
+    );
+    const afterLadder = at('2026-10-23T10:15:00+07:00');
+    const fullL = await planSweep(svc, afterLadder);
+    expect(mine(fullL, r.trackingId).map((a) => [a.action, a.level])).toEqual([['escalate', 5]]);
+    const incL = await runSweep(svc, afterLadder, { dryRun: true, incremental: true });
+    expect(keys(incL)).toEqual(keys(fullL));
+    await svc.db.execute(sql`delete from settings where key = 'sweep.ladder'`);
+  });
+
+  it('an incremental sweep after an SLA rule edit plans what a full sweep would', async () => {
+    const svc = t.runtime.services;
+    const keys = (a: Array<{ key: string }>) => a.map((x) => x.key).sort();
+    await runSweep(svc, at('2026-10-26T11:00:00+07:00'), { dryRun: false, incremental: true });
+    const mark = (await sweepWatermark(svc))!;
+    // The Ombudsman offer after 5 working days instead of 60, for reports filed from 1 January 2026.
+    await setSlaRule(svc, {
+      clock: 'escalation',
+      workingDays: 5,
+      basis: 'Aturan uji',
+      validFrom: '2026-01-01',
+    });
+    const now = at('2026-10-26T11:05:00+07:00');
+    const full = await planSweep(svc, now);
+    const offers = full.filter((a) => a.action === 'ombudsman_offer');
+    expect(offers.length).toBeGreaterThan(0);
+    expect(offers.every((a) => a.workingDays === 5)).toBe(true);
+    // From the watermark alone the reports that became old enough under the new rule are not read …
+    const fromMark = await planSweep(svc, now, { since: mark.at });
+    expect(fromMark.filter((a) => a.action === 'ombudsman_offer')).toEqual([]);
+    // … so the edit makes the next incremental sweep full.
+    expect(keys(await runSweep(svc, now, { dryRun: true, incremental: true }))).toEqual(keys(full));
+    const done = await runSweep(svc, now, { dryRun: false, incremental: true });
+    expect(done.filter((a) => a.result !== 'done')).toEqual([]);
+    const after = (await sweepWatermark(svc))!;
+    expect(after.at.toISOString()).toBe(now.toISOString());
+    expect(after.config).not.toBe(mark.config);
   });
 });

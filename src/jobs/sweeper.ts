@@ -3,6 +3,7 @@
  * marks, escalation-ladder steps, auto-closes, no-reply archives, Ombudsman offers) and performs them
  * through commands, each idempotent via sweep_log. `aduan sweep --at … --dry-run` prints the plan.
  */
+import { createHash } from 'node:crypto';
 import type { Services } from '../app/context.ts';
 import { systemCaller } from '../app/context.ts';
 import {
@@ -19,7 +20,7 @@ import {
   type Holiday,
   type WorkingCalendar,
 } from '../domain/deadline/calendar.ts';
-import { findRule } from '../domain/deadline/sla.ts';
+import { findRule, type SlaRule } from '../domain/deadline/sla.ts';
 import type { Classification, Role, ZoneName } from '../domain/report/report.ts';
 import {
   coordinatorFor,
@@ -28,7 +29,7 @@ import {
   ombudsmanCandidates,
   slaRulesNow,
   storedLadder,
-  sweptUntil,
+  sweepWatermark,
   type ClockCut,
 } from '../queries/sweep-candidates.ts';
 import { saveSweepWatermark } from '../commands/save-sweep-watermark.ts';
@@ -171,6 +172,36 @@ class SweepCalendars {
   }
 }
 
+/** What a sweep plans with: the ladder, the SLA rules and the holidays, and their fingerprint. */
+export interface SweepConfig {
+  ladder: LadderStep[];
+  rules: SlaRule[];
+  holidays: Holiday[];
+  /** sha256 over the three (order-independent); stored with the watermark. */
+  fingerprint: string;
+}
+
+const canonical = (rows: readonly unknown[]) => rows.map((r) => JSON.stringify(r)).sort();
+
+/** Loads the sweep configuration and fingerprints it. */
+export async function loadSweepConfig(svc: Services): Promise<SweepConfig> {
+  const ladder = [...(((await storedLadder(svc)) as LadderStep[] | null) ?? DEFAULT_LADDER)].sort(
+    (a, b) => a.level - b.level,
+  );
+  const rules = await slaRulesNow(svc);
+  const holidays = await holidaysNow(svc);
+  const fingerprint = createHash('sha256')
+    .update(
+      JSON.stringify({
+        ladder: canonical(ladder),
+        rules: canonical(rules),
+        holidays: canonical(holidays),
+      }),
+    )
+    .digest('hex');
+  return { ladder, rules, holidays, fingerprint };
+}
+
 /** An action code of a clock (see ClockCut.code) → what it means. */
 function decode(code: string): { action: SweepAction['action']; level?: number } {
   if (code.startsWith('ladder:')) return { action: 'escalate', level: Number(code.slice(7)) };
@@ -194,13 +225,10 @@ function decode(code: string): { action: SweepAction['action']; level?: number }
 export async function planSweep(
   svc: Services,
   at: Date,
-  opts: { since?: Date } = {},
+  opts: { since?: Date; config?: SweepConfig } = {},
 ): Promise<SweepAction[]> {
-  const ladder = [...(((await storedLadder(svc)) as LadderStep[] | null) ?? DEFAULT_LADDER)].sort(
-    (a, b) => a.level - b.level,
-  );
-  const rules = await slaRulesNow(svc);
-  const cals = new SweepCalendars(await holidaysNow(svc));
+  const { ladder, rules, holidays } = opts.config ?? (await loadSweepConfig(svc));
+  const cals = new SweepCalendars(holidays);
   const since = opts.since && opts.since.getTime() < at.getTime() ? opts.since : undefined;
 
   // Cut windows per zone: [lower, upper) of due_at for each action. Upper bounds use `at`, lower bounds
@@ -259,59 +287,99 @@ export async function planSweep(
   }
   const clocks = await dueClockActions(svc, cuts, since ? { startedSince: since } : {});
 
+  // The loop below runs once per owed clock (≈ 86,000 on a never-swept 1M database): no per-clock closures
+  // or string-keyed memo lookups; cut-offs are cached per calendar and level, and the notify lists are
+  // shared (frozen) between the actions that address the same targets.
   const coordinators = new Map<string, string | null>();
+  const byLevel = new Map(ladder.map((s) => [s.level, s]));
+  const calCuts = new Map<WorkingCalendar, { remind: number; late: Map<number, number> }>();
+  const cutsOf = (k: WorkingCalendar) => {
+    let v = calCuts.get(k);
+    if (!v) {
+      v = { remind: cals.reminderUntil(k, at), late: new Map() };
+      for (const step of ladder) v.late.set(step.level, cals.lateBefore(k, at, step.afterWorkingDays));
+      calCuts.set(k, v);
+    }
+    return v;
+  };
+  const targets = new Map<string, readonly NotifyTarget[]>();
+  const shared = (key: string, make: () => NotifyTarget[]): NotifyTarget[] => {
+    let v = targets.get(key);
+    if (!v) targets.set(key, (v = Object.freeze(make().map((t) => Object.freeze(t)))));
+    return v as NotifyTarget[];
+  };
+  const national = (): NotifyTarget[] => [{ role: 'national_admin', agencyId: null }];
+  const targetsFor = async (
+    step: LadderStep,
+    holder: string | null,
+    verification: boolean,
+  ): Promise<NotifyTarget[]> => {
+    if (step.scope === 'national' || !holder) return shared('national', national);
+    if (step.scope === 'region') {
+      if (!coordinators.has(holder)) coordinators.set(holder, await coordinatorFor(svc, holder));
+      const coord = coordinators.get(holder)!;
+      return coord
+        ? shared(`coordinator|${coord}`, () => [{ role: 'coordinator', agencyId: coord }])
+        : shared('national', national);
+    }
+    const role = verification ? 'agency_admin' : step.role;
+    return shared(`${role}|${holder}`, () => [{ role, agencyId: holder }]);
+  };
   const out: SweepAction[] = [];
   for (const c of clocks) {
     const k = cals.of(c.zone, c.agencyRegion, c.regionCode);
-    const base = {
-      trackingId: c.trackingId,
-      clock: c.clock,
-      ruleId: c.ruleId,
-      ruleVersion: c.ruleVersion,
-      dueAt: formatIsoInZone(c.dueAt, k.zone),
-    };
-    const holder = c.clock === 'verification' ? c.targetAgencyId : c.agencyId;
-    const targetsFor = async (step: LadderStep): Promise<NotifyTarget[]> => {
-      if (step.scope === 'national' || !holder) return [{ role: 'national_admin', agencyId: null }];
-      if (step.scope === 'region') {
-        if (!coordinators.has(holder)) coordinators.set(holder, await coordinatorFor(svc, holder));
-        const coord = coordinators.get(holder)!;
-        return coord
-          ? [{ role: 'coordinator', agencyId: coord }]
-          : [{ role: 'national_admin', agencyId: null }];
-      }
-      if (c.clock === 'verification') return [{ role: 'agency_admin', agencyId: holder }];
-      return [{ role: step.role, agencyId: holder }];
-    };
+    const cut = cutsOf(k);
+    const dueAt = formatIsoInZone(c.dueAt, k.zone);
+    const verification = c.clock === 'verification';
+    const holder = verification ? c.targetAgencyId : c.agencyId;
     const due = c.dueAt.getTime();
     for (const code of c.codes) {
       const { action, level } = decode(code);
       if (action === 'reminder') {
         // Exact check against this clock's own calendar (the SQL bound is the widest of its zone).
-        if (due > cals.reminderUntil(k, at)) continue;
-        const notify: NotifyTarget[] =
-          c.clock === 'verification'
-            ? holder
-              ? [{ role: 'agency_admin', agencyId: holder }]
-              : [{ role: 'national_admin', agencyId: null }]
-            : [
-                { role: 'officer', agencyId: holder },
-                { role: 'agency_admin', agencyId: holder },
-              ];
-        out.push({ ...base, action, key: `reminder:${c.deadlineId}`, notify });
-      } else if (action === 'overdue' || action === 'escalate') {
-        const step = ladder.find((s) => s.level === level);
-        if (!step || due >= cals.lateBefore(k, at, step.afterWorkingDays)) continue;
-        const notify = await targetsFor(step);
+        if (due > cut.remind) continue;
+        const notify = verification
+          ? holder
+            ? shared(`agency_admin|${holder}`, () => [{ role: 'agency_admin', agencyId: holder }])
+            : shared('national', national)
+          : shared(`reminder|${holder}`, () => [
+              { role: 'officer', agencyId: holder },
+              { role: 'agency_admin', agencyId: holder },
+            ]);
         out.push({
-          ...base,
+          trackingId: c.trackingId,
           action,
-          key: level === 1 ? `overdue:${c.deadlineId}` : `ladder:${c.deadlineId}:${level}`,
-          level,
+          clock: c.clock,
+          ruleId: c.ruleId,
+          ruleVersion: c.ruleVersion,
+          dueAt,
+          key: `reminder:${c.deadlineId}`,
           notify,
         });
+      } else if (action === 'overdue' || action === 'escalate') {
+        const step = byLevel.get(level!);
+        if (!step || due >= cut.late.get(step.level)!) continue;
+        out.push({
+          trackingId: c.trackingId,
+          action,
+          clock: c.clock,
+          ruleId: c.ruleId,
+          ruleVersion: c.ruleVersion,
+          dueAt,
+          key: level === 1 ? `overdue:${c.deadlineId}` : `ladder:${c.deadlineId}:${level}`,
+          level,
+          notify: await targetsFor(step, holder, verification),
+        });
       } else {
-        out.push({ ...base, action, key: `${action}:${c.deadlineId}` });
+        out.push({
+          trackingId: c.trackingId,
+          action,
+          clock: c.clock,
+          ruleId: c.ruleId,
+          ruleVersion: c.ruleVersion,
+          dueAt,
+          key: `${action}:${c.deadlineId}`,
+        });
       }
     }
   }
@@ -466,17 +534,23 @@ export async function performAll(svc: Services, actions: readonly SweepAction[])
 /**
  * Plans the sweep at `at` and, unless `dryRun`, performs each action (in order; a failing action is
  * reported and the others continue). Services.now should equal `at` when performing.
+ *
+ * `incremental` starts from the watermark, unless the holidays, SLA rules or ladder differ from those the
+ * watermark's sweep used (fingerprint): an edit can make clocks owe steps whose thresholds the incremental
+ * windows have already passed, so such a sweep is full.
  */
 export async function runSweep(
   svc: Services,
   at: Date,
   opts: { dryRun: boolean; incremental?: boolean },
 ): Promise<SweepAction[]> {
-  const since = opts.incremental ? await sweptUntil(svc) : null;
-  const actions = await planSweep(svc, at, since ? { since } : {});
+  const config = await loadSweepConfig(svc);
+  const mark = opts.incremental ? await sweepWatermark(svc) : null;
+  const since = mark && mark.config === config.fingerprint ? mark.at : null;
+  const actions = await planSweep(svc, at, since ? { since, config } : { config });
   if (opts.dryRun) return actions;
   await performAll(svc, actions);
   // Advance the watermark only when every action succeeded (failures are retried by the next sweep).
-  if (actions.every((a) => a.result !== 'error')) await saveSweepWatermark(svc, at);
+  if (actions.every((a) => a.result !== 'error')) await saveSweepWatermark(svc, at, config.fingerprint);
   return actions;
 }

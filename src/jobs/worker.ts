@@ -63,6 +63,10 @@ export interface Worker {
    * (incremental, or `full`), yesterday's digests, the statistics refresh and the daily open-data snapshot.
    */
   runScheduled(opts?: { full?: boolean }): Promise<void>;
+  /**
+   * Stops the loop and waits for everything the worker started to finish: the row in hand, a running
+   * `runScheduled()` and the background site audits it launched. Nothing new is started meanwhile.
+   */
   stop(): Promise<void>;
 }
 
@@ -180,6 +184,16 @@ export async function startWorker(svc: Services, opts: WorkerOptions): Promise<W
   let wake: (() => void) | null = null;
   const poke = () => wake?.();
   const unlisten = opts.listen ? await opts.listen('outbox', poke) : null;
+  // Scheduled work in flight (runScheduled calls and the site audits they start): stop() awaits it.
+  const inflight = new Set<Promise<unknown>>();
+  const track = <T>(p: Promise<T>): Promise<T> => {
+    inflight.add(p);
+    void p.then(
+      () => inflight.delete(p),
+      () => inflight.delete(p),
+    );
+    return p;
+  };
 
   const tick = async (): Promise<number> => {
     // Auto-dispatch of new reports above the confidence threshold (off by default: one settings read).
@@ -196,7 +210,8 @@ export async function startWorker(svc: Services, opts: WorkerOptions): Promise<W
     return rows.length;
   };
 
-  const runScheduled = async ({ full = false }: { full?: boolean } = {}) => {
+  const scheduled = async ({ full = false }: { full?: boolean } = {}) => {
+    if (stopped) return;
     const actions = await runSweep(svc, svc.now(), { dryRun: false, incremental: !full });
     if (actions.length) opts.log?.(`sweep: ${actions.length} actions`);
     // Yesterday's daily digests (idempotent per user and day).
@@ -205,7 +220,11 @@ export async function startWorker(svc: Services, opts: WorkerOptions): Promise<W
     // Statistics roll-ups follow the same schedule (incremental: only reports changed since the last run).
     await refreshStats(svc).catch((e: Error) => opts.log?.(`stats refresh error: ${e.message}`));
     // Website / social-media audits of evaluation participants: once a day each, in the background.
-    void runScheduledSiteAudits(svc).catch((e: Error) => opts.log?.(`site audit error: ${e.message}`));
+    // Tracked, so stop() waits for a running audit instead of closing the database under it.
+    if (!stopped)
+      void track(
+        runScheduledSiteAudits(svc).catch((e: Error) => opts.log?.(`site audit error: ${e.message}`)),
+      );
     // The open-data snapshot of the day (WIB), once across workers and restarts.
     if (opts.openDataDir) {
       const snap = await dailyOpenDataSnapshot(svc, opts.openDataDir).catch((e: Error) => {
@@ -215,6 +234,8 @@ export async function startWorker(svc: Services, opts: WorkerOptions): Promise<W
       if (snap) opts.log?.(`open-data snapshot ${snap.date}: ${snap.path}`);
     }
   };
+
+  const runScheduled = (o: { full?: boolean } = {}) => track(scheduled(o));
 
   let lastSweep = 0;
   let lastFullSweep = 0;
@@ -261,6 +282,8 @@ export async function startWorker(svc: Services, opts: WorkerOptions): Promise<W
       stopped = true;
       poke();
       await loop;
+      // A tracked job may start another (runScheduled → site audit): wait until none is left.
+      while (inflight.size) await Promise.allSettled([...inflight]);
       await unlisten?.();
     },
   };

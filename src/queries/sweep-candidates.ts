@@ -131,39 +131,41 @@ export async function dueClockActions(
   // Candidates are found from report_deadlines and the (small) agencies table alone, and the steps already
   // in sweep_log dropped, before any report row is read: a steady-state sweep touches no report at all.
   // Clocks without an agency zone are matched to every zone's cuts here and to their own zone below.
+  // The owed steps are then folded into one row per clock and cut group (`codes`) before the reports are
+  // read, so each report row is read once per clock, not once per owed step. A clock meets one cut group
+  // after the report filter: its clock kind fixes the cut status, and only its own zone passes.
   const rows = await query<Record<string, unknown>>(
     svc.db,
     sql`with cut (zone, clock, ord, code, status, lo, hi, kp, ks) as (values ${values}),
       clk as materialized (
-        select d.id, d.report_id, d.clock, d.due_at, d.started_at, a.zone as azone
+        select d.id, d.report_id, d.clock, d.due_at, d.started_at, d.rule_id, d.rule_version, d.agency_id,
+          a.zone as azone, a.region_code as aregion
         from report_deadlines d left join agencies a on a.id = d.agency_id
         where d.stopped_at is null and ${scan}
       ),
       cand as materialized (
-        select d.id, d.report_id, d.azone, c.zone as czone, c.status as cstatus, c.ord, c.code,
-          c.kp || d.id::text || c.ks as key
+        select d.*, c.zone as czone, c.status as cstatus, c.ord, c.code, c.kp || d.id::text || c.ks as key
         from clk d join cut c on c.zone = d.azone and c.clock = d.clock
         where d.due_at < c.hi and ${lower}
         union all
-        select d.id, d.report_id, d.azone, c.zone as czone, c.status as cstatus, c.ord, c.code,
-          c.kp || d.id::text || c.ks as key
+        select d.*, c.zone as czone, c.status as cstatus, c.ord, c.code, c.kp || d.id::text || c.ks as key
         from clk d join cut c on c.clock = d.clock
         where d.azone is null and d.due_at < c.hi and ${lower}
       ),
-      owed as materialized (
-        select * from cand where not exists (select 1 from sweep_log s where s.key = cand.key)
+      owed as (
+        select id, report_id, clock, due_at, rule_id, rule_version, azone, aregion, czone, cstatus,
+          array_agg(code order by ord) as codes
+        from cand
+        where not exists (select 1 from sweep_log s where s.key = cand.key)
+        group by id, report_id, clock, due_at, rule_id, rule_version, azone, aregion, czone, cstatus
       )
-      select d.id, d.report_id, r.tracking_id, r.status, d.clock, d.rule_id, d.rule_version, d.due_at, a.zone,
-        a.region_code as agency_region, r.region_code, r.agency_id, r.target_agency_id,
-        array_agg(o.code order by o.ord) as codes
+      select o.id, o.report_id, r.tracking_id, r.status, o.clock, o.rule_id, o.rule_version, o.due_at,
+        o.azone as zone, o.aregion as agency_region, r.region_code, r.agency_id, r.target_agency_id, o.codes
       from owed o
-      join report_deadlines d on d.id = o.id
       join reports r on r.id = o.report_id
-      left join agencies a on a.id = d.agency_id
       where r.status in (${open}) and (o.cstatus is null or o.cstatus = r.status)
         and o.czone = coalesce(o.azone, ${zoneOfRegionSql(sql.raw('r.region_code'))})
-      group by d.id, r.id, a.id
-      order by d.due_at, d.id`,
+      order by o.due_at, o.id`,
   );
   return rows.map((r) => ({
     deadlineId: Number(r.id),
@@ -301,8 +303,23 @@ export async function overdueCountsByAgency(
   );
 }
 
-/** The sweeper's watermark: the moment up to which an incremental sweep has planned everything. */
-export async function sweptUntil(svc: Services): Promise<Date | null> {
+/**
+ * The sweeper's watermark (settings `sweep.swept_until`): the moment up to which every action has been
+ * planned and performed, and the fingerprint of the configuration (holidays, SLA rules, ladder) that sweep
+ * used. A watermark stored before fingerprints existed (a bare timestamp) has `config: null`.
+ */
+export async function sweepWatermark(svc: Services): Promise<{ at: Date; config: string | null } | null> {
   const [row] = await svc.db.select().from(settings).where(eq(settings.key, 'sweep.swept_until')).limit(1);
-  return typeof row?.value === 'string' ? new Date(row.value) : null;
+  const v = row?.value as unknown;
+  if (typeof v === 'string') return { at: new Date(v), config: null };
+  if (v && typeof v === 'object' && typeof (v as { at?: unknown }).at === 'string') {
+    const o = v as { at: string; config?: unknown };
+    return { at: new Date(o.at), config: typeof o.config === 'string' ? o.config : null };
+  }
+  return null;
+}
+
+/** The sweeper's watermark moment (see {@link sweepWatermark}). */
+export async function sweptUntil(svc: Services): Promise<Date | null> {
+  return (await sweepWatermark(svc))?.at ?? null;
 }
