@@ -13,7 +13,9 @@
  * for a period with 30 participants.
  * Env: DATABASE_URL (admin connection, default postgres://postgres@127.0.0.1:5432/postgres),
  * BENCH_REPORTS (default 1000000), BENCH_ITER (default 40), BENCH_TIMEOUT_MS (default 10000),
- * BENCH_KEEP=1 keeps the database for inspection (drop it by hand).
+ * BENCH_DB names the database (default aduan_bench_stats); BENCH_KEEP=1 keeps it for inspection (drop it by hand); BENCH_REUSE=1 reuses a kept database
+ * holding BENCH_REPORTS bench reports (no seeding: migrations run, the roll-up is rebuilt only when its
+ * layout version changed or BENCH_REBUILD=1); BENCH_EVAL=0 skips the evaluation run.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -43,15 +45,36 @@ const bucketCase = (expr: string, lows: readonly number[]) =>
     .map(([lo, i]) => `when ${expr} >= ${lo} then ${i}`)
     .join(' ')} else 0 end`;
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const NAME = 'aduan_bench_stats';
+const NAME = process.env.BENCH_DB ?? 'aduan_bench_stats';
 const NOW = new Date('2026-11-20T02:00:00Z');
 
 const admin = new pg.Client({ connectionString: ADMIN_URL });
 await admin.connect();
-await admin.query(`DROP DATABASE IF EXISTS ${NAME} WITH (FORCE)`);
-await admin.query(`CREATE DATABASE ${NAME}`);
 const url = new URL(ADMIN_URL);
 url.pathname = `/${NAME}`;
+/** Bench reports in a kept database (null when there is none), for BENCH_REUSE. */
+async function keptReports(): Promise<number | null> {
+  const { rowCount } = await admin.query('select 1 from pg_database where datname = $1', [NAME]);
+  if (!rowCount) return null;
+  const c = new pg.Client({ connectionString: url.toString() });
+  await c.connect();
+  try {
+    const { rows } = await c.query<{ n: number }>(
+      "select count(*)::int as n from reports where tracking_id >= '1000000000'",
+    );
+    return rows[0]?.n ?? null;
+  } catch {
+    return null;
+  } finally {
+    await c.end();
+  }
+}
+const reuse = !!process.env.BENCH_REUSE && (await keptReports()) === N;
+if (!reuse) {
+  await admin.query(`DROP DATABASE IF EXISTS ${NAME} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${NAME}`);
+}
+console.log(reuse ? `reusing ${NAME} (${N} reports)` : `seeding ${NAME}`);
 const dataDir = mkdtempSync(join(tmpdir(), 'aduan-bench-stats-'));
 const t0 = Date.now();
 const load = () =>
@@ -70,7 +93,8 @@ const config = loadConfig({
 });
 const rt = await openRuntime(config, { now: () => NOW });
 const db = rt.services.db;
-try {
+/** Bench agencies, reports and their facts (SQL, no JS per report). */
+async function seed(): Promise<void> {
   await seedDemoOrganisation(db, { password: 'bench-password-123', open311Key: config.demoOpen311Key });
   // 600 agencies: per province a pemprov root, dinas below it, units below the dinas.
   await query(
@@ -91,11 +115,11 @@ try {
         from dinas d, generate_series(1, 8) u
         limit ${600 - 38 - 38 * 7}`,
   );
-  const [{ n: agencyCount } = { n: 0 }] = await query<{ n: number }>(
+  const [{ n: seeded } = { n: 0 }] = await query<{ n: number }>(
     db,
     sql`select count(*)::int as n from agencies where id like 'b-%'`,
   );
-  lap(`agencies: ${agencyCount}`);
+  lap(`agencies: ${seeded}`);
   // 1M reports over 3 years (2024-01-01 .. 2026-11-19), half of them in Kalimantan Timur's kab/kota. As in
   // LAPOR!, a report is handled by an agency of its own province (9 in 10) or by any agency (1 in 10).
   await query(
@@ -169,6 +193,11 @@ try {
   );
   await query(db, sql`analyze`);
   lap('facts');
+}
+
+/** Every roll-up bucket from the facts (the roll-up half of `refreshStats`), then one incremental refresh. */
+async function buildRollup(): Promise<void> {
+  await query(db, sql`delete from stats_rollup`);
   const dates = await query<{ d: string }>(
     db,
     sql`select distinct created_date::text as d from stats_report_facts order by 1`,
@@ -197,6 +226,20 @@ try {
   lap(
     `roll-up: ${months.length} months + weeks/quarters/years in ${rollupSeconds.toFixed(1)} s, ${size!.n} rows (${size!.bytes}); incremental refresh: ${inc.reports} reports in ${incSeconds.toFixed(1)} s`,
   );
+}
+
+try {
+  if (!reuse) await seed();
+  const [{ n: agencyCount } = { n: 0 }] = await query<{ n: number }>(
+    db,
+    sql`select count(*)::int as n from agencies where id like 'b-%'`,
+  );
+  const [mark] = await query<{ rollup: number | null }>(
+    db,
+    sql`select (value->>'rollup')::int as rollup from settings where key = 'stats.refresh'`,
+  );
+  if (!reuse || process.env.BENCH_REBUILD || mark?.rollup !== ROLLUP_VERSION) await buildRollup();
+  else lap('roll-up kept (same layout version)');
 
   const app = await buildApp({ services: rt.services, logLevel: 'silent' });
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -281,36 +324,39 @@ try {
       console.log(rows.at(-1));
     }
   await app.close();
-  // One evaluation run: 30 participants (bench dinas of Kalimantan Timur), period = 2026.
-  const parts = await query<{ id: string }>(
-    db,
-    sql`select id from agencies where id like 'b-dinas-64-%' or id like 'b-dinas-63-%' order by id limit 30`,
-  );
-  await query(
-    db,
-    sql`insert into evaluation_periods (id, name, from_date, to_date, weights, thresholds, min_volume)
+  // One evaluation run (BENCH_EVAL=0 skips it): 30 participants (bench dinas of Kalimantan Timur), period = 2026.
+  let evalRow = '';
+  if (process.env.BENCH_EVAL !== '0') {
+    const parts = await query<{ id: string }>(
+      db,
+      sql`select id from agencies where id like 'b-dinas-64-%' or id like 'b-dinas-63-%' order by id limit 30`,
+    );
+    await query(
+      db,
+      sql`insert into evaluation_periods (id, name, from_date, to_date, weights, thresholds, min_volume)
     values ('bench-2026', 'Bench 2026', '2026-01-01', '2026-12-31', ${JSON.stringify({ volume: 10, completion_rate: 15, follow_up_timeliness: 15 })}::jsonb,
       ${JSON.stringify([
         { predikat: 'Baik', min: 70 },
         { predikat: 'Kurang', min: 0 },
-      ])}::jsonb, 10)`,
-  );
-  await query(
-    db,
-    sql`insert into evaluation_groups (id, period_id, name, scope, award) values ('bench-pd', 'bench-2026', 'Bench PD', 'agency', 'complaint_handling')`,
-  );
-  for (const p of parts)
+      ])}::jsonb, 10) on conflict do nothing`,
+    );
     await query(
       db,
-      sql`insert into evaluation_participants (group_id, agency_id) values ('bench-pd', ${p.id})`,
+      sql`insert into evaluation_groups (id, period_id, name, scope, award) values ('bench-pd', 'bench-2026', 'Bench PD', 'agency', 'complaint_handling') on conflict do nothing`,
     );
-  const e0 = performance.now();
-  const snapshot = await buildOpenDataSnapshot(db, NOW);
-  const e1 = performance.now();
-  const result = evaluate(snapshot, await loadEvaluationConfig(db, 'bench-2026'));
-  const e2 = performance.now();
-  const evalRow = `| evaluation run (30 participants; snapshot of ${snapshot.reports.length.toLocaleString('en')} public reports) | snapshot ${(e1 - e0).toFixed(0)} ms + evaluate ${(e2 - e1).toFixed(0)} ms | | ${result.groups[0]!.results.length} ranked | |`;
-  console.log(evalRow);
+    for (const p of parts)
+      await query(
+        db,
+        sql`insert into evaluation_participants (group_id, agency_id) values ('bench-pd', ${p.id}) on conflict do nothing`,
+      );
+    const e0 = performance.now();
+    const snapshot = await buildOpenDataSnapshot(db, NOW);
+    const e1 = performance.now();
+    const result = evaluate(snapshot, await loadEvaluationConfig(db, 'bench-2026'));
+    const e2 = performance.now();
+    evalRow = `| evaluation run (30 participants; snapshot of ${snapshot.reports.length.toLocaleString('en')} public reports) | snapshot ${(e1 - e0).toFixed(0)} ms + evaluate ${(e2 - e1).toFixed(0)} ms | | ${result.groups[0]!.results.length} ranked | |`;
+    console.log(evalRow);
+  }
   lap('done');
   console.log(
     `\n| measure (${N.toLocaleString('en')} reports, ${agencyCount} bench agencies, ${ITER} requests each) | p50 ms | p95 ms | bytes | p95 < 100 ms |\n|---|---:|---:|---:|---|\n${rows.join('\n')}\n${evalRow}`,

@@ -3,7 +3,7 @@
  * every report changed since the last run (plus reports whose running deadline has passed since then,
  * since "overdue" and "on time" change with the clock alone), then rebuilds the monthly roll-up rows
  * buckets those reports belong to (`stats_rollup`: per scope, dimension, month, and for the national and
- * provincial scopes also year, quarter and week). Dashboards read the roll-up (docs/statistics.md).
+ * provincial scopes also year and quarter; week and day for the national one). Dashboards read the roll-up (docs/statistics.md).
  * Why: no full scan of `reports` or of the facts per page view; the worker schedules this every few minutes.
  */
 import { sql, type SQL } from 'drizzle-orm';
@@ -327,6 +327,27 @@ export async function rebuildWeek(db: AppDb, week: string, asOf: Date): Promise<
 }
 
 /**
+ * Rebuilds the national day rows of `days` (local dates of receipt, one statement per month): the
+ * reader's edges of a range (days no week or month covers) then never touch the per-report facts.
+ */
+export async function rebuildDays(db: AppDb, days: string[], asOf: Date): Promise<void> {
+  const byMonth = new Map<string, string[]>();
+  for (const d of days) byMonth.set(d.slice(0, 7), [...(byMonth.get(d.slice(0, 7)) ?? []), d]);
+  for (const list of byMonth.values()) {
+    const dates = sql.join(
+      list.map((d) => sql`${d}::date`),
+      sql`, `,
+    );
+    await db.transaction(async (tx) => {
+      await tx.execute(
+        sql`delete from stats_rollup where grain = 'd' and scope = '*' and bucket in (${dates})`,
+      );
+      await insertFromFacts(tx, sql`created_date in (${dates})`, 'd', sql`created_date`, asOf, true);
+    });
+  }
+}
+
+/**
  * Rebuilds a quarter (from its month rows) or a year (from its quarter rows) for the national and
  * provincial scopes.
  */
@@ -353,12 +374,14 @@ export async function rebuildPeriod(db: AppDb, grain: 'q' | 'y', start: string):
 
 /** Rebuilds every roll-up bucket containing one of `dates` (local dates of receipt). */
 export async function rebuildBuckets(db: AppDb, dates: Iterable<string>, asOf: Date): Promise<string[]> {
+  const days = new Set<string>();
   const months = new Set<string>();
   const weeks = new Set<string>();
   const quarters = new Set<string>();
   const years = new Set<string>();
   for (const d of dates) {
     const b = bucketsOf(d);
+    days.add(b.d);
     months.add(b.m.slice(0, 7));
     weeks.add(b.w);
     quarters.add(b.q);
@@ -367,13 +390,14 @@ export async function rebuildBuckets(db: AppDb, dates: Iterable<string>, asOf: D
   const sorted = [...months].sort();
   for (const m of sorted) await rebuildMonth(db, m, asOf);
   for (const w of [...weeks].sort()) await rebuildWeek(db, w, asOf);
+  await rebuildDays(db, [...days].sort(), asOf);
   for (const q of [...quarters].sort()) await rebuildPeriod(db, 'q', q);
   for (const y of [...years].sort()) await rebuildPeriod(db, 'y', y);
   return sorted;
 }
 
 /** Version of the roll-up layout; a watermark without it (or older) triggers a full rebuild. */
-export const ROLLUP_VERSION = 2;
+export const ROLLUP_VERSION = 3;
 
 /**
  * Brings the statistics read model up to date. `full: true` recomputes every report and bucket

@@ -99,9 +99,19 @@ export async function statsRefreshedAt(db: AppDb): Promise<string | null> {
   return row?.at ?? null;
 }
 
+/** The refresh time and the latest local date of receipt in the read model (both null when empty). */
+async function readModelState(db: AppDb): Promise<{ refreshedAt: string | null; lastDate: string | null }> {
+  const [row] = await query<{ at: string | null; last: string | null }>(
+    db,
+    sql`select (select value->>'at' from settings where key = 'stats.refresh') as at,
+               (select max(created_date)::text from stats_report_facts) as last`,
+  );
+  return { refreshedAt: row?.at ?? null, lastDate: row?.last ?? null };
+}
+
 /** Roll-up scope key and the grains it has rows for. */
 function scopeShape(scope: StatsScope): { key: string; grains: Grain[] } {
-  if (scope.kind === 'national') return { key: '*', grains: ['y', 'q', 'm', 'w'] };
+  if (scope.kind === 'national') return { key: '*', grains: ['y', 'q', 'm', 'w', 'd'] };
   if (scope.kind === 'agency') return { key: `a:${scope.agencyId}`, grains: ['m'] };
   const depth = scope.regionCode.split('.').length;
   return {
@@ -192,17 +202,19 @@ async function summed(
   from: string,
   to: string,
   asOf: Date,
+  lastDate: string | null,
   parent?: string,
 ): Promise<SummedRow[]> {
   const shape = scopeShape(scope);
   const byMonth = groupBy === 'month';
   const only = (col: SQL) =>
     parent && !byMonth ? sql`and (dim = 'all' or ${parentFilter(groupBy, parent, col)})` : sql``;
-  const plan = planRange(from, to, shape.grains, byMonth);
+  // Nothing was received after `lastDate`: the last bucket may end after `to` (its later facts subtracted).
+  const plan = planRange(from, to, shape.grains, byMonth, lastDate);
   const parts: SQL[] = [];
-  if (plan.buckets.length) {
+  const rollup = (buckets: { grain: Grain; bucket: string }[], sign: 1 | -1) => {
     const byGrain = new Map<Grain, string[]>();
-    for (const b of plan.buckets) byGrain.set(b.grain, [...(byGrain.get(b.grain) ?? []), b.bucket]);
+    for (const b of buckets) byGrain.set(b.grain, [...(byGrain.get(b.grain) ?? []), b.bucket]);
     const which = sql.join(
       [...byGrain].map(
         ([g, list]) =>
@@ -213,36 +225,46 @@ async function summed(
       ),
       sql` or `,
     );
-    parts.push(
-      byMonth
-        ? sql`select dim, to_char(bucket, 'YYYY-MM') as key, c, h from stats_rollup
-              where scope = ${shape.key} and dim = 'all' and (${which})`
-        : sql`select dim, key, c, h from stats_rollup
-              where scope = ${shape.key} and dim in (${groupBy}, 'all') and (${which}) ${only(sql`key`)}`,
-    );
-  }
-  if (plan.days.length) {
+    const s = sql.raw(String(sign));
+    return byMonth
+      ? sql`select dim, to_char(bucket, 'YYYY-MM') as key, c, h, ${s} as s from stats_rollup
+            where scope = ${shape.key} and dim = 'all' and (${which})`
+      : sql`select dim, key, c, h, ${s} as s from stats_rollup
+            where scope = ${shape.key} and dim in (${groupBy}, 'all') and (${which}) ${only(sql`key`)}`;
+  };
+  if (plan.buckets.length) parts.push(rollup(plan.buckets, 1));
+  if (plan.minusBuckets.length) parts.push(rollup(plan.minusBuckets, -1));
+  const facts = async (ranges: [string, string][], sign: 1 | -1) => {
     const v = factVectorsSql();
     const dates = sql.join(
-      plan.days.map(([a, b]) => sql`f.created_date between ${a} and ${b}`),
+      ranges.map(([a, b]) => sql`f.created_date between ${a} and ${b}`),
       sql` or `,
     );
     const keys = byMonth
       ? factKeys('month', scope)
       : sql`${factKeys(groupBy, scope)} union all select 'all', 'all'`;
-    parts.push(sql`select d.dim, d.key, ${v.c} as c, ${v.h} as h from (
+    return sql`select d.dim, d.key, ${v.c} as c, ${v.h} as h, ${sql.raw(String(sign))} as s from (
         select f.*, (f.open_due_at is not null and f.open_due_at <= ${asOf}) as overdue
         from stats_report_facts f where ${await factScope(db, scope)} and (${dates})) f
       cross join lateral (${keys}) d
       where true ${only(sql`d.key`)}
-      group by d.dim, d.key`);
-  }
+      group by d.dim, d.key`;
+  };
+  if (plan.days.length) parts.push(await facts(plan.days, 1));
+  if (plan.minus.length) parts.push(await facts(plan.minus, -1));
   if (!parts.length) return [];
-  const v = rollupVectorsSql();
-  return query<SummedRow>(
-    db,
-    sql`select dim, key, ${v.c} as c, ${v.h} as h from (${sql.join(parts, sql` union all `)}) r group by dim, key`,
-  );
+  const v = rollupVectorsSql(true);
+  // JIT off: PostgreSQL would compile the 63 sums (tens to hundreds of milliseconds) for a read that
+  // touches a few thousand rows and runs in a few milliseconds without it.
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`set local jit = off`);
+    return query<SummedRow>(
+      tx,
+      // A group whose facts were all subtracted sums to zero: every fact counts in `received` (c[1]).
+      sql`select dim, key, ${v.c} as c, ${v.h} as h from (${sql.join(parts, sql` union all `)}) r
+          group by dim, key having sum(s * c[1]) <> 0`,
+    );
+  });
 }
 
 const asVectors = (r: SummedRow): RollupVectors => ({ c: r.c.map(Number), h: r.h.map(Number) });
@@ -253,9 +275,9 @@ export async function scopedStatsRead(
   scope: StatsScope,
   req: { groupBy: StatsGroupBy; from: string; to: string; now: Date; parent?: string | undefined },
 ): Promise<StatsResult> {
-  const refreshedAt = await statsRefreshedAt(db);
+  const { refreshedAt, lastDate } = await readModelState(db);
   const asOf = refreshedAt ? new Date(refreshedAt) : req.now;
-  const rows = await summed(db, scope, req.groupBy, req.from, req.to, asOf, req.parent);
+  const rows = await summed(db, scope, req.groupBy, req.from, req.to, asOf, lastDate, req.parent);
   const totals = emptyVectors();
   const groups: SummedRow[] = [];
   for (const r of rows) {

@@ -7,9 +7,10 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { COUNTERS, FACT_COUNTERS, HISTOGRAMS, HIST_LENGTH } from '../../domain/stats/rollup.ts';
 
-/** SQL `array[...]` summing the 1-based positions 1..n of array column `col`. */
-function sumArray(col: string, n: number): SQL {
-  return sql.raw(`array[${Array.from({ length: n }, (_, i) => `sum(${col}[${i + 1}])`).join(', ')}]::int[]`);
+/** SQL `array[...]` summing the 1-based positions 1..n of array column `col` (times the sign column `s`). */
+function sumArray(col: string, n: number, signed: boolean): SQL {
+  const term = (i: number) => (signed ? `sum(s * ${col}[${i + 1}])` : `sum(${col}[${i + 1}])`);
+  return sql.raw(`array[${Array.from({ length: n }, (_, i) => term(i)).join(', ')}]::int[]`);
 }
 
 /**
@@ -31,7 +32,10 @@ export function factVectorsSql(): { c: SQL; h: SQL } {
   return { c: sql.raw(`array[${c.join(', ')}]::int[]`), h: sql.raw(`array[${h.join(', ')}]::int[]`) };
 }
 
-/** The roll-up rows' vectors summed over a GROUP BY. */
-export function rollupVectorsSql(): { c: SQL; h: SQL } {
-  return { c: sumArray('c', COUNTERS.length), h: sumArray('h', HIST_LENGTH) };
+/**
+ * The roll-up rows' vectors summed over a GROUP BY; `signed`: each row has a sign column `s` (1, or -1
+ * for rows the reader subtracts).
+ */
+export function rollupVectorsSql(signed = false): { c: SQL; h: SQL } {
+  return { c: sumArray('c', COUNTERS.length, signed), h: sumArray('h', HIST_LENGTH, signed) };
 }

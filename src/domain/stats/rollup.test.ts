@@ -154,6 +154,7 @@ describe('planRange', () => {
       q: (b) => new Date(Date.UTC(+b.slice(0, 4), +b.slice(5, 7) + 2, 0)).toISOString().slice(0, 10),
       m: (b) => new Date(Date.UTC(+b.slice(0, 4), +b.slice(5, 7), 0)).toISOString().slice(0, 10),
       w: (b) => new Date(Date.parse(b) + 6 * 86_400_000).toISOString().slice(0, 10),
+      d: (b) => b,
     };
     for (const b of plan.buckets) out.push(...days(b.bucket, ends[b.grain]!(b.bucket)));
     for (const [a, b] of plan.days) out.push(...days(a, b));
@@ -168,13 +169,32 @@ describe('planRange', () => {
       ['2026-03-12', '2026-03-12'],
       ['2026-02-23', '2026-03-08'],
     ] as const) {
-      for (const grains of [all, ['m'] as const, [] as const]) {
+      for (const grains of [all, [...all, 'd'] as const, ['m'] as const, [] as const]) {
         for (const byMonth of [false, true]) {
           const plan = planRange(from, to, grains, byMonth);
           expect(covered(plan), `${from}..${to} ${grains.join('')} ${byMonth}`).toEqual(days(from, to));
+          // With a latest date of receipt: buckets + days - minus cover the range once; any other day a
+          // bucket holds is after the latest date (no facts).
+          for (const last of [to, days(to, '2027-01-31')[1]!, '2026-12-20']) {
+            const p = planRange(from, to, grains, byMonth, last);
+            const got = covered(p);
+            const subtracted = [
+              ...p.minus.flatMap(([a, b]) => days(a, b)),
+              ...covered({ buckets: p.minusBuckets, days: [], minusBuckets: [], minus: [] }),
+            ];
+            for (const d of subtracted) {
+              expect(d > to && d <= last).toBe(true);
+              got.splice(got.indexOf(d), 1);
+            }
+            const upTo = to > last ? to : last;
+            expect(
+              got.filter((d) => d <= upTo),
+              `${from}..${to} ${grains.join('')} ${byMonth} ${last}`,
+            ).toEqual(days(from, to));
+          }
           if (byMonth) {
             for (const [a, b] of plan.days) expect(a.slice(0, 7)).toBe(b.slice(0, 7));
-            for (const b of plan.buckets) expect(['m', 'w']).toContain(b.grain);
+            for (const b of plan.buckets) expect(['m', 'w', 'd']).toContain(b.grain);
           }
         }
       }
@@ -193,17 +213,86 @@ describe('planRange', () => {
       ['2026-11-16', '2026-11-19'],
     ]);
     expect(planRange('2024-01-01', '2025-12-31', all).buckets.map((b) => b.grain)).toEqual(['y', 'y']);
-    expect(planRange('2026-04-01', '2026-03-01', all)).toEqual({ buckets: [], days: [] });
+    // With national day rows no day is left to the per-report facts.
+    const withDays = planRange('2025-11-20', '2026-11-19', [...all, 'd']);
+    expect(withDays.days).toEqual([]);
+    expect(withDays.buckets.filter((b) => b.grain === 'd').map((b) => b.bucket)).toEqual([
+      '2025-11-20',
+      '2025-11-21',
+      '2025-11-22',
+      '2025-11-23',
+      '2026-11-01',
+      '2026-11-16',
+      '2026-11-17',
+      '2026-11-18',
+      '2026-11-19',
+    ]);
+    expect(planRange('2026-04-01', '2026-03-01', all)).toEqual({
+      buckets: [],
+      days: [],
+      minusBuckets: [],
+      minus: [],
+    });
   });
 
-  it('bucketsOf names the week (Monday), month, quarter and year of a date', () => {
+  it('with an open end (nothing received after `to`), units may end after `to`', () => {
+    // "This year to date": one year bucket instead of quarters, a month, weeks and days.
+    expect(planRange('2026-01-01', '2026-11-19', all, false, '2026-11-19')).toEqual({
+      buckets: [{ grain: 'y', bucket: '2026-01-01' }],
+      days: [],
+      minusBuckets: [],
+      minus: [],
+    });
+    expect(planRange('2025-11-20', '2026-11-19', ['m'], false, '2026-11-19')).toEqual({
+      buckets: [
+        { grain: 'm', bucket: '2025-12-01' },
+        ...Array.from({ length: 11 }, (_, i) => ({
+          grain: 'm' as const,
+          bucket: `2026-${String(i + 1).padStart(2, '0')}-01`,
+        })),
+      ],
+      days: [['2025-11-20', '2025-11-30']],
+      minusBuckets: [],
+      minus: [],
+    });
+    // Grouped by month: still no unit crosses a month boundary.
+    const byMonth = planRange('2026-10-15', '2026-11-19', ['y', 'q', 'm'], true, '2026-11-19');
+    expect(byMonth.buckets).toEqual([{ grain: 'm', bucket: '2026-11-01' }]);
+    expect(byMonth.days).toEqual([['2026-10-15', '2026-10-31']]);
+    // One day received after `to`: the year bucket minus that day's facts (instead of 19 days of facts).
+    expect(planRange('2026-01-01', '2026-11-19', ['y', 'q', 'm'], false, '2026-11-20')).toEqual({
+      buckets: [{ grain: 'y', bucket: '2026-01-01' }],
+      days: [],
+      minusBuckets: [],
+      minus: [['2026-11-20', '2026-11-20']],
+    });
+    // Nationally (day rows): the year minus the day row, instead of 3 quarters, a month, 2 weeks and 5 days.
+    expect(planRange('2026-01-01', '2026-11-19', [...all, 'd'], false, '2026-11-20')).toEqual({
+      buckets: [{ grain: 'y', bucket: '2026-01-01' }],
+      days: [],
+      minusBuckets: [{ grain: 'd', bucket: '2026-11-20' }],
+      minus: [],
+    });
+    expect(planRange('2026-01-01', '2026-11-19', ['m'], true, '2026-11-20').minus).toEqual([
+      ['2026-11-20', '2026-11-20'],
+    ]);
+    // Not when the subtraction costs more than it saves.
+    expect(planRange('2026-01-01', '2026-11-05', ['y', 'q', 'm'], false, '2026-11-20').minus).toEqual([]);
+    expect(planRange('2026-01-01', '2026-06-30', [...all, 'd'], false, '2026-11-20').minusBuckets).toEqual(
+      [],
+    );
+  });
+
+  it('bucketsOf names the day, week (Monday), month, quarter and year of a date', () => {
     expect(bucketsOf('2026-03-12')).toEqual({
+      d: '2026-03-12',
       w: '2026-03-09',
       m: '2026-03-01',
       q: '2026-01-01',
       y: '2026-01-01',
     });
     expect(bucketsOf('2026-11-01')).toEqual({
+      d: '2026-11-01',
       w: '2026-10-26',
       m: '2026-11-01',
       q: '2026-10-01',

@@ -188,14 +188,22 @@ export function indicatorsFromVectors(v: RollupVectors): StatsIndicators {
   };
 }
 
-/** Time grains of the roll-up: year, quarter, month, ISO week (Monday). Buckets are their first day. */
-export type Grain = 'y' | 'q' | 'm' | 'w';
+/** Time grains of the roll-up: year, quarter, month, ISO week (Monday), day. Buckets are their first day. */
+export type Grain = 'y' | 'q' | 'm' | 'w' | 'd';
 
-/** How a date range is read: roll-up buckets plus day ranges read from the per-report facts. */
+/**
+ * How a date range is read: roll-up buckets plus day ranges read from the per-report facts, minus the
+ * days of the last bucket after the range end (when that is cheaper than covering the end exactly):
+ * `minusBuckets` subtracted as roll-up rows, `minus` as facts.
+ */
 export interface RangePlan {
   buckets: { grain: Grain; bucket: string }[];
   /** Inclusive `[from, to]` local-date ranges not covered by a bucket. */
   days: [string, string][];
+  /** Roll-up buckets inside a bucket of `buckets` but after the range end: subtracted. */
+  minusBuckets: { grain: Grain; bucket: string }[];
+  /** Inclusive local-date ranges inside a bucket but after the range end: their facts are subtracted. */
+  minus: [string, string][];
 }
 
 const DAY_MS = 86_400_000;
@@ -206,6 +214,7 @@ const toDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 function unitEnd(grain: Grain, start: string): string {
   const y = Number(start.slice(0, 4));
   const m = Number(start.slice(5, 7));
+  if (grain === 'd') return start;
   const months = grain === 'y' ? 12 : grain === 'q' ? 3 : grain === 'm' ? 1 : 0;
   if (months === 0) return toDate(toMs(start) + 6 * DAY_MS);
   return toDate(Date.UTC(y, m - 1 + months, 1) - DAY_MS);
@@ -224,27 +233,62 @@ function startsAt(grain: Grain, date: string): boolean {
       return first;
     case 'w':
       return new Date(toMs(date)).getUTCDay() === 1;
+    case 'd':
+      return true;
   }
 }
+
+const daysIn = (ranges: readonly [string, string][]) =>
+  ranges.reduce((n, [a, b]) => n + (toMs(b) - toMs(a)) / DAY_MS + 1, 0);
+/** Relative read cost of a plan: a day of per-report facts weighs as much as several roll-up buckets. */
+const FACT_DAY_COST = 8;
+const cost = (p: RangePlan) =>
+  p.buckets.length + p.minusBuckets.length + FACT_DAY_COST * (daysIn(p.days) + daysIn(p.minus));
 
 /**
  * Covers [from, to] greedily from the left with the largest available unit that fits, else one day.
  * `grains` lists the grains the scope has roll-up rows for (largest first). With `byMonth`, no bucket
  * crosses a month boundary (weeks that do are read as days), so results can be grouped by month.
+ * `lastDate`: the latest local date of receipt in the read model. Nothing was received after it, so the
+ * last unit may end after `to` when reading it and subtracting its days in (to, lastDate] costs less
+ * than covering [unit start, to] with smaller units and facts. "This year to date" is then one year
+ * bucket, "1 January to yesterday" one year bucket minus today (a day row nationally, facts elsewhere).
  */
-export function planRange(from: string, to: string, grains: readonly Grain[], byMonth = false): RangePlan {
-  const plan: RangePlan = { buckets: [], days: [] };
+export function planRange(
+  from: string,
+  to: string,
+  grains: readonly Grain[],
+  byMonth = false,
+  lastDate: string | null = null,
+): RangePlan {
+  const plan: RangePlan = { buckets: [], days: [], minusBuckets: [], minus: [] };
   if (from > to) return plan;
-  const usable = byMonth ? grains.filter((g) => g === 'm' || g === 'w') : grains;
+  const usable = byMonth ? grains.filter((g) => g === 'm' || g === 'w' || g === 'd') : grains;
   let d = from;
   while (d <= to) {
-    const grain = usable.find((g) => {
+    let over: RangePlan | null = null;
+    const grain = usable.find((g, i) => {
       if (!startsAt(g, d)) return false;
       const end = unitEnd(g, d);
-      return end <= to && (!byMonth || end.slice(0, 7) === d.slice(0, 7));
+      if (byMonth && end.slice(0, 7) !== d.slice(0, 7)) return false;
+      if (end <= to) return true;
+      if (lastDate === null) return false;
+      const after = toDate(toMs(to) + DAY_MS);
+      const last = end < lastDate ? end : lastDate;
+      if (last < after) return true; // nothing received after `to` inside the unit
+      const exact = planRange(d, to, usable.slice(i + 1), byMonth);
+      const rest = planRange(after, last, usable.slice(i + 1), byMonth);
+      if (1 + cost(rest) >= cost(exact)) return false;
+      over = rest;
+      return true;
     });
     if (grain) {
       plan.buckets.push({ grain, bucket: d });
+      const rest = over as RangePlan | null;
+      if (rest) {
+        plan.minusBuckets.push(...rest.buckets);
+        plan.minus.push(...rest.days);
+      }
       d = toDate(toMs(unitEnd(grain, d)) + DAY_MS);
       continue;
     }
@@ -257,12 +301,18 @@ export function planRange(from: string, to: string, grains: readonly Grain[], by
   return plan;
 }
 
-/** First day of the week (Monday), month, quarter and year containing `date`. */
+/** First day of the day, week (Monday), month, quarter and year containing `date`. */
 export function bucketsOf(date: string): Record<Grain, string> {
   const ms = toMs(date);
   const dow = (new Date(ms).getUTCDay() + 6) % 7;
   const y = date.slice(0, 4);
   const m = Number(date.slice(5, 7));
   const qm = String(m - ((m - 1) % 3)).padStart(2, '0');
-  return { w: toDate(ms - dow * DAY_MS), m: `${date.slice(0, 7)}-01`, q: `${y}-${qm}-01`, y: `${y}-01-01` };
+  return {
+    d: date,
+    w: toDate(ms - dow * DAY_MS),
+    m: `${date.slice(0, 7)}-01`,
+    q: `${y}-${qm}-01`,
+    y: `${y}-01-01`,
+  };
 }

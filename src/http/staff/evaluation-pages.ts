@@ -10,7 +10,6 @@ import type { Services } from '../../app/context.ts';
 import { AppError } from '../../app/errors.ts';
 import { scoreEvaluation } from '../../commands/score-evaluation.ts';
 import { mayManageEvaluations } from '../../commands/create-evaluation-period.ts';
-import { evaluate } from '../../domain/evaluation/evaluate.ts';
 import { canStaff } from '../../policies/can.ts';
 import {
   listPeriods,
@@ -20,7 +19,7 @@ import {
   rubricScores,
 } from '../../queries/evaluation.ts';
 import { latestSiteAudits, periodParticipants } from '../../queries/evaluation-pages.ts';
-import { buildOpenDataSnapshot } from '../../queries/open-data-snapshot.ts';
+import { evaluationPreview } from '../../queries/evaluation-preview.ts';
 import {
   EvaluationListPage,
   EvaluationPeriodPage,
@@ -48,12 +47,12 @@ async function periodView(svc: Services, req: FastifyRequest, periodId: string) 
   if (!regions.some((regionCode) => canStaff(req.caller.actor, 'view_evaluation', { regionCode })))
     throw new AppError('FORBIDDEN');
   const [period] = (await listPeriods(svc.db)).filter((p) => p.id === periodId);
-  const [participants, scores, audits, published, snapshot] = await Promise.all([
+  const [participants, scores, audits, published, preview] = await Promise.all([
     periodParticipants(svc.db, periodId),
     rubricScores(svc.db, periodId),
     latestSiteAudits(svc.db, periodId),
     publishedResult(svc.db, periodId),
-    buildOpenDataSnapshot(svc.db, svc.now()),
+    evaluationPreview(svc.db, cfg, svc.now()),
   ]);
   return {
     period: period!,
@@ -61,7 +60,7 @@ async function periodView(svc: Services, req: FastifyRequest, periodId: string) 
     scores: scores as unknown as ScoreRow[],
     audits,
     published: !!published,
-    preview: evaluate(snapshot, cfg),
+    preview,
     canScore: regions.some((regionCode) => canStaff(req.caller.actor, 'score_evaluation', { regionCode })),
     canManage: regions.every((regionCode) =>
       canStaff(req.caller.actor, 'manage_evaluation', regionCode ? { regionCode } : {}),

@@ -9,6 +9,8 @@ import { DEMO, startTestApp, type TestApp } from '../../../../test/helpers/app.t
 import { refreshStats } from '../../../commands/refresh-stats.ts';
 import { snapshotOpenData } from '../../../commands/snapshot-open-data.ts';
 import { statsCli } from '../../../cli/stats-cli.ts';
+import { loadEvaluationConfig } from '../../../queries/evaluation.ts';
+import { evaluationPreview } from '../../../queries/evaluation-preview.ts';
 
 let t: TestApp;
 let national: string;
@@ -151,6 +153,22 @@ describe('evaluation API', () => {
     const kab = r.body.groups.find((g: any) => g.id === 'kabkota-kaltim-2026').results[0];
     expect(kab.received).toBe(2); // reports located in 64.71 (Balikpapan)
     expect(kab.indicators.find((i: any) => i.indicator === 'volume').formula).toContain('per 100,000');
+  });
+
+  it('reuses the preview (no new open-data snapshot) until a statistics refresh or a configuration change', async () => {
+    const db = t.runtime.services.db;
+    const now = t.runtime.services.now();
+    const cfg = await loadEvaluationConfig(db, period.id);
+    const first = await evaluationPreview(db, cfg, now);
+    expect(await evaluationPreview(db, cfg, now)).toBe(first);
+    const changed = { ...cfg, minVolume: cfg.minVolume + 1 };
+    expect(await evaluationPreview(db, changed, now)).not.toBe(first);
+    // A refresh one minute later (new watermark) recomputes it; then back to the test clock's watermark.
+    await refreshStats({ ...t.runtime.services, now: () => new Date(now.getTime() + 60_000) });
+    const refreshed = await evaluationPreview(db, cfg, now);
+    expect(refreshed).not.toBe(first);
+    expect(refreshed.groups).toEqual(first.groups);
+    await refreshStats(t.runtime.services, { full: true });
   });
 
   it('publishes from the snapshot; results are public, hashed, exportable and recomputable by `aduan evaluate`', async () => {

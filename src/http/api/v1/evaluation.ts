@@ -10,7 +10,7 @@ import { AppError, invalid } from '../../../app/errors.ts';
 import { createEvaluationPeriod } from '../../../commands/create-evaluation-period.ts';
 import { publishEvaluation } from '../../../commands/publish-evaluation.ts';
 import { scoreEvaluation } from '../../../commands/score-evaluation.ts';
-import { evaluate, type EvaluationResult } from '../../../domain/evaluation/evaluate.ts';
+import type { EvaluationResult } from '../../../domain/evaluation/evaluate.ts';
 import {
   DATA_INDICATORS,
   RUBRIC_INDICATORS,
@@ -24,7 +24,7 @@ import {
   publishedResult,
   rubricScores,
 } from '../../../queries/evaluation.ts';
-import { buildOpenDataSnapshot } from '../../../queries/open-data-snapshot.ts';
+import { evaluationPreview } from '../../../queries/evaluation-preview.ts';
 import { toXlsx, type TableColumn } from '../../../presenters/stats-table.ts';
 import { requestLang } from '../../plugins/errors.ts';
 
@@ -152,7 +152,7 @@ export const evaluationRoutes: FastifyPluginAsyncZod<{ services: Services }> = a
       if (!regions.some((regionCode) => canStaff(req.caller.actor, 'view_evaluation', { regionCode }))) {
         throw new AppError('FORBIDDEN');
       }
-      return evaluate(await buildOpenDataSnapshot(svc.db, svc.now()), cfg);
+      return evaluationPreview(svc.db, cfg, svc.now());
     },
   );
 

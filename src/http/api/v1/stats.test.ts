@@ -11,6 +11,7 @@ import { refreshStats } from '../../../commands/refresh-stats.ts';
 import { snapshotOpenData } from '../../../commands/snapshot-open-data.ts';
 import { sql } from 'drizzle-orm';
 import { query } from '../../../db/client.ts';
+import { scopedStatsRead } from '../../../queries/stats.ts';
 
 let t: TestApp;
 let categoryId: number;
@@ -125,7 +126,7 @@ describe('GET /api/v1/stats', () => {
     expect(unrouted).toMatchObject({ received: 1, overdue: 1 });
   });
 
-  it('a partial range (edge facts) gives the same numbers as the whole month (roll-up)', async () => {
+  it('a partial range (day rows; edge facts in a scope) gives the same numbers as the whole month', async () => {
     const whole = await t.api('/api/v1/stats?groupBy=region&from=2026-03-01&to=2026-03-31');
     const part = await t.api('/api/v1/stats?groupBy=region&from=2026-03-12&to=2026-03-12');
     expect(part.body.items).toEqual(whole.body.items);
@@ -135,6 +136,28 @@ describe('GET /api/v1/stats', () => {
     ]);
     const none = await t.api('/api/v1/stats?groupBy=region&from=2026-03-13&to=2026-04-30');
     expect(none.body.totals.received).toBe(0);
+    // Scopes below the national one have no day rows: their edge days are read from the facts.
+    const db = t.runtime.services.db;
+    const now = new Date('2026-04-15T02:00:00Z');
+    for (const scope of [
+      { kind: 'region', regionCode: '64' } as const,
+      { kind: 'agency', agencyId: 'pemprov-kaltim' } as const,
+    ]) {
+      const month = await scopedStatsRead(db, scope, {
+        groupBy: 'region',
+        from: '2026-03-01',
+        to: '2026-03-31',
+        now,
+      });
+      const day = await scopedStatsRead(db, scope, {
+        groupBy: 'region',
+        from: '2026-03-12',
+        to: '2026-03-12',
+        now,
+      });
+      expect(day.items, scope.kind).toEqual(month.items);
+      expect(day.totals, scope.kind).toEqual(month.totals);
+    }
   });
 
   it('year, quarter, month, week and edge days of the roll-up all give the same numbers', async () => {
@@ -147,6 +170,9 @@ describe('GET /api/v1/stats', () => {
       ['2026-03-09', '2026-03-15'],
       ['2026-03-10', '2026-03-12'],
       ['2025-11-20', '2026-11-19'],
+      // Day rows; "to date" (no report after 12 March): the year bucket.
+      ['2026-03-12', '2026-03-12'],
+      ['2026-01-01', '2026-03-12'],
     ];
     for (const groupBy of ['agency', 'region', 'channel']) {
       const answers = [];
@@ -162,7 +188,7 @@ describe('GET /api/v1/stats', () => {
       t.runtime.services.db,
       sql`select grain, count(*)::int as n from stats_rollup where scope = '*' group by grain order by grain`,
     );
-    expect(rows.map((r) => r.grain)).toEqual(['m', 'q', 'w', 'y']);
+    expect(rows.map((r) => r.grain)).toEqual(['d', 'm', 'q', 'w', 'y']);
   });
 
   it('groups by classification, channel, category and month', async () => {
@@ -278,5 +304,37 @@ describe('open data', () => {
     });
     r = await t.api('/api/v1/open-data/snapshots/latest.sha256');
     expect(r.body).toMatchObject({ sha256: sha, rows: 3 });
+  });
+});
+
+describe('incremental refresh', () => {
+  it('leaves every roll-up row (days, weeks, months, quarters, years) equal to a full rebuild', async () => {
+    const rollup = () =>
+      query<Record<string, unknown>>(
+        t.runtime.services.db,
+        sql`select scope, dim, grain, bucket::text as bucket, key, c, h from stats_rollup
+            order by scope, dim, grain, bucket, key`,
+      );
+    // A new report in another month, one verified late, one followed up: three dates, two months.
+    t.setNow(new Date('2026-04-20T02:00:00Z'));
+    const coord = await t.login(DEMO.coordinator);
+    const n = await submit({ regionCode: '64.71.01' });
+    await act(n.trackingId, 'verify', { categoryId, agencyId: 'dinkes-kaltim' }, { token: coord });
+    await act(ids.unverified!, 'verify', { categoryId, agencyId: 'pupr-kaltim' }, { token: coord });
+    t.setNow(new Date('2026-04-22T02:00:00Z'));
+    const r = await refreshStats(t.runtime.services);
+    expect(r.months).toEqual(['2026-03', '2026-04']);
+    const incremental = await rollup();
+    expect(incremental.filter((x) => x.grain === 'd' && x.dim === 'all').map((x) => x.bucket)).toEqual([
+      '2026-03-12',
+      '2026-04-20',
+    ]);
+    await refreshStats(t.runtime.services, { full: true });
+    expect(await rollup()).toEqual(incremental);
+    const day = await t.api('/api/v1/stats?groupBy=region&from=2026-04-20&to=2026-04-20');
+    expect(day.body.items.map((i: any) => [i.key, i.received])).toEqual([
+      ['64', 1],
+      ['64.71', 1],
+    ]);
   });
 });
