@@ -1,7 +1,7 @@
 /**
  * The auto-dispatch admin page in chromium: zero axe-core violations (wcag2a, wcag2aa, wcag21aa, wcag22aa) on the
- * settings page with a listed auto-dispatch, its error state and the pull-back confirmation (with its error state),
- * in Bahasa Indonesia and English (axe runs with JavaScript on); then the whole job without JavaScript: the national
+ * settings page with a listed auto-dispatch (national admin and coordinator views), its error state and the pull-back
+ * confirmation (with its error state), in Bahasa Indonesia and English (axe runs with JavaScript on); then the whole job without JavaScript: the national
  * admin turns an agency rule on, and the PUPR admin pulls the auto-dispatched report back to verification.
  * Screenshots: tmp/screenshots/auto-dispatch/. Synthetic texts only.
  */
@@ -104,6 +104,14 @@ describe.skipIf(!HAS_CHROMIUM)('auto-dispatch admin page in chromium', () => {
       await expectA11y(page, `${lang} pull back error`);
       await screenshot(page, 'auto-dispatch', `${lang}-pull-back-error`);
       await ctx.close();
+      // The coordinator's view: the instance rule read-only, the list without pull-back links.
+      const cctx = await b.context();
+      const cpage = await cctx.newPage();
+      await signIn(cpage, DEMO.coordinator);
+      await cpage.goto(`${t.url}${PAGE}?lang=${lang}`);
+      expect(await cpage.locator(`[data-auto-dispatch="${dispatched}"]`).count()).toBe(1);
+      await expectA11y(cpage, `${lang} settings (coordinator)`);
+      await cctx.close();
     }, 120_000);
   }
 
