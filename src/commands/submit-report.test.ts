@@ -96,6 +96,14 @@ describe('submitReport', () => {
     // The returned row is what was stored.
     expect(results[1]!.report.row).toMatchObject({ eventCount: 1, status: 'submitted', supportCount: 0 });
     expect(results[1]!.report.row.search).toContain('lampu');
+    // Each clock row carries its explanation (sent once per report, copied from the report's deadline).
+    const [clock] = await query<{ id: string; same: boolean }>(
+      svc.db,
+      sql`select d.explanation->>'id' as id, d.explanation = r.deadline->'explanation' as same
+          from report_deadlines d join reports r on r.id = d.report_id where r.tracking_id = ${ids[1]!}`,
+    );
+    expect(clock).toMatchObject({ same: true });
+    expect(clock!.id).toMatch(/^Verifikasi paling lambat 3 hari kerja/);
     expect((await verifyChains(svc.db)).problems).toEqual([]);
   });
 

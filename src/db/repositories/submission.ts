@@ -89,7 +89,9 @@ function record(s: SubmissionRows): Record<string, unknown> {
     d_rule_version: d.ruleVersion,
     d_started_at: d.startedAt,
     d_due_at: d.dueAt,
-    d_explanation: d.explanation,
+    // Usually the report's own deadline explanation: sent once and taken from `deadline` in SQL.
+    d_explanation:
+      d.explanation === (r.deadline as { explanation?: unknown } | null)?.explanation ? null : d.explanation,
     e_seq: e.seq,
     e_type: e.type,
     e_visibility: e.visibility,
@@ -146,7 +148,8 @@ async function writeSubmissions(
       returning id, search::text as search
     ), d as (
       insert into report_deadlines (report_id, clock, agency_id, rule_id, rule_version, started_at, due_at, explanation)
-      select i.id, i.d_clock, i.d_agency_id, i.d_rule_id, i.d_rule_version, i.d_started_at, i.d_due_at, i.d_explanation
+      select i.id, i.d_clock, i.d_agency_id, i.d_rule_id, i.d_rule_version, i.d_started_at, i.d_due_at,
+        coalesce(i.d_explanation, i.deadline->'explanation')
       from input i join r on r.id = i.id
     ), e as (
       insert into report_events (report_id, seq, type, visibility, actor_user_id, actor_role, actor_agency_id,

@@ -374,20 +374,47 @@ function explain(
  * rule version that produced it.
  */
 export function computeDeadline(rule: SlaRule, start: Date, cal: WorkingCalendar): Deadline {
-  const r = addWorkingDays(start, rule.workingDays, cal);
+  const startDate = localDate(start, cal.zone);
+  const key = `${rule.id}\u0000${rule.version}\u0000${rule.clock}\u0000${rule.workingDays}\u0000${rule.basis}\u0000${startDate}`;
+  let memo = deadlineMemo.get(cal);
+  if (!memo) deadlineMemo.set(cal, (memo = new Map()));
+  let due = memo.get(key);
+  if (!due) {
+    const r = addWorkingDays(start, rule.workingDays, cal);
+    due = Object.freeze({
+      dueAt: formatIsoInZone(r.dueAt, cal.zone),
+      dueDate: r.dueDate,
+      skipped: Object.freeze(r.skipped.map((d) => Object.freeze(d))) as SkippedDay[],
+      explanation: Object.freeze(explain(rule, startDate, r.dueDate, cal.zone, r.skipped)),
+    });
+    if (memo.size >= DEADLINE_MEMO_SIZE) memo.delete(memo.keys().next().value!);
+    memo.set(key, due);
+  }
   return {
     clock: rule.clock,
     ruleId: rule.id,
     ruleVersion: rule.version,
     startedAt: formatIsoInZone(start, cal.zone),
-    dueAt: formatIsoInZone(r.dueAt, cal.zone),
-    dueDate: r.dueDate,
+    dueAt: due.dueAt,
+    dueDate: due.dueDate,
     zone: cal.zone,
     workingDays: rule.workingDays,
-    skipped: r.skipped,
-    explanation: explain(rule, localDate(start, cal.zone), r.dueDate, cal.zone, r.skipped),
+    skipped: due.skipped,
+    explanation: due.explanation,
   };
 }
+
+/**
+ * The part of a deadline that depends only on the rule, the calendar and the start's local date, memoised per
+ * calendar object: every report started the same local day under the same rule shares it (intake computes one
+ * per report). A changed calendar is a new object, so edits of holidays never see stale entries. Entries are
+ * frozen because they are shared.
+ */
+const deadlineMemo = new WeakMap<
+  WorkingCalendar,
+  Map<string, Pick<Deadline, 'dueAt' | 'dueDate' | 'skipped' | 'explanation'>>
+>();
+const DEADLINE_MEMO_SIZE = 512;
 
 /**
  * Traffic-light state of a deadline at `now`: `overdue` after `dueAt`, `due_soon` when the due
