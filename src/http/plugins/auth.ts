@@ -100,27 +100,39 @@ export const authPlugin = fp(
           if (!sent || !safeEqual(sent, session.csrfToken)) throw new AppError('CSRF_INVALID');
         }
       }
-      let device = req.cookies[DEVICE_COOKIE];
-      if (!device || !/^[A-Za-z0-9_-]{16,64}$/.test(device)) {
-        device = randomToken(16);
-        reply.setCookie(DEVICE_COOKIE, device, {
-          path: '/',
-          httpOnly: true,
-          sameSite: 'lax',
-          secure: opts.secureCookies,
-          maxAge: 365 * 86400,
-        });
-      }
       const q = req.query as Record<string, unknown> | undefined;
       const headerKey = req.headers['x-access-key'];
       const accessKey =
         typeof headerKey === 'string' ? headerKey : typeof q?.k === 'string' ? q.k : undefined;
       req.session = session;
-      req.caller = {
+      const caller: Caller = {
         actor: session ? session.actor : (tokenActor ?? { userId: null, grants: [] }),
         accessKey,
-        deviceKey: device,
       };
+      const device = req.cookies[DEVICE_COOKIE];
+      if (device && /^[A-Za-z0-9_-]{16,64}$/.test(device)) caller.deviceKey = device;
+      else {
+        // The device cookie is issued only when a command needs it (a support without an account), so
+        // requests that never use it (most API calls, every page view) carry no Set-Cookie.
+        let issued: string | undefined;
+        Object.defineProperty(caller, 'deviceKey', {
+          enumerable: true,
+          get() {
+            if (issued === undefined) {
+              issued = randomToken(16);
+              reply.setCookie(DEVICE_COOKIE, issued, {
+                path: '/',
+                httpOnly: true,
+                sameSite: 'lax',
+                secure: opts.secureCookies,
+                maxAge: 365 * 86400,
+              });
+            }
+            return issued;
+          },
+        });
+      }
+      req.caller = caller;
       if (session?.mustChangePassword && !guardTemporaryPassword(req, reply)) return reply;
     });
   },

@@ -242,5 +242,21 @@ describe('the report lifecycle over the API', () => {
       headers: { cookie: 'aduan_device=device-aaaaaaaaaaaaaaaa' },
     });
     expect(res.body.supportCount).toBe(2);
+    expect(res.headers.get('set-cookie')).toBeNull(); // the device already has its cookie
+    // A device without a cookie gets one only when a command needs it: a support, not a submission.
+    const submitted = await t.api('/api/v1/reports', {
+      json: {
+        classification: 'aspirasi',
+        title: 'Lampu taman kota',
+        body: 'Mohon taman kota di kelurahan kami diberi lampu tambahan agar aman pada malam hari.',
+        regionCode: '64.72.01',
+        anonymous: true,
+      },
+    });
+    expect(submitted.status, JSON.stringify(submitted.body)).toBe(201);
+    expect(submitted.headers.get('set-cookie')).toBeNull();
+    res = await t.api(`/api/v1/reports/${r.trackingId}/actions/support`, { json: {} });
+    expect(res.body.supportCount).toBe(3);
+    expect(res.headers.get('set-cookie')).toMatch(/^aduan_device=[A-Za-z0-9_-]{16,64};.*HttpOnly/i);
   });
 });

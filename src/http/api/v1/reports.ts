@@ -40,7 +40,7 @@ export const reportRoutes: FastifyPluginAsyncZod<ReportRoutesOptions> = async (a
       const lang = requestLang(req);
       const d = presentReport(
         report,
-        permissionsFor(req.caller.actor, subjectOf(report, { ...req.caller, accessKey })),
+        permissionsFor(req.caller.actor, subjectOf(report, { actor: req.caller.actor, accessKey })),
         {
           lang,
         },
