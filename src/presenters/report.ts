@@ -28,6 +28,21 @@ interface StoredDeadline {
   explanation: { id: string; en: string };
 }
 
+/** The report's current deadline as JSON (null when no clock runs). */
+export function presentDeadline(r: LoadedReport, lang: Lang, zone: ZoneName = reportZone(r)) {
+  const d = r.row.deadline as StoredDeadline | null;
+  return d
+    ? {
+        clock: d.clock,
+        dueAt: iso(new Date(d.dueAt), zone),
+        ruleId: d.ruleId,
+        ruleVersion: d.ruleVersion,
+        explanation: d.explanation[lang],
+        explanations: d.explanation,
+      }
+    : null;
+}
+
 /** The report as JSON for a caller with `permissions`. */
 export function presentReport(
   r: LoadedReport,
@@ -36,7 +51,6 @@ export function presentReport(
 ) {
   const zone = reportZone(r);
   const row = r.row;
-  const d = row.deadline as StoredDeadline | null;
   return {
     trackingId: row.trackingId,
     classification: row.classification,
@@ -58,16 +72,7 @@ export function presentReport(
     archiveReason: row.archiveReason,
     createdAt: iso(row.createdAt, zone),
     updatedAt: iso(row.updatedAt, zone),
-    deadline: d
-      ? {
-          clock: d.clock,
-          dueAt: iso(new Date(d.dueAt), zone),
-          ruleId: d.ruleId,
-          ruleVersion: d.ruleVersion,
-          explanation: d.explanation[opts.lang],
-          explanations: d.explanation,
-        }
-      : null,
+    deadline: presentDeadline(r, opts.lang, zone),
     supportCount: row.supportCount,
     rating: row.rating,
     ...(permissions.viewInternal

@@ -7,7 +7,7 @@ import { revealReporter } from '../../../commands/reveal-reporter.ts';
 import { getReport, listReports, timelineFor } from '../../../queries/reports.ts';
 import { permissionsFor } from '../../../policies/can.ts';
 import { subjectOf } from '../../../queries/access.ts';
-import { presentEvent, presentReport, reportZone } from '../../../presenters/report.ts';
+import { presentDeadline, presentEvent, presentReport, reportZone } from '../../../presenters/report.ts';
 import { requestLang } from '../../plugins/errors.ts';
 import { rateLimit } from '../../plugins/rate-limit.ts';
 import { ListReportsQuery, PrivacyBody, ReportQuery, SubmitReportBody, TrackingParams } from './schemas.ts';
@@ -37,14 +37,7 @@ export const reportRoutes: FastifyPluginAsyncZod<ReportRoutesOptions> = async (a
         channel: 'api',
         lang: requestLang(req),
       });
-      const lang = requestLang(req);
-      const d = presentReport(
-        report,
-        permissionsFor(req.caller.actor, subjectOf(report, { actor: req.caller.actor, accessKey })),
-        {
-          lang,
-        },
-      ).deadline;
+      const d = presentDeadline(report, requestLang(req));
       return reply.status(201).send({
         trackingId: report.row.trackingId,
         accessKey,
