@@ -56,38 +56,30 @@ export interface StatsResult {
   items: StatsRow[];
 }
 
-interface Label {
-  key: string;
-  label: string;
-  parent_key: string | null;
-}
-
-async function labels(db: AppDb, groupBy: StatsGroupBy, keys: string[]): Promise<Map<string, Label>> {
-  const wanted = keys.filter((k) => k !== '-');
-  if (!wanted.length) return new Map();
-  const list = sql.join(
-    wanted.map((k) => sql`${k}`),
-    sql`, `,
-  );
-  let rows: Label[] = [];
-  if (groupBy === 'agency') {
-    rows = await query<Label>(
-      db,
-      sql`select id as key, name as label, parent_id as parent_key from agencies where id in (${list})`,
-    );
-  } else if (groupBy === 'category') {
-    rows = await query<Label>(
-      db,
-      sql`select id::text as key, name as label, parent_id::text as parent_key from categories
-          where id::text in (${list})`,
-    );
-  } else if (groupBy === 'region') {
-    rows = await query<Label>(
-      db,
-      sql`select code as key, name as label, parent_code as parent_key from regions where code in (${list})`,
-    );
+/**
+ * Label and parent of each group key, joined to the summed groups `g` (agencies, categories, regions);
+ * other groupings are labelled with their key by the caller.
+ */
+function labelJoin(groupBy: StatsGroupBy): { cols: SQL; join: SQL } {
+  switch (groupBy) {
+    case 'agency':
+      return {
+        cols: sql`l.name as label, l.parent_id as parent_key`,
+        join: sql`left join agencies l on g.dim = 'agency' and l.id = g.key`,
+      };
+    case 'category':
+      return {
+        cols: sql`l.name as label, l.parent_id::text as parent_key`,
+        join: sql`left join categories l on g.dim = 'category' and l.id::text = g.key`,
+      };
+    case 'region':
+      return {
+        cols: sql`l.name as label, l.parent_code as parent_key`,
+        join: sql`left join regions l on g.dim = 'region' and l.code = g.key`,
+      };
+    default:
+      return { cols: sql`null::text as label, null::text as parent_key`, join: sql`` };
   }
-  return new Map(rows.map((r) => [r.key, r]));
 }
 
 /** The refresh time of the read model, or null if it was never refreshed. */
@@ -189,6 +181,8 @@ interface SummedRow {
   key: string;
   c: number[];
   h: number[];
+  label: string | null;
+  parent_key: string | null;
 }
 
 /**
@@ -256,13 +250,15 @@ async function summed(
   const v = rollupVectorsSql(true);
   // JIT off: PostgreSQL would compile the 63 sums (tens to hundreds of milliseconds) for a read that
   // touches a few thousand rows and runs in a few milliseconds without it.
+  const labels = labelJoin(groupBy);
   return db.transaction(async (tx) => {
     await tx.execute(sql`set local jit = off`);
     return query<SummedRow>(
       tx,
       // A group whose facts were all subtracted sums to zero: every fact counts in `received` (c[1]).
-      sql`select dim, key, ${v.c} as c, ${v.h} as h from (${sql.join(parts, sql` union all `)}) r
-          group by dim, key having sum(s * c[1]) <> 0`,
+      sql`select g.*, ${labels.cols} from (
+            select dim, key, ${v.c} as c, ${v.h} as h from (${sql.join(parts, sql` union all `)}) r
+            group by dim, key having sum(s * c[1]) <> 0) g ${labels.join}`,
     );
   });
 }
@@ -287,20 +283,12 @@ export async function scopedStatsRead(
     } else if (r.dim === 'all') addVectors(totals, asVectors(r));
     else groups.push(r);
   }
-  const names = await labels(
-    db,
-    req.groupBy,
-    groups.map((g) => g.key),
-  );
-  let items: StatsRow[] = groups.map((g) => {
-    const l = names.get(g.key);
-    return {
-      key: g.key,
-      label: l?.label ?? g.key,
-      parentKey: l?.parent_key ?? null,
-      ...indicatorsFromVectors(asVectors(g)),
-    };
-  });
+  let items: StatsRow[] = groups.map((g) => ({
+    key: g.key,
+    label: g.label ?? g.key,
+    parentKey: g.parent_key ?? null,
+    ...indicatorsFromVectors(asVectors(g)),
+  }));
   if (req.parent) items = items.filter((i) => i.key === req.parent || i.parentKey === req.parent);
   if (req.groupBy === 'month') items.sort((a, b) => a.key.localeCompare(b.key));
   else items.sort((a, b) => b.received - a.received || a.key.localeCompare(b.key));
