@@ -189,11 +189,36 @@ export const reports = pgTable(
     index('reports_region_idx').on(t.regionCode),
     /** Region-prefix lookups (`region_code like '64.72%'`) for similar reports and filters, by recency. */
     index('reports_region_prefix_idx').using('btree', sql`${t.regionCode} text_pattern_ops`, t.createdAt),
+    /**
+     * The citizen-side similar lookup (queries/similar-reports.ts): OPEN public reports by kab/kota prefix and
+     * recency, so only those rows are read (keep the status list equal to the open PUBLIC_STATUSES).
+     */
+    index('reports_open_public_region_idx')
+      .using('btree', sql`${t.regionCode} text_pattern_ops`, t.createdAt)
+      .where(sql`status in ('dispatched', 'returned', 'in_progress', 'responded') and not confidential`),
     index('reports_created_idx').on(t.createdAt),
     index('reports_updated_idx').on(t.updatedAt),
     index('reports_due_idx').on(t.dueAt),
     /** Open311 geographic filters (bbox, lat/long/radius): a plain range on latitude, then longitude. */
     index('reports_lat_lon_idx').on(t.lat, t.lon),
+    /**
+     * Open311 geographic filters on small areas: 0.01° grid cells (GEO_CELLS_PER_DEGREE), in list order
+     * (newest first) in each cell, so a radius or bbox list reads only the rows of the few cells it covers,
+     * and only until the page is full (queries/open311.ts).
+     */
+    index('reports_geo_cell_idx')
+      .on(sql`floor(${t.lat} * 100)`, sql`floor(${t.lon} * 100)`, t.createdAt, t.trackingId)
+      .where(sql`lat is not null`),
+    /**
+     * Open311 `updated_after`: the public read model (PUBLIC_REPORT in queries/scope.ts, keep the status list
+     * equal to PUBLIC_STATUSES or the planner stops using it) by update time, with the paging columns, so
+     * the page is picked by an index-only scan.
+     */
+    index('reports_public_updated_idx')
+      .on(t.updatedAt, t.createdAt, t.trackingId, t.id, t.status)
+      .where(
+        sql`status in ('dispatched', 'returned', 'in_progress', 'responded', 'completed', 'transferred') and not confidential`,
+      ),
     index('reports_search_idx').using('gin', t.search),
   ],
 );

@@ -1,0 +1,3 @@
+CREATE INDEX "reports_lat_lon_idx" ON "reports" USING btree ("lat","lon");--> statement-breakpoint
+CREATE INDEX "reports_geo_cell_idx" ON "reports" USING btree (floor("lat" * 100),floor("lon" * 100),"created_at","tracking_id") WHERE lat is not null;--> statement-breakpoint
+CREATE INDEX "reports_public_updated_idx" ON "reports" USING btree ("updated_at","created_at","tracking_id","id","status") WHERE status in ('dispatched', 'returned', 'in_progress', 'responded', 'completed', 'transferred') and not confidential;

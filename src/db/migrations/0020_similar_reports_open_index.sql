@@ -1,0 +1,1 @@
+CREATE INDEX "reports_open_public_region_idx" ON "reports" USING btree ("region_code" text_pattern_ops,"created_at") WHERE status in ('dispatched', 'returned', 'in_progress', 'responded') and not confidential;
