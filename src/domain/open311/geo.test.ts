@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   circleBounds,
   DEFAULT_RADIUS_M,
+  GEO_CELLS_PER_DEGREE,
+  geoCells,
   haversineMetres,
   MAX_RADIUS_M,
   parseGeoFilter,
@@ -62,6 +64,36 @@ describe('circleBounds', () => {
     // About ±0.009° both ways for 1 km near the equator: narrow enough for an index range.
     expect(b!.maxLat - b!.minLat).toBeCloseTo(0.018, 3);
     expect(b!.maxLon - b!.minLon).toBeCloseTo(0.018, 3);
+  });
+});
+
+describe('geoCells', () => {
+  const cellOf = (lat: number, lon: number) => ({
+    lat: Math.floor(lat * GEO_CELLS_PER_DEGREE),
+    lon: Math.floor(lon * GEO_CELLS_PER_DEGREE),
+  });
+
+  it('covers every point of the area with few cells, the smaller of bbox and circle', () => {
+    const circle = { lat: -0.45, lon: 117.15, radius: 500 };
+    const cells = geoCells({ circle })!;
+    expect(cells).toHaveLength(4); // ±0.0045° around a cell corner
+    const [b] = circleBounds(circle);
+    for (let i = 0; i <= 20; i++)
+      for (let j = 0; j <= 20; j++) {
+        const lat = b!.minLat + ((b!.maxLat - b!.minLat) * i) / 20;
+        const lon = b!.minLon + ((b!.maxLon - b!.minLon) * j) / 20;
+        expect(cells).toContainEqual(cellOf(lat, lon));
+      }
+    const bbox = { minLat: -0.4498, maxLat: -0.4496, minLon: 117.1501, maxLon: 117.1502 };
+    expect(geoCells({ bbox, circle })).toEqual([cellOf(-0.4497, 117.1501)]);
+  });
+
+  it('returns null beyond the cell limit, and splits at the antimeridian', () => {
+    expect(geoCells({ circle: { lat: -6.2, lon: 106.8, radius: 10_000 } })).toBeNull();
+    expect(geoCells({ circle: { lat: 89.9999, lon: 0, radius: 1000 } })).toBeNull();
+    const east = geoCells({ circle: { lat: 0.005, lon: 179.9999, radius: 300 } })!;
+    expect(east).toContainEqual(cellOf(0.005, 179.9999));
+    expect(east).toContainEqual(cellOf(0.005, -179.999));
   });
 });
 

@@ -77,6 +77,47 @@ export function circleBounds(c: Circle): Box[] {
   return [{ minLat, maxLat, minLon, maxLon }];
 }
 
+/**
+ * Grid cells per degree of the geographic index (`reports_geo_cell_idx` on `floor(lat * 100)`,
+ * `floor(lon * 100)`, created_at): 0.01°, about 1.1 km at the equator.
+ */
+export const GEO_CELLS_PER_DEGREE = 100;
+/** Most cells one list reads cell by cell; larger areas use the plain (lat, lon) range instead. */
+export const MAX_GEO_CELLS = 25;
+
+/** A grid cell: `floor(lat * GEO_CELLS_PER_DEGREE)`, `floor(lon * GEO_CELLS_PER_DEGREE)`. */
+export interface GeoCell {
+  lat: number;
+  lon: number;
+}
+
+/**
+ * The grid cells that together contain every point of the filter's area (the bbox or the circle's bounding
+ * boxes, whichever needs fewer cells), or null when that takes more than `max` cells. Multiplication by a
+ * positive constant and floor are monotonic in IEEE doubles, in JavaScript and PostgreSQL alike, so a point
+ * inside a box always lies in one of these cells.
+ */
+export function geoCells(g: GeoFilter, max = MAX_GEO_CELLS): GeoCell[] | null {
+  const cellsOf = (boxes: Box[]): GeoCell[] | null => {
+    const out: GeoCell[] = [];
+    for (const b of boxes) {
+      const lat0 = Math.floor(b.minLat * GEO_CELLS_PER_DEGREE);
+      const lat1 = Math.floor(b.maxLat * GEO_CELLS_PER_DEGREE);
+      const lon0 = Math.floor(b.minLon * GEO_CELLS_PER_DEGREE);
+      const lon1 = Math.floor(b.maxLon * GEO_CELLS_PER_DEGREE);
+      if ((lat1 - lat0 + 1) * (lon1 - lon0 + 1) + out.length > max) return null;
+      for (let lat = lat0; lat <= lat1; lat++)
+        for (let lon = lon0; lon <= lon1; lon++)
+          if (!out.some((c) => c.lat === lat && c.lon === lon)) out.push({ lat, lon });
+    }
+    return out;
+  };
+  const options = [g.bbox ? cellsOf([g.bbox]) : null, g.circle ? cellsOf(circleBounds(g.circle)) : null];
+  const found = options.filter((c): c is GeoCell[] => c !== null);
+  if (found.length === 0) return null;
+  return found.reduce((a, b) => (b.length < a.length ? b : a));
+}
+
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
 function num(s: string): number | undefined {

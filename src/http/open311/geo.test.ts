@@ -146,6 +146,23 @@ describe('lat + long + radius', () => {
     expect(await list(`${centreQ}&radius=2500&service_code=999999`)).toEqual([]);
   });
 
+  it('a small area read cell by cell (grid index) lists and pages exactly like the plain range', async () => {
+    // 2100 m spans 25 grid cells (read cell by cell and merged); 2500 m spans more (one lat/long range).
+    const wide = await list(`${centreQ}&radius=2500`);
+    const expected = wide
+      .filter((i) => haversineMetres(CENTRE.lat, CENTRE.long, Number(i.lat), Number(i.long)) <= 2100)
+      .map((i) => i.service_request_id);
+    expect(expected).toEqual(expect.arrayContaining([ids.a, ids.north300, ids.east2k, ids.anon]));
+    const cells = (await list(`${centreQ}&radius=2100`)).map((i) => i.service_request_id);
+    expect(cells).toEqual(expected);
+    const paged: string[] = [];
+    for (let page = 1; page <= expected.length + 1; page++)
+      paged.push(
+        ...(await list(`${centreQ}&radius=2100&page=${page}&page_size=1`)).map((i) => i.service_request_id),
+      );
+    expect(paged).toEqual(expected);
+  });
+
   it('service_request_id ignores the geographic filters too (item 22)', async () => {
     const got = await list(`service_request_id=${ids.east2k}&${centreQ}&radius=10`);
     expect(got.map((i) => i.service_request_id)).toEqual([ids.east2k]);
