@@ -309,7 +309,7 @@ async function lookupBench(svc: Services, client: pg.Client, reused: boolean) {
     `  citizen side (open public, 180 days, same kab/kota): p50 ${ms(pct(publicTimes, 50))}, p95 ${ms(pct(publicTimes, 95))}`,
   );
   console.log(
-    `  staff side (every report, ±180 days, same kab/kota):  p50 ${ms(pct(staffTimes, 50))}, p95 ${ms(pct(staffTimes, 95))}`,
+    `  staff side (every report, ±90 days, same kab/kota):   p50 ${ms(pct(staffTimes, 50))}, p95 ${ms(pct(staffTimes, 95))}`,
   );
   const regionCount = await svc.db.execute(
     sql`select count(*)::int as n from reports where region_code like '35.07.%'`,

@@ -35,7 +35,10 @@ export interface StaffSimilarReport extends PublicSimilarReport {
 
 /** Tuning of the lookup. */
 export interface SimilarOptions {
-  /** Days back from the reference time (default 180). */
+  /**
+   * The time window in days: back from now on the citizen side (default CITIZEN_WINDOW_DAYS), before and
+   * after the report on the staff side (default STAFF_WINDOW_DAYS each way).
+   */
   windowDays?: number;
   /** Results at most (default 5). */
   limit?: number;
@@ -47,6 +50,13 @@ export interface SimilarOptions {
 
 /** Default minimum similarity score (docs/benchmarks.md: duplicate detection). */
 export const DEFAULT_MIN_SCORE = 0.65;
+/** Citizen side: open reports of the last 180 days. */
+export const CITIZEN_WINDOW_DAYS = 180;
+/**
+ * Staff side: 90 days before and after the report (a 180-day span like the citizen side; it was ±180): a
+ * duplicate is filed close to its original, and every status is read here, so the window sets the cost.
+ */
+export const STAFF_WINDOW_DAYS = 90;
 
 /** The kab/kota prefix (two segments) of a region code, or the province when that is all there is. */
 export function regionPrefix(code: string | null | undefined): string | null {
@@ -83,14 +93,16 @@ async function candidates(
   const regionCond = region
     ? sql`(r.region_code = ${region} or r.region_code like ${`${region}.%`})`
     : sql`true`;
-  // Two steps: the region + time window (reports_region_prefix_idx) bounds the rows, full text picks
-  // and ranks the candidates (ts_rank only: cheap on the stored tsvector), and the title trigram
-  // similarity is computed for the `limit` best candidates only, not for every row in the window.
+  // One statement, one pass: the region + time window (reports_region_prefix_idx) bounds the rows, full
+  // text picks and ranks them (ts_rank only: cheap on the stored tsvector) and carries the columns the
+  // answer needs, so the best `limit` are not fetched a second time; the title trigram similarity is
+  // computed for those only, not for every row in the window.
   return query<Candidate>(
     svc.db,
     sql`with q as (select to_tsquery('indonesian', ${tsq}) as q),
         c as (
-          select r.id, ts_rank(r.search, q.q) as rank
+          select r.tracking_id, r.title, r.body, r.status, r.region_code, r.support_count, r.created_at,
+                 r.confidential, r.agency_id, ts_rank(r.search, q.q) as rank
             from reports r
             cross join q
             left join agencies a on a.id = r.agency_id
@@ -102,12 +114,10 @@ async function candidates(
            order by rank desc
            limit ${limit}
         )
-        select r.tracking_id, r.title, r.body, r.status, r.region_code, r.support_count, r.created_at,
-               r.confidential, r.agency_id, a.name as agency_name,
-               similarity(r.title, ${text.title}) as title_sim
+        select c.tracking_id, c.title, c.body, c.status, c.region_code, c.support_count, c.created_at,
+               c.confidential, c.agency_id, a.name as agency_name, similarity(c.title, ${text.title}) as title_sim
           from c
-          join reports r on r.id = c.id
-          left join agencies a on a.id = r.agency_id
+          left join agencies a on a.id = c.agency_id
          order by c.rank desc`,
   );
 }
@@ -142,7 +152,7 @@ export async function similarPublicReports(
   opts: SimilarOptions = {},
 ): Promise<PublicSimilarReport[]> {
   const now = svc.now();
-  const since = new Date(now.getTime() - (opts.windowDays ?? 180) * 86_400_000);
+  const since = new Date(now.getTime() - (opts.windowDays ?? CITIZEN_WINDOW_DAYS) * 86_400_000);
   const open = sql`${PUBLIC_REPORT} and r.status in ('dispatched', 'returned', 'in_progress', 'responded')`;
   const rows = await candidates(
     svc,
@@ -178,7 +188,7 @@ export async function similarReportsForStaff(
   const report = await loadReport(svc.db, trackingId);
   authorize(report, caller, 'verify');
   const row = report!.row;
-  const days = (opts.windowDays ?? 180) * 86_400_000;
+  const days = (opts.windowDays ?? STAFF_WINDOW_DAYS) * 86_400_000;
   const at = row.createdAt.getTime();
   const rows = await candidates(
     svc,
