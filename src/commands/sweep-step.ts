@@ -3,11 +3,11 @@
  * own transaction, so each action happens once (a second sweep, or a second worker, is skipped), and
  * the condition is checked again under the report's row lock.
  */
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import { reportDeadlines, sweepLog } from '../db/schema.ts';
 import { systemCaller, type Services } from '../app/context.ts';
-import { appendEvent } from '../db/repositories/events.ts';
+import { appendEvents } from '../db/repositories/events.ts';
 import { runReportAction } from './report-action.ts';
 import type { NotifyTarget } from './fan-out-event.ts';
 
@@ -53,6 +53,33 @@ async function tryClaimSweepKey(
     .onConflictDoNothing()
     .returning({ key: sweepLog.key });
   return inserted.length > 0;
+}
+
+/** Records several actions of one report in sweep_log in one statement; returns the keys inserted. */
+async function claimSweepKeys(
+  tx: Tx,
+  reportId: string,
+  steps: ReadonlyArray<{ action: string; input: SweepStepInput }>,
+  at: Date,
+): Promise<Set<string>> {
+  if (steps.length === 0) return new Set();
+  const inserted = await tx
+    .insert(sweepLog)
+    .values(
+      steps.map(({ action, input }) => ({
+        key: input.key,
+        reportId,
+        deadlineId: input.deadlineId ?? null,
+        action,
+        agencyId: input.agencyId ?? null,
+        ruleVersion: input.ruleVersion,
+        data: { clock: input.clock, dueAt: input.dueAt, level: input.level },
+        createdAt: at,
+      })),
+    )
+    .onConflictDoNothing()
+    .returning({ key: sweepLog.key });
+  return new Set(inserted.map((r) => r.key));
 }
 
 /** Records the action in sweep_log; throws SweepSkipped when its key is already there. */
@@ -131,28 +158,35 @@ export async function sweepNotes(
       steps,
       async ({ tx, report, now, caller, step, grant }) => {
         live = [];
-        const running = new Map<number | undefined, boolean>();
-        for (let i = 0; i < steps.length; i++) {
-          const { type, input } = steps[i]!;
-          if (!running.has(input.deadlineId)) {
-            const ok = await requireRunningDeadline(tx, input.deadlineId).then(
-              () => true,
-              (e: unknown) => {
-                if (e instanceof SweepSkipped) return false;
-                throw e;
-              },
-            );
-            running.set(input.deadlineId, ok);
-          }
-          if (!running.get(input.deadlineId)) continue;
-          if (await tryClaimSweepKey(tx, report.row.id, type, input, now)) live.push(i);
-        }
+        // Which deadlines still run (one statement), then every step's key claimed in one statement.
+        const ids = [
+          ...new Set(steps.flatMap((x) => (x.input.deadlineId === undefined ? [] : [x.input.deadlineId]))),
+        ];
+        const running = new Set(
+          ids.length
+            ? (
+                await tx
+                  .select({ id: reportDeadlines.id, stoppedAt: reportDeadlines.stoppedAt })
+                  .from(reportDeadlines)
+                  .where(inArray(reportDeadlines.id, ids))
+              )
+                .filter((d) => !d.stoppedAt)
+                .map((d) => d.id)
+            : [],
+        );
+        const candidates = steps
+          .map((x, i) => ({ i, action: x.type, input: x.input }))
+          .filter((x) => x.input.deadlineId === undefined || running.has(x.input.deadlineId));
+        const claimed = await claimSweepKeys(tx, report.row.id, candidates, now);
+        for (const c of candidates) if (claimed.has(c.input.key)) live.push(c.i);
         if (live.length === 0) throw new SweepSkipped(`already done: ${steps.map((s) => s.input.key)}`);
-        // Every step but the last appends its event here; the engine appends the last one.
-        for (const i of live.slice(0, -1)) {
-          await appendEvent(tx, report.row, {
+        // Every step but the last appends its event here (one batch); the engine appends the last one.
+        await appendEvents(
+          tx,
+          report.row,
+          live.slice(0, -1).map((i) => ({
             type: steps[i]!.type,
-            visibility: 'internal',
+            visibility: 'internal' as const,
             data: eventData(steps[i]!.input),
             createdAt: now,
             fromStatus: step.from,
@@ -160,8 +194,8 @@ export async function sweepNotes(
             actorUserId: caller.actor.userId,
             actorRole: caller.system ? `system:${caller.system}` : null,
             actorAgencyId: grant?.agencyId ?? null,
-          });
-        }
+          })),
+        );
         const last = steps[live[live.length - 1]!]!;
         return { event: { type: last.type, visibility: 'internal', data: eventData(last.input) } };
       },

@@ -134,6 +134,38 @@ export async function appendEvent(
   return row!;
 }
 
+/**
+ * Appends several events in order, like calling {@link appendEvent} for each, in four statements instead of
+ * four per event (the sweeper's batch of notes about one deadline). Same chain, rows and outbox messages.
+ */
+export async function appendEvents(
+  tx: Tx,
+  report: { id: string; eventCount: number; lastEventHash: string | null },
+  events: readonly NewEvent[],
+): Promise<EventRow[]> {
+  if (events.length === 0) return [];
+  const records = events.map((e) => {
+    const r = eventRecord(report, e);
+    report.eventCount = r.seq;
+    report.lastEventHash = r.hash;
+    return r;
+  });
+  const rows = await tx
+    .insert(reportEvents)
+    .values(records.map((r) => r.event))
+    .returning();
+  await tx
+    .update(reports)
+    .set({ eventCount: report.eventCount, lastEventHash: report.lastEventHash })
+    .where(eq(reports.id, report.id));
+  await tx
+    .insert(outbox)
+    .values(records.map((r) => r.outbox))
+    .onConflictDoNothing();
+  await tx.execute(sql`select pg_notify('outbox', '')`);
+  return rows.sort((x, y) => x.seq - y.seq);
+}
+
 /** Events of a report in order. */
 export async function listEvents(db: AppDb | Tx, reportId: string): Promise<EventRow[]> {
   return db
