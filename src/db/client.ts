@@ -6,7 +6,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { PgDialect, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { SQL } from 'drizzle-orm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
@@ -161,4 +161,18 @@ export function rowsOf<T>(result: unknown): T[] {
 /** Runs raw SQL and returns its rows. */
 export async function query<T>(db: AppDb | Tx, statement: SQL): Promise<T[]> {
   return rowsOf<T>(await db.execute(statement));
+}
+
+const dialect = new PgDialect();
+
+/**
+ * Runs raw SQL as a named prepared statement on PostgreSQL (each pooled connection parses and plans it once),
+ * or as a plain query elsewhere (PGlite, transactions). For hot statements whose text never varies: the name
+ * must be unique per statement text.
+ */
+export async function queryPrepared<T>(db: AppDb | Tx, name: string, statement: SQL): Promise<T[]> {
+  const client = (db as { $client?: unknown }).$client;
+  if (!(client instanceof pg.Pool)) return query<T>(db, statement);
+  const q = dialect.sqlToQuery(statement);
+  return (await client.query({ name, text: q.sql, values: q.params as unknown[] })).rows as T[];
 }
