@@ -3,6 +3,7 @@
  * resealed with the new one, after which the old key can be dropped and every value still opens (including
  * through the API, where the coordinator sees the reporter). Also the data-directory rotation and the CLI.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -137,5 +138,14 @@ describe('key rotation: the data-directory key', () => {
     } finally {
       errors.mockRestore();
     }
+  });
+});
+
+describe('the aduan command (package.json bin)', () => {
+  it('runs the CLI: aduan keys generate prints a new 32-byte key', () => {
+    const bin = new URL('../../bin/aduan.js', import.meta.url).pathname;
+    const out = execFileSync(process.execPath, [bin, 'keys', 'generate'], { encoding: 'utf8' }).trim();
+    expect(out).toMatch(/^[0-9a-f]{64}$/);
+    expect(parseKey(out)).toHaveLength(32);
   });
 });
