@@ -554,6 +554,10 @@ export const routingSuggestions = pgTable(
   (t) => [
     index('routing_suggestions_report_idx').on(t.reportId, t.kind),
     index('routing_suggestions_shown_idx').on(t.shownAt),
+    // The auto-dispatch admin page lists recent auto-dispatches (a few per cent of the rows).
+    index('routing_suggestions_auto_dispatch_idx')
+      .on(t.shownAt)
+      .where(sql`kind = 'auto_dispatch' and accepted`),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX "routing_suggestions_auto_dispatch_idx" ON "routing_suggestions" USING btree ("shown_at") WHERE kind = 'auto_dispatch' and accepted;
