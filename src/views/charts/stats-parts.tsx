@@ -13,18 +13,33 @@ export function pct(rate: number | null | undefined): string {
   return rate === null || rate === undefined ? '–' : `${Math.round(rate * 100)}%`;
 }
 
+// Intl formatters are costly to create (ICU); a page formats hundreds of numbers, so they are made once per language.
+const numberFormats = new Map<string, Intl.NumberFormat>();
+const monthFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** A whole number in the page language's grouping. */
 export function num(ctx: PageContext, n: number | null | undefined): string {
-  return n === null || n === undefined ? '–' : n.toLocaleString(ctx.lang === 'id' ? 'id-ID' : 'en-GB');
+  if (n === null || n === undefined) return '–';
+  const locale = ctx.lang === 'id' ? 'id-ID' : 'en-GB';
+  let f = numberFormats.get(locale);
+  if (!f) numberFormats.set(locale, (f = new Intl.NumberFormat(locale)));
+  return f.format(n);
 }
 
 /** "Maret 2026" for `2026-03`. */
 export function monthLabel(ctx: PageContext, month: string, short = false): string {
-  return new Intl.DateTimeFormat(ctx.lang === 'id' ? 'id-ID' : 'en-GB', {
-    timeZone: 'UTC',
-    month: short ? 'short' : 'long',
-    ...(short ? {} : { year: 'numeric' }),
-  }).format(new Date(`${month}-01T00:00:00Z`));
+  const locale = ctx.lang === 'id' ? 'id-ID' : 'en-GB';
+  const key = `${locale}|${short}`;
+  let f = monthFormats.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, {
+      timeZone: 'UTC',
+      month: short ? 'short' : 'long',
+      ...(short ? {} : { year: 'numeric' }),
+    });
+    monthFormats.set(key, f);
+  }
+  return f.format(new Date(`${month}-01T00:00:00Z`));
 }
 
 /** The headline figures of a range. */

@@ -36,7 +36,8 @@ function Frame(p: ChartText & { width: number; height: number; children: unknown
   );
 }
 
-const fmt = (n: number) => Math.round(n).toLocaleString('id-ID');
+const idNumber = new Intl.NumberFormat('id-ID');
+const fmt = (n: number) => idNumber.format(Math.round(n));
 
 /** Received (bars) and completed (line with dots) per month. */
 export function MonthlyChart(
