@@ -4,6 +4,8 @@
  */
 import { parse } from 'csv-parse/sync';
 import { readFileSync } from 'node:fs';
+import { STOPWORDS } from '../src/domain/routing/normalise.ts';
+import { DEFAULT_ENSEMBLE, PREVIOUS_ENSEMBLE, routingText } from '../src/domain/routing/ensemble.ts';
 import { evaluate, meanSd } from '../src/domain/routing/metrics.ts';
 import { probabilities, train, type Model, type TrainOptionsInput } from '../src/domain/routing/model.ts';
 import { stratifiedFolds } from '../src/domain/routing/random.ts';
@@ -24,6 +26,30 @@ interface Variant {
 }
 
 const plain = (r: Row) => `${r.title}\n${r.text}`;
+const CUE_WORDS =
+  /\b(apakah|bagaimana|berapa|kapan|kenapa|mengapa|dimana|siapa|mohon|minta|informasi|info|tanya|bertanya|usul|usulan|saran|harap|sebaiknya)\b/g;
+/** Report-type cues as synthetic tokens: a question mark, question words and request words (stopwords). */
+const cued = (r: Row) => {
+  const t = `${r.title}\n${r.text}`;
+  const cues = [...t.toLowerCase().matchAll(CUE_WORDS)].map((m) => `isyarat${m[1]}`);
+  if (t.includes('?')) cues.push('isyarattandatanya');
+  return `${t}\n${cues.join(' ')}`;
+};
+/** Every stopword occurrence (the tokeniser drops them) as a synthetic token, plus the question mark. */
+const stopCued = (r: Row) => {
+  const t = `${r.title}\n${r.text}`;
+  const cues = (t.toLowerCase().match(/[a-z]+/g) ?? [])
+    .filter((w) => STOPWORDS.has(w))
+    .map((w) => `isyarat${w}`);
+  if (t.includes('?')) cues.push('isyarattandatanya');
+  return `${t}\n${cues.join(' ')}`;
+};
+/**
+ * The product's model input (`routingText`) with a region: the only region cue in the file is the
+ * `kpd_yth` addressee (Pemprov DKI Jakarta), i.e. region code 31.
+ */
+const region = (r: Row) =>
+  routingText({ title: r.title ?? '', body: r.text ?? '', regionCode: r.kpd_yth ? '31' : null });
 const titled = (k: number) => (r: Row) => `${`${r.title}\n`.repeat(k)}${r.text}`;
 
 function cv(label: string, minCount: number, v: Variant, seeds: number[]) {
@@ -260,6 +286,24 @@ const variants: Record<string, Variant> = {
     ],
   },
   ...extraVariants(),
+  product: {
+    name: 'product (DEFAULT_ENSEMBLE)',
+    text: plain,
+    members: DEFAULT_ENSEMBLE.map((m) => ({ opts: m.options, weight: m.weight })),
+  },
+  productEpochs: {
+    name: `product, SVM epochs ${process.env.SVM_EPOCHS ?? 10}`,
+    text: plain,
+    members: DEFAULT_ENSEMBLE.map((m) => ({
+      opts: { ...m.options, svmEpochs: Number(process.env.SVM_EPOCHS ?? 10) },
+      weight: m.weight,
+    })),
+  },
+  previous: {
+    name: 'previous product (LR tc + CNB)',
+    text: plain,
+    members: PREVIOUS_ENSEMBLE.map((m) => ({ opts: m.options, weight: m.weight })),
+  },
 };
 
 /** Variants tried for issue 7's accuracy pass (2026-11-28), on top of the product ensemble `e2`. */
@@ -321,8 +365,177 @@ function extraVariants(): Record<string, Variant> {
       [{ features: TC5, learningRate: 1 }, 1],
       [CNB, 1],
     ]),
+    ...svmVariants(ens, TC5),
   };
 }
+/** Variants of the second accuracy pass (2026-11-28): linear SVM, NBSVM, char n-grams of the whole text. */
+function svmVariants(
+  ens: (name: string, members: [TrainOptionsInput, number][], text?: (r: Row) => string) => Variant,
+  TC5: { charNgrams: [number, number]; charScope: 'title'; charWeight: number },
+): Record<string, Variant> {
+  const C = Number(process.env.SVM_C ?? 1);
+  const SVM: TrainOptionsInput = { algorithm: 'svm', svmC: C };
+  const NBSVM: TrainOptionsInput = { algorithm: 'svm', svmC: C, nbAlpha: 1, nbBeta: 0.25 };
+  const CH = { charNgrams: [2, 5] as [number, number], charScope: 'all' as const, charWeight: 0.5 };
+  return {
+    h1: ens('SVM', [[SVM, 1]]),
+    h2: ens('SVM tc', [[{ ...SVM, features: TC5 }, 1]]),
+    h3: ens('SVM char2-5 all', [[{ ...SVM, features: CH }, 1]]),
+    h4: ens('NBSVM', [[NBSVM, 1]]),
+    h5: ens('NBSVM tc', [[{ ...NBSVM, features: TC5 }, 1]]),
+    h6: ens('SVM tc + CNB', [
+      [{ ...SVM, features: TC5 }, 1],
+      [CNB, 1],
+    ]),
+    h7: ens('LR tc + CNB + SVM tc', [
+      [{ features: TC5 }, 1],
+      [CNB, 1],
+      [{ ...SVM, features: TC5 }, 1],
+    ]),
+    h8: ens('NBSVM tc + CNB', [
+      [{ ...NBSVM, features: TC5 }, 1],
+      [CNB, 1],
+    ]),
+    h9: ens('NBSVM b1', [[{ ...NBSVM, nbBeta: 1 }, 1]]),
+    h10: ens('SVM bigrams', [[{ ...SVM, features: { wordBigrams: true } }, 1]]),
+    k1: ens(
+      'LR tc + CNB, region',
+      [
+        [{ features: TC5 }, 1],
+        [CNB, 1],
+      ],
+      region,
+    ),
+    k2: ens(
+      'SVM tc + CNB, region',
+      [
+        [{ ...SVM, features: TC5 }, 1],
+        [CNB, 1],
+      ],
+      region,
+    ),
+    k3: ens('NBSVM, region', [[NBSVM, 1]], region),
+    k4: ens('SVM tc, region', [[{ ...SVM, features: TC5 }, 1]], region),
+    k5: ens(
+      'NBSVM + CNB, region',
+      [
+        [NBSVM, 1],
+        [CNB, 1],
+      ],
+      region,
+    ),
+    k6: ens(
+      'NBSVM + SVM tc, region',
+      [
+        [NBSVM, 1],
+        [{ ...SVM, features: TC5 }, 1],
+      ],
+      region,
+    ),
+    k7: ens(
+      'NBSVM + SVM tc + CNB, region',
+      [
+        [NBSVM, 1],
+        [{ ...SVM, features: TC5 }, 1],
+        [CNB, 1],
+      ],
+      region,
+    ),
+    m1: ens(
+      'LR tc + CNB, cues',
+      [
+        [{ features: TC5 }, 1],
+        [CNB, 1],
+      ],
+      cued,
+    ),
+    m2: ens(
+      'NBSVM + SVM tc, cues',
+      [
+        [NBSVM, 1],
+        [{ ...SVM, features: TC5 }, 1],
+      ],
+      cued,
+    ),
+    m3: ens('NBSVM + SVM tc', [
+      [NBSVM, 1],
+      [{ ...SVM, features: TC5 }, 1],
+    ]),
+    m4: ens(
+      'NBSVM + SVM tc + CNB, cues',
+      [
+        [NBSVM, 1],
+        [{ ...SVM, features: TC5 }, 1],
+        [CNB, 1],
+      ],
+      cued,
+    ),
+    m5: ens('SVM tc, cues', [[{ ...SVM, features: TC5 }, 1]], cued),
+    m6: ens('LR tc, cues', [[{ features: TC5 }, 1]], cued),
+    m7: ens(
+      'NBSVM + SVM tc, stopword cues',
+      [
+        [NBSVM, 1],
+        [{ ...SVM, features: TC5 }, 1],
+      ],
+      stopCued,
+    ),
+    m8: ens('SVM tc, stopword cues', [[{ ...SVM, features: TC5 }, 1]], stopCued),
+    n1: ens(
+      'NBSVM bigrams + SVM tc, region',
+      [
+        [{ ...NBSVM, features: { wordBigrams: true } }, 1],
+        [{ ...SVM, features: TC5 }, 1],
+      ],
+      region,
+    ),
+    n2: ens(
+      'NBSVM + SVM tc, region + cues',
+      [
+        [NBSVM, 1],
+        [{ ...SVM, features: TC5 }, 1],
+      ],
+      (r) => `${region(r)}\n${cued(r).split('\n').pop()}`,
+    ),
+    n3: ens(
+      'NBSVM + SVM tc bigrams, region',
+      [
+        [NBSVM, 1],
+        [{ ...SVM, features: { ...TC5, wordBigrams: true } }, 1],
+      ],
+      region,
+    ),
+    n4: ens(
+      'NBSVM ×2 + SVM tc, region',
+      [
+        [NBSVM, 2],
+        [{ ...SVM, features: TC5 }, 1],
+      ],
+      region,
+    ),
+    n5: ens(
+      'NBSVM + SVM tc ×2, region',
+      [
+        [NBSVM, 1],
+        [{ ...SVM, features: TC5 }, 2],
+      ],
+      region,
+    ),
+    n6: ens(
+      'NBSVM tc0.3 + SVM tc, region',
+      [
+        [{ ...NBSVM, features: { ...TC5, charWeight: 0.3 } }, 1],
+        [{ ...SVM, features: TC5 }, 1],
+      ],
+      region,
+    ),
+    h11: ens('SVM char2-5 all + CNB', [
+      [{ ...SVM, features: CH }, 1],
+      [CNB, 1],
+    ]),
+  };
+}
+
 const label = process.env.LABEL ?? 'agency_group';
 const minCount = label === 'agency_group' ? 20 : 1;
 for (const k of (process.env.V ?? Object.keys(variants).join(',')).split(','))

@@ -20,7 +20,13 @@ import { parse } from 'csv-parse/sync';
 import { sql } from 'drizzle-orm';
 import { openDatabase } from '../src/db/client.ts';
 import { migrateDatabase } from '../src/db/migrate.ts';
-import { DEFAULT_ENSEMBLE, routingText, suggest, trainEnsemble } from '../src/domain/routing/ensemble.ts';
+import {
+  DEFAULT_ENSEMBLE,
+  PREVIOUS_ENSEMBLE,
+  routingText,
+  suggest,
+  trainEnsemble,
+} from '../src/domain/routing/ensemble.ts';
 import { seededRandom } from '../src/domain/routing/random.ts';
 import { ABBREVIATIONS } from '../src/domain/routing/normalise.ts';
 import { stem } from '../src/integrations/indonesian-stemmer.ts';
@@ -82,7 +88,9 @@ function modelBench() {
   const { examples, labels } = synthesise(ROWS);
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
-  const model = trainEnsemble(examples, DEFAULT_ENSEMBLE, stem);
+  // ROUTING_BENCH_ENSEMBLE=previous times the ensemble served before NBSVM + SVM, for comparison.
+  const spec = process.env.ROUTING_BENCH_ENSEMBLE === 'previous' ? PREVIOUS_ENSEMBLE : DEFAULT_ENSEMBLE;
+  const model = trainEnsemble(examples, spec, stem);
   const trainSeconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
@@ -99,7 +107,7 @@ function modelBench() {
     if (got.some((g) => g.label === q.label)) top3++;
   }
   console.log(
-    `training: ${ROWS} synthetic reports, ${labels} agency labels, ensemble ${DEFAULT_ENSEMBLE.map((m) => m.options.algorithm).join('+')}: ${trainSeconds.toFixed(1)} s wall, ${cpuSeconds.toFixed(1)} s CPU (load average ${os.loadavg()[0]!.toFixed(1)})`,
+    `training: ${ROWS} synthetic reports, ${labels} agency labels, ensemble ${spec.map((m) => m.options.algorithm).join('+')}: ${trainSeconds.toFixed(1)} s wall, ${cpuSeconds.toFixed(1)} s CPU (load average ${os.loadavg()[0]!.toFixed(1)})`,
   );
   console.log(
     `  sanity on ${queries.length} new synthetic reports: top-1 ${(top1 / queries.length).toFixed(3)}, top-3 ${(top3 / queries.length).toFixed(3)}`,

@@ -27,7 +27,7 @@ function corpus(perLabel: number, seed: number): TrainingExample[] {
 }
 
 describe('train / predict', () => {
-  for (const algorithm of ['logreg', 'cnb', 'mnb'] as const) {
+  for (const algorithm of ['logreg', 'cnb', 'mnb', 'svm'] as const) {
     it(`${algorithm} separates obvious classes`, () => {
       const model = train(corpus(20, 1), { algorithm, features: { charNgrams: [3, 5], wordBigrams: true } });
       const test = corpus(10, 2);
@@ -39,6 +39,18 @@ describe('train / predict', () => {
       expect(top!.topTerms[0]).toMatch(/jalan|berlubang|aspal|rusak/);
     });
   }
+
+  it('NBSVM (svm with NB log-count ratios) separates obvious classes and round-trips through JSON', () => {
+    const model = train(corpus(20, 1), { algorithm: 'svm', svmC: 0.3, nbAlpha: 1, nbBeta: 0.25 });
+    const test = corpus(10, 2);
+    const correct = test.filter((e) => predict(model, e.text, 1)[0]!.label === e.label).length;
+    expect(correct / test.length).toBeGreaterThan(0.95);
+    const [top] = predict(model, 'kartu bpjs ditolak faskes');
+    expect(top!.label).toBe('sehat');
+    expect(top!.topTerms[0]).toMatch(/kartu|bpjs|faskes/);
+    const back = deserialise(JSON.parse(JSON.stringify(serialise(model))) as unknown, (w) => w);
+    for (const e of test) expect(predict(back, e.text, 3)).toEqual(predict(model, e.text, 3));
+  });
 
   it('is deterministic for a seed', () => {
     const a = serialise(train(corpus(15, 3), { seed: 42 }));
@@ -86,7 +98,7 @@ describe('train / predict', () => {
     expect(() => deserialise(stemmed)).toThrow(/stemmer/);
   });
 
-  for (const algorithm of ['logreg', 'cnb'] as const) {
+  for (const algorithm of ['logreg', 'cnb', 'svm'] as const) {
     it(`${algorithm}: negative labels lower that label's score`, () => {
       // Reports mentioning "parkir" go to "jalan"; some of them were returned from "sehat" as bukan wewenang.
       const base = corpus(20, 8);

@@ -23,6 +23,7 @@ import {
   type WordDocs,
 } from './encode.ts';
 import {
+  fitLinearSvm,
   fitLogistic,
   fitNaiveBayes,
   fitTemperature,
@@ -71,6 +72,14 @@ export interface TrainOptions extends LinearFitOptions {
    * scores (needs `calibrationFolds` ≥ 2). Favours small labels that a plain argmax under-predicts.
    */
   tuneBias?: boolean;
+  /** SVM (`svm`): inverse regularisation C. */
+  svmC?: number;
+  /** SVM: passes of dual coordinate descent (default 10; it stops earlier once converged). */
+  svmEpochs?: number;
+  /** SVM: NBSVM log-count-ratio smoothing (0 = plain SVM). */
+  nbAlpha?: number;
+  /** SVM: NBSVM interpolation β (1 = none). */
+  nbBeta?: number;
 }
 
 /** Defaults chosen by 5-fold cross-validation on the LAPOR! 2017 training split (see docs/routing.md). */
@@ -113,6 +122,21 @@ function resolveOptions(opts: TrainOptionsInput): TrainOptions {
 
 function fitDense(data: Dataset, F: number, L: number, o: TrainOptions): DenseLinear {
   if (o.algorithm === 'logreg') return fitLogistic(data, F, L, o, seededRandom(o.seed));
+  if (o.algorithm === 'svm')
+    return fitLinearSvm(
+      data,
+      F,
+      L,
+      {
+        C: o.svmC ?? 1,
+        epochs: o.svmEpochs ?? 10,
+        classWeight: o.classWeight,
+        negativeWeight: o.negativeWeight,
+        nbAlpha: o.nbAlpha ?? 0,
+        nbBeta: o.nbBeta ?? 1,
+      },
+      seededRandom(o.seed),
+    );
   return fitNaiveBayes(data, F, L, o, o.algorithm === 'cnb' ? 'complement' : 'multinomial');
 }
 

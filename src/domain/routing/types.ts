@@ -2,7 +2,7 @@
 import type { FeatureOptions, Stem, Vocabulary } from './features.ts';
 
 /** The learning algorithm. */
-export type Algorithm = 'logreg' | 'cnb' | 'mnb';
+export type Algorithm = 'logreg' | 'cnb' | 'mnb' | 'svm';
 
 /** A trained model. Treat as opaque; store it with `serialise` (serialise.ts). */
 export interface Model {
