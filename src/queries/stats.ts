@@ -36,6 +36,8 @@ export interface StatsRequest {
   to: string;
   /** Only the children of this agency id / region code (and the parent itself). */
   parent?: string | undefined;
+  /** Only the groups with the most reports: those ranked ≤ top by `received` (ties included). */
+  top?: number | undefined;
   now: Date;
 }
 
@@ -198,6 +200,7 @@ async function summed(
   asOf: Date,
   lastDate: string | null,
   parent?: string,
+  top?: number,
 ): Promise<SummedRow[]> {
   const shape = scopeShape(scope);
   const byMonth = groupBy === 'month';
@@ -256,9 +259,12 @@ async function summed(
     return query<SummedRow>(
       tx,
       // A group whose facts were all subtracted sums to zero: every fact counts in `received` (c[1]).
-      sql`select g.*, ${labels.cols} from (
-            select dim, key, ${v.c} as c, ${v.h} as h from (${sql.join(parts, sql` union all `)}) r
-            group by dim, key having sum(s * c[1]) <> 0) g ${labels.join}`,
+      sql`select g.dim, g.key, g.c, g.h, ${labels.cols} from (
+            select dim, key, ${v.c} as c, ${v.h} as h,
+                   rank() over (partition by dim order by sum(s * c[1]) desc) as rk
+            from (${sql.join(parts, sql` union all `)}) r
+            group by dim, key having sum(s * c[1]) <> 0) g ${labels.join}
+          ${top && !byMonth ? sql`where g.dim = 'all' or g.rk <= ${top}` : sql``}`,
     );
   });
 }
@@ -269,11 +275,18 @@ const asVectors = (r: SummedRow): RollupVectors => ({ c: r.c.map(Number), h: r.h
 export async function scopedStatsRead(
   db: AppDb,
   scope: StatsScope,
-  req: { groupBy: StatsGroupBy; from: string; to: string; now: Date; parent?: string | undefined },
+  req: {
+    groupBy: StatsGroupBy;
+    from: string;
+    to: string;
+    now: Date;
+    parent?: string | undefined;
+    top?: number | undefined;
+  },
 ): Promise<StatsResult> {
   const { refreshedAt, lastDate } = await readModelState(db);
   const asOf = refreshedAt ? new Date(refreshedAt) : req.now;
-  const rows = await summed(db, scope, req.groupBy, req.from, req.to, asOf, lastDate, req.parent);
+  const rows = await summed(db, scope, req.groupBy, req.from, req.to, asOf, lastDate, req.parent, req.top);
   const totals = emptyVectors();
   const groups: SummedRow[] = [];
   for (const r of rows) {

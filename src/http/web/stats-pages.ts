@@ -73,7 +73,8 @@ export async function publicStatsRoutes(app: FastifyInstance, opts: { services: 
     const now = svc.now();
     const [months, agencies, regions] = await Promise.all([
       stats(svc, { groupBy: 'month', from, to, now }),
-      stats(svc, { groupBy: 'agency', from, to, now }),
+      // The page charts the 12 agencies with most reports (13: the unrouted group '-' is left out).
+      stats(svc, { groupBy: 'agency', from, to, now, top: 13 }),
       stats(svc, { groupBy: 'region', from, to, now, parent: prov.province }),
     ]);
     const features = kabKotaBoundaries(prov.province) as unknown as RegionFeature[];

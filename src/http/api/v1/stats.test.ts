@@ -160,6 +160,33 @@ describe('GET /api/v1/stats', () => {
     }
   });
 
+  it('`top` keeps the groups ranked first by reports received (ties included)', async () => {
+    const all = await scopedStatsRead(
+      t.runtime.services.db,
+      { kind: 'national' },
+      {
+        groupBy: 'agency',
+        from: '2026-03-01',
+        to: '2026-03-31',
+        now: new Date('2026-04-15T02:00:00Z'),
+      },
+    );
+    const top = await scopedStatsRead(
+      t.runtime.services.db,
+      { kind: 'national' },
+      {
+        groupBy: 'agency',
+        from: '2026-03-01',
+        to: '2026-03-31',
+        now: new Date('2026-04-15T02:00:00Z'),
+        top: 1,
+      },
+    );
+    expect(top.totals).toEqual(all.totals);
+    const most = all.items[0]!.received;
+    expect(top.items).toEqual(all.items.filter((i) => i.received === most));
+  });
+
   it('year, quarter, month, week and edge days of the roll-up all give the same numbers', async () => {
     // All reports were received on Thursday 12 March 2026: each range below is read from a different
     // roll-up grain (year, quarter, month, ISO week) or from the edge facts, and must agree.
