@@ -529,6 +529,14 @@ function svmVariants(
       ],
       region,
     ),
+    r1: ens('NBSVM a0.5 + SVM tc', [
+      [{ ...NBSVM, nbAlpha: 0.5 }, 1],
+      [{ ...SVM, features: TC5 }, 1],
+    ]),
+    r2: ens('NBSVM b0.5 + SVM tc', [
+      [{ ...NBSVM, nbBeta: 0.5 }, 1],
+      [{ ...SVM, features: TC5 }, 1],
+    ]),
     h11: ens('SVM char2-5 all + CNB', [
       [{ ...SVM, features: CH }, 1],
       [CNB, 1],
