@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PgDialect, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import type { SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
@@ -105,7 +105,7 @@ async function openPglite(opts: OpenOptions): Promise<Database> {
       throw e;
     }
   }
-  const db = drizzlePglite(client, { schema }) as unknown as AppDb;
+  const db = wakeAfterCommits(drizzlePglite(client, { schema }) as unknown as AppDb);
   return {
     db,
     kind: 'pglite',
@@ -128,7 +128,7 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   pool.on('error', () => {
     /* idle client errors are reported by the next query */
   });
-  const db = drizzlePg(pool, { schema }) as unknown as AppDb;
+  const db = wakeAfterCommits(drizzlePg(pool, { schema }) as unknown as AppDb);
   const listeners: pg.PoolClient[] = [];
   return {
     db,
@@ -175,4 +175,87 @@ export async function queryPrepared<T>(db: AppDb | Tx, name: string, statement: 
   if (!(client instanceof pg.Pool)) return query<T>(db, statement);
   const q = dialect.sqlToQuery(statement);
   return (await client.query({ name, text: q.sql, values: q.params as unknown[] })).rows as T[];
+}
+
+/** Per database handle: whether a NOTIFY is in flight or waiting, and whether another must follow it. */
+const wakeState = new WeakMap<AppDb, { again: boolean }>();
+
+/**
+ * At most one NOTIFY per this many milliseconds per database handle. Under load every group-commit statement
+ * would otherwise be followed by its own NOTIFY statement (a round trip, a commit, and a signal to every
+ * listening backend); workers lose at most this much wake-up latency.
+ */
+const WAKE_INTERVAL_MS = 20;
+
+/**
+ * Wakes workers (NOTIFY outbox; docs/worker.md) after a commit, without waiting. At most one NOTIFY is in
+ * flight per database handle and they are spaced by WAKE_INTERVAL_MS; a commit that lands meanwhile asks for
+ * one more after it, so every committed outbox row is followed by a NOTIFY sent after its commit. (Workers
+ * also poll as a backstop.)
+ */
+export function wakeWorkers(db: AppDb): void {
+  const state = wakeState.get(db);
+  if (state) {
+    state.again = true;
+    return;
+  }
+  const mine = { again: false };
+  wakeState.set(db, mine);
+  const send = (): void => {
+    mine.again = false;
+    const sentAt = Date.now();
+    db.execute(sql`select pg_notify('outbox', '')`)
+      .catch(() => undefined)
+      .finally(() => {
+        if (!mine.again) {
+          wakeState.delete(db);
+          return;
+        }
+        const wait = WAKE_INTERVAL_MS - (Date.now() - sentAt);
+        if (wait <= 0) send();
+        else setTimeout(send, wait).unref();
+      });
+  };
+  send();
+}
+
+/** Per top-level transaction handle: whether its commit must be followed by a worker wake-up. */
+const wakeAfterCommit = new WeakMap<object, { wake: boolean }>();
+
+/**
+ * Makes `db.transaction` wake workers after the commit of a transaction that wrote outbox rows (see
+ * notifyOutbox), instead of a NOTIFY inside it: PostgreSQL serialises the commits of transactions that
+ * NOTIFY (a database-wide lock held through the commit's WAL flush), which caps concurrent report actions.
+ */
+function wakeAfterCommits(db: AppDb): AppDb {
+  const transaction = db.transaction.bind(db);
+  const wrapped: AppDb['transaction'] = async (fn, config) => {
+    const state = { wake: false };
+    const result = await transaction((tx) => {
+      wakeAfterCommit.set(tx, state);
+      return fn(tx);
+    }, config);
+    if (state.wake) wakeWorkers(db);
+    return result;
+  };
+  (db as { transaction: AppDb['transaction'] }).transaction = wrapped;
+  return db;
+}
+
+/**
+ * Wakes workers (LISTEN outbox; docs/worker.md) for outbox rows written through `db`: after the commit in a
+ * top-level transaction, at once (spaced, after the statement's own commit) outside one, and by a NOTIFY
+ * delivered at commit in a nested transaction.
+ */
+export async function notifyOutbox(db: AppDb | Tx): Promise<void> {
+  const state = wakeAfterCommit.get(db);
+  if (state) {
+    state.wake = true;
+    return;
+  }
+  if (typeof (db as { rollback?: unknown }).rollback !== 'function') {
+    wakeWorkers(db as AppDb);
+    return;
+  }
+  await db.execute(sql`select pg_notify('outbox', '')`);
 }

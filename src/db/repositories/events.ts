@@ -3,8 +3,9 @@
  * event's canonical JSON; the report row keeps the count and head hash so a removed tail is detected too.
  */
 import { createHash } from 'node:crypto';
-import { asc, eq, sql } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import type { AppDb, Tx } from '../client.ts';
+import { notifyOutbox } from '../client.ts';
 import { outbox, reportEvents, reports } from '../schema.ts';
 
 export type EventRow = typeof reportEvents.$inferSelect;
@@ -127,8 +128,8 @@ export async function appendEvent(
   const [row] = await tx.insert(reportEvents).values(event).returning();
   await tx.update(reports).set({ eventCount: seq, lastEventHash: hash }).where(eq(reports.id, report.id));
   await tx.insert(outbox).values(message).onConflictDoNothing();
-  // Wakes workers at commit (LISTEN outbox; docs/worker.md).
-  await tx.execute(sql`select pg_notify('outbox', '')`);
+  // Wakes workers after the commit (LISTEN outbox; docs/worker.md).
+  await notifyOutbox(tx);
   report.eventCount = seq;
   report.lastEventHash = hash;
   return row!;
@@ -162,7 +163,7 @@ export async function appendEvents(
     .insert(outbox)
     .values(records.map((r) => r.outbox))
     .onConflictDoNothing();
-  await tx.execute(sql`select pg_notify('outbox', '')`);
+  await notifyOutbox(tx);
   return rows.sort((x, y) => x.seq - y.seq);
 }
 

@@ -4,7 +4,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { AppDb, Tx } from '../client.ts';
-import { query } from '../client.ts';
+import { notifyOutbox, query } from '../client.ts';
 import { outbox } from '../schema.ts';
 
 /** One outbox row as the worker sees it. */
@@ -157,10 +157,8 @@ export async function enqueueOutbox(db: AppDb | Tx, rows: NewOutboxRow[]): Promi
   return inserted.length;
 }
 
-/** `pg_notify('outbox', '')`: delivered at commit when called inside a transaction. */
-export async function notifyOutbox(db: AppDb | Tx): Promise<void> {
-  await db.execute(sql`select pg_notify('outbox', '')`);
-}
+/** Wakes workers for rows just written (after the commit; see notifyOutbox in db/client.ts). */
+export { notifyOutbox };
 
 /** Queue depth by channel and status (metrics, `aduan worker --status`). */
 export async function outboxCounts(

@@ -19,7 +19,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { AppDb, Tx } from '../client.ts';
-import { query, queryPrepared } from '../client.ts';
+import { query, queryPrepared, wakeWorkers } from '../client.ts';
 import type { reportDeadlines, reports } from '../schema.ts';
 import type { EventRecord } from './events.ts';
 
@@ -236,46 +236,4 @@ export async function insertSubmission(db: AppDb | Tx, s: SubmissionRows): Promi
   let b = batchers.get(db);
   if (!b) batchers.set(db, (b = new SubmissionBatcher(db)));
   return b.submit(s);
-}
-
-/** Per database handle: whether a NOTIFY is in flight or waiting, and whether another must follow it. */
-const wakeState = new WeakMap<AppDb, { again: boolean }>();
-
-/**
- * At most one NOTIFY per this many milliseconds per database handle. Under load every group-commit statement
- * would otherwise be followed by its own NOTIFY statement (a round trip, a commit, and a signal to every
- * listening backend); workers lose at most this much wake-up latency.
- */
-const WAKE_INTERVAL_MS = 20;
-
-/**
- * Wakes workers (NOTIFY outbox; docs/worker.md) after a commit, without waiting. At most one NOTIFY is in
- * flight per database handle and they are spaced by WAKE_INTERVAL_MS; a commit that lands meanwhile asks for
- * one more after it, so every committed outbox row is followed by a NOTIFY sent after its commit. (Workers
- * also poll as a backstop.)
- */
-export function wakeWorkers(db: AppDb): void {
-  const state = wakeState.get(db);
-  if (state) {
-    state.again = true;
-    return;
-  }
-  const mine = { again: false };
-  wakeState.set(db, mine);
-  const send = (): void => {
-    mine.again = false;
-    const sentAt = Date.now();
-    db.execute(sql`select pg_notify('outbox', '')`)
-      .catch(() => undefined)
-      .finally(() => {
-        if (!mine.again) {
-          wakeState.delete(db);
-          return;
-        }
-        const wait = WAKE_INTERVAL_MS - (Date.now() - sentAt);
-        if (wait <= 0) send();
-        else setTimeout(send, wait).unref();
-      });
-  };
-  send();
 }
