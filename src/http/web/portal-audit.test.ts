@@ -1,0 +1,220 @@
+/**
+ * Citizen portal gaps found in the issue 3 audit, over real HTTP and a real database: the home page's live
+ * numbers move with public reports only; a photo uploaded in the report journey loses its EXIF/GPS before it
+ * is stored; the reporter answers a hold question with the supplement form (PRG); the feed's status and
+ * category filters; the public report page shows its current agency and deadline.
+ */
+import sharp from 'sharp';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { query } from '../../db/client.ts';
+import { DEMO, startTestApp, type TestApp } from '../../../test/helpers/app.ts';
+import { WebClient } from '../../../test/helpers/web-client.ts';
+
+let t: TestApp;
+let categoryId: number;
+let otherCategoryId: number;
+
+beforeAll(async () => {
+  t = await startTestApp({ now: new Date('2026-03-12T02:00:00Z') });
+  const cats = await t.api('/api/v1/categories');
+  const items = cats.body.items as Array<{ id: number; name: string }>;
+  categoryId = items.find((c) => c.name === 'PEKERJAAN UMUM DAN PENATAAN RUANG')!.id;
+  otherCategoryId = items.find((c) => c.id !== categoryId)!.id;
+});
+afterAll(() => t?.close());
+
+async function submit(extra: Record<string, unknown> = {}) {
+  const r = await t.api('/api/v1/reports', {
+    json: {
+      classification: 'pengaduan',
+      title: 'Drainase tersumbat di Jalan Ahmad Yani',
+      body: 'Saluran drainase tersumbat sampah sehingga air meluap ke jalan setiap kali hujan deras.',
+      regionCode: '64.71',
+      reporter: { name: 'Rahmat Audit', email: 'rahmat.audit@contoh.aduan.id' },
+      ...extra,
+    },
+  });
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+  return r.body as { trackingId: string; accessKey: string };
+}
+
+async function act(id: string, action: string, json: unknown, who: string = DEMO.coordinator) {
+  const r = await t.api(`/api/v1/reports/${id}/actions/${action}`, { json, token: await t.login(who) });
+  expect(r.status, `${action}: ${JSON.stringify(r.body)}`).toBe(200);
+}
+
+const verify = (id: string, cat = categoryId) =>
+  act(id, 'verify', { categoryId: cat, agencyId: 'pupr-kaltim' });
+
+/** The three numbers of the home page, read from its HTML. */
+async function homeNumbers(c: WebClient, lang = 'id') {
+  const html = (await c.get(`/?lang=${lang}`)).html;
+  const list = /<ul class="stats">([\s\S]*?)<\/ul>/.exec(html)?.[1] ?? '';
+  const values = [...list.matchAll(/<strong>([^<]*)<\/strong>/g)].map((m) => m[1]!);
+  expect(values, html.slice(0, 500)).toHaveLength(3);
+  const n = (s: string) => Number(s.replace(/[.,\s]/g, ''));
+  return { received: n(values[0]!), completed: n(values[1]!), onTime: values[2]! };
+}
+
+describe('home page live numbers', () => {
+  it('counts verified public reports, completions and the on-time rate; never confidential ones', async () => {
+    const c = new WebClient(t.url);
+    const before = await homeNumbers(c);
+    expect((await c.get('/')).html).toContain('Angka terkini');
+
+    // A submitted (unverified) report and a verified confidential one do not count.
+    await submit();
+    const secret = await submit({ confidential: true, title: 'Dugaan pungli rahasia audit' });
+    await verify(secret.trackingId);
+    expect(await homeNumbers(c)).toEqual(before);
+
+    // A verified public report counts as received; once completed (on time) as completed.
+    const r = await submit();
+    await verify(r.trackingId);
+    const received = await homeNumbers(c);
+    expect(received.received).toBe(before.received + 1);
+    expect(received.completed).toBe(before.completed);
+    await act(
+      r.trackingId,
+      'respond',
+      { body: 'Saluran sudah dibersihkan oleh tim kebersihan.', final: true },
+      DEMO.puprAdmin,
+    );
+    const accept = await t.api(`/api/v1/reports/${r.trackingId}/actions/accept`, {
+      json: { rating: 5 },
+      accessKey: r.accessKey,
+    });
+    expect(accept.status, JSON.stringify(accept.body)).toBe(200);
+    const done = await homeNumbers(c);
+    expect(done.received).toBe(before.received + 1);
+    expect(done.completed).toBe(before.completed + 1);
+    expect(done.onTime).toMatch(/^\d{1,3}%$/);
+    // English page: same numbers, English labels.
+    const en = (await c.get('/?lang=en')).html;
+    expect(en).toContain('completed');
+    expect((await homeNumbers(c, 'en')).completed).toBe(done.completed);
+  });
+});
+
+describe('report journey attachments', () => {
+  it('strips EXIF and GPS from a photo before it is stored, and shows the limits', async () => {
+    const c = new WebClient(t.url);
+    const steps: Array<[string, Record<string, string | string[]>]> = [
+      ['jenis', { classification: 'pengaduan' }],
+      [
+        'kejadian',
+        {
+          title: 'Pohon tumbang menutup jalan',
+          body: 'Pohon besar tumbang menutup separuh jalan sejak kemarin sore dan belum dipotong.',
+          occurredOn: '2026-03-10',
+        },
+      ],
+      ['lokasi', { prov: '64', kab: '64.71', kec: '', desa: '', address: 'Jl. Soekarno-Hatta' }],
+      ['kategori', { categoryId: '', agencyId: '' }],
+    ];
+    for (const [step, form] of steps) expect((await c.post(`/lapor/${step}`, form)).status).toBe(303);
+    const page = await c.get('/lapor/lampiran');
+    expect(page.html).toMatch(/paling besar 10 MB per berkas, paling banyak 5 berkas/);
+    expect(page.html).toContain('Lokasi GPS dan data tersembunyi lain pada foto dihapus otomatis');
+
+    const photo = await sharp({ create: { width: 32, height: 24, channels: 3, background: '#3a7' } })
+      .jpeg()
+      .withExif({
+        IFD0: { Make: 'KameraRahasia', Artist: 'Pemilik Ponsel' },
+        IFD3: {
+          GPSLatitudeRef: 'S',
+          GPSLatitude: '1/1 15/1 0/1',
+          GPSLongitudeRef: 'E',
+          GPSLongitude: '116/1 50/1 0/1',
+        },
+      })
+      .toBuffer();
+    const meta = await sharp(photo).metadata();
+    expect(meta.exif?.toString('latin1')).toContain('KameraRahasia'); // the fixture really carries EXIF
+    const fd = new FormData();
+    fd.append('file', new Blob([photo], { type: 'image/jpeg' }), 'foto-pohon.jpg');
+    expect((await c.postMultipart('/lapor/lampiran', fd)).status).toBe(303);
+    expect((await c.post('/lapor/privasi', { privacy: [] })).status).toBe(303);
+    const contact = { name: 'Nur Audit', email: 'nur.audit@contoh.aduan.id', phone: '', nik: '' };
+    expect((await c.post('/lapor/kontak', contact)).status).toBe(303);
+    expect((await c.post('/lapor/kirim', {})).location).toBe('/lapor/selesai');
+    const done = await c.get('/lapor/selesai');
+    expect(done.html).toContain('1 lampiran tersimpan.');
+    const id = /data-testid="tracking-number">(\d{10})</.exec(done.html)![1]!;
+    const key = new URL(
+      /data-testid="private-link">([^<]+)</.exec(done.html)![1]!.replace(/&amp;/g, '&'),
+    ).searchParams.get('k')!;
+
+    const [row] = await query<{ id: string }>(
+      t.runtime.services.db,
+      sql`select a.id from attachments a join reports r on r.id = a.report_id where r.tracking_id = ${id}`,
+    );
+    const res = await fetch(`${t.url}/api/v1/reports/${id}/attachments/${row!.id}`, {
+      headers: { 'x-access-key': key },
+    });
+    expect(res.status).toBe(200);
+    const stored = Buffer.from(await res.arrayBuffer());
+    const clean = await sharp(stored).metadata();
+    expect(clean.format).toBe('jpeg');
+    expect(clean.exif, 'no EXIF block survives').toBeUndefined();
+    expect(stored.toString('latin1')).not.toContain('KameraRahasia');
+    expect(stored.toString('latin1')).not.toContain('Pemilik Ponsel');
+  });
+});
+
+describe('tracking page supplement form', () => {
+  it('answers a hold question: the form appears only on hold, PRG, the text is on the timeline', async () => {
+    const r = await submit();
+    const c = new WebClient(t.url);
+    const base = `/lacak/${r.trackingId}`;
+    const link = `${base}?k=${encodeURIComponent(r.accessKey)}`;
+    expect((await c.get(link)).html).not.toContain('Tambahkan keterangan');
+    await act(r.trackingId, 'hold', { question: 'Di nomor rumah berapa saluran itu tersumbat?' });
+    const held = await c.get(link);
+    expect(held.html).toContain('Di nomor rumah berapa saluran itu tersumbat?');
+    expect(held.html).toContain('Tambahkan keterangan');
+    const empty = await c.post(`${base}/supplement`, { k: r.accessKey, body: '' });
+    expect(empty.status).toBe(422);
+    expect(empty.html).toContain('class="error-summary"');
+    const ok = await c.post(`${base}/supplement`, {
+      k: r.accessKey,
+      body: 'Di depan rumah nomor 12, dekat musala Al-Ikhlas.',
+    });
+    expect(ok.status).toBe(303);
+    expect(ok.location).toContain('ok=supplement');
+    const after = await c.get(ok.location!);
+    expect(after.html).toContain('Keterangan Anda terkirim.');
+    expect(after.html).toContain('Di depan rumah nomor 12');
+    expect(after.html).not.toContain('Tambahkan keterangan');
+    const api = await t.api(`/api/v1/reports/${r.trackingId}`, { accessKey: r.accessKey });
+    expect(api.body.status).toBe('submitted');
+  });
+});
+
+describe('public feed filters and report page', () => {
+  it('filters by status and category; the report page shows its current agency and deadline', async () => {
+    const a = await submit({ title: 'Jembatan gantung audit berkarat' });
+    await verify(a.trackingId);
+    const b = await submit({ title: 'Halte audit tanpa atap' });
+    await verify(b.trackingId, otherCategoryId);
+    const c = new WebClient(t.url);
+    const has = async (q: string, id: string) =>
+      (await c.get(`/laporan?${q}`)).html.includes(`/laporan/${id}`);
+    expect(await has(`categoryId=${categoryId}`, a.trackingId)).toBe(true);
+    expect(await has(`categoryId=${categoryId}`, b.trackingId)).toBe(false);
+    expect(await has(`categoryId=${otherCategoryId}`, b.trackingId)).toBe(true);
+    expect(await has('status=dispatched', a.trackingId)).toBe(true);
+    expect(await has('status=completed', a.trackingId)).toBe(false);
+    expect(await has('classification=pengaduan', a.trackingId)).toBe(true);
+    // Junk filter values are ignored, not errors.
+    expect((await c.get('/laporan?status=bogus&categoryId=abc')).status).toBe(200);
+
+    const page = await c.get(`/laporan/${a.trackingId}`);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('Dinas Pekerjaan Umum');
+    expect(page.html).toMatch(/class="badge badge-(on_time|due_soon|overdue)/);
+    expect(page.html).toContain('<details');
+    expect(page.html).not.toContain('Rahmat Audit');
+  });
+});
