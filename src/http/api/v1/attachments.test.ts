@@ -1,0 +1,223 @@
+/**
+ * JSON API v1 attachments (POST/GET /api/v1/reports/{trackingId}/attachments): who may upload and download,
+ * image metadata (EXIF GPS, author) stripped before storage, bytes recognised by content, 413/415/422 for bad
+ * files, and privacy: a reporter's upload never reaches the public or another agency, a confidential report's
+ * files never reach the public, hidden reports answer 404.
+ */
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
+
+let t: TestApp;
+const body = 'Saluran air di depan pasar tersumbat sampah sehingga jalan tergenang setiap kali hujan turun.';
+const REPORTER = { name: 'Sekar Lampiranwati', email: 'sekar.lampiran@contoh.aduan.id' };
+type Made = { trackingId: string; accessKey: string };
+let open: Made;
+let conf: Made;
+let unverified: Made;
+let categoryId: string;
+
+/** A small JPEG whose EXIF carries a GPS position and the reporter's name as the artist. */
+async function jpegWithGps(): Promise<Buffer> {
+  return sharp({ create: { width: 16, height: 16, channels: 3, background: { r: 200, g: 40, b: 40 } } })
+    .jpeg()
+    .withExif({
+      IFD0: { Artist: REPORTER.name, Copyright: 'RahasiaPelapor' },
+      IFD3: {
+        GPSLatitudeRef: 'S',
+        GPSLatitude: '1/1 14/1 0/1',
+        GPSLongitudeRef: 'E',
+        GPSLongitude: '116/1 50/1 0/1',
+      },
+    })
+    .toBuffer();
+}
+
+function form(filename: string, data: Buffer, type = 'application/octet-stream'): FormData {
+  const f = new FormData();
+  f.append('file', new Blob([new Uint8Array(data)], { type }), filename);
+  return f;
+}
+
+async function upload(
+  id: string,
+  data: Buffer,
+  auth: { token?: string; accessKey?: string },
+  name = 'foto.jpg',
+) {
+  return t.api(`/api/v1/reports/${id}/attachments`, { method: 'POST', body: form(name, data), ...auth });
+}
+
+async function download(id: string, attachmentId: string, auth: { token?: string; accessKey?: string } = {}) {
+  const headers: Record<string, string> = {};
+  if (auth.token) headers.authorization = `Bearer ${auth.token}`;
+  if (auth.accessKey) headers['x-access-key'] = auth.accessKey;
+  const res = await fetch(`${t.url}/api/v1/reports/${id}/attachments/${attachmentId}`, { headers });
+  return { status: res.status, headers: res.headers, bytes: Buffer.from(await res.arrayBuffer()) };
+}
+
+beforeAll(async () => {
+  t = await startTestApp();
+  categoryId = (await t.api('/api/v1/categories')).body.items[0].id;
+  const mk = async (extra: Record<string, unknown>) => {
+    const r = await t.api('/api/v1/reports', {
+      json: {
+        classification: 'pengaduan',
+        title: 'Saluran air tersumbat',
+        body,
+        regionCode: '64.72.01',
+        ...extra,
+      },
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    return r.body as Made;
+  };
+  open = await mk({ anonymous: true, reporter: REPORTER });
+  conf = await mk({ confidential: true, reporter: REPORTER });
+  unverified = await mk({ reporter: REPORTER });
+  const coord = await t.login(DEMO.coordinator);
+  for (const r of [open, conf]) {
+    const v = await t.api(`/api/v1/reports/${r.trackingId}/actions/verify`, {
+      json: { categoryId, agencyId: 'pupr-kaltim' },
+      token: coord,
+    });
+    expect(v.status, JSON.stringify(v.body)).toBe(200);
+  }
+});
+afterAll(() => t?.close());
+
+describe('POST /api/v1/reports/{trackingId}/attachments', () => {
+  it('stores a reporter photo without EXIF GPS or author, and records an event', async () => {
+    const original = await jpegWithGps();
+    expect((await sharp(original).metadata()).exif).toBeDefined();
+    expect(original.includes(Buffer.from('RahasiaPelapor'))).toBe(true);
+
+    const r = await upload(open.trackingId, original, { accessKey: open.accessKey }, 'saluran.jpg');
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect(r.body.items).toHaveLength(1);
+    const item = r.body.items[0];
+    expect(item).toMatchObject({ filename: 'saluran.jpg', mime: 'image/jpeg' });
+    expect(item.sha256).toMatch(/^[0-9a-f]{64}$/);
+
+    const got = await download(open.trackingId, item.id, { accessKey: open.accessKey });
+    expect(got.status).toBe(200);
+    expect(got.headers.get('content-type')).toBe('image/jpeg');
+    expect(got.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(got.bytes.length).toBe(item.size);
+    const meta = await sharp(got.bytes).metadata();
+    expect(meta.exif).toBeUndefined();
+    expect(meta.width).toBe(16);
+    expect(got.bytes.includes(Buffer.from('RahasiaPelapor'))).toBe(false);
+    expect(got.bytes.includes(Buffer.from(REPORTER.name))).toBe(false);
+
+    const events = await t.api(`/api/v1/reports/${open.trackingId}/events`, { accessKey: open.accessKey });
+    expect(events.body.items.map((e: { type: string }) => e.type)).toContain('attachment');
+  });
+
+  it('lets the handling agency download the reporter’s photo, but never the public or another agency', async () => {
+    const up = await upload(open.trackingId, await jpegWithGps(), { accessKey: open.accessKey });
+    expect(up.status).toBe(201);
+    const id = up.body.items[0].id;
+    expect((await download(open.trackingId, id, { token: await t.login(DEMO.puprAdmin) })).status).toBe(200);
+    expect((await download(open.trackingId, id, { token: await t.login(DEMO.coordinator) })).status).toBe(
+      200,
+    );
+    // The report is public (verified, not confidential), its reporter's file is not.
+    expect((await t.api(`/api/v1/reports/${open.trackingId}`)).status).toBe(200);
+    expect((await download(open.trackingId, id)).status).toBe(404);
+    expect((await download(open.trackingId, id, { token: await t.login(DEMO.citizen) })).status).toBe(404);
+    expect((await download(open.trackingId, id, { token: await t.login(DEMO.dinkesAdmin) })).status).toBe(
+      404,
+    );
+    // The attachment id does not open through another report either.
+    expect((await download(conf.trackingId, id, { accessKey: conf.accessKey })).status).toBe(404);
+  });
+
+  it('staff files on a public report are public; on a confidential report they reach staff and the reporter only', async () => {
+    const admin = await t.login(DEMO.puprAdmin);
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+    const onOpen = await upload(open.trackingId, pdf, { token: admin }, 'jawaban.pdf');
+    expect(onOpen.status, JSON.stringify(onOpen.body)).toBe(201);
+    expect(onOpen.body.items[0].mime).toBe('application/pdf');
+    const pub = await download(open.trackingId, onOpen.body.items[0].id);
+    expect(pub.status).toBe(200);
+    expect(pub.bytes.equals(pdf)).toBe(true);
+
+    const onConf = await upload(conf.trackingId, pdf, { token: admin }, 'jawaban-rahasia.pdf');
+    expect(onConf.status).toBe(201);
+    const cid = onConf.body.items[0].id;
+    expect((await download(conf.trackingId, cid)).status).toBe(404);
+    expect((await download(conf.trackingId, cid, { token: await t.login(DEMO.citizen) })).status).toBe(404);
+    expect((await download(conf.trackingId, cid, { token: await t.login(DEMO.dinkesAdmin) })).status).toBe(
+      404,
+    );
+    expect((await download(conf.trackingId, cid, { accessKey: conf.accessKey })).status).toBe(200);
+    expect((await download(conf.trackingId, cid, { token: await t.login(DEMO.coordinator) })).status).toBe(
+      200,
+    );
+  });
+
+  it('refuses uploads from anyone but the reporter and staff in scope; hidden reports answer 404', async () => {
+    const png = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#0a0' } })
+      .png()
+      .toBuffer();
+    expect((await upload(open.trackingId, png, {})).status).toBe(403);
+    expect((await upload(open.trackingId, png, { token: await t.login(DEMO.citizen) })).status).toBe(403);
+    expect((await upload(open.trackingId, png, { token: await t.login(DEMO.dinkesAdmin) })).status).toBe(403);
+    expect((await upload(open.trackingId, png, { accessKey: conf.accessKey })).status).toBe(403);
+    // Not yet verified, or confidential: not visible to the public, so not found.
+    expect((await upload(unverified.trackingId, png, {})).status).toBe(404);
+    expect((await upload(conf.trackingId, png, {})).status).toBe(404);
+    expect((await upload(conf.trackingId, png, { token: await t.login(DEMO.dinkesAdmin) })).status).toBe(404);
+    expect((await upload('12ab', png, {})).status).toBe(422);
+    expect((await upload('1234567890', png, {})).status).toBe(404);
+    // The reporter of the unverified report may add evidence.
+    expect((await upload(unverified.trackingId, png, { accessKey: unverified.accessKey })).status).toBe(201);
+  });
+
+  it('answers 422 with bilingual field messages for a file that is not an image or PDF, whatever its name', async () => {
+    const text = Buffer.from('ini bukan gambar, hanya teks biasa yang menyamar sebagai foto');
+    const id = await upload(open.trackingId, text, { accessKey: open.accessKey }, 'foto.jpg');
+    expect(id.status).toBe(422);
+    expect(id.body.error.fields.file).toContain('JPEG, PNG, WebP, PDF');
+    const en = await t.api(`/api/v1/reports/${open.trackingId}/attachments?lang=en`, {
+      method: 'POST',
+      body: form('foto.jpg', text),
+      accessKey: open.accessKey,
+    });
+    expect(en.status).toBe(422);
+    expect(en.body.error.fields.file).toContain('JPEG, PNG, WebP, PDF');
+    expect(en.body.error.fields.file).not.toBe(id.body.error.fields.file);
+
+    // A truncated JPEG (right magic bytes, broken image) is refused, not stored and not a 500.
+    const broken = (await jpegWithGps()).subarray(0, 40);
+    const b = await upload(open.trackingId, broken, { accessKey: open.accessKey });
+    expect(b.status).toBe(422);
+    expect(b.body.error.fields.file).toBeTruthy();
+  });
+
+  it('answers 422 for a form without a file, 415 for a JSON body and 413 for a file over 10 MB', async () => {
+    const empty = new FormData();
+    empty.append('note', 'tanpa berkas');
+    const none = await t.api(`/api/v1/reports/${open.trackingId}/attachments`, {
+      method: 'POST',
+      body: empty,
+      accessKey: open.accessKey,
+    });
+    expect(none.status).toBe(422);
+    expect(none.body.error.fields.file).toBeTruthy();
+
+    const json = await t.api(`/api/v1/reports/${open.trackingId}/attachments`, {
+      json: { file: 'aGFsbw==' },
+      accessKey: open.accessKey,
+    });
+    expect(json.status).toBe(415);
+    expect(json.body.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+
+    const big = Buffer.alloc(10 * 1024 * 1024 + 1, 0);
+    (await jpegWithGps()).copy(big);
+    const tooBig = await upload(open.trackingId, big, { accessKey: open.accessKey });
+    expect(tooBig.status).toBe(413);
+    expect(tooBig.body.error.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+});
