@@ -8,16 +8,36 @@
  * At every step we assert what each party sees, including that PUPR staff never see the reporter's name.
  * Journey 2: the agency returns it (bukan wewenang) and the coordinator re-routes it to Dinkes.
  * Journey 3: the citizen disputes the final follow-up and the agency gets it back.
+ * Every page a party reaches is also checked with axe-core (zero WCAG 2.2 A/AA violations): axe needs JavaScript,
+ * so `expectA11y` reopens the party's current page in a JavaScript-enabled context with the same cookies.
  * Screenshots: tmp/screenshots/journeys/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { DEMO, startTestApp, type TestApp } from '../test/helpers/app.ts';
 import { DEMO_PASSWORD } from '../test/global-setup.ts';
-import { HAS_CHROMIUM, launchBrowser, screenshot, type TestBrowser } from './helpers/browser.ts';
+import { checkA11y, HAS_CHROMIUM, launchBrowser, screenshot, type TestBrowser } from './helpers/browser.ts';
 
 let t: TestApp;
 let b: TestBrowser;
+
+/**
+ * Zero axe violations on the page a party is looking at. The journeys run without JavaScript, and axe needs it,
+ * so the same URL is opened (GET, no side effect: every form redirects) in a JavaScript context with the same cookies.
+ */
+async function expectA11y(page: Page, label: string) {
+  const js = await b.browser.newContext({
+    storageState: await page.context().storageState(),
+    locale: 'id-ID',
+  });
+  const p = await js.newPage();
+  await p.goto(page.url());
+  expect(p.url(), `${label}: the same page with the same cookies (not a redirect)`).toBe(page.url());
+  expect(await p.title()).toBe(await page.title());
+  const v = await checkA11y(p);
+  await js.close();
+  expect(v, `${label} (${page.url()}): ${JSON.stringify(v, null, 1)}`).toEqual([]);
+}
 
 const continueBtn = (page: Page) => page.getByRole('button', { name: /Lanjutkan|Continue/ });
 
@@ -78,6 +98,7 @@ async function verifyTo(trackingId: string, agencyId: string, name: string, shot
   if (shot) await screenshot(page, 'journeys', shot);
   await submitSection(page, 'verify');
   expect(page.url()).toContain('selesai=1');
+  await expectA11y(page, 'coordinator after verifying');
   await ctx.close();
 }
 
@@ -103,8 +124,10 @@ describe.skipIf(!HAS_CHROMIUM)('journeys in chromium without JavaScript', () => 
     const cp = await citizen.newPage();
     const { trackingId, link } = await fileAnonymous(cp, name, 'Trotoar amblas di Jalan Juanda');
     await screenshot(cp, 'journeys', '1-confirmation');
+    await expectA11y(cp, 'confirmation');
     await cp.goto(link);
     expect(await cp.content()).toContain('Trotoar amblas');
+    await expectA11y(cp, 'tracking page, submitted');
 
     // The public feed does not list it before verification, nor the name after.
     await verifyTo(trackingId, 'pupr-kaltim', name, '2-coordinator-verify');
@@ -113,38 +136,47 @@ describe.skipIf(!HAS_CHROMIUM)('journeys in chromium without JavaScript', () => 
     await admin.page.goto(`${t.url}/kantor?tab=dispatched`);
     expect(await admin.page.content()).toContain(trackingId);
     await expectNoName(admin.page, name, 'PUPR queue');
+    await expectA11y(admin.page, 'PUPR queue');
     await admin.page.click(`a[href="/kantor/laporan/${trackingId}"]`);
     await expectNoName(admin.page, name, 'PUPR report page');
+    await expectA11y(admin.page, 'PUPR report page');
     await admin.page.selectOption('#f-unitId', 'pupr-kaltim-unit');
     await submitSection(admin.page, 'dispose');
     await screenshot(admin.page, 'journeys', '3-agency-disposed');
+    await expectA11y(admin.page, 'PUPR after disposing');
     await admin.ctx.close();
 
     const officer = await staffPage(DEMO.puprOfficer);
     await officer.page.goto(`${t.url}/kantor?tab=follow_up`);
     expect(await officer.page.content()).toContain(trackingId);
+    await expectA11y(officer.page, 'officer follow-up queue');
     await officer.page.goto(`${t.url}/kantor/laporan/${trackingId}`);
     await expectNoName(officer.page, name, 'officer report page');
+    await expectA11y(officer.page, 'officer report page');
     await officer.page.fill('#f-body', 'Trotoar sudah diperbaiki dan dicor ulang oleh Bidang Bina Marga.');
     await officer.page.check('#f-kind-1');
     await submitSection(officer.page, 'respond');
     await screenshot(officer.page, 'journeys', '4-officer-final');
+    await expectA11y(officer.page, 'officer after the final follow-up');
     await officer.ctx.close();
 
     await cp.goto(link);
     expect(await cp.content()).toContain('Trotoar sudah diperbaiki');
+    await expectA11y(cp, 'tracking page with accept and dispute forms');
     await cp.check('#f-rating-4');
     await Promise.all([
       cp.waitForNavigation(),
       cp.getByRole('button', { name: /Terima dan beri nilai/ }).click(),
     ]);
     await screenshot(cp, 'journeys', '5-citizen-accepted');
+    await expectA11y(cp, 'tracking page, accepted');
     const status = await t.api(`/api/v1/reports/${trackingId}`, { token: await t.login(DEMO.national) });
     expect(status.body.status).toBe('completed');
     expect(status.body.rating).toBe(5);
     // Public page after closing: no name anywhere.
     await cp.goto(`${t.url}/laporan/${trackingId}`);
     await expectNoName(cp, name, 'public report page');
+    await expectA11y(cp, 'public report page, completed');
     await citizen.close();
   });
 
@@ -162,12 +194,14 @@ describe.skipIf(!HAS_CHROMIUM)('journeys in chromium without JavaScript', () => 
     await submitSection(admin.page, 'return');
     expect(admin.page.url()).toContain('/kantor?tab=dispatched');
     expect(await admin.page.content()).not.toContain(trackingId);
+    await expectA11y(admin.page, 'PUPR queue after returning');
     await admin.ctx.close();
 
     const coord = await staffPage(DEMO.coordinator);
     await coord.page.goto(`${t.url}/kantor?tab=returned`);
     expect(await coord.page.content()).toContain(trackingId);
     await screenshot(coord.page, 'journeys', 'return-coordinator-queue');
+    await expectA11y(coord.page, 'coordinator returned tab');
     await coord.ctx.close();
     await verifyTo(trackingId, 'dinkes-kaltim', name);
 
@@ -177,9 +211,11 @@ describe.skipIf(!HAS_CHROMIUM)('journeys in chromium without JavaScript', () => 
     await dinkes.page.goto(`${t.url}/kantor/laporan/${trackingId}`);
     await expectNoName(dinkes.page, name, 'Dinkes report page');
     expect(await dinkes.page.content()).toContain('bukan PUPR'); // the return note is in the staff timeline
+    await expectA11y(dinkes.page, 'Dinkes report page');
     await dinkes.ctx.close();
     await cp.goto(link);
     expect(await cp.content()).toMatch(/Dinas Kesehatan|Dinkes/);
+    await expectA11y(cp, 'tracking page after re-routing');
     await citizen.close();
   });
 
@@ -196,18 +232,34 @@ describe.skipIf(!HAS_CHROMIUM)('journeys in chromium without JavaScript', () => 
     await submitSection(admin.page, 'respond');
     await admin.ctx.close();
 
+    // The dispute form's error state, with JavaScript on: the summary takes focus, zero axe violations.
+    const js = await b.context();
+    const jp = await js.newPage();
+    await jp.goto(link);
+    await Promise.all([jp.waitForNavigation(), jp.getByRole('button', { name: /Kirim sanggahan/ }).click()]);
+    expect(await jp.locator('.error-summary').count()).toBe(1);
+    expect(await jp.evaluate('document.activeElement && document.activeElement.className')).toBe(
+      'error-summary',
+    );
+    const v = await checkA11y(jp);
+    expect(v, JSON.stringify(v, null, 1)).toEqual([]);
+    await js.close();
+
     await cp.goto(link);
     await cp.fill('#f-reason', 'Tambalan hanya sebagian, lubang di sisi kiri masih dalam dan berbahaya.');
     await Promise.all([cp.waitForNavigation(), cp.getByRole('button', { name: /Kirim sanggahan/ }).click()]);
     await screenshot(cp, 'journeys', 'dispute-citizen');
     expect(await cp.content()).toContain('Tambalan hanya sebagian');
+    await expectA11y(cp, 'tracking page, disputed');
 
     const back = await staffPage(DEMO.puprAdmin);
     await back.page.goto(`${t.url}/kantor?tab=follow_up`);
     expect(await back.page.content()).toContain(trackingId);
+    await expectA11y(back.page, 'PUPR follow-up tab after the dispute');
     await back.page.goto(`${t.url}/kantor/laporan/${trackingId}`);
     expect(await back.page.content()).toContain('Tambalan hanya sebagian');
     await expectNoName(back.page, name, 'PUPR after dispute');
+    await expectA11y(back.page, 'PUPR report page after the dispute');
     await back.ctx.close();
     await citizen.close();
   });
