@@ -109,6 +109,34 @@ describe.skipIf(!HAS_CHROMIUM)('statistics and evaluation pages in the browser',
     }, 240_000);
   }
 
+  it('the monthly report, results and certificate print to PDF without navigation or forms', async () => {
+    const ctx = await b.context();
+    const page = await ctx.newPage();
+    await page.emulateMedia({ media: 'print' });
+    for (const [path, mustShow] of [
+      [
+        '/statistik/bulanan?bulan=2026-03',
+        ['#kategori-h', '#instansi-h', '#kasus-h', 'figure svg', 'table.data-table'],
+      ],
+      ['/evaluasi/kaltim-2026', ['table']],
+      ['/evaluasi/kaltim-2026/sertifikat/pupr-kaltim?kelompok=pd-kaltim-2026', ['.certificate']],
+    ] as const) {
+      expect((await page.goto(t.url + path))?.status(), path).toBe(200);
+      // Navigation, header tools, filters, buttons and the footer are hidden in print.
+      for (const sel of ['.site-header nav', '.header-tools', '.site-footer', '.no-print', '.filter-row'])
+        for (const el of await page.locator(sel).all())
+          expect(await el.isVisible(), `${path} ${sel}`).toBe(false);
+      for (const sel of mustShow)
+        expect(await page.locator(sel).first().isVisible(), `${path} ${sel}`).toBe(true);
+      const pdf = await page.pdf({ format: 'A4', printBackground: true });
+      expect(pdf.subarray(0, 5).toString('latin1'), path).toBe('%PDF-');
+      const pages = pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g)?.length ?? 0;
+      expect(pages, path).toBeGreaterThanOrEqual(1);
+      if (path.includes('sertifikat')) expect(pages, 'certificate fits one page').toBe(1);
+    }
+    await ctx.close();
+  }, 120_000);
+
   it('the public page works without JavaScript (province selector) and stays light', async () => {
     const ctx = await b.context({ javaScriptEnabled: false });
     const page = await ctx.newPage();
