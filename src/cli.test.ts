@@ -1,5 +1,6 @@
 /**
- * The `aduan` CLI as an operator runs it, in a child process: migrate, the data-directory lock, audit verify.
+ * The `aduan` CLI as an operator runs it, in a child process: migrate, the data-directory lock, audit verify
+ * (intact, then after an altered and a removed event), sweep --at --dry-run (JSON lines) and a performed sweep.
  * PGlite in a temporary data directory, or a fresh PostgreSQL database when DATABASE_URL is set.
  */
 import { spawnSync } from 'node:child_process';
@@ -7,6 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminUrl } from '../test/global-setup.ts';
@@ -29,6 +32,42 @@ function aduan(...args: string[]) {
     timeout: 120_000,
   });
   return { code: r.status, out: r.stdout + r.stderr };
+}
+
+/** The JSON lines a command printed. */
+function jsonLines(out: string): Array<Record<string, any>> {
+  return out
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, any>);
+}
+
+/** The number of timeline events, as `aduan audit verify` counts them (chains must be intact). */
+function auditEvents(): number {
+  const r = aduan('audit', 'verify');
+  expect(r.code, r.out).toBe(0);
+  return Number(/(\d+) events, every hash chain intact/.exec(r.out)![1]);
+}
+
+/** Runs SQL directly on the CLI's database (no CLI process holds it in between). */
+async function sqlOnDataDir<T>(text: string): Promise<T[]> {
+  if (pgUrl) {
+    const c = new pg.Client({ connectionString: adminUrl(pgUrl, dbName) });
+    await c.connect();
+    try {
+      const r = await c.query(text);
+      return (Array.isArray(r) ? r.at(-1)!.rows : r.rows) as T[];
+    } finally {
+      await c.end();
+    }
+  }
+  const db = await PGlite.create(join(dataDir, 'pglite'), { extensions: { pg_trgm } });
+  try {
+    const r = await db.exec(text);
+    return r.at(-1)!.rows as T[];
+  } finally {
+    await db.close();
+  }
 }
 
 beforeAll(async () => {
@@ -63,6 +102,66 @@ describe('aduan CLI', { timeout: 300_000 }, () => {
     const audit = aduan('audit', 'verify');
     expect(audit.code, audit.out).toBe(0);
     expect(audit.out).toMatch(/36 reports, \d+ events, every hash chain intact/);
+  });
+
+  it('previews the sweeper as JSON lines with --dry-run, writing nothing, then performs each action once', () => {
+    // The demo's reports are dated relative to now; 150 days on, every kind of sweep action is owed.
+    const at = new Date(Date.now() + 150 * 86_400_000).toISOString();
+    const dry = aduan('sweep', '--at', at, '--dry-run');
+    expect(dry.code, dry.out).toBe(0);
+    const plan = jsonLines(dry.out);
+    expect(new Set(plan.map((a) => a.action))).toEqual(
+      new Set(['overdue', 'escalate', 'auto_close', 'archive_no_reply', 'ombudsman_offer']),
+    );
+    for (const a of plan) {
+      expect(a.trackingId).toMatch(/^[1-9]\d{9}$/);
+      expect(a.ruleVersion).toBe(1);
+      expect(typeof a.ruleId).toBe('string');
+      expect(typeof a.key).toBe('string');
+      expect(a.result).toBeUndefined();
+    }
+    expect(new Set(plan.map((a) => a.key)).size).toBe(plan.length);
+    // Nothing was written: the same preview again, and the timeline has as many events as before.
+    const events = auditEvents();
+    expect(jsonLines(aduan('sweep', '--at', at, '--dry-run').out)).toEqual(plan);
+    expect(auditEvents()).toBe(events);
+
+    const run = aduan('sweep', '--at', at);
+    expect(run.code, run.out).toBe(0);
+    const done = jsonLines(run.out);
+    const planned = new Set(plan.map((a) => a.key));
+    for (const a of done.filter((x) => planned.has(x.key))) expect(a.result, JSON.stringify(a)).toBe('done');
+    expect(done.filter((a) => planned.has(a.key))).toHaveLength(plan.length);
+    expect(auditEvents()).toBeGreaterThan(events);
+    // Performed once: a second sweep at the same moment owes none of those steps again.
+    const again = jsonLines(aduan('sweep', '--at', at).out);
+    expect(again.filter((a) => planned.has(a.key))).toEqual([]);
+    expect(aduan('sweep', '--at', 'gestern').code).toBe(2);
+  });
+
+  it('audit verify names the first altered or removed event of each report', async () => {
+    const rows = await sqlOnDataDir<{ tracking_id: string; id: number }>(
+      `select r.tracking_id, e.id from report_events e join reports r on r.id = e.report_id
+        where e.seq = 2 and exists (select 1 from report_events x where x.report_id = r.id and x.seq = 3)
+        order by r.tracking_id limit 2`,
+    );
+    expect(rows).toHaveLength(2);
+    await sqlOnDataDir(
+      `alter table report_events disable trigger report_events_append_only;
+       update report_events set body = 'diubah diam-diam' where id = ${rows[0]!.id};
+       delete from report_events where id = ${rows[1]!.id};
+       alter table report_events enable trigger report_events_append_only;`,
+    );
+    const audit = aduan('audit', 'verify');
+    expect(audit.code, audit.out).toBe(1);
+    expect(audit.out).toContain(`audit: report ${rows[0]!.tracking_id}: event #2 altered`);
+    expect(audit.out).toContain(`audit: report ${rows[1]!.tracking_id}: event #2 missing`);
+    expect(
+      audit.out
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('audit: report')),
+    ).toHaveLength(2);
   });
 
   it.skipIf(!!pgUrl)('refuses to open a PGlite directory that another live process holds', () => {
