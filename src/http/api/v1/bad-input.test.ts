@@ -175,9 +175,19 @@ describe('accounts', () => {
 });
 
 describe('rate limits', () => {
-  it('limits submissions per client with 429 and Retry-After', async () => {
-    const limited = await startTestApp({ limits: { submitPerMinute: 2 } });
+  it('limits submissions and sign-ins per client with 429 and Retry-After', async () => {
+    const limited = await startTestApp({ limits: { submitPerMinute: 2, loginPerMinute: 2 } });
     try {
+      const logins = [];
+      for (const password of ['demo-aduan-2026', 'wrong-password', 'demo-aduan-2026'])
+        logins.push(
+          (await limited.api('/api/v1/auth/login', { json: { email: DEMO.citizen, password } })).status,
+        );
+      expect(logins).toEqual([200, 401, 429]);
+      const login = await limited.api('/api/v1/auth/login', { json: { email: DEMO.citizen, password: 'x' } });
+      expect(login.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(login.body.error.code).toBe('RATE_LIMITED');
+
       const codes = [];
       for (let i = 0; i < 3; i++) codes.push((await limited.api('/api/v1/reports', { json: valid })).status);
       expect(codes).toEqual([201, 201, 429]);
