@@ -133,7 +133,7 @@ describe('report journey attachments', () => {
     const meta = await sharp(photo).metadata();
     expect(meta.exif?.toString('latin1')).toContain('KameraRahasia'); // the fixture really carries EXIF
     const fd = new FormData();
-    fd.append('file', new Blob([photo], { type: 'image/jpeg' }), 'foto-pohon.jpg');
+    fd.append('file', new Blob([new Uint8Array(photo)], { type: 'image/jpeg' }), 'foto-pohon.jpg');
     expect((await c.postMultipart('/lapor/lampiran', fd)).status).toBe(303);
     expect((await c.post('/lapor/privasi', { privacy: [] })).status).toBe(303);
     const contact = { name: 'Nur Audit', email: 'nur.audit@contoh.aduan.id', phone: '', nik: '' };
@@ -189,6 +189,38 @@ describe('tracking page supplement form', () => {
     expect(after.html).not.toContain('Tambahkan keterangan');
     const api = await t.api(`/api/v1/reports/${r.trackingId}`, { accessKey: r.accessKey });
     expect(api.body.status).toBe('submitted');
+  });
+});
+
+describe('tracking page timeline deadlines', () => {
+  it('shows each deadline on the event that started it, with its explanation and outcome', async () => {
+    const r = await submit();
+    const c = new WebClient(t.url);
+    const link = `/lacak/${r.trackingId}?k=${encodeURIComponent(r.accessKey)}`;
+    const first = (await c.get(link)).html;
+    const timeline = (html: string) =>
+      /<ol class="timeline">([\s\S]*?)<\/ol>\s*(<\/section>|<h2|$)/.exec(html)?.[1] ?? html;
+    expect(timeline(first)).toContain('Tenggat Verifikasi: paling lambat');
+    expect(timeline(first)).toContain('Masih berjalan.');
+    expect(timeline(first)).toMatch(/hari kerja/);
+
+    await verify(r.trackingId);
+    const after = (await c.get(link)).html;
+    // The verification deadline stays on the submission, now met; the follow-up one is on the verification.
+    const items = after.split('<li class="timeline-item');
+    const submitted = items.find((i) => i.includes('Laporan masuk'))!;
+    expect(submitted).toContain('Tenggat Verifikasi: paling lambat');
+    expect(submitted).toContain('Terpenuhi tepat waktu.');
+    expect(submitted).not.toContain('Tenggat Tindak lanjut');
+    expect(after).toContain('Tenggat Tindak lanjut: paling lambat');
+    expect(after.match(/class="timeline-deadline"/g)?.length).toBeGreaterThanOrEqual(2);
+    const en = (await c.get(`${link}&lang=en`)).html;
+    expect(en).toContain('Verification deadline: by');
+    expect(en).toContain('Met on time.');
+    expect(en).toContain('Follow-up deadline: by');
+    // The public page shows the public steps' deadlines too, never a reporter-only one.
+    const pub = (await c.get(`/laporan/${r.trackingId}?lang=id`)).html;
+    expect(pub).toContain('Tenggat Tindak lanjut: paling lambat');
   });
 });
 

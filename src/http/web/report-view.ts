@@ -4,12 +4,13 @@
  */
 import type { Services } from '../../app/context.ts';
 import { presentEvent, presentReport, reportZone } from '../../presenters/report.ts';
+import { deadlineHistory, type DeadlineHistoryRow } from '../../queries/deadline-history.ts';
 import { listAgencyTree } from '../../queries/reference.ts';
 import { timelineFor, type VisibleReport } from '../../queries/reports.ts';
 import type { PageContext } from '../../views/context.ts';
 import type { DeadlineState } from '../../views/components/deadline-badge.tsx';
 import { roughDeadlineState } from '../../views/components/deadline-badge.tsx';
-import type { TimelineItem } from '../../views/components/timeline.tsx';
+import type { TimelineDeadline, TimelineItem } from '../../views/components/timeline.tsx';
 import { formatDate, formatDateTime } from '../../views/format.ts';
 
 /** Event types that have a plain-words explanation in `web.event_help.*`. */
@@ -28,6 +29,30 @@ const HELP = new Set([
   'auto_close',
   'overdue',
 ]);
+
+/** The deadline line of a timeline event: clock, due date, stored explanation and how it ended. */
+function deadlineLine(ctx: PageContext, d: DeadlineHistoryRow): TimelineDeadline {
+  const outcome =
+    d.stoppedAt === null ? 'running' : d.met === true ? 'met' : d.met === false ? 'missed' : 'stopped';
+  return {
+    label: ctx.t('web.timeline.deadline', {
+      clock: ctx.t(`web.clock.${d.clock}`),
+      date: formatDate(d.dueAt.toISOString(), ctx.lang),
+    }),
+    explanation: d.explanation[ctx.lang],
+    outcome: ctx.t(`web.timeline.deadline_${outcome}`),
+  };
+}
+
+/** Event types that start each clock (a clock is shown on its starting event in the timeline). */
+const CLOCK_STARTERS: Record<string, string[]> = {
+  verification: ['submit', 'return', 'supplement'],
+  hold_reply: ['hold'],
+  follow_up: ['verify', 'dispose', 'dispute'],
+  completion: ['verify', 'dispose', 'dispute'],
+  reporter_window: ['respond'],
+  escalation: ['respond', 'dispute', 'escalate'],
+};
 
 /** The badge props of the running deadline, or null. */
 export interface BadgeModel {
@@ -55,9 +80,21 @@ export async function buildReportModel(
   const report = presentReport(visible.report, visible.permissions, { lang: ctx.lang });
   const zone = reportZone(visible.report);
   const agencies = new Map((await listAgencyTree(svc.db)).map((a) => [a.id, a.name]));
-  const events = (await timelineFor(svc, visible)).map((e) => presentEvent(e, zone, false, ctx.lang));
-  const shown = events.filter((e) => e.type !== 'support' && e.type !== 'note');
-  const timeline: TimelineItem[] = shown.map((e) => ({
+  const rows = (await timelineFor(svc, visible)).filter((e) => e.type !== 'support' && e.type !== 'note');
+  const shown = rows.map((e) => presentEvent(e, zone, false, ctx.lang));
+  // Each clock run is shown on the visible event that started it: of the events in the same second as its start,
+  // the last one of a type that starts that clock (submit → verification, verify → follow-up, hold → reply,
+  // final follow-up → reporter window…), else the last one. A clock whose start the caller may not see (only
+  // internal events in that second) is not shown.
+  const second = (d: Date) => Math.floor(d.getTime() / 1000);
+  const deadlines = new Map<number, TimelineDeadline[]>();
+  for (const d of await deadlineHistory(svc.db, visible.report.row.id)) {
+    const same = rows.flatMap((e, i) => (second(e.createdAt) === second(d.startedAt) ? [i] : []));
+    const starters = CLOCK_STARTERS[d.clock] ?? [];
+    const at = same.filter((i) => starters.includes(rows[i]!.type)).pop() ?? same.pop();
+    if (at !== undefined) deadlines.set(at, [...(deadlines.get(at) ?? []), deadlineLine(ctx, d)]);
+  }
+  const timeline: TimelineItem[] = shown.map((e, i) => ({
     key: String(e.seq),
     at: e.at,
     atLabel: formatDateTime(e.at, ctx.lang),
@@ -74,6 +111,7 @@ export async function buildReportModel(
               : undefined,
     body: e.body,
     explanation: HELP.has(e.type) ? ctx.t(`web.event_help.${e.type}`) : undefined,
+    deadlines: deadlines.get(i),
     tone: e.actor.role === 'reporter' ? 'reporter' : e.actor.role ? 'agency' : 'system',
   }));
   const followUps = timeline.filter((_, i) => shown[i]!.type === 'respond');

@@ -13,6 +13,13 @@
 import type { ComponentChildren, VNode } from 'preact';
 import type { PageContext } from '../context.ts';
 
+/** A deadline started by an event: "Verification deadline: by 17 March 2026", its explanation, how it ended. */
+export interface TimelineDeadline {
+  label: string;
+  explanation: string;
+  outcome: string;
+}
+
 /** One event, already translated and redacted by the caller. */
 export interface TimelineItem {
   key: string;
@@ -24,6 +31,8 @@ export interface TimelineItem {
   body?: string | null | undefined;
   /** Plain-words meaning of this step, or the deadline it started. */
   explanation?: string | undefined;
+  /** Deadlines this event started, each with its explanation in plain words. */
+  deadlines?: TimelineDeadline[] | undefined;
   extra?: ComponentChildren;
   tone?: 'agency' | 'reporter' | 'system';
 }
@@ -44,6 +53,11 @@ export function Timeline({ ctx, items }: { ctx: PageContext; items: TimelineItem
           </p>
           {i.body ? <p class="timeline-body">{i.body}</p> : null}
           {i.explanation ? <p class="timeline-explanation">{i.explanation}</p> : null}
+          {i.deadlines?.map((d) => (
+            <p class="timeline-deadline" key={d.label}>
+              <strong>{d.label}</strong> {d.explanation} <em>{d.outcome}</em>
+            </p>
+          ))}
           {i.extra}
         </li>
       ))}
