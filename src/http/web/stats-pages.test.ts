@@ -107,6 +107,70 @@ describe('public statistics pages', () => {
   });
 });
 
+describe('CSV and XLSX of every table', () => {
+  /** The export links of a page's tables (HTML entities decoded), checked by downloading each. */
+  async function exportsOf(email: string | null, path: string, n: number) {
+    const html = (await page(email, path)).html;
+    const blocks = html.match(/<p class="table-exports no-print">[\s\S]*?<\/p>/g) ?? [];
+    expect(blocks, path).toHaveLength(n);
+    const links = blocks.flatMap((b) =>
+      [...b.matchAll(/href="([^"]+)"/g)].map((m) => m[1]!.replaceAll('&amp;', '&')),
+    );
+    expect(links, path).toHaveLength(2 * n);
+    const cookie = email ? (await signIn(email)).cookie : '';
+    const out: { href: string; text: string }[] = [];
+    for (const href of links) {
+      const res = await fetch(t.url + href, { headers: { cookie } });
+      expect(res.status, href).toBe(200);
+      if (href.includes('.csv')) {
+        expect(res.headers.get('content-type'), href).toContain('text/csv');
+        out.push({ href, text: await res.text() });
+      } else {
+        const wb = new ExcelJS.Workbook();
+        await wb.xlsx.load(await res.arrayBuffer());
+        expect(wb.worksheets[0]!.rowCount, href).toBeGreaterThan(1);
+      }
+    }
+    return out;
+  }
+
+  it('public page: months, agencies and kab/kota tables', async () => {
+    const csv = await exportsOf(null, '/statistik?tahun=2026', 3);
+    expect(csv.map((c) => new URL(c.href, t.url).searchParams.get('groupBy'))).toEqual([
+      'month',
+      'agency',
+      'region',
+    ]);
+    expect(csv[0]!.text).toMatch(/2026-03,[^\n]*,5,/);
+    expect(csv[2]!.text).toContain('64.71');
+    for (const c of csv) expectNoSecrets(c.text);
+  });
+
+  it('monthly report: map, top categories and agency tables of the month', async () => {
+    const csv = await exportsOf(null, '/statistik/bulanan?bulan=2026-03&lang=en', 3);
+    for (const c of csv) {
+      expect(c.href).toContain('from=2026-03-01&to=2026-03-31');
+      expect(c.text.split('\n')[0]).toContain('Received');
+      expectNoSecrets(c.text);
+    }
+  });
+
+  it('dashboard: the indicator table and the months table', async () => {
+    const r = await page(
+      DEMO.national,
+      '/kantor/statistik?kelompok=agency&dari=2026-03-01&sampai=2026-03-31',
+    );
+    expect(r.html).toContain('/kantor/statistik.csv?kelompok=agency');
+    const csv = await exportsOf(
+      DEMO.national,
+      '/kantor/statistik?kelompok=agency&dari=2026-03-01&sampai=2026-03-31',
+      1,
+    );
+    expect(csv[0]!.href).toContain('/kantor/statistik.csv?kelompok=month');
+    expect(csv[0]!.text).toMatch(/2026-03,[^\n]*,5,/);
+  });
+});
+
 describe('back-office dashboards', () => {
   it('redirects signed-out visitors and refuses citizens', async () => {
     expect((await page(null, '/kantor/statistik')).location).toBe('/masuk?next=%2Fkantor%2Fstatistik');

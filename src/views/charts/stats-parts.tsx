@@ -66,6 +66,33 @@ export function Headline({ ctx, totals }: { ctx: PageContext; totals: StatsIndic
   );
 }
 
+/** Builds the export URL of a table for a file type. */
+export type ExportHref = (ext: 'csv' | 'xlsx') => string;
+
+/** CSV and XLSX links of one table; the table name completes the link names for screen readers. */
+export function ExportLinks({
+  ctx,
+  table,
+  href,
+}: {
+  ctx: PageContext;
+  table: string;
+  href: ExportHref;
+}): VNode {
+  return (
+    <p class="table-exports no-print">
+      {ctx.t('stats.downloads.table')}{' '}
+      <a href={href('csv')}>
+        CSV<span class="visually-hidden"> {table}</span>
+      </a>
+      {' · '}
+      <a href={href('xlsx')}>
+        XLSX<span class="visually-hidden"> {table}</span>
+      </a>
+    </p>
+  );
+}
+
 /** A chart and its data table side by side (stacked on narrow screens). */
 export function ChartWithTable(p: {
   id: string;

@@ -7,8 +7,8 @@ import type { VNode } from 'preact';
 import type { PageContext } from '../context.ts';
 import { Layout } from '../layout.tsx';
 import type { RegionFeature } from '../charts/svg-charts.tsx';
-import { Headline, IndicatorTable, monthLabel } from '../charts/stats-parts.tsx';
-import { MapSection, StatsStyles } from './stats-page.tsx';
+import { ExportLinks, Headline, IndicatorTable, monthLabel } from '../charts/stats-parts.tsx';
+import { MapSection, StatsStyles, apiExport } from './stats-page.tsx';
 import type { StatsResult } from '../../queries/stats.ts';
 import type { NotableCase } from '../../queries/notable-cases.ts';
 
@@ -54,6 +54,7 @@ export function MonthlyReportPage({ ctx, d }: { ctx: PageContext; d: MonthlyRepo
         features={d.features}
         provinceName={d.provinceName}
         province={d.province}
+        exportHref={apiExport(ctx, d.regions, `&parent=${d.province}`)}
       />
       <section aria-labelledby="kategori-h">
         <h2 id="kategori-h">{ctx.t('stats.monthly.top_categories')}</h2>
@@ -63,6 +64,11 @@ export function MonthlyReportPage({ ctx, d }: { ctx: PageContext; d: MonthlyRepo
           keyHeader={ctx.t('stats.dim.category')}
           rows={d.categories.items.filter((c) => c.key !== '-').slice(0, 10)}
           columns={['received', 'completed', 'completion_rate']}
+        />
+        <ExportLinks
+          ctx={ctx}
+          table={ctx.t('stats.monthly.top_categories_caption')}
+          href={apiExport(ctx, d.categories)}
         />
       </section>
       <section aria-labelledby="instansi-h">
@@ -79,6 +85,11 @@ export function MonthlyReportPage({ ctx, d }: { ctx: PageContext; d: MonthlyRepo
             'completed',
             'median_days_completion',
           ]}
+        />
+        <ExportLinks
+          ctx={ctx}
+          table={ctx.t('stats.monthly.agencies_caption')}
+          href={apiExport(ctx, d.agencies)}
         />
       </section>
       <section aria-labelledby="kasus-h">

@@ -9,7 +9,15 @@ import { Layout } from '../layout.tsx';
 import { Button } from '../components/button.tsx';
 import { Select } from '../components/fields.tsx';
 import { Choropleth, MonthlyChart, RateChart, type RegionFeature } from '../charts/svg-charts.tsx';
-import { ChartWithTable, Headline, IndicatorTable, monthLabel, num } from '../charts/stats-parts.tsx';
+import {
+  ChartWithTable,
+  ExportLinks,
+  Headline,
+  IndicatorTable,
+  monthLabel,
+  num,
+  type ExportHref,
+} from '../charts/stats-parts.tsx';
 import type { StatsResult } from '../../queries/stats.ts';
 
 /** What the statistics page shows. */
@@ -30,15 +38,23 @@ export function StatsStyles({ ctx }: { ctx: PageContext }): VNode {
   return <link rel="stylesheet" href={`/static/stats.css?v=${ctx.assetVersion}`} />;
 }
 
-/** The months chart + table. */
+/** API export URL of a public statistics table (same range and language as the page). */
+export function apiExport(ctx: PageContext, r: StatsResult, query = ''): ExportHref {
+  return (ext) =>
+    `/api/v1/stats.${ext}?groupBy=${r.groupBy}&from=${r.from}&to=${r.to}${query}&lang=${ctx.lang}`;
+}
+
+/** The months chart + table; `exportHref` adds CSV/XLSX links of the table. */
 export function MonthsSection({
   ctx,
   months,
   id,
+  exportHref,
 }: {
   ctx: PageContext;
   months: StatsResult;
   id: string;
+  exportHref?: ExportHref;
 }): VNode {
   const data = months.items.map((m) => ({
     label: monthLabel(ctx, m.key, true),
@@ -78,7 +94,9 @@ export function MonthsSection({
           totals={months.totals}
         />
       }
-    />
+    >
+      {exportHref ? <ExportLinks ctx={ctx} table={ctx.t('stats.months.table')} href={exportHref} /> : null}
+    </ChartWithTable>
   );
 }
 
@@ -91,6 +109,7 @@ export function MapSection(p: {
   provinceName: string;
   province: string;
   hrefFor?: (code: string) => string;
+  exportHref?: ExportHref;
 }): VNode {
   const { ctx } = p;
   const kab = p.regions.items.filter((r) => r.key.startsWith(`${p.province}.`));
@@ -126,6 +145,7 @@ export function MapSection(p: {
       }
     >
       <p class="muted small">{ctx.t('stats.map.attribution')}</p>
+      {p.exportHref ? <ExportLinks ctx={ctx} table={ctx.t('stats.map.table')} href={p.exportHref} /> : null}
     </ChartWithTable>
   );
 }
@@ -162,7 +182,7 @@ export function StatsPage({ ctx, d }: { ctx: PageContext; d: StatsPageData }): V
           : ''}
       </p>
       <Headline ctx={ctx} totals={d.months.totals} />
-      <MonthsSection ctx={ctx} months={d.months} id="bulan" />
+      <MonthsSection ctx={ctx} months={d.months} id="bulan" exportHref={apiExport(ctx, d.months)} />
       <ChartWithTable
         id="instansi"
         heading={ctx.t('stats.agencies.heading')}
@@ -184,7 +204,9 @@ export function StatsPage({ ctx, d }: { ctx: PageContext; d: StatsPageData }): V
             columns={['received', 'followed_up_on_time', 'verified_on_time', 'completion_rate']}
           />
         }
-      />
+      >
+        <ExportLinks ctx={ctx} table={ctx.t('stats.agencies.table')} href={apiExport(ctx, d.agencies)} />
+      </ChartWithTable>
       <MapSection
         ctx={ctx}
         id="peta"
@@ -192,6 +214,7 @@ export function StatsPage({ ctx, d }: { ctx: PageContext; d: StatsPageData }): V
         features={d.features}
         provinceName={d.provinceName}
         province={d.province}
+        exportHref={apiExport(ctx, d.regions, `&parent=${d.province}`)}
       />
       <h2>{ctx.t('stats.downloads.heading')}</h2>
       <ul>

@@ -116,7 +116,12 @@ export function StatsDashboardPage(p: {
         {' · '}
         <a href={`/statistik/bulanan?bulan=${r.to.slice(0, 7)}`}>{ctx.t('stats.downloads.monthly')}</a>
       </p>
-      <MonthsSection ctx={ctx} months={p.months} id="bulan" />
+      <MonthsSection
+        ctx={ctx}
+        months={p.months}
+        id="bulan"
+        exportHref={(ext) => `/kantor/statistik.${ext}?${dashQuery('month', r.from, r.to)}&lang=${ctx.lang}`}
+      />
       <p class="muted small">
         {r.refreshedAt ? ctx.t('stats.refreshed', { at: r.refreshedAt.slice(0, 16).replace('T', ' ') }) : ''}{' '}
         {ctx.t('stats.dash.freshness')}
