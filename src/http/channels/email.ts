@@ -33,21 +33,34 @@ async function readMail(
 ): Promise<Record<string, unknown> & { files: AttachmentInput[] }> {
   if (req.isMultipart()) {
     const out: Record<string, unknown> & { files: AttachmentInput[] } = { files: [] };
-    for await (const part of req.parts()) {
-      if (part.type === 'file') {
-        const data = await part.toBuffer();
-        if (data.length) out.files.push({ filename: part.filename || 'lampiran', data });
-      } else out[part.fieldname] = String(part.value);
+    try {
+      for await (const part of req.parts()) {
+        if (part.type === 'file') {
+          const data = await part.toBuffer();
+          if (data.length) out.files.push({ filename: part.filename || 'lampiran', data });
+        } else out[part.fieldname] = String(part.value);
+      }
+    } catch (e) {
+      // A truncated or malformed multipart body is the sender's fault (400); size limits keep their 413.
+      if (e instanceof AppError || (e as { statusCode?: number }).statusCode) throw e;
+      throw new AppError('BAD_REQUEST');
     }
     return out;
   }
-  const b = (req.body ?? {}) as Record<string, unknown>;
-  const files = Array.isArray(b.attachments)
-    ? (b.attachments as Array<{ filename?: string; content?: string }>).map((a) => ({
-        filename: String(a.filename ?? 'lampiran'),
-        data: Buffer.from(String(a.content ?? ''), 'base64'),
-      }))
-    : [];
+  const raw = req.body ?? {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw new AppError('BAD_REQUEST');
+  const b = raw as Record<string, unknown>;
+  if (b.attachments !== undefined && !Array.isArray(b.attachments))
+    throw invalid({ attachments: { key: 'invalid_type' } });
+  const files = ((b.attachments ?? []) as unknown[]).map((a) => {
+    const f = a as { filename?: unknown; content?: unknown } | null;
+    if (!f || typeof f !== 'object' || typeof f.content !== 'string')
+      throw invalid({ attachments: { key: 'invalid_type' } });
+    return {
+      filename: typeof f.filename === 'string' && f.filename ? f.filename : 'lampiran',
+      data: Buffer.from(f.content, 'base64'),
+    };
+  });
   return { ...b, files };
 }
 

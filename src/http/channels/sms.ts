@@ -71,11 +71,11 @@ export async function smsRoutes(
     const messageId = pick(b, 'messageId', 'message_id', 'id');
     const from = pick(b, 'from', 'msisdn', 'sender');
     const text = pick(b, 'text', 'message', 'body');
-    const issues: Record<string, { key: string }> = {};
+    const issues: Record<string, { key: string; params?: Record<string, number> }> = {};
     if (!messageId) issues.messageId = { key: 'required' };
     if (!from || from.replace(/\D/g, '').length < 8) issues.from = { key: 'invalid_phone' };
     if (text === undefined) issues.text = { key: 'required' };
-    else if (text.length > 1600) issues.text = { key: 'too_long' };
+    else if (text.length > 1600) issues.text = { key: 'too_long', params: { max: 1600 } };
     if (Object.keys(issues).length) throw invalid(issues);
     const r = await receiveSms(
       opts.services,
