@@ -8,7 +8,7 @@ import { eq } from 'drizzle-orm';
 import type { AppDb } from '../db/client.ts';
 import { open311Updates } from '../db/schema.ts';
 import { EXTENDED_STATUSES, updateIntent, type ExtendedStatus } from '../domain/open311/statuses.ts';
-import type { ReportStatus } from '../domain/report/report.ts';
+import { PUBLIC_STATUSES, type ReportStatus } from '../domain/report/report.ts';
 import type { Caller, Services } from '../app/context.ts';
 import { PUBLIC_CALLER } from '../app/context.ts';
 import { AppError, invalid } from '../app/errors.ts';
@@ -80,7 +80,12 @@ export async function postOpen311Update(
 
   const report = await loadReport(svc.db, input.serviceRequestId);
   if (!report) throw new AppError('REPORT_NOT_FOUND');
-  const { caller, side } = await partnerCaller(svc, key, input.serviceRequestId);
+  const isPublic =
+    (PUBLIC_STATUSES as readonly string[]).includes(report.row.status) && !report.row.confidential;
+  const { caller, side } = await partnerCaller(svc, key, input.serviceRequestId).catch((e: unknown) => {
+    // A partner with no relation to a report it may not read learns nothing about it (D13): 404, not 403.
+    throw e instanceof AppError && e.code === 'FORBIDDEN' && !isPublic ? new AppError('REPORT_NOT_FOUND') : e;
+  });
   const intent = updateIntent(status, side, report.row.status as ReportStatus);
 
   return svc.db.transaction(async (tx) => {

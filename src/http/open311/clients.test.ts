@@ -8,7 +8,9 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../../test/helpers/app.ts';
 import { startChannelApp, xmlParser, type ChannelTestApp } from '../../../test/helpers/channels.ts';
+import { sql } from 'drizzle-orm';
 import { setOpen311ServiceType } from '../../commands/set-open311-service-type.ts';
+import { createApiKey } from '../../commands/create-api-key.ts';
 
 const KEY = 'demo-open311-key';
 let c: ChannelTestApp;
@@ -268,9 +270,9 @@ describe('§14.3 node-open311 and the extensions', () => {
     expect(after.body.length).toBe(before.body.length);
   });
 
-  it('rate limits writes per API key with a 429 errors body', async () => {
+  it('rate limits writes per API key and reads per client with a 429 errors body', async () => {
     const limited = await startChannelApp(new Date('2026-03-12T02:00:00Z'), {
-      open311: { readsPerMinute: 1000, writesPerMinute: 2 },
+      open311: { readsPerMinute: 2, writesPerMinute: 2 },
     });
     try {
       const statuses: number[] = [];
@@ -283,6 +285,18 @@ describe('§14.3 node-open311 and the extensions', () => {
         if (res.status === 429) expect(await res.text()).toContain('<errors><error><code>429</code>');
       }
       expect(statuses).toEqual([201, 201, 429]);
+      // Reads: per client (IP without a key, else the key), 429 with an errors body in the URL's format.
+      const reads: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const res = await fetch(`${limited.url}/open311/v2/services.json`);
+        reads.push(res.status);
+        if (res.status === 429) {
+          expect(res.headers.get('retry-after')).toBeTruthy();
+          expect(await res.json()).toEqual([{ code: 429, description: expect.any(String) }]);
+        }
+      }
+      expect(reads).toEqual([200, 200, 429]);
+      expect((await fetch(`${limited.url}/open311/v2/services.xml?api_key=${KEY}`)).status).toBe(200);
     } finally {
       await limited.close();
     }
@@ -311,6 +325,93 @@ describe('privacy', () => {
       }
       expect((await get(`/open311/v2/requests/${id}.${fmt}`)).status).toBe(404);
     }
+  });
+
+  it('a report made confidential after it was public leaves every read, tokens and updates', async () => {
+    await setOpen311ServiceType(c.t.runtime.services, batchCode, 'batch');
+    const posted = await postTo(
+      '/open311/v2/requests.json',
+      form(base({ service_code: batchCode, description: 'Pungli di loket RAHASIA-LATER.' })),
+    );
+    expect(posted.status, posted.text).toBe(201);
+    const token = posted.body[0].token as string;
+    const id = (await get(`/open311/v2/tokens/${token}.json`)).body[0].service_request_id;
+    expect(id).toBe('');
+    const { rows } = (await c.t.runtime.services.db.execute(
+      sql`select r.tracking_id from open311_requests o join reports r on r.id = o.report_id where o.token = ${token}`,
+    )) as unknown as { rows: Array<{ tracking_id: string }> };
+    const trackingId = rows[0]!.tracking_id;
+    await verify(trackingId, { categoryId: Number(batchCode) });
+    expect((await get(`/open311/v2/tokens/${token}.json`)).body[0].service_request_id).toBe(trackingId);
+    expect((await get(`/open311/v2/requests/${trackingId}.json`)).status).toBe(200);
+    const coordinator = await c.t.login(DEMO.coordinator);
+    const set = await c.t.api(`/api/v1/reports/${trackingId}/privacy`, {
+      json: { confidential: true },
+      token: coordinator,
+    });
+    expect(set.status, JSON.stringify(set.body)).toBe(200);
+    for (const fmt of ['xml', 'json']) {
+      for (const p of [
+        `/open311/v2/requests.${fmt}?extensions=true`,
+        `/open311/v2/requests.${fmt}?service_request_id=${trackingId}`,
+        `/open311/v2/requests.${fmt}?updated_after=2026-03-01T00:00:00Z`,
+        `/open311/v2/requests.${fmt}?bbox=94.7,-11.2,141.1,6.3`,
+        `/open311/v2/servicerequestupdates.${fmt}`,
+      ]) {
+        const r = await get(p);
+        expect(r.status, p).toBe(200);
+        expect(r.text, p).not.toContain(trackingId);
+        expect(r.text, p).not.toContain('RAHASIA-LATER');
+      }
+      expect((await get(`/open311/v2/requests/${trackingId}.${fmt}`)).status).toBe(404);
+      // The batch token no longer resolves to the id (D4: "not ready"), so it reveals nothing.
+      const tok = await get(`/open311/v2/tokens/${token}.${fmt}`);
+      expect(tok.text).not.toContain(trackingId);
+    }
+  });
+
+  it('POST servicerequestupdates: a partner with no relation learns nothing about a report it cannot read', async () => {
+    const other = await createApiKey(c.t.runtime.services, { name: 'Aplikasi lain' });
+    const hidden = await create({ 'attribute[rahasia]': 'true', description: 'Rahasia.' });
+    await verify(hidden);
+    const pending = await create();
+    const open = await create();
+    await verify(open);
+    const update = (id: string, extra: Record<string, string> = {}) =>
+      postTo(
+        '/open311/v2/servicerequestupdates.json',
+        form({
+          api_key: other.key,
+          service_request_id: id,
+          update_id: `u-${id}`,
+          updated_datetime: '2026-03-12T12:00:00+08:00',
+          status: 'OPEN',
+          description: 'Kapan ditangani?',
+          ...extra,
+        }),
+      );
+    // Confidential or not yet verified: the same 404 as an id that does not exist.
+    for (const id of [hidden, pending, '9999999999']) {
+      const r = await update(id);
+      expect(r.status, id).toBe(404);
+      expect(r.body[0].code).toBe(404);
+    }
+    // A public report it did not submit: it exists, but this partner may not act on it.
+    expect((await update(open)).status).toBe(403);
+    // updated_datetime must be a W3C datetime.
+    const bad = await postTo(
+      '/open311/v2/servicerequestupdates.xml',
+      form({
+        api_key: KEY,
+        service_request_id: open,
+        update_id: 'bad-date',
+        updated_datetime: 'kemarin sore',
+        status: 'OPEN',
+        description: 'x',
+      }),
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain('updated_datetime');
   });
 
   it('an anonymous reporter (and any reporter) is never exposed: no name, email or phone anywhere', async () => {

@@ -11,7 +11,7 @@ import { findApiKey, listOpen311Updates } from '../../queries/open311.ts';
 import { presentUpdate } from '../../presenters/open311.ts';
 import type { Open311Context } from './context.ts';
 import { formatParam, send } from './format.ts';
-import { attributesOf, createdWindow, paging, param, readBody, type Fields } from './input.ts';
+import { attributesOf, createdWindow, dateParam, paging, param, readBody, type Fields } from './input.ts';
 
 /** Registers GET and POST servicerequestupdates on one endpoint. */
 export async function updateRoutes(ep: FastifyInstance, ctx: Open311Context): Promise<void> {
@@ -55,6 +55,7 @@ export async function updateRoutes(ep: FastifyInstance, ctx: Open311Context): Pr
         (f) => !param(fields, f),
       );
       if (missing.length) throw invalid(Object.fromEntries(missing.map((f) => [f, { key: 'required' }])));
+      dateParam(fields, 'updated_datetime'); // a W3C datetime (§1); 400 otherwise
       if (ctx.endpoint === 'test') {
         return send(reply, format, 'service_request_updates', [{ update_id: param(fields, 'update_id')! }]);
       }
