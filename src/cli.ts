@@ -26,6 +26,7 @@ Usage:
   aduan open311 service-type CODE realtime|batch|blackbox
   aduan federation instance|add|list|remove|test ...   configure federation peers (docs/integrations.md)
   aduan smtp [--port 2525] [--address lapor@aduan.local]   SMTP listener feeding inbound email
+  aduan sms keyword AGENCY KEYWORD|--clear, aduan sms keywords [--json]   SMS keywords (docs/channels.md)
   aduan worker                 run the outbox worker and deadline sweeper (docs/worker.md)
   aduan sweep --at <ISO> [--dry-run]   preview or run the deadline sweep at a moment
   aduan sla set --clock C --days N --basis "..." --valid-from YYYY-MM-DD   add an SLA rule version
@@ -105,8 +106,9 @@ async function main(argv: string[]): Promise<number> {
     const { keysCli } = await import('./cli/keys.ts');
     return keysCli(config, argv.slice(1), () => openRuntime(config));
   }
-  if (cmd === 'open311' || cmd === 'smtp') {
+  if (cmd === 'open311' || cmd === 'smtp' || cmd === 'sms') {
     const ch = await import('./cli/channels.ts');
+    if (cmd === 'sms') return ch.smsCli(config, argv.slice(1));
     return cmd === 'smtp' ? ch.smtpCli(config, argv.slice(1)) : ch.open311Cli(config, argv.slice(1));
   }
   const { values } = parseArgs({

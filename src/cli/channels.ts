@@ -2,18 +2,75 @@
  * CLI for the intake channels: `aduan open311 key create --name NAME [--agency ID]` (prints the key once;
  * only its hash is stored, D12), `aduan open311 service-type CODE realtime|batch|blackbox`, and
  * `aduan smtp [--port N] [--address lapor@domain]`: an SMTP listener that feeds received mail to the
- * same command as the inbound-email webhook.
+ * same command as the inbound-email webhook, and `aduan sms keyword AGENCY KEYWORD|--clear` /
+ * `aduan sms keywords [--json]`: the SMS keywords that route `<KEYWORD> <text>` to an agency or region.
  */
 import { parseArgs } from 'node:util';
 import { SMTPServer } from 'smtp-server';
 import { simpleParser } from 'mailparser';
 import type { Config } from '../config.ts';
-import { openRuntime } from '../runtime.ts';
+import { openRuntime, type Runtime } from '../runtime.ts';
 import type { Services } from '../app/context.ts';
 import { createApiKey } from '../commands/create-api-key.ts';
 import { setOpen311ServiceType } from '../commands/set-open311-service-type.ts';
 import { receiveEmail } from '../commands/receive-email.ts';
 import type { ServiceType } from '../queries/open311.ts';
+import { listSmsKeywords, setSmsKeyword } from '../commands/set-sms-keyword.ts';
+import { AppError } from '../app/errors.ts';
+import { t } from '../locales/index.ts';
+
+const SMS_USAGE = `Usage:
+  aduan sms keyword AGENCY KEYWORD   route "<KEYWORD> <text>" SMS to the agency (or regional government)
+  aduan sms keyword AGENCY --clear   remove the agency's keyword
+  aduan sms keywords [--json]        list the configured keywords`;
+
+/** `aduan sms …`; returns the exit code (0 done, 1 refused, 2 usage). */
+export async function smsCli(
+  config: Config,
+  args: string[],
+  open: () => Promise<Runtime> = () => openRuntime(config),
+): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: { clear: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
+      allowPositionals: true,
+    });
+  } catch (e) {
+    console.error(`aduan sms: ${(e as Error).message}\n${SMS_USAGE}`);
+    return 2;
+  }
+  const { values, positionals: p } = parsed;
+  const setting = p[0] === 'keyword' && p[1] && (values.clear ? p.length === 2 : p.length === 3);
+  if (!setting && !(p[0] === 'keywords' && p.length === 1)) {
+    console.error(SMS_USAGE);
+    return 2;
+  }
+  const rt = await open();
+  try {
+    if (p[0] === 'keywords') {
+      const rows = await listSmsKeywords(rt.services);
+      if (values.json) console.log(JSON.stringify(rows));
+      else
+        for (const r of rows)
+          console.log(`${r.keyword}\t${r.agencyId}\t${r.agencyName}${r.active ? '' : ' (inactive)'}`);
+      return 0;
+    }
+    const word = await setSmsKeyword(rt.services, p[1]!, values.clear ? null : p[2]!);
+    console.log(word ? `SMS keyword ${word} → ${p[1]}` : `${p[1]} has no SMS keyword`);
+    return 0;
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'VALIDATION_FAILED') {
+      for (const [field, issue] of Object.entries(err.fields))
+        console.error(`aduan sms: ${field}: ${t('en', `errors.field.${issue.key}`, issue.params)}`);
+      return 1;
+    }
+    throw err;
+  } finally {
+    await rt.close();
+  }
+}
 
 /** `aduan open311 …`; returns the exit code. */
 export async function open311Cli(config: Config, args: string[]): Promise<number> {
