@@ -35,6 +35,8 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default('aduan <noreply@aduan.local>'),
+  /** The address inbound mail reaches (`aduan smtp --address`, inbound-parse): emails to reporters reply to `local+<token>@domain`. */
+  EMAIL_INBOUND_ADDRESS: z.string().email().optional(),
   SMS_GATEWAY_URL: z.string().url().optional(),
   SMS_GATEWAY_SECRET: z.string().optional(),
   /** `bearer:<token>` or `basic:<user>:<password>` (docs/worker.md). */
@@ -64,6 +66,7 @@ export interface Config {
   rateLimits: { submitPerMinute: number; loginPerMinute: number };
   smtpUrl: string | undefined;
   mailFrom: string;
+  emailInboundAddress: string | undefined;
   smsGatewayUrl: string | undefined;
   smsGatewaySecret: string | undefined;
   smsGatewayAuth: string | undefined;
@@ -101,6 +104,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimits: { submitPerMinute: e.ADUAN_RATE_LIMIT_SUBMIT, loginPerMinute: e.ADUAN_RATE_LIMIT_LOGIN },
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
+    emailInboundAddress: e.EMAIL_INBOUND_ADDRESS,
     smsGatewayUrl: e.SMS_GATEWAY_URL,
     smsGatewaySecret: e.SMS_GATEWAY_SECRET,
     smsGatewayAuth: e.SMS_GATEWAY_AUTH,

@@ -6,7 +6,7 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { settings } from '../db/schema.ts';
+import { channelAccess, settings } from '../db/schema.ts';
 import { digestEquals } from '../integrations/crypto.ts';
 import type { Services } from '../app/context.ts';
 
@@ -37,6 +37,23 @@ export async function mintReplyToken(svc: Services, reportId: string): Promise<s
 export async function replyAddress(svc: Services, inbound: string, reportId: string): Promise<string> {
   const [local, domain] = inbound.split('@');
   return `${local}+${await mintReplyToken(svc, reportId)}@${domain}`;
+}
+
+/**
+ * The Reply-To of an email to a report's reporter, or undefined when a reply could not join the thread: only
+ * reports filed by email or SMS keep the access key the channel acts with (`channel_access`).
+ */
+export async function reporterReplyTo(
+  svc: Services,
+  inbound: string,
+  reportId: string,
+): Promise<string | undefined> {
+  const [access] = await svc.db
+    .select({ reportId: channelAccess.reportId })
+    .from(channelAccess)
+    .where(eq(channelAccess.reportId, reportId))
+    .limit(1);
+  return access ? replyAddress(svc, inbound, reportId) : undefined;
 }
 
 /** Resolves a token (or a whole address containing `+<token>@`) to a report id, or null. */

@@ -18,6 +18,8 @@ export interface MailMessage {
   subject: string;
   text: string;
   html?: string | undefined;
+  /** Reply-To: a reporter's reply address carrying the report's token (docs/channels.md). */
+  replyTo?: string | undefined;
   idempotencyKey: string;
 }
 
@@ -46,6 +48,7 @@ export function smtpMailer(smtpUrl: string, from: string): Mailer {
         subject: msg.subject,
         text: msg.text,
         ...(msg.html ? { html: msg.html } : {}),
+        ...(msg.replyTo ? { replyTo: msg.replyTo } : {}),
         messageId: messageIdFor(msg.idempotencyKey),
         headers: { 'X-Idempotency-Key': msg.idempotencyKey },
       });
@@ -221,6 +224,8 @@ export interface Transports {
   /** Secret used to sign webhooks when a row names none. */
   webhookSecret?: string | undefined;
   ombudsmanEndpoint?: string | undefined;
+  /** The inbound email address; emails to reporters then carry a tokenised Reply-To (docs/channels.md). */
+  replyInbound?: string | undefined;
 }
 
 /** Builds the transports from configuration. */
@@ -232,6 +237,7 @@ export function transportsFromConfig(config: {
   smsGatewayAuth?: string | undefined;
   smsGatewayTemplate?: string | undefined;
   ombudsmanEndpoint: string | undefined;
+  emailInboundAddress?: string | undefined;
 }): Transports {
   return {
     mailer: config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : undefined,
@@ -243,5 +249,6 @@ export function transportsFromConfig(config: {
       : undefined,
     webhookSecret: config.smsGatewaySecret,
     ombudsmanEndpoint: config.ombudsmanEndpoint,
+    replyInbound: config.emailInboundAddress,
   };
 }

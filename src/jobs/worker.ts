@@ -13,6 +13,7 @@ import {
   type OutboxRow,
 } from '../commands/outbox-delivery.ts';
 import { fanOutEvent } from '../commands/fan-out-event.ts';
+import { reporterReplyTo } from '../commands/reply-token.ts';
 import { handoffPackage } from '../queries/handoff-package.ts';
 import { DeliveryError, postSignedJson, type Transports } from '../integrations/delivery.ts';
 import { enqueueDigests } from '../commands/enqueue-digests.ts';
@@ -101,6 +102,11 @@ async function deliver(svc: Services, row: OutboxRow, t: Transports): Promise<Ou
         subject: String(p.subject ?? ''),
         text: text(),
         html: typeof p.html === 'string' ? p.html : undefined,
+        // A reporter's reply to this email joins the report's thread (receive-email.ts).
+        replyTo:
+          t.replyInbound && row.reportId && row.recipient === 'reporter'
+            ? await reporterReplyTo(svc, t.replyInbound, row.reportId)
+            : undefined,
         idempotencyKey: row.idempotencyKey,
       });
       break;

@@ -11,6 +11,10 @@ import { DEMO } from '../../../test/helpers/app.ts';
 import { startChannelApp, type ChannelTestApp } from '../../../test/helpers/channels.ts';
 import { mintReplyToken, replyAddress, resolveReplyToken } from '../../commands/reply-token.ts';
 import { startSmtpListener } from '../../cli/channels.ts';
+import { SMTPServer } from 'smtp-server';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { smtpMailer } from '../../integrations/delivery.ts';
+import { startWorker } from '../../jobs/worker.ts';
 
 const SECRET = 'email-inbound-secret';
 const AUTH = `Basic ${Buffer.from(`parse:${SECRET}`).toString('base64')}`;
@@ -152,6 +156,90 @@ describe('email channel', () => {
       ).rejects.toThrow(/550/);
     } finally {
       await smtp.close();
+    }
+  });
+
+  it('emails to an email reporter carry a tokenised Reply-To; replying over SMTP joins the thread', async () => {
+    // The reporters' mail host: a real SMTP server capturing what the worker sends.
+    const inbox: ParsedMail[] = [];
+    const host = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['AUTH', 'STARTTLS'],
+      logger: false,
+      onData(stream, _session, cb) {
+        simpleParser(stream)
+          .then((m) => void inbox.push(m))
+          .then(() => cb(), cb);
+      },
+    });
+    await new Promise<void>((r) => host.listen(0, '127.0.0.1', r));
+    const hostPort = (host.server.address() as { port: number }).port;
+    const listener = await startSmtpListener(c.t.runtime.services, { port: 0, address: 'lapor@aduan.local' });
+    const mailer = smtpMailer(`smtp://127.0.0.1:${hostPort}`, 'aduan <noreply@aduan.local>');
+    const worker = await startWorker(c.t.runtime.services, {
+      transports: { mailer, replyInbound: 'lapor@aduan.local' },
+      autoStart: false,
+      sweepEveryMs: 0,
+    });
+    try {
+      const filed = await inbound(
+        JSON.stringify({
+          from: 'Rina <rina@contoh.aduan.id>',
+          to: 'lapor@aduan.local',
+          subject: 'Sampah menumpuk di Balikpapan',
+          text: 'Sampah tidak diangkut sejak Senin.',
+          message_id: '<reply-to-1@contoh.aduan.id>',
+        }),
+        { 'content-type': 'application/json' },
+      );
+      expect(filed.body.status).toBe('filed');
+      // A web-filed report with an email: no channel to act with, so no Reply-To.
+      const web = await c.t.api('/api/v1/reports', {
+        json: {
+          classification: 'pengaduan',
+          title: 'Lampu jalan padam di Jalan Sudirman',
+          body: 'Lampu jalan di depan kantor pos padam sejak seminggu yang lalu.',
+          regionCode: '64.71.01',
+          reporter: { name: 'Web Pelapor', email: 'web.pelapor@contoh.aduan.id' },
+        },
+      });
+      expect(web.status, JSON.stringify(web.body)).toBe(201);
+      await worker.drain();
+      const toRina = inbox.filter((m) => m.to && JSON.stringify(m.to).includes('rina@contoh.aduan.id'));
+      expect(toRina.length).toBeGreaterThan(0);
+      const [report] = await rows<any>(
+        sql`select id from reports where tracking_id = ${filed.body.trackingId}`,
+      );
+      const expected = await replyAddress(c.t.runtime.services, 'lapor@aduan.local', report.id);
+      for (const m of toRina) expect(m.replyTo?.value[0]?.address).toBe(expected);
+      const toWeb = inbox.filter((m) => JSON.stringify(m.to).includes('web.pelapor@'));
+      expect(toWeb.length).toBeGreaterThan(0);
+      for (const m of toWeb) expect(m.replyTo).toBeUndefined();
+
+      // Rina answers from her mail client: the reply goes to the Reply-To, through the SMTP listener.
+      const transport = nodemailer.createTransport({
+        host: '127.0.0.1',
+        port: listener.port,
+        secure: false,
+        ignoreTLS: true,
+      });
+      await transport.sendMail({
+        from: 'rina@contoh.aduan.id',
+        to: toRina[0]!.replyTo!.value[0]!.address!,
+        subject: `Re: ${toRina[0]!.subject}`,
+        text: 'Hari ini sudah bau sekali.\n\nOn Thu, aduan wrote:\n> Laporan diterima',
+      });
+      const [ev] = await rows<any>(
+        sql`select type, body from report_events where report_id = ${report.id} order by seq desc limit 1`,
+      );
+      expect(ev.type).toBe('reporter_reply');
+      expect(ev.body).toContain('Hari ini sudah bau sekali.');
+      expect(ev.body).not.toContain('> Laporan');
+    } finally {
+      await worker.stop();
+      mailer.close();
+      await listener.close();
+      await new Promise<void>((r) => host.close(() => r()));
     }
   });
 });
