@@ -5,6 +5,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
 import { startWorker, type Worker } from '../../../jobs/worker.ts';
@@ -383,6 +384,35 @@ describe('agency webhooks', () => {
         new Date(ts * 1000),
       ),
     ).toBeNull();
+  });
+
+  it("deadline due: the sweep's reminder and overdue events arrive signed as deadline_due", async () => {
+    const r = await dispatched('pupr-kaltim');
+    await worker.drain();
+    const { rows } = (await t.runtime.services.db.execute(
+      sql`select due_at from reports where tracking_id = ${r.trackingId}`,
+    )) as unknown as { rows: Array<{ due_at: Date | string }> };
+    const due = new Date(rows[0]!.due_at);
+    expect(due.getTime()).toBeGreaterThan(t.clock.now.getTime());
+    const started = t.clock.now;
+    t.setNow(new Date(due.getTime() + 3_600_000));
+    try {
+      await worker.runScheduled({ full: true });
+      await worker.drain();
+      const got = at('/pupr').filter(
+        (d) => d.body.report.trackingId === r.trackingId && d.body.type === 'deadline_due',
+      );
+      const kinds = got.map((d) => d.body.event.type);
+      expect(kinds).toContain('overdue');
+      for (const k of kinds) expect(['reminder', 'overdue']).toContain(k);
+      expect(got[0]!.headers['x-aduan-signature']).toMatch(/^sha256=[0-9a-f]{64}$/);
+      // The unit subscribed only to dispatches: no deadline webhook reaches it.
+      expect(at('/unit').some((d) => d.body.type === 'deadline_due')).toBe(false);
+    } finally {
+      t.setNow(started);
+      puprAdmin = await t.login(DEMO.puprAdmin);
+      coord = await t.login(DEMO.coordinator);
+    }
   });
 
   it('removing a subscription stops deliveries; another agency cannot remove it', async () => {
