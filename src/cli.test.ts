@@ -3,7 +3,7 @@
  * (intact, then after an altered and a removed event), sweep --at --dry-run (JSON lines) and a performed sweep.
  * PGlite in a temporary data directory, or a fresh PostgreSQL database when DATABASE_URL is set.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,6 +32,17 @@ function aduan(...args: string[]) {
     timeout: 120_000,
   });
   return { code: r.status, out: r.stdout + r.stderr };
+}
+
+/** Runs one statement on the PostgreSQL server's maintenance database. */
+async function adminQuery(text: string) {
+  const c = new pg.Client({ connectionString: adminUrl(pgUrl!) });
+  await c.connect();
+  try {
+    await c.query(text);
+  } finally {
+    await c.end();
+  }
 }
 
 /** The JSON lines a command printed. */
@@ -175,6 +186,64 @@ describe('aduan CLI', { timeout: 300_000 }, () => {
     }
     writeFileSync(join(dataDir, 'aduan.lock'), '999999');
     expect(aduan('migrate').code).toBe(0);
+  });
+
+  it('serve --demo (npm start) on an empty database seeds the demo and prints the URL and the demo accounts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aduan-cli-serve-'));
+    const serveDb = `${dbName}_serve`;
+    if (pgUrl) await adminQuery(`CREATE DATABASE ${serveDb}`);
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli.ts'), 'serve', '--demo'], {
+      env: {
+        ...env,
+        ADUAN_DATA_DIR: dir,
+        DATABASE_URL: pgUrl ? adminUrl(pgUrl, serveDb) : '',
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'silent',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (out += b.toString()));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const check = () => (out.includes('warga@demo.aduan.id') ? resolve() : undefined);
+        child.stdout.on('data', check);
+        child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
+      });
+      const url = /aduan is running at (http:\/\/\S+)/.exec(out)![1]!;
+      expect(out).toContain(`${url}/api/docs`);
+      expect(out).toContain('see docs/api-v1.md');
+      for (const email of [
+        'nasional@demo.aduan.id',
+        'diskominfo.kaltim@demo.aduan.id',
+        'ombudsman@demo.aduan.id',
+      ])
+        expect(out).toContain(email);
+      expect((await fetch(`${url}/readyz`)).status).toBe(200);
+      const login = await fetch(`${url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'nasional@demo.aduan.id', password: 'demo-aduan-2026' }),
+      });
+      expect(login.status).toBe(200);
+      const { token } = (await login.json()) as { token: string };
+      const list = await fetch(`${url}/api/v1/reports?pageSize=100`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      const body = (await list.json()) as { total: number; items: Array<{ status: string }> };
+      expect(body.total).toBeGreaterThanOrEqual(24);
+      expect(new Set(body.items.map((r) => r.status)).size).toBe(9);
+    } finally {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
+      if (pgUrl) await adminQuery(`DROP DATABASE IF EXISTS ${serveDb} WITH (FORCE)`);
+    }
   });
 
   it('prints help and rejects unknown commands', () => {

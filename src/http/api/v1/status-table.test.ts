@@ -1,8 +1,11 @@
 /**
  * Every legal (status, action) pair of the lifecycle table, driven over the JSON API with the demo accounts:
- * reach the status through real actions, apply the action, and check the resulting status.
+ * reach the status through real actions, apply the action, and check the resulting status. Every event has its
+ * outbox row (one transaction per command), and a refused action writes neither.
  */
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { query } from '../../../db/client.ts';
 import { TRANSITIONS } from '../../../domain/report/lifecycle.ts';
 import type { ReportAction, ReportStatus } from '../../../domain/report/report.ts';
 import { DEMO, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
@@ -124,5 +127,39 @@ describe('every legal transition over the API', () => {
     const p = PERFORM[action];
     const body = await act(r, action, p.who, p.body(final));
     expect(body.status).toBe(expected);
+  });
+
+  it('wrote each event with its outbox row in the same transaction; a refused action writes neither', async () => {
+    const db = t.runtime.services.db;
+    const orphans = await query<{ type: string; n: number }>(
+      db,
+      sql`select e.type, count(*)::int as n from report_events e
+           where not exists (select 1 from outbox o
+                              where o.idempotency_key = 'event:' || e.report_id || ':' || e.seq
+                                and o.report_id = e.report_id)
+           group by e.type`,
+    );
+    expect(orphans).toEqual([]);
+    const types = await query<{ type: string }>(db, sql`select distinct type from report_events`);
+    for (const a of ['submit', 'verify', 'hold', 'supplement', 'archive', 'dispose', 'return', 'respond'])
+      expect(types.map((x) => x.type)).toContain(a);
+    for (const a of ['accept', 'dispute', 'escalate', 'note', 'reporter_reply', 'support'])
+      expect(types.map((x) => x.type)).toContain(a);
+
+    const counts = async () =>
+      (
+        await query<{ e: number; o: number }>(
+          db,
+          sql`select (select count(*)::int from report_events) as e, (select count(*)::int from outbox) as o`,
+        )
+      )[0];
+    const r = await reach('submitted');
+    const before = await counts();
+    const refused = await t.api(`/api/v1/reports/${r.trackingId}/actions/accept`, {
+      json: { rating: 5 },
+      accessKey: r.accessKey,
+    });
+    expect(refused.status).toBe(409);
+    expect(await counts()).toEqual(before);
   });
 });
