@@ -5,7 +5,7 @@
  *   the whole report journey from the home page to the confirmation, with the error summary taking focus and
  *   its link leading to the field; then a reply on the tracking page.
  * - Staff: sign-in, the queue's deadline badge explanation opens from the keyboard (Enter on its summary),
- *   then the report page is reached by keyboard.
+ *   then the report page is reached by keyboard, and the agency picker's search box narrows the tree.
  * Screenshots: tmp/screenshots/keyboard/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -223,6 +223,29 @@ describe.skipIf(!HAS_CHROMIUM)('keyboard-only journeys in chromium', () => {
     await enter(page);
     expect(page.url()).toContain(`/kantor/laporan/${r.body.trackingId}`);
     expect(await page.content()).toContain('Papan nama jalan hilang');
+
+    // The agency picker's search box (shown by its script) filters the tree as the verifier types.
+    await tabTo(page, 'the agency search box', byId('f-agencyId-filter'));
+    await page.keyboard.type('kesehatan');
+    const options = await page.$$eval('#f-agencyId option', (os) =>
+      os.map((o) => ({
+        value: (o as any).value as string,
+        text: String(o.textContent),
+        hidden: Boolean((o as any).hidden),
+      })),
+    );
+    const visible = options.filter((o) => o.value && !o.hidden);
+    expect(visible.length).toBeGreaterThan(0);
+    expect(
+      visible.every((o) => /kesehatan/i.test(o.text)),
+      JSON.stringify(visible),
+    ).toBe(true);
+    expect(options.find((o) => o.value === 'pupr-kaltim')?.hidden).toBe(true);
+    expect(options.find((o) => o.value === 'dinkes-kaltim')?.hidden).toBe(false);
+    await page.keyboard.press('Tab');
+    expect((await focused(page)).id).toBe('f-agencyId');
+    await arrowSelect(page, 'f-agencyId', 'dinkes-kaltim');
+    await screenshot(page, 'keyboard', 'staff-agency-search');
     await ctx.close();
   });
 });

@@ -347,7 +347,15 @@ describe('back-office administration', () => {
       validFrom: '2027-01-01',
     });
     expect(added.status).toBe(303);
-    expect((await nat.get('/kantor/admin/sla')).html).toContain('Contoh Permen PANRB 99/2026');
+    const slaAfter = (await nat.get('/kantor/admin/sla')).html;
+    expect(slaAfter).toContain('Contoh Permen PANRB 99/2026');
+    // Validity dates: the previous verification version ends the day before the new one starts.
+    expect(slaAfter).toContain('Valid until');
+    const verificationRows = slaAfter.split('<tr').filter((r) => r.includes('<code>verification</code>'));
+    expect(
+      verificationRows.some((r) => r.includes('1 January 2027') && r.includes('Until a new version')),
+    ).toBe(true);
+    expect(verificationRows.some((r) => r.includes('31 December 2026'))).toBe(true);
   });
 
   it('password change: wrong current password, mismatch, then success closes the other sessions', async () => {

@@ -96,15 +96,17 @@ export function adminBack(ctx: PageContext) {
 
 /**
  * An admin table: scrollable wrapper, a caption (visually hidden: the page heading says the same), one row of
- * `scope="col"` headers, and the body rows as children.
+ * `scope="col"` headers, and the body rows as children. The wrapper is focusable and a named region, so a table
+ * wider than the screen can be scrolled with the keyboard (axe `scrollable-region-focusable`).
  */
 export function AdminTable(p: {
   caption: ComponentChildren;
   columns: string[];
   children: ComponentChildren;
 }): VNode {
+  const name = typeof p.caption === 'string' ? p.caption : undefined;
   return (
-    <div class="table-scroll">
+    <div class="table-scroll" tabIndex={0} role={name ? 'region' : undefined} aria-label={name}>
       <table class="admin-table">
         <caption class="visually-hidden">{p.caption}</caption>
         <thead>

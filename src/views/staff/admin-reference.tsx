@@ -278,6 +278,13 @@ export function SlaPage(
 ): VNode {
   const { ctx, form } = p;
   const e = errs(form, 'add');
+  // A version is valid until the day before the next version of the same rule starts.
+  const next = new Map(p.rules.map((r) => [`${r.id}#${r.version}`, r.validFrom]));
+  const validTo = (r: SlaRow) => {
+    const from = next.get(`${r.id}#${r.version + 1}`);
+    if (!from) return ctx.t('admin.sla.valid_open');
+    return dateLabel(ctx, new Date(Date.parse(`${from.slice(0, 10)}T00:00:00Z`) - 86_400_000).toISOString());
+  };
   return (
     <AdminLayout
       ctx={ctx}
@@ -290,7 +297,7 @@ export function SlaPage(
       <p class="lead">{ctx.t('admin.sla.intro')}</p>
       <AdminTable
         caption={ctx.t('admin.sla.title')}
-        columns={['rule', 'version', 'clock', 'days', 'basis', 'valid_from'].map((k) =>
+        columns={['rule', 'version', 'clock', 'days', 'basis', 'valid_from', 'valid_to'].map((k) =>
           ctx.t(`admin.sla.${k}`),
         )}
       >
@@ -304,6 +311,7 @@ export function SlaPage(
             <td>{r.workingDays}</td>
             <td>{r.basis}</td>
             <td>{dateLabel(ctx, r.validFrom)}</td>
+            <td>{validTo(r)}</td>
           </tr>
         ))}
       </AdminTable>

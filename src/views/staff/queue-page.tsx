@@ -77,7 +77,12 @@ export function QueuePage({ ctx, tabs, tab, counts, rows, sort, calendarWarning 
       {rows.items.length === 0 ? (
         <p>{ctx.t('staff.queue.empty')}</p>
       ) : (
-        <div class="table-scroll">
+        <div
+          class="table-scroll"
+          tabIndex={0}
+          role="region"
+          aria-label={ctx.t('staff.queue.caption', { tab: tabName, count: rows.total })}
+        >
           <table class="queue-table">
             <caption class="visually-hidden">
               {ctx.t('staff.queue.caption', { tab: tabName, count: rows.total })}
