@@ -66,7 +66,22 @@ describe('public statistics pages', () => {
     expect(r.html).toMatch(/<title id="bulan-chart-title">/);
     expect(r.html).toMatch(/<desc id="bulan-chart-desc">/);
     expect(r.html).toContain('aria-labelledby="bulan-chart-title bulan-chart-desc"');
-    expect(r.html.match(/<table class="data-table">/g)?.length).toBe(3);
+    expect(r.html.match(/<table class="data-table">/g)?.length).toBe(4);
+    // Every indicator of the totals, one row each (5 received; 1 returned with 2 working days lost).
+    const all = r.html.slice(r.html.indexOf('id="semua-h"'), r.html.indexOf('id="bulan-h"'));
+    expect(all.match(/<th scope="row">/g)?.length).toBe(17);
+    for (const [label, value] of [
+      ['Diterima', '5'],
+      ['Diverifikasi', '4'],
+      ['Dikembalikan (salah sasaran)', '1'],
+      ['Hari kerja hilang karena salah sasaran', '2'],
+      ['Selesai', '1'],
+      ['P90 hari kerja ke tindak lanjut', '1'],
+      ['Rata-rata penilaian', '5.00'],
+      ['Porsi sanggahan', '0%'],
+      ['Dibuka kembali', '0'],
+    ])
+      expect(all, label).toContain(`<th scope="row">${label}</th><td class="num">${value}</td>`);
     expect(r.html).toContain('Sebaran laporan di Kalimantan Timur');
     expect(r.html).toContain('Kota Balikpapan');
     expect(r.html).toContain('Cahya DSN');
@@ -91,6 +106,7 @@ describe('public statistics pages', () => {
     const r = await page(null, '/statistik/bulanan?bulan=2026-03');
     expect(r.status).toBe(200);
     expect(r.html).toContain('Laporan bulanan Maret 2026');
+    expect(r.html).toContain('Semua indikator');
     expect(r.html).toContain('Jalan berlubang SELESAI-ABC');
     expect(r.html).toContain(`/laporan/${ids.completed}`);
     expect(r.html).toContain('Penilaian pelapor: 5 dari 5.');
@@ -189,6 +205,9 @@ describe('back-office dashboards', () => {
         `/kantor/statistik/laporan?kelompok=${g}&amp;dari=2026-03-01&amp;sampai=2026-03-31&amp;kunci=`,
       );
       expect(r.html).toContain(`/kantor/statistik.xlsx?kelompok=${g}`);
+      // The dashboard table shows every indicator.
+      for (const h of ['Didisposisikan', 'P90 hari kerja ke selesai', 'Porsi sanggahan', 'Dibuka kembali'])
+        expect(r.html, h).toContain(`<th scope="col" class="num">${h}</th>`);
     }
     const drill = await page(
       DEMO.national,

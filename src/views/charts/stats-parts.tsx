@@ -131,7 +131,36 @@ export type IndicatorColumn =
   | 'overdue'
   | 'median_days_follow_up'
   | 'median_days_completion'
-  | 'mean_rating';
+  | 'mean_rating'
+  | 'dispatched'
+  | 'misrouted_days'
+  | 'p90_days_follow_up'
+  | 'p90_days_completion'
+  | 'dispute_share'
+  | 'reopened';
+
+/** Every indicator column, in the order of the full tables (dashboard, "all indicators"). */
+export const ALL_INDICATOR_COLUMNS: IndicatorColumn[] = [
+  'received',
+  'verified',
+  'verified_on_time',
+  'dispatched',
+  'returned',
+  'misrouted_days',
+  'followed_up_on_time',
+  'completed',
+  'completion_rate',
+  'overdue',
+  'median_days_follow_up',
+  'p90_days_follow_up',
+  'median_days_completion',
+  'p90_days_completion',
+  'mean_rating',
+  'dispute_share',
+  'reopened',
+];
+
+const days = (v: number | null) => (v === null ? '–' : String(v));
 
 function cell(ctx: PageContext, r: StatsIndicators, c: IndicatorColumn): string {
   switch (c) {
@@ -157,7 +186,44 @@ function cell(ctx: PageContext, r: StatsIndicators, c: IndicatorColumn): string 
       return r.medianWorkingDaysToCompletion === null ? '–' : String(r.medianWorkingDaysToCompletion);
     case 'mean_rating':
       return r.satisfaction.meanRating === null ? '–' : r.satisfaction.meanRating.toFixed(2);
+    case 'dispatched':
+      return num(ctx, r.dispatched);
+    case 'misrouted_days':
+      return num(ctx, r.misroutedWorkingDays);
+    case 'p90_days_follow_up':
+      return days(r.p90WorkingDaysToFollowUp);
+    case 'p90_days_completion':
+      return days(r.p90WorkingDaysToCompletion);
+    case 'dispute_share':
+      return pct(r.satisfaction.disputeShare);
+    case 'reopened':
+      return num(ctx, r.reopened);
   }
+}
+
+/** Every indicator of a range's totals, one per row (the accessible "all indicators" summary). */
+export function TotalsTable({ ctx, totals }: { ctx: PageContext; totals: StatsIndicators }): VNode {
+  return (
+    <table class="data-table">
+      <caption>{ctx.t('stats.public.all_caption')}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{ctx.t('stats.public.indicator')}</th>
+          <th scope="col" class="num">
+            {ctx.t('stats.public.value')}
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {ALL_INDICATOR_COLUMNS.map((c) => (
+          <tr key={c}>
+            <th scope="row">{ctx.t(`stats.ind.${c}`)}</th>
+            <td class="num">{cell(ctx, totals, c)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
 }
 
 /** A table of indicator rows: first column is the row header (optionally a link), then the chosen columns. */

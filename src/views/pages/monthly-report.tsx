@@ -8,7 +8,7 @@ import type { PageContext } from '../context.ts';
 import { Layout } from '../layout.tsx';
 import type { RegionFeature } from '../charts/svg-charts.tsx';
 import { ExportLinks, Headline, IndicatorTable, monthLabel } from '../charts/stats-parts.tsx';
-import { MapSection, StatsStyles, apiExport } from './stats-page.tsx';
+import { AllIndicators, MapSection, StatsStyles, apiExport } from './stats-page.tsx';
 import type { StatsResult } from '../../queries/stats.ts';
 import type { NotableCase } from '../../queries/notable-cases.ts';
 
@@ -47,6 +47,7 @@ export function MonthlyReportPage({ ctx, d }: { ctx: PageContext; d: MonthlyRepo
       </nav>
       <h2>{ctx.t('stats.monthly.totals')}</h2>
       <Headline ctx={ctx} totals={d.categories.totals} />
+      <AllIndicators ctx={ctx} totals={d.categories.totals} />
       <MapSection
         ctx={ctx}
         id="peta"

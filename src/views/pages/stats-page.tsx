@@ -16,6 +16,7 @@ import {
   IndicatorTable,
   monthLabel,
   num,
+  TotalsTable,
   type ExportHref,
 } from '../charts/stats-parts.tsx';
 import type { StatsResult } from '../../queries/stats.ts';
@@ -97,6 +98,16 @@ export function MonthsSection({
     >
       {exportHref ? <ExportLinks ctx={ctx} table={ctx.t('stats.months.table')} href={exportHref} /> : null}
     </ChartWithTable>
+  );
+}
+
+/** Every indicator of the range's totals (the public page and the monthly report). */
+export function AllIndicators({ ctx, totals }: { ctx: PageContext; totals: StatsResult['totals'] }): VNode {
+  return (
+    <section aria-labelledby="semua-h">
+      <h2 id="semua-h">{ctx.t('stats.public.all_heading')}</h2>
+      <TotalsTable ctx={ctx} totals={totals} />
+    </section>
   );
 }
 
@@ -182,6 +193,7 @@ export function StatsPage({ ctx, d }: { ctx: PageContext; d: StatsPageData }): V
           : ''}
       </p>
       <Headline ctx={ctx} totals={d.months.totals} />
+      <AllIndicators ctx={ctx} totals={d.months.totals} />
       <MonthsSection ctx={ctx} months={d.months} id="bulan" exportHref={apiExport(ctx, d.months)} />
       <ChartWithTable
         id="instansi"

@@ -11,7 +11,7 @@ import { TextInput } from '../components/fields.tsx';
 import { StatusTag } from '../components/status-tag.tsx';
 import { Pagination } from '../components/pagination.tsx';
 import { staffNav } from './common.tsx';
-import { Headline, IndicatorTable, monthLabel } from '../charts/stats-parts.tsx';
+import { ALL_INDICATOR_COLUMNS, Headline, IndicatorTable, monthLabel } from '../charts/stats-parts.tsx';
 import { MonthsSection, StatsStyles } from '../pages/stats-page.tsx';
 import type { StatsGroupBy, StatsResult } from '../../queries/stats.ts';
 import { STATS_GROUP_BY } from '../../queries/stats.ts';
@@ -93,18 +93,7 @@ export function StatsDashboardPage(p: {
                 ? undefined
                 : `/kantor/statistik/laporan?${dashQuery(r.groupBy, r.from, r.to, `&kunci=${encodeURIComponent(i.key)}`)}`,
           }))}
-          columns={[
-            'received',
-            'verified_on_time',
-            'followed_up_on_time',
-            'completed',
-            'completion_rate',
-            'returned',
-            'overdue',
-            'median_days_follow_up',
-            'median_days_completion',
-            'mean_rating',
-          ]}
+          columns={ALL_INDICATOR_COLUMNS}
           totals={r.totals}
         />
       </div>
