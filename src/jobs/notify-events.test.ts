@@ -373,6 +373,44 @@ describe('in-app, preferences and digest', () => {
   });
 });
 
+describe('channel preferences', () => {
+  it('a staff member chooses channels: in-app only gets no email; email only gets no in-app row', async () => {
+    const token = await t.login(DEMO.puprAdmin);
+    const prefs = async (json: Record<string, unknown>) => {
+      const r = await t.api('/api/v1/notifications/preferences', { method: 'PUT', json, token });
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+    };
+    const unread = async () => (await t.api('/api/v1/notifications?limit=100', { token })).body;
+    try {
+      await prefs({ email: false, sms: false, inApp: true, digest: false, lang: 'id' });
+      const mails = mailsTo(DEMO.puprAdmin).length;
+      const before = (await unread()).unread;
+      const a = await submit({ reporter: { name: 'Pak Preferensi', email: 'pref@contoh.aduan.id' } });
+      expect(mailsTo(DEMO.puprAdmin)).toHaveLength(mails);
+      const inApp = await unread();
+      expect(inApp.unread).toBe(before + 1);
+      expect(JSON.stringify(inApp.items)).toContain(a.trackingId);
+
+      await prefs({ email: true, sms: false, inApp: false, digest: false, lang: 'id' });
+      const b = await submit({ reporter: { name: 'Bu Preferensi', email: 'pref2@contoh.aduan.id' } });
+      const got = mailsTo(DEMO.puprAdmin).slice(mails);
+      expect(got).toHaveLength(1);
+      expect(got[0]!.text).toContain(b.trackingId);
+      const after = await unread();
+      expect(after.unread).toBe(inApp.unread);
+      expect(JSON.stringify(after.items)).not.toContain(b.trackingId);
+      // The reporter of both still got their own message.
+      expect(
+        mailsTo('pref2@contoh.aduan.id')
+          .map((m) => m.text)
+          .join(),
+      ).toContain(b.trackingId);
+    } finally {
+      await prefs({ email: true, sms: false, inApp: true, digest: false, lang: 'id' });
+    }
+  });
+});
+
 describe('operations', () => {
   it('/metrics exposes queue depth, failures per channel, latency and overdue per agency', async () => {
     await t.runtime.services.db.execute(

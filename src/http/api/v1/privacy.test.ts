@@ -138,6 +138,36 @@ describe('anonymous reporters', () => {
     expect(leaks(dump, SECRET)).toEqual([]);
     expect(leaks(dump, OPEN)).toEqual([]);
   });
+
+  it('leave no NIK, phone number or email address in clear in any table', async () => {
+    const db = t.runtime.services.db;
+    const tables = await query<{ name: string }>(
+      db,
+      sql`select table_name as name from information_schema.tables
+           where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`,
+    );
+    expect(tables.length).toBeGreaterThan(20);
+    const found: string[] = [];
+    for (const { name } of tables) {
+      const [hit] = await query<{ n: number }>(
+        db,
+        sql`select count(*)::int as n from ${sql.identifier(name)} x
+             where strpos(row_to_json(x)::text, ${SECRET.nik}) > 0
+                or strpos(row_to_json(x)::text, ${SECRET.phone.slice(1)}) > 0
+                or strpos(row_to_json(x)::text, ${SECRET.email}) > 0
+                or strpos(row_to_json(x)::text, ${OPEN.phone.slice(1)}) > 0
+                or strpos(row_to_json(x)::text, ${OPEN.email}) > 0`,
+      );
+      if (hit!.n > 0) found.push(name);
+    }
+    expect(found).toEqual([]);
+    // The same search finds what is stored in clear (the title), so an empty result means something.
+    const [control] = await query<{ n: number }>(
+      db,
+      sql`select count(*)::int as n from reports x where strpos(row_to_json(x)::text, 'Lampu jalan mati anonim') > 0`,
+    );
+    expect(control!.n).toBe(1);
+  });
 });
 
 describe('non-anonymous reporters', () => {
