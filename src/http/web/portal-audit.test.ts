@@ -163,6 +163,57 @@ describe('report journey attachments', () => {
   });
 });
 
+describe('report journey category and optional agency', () => {
+  it('the chosen category and agency reach the report; a forged agency is a 422 linking to its step', async () => {
+    const c = new WebClient(t.url);
+    const steps: Array<[string, Record<string, string | string[]>]> = [
+      ['jenis', { classification: 'aspirasi' }],
+      [
+        'kejadian',
+        {
+          title: 'Usul taman bermain di RT 12',
+          body: 'Kami mengusulkan lahan kosong di RT 12 dijadikan taman bermain anak yang aman dan teduh.',
+          occurredOn: '',
+        },
+      ],
+      ['lokasi', { prov: '64', kab: '64.71', kec: '', desa: '', address: 'RT 12' }],
+    ];
+    for (const [step, form] of steps) expect((await c.post(`/lapor/${step}`, form)).status).toBe(303);
+    const page = await c.get('/lapor/kategori');
+    expect(page.html).toContain('name="categoryId"');
+    expect(page.html).toMatch(/name="agencyId"/);
+    expect(page.html).toContain('Instansi yang dituju (opsional)');
+    // A forged agency id never becomes a 500: the step or the submission answers with a field error.
+    const bad = await c.post('/lapor/kategori', { categoryId: String(categoryId), agencyId: 'tidak-ada' });
+    expect(bad.status).toBe(303);
+    for (const [step, form] of [
+      ['privasi', { privacy: [] }],
+      ['kontak', { name: 'Lina Audit', email: 'lina.audit@contoh.aduan.id', phone: '', nik: '' }],
+    ] as const)
+      await c.post(`/lapor/${step}`, form);
+    const forged = await c.post('/lapor/kirim', {});
+    expect(forged.status).toBe(422);
+    expect(forged.html).toContain('Instansi tidak dikenal.');
+    expect(forged.html).toContain('href="/lapor/kategori?from=check"'); // the summary links to the step that asks it
+    const ok = await c.post('/lapor/kategori', { categoryId: String(categoryId), agencyId: 'pupr-kaltim' });
+    expect(ok.status).toBe(303);
+    for (const [step, form] of [
+      ['privasi', { privacy: [] }],
+      ['kontak', { name: 'Lina Audit', email: 'lina.audit@contoh.aduan.id', phone: '', nik: '' }],
+    ] as const)
+      expect((await c.post(`/lapor/${step}`, form)).status).toBe(303);
+    const check = await c.get('/lapor/periksa');
+    expect(check.html).toContain('Dinas Pekerjaan Umum');
+    await c.post('/lapor/kirim', {});
+    const done = await c.get('/lapor/selesai');
+    const id = /data-testid="tracking-number">(\d{10})</.exec(done.html)![1]!;
+    const api = await t.api(`/api/v1/reports/${id}`, { token: await t.login(DEMO.coordinator) });
+    expect(api.body.classification).toBe('aspirasi');
+    expect(api.body.category?.id ?? api.body.categoryId).toBe(categoryId);
+    expect(api.body.targetAgency?.id ?? api.body.targetAgencyId).toBe('pupr-kaltim');
+  });
+});
+
 describe('tracking page supplement form', () => {
   it('answers a hold question: the form appears only on hold, PRG, the text is on the timeline', async () => {
     const r = await submit();

@@ -25,7 +25,12 @@ export const STEP_FIELDS: Record<Step, string[]> = {
 
 /** Field → the step that asks it (for change links and submit-time errors). */
 export function stepOf(field: string): Step {
-  const f = field === 'regionCode' ? 'prov' : field.replace(/^reporter\./, '');
+  const f =
+    field === 'regionCode'
+      ? 'prov'
+      : field === 'targetAgencyId'
+        ? 'agencyId'
+        : field.replace(/^reporter\./, '');
   return STEPS.find((s) => STEP_FIELDS[s].includes(f)) ?? 'kejadian';
 }
 
