@@ -46,7 +46,11 @@ async function serve(config: Config, demoFlag: boolean): Promise<void> {
     logLevel: config.logLevel,
     secureCookies: config.production,
     limits: config.rateLimits,
-    channels: { smsGatewaySecret: config.smsGatewaySecret, emailInboundSecret: config.smsGatewaySecret },
+    channels: {
+      smsGatewaySecret: config.smsGatewaySecret,
+      emailInboundSecret: config.smsGatewaySecret,
+      defaultRegion: config.intakeRegion,
+    },
     // Public Open311 reads: cached a few seconds, dropped at every report change (docs/open311.md).
     open311: { listCacheSeconds: 2, changes: (fn) => runtime.database.listen('outbox', fn) },
   });

@@ -37,6 +37,11 @@ const EnvSchema = z.object({
   MAIL_FROM: z.string().default('aduan <noreply@aduan.local>'),
   /** The address inbound mail reaches (`aduan smtp --address`, inbound-parse): emails to reporters reply to `local+<token>@domain`. */
   EMAIL_INBOUND_ADDRESS: z.string().email().optional(),
+  /** Region (Kemendagri code) whose verifier queue gets SMS/email reports that name no known place. */
+  ADUAN_INTAKE_REGION: z
+    .string()
+    .regex(/^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$/)
+    .optional(),
   SMS_GATEWAY_URL: z.string().url().optional(),
   SMS_GATEWAY_SECRET: z.string().optional(),
   /** `bearer:<token>` or `basic:<user>:<password>` (docs/worker.md). */
@@ -67,6 +72,7 @@ export interface Config {
   smtpUrl: string | undefined;
   mailFrom: string;
   emailInboundAddress: string | undefined;
+  intakeRegion: string | undefined;
   smsGatewayUrl: string | undefined;
   smsGatewaySecret: string | undefined;
   smsGatewayAuth: string | undefined;
@@ -105,6 +111,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     emailInboundAddress: e.EMAIL_INBOUND_ADDRESS,
+    intakeRegion: e.ADUAN_INTAKE_REGION,
     smsGatewayUrl: e.SMS_GATEWAY_URL,
     smsGatewaySecret: e.SMS_GATEWAY_SECRET,
     smsGatewayAuth: e.SMS_GATEWAY_AUTH,

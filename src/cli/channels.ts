@@ -103,7 +103,13 @@ export async function open311Cli(config: Config, args: string[]): Promise<number
 /** An SMTP listener accepting mail for `address` (and its `+token` variants); resolves once listening. */
 export async function startSmtpListener(
   svc: Services,
-  opts: { port: number; host?: string; address: string; maxBytes?: number },
+  opts: {
+    port: number;
+    host?: string;
+    address: string;
+    maxBytes?: number;
+    defaultRegion?: string | undefined;
+  },
 ): Promise<{ server: SMTPServer; port: number; close(): Promise<void> }> {
   const [local, domain] = opts.address.toLowerCase().split('@');
   const accepts = (rcpt: string) => {
@@ -123,17 +129,22 @@ export async function startSmtpListener(
       simpleParser(stream)
         .then(async (mail) => {
           const from = mail.from?.value[0];
-          await receiveEmail(svc, {
-            messageId: mail.messageId,
-            from: { address: from?.address ?? String(session.envelope.mailFrom || ''), name: from?.name },
-            to: session.envelope.rcptTo.map((r) => r.address),
-            subject: mail.subject ?? '',
-            text: mail.text ?? '',
-            attachments: mail.attachments.map((a) => ({
-              filename: a.filename ?? 'lampiran',
-              data: a.content,
-            })),
-          });
+          await receiveEmail(
+            svc,
+            {
+              messageId: mail.messageId,
+              from: { address: from?.address ?? String(session.envelope.mailFrom || ''), name: from?.name },
+              to: session.envelope.rcptTo.map((r) => r.address),
+              subject: mail.subject ?? '',
+              text: mail.text ?? '',
+              attachments: mail.attachments.map((a) => ({
+                filename: a.filename ?? 'lampiran',
+                data: a.content,
+              })),
+            },
+            undefined,
+            opts.defaultRegion,
+          );
           cb();
         })
         .catch((e: unknown) =>
@@ -157,7 +168,11 @@ export async function smtpCli(config: Config, args: string[]): Promise<number> {
     },
   });
   const rt = await openRuntime(config);
-  const smtp = await startSmtpListener(rt.services, { port: Number(values.port), address: values.address! });
+  const smtp = await startSmtpListener(rt.services, {
+    port: Number(values.port),
+    address: values.address!,
+    defaultRegion: config.intakeRegion,
+  });
   console.log(`SMTP listener for ${values.address} on 127.0.0.1:${smtp.port}`);
   const stop = async () => {
     await smtp.close();

@@ -38,6 +38,8 @@ export async function receiveEmail(
   svc: Services,
   mail: InboundEmail,
   limits = { perSender: 20, windowSeconds: 3600 },
+  /** Region whose verifier queue gets mail naming no known place (ADUAN_INTAKE_REGION); else 422. */
+  defaultRegion?: string | undefined,
 ): Promise<{ outcome: EmailOutcome; trackingId?: string }> {
   const address = mail.from.address.trim().toLowerCase();
   if (!/^[^\s@]+@[^\s@]+$/.test(address)) throw invalid({ from: { key: 'invalid_email' } });
@@ -104,7 +106,8 @@ export async function receiveEmail(
 
     const title = mail.subject.trim() || mail.text.trim().split('\n')[0]!.slice(0, 80);
     const body = mail.text.trim() || title;
-    const regionCode = await regionFromText(svc.db, `${mail.subject}\n${mail.text}`);
+    const regionCode =
+      (await regionFromText(svc.db, `${mail.subject}\n${mail.text}`)) ?? defaultRegion ?? null;
     return await svc.db.transaction(async (tx) => {
       const db = tx as unknown as AppDb;
       const inner = { ...svc, db };

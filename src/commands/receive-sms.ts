@@ -76,6 +76,8 @@ export async function receiveSms(
   svc: Services,
   msg: InboundSms,
   limits: SmsLimits = { perNumber: 10, windowSeconds: 3600 },
+  /** Region whose verifier queue gets messages naming no keyword and no known place (ADUAN_INTAKE_REGION). */
+  defaultRegion?: string | undefined,
 ): Promise<{ outcome: SmsOutcome; trackingId?: string }> {
   const phone = normalisePhone(msg.from);
   const senderHash = sha256(phone);
@@ -106,7 +108,7 @@ export async function receiveSms(
   };
 
   try {
-    return await handle(svc, msg, phone, senderHash, limits, finish);
+    return await handle(svc, msg, phone, senderHash, limits, finish, defaultRegion);
   } catch (e) {
     // Let the gateway's retry try again: only a handled message counts as received.
     await svc.db.delete(inboundMessages).where(eq(inboundMessages.id, inbound.id));
@@ -128,6 +130,7 @@ async function handle(
   senderHash: string,
   limits: SmsLimits,
   finish: Finish,
+  defaultRegion: string | undefined,
 ): Promise<{ outcome: SmsOutcome; trackingId?: string }> {
   const limit = await hitRateLimit(svc, `sms:${senderHash}`, limits.perNumber, limits.windowSeconds);
   if (!limit.allowed) return finish(svc.db, 'rate_limited', null);
@@ -184,7 +187,7 @@ async function handle(
     : [];
   const body = (agency ? rest.join(' ') : text).trim();
   if (body.length < 3) return finish(svc.db, 'help', t('id', 'channels.sms.help'));
-  const regionCode = agency?.regionCode ?? (await regionFromText(svc.db, body));
+  const regionCode = agency?.regionCode ?? (await regionFromText(svc.db, body)) ?? defaultRegion;
   if (!regionCode) return finish(svc.db, 'need_location', t('id', 'channels.sms.need_location'));
 
   return svc.db.transaction(async (tx) => {

@@ -95,7 +95,7 @@ export async function emailRoutes(
     const mail = toInboundEmail(fields, files);
     if (!mail.from.address) throw invalid({ from: { key: 'required' } });
     if (!mail.subject.trim() && !mail.text.trim()) throw invalid({ text: { key: 'required' } });
-    const r = await receiveEmail(opts.services, mail);
+    const r = await receiveEmail(opts.services, mail, undefined, opts.channels.defaultRegion);
     return { status: r.outcome, ...(r.trackingId ? { trackingId: r.trackingId } : {}) };
   });
 }

@@ -157,4 +157,61 @@ describe('SMS channel', () => {
     expect(res.status).toBe(400);
     expect((await sms('12', 'PUPR x')).status).toBe(422);
   });
+
+  it('with an intake region (ADUAN_INTAKE_REGION), SMS and email naming no place go to its verifier queue', async () => {
+    const regional = await startChannelApp(new Date('2026-03-12T02:00:00Z'), {
+      channels: { smsGatewaySecret: SECRET, emailInboundSecret: SECRET, defaultRegion: '64' },
+    });
+    try {
+      const post = async (path: string, body: string, headers: Record<string, string>) => {
+        const res = await fetch(`${regional.url}${path}`, { method: 'POST', headers, body });
+        return (await res.json()) as { status: string; trackingId?: string };
+      };
+      const smsBody = JSON.stringify({
+        messageId: 'region-1',
+        from: '081266667777',
+        text: 'tolong bantu, jalan rusak',
+      });
+      const sig = createHmac('sha256', SECRET).update(smsBody).digest('hex');
+      const filed = await post('/channels/sms/inbound', smsBody, {
+        'content-type': 'application/json',
+        'x-signature': sig,
+      });
+      expect(filed.status).toBe('filed');
+      const mail = await post(
+        '/channels/email/inbound',
+        JSON.stringify({ from: 'tanpa.tempat@contoh.aduan.id', subject: 'Tolong', text: 'Jalan rusak.' }),
+        {
+          'content-type': 'application/json',
+          authorization: `Basic ${Buffer.from(`parse:${SECRET}`).toString('base64')}`,
+        },
+      );
+      expect(mail.status).toBe('filed');
+      const q = async (id: string) =>
+        (
+          (await regional.t.runtime.services.db.execute(
+            sql`select region_code, target_agency_id from reports where tracking_id = ${id}`,
+          )) as unknown as { rows: Array<{ region_code: string; target_agency_id: string | null }> }
+        ).rows[0]!;
+      expect(await q(filed.trackingId!)).toEqual({ region_code: '64', target_agency_id: null });
+      expect(await q(mail.trackingId!)).toEqual({ region_code: '64', target_agency_id: null });
+      // The province's coordinator sees them in its verification queue; a named place still wins.
+      const coord = await regional.t.login(DEMO.coordinator);
+      const seen = await regional.t.api(`/api/v1/reports/${filed.trackingId}`, { token: coord });
+      expect(seen.status).toBe(200);
+      const placed = JSON.stringify({
+        messageId: 'region-2',
+        from: '081266667777',
+        text: 'Lampu padam di Balikpapan',
+      });
+      const placedSig = createHmac('sha256', SECRET).update(placed).digest('hex');
+      const p = await post('/channels/sms/inbound', placed, {
+        'content-type': 'application/json',
+        'x-signature': placedSig,
+      });
+      expect((await q(p.trackingId!)).region_code.startsWith('64.71')).toBe(true);
+    } finally {
+      await regional.close();
+    }
+  });
 });

@@ -16,6 +16,8 @@ export interface ChannelOptions {
   smsGatewaySecret?: string | undefined;
   emailInboundSecret?: string | undefined;
   smsLimits?: SmsLimits | undefined;
+  /** Region whose verifier queue gets SMS/email naming no known place (ADUAN_INTAKE_REGION). */
+  defaultRegion?: string | undefined;
 }
 
 declare module 'fastify' {
@@ -81,6 +83,7 @@ export async function smsRoutes(
       opts.services,
       { messageId: messageId!, from: from!, text: text! },
       opts.channels.smsLimits,
+      opts.channels.defaultRegion,
     );
     return { status: r.outcome, ...(r.trackingId ? { trackingId: r.trackingId } : {}) };
   });
