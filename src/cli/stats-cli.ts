@@ -14,7 +14,7 @@ import { inputsHash, readSnapshotFile } from '../commands/publish-evaluation.ts'
 import { evaluate } from '../domain/evaluation/evaluate.ts';
 import { canonicalJson } from '../domain/evaluation/scoring.ts';
 import { loadEvaluationConfig, publishedResult } from '../queries/evaluation.ts';
-import { latestSnapshot } from '../queries/open-data-snapshot.ts';
+import { latestSnapshot, snapshotBySha256 } from '../queries/open-data-snapshot.ts';
 
 /** Runs one statistics CLI command; returns the exit code. */
 export async function statsCli(rt: Runtime, cmd: string, args: string[]): Promise<number> {
@@ -46,8 +46,13 @@ export async function statsCli(rt: Runtime, cmd: string, args: string[]): Promis
     console.error(`Unknown evaluation period: ${values.period}`);
     return 1;
   }
-  const latest = await latestSnapshot(rt.services.db);
-  const path = values.snapshot ?? latest?.path;
+  // By default the snapshot the published result was computed from (later daily snapshots hold newer
+  // data), else the latest one.
+  const publishedFirst = await publishedResult(rt.services.db, values.period);
+  const source = publishedFirst?.snapshotSha256
+    ? await snapshotBySha256(rt.services.db, publishedFirst.snapshotSha256)
+    : null;
+  const path = values.snapshot ?? (source ?? (await latestSnapshot(rt.services.db)))?.path;
   if (!path) {
     console.error('No snapshot: run `aduan open-data snapshot` or pass --snapshot <file>.');
     return 1;
@@ -64,7 +69,7 @@ export async function statsCli(rt: Runtime, cmd: string, args: string[]): Promis
   }
   const hash = inputsHash(sha256, cfg);
   console.log(`\nsnapshot sha256 ${sha256}\ninputs sha256   ${hash}`);
-  const published = await publishedResult(rt.services.db, values.period);
+  const published = publishedFirst;
   if (!published) {
     console.log('not yet published');
     return 0;

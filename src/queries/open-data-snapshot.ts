@@ -73,3 +73,13 @@ export async function latestSnapshot(db: AppDb): Promise<SnapshotInfo | null> {
   );
   return row ? { ...row, createdAt: new Date(row.createdAt).toISOString() } : null;
 }
+
+/** The stored snapshot with this sha256 (the one a published evaluation was computed from), or null. */
+export async function snapshotBySha256(db: AppDb, sha256: string): Promise<SnapshotInfo | null> {
+  const [row] = await query<SnapshotInfo>(
+    db,
+    sql`select id, created_at as "createdAt", path, sha256, rows from open_data_snapshots
+        where sha256 = ${sha256} order by id desc limit 1`,
+  );
+  return row ? { ...row, createdAt: new Date(row.createdAt).toISOString() } : null;
+}

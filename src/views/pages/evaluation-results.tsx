@@ -160,6 +160,12 @@ export function EvaluationResultsPage(p: {
         </a>
         {' · '}
         <a href={`/api/v1/evaluation/periods/${p.periodId}/results`}>{ctx.t('eval.json')}</a>
+        {p.snapshotSha256 ? (
+          <>
+            {' · '}
+            <a href={`/api/v1/open-data/snapshots/${p.snapshotSha256}`}>{ctx.t('eval.snapshot')}</a>
+          </>
+        ) : null}
       </p>
       {p.result.groups.map((g) => (
         <section key={g.id} class="chart-section" aria-labelledby={`g-${g.id}`}>

@@ -10,11 +10,13 @@
  *   confidential report, anonymous identity, reporter contact, assessor justification, evidence file
  *   name or assessor e-mail.
  */
+import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEMO, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
 import { SECRET, seedStatsReports } from '../../../../test/helpers/stats-fixture.ts';
+import { refreshStats } from '../../../commands/refresh-stats.ts';
 import { snapshotOpenData } from '../../../commands/snapshot-open-data.ts';
 import { statsCli } from '../../../cli/stats-cli.ts';
 import { predikatFor } from '../../../domain/evaluation/scoring.ts';
@@ -206,6 +208,48 @@ describe('award categories, weights and thresholds per period', () => {
     const bad = await run(['--period', period.id, '--snapshot', tampered]);
     expect(bad.out).toContain('MISMATCH');
     expect(bad.code).toBe(1);
+  });
+
+  it('later daily snapshots do not break the recomputation; the evaluated snapshot stays downloadable', async () => {
+    const published = (await t.api(`/api/v1/evaluation/periods/${period.id}/results`)).body;
+    // A new report and the next day's snapshot: the latest snapshot now differs from the evaluated one.
+    t.setNow(new Date('2026-04-16T02:00:00Z'));
+    const r = await t.api('/api/v1/reports', {
+      json: {
+        classification: 'pengaduan',
+        title: 'Trotoar rusak di depan kantor',
+        body: 'Trotoar di depan kantor kecamatan rusak dan membahayakan pejalan kaki setiap hari kerja.',
+        regionCode: '64.72.02',
+        reporter: { name: 'Warga Lain', email: 'warga.lain@contoh.aduan.id' },
+      },
+    });
+    const cats = await t.api('/api/v1/categories');
+    await t.api(`/api/v1/reports/${r.body.trackingId}/actions/verify`, {
+      json: { categoryId: cats.body.items[0].id, agencyId: 'pupr-kaltim' },
+      token: await t.login(DEMO.coordinator),
+    });
+    await refreshStats(t.runtime.services);
+    const later = await snapshotOpenData(t.runtime.services, t.runtime.config.dataDir);
+    expect(later.sha256).not.toBe(published.snapshotSha256);
+
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    const code = await statsCli(t.runtime, 'evaluate', ['--period', period.id]);
+    const out = log.mock.calls.map((c) => c.join(' ')).join('\n');
+    log.mockRestore();
+    expect(out).toContain(`snapshot sha256 ${published.snapshotSha256}`);
+    expect(out).toContain('MATCH: equals the published result');
+    expect(code).toBe(0);
+
+    // Anyone can download the evaluated snapshot by its checksum and recompute.
+    const res = await fetch(`${t.url}/api/v1/open-data/snapshots/${published.snapshotSha256}`);
+    expect(res.status).toBe(200);
+    const bytes = Buffer.from(await res.arrayBuffer());
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(published.snapshotSha256);
+    expect(res.headers.get('x-checksum-sha256')).toBe(published.snapshotSha256);
+    expect((await fetch(`${t.url}/api/v1/open-data/snapshots/${'0'.repeat(64)}`)).status).toBe(404);
+    expect([400, 422]).toContain((await fetch(`${t.url}/api/v1/open-data/snapshots/not-a-hash`)).status);
+    const html = await (await fetch(`${t.url}/evaluasi/${period.id}`)).text();
+    expect(html).toContain(`/api/v1/open-data/snapshots/${published.snapshotSha256}`);
   });
 });
 

@@ -14,7 +14,7 @@ import { localDate } from '../../../domain/deadline/calendar.ts';
 import { OPEN_DATA_COLUMNS } from '../../../domain/stats/open-data.ts';
 import { STATS_GROUP_BY, statsBy } from '../../../queries/stats.ts';
 import { openDataRows } from '../../../queries/open-data.ts';
-import { latestSnapshot } from '../../../queries/open-data-snapshot.ts';
+import { latestSnapshot, snapshotBySha256 } from '../../../queries/open-data-snapshot.ts';
 import { STATS_COLUMNS, toCsv, toXlsx } from '../../../presenters/stats-table.ts';
 import { requestLang } from '../../plugins/errors.ts';
 
@@ -127,6 +127,26 @@ export const statsRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
     { schema: { tags: ['open data'], summary: 'The latest daily snapshot file (sha256 in headers)' } },
     async (_req, reply) => {
       const snap = await latestSnapshot(svc.db);
+      if (!snap) throw new AppError('NOT_FOUND');
+      reply.header('x-checksum-sha256', snap.sha256);
+      reply.header('digest', `sha-256=${Buffer.from(snap.sha256, 'hex').toString('base64')}`);
+      reply.header('x-snapshot-created-at', snap.createdAt);
+      reply.header('content-disposition', `attachment; filename="${snap.path.split('/').pop()}"`);
+      return reply.type('application/json').send(createReadStream(snap.path));
+    },
+  );
+
+  app.get(
+    '/open-data/snapshots/:sha256',
+    {
+      schema: {
+        tags: ['open data'],
+        summary: 'A stored snapshot file by its sha256 (e.g. the one an evaluation was published from)',
+        params: z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
+      },
+    },
+    async (req, reply) => {
+      const snap = await snapshotBySha256(svc.db, req.params.sha256);
       if (!snap) throw new AppError('NOT_FOUND');
       reply.header('x-checksum-sha256', snap.sha256);
       reply.header('digest', `sha-256=${Buffer.from(snap.sha256, 'hex').toString('base64')}`);
