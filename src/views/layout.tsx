@@ -15,6 +15,9 @@ import type { ComponentChildren, VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import { withLang, type PageContext } from './context.ts';
 
+/** Roles that work in the back office (`/kantor`); signed-in staff get a link to it in the header. */
+const STAFF_ROLES = ['national_admin', 'coordinator', 'agency_admin', 'officer'];
+
 /** Props of the layout. */
 export interface LayoutProps {
   ctx: PageContext;
@@ -69,6 +72,10 @@ export function Layout({ ctx, title, nav, hasErrors, stylesheets, children }: La
               <a class="lang-switch" href={withLang(ctx.path, other)} hreflang={other} lang={other}>
                 {ctx.t(`web.site.switch_to_${other}`)}
               </a>
+              {ctx.user?.roles.includes('citizen') ? <a href="/akun">{ctx.t('web.nav.my_reports')}</a> : null}
+              {ctx.user?.roles.some((r) => STAFF_ROLES.includes(r)) ? (
+                <a href="/kantor">{ctx.t('web.nav.back_office')}</a>
+              ) : null}
               {ctx.user ? (
                 <form method="post" action="/keluar" class="inline-form">
                   <input type="hidden" name="_csrf" value={ctx.csrf} />

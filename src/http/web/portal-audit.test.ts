@@ -186,22 +186,18 @@ describe('report journey category and optional agency', () => {
     // A forged agency id never becomes a 500: the step or the submission answers with a field error.
     const bad = await c.post('/lapor/kategori', { categoryId: String(categoryId), agencyId: 'tidak-ada' });
     expect(bad.status).toBe(303);
-    for (const [step, form] of [
+    const rest: Array<[string, Record<string, string | string[]>]> = [
       ['privasi', { privacy: [] }],
       ['kontak', { name: 'Lina Audit', email: 'lina.audit@contoh.aduan.id', phone: '', nik: '' }],
-    ] as const)
-      await c.post(`/lapor/${step}`, form);
+    ];
+    for (const [step, form] of rest) await c.post(`/lapor/${step}`, form);
     const forged = await c.post('/lapor/kirim', {});
     expect(forged.status).toBe(422);
     expect(forged.html).toContain('Instansi tidak dikenal.');
     expect(forged.html).toContain('href="/lapor/kategori?from=check"'); // the summary links to the step that asks it
     const ok = await c.post('/lapor/kategori', { categoryId: String(categoryId), agencyId: 'pupr-kaltim' });
     expect(ok.status).toBe(303);
-    for (const [step, form] of [
-      ['privasi', { privacy: [] }],
-      ['kontak', { name: 'Lina Audit', email: 'lina.audit@contoh.aduan.id', phone: '', nik: '' }],
-    ] as const)
-      expect((await c.post(`/lapor/${step}`, form)).status).toBe(303);
+    for (const [step, form] of rest) expect((await c.post(`/lapor/${step}`, form)).status).toBe(303);
     const check = await c.get('/lapor/periksa');
     expect(check.html).toContain('Dinas Pekerjaan Umum');
     await c.post('/lapor/kirim', {});
@@ -299,5 +295,32 @@ describe('public feed filters and report page', () => {
     expect(page.html).toMatch(/class="badge badge-(on_time|due_soon|overdue)/);
     expect(page.html).toContain('<details');
     expect(page.html).not.toContain('Rahmat Audit');
+  });
+});
+
+describe('accounts are reachable from the pages', () => {
+  it('sign-in links to registration; the header links citizens to their reports and staff to the back office', async () => {
+    const anon = new WebClient(t.url);
+    const signIn = await anon.get('/masuk');
+    expect(signIn.html).toContain('href="/daftar"');
+    expect((await anon.get('/masuk?lang=en')).html).toContain('Register a citizen account');
+    expect((await anon.get('/daftar')).status).toBe(200);
+
+    const citizen = new WebClient(t.url);
+    expect((await citizen.post('/masuk', { email: DEMO.citizen, password: 'demo-aduan-2026' })).status).toBe(
+      303,
+    );
+    const home = (await citizen.get('/')).html;
+    expect(home).toContain('<a href="/akun">Laporan saya</a>');
+    expect(home).not.toContain('href="/kantor"');
+    expect((await citizen.get('/akun')).status).toBe(200);
+
+    const staff = new WebClient(t.url);
+    expect(
+      (await staff.post('/masuk', { email: DEMO.coordinator, password: 'demo-aduan-2026' })).status,
+    ).toBe(303);
+    const feed = (await staff.get('/laporan')).html;
+    expect(feed).toContain('<a href="/kantor">Kantor</a>');
+    expect(feed).not.toContain('href="/akun"');
   });
 });

@@ -52,6 +52,9 @@ export function SignInPage({ ctx, email, next, errors = {}, message, signedOut }
         <Button>{ctx.t('web.signin.submit')}</Button>
       </form>
       <p class="muted">{ctx.t('web.signin.no_account')}</p>
+      <p>
+        <a href="/daftar">{ctx.t('web.signin.register')}</a>
+      </p>
     </Layout>
   );
 }
