@@ -21,14 +21,28 @@ describe('platform endpoints', () => {
     const doc = await t.api('/api/docs/json');
     expect(doc.status).toBe(200);
     expect(doc.body.openapi).toBe('3.1.0');
+    // Every endpoint of docs/api-v1.md, every action of its table.
+    const actions = ['verify', 'hold', 'supplement', 'archive', 'dispose', 'return', 'respond', 'accept']
+      .concat(['dispute', 'escalate', 'note', 'comment', 'support'])
+      .map((a) => `/api/v1/reports/{trackingId}/actions/${a}`);
     for (const path of [
       '/api/v1/reports',
       '/api/v1/reports/{trackingId}',
-      '/api/v1/reports/{trackingId}/actions/verify',
+      '/api/v1/reports/{trackingId}/events',
+      '/api/v1/reports/{trackingId}/attachments',
+      ...actions,
       '/api/v1/auth/login',
+      '/api/v1/agencies',
+      '/api/v1/categories',
+      '/api/v1/regions',
+      '/api/v1/holidays',
+      '/api/v1/stats',
+      '/api/v1/open-data/reports.csv',
+      '/api/v1/open-data/reports.json',
     ]) {
       expect(Object.keys(doc.body.paths)).toContain(path);
     }
+    expect(Object.keys(doc.body.paths['/api/v1/reports'])).toEqual(expect.arrayContaining(['get', 'post']));
     const ui = await t.api('/api/docs');
     expect([200, 302]).toContain(ui.status);
   });
