@@ -9,6 +9,7 @@ import { DEFAULT_ENSEMBLE, PREVIOUS_ENSEMBLE, routingText } from '../src/domain/
 import { evaluate, meanSd } from '../src/domain/routing/metrics.ts';
 import { probabilities, train, type Model, type TrainOptionsInput } from '../src/domain/routing/model.ts';
 import { stratifiedFolds } from '../src/domain/routing/random.ts';
+import { reportTypeCues } from '../src/domain/routing/cues.ts';
 import { stem } from '../src/integrations/indonesian-stemmer.ts';
 
 type Row = Record<string, string>;
@@ -23,6 +24,60 @@ interface Variant {
   name: string;
   text: (r: Row) => string;
   members: { opts: TrainOptionsInput; weight: number }[];
+  /** Per-label additive log-probability offsets tuned for accuracy on 3 inner folds of the training part. */
+  tunePrior?: boolean;
+}
+
+/** Offsets (grid −1.5..1.5 in 0.25 steps, first label fixed at 0) maximising inner out-of-fold accuracy. */
+function tunePrior(v: Variant, tr: Row[], label: string, seed: number): Float64Array {
+  const folds = stratifiedFolds(
+    tr.map((r) => r[label]!),
+    3,
+    seed + 101,
+  );
+  const labels = [...new Set(tr.map((r) => r[label]!))].sort();
+  const L = labels.length;
+  const logp: Float64Array[] = new Array(tr.length);
+  for (let f = 0; f < 3; f++) {
+    const inner = tr.filter((_, i) => folds[i] !== f);
+    const ex = inner.map((r) => ({ text: v.text(r), label: r[label]! }));
+    const models = v.members.map((m) => [train(ex, { ...m.opts, labels }, stem), m.weight] as const);
+    tr.forEach((r, i) => {
+      if (folds[i] !== f) return;
+      const p = new Float64Array(L);
+      for (const [m, w] of models) probabilities(m, v.text(r)).forEach((x, j) => (p[j] = p[j]! + w * x));
+      logp[i] = p.map((x) => Math.log(x + 1e-12));
+    });
+  }
+  const gold = tr.map((r) => labels.indexOf(r[label]!));
+  const grid: number[] = [];
+  for (let g = -1.5; g <= 1.5001; g += 0.25) grid.push(g);
+  let best = new Float64Array(L);
+  let bestAcc = -1;
+  const off = new Float64Array(L);
+  const search = (j: number): void => {
+    if (j === L) {
+      let ok = 0;
+      for (let i = 0; i < tr.length; i++) {
+        let arg = 0;
+        for (let k = 1; k < L; k++) if (logp[i]![k]! + off[k]! > logp[i]![arg]! + off[arg]!) arg = k;
+        if (arg === gold[i]) ok++;
+      }
+      // Ties prefer the smallest total shift (closest to no change).
+      const acc = ok - 1e-6 * off.reduce((a, b) => a + Math.abs(b), 0);
+      if (acc > bestAcc) {
+        bestAcc = acc;
+        best = off.slice();
+      }
+      return;
+    }
+    for (const g of grid) {
+      off[j] = g;
+      search(j + 1);
+    }
+  };
+  search(1);
+  return best;
 }
 
 const plain = (r: Row) => `${r.title}\n${r.text}`;
@@ -61,6 +116,7 @@ function cv(label: string, minCount: number, v: Variant, seeds: number[]) {
     f1: number[] = [],
     top3: number[] = [];
   const t0 = performance.now();
+  const confusion = new Map<string, number>();
   for (let run = 0; run < seeds.length * 5; run++) {
     const f = run % 5;
     const folds = stratifiedFolds(
@@ -76,9 +132,11 @@ function cv(label: string, minCount: number, v: Variant, seeds: number[]) {
       m.weight,
     ]);
     const labels = models[0]![0].labels;
+    const offset = v.tunePrior ? tunePrior(v, tr, label, seeds[Math.floor(run / 5)]!) : null;
     const ranked = te.map((r) => {
       const p = new Float64Array(labels.length);
       for (const [m, w] of models) probabilities(m, v.text(r)).forEach((x, i) => (p[i] = p[i]! + w * x));
+      if (offset) for (let i = 0; i < p.length; i++) p[i] = Math.log(p[i]! + 1e-12) + offset[i]!;
       return [...p.keys()]
         .sort((a, b) => p[b]! - p[a]!)
         .slice(0, 3)
@@ -89,6 +147,11 @@ function cv(label: string, minCount: number, v: Variant, seeds: number[]) {
       ranked,
       labels,
     );
+    if (process.env.CONF)
+      te.forEach((r, i) => {
+        const k = `${r[label]} -> ${ranked[i]![0]}`;
+        confusion.set(k, (confusion.get(k) ?? 0) + 1);
+      });
     acc.push(m.accuracy);
     f1.push(m.macroF1);
     top3.push(m.top3Accuracy);
@@ -98,6 +161,13 @@ function cv(label: string, minCount: number, v: Variant, seeds: number[]) {
     return `${mean.toFixed(3)} ± ${sd.toFixed(3)}`;
   };
   console.log(
+    process.env.FOLDS ? `folds ${v.name}: ${JSON.stringify({ acc, f1, top3 })}\n` : '',
+    process.env.CONF
+      ? [...confusion]
+          .sort()
+          .map(([k, n]) => `  ${k}: ${n}`)
+          .join('\n')
+      : '',
     `${label}\t${v.name}\tseeds ${seeds.join('+')}\tacc ${s(acc)}\tmF1 ${s(f1)}\ttop3 ${s(top3)}\t${((performance.now() - t0) / (1000 * acc.length)).toFixed(2)} s/fold`,
   );
 }
@@ -366,6 +436,7 @@ function extraVariants(): Record<string, Variant> {
       [CNB, 1],
     ]),
     ...svmVariants(ens, TC5),
+    ...typeVariants(ens, TC5),
   };
 }
 /** Variants of the second accuracy pass (2026-11-28): linear SVM, NBSVM, char n-grams of the whole text. */
@@ -541,6 +612,188 @@ function svmVariants(
       [{ ...SVM, features: CH }, 1],
       [CNB, 1],
     ]),
+  };
+}
+
+/** Report-type cue tokens (third accuracy pass): what separates a complaint, a suggestion and a question. */
+const QUESTION_WORDS =
+  /\b(apakah|apa|bagaimana|gimana|berapa|kapan|kenapa|mengapa|dimana|kemana|siapa|bisakah|bolehkah|adakah|mungkinkah)\b/g;
+const REQUEST =
+  /\b(mohon|minta|meminta|ingin|mau)\s+(info|informasi|penjelasan|konfirmasi|kejelasan|jawaban|tanya)/;
+const SUGGEST =
+  /\b(usul|usulan|mengusulkan|saran|menyarankan|sebaiknya|seharusnya|semestinya|harap|berharap|agar|supaya)\b/g;
+function richCues(r: Row, o: { length?: boolean; words?: boolean; first?: boolean } = {}): string[] {
+  const title = (r.title ?? '').toLowerCase();
+  const body = (r.text ?? '').toLowerCase();
+  const all = `${title}\n${body}`;
+  const cues: string[] = [];
+  const q = (all.match(/\?/g) ?? []).length;
+  for (let i = 0; i < Math.min(q, 3); i++) cues.push('isyarattanya');
+  if (/\?\s*$/.test(body) || /\?[^.?!]*$/.test(body.slice(-60))) cues.push('isyarattanyaakhir');
+  if (title.includes('?')) cues.push('isyarattanyajudul');
+  QUESTION_WORDS.lastIndex = 0;
+  if (
+    /^\W*(apakah|apa|bagaimana|gimana|berapa|kapan|kenapa|mengapa|dimana|siapa|bisakah|bolehkah|adakah|mohon info|info|informasi|tanya|pertanyaan|cara|syarat|prosedur)\b/.test(
+      title,
+    )
+  )
+    cues.push('isyaratjudultanya');
+  if (REQUEST.test(all)) cues.push('isyaratmintainfo');
+  if (o.words !== false) {
+    for (const m of all.matchAll(QUESTION_WORDS)) cues.push(`isyarattanya${m[1]}`);
+    for (const m of all.matchAll(SUGGEST)) cues.push(`isyaratusul${m[1]}`);
+  }
+  if (o.first !== false) {
+    const first = body.split(/(?<=[.?!])\s|\n/)[0] ?? '';
+    if (first.includes('?')) cues.push('isyaratawaltanya');
+    if (/\b(apakah|bagaimana|berapa|kapan|bisakah|bolehkah|mohon info)/.test(first))
+      cues.push('isyaratawaltanyakata');
+  }
+  if (o.length !== false) {
+    const n = body.length;
+    cues.push(`isyaratpanjang${n < 100 ? 'a' : n < 200 ? 'b' : n < 400 ? 'c' : n < 800 ? 'd' : 'e'}`);
+  }
+  return cues;
+}
+/** Stopwords replaced in place by cue tokens (so that bigrams see them), plus the other cues. */
+function inlineCued(r: Row): string {
+  const inline = (x: string) =>
+    x.toLowerCase().replace(/[a-z]+/g, (w) => (STOPWORDS.has(w) ? `isyaratkata${w}` : w));
+  const cues = reportTypeCues(r.title ?? '', r.text ?? '').filter((c) => !c.startsWith('isyaratkata'));
+  return `${inline(r.title ?? '')}\n${inline(r.text ?? '')}\n${cues.join(' ')}`;
+}
+function richCued(o: Parameters<typeof richCues>[1] = {}): (r: Row) => string {
+  return (r) => `${plain(r)}\n${richCues(r, o).join(' ')}`;
+}
+
+function typeVariants(
+  ens: (name: string, members: [TrainOptionsInput, number][], text?: (r: Row) => string) => Variant,
+  TC5: { charNgrams: [number, number]; charScope: 'title'; charWeight: number },
+): Record<string, Variant> {
+  const C = Number(process.env.SVM_C ?? 0.3);
+  const CW = (process.env.CW ?? 'balanced') as 'balanced' | 'none';
+  const NB: TrainOptionsInput = { algorithm: 'svm', svmC: C, nbAlpha: 1, nbBeta: 0.25, classWeight: CW };
+  const SV: TrainOptionsInput = { algorithm: 'svm', svmC: C, features: TC5, classWeight: CW };
+  const pair: [TrainOptionsInput, number][] = [
+    [NB, 1],
+    [SV, 1],
+  ];
+  return {
+    t0: ens(`product-like C${C} ${CW}`, pair),
+    t1: ens(`NBSVM + SVM tc, rich cues C${C} ${CW}`, pair, richCued()),
+    t2: ens(`.. cues without length C${C} ${CW}`, pair, richCued({ length: false })),
+    t3: ens(`.. cues without words C${C} ${CW}`, pair, richCued({ words: false })),
+    t4: ens(`.. cues without first sentence C${C} ${CW}`, pair, richCued({ first: false })),
+    t5: ens(`SVM tc alone, rich cues C${C} ${CW}`, [[SV, 1]], richCued()),
+    t6: ens(`NBSVM alone, rich cues C${C} ${CW}`, [[NB, 1]], richCued()),
+    t7: ens(
+      `LR tc + CNB, rich cues`,
+      [
+        [{ features: TC5, classWeight: CW }, 1],
+        [CNB, 1],
+      ],
+      richCued(),
+    ),
+    t9: { ...ens(`NBSVM + SVM tc, rich cues, tuned prior C${C} ${CW}`, pair, richCued()), tunePrior: true },
+    t10: { ...ens(`product-like, tuned prior C${C} ${CW}`, pair), tunePrior: true },
+    t11: ens(
+      `NBSVM + SVM tc, rich + stopword cues C${C} ${CW}`,
+      pair,
+      (r) => `${stopCued(r)} ${richCues(r).join(' ')}`,
+    ),
+    t12: ens(
+      `NBSVM + SVM char2-5 all, rich cues C${C} ${CW}`,
+      [
+        [NB, 1],
+        [{ ...SV, features: { charNgrams: [2, 5], charScope: 'all', charWeight: 0.5 } }, 1],
+      ],
+      richCued(),
+    ),
+    t13: ens(
+      `NBSVM + SVM tc, rich cues, bias→accuracy C${C} ${CW}`,
+      pair.map(([o, w]) => [{ ...o, tuneBias: 'accuracy' }, w] as [TrainOptionsInput, number]),
+      richCued(),
+    ),
+    t14: ens(
+      `NBSVM + SVM tc, rich + stopword cues, bias→accuracy C${C} ${CW}`,
+      pair.map(([o, w]) => [{ ...o, tuneBias: 'accuracy' }, w] as [TrainOptionsInput, number]),
+      (r) => `${stopCued(r)} ${richCues(r).join(' ')}`,
+    ),
+    t15: {
+      ...ens(
+        `NBSVM + SVM tc, rich + stopword cues, tuned prior C${C} ${CW}`,
+        pair,
+        (r) => `${stopCued(r)} ${richCues(r).join(' ')}`,
+      ),
+      tunePrior: true,
+    },
+    t16: ens(
+      `product-like, bias→accuracy C${C} ${CW}`,
+      pair.map(([o, w]) => [{ ...o, tuneBias: 'accuracy' }, w] as [TrainOptionsInput, number]),
+    ),
+    // The shipped report-type input: routingText with the cue tokens of src/domain/routing/cues.ts.
+    typeProduct: ens(`product + report-type cues (routingText cues) C${C} ${CW}`, pair, (r) =>
+      routingText({ title: r.title ?? '', body: r.text ?? '', cues: true }),
+    ),
+    t24: ens(
+      `NBSVM + SVM tc ×2, routingText cues C${C} ${CW}`,
+      [
+        [NB, 1],
+        [SV, 2],
+      ],
+      (r) => routingText({ title: r.title ?? '', body: r.text ?? '', cues: true }),
+    ),
+    t25: ens(
+      `NBSVM ×2 + SVM tc, routingText cues C${C} ${CW}`,
+      [
+        [NB, 2],
+        [SV, 1],
+      ],
+      (r) => routingText({ title: r.title ?? '', body: r.text ?? '', cues: true }),
+    ),
+    t26: ens(
+      `NBSVM b0.5 + SVM tc cw0.3, routingText cues C${C} ${CW}`,
+      [
+        [{ ...NB, nbBeta: 0.5 }, 1],
+        [{ ...SV, features: { ...TC5, charWeight: 0.3 } }, 1],
+      ],
+      (r) => routingText({ title: r.title ?? '', body: r.text ?? '', cues: true }),
+    ),
+    typeRegion: ens(`product + report-type cues + region C${C} ${CW}`, pair, (r) =>
+      routingText({
+        title: r.title ?? '',
+        body: r.text ?? '',
+        cues: true,
+        regionCode: r.kpd_yth ? '31' : null,
+      }),
+    ),
+    t20: ens(
+      `NBSVM + SVM tc bigrams, inline stopword cues C${C} ${CW}`,
+      [
+        [NB, 1],
+        [{ ...SV, features: { ...TC5, wordBigrams: true } }, 1],
+      ],
+      inlineCued,
+    ),
+    t21: ens(
+      `NBSVM + SVM tc + SVM bigrams, inline stopword cues C${C} ${CW}`,
+      [...pair, [{ ...SV, features: { wordBigrams: true } }, 1]],
+      inlineCued,
+    ),
+    t22: ens(`NBSVM + SVM tc, inline stopword cues C${C} ${CW}`, pair, inlineCued),
+    t23: ens(
+      `NBSVM bigrams + SVM tc, inline stopword cues C${C} ${CW}`,
+      [
+        [{ ...NB, features: { wordBigrams: true } }, 1],
+        [SV, 1],
+      ],
+      inlineCued,
+    ),
+    t8: ens(
+      `NBSVM + SVM tc + LR tc, rich cues C${C} ${CW}`,
+      [...pair, [{ features: TC5, classWeight: CW }, 1]],
+      richCued(),
+    ),
   };
 }
 

@@ -10,7 +10,8 @@
  * The database is dropped afterwards. Prints aggregates only (no report text).
  * Env: ROUTING_BENCH_ROWS (default 100000), ROUTING_BENCH_REPORTS (default 1000000),
  * ROUTING_BENCH_ADMIN_URL (default postgres://postgres@127.0.0.1:5432/postgres), SKIP_PG=1,
- * ONLY=model|pg|dup|lookup, ROUTING_BENCH_KEEP=1 (keep the database afterwards, and reuse a kept one
+ * ONLY=model|pg|dup|lookup, ROUTING_BENCH_CUES=1 (model input with the report-type cues),
+ * ROUTING_BENCH_KEEP=1 (keep the database afterwards, and reuse a kept one
  * that already holds the reports: the lookup phase then skips seeding; for iterating on queries).
  */
 import { readFileSync } from 'node:fs';
@@ -79,7 +80,11 @@ function synthesise(n: number) {
     const p = pool.get(label)!;
     const k = 2 + Math.floor(rand() * 5);
     const body = Array.from({ length: k }, () => pick(p.sentences.length ? p.sentences : p.titles)).join(' ');
-    out.push({ text: routingText({ title: pick(p.titles), body }), label });
+    // ROUTING_BENCH_CUES=1: the report-type model's input (cue tokens appended), to time its extra cost.
+    out.push({
+      text: routingText({ title: pick(p.titles), body, cues: process.env.ROUTING_BENCH_CUES === '1' }),
+      label,
+    });
   }
   return { examples: out, labels: pool.size };
 }

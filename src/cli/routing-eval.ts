@@ -13,7 +13,13 @@ import {
   type TrainOptionsInput,
 } from '../domain/routing/model.ts';
 import { stratifiedFolds } from '../domain/routing/random.ts';
-import { DEFAULT_ENSEMBLE, serialiseEnsemble, suggest, trainEnsemble } from '../domain/routing/ensemble.ts';
+import {
+  DEFAULT_ENSEMBLE,
+  routingText,
+  serialiseEnsemble,
+  suggest,
+  trainEnsemble,
+} from '../domain/routing/ensemble.ts';
 import { DEFAULT_FEATURE_OPTIONS } from '../domain/routing/features.ts';
 import { stem as indonesianStem } from '../integrations/indonesian-stemmer.ts';
 
@@ -149,8 +155,16 @@ export function parseEvalArgs(argv: readonly string[]): EvalArgs {
   return { ...out, ...args, train: args.train };
 }
 
-/** Read a LAPOR!-style CSV file and return title+text with the chosen label column (rows with an empty label dropped). */
-export async function readLabelledCsv(file: string, labelColumn: string): Promise<LabelledRow[]> {
+/**
+ * Read a LAPOR!-style CSV file and return title+text with the chosen label column (rows with an empty
+ * label dropped). With `cues` the text is the product's report-type model input (title, body and the
+ * report-type cue tokens, see src/domain/routing/cues.ts).
+ */
+export async function readLabelledCsv(
+  file: string,
+  labelColumn: string,
+  options: { cues?: boolean } = {},
+): Promise<LabelledRow[]> {
   const content = await readFile(file, 'utf8');
   const records = parse(content, {
     columns: true,
@@ -162,7 +176,12 @@ export async function readLabelledCsv(file: string, labelColumn: string): Promis
   if (first && !(labelColumn in first)) throw new UsageError(`${file} has no column "${labelColumn}"`);
   if (first && !('text' in first)) throw new UsageError(`${file} has no column "text"`);
   return records
-    .map((r) => ({ text: `${r.title ?? ''}\n${r.text ?? ''}`, label: (r[labelColumn] ?? '').trim() }))
+    .map((r) => ({
+      text: options.cues
+        ? routingText({ title: r.title ?? '', body: r.text ?? '', cues: true })
+        : `${r.title ?? ''}\n${r.text ?? ''}`,
+      label: (r[labelColumn] ?? '').trim(),
+    }))
     .filter((r) => r.label !== '');
 }
 
@@ -238,14 +257,16 @@ function table(metrics: Metrics): string {
 }
 
 async function run(a: EvalArgs): Promise<void> {
-  const allTrain = await readLabelledCsv(a.train, a.label);
+  // The product's report-type (classification) model reads the report-type cues (`aduan routing train`).
+  const input = { cues: a.algorithm === 'product' && a.label === 'report_type' };
+  const allTrain = await readLabelledCsv(a.train, a.label, input);
   const kept = frequentLabels(allTrain, a.minCount);
   if (kept.size < 2)
     throw new UsageError(`fewer than 2 labels in "${a.label}" have ≥ ${a.minCount} training rows`);
   const trainRows = allTrain.filter((r) => kept.has(r.label));
   const opts = trainOptions(a);
   if (a.test !== undefined) {
-    const testRows = (await readLabelledCsv(a.test, a.label)).filter((r) => kept.has(r.label));
+    const testRows = (await readLabelledCsv(a.test, a.label, input)).filter((r) => kept.has(r.label));
     const { metrics, trainSeconds, modelBytes } = trainAndEvaluate(trainRows, testRows, opts);
     const result = { labels: kept.size, train: trainRows.length, test: testRows.length, ...metrics };
     if (a.json) {

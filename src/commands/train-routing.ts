@@ -95,6 +95,7 @@ function examplesFor(kind: RoutingKind, rows: readonly HistoryRow[]): TrainingEx
       body: r.body,
       regionCode: r.region_code,
       classification: kind === 'agency' ? r.classification : null,
+      cues: kind === 'classification',
     });
     const negativeLabels = kind === 'agency' ? (r.negatives ?? []).filter((n) => n !== label) : [];
     out.push({ text, label, ...(negativeLabels.length ? { negativeLabels } : {}) });

@@ -4,6 +4,7 @@
  * averaged. Chosen by stratified 5-fold cross-validation (docs/routing.md). Also builds the model
  * input text from a report's fields. Pure: the stemmer is a parameter.
  */
+import { reportTypeCues } from './cues.ts';
 import { wordDocsOf } from './encode.ts';
 import { tokensOf, type Stem } from './features.ts';
 import {
@@ -174,6 +175,8 @@ export interface RoutingInput {
   body: string;
   regionCode?: string | null | undefined;
   classification?: string | null | undefined;
+  /** Append the report-type cue tokens (cues.ts): for the classification (report type) model. */
+  cues?: boolean | undefined;
 }
 
 /**
@@ -187,5 +190,6 @@ export function routingText(r: RoutingInput): string {
     for (let i = 1; i <= Math.min(parts.length, 3); i++) extras.push(`wilayah${parts.slice(0, i).join('x')}`);
   }
   if (r.classification) extras.push(`klasifikasi${r.classification.replace(/[^a-z]/gi, '')}`);
+  if (r.cues) extras.push(...reportTypeCues(r.title, r.body));
   return `${r.title.replace(/\s+/g, ' ')}\n${r.body}${extras.length ? `\n${extras.join(' ')}` : ''}`;
 }

@@ -32,6 +32,7 @@ import {
   type DenseLinear,
   type LinearFitOptions,
 } from './linear.ts';
+import { displayCue } from './cues.ts';
 import { vectoriseTokens } from './predict-cache.ts';
 import { seededRandom, stratifiedFolds } from './random.ts';
 import type { Algorithm, Model } from './types.ts';
@@ -68,10 +69,11 @@ export interface TrainOptions extends LinearFitOptions {
   /** Fix the label set (and order); defaults to the sorted labels of the examples. */
   labels?: readonly string[];
   /**
-   * Tune one additive score offset per label to maximise macro-F1 on the out-of-fold calibration
-   * scores (needs `calibrationFolds` ≥ 2). Favours small labels that a plain argmax under-predicts.
+   * Tune one additive score offset per label on the out-of-fold calibration scores (needs
+   * `calibrationFolds` ≥ 2): `true` / `'macroF1'` maximises macro-F1 (favours small labels that a
+   * plain argmax under-predicts), `'accuracy'` maximises accuracy (moves the class priors).
    */
-  tuneBias?: boolean;
+  tuneBias?: boolean | 'macroF1' | 'accuracy';
   /** SVM (`svm`): inverse regularisation C. */
   svmC?: number;
   /** SVM: passes of dual coordinate descent (default 10; it stops earlier once converged). */
@@ -375,7 +377,7 @@ export function train(
   const gold = concat(goldParts, Int32Array);
   if (o.tuneBias) {
     const rows = Array.from({ length: gold.length }, (_, n) => scores.subarray(n * L, (n + 1) * L));
-    const offsets = tuneOffsets(rows, [...gold], L);
+    const offsets = tuneOffsets(rows, [...gold], L, o.tuneBias === 'accuracy' ? 'accuracy' : 'macroF1');
     model.bias = model.bias.map((b, c) => round(b + offsets[c]!, 6));
     for (const s of rows) s.forEach((v, c) => (s[c] = v + offsets[c]!));
   }
@@ -391,6 +393,17 @@ function concat<T extends Float64Array | Int32Array>(parts: T[], Type: { new (n:
     at += p.length;
   }
   return out;
+}
+
+function accuracyOf(scores: readonly Float64Array[], gold: readonly number[], offsets: Float64Array): number {
+  const L = offsets.length;
+  let ok = 0;
+  scores.forEach((s, n) => {
+    let best = 0;
+    for (let c = 1; c < L; c++) if (s[c]! + offsets[c]! > s[best]! + offsets[best]!) best = c;
+    if (best === gold[n]) ok++;
+  });
+  return scores.length > 0 ? ok / scores.length : 0;
 }
 
 function macroF1Of(scores: readonly Float64Array[], gold: readonly number[], offsets: Float64Array): number {
@@ -417,28 +430,30 @@ function macroF1Of(scores: readonly Float64Array[], gold: readonly number[], off
 }
 
 /**
- * Per-label additive offsets maximising macro-F1 of argmax(score + offset) on held-out scores, by
- * coordinate ascent over a grid scaled to the scores' spread. Ties keep the smaller change.
+ * Per-label additive offsets maximising macro-F1 (or accuracy) of argmax(score + offset) on held-out
+ * scores, by coordinate ascent over a grid scaled to the scores' spread. Ties keep the smaller change.
  */
 export function tuneOffsets(
   scores: readonly Float64Array[],
   gold: readonly number[],
   L: number,
+  objective: 'macroF1' | 'accuracy' = 'macroF1',
 ): Float64Array {
+  const metric = objective === 'accuracy' ? accuracyOf : macroF1Of;
   const offsets = new Float64Array(L);
   if (scores.length === 0) return offsets;
   let spread = 0;
   for (const s of scores) spread += Math.max(...s) - Math.min(...s);
   spread /= scores.length;
   const grid = Array.from({ length: 21 }, (_, i) => ((i - 10) / 10) * 0.5 * spread);
-  let best = macroF1Of(scores, gold, offsets);
+  let best = metric(scores, gold, offsets);
   for (let round = 0; round < 2; round++) {
     for (let c = 0; c < L; c++) {
       const keep = offsets[c]!;
       let bestValue = keep;
       for (const delta of grid) {
         offsets[c] = delta;
-        const f = macroF1Of(scores, gold, offsets);
+        const f = metric(scores, gold, offsets);
         if (f > best + 1e-9 || (Math.abs(f - best) <= 1e-9 && Math.abs(delta) < Math.abs(bestValue))) {
           if (f > best + 1e-9) best = f;
           bestValue = delta;
@@ -513,7 +528,10 @@ export function topTerms(model: Model, x: SparseVector, label: number, n = 5): s
       if (v > 0) contributions.push([f, v]);
     }
   }
-  const shown = contributions.map(([f, v]) => [displayTerm(model.vocab.terms[f]!), v] as const);
+  const shown = contributions.flatMap(([f, v]) => {
+    const t = displayCue(displayTerm(model.vocab.terms[f]!));
+    return t === null ? [] : [[t, v] as const];
+  });
   const sorted = [...shown].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   return [...new Set(sorted.map(([t]) => t))].slice(0, n);
 }
