@@ -662,6 +662,14 @@ function inlineCued(r: Row): string {
   const cues = reportTypeCues(r.title ?? '', r.text ?? '').filter((c) => !c.startsWith('isyaratkata'));
   return `${inline(r.title ?? '')}\n${inline(r.text ?? '')}\n${cues.join(' ')}`;
 }
+/** The shipped report-type input with the body's first sentence joined to the title line. */
+function firstLine(r: Row): string {
+  const body = r.text ?? '';
+  const first = (body.split(/(?<=[.?!])\s|\n/)[0] ?? '').slice(0, 200);
+  const text = routingText({ title: r.title ?? '', body, cues: true });
+  const nl = text.indexOf('\n');
+  return `${text.slice(0, nl)} ${first}${text.slice(nl)}`;
+}
 function richCued(o: Parameters<typeof richCues>[1] = {}): (r: Row) => string {
   return (r) => `${plain(r)}\n${richCues(r, o).join(' ')}`;
 }
@@ -758,6 +766,23 @@ function typeVariants(
         [{ ...SV, features: { ...TC5, charWeight: 0.3 } }, 1],
       ],
       (r) => routingText({ title: r.title ?? '', body: r.text ?? '', cues: true }),
+    ),
+    t27: ens(`title + first sentence as first line, cues C${C} ${CW}`, pair, firstLine),
+    t28: ens(
+      `title words (t:) on SVM tc, cues C${C} ${CW}`,
+      [
+        [NB, 1],
+        [{ ...SV, features: { ...TC5, titleWords: true } }, 1],
+      ],
+      (r) => routingText({ title: r.title ?? '', body: r.text ?? '', cues: true }),
+    ),
+    t29: ens(
+      `title + first sentence as first line, t: words on SVM tc, cues C${C} ${CW}`,
+      [
+        [NB, 1],
+        [{ ...SV, features: { ...TC5, titleWords: true } }, 1],
+      ],
+      firstLine,
     ),
     typeRegion: ens(`product + report-type cues + region C${C} ${CW}`, pair, (r) =>
       routingText({
