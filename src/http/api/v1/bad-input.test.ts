@@ -131,6 +131,32 @@ describe('other endpoints with bad input', () => {
     const status = await t.api('/api/v1/reports?status=nonsense');
     expect(status.status).toBe(422);
   });
+
+  it('disposes only down the handling agency’s own tree (422 on the unitId field otherwise)', async () => {
+    const r = await post(valid);
+    const cats = await t.api('/api/v1/categories');
+    const v = await t.api(`/api/v1/reports/${r.body.trackingId}/actions/verify`, {
+      json: { categoryId: cats.body.items[0].id, agencyId: 'pupr-kaltim' },
+      token: await t.login(DEMO.coordinator),
+    });
+    expect(v.status).toBe(200);
+    const token = await t.login(DEMO.puprAdmin);
+    for (const unitId of ['dinkes-kaltim-unit', 'pemprov-kaltim', 'no-such-unit']) {
+      const d = await t.api(`/api/v1/reports/${r.body.trackingId}/actions/dispose?lang=en`, {
+        json: { unitId },
+        token,
+      });
+      expect(d.status, unitId).toBe(422);
+      expect(d.body.error.fields.unitId, unitId).toBeTruthy();
+      expect(d.body.error.translations.id.fields.unitId, unitId).toBeTruthy();
+    }
+    const ok = await t.api(`/api/v1/reports/${r.body.trackingId}/actions/dispose`, {
+      json: { unitId: 'pupr-kaltim-unit' },
+      token,
+    });
+    expect(ok.status).toBe(200);
+    expect(ok.body.agency.id ?? ok.body.agency).toBe('pupr-kaltim-unit');
+  });
 });
 
 describe('accounts', () => {
