@@ -160,6 +160,29 @@ describe('report journey attachments', () => {
     expect(clean.exif, 'no EXIF block survives').toBeUndefined();
     expect(stored.toString('latin1')).not.toContain('KameraRahasia');
     expect(stored.toString('latin1')).not.toContain('Pemilik Ponsel');
+
+    // The reporter finds the file on the tracking page and downloads it through the private-link key.
+    const track = await c.get(`/lacak/${id}?k=${encodeURIComponent(key)}`);
+    expect(track.html).toContain('<h2>Lampiran</h2>');
+    expect(track.html).toContain('foto-pohon.jpg</a> (dari Anda,');
+    const href = `/lacak/${id}/lampiran/${row!.id}?k=${encodeURIComponent(key)}`;
+    expect(track.html).toContain(href.replace(/&/g, '&amp;'));
+    const own = await fetch(t.url + href);
+    expect(own.status).toBe(200);
+    expect(own.headers.get('content-type')).toBe('image/jpeg');
+    expect(own.headers.get('cache-control')).toContain('no-store');
+    expect(Buffer.from(await own.arrayBuffer()).equals(stored)).toBe(true);
+    // Wrong key, no key, malformed ids: the same HTML 404, nothing revealed.
+    for (const bad of [
+      `/lacak/${id}/lampiran/${row!.id}?k=salah`,
+      `/lacak/${id}/lampiran/${row!.id}`,
+      `/lacak/${id}/lampiran/bukan-uuid?k=${encodeURIComponent(key)}`,
+      `/lacak/123/lampiran/${row!.id}?k=${encodeURIComponent(key)}`,
+    ]) {
+      const r = await fetch(t.url + bad, { headers: { accept: 'text/html' } });
+      expect(r.status, bad).toBe(404);
+      expect(r.headers.get('content-type'), bad).toContain('text/html');
+    }
   });
 });
 

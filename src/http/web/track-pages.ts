@@ -12,6 +12,8 @@ import { commentReport } from '../../commands/comment-report.ts';
 import { disputeReport } from '../../commands/dispute-report.ts';
 import { escalateReport } from '../../commands/escalate-report.ts';
 import { supplementReport } from '../../commands/supplement-report.ts';
+import { openAttachment } from '../../commands/add-attachment.ts';
+import { reportAttachments } from '../../queries/report-attachments.ts';
 import { getReport } from '../../queries/reports.ts';
 import { t } from '../../locales/index.ts';
 import { formatDate } from '../../views/format.ts';
@@ -59,6 +61,23 @@ export async function trackPages(app: FastifyInstance, opts: { services: Service
     return reply.redirect(`/lacak/${id}?k=${encodeURIComponent(k)}`, 303);
   });
 
+  // An attachment of the report, for its reporter (key in `k`, like the private link). Anyone else: 404.
+  app.get('/lacak/:trackingId/lampiran/:attachmentId', async (req, reply) => {
+    const { trackingId, attachmentId } = req.params as { trackingId: string; attachmentId: string };
+    const key = String((req.query as Record<string, unknown>).k ?? '');
+    const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+    if (!ID.test(trackingId) || !UUID.test(attachmentId) || !key) throw new AppError('NOT_FOUND');
+    const caller: Caller = { ...req.caller, accessKey: key };
+    const visible = await getReport(svc, caller, trackingId);
+    if (!visible.subject.isReporter) throw new AppError('NOT_FOUND');
+    const { row, stream } = await openAttachment(svc, caller, trackingId, attachmentId);
+    reply.header('content-type', row.mime);
+    reply.header('content-disposition', `inline; filename="${row.filename.replace(/["\\\r\n]/g, '')}"`);
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('cache-control', 'private, no-store');
+    return reply.send(stream);
+  });
+
   async function renderTrack(
     req: FastifyRequest,
     reply: FastifyReply,
@@ -85,6 +104,7 @@ export async function trackPages(app: FastifyInstance, opts: { services: Service
       return sendPage(reply, req, h(TrackFormPage, { ctx, id, message }), 404);
     }
     const m = await buildReportModel(svc, ctx, visible);
+    const files = await reportAttachments(svc.db, visible.report.row.id);
     const s = visible.report.row.status;
     const p = visible.permissions;
     const forms: ReporterForms = {
@@ -103,6 +123,7 @@ export async function trackPages(app: FastifyInstance, opts: { services: Service
         ctx,
         m,
         accessKey: key,
+        attachments: files,
         forms,
         errors,
         message: extra.message,

@@ -9,6 +9,7 @@ import { Button } from '../components/button.tsx';
 import { ErrorSummary } from '../components/error-summary.tsx';
 import { Radios, TextInput, Textarea } from '../components/fields.tsx';
 import { Timeline } from '../components/timeline.tsx';
+import type { ReportAttachment } from '../../queries/report-attachments.ts';
 import { ReportSummary } from './report-parts.tsx';
 import type { ReportModel } from '../../http/web/report-view.ts';
 
@@ -74,6 +75,8 @@ export interface TrackPageProps {
   ctx: PageContext;
   m: ReportModel;
   accessKey: string;
+  /** The report's files (the reporter's own and the agency's), linked through the private-link key. */
+  attachments?: ReportAttachment[];
   forms: ReporterForms;
   errors: FormErrors;
   message?: string | undefined;
@@ -110,6 +113,7 @@ export function TrackPage({
   ctx,
   m,
   accessKey,
+  attachments = [],
   forms,
   errors,
   message,
@@ -144,6 +148,26 @@ export function TrackPage({
         <>
           <h2>{ctx.t('web.trackpage.follow_ups')}</h2>
           <Timeline ctx={ctx} items={m.followUps} />
+        </>
+      ) : null}
+      {attachments.length ? (
+        <>
+          <h2>{ctx.t('web.trackpage.attachments')}</h2>
+          <ul>
+            {attachments.map((a) => (
+              <li key={a.id}>
+                <a href={`/lacak/${id}/lampiran/${a.id}?k=${encodeURIComponent(accessKey)}`}>{a.filename}</a>{' '}
+                {ctx.t(
+                  a.uploadedBy === 'reporter'
+                    ? 'web.trackpage.attachment_yours'
+                    : 'web.trackpage.attachment_agency',
+                  {
+                    kb: Math.max(1, Math.ceil(a.size / 1024)),
+                  },
+                )}
+              </li>
+            ))}
+          </ul>
         </>
       ) : null}
       <h2>{ctx.t('web.trackpage.timeline')}</h2>
