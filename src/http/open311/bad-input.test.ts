@@ -121,6 +121,72 @@ describe('Open311 POST: bad bodies and media', () => {
   });
 });
 
+describe('Open311 XML bodies and servicerequestupdates: bad input', () => {
+  const xmlRequest = (doctype: string, description: string) =>
+    `<?xml version="1.0"?>${doctype}<request><api_key>${DEMO_OPEN311_KEY}</api_key><service_code>${code}</service_code>` +
+    `<address_id>64.72.02</address_id><description>${description}</description>` +
+    `<attribute><classification>pengaduan</classification></attribute></request>`;
+
+  it('a DTD (entity bomb, external entity) is a 400 errors body and stores nothing; plain entities still decode', async () => {
+    const before = await count();
+    const entities = Array.from(
+      { length: 8 },
+      (_, i) => `<!ENTITY b${i} "${(i ? `&b${i - 1};` : '&a;').repeat(10)}">`,
+    ).join('');
+    const bomb = xmlRequest(`<!DOCTYPE r [<!ENTITY a "${'x'.repeat(1000)}">${entities}]>`, '&b7;');
+    const xxe = xmlRequest('<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>', '&x;');
+    for (const body of [bomb, xxe]) {
+      const r = await post(body, { 'content-type': 'text/xml' });
+      expect(r.status, r.text).toBe(400);
+      expect(JSON.parse(r.text)).toEqual([{ code: 400, description: expect.any(String) }]);
+    }
+    expect(await count()).toBe(before);
+    const ok = await post(xmlRequest('', 'Saluran &amp; gorong-gorong &lt;tersumbat&gt;'), {
+      'content-type': 'application/xml',
+    });
+    expect(ok.status, ok.text).toBe(201);
+    const id = JSON.parse(ok.text)[0].service_request_id;
+    const back = await fetch(`${t.url}/open311/v2/requests/${id}.json?api_key=${DEMO_OPEN311_KEY}`);
+    expect(((await back.json()) as any[])[0].description).toBe('Saluran & gorong-gorong <tersumbat>');
+  });
+
+  it('servicerequestupdates: malformed bodies, missing fields, unknown ids, oversized text → 4xx errors', async () => {
+    const up = async (body: BodyInit, headers: Record<string, string> = {}) => {
+      const res = await fetch(`${t.url}/open311/v2/servicerequestupdates.xml`, {
+        method: 'POST',
+        body,
+        headers,
+      });
+      return { status: res.status, text: await res.text() };
+    };
+    const valid = {
+      api_key: DEMO_OPEN311_KEY,
+      service_request_id: '1234567890',
+      update_id: 'u-1',
+      updated_datetime: '2026-03-12T00:00:00Z',
+      status: 'OPEN',
+      description: 'Kapan ditangani?',
+    };
+    const cases: Array<[Promise<{ status: number; text: string }>, number]> = [
+      [up('%%%=%%%', { 'content-type': 'application/x-www-form-urlencoded' }), 403],
+      [up('<x><api_key>', { 'content-type': 'text/xml' }), 400],
+      [up('{"api_key": 1', { 'content-type': 'application/json' }), 400],
+      [up(new URLSearchParams({ api_key: DEMO_OPEN311_KEY })), 400],
+      [up(new URLSearchParams(valid)), 404],
+      [up(new URLSearchParams({ ...valid, description: 'x'.repeat(4001) })), 400],
+      [up(new URLSearchParams({ ...valid, status: 'SELESAI' })), 400],
+    ];
+    for (const [p, status] of cases) {
+      const r = await p;
+      expect(r.status, r.text).toBe(status);
+      expect(r.text).toContain(`<errors><error><code>${status}</code>`);
+    }
+    const list = await fetch(`${t.url}/open311/v2/servicerequestupdates.json?start_date=kemarin`);
+    expect(list.status).toBe(400);
+    expect(await list.text()).toContain('start_date');
+  });
+});
+
 describe('integration API: bad bodies', () => {
   it('malformed or unexpected JSON → 400/422 with bilingual messages; bad ids → 4xx', async () => {
     const admin = await t.login(DEMO.puprAdmin);

@@ -90,8 +90,15 @@ export async function open311Routes(
   for (const type of ['text/xml', 'application/xml']) {
     app.addContentTypeParser(type, { parseAs: 'string' }, (_req, body, done) => {
       const text = String(body);
-      if (XMLValidator.validate(text) !== true) return done(new AppError('INVALID_XML'), undefined);
-      const doc = xml.parse(text) as Record<string, unknown>;
+      // No client needs a DTD; refusing it rules out entity expansion and external entities (XXE).
+      if (/<!DOCTYPE/i.test(text) || XMLValidator.validate(text) !== true)
+        return done(new AppError('INVALID_XML'), undefined);
+      let doc: Record<string, unknown>;
+      try {
+        doc = xml.parse(text) as Record<string, unknown>;
+      } catch {
+        return done(new AppError('INVALID_XML'), undefined);
+      }
       const root = Object.keys(doc).find((k) => k !== '?xml');
       const fields = root ? doc[root] : {};
       done(null, fields && typeof fields === 'object' ? fields : {});
