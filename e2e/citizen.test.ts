@@ -91,6 +91,16 @@ describe.skipIf(!HAS_CHROMIUM)('citizen pages in chromium', () => {
     b = await launchBrowser();
     publicId = (await seedReport()).trackingId;
     tracked = await seedReport({ anonymous: true });
+    // A file on the tracked report, so the tracking page's attachment list is checked by axe too.
+    const fd = new FormData();
+    const pdf = '%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n';
+    fd.append('file', new Blob([pdf], { type: 'application/pdf' }), 'foto-jembatan.pdf');
+    const up = await fetch(`${t.url}/api/v1/reports/${tracked.trackingId}/attachments`, {
+      method: 'POST',
+      headers: { 'x-access-key': tracked.accessKey },
+      body: fd,
+    });
+    expect(up.status).toBe(201);
   });
   afterAll(async () => {
     await b?.close();
@@ -123,6 +133,7 @@ describe.skipIf(!HAS_CHROMIUM)('citizen pages in chromium', () => {
         const res = await page.goto(t.url + path);
         expect(res?.headers()['content-type']).toContain('text/html');
         expect(await page.getAttribute('html', 'lang')).toBe(lang);
+        if (label === 'tracking page') expect(await page.content()).toContain('foto-jembatan.pdf</a>');
         await expectA11y(page, `${lang} ${label}`);
         await screenshot(page, 'citizen', `${lang}-${label.replace(/ /g, '-')}`);
       }
