@@ -172,7 +172,7 @@ describe.skipIf(!HAS_CHROMIUM)('citizen pages in chromium', () => {
     await ctx.close();
   });
 
-  it('page weight: HTML + CSS of the home page and a form step stay small (gzip)', async () => {
+  it('page weight: HTML + CSS of the home page, form steps, feed, report and tracking pages stay under 60 KB (gzip)', async () => {
     const get = async (p: string) => Buffer.from(await (await fetch(t.url + p)).arrayBuffer());
     const css = await get('/static/app.css');
     const js = await get('/static/app.js');
@@ -181,8 +181,13 @@ describe.skipIf(!HAS_CHROMIUM)('citizen pages in chromium', () => {
       ['home', '/'],
       ['form step', '/lapor/kejadian'],
       ['feed', '/laporan'],
+      ['category step (every category as an option)', '/lapor/kategori'],
+      ['public report page', `/laporan/${publicId}`],
+      ['tracking page', `/lacak/${tracked.trackingId}?k=${encodeURIComponent(tracked.accessKey)}`],
     ] as const) {
-      const html = await get(path);
+      const res = await fetch(t.url + path, { redirect: 'manual' });
+      expect(res.status, path).toBe(200);
+      const html = Buffer.from(await res.arrayBuffer());
       sizes[name] = {
         raw: html.length + css.length,
         gzip: gzipSync(html).length + gzipSync(css).length,
