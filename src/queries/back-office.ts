@@ -7,6 +7,7 @@ import { and, asc, eq, inArray, like, lte, ne, or } from 'drizzle-orm';
 import type { EventRow } from '../db/repositories/events.ts';
 import { findAgency } from '../db/repositories/agencies.ts';
 import { agencies, attachments, regions, users } from '../db/schema.ts';
+import { attachmentFilename } from '../presenters/attachment.ts';
 import type { Caller, Services } from '../app/context.ts';
 import { deadlineBadge, type DeadlineBadge } from './queues.ts';
 import { getReport, timelineFor, type VisibleReport } from './reports.ts';
@@ -63,7 +64,7 @@ export async function staffReportView(
     .filter((f) => staff || f.uploadedBy !== 'reporter')
     .map((f) => ({
       id: f.id,
-      filename: f.filename,
+      filename: attachmentFilename(f, visible.permissions.viewReporter || visible.subject.isReporter),
       mime: f.mime,
       size: f.size,
       uploadedBy: f.uploadedBy,

@@ -133,6 +133,49 @@ describe('POST /api/v1/reports/{trackingId}/attachments', () => {
     expect((await download(conf.trackingId, id, { accessKey: conf.accessKey })).status).toBe(404);
   });
 
+  it('hides the reporter’s own file name from an agency on an anonymous report, in the API and the back office', async () => {
+    const named = `KTP_${REPORTER.name.replace(' ', '_')}.jpg`;
+    const up = await upload(open.trackingId, await jpegWithGps(), { accessKey: open.accessKey }, named);
+    expect(up.status).toBe(201);
+    const id = up.body.items[0].id as string;
+    const disposition = async (auth: { token?: string; accessKey?: string }) =>
+      (await download(open.trackingId, id, auth)).headers.get('content-disposition') ?? '';
+    expect(await disposition({ accessKey: open.accessKey })).toContain(named);
+    expect(await disposition({ token: await t.login(DEMO.coordinator) })).toContain(named);
+    const agency = await disposition({ token: await t.login(DEMO.puprAdmin) });
+    expect(agency).toMatch(/filename="lampiran-[0-9a-f]{8}\.jpg"/);
+    expect(agency).not.toContain('Sekar');
+
+    const login = await fetch(`${t.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: DEMO.puprAdmin, password: 'demo-aduan-2026' }),
+    });
+    const cookie = login.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
+    const page = await fetch(`${t.url}/kantor/laporan/${open.trackingId}`, { headers: { cookie } });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain(`/attachments/${id}`);
+    expect(html).not.toContain('Sekar');
+    expect(html).toMatch(/lampiran-[0-9a-f]{8}\.jpg/);
+  });
+
+  it('downloads a file whose name is not Latin-1 (no 500)', async () => {
+    const up = await upload(
+      conf.trackingId,
+      await jpegWithGps(),
+      { accessKey: conf.accessKey },
+      'جسر_桥_мост.jpg',
+    );
+    expect(up.status, JSON.stringify(up.body)).toBe(201);
+    const got = await download(conf.trackingId, up.body.items[0].id, { accessKey: conf.accessKey });
+    expect(got.status).toBe(200);
+    expect(decodeURIComponent(got.headers.get('content-disposition') ?? '')).toContain('桥');
+  });
+
   it('staff files on a public report are public; on a confidential report they reach staff and the reporter only', async () => {
     const admin = await t.login(DEMO.puprAdmin);
     const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');

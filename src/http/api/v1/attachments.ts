@@ -4,6 +4,8 @@ import { z } from 'zod';
 import type { Services } from '../../../app/context.ts';
 import { AppError, invalid } from '../../../app/errors.ts';
 import { addAttachment, ATTACHMENT_LIMITS, openAttachment } from '../../../commands/add-attachment.ts';
+import { attachmentFilename, inlineDisposition } from '../../../presenters/attachment.ts';
+import { getReport } from '../../../queries/reports.ts';
 import { TrackingParams } from './schemas.ts';
 
 export const attachmentRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, opts) => {
@@ -58,8 +60,10 @@ export const attachmentRoutes: FastifyPluginAsyncZod<{ services: Services }> = a
         req.params.trackingId,
         req.params.attachmentId,
       );
+      const visible = await getReport(svc, req.caller, req.params.trackingId);
+      const name = attachmentFilename(row, visible.permissions.viewReporter || visible.subject.isReporter);
       reply.header('content-type', row.mime);
-      reply.header('content-disposition', `inline; filename="${row.filename.replace(/"/g, '')}"`);
+      reply.header('content-disposition', inlineDisposition(name));
       reply.header('x-content-type-options', 'nosniff');
       return reply.send(stream);
     },
