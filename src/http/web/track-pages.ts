@@ -21,6 +21,7 @@ import { TrackFormPage, TrackPage, type ReporterForms } from '../../views/pages/
 import { classifyError } from '../plugins/errors.ts';
 import { formErrors, pageContext, sendPage } from './render.ts';
 import { buildReportModel } from './report-view.ts';
+import { inlineDisposition } from '../../presenters/attachment.ts';
 
 const ID = /^\d{10}$/;
 const ACTIONS = ['supplement', 'comment', 'accept', 'dispute', 'escalate'] as const;
@@ -72,7 +73,7 @@ export async function trackPages(app: FastifyInstance, opts: { services: Service
     if (!visible.subject.isReporter) throw new AppError('NOT_FOUND');
     const { row, stream } = await openAttachment(svc, caller, trackingId, attachmentId);
     reply.header('content-type', row.mime);
-    reply.header('content-disposition', `inline; filename="${row.filename.replace(/["\\\r\n]/g, '')}"`);
+    reply.header('content-disposition', inlineDisposition(row.filename));
     reply.header('x-content-type-options', 'nosniff');
     reply.header('cache-control', 'private, no-store');
     return reply.send(stream);

@@ -174,6 +174,11 @@ describe('POST /api/v1/reports/{trackingId}/attachments', () => {
     const got = await download(conf.trackingId, up.body.items[0].id, { accessKey: conf.accessKey });
     expect(got.status).toBe(200);
     expect(decodeURIComponent(got.headers.get('content-disposition') ?? '')).toContain('桥');
+    // The reporter's private-link download of the tracking page too.
+    const link = `${t.url}/lacak/${conf.trackingId}/lampiran/${up.body.items[0].id}?k=${encodeURIComponent(conf.accessKey)}`;
+    const page = await fetch(link);
+    expect(page.status).toBe(200);
+    expect(decodeURIComponent(page.headers.get('content-disposition') ?? '')).toContain('мост');
   });
 
   it('staff files on a public report are public; on a confidential report they reach staff and the reporter only', async () => {
