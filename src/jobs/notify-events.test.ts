@@ -459,3 +459,14 @@ describe('operations', () => {
     expect([403, 404]).toContain(other.status);
   });
 });
+
+describe('SMS length', () => {
+  it('every SMS this file sent fits in 160 characters and names its report by tracking number', () => {
+    const texts = [...new Set(gw.posts.map((p) => p.body.message as string))];
+    expect(texts.length).toBeGreaterThan(3);
+    for (const text of texts) {
+      expect(text.length, text).toBeLessThanOrEqual(160);
+      expect(text, text).toMatch(/\b\d{10}\b|\b\d{4}-\d{4}-\d{2}\b/);
+    }
+  });
+});
