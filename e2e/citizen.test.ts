@@ -89,8 +89,25 @@ describe.skipIf(!HAS_CHROMIUM)('citizen pages in chromium', () => {
   beforeAll(async () => {
     t = await startTestApp({ now: new Date('2026-03-12T02:00:00Z') });
     b = await launchBrowser();
-    publicId = (await seedReport()).trackingId;
+    publicId = (await seedReport({ anonymous: true })).trackingId;
     tracked = await seedReport({ anonymous: true });
+    // The agency's public follow-up with a file, so the public report page's file list is checked by axe and
+    // counted in the page weight.
+    const agency = await t.login(DEMO.puprAdmin);
+    const respond = await t.api(`/api/v1/reports/${publicId}/actions/respond`, {
+      json: { body: 'Papan jembatan sudah diganti, berita acara terlampir.', final: false },
+      token: agency,
+    });
+    expect(respond.status, JSON.stringify(respond.body)).toBe(200);
+    const agencyFile = new FormData();
+    const agencyPdf = '%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n';
+    agencyFile.append('file', new Blob([agencyPdf], { type: 'application/pdf' }), 'berita-acara.pdf');
+    const agencyUp = await fetch(`${t.url}/api/v1/reports/${publicId}/attachments`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${agency}` },
+      body: agencyFile,
+    });
+    expect(agencyUp.status).toBe(201);
     // A file on the tracked report, so the tracking page's attachment list is checked by axe too.
     const fd = new FormData();
     const pdf = '%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n';
@@ -134,6 +151,11 @@ describe.skipIf(!HAS_CHROMIUM)('citizen pages in chromium', () => {
         expect(res?.headers()['content-type']).toContain('text/html');
         expect(await page.getAttribute('html', 'lang')).toBe(lang);
         if (label === 'tracking page') expect(await page.content()).toContain('foto-jembatan.pdf</a>');
+        if (label === 'report page') {
+          const html = await page.content();
+          expect(html).toMatch(/>lampiran-[0-9a-f]{8}\.pdf<\/a>/);
+          expect(html).not.toContain('Pelapor Peramban');
+        }
         await expectA11y(page, `${lang} ${label}`);
         await screenshot(page, 'citizen', `${lang}-${label.replace(/ /g, '-')}`);
       }

@@ -16,6 +16,14 @@ export function attachmentFilename(
   mayViewReporter: boolean,
 ): string {
   if (file.uploadedBy !== 'reporter' || mayViewReporter) return file.filename;
+  return neutralFilename(file);
+}
+
+/**
+ * `lampiran-<first 8 of the id>.<ext>`: the name the public sees for every file (an agency's file name can name
+ * the reporter or a resident too, e.g. "balasan-untuk-bu-sekar.pdf").
+ */
+export function neutralFilename(file: { id: string; mime: string }): string {
   return `lampiran-${file.id.slice(0, 8)}.${EXTENSIONS[file.mime] ?? 'bin'}`;
 }
 

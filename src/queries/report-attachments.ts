@@ -1,7 +1,7 @@
-/** A report's attachments for the reporter's tracking page (the caller's right to see the report is checked first). */
-import { asc, eq } from 'drizzle-orm';
+/** A report's attachments: all of them for the reporter's tracking page, the agency's public ones for the public page. */
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { AppDb } from '../db/client.ts';
-import { attachments } from '../db/schema.ts';
+import { attachments, reportEvents } from '../db/schema.ts';
 
 /** One attachment as listed to the reporter. */
 export interface ReportAttachment {
@@ -24,5 +24,35 @@ export async function reportAttachments(db: AppDb, reportId: string): Promise<Re
     })
     .from(attachments)
     .where(eq(attachments.reportId, reportId))
+    .orderBy(asc(attachments.createdAt));
+}
+
+/**
+ * The agency's files on a public report page: staff uploads whose upload event is public, and, when the file is
+ * tied to an event (`event_id`), only if that event is public too (never a file of an internal note). Reporter
+ * uploads are never listed here. The caller checks first that the report itself is public.
+ */
+export async function publicFollowUpAttachments(db: AppDb, reportId: string): Promise<ReportAttachment[]> {
+  return db
+    .select({
+      id: attachments.id,
+      filename: attachments.filename,
+      mime: attachments.mime,
+      size: attachments.size,
+      uploadedBy: attachments.uploadedBy,
+    })
+    .from(attachments)
+    .where(
+      and(
+        eq(attachments.reportId, reportId),
+        eq(attachments.uploadedBy, 'staff'),
+        sql`exists (select 1 from ${reportEvents} e where e.report_id = ${attachments.reportId}
+          and e.type = 'attachment' and e.visibility = 'public'
+          and e.data->>'attachmentId' = ${attachments.id}::text)`,
+        sql`(${attachments.eventId} is null or exists (select 1 from ${reportEvents} f
+          where f.id = ${attachments.eventId} and f.report_id = ${attachments.reportId}
+          and f.visibility = 'public'))`,
+      ),
+    )
     .orderBy(asc(attachments.createdAt));
 }

@@ -9,10 +9,13 @@ import { h } from 'preact';
 import { PUBLIC_CALLER, type Services } from '../../app/context.ts';
 import { AppError } from '../../app/errors.ts';
 import { commentReport } from '../../commands/comment-report.ts';
+import { openAttachment } from '../../commands/add-attachment.ts';
 import { supportReport } from '../../commands/support-report.ts';
 import { PUBLIC_STATUSES, type ReportStatus } from '../../domain/report/report.ts';
 import { listAgencyTree, listCategories, listRegions } from '../../queries/reference.ts';
 import { getReport, listReports } from '../../queries/reports.ts';
+import { publicFollowUpAttachments } from '../../queries/report-attachments.ts';
+import { inlineDisposition, neutralFilename } from '../../presenters/attachment.ts';
 import { formatDate } from '../../views/format.ts';
 import { FeedPage, PublicReportPage } from '../../views/pages/feed.tsx';
 import { classifyError } from '../plugins/errors.ts';
@@ -23,6 +26,7 @@ import { buildReportModel } from './report-view.ts';
 const PAGE_SIZE = 20;
 const ID = /^\d{10}$/;
 const REGION = /^\d{2}(\.\d{2})?$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Registers the feed pages. */
 export async function feedPages(app: FastifyInstance, opts: { services: Services }): Promise<void> {
@@ -97,6 +101,11 @@ export async function feedPages(app: FastifyInstance, opts: { services: Services
     const ctx = pageContext(req);
     const visible = await getReport(svc, PUBLIC_CALLER, id);
     const m = await buildReportModel(svc, ctx, visible);
+    const files = (await publicFollowUpAttachments(svc.db, visible.report.row.id)).map((f) => ({
+      id: f.id,
+      name: neutralFilename(f),
+      size: f.size,
+    }));
     const errors = formErrors(ctx.lang, extra.errors ?? {});
     return sendPage(
       reply,
@@ -104,6 +113,7 @@ export async function feedPages(app: FastifyInstance, opts: { services: Services
       h(PublicReportPage, {
         ctx,
         m,
+        files,
         canComment: !!ctx.user,
         notice: extra.notice,
         errors,
@@ -128,6 +138,23 @@ export async function feedPages(app: FastifyInstance, opts: { services: Services
       return renderReport(req, reply, req.params.trackingId, { notice });
     },
   );
+
+  // A file of the agency's public follow-up, under a neutral name. Anything else (a reporter upload, a file
+  // of an internal note, any file of a report that is not public): 404.
+  app.get('/laporan/:trackingId/lampiran/:attachmentId', async (req, reply) => {
+    const { trackingId, attachmentId } = req.params as { trackingId: string; attachmentId: string };
+    if (!ID.test(trackingId) || !UUID.test(attachmentId)) throw new AppError('NOT_FOUND');
+    const visible = await getReport(svc, PUBLIC_CALLER, trackingId);
+    const files = await publicFollowUpAttachments(svc.db, visible.report.row.id);
+    if (!files.some((f) => f.id === attachmentId)) throw new AppError('NOT_FOUND');
+    const { row, stream } = await openAttachment(svc, PUBLIC_CALLER, trackingId, attachmentId);
+    reply.header('content-type', row.mime);
+    reply.header('content-disposition', inlineDisposition(neutralFilename(row)));
+    reply.header('x-content-type-options', 'nosniff');
+    // Not kept by shared caches: the report may be made confidential later.
+    reply.header('cache-control', 'no-store');
+    return reply.send(stream);
+  });
 
   app.post<{ Params: { trackingId: string } }>('/laporan/:trackingId/dukung', async (req, reply) => {
     const id = req.params.trackingId;

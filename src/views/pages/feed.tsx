@@ -141,6 +141,8 @@ export interface PublicReportProps {
   ctx: PageContext;
   m: ReportModel;
   canComment: boolean;
+  /** The agency's files on public follow-ups, under neutral names (`lampiran-<id>.<ext>`). */
+  files?: Array<{ id: string; name: string; size: number }>;
   notice?: string | undefined;
   errors?: FormErrors;
   comment?: string;
@@ -151,6 +153,7 @@ export function PublicReportPage({
   ctx,
   m,
   canComment,
+  files = [],
   notice,
   errors = {},
   comment,
@@ -177,6 +180,19 @@ export function PublicReportPage({
       </form>
       <h2>{ctx.t('web.trackpage.timeline')}</h2>
       <Timeline ctx={ctx} items={m.timeline.filter((i) => !comments.includes(i))} />
+      {files.length ? (
+        <>
+          <h2>{ctx.t('web.feed.attachments')}</h2>
+          <ul>
+            {files.map((f) => (
+              <li key={f.id}>
+                <a href={`/laporan/${r.trackingId}/lampiran/${f.id}`}>{f.name}</a>{' '}
+                {ctx.t('web.trackpage.attachment_agency', { kb: Math.max(1, Math.ceil(f.size / 1024)) })}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
       <h2>{ctx.t('web.feed.comments')}</h2>
       <Timeline ctx={ctx} items={comments} />
       {canComment ? (
