@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { expect } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { openRuntime, type Runtime } from '../../src/runtime.ts';
 import { buildApp } from '../../src/http/app.ts';
@@ -131,3 +132,38 @@ export const DEMO = {
   assessor: 'penilai@demo.aduan.id',
   citizen: 'warga@demo.aduan.id',
 } as const;
+
+/**
+ * Files a report through the public API as a citizen (expects 201) and returns its tracking number. The body
+ * repeats the title (as the routing corpus does); `json` overrides any field (body, reporter, anonymous…).
+ */
+export async function submitReport(
+  t: TestApp,
+  title: string,
+  json: Record<string, unknown> = {},
+): Promise<string> {
+  const r = await t.api('/api/v1/reports', {
+    json: {
+      classification: 'pengaduan',
+      title,
+      body: `${title}. Mohon segera ditindaklanjuti oleh instansi yang berwenang.`,
+      regionCode: '64.72.02',
+      ...json,
+    },
+  });
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+  return r.body.trackingId as string;
+}
+
+/** Verifies a report to an agency and category with a verifier's token (expects 200); returns the body. */
+export async function verifyReport(
+  t: TestApp,
+  token: string,
+  id: string,
+  agencyId: string,
+  categoryId: number,
+): Promise<any> {
+  const r = await t.api(`/api/v1/reports/${id}/actions/verify`, { json: { agencyId, categoryId }, token });
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+  return r.body;
+}

@@ -2,6 +2,8 @@
  * A tiny browser-like HTTP client for page tests: keeps cookies, posts urlencoded forms, does not follow
  * redirects (tests assert Post/Redirect/Get), and reads hidden `_csrf` fields.
  */
+import { expect } from 'vitest';
+import { DEMO_PASSWORD } from '../global-setup.ts';
 
 /** One response, with the body as text. */
 export interface WebResponse {
@@ -67,4 +69,60 @@ export class WebClient {
 /** The value of the first hidden `_csrf` input in a page. */
 export function csrfOf(html: string): string {
   return /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+}
+
+/** Signs in through the sign-in form (`POST /masuk`, expects the 303) and returns the cookie-keeping client. */
+export async function signInWeb(
+  base: string,
+  email: string,
+  password = DEMO_PASSWORD,
+  next = '/kantor',
+): Promise<WebClient> {
+  const c = new WebClient(base);
+  const r = await c.post('/masuk', { email, password, next });
+  expect(r.status, r.html.slice(0, 300)).toBe(303);
+  return c;
+}
+
+/** A staff session from the JSON sign-in: the cookie header to send and the CSRF token for forms. */
+export interface Session {
+  cookie: string;
+  csrf: string;
+}
+
+/** Signs in through `POST /api/v1/auth/login` and returns the session's cookie header and CSRF token. */
+export async function signInSession(base: string, email: string, password = DEMO_PASSWORD): Promise<Session> {
+  const res = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  const body = (await res.json()) as { csrfToken: string };
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  return { cookie, csrf: body.csrfToken };
+}
+
+/** Signs an email in once and reuses its session; `clear()` forgets them all (e.g. after moving the clock). */
+export interface SessionCache {
+  (email: string): Promise<Session>;
+  clear(): void;
+}
+
+/**
+ * One session per email, signed in on first use and reused after (base read lazily, so it can be
+ * created before the app starts): `const signIn = sessionsFor(() => t.url);`.
+ */
+export function sessionsFor(base: () => string): SessionCache {
+  const sessions = new Map<string, Session>();
+  const signIn = async (email: string) => {
+    const cached = sessions.get(email);
+    if (cached) return cached;
+    const s = await signInSession(base(), email);
+    sessions.set(email, s);
+    return s;
+  };
+  return Object.assign(signIn, { clear: () => sessions.clear() });
 }
