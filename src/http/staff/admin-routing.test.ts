@@ -8,9 +8,8 @@
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO, startTestApp, type TestApp } from '../../../test/helpers/app.ts';
-import { DEMO_PASSWORD } from '../../../test/global-setup.ts';
-import { csrfOf, WebClient } from '../../../test/helpers/web-client.ts';
+import { DEMO, startTestApp, submitReport, verifyReport, type TestApp } from '../../../test/helpers/app.ts';
+import { csrfOf, signInWeb, WebClient } from '../../../test/helpers/web-client.ts';
 import { HEALTH, ROADS } from '../../../test/helpers/routing-corpus.ts';
 import { autoDispatchPending, autoDispatchSettings } from '../../commands/auto-dispatch.ts';
 import { trainRoutingModels } from '../../commands/train-routing.ts';
@@ -21,34 +20,10 @@ const PAGE = '/kantor/admin/rute-otomatis';
 let t: TestApp;
 let coord: string;
 
-async function submit(title: string) {
-  const r = await t.api('/api/v1/reports', {
-    json: {
-      classification: 'pengaduan',
-      title,
-      body: `${title}. Mohon segera ditindaklanjuti oleh instansi yang berwenang.`,
-      regionCode: '64.72.02',
-      reporter: { name: 'Warga Sintetis', email: 'warga.sintetis@contoh.aduan.id' },
-    },
-  });
-  expect(r.status, JSON.stringify(r.body)).toBe(201);
-  return r.body.trackingId as string;
-}
-
-async function verify(id: string, agencyId: string, categoryId: number) {
-  const r = await t.api(`/api/v1/reports/${id}/actions/verify`, {
-    json: { agencyId, categoryId },
-    token: coord,
-  });
-  expect(r.status, JSON.stringify(r.body)).toBe(200);
-}
-
-async function signIn(email: string): Promise<WebClient> {
-  const c = new WebClient(t.url);
-  const r = await c.post('/masuk', { email, password: DEMO_PASSWORD, next: '/kantor' });
-  expect(r.status).toBe(303);
-  return c;
-}
+const submit = (title: string) =>
+  submitReport(t, title, { reporter: { name: 'Warga Sintetis', email: 'warga.sintetis@contoh.aduan.id' } });
+const verify = (id: string, agencyId: string, categoryId: number) =>
+  verifyReport(t, coord, id, agencyId, categoryId);
 
 /** POST a form of the page with the CSRF token read from it. */
 async function postForm(c: WebClient, path: string, form: Record<string, string>, from = PAGE) {
@@ -73,17 +48,17 @@ describe('auto-dispatch admin page', () => {
     const anon = await new WebClient(t.url).get(PAGE);
     expect(anon.status).toBe(303);
     expect(anon.location).toContain('/masuk?next=');
-    expect((await (await signIn(DEMO.puprOfficer)).get(PAGE)).status).toBe(403);
-    expect((await (await signIn(DEMO.citizen)).get(PAGE)).status).toBe(403);
+    expect((await (await signInWeb(t.url, DEMO.puprOfficer)).get(PAGE)).status).toBe(403);
+    expect((await (await signInWeb(t.url, DEMO.citizen)).get(PAGE)).status).toBe(403);
 
-    const national = await (await signIn(DEMO.national)).get(PAGE);
+    const national = await (await signInWeb(t.url, DEMO.national)).get(PAGE);
     expect(national.status).toBe(200);
     expect(national.html).toContain('<h1>Penerusan otomatis</h1>');
     expect(national.html).toContain('Saat ini: nonaktif.');
     expect(national.html).toContain(`action="${PAGE}/instans?lang=id"`);
     expect(national.html).toMatch(/<option value="dinkes-kaltim"/);
 
-    const coordinator = await signIn(DEMO.coordinator);
+    const coordinator = await signInWeb(t.url, DEMO.coordinator);
     const cp = await coordinator.get(PAGE);
     expect(cp.status).toBe(200);
     expect(cp.html).not.toContain(`action="${PAGE}/instans?`);
@@ -92,7 +67,7 @@ describe('auto-dispatch admin page', () => {
     // Linked from the administration home.
     expect((await coordinator.get('/kantor/admin')).html).toContain(`href="${PAGE}"`);
 
-    const pupr = await (await signIn(DEMO.puprAdmin)).get(`${PAGE}?lang=en`);
+    const pupr = await (await signInWeb(t.url, DEMO.puprAdmin)).get(`${PAGE}?lang=en`);
     expect(pupr.status).toBe(200);
     expect(pupr.html).toContain('<h1>Auto-dispatch</h1>');
     expect(pupr.html).toMatch(/<option value="pupr-kaltim"/);
@@ -100,7 +75,7 @@ describe('auto-dispatch admin page', () => {
   });
 
   it('changes: national admin sets the instance rule, agency managers their agency, 403 outside scope', async () => {
-    const national = await signIn(DEMO.national);
+    const national = await signInWeb(t.url, DEMO.national);
     const bad = await postForm(national, `${PAGE}/instans`, {
       instanceEnabled: 'on',
       instanceThreshold: '30',
@@ -125,14 +100,14 @@ describe('auto-dispatch admin page', () => {
       threshold: 0.95,
     });
 
-    const coordinator = await signIn(DEMO.coordinator);
+    const coordinator = await signInWeb(t.url, DEMO.coordinator);
     expect((await postForm(coordinator, `${PAGE}/instans`, { instanceEnabled: 'on' })).status).toBe(403);
-    const pupr = await signIn(DEMO.puprAdmin);
+    const pupr = await signInWeb(t.url, DEMO.puprAdmin);
     expect((await postForm(pupr, `${PAGE}/instans`, { instanceEnabled: 'on' })).status).toBe(403);
     expect(
       (await postForm(pupr, `${PAGE}/instansi`, { agencyId: 'dinkes-kaltim', agencyEnabled: 'on' })).status,
     ).toBe(403);
-    const balikpapan = await signIn(DEMO.balikpapanCoordinator);
+    const balikpapan = await signInWeb(t.url, DEMO.balikpapanCoordinator);
     expect(
       (await postForm(balikpapan, `${PAGE}/instansi`, { agencyId: 'pupr-kaltim', agencyEnabled: 'on' }))
         .status,
@@ -155,7 +130,7 @@ describe('auto-dispatch admin page', () => {
     const after = await pupr.get(`${PAGE}?selesai=1`);
     expect(after.html).toContain('aktif, ambang 85%');
     // The Dinkes admin does not see PUPR's rule.
-    expect((await (await signIn(DEMO.dinkesAdmin)).get(PAGE)).html).not.toContain('ambang 85%');
+    expect((await (await signInWeb(t.url, DEMO.dinkesAdmin)).get(PAGE)).html).not.toContain('ambang 85%');
   });
 
   it('lists auto-dispatches in scope and reverses one through a hash-chained return', async () => {
@@ -170,24 +145,24 @@ describe('auto-dispatch admin page', () => {
     const manual = await submit('Trotoar rusak di depan pasar kota');
     await verify(manual, 'pupr-kaltim', (await t.api('/api/v1/categories')).body.items[0].id);
 
-    const national = await signIn(DEMO.national);
+    const national = await signInWeb(t.url, DEMO.national);
     const np = await national.get(PAGE);
     expect(np.html).toContain(`data-auto-dispatch="${id}"`);
     expect(np.html).toContain(`href="${PAGE}/${id}/tarik"`);
     expect(np.html).not.toContain(`data-auto-dispatch="${manual}"`);
 
-    const coordinator = await signIn(DEMO.coordinator);
+    const coordinator = await signInWeb(t.url, DEMO.coordinator);
     const cp = await coordinator.get(PAGE);
     expect(cp.html).toContain(`data-auto-dispatch="${id}"`);
     expect(cp.html).not.toContain(`href="${PAGE}/${id}/tarik"`); // coordinators do not return reports
     expect((await coordinator.get(`${PAGE}/${id}/tarik`)).status).toBe(403);
-    const dinkes = await signIn(DEMO.dinkesAdmin);
+    const dinkes = await signInWeb(t.url, DEMO.dinkesAdmin);
     expect((await dinkes.get(PAGE)).html).not.toContain(id);
     expect((await dinkes.get(`${PAGE}/${id}/tarik`)).status).toBe(404);
     expect((await national.get(`${PAGE}/${manual}/tarik`)).status).toBe(404);
     expect((await national.get(`${PAGE}/abc/tarik`)).status).toBe(404);
 
-    const pupr = await signIn(DEMO.puprAdmin);
+    const pupr = await signInWeb(t.url, DEMO.puprAdmin);
     const confirm = await pupr.get(`${PAGE}/${id}/tarik`);
     expect(confirm.status).toBe(200);
     expect(confirm.html).toContain(`Tarik kembali laporan ${id}`);

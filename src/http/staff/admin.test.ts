@@ -8,16 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { DEMO, startTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { DEMO_PASSWORD } from '../../../test/global-setup.ts';
-import { csrfOf, WebClient } from '../../../test/helpers/web-client.ts';
+import { csrfOf, signInWeb, WebClient } from '../../../test/helpers/web-client.ts';
 
 let t: TestApp;
-
-async function signIn(email: string, password = DEMO_PASSWORD): Promise<WebClient> {
-  const c = new WebClient(t.url);
-  const r = await c.post('/masuk', { email, password, next: '/kantor' });
-  expect(r.status, r.html.slice(0, 300)).toBe(303);
-  return c;
-}
 
 /** GET a page then POST a form on it with its CSRF token. */
 async function submitOn(
@@ -68,7 +61,7 @@ describe('back-office administration', () => {
 
   it('assigns a report to an officer: internal event, the officer sees it under "assigned to me"', async () => {
     const { trackingId, accessKey } = await dispatchedReport();
-    const admin = await signIn(DEMO.puprAdmin);
+    const admin = await signInWeb(t.url, DEMO.puprAdmin);
     // At the agency level only its own staff can be assigned: the unit's officer does not see it yet.
     const before = await admin.get(`/kantor/laporan/${trackingId}`);
     expect(before.html).not.toContain('Petugas Bina Marga (Demo) (Petugas)');
@@ -102,7 +95,7 @@ describe('back-office administration', () => {
     );
     expect(ev).toEqual({ type: 'assign', visibility: 'internal' });
 
-    const off = await signIn(DEMO.puprOfficer);
+    const off = await signInWeb(t.url, DEMO.puprOfficer);
     const queue = await off.get('/kantor?tab=assigned');
     expect(queue.status).toBe(200);
     expect(queue.html).toContain('Ditugaskan kepada saya');
@@ -116,12 +109,12 @@ describe('back-office administration', () => {
     const track = await t.api(`/api/v1/reports/${trackingId}/events`, { accessKey });
     expect(JSON.stringify(track.body)).not.toContain('assign');
     // The officer's other tabs do not list it under another officer.
-    const coord = await signIn(DEMO.coordinator);
+    const coord = await signInWeb(t.url, DEMO.coordinator);
     expect((await coord.get('/kantor')).html).not.toContain('Ditugaskan kepada saya');
   });
 
   it('queue to-do tabs sort by the nearest deadline by default, and the order can be changed', async () => {
-    const c = await signIn(DEMO.puprAdmin);
+    const c = await signInWeb(t.url, DEMO.puprAdmin);
     const def = await c.get('/kantor?tab=follow_up');
     expect(def.html).toMatch(/<option value="due" selected/);
     const newest = await c.get('/kantor?tab=follow_up&urutan=newest');
@@ -131,7 +124,7 @@ describe('back-office administration', () => {
   });
 
   it('agency tree: add a unit, rename, refuse deactivation while busy; out-of-scope agencies are 404', async () => {
-    const admin = await signIn(DEMO.puprAdmin);
+    const admin = await signInWeb(t.url, DEMO.puprAdmin);
     const tree = await admin.get('/kantor/admin/instansi');
     expect(tree.status).toBe(200);
     expect(tree.html).toContain('Bidang Bina Marga');
@@ -190,11 +183,11 @@ describe('back-office administration', () => {
     // Agency admins manage agencies, not the national category list.
     expect((await admin.get('/kantor/admin/kategori')).status).toBe(403);
     // Officers have no administration at all.
-    expect((await (await signIn(DEMO.puprOfficer)).get('/kantor/admin')).status).toBe(403);
+    expect((await (await signInWeb(t.url, DEMO.puprOfficer)).get('/kantor/admin')).status).toBe(403);
   });
 
   it('users: create a staff user with a one-time temporary password, grant and revoke in scope only', async () => {
-    const admin = await signIn(DEMO.puprAdmin);
+    const admin = await signInWeb(t.url, DEMO.puprAdmin);
     const list = await admin.get('/kantor/admin/pengguna');
     expect(list.html).toContain(DEMO.puprOfficer);
     expect(list.html).not.toContain(DEMO.dinkesAdmin);
@@ -238,7 +231,7 @@ describe('back-office administration', () => {
       sql`select password_hash from users where email = 'petugas.baru@contoh.aduan.id'`,
     );
     expect(hash!.password_hash).toMatch(/^\$argon2id\$/);
-    const fresh = await signIn('petugas.baru@contoh.aduan.id', temp!);
+    const fresh = await signInWeb(t.url, 'petugas.baru@contoh.aduan.id', temp!);
     // A temporary password must be changed first (the forced change has its own test).
     expect((await fresh.get('/kantor')).location).toMatch(/^\/kantor\/kata-sandi\?next=/);
 
@@ -258,16 +251,16 @@ describe('back-office administration', () => {
     );
     expect(left.map((r) => r.role)).toEqual(['officer']);
     // The coordinator of the province sees PUPR staff too; the Balikpapan coordinator does not.
-    expect((await (await signIn(DEMO.coordinator)).get('/kantor/admin/pengguna')).html).toContain(
+    expect((await (await signInWeb(t.url, DEMO.coordinator)).get('/kantor/admin/pengguna')).html).toContain(
       'petugas.baru@',
     );
     expect(
-      (await (await signIn(DEMO.balikpapanCoordinator)).get('/kantor/admin/pengguna')).html,
+      (await (await signInWeb(t.url, DEMO.balikpapanCoordinator)).get('/kantor/admin/pengguna')).html,
     ).not.toContain('petugas.baru@');
   });
 
   it('categories (national), holidays (coordinator, own region) with the missing-year warning, SLA rules', async () => {
-    const nat = await signIn(DEMO.national);
+    const nat = await signInWeb(t.url, DEMO.national);
     const add = await submitOn(nat, '/kantor/admin/kategori', '/kantor/admin/kategori', {
       categoryName: 'Kebencanaan',
     });
@@ -283,7 +276,7 @@ describe('back-office administration', () => {
     expect(off.status).toBe(303);
     expect(JSON.stringify((await t.api('/api/v1/categories')).body)).not.toContain('Kebencanaan');
 
-    const coord = await signIn(DEMO.coordinator);
+    const coord = await signInWeb(t.url, DEMO.coordinator);
     // November: next year's calendar is missing in the test database → warning on admin home and queue.
     const home = await coord.get('/kantor/admin');
     expect(home.html).toMatch(/Kalender hari libur 2027 belum diisi/);
@@ -360,8 +353,8 @@ describe('back-office administration', () => {
 
   it('password change: wrong current password, mismatch, then success closes the other sessions', async () => {
     const email = DEMO.dinkesAdmin;
-    const a = await signIn(email);
-    const b = await signIn(email);
+    const a = await signInWeb(t.url, email);
+    const b = await signInWeb(t.url, email);
     const page = await a.get('/kantor/kata-sandi');
     expect(page.status).toBe(200);
     const wrong = await a.post('/kantor/kata-sandi', {
@@ -393,11 +386,11 @@ describe('back-office administration', () => {
     expect((await a.get('/kantor')).status).toBe(200); // this one stays
     const old = await new WebClient(t.url).post('/masuk', { email, password: DEMO_PASSWORD });
     expect(old.status).toBe(401);
-    await signIn(email, 'kata sandi baru yang panjang');
+    await signInWeb(t.url, email, 'kata sandi baru yang panjang');
   });
 
   it('temporary password: every back-office page and API call waits until it is changed', async () => {
-    const admin = await signIn(DEMO.puprAdmin);
+    const admin = await signInWeb(t.url, DEMO.puprAdmin);
     const made = await submitOn(admin, '/kantor/admin/pengguna', '/kantor/admin/pengguna', {
       name: 'Petugas Sementara',
       email: 'petugas.sementara@contoh.aduan.id',
@@ -497,7 +490,7 @@ describe('back-office administration', () => {
   });
 
   it('session fixation: sign-in mints a new token over a pre-existing cookie; after sign-out the old token is dead', async () => {
-    const c = await signIn(DEMO.ombudsman);
+    const c = await signInWeb(t.url, DEMO.ombudsman);
     const first = c.cookies.get('aduan_session')!;
     expect(first).toBeTruthy();
     // A planted / pre-existing cookie is replaced at the next sign-in, and the previous session is ended.

@@ -11,21 +11,13 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { DEMO, startTestApp, type TestApp } from '../../../test/helpers/app.ts';
-import { DEMO_PASSWORD } from '../../../test/global-setup.ts';
-import { csrfOf, WebClient, type WebResponse } from '../../../test/helpers/web-client.ts';
+import { csrfOf, signInWeb, WebClient, type WebResponse } from '../../../test/helpers/web-client.ts';
 import { startWorker, type Worker } from '../../jobs/worker.ts';
 import { t as tr } from '../../locales/index.ts';
 
 let t: TestApp;
 let worker: Worker;
 let rx: { url: string; bodies: string[]; close: () => Promise<void> };
-
-async function signIn(email: string): Promise<WebClient> {
-  const c = new WebClient(t.url);
-  const r = await c.post('/masuk', { email, password: DEMO_PASSWORD, next: '/kantor' });
-  expect(r.status, r.html.slice(0, 300)).toBe(303);
-  return c;
-}
 
 /** GET the page, then POST a form on it with the page's CSRF token. */
 async function submit(c: WebClient, action: string, form: Record<string, string | string[]>, lang = 'id') {
@@ -116,15 +108,15 @@ describe('/kantor/integrasi', () => {
     expect(anon.status).toBe(303);
     expect(anon.location).toMatch(/^\/masuk\?next=/);
     for (const who of [DEMO.puprOfficer, DEMO.citizen]) {
-      const c = await signIn(who);
+      const c = await signInWeb(t.url, who);
       expect((await c.get('/kantor/integrasi')).status).toBe(403);
       const page = await c.get('/kantor/integrasi');
       expect(page.html).not.toContain('name="keyName"');
     }
-    const officerQueue = await (await signIn(DEMO.puprOfficer)).get('/kantor');
+    const officerQueue = await (await signInWeb(t.url, DEMO.puprOfficer)).get('/kantor');
     expect(officerQueue.html).not.toContain('href="/kantor/integrasi"');
 
-    const pupr = await signIn(DEMO.puprAdmin);
+    const pupr = await signInWeb(t.url, DEMO.puprAdmin);
     const queue = await pupr.get('/kantor');
     expect(queue.html).toContain('href="/kantor/integrasi"');
     const page = await pupr.get('/kantor/integrasi');
@@ -133,12 +125,12 @@ describe('/kantor/integrasi', () => {
     expect(page.html).not.toContain('name="peerUrl"'); // federation: national admin only
     const en = await pupr.get('/kantor/integrasi?lang=en');
     expect(en.html).toContain(tr('en', 'integrations.title'));
-    const national = await (await signIn(DEMO.national)).get('/kantor/integrasi');
+    const national = await (await signInWeb(t.url, DEMO.national)).get('/kantor/integrasi');
     expect(national.html).toContain('name="peerUrl"');
   });
 
   it('partner keys: shown once, stored hashed, last use recorded, revoked; scoped to the agency', async () => {
-    const pupr = await signIn(DEMO.puprAdmin);
+    const pupr = await signInWeb(t.url, DEMO.puprAdmin);
     const r = await submit(pupr, '/kantor/integrasi/kunci', {
       keyName: 'Aplikasi Kota Samarinda',
       keyAgency: 'pupr-kaltim',
@@ -171,7 +163,7 @@ describe('/kantor/integrasi', () => {
     expect(used!.last_used_at).not.toBeNull();
 
     // Dinkes neither sees nor revokes it; revoking as Dinkes is a 404.
-    const dinkes = await signIn(DEMO.dinkesAdmin);
+    const dinkes = await signInWeb(t.url, DEMO.dinkesAdmin);
     const dPage = await dinkes.get('/kantor/integrasi');
     expect(dPage.html).not.toContain('Aplikasi Kota Samarinda');
     const dRevoke = await submit(dinkes, `/kantor/integrasi/kunci/${row!.id}/cabut`, {});
@@ -202,7 +194,7 @@ describe('/kantor/integrasi', () => {
   });
 
   it('agency tokens: minted once, act as bearer with last use, revoked; out of scope refused', async () => {
-    const pupr = await signIn(DEMO.puprAdmin);
+    const pupr = await signInWeb(t.url, DEMO.puprAdmin);
     const shown = await follow(
       pupr,
       await submit(pupr, '/kantor/integrasi/token', { tokenName: 'SIMPUPR', tokenAgency: 'pupr-kaltim' }),
@@ -217,7 +209,7 @@ describe('/kantor/integrasi', () => {
     );
     expect(row!.last_used_at).not.toBeNull();
     // Dinkes may not mint for PUPR nor revoke PUPR's token.
-    const dinkes = await signIn(DEMO.dinkesAdmin);
+    const dinkes = await signInWeb(t.url, DEMO.dinkesAdmin);
     expect(
       (await submit(dinkes, '/kantor/integrasi/token', { tokenName: 'X', tokenAgency: 'pupr-kaltim' }))
         .status,
@@ -229,7 +221,7 @@ describe('/kantor/integrasi', () => {
   });
 
   it('CSRF is required; bad input answers 422 with field messages in both languages, never 500', async () => {
-    const pupr = await signIn(DEMO.puprAdmin);
+    const pupr = await signInWeb(t.url, DEMO.puprAdmin);
     const before = await rows<{ n: number }>(sql`select count(*)::int as n from api_keys`);
     const noCsrf = await pupr.post('/kantor/integrasi/kunci', {
       keyName: 'Tanpa CSRF',
@@ -357,7 +349,7 @@ describe('/kantor/integrasi', () => {
 
   it('webhooks: secret once, delivered to a real receiver, delivery log, pause, SSRF at delivery, delete', async () => {
     const svc = t.runtime.services;
-    const pupr = await signIn(DEMO.puprAdmin);
+    const pupr = await signInWeb(t.url, DEMO.puprAdmin);
     svc.outboundAllowHosts = ['127.0.0.1'];
     const created = await follow(
       pupr,
@@ -378,7 +370,7 @@ describe('/kantor/integrasi', () => {
     expect(hook!.secret_enc).not.toContain(secret!);
 
     // Dinkes does not see it and cannot pause, delete or read its log.
-    const dinkes = await signIn(DEMO.dinkesAdmin);
+    const dinkes = await signInWeb(t.url, DEMO.dinkesAdmin);
     expect((await dinkes.get('/kantor/integrasi')).html).not.toContain(`${rx.url}/pupr`);
     expect(
       (await submit(dinkes, `/kantor/integrasi/webhook/${hook!.id}/jeda`, { paused: 'true' })).status,
@@ -434,14 +426,14 @@ describe('/kantor/integrasi', () => {
 
   it('federation peers: national admin only; private addresses refused; the key is never shown', async () => {
     const svc = t.runtime.services;
-    const pupr = await signIn(DEMO.puprAdmin);
+    const pupr = await signInWeb(t.url, DEMO.puprAdmin);
     const peerForm = { peerInstance: 'prov-kaltim', peerUrl: rx.url, peerKey: 'kunci-rahasia-dari-provinsi' };
     expect((await submit(pupr, '/kantor/integrasi/federasi', peerForm)).status).toBe(403);
     expect((await submit(pupr, '/kantor/integrasi/federasi/instans', { instanceId: 'kab-x' })).status).toBe(
       403,
     );
 
-    const nat = await signIn(DEMO.national);
+    const nat = await signInWeb(t.url, DEMO.national);
     svc.outboundAllowHosts = [];
     const refused = await submit(nat, '/kantor/integrasi/federasi', peerForm, 'en');
     expect(refused.status).toBe(422);

@@ -7,9 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { DEMO, startTestApp, type TestApp } from '../../../test/helpers/app.ts';
-import { DEMO_PASSWORD } from '../../../test/global-setup.ts';
-import { csrfOf, WebClient } from '../../../test/helpers/web-client.ts';
+import { DEMO, startTestApp, submitReport, verifyReport, type TestApp } from '../../../test/helpers/app.ts';
+import { csrfOf, signInWeb } from '../../../test/helpers/web-client.ts';
 import { trainRoutingModels } from '../../commands/train-routing.ts';
 import { HEALTH, ROADS } from '../../../test/helpers/routing-corpus.ts';
 
@@ -26,35 +25,14 @@ const SECRET = {
 };
 const SECRETS = [SECRET.name, 'Sutrisno', SECRET.email, SECRET.phone, '81299988877'];
 
-async function submit(title: string, extra: Record<string, unknown> = {}) {
-  const r = await t.api('/api/v1/reports', {
-    json: {
-      classification: 'pengaduan',
-      title,
-      body: `${title}. Mohon segera ditindaklanjuti oleh instansi yang berwenang, sudah berminggu-minggu.`,
-      regionCode: '64.72.02',
-      reporter: { name: 'Warga Biasa', email: 'warga.biasa@contoh.aduan.id' },
-      ...extra,
-    },
+const submit = (title: string, extra: Record<string, unknown> = {}) =>
+  submitReport(t, title, {
+    body: `${title}. Mohon segera ditindaklanjuti oleh instansi yang berwenang, sudah berminggu-minggu.`,
+    reporter: { name: 'Warga Biasa', email: 'warga.biasa@contoh.aduan.id' },
+    ...extra,
   });
-  expect(r.status, JSON.stringify(r.body)).toBe(201);
-  return r.body.trackingId as string;
-}
-
-async function verify(id: string, agencyId: string, categoryId: number) {
-  const r = await t.api(`/api/v1/reports/${id}/actions/verify`, {
-    json: { agencyId, categoryId },
-    token: coord,
-  });
-  expect(r.status, JSON.stringify(r.body)).toBe(200);
-}
-
-async function signIn(email: string): Promise<WebClient> {
-  const c = new WebClient(t.url);
-  const r = await c.post('/masuk', { email, password: DEMO_PASSWORD, next: '/kantor' });
-  expect(r.status).toBe(303);
-  return c;
-}
+const verify = (id: string, agencyId: string, categoryId: number) =>
+  verifyReport(t, coord, id, agencyId, categoryId);
 
 /** The similar-reports section of a page. */
 function similarSection(html: string): string {
@@ -104,7 +82,7 @@ describe('verification screen: similar reports and routing suggestions', () => {
 
   it('coordinator: similar reports with score, link and the confidential mark; suggestions with words', async () => {
     const id = await submit('Lampu jalan umum mati di Jalan Melati sejak minggu lalu');
-    const c = await signIn(DEMO.coordinator);
+    const c = await signInWeb(t.url, DEMO.coordinator);
     const page = await c.get(`/kantor/laporan/${id}`);
     expect(page.status).toBe(200);
     const similar = similarSection(page.html);
@@ -130,7 +108,7 @@ describe('verification screen: similar reports and routing suggestions', () => {
 
   it('picking a suggestion prefills the verify form without JavaScript; verifying records the outcome', async () => {
     const id = await submit('Jalan rusak berlubang dekat jembatan desa');
-    const c = await signIn(DEMO.coordinator);
+    const c = await signInWeb(t.url, DEMO.coordinator);
     const page = await c.get(`/kantor/laporan/${id}`);
     // The link that picks Dinkes (not the top suggestion) into the form, then the top category.
     const agencyLink = new RegExp(`href="(/kantor/laporan/${id}\\?instansi=dinkes-kaltim[^"]*)"`).exec(
@@ -191,10 +169,10 @@ describe('verification screen: similar reports and routing suggestions', () => {
 
   it('records a suggestion once per report and model version: a new model records again', async () => {
     const id = await submit('Jalan berlubang di depan sekolah dasar belum ditambal');
-    const c = await signIn(DEMO.coordinator);
+    const c = await signInWeb(t.url, DEMO.coordinator);
     await c.get(`/kantor/laporan/${id}`);
     await c.get(`/kantor/laporan/${id}`);
-    await (await signIn(DEMO.national)).get(`/kantor/laporan/${id}`);
+    await (await signInWeb(t.url, DEMO.national)).get(`/kantor/laporan/${id}`);
     expect(await shownRows(id)).toEqual([
       { kind: 'agency', n: 1 },
       { kind: 'category', n: 1 },
@@ -214,18 +192,18 @@ describe('verification screen: similar reports and routing suggestions', () => {
       anonymous: true,
       reporter: SECRET,
     });
-    const admin = await signIn(DEMO.puprAdmin);
+    const admin = await signInWeb(t.url, DEMO.puprAdmin);
     const page = await admin.get(`/kantor/laporan/${id}`);
     expect(page.status).toBe(200);
     const similar = similarSection(page.html);
     expect(similar).toContain(`/kantor/laporan/${anonymousEarlier}`);
     for (const s of SECRETS) expect(page.html, s).not.toContain(s);
     // The coordinator may see the identity of this report (it is only hidden from agencies and the public).
-    const coordPage = await (await signIn(DEMO.coordinator)).get(`/kantor/laporan/${id}`);
+    const coordPage = await (await signInWeb(t.url, DEMO.coordinator)).get(`/kantor/laporan/${id}`);
     expect(coordPage.html).toContain(SECRET.name);
     expect(similarSection(coordPage.html)).not.toContain(SECRET.name);
     // Officers cannot verify: no panel at all.
-    const officer = await signIn(DEMO.puprOfficer);
+    const officer = await signInWeb(t.url, DEMO.puprOfficer);
     await verify(id, 'pupr-kaltim', catRoads);
     const dispose = await t.api(`/api/v1/reports/${id}/actions/dispose`, {
       json: { unitId: 'pupr-kaltim-unit' },

@@ -7,7 +7,13 @@
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DEMO, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
+import {
+  DEMO,
+  startTestApp,
+  submitReport,
+  verifyReport,
+  type TestApp,
+} from '../../../../test/helpers/app.ts';
 import { query } from '../../../db/client.ts';
 import { autoDispatchPending } from '../../../commands/auto-dispatch.ts';
 import { trainRoutingModels } from '../../../commands/train-routing.ts';
@@ -24,28 +30,10 @@ let catHealth: number;
 const NAME = 'Warga Anonim Rahasia';
 const EMAIL = 'anonim.rahasia@contoh.aduan.id';
 
-async function submit(title: string, extra: Record<string, unknown> = {}) {
-  const r = await t.api('/api/v1/reports', {
-    json: {
-      classification: 'pengaduan',
-      title,
-      body: `${title}. Mohon segera ditindaklanjuti oleh instansi yang berwenang.`,
-      regionCode: '64.72.02',
-      reporter: { name: NAME, email: EMAIL, phone: '081200000009' },
-      ...extra,
-    },
-  });
-  expect(r.status, JSON.stringify(r.body)).toBe(201);
-  return r.body.trackingId as string;
-}
-
-async function verify(id: string, agencyId: string, categoryId: number) {
-  const r = await t.api(`/api/v1/reports/${id}/actions/verify`, {
-    json: { agencyId, categoryId },
-    token: coord,
-  });
-  expect(r.status, JSON.stringify(r.body)).toBe(200);
-}
+const submit = (title: string, extra: Record<string, unknown> = {}) =>
+  submitReport(t, title, { reporter: { name: NAME, email: EMAIL, phone: '081200000009' }, ...extra });
+const verify = (id: string, agencyId: string, categoryId: number) =>
+  verifyReport(t, coord, id, agencyId, categoryId);
 
 const put = (json: Record<string, unknown>, token?: string) =>
   t.api('/api/v1/routing/auto-dispatch', { method: 'PUT', json, ...(token ? { token } : {}) });

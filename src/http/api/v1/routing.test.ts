@@ -4,7 +4,13 @@
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
+import {
+  DEMO,
+  startTestApp,
+  submitReport,
+  verifyReport,
+  type TestApp,
+} from '../../../../test/helpers/app.ts';
 import { query } from '../../../db/client.ts';
 import { trainRoutingModels } from '../../../commands/train-routing.ts';
 import { HEALTH, ROADS } from '../../../../test/helpers/routing-corpus.ts';
@@ -14,26 +20,14 @@ let coord: string;
 let catRoads: number;
 let catHealth: number;
 
-async function submit(title: string, extra: Record<string, unknown> = {}) {
-  const r = await t.api('/api/v1/reports', {
-    json: {
-      classification: 'pengaduan',
-      title,
-      body: `${title}. Mohon segera ditindaklanjuti oleh instansi yang berwenang, sudah berminggu-minggu.`,
-      regionCode: '64.72.02',
-      reporter: { name: 'Warga Uji Rahasia', email: 'warga.rahasia@contoh.aduan.id', phone: '081200000001' },
-      ...extra,
-    },
+const submit = (title: string, extra: Record<string, unknown> = {}) =>
+  submitReport(t, title, {
+    body: `${title}. Mohon segera ditindaklanjuti oleh instansi yang berwenang, sudah berminggu-minggu.`,
+    reporter: { name: 'Warga Uji Rahasia', email: 'warga.rahasia@contoh.aduan.id', phone: '081200000001' },
+    ...extra,
   });
-  expect(r.status, JSON.stringify(r.body)).toBe(201);
-  return r.body.trackingId as string;
-}
-
-async function verify(id: string, agencyId: string, categoryId: number, token = coord) {
-  const r = await t.api(`/api/v1/reports/${id}/actions/verify`, { json: { agencyId, categoryId }, token });
-  expect(r.status, JSON.stringify(r.body)).toBe(200);
-  return r.body;
-}
+const verify = (id: string, agencyId: string, categoryId: number, token = coord) =>
+  verifyReport(t, token, id, agencyId, categoryId);
 
 beforeAll(async () => {
   t = await startTestApp({ now: new Date('2026-03-12T02:00:00Z'), limits: { submitPerMinute: 1000 } });
