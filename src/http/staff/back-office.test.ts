@@ -7,36 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import sharp from 'sharp';
 import { DEMO, startTestApp, type TestApp } from '../../../test/helpers/app.ts';
-import { DEMO_PASSWORD } from '../../../test/global-setup.ts';
+import { sessionsFor } from '../../../test/helpers/web-client.ts';
 
 let t: TestApp;
 let categoryId: number;
 const SECRET = { name: 'Sukma Rahasiawati', email: 'sukma.rahasia@contoh.aduan.id', phone: '081399887766' };
 const NAMED = { name: 'Budi Terbuka', email: 'budi.terbuka@contoh.aduan.id', phone: '081211112222' };
 
-interface Session {
-  cookie: string;
-  csrf: string;
-}
-const sessions = new Map<string, Session>();
-
-async function signIn(email: string): Promise<Session> {
-  const cached = sessions.get(email);
-  if (cached) return cached;
-  const res = await fetch(`${t.url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password: DEMO_PASSWORD }),
-  });
-  const body = (await res.json()) as { csrfToken: string };
-  const cookie = res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  const s = { cookie, csrf: body.csrfToken };
-  sessions.set(email, s);
-  return s;
-}
+const signIn = sessionsFor(() => t.url);
 
 async function page(email: string | null, path: string) {
   const headers: Record<string, string> = { accept: 'text/html' };
@@ -287,7 +265,7 @@ describe('back office', () => {
 
   it('overdue tab and the national admin queue', async () => {
     t.setNow(new Date('2026-04-30T02:00:00Z'));
-    sessions.clear();
+    signIn.clear();
     const q = await page(DEMO.coordinator, '/kantor?tab=overdue');
     expect(q.html).toContain(`/kantor/laporan/${other}`);
     expect(q.html).toContain('badge badge-overdue');

@@ -6,31 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, startTestApp, type TestApp } from '../../../test/helpers/app.ts';
-import { DEMO_PASSWORD } from '../../../test/global-setup.ts';
+import { sessionsFor } from '../../../test/helpers/web-client.ts';
 import { snapshotOpenData } from '../../commands/snapshot-open-data.ts';
 
 let t: TestApp;
-const sessions = new Map<string, { cookie: string; csrf: string }>();
-
-async function signIn(email: string) {
-  const cached = sessions.get(email);
-  if (cached) return cached;
-  const res = await fetch(`${t.url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password: DEMO_PASSWORD }),
-  });
-  const body = (await res.json()) as { csrfToken: string };
-  const s = {
-    cookie: res.headers
-      .getSetCookie()
-      .map((c) => c.split(';')[0])
-      .join('; '),
-    csrf: body.csrfToken,
-  };
-  sessions.set(email, s);
-  return s;
-}
+const signIn = sessionsFor(() => t.url);
 
 async function get(email: string | null, path: string) {
   const headers: Record<string, string> = { accept: 'text/html' };
