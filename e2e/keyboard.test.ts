@@ -6,6 +6,9 @@
  *   its link leading to the field; then a reply on the tracking page.
  * - Staff: sign-in, the queue's deadline badge explanation opens from the keyboard (Enter on its summary),
  *   then the report page is reached by keyboard, and the agency picker's search box narrows the tree.
+ * - Back-office actions: verify with a category and an agency chosen from the picker (search box, Shift+Tab
+ *   back and forth), dispose to a unit, then a final follow-up; each form is submitted with Enter on its
+ *   focused button (visible focus checked) and the report's state is read back from the API.
  * Screenshots: tmp/screenshots/keyboard/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -66,6 +69,40 @@ async function arrowSelect(page: Page, id: string, value: string): Promise<void>
 }
 
 const CONTINUE = button(/^(Lanjutkan|Continue)$/);
+
+/** The focused element shows a visible focus indicator (`:focus-visible` and a non-empty outline). */
+async function expectVisibleFocus(page: Page, what: string): Promise<void> {
+  const s = await page.evaluate(() => {
+    const g = globalThis as any;
+    const el = g.document.activeElement;
+    const css = g.getComputedStyle(el);
+    return {
+      visible: Boolean(el.matches(':focus-visible')),
+      style: css.outlineStyle,
+      width: css.outlineWidth,
+    };
+  });
+  expect(s.visible, `${what}: :focus-visible`).toBe(true);
+  expect(s.style, `${what}: outline style`).not.toBe('none');
+  expect(parseFloat(s.width), `${what}: outline width`).toBeGreaterThan(0);
+}
+
+/** Signs in on /masuk with the keyboard only (Enter in the password field submits). */
+async function keyboardSignIn(page: Page, email: string, next: string): Promise<void> {
+  await page.goto(`${t.url}/masuk?next=${encodeURIComponent(next)}`);
+  await tabTo(page, 'email', (f) => f.name === 'email');
+  await page.keyboard.type(email);
+  await tabTo(page, 'password', (f) => f.name === 'password');
+  await page.keyboard.type(DEMO_PASSWORD);
+  await enter(page);
+}
+
+/** Tabs to a form's submit button, checks its visible focus, and presses Enter (the form posts). */
+async function submitWith(page: Page, what: string, re: RegExp): Promise<void> {
+  await tabTo(page, what, button(re));
+  await expectVisibleFocus(page, what);
+  await enter(page);
+}
 
 describe.skipIf(!HAS_CHROMIUM)('keyboard-only journeys in chromium', () => {
   beforeAll(async () => {
@@ -247,5 +284,87 @@ describe.skipIf(!HAS_CHROMIUM)('keyboard-only journeys in chromium', () => {
     await arrowSelect(page, 'f-agencyId', 'dinkes-kaltim');
     await screenshot(page, 'keyboard', 'staff-agency-search');
     await ctx.close();
+  });
+
+  it('staff: verify with an agency, dispose to a unit and post a final follow-up, keyboard only', async () => {
+    const r = await t.api('/api/v1/reports', {
+      json: {
+        classification: 'pengaduan',
+        title: 'Gorong-gorong ambrol di Jalan Mulawarman',
+        body: 'Gorong-gorong di bawah Jalan Mulawarman ambrol sehingga badan jalan amblas dan membahayakan motor.',
+        regionCode: '64.72',
+        reporter: { name: 'Pelapor Gorong', email: 'gorong@contoh.aduan.id' },
+      },
+    });
+    expect(r.status).toBe(201);
+    const id = r.body.trackingId as string;
+    const path = `/kantor/laporan/${id}`;
+    const cats = await t.api('/api/v1/categories');
+    const categoryId = String(
+      cats.body.items.find((c: { name: string }) => c.name === 'PEKERJAAN UMUM DAN PENATAAN RUANG').id,
+    );
+    const state = async () =>
+      (await t.api(`/api/v1/reports/${id}`, { token: await t.login(DEMO.coordinator) })).body;
+
+    // Verify: category and agency from the pickers (search box, then the list), Shift+Tab goes back.
+    const verifier = await b.context();
+    let page = await verifier.newPage();
+    await keyboardSignIn(page, DEMO.coordinator, path);
+    expect(page.url()).toContain(path);
+    await tabTo(page, 'the category list', byId('f-categoryId'));
+    await expectVisibleFocus(page, 'category list');
+    // A long list: type-ahead jumps to the category by its first letters, the arrows settle it.
+    await page.keyboard.type('PEKERJAAN UMUM');
+    await arrowSelect(page, 'f-categoryId', categoryId);
+    await tabTo(page, 'the agency search box', byId('f-agencyId-filter'));
+    await page.keyboard.type('pekerjaan umum');
+    await page.keyboard.press('Tab');
+    expect((await focused(page)).id).toBe('f-agencyId');
+    await page.keyboard.press('Shift+Tab');
+    expect((await focused(page)).id, 'Shift+Tab returns to the search box').toBe('f-agencyId-filter');
+    await page.keyboard.press('Tab');
+    await expectVisibleFocus(page, 'agency list');
+    await arrowSelect(page, 'f-agencyId', 'pupr-kaltim');
+    await submitWith(page, 'the verify button', /^Verifikasi dan teruskan$/);
+    expect(page.url()).toContain(`${path}?selesai=1`);
+    let s = await state();
+    expect(s.status).toBe('dispatched');
+    expect(s.agency?.id).toBe('pupr-kaltim');
+    expect(s.categoryId).toBe(Number(categoryId));
+    await verifier.close();
+
+    // Dispose to a unit of the agency, with a note typed in.
+    const agency = await b.context();
+    page = await agency.newPage();
+    await keyboardSignIn(page, DEMO.puprAdmin, path);
+    expect(page.url()).toContain(path);
+    await tabTo(page, 'the unit list', byId('f-unitId'));
+    await expectVisibleFocus(page, 'unit list');
+    await arrowSelect(page, 'f-unitId', 'pupr-kaltim-unit');
+    await tabTo(page, 'the disposition note', byId('f-disposeNote'));
+    await page.keyboard.type('Mohon tim jalan dan jembatan cek hari ini.');
+    await submitWith(page, 'the dispose button', /^Disposisikan$/);
+    s = await state();
+    expect(s.agency?.id).toBe('pupr-kaltim-unit');
+    expect(page.url()).toContain(`${path}?selesai=1`);
+    expect(await page.content()).toContain('Mohon tim jalan dan jembatan cek hari ini.');
+
+    // A final follow-up: the text, then the "final" radio chosen with the arrow keys, then Enter.
+    await tabTo(page, 'the follow-up text', byId('f-body'));
+    await page.keyboard.type('Gorong-gorong sudah diganti dan badan jalan diaspal ulang pada hari ini.');
+    await page.keyboard.press('Tab');
+    expect((await focused(page)).id, 'Tab lands on the checked radio').toBe('f-kind');
+    await expectVisibleFocus(page, 'interim radio');
+    await page.keyboard.press('ArrowDown');
+    expect((await focused(page)).id).toBe('f-kind-1');
+    expect(await page.isChecked('#f-kind-1')).toBe(true);
+    await submitWith(page, 'the follow-up button', /^Kirim tindak lanjut$/);
+    s = await state();
+    expect(s.status).toBe('responded');
+    expect(page.url()).toContain(`${path}?selesai=1`);
+    expect(await page.content()).toContain('Gorong-gorong sudah diganti dan badan jalan diaspal ulang');
+    expect(await checkA11y(page)).toEqual([]);
+    await screenshot(page, 'keyboard', 'staff-final-follow-up');
+    await agency.close();
   });
 });
