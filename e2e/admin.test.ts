@@ -10,18 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { sql } from 'drizzle-orm';
 import { DEMO, startTestApp, type TestApp } from '../test/helpers/app.ts';
-import { DEMO_PASSWORD } from '../test/global-setup.ts';
 import { checkA11y, HAS_CHROMIUM, launchBrowser, screenshot, type TestBrowser } from './helpers/browser.ts';
+import { signInPage } from './helpers/session.ts';
 
 let t: TestApp;
 let b: TestBrowser;
-
-async function signIn(page: Page, email: string, password = DEMO_PASSWORD) {
-  await page.goto(`${t.url}/masuk`);
-  await page.fill('input[name="email"]', email);
-  await page.fill('input[name="password"]', password);
-  await Promise.all([page.waitForNavigation(), page.click('main button[type="submit"]')]);
-}
 
 async function expectA11y(page: Page, label: string) {
   const v = await checkA11y(page);
@@ -42,7 +35,7 @@ describe.skipIf(!HAS_CHROMIUM)('administration and account pages in chromium', (
     it(`every admin and account page has zero axe violations (${lang})`, async () => {
       const ctx = await b.context();
       const page = await ctx.newPage();
-      await signIn(page, DEMO.national);
+      await signInPage(page, t.url, DEMO.national);
       const { rows } = (await t.runtime.services.db.execute(
         sql`select (select id from users where email = ${DEMO.puprOfficer}) as uid, (select min(id) from categories) as cid`,
       )) as unknown as { rows: Array<{ uid: string; cid: number }> };
@@ -93,7 +86,7 @@ describe.skipIf(!HAS_CHROMIUM)('administration and account pages in chromium', (
       await ap.goto(`${t.url}/daftar?lang=${lang}`);
       await Promise.all([ap.waitForNavigation(), ap.click('main form button[type="submit"]')]);
       await expectA11y(ap, `${lang} register error`);
-      await signIn(ap, DEMO.citizen);
+      await signInPage(ap, t.url, DEMO.citizen);
       await ap.goto(`${t.url}/akun?lang=${lang}`);
       await expectA11y(ap, `${lang} account`);
       await screenshot(ap, 'admin', `${lang}-account`);
@@ -108,7 +101,7 @@ describe.skipIf(!HAS_CHROMIUM)('administration and account pages in chromium', (
   it('keyboard only: Tab order on the password form reaches submit; focus moves to the error summary', async () => {
     const ctx = await b.context();
     const page = await ctx.newPage();
-    await signIn(page, DEMO.dinkesAdmin);
+    await signInPage(page, t.url, DEMO.dinkesAdmin);
     await page.goto(`${t.url}/kantor/kata-sandi`);
     await page.focus('#f-currentPassword');
     const order: string[] = [];

@@ -9,11 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { sql } from 'drizzle-orm';
 import { DEMO, startTestApp, type TestApp } from '../test/helpers/app.ts';
-import { DEMO_PASSWORD } from '../test/global-setup.ts';
 import { HEALTH, ROADS } from '../test/helpers/routing-corpus.ts';
 import { autoDispatchPending } from '../src/commands/auto-dispatch.ts';
 import { trainRoutingModels } from '../src/commands/train-routing.ts';
 import { checkA11y, HAS_CHROMIUM, launchBrowser, screenshot, type TestBrowser } from './helpers/browser.ts';
+import { signInPage } from './helpers/session.ts';
 
 const PAGE = '/kantor/admin/rute-otomatis';
 let t: TestApp;
@@ -32,13 +32,6 @@ async function submit(title: string): Promise<string> {
   });
   expect(r.status, JSON.stringify(r.body)).toBe(201);
   return r.body.trackingId as string;
-}
-
-async function signIn(page: Page, email: string) {
-  await page.goto(`${t.url}/masuk`);
-  await page.fill('input[name="email"]', email);
-  await page.fill('input[name="password"]', DEMO_PASSWORD);
-  await Promise.all([page.waitForNavigation(), page.click('main button[type="submit"]')]);
 }
 
 async function expectA11y(page: Page, label: string) {
@@ -85,7 +78,7 @@ describe.skipIf(!HAS_CHROMIUM)('auto-dispatch admin page in chromium', () => {
     it(`the settings page, its error state and the pull-back page have zero axe violations (${lang})`, async () => {
       const ctx = await b.context();
       const page = await ctx.newPage();
-      await signIn(page, DEMO.national);
+      await signInPage(page, t.url, DEMO.national);
       const res = await page.goto(`${t.url}${PAGE}?lang=${lang}`);
       expect(res?.status()).toBe(200);
       expect(await page.locator(`[data-auto-dispatch="${dispatched}"]`).count()).toBe(1);
@@ -107,7 +100,7 @@ describe.skipIf(!HAS_CHROMIUM)('auto-dispatch admin page in chromium', () => {
       // The coordinator's view: the instance rule read-only, the list without pull-back links.
       const cctx = await b.context();
       const cpage = await cctx.newPage();
-      await signIn(cpage, DEMO.coordinator);
+      await signInPage(cpage, t.url, DEMO.coordinator);
       await cpage.goto(`${t.url}${PAGE}?lang=${lang}`);
       expect(await cpage.locator(`[data-auto-dispatch="${dispatched}"]`).count()).toBe(1);
       await expectA11y(cpage, `${lang} settings (coordinator)`);
@@ -118,7 +111,7 @@ describe.skipIf(!HAS_CHROMIUM)('auto-dispatch admin page in chromium', () => {
   it('works without JavaScript: set an agency rule, then pull the report back to verification', async () => {
     const ctx = await b.context({ javaScriptEnabled: false });
     const page = await ctx.newPage();
-    await signIn(page, DEMO.national);
+    await signInPage(page, t.url, DEMO.national);
     await page.goto(`${t.url}${PAGE}`);
     await page.selectOption('#f-agencyId', 'dinkes-kaltim');
     await page.check('#f-agencyEnabled');
@@ -130,7 +123,7 @@ describe.skipIf(!HAS_CHROMIUM)('auto-dispatch admin page in chromium', () => {
 
     const ctx2 = await b.context({ javaScriptEnabled: false });
     const pupr = await ctx2.newPage();
-    await signIn(pupr, DEMO.puprAdmin);
+    await signInPage(pupr, t.url, DEMO.puprAdmin);
     await pupr.goto(`${t.url}${PAGE}`);
     await Promise.all([pupr.waitForNavigation(), pupr.click(`a[href="${PAGE}/${dispatched}/tarik"]`)]);
     await pupr.fill('#f-note', 'Diteruskan otomatis ke instansi yang kurang tepat.');

@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { DEMO, startTestApp, type TestApp } from '../test/helpers/app.ts';
-import { DEMO_PASSWORD } from '../test/global-setup.ts';
+import { signInPage } from './helpers/session.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -32,13 +32,6 @@ async function axe(page: Page): Promise<string[]> {
     return r.violations.map((v: any) => `${v.id}: ${v.nodes.map((n: any) => n.target.join(' ')).join(', ')}`);
   });
   return violations as string[];
-}
-
-async function signIn(page: Page, email: string) {
-  await page.goto(`${t.url}/masuk`);
-  await page.fill('input[name="email"]', email);
-  await page.fill('input[name="password"]', DEMO_PASSWORD);
-  await Promise.all([page.waitForNavigation(), page.click('main button[type="submit"]')]);
 }
 
 async function signOut(page: Page) {
@@ -75,7 +68,7 @@ describe.skipIf(!hasChromium)('back office in the browser', () => {
   it('has zero axe violations on queue, report (verifier), walk-in and its error state, in id and en', async () => {
     const ctx = await browser.newContext();
     const page = await ctx.newPage();
-    await signIn(page, DEMO.coordinator);
+    await signInPage(page, t.url, DEMO.coordinator);
     for (const lang of ['id', 'en']) {
       for (const path of ['/kantor', `/kantor/laporan/${trackingId}`, '/kantor/lapor-langsung']) {
         await page.goto(`${t.url}${path}${path.includes('?') ? '&' : '?'}lang=${lang}`);
@@ -96,7 +89,7 @@ describe.skipIf(!hasChromium)('back office in the browser', () => {
     const ctx = await browser.newContext({ javaScriptEnabled: false });
     const page = await ctx.newPage();
 
-    await signIn(page, DEMO.coordinator);
+    await signInPage(page, t.url, DEMO.coordinator);
     await page.goto(`${t.url}/kantor`);
     await page.click(`a[href="/kantor/laporan/${trackingId}"]`);
     expect(await page.content()).toContain(SECRET_NAME);
@@ -107,7 +100,7 @@ describe.skipIf(!hasChromium)('back office in the browser', () => {
     expect(page.url()).toContain('selesai=1');
     await signOut(page);
 
-    await signIn(page, DEMO.puprAdmin);
+    await signInPage(page, t.url, DEMO.puprAdmin);
     await page.goto(`${t.url}/kantor?tab=dispatched`);
     expect(await page.content()).not.toContain(SECRET_NAME);
     await page.click(`a[href="/kantor/laporan/${trackingId}"]`);
@@ -118,7 +111,7 @@ describe.skipIf(!hasChromium)('back office in the browser', () => {
     expect(page.url()).toContain('selesai=1');
     await signOut(page);
 
-    await signIn(page, DEMO.puprOfficer);
+    await signInPage(page, t.url, DEMO.puprOfficer);
     await page.goto(`${t.url}/kantor/laporan/${trackingId}`);
     expect(await page.content()).not.toContain(SECRET_NAME);
     await page.fill('#f-body', 'Jembatan sudah diperkuat dan dibuka kembali untuk warga.');
@@ -132,7 +125,7 @@ describe.skipIf(!hasChromium)('back office in the browser', () => {
     // The agency view is accessible too (JavaScript on for axe), in both languages.
     const a = await browser.newContext();
     const ap = await a.newPage();
-    await signIn(ap, DEMO.puprAdmin);
+    await signInPage(ap, t.url, DEMO.puprAdmin);
     for (const lang of ['id', 'en']) {
       await ap.goto(`${t.url}/kantor/laporan/${trackingId}?lang=${lang}`);
       expect(await axe(ap), `agency report ${lang}`).toEqual([]);

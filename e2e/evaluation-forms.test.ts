@@ -9,18 +9,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { DEMO, startTestApp, type TestApp } from '../test/helpers/app.ts';
-import { DEMO_PASSWORD } from '../test/global-setup.ts';
 import { HAS_CHROMIUM, checkA11y, launchBrowser, screenshot, type TestBrowser } from './helpers/browser.ts';
+import { signInPage } from './helpers/session.ts';
 
 let t: TestApp;
 let b: TestBrowser;
-
-async function signIn(page: Page, email: string) {
-  await page.goto(`${t.url}/masuk`);
-  await page.fill('input[name="email"]', email);
-  await page.fill('input[name="password"]', DEMO_PASSWORD);
-  await Promise.all([page.waitForNavigation(), page.click('main button[type="submit"]')]);
-}
 
 async function expectClean(page: Page, name: string) {
   const v = await checkA11y(page);
@@ -47,7 +40,7 @@ describe.skipIf(!HAS_CHROMIUM)('evaluation period forms in the browser', () => {
       });
       const page = await context.newPage();
       try {
-        await signIn(page, DEMO.national);
+        await signInPage(page, t.url, DEMO.national);
         const res = await page.goto(`${t.url}/kantor/evaluasi/baru?lang=${lang}`);
         expect(res?.status()).toBe(200);
         await expectClean(page, `create-${lang}`);

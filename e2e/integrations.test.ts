@@ -8,18 +8,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { DEMO, startTestApp, type TestApp } from '../test/helpers/app.ts';
-import { DEMO_PASSWORD } from '../test/global-setup.ts';
 import { checkA11y, HAS_CHROMIUM, launchBrowser, screenshot, type TestBrowser } from './helpers/browser.ts';
+import { signInPage } from './helpers/session.ts';
 
 let t: TestApp;
 let b: TestBrowser;
-
-async function signIn(page: Page, email: string) {
-  await page.goto(`${t.url}/masuk`);
-  await page.fill('input[name="email"]', email);
-  await page.fill('input[name="password"]', DEMO_PASSWORD);
-  await Promise.all([page.waitForNavigation(), page.click('main button[type="submit"]')]);
-}
 
 async function expectA11y(page: Page, label: string) {
   const v = await checkA11y(page);
@@ -49,7 +42,7 @@ describe.skipIf(!HAS_CHROMIUM)('integrations page in chromium', () => {
       const ctx = await b.context();
       const page = await ctx.newPage();
       page.setDefaultTimeout(60_000);
-      await signIn(page, DEMO.puprAdmin);
+      await signInPage(page, t.url, DEMO.puprAdmin);
       const res = await page.goto(`${t.url}/kantor/integrasi?lang=${lang}`);
       expect(res?.status()).toBe(200);
       expect(await page.getAttribute('html', 'lang')).toBe(lang);
@@ -113,7 +106,7 @@ describe.skipIf(!HAS_CHROMIUM)('integrations page in chromium', () => {
     const ctx = await b.context();
     const page = await ctx.newPage();
     page.setDefaultTimeout(60_000);
-    await signIn(page, DEMO.national);
+    await signInPage(page, t.url, DEMO.national);
     for (const lang of ['id', 'en'] as const) {
       await page.goto(`${t.url}/kantor/integrasi?lang=${lang}`);
       expect(await page.locator('#h-federation').count()).toBe(1);

@@ -10,20 +10,13 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { DEMO, startTestApp, type TestApp } from '../test/helpers/app.ts';
-import { DEMO_PASSWORD } from '../test/global-setup.ts';
 import { seedStatsReports } from '../test/helpers/stats-fixture.ts';
 import { snapshotOpenData } from '../src/commands/snapshot-open-data.ts';
 import { HAS_CHROMIUM, checkA11y, launchBrowser, screenshot, type TestBrowser } from './helpers/browser.ts';
+import { signInPage } from './helpers/session.ts';
 
 let t: TestApp;
 let b: TestBrowser;
-
-async function signIn(page: Page, email: string) {
-  await page.goto(`${t.url}/masuk`);
-  await page.fill('input[name="email"]', email);
-  await page.fill('input[name="password"]', DEMO_PASSWORD);
-  await Promise.all([page.waitForNavigation(), page.click('main button[type="submit"]')]);
-}
 
 async function expectClean(page: Page, path: string, name: string) {
   const res = await page.goto(t.url + path);
@@ -84,7 +77,7 @@ describe.skipIf(!HAS_CHROMIUM)('statistics and evaluation pages in the browser',
         ['/evaluasi/kaltim-2026/sertifikat/pupr-kaltim?kelompok=pd-kaltim-2026', 'certificate'],
       ] as const)
         await expectClean(page, path, `${name}-${lang}`);
-      await signIn(page, DEMO.national);
+      await signInPage(page, t.url, DEMO.national);
       expect(page.url()).not.toContain('/masuk');
       for (const [path, name] of [
         ['/kantor/statistik?dari=2026-03-01&sampai=2026-03-31', 'dashboard'],

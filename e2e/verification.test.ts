@@ -13,10 +13,10 @@ import { sql } from 'drizzle-orm';
 import { systemCaller } from '../src/app/context.ts';
 import { actorFor } from '../src/db/repositories/users.ts';
 import { DEMO, startTestApp, type TestApp } from '../test/helpers/app.ts';
-import { DEMO_PASSWORD } from '../test/global-setup.ts';
 import { trainRoutingModels } from '../src/commands/train-routing.ts';
 import { createStaffUser } from '../src/commands/manage-staff-users.ts';
 import { checkA11y, HAS_CHROMIUM, launchBrowser, screenshot, type TestBrowser } from './helpers/browser.ts';
+import { signInPage } from './helpers/session.ts';
 
 let t: TestApp;
 let b: TestBrowser;
@@ -64,13 +64,6 @@ async function verify(id: string, agencyId: string, categoryId: number) {
   expect(r.status, JSON.stringify(r.body)).toBe(200);
 }
 
-async function signIn(page: Page, email: string, password = DEMO_PASSWORD) {
-  await page.goto(`${t.url}/masuk`);
-  await page.fill('input[name="email"]', email);
-  await page.fill('input[name="password"]', password);
-  await Promise.all([page.waitForNavigation(), page.click('main button[type="submit"]')]);
-}
-
 async function expectA11y(page: Page, label: string) {
   const v = await checkA11y(page);
   expect(v, `${label}: ${JSON.stringify(v, null, 1)}`).toEqual([]);
@@ -111,7 +104,7 @@ describe.skipIf(!HAS_CHROMIUM)(
     it('verification screen: similar reports and suggestions are accessible; pick and verify without JS', async () => {
       const ctx = await b.context();
       const page = await ctx.newPage();
-      await signIn(page, DEMO.coordinator);
+      await signInPage(page, t.url, DEMO.coordinator);
       for (const lang of ['id', 'en']) {
         await page.goto(`${t.url}/kantor/laporan/${fresh}?lang=${lang}`);
         expect(await page.locator('[data-slot="similar-reports"] tbody tr').count()).toBeGreaterThanOrEqual(
@@ -130,7 +123,7 @@ describe.skipIf(!HAS_CHROMIUM)(
 
       const nojs = await b.context({ javaScriptEnabled: false });
       const p = await nojs.newPage();
-      await signIn(p, DEMO.coordinator);
+      await signInPage(p, t.url, DEMO.coordinator);
       await p.goto(`${t.url}/kantor/laporan/${fresh}`);
       await Promise.all([p.waitForNavigation(), p.click('[data-suggestion="agency:pupr-kaltim"] a')]);
       expect(await p.inputValue('#f-agencyId')).toBe('pupr-kaltim');
@@ -149,7 +142,7 @@ describe.skipIf(!HAS_CHROMIUM)(
       });
       const a = await b.context();
       const ap = await a.newPage();
-      await signIn(ap, DEMO.puprAdmin);
+      await signInPage(ap, t.url, DEMO.puprAdmin);
       await ap.goto(`${t.url}/kantor/laporan/${addressed}`);
       expect(await ap.locator('[data-slot="similar-reports"]').count()).toBe(1);
       expect(await ap.content()).not.toContain(SECRET);
@@ -159,7 +152,7 @@ describe.skipIf(!HAS_CHROMIUM)(
     it('walk-in by phone without JavaScript: channel recorded, the citizen is told it went by email', async () => {
       const ctx = await b.context({ javaScriptEnabled: false });
       const page = await ctx.newPage();
-      await signIn(page, DEMO.coordinator);
+      await signInPage(page, t.url, DEMO.coordinator);
       await page.goto(`${t.url}/kantor/lapor-langsung`);
       await page.check('input[name="channel"][value="phone"]');
       await page.fill('#f-title', 'Sampah menumpuk di pasar pagi');
@@ -179,7 +172,7 @@ describe.skipIf(!HAS_CHROMIUM)(
       await ctx.close();
       const js = await b.context();
       const jp = await js.newPage();
-      await signIn(jp, DEMO.coordinator);
+      await signInPage(jp, t.url, DEMO.coordinator);
       for (const lang of ['id', 'en']) {
         await jp.goto(`${t.url}/kantor/lapor-langsung?lang=${lang}`);
         await expectA11y(jp, `walk-in ${lang}`);
@@ -204,7 +197,7 @@ describe.skipIf(!HAS_CHROMIUM)(
       for (const lang of ['id', 'en']) {
         const ctx = await b.context();
         const page = await ctx.newPage();
-        await signIn(page, 'petugas.e2e@contoh.aduan.id', made.temporaryPassword);
+        await signInPage(page, t.url, 'petugas.e2e@contoh.aduan.id', made.temporaryPassword);
         expect(new URL(page.url()).pathname).toBe('/kantor/kata-sandi');
         await page.goto(`${t.url}/kantor?lang=${lang}`);
         expect(new URL(page.url()).pathname).toBe('/kantor/kata-sandi');
@@ -214,7 +207,7 @@ describe.skipIf(!HAS_CHROMIUM)(
       }
       const ctx = await b.context({ javaScriptEnabled: false });
       const page = await ctx.newPage();
-      await signIn(page, 'petugas.e2e@contoh.aduan.id', made.temporaryPassword);
+      await signInPage(page, t.url, 'petugas.e2e@contoh.aduan.id', made.temporaryPassword);
       await page.fill('#f-currentPassword', made.temporaryPassword);
       await page.fill('#f-newPassword', 'kata sandi baru petugas e2e');
       await page.fill('#f-newPasswordConfirm', 'kata sandi baru petugas e2e');
