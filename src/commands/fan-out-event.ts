@@ -3,7 +3,7 @@
  * notifications, inserted with idempotency keys `<eventKey>:<channel>:<recipient>` in the same transaction
  * that marks the event row sent. Recipients: the reporter (sealed contact, in the reporter's remembered
  * language, only for events the reporter may see; the submitted message carries the private link with the
- * access key), the staff holding the report, the verifiers of a new or returned submission, and whoever a
+ * access key and the verify-by date), the staff holding the report, the verifiers of a new or returned submission, and whoever a
  * sweeper event names. Staff channels follow notification_preferences (email by default, in-app always
  * unless switched off, SMS on request; `digest` replaces per-event email/SMS with one daily email).
  */
@@ -14,6 +14,7 @@ import {
   agencies,
   notificationPreferences,
   notifications,
+  reportDeadlines,
   reportEvents,
   reports,
   roleGrants,
@@ -28,6 +29,8 @@ import {
 } from '../db/repositories/outbox.ts';
 import { reporterMessage, staffMessage, type NotifyFacts } from '../presenters/notification.ts';
 import type { Lang } from '../locales/index.ts';
+import { formatIsoInZone, ZONE_OFFSET_MINUTES } from '../domain/deadline/calendar.ts';
+import type { ZoneName } from '../domain/report/report.ts';
 import type { Services } from '../app/context.ts';
 import { enqueueAgencyWebhooks } from './enqueue-agency-webhooks.ts';
 
@@ -141,6 +144,19 @@ async function staffRecipients(
   return usersWith(tx, ['officer', 'agency_admin'], await agencyPath(tx, report.agencyId));
 }
 
+/** The submission's verification deadline, ISO with the report's zone offset, if a verification clock ran. */
+async function verifyByText(tx: Tx, reportId: string, zone: unknown): Promise<string | undefined> {
+  const [clock] = await tx
+    .select({ dueAt: reportDeadlines.dueAt })
+    .from(reportDeadlines)
+    .where(and(eq(reportDeadlines.reportId, reportId), eq(reportDeadlines.clock, 'verification')))
+    .orderBy(reportDeadlines.id)
+    .limit(1);
+  if (!clock) return undefined;
+  const z: ZoneName = typeof zone === 'string' && zone in ZONE_OFFSET_MINUTES ? (zone as ZoneName) : 'WIB';
+  return formatIsoInZone(clock.dueAt, z);
+}
+
 /** The reporter's channels: a signed-in citizen's preferences apply; otherwise every contact given. */
 async function reporterRows(
   svc: Services,
@@ -161,6 +177,8 @@ async function reporterRows(
   // A body holding the access key is sealed too (payload.textEnc): the outbox never holds the key in clear.
   const body = (text: string) => (facts.privateLink ? { textEnc: svc.sealer.seal(text) } : { text });
   const out: NewOutboxRow[] = [];
+  // A report filed by email gets this submitted message as its one confirmation (the email channel sends
+  // none of its own): number, private link, verify-by date, and a Reply-To joining the thread (worker.ts).
   if (who.email?.trim() && (prefs?.email ?? true)) {
     out.push({
       ...base,
@@ -225,7 +243,15 @@ export async function fanOutEvent(svc: Services, row: OutboxRow): Promise<{ crea
           event.type === 'submit' && typeof p.accessKeyEnc === 'string'
             ? svc.sealer.open<string>(p.accessKeyEnc)
             : null;
-        const reporterFacts = key ? facts(`${track}?k=${encodeURIComponent(key)}`, true) : facts(track);
+        const reporterFacts: NotifyFacts = {
+          ...(key ? facts(`${track}?k=${encodeURIComponent(key)}`, true) : facts(track)),
+          // Replies to an email-filed report's emails join its thread (Reply-To, receive-email.ts).
+          replyJoinsThread: report.channel === 'email',
+        };
+        if (event.type === 'submit') {
+          const verifyBy = await verifyByText(tx, report.id, data.zone);
+          if (verifyBy) reporterFacts.verifyBy = verifyBy;
+        }
         out.push(...(await reporterRows(svc, tx, report, reporterFacts, base, row.idempotencyKey)));
       }
       if (event.type === 'escalate') {

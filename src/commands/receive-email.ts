@@ -3,7 +3,8 @@
  * recognised by a signed token in the recipient address (`lapor+<token>@…`) — is added to the report's
  * thread as a reporter reply; any other message files a report (subject = title, text = body, attachments
  * stored). Duplicates (same Message-ID) are ignored, senders are rate limited, answers go through the
- * outbox with the address sealed.
+ * outbox with the address sealed. A filed report gets no channel reply: the regular submitted notification
+ * (fan-out-event.ts) is its one confirmation, with the number, private link, verify-by date and Reply-To.
  */
 import { eq } from 'drizzle-orm';
 import type { AppDb } from '../db/client.ts';
@@ -60,7 +61,7 @@ export async function receiveEmail(
       return { outcome, ...(report ? { trackingId: report.trackingId } : {}) };
     };
     if (!limit.allowed) return done(svc.db, 'rate_limited');
-    const reply = async (db: AppDb, key: 'filed' | 'replied', report: { id: string; trackingId: string }) =>
+    const reply = async (db: AppDb, key: 'replied', report: { id: string; trackingId: string }) =>
       enqueueOutbox(db, [
         {
           kind: 'email.reply',
@@ -129,9 +130,8 @@ export async function receiveEmail(
       });
       for (const file of mail.attachments)
         await addAttachment(inner, { ...PUBLIC_CALLER, accessKey }, report.row.trackingId, file);
-      const ref = { id: report.row.id, trackingId: report.row.trackingId };
-      await reply(db, 'filed', ref);
-      return done(db, 'filed', ref);
+      // No channel reply: the submit event's notification confirms to this address (docs/channels.md).
+      return done(db, 'filed', { id: report.row.id, trackingId: report.row.trackingId });
     });
   } catch (e) {
     await svc.db.delete(inboundMessages).where(eq(inboundMessages.id, inbound.id));

@@ -3,7 +3,7 @@
  * SMS gateway (body template + bearer auth) and a local Ombudsman endpoint: submitted (private link with
  * the access key, reporter only, in the reporter's language), hold with the question, supplement, verify,
  * dispose, return, interim and final follow-ups, auto-close, reminder/overdue/ladder (staff, coordinator),
- * transfer with and without identity, walk-in SMS; in-app notifications and the unread badge, preferences
+ * transfer with and without identity, walk-in SMS, one confirmation per email or SMS filing; in-app notifications and the unread badge, preferences
  * and the daily digest, /metrics and the delivery log. Anonymous identity never reaches staff.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,8 @@ import { startHttpReceiver, startSmtp } from '../../test/helpers/receivers.ts';
 import { DEMO_PASSWORD } from '../../test/global-setup.ts';
 import { smsGateway, smtpMailer } from '../integrations/delivery.ts';
 import { submitReport } from '../commands/submit-report.ts';
+import { receiveEmail } from '../commands/receive-email.ts';
+import { receiveSms } from '../commands/receive-sms.ts';
 import { enqueueDigests } from '../commands/enqueue-digests.ts';
 import { systemCaller } from '../app/context.ts';
 import { runSweep } from './sweeper.ts';
@@ -104,6 +106,8 @@ describe('events that notify', () => {
     expect(mail!.text).not.toContain('Laporan Anda diterima'); // one language: the reporter's
     const link = `${t.url}/lacak/${report.trackingId}?k=${encodeURIComponent(report.accessKey)}`;
     expect(mail!.text).toContain(link);
+    expect(mail!.text).toMatch(/will be verified by \d{1,2} March 2026 at \d{2}:\d{2} WITA\./);
+    expect(mail!.text).toContain('Please do not reply'); // web-filed: a reply could not join the thread
     // The link's key really opens the report as its reporter.
     const key = new URL(link).searchParams.get('k')!;
     expect((await t.api(`/api/v1/reports/${report.trackingId}`, { accessKey: key })).status).toBe(200);
@@ -306,6 +310,47 @@ describe('events that notify', () => {
     expect(sms[0]!.body.message).toContain(r.row.trackingId);
     expect(sms[0]!.body.message).toContain('?k=');
     expect(sms[0]!.body.message.length).toBeLessThanOrEqual(160);
+  });
+
+  it('filed by email: one confirmation (the submitted message, with verify-by); later events still email', async () => {
+    const svc = t.runtime.services;
+    const address = 'warga.email@contoh.aduan.id';
+    const filed = await receiveEmail(svc, {
+      messageId: '<notify-email-1@contoh.aduan.id>',
+      from: { address, name: 'Warga Email' },
+      to: ['lapor@aduan.test'],
+      subject: 'Trotoar rusak di Samarinda',
+      text: 'Trotoar di depan pasar Segiri rusak dan membahayakan pejalan kaki.',
+      attachments: [],
+    });
+    expect(filed.outcome).toBe('filed');
+    const trackingId = filed.trackingId!;
+    await worker.drain();
+    const [mail, ...more] = mailsTo(address);
+    expect(more).toHaveLength(0); // no separate channel reply
+    expect(mail!.idempotencyKey).toMatch(/:email:reporter$/);
+    expect(mail!.subject).toContain(trackingId);
+    expect(mail!.text).toContain(`${t.url}/lacak/${trackingId}?k=`);
+    expect(mail!.text).toMatch(/paling lambat \d{1,2} Maret 2026 pukul \d{2}\.\d{2} WITA\./);
+    expect(mail!.text).toContain('Balas email ini');
+    const national = await t.login(DEMO.national);
+    await act(trackingId, 'hold', { question: 'Di sisi jalan yang mana?' }, { token: national });
+    expect(mailsTo(address)).toHaveLength(2);
+    expect(mailsTo(address)[1]!.text).toContain('Di sisi jalan yang mana?');
+  });
+
+  it('filed by SMS: the channel reply is the one confirmation (no submitted SMS), as before', async () => {
+    const filed = await receiveSms(t.runtime.services, {
+      messageId: 'notify-sms-1',
+      from: '081299988877',
+      text: 'PUPR Gorong-gorong ambrol di Samarinda',
+    });
+    expect(filed.outcome).toBe('filed');
+    await worker.drain();
+    const sms = gw.posts.filter((p) => p.body.msisdn === '6281299988877');
+    expect(sms).toHaveLength(1);
+    expect(sms[0]!.body.message).toContain(filed.trackingId!);
+    expect(sms[0]!.body.ref).toMatch(/^sms-reply:/);
   });
 });
 

@@ -45,6 +45,10 @@ export interface NotifyFacts {
   link: string;
   /** True when `link` carries the access key (the submitted message only). */
   privateLink?: boolean;
+  /** The verification deadline, ISO with the report's zone offset (`…T17:00:00.000+08:00`): submitted only. */
+  verifyBy?: string;
+  /** True when a reply to the email joins the report's thread (email-filed reports): the footer says so. */
+  replyJoinsThread?: boolean;
 }
 
 /** A rendered message. */
@@ -52,6 +56,23 @@ export interface RenderedMessage {
   subject: string;
   text: string;
   sms: string;
+}
+
+const ZONES: Record<string, [string, string]> = {
+  '+07:00': ['Asia/Jakarta', 'WIB'],
+  '+08:00': ['Asia/Makassar', 'WITA'],
+  '+09:00': ['Asia/Jayapura', 'WIT'],
+};
+
+/** "17 Maret 2026 17.00 WITA" / "17 March 2026 at 17:00 WITA", in the zone the ISO offset names. */
+function formatDue(iso: string, lang: Lang): string {
+  const [timeZone, label] = ZONES[iso.slice(-6)] ?? ['Asia/Jakarta', 'WIB'];
+  const text = new Intl.DateTimeFormat(lang === 'id' ? 'id-ID' : 'en-GB', {
+    dateStyle: 'long',
+    timeStyle: 'short',
+    timeZone,
+  }).format(new Date(iso));
+  return `${text} ${label}`;
 }
 
 function params(f: NotifyFacts, lang: Lang): Record<string, string | number> {
@@ -66,6 +87,7 @@ function params(f: NotifyFacts, lang: Lang): Record<string, string | number> {
     clock: String(d.clock ?? ''),
     due: String(d.dueDate ?? d.dueAt ?? ''),
     level: String(d.level ?? ''),
+    verifyBy: f.verifyBy ? formatDue(f.verifyBy, lang) : '',
     what: t(lang, `event.${f.eventType}`),
     link: f.link,
   };
@@ -93,10 +115,11 @@ function render(audience: 'reporter' | 'staff', f: NotifyFacts, lang: Lang): Ren
     t(lang, audience === 'reporter' ? 'notify.greeting' : 'notify.greeting_staff'),
     '',
     t(lang, messageKey(audience, f), p),
+    ...(f.verifyBy ? [t(lang, 'notify.verify_by', p)] : []),
     '',
     t(lang, f.privateLink ? 'notify.private_link' : 'notify.link', p),
     '',
-    t(lang, 'notify.footer'),
+    t(lang, f.replyJoinsThread ? 'notify.footer_reply' : 'notify.footer', p),
   ].join('\n');
   return { subject: t(lang, 'notify.subject', p), text, sms: smsText(f, lang, p) };
 }

@@ -1,7 +1,9 @@
 /**
  * Inbound email over real HTTP (inbound-parse webhook, multipart and JSON) and over real SMTP (nodemailer
  * against the `aduan smtp` listener on a random port): filing with attachments, replies recognised by the
- * signed token in the address, duplicates ignored, bad auth refused.
+ * signed token in the address, duplicates ignored, bad auth refused. A filing gets exactly one confirmation
+ * email (the regular submitted notification: number, private link, verify-by date, tokenised Reply-To), and
+ * later events still reach the email reporter.
  */
 import nodemailer from 'nodemailer';
 import sharp from 'sharp';
@@ -72,10 +74,14 @@ describe('email channel', () => {
       sql`select count(*)::int as n from attachments where report_id = ${report.id}`,
     );
     expect(att.n).toBe(1);
-    const [out] = await rows<any>(
+    // No channel reply for a filing: the submit event's notification is the one confirmation.
+    const replies = await rows<any>(
       sql`select * from outbox where kind = 'email.reply' and report_id = ${report.id}`,
     );
-    expect(JSON.stringify(out)).not.toContain('budi@');
+    expect(replies).toEqual([]);
+    const queued = await rows<any>(sql`select * from outbox where report_id = ${report.id}`);
+    expect(queued.length).toBeGreaterThan(0);
+    expect(JSON.stringify(queued)).not.toContain('budi@');
     expect((await inbound(fd())).body.status).toBe('duplicate');
   });
 
@@ -205,12 +211,61 @@ describe('email channel', () => {
       });
       expect(web.status, JSON.stringify(web.body)).toBe(201);
       await worker.drain();
-      const toRina = inbox.filter((m) => m.to && JSON.stringify(m.to).includes('rina@contoh.aduan.id'));
-      expect(toRina.length).toBeGreaterThan(0);
-      const [report] = await rows<any>(
-        sql`select id from reports where tracking_id = ${filed.body.trackingId}`,
-      );
+      const rinaMails = () =>
+        inbox.filter((m) => m.to && JSON.stringify(m.to).includes('rina@contoh.aduan.id'));
+      const trackingId: string = filed.body.trackingId;
+      const [report] = await rows<any>(sql`select id from reports where tracking_id = ${trackingId}`);
       const expected = await replyAddress(c.t.runtime.services, 'lapor@aduan.local', report.id);
+
+      // Exactly one confirmation, carrying the number, the private link, the verify-by date and the Reply-To.
+      expect(rinaMails()).toHaveLength(1);
+      const confirmation = rinaMails()[0]!;
+      expect(confirmation.subject).toContain(trackingId);
+      expect(confirmation.text).toContain(trackingId);
+      const [access] = await rows<any>(
+        sql`select access_key_enc from channel_access where report_id = ${report.id}`,
+      );
+      const key = c.t.runtime.services.sealer.open<string>(access.access_key_enc);
+      const link = `${c.url}/lacak/${trackingId}?k=${encodeURIComponent(key)}`;
+      expect(confirmation.text).toContain(link);
+      const opened = await c.t.api(`/api/v1/reports/${trackingId}`, {
+        accessKey: new URL(link).searchParams.get('k')!,
+      });
+      expect(opened.status).toBe(200);
+      const [clock] = await rows<any>(
+        sql`select due_at from report_deadlines where report_id = ${report.id} and clock = 'verification'`,
+      );
+      // Balikpapan is in WITA (Asia/Makassar); the reporter's language is Indonesian.
+      const due = `${new Intl.DateTimeFormat('id-ID', {
+        dateStyle: 'long',
+        timeStyle: 'short',
+        timeZone: 'Asia/Makassar',
+      }).format(new Date(clock.due_at))} WITA`;
+      expect(confirmation.text).toContain(`paling lambat ${due}`);
+      expect(confirmation.text).toContain('Balas email ini');
+      expect(confirmation.replyTo?.value[0]?.address).toBe(expected);
+      expect(
+        (await rows<any>(sql`select 1 from outbox where kind = 'email.reply' and report_id = ${report.id}`))
+          .length,
+      ).toBe(0);
+
+      // A later event (verified) still emails the reporter, with the Reply-To and the plain link.
+      const national = await c.t.login(DEMO.national);
+      const cats = await c.t.api('/api/v1/categories');
+      const categoryId = cats.body.items.find((x: any) => x.name === 'PEKERJAAN UMUM DAN PENATAAN RUANG').id;
+      const verified = await c.t.api(`/api/v1/reports/${trackingId}/actions/verify`, {
+        json: { categoryId, agencyId: 'pupr-kaltim' },
+        token: national,
+      });
+      expect(verified.status, JSON.stringify(verified.body)).toBe(200);
+      await worker.drain();
+      expect(rinaMails()).toHaveLength(2);
+      const later = rinaMails()[1]!;
+      expect(later.subject).toContain(trackingId);
+      expect(later.text).toContain('diverifikasi');
+      expect(later.text).not.toContain('?k=');
+      expect(later.replyTo?.value[0]?.address).toBe(expected);
+      const toRina = rinaMails();
       for (const m of toRina) expect(m.replyTo?.value[0]?.address).toBe(expected);
       const toWeb = inbox.filter((m) => JSON.stringify(m.to).includes('web.pelapor@'));
       expect(toWeb.length).toBeGreaterThan(0);
@@ -235,6 +290,9 @@ describe('email channel', () => {
       expect(ev.type).toBe('reporter_reply');
       expect(ev.body).toContain('Hari ini sudah bau sekali.');
       expect(ev.body).not.toContain('> Laporan');
+      // A reply to the thread keeps its channel answer.
+      await worker.drain();
+      expect(rinaMails().filter((m) => m.subject === `Tanggapan diterima: ${trackingId}`)).toHaveLength(1);
     } finally {
       await worker.stop();
       mailer.close();
