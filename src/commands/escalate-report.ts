@@ -1,6 +1,7 @@
 /**
- * Hand-off to Ombudsman: an open report unresolved past the escalation threshold (60 working days by
- * default, domain.md §5.1 step 7) is transferred, only with the reporter's consent.
+ * Hand-off to Ombudsman: an open report unresolved past the escalation deadline (the end of the 60th
+ * working day after submission by default, domain.md §5.1 step 7) is transferred, only with the
+ * reporter's consent.
  */
 import { addWorkingDays, formatIsoInZone, workingDaysBetween } from '../domain/deadline/calendar.ts';
 import { selectRule } from '../domain/deadline/sla.ts';
@@ -18,7 +19,12 @@ export interface EscalateReportInput {
   shareIdentity?: boolean | undefined;
 }
 
-/** Transfers a report to Ombudsman when the threshold has passed and the reporter consented. */
+/**
+ * Transfers a report to Ombudsman when the escalation deadline has passed (strictly after its dueAt, in
+ * the report's calendar; a 0-day rule at once) and the reporter consented. Before that it fails with
+ * ESCALATION_NOT_DUE and `availableFrom`, the first instant the transfer can be asked for (00:00 local
+ * of the day after the deadline), the same instant the sweeper offers it from.
+ */
 export function escalateReport(
   svc: Services,
   caller: Caller,
@@ -36,9 +42,12 @@ export function escalateReport(
       zone: cal.zone,
     });
     const elapsed = workingDaysBetween(report.row.createdAt, now, cal);
-    if (elapsed < rule.workingDays) {
-      const from = addWorkingDays(report.row.createdAt, rule.workingDays, cal);
-      throw new AppError('ESCALATION_NOT_DUE', {}, { availableFrom: formatIsoInZone(from.dueAt, cal.zone) });
+    if (rule.workingDays > 0) {
+      const due = addWorkingDays(report.row.createdAt, rule.workingDays, cal).dueAt;
+      if (now.getTime() <= due.getTime()) {
+        const availableFrom = formatIsoInZone(new Date(due.getTime() + 1), cal.zone);
+        throw new AppError('ESCALATION_NOT_DUE', {}, { availableFrom });
+      }
     }
     await stopClocks(tx, report.row.id, 'all', now, 'cancel');
     return {

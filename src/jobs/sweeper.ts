@@ -9,6 +9,7 @@ import { systemCaller } from '../app/context.ts';
 import {
   addCalendarDays,
   addWorkingDays,
+  deadlinePassedCutoff,
   formatIsoInZone,
   isWorkingDay,
   localDate,
@@ -156,6 +157,11 @@ class SweepCalendars {
   /** `workingDaysBetween(x, at, cal) >= n` ⟺ `x < lateBefore(cal, at, n)`. */
   lateBefore(cal: WorkingCalendar, at: Date, n: number): number {
     return this.cached(cal, `late|${at.getTime()}|${n}`, () => workingDaysCutoff(at, n, cal));
+  }
+
+  /** `addWorkingDays(x, n, cal).dueAt < at` ⟺ `x < passedBefore(cal, at, n)` (one working day after lateBefore). */
+  passedBefore(cal: WorkingCalendar, at: Date, n: number): number {
+    return this.cached(cal, `passed|${at.getTime()}|${n}`, () => deadlinePassedCutoff(at, n, cal));
   }
 
   /** A deadline `dueAt ≥ at` owes its reminder at `at` ⟺ `dueAt ≤ reminderUntil(cal, at)`. */
@@ -384,8 +390,9 @@ export async function planSweep(
     }
   }
 
-  // Ombudsman offers: open reports at least `n` working days old (n from the escalation rule that applies
-  // to the report). SQL bounds use the smallest n; the exact rule is checked per report below.
+  // Ombudsman offers: open reports whose escalation deadline (the end of the n-th working day after
+  // submission, n from the escalation rule that applies to the report) is over; n = 0 offers at once.
+  // SQL bounds use the smallest n; the exact rule is checked per report below.
   const escalationDays = [
     ...new Set(rules.filter((r) => r.clock === 'escalation').map((r) => Math.max(0, r.workingDays))),
   ];
@@ -396,20 +403,21 @@ export async function planSweep(
         z,
         minDays === 0
           ? new Date(at.getTime() + 1)
-          : new Date(cals.zoneMax(z, (c) => cals.lateBefore(c, at, minDays))),
+          : new Date(cals.zoneMax(z, (c) => cals.passedBefore(c, at, minDays))),
       ]),
     ) as Record<ZoneName, Date>;
-    // Incremental: only reports that crossed one of the thresholds in (since, at].
+    // Incremental: only reports whose deadline passed in (since, at] (a 0-day rule: created in it).
     const ranges = since
-      ? escalationDays
-          .filter((n) => n > 0)
-          .map(
-            (n) =>
-              [
-                new Date(Math.min(...ZONES.map((z) => cals.zoneMin(z, (c) => cals.lateBefore(c, since, n))))),
-                new Date(Math.max(...ZONES.map((z) => cals.zoneMax(z, (c) => cals.lateBefore(c, at, n))))),
-              ] as const,
-          )
+      ? escalationDays.map((n) =>
+          n === 0
+            ? ([new Date(since.getTime() + 1), new Date(at.getTime() + 1)] as const)
+            : ([
+                new Date(
+                  Math.min(...ZONES.map((z) => cals.zoneMin(z, (c) => cals.passedBefore(c, since, n)))),
+                ),
+                new Date(Math.max(...ZONES.map((z) => cals.zoneMax(z, (c) => cals.passedBefore(c, at, n))))),
+              ] as const),
+        )
       : undefined;
     const old = await ombudsmanCandidates(svc, before, ranges);
     const ruleMemo = new Map<string, ReturnType<typeof findRule>>();
@@ -428,7 +436,8 @@ export async function planSweep(
         );
       const rule = ruleMemo.get(mk);
       if (!rule) continue;
-      if (rule.workingDays > 0 && r.createdAt.getTime() >= cals.lateBefore(k, at, rule.workingDays)) continue;
+      if (rule.workingDays > 0 && r.createdAt.getTime() >= cals.passedBefore(k, at, rule.workingDays))
+        continue;
       out.push({
         trackingId: r.trackingId,
         action: 'ombudsman_offer',

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   addCalendarDays,
   addWorkingDays,
+  deadlinePassedCutoff,
   endOfLocalDay,
   formatIsoInZone,
   isWorkingDay,
@@ -429,6 +430,28 @@ describe('sweep cut-offs equal the per-clock working-day arithmetic', () => {
         at.getTime() <= due.getTime() && due.getTime() <= reminderHorizon(at, cal).getTime(),
         `${cal.zone} ${due.toISOString()} ${at.toISOString()}`,
       ).toBe(remind);
+    }
+  });
+
+  it('deadline of n working days passed ⟺ start < deadlinePassedCutoff(at, n)', () => {
+    const centres = ['2026-03-20T00:00:00Z', '2026-04-03T00:00:00Z', '2026-12-28T00:00:00Z'];
+    for (let i = 0; i < 4000; i++) {
+      const cal = cals[i % 3]!;
+      const centre = centres[i % centres.length]!;
+      const at = around(centre, 12);
+      const start = around(centre, 20);
+      for (const n of [0, 1, 2, 5, 10]) {
+        const due = addWorkingDays(start, n, cal).dueAt;
+        expect(
+          start.getTime() < deadlinePassedCutoff(at, n, cal).getTime(),
+          `${cal.zone} ${n} ${start.toISOString()} ${at.toISOString()}`,
+        ).toBe(due.getTime() < at.getTime());
+        // Exactly at the deadline it has not passed; one millisecond later it has.
+        expect(start.getTime() < deadlinePassedCutoff(due, n, cal).getTime()).toBe(false);
+        expect(start.getTime() < deadlinePassedCutoff(new Date(due.getTime() + 1), n, cal).getTime()).toBe(
+          true,
+        );
+      }
     }
   });
 

@@ -385,6 +385,22 @@ export function workingDaysCutoff(at: Date, n: number, cal: WorkingCalendar): Da
 }
 
 /**
+ * The instant before which `start` must lie for the deadline of `n` working days from it to have
+ * passed by `at`: `addWorkingDays(start, n, cal).dueAt < at` ⟺ `start < deadlinePassedCutoff(at, n, cal)`.
+ * It is {@link workingDaysCutoff} taken one local day earlier (that one already holds from 00:00 of the Nth day).
+ * Why: the Ombudsman offer and the reporter's escalation open only after the escalation deadline
+ * (the end of its Nth working day, domain.md §5.1 step 7), and the sweeper selects them with one
+ * cut-off per calendar (docs/worker.md §4).
+ */
+export function deadlinePassedCutoff(at: Date, n: number, cal: WorkingCalendar): Date {
+  if (!Number.isInteger(n) || n < 0)
+    throw new RangeError(`working days must be a non-negative integer: ${n}`);
+  const today = localDate(at, cal.zone);
+  if (n === 0) return startOfLocalDay(today, cal.zone);
+  return startOfLocalDay(nthWorkingDayBack(addCalendarDays(today, -1), n, cal), cal.zone);
+}
+
+/**
  * The last instant a deadline can fall on for its reminder to be due at `at`: the end of the first
  * working day after `at`'s local date. A deadline `dueAt` ≥ `at` gets its reminder at `at` exactly when
  * `dueAt` ≤ this instant (equivalently: `at` ≥ 00:00 local of the working day before the due date).
