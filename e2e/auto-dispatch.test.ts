@@ -6,13 +6,12 @@
  * Screenshots: tmp/screenshots/auto-dispatch/. Synthetic texts only.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import { sql } from 'drizzle-orm';
-import { DEMO, startTestApp, type TestApp } from '../test/helpers/app.ts';
+import { DEMO, startTestApp, submitReport, verifyReport, type TestApp } from '../test/helpers/app.ts';
 import { HEALTH, ROADS } from '../test/helpers/routing-corpus.ts';
 import { autoDispatchPending } from '../src/commands/auto-dispatch.ts';
 import { trainRoutingModels } from '../src/commands/train-routing.ts';
-import { checkA11y, HAS_CHROMIUM, launchBrowser, screenshot, type TestBrowser } from './helpers/browser.ts';
+import { expectA11y, HAS_CHROMIUM, launchBrowser, screenshot, type TestBrowser } from './helpers/browser.ts';
 import { signInPage } from './helpers/session.ts';
 
 const PAGE = '/kantor/admin/rute-otomatis';
@@ -20,24 +19,8 @@ let t: TestApp;
 let b: TestBrowser;
 let dispatched: string;
 
-async function submit(title: string): Promise<string> {
-  const r = await t.api('/api/v1/reports', {
-    json: {
-      classification: 'pengaduan',
-      title,
-      body: `${title}. Mohon segera ditindaklanjuti oleh instansi yang berwenang.`,
-      regionCode: '64.72.02',
-      reporter: { name: 'Warga Sintetis', email: 'warga.sintetis@contoh.aduan.id' },
-    },
-  });
-  expect(r.status, JSON.stringify(r.body)).toBe(201);
-  return r.body.trackingId as string;
-}
-
-async function expectA11y(page: Page, label: string) {
-  const v = await checkA11y(page);
-  expect(v, `${label}: ${JSON.stringify(v, null, 1)}`).toEqual([]);
-}
+const submit = (title: string) =>
+  submitReport(t, title, { reporter: { name: 'Warga Sintetis', email: 'warga.sintetis@contoh.aduan.id' } });
 
 describe.skipIf(!HAS_CHROMIUM)('auto-dispatch admin page in chromium', () => {
   beforeAll(async () => {
@@ -50,12 +33,7 @@ describe.skipIf(!HAS_CHROMIUM)('auto-dispatch admin page in chromium', () => {
       [HEALTH, 'dinkes-kaltim', cat('KESEHATAN')],
     ] as const) {
       for (const title of titles) {
-        const id = await submit(title);
-        const r = await t.api(`/api/v1/reports/${id}/actions/verify`, {
-          json: { agencyId, categoryId },
-          token: coord,
-        });
-        expect(r.status).toBe(200);
+        await verifyReport(t, coord, await submit(title), agencyId, categoryId);
       }
     }
     await trainRoutingModels(t.runtime.services, { cvMaxRows: 0, kinds: ['agency', 'category'] });

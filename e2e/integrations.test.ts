@@ -8,16 +8,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { DEMO, startTestApp, type TestApp } from '../test/helpers/app.ts';
-import { checkA11y, HAS_CHROMIUM, launchBrowser, screenshot, type TestBrowser } from './helpers/browser.ts';
+import { expectA11y, HAS_CHROMIUM, launchBrowser, screenshot, type TestBrowser } from './helpers/browser.ts';
 import { signInPage } from './helpers/session.ts';
 
 let t: TestApp;
 let b: TestBrowser;
-
-async function expectA11y(page: Page, label: string) {
-  const v = await checkA11y(page);
-  expect(v, `${label}: ${JSON.stringify(v, null, 1)}`).toEqual([]);
-}
 
 /** Submits the form posting to `/kantor/integrasi/<path>`. */
 async function submit(page: Page, path: string) {

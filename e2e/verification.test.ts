@@ -8,14 +8,13 @@
  * tmp/screenshots/verification/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import { sql } from 'drizzle-orm';
 import { systemCaller } from '../src/app/context.ts';
 import { actorFor } from '../src/db/repositories/users.ts';
 import { DEMO, startTestApp, type TestApp } from '../test/helpers/app.ts';
 import { trainRoutingModels } from '../src/commands/train-routing.ts';
 import { createStaffUser } from '../src/commands/manage-staff-users.ts';
-import { checkA11y, HAS_CHROMIUM, launchBrowser, screenshot, type TestBrowser } from './helpers/browser.ts';
+import { expectA11y, HAS_CHROMIUM, launchBrowser, screenshot, type TestBrowser } from './helpers/browser.ts';
 import { signInPage } from './helpers/session.ts';
 
 let t: TestApp;
@@ -62,11 +61,6 @@ async function verify(id: string, agencyId: string, categoryId: number) {
     token: coord,
   });
   expect(r.status, JSON.stringify(r.body)).toBe(200);
-}
-
-async function expectA11y(page: Page, label: string) {
-  const v = await checkA11y(page);
-  expect(v, `${label}: ${JSON.stringify(v, null, 1)}`).toEqual([]);
 }
 
 describe.skipIf(!HAS_CHROMIUM)(

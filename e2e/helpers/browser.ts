@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 /** Where chromium lives (override with CHROMIUM_PATH). */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -100,6 +101,12 @@ export async function checkA11y(page: Page): Promise<A11yViolation[]> {
       targets: v.nodes.map((n) => n.target.join(' ')),
     }));
   }, AXE_TAGS);
+}
+
+/** Asserts the page has no axe violations; `label` names the page in the failure message. */
+export async function expectA11y(page: Page, label: string): Promise<void> {
+  const v = await checkA11y(page);
+  expect(v, `${label}: ${JSON.stringify(v, null, 1)}`).toEqual([]);
 }
 
 /** Saves a full-page screenshot under the git-ignored tmp/screenshots/<group>/. */
