@@ -12,16 +12,18 @@ export interface ReportAttachment {
   uploadedBy: string;
 }
 
+const LISTED = {
+  id: attachments.id,
+  filename: attachments.filename,
+  mime: attachments.mime,
+  size: attachments.size,
+  uploadedBy: attachments.uploadedBy,
+};
+
 /** Every attachment of the report, oldest first. */
 export async function reportAttachments(db: AppDb, reportId: string): Promise<ReportAttachment[]> {
   return db
-    .select({
-      id: attachments.id,
-      filename: attachments.filename,
-      mime: attachments.mime,
-      size: attachments.size,
-      uploadedBy: attachments.uploadedBy,
-    })
+    .select(LISTED)
     .from(attachments)
     .where(eq(attachments.reportId, reportId))
     .orderBy(asc(attachments.createdAt));
@@ -34,13 +36,7 @@ export async function reportAttachments(db: AppDb, reportId: string): Promise<Re
  */
 export async function publicFollowUpAttachments(db: AppDb, reportId: string): Promise<ReportAttachment[]> {
   return db
-    .select({
-      id: attachments.id,
-      filename: attachments.filename,
-      mime: attachments.mime,
-      size: attachments.size,
-      uploadedBy: attachments.uploadedBy,
-    })
+    .select(LISTED)
     .from(attachments)
     .where(
       and(
