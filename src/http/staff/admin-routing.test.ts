@@ -192,4 +192,21 @@ describe('auto-dispatch admin page', () => {
     expect(np2.html).toMatch(new RegExp(`data-auto-dispatch="${id}"[\\s\\S]*?\\(dikembalikan\\)`));
     expect(np2.html).not.toContain(`href="${PAGE}/${id}/tarik"`);
   });
+
+  it('never shows an anonymous reporter to the agency, on the list or the pull-back page', async () => {
+    const who = { name: 'Sari Rahasiawati', email: 'sari.rahasia@contoh.aduan.id', phone: '081277788899' };
+    const id = await submitReport(t, 'Jalan berlubang besar di depan sekolah dasar', {
+      anonymous: true,
+      reporter: who,
+    });
+    const pass = await autoDispatchPending(t.runtime.services);
+    expect(pass.dispatched.map((d) => d.trackingId)).toContain(id);
+    const pupr = await signInWeb(t.url, DEMO.puprAdmin);
+    const list = await pupr.get(PAGE);
+    expect(list.html).toContain(`data-auto-dispatch="${id}"`);
+    const confirm = await pupr.get(`${PAGE}/${id}/tarik`);
+    expect(confirm.status).toBe(200);
+    for (const html of [list.html, confirm.html])
+      for (const secret of Object.values(who)) expect(html).not.toContain(secret);
+  });
 });
