@@ -38,21 +38,7 @@ async function tryClaimSweepKey(
   input: SweepStepInput,
   at: Date,
 ): Promise<boolean> {
-  const inserted = await tx
-    .insert(sweepLog)
-    .values({
-      key: input.key,
-      reportId,
-      deadlineId: input.deadlineId ?? null,
-      action,
-      agencyId: input.agencyId ?? null,
-      ruleVersion: input.ruleVersion,
-      data: { clock: input.clock, dueAt: input.dueAt, level: input.level },
-      createdAt: at,
-    })
-    .onConflictDoNothing()
-    .returning({ key: sweepLog.key });
-  return inserted.length > 0;
+  return (await claimSweepKeys(tx, reportId, [{ action, input }], at)).has(input.key);
 }
 
 /** Records several actions of one report in sweep_log in one statement; returns the keys inserted. */
