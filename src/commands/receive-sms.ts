@@ -39,7 +39,6 @@ export type SmsOutcome =
   | 'not_found'
   | 'not_on_hold'
   | 'not_possible'
-  | 'need_location'
   | 'help';
 
 /** Per-number flood limit: messages per window. */
@@ -187,8 +186,8 @@ async function handle(
     : [];
   const body = (agency ? rest.join(' ') : text).trim();
   if (body.length < 3) return finish(svc.db, 'help', t('id', 'channels.sms.help'));
+  // No keyword and no known place: the configured intake region's queue, else the national verifier queue.
   const regionCode = agency?.regionCode ?? (await regionFromText(svc.db, body)) ?? defaultRegion;
-  if (!regionCode) return finish(svc.db, 'need_location', t('id', 'channels.sms.need_location'));
 
   return svc.db.transaction(async (tx) => {
     const db = tx as unknown as AppDb;
@@ -196,7 +195,7 @@ async function handle(
       classification: 'pengaduan',
       title: body.slice(0, 80),
       body,
-      regionCode,
+      regionCode: regionCode ?? undefined,
       targetAgencyId: agency?.id,
       anonymous: true,
       reporter: { phone },

@@ -55,6 +55,9 @@ export interface SubmitReportResult {
 /** Indonesia's bounding box (with a margin for outer islands); finer checks use region boundaries. */
 export const INDONESIA_BBOX = { minLat: -11.2, maxLat: 6.3, minLon: 94.7, maxLon: 141.1 };
 
+/** Channels whose reports may name no place (docs/channels.md): the national admin verifies them. */
+const PLACELESS_CHANNELS: ReadonlySet<string> = new Set(['sms', 'email']);
+
 /** Stores a new report. */
 export async function submitReport(
   svc: Services,
@@ -64,7 +67,9 @@ export async function submitReport(
   const now = svc.now();
   const fields: Record<string, FieldIssue> = {};
   const hasPoint = input.lat !== undefined && input.lon !== undefined;
-  if (!input.regionCode && !hasPoint) fields.regionCode = { key: 'region_or_point' };
+  // SMS and email cannot ask back for a place: a report naming none goes to the national verifier queue.
+  if (!input.regionCode && !hasPoint && !PLACELESS_CHANNELS.has(input.channel))
+    fields.regionCode = { key: 'region_or_point' };
   if (hasPoint) {
     const b = INDONESIA_BBOX;
     if (input.lat! < b.minLat || input.lat! > b.maxLat || input.lon! < b.minLon || input.lon! > b.maxLon) {

@@ -1,8 +1,9 @@
 /**
  * Bad input on the channel webhooks over real HTTP (issue 5, "Bad input"): malformed multipart, JSON and
- * form bodies, attachments of the wrong shape, type or size, oversized texts, missing places and bad
- * signatures each get their 4xx with bilingual field messages; nothing is stored (no report, no attachment,
- * no inbound-message row that would swallow the sender's corrected retry) and nothing answers 500.
+ * form bodies, attachments of the wrong shape, type or size, oversized texts and bad signatures each get
+ * their 4xx with bilingual field messages; nothing is stored (no report, no attachment,
+ * no inbound-message row that would swallow the sender's corrected retry) and nothing answers 500. An email
+ * naming no place is not bad input: it is filed for the national verifier queue.
  */
 import { createHmac } from 'node:crypto';
 import { sql } from 'drizzle-orm';
@@ -112,22 +113,26 @@ describe('email webhook: bad input', () => {
     expect(await counts()).toEqual(before);
   });
 
-  it('no recognisable place → 422 and the message is released, so the corrected resend files once', async () => {
+  it('no recognisable place → filed once without a region, for the national verifier queue', async () => {
     const before = await counts();
-    const mailOf = (subject: string) => ({
+    const mail = {
       from: 'sari@contoh.aduan.id',
-      subject,
+      subject: 'Lampu jalan padam',
       text: 'Sudah dua minggu.',
       message_id: '<tanpa-tempat-1@contoh.aduan.id>',
-    });
-    fieldError(await json(mailOf('Lampu jalan padam')), 422, 'regionCode');
-    expect(await counts()).toEqual(before);
-    const ok = await json(mailOf('Lampu jalan padam di Balikpapan'));
-    expect(ok.body.status).toBe('filed');
-    expect((await json(mailOf('Lampu jalan padam di Balikpapan'))).body.status).toBe('duplicate');
+    };
+    const filed = await json(mail);
+    expect(filed.body.status).toBe('filed');
+    expect((await json(mail)).body.status).toBe('duplicate');
     const after = await counts();
     expect(after.reports).toBe(before.reports + 1);
     expect(after.inbound).toBe(before.inbound + 1);
+    const [row] = (
+      (await c.t.runtime.services.db.execute(
+        sql`select region_code, target_agency_id from reports where tracking_id = ${filed.body.trackingId}`,
+      )) as unknown as { rows: Array<{ region_code: string | null; target_agency_id: string | null }> }
+    ).rows;
+    expect(row).toEqual({ region_code: null, target_agency_id: null });
   });
 
   it('an executable attachment is refused and an oversized one is 413: the report is not half-stored', async () => {

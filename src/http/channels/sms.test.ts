@@ -8,6 +8,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import { outbox } from '../../db/schema.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../../test/helpers/app.ts';
+import { signInWeb } from '../../../test/helpers/web-client.ts';
 import { fanOutEvent } from '../../commands/fan-out-event.ts';
 import { startChannelApp, type ChannelTestApp } from '../../../test/helpers/channels.ts';
 
@@ -98,8 +99,34 @@ describe('SMS channel', () => {
     const [report] = await rows<any>(sql`select * from reports where tracking_id = ${r.body.trackingId}`);
     expect(report.target_agency_id).toBeNull();
     expect(report.region_code.startsWith('64.71')).toBe(true);
-    const none = await sms('081233334444', 'tolong bantu');
-    expect(none.body.status).toBe('need_location');
+    // No keyword and no known place (no ADUAN_INTAKE_REGION here): filed without a region, for the national
+    // admin to verify; a province's coordinator does not see it.
+    const none = await sms('081233334444', 'tolong bantu, jalan rusak parah');
+    expect(none.body.status).toBe('filed');
+    const [placeless] = await rows<any>(
+      sql`select * from reports where tracking_id = ${none.body.trackingId}`,
+    );
+    expect(placeless).toMatchObject({ region_code: null, target_agency_id: null, status: 'submitted' });
+    const national = await c.t.login(DEMO.national);
+    const queue = await c.t.api('/api/v1/reports?status=submitted&pageSize=100', { token: national });
+    expect(queue.body.items.map((r: any) => r.trackingId)).toContain(none.body.trackingId);
+    const coordinator = await c.t.login(DEMO.coordinator);
+    expect((await c.t.api(`/api/v1/reports/${none.body.trackingId}`, { token: coordinator })).status).toBe(
+      404,
+    );
+    // The national admin verifies and dispatches it like any other report.
+    const cats = await c.t.api('/api/v1/categories');
+    const verified = await c.t.api(`/api/v1/reports/${none.body.trackingId}/actions/verify`, {
+      token: national,
+      json: { categoryId: cats.body.items[0].id, agencyId: 'pupr-kaltim' },
+    });
+    expect(verified.status, JSON.stringify(verified.body)).toBe(200);
+    // The back-office report page renders for a report without a region.
+    const page = await (
+      await signInWeb(c.t.url, DEMO.national)
+    ).get(`/kantor/laporan/${none.body.trackingId}`);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain(none.body.trackingId);
   });
 
   it('ignores gateway retries (same message id): nothing is stored twice', async () => {
