@@ -5,7 +5,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO, startTestApp, type TestApp } from '../../test/helpers/app.ts';
+import { actOk, DEMO, startTestApp, type TestApp } from '../../test/helpers/app.ts';
 import { query } from '../db/client.ts';
 import { startWorker, type Worker } from './worker.ts';
 
@@ -26,15 +26,8 @@ const submit = async () => {
   expect(r.status).toBe(201);
   return r.body as { trackingId: string; accessKey: string };
 };
-const act = async (
-  id: string,
-  action: string,
-  body: unknown,
-  auth: { token?: string; accessKey?: string },
-) => {
-  const r = await t.api(`/api/v1/reports/${id}/actions/${action}`, { json: body, ...auth });
-  expect(r.status, JSON.stringify(r.body)).toBe(200);
-};
+const act = (id: string, action: string, body: unknown, auth: { token?: string; accessKey?: string }) =>
+  actOk(t, id, action, body, auth);
 const stats = async () => {
   const r = await t.api('/api/v1/stats?groupBy=agency&from=2026-02-01&to=2026-02-28');
   expect(r.status).toBe(200);

@@ -163,7 +163,18 @@ export async function verifyReport(
   agencyId: string,
   categoryId: number,
 ): Promise<any> {
-  const r = await t.api(`/api/v1/reports/${id}/actions/verify`, { json: { agencyId, categoryId }, token });
-  expect(r.status, JSON.stringify(r.body)).toBe(200);
-  return r.body;
+  return (await actOk(t, id, 'verify', { agencyId, categoryId }, { token })).body;
+}
+
+/** Runs a report action over the JSON API and expects 200; returns the response. */
+export async function actOk(
+  t: TestApp,
+  id: string,
+  action: string,
+  json: unknown,
+  auth: { token?: string; accessKey?: string },
+): Promise<{ status: number; body: any; headers: Headers }> {
+  const r = await t.api(`/api/v1/reports/${id}/actions/${action}`, { json, ...auth });
+  expect(r.status, `${action}: ${JSON.stringify(r.body)}`).toBe(200);
+  return r;
 }

@@ -4,7 +4,7 @@
  * one returned and re-dispatched), then `refreshStats` in April 2026.
  */
 import { expect } from 'vitest';
-import { DEMO, type TestApp } from './app.ts';
+import { actOk, DEMO, type TestApp } from './app.ts';
 import { refreshStats } from '../../src/commands/refresh-stats.ts';
 
 /** Marker strings that must never appear on public pages. */
@@ -31,15 +31,8 @@ export async function seedStatsReports(t: TestApp): Promise<Record<string, strin
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     return r.body as { trackingId: string; accessKey: string };
   };
-  const act = async (
-    id: string,
-    action: string,
-    body: unknown,
-    auth: { token?: string; accessKey?: string },
-  ) => {
-    const r = await t.api(`/api/v1/reports/${id}/actions/${action}`, { json: body, ...auth });
-    expect(r.status, JSON.stringify(r.body)).toBe(200);
-  };
+  const act = (id: string, action: string, body: unknown, auth: { token?: string; accessKey?: string }) =>
+    actOk(t, id, action, body, auth);
   const cats = await t.api('/api/v1/categories');
   const categoryId = cats.body.items.find(
     (c: { name: string }) => c.name === 'PEKERJAAN UMUM DAN PENATAAN RUANG',

@@ -7,7 +7,7 @@
  * `parent`), category, classification, channel and month.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
+import { actOk, DEMO, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
 import { refreshStats } from '../../../commands/refresh-stats.ts';
 
 let t: TestApp;
@@ -27,10 +27,8 @@ async function submit(extra: Record<string, unknown> = {}) {
   expect(r.status, JSON.stringify(r.body)).toBe(201);
   return r.body as { trackingId: string; accessKey: string };
 }
-async function act(id: string, action: string, body: unknown, auth: { token?: string; accessKey?: string }) {
-  const r = await t.api(`/api/v1/reports/${id}/actions/${action}`, { json: body, ...auth });
-  expect(r.status, `${action}: ${JSON.stringify(r.body)}`).toBe(200);
-  return r;
+function act(id: string, action: string, body: unknown, auth: { token?: string; accessKey?: string }) {
+  return actOk(t, id, action, body, auth);
 }
 
 beforeAll(async () => {

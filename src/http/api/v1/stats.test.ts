@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
+import { actOk, DEMO, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
 import { refreshStats } from '../../../commands/refresh-stats.ts';
 import { snapshotOpenData } from '../../../commands/snapshot-open-data.ts';
 import { sql } from 'drizzle-orm';
@@ -30,10 +30,8 @@ async function submit(extra: Record<string, unknown> = {}) {
   expect(r.status, JSON.stringify(r.body)).toBe(201);
   return r.body as { trackingId: string; accessKey: string };
 }
-async function act(id: string, action: string, body: unknown, auth: { token?: string; accessKey?: string }) {
-  const r = await t.api(`/api/v1/reports/${id}/actions/${action}`, { json: body, ...auth });
-  expect(r.status, JSON.stringify(r.body)).toBe(200);
-  return r;
+function act(id: string, action: string, body: unknown, auth: { token?: string; accessKey?: string }) {
+  return actOk(t, id, action, body, auth);
 }
 
 beforeAll(async () => {
