@@ -13,6 +13,7 @@ import { reportTypeCues } from '../src/domain/routing/cues.ts';
 import { stem } from '../src/integrations/indonesian-stemmer.ts';
 
 type Row = Record<string, string>;
+const BACKGROUND = '__background__';
 const file = process.env.TRAIN ?? '../shared/data/lapor-2017/train.csv';
 const rows = parse(readFileSync(file, 'utf8'), {
   columns: true,
@@ -26,6 +27,8 @@ interface Variant {
   members: { opts: TrainOptionsInput; weight: number }[];
   /** Per-label additive log-probability offsets tuned for accuracy on 3 inner folds of the training part. */
   tunePrior?: boolean;
+  /** Rows of labels below the min count join the training part as one background label, never predicted. */
+  background?: boolean;
 }
 
 /** Offsets (grid −1.5..1.5 in 0.25 steps, first label fixed at 0) maximising inner out-of-fold accuracy. */
@@ -117,26 +120,39 @@ function cv(label: string, minCount: number, v: Variant, seeds: number[]) {
     top3: number[] = [];
   const t0 = performance.now();
   const confusion = new Map<string, number>();
-  for (let run = 0; run < seeds.length * 5; run++) {
+  // HOLDOUT=time: one split instead of CV, the newest 20 % of the rows (by LAPOR! tracking number) as test.
+  const temporal = process.env.HOLDOUT === 'time';
+  const byAge = [...data.keys()].sort((a, b) => Number(data[a]!.lapor_id) - Number(data[b]!.lapor_id));
+  const newest = new Set(byAge.slice(Math.floor(data.length * 0.8)));
+  for (let run = 0; run < (temporal ? 1 : seeds.length * 5); run++) {
     const f = run % 5;
-    const folds = stratifiedFolds(
-      data.map((r) => r[label]!),
-      5,
-      seeds[Math.floor(run / 5)]!,
-    );
+    const folds = temporal
+      ? data.map((_, i) => (newest.has(i) ? f : f + 1))
+      : stratifiedFolds(
+          data.map((r) => r[label]!),
+          5,
+          seeds[Math.floor(run / 5)]!,
+        );
     const tr = data.filter((_, i) => folds[i] !== f);
     const te = data.filter((_, i) => folds[i] === f);
-    const ex = tr.map((r) => ({ text: v.text(r), label: r[label]! }));
+    const ex: { text: string; label: string; negativeLabels?: string[] }[] = tr.map((r) => ({
+      text: v.text(r),
+      label: r[label]!,
+    }));
+    const rare = all.filter((r) => counts.get(r[label]!)! < minCount);
+    if (v.background) for (const r of rare) ex.push({ text: v.text(r), label: BACKGROUND });
     const models: [Model, number][] = v.members.map((m) => [
       train(ex, m.opts, m.opts.features?.stemming === false ? undefined : stem),
       m.weight,
     ]);
     const labels = models[0]![0].labels;
+    const bg = labels.indexOf(BACKGROUND);
     const offset = v.tunePrior ? tunePrior(v, tr, label, seeds[Math.floor(run / 5)]!) : null;
     const ranked = te.map((r) => {
       const p = new Float64Array(labels.length);
       for (const [m, w] of models) probabilities(m, v.text(r)).forEach((x, i) => (p[i] = p[i]! + w * x));
       if (offset) for (let i = 0; i < p.length; i++) p[i] = Math.log(p[i]! + 1e-12) + offset[i]!;
+      if (bg >= 0) p[bg] = -Infinity;
       return [...p.keys()]
         .sort((a, b) => p[b]! - p[a]!)
         .slice(0, 3)
@@ -145,7 +161,7 @@ function cv(label: string, minCount: number, v: Variant, seeds: number[]) {
     const m = evaluate(
       te.map((r) => r[label]!),
       ranked,
-      labels,
+      labels.filter((l) => l !== BACKGROUND),
     );
     if (process.env.CONF)
       te.forEach((r, i) => {
@@ -356,6 +372,7 @@ const variants: Record<string, Variant> = {
     ],
   },
   ...extraVariants(),
+  ...pass4Variants(),
   product: {
     name: 'product (DEFAULT_ENSEMBLE)',
     text: plain,
@@ -819,6 +836,128 @@ function typeVariants(
       [...pair, [{ features: TC5, classWeight: CW }, 1]],
       richCued(),
     ),
+  };
+}
+
+/** Place names → region code prefixes (bench prototype of a gazetteer over src/assets/regions.csv). */
+function buildGazetteer(mode: string) {
+  const regs = parse(readFileSync('src/assets/regions.csv', 'utf8'), { columns: true }) as Row[];
+  const names = new Map<string, Set<string>>(); // phrase -> codes
+  const add = (name: string, code: string) => {
+    const k = name
+      .toLowerCase()
+      .replace(/[^a-z0-9 ]+/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim();
+    if (k.length < 4) return;
+    if (!names.has(k)) names.set(k, new Set());
+    names.get(k)!.add(code);
+  };
+  const kecNames = new Map<string, Set<string>>();
+  for (const r of regs) {
+    const lvl = r.level!;
+    const code = r.kode!;
+    const nama = r.nama!;
+    if (lvl === '1') {
+      add(nama, code);
+      if (code === '31') add('jakarta', code);
+    } else if (lvl === '2') {
+      const bare = nama.replace(/^(kabupaten administrasi|kota administrasi|kabupaten|kota)\s+/i, '');
+      add(nama, code);
+      add(bare, code);
+    } else if (lvl === '3' && mode.includes('kec')) {
+      const k = nama.toLowerCase();
+      if (!kecNames.has(k)) kecNames.set(k, new Set());
+      kecNames.get(k)!.add(code.slice(0, 5));
+    }
+  }
+  const phrases = [...names.keys()].sort((a, b) => b.length - a.length);
+  const re = new RegExp(`\\b(${phrases.map((p) => p.replace(/ /g, '\\s+')).join('|')})\\b`, 'g');
+  const kecRe = /\b(?:kecamatan|kec)\.?\s+([a-z]+(?:\s+[a-z]+)?)/g;
+  return (text: string): string[] => {
+    const t = text.toLowerCase();
+    const codes = new Set<string>();
+    const common = (set: Set<string>) => {
+      const arr = [...set];
+      if (arr.length === 1) return arr[0]!;
+      const prov = new Set(arr.map((c) => c.slice(0, 2)));
+      return prov.size === 1 ? arr[0]!.slice(0, 2) : null;
+    };
+    for (const m of t.matchAll(re)) {
+      const c = common(names.get(m[1]!.replace(/\s+/g, ' '))!);
+      if (c) codes.add(c);
+    }
+    if (mode.includes('kec'))
+      for (const m of t.matchAll(kecRe)) {
+        const two = m[1]!;
+        const one = two.split(' ')[0]!;
+        const set = kecNames.get(two) ?? kecNames.get(one);
+        if (set) {
+          const c = common(set);
+          if (c) codes.add(c);
+        }
+      }
+    const tokens = new Set<string>();
+    for (const c of codes) {
+      const parts = c.split('.');
+      for (let i = 1; i <= parts.length; i++) tokens.add(`wilayah${parts.slice(0, i).join('x')}`);
+    }
+    return [...tokens];
+  };
+}
+
+/** Variants of the fourth accuracy pass (2026-11-28, session 4). */
+function pass4Variants(): Record<string, Variant> {
+  const C = Number(process.env.SVM_C ?? 0.3);
+  const TC5 = { charNgrams: [3, 5] as [number, number], charScope: 'title' as const, charWeight: 0.5 };
+  const NB: TrainOptionsInput = { algorithm: 'svm', svmC: C, nbAlpha: 1, nbBeta: 0.25 };
+  const SV: TrainOptionsInput = { algorithm: 'svm', svmC: C, features: TC5 };
+  const ens = (
+    name: string,
+    members: [TrainOptionsInput, number][],
+    text = plain,
+    extra: Partial<Variant> = {},
+  ) => ({
+    name,
+    text,
+    members: members.map(([opts, weight]) => ({ opts, weight })),
+    ...extra,
+  });
+  const pair: [TrainOptionsInput, number][] = [
+    [NB, 1],
+    [SV, 1],
+  ];
+  const cue = (r: Row) => routingText({ title: r.title ?? '', body: r.text ?? '', cues: true });
+  const gaz = (mode: string, withKpd: boolean) => {
+    let g: ((t: string) => string[]) | null = null;
+    return (r: Row) => {
+      g ??= buildGazetteer(mode);
+      const base = withKpd ? region(r) : plain(r);
+      return `${base}\n${g(`${r.title}\n${r.text}`).join(' ')}`;
+    };
+  };
+  return {
+    g1: ens(`pair + gazetteer kab/kota C${C}`, pair, gaz('kab', false)),
+    g2: ens(`pair + gazetteer kab/kota + kec C${C}`, pair, gaz('kab kec', false)),
+    g3: ens(`pair + kpd region + gazetteer kab/kota C${C}`, pair, gaz('kab', true)),
+    g4: ens(`pair + kpd region + gazetteer kab/kota + kec C${C}`, pair, gaz('kab kec', true)),
+    k0: ens(`pair + kpd region C${C}`, pair, region),
+    p0: ens(`product pair C${C}`, pair),
+    p1: ens(`product pair + background rows C${C}`, pair, plain, { background: true }),
+    p2: ens(`product pair + SVM char 2-5 all C${C}`, [
+      ...pair,
+      [{ algorithm: 'svm', svmC: C, features: { charNgrams: [2, 5], charScope: 'all' } }, 1],
+    ]),
+    p3: ens(`NBSVM C${C} + SVM tc C1`, [
+      [NB, 1],
+      [{ ...SV, svmC: 1 }, 1],
+    ]),
+    p4: ens(`NBSVM C1 + SVM tc C${C}`, [
+      [{ ...NB, svmC: 1 }, 1],
+      [SV, 1],
+    ]),
+    p5: ens(`product pair, region + background C${C}`, pair, region, { background: true }),
+    pt0: ens(`type product C${C}`, pair, cue),
   };
 }
 

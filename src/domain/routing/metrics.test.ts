@@ -14,6 +14,15 @@ describe('evaluate', () => {
     expect(m.macroF1).toBeCloseTo((0.5 + 2 / 3 + 0) / 3, 12);
   });
 
+  it('leaves out of macro-F1 a label that is neither gold nor predicted in the test set', () => {
+    const m = evaluate(['a', 'b'], [['a'], ['a']], ['a', 'b', 'c']);
+    expect(m.perLabel.c).toEqual({ precision: 0, recall: 0, f1: 0, support: 0 });
+    // a: precision 0.5, recall 1 → F1 2/3; b: F1 0; c skipped.
+    expect(m.macroF1).toBeCloseTo((2 / 3 + 0) / 2, 12);
+    // A label predicted but never gold still counts (its F1 is 0).
+    expect(evaluate(['a'], [['c']], ['a', 'c']).macroF1).toBe(0);
+  });
+
   it('mean and sample sd', () => {
     expect(meanSd([1, 2, 3])).toEqual({ mean: 2, sd: 1 });
   });

@@ -49,6 +49,7 @@ export function evaluate(
   });
   const perLabel: Record<string, LabelMetrics> = {};
   let f1Sum = 0;
+  let counted = 0;
   for (const label of labelSet) {
     const t = tp.get(label) ?? 0;
     const s = support.get(label) ?? 0;
@@ -57,12 +58,14 @@ export function evaluate(
     const recall = s > 0 ? t / s : 0;
     const f1 = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
     perLabel[label] = { precision, recall, f1, support: s };
+    if (s === 0 && predicted === 0) continue;
     f1Sum += f1;
+    counted++;
   }
   const n = gold.length;
   return {
     accuracy: n > 0 ? correct / n : 0,
-    macroF1: labelSet.length > 0 ? f1Sum / labelSet.length : 0,
+    macroF1: counted > 0 ? f1Sum / counted : 0,
     top3Accuracy: n > 0 ? top3 / n : 0,
     perLabel,
   };
