@@ -75,12 +75,13 @@ describe.skipIf(!HAS_CHROMIUM)('auto-dispatch admin page in chromium', () => {
       await expectA11y(page, `${lang} pull back error`);
       await screenshot(page, 'auto-dispatch', `${lang}-pull-back-error`);
       await ctx.close();
-      // The coordinator's view: the instance rule read-only, the list without pull-back links.
+      // The coordinator's view: the instance rule read-only; it manages the agency, so it may pull back too.
       const cctx = await b.context();
       const cpage = await cctx.newPage();
       await signInPage(cpage, t.url, DEMO.coordinator);
       await cpage.goto(`${t.url}${PAGE}?lang=${lang}`);
       expect(await cpage.locator(`[data-auto-dispatch="${dispatched}"]`).count()).toBe(1);
+      expect(await cpage.locator(`a[href="${PAGE}/${dispatched}/tarik"]`).count()).toBe(1);
       await expectA11y(cpage, `${lang} settings (coordinator)`);
       await cctx.close();
     }, 120_000);

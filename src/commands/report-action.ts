@@ -41,6 +41,20 @@ export interface ActionPlan {
   deadline?: CurrentDeadline | null;
 }
 
+/** How an action runs beyond the report policy. */
+export interface ActionOptions {
+  /** The reporter closes for good (`accept`/`reject` paths of the lifecycle). */
+  final?: boolean | undefined;
+  /**
+   * A grant the calling command has already checked that authorises this action outside the report policy
+   * (e.g. reversing an auto-dispatch as the manager of the agency). The caller still needs the `view` right;
+   * the event records this grant's role and agency.
+   */
+  authorisedBy?: RoleGrant | undefined;
+  /** Runs inside the transaction on the locked report, before the transition; throw to abort. */
+  precondition?: ((tx: Tx, report: LoadedReport) => Promise<void>) | undefined;
+}
+
 /** The outcome of an action: the updated report and the event it appended. */
 export interface ActionResult {
   report: LoadedReport;
@@ -55,16 +69,19 @@ export async function runReportAction<I>(
   action: ReportAction,
   input: I,
   plan: (ctx: PlanContext<I>) => Promise<ActionPlan> | ActionPlan,
-  transitionInput: { final?: boolean } = {},
+  options: ActionOptions = {},
 ): Promise<ActionResult> {
   return svc.db.transaction(async (tx) => {
     const report = await loadReport(tx, trackingId, { forUpdate: true });
-    const subject = authorize(report, caller, action as PolicyAction);
+    const subject = authorize(report, caller, options.authorisedBy ? 'view' : (action as PolicyAction));
     const loaded = report!;
-    const step = transition(subject.status, action, transitionInput);
+    if (options.precondition) await options.precondition(tx, loaded);
+    const step = transition(subject.status, action, { final: options.final });
     if (!step.ok) throw new AppError(step.error.code, {}, { action, status: subject.status });
     const now = svc.now();
-    const grant = subject.isReporter ? null : authorisingGrant(caller, action as PolicyAction, subject);
+    const grant =
+      options.authorisedBy ??
+      (subject.isReporter ? null : authorisingGrant(caller, action as PolicyAction, subject));
     const decided = await plan({
       tx,
       svc,

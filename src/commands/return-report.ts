@@ -6,41 +6,58 @@ import { workingDaysBetween } from '../domain/deadline/calendar.ts';
 import { calendarFor, openClock, startClock, stopClocks } from './clocks.ts';
 import type { Caller, Services } from '../app/context.ts';
 import { requireAgency } from './lookups.ts';
-import { runReportAction } from './report-action.ts';
+import { runReportAction, type ActionOptions } from './report-action.ts';
 
 export interface ReturnReportInput {
   note: string;
   suggestedAgencyId?: string | undefined;
 }
 
-/** Returns a dispatched report to the verifier queue. */
-export function returnReport(svc: Services, caller: Caller, trackingId: string, input: ReturnReportInput) {
-  return runReportAction(svc, caller, trackingId, 'return', input, async ({ tx, report, now }) => {
-    if (input.suggestedAgencyId) await requireAgency(tx, input.suggestedAgencyId, 'suggestedAgencyId');
-    const since = (await openClock(tx, report.row.id, 'completion'))?.startedAt ?? report.row.verifiedAt;
-    const cal = await calendarFor(tx, report.row, report.agency);
-    const lost = since ? workingDaysBetween(new Date(since), now, cal) : 0;
-    await stopClocks(tx, report.row.id, ['follow_up', 'completion'], now, 'cancel');
-    const verification = await startClock(tx, report.row, 'verification', now, null);
-    return {
-      patch: {
-        agencyId: null,
-        dispatchedAgencyId: null,
-        targetAgencyId: null,
-        misroutedWorkingDays: report.row.misroutedWorkingDays + lost,
-        returnCount: report.row.returnCount + 1,
-      },
-      event: {
-        type: 'return',
-        visibility: 'public',
-        data: {
-          fromAgencyId: report.row.agencyId,
-          workingDaysLost: lost,
-          note: input.note,
-          ...(input.suggestedAgencyId ? { suggestedAgencyId: input.suggestedAgencyId } : {}),
+/**
+ * Returns a dispatched report to the verifier queue. `options` lets a command that checked its own right run
+ * the return (reverseAutoDispatch: the agency's manager pulls back an auto-dispatch).
+ */
+export function returnReport(
+  svc: Services,
+  caller: Caller,
+  trackingId: string,
+  input: ReturnReportInput,
+  options: Pick<ActionOptions, 'authorisedBy' | 'precondition'> = {},
+) {
+  return runReportAction(
+    svc,
+    caller,
+    trackingId,
+    'return',
+    input,
+    async ({ tx, report, now }) => {
+      if (input.suggestedAgencyId) await requireAgency(tx, input.suggestedAgencyId, 'suggestedAgencyId');
+      const since = (await openClock(tx, report.row.id, 'completion'))?.startedAt ?? report.row.verifiedAt;
+      const cal = await calendarFor(tx, report.row, report.agency);
+      const lost = since ? workingDaysBetween(new Date(since), now, cal) : 0;
+      await stopClocks(tx, report.row.id, ['follow_up', 'completion'], now, 'cancel');
+      const verification = await startClock(tx, report.row, 'verification', now, null);
+      return {
+        patch: {
+          agencyId: null,
+          dispatchedAgencyId: null,
+          targetAgencyId: null,
+          misroutedWorkingDays: report.row.misroutedWorkingDays + lost,
+          returnCount: report.row.returnCount + 1,
         },
-      },
-      deadline: verification,
-    };
-  });
+        event: {
+          type: 'return',
+          visibility: 'public',
+          data: {
+            fromAgencyId: report.row.agencyId,
+            workingDaysLost: lost,
+            note: input.note,
+            ...(input.suggestedAgencyId ? { suggestedAgencyId: input.suggestedAgencyId } : {}),
+          },
+        },
+        deadline: verification,
+      };
+    },
+    options,
+  );
 }

@@ -3,15 +3,22 @@
  * to the verifier queue through the ordinary bukan-wewenang `returnReport`, so the reversal is one
  * transaction with a hash-chained `return` event (the working days lost are counted, the verification clock
  * restarts, the reporter is told) and the model learns from it at the next training like any misrouting.
- * Who may do it is the `return` right (the national admin, the dispatched agency's admin); only reports
- * whose current dispatch came from the auto-dispatcher are accepted here.
+ * Who may do it: whoever has the `return` right (the national admin, the dispatched agency's admin), and
+ * whoever may manage the dispatched agency, and so may switch its auto-dispatch on or off (the coordinator of
+ * its region): the rule's owner can undo what the rule did. Only reports whose current dispatch came from the
+ * auto-dispatcher are accepted, checked again inside the transaction.
  */
 import { and, desc, eq } from 'drizzle-orm';
 import type { Caller, Services } from '../app/context.ts';
-import { invalid } from '../app/errors.ts';
+import { AppError, invalid } from '../app/errors.ts';
+import type { AppDb, Tx } from '../db/client.ts';
+import { findAgency } from '../db/repositories/agencies.ts';
+import { transition } from '../domain/report/lifecycle.ts';
 import { loadReport } from '../db/repositories/reports.ts';
 import { reportEvents } from '../db/schema.ts';
+import { can, type RoleGrant } from '../policies/can.ts';
 import { authorize } from '../queries/access.ts';
+import { canManageAgency } from './manage-agencies.ts';
 import { returnReport } from './return-report.ts';
 
 /** Input of {@link reverseAutoDispatch}: why (shown in the timeline like any return note). */
@@ -21,8 +28,8 @@ export interface ReverseAutoDispatchInput {
 
 /**
  * Pulls an auto-dispatched report back to the verifier queue. 404 when the caller cannot see the report,
- * 422 (`not_auto_dispatched`) when its current dispatch was a person's, 403 without the return right,
- * 409 (`ILLEGAL_TRANSITION`) when it is no longer `dispatched`.
+ * 422 (`not_auto_dispatched`) when its current dispatch was a person's, 403 without the return right or the
+ * right to manage the dispatched agency, 409 (`ILLEGAL_TRANSITION`) when it is no longer `dispatched`.
  */
 export async function reverseAutoDispatch(
   svc: Services,
@@ -31,15 +38,41 @@ export async function reverseAutoDispatch(
   input: ReverseAutoDispatchInput,
 ) {
   const report = await loadReport(svc.db, trackingId);
-  authorize(report, caller, 'view');
-  const [lastVerify] = await svc.db
+  const subject = authorize(report, caller, 'view');
+  await assertAutoDispatched(svc.db, report!.row.id);
+  if (!input.note.trim()) throw invalid({ note: { key: 'required' } });
+  // Already returned (or further along): the same 409 the return itself would give, before the rights check.
+  const step = transition(subject.status, 'return');
+  if (!step.ok) throw new AppError(step.error.code, {}, { action: 'return', status: subject.status });
+  const precondition = (tx: Tx) => assertAutoDispatched(tx, report!.row.id);
+  const note = input.note.trim();
+  if (can(caller.actor, 'return', subject))
+    return returnReport(svc, caller, trackingId, { note }, { precondition });
+  const grant = await managingGrant(svc.db, caller, report!.row.dispatchedAgencyId);
+  if (!grant) throw new AppError('FORBIDDEN');
+  return returnReport(svc, caller, trackingId, { note }, { precondition, authorisedBy: grant });
+}
+
+/** The caller's grant that may manage `agencyId` (and so its auto-dispatch rule), or null. */
+export async function managingGrant(
+  db: AppDb | Tx,
+  caller: Caller,
+  agencyId: string | null,
+): Promise<RoleGrant | null> {
+  const agency = await findAgency(db, agencyId);
+  if (!agency) return null;
+  const { userId, grants } = caller.actor;
+  return grants.find((g) => canManageAgency({ userId, grants: [g] }, agency)) ?? null;
+}
+
+/** 422 `not_auto_dispatched` unless the report's latest verification was the auto-dispatcher's. */
+async function assertAutoDispatched(db: AppDb | Tx, reportId: string): Promise<void> {
+  const [lastVerify] = await db
     .select({ actorRole: reportEvents.actorRole })
     .from(reportEvents)
-    .where(and(eq(reportEvents.reportId, report!.row.id), eq(reportEvents.type, 'verify')))
+    .where(and(eq(reportEvents.reportId, reportId), eq(reportEvents.type, 'verify')))
     .orderBy(desc(reportEvents.seq))
     .limit(1);
   if (lastVerify?.actorRole !== 'system:auto-dispatch')
     throw invalid({ trackingId: { key: 'not_auto_dispatched' } });
-  if (!input.note.trim()) throw invalid({ note: { key: 'required' } });
-  return returnReport(svc, caller, trackingId, { note: input.note.trim() });
 }

@@ -9,7 +9,7 @@ import { sql } from 'drizzle-orm';
 import type { Services } from '../app/context.ts';
 import { query } from '../db/client.ts';
 import type { ReportStatus } from '../domain/report/report.ts';
-import { can, canStaff, type Actor } from '../policies/can.ts';
+import { canStaff, type Actor } from '../policies/can.ts';
 import { visibleTo } from './scope.ts';
 
 /** One auto-dispatch as the admin page lists it. */
@@ -26,7 +26,10 @@ export interface AutoDispatchRow {
   dispatchedAt: string;
   /** Returned (bukan wewenang or reversed here) since. */
   reversed: boolean;
-  /** The caller may pull it back to the verifier queue now (status `dispatched`, `return` right). */
+  /**
+   * The caller may pull it back to the verifier queue now: status `dispatched`, not returned since, and the
+   * caller manages the dispatched agency (every listed row) or has the `return` right (reverseAutoDispatch).
+   */
   canReverse: boolean;
 }
 
@@ -46,10 +49,6 @@ export async function recentAutoDispatches(
     title: string;
     status: ReportStatus;
     region_code: string | null;
-    anonymous: boolean;
-    confidential: boolean;
-    current_path: string | null;
-    target_path: string | null;
     agency_id: string;
     agency_name: string | null;
     agency_path: string | null;
@@ -59,8 +58,7 @@ export async function recentAutoDispatches(
     reversed: boolean;
   }>(
     svc.db,
-    sql`select r.tracking_id, r.title, r.status, r.region_code, r.anonymous, r.confidential,
-               a.path as current_path, t.path as target_path,
+    sql`select r.tracking_id, r.title, r.status, r.region_code,
                s.top_label as agency_id, d.name as agency_name, d.path as agency_path,
                d.region_code as agency_region, v.data -> 'autoDispatch' as auto,
                coalesce(v.created_at, s.shown_at) as dispatched_at,
@@ -88,15 +86,6 @@ export async function recentAutoDispatches(
       regionCode: r.agency_region,
     });
     if (!manages) continue;
-    const subject = {
-      status: r.status,
-      agencyPath: ids(r.current_path),
-      targetAgencyPath: ids(r.target_path),
-      regionCode: r.region_code,
-      anonymous: r.anonymous,
-      confidential: r.confidential,
-      isReporter: false,
-    };
     out.push({
       trackingId: r.tracking_id,
       title: r.title,
@@ -108,7 +97,8 @@ export async function recentAutoDispatches(
       modelVersion: r.auto?.modelVersion ?? null,
       dispatchedAt: new Date(r.dispatched_at).toISOString(),
       reversed: r.reversed,
-      canReverse: r.status === 'dispatched' && !r.reversed && can(actor, 'return', subject),
+      // Every row listed is one whose agency the caller manages: that alone allows the reversal.
+      canReverse: r.status === 'dispatched' && !r.reversed,
     });
     if (out.length >= (opts.limit ?? 50)) break;
   }

@@ -3,7 +3,8 @@
  * it (admin roles; officers and citizens 403, signed-out visitors to sign-in), who may change what (instance rule:
  * national admin only; an agency rule: whoever manages that agency, 403 outside it), bilingual 422s that keep the
  * input, CSRF, the list of recent auto-dispatches scoped to the agencies one manages, and reversing one through
- * the bukan-wewenang return (hash-chained `return` event; 404 out of scope, 403 without the return right).
+ * the bukan-wewenang return (hash-chained `return` event) by whoever manages the dispatched agency or has the
+ * return right (404 out of scope, 403 for officers).
  * Synthetic texts only.
  */
 import { sql } from 'drizzle-orm';
@@ -154,8 +155,13 @@ describe('auto-dispatch admin page', () => {
     const coordinator = await signInWeb(t.url, DEMO.coordinator);
     const cp = await coordinator.get(PAGE);
     expect(cp.html).toContain(`data-auto-dispatch="${id}"`);
-    expect(cp.html).not.toContain(`href="${PAGE}/${id}/tarik"`); // coordinators do not return reports
-    expect((await coordinator.get(`${PAGE}/${id}/tarik`)).status).toBe(403);
+    // The region's coordinator manages PUPR (and so its auto-dispatch rule): it may pull the dispatch back.
+    expect(cp.html).toContain(`href="${PAGE}/${id}/tarik"`);
+    expect((await coordinator.get(`${PAGE}/${id}/tarik`)).status).toBe(200);
+    // Another region's coordinator does not see it at all.
+    const other = await signInWeb(t.url, DEMO.balikpapanCoordinator);
+    expect((await other.get(PAGE)).html).not.toContain(id);
+    expect((await other.get(`${PAGE}/${id}/tarik`)).status).toBe(404);
     const dinkes = await signInWeb(t.url, DEMO.dinkesAdmin);
     expect((await dinkes.get(PAGE)).html).not.toContain(id);
     expect((await dinkes.get(`${PAGE}/${id}/tarik`)).status).toBe(404);
@@ -191,6 +197,39 @@ describe('auto-dispatch admin page', () => {
     const np2 = await national.get(PAGE);
     expect(np2.html).toMatch(new RegExp(`data-auto-dispatch="${id}"[\\s\\S]*?\\(dikembalikan\\)`));
     expect(np2.html).not.toContain(`href="${PAGE}/${id}/tarik"`);
+  });
+
+  it('the coordinator who manages the agency pulls an auto-dispatch back; the event names the coordinator', async () => {
+    const id = await submit('Jalan poros desa rusak parah dan berlubang setelah hujan deras');
+    const pass = await autoDispatchPending(t.runtime.services);
+    expect(pass.dispatched.map((d) => d.trackingId)).toContain(id);
+    // Neither an officer of the agency nor another region's coordinator may reverse it (API of the command).
+    const services = t.runtime.services;
+    const officer = await signInWeb(t.url, DEMO.puprOfficer);
+    expect((await officer.get(`${PAGE}/${id}/tarik`)).status).toBe(403);
+    const coordinator = await signInWeb(t.url, DEMO.coordinator);
+    const confirm = await coordinator.get(`${PAGE}/${id}/tarik`);
+    expect(confirm.status).toBe(200);
+    const done = await coordinator.post(`${PAGE}/${id}/tarik`, {
+      _csrf: csrfOf(confirm.html),
+      note: 'Penerusan otomatis keliru: jalan desa wewenang kabupaten.',
+    });
+    expect(done.status).toBe(303);
+    expect((await t.api(`/api/v1/reports/${id}`, { token: coord })).body.status).toBe('returned');
+    const [ev] = await query<{ type: string; actor_role: string; actor_agency_id: string | null }>(
+      services.db,
+      sql`select e.type, e.actor_role, e.actor_agency_id from report_events e join reports r on r.id = e.report_id
+           where r.tracking_id = ${id} order by e.seq desc limit 1`,
+    );
+    expect(ev).toMatchObject({ type: 'return' });
+    expect(ev!.actor_role).toMatch(/coordinator/);
+    expect((await verifyChains(services.db)).problems).toEqual([]);
+    // Reversed once: a second attempt is refused (no longer dispatched), and a person's dispatch never qualifies.
+    const again = await coordinator.post(`${PAGE}/${id}/tarik`, {
+      _csrf: csrfOf(confirm.html),
+      note: 'Lagi.',
+    });
+    expect(again.status).toBe(409);
   });
 
   it('never shows an anonymous reporter to the agency, on the list or the pull-back page', async () => {

@@ -165,6 +165,58 @@ describe('auto-dispatch', () => {
     expect((await autoDispatchPending(t.runtime.services)).considered).toBe(0);
   });
 
+  it('the API lists auto-dispatches in scope and lets the coordinator pull one back (401/403/404/409/422)', async () => {
+    const id = await submit('Aspal jalan kabupaten rusak dan berlubang di tikungan', { anonymous: true });
+    expect((await autoDispatchPending(t.runtime.services)).dispatched.map((d) => d.trackingId)).toEqual([id]);
+    const list = (token?: string) => t.api('/api/v1/routing/auto-dispatches', token ? { token } : {});
+    expect((await list()).status).toBe(401);
+    expect((await list(await t.login(DEMO.puprOfficer))).status).toBe(403);
+    const mine = await list(coord);
+    expect(mine.status).toBe(200);
+    const row = mine.body.items.find((r: any) => r.trackingId === id);
+    expect(row).toMatchObject({
+      agencyId: 'pupr-kaltim',
+      status: 'dispatched',
+      reversed: false,
+      canReverse: true,
+    });
+    // No reporter identity in the list, for any admin.
+    for (const token of [coord, puprAdmin, national])
+      expect(JSON.stringify((await list(token)).body)).not.toMatch(
+        /Anonim Rahasia|anonim\.rahasia|081200000009/,
+      );
+    // Another region's coordinator neither sees it nor may reverse it.
+    const other = await t.login(DEMO.balikpapanCoordinator);
+    expect((await list(other)).body.items.some((r: any) => r.trackingId === id)).toBe(false);
+    const reverse = (json: Record<string, unknown>, token?: string) =>
+      t.api(`/api/v1/reports/${id}/actions/reverse-auto-dispatch`, { json, ...(token ? { token } : {}) });
+    // (The report is public once dispatched, so it is visible: 403, not 404.)
+    expect((await reverse({ note: 'Keliru.' }, other)).status).toBe(403);
+    expect((await reverse({ note: 'Keliru.' }, await t.login(DEMO.puprOfficer))).status).toBe(403);
+    const empty = await reverse({ note: ' ' }, coord);
+    expect(empty.status).toBe(422);
+    expect(empty.body.error.fields.note).toBeTruthy();
+    const done = await reverse({ note: 'Penerusan otomatis keliru: jalan kabupaten.' }, coord);
+    expect(done.status, JSON.stringify(done.body)).toBe(200);
+    expect(done.body.status).toBe('returned');
+    expect(JSON.stringify(done.body)).not.toMatch(/Anonim Rahasia|anonim\.rahasia|081200000009/);
+    const ret = (await events(id, coord)).filter((e: any) => e.type === 'return');
+    expect(ret.map((e: any) => e.actor.role)).toEqual(['coordinator']);
+    expect((await reverse({ note: 'Lagi.' }, coord)).status).toBe(409);
+    expect((await list(coord)).body.items.find((r: any) => r.trackingId === id)).toMatchObject({
+      reversed: true,
+      canReverse: false,
+    });
+    // A person's dispatch is not an auto-dispatch.
+    const manual = await submit('Lampu jalan padam di simpang empat');
+    await verify(manual, 'pupr-kaltim', catRoads);
+    const notAuto = await t.api(`/api/v1/reports/${manual}/actions/reverse-auto-dispatch`, {
+      json: { note: 'Keliru.' },
+      token: coord,
+    });
+    expect(notAuto.status).toBe(422);
+  });
+
   it('the CLI shows and changes the rules, and rejects bad arguments', async () => {
     const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
     const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);

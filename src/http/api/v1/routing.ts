@@ -8,14 +8,17 @@ import type { Services } from '../../../app/context.ts';
 import { autoDispatchSettings, setAutoDispatch } from '../../../commands/auto-dispatch.ts';
 import { AppError } from '../../../app/errors.ts';
 import { mergeReports } from '../../../commands/merge-reports.ts';
+import { reverseAutoDispatch } from '../../../commands/reverse-auto-dispatch.ts';
 import { suggestRouting } from '../../../commands/suggest-routing.ts';
 import { permissionsFor } from '../../../policies/can.ts';
 import { subjectOf } from '../../../queries/access.ts';
+import { recentAutoDispatches } from '../../../queries/auto-dispatches.ts';
 import { routingAccuracy } from '../../../queries/routing-accuracy.ts';
 import { similarPublicReports, similarReportsForStaff } from '../../../queries/similar-reports.ts';
 import { presentReport } from '../../../presenters/report.ts';
 import { requestLang } from '../../plugins/errors.ts';
 import { TrackingParams } from './schemas.ts';
+import type { Caller } from '../../../app/context.ts';
 
 const SimilarQuery = z.object({
   title: z.string().trim().max(300).default(''),
@@ -31,6 +34,16 @@ const AutoDispatchBody = z.object({
   threshold: z.number().min(0.5).max(1).optional(),
   agencyId: z.string().trim().min(1).max(100).optional(),
 });
+
+const ReverseBody = z.object({ note: z.string().trim().min(1).max(2000) }).strict();
+
+/** Admin roles only (national admin, coordinators, agency admins): 401 signed out, 403 otherwise. */
+function requireAdminRole(caller: Caller): void {
+  const actor = caller.actor;
+  if (actor.userId === null) throw new AppError('UNAUTHENTICATED');
+  if (!actor.grants.some((g) => ['national_admin', 'coordinator', 'agency_admin'].includes(g.role)))
+    throw new AppError('FORBIDDEN');
+}
 
 const MergeBody = z.object({
   keepTrackingId: z.string().regex(/^\d{10}$/),
@@ -102,13 +115,45 @@ export const routingRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
       },
     },
     async (req) => {
-      const actor = req.caller.actor;
-      if (actor.userId === null) throw new AppError('UNAUTHENTICATED');
-      const admin = actor.grants.some((g) =>
-        ['national_admin', 'coordinator', 'agency_admin'].includes(g.role),
-      );
-      if (!admin) throw new AppError('FORBIDDEN');
+      requireAdminRole(req.caller);
       return autoDispatchSettings(svc);
+    },
+  );
+
+  app.get(
+    '/routing/auto-dispatches',
+    {
+      schema: {
+        tags: ['routing'],
+        summary:
+          'Recent auto-dispatches to agencies the caller manages (admin roles), newest first, with whether the caller may pull one back',
+        querystring: z.object({ days: z.coerce.number().int().min(1).max(90).default(30) }),
+      },
+    },
+    async (req) => {
+      requireAdminRole(req.caller);
+      const since = new Date(svc.now().getTime() - req.query.days * 86_400_000);
+      return { items: await recentAutoDispatches(svc, req.caller.actor, { since, limit: 200 }) };
+    },
+  );
+
+  app.post(
+    '/reports/:trackingId/actions/reverse-auto-dispatch',
+    {
+      schema: {
+        tags: ['actions'],
+        summary:
+          'Pull an auto-dispatched report back to verification (a bukan-wewenang return): the return right or managing the agency',
+        params: TrackingParams,
+        body: ReverseBody,
+      },
+    },
+    async (req) => {
+      const result = await reverseAutoDispatch(svc, req.caller, req.params.trackingId, req.body);
+      const subject = subjectOf(result.report, req.caller);
+      return presentReport(result.report, permissionsFor(req.caller.actor, subject), {
+        lang: requestLang(req),
+      });
     },
   );
 
