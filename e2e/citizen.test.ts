@@ -45,8 +45,13 @@ async function expectA11y(page: Page, label: string) {
   expect(v, `${label}: ${JSON.stringify(v, null, 1)}`).toEqual([]);
 }
 
-/** Fills and submits each step of the journey; `check` runs on every page reached. */
-async function journey(page: Page, check: (label: string) => Promise<void>) {
+const JOURNEY_TEXT = {
+  title: 'Lampu lalu lintas mati di simpang Rapak',
+  body: 'Lampu lalu lintas di simpang Rapak mati sejak Senin dan menyebabkan kemacetan panjang.',
+};
+
+/** Fills and submits the steps up to the category step (Balikpapan); `check` runs on every page reached. */
+async function toCategoryStep(page: Page, check: (label: string) => Promise<void>, text = JOURNEY_TEXT) {
   await page.goto(`${t.url}/lapor`);
   await check('step jenis');
   await page.getByRole('button', { name: /Lanjutkan|Continue/ }).click();
@@ -54,11 +59,8 @@ async function journey(page: Page, check: (label: string) => Promise<void>) {
   await page.locator('#f-classification').check();
   await page.getByRole('button', { name: /Lanjutkan|Continue/ }).click();
   await check('step kejadian');
-  await page.fill('#f-title', 'Lampu lalu lintas mati di simpang Rapak');
-  await page.fill(
-    '#f-body',
-    'Lampu lalu lintas di simpang Rapak mati sejak Senin dan menyebabkan kemacetan panjang.',
-  );
+  await page.fill('#f-title', text.title);
+  await page.fill('#f-body', text.body);
   await page.fill('#f-occurredOn', '2026-03-09');
   await page.getByRole('button', { name: /Lanjutkan|Continue/ }).click();
   await check('step lokasi');
@@ -70,6 +72,11 @@ async function journey(page: Page, check: (label: string) => Promise<void>) {
   await page.fill('#f-address', 'Simpang Rapak');
   await page.getByRole('button', { name: /Lanjutkan|Continue/ }).click();
   await check('step kategori');
+}
+
+/** Fills and submits each step of the journey; `check` runs on every page reached. */
+async function journey(page: Page, check: (label: string) => Promise<void>) {
+  await toCategoryStep(page, check);
   await page.getByRole('button', { name: /Lanjutkan|Continue/ }).click();
   await check('step lampiran');
   await page.getByRole('button', { name: /Lanjutkan|Continue/ }).click();
@@ -192,6 +199,39 @@ describe.skipIf(!HAS_CHROMIUM)('citizen pages in chromium', () => {
     await page.keyboard.press('Tab');
     expect(await page.evaluate('document.activeElement.getAttribute("href")')).toBe('#f-classification');
     await ctx.close();
+  });
+
+  it('similar reports on the category step: zero axe violations, and supporting one works without JavaScript', async () => {
+    const text = {
+      title: 'Saluran air tersumbat di Jalan Sudirman Klandasan',
+      body: 'Saluran air di Jalan Sudirman Klandasan tersumbat sampah, setiap hujan air meluap ke jalan dan rumah warga.',
+    };
+    const { trackingId } = await seedReport({ ...text, anonymous: true });
+    const js = await b.context();
+    const page = await js.newPage();
+    await toCategoryStep(page, async () => undefined, text);
+    const similar = page.locator('section.similar-public');
+    await expect(similar.locator(`a[href="/laporan/${trackingId}"]`).textContent()).resolves.toBe(text.title);
+    expect(await page.content()).not.toContain('Pelapor Peramban');
+    await expectA11y(page, 'step kategori with similar reports');
+    await screenshot(page, 'citizen', 'kategori-similar');
+    await js.close();
+
+    const nojs = await b.context({ javaScriptEnabled: false });
+    const p = await nojs.newPage();
+    await toCategoryStep(p, async () => undefined, text);
+    await p
+      .locator('section.similar-public')
+      .getByRole('button', { name: /Dukung laporan ini/ })
+      .click();
+    expect(p.url()).toBe(`${t.url}/laporan/${trackingId}?dukung=ok`);
+    await expect(p.locator('.notice-ok').textContent()).resolves.toContain(
+      'Terima kasih atas dukungan Anda.',
+    );
+    // The draft is kept: back on the category step, the report now counts the support.
+    await p.goto(`${t.url}/lapor/kategori`);
+    await expect(p.locator('section.similar-public .meta').textContent()).resolves.toContain('1 dukungan');
+    await nojs.close();
   });
 
   it('page weight: HTML + CSS of the home page, form steps, feed, report and tracking pages stay under 60 KB (gzip)', async () => {

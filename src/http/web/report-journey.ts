@@ -17,6 +17,7 @@ import { localDate } from '../../domain/deadline/calendar.ts';
 import { detectPersonalData } from '../../domain/report/pii-hints.ts';
 import { loadDraft, type DraftData } from '../../queries/draft.ts';
 import { listAgencyTree, listCategories, listRegions } from '../../queries/reference.ts';
+import { similarPublicReports, type PublicSimilarReport } from '../../queries/similar-reports.ts';
 import type { PageContext } from '../../views/context.ts';
 import { formatDate } from '../../views/format.ts';
 import { CheckPage, ConfirmationPage } from '../../views/pages/report-check.tsx';
@@ -30,6 +31,7 @@ import {
   draftFiles,
   firstIncompleteStep,
   pickStep,
+  regionOf,
   STEP_FIELDS,
   STEPS,
   stepOf,
@@ -38,6 +40,9 @@ import {
   type Step,
 } from './report-form.ts';
 import { formErrors, pageContext, sendPage } from './render.ts';
+
+/** A text answer of the draft ('' when absent). */
+const answer = (d: DraftData, k: string) => (typeof d[k] === 'string' ? (d[k] as string) : '');
 
 /** Cookie holding the draft id (httpOnly; the answers themselves stay on the server, sealed). */
 export const DRAFT_COOKIE = 'aduan_draft';
@@ -76,10 +81,23 @@ export async function reportJourney(
     setDraftCookie(reply, await saveDraft(svc, known, data));
   };
 
-  async function optionsFor(step: Step, d: DraftData): Promise<S.StepOptions> {
+  /**
+   * Open public reports like the draft (issue 7), once it has a title, a chronology and a region; none otherwise.
+   * A failed lookup (e.g. a database without pg_trgm) leaves the page without the list.
+   */
+  async function similarFor(req: FastifyRequest, d: DraftData): Promise<PublicSimilarReport[]> {
+    const [title, body, regionCode] = [answer(d, 'title'), answer(d, 'body'), regionOf(d)];
+    if (!title || !body || !regionCode) return [];
+    return similarPublicReports(svc, { title, body, regionCode }).catch((err: unknown) => {
+      req.log.debug({ err }, 'similar public reports unavailable');
+      return [];
+    });
+  }
+
+  async function optionsFor(req: FastifyRequest, step: Step, d: DraftData): Promise<S.StepOptions> {
     const opt = (rows: Array<{ code: string; name: string }>) =>
       rows.map((r) => ({ value: r.code, label: r.name }));
-    const val = (k: string) => (typeof d[k] === 'string' ? (d[k] as string) : '');
+    const val = (k: string) => answer(d, k);
     if (step === 'lokasi') {
       return {
         regions: {
@@ -102,7 +120,7 @@ export async function reportJourney(
       const agencies = (await listAgencyTree(db))
         .filter((a) => a.kind !== 'unit' && a.kind !== 'ombudsman')
         .map((a) => ({ value: a.id, label: a.name }));
-      return { categories, agencies };
+      return { categories, agencies, similar: await similarFor(req, d) };
     }
     if (step === 'lampiran') {
       return {
@@ -137,7 +155,7 @@ export async function reportJourney(
       values,
       errors,
       fromCheck,
-      options: await optionsFor(step, values),
+      options: await optionsFor(req, step, values),
     };
     return sendPage(reply, req, h(VIEWS[step], props), Object.keys(errors).length ? 422 : 200);
   }
@@ -266,12 +284,14 @@ export async function reportJourney(
   ) {
     const ctx: PageContext = pageContext(req);
     const rows = await buildAnswerRows(svc, ctx, d);
-    const pii = detectPersonalData(
-      typeof d.title === 'string' ? d.title : '',
-      typeof d.body === 'string' ? d.body : '',
-      typeof d.address === 'string' ? d.address : '',
+    const pii = detectPersonalData(answer(d, 'title'), answer(d, 'body'), answer(d, 'address'));
+    const similar = await similarFor(req, d);
+    return sendPage(
+      reply,
+      req,
+      h(CheckPage, { ctx, rows, pii, problems, similar }),
+      problems.length ? 422 : 200,
     );
-    return sendPage(reply, req, h(CheckPage, { ctx, rows, pii, problems }), problems.length ? 422 : 200);
   }
 
   app.post(

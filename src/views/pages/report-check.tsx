@@ -4,6 +4,8 @@ import type { PageContext } from '../context.ts';
 import { Layout } from '../layout.tsx';
 import { Button, ButtonLink } from '../components/button.tsx';
 import type { PiiKind } from '../../domain/report/pii-hints.ts';
+import type { PublicSimilarReport } from '../../queries/similar-reports.ts';
+import { SimilarPublicReports } from './similar-reports.tsx';
 
 /** One answer row: label, value and the step to change it. */
 export interface AnswerRow {
@@ -12,17 +14,22 @@ export interface AnswerRow {
   step: string;
 }
 
-/** Check your answers. `problems` lists submit-time errors, each linking to its step. */
+/**
+ * Check your answers. `problems` lists submit-time errors, each linking to its step; `similar` lists open public
+ * reports like this one, shown before the send button so the citizen can support one instead.
+ */
 export function CheckPage({
   ctx,
   rows,
   pii,
   problems,
+  similar = [],
 }: {
   ctx: PageContext;
   rows: AnswerRow[];
   pii: PiiKind[];
   problems: Array<{ text: string; href: string }>;
+  similar?: PublicSimilarReport[];
 }): VNode {
   return (
     <Layout ctx={ctx} title={ctx.t('web.report.check_title')} hasErrors={problems.length > 0}>
@@ -73,6 +80,7 @@ export function CheckPage({
           </div>
         ))}
       </dl>
+      <SimilarPublicReports ctx={ctx} items={similar} />
       <h2>{ctx.t('web.report.send_heading')}</h2>
       <p>{ctx.t('web.report.send_text')}</p>
       <form method="post" action="/lapor/kirim" novalidate>

@@ -18,6 +18,8 @@ import {
   type Option,
 } from '../components/fields.tsx';
 import type { DraftData, DraftFile } from '../../queries/draft.ts';
+import type { PublicSimilarReport } from '../../queries/similar-reports.ts';
+import { SimilarPublicReports } from './similar-reports.tsx';
 
 /** The choices a step page needs, loaded by the route. */
 export interface StepOptions {
@@ -26,6 +28,8 @@ export interface StepOptions {
   agencies?: Option[];
   files?: DraftFile[];
   limits?: { maxMb: number; maxFiles: number; types: string };
+  /** Similar open public reports for the draft's text and region (category step). */
+  similar?: PublicSimilarReport[];
 }
 
 /** Props of a step page. */
@@ -52,7 +56,14 @@ const bind = (p: StepPageProps, name: string) => ({
 });
 
 function Frame(
-  p: StepPageProps & { title: string; children: ComponentChildren; multipart?: boolean; h1?: boolean },
+  p: StepPageProps & {
+    title: string;
+    children: ComponentChildren;
+    multipart?: boolean;
+    h1?: boolean;
+    /** Shown after the step's form (content with forms of its own). */
+    after?: ComponentChildren;
+  },
 ) {
   const { ctx } = p;
   return (
@@ -74,6 +85,7 @@ function Frame(
         {p.children}
         <Button>{p.fromCheck ? ctx.t('web.report.save_back') : ctx.t('web.common.continue')}</Button>
       </form>
+      {p.after}
     </Layout>
   );
 }
@@ -173,11 +185,15 @@ export function WhereStep(p: StepPageProps): VNode {
   );
 }
 
-/** Step 4: category and (optionally) the agency. */
+/** Step 4: category and (optionally) the agency, then similar open public reports the citizen may support. */
 export function CategoryStep(p: StepPageProps): VNode {
   const { ctx } = p;
   return (
-    <Frame {...p} title={ctx.t('web.report.category_title')}>
+    <Frame
+      {...p}
+      title={ctx.t('web.report.category_title')}
+      after={<SimilarPublicReports ctx={ctx} items={p.options.similar ?? []} />}
+    >
       <Select
         {...bind(p, 'categoryId')}
         label={`${ctx.t('web.report.category_label')} ${ctx.t('web.common.optional')}`}

@@ -1,0 +1,53 @@
+/**
+ * Similar open public reports shown while a citizen writes a report (issue 7): on the category step and on the
+ * check page of the journey. Each one links to its public page and carries a "support" form, so the citizen can
+ * back an existing report instead of filing the same problem again; the draft stays saved meanwhile.
+ *
+ * Privacy: the items are `PublicSimilarReport`s (open, public, non-confidential; report fields only, never a
+ * reporter field). Renders nothing when the list is empty. Outside any other form (the support forms would nest).
+ */
+import type { VNode } from 'preact';
+import type { PageContext } from '../context.ts';
+import { Button } from '../components/button.tsx';
+import { StatusTag } from '../components/status-tag.tsx';
+import { formatDate } from '../format.ts';
+import type { PublicSimilarReport } from '../../queries/similar-reports.ts';
+
+/** The section, or nothing when there is no similar report. */
+export function SimilarPublicReports({
+  ctx,
+  items,
+}: {
+  ctx: PageContext;
+  items: PublicSimilarReport[];
+}): VNode | null {
+  if (items.length === 0) return null;
+  return (
+    <section class="similar-public" aria-labelledby="similar-public-title" data-slot="similar-public">
+      <h2 id="similar-public-title">{ctx.t('web.report.similar_title')}</h2>
+      <p>{ctx.t('web.report.similar_intro')}</p>
+      <p class="hint">{ctx.t('web.report.similar_draft_kept')}</p>
+      <ul class="card-list">
+        {items.map((r) => (
+          <li class="card" key={r.trackingId} data-similar={r.trackingId}>
+            <h3>
+              <a href={`/laporan/${r.trackingId}`}>{r.title}</a>
+            </h3>
+            <p class="meta">
+              <StatusTag ctx={ctx} status={r.status} />{' '}
+              {ctx.t('web.report.similar_reported', { date: formatDate(r.createdAt, ctx.lang) })} ·{' '}
+              {ctx.t('web.feed.supports', { n: r.supportCount })}
+            </p>
+            <form method="post" action={`/laporan/${r.trackingId}/dukung`}>
+              {ctx.csrf ? <input type="hidden" name="_csrf" value={ctx.csrf} /> : null}
+              <Button variant="secondary">
+                {ctx.t('web.feed.support')}
+                <span class="visually-hidden">: {r.title}</span>
+              </Button>
+            </form>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
