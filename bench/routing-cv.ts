@@ -942,6 +942,14 @@ function pass4Variants(): Record<string, Variant> {
     g3: ens(`pair + kpd region + gazetteer kab/kota C${C}`, pair, gaz('kab', true)),
     g4: ens(`pair + kpd region + gazetteer kab/kota + kec C${C}`, pair, gaz('kab kec', true)),
     k0: ens(`pair + kpd region C${C}`, pair, region),
+    // k1/k2 read `kpd_yth`, which is written at disposition (every row is a DKI agency): a label leak, see
+    // docs/routing.md "Fourth pass". Kept to document the measurement, never a headline figure.
+    k1: ens(`pair + kpd region ×3 C${C}`, pair, (r) =>
+      r.kpd_yth ? `${plain(r)}\n${'wilayah31 '.repeat(3)}` : plain(r),
+    ),
+    k2: ens(`pair + kpd region ×${process.env.REPEAT ?? 8} C${C}`, pair, (r) =>
+      r.kpd_yth ? `${plain(r)}\n${'wilayah31 '.repeat(Number(process.env.REPEAT ?? 8))}` : plain(r),
+    ),
     p0: ens(`product pair C${C}`, pair),
     p1: ens(`product pair + background rows C${C}`, pair, plain, { background: true }),
     p2: ens(`product pair + SVM char 2-5 all C${C}`, [
