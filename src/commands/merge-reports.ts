@@ -30,7 +30,8 @@ export interface MergeResult {
 
 /**
  * Archive `trackingId` as a duplicate of `input.keepTrackingId` and move its supporters. The caller
- * needs the archive right on the duplicate and must be able to see the kept report (404 otherwise).
+ * needs the archive right on the duplicate and must be able to see the kept report (422 `duplicate_of_unknown`
+ * otherwise, as for a tracking number that does not exist).
  */
 export async function mergeReports(
   svc: Services,
@@ -49,7 +50,16 @@ export async function mergeReports(
       note: input.note,
     });
     const kept = await loadReport(tx, input.keepTrackingId, { forUpdate: true });
-    const subject = authorize(kept, caller, 'view');
+    // A kept report the caller may not see reads as unknown: a field error, never revealing that it exists.
+    const subject = (() => {
+      try {
+        return authorize(kept, caller, 'view');
+      } catch (e) {
+        if (e instanceof AppError && e.code === 'REPORT_NOT_FOUND')
+          throw invalid({ keepTrackingId: { key: 'duplicate_of_unknown' } });
+        throw e;
+      }
+    })();
     const dupId = archived.report.row.id;
     const keptId = kept!.row.id;
     const moved = await tx.execute(

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import type { Caller, Services } from '../../app/context.ts';
 import { AppError } from '../../app/errors.ts';
 import { archiveReport } from '../../commands/archive-report.ts';
+import { mergeReports } from '../../commands/merge-reports.ts';
 import { assignableAgencyIds, assignReport, ASSIGNABLE_STATUSES } from '../../commands/assign-report.ts';
 import { staffOfAgencies } from '../../queries/admin.ts';
 import { addAttachment, ATTACHMENT_LIMITS } from '../../commands/add-attachment.ts';
@@ -80,17 +81,21 @@ const ACTIONS: Record<string, FormAction> = {
         .regex(/^\d{10}$/)
         .optional(),
     }),
+    // A duplicate is merged (issue 7): archived, linked to the kept report, supporters moved, both reporters told.
     run: (
       svc,
       caller,
       id,
       data: { reason: (typeof ARCHIVE_REASONS)[number]; archiveNote?: string; duplicateOf?: string },
     ) =>
-      archiveReport(svc, caller, id, {
-        reason: data.reason,
-        note: data.archiveNote,
-        duplicateOf: data.duplicateOf,
-      }),
+      data.reason === 'duplicate' && data.duplicateOf
+        ? mergeReports(svc, caller, id, { keepTrackingId: data.duplicateOf, note: data.archiveNote })
+        : archiveReport(svc, caller, id, {
+            reason: data.reason,
+            note: data.archiveNote,
+            duplicateOf: data.duplicateOf,
+          }),
+    rename: { keepTrackingId: 'duplicateOf', note: 'archiveNote' },
   },
   dispose: {
     schema: z.object({ unitId: text(1, 80), disposeNote: text(1, 2000).optional() }),
@@ -189,13 +194,17 @@ async function verificationAids(svc: Services, req: FastifyRequest, trackingId: 
   return { similar, suggestions, pick };
 }
 
-/** A picked suggestion from the query (`?instansi=&kategori=`), ignored when malformed. */
+/**
+ * A picked suggestion from the query (`?instansi=&kategori=`), and a similar report to mark this one a duplicate
+ * of (`?duplikat=`), each ignored when malformed.
+ */
 function pickOf(query: unknown): RoutingPick {
   const q = (query ?? {}) as Record<string, unknown>;
   const agencyId =
     typeof q.instansi === 'string' && /^[A-Za-z0-9._-]{1,80}$/.test(q.instansi) ? q.instansi : undefined;
   const categoryId = typeof q.kategori === 'string' && /^\d{1,9}$/.test(q.kategori) ? q.kategori : undefined;
-  return { agencyId, categoryId };
+  const duplicateOf = typeof q.duplikat === 'string' && /^\d{10}$/.test(q.duplikat) ? q.duplikat : undefined;
+  return { agencyId, categoryId, duplicateOf };
 }
 
 function csrfMatches(sent: string | undefined, expected: string): boolean {

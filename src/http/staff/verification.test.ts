@@ -167,6 +167,74 @@ describe('verification screen: similar reports and routing suggestions', () => {
     void catHealth;
   });
 
+  it('"duplicate of this" prefills the archive form; archiving merges: supporters move, both reporters told', async () => {
+    const kept = await submit('Pohon tumbang menutup Jalan Kenanga sejak kemarin sore');
+    await verify(kept, 'pupr-kaltim', catRoads);
+    const dup = await submit('Pohon besar tumbang menutupi Jalan Kenanga sejak kemarin sore');
+    await t.runtime.services.db.execute(
+      sql`insert into supports (report_id, supporter_key)
+          select id, 'device:dup-supporter' from reports where tracking_id = ${dup}`,
+    );
+    await t.runtime.services.db.execute(sql`update reports set support_count = 1 where tracking_id = ${dup}`);
+    const c = await signInWeb(t.url, DEMO.coordinator);
+    const page = await c.get(`/kantor/laporan/${dup}`);
+    const link = new RegExp(`href="(/kantor/laporan/${dup}\\?duplikat=${kept}[^"]*)"`).exec(
+      similarSection(page.html),
+    );
+    expect(link, 'a "duplicate of this" link on the similar report').toBeTruthy();
+    const prefilled = await c.get(link![1]!.replace(/&amp;/g, '&'));
+    expect(prefilled.status).toBe(200);
+    expect(prefilled.html).toMatch(/<option[^>]*value="duplicate"[^>]*selected/);
+    expect(prefilled.html).toMatch(
+      new RegExp(`name="duplicateOf"[^>]*value="${kept}"|value="${kept}"[^>]*name="duplicateOf"`),
+    );
+    // Malformed: ignored. Unknown kept report: a field error on the form, not an error page.
+    expect((await c.get(`/kantor/laporan/${dup}?duplikat=12ab`)).status).toBe(200);
+    const unknown = await c.post(`/kantor/laporan/${dup}/archive`, {
+      _csrf: csrfOf(prefilled.html),
+      reason: 'duplicate',
+      duplicateOf: '9999999999',
+    });
+    expect(unknown.status).toBe(422);
+    expect(unknown.html).toContain('href="#f-duplicateOf"');
+
+    const done = await c.post(`/kantor/laporan/${dup}/archive`, {
+      _csrf: csrfOf(prefilled.html),
+      reason: 'duplicate',
+      duplicateOf: kept,
+      archiveNote: 'Sama dengan laporan sebelumnya.',
+    });
+    expect(done.status, done.html.slice(0, 300)).toBe(303);
+    const rows = (
+      (await t.runtime.services.db.execute(
+        sql`select r.tracking_id, r.status, r.support_count,
+                   (select k.tracking_id from reports k where k.id = r.duplicate_of_id) as duplicate_of,
+                   (select string_agg(o.kind, ',' order by o.kind) from outbox o
+                     where o.report_id = r.id and o.kind in ('report.archive', 'report.merge')) as told
+              from reports r where r.tracking_id in (${dup}, ${kept}) order by r.tracking_id = ${kept}`,
+      )) as unknown as {
+        rows: Array<{
+          tracking_id: string;
+          status: string;
+          support_count: number;
+          duplicate_of: string | null;
+          told: string | null;
+        }>;
+      }
+    ).rows;
+    expect(rows[0]).toMatchObject({
+      tracking_id: dup,
+      status: 'archived',
+      support_count: 0,
+      duplicate_of: kept,
+      told: 'report.archive',
+    });
+    expect(rows[1]).toMatchObject({ tracking_id: kept, support_count: 1, told: 'report.merge' });
+    // Agency roles without the archive right get no such link.
+    const officer = await signInWeb(t.url, DEMO.puprOfficer);
+    expect((await officer.get(`/kantor/laporan/${kept}`)).html).not.toContain('?duplikat=');
+  });
+
   it('records a suggestion once per report and model version: a new model records again', async () => {
     const id = await submit('Jalan berlubang di depan sekolah dasar belum ditambal');
     const c = await signInWeb(t.url, DEMO.coordinator);

@@ -77,7 +77,9 @@ export interface ActionFormsProps {
   reference: Reference;
   form?: FormState | undefined;
   /** A routing suggestion the verifier picked (pre-selects the verify form's agency / category). */
-  prefill?: { agencyId?: string | undefined; categoryId?: string | undefined } | undefined;
+  prefill?:
+    | { agencyId?: string | undefined; categoryId?: string | undefined; duplicateOf?: string | undefined }
+    | undefined;
 }
 
 function FormShell(p: {
@@ -252,7 +254,7 @@ export function ActionForms(p: ActionFormsProps): VNode {
           name="reason"
           label={ctx.t('staff.archive.reason')}
           placeholder={ctx.t('staff.archive.reason_placeholder')}
-          value={val(form, 'archive', 'reason')}
+          value={val(form, 'archive', 'reason') ?? (p.prefill?.duplicateOf ? 'duplicate' : undefined)}
           error={e.reason}
           options={ARCHIVE_REASONS.map((r) => ({ value: r, label: ctx.t(`staff.archive.reasons.${r}`) }))}
         />
@@ -263,7 +265,7 @@ export function ActionForms(p: ActionFormsProps): VNode {
           hint={ctx.t('staff.archive.duplicate_of_hint')}
           inputmode="numeric"
           width="short"
-          value={val(form, 'archive', 'duplicateOf')}
+          value={val(form, 'archive', 'duplicateOf') ?? p.prefill?.duplicateOf}
           error={e.duplicateOf}
         />
         <Textarea

@@ -188,7 +188,12 @@ export function ReportPage(p: ReportPageProps): VNode {
       )}
 
       {permissions.verify && p.aids ? (
-        <VerificationAids ctx={ctx} trackingId={row.trackingId} {...p.aids} />
+        <VerificationAids
+          ctx={ctx}
+          trackingId={row.trackingId}
+          canArchive={permissions.archive}
+          {...p.aids}
+        />
       ) : null}
 
       <h2>{ctx.t('staff.report.actions')}</h2>

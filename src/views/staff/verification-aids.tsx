@@ -20,6 +20,8 @@ import { dateLabel } from './common.tsx';
 export interface RoutingPick {
   agencyId?: string | undefined;
   categoryId?: string | undefined;
+  /** A similar report chosen as the one this report duplicates (pre-fills the archive form). */
+  duplicateOf?: string | undefined;
 }
 
 /** Props of the verification aids. */
@@ -30,6 +32,8 @@ export interface VerificationAidsProps {
   similar: StaffSimilarReport[] | null;
   suggestions: RoutingSuggestions | null;
   pick: RoutingPick;
+  /** The caller may archive this report, so each similar report offers "mark as duplicate of this one". */
+  canArchive?: boolean | undefined;
 }
 
 const percent = (x: number) => `${Math.round(x * 100)}%`;
@@ -52,7 +56,22 @@ export function pickHref(ctx: PageContext, trackingId: string, pick: RoutingPick
   return `/kantor/laporan/${trackingId}?${q.toString()}#h-verify`;
 }
 
-function SimilarReports({ ctx, items }: { ctx: PageContext; items: StaffSimilarReport[] | null }): VNode {
+/** The page URL that pre-fills the archive form with "duplicate of `keep`". */
+function duplicateHref(ctx: PageContext, trackingId: string, keep: string): string {
+  return `/kantor/laporan/${trackingId}?duplikat=${keep}&lang=${ctx.lang}#h-archive`;
+}
+
+function SimilarReports({
+  ctx,
+  items,
+  trackingId,
+  canArchive,
+}: {
+  ctx: PageContext;
+  items: StaffSimilarReport[] | null;
+  trackingId: string;
+  canArchive: boolean;
+}): VNode {
   if (items === null) return <p class="hint">{ctx.t('staff.similar.unavailable')}</p>;
   if (items.length === 0) return <p>{ctx.t('staff.similar.none')}</p>;
   return (
@@ -66,6 +85,7 @@ function SimilarReports({ ctx, items }: { ctx: PageContext; items: StaffSimilarR
                 {ctx.t(k)}
               </th>
             ))}
+            {canArchive ? <th scope="col">{ctx.t('staff.similar.action')}</th> : null}
           </tr>
         </thead>
         <tbody>
@@ -89,6 +109,17 @@ function SimilarReports({ ctx, items }: { ctx: PageContext; items: StaffSimilarR
               <td>{s.agencyName ?? ctx.t('staff.queue.unassigned')}</td>
               <td>{dateLabel(ctx, s.createdAt)}</td>
               <td data-score={s.score}>{percent(s.score)}</td>
+              {canArchive ? (
+                <td>
+                  <a href={duplicateHref(ctx, trackingId, s.trackingId)} data-duplicate-of={s.trackingId}>
+                    {ctx.t('staff.similar.mark_duplicate')}
+                    <span class="visually-hidden">
+                      {' '}
+                      {ctx.t('staff.similar.mark_duplicate_of', { id: s.trackingId })}
+                    </span>
+                  </a>
+                </td>
+              ) : null}
             </tr>
           ))}
         </tbody>
@@ -150,7 +181,7 @@ export function VerificationAids(p: VerificationAidsProps): VNode {
       <section class="similar-reports" data-slot="similar-reports" aria-labelledby="h-similar">
         <h2 id="h-similar">{ctx.t('staff.report.similar_title')}</h2>
         <p class="hint">{ctx.t('staff.similar.hint')}</p>
-        <SimilarReports ctx={ctx} items={p.similar} />
+        <SimilarReports ctx={ctx} items={p.similar} trackingId={trackingId} canArchive={!!p.canArchive} />
       </section>
       <section class="routing-suggestions" aria-labelledby="h-suggest">
         <h2 id="h-suggest">{ctx.t('staff.suggest.title')}</h2>
