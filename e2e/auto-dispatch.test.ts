@@ -2,7 +2,8 @@
  * The auto-dispatch admin page in chromium: zero axe-core violations (wcag2a, wcag2aa, wcag21aa, wcag22aa) on the
  * settings page with a listed auto-dispatch (national admin and coordinator views), its error state and the pull-back
  * confirmation (with its error state), in Bahasa Indonesia and English (axe runs with JavaScript on); then the whole job without JavaScript: the national
- * admin turns an agency rule on, and the PUPR admin pulls the auto-dispatched report back to verification.
+ * admin turns an agency rule on, and the PUPR admin pulls the auto-dispatched report back to verification. The routing
+ * accuracy page linked from the settings page: zero axe violations (id, en) and its period filter without JavaScript.
  * Screenshots: tmp/screenshots/auto-dispatch/. Synthetic texts only.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -112,5 +113,39 @@ describe.skipIf(!HAS_CHROMIUM)('auto-dispatch admin page in chromium', () => {
     const report = await t.api(`/api/v1/reports/${dispatched}`, { token: await t.login(DEMO.coordinator) });
     expect(report.body.status).toBe('returned');
     await ctx2.close();
+  }, 120_000);
+
+  it('the routing accuracy page linked from here: zero axe violations, and it renders without JavaScript', async () => {
+    // One suggestion shown and decided, so the month has figures and the charts render.
+    const coord = await t.login(DEMO.coordinator);
+    const id = await submit('Aspal jalan rusak dan berlubang di kampung');
+    expect((await t.api(`/api/v1/reports/${id}/suggestions`, { token: coord })).status).toBe(200);
+    const cats = (await t.api('/api/v1/categories')).body.items as Array<{ id: number; name: string }>;
+    const roads = cats.find((c) => c.name === 'PEKERJAAN UMUM DAN PENATAAN RUANG')!.id;
+    await verifyReport(t, coord, id, 'pupr-kaltim', roads);
+    const ctx = await b.context();
+    const page = await ctx.newPage();
+    await signInPage(page, t.url, DEMO.national);
+    await page.goto(`${t.url}${PAGE}`);
+    await Promise.all([page.waitForNavigation(), page.click('a[href="/kantor/statistik/rute"]')]);
+    for (const lang of ['id', 'en'] as const) {
+      const res = await page.goto(`${t.url}/kantor/statistik/rute?lang=${lang}`);
+      expect(res?.status()).toBe(200);
+      expect(await page.locator('svg.chart[role="img"]').count()).toBe(3);
+      await expectA11y(page, `${lang} routing accuracy`);
+      await screenshot(page, 'auto-dispatch', `${lang}-routing-accuracy`);
+    }
+    await ctx.close();
+    const noJs = await b.context({ javaScriptEnabled: false });
+    const plain = await noJs.newPage();
+    await signInPage(plain, t.url, DEMO.coordinator);
+    await plain.goto(`${t.url}/kantor/statistik/rute?lang=id`);
+    await plain.selectOption('#f-bulan', '6');
+    await Promise.all([plain.waitForNavigation(), plain.click('form.filter-row button')]);
+    expect(plain.url()).toContain('bulan=6');
+    expect(await plain.textContent('h1')).toBe('Ketepatan saran rute');
+    expect(await plain.locator('table.data-table tbody tr').count()).toBeGreaterThanOrEqual(1);
+    expect(await plain.locator('svg.chart').count()).toBe(3);
+    await noJs.close();
   }, 120_000);
 });

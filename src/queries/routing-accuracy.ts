@@ -8,7 +8,7 @@ import { sql } from 'drizzle-orm';
 import type { Caller, Services } from '../app/context.ts';
 import { AppError } from '../app/errors.ts';
 import { query } from '../db/client.ts';
-import { canStaff } from '../policies/can.ts';
+import { canStaff, type Actor } from '../policies/can.ts';
 
 /** One month of routing figures. */
 export interface RoutingMonth {
@@ -31,19 +31,51 @@ export interface RoutingMonth {
   misroutingRate: number | null;
 }
 
+/** Staff with `view_evaluation` in any of their grants (the page links are shown to them only). */
+export function mayViewRoutingAccuracy(actor: Actor): boolean {
+  return actor.grants.some((g) =>
+    canStaff({ userId: actor.userId, grants: [g] }, 'view_evaluation', {
+      regionCode: g.regionCode,
+      agencyId: g.agencyId,
+    }),
+  );
+}
+
+/** a / b rounded to three decimals, null when b is 0. */
+const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 1000) / 1000 : null);
+
+/** The months summed, with the overall rates of the period (same rounding as each month). */
+export function routingTotals(months: RoutingMonth[]) {
+  const sum = (k: 'decided' | 'acceptedTop1' | 'inTop3' | 'verifications' | 'returns') =>
+    months.reduce((n, m) => n + m[k], 0);
+  const decided = sum('decided');
+  const acceptedTop1 = sum('acceptedTop1');
+  const inTop3 = sum('inTop3');
+  const verifications = sum('verifications');
+  const returns = sum('returns');
+  return {
+    decided,
+    acceptedTop1,
+    inTop3,
+    top1Accuracy: ratio(acceptedTop1, decided),
+    top3Accuracy: ratio(inTop3, decided),
+    verifications,
+    returns,
+    misroutingRate: ratio(returns, verifications),
+  };
+}
+
+/** The overall figures of a period. */
+export type RoutingTotals = ReturnType<typeof routingTotals>;
+
 /** Routing accuracy by month, oldest first, over the last `months` months (default 12). */
 export async function routingAccuracy(
   svc: Services,
   caller: Caller,
   months = 12,
 ): Promise<{ months: RoutingMonth[] }> {
-  const allowed = caller.actor.grants.some((g) =>
-    canStaff({ userId: caller.actor.userId, grants: [g] }, 'view_evaluation', {
-      regionCode: g.regionCode,
-      agencyId: g.agencyId,
-    }),
-  );
-  if (!allowed) throw new AppError(caller.actor.userId ? 'FORBIDDEN' : 'UNAUTHENTICATED');
+  if (!mayViewRoutingAccuracy(caller.actor))
+    throw new AppError(caller.actor.userId ? 'FORBIDDEN' : 'UNAUTHENTICATED');
   const since = new Date(svc.now());
   since.setUTCDate(1);
   since.setUTCMonth(since.getUTCMonth() - (months - 1));
@@ -73,7 +105,6 @@ export async function routingAccuracy(
           (select count(*) from events e where e.month = m.month and e.type = 'return')::int as returns
         from months m order by m.month`,
   );
-  const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 1000) / 1000 : null);
   return {
     months: rows.map((r) => {
       const n = (k: string) => Number(r[k] ?? 0);

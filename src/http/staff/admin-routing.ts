@@ -13,6 +13,7 @@ import { autoDispatchSettings, setAutoDispatch } from '../../commands/auto-dispa
 import { reverseAutoDispatch } from '../../commands/reverse-auto-dispatch.ts';
 import { agenciesInScope } from '../../queries/admin.ts';
 import { recentAutoDispatches } from '../../queries/auto-dispatches.ts';
+import { mayViewRoutingAccuracy } from '../../queries/routing-accuracy.ts';
 import { canStaff } from '../../policies/can.ts';
 import { AutoDispatchPage, ReverseAutoDispatchPage } from '../../views/staff/admin-routing.tsx';
 import type { FormState } from '../../views/staff/common.tsx';
@@ -78,6 +79,7 @@ export const staffAdminRoutingRoutes: FastifyPluginAsync<{ services: Services }>
         agencyOptions: managed.filter((a) => a.active).map((a) => ({ value: a.id, label: a.name })),
         rows,
         days: RECENT_DAYS,
+        canSeeAccuracy: mayViewRoutingAccuracy(actor),
       }),
       status,
     );

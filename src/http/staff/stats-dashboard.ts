@@ -9,6 +9,7 @@ import type { Services } from '../../app/context.ts';
 import { AppError, invalid } from '../../app/errors.ts';
 import { localDate } from '../../domain/deadline/calendar.ts';
 import { STATS_COLUMNS, toCsv, toXlsx } from '../../presenters/stats-table.ts';
+import { mayViewRoutingAccuracy } from '../../queries/routing-accuracy.ts';
 import { drillDownReports } from '../../queries/stats-drill.ts';
 import { scopeName } from '../../queries/stats-labels.ts';
 import { scopedStats, statsScopeOf, type StatsScope } from '../../queries/stats-scope.ts';
@@ -79,7 +80,13 @@ export async function staffStatsRoutes(app: FastifyInstance, opts: { services: S
     return sendPage(
       reply,
       req,
-      h(StatsDashboardPage, { ctx, scopeLabel: label, result, months: months ?? result }),
+      h(StatsDashboardPage, {
+        ctx,
+        scopeLabel: label,
+        result,
+        months: months ?? result,
+        routingAccuracy: mayViewRoutingAccuracy(req.caller.actor),
+      }),
     );
   });
 

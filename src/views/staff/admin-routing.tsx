@@ -14,6 +14,7 @@ import { Button } from '../components/button.tsx';
 import { StatusTag } from '../components/status-tag.tsx';
 import type { AutoDispatchRow } from '../../queries/auto-dispatches.ts';
 import { dateLabel, errs, val } from './common.tsx';
+import { ROUTING_ACCURACY_PATH } from './stats-dashboard.tsx';
 import {
   AdminLayout,
   adminBack,
@@ -91,6 +92,8 @@ export function AutoDispatchPage(
     agencyOptions: Option[];
     rows: AutoDispatchRow[];
     days: number;
+    /** Link to the routing accuracy page (callers who may see it). */
+    canSeeAccuracy: boolean;
   },
 ): VNode {
   const { ctx, form } = p;
@@ -104,6 +107,11 @@ export function AutoDispatchPage(
       h1
     >
       <p class="lead">{ctx.t('admin.auto_dispatch.intro')}</p>
+      {p.canSeeAccuracy ? (
+        <p>
+          <a href={ROUTING_ACCURACY_PATH}>{ctx.t('stats.routing.link')}</a>
+        </p>
+      ) : null}
       {p.canEditInstance ? (
         <FormSection
           ctx={ctx}

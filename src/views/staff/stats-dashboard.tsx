@@ -16,6 +16,9 @@ import { MonthsSection, StatsStyles } from '../pages/stats-page.tsx';
 import type { StatsGroupBy, StatsResult } from '../../queries/stats.ts';
 import { STATS_GROUP_BY } from '../../queries/stats.ts';
 
+/** The routing accuracy page (`src/views/staff/routing-accuracy.tsx`). */
+export const ROUTING_ACCURACY_PATH = '/kantor/statistik/rute';
+
 /** The back-office menu plus the statistics and evaluation entries. */
 export function statsNav(ctx: PageContext, current: 'stats' | 'evaluation' | null) {
   return [
@@ -38,6 +41,8 @@ export function StatsDashboardPage(p: {
   result: StatsResult;
   months: StatsResult;
   errors?: Record<string, string>;
+  /** Link to the routing accuracy page (callers who may see it). */
+  routingAccuracy?: boolean;
 }): VNode {
   const { ctx, result: r } = p;
   const label = (key: string, l: string) =>
@@ -105,6 +110,11 @@ export function StatsDashboardPage(p: {
         {' · '}
         <a href={`/statistik/bulanan?bulan=${r.to.slice(0, 7)}`}>{ctx.t('stats.downloads.monthly')}</a>
       </p>
+      {p.routingAccuracy ? (
+        <p>
+          <a href={ROUTING_ACCURACY_PATH}>{ctx.t('stats.routing.link')}</a>
+        </p>
+      ) : null}
       <MonthsSection
         ctx={ctx}
         months={p.months}

@@ -1,0 +1,175 @@
+/**
+ * The routing accuracy page (`/kantor/statistik/rute`, issue 7) over real HTTP with cookie sessions on a real
+ * database: who may see it (`view_evaluation`: national admin, coordinator, assessor; officers and citizens 403,
+ * signed-out visitors to sign-in), the links to it, the empty state before any suggestion was decided, the month
+ * row matching `GET /api/v1/routing/accuracy`, a bukan-wewenang return in the misrouting rate, `bulan`, English,
+ * and that no report text or reporter name appears. The history is small and synthetic.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO, startTestApp, submitReport, verifyReport, type TestApp } from '../../../test/helpers/app.ts';
+import { signInWeb, WebClient } from '../../../test/helpers/web-client.ts';
+import { HEALTH, ROADS } from '../../../test/helpers/routing-corpus.ts';
+import { trainRoutingModels } from '../../commands/train-routing.ts';
+
+const PAGE = '/kantor/statistik/rute';
+const SECRET_NAME = 'Warga Rahasia Rute';
+const TITLE = 'Aspal jalan rusak dan berlubang di kampung';
+let t: TestApp;
+let coord: string;
+let catRoads: number;
+let catHealth: number;
+
+const submit = (title: string) =>
+  submitReport(t, title, { reporter: { name: SECRET_NAME, email: 'warga.rute@contoh.aduan.id' } });
+
+/** The cells of the month's table row, as text. */
+function monthRow(html: string, month: string): string[] {
+  const row = new RegExp(`<tr data-month="${month}">([\\s\\S]*?)</tr>`).exec(html);
+  expect(row, `row ${month}`).not.toBeNull();
+  return [...row![1]!.matchAll(/<t[hd][^>]*>([^<]*)<\/t[hd]>/g)].map((m) => m[1]!);
+}
+
+const pct = (x: number | null) => (x === null ? '—' : `${Math.round(x * 100)}%`);
+
+/** The row the page should show for the API's month, in the page's column order. */
+function expectedRow(m: any, label: string): string[] {
+  return [
+    label,
+    String(m.decided),
+    String(m.acceptedTop1),
+    pct(m.top1Accuracy),
+    String(m.inTop3),
+    pct(m.top3Accuracy),
+    String(m.verifications),
+    String(m.returns),
+    pct(m.misroutingRate),
+  ];
+}
+
+beforeAll(async () => {
+  t = await startTestApp({ now: new Date('2026-03-12T02:00:00Z') });
+  coord = await t.login(DEMO.coordinator);
+  const cats = await t.api('/api/v1/categories');
+  catRoads = cats.body.items.find((c: any) => c.name === 'PEKERJAAN UMUM DAN PENATAAN RUANG').id;
+  catHealth = cats.body.items.find((c: any) => c.name === 'KESEHATAN').id;
+  for (const title of ROADS) await verifyReport(t, coord, await submit(title), 'pupr-kaltim', catRoads);
+  for (const title of HEALTH) await verifyReport(t, coord, await submit(title), 'dinkes-kaltim', catHealth);
+  await trainRoutingModels(t.runtime.services, { cvMaxRows: 0, kinds: ['agency', 'category'] });
+}, 180_000);
+afterAll(() => t?.close());
+
+describe('routing accuracy page', () => {
+  it('signed out → sign-in; officers and citizens 403; links only for those who may see it', async () => {
+    const anon = await new WebClient(t.url).get(`${PAGE}?bulan=6`);
+    expect(anon.status).toBe(303);
+    expect(anon.location).toBe(`/masuk?next=${encodeURIComponent(`${PAGE}?bulan=6`)}`);
+    const officer = await signInWeb(t.url, DEMO.puprOfficer);
+    expect((await officer.get(PAGE)).status).toBe(403);
+    expect((await officer.get(`${PAGE}?bulan=abc`)).status).toBe(403);
+    const dash = await officer.get('/kantor/statistik');
+    expect(dash.status).toBe(200);
+    expect(dash.html).not.toContain(`href="${PAGE}"`);
+    expect((await (await signInWeb(t.url, DEMO.citizen)).get(PAGE)).status).toBe(403);
+
+    const national = await signInWeb(t.url, DEMO.national);
+    expect((await national.get('/kantor/statistik')).html).toContain(`href="${PAGE}"`);
+    expect((await national.get('/kantor/admin/rute-otomatis')).html).toContain(`href="${PAGE}"`);
+    const coordinator = await signInWeb(t.url, DEMO.coordinator);
+    expect((await coordinator.get('/kantor/statistik')).html).toContain(`href="${PAGE}"`);
+    // Assessors have `view_evaluation` and the API answers them, so the page does too.
+    expect((await (await signInWeb(t.url, DEMO.assessor)).get(PAGE)).status).toBe(200);
+  });
+
+  it('shows the empty state until a suggestion is decided', async () => {
+    const r = await (await signInWeb(t.url, DEMO.national)).get(PAGE);
+    expect(r.status).toBe(200);
+    expect(r.html).toContain('<h1>Ketepatan saran rute</h1>');
+    expect(r.html).toContain('data-empty="routing"');
+    expect(r.html).toContain('<code>aduan routing train</code>');
+    // The verifications of the history are there; nothing decided yet, so the accuracy is "—".
+    const row = monthRow(r.html, '2026-03');
+    expect(row.slice(0, 4)).toEqual(['Maret 2026', '0', '0', '—']);
+  });
+
+  it('the month row matches the API for the national admin and the coordinator; a return raises misrouting', async () => {
+    // One suggestion taken, one overruled (the chosen agency is still among the three shown).
+    const a = await submit(TITLE);
+    const b = await submit('Jalan berlubang di depan jembatan kampung');
+    for (const id of [a, b]) {
+      expect((await t.api(`/api/v1/reports/${id}/suggestions`, { token: coord })).status).toBe(200);
+    }
+    await verifyReport(t, coord, a, 'pupr-kaltim', catRoads);
+    await verifyReport(t, coord, b, 'dinkes-kaltim', catHealth);
+
+    const national = await signInWeb(t.url, DEMO.national);
+    const before = await national.get(PAGE);
+    expect(before.html).not.toContain('data-empty="routing"');
+    expect(monthRow(before.html, '2026-03').slice(7)).toEqual(['0', '0%']);
+
+    // Dinkes returns the overruled one as bukan wewenang.
+    const back = await t.api(`/api/v1/reports/${b}/actions/return`, {
+      json: { note: 'Bukan wewenang Dinkes.' },
+      token: await t.login(DEMO.dinkesAdmin),
+    });
+    expect(back.status, JSON.stringify(back.body)).toBe(200);
+
+    for (const email of [DEMO.national, DEMO.coordinator]) {
+      const api = await t.api('/api/v1/routing/accuracy', { token: await t.login(email) });
+      expect(api.status).toBe(200);
+      const m = api.body.months.find((x: any) => x.month === '2026-03');
+      expect(m.decided).toBe(2);
+      expect(m.acceptedTop1).toBe(1);
+      expect(m.returns).toBe(1);
+      const page = await (await signInWeb(t.url, email)).get(PAGE);
+      expect(page.status, email).toBe(200);
+      const row = monthRow(page.html, '2026-03');
+      expect(row, email).toEqual(expectedRow(m, 'Maret 2026'));
+      expect(row[3]).toBe('50%');
+      expect(row[8]).toBe(pct(m.returns / m.verifications));
+      expect(row[8]).not.toBe('0%');
+      // Headline: the period overall (one month of data here).
+      expect(page.html).toContain('Keseluruhan 12 bulan terakhir');
+      expect(page.html).toContain(`<strong>${pct(m.misroutingRate)}</strong> Tingkat salah tujuan`);
+      // The charts have their text alternatives; the table is their equivalent.
+      expect(page.html.match(/<svg class="chart"[^>]*role="img"/g)?.length).toBe(3);
+      expect(page.html).toContain('<title id="rute-misrouting-title">Tingkat salah tujuan</title>');
+      // Aggregates only.
+      expect(page.html).not.toContain(SECRET_NAME);
+      expect(page.html).not.toContain(TITLE);
+      expect(page.html).not.toContain(a);
+    }
+  });
+
+  it('in English with ?lang=en', async () => {
+    const r = await (await signInWeb(t.url, DEMO.national)).get(`${PAGE}?lang=en`);
+    expect(r.status).toBe(200);
+    expect(r.html).toContain('<h1>Routing accuracy</h1>');
+    expect(r.html).toContain('Misrouting rate');
+    expect(monthRow(r.html, '2026-03')[0]).toBe('March 2026');
+  });
+
+  it('bulan picks the period; a bad value is a 422 with the field message, never a 500', async () => {
+    const c = await signInWeb(t.url, DEMO.national);
+    const one = await c.get(`${PAGE}?bulan=1`);
+    expect(one.status).toBe(200);
+    expect(one.html).toContain('Keseluruhan 1 bulan terakhir');
+    expect(one.html).toMatch(/<option value="1" selected/);
+    for (const bad of ['0', '61', 'abc', '-3', '1.5', '99999', '1&bulan=2']) {
+      const r = await c.get(`${PAGE}?bulan=${bad}`);
+      expect(r.status, bad).toBe(422);
+      expect(r.html, bad).toContain('bulan:');
+    }
+    expect((await c.get(`${PAGE}?bulan=61&lang=en`)).html).toContain('bulan: At most 60.');
+
+    // Two months on, the last month has nothing; three months still reach March.
+    t.setNow(new Date('2026-05-10T02:00:00Z'));
+    const later = await signInWeb(t.url, DEMO.national);
+    const may = await later.get(`${PAGE}?bulan=1`);
+    expect(may.status).toBe(200);
+    expect(may.html).not.toContain('data-month="2026-03"');
+    expect(may.html).toContain('data-empty="routing"');
+    const three = await later.get(`${PAGE}?bulan=3`);
+    expect(three.html).toContain('data-month="2026-03"');
+    expect(three.html).not.toContain('data-empty="routing"');
+  });
+});

@@ -1,0 +1,189 @@
+/**
+ * Back-office routing accuracy `/kantor/statistik/rute` (issue 7): what the figures mean, the period's
+ * overall top-1/top-3 accuracy and misrouting rate, one bar chart per figure by month (RateChart) and, below
+ * them, the month table that is their accessible equivalent. Aggregates only: no report data, no names.
+ */
+import type { VNode } from 'preact';
+import type { PageContext } from '../context.ts';
+import { Layout } from '../layout.tsx';
+import { Button } from '../components/button.tsx';
+import { Select } from '../components/fields.tsx';
+import { RateChart } from '../charts/svg-charts.tsx';
+import { monthLabel, num, pct } from '../charts/stats-parts.tsx';
+import { StatsStyles } from '../pages/stats-page.tsx';
+import { ROUTING_ACCURACY_PATH, statsNav } from './stats-dashboard.tsx';
+import type { RoutingMonth, RoutingTotals } from '../../queries/routing-accuracy.ts';
+
+/** Periods offered in the filter (any 1–60 works in the URL). */
+const PERIODS = [6, 12, 24, 36, 60];
+
+/** A rate as a percentage, "—" when there was nothing to divide by. */
+const rate = (x: number | null) => (x === null ? '—' : pct(x));
+
+type Figure = 'top1Accuracy' | 'top3Accuracy' | 'misroutingRate';
+const FIGURES: [Figure, string][] = [
+  ['top1Accuracy', 'top1'],
+  ['top3Accuracy', 'top3'],
+  ['misroutingRate', 'misrouting'],
+];
+
+function Explanation({ ctx }: { ctx: PageContext }): VNode {
+  return (
+    <section aria-labelledby="rute-arti-h">
+      <h2 id="rute-arti-h">{ctx.t('stats.routing.terms')}</h2>
+      <dl class="summary-list">
+        {FIGURES.map(([, key]) => (
+          <div class="summary-row" key={key}>
+            <dt>{ctx.t(`stats.routing.${key}`)}</dt>
+            <dd>{ctx.t(`stats.routing.${key}_def`)}</dd>
+          </div>
+        ))}
+      </dl>
+    </section>
+  );
+}
+
+function MonthTable(p: { ctx: PageContext; months: RoutingMonth[]; totals: RoutingTotals }): VNode {
+  const { ctx, totals } = p;
+  const cols = [
+    'decided',
+    'accepted_top1',
+    'top1',
+    'in_top3',
+    'top3',
+    'verifications',
+    'returns',
+    'misrouting',
+  ];
+  const cells = (m: RoutingTotals) => [
+    num(ctx, m.decided),
+    num(ctx, m.acceptedTop1),
+    rate(m.top1Accuracy),
+    num(ctx, m.inTop3),
+    rate(m.top3Accuracy),
+    num(ctx, m.verifications),
+    num(ctx, m.returns),
+    rate(m.misroutingRate),
+  ];
+  return (
+    <table class="data-table">
+      <caption>{ctx.t('stats.routing.table')}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{ctx.t('stats.dim.month')}</th>
+          {cols.map((c) => (
+            <th scope="col" class="num" key={c}>
+              {ctx.t(`stats.routing.${c}`)}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {p.months.map((m) => (
+          <tr key={m.month} data-month={m.month}>
+            <th scope="row">{monthLabel(ctx, m.month)}</th>
+            {cells(m).map((v, i) => (
+              <td class="num" key={cols[i]}>
+                {v}
+              </td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+      <tfoot>
+        <tr>
+          <th scope="row">{ctx.t('stats.total')}</th>
+          {cells(totals).map((v, i) => (
+            <td class="num" key={cols[i]}>
+              {v}
+            </td>
+          ))}
+        </tr>
+      </tfoot>
+    </table>
+  );
+}
+
+/** The routing accuracy page. */
+export function RoutingAccuracyPage(p: {
+  ctx: PageContext;
+  period: number;
+  months: RoutingMonth[];
+  totals: RoutingTotals;
+}): VNode {
+  const { ctx, months, totals } = p;
+  const title = ctx.t('stats.routing.title');
+  const periods = [...new Set([...PERIODS, p.period])].sort((a, b) => a - b);
+  const first = months[0];
+  const last = months[months.length - 1];
+  return (
+    <Layout ctx={ctx} title={title} nav={statsNav(ctx, 'stats')}>
+      <StatsStyles ctx={ctx} />
+      <h1>{title}</h1>
+      <p class="lead">{ctx.t('stats.routing.lead')}</p>
+      <Explanation ctx={ctx} />
+      <form method="get" action={ROUTING_ACCURACY_PATH} class="filter-row">
+        <Select
+          ctx={ctx}
+          name="bulan"
+          label={ctx.t('stats.routing.period')}
+          value={String(p.period)}
+          options={periods.map((n) => ({
+            value: String(n),
+            label: ctx.t('stats.routing.period_option', { n }),
+          }))}
+        />
+        <Button variant="secondary">{ctx.t('stats.filter.show')}</Button>
+      </form>
+      {totals.decided === 0 ? (
+        <div class="panel" data-empty="routing">
+          <p>{ctx.t('stats.routing.empty')}</p>
+          <p>
+            {ctx.t('stats.routing.empty_train')} <code>aduan routing train</code>
+          </p>
+        </div>
+      ) : null}
+      {first && last ? (
+        <>
+          <h2>{ctx.t('stats.routing.headline', { n: p.period })}</h2>
+          <ul class="stats stat-grid">
+            <li>
+              <strong>{num(ctx, totals.decided)}</strong> {ctx.t('stats.routing.decided')}
+            </li>
+            {FIGURES.map(([f, key]) => (
+              <li key={f}>
+                <strong>{rate(totals[f])}</strong> {ctx.t(`stats.routing.${key}`)}
+              </li>
+            ))}
+          </ul>
+          {/* Charts above the full-width table (nine columns do not fit beside a chart). */}
+          <section class="chart-section" aria-labelledby="rute-h">
+            <h2 id="rute-h">{ctx.t('stats.routing.chart_heading')}</h2>
+            <figure class="chart-figure">
+              {FIGURES.map(([f, key]) => (
+                <div key={f}>
+                  <h3>{ctx.t(`stats.routing.${key}`)}</h3>
+                  <RateChart
+                    id={`rute-${key}`}
+                    title={ctx.t(`stats.routing.${key}`)}
+                    desc={ctx.t('stats.routing.chart_desc', {
+                      figure: ctx.t(`stats.routing.${key}`),
+                      n: months.length,
+                      from: monthLabel(ctx, first.month),
+                      to: monthLabel(ctx, last.month),
+                    })}
+                    rows={months.map((m) => ({ label: monthLabel(ctx, m.month), rate: m[f] }))}
+                  />
+                </div>
+              ))}
+              <figcaption>{ctx.t('stats.routing.chart_caption')}</figcaption>
+            </figure>
+            <div class="table-scroll" tabIndex={0} role="region" aria-label={ctx.t('stats.routing.table')}>
+              <MonthTable ctx={ctx} months={months} totals={totals} />
+            </div>
+          </section>
+        </>
+      ) : null}
+    </Layout>
+  );
+}
