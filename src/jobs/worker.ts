@@ -21,6 +21,7 @@ import { deliveryFailures, deliveryLatency } from '../integrations/worker-metric
 import { runSweep } from './sweeper.ts';
 import { refreshStats } from '../commands/refresh-stats.ts';
 import { autoDispatchPending } from '../commands/auto-dispatch.ts';
+import { scheduledRoutingTraining } from '../commands/scheduled-routing-training.ts';
 import { runScheduledSiteAudits } from '../commands/run-site-audit.ts';
 import { dailyOpenDataSnapshot } from '../commands/daily-open-data-snapshot.ts';
 import { deliverFederationRow, deliverWebhookRow } from './integration-delivery.ts';
@@ -50,6 +51,11 @@ export interface WorkerOptions {
   baseBackoffMs?: number;
   /** Directory for the daily open-data snapshot (docs/open-data.md); unset = no snapshot from this worker. */
   openDataDir?: string;
+  /**
+   * Retrain the routing models when the newest is this many hours old and reports were verified since
+   * (`scheduledRoutingTraining`); unset or 0 = not from this worker. `aduan worker` sets 24 (ADUAN_ROUTING_TRAIN_HOURS).
+   */
+  routingTrainEveryHours?: number;
   /** Run the loop [true]; false = only `drain()` (tests). */
   autoStart?: boolean;
   log?: (line: string) => void;
@@ -61,7 +67,8 @@ export interface Worker {
   drain(): Promise<number>;
   /**
    * Runs the scheduled work once at `svc.now()` (the loop does this every `sweepEveryMs`): the sweep
-   * (incremental, or `full`), yesterday's digests, the statistics refresh and the daily open-data snapshot.
+   * (incremental, or `full`), yesterday's digests, the statistics refresh, the daily open-data snapshot, and in the
+   * background the site audits and (with `routingTrainEveryHours`) the routing retraining when due.
    */
   runScheduled(opts?: { full?: boolean }): Promise<void>;
   /**
@@ -230,6 +237,16 @@ export async function startWorker(svc: Services, opts: WorkerOptions): Promise<W
     if (!stopped)
       void track(
         runScheduledSiteAudits(svc).catch((e: Error) => opts.log?.(`site audit error: ${e.message}`)),
+      );
+    // Routing models: retrained when due, once across workers (background, tracked like the audits).
+    const every = opts.routingTrainEveryHours ?? 0;
+    if (every > 0 && !stopped)
+      void track(
+        scheduledRoutingTraining(svc, { everyHours: every })
+          .then((r) => {
+            if (r) opts.log?.(`routing training: ${r.map((x) => `${x.kind} ${x.status}`).join(', ')}`);
+          })
+          .catch((e: Error) => opts.log?.(`routing training error: ${e.message}`)),
       );
     // The open-data snapshot of the day (WIB), once across workers and restarts.
     if (opts.openDataDir) {

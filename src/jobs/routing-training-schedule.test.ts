@@ -1,0 +1,107 @@
+/**
+ * The worker retrains the routing models on a schedule (issue 7), with the injectable clock: nothing before there
+ * is enough verified history, a first training once there is, nothing more while the model is fresh or when no
+ * report was verified since, a new version once both are true, one training when two workers tick at once, and
+ * none from a worker without the option. Real database, real worker, synthetic texts.
+ */
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO, startTestApp, submitReport, verifyReport, type TestApp } from '../../test/helpers/app.ts';
+import { HEALTH, ROADS } from '../../test/helpers/routing-corpus.ts';
+import { ROUTING_TRAINING_CLAIM, scheduledRoutingTraining } from '../commands/scheduled-routing-training.ts';
+import { startWorker, type Worker } from './worker.ts';
+
+let t: TestApp;
+let coord: string;
+let catRoads: number;
+let catHealth: number;
+const workers: Worker[] = [];
+const HOUR = 3_600_000;
+
+const versions = async () =>
+  (
+    (await t.runtime.services.db.execute(
+      sql`select kind, max(version)::int as v from routing_models group by kind order by kind`,
+    )) as unknown as { rows: Array<{ kind: string; v: number }> }
+  ).rows.map((r) => `${r.kind}:${r.v}`);
+
+async function worker(every?: number): Promise<Worker> {
+  const w = await startWorker(t.runtime.services, {
+    transports: {},
+    autoStart: false,
+    ...(every === undefined ? {} : { routingTrainEveryHours: every }),
+  });
+  workers.push(w);
+  return w;
+}
+
+const verified = async (title: string, agency: 'pupr-kaltim' | 'dinkes-kaltim') => {
+  const id = await submitReport(t, title, { reporter: { name: 'Warga Sintetis' } });
+  await verifyReport(t, coord, id, agency, agency === 'pupr-kaltim' ? catRoads : catHealth);
+};
+
+beforeAll(async () => {
+  t = await startTestApp({ now: new Date('2026-03-02T02:00:00Z'), limits: { submitPerMinute: 1000 } });
+  coord = await t.login(DEMO.coordinator);
+  const cats = (await t.api('/api/v1/categories')).body.items as Array<{ id: number; name: string }>;
+  catRoads = cats.find((c) => c.name === 'PEKERJAAN UMUM DAN PENATAAN RUANG')!.id;
+  catHealth = cats.find((c) => c.name === 'KESEHATAN')!.id;
+}, 60_000);
+afterAll(async () => {
+  for (const w of workers) await w.stop();
+  await t?.close();
+});
+
+describe('routing models retrained on the worker schedule', () => {
+  it('waits for history, trains once, then only when the model is old and reports were verified since', async () => {
+    const svc = t.runtime.services;
+    const opts = { everyHours: 24, cvMaxRows: 0 };
+    // Fewer than 10 verified reports: nothing to learn from yet.
+    for (const title of ROADS.slice(0, 3)) await verified(title, 'pupr-kaltim');
+    expect(await scheduledRoutingTraining(svc, opts)).toBeNull();
+
+    for (const title of ROADS.slice(3)) await verified(title, 'pupr-kaltim');
+    for (const title of HEALTH) await verified(title, 'dinkes-kaltim');
+    const first = await scheduledRoutingTraining(svc, opts);
+    expect(first?.find((r) => r.kind === 'agency')?.status).toBe('trained');
+    expect(await versions()).toContain('agency:1');
+
+    // Fresh model: not due, even with a new verified report.
+    t.setNow(new Date(t.clock.now.getTime() + 2 * HOUR));
+    await verified('Jalan desa rusak berat setelah banjir bandang', 'pupr-kaltim');
+    expect(await scheduledRoutingTraining(svc, opts)).toBeNull();
+
+    // A day later it is due (a report was verified since): version 2.
+    t.setNow(new Date(t.clock.now.getTime() + 24 * HOUR));
+    expect((await scheduledRoutingTraining(svc, opts))?.find((r) => r.kind === 'agency')?.status).toBe(
+      'trained',
+    );
+    expect(await versions()).toContain('agency:2');
+
+    // Another day, but nothing verified since: no training.
+    t.setNow(new Date(t.clock.now.getTime() + 25 * HOUR));
+    expect(await scheduledRoutingTraining(svc, opts)).toBeNull();
+    expect(await versions()).toContain('agency:2');
+  }, 120_000);
+
+  it('trains from the worker, once when two workers tick together; not from a worker without the option', async () => {
+    t.setNow(new Date(t.clock.now.getTime() + 25 * HOUR));
+    coord = await t.login(DEMO.coordinator); // sessions expire after 12 hours
+    await verified('Puskesmas pembantu tidak buka pada hari kerja', 'dinkes-kaltim');
+    const off = await worker();
+    await off.runScheduled();
+    await off.stop();
+    expect(await versions()).toContain('agency:2');
+
+    const [a, b] = [await worker(24), await worker(24)];
+    await Promise.all([a.runScheduled(), b.runScheduled()]);
+    // The trainings run in the background: stop() waits for them.
+    await Promise.all([a.stop(), b.stop()]);
+    expect(await versions()).toContain('agency:3');
+    expect(await versions()).not.toContain('agency:4');
+    const claim = (await t.runtime.services.db.execute(
+      sql`select value from settings where key = ${ROUTING_TRAINING_CLAIM}`,
+    )) as unknown as { rows: Array<{ value: { at: string } }> };
+    expect(claim.rows[0]?.value.at).toBe(t.clock.now.toISOString());
+  }, 120_000);
+});
