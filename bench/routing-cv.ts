@@ -11,6 +11,7 @@ import { probabilities, train, type Model, type TrainOptionsInput } from '../src
 import { stratifiedFolds } from '../src/domain/routing/random.ts';
 import { reportTypeCues } from '../src/domain/routing/cues.ts';
 import { stem } from '../src/integrations/indonesian-stemmer.ts';
+import { tokensOf } from '../src/domain/routing/features.ts';
 
 type Row = Record<string, string>;
 const BACKGROUND = '__background__';
@@ -27,6 +28,8 @@ interface Variant {
   members: { opts: TrainOptionsInput; weight: number }[];
   /** Per-label additive log-probability offsets tuned for accuracy on 3 inner folds of the training part. */
   tunePrior?: boolean;
+  /** Mix in a k-nearest-neighbour vote (cosine of stem TF-IDF): p = (1 − weight)·p + weight·p_knn. */
+  knn?: { k: number; weight: number };
   /** Rows of labels below the min count join the training part as one background label, never predicted. */
   background?: boolean;
 }
@@ -147,10 +150,22 @@ function cv(label: string, minCount: number, v: Variant, seeds: number[]) {
     ]);
     const labels = models[0]![0].labels;
     const bg = labels.indexOf(BACKGROUND);
+    const knn = v.knn
+      ? knnVoter(
+          tr.map((r) => v.text(r)),
+          tr.map((r) => r[label]!),
+          labels,
+        )
+      : null;
     const offset = v.tunePrior ? tunePrior(v, tr, label, seeds[Math.floor(run / 5)]!) : null;
     const ranked = te.map((r) => {
       const p = new Float64Array(labels.length);
       for (const [m, w] of models) probabilities(m, v.text(r)).forEach((x, i) => (p[i] = p[i]! + w * x));
+      if (knn && v.knn) {
+        const q = knn(v.text(r), v.knn.k);
+        const total = v.members.reduce((a, m) => a + m.weight, 0);
+        for (let i = 0; i < p.length; i++) p[i] = (1 - v.knn.weight) * (p[i]! / total) + v.knn.weight * q[i]!;
+      }
       if (offset) for (let i = 0; i < p.length; i++) p[i] = Math.log(p[i]! + 1e-12) + offset[i]!;
       if (bg >= 0) p[bg] = -Infinity;
       return [...p.keys()]
@@ -839,6 +854,55 @@ function typeVariants(
   };
 }
 
+/** A k-NN voter over L2-normalised stem TF-IDF (sublinear tf, smoothed idf) of the training texts. */
+function knnVoter(texts: string[], gold: string[], labels: string[]) {
+  const bag = (t: string) => {
+    const m = new Map<string, number>();
+    for (const w of tokensOf(t).words) {
+      const s = stem(w);
+      m.set(s, (m.get(s) ?? 0) + 1);
+    }
+    return m;
+  };
+  const bags = texts.map(bag);
+  const df = new Map<string, number>();
+  for (const b of bags) for (const w of b.keys()) df.set(w, (df.get(w) ?? 0) + 1);
+  const n = texts.length;
+  const vec = (b: Map<string, number>) => {
+    const v = new Map<string, number>();
+    let norm = 0;
+    for (const [w, tf] of b) {
+      const d = df.get(w);
+      if (!d) continue;
+      const x = (1 + Math.log(tf)) * (Math.log((1 + n) / (1 + d)) + 1);
+      v.set(w, x);
+      norm += x * x;
+    }
+    norm = Math.sqrt(norm) || 1;
+    for (const [w, x] of v) v.set(w, x / norm);
+    return v;
+  };
+  const docs = bags.map(vec);
+  const index = new Map(labels.map((l, i) => [l, i]));
+  return (text: string, k: number): Float64Array => {
+    const q = vec(bag(text));
+    const sims = docs.map((d, i) => {
+      let s = 0;
+      for (const [w, x] of q) s += x * (d.get(w) ?? 0);
+      return [s, i] as const;
+    });
+    sims.sort((a, b) => b[0] - a[0]);
+    const out = new Float64Array(labels.length);
+    let total = 0;
+    for (const [s, i] of sims.slice(0, k)) {
+      out[index.get(gold[i]!)!]! += s;
+      total += s;
+    }
+    if (total > 0) for (let i = 0; i < out.length; i++) out[i] = out[i]! / total;
+    return out;
+  };
+}
+
 /** Place names → region code prefixes (bench prototype of a gazetteer over src/assets/regions.csv). */
 function buildGazetteer(mode: string) {
   const regs = parse(readFileSync('src/assets/regions.csv', 'utf8'), { columns: true }) as Row[];
@@ -951,6 +1015,12 @@ function pass4Variants(): Record<string, Variant> {
       r.kpd_yth ? `${plain(r)}\n${'wilayah31 '.repeat(Number(process.env.REPEAT ?? 8))}` : plain(r),
     ),
     p0: ens(`product pair C${C}`, pair),
+    n1: ens(`pair + kNN k${process.env.KNN_K ?? 5} w${process.env.KNN_W ?? 0.2} C${C}`, pair, plain, {
+      knn: { k: Number(process.env.KNN_K ?? 5), weight: Number(process.env.KNN_W ?? 0.2) },
+    }),
+    nt1: ens(`type pair + kNN k${process.env.KNN_K ?? 5} w${process.env.KNN_W ?? 0.2} C${C}`, pair, cue, {
+      knn: { k: Number(process.env.KNN_K ?? 5), weight: Number(process.env.KNN_W ?? 0.2) },
+    }),
     p1: ens(`product pair + background rows C${C}`, pair, plain, { background: true }),
     p2: ens(`product pair + SVM char 2-5 all C${C}`, [
       ...pair,
