@@ -8,6 +8,7 @@
 import { sql } from 'drizzle-orm';
 import type { Services } from '../app/context.ts';
 import { query } from '../db/client.ts';
+import type { Fit } from './routing-fit.ts';
 import { trainRoutingModels, type TrainRoutingResult } from './train-routing.ts';
 
 /** `settings` key of the claim. */
@@ -23,6 +24,8 @@ export interface ScheduledTrainingOptions {
   leaseMs?: number;
   /** Passed to the training (tests: `cvMaxRows: 0`). */
   cvMaxRows?: number;
+  /** Where the fitting runs (the worker passes a worker thread; default this thread). */
+  fit?: Fit;
 }
 
 /**
@@ -57,5 +60,8 @@ export async function scheduledRoutingTraining(
         returning key`,
   );
   if (won.length === 0) return null;
-  return trainRoutingModels(svc, opts.cvMaxRows === undefined ? {} : { cvMaxRows: opts.cvMaxRows });
+  return trainRoutingModels(svc, {
+    ...(opts.cvMaxRows === undefined ? {} : { cvMaxRows: opts.cvMaxRows }),
+    ...(opts.fit ? { fit: opts.fit } : {}),
+  });
 }

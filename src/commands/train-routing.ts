@@ -7,17 +7,9 @@
 import { sql } from 'drizzle-orm';
 import type { Services } from '../app/context.ts';
 import { query } from '../db/client.ts';
-import {
-  routingText,
-  serialiseEnsemble,
-  suggest,
-  trainEnsemble,
-  type EnsembleSpec,
-} from '../domain/routing/ensemble.ts';
-import { evaluate } from '../domain/routing/metrics.ts';
+import { routingText, type EnsembleSpec } from '../domain/routing/ensemble.ts';
 import type { TrainingExample } from '../domain/routing/model.ts';
-import { stratifiedFolds } from '../domain/routing/random.ts';
-import { stem } from '../integrations/indonesian-stemmer.ts';
+import { fitInProcess, type Fit } from './routing-fit.ts';
 import { ROUTING_KINDS, saveRoutingModel, type RoutingKind } from './routing-models.ts';
 
 /** Options of a training run. */
@@ -30,6 +22,8 @@ export interface TrainRoutingOptions {
   cvMaxRows?: number;
   /** Model members (default: the ensemble chosen by CV, see docs/routing.md). */
   spec?: EnsembleSpec;
+  /** Where the CPU-bound fitting runs (default: this thread; the worker's schedule uses a worker thread). */
+  fit?: Fit;
 }
 
 /** The outcome of one kind: trained (with its new version) or skipped (with a reason). */
@@ -103,30 +97,6 @@ function examplesFor(kind: RoutingKind, rows: readonly HistoryRow[]): TrainingEx
   return out;
 }
 
-function crossValidate(examples: TrainingExample[], spec: EnsembleSpec | undefined): Record<string, number> {
-  const folds = stratifiedFolds(
-    examples.map((e) => e.label),
-    3,
-    1,
-  );
-  const gold: string[] = [];
-  const ranked: string[][] = [];
-  for (let k = 0; k < 3; k++) {
-    const model = trainEnsemble(
-      examples.filter((_, i) => folds[i] !== k),
-      spec,
-      stem,
-    );
-    examples.forEach((e, i) => {
-      if (folds[i] !== k) return;
-      gold.push(e.label);
-      ranked.push(suggest(model, e.text, 3).map((p) => p.label));
-    });
-  }
-  const m = evaluate(gold, ranked);
-  return { cvFolds: 3, accuracy: m.accuracy, macroF1: m.macroF1, top3Accuracy: m.top3Accuracy };
-}
-
 /**
  * Train and store the routing models. Kinds with fewer than 2 usable labels or 10 rows are skipped
  * (the previous active version, if any, stays active). Safe to run concurrently: versions are
@@ -157,17 +127,18 @@ export async function trainRoutingModels(
       });
       continue;
     }
-    const ensemble = trainEnsemble(examples, opts.spec, stem);
-    const trainSeconds = (performance.now() - started) / 1000;
-    const metrics: Record<string, unknown> = { labels, negatives, trainSeconds };
-    if (examples.length <= (opts.cvMaxRows ?? 3000))
-      Object.assign(metrics, crossValidate(examples, opts.spec));
+    const fit = await (opts.fit ?? fitInProcess)(
+      examples,
+      opts.spec,
+      examples.length <= (opts.cvMaxRows ?? 3000),
+    );
+    const metrics: Record<string, unknown> = { labels, negatives, ...fit.metrics };
     const saved = await saveRoutingModel(svc.db, {
       kind,
       trainedAt: svc.now(),
       trainingRows: examples.length,
       metrics,
-      model: serialiseEnsemble(ensemble),
+      model: fit.model,
     });
     results.push({
       ...base,

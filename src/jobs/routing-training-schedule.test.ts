@@ -2,13 +2,16 @@
  * The worker retrains the routing models on a schedule (issue 7), with the injectable clock: nothing before there
  * is enough verified history, a first training once there is, nothing more while the model is fresh or when no
  * report was verified since, a new version once both are true, one training when two workers tick at once, and
- * none from a worker without the option. Real database, real worker, synthetic texts.
+ * none from a worker without the option. The worker fits in a worker thread: the same model as in-process, and a
+ * failure there is an error, not a hang. Real database, real worker, synthetic texts.
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, startTestApp, submitReport, verifyReport, type TestApp } from '../../test/helpers/app.ts';
 import { HEALTH, ROADS } from '../../test/helpers/routing-corpus.ts';
 import { ROUTING_TRAINING_CLAIM, scheduledRoutingTraining } from '../commands/scheduled-routing-training.ts';
+import { fitInProcess } from '../commands/routing-fit.ts';
+import { fitInThread } from './routing-fit-thread.ts';
 import { startWorker, type Worker } from './worker.ts';
 
 let t: TestApp;
@@ -104,4 +107,18 @@ describe('routing models retrained on the worker schedule', () => {
     )) as unknown as { rows: Array<{ value: { at: string } }> };
     expect(claim.rows[0]?.value.at).toBe(t.clock.now.toISOString());
   }, 120_000);
+
+  it('fits in a worker thread exactly as in-process, and a failing fit rejects', async () => {
+    const examples = [
+      ...ROADS.map((text) => ({ text, label: 'pupr' })),
+      ...HEALTH.map((text) => ({ text, label: 'dinkes' })),
+    ];
+    const [inThread, here] = await Promise.all([
+      fitInThread(examples, undefined, true),
+      fitInProcess(examples, undefined, true),
+    ]);
+    expect(inThread.model).toEqual(here.model);
+    expect(inThread.metrics.macroF1).toBe(here.metrics.macroF1);
+    await expect(fitInThread([], undefined, false)).rejects.toThrow(/no examples/);
+  }, 60_000);
 });

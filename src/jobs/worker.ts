@@ -22,6 +22,7 @@ import { runSweep } from './sweeper.ts';
 import { refreshStats } from '../commands/refresh-stats.ts';
 import { autoDispatchPending } from '../commands/auto-dispatch.ts';
 import { scheduledRoutingTraining } from '../commands/scheduled-routing-training.ts';
+import { fitInThread } from './routing-fit-thread.ts';
 import { runScheduledSiteAudits } from '../commands/run-site-audit.ts';
 import { dailyOpenDataSnapshot } from '../commands/daily-open-data-snapshot.ts';
 import { deliverFederationRow, deliverWebhookRow } from './integration-delivery.ts';
@@ -242,7 +243,7 @@ export async function startWorker(svc: Services, opts: WorkerOptions): Promise<W
     const every = opts.routingTrainEveryHours ?? 0;
     if (every > 0 && !stopped)
       void track(
-        scheduledRoutingTraining(svc, { everyHours: every })
+        scheduledRoutingTraining(svc, { everyHours: every, fit: fitInThread })
           .then((r) => {
             if (r) opts.log?.(`routing training: ${r.map((x) => `${x.kind} ${x.status}`).join(', ')}`);
           })
