@@ -10,10 +10,12 @@
  * The database is dropped afterwards. Prints aggregates only (no report text).
  * Env: ROUTING_BENCH_ROWS (default 100000), ROUTING_BENCH_REPORTS (default 1000000),
  * ROUTING_BENCH_ADMIN_URL (default postgres://postgres@127.0.0.1:5432/postgres), SKIP_PG=1,
- * ONLY=model|pg|dup|lookup, ROUTING_BENCH_CUES=1 (model input with the report-type cues),
+ * ONLY=model|pg|dup|lookup|thread, ROUTING_BENCH_CUES=1 (model input with the report-type cues),
  * ROUTING_BENCH_KEEP=1 (keep the database afterwards, and reuse a kept one
  * that already holds the reports: the lookup phase then skips seeding; for iterating on queries).
  */
+import { fitInProcess } from '../src/commands/routing-fit.ts';
+import { fitInThread } from '../src/jobs/routing-fit-thread.ts';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import pg from 'pg';
@@ -120,6 +122,33 @@ function modelBench() {
   console.log(
     `suggestion latency (${times.length} reports): p50 ${ms(pct(times, 50))}, p95 ${ms(pct(times, 95))}`,
   );
+}
+
+/**
+ * ONLY=thread: how long the event loop stalls while the worker's scheduled retraining fits a model on ROWS synthetic
+ * reports, in the calling thread (`fitInProcess`) and in a worker thread (`fitInThread`, what the worker uses). A
+ * 10 ms timer keeps ticking; the gaps between its runs are the stalls.
+ */
+async function threadBench() {
+  const { examples, labels } = synthesise(ROWS);
+  for (const [name, fit] of [
+    ['in-process', fitInProcess],
+    ['worker thread', fitInThread],
+  ] as const) {
+    // A 10 ms timer records when it runs; the gaps between runs are how long the loop could not serve anything.
+    const stamps: number[] = [];
+    const timer = setInterval(() => stamps.push(performance.now()), 10);
+    const t0 = performance.now();
+    stamps.push(t0);
+    await fit(examples, DEFAULT_ENSEMBLE, false);
+    const t1 = performance.now();
+    stamps.push(t1);
+    clearInterval(timer);
+    const gaps = stamps.slice(1).map((x, i) => x - stamps[i]!);
+    console.log(
+      `fit ${ROWS} reports, ${labels} labels, ${name}: ${((t1 - t0) / 1000).toFixed(1)} s wall; event loop served a 10 ms timer ${gaps.length - 1} times, gap p50 ${ms(pct(gaps, 50))}, p99 ${ms(pct(gaps, 99))}, longest stall ${ms(Math.max(...gaps))} (load average ${os.loadavg()[0]!.toFixed(1)})`,
+    );
+  }
 }
 
 // ---- duplicates and lookup latency (PostgreSQL) ----
@@ -335,7 +364,8 @@ async function lookupBench(svc: Services, client: pg.Client, reused: boolean) {
 console.log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}`);
 const ONLY = process.env.ONLY;
 if (!ONLY || ONLY === 'model') modelBench();
-if (!process.env.SKIP_PG && process.env.ONLY !== 'model') {
+if (ONLY === 'thread') await threadBench();
+if (!process.env.SKIP_PG && ONLY !== 'model' && ONLY !== 'thread') {
   await withDatabase(async (svc, client, reused) => {
     if (!reused && process.env.ONLY !== 'lookup') await duplicateBench(svc, client);
     if (process.env.ONLY !== 'dup') await lookupBench(svc, client, reused);
