@@ -28,6 +28,8 @@ interface Variant {
   members: { opts: TrainOptionsInput; weight: number }[];
   /** Per-label additive log-probability offsets tuned for accuracy on 3 inner folds of the training part. */
   tunePrior?: boolean;
+  /** Mix in a centroid classifier in an LSA space built from every non-test row: p = (1 − weight)·p + weight·p_lsa. */
+  lsa?: { dims: number; weight: number; temperature: number };
   /** Mix in a k-nearest-neighbour vote (cosine of stem TF-IDF): p = (1 − weight)·p + weight·p_knn. */
   knn?: { k: number; weight: number };
   /** Rows of labels below the min count join the training part as one background label, never predicted. */
@@ -150,6 +152,15 @@ function cv(label: string, minCount: number, v: Variant, seeds: number[]) {
     ]);
     const labels = models[0]![0].labels;
     const bg = labels.indexOf(BACKGROUND);
+    const lsa = v.lsa
+      ? lsaVoter(
+          rows.filter((r) => !te.includes(r)).map((r) => v.text(r)),
+          tr.map((r) => v.text(r)),
+          tr.map((r) => r[label]!),
+          labels,
+          v.lsa.dims,
+        )
+      : null;
     const knn = v.knn
       ? knnVoter(
           tr.map((r) => v.text(r)),
@@ -161,6 +172,11 @@ function cv(label: string, minCount: number, v: Variant, seeds: number[]) {
     const ranked = te.map((r) => {
       const p = new Float64Array(labels.length);
       for (const [m, w] of models) probabilities(m, v.text(r)).forEach((x, i) => (p[i] = p[i]! + w * x));
+      if (lsa && v.lsa) {
+        const q = lsa(v.text(r), v.lsa.temperature);
+        const total = v.members.reduce((a, m) => a + m.weight, 0);
+        for (let i = 0; i < p.length; i++) p[i] = (1 - v.lsa.weight) * (p[i]! / total) + v.lsa.weight * q[i]!;
+      }
       if (knn && v.knn) {
         const q = knn(v.text(r), v.knn.k);
         const total = v.members.reduce((a, m) => a + m.weight, 0);
@@ -854,6 +870,131 @@ function typeVariants(
   };
 }
 
+/**
+ * Latent semantic analysis from the unlabelled corpus (every row outside the test fold): the top `dims` eigenvectors
+ * of the document Gram matrix of stem TF-IDF (subspace iteration), documents folded in as x·Xᵀ·U·Σ⁻¹, then cosine to
+ * each label's centroid of the training documents, softmax with a temperature.
+ */
+function lsaVoter(corpus: string[], texts: string[], gold: string[], labels: string[], dims: number) {
+  const bag = (t: string) => {
+    const m = new Map<string, number>();
+    for (const w of tokensOf(t).words) {
+      const s = stem(w);
+      m.set(s, (m.get(s) ?? 0) + 1);
+    }
+    return m;
+  };
+  const cb = corpus.map(bag);
+  const df = new Map<string, number>();
+  for (const b of cb) for (const w of b.keys()) df.set(w, (df.get(w) ?? 0) + 1);
+  const n = corpus.length;
+  const vec = (b: Map<string, number>) => {
+    const v = new Map<string, number>();
+    let norm = 0;
+    for (const [w, tf] of b) {
+      const d = df.get(w);
+      if (!d || d < 2) continue;
+      const x = (1 + Math.log(tf)) * (Math.log((1 + n) / (1 + d)) + 1);
+      v.set(w, x);
+      norm += x * x;
+    }
+    norm = Math.sqrt(norm) || 1;
+    for (const [w, x] of v) v.set(w, x / norm);
+    return v;
+  };
+  const X = cb.map(vec);
+  const dot = (a: Map<string, number>, b: Map<string, number>) => {
+    let s = 0;
+    const [small, big] = a.size < b.size ? [a, b] : [b, a];
+    for (const [w, x] of small) s += x * (big.get(w) ?? 0);
+    return s;
+  };
+  // Gram matrix G = X·Xᵀ (n × n).
+  const G = new Float64Array(n * n);
+  for (let i = 0; i < n; i++)
+    for (let j = i; j < n; j++) {
+      const g = dot(X[i]!, X[j]!);
+      G[i * n + j] = g;
+      G[j * n + i] = g;
+    }
+  // Subspace iteration for the top `dims` eigenvectors.
+  const k = dims;
+  let Q = new Float64Array(n * k);
+  let seed = 7;
+  for (let i = 0; i < Q.length; i++) {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    Q[i] = seed / 0x7fffffff - 0.5;
+  }
+  const orthonormalise = (M: Float64Array) => {
+    for (let c = 0; c < k; c++) {
+      for (let p = 0; p < c; p++) {
+        let d = 0;
+        for (let r = 0; r < n; r++) d += M[r * k + c]! * M[r * k + p]!;
+        for (let r = 0; r < n; r++) M[r * k + c] = M[r * k + c]! - d * M[r * k + p]!;
+      }
+      let norm = 0;
+      for (let r = 0; r < n; r++) norm += M[r * k + c]! ** 2;
+      norm = Math.sqrt(norm) || 1;
+      for (let r = 0; r < n; r++) M[r * k + c] = M[r * k + c]! / norm;
+    }
+  };
+  orthonormalise(Q);
+  const eig = new Float64Array(k);
+  for (let it = 0; it < 12; it++) {
+    const Z = new Float64Array(n * k);
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) {
+        const g = G[i * n + j]!;
+        if (g === 0) continue;
+        for (let c = 0; c < k; c++) Z[i * k + c] = Z[i * k + c]! + g * Q[j * k + c]!;
+      }
+    for (let c = 0; c < k; c++) {
+      let s2 = 0;
+      for (let r = 0; r < n; r++) s2 += Z[r * k + c]! * Q[r * k + c]!;
+      eig[c] = s2;
+    }
+    orthonormalise(Z);
+    Q = Z;
+  }
+  // Fold a text in: e_c = Σ_i (x·X_i) U_ic / σ_c, σ_c = sqrt(eigenvalue c).
+  const embed = (text: string) => {
+    const x = vec(bag(text));
+    const e = new Float64Array(k);
+    for (let i = 0; i < n; i++) {
+      const d = dot(x, X[i]!);
+      if (d === 0) continue;
+      for (let c = 0; c < k; c++) e[c] = e[c]! + d * Q[i * k + c]!;
+    }
+    let norm = 0;
+    for (let c = 0; c < k; c++) {
+      e[c] = e[c]! / Math.sqrt(Math.max(eig[c]!, 1e-9));
+      norm += e[c]! ** 2;
+    }
+    norm = Math.sqrt(norm) || 1;
+    for (let c = 0; c < k; c++) e[c] = e[c]! / norm;
+    return e;
+  };
+  const centroids = labels.map(() => new Float64Array(k));
+  const index = new Map(labels.map((l, i) => [l, i]));
+  texts.forEach((t, i) => {
+    const e = embed(t);
+    const c = centroids[index.get(gold[i]!)!]!;
+    for (let d = 0; d < k; d++) c[d] = c[d]! + e[d]!;
+  });
+  for (const c of centroids) {
+    const norm = Math.sqrt(c.reduce((a, b) => a + b * b, 0)) || 1;
+    for (let d = 0; d < k; d++) c[d] = c[d]! / norm;
+  }
+  return (text: string, temperature: number): Float64Array => {
+    const e = embed(text);
+    const z = centroids.map((c) => c.reduce((a, x, d) => a + x * e[d]!, 0) / temperature);
+    const m = Math.max(...z);
+    const ex = z.map((x) => Math.exp(x - m));
+    const sum = ex.reduce((a, b) => a + b, 0);
+    return Float64Array.from(ex, (x) => x / sum);
+  };
+}
+
 /** A k-NN voter over L2-normalised stem TF-IDF (sublinear tf, smoothed idf) of the training texts. */
 function knnVoter(texts: string[], gold: string[], labels: string[]) {
   const bag = (t: string) => {
@@ -1015,6 +1156,18 @@ function pass4Variants(): Record<string, Variant> {
       r.kpd_yth ? `${plain(r)}\n${'wilayah31 '.repeat(Number(process.env.REPEAT ?? 8))}` : plain(r),
     ),
     p0: ens(`product pair C${C}`, pair),
+    l1: ens(
+      `pair + LSA centroid d${process.env.LSA_D ?? 100} w${process.env.LSA_W ?? 0.3} T${process.env.LSA_T ?? 0.1} C${C}`,
+      pair,
+      plain,
+      {
+        lsa: {
+          dims: Number(process.env.LSA_D ?? 100),
+          weight: Number(process.env.LSA_W ?? 0.3),
+          temperature: Number(process.env.LSA_T ?? 0.1),
+        },
+      },
+    ),
     n1: ens(`pair + kNN k${process.env.KNN_K ?? 5} w${process.env.KNN_W ?? 0.2} C${C}`, pair, plain, {
       knn: { k: Number(process.env.KNN_K ?? 5), weight: Number(process.env.KNN_W ?? 0.2) },
     }),
