@@ -66,6 +66,9 @@ describe('routing accuracy page', () => {
     const officer = await signInWeb(t.url, DEMO.puprOfficer);
     expect((await officer.get(PAGE)).status).toBe(403);
     expect((await officer.get(`${PAGE}?bulan=abc`)).status).toBe(403);
+    expect((await officer.get(`${PAGE}.csv`)).status).toBe(403);
+    const anonCsv = await new WebClient(t.url).get(`${PAGE}.csv`);
+    expect(anonCsv.status).toBe(303);
     const dash = await officer.get('/kantor/statistik');
     expect(dash.status).toBe(200);
     expect(dash.html).not.toContain(`href="${PAGE}"`);
@@ -137,6 +140,21 @@ describe('routing accuracy page', () => {
       expect(page.html).not.toContain(SECRET_NAME);
       expect(page.html).not.toContain(TITLE);
       expect(page.html).not.toContain(a);
+      // The same figures as CSV, the category suggestions included.
+      expect(page.html).toContain(`href="${PAGE}.csv?bulan=12"`);
+      const csv = await (await signInWeb(t.url, email)).get(`${PAGE}.csv?bulan=12`);
+      expect(csv.status).toBe(200);
+      const lines = csv.html.trim().split('\n');
+      expect(lines[0]).toBe(
+        'month,decided,acceptedTop1,inTop3,top1Accuracy,top3Accuracy,categoryDecided,categoryAcceptedTop1,verifications,returns,misroutingRate',
+      );
+      const march = lines.find((l) => l.startsWith('2026-03,'))!.split(',');
+      expect(march.slice(0, 4)).toEqual(['2026-03', '2', '1', String(m.inTop3)]);
+      expect(march[6]).toBe(String(m.categoryDecided));
+      expect(march[9]).toBe('1');
+      expect(lines).toHaveLength(1 + api.body.months.length);
+      expect(csv.html).not.toContain(SECRET_NAME);
+      expect(csv.html).not.toContain(a);
     }
   });
 

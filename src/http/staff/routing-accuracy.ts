@@ -2,13 +2,20 @@
  * Back-office routing accuracy `GET /kantor/statistik/rute?bulan=12` (issue 7): the live accuracy of the
  * routing suggestions and the misrouting rate by month (`routingAccuracy`). Signed-out visitors go to the
  * sign-in page; whoever has no grant with `view_evaluation` (officers, citizens) gets 403; a bad `bulan`
- * gets 422 with the field message.
+ * gets 422 with the field message. `…/rute.csv?bulan=` is the same figures as CSV (one row per month, the
+ * category suggestions included), for the coordinators' own reports.
  */
-import type { FastifyInstance } from 'fastify';
+import { stringify } from 'csv-stringify/sync';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { h } from 'preact';
 import type { Services } from '../../app/context.ts';
 import { AppError, invalid } from '../../app/errors.ts';
-import { mayViewRoutingAccuracy, routingAccuracy, routingTotals } from '../../queries/routing-accuracy.ts';
+import {
+  mayViewRoutingAccuracy,
+  routingAccuracy,
+  routingTotals,
+  type RoutingMonth,
+} from '../../queries/routing-accuracy.ts';
 import { RoutingAccuracyPage } from '../../views/staff/routing-accuracy.tsx';
 import { ROUTING_ACCURACY_PATH } from '../../views/staff/stats-dashboard.tsx';
 import { pageContext, sendPage } from '../web/render.ts';
@@ -25,17 +32,55 @@ export function monthsParam(raw: unknown): number {
   return n;
 }
 
-/** Registers the routing accuracy page. */
+/** The CSV columns: the `RoutingMonth` fields, in this order. */
+export const ROUTING_CSV_COLUMNS: readonly (keyof RoutingMonth)[] = [
+  'month',
+  'decided',
+  'acceptedTop1',
+  'inTop3',
+  'top1Accuracy',
+  'top3Accuracy',
+  'categoryDecided',
+  'categoryAcceptedTop1',
+  'verifications',
+  'returns',
+  'misroutingRate',
+];
+
+/** Registers the routing accuracy page and its CSV. */
 export async function staffRoutingAccuracyRoutes(
   app: FastifyInstance,
   opts: { services: Services },
 ): Promise<void> {
   const svc = opts.services;
 
+  /** Signed out: the sign-in page (true = handled); without the right: 403. */
+  const signInFirst = (req: FastifyRequest): boolean => {
+    if (!req.session) return true;
+    if (!mayViewRoutingAccuracy(req.caller.actor)) throw new AppError('FORBIDDEN');
+    return false;
+  };
+
+  app.get(`${ROUTING_ACCURACY_PATH}.csv`, async (req, reply) => {
+    if (signInFirst(req)) return reply.redirect(`/masuk?next=${encodeURIComponent(req.url)}`, 303);
+    let period: number;
+    try {
+      period = monthsParam((req.query as Record<string, unknown>).bulan);
+    } catch (err) {
+      return sendFieldErrorPage(reply, req, err);
+    }
+    const { months } = await routingAccuracy(svc, req.caller, period);
+    const csv = stringify([
+      ROUTING_CSV_COLUMNS,
+      ...months.map((m) => ROUTING_CSV_COLUMNS.map((c) => m[c] ?? '')),
+    ]);
+    reply.header('content-disposition', `attachment; filename="aduan-routing-accuracy-${period}m.csv"`);
+    return reply.type('text/csv; charset=utf-8').send(csv);
+  });
+
   app.get(ROUTING_ACCURACY_PATH, async (req, reply) => {
     // The same people as the JSON API (assessors included, who have no other back-office page here).
-    if (!req.session) return reply.redirect(`/masuk?next=${encodeURIComponent(req.url)}`, 303);
-    if (!mayViewRoutingAccuracy(req.caller.actor)) throw new AppError('FORBIDDEN');
+    if (signInFirst(req)) return reply.redirect(`/masuk?next=${encodeURIComponent(req.url)}`, 303);
     let period: number;
     try {
       period = monthsParam((req.query as Record<string, unknown>).bulan);

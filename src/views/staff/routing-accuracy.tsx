@@ -181,6 +181,11 @@ export function RoutingAccuracyPage(p: {
             <div class="table-scroll" tabIndex={0} role="region" aria-label={ctx.t('stats.routing.table')}>
               <MonthTable ctx={ctx} months={months} totals={totals} />
             </div>
+            <p>
+              <a href={`${ROUTING_ACCURACY_PATH}.csv?bulan=${p.period}`} download>
+                {ctx.t('stats.routing.download_csv', { n: p.period })}
+              </a>
+            </p>
           </section>
         </>
       ) : null}
