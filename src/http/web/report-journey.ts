@@ -17,6 +17,7 @@ import { localDate } from '../../domain/deadline/calendar.ts';
 import { detectPersonalData } from '../../domain/report/pii-hints.ts';
 import { loadDraft, type DraftData } from '../../queries/draft.ts';
 import { listAgencyTree, listCategories, listRegions } from '../../queries/reference.ts';
+import { kabKotaAt } from '../../queries/boundaries.ts';
 import { similarPublicReports, type PublicSimilarReport } from '../../queries/similar-reports.ts';
 import type { PageContext } from '../../views/context.ts';
 import { formatDate } from '../../views/format.ts';
@@ -86,7 +87,12 @@ export async function reportJourney(
    * A failed lookup (e.g. a database without pg_trgm) leaves the page without the list.
    */
   async function similarFor(req: FastifyRequest, d: DraftData): Promise<PublicSimilarReport[]> {
-    const [title, body, regionCode] = [answer(d, 'title'), answer(d, 'body'), regionOf(d)];
+    const [title, body] = [answer(d, 'title'), answer(d, 'body')];
+    // A point without a picked region: the kab/kota whose boundary contains it (none at sea).
+    const [lat, lon] = [Number(answer(d, 'lat') || NaN), Number(answer(d, 'lon') || NaN)];
+    const regionCode =
+      regionOf(d) ||
+      (Number.isFinite(lat) && Number.isFinite(lon) ? kabKotaAt(lon, lat)?.properties.kode : '');
     if (!title || !body || !regionCode) return [];
     return similarPublicReports(svc, { title, body, regionCode }).catch((err: unknown) => {
       req.log.debug({ err }, 'similar public reports unavailable');

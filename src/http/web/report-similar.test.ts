@@ -171,7 +171,7 @@ describe('similar public reports in the report journey', () => {
     expect((await c.get('/lapor/kejadian')).html).toContain(`value="${TITLE}"`);
   });
 
-  it('no section when nothing matches, or when the draft has no region (a point only)', async () => {
+  it('no section when nothing matches or the point is outside every kab/kota; a point finds its kab/kota', async () => {
     const other = new WebClient(t.url);
     const html = await toCategoryStep(other, {
       title: 'Lampu taman kota padam',
@@ -180,17 +180,22 @@ describe('similar public reports in the report journey', () => {
     expect(html).toContain('name="categoryId"');
     expect(html).not.toContain('similar-public');
     expect(await toCheckPage(other)).not.toContain('similar-public');
-    const point = new WebClient(t.url);
-    const noRegion = await toCategoryStep(point, undefined, {
-      prov: '',
-      kab: '',
-      kec: '',
-      desa: '',
-      address: '',
+    const pointOnly = { prov: '', kab: '', kec: '', desa: '', address: '' };
+    // A point in Samarinda (64.72): the same list as choosing Samarinda in the picker.
+    const inTown = await toCategoryStep(new WebClient(t.url), undefined, {
+      ...pointOnly,
       lat: '-0.5',
       lon: '117.15',
     });
-    expect(noRegion).not.toContain('similar-public');
+    expect(listed(section(inTown)).sort()).toEqual([ids.open, ids.anonymous].sort());
+    // A point at sea (Makassar Strait): no kab/kota, no lookup.
+    const atSea = await toCategoryStep(new WebClient(t.url), undefined, {
+      ...pointOnly,
+      lat: '-1.0',
+      lon: '118.9',
+    });
+    expect(atSea).toContain('name="categoryId"');
+    expect(atSea).not.toContain('similar-public');
     // Another kab/kota: the report filed there is the only one listed.
     const elsewhere = new WebClient(t.url);
     const there = await toCategoryStep(elsewhere, undefined, { prov: '64', kab: '64.71', kec: '', desa: '' });
