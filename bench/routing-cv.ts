@@ -125,6 +125,7 @@ function cv(label: string, minCount: number, v: Variant, seeds: number[]) {
     top3: number[] = [];
   const t0 = performance.now();
   const confusion = new Map<string, number>();
+  const calibration: [number, number][] = [];
   // HOLDOUT=time: one split instead of CV, the newest 20 % of the rows (by LAPOR! tracking number) as test.
   const temporal = process.env.HOLDOUT === 'time';
   const byAge = [...data.keys()].sort((a, b) => Number(data[a]!.lapor_id) - Number(data[b]!.lapor_id));
@@ -182,6 +183,12 @@ function cv(label: string, minCount: number, v: Variant, seeds: number[]) {
         const total = v.members.reduce((a, m) => a + m.weight, 0);
         for (let i = 0; i < p.length; i++) p[i] = (1 - v.knn.weight) * (p[i]! / total) + v.knn.weight * q[i]!;
       }
+      if (!offset && bg < 0) {
+        // Calibration (CALIB=1): the top label's share of the probability mass, and whether it was right.
+        const sum = p.reduce((a, b) => a + b, 0);
+        const top = p.indexOf(Math.max(...p));
+        calibration.push([p[top]! / sum, labels[top] === r[label] ? 1 : 0]);
+      }
       if (offset) for (let i = 0; i < p.length; i++) p[i] = Math.log(p[i]! + 1e-12) + offset[i]!;
       if (bg >= 0) p[bg] = -Infinity;
       return [...p.keys()]
@@ -215,6 +222,7 @@ function cv(label: string, minCount: number, v: Variant, seeds: number[]) {
           .map(([k, n]) => `  ${k}: ${n}`)
           .join('\n')
       : '',
+    process.env.CALIB ? `${calibrationReport(calibration)}\n` : '',
     `${label}\t${v.name}\tseeds ${seeds.join('+')}\tacc ${s(acc)}\tmF1 ${s(f1)}\ttop3 ${s(top3)}\t${((performance.now() - t0) / (1000 * acc.length)).toFixed(2)} s/fold`,
   );
 }
@@ -1042,6 +1050,32 @@ function knnVoter(texts: string[], gold: string[], labels: string[]) {
     if (total > 0) for (let i = 0; i < out.length; i++) out[i] = out[i]! / total;
     return out;
   };
+}
+
+/**
+ * Expected calibration error of the top-1 confidence (10 equal-width bins, weighted by their share of predictions)
+ * and the reliability table: per bin, how many predictions, their mean confidence and how often they were right.
+ */
+function calibrationReport(pairs: [number, number][]): string {
+  const bins = Array.from({ length: 10 }, () => ({ n: 0, conf: 0, right: 0 }));
+  for (const [c, ok] of pairs) {
+    const b = bins[Math.min(9, Math.floor(c * 10))]!;
+    b.n++;
+    b.conf += c;
+    b.right += ok;
+  }
+  const ece = bins.reduce(
+    (a, b) => a + (b.n ? (b.n / pairs.length) * Math.abs(b.right / b.n - b.conf / b.n) : 0),
+    0,
+  );
+  const rows = bins
+    .map((b, i) =>
+      b.n
+        ? `  ${i / 10}–${(i + 1) / 10}: ${b.n} predictions, confidence ${(b.conf / b.n).toFixed(3)}, right ${(b.right / b.n).toFixed(3)}`
+        : '',
+    )
+    .filter(Boolean);
+  return `calibration over ${pairs.length} predictions: ECE ${ece.toFixed(3)}\n${rows.join('\n')}`;
 }
 
 /** Place names → region code prefixes (bench prototype of a gazetteer over src/assets/regions.csv). */
