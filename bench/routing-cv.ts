@@ -879,11 +879,10 @@ function typeVariants(
 }
 
 /**
- * Latent semantic analysis from the unlabelled corpus (every row outside the test fold): the top `dims` eigenvectors
- * of the document Gram matrix of stem TF-IDF (subspace iteration), documents folded in as x·Xᵀ·U·Σ⁻¹, then cosine to
- * each label's centroid of the training documents, softmax with a temperature.
+ * L2-normalised stem TF-IDF (sublinear tf, smoothed idf) over a corpus, keeping terms with document frequency ≥
+ * `minDf`: the corpus vectors, and `vec` for any text with the corpus statistics.
  */
-function lsaVoter(corpus: string[], texts: string[], gold: string[], labels: string[], dims: number) {
+function stemTfIdf(corpus: string[], minDf: number) {
   const bag = (t: string) => {
     const m = new Map<string, number>();
     for (const w of tokensOf(t).words) {
@@ -892,16 +891,16 @@ function lsaVoter(corpus: string[], texts: string[], gold: string[], labels: str
     }
     return m;
   };
-  const cb = corpus.map(bag);
+  const bags = corpus.map(bag);
   const df = new Map<string, number>();
-  for (const b of cb) for (const w of b.keys()) df.set(w, (df.get(w) ?? 0) + 1);
+  for (const b of bags) for (const w of b.keys()) df.set(w, (df.get(w) ?? 0) + 1);
   const n = corpus.length;
-  const vec = (b: Map<string, number>) => {
+  const weigh = (b: Map<string, number>) => {
     const v = new Map<string, number>();
     let norm = 0;
     for (const [w, tf] of b) {
       const d = df.get(w);
-      if (!d || d < 2) continue;
+      if (!d || d < minDf) continue;
       const x = (1 + Math.log(tf)) * (Math.log((1 + n) / (1 + d)) + 1);
       v.set(w, x);
       norm += x * x;
@@ -910,7 +909,17 @@ function lsaVoter(corpus: string[], texts: string[], gold: string[], labels: str
     for (const [w, x] of v) v.set(w, x / norm);
     return v;
   };
-  const X = cb.map(vec);
+  return { vectors: bags.map(weigh), vec: (text: string) => weigh(bag(text)) };
+}
+
+/**
+ * Latent semantic analysis from the unlabelled corpus (every row outside the test fold): the top `dims` eigenvectors
+ * of the document Gram matrix of stem TF-IDF (subspace iteration), documents folded in as x·Xᵀ·U·Σ⁻¹, then cosine to
+ * each label's centroid of the training documents, softmax with a temperature.
+ */
+function lsaVoter(corpus: string[], texts: string[], gold: string[], labels: string[], dims: number) {
+  const { vectors: X, vec } = stemTfIdf(corpus, 2);
+  const n = corpus.length;
   const dot = (a: Map<string, number>, b: Map<string, number>) => {
     let s = 0;
     const [small, big] = a.size < b.size ? [a, b] : [b, a];
@@ -966,7 +975,7 @@ function lsaVoter(corpus: string[], texts: string[], gold: string[], labels: str
   }
   // Fold a text in: e_c = Σ_i (x·X_i) U_ic / σ_c, σ_c = sqrt(eigenvalue c).
   const embed = (text: string) => {
-    const x = vec(bag(text));
+    const x = vec(text);
     const e = new Float64Array(k);
     for (let i = 0; i < n; i++) {
       const d = dot(x, X[i]!);
@@ -1005,36 +1014,10 @@ function lsaVoter(corpus: string[], texts: string[], gold: string[], labels: str
 
 /** A k-NN voter over L2-normalised stem TF-IDF (sublinear tf, smoothed idf) of the training texts. */
 function knnVoter(texts: string[], gold: string[], labels: string[]) {
-  const bag = (t: string) => {
-    const m = new Map<string, number>();
-    for (const w of tokensOf(t).words) {
-      const s = stem(w);
-      m.set(s, (m.get(s) ?? 0) + 1);
-    }
-    return m;
-  };
-  const bags = texts.map(bag);
-  const df = new Map<string, number>();
-  for (const b of bags) for (const w of b.keys()) df.set(w, (df.get(w) ?? 0) + 1);
-  const n = texts.length;
-  const vec = (b: Map<string, number>) => {
-    const v = new Map<string, number>();
-    let norm = 0;
-    for (const [w, tf] of b) {
-      const d = df.get(w);
-      if (!d) continue;
-      const x = (1 + Math.log(tf)) * (Math.log((1 + n) / (1 + d)) + 1);
-      v.set(w, x);
-      norm += x * x;
-    }
-    norm = Math.sqrt(norm) || 1;
-    for (const [w, x] of v) v.set(w, x / norm);
-    return v;
-  };
-  const docs = bags.map(vec);
+  const { vectors: docs, vec } = stemTfIdf(texts, 1);
   const index = new Map(labels.map((l, i) => [l, i]));
   return (text: string, k: number): Float64Array => {
-    const q = vec(bag(text));
+    const q = vec(text);
     const sims = docs.map((d, i) => {
       let s = 0;
       for (const [w, x] of q) s += x * (d.get(w) ?? 0);

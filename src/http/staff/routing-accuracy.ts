@@ -6,7 +6,7 @@
  * category suggestions included), for the coordinators' own reports.
  */
 import { stringify } from 'csv-stringify/sync';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
 import type { Services } from '../../app/context.ts';
 import { AppError, invalid } from '../../app/errors.ts';
@@ -54,22 +54,28 @@ export async function staffRoutingAccuracyRoutes(
 ): Promise<void> {
   const svc = opts.services;
 
-  /** Signed out: the sign-in page (true = handled); without the right: 403. */
-  const signInFirst = (req: FastifyRequest): boolean => {
-    if (!req.session) return true;
-    if (!mayViewRoutingAccuracy(req.caller.actor)) throw new AppError('FORBIDDEN');
-    return false;
-  };
+  /**
+   * One route: the same people as the JSON API (assessors included, who have no other back-office page here);
+   * signed out → sign-in, without the right → 403, a bad `bulan` → 422; then `send` gets the period's months.
+   */
+  const route = (
+    path: string,
+    send: (req: FastifyRequest, reply: FastifyReply, period: number, months: RoutingMonth[]) => unknown,
+  ) =>
+    app.get(path, async (req, reply) => {
+      if (!req.session) return reply.redirect(`/masuk?next=${encodeURIComponent(req.url)}`, 303);
+      if (!mayViewRoutingAccuracy(req.caller.actor)) throw new AppError('FORBIDDEN');
+      let period: number;
+      try {
+        period = monthsParam((req.query as Record<string, unknown>).bulan);
+      } catch (err) {
+        return sendFieldErrorPage(reply, req, err);
+      }
+      const { months } = await routingAccuracy(svc, req.caller, period);
+      return send(req, reply, period, months);
+    });
 
-  app.get(`${ROUTING_ACCURACY_PATH}.csv`, async (req, reply) => {
-    if (signInFirst(req)) return reply.redirect(`/masuk?next=${encodeURIComponent(req.url)}`, 303);
-    let period: number;
-    try {
-      period = monthsParam((req.query as Record<string, unknown>).bulan);
-    } catch (err) {
-      return sendFieldErrorPage(reply, req, err);
-    }
-    const { months } = await routingAccuracy(svc, req.caller, period);
+  route(`${ROUTING_ACCURACY_PATH}.csv`, (_req, reply, period, months) => {
     const csv = stringify([
       ROUTING_CSV_COLUMNS,
       ...months.map((m) => ROUTING_CSV_COLUMNS.map((c) => m[c] ?? '')),
@@ -78,20 +84,11 @@ export async function staffRoutingAccuracyRoutes(
     return reply.type('text/csv; charset=utf-8').send(csv);
   });
 
-  app.get(ROUTING_ACCURACY_PATH, async (req, reply) => {
-    // The same people as the JSON API (assessors included, who have no other back-office page here).
-    if (signInFirst(req)) return reply.redirect(`/masuk?next=${encodeURIComponent(req.url)}`, 303);
-    let period: number;
-    try {
-      period = monthsParam((req.query as Record<string, unknown>).bulan);
-    } catch (err) {
-      return sendFieldErrorPage(reply, req, err);
-    }
-    const { months } = await routingAccuracy(svc, req.caller, period);
-    return sendPage(
+  route(ROUTING_ACCURACY_PATH, (req, reply, period, months) =>
+    sendPage(
       reply,
       req,
       h(RoutingAccuracyPage, { ctx: pageContext(req), period, months, totals: routingTotals(months) }),
-    );
-  });
+    ),
+  );
 }
