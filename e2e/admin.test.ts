@@ -6,24 +6,23 @@
  * (Tab reaches the submit button in order; on error, focus moves to the error summary).
  * Screenshots: tmp/screenshots/admin/.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { DEMO, startTestApp, type TestApp } from '../test/helpers/app.ts';
-import { expectA11y, HAS_CHROMIUM, launchBrowser, screenshot, type TestBrowser } from './helpers/browser.ts';
+import { DEMO, type TestApp } from '../test/helpers/app.ts';
+import {
+  expectA11y,
+  HAS_CHROMIUM,
+  screenshot,
+  type TestBrowser,
+  withAppAndBrowser,
+} from './helpers/browser.ts';
 import { signInPage } from './helpers/session.ts';
 
 let t: TestApp;
 let b: TestBrowser;
 
 describe.skipIf(!HAS_CHROMIUM)('administration and account pages in chromium', () => {
-  beforeAll(async () => {
-    t = await startTestApp();
-    b = await launchBrowser();
-  });
-  afterAll(async () => {
-    await b?.close();
-    await t?.close();
-  });
+  withAppAndBrowser((app, browser) => ((t = app), (b = browser)));
 
   for (const lang of ['id', 'en'] as const) {
     it(`every admin and account page has zero axe violations (${lang})`, async () => {

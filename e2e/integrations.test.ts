@@ -5,10 +5,16 @@
  * delivery log; for the PUPR agency admin and the national admin (federation section). The secret is on
  * the page once and gone after a reload. Screenshots: tmp/screenshots/integrations/.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { DEMO, startTestApp, type TestApp } from '../test/helpers/app.ts';
-import { expectA11y, HAS_CHROMIUM, launchBrowser, screenshot, type TestBrowser } from './helpers/browser.ts';
+import { DEMO, type TestApp } from '../test/helpers/app.ts';
+import {
+  expectA11y,
+  HAS_CHROMIUM,
+  screenshot,
+  type TestBrowser,
+  withAppAndBrowser,
+} from './helpers/browser.ts';
 import { signInPage } from './helpers/session.ts';
 
 let t: TestApp;
@@ -23,14 +29,7 @@ async function submit(page: Page, path: string) {
 }
 
 describe.skipIf(!HAS_CHROMIUM)('integrations page in chromium', () => {
-  beforeAll(async () => {
-    t = await startTestApp();
-    b = await launchBrowser();
-  });
-  afterAll(async () => {
-    await b?.close();
-    await t?.close();
-  });
+  withAppAndBrowser((app, browser) => ((t = app), (b = browser)));
 
   for (const lang of ['id', 'en'] as const) {
     it(`agency admin: keys, tokens, webhooks, errors and the delivery log have zero axe violations (${lang})`, async () => {

@@ -12,11 +12,17 @@
  * so `expectA11y` reopens the party's current page in a JavaScript-enabled context with the same cookies.
  * Screenshots: tmp/screenshots/journeys/.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { DEMO, startTestApp, type TestApp } from '../test/helpers/app.ts';
+import { DEMO, type TestApp } from '../test/helpers/app.ts';
 import { DEMO_PASSWORD } from '../test/global-setup.ts';
-import { checkA11y, HAS_CHROMIUM, launchBrowser, screenshot, type TestBrowser } from './helpers/browser.ts';
+import {
+  checkA11y,
+  HAS_CHROMIUM,
+  screenshot,
+  type TestBrowser,
+  withAppAndBrowser,
+} from './helpers/browser.ts';
 
 let t: TestApp;
 let b: TestBrowser;
@@ -109,14 +115,7 @@ async function expectNoName(page: Page, name: string, where: string) {
 }
 
 describe.skipIf(!HAS_CHROMIUM)('journeys in chromium without JavaScript', () => {
-  beforeAll(async () => {
-    t = await startTestApp();
-    b = await launchBrowser();
-  });
-  afterAll(async () => {
-    await b?.close();
-    await t?.close();
-  });
+  withAppAndBrowser((app, browser) => ((t = app), (b = browser)));
 
   it('anonymous report → verify → dispose → final follow-up → accepted with a rating', async () => {
     const name = 'Wulan Tanpa Nama';

@@ -11,11 +11,17 @@
  *   focused button (visible focus checked) and the report's state is read back from the API.
  * Screenshots: tmp/screenshots/keyboard/.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { DEMO, startTestApp, type TestApp } from '../test/helpers/app.ts';
+import { DEMO, type TestApp } from '../test/helpers/app.ts';
 import { DEMO_PASSWORD } from '../test/global-setup.ts';
-import { checkA11y, HAS_CHROMIUM, launchBrowser, screenshot, type TestBrowser } from './helpers/browser.ts';
+import {
+  checkA11y,
+  HAS_CHROMIUM,
+  screenshot,
+  type TestBrowser,
+  withAppAndBrowser,
+} from './helpers/browser.ts';
 
 let t: TestApp;
 let b: TestBrowser;
@@ -105,14 +111,7 @@ async function submitWith(page: Page, what: string, re: RegExp): Promise<void> {
 }
 
 describe.skipIf(!HAS_CHROMIUM)('keyboard-only journeys in chromium', () => {
-  beforeAll(async () => {
-    t = await startTestApp();
-    b = await launchBrowser();
-  });
-  afterAll(async () => {
-    await b?.close();
-    await t?.close();
-  });
+  withAppAndBrowser((app, browser) => ((t = app), (b = browser)));
 
   it('citizen: skip link, landmarks, the report journey and a reply, keyboard only', async () => {
     const ctx = await b.context();

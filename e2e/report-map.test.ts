@@ -5,11 +5,17 @@
  * after the fill; without JavaScript the map slot stays hidden and the selects are the server's.
  * Screenshots: tmp/screenshots/report-map/.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startTestApp, type TestApp } from '../test/helpers/app.ts';
+import type { TestApp } from '../test/helpers/app.ts';
 import { kabKotaAt } from '../src/queries/boundaries.ts';
-import { checkA11y, HAS_CHROMIUM, launchBrowser, screenshot, type TestBrowser } from './helpers/browser.ts';
+import {
+  checkA11y,
+  HAS_CHROMIUM,
+  screenshot,
+  type TestBrowser,
+  withAppAndBrowser,
+} from './helpers/browser.ts';
 
 let t: TestApp;
 let b: TestBrowser;
@@ -55,14 +61,7 @@ async function pointIn(page: Page, kode: string): Promise<[number, number]> {
 }
 
 describe.skipIf(!HAS_CHROMIUM)('report form map fills the region selects', () => {
-  beforeAll(async () => {
-    t = await startTestApp();
-    b = await launchBrowser();
-  });
-  afterAll(async () => {
-    await b?.close();
-    await t?.close();
-  });
+  withAppAndBrowser((app, browser) => ((t = app), (b = browser)));
 
   it('a click fills province and kab/kota; another kab/kota refills the kecamatan choices', async () => {
     const ctx = await b.context();

@@ -5,7 +5,8 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { startTestApp, type TestApp } from '../../test/helpers/app.ts';
 
 /** Where chromium lives (override with CHROMIUM_PATH). */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -114,4 +115,22 @@ export async function screenshot(page: Page, group: string, name: string): Promi
   const dir = new URL(`../../tmp/screenshots/${group}/`, import.meta.url).pathname;
   mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: `${dir}${name}.png`, fullPage: true });
+}
+
+/**
+ * The usual suite setup: before all tests start the app (default options) and Chromium and hand both to `set`;
+ * after all close them. For suites that need nothing else before their tests.
+ */
+export function withAppAndBrowser(set: (t: TestApp, b: TestBrowser) => void): void {
+  let t: TestApp | undefined;
+  let b: TestBrowser | undefined;
+  beforeAll(async () => {
+    t = await startTestApp();
+    b = await launchBrowser();
+    set(t, b);
+  });
+  afterAll(async () => {
+    await b?.close();
+    await t?.close();
+  });
 }
