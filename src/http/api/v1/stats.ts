@@ -5,6 +5,7 @@
  * open data lists only public reports (docs/statistics.md, docs/open-data.md).
  */
 import { createReadStream } from 'node:fs';
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { stringify } from 'csv-stringify/sync';
@@ -14,13 +15,24 @@ import { localDate } from '../../../domain/deadline/calendar.ts';
 import { OPEN_DATA_COLUMNS } from '../../../domain/stats/open-data.ts';
 import { STATS_GROUP_BY, statsBy } from '../../../queries/stats.ts';
 import { openDataRows } from '../../../queries/open-data.ts';
-import { latestSnapshot, snapshotBySha256 } from '../../../queries/open-data-snapshot.ts';
+import { latestSnapshot, snapshotBySha256, type SnapshotInfo } from '../../../queries/open-data-snapshot.ts';
 import { STATS_COLUMNS, toCsv, toXlsx } from '../../../presenters/stats-table.ts';
 import { requestLang } from '../../plugins/errors.ts';
 
 const isoDate = z.iso.date();
 
 /** Query of `GET /api/v1/stats`. */
+
+/** A stored open-data snapshot file with its checksum headers, or 404. */
+function sendSnapshot(reply: FastifyReply, snap: SnapshotInfo | null) {
+  if (!snap) throw new AppError('NOT_FOUND');
+  reply.header('x-checksum-sha256', snap.sha256);
+  reply.header('digest', `sha-256=${Buffer.from(snap.sha256, 'hex').toString('base64')}`);
+  reply.header('x-snapshot-created-at', snap.createdAt);
+  reply.header('content-disposition', `attachment; filename="${snap.path.split('/').pop()}"`);
+  return reply.type('application/json').send(createReadStream(snap.path));
+}
+
 export const StatsQuery = z.object({
   groupBy: z.enum(STATS_GROUP_BY).default('agency'),
   from: isoDate.optional(),
@@ -126,13 +138,7 @@ export const statsRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
     '/open-data/snapshots/latest',
     { schema: { tags: ['open data'], summary: 'The latest daily snapshot file (sha256 in headers)' } },
     async (_req, reply) => {
-      const snap = await latestSnapshot(svc.db);
-      if (!snap) throw new AppError('NOT_FOUND');
-      reply.header('x-checksum-sha256', snap.sha256);
-      reply.header('digest', `sha-256=${Buffer.from(snap.sha256, 'hex').toString('base64')}`);
-      reply.header('x-snapshot-created-at', snap.createdAt);
-      reply.header('content-disposition', `attachment; filename="${snap.path.split('/').pop()}"`);
-      return reply.type('application/json').send(createReadStream(snap.path));
+      return sendSnapshot(reply, await latestSnapshot(svc.db));
     },
   );
 
@@ -146,13 +152,7 @@ export const statsRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
       },
     },
     async (req, reply) => {
-      const snap = await snapshotBySha256(svc.db, req.params.sha256);
-      if (!snap) throw new AppError('NOT_FOUND');
-      reply.header('x-checksum-sha256', snap.sha256);
-      reply.header('digest', `sha-256=${Buffer.from(snap.sha256, 'hex').toString('base64')}`);
-      reply.header('x-snapshot-created-at', snap.createdAt);
-      reply.header('content-disposition', `attachment; filename="${snap.path.split('/').pop()}"`);
-      return reply.type('application/json').send(createReadStream(snap.path));
+      return sendSnapshot(reply, await snapshotBySha256(svc.db, req.params.sha256));
     },
   );
 
