@@ -38,18 +38,22 @@ export async function scheduledRoutingTraining(
   opts: ScheduledTrainingOptions,
 ): Promise<TrainRoutingResult[] | null> {
   const now = svc.now();
-  const due = new Date(now.getTime() - opts.everyHours * 3_600_000).toISOString();
-  const [state] = await query<{ last: string | null; fresh: boolean }>(
+  const [newest] = await query<{ at: string | null }>(
     svc.db,
-    sql`with last as (select max(trained_at) as at from routing_models)
-        select (select at from last) as last,
-               case when (select at from last) is null
-                    then (select count(*) from (select 1 from reports where verified_at is not null limit 10) v) >= 10
-                    else exists (select 1 from reports where verified_at > (select at from last))
-               end as fresh`,
+    sql`select max(trained_at) as at from routing_models`,
   );
-  if (!state?.fresh) return null;
-  if (state.last && new Date(state.last).toISOString() > due) return null;
+  const last = newest?.at ? new Date(newest.at) : null;
+  if (last && now.getTime() - last.getTime() < opts.everyHours * 3_600_000) return null;
+  // Due: was anything verified since? A verification also sets updated_at, so reports_updated_idx bounds the
+  // read to the reports changed since the last training (no scan of the whole table every sweep).
+  const [fresh] = await query<{ fresh: boolean }>(
+    svc.db,
+    last
+      ? sql`select exists (select 1 from reports where updated_at > ${last.toISOString()}
+                             and verified_at > ${last.toISOString()}) as fresh`
+      : sql`select count(*) >= 10 as fresh from (select 1 from reports where verified_at is not null limit 10) v`,
+  );
+  if (!fresh?.fresh) return null;
   const claim = JSON.stringify({ at: now.toISOString() });
   const expired = new Date(now.getTime() - (opts.leaseMs ?? LEASE_MS)).toISOString();
   const won = await query<{ key: string }>(
