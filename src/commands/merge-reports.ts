@@ -11,7 +11,8 @@ import { loadReport, type LoadedReport } from '../db/repositories/reports.ts';
 import { reports, supports } from '../db/schema.ts';
 import type { Caller, Services } from '../app/context.ts';
 import { AppError, invalid } from '../app/errors.ts';
-import { authorisingGrant, authorize } from '../queries/access.ts';
+import { can } from '../policies/can.ts';
+import { authorisingGrant, subjectOf } from '../queries/access.ts';
 import { archiveReport } from './archive-report.ts';
 
 /** Input of a merge. */
@@ -51,15 +52,9 @@ export async function mergeReports(
     });
     const kept = await loadReport(tx, input.keepTrackingId, { forUpdate: true });
     // A kept report the caller may not see reads as unknown: a field error, never revealing that it exists.
-    const subject = (() => {
-      try {
-        return authorize(kept, caller, 'view');
-      } catch (e) {
-        if (e instanceof AppError && e.code === 'REPORT_NOT_FOUND')
-          throw invalid({ keepTrackingId: { key: 'duplicate_of_unknown' } });
-        throw e;
-      }
-    })();
+    const subject = kept ? subjectOf(kept, caller) : null;
+    if (!subject || !can(caller.actor, 'view', subject))
+      throw invalid({ keepTrackingId: { key: 'duplicate_of_unknown' } });
     const dupId = archived.report.row.id;
     const keptId = kept!.row.id;
     const moved = await tx.execute(

@@ -54,7 +54,7 @@ export async function reverseAutoDispatch(
 }
 
 /** The caller's grant that may manage `agencyId` (and so its auto-dispatch rule), or null. */
-export async function managingGrant(
+async function managingGrant(
   db: AppDb | Tx,
   caller: Caller,
   agencyId: string | null,

@@ -22,7 +22,7 @@ import { pageContext, sendPage } from '../web/render.ts';
 import { sendFieldErrorPage } from '../web/stats-pages.ts';
 
 /** `bulan`: whole months 1–60, 12 when absent or blank. */
-export function monthsParam(raw: unknown): number {
+function monthsParam(raw: unknown): number {
   if (raw === undefined || raw === '') return 12;
   if (typeof raw !== 'string' || !/^\d{1,4}$/.test(raw.trim()))
     throw invalid({ bulan: { key: 'invalid_format' } });
@@ -33,7 +33,7 @@ export function monthsParam(raw: unknown): number {
 }
 
 /** The CSV columns: the `RoutingMonth` fields, in this order. */
-export const ROUTING_CSV_COLUMNS: readonly (keyof RoutingMonth)[] = [
+const ROUTING_CSV_COLUMNS: readonly (keyof RoutingMonth)[] = [
   'month',
   'decided',
   'acceptedTop1',
