@@ -8,8 +8,8 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Caller, Services } from '../app/context.ts';
 import { loadReport } from '../db/repositories/reports.ts';
-import { agencies, categories, routingSuggestions } from '../db/schema.ts';
-import { routingText, suggest } from '../domain/routing/ensemble.ts';
+import { agencies, categories, regions, routingSuggestions } from '../db/schema.ts';
+import { routingTokenMeaning, routingText, suggest } from '../domain/routing/ensemble.ts';
 import type { Prediction } from '../domain/routing/model.ts';
 import { authorize } from '../queries/access.ts';
 import { loadActiveModel, type ActiveModel } from './routing-models.ts';
@@ -81,6 +81,7 @@ export async function suggestRouting(
     for (const c of found) categoryNames.set(c.id, c.name);
   }
 
+  const words = await readableWords(svc, [...agencyPreds, ...categoryPreds]);
   await recordShown(svc, row.id, caller.actor.userId, [
     { kind: 'agency', model: agencyModel, preds: agencyPreds },
     { kind: 'category', model: categoryModel, preds: categoryPreds },
@@ -91,15 +92,47 @@ export async function suggestRouting(
       id: p.label,
       name: agencyNames.get(p.label) ?? p.label,
       confidence: round3(p.confidence),
-      words: p.topTerms,
+      words: words(p.topTerms),
     })),
     categories: categoryPreds.map((p) => ({
       id: Number(p.label),
       name: categoryNames.get(Number(p.label)) ?? p.label,
       confidence: round3(p.confidence),
-      words: p.topTerms,
+      words: words(p.topTerms),
     })),
     models: { agency: modelInfo(agencyModel), category: modelInfo(categoryModel) },
+  };
+}
+
+/**
+ * "The words that drove it", readable: the model's synthetic region tokens become the region's name
+ * (`wilayah64x71` → "Kota Balikpapan"; an unknown code is left out) and the classification token becomes
+ * the classification (`klasifikasipermintaaninformasi` → "permintaan informasi"). Duplicates are dropped.
+ */
+async function readableWords(svc: Services, preds: Prediction[]): Promise<(terms: string[]) => string[]> {
+  const codes = new Set<string>();
+  for (const p of preds)
+    for (const term of p.topTerms) {
+      const m = routingTokenMeaning(term);
+      if (m?.kind === 'region') codes.add(m.code);
+    }
+  const names = new Map<string, string>();
+  if (codes.size) {
+    const found = await svc.db
+      .select({ code: regions.code, name: regions.name })
+      .from(regions)
+      .where(inArray(regions.code, [...codes]));
+    for (const r of found) names.set(r.code, r.name);
+  }
+  return (terms) => {
+    const out = terms.flatMap((term) => {
+      const m = routingTokenMeaning(term);
+      if (!m) return [term];
+      if (m.kind === 'classification') return [m.value.replace(/_/g, ' ')];
+      const name = names.get(m.code);
+      return name ? [name] : [];
+    });
+    return [...new Set(out)];
   };
 }
 

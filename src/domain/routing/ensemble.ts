@@ -4,6 +4,7 @@
  * averaged. Chosen by stratified 5-fold cross-validation (docs/routing.md). Also builds the model
  * input text from a report's fields. Pure: the stemmer is a parameter.
  */
+import { CLASSIFICATIONS } from '../report/report.ts';
 import { reportTypeCues } from './cues.ts';
 import { wordDocsOf } from './encode.ts';
 import { tokensOf, type Stem } from './features.ts';
@@ -192,4 +193,22 @@ export function routingText(r: RoutingInput): string {
   if (r.classification) extras.push(`klasifikasi${r.classification.replace(/[^a-z]/gi, '')}`);
   if (r.cues) extras.push(...reportTypeCues(r.title, r.body));
   return `${r.title.replace(/\s+/g, ' ')}\n${r.body}${extras.length ? `\n${extras.join(' ')}` : ''}`;
+}
+
+/**
+ * What a synthetic token of `routingText` stands for, so "the words that drove it" can name it instead of
+ * showing `wilayah64x71` or `klasifikasipengaduan`: a region code (dotted) or a classification. Null for an
+ * ordinary word.
+ */
+export function routingTokenMeaning(
+  term: string,
+): { kind: 'region'; code: string } | { kind: 'classification'; value: string } | null {
+  const region = /^wilayah(\d+(?:x\d+)*)$/.exec(term);
+  if (region) return { kind: 'region', code: region[1]!.replace(/x/g, '.') };
+  const cls = /^klasifikasi([a-z]+)$/i.exec(term);
+  if (cls) {
+    const value = CLASSIFICATIONS.find((c) => c.replace(/[^a-z]/gi, '') === cls[1]!.toLowerCase());
+    if (value) return { kind: 'classification', value };
+  }
+  return null;
 }
