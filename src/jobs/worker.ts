@@ -162,8 +162,9 @@ export async function processRow(
   const log = opts.log ?? (() => undefined);
   try {
     const outcome = await deliver(svc, row, opts.transports);
+    // No per-row log line: the worker says once at start that the channel has no transport (a demo start
+    // would otherwise print hundreds of identical lines, again every hour).
     if (outcome === 'deferred') {
-      log(`outbox ${row.id} (${row.channel}): ${noTransport(row.channel)}`);
       await deferDelivery(svc, row, noTransport(row.channel), new Date(svc.now().getTime() + 3_600_000));
     }
   } catch (e) {
