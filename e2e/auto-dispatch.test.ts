@@ -8,7 +8,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { DEMO, startTestApp, submitReport, verifyReport, type TestApp } from '../test/helpers/app.ts';
+import {
+  categoryIdByName,
+  categoryIds,
+  DEMO,
+  startTestApp,
+  submitReport,
+  verifyReport,
+  type TestApp,
+} from '../test/helpers/app.ts';
 import { HEALTH, ROADS } from '../test/helpers/routing-corpus.ts';
 import { autoDispatchPending } from '../src/commands/auto-dispatch.ts';
 import { trainRoutingModels } from '../src/commands/train-routing.ts';
@@ -27,11 +35,10 @@ describe.skipIf(!HAS_CHROMIUM)('auto-dispatch admin page in chromium', () => {
   beforeAll(async () => {
     t = await startTestApp({ limits: { submitPerMinute: 1000 } });
     const coord = await t.login(DEMO.coordinator);
-    const cats = (await t.api('/api/v1/categories')).body.items as Array<{ id: number; name: string }>;
-    const cat = (name: string) => cats.find((c) => c.name === name)!.id;
+    const [roads, health] = await categoryIds(t, 'PEKERJAAN UMUM DAN PENATAAN RUANG', 'KESEHATAN');
     for (const [titles, agencyId, categoryId] of [
-      [ROADS, 'pupr-kaltim', cat('PEKERJAAN UMUM DAN PENATAAN RUANG')],
-      [HEALTH, 'dinkes-kaltim', cat('KESEHATAN')],
+      [ROADS, 'pupr-kaltim', roads],
+      [HEALTH, 'dinkes-kaltim', health],
     ] as const) {
       for (const title of titles) {
         await verifyReport(t, coord, await submit(title), agencyId, categoryId);
@@ -120,8 +127,7 @@ describe.skipIf(!HAS_CHROMIUM)('auto-dispatch admin page in chromium', () => {
     const coord = await t.login(DEMO.coordinator);
     const id = await submit('Aspal jalan rusak dan berlubang di kampung');
     expect((await t.api(`/api/v1/reports/${id}/suggestions`, { token: coord })).status).toBe(200);
-    const cats = (await t.api('/api/v1/categories')).body.items as Array<{ id: number; name: string }>;
-    const roads = cats.find((c) => c.name === 'PEKERJAAN UMUM DAN PENATAAN RUANG')!.id;
+    const roads = await categoryIdByName(t);
     await verifyReport(t, coord, id, 'pupr-kaltim', roads);
     const ctx = await b.context();
     const page = await ctx.newPage();

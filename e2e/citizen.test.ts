@@ -7,7 +7,7 @@
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { DEMO, startTestApp, type TestApp } from '../test/helpers/app.ts';
+import { categoryIdByName, DEMO, startTestApp, type TestApp } from '../test/helpers/app.ts';
 import { checkA11y, HAS_CHROMIUM, launchBrowser, screenshot, type TestBrowser } from './helpers/browser.ts';
 
 let t: TestApp;
@@ -27,10 +27,7 @@ async function seedReport(extra: Record<string, unknown> = {}) {
     },
   });
   expect(r.status).toBe(201);
-  const cats = await t.api('/api/v1/categories');
-  const categoryId = cats.body.items.find(
-    (c: { name: string }) => c.name === 'PEKERJAAN UMUM DAN PENATAAN RUANG',
-  ).id;
+  const categoryId = await categoryIdByName(t);
   const coord = await t.login(DEMO.coordinator);
   const v = await t.api(`/api/v1/reports/${r.body.trackingId}/actions/verify`, {
     json: { categoryId, agencyId: 'pupr-kaltim' },

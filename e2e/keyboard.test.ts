@@ -13,7 +13,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { DEMO, type TestApp } from '../test/helpers/app.ts';
+import { categoryIdByName, DEMO, type TestApp } from '../test/helpers/app.ts';
 import { DEMO_PASSWORD } from '../test/global-setup.ts';
 import {
   checkA11y,
@@ -298,10 +298,7 @@ describe.skipIf(!HAS_CHROMIUM)('keyboard-only journeys in chromium', () => {
     expect(r.status).toBe(201);
     const id = r.body.trackingId as string;
     const path = `/kantor/laporan/${id}`;
-    const cats = await t.api('/api/v1/categories');
-    const categoryId = String(
-      cats.body.items.find((c: { name: string }) => c.name === 'PEKERJAAN UMUM DAN PENATAAN RUANG').id,
-    );
+    const categoryId = String(await categoryIdByName(t));
     const state = async () =>
       (await t.api(`/api/v1/reports/${id}`, { token: await t.login(DEMO.coordinator) })).body;
 

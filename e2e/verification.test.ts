@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { systemCaller } from '../src/app/context.ts';
 import { actorFor } from '../src/db/repositories/users.ts';
-import { DEMO, startTestApp, type TestApp } from '../test/helpers/app.ts';
+import { categoryIds, DEMO, startTestApp, type TestApp } from '../test/helpers/app.ts';
 import { trainRoutingModels } from '../src/commands/train-routing.ts';
 import { createStaffUser } from '../src/commands/manage-staff-users.ts';
 import { expectA11y, HAS_CHROMIUM, launchBrowser, screenshot, type TestBrowser } from './helpers/browser.ts';
@@ -69,9 +69,8 @@ describe.skipIf(!HAS_CHROMIUM)(
     beforeAll(async () => {
       t = await startTestApp({ limits: { submitPerMinute: 1000 } });
       coord = await t.login(DEMO.coordinator);
-      const cats = await t.api('/api/v1/categories');
-      catRoads = cats.body.items.find((c: any) => c.name === 'PEKERJAAN UMUM DAN PENATAAN RUANG').id;
-      const catHealth = cats.body.items.find((c: any) => c.name === 'KESEHATAN').id;
+      let catHealth: number;
+      [catRoads, catHealth] = await categoryIds(t, 'PEKERJAAN UMUM DAN PENATAAN RUANG', 'KESEHATAN');
       for (const title of ROADS) await verify(await submit(title), 'pupr-kaltim', catRoads);
       for (const title of HEALTH) await verify(await submit(title), 'dinkes-kaltim', catHealth);
       await trainRoutingModels(t.runtime.services, { cvMaxRows: 0 });

@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { DEMO, startTestApp, type TestApp } from '../../test/helpers/app.ts';
+import { categoryIdByName, DEMO, startTestApp, type TestApp } from '../../test/helpers/app.ts';
 import { startHttpReceiver, startSmtp } from '../../test/helpers/receivers.ts';
 import { DEMO_PASSWORD } from '../../test/global-setup.ts';
 import { smsGateway, smtpMailer } from '../integrations/delivery.ts';
@@ -80,8 +80,7 @@ beforeAll(async () => {
     autoStart: false,
     sweepEveryMs: 0,
   });
-  const cats = await t.api('/api/v1/categories');
-  categoryId = cats.body.items.find((c: any) => c.name === 'PEKERJAAN UMUM DAN PENATAAN RUANG').id;
+  categoryId = await categoryIdByName(t);
 });
 afterAll(async () => {
   await worker?.stop();

@@ -7,7 +7,14 @@
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO, startTestApp, submitReport, verifyReport, type TestApp } from '../../test/helpers/app.ts';
+import {
+  categoryIds,
+  DEMO,
+  startTestApp,
+  submitReport,
+  verifyReport,
+  type TestApp,
+} from '../../test/helpers/app.ts';
 import { HEALTH, ROADS } from '../../test/helpers/routing-corpus.ts';
 import { ROUTING_TRAINING_CLAIM, scheduledRoutingTraining } from '../commands/scheduled-routing-training.ts';
 import { fitInProcess } from '../commands/routing-fit.ts';
@@ -46,9 +53,7 @@ const verified = async (title: string, agency: 'pupr-kaltim' | 'dinkes-kaltim') 
 beforeAll(async () => {
   t = await startTestApp({ now: new Date('2026-03-02T02:00:00Z'), limits: { submitPerMinute: 1000 } });
   coord = await t.login(DEMO.coordinator);
-  const cats = (await t.api('/api/v1/categories')).body.items as Array<{ id: number; name: string }>;
-  catRoads = cats.find((c) => c.name === 'PEKERJAAN UMUM DAN PENATAAN RUANG')!.id;
-  catHealth = cats.find((c) => c.name === 'KESEHATAN')!.id;
+  [catRoads, catHealth] = await categoryIds(t, 'PEKERJAAN UMUM DAN PENATAAN RUANG', 'KESEHATAN');
 }, 60_000);
 afterAll(async () => {
   for (const w of workers) await w.stop();

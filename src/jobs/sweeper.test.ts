@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { DEMO, startTestApp, type TestApp } from '../../test/helpers/app.ts';
+import { categoryIdByName, DEMO, startTestApp, type TestApp } from '../../test/helpers/app.ts';
 import { planSweep, runSweep } from './sweeper.ts';
 import { setSlaRule } from '../commands/set-sla-rule.ts';
 import { verifyChains } from '../db/repositories/events.ts';
@@ -44,8 +44,7 @@ const mine = <T extends { trackingId: string }>(actions: T[], id: string) =>
 
 beforeAll(async () => {
   t = await startTestApp({ now: new Date('2026-03-16T03:00:00Z') });
-  const cats = await t.api('/api/v1/categories');
-  categoryId = cats.body.items.find((c: any) => c.name === 'PEKERJAAN UMUM DAN PENATAAN RUANG').id;
+  categoryId = await categoryIdByName(t);
 });
 afterAll(() => t?.close());
 

@@ -6,7 +6,7 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { DEMO, startTestApp, type TestApp } from '../../test/helpers/app.ts';
+import { categoryIdByName, DEMO, startTestApp, type TestApp } from '../../test/helpers/app.ts';
 import { startHttpReceiver, startSmtp } from '../../test/helpers/receivers.ts';
 import { smsGateway, smtpMailer } from '../integrations/delivery.ts';
 import { startWorker, type Worker } from './worker.ts';
@@ -34,8 +34,7 @@ beforeAll(async () => {
     autoStart: false,
     sweepEveryMs: 0,
   });
-  const cats = await t.api('/api/v1/categories');
-  categoryId = cats.body.items.find((c: any) => c.name === 'PEKERJAAN UMUM DAN PENATAAN RUANG').id;
+  categoryId = await categoryIdByName(t);
 });
 afterAll(async () => {
   await worker?.stop();

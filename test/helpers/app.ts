@@ -133,6 +133,37 @@ export const DEMO = {
   citizen: 'warga@demo.aduan.id',
 } as const;
 
+/** The seeded category most tests file reports under. */
+const ROADS_CATEGORY = 'PEKERJAAN UMUM DAN PENATAAN RUANG';
+
+/**
+ * The ids of categories by exact name, in the order given, from GET /api/v1/categories; throws naming the
+ * category when one is missing (so a test cannot go on with `undefined`).
+ */
+export async function categoryIds<const N extends readonly string[]>(
+  t: Pick<TestApp, 'api'>,
+  ...names: N
+): Promise<{ [K in keyof N]: number }> {
+  const r = await t.api('/api/v1/categories');
+  if (r.status !== 200)
+    throw new Error(`GET /api/v1/categories failed: ${r.status} ${JSON.stringify(r.body)}`);
+  const items = r.body.items as Array<{ id: number; name: string }>;
+  return names.map((name) => {
+    const found = items.find((c) => c.name === name);
+    if (!found) throw new Error(`category "${name}" not found in GET /api/v1/categories`);
+    return found.id;
+  }) as { [K in keyof N]: number };
+}
+
+/** The id of one category by exact name (default: the roads/public-works category); throws when missing. */
+export async function categoryIdByName(
+  t: Pick<TestApp, 'api'>,
+  name: string = ROADS_CATEGORY,
+): Promise<number> {
+  const [id] = await categoryIds(t, name);
+  return id;
+}
+
 /**
  * Files a report through the public API as a citizen (expects 201) and returns its tracking number. The body
  * repeats the title (as the routing corpus does); `json` overrides any field (body, reporter, anonymous…).

@@ -4,7 +4,7 @@
  * one returned and re-dispatched), then `refreshStats` in April 2026.
  */
 import { expect } from 'vitest';
-import { actOk, DEMO, type TestApp } from './app.ts';
+import { actOk, categoryIdByName, DEMO, type TestApp } from './app.ts';
 import { refreshStats } from '../../src/commands/refresh-stats.ts';
 
 /** Marker strings that must never appear on public pages. */
@@ -33,10 +33,7 @@ export async function seedStatsReports(t: TestApp): Promise<Record<string, strin
   };
   const act = (id: string, action: string, body: unknown, auth: { token?: string; accessKey?: string }) =>
     actOk(t, id, action, body, auth);
-  const cats = await t.api('/api/v1/categories');
-  const categoryId = cats.body.items.find(
-    (c: { name: string }) => c.name === 'PEKERJAAN UMUM DAN PENATAAN RUANG',
-  ).id;
+  const categoryId = await categoryIdByName(t);
   const coord = await t.login(DEMO.coordinator);
   const a = await submit({ title: 'Jalan berlubang SELESAI-ABC diperbaiki', regionCode: '64.71.01' });
   ids.completed = a.trackingId;

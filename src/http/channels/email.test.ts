@@ -9,7 +9,7 @@ import nodemailer from 'nodemailer';
 import sharp from 'sharp';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO } from '../../../test/helpers/app.ts';
+import { categoryIdByName, DEMO } from '../../../test/helpers/app.ts';
 import { startChannelApp, type ChannelTestApp } from '../../../test/helpers/channels.ts';
 import { mintReplyToken, replyAddress, resolveReplyToken } from '../../commands/reply-token.ts';
 import { startSmtpListener } from '../../cli/channels.ts';
@@ -251,8 +251,7 @@ describe('email channel', () => {
 
       // A later event (verified) still emails the reporter, with the Reply-To and the plain link.
       const national = await c.t.login(DEMO.national);
-      const cats = await c.t.api('/api/v1/categories');
-      const categoryId = cats.body.items.find((x: any) => x.name === 'PEKERJAAN UMUM DAN PENATAAN RUANG').id;
+      const categoryId = await categoryIdByName(c.t);
       const verified = await c.t.api(`/api/v1/reports/${trackingId}/actions/verify`, {
         json: { categoryId, agencyId: 'pupr-kaltim' },
         token: national,

@@ -6,7 +6,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO, startTestApp, type TestApp } from '../../../test/helpers/app.ts';
+import { categoryIdByName, DEMO, startTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { startWorker, type Worker } from '../../jobs/worker.ts';
 import { createApiKey } from '../../commands/create-api-key.ts';
 import { addFederationPeer, setInstanceId } from '../../commands/configure-federation.ts';
@@ -63,8 +63,7 @@ beforeAll(async () => {
   });
   kabWorker = await worker(kab);
   provWorker = await worker(prov);
-  const cats = await kab.api('/api/v1/categories');
-  categoryId = cats.body.items.find((c: any) => c.name === 'PEKERJAAN UMUM DAN PENATAAN RUANG').id;
+  categoryId = await categoryIdByName(kab);
 });
 afterAll(async () => {
   await kabWorker?.stop();

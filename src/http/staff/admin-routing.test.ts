@@ -9,7 +9,14 @@
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO, startTestApp, submitReport, verifyReport, type TestApp } from '../../../test/helpers/app.ts';
+import {
+  categoryIds,
+  DEMO,
+  startTestApp,
+  submitReport,
+  verifyReport,
+  type TestApp,
+} from '../../../test/helpers/app.ts';
 import { csrfOf, signInWeb, WebClient } from '../../../test/helpers/web-client.ts';
 import { HEALTH, ROADS } from '../../../test/helpers/routing-corpus.ts';
 import { autoDispatchPending, autoDispatchSettings } from '../../commands/auto-dispatch.ts';
@@ -35,9 +42,7 @@ async function postForm(c: WebClient, path: string, form: Record<string, string>
 beforeAll(async () => {
   t = await startTestApp({ now: new Date('2026-03-12T02:00:00Z'), limits: { submitPerMinute: 1000 } });
   coord = await t.login(DEMO.coordinator);
-  const cats = await t.api('/api/v1/categories');
-  const catRoads = cats.body.items.find((c: any) => c.name === 'PEKERJAAN UMUM DAN PENATAAN RUANG').id;
-  const catHealth = cats.body.items.find((c: any) => c.name === 'KESEHATAN').id;
+  const [catRoads, catHealth] = await categoryIds(t, 'PEKERJAAN UMUM DAN PENATAAN RUANG', 'KESEHATAN');
   for (const title of ROADS) await verify(await submit(title), 'pupr-kaltim', catRoads);
   for (const title of HEALTH) await verify(await submit(title), 'dinkes-kaltim', catHealth);
   await trainRoutingModels(t.runtime.services, { cvMaxRows: 0, kinds: ['agency', 'category'] });

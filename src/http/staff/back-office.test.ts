@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import sharp from 'sharp';
-import { DEMO, startTestApp, type TestApp } from '../../../test/helpers/app.ts';
+import { categoryIdByName, DEMO, startTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { sessionsFor } from '../../../test/helpers/web-client.ts';
 
 let t: TestApp;
@@ -74,8 +74,7 @@ let other: string;
 
 beforeAll(async () => {
   t = await startTestApp({ now: new Date('2026-03-12T02:00:00Z') });
-  const cats = await t.api('/api/v1/categories');
-  categoryId = cats.body.items.find((c: any) => c.name === 'PEKERJAAN UMUM DAN PENATAAN RUANG').id;
+  categoryId = await categoryIdByName(t);
   anon = await submit({ anonymous: true, reporter: SECRET, title: 'Jembatan kayu hampir roboh' });
   named = await submit({ reporter: NAMED, title: 'Lampu jalan mati total' });
   other = await submit({ reporter: NAMED, title: 'Antrean puskesmas panjang', regionCode: '64.72.01' });

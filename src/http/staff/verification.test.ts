@@ -7,7 +7,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { DEMO, startTestApp, submitReport, verifyReport, type TestApp } from '../../../test/helpers/app.ts';
+import {
+  categoryIds,
+  DEMO,
+  startTestApp,
+  submitReport,
+  verifyReport,
+  type TestApp,
+} from '../../../test/helpers/app.ts';
 import { csrfOf, signInWeb } from '../../../test/helpers/web-client.ts';
 import { trainRoutingModels } from '../../commands/train-routing.ts';
 import { HEALTH, ROADS } from '../../../test/helpers/routing-corpus.ts';
@@ -54,9 +61,7 @@ async function shownRows(trackingId: string): Promise<Array<{ kind: string; n: n
 beforeAll(async () => {
   t = await startTestApp({ now: new Date('2026-03-12T02:00:00Z'), limits: { submitPerMinute: 1000 } });
   coord = await t.login(DEMO.coordinator);
-  const cats = await t.api('/api/v1/categories');
-  catRoads = cats.body.items.find((c: any) => c.name === 'PEKERJAAN UMUM DAN PENATAAN RUANG').id;
-  catHealth = cats.body.items.find((c: any) => c.name === 'KESEHATAN').id;
+  [catRoads, catHealth] = await categoryIds(t, 'PEKERJAAN UMUM DAN PENATAAN RUANG', 'KESEHATAN');
   for (const title of ROADS) await verify(await submit(title), 'pupr-kaltim', catRoads);
   for (const title of HEALTH) await verify(await submit(title), 'dinkes-kaltim', catHealth);
   const results = await trainRoutingModels(t.runtime.services, { cvMaxRows: 0 });

@@ -8,7 +8,7 @@ import sharp from 'sharp';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { query } from '../../db/client.ts';
-import { DEMO, startTestApp, type TestApp } from '../../../test/helpers/app.ts';
+import { categoryIdByName, DEMO, startTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { WebClient } from '../../../test/helpers/web-client.ts';
 
 let t: TestApp;
@@ -16,9 +16,7 @@ let categoryId: number;
 
 beforeAll(async () => {
   t = await startTestApp({ now: new Date('2026-03-12T02:00:00Z') });
-  const cats = await t.api('/api/v1/categories');
-  const items = cats.body.items as Array<{ id: number; name: string }>;
-  categoryId = items.find((c) => c.name === 'PEKERJAAN UMUM DAN PENATAAN RUANG')!.id;
+  categoryId = await categoryIdByName(t);
 });
 afterAll(() => t?.close());
 

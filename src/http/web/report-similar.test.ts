@@ -9,6 +9,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   actOk,
+  categoryIdByName,
   DEMO,
   startTestApp,
   submitReport,
@@ -46,8 +47,7 @@ const verify = (id: string) => verifyReport(t, coord, id, 'pupr-kaltim', catRoad
 beforeAll(async () => {
   t = await startTestApp({ now: new Date('2026-03-12T02:00:00Z') });
   coord = await t.login(DEMO.coordinator);
-  const cats = await t.api('/api/v1/categories');
-  catRoads = cats.body.items.find((c: any) => c.name === 'PEKERJAAN UMUM DAN PENATAAN RUANG').id;
+  catRoads = await categoryIdByName(t);
   ids.open = await submit();
   await verify(ids.open);
   ids.anonymous = await submit({ anonymous: true, reporter: HIDDEN });

@@ -4,7 +4,7 @@
  * reporter's name never appears publicly, a confidential report is absent from every public page.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO, startTestApp, type TestApp } from '../../../test/helpers/app.ts';
+import { categoryIdByName, DEMO, startTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { WebClient } from '../../../test/helpers/web-client.ts';
 
 let t: TestApp;
@@ -12,8 +12,7 @@ let categoryId: number;
 
 beforeAll(async () => {
   t = await startTestApp({ now: new Date('2026-03-12T02:00:00Z') });
-  const cats = await t.api('/api/v1/categories');
-  categoryId = cats.body.items.find((c: any) => c.name === 'PEKERJAAN UMUM DAN PENATAAN RUANG').id;
+  categoryId = await categoryIdByName(t);
 });
 afterAll(() => t?.close());
 

@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
+import { categoryIdByName, DEMO, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
 import { startWorker, type Worker } from '../../../jobs/worker.ts';
 import { signWebhook, verifyWebhook } from '../../../integrations/webhook-signature.ts';
 
@@ -121,8 +121,7 @@ beforeAll(async () => {
     sweepEveryMs: 0,
     baseBackoffMs: 1000,
   });
-  const cats = await t.api('/api/v1/categories');
-  categoryId = cats.body.items.find((c: any) => c.name === 'PEKERJAAN UMUM DAN PENATAAN RUANG').id;
+  categoryId = await categoryIdByName(t);
   coord = await t.login(DEMO.coordinator);
   puprAdmin = await t.login(DEMO.puprAdmin);
 });

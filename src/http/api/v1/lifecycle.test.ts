@@ -3,7 +3,7 @@
  * on PGlite (default) or PostgreSQL (DATABASE_URL).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
+import { categoryIdByName, DEMO, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
 
 let t: TestApp;
 let categoryId: number;
@@ -34,8 +34,7 @@ async function act(id: string, action: string, body: unknown, auth: { token?: st
 beforeAll(async () => {
   // Thursday 2026-03-12 10:00 WITA; Nyepi (2026-03-19) and Idul Fitri 2026 fall in the following weeks.
   t = await startTestApp({ now: new Date('2026-03-12T02:00:00Z') });
-  const cats = await t.api('/api/v1/categories');
-  categoryId = cats.body.items.find((c: any) => c.name === 'PEKERJAAN UMUM DAN PENATAAN RUANG').id;
+  categoryId = await categoryIdByName(t);
 });
 afterAll(() => t?.close());
 

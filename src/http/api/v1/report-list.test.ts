@@ -4,7 +4,7 @@
  * the public. The reports of this file are filed in February 2026; `from`/`to` keep the demo reports out.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
+import { categoryIds, DEMO, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
 
 let t: TestApp;
 let nat: string;
@@ -39,11 +39,8 @@ const ids = (...names: string[]) => names.map((n) => made[n]!).sort();
 beforeAll(async () => {
   t = await startTestApp({ now: new Date('2026-02-02T02:00:00Z') }); // Monday 09:00 WIB
   nat = await t.login(DEMO.national);
-  const cats = (await t.api('/api/v1/categories')).body.items as Array<{ id: number; name: string }>;
-  cat = {
-    road: cats.find((c) => c.name === 'PEKERJAAN UMUM DAN PENATAAN RUANG')!.id,
-    health: cats.find((c) => c.name === 'KESEHATAN')!.id,
-  };
+  const [road, health] = await categoryIds(t, 'PEKERJAAN UMUM DAN PENATAAN RUANG', 'KESEHATAN');
+  cat = { road, health };
   await submit('jalan', { title: 'Jalan berlubang di Samarinda Ulu', categoryId: cat.road });
   await submit('puskesmas', {
     title: 'Antrean puskesmas sangat panjang',

@@ -7,7 +7,7 @@
  * `parent`), category, classification, channel and month.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actOk, DEMO, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
+import { actOk, categoryIdByName, DEMO, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
 import { refreshStats } from '../../../commands/refresh-stats.ts';
 
 let t: TestApp;
@@ -33,8 +33,7 @@ function act(id: string, action: string, body: unknown, auth: { token?: string; 
 
 beforeAll(async () => {
   t = await startTestApp({ now: at(2) }); // Monday 2 February 2026
-  const cats = await t.api('/api/v1/categories');
-  categoryId = cats.body.items.find((c: any) => c.name === 'PEKERJAAN UMUM DAN PENATAAN RUANG').id;
+  categoryId = await categoryIdByName(t);
   // Sessions expire: sign in again at every step of the test clock.
   const verify = async (id: string, agencyId = 'pupr-kaltim') =>
     act(id, 'verify', { categoryId, agencyId }, { token: await t.login(DEMO.coordinator) });

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actOk, DEMO, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
+import { actOk, categoryIdByName, DEMO, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
 import { refreshStats } from '../../../commands/refresh-stats.ts';
 import { snapshotOpenData } from '../../../commands/snapshot-open-data.ts';
 import { sql } from 'drizzle-orm';
@@ -36,8 +36,7 @@ function act(id: string, action: string, body: unknown, auth: { token?: string; 
 
 beforeAll(async () => {
   t = await startTestApp({ now: new Date('2026-03-12T02:00:00Z') }); // Thursday 10:00 WITA
-  const cats = await t.api('/api/v1/categories');
-  categoryId = cats.body.items.find((c: any) => c.name === 'PEKERJAAN UMUM DAN PENATAAN RUANG').id;
+  categoryId = await categoryIdByName(t);
   const coord = await t.login(DEMO.coordinator);
 
   const a = await submit();
