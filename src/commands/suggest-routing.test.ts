@@ -4,7 +4,14 @@
  * Real HTTP over PGlite (default) or PostgreSQL (DATABASE_URL); synthetic history.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO, startTestApp, submitReport, verifyReport, type TestApp } from '../../test/helpers/app.ts';
+import {
+  categoryIds,
+  DEMO,
+  startTestApp,
+  submitReport,
+  verifyReport,
+  type TestApp,
+} from '../../test/helpers/app.ts';
 import { HEALTH, ROADS } from '../../test/helpers/routing-corpus.ts';
 import { routingTokenMeaning } from '../domain/routing/ensemble.ts';
 import { trainRoutingModels } from './train-routing.ts';
@@ -20,23 +27,16 @@ const submit = (title: string, json: Record<string, unknown>) =>
 beforeAll(async () => {
   t = await startTestApp({ now: new Date('2026-03-12T02:00:00Z'), limits: { submitPerMinute: 1000 } });
   coord = await t.login(DEMO.coordinator);
-  const cats = (await t.api('/api/v1/categories')).body.items as Array<{ id: number; name: string }>;
-  const catId = (name: string) => cats.find((c) => c.name === name)!.id;
+  const [catRoads, catHealth] = await categoryIds(t, 'PEKERJAAN UMUM DAN PENATAAN RUANG', 'KESEHATAN');
   for (const title of ROADS)
-    await verifyReport(
-      t,
-      coord,
-      await submit(title, { regionCode: '64.71' }),
-      'pupr-kaltim',
-      catId('PEKERJAAN UMUM DAN PENATAAN RUANG'),
-    );
+    await verifyReport(t, coord, await submit(title, { regionCode: '64.71' }), 'pupr-kaltim', catRoads);
   for (const title of HEALTH)
     await verifyReport(
       t,
       coord,
       await submit(title, { regionCode: '64.02', classification: 'aspirasi' }),
       'dinkes-kaltim',
-      catId('KESEHATAN'),
+      catHealth,
     );
   await trainRoutingModels(t.runtime.services, { cvMaxRows: 0 });
 }, 120_000);
