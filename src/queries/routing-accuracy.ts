@@ -1,14 +1,17 @@
 /**
  * Live routing accuracy for the back office (issue 7): per month, how many suggestions verifiers
  * decided on, how often the top suggestion was taken and how often the choice was among the three
- * shown; and misrouting over time (verified reports later returned as *bukan wewenang*).
+ * shown; and misrouting over time (verified reports later returned as *bukan wewenang*). Each viewer sees
+ * their own scope: national, their region (coordinators) or their agency subtree (agency admins).
  * Aggregates only: no report data.
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Caller, Services } from '../app/context.ts';
 import { AppError } from '../app/errors.ts';
 import { query } from '../db/client.ts';
 import { canStaff, type Actor } from '../policies/can.ts';
+import { scopeName } from './stats-labels.ts';
+import { statsScopeOf, type StatsScope } from './stats-scope.ts';
 
 /** One month of routing figures. */
 export interface RoutingMonth {
@@ -68,44 +71,110 @@ export function routingTotals(months: RoutingMonth[]) {
 /** The overall figures of a period. */
 export type RoutingTotals = ReturnType<typeof routingTotals>;
 
-/** Routing accuracy by month, oldest first, over the last `months` months (default 12). */
+/**
+ * Whose figures the viewer sees: the widest scope among the grants that hold `view_evaluation`. National
+ * admins and assessors without a region → national; coordinators → their region (as `statsScopeOf`, the
+ * back-office statistics dashboard); agency admins → their agency subtree; regional assessors → their region.
+ * Null when no grant may view routing accuracy.
+ */
+export function routingAccuracyScope(actor: Actor): StatsScope | null {
+  const viewing = actor.grants.filter((g) => mayViewRoutingAccuracy({ userId: actor.userId, grants: [g] }));
+  if (viewing.some((g) => g.role === 'assessor' && !g.regionCode)) return { kind: 'national' };
+  const scope = statsScopeOf({ userId: actor.userId, grants: viewing.filter((g) => g.role !== 'assessor') });
+  if (scope) return scope;
+  const assessor = viewing.find((g) => g.role === 'assessor' && g.regionCode);
+  return assessor ? { kind: 'region', regionCode: assessor.regionCode! } : null;
+}
+
+/** The scope of the figures, with the region's or agency's name (for headings and API clients). */
+export type RoutingScope =
+  | { kind: 'national' }
+  | { kind: 'region'; regionCode: string; name: string }
+  | { kind: 'agency'; agencyId: string; name: string };
+
+/**
+ * The scope's filters over the suggestions (`rs`) and the verify/return events (`e`).
+ * Region: the report's location (`reports.region_code`) is the region or below it.
+ * Agency: a decision counts when the agency the verifier dispatched to lies in the subtree (`chosen_label` of
+ * an agency suggestion; for a category suggestion, the agency of the verify event of the same decision),
+ * a verification when it dispatched into the subtree, a return when the subtree made it (the agency that
+ * held the report, `data.fromAgencyId`).
+ */
+function scopeFilters(scope: StatsScope): { with: SQL; rs: SQL; e: SQL } {
+  const none = sql``;
+  if (scope.kind === 'region') {
+    const inRegion = (reportId: SQL) =>
+      sql`and exists (select 1 from reports r where r.id = ${reportId}
+                 and (r.region_code = ${scope.regionCode} or r.region_code like ${`${scope.regionCode}.%`}))`;
+    return { with: none, rs: inRegion(sql`rs.report_id`), e: inRegion(sql`e.report_id`) };
+  }
+  if (scope.kind === 'agency') {
+    return {
+      // Materialised paths are '/'-separated with leading and trailing '/'.
+      with: sql`subtree as (select id from agencies where strpos(path, ${`/${scope.agencyId}/`}) > 0),`,
+      rs: sql`and (case when rs.kind = 'agency' then rs.chosen_label
+                   else (select ve.data->>'agencyId' from report_events ve
+                          where ve.report_id = rs.report_id and ve.type = 'verify' and ve.created_at = rs.decided_at
+                          order by ve.seq desc limit 1) end) in (select id from subtree)`,
+      e: sql`and (case when e.type = 'verify' then e.data->>'agencyId'
+                  else coalesce(e.data->>'fromAgencyId', e.actor_agency_id) end) in (select id from subtree)`,
+    };
+  }
+  return { with: none, rs: none, e: none };
+}
+
+/** The scope with its display name (the id or code when unknown). */
+async function namedScope(svc: Services, scope: StatsScope): Promise<RoutingScope> {
+  if (scope.kind === 'national') return scope;
+  return { ...scope, name: await scopeName(svc.db, scope) };
+}
+
+/**
+ * Routing accuracy by month, oldest first, over the last `months` months (default 12), restricted to the
+ * caller's scope (`routingAccuracyScope`), which is returned with the figures.
+ */
 export async function routingAccuracy(
   svc: Services,
   caller: Caller,
   months = 12,
-): Promise<{ months: RoutingMonth[] }> {
-  if (!mayViewRoutingAccuracy(caller.actor))
-    throw new AppError(caller.actor.userId ? 'FORBIDDEN' : 'UNAUTHENTICATED');
+): Promise<{ scope: RoutingScope; months: RoutingMonth[] }> {
+  const scope = routingAccuracyScope(caller.actor);
+  if (!scope) throw new AppError(caller.actor.userId ? 'FORBIDDEN' : 'UNAUTHENTICATED');
   const since = new Date(svc.now());
   since.setUTCDate(1);
   since.setUTCMonth(since.getUTCMonth() - (months - 1));
   since.setUTCHours(0, 0, 0, 0);
   const s = since.toISOString();
+  const f = scopeFilters(scope);
   const rows = await query<Record<string, string | number>>(
     svc.db,
-    sql`with decided as (
-          select distinct on (report_id, kind, decided_at) kind, accepted, in_top3,
-                 to_char(decided_at at time zone 'UTC', 'YYYY-MM') as month
-            from routing_suggestions
-           where decided_at >= ${s}
-           order by report_id, kind, decided_at, shown_at desc
+    sql`with ${f.with} decided as (
+          select distinct on (rs.report_id, rs.kind, rs.decided_at) rs.kind, rs.accepted, rs.in_top3,
+                 to_char(rs.decided_at at time zone 'UTC', 'YYYY-MM') as month
+            from routing_suggestions rs
+           where rs.decided_at >= ${s} and rs.kind in ('agency', 'category') ${f.rs}
+           order by rs.report_id, rs.kind, rs.decided_at, rs.shown_at desc
         ), events as (
-          select to_char(created_at at time zone 'UTC', 'YYYY-MM') as month, type
-            from report_events where type in ('verify', 'return') and created_at >= ${s}
-        ), months as (
-          select month from decided union select month from events
+          select to_char(e.created_at at time zone 'UTC', 'YYYY-MM') as month, e.type
+            from report_events e
+           where e.type in ('verify', 'return') and e.created_at >= ${s} ${f.e}
+        ), facts as (
+          select month, kind, accepted, in_top3, null::text as type from decided
+          union all
+          select month, null, null, null, type from events
         )
-        select m.month,
-          (select count(*) from decided d where d.month = m.month and d.kind = 'agency')::int as decided,
-          (select count(*) from decided d where d.month = m.month and d.kind = 'agency' and d.accepted)::int as accepted,
-          (select count(*) from decided d where d.month = m.month and d.kind = 'agency' and d.in_top3)::int as top3,
-          (select count(*) from decided d where d.month = m.month and d.kind = 'category')::int as cat_decided,
-          (select count(*) from decided d where d.month = m.month and d.kind = 'category' and d.accepted)::int as cat_accepted,
-          (select count(*) from events e where e.month = m.month and e.type = 'verify')::int as verifications,
-          (select count(*) from events e where e.month = m.month and e.type = 'return')::int as returns
-        from months m order by m.month`,
+        select month,
+          count(*) filter (where kind = 'agency')::int as decided,
+          count(*) filter (where kind = 'agency' and accepted)::int as accepted,
+          count(*) filter (where kind = 'agency' and in_top3)::int as top3,
+          count(*) filter (where kind = 'category')::int as cat_decided,
+          count(*) filter (where kind = 'category' and accepted)::int as cat_accepted,
+          count(*) filter (where type = 'verify')::int as verifications,
+          count(*) filter (where type = 'return')::int as returns
+        from facts group by month order by month`,
   );
   return {
+    scope: await namedScope(svc, scope),
     months: rows.map((r) => {
       const n = (k: string) => Number(r[k] ?? 0);
       return {

@@ -2,8 +2,9 @@
  * The routing accuracy page (`/kantor/statistik/rute`, issue 7) over real HTTP with cookie sessions on a real
  * database: who may see it (`view_evaluation`: national admin, coordinator, assessor; officers and citizens 403,
  * signed-out visitors to sign-in), the links to it, the empty state before any suggestion was decided, the month
- * row matching `GET /api/v1/routing/accuracy`, a bukan-wewenang return in the misrouting rate, `bulan`, English,
- * and that no report text or reporter name appears. The history is small and synthetic.
+ * row matching `GET /api/v1/routing/accuracy`, a bukan-wewenang return in the misrouting rate, the viewer's scope
+ * (national admin everything, a kab/kota coordinator its city, agency admins their subtree; page, CSV and API),
+ * `bulan`, English, and that no report text or reporter name appears. The history is small and synthetic.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, startTestApp, submitReport, verifyReport, type TestApp } from '../../../test/helpers/app.ts';
@@ -156,6 +157,131 @@ describe('routing accuracy page', () => {
       expect(csv.html).not.toContain(SECRET_NAME);
       expect(csv.html).not.toContain(a);
     }
+  });
+
+  it('each viewer sees its scope: national everything, a kab/kota coordinator its city, an agency admin its subtree', async () => {
+    const march = async (token: string) => {
+      const r = await t.api('/api/v1/routing/accuracy', { token });
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      return { scope: r.body.scope, m: r.body.months.find((x: any) => x.month === '2026-03') };
+    };
+    const tokens = {
+      national: await t.login(DEMO.national),
+      province: await t.login(DEMO.coordinator),
+      balikpapan: await t.login(DEMO.balikpapanCoordinator),
+      pupr: await t.login(DEMO.puprAdmin),
+      dinkes: await t.login(DEMO.dinkesAdmin),
+    };
+    const before = (await march(tokens.national)).m;
+    // Nothing in Balikpapan yet: the city coordinator has no month at all.
+    expect((await march(tokens.balikpapan)).m).toBeUndefined();
+
+    // A road report in Balikpapan (64.71), verified to PUPR with the suggestions on screen, then returned by PUPR.
+    const c = await submitReport(t, 'Aspal jalan rusak dan berlubang di Balikpapan', {
+      regionCode: '64.71.01',
+      reporter: { name: SECRET_NAME, email: 'warga.rute@contoh.aduan.id' },
+    });
+    expect((await t.api(`/api/v1/reports/${c}/suggestions`, { token: coord })).status).toBe(200);
+    await verifyReport(t, coord, c, 'pupr-kaltim', catRoads);
+    const back = await t.api(`/api/v1/reports/${c}/actions/return`, {
+      json: { note: 'Bukan wewenang PUPR.' },
+      token: tokens.pupr,
+    });
+    expect(back.status, JSON.stringify(back.body)).toBe(200);
+
+    const national = await march(tokens.national);
+    const province = await march(tokens.province);
+    const city = await march(tokens.balikpapan);
+    const pupr = await march(tokens.pupr);
+    const dinkes = await march(tokens.dinkes);
+    expect(national.scope).toEqual({ kind: 'national' });
+    expect(province.scope).toMatchObject({ kind: 'region', regionCode: '64' });
+    // The demo assessor's grant is in the province (a national assessor, without a region, sees national).
+    const assessor = await march(await t.login(DEMO.assessor));
+    expect(assessor.scope).toEqual({ kind: 'region', regionCode: '64', name: 'Kalimantan Timur' });
+    expect(assessor.m).toEqual(national.m);
+    expect(city.scope).toEqual({ kind: 'region', regionCode: '64.71', name: 'Kota Balikpapan' });
+    expect(pupr.scope).toEqual({
+      kind: 'agency',
+      agencyId: 'pupr-kaltim',
+      name: 'Dinas Pekerjaan Umum dan Penataan Ruang Provinsi Kalimantan Timur',
+    });
+    expect(dinkes.scope).toMatchObject({ kind: 'agency', agencyId: 'dinkes-kaltim' });
+
+    // The city sees only its report: one decision, one verification, one return.
+    expect(city.m).toMatchObject({ decided: 1, verifications: 1, returns: 1, misroutingRate: 1 });
+    expect(city.m.categoryDecided).toBe(1);
+    // The national admin sees both cities: Samarinda as before plus Balikpapan; the province coordinator too.
+    const counts = [
+      'decided',
+      'acceptedTop1',
+      'inTop3',
+      'categoryDecided',
+      'categoryAcceptedTop1',
+      'verifications',
+      'returns',
+    ] as const;
+    for (const k of counts) expect(national.m[k], k).toBe(before[k] + city.m[k]);
+    expect(national.m.decided).toBe(3);
+    expect(national.m.returns).toBe(2);
+    expect(province.m).toEqual(national.m);
+    // Agency admins: their own subtree. Every dispatch went to PUPR or Dinkes, so the two add up to the national.
+    expect(pupr.m).toMatchObject({ decided: 2, returns: 1 });
+    expect(dinkes.m).toMatchObject({ decided: 1, returns: 1 });
+    for (const k of counts) expect(pupr.m[k] + dinkes.m[k], k).toBe(national.m[k]);
+    expect(pupr.m.verifications).toBe(ROADS.length + 2);
+    expect(dinkes.m.verifications).toBe(HEALTH.length + 1);
+
+    // The page and the CSV show the same scoped figures, and name the scope.
+    const viewers: [string, typeof national, string, string][] = [
+      [DEMO.national, national, '<p data-scope="national"><strong>Nasional</strong>', 'national'],
+      [
+        DEMO.balikpapanCoordinator,
+        city,
+        '<p data-scope="region"><strong>Wilayah: Kota Balikpapan</strong>',
+        'region-64.71',
+      ],
+      [
+        DEMO.puprAdmin,
+        pupr,
+        '<p data-scope="agency"><strong>Instansi: Dinas Pekerjaan Umum dan Penataan Ruang Provinsi Kalimantan Timur</strong>',
+        'agency-pupr-kaltim',
+      ],
+      [DEMO.dinkesAdmin, dinkes, '<p data-scope="agency"><strong>Instansi: ', 'agency-dinkes-kaltim'],
+    ];
+    for (const [email, api, heading, slug] of viewers) {
+      const web = await signInWeb(t.url, email);
+      const page = await web.get(PAGE);
+      expect(page.status, email).toBe(200);
+      expect(page.html, email).toContain(heading);
+      expect(monthRow(page.html, '2026-03'), email).toEqual(expectedRow(api.m, 'Maret 2026'));
+      expect(page.html).not.toContain(SECRET_NAME);
+      expect(page.html).not.toContain(c);
+      const csv = await web.get(`${PAGE}.csv?bulan=12`);
+      expect(csv.status, email).toBe(200);
+      expect(csv.headers.get('content-disposition'), email).toBe(
+        `attachment; filename="aduan-routing-accuracy-${slug}-12m.csv"`,
+      );
+      const row = csv.html
+        .trim()
+        .split('\n')
+        .find((l) => l.startsWith('2026-03,'))!
+        .split(',');
+      expect(row.slice(1, 9).map(Number), email).toEqual([
+        api.m.decided,
+        api.m.acceptedTop1,
+        api.m.inTop3,
+        api.m.top1Accuracy,
+        api.m.top3Accuracy,
+        api.m.categoryDecided,
+        api.m.categoryAcceptedTop1,
+        api.m.verifications,
+      ]);
+      expect(row[9], email).toBe(String(api.m.returns));
+      expect(csv.html).not.toContain(c);
+    }
+    const en = await (await signInWeb(t.url, DEMO.balikpapanCoordinator)).get(`${PAGE}?lang=en`);
+    expect(en.html).toContain('<p data-scope="region"><strong>Region: Kota Balikpapan</strong>');
   });
 
   it('in English with ?lang=en', async () => {

@@ -2,8 +2,10 @@
  * Back-office routing accuracy `GET /kantor/statistik/rute?bulan=12` (issue 7): the live accuracy of the
  * routing suggestions and the misrouting rate by month (`routingAccuracy`). Signed-out visitors go to the
  * sign-in page; whoever has no grant with `view_evaluation` (officers, citizens) gets 403; a bad `bulan`
- * gets 422 with the field message. `…/rute.csv?bulan=` is the same figures as CSV (one row per month, the
- * category suggestions included), for the coordinators' own reports.
+ * gets 422 with the field message. The figures are the viewer's scope (`routingAccuracyScope`: national, the
+ * coordinator's region or the agency admin's subtree), named on the page. `…/rute.csv?bulan=` is the same
+ * figures as CSV (one row per month, the category suggestions included; the scope in the file name), for the
+ * coordinators' own reports.
  */
 import { stringify } from 'csv-stringify/sync';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -15,6 +17,7 @@ import {
   routingAccuracy,
   routingTotals,
   type RoutingMonth,
+  type RoutingScope,
 } from '../../queries/routing-accuracy.ts';
 import { RoutingAccuracyPage } from '../../views/staff/routing-accuracy.tsx';
 import { ROUTING_ACCURACY_PATH } from '../../views/staff/stats-dashboard.tsx';
@@ -47,6 +50,15 @@ const ROUTING_CSV_COLUMNS: readonly (keyof RoutingMonth)[] = [
   'misroutingRate',
 ];
 
+/** The scope in the CSV file name: `national`, `region-64.71` or `agency-pupr-kaltim`. */
+function scopeSlug(scope: RoutingScope): string {
+  const raw =
+    scope.kind === 'national'
+      ? 'national'
+      : `${scope.kind}-${scope.kind === 'region' ? scope.regionCode : scope.agencyId}`;
+  return raw.replace(/[^A-Za-z0-9._-]/g, '_');
+}
+
 /** Registers the routing accuracy page and its CSV. */
 export async function staffRoutingAccuracyRoutes(
   app: FastifyInstance,
@@ -60,7 +72,12 @@ export async function staffRoutingAccuracyRoutes(
    */
   const route = (
     path: string,
-    send: (req: FastifyRequest, reply: FastifyReply, period: number, months: RoutingMonth[]) => unknown,
+    send: (
+      req: FastifyRequest,
+      reply: FastifyReply,
+      period: number,
+      result: { scope: RoutingScope; months: RoutingMonth[] },
+    ) => unknown,
   ) =>
     app.get(path, async (req, reply) => {
       if (!req.session) return reply.redirect(`/masuk?next=${encodeURIComponent(req.url)}`, 303);
@@ -71,24 +88,26 @@ export async function staffRoutingAccuracyRoutes(
       } catch (err) {
         return sendFieldErrorPage(reply, req, err);
       }
-      const { months } = await routingAccuracy(svc, req.caller, period);
-      return send(req, reply, period, months);
+      return send(req, reply, period, await routingAccuracy(svc, req.caller, period));
     });
 
-  route(`${ROUTING_ACCURACY_PATH}.csv`, (_req, reply, period, months) => {
+  route(`${ROUTING_ACCURACY_PATH}.csv`, (_req, reply, period, { scope, months }) => {
     const csv = stringify([
       ROUTING_CSV_COLUMNS,
       ...months.map((m) => ROUTING_CSV_COLUMNS.map((c) => m[c] ?? '')),
     ]);
-    reply.header('content-disposition', `attachment; filename="aduan-routing-accuracy-${period}m.csv"`);
+    reply.header(
+      'content-disposition',
+      `attachment; filename="aduan-routing-accuracy-${scopeSlug(scope)}-${period}m.csv"`,
+    );
     return reply.type('text/csv; charset=utf-8').send(csv);
   });
 
-  route(ROUTING_ACCURACY_PATH, (req, reply, period, months) =>
+  route(ROUTING_ACCURACY_PATH, (req, reply, period, { scope, months }) =>
     sendPage(
       reply,
       req,
-      h(RoutingAccuracyPage, { ctx: pageContext(req), period, months, totals: routingTotals(months) }),
+      h(RoutingAccuracyPage, { ctx: pageContext(req), period, scope, months, totals: routingTotals(months) }),
     ),
   );
 }

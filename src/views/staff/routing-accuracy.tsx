@@ -1,7 +1,8 @@
 /**
  * Back-office routing accuracy `/kantor/statistik/rute` (issue 7): what the figures mean, the period's
  * overall top-1/top-3 accuracy and misrouting rate, one bar chart per figure by month (RateChart) and, below
- * them, the month table that is their accessible equivalent. Aggregates only: no report data, no names.
+ * them, the month table that is their accessible equivalent; the viewer's scope (national, region or agency
+ * subtree) is named under the heading. Aggregates only: no report data, no names.
  */
 import type { VNode } from 'preact';
 import type { PageContext } from '../context.ts';
@@ -12,7 +13,7 @@ import { RateChart } from '../charts/svg-charts.tsx';
 import { monthLabel, num, pct } from '../charts/stats-parts.tsx';
 import { StatsStyles } from '../pages/stats-page.tsx';
 import { ROUTING_ACCURACY_PATH, statsNav } from './stats-dashboard.tsx';
-import type { RoutingMonth, RoutingTotals } from '../../queries/routing-accuracy.ts';
+import type { RoutingMonth, RoutingScope, RoutingTotals } from '../../queries/routing-accuracy.ts';
 
 /** Periods offered in the filter (any 1–60 works in the URL). */
 const PERIODS = [6, 12, 24, 36, 60];
@@ -104,10 +105,22 @@ function MonthTable(p: { ctx: PageContext; months: RoutingMonth[]; totals: Routi
   );
 }
 
+/** Whose figures these are: "Nasional", "Wilayah: Kota Balikpapan" or "Instansi: …", with what counts. */
+function ScopeLine({ ctx, scope }: { ctx: PageContext; scope: RoutingScope }): VNode {
+  const name = scope.kind === 'national' ? '' : scope.name;
+  return (
+    <p data-scope={scope.kind}>
+      <strong>{ctx.t(`stats.routing.scope.${scope.kind}`, { name })}</strong>{' '}
+      {ctx.t(`stats.routing.scope_hint.${scope.kind}`)}
+    </p>
+  );
+}
+
 /** The routing accuracy page. */
 export function RoutingAccuracyPage(p: {
   ctx: PageContext;
   period: number;
+  scope: RoutingScope;
   months: RoutingMonth[];
   totals: RoutingTotals;
 }): VNode {
@@ -121,6 +134,7 @@ export function RoutingAccuracyPage(p: {
       <StatsStyles ctx={ctx} />
       <h1>{title}</h1>
       <p class="lead">{ctx.t('stats.routing.lead')}</p>
+      <ScopeLine ctx={ctx} scope={p.scope} />
       <Explanation ctx={ctx} />
       <form method="get" action={ROUTING_ACCURACY_PATH} class="filter-row">
         <Select

@@ -1,5 +1,5 @@
 /**
- * Routing suggestions, accept tracking, accuracy, similar reports and merging over real HTTP, on
+ * Routing suggestions, accept tracking, accuracy (scoped to the viewer), similar reports and merging over real HTTP, on
  * PGlite (default) or PostgreSQL (DATABASE_URL). The history is synthetic (no real report text).
  */
 import { sql } from 'drizzle-orm';
@@ -104,6 +104,33 @@ describe('routing suggestions', () => {
     expect(month.decided).toBeGreaterThanOrEqual(2);
     expect(month.acceptedTop1).toBeGreaterThanOrEqual(1);
     expect(month.returns).toBe(1);
+    expect(acc.body.scope).toEqual({ kind: 'national' });
+
+    // Scoped to the viewer: a kab/kota coordinator its city (nothing here: every report is in Samarinda), an
+    // agency admin its subtree (PUPR made the one return; every dispatch went to PUPR or Dinkes).
+    const scoped = async (email: string) => {
+      const r = await t.api('/api/v1/routing/accuracy', { token: await t.login(email) });
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      return r.body;
+    };
+    const city = await scoped(DEMO.balikpapanCoordinator);
+    expect(city).toEqual({
+      scope: { kind: 'region', regionCode: '64.71', name: 'Kota Balikpapan' },
+      months: [],
+    });
+    expect((await scoped(DEMO.coordinator)).months).toEqual(acc.body.months);
+    const pupr = await scoped(DEMO.puprAdmin);
+    const dinkes = await scoped(DEMO.dinkesAdmin);
+    expect(pupr.scope).toMatchObject({ kind: 'agency', agencyId: 'pupr-kaltim' });
+    const puprMonth = pupr.months.find((m: any) => m.month === '2026-03');
+    const dinkesMonth = dinkes.months.find((m: any) => m.month === '2026-03');
+    expect(puprMonth.returns).toBe(1);
+    expect(dinkesMonth.returns).toBe(0);
+    for (const k of ['decided', 'acceptedTop1', 'inTop3', 'categoryDecided', 'verifications', 'returns'])
+      expect(puprMonth[k] + dinkesMonth[k], k).toBe(month[k]);
+    expect(puprMonth.decided).toBeGreaterThanOrEqual(1);
+    expect(dinkesMonth.decided).toBeGreaterThanOrEqual(1);
+
     expect((await t.api('/api/v1/routing/accuracy')).status).toBe(401);
     const citizen = await t.login(DEMO.citizen);
     expect((await t.api('/api/v1/routing/accuracy', { token: citizen })).status).toBe(403);

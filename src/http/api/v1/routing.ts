@@ -99,7 +99,8 @@ export const routingRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
     {
       schema: {
         tags: ['routing'],
-        summary: 'Live routing accuracy and misrouting by month',
+        summary:
+          "Live routing accuracy and misrouting by month, in the caller's scope (national, region or agency subtree)",
         querystring: z.object({ months: z.coerce.number().int().min(1).max(60).default(12) }),
       },
     },
