@@ -8,6 +8,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, startTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { DEMO_OPEN311_KEY } from '../../../test/global-setup.ts';
+import { serviceCode } from '../../../test/helpers/open311.ts';
 
 let t: TestApp;
 let code: string;
@@ -44,8 +45,7 @@ const PNG = Uint8Array.from(
 
 beforeAll(async () => {
   t = await startTestApp({ now: new Date('2026-03-12T02:00:00Z') });
-  const services = (await (await fetch(`${t.url}/open311/v2/services.json`)).json()) as any[];
-  code = services.find((s) => s.service_name === 'PEKERJAAN UMUM DAN PENATAAN RUANG').service_code;
+  code = serviceCode(await (await fetch(`${t.url}/open311/v2/services.json`)).json());
 });
 afterAll(() => t?.close());
 

@@ -7,7 +7,8 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../../test/helpers/app.ts';
-import { startChannelApp, xmlParser, type ChannelTestApp } from '../../../test/helpers/channels.ts';
+import { startChannelApp, type ChannelTestApp } from '../../../test/helpers/channels.ts';
+import { fetchOpen311, serviceCodes } from '../../../test/helpers/open311.ts';
 import { sql } from 'drizzle-orm';
 import { setOpen311ServiceType } from '../../commands/set-open311-service-type.ts';
 import { createApiKey } from '../../commands/create-api-key.ts';
@@ -17,29 +18,10 @@ let c: ChannelTestApp;
 let code: string;
 let batchCode: string;
 
-async function get(path: string) {
-  const res = await fetch(c.url + path);
-  const text = await res.text();
-  const type = res.headers.get('content-type') ?? '';
-  return {
-    status: res.status,
-    type,
-    text,
-    body: type.includes('json') ? JSON.parse(text) : xmlParser.parse(text),
-  };
-}
+const get = (path: string) => fetchOpen311(c.url + path);
 
-async function postTo(path: string, body: BodyInit, headers: Record<string, string> = {}) {
-  const res = await fetch(c.url + path, { method: 'POST', body, headers });
-  const text = await res.text();
-  const type = res.headers.get('content-type') ?? '';
-  return {
-    status: res.status,
-    type,
-    text,
-    body: type.includes('json') ? JSON.parse(text) : xmlParser.parse(text),
-  };
-}
+const postTo = (path: string, body: BodyInit, headers: Record<string, string> = {}) =>
+  fetchOpen311(c.url + path, { method: 'POST', body, headers });
 
 const form = (f: Record<string, string | string[]>) => {
   const p = new URLSearchParams();
@@ -74,8 +56,7 @@ async function verify(id: string, extra: Record<string, unknown> = {}) {
 beforeAll(async () => {
   c = await startChannelApp(new Date('2026-03-12T02:00:00Z'));
   const services = (await get('/open311/v2/services.json')).body;
-  code = services.find((s: any) => s.service_name === 'PEKERJAAN UMUM DAN PENATAAN RUANG').service_code;
-  batchCode = services.find((s: any) => s.service_name === 'AGAMA').service_code;
+  [code, batchCode] = serviceCodes(services, 'PEKERJAAN UMUM DAN PENATAAN RUANG', 'AGAMA');
   await setOpen311ServiceType(c.t.runtime.services, batchCode, 'batch');
 });
 afterAll(() => c?.close());

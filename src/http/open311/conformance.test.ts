@@ -5,7 +5,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../../test/helpers/app.ts';
-import { startChannelApp, xmlParser, type ChannelTestApp } from '../../../test/helpers/channels.ts';
+import { startChannelApp, type ChannelTestApp } from '../../../test/helpers/channels.ts';
+import { fetchOpen311, serviceCodes, type Open311Response } from '../../../test/helpers/open311.ts';
 import { setOpen311ServiceType } from '../../commands/set-open311-service-type.ts';
 
 const KEY = 'demo-open311-key';
@@ -19,41 +20,16 @@ let otherCode: string;
 let batchCode: string;
 let blackboxCode: string;
 
-interface Res {
-  status: number;
-  type: string;
-  text: string;
-  body: any;
-}
+const get = (path: string): Promise<Open311Response> => fetchOpen311(c.url + path);
 
-async function get(path: string): Promise<Res> {
-  const res = await fetch(c.url + path);
-  const text = await res.text();
-  const type = res.headers.get('content-type') ?? '';
-  return {
-    status: res.status,
-    type,
-    text,
-    body: type.includes('json') ? JSON.parse(text) : xmlParser.parse(text),
-  };
-}
-
-async function post(fmt: Fmt, fields: Record<string, string | string[]>, query = ''): Promise<Res> {
+function post(fmt: Fmt, fields: Record<string, string | string[]>, query = ''): Promise<Open311Response> {
   const form = new URLSearchParams();
   for (const [k, v] of Object.entries(fields)) for (const x of Array.isArray(v) ? v : [v]) form.append(k, x);
-  const res = await fetch(`${c.url}/open311/v2/requests.${fmt}${query}`, {
+  return fetchOpen311(`${c.url}/open311/v2/requests.${fmt}${query}`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
     body: form.toString(),
   });
-  const text = await res.text();
-  const type = res.headers.get('content-type') ?? '';
-  return {
-    status: res.status,
-    type,
-    text,
-    body: type.includes('json') ? JSON.parse(text) : xmlParser.parse(text),
-  };
 }
 
 const base = (extra: Record<string, string | string[]> = {}) => ({
@@ -97,10 +73,13 @@ async function verify(id: string, agencyId = 'pupr-kaltim') {
 beforeAll(async () => {
   c = await startChannelApp(new Date('2026-03-12T02:00:00Z'));
   const services = await get('/open311/v2/services.json');
-  code = services.body.find((s: any) => s.service_name === 'PEKERJAAN UMUM DAN PENATAAN RUANG').service_code;
-  otherCode = services.body.find((s: any) => s.service_name === 'KESEHATAN').service_code;
-  batchCode = services.body.find((s: any) => s.service_name === 'AGAMA').service_code;
-  blackboxCode = services.body.find((s: any) => s.service_name === 'HAJI DAN UMROH').service_code;
+  [code, otherCode, batchCode, blackboxCode] = serviceCodes(
+    services.body,
+    'PEKERJAAN UMUM DAN PENATAAN RUANG',
+    'KESEHATAN',
+    'AGAMA',
+    'HAJI DAN UMROH',
+  );
   await setOpen311ServiceType(c.t.runtime.services, batchCode, 'batch');
   await setOpen311ServiceType(c.t.runtime.services, blackboxCode, 'blackbox');
 });

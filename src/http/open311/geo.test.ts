@@ -8,6 +8,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEMO } from '../../../test/helpers/app.ts';
 import { startChannelApp, xmlParser, type ChannelTestApp } from '../../../test/helpers/channels.ts';
+import { serviceCode } from '../../../test/helpers/open311.ts';
 import { haversineMetres } from '../../domain/open311/geo.ts';
 
 const KEY = 'demo-open311-key';
@@ -102,7 +103,7 @@ async function seed(app: ChannelTestApp) {
 beforeAll(async () => {
   c = await startChannelApp(NOW);
   const services = (await get('/open311/v2/services.json')).body;
-  code = services.find((s: any) => s.service_name === 'PEKERJAAN UMUM DAN PENATAAN RUANG').service_code;
+  code = serviceCode(services);
   Object.assign(ids, await seed(c));
 }, 600_000);
 afterAll(() => c?.close());
@@ -319,7 +320,7 @@ describe('in-process cache of keyless answers (listCacheSeconds, changes)', () =
       for (const fn of onChange) fn();
     });
     const services = (await get('/open311/v2/services.json', {}, cached)).body;
-    code = services.find((s: any) => s.service_name === 'PEKERJAAN UMUM DAN PENATAAN RUANG').service_code;
+    code = serviceCode(services);
     made = await seed(cached);
     await settled();
   }, 600_000);
