@@ -131,7 +131,8 @@ async function namedScope(svc: Services, scope: StatsScope): Promise<RoutingScop
 
 /**
  * Routing accuracy by month, oldest first, over the last `months` months (default 12), restricted to the
- * caller's scope (`routingAccuracyScope`), which is returned with the figures.
+ * caller's scope (`routingAccuracyScope`), which is returned with the figures. Every month of the period is
+ * listed, quiet ones with zeros and null rates.
  */
 export async function routingAccuracy(
   svc: Services,
@@ -173,12 +174,18 @@ export async function routingAccuracy(
           count(*) filter (where type = 'return')::int as returns
         from facts group by month order by month`,
   );
+  // Every month of the period, quiet ones included (zeros, null rates), so the series has no gaps.
+  const byMonth = new Map(rows.map((r) => [String(r.month), r]));
+  const period: string[] = [];
+  for (let d = new Date(since); period.length < months; d.setUTCMonth(d.getUTCMonth() + 1))
+    period.push(d.toISOString().slice(0, 7));
   return {
     scope: await namedScope(svc, scope),
-    months: rows.map((r) => {
+    months: period.map((month) => {
+      const r = byMonth.get(month) ?? {};
       const n = (k: string) => Number(r[k] ?? 0);
       return {
-        month: String(r.month),
+        month,
         decided: n('decided'),
         acceptedTop1: n('accepted'),
         inTop3: n('top3'),

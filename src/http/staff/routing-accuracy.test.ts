@@ -173,8 +173,15 @@ describe('routing accuracy page', () => {
       dinkes: await t.login(DEMO.dinkesAdmin),
     };
     const before = (await march(tokens.national)).m;
-    // Nothing in Balikpapan yet: the city coordinator has no month at all.
-    expect((await march(tokens.balikpapan)).m).toBeUndefined();
+    // Nothing in Balikpapan yet: the city coordinator's March is listed, with nothing in it.
+    expect((await march(tokens.balikpapan)).m).toMatchObject({
+      decided: 0,
+      categoryDecided: 0,
+      verifications: 0,
+      returns: 0,
+      top1Accuracy: null,
+      misroutingRate: null,
+    });
 
     // A road report in Balikpapan (64.71), verified to PUPR with the suggestions on screen, then returned by PUPR.
     const c = await submitReport(t, 'Aspal jalan rusak dan berlubang di Balikpapan', {
@@ -315,5 +322,11 @@ describe('routing accuracy page', () => {
     const three = await later.get(`${PAGE}?bulan=3`);
     expect(three.html).toContain('data-month="2026-03"');
     expect(three.html).not.toContain('data-empty="routing"');
+    // The quiet months between are listed too, so the series has no gaps.
+    expect(three.html).toContain('data-month="2026-04"');
+    expect(three.html).toContain('data-month="2026-05"');
+    const api = await t.api('/api/v1/routing/accuracy?months=3', { token: await t.login(DEMO.national) });
+    expect(api.body.months.map((m: any) => m.month)).toEqual(['2026-03', '2026-04', '2026-05']);
+    expect(api.body.months[1]).toMatchObject({ decided: 0, verifications: 0, top1Accuracy: null });
   });
 });

@@ -127,8 +127,10 @@ export function RoutingAccuracyPage(p: {
   const { ctx, months, totals } = p;
   const title = ctx.t('stats.routing.title');
   const periods = [...new Set([...PERIODS, p.period])].sort((a, b) => a - b);
-  const first = months[0];
-  const last = months[months.length - 1];
+  // Every month is listed; the charts and table appear once any month has something to show.
+  const active = months.some((m) => m.decided || m.categoryDecided || m.verifications || m.returns);
+  const first = active ? months[0] : undefined;
+  const last = active ? months[months.length - 1] : undefined;
   return (
     <Layout ctx={ctx} title={title} nav={statsNav(ctx, 'stats')}>
       <StatsStyles ctx={ctx} />

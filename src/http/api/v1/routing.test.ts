@@ -114,10 +114,18 @@ describe('routing suggestions', () => {
       return r.body;
     };
     const city = await scoped(DEMO.balikpapanCoordinator);
-    expect(city).toEqual({
-      scope: { kind: 'region', regionCode: '64.71', name: 'Kota Balikpapan' },
-      months: [],
-    });
+    expect(city.scope).toEqual({ kind: 'region', regionCode: '64.71', name: 'Kota Balikpapan' });
+    // Every month of the period is listed (12 by default), all of them empty for this city.
+    expect(city.months.map((m: any) => m.month)).toEqual(acc.body.months.map((m: any) => m.month));
+    expect(city.months).toHaveLength(12);
+    for (const m of city.months)
+      expect(m).toMatchObject({
+        decided: 0,
+        verifications: 0,
+        returns: 0,
+        top1Accuracy: null,
+        misroutingRate: null,
+      });
     expect((await scoped(DEMO.coordinator)).months).toEqual(acc.body.months);
     const pupr = await scoped(DEMO.puprAdmin);
     const dinkes = await scoped(DEMO.dinkesAdmin);
