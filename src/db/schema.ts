@@ -247,7 +247,13 @@ export const reportEvents = pgTable(
     prevHash: text('prev_hash'),
     hash: text('hash').notNull(),
   },
-  (t) => [uniqueIndex('report_events_report_seq_idx').on(t.reportId, t.seq)],
+  (t) => [
+    uniqueIndex('report_events_report_seq_idx').on(t.reportId, t.seq),
+    // The routing accuracy page counts verifications and bukan-wewenang returns by month (a small share of events).
+    index('report_events_verify_return_idx')
+      .on(t.createdAt)
+      .where(sql`type in ('verify', 'return')`),
+  ],
 );
 
 /** Every deadline a report has had: which clock, which rule version, when due, and whether it was met. */

@@ -1,0 +1,1 @@
+CREATE INDEX "report_events_verify_return_idx" ON "report_events" USING btree ("created_at") WHERE type in ('verify', 'return');
