@@ -1093,6 +1093,35 @@ function buildGazetteer(mode: string) {
       kecNames.get(k)!.add(code.slice(0, 5));
     }
   }
+  // 'bare': kecamatan (and with 'desa', desa/kelurahan) names without a prefix, kept when the name lies in one
+  // kab/kota (or one province) and is not a common word of the corpus (document frequency ≥ 0.3 %, unlabelled use).
+  let bare: Map<string, Set<string>> | null = null;
+  if (mode.includes('bare')) {
+    const docs = parse(readFileSync(file, 'utf8'), { columns: true, bom: true }) as Row[];
+    const df = new Map<string, number>();
+    for (const d of docs)
+      for (const w of new Set(
+        `${d.title} ${d.text}`
+          .toLowerCase()
+          .replace(/[^a-z0-9 ]+/g, ' ')
+          .split(/\s+/),
+      ))
+        df.set(w, (df.get(w) ?? 0) + 1);
+    const maxDf = docs.length * 0.003;
+    bare = new Map();
+    for (const r of regs) {
+      if (!(r.level === '3' || (r.level === '4' && mode.includes('desa')))) continue;
+      const k = r
+        .nama!.toLowerCase()
+        .replace(/[^a-z0-9 ]+/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim();
+      if (k.length < 5 || k.split(' ').length > 2) continue;
+      if (k.split(' ').some((w) => (df.get(w) ?? 0) > maxDf)) continue;
+      if (!bare.has(k)) bare.set(k, new Set());
+      bare.get(k)!.add(r.kode!.slice(0, 5));
+    }
+  }
   const phrases = [...names.keys()].sort((a, b) => b.length - a.length);
   const re = new RegExp(`\\b(${phrases.map((p) => p.replace(/ /g, '\\s+')).join('|')})\\b`, 'g');
   const kecRe = /\b(?:kecamatan|kec)\.?\s+([a-z]+(?:\s+[a-z]+)?)/g;
@@ -1119,6 +1148,20 @@ function buildGazetteer(mode: string) {
           if (c) codes.add(c);
         }
       }
+    if (bare) {
+      const words = t
+        .replace(/[^a-z0-9 ]+/g, ' ')
+        .split(/\s+/)
+        .filter(Boolean);
+      for (let i = 0; i < words.length; i++)
+        for (const k of [`${words[i]} ${words[i + 1] ?? ''}`.trim(), words[i]!]) {
+          const set = bare.get(k);
+          if (!set) continue;
+          const c = common(set);
+          if (c) codes.add(c);
+          break;
+        }
+    }
     const tokens = new Set<string>();
     for (const c of codes) {
       const parts = c.split('.');
@@ -1163,6 +1206,8 @@ function pass4Variants(): Record<string, Variant> {
     g2: ens(`pair + gazetteer kab/kota + kec C${C}`, pair, gaz('kab kec', false)),
     g3: ens(`pair + kpd region + gazetteer kab/kota C${C}`, pair, gaz('kab', true)),
     g4: ens(`pair + kpd region + gazetteer kab/kota + kec C${C}`, pair, gaz('kab kec', true)),
+    g5: ens(`pair + gazetteer kab/kota + bare kec C${C}`, pair, gaz('kab kec bare', false)),
+    g6: ens(`pair + gazetteer kab/kota + bare kec + desa C${C}`, pair, gaz('kab kec bare desa', false)),
     k0: ens(`pair + kpd region C${C}`, pair, region),
     // k1/k2 read `kpd_yth`, which is written at disposition (every row is a DKI agency): a label leak, see
     // docs/routing.md "Fourth pass". Kept to document the measurement, never a headline figure.
