@@ -265,3 +265,80 @@ export const DEMO_REPORT_TEXTS: Array<[string, string, string, string, string]> 
     'Mohon informasi status lahan kosong di samping kantor kelurahan, apakah termasuk aset pemerintah provinsi dan boleh dimanfaatkan warga.',
   ],
 ];
+
+/**
+ * Synthetic reports for the demo's routing history (other wording than `DEMO_REPORT_TEXTS`, so the suggestions
+ * are not read off identical texts): [agency id, category name, region code, title, body].
+ */
+export const DEMO_ROUTING_TEXTS: Array<[string, string, string, string, string]> = [
+  [
+    'pupr-kaltim',
+    'PEKERJAAN UMUM DAN PENATAAN RUANG',
+    '64.72.01',
+    'Aspal jalan poros mengelupas',
+    'Aspal di jalan poros antar kecamatan mengelupas dan berlubang, kendaraan harus melambat dan sering terjadi kecelakaan.',
+  ],
+  [
+    'dinkes-kaltim',
+    'KESEHATAN',
+    '64.71.02',
+    'Antrean pasien puskesmas terlalu lama',
+    'Pasien di puskesmas menunggu lebih dari tiga jam karena hanya satu dokter yang bertugas pada pagi hari.',
+  ],
+  [
+    'disdik-kaltim',
+    'PENDIDIKAN DAN KEBUDAYAAN',
+    '64.72.02',
+    'Atap ruang kelas SMA bocor',
+    'Atap dua ruang kelas di sekolah menengah atas bocor setiap hujan sehingga siswa belajar di lorong.',
+  ],
+  [
+    'dishub-kaltim',
+    'PERHUBUNGAN',
+    '64.71.01',
+    'Lampu lalu lintas simpang mati',
+    'Lampu lalu lintas di simpang empat mati sejak kemarin sore, arus kendaraan semrawut pada jam sibuk.',
+  ],
+  [
+    'bapenda-kaltim',
+    'EKONOMI DAN KEUANGAN',
+    '64.72.01',
+    'Denda pajak kendaraan tidak sesuai',
+    'Saat membayar pajak kendaraan bermotor di samsat saya dikenakan denda padahal belum lewat jatuh tempo.',
+  ],
+  [
+    'pupr-kaltim',
+    'PEKERJAAN UMUM DAN PENATAAN RUANG',
+    '64.71.02',
+    'Gorong-gorong ambruk di pinggir jalan',
+    'Gorong-gorong di pinggir jalan ambruk dan membentuk lubang dalam, berbahaya bagi pejalan kaki pada malam hari.',
+  ],
+  [
+    'dinkes-kaltim',
+    'KESEHATAN',
+    '64.72.02',
+    'Stok vaksin di posyandu kosong',
+    'Imunisasi anak di posyandu ditunda dua kali karena stok vaksin kosong dan tidak ada kabar kapan tersedia.',
+  ],
+  [
+    'dishub-kaltim',
+    'PERHUBUNGAN',
+    '64.72.01',
+    'Angkutan umum berhenti sembarangan',
+    'Angkutan kota sering berhenti sembarangan di depan terminal sehingga menimbulkan kemacetan panjang.',
+  ],
+  [
+    'disdik-kaltim',
+    'PENDIDIKAN DAN KEBUDAYAAN',
+    '64.71.01',
+    'Pungutan uang seragam di sekolah',
+    'Orang tua murid diminta membayar uang seragam dan buku yang cukup mahal tanpa rincian dari sekolah.',
+  ],
+  [
+    'dinkes-kaltim',
+    'KESEHATAN',
+    '64.71.02',
+    'Obat di apotek rumah sakit habis',
+    'Obat untuk pasien penyakit kronis di apotek rumah sakit daerah habis, pasien diminta membeli di luar.',
+  ],
+];

@@ -5,7 +5,7 @@ import { query } from '../db/client.ts';
 import { verifyChains } from '../db/repositories/events.ts';
 import { CHANNELS, STAFF_INTAKE_CHANNELS, STATUSES } from '../domain/report/report.ts';
 import { seedDemoReports } from './demo.ts';
-import { DEMO_USERS } from './demo-data.ts';
+import { DEMO_ROUTING_TEXTS, DEMO_USERS } from './demo-data.ts';
 import { startTestApp, type TestApp } from '../../test/helpers/app.ts';
 
 let t: TestApp;
@@ -55,6 +55,24 @@ describe('demo seed', () => {
       sql`select status, count(distinct channel)::int as n from reports group by status`,
     );
     for (const m of mix) expect(m.n, m.status).toBeGreaterThanOrEqual(2);
+  });
+
+  it('has routing history: trained models and suggestions decided by month, one misrouted and returned', async () => {
+    const national = await t.login('nasional@demo.aduan.id');
+    const acc = await t.api('/api/v1/routing/accuracy?months=6', { token: national });
+    expect(acc.status, JSON.stringify(acc.body)).toBe(200);
+    const months = acc.body.months as Array<{ decided: number; acceptedTop1: number; returns: number }>;
+    const sum = (k: 'decided' | 'acceptedTop1' | 'returns') => months.reduce((a, m) => a + m[k], 0);
+    expect(sum('decided')).toBe(DEMO_ROUTING_TEXTS.length);
+    expect(months.filter((m) => m.decided > 0).length).toBeGreaterThanOrEqual(3);
+    expect(sum('acceptedTop1')).toBeGreaterThan(0);
+    expect(sum('acceptedTop1')).toBeLessThan(sum('decided'));
+    expect(sum('returns')).toBeGreaterThanOrEqual(1);
+    const models = await query<{ kind: string; n: number }>(
+      t.runtime.services.db,
+      sql`select kind, count(*)::int as n from routing_models group by kind order by kind`,
+    );
+    expect(models.map((m) => m.kind)).toEqual(expect.arrayContaining(['agency', 'category']));
   });
 
   it('lets every demo account sign in with the demo password', async () => {

@@ -20,7 +20,9 @@ import { returnReport } from '../commands/return-report.ts';
 import { respondToReport } from '../commands/respond-to-report.ts';
 import { acceptReport } from '../commands/accept-report.ts';
 import { escalateReport } from '../commands/escalate-report.ts';
-import { DEMO_AGENCIES, DEMO_REPORT_TEXTS, DEMO_USERS } from './demo-data.ts';
+import { suggestRouting } from '../commands/suggest-routing.ts';
+import { trainRoutingModels } from '../commands/train-routing.ts';
+import { DEMO_AGENCIES, DEMO_REPORT_TEXTS, DEMO_ROUTING_TEXTS, DEMO_USERS } from './demo-data.ts';
 import { CHANNELS, STAFF_INTAKE_CHANNELS, type ReportStatus } from '../domain/report/report.ts';
 
 export interface DemoOptions {
@@ -173,5 +175,53 @@ export async function seedDemoReports(svc: Services, now: Date): Promise<number>
     if (target === 'completed')
       await acceptReport(at(2), reporter, id, { rating: 4 + (i % 2), comment: 'Terima kasih.' });
   }
-  return count;
+  return count + (await seedDemoRoutingHistory(svc, now, count + 1));
+}
+
+/**
+ * A few months of routing history, so the routing accuracy page and the verification screen have something to
+ * show: the models are trained on the reports above, then reports in other words arrive over the last four months
+ * and the coordinator verifies each with the suggestions on screen, as a verifier would. The last one first goes
+ * to the wrong agency and comes back as bukan wewenang. The models are then retrained on everything.
+ */
+export async function seedDemoRoutingHistory(svc: Services, now: Date, firstNumber: number): Promise<number> {
+  const db = svc.db;
+  await trainRoutingModels(svc);
+  const verifier = await callerFor(db, 'diskominfo.kaltim@demo.aduan.id');
+  const puprAdmin = await callerFor(db, 'pupr.kaltim@demo.aduan.id');
+  const cats = await query<{ id: number; name: string }>(
+    db,
+    sql`select id, name from categories where parent_id is null`,
+  );
+  const catId = (name: string) => cats.find((c) => c.name === name)?.id ?? cats[0]!.id;
+  const texts = DEMO_ROUTING_TEXTS;
+  for (const [i, [agencyId, category, region, title, body]] of texts.entries()) {
+    const n = firstNumber + i;
+    let t = new Date(now.getTime() - (120 - Math.floor((i * 100) / texts.length)) * DAY);
+    const at = (days: number) => {
+      t = new Date(Math.min(t.getTime() + days * DAY, now.getTime() - 60_000));
+      return { ...svc, now: () => t };
+    };
+    const { report } = await submitReport(
+      at(0),
+      { actor: { userId: null, grants: [] } },
+      {
+        classification: 'pengaduan',
+        title,
+        body,
+        regionCode: region,
+        reporter: { name: `Pelapor Demo ${n}`, email: `pelapor${n}@contoh.aduan.id` },
+        channel: 'web',
+      },
+    );
+    const id = report.row.trackingId;
+    await suggestRouting(at(1), verifier, id);
+    if (i === texts.length - 1 && agencyId !== 'pupr-kaltim') {
+      await verifyReport(at(0), verifier, id, { categoryId: catId(category), agencyId: 'pupr-kaltim' });
+      await returnReport(at(1), puprAdmin, id, { note: 'Bukan wewenang Dinas PUPR; mohon diteruskan.' });
+    }
+    await verifyReport(at(0), verifier, id, { categoryId: catId(category), agencyId });
+  }
+  await trainRoutingModels(svc);
+  return texts.length;
 }
