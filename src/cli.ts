@@ -200,13 +200,27 @@ async function main(argv: string[]): Promise<number> {
   return 2;
 }
 
+/**
+ * Exits once stdout and stderr have handed everything to the OS. When they are pipes Node writes them
+ * asynchronously, and a bare `process.exit` cut `aduan sweep --dry-run` off mid-output for a reader such as
+ * `spawnSync` (the Ombudsman offers, printed last, were lost). Stream write callbacks run in order.
+ */
+function exitWhenFlushed(code: number): void {
+  let pending = 2;
+  const done = () => {
+    if (--pending === 0) process.exit(code);
+  };
+  process.stdout.write('', done);
+  process.stderr.write('', done);
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
-    if (code >= 0) process.exit(code);
+    if (code >= 0) exitWhenFlushed(code);
   },
   (e: unknown) => {
     if (e instanceof ConfigError || e instanceof DataDirLockedError) console.error(e.message);
     else console.error(e);
-    process.exit(1);
+    exitWhenFlushed(1);
   },
 );
