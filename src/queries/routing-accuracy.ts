@@ -12,6 +12,8 @@ import { query } from '../db/client.ts';
 import { canStaff, type Actor } from '../policies/can.ts';
 import { scopeName } from './stats-labels.ts';
 import { statsScopeOf, type StatsScope } from './stats-scope.ts';
+import { zoneOfRegionSql } from './sweep-candidates.ts';
+import { ZONE_OFFSET_MINUTES } from '../domain/deadline/calendar.ts';
 
 /** One month of routing figures. */
 export interface RoutingMonth {
@@ -93,7 +95,8 @@ export type RoutingScope =
   | { kind: 'agency'; agencyId: string; name: string };
 
 /**
- * The scope's filters over the suggestions (`rs`) and the verify/return events (`e`).
+ * The scope's filters over the suggestions (`rs`) and the verify/return events (`e`), each joined to its report
+ * (`r`).
  * Region: the report's location (`reports.region_code`) is the region or below it.
  * Agency: a decision counts when the agency the verifier dispatched to lies in the subtree (`chosen_label` of
  * an agency suggestion; for a category suggestion, the agency of the verify event of the same decision),
@@ -103,10 +106,9 @@ export type RoutingScope =
 function scopeFilters(scope: StatsScope): { with: SQL; rs: SQL; e: SQL } {
   const none = sql``;
   if (scope.kind === 'region') {
-    const inRegion = (reportId: SQL) =>
-      sql`and exists (select 1 from reports r where r.id = ${reportId}
-                 and (r.region_code = ${scope.regionCode} or r.region_code like ${`${scope.regionCode}.%`}))`;
-    return { with: none, rs: inRegion(sql`rs.report_id`), e: inRegion(sql`e.report_id`) };
+    // `r` is the report of the row (joined in both parts of the query).
+    const inRegion = sql`and (r.region_code = ${scope.regionCode} or r.region_code like ${`${scope.regionCode}.%`})`;
+    return { with: none, rs: inRegion, e: inRegion };
   }
   if (scope.kind === 'agency') {
     return {
@@ -145,19 +147,30 @@ export async function routingAccuracy(
   since.setUTCDate(1);
   since.setUTCMonth(since.getUTCMonth() - (months - 1));
   since.setUTCHours(0, 0, 0, 0);
-  const s = since.toISOString();
+  // Months are local to each report's zone (WIB, WITA, WIT), as on the statistics pages; read from the earliest
+  // local month start (WIT, UTC+9) and keep the period's months below.
+  const s = new Date(
+    since.getTime() - Math.max(...Object.values(ZONE_OFFSET_MINUTES)) * 60_000,
+  ).toISOString();
   const f = scopeFilters(scope);
+  const localMonth = (at: SQL) =>
+    sql`to_char((${at} at time zone 'UTC') + make_interval(mins => (case ${zoneOfRegionSql(sql`r.region_code`)}
+          ${sql.raw(
+            Object.entries(ZONE_OFFSET_MINUTES)
+              .map(([zone, minutes]) => `when '${zone}' then ${minutes}`)
+              .join(' '),
+          )} end)), 'YYYY-MM')`;
   const rows = await query<Record<string, string | number>>(
     svc.db,
     sql`with ${f.with} decided as (
           select distinct on (rs.report_id, rs.kind, rs.decided_at) rs.kind, rs.accepted, rs.in_top3,
-                 to_char(rs.decided_at at time zone 'UTC', 'YYYY-MM') as month
-            from routing_suggestions rs
+                 ${localMonth(sql`rs.decided_at`)} as month
+            from routing_suggestions rs join reports r on r.id = rs.report_id
            where rs.decided_at >= ${s} and rs.kind in ('agency', 'category') ${f.rs}
            order by rs.report_id, rs.kind, rs.decided_at, rs.shown_at desc
         ), events as (
-          select to_char(e.created_at at time zone 'UTC', 'YYYY-MM') as month, e.type
-            from report_events e
+          select ${localMonth(sql`e.created_at`)} as month, e.type
+            from report_events e join reports r on r.id = e.report_id
            where e.type in ('verify', 'return') and e.created_at >= ${s} ${f.e}
         ), facts as (
           select month, kind, accepted, in_top3, null::text as type from decided

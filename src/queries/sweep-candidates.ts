@@ -64,7 +64,7 @@ const ts = (d: Date | null) =>
   d ? sql`${d.toISOString()}::timestamptz` : sql.raw(`'-infinity'::timestamptz`);
 
 /** SQL twin of `zoneForRegion` over a region-code column (null or empty: WIB). */
-function zoneOfRegionSql(column: SQL): SQL {
+export function zoneOfRegionSql(column: SQL): SQL {
   const list = (set: ReadonlySet<string>) => sql.raw([...set].map((p) => `'${p}'`).join(', '));
   return sql`(case when left(btrim(coalesce(${column}, '')), 2) in (${list(WITA_PROVINCES)}) then 'WITA'
     when left(btrim(coalesce(${column}, '')), 2) in (${list(WIT_PROVINCES)}) then 'WIT' else 'WIB' end)`;
