@@ -10,7 +10,7 @@
  * The database is dropped afterwards. Prints aggregates only (no report text).
  * Env: ROUTING_BENCH_ROWS (default 100000), ROUTING_BENCH_REPORTS (default 1000000),
  * ROUTING_BENCH_ADMIN_URL (default postgres://postgres@127.0.0.1:5432/postgres), SKIP_PG=1,
- * ONLY=model|pg|dup|lookup|thread, ROUTING_BENCH_CUES=1 (model input with the report-type cues),
+ * ONLY=model|pg|dup|lookup|thread|accuracy, ROUTING_BENCH_CUES=1 (model input with the report-type cues),
  * ROUTING_BENCH_KEEP=1 (keep the database afterwards, and reuse a kept one
  * that already holds the reports: the lookup phase then skips seeding; for iterating on queries).
  */
@@ -34,7 +34,8 @@ import { seededRandom } from '../src/domain/routing/random.ts';
 import { ABBREVIATIONS } from '../src/domain/routing/normalise.ts';
 import { stem } from '../src/integrations/indonesian-stemmer.ts';
 import { similarPublicReports, similarReportsForStaff } from '../src/queries/similar-reports.ts';
-import { systemCaller, type Services } from '../src/app/context.ts';
+import { systemCaller, type Caller, type Services } from '../src/app/context.ts';
+import { routingAccuracy } from '../src/queries/routing-accuracy.ts';
 
 const FILE = '../shared/data/lapor-2017/train.csv';
 const ROWS = Number(process.env.ROUTING_BENCH_ROWS ?? 100_000);
@@ -361,11 +362,90 @@ async function lookupBench(svc: Services, client: pg.Client, reused: boolean) {
   );
 }
 
+/**
+ * ONLY=accuracy: the routing accuracy page's query (12 months) over the same reports, each verified to its
+ * province's agency or a unit below it (80 %), 5 % of those returned as bukan wewenang, half with an agency and a
+ * category suggestion decided: national, a province coordinator, a kab/kota coordinator and an agency admin.
+ */
+async function accuracyBench(svc: Services, client: pg.Client, reused: boolean) {
+  if (!reused) await seedReports(client);
+  const t0 = performance.now();
+  const have = (await client.query('select count(*)::int as n from report_events')).rows[0] as { n: number };
+  if (have.n === 0) {
+    await client.query(`insert into agencies (id, name, kind, parent_id, path, zone)
+      select 'p' || p, 'Dinas ' || p, 'provincial', null, '/p' || p || '/', 'WIB' from generate_series(11, 44) p
+      union all
+      select 'p' || p || 'u', 'Unit ' || p, 'unit', 'p' || p, '/p' || p || '/p' || p || 'u/', 'WIB' from generate_series(11, 44) p`);
+    // Verified reports: a verify event a day after submission, to the province agency or (every third) its unit.
+    await client.query(`insert into report_events (report_id, seq, type, visibility, data, created_at, hash)
+      select id, 2, 'verify', 'internal',
+             jsonb_build_object('agencyId', 'p' || left(region_code, 2) || case when hashtext(id::text) % 3 = 0 then 'u' else '' end),
+             created_at + interval '1 day', 'x'
+        from reports where status <> 'submitted'`);
+    await client.query(`insert into report_events (report_id, seq, type, visibility, data, actor_agency_id, created_at, hash)
+      select report_id, 3, 'return', 'internal', jsonb_build_object('fromAgencyId', data->>'agencyId'), data->>'agencyId',
+             created_at + interval '3 days', 'x'
+        from report_events where type = 'verify' and abs(hashtext(report_id::text)) % 20 = 0`);
+    await client.query(`insert into routing_suggestions (report_id, kind, suggestions, top_label, top_confidence, shown_at,
+             chosen_label, accepted, in_top3, decided_at)
+      select e.report_id, k.kind, '[]'::jsonb, e.data->>'agencyId', 0.8, e.created_at - interval '1 hour',
+             case when k.kind = 'agency' then e.data->>'agencyId' else '1' end,
+             abs(hashtext(e.report_id::text)) % 5 <> 0, abs(hashtext(e.report_id::text)) % 25 <> 0, e.created_at
+        from report_events e cross join (values ('agency'), ('category')) k(kind)
+       where e.type = 'verify' and abs(hashtext(e.report_id::text)) % 2 = 0`);
+    for (const table of ['report_events', 'routing_suggestions', 'agencies'])
+      await client.query(`vacuum analyze ${table}`);
+  }
+  const counts = (
+    await client.query(`select (select count(*) from report_events where type = 'verify')::int as verify,
+      (select count(*) from report_events where type = 'return')::int as returns,
+      (select count(*) from routing_suggestions)::int as suggestions`)
+  ).rows[0] as { verify: number; returns: number; suggestions: number };
+  console.log(
+    `routing accuracy: ${REPORTS.toLocaleString('en')} reports, ${counts.verify.toLocaleString('en')} verifications, ${counts.returns.toLocaleString('en')} returns, ${counts.suggestions.toLocaleString('en')} suggestion rows (${have.n === 0 ? `events loaded in ${((performance.now() - t0) / 1000).toFixed(0)} s` : 'reused'})`,
+  );
+  const viewers: [string, Caller][] = [
+    ['national', { actor: { userId: 'bench', grants: [{ role: 'national_admin' }] } } as unknown as Caller],
+    [
+      'province 35',
+      {
+        actor: { userId: 'bench', grants: [{ role: 'coordinator', regionCode: '35' }] },
+      } as unknown as Caller,
+    ],
+    [
+      'kab/kota 35.07',
+      {
+        actor: { userId: 'bench', grants: [{ role: 'coordinator', regionCode: '35.07' }] },
+      } as unknown as Caller,
+    ],
+    [
+      'agency p35 (+unit)',
+      {
+        actor: { userId: 'bench', grants: [{ role: 'agency_admin', agencyId: 'p35' }] },
+      } as unknown as Caller,
+    ],
+  ];
+  for (const [name, caller] of viewers) {
+    const times: number[] = [];
+    let decided = 0;
+    for (let i = 0; i < 12; i++) {
+      const s = performance.now();
+      const r = await routingAccuracy(svc, caller, 12);
+      if (i >= 2) times.push(performance.now() - s);
+      decided = r.months.reduce((a, m) => a + m.decided, 0);
+    }
+    console.log(
+      `  ${name.padEnd(20)} 12 months: p50 ${ms(pct(times, 50))}, p95 ${ms(pct(times, 95))} (${decided.toLocaleString('en')} decided)`,
+    );
+  }
+}
+
 console.log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}`);
 const ONLY = process.env.ONLY;
 if (!ONLY || ONLY === 'model') modelBench();
 if (ONLY === 'thread') await threadBench();
-if (!process.env.SKIP_PG && ONLY !== 'model' && ONLY !== 'thread') {
+if (ONLY === 'accuracy') await withDatabase(accuracyBench);
+else if (!process.env.SKIP_PG && ONLY !== 'model' && ONLY !== 'thread') {
   await withDatabase(async (svc, client, reused) => {
     if (!reused && process.env.ONLY !== 'lookup') await duplicateBench(svc, client);
     if (process.env.ONLY !== 'dup') await lookupBench(svc, client, reused);
