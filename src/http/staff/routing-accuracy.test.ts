@@ -7,7 +7,14 @@
  * `bulan`, English, and that no report text or reporter name appears. The history is small and synthetic.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO, startTestApp, submitReport, verifyReport, type TestApp } from '../../../test/helpers/app.ts';
+import {
+  categoryIds,
+  DEMO,
+  startTestApp,
+  submitReport,
+  verifyReport,
+  type TestApp,
+} from '../../../test/helpers/app.ts';
 import { signInWeb, WebClient } from '../../../test/helpers/web-client.ts';
 import { HEALTH, ROADS } from '../../../test/helpers/routing-corpus.ts';
 import { trainRoutingModels } from '../../commands/train-routing.ts';
@@ -50,9 +57,7 @@ function expectedRow(m: any, label: string): string[] {
 beforeAll(async () => {
   t = await startTestApp({ now: new Date('2026-03-12T02:00:00Z') });
   coord = await t.login(DEMO.coordinator);
-  const cats = await t.api('/api/v1/categories');
-  catRoads = cats.body.items.find((c: any) => c.name === 'PEKERJAAN UMUM DAN PENATAAN RUANG').id;
-  catHealth = cats.body.items.find((c: any) => c.name === 'KESEHATAN').id;
+  [catRoads, catHealth] = await categoryIds(t, 'PEKERJAAN UMUM DAN PENATAAN RUANG', 'KESEHATAN');
   for (const title of ROADS) await verifyReport(t, coord, await submit(title), 'pupr-kaltim', catRoads);
   for (const title of HEALTH) await verifyReport(t, coord, await submit(title), 'dinkes-kaltim', catHealth);
   await trainRoutingModels(t.runtime.services, { cvMaxRows: 0, kinds: ['agency', 'category'] });

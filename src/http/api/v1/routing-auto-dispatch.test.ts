@@ -8,6 +8,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
+  categoryIds,
   DEMO,
   startTestApp,
   submitReport,
@@ -46,9 +47,7 @@ beforeAll(async () => {
   coord = await t.login(DEMO.coordinator);
   national = await t.login(DEMO.national);
   puprAdmin = await t.login(DEMO.puprAdmin);
-  const cats = await t.api('/api/v1/categories');
-  catRoads = cats.body.items.find((c: any) => c.name === 'PEKERJAAN UMUM DAN PENATAAN RUANG').id;
-  catHealth = cats.body.items.find((c: any) => c.name === 'KESEHATAN').id;
+  [catRoads, catHealth] = await categoryIds(t, 'PEKERJAAN UMUM DAN PENATAAN RUANG', 'KESEHATAN');
   for (const title of ROADS) await verify(await submit(title), 'pupr-kaltim', catRoads);
   for (const title of HEALTH) await verify(await submit(title), 'dinkes-kaltim', catHealth);
   const results = await trainRoutingModels(t.runtime.services, {

@@ -5,6 +5,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  categoryIds,
   DEMO,
   startTestApp,
   submitReport,
@@ -32,9 +33,7 @@ const verify = (id: string, agencyId: string, categoryId: number, token = coord)
 beforeAll(async () => {
   t = await startTestApp({ now: new Date('2026-03-12T02:00:00Z'), limits: { submitPerMinute: 1000 } });
   coord = await t.login(DEMO.coordinator);
-  const cats = await t.api('/api/v1/categories');
-  catRoads = cats.body.items.find((c: any) => c.name === 'PEKERJAAN UMUM DAN PENATAAN RUANG').id;
-  catHealth = cats.body.items.find((c: any) => c.name === 'KESEHATAN').id;
+  [catRoads, catHealth] = await categoryIds(t, 'PEKERJAAN UMUM DAN PENATAAN RUANG', 'KESEHATAN');
   for (const title of ROADS) await verify(await submit(title), 'pupr-kaltim', catRoads);
   for (const title of HEALTH) await verify(await submit(title), 'dinkes-kaltim', catHealth);
   // One health report first went to PU and came back as bukan wewenang.
