@@ -41,4 +41,34 @@ describe('routing accuracy months', () => {
       ['2026-04', 1],
     ]);
   });
+
+  it('keep closed months once read and read the open month live', async () => {
+    const national = await t.login(DEMO.national);
+    const read = async () =>
+      (await t.api('/api/v1/routing/accuracy?months=2', { token: national })).body.months.map((m: any) => [
+        m.month,
+        m.verifications,
+      ]);
+    // A new verification in the open month (April) shows at once.
+    const roads = await categoryIdByName(t);
+    const id = await submitReport(t, 'Jembatan retak di desa', {
+      regionCode: '64.72.02',
+      reporter: { name: 'Warga' },
+    });
+    await verifyReport(t, national, id, 'pupr-kaltim', roads);
+    expect(await read()).toEqual([
+      ['2026-03', 1],
+      ['2026-04', 2],
+    ]);
+    // March is closed (already April in WIB) and comes from the first read; April is read again each time.
+    const id2 = await submitReport(t, 'Jembatan ambles di desa', {
+      regionCode: '31.71.01',
+      reporter: { name: 'Warga' },
+    });
+    await verifyReport(t, national, id2, 'pupr-kaltim', roads);
+    expect(await read()).toEqual([
+      ['2026-03', 1],
+      ['2026-04', 3],
+    ]);
+  });
 });
