@@ -1206,6 +1206,22 @@ function pass4Variants(): Record<string, Variant> {
     g2: ens(`pair + gazetteer kab/kota + kec C${C}`, pair, gaz('kab kec', false)),
     g3: ens(`pair + kpd region + gazetteer kab/kota C${C}`, pair, gaz('kab', true)),
     g4: ens(`pair + kpd region + gazetteer kab/kota + kec C${C}`, pair, gaz('kab kec', true)),
+    d1: ens(`pair, minDf 1 C${C}`, [
+      [{ ...NB, features: { minDf: 1 } }, 1],
+      [{ ...SV, features: { ...TC5, minDf: 1 } }, 1],
+    ]),
+    d3: ens(`pair, minDf 3 C${C}`, [
+      [{ ...NB, features: { minDf: 3 } }, 1],
+      [{ ...SV, features: { ...TC5, minDf: 3 } }, 1],
+    ]),
+    dt1: ens(
+      `type pair, minDf 1 C${C}`,
+      [
+        [{ ...NB, features: { minDf: 1 } }, 1],
+        [{ ...SV, features: { ...TC5, minDf: 1 } }, 1],
+      ],
+      cue,
+    ),
     g5: ens(`pair + gazetteer kab/kota + bare kec C${C}`, pair, gaz('kab kec bare', false)),
     g6: ens(`pair + gazetteer kab/kota + bare kec + desa C${C}`, pair, gaz('kab kec bare desa', false)),
     k0: ens(`pair + kpd region C${C}`, pair, region),
