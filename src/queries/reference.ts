@@ -1,5 +1,5 @@
 /** Reference data reads: agencies, categories, regions and holidays. */
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { AppDb } from '../db/client.ts';
 import { agencies, categories, holidays, regions } from '../db/schema.ts';
 
@@ -43,6 +43,24 @@ export function listRegions(db: AppDb, parent?: string) {
 export async function findRegion(db: AppDb, code: string) {
   const [r] = await db.select().from(regions).where(eq(regions.code, code)).limit(1);
   return r ?? null;
+}
+
+/**
+ * The names of a region and the regions above it, most specific first ("Samarinda Seberang", "Kota Samarinda",
+ * "Kalimantan Timur"); unknown codes are left out.
+ */
+export async function regionTrail(db: AppDb, code: string): Promise<string[]> {
+  const parts = code.split('.');
+  const codes = parts.map((_, i) => parts.slice(0, i + 1).join('.'));
+  const rows = await db
+    .select({ code: regions.code, name: regions.name })
+    .from(regions)
+    .where(inArray(regions.code, codes));
+  const byCode = new Map(rows.map((r) => [r.code, r.name]));
+  return codes
+    .reverse()
+    .map((c) => byCode.get(c))
+    .filter((n): n is string => !!n);
 }
 
 /** Holidays of a year (national and, with `regionCode`, that region's). */

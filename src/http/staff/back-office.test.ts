@@ -107,6 +107,8 @@ describe('back office', () => {
     expect(p.html).toContain(SECRET.email);
     expect(p.html).toContain('data-slot="similar-reports"');
     expect(p.html).toContain('name="_csrf"');
+    // The location reads as names, with the code kept for reference.
+    expect(p.html).toContain('Samarinda Seberang, Kota Samarinda, Kalimantan Timur (64.72.02)');
     expect(await piiLogCount(anon)).toBe(before + 1);
   });
 

@@ -25,7 +25,7 @@ import { verifyReport } from '../../commands/verify-report.ts';
 import { suggestRouting } from '../../commands/suggest-routing.ts';
 import { similarReportsForStaff } from '../../queries/similar-reports.ts';
 import { ARCHIVE_REASONS, CLASSIFICATIONS } from '../../domain/report/report.ts';
-import { listAgencyTree, listCategories } from '../../queries/reference.ts';
+import { listAgencyTree, listCategories, regionTrail } from '../../queries/reference.ts';
 import { staffReportView } from '../../queries/back-office.ts';
 import { reportZone } from '../../presenters/report.ts';
 import { t } from '../../locales/index.ts';
@@ -141,9 +141,13 @@ async function renderReport(
     ? await verificationAids(svc, req, trackingId, opts.pick ?? {})
     : undefined;
   const reporter = await revealReporter(svc, req.caller, view.visible.report, 'staff.report.view');
-  const [agencies, categories] = await Promise.all([listAgencyTree(svc.db), listCategories(svc.db)]);
-  const ctx = pageContext(req);
   const row = view.visible.report.row;
+  const [agencies, categories, regionNames] = await Promise.all([
+    listAgencyTree(svc.db),
+    listCategories(svc.db),
+    row.regionCode ? regionTrail(svc.db, row.regionCode) : [],
+  ]);
+  const ctx = pageContext(req);
   const handling = (ASSIGNABLE_STATUSES as readonly string[]).includes(row.status) && row.agencyId;
   const assign = handling
     ? {
@@ -167,6 +171,7 @@ async function renderReport(
       view,
       reporter,
       reference: { agencies, categories },
+      regionNames,
       zone: reportZone(view.visible.report),
       form: opts.form,
       done: opts.done ?? false,

@@ -35,6 +35,8 @@ export interface ReportPageProps {
   view: StaffReportView;
   reporter: ReporterInput | null;
   reference: Reference;
+  /** The report's region and the regions above it, most specific first (empty without a region). */
+  regionNames?: string[] | undefined;
   zone: ZoneName;
   form?: FormState | undefined;
   /** Set after a successful action (PRG target `?selesai=1`). */
@@ -129,7 +131,13 @@ export function ReportPage(p: ReportPageProps): VNode {
           {ctx.t(`staff.report.classification_name.${row.classification}`)}
         </Row>
         <Row label={ctx.t('staff.report.category')}>{category ?? ctx.t('staff.report.none')}</Row>
-        <Row label={ctx.t('staff.report.region')}>{row.regionCode ?? ctx.t('staff.report.none')}</Row>
+        <Row label={ctx.t('staff.report.region')}>
+          {row.regionCode
+            ? p.regionNames?.length
+              ? `${p.regionNames.join(', ')} (${row.regionCode})`
+              : row.regionCode
+            : ctx.t('staff.report.none')}
+        </Row>
         {row.address ? <Row label={ctx.t('staff.report.address')}>{row.address}</Row> : null}
         <Row label={ctx.t('staff.report.occurred_on')}>
           {row.occurredOn ? dateLabel(ctx, row.occurredOn) : ctx.t('staff.report.none')}
