@@ -8,7 +8,7 @@ import { STOPWORDS } from '../src/domain/routing/normalise.ts';
 import { DEFAULT_ENSEMBLE, PREVIOUS_ENSEMBLE, routingText } from '../src/domain/routing/ensemble.ts';
 import { evaluate, meanSd } from '../src/domain/routing/metrics.ts';
 import { probabilities, train, type Model, type TrainOptionsInput } from '../src/domain/routing/model.ts';
-import { stratifiedFolds } from '../src/domain/routing/random.ts';
+import { seededRandom, stratifiedFolds } from '../src/domain/routing/random.ts';
 import { reportTypeCues } from '../src/domain/routing/cues.ts';
 import { stem } from '../src/integrations/indonesian-stemmer.ts';
 import { tokensOf } from '../src/domain/routing/features.ts';
@@ -115,6 +115,22 @@ const region = (r: Row) =>
   routingText({ title: r.title ?? '', body: r.text ?? '', regionCode: r.kpd_yth ? '31' : null });
 const titled = (k: number) => (r: Row) => `${`${r.title}\n`.repeat(k)}${r.text}`;
 
+/**
+ * PERTURB=p: typos in the test rows only (each word of 4+ letters, with probability p, gets one of: two
+ * neighbouring letters swapped, a letter dropped, a letter doubled), to measure robustness to misspelling.
+ */
+const PERTURB = Number(process.env.PERTURB ?? 0);
+function typos(text: string, rand: () => number): string {
+  return text.replace(/[A-Za-z]{4,}/g, (w) => {
+    if (rand() >= PERTURB) return w;
+    const i = 1 + Math.floor(rand() * (w.length - 2));
+    const op = Math.floor(rand() * 3);
+    if (op === 0) return w.slice(0, i) + w[i + 1] + w[i] + w.slice(i + 2);
+    if (op === 1) return w.slice(0, i) + w.slice(i + 1);
+    return w.slice(0, i) + w[i] + w.slice(i);
+  });
+}
+
 function cv(label: string, minCount: number, v: Variant, seeds: number[]) {
   const all = rows.filter((r) => (r[label] ?? '').trim() !== '');
   const counts = new Map<string, number>();
@@ -170,7 +186,11 @@ function cv(label: string, minCount: number, v: Variant, seeds: number[]) {
         )
       : null;
     const offset = v.tunePrior ? tunePrior(v, tr, label, seeds[Math.floor(run / 5)]!) : null;
-    const ranked = te.map((r) => {
+    const rand = seededRandom(run + 1);
+    const tested = PERTURB
+      ? te.map((r): Row => ({ ...r, title: typos(r.title ?? '', rand), text: typos(r.text ?? '', rand) }))
+      : te;
+    const ranked = tested.map((r) => {
       const p = new Float64Array(labels.length);
       for (const [m, w] of models) probabilities(m, v.text(r)).forEach((x, i) => (p[i] = p[i]! + w * x));
       if (lsa && v.lsa) {
@@ -1206,6 +1226,10 @@ function pass4Variants(): Record<string, Variant> {
     g2: ens(`pair + gazetteer kab/kota + kec C${C}`, pair, gaz('kab kec', false)),
     g3: ens(`pair + kpd region + gazetteer kab/kota C${C}`, pair, gaz('kab', true)),
     g4: ens(`pair + kpd region + gazetteer kab/kota + kec C${C}`, pair, gaz('kab kec', true)),
+    pnc: ens(`pair without title char n-grams C${C}`, [
+      [NB, 1],
+      [{ ...SV, features: {} }, 1],
+    ]),
     d1: ens(`pair, minDf 1 C${C}`, [
       [{ ...NB, features: { minDf: 1 } }, 1],
       [{ ...SV, features: { ...TC5, minDf: 1 } }, 1],
