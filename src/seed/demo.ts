@@ -95,32 +95,45 @@ const TARGETS: ReportStatus[] = [
   'responded',
 ];
 
+/** Top-level category id by name (the first category when the name is unknown). */
+async function topCategoryIds(db: AppDb): Promise<(name: string) => number> {
+  const cats = await query<{ id: number; name: string }>(
+    db,
+    sql`select id, name from categories where parent_id is null`,
+  );
+  return (name) => cats.find((c) => c.name === name)?.id ?? cats[0]!.id;
+}
+
+/**
+ * A report's clock in the past: starts at `start`; `at(days)` moves it on by `days` (never later than a minute
+ * before `now`) and returns the services at that moment, so each step of a timeline happens after the last.
+ */
+function pastClock(svc: Services, start: Date, now: Date): (days: number) => Services {
+  let t = start;
+  return (days) => {
+    t = new Date(Math.min(t.getTime() + days * DAY, now.getTime() - 60_000));
+    return { ...svc, now: () => t };
+  };
+}
+
 /** Creates synthetic reports through the commands, with timelines in the past. */
 export async function seedDemoReports(svc: Services, now: Date): Promise<number> {
   const db = svc.db;
   const verifier = await callerFor(db, 'diskominfo.kaltim@demo.aduan.id');
   const national = await callerFor(db, 'nasional@demo.aduan.id');
-  const cats = await query<{ id: number; name: string }>(
-    db,
-    sql`select id, name from categories where parent_id is null`,
-  );
-  const catId = (name: string) => cats.find((c) => c.name === name)?.id ?? cats[0]!.id;
+  const catId = await topCategoryIds(db);
   let count = 0;
   for (let i = 0; i < 36; i++) {
     const [agencyId, category, region, title, body] = DEMO_REPORT_TEXTS[i % DEMO_REPORT_TEXTS.length]!;
     const target = TARGETS[i % TARGETS.length]!;
     const ageDays = target === 'transferred' ? 120 + i : 2 + ((i * 7) % 40);
-    let t = new Date(now.getTime() - ageDays * DAY);
-    const at = (days: number) => {
-      t = new Date(Math.min(t.getTime() + days * DAY, now.getTime() - 60_000));
-      return { ...svc, now: () => t };
-    };
+    const at = pastClock(svc, new Date(now.getTime() - ageDays * DAY), now);
     // Every intake channel appears; walk-in, phone and letter complaints are recorded by the coordinator's
     // officer on the citizen's behalf, as the walk-in page does.
     const channel = CHANNELS[i % CHANNELS.length]!;
     const staffIntake = (STAFF_INTAKE_CHANNELS as readonly string[]).includes(channel);
     const { report, accessKey } = await submitReport(
-      { ...svc, now: () => t },
+      at(0),
       staffIntake ? verifier : { actor: { userId: null, grants: [] } },
       {
         classification: i % 5 === 4 ? 'aspirasi' : i % 7 === 6 ? 'permintaan_informasi' : 'pengaduan',
@@ -189,19 +202,15 @@ export async function seedDemoRoutingHistory(svc: Services, now: Date, firstNumb
   await trainRoutingModels(svc);
   const verifier = await callerFor(db, 'diskominfo.kaltim@demo.aduan.id');
   const puprAdmin = await callerFor(db, 'pupr.kaltim@demo.aduan.id');
-  const cats = await query<{ id: number; name: string }>(
-    db,
-    sql`select id, name from categories where parent_id is null`,
-  );
-  const catId = (name: string) => cats.find((c) => c.name === name)?.id ?? cats[0]!.id;
+  const catId = await topCategoryIds(db);
   const texts = DEMO_ROUTING_TEXTS;
   for (const [i, [agencyId, category, region, title, body]] of texts.entries()) {
     const n = firstNumber + i;
-    let t = new Date(now.getTime() - (120 - Math.floor((i * 100) / texts.length)) * DAY);
-    const at = (days: number) => {
-      t = new Date(Math.min(t.getTime() + days * DAY, now.getTime() - 60_000));
-      return { ...svc, now: () => t };
-    };
+    const at = pastClock(
+      svc,
+      new Date(now.getTime() - (120 - Math.floor((i * 100) / texts.length)) * DAY),
+      now,
+    );
     const { report } = await submitReport(
       at(0),
       { actor: { userId: null, grants: [] } },
