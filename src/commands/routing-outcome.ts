@@ -12,6 +12,8 @@ export interface RoutingOutcome {
   reportId: string;
   agencyId: string;
   categoryId: number | null;
+  /** The classification the report has after verification (the verifier may correct it). */
+  classification?: string | null | undefined;
   now: Date;
 }
 
@@ -20,6 +22,7 @@ export async function recordRoutingOutcome(tx: Tx, outcome: RoutingOutcome): Pro
   const decisions: [string, string | null][] = [
     ['agency', outcome.agencyId],
     ['category', outcome.categoryId === null ? null : String(outcome.categoryId)],
+    ['classification', outcome.classification ?? null],
   ];
   for (const [kind, chosen] of decisions) {
     if (chosen === null) continue;

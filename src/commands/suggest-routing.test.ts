@@ -3,8 +3,12 @@
  * shown as the region's name and the classification, never as `wilayah64x71` or `klasifikasipengaduan`.
  * Real HTTP over PGlite (default) or PostgreSQL (DATABASE_URL); synthetic history.
  */
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { query } from '../db/client.ts';
+import { signInWeb } from '../../test/helpers/web-client.ts';
 import {
+  actOk,
   categoryIds,
   DEMO,
   startTestApp,
@@ -18,6 +22,7 @@ import { trainRoutingModels } from './train-routing.ts';
 
 let t: TestApp;
 let coord: string;
+let catRoads: number;
 
 const submit = (title: string, json: Record<string, unknown>) =>
   submitReport(t, title, { reporter: { name: 'Warga Uji' }, ...json });
@@ -27,7 +32,8 @@ const submit = (title: string, json: Record<string, unknown>) =>
 beforeAll(async () => {
   t = await startTestApp({ now: new Date('2026-03-12T02:00:00Z'), limits: { submitPerMinute: 1000 } });
   coord = await t.login(DEMO.coordinator);
-  const [catRoads, catHealth] = await categoryIds(t, 'PEKERJAAN UMUM DAN PENATAAN RUANG', 'KESEHATAN');
+  let catHealth: number;
+  [catRoads, catHealth] = await categoryIds(t, 'PEKERJAAN UMUM DAN PENATAAN RUANG', 'KESEHATAN');
   for (const title of ROADS)
     await verifyReport(t, coord, await submit(title, { regionCode: '64.71' }), 'pupr-kaltim', catRoads);
   for (const title of HEALTH)
@@ -82,5 +88,56 @@ describe('suggestion words', () => {
     const words = r.body.agencies.flatMap((s: { words: string[] }) => s.words);
     expect(words).toContain('aspirasi');
     expect(words).toContain('Kabupaten Kutai Kartanegara');
+  });
+});
+
+describe('report type suggestions', () => {
+  // The history holds complaints about roads (pengaduan) and suggestions about health (aspirasi), so the
+  // classification model is trained too.
+  it("are answered with the agencies and categories, and the verifier's choice is recorded", async () => {
+    const id = await submit('Saran untuk pelayanan puskesmas dan obat pasien', { regionCode: '64.71' });
+    const r = await t.api(`/api/v1/reports/${id}/suggestions`, { token: coord });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    const types = r.body.classifications as Array<{
+      id: string;
+      name: string;
+      confidence: number;
+      words: string[];
+    }>;
+    expect(types.map((c) => c.id).sort()).toEqual(['aspirasi', 'pengaduan']);
+    expect(types[0]!.id).toBe('aspirasi');
+    expect(types[0]!.confidence).toBeGreaterThan(0.5);
+    expect(types.reduce((a, c) => a + c.confidence, 0)).toBeCloseTo(1, 2);
+    expect(r.body.models.classification.version).toBeGreaterThanOrEqual(1);
+    // The verifier corrects the citizen's pengaduan to aspirasi, as suggested.
+    await actOk(
+      t,
+      id,
+      'verify',
+      { agencyId: 'dinkes-kaltim', categoryId: catRoads, classification: 'aspirasi' },
+      { token: coord },
+    );
+    const rows = await query<{ kind: string; chosen_label: string; accepted: boolean }>(
+      t.runtime.services.db,
+      sql`select s.kind, s.chosen_label, s.accepted from routing_suggestions s join reports r on r.id = s.report_id
+           where r.tracking_id = ${id} and s.kind = 'classification'`,
+    );
+    expect(rows).toEqual([{ kind: 'classification', chosen_label: 'aspirasi', accepted: true }]);
+  });
+
+  it('show on the verification screen, and picking one pre-selects it in the verify form', async () => {
+    const id = await submit('Saran agar puskesmas menambah dokter jaga', { regionCode: '64.71' });
+    const web = await signInWeb(t.url, DEMO.coordinator);
+    const page = await web.get(`/kantor/laporan/${id}?lang=id`);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('Klasifikasi yang disarankan');
+    expect(page.html).toContain('data-suggestion="classification:aspirasi"');
+    expect(page.html).toMatch(/name="classification" value="pengaduan"[^>]*checked/);
+    const picked = await web.get(`/kantor/laporan/${id}?klasifikasi=aspirasi&lang=id`);
+    expect(picked.html).toMatch(/name="classification" value="aspirasi"[^>]*checked/);
+    // A value that is not a classification is ignored.
+    const bad = await web.get(`/kantor/laporan/${id}?klasifikasi=lainnya&lang=id`);
+    expect(bad.status).toBe(200);
+    expect(bad.html).toMatch(/name="classification" value="pengaduan"[^>]*checked/);
   });
 });

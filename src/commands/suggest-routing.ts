@@ -1,6 +1,6 @@
 /**
- * Routing suggestions for one report at verification: the top 3 agencies and top 3 categories from
- * the active models, each with a calibrated confidence and the words that drove it. A suggestion is
+ * Routing suggestions for one report at verification: the top 3 agencies, top 3 categories and the report types
+ * from the active models, each with a calibrated confidence and the words that drove it. A suggestion is
  * recorded in `routing_suggestions` once per report, kind and model version (the first time it is
  * shown; later views reuse that row, so reloads do not skew the live accuracy);
  * `recordRoutingOutcome` (routing-outcome.ts) later marks whether the verifier followed it.
@@ -27,9 +27,12 @@ export interface RoutingSuggestions {
   trackingId: string;
   agencies: RoutingSuggestion<string>[];
   categories: RoutingSuggestion<number>[];
+  /** Report type (pengaduan, aspirasi, permintaan_informasi), best first; `name` is the id (pages translate it). */
+  classifications: RoutingSuggestion<string>[];
   models: {
     agency: { version: number; trainedAt: string } | null;
     category: { version: number; trainedAt: string } | null;
+    classification: { version: number; trainedAt: string } | null;
   };
 }
 
@@ -49,14 +52,23 @@ export async function suggestRouting(
   const report = await loadReport(svc.db, trackingId);
   authorize(report, caller, 'verify');
   const row = report!.row;
-  const [agencyModel, categoryModel] = await Promise.all([
+  const [agencyModel, categoryModel, classificationModel] = await Promise.all([
     loadActiveModel(svc.db, 'agency'),
     loadActiveModel(svc.db, 'category'),
+    loadActiveModel(svc.db, 'classification'),
   ]);
   const text = (classification: string | null) =>
     routingText({ title: row.title, body: row.body, regionCode: row.regionCode, classification });
   const agencyPreds = agencyModel ? suggest(agencyModel.ensemble, text(row.classification), 3) : [];
   const categoryPreds = categoryModel ? suggest(categoryModel.ensemble, text(null), 3) : [];
+  // The report-type model reads the cue tokens (question marks, request words…), as it was trained.
+  const classificationPreds = classificationModel
+    ? suggest(
+        classificationModel.ensemble,
+        routingText({ title: row.title, body: row.body, regionCode: row.regionCode, cues: true }),
+        3,
+      )
+    : [];
 
   const agencyNames = new Map<string, string>();
   if (agencyPreds.length) {
@@ -81,10 +93,11 @@ export async function suggestRouting(
     for (const c of found) categoryNames.set(c.id, c.name);
   }
 
-  const words = await readableWords(svc, [...agencyPreds, ...categoryPreds]);
+  const words = await readableWords(svc, [...agencyPreds, ...categoryPreds, ...classificationPreds]);
   await recordShown(svc, row.id, caller.actor.userId, [
     { kind: 'agency', model: agencyModel, preds: agencyPreds },
     { kind: 'category', model: categoryModel, preds: categoryPreds },
+    { kind: 'classification', model: classificationModel, preds: classificationPreds },
   ]);
   return {
     trackingId: row.trackingId,
@@ -100,7 +113,17 @@ export async function suggestRouting(
       confidence: round3(p.confidence),
       words: words(p.topTerms),
     })),
-    models: { agency: modelInfo(agencyModel), category: modelInfo(categoryModel) },
+    classifications: classificationPreds.map((p) => ({
+      id: p.label,
+      name: p.label,
+      confidence: round3(p.confidence),
+      words: words(p.topTerms),
+    })),
+    models: {
+      agency: modelInfo(agencyModel),
+      category: modelInfo(categoryModel),
+      classification: modelInfo(classificationModel),
+    },
   };
 }
 

@@ -36,6 +36,7 @@ export function verifyReport(svc: Services, caller: Caller, trackingId: string, 
       reportId: row.id,
       agencyId: agency.id,
       categoryId: input.categoryId,
+      classification: row.classification,
       now,
     });
     return {

@@ -200,7 +200,7 @@ async function verificationAids(svc: Services, req: FastifyRequest, trackingId: 
 }
 
 /**
- * A picked suggestion from the query (`?instansi=&kategori=`), and a similar report to mark this one a duplicate
+ * A picked suggestion from the query (`?instansi=&kategori=&klasifikasi=`), and a similar report to mark this one a duplicate
  * of (`?duplikat=`), each ignored when malformed.
  */
 function pickOf(query: unknown): RoutingPick {
@@ -209,7 +209,11 @@ function pickOf(query: unknown): RoutingPick {
     typeof q.instansi === 'string' && /^[A-Za-z0-9._-]{1,80}$/.test(q.instansi) ? q.instansi : undefined;
   const categoryId = typeof q.kategori === 'string' && /^\d{1,9}$/.test(q.kategori) ? q.kategori : undefined;
   const duplicateOf = typeof q.duplikat === 'string' && /^\d{10}$/.test(q.duplikat) ? q.duplikat : undefined;
-  return { agencyId, categoryId, duplicateOf };
+  const classification =
+    typeof q.klasifikasi === 'string' && (CLASSIFICATIONS as readonly string[]).includes(q.klasifikasi)
+      ? q.klasifikasi
+      : undefined;
+  return { agencyId, categoryId, classification, duplicateOf };
 }
 
 function csrfMatches(sent: string | undefined, expected: string): boolean {

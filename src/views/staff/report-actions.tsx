@@ -8,6 +8,7 @@
  * - One `<section>` with an h3 per form; field ids are prefixed per form so labels and error links stay unique.
  * - Errors of the failed form are shown inline and in the page's error summary.
  */
+import type { RoutingPick } from './verification-aids.tsx';
 import type { VNode } from 'preact';
 import type { PageContext } from '../context.ts';
 import { Button } from '../components/button.tsx';
@@ -76,10 +77,8 @@ export interface ActionFormsProps {
   units: UnitOption[];
   reference: Reference;
   form?: FormState | undefined;
-  /** A routing suggestion the verifier picked (pre-selects the verify form's agency / category). */
-  prefill?:
-    | { agencyId?: string | undefined; categoryId?: string | undefined; duplicateOf?: string | undefined }
-    | undefined;
+  /** A routing suggestion the verifier picked (pre-selects the verify form's classification / agency / category). */
+  prefill?: RoutingPick | undefined;
 }
 
 function FormShell(p: {
@@ -187,7 +186,7 @@ export function ActionForms(p: ActionFormsProps): VNode {
         <ClassificationRadios
           ctx={ctx}
           legend={ctx.t('staff.verify.classification')}
-          value={val(form, 'verify', 'classification') ?? report.classification}
+          value={val(form, 'verify', 'classification') ?? p.prefill?.classification ?? report.classification}
           error={e.classification}
         />
         <TreeSelect

@@ -1,10 +1,10 @@
 /**
  * Aids on the verification screen (issue 3 + routing): similar earlier reports the caller may see (confidential
  * ones included for staff in scope, marked as such) with a similarity score and a link, and the routing
- * suggestions (top 3 agencies and categories with confidence and the words that drove them).
+ * suggestions (the report type, and the top 3 agencies and categories, with confidence and the words that drove them).
  *
  * Picking a suggestion works without JavaScript: each one is a link back to this page with `?instansi=` /
- * `?kategori=` that pre-selects it in the verify form (the other pick is carried along). Verifying records the
+ * `?kategori=` / `?klasifikasi=` that pre-selects it in the verify form (the other pick is carried along). Verifying records the
  * verifier's choice against the suggestions shown (`recordRoutingOutcome` inside `verifyReport`).
  *
  * Privacy: nothing here reads reporter data; the similar list has report fields only (`StaffSimilarReport`).
@@ -16,10 +16,11 @@ import type { StaffSimilarReport } from '../../queries/similar-reports.ts';
 import type { RoutingSuggestions } from '../../commands/suggest-routing.ts';
 import { dateLabel } from './common.tsx';
 
-/** What the verify form is pre-filled with from a picked suggestion (query `instansi`, `kategori`). */
+/** What the verify form is pre-filled with from a picked suggestion (query `instansi`, `kategori`, `klasifikasi`). */
 export interface RoutingPick {
   agencyId?: string | undefined;
   categoryId?: string | undefined;
+  classification?: string | undefined;
   /** A similar report chosen as the one this report duplicates (pre-fills the archive form). */
   duplicateOf?: string | undefined;
 }
@@ -52,6 +53,7 @@ export function pickHref(ctx: PageContext, trackingId: string, pick: RoutingPick
   const q = new URLSearchParams();
   if (pick.agencyId) q.set('instansi', pick.agencyId);
   if (pick.categoryId) q.set('kategori', pick.categoryId);
+  if (pick.classification) q.set('klasifikasi', pick.classification);
   q.set('lang', ctx.lang);
   return `/kantor/laporan/${trackingId}?${q.toString()}#h-verify`;
 }
@@ -134,7 +136,7 @@ function SuggestionList(p: {
   items: Array<{ id: string | number; name: string; confidence: number; words: string[] }>;
   chosen: string | undefined;
   href: (id: string) => string;
-  kind: 'agency' | 'category';
+  kind: 'agency' | 'category' | 'classification';
 }): VNode {
   const { ctx } = p;
   return (
@@ -172,6 +174,13 @@ function SuggestionList(p: {
   );
 }
 
+/** The suggestion lists, in order: each with its heading and the verify-form field a pick pre-selects. */
+const LISTS = [
+  { kind: 'classification', heading: 'staff.suggest.classifications', field: 'classification' },
+  { kind: 'agency', heading: 'staff.suggest.agencies', field: 'agencyId' },
+  { kind: 'category', heading: 'staff.suggest.categories', field: 'categoryId' },
+] as const;
+
 /** The similar-reports slot and the routing suggestions of the verification screen. */
 export function VerificationAids(p: VerificationAidsProps): VNode {
   const { ctx, trackingId, pick } = p;
@@ -190,17 +199,24 @@ export function VerificationAids(p: VerificationAidsProps): VNode {
         ) : (
           <>
             <p class="hint">{ctx.t('staff.suggest.hint')}</p>
-            {(['agency', 'category'] as const).map((kind) => (
+            {LISTS.map(({ kind, heading, field }) => (
               <SuggestionList
                 key={kind}
                 ctx={ctx}
                 kind={kind}
-                heading={ctx.t(kind === 'agency' ? 'staff.suggest.agencies' : 'staff.suggest.categories')}
-                items={kind === 'agency' ? s.agencies : s.categories}
-                chosen={kind === 'agency' ? pick.agencyId : pick.categoryId}
-                href={(id) =>
-                  pickHref(ctx, trackingId, { ...pick, [kind === 'agency' ? 'agencyId' : 'categoryId']: id })
+                heading={ctx.t(heading)}
+                items={
+                  kind === 'agency'
+                    ? s.agencies
+                    : kind === 'category'
+                      ? s.categories
+                      : s.classifications.map((c) => ({
+                          ...c,
+                          name: ctx.t(`staff.report.classification_name.${c.id}`),
+                        }))
                 }
+                chosen={pick[field]}
+                href={(id) => pickHref(ctx, trackingId, { ...pick, [field]: id })}
               />
             ))}
           </>
