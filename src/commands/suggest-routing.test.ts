@@ -123,6 +123,13 @@ describe('report type suggestions', () => {
            where r.tracking_id = ${id} and s.kind = 'classification'`,
     );
     expect(rows).toEqual([{ kind: 'classification', chosen_label: 'aspirasi', accepted: true }]);
+    // The routing accuracy counts it with the other decisions of the month (API and CSV).
+    const acc = await t.api('/api/v1/routing/accuracy?months=1', { token: await t.login(DEMO.national) });
+    expect(acc.body.months[0]).toMatchObject({
+      month: '2026-03',
+      classificationDecided: 1,
+      classificationAcceptedTop1: 1,
+    });
   });
 
   it('show on the verification screen, and picking one pre-selects it in the verify form', async () => {

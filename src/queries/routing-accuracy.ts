@@ -29,6 +29,9 @@ export interface RoutingMonth {
   /** Category suggestions: decided and top-1 accepted. */
   categoryDecided: number;
   categoryAcceptedTop1: number;
+  /** Report type (classification) suggestions: decided and top-1 accepted. */
+  classificationDecided: number;
+  classificationAcceptedTop1: number;
   /** Verifications (dispatches) in the month, and bukan-wewenang returns in the month. */
   verifications: number;
   returns: number;
@@ -177,6 +180,8 @@ export async function routingAccuracy(
         top3Accuracy: ratio(c.top3, c.decided),
         categoryDecided: c.cat_decided,
         categoryAcceptedTop1: c.cat_accepted,
+        classificationDecided: c.type_decided,
+        classificationAcceptedTop1: c.type_accepted,
         verifications: c.verifications,
         returns: c.returns,
         misroutingRate: ratio(c.returns, c.verifications),
@@ -192,6 +197,8 @@ interface MonthCounts {
   top3: number;
   cat_decided: number;
   cat_accepted: number;
+  type_decided: number;
+  type_accepted: number;
   verifications: number;
   returns: number;
 }
@@ -201,6 +208,8 @@ const EMPTY_COUNTS: MonthCounts = {
   top3: 0,
   cat_decided: 0,
   cat_accepted: 0,
+  type_decided: 0,
+  type_accepted: 0,
   verifications: 0,
   returns: 0,
 };
@@ -247,7 +256,7 @@ async function readMonths(
           select distinct on (rs.report_id, rs.kind, rs.decided_at) rs.kind, rs.accepted, rs.in_top3,
                  ${localMonth(sql`rs.decided_at`)} as month
             from routing_suggestions rs join reports r on r.id = rs.report_id
-           where rs.decided_at >= ${s} and rs.kind in ('agency', 'category') ${f.rs}
+           where rs.decided_at >= ${s} and rs.kind in ('agency', 'category', 'classification') ${f.rs}
            order by rs.report_id, rs.kind, rs.decided_at, rs.shown_at desc
         ), events as (
           select ${localMonth(sql`e.created_at`)} as month, e.type
@@ -264,6 +273,8 @@ async function readMonths(
           count(*) filter (where kind = 'agency' and in_top3)::int as top3,
           count(*) filter (where kind = 'category')::int as cat_decided,
           count(*) filter (where kind = 'category' and accepted)::int as cat_accepted,
+          count(*) filter (where kind = 'classification')::int as type_decided,
+          count(*) filter (where kind = 'classification' and accepted)::int as type_accepted,
           count(*) filter (where type = 'verify')::int as verifications,
           count(*) filter (where type = 'return')::int as returns
         from facts group by month`,
@@ -279,6 +290,8 @@ async function readMonths(
       top3: n('top3'),
       cat_decided: n('cat_decided'),
       cat_accepted: n('cat_accepted'),
+      type_decided: n('type_decided'),
+      type_accepted: n('type_accepted'),
       verifications: n('verifications'),
       returns: n('returns'),
     });

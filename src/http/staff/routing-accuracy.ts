@@ -48,6 +48,9 @@ const ROUTING_CSV_COLUMNS: readonly (keyof RoutingMonth)[] = [
   'verifications',
   'returns',
   'misroutingRate',
+  // Added later: at the end, so the earlier columns keep their positions for existing readers.
+  'classificationDecided',
+  'classificationAcceptedTop1',
 ];
 
 /** The scope in the CSV file name: `national`, `region-64.71` or `agency-pupr-kaltim`. */

@@ -128,7 +128,9 @@ export function RoutingAccuracyPage(p: {
   const title = ctx.t('stats.routing.title');
   const periods = [...new Set([...PERIODS, p.period])].sort((a, b) => a - b);
   // Every month is listed; the charts and table appear once any month has something to show.
-  const active = months.some((m) => m.decided || m.categoryDecided || m.verifications || m.returns);
+  const active = months.some(
+    (m) => m.decided || m.categoryDecided || m.classificationDecided || m.verifications || m.returns,
+  );
   const first = active ? months[0] : undefined;
   const last = active ? months[months.length - 1] : undefined;
   return (
