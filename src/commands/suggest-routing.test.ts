@@ -130,6 +130,10 @@ describe('report type suggestions', () => {
       classificationDecided: 1,
       classificationAcceptedTop1: 1,
     });
+    const page = await (await signInWeb(t.url, DEMO.national)).get('/kantor/statistik/rute?bulan=1&lang=id');
+    expect(page.html).toMatch(
+      /<li data-figure="type_top1"><strong>100%<\/strong> Ketepatan saran klasifikasi/,
+    );
   });
 
   it('show on the verification screen, and picking one pre-selects it in the verify form', async () => {

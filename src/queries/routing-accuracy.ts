@@ -54,8 +54,18 @@ const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 1000) / 10
 
 /** The months summed, with the overall rates of the period (same rounding as each month). */
 export function routingTotals(months: RoutingMonth[]) {
-  const sum = (k: 'decided' | 'acceptedTop1' | 'inTop3' | 'verifications' | 'returns') =>
-    months.reduce((n, m) => n + m[k], 0);
+  const sum = (
+    k:
+      | 'decided'
+      | 'acceptedTop1'
+      | 'inTop3'
+      | 'verifications'
+      | 'returns'
+      | 'categoryDecided'
+      | 'categoryAcceptedTop1'
+      | 'classificationDecided'
+      | 'classificationAcceptedTop1',
+  ) => months.reduce((n, m) => n + m[k], 0);
   const decided = sum('decided');
   const acceptedTop1 = sum('acceptedTop1');
   const inTop3 = sum('inTop3');
@@ -70,6 +80,8 @@ export function routingTotals(months: RoutingMonth[]) {
     verifications,
     returns,
     misroutingRate: ratio(returns, verifications),
+    categoryTop1Accuracy: ratio(sum('categoryAcceptedTop1'), sum('categoryDecided')),
+    classificationTop1Accuracy: ratio(sum('classificationAcceptedTop1'), sum('classificationDecided')),
   };
 }
 

@@ -267,6 +267,16 @@ describe('routing accuracy page', () => {
       expect(page.status, email).toBe(200);
       expect(page.html, email).toContain(heading);
       expect(monthRow(page.html, '2026-03'), email).toEqual(expectedRow(api.m, 'Maret 2026'));
+      // The period's category suggestion accuracy (all of it is in March here), next to the agency figures.
+      const categoryRate = api.m.categoryDecided
+        ? `${Math.round((100 * api.m.categoryAcceptedTop1) / api.m.categoryDecided)}%`
+        : '—';
+      expect(page.html, email).toMatch(
+        new RegExp(
+          `<li data-figure="category_top1"><strong>${categoryRate}</strong> Ketepatan saran kategori`,
+        ),
+      );
+      expect(page.html, email).toMatch(/<li data-figure="type_top1"><strong>—<\/strong>/);
       expect(page.html).not.toContain(SECRET_NAME);
       expect(page.html).not.toContain(c);
       const csv = await web.get(`${PAGE}.csv?bulan=12`);

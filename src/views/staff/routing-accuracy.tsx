@@ -28,12 +28,18 @@ const FIGURES: [Figure, string][] = [
   ['misroutingRate', 'misrouting'],
 ];
 
+/** Period-only figures (no monthly chart): how often the category and classification suggestions were taken. */
+const OTHER_FIGURES = [
+  ['categoryTop1Accuracy', 'category_top1'],
+  ['classificationTop1Accuracy', 'type_top1'],
+] as const;
+
 function Explanation({ ctx }: { ctx: PageContext }): VNode {
   return (
     <section aria-labelledby="rute-arti-h">
       <h2 id="rute-arti-h">{ctx.t('stats.routing.terms')}</h2>
       <dl class="summary-list">
-        {FIGURES.map(([, key]) => (
+        {[...FIGURES, ...OTHER_FIGURES].map(([, key]) => (
           <div class="summary-row" key={key}>
             <dt>{ctx.t(`stats.routing.${key}`)}</dt>
             <dd>{ctx.t(`stats.routing.${key}_def`)}</dd>
@@ -56,7 +62,8 @@ function MonthTable(p: { ctx: PageContext; months: RoutingMonth[]; totals: Routi
     'returns',
     'misrouting',
   ];
-  const cells = (m: RoutingTotals) => [
+  // A month or the period's totals: the columns both have.
+  const cells = (m: RoutingMonth | RoutingTotals) => [
     num(ctx, m.decided),
     num(ctx, m.acceptedTop1),
     rate(m.top1Accuracy),
@@ -170,6 +177,11 @@ export function RoutingAccuracyPage(p: {
             </li>
             {FIGURES.map(([f, key]) => (
               <li key={f}>
+                <strong>{rate(totals[f])}</strong> {ctx.t(`stats.routing.${key}`)}
+              </li>
+            ))}
+            {OTHER_FIGURES.map(([f, key]) => (
+              <li key={f} data-figure={key}>
                 <strong>{rate(totals[f])}</strong> {ctx.t(`stats.routing.${key}`)}
               </li>
             ))}
