@@ -36,6 +36,10 @@ describe('report-type cues', () => {
     expect(displayCue('isyarattanyabagaimana')).toBe('bagaimana');
     expect(displayCue('isyaratusulsaran')).toBe('saran');
     expect(displayCue('isyaratkatamohon')).toBe('mohon');
+    // Plain function words help the model but are not shown to a verifier.
+    expect(displayCue('isyaratkatadi')).toBeNull();
+    expect(displayCue('isyaratkatayang')).toBeNull();
+    expect(displayCue('isyaratkatabagaimana')).toBe('bagaimana');
     expect(displayCue('isyaratpanjangc')).toBeNull();
     expect(displayCue('isyaratmintainfo')).toBeNull();
     expect(displayCue('jalan')).toBe('jalan');

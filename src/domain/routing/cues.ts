@@ -49,15 +49,48 @@ const QUESTION_MARK_CUES = new Set(['tanya', 'tanyaakhir', 'tanyajudul', 'awalta
 const HIDDEN_CUES = new Set(['judultanya', 'mintainfo', 'awaltanyakata']);
 
 /**
- * How a cue token reads in "the words that drove it": a question-mark cue as `?`, a word cue as the
- * word itself; structural cues (length, title or first sentence shape) as null (not shown). Any other
- * term is returned unchanged.
+ * Stopwords that say what the citizen wants (asking, requesting, suggesting); the other stopword cues (`di`, `yang`,
+ * `dan`…) help the model but mean nothing to a verifier, so they are not shown.
+ */
+const TELLING_STOPWORDS = new Set([
+  'mohon',
+  'minta',
+  'tolong',
+  'harap',
+  'ingin',
+  'mau',
+  'perlu',
+  'bisa',
+  'bisakah',
+  'boleh',
+  'bolehkah',
+  'apakah',
+  'apa',
+  'bagaimana',
+  'berapa',
+  'kapan',
+  'kenapa',
+  'mengapa',
+  'dimana',
+  'siapa',
+  'agar',
+  'supaya',
+  'sebaiknya',
+  'seharusnya',
+  'semestinya',
+]);
+
+/**
+ * How a cue token reads in "the words that drove it": a question-mark cue as `?`, a question, request or
+ * suggestion word as the word itself; structural cues (length, title or first sentence shape) and plain function
+ * words (`di`, `yang`…) as null (not shown). Any other term is returned unchanged.
  */
 export function displayCue(term: string): string | null {
   if (!term.startsWith(CUE_PREFIX)) return term;
   const cue = term.slice(CUE_PREFIX.length);
   if (QUESTION_MARK_CUES.has(cue)) return '?';
   if (HIDDEN_CUES.has(cue) || cue.startsWith('panjang')) return null;
+  if (cue.startsWith('kata') && !TELLING_STOPWORDS.has(cue.slice('kata'.length))) return null;
   for (const p of ['kata', 'tanya', 'usul']) if (cue.startsWith(p)) return cue.slice(p.length);
   return term;
 }
