@@ -16,11 +16,11 @@ import { systemCaller, type Caller, type Services } from '../app/context.ts';
 import { AppError } from '../app/errors.ts';
 import { query } from '../db/client.ts';
 import { routingSuggestions, settings } from '../db/schema.ts';
-import { routingText, suggest } from '../domain/routing/ensemble.ts';
+import { suggest } from '../domain/routing/ensemble.ts';
 import { canStaff } from '../policies/can.ts';
 import { canManageAgency } from './manage-agencies.ts';
 import { requireAgency } from './lookups.ts';
-import { loadActiveModel } from './routing-models.ts';
+import { loadActiveModel, modelInput } from './routing-models.ts';
 import { verifyReport } from './verify-report.ts';
 
 /** The `settings` key of the auto-dispatch configuration. */
@@ -153,17 +153,18 @@ export async function autoDispatchPending(
   const caller = systemCaller('auto-dispatch');
   for (const r of pending) {
     result.considered++;
-    const input = { title: r.title, body: r.body, regionCode: r.region_code };
-    const preds = suggest(
-      agencyModel.ensemble,
-      routingText({ ...input, classification: r.classification }),
-      3,
-    );
+    const input = {
+      title: r.title,
+      body: r.body,
+      regionCode: r.region_code,
+      classification: r.classification,
+    };
+    const preds = suggest(agencyModel.ensemble, modelInput('agency', input), 3);
     const top = preds[0];
     const rule = top ? ruleFor(config, top.label) : null;
     let categoryId = r.category_id;
     if (categoryId === null && categoryModel) {
-      const c = Number(suggest(categoryModel.ensemble, routingText(input), 1)[0]?.label);
+      const c = Number(suggest(categoryModel.ensemble, modelInput('category', input), 1)[0]?.label);
       if (Number.isInteger(c)) categoryId = c;
     }
     const go = !!(top && rule && top.confidence >= rule.threshold && categoryId !== null);

@@ -6,13 +6,35 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { AppDb, Tx } from '../db/client.ts';
 import { routingModels } from '../db/schema.ts';
-import { deserialiseEnsemble, type Ensemble } from '../domain/routing/ensemble.ts';
+import { deserialiseEnsemble, routingText, type Ensemble } from '../domain/routing/ensemble.ts';
 import { stem } from '../integrations/indonesian-stemmer.ts';
 
 /** The three things a routing model predicts. */
 export type RoutingKind = 'agency' | 'category' | 'classification';
 /** Every routing kind, in training order. */
 export const ROUTING_KINDS: readonly RoutingKind[] = ['agency', 'category', 'classification'];
+
+/** The report fields a routing model reads. */
+export interface RoutingReportFields {
+  title: string;
+  body: string;
+  regionCode: string | null;
+  classification: string | null;
+}
+
+/**
+ * The input text of a kind's model, the same at training and at prediction: the agency model also reads the
+ * classification, the classification (report type) model reads the report-type cue tokens instead.
+ */
+export function modelInput(kind: RoutingKind, r: RoutingReportFields): string {
+  return routingText({
+    title: r.title,
+    body: r.body,
+    regionCode: r.regionCode,
+    classification: kind === 'agency' ? r.classification : null,
+    cues: kind === 'classification',
+  });
+}
 
 /** An active model ready to predict. */
 export interface ActiveModel {

@@ -9,10 +9,10 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Caller, Services } from '../app/context.ts';
 import { loadReport } from '../db/repositories/reports.ts';
 import { agencies, categories, regions, routingSuggestions } from '../db/schema.ts';
-import { routingTokenMeaning, routingText, suggest } from '../domain/routing/ensemble.ts';
+import { routingTokenMeaning, suggest } from '../domain/routing/ensemble.ts';
 import type { Prediction } from '../domain/routing/model.ts';
 import { authorize } from '../queries/access.ts';
-import { loadActiveModel, type ActiveModel } from './routing-models.ts';
+import { loadActiveModel, modelInput, type ActiveModel, type RoutingKind } from './routing-models.ts';
 
 /** One suggested label with its calibrated confidence and explaining words. */
 export interface RoutingSuggestion<Id> {
@@ -57,18 +57,11 @@ export async function suggestRouting(
     loadActiveModel(svc.db, 'category'),
     loadActiveModel(svc.db, 'classification'),
   ]);
-  const text = (classification: string | null) =>
-    routingText({ title: row.title, body: row.body, regionCode: row.regionCode, classification });
-  const agencyPreds = agencyModel ? suggest(agencyModel.ensemble, text(row.classification), 3) : [];
-  const categoryPreds = categoryModel ? suggest(categoryModel.ensemble, text(null), 3) : [];
-  // The report-type model reads the cue tokens (question marks, request words…), as it was trained.
-  const classificationPreds = classificationModel
-    ? suggest(
-        classificationModel.ensemble,
-        routingText({ title: row.title, body: row.body, regionCode: row.regionCode, cues: true }),
-        3,
-      )
-    : [];
+  const predict = (kind: RoutingKind, model: ActiveModel | null) =>
+    model ? suggest(model.ensemble, modelInput(kind, row), 3) : [];
+  const agencyPreds = predict('agency', agencyModel);
+  const categoryPreds = predict('category', categoryModel);
+  const classificationPreds = predict('classification', classificationModel);
 
   const agencyNames = new Map<string, string>();
   if (agencyPreds.length) {

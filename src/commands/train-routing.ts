@@ -7,10 +7,10 @@
 import { sql } from 'drizzle-orm';
 import type { Services } from '../app/context.ts';
 import { query } from '../db/client.ts';
-import { routingText, type EnsembleSpec } from '../domain/routing/ensemble.ts';
+import { type EnsembleSpec } from '../domain/routing/ensemble.ts';
 import type { TrainingExample } from '../domain/routing/model.ts';
 import { fitInProcess, type Fit } from './routing-fit.ts';
-import { ROUTING_KINDS, saveRoutingModel, type RoutingKind } from './routing-models.ts';
+import { modelInput, ROUTING_KINDS, saveRoutingModel, type RoutingKind } from './routing-models.ts';
 
 /** Options of a training run. */
 export interface TrainRoutingOptions {
@@ -84,12 +84,11 @@ function examplesFor(kind: RoutingKind, rows: readonly HistoryRow[]): TrainingEx
           ? (r.category_id?.toString() ?? null)
           : r.classification;
     if (!label) continue;
-    const text = routingText({
+    const text = modelInput(kind, {
       title: r.title,
       body: r.body,
       regionCode: r.region_code,
-      classification: kind === 'agency' ? r.classification : null,
-      cues: kind === 'classification',
+      classification: r.classification,
     });
     const negativeLabels = kind === 'agency' ? (r.negatives ?? []).filter((n) => n !== label) : [];
     out.push({ text, label, ...(negativeLabels.length ? { negativeLabels } : {}) });
