@@ -225,70 +225,113 @@ async function withDatabase(fn: (svc: Services, client: pg.Client, reused: boole
 
 const INSERT_COLUMNS = `tracking_id, access_key_hash, classification, title, body, region_code, status, channel, created_at, updated_at, verified_at`;
 
+/** A point `metres` or less from `p` in a random direction (uniform over the disc). */
+function around(p: { lat: number; lon: number }, metres: number) {
+  const d = (metres * Math.sqrt(rand())) / 111_320;
+  const angle = rand() * 2 * Math.PI;
+  return {
+    lat: p.lat + d * Math.sin(angle),
+    lon: p.lon + (d * Math.cos(angle)) / Math.cos((p.lat * Math.PI) / 180),
+  };
+}
+
+/**
+ * The labelled duplicate set. Points (synthetic: the data set has none), so the proximity bonus can be measured:
+ * 80 % of stored reports and of queries have one, spread over a 20 × 20 km kab/kota; a near-duplicate is pinned
+ * within 300 m of its original; half of the unrelated queries are pinned within 300 m of some other stored report
+ * (another problem in the same street: the hard case for a proximity bonus), the other half anywhere.
+ */
 async function duplicateBench(svc: Services, client: pg.Client) {
   const rows = [...data].sort(() => rand() - 0.5);
   const originals = rows.slice(0, 300);
   const heldOut = rows.slice(300, 600);
   const stored = [...originals, ...rows.slice(600)];
+  const centre = { lat: -0.5, lon: 117.15 };
+  const pointOf = new Map(
+    stored.map((r) => [r, rand() < 0.8 ? around(centre, 10_000 * Math.SQRT2) : null] as const),
+  );
   for (const [i, r] of stored.entries()) {
+    const at = pointOf.get(r);
     await client.query(
-      `insert into reports (${INSERT_COLUMNS}) values ($1, 'x', 'pengaduan', $2, $3, '64.72.02', 'dispatched', 'web', $4, $4, $4)`,
+      `insert into reports (${INSERT_COLUMNS}, lat, lon) values ($1, 'x', 'pengaduan', $2, $3, '64.72.02', 'dispatched', 'web', $4, $4, $4, $5, $6)`,
       [
         `d${String(i).padStart(9, '0')}`,
         r.title!.slice(0, 150),
         r.text,
         new Date(Date.parse('2026-02-01') + i * 60_000),
+        at?.lat ?? null,
+        at?.lon ?? null,
       ],
     );
   }
   await client.query('analyze reports');
   const idOf = new Map(stored.map((r, i) => [r, `d${String(i).padStart(9, '0')}`]));
-  const results: { gold: string | null; found: { trackingId: string; score: number }[] }[] = [];
+  const pinned = stored.filter((r) => pointOf.get(r));
+  const queries: {
+    gold: string | null;
+    title: string;
+    body: string;
+    at: { lat: number; lon: number } | null;
+  }[] = [];
   for (const r of originals) {
-    const q = variant(r, pick(heldOut));
-    results.push({
+    const at = pointOf.get(r);
+    queries.push({
       gold: idOf.get(r)!,
-      found: await similarPublicReports(svc, { ...q, regionCode: '64.72' }, { minScore: 0, limit: 5 }),
+      ...variant(r, pick(heldOut)),
+      at: at && rand() < 0.8 ? around(at, 300) : null,
     });
   }
   for (const r of heldOut) {
-    results.push({
-      gold: null,
-      found: await similarPublicReports(
-        svc,
-        { title: r.title!, body: r.text!, regionCode: '64.72' },
-        { minScore: 0, limit: 5 },
-      ),
-    });
+    const where = rand();
+    const at =
+      where < 0.4 ? around(pointOf.get(pick(pinned))!, 300) : where < 0.8 ? around(centre, 14_142) : null;
+    queries.push({ gold: null, title: r.title!, body: r.text!, at });
   }
   console.log(
-    `duplicate detection: ${originals.length} near-duplicate queries + ${heldOut.length} unrelated queries against ${stored.length} stored reports (same region and window)`,
+    `duplicate detection: ${originals.length} near-duplicate queries + ${heldOut.length} unrelated queries against ${stored.length} stored reports (same region and window; synthetic points, see above)`,
   );
-  console.log('  threshold  precision  recall  F1');
-  for (const th of [0.3, 0.4, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9]) {
-    let predicted = 0;
-    let tp = 0;
-    let hit = 0;
-    for (const r of results) {
-      const above = r.found.filter((f) => f.score >= th);
-      predicted += above.length;
-      const ok = above.some((f) => f.trackingId === r.gold);
-      if (ok) {
-        tp++;
-        hit++;
-      }
+  for (const nearBonus of (process.env.DUP_BONUS ?? '0,0.1,0.15,0.2').split(',').map(Number)) {
+    const results: { gold: string | null; found: { trackingId: string; score: number }[] }[] = [];
+    for (const q of queries) {
+      results.push({
+        gold: q.gold,
+        found: await similarPublicReports(
+          svc,
+          { title: q.title, body: q.body, regionCode: '64.72', lat: q.at?.lat, lon: q.at?.lon },
+          { minScore: 0, limit: 5, nearBonus },
+        ),
+      });
     }
-    const precision = predicted ? tp / predicted : 1;
-    const recall = hit / originals.length;
-    const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
-    console.log(
-      `  ${th.toFixed(2).padStart(9)}  ${precision.toFixed(3).padStart(9)}  ${recall.toFixed(3).padStart(6)}  ${f1.toFixed(3)}`,
-    );
+    console.log(`  proximity bonus ${nearBonus}${nearBonus === 0 ? ' (text only)' : ''}`);
+    console.log('  threshold  precision  recall  F1');
+    for (const th of [0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8]) {
+      let predicted = 0;
+      let hit = 0;
+      for (const r of results) {
+        const above = r.found.filter((f) => f.score >= th);
+        predicted += above.length;
+        if (above.some((f) => f.trackingId === r.gold)) hit++;
+      }
+      const precision = predicted ? hit / predicted : 1;
+      const recall = hit / originals.length;
+      const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
+      console.log(
+        `  ${th.toFixed(2).padStart(9)}  ${precision.toFixed(3).padStart(9)}  ${recall.toFixed(3).padStart(6)}  ${f1.toFixed(3)}`,
+      );
+    }
+    const top1 = results.filter((r) => r.gold && r.found[0]?.trackingId === r.gold).length;
+    console.log(`  the original ranks first for ${top1} of ${originals.length} near-duplicates`);
   }
-  const top1 = results.filter((r) => r.gold && r.found[0]?.trackingId === r.gold).length;
-  console.log(`  the original ranks first for ${top1} of ${originals.length} near-duplicates`);
   await client.query('truncate reports');
 }
+
+/**
+ * The synthetic centre of kab/kota `${11 + p}.${k + 1}` (p < 34, k < 15), in SQL over g (the region is
+ * (11 + g % 34).(1 + (g / 34) % 15)) and in TypeScript; the points only need to be distinct per kab/kota.
+ */
+const CENTRE_LAT_SQL = `(-10 + (g % 34) * 0.4 + ((g / 34) % 15) * 0.025)`;
+const CENTRE_LON_SQL = `(95 + (g % 34) * 1.2 + ((g / 34) % 15) * 0.02)`;
+const centreOf = (p: number, k: number) => ({ lat: -10 + p * 0.4 + k * 0.025, lon: 95 + p * 1.2 + k * 0.02 });
 
 async function seedReports(client: pg.Client) {
   const sentences = data.flatMap((r) => sentencesOf(r.text!)).slice(0, 20_000);
@@ -307,7 +350,7 @@ async function seedReports(client: pg.Client) {
   const chunk = 100_000;
   for (let start = 0; start < REPORTS; start += chunk) {
     await client.query(
-      `insert into reports (${INSERT_COLUMNS}, confidential)
+      `insert into reports (${INSERT_COLUMNS}, confidential, lat, lon)
        select lpad(g::text, 10, '0'), 'x', 'pengaduan',
               (select t from ti where i = (g::bigint * 7919) % ${T}),
               (select string_agg(t, ' ') from s where i in ((g::bigint * 31) % ${S}, (g::bigint * 131 + 7) % ${S}, (g::bigint * 1031 + 13) % ${S})),
@@ -316,12 +359,15 @@ async function seedReports(client: pg.Client) {
               timestamptz '2026-03-12' - ((g % 1095) || ' days')::interval,
               timestamptz '2026-03-12' - ((g % 1095) || ' days')::interval,
               timestamptz '2026-03-12' - ((g % 1095) || ' days')::interval,
-              (g / 2550) % 10 = 0
+              (g / 2550) % 10 = 0,
+              case when g % 5 <> 0 then ${CENTRE_LAT_SQL} + ((g::bigint * 7907) % 1000 / 1000.0 - 0.5) * 0.09 end,
+              case when g % 5 <> 0 then ${CENTRE_LON_SQL} + ((g::bigint * 6271) % 1000 / 1000.0 - 0.5) * 0.09 end
          from generate_series($1::int, $2::int) g`,
       [start + 1, Math.min(REPORTS, start + chunk)],
     );
   }
-  // Status and confidentiality vary within each kab/kota (g / 510 steps through its reports).
+  // Status and confidentiality vary within each kab/kota (g / 510 steps through its reports). Four in five
+  // reports have a point, within about 5 km of their kab/kota's centre (CENTRE_*_SQL).
   await client.query('vacuum analyze reports');
   return (performance.now() - t0) / 1000;
 }
@@ -329,17 +375,29 @@ async function seedReports(client: pg.Client) {
 async function lookupBench(svc: Services, client: pg.Client, reused: boolean) {
   const loadSeconds = reused ? 0 : await seedReports(client);
   const regions = Array.from({ length: 34 }, (_, p) =>
-    Array.from({ length: 15 }, (_, k) => `${11 + p}.${String(k + 1).padStart(2, '0')}`),
+    Array.from({ length: 15 }, (_, k) => ({
+      code: `${11 + p}.${String(k + 1).padStart(2, '0')}`,
+      centre: centreOf(p, k),
+    })),
   ).flat();
   const publicTimes: number[] = [];
+  const pointTimes: number[] = [];
   const staffTimes: number[] = [];
   const caller = systemCaller('bench');
   for (let i = 0; i < 220; i++) {
     const r = pick(data);
-    const q = { title: r.title!, body: r.text!, regionCode: pick(regions) };
+    const region = pick(regions);
+    const q = { title: r.title!, body: r.text!, regionCode: region.code };
     let s = performance.now();
     await similarPublicReports(svc, q);
     if (i >= 20) publicTimes.push(performance.now() - s);
+    const at = {
+      lat: region.centre.lat + (rand() - 0.5) * 0.09,
+      lon: region.centre.lon + (rand() - 0.5) * 0.09,
+    };
+    s = performance.now();
+    await similarPublicReports(svc, { ...q, ...at });
+    if (i >= 20) pointTimes.push(performance.now() - s);
     const tid = String(1 + Math.floor(rand() * REPORTS)).padStart(10, '0');
     s = performance.now();
     await similarReportsForStaff(svc, caller, tid);
@@ -352,7 +410,10 @@ async function lookupBench(svc: Services, client: pg.Client, reused: boolean) {
     `  citizen side (open public, 180 days, same kab/kota): p50 ${ms(pct(publicTimes, 50))}, p95 ${ms(pct(publicTimes, 95))}`,
   );
   console.log(
-    `  staff side (every report, ±90 days, same kab/kota):   p50 ${ms(pct(staffTimes, 50))}, p95 ${ms(pct(staffTimes, 95))}`,
+    `  citizen side with a point (+ within 1 km):           p50 ${ms(pct(pointTimes, 50))}, p95 ${ms(pct(pointTimes, 95))}`,
+  );
+  console.log(
+    `  staff side (every report, ±90 days, same kab/kota, + within 1 km of its point if any): p50 ${ms(pct(staffTimes, 50))}, p95 ${ms(pct(staffTimes, 95))}`,
   );
   const regionCount = await svc.db.execute(
     sql`select count(*)::int as n from reports where region_code like '35.07.%'`,

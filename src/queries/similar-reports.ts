@@ -2,8 +2,10 @@
  * Similar reports for duplicate detection (issue 7), on PostgreSQL full text (`indonesian`) and
  * pg_trgm, limited by region (the kab/kota prefix of the region code) and a time window.
  * Candidates come from an OR full-text query over the distinctive words of the text, ranked by
- * ts_rank inside the region and window; the best ones are then scored by a word cosine blended with
- * the title trigram similarity (src/domain/routing/similarity.ts).
+ * ts_rank inside the region and window, and, when the text has a point, from the reports sharing a word
+ * within NEAR_RADIUS_M of it (closest first, across kab/kota borders too). They are then scored by a word
+ * cosine blended with the title trigram similarity, plus a bonus for being close
+ * (src/domain/routing/similarity.ts).
  * Two audiences: the citizen writing a report (open PUBLIC reports only, no reporter data) and staff
  * at verification (every report they may see, confidential included, via `visibleTo`).
  */
@@ -11,7 +13,15 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Caller, Services } from '../app/context.ts';
 import { query } from '../db/client.ts';
 import { loadReport } from '../db/repositories/reports.ts';
-import { cosine, searchTerms, similarityScore, wordCounts } from '../domain/routing/similarity.ts';
+import { circleBounds, haversineMetres } from '../domain/open311/geo.ts';
+import {
+  cosine,
+  NEAR_RADIUS_M,
+  proximityBonus,
+  searchTerms,
+  similarityScore,
+  wordCounts,
+} from '../domain/routing/similarity.ts';
 import { authorize } from './access.ts';
 import { PUBLIC_REPORT, visibleTo } from './scope.ts';
 
@@ -24,6 +34,8 @@ export interface PublicSimilarReport {
   supportCount: number;
   createdAt: string;
   score: number;
+  /** Metres between the two points, to 10 m; null when either has none. */
+  distanceM: number | null;
 }
 
 /** A similar report as staff see it at verification. */
@@ -44,8 +56,16 @@ export interface SimilarOptions {
   limit?: number;
   /** Minimum score to report a candidate (default 0.65, best F1 on the labelled duplicate set). */
   minScore?: number;
-  /** Candidates fetched from SQL before scoring (default 40). */
+  /** Candidates fetched from SQL before scoring (default 40), and as many again near the point. */
   candidates?: number;
+  /** The largest proximity bonus (default DEFAULT_NEAR_BONUS); 0 scores the text alone. */
+  nearBonus?: number;
+}
+
+/** A point in degrees. */
+export interface Point {
+  lat: number;
+  lon: number;
 }
 
 /** Default minimum similarity score (docs/benchmarks.md: duplicate detection). */
@@ -75,6 +95,8 @@ interface Candidate {
   confidential: boolean;
   agency_id: string | null;
   agency_name: string | null;
+  lat: number | null;
+  lon: number | null;
   title_sim: number;
 }
 
@@ -86,6 +108,7 @@ async function candidates(
   since: Date,
   until: Date,
   limit: number,
+  point: Point | null,
 ): Promise<Candidate[]> {
   const terms = searchTerms(`${text.title}\n${text.body}`);
   if (terms.length === 0) return [];
@@ -93,67 +116,110 @@ async function candidates(
   const regionCond = region
     ? sql`(r.region_code = ${region} or r.region_code like ${`${region}.%`})`
     : sql`true`;
-  // One statement, one pass: the region + time window (reports_region_prefix_idx) bounds the rows, full
-  // text picks and ranks them (ts_rank only: cheap on the stored tsvector) and carries the columns the
-  // answer needs, so the best `limit` are not fetched a second time; the title trigram similarity is
-  // computed for those only, not for every row in the window.
+  const branch = (where: SQL, order: SQL) =>
+    sql`select r.tracking_id, r.title, r.body, r.status, r.region_code, r.support_count, r.created_at,
+               r.confidential, r.agency_id, r.lat, r.lon, ts_rank(r.search, q.q) as rank
+          from reports r
+          cross join q
+          left join agencies a on a.id = r.agency_id
+          left join agencies t on t.id = r.target_agency_id
+         where r.search @@ q.q
+           and ${where}
+           and r.created_at >= ${since.toISOString()} and r.created_at <= ${until.toISOString()}
+           and ${filter}
+         order by ${order}
+         limit ${limit}`;
+  // The region + time window (reports_region_prefix_idx) bounds the rows, full text picks and ranks them
+  // (ts_rank only: cheap on the stored tsvector) and carries the columns the answer needs.
+  const byText = branch(regionCond, sql`rank desc`);
+  // Near the point: the bounding box of the circle (reports_lat_lon_idx), closest first. Not limited to the
+  // kab/kota: a report across the border a few hundred metres away is the same street.
+  const near = point
+    ? branch(
+        sql`(${sql.join(
+          circleBounds({ ...point, radius: NEAR_RADIUS_M }).map(
+            (b) =>
+              sql`(r.lat between ${b.minLat}::float8 and ${b.maxLat}::float8 and r.lon between ${b.minLon}::float8 and ${b.maxLon}::float8)`,
+          ),
+          sql` or `,
+        )})`,
+        sql`power(r.lat - ${point.lat}::float8, 2) + power((r.lon - ${point.lon}::float8) * ${Math.cos((point.lat * Math.PI) / 180)}::float8, 2)`,
+      )
+    : null;
+  // The title trigram similarity is computed for the candidates only, not for every row in the window.
   return query<Candidate>(
     svc.db,
     sql`with q as (select to_tsquery('indonesian', ${tsq}) as q),
-        c as (
-          select r.tracking_id, r.title, r.body, r.status, r.region_code, r.support_count, r.created_at,
-                 r.confidential, r.agency_id, ts_rank(r.search, q.q) as rank
-            from reports r
-            cross join q
-            left join agencies a on a.id = r.agency_id
-            left join agencies t on t.id = r.target_agency_id
-           where r.search @@ q.q
-             and ${regionCond}
-             and r.created_at >= ${since.toISOString()} and r.created_at <= ${until.toISOString()}
-             and ${filter}
-           order by rank desc
-           limit ${limit}
-        )
+        c as (${near ? sql`(${byText}) union (${near})` : byText})
         select c.tracking_id, c.title, c.body, c.status, c.region_code, c.support_count, c.created_at,
-               c.confidential, c.agency_id, a.name as agency_name, similarity(c.title, ${text.title}) as title_sim
+               c.confidential, c.agency_id, a.name as agency_name, c.lat, c.lon,
+               similarity(c.title, ${text.title}) as title_sim
           from c
           left join agencies a on a.id = c.agency_id
-         order by c.rank desc`,
+         order by c.rank desc, c.tracking_id`,
   );
+}
+
+/** A point, when both coordinates are finite numbers. */
+function pointOf(lat: number | null | undefined, lon: number | null | undefined): Point | null {
+  return typeof lat === 'number' && typeof lon === 'number' && Number.isFinite(lat) && Number.isFinite(lon)
+    ? { lat, lon }
+    : null;
 }
 
 function rank(
   text: { title: string; body: string },
+  point: Point | null,
   rows: Candidate[],
-  minScore: number,
+  opts: SimilarOptions,
   limit: number,
-): (Candidate & { score: number })[] {
+): (Candidate & { score: number; distanceM: number | null })[] {
   const mine = wordCounts(`${text.title}\n${text.body}`);
+  const minScore = opts.minScore ?? DEFAULT_MIN_SCORE;
   return rows
-    .map((c) => ({
-      ...c,
-      score: similarityScore(cosine(mine, wordCounts(`${c.title}\n${c.body}`)), Number(c.title_sim)),
-    }))
-    .filter((c) => c.score >= minScore)
-    .sort((a, b) => b.score - a.score || (a.tracking_id < b.tracking_id ? -1 : 1))
-    .slice(0, limit);
+    .map((c) => {
+      const there = pointOf(c.lat === null ? null : Number(c.lat), c.lon === null ? null : Number(c.lon));
+      const distanceM = point && there ? haversineMetres(point.lat, point.lon, there.lat, there.lon) : null;
+      const textScore = similarityScore(
+        cosine(mine, wordCounts(`${c.title}\n${c.body}`)),
+        Number(c.title_sim),
+      );
+      return {
+        ...c,
+        distanceM: distanceM === null ? null : Math.round(distanceM / 10) * 10,
+        // Ranked on the sum (an identical text nearby before an identical one far away), shown at most 1.
+        rankScore: textScore + proximityBonus(distanceM, opts.nearBonus),
+      };
+    })
+    .filter((c) => c.rankScore >= minScore)
+    .sort((a, b) => b.rankScore - a.rankScore || (a.tracking_id < b.tracking_id ? -1 : 1))
+    .slice(0, limit)
+    .map((c) => ({ ...c, score: Math.min(1, c.rankScore) }));
 }
 
 const iso = (d: string | Date) => new Date(d).toISOString();
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
 /**
- * While a citizen writes: up to 5 similar OPEN PUBLIC reports in the same kab/kota within the
- * window. Never confidential, never unverified, and no reporter field in the result.
+ * While a citizen writes: up to 5 similar OPEN PUBLIC reports in the same kab/kota, or within NEAR_RADIUS_M of
+ * the draft's point, within the window. Never confidential, never unverified, and no reporter field in the
+ * result.
  */
 export async function similarPublicReports(
   svc: Services,
-  input: { title: string; body: string; regionCode?: string | null | undefined },
+  input: {
+    title: string;
+    body: string;
+    regionCode?: string | null | undefined;
+    lat?: number | null | undefined;
+    lon?: number | null | undefined;
+  },
   opts: SimilarOptions = {},
 ): Promise<PublicSimilarReport[]> {
   const now = svc.now();
   const since = new Date(now.getTime() - (opts.windowDays ?? CITIZEN_WINDOW_DAYS) * 86_400_000);
   const open = sql`${PUBLIC_REPORT} and r.status in ('dispatched', 'returned', 'in_progress', 'responded')`;
+  const point = opts.nearBonus === 0 ? null : pointOf(input.lat, input.lon);
   const rows = await candidates(
     svc,
     input,
@@ -162,8 +228,9 @@ export async function similarPublicReports(
     since,
     now,
     opts.candidates ?? 40,
+    point,
   );
-  return rank(input, rows, opts.minScore ?? DEFAULT_MIN_SCORE, opts.limit ?? 5).map((c) => ({
+  return rank(input, point, rows, opts, opts.limit ?? 5).map((c) => ({
     trackingId: c.tracking_id,
     title: c.title,
     status: c.status,
@@ -171,12 +238,14 @@ export async function similarPublicReports(
     supportCount: c.support_count,
     createdAt: iso(c.created_at),
     score: round3(c.score),
+    distanceM: c.distanceM,
   }));
 }
 
 /**
  * At verification: reports similar to `trackingId` that the caller may see (confidential ones
- * included for staff in scope), in the same kab/kota, created within the window before or after it.
+ * included for staff in scope), in the same kab/kota or within NEAR_RADIUS_M of its point, created within the
+ * window before or after it.
  * The caller needs the verify right on the report (404 hidden, 403 otherwise).
  */
 export async function similarReportsForStaff(
@@ -190,6 +259,7 @@ export async function similarReportsForStaff(
   const row = report!.row;
   const days = (opts.windowDays ?? STAFF_WINDOW_DAYS) * 86_400_000;
   const at = row.createdAt.getTime();
+  const point = opts.nearBonus === 0 ? null : pointOf(row.lat, row.lon);
   const rows = await candidates(
     svc,
     row,
@@ -198,8 +268,9 @@ export async function similarReportsForStaff(
     new Date(at - days),
     new Date(at + days),
     opts.candidates ?? 40,
+    point,
   );
-  return rank(row, rows, opts.minScore ?? DEFAULT_MIN_SCORE, opts.limit ?? 10).map((c) => ({
+  return rank(row, point, rows, opts, opts.limit ?? 10).map((c) => ({
     trackingId: c.tracking_id,
     title: c.title,
     status: c.status,
@@ -210,5 +281,6 @@ export async function similarReportsForStaff(
     agencyId: c.agency_id,
     agencyName: c.agency_name,
     score: round3(c.score),
+    distanceM: c.distanceM,
   }));
 }

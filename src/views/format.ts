@@ -31,3 +31,13 @@ export function formatDateTime(iso: string, lang: Lang): string {
   }).format(new Date(iso));
   return `${text} ${label}`;
 }
+
+/** "120 m" / "1,2 km" (id) or "1.2 km" (en): metres below 1 km, else kilometres to one decimal. */
+export function formatDistance(metres: number, lang: Lang): string {
+  const locale = lang === 'id' ? 'id-ID' : 'en-GB';
+  return metres < 1000
+    ? new Intl.NumberFormat(locale, { style: 'unit', unit: 'meter' }).format(Math.round(metres))
+    : new Intl.NumberFormat(locale, { style: 'unit', unit: 'kilometer', maximumFractionDigits: 1 }).format(
+        metres / 1000,
+      );
+}

@@ -46,3 +46,20 @@ export function searchTerms(text: string, max = 24): string[] {
 export function similarityScore(wordCosine: number, titleTrigram: number): number {
   return 0.75 * wordCosine + 0.25 * titleTrigram;
 }
+
+/** Proximity: full bonus within this distance of the other report's point (metres)… */
+export const NEAR_FULL_M = 150;
+/** …falling linearly to none at this distance. Also the radius of the nearby candidate search. */
+export const NEAR_RADIUS_M = 1_000;
+/** The largest bonus a nearby report gets on top of its text score (docs/benchmarks.md: duplicate detection). */
+export const DEFAULT_NEAR_BONUS = 0.15;
+
+/**
+ * The score added for being close: `bonus` within NEAR_FULL_M, falling linearly to 0 at NEAR_RADIUS_M; 0 when
+ * either report has no point. Text still decides: a nearby report on another problem stays below the threshold.
+ */
+export function proximityBonus(distanceM: number | null, bonus = DEFAULT_NEAR_BONUS): number {
+  if (distanceM === null || !(distanceM < NEAR_RADIUS_M)) return 0;
+  const share = Math.min(1, (NEAR_RADIUS_M - distanceM) / (NEAR_RADIUS_M - NEAR_FULL_M));
+  return bonus * share;
+}

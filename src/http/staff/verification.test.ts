@@ -81,12 +81,18 @@ describe('verification screen: similar reports and routing suggestions', () => {
       confidential: true,
       anonymous: true,
       reporter: SECRET,
+      lat: -0.5,
+      lon: 117.15,
     });
     await verify(confidentialEarlier, 'pupr-kaltim', catRoads);
   });
 
   it('coordinator: similar reports with score, link and the confidential mark; suggestions with words', async () => {
-    const id = await submit('Lampu jalan umum mati di Jalan Melati sejak minggu lalu');
+    // Pinned 80 m north of the confidential earlier report; the anonymous one has no point.
+    const id = await submit('Lampu jalan umum mati di Jalan Melati sejak minggu lalu', {
+      lat: -0.5 + 80 / 111_195,
+      lon: 117.15,
+    });
     const c = await signInWeb(t.url, DEMO.coordinator);
     const page = await c.get(`/kantor/laporan/${id}`);
     expect(page.status).toBe(200);
@@ -100,6 +106,14 @@ describe('verification screen: similar reports and routing suggestions', () => {
       expect(Number(score)).toBeGreaterThanOrEqual(0.65);
       expect(Number(pct)).toBe(Math.round(Number(score) * 100));
     }
+    expect(similar).toContain('<th scope="col">Jarak</th>');
+    const distances = new Map(
+      [...similar.matchAll(/<tr><td><a href="\/kantor\/laporan\/(\d+)">[\s\S]*?<\/tr>/g)].map(
+        ([row, tracking]) => [tracking, /<td( data-distance="\d+")?>([^<]*)<\/td><td><a/.exec(row)?.slice(1)],
+      ),
+    );
+    expect(distances.get(confidentialEarlier)).toEqual([' data-distance="80"', '80 m']);
+    expect(distances.get(anonymousEarlier)).toEqual([undefined, 'Tanpa titik']);
     expect(page.html).toContain('Saran penerusan');
     expect(page.html).toMatch(/data-suggestion="agency:pupr-kaltim"/);
     expect(page.html).toMatch(/data-suggestion="category:\d+"/);

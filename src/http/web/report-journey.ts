@@ -94,7 +94,8 @@ export async function reportJourney(
       regionOf(d) ||
       (Number.isFinite(lat) && Number.isFinite(lon) ? kabKotaAt(lon, lat)?.properties.kode : '');
     if (!title || !body || !regionCode) return [];
-    return similarPublicReports(svc, { title, body, regionCode }).catch((err: unknown) => {
+    const point = Number.isFinite(lat) && Number.isFinite(lon) ? { lat, lon } : {};
+    return similarPublicReports(svc, { title, body, regionCode, ...point }).catch((err: unknown) => {
       req.log.debug({ err }, 'similar public reports unavailable');
       return [];
     });

@@ -202,6 +202,28 @@ describe('similar public reports in the report journey', () => {
     expect(listed(section(there))).toEqual([ids.elsewhere]);
   });
 
+  it('with a pinned point: the distance to each pinned report, the nearest first, none for unpinned ones', async () => {
+    // 200 m north of the draft's point below.
+    const pinned = await submit({ lat: -0.5 + 200 / 111_195, lon: 117.15 });
+    await verify(pinned);
+    const html = await toCategoryStep(new WebClient(t.url), undefined, {
+      prov: '64',
+      kab: '64.72',
+      kec: '',
+      desa: '',
+      address: '',
+      lat: '-0.5',
+      lon: '117.15',
+    });
+    const s = section(html);
+    expect(listed(s)[0]).toBe(pinned);
+    expect(s).toContain('data-distance="200"');
+    expect(s).toContain('200 m dari titik lokasi Anda');
+    // The reports without a point are still listed, without a distance.
+    expect(listed(s).sort()).toEqual([ids.open, ids.anonymous, pinned].sort());
+    expect([...s.matchAll(/data-distance=/g)].length).toBe(1);
+  });
+
   // Last: it removes pg_trgm from this file's database.
   it('a failing lookup (no pg_trgm) leaves the pages working without the section', async () => {
     await t.runtime.services.db.execute(sql`drop extension if exists pg_trgm cascade`);

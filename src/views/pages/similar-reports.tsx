@@ -10,7 +10,7 @@ import type { VNode } from 'preact';
 import type { PageContext } from '../context.ts';
 import { Button } from '../components/button.tsx';
 import { StatusTag } from '../components/status-tag.tsx';
-import { formatDate } from '../format.ts';
+import { formatDate, formatDistance } from '../format.ts';
 import type { PublicSimilarReport } from '../../queries/similar-reports.ts';
 
 /** The section, or nothing when there is no similar report. */
@@ -36,6 +36,16 @@ export function SimilarPublicReports({
             <p class="meta">
               <StatusTag ctx={ctx} status={r.status} />{' '}
               {ctx.t('web.report.similar_reported', { date: formatDate(r.createdAt, ctx.lang) })} ·{' '}
+              {r.distanceM === null ? null : (
+                <>
+                  <span data-distance={r.distanceM}>
+                    {ctx.t('web.report.similar_distance', {
+                      distance: formatDistance(r.distanceM, ctx.lang),
+                    })}
+                  </span>{' '}
+                  ·{' '}
+                </>
+              )}
               {ctx.t('web.feed.supports', { n: r.supportCount })}
             </p>
             <form method="post" action={`/laporan/${r.trackingId}/dukung`}>

@@ -15,6 +15,7 @@ import { StatusTag } from '../components/status-tag.tsx';
 import type { StaffSimilarReport } from '../../queries/similar-reports.ts';
 import type { RoutingSuggestions } from '../../commands/suggest-routing.ts';
 import { dateLabel } from './common.tsx';
+import { formatDistance } from '../format.ts';
 
 /** What the verify form is pre-filled with from a picked suggestion (query `instansi`, `kategori`, `klasifikasi`). */
 export interface RoutingPick {
@@ -46,6 +47,7 @@ const SIMILAR_COLUMNS = [
   'staff.queue.col_agency',
   'staff.queue.col_received',
   'staff.similar.score',
+  'staff.similar.distance',
 ];
 
 /** The page URL that pre-selects `pick` in the verify form. */
@@ -111,6 +113,11 @@ function SimilarReports({
               <td>{s.agencyName ?? ctx.t('staff.queue.unassigned')}</td>
               <td>{dateLabel(ctx, s.createdAt)}</td>
               <td data-score={s.score}>{percent(s.score)}</td>
+              <td data-distance={s.distanceM ?? undefined}>
+                {s.distanceM === null
+                  ? ctx.t('staff.similar.distance_none')
+                  : formatDistance(s.distanceM, ctx.lang)}
+              </td>
               {canArchive ? (
                 <td>
                   <a href={duplicateHref(ctx, trackingId, s.trackingId)} data-duplicate-of={s.trackingId}>

@@ -169,7 +169,16 @@ describe('similar reports and merging', () => {
     expect(ids).not.toContain(confidential);
     for (const item of r.body.items) {
       expect(Object.keys(item).sort()).toEqual(
-        ['createdAt', 'regionCode', 'score', 'status', 'supportCount', 'title', 'trackingId'].sort(),
+        [
+          'createdAt',
+          'distanceM',
+          'regionCode',
+          'score',
+          'status',
+          'supportCount',
+          'title',
+          'trackingId',
+        ].sort(),
       );
     }
     const text = JSON.stringify(r.body);
@@ -180,6 +189,56 @@ describe('similar reports and merging', () => {
     expect(elsewhere.body.items).toEqual([]);
     const bad = await t.api(`/api/v1/similar?${new URLSearchParams({ title: TITLE, regionCode: 'x' })}`);
     expect(bad.status).toBe(422);
+  });
+
+  it("near the draft's point: a bonus within 1 km, the distance, and reports across the kab/kota border", async () => {
+    // A point in Samarinda and a report 120 m east of it filed in the neighbouring kab/kota (Kutai Kartanegara).
+    const here = { lat: -0.49, lon: 117.14 };
+    const east = (m: number) => ({
+      lat: here.lat,
+      lon: here.lon + m / (111_320 * Math.cos((here.lat * Math.PI) / 180)),
+    });
+    const TEXT = 'Saluran drainase tersumbat lumpur di Gang Kenanga';
+    const near = await submit(TEXT, { regionCode: '64.02', ...east(120) });
+    await verify(near, 'pupr-kaltim', catRoads);
+    const far = await submit(`${TEXT} dekat pasar`, { regionCode: '64.72.02', ...east(5_000) });
+    await verify(far, 'pupr-kaltim', catRoads);
+    const hidden = await submit(`${TEXT} sebelah masjid`, {
+      regionCode: '64.72.02',
+      confidential: true,
+      ...east(50),
+    });
+    await verify(hidden, 'pupr-kaltim', catRoads);
+    const ask = (extra: Record<string, string>) =>
+      t.api(
+        `/api/v1/similar?${new URLSearchParams({
+          title: 'Drainase tersumbat lumpur di gg Kenanga',
+          body: 'Saluran air di gang kenanga tersumbat lumpur, kalau hujan banjir',
+          regionCode: '64.72',
+          ...extra,
+        })}`,
+      );
+    const textOnly = await ask({});
+    expect(textOnly.status, JSON.stringify(textOnly.body)).toBe(200);
+    const plain = new Map(textOnly.body.items.map((i: any) => [i.trackingId, i]));
+    expect(plain.has(near)).toBe(false); // another kab/kota, and no point given
+    expect(plain.get(far)).toMatchObject({ distanceM: null });
+
+    const located = await ask({ lat: String(here.lat), lon: String(here.lon) });
+    expect(located.status, JSON.stringify(located.body)).toBe(200);
+    const byId = new Map(located.body.items.map((i: any) => [i.trackingId, i]));
+    expect(byId.get(near)).toMatchObject({ distanceM: 120 });
+    expect(Math.abs((byId.get(far) as any).distanceM - 5_000)).toBeLessThanOrEqual(20); // to 10 m, on a sphere
+    // Within 150 m the text score gets the full bonus; 5 km away it gets none.
+    expect((byId.get(far) as any).score).toBe((plain.get(far) as any).score);
+    expect((byId.get(near) as any).score).toBeGreaterThan((byId.get(far) as any).score);
+    expect(byId.has(hidden)).toBe(false); // confidential, however close
+    expect(located.body.items[0].trackingId).toBe(near);
+    for (const item of located.body.items) expect(item.score).toBeLessThanOrEqual(1);
+
+    const bad = await ask({ lat: 'utara', lon: '117' });
+    expect(bad.status).toBe(422);
+    expect(JSON.stringify(bad.body)).toMatch(/lat/);
   });
 
   it('staff side: confidential reports for staff in scope, with a score; others are refused', async () => {
