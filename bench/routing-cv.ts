@@ -8,7 +8,7 @@ import { STOPWORDS } from '../src/domain/routing/normalise.ts';
 import { DEFAULT_ENSEMBLE, PREVIOUS_ENSEMBLE, routingText } from '../src/domain/routing/ensemble.ts';
 import { evaluate, meanSd } from '../src/domain/routing/metrics.ts';
 import { probabilities, train, type Model, type TrainOptionsInput } from '../src/domain/routing/model.ts';
-import { seededRandom, stratifiedFolds } from '../src/domain/routing/random.ts';
+import { seededRandom, shuffleInPlace, stratifiedFolds } from '../src/domain/routing/random.ts';
 import { reportTypeCues } from '../src/domain/routing/cues.ts';
 import { stem } from '../src/integrations/indonesian-stemmer.ts';
 import { tokensOf } from '../src/domain/routing/features.ts';
@@ -25,7 +25,8 @@ const rows = parse(readFileSync(file, 'utf8'), {
 interface Variant {
   name: string;
   text: (r: Row) => string;
-  members: { opts: TrainOptionsInput; weight: number }[];
+  /** `text`: this member's own model input (default: the variant's `text`), e.g. the title only. */
+  members: { opts: TrainOptionsInput; weight: number; text?: (r: Row) => string }[];
   /** Per-label additive log-probability offsets tuned for accuracy on 3 inner folds of the training part. */
   tunePrior?: boolean;
   /** Mix in a centroid classifier in an LSA space built from every non-test row: p = (1 − weight)·p + weight·p_lsa. */
@@ -34,6 +35,20 @@ interface Variant {
   knn?: { k: number; weight: number };
   /** Rows of labels below the min count join the training part as one background label, never predicted. */
   background?: boolean;
+  /**
+   * Stacking: instead of the weighted mean, a multinomial logistic regression (L2 `l2`, optionally with balanced
+   * class weights) over the members' standardised log-probabilities, fitted on out-of-fold member predictions
+   * from 3 inner stratified folds of the training part and applied to the members trained on the whole part.
+   * `tied`: label l's score reads only the members' log p(l), one weight per member and label (L2 towards 1, the
+   * log-linear pool) plus a free bias per label, instead of every member log-probability of every label.
+   */
+  stack?: { l2: number; balanced: boolean; tied?: boolean };
+  /**
+   * Training augmentation: every training row also joins as `copies` noisy copies (each word dropped with
+   * probability `dropout`, the body's sentences shuffled, typos as `typos()` with probability `typo`); test folds
+   * are untouched.
+   */
+  augment?: { copies: number; dropout: number; typo: number; shuffle: boolean };
 }
 
 /** Offsets (grid −1.5..1.5 in 0.25 steps, first label fixed at 0) maximising inner out-of-fold accuracy. */
@@ -120,15 +135,189 @@ const titled = (k: number) => (r: Row) => `${`${r.title}\n`.repeat(k)}${r.text}`
  * neighbouring letters swapped, a letter dropped, a letter doubled), to measure robustness to misspelling.
  */
 const PERTURB = Number(process.env.PERTURB ?? 0);
-function typos(text: string, rand: () => number): string {
+function typos(text: string, rand: () => number, p = PERTURB): string {
   return text.replace(/[A-Za-z]{4,}/g, (w) => {
-    if (rand() >= PERTURB) return w;
+    if (rand() >= p) return w;
     const i = 1 + Math.floor(rand() * (w.length - 2));
     const op = Math.floor(rand() * 3);
     if (op === 0) return w.slice(0, i) + w[i + 1] + w[i] + w.slice(i + 2);
     if (op === 1) return w.slice(0, i) + w.slice(i + 1);
     return w.slice(0, i) + w[i] + w.slice(i);
   });
+}
+
+/** A noisy copy of a row for training augmentation (`Variant.augment`): title and body both. */
+function noisyCopy(r: Row, a: NonNullable<Variant['augment']>, rand: () => number): Row {
+  const drop = (s: string) => {
+    const words = s.split(/\s+/).filter(Boolean);
+    const kept = words.filter(() => rand() >= a.dropout);
+    return (kept.length ? kept : words).join(' ');
+  };
+  let body = r.text ?? '';
+  if (a.shuffle) body = shuffleInPlace(body.split(/(?<=[.!?])\s+/), rand).join(' ');
+  return { ...r, title: typos(drop(r.title ?? ''), rand, a.typo), text: typos(drop(body), rand, a.typo) };
+}
+
+type Trained = { model: Model; weight: number; text: (r: Row) => string };
+
+/** Train every member of `v` on `tr` (plus `extra` examples in the variant's own input), on a fixed label set. */
+function trainMembers(
+  v: Variant,
+  tr: Row[],
+  label: string,
+  labels?: string[],
+  extra: { row: Row; label: string }[] = [],
+): Trained[] {
+  return v.members.map((m) => {
+    const text = m.text ?? v.text;
+    const ex = [
+      ...tr.map((r) => ({ text: text(r), label: r[label]! })),
+      ...extra.map((e) => ({ text: text(e.row), label: e.label })),
+    ];
+    const opts = labels ? { ...m.opts, labels } : m.opts;
+    return {
+      model: train(ex, opts, m.opts.features?.stemming === false ? undefined : stem),
+      weight: m.weight,
+      text,
+    };
+  });
+}
+
+/** Members' log-probabilities concatenated (the stacking meta-learner's input). */
+const stackFeatures = (models: Trained[], r: Row): Float64Array => {
+  const parts = models.map((m) => probabilities(m.model, m.text(r)));
+  const x = new Float64Array(parts.reduce((a, p) => a + p.length, 0));
+  let o = 0;
+  for (const p of parts) for (const q of p) x[o++] = Math.log(q + 1e-6);
+  return x;
+};
+
+/**
+ * The stacking meta-learner (`Variant.stack`): out-of-fold member log-probabilities from 3 inner stratified folds
+ * of `tr`, standardised, then a multinomial logistic regression fitted by full-batch gradient descent with
+ * Nesterov momentum. Returns p(label | member outputs) for a row given the members trained on all of `tr`.
+ */
+function fitStack(v: Variant, tr: Row[], label: string, labels: string[], seed: number) {
+  const s = v.stack!;
+  const folds = stratifiedFolds(
+    tr.map((r) => r[label]!),
+    3,
+    seed + 101,
+  );
+  const X: Float64Array[] = new Array(tr.length);
+  for (let f = 0; f < 3; f++) {
+    const models = trainMembers(
+      v,
+      tr.filter((_, i) => folds[i] !== f),
+      label,
+      labels,
+    );
+    tr.forEach((r, i) => {
+      if (folds[i] === f) X[i] = stackFeatures(models, r);
+    });
+  }
+  const n = tr.length;
+  const D = X[0]!.length;
+  const L = labels.length;
+  const mean = new Float64Array(D);
+  const sd = new Float64Array(D);
+  for (const x of X) for (let d = 0; d < D; d++) mean[d] = mean[d]! + x[d]! / n;
+  for (const x of X) for (let d = 0; d < D; d++) sd[d] = sd[d]! + (x[d]! - mean[d]!) ** 2 / n;
+  for (let d = 0; d < D; d++) sd[d] = Math.sqrt(sd[d]!) || 1;
+  const Z = X.map((x) => x.map((t, d) => (t - mean[d]!) / sd[d]!));
+  const gold = tr.map((r) => labels.indexOf(r[label]!));
+  const count = new Float64Array(L);
+  for (const g of gold) count[g] = count[g]! + 1;
+  const rowWeight = gold.map((g) => (s.balanced ? n / (L * count[g]!) : 1));
+  if (s.tied) return fitTiedStack(X, gold, rowWeight, L, s.l2);
+  const P = L * (D + 1); // per label: D weights, then the bias
+  let w = new Float64Array(P);
+  let prev = new Float64Array(P);
+  const grad = new Float64Array(P);
+  const scores = (wt: Float64Array, z: Float64Array) => {
+    const out = new Float64Array(L);
+    for (let l = 0; l < L; l++) {
+      let a = wt[l * (D + 1) + D]!;
+      for (let d = 0; d < D; d++) a += wt[l * (D + 1) + d]! * z[d]!;
+      out[l] = a;
+    }
+    const m = Math.max(...out);
+    let sum = 0;
+    for (let l = 0; l < L; l++) sum += out[l] = Math.exp(out[l]! - m);
+    for (let l = 0; l < L; l++) out[l] = out[l]! / sum;
+    return out;
+  };
+  const lr = 0.1;
+  for (let it = 1; it <= 800; it++) {
+    const mom = (it - 1) / (it + 2);
+    const y = w.map((x, j) => x + mom * (x - prev[j]!));
+    grad.fill(0);
+    for (let i = 0; i < n; i++) {
+      const p = scores(y, Z[i]!);
+      for (let l = 0; l < L; l++) {
+        const e = (rowWeight[i]! * (p[l]! - (gold[i] === l ? 1 : 0))) / n;
+        for (let d = 0; d < D; d++) grad[l * (D + 1) + d] = grad[l * (D + 1) + d]! + e * Z[i]![d]!;
+        grad[l * (D + 1) + D] = grad[l * (D + 1) + D]! + e;
+      }
+    }
+    for (let l = 0; l < L; l++)
+      for (let d = 0; d < D; d++) grad[l * (D + 1) + d] = grad[l * (D + 1) + d]! + s.l2 * y[l * (D + 1) + d]!;
+    prev = w;
+    w = y.map((x, j) => x - lr * grad[j]!);
+    // STACK_DEBUG=1: the gradient norm at the end (convergence check of the meta-learner).
+    if (process.env.STACK_DEBUG && it === 800)
+      console.error(`stack |grad| ${Math.hypot(...grad).toExponential(2)}`);
+  }
+  return (models: Trained[], r: Row) =>
+    scores(
+      w,
+      stackFeatures(models, r).map((t, d) => (t - mean[d]!) / sd[d]!),
+    );
+}
+
+/** The `tied` meta-learner of {@link fitStack}: score_l = b_l + Σ_m w_ml · log p_m(l), by the same descent. */
+function fitTiedStack(X: Float64Array[], gold: number[], rowWeight: number[], L: number, l2: number) {
+  const n = X.length;
+  const D = X[0]!.length; // M · L, member-major
+  const M = D / L;
+  let w = new Float64Array(D + L).fill(1);
+  w.fill(0, D);
+  let prev = w.slice();
+  const grad = new Float64Array(D + L);
+  const scores = (wt: Float64Array, x: Float64Array) => {
+    const out = new Float64Array(L);
+    for (let l = 0; l < L; l++) {
+      let a = wt[D + l]!;
+      for (let m = 0; m < M; m++) a += wt[m * L + l]! * x[m * L + l]!;
+      out[l] = a;
+    }
+    const top = Math.max(...out);
+    let sum = 0;
+    for (let l = 0; l < L; l++) sum += out[l] = Math.exp(out[l]! - top);
+    for (let l = 0; l < L; l++) out[l] = out[l]! / sum;
+    return out;
+  };
+  const lr = 0.005; // log-probabilities reach −14: a smaller step than for standardised inputs
+  const iterations = Number(process.env.STACK_IT ?? 3000);
+  for (let it = 1; it <= iterations; it++) {
+    const mom = (it - 1) / (it + 2);
+    const y = w.map((x, j) => x + mom * (x - prev[j]!));
+    grad.fill(0);
+    for (let i = 0; i < n; i++) {
+      const p = scores(y, X[i]!);
+      for (let l = 0; l < L; l++) {
+        const e = (rowWeight[i]! * (p[l]! - (gold[i] === l ? 1 : 0))) / n;
+        for (let m = 0; m < M; m++) grad[m * L + l] = grad[m * L + l]! + e * X[i]![m * L + l]!;
+        grad[D + l] = grad[D + l]! + e;
+      }
+    }
+    for (let j = 0; j < D; j++) grad[j] = grad[j]! + l2 * (y[j]! - 1);
+    prev = w;
+    w = y.map((x, j) => x - lr * grad[j]!);
+    if (process.env.STACK_DEBUG && it === iterations)
+      console.error(`tied stack |grad| ${Math.hypot(...grad).toExponential(2)}`);
+  }
+  return (models: Trained[], r: Row) => scores(w, stackFeatures(models, r));
 }
 
 function cv(label: string, minCount: number, v: Variant, seeds: number[]) {
@@ -157,17 +346,23 @@ function cv(label: string, minCount: number, v: Variant, seeds: number[]) {
         );
     const tr = data.filter((_, i) => folds[i] !== f);
     const te = data.filter((_, i) => folds[i] === f);
-    const ex: { text: string; label: string; negativeLabels?: string[] }[] = tr.map((r) => ({
-      text: v.text(r),
-      label: r[label]!,
-    }));
     const rare = all.filter((r) => counts.get(r[label]!)! < minCount);
-    if (v.background) for (const r of rare) ex.push({ text: v.text(r), label: BACKGROUND });
-    const models: [Model, number][] = v.members.map((m) => [
-      train(ex, m.opts, m.opts.features?.stemming === false ? undefined : stem),
-      m.weight,
-    ]);
+    const augRand = seededRandom(1000 + run);
+    const trained = trainMembers(
+      v,
+      v.augment
+        ? tr.flatMap((r) => [
+            r,
+            ...Array.from({ length: v.augment!.copies }, () => noisyCopy(r, v.augment!, augRand)),
+          ])
+        : tr,
+      label,
+      undefined,
+      v.background ? rare.map((r) => ({ row: r, label: BACKGROUND })) : [],
+    );
+    const models: [Model, number, (r: Row) => string][] = trained.map((m) => [m.model, m.weight, m.text]);
     const labels = models[0]![0].labels;
+    const stacked = v.stack ? fitStack(v, tr, label, labels, seeds[Math.floor(run / 5)]! + 1000 * f) : null;
     const bg = labels.indexOf(BACKGROUND);
     const lsa = v.lsa
       ? lsaVoter(
@@ -191,8 +386,10 @@ function cv(label: string, minCount: number, v: Variant, seeds: number[]) {
       ? te.map((r): Row => ({ ...r, title: typos(r.title ?? '', rand), text: typos(r.text ?? '', rand) }))
       : te;
     const ranked = tested.map((r) => {
-      const p = new Float64Array(labels.length);
-      for (const [m, w] of models) probabilities(m, v.text(r)).forEach((x, i) => (p[i] = p[i]! + w * x));
+      const p = stacked ? stacked(trained, r) : new Float64Array(labels.length);
+      if (!stacked)
+        for (const [m, w, text] of models)
+          probabilities(m, text(r)).forEach((x, i) => (p[i] = p[i]! + w * x));
       if (lsa && v.lsa) {
         const q = lsa(v.text(r), v.lsa.temperature);
         const total = v.members.reduce((a, m) => a + m.weight, 0);
@@ -432,6 +629,7 @@ const variants: Record<string, Variant> = {
   },
   ...extraVariants(),
   ...pass4Variants(),
+  ...pass6Variants(),
   product: {
     name: 'product (DEFAULT_ENSEMBLE)',
     text: plain,
@@ -1291,6 +1489,52 @@ function pass4Variants(): Record<string, Variant> {
     ]),
     p5: ens(`product pair, region + background C${C}`, pair, region, { background: true }),
     pt0: ens(`type product C${C}`, pair, cue),
+  };
+}
+
+/**
+ * Variants of session 6 (2026-11-28): stacking instead of the mean, noisy-copy training augmentation, and a third
+ * member on the title only. `*A` on the agency input (plain title + body, run with the default label), `*T` on the
+ * report-type input (routingText with cues, run with LABEL=report_type); members as DEFAULT_ENSEMBLE.
+ */
+function pass6Variants(): Record<string, Variant> {
+  const members = DEFAULT_ENSEMBLE.map((m) => ({ opts: m.options, weight: m.weight }));
+  const typeText = (r: Row) => routingText({ title: r.title ?? '', body: r.text ?? '', cues: true });
+  const titleOnly = (r: Row) => r.title ?? '';
+  const NBT: TrainOptionsInput = { algorithm: 'svm', svmC: 0.3, nbAlpha: 1, nbBeta: 0.25 };
+  const SVT: TrainOptionsInput = { algorithm: 'svm', svmC: 0.3 };
+  const L2 = Number(process.env.STACK_L2 ?? 0.01);
+  const both = (key: string, name: string, extra: Partial<Variant>): Record<string, Variant> => ({
+    [`${key}A`]: { name: `product, ${name}`, text: plain, members, ...extra },
+    [`${key}T`]: { name: `typeProduct, ${name}`, text: typeText, members, ...extra },
+  });
+  const aug = (copies: number) => ({
+    augment: {
+      copies,
+      dropout: Number(process.env.AUG_DROP ?? 0.15),
+      typo: Number(process.env.AUG_TYPO ?? 0.1),
+      shuffle: true,
+    },
+  });
+  return {
+    ...both('stk', `stacked (LR meta-learner, balanced, L2 ${L2})`, { stack: { l2: L2, balanced: true } }),
+    ...both('stku', `stacked (LR meta-learner, unweighted, L2 ${L2})`, {
+      stack: { l2: L2, balanced: false },
+    }),
+    ...both('stkt', `stacked (tied LR meta-learner, balanced, L2 ${L2})`, {
+      stack: { l2: L2, balanced: true, tied: true },
+    }),
+    ...both('stktu', `stacked (tied LR meta-learner, unweighted, L2 ${L2})`, {
+      stack: { l2: L2, balanced: false, tied: true },
+    }),
+    ...both('aug1', `+1 noisy copy per training row`, aug(1)),
+    ...both('aug2', `+2 noisy copies per training row`, aug(2)),
+    ...both('ttl', 'third member NBSVM on the title only', {
+      members: [...members, { opts: NBT, weight: 1, text: titleOnly }],
+    }),
+    ...both('ttls', 'third member SVM on the title only', {
+      members: [...members, { opts: SVT, weight: 1, text: titleOnly }],
+    }),
   };
 }
 
