@@ -15,10 +15,12 @@ import {
 import { stratifiedFolds } from '../domain/routing/random.ts';
 import {
   DEFAULT_ENSEMBLE,
+  REPORT_TYPE_ENSEMBLE,
   routingText,
   serialiseEnsemble,
   suggest,
   trainEnsemble,
+  type EnsembleSpec,
 } from '../domain/routing/ensemble.ts';
 import { DEFAULT_FEATURE_OPTIONS } from '../domain/routing/features.ts';
 import { stem as indonesianStem } from '../integrations/indonesian-stemmer.ts';
@@ -192,8 +194,12 @@ export function frequentLabels(rows: readonly LabelledRow[], minCount: number): 
   return new Set([...counts].filter(([, n]) => n >= minCount).map(([l]) => l));
 }
 
-function trainOptions(a: EvalArgs): TrainOptionsInput | 'product' {
-  if (a.algorithm === 'product') return 'product';
+/** One model's options, or the product's ensemble for the label (the report-type model has a title-only member). */
+type EvalModel = TrainOptionsInput | { product: EnsembleSpec };
+
+function trainOptions(a: EvalArgs): EvalModel {
+  if (a.algorithm === 'product')
+    return { product: a.label === 'report_type' ? REPORT_TYPE_ENSEMBLE : DEFAULT_ENSEMBLE };
   return {
     algorithm: a.algorithm,
     seed: a.seed,
@@ -214,11 +220,11 @@ function trainOptions(a: EvalArgs): TrainOptionsInput | 'product' {
 export function trainAndEvaluate(
   trainRows: readonly LabelledRow[],
   testRows: readonly LabelledRow[],
-  opts: TrainOptionsInput | 'product',
+  opts: EvalModel,
 ) {
-  if (opts === 'product') {
+  if ('product' in opts) {
     const started = performance.now();
-    const ensemble = trainEnsemble(trainRows, DEFAULT_ENSEMBLE, indonesianStem);
+    const ensemble = trainEnsemble(trainRows, opts.product, indonesianStem);
     const trainSeconds = (performance.now() - started) / 1000;
     const modelBytes = Buffer.byteLength(JSON.stringify(serialiseEnsemble(ensemble)));
     const ranked = testRows.map((r) => suggest(ensemble, r.text, 3).map((p) => p.label));

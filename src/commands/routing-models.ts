@@ -6,7 +6,14 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { AppDb, Tx } from '../db/client.ts';
 import { routingModels } from '../db/schema.ts';
-import { deserialiseEnsemble, routingText, type Ensemble } from '../domain/routing/ensemble.ts';
+import {
+  DEFAULT_ENSEMBLE,
+  deserialiseEnsemble,
+  REPORT_TYPE_ENSEMBLE,
+  routingText,
+  type Ensemble,
+  type EnsembleSpec,
+} from '../domain/routing/ensemble.ts';
 import { stem } from '../integrations/indonesian-stemmer.ts';
 
 /** The three things a routing model predicts. */
@@ -34,6 +41,11 @@ export function modelInput(kind: RoutingKind, r: RoutingReportFields): string {
     classification: kind === 'agency' ? r.classification : null,
     cues: kind === 'classification',
   });
+}
+
+/** What a kind's model is trained as: the report-type model has a third, title-only member (docs/routing.md). */
+export function ensembleSpecFor(kind: RoutingKind): EnsembleSpec {
+  return kind === 'classification' ? REPORT_TYPE_ENSEMBLE : DEFAULT_ENSEMBLE;
 }
 
 /** An active model ready to predict. */

@@ -109,6 +109,16 @@ describe('report type suggestions', () => {
     expect(types[0]!.confidence).toBeGreaterThan(0.5);
     expect(types.reduce((a, c) => a + c.confidence, 0)).toBeCloseTo(1, 2);
     expect(r.body.models.classification.version).toBeGreaterThanOrEqual(1);
+    // The stored report-type model has the title-only third member; the agency model keeps two members.
+    const stored = await query<{ kind: string; features: Array<{ wordScope?: string }> }>(
+      t.runtime.services.db,
+      sql`select kind, array(select m->'features' from jsonb_array_elements(model->'members') m) as features
+            from routing_models where active and kind in ('agency', 'classification') order by kind`,
+    );
+    expect(stored.map((m) => [m.kind, m.features.map((f) => f.wordScope ?? 'all')])).toEqual([
+      ['agency', ['all', 'all']],
+      ['classification', ['all', 'all', 'title']],
+    ]);
     // The verifier corrects the citizen's pengaduan to aspirasi, as suggested.
     await actOk(
       t,

@@ -10,7 +10,13 @@ import { query } from '../db/client.ts';
 import { type EnsembleSpec } from '../domain/routing/ensemble.ts';
 import type { TrainingExample } from '../domain/routing/model.ts';
 import { fitInProcess, type Fit } from './routing-fit.ts';
-import { modelInput, ROUTING_KINDS, saveRoutingModel, type RoutingKind } from './routing-models.ts';
+import {
+  ensembleSpecFor,
+  modelInput,
+  ROUTING_KINDS,
+  saveRoutingModel,
+  type RoutingKind,
+} from './routing-models.ts';
 
 /** Options of a training run. */
 export interface TrainRoutingOptions {
@@ -20,7 +26,7 @@ export interface TrainRoutingOptions {
   minLabelRows?: number;
   /** Measure 3-fold cross-validated metrics when there are at most this many rows (default 3,000). */
   cvMaxRows?: number;
-  /** Model members (default: the ensemble chosen by CV, see docs/routing.md). */
+  /** Model members for every kind (default: `ensembleSpecFor(kind)`, chosen by CV, see docs/routing.md). */
   spec?: EnsembleSpec;
   /** Where the CPU-bound fitting runs (default: this thread; the worker's schedule uses a worker thread). */
   fit?: Fit;
@@ -128,7 +134,7 @@ export async function trainRoutingModels(
     }
     const fit = await (opts.fit ?? fitInProcess)(
       examples,
-      opts.spec,
+      opts.spec ?? ensembleSpecFor(kind),
       examples.length <= (opts.cvMaxRows ?? 3000),
     );
     const metrics: Record<string, unknown> = { labels, negatives, ...fit.metrics };

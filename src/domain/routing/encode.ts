@@ -117,10 +117,12 @@ export function encodeDocs(docs: WordDocs, options: FeatureOptions, stem: Stem):
   const N = docs.docStart.length - 1;
   const docStart = new Int32Array(N + 1);
   const charSource = options.charScope === 'title' ? 'title' : 'words';
+  const [wordStart, wordList] =
+    options.wordScope === 'title' ? [docs.titleStart, docs.titleIds] : [docs.docStart, docs.ids];
   for (let d = 0; d < N; d++) {
     let prev = -1;
-    for (let k = docs.docStart[d]!; k < docs.docStart[d + 1]!; k++) {
-      const w = docs.ids[k]!;
+    for (let k = wordStart[d]!; k < wordStart[d + 1]!; k++) {
+      const w = wordList[k]!;
       let id = wordTerm[w]!;
       if (id < 0) id = wordTerm[w] = intern(TERM_PREFIX.word + stemmed(w));
       out.push(id);

@@ -53,6 +53,20 @@ export const DEFAULT_ENSEMBLE: EnsembleSpec = [
   },
 ];
 
+/**
+ * The report-type (classification) ensemble: DEFAULT_ENSEMBLE plus a third NBSVM member that reads the title
+ * only (`wordScope: 'title'`). Chosen by CV (docs/routing.md, "Fifth pass"): report-type accuracy +0.006 ± 0.011
+ * on 40 folds never used for choosing (better in 27, worse in 7); it lowers agency macro-F1 (−0.02), so the
+ * agency and category models keep DEFAULT_ENSEMBLE.
+ */
+export const REPORT_TYPE_ENSEMBLE: EnsembleSpec = [
+  ...DEFAULT_ENSEMBLE,
+  {
+    options: { algorithm: 'svm', svmC: 0.3, nbAlpha: 1, nbBeta: 0.25, features: { wordScope: 'title' } },
+    weight: 1,
+  },
+];
+
 /** The previous product ensemble (LR + title char n-grams, CNB), kept for comparison in benchmarks. */
 export const PREVIOUS_ENSEMBLE: EnsembleSpec = [
   {

@@ -34,6 +34,11 @@ export interface FeatureOptions {
   charScope?: 'all' | 'title';
   /** Also emit the title's (first line's) stems as separate `t:` features. */
   titleWords?: boolean;
+  /**
+   * Where the word features (and bigrams) come from: the whole text, or only its first line (the title): a member
+   * that reads the title alone. Absent in models stored before this option existed (= `all`).
+   */
+  wordScope?: 'all' | 'title';
 }
 
 /**
@@ -85,7 +90,7 @@ export function extractTerms(text: string, options: FeatureOptions, stem: Stem):
 
 /** {@link extractTerms} on already tokenised text. */
 export function termsOfTokens(tokens: Tokens, options: FeatureOptions, stem: Stem): string[] {
-  const words = tokens.words;
+  const words = options.wordScope === 'title' ? tokens.title : tokens.words;
   const stems = options.stemming ? words.map((w) => stem(w)) : words;
   const terms: string[] = [];
   for (const s of stems) terms.push(TERM_PREFIX.word + s);

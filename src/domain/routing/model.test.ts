@@ -131,6 +131,34 @@ describe('train / predict', () => {
     expect(correct / test.length).toBeGreaterThan(0.9);
   });
 
+  it('wordScope title reads the first line only, in training and prediction alike, and round-trips', () => {
+    // The title says the topic; the body is the same misleading filler for every label.
+    const examples = corpus(20, 21).map((e) => ({
+      ...e,
+      text: `${e.text}\nbadanlaporan ktp elektronik blangko dukcapil akta kelahiran perekaman`,
+    }));
+    const titleOnly = train(examples, { algorithm: 'svm', svmC: 0.3, features: { wordScope: 'title' } });
+    expect(titleOnly.features.wordScope).toBe('title');
+    expect(titleOnly.vocab.terms.length).toBeGreaterThan(0);
+    expect(titleOnly.vocab.terms.filter((t) => t.includes('badanlaporan'))).toEqual([]);
+    // Body words never count: the same title with any body scores alike.
+    const p1 = probabilities(titleOnly, 'jalan berlubang aspal rusak\nbpjs puskesmas faskes');
+    const p2 = probabilities(titleOnly, 'jalan berlubang aspal rusak\nktp akta kelahiran');
+    expect([...p1]).toEqual([...p2]);
+    expect(predict(titleOnly, 'jalan berlubang aspal rusak\nbpjs puskesmas faskes', 1)[0]!.label).toBe(
+      'jalan',
+    );
+    const back = deserialise(JSON.parse(JSON.stringify(serialise(titleOnly))) as unknown, (w) => w);
+    expect(back.features.wordScope).toBe('title');
+    expect([...probabilities(back, 'kartu bpjs ditolak\njalan rusak')]).toEqual([
+      ...probabilities(titleOnly, 'kartu bpjs ditolak\njalan rusak'),
+    ]);
+    // Character n-grams of the whole text cannot go with a title-only member.
+    expect(() => train(examples, { features: { wordScope: 'title', charNgrams: [3, 5] } })).toThrow(
+      /wordScope/,
+    );
+  });
+
   it('rejects an empty training set', () => {
     expect(() => train([])).toThrow(/no examples/);
   });

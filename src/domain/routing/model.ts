@@ -115,11 +115,11 @@ const QUANT_LEVELS = 10_000;
 const round = (x: number, digits: number): number => Number(x.toFixed(digits));
 
 function resolveOptions(opts: TrainOptionsInput): TrainOptions {
-  return {
-    ...DEFAULT_TRAIN_OPTIONS,
-    ...opts,
-    features: { ...DEFAULT_FEATURE_OPTIONS, ...opts.features },
-  };
+  const features = { ...DEFAULT_FEATURE_OPTIONS, ...opts.features };
+  // A title-only member reads nothing of the body: its character n-grams, if any, come from the title too.
+  if (features.wordScope === 'title' && features.charNgrams && features.charScope !== 'title')
+    throw new Error("train: wordScope 'title' needs charScope 'title' (or no character n-grams)");
+  return { ...DEFAULT_TRAIN_OPTIONS, ...opts, features };
 }
 
 function fitDense(data: Dataset, F: number, L: number, o: TrainOptions): DenseLinear {

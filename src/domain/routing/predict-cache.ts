@@ -81,14 +81,15 @@ export function vectoriseTokens(model: Model, tokens: Tokens): SparseVector {
     counts[f] = counts[f]! + 1;
   };
   const { features } = model;
-  for (const w of tokens.words) {
+  const words = features.wordScope === 'title' ? tokens.title : tokens.words;
+  for (const w of words) {
     const ids = wordIds(model, cache, w);
     for (let k = 0; k < ids.length; k++) add(ids[k]!);
   }
   if (features.wordBigrams) {
-    for (let i = 1; i < tokens.words.length; i++) {
-      const a = stemOf(model, cache, tokens.words[i - 1]!);
-      const b = stemOf(model, cache, tokens.words[i]!);
+    for (let i = 1; i < words.length; i++) {
+      const a = stemOf(model, cache, words[i - 1]!);
+      const b = stemOf(model, cache, words[i]!);
       const f = model.vocab.index.get(`${TERM_PREFIX.bigram}${a} ${b}`);
       if (f !== undefined) add(f);
     }
