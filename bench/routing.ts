@@ -11,6 +11,7 @@
  * Env: ROUTING_BENCH_ROWS (default 100000), ROUTING_BENCH_REPORTS (default 1000000),
  * ROUTING_BENCH_ADMIN_URL (default postgres://postgres@127.0.0.1:5432/postgres), SKIP_PG=1,
  * ONLY=model|pg|dup|lookup|thread|accuracy, ROUTING_BENCH_CUES=1 (model input with the report-type cues),
+ * ROUTING_BENCH_ENSEMBLE=previous|type (the previous product ensemble, or the report-type one with its title-only member),
  * ROUTING_BENCH_KEEP=1 (keep the database afterwards, and reuse a kept one
  * that already holds the reports: the lookup phase then skips seeding; for iterating on queries).
  */
@@ -26,6 +27,7 @@ import { migrateDatabase } from '../src/db/migrate.ts';
 import {
   DEFAULT_ENSEMBLE,
   PREVIOUS_ENSEMBLE,
+  REPORT_TYPE_ENSEMBLE,
   routingText,
   suggest,
   trainEnsemble,
@@ -97,7 +99,9 @@ function modelBench() {
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   // ROUTING_BENCH_ENSEMBLE=previous times the ensemble served before NBSVM + SVM, for comparison.
-  const spec = process.env.ROUTING_BENCH_ENSEMBLE === 'previous' ? PREVIOUS_ENSEMBLE : DEFAULT_ENSEMBLE;
+  const which = process.env.ROUTING_BENCH_ENSEMBLE;
+  const spec =
+    which === 'previous' ? PREVIOUS_ENSEMBLE : which === 'type' ? REPORT_TYPE_ENSEMBLE : DEFAULT_ENSEMBLE;
   const model = trainEnsemble(examples, spec, stem);
   const trainSeconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);

@@ -228,7 +228,9 @@ const EMPTY_COUNTS: MonthCounts = {
 
 /**
  * Closed months per database handle and scope. Their figures cannot change: a suggestion is decided, and a verify
- * or return event written, at the moment it happens. Bounded (oldest entries dropped).
+ * or return event written, at the moment it happens, and the scope filters read `reports.region_code` and
+ * `agencies.path`, which no command changes after the fact (only a direct database edit would; a restart then
+ * re-reads). Bounded (oldest entries dropped).
  * Why: at 1,000,000 reports the national 12-month read takes over a second, nearly all of it closed months.
  */
 const closedMonths = new WeakMap<object, Map<string, MonthCounts>>();
