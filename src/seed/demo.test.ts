@@ -5,6 +5,9 @@ import { query } from '../db/client.ts';
 import { verifyChains } from '../db/repositories/events.ts';
 import { CHANNELS, STAFF_INTAKE_CHANNELS, STATUSES } from '../domain/report/report.ts';
 import { seedDemoReports } from './demo.ts';
+import { kabKotaAt } from '../queries/boundaries.ts';
+import { similarReportsForStaff } from '../queries/similar-reports.ts';
+import { systemCaller } from '../app/context.ts';
 import { DEMO_ROUTING_TEXTS, DEMO_USERS } from './demo-data.ts';
 import { startTestApp, type TestApp } from '../../test/helpers/app.ts';
 
@@ -55,6 +58,37 @@ describe('demo seed', () => {
       sql`select status, count(distinct channel)::int as n from reports group by status`,
     );
     for (const m of mix) expect(m.n, m.status).toBeGreaterThanOrEqual(2);
+  });
+
+  it('pins web, API, Open311 and walk-in reports inside their kab/kota, a few hundred metres apart per text', async () => {
+    const db = t.runtime.services.db;
+    const rows = await query<{
+      tracking_id: string;
+      channel: string;
+      region_code: string;
+      lat: number | null;
+      lon: number | null;
+    }>(db, sql`select tracking_id, channel, region_code, lat, lon from reports`);
+    const pinned = rows.filter((r) => r.lat !== null);
+    expect(pinned.length).toBeGreaterThanOrEqual(15);
+    for (const r of rows) {
+      if (['sms', 'email', 'phone', 'letter'].includes(r.channel)) expect(r.lat, r.tracking_id).toBeNull();
+      if (r.lat === null) continue;
+      const kab = r.region_code.split('.').slice(0, 2).join('.');
+      expect(kabKotaAt(Number(r.lon), Number(r.lat))?.properties.kode, r.tracking_id).toBe(kab);
+    }
+    // Some pinned reports of the same text lie within 1 km of each other: the similar lists show a distance.
+    const byId = new Map(pinned.map((r) => [r.tracking_id, r]));
+    let found = 0;
+    for (const r of pinned) {
+      const similar = await similarReportsForStaff(
+        t.runtime.services,
+        systemCaller('demo test'),
+        r.tracking_id,
+      );
+      if (similar.some((n) => n.distanceM !== null && n.distanceM < 1000 && byId.has(n.trackingId))) found++;
+    }
+    expect(found).toBeGreaterThanOrEqual(4);
   });
 
   it('has routing history: trained models and suggestions decided by month, one misrouted and returned', async () => {

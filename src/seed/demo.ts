@@ -24,6 +24,7 @@ import { suggestRouting } from '../commands/suggest-routing.ts';
 import { trainRoutingModels } from '../commands/train-routing.ts';
 import { DEMO_AGENCIES, DEMO_REPORT_TEXTS, DEMO_ROUTING_TEXTS, DEMO_USERS } from './demo-data.ts';
 import { CHANNELS, STAFF_INTAKE_CHANNELS, type ReportStatus } from '../domain/report/report.ts';
+import { kabKotaAt, kabKotaBoundaries } from '../queries/boundaries.ts';
 
 export interface DemoOptions {
   password: string;
@@ -117,6 +118,49 @@ function pastClock(svc: Services, start: Date, now: Date): (days: number) => Ser
 }
 
 /** Creates synthetic reports through the commands, with timelines in the past. */
+/** The channels whose demo reports carry a map point (a citizen pinning it, or an app sending it). */
+const PINNED_CHANNELS: readonly string[] = ['web', 'api', 'open311', 'walk_in'];
+
+const pointInside = new Map<string, { lat: number; lon: number } | null>();
+
+/**
+ * A synthetic point in the kab/kota of `regionCode` (null for a province-level code): the point of a 20 × 20 grid
+ * over its boundary's box that lies inside it and nearest the box's centre, moved `n` × 90 m east while that stays
+ * inside, so the reports of one demo text lie a few hundred metres apart and the similar-report lists show distances.
+ */
+export function demoPoint(regionCode: string | null, n: number): { lat: number; lon: number } | null {
+  const kab = regionCode?.split('.').slice(0, 2).join('.') ?? '';
+  if (!/^\d{2}\.\d{2}$/.test(kab)) return null;
+  const inside = (p: { lat: number; lon: number }) => kabKotaAt(p.lon, p.lat)?.properties.kode === kab;
+  if (!pointInside.has(kab)) {
+    const f = kabKotaBoundaries(kab.slice(0, 2)).find((b) => b.properties.kode === kab);
+    const coords = f?.geometry.coordinates.flatMap((polygon) => polygon[0] ?? []) ?? [];
+    const lons = coords.map((c) => c[0]!);
+    const lats = coords.map((c) => c[1]!);
+    const [minLon, maxLon, minLat, maxLat] = [
+      Math.min(...lons),
+      Math.max(...lons),
+      Math.min(...lats),
+      Math.max(...lats),
+    ];
+    const centre = { lat: (minLat + maxLat) / 2, lon: (minLon + maxLon) / 2 };
+    const grid = Array.from({ length: 400 }, (_, k) => ({
+      lat: minLat + ((Math.floor(k / 20) + 0.5) * (maxLat - minLat)) / 20,
+      lon: minLon + (((k % 20) + 0.5) * (maxLon - minLon)) / 20,
+    })).filter(inside);
+    const distance = (p: { lat: number; lon: number }) =>
+      (p.lat - centre.lat) ** 2 + (p.lon - centre.lon) ** 2;
+    pointInside.set(kab, grid.sort((a, b) => distance(a) - distance(b))[0] ?? null);
+  }
+  const base = pointInside.get(kab);
+  if (!base) return null;
+  const moved = {
+    lat: base.lat,
+    lon: base.lon + (n * 90) / (111_320 * Math.cos((base.lat * Math.PI) / 180)),
+  };
+  return inside(moved) ? moved : base;
+}
+
 export async function seedDemoReports(svc: Services, now: Date): Promise<number> {
   const db = svc.db;
   const verifier = await callerFor(db, 'diskominfo.kaltim@demo.aduan.id');
@@ -140,6 +184,9 @@ export async function seedDemoReports(svc: Services, now: Date): Promise<number>
         title: `${title}${i >= 12 ? ` (${Math.floor(i / 12) + 1})` : ''}`,
         body,
         regionCode: region,
+        ...(PINNED_CHANNELS.includes(channel)
+          ? demoPoint(region, Math.floor(i / DEMO_REPORT_TEXTS.length))
+          : {}),
         anonymous: i % 4 === 1,
         confidential: i % 9 === 5,
         reporter: {
@@ -219,6 +266,7 @@ export async function seedDemoRoutingHistory(svc: Services, now: Date, firstNumb
         title,
         body,
         regionCode: region,
+        ...demoPoint(region, 4 + i),
         reporter: { name: `Pelapor Demo ${n}`, email: `pelapor${n}@contoh.aduan.id` },
         channel: 'web',
       },
