@@ -5,9 +5,21 @@
 import { parse } from 'csv-parse/sync';
 import { readFileSync } from 'node:fs';
 import { STOPWORDS } from '../src/domain/routing/normalise.ts';
-import { DEFAULT_ENSEMBLE, PREVIOUS_ENSEMBLE, routingText } from '../src/domain/routing/ensemble.ts';
+import {
+  DEFAULT_ENSEMBLE,
+  ensembleTemperature,
+  poolTemperature,
+  PREVIOUS_ENSEMBLE,
+  routingText,
+} from '../src/domain/routing/ensemble.ts';
 import { evaluate, meanSd } from '../src/domain/routing/metrics.ts';
-import { probabilities, train, type Model, type TrainOptionsInput } from '../src/domain/routing/model.ts';
+import {
+  probabilities,
+  train,
+  type HeldOut,
+  type Model,
+  type TrainOptionsInput,
+} from '../src/domain/routing/model.ts';
 import { seededRandom, shuffleInPlace, stratifiedFolds } from '../src/domain/routing/random.ts';
 import { reportTypeCues } from '../src/domain/routing/cues.ts';
 import { stem } from '../src/integrations/indonesian-stemmer.ts';
@@ -158,7 +170,7 @@ function noisyCopy(r: Row, a: NonNullable<Variant['augment']>, rand: () => numbe
   return { ...r, title: typos(drop(r.title ?? ''), rand, a.typo), text: typos(drop(body), rand, a.typo) };
 }
 
-type Trained = { model: Model; weight: number; text: (r: Row) => string };
+type Trained = { model: Model; weight: number; text: (r: Row) => string; heldOut?: HeldOut };
 
 /** Train every member of `v` on `tr` (plus `extra` examples in the variant's own input), on a fixed label set. */
 function trainMembers(
@@ -175,11 +187,15 @@ function trainMembers(
       ...extra.map((e) => ({ text: text(e.row), label: e.label })),
     ];
     const opts = labels ? { ...m.opts, labels } : m.opts;
-    return {
-      model: train(ex, opts, m.opts.features?.stemming === false ? undefined : stem),
-      weight: m.weight,
-      text,
-    };
+    let heldOut: HeldOut | undefined;
+    const model = train(
+      ex,
+      opts,
+      m.opts.features?.stemming === false ? undefined : stem,
+      undefined,
+      (h) => (heldOut = h),
+    );
+    return { model, weight: m.weight, text, ...(heldOut ? { heldOut } : {}) };
   });
 }
 
@@ -331,6 +347,7 @@ function cv(label: string, minCount: number, v: Variant, seeds: number[]) {
   const t0 = performance.now();
   const confusion = new Map<string, number>();
   const calibration: [number, number][] = [];
+  const pooled: number[] = [];
   // HOLDOUT=time: one split instead of CV, the newest 20 % of the rows (by LAPOR! tracking number) as test.
   const temporal = process.env.HOLDOUT === 'time';
   const byAge = [...data.keys()].sort((a, b) => Number(data[a]!.lapor_id) - Number(data[b]!.lapor_id));
@@ -362,6 +379,16 @@ function cv(label: string, minCount: number, v: Variant, seeds: number[]) {
     );
     const models: [Model, number, (r: Row) => string][] = trained.map((m) => [m.model, m.weight, m.text]);
     const labels = models[0]![0].labels;
+    // POOL_T=1: the product's ensemble temperature (ensembleTemperature / poolTemperature in ensemble.ts).
+    const poolT =
+      process.env.POOL_T === '1' && trained.every((m) => m.heldOut)
+        ? ensembleTemperature(
+            trained.map((m) => m.heldOut!),
+            trained.map((m) => m.weight),
+            labels.length,
+          )
+        : 1;
+    if (poolT !== 1) pooled.push(poolT);
     const stacked = v.stack ? fitStack(v, tr, label, labels, seeds[Math.floor(run / 5)]! + 1000 * f) : null;
     const bg = labels.indexOf(BACKGROUND);
     const lsa = v.lsa
@@ -387,9 +414,15 @@ function cv(label: string, minCount: number, v: Variant, seeds: number[]) {
       : te;
     const ranked = tested.map((r) => {
       const p = stacked ? stacked(trained, r) : new Float64Array(labels.length);
-      if (!stacked)
+      if (!stacked) {
         for (const [m, w, text] of models)
           probabilities(m, text(r)).forEach((x, i) => (p[i] = p[i]! + w * x));
+        if (poolT !== 1) {
+          const total = models.reduce((a, [, w]) => a + w, 0);
+          for (let i = 0; i < p.length; i++) p[i] = p[i]! / total;
+          poolTemperature(p, poolT);
+        }
+      }
       if (lsa && v.lsa) {
         const q = lsa(v.text(r), v.lsa.temperature);
         const total = v.members.reduce((a, m) => a + m.weight, 0);
@@ -440,6 +473,9 @@ function cv(label: string, minCount: number, v: Variant, seeds: number[]) {
           .join('\n')
       : '',
     process.env.CALIB ? `${calibrationReport(calibration)}\n` : '',
+    pooled.length
+      ? `  ensemble temperature per fold: ${meanSd(pooled).mean.toFixed(3)} ± ${meanSd(pooled).sd.toFixed(3)}\n`
+      : '',
     `${label}\t${v.name}\tseeds ${seeds.join('+')}\tacc ${s(acc)}\tmF1 ${s(f1)}\ttop3 ${s(top3)}\t${((performance.now() - t0) / (1000 * acc.length)).toFixed(2)} s/fold`,
   );
 }

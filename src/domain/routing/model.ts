@@ -316,6 +316,7 @@ export function train(
   opts: TrainOptionsInput = {},
   stem: Stem = noStem,
   words?: WordDocs,
+  onHeldOut?: (heldOut: HeldOut) => void,
 ): Model {
   if (examples.length === 0) throw new Error('train: no examples');
   const o = resolveOptions(opts);
@@ -335,6 +336,7 @@ export function train(
   let model: Model;
   const scoreParts: Float64Array[] = [];
   const goldParts: Int32Array[] = [];
+  const rowParts: Int32Array[] = [];
   if (o.calibration === 'holdout') {
     // One stratified slice (fold 0), capped at holdoutMax rows, is held out.
     const max = o.holdoutMax ?? 5000;
@@ -355,6 +357,7 @@ export function train(
       stem,
     );
     model = fitted.model;
+    rowParts.push(heldRows);
     scoreParts.push(scoresOf(enc, heldRows, fitted, o));
     goldParts.push(Int32Array.from(heldRows, (n) => targets.y[n]!));
   } else {
@@ -369,6 +372,7 @@ export function train(
         o,
         stem,
       );
+      rowParts.push(heldRows);
       scoreParts.push(scoresOf(enc, heldRows, fitted, o));
       goldParts.push(Int32Array.from(heldRows, (n) => targets.y[n]!));
     }
@@ -382,7 +386,25 @@ export function train(
     for (const s of rows) s.forEach((v, c) => (s[c] = v + offsets[c]!));
   }
   model.temperature = round(fitTemperature(scores, gold, L), 4);
+  if (onHeldOut) {
+    const probs = new Float32Array(scores.length);
+    for (let n = 0; n < gold.length; n++)
+      probs.set(softmax(scores.subarray(n * L, (n + 1) * L), model.temperature), n * L);
+    onHeldOut({ rows: concat(rowParts, Int32Array), gold, probs });
+  }
   return model;
+}
+
+/**
+ * The rows held out while the temperature was fitted (all rows, fold by fold, or the held-out slice), with
+ * their gold label index and calibrated probabilities (row-major, labels in model order). Members trained with
+ * the same seed, label set and calibration settings hold out the same rows, so an ensemble can calibrate its
+ * combined output on them (`ensembleTemperature` in ensemble.ts).
+ */
+export interface HeldOut {
+  rows: Int32Array;
+  gold: Int32Array;
+  probs: Float32Array;
 }
 
 function concat<T extends Float64Array | Int32Array>(parts: T[], Type: { new (n: number): T }): T {
