@@ -3,6 +3,7 @@
  * verification late on 31 March UTC is already April in Kalimantan Timur (WITA, UTC+8) but still March in
  * Jakarta (WIB, UTC+7) until 17:00 UTC. Real HTTP over PGlite (default) or PostgreSQL (DATABASE_URL).
  */
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   categoryIdByName,
@@ -40,6 +41,45 @@ describe('routing accuracy months', () => {
       ['2026-03', 1],
       ['2026-04', 1],
     ]);
+  });
+
+  it('group the decided agency suggestions by the confidence of the top one', async () => {
+    // Four decided agency suggestions in the open month (April): 0.95 followed, 0.92 overruled, 0.85 followed,
+    // 0.3 overruled; one category suggestion, which does not count here.
+    const db = t.runtime.services.db;
+    const cases: Array<[string, number, boolean]> = [
+      ['agency', 0.95, true],
+      ['agency', 0.92, false],
+      ['agency', 0.85, true],
+      ['agency', 0.3, false],
+      ['category', 0.99, true],
+    ];
+    for (const [i, [kind, conf, accepted]] of cases.entries()) {
+      const id = await submitReport(t, `Lampu jalan padam nomor ${i}`, {
+        regionCode: '64.72.02',
+        reporter: { name: 'Warga' },
+      });
+      await db.execute(sql`insert into routing_suggestions
+          (report_id, kind, suggestions, top_label, top_confidence, shown_at, chosen_label, accepted, in_top3, decided_at)
+        select id, ${kind}, '[]'::jsonb, 'pupr-kaltim', ${conf}, now(), 'pupr-kaltim', ${accepted}, true,
+               ${new Date('2026-04-10T03:00:00Z').toISOString()}::timestamptz
+          from reports where tracking_id = ${id}`);
+    }
+    const r = await t.api('/api/v1/routing/accuracy?months=2', { token: await t.login(DEMO.national) });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.confidence).toEqual([
+      { from: 0.9, to: 1, decided: 2, acceptedTop1: 1, top1Accuracy: 0.5, share: 0.5 },
+      { from: 0.8, to: 0.9, decided: 1, acceptedTop1: 1, top1Accuracy: 1, share: 0.25 },
+      { from: 0.7, to: 0.8, decided: 0, acceptedTop1: 0, top1Accuracy: null, share: 0 },
+      { from: 0.5, to: 0.7, decided: 0, acceptedTop1: 0, top1Accuracy: null, share: 0 },
+      { from: 0, to: 0.5, decided: 1, acceptedTop1: 0, top1Accuracy: 0, share: 0.25 },
+    ]);
+    // The Balikpapan coordinator (another kab/kota) sees none of them.
+    const other = await t.api('/api/v1/routing/accuracy?months=2', {
+      token: await t.login(DEMO.balikpapanCoordinator),
+    });
+    expect(other.body.confidence.map((b: any) => b.decided)).toEqual([0, 0, 0, 0, 0]);
+    await db.execute(sql`delete from routing_suggestions`);
   });
 
   it('keep closed months once read and read the open month live', async () => {

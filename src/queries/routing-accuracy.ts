@@ -39,6 +39,24 @@ export interface RoutingMonth {
   misroutingRate: number | null;
 }
 
+/** Lower edges of the confidence bands of the agency suggestions, highest first; the last band starts at 0. */
+export const CONFIDENCE_BANDS = [0.9, 0.8, 0.7, 0.5, 0] as const;
+
+/**
+ * The agency suggestions of the period decided with their top confidence in [from, to) (the first band includes
+ * 1), and how often the verifier followed the top one. With calibrated confidences the share followed is close
+ * to the band's confidence; the first band is what auto-dispatch would have sent at its default threshold (0.9).
+ */
+export interface ConfidenceBand {
+  from: number;
+  to: number;
+  decided: number;
+  acceptedTop1: number;
+  top1Accuracy: number | null;
+  /** Share of all agency suggestions decided in the period. */
+  share: number | null;
+}
+
 /** Staff with `view_evaluation` in any of their grants (the page links are shown to them only). */
 export function mayViewRoutingAccuracy(actor: Actor): boolean {
   return actor.grants.some((g) =>
@@ -155,7 +173,7 @@ export async function routingAccuracy(
   svc: Services,
   caller: Caller,
   months = 12,
-): Promise<{ scope: RoutingScope; months: RoutingMonth[] }> {
+): Promise<{ scope: RoutingScope; months: RoutingMonth[]; confidence: ConfidenceBand[] }> {
   const scope = routingAccuracyScope(caller.actor);
   if (!scope) throw new AppError(caller.actor.userId ? 'FORBIDDEN' : 'UNAUTHENTICATED');
   // Months are local to each report's zone (WIB, WITA, WIT), as on the statistics pages. The period ends with the
@@ -179,8 +197,19 @@ export async function routingAccuracy(
     if (month >= first && month < openFrom) cacheClosedMonth(cache, keyOf(month), c);
     counts.set(month, c);
   }
+  const band = (k: 'band_decided' | 'band_accepted', i: number) =>
+    [...counts.values()].reduce((n, c) => n + c[k][i]!, 0);
+  const allDecided = [...counts.values()].reduce((n, c) => n + c.decided, 0);
   return {
     scope: await namedScope(svc, scope),
+    confidence: CONFIDENCE_BANDS.map((from, i) => ({
+      from,
+      to: i === 0 ? 1 : CONFIDENCE_BANDS[i - 1]!,
+      decided: band('band_decided', i),
+      acceptedTop1: band('band_accepted', i),
+      top1Accuracy: ratio(band('band_accepted', i), band('band_decided', i)),
+      share: ratio(band('band_decided', i), allDecided),
+    })),
     months: period.map((month) => {
       const c = counts.get(month)!;
       return {
@@ -213,6 +242,9 @@ interface MonthCounts {
   type_accepted: number;
   verifications: number;
   returns: number;
+  /** Agency suggestions decided, and followed, per confidence band (CONFIDENCE_BANDS order). */
+  band_decided: number[];
+  band_accepted: number[];
 }
 const EMPTY_COUNTS: MonthCounts = {
   decided: 0,
@@ -224,6 +256,8 @@ const EMPTY_COUNTS: MonthCounts = {
   type_accepted: 0,
   verifications: 0,
   returns: 0,
+  band_decided: CONFIDENCE_BANDS.map(() => 0),
+  band_accepted: CONFIDENCE_BANDS.map(() => 0),
 };
 
 /**
@@ -244,6 +278,13 @@ function cacheClosedMonth(cache: Map<string, MonthCounts>, key: string, counts: 
   cache.set(key, counts);
   if (cache.size > MAX_CLOSED_MONTHS) cache.delete(cache.keys().next().value as string);
 }
+
+/** Counts per confidence band (constants only, so plain SQL text): `b<i>_decided`, `b<i>_accepted`. */
+const BAND_COLUMNS = CONFIDENCE_BANDS.map((from, i) => {
+  const upper = i === 0 ? '' : ` and conf < ${CONFIDENCE_BANDS[i - 1]}`;
+  const cond = `kind = 'agency' and conf >= ${from}${upper}`;
+  return `count(*) filter (where ${cond})::int as b${i}_decided, count(*) filter (where ${cond} and accepted)::int as b${i}_accepted`;
+}).join(',\n          ');
 
 /** The scope's counts by local month, for the months from `first` (YYYY-MM) on. */
 async function readMonths(
@@ -268,7 +309,7 @@ async function readMonths(
     svc.db,
     sql`with ${f.with} decided as (
           select distinct on (rs.report_id, rs.kind, rs.decided_at) rs.kind, rs.accepted, rs.in_top3,
-                 ${localMonth(sql`rs.decided_at`)} as month
+                 rs.top_confidence as conf, ${localMonth(sql`rs.decided_at`)} as month
             from routing_suggestions rs join reports r on r.id = rs.report_id
            where rs.decided_at >= ${s} and rs.kind in ('agency', 'category', 'classification') ${f.rs}
            order by rs.report_id, rs.kind, rs.decided_at, rs.shown_at desc
@@ -277,9 +318,9 @@ async function readMonths(
             from report_events e join reports r on r.id = e.report_id
            where e.type in ('verify', 'return') and e.created_at >= ${s} ${f.e}
         ), facts as (
-          select month, kind, accepted, in_top3, null::text as type from decided
+          select month, kind, accepted, in_top3, conf, null::text as type from decided
           union all
-          select month, null, null, null, type from events
+          select month, null, null, null, null::float8, type from events
         )
         select month,
           count(*) filter (where kind = 'agency')::int as decided,
@@ -290,14 +331,15 @@ async function readMonths(
           count(*) filter (where kind = 'classification')::int as type_decided,
           count(*) filter (where kind = 'classification' and accepted)::int as type_accepted,
           count(*) filter (where type = 'verify')::int as verifications,
-          count(*) filter (where type = 'return')::int as returns
+          count(*) filter (where type = 'return')::int as returns,
+          ${sql.raw(BAND_COLUMNS)}
         from facts group by month`,
   );
   const out = new Map<string, MonthCounts>();
   for (const r of rows) {
     const month = String(r.month);
     if (month < first) continue;
-    const n = (k: keyof MonthCounts) => Number(r[k] ?? 0);
+    const n = (k: string) => Number(r[k] ?? 0);
     out.set(month, {
       decided: n('decided'),
       accepted: n('accepted'),
@@ -308,6 +350,8 @@ async function readMonths(
       type_accepted: n('type_accepted'),
       verifications: n('verifications'),
       returns: n('returns'),
+      band_decided: CONFIDENCE_BANDS.map((_, i) => n(`b${i}_decided`)),
+      band_accepted: CONFIDENCE_BANDS.map((_, i) => n(`b${i}_accepted`)),
     });
   }
   return out;

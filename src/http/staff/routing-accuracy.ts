@@ -16,6 +16,7 @@ import {
   mayViewRoutingAccuracy,
   routingAccuracy,
   routingTotals,
+  type ConfidenceBand,
   type RoutingMonth,
   type RoutingScope,
 } from '../../queries/routing-accuracy.ts';
@@ -79,7 +80,7 @@ export async function staffRoutingAccuracyRoutes(
       req: FastifyRequest,
       reply: FastifyReply,
       period: number,
-      result: { scope: RoutingScope; months: RoutingMonth[] },
+      result: { scope: RoutingScope; months: RoutingMonth[]; confidence: ConfidenceBand[] },
     ) => unknown,
   ) =>
     app.get(path, async (req, reply) => {
@@ -106,11 +107,18 @@ export async function staffRoutingAccuracyRoutes(
     return reply.type('text/csv; charset=utf-8').send(csv);
   });
 
-  route(ROUTING_ACCURACY_PATH, (req, reply, period, { scope, months }) =>
+  route(ROUTING_ACCURACY_PATH, (req, reply, period, { scope, months, confidence }) =>
     sendPage(
       reply,
       req,
-      h(RoutingAccuracyPage, { ctx: pageContext(req), period, scope, months, totals: routingTotals(months) }),
+      h(RoutingAccuracyPage, {
+        ctx: pageContext(req),
+        period,
+        scope,
+        months,
+        totals: routingTotals(months),
+        confidence,
+      }),
     ),
   );
 }

@@ -13,7 +13,12 @@ import { RateChart } from '../charts/svg-charts.tsx';
 import { monthLabel, num, pct } from '../charts/stats-parts.tsx';
 import { StatsStyles } from '../pages/stats-page.tsx';
 import { ROUTING_ACCURACY_PATH, statsNav } from './stats-dashboard.tsx';
-import type { RoutingMonth, RoutingScope, RoutingTotals } from '../../queries/routing-accuracy.ts';
+import type {
+  ConfidenceBand,
+  RoutingMonth,
+  RoutingScope,
+  RoutingTotals,
+} from '../../queries/routing-accuracy.ts';
 
 /** Periods offered in the filter (any 1–60 works in the URL). */
 const PERIODS = [6, 12, 24, 36, 60];
@@ -112,6 +117,48 @@ function MonthTable(p: { ctx: PageContext; months: RoutingMonth[]; totals: Routi
   );
 }
 
+/** Agency suggestions by confidence band: decided, followed, the rate and the band's share of all. */
+function ConfidenceTable({ ctx, bands }: { ctx: PageContext; bands: ConfidenceBand[] }): VNode {
+  const cols = ['decided', 'accepted_top1', 'top1', 'confidence_share'];
+  return (
+    <section aria-labelledby="rute-yakin-h">
+      <h2 id="rute-yakin-h">{ctx.t('stats.routing.confidence_title')}</h2>
+      <p>{ctx.t('stats.routing.confidence_hint')}</p>
+      <div class="table-scroll" tabIndex={0} role="region" aria-labelledby="rute-yakin-h">
+        <table class="data-table">
+          <caption>{ctx.t('stats.routing.confidence_caption')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{ctx.t('stats.routing.confidence_band')}</th>
+              {cols.map((c) => (
+                <th scope="col" class="num" key={c}>
+                  {ctx.t(`stats.routing.${c}`)}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {bands.map((b) => (
+              <tr key={b.from} data-band={b.from}>
+                <th scope="row">
+                  {ctx.t('stats.routing.confidence_range', {
+                    from: Math.round(b.from * 100),
+                    to: Math.round(b.to * 100),
+                  })}
+                </th>
+                <td class="num">{num(ctx, b.decided)}</td>
+                <td class="num">{num(ctx, b.acceptedTop1)}</td>
+                <td class="num">{rate(b.top1Accuracy)}</td>
+                <td class="num">{rate(b.share)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
 /** Whose figures these are: "Nasional", "Wilayah: Kota Balikpapan" or "Instansi: …", with what counts. */
 function ScopeLine({ ctx, scope }: { ctx: PageContext; scope: RoutingScope }): VNode {
   const name = scope.kind === 'national' ? '' : scope.name;
@@ -130,6 +177,7 @@ export function RoutingAccuracyPage(p: {
   scope: RoutingScope;
   months: RoutingMonth[];
   totals: RoutingTotals;
+  confidence: ConfidenceBand[];
 }): VNode {
   const { ctx, months, totals } = p;
   const title = ctx.t('stats.routing.title');
@@ -217,6 +265,7 @@ export function RoutingAccuracyPage(p: {
               </a>
             </p>
           </section>
+          {totals.decided > 0 ? <ConfidenceTable ctx={ctx} bands={p.confidence} /> : null}
         </>
       ) : null}
     </Layout>
