@@ -560,6 +560,10 @@ export const routingSuggestions = pgTable(
   (t) => [
     index('routing_suggestions_report_idx').on(t.reportId, t.kind),
     index('routing_suggestions_shown_idx').on(t.shownAt),
+    // The routing accuracy page reads the open month's decisions (closed months are cached): a few per cent of rows.
+    index('routing_suggestions_decided_idx')
+      .on(t.decidedAt)
+      .where(sql`decided_at is not null`),
     // The auto-dispatch admin page lists recent auto-dispatches (a few per cent of the rows).
     index('routing_suggestions_auto_dispatch_idx')
       .on(t.shownAt)

@@ -137,15 +137,22 @@ describe('routing accuracy page', () => {
       expect(row[8]).toBe(pct(m.returns / m.verifications));
       expect(row[8]).not.toBe('0%');
       // The confidence bands: every decided agency suggestion in one band, the table as the API says.
-      const bands = api.body.confidence as Array<Record<string, number | null>>;
-      expect(bands.reduce((n, b) => n + (b.decided as number), 0)).toBe(m.decided);
+      const bands = api.body.confidence as Array<{
+        from: number;
+        to: number;
+        decided: number;
+        acceptedTop1: number;
+        top1Accuracy: number | null;
+        share: number | null;
+      }>;
+      expect(bands.reduce((n, b) => n + b.decided, 0)).toBe(m.decided);
       for (const b of bands) {
         const tr = new RegExp(`<tr data-band="${b.from}">([\\s\\S]*?)</tr>`).exec(page.html);
         expect(tr, `band ${b.from}`).toBeTruthy();
         const cells = [...tr![1]!.matchAll(/<t[hd][^>]*>([^<]*)</g)].map((c) => c[1]);
         const show = (x: number | null) => (x === null ? '—' : pct(x));
         expect(cells).toEqual([
-          `${Math.round((b.from as number) * 100)}–${Math.round((b.to as number) * 100)} %`,
+          `${Math.round(b.from * 100)}–${Math.round(b.to * 100)} %`,
           String(b.decided),
           String(b.acceptedTop1),
           show(b.top1Accuracy),

@@ -55,6 +55,22 @@ function Explanation({ ctx }: { ctx: PageContext }): VNode {
   );
 }
 
+/** A table head: the row-header column (locale key `first`), then numeric columns `stats.routing.<col>`. */
+function HeadRow({ ctx, first, cols }: { ctx: PageContext; first: string; cols: string[] }): VNode {
+  return (
+    <thead>
+      <tr>
+        <th scope="col">{ctx.t(first)}</th>
+        {cols.map((c) => (
+          <th scope="col" class="num" key={c}>
+            {ctx.t(`stats.routing.${c}`)}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+}
+
 function MonthTable(p: { ctx: PageContext; months: RoutingMonth[]; totals: RoutingTotals }): VNode {
   const { ctx, totals } = p;
   const cols = [
@@ -81,16 +97,7 @@ function MonthTable(p: { ctx: PageContext; months: RoutingMonth[]; totals: Routi
   return (
     <table class="data-table">
       <caption>{ctx.t('stats.routing.table')}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{ctx.t('stats.dim.month')}</th>
-          {cols.map((c) => (
-            <th scope="col" class="num" key={c}>
-              {ctx.t(`stats.routing.${c}`)}
-            </th>
-          ))}
-        </tr>
-      </thead>
+      <HeadRow ctx={ctx} first="stats.dim.month" cols={cols} />
       <tbody>
         {p.months.map((m) => (
           <tr key={m.month} data-month={m.month}>
@@ -127,16 +134,7 @@ function ConfidenceTable({ ctx, bands }: { ctx: PageContext; bands: ConfidenceBa
       <div class="table-scroll" tabIndex={0} role="region" aria-labelledby="rute-yakin-h">
         <table class="data-table">
           <caption>{ctx.t('stats.routing.confidence_caption')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{ctx.t('stats.routing.confidence_band')}</th>
-              {cols.map((c) => (
-                <th scope="col" class="num" key={c}>
-                  {ctx.t(`stats.routing.${c}`)}
-                </th>
-              ))}
-            </tr>
-          </thead>
+          <HeadRow ctx={ctx} first="stats.routing.confidence_band" cols={cols} />
           <tbody>
             {bands.map((b) => (
               <tr key={b.from} data-band={b.from}>

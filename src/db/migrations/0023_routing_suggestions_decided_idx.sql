@@ -1,0 +1,1 @@
+CREATE INDEX "routing_suggestions_decided_idx" ON "routing_suggestions" USING btree ("decided_at") WHERE decided_at is not null;
