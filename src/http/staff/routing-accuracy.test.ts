@@ -368,4 +368,44 @@ describe('routing accuracy page', () => {
     expect(api.body.months.map((m: any) => m.month)).toEqual(['2026-03', '2026-04', '2026-05']);
     expect(api.body.months[1]).toMatchObject({ decided: 0, verifications: 0, top1Accuracy: null });
   });
+
+  // Last: it retrains the category model, which would start new suggestion rows for the tests above.
+  it('lists the active models with version, training size and CV figures, on the page and in the API', async () => {
+    const retrained = await trainRoutingModels(t.runtime.services, { kinds: ['category'] });
+    expect(retrained[0]).toMatchObject({ status: 'trained', version: 2 });
+    const api = await t.api('/api/v1/routing/models', { token: await t.login(DEMO.coordinator) });
+    expect(api.status, JSON.stringify(api.body)).toBe(200);
+    const [agency, category] = api.body.models;
+    expect(api.body.models.map((m: any) => [m.kind, m.version])).toEqual([
+      ['agency', 1],
+      ['category', 2],
+    ]);
+    expect(agency).toMatchObject({ trainingRows: ROADS.length + HEALTH.length, labels: 2, cv: null });
+    expect(Object.keys(agency).sort()).toEqual(
+      ['cv', 'kind', 'labels', 'negatives', 'trainedAt', 'trainingRows', 'version'].sort(),
+    );
+    expect(category.cv.accuracy).toBeGreaterThan(0.5);
+    expect(category.cv.accuracy).toBeLessThanOrEqual(1);
+    // No weights, no report text.
+    expect(JSON.stringify(api.body).length).toBeLessThan(2_000);
+    expect((await t.api('/api/v1/routing/models')).status).toBe(401);
+    expect((await t.api('/api/v1/routing/models', { token: await t.login(DEMO.citizen) })).status).toBe(403);
+
+    const page = await (await signInWeb(t.url, DEMO.coordinator)).get(PAGE);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('Model yang dipakai');
+    const cells = (kind: string) =>
+      [
+        ...new RegExp(`<tr data-model="${kind}">([\\s\\S]*?)</tr>`)
+          .exec(page.html)![1]!
+          .matchAll(/<t[hd][^>]*>([^<]*)</g),
+      ].map((c) => c[1]);
+    expect(cells('agency')[0]).toBe('Instansi');
+    expect(cells('agency').slice(1, 2)).toEqual(['1']);
+    expect(cells('agency').slice(3)).toEqual([String(ROADS.length + HEALTH.length), '2', '—', '—']);
+    expect(cells('category')[0]).toBe('Kategori');
+    expect(cells('category')[1]).toBe('2');
+    expect(cells('category').slice(5)).toEqual([pct(category.cv.accuracy), pct(category.cv.macroF1)]);
+    expect(cells('category')[2]).toMatch(/^10 Mei 2026 .*09\.00 WIB$/);
+  });
 });

@@ -20,6 +20,7 @@ import {
   type RoutingMonth,
   type RoutingScope,
 } from '../../queries/routing-accuracy.ts';
+import { activeRoutingModels } from '../../queries/routing-models.ts';
 import { RoutingAccuracyPage } from '../../views/staff/routing-accuracy.tsx';
 import { ROUTING_ACCURACY_PATH } from '../../views/staff/stats-dashboard.tsx';
 import { pageContext, sendPage } from '../web/render.ts';
@@ -107,7 +108,7 @@ export async function staffRoutingAccuracyRoutes(
     return reply.type('text/csv; charset=utf-8').send(csv);
   });
 
-  route(ROUTING_ACCURACY_PATH, (req, reply, period, { scope, months, confidence }) =>
+  route(ROUTING_ACCURACY_PATH, async (req, reply, period, { scope, months, confidence }) =>
     sendPage(
       reply,
       req,
@@ -118,6 +119,7 @@ export async function staffRoutingAccuracyRoutes(
         months,
         totals: routingTotals(months),
         confidence,
+        models: await activeRoutingModels(svc.db),
       }),
     ),
   );

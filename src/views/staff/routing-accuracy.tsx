@@ -12,6 +12,8 @@ import { Select } from '../components/fields.tsx';
 import { RateChart } from '../charts/svg-charts.tsx';
 import { monthLabel, num, pct } from '../charts/stats-parts.tsx';
 import { StatsStyles } from '../pages/stats-page.tsx';
+import { formatDateTime } from '../format.ts';
+import type { RoutingModelInfo } from '../../queries/routing-models.ts';
 import { ROUTING_ACCURACY_PATH, statsNav } from './stats-dashboard.tsx';
 import type {
   ConfidenceBand,
@@ -157,6 +159,47 @@ function ConfidenceTable({ ctx, bands }: { ctx: PageContext; bands: ConfidenceBa
   );
 }
 
+/** The active model of each kind: version, when trained, on how much, and its cross-validated figures. */
+function ModelTable({ ctx, models }: { ctx: PageContext; models: RoutingModelInfo[] }): VNode {
+  const cols = [
+    'model_version',
+    'model_trained',
+    'model_rows',
+    'model_labels',
+    'model_cv_accuracy',
+    'model_cv_macro_f1',
+  ];
+  return (
+    <section aria-labelledby="rute-model-h">
+      <h2 id="rute-model-h">{ctx.t('stats.routing.models_title')}</h2>
+      <p>{ctx.t('stats.routing.models_hint')}</p>
+      {models.length === 0 ? (
+        <p data-empty="models">{ctx.t('stats.routing.models_none')}</p>
+      ) : (
+        <div class="table-scroll" tabIndex={0} role="region" aria-labelledby="rute-model-h">
+          <table class="data-table">
+            <caption>{ctx.t('stats.routing.models_caption')}</caption>
+            <HeadRow ctx={ctx} first="stats.routing.model_kind_col" cols={cols} />
+            <tbody>
+              {models.map((m) => (
+                <tr key={m.kind} data-model={m.kind}>
+                  <th scope="row">{ctx.t(`stats.routing.model_kind.${m.kind}`)}</th>
+                  <td class="num">{num(ctx, m.version)}</td>
+                  <td class="num">{formatDateTime(m.trainedAt, ctx.lang)}</td>
+                  <td class="num">{num(ctx, m.trainingRows)}</td>
+                  <td class="num">{m.labels === null ? '—' : num(ctx, m.labels)}</td>
+                  <td class="num">{rate(m.cv?.accuracy ?? null)}</td>
+                  <td class="num">{rate(m.cv?.macroF1 ?? null)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
 /** Whose figures these are: "Nasional", "Wilayah: Kota Balikpapan" or "Instansi: …", with what counts. */
 function ScopeLine({ ctx, scope }: { ctx: PageContext; scope: RoutingScope }): VNode {
   const name = scope.kind === 'national' ? '' : scope.name;
@@ -176,6 +219,7 @@ export function RoutingAccuracyPage(p: {
   months: RoutingMonth[];
   totals: RoutingTotals;
   confidence: ConfidenceBand[];
+  models: RoutingModelInfo[];
 }): VNode {
   const { ctx, months, totals } = p;
   const title = ctx.t('stats.routing.title');
@@ -266,6 +310,7 @@ export function RoutingAccuracyPage(p: {
           {totals.decided > 0 ? <ConfidenceTable ctx={ctx} bands={p.confidence} /> : null}
         </>
       ) : null}
+      <ModelTable ctx={ctx} models={p.models} />
     </Layout>
   );
 }

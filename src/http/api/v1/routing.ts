@@ -13,7 +13,8 @@ import { suggestRouting } from '../../../commands/suggest-routing.ts';
 import { permissionsFor } from '../../../policies/can.ts';
 import { subjectOf } from '../../../queries/access.ts';
 import { recentAutoDispatches } from '../../../queries/auto-dispatches.ts';
-import { routingAccuracy } from '../../../queries/routing-accuracy.ts';
+import { mayViewRoutingAccuracy, routingAccuracy } from '../../../queries/routing-accuracy.ts';
+import { activeRoutingModels } from '../../../queries/routing-models.ts';
 import { similarPublicReports, similarReportsForStaff } from '../../../queries/similar-reports.ts';
 import { presentReport } from '../../../presenters/report.ts';
 import { requestLang } from '../../plugins/errors.ts';
@@ -107,6 +108,22 @@ export const routingRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
       },
     },
     async (req) => routingAccuracy(svc, req.caller, req.query.months),
+  );
+
+  app.get(
+    '/routing/models',
+    {
+      schema: {
+        tags: ['routing'],
+        summary:
+          'The active routing models (no weights): version, training time, rows, labels and cross-validated figures',
+      },
+    },
+    async (req) => {
+      if (!mayViewRoutingAccuracy(req.caller.actor))
+        throw new AppError(req.caller.actor.userId ? 'FORBIDDEN' : 'UNAUTHENTICATED');
+      return { models: await activeRoutingModels(svc.db) };
+    },
   );
 
   app.get(
