@@ -253,4 +253,50 @@ describe('auto-dispatch admin page', () => {
     for (const html of [list.html, confirm.html])
       for (const secret of Object.values(who)) expect(html).not.toContain(secret);
   });
+
+  it('beside each rule: what its threshold would have sent over the last 12 months, and how much of it was right', async () => {
+    const db = t.runtime.services.db;
+    await db.execute(sql`delete from routing_suggestions where kind = 'agency'`);
+    const DAY = 86_400_000;
+    const now = new Date('2026-03-12T02:00:00Z').getTime();
+    // [suggested agency, top confidence, verifier followed it, days ago]; the last one is older than 12 months.
+    const cases: Array<[string, number, boolean, number]> = [
+      ['pupr-kaltim', 0.97, true, 10],
+      ['pupr-kaltim', 0.93, false, 20],
+      ['pupr-kaltim', 0.6, true, 30],
+      ['dinkes-kaltim', 0.95, true, 40],
+      ['pupr-kaltim', 0.99, true, 400],
+    ];
+    for (const [i, [agency, conf, followed, ago]] of cases.entries()) {
+      const id = await submit(`Riwayat ambang nomor ${i}`);
+      await db.execute(sql`insert into routing_suggestions
+          (report_id, kind, suggestions, top_label, top_confidence, shown_at, chosen_label, accepted, in_top3, decided_at)
+        select id, 'agency', '[]'::jsonb, ${agency}, ${conf}, now(), ${agency}, ${followed}, true,
+               ${new Date(now - ago * DAY).toISOString()}::timestamptz
+          from reports where tracking_id = ${id}`);
+    }
+    const national = await t.login(DEMO.national);
+    for (const body of [
+      { enabled: false, threshold: 0.9 },
+      { enabled: true, threshold: 0.95, agencyId: 'pupr-kaltim' },
+    ]) {
+      const r = await t.api('/api/v1/routing/auto-dispatch', { method: 'PUT', json: body, token: national });
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+    }
+    const page = await (await signInWeb(t.url, DEMO.national)).get(PAGE);
+    expect(page.status).toBe(200);
+    // Instance rule at 90 %: 3 of the 4 recent decisions were at or above it; 2 of those 3 were followed.
+    expect(page.html).toContain(
+      'Dalam 12 bulan terakhir, pada ambang 90%: 3 dari 4 saran instansi yang diputuskan verifikator (75%) akan dikirim otomatis, dan verifikator memilih instansi yang sama untuk 67% di antaranya.',
+    );
+    // PUPR's own rule at 95 %: of the 3 recent PUPR suggestions, the 0.97 one; followed.
+    const cell = /<td data-history="pupr-kaltim">([^<]*)<\/td>/.exec(page.html)?.[1];
+    expect(cell).toBe('1 dari 3 (33%) terkirim otomatis; 100% sesuai pilihan verifikator');
+    const en = await (await signInWeb(t.url, DEMO.national)).get(`${PAGE}?lang=en`);
+    expect(en.html).toContain('3 of the 4 agency suggestions verifiers decided (75%)');
+    // The coordinator manages PUPR's rule but not the instance's: no instance figure.
+    const coordinator = await (await signInWeb(t.url, DEMO.coordinator)).get(PAGE);
+    expect(coordinator.html).not.toContain('data-history="instance"');
+    expect(coordinator.html).toContain('data-history="pupr-kaltim"');
+  });
 });

@@ -9,10 +9,15 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
 import type { Services } from '../../app/context.ts';
 import { AppError, invalid, type FieldIssue } from '../../app/errors.ts';
-import { autoDispatchSettings, setAutoDispatch } from '../../commands/auto-dispatch.ts';
+import {
+  autoDispatchSettings,
+  DEFAULT_AUTO_DISPATCH_THRESHOLD,
+  setAutoDispatch,
+} from '../../commands/auto-dispatch.ts';
 import { reverseAutoDispatch } from '../../commands/reverse-auto-dispatch.ts';
 import { agenciesInScope } from '../../queries/admin.ts';
 import { recentAutoDispatches } from '../../queries/auto-dispatches.ts';
+import { confidenceHistory, thresholdEffect } from '../../queries/auto-dispatch-history.ts';
 import { mayViewRoutingAccuracy } from '../../queries/routing-accuracy.ts';
 import { canStaff } from '../../policies/can.ts';
 import { AutoDispatchPage, ReverseAutoDispatchPage } from '../../views/staff/admin-routing.tsx';
@@ -24,6 +29,8 @@ import type { FormBody } from './forms.ts';
 const PATH = '/kantor/admin/rute-otomatis';
 /** How far back the list of auto-dispatches reaches. */
 const RECENT_DAYS = 30;
+/** How far back the rules' likely effect is measured (the history shown beside each threshold). */
+const HISTORY_DAYS = 365;
 const TRACKING_ID = /^\d{10}$/;
 
 /** `on`/`off` and a whole percentage 50–100 (blank keeps the current threshold) from a rule form. */
@@ -52,10 +59,12 @@ export const staffAdminRoutingRoutes: FastifyPluginAsync<{ services: Services }>
   async function settingsPage(req: FastifyRequest, reply: FastifyReply, form?: FormState, status = 200) {
     const ctx = pageContext(req);
     const actor = req.caller.actor;
-    const [config, managed, rows] = await Promise.all([
+    const canEditInstance = canStaff(actor, 'manage_agencies', {});
+    const [config, managed, rows, history] = await Promise.all([
       autoDispatchSettings(svc),
       agenciesInScope(svc, actor),
       recentAutoDispatches(svc, actor, { since: since() }),
+      confidenceHistory(svc.db, new Date(svc.now().getTime() - HISTORY_DAYS * 86_400_000)),
     ]);
     const names = new Map(managed.map((a) => [a.id, a.name]));
     const agencyRules = Object.entries(config.agencies ?? {})
@@ -74,8 +83,17 @@ export const staffAdminRoutingRoutes: FastifyPluginAsync<{ services: Services }>
         form,
         notice,
         instance: config.instance ?? null,
-        canEditInstance: canStaff(actor, 'manage_agencies', {}),
+        canEditInstance,
         agencyRules,
+        instanceHistory: canEditInstance
+          ? (() => {
+              const threshold = config.instance?.threshold ?? DEFAULT_AUTO_DISPATCH_THRESHOLD;
+              return { threshold, effect: thresholdEffect(history.all, threshold) };
+            })()
+          : null,
+        agencyHistory: new Map(
+          agencyRules.map((r) => [r.id, thresholdEffect(history.byAgency.get(r.id), r.threshold)]),
+        ),
         agencyOptions: managed.filter((a) => a.active).map((a) => ({ value: a.id, label: a.name })),
         rows,
         days: RECENT_DAYS,

@@ -13,6 +13,7 @@ import { Radios, Select, Textarea, TextInput, type Option } from '../components/
 import { Button } from '../components/button.tsx';
 import { StatusTag } from '../components/status-tag.tsx';
 import type { AutoDispatchRow } from '../../queries/auto-dispatches.ts';
+import type { ThresholdEffect } from '../../queries/auto-dispatch-history.ts';
 import { dateLabel, errs, val } from './common.tsx';
 import { ROUTING_ACCURACY_PATH } from './stats-dashboard.tsx';
 import {
@@ -32,6 +33,19 @@ export interface RuleView {
 
 const PATH = '/kantor/admin/rute-otomatis';
 const pct = (x: number | null) => (x === null ? '–' : `${Math.round(x * 100)}%`);
+
+/** What the rule's threshold would have sent over the last 12 months, in a sentence or in short. */
+function historyText(ctx: PageContext, e: ThresholdEffect, threshold: number, short = false): string {
+  if (e.decided === 0)
+    return ctx.t(short ? 'admin.auto_dispatch.history_short_none' : 'admin.auto_dispatch.history_none');
+  return ctx.t(short ? 'admin.auto_dispatch.history_short' : 'admin.auto_dispatch.history', {
+    threshold: pct(threshold),
+    sent: e.sent,
+    decided: e.decided,
+    share: pct(e.share),
+    accuracy: pct(e.accuracy),
+  });
+}
 
 function ruleText(ctx: PageContext, rule: RuleView | null | undefined): string {
   return rule?.enabled
@@ -94,6 +108,9 @@ export function AutoDispatchPage(
     days: number;
     /** Link to the routing accuracy page (callers who may see it). */
     canSeeAccuracy: boolean;
+    /** What the instance rule's threshold (or the default) would have sent, and each agency rule's. */
+    instanceHistory: { threshold: number; effect: ThresholdEffect } | null;
+    agencyHistory: Map<string, ThresholdEffect>;
   },
 ): VNode {
   const { ctx, form } = p;
@@ -121,6 +138,11 @@ export function AutoDispatchPage(
           action={`${PATH}/instans`}
           submit={ctx.t('admin.save')}
         >
+          {p.instanceHistory ? (
+            <p data-history="instance">
+              {historyText(ctx, p.instanceHistory.effect, p.instanceHistory.threshold)}
+            </p>
+          ) : null}
           <RuleFields ctx={ctx} form={form} action="instance" prefix="instance" current={p.instance} />
         </FormSection>
       ) : (
@@ -137,12 +159,26 @@ export function AutoDispatchPage(
         {p.agencyRules.length ? (
           <AdminTable
             caption={ctx.t('admin.auto_dispatch.agency_rules')}
-            columns={['col_agency', 'col_rule'].map((k) => ctx.t(`admin.auto_dispatch.${k}`))}
+            columns={['col_agency', 'col_rule', 'col_history'].map((k) => ctx.t(`admin.auto_dispatch.${k}`))}
           >
             {p.agencyRules.map((r) => (
               <tr key={r.id}>
                 <td>{r.name}</td>
                 <td>{ruleText(ctx, r)}</td>
+                <td data-history={r.id}>
+                  {historyText(
+                    ctx,
+                    p.agencyHistory.get(r.id) ?? {
+                      decided: 0,
+                      sent: 0,
+                      followed: 0,
+                      share: null,
+                      accuracy: null,
+                    },
+                    r.threshold,
+                    true,
+                  )}
+                </td>
               </tr>
             ))}
           </AdminTable>
