@@ -18,6 +18,7 @@ import {
 import { signInWeb, WebClient } from '../../../test/helpers/web-client.ts';
 import { HEALTH, ROADS } from '../../../test/helpers/routing-corpus.ts';
 import { trainRoutingModels } from '../../commands/train-routing.ts';
+import type { ConfidenceBand } from '../../queries/routing-accuracy.ts';
 
 const PAGE = '/kantor/statistik/rute';
 const SECRET_NAME = 'Warga Rahasia Rute';
@@ -137,14 +138,7 @@ describe('routing accuracy page', () => {
       expect(row[8]).toBe(pct(m.returns / m.verifications));
       expect(row[8]).not.toBe('0%');
       // The confidence bands: every decided agency suggestion in one band, the table as the API says.
-      const bands = api.body.confidence as Array<{
-        from: number;
-        to: number;
-        decided: number;
-        acceptedTop1: number;
-        top1Accuracy: number | null;
-        share: number | null;
-      }>;
+      const bands = api.body.confidence as ConfidenceBand[];
       expect(bands.reduce((n, b) => n + b.decided, 0)).toBe(m.decided);
       for (const b of bands) {
         const tr = new RegExp(`<tr data-band="${b.from}">([\\s\\S]*?)</tr>`).exec(page.html);
