@@ -115,6 +115,7 @@ describe('verification screen: similar reports and routing suggestions', () => {
     expect(distances.get(confidentialEarlier)).toEqual([' data-distance="80"', '80 m']);
     expect(distances.get(anonymousEarlier)).toEqual([undefined, 'Tanpa titik']);
     expect(page.html).toContain('Saran penerusan');
+    expect(page.html).toMatch(/data-model-version="1">Model instansi versi 1, dilatih 12 Maret 2026\./);
     expect(page.html).toMatch(/data-suggestion="agency:pupr-kaltim"/);
     expect(page.html).toMatch(/data-suggestion="category:\d+"/);
     expect(page.html).toMatch(/keyakinan \d+%/);

@@ -15,7 +15,7 @@ import { StatusTag } from '../components/status-tag.tsx';
 import type { StaffSimilarReport } from '../../queries/similar-reports.ts';
 import type { RoutingSuggestions } from '../../commands/suggest-routing.ts';
 import { dateLabel } from './common.tsx';
-import { formatDistance } from '../format.ts';
+import { formatDate, formatDistance } from '../format.ts';
 
 /** What the verify form is pre-filled with from a picked suggestion (query `instansi`, `kategori`, `klasifikasi`). */
 export interface RoutingPick {
@@ -206,6 +206,14 @@ export function VerificationAids(p: VerificationAidsProps): VNode {
         ) : (
           <>
             <p class="hint">{ctx.t('staff.suggest.hint')}</p>
+            {s.models.agency ? (
+              <p class="hint" data-model-version={s.models.agency.version}>
+                {ctx.t('staff.suggest.model', {
+                  version: s.models.agency.version,
+                  date: formatDate(s.models.agency.trainedAt, ctx.lang),
+                })}
+              </p>
+            ) : null}
             {LISTS.map(({ kind, heading, field }) => (
               <SuggestionList
                 key={kind}
