@@ -7,6 +7,7 @@
 import { sql } from 'drizzle-orm';
 import type { AppDb } from '../db/client.ts';
 import { query } from '../db/client.ts';
+import { ratio } from './routing-accuracy.ts';
 
 /** Decided agency suggestions by whole percent of top confidence (0–100), overall and per suggested agency. */
 export interface ConfidenceHistory {
@@ -64,6 +65,5 @@ export function thresholdEffect(h: Histogram | undefined, threshold: number): Th
   const decided = sum(h?.decided);
   const sent = sum(h?.decided, from);
   const followed = sum(h?.followed, from);
-  const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 1000) / 1000 : null);
   return { decided, sent, followed, share: ratio(sent, decided), accuracy: ratio(followed, sent) };
 }

@@ -239,8 +239,11 @@ function normalise(rows: Open311Row[]): Open311Row[] {
 
 const NEWEST_FIRST = sql`order by r.created_at desc, r.tracking_id desc`;
 
-/** The same cell expressions as `reports_geo_cell_idx` (GEO_CELLS_PER_DEGREE = 100). */
-const inCell = (c: GeoCell) =>
+/**
+ * The same cell expressions as `reports_geo_cell_idx` (GEO_CELLS_PER_DEGREE = 100), over reports aliased `r`. Also
+ * read by the similar-report lookup near a point.
+ */
+export const inCell = (c: GeoCell) =>
   sql`floor(r.lat * 100) = ${c.lat}::float8 and floor(r.lon * 100) = ${c.lon}::float8`;
 
 /**

@@ -68,7 +68,7 @@ export function mayViewRoutingAccuracy(actor: Actor): boolean {
 }
 
 /** a / b rounded to three decimals, null when b is 0. */
-const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 1000) / 1000 : null);
+export const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 1000) / 1000 : null);
 
 /** The months summed, with the overall rates of the period (same rounding as each month). */
 export function routingTotals(months: RoutingMonth[]) {

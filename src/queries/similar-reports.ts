@@ -23,6 +23,7 @@ import {
   wordCounts,
 } from '../domain/routing/similarity.ts';
 import { authorize } from './access.ts';
+import { inCell } from './open311.ts';
 import { PUBLIC_REPORT, visibleTo } from './scope.ts';
 
 /** A similar report as the citizen may see it: public fields only. */
@@ -133,17 +134,14 @@ async function candidates(
   // (ts_rank only: cheap on the stored tsvector) and carries the columns the answer needs.
   const byText = branch(regionCond, sql`rank desc`);
   // Near the point: the grid cells of the circle's bounding box, closest first. Read through
-  // reports_geo_cell_idx with the index's own expressions (GEO_CELLS_PER_DEGREE = 100), as the Open311 radius
-  // filter does; a lat/lon range would read a whole band of latitude. Not limited to the kab/kota: a report
+  // reports_geo_cell_idx with the index's own expressions (`inCell`), as the Open311 radius filter does; a lat/lon range would read a whole band of latitude. Not limited to the kab/kota: a report
   // across the border a few hundred metres away is the same street.
   const cells = point ? geoCells({ circle: { ...point, radius: NEAR_RADIUS_M } }) : null;
   const near =
     point && cells
       ? branch(
           sql`(${sql.join(
-            cells.map(
-              (c) => sql`(floor(r.lat * 100) = ${c.lat}::float8 and floor(r.lon * 100) = ${c.lon}::float8)`,
-            ),
+            cells.map((c) => sql`(${inCell(c)})`),
             sql` or `,
           )})`,
           sql`power(r.lat - ${point.lat}::float8, 2) + power((r.lon - ${point.lon}::float8) * ${Math.cos((point.lat * Math.PI) / 180)}::float8, 2)`,
