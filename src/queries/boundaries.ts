@@ -39,7 +39,7 @@ function loaded(): Map<string, BoundaryFeature[]> {
 /** [minLon, minLat, maxLon, maxLat] per feature, computed once. */
 const boxes = new WeakMap<BoundaryFeature, [number, number, number, number]>();
 
-function boxOf(f: BoundaryFeature): [number, number, number, number] {
+export function boxOf(f: BoundaryFeature): [number, number, number, number] {
   let b = boxes.get(f);
   if (!b) {
     b = [Infinity, Infinity, -Infinity, -Infinity];

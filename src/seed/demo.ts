@@ -24,7 +24,7 @@ import { suggestRouting } from '../commands/suggest-routing.ts';
 import { trainRoutingModels } from '../commands/train-routing.ts';
 import { DEMO_AGENCIES, DEMO_REPORT_TEXTS, DEMO_ROUTING_TEXTS, DEMO_USERS } from './demo-data.ts';
 import { CHANNELS, STAFF_INTAKE_CHANNELS, type ReportStatus } from '../domain/report/report.ts';
-import { kabKotaAt, kabKotaBoundaries } from '../queries/boundaries.ts';
+import { boxOf, kabKotaAt, kabKotaBoundaries } from '../queries/boundaries.ts';
 
 export interface DemoOptions {
   password: string;
@@ -117,7 +117,6 @@ function pastClock(svc: Services, start: Date, now: Date): (days: number) => Ser
   };
 }
 
-/** Creates synthetic reports through the commands, with timelines in the past. */
 /** The channels whose demo reports carry a map point (a citizen pinning it, or an app sending it). */
 const PINNED_CHANNELS: readonly string[] = ['web', 'api', 'open311', 'walk_in'];
 
@@ -134,15 +133,7 @@ export function demoPoint(regionCode: string | null, n: number): { lat: number; 
   const inside = (p: { lat: number; lon: number }) => kabKotaAt(p.lon, p.lat)?.properties.kode === kab;
   if (!pointInside.has(kab)) {
     const f = kabKotaBoundaries(kab.slice(0, 2)).find((b) => b.properties.kode === kab);
-    const coords = f?.geometry.coordinates.flatMap((polygon) => polygon[0] ?? []) ?? [];
-    const lons = coords.map((c) => c[0]!);
-    const lats = coords.map((c) => c[1]!);
-    const [minLon, maxLon, minLat, maxLat] = [
-      Math.min(...lons),
-      Math.max(...lons),
-      Math.min(...lats),
-      Math.max(...lats),
-    ];
+    const [minLon, minLat, maxLon, maxLat] = f ? boxOf(f) : [0, 0, 0, 0];
     const centre = { lat: (minLat + maxLat) / 2, lon: (minLon + maxLon) / 2 };
     const grid = Array.from({ length: 400 }, (_, k) => ({
       lat: minLat + ((Math.floor(k / 20) + 0.5) * (maxLat - minLat)) / 20,
@@ -161,6 +152,7 @@ export function demoPoint(regionCode: string | null, n: number): { lat: number; 
   return inside(moved) ? moved : base;
 }
 
+/** Creates synthetic reports through the commands, with timelines in the past. */
 export async function seedDemoReports(svc: Services, now: Date): Promise<number> {
   const db = svc.db;
   const verifier = await callerFor(db, 'diskominfo.kaltim@demo.aduan.id');

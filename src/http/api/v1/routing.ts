@@ -27,7 +27,8 @@ const SimilarQuery = z.object({
   regionCode: z
     .string()
     .regex(/^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$/)
-    .optional() /** The draft's point: reports within 1 km score higher and are found across kab/kota borders. */,
+    .optional(),
+  /** The draft's point: reports within 1 km score higher and are found across kab/kota borders. */
   lat: z.coerce.number().min(-90).max(90).optional(),
   lon: z.coerce.number().min(-180).max(180).optional(),
 });
