@@ -14,8 +14,6 @@ import {
 } from '../domain/routing/model.ts';
 import { stratifiedFolds } from '../domain/routing/random.ts';
 import {
-  DEFAULT_ENSEMBLE,
-  REPORT_TYPE_ENSEMBLE,
   routingText,
   serialiseEnsemble,
   suggest,
@@ -24,6 +22,7 @@ import {
 } from '../domain/routing/ensemble.ts';
 import { DEFAULT_FEATURE_OPTIONS } from '../domain/routing/features.ts';
 import { stem as indonesianStem } from '../integrations/indonesian-stemmer.ts';
+import { ensembleSpecFor } from '../commands/routing-models.ts';
 
 const USAGE = `usage: aduan routing eval --train TRAIN.csv (--test TEST.csv | --cv K) [--label agency_group|report_type]
        [--min-count 20] [--json] [--algorithm product|logreg|cnb|mnb] [--char|--no-char] [--bigrams|--no-bigrams]
@@ -38,7 +37,7 @@ export interface EvalArgs {
   label: string;
   minCount: number;
   json: boolean;
-  /** `product`: the served ensemble (DEFAULT_ENSEMBLE); otherwise one model of that algorithm. */
+  /** `product`: the served ensemble for the label (`ensembleSpecFor`); otherwise one model of that algorithm. */
   algorithm: Algorithm | 'product';
   char: boolean;
   bigrams: boolean;
@@ -199,7 +198,7 @@ type EvalModel = TrainOptionsInput | { product: EnsembleSpec };
 
 function trainOptions(a: EvalArgs): EvalModel {
   if (a.algorithm === 'product')
-    return { product: a.label === 'report_type' ? REPORT_TYPE_ENSEMBLE : DEFAULT_ENSEMBLE };
+    return { product: ensembleSpecFor(a.label === 'report_type' ? 'classification' : 'agency') };
   return {
     algorithm: a.algorithm,
     seed: a.seed,
