@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { STOPWORDS } from '../src/domain/routing/normalise.ts';
 import {
   DEFAULT_ENSEMBLE,
+  REPORT_TYPE_ENSEMBLE,
   ensembleTemperature,
   poolTemperature,
   PREVIOUS_ENSEMBLE,
@@ -61,6 +62,35 @@ interface Variant {
    * are untouched.
    */
   augment?: { copies: number; dropout: number; typo: number; shuffle: boolean };
+  /**
+   * Pair specialists (session 7): label pairs confused at least `min` times in the members' own held-out
+   * (calibration) predictions get a two-label model (the same members, trained on those two labels' rows only).
+   * When a test row's top two labels are such a pair, their shared probability mass is re-split:
+   * (1 − mix) · the ensemble's own ratio + mix · the specialist's.
+   */
+  pairs?: { min: number; mix: number };
+}
+
+/** The confused label pairs (`Variant.pairs`) from the members' held-out predictions, as "i,j" with i < j. */
+function confusedPairs(trained: Trained[], L: number, min: number): [number, number][] {
+  const h0 = trained[0]!.heldOut!;
+  const counts = new Map<string, number>();
+  for (let r = 0; r < h0.rows.length; r++) {
+    let top = 0,
+      best = -1;
+    for (let l = 0; l < L; l++) {
+      let p = 0;
+      for (const m of trained) p += m.weight * m.heldOut!.probs[r * L + l]!;
+      if (p > best) [best, top] = [p, l];
+    }
+    const g = h0.gold[r]!;
+    if (top === g) continue;
+    const k = `${Math.min(g, top)},${Math.max(g, top)}`;
+    counts.set(k, (counts.get(k) ?? 0) + 1);
+  }
+  return [...counts]
+    .filter(([, n]) => n >= min)
+    .map(([k]) => k.split(',').map(Number) as [number, number]);
 }
 
 /** Offsets (grid −1.5..1.5 in 0.25 steps, first label fixed at 0) maximising inner out-of-fold accuracy. */
@@ -348,6 +378,7 @@ function cv(label: string, minCount: number, v: Variant, seeds: number[]) {
   const confusion = new Map<string, number>();
   const calibration: [number, number][] = [];
   const pooled: number[] = [];
+  const pairCounts: number[] = [];
   // HOLDOUT=time: one split instead of CV, the newest 20 % of the rows (by LAPOR! tracking number) as test.
   const temporal = process.env.HOLDOUT === 'time';
   const byAge = [...data.keys()].sort((a, b) => Number(data[a]!.lapor_id) - Number(data[b]!.lapor_id));
@@ -389,6 +420,19 @@ function cv(label: string, minCount: number, v: Variant, seeds: number[]) {
           )
         : 1;
     if (poolT !== 1) pooled.push(poolT);
+    const specialists = v.pairs
+      ? confusedPairs(trained, labels.length, v.pairs.min).map(([a, b]) => ({
+          a,
+          b,
+          members: trainMembers(
+            v,
+            tr.filter((r) => r[label] === labels[a] || r[label] === labels[b]),
+            label,
+            [labels[a]!, labels[b]!],
+          ),
+        }))
+      : [];
+    if (v.pairs) pairCounts.push(specialists.length);
     const stacked = v.stack ? fitStack(v, tr, label, labels, seeds[Math.floor(run / 5)]! + 1000 * f) : null;
     const bg = labels.indexOf(BACKGROUND);
     const lsa = v.lsa
@@ -423,6 +467,26 @@ function cv(label: string, minCount: number, v: Variant, seeds: number[]) {
           poolTemperature(p, poolT);
         }
       }
+      if (specialists.length && v.pairs) {
+        const order = [...p.keys()].sort((x, y) => p[y]! - p[x]!);
+        const [i, j] = [order[0]!, order[1]!];
+        const sp = specialists.find((q) => (q.a === i && q.b === j) || (q.a === j && q.b === i));
+        if (sp) {
+          const q = new Float64Array(2);
+          let w = 0;
+          for (const m of sp.members) {
+            const pr = probabilities(m.model, m.text(r));
+            q[0] = q[0]! + m.weight * pr[0]!;
+            q[1] = q[1]! + m.weight * pr[1]!;
+            w += m.weight;
+          }
+          const mass = p[sp.a]! + p[sp.b]!;
+          const own = p[sp.a]! / mass;
+          const pa = (1 - v.pairs.mix) * own + (v.pairs.mix * q[0]!) / w;
+          p[sp.a] = mass * pa;
+          p[sp.b] = mass * (1 - pa);
+        }
+      }
       if (lsa && v.lsa) {
         const q = lsa(v.text(r), v.lsa.temperature);
         const total = v.members.reduce((a, m) => a + m.weight, 0);
@@ -451,6 +515,11 @@ function cv(label: string, minCount: number, v: Variant, seeds: number[]) {
       ranked,
       labels.filter((l) => l !== BACKGROUND),
     );
+    // MISS=1: print the misrouted rows' titles (local error analysis only; the titles are real reports, never publish).
+    if (process.env.MISS)
+      te.forEach((r, i) => {
+        if (ranked[i]![0] !== r[label]) console.log(`  miss ${r[label]} -> ${ranked[i]![0]} | ${r.title}`);
+      });
     if (process.env.CONF)
       te.forEach((r, i) => {
         const k = `${r[label]} -> ${ranked[i]![0]}`;
@@ -473,6 +542,7 @@ function cv(label: string, minCount: number, v: Variant, seeds: number[]) {
           .join('\n')
       : '',
     process.env.CALIB ? `${calibrationReport(calibration)}\n` : '',
+    pairCounts.length ? `  pair specialists per fold: ${meanSd(pairCounts).mean.toFixed(1)}\n` : '',
     pooled.length
       ? `  ensemble temperature per fold: ${meanSd(pooled).mean.toFixed(3)} ± ${meanSd(pooled).sd.toFixed(3)}\n`
       : '',
@@ -666,6 +736,7 @@ const variants: Record<string, Variant> = {
   ...extraVariants(),
   ...pass4Variants(),
   ...pass6Variants(),
+  ...pass7Variants(),
   product: {
     name: 'product (DEFAULT_ENSEMBLE)',
     text: plain,
@@ -1571,6 +1642,30 @@ function pass6Variants(): Record<string, Variant> {
     ...both('ttls', 'third member SVM on the title only', {
       members: [...members, { opts: SVT, weight: 1, text: titleOnly }],
     }),
+  };
+}
+
+/**
+ * Variants of session 7 (2026-11-28): pair specialists for the label pairs the members confuse on their own held-out
+ * rows (`Variant.pairs`); `*A` on the agency input, `*T` on the report-type input, members as the product's.
+ */
+function pass7Variants(): Record<string, Variant> {
+  const typeText = (r: Row) => routingText({ title: r.title ?? '', body: r.text ?? '', cues: true });
+  const pairs = { min: Number(process.env.PAIR_MIN ?? 3), mix: Number(process.env.PAIR_MIX ?? 0.5) };
+  const name = `pair specialists (≥ ${pairs.min} inner confusions, mix ${pairs.mix})`;
+  return {
+    psA: {
+      name: `product, ${name}`,
+      text: plain,
+      members: DEFAULT_ENSEMBLE.map((m) => ({ opts: m.options, weight: m.weight })),
+      pairs,
+    },
+    psT: {
+      name: `typeProduct, ${name}`,
+      text: typeText,
+      members: REPORT_TYPE_ENSEMBLE.map((m) => ({ opts: m.options, weight: m.weight })),
+      pairs,
+    },
   };
 }
 
