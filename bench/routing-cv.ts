@@ -88,9 +88,7 @@ function confusedPairs(trained: Trained[], L: number, min: number): [number, num
     const k = `${Math.min(g, top)},${Math.max(g, top)}`;
     counts.set(k, (counts.get(k) ?? 0) + 1);
   }
-  return [...counts]
-    .filter(([, n]) => n >= min)
-    .map(([k]) => k.split(',').map(Number) as [number, number]);
+  return [...counts].filter(([, n]) => n >= min).map(([k]) => k.split(',').map(Number) as [number, number]);
 }
 
 /** Offsets (grid −1.5..1.5 in 0.25 steps, first label fixed at 0) maximising inner out-of-fold accuracy. */
