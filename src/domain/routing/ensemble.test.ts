@@ -5,6 +5,7 @@ import {
   ensembleTemperature,
   poolTemperature,
   serialiseEnsemble,
+  suggest,
   trainEnsemble,
 } from './ensemble.ts';
 import type { HeldOut } from './model.ts';
@@ -86,5 +87,36 @@ describe('ensemble temperature', () => {
     const mean = ensembleProbabilities(plain, text);
     expect(mean[0]! + mean[1]!).toBeCloseTo(1, 10);
     expect(() => deserialiseEnsemble({ ...json, temperature: -1 }, same)).toThrow(/temperature/);
+  });
+});
+
+describe('suggest among a set of labels', () => {
+  const words: Record<string, string[]> = {
+    jalan: ['jalan', 'aspal', 'berlubang', 'rusak', 'selokan'],
+    lampu: ['lampu', 'penerangan', 'padam', 'tiang', 'gelap'],
+    sehat: ['puskesmas', 'bpjs', 'obat', 'dokter', 'pasien'],
+  };
+  const examples = Object.entries(words).flatMap(([label, w]) =>
+    Array.from({ length: 20 }, (_, i) => ({
+      text: `${w[i % 5]} ${w[(i + 2) % 5]}\n${w[(i + 1) % 5]} warga mohon ${w[(i + 3) % 5]}`,
+      label,
+    })),
+  );
+  const ensemble = trainEnsemble(examples, undefined, same);
+  const text = 'jalan berlubang\nselokan rusak dan lampu padam';
+
+  it('ranks only the given labels, with confidences conditional on the set (they sum to 1)', () => {
+    const all = suggest(ensemble, text, 3);
+    expect(all[0]!.label).toBe('jalan');
+    const among = suggest(ensemble, text, 3, new Set(['lampu', 'sehat']));
+    expect(among.map((s) => s.label)).toEqual(['lampu', 'sehat']);
+    const p = Object.fromEntries(all.map((s) => [s.label, s.confidence]));
+    expect(among[0]!.confidence).toBeCloseTo(p.lampu! / (p.lampu! + p.sehat!), 10);
+    expect(among[0]!.confidence + among[1]!.confidence).toBeCloseTo(1, 10);
+    expect(among[0]!.topTerms.length).toBeGreaterThan(0);
+  });
+
+  it('gives nothing when the model knows none of the labels', () => {
+    expect(suggest(ensemble, text, 3, new Set(['unknown']))).toEqual([]);
   });
 });

@@ -203,11 +203,19 @@ function combine(ensemble: Ensemble, tokens: ReturnType<typeof tokensOf>) {
 /**
  * The top `k` labels, best first, with the ensemble's confidence and the words that drove them
  * (from the members' explanations, first member first, without repeats). The text is tokenised once
- * and vectorised once per member.
+ * and vectorised once per member. With `among`, only those labels compete and the confidence is conditional on
+ * the answer being one of them: p(label) / Σ p(among) (e.g. the units of one agency's tree); no label of the set
+ * known to the model gives no suggestions.
  */
-export function suggest(ensemble: Ensemble, text: string, k = 3): Prediction[] {
+export function suggest(ensemble: Ensemble, text: string, k = 3, among?: ReadonlySet<string>): Prediction[] {
   const { p, scored } = combine(ensemble, tokensOf(text));
-  const ranked = [...p.keys()].sort((a, b) => p[b]! - p[a]! || a - b).slice(0, k);
+  let candidates = [...p.keys()];
+  if (among) {
+    candidates = candidates.filter((c) => among.has(ensemble.labels[c]!));
+    const mass = candidates.reduce((a, c) => a + p[c]!, 0);
+    if (mass > 0) for (const c of candidates) p[c] = p[c]! / mass;
+  }
+  const ranked = candidates.sort((a, b) => p[b]! - p[a]! || a - b).slice(0, k);
   return ranked.map((c) => {
     const words = new Set<string>();
     ensemble.members.forEach(({ model }, m) => {
