@@ -2,7 +2,8 @@
  * Issue 3 back-office additions in chromium: the verification screen with similar earlier reports and routing
  * suggestions (a trained model, a confidential similar report), picking a suggestion into the verify form and
  * verifying WITHOUT JavaScript; walk-in intake by phone without JavaScript (channel choice, the "sent by email"
- * confirmation); the forced password change of an account created with a temporary password (every
+ * confirmation); the dispose form's unit suggestions, picked and disposed WITHOUT JavaScript; the forced password
+ * change of an account created with a temporary password (every
  * back-office page leads to it; changing it without JavaScript opens the back office). Zero axe violations
  * (wcag2a, wcag2aa, wcag21aa, wcag22aa) on each of these pages in id and en. Screenshots:
  * tmp/screenshots/verification/.
@@ -16,6 +17,7 @@ import { trainRoutingModels } from '../src/commands/train-routing.ts';
 import { createStaffUser } from '../src/commands/manage-staff-users.ts';
 import { expectA11y, HAS_CHROMIUM, launchBrowser, screenshot, type TestBrowser } from './helpers/browser.ts';
 import { signInPage } from './helpers/session.ts';
+import { csrfOf, signInWeb } from '../test/helpers/web-client.ts';
 
 let t: TestApp;
 let b: TestBrowser;
@@ -30,6 +32,13 @@ const ROADS = [
   'Drainase jalan tersumbat, jalan tergenang dan aspal rusak',
   'Jembatan kayu lapuk dan jalan rusak menuju kampung',
   'Perbaikan jalan rusak berlubang belum dikerjakan kontraktor',
+];
+const WATER = [
+  'Saluran air minum bocor di permukiman, air bersih tidak mengalir',
+  'Drainase permukiman tersumbat sampah, air meluap ke rumah warga',
+  'Instalasi pengolahan air limbah komunal tidak berfungsi',
+  'Sambungan air bersih ke rumah warga belum dipasang',
+  'Saluran air permukiman mampet dan berbau',
 ];
 const HEALTH = [
   'Puskesmas kekurangan obat dan dokter jaga tidak ada',
@@ -242,6 +251,65 @@ describe.skipIf(!HAS_CHROMIUM)(
       await p.click('details[data-point] summary');
       expect(await p.locator('[data-region-map]').isVisible()).toBe(false);
       expect(await p.locator('#f-lat').isVisible()).toBe(true);
+      await nojs.close();
+    });
+
+    it('dispose form: unit suggestions are accessible; pick and dispose without JS', async () => {
+      // A second PUPR unit, and dispositions to each unit the unit model can learn from.
+      const admin = await signInWeb(t.url, DEMO.puprAdmin);
+      const tree = await admin.get('/kantor/admin/instansi/pupr-kaltim');
+      const add = await admin.post('/kantor/admin/instansi/pupr-kaltim/tambah', {
+        _csrf: csrfOf(tree.html),
+        childName: 'Bidang Cipta Karya',
+        kind: 'unit',
+      });
+      expect(add.status).toBe(303);
+      const pupr = await t.login(DEMO.puprAdmin);
+      const CK = 'pupr-kaltim-bidang-cipta-karya';
+      const dispose = async (id: string, unitId: string) => {
+        const r = await t.api(`/api/v1/reports/${id}/actions/dispose`, { json: { unitId }, token: pupr });
+        expect(r.status, JSON.stringify(r.body)).toBe(200);
+      };
+      for (const title of ROADS) {
+        const id = await submit(title);
+        await verify(id, 'pupr-kaltim', catRoads);
+        await dispose(id, 'pupr-kaltim-unit');
+      }
+      for (const title of WATER) {
+        const id = await submit(title);
+        await verify(id, 'pupr-kaltim', catRoads);
+        await dispose(id, CK);
+      }
+      const [unit] = await trainRoutingModels(t.runtime.services, { cvMaxRows: 0, kinds: ['unit'] });
+      expect(unit!.status).toBe('trained');
+      const id = await submit('Saluran air minum bocor dan drainase permukiman meluap');
+      await verify(id, 'pupr-kaltim', catRoads);
+
+      const ctx = await b.context();
+      const page = await ctx.newPage();
+      await signInPage(page, t.url, DEMO.puprAdmin);
+      for (const lang of ['id', 'en']) {
+        await page.goto(`${t.url}/kantor/laporan/${id}?lang=${lang}`);
+        expect(await page.locator('[data-suggestion^="unit:"]').count()).toBe(2);
+        await expectA11y(page, `dispose with unit suggestions ${lang}`);
+        await page.goto(`${t.url}/kantor/laporan/${id}?unit=${CK}&lang=${lang}#h-dispose`);
+        await expectA11y(page, `dispose with a unit picked ${lang}`);
+      }
+      await page.goto(`${t.url}/kantor/laporan/${id}?lang=id#h-dispose`);
+      await screenshot(page, 'verification', 'dispose-unit-suggestions');
+      await ctx.close();
+
+      const nojs = await b.context({ javaScriptEnabled: false });
+      const p = await nojs.newPage();
+      await signInPage(p, t.url, DEMO.puprAdmin);
+      await p.goto(`${t.url}/kantor/laporan/${id}`);
+      await Promise.all([p.waitForNavigation(), p.click(`[data-suggestion="unit:${CK}"] a`)]);
+      expect(await p.locator('#h-dispose + form select[name="unitId"]').inputValue()).toBe(CK);
+      await Promise.all([p.waitForNavigation(), p.click('#h-dispose + form button[type="submit"]')]);
+      const [row] = await t.runtime.services.db
+        .execute(sql`select agency_id from reports where tracking_id = ${id}`)
+        .then((r) => (r as unknown as { rows: { agency_id: string }[] }).rows);
+      expect(row!.agency_id).toBe(CK);
       await nojs.close();
     });
   },

@@ -1,4 +1,4 @@
-/** `aduan routing train [--json] [--kind agency|category|classification]`: retrain the routing models. */
+/** `aduan routing train [--json] [--kind agency|category|classification|unit]`: retrain the routing models. */
 import type { Services } from '../app/context.ts';
 import { trainRoutingModels } from '../commands/train-routing.ts';
 import { ROUTING_KINDS, type RoutingKind } from '../commands/routing-models.ts';

@@ -4,20 +4,22 @@ import { invalid } from '../app/errors.ts';
 import { requireAgency } from './lookups.ts';
 import { runReportAction } from './report-action.ts';
 import { findAgency } from '../db/repositories/agencies.ts';
+import { recordUnitOutcome } from './routing-outcome.ts';
 
 export interface DisposeReportInput {
   unitId: string;
   note?: string | undefined;
 }
 
-/** Hands the report to a unit inside the dispatched agency's tree. */
+/** Hands the report to a unit inside the dispatched agency's tree, and marks the unit suggestions shown for it. */
 export function disposeReport(svc: Services, caller: Caller, trackingId: string, input: DisposeReportInput) {
-  return runReportAction(svc, caller, trackingId, 'dispose', input, async ({ tx, report }) => {
+  return runReportAction(svc, caller, trackingId, 'dispose', input, async ({ tx, report, now }) => {
     const unit = await requireAgency(tx, input.unitId, 'unitId');
     const root = (await findAgency(tx, report.row.dispatchedAgencyId)) ?? report.agency;
     if (!root || !unit.path.startsWith(root.path) || unit.id === report.row.agencyId) {
       throw invalid({ unitId: { key: 'unit_not_in_tree' } });
     }
+    await recordUnitOutcome(tx, report.row.id, unit.id, now);
     return {
       patch: { agencyId: unit.id },
       event: {

@@ -16,10 +16,13 @@ import {
 } from '../domain/routing/ensemble.ts';
 import { stem } from '../integrations/indonesian-stemmer.ts';
 
-/** The three things a routing model predicts. */
-export type RoutingKind = 'agency' | 'category' | 'classification';
+/**
+ * What a routing model predicts: the agency a verifier dispatches to, the category, the classification (report type),
+ * and the unit inside an agency's tree that the agency passes the report down to (disposisi).
+ */
+export type RoutingKind = 'agency' | 'category' | 'classification' | 'unit';
 /** Every routing kind, in training order. */
-export const ROUTING_KINDS: readonly RoutingKind[] = ['agency', 'category', 'classification'];
+export const ROUTING_KINDS: readonly RoutingKind[] = ['agency', 'category', 'classification', 'unit'];
 
 /** The report fields a routing model reads. */
 export interface RoutingReportFields {
@@ -30,7 +33,7 @@ export interface RoutingReportFields {
 }
 
 /**
- * The input text of a kind's model, the same at training and at prediction: the agency model also reads the
+ * The input text of a kind's model, the same at training and at prediction: the agency and unit models also read the
  * classification, the classification (report type) model reads the report-type cue tokens instead.
  */
 export function modelInput(kind: RoutingKind, r: RoutingReportFields): string {
@@ -38,7 +41,7 @@ export function modelInput(kind: RoutingKind, r: RoutingReportFields): string {
     title: r.title,
     body: r.body,
     regionCode: r.regionCode,
-    classification: kind === 'agency' ? r.classification : null,
+    classification: kind === 'agency' || kind === 'unit' ? r.classification : null,
     cues: kind === 'classification',
   });
 }

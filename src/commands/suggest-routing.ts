@@ -1,6 +1,7 @@
 /**
  * Routing suggestions for one report at verification: the top 3 agencies, top 3 categories and the report types
- * from the active models, each with a calibrated confidence and the words that drove it. A suggestion is
+ * from the active models, each with a calibrated confidence and the words that drove it; and, for the agency handling
+ * it, the top 3 units to pass it down to (`suggestUnits`). A suggestion is
  * recorded in `routing_suggestions` once per report, kind and model version (the first time it is
  * shown; later views reuse that row, so reloads do not skew the live accuracy);
  * `recordRoutingOutcome` (routing-outcome.ts) later marks whether the verifier followed it.
@@ -12,6 +13,7 @@ import { agencies, categories, regions, routingSuggestions } from '../db/schema.
 import { routingTokenMeaning, suggest } from '../domain/routing/ensemble.ts';
 import type { Prediction } from '../domain/routing/model.ts';
 import { authorize } from '../queries/access.ts';
+import { disposalUnits } from '../queries/back-office.ts';
 import { loadActiveModel, modelInput, type ActiveModel, type RoutingKind } from './routing-models.ts';
 
 /** One suggested label with its calibrated confidence and explaining words. */
@@ -117,6 +119,47 @@ export async function suggestRouting(
       category: modelInfo(categoryModel),
       classification: modelInfo(classificationModel),
     },
+  };
+}
+
+/** What GET /reports/{trackingId}/unit-suggestions answers: where the handling agency might pass the report down. */
+export interface UnitSuggestions {
+  trackingId: string;
+  /** Up to 3 units of the dispatched agency's tree (never the one handling it now), best first. */
+  units: RoutingSuggestion<string>[];
+  model: { version: number; trainedAt: string } | null;
+}
+
+/**
+ * Suggest the units a report may be passed down to (disposisi), for a caller with the `dispose` right (404 when
+ * hidden, 403 otherwise). The unit model knows every unit that has handled a report passed down to it; only the units
+ * the dispose form offers compete, with confidences conditional on the answer being one of them. Records what was
+ * shown (kind `unit`), so `disposeReport` can mark whether the officer followed it.
+ */
+export async function suggestUnits(
+  svc: Services,
+  caller: Caller,
+  trackingId: string,
+): Promise<UnitSuggestions> {
+  const report = await loadReport(svc.db, trackingId);
+  authorize(report, caller, 'dispose');
+  const row = report!.row;
+  const [model, units] = await Promise.all([loadActiveModel(svc.db, 'unit'), disposalUnits(svc.db, row)]);
+  const preds = model
+    ? suggest(model.ensemble, modelInput('unit', row), 3, new Set(units.map((u) => u.id)))
+    : [];
+  const names = new Map(units.map((u) => [u.id, u.name]));
+  const words = await readableWords(svc, preds);
+  await recordShown(svc, row.id, caller.actor.userId, [{ kind: 'unit', model, preds }]);
+  return {
+    trackingId: row.trackingId,
+    units: preds.map((p) => ({
+      id: p.label,
+      name: names.get(p.label) ?? p.label,
+      confidence: round3(p.confidence),
+      words: words(p.topTerms),
+    })),
+    model: modelInfo(model),
   };
 }
 

@@ -20,7 +20,7 @@ import {
 
 /** Options of a training run. */
 export interface TrainRoutingOptions {
-  /** Which kinds to train (default: all three). */
+  /** Which kinds to train (default: all four). */
   kinds?: readonly RoutingKind[];
   /** Labels with fewer training rows are left out (default 3). */
   minLabelRows?: number;
@@ -53,19 +53,24 @@ interface HistoryRow {
   classification: string;
   category_id: number | null;
   agency: string | null;
+  /** The unit inside the dispatched agency's tree that handles the report (null while the agency itself does). */
+  unit: string | null;
   negatives: string[] | null;
 }
 
 /**
  * The verified history: every verified, not archived report with its final agency (the dispatched
- * agency), category, classification, and the agencies it was returned from (the agency it was
- * dispatched to at the time of each `return` event and the event's `fromAgencyId`).
+ * agency), the unit of that agency's tree handling it when the agency passed it down (disposisi), category,
+ * classification, and the agencies it was returned from (the agency it was dispatched to at the time of each
+ * `return` event and the event's `fromAgencyId`).
  */
 async function loadHistory(svc: Services): Promise<HistoryRow[]> {
   return query<HistoryRow>(
     svc.db,
     sql`select r.title, r.body, r.region_code, r.classification, r.category_id,
           r.dispatched_agency_id as agency,
+          (select u.id from agencies u join agencies d on d.id = r.dispatched_agency_id
+            where u.id = r.agency_id and u.id <> d.id and starts_with(u.path, d.path)) as unit,
           (select array_agg(distinct x) from (
              select e.data->>'fromAgencyId' as x from report_events e
               where e.report_id = r.id and e.type = 'return'
@@ -86,9 +91,11 @@ function examplesFor(kind: RoutingKind, rows: readonly HistoryRow[]): TrainingEx
     const label =
       kind === 'agency'
         ? r.agency
-        : kind === 'category'
-          ? (r.category_id?.toString() ?? null)
-          : r.classification;
+        : kind === 'unit'
+          ? r.unit
+          : kind === 'category'
+            ? (r.category_id?.toString() ?? null)
+            : r.classification;
     if (!label) continue;
     const text = modelInput(kind, {
       title: r.title,

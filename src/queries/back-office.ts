@@ -9,6 +9,7 @@ import { findAgency } from '../db/repositories/agencies.ts';
 import { agencies, attachments, regions, users } from '../db/schema.ts';
 import { attachmentFilename } from '../presenters/attachment.ts';
 import type { Caller, Services } from '../app/context.ts';
+import type { AppDb } from '../db/client.ts';
 import { deadlineBadge, type DeadlineBadge } from './queues.ts';
 import { getReport, timelineFor, type VisibleReport } from './reports.ts';
 
@@ -38,6 +39,36 @@ export interface StaffReportView {
   badge: DeadlineBadge | null;
   /** Display names of staff who acted on the timeline, by user id (never reporters). */
   actorNames: Record<string, string>;
+}
+
+/**
+ * The units a report may be passed down to (disposisi): the active agencies of the dispatched agency's tree, in tree
+ * order, except the one handling it now. The caller checks the `dispose` right.
+ */
+export async function disposalUnits(
+  db: AppDb,
+  row: { dispatchedAgencyId: string | null; agencyId: string | null },
+): Promise<UnitOption[]> {
+  if (!row.dispatchedAgencyId) return [];
+  const root = await findAgency(db, row.dispatchedAgencyId);
+  if (!root) return [];
+  const rows = await db
+    .select({ id: agencies.id, name: agencies.name, path: agencies.path })
+    .from(agencies)
+    .where(
+      and(
+        like(agencies.path, `${root.path}%`),
+        eq(agencies.active, true),
+        row.agencyId ? ne(agencies.id, row.agencyId) : undefined,
+      ),
+    )
+    .orderBy(asc(agencies.path));
+  const base = root.path.split('/').filter(Boolean).length;
+  return rows.map((u) => ({
+    id: u.id,
+    name: u.name,
+    depth: u.path.split('/').filter(Boolean).length - base,
+  }));
 }
 
 /** Loads the staff view of one report (404 when the caller may not see it). */
@@ -71,29 +102,7 @@ export async function staffReportView(
       eventSeq: f.eventId ? (seqByEvent.get(f.eventId) ?? null) : null,
     }));
 
-  let units: UnitOption[] = [];
-  if (visible.permissions.dispose && row.dispatchedAgencyId) {
-    const root = await findAgency(svc.db, row.dispatchedAgencyId);
-    if (root) {
-      const rows = await svc.db
-        .select({ id: agencies.id, name: agencies.name, path: agencies.path })
-        .from(agencies)
-        .where(
-          and(
-            like(agencies.path, `${root.path}%`),
-            eq(agencies.active, true),
-            row.agencyId ? ne(agencies.id, row.agencyId) : undefined,
-          ),
-        )
-        .orderBy(asc(agencies.path));
-      const base = root.path.split('/').filter(Boolean).length;
-      units = rows.map((u) => ({
-        id: u.id,
-        name: u.name,
-        depth: u.path.split('/').filter(Boolean).length - base,
-      }));
-    }
-  }
+  const units = visible.permissions.dispose ? await disposalUnits(svc.db, row) : [];
 
   const staffIds = [
     ...new Set(

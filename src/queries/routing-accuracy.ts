@@ -32,6 +32,9 @@ export interface RoutingMonth {
   /** Report type (classification) suggestions: decided and top-1 accepted. */
   classificationDecided: number;
   classificationAcceptedTop1: number;
+  /** Unit suggestions at disposisi: decided (the report was passed down) and top-1 followed. */
+  unitDecided: number;
+  unitAcceptedTop1: number;
   /** Verifications (dispatches) in the month, and bukan-wewenang returns in the month. */
   verifications: number;
   returns: number;
@@ -82,7 +85,9 @@ export function routingTotals(months: RoutingMonth[]) {
       | 'categoryDecided'
       | 'categoryAcceptedTop1'
       | 'classificationDecided'
-      | 'classificationAcceptedTop1',
+      | 'classificationAcceptedTop1'
+      | 'unitDecided'
+      | 'unitAcceptedTop1',
   ) => months.reduce((n, m) => n + m[k], 0);
   const decided = sum('decided');
   const acceptedTop1 = sum('acceptedTop1');
@@ -100,6 +105,7 @@ export function routingTotals(months: RoutingMonth[]) {
     misroutingRate: ratio(returns, verifications),
     categoryTop1Accuracy: ratio(sum('categoryAcceptedTop1'), sum('categoryDecided')),
     classificationTop1Accuracy: ratio(sum('classificationAcceptedTop1'), sum('classificationDecided')),
+    unitTop1Accuracy: ratio(sum('unitAcceptedTop1'), sum('unitDecided')),
   };
 }
 
@@ -223,6 +229,8 @@ export async function routingAccuracy(
         categoryAcceptedTop1: c.cat_accepted,
         classificationDecided: c.type_decided,
         classificationAcceptedTop1: c.type_accepted,
+        unitDecided: c.unit_decided,
+        unitAcceptedTop1: c.unit_accepted,
         verifications: c.verifications,
         returns: c.returns,
         misroutingRate: ratio(c.returns, c.verifications),
@@ -240,6 +248,8 @@ interface MonthCounts {
   cat_accepted: number;
   type_decided: number;
   type_accepted: number;
+  unit_decided: number;
+  unit_accepted: number;
   verifications: number;
   returns: number;
   /** Agency suggestions decided, and followed, per confidence band (CONFIDENCE_BANDS order). */
@@ -254,6 +264,8 @@ const EMPTY_COUNTS: MonthCounts = {
   cat_accepted: 0,
   type_decided: 0,
   type_accepted: 0,
+  unit_decided: 0,
+  unit_accepted: 0,
   verifications: 0,
   returns: 0,
   band_decided: CONFIDENCE_BANDS.map(() => 0),
@@ -311,7 +323,7 @@ async function readMonths(
           select distinct on (rs.report_id, rs.kind, rs.decided_at) rs.kind, rs.accepted, rs.in_top3,
                  rs.top_confidence as conf, ${localMonth(sql`rs.decided_at`)} as month
             from routing_suggestions rs join reports r on r.id = rs.report_id
-           where rs.decided_at >= ${s} and rs.kind in ('agency', 'category', 'classification') ${f.rs}
+           where rs.decided_at >= ${s} and rs.kind in ('agency', 'category', 'classification', 'unit') ${f.rs}
            order by rs.report_id, rs.kind, rs.decided_at, rs.shown_at desc
         ), events as (
           select ${localMonth(sql`e.created_at`)} as month, e.type
@@ -330,6 +342,8 @@ async function readMonths(
           count(*) filter (where kind = 'category' and accepted)::int as cat_accepted,
           count(*) filter (where kind = 'classification')::int as type_decided,
           count(*) filter (where kind = 'classification' and accepted)::int as type_accepted,
+          count(*) filter (where kind = 'unit')::int as unit_decided,
+          count(*) filter (where kind = 'unit' and accepted)::int as unit_accepted,
           count(*) filter (where type = 'verify')::int as verifications,
           count(*) filter (where type = 'return')::int as returns,
           ${sql.raw(BAND_COLUMNS)}
@@ -348,6 +362,8 @@ async function readMonths(
       cat_accepted: n('cat_accepted'),
       type_decided: n('type_decided'),
       type_accepted: n('type_accepted'),
+      unit_decided: n('unit_decided'),
+      unit_accepted: n('unit_accepted'),
       verifications: n('verifications'),
       returns: n('returns'),
       band_decided: CONFIDENCE_BANDS.map((_, i) => n(`b${i}_decided`)),

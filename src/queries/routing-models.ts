@@ -21,9 +21,9 @@ export interface RoutingModelInfo {
   cv: { accuracy: number; macroF1: number; top3Accuracy: number } | null;
 }
 
-const KIND_ORDER = ['agency', 'category', 'classification'];
+const KIND_ORDER = ['agency', 'category', 'classification', 'unit'];
 
-/** The active model of each kind, in the order agency, category, classification. */
+/** The active model of each kind, in the order agency, category, classification, unit. */
 export async function activeRoutingModels(db: AppDb): Promise<RoutingModelInfo[]> {
   const rows = await query<{
     kind: string;

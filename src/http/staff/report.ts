@@ -22,7 +22,7 @@ import { respondToReport } from '../../commands/respond-to-report.ts';
 import { returnReport } from '../../commands/return-report.ts';
 import { revealReporter } from '../../commands/reveal-reporter.ts';
 import { verifyReport } from '../../commands/verify-report.ts';
-import { suggestRouting } from '../../commands/suggest-routing.ts';
+import { suggestRouting, suggestUnits } from '../../commands/suggest-routing.ts';
 import { similarReportsForStaff } from '../../queries/similar-reports.ts';
 import { ARCHIVE_REASONS, CLASSIFICATIONS } from '../../domain/report/report.ts';
 import { listAgencyTree, listCategories, regionTrail } from '../../queries/reference.ts';
@@ -140,6 +140,17 @@ async function renderReport(
   const aids = view.visible.permissions.verify
     ? await verificationAids(svc, req, trackingId, opts.pick ?? {})
     : undefined;
+  // Suggested units for the dispose form; a failing lookup leaves the form as it was.
+  const unitSuggestions =
+    view.units.length > 0
+      ? await suggestUnits(svc, req.caller, trackingId).then(
+          (s) => s.units,
+          (err: unknown) => {
+            req.log.warn({ err, trackingId }, 'unit suggestions unavailable');
+            return undefined;
+          },
+        )
+      : undefined;
   const reporter = await revealReporter(svc, req.caller, view.visible.report, 'staff.report.view');
   const row = view.visible.report.row;
   const [agencies, categories, regionNames] = await Promise.all([
@@ -176,6 +187,8 @@ async function renderReport(
       form: opts.form,
       done: opts.done ?? false,
       aids,
+      unitSuggestions,
+      pick: opts.pick,
     }),
     opts.status ?? 200,
   );
@@ -200,8 +213,8 @@ async function verificationAids(svc: Services, req: FastifyRequest, trackingId: 
 }
 
 /**
- * A picked suggestion from the query (`?instansi=&kategori=&klasifikasi=`), and a similar report to mark this one a duplicate
- * of (`?duplikat=`), each ignored when malformed.
+ * A picked suggestion from the query (`?instansi=&kategori=&klasifikasi=`, a unit for the dispose form `?unit=`), and a
+ * similar report to mark this one a duplicate of (`?duplikat=`), each ignored when malformed.
  */
 function pickOf(query: unknown): RoutingPick {
   const q = (query ?? {}) as Record<string, unknown>;
@@ -209,11 +222,12 @@ function pickOf(query: unknown): RoutingPick {
     typeof q.instansi === 'string' && /^[A-Za-z0-9._-]{1,80}$/.test(q.instansi) ? q.instansi : undefined;
   const categoryId = typeof q.kategori === 'string' && /^\d{1,9}$/.test(q.kategori) ? q.kategori : undefined;
   const duplicateOf = typeof q.duplikat === 'string' && /^\d{10}$/.test(q.duplikat) ? q.duplikat : undefined;
+  const unitId = typeof q.unit === 'string' && /^[A-Za-z0-9._-]{1,80}$/.test(q.unit) ? q.unit : undefined;
   const classification =
     typeof q.klasifikasi === 'string' && (CLASSIFICATIONS as readonly string[]).includes(q.klasifikasi)
       ? q.klasifikasi
       : undefined;
-  return { agencyId, categoryId, classification, duplicateOf };
+  return { agencyId, categoryId, classification, duplicateOf, unitId };
 }
 
 function csrfMatches(sent: string | undefined, expected: string): boolean {

@@ -170,7 +170,7 @@ describe('routing accuracy page', () => {
       expect(csv.status).toBe(200);
       const lines = csv.html.trim().split('\n');
       expect(lines[0]).toBe(
-        'month,decided,acceptedTop1,inTop3,top1Accuracy,top3Accuracy,categoryDecided,categoryAcceptedTop1,verifications,returns,misroutingRate,classificationDecided,classificationAcceptedTop1',
+        'month,decided,acceptedTop1,inTop3,top1Accuracy,top3Accuracy,categoryDecided,categoryAcceptedTop1,verifications,returns,misroutingRate,classificationDecided,classificationAcceptedTop1,unitDecided,unitAcceptedTop1',
       );
       const march = lines.find((l) => l.startsWith('2026-03,'))!.split(',');
       expect(march.slice(0, 4)).toEqual(['2026-03', '2', '1', String(m.inTop3)]);

@@ -53,6 +53,8 @@ const ROUTING_CSV_COLUMNS: readonly (keyof RoutingMonth)[] = [
   // Added later: at the end, so the earlier columns keep their positions for existing readers.
   'classificationDecided',
   'classificationAcceptedTop1',
+  'unitDecided',
+  'unitAcceptedTop1',
 ];
 
 /** The scope in the CSV file name: `national`, `region-64.71` or `agency-pupr-kaltim`. */

@@ -8,7 +8,8 @@
  * - One `<section>` with an h3 per form; field ids are prefixed per form so labels and error links stay unique.
  * - Errors of the failed form are shown inline and in the page's error summary.
  */
-import type { RoutingPick } from './verification-aids.tsx';
+import { SuggestionList, type RoutingPick } from './verification-aids.tsx';
+import type { RoutingSuggestion } from '../../commands/suggest-routing.ts';
 import type { VNode } from 'preact';
 import type { PageContext } from '../context.ts';
 import { Button } from '../components/button.tsx';
@@ -75,6 +76,8 @@ export interface ActionFormsProps {
     supervisory: boolean;
   };
   units: UnitOption[];
+  /** Suggested units for the dispose form (`suggestUnits`), best first; none without a trained unit model. */
+  unitSuggestions?: RoutingSuggestion<string>[] | undefined;
   reference: Reference;
   form?: FormState | undefined;
   /** A routing suggestion the verifier picked (pre-selects the verify form's classification / agency / category). */
@@ -283,12 +286,28 @@ export function ActionForms(p: ActionFormsProps): VNode {
     const e = errs(form, 'dispose');
     out.push(
       <FormShell {...shell} action="dispose" heading={ctx.t('staff.dispose.heading')}>
+        {p.unitSuggestions?.length ? (
+          <div class="routing-suggestions">
+            <p class="hint">{ctx.t('staff.dispose.suggested_hint')}</p>
+            <SuggestionList
+              ctx={ctx}
+              kind="unit"
+              level={4}
+              heading={ctx.t('staff.dispose.suggested')}
+              items={p.unitSuggestions}
+              chosen={p.prefill?.unitId}
+              href={(id) =>
+                `/kantor/laporan/${p.trackingId}?unit=${encodeURIComponent(id)}&lang=${ctx.lang}#h-dispose`
+              }
+            />
+          </div>
+        ) : null}
         <TreeSelect
           ctx={ctx}
           name="unitId"
           label={ctx.t('staff.dispose.unit')}
           placeholder={ctx.t('staff.dispose.unit_placeholder')}
-          value={val(form, 'dispose', 'unitId')}
+          value={val(form, 'dispose', 'unitId') ?? p.prefill?.unitId}
           error={e.unitId}
           groups={[
             {

@@ -27,7 +27,8 @@ import {
 } from './common.tsx';
 import { ActionForms, type Reference } from './report-actions.tsx';
 import { AssignForm, type AssignOptions } from './assign-form.tsx';
-import { VerificationAids, type VerificationAidsProps } from './verification-aids.tsx';
+import { VerificationAids, type RoutingPick, type VerificationAidsProps } from './verification-aids.tsx';
+import type { RoutingSuggestion } from '../../commands/suggest-routing.ts';
 
 /** Props of the report page. */
 export interface ReportPageProps {
@@ -45,6 +46,10 @@ export interface ReportPageProps {
   assign?: AssignOptions | undefined;
   /** Similar reports and routing suggestions (only for callers who may verify). */
   aids?: Omit<VerificationAidsProps, 'ctx' | 'trackingId'> | undefined;
+  /** Suggested units for the dispose form (only for callers who may dispose, with a trained unit model). */
+  unitSuggestions?: RoutingSuggestion<string>[] | undefined;
+  /** Suggestions picked through the page's query (pre-select the verify, archive and dispose forms). */
+  pick?: RoutingPick | undefined;
 }
 
 function Row({ label, children }: { label: string; children: preact.ComponentChildren }) {
@@ -219,9 +224,10 @@ export function ReportPage(p: ReportPageProps): VNode {
           supervisory: row.supervisory,
         }}
         units={view.units}
+        unitSuggestions={p.unitSuggestions}
         reference={p.reference}
         form={form}
-        prefill={p.aids?.pick}
+        prefill={p.pick ?? p.aids?.pick}
       />
       {p.assign?.editable ? (
         <AssignForm ctx={ctx} trackingId={row.trackingId} assign={p.assign} form={form} />

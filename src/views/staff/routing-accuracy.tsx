@@ -35,10 +35,11 @@ const FIGURES: [Figure, string][] = [
   ['misroutingRate', 'misrouting'],
 ];
 
-/** Period-only figures (no monthly chart): how often the category and classification suggestions were taken. */
+/** Period-only figures (no monthly chart): how often the category, classification and unit suggestions were taken. */
 const OTHER_FIGURES = [
   ['categoryTop1Accuracy', 'category_top1'],
   ['classificationTop1Accuracy', 'type_top1'],
+  ['unitTop1Accuracy', 'unit_top1'],
 ] as const;
 
 function Explanation({ ctx }: { ctx: PageContext }): VNode {
@@ -226,7 +227,13 @@ export function RoutingAccuracyPage(p: {
   const periods = [...new Set([...PERIODS, p.period])].sort((a, b) => a - b);
   // Every month is listed; the charts and table appear once any month has something to show.
   const active = months.some(
-    (m) => m.decided || m.categoryDecided || m.classificationDecided || m.verifications || m.returns,
+    (m) =>
+      m.decided ||
+      m.categoryDecided ||
+      m.classificationDecided ||
+      m.unitDecided ||
+      m.verifications ||
+      m.returns,
   );
   const first = active ? months[0] : undefined;
   const last = active ? months[months.length - 1] : undefined;

@@ -19,6 +19,8 @@ import { formatDate, formatDistance } from '../format.ts';
 
 /** What the verify form is pre-filled with from a picked suggestion (query `instansi`, `kategori`, `klasifikasi`). */
 export interface RoutingPick {
+  /** A suggested unit picked for the dispose form (`?unit=`). */
+  unitId?: string | undefined;
   agencyId?: string | undefined;
   categoryId?: string | undefined;
   classification?: string | undefined;
@@ -137,18 +139,22 @@ function SimilarReports({
   );
 }
 
-function SuggestionList(p: {
+/** One list of suggestions (label, confidence, the words that drove it) with a link that picks one in a form. */
+export function SuggestionList(p: {
   ctx: PageContext;
   heading: string;
   items: Array<{ id: string | number; name: string; confidence: number; words: string[] }>;
   chosen: string | undefined;
   href: (id: string) => string;
-  kind: 'agency' | 'category' | 'classification';
+  kind: 'agency' | 'category' | 'classification' | 'unit';
+  /** Heading level: 3 on the verification screen, 4 inside an action form. */
+  level?: 3 | 4;
 }): VNode {
   const { ctx } = p;
+  const Heading = p.level === 4 ? 'h4' : 'h3';
   return (
     <div class="suggestion-group">
-      <h3>{p.heading}</h3>
+      <Heading>{p.heading}</Heading>
       {p.items.length === 0 ? (
         <p class="hint">{ctx.t('staff.suggest.no_model')}</p>
       ) : (

@@ -1,5 +1,5 @@
 /**
- * JSON API v1 for routing (issue 7): suggestions at verification, live routing accuracy, similar
+ * JSON API v1 for routing (issue 7): suggestions at verification and at disposisi, live routing accuracy, similar
  * reports (citizen side while writing, staff side at verification) and merging duplicates.
  */
 import { z } from 'zod';
@@ -9,7 +9,7 @@ import { autoDispatchSettings, setAutoDispatch } from '../../../commands/auto-di
 import { AppError } from '../../../app/errors.ts';
 import { mergeReports } from '../../../commands/merge-reports.ts';
 import { reverseAutoDispatch } from '../../../commands/reverse-auto-dispatch.ts';
-import { suggestRouting } from '../../../commands/suggest-routing.ts';
+import { suggestRouting, suggestUnits } from '../../../commands/suggest-routing.ts';
 import { permissionsFor } from '../../../policies/can.ts';
 import { subjectOf } from '../../../queries/access.ts';
 import { recentAutoDispatches } from '../../../queries/auto-dispatches.ts';
@@ -68,6 +68,18 @@ export const routingRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
       },
     },
     async (req) => suggestRouting(svc, req.caller, req.params.trackingId),
+  );
+
+  app.get(
+    '/reports/:trackingId/unit-suggestions',
+    {
+      schema: {
+        tags: ['routing'],
+        summary: 'Top 3 units of the agency tree to pass a report down to (staff who may dispose it)',
+        params: TrackingParams,
+      },
+    },
+    async (req) => suggestUnits(svc, req.caller, req.params.trackingId),
   );
 
   app.get(
