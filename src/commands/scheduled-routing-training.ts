@@ -1,7 +1,7 @@
 /**
  * The worker's retraining schedule for the routing models (issue 7: "`aduan routing train` retrains it, and the
  * worker retrains it on a schedule"). Trains when the newest stored model is older than the interval and reports
- * were verified since, so an idle instance does not retrain for nothing. One worker trains at a time across
+ * were verified (or passed down to units) since, so an idle instance does not retrain for nothing. One worker trains at a time across
  * processes and restarts: a claim row in `settings` (like the daily open-data snapshot) with a lease, so a crashed
  * training is retried after the lease and a failing one at most once per lease.
  */
@@ -30,7 +30,8 @@ export interface ScheduledTrainingOptions {
 
 /**
  * Retrains the routing models if they are due: the newest `routing_models.trained_at` is `everyHours` old or there
- * is none, at least one report was verified since (or, without a model, at least 10 are verified), and this
+ * is none, at least one report was verified or passed down to a unit since (or, without a model, at least 10 are
+ * verified), and this
  * process wins the claim. Returns the training results, or null when nothing was due or another worker has it.
  */
 export async function scheduledRoutingTraining(
@@ -44,13 +45,17 @@ export async function scheduledRoutingTraining(
   );
   const last = newest?.at ? new Date(newest.at) : null;
   if (last && now.getTime() - last.getTime() < opts.everyHours * 3_600_000) return null;
-  // Due: was anything verified since? A verification also sets updated_at, so reports_updated_idx bounds the
-  // read to the reports changed since the last training (no scan of the whole table every sweep).
+  // Due: was anything verified or passed down to a unit (the unit model's history) since? Both also set updated_at,
+  // so reports_updated_idx bounds the read to the reports changed since the last training (no scan of the whole
+  // table every sweep); a report's dispose events are read by its (report_id, seq) index.
+  const since = last?.toISOString();
   const [fresh] = await query<{ fresh: boolean }>(
     svc.db,
-    last
-      ? sql`select exists (select 1 from reports where updated_at > ${last.toISOString()}
-                             and verified_at > ${last.toISOString()}) as fresh`
+    since
+      ? sql`select exists (select 1 from reports r where r.updated_at > ${since}
+                             and (r.verified_at > ${since}
+                                  or exists (select 1 from report_events e where e.report_id = r.id
+                                              and e.type = 'dispose' and e.created_at > ${since}))) as fresh`
       : sql`select count(*) >= 10 as fresh from (select 1 from reports where verified_at is not null limit 10) v`,
   );
   if (!fresh?.fresh) return null;

@@ -1,7 +1,7 @@
 /**
  * The worker retrains the routing models on a schedule (issue 7), with the injectable clock: nothing before there
  * is enough verified history, a first training once there is, nothing more while the model is fresh or when no
- * report was verified since, a new version once both are true, one training when two workers tick at once, and
+ * report was verified since, a new version once both are true (a disposisi counts as new history too), one training when two workers tick at once, and
  * none from a worker without the option. The worker fits in a worker thread: the same model as in-process, and a
  * failure there is an error, not a hang. Real database, real worker, synthetic texts.
  */
@@ -90,6 +90,23 @@ describe('routing models retrained on the worker schedule', () => {
     t.setNow(new Date(t.clock.now.getTime() + 25 * HOUR));
     expect(await scheduledRoutingTraining(svc, opts)).toBeNull();
     expect(await versions()).toContain('agency:2');
+
+    // A disposisi since is new history for the unit model: due again.
+    const pupr = await t.login(DEMO.puprAdmin);
+    const [held] = (
+      (await svc.db.execute(
+        sql`select tracking_id from reports where agency_id = 'pupr-kaltim' order by created_at limit 1`,
+      )) as unknown as { rows: Array<{ tracking_id: string }> }
+    ).rows;
+    const r = await t.api(`/api/v1/reports/${held!.tracking_id}/actions/dispose`, {
+      json: { unitId: 'pupr-kaltim-unit' },
+      token: pupr,
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect((await scheduledRoutingTraining(svc, opts))?.find((x) => x.kind === 'agency')?.status).toBe(
+      'trained',
+    );
+    expect(await versions()).toContain('agency:3');
   }, 120_000);
 
   it('trains from the worker, once when two workers tick together; not from a worker without the option', async () => {
@@ -99,14 +116,14 @@ describe('routing models retrained on the worker schedule', () => {
     const off = await worker();
     await off.runScheduled();
     await off.stop();
-    expect(await versions()).toContain('agency:2');
+    expect(await versions()).toContain('agency:3');
 
     const [a, b] = [await worker(24), await worker(24)];
     await Promise.all([a.runScheduled(), b.runScheduled()]);
     // The trainings run in the background: stop() waits for them.
     await Promise.all([a.stop(), b.stop()]);
-    expect(await versions()).toContain('agency:3');
-    expect(await versions()).not.toContain('agency:4');
+    expect(await versions()).toContain('agency:4');
+    expect(await versions()).not.toContain('agency:5');
     const claim = (await t.runtime.services.db.execute(
       sql`select value from settings where key = ${ROUTING_TRAINING_CLAIM}`,
     )) as unknown as { rows: Array<{ value: { at: string } }> };
