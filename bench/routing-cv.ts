@@ -1651,7 +1651,43 @@ function pass7Variants(): Record<string, Variant> {
   const typeText = (r: Row) => routingText({ title: r.title ?? '', body: r.text ?? '', cues: true });
   const pairs = { min: Number(process.env.PAIR_MIN ?? 3), mix: Number(process.env.PAIR_MIX ?? 0.5) };
   const name = `pair specialists (≥ ${pairs.min} inner confusions, mix ${pairs.mix})`;
+  const members = DEFAULT_ENSEMBLE.map((m) => ({ opts: m.options, weight: m.weight }));
+  const typeMembers = REPORT_TYPE_ENSEMBLE.map((m) => ({ opts: m.options, weight: m.weight }));
+  const nostem = (o: TrainOptionsInput): TrainOptionsInput => ({
+    ...o,
+    features: { ...o.features, stemming: false },
+  });
   return {
+    u1A: {
+      name: 'product + NBSVM without stemming',
+      text: plain,
+      members: [...members, { opts: nostem(members[0]!.opts), weight: 1 }],
+    },
+    u2A: {
+      name: 'product + SVM tc without stemming',
+      text: plain,
+      members: [...members, { opts: nostem(members[1]!.opts), weight: 1 }],
+    },
+    u3A: {
+      name: 'NBSVM without stemming + SVM tc',
+      text: plain,
+      members: [{ opts: nostem(members[0]!.opts), weight: 1 }, members[1]!],
+    },
+    u4A: {
+      name: 'NBSVM + SVM tc without stemming',
+      text: plain,
+      members: [members[0]!, { opts: nostem(members[1]!.opts), weight: 1 }],
+    },
+    u1T: {
+      name: 'typeProduct + NBSVM without stemming',
+      text: typeText,
+      members: [...typeMembers, { opts: nostem(typeMembers[0]!.opts), weight: 1 }],
+    },
+    u3T: {
+      name: 'typeProduct, every member without stemming',
+      text: typeText,
+      members: typeMembers.map((m) => ({ ...m, opts: nostem(m.opts) })),
+    },
     psA: {
       name: `product, ${name}`,
       text: plain,
@@ -1661,7 +1697,7 @@ function pass7Variants(): Record<string, Variant> {
     psT: {
       name: `typeProduct, ${name}`,
       text: typeText,
-      members: REPORT_TYPE_ENSEMBLE.map((m) => ({ opts: m.options, weight: m.weight })),
+      members: typeMembers,
       pairs,
     },
   };
