@@ -17,7 +17,6 @@ import { trainRoutingModels } from '../src/commands/train-routing.ts';
 import { createStaffUser } from '../src/commands/manage-staff-users.ts';
 import { expectA11y, HAS_CHROMIUM, launchBrowser, screenshot, type TestBrowser } from './helpers/browser.ts';
 import { signInPage } from './helpers/session.ts';
-import { csrfOf, signInWeb } from '../test/helpers/web-client.ts';
 
 let t: TestApp;
 let b: TestBrowser;
@@ -255,17 +254,9 @@ describe.skipIf(!HAS_CHROMIUM)(
     });
 
     it('dispose form: unit suggestions are accessible; pick and dispose without JS', async () => {
-      // A second PUPR unit, and dispositions to each unit the unit model can learn from.
-      const admin = await signInWeb(t.url, DEMO.puprAdmin);
-      const tree = await admin.get('/kantor/admin/instansi/pupr-kaltim');
-      const add = await admin.post('/kantor/admin/instansi/pupr-kaltim/tambah', {
-        _csrf: csrfOf(tree.html),
-        childName: 'Bidang Cipta Karya',
-        kind: 'unit',
-      });
-      expect(add.status).toBe(303);
+      // Dispositions to each of the demo's two PUPR units, for the unit model to learn from.
       const pupr = await t.login(DEMO.puprAdmin);
-      const CK = 'pupr-kaltim-bidang-cipta-karya';
+      const CK = 'pupr-kaltim-cipta-karya';
       const dispose = async (id: string, unitId: string) => {
         const r = await t.api(`/api/v1/reports/${id}/actions/dispose`, { json: { unitId }, token: pupr });
         expect(r.status, JSON.stringify(r.body)).toBe(200);

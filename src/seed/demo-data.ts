@@ -96,6 +96,15 @@ export const DEMO_AGENCIES: DemoAgency[] = [
       zone: 'WITA',
     },
   ]),
+  // A second unit in Dinas PUPR, so the demo's dispose form has a choice to suggest (seedDemoUnitHistory).
+  {
+    id: 'pupr-kaltim-cipta-karya',
+    name: 'Bidang Cipta Karya, Dinas PUPR Kaltim',
+    kind: 'unit',
+    parentId: 'pupr-kaltim',
+    regionCode: '64',
+    zone: 'WITA',
+  },
   ...KABKOTA.flatMap(([code, slug, name]): DemoAgency[] => [
     {
       id: `pemkab-${slug}`,
@@ -340,5 +349,96 @@ export const DEMO_ROUTING_TEXTS: Array<[string, string, string, string, string]>
     '64.71.02',
     'Obat di apotek rumah sakit habis',
     'Obat untuk pasien penyakit kronis di apotek rumah sakit daerah habis, pasien diminta membeli di luar.',
+  ],
+];
+
+/**
+ * Synthetic reports that Dinas PUPR passed down to its units in the demo's history: [unit id, region code, title,
+ * body]. Bidang Bina Marga takes roads and bridges, Bidang Cipta Karya drainage, drinking water and sanitation.
+ */
+export const DEMO_UNIT_TEXTS: Array<[string, string, string, string]> = [
+  [
+    'pupr-kaltim-unit',
+    '64.72.01',
+    'Jembatan penghubung desa retak',
+    'Lantai jembatan penghubung dua desa retak dan besi pegangannya hilang, truk bermuatan masih melintas setiap hari.',
+  ],
+  [
+    'pupr-kaltim-cipta-karya',
+    '64.71.01',
+    'Air PDAM tidak mengalir tiga hari',
+    'Air bersih di perumahan kami tidak mengalir selama tiga hari, warga harus membeli air galon untuk memasak.',
+  ],
+  [
+    'pupr-kaltim-unit',
+    '64.02.01',
+    'Jalan provinsi longsor di tikungan',
+    'Badan jalan provinsi di tikungan tanjakan longsor separuh lajur, kendaraan harus bergantian melintas.',
+  ],
+  [
+    'pupr-kaltim-cipta-karya',
+    '64.72.02',
+    'Saluran air permukiman meluap',
+    'Saluran air di permukiman padat tersumbat lumpur, setiap hujan air meluap masuk ke rumah warga.',
+  ],
+  [
+    'pupr-kaltim-unit',
+    '64.71.02',
+    'Aspal jalan bergelombang setelah diperbaiki',
+    'Aspal jalan yang baru diperbaiki bulan lalu sudah bergelombang dan berlubang lagi di beberapa titik.',
+  ],
+  [
+    'pupr-kaltim-cipta-karya',
+    '64.02.01',
+    'Instalasi air limbah komunal rusak',
+    'Instalasi pengolahan air limbah komunal di kampung kami rusak, limbah rumah tangga mengalir ke parit.',
+  ],
+  [
+    'pupr-kaltim-unit',
+    '64.72.01',
+    'Bahu jalan ambles dekat jembatan',
+    'Bahu jalan di dekat oprit jembatan ambles sedalam setengah meter, berbahaya bagi pengendara motor.',
+  ],
+  [
+    'pupr-kaltim-cipta-karya',
+    '64.71.01',
+    'Pipa air bersih bocor di tepi jalan',
+    'Pipa distribusi air bersih bocor di tepi jalan, air terbuang dan tekanan air di rumah warga lemah.',
+  ],
+  [
+    'pupr-kaltim-unit',
+    '64.02.01',
+    'Jalan poros rusak berat',
+    'Jalan poros antar kecamatan rusak berat dan berlumpur, ambulans kesulitan lewat saat hujan.',
+  ],
+  [
+    'pupr-kaltim-cipta-karya',
+    '64.72.02',
+    'Drainase kota tersumbat sampah',
+    'Drainase di tepi jalan kota tersumbat sampah plastik sehingga genangan air tidak surut berhari-hari.',
+  ],
+  [
+    'pupr-kaltim-unit',
+    '64.71.02',
+    'Jembatan gantung putus talinya',
+    'Salah satu tali jembatan gantung di kampung kami putus, anak sekolah tetap menyeberang setiap pagi.',
+  ],
+  [
+    'pupr-kaltim-cipta-karya',
+    '64.72.01',
+    'Sumur bor air bersih tidak berfungsi',
+    'Sumur bor air bersih bantuan pemerintah tidak berfungsi sejak pompanya rusak, warga kembali memakai air sungai.',
+  ],
+  [
+    'pupr-kaltim-unit',
+    '64.02.01',
+    'Lubang besar di jalan menuju pelabuhan',
+    'Ada lubang besar di tengah jalan menuju pelabuhan yang tertutup genangan saat hujan, sudah dua mobil patah as.',
+  ],
+  [
+    'pupr-kaltim-cipta-karya',
+    '64.71.02',
+    'Septic tank komunal meluap',
+    'Tangki septik komunal di rumah susun meluap dan baunya menyebar ke seluruh blok, mohon segera disedot.',
   ],
 ];

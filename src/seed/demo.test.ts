@@ -8,7 +8,7 @@ import { seedDemoReports } from './demo.ts';
 import { kabKotaAt } from '../queries/boundaries.ts';
 import { similarReportsForStaff } from '../queries/similar-reports.ts';
 import { systemCaller } from '../app/context.ts';
-import { DEMO_ROUTING_TEXTS, DEMO_USERS } from './demo-data.ts';
+import { DEMO_ROUTING_TEXTS, DEMO_UNIT_TEXTS, DEMO_USERS } from './demo-data.ts';
 import { startTestApp, type TestApp } from '../../test/helpers/app.ts';
 
 let t: TestApp;
@@ -107,6 +107,38 @@ describe('demo seed', () => {
       sql`select kind, count(*)::int as n from routing_models group by kind order by kind`,
     );
     expect(models.map((m) => m.kind)).toEqual(expect.arrayContaining(['agency', 'category']));
+  });
+
+  it('has a disposisi history inside Dinas PUPR: a unit model, and unit suggestions on the dispose form', async () => {
+    const db = t.runtime.services.db;
+    const units = await query<{ agency_id: string; n: number }>(
+      db,
+      sql`select agency_id, count(*)::int as n from reports where agency_id like 'pupr-kaltim-%'
+           and status = 'completed' group by agency_id order by agency_id`,
+    );
+    expect(units.map((u) => u.agency_id)).toEqual(['pupr-kaltim-cipta-karya', 'pupr-kaltim-unit']);
+    for (const u of units) expect(u.n).toBeGreaterThanOrEqual(DEMO_UNIT_TEXTS.length / 2);
+    const [model] = await query<{ labels: number }>(
+      db,
+      sql`select (metrics->>'labels')::int as labels from routing_models where kind = 'unit' and active`,
+    );
+    expect(model?.labels).toBe(2);
+    const national = await t.login('nasional@demo.aduan.id');
+    const acc = await t.api('/api/v1/routing/accuracy?months=6', { token: national });
+    const months = acc.body.months as Array<{ unitDecided: number }>;
+    expect(months.reduce((a, m) => a + m.unitDecided, 0)).toBe(4);
+    // A PUPR report still at the agency gets unit suggestions for the dispose form.
+    const [open] = await query<{ tracking_id: string }>(
+      db,
+      sql`select tracking_id from reports where agency_id = 'pupr-kaltim' and status = 'dispatched' limit 1`,
+    );
+    const pupr = await t.login('pupr.kaltim@demo.aduan.id');
+    const r = await t.api(`/api/v1/reports/${open!.tracking_id}/unit-suggestions`, { token: pupr });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.units.map((u: { id: string }) => u.id).sort()).toEqual([
+      'pupr-kaltim-cipta-karya',
+      'pupr-kaltim-unit',
+    ]);
   });
 
   it('lets every demo account sign in with the demo password', async () => {

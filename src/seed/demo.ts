@@ -20,9 +20,15 @@ import { returnReport } from '../commands/return-report.ts';
 import { respondToReport } from '../commands/respond-to-report.ts';
 import { acceptReport } from '../commands/accept-report.ts';
 import { escalateReport } from '../commands/escalate-report.ts';
-import { suggestRouting } from '../commands/suggest-routing.ts';
+import { suggestRouting, suggestUnits } from '../commands/suggest-routing.ts';
 import { trainRoutingModels } from '../commands/train-routing.ts';
-import { DEMO_AGENCIES, DEMO_REPORT_TEXTS, DEMO_ROUTING_TEXTS, DEMO_USERS } from './demo-data.ts';
+import {
+  DEMO_AGENCIES,
+  DEMO_REPORT_TEXTS,
+  DEMO_ROUTING_TEXTS,
+  DEMO_UNIT_TEXTS,
+  DEMO_USERS,
+} from './demo-data.ts';
 import { CHANNELS, STAFF_INTAKE_CHANNELS, type ReportStatus } from '../domain/report/report.ts';
 import { boxOf, kabKotaAt, kabKotaBoundaries } from '../queries/boundaries.ts';
 
@@ -227,7 +233,56 @@ export async function seedDemoReports(svc: Services, now: Date): Promise<number>
     if (target === 'completed')
       await acceptReport(at(2), reporter, id, { rating: 4 + (i % 2), comment: 'Terima kasih.' });
   }
-  return count + (await seedDemoRoutingHistory(svc, now, count + 1));
+  const routing = await seedDemoRoutingHistory(svc, now, count + 1);
+  return count + routing + (await seedDemoUnitHistory(svc, now, count + routing + 1));
+}
+
+/**
+ * A history of dispositions inside Dinas PUPR, so the dispose form suggests a unit from the first start: the first
+ * ten reports are passed down by hand, then the unit model is trained and the last four are passed down with the
+ * suggestions on screen (so the accuracy page counts them). Each is then answered and accepted. No agency suggestions
+ * are shown for them, so the agency routing history above stays as it is. The unit model is retrained at the end.
+ */
+export async function seedDemoUnitHistory(svc: Services, now: Date, firstNumber: number): Promise<number> {
+  const db = svc.db;
+  const verifier = await callerFor(db, 'diskominfo.kaltim@demo.aduan.id');
+  const puprAdmin = await callerFor(db, 'pupr.kaltim@demo.aduan.id');
+  const catId = await topCategoryIds(db);
+  for (const [i, [unitId, region, title, body]] of DEMO_UNIT_TEXTS.entries()) {
+    const n = firstNumber + i;
+    const at = pastClock(svc, new Date(now.getTime() - (110 - i * 7) * DAY), now);
+    const { report, accessKey } = await submitReport(
+      at(0),
+      { actor: { userId: null, grants: [] } },
+      {
+        classification: 'pengaduan',
+        title,
+        body,
+        regionCode: region,
+        ...demoPoint(region, 8 + i),
+        reporter: { name: `Pelapor Demo ${n}`, email: `pelapor${n}@contoh.aduan.id` },
+        channel: i % 2 === 0 ? 'web' : 'api',
+      },
+    );
+    const id = report.row.trackingId;
+    await verifyReport(at(1), verifier, id, {
+      categoryId: catId('PEKERJAAN UMUM DAN PENATAAN RUANG'),
+      agencyId: 'pupr-kaltim',
+    });
+    if (i === 10) await trainRoutingModels(at(0), { kinds: ['unit'] });
+    if (i >= 10) await suggestUnits(at(0), puprAdmin, id);
+    await disposeReport(at(0), puprAdmin, id, { unitId });
+    await respondToReport(at(2), puprAdmin, id, {
+      body: 'Sudah ditangani oleh bidang terkait dan hasilnya kami lampirkan di laporan ini.',
+      final: true,
+    });
+    await acceptReport(at(1), { actor: { userId: null, grants: [] }, accessKey }, id, {
+      rating: 4 + (i % 2),
+      comment: 'Terima kasih, sudah beres.',
+    });
+  }
+  await trainRoutingModels(svc, { kinds: ['unit'] });
+  return DEMO_UNIT_TEXTS.length;
 }
 
 /**
