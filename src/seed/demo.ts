@@ -251,19 +251,14 @@ export async function seedDemoUnitHistory(svc: Services, now: Date, firstNumber:
   for (const [i, [unitId, region, title, body]] of DEMO_UNIT_TEXTS.entries()) {
     const n = firstNumber + i;
     const at = pastClock(svc, new Date(now.getTime() - (110 - i * 7) * DAY), now);
-    const { report, accessKey } = await submitReport(
-      at(0),
-      { actor: { userId: null, grants: [] } },
-      {
-        classification: 'pengaduan',
-        title,
-        body,
-        regionCode: region,
-        ...demoPoint(region, 8 + i),
-        reporter: { name: `Pelapor Demo ${n}`, email: `pelapor${n}@contoh.aduan.id` },
-        channel: i % 2 === 0 ? 'web' : 'api',
-      },
-    );
+    const { report, accessKey } = await fileDemoReport(at(0), {
+      title,
+      body,
+      region,
+      n,
+      point: 8 + i,
+      channel: i % 2 === 0 ? 'web' : 'api',
+    });
     const id = report.row.trackingId;
     await verifyReport(at(1), verifier, id, {
       categoryId: catId('PEKERJAAN UMUM DAN PENATAAN RUANG'),
@@ -283,6 +278,26 @@ export async function seedDemoUnitHistory(svc: Services, now: Date, firstNumber:
   }
   await trainRoutingModels(svc, { kinds: ['unit'] });
   return DEMO_UNIT_TEXTS.length;
+}
+
+/** A synthetic citizen ("Pelapor Demo n") files a pengaduan by web or API, pinned at the `point`-th demo point. */
+function fileDemoReport(
+  svc: Services,
+  r: { title: string; body: string; region: string; n: number; point: number; channel: 'web' | 'api' },
+) {
+  return submitReport(
+    svc,
+    { actor: { userId: null, grants: [] } },
+    {
+      classification: 'pengaduan',
+      title: r.title,
+      body: r.body,
+      regionCode: r.region,
+      ...demoPoint(r.region, r.point),
+      reporter: { name: `Pelapor Demo ${r.n}`, email: `pelapor${r.n}@contoh.aduan.id` },
+      channel: r.channel,
+    },
+  );
 }
 
 /**
@@ -305,19 +320,7 @@ export async function seedDemoRoutingHistory(svc: Services, now: Date, firstNumb
       new Date(now.getTime() - (120 - Math.floor((i * 100) / texts.length)) * DAY),
       now,
     );
-    const { report } = await submitReport(
-      at(0),
-      { actor: { userId: null, grants: [] } },
-      {
-        classification: 'pengaduan',
-        title,
-        body,
-        regionCode: region,
-        ...demoPoint(region, 4 + i),
-        reporter: { name: `Pelapor Demo ${n}`, email: `pelapor${n}@contoh.aduan.id` },
-        channel: 'web',
-      },
-    );
+    const { report } = await fileDemoReport(at(0), { title, body, region, n, point: 4 + i, channel: 'web' });
     const id = report.row.trackingId;
     await suggestRouting(at(1), verifier, id);
     if (i === texts.length - 1 && agencyId !== 'pupr-kaltim') {
