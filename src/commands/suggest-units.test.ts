@@ -150,6 +150,8 @@ describe('unit suggestions', () => {
     // A malformed pick is ignored.
     expect((await web.get(`/kantor/laporan/${id}?unit=%3Cx%3E&lang=id`)).status).toBe(200);
 
+    // An hour after the verification, so nothing below can mistake the disposisi for the verify event.
+    t.setNow(new Date(t.clock.now.getTime() + 3_600_000));
     await actOk(t, id, 'dispose', { unitId: SDA }, { token: pupr });
     const rows = await query<{ chosen_label: string; accepted: boolean; in_top3: boolean }>(
       t.runtime.services.db,
@@ -165,6 +167,13 @@ describe('unit suggestions', () => {
     // The routing accuracy counts the unit decisions of the month.
     const acc = await t.api('/api/v1/routing/accuracy?months=1', { token: await t.login(DEMO.national) });
     expect(acc.body.months[0]).toMatchObject({ month: '2026-03', unitDecided: 1, unitAcceptedTop1: 1 });
+    // So does the agency admin's scope (the chosen unit lies in PUPR's tree); Dinkes' does not.
+    const own = await t.api('/api/v1/routing/accuracy?months=1', { token: pupr });
+    expect(own.body.months[0]).toMatchObject({ unitDecided: 1, unitAcceptedTop1: 1 });
+    const other = await t.api('/api/v1/routing/accuracy?months=1', {
+      token: await t.login(DEMO.dinkesAdmin),
+    });
+    expect(other.body.months[0]).toMatchObject({ unitDecided: 0 });
     const stats = await (await signInWeb(t.url, DEMO.national)).get('/kantor/statistik/rute?bulan=1&lang=id');
     expect(stats.html).toMatch(/<li data-figure="unit_top1"><strong>100%<\/strong> Ketepatan saran unit/);
   });

@@ -153,7 +153,7 @@ function scopeFilters(scope: StatsScope): { with: SQL; rs: SQL; e: SQL } {
     return {
       // Materialised paths are '/'-separated with leading and trailing '/'.
       with: sql`subtree as (select id from agencies where strpos(path, ${`/${scope.agencyId}/`}) > 0),`,
-      rs: sql`and (case when rs.kind = 'agency' then rs.chosen_label
+      rs: sql`and (case when rs.kind in ('agency', 'unit') then rs.chosen_label
                    else (select ve.data->>'agencyId' from report_events ve
                           where ve.report_id = rs.report_id and ve.type = 'verify' and ve.created_at = rs.decided_at
                           order by ve.seq desc limit 1) end) in (select id from subtree)`,
