@@ -39,6 +39,19 @@ export interface RoutingSuggestions {
 }
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
+
+/** Predictions as suggestions: the id read from the label, its name from `names` (else the label itself). */
+function asSuggestions<Id>(
+  preds: Prediction[],
+  words: (terms: string[]) => string[],
+  idOf: (label: string) => Id,
+  names: ReadonlyMap<Id, string>,
+): RoutingSuggestion<Id>[] {
+  return preds.map((p) => {
+    const id = idOf(p.label);
+    return { id, name: names.get(id) ?? p.label, confidence: round3(p.confidence), words: words(p.topTerms) };
+  });
+}
 const modelInfo = (m: ActiveModel | null) =>
   m ? { version: m.version, trainedAt: m.trainedAt.toISOString() } : null;
 
@@ -96,24 +109,9 @@ export async function suggestRouting(
   ]);
   return {
     trackingId: row.trackingId,
-    agencies: agencyPreds.map((p) => ({
-      id: p.label,
-      name: agencyNames.get(p.label) ?? p.label,
-      confidence: round3(p.confidence),
-      words: words(p.topTerms),
-    })),
-    categories: categoryPreds.map((p) => ({
-      id: Number(p.label),
-      name: categoryNames.get(Number(p.label)) ?? p.label,
-      confidence: round3(p.confidence),
-      words: words(p.topTerms),
-    })),
-    classifications: classificationPreds.map((p) => ({
-      id: p.label,
-      name: p.label,
-      confidence: round3(p.confidence),
-      words: words(p.topTerms),
-    })),
+    agencies: asSuggestions(agencyPreds, words, String, agencyNames),
+    categories: asSuggestions(categoryPreds, words, Number, categoryNames),
+    classifications: asSuggestions(classificationPreds, words, String, new Map()),
     models: {
       agency: modelInfo(agencyModel),
       category: modelInfo(categoryModel),
@@ -148,17 +146,11 @@ export async function suggestUnits(
   const preds = model
     ? suggest(model.ensemble, modelInput('unit', row), 3, new Set(units.map((u) => u.id)))
     : [];
-  const names = new Map(units.map((u) => [u.id, u.name]));
   const words = await readableWords(svc, preds);
   await recordShown(svc, row.id, caller.actor.userId, [{ kind: 'unit', model, preds }]);
   return {
     trackingId: row.trackingId,
-    units: preds.map((p) => ({
-      id: p.label,
-      name: names.get(p.label) ?? p.label,
-      confidence: round3(p.confidence),
-      words: words(p.topTerms),
-    })),
+    units: asSuggestions(preds, words, String, new Map(units.map((u) => [u.id, u.name]))),
     model: modelInfo(model),
   };
 }
