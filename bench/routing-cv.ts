@@ -69,6 +69,26 @@ interface Variant {
    * (1 − mix) · the ensemble's own ratio + mix · the specialist's.
    */
   pairs?: { min: number; mix: number };
+  /** Session 8: pool the members by the weighted mean of their log-probabilities (a geometric mean) instead. */
+  geometric?: boolean;
+  /**
+   * Session 8, label-noise filtering: training rows whose gold label gets a mean out-of-fold probability below
+   * `below` in the members' own calibration folds are dropped, and the members are trained again without them.
+   */
+  clean?: { below: number };
+}
+
+/** Training rows (indices) whose gold label's mean held-out probability over the members is below `below`. */
+function noisyRows(trained: Trained[], below: number): Set<number> {
+  const L = trained[0]!.model.labels.length;
+  const sum = new Map<number, number>();
+  for (const m of trained) {
+    const h = m.heldOut!;
+    h.rows.forEach((row, n) =>
+      sum.set(row, (sum.get(row) ?? 0) + h.probs[n * L + h.gold[n]!]! / trained.length),
+    );
+  }
+  return new Set([...sum].filter(([, p]) => p < below).map(([row]) => row));
 }
 
 /** The confused label pairs (`Variant.pairs`) from the members' held-out predictions, as "i,j" with i < j. */
@@ -377,6 +397,7 @@ function cv(label: string, minCount: number, v: Variant, seeds: number[]) {
   const calibration: [number, number][] = [];
   const pooled: number[] = [];
   const pairCounts: number[] = [];
+  const dropped: number[] = [];
   // HOLDOUT=time: one split instead of CV, the newest 20 % of the rows (by LAPOR! tracking number) as test.
   const temporal = process.env.HOLDOUT === 'time';
   const byAge = [...data.keys()].sort((a, b) => Number(data[a]!.lapor_id) - Number(data[b]!.lapor_id));
@@ -406,6 +427,19 @@ function cv(label: string, minCount: number, v: Variant, seeds: number[]) {
       undefined,
       v.background ? rare.map((r) => ({ row: r, label: BACKGROUND })) : [],
     );
+    if (v.clean) {
+      const drop = noisyRows(trained, v.clean.below);
+      dropped.push(drop.size);
+      trained.splice(
+        0,
+        trained.length,
+        ...trainMembers(
+          v,
+          tr.filter((_, i) => !drop.has(i)),
+          label,
+        ),
+      );
+    }
     const models: [Model, number, (r: Row) => string][] = trained.map((m) => [m.model, m.weight, m.text]);
     const labels = models[0]![0].labels;
     // POOL_T=1: the product's ensemble temperature (ensembleTemperature / poolTemperature in ensemble.ts).
@@ -458,7 +492,13 @@ function cv(label: string, minCount: number, v: Variant, seeds: number[]) {
       const p = stacked ? stacked(trained, r) : new Float64Array(labels.length);
       if (!stacked) {
         for (const [m, w, text] of models)
-          probabilities(m, text(r)).forEach((x, i) => (p[i] = p[i]! + w * x));
+          probabilities(m, text(r)).forEach(
+            (x, i) => (p[i] = p[i]! + w * (v.geometric ? Math.log(Math.max(x, 1e-12)) : x)),
+          );
+        if (v.geometric) {
+          const top = Math.max(...p);
+          for (let i = 0; i < p.length; i++) p[i] = Math.exp(p[i]! - top);
+        }
         if (poolT !== 1) {
           const total = models.reduce((a, [, w]) => a + w, 0);
           for (let i = 0; i < p.length; i++) p[i] = p[i]! / total;
@@ -541,6 +581,7 @@ function cv(label: string, minCount: number, v: Variant, seeds: number[]) {
       : '',
     process.env.CALIB ? `${calibrationReport(calibration)}\n` : '',
     pairCounts.length ? `  pair specialists per fold: ${meanSd(pairCounts).mean.toFixed(1)}\n` : '',
+    dropped.length ? `  training rows dropped as noisy per fold: ${meanSd(dropped).mean.toFixed(1)}\n` : '',
     pooled.length
       ? `  ensemble temperature per fold: ${meanSd(pooled).mean.toFixed(3)} ± ${meanSd(pooled).sd.toFixed(3)}\n`
       : '',
@@ -735,6 +776,7 @@ const variants: Record<string, Variant> = {
   ...pass4Variants(),
   ...pass6Variants(),
   ...pass7Variants(),
+  ...pass8Variants(),
   product: {
     name: 'product (DEFAULT_ENSEMBLE)',
     text: plain,
@@ -1699,6 +1741,48 @@ function pass7Variants(): Record<string, Variant> {
       text: typeText,
       members: typeMembers,
       pairs,
+    },
+  };
+}
+
+/** Session 8: binary term frequency, a geometric pool, macro-F1 offsets and label-noise filtering. */
+function pass8Variants(): Record<string, Variant> {
+  const typeText = (r: Row) => routingText({ title: r.title ?? '', body: r.text ?? '', cues: true });
+  // Binary tf (NBSVM as Wang & Manning ran it): each word once per line, so each stem about once per document.
+  const once = (text: string) =>
+    text
+      .split('\n')
+      .map((line) => [...new Set(line.split(/\s+/))].join(' '))
+      .join('\n');
+  const members = DEFAULT_ENSEMBLE.map((m) => ({ opts: m.options, weight: m.weight }));
+  const typeMembers = REPORT_TYPE_ENSEMBLE.map((m) => ({ opts: m.options, weight: m.weight }));
+  const clean = { below: Number(process.env.CLEAN ?? 0.1) };
+  return {
+    b1A: { name: 'product, binary tf', text: (r) => once(plain(r)), members },
+    b2A: {
+      name: 'product, binary tf in NBSVM only',
+      text: plain,
+      members: [{ ...members[0]!, text: (r) => once(plain(r)) }, members[1]!],
+    },
+    b1T: { name: 'typeProduct, binary tf', text: (r) => once(typeText(r)), members: typeMembers },
+    gA: { name: 'product, geometric pool', text: plain, members, geometric: true },
+    gT: { name: 'typeProduct, geometric pool', text: typeText, members: typeMembers, geometric: true },
+    tbA: {
+      name: 'product, per-member label offsets tuned for macro-F1',
+      text: plain,
+      members: members.map((m) => ({ ...m, opts: { ...m.opts, tuneBias: 'macroF1' } })),
+    },
+    clA: {
+      name: `product, rows below ${clean.below} held-out gold probability dropped`,
+      text: plain,
+      members,
+      clean,
+    },
+    clT: {
+      name: `typeProduct, rows below ${clean.below} held-out gold probability dropped`,
+      text: typeText,
+      members: typeMembers,
+      clean,
     },
   };
 }
