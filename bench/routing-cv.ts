@@ -384,8 +384,48 @@ function fitTiedStack(X: Float64Array[], gold: number[], rowWeight: number[], L:
   return (models: Trained[], r: Row) => scores(w, stackFeatures(models, r));
 }
 
+/**
+ * UNITS=1 (session 8): the unit (disposisi) task on real labels. The file's BPJS Kesehatan reports name the branch
+ * office (KC / KCU) that handled them in `addressed_agency`: units of one agency. Reports the agency kept itself
+ * are left out, as the product's unit model leaves them out.
+ */
+const UNITS = process.env.UNITS === '1';
+const pool = UNITS
+  ? rows.filter(
+      (r) => r.agency_group === 'BPJS Kesehatan' && /^BPJS Kesehatan KCU? /.test(r.addressed_agency ?? ''),
+    )
+  : rows;
+
+/** The kab/kota of each BPJS Kesehatan branch office in the file (Kemendagri codes). */
+const BRANCH_REGION: Record<string, string> = {
+  Palangkaraya: '62.71',
+  Sampit: '62.02',
+  Sibolga: '12.73',
+  Padang: '13.71',
+  Kabanjahe: '12.06',
+  'Padang Sidempuan': '12.77',
+  'Biak Numfor': '91.06',
+  Palu: '72.71',
+  Medan: '12.71',
+};
+
+/**
+ * UNITS=1 with a region: the report's region as a citizen would give it, the branch's kab/kota, except that with
+ * probability `REGION_NOISE` (per report, fixed by its id) it is another branch's kab/kota (filed from elsewhere).
+ */
+function branchRegion(r: Row): string | null {
+  const branch = /^BPJS Kesehatan KCU? (.+)$/.exec(r.addressed_agency ?? '')?.[1] ?? '';
+  const own = BRANCH_REGION[branch];
+  if (!own) return null;
+  const noise = Number(process.env.REGION_NOISE ?? 0);
+  const rand = seededRandom(Number(r.lapor_id));
+  if (rand() >= noise) return own;
+  const others = Object.values(BRANCH_REGION).filter((c) => c !== own);
+  return others[Math.floor(rand() * others.length)]!;
+}
+
 function cv(label: string, minCount: number, v: Variant, seeds: number[]) {
-  const all = rows.filter((r) => (r[label] ?? '').trim() !== '');
+  const all = pool.filter((r) => (r[label] ?? '').trim() !== '');
   const counts = new Map<string, number>();
   for (const r of all) counts.set(r[label]!, (counts.get(r[label]!) ?? 0) + 1);
   const data = all.filter((r) => counts.get(r[label]!)! >= minCount);
@@ -1772,6 +1812,11 @@ function pass8Variants(): Record<string, Variant> {
       text: plain,
       members: members.map((m) => ({ ...m, opts: { ...m.opts, tuneBias: 'macroF1' } })),
     },
+    unitRegion: {
+      name: `product (unit model input), with the branch's region (noise ${process.env.REGION_NOISE ?? 0})`,
+      text: (r) => routingText({ title: r.title ?? '', body: r.text ?? '', regionCode: branchRegion(r) }),
+      members,
+    },
     clA: {
       name: `product, rows below ${clean.below} held-out gold probability dropped`,
       text: plain,
@@ -1787,7 +1832,7 @@ function pass8Variants(): Record<string, Variant> {
   };
 }
 
-const label = process.env.LABEL ?? 'agency_group';
-const minCount = label === 'agency_group' ? 20 : 1;
+const label = UNITS ? 'addressed_agency' : (process.env.LABEL ?? 'agency_group');
+const minCount = Number(process.env.MIN_COUNT ?? (UNITS ? 5 : label === 'agency_group' ? 20 : 1));
 for (const k of (process.env.V ?? Object.keys(variants).join(',')).split(','))
   cv(label, minCount, variants[k]!, (process.env.SEEDS ?? process.env.SEED ?? '1').split(',').map(Number));
