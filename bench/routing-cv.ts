@@ -1817,6 +1817,12 @@ function pass8Variants(): Record<string, Variant> {
       text: (r) => routingText({ title: r.title ?? '', body: r.text ?? '', regionCode: branchRegion(r) }),
       members,
     },
+    agT: {
+      name: 'typeProduct + the gold agency as a token (an upper bound, not usable at verification)',
+      text: (r) =>
+        `${typeText(r)} instansi${(r.agency_group ?? '').replace(/[^a-z]/gi, '').toLowerCase() || 'kosong'}`,
+      members: typeMembers,
+    },
     clA: {
       name: `product, rows below ${clean.below} held-out gold probability dropped`,
       text: plain,
