@@ -73,6 +73,11 @@ describe.skipIf(!hasChromium)('back office in the browser', () => {
       for (const path of ['/kantor', `/kantor/laporan/${trackingId}`, '/kantor/lapor-langsung']) {
         await page.goto(`${t.url}${path}${path.includes('?') ? '&' : '?'}lang=${lang}`);
         expect(await axe(page), `${path} ${lang}`).toEqual([]);
+        // No routing model is trained here: the verify queue says there is no suggestion yet.
+        if (path === '/kantor')
+          expect(await page.locator('td.hint').first().textContent()).toBe(
+            lang === 'id' ? 'Belum ada saran' : 'No suggestion yet',
+          );
       }
       await page.goto(`${t.url}/kantor/lapor-langsung?lang=${lang}`);
       await page.fill('#f-title', 'abc');

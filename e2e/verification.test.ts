@@ -119,6 +119,11 @@ describe.skipIf(!HAS_CHROMIUM)(
           `${t.url}/kantor/laporan/${fresh}?instansi=pupr-kaltim&kategori=${catRoads}&lang=${lang}`,
         );
         await expectA11y(page, `verification with picks ${lang}`);
+        // The verify queue names each waiting report's suggested agency.
+        await page.goto(`${t.url}/kantor?tab=verify&lang=${lang}`);
+        expect(await page.locator('td[data-suggestion="pupr-kaltim"]').count()).toBeGreaterThanOrEqual(1);
+        await expectA11y(page, `verify queue with suggestions ${lang}`);
+        await screenshot(page, 'verification', `queue-suggestions-${lang}`);
       }
       await ctx.close();
 
@@ -146,6 +151,10 @@ describe.skipIf(!HAS_CHROMIUM)(
       await signInPage(ap, t.url, DEMO.puprAdmin);
       await ap.goto(`${t.url}/kantor/laporan/${addressed}`);
       expect(await ap.locator('[data-slot="similar-reports"]').count()).toBe(1);
+      expect(await ap.content()).not.toContain(SECRET);
+      await ap.goto(`${t.url}/kantor?tab=verify`);
+      expect(await ap.locator(`a[href="/kantor/laporan/${addressed}"]`).count()).toBe(1);
+      expect(await ap.locator('td[data-suggestion]').count()).toBeGreaterThanOrEqual(1);
       expect(await ap.content()).not.toContain(SECRET);
       await a.close();
     }, 600_000);

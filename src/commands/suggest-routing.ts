@@ -14,7 +14,13 @@ import { routingTokenMeaning, suggest } from '../domain/routing/ensemble.ts';
 import type { Prediction } from '../domain/routing/model.ts';
 import { authorize } from '../queries/access.ts';
 import { disposalUnits } from '../queries/back-office.ts';
-import { loadActiveModel, modelInput, type ActiveModel, type RoutingKind } from './routing-models.ts';
+import {
+  loadActiveModel,
+  modelInput,
+  type ActiveModel,
+  type RoutingKind,
+  type RoutingReportFields,
+} from './routing-models.ts';
 
 /** One suggested label with its calibrated confidence and explaining words. */
 export interface RoutingSuggestion<Id> {
@@ -78,19 +84,10 @@ export async function suggestRouting(
   const categoryPreds = predict('category', categoryModel);
   const classificationPreds = predict('classification', classificationModel);
 
-  const agencyNames = new Map<string, string>();
-  if (agencyPreds.length) {
-    const found = await svc.db
-      .select({ id: agencies.id, name: agencies.name })
-      .from(agencies)
-      .where(
-        inArray(
-          agencies.id,
-          agencyPreds.map((p) => p.label),
-        ),
-      );
-    for (const a of found) agencyNames.set(a.id, a.name);
-  }
+  const names = await agencyNames(
+    svc,
+    agencyPreds.map((p) => p.label),
+  );
   const categoryNames = new Map<number, string>();
   const categoryIds = categoryPreds.map((p) => Number(p.label)).filter(Number.isInteger);
   if (categoryIds.length) {
@@ -109,7 +106,7 @@ export async function suggestRouting(
   ]);
   return {
     trackingId: row.trackingId,
-    agencies: asSuggestions(agencyPreds, words, String, agencyNames),
+    agencies: asSuggestions(agencyPreds, words, String, names),
     categories: asSuggestions(categoryPreds, words, Number, categoryNames),
     classifications: asSuggestions(classificationPreds, words, String, new Map()),
     models: {
@@ -118,6 +115,56 @@ export async function suggestRouting(
       classification: modelInfo(classificationModel),
     },
   };
+}
+
+/**
+ * The names of agencies by id (an id that no longer exists is left out); `short`: the short name where the agency has
+ * one, as the queue's agency column shows it.
+ */
+async function agencyNames(svc: Services, ids: string[], short = false): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const found = await svc.db
+    .select({ id: agencies.id, name: agencies.name, shortName: agencies.shortName })
+    .from(agencies)
+    .where(inArray(agencies.id, [...new Set(ids)]));
+  return new Map(found.map((a) => [a.id, (short ? a.shortName : null) ?? a.name]));
+}
+
+/** The best agency for a report in the verifier's queue, with its calibrated confidence. */
+export interface QueueSuggestion {
+  id: string;
+  /** The agency's short name, else its name. */
+  name: string;
+  confidence: number;
+}
+
+/**
+ * The agency model's top suggestion for each report of a queue page, by tracking number, so a verifier sees at a
+ * glance where each waiting report probably belongs. Empty with no trained model. Not recorded: the verifier decides
+ * on the report page, which records the full suggestion it shows (`suggestRouting`), so the live accuracy counts what
+ * was on screen at the decision. The caller passes only reports it may verify (the queue's verify tab).
+ */
+export async function queueSuggestions(
+  svc: Services,
+  reports: readonly (RoutingReportFields & { trackingId: string })[],
+): Promise<Map<string, QueueSuggestion>> {
+  const model = reports.length ? await loadActiveModel(svc.db, 'agency') : null;
+  if (!model) return new Map();
+  const top = reports.flatMap((r) => {
+    const best = suggest(model.ensemble, modelInput('agency', r), 1)[0];
+    return best ? [{ trackingId: r.trackingId, best }] : [];
+  });
+  const names = await agencyNames(
+    svc,
+    top.map((x) => x.best.label),
+    true,
+  );
+  return new Map(
+    top.map(({ trackingId, best }) => [
+      trackingId,
+      { id: best.label, name: names.get(best.label) ?? best.label, confidence: round3(best.confidence) },
+    ]),
+  );
 }
 
 /** What GET /reports/{trackingId}/unit-suggestions answers: where the handling agency might pass the report down. */

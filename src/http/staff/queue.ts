@@ -1,4 +1,7 @@
-/** Back-office queue: GET /kantor?tab=…&page=… with counts on every tab (one query) and deadline badges. */
+/**
+ * Back-office queue: GET /kantor?tab=…&page=… with counts on every tab (one query), deadline badges and, on the verify
+ * tab, the agency model's top suggestion for each report.
+ */
 import type { FastifyPluginAsync } from 'fastify';
 import { h } from 'preact';
 import type { Services } from '../../app/context.ts';
@@ -12,6 +15,7 @@ import {
   type QueueTab,
 } from '../../queries/queues.ts';
 import { calendarStatus } from '../../queries/calendar-status.ts';
+import { queueSuggestions } from '../../commands/suggest-routing.ts';
 import { QueuePage } from '../../views/staff/queue-page.tsx';
 import { pageContext, sendPage } from '../web/render.ts';
 import { requireStaff } from './forms.ts';
@@ -38,6 +42,18 @@ export const staffQueueRoutes: FastifyPluginAsync<{ services: Services }> = asyn
       calendarKeeper ? calendarStatus(svc) : null,
     ]);
     const calendarWarning = calendar?.warning?.message[ctx.lang] ?? null;
-    return sendPage(reply, req, h(QueuePage, { ctx, tabs, tab, counts, rows, sort, calendarWarning }));
+    // Reports waiting for verification show where the agency model would send them.
+    const suggestions =
+      tab === 'verify'
+        ? await queueSuggestions(
+            svc,
+            rows.items.map(({ report }) => report.row),
+          )
+        : null;
+    return sendPage(
+      reply,
+      req,
+      h(QueuePage, { ctx, tabs, tab, counts, rows, sort, calendarWarning, suggestions }),
+    );
   });
 };

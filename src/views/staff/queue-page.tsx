@@ -16,6 +16,7 @@ import { Button } from '../components/button.tsx';
 import { Select } from '../components/fields.tsx';
 import { QUEUE_SORTS, type QueueRow, type QueueSort, type QueueTab } from '../../queries/queues.ts';
 import type { Page } from '../../queries/reports.ts';
+import type { QueueSuggestion } from '../../commands/suggest-routing.ts';
 import { dateLabel, StaffDeadline, staffNav, STAFF_STYLES } from './common.tsx';
 
 /** Props of the queue page. */
@@ -29,10 +30,26 @@ export interface QueuePageProps {
   sort: QueueSort;
   /** The missing-year holiday calendar warning (coordinators and national admins), in the page language. */
   calendarWarning?: string | null | undefined;
+  /**
+   * The verify tab's suggested agency per tracking number (`queueSuggestions`); null on the other tabs, which then
+   * have no suggestion column.
+   */
+  suggestions?: ReadonlyMap<string, QueueSuggestion> | null | undefined;
 }
 
+const percent = (x: number) => `${Math.round(x * 100)}%`;
+
 /** The queue page. */
-export function QueuePage({ ctx, tabs, tab, counts, rows, sort, calendarWarning }: QueuePageProps): VNode {
+export function QueuePage({
+  ctx,
+  tabs,
+  tab,
+  counts,
+  rows,
+  sort,
+  calendarWarning,
+  suggestions,
+}: QueuePageProps): VNode {
   const tabName = ctx.t(`staff.queue.tab.${tab}`);
   return (
     <Layout
@@ -93,6 +110,7 @@ export function QueuePage({ ctx, tabs, tab, counts, rows, sort, calendarWarning 
                 <th scope="col">{ctx.t('staff.queue.col_title')}</th>
                 <th scope="col">{ctx.t('staff.queue.col_status')}</th>
                 <th scope="col">{ctx.t('staff.queue.col_agency')}</th>
+                {suggestions ? <th scope="col">{ctx.t('staff.queue.col_suggestion')}</th> : null}
                 <th scope="col">{ctx.t('staff.queue.col_received')}</th>
                 <th scope="col">{ctx.t('staff.queue.col_deadline')}</th>
               </tr>
@@ -114,6 +132,9 @@ export function QueuePage({ ctx, tabs, tab, counts, rows, sort, calendarWarning 
                       report.target?.name ??
                       ctx.t('staff.queue.unassigned')}
                   </td>
+                  {suggestions ? (
+                    <SuggestionCell ctx={ctx} suggestion={suggestions.get(report.row.trackingId)} />
+                  ) : null}
                   <td>{dateLabel(ctx, report.row.createdAt.toISOString())}</td>
                   <td>
                     <StaffDeadline ctx={ctx} badge={badge} />
@@ -133,5 +154,22 @@ export function QueuePage({ ctx, tabs, tab, counts, rows, sort, calendarWarning 
         params={{ tab, urutan: sort }}
       />
     </Layout>
+  );
+}
+
+/** The suggested agency of one waiting report and the model's confidence, or a note that there is none yet. */
+function SuggestionCell({
+  ctx,
+  suggestion,
+}: {
+  ctx: PageContext;
+  suggestion: QueueSuggestion | undefined;
+}): VNode {
+  if (!suggestion) return <td class="hint">{ctx.t('staff.queue.no_suggestion')}</td>;
+  return (
+    <td data-suggestion={suggestion.id}>
+      {suggestion.name}{' '}
+      <span class="hint">{ctx.t('staff.suggest.confidence', { p: percent(suggestion.confidence) })}</span>
+    </td>
   );
 }

@@ -13,6 +13,7 @@ import {
   type TestApp,
 } from '../../../../test/helpers/app.ts';
 import { query } from '../../../db/client.ts';
+import { signInWeb } from '../../../../test/helpers/web-client.ts';
 import { trainRoutingModels } from '../../../commands/train-routing.ts';
 import { HEALTH, ROADS } from '../../../../test/helpers/routing-corpus.ts';
 
@@ -79,6 +80,37 @@ describe('routing suggestions', () => {
     const admin = await t.login(DEMO.puprAdmin);
     expect((await t.api(`/api/v1/reports/${id}/suggestions`, { token: admin })).status).toBe(403);
     expect((await t.api(`/api/v1/reports/0000000000/suggestions`, { token: coord })).status).toBe(404);
+  });
+
+  it('the verify queue shows where each waiting report probably belongs, without recording it', async () => {
+    const road = await submit('Aspal jalan kampung rusak dan berlubang besar', { anonymous: true });
+    const health = await submit('Puskesmas kekurangan dokter, pasien menunggu lama', { anonymous: true });
+    const web = await signInWeb(t.url, DEMO.coordinator);
+    const queue = await web.get('/kantor?tab=verify');
+    expect(queue.status).toBe(200);
+    const row = (id: string) =>
+      queue.html.split('<tr').find((r) => r.includes(`href="/kantor/laporan/${id}"`));
+    expect(row(road)).toMatch(
+      /data-suggestion="pupr-kaltim">Dinas PUPR Kaltim <span class="hint">\(keyakinan \d+%\)/,
+    );
+    expect(row(health)).toContain('data-suggestion="dinkes-kaltim"');
+    expect(queue.html).toContain('<th scope="col">Saran instansi</th>');
+    expect(queue.html).not.toContain('Warga Uji Rahasia');
+    // Shown, not recorded: the report page records what the verifier sees when deciding.
+    const recorded = await query<{ n: number }>(
+      t.runtime.services.db,
+      sql`select count(*)::int as n from routing_suggestions s join reports r on r.id = s.report_id
+            where r.tracking_id in (${road}, ${health})`,
+    );
+    expect(recorded[0]!.n).toBe(0);
+    // In English, and only on the verify tab.
+    expect((await web.get('/kantor?tab=verify&lang=en')).html).toMatch(
+      /Suggested agency[\s\S]*\(confidence \d+%\)/,
+    );
+    const dispatched = await web.get('/kantor?tab=dispatched');
+    expect(dispatched.status).toBe(200);
+    expect(dispatched.html).not.toContain('data-suggestion');
+    expect(dispatched.html).not.toContain('Saran instansi');
   });
 
   it('records whether the verifier followed the top suggestion, and reports accuracy by month', async () => {
