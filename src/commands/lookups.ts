@@ -4,11 +4,22 @@ import type { AppDb, Tx } from '../db/client.ts';
 import { categories, regions } from '../db/schema.ts';
 import { findAgency, type AgencyRow } from '../db/repositories/agencies.ts';
 import { AppError, invalid } from '../app/errors.ts';
+import { handlesReports } from '../domain/report/report.ts';
 
 /** The agency with this id, or a 422 on `field`. */
 export async function requireAgency(db: AppDb | Tx, id: string, field: string): Promise<AgencyRow> {
   const a = await findAgency(db, id);
   if (!a || !a.active) throw invalid({ [field]: { key: 'agency_unknown' } });
+  return a;
+}
+
+/**
+ * An active agency that handles reports, or a 422 on `field`: the Ombudsman is reached by escalation with the
+ * reporter's consent, never addressed or dispatched to (`handlesReports`).
+ */
+export async function requireHandlingAgency(db: AppDb | Tx, id: string, field: string): Promise<AgencyRow> {
+  const a = await requireAgency(db, id, field);
+  if (!handlesReports(a.kind)) throw invalid({ [field]: { key: 'agency_not_handling' } });
   return a;
 }
 

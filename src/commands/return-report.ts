@@ -5,7 +5,7 @@
 import { workingDaysBetween } from '../domain/deadline/calendar.ts';
 import { calendarFor, openClock, startClock, stopClocks } from './clocks.ts';
 import type { Caller, Services } from '../app/context.ts';
-import { requireAgency } from './lookups.ts';
+import { requireHandlingAgency } from './lookups.ts';
 import { runReportAction, type ActionOptions } from './report-action.ts';
 
 export interface ReturnReportInput {
@@ -31,7 +31,8 @@ export function returnReport(
     'return',
     input,
     async ({ tx, report, now }) => {
-      if (input.suggestedAgencyId) await requireAgency(tx, input.suggestedAgencyId, 'suggestedAgencyId');
+      if (input.suggestedAgencyId)
+        await requireHandlingAgency(tx, input.suggestedAgencyId, 'suggestedAgencyId');
       const since = (await openClock(tx, report.row.id, 'completion'))?.startedAt ?? report.row.verifiedAt;
       const cal = await calendarFor(tx, report.row, report.agency);
       const lost = since ? workingDaysBetween(new Date(since), now, cal) : 0;

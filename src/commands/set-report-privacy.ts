@@ -1,5 +1,6 @@
 /**
- * Verifiers can set *anonim* and *rahasia* at any time (a reporter may ask, or the content may require it).
+ * Verifiers can set *anonim* and *rahasia* at any time (a reporter may ask, or the content may require it), but never
+ * lift one (`liftedPrivacyFlags`, src/domain/report/privacy.ts): 422 with a field message per flag.
  * No status change: the flags change and an internal event records who changed what.
  */
 import { eq } from 'drizzle-orm';
@@ -8,10 +9,22 @@ import { appendEvent } from '../db/repositories/events.ts';
 import { loadReport } from '../db/repositories/reports.ts';
 import type { Caller, Services } from '../app/context.ts';
 import { authorisingGrant, authorize } from '../queries/access.ts';
+import { invalid } from '../app/errors.ts';
+import { liftedPrivacyFlags, type PrivacyFlags } from '../domain/report/privacy.ts';
 
 export interface SetPrivacyInput {
   anonymous?: boolean | undefined;
   confidential?: boolean | undefined;
+}
+
+/**
+ * Refuses (422, a field message on each flag) a change that would lift *anonim* or *rahasia*: staff may add a flag,
+ * never remove one, so an anonymous reporter's identity cannot reach the agency by a verifier's click.
+ */
+export function refuseLiftingPrivacy(current: PrivacyFlags, requested: SetPrivacyInput): void {
+  const lifted = liftedPrivacyFlags(current, requested);
+  if (lifted.length)
+    throw invalid(Object.fromEntries(lifted.map((f) => [f, { key: 'privacy_flag_locked' }])));
 }
 
 /** Changes the privacy flags of a report. */
@@ -25,6 +38,7 @@ export async function setReportPrivacy(
     const report = await loadReport(tx, trackingId, { forUpdate: true });
     const subject = authorize(report, caller, 'setPrivacy');
     const row = report!.row;
+    refuseLiftingPrivacy(row, input);
     const now = svc.now();
     const next = {
       anonymous: input.anonymous ?? row.anonymous,

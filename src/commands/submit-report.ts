@@ -16,7 +16,7 @@ import { randomIntBelow, randomToken, sha256 } from '../integrations/crypto.ts';
 import { calendarScope, deadlineColumns, planClock } from './clocks.ts';
 import type { Caller, Services } from '../app/context.ts';
 import { throwIfInvalid, type FieldIssue } from '../app/errors.ts';
-import { requireAgency, requireCategory, requireRegion } from './lookups.ts';
+import { requireHandlingAgency, requireCategory, requireRegion } from './lookups.ts';
 
 /** The reporter's identity and contact, sealed at rest. */
 export interface ReporterInput {
@@ -101,7 +101,7 @@ export async function submitReport(
   let target = null as AgencyRow | null;
   if (input.targetAgencyId) {
     await check('targetAgencyId', async () => {
-      target = await requireAgency(db, input.targetAgencyId!, 'targetAgencyId');
+      target = await requireHandlingAgency(db, input.targetAgencyId!, 'targetAgencyId');
     });
   }
   throwIfInvalid(issues);

@@ -2,9 +2,10 @@
 import type { Classification } from '../domain/report/report.ts';
 import { startClock, stopClocks } from './clocks.ts';
 import type { Caller, Services } from '../app/context.ts';
-import { requireAgency, requireCategory } from './lookups.ts';
+import { requireHandlingAgency, requireCategory } from './lookups.ts';
 import { runReportAction, type ActionResult } from './report-action.ts';
 import { recordRoutingOutcome } from './routing-outcome.ts';
+import { refuseLiftingPrivacy } from './set-report-privacy.ts';
 
 export interface VerifyReportInput {
   classification?: Classification | undefined;
@@ -22,8 +23,9 @@ export interface VerifyReportInput {
 /** Verifies a submitted or returned report and dispatches it to `agencyId`. */
 export function verifyReport(svc: Services, caller: Caller, trackingId: string, input: VerifyReportInput) {
   return runReportAction(svc, caller, trackingId, 'verify', input, async ({ tx, report, now }) => {
+    refuseLiftingPrivacy(report.row, input);
     await requireCategory(tx, input.categoryId, 'categoryId');
-    const agency = await requireAgency(tx, input.agencyId, 'agencyId');
+    const agency = await requireHandlingAgency(tx, input.agencyId, 'agencyId');
     const row = {
       ...report.row,
       classification: input.classification ?? report.row.classification,

@@ -94,6 +94,14 @@ export const AGENCY_KINDS = [
 ] as const;
 export type AgencyKind = (typeof AGENCY_KINDS)[number];
 
+/**
+ * Whether an agency of this kind handles reports (can be addressed, dispatched to, suggested). The Ombudsman is the
+ * external overseer: a report reaches it only by escalation with the reporter's consent (status `transferred`).
+ */
+export function handlesReports(kind: AgencyKind | string): boolean {
+  return kind !== 'ombudsman';
+}
+
 /** Indonesian time zones, named by the handling unit's zone. */
 export const TIME_ZONES = { WIB: 'Asia/Jakarta', WITA: 'Asia/Makassar', WIT: 'Asia/Jayapura' } as const;
 export type ZoneName = keyof typeof TIME_ZONES;

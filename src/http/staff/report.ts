@@ -67,6 +67,8 @@ const ACTIONS: Record<string, FormAction> = {
         supervisory: flags.includes('supervisory'),
       });
     },
+    // A flag the report already has cannot be lifted: the refusal shows on the privacy checkboxes.
+    rename: { anonymous: 'flags', confidential: 'flags' },
   },
   hold: {
     schema: z.object({ question: text(5, 2000) }),

@@ -23,14 +23,14 @@ import {
   TextInput,
 } from '../components/fields.tsx';
 import { TreeSelect, type TreeGroup } from '../components/tree-select.tsx';
-import { ARCHIVE_REASONS, CLASSIFICATIONS } from '../../domain/report/report.ts';
+import { handlesReports, ARCHIVE_REASONS, CLASSIFICATIONS } from '../../domain/report/report.ts';
 import type { PolicyAction } from '../../policies/can.ts';
 import type { UnitOption } from '../../queries/back-office.ts';
 import { errs, val, type FormState } from './common.tsx';
 
 /** Agencies and categories as flat lists ordered depth-first. */
 export interface Reference {
-  agencies: Array<{ id: string; name: string; parentId: string | null }>;
+  agencies: Array<{ id: string; name: string; parentId: string | null; kind: string }>;
   categories: Array<{ id: number; name: string; parentId: number | null }>;
 }
 
@@ -167,7 +167,8 @@ function TextareaForm(p: {
 export function ActionForms(p: ActionFormsProps): VNode {
   const { ctx, permissions: can, form, report } = p;
   const shell = { ctx, trackingId: p.trackingId };
-  const agencyGroups = treeGroups(p.reference.agencies);
+  // Dispatch targets: every agency that handles reports (not the Ombudsman, reached by escalation only).
+  const agencyGroups = treeGroups(p.reference.agencies.filter((a) => handlesReports(a.kind)));
   const categoryGroups = treeGroups(categoryTree(p.reference.categories));
   const sentFlags = (): string[] => {
     const v = form?.values.flags;
@@ -220,6 +221,8 @@ export function ActionForms(p: ActionFormsProps): VNode {
           ctx={ctx}
           name="flags"
           legend={ctx.t('staff.verify.privacy')}
+          hint={can.setPrivacy ? ctx.t('staff.verify.privacy_hint') : undefined}
+          error={e.flags}
           values={privacy}
           options={[
             ...(can.setPrivacy
