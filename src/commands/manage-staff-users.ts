@@ -9,7 +9,8 @@
  */
 import { and, eq } from 'drizzle-orm';
 import { roleGrants, users } from '../db/schema.ts';
-import { findUser, findUserByEmail } from '../db/repositories/users.ts';
+import { findUserByEmail } from '../db/repositories/users.ts';
+import { usersInScope } from '../queries/admin.ts';
 import { findAgency, pathIds } from '../db/repositories/agencies.ts';
 import { randomToken } from '../integrations/crypto.ts';
 import { hashPassword } from '../integrations/passwords.ts';
@@ -91,14 +92,20 @@ export async function createStaffUser(
   return { userId, temporaryPassword };
 }
 
-/** Grants a role on an agency to an existing user (no duplicate grants). */
+/**
+ * Grants a role on an agency to an existing staff user in the caller's scope (`usersInScope`: 404 otherwise, as the
+ * user page), never to oneself (no duplicate grants). A citizen account is not staff: create a staff account instead.
+ */
 export async function grantRole(
   svc: Services,
   caller: Caller,
   input: { userId: string; role: string; agencyId: string },
 ): Promise<void> {
+  if (input.userId === caller.actor.userId) throw invalid({ role: { key: 'grant_self' } });
   await authorizeGrant(svc, caller, input.role, input.agencyId);
-  if (!(await findUser(svc.db, input.userId))) throw new AppError('NOT_FOUND');
+  // Only staff the caller may already see: the user page is a 404 for anyone else, and so is this.
+  if (!(await usersInScope(svc, caller.actor)).some((u) => u.id === input.userId))
+    throw new AppError('NOT_FOUND');
   const [dup] = await svc.db
     .select({ id: roleGrants.id })
     .from(roleGrants)
@@ -114,10 +121,15 @@ export async function grantRole(
   await svc.db.insert(roleGrants).values(input);
 }
 
-/** Revokes one grant; nobody revokes their own grants (ask another admin). */
-export async function revokeRole(svc: Services, caller: Caller, grantId: number): Promise<void> {
+/** Revokes one grant of `userId`; nobody revokes their own grants (ask another admin). */
+export async function revokeRole(
+  svc: Services,
+  caller: Caller,
+  userId: string,
+  grantId: number,
+): Promise<void> {
   const [g] = await svc.db.select().from(roleGrants).where(eq(roleGrants.id, grantId)).limit(1);
-  if (!g) throw new AppError('NOT_FOUND');
+  if (!g || g.userId !== userId) throw new AppError('NOT_FOUND');
   if (g.userId === caller.actor.userId) throw invalid({ grant: { key: 'grant_own' } });
   if (!g.agencyId || !(await findAgency(svc.db, g.agencyId))) {
     if (!caller.actor.grants.some((x) => x.role === 'national_admin')) throw new AppError('FORBIDDEN');

@@ -159,7 +159,7 @@ export const staffAdminUserRoutes: FastifyPluginAsync<{
       run: async (body) => {
         const grantId = intOf(body.grantId);
         if (grantId === undefined) throw new AppError('NOT_FOUND');
-        await revokeRole(svc, req.caller, grantId);
+        await revokeRole(svc, req.caller, id, grantId);
         return `/kantor/admin/pengguna/${id}?selesai=1`;
       },
       rerender: (form, status) => userPage(req, reply, form, status),

@@ -250,6 +250,50 @@ describe('back-office administration', () => {
       sql`select g.role from role_grants g join users u on u.id = g.user_id where u.email = 'petugas.baru@contoh.aduan.id'`,
     );
     expect(left.map((r) => r.role)).toEqual(['officer']);
+
+    // Granting is scoped to the user too, not only to the agency: staff of another agency, the national admin and a
+    // citizen account are 404 (as their user pages), one's own account is refused; a grant revoked through another
+    // user's address is 404.
+    const idOf = async (email: string) =>
+      (await rows<{ id: string }>(sql`select id from users where email = ${email}`))[0]!.id;
+    for (const email of [DEMO.dinkesAdmin, DEMO.national, DEMO.citizen]) {
+      const path = `/kantor/admin/pengguna/${await idOf(email)}`;
+      expect((await admin.get(path)).status, email).toBe(404);
+      const page = await admin.get('/kantor/admin/pengguna');
+      const r = await admin.post(`${path}/peran`, {
+        _csrf: csrfOf(page.html),
+        role: 'officer',
+        agencyId: 'pupr-kaltim-unit',
+      });
+      expect(r.status, email).toBe(404);
+    }
+    const self = `/kantor/admin/pengguna/${await idOf(DEMO.puprAdmin)}`;
+    const own = await submitOn(admin, '/kantor/admin/pengguna', `${self}/peran`, {
+      role: 'officer',
+      agencyId: 'pupr-kaltim-unit',
+    });
+    expect(own.status).toBe(422);
+    const granted = await rows<{ n: number }>(
+      sql`select count(*)::int as n from role_grants g join users u on u.id = g.user_id
+           where u.email in (${DEMO.dinkesAdmin}, ${DEMO.national}, ${DEMO.citizen}, ${DEMO.puprAdmin})
+             and g.agency_id = 'pupr-kaltim-unit'`,
+    );
+    expect(granted[0]!.n).toBe(0);
+    const [officerGrant] = await rows<{ id: number }>(
+      sql`select g.id from role_grants g join users u on u.id = g.user_id where u.email = 'petugas.baru@contoh.aduan.id'`,
+    );
+    const officerPath = `/kantor/admin/pengguna/${await idOf(DEMO.puprOfficer)}`;
+    const wrongUser = await submitOn(admin, officerPath, `${officerPath}/cabut`, {
+      grantId: String(officerGrant!.id),
+    });
+    expect(wrongUser.status).toBe(404);
+    expect(
+      (
+        await rows<{ n: number }>(
+          sql`select count(*)::int as n from role_grants where id = ${officerGrant!.id}`,
+        )
+      )[0]!.n,
+    ).toBe(1);
     // The coordinator of the province sees PUPR staff too; the Balikpapan coordinator does not.
     expect((await (await signInWeb(t.url, DEMO.coordinator)).get('/kantor/admin/pengguna')).html).toContain(
       'petugas.baru@',
