@@ -2,6 +2,7 @@
  * The HTTP composition root: Fastify with Zod schemas, the JSON API v1, OpenAPI at /api/docs, health and
  * metrics. Pages, Open311 and channel webhooks register here too as they are built.
  */
+import { plainTextDeep } from '../domain/shared/text.ts';
 import Fastify, { type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
@@ -84,6 +85,15 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
+  // Every parsed input string is cleaned once, before validation: NUL and control characters dropped, unpaired
+  // surrogates repaired (src/domain/shared/text.ts), so no input reaches PostgreSQL as a 500. Raw bodies kept for
+  // signatures (SMS) are untouched; multipart readers clean their fields with `plainText` themselves.
+  app.addHook('preValidation', async (req) => {
+    if (req.body !== null && typeof req.body === 'object' && !Buffer.isBuffer(req.body))
+      req.body = plainTextDeep(req.body);
+    req.query = plainTextDeep(req.query);
+    req.params = plainTextDeep(req.params);
+  });
 
   const services = opts.services;
   const secureCookies = opts.secureCookies ?? false;

@@ -4,6 +4,7 @@
  * Why these attributes: they carry what LAPOR! needs beyond the base standard (classification, anonim,
  * rahasia, the date of the event, a title) without inventing new POST fields.
  */
+import { isCalendarDate } from '../shared/dates.ts';
 import { CLASSIFICATIONS, type Classification } from '../report/report.ts';
 
 /** Open311 attribute datatypes (§5). */
@@ -150,11 +151,11 @@ export function validateAttributes(input: Record<string, string | string[]>): {
       else raw[def.code] = [...new Set(many)];
     } else if (def.datatype === 'datetime') {
       const s = first(v)!.trim();
-      if (
-        !/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) ||
-        isNaN(Date.parse(s.slice(0, 10)))
-      ) {
-        issues.push({ code: def.code, key: 'invalid_date' });
+      const m = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(s);
+      // A W3C date or date-time: a real date from 1900 to 2100 and, when given, a real time of day.
+      const time = m && m[2] !== undefined ? [Number(m[2]), Number(m[3]), Number(m[4] ?? 0)] : [0, 0, 0];
+      if (!m || !isCalendarDate(m[1]!) || time[0]! > 23 || time[1]! > 59 || time[2]! > 59) {
+        issues.push({ code: def.code, key: 'invalid_datetime' });
       } else raw[def.code] = s;
     } else {
       const s = first(v)!.trim();

@@ -262,6 +262,10 @@ export function planRange(
   lastDate: string | null = null,
 ): RangePlan {
   const plan: RangePlan = { buckets: [], days: [], minusBuckets: [], minus: [] };
+  // Dates compare as strings only while every year has four digits (year 10000 is "+010000", and Date.UTC reads
+  // years below 100 as 19xx): refuse such a range rather than loop. Inputs are bounded to 1900–2100 at the edges.
+  const plain = /^[1-8]\d{3}-\d{2}-\d{2}$/;
+  if (!plain.test(from) || !plain.test(to)) throw new RangeError(`date out of range: ${from} … ${to}`);
   if (from > to) return plan;
   const usable = byMonth ? grains.filter((g) => g === 'm' || g === 'w' || g === 'd') : grains;
   let d = from;

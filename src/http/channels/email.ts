@@ -4,6 +4,7 @@
  * content (base64)}]`). Authenticated with HTTP Basic auth whose password is the inbound secret, as
  * inbound-parse services configure it in the webhook URL.
  */
+import { plainText } from '../../domain/shared/text.ts';
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Services } from '../../app/context.ts';
@@ -37,8 +38,8 @@ async function readMail(
       for await (const part of req.parts()) {
         if (part.type === 'file') {
           const data = await part.toBuffer();
-          if (data.length) out.files.push({ filename: part.filename || 'lampiran', data });
-        } else out[part.fieldname] = String(part.value);
+          if (data.length) out.files.push({ filename: plainText(part.filename || 'lampiran'), data });
+        } else out[part.fieldname] = plainText(String(part.value));
       }
     } catch (e) {
       // A truncated or malformed multipart body is the sender's fault (400); size limits keep their 413.

@@ -3,6 +3,8 @@
  * window (D3), paging, and POST bodies in every shape clients send (form, multipart with media[] or
  * photo1..n / file_* parts, JSON, XML) normalised to one field map plus files.
  */
+import { plainText } from '../../domain/shared/text.ts';
+import { isWithinDateBounds } from '../../domain/shared/dates.ts';
 import type { FastifyRequest } from 'fastify';
 import { AppError, invalid } from '../../app/errors.ts';
 import type { AttachmentInput } from '../../commands/add-attachment.ts';
@@ -38,6 +40,7 @@ export function dateParam(src: Fields | undefined, name: string): Date | undefin
   const d = new Date(s.replace(' ', '+'));
   if (!W3C.test(s.replace(' ', '+')) || isNaN(d.getTime()))
     throw invalid({ [name]: { key: 'invalid_datetime' } });
+  if (!isWithinDateBounds(d)) throw invalid({ [name]: { key: 'date_out_of_range' } });
   return d;
 }
 
@@ -63,10 +66,11 @@ export function paging(q: Fields): { limit: number; offset: number } {
   const size = param(q, 'page_size');
   const p = page === undefined ? 1 : Number(page);
   const s = size === undefined ? MAX_REQUESTS : Number(size);
+  // One message for every bad value: the allowed range (a zero page size is not "at most 1000").
   if (!Number.isInteger(p) || p < 1 || p > 100_000)
-    throw invalid({ page: { key: 'too_small', params: { min: 1 } } });
+    throw invalid({ page: { key: 'between', params: { min: 1, max: 100_000 } } });
   if (!Number.isInteger(s) || s < 1 || s > MAX_REQUESTS)
-    throw invalid({ page_size: { key: 'too_big', params: { max: MAX_REQUESTS } } });
+    throw invalid({ page_size: { key: 'between', params: { min: 1, max: MAX_REQUESTS } } });
   return { limit: s, offset: (p - 1) * s };
 }
 
@@ -104,9 +108,9 @@ export async function readBody(req: FastifyRequest): Promise<{ fields: Fields; f
         if (part.type === 'file') {
           const data = await part.toBuffer();
           if (FILE_PART.test(part.fieldname) && data.length > 0)
-            files.push({ filename: part.filename || 'media', data });
+            files.push({ filename: plainText(part.filename || 'media'), data });
         } else {
-          const value = String(part.value);
+          const value = plainText(String(part.value));
           const prev = fields[part.fieldname];
           fields[part.fieldname] =
             prev === undefined ? value : [...(Array.isArray(prev) ? prev : [prev]), value];

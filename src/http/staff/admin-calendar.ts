@@ -5,6 +5,7 @@
  * `/kantor/admin/sla` lists every SLA rule version with its regulation reference and validity date, and the
  * national admin adds a new version (`setSlaRule`; running deadlines keep their stored version).
  */
+import { isCalendarDate } from '../../domain/shared/dates.ts';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
 import type { Services } from '../../app/context.ts';
@@ -99,8 +100,7 @@ export const staffAdminCalendarRoutes: FastifyPluginAsync<{ services: Services }
         const name = str(body.name);
         const regionCode = str(body.regionCode);
         const fields: Record<string, { key: string; params?: Record<string, number> }> = {};
-        if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date)))
-          fields.date = { key: 'invalid_date' };
+        if (!isCalendarDate(date)) fields.date = { key: 'invalid_date' };
         if (name.length < 3)
           fields.name = name ? { key: 'too_short', params: { min: 3 } } : { key: 'required' };
         if (!regionCode) fields.regionCode = { key: 'required' };
@@ -119,7 +119,7 @@ export const staffAdminCalendarRoutes: FastifyPluginAsync<{ services: Services }
       inputs: [],
       run: async (body) => {
         const date = str(body.date);
-        if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new AppError('NOT_FOUND');
+        if (!isCalendarDate(date)) throw new AppError('NOT_FOUND');
         await removeHoliday(svc, req.caller, { date, regionCode: str(body.regionCode) || undefined });
         return `/kantor/admin/kalender?tahun=${date.slice(0, 4)}&selesai=1`;
       },

@@ -5,6 +5,7 @@
  * `POST /kantor/evaluasi/:periodId/terbitkan`. Url-encoded forms (CSRF checked by the auth hook),
  * PRG on success, 422 re-render with the error summary, inline errors and the typed values.
  */
+import { isCalendarDate } from '../../domain/shared/dates.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
 import type { Services } from '../../app/context.ts';
@@ -32,7 +33,6 @@ import { pageContext, sendPage } from '../web/render.ts';
 import { cleanBody, type FormBody } from './forms.ts';
 
 const SLUG = /^[a-z0-9-]{2,60}$/;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const WEIGHTED = [...DATA_INDICATORS, ...RUBRIC_INDICATORS] as const;
 
 /** Form values are plain strings. */
@@ -104,7 +104,7 @@ export function parsePeriodForm(body: FormBody, fixedId?: string): PeriodInput {
     ['to', to],
   ] as const) {
     if (!v) f[k] = { key: 'required' };
-    else if (!DATE.test(v) || Number.isNaN(Date.parse(v))) f[k] = { key: 'invalid_date' };
+    else if (!isCalendarDate(v)) f[k] = { key: 'invalid_date' };
   }
   if (!f.from && !f.to && from > to) f.from = { key: 'date_range' };
   const minRaw = str(body.minVolume) || '10';

@@ -3,6 +3,7 @@
  * site audits, live preview, rubric scores with spread, scoring form) and the multipart POST
  * `/kantor/evaluasi/:periodId/nilai` (assessors; `_csrf` part checked here, PRG on success, 422 re-render).
  */
+import { plainText } from '../../domain/shared/text.ts';
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
@@ -111,8 +112,8 @@ export async function staffEvaluationRoutes(
           if (e.code === 'FST_REQ_FILE_TOO_LARGE') throw new AppError('PAYLOAD_TOO_LARGE');
           throw e;
         });
-        if (data.length > 0 && part.filename) evidence.push({ filename: part.filename, data });
-      } else fields[part.fieldname] = String(part.value);
+        if (data.length > 0 && part.filename) evidence.push({ filename: plainText(part.filename), data });
+      } else fields[part.fieldname] = plainText(String(part.value));
     }
     const session = req.session;
     const sent = Buffer.from(fields._csrf ?? '');

@@ -4,10 +4,12 @@
  * runs the existing command, then redirects (PRG); a failure re-renders the page with the error summary,
  * inline errors and the typed values. The follow-up form is multipart (attachments through addAttachment).
  */
+import { plainText } from '../../domain/shared/text.ts';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
 import { h } from 'preact';
 import { z } from 'zod';
+import { rowIdParam } from '../api/v1/schemas.ts';
 import type { Caller, Services } from '../../app/context.ts';
 import { AppError } from '../../app/errors.ts';
 import { archiveReport } from '../../commands/archive-report.ts';
@@ -49,7 +51,7 @@ const ACTIONS: Record<string, FormAction> = {
   verify: {
     schema: z.object({
       classification: z.enum(CLASSIFICATIONS),
-      categoryId: z.coerce.number().int().positive(),
+      categoryId: rowIdParam,
       agencyId: text(1, 80),
     }),
     run: (
@@ -252,10 +254,10 @@ async function readMultipart(
         if (e.code === 'FST_REQ_FILE_TOO_LARGE') throw new AppError('PAYLOAD_TOO_LARGE');
         throw e;
       });
-      if (part.filename && data.length > 0) files.push({ filename: part.filename, data });
+      if (part.filename && data.length > 0) files.push({ filename: plainText(part.filename), data });
     } else if (part.fieldname === '_csrf') csrf = String(part.value);
-    else if (typeof part.value === 'string' && part.value.trim() !== '')
-      body[part.fieldname] = part.value.trim();
+    else if (typeof part.value === 'string' && plainText(part.value).trim() !== '')
+      body[part.fieldname] = plainText(part.value).trim();
   }
   if (!req.session || !csrfMatches(csrf, req.session.csrfToken)) throw new AppError('CSRF_INVALID');
   return { body, files };

@@ -3,6 +3,7 @@
  * (`/kantor/statistik.csv|.xlsx`, the same scoped table) and the drill-down list
  * `/kantor/statistik/laporan` (reports the caller may see, through `listReports`).
  */
+import { isCalendarDate } from '../../domain/shared/dates.ts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { h } from 'preact';
 import type { Services } from '../../app/context.ts';
@@ -23,7 +24,6 @@ import { sendFieldErrorPage } from '../web/stats-pages.ts';
 import { requireStaff } from './forms.ts';
 import { t } from '../../locales/index.ts';
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Parses `kelompok`, `dari`, `sampai` (defaults: agency, 1 January, today WITA); 422 on bad dates. */
 export function dashboardParams(q: Record<string, string | undefined>, now: Date) {
@@ -34,8 +34,8 @@ export function dashboardParams(q: Record<string, string | undefined>, now: Date
   const from = q.dari || `${today.slice(0, 4)}-01-01`;
   const to = q.sampai || today;
   const fields: Record<string, { key: string }> = {};
-  if (!DATE.test(from) || Number.isNaN(Date.parse(from))) fields.dari = { key: 'invalid_format' };
-  if (!DATE.test(to) || Number.isNaN(Date.parse(to))) fields.sampai = { key: 'invalid_format' };
+  if (!isCalendarDate(from)) fields.dari = { key: 'invalid_date' };
+  if (!isCalendarDate(to)) fields.sampai = { key: 'invalid_date' };
   if (!fields.dari && !fields.sampai && from > to) fields.dari = { key: 'date_range' };
   if (Object.keys(fields).length) throw invalid(fields);
   return { groupBy, from, to };

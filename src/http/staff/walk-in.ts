@@ -10,6 +10,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
 import { z } from 'zod';
+import { calendarDate, rowIdParam } from '../api/v1/schemas.ts';
 import type { Services } from '../../app/context.ts';
 import { AppError, type FieldIssue } from '../../app/errors.ts';
 import { submitReport } from '../../commands/submit-report.ts';
@@ -29,10 +30,10 @@ const WalkInForm = z.object({
   classification: z.enum(CLASSIFICATIONS),
   title: z.string().min(5).max(150),
   body: z.string().min(20).max(10_000),
-  occurredOn: z.iso.date().optional(),
+  occurredOn: calendarDate.optional(),
   regionCode: z.string().regex(/^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$/),
   address: z.string().max(300).optional(),
-  categoryId: z.coerce.number().int().positive().optional(),
+  categoryId: rowIdParam.optional(),
   'reporter.name': z.string().max(120).optional(),
   'reporter.email': z.email().max(200).optional(),
   'reporter.phone': z

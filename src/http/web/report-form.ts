@@ -3,6 +3,7 @@
  * (locale keys under `errors.field.*`), and how the finished draft becomes `submitReport` input.
  * Kept apart from the routes so the rules read in one place (after DWP CASA's declared plan).
  */
+import { isCalendarDate } from '../../domain/shared/dates.ts';
 import type { FieldIssue } from '../../app/errors.ts';
 import type { SubmitReportInput } from '../../commands/submit-report.ts';
 import { CLASSIFICATIONS, type Classification } from '../../domain/report/report.ts';
@@ -79,6 +80,7 @@ export function validateStep(step: Step, d: DraftData, today: string): Record<st
       len('body', 20, 10_000);
       const on = s(d, 'occurredOn');
       if (on && !/^\d{4}-\d{2}-\d{2}$/.test(on)) f.occurredOn = { key: 'invalid_date' };
+      else if (on && !isCalendarDate(on)) f.occurredOn = { key: 'date_out_of_range' };
       else if (on && on > today) f.occurredOn = { key: 'future_date' };
       break;
     }

@@ -2,38 +2,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { WebClient } from '../../../test/helpers/web-client.ts';
+import { walkJourney } from '../../../test/helpers/journey.ts';
 
 let t: TestApp;
 beforeAll(async () => {
   t = await startTestApp({ now: new Date('2026-03-12T02:00:00Z') });
 });
 afterAll(() => t?.close());
-
-/** Walks every step with valid answers; returns the client on the check page. */
-export async function walkJourney(
-  c: WebClient,
-  extra: Record<string, Record<string, string | string[]>> = {},
-) {
-  const steps: Array<[string, Record<string, string | string[]>]> = [
-    ['jenis', { classification: 'pengaduan' }],
-    [
-      'kejadian',
-      {
-        title: 'Jalan rusak di depan pasar',
-        body: 'Jalan di depan pasar rusak parah dan berlubang sejak dua bulan.',
-        occurredOn: '2026-03-01',
-      },
-    ],
-    ['lokasi', { prov: '64', kab: '64.71', kec: '', desa: '', address: 'Jl. Pasar Baru' }],
-    ['kategori', { categoryId: '', agencyId: '' }],
-    ['privasi', { privacy: [] }],
-    ['kontak', { name: 'Siti Pelapor', email: 'siti@contoh.aduan.id', phone: '', nik: '' }],
-  ];
-  for (const [step, form] of steps) {
-    const r = await c.post(`/lapor/${step}`, { ...form, ...extra[step] });
-    expect(r.status, `${step}: ${r.html.slice(0, 300)}`).toBe(303);
-  }
-}
 
 describe('report journey (no JavaScript, plain HTTP)', () => {
   it('starts at the first step and redirects between steps (PRG)', async () => {

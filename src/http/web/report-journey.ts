@@ -5,6 +5,7 @@
  * Attachments are staged with the draft (metadata stripped on upload) and attached after submission with
  * the new report's access key, so the reporter never needs a second upload step.
  */
+import { plainText } from '../../domain/shared/text.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
 import type { Services } from '../../app/context.ts';
@@ -226,7 +227,7 @@ export async function reportJourney(
     let csrfChecked = !req.session || req.session.via !== 'cookie';
     for await (const part of req.parts({ limits: { fileSize: ATTACHMENT_LIMITS.maxBytes, files: 5 } })) {
       if (part.type === 'field') {
-        fields[part.fieldname] = String(part.value);
+        fields[part.fieldname] = plainText(String(part.value));
         if (part.fieldname === '_csrf') {
           checkCsrf(req, part.value);
           csrfChecked = true;
@@ -248,7 +249,7 @@ export async function reportJourney(
         continue;
       }
       try {
-        files.push(await stageDraftFile(svc, part.filename, data));
+        files.push(await stageDraftFile(svc, plainText(part.filename), data));
       } catch (e) {
         const c = classifyError(e);
         if (c.code === 'PAYLOAD_TOO_LARGE') issues.file = { key: 'too_big', params: { max: '10 MB' } };

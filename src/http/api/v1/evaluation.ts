@@ -5,6 +5,7 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { calendarDate } from './schemas.ts';
 import type { Services } from '../../../app/context.ts';
 import { AppError, invalid } from '../../../app/errors.ts';
 import { createEvaluationPeriod } from '../../../commands/create-evaluation-period.ts';
@@ -39,8 +40,8 @@ const weights = z.partialRecord(
 export const PeriodBody = z.object({
   id: z.string().regex(/^[a-z0-9-]{2,60}$/),
   name: z.string().min(3).max(200),
-  from: z.iso.date(),
-  to: z.iso.date(),
+  from: calendarDate,
+  to: calendarDate,
   weights: weights.optional(),
   thresholds: z
     .array(z.object({ predikat: z.string().min(1).max(50), min: z.number().min(0).max(100) }))

@@ -3,6 +3,7 @@
  * read, and the channel preferences (email, SMS, in-app, daily digest, language).
  */
 import { z } from 'zod';
+import { rowId } from './schemas.ts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyRequest } from 'fastify';
 import type { Services } from '../../../app/context.ts';
@@ -16,7 +17,7 @@ const ListQuery = z.object({
   unread: z.enum(['1', 'true']).optional(),
 });
 const ReadBody = z
-  .object({ ids: z.array(z.number().int().positive()).max(500).optional(), all: z.boolean().optional() })
+  .object({ ids: z.array(rowId).max(500).optional(), all: z.boolean().optional() })
   .strict();
 /** Body of PUT /notifications/preferences. */
 export const PreferencesBody = z

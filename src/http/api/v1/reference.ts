@@ -1,13 +1,14 @@
 /** JSON API v1: reference data (agencies, categories, regions, holidays). */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { calendarDate } from './schemas.ts';
 import type { Services } from '../../../app/context.ts';
 import { listAgencyTree, listCategories, listHolidays, listRegions } from '../../../queries/reference.ts';
 import { calendarStatus } from '../../../queries/calendar-status.ts';
 import { removeHoliday, upsertHoliday } from '../../../commands/manage-holidays.ts';
 import { AppError } from '../../../app/errors.ts';
 
-const isoDate = z.iso.date();
+const isoDate = calendarDate;
 const regionCode = z.string().regex(/^\d{2}(\.\d{2}){0,3}(\.\d{4})?$/);
 
 export const referenceRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, opts) => {

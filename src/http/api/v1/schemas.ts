@@ -1,8 +1,17 @@
 /** Zod schemas of the JSON API v1 (docs/api-v1.md): validation, types and the OpenAPI document from one source. */
 import { z } from 'zod';
 import { ARCHIVE_REASONS, CLASSIFICATIONS, STATUSES } from '../../../domain/report/report.ts';
+import { isCalendarDate } from '../../../domain/shared/dates.ts';
 
-const isoDate = z.iso.date();
+/** A calendar date `YYYY-MM-DD` from 1900 to 2100 (`isCalendarDate`): 422 `invalid_date` or `date_out_of_range`. */
+export const calendarDate = z.iso.date().refine(isCalendarDate, { params: { key: 'date_out_of_range' } });
+const isoDate = calendarDate;
+/** The largest id a PostgreSQL `integer` column holds: a larger one is refused (422), never sent to the database. */
+export const INT4_MAX = 2_147_483_647;
+/** A database row id (categories, notifications …) in JSON. */
+export const rowId = z.number().int().positive().max(INT4_MAX);
+/** A database row id in a query string or form (coerced from text). */
+export const rowIdParam = z.coerce.number().int().positive().max(INT4_MAX);
 const regionCode = z.string().regex(/^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$/);
 const text = (min: number, max: number) => z.string().trim().min(min).max(max);
 
@@ -34,7 +43,7 @@ export const SubmitReportBody = z
     lat: z.number().min(-90).max(90).optional(),
     lon: z.number().min(-180).max(180).optional(),
     address: text(1, 300).optional(),
-    categoryId: z.number().int().positive().optional(),
+    categoryId: rowId.optional(),
     targetAgencyId: z.string().min(1).max(80).optional(),
     anonymous: z.boolean().optional(),
     confidential: z.boolean().optional(),
@@ -44,7 +53,7 @@ export const SubmitReportBody = z
 
 export const ListReportsQuery = z
   .object({
-    page: z.coerce.number().int().min(1).default(1),
+    page: z.coerce.number().int().min(1).max(100_000).default(1),
     pageSize: z.coerce.number().int().min(1).max(100).default(20),
     status: z
       .string()
@@ -52,7 +61,7 @@ export const ListReportsQuery = z
       .transform((s) => (s ? s.split(',') : undefined))
       .pipe(z.array(z.enum(STATUSES)).optional()),
     agencyId: z.string().max(80).optional(),
-    categoryId: z.coerce.number().int().positive().optional(),
+    categoryId: rowIdParam.optional(),
     regionCode: regionCode.optional(),
     classification: z.enum(CLASSIFICATIONS).optional(),
     q: z.string().trim().min(1).max(200).optional(),
@@ -72,7 +81,7 @@ export const ActionBodies = {
   verify: z
     .object({
       classification: z.enum(CLASSIFICATIONS).optional(),
-      categoryId: z.number().int().positive(),
+      categoryId: rowId,
       agencyId: z.string().min(1).max(80),
       title: text(5, 150).optional(),
       anonymous: z.boolean().optional(),

@@ -8,6 +8,7 @@ import { createReadStream } from 'node:fs';
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { calendarDate } from './schemas.ts';
 import { stringify } from 'csv-stringify/sync';
 import type { Services } from '../../../app/context.ts';
 import { AppError, invalid } from '../../../app/errors.ts';
@@ -19,7 +20,7 @@ import { latestSnapshot, snapshotBySha256, type SnapshotInfo } from '../../../qu
 import { STATS_COLUMNS, toCsv, toXlsx } from '../../../presenters/stats-table.ts';
 import { requestLang } from '../../plugins/errors.ts';
 
-const isoDate = z.iso.date();
+const isoDate = calendarDate;
 
 /** Query of `GET /api/v1/stats`. */
 

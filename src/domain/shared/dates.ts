@@ -1,0 +1,21 @@
+/**
+ * The calendar dates aduan accepts from outside (event dates, filters, holiday dates): real `YYYY-MM-DD` dates from
+ * 1900-01-01 to 2100-12-31. PostgreSQL rejects year 0, JavaScript reads years below 100 as 19xx, and an open-ended
+ * year makes range plans (statistics buckets, Open311 windows) run away, so every boundary checks the same bounds.
+ */
+export const DATE_MIN = '1900-01-01';
+export const DATE_MAX = '2100-12-31';
+
+/** True for a real calendar date `YYYY-MM-DD` within [DATE_MIN, DATE_MAX]. */
+export function isCalendarDate(s: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s) || s < DATE_MIN || s > DATE_MAX) return false;
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
+
+/** True for an instant whose UTC date lies within [DATE_MIN, DATE_MAX]. */
+export function isWithinDateBounds(d: Date): boolean {
+  if (Number.isNaN(d.getTime())) return false;
+  const day = d.toISOString().slice(0, 10);
+  return /^\d{4}-/.test(day) && day >= DATE_MIN && day <= DATE_MAX;
+}

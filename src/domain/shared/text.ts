@@ -1,0 +1,37 @@
+/**
+ * Text as aduan stores it. PostgreSQL text cannot hold NUL and rejects unpaired UTF-16 surrogates, and other control
+ * characters only hide content from verifiers and search, so every input string is cleaned once at the edge
+ * (`plainText`): NUL and the C0 controls except tab, line feed and carriage return are dropped, DEL too, and an
+ * unpaired surrogate becomes U+FFFD. Nothing a person types is lost.
+ */
+// eslint-disable-next-line no-control-regex -- these control characters are exactly what is removed
+const CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** One string, cleaned. */
+export function plainText(s: string): string {
+  return s.replace(CONTROLS, '').replace(LONE_SURROGATE, '\uFFFD');
+}
+
+/**
+ * Every string in a parsed input (object keys included), cleaned in place where possible; objects nested deeper than
+ * `maxDepth` are left as they are (no input field lies that deep, and validation refuses such shapes).
+ */
+export function plainTextDeep<T>(value: T, maxDepth = 32): T {
+  return clean(value, maxDepth) as T;
+}
+
+function clean(v: unknown, depth: number): unknown {
+  if (typeof v === 'string') return plainText(v);
+  if (depth <= 0 || v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) v[i] = clean(v[i], depth - 1);
+    return v;
+  }
+  if (Buffer.isBuffer(v) || v instanceof Uint8Array) return v;
+  const out: Record<string, unknown> = Object.create(
+    Object.getPrototypeOf(v) === null ? null : Object.prototype,
+  );
+  for (const [k, x] of Object.entries(v)) out[plainText(k)] = clean(x, depth - 1);
+  return out;
+}
