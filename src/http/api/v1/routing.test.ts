@@ -348,6 +348,14 @@ describe('similar reports and merging', () => {
       kind: 'report.merge',
       support_count: 2,
     });
+    // The kept report's timeline names the merge in words, in both languages.
+    for (const [lang, label] of [
+      ['id', 'Laporan duplikat digabungkan ke laporan ini'],
+      ['en', 'A duplicate report was merged into this one'],
+    ]) {
+      const events = await t.api(`/api/v1/reports/${kept}/events?lang=${lang}`, { token: coord });
+      expect(events.body.items.find((e: any) => e.type === 'merge')?.label).toBe(label);
+    }
     const self = await t.api(`/api/v1/reports/${kept}/actions/merge`, {
       json: { keepTrackingId: kept },
       token: coord,
