@@ -8,7 +8,8 @@
  * (docs/architecture.md); privacy follows domain.md §3: *anonim* hides who reported from the agency
  * and the public, *rahasia* hides the whole report from the public.
  */
-import { PUBLIC_STATUSES, type ReportStatus, type Role } from '../domain/report/report.ts';
+import { ACTIONS, PUBLIC_STATUSES, STATUSES, type ReportStatus, type Role } from '../domain/report/report.ts';
+import { allowedActions as lifecycleActions } from '../domain/report/lifecycle.ts';
 
 /** One role held by a person, scoped to an agency (and that agency's region). */
 export interface RoleGrant {
@@ -321,6 +322,24 @@ export function permissionsFor(actor: Actor, subject: ReportSubject): Record<Pol
   const allowed = allowedActions(actor, subject);
   const out = {} as Record<PolicyAction, boolean>;
   for (const action of POLICY_ACTIONS) out[action] = allowed.has(action);
+  return out;
+}
+
+/**
+ * The permissions that can be used on a report in its current status: `permissionsFor` decides who may act, the
+ * lifecycle decides what the status allows (a report action the status does not allow is switched off). Reading
+ * rights (`view`, `viewReporter`, `viewInternal`) and `setPrivacy` do not depend on the status. Forms and the API's
+ * `allowedActions` use this, so nothing is offered that would only answer 409; the commands still check both.
+ */
+export function permissionsNow(
+  permissions: Record<PolicyAction, boolean>,
+  status: ReportStatus | string,
+): Record<PolicyAction, boolean> {
+  const known = (STATUSES as readonly string[]).includes(status);
+  const legal = new Set<string>(known ? lifecycleActions(status as ReportStatus) : []);
+  const out = { ...permissions };
+  for (const a of POLICY_ACTIONS)
+    if ((ACTIONS as readonly string[]).includes(a) && !legal.has(a)) out[a] = false;
   return out;
 }
 

@@ -5,7 +5,7 @@
  */
 import { formatIsoInZone, zoneForRegion } from '../domain/deadline/calendar.ts';
 import type { ReportStatus, ZoneName } from '../domain/report/report.ts';
-import type { PolicyAction } from '../policies/can.ts';
+import { permissionsNow, type PolicyAction } from '../policies/can.ts';
 import { t, type Lang } from '../locales/index.ts';
 import type { LoadedReport } from '../db/repositories/reports.ts';
 import type { EventRow } from '../db/repositories/events.ts';
@@ -79,9 +79,11 @@ export function presentReport(
       ? { misroutedWorkingDays: row.misroutedWorkingDays, returnCount: row.returnCount }
       : {}),
     ...(opts.reporter && permissions.viewReporter ? { reporter: opts.reporter } : {}),
-    allowedActions: (Object.keys(permissions) as PolicyAction[]).filter(
-      (a) => permissions[a] && !['view', 'viewReporter', 'viewInternal', 'setPrivacy'].includes(a),
-    ),
+    // What the caller may do now: its rights, in what the status allows.
+    allowedActions: ((now) =>
+      (Object.keys(now) as PolicyAction[]).filter(
+        (a) => now[a] && !['view', 'viewReporter', 'viewInternal', 'setPrivacy'].includes(a),
+      ))(permissionsNow(permissions, row.status)),
   };
 }
 

@@ -10,7 +10,8 @@ import {
 
 /**
  * The expected outcome of EVERY status × action pair, written out by hand.
- * '-' = illegal (409); 'R' = respond (interim → in_progress, final → responded); otherwise the next status.
+ * '-' = illegal (409); 'R' = respond (interim → in_progress, final → responded); 'F' = a final follow-up only
+ * (→ responded; an interim is illegal); otherwise the next status.
  */
 const X = '-';
 // prettier-ignore
@@ -21,7 +22,7 @@ const EXPECTED: Record<ReportStatus, Record<ReportAction, string>> = {
   returned: { verify: 'dispatched', hold: 'on_hold', supplement: X, archive: 'archived', dispose: X, return: X, respond: X, accept: X, dispute: X, escalate: 'transferred', note: 'returned', comment: 'returned', support: 'returned' },
   dispatched: { verify: X, hold: X, supplement: X, archive: X, dispose: 'dispatched', return: 'returned', respond: 'R', accept: X, dispute: X, escalate: 'transferred', note: 'dispatched', comment: 'dispatched', support: 'dispatched' },
   in_progress: { verify: X, hold: X, supplement: X, archive: X, dispose: 'in_progress', return: X, respond: 'R', accept: X, dispute: X, escalate: 'transferred', note: 'in_progress', comment: 'in_progress', support: 'in_progress' },
-  responded: { verify: X, hold: X, supplement: X, archive: X, dispose: X, return: X, respond: 'R', accept: 'completed', dispute: 'in_progress', escalate: 'transferred', note: 'responded', comment: 'responded', support: 'responded' },
+  responded: { verify: X, hold: X, supplement: X, archive: X, dispose: X, return: X, respond: 'F', accept: 'completed', dispute: 'in_progress', escalate: 'transferred', note: 'responded', comment: 'responded', support: 'responded' },
   completed: { verify: X, hold: X, supplement: X, archive: X, dispose: X, return: X, respond: X, accept: X, dispute: X, escalate: X, note: 'completed', comment: 'completed', support: 'completed' },
   transferred: { verify: X, hold: X, supplement: X, archive: X, dispose: X, return: X, respond: X, accept: X, dispute: X, escalate: X, note: 'transferred', comment: 'transferred', support: 'transferred' },
   archived: { verify: X, hold: X, supplement: X, archive: X, dispose: X, return: X, respond: X, accept: X, dispute: X, escalate: X, note: 'archived', comment: 'archived', support: X },
@@ -41,6 +42,13 @@ describe('transition()', () => {
       const r = transition(status, action, { final: true });
       expect(r.ok).toBe(false);
       if (!r.ok) expect(r.error.code).toBe('ILLEGAL_TRANSITION');
+      return;
+    }
+    if (expected === 'F') {
+      const interim = transition(status, action, { final: false });
+      const final = transition(status, action, { final: true });
+      expect(!interim.ok && interim.error.code).toBe('ILLEGAL_TRANSITION');
+      expect(final.ok && final.value.to).toBe('responded');
       return;
     }
     if (expected === 'R') {

@@ -5,8 +5,12 @@
 import type { ReportAction, ReportStatus } from './report.ts';
 import { err, ok, type Result } from '../shared/result.ts';
 
-/** What an action does to the status: a fixed next status, 'same' (no change), or a choice made by the input. */
-export type Outcome = ReportStatus | 'same' | 'respond';
+/**
+ * What an action does to the status: a fixed next status, 'same' (no change), or a choice made by the input
+ * (`respond`: interim → in_progress, final → responded; `respond_final`: only a final follow-up, which stays
+ * responded: a corrected final while the reporter reviews it, never an interim that would take the review away).
+ */
+export type Outcome = ReportStatus | 'same' | 'respond' | 'respond_final';
 
 const OPEN_COMMON: Partial<Record<ReportAction, Outcome>> = {
   note: 'same',
@@ -17,7 +21,8 @@ const PUBLIC_OPEN: Partial<Record<ReportAction, Outcome>> = { ...OPEN_COMMON, su
 
 /**
  * TRANSITIONS[status][action] is the outcome; a missing entry is an illegal transition (HTTP 409).
- * `respond` goes to `responded` when final and `in_progress` when interim.
+ * `respond` goes to `responded` when final and `in_progress` when interim; once `responded`, only a final one (a
+ * correction; it restarts the reporter's window).
  */
 export const TRANSITIONS: Readonly<Record<ReportStatus, Partial<Record<ReportAction, Outcome>>>> = {
   submitted: { ...OPEN_COMMON, verify: 'dispatched', hold: 'on_hold', archive: 'archived' },
@@ -25,7 +30,7 @@ export const TRANSITIONS: Readonly<Record<ReportStatus, Partial<Record<ReportAct
   returned: { ...PUBLIC_OPEN, verify: 'dispatched', hold: 'on_hold', archive: 'archived' },
   dispatched: { ...PUBLIC_OPEN, dispose: 'same', return: 'returned', respond: 'respond' },
   in_progress: { ...PUBLIC_OPEN, dispose: 'same', respond: 'respond' },
-  responded: { ...PUBLIC_OPEN, respond: 'respond', accept: 'completed', dispute: 'in_progress' },
+  responded: { ...PUBLIC_OPEN, respond: 'respond_final', accept: 'completed', dispute: 'in_progress' },
   completed: { note: 'same', comment: 'same', support: 'same' },
   transferred: { note: 'same', comment: 'same', support: 'same' },
   archived: { note: 'same', comment: 'same' },
@@ -54,8 +59,14 @@ export function transition(
   if (outcome === undefined) {
     return err('ILLEGAL_TRANSITION', `Action "${action}" is not allowed while the report is "${status}".`);
   }
+  if (outcome === 'respond_final' && !input.final)
+    return err(
+      'ILLEGAL_TRANSITION',
+      `Only a final follow-up may be posted while the report is "${status}" (the reporter is reviewing one).`,
+    );
   let to: ReportStatus;
   if (outcome === 'same') to = status;
+  else if (outcome === 'respond_final') to = 'responded';
   else if (outcome === 'respond') to = input.final ? 'responded' : 'in_progress';
   else to = outcome;
   return ok({ from: status, to, changed: to !== status });

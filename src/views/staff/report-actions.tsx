@@ -67,6 +67,7 @@ export interface ActionFormsProps {
   trackingId: string;
   permissions: Record<PolicyAction, boolean>;
   report: {
+    status: string;
     classification: string;
     categoryId: number | null;
     agencyId: string | null;
@@ -333,6 +334,8 @@ export function ActionForms(p: ActionFormsProps): VNode {
   }
   if (can.respond) {
     const e = errs(form, 'respond');
+    // While the reporter reviews a final follow-up, only a corrected final may be posted (lifecycle.ts).
+    const finalOnly = report.status === 'responded';
     out.push(
       <FormShell {...shell} action="respond" heading={ctx.t('staff.respond.heading')} multipart>
         <Textarea
@@ -346,10 +349,11 @@ export function ActionForms(p: ActionFormsProps): VNode {
           ctx={ctx}
           name="kind"
           legend={ctx.t('staff.respond.kind')}
-          value={val(form, 'respond', 'kind') ?? 'interim'}
+          value={val(form, 'respond', 'kind') ?? (finalOnly ? 'final' : 'interim')}
           error={e.kind}
+          hint={finalOnly ? ctx.t('staff.respond.final_only_hint') : undefined}
           options={[
-            { value: 'interim', label: ctx.t('staff.respond.interim') },
+            ...(finalOnly ? [] : [{ value: 'interim', label: ctx.t('staff.respond.interim') }]),
             { value: 'final', label: ctx.t('staff.respond.final') },
           ]}
         />

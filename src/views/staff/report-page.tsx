@@ -7,6 +7,7 @@
  * Privacy: the reporter block renders only `reporter`, which the route obtains from `revealReporter` (that
  * command refuses agency roles on anonymous reports and logs every reveal). Nothing else here reads identity.
  */
+import { permissionsNow } from '../../policies/can.ts';
 import type { VNode } from 'preact';
 import type { PageContext } from '../context.ts';
 import { Layout } from '../layout.tsx';
@@ -100,7 +101,9 @@ function timelineItems(p: ReportPageProps, agencyName: (id: unknown) => string):
 /** The page. */
 export function ReportPage(p: ReportPageProps): VNode {
   const { ctx, view, reporter, form } = p;
-  const { report, permissions } = view.visible;
+  const { report } = view.visible;
+  // Forms appear only for what the caller may do and the status allows (nothing that would only answer 409).
+  const permissions = permissionsNow(view.visible.permissions, report.row.status);
   const row = report.row;
   const names = new Map(p.reference.agencies.map((a) => [a.id, a.name]));
   const agencyName = (id: unknown) => names.get(String(id)) ?? String(id);
@@ -215,6 +218,7 @@ export function ReportPage(p: ReportPageProps): VNode {
         trackingId={row.trackingId}
         permissions={permissions}
         report={{
+          status: row.status,
           classification: row.classification,
           categoryId: row.categoryId,
           agencyId: row.agencyId,

@@ -105,7 +105,9 @@ const CASES: Case[] = (Object.keys(TRANSITIONS) as ReportStatus[]).flatMap((stat
             [status, action, false, 'in_progress'],
             [status, action, true, 'responded'],
           ]
-        : [[status, action, false, outcome === 'same' ? status : outcome]],
+        : outcome === 'respond_final'
+          ? [[status, action, true, 'responded']]
+          : [[status, action, false, outcome === 'same' ? status : outcome]],
   ),
 );
 
