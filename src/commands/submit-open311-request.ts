@@ -48,7 +48,11 @@ export interface Open311SubmitResult {
 }
 
 class Rollback extends Error {
-  constructor(public readonly result: Open311SubmitResult) {
+  constructor(
+    public readonly result: Open311SubmitResult,
+    /** The region the report would have been filed under (a point-only request gets its kab/kota). */
+    public readonly regionCode: string | null,
+  ) {
     super('rollback');
   }
 }
@@ -76,7 +80,7 @@ export async function submitOpen311Request(
   const a = input.attributes;
   const hasName = !!(input.reporter.name && input.reporter.name.trim());
   const token = randomToken(12);
-  const run = async (db: AppDb): Promise<Open311SubmitResult> => {
+  const run = async (db: AppDb): Promise<{ result: Open311SubmitResult; regionCode: string | null }> => {
     const inner: Services = {
       ...svc,
       db,
@@ -113,18 +117,25 @@ export async function submitOpen311Request(
     for (const file of input.media) {
       await addAttachment(inner, { ...PUBLIC_CALLER, accessKey }, report.row.trackingId, file);
     }
-    return answer(input.service.type, report.row.trackingId, token);
+    return {
+      result: answer(input.service.type, report.row.trackingId, token),
+      regionCode: report.row.regionCode,
+    };
   };
 
-  if (input.endpoint === 'production') return svc.db.transaction((tx) => run(tx as unknown as AppDb));
+  if (input.endpoint === 'production')
+    return (await svc.db.transaction((tx) => run(tx as unknown as AppDb))).result;
 
+  let filedRegion: string | null = null;
   try {
     await svc.db.transaction(async (tx) => {
-      throw new Rollback(await run(tx as unknown as AppDb));
+      const { result, regionCode: filed } = await run(tx as unknown as AppDb);
+      throw new Rollback(result, filed);
     });
     throw new AppError('INTERNAL');
   } catch (e) {
     if (!(e instanceof Rollback)) throw e;
+    filedRegion = e.regionCode;
   }
   const id = makeTrackingId(randomIntBelow);
   const now = svc.now();
@@ -140,7 +151,7 @@ export async function submitOpen311Request(
       address: input.addressString ?? '',
       lat: input.lat ?? null,
       lon: input.lon ?? null,
-      region_code: regionCode ?? null,
+      region_code: filedRegion,
     },
     createdAt: now,
   });

@@ -2,8 +2,11 @@
  * Submission: the one command every intake channel calls (web form, JSON API, Open311, SMS, email, walk-in).
  * Stores the report, its first timeline event, its outbox message and the verification clock in one SQL
  * statement (atomic; one round trip), and returns the tracking number and the reporter's secret access key.
+ * A report located only by a point is filed under the kab/kota of that point (docs/api-v1.md), so it reaches
+ * that region's verifiers, calendar and statistics; a point in no kab/kota (at sea) keeps no region.
  */
 import { randomUUID } from 'node:crypto';
+import type { AppDb } from '../db/client.ts';
 import type { Channel, Classification } from '../domain/report/report.ts';
 import { localDate } from '../domain/deadline/calendar.ts';
 import { makeTrackingId } from '../domain/report/tracking-id.ts';
@@ -15,8 +18,9 @@ import { findUser } from '../db/repositories/users.ts';
 import { randomIntBelow, randomToken, sha256 } from '../integrations/crypto.ts';
 import { calendarScope, deadlineColumns, planClock } from './clocks.ts';
 import type { Caller, Services } from '../app/context.ts';
-import { throwIfInvalid, type FieldIssue } from '../app/errors.ts';
+import { AppError, throwIfInvalid, type FieldIssue } from '../app/errors.ts';
 import { requireHandlingAgency, requireCategory, requireRegion } from './lookups.ts';
+import { kabKotaOfPoint } from '../queries/boundaries.ts';
 
 /** The reporter's identity and contact, sealed at rest. */
 export interface ReporterInput {
@@ -118,7 +122,7 @@ export async function submitReport(
   const accessKey = randomToken(18);
   const id = randomUUID();
   const classification = input.classification;
-  const regionCode = input.regionCode ?? null;
+  const regionCode = input.regionCode || (hasPoint ? await regionOfPoint(db, input.lon!, input.lat!) : null);
   // The verification clock is computed first, so the row is written once with its deadline.
   const clock = await planClock(
     db,
@@ -183,6 +187,23 @@ export async function submitReport(
       return { report: { row, agency: null, target }, accessKey };
     }
     if (attempt >= 20) throw new Error('no free tracking number after 20 attempts');
+  }
+}
+
+/**
+ * The kab/kota code of a reported point, or null when the point lies in no kab/kota (open sea: the report goes
+ * to the national verifier queue, and its verification clock runs in WIB like any report without a region).
+ * A boundary code missing from the region reference data is treated the same way rather than failing intake.
+ */
+async function regionOfPoint(db: AppDb, lon: number, lat: number): Promise<string | null> {
+  const code = kabKotaOfPoint(lon, lat)?.properties.kode;
+  if (!code) return null;
+  try {
+    await requireRegion(db, code, 'regionCode');
+    return code;
+  } catch (e) {
+    if (e instanceof AppError && e.code === 'VALIDATION_FAILED') return null;
+    throw e;
   }
 }
 

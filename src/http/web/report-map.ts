@@ -13,7 +13,7 @@ import { render } from 'preact-render-to-string';
 import { h } from 'preact';
 import { AppError, invalid } from '../../app/errors.ts';
 import type { AppDb } from '../../db/client.ts';
-import { kabKotaAt, kabKotaBoundaries } from '../../queries/boundaries.ts';
+import { kabKotaBoundaries, kabKotaOfPoint } from '../../queries/boundaries.ts';
 import { listRegions } from '../../queries/reference.ts';
 import { t } from '../../locales/index.ts';
 import { RegionMap } from '../../views/components/region-map.tsx';
@@ -29,7 +29,7 @@ export function registerReportMap(app: FastifyInstance, db: AppDb): void {
     if (!COORD.test(lat) || Math.abs(Number(lat)) > 90) fields.lat = { key: 'invalid_format' };
     if (!COORD.test(lon) || Math.abs(Number(lon)) > 180) fields.lon = { key: 'invalid_format' };
     if (Object.keys(fields).length) throw invalid(fields);
-    const feature = kabKotaAt(Number(lon), Number(lat));
+    const feature = kabKotaOfPoint(Number(lon), Number(lat));
     if (!feature) throw new AppError('NOT_FOUND');
     const kabCode = feature.properties.kode;
     const provCode = kabCode.split('.')[0]!;
