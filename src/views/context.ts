@@ -13,8 +13,14 @@ export interface PageContext {
   lang: Lang;
   /** Translates a key in the page language. */
   t: (key: string, params?: Record<string, string | number>) => string;
-  /** Path plus query of the current request, without `lang`, used to build the language switch. */
+  /** Path plus query of the current request, without `lang`. */
   path: string;
+  /**
+   * The page the language switch reloads in the other language (path plus query, without `lang`): the
+   * request's own path for a GET, and for a form post re-rendered in place (422, 409) the GET page the
+   * form lives on, since the post's URL has no GET route. Defaults to `path`.
+   */
+  langPath: string;
   /** The signed-in user, when any. */
   user: { name: string; email: string; roles: string[] } | null;
   /** CSRF token for forms posted with a session cookie; empty when signed out. */
@@ -31,6 +37,7 @@ export function makeContext(lang: Lang, extra: Partial<Omit<PageContext, 'lang' 
     lang,
     t: (key, params) => t(lang, key, params),
     path: extra.path ?? '/',
+    langPath: extra.langPath ?? extra.path ?? '/',
     user: extra.user ?? null,
     csrf: extra.csrf ?? '',
     assetVersion: extra.assetVersion ?? '1',

@@ -3,7 +3,8 @@
  * `template.njk` but with aduan's own identity (no government crown or typeface).
  *
  * Accessibility notes:
- * - `<html lang>` follows the page language; the language switch link carries `hreflang` and `lang`.
+ * - `<html lang>` follows the page language; the language switch link carries `hreflang` and `lang` and
+ *   points at `ctx.langPath` (after a failed form post: the page the form lives on, see `pageContext`).
  * - The skip link is the first focusable element and targets `#main` (which has tabindex=-1 so focus lands).
  * - Landmarks: one `header` (banner), `nav` with a label, one `main`, one `footer` (contentinfo).
  * - Works without JavaScript; `app.js` is deferred and only enhances.
@@ -69,7 +70,7 @@ export function Layout({ ctx, title, nav, hasErrors, stylesheets, children }: La
               <span class="brand-tagline">{ctx.t('web.site.tagline')}</span>
             </a>
             <div class="header-tools">
-              <a class="lang-switch" href={withLang(ctx.path, other)} hreflang={other} lang={other}>
+              <a class="lang-switch" href={withLang(ctx.langPath, other)} hreflang={other} lang={other}>
                 {ctx.t(`web.site.switch_to_${other}`)}
               </a>
               {ctx.user?.roles.includes('citizen') ? <a href="/akun">{ctx.t('web.nav.my_reports')}</a> : null}

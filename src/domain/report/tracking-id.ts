@@ -110,8 +110,16 @@ export function isValidTrackingId(s: string): boolean {
  */
 export function normaliseTrackingId(input: string): string | null {
   if (input.length > MAX_RAW_INPUT) return null;
-  const stripped = input.trim().replace(/^#/, '').replace(SEPARATORS, '');
+  const stripped = stripTrackingInput(input);
   return isValidTrackingId(stripped) ? stripped : null;
+}
+
+/**
+ * A typed tracking number without its display dressing (surrounding space, a leading `#`, group separators), not
+ * yet checked: lets a form tell a mistyped digit (ten digits, wrong check digit) from a wrong format.
+ */
+export function stripTrackingInput(input: string): string {
+  return input.trim().replace(/^#/, '').replace(SEPARATORS, '');
 }
 
 /**

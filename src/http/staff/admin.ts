@@ -180,18 +180,23 @@ export const staffAdminRoutes: FastifyPluginAsync<{ services: Services }> = asyn
       rerender: (form, status) => categoryPage(req, reply, form, status),
     });
   });
-  app.post('/kantor/admin/kategori/:id/status', async (req, reply) => {
-    if (!categoryGate(req, reply)) return reply;
-    const id = intOf((req.params as { id: string }).id);
-    if (id === undefined) throw new AppError('NOT_FOUND');
-    return handleForm(req, reply, {
-      action: 'status',
-      inputs: [],
-      run: async (body) => {
-        await setCategoryActive(svc, req.caller, id, str(body.active) === 'true');
-        return '/kantor/admin/kategori?selesai=1';
-      },
-      rerender: (form, status) => categoriesPage(req, reply, form, status),
-    });
-  });
+  // Re-renders the category list, whose language switch reopens the list.
+  app.post(
+    '/kantor/admin/kategori/:id/status',
+    { config: { langPath: '/kantor/admin/kategori' } },
+    async (req, reply) => {
+      if (!categoryGate(req, reply)) return reply;
+      const id = intOf((req.params as { id: string }).id);
+      if (id === undefined) throw new AppError('NOT_FOUND');
+      return handleForm(req, reply, {
+        action: 'status',
+        inputs: [],
+        run: async (body) => {
+          await setCategoryActive(svc, req.caller, id, str(body.active) === 'true');
+          return '/kantor/admin/kategori?selesai=1';
+        },
+        rerender: (form, status) => categoriesPage(req, reply, form, status),
+      });
+    },
+  );
 };

@@ -144,7 +144,8 @@ export const staffIntegrationRoutes: FastifyPluginAsync<{
     ) => Promise<string>,
     secret: string[] = [],
   ) =>
-    app.post(path, async (req, reply) => {
+    // Every form here re-renders the integrations page: its language switch reopens that page.
+    app.post(path, { config: { langPath: FLASH_PATH } }, async (req, reply) => {
       if (!requireAdmin(req, reply)) return reply;
       const params = req.params as Record<string, string>;
       return handleForm(req, reply, {

@@ -21,9 +21,11 @@ export function pageContext(req: FastifyRequest): PageContext {
   const lang = requestLang(req);
   const url = new URL(req.url, 'http://x');
   url.searchParams.delete('lang');
+  const path = url.pathname + (url.search || '');
   const s = req.session;
   return makeContext(lang, {
-    path: url.pathname + (url.search || ''),
+    path,
+    langPath: req.method === 'GET' || req.method === 'HEAD' ? path : formPage(req, url),
     user:
       s && s.via === 'cookie'
         ? { name: s.user.name, email: s.user.email, roles: s.actor.grants.map((g) => g.role) }
@@ -32,6 +34,50 @@ export function pageContext(req: FastifyRequest): PageContext {
     assetVersion: ASSET_VERSION,
     unread: (req as FastifyRequest & { unreadNotifications?: number }).unreadNotifications,
   });
+}
+
+/**
+ * The GET page a form post belongs to, for the language switch of a page re-rendered by a POST handler
+ * (a POST URL such as `/lacak/<id>/dispute` or `/kantor/laporan/<id>/verify` has no GET route).
+ *
+ * 1. The route's `config.langPath` when it declares one (a string, or a function of the request for a page
+ *    that needs a value from the form, e.g. the tracking page's access key).
+ * 2. Otherwise the request path itself when a GET route is registered with the same pattern (the form
+ *    posts to its own page: `/masuk`, `/lapor/:step`, `/kantor/admin/kategori`), keeping its query.
+ * 3. Otherwise the nearest ancestor whose pattern has a GET route (`/kantor/laporan/:trackingId/verify` →
+ *    `/kantor/laporan/<id>`, `/kantor/integrasi/kunci/:id/cabut` → `/kantor/integrasi`), without query.
+ *
+ * The pattern (not the concrete URL) is matched, so the catch-all `GET /*` and parametric siblings such as
+ * `GET /lapor/:step` never count as the page of `POST /lapor/kirim`. Falls back to the home page.
+ */
+function formPage(req: FastifyRequest, url: URL): string {
+  const declared = req.routeOptions.config?.langPath;
+  if (typeof declared === 'function') return declared(req);
+  if (typeof declared === 'string') return declared;
+  const pattern = req.routeOptions.url;
+  if (!pattern) return '/';
+  const patternSegments = pattern.split('/').filter(Boolean);
+  const pathSegments = url.pathname.split('/').filter(Boolean);
+  if (patternSegments.length !== pathSegments.length) return '/';
+  for (let n = patternSegments.length; n > 0; n--) {
+    const candidate = `/${patternSegments.slice(0, n).join('/')}`;
+    if (req.server.hasRoute({ method: 'GET', url: candidate })) {
+      const page = `/${pathSegments.slice(0, n).join('/')}`;
+      return n === patternSegments.length ? page + (url.search || '') : page;
+    }
+  }
+  return '/';
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * For a POST route that re-renders a page whose GET URL is not the POST URL nor an ancestor of it
+     * (e.g. `POST /lapor/kirim` re-renders `/lapor/periksa`): the page the language switch links to.
+     * See `formPage` in `src/http/web/render.ts`.
+     */
+    langPath?: string | ((req: FastifyRequest) => string);
+  }
 }
 
 /** Sends a rendered page. Pages may hold personal data, so shared caches must not keep them. */

@@ -18,7 +18,7 @@ import { localDate } from '../../domain/deadline/calendar.ts';
 import { detectPersonalData } from '../../domain/report/pii-hints.ts';
 import { loadDraft, type DraftData } from '../../queries/draft.ts';
 import { listAgencyTree, listCategories, listRegions } from '../../queries/reference.ts';
-import { kabKotaAt } from '../../queries/boundaries.ts';
+import { kabKotaOfPoint } from '../../queries/boundaries.ts';
 import { similarPublicReports, type PublicSimilarReport } from '../../queries/similar-reports.ts';
 import type { PageContext } from '../../views/context.ts';
 import { formatDate } from '../../views/format.ts';
@@ -89,11 +89,11 @@ export async function reportJourney(
    */
   async function similarFor(req: FastifyRequest, d: DraftData): Promise<PublicSimilarReport[]> {
     const [title, body] = [answer(d, 'title'), answer(d, 'body')];
-    // A point without a picked region: the kab/kota whose boundary contains it (none at sea).
+    // A point without a picked region: its kab/kota as intake will file it (`kabKotaOfPoint`; none at sea).
     const [lat, lon] = [Number(answer(d, 'lat') || NaN), Number(answer(d, 'lon') || NaN)];
     const regionCode =
       regionOf(d) ||
-      (Number.isFinite(lat) && Number.isFinite(lon) ? kabKotaAt(lon, lat)?.properties.kode : '');
+      (Number.isFinite(lat) && Number.isFinite(lon) ? kabKotaOfPoint(lon, lat)?.properties.kode : '');
     if (!title || !body || !regionCode) return [];
     const point = Number.isFinite(lat) && Number.isFinite(lon) ? { lat, lon } : {};
     return similarPublicReports(svc, { title, body, regionCode, ...point }).catch((err: unknown) => {
@@ -304,7 +304,11 @@ export async function reportJourney(
 
   app.post(
     '/lapor/kirim',
-    { preHandler: rateLimit(svc, 'submit', opts.submitPerMinute, 60) },
+    // A refused submission re-renders the check page: its language switch reopens that page.
+    {
+      preHandler: rateLimit(svc, 'submit', opts.submitPerMinute, 60),
+      config: { langPath: '/lapor/periksa' },
+    },
     async (req, reply) => {
       const id = draftId(req);
       const d = await loadDraft(svc, id);

@@ -2,6 +2,11 @@
  * Tracking pages: GET/POST /lacak (lookup), GET /lacak/:trackingId?k= (the private link) and the reporter's
  * forms POST /lacak/:trackingId/<action> (supplement, comment, accept, dispute, escalate), each redirecting
  * back (PRG). The access key comes from `?k=` or a hidden field; the request logger redacts `k`.
+ *
+ * The lookup reads the number with `normaliseTrackingId` (display format `1234-5678-90`, spaces, a leading
+ * `#`); a number whose check digit fails is a field error on the form, never a redirect to a 404. A reporter's
+ * form re-rendered after a refusal links its language switch to the private link with the form's key
+ * (`trackingPageOfForm`, the route's `config.langPath`).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
@@ -17,6 +22,11 @@ import { reportAttachments } from '../../queries/report-attachments.ts';
 import { getReport } from '../../queries/reports.ts';
 import { t } from '../../locales/index.ts';
 import { formatDate } from '../../views/format.ts';
+import {
+  normaliseTrackingId,
+  stripTrackingInput,
+  TRACKING_ID_LENGTH,
+} from '../../domain/report/tracking-id.ts';
 import { TrackFormPage, TrackPage, type ReporterForms } from '../../views/pages/track.tsx';
 import { classifyError } from '../plugins/errors.ts';
 import { formErrors, pageContext, sendPage } from './render.ts';
@@ -35,14 +45,15 @@ export async function trackPages(app: FastifyInstance, opts: { services: Service
   app.get('/lacak', async (req, reply) => {
     const q = req.query as Record<string, string | undefined>;
     const ctx = pageContext(req);
-    const id = (q.id ?? '').replace(/\s/g, '');
     if (q.id !== undefined) {
-      if (!ID.test(id)) {
-        const errors = formErrors(ctx.lang, { id: { key: 'invalid_format' } });
-        return sendPage(reply, req, h(TrackFormPage, { ctx, id: q.id, errors }), 422);
+      const typed = String(q.id);
+      const looked = lookupId(typed);
+      if ('issue' in looked) {
+        const errors = formErrors(ctx.lang, { id: looked.issue });
+        return sendPage(reply, req, h(TrackFormPage, { ctx, id: typed, errors }), 422);
       }
       // A number alone opens the public page (404 there when the report is not public).
-      return reply.redirect(`/laporan/${id}`, 303);
+      return reply.redirect(`/laporan/${looked.id}`, 303);
     }
     return sendPage(reply, req, h(TrackFormPage, { ctx }));
   });
@@ -50,16 +61,17 @@ export async function trackPages(app: FastifyInstance, opts: { services: Service
   app.post('/lacak', async (req, reply) => {
     const body = (req.body ?? {}) as Record<string, string | undefined>;
     const ctx = pageContext(req);
-    const id = (body.id ?? '').replace(/\s/g, '');
-    const k = (body.k ?? '').trim();
+    const typed = String(body.id ?? '');
+    const looked = lookupId(typed);
+    const k = String(body.k ?? '').trim();
     const fields: Record<string, FieldIssue> = {};
-    if (!ID.test(id)) fields.id = { key: id ? 'invalid_format' : 'required' };
+    if ('issue' in looked) fields.id = looked.issue;
     if (!k) fields.k = { key: 'required' };
-    if (Object.keys(fields).length) {
+    if ('issue' in looked || fields.k) {
       const errors = formErrors(ctx.lang, fields, ['id', 'k']);
-      return sendPage(reply, req, h(TrackFormPage, { ctx, id: body.id ?? '', errors }), 422);
+      return sendPage(reply, req, h(TrackFormPage, { ctx, id: typed, errors }), 422);
     }
-    return reply.redirect(`/lacak/${id}?k=${encodeURIComponent(k)}`, 303);
+    return reply.redirect(`/lacak/${looked.id}?k=${encodeURIComponent(k)}`, 303);
   });
 
   // An attachment of the report, for its reporter (key in `k`, like the private link). Anyone else: 404.
@@ -147,6 +159,7 @@ export async function trackPages(app: FastifyInstance, opts: { services: Service
 
   app.post<{ Params: { trackingId: string; action: string } }>(
     '/lacak/:trackingId/:action',
+    { config: { langPath: trackingPageOfForm } },
     async (req, reply) => {
       const { trackingId: id, action } = req.params;
       if (!ID.test(id) || !ACTIONS.includes(action as ReporterAction)) throw new AppError('NOT_FOUND');
@@ -212,6 +225,35 @@ export async function trackPages(app: FastifyInstance, opts: { services: Service
       return reply.redirect(`/lacak/${id}?k=${encodeURIComponent(key)}&ok=${action}`, 303);
     },
   );
+}
+
+/**
+ * Reads a tracking number typed by a citizen: every form `normaliseTrackingId` accepts (`1234-5678-90`,
+ * spaces, a leading `#`), or the field issue to show. Ten digits whose check digit does not hold get
+ * their own message (a mistyped digit), so the citizen is asked to check the number instead of landing
+ * on a "not found" page.
+ */
+function lookupId(input: string): { id: string } | { issue: FieldIssue } {
+  const id = normaliseTrackingId(input);
+  if (id) return { id };
+  const digits = stripTrackingInput(input);
+  if (!digits) return { issue: { key: 'required' } };
+  if (digits.length === TRACKING_ID_LENGTH && /^\d+$/.test(digits))
+    return { issue: { key: 'tracking_id_check' } };
+  return { issue: { key: 'tracking_id_format' } };
+}
+
+/**
+ * The page a reporter's form lives on, for the language switch when the form is re-rendered: the private
+ * link with the key the form carried in its hidden field `k` (the page's own URL had it), never a key the
+ * request did not bring.
+ */
+function trackingPageOfForm(req: FastifyRequest): string {
+  const { trackingId } = req.params as { trackingId?: string };
+  if (!trackingId || !ID.test(trackingId)) return '/lacak';
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  const key = typeof body.k === 'string' ? body.k : '';
+  return key ? `/lacak/${trackingId}?k=${encodeURIComponent(key)}` : `/lacak/${trackingId}`;
 }
 
 function invalidField(field: string, key: string, params?: Record<string, number>): AppError {
