@@ -28,8 +28,8 @@ export interface ReverseAutoDispatchInput {
 
 /**
  * Pulls an auto-dispatched report back to the verifier queue. 404 when the caller cannot see the report,
- * 422 (`not_auto_dispatched`) when its current dispatch was a person's, 403 without the return right or the
- * right to manage the dispatched agency, 409 (`ILLEGAL_TRANSITION`) when it is no longer `dispatched`.
+ * 403 without the return right or the right to manage the dispatched agency, 422 (`not_auto_dispatched`) when its
+ * current dispatch was a person's, 409 (`ILLEGAL_TRANSITION`) when it is no longer `dispatched`.
  */
 export async function reverseAutoDispatch(
   svc: Services,
@@ -39,17 +39,20 @@ export async function reverseAutoDispatch(
 ) {
   const report = await loadReport(svc.db, trackingId);
   const subject = authorize(report, caller, 'view');
+  // Rights first (403), so someone who may not reverse learns nothing about how the report was dispatched. Whoever
+  // manages the agency of the last dispatch keeps the right after the report moved on (a stale form gets the 409).
+  const mayReturn = can(caller.actor, 'return', subject);
+  const dispatchedTo = (await lastVerify(svc.db, report!.row.id))?.agencyId ?? report!.row.dispatchedAgencyId;
+  const grant = mayReturn ? null : await managingGrant(svc.db, caller, dispatchedTo);
+  if (!mayReturn && !grant) throw new AppError('FORBIDDEN');
   await assertAutoDispatched(svc.db, report!.row.id);
   if (!input.note.trim()) throw invalid({ note: { key: 'required' } });
-  // Already returned (or further along): the same 409 the return itself would give, before the rights check.
+  // Already returned (or further along): the same 409 the return itself would give.
   const step = transition(subject.status, 'return');
   if (!step.ok) throw new AppError(step.error.code, {}, { action: 'return', status: subject.status });
   const precondition = (tx: Tx) => assertAutoDispatched(tx, report!.row.id);
   const note = input.note.trim();
-  if (can(caller.actor, 'return', subject))
-    return returnReport(svc, caller, trackingId, { note }, { precondition });
-  const grant = await managingGrant(svc.db, caller, report!.row.dispatchedAgencyId);
-  if (!grant) throw new AppError('FORBIDDEN');
+  if (!grant) return returnReport(svc, caller, trackingId, { note }, { precondition });
   return returnReport(svc, caller, trackingId, { note }, { precondition, authorisedBy: grant });
 }
 
@@ -67,12 +70,23 @@ async function managingGrant(
 
 /** 422 `not_auto_dispatched` unless the report's latest verification was the auto-dispatcher's. */
 async function assertAutoDispatched(db: AppDb | Tx, reportId: string): Promise<void> {
-  const [lastVerify] = await db
-    .select({ actorRole: reportEvents.actorRole })
+  const last = await lastVerify(db, reportId);
+  if (last?.actorRole !== 'system:auto-dispatch')
+    throw invalid({ trackingId: { key: 'not_auto_dispatched' } });
+}
+
+/** The report's latest verify event: who made it and the agency it dispatched to. */
+async function lastVerify(
+  db: AppDb | Tx,
+  reportId: string,
+): Promise<{ actorRole: string | null; agencyId: string | null } | null> {
+  const [row] = await db
+    .select({ actorRole: reportEvents.actorRole, data: reportEvents.data })
     .from(reportEvents)
     .where(and(eq(reportEvents.reportId, reportId), eq(reportEvents.type, 'verify')))
     .orderBy(desc(reportEvents.seq))
     .limit(1);
-  if (lastVerify?.actorRole !== 'system:auto-dispatch')
-    throw invalid({ trackingId: { key: 'not_auto_dispatched' } });
+  if (!row) return null;
+  const agencyId = (row.data as { agencyId?: unknown } | null)?.agencyId;
+  return { actorRole: row.actorRole, agencyId: typeof agencyId === 'string' ? agencyId : null };
 }

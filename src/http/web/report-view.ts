@@ -102,17 +102,24 @@ export async function buildReportModel(
     actor:
       e.actor.role === 'reporter'
         ? ctx.t('web.actor.reporter')
-        : e.actor.role === 'public' || e.actor.role === 'citizen'
-          ? ctx.t('web.actor.citizen')
-          : e.actor.agencyId
-            ? (agencies.get(e.actor.agencyId) ?? ctx.t('web.actor.staff'))
-            : e.actor.role
-              ? ctx.t('web.actor.staff')
-              : undefined,
+        : e.actor.role?.startsWith('system:')
+          ? ctx.t('web.actor.system')
+          : e.actor.role === 'public' || e.actor.role === 'citizen'
+            ? ctx.t('web.actor.citizen')
+            : e.actor.agencyId
+              ? (agencies.get(e.actor.agencyId) ?? ctx.t('web.actor.staff'))
+              : e.actor.role
+                ? ctx.t('web.actor.staff')
+                : undefined,
     body: e.body,
     explanation: HELP.has(e.type) ? ctx.t(`web.event_help.${e.type}`) : undefined,
     deadlines: deadlines.get(i),
-    tone: e.actor.role === 'reporter' ? 'reporter' : e.actor.role ? 'agency' : 'system',
+    tone:
+      e.actor.role === 'reporter'
+        ? 'reporter'
+        : e.actor.role && !e.actor.role.startsWith('system:')
+          ? 'agency'
+          : 'system',
   }));
   const followUps = timeline.filter((_, i) => shown[i]!.type === 'respond');
   const d = report.deadline;

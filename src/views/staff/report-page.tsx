@@ -70,12 +70,14 @@ function timelineItems(p: ReportPageProps, agencyName: (id: unknown) => string):
     const who =
       e.actorRole === 'reporter'
         ? ctx.t('staff.report.actor_reporter')
-        : [
-            e.actorUserId ? view.actorNames[e.actorUserId] : undefined,
-            e.actorAgencyId ? agencyName(e.actorAgencyId) : undefined,
-          ]
-            .filter(Boolean)
-            .join(', ') || undefined;
+        : e.actorRole?.startsWith('system:')
+          ? ctx.t('staff.report.actor_system')
+          : [
+              e.actorUserId ? view.actorNames[e.actorUserId] : undefined,
+              e.actorAgencyId ? agencyName(e.actorAgencyId) : undefined,
+            ]
+              .filter(Boolean)
+              .join(', ') || undefined;
     const facts: string[] = [];
     if (data.agencyId) facts.push(agencyName(data.agencyId));
     if (data.toAgencyId) facts.push(`→ ${agencyName(data.toAgencyId)}`);

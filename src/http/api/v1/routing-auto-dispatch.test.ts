@@ -16,6 +16,7 @@ import {
   type TestApp,
 } from '../../../../test/helpers/app.ts';
 import { query } from '../../../db/client.ts';
+import { signInWeb } from '../../../../test/helpers/web-client.ts';
 import { autoDispatchPending } from '../../../commands/auto-dispatch.ts';
 import { trainRoutingModels } from '../../../commands/train-routing.ts';
 import { routingAutoDispatchCli } from '../../../cli/routing-auto-dispatch.ts';
@@ -164,6 +165,24 @@ describe('auto-dispatch', () => {
     expect((await autoDispatchPending(t.runtime.services)).considered).toBe(0);
   });
 
+  it("reversing a person's dispatch: 403 for those without the right (before anything else), 422 in words for the rest", async () => {
+    const id = await submit('Jalan berlubang di depan balai desa');
+    await verify(id, 'pupr-kaltim', catRoads);
+    const reverse = (token: string) =>
+      t.api(`/api/v1/reports/${id}/actions/reverse-auto-dispatch`, {
+        json: { note: 'Tarik kembali.' },
+        token,
+      });
+    for (const who of [DEMO.puprOfficer, DEMO.citizen, DEMO.dinkesAdmin])
+      expect((await reverse(await t.login(who))).status, who).toBe(403);
+    const r = await reverse(coord);
+    expect(r.status).toBe(422);
+    expect(r.body.error.translations.id.fields.trackingId).toBe(
+      'Laporan ini tidak diteruskan otomatis, jadi tidak dapat ditarik kembali di sini.',
+    );
+    expect(r.body.error.translations.en.fields.trackingId).toContain('not auto-dispatched');
+  });
+
   it('the API lists auto-dispatches in scope and lets the coordinator pull one back (401/403/404/409/422)', async () => {
     const id = await submit('Aspal jalan kabupaten rusak dan berlubang di tikungan', { anonymous: true });
     expect((await autoDispatchPending(t.runtime.services)).dispatched.map((d) => d.trackingId)).toEqual([id]);
@@ -184,6 +203,11 @@ describe('auto-dispatch', () => {
       expect(JSON.stringify((await list(token)).body)).not.toMatch(
         /Anonim Rahasia|anonim\.rahasia|081200000009/,
       );
+    // The timelines name the system, not a person: the public page and the back office.
+    const publicPage = await fetch(`${t.url}/laporan/${id}`);
+    expect(await publicPage.text()).toContain('Sistem (otomatis)');
+    const staffPage = await (await signInWeb(t.url, DEMO.coordinator)).get(`/kantor/laporan/${id}?lang=en`);
+    expect(staffPage.html).toContain('System (automatic)');
     // Another region's coordinator neither sees it nor may reverse it.
     const other = await t.login(DEMO.balikpapanCoordinator);
     expect((await list(other)).body.items.some((r: any) => r.trackingId === id)).toBe(false);
