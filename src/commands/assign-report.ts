@@ -56,7 +56,7 @@ export async function assignReport(
           ),
         )
         .limit(1);
-      if (!hit) throw invalid({ assignee: { key: 'invalid_format' } });
+      if (!hit) throw invalid({ assignee: { key: 'assignee_not_handling' } });
       assigneeName = hit.name;
     }
     if (row.assigneeUserId === input.assigneeUserId) return;

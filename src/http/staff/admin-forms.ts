@@ -11,7 +11,7 @@ import { isAdminActor } from '../../queries/admin.ts';
 import type { FormErrors } from '../../views/context.ts';
 import type { FormState } from '../../views/staff/common.tsx';
 import { classifyError } from '../plugins/errors.ts';
-import { pageContext } from '../web/render.ts';
+import { pageContext, pageIssueKey } from '../web/render.ts';
 import { cleanBody, requireStaff, type FormBody } from './forms.ts';
 
 /** The admin gate: staff with at least one managing role (national admin, coordinator, agency admin). */
@@ -24,7 +24,7 @@ export function requireAdmin(req: FastifyRequest, reply: FastifyReply): boolean 
 /** One field issue as text: shared field keys first, then `admin.field.*`, then `account.field.*`. */
 export function issueText(lang: Lang, issue: FieldIssue): string {
   for (const ns of ['errors.field', 'admin.field', 'account.field']) {
-    const key = `${ns}.${issue.key}`;
+    const key = `${ns}.${pageIssueKey(issue.key)}`;
     if (has(lang, key)) return t(lang, key, issue.params);
   }
   return t(lang, 'errors.field.invalid_format');

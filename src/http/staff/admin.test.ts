@@ -81,6 +81,7 @@ describe('back-office administration', () => {
     });
     expect(bad.status).toBe(422);
     expect(bad.html).toContain('error-summary');
+    expect(bad.html).toContain('bukan petugas instansi atau unit yang menangani laporan ini');
     const ok = await admin.post(`/kantor/laporan/${trackingId}/assign`, {
       _csrf: csrfOf(page.html),
       assignee: officer!.id,

@@ -29,7 +29,7 @@ import { periodParticipants } from '../../queries/evaluation-pages.ts';
 import type { FormErrors } from '../../views/context.ts';
 import { PeriodFormPage, GROUP_SLOTS, THRESHOLD_SLOTS } from '../../views/staff/evaluation-forms.tsx';
 import { requestLang } from '../plugins/errors.ts';
-import { pageContext, sendPage } from '../web/render.ts';
+import { pageContext, pageIssueKey, sendPage } from '../web/render.ts';
 import { cleanBody, type FormBody } from './forms.ts';
 
 const SLUG = /^[a-z0-9-]{2,60}$/;
@@ -53,7 +53,9 @@ const str = (v: string | string[] | undefined) => (Array.isArray(v) ? (v[0] ?? '
 /** A field issue as text: `eval.field.*` first, then the shared `errors.field.*`. */
 function issueText(lang: Lang, issue: FieldIssue): string {
   const own = `eval.field.${issue.key}`;
-  return has(lang, own) ? t(lang, own, issue.params) : t(lang, `errors.field.${issue.key}`, issue.params);
+  return has(lang, own)
+    ? t(lang, own, issue.params)
+    : t(lang, `errors.field.${pageIssueKey(issue.key)}`, issue.params);
 }
 
 function isHttpUrl(s: string): boolean {

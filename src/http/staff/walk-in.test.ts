@@ -86,6 +86,9 @@ describe('walk-in, phone and letter intake', () => {
     expect(bad.status).toBe(422);
     expect(bad.html).toContain('href="#f-channel"');
     expect(bad.html).toContain('value="Pak Fax"');
+    // The page says "choose one" in words; the codes behind the radios are the API's business.
+    expect(bad.html).toContain('Choose one.');
+    expect(bad.html).not.toContain('walk_in, phone');
   });
 
   it('phone: channel recorded, the citizen gets the tracking number and private link by email', async () => {

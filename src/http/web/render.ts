@@ -102,8 +102,16 @@ export function formErrors(lang: Lang, fields: Record<string, FieldIssue>, order
     ...order.filter((k) => k in fields),
     ...Object.keys(fields).filter((k) => !order.includes(k)),
   ];
-  for (const k of keys) out[k] = t(lang, `errors.field.${fields[k]!.key}`, fields[k]!.params);
+  for (const k of keys) out[k] = t(lang, `errors.field.${pageIssueKey(fields[k]!.key)}`, fields[k]!.params);
   return out;
+}
+
+/**
+ * A field issue's key as a page shows it: on a page the choices are radios or a select with their own labels, so
+ * "one of: walk_in, phone, letter" (the API's message, listing the codes an integrator sends) becomes "choose one".
+ */
+export function pageIssueKey(key: string): string {
+  return key === 'one_of' ? 'choose_one' : key;
 }
 
 /**
