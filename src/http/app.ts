@@ -46,7 +46,7 @@ export interface AppOptions {
   logStream?: NodeJS.WritableStream;
   secureCookies?: boolean;
   /** Requests per minute per client IP. */
-  limits?: { submitPerMinute?: number; loginPerMinute?: number };
+  limits?: { submitPerMinute?: number; loginPerMinute?: number; supportPerHour?: number };
   /** Largest JSON body in bytes. */
   bodyLimit?: number;
   /** Open311 reads/writes per minute (per client or API key). */
@@ -127,6 +127,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const limits = {
     submitPerMinute: opts.limits?.submitPerMinute ?? 20,
     loginPerMinute: opts.limits?.loginPerMinute ?? 10,
+    supportPerHour: opts.limits?.supportPerHour ?? 30,
   };
   await app.register(
     async (api) => {
@@ -136,7 +137,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         limits: { loginPerMinute: limits.loginPerMinute },
       });
       await api.register(reportRoutes, { services, limits: { submitPerMinute: limits.submitPerMinute } });
-      await api.register(actionRoutes, { services });
+      await api.register(actionRoutes, { services, supportPerHour: limits.supportPerHour });
       await api.register(attachmentRoutes, { services });
       await api.register(referenceRoutes, { services });
       await api.register(statsRoutes, { services });

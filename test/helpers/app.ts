@@ -44,7 +44,7 @@ export interface ApiInit {
 export async function startTestApp(
   opts: {
     now?: Date;
-    limits?: { submitPerMinute?: number; loginPerMinute?: number };
+    limits?: { submitPerMinute?: number; loginPerMinute?: number; supportPerHour?: number };
     /** Hosts exempt from the outbound SSRF guard (tests delivering to local receivers: ['127.0.0.1']). */
     outboundAllowHosts?: string[];
   } = {},
@@ -70,6 +70,7 @@ export async function startTestApp(
     limits: {
       submitPerMinute: opts.limits?.submitPerMinute ?? 1000,
       loginPerMinute: opts.limits?.loginPerMinute ?? 1000,
+      supportPerHour: opts.limits?.supportPerHour ?? 1000,
     },
   });
   await app.listen({ port: 0, host: '127.0.0.1' });

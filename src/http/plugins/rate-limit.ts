@@ -1,5 +1,6 @@
 /** Rate limits backed by PostgreSQL counters (shared by every web process). */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DEVICE_COOKIE } from './auth.ts';
 import type { Services } from '../../app/context.ts';
 import { AppError } from '../../app/errors.ts';
 import { hitRateLimit } from '../../commands/rate-limit.ts';
@@ -18,5 +19,20 @@ export function rateLimit(
       reply.header('retry-after', String(r.retryAfterSeconds));
       throw new AppError('RATE_LIMITED');
     }
+  };
+}
+
+/**
+ * Supports from a client that brings no device cookie, no session and no token: at most `max` per hour per IP.
+ * Why: one support per device is kept by the device cookie, so a client that drops it would count as a new device
+ * every time (support counts are public: report pages, Open311 `support_count`, similar-report lists). Browsers keep
+ * the cookie, so only a citizen's first support per device passes here; `max` leaves room for many first-time
+ * supporters behind one carrier-grade NAT address.
+ */
+export function limitCookielessSupport(svc: Services, max = 30) {
+  const limit = rateLimit(svc, 'support-new-device', max, 3600);
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    if (req.cookies[DEVICE_COOKIE] || req.session || req.caller?.actor.userId) return;
+    await limit(req, reply);
   };
 }

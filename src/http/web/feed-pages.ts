@@ -4,6 +4,7 @@
  * officer browsing the public pages sees exactly what the public sees: no confidential report, no
  * unverified report, no reporter identity.
  */
+import { limitCookielessSupport } from '../plugins/rate-limit.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
 import { PUBLIC_CALLER, type Services } from '../../app/context.ts';
@@ -29,7 +30,10 @@ const REGION = /^\d{2}(\.\d{2})?$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Registers the feed pages. */
-export async function feedPages(app: FastifyInstance, opts: { services: Services }): Promise<void> {
+export async function feedPages(
+  app: FastifyInstance,
+  opts: { services: Services; supportPerHour?: number },
+): Promise<void> {
   const svc = opts.services;
 
   app.get('/laporan', async (req, reply) => {
@@ -156,18 +160,22 @@ export async function feedPages(app: FastifyInstance, opts: { services: Services
     return reply.send(stream);
   });
 
-  app.post<{ Params: { trackingId: string } }>('/laporan/:trackingId/dukung', async (req, reply) => {
-    const id = req.params.trackingId;
-    if (!ID.test(id)) throw new AppError('NOT_FOUND');
-    await getReport(svc, PUBLIC_CALLER, id);
-    try {
-      await supportReport(svc, { ...req.caller, accessKey: undefined }, id);
-    } catch (e) {
-      if (classifyError(e).code !== 'ALREADY_SUPPORTED') throw e;
-      return reply.redirect(`/laporan/${id}?dukung=sudah`, 303);
-    }
-    return reply.redirect(`/laporan/${id}?dukung=ok`, 303);
-  });
+  app.post<{ Params: { trackingId: string } }>(
+    '/laporan/:trackingId/dukung',
+    { preHandler: limitCookielessSupport(svc, opts.supportPerHour) },
+    async (req, reply) => {
+      const id = req.params.trackingId;
+      if (!ID.test(id)) throw new AppError('NOT_FOUND');
+      await getReport(svc, PUBLIC_CALLER, id);
+      try {
+        await supportReport(svc, { ...req.caller, accessKey: undefined }, id);
+      } catch (e) {
+        if (classifyError(e).code !== 'ALREADY_SUPPORTED') throw e;
+        return reply.redirect(`/laporan/${id}?dukung=sudah`, 303);
+      }
+      return reply.redirect(`/laporan/${id}?dukung=ok`, 303);
+    },
+  );
 
   app.post<{ Params: { trackingId: string } }>('/laporan/:trackingId/komentar', async (req, reply) => {
     const id = req.params.trackingId;

@@ -19,7 +19,7 @@ import { feedPages } from './feed-pages.ts';
 export interface PagesOptions {
   services: Services;
   secureCookies: boolean;
-  limits?: { submitPerMinute?: number; loginPerMinute?: number };
+  limits?: { submitPerMinute?: number; loginPerMinute?: number; supportPerHour?: number };
 }
 
 /** Sets the `lang` cookie when `?lang=id|en` is given, so the choice sticks without JavaScript. */
@@ -64,7 +64,10 @@ export async function pagesPlugin(app: FastifyInstance, opts: PagesOptions): Pro
     submitPerMinute: opts.limits?.submitPerMinute ?? 20,
   });
   await app.register(trackPages, { services: opts.services });
-  await app.register(feedPages, { services: opts.services });
+  await app.register(feedPages, {
+    services: opts.services,
+    supportPerHour: opts.limits?.supportPerHour ?? 30,
+  });
   // The root 404 handler answers JSON; this catch-all (lowest priority in the router) answers unknown GETs
   // with an HTML page when a page was asked for, and with the same JSON error otherwise.
   app.get('/*', async (req, reply) =>

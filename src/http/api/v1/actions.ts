@@ -1,4 +1,5 @@
 /** JSON API v1: POST /reports/{trackingId}/actions/{action}, one route per action with its own body schema. */
+import { limitCookielessSupport } from '../../plugins/rate-limit.ts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Caller, Services } from '../../../app/context.ts';
 import type { ActionResult } from '../../../commands/report-action.ts';
@@ -41,7 +42,10 @@ export const ACTION_COMMANDS: Record<keyof typeof ActionBodies, Runner> = {
   support: ((svc, caller, id) => supportReport(svc, caller, id)) as Runner,
 };
 
-export const actionRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, opts) => {
+export const actionRoutes: FastifyPluginAsyncZod<{ services: Services; supportPerHour?: number }> = async (
+  app,
+  opts,
+) => {
   const svc = opts.services;
   for (const [action, body] of Object.entries(ActionBodies) as Array<
     [keyof typeof ActionBodies, (typeof ActionBodies)[keyof typeof ActionBodies]]
@@ -56,6 +60,7 @@ export const actionRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
           querystring: ReportQuery,
           body,
         },
+        ...(action === 'support' ? { preHandler: limitCookielessSupport(svc, opts.supportPerHour) } : {}),
       },
       async (req) => {
         const result = await ACTION_COMMANDS[action](
