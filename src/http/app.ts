@@ -20,6 +20,7 @@ import type { Services } from '../app/context.ts';
 import { isReady } from '../queries/health.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { registerErrorHandling } from './plugins/errors.ts';
+import { AppError } from '../app/errors.ts';
 import { reportRoutes } from './api/v1/reports.ts';
 import { actionRoutes } from './api/v1/actions.ts';
 import { authRoutes } from './api/v1/auth.ts';
@@ -131,6 +132,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   };
   await app.register(
     async (api) => {
+      // A JSON body sent as text/plain or without a content type is refused as such (415), not as a puzzling
+      // "invalid value type" on the whole body (422). Multipart routes declare no JSON body schema.
+      api.addHook('preValidation', async (req) => {
+        if (!['POST', 'PUT', 'PATCH'].includes(req.method) || !req.routeOptions.schema?.body) return;
+        const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || !!req.headers['transfer-encoding'];
+        if (hasBody && !/\bjson\b/i.test(String(req.headers['content-type'] ?? '')))
+          throw new AppError('UNSUPPORTED_MEDIA_TYPE');
+      });
       await api.register(authRoutes, {
         services,
         secureCookies,

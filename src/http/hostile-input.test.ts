@@ -104,6 +104,38 @@ describe('control characters and unpaired surrogates', () => {
   });
 });
 
+describe('smaller input mistakes get the right answer', () => {
+  it('a title of invisible characters is empty; JSON sent as text is 415; a JSON object for a text field is 400', async () => {
+    const zw = await t.api('/api/v1/reports', {
+      json: { ...REPORT, title: '\u200b\u200b\u200b\u200b\u200b\u200b' },
+    });
+    expect(zw.status).toBe(422);
+    expect(Object.keys(zw.body.error.fields)).toEqual(['title']);
+    for (const headers of [{ 'content-type': 'text/plain' }, {}] as Record<string, string>[]) {
+      const r = await fetch(`${t.url}/api/v1/reports`, {
+        method: 'POST',
+        headers,
+        body: new Blob([JSON.stringify(REPORT)]),
+      });
+      expect(r.status, JSON.stringify(headers)).toBe(415);
+    }
+    const o = await fetch(`${t.url}/open311/v2/requests.json`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        api_key: DEMO_OPEN311_KEY,
+        service_code: code,
+        address_id: '64.72.02',
+        attribute: { classification: 'pengaduan' },
+        description: { x: 1 },
+      }),
+    });
+    expect(o.status).toBe(400);
+    expect(await o.text()).toContain('description');
+    expect(await status('/api/v1/open-data/reports.json?from=2026-12-01&to=2026-01-01')).toBe(422);
+  });
+});
+
 describe('dates outside 1900–2100', () => {
   it('are refused with a field message in both languages on the API, statistics and open data', async () => {
     const occurred = await t.api('/api/v1/reports', { json: { ...REPORT, occurredOn: '0000-01-01' } });

@@ -8,9 +8,12 @@
 const CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
+// Invisible zero-width characters at either end of a value (a title of nothing but these is empty).
+const EDGE_INVISIBLE = /^[\u200B\u2060\uFEFF]+|[\u200B\u2060\uFEFF]+$/g;
+
 /** One string, cleaned. */
 export function plainText(s: string): string {
-  return s.replace(CONTROLS, '').replace(LONE_SURROGATE, '\uFFFD');
+  return s.replace(CONTROLS, '').replace(LONE_SURROGATE, '\uFFFD').replace(EDGE_INVISIBLE, '');
 }
 
 /**

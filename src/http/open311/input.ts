@@ -20,6 +20,8 @@ const DAY = 86_400_000;
 export function param(src: Fields | undefined, name: string): string | undefined {
   const v = src?.[name];
   const s = Array.isArray(v) ? v[0] : v;
+  // A JSON object where a text value belongs is the client's mistake: say so rather than read it as absent.
+  if (s !== null && typeof s === 'object') throw invalid({ [name]: { key: 'invalid_type' } });
   return typeof s === 'string' && s.trim() !== '' ? s.trim() : undefined;
 }
 

@@ -93,6 +93,13 @@ describe('auto-dispatch admin page', () => {
     expect(badEn.status).toBe(422);
     expect(badEn.html).toMatch(/value="abc"/);
     expect(badEn.html).toContain('lang="en"');
+    // A whole percentage only: the page would show 90.5 as "91%".
+    const fraction = await postForm(national, `${PAGE}/instans`, {
+      instanceEnabled: 'on',
+      instanceThreshold: '90.5',
+    });
+    expect(fraction.status).toBe(422);
+    expect(fraction.html).toContain('whole number from 50 to 100'); // English: remembered from the post above
     // CSRF is required.
     expect((await national.post(`${PAGE}/instans`, { instanceEnabled: 'on' })).status).toBe(403);
     const ok = await postForm(national, `${PAGE}/instans`, {

@@ -41,11 +41,11 @@ function ruleInput(body: FormBody, prefix: 'instance' | 'agency'): { enabled: bo
   const raw = str(body[`${prefix}Threshold`]).replace(/%$/, '').replace(',', '.');
   let threshold: number | undefined;
   if (raw !== '') {
-    const n = /^\d{1,3}(\.\d+)?$/.test(raw) ? Number(raw) : Number.NaN;
-    if (Number.isNaN(n)) fields[`${prefix}Threshold`] = { key: 'invalid_format' };
-    else if (n < 50) fields[`${prefix}Threshold`] = { key: 'too_small', params: { min: 50 } };
-    else if (n > 100) fields[`${prefix}Threshold`] = { key: 'too_big', params: { max: 100 } };
-    else threshold = Math.round(n * 10) / 1000;
+    // A whole percentage, as the hint says and the page shows it (90.5 would be shown as "91%").
+    const n = /^\d{1,3}$/.test(raw) ? Number(raw) : Number.NaN;
+    if (Number.isNaN(n) || n < 50 || n > 100)
+      fields[`${prefix}Threshold`] = { key: 'between', params: { min: 50, max: 100 } };
+    else threshold = n / 100;
   }
   if (Object.keys(fields).length) throw invalid(fields);
   return { enabled: enabled === 'on', ...(threshold !== undefined ? { threshold } : {}) };

@@ -259,7 +259,7 @@ describe('/kantor/integrasi', () => {
         '/kantor/integrasi/kunci',
         { keyName: 'A', keyAgency: 'pupr-kaltim', keyOptions: 'root' },
         'keyOptions',
-        'errors.field.one_of',
+        'errors.field.choose_one',
       ],
       ['/kantor/integrasi/token', { tokenName: '', tokenAgency: '' }, 'tokenAgency', 'errors.field.required'],
       [
@@ -308,7 +308,7 @@ describe('/kantor/integrasi', () => {
         '/kantor/integrasi/webhook',
         { url: 'http://100.64.1.1/x', events: ['dispatched', 'semuanya'], hookAgency: 'pupr-kaltim' },
         'events',
-        'errors.field.one_of',
+        'errors.field.choose_one',
       ],
       [
         '/kantor/integrasi/webhook',

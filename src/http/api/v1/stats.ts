@@ -50,7 +50,10 @@ export function statsRange(now: Date, from?: string, to?: string): { from: strin
   return range;
 }
 
-const OpenDataQuery = z.object({ from: isoDate.optional(), to: isoDate.optional() });
+const OpenDataQuery = z
+  .object({ from: isoDate.optional(), to: isoDate.optional() })
+  // An inverted range is refused as on /stats, rather than answered with no rows.
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { path: ['from'], params: { key: 'date_range' } });
 
 export const statsRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, opts) => {
   const svc = opts.services;
