@@ -139,3 +139,19 @@ describe('follow-ups', () => {
     expect(await respondEvents(id)).toBe(2);
   });
 });
+
+describe('refused forms in the back office', () => {
+  it('keep the back-office menu and lead back to the report (a stale return form)', async () => {
+    const id = await dispatched('Trotoar amblas di depan kantor pos');
+    const web = await signInWeb(t.url, DEMO.puprAdmin);
+    const page = await web.get(`/kantor/laporan/${id}`);
+    const form = { _csrf: csrfOf(page.html), returnNote: 'Trotoar ini kewenangan pemerintah kota.' };
+    expect((await web.post(`/kantor/laporan/${id}/return`, form)).status).toBe(303);
+    const stale = await web.post(`/kantor/laporan/${id}/return`, form);
+    expect(stale.status).toBeGreaterThanOrEqual(400);
+    expect(stale.html).toContain('href="/kantor/lapor-langsung"'); // the back-office menu
+    expect(stale.html).toContain(`href="/kantor/laporan/${id}"`);
+    expect(stale.html).toContain('Ke antrean laporan');
+    expect(stale.html).not.toContain('href="/lacak"');
+  });
+});

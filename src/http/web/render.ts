@@ -129,5 +129,12 @@ export function sendErrorPage(reply: FastifyReply, req: FastifyRequest, err: unk
   if (c.status >= 500) req.log.error({ err }, 'unhandled page error');
   const ctx = pageContext(req);
   const message = t(ctx.lang, `errors.${c.code}`, c.params);
-  return sendPage(reply, req, h(ErrorPage, { ctx, status: c.status, message }), c.status);
+  // In the back office (a refused or stale form, an out-of-scope page) staff keep their menu and a way back.
+  const staff =
+    req.url.startsWith('/kantor') &&
+    (ctx.user?.roles ?? []).some((r) =>
+      ['national_admin', 'coordinator', 'agency_admin', 'officer'].includes(r),
+    );
+  const back = staff && req.method !== 'GET' && req.method !== 'HEAD' ? ctx.langPath : undefined;
+  return sendPage(reply, req, h(ErrorPage, { ctx, status: c.status, message, staff, back }), c.status);
 }
