@@ -47,19 +47,25 @@ const FIELD_ALIAS: Record<string, string> = {
   file: 'media',
 };
 
-/** Sends any error as an Open311 `errors` body in the URL's format. */
+/** Sends any error as an Open311 `errors` body in the URL's format, each description in Indonesian and English. */
 export function sendOpen311Error(req: FastifyRequest, reply: FastifyReply, err: unknown): FastifyReply {
   const c = classifyError(err);
   const status = STATUS[c.code] ?? (c.status >= 500 ? 500 : c.status === 429 ? 429 : 400);
   if (status >= 500) req.log.error({ err }, 'open311 error');
   const lang = requestLang(req);
+  const other = lang === 'id' ? 'en' : 'id';
+  // GeoReport errors have one text: the caller's language first, then the other (Indonesian and English always).
+  const both = (key: string, params: Record<string, string | number> | undefined) => {
+    const [a, b] = [t(lang, key, params), t(other, key, params)];
+    return a === b ? a : `${a} / ${b}`;
+  };
   const fields = Object.entries(c.fields);
   const errors = fields.length
     ? fields.map(([k, f]) => ({
         code: status,
-        description: `${FIELD_ALIAS[k] ?? k}: ${t(lang, `errors.field.${f.key}`, f.params)}`,
+        description: `${FIELD_ALIAS[k] ?? k}: ${both(`errors.field.${f.key}`, f.params)}`,
       }))
-    : [{ code: status, description: t(lang, `errors.${c.code}`, c.params) }];
+    : [{ code: status, description: both(`errors.${c.code}`, c.params) }];
   if (status === 429 && !reply.hasHeader('retry-after')) reply.header('retry-after', '60');
   return send(reply, formatOfUrl(req.url), 'errors', errors, { status });
 }
