@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { query } from '../../db/client.ts';
 import { DEMO, startTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { WebClient } from '../../../test/helpers/web-client.ts';
+import { walkJourney } from '../../../test/helpers/journey.ts';
 
 let t: TestApp;
 let categoryId: number;
@@ -100,20 +101,18 @@ describe('home page live numbers', () => {
 describe('report journey attachments', () => {
   it('strips EXIF and GPS from a photo before it is stored, and shows the limits', async () => {
     const c = new WebClient(t.url);
-    const steps: Array<[string, Record<string, string | string[]>]> = [
-      ['jenis', { classification: 'pengaduan' }],
-      [
-        'kejadian',
-        {
+    await walkJourney(
+      c,
+      {
+        kejadian: {
           title: 'Pohon tumbang menutup jalan',
           body: 'Pohon besar tumbang menutup separuh jalan sejak kemarin sore dan belum dipotong.',
           occurredOn: '2026-03-10',
         },
-      ],
-      ['lokasi', { prov: '64', kab: '64.71', kec: '', desa: '', address: 'Jl. Soekarno-Hatta' }],
-      ['kategori', { categoryId: '', agencyId: '' }],
-    ];
-    for (const [step, form] of steps) expect((await c.post(`/lapor/${step}`, form)).status).toBe(303);
+        lokasi: { address: 'Jl. Soekarno-Hatta' },
+      },
+      'kategori',
+    );
     const page = await c.get('/lapor/lampiran');
     expect(page.html).toMatch(/paling besar 10 MB per berkas, paling banyak 5 berkas/);
     expect(page.html).toContain('Lokasi GPS dan data tersembunyi lain pada foto dihapus otomatis');
