@@ -151,7 +151,8 @@ export function validateAttributes(input: Record<string, string | string[]>): {
       else raw[def.code] = [...new Set(many)];
     } else if (def.datatype === 'datetime') {
       const s = first(v)!.trim();
-      const m = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(s);
+      const m =
+        /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(s);
       // A W3C date or date-time: a real date from 1900 to 2100 and, when given, a real time of day.
       const time = m && m[2] !== undefined ? [Number(m[2]), Number(m[3]), Number(m[4] ?? 0)] : [0, 0, 0];
       if (!m || !isCalendarDate(m[1]!) || time[0]! > 23 || time[1]! > 59 || time[2]! > 59) {

@@ -24,7 +24,6 @@ import { sendFieldErrorPage } from '../web/stats-pages.ts';
 import { requireStaff } from './forms.ts';
 import { t } from '../../locales/index.ts';
 
-
 /** Parses `kelompok`, `dari`, `sampai` (defaults: agency, 1 January, today WITA); 422 on bad dates. */
 export function dashboardParams(q: Record<string, string | undefined>, now: Date) {
   const today = localDate(now, 'WITA');

@@ -16,9 +16,7 @@ const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).optional(),
   unread: z.enum(['1', 'true']).optional(),
 });
-const ReadBody = z
-  .object({ ids: z.array(rowId).max(500).optional(), all: z.boolean().optional() })
-  .strict();
+const ReadBody = z.object({ ids: z.array(rowId).max(500).optional(), all: z.boolean().optional() }).strict();
 /** Body of PUT /notifications/preferences. */
 export const PreferencesBody = z
   .object({
