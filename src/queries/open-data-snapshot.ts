@@ -3,10 +3,13 @@
  * population per region) and reads the snapshot index. Counts only: no user is named.
  * Why: `aduan evaluate` recomputes every data indicator from this document alone.
  */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { sql } from 'drizzle-orm';
 import { query, type AppDb } from '../db/client.ts';
 import { OPEN_DATA_COLUMNS, type OpenDataRow } from '../domain/stats/open-data.ts';
 import { openDataRows } from './open-data.ts';
+import { PUBLIC_REPORT } from './scope.ts';
 
 /** One agency in the snapshot, with how many staff admins it has and how many were active in 30 days. */
 export interface SnapshotAgency {
@@ -82,4 +85,39 @@ export async function snapshotBySha256(db: AppDb, sha256: string): Promise<Snaps
         where sha256 = ${sha256} order by id desc limit 1`,
   );
   return row ? { ...row, createdAt: new Date(row.createdAt).toISOString() } : null;
+}
+
+/**
+ * A stored snapshot as it may be served publicly: the stored file when every report in it is still public, else the
+ * same document without the rows of reports that have since left the public (made rahasia, mostly), with its own
+ * checksum. The stored file itself never changes (`aduan evaluate` recomputes from it); only what the public gets.
+ * Why: a confidential report never appears on a public surface, and a published evaluation links its snapshot for
+ * good. Candidates are the reports changed after the snapshot that are no longer public (a short list), so the usual
+ * answer is the stored file, streamed, with the stored checksum.
+ */
+export type ServedSnapshot =
+  | { kind: 'stored'; path: string; sha256: string }
+  | { kind: 'withdrawn'; bytes: Buffer; sha256: string; withdrawnRows: number };
+
+/** What to serve for `snap` (see ServedSnapshot). */
+export async function servedSnapshot(db: AppDb, snap: SnapshotInfo): Promise<ServedSnapshot> {
+  const hidden = await query<{ tracking_id: string }>(
+    db,
+    sql`select r.tracking_id from reports r
+         where r.updated_at > ${snap.createdAt} and r.created_at <= ${snap.createdAt} and not ${PUBLIC_REPORT}`,
+  );
+  const stored = { kind: 'stored' as const, path: snap.path, sha256: snap.sha256 };
+  if (hidden.length === 0) return stored;
+  const withdrawn = new Set(hidden.map((h) => h.tracking_id));
+  const doc = JSON.parse(await readFile(snap.path, 'utf8')) as OpenDataSnapshot & { withdrawnRows?: number };
+  const kept = doc.reports.filter((r) => !withdrawn.has(String(r.trackingId)));
+  const withdrawnRows = doc.reports.length - kept.length;
+  if (withdrawnRows === 0) return stored;
+  const bytes = Buffer.from(JSON.stringify({ ...doc, reports: kept, withdrawnRows }));
+  return {
+    kind: 'withdrawn',
+    bytes,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    withdrawnRows,
+  };
 }

@@ -362,3 +362,36 @@ describe('incremental refresh', () => {
     ]);
   });
 });
+
+describe('open-data snapshots and rahasia', () => {
+  it('withdraws from a served snapshot the rows of reports made rahasia after it was written', async () => {
+    const coord = await t.login(DEMO.coordinator);
+    const later = await submit({ title: 'Jembatan penyeberangan RAHASIA-NANTI rusak' });
+    await act(later.trackingId, 'verify', { categoryId, agencyId: 'pupr-kaltim' }, { token: coord });
+    const written = await snapshotOpenData(t.runtime.services, t.runtime.config.dataDir);
+    const stored = await fetch(`${t.url}/api/v1/open-data/snapshots/latest`);
+    expect(await stored.text()).toContain(later.trackingId);
+    expect(stored.headers.get('x-snapshot-withdrawn-rows')).toBeNull();
+
+    t.setNow(new Date(t.runtime.services.now().getTime() + 60_000));
+    const made = await t.api(`/api/v1/reports/${later.trackingId}/privacy`, {
+      json: { confidential: true },
+      token: coord,
+    });
+    expect(made.status, JSON.stringify(made.body)).toBe(200);
+    for (const path of ['latest', written.sha256]) {
+      const res = await fetch(`${t.url}/api/v1/open-data/snapshots/${path}`);
+      expect(res.status).toBe(200);
+      const bytes = Buffer.from(await res.arrayBuffer());
+      const text = bytes.toString('utf8');
+      expect(text, path).not.toContain(later.trackingId);
+      expect(text, path).not.toContain('RAHASIA-NANTI');
+      expect(res.headers.get('x-checksum-sha256')).toBe(createHash('sha256').update(bytes).digest('hex'));
+      expect(res.headers.get('x-snapshot-original-sha256')).toBe(written.sha256);
+      expect(res.headers.get('x-snapshot-withdrawn-rows')).toBe('1');
+      const doc = JSON.parse(text);
+      expect(doc.reports).toHaveLength(written.rows - 1);
+      expect(doc.withdrawnRows).toBe(1);
+    }
+  });
+});

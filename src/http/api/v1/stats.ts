@@ -16,7 +16,13 @@ import { localDate } from '../../../domain/deadline/calendar.ts';
 import { OPEN_DATA_COLUMNS } from '../../../domain/stats/open-data.ts';
 import { STATS_GROUP_BY, statsBy } from '../../../queries/stats.ts';
 import { openDataRows } from '../../../queries/open-data.ts';
-import { latestSnapshot, snapshotBySha256, type SnapshotInfo } from '../../../queries/open-data-snapshot.ts';
+import {
+  latestSnapshot,
+  servedSnapshot,
+  snapshotBySha256,
+  type SnapshotInfo,
+} from '../../../queries/open-data-snapshot.ts';
+import type { AppDb } from '../../../db/client.ts';
 import { STATS_COLUMNS, toCsv, toXlsx } from '../../../presenters/stats-table.ts';
 import { requestLang } from '../../plugins/errors.ts';
 
@@ -24,14 +30,22 @@ const isoDate = calendarDate;
 
 /** Query of `GET /api/v1/stats`. */
 
-/** A stored open-data snapshot file with its checksum headers, or 404. */
-function sendSnapshot(reply: FastifyReply, snap: SnapshotInfo | null) {
+/**
+ * A stored open-data snapshot with its checksum headers, or 404. Rows of reports that left the public after the
+ * snapshot (made rahasia) are withdrawn from what is served (`servedSnapshot`): the checksum headers are then those of
+ * the served bytes, `x-snapshot-original-sha256` names the stored file and `x-snapshot-withdrawn-rows` says how many.
+ */
+async function sendSnapshot(db: AppDb, reply: FastifyReply, snap: SnapshotInfo | null) {
   if (!snap) throw new AppError('NOT_FOUND');
-  reply.header('x-checksum-sha256', snap.sha256);
-  reply.header('digest', `sha-256=${Buffer.from(snap.sha256, 'hex').toString('base64')}`);
+  const served = await servedSnapshot(db, snap);
+  reply.header('x-checksum-sha256', served.sha256);
+  reply.header('digest', `sha-256=${Buffer.from(served.sha256, 'hex').toString('base64')}`);
   reply.header('x-snapshot-created-at', snap.createdAt);
   reply.header('content-disposition', `attachment; filename="${snap.path.split('/').pop()}"`);
-  return reply.type('application/json').send(createReadStream(snap.path));
+  if (served.kind === 'stored') return reply.type('application/json').send(createReadStream(served.path));
+  reply.header('x-snapshot-original-sha256', snap.sha256);
+  reply.header('x-snapshot-withdrawn-rows', String(served.withdrawnRows));
+  return reply.type('application/json').send(served.bytes);
 }
 
 export const StatsQuery = z.object({
@@ -142,7 +156,7 @@ export const statsRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
     '/open-data/snapshots/latest',
     { schema: { tags: ['open data'], summary: 'The latest daily snapshot file (sha256 in headers)' } },
     async (_req, reply) => {
-      return sendSnapshot(reply, await latestSnapshot(svc.db));
+      return sendSnapshot(svc.db, reply, await latestSnapshot(svc.db));
     },
   );
 
@@ -156,7 +170,7 @@ export const statsRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
       },
     },
     async (req, reply) => {
-      return sendSnapshot(reply, await snapshotBySha256(svc.db, req.params.sha256));
+      return sendSnapshot(svc.db, reply, await snapshotBySha256(svc.db, req.params.sha256));
     },
   );
 
