@@ -189,6 +189,14 @@ describe('dates outside 1900–2100', () => {
     expect(step.html).toContain('1900-01-01');
     const web = await signInWeb(t.url, DEMO.coordinator);
     expect((await web.get('/kantor/statistik?sampai=9999-12-31')).status).toBe(422);
+    // A drill-down key that cannot name a row (month, category) is a 422 too.
+    for (const q of [
+      'kelompok=month&kunci=abc',
+      'kelompok=month&kunci=2026-13',
+      'kelompok=category&kunci=abc',
+    ])
+      expect((await web.get(`/kantor/statistik/laporan?${q}`)).status, q).toBe(422);
+    expect((await web.get('/kantor/statistik/laporan?kelompok=month&kunci=2026-03')).status).toBe(200);
   });
 });
 

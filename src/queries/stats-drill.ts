@@ -3,12 +3,23 @@
  * (so `visibleTo(caller)` decides what a staff member sees), filtered by the row's group key and the
  * dashboard's date range. Why: a number on a dashboard must lead to the cases it counts.
  */
+import { isCalendarDate } from '../domain/shared/dates.ts';
 import { sql } from 'drizzle-orm';
 import type { Caller, Services } from '../app/context.ts';
 import { listReports, type ReportFilters } from './reports.ts';
 import type { StatsGroupBy } from './stats.ts';
 
 /** The filters of one dashboard row (`key` of the `groupBy` dimension) within [from, to]. */
+/**
+ * Whether `key` can name a row of a dashboard grouped by `groupBy` (a month `YYYY-MM` in 1900–2100, a numeric category
+ * id); a key that cannot is a 422 on `kunci`, never a 500 nor a silently dropped filter.
+ */
+export function drillKeyValid(groupBy: StatsGroupBy, key: string): boolean {
+  if (groupBy === 'month') return /^\d{4}-(0[1-9]|1[0-2])$/.test(key) && isCalendarDate(`${key}-01`);
+  if (groupBy === 'category') return /^\d{1,9}$/.test(key);
+  return true;
+}
+
 export function drillFilters(groupBy: StatsGroupBy, key: string, from: string, to: string): ReportFilters {
   const f: ReportFilters = { from, to };
   switch (groupBy) {

@@ -11,7 +11,7 @@ import { AppError, invalid } from '../../app/errors.ts';
 import { localDate } from '../../domain/deadline/calendar.ts';
 import { STATS_COLUMNS, toCsv, toXlsx } from '../../presenters/stats-table.ts';
 import { mayViewRoutingAccuracy } from '../../queries/routing-accuracy.ts';
-import { drillDownReports } from '../../queries/stats-drill.ts';
+import { drillDownReports, drillKeyValid } from '../../queries/stats-drill.ts';
 import { scopeName } from '../../queries/stats-labels.ts';
 import { scopedStats, statsScopeOf, type StatsScope } from '../../queries/stats-scope.ts';
 import { cachedStats } from '../../queries/stats-cache.ts';
@@ -114,6 +114,7 @@ export async function staffStatsRoutes(app: FastifyInstance, opts: { services: S
     const p = dashboardParams(q, svc.now());
     const key = (q.kunci ?? '').slice(0, 100);
     if (!key) throw invalid({ kunci: { key: 'required' } });
+    if (!drillKeyValid(p.groupBy, key)) throw invalid({ kunci: { key: 'invalid_format' } });
     const page = Math.max(1, Math.min(10_000, Number.parseInt(q.page ?? '1', 10) || 1));
     const result = await drillDownReports(svc, req.caller, { ...p, key, page });
     const ctx = pageContext(req);
