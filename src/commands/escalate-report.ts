@@ -51,7 +51,11 @@ export function escalateReport(
     }
     await stopClocks(tx, report.row.id, 'all', now, 'cancel');
     return {
-      patch: { escalationConsent: true, closedAt: now },
+      patch: {
+        escalationConsent: true,
+        escalationSharesIdentity: input.shareIdentity === true,
+        closedAt: now,
+      },
       event: {
         type: 'escalate',
         visibility: 'public',

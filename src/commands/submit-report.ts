@@ -216,6 +216,7 @@ const REPORT_DEFAULTS = {
   supervisory: false,
   assigneeUserId: null,
   escalationConsent: false,
+  escalationSharesIdentity: false,
   supportCount: 0,
   rating: null,
   misroutedWorkingDays: 0,

@@ -162,6 +162,8 @@ export const reports = pgTable(
     reporterLang: text('reporter_lang').notNull().default('id'),
     /** Set when the reporter consents to the Ombudsman hand-off. */
     escalationConsent: boolean('escalation_consent').notNull().default(false),
+    /** The reporter agreed, when escalating, that the Ombudsman may see who they are (`escalate` data.shareIdentity). */
+    escalationSharesIdentity: boolean('escalation_shares_identity').notNull().default(false),
     supportCount: integer('support_count').notNull().default(0),
     rating: smallint('rating'),
     misroutedWorkingDays: integer('misrouted_working_days').notNull().default(0),

@@ -337,17 +337,17 @@ ombudsman      dispatched  other   plain     view comment support
 ombudsman      dispatched  other   anon      view comment support
 ombudsman      dispatched  other   conf      -
 ombudsman      dispatched  other   anon+conf -
-ombudsman      transferred own     plain     view viewReporter viewInternal note comment support
+ombudsman      transferred own     plain     view viewInternal note comment support
 ombudsman      transferred own     anon      view viewInternal note comment support
-ombudsman      transferred own     conf      view viewReporter viewInternal note
+ombudsman      transferred own     conf      view viewInternal note
 ombudsman      transferred own     anon+conf view viewInternal note
-ombudsman      transferred child   plain     view viewReporter viewInternal note comment support
+ombudsman      transferred child   plain     view viewInternal note comment support
 ombudsman      transferred child   anon      view viewInternal note comment support
-ombudsman      transferred child   conf      view viewReporter viewInternal note
+ombudsman      transferred child   conf      view viewInternal note
 ombudsman      transferred child   anon+conf view viewInternal note
-ombudsman      transferred sibling plain     view viewReporter viewInternal note comment support
+ombudsman      transferred sibling plain     view viewInternal note comment support
 ombudsman      transferred sibling anon      view viewInternal note comment support
-ombudsman      transferred sibling conf      view viewReporter viewInternal note
+ombudsman      transferred sibling conf      view viewInternal note
 ombudsman      transferred sibling anon+conf view viewInternal note
 ombudsman      transferred other   plain     view comment support
 ombudsman      transferred other   anon      view comment support
@@ -1006,5 +1006,23 @@ describe('canStaff', () => {
   it('defaults to national scope', () => {
     expect(canStaff(national, 'manage_calendar')).toBe(true);
     expect(canStaff(provCoord, 'manage_calendar')).toBe(false);
+  });
+});
+
+describe("the Ombudsman sees the reporter only with the reporter's consent", () => {
+  const ombudsman: Actor = { userId: 'u-o', grants: [grant('ombudsman', 'ombudsman-kaltim', '64')] };
+  it('viewReporter on a transferred report when the reporter shared it, never on an anonim one', () => {
+    const base = { status: 'transferred' as const, regionCode: '64.72' };
+    expect(can(ombudsman, 'viewReporter', subject(base))).toBe(false);
+    expect(can(ombudsman, 'viewReporter', subject({ ...base, identitySharedWithOmbudsman: true }))).toBe(
+      true,
+    );
+    expect(
+      can(
+        ombudsman,
+        'viewReporter',
+        subject({ ...base, identitySharedWithOmbudsman: true, anonymous: true }),
+      ),
+    ).toBe(false);
   });
 });

@@ -46,6 +46,10 @@ export interface ReportSubject {
   confidential: boolean;
   /** The actor is this report's reporter (own account or a valid access key). */
   isReporter: boolean;
+  /**
+   * The reporter, when escalating to the Ombudsman, agreed that the Ombudsman may see who they are. Absent = no.
+   */
+  identitySharedWithOmbudsman?: boolean;
 }
 
 /** Every action `can()` decides, in a stable order (used by `permissionsFor` and the matrix test). */
@@ -273,8 +277,9 @@ function grantActions(grant: RoleGrant, subject: ReportSubject): PolicyAction[] 
       if (isAssignedAgencyStaff(grant, subject)) out.push(...OFFICER_ACTIONS, ...identity);
       break;
     case 'ombudsman':
-      // The hand-off carries identity only with consent; the command decides what was handed over.
-      if (isOmbudsmanOnTransferred(grant, subject)) out.push(...OMBUDSMAN_ACTIONS, ...identity);
+      // The identity only when the reporter agreed to share it at escalation, as the hand-off package does.
+      if (isOmbudsmanOnTransferred(grant, subject))
+        out.push(...OMBUDSMAN_ACTIONS, ...(subject.identitySharedWithOmbudsman ? identity : []));
       break;
     case 'integration':
       if (pathContains(subject.agencyPath, grant.agencyId)) out.push(...INTEGRATION_ACTIONS);

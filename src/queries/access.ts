@@ -18,6 +18,7 @@ export function subjectOf(report: LoadedReport, caller: Caller): ReportSubject {
     anonymous: row.anonymous,
     confidential: row.confidential,
     isReporter: ownAccount || ownKey,
+    identitySharedWithOmbudsman: row.escalationSharesIdentity,
   };
 }
 

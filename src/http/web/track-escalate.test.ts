@@ -4,7 +4,7 @@
  * identity only when it was ticked.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../../test/helpers/app.ts';
+import { DEMO, startTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { WebClient } from '../../../test/helpers/web-client.ts';
 import { handoffPackage } from '../../queries/handoff-package.ts';
 
@@ -93,5 +93,15 @@ describe('tracking page: transfer to Ombudsman', () => {
 
     const page = await c.get(`/lacak/${shared.trackingId}?k=${encodeURIComponent(shared.accessKey)}`);
     expect(page.html).not.toContain('name="shareIdentity"');
+
+    // The Ombudsman account sees the reporter only when it was shared.
+    const ombudsman = await t.login(DEMO.ombudsman);
+    const seen = await t.api(`/api/v1/reports/${shared.trackingId}`, { token: ombudsman });
+    expect(seen.status).toBe(200);
+    expect(seen.body.reporter).toMatchObject({ name: 'Rina Kartika' });
+    const notSeen = await t.api(`/api/v1/reports/${hidden.trackingId}`, { token: ombudsman });
+    expect(notSeen.status).toBe(200);
+    expect(notSeen.body.status).toBe('transferred');
+    expect(JSON.stringify(notSeen.body)).not.toMatch(/Agus Salim|agus@contoh/);
   });
 });
