@@ -92,7 +92,7 @@ export async function receiveEmail(
       return svc.db.transaction(async (tx) => {
         const db = tx as unknown as AppDb;
         const inner = { ...svc, db };
-        const body = [mail.subject.replace(/^(re|balas|aw|fwd?):\s*/i, ''), stripQuoted(mail.text)]
+        const body = [mail.subject.replace(/^(re|balas|aw|fwd?):\s*/i, ''), replyText(mail.text, address)]
           .filter(Boolean)
           .join('\n\n');
         await commentReport(inner, { ...PUBLIC_CALLER, accessKey }, ref.trackingId, {
@@ -141,11 +141,37 @@ export async function receiveEmail(
 
 /** Drops the quoted history of a reply ("> …" lines and everything after "On … wrote:"/"Pada … menulis:"). */
 export function stripQuoted(text: string): string {
+  const all = text.split(/\r?\n/);
   const lines: string[] = [];
-  for (const line of text.split(/\r?\n/)) {
-    if (/^(On .+ wrote:|Pada .+ menulis:|-----Original Message-----)\s*$/i.test(line.trim())) break;
+  for (let i = 0; i < all.length; i++) {
+    const line = all[i]!.trim();
+    if (QUOTE_START.test(line)) break;
+    // "On … wrote:" wrapped over two lines by the mail client: the opening line is already kept; drop it.
+    if (/(wrote|menulis):$/i.test(line) && /^(On|Pada) /i.test(lines[lines.length - 1]?.trim() ?? '')) {
+      lines.pop();
+      break;
+    }
+    // An Outlook-style header block of the quoted original: "From:" followed by "Sent:"/"Date:"/"To:" lines.
+    if (/^(From|Dari):/i.test(line) && all.slice(i + 1, i + 4).some((l) => HEADER_LINE.test(l.trim()))) break;
     if (line.startsWith('>')) continue;
-    lines.push(line);
+    lines.push(all[i]!);
   }
   return lines.join('\n').trim();
+}
+
+/** Lines where a quoted or forwarded original begins (Gmail, Outlook, Apple Mail; English and Indonesian). */
+const QUOTE_START =
+  /^((On|Pada) .+ (wrote|menulis):|-{2,} ?Original Message ?-{2,}|-{2,} ?Pesan Asli ?-{2,}|-{2,} ?Forwarded message ?-{2,}|Begin forwarded message:|_{10,}|-{10,})$/i;
+/** The header lines of a quoted original under its "From:" line. */
+const HEADER_LINE = /^(Sent|Date|To|Subject|Dikirim|Tanggal|Kepada|Subjek|Cc):/i;
+
+/**
+ * What is stored of a reply: besides the quoted original (`stripQuoted`), private links lose their access key and the
+ * sender's address is masked, so neither can reach the agency however the mail client quoted.
+ */
+export function replyText(text: string, senderAddress: string): string {
+  const escaped = senderAddress.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return stripQuoted(text)
+    .replace(/([?&]k=)[A-Za-z0-9_-]+/g, '$1[kunci-disembunyikan]')
+    .replace(new RegExp(escaped, 'gi'), '[email-disembunyikan]');
 }

@@ -121,6 +121,69 @@ describe('email channel', () => {
     expect(last.body).not.toContain('> Laporan');
   });
 
+  it('an anonymous reporter replying from Outlook: the quoted original, its private link and the address never reach the agency', async () => {
+    const filed = await inbound(
+      JSON.stringify({
+        from: 'anon.balas@contoh.aduan.id',
+        to: 'lapor@aduan.local',
+        subject: 'Lampu jalan mati di Samarinda',
+        text: 'Lampu jalan di Jalan Juanda Samarinda mati sejak dua minggu.',
+      }),
+      { 'content-type': 'application/json' },
+    );
+    const id = filed.body.trackingId;
+    const [report] = await rows<any>(sql`select id, anonymous from reports where tracking_id = ${id}`);
+    expect(report.anonymous).toBe(true);
+    const national = await c.t.login(DEMO.national);
+    const v = await c.t.api(`/api/v1/reports/${id}/actions/verify`, {
+      json: { categoryId: await categoryIdByName(c.t), agencyId: 'pupr-kaltim' },
+      token: national,
+    });
+    expect(v.status, JSON.stringify(v.body)).toBe(200);
+    const to = await replyAddress(c.t.runtime.services, 'lapor@aduan.local', report.id);
+    const outlook = [
+      'Sudah saya cek lagi, lampu masih mati.',
+      '',
+      '________________________________',
+      'From: aduan <noreply@aduan.local>',
+      'Sent: Sunday, November 29, 2026 10:00 AM',
+      'To: anon.balas@contoh.aduan.id',
+      `Subject: Laporan ${id}: Laporan diterima`,
+      '',
+      `Tautan pribadi: http://127.0.0.1/lacak/${id}?k=RahasiaKunciAkses0123`,
+    ].join('\r\n');
+    for (const [n, text] of [
+      [1, outlook],
+      // No separator line, a wrapped Gmail attribution, and the address typed by the reporter.
+      [
+        2,
+        `Masih mati, kontak saya anon.balas@contoh.aduan.id\r\n\r\nOn Sun, Nov 29, 2026 at 10:00 AM aduan <\r\nnoreply@aduan.local> wrote:\r\nhttp://127.0.0.1/lacak/${id}?k=RahasiaKunciAkses0123`,
+      ],
+    ] as const) {
+      const r = await inbound(
+        JSON.stringify({
+          from: 'anon.balas@contoh.aduan.id',
+          to,
+          subject: `RE: Laporan ${id}`,
+          text,
+          headers: `Message-ID: <outlook-${n}@contoh>`,
+        }),
+        { 'content-type': 'application/json' },
+      );
+      expect(r.body.status).toBe('replied');
+    }
+    const pupr = await c.t.login(DEMO.puprAdmin);
+    const events = await c.t.api(`/api/v1/reports/${id}/events`, { token: pupr });
+    const replies = events.body.items.filter((e: any) => e.type === 'reporter_reply');
+    expect(replies).toHaveLength(2);
+    expect(replies[0].body).toContain('lampu masih mati');
+    expect(replies[1].body).toContain('Masih mati, kontak saya');
+    const seen = JSON.stringify(events.body);
+    expect(seen).not.toContain('anon.balas@contoh.aduan.id');
+    expect(seen).not.toContain('RahasiaKunciAkses0123');
+    expect(seen).not.toContain('Sent: Sunday');
+  });
+
   it('accepts real mail over SMTP (nodemailer → aduan smtp listener), including replies by token', async () => {
     const smtp = await startSmtpListener(c.t.runtime.services, { port: 0, address: 'lapor@aduan.local' });
     try {
