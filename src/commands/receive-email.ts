@@ -6,6 +6,7 @@
  * outbox with the address sealed. A filed report gets no channel reply: the regular submitted notification
  * (fan-out-event.ts) is its one confirmation, with the number, private link, verify-by date and Reply-To.
  */
+import { supplementReport } from './supplement-report.ts';
 import { eq } from 'drizzle-orm';
 import type { AppDb } from '../db/client.ts';
 import { channelAccess, inboundMessages, reports } from '../db/schema.ts';
@@ -82,7 +83,7 @@ export async function receiveEmail(
     for (const to of mail.to) reportId ??= await resolveReplyToken(svc, to);
     if (reportId) {
       const [row] = await svc.db
-        .select({ trackingId: reports.trackingId })
+        .select({ trackingId: reports.trackingId, status: reports.status })
         .from(reports)
         .where(eq(reports.id, reportId));
       const [access] = await svc.db.select().from(channelAccess).where(eq(channelAccess.reportId, reportId));
@@ -95,9 +96,16 @@ export async function receiveEmail(
         const body = [mail.subject.replace(/^(re|balas|aw|fwd?):\s*/i, ''), replyText(mail.text, address)]
           .filter(Boolean)
           .join('\n\n');
-        await commentReport(inner, { ...PUBLIC_CALLER, accessKey }, ref.trackingId, {
-          body: body.slice(0, 4000),
-        });
+        // A report on hold waits for the reporter's answer (the hold email asks for a reply): the reply supplements
+        // it, which ends the hold and sends it back to verification. Otherwise it joins the thread as a reply.
+        if (row.status === 'on_hold')
+          await supplementReport(inner, { ...PUBLIC_CALLER, accessKey }, ref.trackingId, {
+            body: body.slice(0, 4000),
+          });
+        else
+          await commentReport(inner, { ...PUBLIC_CALLER, accessKey }, ref.trackingId, {
+            body: body.slice(0, 4000),
+          });
         for (const file of mail.attachments)
           await addAttachment(inner, { ...PUBLIC_CALLER, accessKey }, ref.trackingId, file);
         await reply(db, 'replied', ref);

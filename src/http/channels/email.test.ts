@@ -184,6 +184,42 @@ describe('email channel', () => {
     expect(seen).not.toContain('Sent: Sunday');
   });
 
+  it('a reply to a report on hold answers the hold: the report goes back to verification', async () => {
+    const filed = await inbound(
+      JSON.stringify({
+        from: 'budi.tunda@contoh.aduan.id',
+        to: 'lapor@aduan.local',
+        subject: 'Jalan rusak di Balikpapan',
+        text: 'Jalan rusak dan berlubang besar.',
+      }),
+      { 'content-type': 'application/json' },
+    );
+    const id = filed.body.trackingId;
+    const national = await c.t.login(DEMO.national);
+    const hold = await c.t.api(`/api/v1/reports/${id}/actions/hold`, {
+      json: { question: 'Di ruas jalan mana tepatnya?' },
+      token: national,
+    });
+    expect(hold.status, JSON.stringify(hold.body)).toBe(200);
+    const [report] = await rows<any>(sql`select id from reports where tracking_id = ${id}`);
+    const to = await replyAddress(c.t.runtime.services, 'lapor@aduan.local', report.id);
+    const r = await inbound(
+      JSON.stringify({
+        from: 'budi.tunda@contoh.aduan.id',
+        to,
+        subject: 'Re: Laporan ditunda',
+        text: 'Di Jalan Mulawarman, depan pasar.',
+      }),
+      { 'content-type': 'application/json' },
+    );
+    expect(r.body.status).toBe('replied');
+    const after = await c.t.api(`/api/v1/reports/${id}`, { token: national });
+    expect(after.body.status).toBe('submitted');
+    const events = await c.t.api(`/api/v1/reports/${id}/events`, { token: national });
+    expect(events.body.items.at(-1)).toMatchObject({ type: 'supplement' });
+    expect(events.body.items.at(-1).body).toContain('Jalan Mulawarman');
+  });
+
   it('accepts real mail over SMTP (nodemailer → aduan smtp listener), including replies by token', async () => {
     const smtp = await startSmtpListener(c.t.runtime.services, { port: 0, address: 'lapor@aduan.local' });
     try {

@@ -54,6 +54,13 @@ describe('SMS channel', () => {
     });
     expect(res.status).toBe(401);
     expect((await sms('081211110000', 'PUPR jalan rusak', { secret: 'salah' })).status).toBe(401);
+    // A header with a non-ASCII byte (64 characters, more bytes) is just a wrong signature, not a 500.
+    const odd = await fetch(`${c.url}/channels/sms/inbound`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-signature': `sha256=${'a'.repeat(63)}\u00e9` },
+      body: JSON.stringify({ messageId: 'x2', from: '081234567890', text: 'PUPR jalan rusak' }),
+    });
+    expect(odd.status).toBe(401);
   });
 
   it('files a report by agency keyword, replies through the outbox with the phone sealed', async () => {

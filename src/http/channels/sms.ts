@@ -33,8 +33,10 @@ export function validSignature(secret: string | undefined, raw: Buffer, header: 
     .trim()
     .replace(/^sha256=/i, '')
     .toLowerCase();
+  // Only a hex digest can match; anything else (a non-ASCII byte would change the byte length) is simply wrong.
+  if (!/^[0-9a-f]{64}$/.test(sent)) return false;
   const expected = createHmac('sha256', secret).update(raw).digest('hex');
-  return sent.length === expected.length && timingSafeEqual(Buffer.from(sent), Buffer.from(expected));
+  return timingSafeEqual(Buffer.from(sent), Buffer.from(expected));
 }
 
 const pick = (b: Record<string, unknown>, ...names: string[]) => {
