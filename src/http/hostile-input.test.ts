@@ -136,6 +136,38 @@ describe('smaller input mistakes get the right answer', () => {
   });
 });
 
+describe("the reporter's forms on the tracking page", () => {
+  it('count a field sent twice once, and refuse text longer than the API allows', async () => {
+    const r = await t.api('/api/v1/reports', {
+      json: { ...REPORT, anonymous: false, reporter: { name: 'Warga Uji' } },
+    });
+    expect(r.status).toBe(201);
+    const { trackingId: id, accessKey: k } = r.body;
+    await t.api(`/api/v1/reports/${id}/actions/hold`, {
+      json: { question: 'Di ruas jalan mana tepatnya?' },
+      token: await t.login(DEMO.coordinator),
+    });
+    const post = (action: string, form: URLSearchParams) =>
+      fetch(`${t.url}/lacak/${id}/${action}`, { method: 'POST', body: form, redirect: 'manual' });
+    const tooLong = await post('supplement', new URLSearchParams({ k, body: 'x'.repeat(10_001) }));
+    expect(tooLong.status).toBe(422);
+    expect(await tooLong.text()).toContain('10000');
+    const twice = new URLSearchParams([
+      ['k', k],
+      ['k', k],
+      ['body', 'Di Jalan Mulawarman depan pasar.'],
+      ['body', 'kedua'],
+    ]);
+    const ok = await post('supplement', twice);
+    expect(ok.status).toBe(303);
+    const events = await t.api(`/api/v1/reports/${id}/events`, { accessKey: k });
+    expect(events.body.items.at(-1)).toMatchObject({
+      type: 'supplement',
+      body: 'Di Jalan Mulawarman depan pasar.',
+    });
+  });
+});
+
 describe('dates outside 1900–2100', () => {
   it('are refused with a field message in both languages on the API, statistics and open data', async () => {
     const occurred = await t.api('/api/v1/reports', { json: { ...REPORT, occurredOn: '0000-01-01' } });

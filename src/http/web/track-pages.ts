@@ -163,32 +163,43 @@ export async function trackPages(app: FastifyInstance, opts: { services: Service
     async (req, reply) => {
       const { trackingId: id, action } = req.params;
       if (!ID.test(id) || !ACTIONS.includes(action as ReporterAction)) throw new AppError('NOT_FOUND');
-      const body = (req.body ?? {}) as Record<string, string | undefined>;
+      // One value per field: a field sent twice counts once (its first value), as a browser never sends it twice.
+      const body = Object.fromEntries(
+        Object.entries((req.body ?? {}) as Record<string, unknown>).map(([k, v]) => [
+          k,
+          typeof (Array.isArray(v) ? v[0] : v) === 'string' ? String(Array.isArray(v) ? v[0] : v) : undefined,
+        ]),
+      ) as Record<string, string | undefined>;
       const key = body.k ?? '';
       const caller: Caller = { ...req.caller, accessKey: key };
       const text = (v: string | undefined) => (v ?? '').trim();
+      // The same bounds as the JSON API (10,000 characters; a reply 5,000).
+      const bounded = (field: string, v: string, min: number, max: number) => {
+        if (v.length < min) throw invalidField(field, v ? 'too_short' : 'required', { min });
+        if (v.length > max) throw invalidField(field, 'too_long', { max });
+        return v;
+      };
       try {
         switch (action as ReporterAction) {
           case 'supplement':
-            if (text(body.body).length < 5)
-              throw invalidField('body', text(body.body) ? 'too_short' : 'required', { min: 5 });
-            await supplementReport(svc, caller, id, { body: text(body.body) });
+            await supplementReport(svc, caller, id, { body: bounded('body', text(body.body), 5, 10_000) });
             break;
           case 'comment':
-            if (!text(body.commentBody)) throw invalidField('commentBody', 'required');
-            await commentReport(svc, caller, id, { body: text(body.commentBody).slice(0, 5000) });
+            await commentReport(svc, caller, id, {
+              body: bounded('commentBody', text(body.commentBody), 1, 5000),
+            });
             break;
           case 'accept': {
             const rating = Number(body.rating);
             if (!Number.isInteger(rating) || rating < 1 || rating > 5)
               throw invalidField('rating', 'rating_range');
-            await acceptReport(svc, caller, id, { rating, comment: text(body.comment) || undefined });
+            const comment = text(body.comment);
+            if (comment.length > 2000) throw invalidField('comment', 'too_long', { max: 2000 });
+            await acceptReport(svc, caller, id, { rating, comment: comment || undefined });
             break;
           }
           case 'dispute':
-            if (text(body.reason).length < 5)
-              throw invalidField('reason', text(body.reason) ? 'too_short' : 'required', { min: 5 });
-            await disputeReport(svc, caller, id, { reason: text(body.reason) });
+            await disputeReport(svc, caller, id, { reason: bounded('reason', text(body.reason), 5, 10_000) });
             break;
           case 'escalate':
             if (body.consent !== '1') throw invalidField('consent', 'consent_true');
