@@ -184,6 +184,23 @@ describe('email channel', () => {
     expect(seen).not.toContain('Sent: Sunday');
   });
 
+  it('an HTML-only message keeps its words', async () => {
+    const filed = await inbound(
+      JSON.stringify({
+        from: 'html.saja@contoh.aduan.id',
+        to: 'lapor@aduan.local',
+        subject: 'Drainase tersumbat',
+        html: '<div dir="ltr"><p>Saluran air di <b>Jalan Ahmad Yani</b> tersumbat sampah.</p><p>Mohon dibersihkan.<img src="cid:x"></p></div>',
+      }),
+      { 'content-type': 'application/json' },
+    );
+    expect(filed.status).toBe(200);
+    const [row] = await rows<any>(sql`select body from reports where tracking_id = ${filed.body.trackingId}`);
+    expect(row.body).toContain('Saluran air di Jalan Ahmad Yani tersumbat sampah.');
+    expect(row.body).toContain('Mohon dibersihkan.');
+    expect(row.body).not.toContain('<');
+  });
+
   it('a reply to a report on hold answers the hold: the report goes back to verification', async () => {
     const filed = await inbound(
       JSON.stringify({

@@ -4,6 +4,7 @@
  * content (base64)}]`). Authenticated with HTTP Basic auth whose password is the inbound secret, as
  * inbound-parse services configure it in the webhook URL.
  */
+import { convert } from 'html-to-text';
 import { plainText } from '../../domain/shared/text.ts';
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -80,7 +81,12 @@ export function toInboundEmail(f: Record<string, unknown>, files: AttachmentInpu
     from: parseAddress(str('from') || str('sender')),
     to,
     subject: str('subject'),
-    text: str('text') || str('body-plain') || str('stripped-text'),
+    // An HTML-only message (many phones and webmail send one) keeps its words: the HTML as plain text.
+    text:
+      str('text') ||
+      str('body-plain') ||
+      str('stripped-text') ||
+      htmlAsText(str('html') || str('body-html') || str('stripped-html')),
     attachments: files,
   };
 }
@@ -99,4 +105,16 @@ export async function emailRoutes(
     const r = await receiveEmail(opts.services, mail, undefined, opts.channels.defaultRegion);
     return { status: r.outcome, ...(r.trackingId ? { trackingId: r.trackingId } : {}) };
   });
+}
+
+/** The words of an HTML mail body (links kept as text, images dropped), or '' for none. */
+function htmlAsText(html: string): string {
+  if (!html.trim()) return '';
+  return convert(html, {
+    wordwrap: false,
+    selectors: [
+      { selector: 'img', format: 'skip' },
+      { selector: 'a', options: { ignoreHref: true } },
+    ],
+  }).trim();
 }
