@@ -132,3 +132,18 @@ describe('POST /lacak (number and access key)', () => {
     expect(none.html.indexOf('href="#f-id"')).toBeLessThan(none.html.indexOf('href="#f-k"'));
   });
 });
+
+describe('the private link without its key', () => {
+  it('opens the lookup form with the number filled in and a note about the key (200); a wrong key stays an error', async () => {
+    const c = new WebClient(t.url);
+    const bare = await c.get(`/lacak/${report.trackingId}`);
+    expect(bare.status).toBe(200);
+    expect(bare.html).toContain('masukkan kunci akses dari pesan pertama');
+    expect(bare.html).toMatch(new RegExp(`name="id"[^>]*value="${report.trackingId}"`));
+    expect(bare.html).not.toContain('error-summary');
+    expect(bare.html).not.toContain('Rina Pelapor');
+    const wrong = await c.get(`/lacak/${report.trackingId}?k=bukan-kunci-yang-benar`);
+    expect(wrong.status).toBe(404);
+    expect(wrong.html).toContain('error-summary');
+  });
+});

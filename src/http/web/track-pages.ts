@@ -113,6 +113,12 @@ export async function trackPages(app: FastifyInstance, opts: { services: Service
       visible = null;
     }
     if (!visible || !visible.subject.isReporter) {
+      // No key at all (the "Lihat laporan" link of a later notification carries none): the lookup form with the
+      // number filled in, asking for the key from the first message; a wrong key is the error it always was.
+      if (!key) {
+        const notice = t(ctx.lang, 'web.trackpage.key_needed');
+        return sendPage(reply, req, h(TrackFormPage, { ctx, id, notice }));
+      }
       const message = t(ctx.lang, 'web.trackpage.not_found');
       return sendPage(reply, req, h(TrackFormPage, { ctx, id, message }), 404);
     }

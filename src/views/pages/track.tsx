@@ -19,11 +19,14 @@ export function TrackFormPage({
   id,
   errors = {},
   message,
+  notice,
 }: {
   ctx: PageContext;
   id?: string;
   errors?: FormErrors;
   message?: string;
+  /** A neutral note above the form (not an error), e.g. that the access key is needed. */
+  notice?: string;
 }): VNode {
   return (
     <Layout
@@ -34,6 +37,11 @@ export function TrackFormPage({
       <ErrorSummary ctx={ctx} errors={errors} message={message} />
       <h1>{ctx.t('web.trackpage.title')}</h1>
       <p>{ctx.t('web.trackpage.intro')}</p>
+      {notice ? (
+        <p class="notice" role="note">
+          {notice}
+        </p>
+      ) : null}
       <form method="post" action="/lacak" novalidate>
         {ctx.csrf ? <input type="hidden" name="_csrf" value={ctx.csrf} /> : null}
         <TextInput
