@@ -14,7 +14,7 @@ import { enqueueOutbox } from '../db/repositories/outbox.ts';
 import { sha256 } from '../integrations/crypto.ts';
 import { t } from '../locales/index.ts';
 import { PUBLIC_CALLER, type Services } from '../app/context.ts';
-import { invalid } from '../app/errors.ts';
+import { AppError, invalid } from '../app/errors.ts';
 import { regionFromText } from '../queries/geocode.ts';
 import { hitRateLimit } from './rate-limit.ts';
 import { submitReport } from './submit-report.ts';
@@ -106,8 +106,7 @@ export async function receiveEmail(
           await commentReport(inner, { ...PUBLIC_CALLER, accessKey }, ref.trackingId, {
             body: body.slice(0, 4000),
           });
-        for (const file of mail.attachments)
-          await addAttachment(inner, { ...PUBLIC_CALLER, accessKey }, ref.trackingId, file);
+        await attachWhatFits(inner, accessKey, ref.trackingId, mail.attachments);
         await reply(db, 'replied', ref);
         return done(db, 'replied', ref);
       });
@@ -136,8 +135,7 @@ export async function receiveEmail(
         accessKeyEnc: svc.sealer.seal(accessKey),
         createdAt: svc.now(),
       });
-      for (const file of mail.attachments)
-        await addAttachment(inner, { ...PUBLIC_CALLER, accessKey }, report.row.trackingId, file);
+      await attachWhatFits(inner, accessKey, report.row.trackingId, mail.attachments);
       // No channel reply: the submit event's notification confirms to this address (docs/channels.md).
       return done(db, 'filed', { id: report.row.id, trackingId: report.row.trackingId });
     });
@@ -165,6 +163,26 @@ export function stripQuoted(text: string): string {
     lines.push(all[i]!);
   }
   return lines.join('\n').trim();
+}
+
+/**
+ * Adds the mail's attachments to the report, skipping a file aduan does not take (a type other than JPEG, PNG, WebP
+ * or PDF, too large, one too many): the complaint itself is never refused for an attachment. Those checks come before
+ * any write, so skipping one leaves the transaction intact.
+ */
+async function attachWhatFits(
+  svc: Services,
+  accessKey: string,
+  trackingId: string,
+  files: readonly AttachmentInput[],
+): Promise<void> {
+  for (const file of files) {
+    try {
+      await addAttachment(svc, { ...PUBLIC_CALLER, accessKey }, trackingId, file);
+    } catch (e) {
+      if (!(e instanceof AppError) || !['VALIDATION_FAILED', 'PAYLOAD_TOO_LARGE'].includes(e.code)) throw e;
+    }
+  }
 }
 
 /** Lines where a quoted or forwarded original begins (Gmail, Outlook, Apple Mail; English and Indonesian). */

@@ -184,6 +184,25 @@ describe('email channel', () => {
     expect(seen).not.toContain('Sent: Sunday');
   });
 
+  it('an attachment aduan does not take is skipped; the complaint is still filed', async () => {
+    const filed = await inbound(
+      JSON.stringify({
+        from: 'Budi Lampiran <budi.lampiran@contoh.aduan.id>',
+        to: 'lapor@aduan.local',
+        subject: 'Trotoar rusak',
+        text: 'Trotoar di depan sekolah rusak parah.',
+        attachments: [{ filename: 'catatan.txt', content: Buffer.from('catatan biasa').toString('base64') }],
+      }),
+      { 'content-type': 'application/json' },
+    );
+    expect(filed.status, JSON.stringify(filed.body)).toBe(200);
+    expect(filed.body.status).toBe('filed');
+    const [n] = await rows<any>(
+      sql`select count(*)::int as n from attachments a join reports r on r.id = a.report_id where r.tracking_id = ${filed.body.trackingId}`,
+    );
+    expect(n.n).toBe(0);
+  });
+
   it('an HTML-only message keeps its words', async () => {
     const filed = await inbound(
       JSON.stringify({
