@@ -6,13 +6,14 @@
  * from one number are rate limited (key = sha256(number)), and every reply goes out through the outbox
  * with the phone sealed. The phone is stored only sealed, as the reporter's contact.
  */
+import { calendarScope } from './clocks.ts';
 import { and, eq } from 'drizzle-orm';
 import type { AppDb } from '../db/client.ts';
 import { agencies, channelAccess, inboundMessages } from '../db/schema.ts';
 import { loadReport, type LoadedReport } from '../db/repositories/reports.ts';
 import { enqueueOutbox } from '../db/repositories/outbox.ts';
 import { formatIsoInZone } from '../domain/deadline/calendar.ts';
-import { PUBLIC_STATUSES, type ZoneName } from '../domain/report/report.ts';
+import { PUBLIC_STATUSES } from '../domain/report/report.ts';
 import { normaliseTrackingId } from '../domain/report/tracking-id.ts';
 import { digestEquals, sha256 } from '../integrations/crypto.ts';
 import { t } from '../locales/index.ts';
@@ -63,7 +64,8 @@ function samePhone(report: LoadedReport, phone: string, svc: Services): boolean 
 
 function dueText(report: LoadedReport): string {
   if (!report.row.dueAt) return '';
-  const zone = (report.agency?.zone ?? report.target?.zone ?? 'WIB') as ZoneName;
+  // The zone of the deadline's own calendar: the handling (or addressed) agency's, else the report's region's.
+  const zone = calendarScope(report.row, report.agency ?? report.target ?? null).zone;
   const iso = formatIsoInZone(report.row.dueAt, zone);
   return t('id', 'channels.sms.due', {
     due: `${iso.slice(8, 10)}-${iso.slice(5, 7)}-${iso.slice(0, 4)} ${iso.slice(11, 16)} ${zone}`,

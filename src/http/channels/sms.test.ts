@@ -156,6 +156,14 @@ describe('SMS channel', () => {
       sql`select payload from outbox where kind = 'sms.reply' order by id desc limit 1`,
     );
     expect(reply.payload.text).toContain('Batas waktu berikutnya');
+    expect(reply.payload.text).toMatch(/23:59 WITA/);
+    // Without a keyword the report waits for the regional verifier, and its deadline is still in the region's zone.
+    const placed = await sms('081277770000', 'Lampu jalan di Balikpapan padam seminggu');
+    await sms('081277770000', `STATUS ${placed.body.trackingId}`);
+    const [placedReply] = await rows<any>(
+      sql`select payload from outbox where kind = 'sms.reply' order by id desc limit 1`,
+    );
+    expect(placedReply.payload.text).toMatch(/23:59 WITA/);
     // A stranger cannot read a report that is not public.
     expect((await sms('081299990000', `STATUS ${id}`)).body.status).toBe('not_found');
     const coord = await c.t.login(DEMO.coordinator);
