@@ -60,6 +60,18 @@ describe('demo seed', () => {
     for (const m of mix) expect(m.n, m.status).toBeGreaterThanOrEqual(2);
   });
 
+  it('files SMS reports as the SMS channel does: anonymous, with a number only', async () => {
+    const sms = await query<{ tracking_id: string; anonymous: boolean }>(
+      t.runtime.services.db,
+      sql`select tracking_id, anonymous from reports where channel = 'sms'`,
+    );
+    expect(sms.length).toBeGreaterThan(0);
+    for (const r of sms) expect(r.anonymous, r.tracking_id).toBe(true);
+    const national = await t.login('nasional@demo.aduan.id');
+    const one = await t.api(`/api/v1/reports/${sms[0]!.tracking_id}`, { token: national });
+    expect(one.body.reporter).toEqual({ phone: expect.stringMatching(/^\+?\d+$/) });
+  });
+
   it('pins web, API, Open311 and walk-in reports inside their kab/kota, a few hundred metres apart per text', async () => {
     const db = t.runtime.services.db;
     const rows = await query<{

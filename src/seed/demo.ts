@@ -185,13 +185,17 @@ export async function seedDemoReports(svc: Services, now: Date): Promise<number>
         ...(PINNED_CHANNELS.includes(channel)
           ? demoPoint(region, Math.floor(i / DEMO_REPORT_TEXTS.length))
           : {}),
-        anonymous: i % 4 === 1,
+        // An SMS complaint is anonymous with a number only, as the SMS channel files it (docs/channels.md).
+        anonymous: channel === 'sms' || i % 4 === 1,
         confidential: i % 9 === 5,
-        reporter: {
-          name: `Pelapor Demo ${i + 1}`,
-          email: `pelapor${i + 1}@contoh.aduan.id`,
-          phone: `0812000000${String(i).padStart(2, '0')}`,
-        },
+        reporter:
+          channel === 'sms'
+            ? { phone: `0812000000${String(i).padStart(2, '0')}` }
+            : {
+                name: `Pelapor Demo ${i + 1}`,
+                email: `pelapor${i + 1}@contoh.aduan.id`,
+                phone: `0812000000${String(i).padStart(2, '0')}`,
+              },
         channel,
         recordedBy: staffIntake ? (verifier.actor.userId ?? undefined) : undefined,
       },
