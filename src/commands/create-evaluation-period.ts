@@ -2,14 +2,22 @@
  * Creates (or replaces) an evaluation period with its participant groups, versioned weights,
  * predikat thresholds and minimum volume. National admins everywhere; coordinators when every
  * participant (of the new and of the replaced definition) is in their region (`manage_evaluation`).
- * Changing weights bumps the version.
+ * Changing weights bumps the version. A published period is final (409 PERIOD_PUBLISHED): its public
+ * page, certificates and `aduan evaluate` read the definition the result was computed from.
+ * Bad definitions are refused as a whole (422) before anything is written.
  */
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { Caller, Services } from '../app/context.ts';
 import { AppError, throwIfInvalid, type FieldIssue } from '../app/errors.ts';
 import { query } from '../db/client.ts';
-import { evaluationGroups, evaluationParticipants, evaluationPeriods } from '../db/schema.ts';
+import {
+  evaluationGroups,
+  evaluationParticipants,
+  evaluationPeriods,
+  evaluationResults,
+} from '../db/schema.ts';
 import { canStaff } from '../policies/can.ts';
+import { isPublished } from '../queries/evaluation.ts';
 import {
   canonicalJson,
   DEFAULT_THRESHOLDS,
@@ -17,6 +25,11 @@ import {
   type Threshold,
   type Weights,
 } from '../domain/evaluation/scoring.ts';
+
+/** At most this many participant groups per period (API and form). */
+export const MAX_GROUPS = 100;
+/** At most this many predikat thresholds per period (API and form). */
+export const MAX_THRESHOLDS = 20;
 
 /** A period definition. */
 export interface PeriodInput {
@@ -90,6 +103,67 @@ export function mayManageEvaluations(caller: Caller): boolean {
   return caller.actor.grants.some((g) => g.role === 'national_admin' || g.role === 'coordinator');
 }
 
+/** Group ids of `ids` already used by another period, with that period. */
+async function groupsOfOtherPeriods(
+  svc: Services,
+  periodId: string,
+  ids: string[],
+): Promise<Map<string, string>> {
+  if (!ids.length) return new Map();
+  const rows = await query<{ id: string; period_id: string }>(
+    svc.db,
+    sql`select id, period_id from evaluation_groups where period_id <> ${periodId} and id in (${sql.join(
+      ids.map((i) => sql`${i}`),
+      sql`, `,
+    )})`,
+  );
+  return new Map(rows.map((r) => [r.id, r.period_id]));
+}
+
+/** Weights without the unused (zero) ones: what the weights version compares. */
+function effectiveWeights(w: Weights): Weights {
+  return Object.fromEntries(Object.entries(w).filter(([, v]) => typeof v === 'number' && v > 0));
+}
+
+/**
+ * Field issues of a definition that do not need the database: thresholds with a 0 floor and distinct
+ * minimums, at least one weight above 0, distinct group ids, at least one participant per group and no
+ * participant twice in a group. Keys are the JSON paths (`groups.1.id`, `thresholds.2.min`, …).
+ */
+export function definitionIssues(input: PeriodInput): Record<string, FieldIssue> {
+  const f: Record<string, FieldIssue> = {};
+  if (input.thresholds) {
+    if (input.thresholds.length > MAX_THRESHOLDS)
+      f.thresholds = { key: 'too_many', params: { max: MAX_THRESHOLDS } };
+    else if (!input.thresholds.some((t) => t.min === 0)) f.thresholds = { key: 'thresholds_floor' };
+    const seen = new Set<number>();
+    input.thresholds.forEach((t, i) => {
+      if (seen.has(t.min))
+        f[`thresholds.${i}.min`] ??= { key: 'thresholds_duplicate', params: { min: t.min } };
+      seen.add(t.min);
+    });
+  }
+  if (input.weights && !Object.values(input.weights).some((w) => typeof w === 'number' && w > 0))
+    f.weights = { key: 'weights_empty' };
+  if (input.groups.length > MAX_GROUPS) f.groups = { key: 'too_many', params: { max: MAX_GROUPS } };
+  const groupIds = new Set<string>();
+  input.groups.forEach((g, i) => {
+    if (groupIds.has(g.id)) f[`groups.${i}.id`] = { key: 'group_duplicate' };
+    groupIds.add(g.id);
+    if (!g.participants.length) f[`groups.${i}.participants`] = { key: 'participants_empty' };
+    const agencies = new Set<string>();
+    g.participants.forEach((p, j) => {
+      if (agencies.has(p.agencyId))
+        f[`groups.${i}.participants.${j}.agencyId`] ??= {
+          key: 'participant_duplicate',
+          params: { agency: p.agencyId },
+        };
+      agencies.add(p.agencyId);
+    });
+  });
+  return f;
+}
+
 /** Creates or replaces the period; returns its weights version. */
 export async function createEvaluationPeriod(
   svc: Services,
@@ -97,20 +171,44 @@ export async function createEvaluationPeriod(
   input: PeriodInput,
 ): Promise<{ weightsVersion: number }> {
   if (!caller.system && !mayManageEvaluations(caller)) throw new AppError('FORBIDDEN');
+  // Whether a period is published is public (its results page), so this may come before the scope check.
+  if (await isPublished(svc.db, input.id)) throw new AppError('PERIOD_PUBLISHED');
+  const fields = definitionIssues(input);
   const ids = [...new Set(input.groups.flatMap((g) => g.participants.map((p) => p.agencyId)))];
-  const fields: Record<string, FieldIssue> = {};
-  const unknown = await unknownAgencies(svc, ids);
-  if (unknown.length) fields.participants = { key: 'agency_unknown', params: { list: unknown.join(', ') } };
+  const unknown = new Set(await unknownAgencies(svc, ids));
+  input.groups.forEach((g, i) => {
+    const list = [...new Set(g.participants.map((p) => p.agencyId).filter((a) => unknown.has(a)))];
+    if (list.length)
+      fields[`groups.${i}.participants`] = { key: 'agency_unknown', params: { list: list.join(', ') } };
+  });
+  const taken = await groupsOfOtherPeriods(svc, input.id, [...new Set(input.groups.map((g) => g.id))]);
+  input.groups.forEach((g, i) => {
+    const other = taken.get(g.id);
+    if (other && !fields[`groups.${i}.id`])
+      fields[`groups.${i}.id`] = { key: 'group_taken', params: { period: other } };
+  });
   throwIfInvalid(fields);
   await assertCanManageEvaluation(svc, caller, [...ids, ...(await periodAgencies(svc, input.id))]);
   const weights = input.weights ?? DEFAULT_WEIGHTS;
   return svc.db.transaction(async (tx) => {
-    const [old] = await tx.select().from(evaluationPeriods).where(eq(evaluationPeriods.id, input.id));
-    const weightsVersion = !old
-      ? 1
-      : canonicalJson(old.weights) === canonicalJson(weights)
-        ? old.weightsVersion
-        : old.weightsVersion + 1;
+    // The period row is locked so that a concurrent publish or change waits for this one.
+    const [old] = await tx
+      .select()
+      .from(evaluationPeriods)
+      .where(eq(evaluationPeriods.id, input.id))
+      .for('update');
+    if (old) {
+      const [done] = await tx
+        .select({ id: evaluationResults.id })
+        .from(evaluationResults)
+        .where(eq(evaluationResults.periodId, input.id))
+        .limit(1);
+      if (done) throw new AppError('PERIOD_PUBLISHED');
+    }
+    const sameWeights =
+      old &&
+      canonicalJson(effectiveWeights(old.weights as Weights)) === canonicalJson(effectiveWeights(weights));
+    const weightsVersion = !old ? 1 : sameWeights ? old.weightsVersion : old.weightsVersion + 1;
     const row = {
       id: input.id,
       name: input.name,

@@ -8,6 +8,7 @@ import type {
   EvaluationResult,
 } from '../domain/evaluation/evaluate.ts';
 import type { Threshold, Weights } from '../domain/evaluation/scoring.ts';
+import { canStaff, type Actor, type StaffScope } from '../policies/can.ts';
 
 /** A period as listed. */
 export interface PeriodRow {
@@ -65,24 +66,46 @@ export async function loadEvaluationConfig(db: AppDb, periodId: string): Promise
   };
 }
 
-/** Rubric scores of a period with assessor, justification and evidence (staff view). */
-export async function rubricScores(db: AppDb, periodId: string) {
-  return query<{
-    id: number;
-    agencyId: string;
-    indicator: string;
-    assessor: string;
-    score: number;
-    justification: string;
-    evidence: unknown;
-    createdAt: string;
-  }>(
+/** A rubric score as evaluation staff see it (evidence: file name, size and sha256; never the storage key). */
+export interface RubricScoreRow {
+  id: number;
+  agencyId: string;
+  indicator: string;
+  assessor: string;
+  score: number;
+  justification: string;
+  evidence: { filename: string; size: number; sha256: string }[];
+  createdAt: string;
+}
+
+/**
+ * Rubric scores of a period with assessor, justification and evidence (staff view). `agencies` limits them
+ * to those participants (the viewer's scope, `evaluationAccess`); omitted = every participant.
+ */
+export async function rubricScores(
+  db: AppDb,
+  periodId: string,
+  agencies?: ReadonlySet<string>,
+): Promise<RubricScoreRow[]> {
+  const rows = await query<Omit<RubricScoreRow, 'evidence'> & { evidence: unknown }>(
     db,
     sql`select s.id, s.agency_id as "agencyId", s.indicator, u.name as assessor, s.score, s.justification, s.evidence,
           s.created_at as "createdAt"
         from evaluation_rubric_scores s left join users u on u.id = s.assessor_user_id
         where s.period_id = ${periodId} order by s.agency_id, s.indicator, s.id`,
   );
+  return rows
+    .filter((r) => !agencies || agencies.has(r.agencyId))
+    .map((r) => ({
+      ...r,
+      evidence: (Array.isArray(r.evidence) ? r.evidence : []).map(
+        (e: { filename?: string; size?: number; sha256?: string }) => ({
+          filename: e.filename ?? '',
+          size: e.size ?? 0,
+          sha256: e.sha256 ?? '',
+        }),
+      ),
+    }));
 }
 
 /** A published result. */
@@ -103,16 +126,85 @@ export async function publishedResult(db: AppDb, periodId: string): Promise<Publ
   return row ? { ...row, publishedAt: new Date(row.publishedAt).toISOString() } : null;
 }
 
-/** Region codes of a period's participant agencies (authorization scope of the staff views). */
-export async function participantRegions(db: AppDb, cfg: EvaluationConfig): Promise<(string | null)[]> {
+/** Where each participant agency of a period lies (its agency path and region), as a staff-permission scope. */
+export async function participantScopes(db: AppDb, cfg: EvaluationConfig): Promise<Map<string, StaffScope>> {
   const ids = [...new Set(cfg.groups.flatMap((g) => g.participants))];
-  if (!ids.length) return [null];
-  const rows = await query<{ region_code: string | null }>(
+  if (!ids.length) return new Map();
+  const rows = await query<{ id: string; path: string; region_code: string | null }>(
     db,
-    sql`select region_code from agencies where id in (${sql.join(
+    sql`select id, path, region_code from agencies where id in (${sql.join(
       ids.map((i) => sql`${i}`),
       sql`, `,
     )})`,
   );
-  return rows.map((r) => r.region_code);
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return new Map(
+    ids.map((id) => {
+      const a = byId.get(id);
+      return [
+        id,
+        {
+          agencyId: id,
+          agencyPath: a ? a.path.split('/').filter(Boolean) : [],
+          regionCode: a?.region_code ?? null,
+        },
+      ];
+    }),
+  );
+}
+
+/** What one person may see and do in an evaluation period (docs/evaluation.md, "Who sees what"). */
+export interface EvaluationAccess {
+  /** Sees the whole period: national scope, or every participant lies in the person's scope. */
+  all: boolean;
+  /** Participants (agency ids) whose ranking rows, rubric scores, justifications and evidence the person sees. */
+  visible: ReadonlySet<string>;
+  /** Participants the person may score (`score_evaluation`). */
+  scorable: ReadonlySet<string>;
+  /** May change and publish the period: `manage_evaluation` nationally or over every participant. */
+  manage: boolean;
+}
+
+/**
+ * The person's view of a period, participant by participant: `view_evaluation` over the participant agency
+ * (national admins and national assessors everywhere; coordinators and regional assessors in their region;
+ * agency admins in their agency subtree). One participant in scope never opens the others.
+ */
+export async function evaluationAccess(
+  db: AppDb,
+  actor: Actor,
+  cfg: EvaluationConfig,
+): Promise<EvaluationAccess> {
+  const scopes = await participantScopes(db, cfg);
+  const ids = [...scopes.keys()];
+  const national = canStaff(actor, 'view_evaluation', {});
+  const visible = new Set(ids.filter((id) => national || canStaff(actor, 'view_evaluation', scopes.get(id))));
+  const scorable = new Set(ids.filter((id) => canStaff(actor, 'score_evaluation', scopes.get(id))));
+  const manage =
+    canStaff(actor, 'manage_evaluation', {}) ||
+    (ids.length > 0 && ids.every((id) => canStaff(actor, 'manage_evaluation', scopes.get(id))));
+  return { all: national || (ids.length > 0 && visible.size === ids.length), visible, scorable, manage };
+}
+
+/**
+ * A result cut down to the participants the person sees: other participants' rows are removed (the visible
+ * rows keep their rank in the whole group) and groups without a visible participant are left out.
+ */
+export function resultForViewer(result: EvaluationResult, access: EvaluationAccess): EvaluationResult {
+  if (access.all) return result;
+  return {
+    ...result,
+    groups: result.groups
+      .map((g) => ({ ...g, results: g.results.filter((r) => access.visible.has(r.agencyId)) }))
+      .filter((g) => g.results.length > 0),
+  };
+}
+
+/** Whether the period has a published result (published periods can no longer be changed or republished). */
+export async function isPublished(db: AppDb, periodId: string): Promise<boolean> {
+  const [row] = await query<{ n: number }>(
+    db,
+    sql`select count(*)::int as n from evaluation_results where period_id = ${periodId}`,
+  );
+  return (row?.n ?? 0) > 0;
 }

@@ -213,6 +213,31 @@ describe('scoring and ranking', () => {
       ['b', 1, 50],
     ]);
   });
+  it('equal totals share a rank (competition ranking 1, 1, 3); an entry nobody assessed is not ranked', () => {
+    const res = scoreGroup(
+      [
+        participant('c', [], { rubric: { website: [70] } }),
+        participant('b', [], { rubric: { website: [80] } }),
+        participant('a', [], { rubric: { website: [60, 100] } }),
+        participant('d', []),
+      ],
+      { ...cfg, minVolume: 0, weights: { website: 1 } },
+    );
+    expect(res.map((r) => [r.agencyId, r.rank, r.total])).toEqual([
+      ['a', 1, 80],
+      ['b', 1, 80],
+      ['c', 3, 70],
+      ['d', null, 0],
+    ]);
+    expect(res[3]!.flags).toEqual(['no_assessment:website', 'not_assessed']);
+    // With a data indicator weighted, a missing rubric score only scores 0 (flagged) and stays ranked.
+    const mixed = scoreGroup([participant('d', [])], { ...cfg, minVolume: 0 });
+    expect(mixed[0]!.rank).toBe(1);
+    expect(mixed[0]!.flags).toEqual(['no_assessment:inovasi']);
+  });
+  it('a total below every threshold gets no predikat (not the lowest label)', () => {
+    expect(predikatFor(50, [{ predikat: 'A', min: 90 }])).toBe('');
+  });
   it('canonical JSON sorts keys', () => {
     expect(canonicalJson({ b: 1, a: [{ d: 2, c: null }] })).toBe('{"a":[{"c":null,"d":2}],"b":1}');
   });

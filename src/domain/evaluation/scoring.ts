@@ -82,11 +82,14 @@ export const DEFAULT_THRESHOLDS: readonly Threshold[] = [
   { predikat: 'Kurang', min: 0 },
 ];
 
-/** The predikat for a total score: the first threshold (highest `min` first) it reaches. */
+/**
+ * The predikat for a total score: the first threshold (highest `min` first) it reaches; '' when it reaches
+ * none (new periods must have a threshold at 0, so this only happens for older definitions).
+ */
 export function predikatFor(total: number, thresholds: readonly Threshold[]): string {
   const sorted = [...thresholds].sort((a, b) => b.min - a.min);
   for (const t of sorted) if (total >= t.min) return t.predikat;
-  return sorted[sorted.length - 1]?.predikat ?? '';
+  return '';
 }
 
 /** What is known about one participant before scoring. */
@@ -200,7 +203,10 @@ export function volumeValue(p: Pick<ParticipantInput, 'acc' | 'population'>): nu
 
 /**
  * Scores and ranks one participant group. Participants below `minVolume` received reports are
- * flagged `below_min_volume` and get no rank; the rest are ranked by total (ties: by name).
+ * flagged `below_min_volume`, and participants with no input at all (every weighted indicator is a rubric
+ * indicator nobody assessed yet, e.g. an unassessed entry of the website award) are flagged `not_assessed`;
+ * neither gets a rank. The rest are ranked by total with competition ranking: equal totals share a rank
+ * and the next rank skips (1, 1, 3); within a tie, and among the unranked, rows are listed by name.
  */
 export function scoreGroup(
   participants: readonly ParticipantInput[],
@@ -240,6 +246,7 @@ export function scoreGroup(
     const flags: string[] = [];
     if (p.acc.received < cfg.minVolume) flags.push('below_min_volume');
     for (const i of indicators) if (i.assessors === 0) flags.push(`no_assessment:${i.indicator}`);
+    if (indicators.length > 0 && indicators.every((i) => i.assessors === 0)) flags.push('not_assessed');
     return {
       agencyId: p.agencyId,
       name: p.name,
@@ -251,13 +258,16 @@ export function scoreGroup(
       indicators,
     };
   });
-  const eligible = results
-    .filter((r) => !r.flags.includes('below_min_volume'))
-    .sort((a, b) => b.total - a.total || a.name.localeCompare(b.name));
-  eligible.forEach((r, i) => (r.rank = i + 1));
-  const rest = results
-    .filter((r) => r.flags.includes('below_min_volume'))
-    .sort((a, b) => b.total - a.total || a.name.localeCompare(b.name));
+  const unranked = (r: ParticipantResult) =>
+    r.flags.includes('below_min_volume') || r.flags.includes('not_assessed');
+  const byTotal = (a: ParticipantResult, b: ParticipantResult) =>
+    b.total - a.total || a.name.localeCompare(b.name);
+  const eligible = results.filter((r) => !unranked(r)).sort(byTotal);
+  eligible.forEach((r, i) => {
+    const prev = eligible[i - 1];
+    r.rank = prev && prev.total === r.total ? prev.rank : i + 1;
+  });
+  const rest = results.filter(unranked).sort(byTotal);
   return [...eligible, ...rest];
 }
 

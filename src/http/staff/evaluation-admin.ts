@@ -4,6 +4,9 @@
  * `GET|POST /kantor/evaluasi/baru`, `GET|POST /kantor/evaluasi/:periodId/ubah` and
  * `POST /kantor/evaluasi/:periodId/terbitkan`. Url-encoded forms (CSRF checked by the auth hook),
  * PRG on success, 422 re-render with the error summary, inline errors and the typed values.
+ * The change form shows every group and predikat of the period (at least GROUP_SLOTS / THRESHOLD_SLOTS
+ * rows), so saving it unchanged never drops any. A published period is final: its change form and a
+ * second publish answer a 409 page.
  */
 import { isCalendarDate } from '../../domain/shared/dates.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -12,6 +15,8 @@ import type { Services } from '../../app/context.ts';
 import { AppError, invalid, type FieldIssue } from '../../app/errors.ts';
 import {
   createEvaluationPeriod,
+  MAX_GROUPS,
+  MAX_THRESHOLDS,
   mayManageEvaluations,
   type PeriodInput,
 } from '../../commands/create-evaluation-period.ts';
@@ -23,11 +28,17 @@ import {
   RUBRIC_INDICATORS,
   type Weights,
 } from '../../domain/evaluation/scoring.ts';
-import { has, t, type Lang } from '../../locales/index.ts';
-import { listPeriods, loadEvaluationConfig } from '../../queries/evaluation.ts';
+import type { Lang } from '../../locales/index.ts';
+import { isPublished, listPeriods, loadEvaluationConfig } from '../../queries/evaluation.ts';
 import { periodParticipants } from '../../queries/evaluation-pages.ts';
 import type { FormErrors } from '../../views/context.ts';
 import { PeriodFormPage, GROUP_SLOTS, THRESHOLD_SLOTS } from '../../views/staff/evaluation-forms.tsx';
+import { ErrorPage } from '../../views/pages/error-page.tsx';
+import {
+  EVALUATION_ERROR_STATUS,
+  evaluationErrorMessage,
+  evaluationIssueText,
+} from '../api/v1/evaluation.ts';
 import { requestLang } from '../plugins/errors.ts';
 import { pageContext, pageIssueKey, sendPage } from '../web/render.ts';
 import { cleanBody, type FormBody } from './forms.ts';
@@ -52,10 +63,43 @@ const str = (v: string | string[] | undefined) => (Array.isArray(v) ? (v[0] ?? '
 
 /** A field issue as text: `eval.field.*` first, then the shared `errors.field.*`. */
 function issueText(lang: Lang, issue: FieldIssue): string {
-  const own = `eval.field.${issue.key}`;
-  return has(lang, own)
-    ? t(lang, own, issue.params)
-    : t(lang, `errors.field.${pageIssueKey(issue.key)}`, issue.params);
+  return evaluationIssueText(lang, issue, pageIssueKey);
+}
+
+/**
+ * Answers the evaluation's own conflicts (a published period changed or published again) with a 409 page in
+ * the person's language, keeping the back-office menu and a way back; rethrows anything else.
+ */
+export function sendEvaluationErrorPage(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  err: unknown,
+): FastifyReply {
+  const status = err instanceof AppError ? EVALUATION_ERROR_STATUS[err.code] : undefined;
+  if (!status || !(err instanceof AppError)) throw err;
+  const ctx = pageContext(req);
+  const message = evaluationErrorMessage(ctx.lang, err.code, err.params);
+  const back = req.method === 'GET' ? undefined : ctx.langPath;
+  return sendPage(reply, req, h(ErrorPage, { ctx, status, message, staff: true, back }), status);
+}
+
+/** The highest slot number `n` among filled keys `<prefix><n>_…` (0 when none), capped at `max`. */
+function lastSlot(values: Record<string, unknown>, prefix: 'g' | 't', max: number): number {
+  let n = 0;
+  const re = new RegExp(`^${prefix}(\\d{1,4})_`);
+  for (const [k, v] of Object.entries(values)) {
+    const m = re.exec(k);
+    if (m && v !== undefined && v !== '') n = Math.max(n, Number(m[1]));
+  }
+  return Math.min(n, max);
+}
+
+/** Rows of the form: every filled group / predikat, and at least the default number of slots. */
+export function formSlots(values: Record<string, unknown>): { groups: number; thresholds: number } {
+  return {
+    groups: Math.max(GROUP_SLOTS, lastSlot(values, 'g', MAX_GROUPS)),
+    thresholds: Math.max(THRESHOLD_SLOTS, lastSlot(values, 't', MAX_THRESHOLDS)),
+  };
 }
 
 function isHttpUrl(s: string): boolean {
@@ -90,9 +134,16 @@ function parseParticipants(text: string): {
   return { list, bad };
 }
 
-/** Turns the form into a period definition, or throws VALIDATION_FAILED naming every bad field. */
-export function parsePeriodForm(body: FormBody, fixedId?: string): PeriodInput {
+/**
+ * Turns the form into a period definition, or throws VALIDATION_FAILED naming every bad field. Every filled
+ * group and predikat row counts, however many there are; `groupSlots[i]` is the form slot of `input.groups[i]`.
+ */
+export function parsePeriodForm(
+  body: FormBody,
+  fixedId?: string,
+): { input: PeriodInput; groupSlots: number[] } {
   const f: Record<string, FieldIssue> = {};
+  const slots = formSlots(body);
   const id = fixedId ?? str(body.id);
   if (!id) f.id = { key: 'required' };
   else if (!SLUG.test(id)) f.id = { key: 'slug' };
@@ -123,20 +174,30 @@ export function parsePeriodForm(body: FormBody, fixedId?: string): PeriodInput {
   if (!Object.keys(weights).length && !WEIGHTED.some((i) => f[`w_${i}`]))
     f[`w_${WEIGHTED[0]}`] = { key: 'weights_empty' };
   const thresholds: { predikat: string; min: number }[] = [];
-  for (let i = 1; i <= THRESHOLD_SLOTS; i++) {
+  const minRows = new Map<number, number>(); // minimum → first row holding it
+  let lastRow = 0;
+  for (let i = 1; i <= slots.thresholds; i++) {
     const label = str(body[`t${i}_name`]);
     const raw = str(body[`t${i}_min`]);
     if (!label && !raw) continue;
+    lastRow = i;
     const min = Number(raw.replace(',', '.'));
     if (!label || label.length > 50)
       f[`t${i}_name`] = label ? { key: 'too_long', params: { max: 50 } } : { key: 'required' };
     if (!raw || !Number.isFinite(min) || min < 0 || min > 100) f[`t${i}_min`] = { key: 'score_range' };
-    else if (label) thresholds.push({ predikat: label, min });
+    else if (minRows.has(min)) f[`t${i}_min`] = { key: 'thresholds_duplicate', params: { min } };
+    else {
+      minRows.set(min, i);
+      if (label) thresholds.push({ predikat: label, min });
+    }
   }
-  if (!thresholds.length && !Object.keys(f).some((k) => /^t\d/.test(k))) f.t1_name = { key: 'required' };
+  const thresholdIssue = Object.keys(f).some((k) => /^t\d/.test(k));
+  if (!thresholds.length && !thresholdIssue) f.t1_name = { key: 'required' };
+  else if (!thresholdIssue && !minRows.has(0)) f[`t${lastRow}_min`] = { key: 'thresholds_floor' };
   const groups: PeriodInput['groups'] = [];
+  const groupSlots: number[] = [];
   const groupIds = new Set<string>();
-  for (let i = 1; i <= GROUP_SLOTS; i++) {
+  for (let i = 1; i <= slots.groups; i++) {
     const gid = str(body[`g${i}_id`]);
     const gname = str(body[`g${i}_name`]);
     const text = str(body[`g${i}_participants`]);
@@ -157,6 +218,7 @@ export function parsePeriodForm(body: FormBody, fixedId?: string): PeriodInput {
     const { list, bad } = parseParticipants(text);
     if (bad.length) f[`g${i}_participants`] = { key: 'participant_lines', params: { lines: bad.join(', ') } };
     else if (!list.length) f[`g${i}_participants`] = { key: 'required' };
+    groupSlots.push(i);
     groups.push({
       id: gid,
       name: gname,
@@ -168,25 +230,44 @@ export function parsePeriodForm(body: FormBody, fixedId?: string): PeriodInput {
   if (!groups.length) f.g1_id = { key: 'group_required' };
   if (Object.keys(f).length) throw invalid(f);
   return {
-    id,
-    name,
-    from,
-    to,
-    weights,
-    thresholds: thresholds.sort((a, b) => b.min - a.min),
-    minVolume,
-    groups,
+    input: {
+      id,
+      name,
+      from,
+      to,
+      weights,
+      thresholds: thresholds.sort((a, b) => b.min - a.min),
+      minVolume,
+      groups,
+    },
+    groupSlots,
   };
 }
 
 /** The order of the inputs on the form (error summary order). */
-export function periodFormInputs(): string[] {
+export function periodFormInputs(slots = { groups: GROUP_SLOTS, thresholds: THRESHOLD_SLOTS }): string[] {
   const out = ['id', 'name', 'from', 'to', 'minVolume', ...WEIGHTED.map((i) => `w_${i}`)];
-  for (let i = 1; i <= THRESHOLD_SLOTS; i++) out.push(`t${i}_name`, `t${i}_min`);
-  for (let i = 1; i <= GROUP_SLOTS; i++) {
+  for (let i = 1; i <= slots.thresholds; i++) out.push(`t${i}_name`, `t${i}_min`);
+  for (let i = 1; i <= slots.groups; i++) {
     out.push(`g${i}_id`, `g${i}_name`, `g${i}_scope`, `g${i}_award`, `g${i}_participants`);
   }
   return out;
+}
+
+/**
+ * The form field showing a command's field issue: `groups.<i>.…` → the group's slot, thresholds → the first
+ * predikat row, weights → the first weight, unknown agencies without a group → the first group's participants.
+ */
+function formField(key: string, groupSlots: number[]): string {
+  const g = /^groups\.(\d+)(?:\.(\w+))?/.exec(key);
+  if (g) {
+    const slot = groupSlots[Number(g[1])] ?? 1;
+    return g[2] === 'participants' ? `g${slot}_participants` : `g${slot}_id`;
+  }
+  if (key.startsWith('thresholds')) return 't1_min';
+  if (key.startsWith('weights')) return `w_${WEIGHTED[0]}`;
+  if (key === 'participants') return 'g1_participants';
+  return key;
 }
 
 /** Default values of a new period's form. */
@@ -217,7 +298,7 @@ async function valuesOf(svc: Services, periodId: string): Promise<PeriodFormValu
     v[`t${i + 1}_name`] = th.predikat;
     v[`t${i + 1}_min`] = String(th.min);
   });
-  cfg.groups.slice(0, GROUP_SLOTS).forEach((g, i) => {
+  cfg.groups.forEach((g, i) => {
     v[`g${i + 1}_id`] = g.id;
     v[`g${i + 1}_name`] = g.name;
     v[`g${i + 1}_scope`] = g.scope;
@@ -246,7 +327,22 @@ export async function staffEvaluationAdminRoutes(
     values: PeriodFormValues,
     errors: FormErrors = {},
     status = 200,
-  ) => sendPage(reply, req, h(PeriodFormPage, { ctx: pageContext(req), mode, values, errors }), status);
+  ) => {
+    const slots = formSlots(values);
+    return sendPage(
+      reply,
+      req,
+      h(PeriodFormPage, {
+        ctx: pageContext(req),
+        mode,
+        values,
+        errors,
+        groupSlots: slots.groups,
+        thresholdSlots: slots.thresholds,
+      }),
+      status,
+    );
+  };
 
   const submit = async (
     req: FastifyRequest,
@@ -259,8 +355,11 @@ export async function staffEvaluationAdminRoutes(
     for (const [k, v] of Object.entries(body)) values[k] = str(v);
     if (fixedId) values.id = fixedId;
     const lang = requestLang(req);
+    let groupSlots: number[] = [];
     try {
-      const input = parsePeriodForm(body, fixedId);
+      const parsed = parsePeriodForm(body, fixedId);
+      const input = parsed.input;
+      groupSlots = parsed.groupSlots;
       if (mode === 'create' && (await listPeriods(svc.db)).some((p) => p.id === input.id)) {
         throw invalid({ id: { key: 'period_exists' } });
       }
@@ -270,12 +369,13 @@ export async function staffEvaluationAdminRoutes(
         303,
       );
     } catch (err) {
-      if (!(err instanceof AppError) || err.code !== 'VALIDATION_FAILED') throw err;
+      if (!(err instanceof AppError) || err.code !== 'VALIDATION_FAILED')
+        return sendEvaluationErrorPage(req, reply, err);
       const errors: FormErrors = {};
       const fields = err.fields;
-      for (const k of [...periodFormInputs(), ...Object.keys(fields)]) {
-        if (fields[k] && !errors[k])
-          errors[k === 'participants' ? 'g1_participants' : k] = issueText(lang, fields[k]);
+      for (const k of [...periodFormInputs(formSlots(values)), ...Object.keys(fields)]) {
+        const field = formField(k, groupSlots);
+        if (fields[k] && !errors[field]) errors[field] = issueText(lang, fields[k]);
       }
       return render(req, reply, mode, values, errors, 422);
     }
@@ -295,7 +395,10 @@ export async function staffEvaluationAdminRoutes(
     if (!requireManager(req, reply)) return reply;
     const { periodId } = req.params as { periodId: string };
     if (!SLUG.test(periodId)) throw new AppError('NOT_FOUND');
-    return render(req, reply, 'edit', await valuesOf(svc, periodId));
+    const values = await valuesOf(svc, periodId); // 404 for an unknown period
+    if (await isPublished(svc.db, periodId))
+      return sendEvaluationErrorPage(req, reply, new AppError('PERIOD_PUBLISHED'));
+    return render(req, reply, 'edit', values);
   });
 
   app.post('/kantor/evaluasi/:periodId/ubah', async (req, reply) => {
@@ -303,6 +406,8 @@ export async function staffEvaluationAdminRoutes(
     const { periodId } = req.params as { periodId: string };
     if (!SLUG.test(periodId)) throw new AppError('NOT_FOUND');
     await loadEvaluationConfig(svc.db, periodId); // 404 for an unknown period
+    if (await isPublished(svc.db, periodId))
+      return sendEvaluationErrorPage(req, reply, new AppError('PERIOD_PUBLISHED'));
     return submit(req, reply, 'edit', periodId);
   });
 
@@ -310,7 +415,11 @@ export async function staffEvaluationAdminRoutes(
     if (!requireManager(req, reply)) return reply;
     const { periodId } = req.params as { periodId: string };
     if (!SLUG.test(periodId)) throw new AppError('NOT_FOUND');
-    await publishEvaluation(svc, req.caller, periodId);
+    try {
+      await publishEvaluation(svc, req.caller, periodId);
+    } catch (err) {
+      return sendEvaluationErrorPage(req, reply, err);
+    }
     return reply.redirect(`/kantor/evaluasi/${periodId}?ok=published`, 303);
   });
 }

@@ -11,12 +11,12 @@ import type { Services } from '../../app/context.ts';
 import { AppError } from '../../app/errors.ts';
 import { scoreEvaluation } from '../../commands/score-evaluation.ts';
 import { mayManageEvaluations } from '../../commands/create-evaluation-period.ts';
-import { canStaff } from '../../policies/can.ts';
 import {
+  evaluationAccess,
   listPeriods,
   loadEvaluationConfig,
-  participantRegions,
   publishedResult,
+  resultForViewer,
   rubricScores,
 } from '../../queries/evaluation.ts';
 import { latestSiteAudits, periodParticipants } from '../../queries/evaluation-pages.ts';
@@ -26,7 +26,9 @@ import {
   EvaluationPeriodPage,
   type ScoreRow,
 } from '../../views/staff/evaluation-pages.tsx';
-import { pageContext, sendPage, validationErrors } from '../web/render.ts';
+import { pageContext, pageIssueKey, sendPage } from '../web/render.ts';
+import { evaluationIssueText } from '../api/v1/evaluation.ts';
+import { sendEvaluationErrorPage } from './evaluation-admin.ts';
 
 const PERIOD = /^[a-z0-9-]{2,60}$/;
 const EVAL_ROLES = ['national_admin', 'assessor', 'coordinator', 'agency_admin'];
@@ -41,31 +43,35 @@ function requireEvaluationStaff(req: FastifyRequest, reply: FastifyReply): boole
   return true;
 }
 
+/**
+ * What the person sees of a period: only the participants in its evaluation scope (`evaluationAccess`), with
+ * their ranking rows, rubric scores, justifications, evidence and site audits; 403 when none is in scope.
+ */
 async function periodView(svc: Services, req: FastifyRequest, periodId: string) {
   if (!PERIOD.test(periodId)) throw new AppError('NOT_FOUND');
   const cfg = await loadEvaluationConfig(svc.db, periodId);
-  const regions = await participantRegions(svc.db, cfg);
-  if (!regions.some((regionCode) => canStaff(req.caller.actor, 'view_evaluation', { regionCode })))
-    throw new AppError('FORBIDDEN');
+  const access = await evaluationAccess(svc.db, req.caller.actor, cfg);
+  if (!access.all && access.visible.size === 0) throw new AppError('FORBIDDEN');
   const [period] = (await listPeriods(svc.db)).filter((p) => p.id === periodId);
   const [participants, scores, audits, published, preview] = await Promise.all([
     periodParticipants(svc.db, periodId),
-    rubricScores(svc.db, periodId),
+    rubricScores(svc.db, periodId, access.all ? undefined : access.visible),
     latestSiteAudits(svc.db, periodId),
     publishedResult(svc.db, periodId),
     evaluationPreview(svc.db, cfg, svc.now()),
   ]);
+  const seen = (agencyId: string) => access.all || access.visible.has(agencyId);
+  const shown = participants.filter((x) => seen(x.agencyId));
   return {
     period: period!,
-    participants,
-    scores: scores as unknown as ScoreRow[],
-    audits,
+    participants: shown,
+    scoreParticipants: shown.filter((x) => access.scorable.has(x.agencyId)),
+    scores: scores as ScoreRow[],
+    audits: audits.filter((a) => seen(a.agencyId)),
     published: !!published,
-    preview,
-    canScore: regions.some((regionCode) => canStaff(req.caller.actor, 'score_evaluation', { regionCode })),
-    canManage: regions.every((regionCode) =>
-      canStaff(req.caller.actor, 'manage_evaluation', regionCode ? { regionCode } : {}),
-    ),
+    preview: resultForViewer(preview, access),
+    canScore: access.scorable.size > 0,
+    canManage: access.manage,
   };
 }
 
@@ -125,19 +131,24 @@ export async function staffEvaluationRoutes(
       await scoreEvaluation(svc, req.caller, periodId, {
         agencyId: fields.agencyId ?? '',
         indicator: fields.indicator ?? '',
-        score: fields.score?.trim() ? Number(fields.score) : Number.NaN,
+        score: fields.score ?? '',
         justification: fields.justification ?? '',
         evidence,
       });
     } catch (err) {
-      const errors = validationErrors(ctx.lang, err, [
+      if (!(err instanceof AppError) || err.code !== 'VALIDATION_FAILED')
+        return sendEvaluationErrorPage(req, reply, err);
+      const errors: Record<string, string> = {};
+      for (const k of [
         'agencyId',
         'indicator',
         'score',
         'justification',
         'evidence',
-      ]);
-      if (!errors) throw err;
+        ...Object.keys(err.fields),
+      ])
+        if (err.fields[k] && !errors[k])
+          errors[k] = evaluationIssueText(ctx.lang, err.fields[k], pageIssueKey);
       const view = await periodView(svc, req, periodId);
       const { _csrf: _, ...values } = fields;
       return sendPage(reply, req, h(EvaluationPeriodPage, { ctx, ...view, errors, values }), 422);

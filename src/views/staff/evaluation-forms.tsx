@@ -1,8 +1,9 @@
 /**
  * The evaluation period form (create and change): name, identifier, dates, minimum volume, weights per
- * indicator, predikat thresholds and up to three participant groups (one participant per line:
- * agency id, website URL, social-media URL). Works without JavaScript; errors are listed in the summary
- * and next to each field, with the typed values kept.
+ * indicator, predikat thresholds and participant groups (one participant per line: agency id, website URL,
+ * social-media URL). A new period gets GROUP_SLOTS groups and THRESHOLD_SLOTS predikat rows; a period with
+ * more shows every one of them, so saving never drops any. Works without JavaScript; errors are listed in
+ * the summary and next to each field, with the typed values kept.
  */
 import type { VNode } from 'preact';
 import type { FormErrors, PageContext } from '../context.ts';
@@ -14,9 +15,9 @@ import { StatsStyles } from '../pages/stats-page.tsx';
 import { statsNav } from './stats-dashboard.tsx';
 import { DATA_INDICATORS, RUBRIC_INDICATORS } from '../../domain/evaluation/scoring.ts';
 
-/** Participant groups on one form (empty ones are ignored). */
+/** Participant groups on a new period's form (empty ones are ignored). */
 export const GROUP_SLOTS = 3;
-/** Predikat rows on one form (empty ones are ignored). */
+/** Predikat rows on a new period's form (empty ones are ignored). */
 export const THRESHOLD_SLOTS = 4;
 
 /** The create / change form of an evaluation period. */
@@ -25,6 +26,10 @@ export function PeriodFormPage(p: {
   mode: 'create' | 'edit';
   values: Record<string, string>;
   errors: FormErrors;
+  /** Group fieldsets shown (default GROUP_SLOTS; more when the period has more groups). */
+  groupSlots?: number;
+  /** Predikat rows shown (default THRESHOLD_SLOTS; more when the period has more thresholds). */
+  thresholdSlots?: number;
 }): VNode {
   const { ctx, values: v, errors: e } = p;
   const title =
@@ -113,28 +118,30 @@ export function PeriodFormPage(p: {
         <fieldset class="fieldset">
           <legend class="legend">{ctx.t('eval.form.thresholds')}</legend>
           <p class="hint">{ctx.t('eval.form.thresholds_hint')}</p>
-          {Array.from({ length: THRESHOLD_SLOTS }, (_, k) => k + 1).map((i) => (
-            <div key={i}>
-              <TextInput
-                ctx={ctx}
-                name={`t${i}_name`}
-                label={ctx.t('eval.form.predikat', { n: i })}
-                value={v[`t${i}_name`]}
-                error={e[`t${i}_name`]}
-              />
-              <TextInput
-                ctx={ctx}
-                name={`t${i}_min`}
-                inputmode="decimal"
-                width="short"
-                label={ctx.t('eval.form.predikat_min', { n: i })}
-                value={v[`t${i}_min`]}
-                error={e[`t${i}_min`]}
-              />
-            </div>
-          ))}
+          {Array.from({ length: Math.max(THRESHOLD_SLOTS, p.thresholdSlots ?? 0) }, (_, k) => k + 1).map(
+            (i) => (
+              <div key={i}>
+                <TextInput
+                  ctx={ctx}
+                  name={`t${i}_name`}
+                  label={ctx.t('eval.form.predikat', { n: i })}
+                  value={v[`t${i}_name`]}
+                  error={e[`t${i}_name`]}
+                />
+                <TextInput
+                  ctx={ctx}
+                  name={`t${i}_min`}
+                  inputmode="decimal"
+                  width="short"
+                  label={ctx.t('eval.form.predikat_min', { n: i })}
+                  value={v[`t${i}_min`]}
+                  error={e[`t${i}_min`]}
+                />
+              </div>
+            ),
+          )}
         </fieldset>
-        {Array.from({ length: GROUP_SLOTS }, (_, k) => k + 1).map((i) => (
+        {Array.from({ length: Math.max(GROUP_SLOTS, p.groupSlots ?? 0) }, (_, k) => k + 1).map((i) => (
           <fieldset class="fieldset" key={i}>
             <legend class="legend">{ctx.t('eval.form.group', { n: i })}</legend>
             <p class="hint">

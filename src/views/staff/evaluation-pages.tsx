@@ -2,7 +2,8 @@
  * Back-office evaluation pages: the list of periods and one period with its participants, live
  * preview rankings (explained per indicator), rubric scores with the spread between assessors, the
  * latest automated site audits (evidence for the website / social-media awards) and the assessor
- * scoring form (score, written justification, evidence upload; multipart with `_csrf`).
+ * scoring form (score, written justification, evidence upload; multipart with `_csrf`). The route passes
+ * only the participants in the viewer's evaluation scope; a published period offers no change or publish.
  */
 import type { VNode } from 'preact';
 import type { PageContext } from '../context.ts';
@@ -68,6 +69,8 @@ export function EvaluationPeriodPage(p: {
   ctx: PageContext;
   period: PeriodRow;
   participants: ParticipantRow[];
+  /** The participants the viewer may score (default: every listed participant). */
+  scoreParticipants?: ParticipantRow[];
   preview: EvaluationResult;
   scores: ScoreRow[];
   audits: AuditRow[];
@@ -123,7 +126,8 @@ export function EvaluationPeriodPage(p: {
           </>
         ) : null}
       </p>
-      {p.canManage ? (
+      {p.canManage && p.published ? <p class="muted">{ctx.t('eval.staff.published_final')}</p> : null}
+      {p.canManage && !p.published ? (
         <div>
           <p>
             <a href={`/kantor/evaluasi/${p.period.id}/ubah`}>{ctx.t('eval.form.edit_link')}</a>
@@ -275,10 +279,9 @@ export function EvaluationPeriodPage(p: {
             label={ctx.t('eval.participant')}
             value={v.agencyId}
             error={errors.agencyId}
-            options={[...new Map(p.participants.map((x) => [x.agencyId, x.name]))].map(([value, label]) => ({
-              value,
-              label,
-            }))}
+            options={[
+              ...new Map((p.scoreParticipants ?? p.participants).map((x) => [x.agencyId, x.name])),
+            ].map(([value, label]) => ({ value, label }))}
           />
           <Select
             ctx={ctx}

@@ -166,12 +166,15 @@ describe('award categories, weights and thresholds per period', () => {
     expect(web.results[1].indicators).toEqual([
       expect.objectContaining({ indicator: 'website', value: 70, assessors: 2, spread: 20 }),
     ]);
-    // Social media: dinkes has no score yet (flagged, 0, Cukup), ranked after pupr.
+    // Social media: dinkes has no score yet: flagged, 0, Cukup, and not ranked (no certificate), after pupr.
     expect(sosmed.results.map((p: any) => [p.agencyId, p.rank, p.total, p.predikat])).toEqual([
       ['pupr-kaltim', 1, 75, 'Istimewa'],
-      ['dinkes-kaltim', 2, 0, 'Cukup'],
+      ['dinkes-kaltim', null, 0, 'Cukup'],
     ]);
-    expect(sosmed.results[1].flags).toEqual(['no_assessment:media_sosial']);
+    expect(sosmed.results[1].flags).toEqual(['no_assessment:media_sosial', 'not_assessed']);
+    expect(
+      (await fetch(`${t.url}/evaluasi/${period.id}/sertifikat/dinkes-kaltim?kelompok=sosmed-2026`)).status,
+    ).toBe(404);
 
     // The XLSX export carries every group and the predikat of the period.
     const text = await xlsxText(`/api/v1/evaluation/periods/${period.id}/results.xlsx?lang=en`);

@@ -3,11 +3,12 @@
  * (from the latest open-data snapshot) and the published, verifiable rankings (JSON and XLSX).
  * docs/evaluation.md describes the formulas.
  */
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { calendarDate } from './schemas.ts';
 import type { Services } from '../../../app/context.ts';
-import { AppError, invalid } from '../../../app/errors.ts';
+import { AppError, invalid, type FieldIssue } from '../../../app/errors.ts';
 import { createEvaluationPeriod } from '../../../commands/create-evaluation-period.ts';
 import { publishEvaluation } from '../../../commands/publish-evaluation.ts';
 import { scoreEvaluation } from '../../../commands/score-evaluation.ts';
@@ -17,17 +18,89 @@ import {
   RUBRIC_INDICATORS,
   type ParticipantResult,
 } from '../../../domain/evaluation/scoring.ts';
-import { canStaff } from '../../../policies/can.ts';
+import { has, LANGS, t, type Lang } from '../../../locales/index.ts';
 import {
+  evaluationAccess,
   listPeriods,
   loadEvaluationConfig,
-  participantRegions,
   publishedResult,
+  resultForViewer,
   rubricScores,
 } from '../../../queries/evaluation.ts';
 import { evaluationPreview } from '../../../queries/evaluation-preview.ts';
 import { toXlsx, type TableColumn } from '../../../presenters/stats-table.ts';
 import { requestLang } from '../../plugins/errors.ts';
+
+/** HTTP status of the evaluation's own error codes (messages under `eval.error.*`). */
+export const EVALUATION_ERROR_STATUS: Record<string, number> = {
+  PERIOD_PUBLISHED: 409,
+  ALREADY_PUBLISHED: 409,
+};
+
+/**
+ * A field issue as text: the evaluation's own wording (`eval.field.*`) first, then the shared `errors.field.*`
+ * (`page`: with the page variant of the key, e.g. "choose one" instead of listing codes).
+ */
+export function evaluationIssueText(
+  lang: Lang,
+  issue: FieldIssue,
+  pageKey?: (key: string) => string,
+): string {
+  const own = `eval.field.${issue.key}`;
+  if (has(lang, own)) return t(lang, own, issue.params);
+  return t(lang, `errors.field.${pageKey ? pageKey(issue.key) : issue.key}`, issue.params);
+}
+
+/** The message of an error code: `eval.error.*` first, then the shared `errors.*`. */
+export function evaluationErrorMessage(
+  lang: Lang,
+  code: string,
+  params: Record<string, string | number> = {},
+) {
+  return has(lang, `eval.error.${code}`)
+    ? t(lang, `eval.error.${code}`, params)
+    : t(lang, `errors.${code}`, params);
+}
+
+/**
+ * Sends validation failures and the evaluation's own conflicts in the API's error shape (`{ error: { code,
+ * message, fields, translations } }`, see plugins/errors.ts) with the evaluation's messages; returns null
+ * for any other error (the caller rethrows it to the shared handler).
+ */
+function sendEvaluationError(req: FastifyRequest, reply: FastifyReply, err: unknown): FastifyReply | null {
+  if (!(err instanceof AppError)) return null;
+  const status = err.code === 'VALIDATION_FAILED' ? 422 : EVALUATION_ERROR_STATUS[err.code];
+  if (!status) return null;
+  const render = (l: Lang) => ({
+    message: evaluationErrorMessage(l, err.code, err.params),
+    fields: Object.fromEntries(Object.entries(err.fields).map(([k, f]) => [k, evaluationIssueText(l, f)])),
+  });
+  const main = render(requestLang(req));
+  return reply.status(status).send({
+    error: {
+      code: err.code,
+      message: main.message,
+      fields: main.fields,
+      ...(Object.keys(err.params).length ? { params: err.params } : {}),
+      translations: Object.fromEntries(LANGS.map((l) => [l, render(l)])),
+    },
+  });
+}
+
+/** Runs a handler; evaluation errors are answered here (see `sendEvaluationError`), others rethrown. */
+async function withEvaluationErrors<T>(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  run: () => Promise<T>,
+): Promise<T | FastifyReply> {
+  try {
+    return await run();
+  } catch (err) {
+    const sent = sendEvaluationError(req, reply, err);
+    if (sent) return sent;
+    throw err;
+  }
+}
 
 const PeriodParams = z.object({ periodId: z.string().regex(/^[a-z0-9-]{2,60}$/) });
 const award = z.enum(['complaint_handling', 'website', 'media_sosial']);
@@ -102,15 +175,18 @@ export const evaluationRoutes: FastifyPluginAsyncZod<{ services: Services }> = a
     {
       schema: {
         tags: ['evaluation'],
-        summary: 'Create or replace a period (national admin)',
+        summary:
+          'Create or replace an unpublished period (national admin or coordinator of every participant)',
         body: PeriodBody,
       },
     },
     async (req, reply) => {
       if (!req.caller.actor.userId) throw new AppError('UNAUTHENTICATED');
-      if (req.body.from > req.body.to) throw invalid({ from: { key: 'date_range' } });
-      const r = await createEvaluationPeriod(svc, req.caller, req.body);
-      return reply.status(201).send({ id: req.body.id, ...r });
+      return withEvaluationErrors(req, reply, async () => {
+        if (req.body.from > req.body.to) throw invalid({ from: { key: 'date_range' } });
+        const r = await createEvaluationPeriod(svc, req.caller, req.body);
+        return reply.status(201).send({ id: req.body.id, ...r });
+      });
     },
   );
 
@@ -119,21 +195,19 @@ export const evaluationRoutes: FastifyPluginAsyncZod<{ services: Services }> = a
     {
       schema: {
         tags: ['evaluation'],
-        summary: 'A period: groups, participants, rubric scores (staff)',
+        summary:
+          'A period: groups, participants; rubric scores of the participants in the caller’s evaluation scope (staff)',
         params: PeriodParams,
       },
     },
     async (req) => {
       const cfg = await loadEvaluationConfig(svc.db, req.params.periodId);
-      const regions = await participantRegions(svc.db, cfg);
-      const staff = regions.some((regionCode) =>
-        canStaff(req.caller.actor, 'view_evaluation', { regionCode }),
-      );
-      return {
-        ...cfg,
-        rubric: undefined,
-        rubricScores: staff ? await rubricScores(svc.db, req.params.periodId) : undefined,
-      };
+      const access = req.caller.actor.userId ? await evaluationAccess(svc.db, req.caller.actor, cfg) : null;
+      const scores =
+        access && (access.all || access.visible.size > 0)
+          ? await rubricScores(svc.db, req.params.periodId, access.all ? undefined : access.visible)
+          : undefined;
+      return { ...cfg, rubric: undefined, rubricScores: scores };
     },
   );
 
@@ -142,18 +216,17 @@ export const evaluationRoutes: FastifyPluginAsyncZod<{ services: Services }> = a
     {
       schema: {
         tags: ['evaluation'],
-        summary: 'Live rankings from current data (staff)',
+        summary:
+          'Live rankings from current data (staff; only the rows of participants in the caller’s evaluation scope)',
         params: PeriodParams,
       },
     },
     async (req) => {
       if (!req.caller.actor.userId) throw new AppError('UNAUTHENTICATED');
       const cfg = await loadEvaluationConfig(svc.db, req.params.periodId);
-      const regions = await participantRegions(svc.db, cfg);
-      if (!regions.some((regionCode) => canStaff(req.caller.actor, 'view_evaluation', { regionCode }))) {
-        throw new AppError('FORBIDDEN');
-      }
-      return evaluationPreview(svc.db, cfg, svc.now());
+      const access = await evaluationAccess(svc.db, req.caller.actor, cfg);
+      if (!access.all && access.visible.size === 0) throw new AppError('FORBIDDEN');
+      return resultForViewer(await evaluationPreview(svc.db, cfg, svc.now()), access);
     },
   );
 
@@ -181,14 +254,16 @@ export const evaluationRoutes: FastifyPluginAsyncZod<{ services: Services }> = a
           evidence.push({ filename: part.filename, data });
         } else fields[part.fieldname] = String(part.value);
       }
-      const r = await scoreEvaluation(svc, req.caller, req.params.periodId, {
-        agencyId: fields.agencyId ?? '',
-        indicator: fields.indicator ?? '',
-        score: Number(fields.score),
-        justification: fields.justification ?? '',
-        evidence,
+      return withEvaluationErrors(req, reply, async () => {
+        const r = await scoreEvaluation(svc, req.caller, req.params.periodId, {
+          agencyId: fields.agencyId ?? '',
+          indicator: fields.indicator ?? '',
+          score: fields.score ?? '',
+          justification: fields.justification ?? '',
+          evidence,
+        });
+        return reply.status(201).send(r);
       });
-      return reply.status(201).send(r);
     },
   );
 
@@ -197,13 +272,16 @@ export const evaluationRoutes: FastifyPluginAsyncZod<{ services: Services }> = a
     {
       schema: {
         tags: ['evaluation'],
-        summary: 'Publish rankings from the latest snapshot (national admin)',
+        summary:
+          'Publish rankings from the latest snapshot, once (national admin or coordinator of every participant)',
         params: PeriodParams,
       },
     },
     async (req, reply) => {
       if (!req.caller.actor.userId) throw new AppError('UNAUTHENTICATED');
-      return reply.status(201).send(await publishEvaluation(svc, req.caller, req.params.periodId));
+      return withEvaluationErrors(req, reply, async () =>
+        reply.status(201).send(await publishEvaluation(svc, req.caller, req.params.periodId)),
+      );
     },
   );
 
