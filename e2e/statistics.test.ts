@@ -54,6 +54,26 @@ describe.skipIf(!HAS_CHROMIUM)('statistics and evaluation pages in the browser',
     expect(
       (await t.api('/api/v1/evaluation/periods/kaltim-2026/publish', { json: {}, token: national })).status,
     ).toBe(201);
+    // A second, unpublished period: a published one is final and offers no scoring form.
+    const open = await t.api('/api/v1/evaluation/periods', {
+      token: national,
+      json: {
+        id: 'kaltim-2026-rubrik',
+        name: 'Penilaian Rubrik Kalimantan Timur 2026',
+        from: '2026-01-01',
+        to: '2026-12-31',
+        minVolume: 1,
+        groups: [
+          {
+            id: 'pd-kaltim-2026-rubrik',
+            name: 'Perangkat Daerah Provinsi Kalimantan Timur 2026',
+            scope: 'agency',
+            participants: [{ agencyId: 'pupr-kaltim' }, { agencyId: 'dinkes-kaltim' }],
+          },
+        ],
+      },
+    });
+    expect(open.status, JSON.stringify(open.body)).toBe(201);
     // Real clock for the browser: a past test clock gives session cookies an expiry the browser drops.
     t.setNow(new Date());
     b = await launchBrowser();
@@ -90,7 +110,8 @@ describe.skipIf(!HAS_CHROMIUM)('statistics and evaluation pages in the browser',
         ['/kantor/evaluasi/kaltim-2026', 'eval-period'],
       ] as const)
         await expectClean(page, path, `${name}-${lang}`);
-      // The scoring form's error state (no evidence, too short, out of range).
+      // The scoring form's error state (no evidence, too short, out of range), on the unpublished period.
+      await expectClean(page, '/kantor/evaluasi/kaltim-2026-rubrik', `eval-open-period-${lang}`);
       await page.fill('#f-score', '150');
       await page.fill('#f-justification', 'pendek');
       await Promise.all([page.waitForNavigation(), page.click('form[enctype] button[type="submit"]')]);

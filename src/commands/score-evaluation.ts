@@ -4,6 +4,7 @@
  * Scoring again replaces that assessor's earlier score; several assessors may score the same item.
  * Unknown period → 404; a score is a whole number 0–100 written in decimal digits (422 otherwise).
  */
+import { isPublished } from '../queries/evaluation.ts';
 import { createHash, randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Caller, Services } from '../app/context.ts';
@@ -45,6 +46,8 @@ export async function scoreEvaluation(svc: Services, caller: Caller, periodId: s
     sql`select id from evaluation_periods where id = ${periodId}`,
   );
   if (!period) throw new AppError('NOT_FOUND');
+  // A published period is final: a later score would no longer match the published, reproducible result.
+  if (await isPublished(svc.db, periodId)) throw new AppError('PERIOD_PUBLISHED');
   if (!caller.actor.userId || !canStaff(caller.actor, 'score_evaluation', {})) {
     // National assessors pass with an empty scope; regional ones are checked against the participant below.
     const [a] = await query<{ region_code: string | null; path: string }>(

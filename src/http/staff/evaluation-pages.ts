@@ -70,7 +70,8 @@ async function periodView(svc: Services, req: FastifyRequest, periodId: string) 
     audits: audits.filter((a) => seen(a.agencyId)),
     published: !!published,
     preview: resultForViewer(preview, access),
-    canScore: access.scorable.size > 0,
+    // Nothing is scored after publishing (the published result is final).
+    canScore: !published && access.scorable.size > 0,
     canManage: access.manage,
   };
 }

@@ -256,6 +256,11 @@ describe('ranking, publishing once, and no change after publishing', () => {
     expect(r.body.error.translations.id.message).toContain('sudah diterbitkan');
     expect(r.body.error.translations.en.message).toContain('can no longer be changed');
 
+    // Nor is anything scored after publishing: the published result stays reproducible.
+    r = await score('rules-web', 'bpkad-kaltim', '10', 'website');
+    expect(r.status).toBe(409);
+    expect(r.body.error.code).toBe('PERIOD_PUBLISHED');
+
     const after = await t.api('/api/v1/evaluation/periods/rules-web/results');
     expect(after.body.publishedAt).toBe(published.publishedAt);
     expect(after.body.inputsSha256).toBe(published.inputsSha256);
