@@ -257,9 +257,9 @@ describe('ranking, publishing once, and no change after publishing', () => {
     expect(r.body.error.translations.en.message).toContain('can no longer be changed');
 
     // Nor is anything scored after publishing: the published result stays reproducible.
-    r = await score('rules-web', 'bpkad-kaltim', '10', 'website');
-    expect(r.status).toBe(409);
-    expect(r.body.error.code).toBe('PERIOD_PUBLISHED');
+    const late = await score('rules-web', 'bpkad-kaltim', '10', 'website');
+    expect(late.status).toBe(409);
+    expect(late.body.error.code).toBe('PERIOD_PUBLISHED');
 
     const after = await t.api('/api/v1/evaluation/periods/rules-web/results');
     expect(after.body.publishedAt).toBe(published.publishedAt);
