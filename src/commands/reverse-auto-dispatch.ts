@@ -42,10 +42,12 @@ export async function reverseAutoDispatch(
   // Rights first (403), so someone who may not reverse learns nothing about how the report was dispatched. Whoever
   // manages the agency of the last dispatch keeps the right after the report moved on (a stale form gets the 409).
   const mayReturn = can(caller.actor, 'return', subject);
-  const dispatchedTo = (await lastVerify(svc.db, report!.row.id))?.agencyId ?? report!.row.dispatchedAgencyId;
-  const grant = mayReturn ? null : await managingGrant(svc.db, caller, dispatchedTo);
+  const last = await lastVerify(svc.db, report!.row.id);
+  const grant = mayReturn
+    ? null
+    : await managingGrant(svc.db, caller, last?.agencyId ?? report!.row.dispatchedAgencyId);
   if (!mayReturn && !grant) throw new AppError('FORBIDDEN');
-  await assertAutoDispatched(svc.db, report!.row.id);
+  refuseUnlessAutoDispatched(last);
   if (!input.note.trim()) throw invalid({ note: { key: 'required' } });
   // Already returned (or further along): the same 409 the return itself would give.
   const step = transition(subject.status, 'return');
@@ -70,7 +72,11 @@ async function managingGrant(
 
 /** 422 `not_auto_dispatched` unless the report's latest verification was the auto-dispatcher's. */
 async function assertAutoDispatched(db: AppDb | Tx, reportId: string): Promise<void> {
-  const last = await lastVerify(db, reportId);
+  refuseUnlessAutoDispatched(await lastVerify(db, reportId));
+}
+
+/** 422 `not_auto_dispatched` unless `last` (the latest verify event) was the auto-dispatcher's. */
+function refuseUnlessAutoDispatched(last: { actorRole: string | null } | null): void {
   if (last?.actorRole !== 'system:auto-dispatch')
     throw invalid({ trackingId: { key: 'not_auto_dispatched' } });
 }

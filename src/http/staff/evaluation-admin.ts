@@ -33,12 +33,7 @@ import { isPublished, listPeriods, loadEvaluationConfig } from '../../queries/ev
 import { periodParticipants } from '../../queries/evaluation-pages.ts';
 import type { FormErrors } from '../../views/context.ts';
 import { PeriodFormPage, GROUP_SLOTS, THRESHOLD_SLOTS } from '../../views/staff/evaluation-forms.tsx';
-import { ErrorPage } from '../../views/pages/error-page.tsx';
-import {
-  EVALUATION_ERROR_STATUS,
-  evaluationErrorMessage,
-  evaluationIssueText,
-} from '../api/v1/evaluation.ts';
+import { evaluationIssueText } from '../api/v1/evaluation.ts';
 import { requestLang } from '../plugins/errors.ts';
 import { pageContext, pageIssueKey, sendPage } from '../web/render.ts';
 import { cleanBody, type FormBody } from './forms.ts';
@@ -64,23 +59,6 @@ const str = (v: string | string[] | undefined) => (Array.isArray(v) ? (v[0] ?? '
 /** A field issue as text: `eval.field.*` first, then the shared `errors.field.*`. */
 function issueText(lang: Lang, issue: FieldIssue): string {
   return evaluationIssueText(lang, issue, pageIssueKey);
-}
-
-/**
- * Answers the evaluation's own conflicts (a published period changed or published again) with a 409 page in
- * the person's language, keeping the back-office menu and a way back; rethrows anything else.
- */
-export function sendEvaluationErrorPage(
-  req: FastifyRequest,
-  reply: FastifyReply,
-  err: unknown,
-): FastifyReply {
-  const status = err instanceof AppError ? EVALUATION_ERROR_STATUS[err.code] : undefined;
-  if (!status || !(err instanceof AppError)) throw err;
-  const ctx = pageContext(req);
-  const message = evaluationErrorMessage(ctx.lang, err.code, err.params);
-  const back = req.method === 'GET' ? undefined : ctx.langPath;
-  return sendPage(reply, req, h(ErrorPage, { ctx, status, message, staff: true, back }), status);
 }
 
 /** The highest slot number `n` among filled keys `<prefix><n>_…` (0 when none), capped at `max`. */
@@ -369,8 +347,7 @@ export async function staffEvaluationAdminRoutes(
         303,
       );
     } catch (err) {
-      if (!(err instanceof AppError) || err.code !== 'VALIDATION_FAILED')
-        return sendEvaluationErrorPage(req, reply, err);
+      if (!(err instanceof AppError) || err.code !== 'VALIDATION_FAILED') throw err;
       const errors: FormErrors = {};
       const fields = err.fields;
       for (const k of [...periodFormInputs(formSlots(values)), ...Object.keys(fields)]) {
@@ -396,8 +373,7 @@ export async function staffEvaluationAdminRoutes(
     const { periodId } = req.params as { periodId: string };
     if (!SLUG.test(periodId)) throw new AppError('NOT_FOUND');
     const values = await valuesOf(svc, periodId); // 404 for an unknown period
-    if (await isPublished(svc.db, periodId))
-      return sendEvaluationErrorPage(req, reply, new AppError('PERIOD_PUBLISHED'));
+    if (await isPublished(svc.db, periodId)) throw new AppError('PERIOD_PUBLISHED');
     return render(req, reply, 'edit', values);
   });
 
@@ -406,8 +382,7 @@ export async function staffEvaluationAdminRoutes(
     const { periodId } = req.params as { periodId: string };
     if (!SLUG.test(periodId)) throw new AppError('NOT_FOUND');
     await loadEvaluationConfig(svc.db, periodId); // 404 for an unknown period
-    if (await isPublished(svc.db, periodId))
-      return sendEvaluationErrorPage(req, reply, new AppError('PERIOD_PUBLISHED'));
+    if (await isPublished(svc.db, periodId)) throw new AppError('PERIOD_PUBLISHED');
     return submit(req, reply, 'edit', periodId);
   });
 
@@ -415,11 +390,7 @@ export async function staffEvaluationAdminRoutes(
     if (!requireManager(req, reply)) return reply;
     const { periodId } = req.params as { periodId: string };
     if (!SLUG.test(periodId)) throw new AppError('NOT_FOUND');
-    try {
-      await publishEvaluation(svc, req.caller, periodId);
-    } catch (err) {
-      return sendEvaluationErrorPage(req, reply, err);
-    }
+    await publishEvaluation(svc, req.caller, periodId);
     return reply.redirect(`/kantor/evaluasi/${periodId}?ok=published`, 303);
   });
 }

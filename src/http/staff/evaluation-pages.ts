@@ -28,7 +28,6 @@ import {
 } from '../../views/staff/evaluation-pages.tsx';
 import { pageContext, pageIssueKey, sendPage } from '../web/render.ts';
 import { evaluationIssueText } from '../api/v1/evaluation.ts';
-import { sendEvaluationErrorPage } from './evaluation-admin.ts';
 
 const PERIOD = /^[a-z0-9-]{2,60}$/;
 const EVAL_ROLES = ['national_admin', 'assessor', 'coordinator', 'agency_admin'];
@@ -137,8 +136,7 @@ export async function staffEvaluationRoutes(
         evidence,
       });
     } catch (err) {
-      if (!(err instanceof AppError) || err.code !== 'VALIDATION_FAILED')
-        return sendEvaluationErrorPage(req, reply, err);
+      if (!(err instanceof AppError) || err.code !== 'VALIDATION_FAILED') throw err;
       const errors: Record<string, string> = {};
       for (const k of [
         'agencyId',

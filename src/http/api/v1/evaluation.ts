@@ -31,12 +31,6 @@ import { evaluationPreview } from '../../../queries/evaluation-preview.ts';
 import { toXlsx, type TableColumn } from '../../../presenters/stats-table.ts';
 import { requestLang } from '../../plugins/errors.ts';
 
-/** HTTP status of the evaluation's own error codes (messages under `eval.error.*`). */
-export const EVALUATION_ERROR_STATUS: Record<string, number> = {
-  PERIOD_PUBLISHED: 409,
-  ALREADY_PUBLISHED: 409,
-};
-
 /**
  * A field issue as text: the evaluation's own wording (`eval.field.*`) first, then the shared `errors.field.*`
  * (`page`: with the page variant of the key, e.g. "choose one" instead of listing codes).
@@ -51,28 +45,16 @@ export function evaluationIssueText(
   return t(lang, `errors.field.${pageKey ? pageKey(issue.key) : issue.key}`, issue.params);
 }
 
-/** The message of an error code: `eval.error.*` first, then the shared `errors.*`. */
-export function evaluationErrorMessage(
-  lang: Lang,
-  code: string,
-  params: Record<string, string | number> = {},
-) {
-  return has(lang, `eval.error.${code}`)
-    ? t(lang, `eval.error.${code}`, params)
-    : t(lang, `errors.${code}`, params);
-}
-
 /**
- * Sends validation failures and the evaluation's own conflicts in the API's error shape (`{ error: { code,
- * message, fields, translations } }`, see plugins/errors.ts) with the evaluation's messages; returns null
- * for any other error (the caller rethrows it to the shared handler).
+ * Sends validation failures in the API's error shape (`{ error: { code, message, fields, translations } }`, see
+ * plugins/errors.ts) with the evaluation's own field messages; returns null for any other error (the caller rethrows
+ * it to the shared handler, which knows the evaluation's 409s: PERIOD_PUBLISHED, ALREADY_PUBLISHED).
  */
 function sendEvaluationError(req: FastifyRequest, reply: FastifyReply, err: unknown): FastifyReply | null {
-  if (!(err instanceof AppError)) return null;
-  const status = err.code === 'VALIDATION_FAILED' ? 422 : EVALUATION_ERROR_STATUS[err.code];
-  if (!status) return null;
+  if (!(err instanceof AppError) || err.code !== 'VALIDATION_FAILED') return null;
+  const status = 422;
   const render = (l: Lang) => ({
-    message: evaluationErrorMessage(l, err.code, err.params),
+    message: t(l, `errors.${err.code}`, err.params),
     fields: Object.fromEntries(Object.entries(err.fields).map(([k, f]) => [k, evaluationIssueText(l, f)])),
   });
   const main = render(requestLang(req));
