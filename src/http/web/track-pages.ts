@@ -170,12 +170,11 @@ export async function trackPages(app: FastifyInstance, opts: { services: Service
       const { trackingId: id, action } = req.params;
       if (!ID.test(id) || !ACTIONS.includes(action as ReporterAction)) throw new AppError('NOT_FOUND');
       // One value per field: a field sent twice counts once (its first value), as a browser never sends it twice.
-      const body = Object.fromEntries(
-        Object.entries((req.body ?? {}) as Record<string, unknown>).map(([k, v]) => [
-          k,
-          typeof (Array.isArray(v) ? v[0] : v) === 'string' ? String(Array.isArray(v) ? v[0] : v) : undefined,
-        ]),
-      ) as Record<string, string | undefined>;
+      const body: Record<string, string | undefined> = {};
+      for (const [k, v] of Object.entries((req.body ?? {}) as Record<string, unknown>)) {
+        const first: unknown = Array.isArray(v) ? v[0] : v;
+        body[k] = typeof first === 'string' ? first : undefined;
+      }
       const key = body.k ?? '';
       const caller: Caller = { ...req.caller, accessKey: key };
       const text = (v: string | undefined) => (v ?? '').trim();
