@@ -26,6 +26,11 @@ export interface Caller {
   deviceKey?: string | undefined;
   /** A system actor (worker, channel adapter) acting on behalf of the rules. */
   system?: string | undefined;
+  /**
+   * The id of the one report whose reporter a channel adapter has matched out of band: the SMS gateway
+   * vouches for the sender's number, and it equals the report's sealed reporter phone (receive-sms.ts).
+   */
+  vouchedReporterOf?: string | undefined;
 }
 
 /** The public, signed-out caller. */

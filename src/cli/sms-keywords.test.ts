@@ -111,8 +111,8 @@ describe('aduan sms keyword', () => {
 
   it('refuses reserved, malformed and taken keywords and unknown agencies (exit 1), changing nothing', async () => {
     const cases: Array<[string[], RegExp]> = [
-      [['keyword', 'dinkes-kaltim', 'status'], /keyword: STATUS and INFO are SMS commands/],
-      [['keyword', 'dinkes-kaltim', 'INFO'], /keyword: STATUS and INFO are SMS commands/],
+      [['keyword', 'dinkes-kaltim', 'status'], /keyword: SMS commands \(STATUS, INFO, TERIMA/],
+      [['keyword', 'dinkes-kaltim', 'INFO'], /keyword: SMS commands \(STATUS, INFO, TERIMA/],
       [['keyword', 'dinkes-kaltim', 'DIN KES'], /keyword: The format is not valid/],
       [['keyword', 'dinkes-kaltim', 'X'], /keyword: The format is not valid/],
       [['keyword', 'dinkes-kaltim', 'PUPR'], /keyword: This keyword is already used by agency pupr-kaltim/],

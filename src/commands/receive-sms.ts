@@ -12,12 +12,16 @@ import type { AppDb } from '../db/client.ts';
 import { agencies, channelAccess, inboundMessages } from '../db/schema.ts';
 import { loadReport, type LoadedReport } from '../db/repositories/reports.ts';
 import { enqueueOutbox } from '../db/repositories/outbox.ts';
-import { formatIsoInZone } from '../domain/deadline/calendar.ts';
+import { formatIsoInZone, ZONE_OFFSET_MINUTES } from '../domain/deadline/calendar.ts';
 import { PUBLIC_STATUSES } from '../domain/report/report.ts';
 import { normaliseTrackingId } from '../domain/report/tracking-id.ts';
 import { digestEquals, sha256 } from '../integrations/crypto.ts';
 import { t } from '../locales/index.ts';
-import { PUBLIC_CALLER, type Services } from '../app/context.ts';
+import { PUBLIC_CALLER, type Caller, type Services } from '../app/context.ts';
+import { AppError } from '../app/errors.ts';
+import { acceptReport } from './accept-report.ts';
+import { disputeReport } from './dispute-report.ts';
+import { escalateReport } from './escalate-report.ts';
 import { regionFromText } from '../queries/geocode.ts';
 import { hitRateLimit } from './rate-limit.ts';
 import { submitReport, type ReporterInput } from './submit-report.ts';
@@ -35,6 +39,10 @@ export type SmsOutcome =
   | 'filed'
   | 'status'
   | 'info'
+  | 'accepted'
+  | 'disputed'
+  | 'escalated'
+  | 'usage'
   | 'duplicate'
   | 'rate_limited'
   | 'not_found'
@@ -56,6 +64,21 @@ export function normalisePhone(raw: string): string {
   return digits;
 }
 
+/** Words a reporter starts an SMS with to act on their own report: `<WORD> <number> …`. */
+const REPORTER_COMMANDS: Record<string, ReporterCommand> = {
+  STATUS: 'status',
+  INFO: 'info',
+  TERIMA: 'accept',
+  SETUJU: 'accept',
+  TOLAK: 'dispute',
+  SANGGAH: 'dispute',
+  OMBUDSMAN: 'escalate',
+};
+type ReporterCommand = 'status' | 'info' | 'accept' | 'dispute' | 'escalate';
+
+/** The command words: never usable as an agency's SMS keyword (set-sms-keyword.ts). */
+export const SMS_COMMAND_WORDS = Object.keys(REPORTER_COMMANDS);
+
 function samePhone(report: LoadedReport, phone: string, svc: Services): boolean {
   if (!report.row.reporterEnc) return false;
   const who = svc.sealer.open<ReporterInput>(report.row.reporterEnc);
@@ -66,10 +89,16 @@ function dueText(report: LoadedReport): string {
   if (!report.row.dueAt) return '';
   // The zone of the deadline's own calendar: the handling (or addressed) agency's, else the report's region's.
   const zone = calendarScope(report.row, report.agency ?? report.target ?? null).zone;
-  const iso = formatIsoInZone(report.row.dueAt, zone);
-  return t('id', 'channels.sms.due', {
-    due: `${iso.slice(8, 10)}-${iso.slice(5, 7)}-${iso.slice(0, 4)} ${iso.slice(11, 16)} ${zone}`,
-  });
+  return t('id', 'channels.sms.due', { due: smsDate(formatIsoInZone(report.row.dueAt, zone)) });
+}
+
+/** `2026-03-12T00:00:00.000+08:00` → `12-03-2026 00:00 WITA`: the SMS date format, in the offset's zone. */
+function smsDate(iso: string): string {
+  const offset = iso.slice(-6);
+  const zone = Object.entries(ZONE_OFFSET_MINUTES).find(
+    ([, m]) => `+${String(m / 60).padStart(2, '0')}:00` === offset,
+  )?.[0];
+  return `${iso.slice(8, 10)}-${iso.slice(5, 7)}-${iso.slice(0, 4)} ${iso.slice(11, 16)}${zone ? ` ${zone}` : ''}`;
 }
 
 /** Handles one inbound SMS; returns the outcome and the tracking number concerned. */
@@ -88,7 +117,7 @@ export async function receiveSms(
     .onConflictDoNothing()
     .returning({ id: inboundMessages.id });
   if (!inbound) return { outcome: 'duplicate' };
-  const finish: Finish = async (db, outcome, reply, report) => {
+  const finish: Finish = async (db, outcome, reply, report, opts) => {
     await db
       .update(inboundMessages)
       .set({ outcome, reportId: report?.id ?? null })
@@ -100,7 +129,12 @@ export async function receiveSms(
           channel: 'sms',
           recipient: 'reporter',
           reportId: report?.id ?? null,
-          payload: { text: reply.slice(0, 459), recipientEnc: svc.sealer.seal(phone) },
+          payload: {
+            ...(opts?.sealed
+              ? { textEnc: svc.sealer.seal(reply.slice(0, 459)) }
+              : { text: reply.slice(0, 459) }),
+            recipientEnc: svc.sealer.seal(phone),
+          },
           idempotencyKey: `sms-reply:${inbound.id}`,
         },
       ]);
@@ -122,6 +156,7 @@ type Finish = (
   outcome: SmsOutcome,
   reply: string | null,
   report?: { id: string; trackingId: string },
+  opts?: { sealed?: boolean },
 ) => Promise<{ outcome: SmsOutcome; trackingId?: string }>;
 
 async function handle(
@@ -140,44 +175,8 @@ async function handle(
   const [word = '', ...rest] = text.split(' ');
   const keyword = word.toUpperCase();
 
-  if (keyword === 'STATUS' || keyword === 'INFO') {
-    const raw = rest[0] ?? '';
-    const trackingId = normaliseTrackingId(raw);
-    const report = trackingId ? await loadReport(svc.db, trackingId) : null;
-    const own = report ? samePhone(report, phone, svc) : false;
-    const isPublic =
-      !!report &&
-      (PUBLIC_STATUSES as readonly string[]).includes(report.row.status) &&
-      !report.row.confidential;
-    if (!report || (!own && !(keyword === 'STATUS' && isPublic))) {
-      return finish(svc.db, 'not_found', t('id', 'channels.sms.not_found', { trackingId: raw || '-' }));
-    }
-    const ref = { id: report.row.id, trackingId: report.row.trackingId };
-    if (keyword === 'STATUS') {
-      const status = t('id', `status.${report.row.status}`);
-      return finish(
-        svc.db,
-        'status',
-        t('id', 'channels.sms.status', { trackingId: ref.trackingId, status, due: dueText(report) }),
-        ref,
-      );
-    }
-    if (report.row.status !== 'on_hold')
-      return finish(svc.db, 'not_on_hold', t('id', 'channels.sms.info_not_on_hold', ref), ref);
-    const [access] = await svc.db
-      .select()
-      .from(channelAccess)
-      .where(eq(channelAccess.reportId, report.row.id));
-    const body = rest.slice(1).join(' ');
-    if (!access || !body)
-      return finish(svc.db, 'not_possible', t('id', 'channels.sms.info_not_possible', ref), ref);
-    return svc.db.transaction(async (tx) => {
-      const db = tx as unknown as AppDb;
-      const accessKey = svc.sealer.open<string>(access.accessKeyEnc);
-      await supplementReport({ ...svc, db }, { ...PUBLIC_CALLER, accessKey }, ref.trackingId, { body });
-      return finish(db, 'info', t('id', 'channels.sms.info_saved', ref), ref);
-    });
-  }
+  const command = REPORTER_COMMANDS[keyword];
+  if (command) return reporterCommand(svc, command, rest, phone, finish);
 
   const [agency] = keyword
     ? await svc.db
@@ -210,6 +209,98 @@ async function handle(
       createdAt: svc.now(),
     });
     const ref = { id: report.row.id, trackingId: report.row.trackingId };
-    return finish(db, 'filed', t('id', 'channels.sms.filed', ref), ref);
+    // The private link lets the reporter read the answers and act on a phone with a browser; the reply
+    // carries the access key, so it is sealed in the outbox like every message holding one.
+    const link = `${svc.publicUrl}/lacak/${ref.trackingId}?k=${encodeURIComponent(accessKey)}`;
+    const full = t('id', 'channels.sms.filed', { ...ref, link });
+    // One SMS where possible: drop the STATUS hint before the number or the link.
+    const reply = full.length <= 160 ? full : t('id', 'channels.sms.filed_short', { ...ref, link });
+    return finish(db, 'filed', reply, ref, { sealed: true });
   });
+}
+
+/**
+ * STATUS (anyone, for a public report; the reporter for their own), and the reporter's own actions, only
+ * from the number sealed as the report's reporter: INFO answers a hold, TERIMA accepts the final answer
+ * with a rating, TOLAK disputes it, OMBUDSMAN asks for the hand-off (identity not shared: saying yes to that
+ * needs the private link's form). Why: a reporter with a feature phone has no browser to act through.
+ */
+async function reporterCommand(
+  svc: Services,
+  command: ReporterCommand,
+  rest: string[],
+  phone: string,
+  finish: Finish,
+): Promise<{ outcome: SmsOutcome; trackingId?: string }> {
+  const raw = rest[0] ?? '';
+  const trackingId = normaliseTrackingId(raw);
+  const report = trackingId ? await loadReport(svc.db, trackingId) : null;
+  const own = report ? samePhone(report, phone, svc) : false;
+  const isPublic =
+    !!report &&
+    (PUBLIC_STATUSES as readonly string[]).includes(report.row.status) &&
+    !report.row.confidential;
+  if (!report || (!own && !(command === 'status' && isPublic))) {
+    return finish(svc.db, 'not_found', t('id', 'channels.sms.not_found', { trackingId: raw || '-' }));
+  }
+  const ref = { id: report.row.id, trackingId: report.row.trackingId };
+  if (command === 'status') {
+    const status = t('id', `status.${report.row.status}`);
+    return finish(
+      svc.db,
+      'status',
+      t('id', 'channels.sms.status', { trackingId: ref.trackingId, status, due: dueText(report) }),
+      ref,
+    );
+  }
+  const words = rest.slice(1);
+  const caller: Caller = { ...PUBLIC_CALLER, vouchedReporterOf: report.row.id };
+  const usage = (key: string) => finish(svc.db, 'usage', t('id', `channels.sms.usage_${key}`, ref), ref);
+  let act: (db: AppDb) => Promise<{ outcome: SmsOutcome; reply: string }>;
+  if (command === 'info') {
+    if (report.row.status !== 'on_hold')
+      return finish(svc.db, 'not_on_hold', t('id', 'channels.sms.info_not_on_hold', ref), ref);
+    const body = words.join(' ');
+    if (!body) return usage('info');
+    act = async (db) => {
+      await supplementReport({ ...svc, db }, caller, ref.trackingId, { body });
+      return { outcome: 'info', reply: t('id', 'channels.sms.info_saved', ref) };
+    };
+  } else if (command === 'accept') {
+    const rating = /^[1-5]$/.test(words[0] ?? '') ? Number(words[0]) : null;
+    if (rating === null) return usage('accept');
+    const comment = words.slice(1).join(' ') || undefined;
+    act = async (db) => {
+      await acceptReport({ ...svc, db }, caller, ref.trackingId, { rating, comment });
+      return { outcome: 'accepted', reply: t('id', 'channels.sms.accepted', { ...ref, rating }) };
+    };
+  } else if (command === 'dispute') {
+    const reason = words.join(' ');
+    if (reason.length < 5) return usage('dispute');
+    act = async (db) => {
+      await disputeReport({ ...svc, db }, caller, ref.trackingId, { reason });
+      return { outcome: 'disputed', reply: t('id', 'channels.sms.disputed', ref) };
+    };
+  } else {
+    act = async (db) => {
+      await escalateReport({ ...svc, db }, caller, ref.trackingId, { consent: true, shareIdentity: false });
+      return { outcome: 'escalated', reply: t('id', 'channels.sms.escalated', ref) };
+    };
+  }
+  try {
+    return await svc.db.transaction(async (tx) => {
+      const db = tx as unknown as AppDb;
+      const done = await act(db);
+      return finish(db, done.outcome, done.reply, ref);
+    });
+  } catch (e) {
+    if (!(e instanceof AppError)) throw e;
+    // The report is in no state for this action (or not yet due for the Ombudsman): say so plainly.
+    const availableFrom = e.params.availableFrom;
+    const reply =
+      e.code === 'ESCALATION_NOT_DUE' && typeof availableFrom === 'string'
+        ? t('id', 'channels.sms.escalation_not_due', { ...ref, from: smsDate(availableFrom) })
+        : t('id', 'channels.sms.not_now', { ...ref, status: t('id', `status.${report.row.status}`) });
+    return finish(svc.db, 'not_possible', reply, ref);
+  }
 }

@@ -1,23 +1,20 @@
 /**
  * SMS keywords (docs/channels.md): `<KEYWORD> <text>` sent to the gateway files a report targeted to the
  * agency (or regional government) that owns the keyword. One keyword per agency, unique across agencies
- * (`agencies_sms_keyword_idx`); STATUS and INFO are commands, never keywords.
+ * (`agencies_sms_keyword_idx`); the reporter's command words (STATUS, INFO, TERIMA, …) are never keywords.
  */
 import { and, eq, isNotNull, ne } from 'drizzle-orm';
 import { agencies } from '../db/schema.ts';
 import type { Services } from '../app/context.ts';
 import { invalid } from '../app/errors.ts';
 import { requireAgency } from './lookups.ts';
-
-/** Words the SMS channel reads as commands. */
-export const RESERVED_SMS_WORDS = ['STATUS', 'INFO'] as const;
+import { SMS_COMMAND_WORDS } from './receive-sms.ts';
 
 /** Normalises and checks a keyword: 2–20 letters or digits, upper case, not a command word. */
 export function checkSmsKeyword(raw: string): string {
   const word = raw.trim().toUpperCase();
   if (!/^[A-Z0-9]{2,20}$/.test(word)) throw invalid({ keyword: { key: 'invalid_format' } });
-  if ((RESERVED_SMS_WORDS as readonly string[]).includes(word))
-    throw invalid({ keyword: { key: 'sms_keyword_reserved' } });
+  if (SMS_COMMAND_WORDS.includes(word)) throw invalid({ keyword: { key: 'sms_keyword_reserved' } });
   return word;
 }
 

@@ -100,11 +100,29 @@ function messageKey(audience: 'reporter' | 'staff', f: NotifyFacts): string {
   return `notify.${audience}.${f.eventType}`;
 }
 
-function smsText(f: NotifyFacts, lang: Lang, p: Record<string, string | number>): string {
+/** SMS events whose text tells the reporter which reply acts on the report (receive-sms.ts commands). */
+const SMS_COMMAND_HINTS = ['hold', 'ombudsman_offer'] as const;
+
+function smsText(
+  audience: 'reporter' | 'staff',
+  f: NotifyFacts,
+  lang: Lang,
+  p: Record<string, string | number>,
+): string {
   if (f.eventType === 'submit') {
     const full = t(lang, f.privateLink ? 'notify.sms.submit_private' : 'notify.sms.submit', p);
     // Keep within one SMS where possible: drop the prose before dropping the number or the link.
     return full.length <= 160 ? full : t(lang, 'notify.sms.submit_short', p);
+  }
+  if (audience === 'reporter') {
+    // A reporter on a feature phone acts by replying (INFO, TERIMA, TOLAK, OMBUDSMAN): the SMS says how,
+    // in up to 3 concatenated parts; "..." not "…", which would force the costlier UCS-2 encoding.
+    const question = String(p.question);
+    const short = { ...p, question: question.length > 140 ? `${question.slice(0, 137)}...` : question };
+    if (messageKey('reporter', f) === 'notify.reporter.respond_final')
+      return t(lang, 'notify.sms.respond_final', short);
+    if ((SMS_COMMAND_HINTS as readonly string[]).includes(f.eventType))
+      return t(lang, `notify.sms.${f.eventType}`, short);
   }
   return t(lang, 'notify.sms.generic', p);
 }
@@ -121,7 +139,7 @@ function render(audience: 'reporter' | 'staff', f: NotifyFacts, lang: Lang): Ren
     '',
     t(lang, f.replyJoinsThread ? 'notify.footer_reply' : 'notify.footer', p),
   ].join('\n');
-  return { subject: t(lang, 'notify.subject', p), text, sms: smsText(f, lang, p) };
+  return { subject: t(lang, 'notify.subject', p), text, sms: smsText(audience, f, lang, p) };
 }
 
 /** The reporter's message for an event in `lang`, or null when the event does not notify the reporter. */

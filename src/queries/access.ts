@@ -11,13 +11,14 @@ export function subjectOf(report: LoadedReport, caller: Caller): ReportSubject {
   const { row } = report;
   const ownAccount = !!caller.actor.userId && row.reporterUserId === caller.actor.userId;
   const ownKey = !!caller.accessKey && digestEquals(sha256(caller.accessKey), row.accessKeyHash);
+  const vouched = !!caller.vouchedReporterOf && caller.vouchedReporterOf === row.id;
   return {
     status: row.status as ReportStatus,
     ...agencyPaths(report),
     regionCode: row.regionCode,
     anonymous: row.anonymous,
     confidential: row.confidential,
-    isReporter: ownAccount || ownKey,
+    isReporter: ownAccount || ownKey || vouched,
     identitySharedWithOmbudsman: row.escalationSharesIdentity,
   };
 }

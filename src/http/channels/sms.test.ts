@@ -79,7 +79,9 @@ describe('SMS channel', () => {
       sql`select * from outbox where kind = 'sms.reply' and report_id = ${report.id}`,
     );
     expect(out.channel).toBe('sms');
-    expect(out.payload.text).toContain(r.body.trackingId);
+    // Sealed: the reply holds the private link with the access key (sms-reporter.test.ts).
+    expect(out.payload.text).toBeUndefined();
+    expect(c.t.runtime.services.sealer.open<string>(out.payload.textEnc)).toContain(r.body.trackingId);
     expect(JSON.stringify(out)).not.toMatch(/1111|62812/);
     expect(c.t.runtime.services.sealer.open<string>(out.payload.recipientEnc)).toBe('6281211112222');
     // Anonymous: the agency never sees the number.
