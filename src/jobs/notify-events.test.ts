@@ -237,6 +237,9 @@ describe('events that notify', () => {
     const reminder = mailsTo(DEMO.puprOfficer).at(-1)!;
     expect(reminder.text).toContain('Pengingat');
     expect(reminder.text).toContain(r.trackingId);
+    // The clock by its name and the deadline as a date and time in the report's zone, not codes.
+    expect(reminder.text).toMatch(/\(Tindak lanjut\) jatuh pada \d{1,2} \w+ 2026 pukul \d{2}\.\d{2} WITA/);
+    expect(reminder.text).not.toContain('follow_up');
     t.setNow(new Date(due.getTime() + 40 * 86_400_000));
     await runSweep(t.runtime.services, t.clock.now, { dryRun: false });
     await worker.drain();

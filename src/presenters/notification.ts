@@ -4,7 +4,7 @@
  * by default. Staff messages are built from report facts only (tracking number, title, deadline), never
  * from the reporter's identity, so an anonymous reporter cannot leak through them.
  */
-import { t, type Lang } from '../locales/index.ts';
+import { has, t, type Lang } from '../locales/index.ts';
 
 /** Event types that notify the reporter. */
 export const REPORTER_EVENTS = [
@@ -75,6 +75,19 @@ function formatDue(iso: string, lang: Lang): string {
   return `${text} ${label}`;
 }
 
+/** The clock's name as the pages show it ("Tindak lanjut"), not its code; an unknown code as it is. */
+function clockName(clock: unknown, lang: Lang): string {
+  const code = String(clock ?? '');
+  return has(lang, `web.clock.${code}`) ? t(lang, `web.clock.${code}`) : code;
+}
+
+/** A sweep event's deadline as a reader's date and time in the deadline's own zone, else its plain date. */
+function dueText(d: Record<string, unknown>, lang: Lang): string {
+  if (typeof d.dueAt === 'string' && /[+-]\d{2}:\d{2}$/.test(d.dueAt) && !Number.isNaN(Date.parse(d.dueAt)))
+    return formatDue(d.dueAt, lang);
+  return String(d.dueDate ?? d.dueAt ?? '');
+}
+
 function params(f: NotifyFacts, lang: Lang): Record<string, string | number> {
   const d = f.eventData;
   const reason = String(d.reason ?? '');
@@ -84,8 +97,8 @@ function params(f: NotifyFacts, lang: Lang): Record<string, string | number> {
     question: f.eventBody ?? '',
     reason: t(lang, `notify.archive_reason.${reason === 'no_reply' ? 'no_reply' : 'other'}`),
     days: String(d.workingDays ?? ''),
-    clock: String(d.clock ?? ''),
-    due: String(d.dueDate ?? d.dueAt ?? ''),
+    clock: clockName(d.clock, lang),
+    due: dueText(d, lang),
     level: String(d.level ?? ''),
     verifyBy: f.verifyBy ? formatDue(f.verifyBy, lang) : '',
     what: t(lang, `event.${f.eventType}`),
