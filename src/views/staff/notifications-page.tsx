@@ -12,16 +12,12 @@ import { ErrorSummary } from '../components/error-summary.tsx';
 import { Checkboxes, Radios } from '../components/fields.tsx';
 import type { DeliveryLogRow, NotificationItem, PreferencesView } from '../../queries/notifications.ts';
 import { staffNav } from './common.tsx';
+import { formatDateTime } from '../format.ts';
 
 const STYLES = ['/static/staff.css'];
 
-function when(ctx: PageContext, iso: string): string {
-  return new Intl.DateTimeFormat(ctx.lang === 'id' ? 'id-ID' : 'en-GB', {
-    timeZone: 'Asia/Jakarta',
-    dateStyle: 'medium',
-    timeStyle: 'short',
-  }).format(new Date(iso));
-}
+/** Date and time with its zone label ("12 Maret 2026 10.00 WIB"): the log is read across time zones. */
+const when = (ctx: PageContext, iso: string): string => formatDateTime(iso, ctx.lang);
 
 /** The in-app notification list. */
 export function NotificationsPage({
