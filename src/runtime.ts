@@ -53,6 +53,7 @@ export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Pr
       now: opts.now ?? (() => new Date()),
       publicUrl: config.publicUrl ?? `http://${config.host}:${config.port}`,
       outboundAllowHosts: config.outboundAllowHosts,
+      inboundEmailAddress: config.emailInboundAddress,
     };
     if (opts.demo && !(await demoSeeded(database.db))) {
       const [{ n } = { n: 0 }] = await query<{ n: number }>(

@@ -15,6 +15,8 @@ export interface Services {
   publicUrl: string;
   /** Hosts exempt from the outbound SSRF guard (ADUAN_OUTBOUND_ALLOW_HOSTS; src/integrations/outbound-guard.ts). */
   outboundAllowHosts?: readonly string[] | undefined;
+  /** The address citizens email complaints to (EMAIL_INBOUND_ADDRESS), named in answers to a garbled reply. */
+  inboundEmailAddress?: string | undefined;
 }
 
 /** Who is asking: a signed-in user, a reporter holding an access key, a partner, or the public. */

@@ -2,9 +2,11 @@
  * Inbound email (parsed by an inbound-parse webhook or the SMTP listener): a reply to a notification —
  * recognised by a signed token in the recipient address (`lapor+<token>@…`) — is added to the report's
  * thread as a reporter reply; any other message files a report (subject = title, text = body, attachments
- * stored). Duplicates (same Message-ID) are ignored, senders are rate limited, answers go through the
- * outbox with the address sealed. A filed report gets no channel reply: the regular submitted notification
- * (fan-out-event.ts) is its one confirmation, with the number, private link, verify-by date and Reply-To.
+ * stored). A reply address whose token is garbled or names no report is refused with a reply (never filed), and a
+ * reply with nothing written above the quote (and no attachment) adds nothing. Duplicates (same Message-ID, with or
+ * without angle brackets) are ignored, senders are rate limited, answers go through the outbox with the address
+ * sealed. A filed report gets no channel reply: the regular submitted notification (fan-out-event.ts) is its one
+ * confirmation, with the number, private link, verify-by date and Reply-To.
  */
 import { supplementReport } from './supplement-report.ts';
 import { eq } from 'drizzle-orm';
@@ -33,7 +35,8 @@ export interface InboundEmail {
 }
 
 /** What happened to a message. */
-export type EmailOutcome = 'filed' | 'replied' | 'duplicate' | 'rate_limited' | 'reply_not_possible';
+export type EmailOutcome =
+  'filed' | 'replied' | 'empty' | 'duplicate' | 'rate_limited' | 'reply_not_possible' | 'bad_reply_address';
 
 /** Handles one inbound email. */
 export async function receiveEmail(
@@ -45,7 +48,7 @@ export async function receiveEmail(
 ): Promise<{ outcome: EmailOutcome; trackingId?: string }> {
   const address = mail.from.address.trim().toLowerCase();
   if (!/^[^\s@]+@[^\s@]+$/.test(address)) throw invalid({ from: { key: 'invalid_email' } });
-  const externalId = mail.messageId?.trim() || sha256(`${address}\n${mail.subject}\n${mail.text}`);
+  const externalId = messageIdKey(mail.messageId) || sha256(`${address}\n${mail.subject}\n${mail.text}`);
   const [inbound] = await svc.db
     .insert(inboundMessages)
     .values({ channel: 'email', externalId, senderHash: sha256(address), createdAt: svc.now() })
@@ -62,16 +65,21 @@ export async function receiveEmail(
       return { outcome, ...(report ? { trackingId: report.trackingId } : {}) };
     };
     if (!limit.allowed) return done(svc.db, 'rate_limited');
-    const reply = async (db: AppDb, key: 'replied', report: { id: string; trackingId: string }) =>
+    const reply = async (
+      db: AppDb,
+      key: 'replied' | 'empty' | 'bad_reply_address',
+      params: Record<string, string>,
+      reportId: string | null,
+    ) =>
       enqueueOutbox(db, [
         {
           kind: 'email.reply',
           channel: 'email',
           recipient: 'reporter',
-          reportId: report.id,
+          reportId,
           payload: {
-            subject: t('id', `channels.email.${key}_subject`, report),
-            text: t('id', `channels.email.${key}_text`, report),
+            subject: t('id', `channels.email.${key}_subject`, params),
+            text: t('id', `channels.email.${key}_text`, params),
             lang: 'id',
             recipientEnc: svc.sealer.seal(address),
           },
@@ -81,36 +89,56 @@ export async function receiveEmail(
 
     let reportId: string | null = null;
     for (const to of mail.to) reportId ??= await resolveReplyToken(svc, to);
-    if (reportId) {
-      const [row] = await svc.db
-        .select({ trackingId: reports.trackingId, status: reports.status })
-        .from(reports)
-        .where(eq(reports.id, reportId));
+    const [row] = reportId
+      ? await svc.db
+          .select({ trackingId: reports.trackingId, status: reports.status })
+          .from(reports)
+          .where(eq(reports.id, reportId))
+      : [];
+    if (reportId && row) {
       const [access] = await svc.db.select().from(channelAccess).where(eq(channelAccess.reportId, reportId));
-      const ref = { id: reportId, trackingId: row?.trackingId ?? '' };
-      if (!row || !access) return done(svc.db, 'reply_not_possible', row ? ref : undefined);
+      const ref = { id: reportId, trackingId: row.trackingId };
+      if (!access) return done(svc.db, 'reply_not_possible', ref);
       const accessKey = svc.sealer.open<string>(access.accessKeyEnc);
       return svc.db.transaction(async (tx) => {
         const db = tx as unknown as AppDb;
         const inner = { ...svc, db };
-        const body = [mail.subject.replace(/^(re|balas|aw|fwd?):\s*/i, ''), replyText(mail.text, address)]
+        const text = replyText(mail.text, address);
+        // Nothing written above the quote: an attachment alone is still a reply (attached first to know whether
+        // one fits); without one nothing is added (the subject is only the echoed "Re: …") and the sender is told.
+        const attached = text ? 0 : await attachWhatFits(inner, accessKey, ref.trackingId, mail.attachments);
+        if (!text && !attached) {
+          await reply(db, 'empty', ref, ref.id);
+          return done(db, 'empty', ref);
+        }
+        const body = [mail.subject.replace(/^(re|balas|aw|fwd?):\s*/i, '').trim(), text]
           .filter(Boolean)
-          .join('\n\n');
+          .join('\n\n')
+          .slice(0, 4000);
         // A report on hold waits for the reporter's answer (the hold email asks for a reply): the reply supplements
         // it, which ends the hold and sends it back to verification. Otherwise it joins the thread as a reply.
         if (row.status === 'on_hold')
-          await supplementReport(inner, { ...PUBLIC_CALLER, accessKey }, ref.trackingId, {
-            body: body.slice(0, 4000),
-          });
-        else
-          await commentReport(inner, { ...PUBLIC_CALLER, accessKey }, ref.trackingId, {
-            body: body.slice(0, 4000),
-          });
-        await attachWhatFits(inner, accessKey, ref.trackingId, mail.attachments);
-        await reply(db, 'replied', ref);
+          await supplementReport(inner, { ...PUBLIC_CALLER, accessKey }, ref.trackingId, { body });
+        else if (body) await commentReport(inner, { ...PUBLIC_CALLER, accessKey }, ref.trackingId, { body });
+        if (text) await attachWhatFits(inner, accessKey, ref.trackingId, mail.attachments);
+        await reply(db, 'replied', ref, ref.id);
         return done(db, 'replied', ref);
       });
     }
+
+    // Meant as a reply but matching no report (token truncated or altered by a mail client, or its report gone):
+    // filing it would start a stray report. One answer for every such case, so it tells nothing about any report.
+    const plain = mail.to.map(plainOfReplyAddress).find((a) => a !== null);
+    if (plain)
+      return svc.db.transaction(async (tx) => {
+        const db = tx as unknown as AppDb;
+        // The configured address, not one taken from the mail: a forged To must not make us point a citizen
+        // (a forged From) at an address of the forger's choosing.
+        await reply(db, 'bad_reply_address', { address: svc.inboundEmailAddress ?? plain }, null);
+        return done(db, 'bad_reply_address');
+      });
+    // A bare `<token>@…` (never minted) of a report that is gone.
+    if (reportId) return done(svc.db, 'reply_not_possible');
 
     const title = mail.subject.trim() || mail.text.trim().split('\n')[0]!.slice(0, 80);
     const body = mail.text.trim() || title;
@@ -175,14 +203,35 @@ async function attachWhatFits(
   accessKey: string,
   trackingId: string,
   files: readonly AttachmentInput[],
-): Promise<void> {
+): Promise<number> {
+  let attached = 0;
   for (const file of files) {
     try {
       await addAttachment(svc, { ...PUBLIC_CALLER, accessKey }, trackingId, file);
+      attached++;
     } catch (e) {
       if (!(e instanceof AppError) || !['VALIDATION_FAILED', 'PAYLOAD_TOO_LARGE'].includes(e.code)) throw e;
     }
   }
+  return attached;
+}
+
+/**
+ * The dedup key of a Message-ID: gateways pass it with or without the angle brackets (`<a@b>` / `a@b`), and a
+ * retry must still be recognised as the same message.
+ */
+function messageIdKey(raw: string | undefined): string {
+  return (raw ?? '').trim().replace(/^<\s*(.*?)\s*>$/, '$1');
+}
+
+/**
+ * `lapor@domain` for a recipient shaped like a reply address (`lapor+<token>@domain`), else null. Shaped like one: 16
+ * or more hex digits in a row after the "+" (tokens have 48), so an ordinary sub-address among the recipients
+ * (`budi+arsip@…`) still lets the mail be filed.
+ */
+function plainOfReplyAddress(recipient: string): string | null {
+  const m = /^([^\s@+]+)\+([^\s@]*)@([^\s@]+)$/.exec(recipient.trim().toLowerCase());
+  return m && /[0-9a-f]{16}/.test(m[2]!) ? `${m[1]}@${m[3]}` : null;
 }
 
 /** Lines where a quoted or forwarded original begins (Gmail, Outlook, Apple Mail; English and Indonesian). */

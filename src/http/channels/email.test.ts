@@ -5,6 +5,7 @@
  * email (the regular submitted notification: number, private link, verify-by date, tokenised Reply-To), and
  * later events still reach the email reporter.
  */
+import { randomUUID } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import sharp from 'sharp';
 import { sql } from 'drizzle-orm';
@@ -38,6 +39,28 @@ beforeAll(async () => {
   c = await startChannelApp(new Date('2026-03-12T02:00:00Z'), { channels: { emailInboundSecret: SECRET } });
 });
 afterAll(() => c?.close());
+
+const JSON_TYPE = { 'content-type': 'application/json' };
+const post = (mail: Record<string, unknown>) => inbound(JSON.stringify(mail), JSON_TYPE);
+
+/** The inbound_messages row of a Message-ID and the email.reply queued for it, if any. */
+async function recorded(messageId: string) {
+  const [msg] = await rows<any>(
+    sql`select id, outcome, report_id from inbound_messages where channel = 'email' and external_id = ${messageId}`,
+  );
+  const replies = await rows<any>(
+    sql`select report_id, payload from outbox where kind = 'email.reply' and idempotency_key = ${`email-reply:${msg?.id}`}`,
+  );
+  return {
+    msg,
+    replies: replies.map(
+      (r): { reportId: string | null; subject: string; text: string; recipientEnc: string } => ({
+        reportId: r.report_id,
+        ...(typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload),
+      }),
+    ),
+  };
+}
 
 describe('email channel', () => {
   it('refuses a webhook without the inbound secret', async () => {
@@ -432,6 +455,178 @@ describe('email channel', () => {
       mailer.close();
       await listener.close();
       await new Promise<void>((r) => host.close(() => r()));
+    }
+  });
+
+  it('a reply to a garbled or unknown reply address files nothing and gets one answer naming the plain address', async () => {
+    const svc = c.t.runtime.services;
+    const filed = await post({
+      from: 'dewi.balas@contoh.aduan.id',
+      to: 'lapor@aduan.local',
+      subject: 'Pohon tumbang di Samarinda',
+      text: 'Pohon tumbang menutup Jalan Gajah Mada.',
+    });
+    expect(filed.body.status).toBe('filed');
+    const trackingId: string = filed.body.trackingId;
+    const [report] = await rows<any>(sql`select id from reports where tracking_id = ${trackingId}`);
+    const token = await mintReplyToken(svc, report.id);
+    const count = async () =>
+      (
+        await rows<any>(
+          sql`select (select count(*)::int from reports) as reports,
+                     (select count(*)::int from report_events where report_id = ${report.id}) as events,
+                     (select count(*)::int from attachments where report_id = ${report.id}) as attachments`,
+        )
+      )[0];
+    const before = await count();
+    const png = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#00a' } })
+      .png()
+      .toBuffer();
+    const answers = new Set<string>();
+    for (const [name, tag] of [
+      ['truncated', token.slice(0, 40)],
+      ['wrong-signature', token.slice(0, -1) + (token.endsWith('0') ? '1' : '0')],
+      ['unknown-report', await mintReplyToken(svc, randomUUID())],
+    ] as const) {
+      const r = await post({
+        from: 'Dewi <dewi.balas@contoh.aduan.id>',
+        to: `lapor+${tag}@aduan.local`,
+        subject: 'Re: Laporan diterima',
+        text: 'Pohonnya belum diangkut.',
+        message_id: `<garbled-${name}@contoh.aduan.id>`,
+        attachments: [{ filename: 'foto.png', content: png.toString('base64') }],
+      });
+      expect(r.status, name).toBe(200);
+      expect(r.body, name).toEqual({ status: 'bad_reply_address' });
+      const { msg, replies } = await recorded(`garbled-${name}@contoh.aduan.id`);
+      expect(msg).toMatchObject({ outcome: 'bad_reply_address', report_id: null });
+      expect(replies, name).toHaveLength(1);
+      const [answer] = replies;
+      expect(answer!.reportId).toBeNull();
+      expect(svc.sealer.open(answer!.recipientEnc!)).toBe('dewi.balas@contoh.aduan.id');
+      expect(answer!.text).toContain('tidak dikenali');
+      expect(answer!.text).toContain('not recognised');
+      expect(answer!.text).toContain('kirim email ke lapor@aduan.local');
+      expect(answer!.text).toContain('write to lapor@aduan.local');
+      expect(answer!.text).not.toContain(trackingId);
+      answers.add(`${answer!.subject}\n${answer!.text}`);
+    }
+    // The same answer whatever the token named: it does not tell whether a report exists.
+    expect(answers.size).toBe(1);
+    expect(await count()).toEqual(before);
+    // With EMAIL_INBOUND_ADDRESS configured the answer names it, never the domain of a forged recipient.
+    svc.inboundEmailAddress = 'lapor@aduan.local';
+    try {
+      const forged = await post({
+        from: 'dewi.balas@contoh.aduan.id',
+        to: `lapor+${token.slice(0, 40)}@penipu.example`,
+        subject: 'Re: Laporan',
+        text: 'Tolong tulis ke alamat lain.',
+        message_id: '<garbled-forged@contoh.aduan.id>',
+      });
+      expect(forged.body).toEqual({ status: 'bad_reply_address' });
+      const { replies } = await recorded('garbled-forged@contoh.aduan.id');
+      expect(replies[0]!.text).toContain('kirim email ke lapor@aduan.local');
+      expect(replies[0]!.text).not.toContain('penipu.example');
+    } finally {
+      svc.inboundEmailAddress = undefined;
+    }
+    // An ordinary sub-address among the recipients of a new complaint is not a reply address.
+    const other = await post({
+      from: 'dewi.balas@contoh.aduan.id',
+      to: 'lapor@aduan.local, dewi+arsip@contoh.aduan.id',
+      subject: 'Trotoar amblas di Samarinda',
+      text: 'Trotoar di Jalan Gajah Mada amblas.',
+    });
+    expect(other.body.status).toBe('filed');
+  });
+
+  it('a reply with nothing written above the quote adds nothing and says so; an attachment alone still joins', async () => {
+    const svc = c.t.runtime.services;
+    const filed = await post({
+      from: 'eko.kosong@contoh.aduan.id',
+      to: 'lapor@aduan.local',
+      subject: 'Got mampet di Balikpapan',
+      text: 'Got di Jalan Sudirman mampet.',
+    });
+    const trackingId: string = filed.body.trackingId;
+    const [report] = await rows<any>(sql`select id from reports where tracking_id = ${trackingId}`);
+    const to = await replyAddress(svc, 'lapor@aduan.local', report.id);
+    const events = async () =>
+      (
+        await rows<any>(sql`select type, body from report_events where report_id = ${report.id} order by seq`)
+      ).map((e) => e.type as string);
+    const before = await events();
+    const txt = { filename: 'catatan.txt', content: Buffer.from('catatan').toString('base64') };
+    for (const [name, text, attachments] of [
+      ['quote-only', '\r\n\r\nPada Kamis, 12 Mar 2026 menulis:\r\n> Laporan Anda diterima', []],
+      ['whitespace', ' \r\n\t\r\n ', []],
+      ['unsupported-attachment', '', [txt]],
+    ] as const) {
+      const r = await post({
+        from: 'eko.kosong@contoh.aduan.id',
+        to,
+        subject: `Re: Laporan ${trackingId}: Laporan diterima`,
+        text,
+        attachments,
+        message_id: `<empty-${name}@contoh.aduan.id>`,
+      });
+      expect(r.status, name).toBe(200);
+      expect(r.body, name).toEqual({ status: 'empty', trackingId });
+      const { msg, replies } = await recorded(`empty-${name}@contoh.aduan.id`);
+      expect(msg).toMatchObject({ outcome: 'empty', report_id: report.id });
+      expect(replies).toHaveLength(1);
+      expect(replies[0]!.reportId).toBe(report.id);
+      expect(svc.sealer.open(replies[0]!.recipientEnc!)).toBe('eko.kosong@contoh.aduan.id');
+      expect(replies[0]!.text).toContain('tidak ada yang ditambahkan');
+      expect(replies[0]!.text).toContain('nothing was added');
+    }
+    expect(await events()).toEqual(before);
+
+    // A photo with no words is still a reply: it is attached (and the subject kept, as before).
+    const png = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#a00' } })
+      .png()
+      .toBuffer();
+    const r = await post({
+      from: 'eko.kosong@contoh.aduan.id',
+      to,
+      subject: 'Re: foto got',
+      text: '',
+      attachments: [{ filename: 'got.png', content: png.toString('base64') }],
+      message_id: '<empty-photo@contoh.aduan.id>',
+    });
+    expect(r.body).toEqual({ status: 'replied', trackingId });
+    const [att] = await rows<any>(
+      sql`select count(*)::int as n from attachments where report_id = ${report.id}`,
+    );
+    expect(att.n).toBe(1);
+    expect((await events()).slice(before.length)).toEqual(['attachment', 'reporter_reply']);
+  });
+
+  it('a gateway retry is a duplicate whether or not its Message-ID has angle brackets', async () => {
+    for (const [n, first, retry] of [
+      [
+        1,
+        { message_id: '<retry-1@contoh.aduan.id>' },
+        { headers: 'Message-ID:  retry-1@contoh.aduan.id \r\n' },
+      ],
+      [2, { message_id: 'retry-2@contoh.aduan.id' }, { message_id: ' < retry-2@contoh.aduan.id > ' }],
+    ] as const) {
+      const mail = {
+        from: `fajar.ulang${n}@contoh.aduan.id`,
+        to: 'lapor@aduan.local',
+        subject: `Jembatan goyang ${n} di Samarinda`,
+        text: 'Jembatan kayu di Sungai Karang Mumus goyang.',
+      };
+      const a = await post({ ...mail, ...first });
+      expect(a.body.status).toBe('filed');
+      const b = await post({ ...mail, ...retry });
+      expect(b.status).toBe(200);
+      expect(b.body).toEqual({ status: 'duplicate' });
+      const [row] = await rows<any>(
+        sql`select count(*)::int as n from reports where title = ${mail.subject}`,
+      );
+      expect(row.n).toBe(1);
     }
   });
 });
