@@ -138,6 +138,35 @@ describe('SMS channel', () => {
     expect(page.html).toContain(none.body.trackingId);
   });
 
+  it('form bodies are read in their declared charset (ISO-8859-1 from older modems); an unknown one is 415', async () => {
+    const post = (body: string, type: string) =>
+      fetch(`${c.url}/channels/sms/inbound`, {
+        method: 'POST',
+        headers: {
+          'content-type': type,
+          'x-signature': createHmac('sha256', SECRET).update(Buffer.from(body, 'latin1')).digest('hex'),
+        },
+        body: Buffer.from(body, 'latin1'),
+      });
+    const form = 'application/x-www-form-urlencoded';
+    const latin = await post(
+      'id=cs-1&msisdn=081244445555&message=PUPR+Jembatan+rusak+dekat+caf%E9+Jl.+Ahmad+Y%E2ni',
+      `${form}; charset=ISO-8859-1`,
+    );
+    expect(latin.status).toBe(200);
+    const utf8 = await post('id=cs-2&msisdn=081244445555&message=PUPR+Trotoar+retak+dekat+caf%C3%A9', form);
+    expect(utf8.status).toBe(200);
+    const titles = await rows<{ title: string }>(
+      sql`select title from reports where title like '%caf%' order by created_at, id`,
+    );
+    expect(titles.map((r) => r.title)).toEqual(
+      expect.arrayContaining(['Jembatan rusak dekat café Jl. Ahmad Yâni', 'Trotoar retak dekat café']),
+    );
+    expect(
+      (await post('id=cs-3&msisdn=081244445555&message=PUPR+x', `${form}; charset=x-unknown`)).status,
+    ).toBe(415);
+  });
+
   it('ignores gateway retries (same message id): nothing is stored twice', async () => {
     const a = await sms('081255556666', 'KALTIM Sampah menumpuk di pasar', { id: 'retry-1' });
     const b = await sms('081255556666', 'KALTIM Sampah menumpuk di pasar', { id: 'retry-1' });

@@ -56,10 +56,29 @@ export async function smsRoutes(
     const type = String(req.headers['content-type'] ?? '');
     try {
       if (type.includes('json')) return done(null, JSON.parse(raw.toString('utf8')));
-      return done(null, parseQuery(raw.toString('utf8')));
     } catch {
       return done(new AppError('INVALID_JSON'), undefined);
     }
+    // Form bodies: gateways on older modems send ISO-8859-1 (`charset=`); the percent-escapes are bytes in it.
+    const charset = /charset="?([\w-]+)/i.exec(type)?.[1] ?? 'utf-8';
+    let decoder: TextDecoder;
+    try {
+      decoder = new TextDecoder(charset);
+    } catch {
+      return done(new AppError('UNSUPPORTED_MEDIA_TYPE'), undefined);
+    }
+    // Read the body byte for byte (latin1 keeps each byte as one character), resolve the escapes to bytes, then
+    // decode each value in the declared charset.
+    const decode = (s: string) =>
+      decoder.decode(
+        Buffer.from(
+          s
+            .replace(/\+/g, ' ')
+            .replace(/%([0-9a-f]{2})/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16))),
+          'latin1',
+        ),
+      );
+    return done(null, parseQuery(raw.toString('latin1'), '&', '=', { decodeURIComponent: decode }));
   });
   app.post('/inbound', { schema: { hide: true }, config: { skipCsrf: true } }, async (req) => {
     const sig = req.headers['x-signature'] ?? req.headers['x-aduan-signature'];
