@@ -10,6 +10,7 @@ import { categoryIdByName, DEMO, startTestApp, type TestApp } from '../../test/h
 import { startHttpReceiver, startSmtp } from '../../test/helpers/receivers.ts';
 import { smsGateway, smtpMailer } from '../integrations/delivery.ts';
 import { startWorker, type Worker } from './worker.ts';
+import { signInWeb } from '../../test/helpers/web-client.ts';
 
 let t: TestApp;
 let smtp: Awaited<ReturnType<typeof startSmtp>>;
@@ -165,6 +166,49 @@ describe('outbox delivery', () => {
     expect(failing.posts).toHaveLength(0);
     await w.stop();
     await failing.close();
+  });
+
+  it('a refusal quoting the reporter address or number is stored, shown and logged masked', async () => {
+    const refusing = await startSmtp({ refuse: /^anon\.tolak@/ });
+    const logged: string[] = [];
+    const w = await startWorker(t.runtime.services, {
+      transports: { mailer: smtpMailer(refusing.url, 'aduan <noreply@aduan.test>') },
+      autoStart: false,
+      sweepEveryMs: 0,
+      maxAttempts: 1,
+      log: (line: string) => logged.push(line),
+    });
+    const svc = t.runtime.services;
+    const [report] = await rows(sql`select id, tracking_id from reports order by created_at limit 1`);
+    await svc.db.execute(
+      sql`insert into outbox (kind, channel, recipient, report_id, payload, idempotency_key, next_attempt_at)
+          values ('notify.verify', 'email', 'reporter', ${report.id},
+            ${JSON.stringify({ subject: 's', text: 't', recipientEnc: svc.sealer.seal('anon.tolak@contoh.aduan.id') })}::jsonb,
+            'test:refused:1', ${svc.now().toISOString()}::timestamptz)`,
+    );
+    await w.drain();
+    await w.stop();
+    await refusing.close();
+    const [row] = await rows(
+      sql`select status, last_error from outbox where idempotency_key = 'test:refused:1'`,
+    );
+    expect(row.status).toBe('dead');
+    expect(row.last_error).toContain('Recipient address rejected');
+    expect(row.last_error).toContain('[email]');
+    expect(row.last_error).not.toContain('anon.tolak');
+    expect(logged.join('\n')).toContain('Recipient address rejected');
+    expect(logged.join('\n')).not.toContain('anon.tolak');
+    // The agency's delivery log page shows the masked text (and masks rows stored before the worker did).
+    await svc.db.execute(
+      sql`update outbox set last_error = '550 <lama@contoh.aduan.id> +62 812-9876-5432 rejected'
+          where idempotency_key = 'test:refused:1'`,
+    );
+    const staff = await signInWeb(t.url, DEMO.national);
+    const page = await staff.get(`/kantor/laporan/${report.tracking_id}/pengiriman`);
+    const html = page.html;
+    expect(page.status).toBe(200);
+    expect(html).toContain('550 &lt;[email]> [nomor] rejected');
+    expect(html).not.toMatch(/lama@|9876/);
   });
 
   it('keeps rows pending, attempts uncounted, when a channel has no transport', async () => {

@@ -4,6 +4,7 @@
  * NOTIFY 'outbox', polls as a backstop. Delivery is at-least-once with the row's idempotency key;
  * receivers de-duplicate on it (docs/worker.md).
  */
+import { redactContacts } from '../domain/shared/text.ts';
 import type { Services } from '../app/context.ts';
 import {
   claimDeliveries,
@@ -168,7 +169,8 @@ export async function processRow(
       await deferDelivery(svc, row, noTransport(row.channel), new Date(svc.now().getTime() + 3_600_000));
     }
   } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
+    // Masked before it is logged or stored: a refusal may quote the reporter's address or number.
+    const message = redactContacts(e instanceof Error ? e.message : String(e));
     const max = opts.maxAttempts ?? RETRY.maxAttempts;
     const dead = (e instanceof DeliveryError && e.permanent) || row.attempts >= max;
     log(

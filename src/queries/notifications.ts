@@ -3,6 +3,7 @@
  * and the per-report delivery log (what the outbox sent, when, and whether it arrived). The delivery log
  * shows recipients as labels only (reporter, user name, Ombudsman), never an address.
  */
+import { redactContacts } from '../domain/shared/text.ts';
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { query } from '../db/client.ts';
 import { notificationPreferences, notifications, reports } from '../db/schema.ts';
@@ -123,8 +124,9 @@ export async function deliveryLog(svc: Services, reportId: string): Promise<Deli
       attempts: Number(r.attempts),
       createdAt: new Date(r.created_at as string).toISOString(),
       sentAt: r.sent_at ? new Date(r.sent_at as string).toISOString() : null,
-      // Errors come from transports (host, status code), never from message bodies.
-      lastError: (r.last_error as string | null) ?? null,
+      // Errors come from transports (host, status code), never from message bodies; contact data they quote is
+      // masked when stored (worker.ts) and again here for rows stored before that.
+      lastError: typeof r.last_error === 'string' ? redactContacts(r.last_error) : null,
     };
   });
 }

@@ -18,11 +18,19 @@ export interface ReceivedMail {
 }
 
 /** Starts an SMTP server on a random port. */
-export async function startSmtp() {
+export async function startSmtp(opts: { refuse?: RegExp } = {}) {
   const mails: ReceivedMail[] = [];
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
+    // Refuses matching recipients the way Postfix does, quoting the address.
+    onRcptTo(address, _session, cb) {
+      if (!opts.refuse?.test(address.address)) return cb();
+      const e = Object.assign(new Error(`5.1.1 <${address.address}>: Recipient address rejected`), {
+        responseCode: 550,
+      });
+      cb(e);
+    },
     onData(stream, _session, cb) {
       simpleParser(stream).then(
         (m) => {

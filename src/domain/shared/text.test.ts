@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { plainText, plainTextDeep } from './text.ts';
+import { plainText, plainTextDeep, redactContacts } from './text.ts';
 
 describe('plainText', () => {
   it('drops NUL and control characters, keeps tab and line breaks, repairs lone surrogates', () => {
@@ -13,5 +13,19 @@ describe('plainText', () => {
     expect(plainTextDeep(input)).toEqual({ title: 'ab', x: ['c', { d: 'e' }], n: 1, t: true, z: null });
     const deep = { a: { b: { c: 'x\u0000' } } };
     expect(plainTextDeep(deep, 2)).toEqual({ a: { b: { c: 'x\u0000' } } });
+  });
+});
+
+describe('redactContacts', () => {
+  it('masks addresses, phone numbers and NIKs in transport errors; keeps hosts, dates and status codes', () => {
+    expect(redactContacts('550 5.1.1 <Budi.S+x@mail.contoh.id>: Recipient address rejected')).toBe(
+      '550 5.1.1 <[email]>: Recipient address rejected',
+    );
+    expect(redactContacts('number +62 812-3456-7890 unreachable; 081234567890; NIK 6472010101900001')).toBe(
+      'number [nomor] unreachable; [nomor]; NIK [nomor]',
+    );
+    expect(redactContacts('connect ECONNREFUSED 192.168.100.200:2526 at 2026-03-12, HTTP 503')).toBe(
+      'connect ECONNREFUSED 192.168.100.200:2526 at 2026-03-12, HTTP 503',
+    );
   });
 });

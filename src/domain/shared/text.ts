@@ -38,3 +38,16 @@ function clean(v: unknown, depth: number): unknown {
   for (const [k, x] of Object.entries(v)) out[plainText(k)] = clean(x, depth - 1);
   return out;
 }
+
+const EMAIL = /[^\s<>"'(),;:]+@[^\s<>"'(),;:]+\.[a-z]{2,}/gi;
+// A phone or NIK: 9 or more digits, possibly led by + and grouped by spaces or dashes (a date has 8).
+const LONG_NUMBER = /\+?\d(?:[\s-]?\d){8,}/g;
+
+/**
+ * A transport's error text with contact data masked: mail servers quote the refused recipient
+ * ("550 <name@host>: Recipient address rejected") and gateways may echo the number, and that text is logged and shown
+ * to every staff member who may open the report's delivery log, including an agency on an anonymous report.
+ */
+export function redactContacts(s: string): string {
+  return s.replace(EMAIL, '[email]').replace(LONG_NUMBER, '[nomor]');
+}
