@@ -33,6 +33,9 @@ export function escalateReport(
 ) {
   return runReportAction(svc, caller, trackingId, 'escalate', input, async ({ tx, report, subject, now }) => {
     if (input.consent !== true) throw invalid({ consent: { key: 'consent_true' } });
+    // Anonim hides the identity from the Ombudsman too (domain.md §3), and flags never loosen (ADR 0011).
+    if (input.shareIdentity === true && report.row.anonymous)
+      throw invalid({ shareIdentity: { key: 'anonymous_identity_hidden' } });
     if (!subject.isReporter && !report.row.escalationConsent) throw new AppError('CONSENT_REQUIRED');
     const cal = await calendarFor(tx, report.row, report.agency);
     const rule = selectRule(await loadSlaRules(tx), 'escalation', {

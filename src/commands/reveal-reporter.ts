@@ -20,10 +20,21 @@ export async function revealReporter(
   if (!report.row.reporterEnc) return null;
   if (!can(caller.actor, 'viewReporter', subjectOf(report, caller))) return null;
   const identity = svc.sealer.open<ReporterInput>(report.row.reporterEnc);
-  await svc.db.insert(piiAccessLog).values({
-    userId: caller.actor.userId,
-    reportId: report.row.id,
-    purpose: caller.actor.userId ? purpose : `${purpose}:access_key`,
-  });
+  await recordPiiAccess(
+    svc,
+    report.row.id,
+    caller.actor.userId,
+    caller.actor.userId ? purpose : `${purpose}:access_key`,
+  );
   return identity;
+}
+
+/** Records one disclosure of a reporter's personal data: by a user, or by the system (`userId` null) to a third party. */
+export async function recordPiiAccess(
+  svc: Services,
+  reportId: string,
+  userId: string | null,
+  purpose: string,
+): Promise<void> {
+  await svc.db.insert(piiAccessLog).values({ userId, reportId, purpose });
 }

@@ -284,6 +284,12 @@ describe('events that notify', () => {
     });
     expect(pkg(hidden.trackingId)).toMatchObject({ identityShared: false, reporter: null });
     expect(JSON.stringify(pkg(hidden.trackingId))).not.toContain('Joko');
+    // The identity that left for the Ombudsman is logged as a disclosure; the hidden one is not.
+    const logged = await rows(
+      sql`select r.tracking_id from pii_access_log l join reports r on r.id = l.report_id
+          where l.purpose = 'ombudsman.handoff' and l.user_id is null`,
+    );
+    expect(logged.map((l: any) => l.tracking_id)).toEqual([shared.trackingId]);
     expect(mailsTo('dewi@contoh.aduan.id').at(-1)!.text).toContain('Ombudsman');
     const [ev] = await rows(
       sql`select e.data from report_events e join reports r on r.id = e.report_id

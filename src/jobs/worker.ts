@@ -14,6 +14,7 @@ import {
   type OutboxRow,
 } from '../commands/outbox-delivery.ts';
 import { fanOutEvent } from '../commands/fan-out-event.ts';
+import { recordPiiAccess } from '../commands/reveal-reporter.ts';
 import { reporterReplyTo } from '../commands/reply-token.ts';
 import { handoffPackage } from '../queries/handoff-package.ts';
 import { DeliveryError, postSignedJson, type Transports } from '../integrations/delivery.ts';
@@ -138,6 +139,8 @@ async function deliver(svc: Services, row: OutboxRow, t: Transports): Promise<Ou
         idempotencyKey: row.idempotencyKey,
         secret: t.webhookSecret,
       });
+      // The identity left the system: logged like every other view of personal data (UU 27/2022 PDP).
+      if (pkg.reporter && row.reportId) await recordPiiAccess(svc, row.reportId, null, 'ombudsman.handoff');
       break;
     }
     default:

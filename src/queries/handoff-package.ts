@@ -1,11 +1,15 @@
 /**
  * The Ombudsman hand-off package of a transferred report: the report, its timeline (without internal
  * notes), attachment metadata, and the reporter's identity ONLY when the reporter allowed it (the
- * escalate event carries `data.shareIdentity === true`); otherwise `reporter` is null.
+ * escalate event carries `data.shareIdentity === true`) and the report is not anonim (identity never reaches the
+ * Ombudsman then, as in the policy: domain.md §3); otherwise `reporter` is null and the reporter's own files go under
+ * neutral names (original filenames often carry a name or a NIK). The worker logs every hand-off that carries the
+ * identity (pii_access_log, purpose `ombudsman.handoff`).
  */
 import { and, asc, eq, ne } from 'drizzle-orm';
 import { attachments, reportEvents, reports } from '../db/schema.ts';
 import type { Services } from '../app/context.ts';
+import { attachmentFilename } from '../presenters/attachment.ts';
 
 /** What the Ombudsman endpoint receives (JSON). */
 export interface HandoffPackage {
@@ -45,7 +49,7 @@ export async function handoffPackage(svc: Services, trackingId: string): Promise
   const escalation = [...events].reverse().find((e) => e.type === 'escalate');
   const share = (escalation?.data as { shareIdentity?: unknown } | undefined)?.shareIdentity === true;
   let reporter: HandoffPackage['reporter'] = null;
-  if (share && r.reporterEnc) {
+  if (share && !r.anonymous && r.reporterEnc) {
     const who = svc.sealer.open<{ name?: string; email?: string; phone?: string }>(r.reporterEnc);
     reporter = {
       ...(who.name ? { name: who.name } : {}),
@@ -73,7 +77,12 @@ export async function handoffPackage(svc: Services, trackingId: string): Promise
       // The reporter's own words may name them; internal notes are already excluded.
       body: e.body,
     })),
-    attachments: files.map((f) => ({ filename: f.filename, mime: f.mime, size: f.size, sha256: f.sha256 })),
+    attachments: files.map((f) => ({
+      filename: attachmentFilename(f, reporter !== null),
+      mime: f.mime,
+      size: f.size,
+      sha256: f.sha256,
+    })),
     reporter,
     identityShared: reporter !== null,
   };

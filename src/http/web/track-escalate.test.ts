@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, startTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { WebClient } from '../../../test/helpers/web-client.ts';
 import { handoffPackage } from '../../queries/handoff-package.ts';
+import sharp from 'sharp';
 
 let t: TestApp;
 
@@ -103,5 +104,59 @@ describe('tracking page: transfer to Ombudsman', () => {
     expect(notSeen.status).toBe(200);
     expect(notSeen.body.status).toBe('transferred');
     expect(JSON.stringify(notSeen.body)).not.toMatch(/Agus Salim|agus@contoh/);
+  });
+
+  it('an anonim report goes without the identity: no checkbox, the API refuses sharing, files go unnamed', async () => {
+    t.setNow(new Date('2026-03-12T02:00:00Z'));
+    const r = await t.api('/api/v1/reports', {
+      json: {
+        classification: 'pengaduan',
+        title: 'Pungutan liar di loket kecamatan',
+        body: 'Petugas loket meminta uang tambahan untuk mempercepat pembuatan KTP elektronik warga.',
+        regionCode: '64.72',
+        anonymous: true,
+        reporter: { name: 'Hadi Prasetyo', email: 'hadi@contoh.aduan.id', phone: '081277001122' },
+      },
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    const { trackingId, accessKey } = r.body as { trackingId: string; accessKey: string };
+    const png = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#a00' } })
+      .png()
+      .toBuffer();
+    const file = new FormData();
+    file.append(
+      'file',
+      new Blob([new Uint8Array(png)], { type: 'image/png' }),
+      'Hadi-KTP-6472010101900001.png',
+    );
+    const up = await t.api(`/api/v1/reports/${trackingId}/attachments`, {
+      method: 'POST',
+      body: file,
+      accessKey,
+    });
+    expect(up.status, JSON.stringify(up.body)).toBe(201);
+    t.setNow(new Date('2026-08-03T02:00:00Z'));
+    try {
+      const c = new WebClient(t.url);
+      const page = await c.get(`/lacak/${trackingId}?k=${encodeURIComponent(accessKey)}`);
+      expect(page.html).toContain('name="consent"');
+      expect(page.html).not.toContain('name="shareIdentity"');
+      expect(page.html).toContain('Ombudsman menerimanya tanpa identitas Anda');
+      const refused = await t.api(`/api/v1/reports/${trackingId}/actions/escalate`, {
+        json: { consent: true, shareIdentity: true },
+        accessKey,
+      });
+      expect(refused.status).toBe(422);
+      expect(refused.body.error.fields.shareIdentity).toContain('anonim');
+      expect(refused.body.error.translations.en.fields.shareIdentity).toContain('Anonymous report');
+      const ok = await c.post(`/lacak/${trackingId}/escalate`, { k: accessKey, consent: '1' });
+      expect(ok.status, ok.html).toBe(303);
+      const pkg = await handoffPackage(t.runtime.services, trackingId);
+      expect(pkg).toMatchObject({ anonymous: true, identityShared: false, reporter: null });
+      expect(pkg!.attachments).toHaveLength(1);
+      expect(JSON.stringify(pkg)).not.toMatch(/Hadi|hadi@|77001122|6472010101900001/);
+    } finally {
+      t.setNow(new Date('2026-03-12T02:00:00Z'));
+    }
   });
 });

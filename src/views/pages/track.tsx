@@ -275,22 +275,27 @@ export function TrackPage({
               {ctx.t('web.trackpage.escalate_consent')}
             </label>
           </div>
-          <div class="choice">
-            <input
-              class="choice-input"
-              type="checkbox"
-              id="f-shareIdentity"
-              name="shareIdentity"
-              value="1"
-              aria-describedby="f-shareIdentity-hint"
-            />
-            <label class="choice-label" for="f-shareIdentity">
-              {ctx.t('web.trackpage.escalate_share_identity')}
-            </label>
-            <p class="hint choice-hint" id="f-shareIdentity-hint">
-              {ctx.t('web.trackpage.escalate_share_identity_hint')}
-            </p>
-          </div>
+          {m.report.anonymous ? (
+            // Anonim hides the identity from the Ombudsman too: nothing to choose (escalate-report.ts).
+            <p>{ctx.t('web.trackpage.escalate_anonymous_note')}</p>
+          ) : (
+            <div class="choice">
+              <input
+                class="choice-input"
+                type="checkbox"
+                id="f-shareIdentity"
+                name="shareIdentity"
+                value="1"
+                aria-describedby="f-shareIdentity-hint"
+              />
+              <label class="choice-label" for="f-shareIdentity">
+                {ctx.t('web.trackpage.escalate_share_identity')}
+              </label>
+              <p class="hint choice-hint" id="f-shareIdentity-hint">
+                {ctx.t('web.trackpage.escalate_share_identity_hint')}
+              </p>
+            </div>
+          )}
           <p />
         </ActionForm>
       ) : null}
