@@ -57,6 +57,42 @@ export interface AppOptions {
 }
 
 /** Builds the Fastify app (not listening). */
+/** Query parameters whose values are logged; every other value is `[redacted]`. */
+const LOGGED_QUERY_KEYS = new Set([
+  'lang',
+  'page',
+  'pageSize',
+  'page_size',
+  'status',
+  'tab',
+  'groupBy',
+  'from',
+  'to',
+  'format',
+  'extensions',
+  'jurisdiction_id',
+  'service_code',
+  'start_date',
+  'end_date',
+]);
+
+/**
+ * The request URL as logged: the path, and the query with only known harmless values. Why: clients put personal data
+ * in query strings (Open311 `first_name`/`email`/`phone` on POST, a staff search `q=<phone or NIK>`, the private
+ * link's `k=`), and logs must never hold an anonymous reporter's identity.
+ */
+export function loggedUrl(url: string): string {
+  const at = url.indexOf('?');
+  if (at < 0) return url;
+  const query = new URLSearchParams(url.slice(at + 1));
+  const parts = [...query.keys()].map((key) =>
+    LOGGED_QUERY_KEYS.has(key)
+      ? `${encodeURIComponent(key)}=${encodeURIComponent(query.get(key) ?? '')}`
+      : `${encodeURIComponent(key)}=[redacted]`,
+  );
+  return `${url.slice(0, at)}?${[...new Set(parts)].join('&')}`;
+}
+
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
@@ -73,10 +109,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         censor: '[redacted]',
       },
       serializers: {
-        req: (req) => ({
-          method: req.method,
-          url: String(req.url).replace(/([?&](k|api_key)=)[^&]+/g, '$1[redacted]'),
-        }),
+        req: (req) => ({ method: req.method, url: loggedUrl(String(req.url)) }),
       },
     },
     bodyLimit: opts.bodyLimit ?? 256 * 1024,

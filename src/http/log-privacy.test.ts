@@ -73,7 +73,23 @@ describe('logs', () => {
     const { token } = (await login.json()) as { token: string };
     await fetch(`${url}/api/v1/reports/${trackingId}`, { headers: { authorization: `Bearer ${token}` } });
     await post('/api/v1/auth/login', { email: DEMO.coordinator, password: 'wrong-password-123' });
+    // Personal data in query strings: a staff search by phone or NIK, Open311 reporter fields on a POST URL.
+    await fetch(`${url}/api/v1/reports?q=${SECRET.phone}&pageSize=5`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    await fetch(`${url}/laporan?q=${SECRET.nik}`);
+    const open311 = new URLSearchParams({
+      service_code: '1',
+      description: 'Jalan rusak parah di gang sempit dekat sekolah dasar negeri.',
+      first_name: SECRET.name,
+      email: SECRET.email,
+      phone: SECRET.phone,
+    });
+    await fetch(`${url}/open311/v2/requests.json?${open311}`, { method: 'POST' });
     await new Promise((res) => setTimeout(res, 200));
+    // The harmless parameters stay readable.
+    expect(logs).toContain('pageSize=5');
+    expect(logs).toContain('q=[redacted]');
 
     expect(logs.length).toBeGreaterThan(500);
     expect(logs).toContain(trackingId);
