@@ -8,6 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { categoryIdByName, DEMO, startTestApp, type TestApp } from '../test/helpers/app.ts';
+import { MINIMAL_PDF } from '../test/helpers/pdf.ts';
 import { checkA11y, HAS_CHROMIUM, launchBrowser, screenshot, type TestBrowser } from './helpers/browser.ts';
 
 let t: TestApp;
@@ -104,7 +105,7 @@ describe.skipIf(!HAS_CHROMIUM)('citizen pages in chromium', () => {
     });
     expect(respond.status, JSON.stringify(respond.body)).toBe(200);
     const agencyFile = new FormData();
-    const agencyPdf = '%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n';
+    const agencyPdf = MINIMAL_PDF;
     agencyFile.append('file', new Blob([agencyPdf], { type: 'application/pdf' }), 'berita-acara.pdf');
     const agencyUp = await fetch(`${t.url}/api/v1/reports/${publicId}/attachments`, {
       method: 'POST',
@@ -114,7 +115,7 @@ describe.skipIf(!HAS_CHROMIUM)('citizen pages in chromium', () => {
     expect(agencyUp.status).toBe(201);
     // A file on the tracked report, so the tracking page's attachment list is checked by axe too.
     const fd = new FormData();
-    const pdf = '%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n';
+    const pdf = MINIMAL_PDF;
     fd.append('file', new Blob([pdf], { type: 'application/pdf' }), 'foto-jembatan.pdf');
     const up = await fetch(`${t.url}/api/v1/reports/${tracked.trackingId}/attachments`, {
       method: 'POST',

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import { migrateDatabase } from './db/migrate.ts';
+import { sealLegacyAttachmentFilenames } from './commands/add-attachment.ts';
 import { seedReference } from './db/seed/reference.ts';
 import { createSealer, loadOrCreateKey, loadPreviousKeys } from './integrations/crypto.ts';
 import { localStorage } from './integrations/storage.ts';
@@ -55,6 +56,8 @@ export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Pr
       outboundAllowHosts: config.outboundAllowHosts,
       inboundEmailAddress: config.emailInboundAddress,
     };
+    // Names of attachments stored before migration 0025 are sealed by the app (SQL has no key); a no-op once done.
+    if (!opts.skipSetup) await sealLegacyAttachmentFilenames(services);
     if (opts.demo && !(await demoSeeded(database.db))) {
       const [{ n } = { n: 0 }] = await query<{ n: number }>(
         database.db,

@@ -1,12 +1,14 @@
 /**
  * Attachments: photos (JPEG, PNG, WebP) and PDF, size-limited, recognised by their bytes (not the file name).
- * Images are re-encoded so that GPS and every other metadata field is dropped before anything is stored.
+ * Images are re-encoded and PDFs rewritten so that GPS, authors and every other metadata field are dropped before
+ * anything is stored. The uploader's own file name is stored sealed (it often carries a NIK or a name); the
+ * `filename` column holds the neutral `lampiran-<id>.<ext>` (docs/security.md).
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { fileTypeFromBuffer } from 'file-type';
 import sharp from 'sharp';
-import { attachments, reports } from '../db/schema.ts';
+import { attachments, piiAccessLog, reports } from '../db/schema.ts';
 import { appendEvent } from '../db/repositories/events.ts';
 import { loadReport } from '../db/repositories/reports.ts';
 import type { Caller, Services } from '../app/context.ts';
@@ -14,6 +16,8 @@ import { AppError, invalid } from '../app/errors.ts';
 import { authorize } from '../queries/access.ts';
 import { can } from '../policies/can.ts';
 import { query } from '../db/client.ts';
+import { cleanPdf, UnreadablePdfError } from '../integrations/pdf-metadata.ts';
+import { attachmentFilename, neutralFilename, revealsReporterName } from '../presenters/attachment.ts';
 
 /** Limits shown on the form and enforced here. */
 export const ATTACHMENT_LIMITS = {
@@ -35,6 +39,47 @@ export async function stripImageMetadata(data: Buffer, mime: string): Promise<Bu
   return img.jpeg({ quality: 88 }).toBuffer();
 }
 
+/** A checked upload: its type recognised by its bytes, its metadata removed. */
+export interface CleanFile {
+  bytes: Buffer;
+  mime: string;
+  ext: string;
+}
+
+/**
+ * Checks one uploaded file (present, within the size limit, a type we take) and strips its metadata. A file whose
+ * metadata cannot be removed is refused (422), never stored as it came: a PDF that cannot be parsed or is
+ * encrypted, an image sharp cannot decode. Used by every upload path (API, staff pages, channels, web drafts).
+ */
+export async function cleanUpload(data: Buffer): Promise<CleanFile> {
+  if (data.length === 0) throw invalid({ file: { key: 'required' } });
+  if (data.length > ATTACHMENT_LIMITS.maxBytes) throw new AppError('PAYLOAD_TOO_LARGE');
+  const type = await fileTypeFromBuffer(data);
+  if (!type || !ATTACHMENT_LIMITS.types.includes(type.mime)) {
+    throw invalid({ file: { key: 'one_of', params: { options: 'JPEG, PNG, WebP, PDF' } } });
+  }
+  if (type.mime === 'application/pdf') return { bytes: await stripPdf(data), mime: type.mime, ext: type.ext };
+  try {
+    return { bytes: await stripImageMetadata(data, type.mime), mime: type.mime, ext: type.ext };
+  } catch {
+    throw invalid({ file: { key: 'invalid_format' } });
+  }
+}
+
+async function stripPdf(data: Buffer): Promise<Buffer> {
+  try {
+    return await cleanPdf(data);
+  } catch (e) {
+    const encrypted = e instanceof UnreadablePdfError && e.reason === 'encrypted';
+    throw invalid({ file: { key: encrypted ? 'pdf_encrypted' : 'pdf_unreadable' } });
+  }
+}
+
+/** The uploader's file name, reduced to letters, digits and `._ -` (it is shown in pages and headers). */
+export function cleanFilename(filename: string, ext: string): string {
+  return filename.replace(/[^\p{L}\p{N}._ -]/gu, '_').slice(0, 120) || `lampiran.${ext}`;
+}
+
 /** Stores an attachment on a report for the reporter or staff in scope. */
 export async function addAttachment(
   svc: Services,
@@ -42,22 +87,10 @@ export async function addAttachment(
   trackingId: string,
   file: AttachmentInput,
 ) {
-  if (file.data.length === 0) throw invalid({ file: { key: 'required' } });
-  if (file.data.length > ATTACHMENT_LIMITS.maxBytes) throw new AppError('PAYLOAD_TOO_LARGE');
-  const type = await fileTypeFromBuffer(file.data);
-  if (!type || !ATTACHMENT_LIMITS.types.includes(type.mime)) {
-    throw invalid({ file: { key: 'one_of', params: { options: 'JPEG, PNG, WebP, PDF' } } });
-  }
-  let bytes = file.data;
-  if (type.mime.startsWith('image/')) {
-    try {
-      bytes = await stripImageMetadata(file.data, type.mime);
-    } catch {
-      throw invalid({ file: { key: 'invalid_format' } });
-    }
-  }
-  const key = `${new Date().getUTCFullYear()}/${randomUUID()}.${type.ext}`;
-  const filename = file.filename.replace(/[^\p{L}\p{N}._ -]/gu, '_').slice(0, 120) || `lampiran.${type.ext}`;
+  const { bytes, mime, ext } = await cleanUpload(file.data);
+  const key = `${new Date().getUTCFullYear()}/${randomUUID()}.${ext}`;
+  const id = randomUUID();
+  const filename = cleanFilename(file.filename, ext);
   return svc.db.transaction(async (tx) => {
     const report = await loadReport(tx, trackingId, { forUpdate: true });
     const subject = authorize(report, caller, 'view');
@@ -74,9 +107,11 @@ export async function addAttachment(
     const [row] = await tx
       .insert(attachments)
       .values({
+        id,
         reportId: report!.row.id,
-        filename,
-        mime: type.mime,
+        filename: neutralFilename({ id, mime }),
+        filenameEnc: svc.sealer.seal(filename),
+        mime,
         size: bytes.length,
         sha256: createHash('sha256').update(bytes).digest('hex'),
         storageKey: key,
@@ -91,13 +126,18 @@ export async function addAttachment(
       actorUserId: caller.actor.userId,
       actorRole: subject.isReporter ? 'reporter' : 'staff',
       createdAt: now,
-      data: { attachmentId: row!.id, mime: type.mime, size: bytes.length },
+      data: { attachmentId: row!.id, mime, size: bytes.length },
     });
-    return row!;
+    // The uploader gets back the name they sent (the row itself holds only the neutral one).
+    return { ...row!, originalFilename: filename };
   });
 }
 
-/** Loads an attachment for download if the caller may see it (reporter uploads: reporter and staff only). */
+/**
+ * Loads an attachment for download if the caller may see it (reporter uploads: reporter and staff only), with
+ * the name to send: a reporter's own file name only to the reporter and to staff allowed to see who reported,
+ * and such a view by staff is logged like any view of the reporter's identity (revealReporter).
+ */
 export async function openAttachment(
   svc: Services,
   caller: Caller,
@@ -114,5 +154,50 @@ export async function openAttachment(
   if (!row) throw new AppError('NOT_FOUND');
   const staff = can(caller.actor, 'viewInternal', subject);
   if (row.uploadedBy === 'reporter' && !subject.isReporter && !staff) throw new AppError('NOT_FOUND');
-  return { row, stream: await svc.storage.stream(row.storageKey) };
+  const mayViewReporter = subject.isReporter || can(caller.actor, 'viewReporter', subject);
+  if (revealsReporterName(row, mayViewReporter, subject.isReporter)) {
+    await svc.db
+      .insert(piiAccessLog)
+      .values({ userId: caller.actor.userId, reportId: row.reportId, purpose: 'attachment.filename' });
+  }
+  const name = attachmentFilename(row, mayViewReporter, svc.sealer);
+  return { row, name, stream: await svc.storage.stream(row.storageKey) };
+}
+
+/**
+ * Seals the names of attachments stored before migration 0025, when `filename` held the uploader's own name in
+ * clear: SQL cannot seal (the key lives with the app), so the app does it. Idempotent and safe to run at every
+ * start or alongside uploads: a row is changed only while `filename_enc` is still null and its name is the one
+ * read. Until a row is sealed, the readers (presenters/attachment.ts) take its plain name as the original.
+ * Returns how many rows it sealed.
+ */
+export async function sealLegacyAttachmentFilenames(svc: Services, opts: { page?: number } = {}) {
+  const page = opts.page ?? 500;
+  let sealed = 0;
+  for (;;) {
+    const rows = await svc.db
+      .select({ id: attachments.id, filename: attachments.filename, mime: attachments.mime })
+      .from(attachments)
+      .where(isNull(attachments.filenameEnc))
+      .limit(page);
+    if (rows.length === 0) return sealed;
+    const changes = rows.map((r) => ({
+      id: r.id,
+      old: r.filename,
+      name: neutralFilename(r),
+      enc: svc.sealer.seal(r.filename),
+    }));
+    const done = await query<{ n: number }>(
+      svc.db,
+      sql`with v as (
+            select * from jsonb_to_recordset(${JSON.stringify(changes)}::jsonb) as v(id uuid, old text, name text, enc text)
+          ), u as (
+            update attachments a set filename = v.name, filename_enc = v.enc from v
+            where a.id = v.id and a.filename_enc is null and a.filename = v.old
+            returning 1
+          )
+          select count(*)::int as n from u`,
+    );
+    sealed += done[0]?.n ?? 0;
+  }
 }

@@ -295,7 +295,13 @@ export const attachments = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     reportId: uuid('report_id').notNull(),
     eventId: integer('event_id'),
+    /**
+     * The neutral name `lampiran-<first 8 of the id>.<ext>`. Rows written before migration 0025 may still hold
+     * the uploader's own name here, with `filename_enc` null, until they are sealed (docs/security.md).
+     */
     filename: text('filename').notNull(),
+    /** The uploader's own file name, sealed: it often carries a NIK or a name ("KTP-6472….jpg"). */
+    filenameEnc: text('filename_enc'),
     mime: text('mime').notNull(),
     size: integer('size').notNull(),
     sha256: text('sha256').notNull(),

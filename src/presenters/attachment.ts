@@ -1,8 +1,12 @@
 /**
  * The name an attachment is shown under. A reporter's own file name can identify them ("KTP_Sekar.jpg",
  * "rumah-pak-budi.jpg"), so a caller who may not see who reported (an agency on an anonymous report) gets a
- * neutral name instead; the reporter, verifiers allowed to see the reporter and staff files keep theirs.
+ * neutral name instead; the reporter, verifiers allowed to see the reporter and staff files keep theirs. The
+ * uploader's own name is stored only sealed (`filename_enc`); the `filename` column holds the neutral name, so a
+ * reader that does not open the seal can show nothing else (docs/security.md).
  */
+import type { Sealer } from '../integrations/crypto.ts';
+
 const EXTENSIONS: Record<string, string> = {
   'image/jpeg': 'jpg',
   'image/png': 'png',
@@ -10,13 +14,49 @@ const EXTENSIONS: Record<string, string> = {
   'application/pdf': 'pdf',
 };
 
-/** The file name to show for an attachment. */
+/** An attachment row as far as its names go (`filenameEnc` null: a row stored before names were sealed). */
+export interface StoredName {
+  id: string;
+  filename: string;
+  filenameEnc: string | null;
+  mime: string;
+  uploadedBy: string;
+}
+
+/**
+ * The file name to show for an attachment. Without a sealer a sealed name cannot be opened, so the neutral
+ * name is shown (fails closed); pass `svc.sealer` wherever the original may be shown.
+ */
 export function attachmentFilename(
-  file: { id: string; filename: string; mime: string; uploadedBy: string },
+  file: StoredName,
   mayViewReporter: boolean,
+  sealer?: Pick<Sealer, 'open'>,
 ): string {
-  if (file.uploadedBy !== 'reporter' || mayViewReporter) return file.filename;
+  if (file.uploadedBy !== 'reporter' || mayViewReporter) return originalFilename(file, sealer);
   return neutralFilename(file);
+}
+
+/**
+ * The uploader's own name, opened from `filename_enc`; a row stored before names were sealed still holds it in
+ * `filename`. An envelope that cannot be opened (no sealer given, or a key removed too early) gives the neutral
+ * name, not a 500.
+ */
+export function originalFilename(file: StoredName, sealer?: Pick<Sealer, 'open'>): string {
+  if (file.filenameEnc === null) return file.filename;
+  try {
+    return sealer ? sealer.open<string>(file.filenameEnc) : neutralFilename(file);
+  } catch {
+    return neutralFilename(file);
+  }
+}
+
+/** True when showing this file's name to a caller who is not its reporter reveals something about the reporter. */
+export function revealsReporterName(
+  file: StoredName,
+  mayViewReporter: boolean,
+  isReporter: boolean,
+): boolean {
+  return file.uploadedBy === 'reporter' && mayViewReporter && !isReporter;
 }
 
 /**

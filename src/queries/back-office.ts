@@ -95,7 +95,13 @@ export async function staffReportView(
     .filter((f) => staff || f.uploadedBy !== 'reporter')
     .map((f) => ({
       id: f.id,
-      filename: attachmentFilename(f, visible.permissions.viewReporter || visible.subject.isReporter),
+      // Shown on the staff page, which logs the view of the reporter's identity (revealReporter,
+      // 'staff.report.view'); the download itself logs again (openAttachment).
+      filename: attachmentFilename(
+        f,
+        visible.permissions.viewReporter || visible.subject.isReporter,
+        svc.sealer,
+      ),
       mime: f.mime,
       size: f.size,
       uploadedBy: f.uploadedBy,

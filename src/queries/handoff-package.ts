@@ -78,7 +78,7 @@ export async function handoffPackage(svc: Services, trackingId: string): Promise
       body: e.body,
     })),
     attachments: files.map((f) => ({
-      filename: attachmentFilename(f, reporter !== null),
+      filename: attachmentFilename(f, reporter !== null, svc.sealer),
       mime: f.mime,
       size: f.size,
       sha256: f.sha256,

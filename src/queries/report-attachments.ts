@@ -1,9 +1,11 @@
 /** A report's attachments: all of them for the reporter's tracking page, the agency's public ones for the public page. */
 import { and, asc, eq, sql } from 'drizzle-orm';
+import type { Services } from '../app/context.ts';
 import type { AppDb } from '../db/client.ts';
 import { attachments, reportEvents } from '../db/schema.ts';
+import { neutralFilename, originalFilename } from '../presenters/attachment.ts';
 
-/** One attachment as listed to the reporter. */
+/** One attachment as listed: to the reporter under its own name, to the public under the neutral one. */
 export interface ReportAttachment {
   id: string;
   filename: string;
@@ -15,18 +17,31 @@ export interface ReportAttachment {
 const LISTED = {
   id: attachments.id,
   filename: attachments.filename,
+  filenameEnc: attachments.filenameEnc,
   mime: attachments.mime,
   size: attachments.size,
   uploadedBy: attachments.uploadedBy,
 };
 
-/** Every attachment of the report, oldest first. */
-export async function reportAttachments(db: AppDb, reportId: string): Promise<ReportAttachment[]> {
-  return db
+/** A listed row under the name the caller may see (the sealed name never leaves this module). */
+function listed(f: ReportAttachment & { filenameEnc: string | null }, filename: string): ReportAttachment {
+  return { id: f.id, filename, mime: f.mime, size: f.size, uploadedBy: f.uploadedBy };
+}
+
+/**
+ * Every attachment of the report, oldest first, under the uploader's own names: for the reporter's own tracking
+ * page (the reporter sees their own file names, and the agency's, as before names were sealed).
+ */
+export async function reportAttachments(
+  svc: Pick<Services, 'db' | 'sealer'>,
+  reportId: string,
+): Promise<ReportAttachment[]> {
+  const rows = await svc.db
     .select(LISTED)
     .from(attachments)
     .where(eq(attachments.reportId, reportId))
     .orderBy(asc(attachments.createdAt));
+  return rows.map((f) => listed(f, originalFilename(f, svc.sealer)));
 }
 
 /**
@@ -35,7 +50,7 @@ export async function reportAttachments(db: AppDb, reportId: string): Promise<Re
  * uploads are never listed here. The caller checks first that the report itself is public.
  */
 export async function publicFollowUpAttachments(db: AppDb, reportId: string): Promise<ReportAttachment[]> {
-  return db
+  const rows = await db
     .select(LISTED)
     .from(attachments)
     .where(
@@ -51,4 +66,6 @@ export async function publicFollowUpAttachments(db: AppDb, reportId: string): Pr
       ),
     )
     .orderBy(asc(attachments.createdAt));
+  // Always the neutral name, also for a row stored before names were sealed.
+  return rows.map((f) => listed(f, neutralFilename(f)));
 }

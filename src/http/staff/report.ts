@@ -22,7 +22,7 @@ import { holdReport } from '../../commands/hold-report.ts';
 import { noteReport } from '../../commands/note-report.ts';
 import { respondToReport } from '../../commands/respond-to-report.ts';
 import { returnReport } from '../../commands/return-report.ts';
-import { revealReporter } from '../../commands/reveal-reporter.ts';
+import { recordPiiAccess, revealReporter } from '../../commands/reveal-reporter.ts';
 import { verifyReport } from '../../commands/verify-report.ts';
 import { suggestRouting, suggestUnits } from '../../commands/suggest-routing.ts';
 import { similarReportsForStaff } from '../../queries/similar-reports.ts';
@@ -156,6 +156,13 @@ async function renderReport(
         )
       : undefined;
   const reporter = await revealReporter(svc, req.caller, view.visible.report, 'staff.report.view');
+  // The reporter's own file names are personal data too: logged here when no identity view already logged the page.
+  if (
+    !reporter &&
+    view.visible.permissions.viewReporter &&
+    view.attachments.some((a) => a.uploadedBy === 'reporter')
+  )
+    await recordPiiAccess(svc, view.visible.report.row.id, req.caller.actor.userId, 'attachment.filename');
   const row = view.visible.report.row;
   const [agencies, categories, regionNames] = await Promise.all([
     listAgencyTree(svc.db),

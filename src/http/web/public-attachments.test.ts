@@ -9,6 +9,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { query } from '../../db/client.ts';
 import { categoryIdByName, DEMO, startTestApp, type TestApp } from '../../../test/helpers/app.ts';
+import { MINIMAL_PDF } from '../../../test/helpers/pdf.ts';
 import { WebClient } from '../../../test/helpers/web-client.ts';
 
 let t: TestApp;
@@ -69,7 +70,7 @@ const photo = (colour: string) =>
       },
     })
     .toBuffer();
-const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+const pdf = Buffer.from(MINIMAL_PDF);
 
 const html404 = async (path: string) => {
   const r = await fetch(t.url + path, { headers: { accept: 'text/html' } });

@@ -1,6 +1,11 @@
 /** The web report journey over real HTTP: steps keep answers, validation keeps input, PRG, submission. */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { query } from '../../db/client.ts';
 import { startTestApp, type TestApp } from '../../../test/helpers/app.ts';
+import { pdfContents, pdfWithMetadata } from '../../../test/helpers/pdf.ts';
 import { WebClient } from '../../../test/helpers/web-client.ts';
 import { walkJourney } from '../../../test/helpers/journey.ts';
 
@@ -126,18 +131,45 @@ describe('report journey (no JavaScript, plain HTTP)', () => {
   it('stages attachments with the draft and attaches them after submission', async () => {
     const c = new WebClient(t.url);
     await walkJourney(c);
-    const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+    const author = 'Sekar Journeywati';
+    const pdf = await pdfWithMetadata(author, 'LAPTOP-SEKAR\\sekar');
     const fd = new FormData();
-    fd.append('file', new Blob([pdf], { type: 'application/pdf' }), 'bukti.pdf');
+    fd.append('file', new Blob([new Uint8Array(pdf)], { type: 'application/pdf' }), 'bukti.pdf');
     const up = await c.postMultipart('/lapor/lampiran', fd);
     expect(up.status, up.html.slice(0, 300)).toBe(303);
     expect((await c.get('/lapor/lampiran')).html).toContain('bukti.pdf');
+    // The staged copy on disk is already without its author and XMP, even if the draft is never submitted.
+    const drafts = join(t.runtime.config.dataDir, 'attachments', 'drafts');
+    const staged = readdirSync(drafts).filter((f) => f.endsWith('.pdf'));
+    expect(staged).toHaveLength(1);
+    const stagedPdf = await pdfContents(readFileSync(join(drafts, staged[0]!)));
+    expect(stagedPdf.pages).toBe(2);
+    for (const secret of ['Sekar', 'LAPTOP-SEKAR', 'xmpmeta', 'INFO-DICTIONARY'])
+      expect(stagedPdf.text, secret).not.toContain(secret);
+
     const bad = new FormData();
     bad.append('file', new Blob([Buffer.from('not a file type')], { type: 'text/plain' }), 'x.txt');
     const rejected = await c.postMultipart('/lapor/lampiran', bad);
     expect(rejected.status).toBe(422);
     expect(rejected.html).toContain('JPEG, PNG, WebP, PDF');
+    const broken = new FormData();
+    broken.append('file', new Blob([Buffer.from('%PDF-1.7\nrusak\n')], { type: 'application/pdf' }), 'b.pdf');
+    const unreadable = await c.postMultipart('/lapor/lampiran', broken);
+    expect(unreadable.status).toBe(422);
+    expect(unreadable.html).toContain(
+      'PDF ini tidak dapat dibaca. Simpan ulang sebagai PDF lalu unggah lagi.',
+    );
+
     await c.post('/lapor/kirim', {});
     expect((await c.get('/lapor/selesai')).html).toContain('1 lampiran tersimpan.');
+    const [stored] = await query<{ storage_key: string; filename: string }>(
+      t.runtime.services.db,
+      sql`select storage_key, filename from attachments where mime = 'application/pdf'
+          order by created_at desc limit 1`,
+    );
+    expect(stored!.filename).not.toContain('bukti');
+    const attached = await pdfContents(await t.runtime.services.storage.get(stored!.storage_key));
+    expect(attached.pages).toBe(2);
+    expect(attached.text).not.toContain('Sekar');
   });
 });

@@ -83,9 +83,9 @@ export async function trackPages(app: FastifyInstance, opts: { services: Service
     const caller: Caller = { ...req.caller, accessKey: key };
     const visible = await getReport(svc, caller, trackingId);
     if (!visible.subject.isReporter) throw new AppError('NOT_FOUND');
-    const { row, stream } = await openAttachment(svc, caller, trackingId, attachmentId);
+    const { row, name, stream } = await openAttachment(svc, caller, trackingId, attachmentId);
     reply.header('content-type', row.mime);
-    reply.header('content-disposition', inlineDisposition(row.filename));
+    reply.header('content-disposition', inlineDisposition(name));
     reply.header('x-content-type-options', 'nosniff');
     reply.header('cache-control', 'private, no-store');
     return reply.send(stream);
@@ -123,7 +123,7 @@ export async function trackPages(app: FastifyInstance, opts: { services: Service
       return sendPage(reply, req, h(TrackFormPage, { ctx, id, message }), 404);
     }
     const m = await buildReportModel(svc, ctx, visible);
-    const files = await reportAttachments(svc.db, visible.report.row.id);
+    const files = await reportAttachments(svc, visible.report.row.id);
     const s = visible.report.row.status;
     const p = visible.permissions;
     const forms: ReporterForms = {

@@ -1,12 +1,18 @@
 /**
  * JSON API v1 attachments (POST/GET /api/v1/reports/{trackingId}/attachments): who may upload and download,
- * image metadata (EXIF GPS, author) stripped before storage, bytes recognised by content, 413/415/422 for bad
- * files, and privacy: a reporter's upload never reaches the public or another agency, a confidential report's
- * files never reach the public, hidden reports answer 404.
+ * image and PDF metadata (EXIF GPS, author, XMP) stripped before storage, bytes recognised by content,
+ * 413/415/422 for bad files, and privacy: a reporter's upload never reaches the public or another agency, a
+ * confidential report's files never reach the public, hidden reports answer 404, original file names are stored
+ * only sealed.
  */
 import sharp from 'sharp';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signInWeb } from '../../../../test/helpers/web-client.ts';
+import { query } from '../../../db/client.ts';
+import { sealLegacyAttachmentFilenames } from '../../../commands/add-attachment.ts';
 import { DEMO, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
+import { encryptedPdf, MINIMAL_PDF, pdfContents, pdfWithMetadata } from '../../../../test/helpers/pdf.ts';
 
 let t: TestApp;
 const body = 'Saluran air di depan pasar tersumbat sampah sehingga jalan tergenang setiap kali hujan turun.';
@@ -183,13 +189,14 @@ describe('POST /api/v1/reports/{trackingId}/attachments', () => {
 
   it('staff files on a public report are public; on a confidential report they reach staff and the reporter only', async () => {
     const admin = await t.login(DEMO.puprAdmin);
-    const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+    const pdf = Buffer.from(MINIMAL_PDF);
     const onOpen = await upload(open.trackingId, pdf, { token: admin }, 'jawaban.pdf');
     expect(onOpen.status, JSON.stringify(onOpen.body)).toBe(201);
     expect(onOpen.body.items[0].mime).toBe('application/pdf');
     const pub = await download(open.trackingId, onOpen.body.items[0].id);
     expect(pub.status).toBe(200);
-    expect(pub.bytes.equals(pdf)).toBe(true);
+    expect(pub.bytes.length).toBe(onOpen.body.items[0].size);
+    expect((await pdfContents(pub.bytes)).pages).toBe(1);
 
     const onConf = await upload(conf.trackingId, pdf, { token: admin }, 'jawaban-rahasia.pdf');
     expect(onConf.status).toBe(201);
@@ -267,5 +274,187 @@ describe('POST /api/v1/reports/{trackingId}/attachments', () => {
     const tooBig = await upload(open.trackingId, big, { accessKey: open.accessKey });
     expect(tooBig.status).toBe(413);
     expect(tooBig.body.error.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+});
+
+describe('PDF metadata', () => {
+  const ACCOUNT = 'DESKTOP-7QK2\\sekar.lampiranwati';
+
+  it('removes the Info dictionary, XMP, PieceInfo and comment authors of a reporter’s PDF; the agency gets a valid PDF', async () => {
+    const original = await pdfWithMetadata(REPORTER.name, ACCOUNT);
+    const before = await pdfContents(original);
+    for (const secret of [REPORTER.name, 'sekar.lampiranwati', 'xmpmeta', 'INFO-DICTIONARY'])
+      expect(before.text, secret).toContain(secret);
+
+    const up = await upload(open.trackingId, original, { accessKey: open.accessKey }, 'surat.pdf');
+    expect(up.status, JSON.stringify(up.body)).toBe(201);
+    const item = up.body.items[0];
+    expect(item.mime).toBe('application/pdf');
+
+    // The report is anonymous and verified to PUPR: the agency downloads what was stored.
+    const got = await download(open.trackingId, item.id, { token: await t.login(DEMO.puprAdmin) });
+    expect(got.status).toBe(200);
+    expect(got.headers.get('content-type')).toBe('application/pdf');
+    expect(got.bytes.length).toBe(item.size);
+    expect(got.bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    const after = await pdfContents(got.bytes);
+    expect(after.pages).toBe(before.pages);
+    for (const secret of [
+      'Sekar',
+      'Lampiranwati',
+      'sekar.lampiranwati',
+      'DESKTOP',
+      'xmpmeta',
+      'INFO-DICTIONARY',
+    ])
+      expect(after.text, secret).not.toContain(secret);
+    for (const key of ['/Metadata', '/PieceInfo', '/Author', '/Creator', '/Producer'])
+      expect(after.text, key).not.toContain(key);
+    // The comment itself stays; only its author label goes.
+    expect(after.text).toContain('Lihat foto');
+    expect(got.bytes.includes(Buffer.from(REPORTER.name))).toBe(false);
+  });
+
+  it('refuses a PDF it cannot read or that is encrypted with a 422 in Indonesian and English, storing nothing', async () => {
+    const count = async () =>
+      (
+        await query<{ n: number }>(
+          t.runtime.services.db,
+          sql`select count(*)::int as n from attachments a join reports r on r.id = a.report_id
+              where r.tracking_id = ${unverified.trackingId}`,
+        )
+      )[0]!.n;
+    const stored = await count();
+    const cases = [
+      {
+        data: Buffer.from('%PDF-1.7\n% rusak: tidak ada katalog maupun halaman\n%%EOF\n'),
+        id: 'PDF ini tidak dapat dibaca. Simpan ulang sebagai PDF lalu unggah lagi.',
+        en: 'This PDF could not be read. Save it again as PDF and upload it again.',
+      },
+      {
+        data: (await pdfWithMetadata(REPORTER.name, ACCOUNT)).subarray(0, 300),
+        id: 'PDF ini tidak dapat dibaca. Simpan ulang sebagai PDF lalu unggah lagi.',
+        en: 'This PDF could not be read. Save it again as PDF and upload it again.',
+      },
+      {
+        data: await encryptedPdf(),
+        id: 'PDF ini dilindungi kata sandi atau dienkripsi. Simpan ulang sebagai PDF tanpa kata sandi lalu unggah lagi.',
+        en: 'This PDF is password-protected or encrypted. Save it again as PDF without a password and upload it again.',
+      },
+    ];
+    for (const c of cases) {
+      const r = await upload(unverified.trackingId, c.data, { accessKey: unverified.accessKey }, 'surat.pdf');
+      expect(r.status, JSON.stringify(r.body)).toBe(422);
+      expect(r.body.error.code).toBe('VALIDATION_FAILED');
+      expect(r.body.error.fields.file).toBe(c.id);
+      expect(r.body.error.translations.en.fields.file).toBe(c.en);
+    }
+    expect(await count()).toBe(stored);
+  });
+});
+
+describe('original file names', () => {
+  const NIK = '6472010101900005';
+  const NAMED = `KTP-${NIK}.jpg`;
+
+  async function storedRows(trackingId: string) {
+    return query<Record<string, unknown>>(
+      t.runtime.services.db,
+      sql`select a.* from attachments a join reports r on r.id = a.report_id where r.tracking_id = ${trackingId}`,
+    );
+  }
+
+  async function trackingPage(made: Made) {
+    const res = await fetch(`${t.url}/lacak/${made.trackingId}?k=${encodeURIComponent(made.accessKey)}`);
+    expect(res.status).toBe(200);
+    return res.text();
+  }
+
+  it('stores the name only sealed; the reporter and staff allowed to see the reporter still see it, logged', async () => {
+    const up = await upload(
+      unverified.trackingId,
+      await jpegWithGps(),
+      { accessKey: unverified.accessKey },
+      NAMED,
+    );
+    expect(up.status, JSON.stringify(up.body)).toBe(201);
+    const id = up.body.items[0].id as string;
+    expect(up.body.items[0].filename).toBe(NAMED);
+
+    const rows = await storedRows(unverified.trackingId);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(JSON.stringify(rows)).not.toContain(NIK);
+    const row = rows.find((r) => r.id === id)!;
+    expect(row.filename).toBe(`lampiran-${id.slice(0, 8)}.jpg`);
+    expect(t.runtime.services.sealer.open<string>(row.filename_enc as string)).toBe(NAMED);
+
+    // The reporter: the upload answer, the API download, the tracking page and its private-link download.
+    const mine = await download(unverified.trackingId, id, { accessKey: unverified.accessKey });
+    expect(mine.headers.get('content-disposition')).toContain(NAMED);
+    expect(await trackingPage(unverified)).toContain(`>${NAMED}</a>`);
+    const link = await fetch(
+      `${t.url}/lacak/${unverified.trackingId}/lampiran/${id}?k=${encodeURIComponent(unverified.accessKey)}`,
+    );
+    expect(link.headers.get('content-disposition')).toContain(NAMED);
+
+    // A verifier may see who reported: gets the name, and the view is logged.
+    const logged = async () =>
+      (
+        await query<{ n: number }>(
+          t.runtime.services.db,
+          sql`select count(*)::int as n from pii_access_log l join reports r on r.id = l.report_id
+              where r.tracking_id = ${unverified.trackingId} and l.purpose = 'attachment.filename'`,
+        )
+      )[0]!.n;
+    expect(await logged()).toBe(0);
+    const coord = await download(unverified.trackingId, id, { token: await t.login(DEMO.coordinator) });
+    expect(coord.status).toBe(200);
+    expect(coord.headers.get('content-disposition')).toContain(NAMED);
+    expect(await logged()).toBe(1);
+  });
+
+  it('keeps reading names stored in clear before sealing, and seals them idempotently', async () => {
+    const up = await upload(conf.trackingId, await jpegWithGps(), { accessKey: conf.accessKey }, 'foto.jpg');
+    expect(up.status).toBe(201);
+    const id = up.body.items[0].id as string;
+    // A row as stored before migration 0025: the uploader's name in clear, nothing sealed.
+    await t.runtime.services.db.execute(
+      sql`update attachments set filename = ${NAMED}, filename_enc = null where id = ${id}`,
+    );
+    expect(await trackingPage(conf)).toContain(`>${NAMED}</a>`);
+    const agency = await download(conf.trackingId, id, { token: await t.login(DEMO.puprAdmin) });
+    expect(agency.headers.get('content-disposition')).toContain(NAMED); // confidential, not anonymous
+
+    expect(await sealLegacyAttachmentFilenames(t.runtime.services, { page: 2 })).toBeGreaterThanOrEqual(1);
+    expect(JSON.stringify(await storedRows(conf.trackingId))).not.toContain(NIK);
+    expect(await trackingPage(conf)).toContain(`>${NAMED}</a>`);
+    expect(await sealLegacyAttachmentFilenames(t.runtime.services)).toBe(0);
+  });
+
+  it('the staff page logs the view of a reporter’s file name also when the report has no contact to reveal', async () => {
+    const bare = await t.api('/api/v1/reports', {
+      json: {
+        classification: 'pengaduan',
+        title: 'Saluran air tersumbat',
+        body,
+        regionCode: '64.72.01',
+        anonymous: true,
+      },
+    });
+    expect(bare.status, JSON.stringify(bare.body)).toBe(201);
+    const made = bare.body as Made;
+    const up = await upload(made.trackingId, await jpegWithGps(), { accessKey: made.accessKey }, NAMED);
+    expect(up.status, JSON.stringify(up.body)).toBe(201);
+    const staff = await signInWeb(t.url, DEMO.coordinator);
+    const page = await staff.get(`/kantor/laporan/${made.trackingId}`);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain(NAMED);
+    const [log] = await query<{ purpose: string; user_id: string | null }>(
+      t.runtime.services.db,
+      sql`select l.purpose, l.user_id from pii_access_log l join reports r on r.id = l.report_id
+          where r.tracking_id = ${made.trackingId}`,
+    );
+    expect(log).toMatchObject({ purpose: 'attachment.filename' });
+    expect(log!.user_id).not.toBeNull();
   });
 });

@@ -4,8 +4,7 @@ import { z } from 'zod';
 import type { Services } from '../../../app/context.ts';
 import { AppError, invalid } from '../../../app/errors.ts';
 import { addAttachment, ATTACHMENT_LIMITS, openAttachment } from '../../../commands/add-attachment.ts';
-import { attachmentFilename, inlineDisposition } from '../../../presenters/attachment.ts';
-import { getReport } from '../../../queries/reports.ts';
+import { inlineDisposition } from '../../../presenters/attachment.ts';
 import { TrackingParams } from './schemas.ts';
 
 export const attachmentRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, opts) => {
@@ -33,7 +32,7 @@ export const attachmentRoutes: FastifyPluginAsyncZod<{ services: Services }> = a
         });
         stored.push({
           id: row.id,
-          filename: row.filename,
+          filename: row.originalFilename,
           mime: row.mime,
           size: row.size,
           sha256: row.sha256,
@@ -54,14 +53,12 @@ export const attachmentRoutes: FastifyPluginAsyncZod<{ services: Services }> = a
       },
     },
     async (req, reply) => {
-      const { row, stream } = await openAttachment(
+      const { row, name, stream } = await openAttachment(
         svc,
         req.caller,
         req.params.trackingId,
         req.params.attachmentId,
       );
-      const visible = await getReport(svc, req.caller, req.params.trackingId);
-      const name = attachmentFilename(row, visible.permissions.viewReporter || visible.subject.isReporter);
       reply.header('content-type', row.mime);
       reply.header('content-disposition', inlineDisposition(name));
       reply.header('x-content-type-options', 'nosniff');
