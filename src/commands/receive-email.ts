@@ -2,7 +2,8 @@
  * Inbound email (parsed by an inbound-parse webhook or the SMTP listener): a reply to a notification —
  * recognised by a signed token in the recipient address (`lapor+<token>@…`) — is added to the report's
  * thread as a reporter reply; any other message files a report (subject = title, text = body, attachments
- * stored). A reply address whose token is garbled or names no report is refused with a reply (never filed), and a
+ * stored). What is stored of either loses the signature block and forwarded address lines and has the sender's
+ * address and display name masked (src/domain/report/email-text.ts). A reply address whose token is garbled or names no report is refused with a reply (never filed), and a
  * reply with nothing written above the quote (and no attachment) adds nothing. Duplicates (same Message-ID, with or
  * without angle brackets) are ignored, senders are rate limited, answers go through the outbox with the address
  * sealed. A filed report gets no channel reply: the regular submitted notification (fan-out-event.ts) is its one
@@ -23,6 +24,11 @@ import { submitReport } from './submit-report.ts';
 import { commentReport } from './comment-report.ts';
 import { addAttachment, type AttachmentInput } from './add-attachment.ts';
 import { resolveReplyToken } from './reply-token.ts';
+import { filingText, replyText, subjectText, type EmailSender } from '../domain/report/email-text.ts';
+
+// What is stored of a mail's words (signature cut, sender masked) lives in the pure module; re-exported here for
+// callers that knew it from this file.
+export { replyText, stripQuoted } from '../domain/report/email-text.ts';
 
 /** One parsed email. */
 export interface InboundEmail {
@@ -48,6 +54,9 @@ export async function receiveEmail(
 ): Promise<{ outcome: EmailOutcome; trackingId?: string }> {
   const address = mail.from.address.trim().toLowerCase();
   if (!/^[^\s@]+@[^\s@]+$/.test(address)) throw invalid({ from: { key: 'invalid_email' } });
+  const name = mail.from.name?.trim();
+  // The sender's address and display name are masked in whatever is stored of the mail (title, body, reply).
+  const sender: EmailSender = { address, name };
   const externalId = messageIdKey(mail.messageId) || sha256(`${address}\n${mail.subject}\n${mail.text}`);
   const [inbound] = await svc.db
     .insert(inboundMessages)
@@ -103,7 +112,7 @@ export async function receiveEmail(
       return svc.db.transaction(async (tx) => {
         const db = tx as unknown as AppDb;
         const inner = { ...svc, db };
-        const text = replyText(mail.text, address);
+        const text = replyText(mail.text, sender);
         // Nothing written above the quote: an attachment alone is still a reply (attached first to know whether
         // one fits); without one nothing is added (the subject is only the echoed "Re: …") and the sender is told.
         const attached = text ? 0 : await attachWhatFits(inner, accessKey, ref.trackingId, mail.attachments);
@@ -111,7 +120,7 @@ export async function receiveEmail(
           await reply(db, 'empty', ref, ref.id);
           return done(db, 'empty', ref);
         }
-        const body = [mail.subject.replace(/^(re|balas|aw|fwd?):\s*/i, '').trim(), text]
+        const body = [subjectText(mail.subject.replace(/^\s*(re|balas|aw|fwd?):\s*/i, ''), sender), text]
           .filter(Boolean)
           .join('\n\n')
           .slice(0, 4000);
@@ -140,14 +149,13 @@ export async function receiveEmail(
     // A bare `<token>@…` (never minted) of a report that is gone.
     if (reportId) return done(svc.db, 'reply_not_possible');
 
-    const title = mail.subject.trim() || mail.text.trim().split('\n')[0]!.slice(0, 80);
-    const body = mail.text.trim() || title;
-    const regionCode =
-      (await regionFromText(svc.db, `${mail.subject}\n${mail.text}`)) ?? defaultRegion ?? null;
+    // Signature block cut, forwarded address lines dropped, the sender masked (docs/channels.md). The place is read
+    // from what is filed too: a city in the signature is where the sender lives, not where the problem is.
+    const { title, body } = filingText(mail.subject, mail.text, sender);
+    const regionCode = (await regionFromText(svc.db, `${title}\n${body}`)) ?? defaultRegion ?? null;
     return await svc.db.transaction(async (tx) => {
       const db = tx as unknown as AppDb;
       const inner = { ...svc, db };
-      const name = mail.from.name?.trim();
       const { report, accessKey } = await submitReport(inner, PUBLIC_CALLER, {
         classification: 'pengaduan',
         title: title.slice(0, 150),
@@ -171,26 +179,6 @@ export async function receiveEmail(
     await svc.db.delete(inboundMessages).where(eq(inboundMessages.id, inbound.id));
     throw e;
   }
-}
-
-/** Drops the quoted history of a reply ("> …" lines and everything after "On … wrote:"/"Pada … menulis:"). */
-export function stripQuoted(text: string): string {
-  const all = text.split(/\r?\n/);
-  const lines: string[] = [];
-  for (let i = 0; i < all.length; i++) {
-    const line = all[i]!.trim();
-    if (QUOTE_START.test(line)) break;
-    // "On … wrote:" wrapped over two lines by the mail client: the opening line is already kept; drop it.
-    if (/(wrote|menulis):$/i.test(line) && /^(On|Pada) /i.test(lines[lines.length - 1]?.trim() ?? '')) {
-      lines.pop();
-      break;
-    }
-    // An Outlook-style header block of the quoted original: "From:" followed by "Sent:"/"Date:"/"To:" lines.
-    if (/^(From|Dari):/i.test(line) && all.slice(i + 1, i + 4).some((l) => HEADER_LINE.test(l.trim()))) break;
-    if (line.startsWith('>')) continue;
-    lines.push(all[i]!);
-  }
-  return lines.join('\n').trim();
 }
 
 /**
@@ -232,21 +220,4 @@ function messageIdKey(raw: string | undefined): string {
 function plainOfReplyAddress(recipient: string): string | null {
   const m = /^([^\s@+]+)\+([^\s@]*)@([^\s@]+)$/.exec(recipient.trim().toLowerCase());
   return m && /[0-9a-f]{16}/.test(m[2]!) ? `${m[1]}@${m[3]}` : null;
-}
-
-/** Lines where a quoted or forwarded original begins (Gmail, Outlook, Apple Mail; English and Indonesian). */
-const QUOTE_START =
-  /^((On|Pada) .+ (wrote|menulis):|-{2,} ?Original Message ?-{2,}|-{2,} ?Pesan Asli ?-{2,}|-{2,} ?Forwarded message ?-{2,}|Begin forwarded message:|_{10,}|-{10,})$/i;
-/** The header lines of a quoted original under its "From:" line. */
-const HEADER_LINE = /^(Sent|Date|To|Subject|Dikirim|Tanggal|Kepada|Subjek|Cc):/i;
-
-/**
- * What is stored of a reply: besides the quoted original (`stripQuoted`), private links lose their access key and the
- * sender's address is masked, so neither can reach the agency however the mail client quoted.
- */
-export function replyText(text: string, senderAddress: string): string {
-  const escaped = senderAddress.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return stripQuoted(text)
-    .replace(/([?&]k=)[A-Za-z0-9_-]+/g, '$1[kunci-disembunyikan]')
-    .replace(new RegExp(escaped, 'gi'), '[email-disembunyikan]');
 }

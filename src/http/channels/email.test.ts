@@ -207,6 +207,117 @@ describe('email channel', () => {
     expect(seen).not.toContain('Sent: Sunday');
   });
 
+  it('an anonymous filing and reply with a signature: name, phone and address reach neither the public nor the agency', async () => {
+    const from = 'sari.anon@contoh.aduan.id';
+    const NAME = 'Sari Kusumawati';
+    const PHONE = '081299887721';
+    const complaint = 'Saluran air di Jalan Gatot Subroto Samarinda meluap setiap hujan.';
+    const filed = await post({
+      from,
+      to: 'lapor@aduan.local',
+      subject: 'Saluran air meluap di Samarinda',
+      text: [
+        complaint,
+        'Kantor kelurahan (0541) 741234 sudah dihubungi.',
+        '',
+        '-- ',
+        NAME,
+        `HP ${PHONE}`,
+        from,
+        '',
+        'Dikirim dari Yahoo Mail di Android',
+      ].join('\r\n'),
+      headers: 'Message-ID: <sig-filing@contoh>',
+    });
+    expect(filed.body.status).toBe('filed');
+    const id = filed.body.trackingId;
+    const [report] = await rows<any>(sql`select id, anonymous, body from reports where tracking_id = ${id}`);
+    expect(report.anonymous).toBe(true);
+    const coord = await c.t.login(DEMO.coordinator);
+    const v = await c.t.api(`/api/v1/reports/${id}/actions/verify`, {
+      json: { categoryId: await categoryIdByName(c.t), agencyId: 'pupr-kaltim' },
+      token: coord,
+    });
+    expect(v.status, JSON.stringify(v.body)).toBe(200);
+
+    const to = await replyAddress(c.t.runtime.services, 'lapor@aduan.local', report.id);
+    const replied = await post({
+      from,
+      to,
+      subject: 'Re: Laporan diterima',
+      text: [
+        'Tadi malam meluap lagi sampai ke rumah warga.',
+        '',
+        'Sent from my iPhone',
+        NAME,
+        PHONE,
+        '',
+        'On Sun, Mar 15, 2026 at 10:00 AM aduan <noreply@aduan.local> wrote:',
+        '> Laporan Anda diterima',
+      ].join('\n'),
+      headers: 'Message-ID: <sig-reply@contoh>',
+    });
+    expect(replied.body.status).toBe('replied');
+
+    const pupr = await c.t.login(DEMO.puprAdmin);
+    const publicApi = await c.t.api(`/api/v1/reports/${id}`);
+    const publicPage = await fetch(`${c.url}/laporan/${id}`);
+    const agencyView = await c.t.api(`/api/v1/reports/${id}`, { token: pupr });
+    const agencyEvents = await c.t.api(`/api/v1/reports/${id}/events`, { token: pupr });
+    expect(publicApi.status).toBe(200);
+    expect(publicPage.status).toBe(200);
+    expect(agencyView.status).toBe(200);
+    expect(agencyEvents.status).toBe(200);
+    const page = await publicPage.text();
+    // The complaint itself is kept, office number included.
+    expect(publicApi.body.body).toContain(complaint);
+    expect(publicApi.body.body).toContain('(0541) 741234');
+    expect(page).toContain(complaint);
+    expect(agencyView.body.body).toContain(complaint);
+    const reply = agencyEvents.body.items.filter((e: any) => e.type === 'reporter_reply').at(-1);
+    expect(reply.body).toContain('Tadi malam meluap lagi sampai ke rumah warga.');
+    for (const [surface, seen] of [
+      ['public API', JSON.stringify(publicApi.body)],
+      ['public page', page],
+      ['agency report', JSON.stringify(agencyView.body)],
+      ['agency timeline', JSON.stringify(agencyEvents.body)],
+      ['stored body', report.body],
+    ] as const) {
+      for (const secret of [NAME, PHONE, from, 'Yahoo Mail', 'iPhone'])
+        expect(seen.toLowerCase(), `${surface} shows ${secret}`).not.toContain(secret.toLowerCase());
+    }
+  });
+
+  it('a forwarded filing from a named sender: forwarded address lines dropped, the sender masked in title and body', async () => {
+    const filed = await post({
+      from: 'Rudi Hartono <rudi.hartono@contoh.aduan.id>',
+      to: 'lapor@aduan.local',
+      subject: 'Fwd: Jembatan retak, laporan Rudi Hartono',
+      text: [
+        'Mohon ditindaklanjuti. Kontak: rudi.hartono@contoh.aduan.id',
+        '',
+        '---------- Forwarded message ---------',
+        'From: Ibu Warsini <warsini.rt@contoh.aduan.id>',
+        'Date: Sun, Mar 8, 2026 at 9:00 AM',
+        'Subject: Jembatan retak',
+        'To: RUDI HARTONO <Rudi.Hartono@contoh.aduan.id>',
+        '',
+        'Jembatan desa di Tenggarong retak, berbahaya untuk anak sekolah.',
+      ].join('\n'),
+      headers: 'Message-ID: <fwd-filing@contoh>',
+    });
+    expect(filed.body.status).toBe('filed');
+    const [report] = await rows<any>(
+      sql`select title, body, anonymous from reports where tracking_id = ${filed.body.trackingId}`,
+    );
+    expect(report.anonymous).toBe(false);
+    expect(report.title).toBe('Fwd: Jembatan retak, laporan [nama-disembunyikan]');
+    expect(report.body).toContain('Jembatan desa di Tenggarong retak, berbahaya untuk anak sekolah.');
+    expect(report.body).toContain('Kontak: [email-disembunyikan]');
+    for (const secret of ['rudi', 'hartono', 'warsini', '@contoh'])
+      expect(`${report.title}\n${report.body}`.toLowerCase()).not.toContain(secret);
+  });
+
   it('an attachment aduan does not take is skipped; the complaint is still filed', async () => {
     const filed = await inbound(
       JSON.stringify({
