@@ -7,12 +7,12 @@ export const MINIMAL_PDF =
   '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n' +
   '3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n';
 
-/** A small JPEG photo whose EXIF names `author` and carries a GPS position (in Balikpapan). */
-export async function photoWithGps(author: string): Promise<Buffer> {
+/** A small JPEG photo whose EXIF names `author` (and `copyright`) and carries a GPS position (in Balikpapan). */
+export async function photoWithGps(author: string, copyright?: string): Promise<Buffer> {
   return sharp({ create: { width: 16, height: 16, channels: 3, background: { r: 40, g: 90, b: 200 } } })
     .jpeg()
     .withExif({
-      IFD0: { Artist: author },
+      IFD0: { Artist: author, ...(copyright ? { Copyright: copyright } : {}) },
       IFD3: {
         GPSLatitudeRef: 'S',
         GPSLatitude: '1/1 14/1 0/1',

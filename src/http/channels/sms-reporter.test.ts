@@ -44,6 +44,14 @@ async function lastReply(): Promise<string> {
   return p.textEnc ? c.t.runtime.services.sealer.open<string>(p.textEnc) : p.text!;
 }
 
+/** The report's one event of `type`, as stored (who acted, what they wrote). */
+const eventOf = async (reportId: string, type: string) =>
+  (
+    await rows<{ actor_role: string; body: string | null }>(
+      sql`select actor_role, body from report_events where report_id = ${reportId} and type = ${type}`,
+    )
+  )[0];
+
 const report = async (id: string) =>
   (await rows<any>(sql`select * from reports where tracking_id = ${id}`))[0]!;
 
@@ -112,10 +120,10 @@ describe('SMS: the reporter acts on their own report', () => {
     expect(await lastReply()).toContain('nilai 4 dari 5');
     const done = await report(id);
     expect(done).toMatchObject({ status: 'completed', rating: 4 });
-    const [event] = await rows<any>(
-      sql`select actor_role, body, data from report_events where report_id = ${done.id} and type = 'accept'`,
-    );
-    expect(event).toMatchObject({ actor_role: 'reporter', body: 'cepat ditangani, terima kasih' });
+    expect(await eventOf(done.id, 'accept')).toMatchObject({
+      actor_role: 'reporter',
+      body: 'cepat ditangani, terima kasih',
+    });
     // Done is done: a second TERIMA says the report cannot take it now.
     expect((await sms(phone, `TERIMA ${id} 5`)).status).toBe('not_possible');
     expect(await lastReply()).toContain('Selesai');
@@ -131,10 +139,7 @@ describe('SMS: the reporter acts on their own report', () => {
     );
     const r = await report(id);
     expect(r).toMatchObject({ status: 'in_progress', reopen_count: 1 });
-    const [event] = await rows<any>(
-      sql`select actor_role, body from report_events where report_id = ${r.id} and type = 'dispute'`,
-    );
-    expect(event).toMatchObject({
+    expect(await eventOf(r.id, 'dispute')).toMatchObject({
       actor_role: 'reporter',
       body: 'Belum dikerjakan, air masih meluap kemarin',
     });
@@ -200,10 +205,7 @@ describe('SMS: the reporter acts on their own report', () => {
     expect((await sms(phone, `INFO ${id} Kecamatan Samarinda Ulu, Senin 9 Maret pagi`)).status).toBe('info');
     const r = await report(id);
     expect(r.status).toBe('submitted');
-    const [event] = await rows<any>(
-      sql`select actor_role, body from report_events where report_id = ${r.id} and type = 'supplement'`,
-    );
-    expect(event).toMatchObject({
+    expect(await eventOf(r.id, 'supplement')).toMatchObject({
       actor_role: 'reporter',
       body: 'Kecamatan Samarinda Ulu, Senin 9 Maret pagi',
     });

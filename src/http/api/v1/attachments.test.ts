@@ -12,7 +12,13 @@ import { signInWeb } from '../../../../test/helpers/web-client.ts';
 import { query } from '../../../db/client.ts';
 import { sealLegacyAttachmentFilenames } from '../../../commands/add-attachment.ts';
 import { DEMO, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
-import { encryptedPdf, MINIMAL_PDF, pdfContents, pdfWithMetadata } from '../../../../test/helpers/pdf.ts';
+import {
+  encryptedPdf,
+  MINIMAL_PDF,
+  pdfContents,
+  pdfWithMetadata,
+  photoWithGps,
+} from '../../../../test/helpers/pdf.ts';
 
 let t: TestApp;
 const body = 'Saluran air di depan pasar tersumbat sampah sehingga jalan tergenang setiap kali hujan turun.';
@@ -24,20 +30,7 @@ let unverified: Made;
 let categoryId: string;
 
 /** A small JPEG whose EXIF carries a GPS position and the reporter's name as the artist. */
-async function jpegWithGps(): Promise<Buffer> {
-  return sharp({ create: { width: 16, height: 16, channels: 3, background: { r: 200, g: 40, b: 40 } } })
-    .jpeg()
-    .withExif({
-      IFD0: { Artist: REPORTER.name, Copyright: 'RahasiaPelapor' },
-      IFD3: {
-        GPSLatitudeRef: 'S',
-        GPSLatitude: '1/1 14/1 0/1',
-        GPSLongitudeRef: 'E',
-        GPSLongitude: '116/1 50/1 0/1',
-      },
-    })
-    .toBuffer();
-}
+const jpegWithGps = () => photoWithGps(REPORTER.name, 'RahasiaPelapor');
 
 function form(filename: string, data: Buffer, type = 'application/octet-stream'): FormData {
   const f = new FormData();
