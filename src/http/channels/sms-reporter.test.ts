@@ -59,7 +59,11 @@ const report = async (id: string) =>
 async function respondedBySms(phone: string, text: string): Promise<string> {
   const filed = await sms(phone, `PUPR ${text}`);
   expect(filed.status).toBe('filed');
-  const id = filed.trackingId!;
+  return respondFinal(filed.trackingId!);
+}
+
+/** Verifies a report to PUPR and posts its final follow-up; returns the tracking number. */
+async function respondFinal(id: string): Promise<string> {
   const coord = await c.t.login(DEMO.coordinator);
   await actOk(c.t, id, 'verify', { agencyId: 'pupr-kaltim', categoryId }, { token: coord });
   const pupr = await c.t.login(DEMO.puprAdmin);
@@ -216,16 +220,7 @@ describe('SMS: the reporter acts on their own report', () => {
     const id = await submitReport(c.t, 'Trotoar amblas di depan pasar Segiri', {
       reporter: { name: 'Bu Rina', phone },
     });
-    const coord = await c.t.login(DEMO.coordinator);
-    await actOk(c.t, id, 'verify', { agencyId: 'pupr-kaltim', categoryId }, { token: coord });
-    const pupr = await c.t.login(DEMO.puprAdmin);
-    await actOk(
-      c.t,
-      id,
-      'respond',
-      { body: 'Trotoar telah diperbaiki dan diberi pengaman.', final: true },
-      { token: pupr },
-    );
+    await respondFinal(id);
     await fanOutPending(id);
     const [final] = await rows<any>(
       sql`select payload from outbox where kind = 'notify.respond' and idempotency_key like '%:sms:reporter'
