@@ -12,7 +12,7 @@ import type { AppDb } from '../db/client.ts';
 import { agencies, channelAccess, inboundMessages } from '../db/schema.ts';
 import { loadReport, type LoadedReport } from '../db/repositories/reports.ts';
 import { enqueueOutbox } from '../db/repositories/outbox.ts';
-import { formatIsoInZone, ZONE_OFFSET_MINUTES } from '../domain/deadline/calendar.ts';
+import { formatIsoInZone, zoneOfIso } from '../domain/deadline/calendar.ts';
 import { PUBLIC_STATUSES } from '../domain/report/report.ts';
 import { normaliseTrackingId } from '../domain/report/tracking-id.ts';
 import { digestEquals, sha256 } from '../integrations/crypto.ts';
@@ -94,10 +94,7 @@ function dueText(report: LoadedReport): string {
 
 /** `2026-03-12T00:00:00.000+08:00` → `12-03-2026 00:00 WITA`: the SMS date format, in the offset's zone. */
 function smsDate(iso: string): string {
-  const offset = iso.slice(-6);
-  const zone = Object.entries(ZONE_OFFSET_MINUTES).find(
-    ([, m]) => `+${String(m / 60).padStart(2, '0')}:00` === offset,
-  )?.[0];
+  const zone = zoneOfIso(iso);
   return `${iso.slice(8, 10)}-${iso.slice(5, 7)}-${iso.slice(0, 4)} ${iso.slice(11, 16)}${zone ? ` ${zone}` : ''}`;
 }
 

@@ -8,6 +8,7 @@ import {
   deadlinePassedCutoff,
   endOfLocalDay,
   formatIsoInZone,
+  zoneOfIso,
   isWorkingDay,
   localDate,
   makeCalendar,
@@ -136,6 +137,9 @@ describe('local dates and instants', () => {
     expect(formatIsoInZone(instant, 'WITA')).toBe('2025-01-09T23:30:00.000+08:00');
     expect(formatIsoInZone(instant, 'WIT')).toBe('2025-01-10T00:30:00.000+09:00');
     expect(new Date(formatIsoInZone(instant, 'WIT')).getTime()).toBe(instant.getTime());
+    for (const zone of ['WIB', 'WITA', 'WIT'] as const)
+      expect(zoneOfIso(formatIsoInZone(instant, zone))).toBe(zone);
+    expect(zoneOfIso('2025-01-09T22:30:00.000Z')).toBeNull();
   });
 
   it('ends a local day at 23:59:59.999 local', () => {

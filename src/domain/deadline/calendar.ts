@@ -46,6 +46,19 @@ export interface WorkingCalendar {
 /** Fixed UTC offsets in minutes: WIB +7, WITA +8, WIT +9 (no DST in Indonesia). */
 export const ZONE_OFFSET_MINUTES: Readonly<Record<ZoneName, number>> = { WIB: 420, WITA: 480, WIT: 540 };
 
+/** The zone whose offset ends an ISO instant (`…+08:00` → WITA), as `formatIsoInZone` writes it; else null. */
+export function zoneOfIso(iso: string): ZoneName | null {
+  const offset = iso.slice(-6);
+  for (const [zone, minutes] of Object.entries(ZONE_OFFSET_MINUTES) as [ZoneName, number][]) {
+    if (
+      offset ===
+      `+${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`
+    )
+      return zone;
+  }
+  return null;
+}
+
 const DAY_MS = 86_400_000;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
