@@ -60,12 +60,22 @@ export async function receiveEmail(
   const externalId = messageIdKey(mail.messageId) || sha256(`${address}\n${mail.subject}\n${mail.text}`);
   const [inbound] = await svc.db
     .insert(inboundMessages)
-    .values({ channel: 'email', externalId, senderHash: sha256(address), createdAt: svc.now() })
+    .values({
+      channel: 'email',
+      externalId,
+      senderHash: svc.sealer.digest(`email:${address}`),
+      createdAt: svc.now(),
+    })
     .onConflictDoNothing()
     .returning({ id: inboundMessages.id });
   if (!inbound) return { outcome: 'duplicate' };
   try {
-    const limit = await hitRateLimit(svc, `email:${sha256(address)}`, limits.perSender, limits.windowSeconds);
+    const limit = await hitRateLimit(
+      svc,
+      `email:${svc.sealer.digest(`email:${address}`)}`,
+      limits.perSender,
+      limits.windowSeconds,
+    );
     const done = async (db: AppDb, outcome: EmailOutcome, report?: { id: string; trackingId: string }) => {
       await db
         .update(inboundMessages)

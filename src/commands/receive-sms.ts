@@ -3,7 +3,7 @@
  * `agencies.sms_keyword`; otherwise the regional verifier queue of the place named in the text),
  * `STATUS <number>` answers the status and the next deadline, `INFO <number> <text>` supplements a report on
  * hold when it comes from the reporter's own number. Gateway retries (same message id) are ignored, floods
- * from one number are rate limited (key = sha256(number)), and every reply goes out through the outbox
+ * from one number are rate limited (key = a keyed digest of the number), and every reply goes out through the outbox
  * with the phone sealed. The phone is stored only sealed, as the reporter's contact.
  */
 import { calendarScope } from './clocks.ts';
@@ -107,7 +107,8 @@ export async function receiveSms(
   defaultRegion?: string | undefined,
 ): Promise<{ outcome: SmsOutcome; trackingId?: string }> {
   const phone = normalisePhone(msg.from);
-  const senderHash = sha256(phone);
+  // Keyed: a plain sha256 of a phone number is reversed by trying every number (docs/security.md).
+  const senderHash = svc.sealer.digest(`sms:${phone}`);
   const [inbound] = await svc.db
     .insert(inboundMessages)
     .values({ channel: 'sms', externalId: msg.messageId, senderHash, createdAt: svc.now() })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createCipheriv } from 'node:crypto';
-import { createSealer, keyId, randomToken, secureRandomBytes } from './crypto.ts';
+import { createCipheriv, randomBytes } from 'node:crypto';
+import { createSealer, keyId, randomToken, secureRandomBytes, sha256 } from './crypto.ts';
 
 describe('secureRandomBytes (pooled CSPRNG)', () => {
   it('returns the requested length and never hands out the same bytes twice', () => {
@@ -86,5 +86,18 @@ describe('key rotation in the sealer', () => {
     parts[4] = Buffer.from('tampered').toString('base64url');
     expect(() => createSealer(oldKey).open(parts.join('.'))).toThrow();
     expect(() => createSealer(Buffer.alloc(16))).toThrow(/32 bytes/);
+  });
+});
+
+describe('keyed digests', () => {
+  it('are stable under one key, differ under another, and are not the plain sha256 anyone can recompute', () => {
+    const a = createSealer(randomBytes(32));
+    const b = createSealer(randomBytes(32));
+    const phone = 'sms:6281234567890';
+    expect(a.digest(phone)).toBe(a.digest(phone));
+    expect(a.digest(phone)).toMatch(/^[0-9a-f]{64}$/);
+    expect(a.digest(phone)).not.toBe(b.digest(phone));
+    expect(a.digest(phone)).not.toBe(sha256(phone));
+    expect(a.digest(phone)).not.toBe(a.digest('sms:6281234567891'));
   });
 });

@@ -6,6 +6,7 @@ import {
   createCipheriv,
   createDecipheriv,
   createHash,
+  createHmac,
   randomBytes,
   randomInt,
   timingSafeEqual,
@@ -28,6 +29,11 @@ export interface Sealer {
   reseal(envelope: string): string;
   /** The current key's id, then the previous keys' ids. */
   readonly keyIds: readonly string[];
+  /**
+   * A keyed digest (HMAC-SHA256 under a key derived from the current key) for matching a value without storing it:
+   * unlike a plain sha256, a phone number cannot be recovered from it by trying every number (there are few).
+   */
+  digest(value: string): string;
 }
 
 const POOL_SIZE = 8192;
@@ -73,6 +79,8 @@ export function createSealer(key: Buffer, previous: readonly Buffer[] = []): Sea
     if (k.length !== 32) throw new Error('The encryption key must be 32 bytes.');
   }
   const currentId = keyId(key);
+  // A key of its own for digests, so a digest never equals anything computed with the sealing key itself.
+  const digestKey = createHmac('sha256', key).update('aduan:digest:v1').digest();
   const keys = new Map<string, Buffer>([[currentId, key]]);
   for (const k of previous) if (!keys.has(keyId(k))) keys.set(keyId(k), k);
   const parts = (envelope: string): string[] => {
@@ -125,6 +133,9 @@ export function createSealer(key: Buffer, previous: readonly Buffer[] = []): Sea
     },
     reseal(envelope) {
       return sealer.isCurrent(envelope) ? envelope : sealer.seal(sealer.open<unknown>(envelope));
+    },
+    digest(value) {
+      return createHmac('sha256', digestKey).update(value, 'utf8').digest('hex');
     },
   };
   return sealer;

@@ -24,6 +24,9 @@ describe('redactContacts', () => {
     expect(redactContacts('number +62 812-3456-7890 unreachable; 081234567890; NIK 6472010101900001')).toBe(
       'number [nomor] unreachable; [nomor]; NIK [nomor]',
     );
+    // Whatever the domain looks like, and whatever the local part holds.
+    expect(redactContacts("550 <zz'priv.mask1@contoh.t3st>: rejected")).toBe('550 <[email]>: rejected');
+    expect(redactContacts('to (budi@localhost) failed')).toBe('to [email] failed');
     expect(redactContacts('connect ECONNREFUSED 192.168.100.200:2526 at 2026-03-12, HTTP 503')).toBe(
       'connect ECONNREFUSED 192.168.100.200:2526 at 2026-03-12, HTTP 503',
     );

@@ -39,7 +39,8 @@ function clean(v: unknown, depth: number): unknown {
   return out;
 }
 
-const EMAIL = /[^\s<>"'(),;:]+@[^\s<>"'(),;:]+\.[a-z]{2,}/gi;
+// Anything with an @ in it, whatever its domain looks like (a mistyped `x@contoh.t3st` is what servers refuse).
+const EMAIL = /[^\s<>"]*@[^\s<>"]*/g;
 // A phone or NIK: 9 or more digits, possibly led by + and grouped by spaces or dashes (a date has 8).
 const LONG_NUMBER = /\+?\d(?:[\s-]?\d){8,}/g;
 

@@ -3,7 +3,7 @@
  * regional verifier queue), STATUS, INFO from the same number only, retries ignored, floods limited,
  * replies in the outbox with the phone sealed, and the number never shown to agencies when anonymous.
  */
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { outbox } from '../../db/schema.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -84,6 +84,12 @@ describe('SMS channel', () => {
     expect(c.t.runtime.services.sealer.open<string>(out.payload.textEnc)).toContain(r.body.trackingId);
     expect(JSON.stringify(out)).not.toMatch(/1111|62812/);
     expect(c.t.runtime.services.sealer.open<string>(out.payload.recipientEnc)).toBe('6281211112222');
+    // The sender is kept only as a keyed digest: a plain sha256 of a number is reversed by trying every number.
+    const [inbound] = await rows<any>(
+      sql`select sender_hash from inbound_messages where report_id = ${report.id} and channel = 'sms'`,
+    );
+    expect(inbound.sender_hash).toBe(c.t.runtime.services.sealer.digest('sms:6281211112222'));
+    expect(inbound.sender_hash).not.toBe(createHash('sha256').update('6281211112222').digest('hex'));
     // Anonymous: the agency never sees the number.
     const admin = await c.t.login(DEMO.puprAdmin);
     const seen = await c.t.api(`/api/v1/reports/${r.body.trackingId}`, { token: admin });
