@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
+  cutSignOff,
   cutSignature,
   dropForwardedHeaders,
   EMAIL_MASK,
   FALLBACK_TITLE,
   filingText,
   isFooterLine,
+  maskNik,
   maskSender,
   replyText,
   stripQuoted,
@@ -229,5 +231,36 @@ describe('replyText', () => {
     const text = 'Masih mati.\n\nPada Kamis menulis:\n> Laporan Anda diterima';
     expect(stripQuoted(text)).toBe('Masih mati.');
     expect(replyText(text, { address: 'x@y.id' })).toBe('Masih mati.');
+  });
+});
+
+describe('cutSignOff and maskNik', () => {
+  it('cuts the signature under a sign-off, keeping the sign-off and the complaint', () => {
+    for (const signOff of [
+      'Hormat saya,',
+      'Salam,',
+      'Terima kasih atas perhatiannya.',
+      'Wassalamualaikum wr. wb.',
+      'Regards,',
+    ]) {
+      const text = `Jalan rusak di depan sekolah.\n\n${signOff}\nBudi Santoso\nHP 0812 3456 7890\nJl. Merdeka 5`;
+      expect(cutSignOff(text), signOff).toBe(`Jalan rusak di depan sekolah.\n\n${signOff}`);
+    }
+    expect(cutSignOff('Jalan rusak.\n\nSalam,\nBudi Santoso')).toBe('Jalan rusak.\n\nSalam,');
+  });
+
+  it('keeps what reads as more complaint after a "terima kasih", and a text that is only a sign-off', () => {
+    const more = 'Jalan rusak.\nTerima kasih.\nTapi lubangnya makin besar dan sudah ada korban.';
+    expect(cutSignOff(more)).toBe(more);
+    expect(cutSignOff('Hormat saya,\nBudi')).toBe('Hormat saya,\nBudi');
+    const long = `Jalan rusak.\nSalam,\n${Array.from({ length: 9 }, (_, i) => `HP 08123456789${i}`).join('\n')}`;
+    expect(cutSignOff(long)).toBe(long);
+  });
+
+  it('masks 16-digit NIKs only', () => {
+    expect(maskNik('NIK 6472010101900011, rekening 1234567890, HP 081234567890')).toBe(
+      `NIK ${EMAIL_MASK.nik}, rekening 1234567890, HP 081234567890`,
+    );
+    expect(maskNik('nomor 64720101019000112')).toBe('nomor 64720101019000112');
   });
 });

@@ -28,6 +28,7 @@ export const EMAIL_MASK = {
   email: '[email-disembunyikan]',
   name: '[nama-disembunyikan]',
   key: '[kunci-disembunyikan]',
+  nik: '[nik-disembunyikan]',
 } as const;
 
 /** The title of a filing whose subject and text leave nothing (e.g. a photo sent with only a signature). */
@@ -197,12 +198,12 @@ export function maskAccessKeys(text: string): string {
  * mail client quoted or signed.
  */
 export function replyText(text: string, sender: EmailSender): string {
-  return maskSender(maskAccessKeys(cutSignature(dropForwardedHeaders(stripQuoted(text)))), sender).trim();
+  return maskSender(personalDataOut(stripQuoted(text)), sender).trim();
 }
 
-/** A subject as stored (reply or filing): trimmed, keys and the sender masked. */
+/** A subject as stored (reply or filing): trimmed, keys, NIKs and the sender masked. */
 export function subjectText(subject: string, sender: EmailSender): string {
-  return maskSender(maskAccessKeys(subject.trim()), sender).trim();
+  return maskSender(maskNik(maskAccessKeys(subject.trim())), sender).trim();
 }
 
 /**
@@ -216,13 +217,58 @@ export function filingText(
   text: string,
   sender: EmailSender,
 ): { title: string; body: string } {
-  const body = maskSender(maskAccessKeys(cutSignature(dropForwardedHeaders(text))), sender).trim();
+  const body = maskSender(personalDataOut(text), sender).trim();
   const firstLine = body
     .split('\n')
     .map((l) => l.trim())
     .find(Boolean);
   const title = subjectText(subject, sender) || firstLine?.slice(0, 80).trim() || FALLBACK_TITLE;
   return { title, body: body || title };
+}
+
+/** A closing line after which a writer signs: "Hormat saya,", "Salam,", "Terima kasih atas perhatiannya.", "Regards,". */
+const SIGN_OFF =
+  /^(hormat\s+(saya|kami)|salam(\s+(hormat|sejahtera|hangat))?|wassalam\S*(\s.{0,40})?|terima\s*kasih\b.{0,40}|(best\s+|kind\s+|warm\s+)?regards|thanks|thank\s+you\b.{0,30}|sincerely(\s+yours)?|tabik)[\s.,!]*$/i;
+
+/** A line of contact data: a long number (phone, NIK), an address, or a contact label. */
+const CONTACT_LINE =
+  /(\d[\s.-]?){8,}|@|^(hp|telp|tel|telepon|wa|whatsapp|no\.?\s*hp|nik|alamat|jl\.|jalan)\b/i;
+
+/** Whether the lines under a sign-off are a signature: contact data, or up to 3 short name-like lines. */
+function signatureBlock(after: string[]): boolean {
+  if (after.length === 0 || after.length > 8 || after.some((l) => l.length > 80)) return false;
+  if (after.some((l) => CONTACT_LINE.test(l))) return true;
+  return after.length <= 3 && after.every((l) => l.split(/\s+/).length <= 4 && !/[.?!]$/.test(l));
+}
+
+/**
+ * The text without the signature under a closing line ("Hormat saya," then a name, NIK, phone, address), when
+ * something is written above it. The sign-off itself stays. Why: an anonymous email reporter signs like any letter
+ * writer, the body becomes public once verified, and email has no form to warn the writer first (the web form does).
+ * Lines that read as more complaint (longer sentences, no contact data) are kept.
+ */
+export function cutSignOff(text: string): string {
+  const lines = text.split(/\r?\n/);
+  for (let i = lines.length - 1; i > 0; i--) {
+    if (!SIGN_OFF.test(lines[i]!.trim().replace(/^(>\s?)+/, ''))) continue;
+    const after = lines
+      .slice(i + 1)
+      .map((l) => l.trim().replace(/^(>\s?)+/, ''))
+      .filter(Boolean);
+    const before = lines.slice(0, i).some((l) => l.trim());
+    return before && signatureBlock(after) ? tidy(lines.slice(0, i + 1)) : text;
+  }
+  return text;
+}
+
+/** The text with NIK-like numbers (16 digits) masked: a NIK never needs to be public, and email cannot warn first. */
+export function maskNik(text: string): string {
+  return text.replace(/(?<!\d)\d{16}(?!\d)/g, EMAIL_MASK.nik);
+}
+
+/** What is removed from any stored email text: signature block, sign-off block, NIKs, forwarded address lines, keys. */
+function personalDataOut(text: string): string {
+  return maskNik(maskAccessKeys(cutSignOff(cutSignature(dropForwardedHeaders(text)))));
 }
 
 /** Lines joined and trimmed. */

@@ -207,6 +207,43 @@ describe('email channel', () => {
     expect(seen).not.toContain('Sent: Sunday');
   });
 
+  it('an anonymous filing signed off "Hormat saya," with name, NIK, phone and address publishes none of them', async () => {
+    const complaint = 'Sampah di pasar pagi Samarinda menumpuk seminggu tidak diangkut, bau menyengat.';
+    const filed = await post({
+      from: 'kilo.anon@contoh.aduan.id',
+      to: 'lapor@aduan.local',
+      subject: 'Sampah menumpuk di pasar Samarinda',
+      text: [
+        complaint,
+        'Saya sudah lapor ke kelurahan, NIK saya 6472010101900011 dicatat petugas.',
+        '',
+        'Hormat saya,',
+        'Kilo Prasetyo',
+        'NIK 6472010101900011',
+        'HP 0812-9988-7711',
+        'Jl. Pramuka No. 5 Samarinda',
+      ].join('\n'),
+      headers: 'Message-ID: <signoff-filing@contoh>',
+    });
+    expect(filed.body.status).toBe('filed');
+    const id = filed.body.trackingId;
+    const coord = await c.t.login(DEMO.coordinator);
+    const v = await c.t.api(`/api/v1/reports/${id}/actions/verify`, {
+      json: { categoryId: await categoryIdByName(c.t), agencyId: 'pupr-kaltim' },
+      token: coord,
+    });
+    expect(v.status, JSON.stringify(v.body)).toBe(200);
+    const publicApi = await c.t.api(`/api/v1/reports/${id}`);
+    const page = await (await fetch(`${c.url}/laporan/${id}`)).text();
+    const [stored] = await rows<any>(sql`select title, body from reports where tracking_id = ${id}`);
+    expect(publicApi.body.body).toContain(complaint);
+    expect(publicApi.body.body).toContain('Hormat saya,');
+    expect(publicApi.body.body).toContain('[nik-disembunyikan]');
+    for (const seen of [JSON.stringify(publicApi.body), page, JSON.stringify(stored)]) {
+      expect(seen).not.toMatch(/Kilo Prasetyo|6472010101900011|9988-7711|Pramuka No\. 5/);
+    }
+  });
+
   it('an anonymous filing and reply with a signature: name, phone and address reach neither the public nor the agency', async () => {
     const from = 'sari.anon@contoh.aduan.id';
     const NAME = 'Sari Kusumawati';
