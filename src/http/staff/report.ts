@@ -23,6 +23,7 @@ import { noteReport } from '../../commands/note-report.ts';
 import { respondToReport } from '../../commands/respond-to-report.ts';
 import { returnReport } from '../../commands/return-report.ts';
 import { recordPiiAccess, revealReporter } from '../../commands/reveal-reporter.ts';
+import { detectPersonalData } from '../../domain/report/pii-hints.ts';
 import { verifyReport } from '../../commands/verify-report.ts';
 import { suggestRouting, suggestUnits } from '../../commands/suggest-routing.ts';
 import { similarReportsForStaff } from '../../queries/similar-reports.ts';
@@ -142,7 +143,7 @@ async function renderReport(
 ) {
   const view = await staffReportView(svc, req.caller, trackingId);
   const aids = view.visible.permissions.verify
-    ? await verificationAids(svc, req, trackingId, opts.pick ?? {})
+    ? await verificationAids(svc, req, view.visible.report.row, opts.pick ?? {})
     : undefined;
   // Suggested units for the dispose form; a failing lookup leaves the form as it was.
   const unitSuggestions =
@@ -210,7 +211,13 @@ async function renderReport(
  * being replaced) leaves that panel saying so instead of breaking the verification screen. Showing the
  * suggestions records them (`suggestRouting`), so the verify that follows is measured against them.
  */
-async function verificationAids(svc: Services, req: FastifyRequest, trackingId: string, pick: RoutingPick) {
+async function verificationAids(
+  svc: Services,
+  req: FastifyRequest,
+  row: { trackingId: string; title: string; body: string; confidential: boolean },
+  pick: RoutingPick,
+) {
+  const { trackingId } = row;
   const soft = <T>(what: string, p: Promise<T>): Promise<T | null> =>
     p.catch((err: unknown) => {
       req.log.warn({ err, trackingId }, `verification aid unavailable: ${what}`);
@@ -220,7 +227,10 @@ async function verificationAids(svc: Services, req: FastifyRequest, trackingId: 
     soft('similar reports', similarReportsForStaff(svc, req.caller, trackingId)),
     soft('routing suggestions', suggestRouting(svc, req.caller, trackingId)),
   ]);
-  return { similar, suggestions, pick };
+  // Email, SMS, Open311 and API reporters were never warned, as the web form warns: the verifier is, before the text
+  // goes public (a confidential report's text never does).
+  const personalData = row.confidential ? [] : detectPersonalData(row.title, row.body);
+  return { similar, suggestions, pick, personalData };
 }
 
 /**

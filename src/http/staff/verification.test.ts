@@ -274,6 +274,25 @@ describe('verification screen: similar reports and routing suggestions', () => {
     ]);
   }, 120_000);
 
+  it('warns the verifier when a public report’s text seems to hold personal data; not for a confidential one', async () => {
+    const c = await signInWeb(t.url, DEMO.coordinator);
+    const plain = await submit('Jembatan gantung di Loa Kulu goyang dan berbahaya');
+    const pii = await submit('Pungutan di loket kecamatan', {
+      body: 'Petugas meminta uang tambahan. NIK saya 6472010101900011, hubungi 081234567890 bila perlu.',
+    });
+    const hidden = await submit('Pungutan di loket kelurahan', {
+      body: 'Petugas meminta uang tambahan. NIK saya 6472010101900012, hubungi 081234567891 bila perlu.',
+      confidential: true,
+    });
+    const notice = (html: string) => /data-slot="personal-data"[\s\S]*?<\/div>/.exec(html)?.[0] ?? '';
+    expect(notice((await c.get(`/kantor/laporan/${pii}`)).html)).toContain('NIK, nomor telepon');
+    expect(notice((await c.get(`/kantor/laporan/${pii}?lang=en`)).html)).toContain(
+      'mark the report confidential',
+    );
+    expect(notice((await c.get(`/kantor/laporan/${plain}`)).html)).toBe('');
+    expect(notice((await c.get(`/kantor/laporan/${hidden}`)).html)).toBe('');
+  });
+
   it('PRIVACY: the PUPR admin verifying sees similar reports but never the anonymous identities', async () => {
     const id = await submit('Lampu penerangan jalan mati di Jalan Melati dekat pasar', {
       targetAgencyId: 'pupr-kaltim',

@@ -13,6 +13,7 @@ import type { VNode } from 'preact';
 import type { PageContext } from '../context.ts';
 import { StatusTag } from '../components/status-tag.tsx';
 import type { StaffSimilarReport } from '../../queries/similar-reports.ts';
+import type { PiiKind } from '../../domain/report/pii-hints.ts';
 import type { RoutingSuggestions } from '../../commands/suggest-routing.ts';
 import { dateLabel } from './common.tsx';
 import { formatDate, formatDistance } from '../format.ts';
@@ -38,6 +39,8 @@ export interface VerificationAidsProps {
   pick: RoutingPick;
   /** The caller may archive this report, so each similar report offers "mark as duplicate of this one". */
   canArchive?: boolean | undefined;
+  /** Personal data the title or body seems to hold (a public report's text goes public once verified). */
+  personalData?: readonly PiiKind[] | undefined;
 }
 
 const percent = (x: number) => `${Math.round(x * 100)}%`;
@@ -198,8 +201,18 @@ const LISTS = [
 export function VerificationAids(p: VerificationAidsProps): VNode {
   const { ctx, trackingId, pick } = p;
   const s = p.suggestions;
+  const pii = p.personalData ?? [];
   return (
     <>
+      {pii.length ? (
+        <div class="warning" role="note" data-slot="personal-data">
+          <p>
+            {ctx.t('staff.report.pii_notice', {
+              kinds: pii.map((k) => ctx.t(`web.report.pii_${k}`)).join(', '),
+            })}
+          </p>
+        </div>
+      ) : null}
       <section class="similar-reports" data-slot="similar-reports" aria-labelledby="h-similar">
         <h2 id="h-similar">{ctx.t('staff.report.similar_title')}</h2>
         <p class="hint">{ctx.t('staff.similar.hint')}</p>
