@@ -13,6 +13,7 @@ import { agencies, channelAccess, inboundMessages } from '../db/schema.ts';
 import { loadReport, type LoadedReport } from '../db/repositories/reports.ts';
 import { enqueueOutbox } from '../db/repositories/outbox.ts';
 import { formatIsoInZone, zoneOfIso } from '../domain/deadline/calendar.ts';
+import { maskNik } from '../domain/report/pii-hints.ts';
 import { PUBLIC_STATUSES } from '../domain/report/report.ts';
 import { normaliseTrackingId } from '../domain/report/tracking-id.ts';
 import { digestEquals, sha256 } from '../integrations/crypto.ts';
@@ -183,7 +184,8 @@ async function handle(
         .where(and(eq(agencies.smsKeyword, keyword), eq(agencies.active, true)))
         .limit(1)
     : [];
-  const body = (agency ? rest.join(' ') : text).trim();
+  // SMS cannot warn the writer before the text goes public, as the web form does: a NIK is masked (pii-hints.ts).
+  const body = maskNik((agency ? rest.join(' ') : text).trim());
   if (body.length < 3) return finish(svc.db, 'help', t('id', 'channels.sms.help'));
   // No keyword and no known place: the configured intake region's queue, else the national verifier queue.
   const regionCode = agency?.regionCode ?? (await regionFromText(svc.db, body)) ?? defaultRegion;
@@ -251,7 +253,8 @@ async function reporterCommand(
       ref,
     );
   }
-  const words = rest.slice(1);
+  // What the reporter writes here reaches the timeline (a dispute reason, an acceptance comment: public).
+  const words = maskNik(rest.slice(1).join(' ')).split(' ');
   const caller: Caller = { ...PUBLIC_CALLER, vouchedReporterOf: report.row.id };
   const usage = (key: string) => finish(svc.db, 'usage', t('id', `channels.sms.usage_${key}`, ref), ref);
   let act: (db: AppDb) => Promise<{ outcome: SmsOutcome; reply: string }>;

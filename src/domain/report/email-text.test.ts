@@ -7,11 +7,11 @@ import {
   FALLBACK_TITLE,
   filingText,
   isFooterLine,
-  maskNik,
   maskSender,
   replyText,
   stripQuoted,
 } from './email-text.ts';
+import { maskNik } from './pii-hints.ts';
 
 const COMPLAINT = 'Lampu jalan di Jalan Juanda mati sejak dua minggu.';
 const SENDER = { address: 'rina.w@contoh.aduan.id', name: 'Rina Wulandari' };

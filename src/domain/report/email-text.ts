@@ -17,6 +17,7 @@
  * The mask words are stored content (Indonesian, like the rest of a report), not interface copy.
  */
 
+import { maskNik, NIK_MASK } from './pii-hints.ts';
 /** Who sent the mail, as the inbound webhook or SMTP listener parsed it. */
 export interface EmailSender {
   address: string;
@@ -28,7 +29,7 @@ export const EMAIL_MASK = {
   email: '[email-disembunyikan]',
   name: '[nama-disembunyikan]',
   key: '[kunci-disembunyikan]',
-  nik: '[nik-disembunyikan]',
+  nik: NIK_MASK,
 } as const;
 
 /** The title of a filing whose subject and text leave nothing (e.g. a photo sent with only a signature). */
@@ -259,11 +260,6 @@ export function cutSignOff(text: string): string {
     return before && signatureBlock(after) ? tidy(lines.slice(0, i + 1)) : text;
   }
   return text;
-}
-
-/** The text with NIK-like numbers (16 digits) masked: a NIK never needs to be public, and email cannot warn first. */
-export function maskNik(text: string): string {
-  return text.replace(/(?<!\d)\d{16}(?!\d)/g, EMAIL_MASK.nik);
 }
 
 /** What is removed from any stored email text: signature block, sign-off block, NIKs, forwarded address lines, keys. */

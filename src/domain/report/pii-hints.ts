@@ -18,3 +18,14 @@ export function detectPersonalData(...texts: Array<string | undefined>): PiiKind
   const all = texts.filter(Boolean).join('\n');
   return PATTERNS.filter(([, re]) => re.test(all)).map(([kind]) => kind);
 }
+
+/** What replaces a NIK in stored text. */
+export const NIK_MASK = '[nik-disembunyikan]';
+
+/**
+ * The text with NIK-like numbers (16 digits) masked. For channels that cannot warn the writer before the text is
+ * published (email, SMS), as the web form does: a NIK never needs to be public.
+ */
+export function maskNik(text: string): string {
+  return text.replace(/(?<!\d)\d{16}(?!\d)/g, NIK_MASK);
+}

@@ -231,6 +231,18 @@ describe('SMS: the reporter acts on their own report', () => {
     expect(final.payload.text).toContain(`/lacak/${id}`);
   });
 
+  it('a NIK in an SMS filing or a dispute reason is masked before it can go public', async () => {
+    const phone = '081310007000';
+    const id = await respondedBySms(phone, 'Jalan berlubang di Jl. Suryanata, NIK saya 6472010101900011');
+    expect((await report(id)).body).toBe('Jalan berlubang di Jl. Suryanata, NIK saya [nik-disembunyikan]');
+    expect(
+      (await sms(phone, `TOLAK ${id} Belum diperbaiki. NIK 6472010101900011 sudah saya berikan`)).status,
+    ).toBe('disputed');
+    expect((await eventOf((await report(id)).id, 'dispute'))!.body).toBe(
+      'Belum diperbaiki. NIK [nik-disembunyikan] sudah saya berikan',
+    );
+  });
+
   it('command words cannot be an agency keyword', () => {
     for (const word of ['terima', 'TOLAK', 'Ombudsman', 'SANGGAH', 'SETUJU', 'STATUS', 'INFO']) {
       expect(() => checkSmsKeyword(word)).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
