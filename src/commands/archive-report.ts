@@ -17,12 +17,14 @@ export interface ArchiveReportInput {
 export function archiveReport(svc: Services, caller: Caller, trackingId: string, input: ArchiveReportInput) {
   return runReportAction(svc, caller, trackingId, 'archive', input, async ({ tx, report, now }) => {
     let duplicateOfId: string | null = null;
+    let keptConfidential = false;
     if (input.reason === 'duplicate') {
       if (!input.duplicateOf) throw invalid({ duplicateOf: { key: 'duplicate_of_required' } });
       if (input.duplicateOf === trackingId) throw invalid({ duplicateOf: { key: 'duplicate_of_self' } });
       const kept = await loadReport(tx, input.duplicateOf);
       if (!kept) throw invalid({ duplicateOf: { key: 'duplicate_of_unknown' } });
       duplicateOfId = kept.row.id;
+      keptConfidential = kept.row.confidential;
     }
     await stopClocks(tx, report.row.id, 'all', now, 'cancel');
     return {
@@ -31,7 +33,16 @@ export function archiveReport(svc: Services, caller: Caller, trackingId: string,
         type: 'archive',
         visibility: 'reporter',
         body: input.note ?? null,
-        data: { reason: input.reason, ...(input.duplicateOf ? { duplicateOf: input.duplicateOf } : {}) },
+        // The duplicate's reporter reads `duplicateOf`; a confidential kept report's number stays with staff
+        // (`keptTrackingId` is not among the event data keys a reporter sees, presenters/report.ts).
+        data: {
+          reason: input.reason,
+          ...(input.duplicateOf
+            ? keptConfidential
+              ? { keptTrackingId: input.duplicateOf }
+              : { duplicateOf: input.duplicateOf }
+            : {}),
+        },
       },
       deadline: null,
     };

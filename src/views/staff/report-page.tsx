@@ -82,7 +82,7 @@ function timelineItems(p: ReportPageProps, agencyName: (id: unknown) => string):
     if (data.agencyId) facts.push(agencyName(data.agencyId));
     if (data.toAgencyId) facts.push(`→ ${agencyName(data.toAgencyId)}`);
     if (data.reason) facts.push(ctx.t(`staff.archive.reasons.${String(data.reason)}`));
-    if (data.duplicateOf) facts.push(String(data.duplicateOf));
+    if (data.duplicateOf ?? data.keptTrackingId) facts.push(String(data.duplicateOf ?? data.keptTrackingId));
     if (data.note) facts.push(String(data.note));
     if (data.final !== undefined)
       facts.push(ctx.t(data.final ? 'staff.respond.final' : 'staff.respond.interim'));

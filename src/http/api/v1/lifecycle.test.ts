@@ -189,6 +189,24 @@ describe('the report lifecycle over the API', () => {
     expect(ev.body.items.at(-1).data.duplicateOf).toBe(kept.trackingId);
   });
 
+  it('a duplicate of a confidential report does not tell its reporter the kept number; staff still see it', async () => {
+    const kept = await submit({ confidential: true });
+    const dup = await submit();
+    const coord = await t.login(DEMO.coordinator);
+    const res = await act(
+      dup.trackingId,
+      'archive',
+      { reason: 'duplicate', duplicateOf: kept.trackingId },
+      { token: coord },
+    );
+    expect(res.status).toBe(200);
+    const mine = await t.api(`/api/v1/reports/${dup.trackingId}/events`, { accessKey: dup.accessKey });
+    expect(mine.body.items.at(-1).data).toEqual({ reason: 'duplicate' });
+    expect(JSON.stringify(mine.body)).not.toContain(kept.trackingId);
+    const staff = await t.api(`/api/v1/reports/${dup.trackingId}/events`, { token: coord });
+    expect(staff.body.items.at(-1).data.keptTrackingId).toBe(kept.trackingId);
+  });
+
   it('escalates to Ombudsman only past the threshold and with consent', async () => {
     const r = await submit();
     const coord = await t.login(DEMO.coordinator);
