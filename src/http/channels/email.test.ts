@@ -10,7 +10,7 @@ import nodemailer from 'nodemailer';
 import sharp from 'sharp';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { categoryIdByName, DEMO } from '../../../test/helpers/app.ts';
+import { categoryIdByName, DEMO, verifyReport } from '../../../test/helpers/app.ts';
 import { startChannelApp, type ChannelTestApp } from '../../../test/helpers/channels.ts';
 import { mintReplyToken, replyAddress, resolveReplyToken } from '../../commands/reply-token.ts';
 import { startSmtpListener } from '../../cli/channels.ts';
@@ -157,12 +157,7 @@ describe('email channel', () => {
     const id = filed.body.trackingId;
     const [report] = await rows<any>(sql`select id, anonymous from reports where tracking_id = ${id}`);
     expect(report.anonymous).toBe(true);
-    const national = await c.t.login(DEMO.national);
-    const v = await c.t.api(`/api/v1/reports/${id}/actions/verify`, {
-      json: { categoryId: await categoryIdByName(c.t), agencyId: 'pupr-kaltim' },
-      token: national,
-    });
-    expect(v.status, JSON.stringify(v.body)).toBe(200);
+    await verifyReport(c.t, await c.t.login(DEMO.national), id, 'pupr-kaltim', await categoryIdByName(c.t));
     const to = await replyAddress(c.t.runtime.services, 'lapor@aduan.local', report.id);
     const outlook = [
       'Sudah saya cek lagi, lampu masih mati.',
@@ -227,12 +222,13 @@ describe('email channel', () => {
     });
     expect(filed.body.status).toBe('filed');
     const id = filed.body.trackingId;
-    const coord = await c.t.login(DEMO.coordinator);
-    const v = await c.t.api(`/api/v1/reports/${id}/actions/verify`, {
-      json: { categoryId: await categoryIdByName(c.t), agencyId: 'pupr-kaltim' },
-      token: coord,
-    });
-    expect(v.status, JSON.stringify(v.body)).toBe(200);
+    await verifyReport(
+      c.t,
+      await c.t.login(DEMO.coordinator),
+      id,
+      'pupr-kaltim',
+      await categoryIdByName(c.t),
+    );
     const publicApi = await c.t.api(`/api/v1/reports/${id}`);
     const page = await (await fetch(`${c.url}/laporan/${id}`)).text();
     const [stored] = await rows<any>(sql`select title, body from reports where tracking_id = ${id}`);
@@ -270,12 +266,13 @@ describe('email channel', () => {
     const id = filed.body.trackingId;
     const [report] = await rows<any>(sql`select id, anonymous, body from reports where tracking_id = ${id}`);
     expect(report.anonymous).toBe(true);
-    const coord = await c.t.login(DEMO.coordinator);
-    const v = await c.t.api(`/api/v1/reports/${id}/actions/verify`, {
-      json: { categoryId: await categoryIdByName(c.t), agencyId: 'pupr-kaltim' },
-      token: coord,
-    });
-    expect(v.status, JSON.stringify(v.body)).toBe(200);
+    await verifyReport(
+      c.t,
+      await c.t.login(DEMO.coordinator),
+      id,
+      'pupr-kaltim',
+      await categoryIdByName(c.t),
+    );
 
     const to = await replyAddress(c.t.runtime.services, 'lapor@aduan.local', report.id);
     const replied = await post({
