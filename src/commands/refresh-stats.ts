@@ -20,7 +20,7 @@ import {
 } from '../domain/deadline/calendar.ts';
 import { PUBLIC_STATUSES, type ReportStatus, type ZoneName } from '../domain/report/report.ts';
 import { bucketsOf, factBuckets, factCounters, type Grain } from '../domain/stats/rollup.ts';
-import { factVectorsSql, rollupVectorsSql } from '../db/repositories/stats-rollup.ts';
+import { factVectorsSql, PUBLIC_SCOPE, rollupVectorsSql } from '../db/repositories/stats-rollup.ts';
 import type { ReportFact } from '../domain/stats/open-data.ts';
 import { round } from '../domain/evaluation/formulas.ts';
 
@@ -268,7 +268,7 @@ async function insertFromFacts(
   await db.execute(sql`
     insert into stats_rollup (scope, dim, grain, bucket, key, c, h)
     with f as (
-      select ${bucket} as bucket, category_id, classification, channel, counters,
+      select ${bucket} as bucket, category_id, classification, channel, counters, confidential,
              b_follow_up, b_follow_up_hours, b_completion,
              (open_due_at is not null and open_due_at <= ${asOf}) as overdue,
              case when agency_path is not null and trim(both '/' from agency_path) <> ''
@@ -279,6 +279,7 @@ async function insertFromFacts(
       from stats_report_facts where ${where}
     ), s as (
       select f.*, '*'::text as scope, 0::bigint as depth from f
+      union all select f.*, ${PUBLIC_SCOPE}::text, 0 from f where not f.confidential
       ${
         nationalOnly
           ? sql``
@@ -340,7 +341,7 @@ export async function rebuildDays(db: AppDb, days: string[], asOf: Date): Promis
     );
     await db.transaction(async (tx) => {
       await tx.execute(
-        sql`delete from stats_rollup where grain = 'd' and scope = '*' and bucket in (${dates})`,
+        sql`delete from stats_rollup where grain = 'd' and scope in ('*', ${PUBLIC_SCOPE}) and bucket in (${dates})`,
       );
       await insertFromFacts(tx, sql`created_date in (${dates})`, 'd', sql`created_date`, asOf, true);
     });
@@ -367,7 +368,8 @@ export async function rebuildPeriod(db: AppDb, grain: 'q' | 'y', start: string):
       where grain = ${grain === 'q' ? 'm' : 'q'} and bucket in (${sql.join(
         buckets.map((m) => sql`${m}::date`),
         sql`, `,
-      )}) and scope in (select '*' union all select 'r:' || code from regions where level = 1)
+      )}) and scope in (select '*' union all select ${PUBLIC_SCOPE}::text
+                        union all select 'r:' || code from regions where level = 1)
       group by scope, dim, key`);
   });
 }
@@ -397,7 +399,7 @@ export async function rebuildBuckets(db: AppDb, dates: Iterable<string>, asOf: D
 }
 
 /** Version of the roll-up layout; a watermark without it (or older) triggers a full rebuild. */
-export const ROLLUP_VERSION = 3;
+export const ROLLUP_VERSION = 4;
 
 /**
  * Brings the statistics read model up to date. `full: true` recomputes every report and bucket

@@ -18,16 +18,22 @@ import {
   type Grain,
   type RollupVectors,
 } from '../domain/stats/rollup.ts';
-import { factVectorsSql, rollupVectorsSql } from '../db/repositories/stats-rollup.ts';
+import { factVectorsSql, PUBLIC_SCOPE, rollupVectorsSql } from '../db/repositories/stats-rollup.ts';
 
 /** `groupBy` values of `GET /api/v1/stats` (`month` is the monthly series of the totals). */
 export const STATS_GROUP_BY = ['agency', 'category', 'region', 'classification', 'channel', 'month'] as const;
 /** One `groupBy` value. */
 export type StatsGroupBy = (typeof STATS_GROUP_BY)[number];
 
-/** Whose numbers are read: everything, an agency subtree, or a region (province / kab/kota prefix). */
+/** Whose numbers staff read: everything, an agency subtree, or a region (province / kab/kota prefix). */
 export type StatsScope =
   { kind: 'national' } | { kind: 'agency'; agencyId: string } | { kind: 'region'; regionCode: string };
+
+/**
+ * What a read covers: a staff scope, or `public`: everything except confidential (rahasia) reports, the only
+ * scope public surfaces read (`statsBy`).
+ */
+export type ReadScope = StatsScope | { kind: 'public' };
 
 /** A statistics request. Dates are local `YYYY-MM-DD`, both inclusive. */
 export interface StatsRequest {
@@ -104,8 +110,9 @@ async function readModelState(db: AppDb): Promise<{ refreshedAt: string | null; 
 }
 
 /** Roll-up scope key and the grains it has rows for. */
-function scopeShape(scope: StatsScope): { key: string; grains: Grain[] } {
+function scopeShape(scope: ReadScope): { key: string; grains: Grain[] } {
   if (scope.kind === 'national') return { key: '*', grains: ['y', 'q', 'm', 'w', 'd'] };
+  if (scope.kind === 'public') return { key: PUBLIC_SCOPE, grains: ['y', 'q', 'm', 'w', 'd'] };
   if (scope.kind === 'agency') return { key: `a:${scope.agencyId}`, grains: ['m'] };
   const depth = scope.regionCode.split('.').length;
   return {
@@ -115,7 +122,8 @@ function scopeShape(scope: StatsScope): { key: string; grains: Grain[] } {
 }
 
 /** The facts filter of a scope (prefix indexes of migration 0010). */
-async function factScope(db: AppDb, scope: StatsScope): Promise<SQL> {
+async function factScope(db: AppDb, scope: ReadScope): Promise<SQL> {
+  if (scope.kind === 'public') return sql`not confidential`;
   if (scope.kind === 'region') {
     // Codes are fixed-width segments, so the prefix '64' or '64.71' only matches that region and below.
     return sql`region_code like ${`${scope.regionCode}%`}`;
@@ -131,7 +139,7 @@ async function factScope(db: AppDb, scope: StatsScope): Promise<SQL> {
 }
 
 /** Group keys of one fact row (`f`) for `dim` within the scope, as a lateral subquery of (dim, key). */
-function factKeys(dim: StatsGroupBy, scope: StatsScope): SQL {
+function factKeys(dim: StatsGroupBy, scope: ReadScope): SQL {
   switch (dim) {
     case 'agency':
       return scope.kind === 'agency'
@@ -193,7 +201,7 @@ interface SummedRow {
  */
 async function summed(
   db: AppDb,
-  scope: StatsScope,
+  scope: ReadScope,
   groupBy: StatsGroupBy,
   from: string,
   to: string,
@@ -274,7 +282,7 @@ const asVectors = (r: SummedRow): RollupVectors => ({ c: r.c.map(Number), h: r.h
 /** Indicators of the scope grouped as requested; rows sorted by received (desc), months chronologically. */
 export async function scopedStatsRead(
   db: AppDb,
-  scope: StatsScope,
+  scope: ReadScope,
   req: {
     groupBy: StatsGroupBy;
     from: string;
@@ -315,7 +323,10 @@ export async function scopedStatsRead(
   };
 }
 
-/** National indicators grouped as requested (`GET /api/v1/stats`, the public pages). */
+/**
+ * Public indicators grouped as requested (`GET /api/v1/stats`, the public pages): every report except confidential
+ * ones, which only staff statistics count.
+ */
 export async function statsBy(db: AppDb, req: StatsRequest): Promise<StatsResult> {
-  return scopedStatsRead(db, { kind: 'national' }, req);
+  return scopedStatsRead(db, { kind: 'public' }, req);
 }

@@ -7,6 +7,13 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { COUNTERS, FACT_COUNTERS, HISTOGRAMS, HIST_LENGTH } from '../../domain/stats/rollup.ts';
 
+/**
+ * Roll-up scope of the public statistics: national, without confidential (rahasia) reports. It has the national
+ * scope's grains (year, quarter, month, week, day); the public pages and `GET /api/v1/stats` read it, so no public
+ * figure can be narrowed down to a confidential report (docs/statistics.md, "Confidential reports").
+ */
+export const PUBLIC_SCOPE = 'p*';
+
 /** SQL `array[...]` summing the 1-based positions 1..n of array column `col` (times the sign column `s`). */
 function sumArray(col: string, n: number, signed: boolean): SQL {
   const term = (i: number) => (signed ? `sum(s * ${col}[${i + 1}])` : `sum(${col}[${i + 1}])`);

@@ -47,12 +47,13 @@ describe('public statistics pages', () => {
     expect(r.html).toMatch(/<desc id="bulan-chart-desc">/);
     expect(r.html).toContain('aria-labelledby="bulan-chart-title bulan-chart-desc"');
     expect(r.html.match(/<table class="data-table">/g)?.length).toBe(4);
-    // Every indicator of the totals, one row each (5 received; 1 returned with 2 working days lost).
+    // Every indicator of the totals, one row each (4 received: the confidential report is not counted in public;
+    // 1 returned with 2 working days lost).
     const all = r.html.slice(r.html.indexOf('id="semua-h"'), r.html.indexOf('id="bulan-h"'));
     expect(all.match(/<th scope="row">/g)?.length).toBe(17);
     for (const [label, value] of [
-      ['Diterima', '5'],
-      ['Diverifikasi', '4'],
+      ['Diterima', '4'],
+      ['Diverifikasi', '3'],
       ['Dikembalikan (salah sasaran)', '1'],
       ['Hari kerja hilang karena salah sasaran', '2'],
       ['Selesai', '1'],
@@ -66,8 +67,8 @@ describe('public statistics pages', () => {
     expect(r.html).toContain('Kota Balikpapan');
     expect(r.html).toContain('Cahya DSN');
     expect(r.html).toMatch(/<option value="64" selected/);
-    // 5 reports received in March 2026 (the confidential one counted, never listed).
-    expect(r.html).toMatch(/Jumlah<\/th><td class="num">5<\/td>/);
+    // 4 of the 5 reports received in March 2026: the confidential one is not counted in public.
+    expect(r.html).toMatch(/Jumlah<\/th><td class="num">4<\/td>/);
     expect(r.html).toContain('Dinas Pekerjaan Umum');
     expectNoSecrets(r.html);
     expect(r.html).not.toContain('Jalan berlubang SELESAI-ABC');

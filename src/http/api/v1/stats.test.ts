@@ -88,9 +88,10 @@ describe('GET /api/v1/stats', () => {
   it('answers the indicators per agency, rolled up the tree', async () => {
     const r = await t.api('/api/v1/stats?groupBy=agency&from=2026-03-01&to=2026-03-31');
     expect(r.status, JSON.stringify(r.body)).toBe(200);
+    // Public figures leave the confidential report out (see 'confidential reports' below).
     expect(r.body.totals).toMatchObject({
-      received: 5,
-      verified: 4,
+      received: 4,
+      verified: 3,
       completed: 1,
       returned: 1,
       misroutedWorkingDays: 2,
@@ -98,7 +99,7 @@ describe('GET /api/v1/stats', () => {
     const pupr = r.body.items.find((i: any) => i.key === 'pupr-kaltim');
     expect(pupr).toMatchObject({
       label: expect.stringContaining('Pekerjaan Umum'),
-      received: 3,
+      received: 2,
       completed: 1,
       followedUpOnTime: 1,
       medianHoursToFollowUp: 24,
@@ -118,7 +119,7 @@ describe('GET /api/v1/stats', () => {
       expect(pupr).toHaveProperty(k);
     }
     const root = r.body.items.find((i: any) => i.key === 'pemprov-kaltim');
-    expect(root.received).toBe(4);
+    expect(root.received).toBe(3);
     const unrouted = r.body.items.find((i: any) => i.key === '-');
     expect(unrouted).toMatchObject({ received: 1, overdue: 1 });
   });
@@ -128,8 +129,8 @@ describe('GET /api/v1/stats', () => {
     const part = await t.api('/api/v1/stats?groupBy=region&from=2026-03-12&to=2026-03-12');
     expect(part.body.items).toEqual(whole.body.items);
     expect(whole.body.items.map((i: any) => [i.key, i.received])).toEqual([
-      ['64', 5],
-      ['64.72', 5],
+      ['64', 4],
+      ['64.72', 4],
     ]);
     const none = await t.api('/api/v1/stats?groupBy=region&from=2026-03-13&to=2026-04-30');
     expect(none.body.totals.received).toBe(0);
@@ -206,13 +207,15 @@ describe('GET /api/v1/stats', () => {
         answers.push({ totals: r.body.totals, items: r.body.items });
       }
       for (const a of answers.slice(1)) expect(a, groupBy).toEqual(answers[0]);
-      expect(answers[0]!.totals.received).toBe(5);
+      expect(answers[0]!.totals.received).toBe(4);
     }
-    const rows = await query<{ grain: string }>(
-      t.runtime.services.db,
-      sql`select grain, count(*)::int as n from stats_rollup where scope = '*' group by grain order by grain`,
-    );
-    expect(rows.map((r) => r.grain)).toEqual(['d', 'm', 'q', 'w', 'y']);
+    for (const scope of ['*', 'p*']) {
+      const rows = await query<{ grain: string }>(
+        t.runtime.services.db,
+        sql`select grain, count(*)::int as n from stats_rollup where scope = ${scope} group by grain order by grain`,
+      );
+      expect(rows.map((r) => r.grain)).toEqual(['d', 'm', 'q', 'w', 'y']);
+    }
   });
 
   it('groups by classification, channel, category and month', async () => {
@@ -248,7 +251,7 @@ describe('GET /api/v1/stats', () => {
     const csv = await t.api('/api/v1/stats.csv?groupBy=agency&from=2026-03-01&to=2026-03-31');
     expect(csv.headers.get('content-type')).toContain('text/csv');
     expect(csv.body.split('\n')[0]).toContain('Diterima');
-    expect(csv.body).toMatch(/pupr-kaltim,[^\n]*,3,/);
+    expect(csv.body).toMatch(/pupr-kaltim,[^\n]*,2,/);
     const res = await fetch(
       `${t.url}/api/v1/stats.xlsx?groupBy=agency&from=2026-03-01&to=2026-03-31&lang=en`,
     );
@@ -258,7 +261,46 @@ describe('GET /api/v1/stats', () => {
     const ws = wb.worksheets[0]!;
     expect(ws.getRow(1).getCell(3).value).toBe('Received');
     const rows = ws.getSheetValues().filter(Boolean) as unknown[][];
-    expect(rows.some((row) => row[1] === 'pupr-kaltim' && row[3] === 3)).toBe(true);
+    expect(rows.some((row) => row[1] === 'pupr-kaltim' && row[3] === 2)).toBe(true);
+  });
+});
+
+describe('confidential reports', () => {
+  const now = new Date('2026-04-15T02:00:00Z');
+  const march = { from: '2026-03-01', to: '2026-03-31', now };
+
+  it('public statistics leave them out on every grain; staff statistics count them', async () => {
+    const db = t.runtime.services.db;
+    const staff = await scopedStatsRead(db, { kind: 'national' }, { groupBy: 'agency', ...march });
+    expect(staff.totals.received).toBe(5);
+    expect(staff.items.find((i) => i.key === 'pupr-kaltim')?.received).toBe(3);
+    const region = await scopedStatsRead(
+      db,
+      { kind: 'region', regionCode: '64' },
+      { groupBy: 'agency', ...march },
+    );
+    expect(region.totals.received).toBe(5);
+    // The confidential report was received on 12 March with the open ones; narrowing the public figures to its
+    // day, agency and category finds only the public reports: the open-data rows, counted again.
+    for (const [groupBy, key] of [
+      ['agency', 'pupr-kaltim'],
+      ['category', String(categoryId)],
+      ['classification', 'pengaduan'],
+    ]) {
+      for (const [from, to] of [
+        ['2026-03-12', '2026-03-12'],
+        ['2026-03-09', '2026-03-15'],
+        ['2026-01-01', '2026-12-31'],
+      ]) {
+        const r = await t.api(`/api/v1/stats?groupBy=${groupBy}&from=${from}&to=${to}&parent=${key}`);
+        expect(r.status).toBe(200);
+        const group = r.body.items.find((i: any) => i.key === key);
+        const staffGroup = (
+          await scopedStatsRead(db, { kind: 'national' }, { groupBy: groupBy as 'agency', from, to, now })
+        ).items.find((i) => i.key === key);
+        expect(group.received, `${groupBy} ${from}`).toBe(staffGroup!.received - 1);
+      }
+    }
   });
 });
 
@@ -349,10 +391,9 @@ describe('incremental refresh', () => {
     const r = await refreshStats(t.runtime.services);
     expect(r.months).toEqual(['2026-03', '2026-04']);
     const incremental = await rollup();
-    expect(incremental.filter((x) => x.grain === 'd' && x.dim === 'all').map((x) => x.bucket)).toEqual([
-      '2026-03-12',
-      '2026-04-20',
-    ]);
+    expect(
+      incremental.filter((x) => x.grain === 'd' && x.dim === 'all' && x.scope === '*').map((x) => x.bucket),
+    ).toEqual(['2026-03-12', '2026-04-20']);
     await refreshStats(t.runtime.services, { full: true });
     expect(await rollup()).toEqual(incremental);
     const day = await t.api('/api/v1/stats?groupBy=region&from=2026-04-20&to=2026-04-20');
@@ -364,11 +405,25 @@ describe('incremental refresh', () => {
 });
 
 describe('open-data snapshots and rahasia', () => {
-  it('withdraws from a served snapshot the rows of reports made rahasia after it was written', async () => {
+  it('withdraws from a served snapshot and from public statistics the rows of reports made rahasia later', async () => {
     const coord = await t.login(DEMO.coordinator);
     const later = await submit({ title: 'Jembatan penyeberangan RAHASIA-NANTI rusak' });
     await act(later.trackingId, 'verify', { categoryId, agencyId: 'pupr-kaltim' }, { token: coord });
     const written = await snapshotOpenData(t.runtime.services, t.runtime.config.dataDir);
+    t.setNow(new Date(t.runtime.services.now().getTime() + 60_000));
+    await refreshStats(t.runtime.services);
+    const range = { groupBy: 'agency' as const, from: '2026-01-01', to: '2026-12-31' };
+    const publicReceived = async () =>
+      (await t.api(`/api/v1/stats?groupBy=agency&from=${range.from}&to=${range.to}`)).body.totals.received;
+    const staffReceived = async () =>
+      (
+        await scopedStatsRead(
+          t.runtime.services.db,
+          { kind: 'national' },
+          { ...range, now: t.runtime.services.now() },
+        )
+      ).totals.received;
+    const [publicBefore, staffBefore] = [await publicReceived(), await staffReceived()];
     const stored = await fetch(`${t.url}/api/v1/open-data/snapshots/latest`);
     expect(await stored.text()).toContain(later.trackingId);
     expect(stored.headers.get('x-snapshot-withdrawn-rows')).toBeNull();
@@ -379,6 +434,11 @@ describe('open-data snapshots and rahasia', () => {
       token: coord,
     });
     expect(made.status, JSON.stringify(made.body)).toBe(200);
+    // The statistics too: the public figures no longer count it after the next refresh; staff ones still do.
+    t.setNow(new Date(t.runtime.services.now().getTime() + 60_000));
+    await refreshStats(t.runtime.services);
+    expect(await publicReceived()).toBe(publicBefore - 1);
+    expect(await staffReceived()).toBe(staffBefore);
     for (const path of ['latest', written.sha256]) {
       const res = await fetch(`${t.url}/api/v1/open-data/snapshots/${path}`);
       expect(res.status).toBe(200);
