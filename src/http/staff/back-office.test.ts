@@ -6,7 +6,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import sharp from 'sharp';
-import { categoryIdByName, DEMO, startTestApp, type TestApp } from '../../../test/helpers/app.ts';
+import {
+  categoryIdByName,
+  DEMO,
+  startTestApp,
+  verifyReport,
+  type TestApp,
+} from '../../../test/helpers/app.ts';
 import { sessionsFor } from '../../../test/helpers/web-client.ts';
 
 let t: TestApp;
@@ -314,5 +320,17 @@ describe('back office', () => {
       redirect: 'manual',
     });
     expect(again.status).toBe(303);
+  });
+
+  it('staff who may not see a named reporter are told so, never that the reporter gave no identity', async () => {
+    const id = await submit({ reporter: NAMED, title: 'Trotoar rusak di depan sekolah' });
+    await verifyReport(t, await t.login(DEMO.coordinator), id, 'pupr-kaltim', categoryId);
+    const p = await page(DEMO.dinkesAdmin, `/kantor/laporan/${id}`);
+    expect(p.status).toBe(200);
+    expect(p.html).not.toContain(NAMED.name);
+    expect(p.html).toContain('Identitas pelapor tidak dapat Anda lihat untuk laporan ini');
+    expect(p.html).not.toContain('Pelapor tidak memberikan identitas');
+    const coordinator = await page(DEMO.coordinator, `/kantor/laporan/${id}`);
+    expect(coordinator.html).toContain(NAMED.name);
   });
 });

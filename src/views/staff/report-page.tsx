@@ -199,8 +199,8 @@ export function ReportPage(p: ReportPageProps): VNode {
         </div>
       ) : (
         <p>
-          {row.anonymous && !permissions.viewReporter
-            ? ctx.t('staff.report.reporter_hidden')
+          {!permissions.viewReporter
+            ? ctx.t(row.anonymous ? 'staff.report.reporter_hidden' : 'staff.report.reporter_not_yours')
             : ctx.t('staff.report.reporter_none')}
         </p>
       )}
