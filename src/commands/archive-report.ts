@@ -1,10 +1,32 @@
 /** Arsipkan: the verifier closes a report without processing it, with a reason code. */
-import type { ArchiveReason } from '../domain/report/report.ts';
-import { loadReport } from '../db/repositories/reports.ts';
+import { OPEN_STATUSES, type ArchiveReason, type ReportStatus } from '../domain/report/report.ts';
+import type { AppDb, Tx } from '../db/client.ts';
+import { loadReport, type LoadedReport } from '../db/repositories/reports.ts';
+import { can } from '../policies/can.ts';
+import { subjectOf } from '../queries/access.ts';
 import { stopClocks } from './clocks.ts';
 import type { Caller, Services } from '../app/context.ts';
 import { invalid } from '../app/errors.ts';
 import { runReportAction } from './report-action.ts';
+
+/**
+ * The report a duplicate is archived into, or a field error on `field`: unknown, or hidden from the caller
+ * (the same answer, never revealing that it exists), or no longer open (archived, completed, transferred: a
+ * duplicate merged into it would be closed with nobody handling it, against "no wrong door").
+ */
+export async function requireKeptReport(
+  db: AppDb | Tx,
+  caller: Caller,
+  trackingId: string,
+  field: string,
+): Promise<LoadedReport> {
+  const kept = await loadReport(db, trackingId);
+  if (!kept || !can(caller.actor, 'view', subjectOf(kept, caller)))
+    throw invalid({ [field]: { key: 'duplicate_of_unknown' } });
+  if (!OPEN_STATUSES.includes(kept.row.status as ReportStatus))
+    throw invalid({ [field]: { key: 'duplicate_of_closed' } });
+  return kept;
+}
 
 export interface ArchiveReportInput {
   reason: ArchiveReason;
@@ -21,8 +43,7 @@ export function archiveReport(svc: Services, caller: Caller, trackingId: string,
     if (input.reason === 'duplicate') {
       if (!input.duplicateOf) throw invalid({ duplicateOf: { key: 'duplicate_of_required' } });
       if (input.duplicateOf === trackingId) throw invalid({ duplicateOf: { key: 'duplicate_of_self' } });
-      const kept = await loadReport(tx, input.duplicateOf);
-      if (!kept) throw invalid({ duplicateOf: { key: 'duplicate_of_unknown' } });
+      const kept = await requireKeptReport(tx, caller, input.duplicateOf, 'duplicateOf');
       duplicateOfId = kept.row.id;
       keptConfidential = kept.row.confidential;
     }

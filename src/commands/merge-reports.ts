@@ -11,9 +11,8 @@ import { loadReport, type LoadedReport } from '../db/repositories/reports.ts';
 import { reports, supports } from '../db/schema.ts';
 import type { Caller, Services } from '../app/context.ts';
 import { AppError, invalid } from '../app/errors.ts';
-import { can } from '../policies/can.ts';
 import { authorisingGrant, subjectOf } from '../queries/access.ts';
-import { archiveReport } from './archive-report.ts';
+import { archiveReport, requireKeptReport } from './archive-report.ts';
 
 /** Input of a merge. */
 export interface MergeReportsInput {
@@ -42,8 +41,8 @@ export async function mergeReports(
 ): Promise<MergeResult> {
   if (input.keepTrackingId === trackingId) throw invalid({ keepTrackingId: { key: 'duplicate_of_self' } });
   return svc.db.transaction(async (tx) => {
-    const keptBefore = await loadReport(tx, input.keepTrackingId);
-    if (!keptBefore) throw invalid({ keepTrackingId: { key: 'duplicate_of_unknown' } });
+    // Unknown, hidden or closed: a field error under this API's field name, before anything changes.
+    await requireKeptReport(tx, caller, input.keepTrackingId, 'keepTrackingId');
     // Archive through the ordinary action (a savepoint inside this transaction).
     const archived = await archiveReport({ ...svc, db: tx as unknown as AppDb }, caller, trackingId, {
       reason: 'duplicate',
@@ -51,12 +50,10 @@ export async function mergeReports(
       note: input.note,
     });
     const kept = await loadReport(tx, input.keepTrackingId, { forUpdate: true });
-    // A kept report the caller may not see reads as unknown: a field error, never revealing that it exists.
-    const subject = kept ? subjectOf(kept, caller) : null;
-    if (!subject || !can(caller.actor, 'view', subject))
-      throw invalid({ keepTrackingId: { key: 'duplicate_of_unknown' } });
+    if (!kept) throw invalid({ keepTrackingId: { key: 'duplicate_of_unknown' } });
+    const subject = subjectOf(kept, caller);
     const dupId = archived.report.row.id;
-    const keptId = kept!.row.id;
+    const keptId = kept.row.id;
     const moved = await tx.execute(
       sql`insert into supports (report_id, supporter_key, created_at)
           select ${keptId}, supporter_key, created_at from supports where report_id = ${dupId}

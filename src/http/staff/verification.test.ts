@@ -253,6 +253,12 @@ describe('verification screen: similar reports and routing suggestions', () => {
     // Agency roles without the archive right get no such link.
     const officer = await signInWeb(t.url, DEMO.puprOfficer);
     expect((await officer.get(`/kantor/laporan/${kept}`)).html).not.toContain('?duplikat=');
+    // A third report lists both as similar, but only the open one can be kept: the archived duplicate has no link.
+    const third = await submit('Pohon tumbang menutup Jalan Kenanga sejak kemarin sore, mohon segera');
+    const similar = similarSection((await c.get(`/kantor/laporan/${third}`)).html);
+    expect(similar).toContain(`data-duplicate-of="${kept}"`);
+    expect(similar).toContain(`/kantor/laporan/${dup}`);
+    expect(similar).not.toContain(`data-duplicate-of="${dup}"`);
   });
 
   it('records a suggestion once per report and model version: a new model records again', async () => {

@@ -12,6 +12,7 @@
 import type { VNode } from 'preact';
 import type { PageContext } from '../context.ts';
 import { StatusTag } from '../components/status-tag.tsx';
+import { OPEN_STATUSES, type ReportStatus } from '../../domain/report/report.ts';
 import type { StaffSimilarReport } from '../../queries/similar-reports.ts';
 import type { PiiKind } from '../../domain/report/pii-hints.ts';
 import type { RoutingSuggestions } from '../../commands/suggest-routing.ts';
@@ -125,13 +126,16 @@ function SimilarReports({
               </td>
               {canArchive ? (
                 <td>
-                  <a href={duplicateHref(ctx, trackingId, s.trackingId)} data-duplicate-of={s.trackingId}>
-                    {ctx.t('staff.similar.mark_duplicate')}
-                    <span class="visually-hidden">
-                      {' '}
-                      {ctx.t('staff.similar.mark_duplicate_of', { id: s.trackingId })}
-                    </span>
-                  </a>
+                  {/* Only an open report can be kept: a duplicate merged into a closed one would go unhandled. */}
+                  {OPEN_STATUSES.includes(s.status as ReportStatus) ? (
+                    <a href={duplicateHref(ctx, trackingId, s.trackingId)} data-duplicate-of={s.trackingId}>
+                      {ctx.t('staff.similar.mark_duplicate')}
+                      <span class="visually-hidden">
+                        {' '}
+                        {ctx.t('staff.similar.mark_duplicate_of', { id: s.trackingId })}
+                      </span>
+                    </a>
+                  ) : null}
                 </td>
               ) : null}
             </tr>

@@ -189,6 +189,34 @@ describe('the report lifecycle over the API', () => {
     expect(ev.body.items.at(-1).data.duplicateOf).toBe(kept.trackingId);
   });
 
+  it('never archives a report into a closed report, or into one the verifier cannot see', async () => {
+    const closed = await submit();
+    const dup = await submit();
+    const elsewhere = await submit({ regionCode: '31.71.01' }); // DKI Jakarta: not the Kaltim coordinator's
+    const coord = await t.login(DEMO.coordinator);
+    await act(closed.trackingId, 'archive', { reason: 'too_general' }, { token: coord });
+    const into = (duplicateOf: string) =>
+      act(dup.trackingId, 'archive', { reason: 'duplicate', duplicateOf }, { token: coord });
+    let res = await into(closed.trackingId);
+    expect(res.status).toBe(422);
+    expect(res.body.error.fields.duplicateOf).toContain('sudah ditutup');
+    expect(res.body.error.translations.en.fields.duplicateOf).toContain('already closed');
+    const merge = await t.api(`/api/v1/reports/${dup.trackingId}/actions/merge`, {
+      json: { keepTrackingId: closed.trackingId },
+      token: coord,
+    });
+    expect(merge.status).toBe(422);
+    expect(merge.body.error.fields.keepTrackingId).toContain('sudah ditutup');
+    // Hidden from this verifier: the same answer as a number that does not exist.
+    const unknown = await into('1000000001');
+    expect(unknown.status).toBe(422);
+    res = await into(elsewhere.trackingId);
+    expect(res.status).toBe(422);
+    expect(res.body).toEqual(unknown.body);
+    const still = await t.api(`/api/v1/reports/${dup.trackingId}`, { token: coord });
+    expect(still.body.status).toBe('submitted');
+  });
+
   it('a duplicate of a confidential report does not tell its reporter the kept number; staff still see it', async () => {
     const kept = await submit({ confidential: true });
     const dup = await submit();
