@@ -291,7 +291,7 @@ describe('confidential reports', () => {
         ['2026-03-12', '2026-03-12'],
         ['2026-03-09', '2026-03-15'],
         ['2026-01-01', '2026-12-31'],
-      ]) {
+      ] as const) {
         const r = await t.api(`/api/v1/stats?groupBy=${groupBy}&from=${from}&to=${to}&parent=${key}`);
         expect(r.status).toBe(200);
         const group = r.body.items.find((i: any) => i.key === key);
