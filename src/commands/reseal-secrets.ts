@@ -4,7 +4,8 @@
  *
  * Rows are read in primary-key order, a page at a time, and each page is written by one statement that only
  * replaces a value still equal to the one read (a concurrent change wins). Undelivered outbox messages carry
- * sealed fields in their payload (`…Enc`); they are resealed too. Running it again does nothing new.
+ * sealed fields in their payload (`…Enc`); they are resealed too, and so are the sealed file names of evaluation
+ * evidence (`filenameEnc` in the jsonb `evaluation_rubric_scores.evidence`). Running it again does nothing new.
  */
 import { sql } from 'drizzle-orm';
 import type { Services } from '../app/context.ts';
@@ -126,7 +127,52 @@ export async function resealSecrets(svc: Services, opts: { page?: number } = {})
     }
     if (rows.length < page) break;
   }
+  await resealEvidenceNames(svc, page, result);
   return result;
+}
+
+const EVIDENCE = 'evaluation_rubric_scores.evidence';
+
+/** Reseals the sealed names (`filenameEnc`) in evaluation evidence entries; a row changes only if unchanged since read. */
+async function resealEvidenceNames(svc: Services, page: number, result: ResealResult): Promise<void> {
+  result.resealed[EVIDENCE] = 0;
+  result.failed[EVIDENCE] = 0;
+  let after = 0;
+  for (;;) {
+    const rows = await query<{ id: number; evidence: unknown }>(
+      svc.db,
+      sql`select id, evidence from evaluation_rubric_scores
+          where id > ${after} and evidence::text like '%filenameEnc%' order by id limit ${page}`,
+    );
+    if (rows.length === 0) break;
+    after = rows[rows.length - 1]!.id;
+    for (const r of rows) {
+      if (!Array.isArray(r.evidence)) continue;
+      let changed = 0;
+      let failed = 0;
+      const next = r.evidence.map((e: unknown) => {
+        const enc = (e as { filenameEnc?: unknown } | null)?.filenameEnc;
+        if (typeof enc !== 'string' || svc.sealer.isCurrent(enc)) return e;
+        try {
+          const resealed = svc.sealer.reseal(enc);
+          changed++;
+          return { ...(e as object), filenameEnc: resealed };
+        } catch {
+          failed++;
+          return e;
+        }
+      });
+      result.failed[EVIDENCE]! += failed;
+      if (changed === 0) continue;
+      const done = await query<{ id: number }>(
+        svc.db,
+        sql`update evaluation_rubric_scores set evidence = ${JSON.stringify(next)}::jsonb
+            where id = ${r.id} and evidence = ${JSON.stringify(r.evidence)}::jsonb returning id`,
+      );
+      if (done.length) result.resealed[EVIDENCE]! += changed;
+    }
+    if (rows.length < page) break;
+  }
 }
 
 /** How many sealed values each key holds, per column (`v1` = the first envelope format, no key id). */
@@ -141,5 +187,14 @@ export async function sealedKeyCounts(svc: Services): Promise<Record<string, Rec
     );
     out[`${c.table}.${c.column}`] = Object.fromEntries(rows.map((r) => [r.kid, r.n]));
   }
+  const names = await query<{ kid: string; n: number }>(
+    svc.db,
+    sql`select case when split_part(v, '.', 1) = 'v2' then split_part(v, '.', 2) else split_part(v, '.', 1) end as kid,
+               count(*)::int as n
+        from (select e->>'filenameEnc' as v from evaluation_rubric_scores s,
+                jsonb_array_elements(case when jsonb_typeof(s.evidence) = 'array' then s.evidence else '[]'::jsonb end) e) x
+        where v is not null group by 1 order by 1`,
+  );
+  out[EVIDENCE] = Object.fromEntries(names.map((r) => [r.kid, r.n]));
   return out;
 }

@@ -1,18 +1,24 @@
 /**
  * An assessor (role `assessor`, `canStaff(actor, 'score_evaluation')`) scores one rubric indicator of
- * one participant, 0–100, with a written justification and evidence files (stored like attachments).
+ * one participant, 0–100, with a written justification and evidence files. Evidence files are cleaned like
+ * reporter attachments (`cleanUpload`: JPEG, PNG, WebP or PDF recognised by their bytes, metadata removed; 422 on
+ * the `evidence` field otherwise) and the uploader's file name is stored only sealed (`filenameEnc` in the jsonb
+ * entry), next to the neutral `bukti-<first 8 of the id>.<ext>` (docs/security.md).
  * Scoring again replaces that assessor's earlier score; several assessors may score the same item.
  * Unknown period → 404; a score is a whole number 0–100 written in decimal digits (422 otherwise).
  */
-import { isPublished } from '../queries/evaluation.ts';
+import { isPublished, rubricEvidenceFile } from '../queries/evaluation.ts';
 import { createHash, randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import { sql } from 'drizzle-orm';
+import { fileTypeFromBuffer } from 'file-type';
 import type { Caller, Services } from '../app/context.ts';
-import { AppError, invalid, throwIfInvalid, type FieldIssue } from '../app/errors.ts';
+import { AppError, throwIfInvalid, type FieldIssue } from '../app/errors.ts';
 import { query } from '../db/client.ts';
 import { evaluationRubricScores } from '../db/schema.ts';
 import { RUBRIC_INDICATORS } from '../domain/evaluation/scoring.ts';
 import { canStaff } from '../policies/can.ts';
+import { ATTACHMENT_LIMITS, cleanFilename, cleanUpload, type CleanFile } from './add-attachment.ts';
 
 /** The input of a rubric score. */
 export interface ScoreInput {
@@ -72,6 +78,8 @@ export async function scoreEvaluation(svc: Services, caller: Caller, periodId: s
   if (input.justification.trim().length < 20)
     fields.justification = { key: 'too_short', params: { min: 20 } };
   if (input.evidence.length === 0) fields.evidence = { key: 'required' };
+  const cleaned = await cleanEvidence(input.evidence);
+  if (cleaned.issue) fields.evidence = cleaned.issue;
   const [participant] = await query<{ n: number }>(
     svc.db,
     sql`select count(*)::int as n from evaluation_participants p join evaluation_groups g on g.id = p.group_id
@@ -79,17 +87,19 @@ export async function scoreEvaluation(svc: Services, caller: Caller, periodId: s
   );
   if (!participant?.n) fields.agencyId = { key: 'participant_unknown' };
   throwIfInvalid(fields);
-  const evidence = [];
-  for (const f of input.evidence) {
-    if (f.data.length > 10 * 1024 * 1024)
-      throw invalid({ evidence: { key: 'too_big', params: { max: '10 MB' } } });
-    const key = `evaluation/${periodId}/${randomUUID()}`;
-    await svc.storage.put(key, f.data);
+  const evidence: StoredEvidence[] = [];
+  for (const f of cleaned.files) {
+    const id = randomUUID();
+    const key = `evaluation/${periodId}/${id}.${f.ext}`;
+    await svc.storage.put(key, f.bytes);
     evidence.push({
+      id,
       key,
-      filename: f.filename.slice(0, 200),
-      size: f.data.length,
-      sha256: createHash('sha256').update(f.data).digest('hex'),
+      filename: `bukti-${id.slice(0, 8)}.${f.ext}`,
+      filenameEnc: svc.sealer.seal(f.name),
+      mime: f.mime,
+      size: f.bytes.length,
+      sha256: createHash('sha256').update(f.bytes).digest('hex'),
     });
   }
   const values = {
@@ -120,8 +130,87 @@ export async function scoreEvaluation(svc: Services, caller: Caller, periodId: s
       },
     })
     .returning({ id: evaluationRubricScores.id });
+  // The assessor gets back the names they sent (the row holds them only sealed).
   return {
     id: row!.id,
-    evidence: evidence.map(({ filename, size, sha256 }) => ({ filename, size, sha256 })),
+    evidence: evidence.map(({ mime, size, sha256 }, i) => ({
+      filename: cleaned.files[i]!.name,
+      mime,
+      size,
+      sha256,
+    })),
   };
+}
+
+/**
+ * One evidence file as stored in the jsonb `evaluation_rubric_scores.evidence`. Entries stored before evidence
+ * was cleaned and sealed hold only `key`, `filename` (the uploader's own name, in clear), `size` and `sha256`.
+ */
+export interface StoredEvidence {
+  id: string;
+  /** Storage key: never shown. */
+  key: string;
+  /** The neutral `bukti-<first 8 of id>.<ext>`. */
+  filename: string;
+  /** The uploader's own (cleaned) file name, sealed. */
+  filenameEnc: string;
+  /** The type recognised by the bytes at upload. */
+  mime: string;
+  size: number;
+  sha256: string;
+}
+
+/**
+ * Cleans every evidence file the way reporter attachments are cleaned (`cleanUpload`), before anything is
+ * stored; the first refusal (too big, not a type taken, a PDF or image whose metadata cannot be removed) is
+ * returned as the `evidence` issue.
+ */
+async function cleanEvidence(
+  files: ScoreInput['evidence'],
+): Promise<{ files: (CleanFile & { name: string })[]; issue?: FieldIssue }> {
+  const out: (CleanFile & { name: string })[] = [];
+  for (const f of files) {
+    if (f.data.length > ATTACHMENT_LIMITS.maxBytes)
+      return {
+        files: out,
+        issue: { key: 'too_big', params: { max: `${ATTACHMENT_LIMITS.maxBytes / 1024 / 1024} MB` } },
+      };
+    try {
+      const clean = await cleanUpload(f.data);
+      out.push({ ...clean, name: cleanFilename(f.filename, clean.ext) });
+    } catch (e) {
+      const issue = e instanceof AppError && e.code === 'VALIDATION_FAILED' ? e.fields.file : undefined;
+      if (!issue) throw e;
+      return { files: out, issue };
+    }
+  }
+  return { files: out };
+}
+
+/**
+ * Opens an evidence file (the `index`-th of rubric score `scoreId` of the period) for a person who may see that
+ * rubric score (`seesParticipant`, the rule of every rubric-score view); anyone else, and any unknown period,
+ * score or index, gets NOT_FOUND, so a file's existence is never revealed. Returns the stored (cleaned) bytes,
+ * the type recognised at upload and the uploader's own file name. A file stored before evidence was cleaned has
+ * no recorded type: it is recognised now, and sent as `application/octet-stream` unless it is a type uploads take.
+ */
+export async function openEvidence(
+  svc: Services,
+  caller: Caller,
+  periodId: string,
+  scoreId: number,
+  index: number,
+): Promise<{ name: string; mime: string; body: Readable | Buffer }> {
+  const file = await rubricEvidenceFile(svc.db, svc.sealer, caller.actor, periodId, scoreId, index);
+  if (!file) throw new AppError('NOT_FOUND');
+  try {
+    if (file.mime) return { name: file.name, mime: file.mime, body: await svc.storage.stream(file.key) };
+    const bytes = await svc.storage.get(file.key);
+    const type = await fileTypeFromBuffer(bytes);
+    const mime = type && ATTACHMENT_LIMITS.types.includes(type.mime) ? type.mime : 'application/octet-stream';
+    return { name: file.name, mime, body: bytes };
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ENOENT') throw new AppError('NOT_FOUND');
+    throw e;
+  }
 }

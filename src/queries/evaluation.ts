@@ -8,6 +8,7 @@ import type {
   EvaluationResult,
 } from '../domain/evaluation/evaluate.ts';
 import type { Threshold, Weights } from '../domain/evaluation/scoring.ts';
+import type { Sealer } from '../integrations/crypto.ts';
 import { canStaff, type Actor, type StaffScope } from '../policies/can.ts';
 
 /** A period as listed. */
@@ -66,7 +67,10 @@ export async function loadEvaluationConfig(db: AppDb, periodId: string): Promise
   };
 }
 
-/** A rubric score as evaluation staff see it (evidence: file name, size and sha256; never the storage key). */
+/**
+ * A rubric score as evaluation staff see it (evidence: the uploader's file name, type, size and sha256; never the
+ * storage key). Evidence files are downloaded by their position in `evidence` (`openEvidence`).
+ */
 export interface RubricScoreRow {
   id: number;
   agencyId: string;
@@ -74,18 +78,59 @@ export interface RubricScoreRow {
   assessor: string;
   score: number;
   justification: string;
-  evidence: { filename: string; size: number; sha256: string }[];
+  evidence: { filename: string; mime: string | null; size: number; sha256: string }[];
   createdAt: string;
 }
 
+/** An evidence entry as read from the jsonb column (any shape it was ever stored in). */
+interface EvidenceJson {
+  key?: unknown;
+  filename?: unknown;
+  filenameEnc?: unknown;
+  mime?: unknown;
+  size?: unknown;
+  sha256?: unknown;
+}
+
+const text = (v: unknown): string => (typeof v === 'string' ? v : '');
+
 /**
- * Rubric scores of a period with assessor, justification and evidence (staff view). `agencies` limits them
- * to those participants (the viewer's scope, `evaluationAccess`); omitted = every participant.
+ * The uploader's own name of an evidence file, opened from `filenameEnc`. An entry stored before names were
+ * sealed holds it in `filename`; an envelope no configured key opens gives the neutral `filename`, not a 500.
+ */
+function evidenceName(e: EvidenceJson, sealer: Pick<Sealer, 'open'>): string {
+  if (typeof e.filenameEnc !== 'string') return text(e.filename);
+  try {
+    const name = sealer.open<unknown>(e.filenameEnc);
+    return typeof name === 'string' && name ? name : text(e.filename);
+  } catch {
+    return text(e.filename);
+  }
+}
+
+function evidenceEntries(raw: unknown): EvidenceJson[] {
+  return Array.isArray(raw) ? raw.map((e: unknown) => (e && typeof e === 'object' ? e : {})) : [];
+}
+
+/**
+ * Whether a person sees a participant's rubric scores, justifications and evidence (docs/evaluation.md, "Who
+ * sees what"): the whole period, or that participant in its evaluation scope. The one rule of every view of a
+ * rubric score: the period API, the back-office page and the evidence download.
+ */
+export function seesParticipant(access: EvaluationAccess, agencyId: string): boolean {
+  return access.all || access.visible.has(agencyId);
+}
+
+/**
+ * Rubric scores of a period with assessor, justification and evidence (staff view), the evidence under the
+ * uploader's own names (opened with `sealer`). `access` limits them to the participants the viewer sees
+ * (`seesParticipant`); omitted = every participant.
  */
 export async function rubricScores(
   db: AppDb,
+  sealer: Pick<Sealer, 'open'>,
   periodId: string,
-  agencies?: ReadonlySet<string>,
+  access?: EvaluationAccess,
 ): Promise<RubricScoreRow[]> {
   const rows = await query<Omit<RubricScoreRow, 'evidence'> & { evidence: unknown }>(
     db,
@@ -95,17 +140,54 @@ export async function rubricScores(
         where s.period_id = ${periodId} order by s.agency_id, s.indicator, s.id`,
   );
   return rows
-    .filter((r) => !agencies || agencies.has(r.agencyId))
+    .filter((r) => !access || seesParticipant(access, r.agencyId))
     .map((r) => ({
       ...r,
-      evidence: (Array.isArray(r.evidence) ? r.evidence : []).map(
-        (e: { filename?: string; size?: number; sha256?: string }) => ({
-          filename: e.filename ?? '',
-          size: e.size ?? 0,
-          sha256: e.sha256 ?? '',
-        }),
-      ),
+      evidence: evidenceEntries(r.evidence).map((e) => ({
+        filename: evidenceName(e, sealer),
+        mime: typeof e.mime === 'string' ? e.mime : null,
+        size: typeof e.size === 'number' ? e.size : 0,
+        sha256: text(e.sha256),
+      })),
     }));
+}
+
+/** An evidence file to download: its storage key, the uploader's own name and the type recorded at upload. */
+export interface EvidenceFile {
+  key: string;
+  name: string;
+  /** Null for files stored before evidence was cleaned (no type was recorded). */
+  mime: string | null;
+}
+
+/**
+ * The `index`-th evidence file of rubric score `scoreId` in the period, when the person may see that rubric
+ * score (`seesParticipant`); null otherwise, and for a signed-out person or an unknown score or index.
+ */
+export async function rubricEvidenceFile(
+  db: AppDb,
+  sealer: Pick<Sealer, 'open'>,
+  actor: Actor,
+  periodId: string,
+  scoreId: number,
+  index: number,
+): Promise<EvidenceFile | null> {
+  if (!actor.userId) return null;
+  const [row] = await query<{ agencyId: string; evidence: unknown }>(
+    db,
+    sql`select agency_id as "agencyId", evidence from evaluation_rubric_scores
+        where id = ${scoreId} and period_id = ${periodId}`,
+  );
+  if (!row) return null;
+  const access = await evaluationAccess(db, actor, await loadEvaluationConfig(db, periodId));
+  if (!seesParticipant(access, row.agencyId)) return null;
+  const entry = evidenceEntries(row.evidence)[index];
+  if (!entry || typeof entry.key !== 'string' || !entry.key) return null;
+  return {
+    key: entry.key,
+    name: evidenceName(entry, sealer),
+    mime: typeof entry.mime === 'string' ? entry.mime : null,
+  };
 }
 
 /** A published result. */

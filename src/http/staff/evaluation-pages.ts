@@ -18,6 +18,7 @@ import {
   publishedResult,
   resultForViewer,
   rubricScores,
+  seesParticipant,
 } from '../../queries/evaluation.ts';
 import { latestSiteAudits, periodParticipants } from '../../queries/evaluation-pages.ts';
 import { evaluationPreview } from '../../queries/evaluation-preview.ts';
@@ -27,7 +28,7 @@ import {
   type ScoreRow,
 } from '../../views/staff/evaluation-pages.tsx';
 import { pageContext, pageIssueKey, sendPage } from '../web/render.ts';
-import { evaluationIssueText } from '../api/v1/evaluation.ts';
+import { evaluationIssueText, evidencePath } from '../api/v1/evaluation.ts';
 
 const PERIOD = /^[a-z0-9-]{2,60}$/;
 const EVAL_ROLES = ['national_admin', 'assessor', 'coordinator', 'agency_admin'];
@@ -54,18 +55,22 @@ async function periodView(svc: Services, req: FastifyRequest, periodId: string) 
   const [period] = (await listPeriods(svc.db)).filter((p) => p.id === periodId);
   const [participants, scores, audits, published, preview] = await Promise.all([
     periodParticipants(svc.db, periodId),
-    rubricScores(svc.db, periodId, access.all ? undefined : access.visible),
+    rubricScores(svc.db, svc.sealer, periodId, access),
     latestSiteAudits(svc.db, periodId),
     publishedResult(svc.db, periodId),
     evaluationPreview(svc.db, cfg, svc.now()),
   ]);
-  const seen = (agencyId: string) => access.all || access.visible.has(agencyId);
+  const seen = (agencyId: string) => seesParticipant(access, agencyId);
   const shown = participants.filter((x) => seen(x.agencyId));
   return {
     period: period!,
     participants: shown,
     scoreParticipants: shown.filter((x) => access.scorable.has(x.agencyId)),
-    scores: scores as ScoreRow[],
+    // Each evidence file links to its download (the API route, same rule: whoever sees the score).
+    scores: scores.map((s): ScoreRow => ({
+      ...s,
+      evidence: s.evidence.map((e, i) => ({ ...e, href: evidencePath(periodId, s.id, i) })),
+    })),
     audits: audits.filter((a) => seen(a.agencyId)),
     published: !!published,
     preview: resultForViewer(preview, access),
@@ -147,7 +152,12 @@ export async function staffEvaluationRoutes(
         ...Object.keys(err.fields),
       ])
         if (err.fields[k] && !errors[k])
-          errors[k] = evaluationIssueText(ctx.lang, err.fields[k], pageIssueKey);
+          // A file of the wrong type names the types taken (the page variant of `one_of` is "choose one").
+          errors[k] = evaluationIssueText(
+            ctx.lang,
+            err.fields[k],
+            k === 'evidence' ? undefined : pageIssueKey,
+          );
       const view = await periodView(svc, req, periodId);
       const { _csrf: _, ...values } = fields;
       return sendPage(reply, req, h(EvaluationPeriodPage, { ctx, ...view, errors, values }), 422);

@@ -7,6 +7,7 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, startTestApp, type TestApp } from '../../../test/helpers/app.ts';
+import { MINIMAL_PDF } from '../../../test/helpers/pdf.ts';
 import { sessionsFor } from '../../../test/helpers/web-client.ts';
 import { SECRET, seedStatsReports } from '../../../test/helpers/stats-fixture.ts';
 import { snapshotOpenData } from '../../commands/snapshot-open-data.ts';
@@ -284,11 +285,7 @@ describe('evaluation pages', () => {
     form.set('_csrf', csrf ?? s.csrf);
     for (const [k, v] of Object.entries(fields)) form.set(k, v);
     if (file)
-      form.set(
-        'evidence',
-        new Blob([Buffer.from('%PDF-1.4 bukti')], { type: 'application/pdf' }),
-        'sk-tim.pdf',
-      );
+      form.set('evidence', new Blob([Buffer.from(MINIMAL_PDF)], { type: 'application/pdf' }), 'sk-tim.pdf');
     const res = await fetch(`${t.url}/kantor/evaluasi/${period.id}/nilai`, {
       method: 'POST',
       headers: { cookie: s.cookie, accept: 'text/html' },

@@ -4,6 +4,7 @@
  * latest automated site audits (evidence for the website / social-media awards) and the assessor
  * scoring form (score, written justification, evidence upload; multipart with `_csrf`). The route passes
  * only the participants in the viewer's evaluation scope; a published period offers no change or publish.
+ * Evidence files are plain links to their download (works without JavaScript).
  */
 import type { VNode } from 'preact';
 import type { PageContext } from '../context.ts';
@@ -61,7 +62,8 @@ export interface ScoreRow {
   assessor: string;
   score: number;
   justification: string;
-  evidence: { filename: string; sha256: string }[];
+  /** `href`: the file's download (`GET /api/v1/evaluation/periods/…/scores/…/evidence/…`). */
+  evidence: { filename: string; sha256: string; href?: string }[];
 }
 
 /** One period in the back office. */
@@ -251,7 +253,13 @@ export function EvaluationPeriodPage(p: {
                   <td class="num">{Math.max(...all) - Math.min(...all)}</td>
                   <td>{s.justification}</td>
                   <td>
-                    {s.evidence.map((e) => `${e.filename} (sha256 ${e.sha256.slice(0, 12)}…)`).join(', ')}
+                    {s.evidence.map((e, j) => (
+                      <span key={j}>
+                        {j > 0 ? ', ' : null}
+                        {e.href ? <a href={e.href}>{e.filename}</a> : e.filename} (sha256{' '}
+                        {e.sha256.slice(0, 12)}…)
+                      </span>
+                    ))}
                   </td>
                 </tr>
               );
@@ -322,6 +330,8 @@ export function EvaluationPeriodPage(p: {
               id={fieldId('evidence')}
               name="evidence"
               multiple
+              accept="image/jpeg,image/png,image/webp,application/pdf"
+
               aria-describedby={`${fieldId('evidence')}-hint${errors.evidence ? ` ${fieldId('evidence')}-error` : ''}`}
             />
           </div>

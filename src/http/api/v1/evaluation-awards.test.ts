@@ -15,6 +15,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEMO, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
+import { MINIMAL_PDF } from '../../../../test/helpers/pdf.ts';
 import { SECRET, seedStatsReports } from '../../../../test/helpers/stats-fixture.ts';
 import { refreshStats } from '../../../commands/refresh-stats.ts';
 import { snapshotOpenData } from '../../../commands/snapshot-open-data.ts';
@@ -76,7 +77,7 @@ async function score(email: string, agencyId: string, indicator: string, value: 
   form.set('indicator', indicator);
   form.set('score', String(value));
   form.set('justification', JUSTIFICATION);
-  form.set('evidence', new Blob([Buffer.from('%PDF-1.4 bukti')], { type: 'application/pdf' }), EVIDENCE);
+  form.set('evidence', new Blob([Buffer.from(MINIMAL_PDF)], { type: 'application/pdf' }), EVIDENCE);
   const res = await fetch(`${t.url}/api/v1/evaluation/periods/${period.id}/scores`, {
     method: 'POST',
     headers: { authorization: `Bearer ${await t.login(email)}` },

@@ -10,6 +10,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
+import { MINIMAL_PDF } from '../../../../test/helpers/pdf.ts';
 import { snapshotOpenData } from '../../../commands/snapshot-open-data.ts';
 
 let t: TestApp;
@@ -41,7 +42,7 @@ async function score(periodId: string, agencyId: string, value: string, indicato
   form.set('indicator', indicator);
   form.set('score', value);
   form.set('justification', 'Justifikasi penilaian yang cukup panjang untuk pengujian.');
-  form.set('evidence', new Blob([Buffer.from('%PDF-1.4 bukti')]), 'bukti.pdf');
+  form.set('evidence', new Blob([Buffer.from(MINIMAL_PDF)]), 'bukti.pdf');
   const res = await fetch(`${t.url}/api/v1/evaluation/periods/${periodId}/scores`, {
     method: 'POST',
     headers: { authorization: `Bearer ${await t.login(DEMO.assessor)}` },

@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
+import { MINIMAL_PDF } from '../../../../test/helpers/pdf.ts';
 import { sessionsFor } from '../../../../test/helpers/web-client.ts';
 
 let t: TestApp;
@@ -63,7 +64,7 @@ async function score(email: string, agencyId: string, value: number) {
   form.set('indicator', 'komitmen_pimpinan');
   form.set('score', String(value));
   form.set('justification', NOTE[agencyId]!);
-  form.set('evidence', new Blob([Buffer.from(`%PDF-1.4 ${agencyId}`)]), EVIDENCE[agencyId]!);
+  form.set('evidence', new Blob([Buffer.from(MINIMAL_PDF)]), EVIDENCE[agencyId]!);
   const res = await fetch(`${t.url}/api/v1/evaluation/periods/${period.id}/scores`, {
     method: 'POST',
     headers: { authorization: `Bearer ${await t.login(email)}` },

@@ -6,6 +6,7 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEMO, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
+import { MINIMAL_PDF } from '../../../../test/helpers/pdf.ts';
 import { refreshStats } from '../../../commands/refresh-stats.ts';
 import { snapshotOpenData } from '../../../commands/snapshot-open-data.ts';
 import { statsCli } from '../../../cli/stats-cli.ts';
@@ -46,11 +47,7 @@ async function score(token: string, agencyId: string, indicator: string, value: 
   form.set('indicator', indicator);
   form.set('score', String(value));
   form.set('justification', 'SK Tim Pengelola Pengaduan Nomor 100/2026 dan kebijakan tertulis tersedia.');
-  form.set(
-    'evidence',
-    new Blob([Buffer.from('%PDF-1.4 bukti dukung')], { type: 'application/pdf' }),
-    'sk-tim.pdf',
-  );
+  form.set('evidence', new Blob([Buffer.from(MINIMAL_PDF)], { type: 'application/pdf' }), 'sk-tim.pdf');
   const res = await fetch(`${t.url}/api/v1/evaluation/periods/${period.id}/scores`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}` },

@@ -11,7 +11,7 @@ import type { Services } from '../../../app/context.ts';
 import { AppError, invalid, type FieldIssue } from '../../../app/errors.ts';
 import { createEvaluationPeriod } from '../../../commands/create-evaluation-period.ts';
 import { publishEvaluation } from '../../../commands/publish-evaluation.ts';
-import { scoreEvaluation } from '../../../commands/score-evaluation.ts';
+import { openEvidence, scoreEvaluation } from '../../../commands/score-evaluation.ts';
 import type { EvaluationResult } from '../../../domain/evaluation/evaluate.ts';
 import {
   DATA_INDICATORS,
@@ -28,6 +28,7 @@ import {
   rubricScores,
 } from '../../../queries/evaluation.ts';
 import { evaluationPreview } from '../../../queries/evaluation-preview.ts';
+import { inlineDisposition } from '../../../presenters/attachment.ts';
 import { toXlsx, type TableColumn } from '../../../presenters/stats-table.ts';
 import { requestLang } from '../../plugins/errors.ts';
 
@@ -85,6 +86,15 @@ async function withEvaluationErrors<T>(
 }
 
 const PeriodParams = z.object({ periodId: z.string().regex(/^[a-z0-9-]{2,60}$/) });
+const EvidenceParams = PeriodParams.extend({
+  scoreId: z.coerce.number().int().min(1).max(2147483647),
+  index: z.coerce.number().int().min(0).max(99),
+});
+
+/** The download path of a rubric score's `index`-th evidence file (linked from the period API and page). */
+export function evidencePath(periodId: string, scoreId: number, index: number): string {
+  return `/api/v1/evaluation/periods/${periodId}/scores/${scoreId}/evidence/${index}`;
+}
 const award = z.enum(['complaint_handling', 'website', 'media_sosial']);
 const weights = z.partialRecord(
   z.enum([...DATA_INDICATORS, ...RUBRIC_INDICATORS]),
@@ -187,7 +197,10 @@ export const evaluationRoutes: FastifyPluginAsyncZod<{ services: Services }> = a
       const access = req.caller.actor.userId ? await evaluationAccess(svc.db, req.caller.actor, cfg) : null;
       const scores =
         access && (access.all || access.visible.size > 0)
-          ? await rubricScores(svc.db, req.params.periodId, access.all ? undefined : access.visible)
+          ? (await rubricScores(svc.db, svc.sealer, req.params.periodId, access)).map((s) => ({
+              ...s,
+              evidence: s.evidence.map((e, i) => ({ ...e, url: evidencePath(req.params.periodId, s.id, i) })),
+            }))
           : undefined;
       return { ...cfg, rubric: undefined, rubricScores: scores };
     },
@@ -246,6 +259,33 @@ export const evaluationRoutes: FastifyPluginAsyncZod<{ services: Services }> = a
         });
         return reply.status(201).send(r);
       });
+    },
+  );
+
+  app.get(
+    '/evaluation/periods/:periodId/scores/:scoreId/evidence/:index',
+    {
+      schema: {
+        tags: ['evaluation'],
+        summary:
+          'Download an evidence file of a rubric score (whoever sees that rubric score; 404 for anyone else)',
+        params: EvidenceParams,
+      },
+    },
+    async (req, reply) => {
+      const { name, mime, body } = await openEvidence(
+        svc,
+        req.caller,
+        req.params.periodId,
+        req.params.scoreId,
+        req.params.index,
+      );
+      // RFC 6266/5987: an ASCII fallback plus the UTF-8 name; a download, never shown inline.
+      reply.header('content-type', mime);
+      reply.header('content-disposition', inlineDisposition(name).replace(/^inline;/, 'attachment;'));
+      reply.header('x-content-type-options', 'nosniff');
+      reply.header('cache-control', 'private, no-store');
+      return reply.send(body);
     },
   );
 
