@@ -4,7 +4,8 @@
  */
 import { and, eq, lt } from 'drizzle-orm';
 import { sessions, users } from '../db/schema.ts';
-import { findUserByEmail } from '../db/repositories/users.ts';
+import { actorFor, findUserByEmail } from '../db/repositories/users.ts';
+import type { Actor } from '../policies/can.ts';
 import { randomToken, sha256 } from '../integrations/crypto.ts';
 import { hashPassword, verifyPassword } from '../integrations/passwords.ts';
 import type { Services } from '../app/context.ts';
@@ -22,6 +23,8 @@ export interface SignInResult {
   user: { id: string; name: string; email: string };
   /** The account still has an admin's temporary password (the back office sends it to the password page). */
   mustChangePassword: boolean;
+  /** The signed-in person's grants (where to land after signing in). */
+  actor: Actor;
 }
 
 let dummyHash: Promise<string> | null = null;
@@ -67,6 +70,7 @@ export async function signIn(svc: Services, email: string, password: string): Pr
     expiresAt,
     user: { id: user.id, name: user.name, email: user.email },
     mustChangePassword: user.mustChangePassword,
+    actor: await actorFor(svc.db, user.id),
   };
 }
 

@@ -185,4 +185,20 @@ describe('citizen accounts', () => {
     );
     expect(n).toBe(1);
   });
+
+  it('after signing in, staff land on the back office and citizens on the portal; an explicit next wins', async () => {
+    const landing = async (email: string, next?: string) =>
+      (
+        await new WebClient(t.url).post('/masuk', {
+          email,
+          password: DEMO_PASSWORD,
+          ...(next ? { next } : {}),
+        })
+      ).location;
+    expect(await landing(DEMO.puprOfficer)).toBe('/kantor');
+    expect(await landing(DEMO.coordinator)).toBe('/kantor');
+    expect(await landing(DEMO.citizen)).toBe('/');
+    expect(await landing(DEMO.puprOfficer, '/statistik')).toBe('/statistik');
+    expect(await landing(DEMO.puprOfficer, '//evil.example')).toBe('/kantor');
+  });
 });

@@ -8,6 +8,7 @@ import { h } from 'preact';
 import type { Services } from '../../app/context.ts';
 import type { FieldIssue } from '../../app/errors.ts';
 import { signIn, signOut } from '../../commands/sign-in.ts';
+import { isBackOfficeActor } from '../../queries/queues.ts';
 import { SignInPage } from '../../views/pages/sign-in.tsx';
 import { PASSWORD_CHANGE_PATH, SESSION_COOKIE } from '../plugins/auth.ts';
 import { classifyError } from '../plugins/errors.ts';
@@ -43,17 +44,19 @@ export async function authPages(
       const body = (req.body ?? {}) as Record<string, unknown>;
       const email = typeof body.email === 'string' ? body.email.trim() : '';
       const password = typeof body.password === 'string' ? body.password : '';
-      const next = safeNext(body.next, '/');
+      // No explicit target: staff land on their work (/kantor), everyone else on the portal.
+      const explicit = safeNext(body.next, '');
       const ctx = pageContext(req);
       const fields: Record<string, FieldIssue> = {};
       if (!email) fields.email = { key: 'required' };
       if (!password) fields.password = { key: 'required' };
       if (Object.keys(fields).length) {
         const errors = formErrors(ctx.lang, fields, ['email', 'password']);
-        return sendPage(reply, req, h(SignInPage, { ctx, email, next, errors }), 422);
+        return sendPage(reply, req, h(SignInPage, { ctx, email, next: explicit, errors }), 422);
       }
       try {
         const r = await signIn(svc, email, password);
+        const next = explicit || (isBackOfficeActor(r.actor) ? '/kantor' : '/');
         const old = req.cookies[SESSION_COOKIE];
         if (old) await signOut(svc, old);
         reply.setCookie(SESSION_COOKIE, r.token, {
@@ -70,7 +73,7 @@ export async function authPages(
         const c = classifyError(err);
         if (c.code !== 'INVALID_CREDENTIALS' && c.code !== 'ACCOUNT_LOCKED') throw err;
         const message = t(ctx.lang, `errors.${c.code}`);
-        return sendPage(reply, req, h(SignInPage, { ctx, email, next, message }), c.status);
+        return sendPage(reply, req, h(SignInPage, { ctx, email, next: explicit, message }), c.status);
       }
     },
   );
