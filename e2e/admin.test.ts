@@ -1,10 +1,11 @@
 /**
  * Administration and account pages in chromium: zero axe-core violations (wcag2a, wcag2aa, wcag21aa, wcag22aa)
- * on every new page (admin home, agency tree and agency page, users and a user page, categories and a
- * category, the holiday calendar, SLA rules, password change, register, check-your-email, the account page)
- * in Bahasa Indonesia and English, including their error states; a keyboard-only check on the password form
- * (Tab reaches the submit button in order; on error, focus moves to the error summary).
- * Screenshots: tmp/screenshots/admin/.
+ * on every new page (admin home, agency tree and agency page, users with the invitation form and the pending
+ * invitations, a user page, categories and a category, the holiday calendar, SLA rules, password change, register,
+ * check-your-email, the invitation page for a new and for an existing account and its invalid-link page, the account
+ * page) in Bahasa Indonesia and English, including their error states; an invitation accepted without JavaScript; a
+ * keyboard-only check on the password form (Tab reaches the submit button in order; on error, focus moves to the
+ * error summary). Screenshots: tmp/screenshots/admin/.
  */
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
@@ -17,6 +18,7 @@ import {
   withAppAndBrowser,
 } from './helpers/browser.ts';
 import { signInPage } from './helpers/session.ts';
+import { inviteStaffAsOperator } from '../src/commands/staff-invitations.ts';
 
 let t: TestApp;
 let b: TestBrowser;
@@ -55,6 +57,23 @@ describe.skipIf(!HAS_CHROMIUM)('administration and account pages in chromium', (
         if (['admin home', 'users', 'calendar', 'sla'].includes(label))
           await screenshot(page, 'admin', `${lang}-${label.replace(/ /g, '-')}`);
       }
+      // An invitation from the users page: the notice and the pending invitations; then the form's error state.
+      await page.goto(`${t.url}/kantor/admin/pengguna?lang=${lang}`);
+      await page.fill('#f-name', `Petugas Undangan ${lang}`);
+      await page.fill('#f-email', `petugas.undangan.${lang}@contoh.aduan.id`);
+      await page.selectOption('#f-role', 'officer');
+      await page.selectOption('#f-agencyId', 'pupr-kaltim-unit');
+      await Promise.all([page.waitForNavigation(), page.click('#h-invite ~ form button[type="submit"]')]);
+      expect(await page.locator('.notice-ok').textContent()).toContain(
+        `petugas.undangan.${lang}@contoh.aduan.id`,
+      );
+      expect(await page.locator('[data-invitation]').count()).toBeGreaterThan(0);
+      await expectA11y(page, `${lang} users with pending invitations`);
+      await screenshot(page, 'admin', `${lang}-users-invitations`);
+      await page.fill('#f-email', 'bukan-alamat');
+      await Promise.all([page.waitForNavigation(), page.click('#h-invite ~ form button[type="submit"]')]);
+      expect(await page.locator('.error-summary').count()).toBe(1);
+      await expectA11y(page, `${lang} invite error`);
       // Error states: an invalid unit name, an invalid SLA rule, a bad password change.
       await page.goto(`${t.url}/kantor/admin/instansi/pupr-kaltim?lang=${lang}`);
       await page.fill('#f-childName', 'x');
@@ -79,6 +98,50 @@ describe.skipIf(!HAS_CHROMIUM)('administration and account pages in chromium', (
       await ap.goto(`${t.url}/daftar?lang=${lang}`);
       await Promise.all([ap.waitForNavigation(), ap.click('main form button[type="submit"]')]);
       await expectA11y(ap, `${lang} register error`);
+
+      // The invitation page: a new account (and its error state), an existing account (wrong password), a dead link.
+      const svc = t.runtime.services;
+      const fresh = await inviteStaffAsOperator(svc, {
+        email: `baru.${lang}@contoh.aduan.id`,
+        name: 'Petugas Baru',
+        role: 'officer',
+        agencyId: 'pupr-kaltim-unit',
+        lang,
+      });
+      await ap.goto(`${fresh.url}&lang=${lang}`);
+      expect(await ap.locator('#f-passwordConfirm').count()).toBe(1);
+      await expectA11y(ap, `${lang} invitation new account`);
+      await screenshot(ap, 'admin', `${lang}-invitation`);
+      await ap.fill('#f-password', 'pendek');
+      await Promise.all([ap.waitForNavigation(), ap.click('main form button[type="submit"]')]);
+      expect(await ap.locator('.error-summary').count()).toBe(1);
+      await expectA11y(ap, `${lang} invitation error`);
+      const existing = await inviteStaffAsOperator(svc, {
+        email: DEMO.citizen,
+        name: 'Warga Demo',
+        role: 'officer',
+        agencyId: 'pupr-kaltim-unit',
+        lang,
+      });
+      await ap.goto(`${existing.url}&lang=${lang}`);
+      expect(await ap.locator('#f-passwordConfirm').count()).toBe(0);
+      await expectA11y(ap, `${lang} invitation existing account`);
+      await ap.fill('#f-password', 'bukan kata sandinya');
+      await Promise.all([ap.waitForNavigation(), ap.click('main form button[type="submit"]')]);
+      expect(await ap.locator('.error-summary').count()).toBe(1);
+      await expectA11y(ap, `${lang} invitation wrong password`);
+      const dead = await ap.goto(`${t.url}/undangan?token=tidak-ada-token-seperti-ini-000&lang=${lang}`);
+      expect(dead?.status()).toBe(404);
+      await expectA11y(ap, `${lang} invitation invalid link`);
+      // Accepted without JavaScript: the new officer lands in the back office.
+      const nojs = await b.context({ javaScriptEnabled: false });
+      const np = await nojs.newPage();
+      await np.goto(`${fresh.url}&lang=${lang}`);
+      await np.fill('#f-password', 'kata sandi petugas baru');
+      await np.fill('#f-passwordConfirm', 'kata sandi petugas baru');
+      await Promise.all([np.waitForNavigation(), np.click('main form button[type="submit"]')]);
+      expect(new URL(np.url()).pathname).toBe('/kantor');
+      await nojs.close();
       await signInPage(ap, t.url, DEMO.citizen);
       await ap.goto(`${t.url}/akun?lang=${lang}`);
       await expectA11y(ap, `${lang} account`);

@@ -1,5 +1,5 @@
 /**
- * The `aduan` command line: serve | migrate | seed | audit verify | routing eval.
+ * The `aduan` command line: serve | migrate | seed | users | audit verify | routing eval | ….
  * `npm start` runs `aduan serve --demo` on the embedded database.
  */
 import { parseArgs } from 'node:util';
@@ -9,6 +9,8 @@ import { openRuntime } from './runtime.ts';
 import { buildApp } from './http/app.ts';
 import { verifyChains } from './db/repositories/events.ts';
 import { DEMO_USERS } from './seed/demo-data.ts';
+import { systemCaller } from './app/context.ts';
+import { usersInScope } from './queries/admin.ts';
 
 const HELP = `aduan: complaint handling for Indonesian public services
 
@@ -22,6 +24,9 @@ Usage:
   aduan evaluate audit --period ID   audit participant websites (axe-core, links, LAPOR! link)
   aduan audit verify           walk the hash chain of every report's timeline
   aduan keys status|generate|rotate|reseal   rotate the key sealing personal data (docs/security.md)
+  aduan users create-admin --email E --name N   the first national admin (prints a one-time password)
+  aduan users invite --email E --name N --role R [--agency ID]   invite staff (queues the email, prints the link)
+  aduan users list [--json]    staff accounts with their roles, and pending invitations
   aduan open311 key create --name NAME [--agency ID]   issue a partner API key (printed once)
   aduan open311 service-type CODE realtime|batch|blackbox
   aduan federation instance|add|list|remove|test ...   configure federation peers (docs/integrations.md)
@@ -78,6 +83,10 @@ async function serve(config: Config, demoFlag: boolean): Promise<void> {
   if (demo) {
     console.log(`  demo accounts (password "${config.demoPassword}", see docs/api-v1.md):`);
     for (const u of DEMO_USERS) console.log(`    ${u.email.padEnd(38)} ${u.role}`);
+  } else {
+    const staff = await usersInScope(runtime.services, systemCaller('cli').actor);
+    if (!staff.some((u) => u.grants.some((g) => g.role === 'national_admin')))
+      console.log('  no national admin yet: aduan users create-admin --email <address> --name "<name>"');
   }
 }
 
@@ -109,6 +118,10 @@ async function main(argv: string[]): Promise<number> {
   if (cmd === 'keys') {
     const { keysCli } = await import('./cli/keys.ts');
     return keysCli(config, argv.slice(1), () => openRuntime(config));
+  }
+  if (cmd === 'users') {
+    const { usersCli } = await import('./cli/users.ts');
+    return usersCli(config, argv.slice(1), () => openRuntime(config));
   }
   if (cmd === 'open311' || cmd === 'smtp' || cmd === 'sms') {
     const ch = await import('./cli/channels.ts');

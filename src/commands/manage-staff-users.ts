@@ -1,6 +1,8 @@
 /**
- * Staff accounts and their roles from the admin screens: create a staff user with a temporary password (shown
- * once to the admin, stored only as an argon2id hash), grant a role on an agency, revoke a grant.
+ * Staff accounts and their roles: grant a role on an agency, revoke a grant (admin screens); create a staff user with
+ * a temporary password (tests and fixtures only: the admin screens invite instead, `staff-invitations.ts`, so no
+ * admin learns whether an address has an account); create the first national admin from the operator's CLI
+ * (`aduan users create-admin`).
  *
  * Scope: `canStaff('manage_users')` on the target agency (national admin everywhere, coordinator in its
  * region, agency admin in its subtree), AND nobody grants more than they hold (`grantableRoles`): agency
@@ -8,7 +10,7 @@
  * national admin, Ombudsman and assessor roles.
  */
 import { and, eq } from 'drizzle-orm';
-import { roleGrants, users } from '../db/schema.ts';
+import { roleGrants, sessions, users } from '../db/schema.ts';
 import { findUserByEmail } from '../db/repositories/users.ts';
 import { usersInScope } from '../queries/admin.ts';
 import { findAgency, pathIds } from '../db/repositories/agencies.ts';
@@ -17,7 +19,7 @@ import { hashPassword } from '../integrations/passwords.ts';
 import type { Role } from '../domain/report/report.ts';
 import { canStaff, regionCovers, type Actor } from '../policies/can.ts';
 import type { Caller, Services } from '../app/context.ts';
-import { AppError, invalid } from '../app/errors.ts';
+import { AppError, invalid, throwIfInvalid, type FieldIssue } from '../app/errors.ts';
 import { requireAgency } from './lookups.ts';
 
 /** Roles that can be granted from the admin screens (citizen is granted by email verification). */
@@ -49,7 +51,16 @@ export function grantableRoles(
   return STAFF_ROLES.filter((r) => out.has(r));
 }
 
-async function authorizeGrant(svc: Services, caller: Caller, role: string, agencyId: string) {
+/** A plausible email address (lower-cased, trimmed), at most 200 characters. */
+export function isStaffEmail(email: string): boolean {
+  return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) && email.length <= 200;
+}
+
+/**
+ * The agency for a grant of `role`, when the caller may grant it there: manage_users scope on the agency AND the
+ * role among `grantableRoles` (403 otherwise; 422 for an unknown role or agency).
+ */
+export async function authorizeGrant(svc: Services, caller: Caller, role: string, agencyId: string) {
   if (!(STAFF_ROLES as readonly string[]).includes(role))
     throw invalid({ role: { key: 'one_of', params: { options: STAFF_ROLES.join(', ') } } });
   const agency = await requireAgency(svc.db, agencyId, 'agencyId');
@@ -67,14 +78,17 @@ export interface CreateStaffUserInput {
   agencyId: string;
 }
 
-/** Creates a staff user with one role and returns the temporary password to hand over (once). */
+/**
+ * Creates a staff user with one role and returns the temporary password to hand over (once). Not used by the admin
+ * screens (it answers `email_taken`, which would tell an admin that an address has an account): test fixtures only.
+ */
 export async function createStaffUser(
   svc: Services,
   caller: Caller,
   input: CreateStaffUserInput,
 ): Promise<{ userId: string; temporaryPassword: string }> {
   const email = input.email.trim().toLowerCase();
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw invalid({ email: { key: 'invalid_email' } });
+  if (!isStaffEmail(email)) throw invalid({ email: { key: 'invalid_email' } });
   const name = input.name.trim();
   if (name.length < 3) throw invalid({ name: { key: 'too_short', params: { min: 3 } } });
   await authorizeGrant(svc, caller, input.role, input.agencyId);
@@ -90,6 +104,70 @@ export async function createStaffUser(
     return u!.id;
   });
   return { userId, temporaryPassword };
+}
+
+/** What `aduan users create-admin` did. */
+export interface NationalAdminResult {
+  userId: string;
+  /** A new account row was written (false: an existing account kept its password). */
+  created: boolean;
+  /** The one-time password to hand over, when the account got one (changed at first sign-in). */
+  temporaryPassword?: string;
+  /** The account already held national_admin: nothing changed. */
+  alreadyAdmin: boolean;
+}
+
+/**
+ * The operator's bootstrap (`aduan users create-admin`; trusted, so no caller and no scope): a national admin for
+ * `email`, whose grant has no agency (national).
+ * - No account: a new one with a temporary password (returned once; `mustChangePassword`, so it is changed at the
+ *   first sign-in).
+ * - An account without any grant (an unverified registration): whoever registered chose its password, and that may
+ *   not be the address's owner, so it is treated as new: name and a temporary password replace the old ones and its
+ *   sessions end.
+ * - An account with grants (a verified citizen, staff): the grant is added and its password kept.
+ */
+export async function createNationalAdmin(
+  svc: Services,
+  input: { email: string; name: string },
+): Promise<NationalAdminResult> {
+  const email = input.email.trim().toLowerCase();
+  const name = input.name.trim();
+  const fields: Record<string, FieldIssue> = {};
+  if (!isStaffEmail(email)) fields.email = { key: 'invalid_email' };
+  if (name.length < 3) fields.name = { key: 'too_short', params: { min: 3 } };
+  throwIfInvalid(fields);
+  const temporaryPassword = randomToken(12);
+  const passwordHash = await hashPassword(temporaryPassword);
+  return svc.db.transaction(async (tx) => {
+    const existing = await findUserByEmail(tx, email);
+    const held = existing
+      ? await tx.select({ role: roleGrants.role }).from(roleGrants).where(eq(roleGrants.userId, existing.id))
+      : [];
+    if (existing && held.length > 0) {
+      const alreadyAdmin = held.some((g) => g.role === 'national_admin');
+      if (!alreadyAdmin)
+        await tx.insert(roleGrants).values({ userId: existing.id, role: 'national_admin', agencyId: null });
+      return { userId: existing.id, created: false, alreadyAdmin };
+    }
+    let userId: string;
+    if (existing) {
+      await tx
+        .update(users)
+        .set({ name, passwordHash, mustChangePassword: true, failedLogins: 0, lockedUntil: null })
+        .where(eq(users.id, existing.id));
+      await tx.delete(sessions).where(eq(sessions.userId, existing.id));
+      userId = existing.id;
+    } else {
+      const [u] = await tx
+        .insert(users)
+        .values({ email, name, passwordHash, mustChangePassword: true, createdAt: svc.now() })
+        .returning({ id: users.id });
+      userId = u!.id;
+    }
+    await tx.insert(roleGrants).values({ userId, role: 'national_admin', agencyId: null });
+    return { userId, created: !existing, temporaryPassword, alreadyAdmin: false };
+  });
 }
 
 /**

@@ -761,6 +761,38 @@ export const accountTokens = pgTable(
 );
 
 /**
+ * Staff invitations (docs/back-office.md): an admin (or the operator's CLI) names an address, a name, a role and an
+ * agency; the address's owner accepts through the emailed link. Only the sha256 of the link's token is stored; a
+ * resend replaces it (the old link dies). Nothing here depends on whether the address already has an account, so
+ * no admin surface tells the cases apart. `agencyId` is null only for an operator's national-admin invitation.
+ */
+export const staffInvitations = pgTable(
+  'staff_invitations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** Lower-cased address. */
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    role: text('role').notNull(),
+    agencyId: text('agency_id'),
+    /** The admin who invited; null for the operator (`aduan users invite`). */
+    invitedBy: uuid('invited_by'),
+    tokenHash: text('token_hash').notNull(),
+    createdAt: ts('created_at').notNull(),
+    /** When the current link was sent (creation, or the last resend). */
+    sentAt: ts('sent_at').notNull(),
+    expiresAt: ts('expires_at').notNull(),
+    acceptedAt: ts('accepted_at'),
+    acceptedUserId: uuid('accepted_user_id'),
+    revokedAt: ts('revoked_at'),
+  },
+  (t) => [
+    uniqueIndex('staff_invitations_token_idx').on(t.tokenHash),
+    index('staff_invitations_agency_idx').on(t.agencyId),
+  ],
+);
+
+/**
  * In-app notifications for staff (issue 4): one row per staff recipient and event, written by the fan-out in
  * the same transaction as the email/SMS rows. The back office shows the unread count; daily digests read them.
  */

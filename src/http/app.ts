@@ -34,6 +34,7 @@ import { channelRoutes, type ChannelOptions } from './channels/index.ts';
 import { pagesPlugin } from './web/pages.ts';
 import { staffRoutes } from './staff/index.ts';
 import { accountRoutes } from './account/index.ts';
+import { invitationPages } from './web/invitation-pages.ts';
 import { statsPagesPlugin } from './web/stats-plugin.ts';
 import { notificationRoutes } from './api/v1/notifications.ts';
 import { integrationRoutes } from './api/v1/integrations.ts';
@@ -195,6 +196,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(pagesPlugin, { services, secureCookies, limits });
   await app.register(staffRoutes, { services, secureCookies });
   await app.register(accountRoutes, { services, secureCookies, registerPerMinute: limits.loginPerMinute });
+  await app.register(invitationPages, { services, secureCookies, acceptPerMinute: limits.loginPerMinute });
   await app.register(statsPagesPlugin, { services, secureCookies });
 
   const registry = new Registry();

@@ -1,22 +1,40 @@
 /**
- * Administration of staff users (`/kantor/admin/pengguna`): the users holding grants in the caller's scope,
- * creating a staff account (the temporary password travels to the user's page in a sealed, httpOnly,
- * path-scoped cookie that is read once, so it survives the PRG redirect without ever being stored), granting
- * and revoking roles. The commands enforce scope and "never grant more than you hold".
+ * Administration of staff users (`/kantor/admin/pengguna`): the users holding grants in the caller's scope, staff
+ * invitations (send, list pending, send again, cancel; `staff-invitations.ts`), granting and revoking roles. The
+ * commands enforce scope and "never grant more than you hold".
+ *
+ * An invitation answers the same for every valid address ("Undangan dikirim ke …", carried over the PRG redirect in
+ * a sealed, httpOnly, path-scoped cookie read once) and lands in the pending list the same way: no page here tells
+ * whether the address already had an account. The person appears among the users once they accepted (hold a grant).
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
 import type { Services } from '../../app/context.ts';
 import { AppError } from '../../app/errors.ts';
-import { createStaffUser, grantableRoles, grantRole, revokeRole } from '../../commands/manage-staff-users.ts';
+import { grantableRoles, grantRole, revokeRole } from '../../commands/manage-staff-users.ts';
+import {
+  INVITATION_DAYS,
+  inviteStaff,
+  resendInvitation,
+  revokeInvitation,
+} from '../../commands/staff-invitations.ts';
 import { agenciesInScope, usersInScope, type AdminAgency } from '../../queries/admin.ts';
+import { pendingInvitations } from '../../queries/staff-invitations.ts';
 import type { Actor } from '../../policies/can.ts';
-import { UserPage, UsersPage, type GrantChoices } from '../../views/staff/admin-users.tsx';
+import {
+  UserPage,
+  UsersPage,
+  type GrantChoices,
+  type InvitationRow,
+} from '../../views/staff/admin-users.tsx';
 import type { FormState } from '../../views/staff/common.tsx';
 import { pageContext, sendPage } from '../web/render.ts';
 import { handleForm, intOf, requireAdmin, str } from './admin-forms.ts';
 
-const FLASH_COOKIE = 'aduan_tmp_pw';
+/** The outcome of an invitation form, carried over the redirect (sealed, read once). */
+const FLASH_COOKIE = 'aduan_invite_flash';
+const FLASH_PATH = '/kantor/admin/pengguna';
+type Flash = { kind: 'sent' | 'resent'; email: string } | { kind: 'revoked' };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function pathOf(a: AdminAgency, all: AdminAgency[]): string {
@@ -43,12 +61,59 @@ export const staffAdminUserRoutes: FastifyPluginAsync<{
 }> = async (app, opts) => {
   const svc = opts.services;
 
+  function setFlash(reply: FastifyReply, flash: Flash) {
+    reply.setCookie(FLASH_COOKIE, svc.sealer.seal(flash), {
+      path: FLASH_PATH,
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: opts.secureCookies,
+      maxAge: 600,
+    });
+  }
+
+  /** The flash of the last invitation form, once (a stale or forged cookie shows nothing). */
+  function takeFlash(req: FastifyRequest, reply: FastifyReply): Flash | undefined {
+    const sealed = req.cookies[FLASH_COOKIE];
+    if (!sealed) return undefined;
+    reply.clearCookie(FLASH_COOKIE, { path: FLASH_PATH });
+    try {
+      return svc.sealer.open<Flash>(sealed);
+    } catch {
+      return undefined;
+    }
+  }
+
   async function listPage(req: FastifyRequest, reply: FastifyReply, form?: FormState, status = 200) {
-    const [users, choices] = await Promise.all([
-      usersInScope(svc, req.caller.actor),
-      choicesFor(svc, req.caller.actor),
+    const actor = req.caller.actor;
+    const [users, choices, pending] = await Promise.all([
+      usersInScope(svc, actor),
+      choicesFor(svc, actor),
+      pendingInvitations(svc, actor),
     ]);
-    return sendPage(reply, req, h(UsersPage, { ctx: pageContext(req), users, choices, form }), status);
+    const national = actor.grants.some((g) => g.role === 'national_admin');
+    const invitations: InvitationRow[] = pending.map((i) => ({
+      ...i,
+      actionable:
+        national ||
+        (i.agencyId !== null &&
+          i.agencyPath !== null &&
+          grantableRoles(actor, { id: i.agencyId, path: i.agencyPath, regionCode: i.agencyRegionCode }).some(
+            (r) => r === i.role,
+          )),
+    }));
+    const ctx = pageContext(req);
+    const flash = form ? undefined : takeFlash(req, reply);
+    const notice = !flash
+      ? undefined
+      : flash.kind === 'revoked'
+        ? ctx.t('admin.invite.revoked')
+        : ctx.t(`admin.invite.${flash.kind}`, { email: flash.email });
+    return sendPage(
+      reply,
+      req,
+      h(UsersPage, { ctx, users, choices, invitations, inviteDays: INVITATION_DAYS, form, notice }),
+      status,
+    );
   }
 
   async function userPage(req: FastifyRequest, reply: FastifyReply, form?: FormState, status = 200) {
@@ -70,17 +135,6 @@ export const staffAdminUserRoutes: FastifyPluginAsync<{
               (g) => national || (g.agencyId && inScope.has(g.agencyId) && choices.roles.includes(g.role)),
             )
             .map((g) => g.id);
-    let temporaryPassword: string | undefined;
-    const sealed = req.cookies[FLASH_COOKIE];
-    if (sealed) {
-      try {
-        const flash = svc.sealer.open<{ userId: string; password: string }>(sealed);
-        if (flash.userId === id) temporaryPassword = flash.password;
-      } catch {
-        /* a stale or forged cookie shows nothing */
-      }
-      reply.clearCookie(FLASH_COOKIE, { path: '/kantor/admin/pengguna' });
-    }
     const ctx = pageContext(req);
     const done = (req.query as Record<string, string | undefined>).selesai === '1';
     return sendPage(
@@ -91,9 +145,8 @@ export const staffAdminUserRoutes: FastifyPluginAsync<{
         user,
         choices,
         revocable,
-        temporaryPassword,
         form,
-        notice: done && !temporaryPassword ? ctx.t('admin.saved') : undefined,
+        notice: done ? ctx.t('admin.saved') : undefined,
       }),
       status,
     );
@@ -106,24 +159,52 @@ export const staffAdminUserRoutes: FastifyPluginAsync<{
 
   app.post('/kantor/admin/pengguna', async (req, reply) => {
     if (!requireAdmin(req, reply)) return reply;
+    const lang = pageContext(req).lang;
     return handleForm(req, reply, {
-      action: 'create',
+      action: 'invite',
       inputs: ['name', 'email', 'role', 'agencyId'],
       run: async (body) => {
-        const r = await createStaffUser(svc, req.caller, {
+        const email = str(body.email).trim().toLowerCase();
+        await inviteStaff(svc, req.caller, {
           name: str(body.name),
-          email: str(body.email),
+          email,
           role: str(body.role),
           agencyId: str(body.agencyId),
+          lang,
         });
-        reply.setCookie(FLASH_COOKIE, svc.sealer.seal({ userId: r.userId, password: r.temporaryPassword }), {
-          path: '/kantor/admin/pengguna',
-          httpOnly: true,
-          sameSite: 'strict',
-          secure: opts.secureCookies,
-          maxAge: 600,
-        });
-        return `/kantor/admin/pengguna/${r.userId}?selesai=1`;
+        setFlash(reply, { kind: 'sent', email });
+        return '/kantor/admin/pengguna';
+      },
+      rerender: (form, status) => listPage(req, reply, form, status),
+    });
+  });
+
+  app.post('/kantor/admin/pengguna/undangan/:id/kirim-ulang', async (req, reply) => {
+    if (!requireAdmin(req, reply)) return reply;
+    const { id } = req.params as { id: string };
+    const lang = pageContext(req).lang;
+    return handleForm(req, reply, {
+      action: 'resend',
+      inputs: [],
+      run: async () => {
+        const { email } = await resendInvitation(svc, req.caller, id, lang);
+        setFlash(reply, { kind: 'resent', email });
+        return '/kantor/admin/pengguna';
+      },
+      rerender: (form, status) => listPage(req, reply, form, status),
+    });
+  });
+
+  app.post('/kantor/admin/pengguna/undangan/:id/batalkan', async (req, reply) => {
+    if (!requireAdmin(req, reply)) return reply;
+    const { id } = req.params as { id: string };
+    return handleForm(req, reply, {
+      action: 'revoke-invitation',
+      inputs: [],
+      run: async () => {
+        await revokeInvitation(svc, req.caller, id);
+        setFlash(reply, { kind: 'revoked' });
+        return '/kantor/admin/pengguna';
       },
       rerender: (form, status) => listPage(req, reply, form, status),
     });

@@ -9,6 +9,12 @@ import { sql } from 'drizzle-orm';
 import { DEMO, startTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { DEMO_PASSWORD } from '../../../test/global-setup.ts';
 import { csrfOf, signInWeb, WebClient } from '../../../test/helpers/web-client.ts';
+import { createStaffUser } from '../../commands/manage-staff-users.ts';
+import { actorFor } from '../../db/repositories/users.ts';
+import { sha256 } from '../../integrations/crypto.ts';
+import { smtpMailer } from '../../integrations/delivery.ts';
+import { startWorker } from '../../jobs/worker.ts';
+import { startSmtp } from '../../../test/helpers/receivers.ts';
 
 let t: TestApp;
 
@@ -187,76 +193,39 @@ describe('back-office administration', () => {
     expect((await (await signInWeb(t.url, DEMO.puprOfficer)).get('/kantor/admin')).status).toBe(403);
   });
 
-  it('users: create a staff user with a one-time temporary password, grant and revoke in scope only', async () => {
+  it('users: grant and revoke in scope only; staff of another agency, the national admin and citizens are 404', async () => {
     const admin = await signInWeb(t.url, DEMO.puprAdmin);
     const list = await admin.get('/kantor/admin/pengguna');
     expect(list.html).toContain(DEMO.puprOfficer);
     expect(list.html).not.toContain(DEMO.dinkesAdmin);
-    // An agency admin cannot create a coordinator, nor staff in another agency.
-    const tooHigh = await submitOn(admin, '/kantor/admin/pengguna', '/kantor/admin/pengguna', {
-      name: 'Koordinator Palsu',
-      email: 'palsu@contoh.aduan.id',
-      role: 'coordinator',
-      agencyId: 'pupr-kaltim',
-    });
-    expect(tooHigh.status).toBe(403);
-    const other = await submitOn(admin, '/kantor/admin/pengguna', '/kantor/admin/pengguna', {
-      name: 'Petugas Dinkes',
-      email: 'petugas.dinkes@contoh.aduan.id',
-      role: 'officer',
-      agencyId: 'dinkes-kaltim',
-    });
-    expect(other.status).toBe(403);
-    const dup = await submitOn(admin, '/kantor/admin/pengguna', '/kantor/admin/pengguna', {
-      name: 'Duplikat',
-      email: DEMO.puprOfficer,
-      role: 'officer',
-      agencyId: 'pupr-kaltim-unit',
-    });
-    expect(dup.status).toBe(422);
-    expect(dup.html).toContain('sudah dipakai');
-
-    const made = await submitOn(admin, '/kantor/admin/pengguna', '/kantor/admin/pengguna', {
-      name: 'Petugas Baru',
-      email: 'petugas.baru@contoh.aduan.id',
-      role: 'officer',
-      agencyId: 'pupr-kaltim-unit',
-    });
-    expect(made.status).toBe(303);
-    const shown = await admin.get(made.location!.replace(/&?lang=\w+/, ''));
-    const temp = /data-testid="temporary-password">([^<]+)</.exec(shown.html)?.[1];
-    expect(temp).toMatch(/^[A-Za-z0-9_-]{16}$/);
-    const again = await admin.get(made.location!);
-    expect(again.html).not.toContain(temp!); // shown once
-    const [hash] = await rows<{ password_hash: string }>(
-      sql`select password_hash from users where email = 'petugas.baru@contoh.aduan.id'`,
-    );
-    expect(hash!.password_hash).toMatch(/^\$argon2id\$/);
-    const fresh = await signInWeb(t.url, 'petugas.baru@contoh.aduan.id', temp!);
-    // A temporary password must be changed first (the forced change has its own test).
-    expect((await fresh.get('/kantor')).location).toMatch(/^\/kantor\/kata-sandi\?next=/);
-
-    const userPath = made.location!.split('?')[0]!;
+    const idOf = async (email: string) =>
+      (await rows<{ id: string }>(sql`select id from users where email = ${email}`))[0]!.id;
+    const userPath = `/kantor/admin/pengguna/${await idOf(DEMO.puprOfficer)}`;
     const grant = await submitOn(admin, userPath, `${userPath}/peran`, {
       role: 'agency_admin',
       agencyId: 'pupr-kaltim-unit',
     });
     expect(grant.status).toBe(303);
     const [g] = await rows<{ id: number }>(
-      sql`select g.id from role_grants g join users u on u.id = g.user_id where u.email = 'petugas.baru@contoh.aduan.id' and g.role = 'agency_admin'`,
+      sql`select g.id from role_grants g join users u on u.id = g.user_id
+           where u.email = ${DEMO.puprOfficer} and g.role = 'agency_admin'`,
     );
+    // Above the admin's own role: refused.
+    const tooHigh = await submitOn(admin, userPath, `${userPath}/peran`, {
+      role: 'coordinator',
+      agencyId: 'pupr-kaltim',
+    });
+    expect(tooHigh.status).toBe(403);
     const revoke = await submitOn(admin, userPath, `${userPath}/cabut`, { grantId: String(g!.id) });
     expect(revoke.status).toBe(303);
     const left = await rows<{ role: string }>(
-      sql`select g.role from role_grants g join users u on u.id = g.user_id where u.email = 'petugas.baru@contoh.aduan.id'`,
+      sql`select g.role from role_grants g join users u on u.id = g.user_id where u.email = ${DEMO.puprOfficer}`,
     );
     expect(left.map((r) => r.role)).toEqual(['officer']);
 
     // Granting is scoped to the user too, not only to the agency: staff of another agency, the national admin and a
     // citizen account are 404 (as their user pages), one's own account is refused; a grant revoked through another
     // user's address is 404.
-    const idOf = async (email: string) =>
-      (await rows<{ id: string }>(sql`select id from users where email = ${email}`))[0]!.id;
     for (const email of [DEMO.dinkesAdmin, DEMO.national, DEMO.citizen]) {
       const path = `/kantor/admin/pengguna/${await idOf(email)}`;
       expect((await admin.get(path)).status, email).toBe(404);
@@ -281,10 +250,10 @@ describe('back-office administration', () => {
     );
     expect(granted[0]!.n).toBe(0);
     const [officerGrant] = await rows<{ id: number }>(
-      sql`select g.id from role_grants g join users u on u.id = g.user_id where u.email = 'petugas.baru@contoh.aduan.id'`,
+      sql`select g.id from role_grants g join users u on u.id = g.user_id where u.email = ${DEMO.puprOfficer}`,
     );
-    const officerPath = `/kantor/admin/pengguna/${await idOf(DEMO.puprOfficer)}`;
-    const wrongUser = await submitOn(admin, officerPath, `${officerPath}/cabut`, {
+    const otherPath = `/kantor/admin/pengguna/${await idOf(DEMO.puprAdmin)}`;
+    const wrongUser = await submitOn(admin, '/kantor/admin/pengguna', `${otherPath}/cabut`, {
       grantId: String(officerGrant!.id),
     });
     expect(wrongUser.status).toBe(404);
@@ -295,13 +264,353 @@ describe('back-office administration', () => {
         )
       )[0]!.n,
     ).toBe(1);
-    // The coordinator of the province sees PUPR staff too; the Balikpapan coordinator does not.
-    expect((await (await signInWeb(t.url, DEMO.coordinator)).get('/kantor/admin/pengguna')).html).toContain(
-      'petugas.baru@',
+  });
+
+  it('invitations: the same answer and listing for every address; the owner accepts by the emailed link', async () => {
+    const svc = t.runtime.services;
+    const admin = await signInWeb(t.url, DEMO.puprAdmin);
+    const invite = (form: Record<string, string>) =>
+      submitOn(admin, '/kantor/admin/pengguna', '/kantor/admin/pengguna', form);
+    const usersTable = (html: string) => html.slice(0, html.indexOf('id="h-invite"'));
+    const before = usersTable((await admin.get('/kantor/admin/pengguna')).html);
+
+    // Out of scope and above one's own role: refused as before, nothing written.
+    const tooHigh = await invite({
+      name: 'Koordinator Palsu',
+      email: 'palsu@contoh.aduan.id',
+      role: 'coordinator',
+      agencyId: 'pupr-kaltim',
+    });
+    expect(tooHigh.status).toBe(403);
+    const other = await invite({
+      name: 'Petugas Dinkes',
+      email: 'petugas.dinkes@contoh.aduan.id',
+      role: 'officer',
+      agencyId: 'dinkes-kaltim',
+    });
+    expect(other.status).toBe(403);
+    const bad = await invite({
+      name: 'Tanpa Alamat',
+      email: 'bukan-email',
+      role: 'officer',
+      agencyId: 'pupr-kaltim-unit',
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.html).toContain('Alamat email tidak valid');
+    expect(bad.html).toContain('value="Tanpa Alamat"');
+    const selfInvite = await invite({
+      name: 'Saya Sendiri',
+      email: DEMO.puprAdmin,
+      role: 'officer',
+      agencyId: 'pupr-kaltim-unit',
+    });
+    expect(selfInvite.status).toBe(422);
+    expect((await rows<{ n: number }>(sql`select count(*)::int as n from staff_invitations`))[0]!.n).toBe(0);
+
+    // An unverified registration of an address by someone who is not its owner (password chosen by them).
+    const squatter = new WebClient(t.url);
+    const reg = await squatter.post('/daftar', {
+      name: 'Penyerobot',
+      email: 'calon.petugas@contoh.aduan.id',
+      password: 'sandi milik penyerobot',
+      passwordConfirm: 'sandi milik penyerobot',
+    });
+    expect(reg.status).toBe(303);
+    const squatterSession = await signInWeb(
+      t.url,
+      'calon.petugas@contoh.aduan.id',
+      'sandi milik penyerobot',
+      '/',
     );
+
+    // Four addresses: fresh, a verified citizen, staff of another agency, an unverified registration.
+    const addresses = [
+      ['Petugas Baru', 'petugas.baru@contoh.aduan.id'],
+      ['Warga Jadi Petugas', DEMO.citizen],
+      ['Admin Dinkes', DEMO.dinkesAdmin],
+      ['Calon Petugas', 'calon.petugas@contoh.aduan.id'],
+    ] as const;
+    const answers: Array<{ status: number; location: string | null; cookies: string[]; page: string }> = [];
+    for (const [name, email] of addresses) {
+      const r = await invite({
+        name,
+        email: email.toUpperCase(),
+        role: 'officer',
+        agencyId: 'pupr-kaltim-unit',
+      });
+      const page = await admin.get(r.location!);
+      expect(page.html).toContain(`Undangan dikirim ke ${email}.`);
+      expect((await admin.get('/kantor/admin/pengguna')).html).not.toContain('Undangan dikirim ke'); // once
+      answers.push({
+        status: r.status,
+        location: r.location,
+        cookies: r.headers.getSetCookie().map((c) => c.split('=')[0]!),
+        page: page.html.replaceAll(email, 'ADDRESS').replaceAll(name, 'NAME'),
+      });
+    }
+    expect(answers[0]!.status).toBe(303);
+    expect(answers[0]!.location).toBe('/kantor/admin/pengguna?lang=id');
+    // The answer and every page row are the same whatever the address (ids and times aside).
+    const rowOf = (html: string) =>
+      html
+        .split('<tr data-invitation=')
+        .map((r) => r.split('</tr>')[0]!)
+        .find((r) => r.includes('<td>ADDRESS</td>'))!
+        .replace(/[0-9a-f-]{36}/g, 'ID');
+    for (const a of answers.slice(1)) {
+      expect({ ...a, page: undefined }).toEqual({ ...answers[0]!, page: undefined });
+      expect(rowOf(a.page)).toBe(rowOf(answers[0]!.page));
+    }
+    const listed = (await admin.get('/kantor/admin/pengguna')).html;
+    expect(usersTable(listed)).toBe(before); // nobody is a user before accepting
+    for (const [, email] of addresses) expect(listed).toContain(`<td>${email}</td>`);
+
+    // The links left through the outbox: sealed address, no clear address or token stored anywhere.
+    const mails = await rows<{
+      id: number;
+      kind: string;
+      recipient: string;
+      payload: Record<string, string>;
+    }>(sql`select id, kind, recipient, payload from outbox where kind = 'staff.invite' order by id`);
+    expect(mails).toHaveLength(4);
+    const tokens = new Map<string, string>();
+    for (const m of mails) {
+      expect(m.recipient).toMatch(/^invitation:[0-9a-f-]{36}$/);
+      const to = svc.sealer.open<string>(m.payload.recipientEnc!);
+      const token = new RegExp(`${t.url}/undangan\\?token=([A-Za-z0-9_-]+)`).exec(m.payload.text!)?.[1];
+      expect(token, m.payload.text).toBeTruthy();
+      expect(m.payload.text).toContain('Petugas (Bidang Bina Marga, Dinas PUPR Kaltim)');
+      expect(m.payload.text).toContain('Officer (Bidang Bina Marga, Dinas PUPR Kaltim)');
+      tokens.set(to, token!);
+      expect(listed).not.toContain(token!);
+    }
+    expect([...tokens.keys()].sort()).toEqual(addresses.map(([, e]) => e).sort());
+    const stored = await rows<{ token_hash: string; email: string }>(
+      sql`select token_hash, email from staff_invitations`,
+    );
+    for (const r of stored) expect(r.token_hash).toBe(sha256(tokens.get(r.email)!));
     expect(
-      (await (await signInWeb(t.url, DEMO.balikpapanCoordinator)).get('/kantor/admin/pengguna')).html,
-    ).not.toContain('petugas.baru@');
+      (
+        await rows<{ n: number }>(
+          sql`select count(*)::int as n from outbox where payload::text like '%@contoh.aduan.id%' or recipient like '%@%'`,
+        )
+      )[0]!.n,
+    ).toBe(0);
+
+    // The worker delivers them like any email row: to the sealed address, the link in the text.
+    const smtp = await startSmtp();
+    const worker = await startWorker(svc, {
+      transports: { mailer: smtpMailer(smtp.url, 'aduan <noreply@aduan.test>') },
+      autoStart: false,
+      sweepEveryMs: 0,
+    });
+    try {
+      await worker.drain();
+    } finally {
+      await worker.stop();
+      await smtp.close();
+    }
+    const delivered = smtp.unique().filter((m) => m.subject === 'Undangan bergabung sebagai petugas aduan');
+    expect(delivered.map((m) => m.to).sort()).toEqual(addresses.map(([, e]) => e).sort());
+    for (const m of delivered) expect(m.text).toContain(`/undangan?token=${tokens.get(m.to)}`);
+
+    // A fresh address: set name and password, signed in, in the back office with exactly the invited role.
+    const fresh = new WebClient(t.url);
+    const link = `/undangan?token=${tokens.get('petugas.baru@contoh.aduan.id')}`;
+    const form = await fresh.get(link);
+    expect(form.status).toBe(200);
+    expect(form.html).toContain('petugas.baru@contoh.aduan.id');
+    expect(form.html).toContain('name="passwordConfirm"');
+    expect(form.html).toContain('value="Petugas Baru"');
+    const token = tokens.get('petugas.baru@contoh.aduan.id')!;
+    const mismatch = await fresh.post('/undangan', {
+      token,
+      name: 'Petugas Baru',
+      password: 'sandi petugas baru',
+      passwordConfirm: 'sandi lain sekali',
+    });
+    expect(mismatch.status).toBe(422);
+    expect(mismatch.html).toContain('#f-passwordConfirm');
+    expect(mismatch.html).not.toContain('sandi petugas baru');
+    const short = await fresh.post('/undangan?lang=en', {
+      token,
+      name: 'Petugas Baru',
+      password: 'pendek',
+      passwordConfirm: 'pendek',
+    });
+    expect(short.status).toBe(422);
+    expect(short.html).toContain('At least 10 characters');
+    // The language switch of the re-rendered form returns to the same invitation.
+    expect(short.html).toContain(`href="/undangan?token=${token}&amp;lang=id"`);
+    const accepted = await fresh.post('/undangan', {
+      token,
+      name: 'Petugas Baru Sekali',
+      password: 'sandi petugas baru',
+      passwordConfirm: 'sandi petugas baru',
+    });
+    expect(accepted.status).toBe(303);
+    expect(accepted.location).toBe('/kantor');
+    expect((await fresh.get('/kantor')).status).toBe(200);
+    const roleOf = async (email: string) =>
+      (
+        await rows<{ role: string; agency_id: string | null }>(
+          sql`select g.role, g.agency_id from role_grants g join users u on u.id = g.user_id
+               where u.email = ${email} order by g.id`,
+        )
+      ).map((r) => `${r.role}@${r.agency_id ?? ''}`);
+    expect(await roleOf('petugas.baru@contoh.aduan.id')).toEqual(['officer@pupr-kaltim-unit']);
+    const [made] = await rows<{ password_hash: string; must_change_password: boolean; name: string }>(
+      sql`select password_hash, must_change_password, name from users where email = 'petugas.baru@contoh.aduan.id'`,
+    );
+    expect(made!.password_hash).toMatch(/^\$argon2id\$/);
+    expect(made!.must_change_password).toBe(false);
+    expect(made!.name).toBe('Petugas Baru Sekali');
+    await signInWeb(t.url, 'petugas.baru@contoh.aduan.id', 'sandi petugas baru');
+    // Used: the link is dead, accepting twice is impossible.
+    const mainOf = (html: string) => html.slice(html.indexOf('<main'), html.indexOf('</main>'));
+    const invalidPage = mainOf((await new WebClient(t.url).get(link)).html);
+    expect((await fresh.get(link)).status).toBe(404);
+    const twice = await new WebClient(t.url).post('/undangan', {
+      token,
+      name: 'Orang Lain',
+      password: 'sandi orang lain',
+      passwordConfirm: 'sandi orang lain',
+    });
+    expect(twice.status).toBe(404);
+    expect(await roleOf('petugas.baru@contoh.aduan.id')).toHaveLength(1);
+
+    // A verified citizen: confirms with the account's current password (a wrong one counts as a failed sign-in).
+    const citizen = new WebClient(t.url);
+    const citizenLink = `/undangan?token=${tokens.get(DEMO.citizen)}`;
+    const citizenForm = await citizen.get(citizenLink);
+    expect(citizenForm.status).toBe(200);
+    expect(citizenForm.html).toContain('autocomplete="current-password"');
+    expect(citizenForm.html).not.toContain('name="passwordConfirm"');
+    const wrong = await citizen.post('/undangan', {
+      token: tokens.get(DEMO.citizen)!,
+      password: 'bukan sandinya',
+    });
+    expect(wrong.status).toBe(422);
+    expect(wrong.html).toContain('Kata sandi saat ini salah');
+    expect(
+      (await rows<{ n: number }>(sql`select failed_logins as n from users where email = ${DEMO.citizen}`))[0]!
+        .n,
+    ).toBe(1);
+    const ok = await citizen.post('/undangan', { token: tokens.get(DEMO.citizen)!, password: DEMO_PASSWORD });
+    expect(ok.status).toBe(303);
+    expect(ok.location).toBe('/kantor');
+    expect(await roleOf(DEMO.citizen)).toEqual(['citizen@', 'officer@pupr-kaltim-unit']);
+    await signInWeb(t.url, DEMO.citizen); // the password is unchanged
+    expect((await citizen.get(citizenLink)).status).toBe(404);
+
+    // The unverified registration: the owner of the address sets their own password; the squatter is out.
+    const owner = new WebClient(t.url);
+    const ownerToken = tokens.get('calon.petugas@contoh.aduan.id')!;
+    expect((await owner.get(`/undangan?token=${ownerToken}`)).html).toContain('name="passwordConfirm"');
+    const taken = await owner.post('/undangan', {
+      token: ownerToken,
+      name: 'Calon Petugas',
+      password: 'sandi pemilik alamat',
+      passwordConfirm: 'sandi pemilik alamat',
+    });
+    expect(taken.status).toBe(303);
+    expect((await squatterSession.get('/akun')).status).toBe(303); // signed out
+    expect(
+      (
+        await new WebClient(t.url).post('/masuk', {
+          email: 'calon.petugas@contoh.aduan.id',
+          password: 'sandi milik penyerobot',
+        })
+      ).status,
+    ).toBe(401);
+    await signInWeb(t.url, 'calon.petugas@contoh.aduan.id', 'sandi pemilik alamat');
+    expect(await roleOf('calon.petugas@contoh.aduan.id')).toEqual(['officer@pupr-kaltim-unit']);
+
+    // Accepted invitations leave the pending list; the people are users now.
+    const after = (await admin.get('/kantor/admin/pengguna')).html;
+    const pendingPart = after.slice(after.indexOf('id="h-invitations"'));
+    expect(pendingPart).not.toContain('petugas.baru@');
+    expect(pendingPart).not.toContain(DEMO.citizen);
+    expect(pendingPart).toContain(DEMO.dinkesAdmin);
+    expect(usersTable(after)).toContain('petugas.baru@contoh.aduan.id');
+    expect(usersTable(after)).toContain(DEMO.citizen);
+    const [acc] = await rows<{ accepted_at: Date | null; accepted_user_id: string | null }>(
+      sql`select accepted_at, accepted_user_id from staff_invitations where email = 'petugas.baru@contoh.aduan.id'`,
+    );
+    expect(acc!.accepted_at).not.toBeNull();
+    expect(acc!.accepted_user_id).toMatch(/^[0-9a-f-]{36}$/);
+
+    // Expired: the link is dead; "Kirim ulang" sends a new one (the old stays dead) valid 7 more days.
+    const [dinkesInv] = await rows<{ id: string }>(
+      sql`select id from staff_invitations where email = ${DEMO.dinkesAdmin}`,
+    );
+    await rows(
+      sql`update staff_invitations set expires_at = ${new Date(t.clock.now.getTime() - 60_000)} where id = ${dinkesInv!.id}`,
+    );
+    const dinkesLink = `/undangan?token=${tokens.get(DEMO.dinkesAdmin)}`;
+    const expired = await new WebClient(t.url).get(dinkesLink);
+    expect(expired.status).toBe(404);
+    expect((await admin.get('/kantor/admin/pengguna')).html).toContain('(kedaluwarsa)');
+    // Staff outside the invitation's scope neither see nor touch it.
+    const balikpapan = await signInWeb(t.url, DEMO.balikpapanCoordinator);
+    const theirs = (await balikpapan.get('/kantor/admin/pengguna')).html;
+    expect(theirs).not.toContain(dinkesInv!.id);
+    expect(theirs).not.toContain('calon.petugas@');
+    // The province's coordinator has PUPR in scope and sees it.
+    const coordinator = await signInWeb(t.url, DEMO.coordinator);
+    expect((await coordinator.get('/kantor/admin/pengguna')).html).toContain(dinkesInv!.id);
+    const foreign = await submitOn(
+      balikpapan,
+      '/kantor/admin/pengguna',
+      `/kantor/admin/pengguna/undangan/${dinkesInv!.id}/batalkan`,
+      {},
+    );
+    expect(foreign.status).toBe(404);
+    const resent = await submitOn(
+      admin,
+      '/kantor/admin/pengguna',
+      `/kantor/admin/pengguna/undangan/${dinkesInv!.id}/kirim-ulang`,
+      {},
+    );
+    expect(resent.status).toBe(303);
+    expect((await admin.get(resent.location!)).html).toContain(
+      `Undangan dikirim ulang ke ${DEMO.dinkesAdmin}.`,
+    );
+    const [again] = await rows<{ payload: Record<string, string> }>(
+      sql`select payload from outbox where kind = 'staff.invite' order by id desc limit 1`,
+    );
+    const newToken = /undangan\?token=([A-Za-z0-9_-]+)/.exec(again!.payload.text!)![1]!;
+    expect(newToken).not.toBe(tokens.get(DEMO.dinkesAdmin));
+    expect((await new WebClient(t.url).get(dinkesLink)).status).toBe(404);
+    expect((await new WebClient(t.url).get(`/undangan?token=${newToken}`)).status).toBe(200);
+
+    // Cancelled: the link is dead and the row leaves the list.
+    const cancel = await submitOn(
+      admin,
+      '/kantor/admin/pengguna',
+      `/kantor/admin/pengguna/undangan/${dinkesInv!.id}/batalkan`,
+      {},
+    );
+    expect(cancel.status).toBe(303);
+    const cancelled = await admin.get(cancel.location!);
+    expect(cancelled.html).toContain('Undangan dibatalkan');
+    expect(cancelled.html).not.toContain(`<td>${DEMO.dinkesAdmin}</td>`);
+    const revokedPage = await new WebClient(t.url).get(`/undangan?token=${newToken}`);
+    expect(revokedPage.status).toBe(404);
+    expect(await roleOf(DEMO.dinkesAdmin)).toEqual(['agency_admin@dinkes-kaltim']);
+    // Every dead link is the same neutral page: unknown, malformed, missing, used, expired, cancelled.
+    for (const path of [
+      '/undangan?token=tidak-ada-token-seperti-ini-000',
+      '/undangan?token=x',
+      '/undangan',
+    ]) {
+      const r = await new WebClient(t.url).get(path);
+      expect(r.status, path).toBe(404);
+      expect(mainOf(r.html), path).toBe(invalidPage);
+    }
+    expect(mainOf(expired.html)).toBe(invalidPage);
+    expect(mainOf(revokedPage.html)).toBe(invalidPage);
+    expect(invalidPage).toContain('Tautan tidak berlaku');
   });
 
   it('categories (national), holidays (coordinator, own region) with the missing-year warning, SLA rules', async () => {
@@ -435,18 +744,20 @@ describe('back-office administration', () => {
   });
 
   it('temporary password: every back-office page and API call waits until it is changed', async () => {
-    const admin = await signInWeb(t.url, DEMO.puprAdmin);
-    const made = await submitOn(admin, '/kantor/admin/pengguna', '/kantor/admin/pengguna', {
-      name: 'Petugas Sementara',
-      email: 'petugas.sementara@contoh.aduan.id',
-      role: 'officer',
-      agencyId: 'pupr-kaltim-unit',
-    });
-    expect(made.status).toBe(303);
-    const temp = /data-testid="temporary-password">([^<]+)</.exec(
-      (await admin.get(made.location!)).html,
-    )?.[1];
-    expect(temp).toBeTruthy();
+    // A temporary password comes from the operator (aduan users create-admin) or a fixture, never the admin pages.
+    const [pupr] = await rows<{ id: string }>(sql`select id from users where email = ${DEMO.puprAdmin}`);
+    const made = await createStaffUser(
+      t.runtime.services,
+      { actor: await actorFor(t.runtime.services.db, pupr!.id) },
+      {
+        name: 'Petugas Sementara',
+        email: 'petugas.sementara@contoh.aduan.id',
+        role: 'officer',
+        agencyId: 'pupr-kaltim-unit',
+      },
+    );
+    const temp = made.temporaryPassword;
+    expect(temp).toMatch(/^[A-Za-z0-9_-]{16}$/);
     const flag = async () =>
       (
         await rows<{ must_change_password: boolean }>(

@@ -1,0 +1,183 @@
+/**
+ * Staff accounts from the operator's shell (trusted: no scope), for a real install that starts with no account:
+ *   aduan users create-admin --email E --name N
+ *       a national admin: a new account gets a one-time temporary password (printed once, changed at the first
+ *       sign-in); an existing account with roles gets the grant and keeps its password; an unverified registration
+ *       (an account without any role) is treated as new (its password replaced), since whoever registered it chose it.
+ *   aduan users invite --email E --name N --role R [--agency ID] [--lang id|en]
+ *       an invitation as the system: the email is queued (outbox) and the accept link printed, for instances without
+ *       SMTP; the agency may be left out only for national_admin.
+ *   aduan users list [--json]
+ *       staff accounts with their roles, and pending invitations.
+ */
+import { parseArgs } from 'node:util';
+import type { Config } from '../config.ts';
+import type { Runtime } from '../runtime.ts';
+import { systemCaller } from '../app/context.ts';
+import { AppError } from '../app/errors.ts';
+import { createNationalAdmin, isStaffEmail, STAFF_ROLES } from '../commands/manage-staff-users.ts';
+import { inviteStaffAsOperator } from '../commands/staff-invitations.ts';
+import { usersInScope } from '../queries/admin.ts';
+import { pendingInvitations } from '../queries/staff-invitations.ts';
+import { has, t, type Lang } from '../locales/index.ts';
+
+export const USERS_USAGE = `Usage:
+  aduan users create-admin --email E --name N          create (or grant) a national admin; prints a one-time password
+  aduan users invite --email E --name N --role R [--agency ID] [--lang id|en]
+                                                       invite staff; queues the email and prints the accept link
+  aduan users list [--json]                            staff accounts with their roles, and pending invitations
+Roles: ${STAFF_ROLES.join(', ')} (--agency is required except for national_admin).`;
+
+/** A field issue in English, from the shared field messages first, then the admin and account ones. */
+function issueText(key: string, params?: Record<string, string | number>): string {
+  for (const ns of ['errors.field', 'admin.field', 'account.field'])
+    if (has('en', `${ns}.${key}`)) return t('en', `${ns}.${key}`, params);
+  return key;
+}
+
+const FLAG: Record<string, string> = {
+  email: '--email',
+  name: '--name',
+  role: '--role',
+  agencyId: '--agency',
+};
+
+/** Runs one `aduan users` command; returns the exit code (0 done, 1 refused, 2 usage). */
+export async function usersCli(
+  config: Config,
+  args: string[],
+  open: () => Promise<Runtime>,
+): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: {
+        email: { type: 'string' },
+        name: { type: 'string' },
+        role: { type: 'string' },
+        agency: { type: 'string' },
+        lang: { type: 'string', default: 'id' },
+        json: { type: 'boolean', default: false },
+      },
+      allowPositionals: true,
+    });
+  } catch (e) {
+    console.error(`aduan users: ${(e as Error).message}\n${USERS_USAGE}`);
+    return 2;
+  }
+  const { values: v, positionals } = parsed;
+  const sub = positionals[0];
+  if (positionals.length !== 1 || !['create-admin', 'invite', 'list'].includes(sub!)) {
+    console.error(USERS_USAGE);
+    return 2;
+  }
+  if (sub !== 'list') {
+    const missing = ['email', 'name', ...(sub === 'invite' ? ['role'] : [])].filter(
+      (k) => !(v as Record<string, unknown>)[k],
+    );
+    if (missing.length) {
+      console.error(`aduan users ${sub}: missing ${missing.map((k) => `--${k}`).join(', ')}\n${USERS_USAGE}`);
+      return 2;
+    }
+    // Refused before the database is opened: a typo must not reach anyone's mailbox.
+    if (!isStaffEmail(v.email!.trim().toLowerCase())) {
+      console.error(`aduan users ${sub}: --email "${v.email}": ${issueText('invalid_email')}`);
+      return 1;
+    }
+    if (v.lang !== 'id' && v.lang !== 'en') {
+      console.error(`aduan users ${sub}: --lang must be id or en`);
+      return 2;
+    }
+  }
+  const rt = await open();
+  const svc = rt.services;
+  try {
+    if (sub === 'create-admin') {
+      const r = await createNationalAdmin(svc, { email: v.email!, name: v.name! });
+      const email = v.email!.trim().toLowerCase();
+      if (r.alreadyAdmin) console.log(`users: ${email} is already a national admin; nothing changed.`);
+      else if (!r.temporaryPassword)
+        console.log(
+          `users: national_admin granted to the existing account ${email} (its password is unchanged).`,
+        );
+      else {
+        console.log(
+          r.created
+            ? `users: national admin created: ${email}`
+            : `users: ${email} had an unverified registration; it is now a national admin with a new password.`,
+        );
+        console.log(
+          `  temporary password (shown once, to be changed at the first sign-in): ${r.temporaryPassword}`,
+        );
+        console.log(`  sign in at ${svc.publicUrl}/masuk`);
+      }
+      return 0;
+    }
+    if (sub === 'invite') {
+      const r = await inviteStaffAsOperator(svc, {
+        email: v.email!,
+        name: v.name!,
+        role: v.role!,
+        agencyId: v.agency,
+        lang: v.lang as Lang,
+      });
+      console.log(`users: invitation ${r.id} for ${v.email!.trim().toLowerCase()} as ${v.role}`);
+      console.log(`  email queued (delivered by the worker when SMTP_URL is set)`);
+      console.log(
+        `  accept link (valid until ${r.expiresAt.toISOString()}; hand it only to the address's owner):`,
+      );
+      console.log(`  ${r.url}`);
+      if (!config.publicUrl)
+        console.log('  note: ADUAN_PUBLIC_URL is not set, so the link uses the local address above.');
+      return 0;
+    }
+    const actor = systemCaller('cli').actor;
+    const [users, invitations] = await Promise.all([
+      usersInScope(svc, actor),
+      pendingInvitations(svc, actor),
+    ]);
+    if (v.json) {
+      console.log(
+        JSON.stringify({
+          users: users.map((u) => ({
+            email: u.email,
+            name: u.name,
+            locked: u.locked,
+            grants: u.grants.map((g) => ({ role: g.role, agencyId: g.agencyId })),
+          })),
+          invitations: invitations.map((i) => ({
+            id: i.id,
+            email: i.email,
+            name: i.name,
+            role: i.role,
+            agencyId: i.agencyId,
+            sentAt: i.sentAt.toISOString(),
+            expiresAt: i.expiresAt.toISOString(),
+            expired: i.expired,
+          })),
+        }),
+      );
+      return 0;
+    }
+    for (const u of users)
+      console.log(
+        `${u.email}\t${u.name}\t${u.grants.map((g) => (g.agencyId ? `${g.role}@${g.agencyId}` : g.role)).join(', ')}${u.locked ? '\t(locked)' : ''}`,
+      );
+    if (users.length === 0) console.log('users: no staff account yet (aduan users create-admin)');
+    for (const i of invitations)
+      console.log(
+        `invited\t${i.email}\t${i.name}\t${i.agencyId ? `${i.role}@${i.agencyId}` : i.role}\tuntil ${i.expiresAt.toISOString()}${i.expired ? ' (expired)' : ''}`,
+      );
+    return 0;
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'VALIDATION_FAILED') {
+      for (const [field, issue] of Object.entries(err.fields))
+        console.error(`aduan users ${sub}: ${FLAG[field] ?? field}: ${issueText(issue.key, issue.params)}`);
+      return 1;
+    }
+    throw err;
+  } finally {
+    await rt.close();
+  }
+}
