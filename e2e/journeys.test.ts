@@ -7,7 +7,8 @@
  * 5. the citizen accepts with a rating on the tracking page.
  * At every step we assert what each party sees, including that PUPR staff never see the reporter's name.
  * Journey 2: the agency returns it (bukan wewenang) and the coordinator re-routes it to Dinkes.
- * Journey 3: the citizen disputes the final follow-up and the agency gets it back.
+ * Journey 3: the citizen disputes the final follow-up (a reason with a phone number: warned, confirmed, masked on
+ * the public page) and the agency gets it back.
  * Every page a party reaches is also checked with axe-core (zero WCAG 2.2 A/AA violations): axe needs JavaScript,
  * so `expectA11y` reopens the party's current page in a JavaScript-enabled context with the same cookies.
  * Screenshots: tmp/screenshots/journeys/.
@@ -244,19 +245,60 @@ describe.skipIf(!HAS_CHROMIUM)('journeys in chromium without JavaScript', () => 
     expect(v, JSON.stringify(v, null, 1)).toEqual([]);
     await js.close();
 
+    // The personal-data warning state, with JavaScript on, in both languages: the summary takes focus and links
+    // to the confirmation checkbox, the notice describes the text field, zero axe violations.
+    const phone = '0812-3456-7890';
+    const reason = `Tambalan hanya sebagian, lubang di sisi kiri masih dalam. Hubungi saya di ${phone}.`;
+    for (const [locale, lang, send] of [
+      ['id-ID', 'id', /Kirim sanggahan/],
+      ['en-GB', 'en', /Send dispute/],
+    ] as const) {
+      const ctx = await b.context({ locale });
+      const wp = await ctx.newPage();
+      await wp.goto(`${link}&lang=${lang}`);
+      await wp.fill('#f-reason', reason);
+      await Promise.all([wp.waitForNavigation(), wp.getByRole('button', { name: send }).click()]);
+      expect(await wp.getAttribute('html', 'lang')).toBe(lang);
+      expect(await wp.evaluate('document.activeElement && document.activeElement.className')).toBe(
+        'error-summary',
+      );
+      await wp.keyboard.press('Tab');
+      expect(await wp.evaluate('document.activeElement.getAttribute("href")')).toBe('#f-reasonPiiOk');
+      expect(await wp.locator('#f-reason').getAttribute('aria-describedby')).toContain('f-reason-pii');
+      expect(await wp.locator('#f-reason').inputValue()).toBe(reason);
+      await screenshot(wp, 'journeys', `dispute-pii-warning-${lang}`);
+      const pv = await checkA11y(wp);
+      expect(pv, `${lang} personal-data warning: ${JSON.stringify(pv, null, 1)}`).toEqual([]);
+      await ctx.close();
+    }
+
+    // Without JavaScript: the warning, then the confirmation sends the text as written.
     await cp.goto(link);
-    await cp.fill('#f-reason', 'Tambalan hanya sebagian, lubang di sisi kiri masih dalam dan berbahaya.');
+    await cp.fill('#f-reason', reason);
+    await Promise.all([cp.waitForNavigation(), cp.getByRole('button', { name: /Kirim sanggahan/ }).click()]);
+    expect(await cp.locator('#f-reasonPiiOk').count()).toBe(1);
+    expect(await cp.locator('#f-reason-pii').textContent()).toContain('nomor telepon');
+    await cp.check('#f-reasonPiiOk');
     await Promise.all([cp.waitForNavigation(), cp.getByRole('button', { name: /Kirim sanggahan/ }).click()]);
     await screenshot(cp, 'journeys', 'dispute-citizen');
-    expect(await cp.content()).toContain('Tambalan hanya sebagian');
+    expect(await cp.content()).toContain('Sanggahan Anda terkirim');
+    expect(await cp.content()).toContain(`Hubungi saya di ${phone}`);
     await expectA11y(cp, 'tracking page, disputed');
+    // The public page shows the reason with the phone number masked.
+    const pub = await citizen.newPage();
+    await pub.goto(`${t.url}/laporan/${trackingId}`);
+    expect(await pub.content()).toContain('Tambalan hanya sebagian');
+    expect(await pub.content()).not.toContain(phone);
+    await pub.close();
 
     const back = await staffPage(DEMO.puprAdmin);
     await back.page.goto(`${t.url}/kantor?tab=follow_up`);
     expect(await back.page.content()).toContain(trackingId);
     await expectA11y(back.page, 'PUPR follow-up tab after the dispute');
     await back.page.goto(`${t.url}/kantor/laporan/${trackingId}`);
-    expect(await back.page.content()).toContain('Tambalan hanya sebagian');
+    expect(await back.page.content()).toContain(
+      `Tambalan hanya sebagian, lubang di sisi kiri masih dalam. Hubungi saya di ${phone}`,
+    );
     await expectNoName(back.page, name, 'PUPR after dispute');
     await expectA11y(back.page, 'PUPR report page after the dispute');
     await back.ctx.close();

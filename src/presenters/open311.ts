@@ -1,13 +1,16 @@
 /**
  * Open311 shapes of our data, as plain objects in the JSON (Spark) form; src/http/open311/format.ts turns
  * them into XML. Privacy lives here: a request item is built from an explicit list of public columns and
- * never carries any reporter field (name, email, phone, device, account), anonymous or not.
+ * never carries any reporter field (name, email, phone, device, account), anonymous or not; a reporter's or
+ * citizen's text in `notes[]` and request updates has its personal data masked (`publicEventBody`), except for
+ * the partner that submitted the request, which reads it as its reporter wrote it (D13).
  */
 import { ATTRIBUTES } from '../domain/open311/service-definition.ts';
 import { baseStatus, extendedStatus } from '../domain/open311/statuses.ts';
 import type { ReportStatus, ZoneName } from '../domain/report/report.ts';
 import { zoneForRegion } from '../domain/deadline/calendar.ts';
-import type { Open311Row, Open311Service, Open311UpdateRow } from '../queries/open311.ts';
+import type { Open311Note, Open311Row, Open311Service, Open311UpdateRow } from '../queries/open311.ts';
+import { publicEventBody } from './report.ts';
 
 const OFFSET: Record<ZoneName, number> = { WIB: 7, WITA: 8, WIT: 9 };
 
@@ -82,7 +85,7 @@ function zoneOf(r: { zone: string | null; region_code?: string | null }): ZoneNa
 
 /** Extra data for `extensions=true`. */
 export interface RequestExtras {
-  notes?: Array<{ type: string; body: string | null; created_at: Date }>;
+  notes?: Open311Note[];
   mediaUrls?: string[];
 }
 
@@ -125,7 +128,7 @@ export function presentRequest(r: Open311Row, extensions: boolean, extras: Reque
     };
     item.notes = (extras.notes ?? []).map((n) => ({
       datetime: w3c(n.created_at, zone),
-      description: n.body ?? '',
+      description: (r.own ? n.body : publicEventBody(n.body, n.actor_role)) ?? '',
       type: n.type,
     }));
   }
@@ -141,7 +144,7 @@ export function presentUpdate(u: Open311UpdateRow) {
     service_request_id: u.tracking_id,
     status: extendedStatus(status, (u.data?.reason as string | undefined) ?? null),
     updated_datetime: w3c(u.created_at, zone),
-    description: u.body ?? '',
+    description: (u.own ? u.body : publicEventBody(u.body, u.actor_role)) ?? '',
     media_url: '',
     external_status_code: status,
     ...(u.update_id ? { customer_reference: u.update_id } : {}),

@@ -1,11 +1,13 @@
 /**
  * Report → JSON for the API. The ONE place where output redaction happens: the reporter appears only when
  * the caller may see it (never for agencies on anonymous reports, never for the public), internal notes
- * and staff-only event data appear only for staff in scope.
+ * and staff-only event data appear only for staff in scope, and personal data in event texts no verifier
+ * read before they went public (a reporter's dispute reason or acceptance comment) is masked for the public.
  */
 import { formatIsoInZone, zoneForRegion } from '../domain/deadline/calendar.ts';
 import type { ReportStatus, ZoneName } from '../domain/report/report.ts';
-import { permissionsNow, type PolicyAction } from '../policies/can.ts';
+import { maskPersonalData } from '../domain/report/pii-hints.ts';
+import { permissionsNow, type PolicyAction, type ReportSubject } from '../policies/can.ts';
 import { t, type Lang } from '../locales/index.ts';
 import type { LoadedReport } from '../db/repositories/reports.ts';
 import type { EventRow } from '../db/repositories/events.ts';
@@ -102,8 +104,40 @@ const PUBLIC_DATA_KEYS = new Set([
   'workingDaysLost',
 ]);
 
-/** One timeline event for a caller; staff in scope also see notes and internal data. */
-export function presentEvent(e: EventRow, zone: ZoneName, staff: boolean, lang: Lang) {
+/**
+ * Who reads a timeline: `staff` in scope (internal notes and data), the report's own `reporter`, or the
+ * `public` (anyone else, signed in or not, staff out of scope included).
+ */
+export type Audience = 'staff' | 'reporter' | 'public';
+
+/** The audience of a caller who may see a report with these facts and permissions. */
+export function audienceOf(v: {
+  subject: Pick<ReportSubject, 'isReporter'>;
+  permissions: Pick<Record<PolicyAction, boolean>, 'viewInternal'>;
+}): Audience {
+  if (v.permissions.viewInternal) return 'staff';
+  return v.subject.isReporter ? 'reporter' : 'public';
+}
+
+/**
+ * Event authors whose public text no verifier reads before it is published: the reporter (dispute reason,
+ * acceptance comment, escalation note; by web, API, Open311, SMS or email) and a signed-in citizen commenting on a
+ * public report (`citizen`, or `public` for an account without a role). Staff and system texts are not masked.
+ */
+const UNREVIEWED_AUTHORS = new Set(['reporter', 'citizen', 'public']);
+
+/**
+ * An event's text as the public may read it: personal data (NIK, phone, email) masked when the text was written
+ * by an unreviewed author. Staff and the reporter read the stored text; the store is never changed. Also used by
+ * the Open311 presenter.
+ */
+export function publicEventBody(body: string | null, actorRole: string | null): string | null {
+  return body && actorRole !== null && UNREVIEWED_AUTHORS.has(actorRole) ? maskPersonalData(body) : body;
+}
+
+/** One timeline event for `audience`; staff in scope also see notes and internal data. */
+export function presentEvent(e: EventRow, zone: ZoneName, audience: Audience, lang: Lang) {
+  const staff = audience === 'staff';
   const data = Object.fromEntries(
     Object.entries(e.data as Record<string, unknown>).filter(([k]) => staff || PUBLIC_DATA_KEYS.has(k)),
   );
@@ -121,7 +155,7 @@ export function presentEvent(e: EventRow, zone: ZoneName, staff: boolean, lang: 
       agencyId: reporterSide ? null : e.actorAgencyId,
       ...(staff && !reporterSide && e.actorUserId ? { userId: e.actorUserId } : {}),
     },
-    body: e.body,
+    body: audience === 'public' ? publicEventBody(e.body, e.actorRole) : e.body,
     data,
   };
 }

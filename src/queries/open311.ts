@@ -370,10 +370,14 @@ export interface Open311UpdateRow {
   to_status: string | null;
   report_status: string;
   body: string | null;
+  /** Who wrote the update (the presenter masks personal data in a reporter's or citizen's text). */
+  actor_role: string | null;
   data: Record<string, unknown>;
   created_at: Date;
   zone: string | null;
   update_id: string | null;
+  /** The reading partner submitted this request (D13). */
+  own: boolean;
 }
 
 /** Public timeline events between two instants (optionally only the partner's own requests), oldest first. */
@@ -384,10 +388,11 @@ export async function listOpen311Updates(
   const own = f.apiKeyId
     ? sql`left join open311_requests o on o.report_id = r.id and o.api_key_id = ${f.apiKeyId}`
     : sql``;
+  const isOwn = f.apiKeyId ? sql`(o.report_id is not null)` : sql`false`;
   const rows = await query<Open311UpdateRow>(
     db,
-    sql`select e.id as event_id, r.tracking_id, e.type, e.to_status, r.status as report_status, e.body, e.data,
-          e.created_at, coalesce(a.zone, t.zone) as zone, u.update_id
+    sql`select e.id as event_id, r.tracking_id, e.type, e.to_status, r.status as report_status, e.body,
+          e.actor_role, e.data, e.created_at, coalesce(a.zone, t.zone) as zone, u.update_id, ${isOwn} as own
         from report_events e
         join reports r on r.id = e.report_id
         left join agencies a on a.id = coalesce(r.agency_id, r.dispatched_agency_id)
@@ -399,28 +404,36 @@ export async function listOpen311Updates(
           and ${visible(f.apiKeyId)}
         order by e.created_at asc, e.id asc limit ${f.limit} offset ${f.offset}`,
   );
-  for (const r of rows)
+  for (const r of rows) {
     if (!(r.created_at instanceof Date)) r.created_at = new Date(r.created_at as unknown as string);
+    r.own = r.own === true;
+  }
   return rows;
 }
 
+/** One public timeline event as a `notes[]` item (extensions=true). */
+export interface Open311Note {
+  type: string;
+  body: string | null;
+  /** Who wrote it (the presenter masks personal data in a reporter's or citizen's text). */
+  actor_role: string | null;
+  created_at: Date;
+}
+
 /** Public notes[] of several reports (extensions=true), by report id, oldest first. */
-export async function publicNotes(
-  db: AppDb,
-  reportIds: string[],
-): Promise<Map<string, Array<{ type: string; body: string | null; created_at: Date }>>> {
-  const out = new Map<string, Array<{ type: string; body: string | null; created_at: Date }>>();
+export async function publicNotes(db: AppDb, reportIds: string[]): Promise<Map<string, Open311Note[]>> {
+  const out = new Map<string, Open311Note[]>();
   if (reportIds.length === 0) return out;
-  const rows = await query<{ report_id: string; type: string; body: string | null; created_at: Date }>(
+  const rows = await query<Open311Note & { report_id: string }>(
     db,
-    sql`select report_id, type, body, created_at from report_events
+    sql`select report_id, type, body, actor_role, created_at from report_events
         where report_id = any(${sql.param(reportIds)}::uuid[]) and visibility = 'public' and type <> 'support'
         order by report_id, seq`,
   );
-  for (const r of rows) {
-    const list = out.get(r.report_id) ?? [];
+  for (const { report_id, ...r } of rows) {
+    const list = out.get(report_id) ?? [];
     list.push({ ...r, created_at: r.created_at instanceof Date ? r.created_at : new Date(r.created_at) });
-    out.set(r.report_id, list);
+    out.set(report_id, list);
   }
   return out;
 }

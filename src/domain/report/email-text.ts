@@ -17,7 +17,7 @@
  * The mask words are stored content (Indonesian, like the rest of a report), not interface copy.
  */
 
-import { maskNik, NIK_MASK } from './pii-hints.ts';
+import { maskNik, NIK_MASK, PII_MASKS } from './pii-hints.ts';
 /** Who sent the mail, as the inbound webhook or SMTP listener parsed it. */
 export interface EmailSender {
   address: string;
@@ -26,7 +26,7 @@ export interface EmailSender {
 
 /** What replaces masked text in stored content. */
 export const EMAIL_MASK = {
-  email: '[email-disembunyikan]',
+  email: PII_MASKS.email,
   name: '[nama-disembunyikan]',
   key: '[kunci-disembunyikan]',
   nik: NIK_MASK,

@@ -14,7 +14,7 @@ import { ErrorPage } from '../../views/pages/error-page.tsx';
 import { classifyError, requestLang } from '../plugins/errors.ts';
 
 /** Bumped when app.css or app.js change (they are served with a long max-age). */
-export const ASSET_VERSION = '1';
+export const ASSET_VERSION = '2';
 
 /** The view context of a request: language, translator, path without `lang`, user and CSRF token. */
 export function pageContext(req: FastifyRequest): PageContext {

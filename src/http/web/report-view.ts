@@ -3,7 +3,7 @@
  * the presented (redacted) events, and the deadline badge of the running clock.
  */
 import type { Services } from '../../app/context.ts';
-import { presentEvent, presentReport, reportZone } from '../../presenters/report.ts';
+import { audienceOf, presentEvent, presentReport, reportZone } from '../../presenters/report.ts';
 import { deadlineHistory, type DeadlineHistoryRow } from '../../queries/deadline-history.ts';
 import { listAgencyTree } from '../../queries/reference.ts';
 import { timelineFor, type VisibleReport } from '../../queries/reports.ts';
@@ -81,7 +81,9 @@ export async function buildReportModel(
   const zone = reportZone(visible.report);
   const agencies = new Map((await listAgencyTree(svc.db)).map((a) => [a.id, a.name]));
   const rows = (await timelineFor(svc, visible)).filter((e) => e.type !== 'support' && e.type !== 'note');
-  const shown = rows.map((e) => presentEvent(e, zone, false, ctx.lang));
+  // The public page reads as the public (reporter-written texts masked), the tracking page as the reporter.
+  const audience = audienceOf(visible);
+  const shown = rows.map((e) => presentEvent(e, zone, audience, ctx.lang));
   // Each clock run is shown on the visible event that started it: of the events in the same second as its start,
   // the last one of a type that starts that clock (submit → verification, verify → follow-up, hold → reply,
   // final follow-up → reporter window…), else the last one. A clock whose start the caller may not see (only

@@ -7,6 +7,11 @@
  * `#`); a number whose check digit fails is a field error on the form, never a redirect to a 404. A reporter's
  * form re-rendered after a refusal links its language switch to the private link with the form's key
  * (`trackingPageOfForm`, the route's `config.langPath`).
+ *
+ * The accept comment and the dispute reason are public on a public report and no verifier reads them first: a
+ * text that seems to hold personal data (`detectPersonalData`) is not sent until the reporter ticks the
+ * confirmation the re-rendered form then shows (`<field>PiiOk`); the public pages mask it anyway
+ * (`publicEventBody`), and staff and the reporter read it as written.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
@@ -19,6 +24,7 @@ import { escalateReport } from '../../commands/escalate-report.ts';
 import { supplementReport } from '../../commands/supplement-report.ts';
 import { openAttachment } from '../../commands/add-attachment.ts';
 import { reportAttachments } from '../../queries/report-attachments.ts';
+import { detectPersonalData } from '../../domain/report/pii-hints.ts';
 import { getReport } from '../../queries/reports.ts';
 import { t } from '../../locales/index.ts';
 import { formatDate } from '../../views/format.ts';
@@ -27,7 +33,13 @@ import {
   stripTrackingInput,
   TRACKING_ID_LENGTH,
 } from '../../domain/report/tracking-id.ts';
-import { TrackFormPage, TrackPage, type ReporterForms } from '../../views/pages/track.tsx';
+import {
+  piiConfirmField,
+  TrackFormPage,
+  TrackPage,
+  type PiiCheck,
+  type ReporterForms,
+} from '../../views/pages/track.tsx';
 import { classifyError } from '../plugins/errors.ts';
 import { formErrors, pageContext, sendPage } from './render.ts';
 import { buildReportModel } from './report-view.ts';
@@ -101,6 +113,7 @@ export async function trackPages(app: FastifyInstance, opts: { services: Service
       message?: string;
       done?: string;
       values?: Record<string, string>;
+      pii?: PiiCheck;
     } = {},
   ) {
     const ctx = pageContext(req);
@@ -134,6 +147,10 @@ export async function trackPages(app: FastifyInstance, opts: { services: Service
       escalate: OPEN.has(s) && p.escalate,
     };
     const errors = formErrors(ctx.lang, extra.errors ?? {});
+    if (extra.pii) {
+      const kinds = extra.pii.kinds.map((k) => t(ctx.lang, `web.report.pii_${k}`)).join(', ');
+      errors[piiConfirmField(extra.pii.field)] = t(ctx.lang, 'web.trackpage.pii_confirm_error', { kinds });
+    }
     const status = extra.message || Object.keys(errors).length ? 422 : 200;
     return sendPage(
       reply,
@@ -148,9 +165,29 @@ export async function trackPages(app: FastifyInstance, opts: { services: Service
         message: extra.message,
         done: extra.done,
         values: extra.values,
+        pii: extra.pii,
       }),
       status,
     );
+  }
+
+  /**
+   * The personal data a reporter's public text seems to hold when the reporter has not confirmed sending it, on a
+   * public report awaiting this answer; null otherwise (then the command runs and refuses what it must).
+   */
+  async function unconfirmedPii(
+    caller: Caller,
+    id: string,
+    field: PiiCheck['field'],
+    text: string,
+    confirmed: boolean,
+  ): Promise<PiiCheck | null> {
+    const kinds = detectPersonalData(text);
+    if (confirmed || kinds.length === 0) return null;
+    const visible = await getReport(svc, caller, id).catch(() => null);
+    const row = visible?.report.row;
+    if (!visible?.subject.isReporter || !row || row.confidential || row.status !== 'responded') return null;
+    return { field, kinds };
   }
 
   app.get<{ Params: { trackingId: string }; Querystring: { k?: string; ok?: string } }>(
@@ -200,12 +237,20 @@ export async function trackPages(app: FastifyInstance, opts: { services: Service
               throw invalidField('rating', 'rating_range');
             const comment = text(body.comment);
             if (comment.length > 2000) throw invalidField('comment', 'too_long', { max: 2000 });
+            const confirmed = body[piiConfirmField('comment')] === '1';
+            const pii = await unconfirmedPii(caller, id, 'comment', comment, confirmed);
+            if (pii) return renderTrack(req, reply, id, key, { pii, values: formValues(body) });
             await acceptReport(svc, caller, id, { rating, comment: comment || undefined });
             break;
           }
-          case 'dispute':
-            await disputeReport(svc, caller, id, { reason: bounded('reason', text(body.reason), 5, 10_000) });
+          case 'dispute': {
+            const reason = bounded('reason', text(body.reason), 5, 10_000);
+            const confirmed = body[piiConfirmField('reason')] === '1';
+            const pii = await unconfirmedPii(caller, id, 'reason', reason, confirmed);
+            if (pii) return renderTrack(req, reply, id, key, { pii, values: formValues(body) });
+            await disputeReport(svc, caller, id, { reason });
             break;
+          }
           case 'escalate':
             if (body.consent !== '1') throw invalidField('consent', 'consent_true');
             // Identity goes into the Ombudsman hand-off package only when the reporter ticks the box.
@@ -217,13 +262,7 @@ export async function trackPages(app: FastifyInstance, opts: { services: Service
         }
       } catch (e) {
         const c = classifyError(e);
-        const values = {
-          supplement: body.body ?? '',
-          comment: body.commentBody ?? '',
-          rating: body.rating ?? '',
-          acceptComment: body.comment ?? '',
-          reason: body.reason ?? '',
-        };
+        const values = formValues(body);
         if (c.code === 'VALIDATION_FAILED')
           return renderTrack(req, reply, id, key, { errors: c.fields, values });
         if (c.status === 409 || c.code === 'CONSENT_REQUIRED') {
@@ -270,6 +309,17 @@ function trackingPageOfForm(req: FastifyRequest): string {
   const body = (req.body ?? {}) as Record<string, unknown>;
   const key = typeof body.k === 'string' ? body.k : '';
   return key ? `/lacak/${trackingId}?k=${encodeURIComponent(key)}` : `/lacak/${trackingId}`;
+}
+
+/** What the reporter typed into the forms, to fill them again when the page is re-rendered. */
+function formValues(body: Record<string, string | undefined>): Record<string, string> {
+  return {
+    supplement: body.body ?? '',
+    comment: body.commentBody ?? '',
+    rating: body.rating ?? '',
+    acceptComment: body.comment ?? '',
+    reason: body.reason ?? '',
+  };
 }
 
 function invalidField(field: string, key: string, params?: Record<string, number>): AppError {

@@ -104,11 +104,21 @@ export function TextInput(
   );
 }
 
-/** A multi-line text area; `piiWarning` names an element app.js reveals when personal data is typed. */
+/**
+ * A multi-line text area; `piiWarning` names an element app.js reveals when personal data is typed, and
+ * `describedBy` adds the id of a notice about the text (e.g. a server-side personal-data warning) to its description.
+ */
 export function Textarea(
-  p: Common & { value?: string | undefined; rows?: number; piiWarning?: string },
+  p: Common & {
+    value?: string | undefined;
+    rows?: number;
+    piiWarning?: string;
+    describedBy?: string | undefined;
+  },
 ): VNode {
   const id = fieldId(p.name);
+  const aria = controlAria(id, p.hint, p.error);
+  const described = [aria['aria-describedby'], p.describedBy].filter(Boolean).join(' ') || undefined;
   return (
     <FieldFrame ctx={p.ctx} id={id} label={p.label} hint={p.hint} error={p.error}>
       <textarea
@@ -117,7 +127,8 @@ export function Textarea(
         name={p.name}
         rows={p.rows ?? 6}
         data-pii-warning={p.piiWarning}
-        {...controlAria(id, p.hint, p.error)}
+        {...aria}
+        aria-describedby={described}
       >
         {p.value ?? ''}
       </textarea>

@@ -1,12 +1,17 @@
 /**
  * Tracking: the form (tracking number + access key) and the reporter's page with the timeline, the agency's
  * follow-ups and the reporter's forms. The access key travels in a hidden field of every form.
+ *
+ * The accept and dispute texts are public on a public report, and no verifier reads them first: their fields say so,
+ * and a text that seems to hold personal data comes back with a warning (associated with the field) and a
+ * confirmation checkbox (`<field>PiiOk`, the error summary's target) before it is sent; see `PiiWarning`.
  */
 import type { ComponentChildren, VNode } from 'preact';
-import type { FormErrors, PageContext } from '../context.ts';
+import { fieldId, type FormErrors, type PageContext } from '../context.ts';
 import { Layout } from '../layout.tsx';
 import { Button } from '../components/button.tsx';
-import { ErrorSummary } from '../components/error-summary.tsx';
+import { ErrorSummary, FieldError } from '../components/error-summary.tsx';
+import type { PiiKind } from '../../domain/report/pii-hints.ts';
 import { Radios, TextInput, Textarea } from '../components/fields.tsx';
 import { Timeline } from '../components/timeline.tsx';
 import type { ReportAttachment } from '../../queries/report-attachments.ts';
@@ -78,6 +83,59 @@ export interface ReporterForms {
   escalate: boolean;
 }
 
+/** A reporter's public text that seems to hold personal data: which form's field, and what was found. */
+export interface PiiCheck {
+  /** The text field: `reason` (dispute) or `comment` (accept). */
+  field: 'reason' | 'comment';
+  kinds: PiiKind[];
+}
+
+/** The name of the confirmation checkbox of a text field (also its error-summary key). */
+export function piiConfirmField(field: string): string {
+  return `${field}PiiOk`;
+}
+
+/** The id of the personal-data notice of a text field (in the field's `aria-describedby`). */
+const piiNoticeId = (field: string) => `${fieldId(field)}-pii`;
+
+/**
+ * The warning under a public text that seems to hold personal data, and the checkbox to send it anyway. The notice is
+ * part of the text field's description; the checkbox is described by the notice and its error, which the error
+ * summary links to.
+ */
+function PiiWarning({ ctx, pii, error }: { ctx: PageContext; pii: PiiCheck; error?: string | undefined }) {
+  const name = piiConfirmField(pii.field);
+  const id = fieldId(name);
+  const notice = piiNoticeId(pii.field);
+  const kinds = pii.kinds.map((k) => ctx.t(`web.report.pii_${k}`)).join(', ');
+  return (
+    <>
+      <div class="warning" id={notice}>
+        <h4 class="warning-title">{ctx.t('web.trackpage.pii_title')}</h4>
+        <p>{ctx.t('web.trackpage.pii_found', { kinds })}</p>
+        <p>{ctx.t('web.trackpage.pii_fix')}</p>
+      </div>
+      <div class={error ? 'field field-invalid' : 'field'}>
+        <FieldError ctx={ctx} id={`${id}-error`} text={error} />
+        <div class="choice">
+          <input
+            class="choice-input"
+            type="checkbox"
+            id={id}
+            name={name}
+            value="1"
+            aria-describedby={[notice, error ? `${id}-error` : ''].filter(Boolean).join(' ')}
+            aria-invalid={error ? 'true' : undefined}
+          />
+          <label class="choice-label" for={id}>
+            {ctx.t('web.trackpage.pii_confirm')}
+          </label>
+        </div>
+      </div>
+    </>
+  );
+}
+
 /** Props of the reporter's page. */
 export interface TrackPageProps {
   ctx: PageContext;
@@ -91,6 +149,8 @@ export interface TrackPageProps {
   /** The action that just succeeded (shown as a notice after the redirect). */
   done?: string | undefined;
   values?: Record<string, string>;
+  /** A public text sent with personal data and no confirmation: the warning to show in its form. */
+  pii?: PiiCheck | undefined;
 }
 
 function ActionForm(p: {
@@ -127,8 +187,17 @@ export function TrackPage({
   message,
   done,
   values = {},
+  pii,
 }: TrackPageProps): VNode {
   const id = m.report.trackingId;
+  // Accept and dispute texts are public on a public report: the fields say so, and warn about personal data.
+  const publicHint = m.report.confidential ? undefined : ctx.t('web.trackpage.public_text_hint');
+  const piiOf = (field: PiiCheck['field']) => (pii?.field === field ? pii : undefined);
+  const textNotice = (field: PiiCheck['field']) => (piiOf(field) ? piiNoticeId(field) : undefined);
+  const piiWarning = (field: PiiCheck['field']) => {
+    const found = piiOf(field);
+    return found ? <PiiWarning ctx={ctx} pii={found} error={errors[piiConfirmField(field)]} /> : null;
+  };
   const f = { ctx, id, accessKey };
   const stars = ['1', '2', '3', '4', '5'].map((n) => ({
     value: n,
@@ -218,9 +287,12 @@ export function TrackPage({
             name="comment"
             rows={3}
             label={`${ctx.t('web.trackpage.accept_comment')} ${ctx.t('web.common.optional')}`}
+            hint={publicHint}
             value={values.acceptComment}
             error={errors.comment}
+            describedBy={textNotice('comment')}
           />
+          {piiWarning('comment')}
         </ActionForm>
       ) : null}
       {forms.dispute ? (
@@ -236,9 +308,12 @@ export function TrackPage({
             name="reason"
             rows={4}
             label={ctx.t('web.trackpage.dispute_label')}
+            hint={publicHint}
             value={values.reason}
             error={errors.reason}
+            describedBy={textNotice('reason')}
           />
+          {piiWarning('reason')}
         </ActionForm>
       ) : null}
       {forms.comment ? (

@@ -7,7 +7,13 @@ import { revealReporter } from '../../../commands/reveal-reporter.ts';
 import { getReport, listReports, timelineFor } from '../../../queries/reports.ts';
 import { permissionsFor } from '../../../policies/can.ts';
 import { subjectOf } from '../../../queries/access.ts';
-import { presentDeadline, presentEvent, presentReport, reportZone } from '../../../presenters/report.ts';
+import {
+  audienceOf,
+  presentDeadline,
+  presentEvent,
+  presentReport,
+  reportZone,
+} from '../../../presenters/report.ts';
 import { requestLang } from '../../plugins/errors.ts';
 import { rateLimit } from '../../plugins/rate-limit.ts';
 import { ListReportsQuery, PrivacyBody, ReportQuery, SubmitReportBody, TrackingParams } from './schemas.ts';
@@ -105,8 +111,8 @@ export const reportRoutes: FastifyPluginAsyncZod<ReportRoutesOptions> = async (a
       const visible = await getReport(svc, req.caller, req.params.trackingId);
       const events = await timelineFor(svc, visible);
       const zone = reportZone(visible.report);
-      const staff = visible.permissions.viewInternal;
-      return { items: events.map((e) => presentEvent(e, zone, staff, requestLang(req))) };
+      const audience = audienceOf(visible);
+      return { items: events.map((e) => presentEvent(e, zone, audience, requestLang(req))) };
     },
   );
 
