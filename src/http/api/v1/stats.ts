@@ -1,7 +1,7 @@
 /**
  * JSON API v1: statistics (`GET /stats`, plus `.csv` and `.xlsx` of the same table) and open data
  * (`/open-data/reports.csv|json`, the data dictionary and the latest checksummed snapshot).
- * Statistics are aggregates over every report (confidential ones counted in totals, never listed);
+ * Statistics are aggregates over every report except confidential ones (`statsBy`: the public roll-up scope);
  * open data lists only public reports (docs/statistics.md, docs/open-data.md).
  */
 import { createReadStream } from 'node:fs';
