@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { categoryIdByName, DEMO, startTestApp, type TestApp } from '../../test/helpers/app.ts';
+import { signInWeb } from '../../test/helpers/web-client.ts';
 import { planSweep, runSweep } from './sweeper.ts';
 import { setSlaRule } from '../commands/set-sla-rule.ts';
 import { verifyChains } from '../db/repositories/events.ts';
@@ -266,6 +267,13 @@ describe('deadline sweeper', () => {
     const again = mine(await planSweep(svc, at('2026-10-02T10:00:00+07:00')), r.trackingId);
     expect(again).toEqual([]);
     expect((await verifyChains(svc.db)).problems).toEqual([]);
+    // The staff timeline says which clock each step is about, when it was due and which rung was reached.
+    const page = await (await signInWeb(t.url, DEMO.national)).get(`/kantor/laporan/${r.trackingId}`);
+    expect(page.status).toBe(200);
+    const timeline = page.html.slice(page.html.indexOf('Melewati tenggat'));
+    expect(timeline).toContain('Verifikasi');
+    expect(timeline).toContain('batas 10 September 2026 23.59 WIB');
+    for (const n of [2, 3, 4]) expect(page.html).toContain(`tingkat eskalasi ${n}`);
   });
   it('an incremental sweep after a holiday or ladder edit plans what a full sweep would', async () => {
     const svc = t.runtime.services;

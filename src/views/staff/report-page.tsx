@@ -62,6 +62,9 @@ function Row({ label, children }: { label: string; children: preact.ComponentChi
   );
 }
 
+/** Events the deadline sweeper writes; their data names the clock, its due time and the ladder rung. */
+const SWEEP_EVENTS = new Set(['reminder', 'overdue', 'escalate_ladder']);
+
 /** The staff timeline: every event the caller may see, internal notes marked as such. */
 function timelineItems(p: ReportPageProps, agencyName: (id: unknown) => string): TimelineItem[] {
   const { ctx, view, zone } = p;
@@ -86,6 +89,17 @@ function timelineItems(p: ReportPageProps, agencyName: (id: unknown) => string):
     if (data.note) facts.push(String(data.note));
     if (data.final !== undefined)
       facts.push(ctx.t(data.final ? 'staff.respond.final' : 'staff.respond.interim'));
+    // Deadline steps of the sweeper (reminder, overdue, escalation ladder): which clock, its due time, which rung.
+    if (typeof data.clock === 'string' && SWEEP_EVENTS.has(e.type)) {
+      facts.push(ctx.t(`staff.deadline.clock.${data.clock}`));
+      if (typeof data.dueAt === 'string')
+        facts.push(
+          ctx.t('staff.report.sweep_due', {
+            at: dateTimeLabel(ctx, formatIsoInZone(new Date(data.dueAt), zone), zone),
+          }),
+        );
+      if (typeof data.level === 'number') facts.push(ctx.t('staff.report.sweep_level', { n: data.level }));
+    }
     const internal = e.visibility === 'internal' ? `[${ctx.t('staff.report.internal')}] ` : '';
     return {
       key: String(e.seq),
