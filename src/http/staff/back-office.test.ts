@@ -270,6 +270,16 @@ describe('back office', () => {
     expect([404, 409]).toContain(again.status);
   });
 
+  it('a report past due by less than a working day says so, not "0 working days late"', async () => {
+    // Due Tue 17 March 23:59 WITA (3 working days from Thu 12 March); Wed 18 March is cuti bersama Nyepi.
+    t.setNow(new Date('2026-03-18T02:00:00Z'));
+    signIn.clear();
+    const q = await page(DEMO.coordinator, `/kantor/laporan/${other}`);
+    expect(q.html).toContain('badge badge-overdue');
+    expect(q.html).toContain('lewat batas, belum 1 hari kerja');
+    expect(q.html).not.toContain('terlambat 0 hari kerja');
+  });
+
   it('overdue tab and the national admin queue', async () => {
     t.setNow(new Date('2026-04-30T02:00:00Z'));
     signIn.clear();

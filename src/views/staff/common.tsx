@@ -69,7 +69,9 @@ export function StaffDeadline({ ctx, badge }: { ctx: PageContext; badge: Badge |
   if (!badge) return <span class="muted">{ctx.t('staff.queue.no_deadline')}</span>;
   const countdown =
     badge.state === 'overdue'
-      ? ctx.t('staff.deadline.late', { n: badge.workingDays })
+      ? badge.workingDays === 0
+        ? ctx.t('staff.deadline.late_today')
+        : ctx.t('staff.deadline.late', { n: badge.workingDays })
       : badge.workingDays === 0
         ? ctx.t('staff.deadline.today')
         : ctx.t('staff.deadline.left', { n: badge.workingDays });
