@@ -15,7 +15,8 @@ import type { Caller, Services } from '../app/context.ts';
 import { AppError, invalid } from '../app/errors.ts';
 import { authorize } from '../queries/access.ts';
 import { can } from '../policies/can.ts';
-import { query } from '../db/client.ts';
+import { query, type AppDb } from '../db/client.ts';
+import type { ActionResult } from './report-action.ts';
 import { cleanPdf, UnreadablePdfError } from '../integrations/pdf-metadata.ts';
 import { attachmentFilename, neutralFilename, revealsReporterName } from '../presenters/attachment.ts';
 
@@ -80,6 +81,22 @@ export function cleanFilename(filename: string, ext: string): string {
   return filename.replace(/[^\p{L}\p{N}._ -]/gu, '_').slice(0, 120) || `lampiran.${ext}`;
 }
 
+/** An upload already checked and cleaned (`prepareAttachment`), ready to be stored. */
+export interface PreparedAttachment {
+  /** The uploader's file name, cleaned (`cleanFilename`). */
+  filename: string;
+  file: CleanFile;
+}
+
+/**
+ * Checks and cleans one upload without storing it (`cleanUpload`): a form can check every file before it posts
+ * anything, and refuse the whole submission when one file is refused.
+ */
+export async function prepareAttachment(file: AttachmentInput): Promise<PreparedAttachment> {
+  const clean = await cleanUpload(file.data);
+  return { filename: cleanFilename(file.filename, clean.ext), file: clean };
+}
+
 /** Stores an attachment on a report for the reporter or staff in scope. */
 export async function addAttachment(
   svc: Services,
@@ -87,50 +104,104 @@ export async function addAttachment(
   trackingId: string,
   file: AttachmentInput,
 ) {
-  const { bytes, mime, ext } = await cleanUpload(file.data);
+  return storeAttachment(svc, caller, trackingId, await prepareAttachment(file));
+}
+
+/**
+ * Stores a prepared attachment on a report for the reporter or staff in scope, with its own `attachment` event;
+ * `eventId` ties the file to the event it belongs to (a follow-up). The stored bytes are removed again when the
+ * row is not written.
+ */
+export async function storeAttachment(
+  svc: Services,
+  caller: Caller,
+  trackingId: string,
+  prepared: PreparedAttachment,
+  opts: { eventId?: number } = {},
+) {
+  const { bytes, mime, ext } = prepared.file;
   const key = `${new Date().getUTCFullYear()}/${randomUUID()}.${ext}`;
   const id = randomUUID();
-  const filename = cleanFilename(file.filename, ext);
-  return svc.db.transaction(async (tx) => {
-    const report = await loadReport(tx, trackingId, { forUpdate: true });
-    const subject = authorize(report, caller, 'view');
-    const staff = can(caller.actor, 'note', { ...subject, isReporter: false });
-    if (!subject.isReporter && !staff) throw new AppError('FORBIDDEN');
-    const [{ n } = { n: 0 }] = await query<{ n: number }>(
-      tx,
-      sql`select count(*)::int as n from attachments where report_id = ${report!.row.id}`,
-    );
-    if (n >= ATTACHMENT_LIMITS.maxPerReport)
-      throw invalid({ file: { key: 'too_big', params: { max: ATTACHMENT_LIMITS.maxPerReport } } });
-    await svc.storage.put(key, bytes);
-    const now = svc.now();
-    const [row] = await tx
-      .insert(attachments)
-      .values({
-        id,
-        reportId: report!.row.id,
-        filename: neutralFilename({ id, mime }),
-        filenameEnc: svc.sealer.seal(filename),
-        mime,
-        size: bytes.length,
-        sha256: createHash('sha256').update(bytes).digest('hex'),
-        storageKey: key,
-        uploadedBy: subject.isReporter ? 'reporter' : 'staff',
+  const filename = prepared.filename;
+  let put = false;
+  try {
+    return await svc.db.transaction(async (tx) => {
+      const report = await loadReport(tx, trackingId, { forUpdate: true });
+      const subject = authorize(report, caller, 'view');
+      const staff = can(caller.actor, 'note', { ...subject, isReporter: false });
+      if (!subject.isReporter && !staff) throw new AppError('FORBIDDEN');
+      const [{ n } = { n: 0 }] = await query<{ n: number }>(
+        tx,
+        sql`select count(*)::int as n from attachments where report_id = ${report!.row.id}`,
+      );
+      if (n >= ATTACHMENT_LIMITS.maxPerReport)
+        throw invalid({ file: { key: 'too_big', params: { max: ATTACHMENT_LIMITS.maxPerReport } } });
+      put = true;
+      await svc.storage.put(key, bytes);
+      const now = svc.now();
+      const [row] = await tx
+        .insert(attachments)
+        .values({
+          id,
+          reportId: report!.row.id,
+          eventId: opts.eventId ?? null,
+          filename: neutralFilename({ id, mime }),
+          filenameEnc: svc.sealer.seal(filename),
+          mime,
+          size: bytes.length,
+          sha256: createHash('sha256').update(bytes).digest('hex'),
+          storageKey: key,
+          uploadedBy: subject.isReporter ? 'reporter' : 'staff',
+          createdAt: now,
+        })
+        .returning();
+      const [fresh] = await tx.select().from(reports).where(eq(reports.id, report!.row.id));
+      await appendEvent(tx, fresh!, {
+        type: 'attachment',
+        visibility: subject.isReporter ? 'reporter' : 'public',
+        actorUserId: caller.actor.userId,
+        actorRole: subject.isReporter ? 'reporter' : 'staff',
         createdAt: now,
-      })
-      .returning();
-    const [fresh] = await tx.select().from(reports).where(eq(reports.id, report!.row.id));
-    await appendEvent(tx, fresh!, {
-      type: 'attachment',
-      visibility: subject.isReporter ? 'reporter' : 'public',
-      actorUserId: caller.actor.userId,
-      actorRole: subject.isReporter ? 'reporter' : 'staff',
-      createdAt: now,
-      data: { attachmentId: row!.id, mime, size: bytes.length },
+        data: { attachmentId: row!.id, mime, size: bytes.length },
+      });
+      // The uploader gets back the name they sent (the row itself holds only the neutral one).
+      return { ...row!, originalFilename: filename };
     });
-    // The uploader gets back the name they sent (the row itself holds only the neutral one).
-    return { ...row!, originalFilename: filename };
-  });
+  } catch (e) {
+    if (put) await svc.storage.remove(key).catch(() => undefined);
+    throw e;
+  }
+}
+
+/**
+ * Runs a report action and stores the prepared files on the event it appended (`attachments.event_id`), in one
+ * transaction: the action and its files are posted together or not at all (a file over the report's limit undoes
+ * the action too). Check the files first (`prepareAttachment`), so a refused file posts nothing.
+ */
+export async function withAttachments(
+  svc: Services,
+  caller: Caller,
+  trackingId: string,
+  files: PreparedAttachment[],
+  action: (svc: Services) => Promise<ActionResult>,
+): Promise<ActionResult> {
+  if (files.length === 0) return action(svc);
+  const keys: string[] = [];
+  try {
+    return await svc.db.transaction(async (tx) => {
+      const inner: Services = { ...svc, db: tx as unknown as AppDb };
+      const result = await action(inner);
+      for (const file of files) {
+        const row = await storeAttachment(inner, caller, trackingId, file, { eventId: result.event.id });
+        keys.push(row.storageKey);
+      }
+      return result;
+    });
+  } catch (e) {
+    // Files of a rolled-back transaction have no row: remove their bytes.
+    await Promise.all(keys.map((k) => svc.storage.remove(k).catch(() => undefined)));
+    throw e;
+  }
 }
 
 /**

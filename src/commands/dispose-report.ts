@@ -15,10 +15,10 @@ export interface DisposeReportInput {
 export function disposeReport(svc: Services, caller: Caller, trackingId: string, input: DisposeReportInput) {
   return runReportAction(svc, caller, trackingId, 'dispose', input, async ({ tx, report, now }) => {
     const unit = await requireAgency(tx, input.unitId, 'unitId');
+    // Already there (a form sent twice, or a stale one): said as such, not as a unit outside the tree.
+    if (unit.id === report.row.agencyId) throw invalid({ unitId: { key: 'unit_already_handling' } });
     const root = (await findAgency(tx, report.row.dispatchedAgencyId)) ?? report.agency;
-    if (!root || !unit.path.startsWith(root.path) || unit.id === report.row.agencyId) {
-      throw invalid({ unitId: { key: 'unit_not_in_tree' } });
-    }
+    if (!root || !unit.path.startsWith(root.path)) throw invalid({ unitId: { key: 'unit_not_in_tree' } });
     await recordUnitOutcome(tx, report.row.id, unit.id, now);
     return {
       patch: { agencyId: unit.id },

@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import type { AppDb, Tx } from '../db/client.ts';
 import { categories, regions } from '../db/schema.ts';
 import { findAgency, type AgencyRow } from '../db/repositories/agencies.ts';
-import { AppError, invalid } from '../app/errors.ts';
+import { AppError, invalid, type FieldIssue } from '../app/errors.ts';
 import { handlesReports } from '../domain/report/report.ts';
 
 /** The agency with this id, or a 422 on `field`. */
@@ -48,6 +48,25 @@ export async function requireRegion(db: AppDb | Tx, code: string, field: string)
   if (!r) throw invalid({ [field]: { key: 'region_unknown' } });
   if (knownRegions.size < 200_000) knownRegions.set(code, r.level);
   return r;
+}
+
+/**
+ * Runs one check that answers field issues (a lookup above, a rule of the command) and collects its issues into
+ * `issues` instead of throwing, so a command can check every field and answer them all in one VALIDATION_FAILED
+ * (`throwIfInvalid`). Returns the check's result, or undefined when it found a problem; any other error passes.
+ * A field that already has an issue keeps it.
+ */
+export async function collectIssues<T>(
+  issues: Record<string, FieldIssue>,
+  check: () => Promise<T> | T,
+): Promise<T | undefined> {
+  try {
+    return await check();
+  } catch (e) {
+    if (!(e instanceof AppError) || e.code !== 'VALIDATION_FAILED') throw e;
+    for (const [field, issue] of Object.entries(e.fields)) issues[field] ??= issue;
+    return undefined;
+  }
 }
 
 /** Guard for code paths that must have loaded a report. */

@@ -9,9 +9,9 @@ import { reports } from '../db/schema.ts';
 import { appendEvent, type EventRow, type NewEvent } from '../db/repositories/events.ts';
 import { loadReport, type LoadedReport, type ReportInsert } from '../db/repositories/reports.ts';
 import { transition, type TransitionResult } from '../domain/report/lifecycle.ts';
-import type { ReportAction } from '../domain/report/report.ts';
-import type { PolicyAction, ReportSubject, RoleGrant } from '../policies/can.ts';
-import { authorisingGrant, authorize } from '../queries/access.ts';
+import { STATUSES, type ReportAction } from '../domain/report/report.ts';
+import { can, type PolicyAction, type ReportSubject, type RoleGrant } from '../policies/can.ts';
+import { authorisingGrant, authorize, subjectOf } from '../queries/access.ts';
 import { deadlineColumns, type CurrentDeadline } from './clocks.ts';
 import type { Caller, Services } from '../app/context.ts';
 import { AppError } from '../app/errors.ts';
@@ -61,6 +61,57 @@ export interface ActionResult {
   event: EventRow;
 }
 
+/**
+ * `authorize` for an action, telling a stale form from a missing right. A hidden report is 404 as always. A
+ * visible one the caller may not act on is 409 ILLEGAL_TRANSITION, like any illegal transition, when the report's
+ * status no longer allows the action and the caller holds a role that takes it in a status that does (a second
+ * return by the agency that already returned it, an agency admin's verify after the report was dispatched);
+ * otherwise 403 (a coordinator posting a follow-up).
+ */
+function authorizeAction(
+  report: LoadedReport | null,
+  caller: Caller,
+  action: ReportAction,
+  options: ActionOptions,
+): ReportSubject {
+  try {
+    return authorize(report, caller, options.authorisedBy ? 'view' : (action as PolicyAction));
+  } catch (e) {
+    if (!(e instanceof AppError) || e.code !== 'FORBIDDEN' || !report) throw e;
+    const subject = subjectOf(report, caller);
+    const input = { final: options.final };
+    if (transition(subject.status, action, input).ok) throw e;
+    if (!mayTakeActionSomewhere(caller, action, subject, input)) throw e;
+    throw new AppError('ILLEGAL_TRANSITION', {}, { action, status: subject.status });
+  }
+}
+
+/**
+ * Whether one of the caller's grants allows `action` on a report like this one in its own agency and region (as
+ * the handling and the addressed agency), in a status where the lifecycle allows the action: the right is the
+ * role's, and only the report's state stands in the way.
+ */
+function mayTakeActionSomewhere(
+  caller: Caller,
+  action: ReportAction,
+  subject: ReportSubject,
+  input: { final?: boolean | undefined },
+): boolean {
+  const statuses = STATUSES.filter((s) => transition(s, action, input).ok);
+  return caller.actor.grants.some((g) => {
+    const own = g.agencyId ? [g.agencyId] : [];
+    const like: ReportSubject = {
+      ...subject,
+      isReporter: false,
+      agencyPath: own.length ? own : subject.agencyPath,
+      targetAgencyPath: own.length ? own : subject.targetAgencyPath,
+      regionCode: g.regionCode ?? subject.regionCode,
+    };
+    const actor = { userId: caller.actor.userId, grants: [g] };
+    return statuses.some((status) => can(actor, action as PolicyAction, { ...like, status }));
+  });
+}
+
 /** Runs one report action as one transaction. */
 export async function runReportAction<I>(
   svc: Services,
@@ -73,7 +124,7 @@ export async function runReportAction<I>(
 ): Promise<ActionResult> {
   return svc.db.transaction(async (tx) => {
     const report = await loadReport(tx, trackingId, { forUpdate: true });
-    const subject = authorize(report, caller, options.authorisedBy ? 'view' : (action as PolicyAction));
+    const subject = authorizeAction(report, caller, action, options);
     const loaded = report!;
     if (options.precondition) await options.precondition(tx, loaded);
     const step = transition(subject.status, action, { final: options.final });

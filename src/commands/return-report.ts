@@ -13,16 +13,26 @@ export interface ReturnReportInput {
   suggestedAgencyId?: string | undefined;
 }
 
+/** How a return runs beyond the report policy (`pullBack`, commands/pull-back-dispatch.ts). */
+export type ReturnOptions = Pick<ActionOptions, 'authorisedBy' | 'precondition'> & {
+  /**
+   * The dispatch is pulled back rather than refused by the agency: by a verifier (`dispatch`) or by the manager of
+   * an auto-dispatch rule (`auto_dispatch`). Recorded in the event's data; the agency is then not counted as one
+   * that returned the report (queries/report-returns.ts).
+   */
+  pullBack?: 'dispatch' | 'auto_dispatch' | undefined;
+};
+
 /**
  * Returns a dispatched report to the verifier queue. `options` lets a command that checked its own right run
- * the return (reverseAutoDispatch: the agency's manager pulls back an auto-dispatch).
+ * the return (`pullBack`: a verifier pulls back a dispatch, an agency's manager an auto-dispatch).
  */
 export function returnReport(
   svc: Services,
   caller: Caller,
   trackingId: string,
   input: ReturnReportInput,
-  options: Pick<ActionOptions, 'authorisedBy' | 'precondition'> = {},
+  options: ReturnOptions = {},
 ) {
   return runReportAction(
     svc,
@@ -54,11 +64,12 @@ export function returnReport(
             workingDaysLost: lost,
             note: input.note,
             ...(input.suggestedAgencyId ? { suggestedAgencyId: input.suggestedAgencyId } : {}),
+            ...(options.pullBack ? { pullBack: options.pullBack } : {}),
           },
         },
         deadline: verification,
       };
     },
-    options,
+    { authorisedBy: options.authorisedBy, precondition: options.precondition },
   );
 }

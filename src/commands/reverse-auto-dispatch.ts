@@ -6,20 +6,20 @@
  * Who may do it: whoever has the `return` right (the national admin, the dispatched agency's admin), and
  * whoever may manage the dispatched agency, and so may switch its auto-dispatch on or off (the coordinator of
  * its region): the rule's owner can undo what the rule did. Only reports whose current dispatch came from the
- * auto-dispatcher are accepted, checked again inside the transaction.
+ * auto-dispatcher are accepted, checked again inside the transaction. The path is shared with a verifier's pull-back
+ * of any dispatch (`pullBack`, pull-back-dispatch.ts); pulled back by the manager, the event's data says
+ * `pullBack: 'auto_dispatch'`.
  */
 import { and, desc, eq } from 'drizzle-orm';
 import type { Caller, Services } from '../app/context.ts';
-import { AppError, invalid } from '../app/errors.ts';
+import { invalid } from '../app/errors.ts';
 import type { AppDb, Tx } from '../db/client.ts';
 import { findAgency } from '../db/repositories/agencies.ts';
-import { transition } from '../domain/report/lifecycle.ts';
-import { loadReport } from '../db/repositories/reports.ts';
 import { reportEvents } from '../db/schema.ts';
 import { can, type RoleGrant } from '../policies/can.ts';
-import { authorize } from '../queries/access.ts';
 import { canManageAgency } from './manage-agencies.ts';
-import { returnReport } from './return-report.ts';
+import { pullBack } from './pull-back-dispatch.ts';
+import type { ActionResult } from './report-action.ts';
 
 /** Input of {@link reverseAutoDispatch}: why (shown in the timeline like any return note). */
 export interface ReverseAutoDispatchInput {
@@ -27,35 +27,27 @@ export interface ReverseAutoDispatchInput {
 }
 
 /**
- * Pulls an auto-dispatched report back to the verifier queue. 404 when the caller cannot see the report,
+ * Pulls an auto-dispatched report back to the verifier queue (`pullBack`). 404 when the caller cannot see the report,
  * 403 without the return right or the right to manage the dispatched agency, 422 (`not_auto_dispatched`) when its
  * current dispatch was a person's, 409 (`ILLEGAL_TRANSITION`) when it is no longer `dispatched`.
  */
-export async function reverseAutoDispatch(
+export function reverseAutoDispatch(
   svc: Services,
   caller: Caller,
   trackingId: string,
   input: ReverseAutoDispatchInput,
-) {
-  const report = await loadReport(svc.db, trackingId);
-  const subject = authorize(report, caller, 'view');
-  // Rights first (403), so someone who may not reverse learns nothing about how the report was dispatched. Whoever
-  // manages the agency of the last dispatch keeps the right after the report moved on (a stale form gets the 409).
-  const mayReturn = can(caller.actor, 'return', subject);
-  const last = await lastVerify(svc.db, report!.row.id);
-  const grant = mayReturn
-    ? null
-    : await managingGrant(svc.db, caller, last?.agencyId ?? report!.row.dispatchedAgencyId);
-  if (!mayReturn && !grant) throw new AppError('FORBIDDEN');
-  refuseUnlessAutoDispatched(last);
-  if (!input.note.trim()) throw invalid({ note: { key: 'required' } });
-  // Already returned (or further along): the same 409 the return itself would give.
-  const step = transition(subject.status, 'return');
-  if (!step.ok) throw new AppError(step.error.code, {}, { action: 'return', status: subject.status });
-  const precondition = (tx: Tx) => assertAutoDispatched(tx, report!.row.id);
-  const note = input.note.trim();
-  if (!grant) return returnReport(svc, caller, trackingId, { note }, { precondition });
-  return returnReport(svc, caller, trackingId, { note }, { precondition, authorisedBy: grant });
+): Promise<ActionResult> {
+  return pullBack(svc, caller, trackingId, input, {
+    kind: 'auto_dispatch',
+    // Whoever manages the agency of the last dispatch keeps the right after the report moved on (a stale form gets
+    // the 409).
+    authorise: async (subject, report) => {
+      if (can(caller.actor, 'return', subject)) return 'return';
+      const last = await lastVerify(svc.db, report.row.id);
+      return managingGrant(svc.db, caller, last?.agencyId ?? report.row.dispatchedAgencyId);
+    },
+    check: (db, report) => assertAutoDispatched(db, report.row.id),
+  });
 }
 
 /** The caller's grant that may manage `agencyId` (and so its auto-dispatch rule), or null. */

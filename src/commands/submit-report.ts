@@ -19,7 +19,7 @@ import { randomIntBelow, randomToken, sha256 } from '../integrations/crypto.ts';
 import { calendarScope, deadlineColumns, planClock } from './clocks.ts';
 import type { Caller, Services } from '../app/context.ts';
 import { AppError, throwIfInvalid, type FieldIssue } from '../app/errors.ts';
-import { requireHandlingAgency, requireCategory, requireRegion } from './lookups.ts';
+import { collectIssues, requireHandlingAgency, requireCategory, requireRegion } from './lookups.ts';
 import { kabKotaOfPoint } from '../queries/boundaries.ts';
 
 /** The reporter's identity and contact, sealed at rest. */
@@ -62,6 +62,50 @@ export const INDONESIA_BBOX = { minLat: -11.2, maxLat: 6.3, minLon: 94.7, maxLon
 /** Channels whose reports may name no place (docs/channels.md): the national admin verifies them. */
 const PLACELESS_CHANNELS: ReadonlySet<string> = new Set(['sms', 'email']);
 
+/** The caller is a signed-in citizen: the report is filed under their account. */
+function signedInCitizen(caller: Caller): boolean {
+  return !!caller.actor.userId && caller.actor.grants.some((g) => g.role === 'citizen');
+}
+
+/**
+ * Every field issue of a submission, checked together so one 422 names them all (a future date, an unknown region
+ * and an unknown category at once), and the addressed agency when it is valid. Only the fields given are checked:
+ * the back-office walk-in form runs this on the fields that parsed when others did not.
+ */
+export async function submissionIssues(
+  svc: Services,
+  caller: Caller,
+  input: Partial<SubmitReportInput>,
+): Promise<{ issues: Record<string, FieldIssue>; target: AgencyRow | null }> {
+  const now = svc.now();
+  const db = svc.db;
+  const issues: Record<string, FieldIssue> = {};
+  const hasPoint = input.lat !== undefined && input.lon !== undefined;
+  // SMS and email cannot ask back for a place: a report naming none goes to the national verifier queue.
+  if (!input.regionCode && !hasPoint && !(input.channel && PLACELESS_CHANNELS.has(input.channel)))
+    issues.regionCode = { key: 'region_or_point' };
+  if (hasPoint) {
+    const b = INDONESIA_BBOX;
+    if (input.lat! < b.minLat || input.lat! > b.maxLat || input.lon! < b.minLon || input.lon! > b.maxLon) {
+      issues.lat = { key: 'outside_indonesia' };
+    }
+  }
+  if (input.occurredOn && input.occurredOn > localDate(now, 'WIT'))
+    issues.occurredOn = { key: 'future_date' };
+  if (!signedInCitizen(caller) && !input.anonymous && !input.recordedBy && !input.reporter?.name?.trim()) {
+    issues['reporter.name'] = { key: 'reporter_required' };
+  }
+  if (input.regionCode) await collectIssues(issues, () => requireRegion(db, input.regionCode!, 'regionCode'));
+  if (input.categoryId !== undefined)
+    await collectIssues(issues, () => requireCategory(db, input.categoryId!, 'categoryId'));
+  const target = input.targetAgencyId
+    ? ((await collectIssues(issues, () =>
+        requireHandlingAgency(db, input.targetAgencyId!, 'targetAgencyId'),
+      )) ?? null)
+    : null;
+  return { issues, target };
+}
+
 /** Stores a new report. */
 export async function submitReport(
   svc: Services,
@@ -69,47 +113,12 @@ export async function submitReport(
   input: SubmitReportInput,
 ): Promise<SubmitReportResult> {
   const now = svc.now();
-  const fields: Record<string, FieldIssue> = {};
-  const hasPoint = input.lat !== undefined && input.lon !== undefined;
-  // SMS and email cannot ask back for a place: a report naming none goes to the national verifier queue.
-  if (!input.regionCode && !hasPoint && !PLACELESS_CHANNELS.has(input.channel))
-    fields.regionCode = { key: 'region_or_point' };
-  if (hasPoint) {
-    const b = INDONESIA_BBOX;
-    if (input.lat! < b.minLat || input.lat! > b.maxLat || input.lon! < b.minLon || input.lon! > b.maxLon) {
-      fields.lat = { key: 'outside_indonesia' };
-    }
-  }
-  if (input.occurredOn && input.occurredOn > localDate(now, 'WIT'))
-    fields.occurredOn = { key: 'future_date' };
-  const signedIn = !!caller.actor.userId && caller.actor.grants.some((g) => g.role === 'citizen');
-  if (!signedIn && !input.anonymous && !input.recordedBy && !input.reporter?.name?.trim()) {
-    fields['reporter.name'] = { key: 'reporter_required' };
-  }
-  throwIfInvalid(fields);
-
-  const db = svc.db;
-  const issues: Record<string, FieldIssue> = {};
-  const check = async (field: string, fn: () => Promise<unknown>) => {
-    try {
-      await fn();
-    } catch (e) {
-      const f = (e as { fields?: Record<string, FieldIssue> }).fields;
-      if (f && f[field]) issues[field] = f[field];
-      else throw e;
-    }
-  };
-  if (input.regionCode) await check('regionCode', () => requireRegion(db, input.regionCode!, 'regionCode'));
-  if (input.categoryId !== undefined)
-    await check('categoryId', () => requireCategory(db, input.categoryId!, 'categoryId'));
-  let target = null as AgencyRow | null;
-  if (input.targetAgencyId) {
-    await check('targetAgencyId', async () => {
-      target = await requireHandlingAgency(db, input.targetAgencyId!, 'targetAgencyId');
-    });
-  }
+  const { issues, target } = await submissionIssues(svc, caller, input);
   throwIfInvalid(issues);
 
+  const db = svc.db;
+  const signedIn = signedInCitizen(caller);
+  const hasPoint = input.lat !== undefined && input.lon !== undefined;
   let reporter: ReporterInput = { ...input.reporter };
   let reporterUserId: string | null = null;
   if (signedIn) {
@@ -163,7 +172,7 @@ export async function submitReport(
     lon: input.lon ?? null,
     address: input.address ?? null,
     categoryId: input.categoryId ?? null,
-    targetAgencyId: (target as AgencyRow | null)?.id ?? null,
+    targetAgencyId: target?.id ?? null,
     status: 'submitted',
     anonymous: input.anonymous ?? false,
     confidential: input.confidential ?? false,

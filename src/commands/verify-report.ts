@@ -1,13 +1,22 @@
-/** Verification (verifikasi) and dispatch to the responsible agency: starts the follow-up and completion clocks. */
+/**
+ * Verification (verifikasi) and dispatch to the responsible agency: starts the follow-up and completion clocks.
+ * Every field is checked before anything is refused, so one 422 names all of them (an unknown category and an
+ * unknown agency together, with a privacy flag that may not be lifted).
+ */
 import type { Classification } from '../domain/report/report.ts';
+import type { AppDb, Tx } from '../db/client.ts';
+import type { AgencyRow } from '../db/repositories/agencies.ts';
 import { startClock, stopClocks } from './clocks.ts';
 import type { Caller, Services } from '../app/context.ts';
-import { requireHandlingAgency, requireCategory } from './lookups.ts';
+import { throwIfInvalid, type FieldIssue } from '../app/errors.ts';
+import { collectIssues, requireHandlingAgency, requireCategory } from './lookups.ts';
+import { dispatchConfirmationIssues, type DispatchConfirmations } from './dispatch-confirmations.ts';
 import { runReportAction, type ActionResult } from './report-action.ts';
 import { recordRoutingOutcome } from './routing-outcome.ts';
 import { refuseLiftingPrivacy } from './set-report-privacy.ts';
 
-export interface VerifyReportInput {
+/** `confirmRedispatch` / `confirmUnstaffed`: see dispatch-confirmations.ts (422 on that field without them). */
+export interface VerifyReportInput extends DispatchConfirmations {
   classification?: Classification | undefined;
   categoryId: number;
   agencyId: string;
@@ -20,12 +29,34 @@ export interface VerifyReportInput {
   autoDispatch?: { confidence: number; threshold: number; modelVersion: number } | undefined;
 }
 
+/**
+ * The issues of the category and agency a verification names (each checked when given), collected into `issues`;
+ * the agency when it is one reports may be dispatched to. The back-office form also runs this on the fields that
+ * parsed when others did not, so a form shows every problem at once.
+ */
+export async function verifyChoiceIssues(
+  db: AppDb | Tx,
+  input: { categoryId?: number | undefined; agencyId?: string | undefined },
+  issues: Record<string, FieldIssue> = {},
+): Promise<{ agency: AgencyRow | undefined; issues: Record<string, FieldIssue> }> {
+  if (input.categoryId !== undefined)
+    await collectIssues(issues, () => requireCategory(db, input.categoryId!, 'categoryId'));
+  const agency =
+    input.agencyId !== undefined
+      ? await collectIssues(issues, () => requireHandlingAgency(db, input.agencyId!, 'agencyId'))
+      : undefined;
+  return { agency, issues };
+}
+
 /** Verifies a submitted or returned report and dispatches it to `agencyId`. */
 export function verifyReport(svc: Services, caller: Caller, trackingId: string, input: VerifyReportInput) {
   return runReportAction(svc, caller, trackingId, 'verify', input, async ({ tx, report, now }) => {
-    refuseLiftingPrivacy(report.row, input);
-    await requireCategory(tx, input.categoryId, 'categoryId');
-    const agency = await requireHandlingAgency(tx, input.agencyId, 'agencyId');
+    const issues: Record<string, FieldIssue> = {};
+    await collectIssues(issues, () => refuseLiftingPrivacy(report.row, input));
+    const { agency: found } = await verifyChoiceIssues(tx, input, issues);
+    if (found) await dispatchConfirmationIssues(tx, report.row.id, found, input, issues);
+    throwIfInvalid(issues);
+    const agency = found!;
     const row = {
       ...report.row,
       classification: input.classification ?? report.row.classification,

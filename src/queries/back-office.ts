@@ -12,6 +12,14 @@ import type { Caller, Services } from '../app/context.ts';
 import type { AppDb } from '../db/client.ts';
 import { deadlineBadge, type DeadlineBadge } from './queues.ts';
 import { getReport, timelineFor, type VisibleReport } from './reports.ts';
+import { staffedAgencyTest } from './agency-staffing.ts';
+import {
+  agenciesThatReturned,
+  dispatchUntouched,
+  pullBackGrant,
+  reportReturns,
+  type ReportReturn,
+} from './report-returns.ts';
 
 /** An attachment as listed on the staff page. */
 export interface AttachmentItem {
@@ -39,6 +47,36 @@ export interface StaffReportView {
   badge: DeadlineBadge | null;
   /** Display names of staff who acted on the timeline, by user id (never reporters). */
   actorNames: Record<string, string>;
+  /** For verifiers: the report's returns to verification, oldest first (`reportReturns`). */
+  returns: ReportReturn[];
+  /** For verifiers: agencies that returned the report themselves (dispatching there again needs a confirmation). */
+  returnedBy: string[];
+  /** For verifiers: active agencies nobody could handle a report in (dispatching there needs a confirmation). */
+  unstaffed: string[];
+  /** The caller may pull the current dispatch back to verification now (`pullBackDispatch`). */
+  pullBack: boolean;
+}
+
+/** What the verifier sees about returns and staffing (empty for callers who may not verify). */
+async function routingFacts(
+  svc: Services,
+  caller: Caller,
+  visible: VisibleReport,
+): Promise<Pick<StaffReportView, 'returns' | 'returnedBy' | 'unstaffed' | 'pullBack'>> {
+  const { row } = visible.report;
+  const pullBack = !!pullBackGrant(caller, visible.subject) && (await dispatchUntouched(svc.db, row));
+  if (!visible.permissions.verify) return { returns: [], returnedBy: [], unstaffed: [], pullBack };
+  const [returns, staffed, all] = await Promise.all([
+    reportReturns(svc.db, row.id),
+    staffedAgencyTest(svc.db),
+    svc.db.select({ id: agencies.id, path: agencies.path }).from(agencies).where(eq(agencies.active, true)),
+  ]);
+  return {
+    returns,
+    returnedBy: [...agenciesThatReturned(returns)],
+    unstaffed: all.filter((a) => !staffed(a.path)).map((a) => a.id),
+    pullBack,
+  };
 }
 
 /**
@@ -125,6 +163,7 @@ export async function staffReportView(
     units,
     badge: await deadlineBadge(svc, visible.report, svc.now()),
     actorNames: Object.fromEntries(named.map((u) => [u.id, u.name])),
+    ...(await routingFacts(svc, caller, visible)),
   };
 }
 

@@ -214,7 +214,13 @@ export async function seedDemoReports(svc: Services, now: Date): Promise<number>
       await archiveReport(at(1), verifier, id, { reason: 'too_general', note: 'Laporan terlalu umum.' });
       continue;
     }
-    await verifyReport(at(1), verifier, id, { categoryId: catId(category), agencyId });
+    // Most demo agencies have no staff account on purpose (only PUPR and Dinkes do): the seed confirms, as a
+    // verifier must (dispatch-confirmations.ts).
+    await verifyReport(at(1), verifier, id, {
+      categoryId: catId(category),
+      agencyId,
+      confirmUnstaffed: true,
+    });
     if (target === 'returned') {
       await returnReport(at(2), agencyAdmin, id, {
         note: 'Bukan kewenangan provinsi; jalan ini jalan kota.',
@@ -331,7 +337,11 @@ export async function seedDemoRoutingHistory(svc: Services, now: Date, firstNumb
       await verifyReport(at(0), verifier, id, { categoryId: catId(category), agencyId: 'pupr-kaltim' });
       await returnReport(at(1), puprAdmin, id, { note: 'Bukan wewenang Dinas PUPR; mohon diteruskan.' });
     }
-    await verifyReport(at(0), verifier, id, { categoryId: catId(category), agencyId });
+    await verifyReport(at(0), verifier, id, {
+      categoryId: catId(category),
+      agencyId,
+      confirmUnstaffed: true,
+    });
   }
   await trainRoutingModels(svc);
   return texts.length;

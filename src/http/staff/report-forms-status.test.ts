@@ -141,17 +141,31 @@ describe('follow-ups', () => {
 });
 
 describe('refused forms in the back office', () => {
-  it('keep the back-office menu and lead back to the report (a stale return form)', async () => {
+  it('keep the back-office menu and lead back to the report (a stale return form, a refused one)', async () => {
     const id = await dispatched('Trotoar amblas di depan kantor pos');
     const web = await signInWeb(t.url, DEMO.puprAdmin);
     const page = await web.get(`/kantor/laporan/${id}`);
     const form = { _csrf: csrfOf(page.html), returnNote: 'Trotoar ini kewenangan pemerintah kota.' };
     expect((await web.post(`/kantor/laporan/${id}/return`, form)).status).toBe(303);
+    // Stale (already returned): the 409 of any illegal transition, on the report page itself.
     const stale = await web.post(`/kantor/laporan/${id}/return`, form);
-    expect(stale.status).toBeGreaterThanOrEqual(400);
+    expect(stale.status).toBe(409);
+    expect(stale.html).toContain('Tindakan ini tidak dapat dilakukan pada status laporan saat ini.');
     expect(stale.html).toContain('href="/kantor/lapor-langsung"'); // the back-office menu
-    expect(stale.html).toContain(`href="/kantor/laporan/${id}"`);
-    expect(stale.html).toContain('Ke antrean laporan');
+    expect(stale.html).toContain('<a class="back-link" href="/kantor">');
     expect(stale.html).not.toContain('href="/lacak"');
+    // Refused (another agency's report): the error page, with the menu and the way back to the report.
+    const other = await dispatched('Drainase tersumbat di depan kantor pos');
+    const dinkes = await signInWeb(t.url, DEMO.dinkesAdmin);
+    const otherPage = await dinkes.get(`/kantor/laporan/${other}`);
+    const refused = await dinkes.post(`/kantor/laporan/${other}/return`, {
+      _csrf: csrfOf(otherPage.html),
+      returnNote: 'Ini bukan laporan kami sama sekali.',
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.html).toContain('href="/kantor/lapor-langsung"');
+    expect(refused.html).toContain(`href="/kantor/laporan/${other}"`);
+    expect(refused.html).toContain('Ke antrean laporan');
+    expect(refused.html).not.toContain('href="/lacak"');
   });
 });

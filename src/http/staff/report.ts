@@ -2,7 +2,8 @@
  * Back-office report page: GET /kantor/laporan/:trackingId and one POST per action
  * (/kantor/laporan/:trackingId/{verify,hold,archive,dispose,return,respond,note}). Every POST carries `_csrf`,
  * runs the existing command, then redirects (PRG); a failure re-renders the page with the error summary,
- * inline errors and the typed values. The follow-up form is multipart (attachments through addAttachment).
+ * inline errors and the typed values. The follow-up form is multipart: every file is checked before the follow-up
+ * is posted, and the follow-up and its files are stored together or not at all (`withAttachments`).
  */
 import { plainText } from '../../domain/shared/text.ts';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
@@ -11,41 +12,67 @@ import { h } from 'preact';
 import { z } from 'zod';
 import { rowIdParam } from '../api/v1/schemas.ts';
 import type { Caller, Services } from '../../app/context.ts';
-import { AppError } from '../../app/errors.ts';
+import { AppError, invalid, type FieldIssue } from '../../app/errors.ts';
 import { archiveReport } from '../../commands/archive-report.ts';
 import { mergeReports } from '../../commands/merge-reports.ts';
 import { assignableAgencyIds, assignReport, ASSIGNABLE_STATUSES } from '../../commands/assign-report.ts';
 import { staffOfAgencies } from '../../queries/admin.ts';
-import { addAttachment, ATTACHMENT_LIMITS } from '../../commands/add-attachment.ts';
+import {
+  ATTACHMENT_LIMITS,
+  prepareAttachment,
+  withAttachments,
+  type PreparedAttachment,
+} from '../../commands/add-attachment.ts';
 import { disposeReport } from '../../commands/dispose-report.ts';
 import { holdReport } from '../../commands/hold-report.ts';
 import { noteReport } from '../../commands/note-report.ts';
 import { respondToReport } from '../../commands/respond-to-report.ts';
 import { returnReport } from '../../commands/return-report.ts';
+import { pullBackDispatch } from '../../commands/pull-back-dispatch.ts';
 import { recordPiiAccess, revealReporter } from '../../commands/reveal-reporter.ts';
 import { detectPersonalData } from '../../domain/report/pii-hints.ts';
-import { verifyReport } from '../../commands/verify-report.ts';
+import { verifyChoiceIssues, verifyReport } from '../../commands/verify-report.ts';
 import { suggestRouting, suggestUnits } from '../../commands/suggest-routing.ts';
 import { similarReportsForStaff } from '../../queries/similar-reports.ts';
 import { ARCHIVE_REASONS, CLASSIFICATIONS } from '../../domain/report/report.ts';
 import { listAgencyTree, listCategories, regionTrail } from '../../queries/reference.ts';
 import { staffReportView } from '../../queries/back-office.ts';
 import { reportZone } from '../../presenters/report.ts';
-import { t } from '../../locales/index.ts';
+import { t, type Lang } from '../../locales/index.ts';
 import { ReportPage } from '../../views/staff/report-page.tsx';
 import type { FormState } from '../../views/staff/common.tsx';
 import type { RoutingPick } from '../../views/staff/verification-aids.tsx';
 import { classifyError } from '../plugins/errors.ts';
 import { formErrors, pageContext, sendPage } from '../web/render.ts';
-import { cleanBody, list, parseForm, renameFields, requireStaff, type FormBody } from './forms.ts';
+import {
+  cleanBody,
+  list,
+  mergeIssues,
+  parseFields,
+  renameFields,
+  requireStaff,
+  type FormBody,
+} from './forms.ts';
 
 const text = (min: number, max: number) => z.string().min(min).max(max);
 
 /** One form action: its schema, how it calls the command, and the form names of command fields. */
 interface FormAction {
   schema: z.ZodType;
-  run: (svc: Services, caller: Caller, id: string, data: never, body: FormBody) => Promise<unknown>;
+  run: (
+    svc: Services,
+    caller: Caller,
+    id: string,
+    data: never,
+    body: FormBody,
+    files: PreparedAttachment[],
+  ) => Promise<unknown>;
   rename?: Record<string, string>;
+  /**
+   * The command's own field checks (unknown ids), run on the fields that parsed when others did not, so the form
+   * shows every problem at once rather than a few per submission.
+   */
+  check?: (svc: Services, data: Record<string, unknown>) => Promise<Record<string, FieldIssue>>;
 }
 
 const ACTIONS: Record<string, FormAction> = {
@@ -68,10 +95,19 @@ const ACTIONS: Record<string, FormAction> = {
         anonymous: flags.includes('anonymous'),
         confidential: flags.includes('confidential'),
         supervisory: flags.includes('supervisory'),
+        confirmRedispatch: body.confirmRedispatch === '1',
+        confirmUnstaffed: body.confirmUnstaffed === '1',
       });
     },
     // A flag the report already has cannot be lifted: the refusal shows on the privacy checkboxes.
     rename: { anonymous: 'flags', confidential: 'flags' },
+    check: async (svc, data) =>
+      (
+        await verifyChoiceIssues(svc.db, {
+          categoryId: data.categoryId as number | undefined,
+          agencyId: data.agencyId as string | undefined,
+        })
+      ).issues,
   },
   hold: {
     schema: z.object({ question: text(5, 2000) }),
@@ -108,10 +144,17 @@ const ACTIONS: Record<string, FormAction> = {
       disposeReport(svc, caller, id, { unitId: data.unitId, note: data.disposeNote }),
   },
   return: {
-    schema: z.object({ returnNote: text(5, 2000) }),
-    run: (svc, caller, id, data: { returnNote: string }) =>
-      returnReport(svc, caller, id, { note: data.returnNote }),
+    schema: z.object({ returnNote: text(5, 2000), suggestedAgencyId: text(1, 80).optional() }),
+    run: (svc, caller, id, data: { returnNote: string; suggestedAgencyId?: string }) =>
+      returnReport(svc, caller, id, { note: data.returnNote, suggestedAgencyId: data.suggestedAgencyId }),
     rename: { note: 'returnNote' },
+  },
+  // A verifier pulls a dispatch back to verification while the agency has not acted on it (pullBackDispatch).
+  'pull-back': {
+    schema: z.object({ pullBackNote: text(1, 2000) }),
+    run: (svc, caller, id, data: { pullBackNote: string }) =>
+      pullBackDispatch(svc, caller, id, { note: data.pullBackNote }),
+    rename: { note: 'pullBackNote' },
   },
   note: {
     schema: z.object({ noteBody: text(1, 5000) }),
@@ -124,10 +167,14 @@ const ACTIONS: Record<string, FormAction> = {
     run: (svc, caller, id, data: { assignee?: string }) =>
       assignReport(svc, caller, id, { assigneeUserId: data.assignee ?? null }),
   },
+  // The files were checked and cleaned before (`prepareUploads`); they are stored on the follow-up's own event, in
+  // its transaction.
   respond: {
     schema: z.object({ body: text(5, 10_000), kind: z.enum(['interim', 'final']) }),
-    run: (svc, caller, id, data: { body: string; kind: 'interim' | 'final' }) =>
-      respondToReport(svc, caller, id, { body: data.body, final: data.kind === 'final' }),
+    run: (svc, caller, id, data: { body: string; kind: 'interim' | 'final' }, _body, files) =>
+      withAttachments(svc, caller, id, files, (inner) =>
+        respondToReport(inner, caller, id, { body: data.body, final: data.kind === 'final' }),
+      ),
     rename: { final: 'kind' },
   },
 };
@@ -258,26 +305,78 @@ function csrfMatches(sent: string | undefined, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** Reads a multipart follow-up: fields plus buffered files, checking `_csrf` (the auth hook cannot see it). */
-async function readMultipart(
-  req: FastifyRequest,
-): Promise<{ body: FormBody; files: Array<{ filename: string; data: Buffer }> }> {
+/** An uploaded file as read from a multipart form; `tooLarge` when it went over the size limit (then no data). */
+interface Upload {
+  filename: string;
+  data: Buffer;
+  tooLarge: boolean;
+}
+
+/**
+ * Reads a multipart follow-up: fields plus buffered files, checking `_csrf` (the auth hook cannot see it). A file
+ * over the size limit is not an error here (`throwFileSizeLimit: false`; busboy drops the bytes past the limit):
+ * it is marked, so the form can say so next to the field with the typed text kept. The size and count limits
+ * themselves stay: at most `ATTACHMENT_LIMITS.maxBytes` of a file is buffered, and a sixth file is a 413.
+ */
+async function readMultipart(req: FastifyRequest): Promise<{ body: FormBody; files: Upload[] }> {
   const body: FormBody = {};
-  const files: Array<{ filename: string; data: Buffer }> = [];
+  const files: Upload[] = [];
   let csrf: string | undefined;
-  for await (const part of req.parts({ limits: { fileSize: ATTACHMENT_LIMITS.maxBytes, files: 5 } })) {
+  // `parts()` reads `throwFileSizeLimit` per call like `files()` does, though its type leaves it out.
+  const options = { limits: { fileSize: ATTACHMENT_LIMITS.maxBytes, files: 5 }, throwFileSizeLimit: false };
+  for await (const part of req.parts(options)) {
     if (part.type === 'file') {
-      const data = await part.toBuffer().catch((e: { code?: string }) => {
-        if (e.code === 'FST_REQ_FILE_TOO_LARGE') throw new AppError('PAYLOAD_TOO_LARGE');
-        throw e;
-      });
-      if (part.filename && data.length > 0) files.push({ filename: plainText(part.filename), data });
+      const data = await part.toBuffer();
+      const tooLarge = part.file.truncated;
+      if (part.filename && (data.length > 0 || tooLarge))
+        files.push({ filename: plainText(part.filename), data: tooLarge ? Buffer.alloc(0) : data, tooLarge });
     } else if (part.fieldname === '_csrf') csrf = String(part.value);
     else if (typeof part.value === 'string' && plainText(part.value).trim() !== '')
       body[part.fieldname] = plainText(part.value).trim();
   }
   if (!req.session || !csrfMatches(csrf, req.session.csrfToken)) throw new AppError('CSRF_INVALID');
   return { body, files };
+}
+
+/**
+ * Checks and cleans every uploaded file before anything is posted (`prepareAttachment`, the same checks as every
+ * upload path). Returns the prepared files, and for the refused ones the message for the file field: the file's
+ * name and the reason with its parameters ("Harus salah satu dari: JPEG, PNG, WebP, PDF."; a file over the size
+ * limit names the limit).
+ */
+async function prepareUploads(
+  lang: Lang,
+  files: Upload[],
+): Promise<{ prepared: PreparedAttachment[]; refused: string[] }> {
+  const prepared: PreparedAttachment[] = [];
+  const refused: string[] = [];
+  const tooBig: FieldIssue = {
+    key: 'too_big',
+    params: { max: `${ATTACHMENT_LIMITS.maxBytes / 1024 / 1024} MB` },
+  };
+  for (const file of files) {
+    let issue: FieldIssue | undefined = file.tooLarge ? tooBig : undefined;
+    if (!issue) {
+      try {
+        prepared.push(await prepareAttachment(file));
+      } catch (err) {
+        const c = classifyError(err);
+        if (c.code === 'PAYLOAD_TOO_LARGE') issue = tooBig;
+        else if (c.code === 'VALIDATION_FAILED' && err instanceof AppError && err.fields.file)
+          issue = err.fields.file;
+        else throw err;
+      }
+    }
+    // The field message as written, with its parameters: the accepted types are the point of the message.
+    if (issue)
+      refused.push(
+        t(lang, 'staff.respond.file_rejected', {
+          name: file.filename,
+          reason: t(lang, `errors.field.${issue.key}`, issue.params),
+        }),
+      );
+  }
+  return { prepared, refused };
 }
 
 /** Registers the report page and its action routes. */
@@ -303,41 +402,36 @@ export const staffReportRoutes: FastifyPluginAsync<{ services: Services }> = asy
         if (!TrackingId.safeParse(trackingId).success) throw new AppError('REPORT_NOT_FOUND');
         const lang = pageContext(req).lang;
         let body: FormBody = {};
-        let files: Array<{ filename: string; data: Buffer }> = [];
+        // Messages for refused files, shown on the file field.
+        let refused: string[] = [];
         try {
+          let files: Upload[] = [];
           if (multipart) {
             if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
             ({ body, files } = await readMultipart(req));
           } else body = cleanBody(req.body);
-          const data = parseForm(action.schema, body);
-          await action.run(svc, req.caller, trackingId, data as never, body);
+          // Every problem at once: the form's own checks, the command's checks on the fields that parsed, every file.
+          const { data, issues } = parseFields(action.schema, body);
+          const uploads = await prepareUploads(lang, files);
+          refused = uploads.refused;
+          if (Object.keys(issues).length > 0) {
+            const more = action.check ? await action.check(svc, data as Record<string, unknown>) : {};
+            throw invalid(mergeIssues(issues, more));
+          }
+          if (refused.length > 0) throw invalid({});
+          await action.run(svc, req.caller, trackingId, data as never, body, uploads.prepared);
         } catch (err) {
           const c = classifyError(renameFields(err, action.rename ?? {}));
           if (c.status !== 422 && c.status !== 409) throw err;
+          const errors = c.code === 'VALIDATION_FAILED' ? formErrors(lang, c.fields) : {};
+          if (refused.length > 0) errors.file = refused.join(' ');
           const form: FormState = {
             action: name,
             values: body as Record<string, string | string[]>,
-            errors: c.code === 'VALIDATION_FAILED' ? formErrors(lang, c.fields) : {},
+            errors,
             message: c.code === 'VALIDATION_FAILED' ? undefined : t(lang, `errors.${c.code}`, c.params),
           };
           return renderReport(svc, req, reply, trackingId, { form, status: c.status });
-        }
-        for (const file of files) {
-          try {
-            await addAttachment(svc, req.caller, trackingId, file);
-          } catch (err) {
-            const c = classifyError(err);
-            if (c.status >= 500 || c.status === 403 || c.status === 404) throw err;
-            const reason =
-              c.code === 'VALIDATION_FAILED' ? formErrors(lang, c.fields).file : t(lang, `errors.${c.code}`);
-            const form: FormState = {
-              action: 'respond',
-              values: {},
-              errors: {},
-              message: t(lang, 'staff.respond.files_failed', { reason: `${file.filename}: ${reason ?? ''}` }),
-            };
-            return renderReport(svc, req, reply, trackingId, { form, status: 422 });
-          }
         }
         if (name === 'return') return reply.redirect(`/kantor?tab=dispatched&lang=${lang}`, 303);
         return reply.redirect(`/kantor/laporan/${trackingId}?selesai=1&lang=${lang}`, 303);

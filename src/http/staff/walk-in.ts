@@ -12,15 +12,15 @@ import { h } from 'preact';
 import { z } from 'zod';
 import { calendarDate, rowIdParam } from '../api/v1/schemas.ts';
 import type { Services } from '../../app/context.ts';
-import { AppError, type FieldIssue } from '../../app/errors.ts';
-import { submitReport } from '../../commands/submit-report.ts';
+import { invalid } from '../../app/errors.ts';
+import { submissionIssues, submitReport } from '../../commands/submit-report.ts';
 import { CLASSIFICATIONS, STAFF_INTAKE_CHANNELS } from '../../domain/report/report.ts';
 import { walkInRegions } from '../../queries/back-office.ts';
 import { listCategories } from '../../queries/reference.ts';
 import { WalkInDonePage, WalkInPage } from '../../views/staff/walk-in-page.tsx';
 import { classifyError } from '../plugins/errors.ts';
 import { formErrors, pageContext, sendPage } from '../web/render.ts';
-import { cleanBody, list, parseForm, requireStaff, type FormBody } from './forms.ts';
+import { cleanBody, list, mergeIssues, parseFields, requireStaff, type FormBody } from './forms.ts';
 
 const FLASH_COOKIE = 'aduan_walkin';
 const FLASH_PATH = '/kantor/lapor-langsung';
@@ -36,13 +36,14 @@ const WalkInForm = z.object({
   categoryId: rowIdParam.optional(),
   'reporter.name': z.string().max(120).optional(),
   'reporter.email': z.email().max(200).optional(),
+  // Each says what is wrong with it ("invalid phone number"), not just "invalid format".
   'reporter.phone': z
     .string()
-    .regex(/^\+?[0-9 ()-]{8,20}$/)
+    .refine((v) => /^\+?[0-9 ()-]{8,20}$/.test(v), { params: { key: 'invalid_phone' } })
     .optional(),
   'reporter.nik': z
     .string()
-    .regex(/^\d{16}$/)
+    .refine((v) => /^\d{16}$/.test(v), { params: { key: 'invalid_nik' } })
     .optional(),
 });
 
@@ -102,13 +103,13 @@ export const staffWalkInRoutes: FastifyPluginAsync<{ services: Services; secureC
     const body = cleanBody(req.body);
     const flags = list(body.flags);
     try {
-      const data = parseForm(WalkInForm, body);
+      // Every problem at once: the form's own checks, then the command's on the fields that parsed (an unknown
+      // region, a future date), in one 422.
+      const { data, issues } = parseFields(WalkInForm, body);
       const anonymous = flags.includes('anonymous');
-      if (!anonymous && !data['reporter.name']) {
-        const fields: Record<string, FieldIssue> = { 'reporter.name': { key: 'reporter_required' } };
-        throw new AppError('VALIDATION_FAILED', fields);
-      }
-      const result = await submitReport(svc, req.caller, {
+      if (!anonymous && !data['reporter.name'] && !issues['reporter.name'])
+        issues['reporter.name'] = { key: 'reporter_required' };
+      const input = {
         lang: pageContext(req).lang,
         classification: data.classification,
         title: data.title,
@@ -127,6 +128,17 @@ export const staffWalkInRoutes: FastifyPluginAsync<{ services: Services; secureC
         },
         channel: data.channel,
         recordedBy: req.caller.actor.userId ?? undefined,
+      };
+      if (Object.keys(issues).length > 0) {
+        const more = await submissionIssues(svc, req.caller, input);
+        throw invalid(mergeIssues(issues, more.issues));
+      }
+      const result = await submitReport(svc, req.caller, {
+        ...input,
+        classification: data.classification!,
+        title: data.title!,
+        body: data.body!,
+        channel: data.channel!,
       });
       const row = result.report.row;
       const due = (row.deadline as { dueAt?: string } | null)?.dueAt ?? null;

@@ -114,6 +114,8 @@ export async function trackPages(app: FastifyInstance, opts: { services: Service
       done?: string;
       values?: Record<string, string>;
       pii?: PiiCheck;
+      /** The answer's status when it is not the usual 200/422 (a stale form: 409). */
+      status?: number;
     } = {},
   ) {
     const ctx = pageContext(req);
@@ -151,7 +153,7 @@ export async function trackPages(app: FastifyInstance, opts: { services: Service
       const kinds = extra.pii.kinds.map((k) => t(ctx.lang, `web.report.pii_${k}`)).join(', ');
       errors[piiConfirmField(extra.pii.field)] = t(ctx.lang, 'web.trackpage.pii_confirm_error', { kinds });
     }
-    const status = extra.message || Object.keys(errors).length ? 422 : 200;
+    const status = extra.status ?? (extra.message || Object.keys(errors).length ? 422 : 200);
     return sendPage(
       reply,
       req,
@@ -273,7 +275,9 @@ export async function trackPages(app: FastifyInstance, opts: { services: Service
                   date: formatDate(String(c.params.availableFrom), lang),
                 })
               : t(lang, `errors.${c.code}`, c.params);
-          return renderTrack(req, reply, id, key, { message, values });
+          // A stale form (sent twice, or the report moved on) is the API's 409.
+          const status = c.code === 'ILLEGAL_TRANSITION' ? 409 : undefined;
+          return renderTrack(req, reply, id, key, { message, values, status });
         }
         throw e;
       }

@@ -2,7 +2,8 @@
  * The action forms of the back-office report page: verify/dispatch (with the agency tree picker and privacy
  * flags), hold, archive, dispose, return (bukan wewenang), follow-up with attachments, and internal notes.
  * Each form is shown only when `permissions` (from `permissionsFor`) allows its action, and each posts with
- * the `_csrf` field to `/kantor/laporan/:id/<action>`.
+ * the `_csrf` field to `/kantor/laporan/:id/<action>`. A verifier may also pull a dispatch back to verification
+ * while the agency has not acted on it ("Tarik kembali ke verifikasi", `pullBack`).
  *
  * Accessibility notes:
  * - One `<section>` with an h3 per form; field ids are prefixed per form so labels and error links stay unique.
@@ -83,6 +84,12 @@ export interface ActionFormsProps {
   form?: FormState | undefined;
   /** A routing suggestion the verifier picked (pre-selects the verify form's classification / agency / category). */
   prefill?: RoutingPick | undefined;
+  /** Agencies that returned this report themselves (marked in the verify form; confirming is required). */
+  returnedBy?: readonly string[] | undefined;
+  /** Agencies nobody could handle a report in (marked in the verify form; confirming is required). */
+  unstaffed?: readonly string[] | undefined;
+  /** The caller may pull the current dispatch back to verification (the "Tarik kembali" form). */
+  pullBack?: boolean | undefined;
 }
 
 function FormShell(p: {
@@ -168,8 +175,21 @@ function TextareaForm(p: {
 export function ActionForms(p: ActionFormsProps): VNode {
   const { ctx, permissions: can, form, report } = p;
   const shell = { ctx, trackingId: p.trackingId };
-  // Dispatch targets: every agency that handles reports (not the Ombudsman, reached by escalation only).
-  const agencyGroups = treeGroups(p.reference.agencies.filter((a) => handlesReports(a.kind)));
+  // Dispatch targets: every agency that handles reports (not the Ombudsman, reached by escalation only). The same
+  // list is what a return may name as the right agency (`requireHandlingAgency`).
+  const targets = p.reference.agencies.filter((a) => handlesReports(a.kind));
+  const returnedBy = new Set(p.returnedBy ?? []);
+  const unstaffed = new Set(p.unstaffed ?? []);
+  // In the verify form, agencies that returned the report or have nobody to handle it say so in their option.
+  const agencyGroups = treeGroups(
+    targets.map((a) => {
+      const notes = [
+        ...(returnedBy.has(a.id) ? [ctx.t('staff.suggest.returned')] : []),
+        ...(unstaffed.has(a.id) ? [ctx.t('staff.suggest.unstaffed')] : []),
+      ];
+      return notes.length ? { ...a, name: `${a.name} (${notes.join('; ')})` } : a;
+    }),
+  );
   const categoryGroups = treeGroups(categoryTree(p.reference.categories));
   const sentFlags = (): string[] => {
     const v = form?.values.flags;
@@ -181,6 +201,15 @@ export function ActionForms(p: ActionFormsProps): VNode {
 
   if (can.verify) {
     const e = errs(form, 'verify');
+    const agencyValue =
+      val(form, 'verify', 'agencyId') ?? p.prefill?.agencyId ?? report.targetAgencyId ?? undefined;
+    const named = (ids: Iterable<string>) =>
+      [...ids].map((id) => p.reference.agencies.find((a) => a.id === id)?.name ?? id).join(', ');
+    const confirmed = (name: string) => (val(form, 'verify', name) === '1' ? ['1'] : []);
+    // The confirmations show when they may be needed: the report came back from an agency, or the chosen agency (or
+    // the one the last attempt was refused for) has nobody to handle it.
+    const askRedispatch = returnedBy.size > 0 || !!e.confirmRedispatch;
+    const askUnstaffed = (!!agencyValue && unstaffed.has(agencyValue)) || !!e.confirmUnstaffed;
     const privacy = [
       ...(checked('verify', 'anonymous', report.anonymous) ? ['anonymous'] : []),
       ...(checked('verify', 'confidential', report.confidential) ? ['confidential'] : []),
@@ -214,10 +243,34 @@ export function ActionForms(p: ActionFormsProps): VNode {
           hint={ctx.t('staff.verify.agency_hint')}
           placeholder={ctx.t('staff.verify.agency_placeholder')}
           filterLabel={ctx.t('staff.verify.agency_filter')}
-          value={val(form, 'verify', 'agencyId') ?? p.prefill?.agencyId ?? report.targetAgencyId ?? undefined}
+          value={agencyValue}
           error={e.agencyId}
           groups={agencyGroups}
         />
+        {askRedispatch ? (
+          <Checkboxes
+            ctx={ctx}
+            name="confirmRedispatch"
+            legend={ctx.t('staff.verify.confirm_redispatch_legend')}
+            hint={ctx.t('staff.verify.confirm_redispatch_hint', { agencies: named(returnedBy) })}
+            error={e.confirmRedispatch}
+            values={confirmed('confirmRedispatch')}
+            options={[{ value: '1', label: ctx.t('staff.verify.confirm_redispatch') }]}
+          />
+        ) : null}
+        {askUnstaffed ? (
+          <div class="warning" role="note" data-slot="unstaffed-warning">
+            <Checkboxes
+              ctx={ctx}
+              name="confirmUnstaffed"
+              legend={ctx.t('staff.verify.confirm_unstaffed_legend')}
+              hint={ctx.t('staff.verify.confirm_unstaffed_hint')}
+              error={e.confirmUnstaffed}
+              values={confirmed('confirmUnstaffed')}
+              options={[{ value: '1', label: ctx.t('staff.verify.confirm_unstaffed') }]}
+            />
+          </div>
+        ) : null}
         <Checkboxes
           ctx={ctx}
           name="flags"
@@ -379,15 +432,46 @@ export function ActionForms(p: ActionFormsProps): VNode {
     );
   }
   if (can.return) {
+    const e = errs(form, 'return');
     out.push(
-      <TextareaForm
-        {...shell}
-        form={form}
-        action="return"
-        field="returnNote"
-        keys={{ prefix: 'staff.return', label: 'note' }}
-        variant="warning"
-      />,
+      <FormShell {...shell} action="return" heading={ctx.t('staff.return.heading')}>
+        <Textarea
+          ctx={ctx}
+          name="returnNote"
+          label={ctx.t('staff.return.note')}
+          rows={3}
+          value={val(form, 'return', 'returnNote')}
+          error={e.returnNote}
+        />
+        <TreeSelect
+          ctx={ctx}
+          name="suggestedAgencyId"
+          label={ctx.t('staff.return.suggested_agency')}
+          hint={ctx.t('staff.return.suggested_hint')}
+          placeholder={ctx.t('staff.return.suggested_none')}
+          value={val(form, 'return', 'suggestedAgencyId')}
+          error={e.suggestedAgencyId}
+          groups={treeGroups(targets)}
+        />
+        <Button variant="warning">{ctx.t('staff.return.submit')}</Button>
+      </FormShell>,
+    );
+  }
+  if (p.pullBack) {
+    const e = errs(form, 'pull-back');
+    out.push(
+      <FormShell {...shell} action="pull-back" heading={ctx.t('staff.pull_back.heading')}>
+        <p class="hint">{ctx.t('staff.pull_back.hint')}</p>
+        <Textarea
+          ctx={ctx}
+          name="pullBackNote"
+          label={ctx.t('staff.pull_back.note')}
+          rows={3}
+          value={val(form, 'pull-back', 'pullBackNote')}
+          error={e.pullBackNote}
+        />
+        <Button variant="warning">{ctx.t('staff.pull_back.submit')}</Button>
+      </FormShell>,
     );
   }
   if (can.note) {

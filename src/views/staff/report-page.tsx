@@ -224,6 +224,10 @@ export function ReportPage(p: ReportPageProps): VNode {
           ctx={ctx}
           trackingId={row.trackingId}
           canArchive={permissions.archive}
+          latestReturn={row.status === 'returned' ? view.returns.at(-1) : undefined}
+          returnedBy={view.returnedBy}
+          unstaffed={view.unstaffed}
+          agencyName={(id) => agencyName(id)}
           {...p.aids}
         />
       ) : null}
@@ -248,6 +252,9 @@ export function ReportPage(p: ReportPageProps): VNode {
         reference={p.reference}
         form={form}
         prefill={p.pick ?? p.aids?.pick}
+        returnedBy={view.returnedBy}
+        unstaffed={view.unstaffed}
+        pullBack={view.pullBack}
       />
       {p.assign?.editable ? (
         <AssignForm ctx={ctx} trackingId={row.trackingId} assign={p.assign} form={form} />

@@ -7,6 +7,11 @@
  * `?kategori=` / `?klasifikasi=` that pre-selects it in the verify form (the other pick is carried along). Verifying records the
  * verifier's choice against the suggestions shown (`recordRoutingOutcome` inside `verifyReport`).
  *
+ * On a returned report the panel starts with the latest return (who sent it back, when, the note and the agency it
+ * named as the right one, with a link that picks it). Agencies that already returned the report are marked in the
+ * agency suggestions and get no pick link (dispatching there again needs a confirmation in the verify form), and
+ * agencies nobody could handle a report in are marked too.
+ *
  * Privacy: nothing here reads reporter data; the similar list has report fields only (`StaffSimilarReport`).
  */
 import type { VNode } from 'preact';
@@ -16,8 +21,9 @@ import { OPEN_STATUSES, type ReportStatus } from '../../domain/report/report.ts'
 import type { StaffSimilarReport } from '../../queries/similar-reports.ts';
 import type { PiiKind } from '../../domain/report/pii-hints.ts';
 import type { RoutingSuggestions } from '../../commands/suggest-routing.ts';
+import type { ReportReturn } from '../../queries/report-returns.ts';
 import { dateLabel } from './common.tsx';
-import { formatDate, formatDistance } from '../format.ts';
+import { formatDate, formatDateTime, formatDistance } from '../format.ts';
 
 /** What the verify form is pre-filled with from a picked suggestion (query `instansi`, `kategori`, `klasifikasi`). */
 export interface RoutingPick {
@@ -42,6 +48,14 @@ export interface VerificationAidsProps {
   canArchive?: boolean | undefined;
   /** Personal data the title or body seems to hold (a public report's text goes public once verified). */
   personalData?: readonly PiiKind[] | undefined;
+  /** The latest return of a returned report, shown on top (none otherwise). */
+  latestReturn?: ReportReturn | undefined;
+  /** Agencies that returned this report themselves: marked, and not offered as a pick. */
+  returnedBy?: readonly string[] | undefined;
+  /** Agencies nobody could handle a report in: marked. */
+  unstaffed?: readonly string[] | undefined;
+  /** Display name of an agency id. */
+  agencyName?: ((id: string) => string) | undefined;
 }
 
 const percent = (x: number) => `${Math.round(x * 100)}%`;
@@ -156,6 +170,10 @@ export function SuggestionList(p: {
   kind: 'agency' | 'category' | 'classification' | 'unit';
   /** Heading level: 3 on the verification screen, 4 inside an action form. */
   level?: 3 | 4;
+  /** Agencies that returned the report: marked "already returned this report" and offered without a pick link. */
+  returned?: ReadonlySet<string> | undefined;
+  /** Agencies without anyone to handle the report: marked. */
+  unstaffed?: ReadonlySet<string> | undefined;
 }): VNode {
   const { ctx } = p;
   const Heading = p.level === 4 ? 'h4' : 'h3';
@@ -168,9 +186,26 @@ export function SuggestionList(p: {
         <ol class="suggestion-list">
           {p.items.map((s) => {
             const picked = p.chosen === String(s.id);
+            const returned = !!p.returned?.has(String(s.id));
             return (
-              <li key={String(s.id)} data-suggestion={`${p.kind}:${s.id}`}>
+              <li
+                key={String(s.id)}
+                data-suggestion={`${p.kind}:${s.id}`}
+                data-returned={returned ? 'true' : undefined}
+              >
                 <strong>{s.name}</strong> {ctx.t('staff.suggest.confidence', { p: percent(s.confidence) })}
+                {returned ? (
+                  <>
+                    {' '}
+                    <span class="tag tag-yellow">{ctx.t('staff.suggest.returned')}</span>
+                  </>
+                ) : null}
+                {p.unstaffed?.has(String(s.id)) ? (
+                  <>
+                    {' '}
+                    <span class="tag tag-grey">{ctx.t('staff.suggest.unstaffed')}</span>
+                  </>
+                ) : null}
                 {s.words.length ? (
                   <span class="hint suggestion-words">
                     {' '}
@@ -179,7 +214,7 @@ export function SuggestionList(p: {
                 ) : null}{' '}
                 {picked ? (
                   <span class="tag tag-green">{ctx.t('staff.suggest.picked')}</span>
-                ) : (
+                ) : returned ? null : (
                   <a href={p.href(String(s.id))}>
                     {ctx.t('staff.suggest.use')}
                     <span class="visually-hidden"> {s.name}</span>
@@ -201,13 +236,87 @@ const LISTS = [
   { kind: 'category', heading: 'staff.suggest.categories', field: 'categoryId' },
 ] as const;
 
+/** The latest return of a returned report: who sent it back, when, why, and the agency it named. */
+function LatestReturn(p: {
+  ctx: PageContext;
+  trackingId: string;
+  pick: RoutingPick;
+  latest: ReportReturn;
+  agencyName: (id: string) => string;
+  returned: ReadonlySet<string>;
+}): VNode {
+  const { ctx, latest } = p;
+  const suggested = latest.suggestedAgencyId;
+  const pulled = !!latest.pullBack;
+  return (
+    <section class="panel latest-return" data-slot="latest-return" aria-labelledby="h-latest-return">
+      <h2 id="h-latest-return">
+        {ctx.t(pulled ? 'staff.returned_panel.title_pulled' : 'staff.returned_panel.title')}
+      </h2>
+      <dl class="summary-list">
+        <div class="summary-row">
+          <dt>{ctx.t(pulled ? 'staff.returned_panel.from_pulled' : 'staff.returned_panel.agency')}</dt>
+          <dd data-returned-by={latest.agencyId ?? undefined}>
+            {latest.agencyId ? p.agencyName(latest.agencyId) : ctx.t('staff.report.none')}
+          </dd>
+        </div>
+        <div class="summary-row">
+          <dt>{ctx.t('staff.returned_panel.at')}</dt>
+          <dd>{formatDateTime(latest.at, ctx.lang)}</dd>
+        </div>
+        <div class="summary-row">
+          <dt>{ctx.t('staff.returned_panel.note')}</dt>
+          <dd>{latest.note ?? ctx.t('staff.report.none')}</dd>
+        </div>
+        {pulled ? null : (
+          <div class="summary-row">
+            <dt>{ctx.t('staff.returned_panel.suggested')}</dt>
+            <dd data-suggested-agency={suggested ?? undefined}>
+              {suggested ? (
+                <>
+                  <strong>{p.agencyName(suggested)}</strong>{' '}
+                  {p.pick.agencyId === suggested ? (
+                    <span class="tag tag-green">{ctx.t('staff.suggest.picked')}</span>
+                  ) : p.returned.has(suggested) ? (
+                    <span class="tag tag-yellow">{ctx.t('staff.suggest.returned')}</span>
+                  ) : (
+                    <a href={pickHref(ctx, p.trackingId, { ...p.pick, agencyId: suggested })}>
+                      {ctx.t('staff.suggest.use')}
+                      <span class="visually-hidden"> {p.agencyName(suggested)}</span>
+                    </a>
+                  )}
+                </>
+              ) : (
+                ctx.t('staff.returned_panel.suggested_none')
+              )}
+            </dd>
+          </div>
+        )}
+      </dl>
+    </section>
+  );
+}
+
 /** The similar-reports slot and the routing suggestions of the verification screen. */
 export function VerificationAids(p: VerificationAidsProps): VNode {
   const { ctx, trackingId, pick } = p;
   const s = p.suggestions;
   const pii = p.personalData ?? [];
+  const returned = new Set(p.returnedBy ?? []);
+  const unstaffed = new Set(p.unstaffed ?? []);
+  const agencyName = p.agencyName ?? ((id: string) => id);
   return (
     <>
+      {p.latestReturn ? (
+        <LatestReturn
+          ctx={ctx}
+          trackingId={trackingId}
+          pick={pick}
+          latest={p.latestReturn}
+          agencyName={agencyName}
+          returned={returned}
+        />
+      ) : null}
       {pii.length ? (
         <div class="warning" role="note" data-slot="personal-data">
           <p>
@@ -255,6 +364,8 @@ export function VerificationAids(p: VerificationAidsProps): VNode {
                 }
                 chosen={pick[field]}
                 href={(id) => pickHref(ctx, trackingId, { ...pick, [field]: id })}
+                returned={kind === 'agency' ? returned : undefined}
+                unstaffed={kind === 'agency' ? unstaffed : undefined}
               />
             ))}
           </>

@@ -9,6 +9,7 @@ import { autoDispatchSettings, setAutoDispatch } from '../../../commands/auto-di
 import { AppError } from '../../../app/errors.ts';
 import { mergeReports } from '../../../commands/merge-reports.ts';
 import { reverseAutoDispatch } from '../../../commands/reverse-auto-dispatch.ts';
+import { pullBackDispatch } from '../../../commands/pull-back-dispatch.ts';
 import { suggestRouting, suggestUnits } from '../../../commands/suggest-routing.ts';
 import { permissionsFor } from '../../../policies/can.ts';
 import { subjectOf } from '../../../queries/access.ts';
@@ -183,6 +184,26 @@ export const routingRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
     },
     async (req) => {
       const result = await reverseAutoDispatch(svc, req.caller, req.params.trackingId, req.body);
+      const subject = subjectOf(result.report, req.caller);
+      return presentReport(result.report, permissionsFor(req.caller.actor, subject), {
+        lang: requestLang(req),
+      });
+    },
+  );
+
+  app.post(
+    '/reports/:trackingId/actions/pull-back',
+    {
+      schema: {
+        tags: ['actions'],
+        summary:
+          'Pull a dispatch back to verification while the agency has not acted on it (a bukan-wewenang return): whoever verifies the report once it is back',
+        params: TrackingParams,
+        body: ReverseBody,
+      },
+    },
+    async (req) => {
+      const result = await pullBackDispatch(svc, req.caller, req.params.trackingId, req.body);
       const subject = subjectOf(result.report, req.caller);
       return presentReport(result.report, permissionsFor(req.caller.actor, subject), {
         lang: requestLang(req),

@@ -87,6 +87,10 @@ export const ActionBodies = {
       anonymous: z.boolean().optional(),
       confidential: z.boolean().optional(),
       supervisory: z.boolean().optional(),
+      /** Dispatch again to an agency that already returned the report (422 on this field without it). */
+      confirmRedispatch: z.boolean().optional(),
+      /** Dispatch to an agency nobody could handle it in (422 on this field without it). */
+      confirmUnstaffed: z.boolean().optional(),
     })
     .strict(),
   hold: z.object({ question: text(5, 2000) }).strict(),
