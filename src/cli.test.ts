@@ -128,7 +128,8 @@ describe('aduan CLI', { timeout: 300_000 }, () => {
     );
     for (const a of plan) {
       expect(a.trackingId).toMatch(/^[1-9]\d{9}$/);
-      expect(a.ruleVersion).toBe(1);
+      // Escalation v2 (60 calendar days) applies to demo reports filed from 2026-12-01 (they are dated relative to now).
+      expect(a.ruleVersion).toBe(a.action === 'ombudsman_offer' && a.calendarDays !== undefined ? 2 : 1);
       expect(typeof a.ruleId).toBe('string');
       expect(typeof a.key).toBe('string');
       expect(a.result).toBeUndefined();

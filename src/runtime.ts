@@ -7,6 +7,7 @@ import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import { migrateDatabase } from './db/migrate.ts';
 import { sealLegacyAttachmentFilenames } from './commands/add-attachment.ts';
+import { recomputeMarkedCalendarDates } from './commands/recompute-deadlines.ts';
 import { seedReference } from './db/seed/reference.ts';
 import { createSealer, loadOrCreateKey, loadPreviousKeys } from './integrations/crypto.ts';
 import { localStorage } from './integrations/storage.ts';
@@ -58,6 +59,8 @@ export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Pr
     };
     // Names of attachments stored before migration 0025 are sealed by the app (SQL has no key); a no-op once done.
     if (!opts.skipSetup) await sealLegacyAttachmentFilenames(services);
+    // Running deadlines over holidays a data migration corrected (0027) are recomputed here; a no-op once done.
+    if (!opts.skipSetup) await recomputeMarkedCalendarDates(services);
     if (opts.demo && !(await demoSeeded(database.db))) {
       const [{ n } = { n: 0 }] = await query<{ n: number }>(
         database.db,

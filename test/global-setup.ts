@@ -33,6 +33,7 @@ function templateHash(): string {
     ...walk(join(ROOT, 'src/seed')),
     ...walk(join(ROOT, 'src/assets')),
     join(ROOT, 'src/domain/deadline/sla.ts'),
+    join(ROOT, 'src/domain/deadline/calendar.ts'),
   ].sort();
   for (const f of files) h.update(f.slice(ROOT.length)).update(readFileSync(f));
   return h.digest('hex').slice(0, 16);

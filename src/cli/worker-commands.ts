@@ -1,6 +1,6 @@
 /**
  * CLI for the background work: `aduan worker`, `aduan sweep --at <ISO> [--dry-run]`,
- * `aduan sla set --clock … --days … --basis … --valid-from …`, `aduan outbox status`.
+ * `aduan sla set --clock … --days … [--unit working|calendar] --basis … --valid-from …`, `aduan outbox status`.
  */
 import { parseArgs } from 'node:util';
 import type { Config } from '../config.ts';
@@ -43,6 +43,7 @@ export async function workerCli(
       'dry-run': { type: 'boolean', default: false },
       clock: { type: 'string' },
       days: { type: 'string' },
+      unit: { type: 'string' },
       basis: { type: 'string' },
       'valid-from': { type: 'string' },
       classification: { type: 'string' },
@@ -85,6 +86,7 @@ export async function workerCli(
       const row = await setSlaRule(rt.services, {
         clock: str('clock') ?? '',
         workingDays: Number(str('days')),
+        dayUnit: str('unit'),
         basis: str('basis') ?? '',
         validFrom: str('valid-from') ?? '',
         classification: str('classification'),

@@ -1,6 +1,7 @@
 /**
  * Starting and stopping SLA clocks inside a command's transaction. Each started clock is stored in
  * report_deadlines with its rule version and explanation; the report row keeps the one now running.
+ * A holiday edit recomputes the running ones it affects (recompute-deadlines.ts).
  */
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { AppDb, Tx } from '../db/client.ts';

@@ -1,10 +1,10 @@
 /**
  * Hand-off to Ombudsman: an open report unresolved past the escalation deadline (the end of the 60th
- * working day after submission by default, domain.md §5.1 step 7) is transferred, only with the
- * reporter's consent.
+ * calendar day after submission by default, escalation rule v2; the 60th working day for reports filed
+ * before 2026-12-01 under v1; domain.md §5.1 step 7) is transferred, only with the reporter's consent.
  */
-import { addWorkingDays, formatIsoInZone, workingDaysBetween } from '../domain/deadline/calendar.ts';
-import { selectRule } from '../domain/deadline/sla.ts';
+import { formatIsoInZone, workingDaysBetween } from '../domain/deadline/calendar.ts';
+import { addRuleDays, selectRule } from '../domain/deadline/sla.ts';
 import type { Classification } from '../domain/report/report.ts';
 import { loadSlaRules } from '../db/repositories/calendar.ts';
 import { calendarFor, stopClocks } from './clocks.ts';
@@ -46,7 +46,7 @@ export function escalateReport(
     });
     const elapsed = workingDaysBetween(report.row.createdAt, now, cal);
     if (rule.workingDays > 0) {
-      const due = addWorkingDays(report.row.createdAt, rule.workingDays, cal).dueAt;
+      const due = addRuleDays(rule, report.row.createdAt, cal).dueAt;
       if (now.getTime() <= due.getTime()) {
         const availableFrom = formatIsoInZone(new Date(due.getTime() + 1), cal.zone);
         throw new AppError('ESCALATION_NOT_DUE', {}, { availableFrom });

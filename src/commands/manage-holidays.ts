@@ -1,15 +1,18 @@
 /**
  * Keeping the working-day calendar current: the national admin enters national holidays and cuti bersama
- * (SKB 3 Menteri, yearly); coordinators enter regional holidays for their region. Deadlines already running
- * keep their stored due dates; new clocks use the new calendar.
+ * (SKB 3 Menteri, yearly); coordinators enter regional holidays for their region. New clocks use the new
+ * calendar, and in the same transaction every running clock the edit affects is recomputed with its own rule
+ * version and start (`recomputeRunningClocks`): two reports filed the same day in the same kota keep the
+ * same due date, and the countdown agrees with it. Stopped clocks never change.
  */
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { holidays } from '../db/schema.ts';
 import { invalidateCalendarCache } from '../db/repositories/calendar.ts';
 import type { Caller, Services } from '../app/context.ts';
 import { AppError } from '../app/errors.ts';
 import { canStaff } from '../policies/can.ts';
 import { requireRegion } from './lookups.ts';
+import { recomputeRunningClocks } from './recompute-deadlines.ts';
 
 export interface HolidayInput {
   date: string;
@@ -28,12 +31,26 @@ function authorizeCalendar(caller: Caller, input: { kind: string; regionCode?: s
   }
 }
 
-/** Adds or renames a holiday (one per date and region). */
-export async function upsertHoliday(svc: Services, caller: Caller, input: HolidayInput): Promise<void> {
+/** What a calendar edit did to running deadlines. */
+export interface CalendarEditResult {
+  /** Running clocks whose due time or explanation was recomputed. */
+  recomputed: number;
+}
+
+/**
+ * Adds or renames a holiday (one per date and region) and recomputes the running clocks it affects.
+ * Calendar edits are serialised (table lock), so each one recomputes with the other's rows.
+ */
+export async function upsertHoliday(
+  svc: Services,
+  caller: Caller,
+  input: HolidayInput,
+): Promise<CalendarEditResult> {
   authorizeCalendar(caller, input);
   const regionCode = input.kind === 'regional' ? input.regionCode! : null;
   if (regionCode) await requireRegion(svc.db, regionCode, 'regionCode');
-  await svc.db.transaction(async (tx) => {
+  const recomputed = await svc.db.transaction(async (tx) => {
+    await tx.execute(sql`lock table holidays in share row exclusive mode`);
     await tx
       .delete(holidays)
       .where(
@@ -43,29 +60,36 @@ export async function upsertHoliday(svc: Services, caller: Caller, input: Holida
         ),
       );
     await tx.insert(holidays).values({ date: input.date, name: input.name, kind: input.kind, regionCode });
+    return recomputeRunningClocks(tx, { date: input.date, regionCode }, svc.now());
   });
   invalidateCalendarCache();
+  return { recomputed };
 }
 
-/** Removes a holiday. */
+/** Removes a holiday and recomputes the running clocks it affected. */
 export async function removeHoliday(
   svc: Services,
   caller: Caller,
   input: { date: string; regionCode?: string | undefined },
-): Promise<void> {
+): Promise<CalendarEditResult> {
   authorizeCalendar(caller, {
     kind: input.regionCode ? 'regional' : 'libur_nasional',
     regionCode: input.regionCode,
   });
-  const deleted = await svc.db
-    .delete(holidays)
-    .where(
-      and(
-        eq(holidays.date, input.date),
-        input.regionCode ? eq(holidays.regionCode, input.regionCode) : isNull(holidays.regionCode),
-      ),
-    )
-    .returning({ id: holidays.id });
-  if (!deleted.length) throw new AppError('NOT_FOUND');
+  const recomputed = await svc.db.transaction(async (tx) => {
+    await tx.execute(sql`lock table holidays in share row exclusive mode`);
+    const deleted = await tx
+      .delete(holidays)
+      .where(
+        and(
+          eq(holidays.date, input.date),
+          input.regionCode ? eq(holidays.regionCode, input.regionCode) : isNull(holidays.regionCode),
+        ),
+      )
+      .returning({ id: holidays.id });
+    if (!deleted.length) throw new AppError('NOT_FOUND');
+    return recomputeRunningClocks(tx, { date: input.date, regionCode: input.regionCode ?? null }, svc.now());
+  });
   invalidateCalendarCache();
+  return { recomputed };
 }

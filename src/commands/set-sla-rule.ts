@@ -1,12 +1,13 @@
 /**
- * Adds a new version of an SLA rule (`aduan sla set`). Reports whose clock already runs keep the rule
- * version stored in report_deadlines; clocks started on or after `validFrom` use the new version.
+ * Adds a new version of an SLA rule (`aduan sla set`, the SLA admin page). Reports whose clock already runs
+ * keep the rule version stored in report_deadlines; clocks started on or after `validFrom` use the new
+ * version. A version counts working days unless it says calendar days (`dayUnit`).
  */
 import { and, eq, sql } from 'drizzle-orm';
 import { slaRules } from '../db/schema.ts';
 import { invalidateCalendarCache } from '../db/repositories/calendar.ts';
 import { isIsoDate } from '../domain/deadline/calendar.ts';
-import { SLA_CLOCKS, type SlaClock } from '../domain/deadline/sla.ts';
+import { DAY_UNITS, SLA_CLOCKS, type DayUnit, type SlaClock } from '../domain/deadline/sla.ts';
 import { CLASSIFICATIONS, type Classification } from '../domain/report/report.ts';
 import type { Services } from '../app/context.ts';
 import { invalid, type FieldIssue } from '../app/errors.ts';
@@ -14,7 +15,10 @@ import { invalid, type FieldIssue } from '../app/errors.ts';
 /** A new rule version. `ruleId` defaults to the clock (plus `.classification` when given). */
 export interface SetSlaRuleInput {
   clock: string;
+  /** The length of the limit, in `dayUnit` days. */
   workingDays: number;
+  /** `working` (default) or `calendar` days. */
+  dayUnit?: string | undefined;
   basis: string;
   validFrom: string;
   classification?: string | undefined;
@@ -28,6 +32,8 @@ export async function setSlaRule(svc: Services, input: SetSlaRuleInput) {
   if (!(SLA_CLOCKS as readonly string[]).includes(input.clock)) fields.clock = { key: 'invalid_format' };
   if (!Number.isInteger(input.workingDays) || input.workingDays < 1 || input.workingDays > 365)
     fields.workingDays = { key: 'too_small', params: { min: 1 } };
+  if (input.dayUnit !== undefined && !(DAY_UNITS as readonly string[]).includes(input.dayUnit))
+    fields.dayUnit = { key: 'invalid_format' };
   if (!input.basis?.trim()) fields.basis = { key: 'required' };
   if (!isIsoDate(input.validFrom)) fields.validFrom = { key: 'invalid_date' };
   if (input.classification && !(CLASSIFICATIONS as readonly string[]).includes(input.classification))
@@ -51,6 +57,7 @@ export async function setSlaRule(svc: Services, input: SetSlaRuleInput) {
         classification: (input.classification as Classification | undefined) ?? null,
         supervisory: input.supervisory ?? null,
         workingDays: input.workingDays,
+        dayUnit: (input.dayUnit as DayUnit | undefined) ?? 'working',
         basis: input.basis.trim(),
         validFrom: input.validFrom,
         createdAt: svc.now(),

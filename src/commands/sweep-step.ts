@@ -27,6 +27,8 @@ export interface SweepStepInput {
   agencyId?: string | null | undefined;
   level?: number | undefined;
   workingDays?: number | undefined;
+  /** Ombudsman offer under a calendar-day escalation rule: its length in calendar days. */
+  calendarDays?: number | undefined;
   notify?: NotifyTarget[] | undefined;
 }
 

@@ -345,7 +345,10 @@ export const slaRules = pgTable(
     clock: text('clock').notNull(),
     classification: text('classification'),
     supervisory: boolean('supervisory'),
+    /** Length of the limit, in `day_unit` days (the column predates calendar-day rules). */
     workingDays: integer('working_days').notNull(),
+    /** `working` (hari kerja) or `calendar` days (DAY_UNITS in src/domain/deadline/sla.ts). */
+    dayUnit: text('day_unit').notNull().default('working'),
     basis: text('basis').notNull(),
     validFrom: date('valid_from', { mode: 'string' }).notNull(),
     createdAt: ts('created_at').notNull().defaultNow(),

@@ -8,8 +8,6 @@ import type { Services } from '../app/context.ts';
 import { systemCaller } from '../app/context.ts';
 import {
   addCalendarDays,
-  addWorkingDays,
-  deadlinePassedCutoff,
   formatIsoInZone,
   isWorkingDay,
   localDate,
@@ -21,7 +19,14 @@ import {
   type Holiday,
   type WorkingCalendar,
 } from '../domain/deadline/calendar.ts';
-import { findRule, type SlaRule } from '../domain/deadline/sla.ts';
+import {
+  addRuleDays,
+  dayUnitOf,
+  findRule,
+  ruleDeadlinePassedCutoff,
+  type DayUnit,
+  type SlaRule,
+} from '../domain/deadline/sla.ts';
 import type { Classification, Role, ZoneName } from '../domain/report/report.ts';
 import {
   coordinatorFor,
@@ -75,7 +80,9 @@ export interface SweepAction {
   dueAt: string;
   key: string;
   level?: number;
+  /** Ombudsman offer: the escalation rule's length, in working days or (`calendarDays`) calendar days. */
   workingDays?: number;
+  calendarDays?: number;
   notify?: NotifyTarget[];
   /** Result when performed. */
   result?: 'done' | 'skipped' | 'error';
@@ -159,9 +166,14 @@ class SweepCalendars {
     return this.cached(cal, `late|${at.getTime()}|${n}`, () => workingDaysCutoff(at, n, cal));
   }
 
-  /** `addWorkingDays(x, n, cal).dueAt < at` ⟺ `x < passedBefore(cal, at, n)` (one working day after lateBefore). */
-  passedBefore(cal: WorkingCalendar, at: Date, n: number): number {
-    return this.cached(cal, `passed|${at.getTime()}|${n}`, () => deadlinePassedCutoff(at, n, cal));
+  /**
+   * `addRuleDays({n, unit}, x, cal).dueAt < at` ⟺ `x < passedBefore(cal, at, n, unit)` (working days: one
+   * working day after lateBefore).
+   */
+  passedBefore(cal: WorkingCalendar, at: Date, n: number, unit: DayUnit): number {
+    return this.cached(cal, `passed|${unit}|${at.getTime()}|${n}`, () =>
+      ruleDeadlinePassedCutoff({ workingDays: n, dayUnit: unit }, at, cal),
+    );
   }
 
   /** A deadline `dueAt ≥ at` owes its reminder at `at` ⟺ `dueAt ≤ reminderUntil(cal, at)`. */
@@ -390,32 +402,45 @@ export async function planSweep(
     }
   }
 
-  // Ombudsman offers: open reports whose escalation deadline (the end of the n-th working day after
-  // submission, n from the escalation rule that applies to the report) is over; n = 0 offers at once.
-  // SQL bounds use the smallest n; the exact rule is checked per report below.
+  // Ombudsman offers: open reports whose escalation deadline (the end of the n-th working or calendar day
+  // after submission, n and the unit from the escalation rule that applies to the report) is over; n = 0
+  // offers at once. SQL bounds use the widest of the rule lengths; the exact rule is checked per report below.
   const escalationDays = [
-    ...new Set(rules.filter((r) => r.clock === 'escalation').map((r) => Math.max(0, r.workingDays))),
+    ...new Map(
+      rules
+        .filter((r) => r.clock === 'escalation')
+        .map((r) => {
+          const n = Math.max(0, r.workingDays);
+          const unit = dayUnitOf(r);
+          return [`${n}|${unit}`, { n, unit }] as const;
+        }),
+    ).values(),
   ];
   if (escalationDays.length) {
-    const minDays = Math.min(...escalationDays);
     const before = Object.fromEntries(
       ZONES.map((z) => [
         z,
-        minDays === 0
+        escalationDays.some((d) => d.n === 0)
           ? new Date(at.getTime() + 1)
-          : new Date(cals.zoneMax(z, (c) => cals.passedBefore(c, at, minDays))),
+          : new Date(
+              Math.max(
+                ...escalationDays.map((d) => cals.zoneMax(z, (c) => cals.passedBefore(c, at, d.n, d.unit))),
+              ),
+            ),
       ]),
     ) as Record<ZoneName, Date>;
     // Incremental: only reports whose deadline passed in (since, at] (a 0-day rule: created in it).
     const ranges = since
-      ? escalationDays.map((n) =>
+      ? escalationDays.map(({ n, unit }) =>
           n === 0
             ? ([new Date(since.getTime() + 1), new Date(at.getTime() + 1)] as const)
             : ([
                 new Date(
-                  Math.min(...ZONES.map((z) => cals.zoneMin(z, (c) => cals.passedBefore(c, since, n)))),
+                  Math.min(...ZONES.map((z) => cals.zoneMin(z, (c) => cals.passedBefore(c, since, n, unit)))),
                 ),
-                new Date(Math.max(...ZONES.map((z) => cals.zoneMax(z, (c) => cals.passedBefore(c, at, n))))),
+                new Date(
+                  Math.max(...ZONES.map((z) => cals.zoneMax(z, (c) => cals.passedBefore(c, at, n, unit)))),
+                ),
               ] as const),
         )
       : undefined;
@@ -436,7 +461,8 @@ export async function planSweep(
         );
       const rule = ruleMemo.get(mk);
       if (!rule) continue;
-      if (rule.workingDays > 0 && r.createdAt.getTime() >= cals.passedBefore(k, at, rule.workingDays))
+      const unit = dayUnitOf(rule);
+      if (rule.workingDays > 0 && r.createdAt.getTime() >= cals.passedBefore(k, at, rule.workingDays, unit))
         continue;
       out.push({
         trackingId: r.trackingId,
@@ -444,9 +470,9 @@ export async function planSweep(
         clock: 'escalation',
         ruleId: rule.id,
         ruleVersion: rule.version,
-        dueAt: formatIsoInZone(addWorkingDays(r.createdAt, rule.workingDays, k).dueAt, k.zone),
+        dueAt: formatIsoInZone(addRuleDays(rule, r.createdAt, k).dueAt, k.zone),
         key: `ombudsman_offer:${r.reportId}`,
-        workingDays: rule.workingDays,
+        ...(unit === 'calendar' ? { calendarDays: rule.workingDays } : { workingDays: rule.workingDays }),
       });
     }
   }
@@ -465,6 +491,7 @@ function stepInput(a: SweepAction, deadlineId: number | undefined): SweepStepInp
     agencyId: a.notify?.[0]?.agencyId ?? null,
     level: a.level,
     workingDays: a.workingDays,
+    calendarDays: a.calendarDays,
     notify: a.notify,
   };
 }

@@ -96,7 +96,7 @@ function params(f: NotifyFacts, lang: Lang): Record<string, string | number> {
     title: f.title,
     question: f.eventBody ?? '',
     reason: t(lang, `notify.archive_reason.${reason === 'no_reply' ? 'no_reply' : 'other'}`),
-    days: String(d.workingDays ?? ''),
+    days: String(d.workingDays ?? d.calendarDays ?? ''),
     clock: clockName(d.clock, lang),
     due: dueText(d, lang),
     level: String(d.level ?? ''),
@@ -110,6 +110,9 @@ function messageKey(audience: 'reporter' | 'staff', f: NotifyFacts): string {
   if (audience === 'reporter' && f.eventType === 'respond' && f.eventData.final === true) {
     return 'notify.reporter.respond_final';
   }
+  // An Ombudsman offer under a calendar-day escalation rule says "days", not "working days".
+  if (f.eventType === 'ombudsman_offer' && f.eventData.calendarDays != null)
+    return `notify.${audience}.ombudsman_offer_calendar`;
   return `notify.${audience}.${f.eventType}`;
 }
 
@@ -134,6 +137,8 @@ function smsText(
     const short = { ...p, question: question.length > 140 ? `${question.slice(0, 137)}...` : question };
     if (messageKey('reporter', f) === 'notify.reporter.respond_final')
       return t(lang, 'notify.sms.respond_final', short);
+    if (f.eventType === 'ombudsman_offer' && f.eventData.calendarDays != null)
+      return t(lang, 'notify.sms.ombudsman_offer_calendar', short);
     if ((SMS_COMMAND_HINTS as readonly string[]).includes(f.eventType))
       return t(lang, `notify.sms.${f.eventType}`, short);
   }

@@ -63,6 +63,7 @@ export async function loadSlaRules(db: AppDb | Tx): Promise<SlaRule[]> {
     classification: r.classification as SlaRule['classification'],
     supervisory: r.supervisory,
     workingDays: r.workingDays,
+    dayUnit: r.dayUnit as SlaRule['dayUnit'],
     basis: r.basis,
     validFrom: r.validFrom,
   }));

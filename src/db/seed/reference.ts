@@ -1,19 +1,41 @@
 /**
- * Loads the reference data shipped in src/assets (regions, region statistics, categories, holidays, SLA rules)
- * into an empty database. Idempotent: each table is filled only when empty.
+ * Loads the reference data shipped in src/assets (regions, region statistics, categories, holidays with their
+ * corrections, SLA rules) into an empty database. Idempotent: each table is filled only when empty (migrations
+ * run first, so data migrations such as 0027/0028 find the tables of a new database still empty).
  */
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { sql } from 'drizzle-orm';
 import { query, type AppDb } from '../client.ts';
 import { categories, holidays, slaRules } from '../schema.ts';
-import { parseHolidayCsv } from '../../domain/deadline/calendar.ts';
+import {
+  applyHolidayCorrections,
+  parseHolidayCsv,
+  tryParseHolidayCorrections,
+  type Holiday,
+} from '../../domain/deadline/calendar.ts';
 import { DEFAULT_SLA_RULES } from '../../domain/deadline/sla.ts';
 
 /** The last year whose national holidays and cuti bersama were set by an SKB when this data was taken. */
 export const LAST_CONFIRMED_HOLIDAY_YEAR = 2026;
 
 const asset = (name: string) => new URL(`../../assets/${name}`, import.meta.url);
+
+/**
+ * The national holidays and cuti bersama a new database starts with: `holidays.csv` (an unmodified copy of
+ * the community dataset) with `holidays-corrections.csv` applied (where it disagrees with the SKB 3 Menteri,
+ * see HOLIDAYS-NOTICE.md), up to {@link LAST_CONFIRMED_HOLIDAY_YEAR}. Throws when either file is malformed or
+ * a correction no longer matches the table.
+ */
+export function bundledHolidays(): Holiday[] {
+  const corrections = tryParseHolidayCorrections(readFileSync(asset('holidays-corrections.csv'), 'utf8'));
+  if (!corrections.ok) throw new Error(corrections.error.message);
+  // Years after LAST_CONFIRMED_HOLIDAY_YEAR are predictions in the source (no SKB yet): coordinators enter them.
+  return applyHolidayCorrections(
+    parseHolidayCsv(readFileSync(asset('holidays.csv'), 'utf8')),
+    corrections.value,
+  ).filter((h) => Number(h.date.slice(0, 4)) <= LAST_CONFIRMED_HOLIDAY_YEAR);
+}
 
 async function isEmpty(db: AppDb, table: string): Promise<boolean> {
   const [r] = await query<{ e: boolean }>(db, sql.raw(`select exists (select 1 from ${table}) as e`));
@@ -79,10 +101,7 @@ export async function seedReference(db: AppDb): Promise<void> {
     }
   }
   if (await isEmpty(db, 'holidays')) {
-    // Years after LAST_CONFIRMED_HOLIDAY_YEAR are predictions in the source (no SKB yet): coordinators enter them.
-    const rows = parseHolidayCsv(readFileSync(asset('holidays.csv'), 'utf8')).filter(
-      (h) => Number(h.date.slice(0, 4)) <= LAST_CONFIRMED_HOLIDAY_YEAR,
-    );
+    const rows = bundledHolidays();
     await db
       .insert(holidays)
       .values(
@@ -98,6 +117,7 @@ export async function seedReference(db: AppDb): Promise<void> {
         classification: r.classification,
         supervisory: r.supervisory ?? null,
         workingDays: r.workingDays,
+        dayUnit: r.dayUnit ?? 'working',
         basis: r.basis,
         validFrom: r.validFrom,
       })),

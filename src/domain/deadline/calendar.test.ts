@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import {
   addCalendarDays,
   addWorkingDays,
+  applyHolidayCorrections,
+  tryParseHolidayCorrections,
   deadlinePassedCutoff,
   endOfLocalDay,
   formatIsoInZone,
@@ -83,6 +85,117 @@ describe('parseHolidayCsv', () => {
       expect(parseHolidayCsv(readFileSync(SHARED_CSV_PATH, 'utf8'))).toEqual(HOLIDAYS);
     },
   );
+});
+
+/** The 2026 national holidays and cuti bersama of the SKB 3 Menteri (17 + 8; domain.md §5.4). */
+const SKB_2026: Array<[string, Holiday['kind']]> = [
+  ['2026-01-01', 'libur_nasional'],
+  ['2026-01-16', 'libur_nasional'],
+  ['2026-02-16', 'cuti_bersama'],
+  ['2026-02-17', 'libur_nasional'],
+  ['2026-03-18', 'cuti_bersama'],
+  ['2026-03-19', 'libur_nasional'],
+  ['2026-03-20', 'cuti_bersama'],
+  ['2026-03-21', 'libur_nasional'],
+  ['2026-03-22', 'libur_nasional'],
+  ['2026-03-23', 'cuti_bersama'],
+  ['2026-03-24', 'cuti_bersama'],
+  ['2026-04-03', 'libur_nasional'],
+  ['2026-04-05', 'libur_nasional'],
+  ['2026-05-01', 'libur_nasional'],
+  ['2026-05-14', 'libur_nasional'],
+  ['2026-05-15', 'cuti_bersama'],
+  ['2026-05-27', 'libur_nasional'],
+  ['2026-05-28', 'cuti_bersama'],
+  ['2026-05-31', 'libur_nasional'],
+  ['2026-06-01', 'libur_nasional'],
+  ['2026-06-16', 'libur_nasional'],
+  ['2026-08-17', 'libur_nasional'],
+  ['2026-08-25', 'libur_nasional'],
+  ['2026-12-24', 'cuti_bersama'],
+  ['2026-12-25', 'libur_nasional'],
+];
+
+describe('holiday corrections (src/assets/holidays-corrections.csv)', () => {
+  const text = readFileSync(path.join(repoRoot, 'src/assets/holidays-corrections.csv'), 'utf8');
+  const parsed = tryParseHolidayCorrections(text);
+
+  it('turns the bundled 2026 rows into the SKB: 17 national holidays + 8 cuti bersama, confirmed names', () => {
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    expect(parsed.value.map((c) => `${c.date} ${c.action}`)).toEqual([
+      '2026-05-02 remove',
+      '2026-05-28 set',
+      '2026-05-31 set',
+      '2026-06-16 set',
+      '2026-06-17 remove',
+      '2026-08-25 set',
+      '2026-08-26 remove',
+    ]);
+    for (const c of parsed.value) expect(c.reason.length).toBeGreaterThan(20);
+    // The raw table really has the three extra days (so the corrections are needed) …
+    const raw2026 = HOLIDAYS.filter((h) => h.date.startsWith('2026'));
+    expect(raw2026).toHaveLength(28);
+    expect(raw2026.filter((h) => h.name.includes('belum pasti'))).toHaveLength(3);
+    // … and the corrected one is exactly the SKB.
+    const fixed = applyHolidayCorrections(HOLIDAYS, parsed.value);
+    const y2026 = fixed.filter((h) => h.date.startsWith('2026'));
+    expect(y2026.map((h) => [h.date, h.kind])).toEqual(SKB_2026);
+    expect(y2026.filter((h) => h.kind === 'libur_nasional')).toHaveLength(17);
+    expect(y2026.filter((h) => h.kind === 'cuti_bersama')).toHaveLength(8);
+    expect(y2026.filter((h) => /belum pasti/i.test(h.name))).toEqual([]);
+    expect(y2026.find((h) => h.date === '2026-05-28')).toEqual({
+      date: '2026-05-28',
+      name: 'Cuti Bersama Idul Adha',
+      kind: 'cuti_bersama',
+    });
+    // Other years are untouched.
+    expect(fixed.filter((h) => !h.date.startsWith('2026'))).toEqual(
+      HOLIDAYS.filter((h) => !h.date.startsWith('2026')),
+    );
+    // Wednesday 17 June and Wednesday 26 August 2026 are working days again.
+    const cal = makeCalendar('WIB', fixed);
+    for (const d of ['2026-06-17', '2026-08-26']) expect(isWorkingDay(d, cal)).toBe(true);
+    expect(isWorkingDay('2026-06-17', WIB)).toBe(false); // the uncorrected table
+  });
+
+  it('never touches regional rows, adds a missing date and fails on a stale removal', () => {
+    const regional: Holiday = {
+      date: '2026-06-17',
+      name: 'Hari Jadi',
+      kind: 'regional',
+      regionCode: '64.71',
+    };
+    const base: Holiday[] = [{ date: '2026-06-17', name: 'X', kind: 'libur_nasional' }, regional];
+    expect(applyHolidayCorrections(base, [{ date: '2026-06-17', action: 'remove', reason: 'r' }])).toEqual([
+      regional,
+    ]);
+    expect(() =>
+      applyHolidayCorrections([regional], [{ date: '2026-06-17', action: 'remove', reason: 'r' }]),
+    ).toThrow(/no national holiday on 2026-06-17/);
+    expect(
+      applyHolidayCorrections(
+        [],
+        [{ date: '2027-01-01', action: 'set', kind: 'libur_nasional', name: 'Tahun Baru', reason: 'r' }],
+      ),
+    ).toEqual([{ date: '2027-01-01', name: 'Tahun Baru', kind: 'libur_nasional' }]);
+  });
+
+  it('reports bad correction files with a line number', () => {
+    const bad = (body: string): string => {
+      const r = tryParseHolidayCorrections(`date,action,kind,name,reason\n${body}`);
+      return r.ok ? 'ok' : r.error.message;
+    };
+    expect(bad('2026-06-17,remove,,,why, with a comma')).toBe('ok');
+    expect(bad('2026-02-30,remove,,,why')).toMatch(/line 2: invalid date/);
+    expect(bad('2026-06-17,drop,,,why')).toMatch(/unknown action/);
+    expect(bad('2026-06-17,remove,,,')).toMatch(/needs its reason/);
+    expect(bad('2026-06-17,set,regional,X,why')).toMatch(/national kind/);
+    expect(bad('2026-06-17,set,libur_nasional,,why')).toMatch(/needs a name/);
+    expect(bad('2026-06-17,remove,,,a\n2026-06-17,remove,,,b')).toMatch(/line 3: second correction/);
+    expect(bad('2026-06-17,remove,,"X",why')).toMatch(/quoted/);
+    expect(tryParseHolidayCorrections('date,action\n').ok).toBe(false);
+  });
 });
 
 describe('zoneForRegion', () => {

@@ -185,6 +185,108 @@ export function parseHolidayCsv(text: string): Holiday[] {
   return r.value;
 }
 
+/** What a correction does to the bundled holiday table: drop a date, or set its kind and name. */
+export const HOLIDAY_CORRECTION_ACTIONS = ['remove', 'set'] as const;
+
+/**
+ * One correction of the bundled holiday table (`src/assets/holidays-corrections.csv`): a national row removed,
+ * or a national row given its confirmed kind and name (added when the date is missing).
+ * Why: the bundled table is an unmodified copy of a merged community dataset (HOLIDAYS-NOTICE.md); where it
+ * disagrees with the SKB 3 Menteri the correction is data next to it, with its reason, instead of an edit.
+ */
+export interface HolidayCorrection {
+  date: string;
+  action: (typeof HOLIDAY_CORRECTION_ACTIONS)[number];
+  /** For `set`: the national kind (never `regional`). */
+  kind?: Exclude<Holiday['kind'], 'regional'>;
+  /** For `set`: the confirmed name. */
+  name?: string;
+  /** Why the bundled row is wrong (the SKB reference). */
+  reason: string;
+}
+
+/**
+ * Parses the corrections table (`date,action,kind,name,reason`; the reason is the rest of the line and may hold
+ * commas) and reports the first bad line.
+ * Why: a malformed correction must stop the release's data from loading rather than be skipped silently.
+ */
+export function tryParseHolidayCorrections(text: string): Result<HolidayCorrection[]> {
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const header = (lines[0] ?? '').split(',').map((h) => h.trim());
+  if (header.slice(0, 5).join(',') !== 'date,action,kind,name,reason' || header.length !== 5) {
+    return err(
+      'HOLIDAY_CORRECTIONS_HEADER',
+      'holiday corrections need the columns date,action,kind,name,reason',
+      {
+        header: header.join(','),
+      },
+    );
+  }
+  const out: HolidayCorrection[] = [];
+  const seen = new Set<string>();
+  for (let n = 1; n < lines.length; n++) {
+    const line = lines[n]!;
+    if (line.trim() === '') continue;
+    const bad = (why: string): Result<never> =>
+      err('HOLIDAY_CORRECTIONS_ROW', `holiday corrections line ${n + 1}: ${why}`, { line: String(n + 1) });
+    if (line.includes('"')) return bad('quoted fields are not supported');
+    const f = line.split(',');
+    if (f.length < 5) return bad(`expected 5 fields, got ${f.length}`);
+    const [date, action, kind, name] = f.slice(0, 4).map((x) => x.trim()) as [string, string, string, string];
+    const reason = f.slice(4).join(',').trim();
+    if (!isIsoDate(date)) return bad(`invalid date ${JSON.stringify(date)}`);
+    if (seen.has(date)) return bad(`second correction for ${date}`);
+    seen.add(date);
+    if (!reason) return bad('a correction needs its reason');
+    if (action === 'remove') {
+      if (kind || name) return bad('remove takes no kind or name');
+      out.push({ date, action, reason });
+    } else if (action === 'set') {
+      if (!(HOLIDAY_KINDS as readonly string[]).includes(kind) || kind === 'regional')
+        return bad(`set needs a national kind, got ${JSON.stringify(kind)}`);
+      if (!name) return bad('set needs a name');
+      out.push({ date, action, kind: kind as HolidayCorrection['kind'], name, reason });
+    } else return bad(`unknown action ${JSON.stringify(action)}`);
+  }
+  return ok(out);
+}
+
+/**
+ * Applies corrections to national rows (regional rows are never touched): `remove` drops the date's national
+ * row, `set` replaces its kind and name (and clears `tentative`) or adds it. Throws when a `remove` finds no
+ * national row for its date: the bundled table changed and the correction must be looked at again.
+ * Why: the shipped calendar must be the SKB's (domain.md §5.4: 2026 = 17 + 8) while the community file stays
+ * an unmodified copy of its sources.
+ */
+export function applyHolidayCorrections(
+  holidays: readonly Holiday[],
+  corrections: readonly HolidayCorrection[],
+): Holiday[] {
+  const national = new Map<string, number>();
+  holidays.forEach((h, i) => {
+    if (h.kind !== 'regional') national.set(h.date, i);
+  });
+  const out: Array<Holiday | null> = [...holidays];
+  for (const c of corrections) {
+    const i = national.get(c.date);
+    if (c.action === 'remove') {
+      if (i === undefined)
+        throw new RangeError(`holiday correction: no national holiday on ${c.date} to remove`);
+      out[i] = null;
+      national.delete(c.date);
+    } else {
+      const row: Holiday = { date: c.date, name: c.name!, kind: c.kind! };
+      if (i === undefined) {
+        national.set(c.date, out.length);
+        out.push(row);
+      } else out[i] = row;
+    }
+  }
+  return out
+    .filter((h): h is Holiday => h !== null)
+    .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Regions, zones, calendars
 // ---------------------------------------------------------------------------------------------
@@ -469,6 +571,33 @@ export function addWorkingDays(start: Date, n: number, cal: WorkingCalendar): Wo
     else counted++;
   }
   return { dueAt: endOfLocalDay(date, cal.zone), dueDate: date, skipped };
+}
+
+/**
+ * Adds `n` calendar days to an instant and returns the deadline: the start's local date never counts, day 1 is
+ * the next local date, and day N ends at 23:59:59.999 local time (`dueAt`), like {@link addWorkingDays} but with
+ * weekends, holidays and cuti bersama counted as days (`skipped` is always empty). `n = 0` gives the end of the
+ * start's own local day.
+ * Why: some limits are in plain days, not hari kerja: the Ombudsman may take over a complaint unresolved for
+ * 60 days (domain.md §5.1 step 7, §5.4 "Ombudsman takeover | 60 | days").
+ */
+export function addCalendarDayCount(start: Date, n: number, cal: WorkingCalendar): WorkingDaysResult {
+  if (!Number.isInteger(n) || n < 0)
+    throw new RangeError(`calendar days must be a non-negative integer: ${n}`);
+  const dueDate = addCalendarDays(localDate(start, cal.zone), n);
+  return { dueAt: endOfLocalDay(dueDate, cal.zone), dueDate, skipped: [] };
+}
+
+/**
+ * The instant before which `start` must lie for the deadline of `n` calendar days from it to have passed by
+ * `at`: `addCalendarDayCount(start, n, cal).dueAt < at` ⟺ `start < calendarDaysPassedCutoff(at, n, cal)`
+ * (00:00 local of the date `n` days before `at`'s local date).
+ * Why: the calendar-day counterpart of {@link deadlinePassedCutoff}, for the sweeper's Ombudsman offers.
+ */
+export function calendarDaysPassedCutoff(at: Date, n: number, cal: WorkingCalendar): Date {
+  if (!Number.isInteger(n) || n < 0)
+    throw new RangeError(`calendar days must be a non-negative integer: ${n}`);
+  return startOfLocalDay(addCalendarDays(localDate(at, cal.zone), -n), cal.zone);
 }
 
 /**

@@ -1,23 +1,36 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { makeCalendar, parseHolidayCsv } from './calendar.ts';
 import {
+  addCalendarDayCount,
+  applyHolidayCorrections,
+  makeCalendar,
+  parseHolidayCsv,
+  tryParseHolidayCorrections,
+  workingDaysBetween,
+} from './calendar.ts';
+import {
+  addRuleDays,
   computeDeadline,
   deadlineStatus,
   DEFAULT_SLA_RULES,
   findRule,
   SLA_CLOCKS,
+  ruleDeadlinePassedCutoff,
   selectRule,
   type SlaRule,
 } from './sla.ts';
 
-const HOLIDAYS = parseHolidayCsv(readFileSync(new URL('../../assets/holidays.csv', import.meta.url), 'utf8'));
+const asset = (name: string) => readFileSync(new URL(`../../assets/${name}`, import.meta.url), 'utf8');
+const CORRECTIONS = tryParseHolidayCorrections(asset('holidays-corrections.csv'));
+if (!CORRECTIONS.ok) throw new Error(CORRECTIONS.error.message);
+/** The calendar new databases load (the community table with its SKB corrections). */
+const HOLIDAYS = applyHolidayCorrections(parseHolidayCsv(asset('holidays.csv')), CORRECTIONS.value);
 const WIB = makeCalendar('WIB', HOLIDAYS);
 const WITA = makeCalendar('WITA', HOLIDAYS, '64.71');
 const AT = new Date('2025-03-27T03:00:00Z'); // Thursday 27 March 2025, 10:00 WIB
 
 describe('DEFAULT_SLA_RULES', () => {
-  it('holds the pre-2025 defaults, version 1, valid from 2018-01-01', () => {
+  it('holds the pre-2025 defaults, version 1, valid from 2018-01-01, and escalation v2 in calendar days', () => {
     const days = (
       clock: (typeof SLA_CLOCKS)[number],
       classification: SlaRule['classification'],
@@ -32,12 +45,31 @@ describe('DEFAULT_SLA_RULES', () => {
     expect(days('completion', 'permintaan_informasi')).toBe(5);
     expect(days('hold_reply', 'pengaduan')).toBe(10);
     expect(days('escalation', 'pengaduan')).toBe(60);
-    for (const r of DEFAULT_SLA_RULES) {
-      expect(r.version).toBe(1);
+    for (const r of DEFAULT_SLA_RULES.filter((r) => r.version === 1)) {
       expect(r.validFrom).toBe('2018-01-01');
+      expect(r.dayUnit).toBe('working');
       expect(r.basis.length).toBeGreaterThan(0);
     }
-    expect(new Set(DEFAULT_SLA_RULES.map((r) => r.id)).size).toBe(DEFAULT_SLA_RULES.length);
+    // The Ombudsman takeover is 60 days (domain.md §5.4): version 2 counts calendar days from 2026-12-01;
+    // reports filed before keep version 1 (60 working days).
+    expect(DEFAULT_SLA_RULES.filter((r) => r.version !== 1)).toEqual([
+      expect.objectContaining({
+        id: 'escalation',
+        version: 2,
+        workingDays: 60,
+        dayUnit: 'calendar',
+        validFrom: '2026-12-01',
+      }),
+    ]);
+    const escalation = (at: string) =>
+      selectRule(DEFAULT_SLA_RULES, 'escalation', {
+        classification: 'pengaduan',
+        at: new Date(at),
+        zone: 'WITA',
+      });
+    expect(escalation('2026-11-30T15:59:59.999Z')).toMatchObject({ version: 1, dayUnit: 'working' });
+    expect(escalation('2026-11-30T16:00:00.000Z')).toMatchObject({ version: 2, dayUnit: 'calendar' });
+    expect(new Set(DEFAULT_SLA_RULES.map((r) => `${r.id}#${r.version}`)).size).toBe(DEFAULT_SLA_RULES.length);
     expect(new Set(DEFAULT_SLA_RULES.map((r) => r.clock))).toEqual(new Set(SLA_CLOCKS));
   });
 });
@@ -197,5 +229,79 @@ describe('deadlineStatus', () => {
     const fri = computeDeadline({ ...verification, workingDays: 1 }, new Date('2025-02-07T03:00:00Z'), WIB);
     expect(fri.dueDate).toBe('2025-02-10');
     expect(deadlineStatus(fri, new Date('2025-02-08T03:00:00Z'), WIB)).toBe('due_soon');
+  });
+});
+
+describe('calendar-day rules', () => {
+  const escalationV2 = DEFAULT_SLA_RULES.find((r) => r.id === 'escalation' && r.version === 2)!;
+  const escalationV1 = DEFAULT_SLA_RULES.find((r) => r.id === 'escalation' && r.version === 1)!;
+  const start = new Date('2026-12-01T02:00:00Z'); // Tuesday 1 December 2026, 10:00 WITA
+
+  it('counts 60 calendar days (weekends, cuti bersama and Christmas included) and says so', () => {
+    const d = computeDeadline(escalationV2, start, WITA);
+    // 1 Dec + 60 days = Saturday 30 January 2027, end of day in WITA.
+    expect(d).toMatchObject({
+      dueAt: '2027-01-30T23:59:59.999+08:00',
+      dueDate: '2027-01-30',
+      workingDays: 60,
+      dayUnit: 'calendar',
+      skipped: [],
+      ruleVersion: 2,
+    });
+    expect(d.explanation.id).toContain(
+      'paling lambat 60 hari kalender sejak laporan diterima 1 Desember 2026',
+    );
+    expect(d.explanation.id).toContain('batas waktu 30 Januari 2027 pukul 23.59 WITA');
+    expect(d.explanation.id).toContain('akhir pekan dan hari libur ikut dihitung');
+    expect(d.explanation.id).not.toContain('hari kerja');
+    expect(d.explanation.en).toContain(
+      'within 60 calendar days of when the report was received on 1 December 2026',
+    );
+    expect(d.explanation.en).toContain('weekends and holidays count');
+    expect(d.explanation.en).not.toContain('working day');
+    // The same start under version 1 (60 working days) ends weeks later.
+    const v1 = computeDeadline(escalationV1, start, WITA);
+    expect(v1.dayUnit).toBe('working');
+    expect(v1.dueDate > '2027-02-20').toBe(true);
+    expect(v1.explanation.id).toContain('60 hari kerja');
+  });
+
+  it('uses the start’s local date in the zone, like working-day rules (day 1 is the next date)', () => {
+    const late = new Date('2026-11-30T16:30:00Z'); // Tue 1 Dec 00:30 WITA, still Mon 30 Nov 23:30 WIB
+    expect(computeDeadline(escalationV2, late, WITA).dueDate).toBe('2027-01-30');
+    expect(computeDeadline(escalationV2, late, WIB).dueDate).toBe('2027-01-29');
+    expect(addRuleDays({ workingDays: 0, dayUnit: 'calendar' }, late, WITA).dueAt.toISOString()).toBe(
+      '2026-12-01T15:59:59.999Z',
+    );
+  });
+
+  it('has passed ⟺ start < ruleDeadlinePassedCutoff(rule, at), for both units', () => {
+    const rng = (() => {
+      let x = 20261201;
+      return () => (x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    })();
+    const base = Date.parse('2026-01-01T00:00:00Z');
+    for (let i = 0; i < 4000; i++) {
+      const cal = [WIB, WITA][i % 2]!;
+      const rule = {
+        workingDays: Math.floor(rng() * 70),
+        dayUnit: i % 3 === 0 ? 'working' : 'calendar',
+      } as const;
+      const s = new Date(base + Math.floor(rng() * 330 * 86_400_000));
+      const at = new Date(s.getTime() + Math.floor(rng() * 110 * 86_400_000));
+      const passed = addRuleDays(rule, s, cal).dueAt.getTime() < at.getTime();
+      expect(s.getTime() < ruleDeadlinePassedCutoff(rule, at, cal).getTime(), `${i}`).toBe(passed);
+    }
+  });
+
+  it('keeps working-day counting as before for rules without a unit', () => {
+    const { dayUnit: _unit, ...noUnit } = selectRule(DEFAULT_SLA_RULES, 'verification', {
+      classification: 'pengaduan',
+      at: AT,
+    });
+    const d = computeDeadline(noUnit, AT, WIB);
+    expect(d.dayUnit).toBe('working');
+    expect(workingDaysBetween(AT, new Date(d.dueAt), WIB)).toBe(3);
+    expect(addCalendarDayCount(AT, 3, WIB).dueDate).toBe('2025-03-30');
   });
 });

@@ -7,7 +7,10 @@
  */
 import type { Classification, ZoneName } from '../report/report.ts';
 import {
+  addCalendarDayCount,
   addWorkingDays,
+  calendarDaysPassedCutoff,
+  deadlinePassedCutoff,
   formatIsoInZone,
   isIsoDate,
   localDate,
@@ -15,6 +18,7 @@ import {
   type Holiday,
   type SkippedDay,
   type WorkingCalendar,
+  type WorkingDaysResult,
 } from './calendar.ts';
 
 /** The SLA clocks aduan runs (domain.md §5.4). */
@@ -34,8 +38,19 @@ export const SLA_CLOCKS = [
  */
 export type SlaClock = (typeof SLA_CLOCKS)[number];
 
+/** How a rule counts its days: hari kerja (the default), or calendar days. */
+export const DAY_UNITS = ['working', 'calendar'] as const;
+
 /**
- * A time limit in working days for one clock, optionally narrowed to a classification and to
+ * The unit of a rule's limit: `working` days (Monday–Friday minus holidays and cuti bersama) or `calendar`
+ * days (every day counts).
+ * Why: most limits are in hari kerja (PermenPANRB 62/2018), but the Ombudsman takeover is 60 days
+ * (domain.md §5.4).
+ */
+export type DayUnit = (typeof DAY_UNITS)[number];
+
+/**
+ * A time limit for one clock, in working or calendar days, optionally narrowed to a classification and to
  * pengaduan berkadar pengawasan, with a version and an effective date.
  * Why: limits come from regulations that change (PermenPANRB 62/2018 → 5/2025), so deadlines must
  * record which rule version produced them (domain.md "SLAs are configuration, not code").
@@ -48,22 +63,33 @@ export interface SlaRule {
   classification: Classification | null;
   /** Pengaduan berkadar pengawasan (true) or not (false); null/undefined = either. */
   supervisory?: boolean | null;
+  /** Length of the limit, counted in {@link SlaRule.dayUnit} (the name predates calendar-day rules). */
   workingDays: number;
+  /** `working` (default when absent) or `calendar` days. */
+  dayUnit?: DayUnit;
   /** Regulation citation shown in explanations. */
   basis: string;
   /** First local date (`YYYY-MM-DD`, WIB unless told otherwise) the rule applies. */
   validFrom: string;
 }
 
-const V1 = { version: 1, validFrom: '2018-01-01' } as const;
+const V1 = { version: 1, validFrom: '2018-01-01', dayUnit: 'working' } as const;
 
 /**
- * The built-in SLA rules (version 1, valid from 2018-01-01), the pre-2025 defaults.
+ * The first day of the escalation rule's version 2 (60 calendar days). Reports filed before it keep version 1
+ * (60 working days), under which their escalation deadline was announced.
+ */
+export const ESCALATION_CALENDAR_DAYS_FROM = '2026-12-01';
+
+/**
+ * The built-in SLA rules (version 1, valid from 2018-01-01, the pre-2025 defaults; escalation version 2 from
+ * {@link ESCALATION_CALENDAR_DAYS_FROM}).
  * Why: PermenPANRB 62/2018 sets 3 HK verification, 5 HK follow-up and the 10 HK reply window
  * (domain.md §5.1, §5.4); its time classes give 14 HK for pengaduan, 60 HK for pengaduan berkadar
  * pengawasan (cf. the 60-day maximum of Perpres 76/2013) and 5 HK for aspirasi and permintaan
- * informasi; the Ombudsman may take over after 60 days unresolved. Operators can add newer
- * versions once PermenPANRB 5/2025 is known.
+ * informasi; the Ombudsman may take over after 60 days unresolved: calendar days (version 1 counted
+ * working days, about 87 calendar days, by mistake). Operators can add newer versions once
+ * PermenPANRB 5/2025 is known.
  */
 export const DEFAULT_SLA_RULES: SlaRule[] = [
   {
@@ -140,7 +166,52 @@ export const DEFAULT_SLA_RULES: SlaRule[] = [
     workingDays: 60,
     basis: 'Ombudsman RI (60 hari belum selesai; domain.md §5.4)',
   },
+  {
+    id: 'escalation',
+    version: 2,
+    validFrom: ESCALATION_CALENDAR_DAYS_FROM,
+    dayUnit: 'calendar',
+    clock: 'escalation',
+    classification: null,
+    workingDays: 60,
+    basis: 'Ombudsman RI (60 hari belum selesai; domain.md §5.4)',
+  },
 ];
+
+/** The unit a rule counts in (`working` when the rule does not say). */
+export function dayUnitOf(rule: Pick<SlaRule, 'dayUnit'>): DayUnit {
+  return rule.dayUnit ?? 'working';
+}
+
+/**
+ * The deadline of a rule's limit counted from `start`: {@link addWorkingDays} for working-day rules,
+ * {@link addCalendarDayCount} for calendar-day rules (both end at 23:59:59.999 local of the last day).
+ * Why: one place decides how a rule's days are counted, for stored clocks and for the Ombudsman offer alike.
+ */
+export function addRuleDays(
+  rule: Pick<SlaRule, 'workingDays' | 'dayUnit'>,
+  start: Date,
+  cal: WorkingCalendar,
+): WorkingDaysResult {
+  return dayUnitOf(rule) === 'calendar'
+    ? addCalendarDayCount(start, rule.workingDays, cal)
+    : addWorkingDays(start, rule.workingDays, cal);
+}
+
+/**
+ * `addRuleDays(rule, start, cal).dueAt < at` ⟺ `start < ruleDeadlinePassedCutoff(rule, at, cal)`.
+ * Why: the sweeper selects reports whose escalation deadline has passed with one cut-off per calendar and rule
+ * length (docs/worker.md §4), in the rule's own unit.
+ */
+export function ruleDeadlinePassedCutoff(
+  rule: Pick<SlaRule, 'workingDays' | 'dayUnit'>,
+  at: Date,
+  cal: WorkingCalendar,
+): Date {
+  return dayUnitOf(rule) === 'calendar'
+    ? calendarDaysPassedCutoff(at, rule.workingDays, cal)
+    : deadlinePassedCutoff(at, rule.workingDays, cal);
+}
 
 /** What {@link selectRule} matches on. */
 export interface RuleQuery {
@@ -216,8 +287,10 @@ export interface Deadline {
   /** Local date of the last working day. */
   dueDate: string;
   zone: ZoneName;
+  /** The rule's length, in `dayUnit`. */
   workingDays: number;
-  /** Non-working days passed over (see `addWorkingDays`). */
+  dayUnit: DayUnit;
+  /** Non-working days passed over (see `addWorkingDays`; none for calendar days). */
   skipped: SkippedDay[];
   explanation: { id: string; en: string };
 }
@@ -355,6 +428,18 @@ function explain(
   const refYear = parts(startDate).y;
   const ti = CLOCK_TEXT[rule.clock].id;
   const te = CLOCK_TEXT[rule.clock].en;
+  if (dayUnitOf(rule) === 'calendar') {
+    return {
+      id:
+        `${ti.label} paling lambat ${rule.workingDays} hari kalender sejak ${ti.since} ${longDate(startDate, 'id')} ` +
+        `(${rule.basis}, aturan ${rule.id} v${rule.version}): batas waktu ${longDate(dueDate, 'id')} pukul 23.59 ${zone}. ` +
+        `Hari pertama adalah hari berikutnya; akhir pekan dan hari libur ikut dihitung.`,
+      en:
+        `${te.label} is due within ${rule.workingDays} calendar days of when ${te.since} on ${longDate(startDate, 'en')} ` +
+        `(${rule.basis}, rule ${rule.id} v${rule.version}): deadline ${longDate(dueDate, 'en')}, 23:59 ${zone}. ` +
+        `Counting starts on the next day; weekends and holidays count.`,
+    };
+  }
   const id =
     `${ti.label} paling lambat ${rule.workingDays} hari kerja sejak ${ti.since} ${longDate(startDate, 'id')} ` +
     `(${rule.basis}, aturan ${rule.id} v${rule.version}): batas waktu ${longDate(dueDate, 'id')} pukul 23.59 ${zone}. ` +
@@ -368,19 +453,20 @@ function explain(
 
 /**
  * Computes the deadline of a clock started at `start`, using `addWorkingDays` (the next working
- * day after the start's local date is day 1; day N ends 23:59:59.999 local), and explains it in
+ * day after the start's local date is day 1; day N ends 23:59:59.999 local), or `addCalendarDayCount`
+ * for a calendar-day rule (day N is the Nth local date after the start's), and explains it in
  * Indonesian and English, naming skipped holidays and the rule version.
- * Why: SLA limits are in hari kerja (PermenPANRB 62/2018) and the result must be traceable to the
- * rule version that produced it.
+ * Why: SLA limits are in hari kerja (PermenPANRB 62/2018), the Ombudsman takeover in days, and the
+ * result must be traceable to the rule version that produced it.
  */
 export function computeDeadline(rule: SlaRule, start: Date, cal: WorkingCalendar): Deadline {
   const startDate = localDate(start, cal.zone);
-  const key = `${rule.id}\u0000${rule.version}\u0000${rule.clock}\u0000${rule.workingDays}\u0000${rule.basis}\u0000${startDate}`;
+  const key = `${rule.id}\u0000${rule.version}\u0000${rule.clock}\u0000${rule.workingDays}\u0000${dayUnitOf(rule)}\u0000${rule.basis}\u0000${startDate}`;
   let memo = deadlineMemo.get(cal);
   if (!memo) deadlineMemo.set(cal, (memo = new Map()));
   let due = memo.get(key);
   if (!due) {
-    const r = addWorkingDays(start, rule.workingDays, cal);
+    const r = addRuleDays(rule, start, cal);
     due = Object.freeze({
       dueAt: formatIsoInZone(r.dueAt, cal.zone),
       dueDate: r.dueDate,
@@ -399,6 +485,7 @@ export function computeDeadline(rule: SlaRule, start: Date, cal: WorkingCalendar
     dueDate: due.dueDate,
     zone: cal.zone,
     workingDays: rule.workingDays,
+    dayUnit: dayUnitOf(rule),
     skipped: due.skipped,
     explanation: due.explanation,
   };

@@ -2,8 +2,10 @@
  * Administration of the working-day calendar and SLA rules: `/kantor/admin/kalender?tahun=…` lists a year's
  * holidays (with the missing-year warning) and lets coordinators add or remove regional holidays in their
  * region (national admin: any region; national entries stay with `aduan calendar` and the national admin);
- * `/kantor/admin/sla` lists every SLA rule version with its regulation reference and validity date, and the
- * national admin adds a new version (`setSlaRule`; running deadlines keep their stored version).
+ * an edit recomputes the running deadlines it affects and the notice says how many (`dihitung`).
+ * `/kantor/admin/sla` lists every SLA rule version with its regulation reference, its length in working or
+ * calendar days and its validity date, and the national admin adds a new version (`setSlaRule`, choosing the
+ * unit; running deadlines keep their stored version).
  */
 import { isCalendarDate } from '../../domain/shared/dates.ts';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
@@ -68,6 +70,7 @@ export const staffAdminCalendarRoutes: FastifyPluginAsync<{ services: Services }
       (hd) => !hd.regionCode || national || (scopes as string[]).some((s) => regionCovers(s, hd.regionCode)),
     );
     const done = q.selesai === '1';
+    const recomputed = Number.parseInt(q.dihitung ?? '', 10);
     return sendPage(
       reply,
       req,
@@ -79,7 +82,11 @@ export const staffAdminCalendarRoutes: FastifyPluginAsync<{ services: Services }
         canRemove,
         warning: status_.warning?.message[ctx.lang],
         form,
-        notice: done ? ctx.t('admin.saved') : undefined,
+        notice: done
+          ? recomputed > 0
+            ? ctx.t('admin.calendar.saved_recomputed', { n: recomputed })
+            : ctx.t('admin.saved')
+          : undefined,
       }),
       status,
     );
@@ -105,8 +112,8 @@ export const staffAdminCalendarRoutes: FastifyPluginAsync<{ services: Services }
           fields.name = name ? { key: 'too_short', params: { min: 3 } } : { key: 'required' };
         if (!regionCode) fields.regionCode = { key: 'required' };
         if (Object.keys(fields).length) throw invalid(fields);
-        await upsertHoliday(svc, req.caller, { date, name, kind: 'regional', regionCode });
-        return `/kantor/admin/kalender?tahun=${date.slice(0, 4)}&selesai=1`;
+        const r = await upsertHoliday(svc, req.caller, { date, name, kind: 'regional', regionCode });
+        return `/kantor/admin/kalender?tahun=${date.slice(0, 4)}&selesai=1&dihitung=${r.recomputed}`;
       },
       rerender: (form, status) => calendarPage(req, reply, form, status),
     });
@@ -120,8 +127,11 @@ export const staffAdminCalendarRoutes: FastifyPluginAsync<{ services: Services }
       run: async (body) => {
         const date = str(body.date);
         if (!isCalendarDate(date)) throw new AppError('NOT_FOUND');
-        await removeHoliday(svc, req.caller, { date, regionCode: str(body.regionCode) || undefined });
-        return `/kantor/admin/kalender?tahun=${date.slice(0, 4)}&selesai=1`;
+        const r = await removeHoliday(svc, req.caller, {
+          date,
+          regionCode: str(body.regionCode) || undefined,
+        });
+        return `/kantor/admin/kalender?tahun=${date.slice(0, 4)}&selesai=1&dihitung=${r.recomputed}`;
       },
       rerender: (form, status) => calendarPage(req, reply, form, status),
     });
@@ -156,7 +166,7 @@ export const staffAdminCalendarRoutes: FastifyPluginAsync<{ services: Services }
     if (!canStaff(req.caller.actor, 'manage_calendar')) throw new AppError('FORBIDDEN');
     return handleForm(req, reply, {
       action: 'add',
-      inputs: ['clock', 'classification', 'workingDays', 'basis', 'validFrom'],
+      inputs: ['clock', 'classification', 'workingDays', 'dayUnit', 'basis', 'validFrom'],
       run: async (body) => {
         const days = str(body.workingDays);
         await setSlaRule(svc, {
@@ -164,6 +174,7 @@ export const staffAdminCalendarRoutes: FastifyPluginAsync<{ services: Services }
           classification: str(body.classification) || undefined,
           supervisory: str(body.supervisory) === 'yes' ? true : undefined,
           workingDays: /^\d{1,3}$/.test(days) ? Number(days) : Number.NaN,
+          dayUnit: str(body.dayUnit) || undefined,
           basis: str(body.basis),
           validFrom: str(body.validFrom),
         });

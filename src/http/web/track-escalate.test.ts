@@ -47,23 +47,23 @@ describe('tracking page: transfer to Ombudsman', () => {
 
   it('refuses the transfer through the 60th working day and names the day it opens; allows it just after', async () => {
     // Submitted Thursday 12 March 2026, 10:00 WITA: the 60th working day (over Nyepi, Idul Fitri and its cuti
-    // bersama, Good Friday, Waisak, Ascension, Idul Adha, Pancasila day and 1 Muharam) is Wednesday 24 June;
-    // the escalation deadline is its end, 23:59:59.999 WITA.
+    // bersama, Good Friday, Ascension, Idul Adha and its cuti bersama, Pancasila day and 1 Muharam on Tuesday
+    // 16 June; Waisak falls on a Sunday) is Tuesday 23 June; the escalation deadline is its end, 23:59:59.999 WITA.
     t.setNow(new Date('2026-03-12T02:00:00Z'));
     const r = await submit('Wulan Sari', 'wulan@contoh.aduan.id');
     const c = new WebClient(t.url);
     const cEn = new WebClient(t.url);
-    for (const moment of ['2026-06-24T00:00:00.000+08:00', '2026-06-24T23:59:59.999+08:00']) {
+    for (const moment of ['2026-06-23T00:00:00.000+08:00', '2026-06-23T23:59:59.999+08:00']) {
       t.setNow(new Date(moment));
       const early = await c.post(`/lacak/${r.trackingId}/escalate`, { k: r.accessKey, consent: '1' });
       expect(early.status, moment).toBe(422);
-      expect(early.html).toContain('Pengalihan dapat diminta mulai 25 Juni 2026.');
+      expect(early.html).toContain('Pengalihan dapat diminta mulai 24 Juni 2026.');
       const en = await cEn.post(`/lacak/${r.trackingId}/escalate?lang=en`, { k: r.accessKey, consent: '1' });
-      expect(en.html).toContain('You can ask for it from 25 June 2026.');
+      expect(en.html).toContain('You can ask for it from 24 June 2026.');
       // The form stays on the page, so the reporter can come back to it.
       expect(early.html).toContain('name="consent"');
     }
-    t.setNow(new Date('2026-06-25T00:00:00.000+08:00'));
+    t.setNow(new Date('2026-06-24T00:00:00.000+08:00'));
     const ok = await c.post(`/lacak/${r.trackingId}/escalate`, { k: r.accessKey, consent: '1' });
     expect(ok.status, ok.html).toBe(303);
     t.setNow(new Date('2026-03-12T02:00:00Z'));

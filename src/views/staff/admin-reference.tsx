@@ -9,9 +9,9 @@
 import type { VNode } from 'preact';
 import type { PageContext } from '../context.ts';
 import { Button } from '../components/button.tsx';
-import { Checkboxes, Select, TextInput } from '../components/fields.tsx';
+import { Checkboxes, Radios, Select, TextInput } from '../components/fields.tsx';
 import { CLASSIFICATIONS } from '../../domain/report/report.ts';
-import { SLA_CLOCKS } from '../../domain/deadline/sla.ts';
+import { DAY_UNITS, SLA_CLOCKS } from '../../domain/deadline/sla.ts';
 import { dateLabel, errs, val, type FormState } from './common.tsx';
 import {
   AdminLayout,
@@ -223,6 +223,7 @@ export function CalendarPage(
           ctx={ctx}
           id="h-add-holiday"
           heading={ctx.t('admin.calendar.add')}
+          hint={ctx.t('admin.calendar.add_hint')}
           action="/kantor/admin/kalender"
           submit={ctx.t('admin.calendar.add_submit')}
         >
@@ -264,7 +265,10 @@ export interface SlaRow {
   clock: string;
   classification: string | null;
   supervisory: boolean | null;
+  /** The limit's length, in `dayUnit` days. */
   workingDays: number;
+  /** `working` or `calendar`. */
+  dayUnit: string;
   basis: string;
   validFrom: string;
 }
@@ -297,7 +301,7 @@ export function SlaPage(
       <p class="lead">{ctx.t('admin.sla.intro')}</p>
       <AdminTable
         caption={ctx.t('admin.sla.title')}
-        columns={['rule', 'version', 'clock', 'days', 'basis', 'valid_from', 'valid_to'].map((k) =>
+        columns={['rule', 'version', 'clock', 'limit', 'basis', 'valid_from', 'valid_to'].map((k) =>
           ctx.t(`admin.sla.${k}`),
         )}
       >
@@ -308,7 +312,11 @@ export function SlaPage(
             </td>
             <td>{r.version}</td>
             <td>{ctx.t(`staff.deadline.clock.${r.clock}`)}</td>
-            <td>{r.workingDays}</td>
+            <td>
+              {ctx.t(r.dayUnit === 'calendar' ? 'admin.sla.n_calendar' : 'admin.sla.n_working', {
+                n: r.workingDays,
+              })}
+            </td>
             <td>{r.basis}</td>
             <td>{dateLabel(ctx, r.validFrom)}</td>
             <td>{validTo(r)}</td>
@@ -361,6 +369,16 @@ export function SlaPage(
             width="short"
             value={val(form, 'add', 'workingDays')}
             error={e.workingDays}
+          />
+          <Radios
+            ctx={ctx}
+            name="dayUnit"
+            legend={ctx.t('admin.sla.unit')}
+            hint={ctx.t('admin.sla.unit_hint')}
+            value={val(form, 'add', 'dayUnit') || 'working'}
+            options={DAY_UNITS.map((u) => ({ value: u, label: ctx.t(`admin.sla.unit_${u}`) }))}
+            error={e.dayUnit}
+            inline
           />
           <TextInput
             ctx={ctx}
