@@ -20,7 +20,7 @@ import {
 import { computeDeadline, type SlaRule } from '../domain/deadline/sla.ts';
 import type { ZoneName } from '../domain/report/report.ts';
 import type { Services } from '../app/context.ts';
-import { invalidateCalendarCache } from '../db/repositories/calendar.ts';
+import { invalidateCalendarCache, slaRuleOf } from '../db/repositories/calendar.ts';
 import { deadlineColumns } from './clocks.ts';
 
 /** A calendar edit: the date, and the region of a regional holiday (null: national, every calendar). */
@@ -118,20 +118,7 @@ export async function recomputeRunningClocks(tx: Tx, edit: CalendarEdit, now: Da
     regionCode: h.regionCode,
   }));
   const rules = new Map<string, SlaRule>(
-    (await tx.select().from(slaRules)).map((r) => [
-      `${r.id}#${r.version}`,
-      {
-        id: r.id,
-        version: r.version,
-        clock: r.clock as SlaRule['clock'],
-        classification: r.classification as SlaRule['classification'],
-        supervisory: r.supervisory,
-        workingDays: r.workingDays,
-        dayUnit: r.dayUnit as SlaRule['dayUnit'],
-        basis: r.basis,
-        validFrom: r.validFrom,
-      },
-    ]),
+    (await tx.select().from(slaRules)).map((r) => [`${r.id}#${r.version}`, slaRuleOf(r)]),
   );
   const cals = new EditCalendars(holidays);
 

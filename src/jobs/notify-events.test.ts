@@ -192,7 +192,13 @@ describe('events that notify', () => {
 
   it('interim and final follow-ups, then auto-close after 10 working days without reply', async () => {
     const coord = await t.login(DEMO.coordinator);
-    await act(report.trackingId, 'verify', { categoryId, agencyId: 'pupr-kaltim' }, { token: coord });
+    // PUPR returned it above: sending it there again is a deliberate, confirmed choice.
+    await act(
+      report.trackingId,
+      'verify',
+      { categoryId, agencyId: 'pupr-kaltim', confirmRedispatch: true },
+      { token: coord },
+    );
     const admin = await t.login(DEMO.puprAdmin);
     await act(
       report.trackingId,

@@ -52,11 +52,9 @@ export async function loadCalendar(
   return cal;
 }
 
-/** Every SLA rule version. */
-export async function loadSlaRules(db: AppDb | Tx): Promise<SlaRule[]> {
-  if (ruleCache && Date.now() - ruleCache.at < TTL_MS) return ruleCache.rows;
-  const rows = await db.select().from(slaRules);
-  const list: SlaRule[] = rows.map((r) => ({
+/** A stored `sla_rules` row as the domain's rule. */
+export function slaRuleOf(r: typeof slaRules.$inferSelect): SlaRule {
+  return {
     id: r.id,
     version: r.version,
     clock: r.clock as SlaRule['clock'],
@@ -66,7 +64,13 @@ export async function loadSlaRules(db: AppDb | Tx): Promise<SlaRule[]> {
     dayUnit: r.dayUnit as SlaRule['dayUnit'],
     basis: r.basis,
     validFrom: r.validFrom,
-  }));
+  };
+}
+
+/** Every SLA rule version. */
+export async function loadSlaRules(db: AppDb | Tx): Promise<SlaRule[]> {
+  if (ruleCache && Date.now() - ruleCache.at < TTL_MS) return ruleCache.rows;
+  const list: SlaRule[] = (await db.select().from(slaRules)).map(slaRuleOf);
   ruleCache = { at: Date.now(), rows: list };
   return list;
 }

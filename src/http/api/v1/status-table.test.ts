@@ -81,7 +81,11 @@ async function reach(status: ReportStatus): Promise<Ticket> {
 
 /** Who performs each action, with which body. */
 const PERFORM: Record<ReportAction, { who: string; body: (final: boolean) => unknown }> = {
-  verify: { who: DEMO.coordinator, body: () => ({ categoryId, agencyId: 'pupr-kaltim' }) },
+  // A returned report comes back from PUPR: dispatching it there again is confirmed (confirmRedispatch).
+  verify: {
+    who: DEMO.coordinator,
+    body: () => ({ categoryId, agencyId: 'pupr-kaltim', confirmRedispatch: true }),
+  },
   hold: { who: DEMO.coordinator, body: () => ({ question: 'Mohon lampirkan foto.' }) },
   supplement: { who: 'reporter', body: () => ({ body: 'Di depan toko roti, foto menyusul.' }) },
   archive: { who: DEMO.coordinator, body: () => ({ reason: 'out_of_scope', note: 'Di luar cakupan.' }) },
