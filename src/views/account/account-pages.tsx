@@ -15,6 +15,32 @@ import { TextInput } from '../components/fields.tsx';
 import { StatusTag } from '../components/status-tag.tsx';
 import type { AccountReport } from '../../queries/account.ts';
 
+/** A new password and its confirmation (`password`, `passwordConfirm`), the length rule as the hint. */
+export function NewPasswordFields(p: { ctx: PageContext; minLength: number; errors: FormErrors }): VNode {
+  const { ctx, errors: e } = p;
+  return (
+    <>
+      <TextInput
+        ctx={ctx}
+        name="password"
+        type="password"
+        autocomplete="new-password"
+        label={ctx.t('account.register.password')}
+        hint={ctx.t('admin.password.rule', { min: p.minLength })}
+        error={e.password}
+      />
+      <TextInput
+        ctx={ctx}
+        name="passwordConfirm"
+        type="password"
+        autocomplete="new-password"
+        label={ctx.t('account.register.password_confirm')}
+        error={e.passwordConfirm}
+      />
+    </>
+  );
+}
+
 function Page(p: {
   ctx: PageContext;
   title: string;
@@ -70,23 +96,7 @@ export function RegisterPage(p: {
           value={v.email}
           error={e.email}
         />
-        <TextInput
-          ctx={ctx}
-          name="password"
-          type="password"
-          autocomplete="new-password"
-          label={ctx.t('account.register.password')}
-          hint={ctx.t('admin.password.rule', { min: p.minLength })}
-          error={e.password}
-        />
-        <TextInput
-          ctx={ctx}
-          name="passwordConfirm"
-          type="password"
-          autocomplete="new-password"
-          label={ctx.t('account.register.password_confirm')}
-          error={e.passwordConfirm}
-        />
+        <NewPasswordFields ctx={ctx} minLength={p.minLength} errors={e} />
         <Button>{ctx.t('account.register.submit')}</Button>
       </form>
       <p>

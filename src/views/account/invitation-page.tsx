@@ -12,6 +12,7 @@ import { Layout } from '../layout.tsx';
 import { Button } from '../components/button.tsx';
 import { ErrorSummary } from '../components/error-summary.tsx';
 import { TextInput } from '../components/fields.tsx';
+import { NewPasswordFields } from './account-pages.tsx';
 import { formatDate } from '../format.ts';
 
 /** What the page shows about the invitation. */
@@ -73,23 +74,7 @@ export function InvitationPage(p: {
               value={v.name ?? inv.name}
               error={e.name}
             />
-            <TextInput
-              ctx={ctx}
-              name="password"
-              type="password"
-              autocomplete="new-password"
-              label={ctx.t('account.invitation.password')}
-              hint={ctx.t('admin.password.rule', { min: p.minLength })}
-              error={e.password}
-            />
-            <TextInput
-              ctx={ctx}
-              name="passwordConfirm"
-              type="password"
-              autocomplete="new-password"
-              label={ctx.t('account.invitation.password_confirm')}
-              error={e.passwordConfirm}
-            />
+            <NewPasswordFields ctx={ctx} minLength={p.minLength} errors={e} />
             <Button>{ctx.t('account.invitation.submit_new')}</Button>
           </>
         ) : (
