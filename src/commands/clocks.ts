@@ -10,7 +10,13 @@ import { loadCalendar, loadSlaRules } from '../db/repositories/calendar.ts';
 import type { AgencyRow } from '../db/repositories/agencies.ts';
 import type { ReportRow } from '../db/repositories/reports.ts';
 import { zoneForRegion, type WorkingCalendar } from '../domain/deadline/calendar.ts';
-import { computeDeadline, selectRule, type Deadline, type SlaClock } from '../domain/deadline/sla.ts';
+import {
+  computeDeadline,
+  selectRule,
+  type ClockCause,
+  type Deadline,
+  type SlaClock,
+} from '../domain/deadline/sla.ts';
 import type { Classification, ZoneName } from '../domain/report/report.ts';
 
 /** The zone and region whose calendar governs a report: the handling unit's, else the report's region. */
@@ -41,13 +47,19 @@ export interface PlannedClock {
   row: typeof reportDeadlines.$inferInsert & { ruleId: string; ruleVersion: number; dueAt: Date };
 }
 
-/** Computes a clock started at `at` (rule, calendar, due instant, explanation) without writing it. */
+/**
+ * Computes a clock started at `at` (rule, calendar, due instant, explanation) without writing it. `cause` names
+ * what started it when that is not the clock's usual start (a return, a supplement, a dispute…): the explanation
+ * says "sejak laporan dikembalikan…" instead of "sejak laporan diterima". It is not stored: a recomputation finds it
+ * again from the events recorded at the start ({@link startCauseOf}).
+ */
 export async function planClock(
   tx: AppDb | Tx,
   report: Pick<ReportRow, 'id' | 'classification' | 'supervisory' | 'regionCode'>,
   clock: SlaClock,
   at: Date,
   agency: Pick<AgencyRow, 'id' | 'zone' | 'regionCode'> | null,
+  cause: ClockCause | null = null,
 ): Promise<PlannedClock> {
   const scope = calendarScope(report, agency);
   const cal = await loadCalendar(tx, scope.zone, scope.regionCode);
@@ -57,7 +69,7 @@ export async function planClock(
     at,
     zone: cal.zone,
   });
-  const deadline = computeDeadline(rule, at, cal);
+  const deadline = computeDeadline(rule, at, cal, cause);
   return {
     deadline,
     row: {
@@ -73,17 +85,67 @@ export async function planClock(
   };
 }
 
-/** Starts a clock at `at` and records it; returns the computed deadline. */
+/**
+ * Starts a clock at `at` and records it; returns the computed deadline. `cause`: see {@link planClock}; a command
+ * that passes one must also be known to {@link startCauseOf}.
+ */
 export async function startClock(
   tx: Tx,
   report: Pick<ReportRow, 'id' | 'classification' | 'supervisory' | 'regionCode'>,
   clock: SlaClock,
   at: Date,
   agency: Pick<AgencyRow, 'id' | 'zone' | 'regionCode'> | null,
+  cause: ClockCause | null = null,
 ): Promise<Deadline> {
-  const planned = await planClock(tx, report, clock, at, agency);
+  const planned = await planClock(tx, report, clock, at, agency, cause);
   await tx.insert(reportDeadlines).values(planned.row);
   return planned.deadline;
+}
+
+/** An event recorded at the instant a clock started: its type, `final` of a follow-up, `pullBack` of a return. */
+export interface StartEvent {
+  type: string;
+  final?: boolean | null;
+  pullBack?: string | null;
+}
+
+/** The event types that start, or stop before a restart, the clocks {@link startCauseOf} tells apart. */
+export const START_EVENT_TYPES = ['submit', 'verify', 'return', 'supplement', 'dispute', 'respond'] as const;
+
+/**
+ * What started a clock, from the events of its report recorded at its start instant (report actions record their
+ * event at the instant they start their clocks), oldest first. Mirrors the commands:
+ * - verification: submit (usual), return (`return`, or `pull_back` with `pullBack`), supplement;
+ * - follow_up: verify (usual), dispute;
+ * - completion: verify (usual), an interim follow-up when no resolution clock runs (after a final one: a dispute);
+ * - the other clocks have one start each.
+ * Several events can share an instant (an injected clock): the clock still running is the last one started.
+ * Why: the cause is not stored with the clock, and a recomputation after a calendar edit must keep the explanation's
+ * start event (clocks started before causes were named get the right one then too).
+ */
+export function startCauseOf(clock: SlaClock, events: readonly StartEvent[]): ClockCause | null {
+  let cause: ClockCause | null = null;
+  let completionOpen = false;
+  for (const e of events) {
+    if (clock === 'verification') {
+      if (e.type === 'submit') cause = null;
+      else if (e.type === 'return') cause = e.pullBack ? 'pull_back' : 'return';
+      else if (e.type === 'supplement') cause = 'supplement';
+    } else if (clock === 'follow_up') {
+      if (e.type === 'verify') cause = null;
+      else if (e.type === 'dispute') cause = 'dispute';
+    } else if (clock === 'completion') {
+      if (e.type === 'verify') {
+        cause = null;
+        completionOpen = true;
+      } else if (e.type === 'return' || (e.type === 'respond' && e.final)) completionOpen = false;
+      else if (e.type === 'respond' && !completionOpen) {
+        cause = 'interim_follow_up';
+        completionOpen = true;
+      }
+    }
+  }
+  return cause;
 }
 
 /**

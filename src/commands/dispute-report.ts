@@ -11,7 +11,7 @@ export interface DisputeReportInput {
 export function disputeReport(svc: Services, caller: Caller, trackingId: string, input: DisputeReportInput) {
   return runReportAction(svc, caller, trackingId, 'dispute', input, async ({ tx, report, now }) => {
     await stopClocks(tx, report.row.id, ['reporter_window'], now);
-    const followUp = await startClock(tx, report.row, 'follow_up', now, report.agency);
+    const followUp = await startClock(tx, report.row, 'follow_up', now, report.agency, 'dispute');
     return {
       patch: { reopenCount: report.row.reopenCount + 1 },
       event: { type: 'dispute', visibility: 'public', body: input.reason },

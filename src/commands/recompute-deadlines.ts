@@ -2,8 +2,9 @@
  * Moving running clocks after a calendar edit. A holiday added, renamed or removed changes the working days
  * of every clock whose calendar it belongs to; without this, a report filed before the edit kept its stored
  * due date while one filed after it got another, and the countdown (counted with the current calendar)
- * disagreed with the stored date. Each affected clock is recomputed with its own rule version and start, and
- * the report's copy of its current deadline follows. Clocks already stopped never change; nothing is written
+ * disagreed with the stored date. Each affected clock is recomputed with its own rule version and start (the
+ * explanation names the event that started it: a return, a supplement, a dispute…), and the report's copy of its
+ * current deadline follows. Clocks already stopped never change; nothing is written
  * to the timeline (the due date shown is simply the right one again).
  */
 import { sql } from 'drizzle-orm';
@@ -17,11 +18,11 @@ import {
   type Holiday,
   type WorkingCalendar,
 } from '../domain/deadline/calendar.ts';
-import { computeDeadline, type SlaRule } from '../domain/deadline/sla.ts';
+import { computeDeadline, type SlaClock, type SlaRule } from '../domain/deadline/sla.ts';
 import type { ZoneName } from '../domain/report/report.ts';
 import type { Services } from '../app/context.ts';
 import { invalidateCalendarCache, slaRuleOf } from '../db/repositories/calendar.ts';
-import { deadlineColumns } from './clocks.ts';
+import { deadlineColumns, START_EVENT_TYPES, startCauseOf, type StartEvent } from './clocks.ts';
 
 /** A calendar edit: the date, and the region of a regional holiday (null: national, every calendar). */
 export interface CalendarEdit {
@@ -44,7 +45,19 @@ interface ClockRow {
   has_agency: boolean;
   current_clock: string | null;
   current_started: string | null;
+  /** The report's events recorded at the clock's start (clocks with several starts only), oldest first. */
+  start_events: StartEvent[] | string | null;
 }
+
+/** Clocks that more than one event starts: their explanation names the event, found again from the timeline. */
+const RESTARTED_CLOCKS = ['verification', 'follow_up', 'completion'] as const;
+
+/** `a, b, c` as bound parameters, for `in (…)`. */
+const list = (values: readonly string[]) =>
+  sql.join(
+    values.map((v) => sql`${v}`),
+    sql`, `,
+  );
 
 /**
  * The calendars of one recomputation, built once per zone and regional class (not per clock): regions
@@ -85,7 +98,8 @@ const CHUNK = 5_000;
  * whose calendar the edit belongs to (national: every clock; regional: clocks whose calendar region, the
  * clock's agency's region else the report's, is the edited region or below it) and whose window can hold the
  * date (started on or before it, due on or after it, in any zone). A clock whose due time or explanation
- * changes is rewritten with its stored rule version and start; the report's `deadline`/`due_at` follow when
+ * changes is rewritten with its stored rule version and start, and the start's cause (a return, a supplement, a
+ * dispute…) found again from the report's events recorded at that instant (`startCauseOf`); the report's `deadline`/`due_at` follow when
  * that clock is the report's current one, and the report's `updated_at` moves to `now` so the statistics
  * facts are refreshed. Returns the number of clocks rewritten.
  *
@@ -102,7 +116,14 @@ export async function recomputeRunningClocks(tx: Tx, edit: CalendarEdit, now: Da
     tx,
     sql`select d.id, d.report_id, d.clock, d.rule_id, d.rule_version, d.started_at, d.due_at, d.explanation,
           r.region_code, a.zone as agency_zone, a.region_code as agency_region, (a.id is not null) as has_agency,
-          r.deadline->>'clock' as current_clock, r.deadline->>'startedAt' as current_started
+          r.deadline->>'clock' as current_clock, r.deadline->>'startedAt' as current_started,
+          case when d.clock in (${list(RESTARTED_CLOCKS)}) then (
+            select json_agg(json_build_object('type', e.type, 'final', e.data->'final',
+                     'pullBack', e.data->>'pullBack') order by e.seq)
+              from report_events e
+              where e.report_id = d.report_id and e.created_at = d.started_at
+                and e.type in (${list(START_EVENT_TYPES)})
+          ) end as start_events
         from report_deadlines d
         join reports r on r.id = d.report_id
         left join agencies a on a.id = d.agency_id
@@ -135,7 +156,12 @@ export async function recomputeRunningClocks(tx: Tx, edit: CalendarEdit, now: Da
       row.has_agency && row.agency_zone ? row.agency_zone : regionCode ? zoneForRegion(regionCode) : 'WIB'
     ) as ZoneName;
     const startedAt = new Date(row.started_at);
-    const next = computeDeadline(rule, startedAt, cals.of(zone, regionCode));
+    const events =
+      typeof row.start_events === 'string'
+        ? (JSON.parse(row.start_events) as StartEvent[])
+        : (row.start_events ?? []);
+    const cause = startCauseOf(row.clock as SlaClock, events);
+    const next = computeDeadline(rule, startedAt, cals.of(zone, regionCode), cause);
     const dueAt = new Date(next.dueAt);
     const sameDue = dueAt.getTime() === new Date(row.due_at).getTime();
     const stored = row.explanation as { id?: unknown; en?: unknown } | null;

@@ -57,7 +57,7 @@ export function respondToReport(
       } else {
         deadline =
           (await openClock(tx, id, 'completion')) ??
-          (await startClock(tx, report.row, 'completion', now, report.agency));
+          (await startClock(tx, report.row, 'completion', now, report.agency, 'interim_follow_up'));
       }
       return {
         patch: {

@@ -47,7 +47,14 @@ export function returnReport(
       const cal = await calendarFor(tx, report.row, report.agency);
       const lost = since ? workingDaysBetween(new Date(since), now, cal) : 0;
       await stopClocks(tx, report.row.id, ['follow_up', 'completion'], now, 'cancel');
-      const verification = await startClock(tx, report.row, 'verification', now, null);
+      const verification = await startClock(
+        tx,
+        report.row,
+        'verification',
+        now,
+        null,
+        options.pullBack ? 'pull_back' : 'return',
+      );
       return {
         patch: {
           agencyId: null,

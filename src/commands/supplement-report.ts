@@ -16,7 +16,7 @@ export function supplementReport(
 ) {
   return runReportAction(svc, caller, trackingId, 'supplement', input, async ({ tx, report, now }) => {
     await stopClocks(tx, report.row.id, ['hold_reply'], now);
-    const verification = await startClock(tx, report.row, 'verification', now, report.target);
+    const verification = await startClock(tx, report.row, 'verification', now, report.target, 'supplement');
     return {
       event: { type: 'supplement', visibility: 'reporter', body: input.body },
       deadline: verification,

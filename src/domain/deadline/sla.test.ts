@@ -10,6 +10,7 @@ import {
 } from './calendar.ts';
 import {
   addRuleDays,
+  CLOCK_CAUSES,
   computeDeadline,
   deadlineStatus,
   DEFAULT_SLA_RULES,
@@ -17,6 +18,7 @@ import {
   SLA_CLOCKS,
   ruleDeadlinePassedCutoff,
   selectRule,
+  type ClockCause,
   type SlaRule,
 } from './sla.ts';
 
@@ -303,5 +305,100 @@ describe('calendar-day rules', () => {
     expect(d.dayUnit).toBe('working');
     expect(workingDaysBetween(AT, new Date(d.dueAt), WIB)).toBe(3);
     expect(addCalendarDayCount(AT, 3, WIB).dueDate).toBe('2025-03-30');
+  });
+});
+
+describe('start causes in explanations', () => {
+  const rule = (clock: (typeof SLA_CLOCKS)[number]) =>
+    selectRule(DEFAULT_SLA_RULES, clock, { classification: 'pengaduan', at: AT });
+  // Wednesday 2 December 2026, 10:00 WITA: a return, a supplement or a dispute on that day.
+  const start = new Date('2026-12-02T02:00:00Z');
+  const cases: Array<[(typeof SLA_CLOCKS)[number], ClockCause | null, string, string]> = [
+    [
+      'verification',
+      null,
+      'Verifikasi paling lambat 3 hari kerja sejak laporan diterima 2 Desember 2026 (',
+      'Verification is due within 3 working days of when the report was received on 2 December 2026 (',
+    ],
+    [
+      'verification',
+      'return',
+      'Verifikasi paling lambat 3 hari kerja sejak laporan dikembalikan sebagai bukan wewenang 2 Desember 2026 (',
+      'Verification is due within 3 working days of when the report was returned as not within the agency’s ' +
+        'authority on 2 December 2026 (',
+    ],
+    [
+      'verification',
+      'pull_back',
+      'Verifikasi paling lambat 3 hari kerja sejak laporan ditarik kembali ke verifikasi 2 Desember 2026 (',
+      'Verification is due within 3 working days of when the report was pulled back to verification on ' +
+        '2 December 2026 (',
+    ],
+    [
+      'verification',
+      'supplement',
+      'Verifikasi paling lambat 3 hari kerja sejak pelapor melengkapi laporan 2 Desember 2026 (',
+      'Verification is due within 3 working days of when the reporter added information on 2 December 2026 (',
+    ],
+    [
+      'follow_up',
+      null,
+      'Tindak lanjut paling lambat 5 hari kerja sejak laporan diteruskan 2 Desember 2026 (',
+      'The follow-up is due within 5 working days of when the report was forwarded on 2 December 2026 (',
+    ],
+    [
+      'follow_up',
+      'dispute',
+      'Tindak lanjut paling lambat 5 hari kerja sejak pelapor menyanggah tindak lanjut 2 Desember 2026 (',
+      'The follow-up is due within 5 working days of when the reporter disputed the follow-up on 2 December 2026 (',
+    ],
+    [
+      'completion',
+      'interim_follow_up',
+      'Penyelesaian paling lambat 14 hari kerja sejak instansi memberi tindak lanjut sementara 2 Desember 2026 (',
+      'Resolution is due within 14 working days of when the agency gave an interim follow-up on 2 December 2026 (',
+    ],
+  ];
+
+  it.each(cases)('%s started by %s names its start event in both languages', (clock, cause, id, en) => {
+    const d = computeDeadline(rule(clock), start, WITA, cause);
+    expect(d.explanation.id.startsWith(id), d.explanation.id).toBe(true);
+    expect(d.explanation.en.startsWith(en), d.explanation.en).toBe(true);
+  });
+
+  it('has a phrase for every cause, none of them a default phrase', () => {
+    const defaults = computeDeadline(rule('verification'), start, WITA).explanation;
+    for (const cause of CLOCK_CAUSES) {
+      const { id, en } = computeDeadline(rule('verification'), start, WITA, cause).explanation;
+      expect(id).not.toBe(defaults.id);
+      expect(en).not.toBe(defaults.en);
+      expect(id).not.toContain('undefined');
+      expect(en).not.toContain('undefined');
+    }
+  });
+
+  it('keeps the cause in the memo key: the same rule, calendar and day give each cause its own text', () => {
+    const cal = makeCalendar('WIB', HOLIDAYS); // a fresh calendar: a fresh memo
+    const plain = computeDeadline(rule('verification'), start, cal);
+    const returned = computeDeadline(rule('verification'), start, cal, 'return');
+    const again = computeDeadline(rule('verification'), new Date(start.getTime() + 3_600_000), cal);
+    expect(returned.dueAt).toBe(plain.dueAt);
+    expect(returned.explanation.id).toContain('sejak laporan dikembalikan sebagai bukan wewenang');
+    expect(plain.explanation.id).toContain('sejak laporan diterima');
+    expect(again.explanation).toEqual(plain.explanation);
+    expect(computeDeadline(rule('verification'), start, cal, 'return').explanation).toBe(
+      returned.explanation,
+    );
+  });
+
+  it('names the cause in calendar-day explanations too', () => {
+    const escalationV2 = DEFAULT_SLA_RULES.find((r) => r.id === 'escalation' && r.version === 2)!;
+    const { id, en } = computeDeadline(escalationV2, start, WITA, 'return').explanation;
+    expect(id).toContain(
+      '60 hari kalender sejak laporan dikembalikan sebagai bukan wewenang 2 Desember 2026',
+    );
+    expect(en).toContain(
+      '60 calendar days of when the report was returned as not within the agency’s authority on 2 December 2026',
+    );
   });
 });

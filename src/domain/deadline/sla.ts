@@ -361,6 +361,42 @@ const CLOCK_TEXT: Record<SlaClock, Record<Lang, { label: string; since: string }
   },
 };
 
+/**
+ * What started a clock when it was not the clock's usual start (those are named in CLOCK_TEXT): `return`, a
+ * bukan-wewenang return by the agency; `pull_back`, a dispatch pulled back to verification (a return recorded with
+ * `pullBack`); `supplement`, the reporter's answer to a hold; `dispute`, the reporter's dispute of the final
+ * follow-up; `interim_follow_up`, the agency's interim follow-up after a dispute (the resolution clock was stopped by
+ * the final one). null: the usual start.
+ * Why: the verification and follow-up clocks restart on these events, and an explanation must name the event its
+ * date belongs to (domain.md §7, transparency).
+ */
+export const CLOCK_CAUSES = ['return', 'pull_back', 'supplement', 'dispute', 'interim_follow_up'] as const;
+
+/** One of {@link CLOCK_CAUSES}. */
+export type ClockCause = (typeof CLOCK_CAUSES)[number];
+
+const CAUSE_TEXT: Record<ClockCause, Record<Lang, string>> = {
+  return: {
+    id: 'laporan dikembalikan sebagai bukan wewenang',
+    en: 'the report was returned as not within the agency’s authority',
+  },
+  pull_back: {
+    id: 'laporan ditarik kembali ke verifikasi',
+    en: 'the report was pulled back to verification',
+  },
+  supplement: { id: 'pelapor melengkapi laporan', en: 'the reporter added information' },
+  dispute: { id: 'pelapor menyanggah tindak lanjut', en: 'the reporter disputed the follow-up' },
+  interim_follow_up: {
+    id: 'instansi memberi tindak lanjut sementara',
+    en: 'the agency gave an interim follow-up',
+  },
+};
+
+/** The "since …" phrase of a clock started by `cause` (null: the clock's usual start). */
+function sinceText(clock: SlaClock, cause: ClockCause | null, lang: Lang): string {
+  return cause ? CAUSE_TEXT[cause][lang] : CLOCK_TEXT[clock][lang].since;
+}
+
 const KIND_TEXT: Record<Holiday['kind'], Record<Lang, string>> = {
   libur_nasional: { id: 'libur nasional', en: 'national holiday' },
   cuti_bersama: { id: 'cuti bersama', en: 'collective leave' },
@@ -424,10 +460,11 @@ function explain(
   dueDate: string,
   zone: ZoneName,
   skipped: readonly SkippedDay[],
+  cause: ClockCause | null,
 ): { id: string; en: string } {
   const refYear = parts(startDate).y;
-  const ti = CLOCK_TEXT[rule.clock].id;
-  const te = CLOCK_TEXT[rule.clock].en;
+  const ti = { label: CLOCK_TEXT[rule.clock].id.label, since: sinceText(rule.clock, cause, 'id') };
+  const te = { label: CLOCK_TEXT[rule.clock].en.label, since: sinceText(rule.clock, cause, 'en') };
   if (dayUnitOf(rule) === 'calendar') {
     return {
       id:
@@ -455,13 +492,19 @@ function explain(
  * Computes the deadline of a clock started at `start`, using `addWorkingDays` (the next working
  * day after the start's local date is day 1; day N ends 23:59:59.999 local), or `addCalendarDayCount`
  * for a calendar-day rule (day N is the Nth local date after the start's), and explains it in
- * Indonesian and English, naming skipped holidays and the rule version.
+ * Indonesian and English, naming what started the clock (`cause`, null for the clock's usual start),
+ * skipped holidays and the rule version.
  * Why: SLA limits are in hari kerja (PermenPANRB 62/2018), the Ombudsman takeover in days, and the
  * result must be traceable to the rule version that produced it.
  */
-export function computeDeadline(rule: SlaRule, start: Date, cal: WorkingCalendar): Deadline {
+export function computeDeadline(
+  rule: SlaRule,
+  start: Date,
+  cal: WorkingCalendar,
+  cause: ClockCause | null = null,
+): Deadline {
   const startDate = localDate(start, cal.zone);
-  const key = `${rule.id}\u0000${rule.version}\u0000${rule.clock}\u0000${rule.workingDays}\u0000${dayUnitOf(rule)}\u0000${rule.basis}\u0000${startDate}`;
+  const key = `${rule.id}\u0000${rule.version}\u0000${rule.clock}\u0000${rule.workingDays}\u0000${dayUnitOf(rule)}\u0000${rule.basis}\u0000${startDate}\u0000${cause ?? ''}`;
   let memo = deadlineMemo.get(cal);
   if (!memo) deadlineMemo.set(cal, (memo = new Map()));
   let due = memo.get(key);
@@ -471,7 +514,7 @@ export function computeDeadline(rule: SlaRule, start: Date, cal: WorkingCalendar
       dueAt: formatIsoInZone(r.dueAt, cal.zone),
       dueDate: r.dueDate,
       skipped: Object.freeze(r.skipped.map((d) => Object.freeze(d))) as SkippedDay[],
-      explanation: Object.freeze(explain(rule, startDate, r.dueDate, cal.zone, r.skipped)),
+      explanation: Object.freeze(explain(rule, startDate, r.dueDate, cal.zone, r.skipped, cause)),
     });
     if (memo.size >= DEADLINE_MEMO_SIZE) memo.delete(memo.keys().next().value!);
     memo.set(key, due);
@@ -492,10 +535,10 @@ export function computeDeadline(rule: SlaRule, start: Date, cal: WorkingCalendar
 }
 
 /**
- * The part of a deadline that depends only on the rule, the calendar and the start's local date, memoised per
- * calendar object: every report started the same local day under the same rule shares it (intake computes one
- * per report). A changed calendar is a new object, so edits of holidays never see stale entries. Entries are
- * frozen because they are shared.
+ * The part of a deadline that depends only on the rule, the calendar, the start's local date and its cause,
+ * memoised per calendar object: every report started the same local day under the same rule and cause shares it
+ * (intake computes one per report). A changed calendar is a new object, so edits of holidays never see stale
+ * entries. Entries are frozen because they are shared.
  */
 const deadlineMemo = new WeakMap<
   WorkingCalendar,
