@@ -76,6 +76,8 @@ interface Variant {
    * `below` in the members' own calibration folds are dropped, and the members are trained again without them.
    */
   clean?: { below: number };
+  /** Session 11: called with each fold's training part before the members are trained (per-fold feature selection). */
+  prepare?: (tr: Row[], label: string) => void;
 }
 
 /** Training rows (indices) whose gold label's mean held-out probability over the members is below `below`. */
@@ -455,6 +457,7 @@ function cv(label: string, minCount: number, v: Variant, seeds: number[]) {
     const te = data.filter((_, i) => folds[i] === f);
     const rare = all.filter((r) => counts.get(r[label]!)! < minCount);
     const augRand = seededRandom(1000 + run);
+    v.prepare?.(tr, label);
     const trained = trainMembers(
       v,
       v.augment
@@ -817,6 +820,7 @@ const variants: Record<string, Variant> = {
   ...pass6Variants(),
   ...pass7Variants(),
   ...pass8Variants(),
+  ...pass11Variants(),
   product: {
     name: 'product (DEFAULT_ENSEMBLE)',
     text: plain,
@@ -1835,6 +1839,96 @@ function pass8Variants(): Record<string, Variant> {
       members: typeMembers,
       clean,
     },
+  };
+}
+
+/**
+ * Session 11 (ninth pass): chi-square feature selection and title char n-gram ranges 2–4 / 4–6 / 3–6. `*A` on the
+ * agency input, `*T` on the report-type input (members as REPORT_TYPE_ENSEMBLE). The loss (hinge, least squares,
+ * logistic) and term-weighting (no idf, raw tf) variants of the same pass needed learner options that were removed
+ * again when none helped (docs/routing.md, ninth pass).
+ */
+function pass11Variants(): Record<string, Variant> {
+  const typeText = (r: Row) => routingText({ title: r.title ?? '', body: r.text ?? '', cues: true });
+  const members = DEFAULT_ENSEMBLE.map((m) => ({ opts: m.options, weight: m.weight }));
+  const typeMembers = REPORT_TYPE_ENSEMBLE.map((m) => ({ opts: m.options, weight: m.weight }));
+  type Member = Variant['members'][number];
+  const isNb = (m: Member) => (m.opts.nbAlpha ?? 0) > 0;
+  const both = (
+    key: string,
+    name: string,
+    change: (m: Member) => Member,
+    extra: Partial<Variant> = {},
+  ): Record<string, Variant> => ({
+    [`${key}A`]: { name: `product, ${name}`, text: plain, members: members.map(change), ...extra },
+    [`${key}T`]: { name: `typeProduct, ${name}`, text: typeText, members: typeMembers.map(change), ...extra },
+  });
+  const onChar = (f: (o: TrainOptionsInput) => TrainOptionsInput) => (m: Member) =>
+    m.opts.features?.charNgrams ? { ...m, opts: f(m.opts) } : m;
+  const range = (lo: number, hi: number) =>
+    onChar((o) => ({ ...o, features: { ...o.features, charNgrams: [lo, hi] } }));
+  // Chi-square selection (per fold, on the training part): the CHI_K stems with the largest max-over-labels χ² of
+  // document presence; the NBSVM members then read only the words whose stem was kept (title line kept as a line).
+  const K = Number(process.env.CHI_K ?? 1000);
+  let kept = new Set<string>();
+  const stems = (text: string) => new Set(tokensOf(text).words.map((w) => stem(w)));
+  const prepare = (baseText: (r: Row) => string) => (tr: Row[], label: string) => {
+    const labels = [...new Set(tr.map((r) => r[label]!))];
+    const li = new Map(labels.map((l, i) => [l, i]));
+    const perLabel = labels.map((l) => tr.filter((r) => r[label] === l).length);
+    const df = new Map<string, Float64Array>();
+    for (const r of tr) {
+      const c = li.get(r[label]!)!;
+      for (const s of stems(baseText(r))) {
+        let a = df.get(s);
+        if (!a) df.set(s, (a = new Float64Array(labels.length)));
+        a[c] = a[c]! + 1;
+      }
+    }
+    const N = tr.length;
+    const score: [string, number][] = [];
+    for (const [s, a] of df) {
+      const total = a.reduce((x, y) => x + y, 0);
+      if (total < 2) continue;
+      let best = 0;
+      a.forEach((A, c) => {
+        const B = total - A;
+        const Cc = perLabel[c]! - A;
+        const D = N - perLabel[c]! - B;
+        const den = (A + Cc) * (B + D) * (A + B) * (Cc + D);
+        if (den > 0) best = Math.max(best, (N * (A * D - B * Cc) ** 2) / den);
+      });
+      score.push([s, best]);
+    }
+    score.sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1));
+    kept = new Set(score.slice(0, K).map(([s]) => s));
+    if (process.env.CHI_DEBUG) console.error(`  χ² candidates (df ≥ 2): ${score.length}, kept ${kept.size}`);
+  };
+  const filtered = (baseText: (r: Row) => string) => (r: Row) => {
+    const t = tokensOf(baseText(r));
+    const keep = (ws: string[]) => ws.filter((w) => kept.has(stem(w))).join(' ');
+    const titleN = t.title.length;
+    return `${keep(t.title)}\n${keep(t.words.slice(titleN))}`;
+  };
+  const chi = (key: string, base: (r: Row) => string, list: Member[]): Variant => ({
+    name: `${key === 'chiA' ? 'product' : 'typeProduct'}, NBSVM members on the ${K} stems of largest χ²`,
+    text: base,
+    members: list.map((m) => (isNb(m) && !m.opts.features?.wordScope ? { ...m, text: filtered(base) } : m)),
+    prepare: prepare(base),
+  });
+  return {
+    ...both('base11', 'unchanged (baseline of this pass)', (m) => m),
+    ...both('cr24', 'title char 2–4-grams', range(2, 4)),
+    ...both('cr46', 'title char 4–6-grams', range(4, 6)),
+    ...both('cr36', 'title char 3–6-grams', range(3, 6)),
+    chiA: chi('chiA', plain, members),
+    chiAllA: {
+      name: `product, every member on the ${K} stems of largest χ² (title char n-grams of kept words only)`,
+      text: plain,
+      members: members.map((m) => ({ ...m, text: filtered(plain) })),
+      prepare: prepare(plain),
+    },
+    chiT: chi('chiT', typeText, typeMembers),
   };
 }
 
