@@ -3,7 +3,8 @@
  * the public with no verifier in between: personal data in them (phone, email, NIK) is masked on every public
  * surface (public page, feed, public JSON API, Open311 requests and updates in JSON and XML, open data), while the
  * reporter (tracking page, API with the key), the agency and the verifier read the text as written. The tracking
- * page's accept and dispute forms warn first and send only after an explicit confirmation. Real HTTP, real database.
+ * page's accept and dispute forms, and the public page's comment form, warn first and send only after an explicit
+ * confirmation. Real HTTP, real database.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -270,8 +271,10 @@ describe('other unreviewed public texts', () => {
     await verifyReport(t, await t.login(DEMO.coordinator), other, 'pupr-kaltim', categoryId);
     const c = await signInWeb(t.url, DEMO.citizen, undefined, `/laporan/${other}`);
     const page = await c.get(`/laporan/${other}`);
+    // Sent with the confirmation the form asks for (src/http/web/comment-pii.test.ts).
     const ok = await c.post(`/laporan/${other}/komentar`, {
       body: `Saya juga melihatnya, hubungi ${PHONE}.`,
+      bodyPiiOk: '1',
       _csrf: csrfOf(page.html),
     });
     expect(ok.status).toBe(303);

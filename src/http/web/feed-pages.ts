@@ -3,22 +3,32 @@
  * device or account) and comments (signed-in citizens). Reads always use the PUBLIC caller, so a signed-in
  * officer browsing the public pages sees exactly what the public sees: no confidential report, no
  * unverified report, no reporter identity.
+ *
+ * A signed-in citizen's comment is public and no verifier reads it first: a comment that seems to hold personal data
+ * (`detectPersonalData`, as on the tracking page's accept and dispute forms) is not sent until the citizen ticks the
+ * confirmation the re-rendered form then shows (`bodyPiiOk`); the public pages mask it anyway (`publicEventBody`),
+ * and staff read it as written.
  */
 import { limitCookielessSupport } from '../plugins/rate-limit.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
-import { PUBLIC_CALLER, type Services } from '../../app/context.ts';
+import { PUBLIC_CALLER, type Caller, type Services } from '../../app/context.ts';
 import { AppError } from '../../app/errors.ts';
 import { commentReport } from '../../commands/comment-report.ts';
 import { openAttachment } from '../../commands/add-attachment.ts';
 import { supportReport } from '../../commands/support-report.ts';
+import { detectPersonalData, type PiiKind } from '../../domain/report/pii-hints.ts';
 import { PUBLIC_STATUSES, type ReportStatus } from '../../domain/report/report.ts';
+import { permissionsNow } from '../../policies/can.ts';
+import { authorisingGrant } from '../../queries/access.ts';
 import { listAgencyTree, listCategories, listRegions } from '../../queries/reference.ts';
 import { getReport, listReports } from '../../queries/reports.ts';
 import { publicFollowUpAttachments } from '../../queries/report-attachments.ts';
 import { inlineDisposition, neutralFilename } from '../../presenters/attachment.ts';
+import { publicEventBody } from '../../presenters/report.ts';
 import { formatDate } from '../../views/format.ts';
 import { FeedPage, PublicReportPage } from '../../views/pages/feed.tsx';
+import { piiConfirmField } from '../../views/pages/track.tsx';
 import { classifyError } from '../plugins/errors.ts';
 import { t } from '../../locales/index.ts';
 import { formErrors, pageContext, sendPage } from './render.ts';
@@ -99,7 +109,13 @@ export async function feedPages(
     req: FastifyRequest,
     reply: FastifyReply,
     id: string,
-    extra: { notice?: string; errors?: Record<string, { key: string }>; comment?: string } = {},
+    extra: {
+      notice?: string;
+      errors?: Record<string, { key: string }>;
+      comment?: string;
+      /** A comment with personal data and no confirmation: what was found. */
+      pii?: PiiKind[];
+    } = {},
   ) {
     if (!ID.test(id)) throw new AppError('NOT_FOUND');
     const ctx = pageContext(req);
@@ -111,6 +127,10 @@ export async function feedPages(
       size: f.size,
     }));
     const errors = formErrors(ctx.lang, extra.errors ?? {});
+    if (extra.pii) {
+      const kinds = extra.pii.map((k) => t(ctx.lang, `web.report.pii_${k}`)).join(', ');
+      errors[piiConfirmField('body')] = t(ctx.lang, 'web.feed.pii_confirm_error', { kinds });
+    }
     return sendPage(
       reply,
       req,
@@ -122,6 +142,7 @@ export async function feedPages(
         notice: extra.notice,
         errors,
         comment: extra.comment,
+        pii: extra.pii,
       }),
       Object.keys(errors).length ? 422 : 200,
     );
@@ -182,9 +203,35 @@ export async function feedPages(
     if (!ID.test(id)) throw new AppError('NOT_FOUND');
     await getReport(svc, PUBLIC_CALLER, id);
     if (!req.session) return reply.redirect(`/masuk?next=/laporan/${id}`, 303);
-    const body = String((req.body as Record<string, unknown> | undefined)?.body ?? '').trim();
+    const form = (req.body ?? {}) as Record<string, unknown>;
+    const body = String(form.body ?? '').trim();
     if (!body) return renderReport(req, reply, id, { errors: { body: { key: 'required' } }, comment: body });
-    await commentReport(svc, { ...req.caller, accessKey: undefined }, id, { body: body.slice(0, 5000) });
+    const caller: Caller = { ...req.caller, accessKey: undefined };
+    const text = body.slice(0, 5000);
+    const pii = await unconfirmedPii(caller, id, text, form[piiConfirmField('body')] === '1');
+    if (pii) return renderReport(req, reply, id, { pii, comment: body });
+    await commentReport(svc, caller, id, { body: text });
     return reply.redirect(`/laporan/${id}?komentar=ok`, 303);
   });
+
+  /**
+   * The personal data a comment seems to hold when the citizen has not confirmed sending it and the comment would be
+   * published masked (a public comment by an unreviewed author, as `publicEventBody` decides: not the report's own
+   * reporter, whose comment is a reply only staff and the reporter read, nor staff, whose texts are published as written); null otherwise (then
+   * the command runs and refuses what it must).
+   */
+  async function unconfirmedPii(
+    caller: Caller,
+    id: string,
+    text: string,
+    confirmed: boolean,
+  ): Promise<PiiKind[] | null> {
+    const kinds = detectPersonalData(text);
+    if (confirmed || kinds.length === 0) return null;
+    const visible = await getReport(svc, caller, id).catch(() => null);
+    if (!visible || visible.subject.isReporter) return null;
+    if (!permissionsNow(visible.permissions, visible.report.row.status).comment) return null;
+    const role = authorisingGrant(caller, 'comment', visible.subject)?.role ?? 'public';
+    return publicEventBody(text, role) === text ? null : kinds;
+  }
 }

@@ -1,8 +1,13 @@
 /**
  * The public feed (filters + full-text search + pagination) and one public report page (support button,
  * public comments, current agency and deadline). Only the public read model reaches these views.
+ *
+ * A signed-in citizen's comment is public and no verifier reads it first: the field says so, and a comment that seems
+ * to hold personal data comes back with the tracking page's warning (`PiiWarning`, this page's copy) and a
+ * confirmation checkbox (`bodyPiiOk`, the error summary's target) before it is sent.
  */
 import type { VNode } from 'preact';
+import type { PiiKind } from '../../domain/report/pii-hints.ts';
 import type { FormErrors, PageContext } from '../context.ts';
 import { Layout } from '../layout.tsx';
 import { Button } from '../components/button.tsx';
@@ -12,6 +17,7 @@ import { Pagination } from '../components/pagination.tsx';
 import { StatusTag } from '../components/status-tag.tsx';
 import { Timeline } from '../components/timeline.tsx';
 import { ReportSummary } from './report-parts.tsx';
+import { piiConfirmField, piiNoticeId, PiiWarning } from './track.tsx';
 import type { ReportModel } from '../../http/web/report-view.ts';
 
 /** One row of the feed. */
@@ -146,6 +152,8 @@ export interface PublicReportProps {
   notice?: string | undefined;
   errors?: FormErrors;
   comment?: string;
+  /** A comment sent with personal data and no confirmation: what was found, for the warning under the field. */
+  pii?: PiiKind[] | undefined;
 }
 
 /** One public report. */
@@ -157,6 +165,7 @@ export function PublicReportPage({
   notice,
   errors = {},
   comment,
+  pii,
 }: PublicReportProps): VNode {
   const r = m.report;
   const comments = m.timeline.filter((i) => i.label === ctx.t('event.comment'));
@@ -203,9 +212,20 @@ export function PublicReportPage({
             name="body"
             rows={3}
             label={ctx.t('web.feed.comment_label')}
+            hint={ctx.t('web.feed.comment_public_hint')}
             value={comment}
             error={errors.body}
+            describedBy={pii ? piiNoticeId('body') : undefined}
           />
+          {pii ? (
+            <PiiWarning
+              ctx={ctx}
+              pii={{ field: 'body', kinds: pii }}
+              error={errors[piiConfirmField('body')]}
+              copy="web.feed"
+              level={3}
+            />
+          ) : null}
           <Button variant="secondary">{ctx.t('web.feed.comment_submit')}</Button>
         </form>
       ) : (

@@ -96,24 +96,39 @@ export function piiConfirmField(field: string): string {
 }
 
 /** The id of the personal-data notice of a text field (in the field's `aria-describedby`). */
-const piiNoticeId = (field: string) => `${fieldId(field)}-pii`;
+export const piiNoticeId = (field: string) => `${fieldId(field)}-pii`;
 
 /**
  * The warning under a public text that seems to hold personal data, and the checkbox to send it anyway. The notice is
  * part of the text field's description; the checkbox is described by the notice and its error, which the error
- * summary links to.
+ * summary links to. Also under the public report page's comment form (feed.tsx), with that page's copy: `copy` is the
+ * locale namespace holding `pii_title`, `pii_found` ({kinds}), `pii_fix` and `pii_confirm`; `level` the heading level
+ * that follows the page's outline.
  */
-function PiiWarning({ ctx, pii, error }: { ctx: PageContext; pii: PiiCheck; error?: string | undefined }) {
+export function PiiWarning({
+  ctx,
+  pii,
+  error,
+  copy = 'web.trackpage',
+  level = 4,
+}: {
+  ctx: PageContext;
+  pii: { field: string; kinds: readonly PiiKind[] };
+  error?: string | undefined;
+  copy?: 'web.trackpage' | 'web.feed';
+  level?: 3 | 4;
+}) {
   const name = piiConfirmField(pii.field);
   const id = fieldId(name);
   const notice = piiNoticeId(pii.field);
   const kinds = pii.kinds.map((k) => ctx.t(`web.report.pii_${k}`)).join(', ');
+  const Heading = level === 3 ? 'h3' : 'h4';
   return (
     <>
       <div class="warning" id={notice}>
-        <h4 class="warning-title">{ctx.t('web.trackpage.pii_title')}</h4>
-        <p>{ctx.t('web.trackpage.pii_found', { kinds })}</p>
-        <p>{ctx.t('web.trackpage.pii_fix')}</p>
+        <Heading class="warning-title">{ctx.t(`${copy}.pii_title`)}</Heading>
+        <p>{ctx.t(`${copy}.pii_found`, { kinds })}</p>
+        <p>{ctx.t(`${copy}.pii_fix`)}</p>
       </div>
       <div class={error ? 'field field-invalid' : 'field'}>
         <FieldError ctx={ctx} id={`${id}-error`} text={error} />
@@ -128,7 +143,7 @@ function PiiWarning({ ctx, pii, error }: { ctx: PageContext; pii: PiiCheck; erro
             aria-invalid={error ? 'true' : undefined}
           />
           <label class="choice-label" for={id}>
-            {ctx.t('web.trackpage.pii_confirm')}
+            {ctx.t(`${copy}.pii_confirm`)}
           </label>
         </div>
       </div>
