@@ -4,25 +4,24 @@
  * PGlite in a temporary data directory, or a fresh PostgreSQL database when DATABASE_URL is set.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { adminUrl } from '../test/global-setup.ts';
+import { useThrowawayDatabase } from '../test/helpers/pg-database.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const dataDir = mkdtempSync(join(tmpdir(), 'aduan-cli-'));
-const pgUrl = process.env.DATABASE_URL;
-const dbName = `aduan_t_cli_${randomBytes(4).toString('hex')}`;
+const pgDb = useThrowawayDatabase('cli');
 const env = {
   ...process.env,
   ADUAN_DATA_DIR: dataDir,
   ADUAN_SECRET_KEY: 'ab'.repeat(32),
-  DATABASE_URL: pgUrl ? adminUrl(pgUrl, dbName) : '',
+  DATABASE_URL: pgDb.url,
 };
 
 function aduan(...args: string[]) {
@@ -32,17 +31,6 @@ function aduan(...args: string[]) {
     timeout: 120_000,
   });
   return { code: r.status, out: r.stdout + r.stderr };
-}
-
-/** Runs one statement on the PostgreSQL server's maintenance database. */
-async function adminQuery(text: string) {
-  const c = new pg.Client({ connectionString: adminUrl(pgUrl!) });
-  await c.connect();
-  try {
-    await c.query(text);
-  } finally {
-    await c.end();
-  }
 }
 
 /** The JSON lines a command printed. */
@@ -62,8 +50,8 @@ function auditEvents(): number {
 
 /** Runs SQL directly on the CLI's database (no CLI process holds it in between). */
 async function sqlOnDataDir<T>(text: string): Promise<T[]> {
-  if (pgUrl) {
-    const c = new pg.Client({ connectionString: adminUrl(pgUrl, dbName) });
+  if (pgDb.server) {
+    const c = new pg.Client({ connectionString: pgDb.url });
     await c.connect();
     try {
       const r = await c.query(text);
@@ -81,23 +69,7 @@ async function sqlOnDataDir<T>(text: string): Promise<T[]> {
   }
 }
 
-beforeAll(async () => {
-  if (pgUrl) {
-    const c = new pg.Client({ connectionString: adminUrl(pgUrl) });
-    await c.connect();
-    await c.query(`CREATE DATABASE ${dbName}`);
-    await c.end();
-  }
-});
-afterAll(async () => {
-  rmSync(dataDir, { recursive: true, force: true });
-  if (pgUrl) {
-    const c = new pg.Client({ connectionString: adminUrl(pgUrl) });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await c.end();
-  }
-});
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 describe('aduan CLI', { timeout: 300_000 }, () => {
   it('migrates an empty database and is idempotent', () => {
@@ -178,7 +150,7 @@ describe('aduan CLI', { timeout: 300_000 }, () => {
     ).toHaveLength(2);
   });
 
-  it.skipIf(!!pgUrl)('refuses to open a PGlite directory that another live process holds', () => {
+  it.skipIf(!!pgDb.server)('refuses to open a PGlite directory that another live process holds', () => {
     writeFileSync(join(dataDir, 'aduan.lock'), String(process.pid));
     try {
       const r = aduan('migrate');
@@ -193,13 +165,13 @@ describe('aduan CLI', { timeout: 300_000 }, () => {
 
   it('serve --demo (npm start) on an empty database seeds the demo and prints the URL and the demo accounts', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'aduan-cli-serve-'));
-    const serveDb = `${dbName}_serve`;
-    if (pgUrl) await adminQuery(`CREATE DATABASE ${serveDb}`);
+    const serveDb = `${pgDb.name}_serve`;
+    if (pgDb.server) await pgDb.adminQuery(`CREATE DATABASE ${serveDb}`);
     const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli.ts'), 'serve', '--demo'], {
       env: {
         ...env,
         ADUAN_DATA_DIR: dir,
-        DATABASE_URL: pgUrl ? adminUrl(pgUrl, serveDb) : '',
+        DATABASE_URL: pgDb.server ? adminUrl(pgDb.server, serveDb) : '',
         PORT: '0',
         HOST: '127.0.0.1',
         LOG_LEVEL: 'silent',
@@ -245,7 +217,7 @@ describe('aduan CLI', { timeout: 300_000 }, () => {
         await exited;
       }
       rmSync(dir, { recursive: true, force: true });
-      if (pgUrl) await adminQuery(`DROP DATABASE IF EXISTS ${serveDb} WITH (FORCE)`);
+      if (pgDb.server) await pgDb.adminQuery(`DROP DATABASE IF EXISTS ${serveDb} WITH (FORCE)`);
     }
   });
 

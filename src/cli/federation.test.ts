@@ -7,31 +7,28 @@
  * from env/stdin never printed, text list, wrong key, guard refusal, unknown peer, remove.
  */
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../config.ts';
 import { openRuntime, type Runtime } from '../runtime.ts';
 import { createTestDatabase } from '../../test/helpers/db.ts';
 import { TEST_SECRET_KEY } from '../../test/helpers/app.ts';
 import { federationCli } from './federation.ts';
-import { adminUrl } from '../../test/global-setup.ts';
+import { useThrowawayDatabase } from '../../test/helpers/pg-database.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
 const dataDir = mkdtempSync(join(tmpdir(), 'aduan-fed-cli-'));
-const pgUrl = process.env.DATABASE_URL;
-const dbName = `aduan_t_fedcli_${randomBytes(4).toString('hex')}`;
+const pgDb = useThrowawayDatabase('fedcli');
 const PEER_KEY = 'kunci-dari-provinsi-12345';
 const env: Record<string, string> = {
   ...(process.env as Record<string, string>),
   ADUAN_DATA_DIR: dataDir,
   ADUAN_SECRET_KEY: 'cd'.repeat(32),
-  DATABASE_URL: pgUrl ? adminUrl(pgUrl, dbName) : '',
+  DATABASE_URL: pgDb.url,
   LOG_LEVEL: 'silent',
 };
 delete env.ADUAN_OUTBOUND_ALLOW_HOSTS;
@@ -61,12 +58,6 @@ let peerUrl = '';
 const seenKeys: string[] = [];
 
 beforeAll(async () => {
-  if (pgUrl) {
-    const c = new pg.Client({ connectionString: adminUrl(pgUrl) });
-    await c.connect();
-    await c.query(`CREATE DATABASE ${dbName}`);
-    await c.end();
-  }
   // A stand-in for the province's instance: discovery, and GET requests that checks the key.
   peer = createServer((req, res) => {
     const u = new URL(req.url ?? '/', 'http://x');
@@ -85,12 +76,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await new Promise<void>((r) => peer.close(() => r()));
   rmSync(dataDir, { recursive: true, force: true });
-  if (pgUrl) {
-    const c = new pg.Client({ connectionString: adminUrl(pgUrl) });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await c.end();
-  }
 });
 
 describe('aduan federation in a child process', { timeout: 900_000 }, () => {

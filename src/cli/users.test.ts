@@ -7,14 +7,12 @@
  * app to sign in with the printed password and accept the printed link over real HTTP.
  */
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { adminUrl } from '../../test/global-setup.ts';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { useThrowawayDatabase } from '../../test/helpers/pg-database.ts';
 import { WebClient } from '../../test/helpers/web-client.ts';
 import { loadConfig, type Config } from '../config.ts';
 import { openRuntime, type Runtime } from '../runtime.ts';
@@ -23,8 +21,7 @@ import { usersCli } from './users.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
 const dataDir = mkdtempSync(join(tmpdir(), 'aduan-cli-users-'));
-const pgUrl = process.env.DATABASE_URL;
-const dbName = `aduan_t_cli_users_${randomBytes(4).toString('hex')}`;
+const pgDb = useThrowawayDatabase('cli_users');
 const PUBLIC_URL = 'https://aduan.contoh.go.id';
 const env = {
   ...process.env,
@@ -33,7 +30,7 @@ const env = {
   ADUAN_PUBLIC_URL: PUBLIC_URL,
   ADUAN_DEMO: '',
   LOG_LEVEL: 'silent',
-  DATABASE_URL: pgUrl ? adminUrl(pgUrl, dbName) : '',
+  DATABASE_URL: pgDb.url,
 };
 
 function aduan(...args: string[]) {
@@ -45,23 +42,7 @@ function aduan(...args: string[]) {
   return { code: r.status, out: r.stdout + r.stderr };
 }
 
-beforeAll(async () => {
-  if (pgUrl) {
-    const c = new pg.Client({ connectionString: adminUrl(pgUrl) });
-    await c.connect();
-    await c.query(`CREATE DATABASE ${dbName}`);
-    await c.end();
-  }
-});
-afterAll(async () => {
-  rmSync(dataDir, { recursive: true, force: true });
-  if (pgUrl) {
-    const c = new pg.Client({ connectionString: adminUrl(pgUrl) });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await c.end();
-  }
-});
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 /** Runs `aduan users …` in this process on an open runtime (kept open), capturing what it prints. */
 async function inProcess(runtime: Runtime, config: Config, ...args: string[]) {
