@@ -17,6 +17,7 @@ import { setSlaRule } from '../../commands/set-sla-rule.ts';
 import { calendarRegionScopes, holidaysOfYear, slaRuleVersions } from '../../queries/admin.ts';
 import { calendarStatus } from '../../queries/calendar-status.ts';
 import { listRegions } from '../../queries/reference.ts';
+import { regionNamesByCode } from '../../queries/region-names.ts';
 import { canStaff, regionCovers } from '../../policies/can.ts';
 import { CalendarPage, SlaPage, type HolidayRow } from '../../views/staff/admin-reference.tsx';
 import type { FormState } from '../../views/staff/common.tsx';
@@ -66,9 +67,18 @@ export const staffAdminCalendarRoutes: FastifyPluginAsync<{ services: Services }
     const national = scopes === 'all';
     const canRemove = (hd: HolidayRow) =>
       hd.regionCode ? canStaff(actor, 'manage_calendar', { regionCode: hd.regionCode }) : national;
-    const visible = holidays.filter(
+    const inScope = holidays.filter(
       (hd) => !hd.regionCode || national || (scopes as string[]).some((s) => regionCovers(s, hd.regionCode)),
     );
+    // Regional holidays are listed by region name with the code ("Kota Balikpapan (64.71)").
+    const names = await regionNamesByCode(
+      svc.db,
+      inScope.flatMap((hd) => (hd.regionCode ? [hd.regionCode] : [])),
+    );
+    const visible: HolidayRow[] = inScope.map((hd) => ({
+      ...hd,
+      regionName: hd.regionCode ? (names.get(hd.regionCode) ?? null) : null,
+    }));
     const done = q.selesai === '1';
     const recomputed = Number.parseInt(q.dihitung ?? '', 10);
     return sendPage(

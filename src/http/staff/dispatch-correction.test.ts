@@ -285,7 +285,7 @@ describe('M2: a wrong manual dispatch', () => {
       pullBackNote: 'Salah pilih instansi: Pemkab Balikpapan belum punya petugas di aduan.',
     });
     expect(done.status, done.html.slice(0, 300)).toBe(303);
-    expect(done.location).toBe(`/kantor/laporan/${id}?selesai=1&lang=id`);
+    expect(done.location).toBe(`/kantor/laporan/${id}?selesai=tarik&lang=id`);
     const report = await status(id);
     expect(report.status).toBe('returned');
     expect(report.deadline.clock).toBe('verification');

@@ -1,6 +1,6 @@
 /**
  * Back-office queue: GET /kantor?tab=…&page=… with counts on every tab (one query), deadline badges and, on the verify
- * tab, the agency model's top suggestion for each report.
+ * tab, the agency model's top suggestion for each report. `?selesai=kembali` (after a return) shows its notice.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { h } from 'preact';
@@ -50,10 +50,12 @@ export const staffQueueRoutes: FastifyPluginAsync<{ services: Services }> = asyn
             rows.items.map(({ report }) => report.row),
           )
         : null;
+    // After a return (bukan wewenang) the report may be gone from every tab of the caller: say it went back.
+    const notice = q.selesai === 'kembali' ? ctx.t('staff.queue.returned_notice') : undefined;
     return sendPage(
       reply,
       req,
-      h(QueuePage, { ctx, tabs, tab, counts, rows, sort, calendarWarning, suggestions }),
+      h(QueuePage, { ctx, tabs, tab, counts, rows, sort, calendarWarning, suggestions, notice }),
     );
   });
 };

@@ -39,7 +39,7 @@ import { listAgencyTree, listCategories, regionTrail } from '../../queries/refer
 import { staffReportView } from '../../queries/back-office.ts';
 import { reportZone } from '../../presenters/report.ts';
 import { t, type Lang } from '../../locales/index.ts';
-import { ReportPage } from '../../views/staff/report-page.tsx';
+import { ReportPage, type ReportDone } from '../../views/staff/report-page.tsx';
 import type { FormState } from '../../views/staff/common.tsx';
 import type { RoutingPick } from '../../views/staff/verification-aids.tsx';
 import { classifyError } from '../plugins/errors.ts';
@@ -186,7 +186,7 @@ async function renderReport(
   req: FastifyRequest,
   reply: FastifyReply,
   trackingId: string,
-  opts: { form?: FormState; done?: boolean; status?: number; pick?: RoutingPick } = {},
+  opts: { form?: FormState; done?: ReportDone; status?: number; pick?: RoutingPick } = {},
 ) {
   const view = await staffReportView(svc, req.caller, trackingId);
   const aids = view.visible.permissions.verify
@@ -387,7 +387,9 @@ export const staffReportRoutes: FastifyPluginAsync<{ services: Services }> = asy
     if (!requireStaff(req, reply)) return reply;
     const { trackingId } = req.params as { trackingId: string };
     if (!TrackingId.safeParse(trackingId).success) throw new AppError('REPORT_NOT_FOUND');
-    const done = (req.query as Record<string, string | undefined>).selesai === '1';
+    // `?selesai=1` after an action; `?selesai=tarik` after a pull-back says where the report went.
+    const selesai = (req.query as Record<string, string | undefined>).selesai;
+    const done = selesai === 'tarik' ? 'pull_back' : selesai === '1';
     return renderReport(svc, req, reply, trackingId, { done, pick: pickOf(req.query) });
   });
 
@@ -433,8 +435,11 @@ export const staffReportRoutes: FastifyPluginAsync<{ services: Services }> = asy
           };
           return renderReport(svc, req, reply, trackingId, { form, status: c.status });
         }
-        if (name === 'return') return reply.redirect(`/kantor?tab=dispatched&lang=${lang}`, 303);
-        return reply.redirect(`/kantor/laporan/${trackingId}?selesai=1&lang=${lang}`, 303);
+        // A return takes the report out of the agency's sight: its notice is on the queue it lands on.
+        if (name === 'return')
+          return reply.redirect(`/kantor?tab=dispatched&selesai=kembali&lang=${lang}`, 303);
+        const selesai = name === 'pull-back' ? 'tarik' : '1';
+        return reply.redirect(`/kantor/laporan/${trackingId}?selesai=${selesai}&lang=${lang}`, 303);
       },
     );
   }

@@ -13,8 +13,8 @@ import { render } from '../../views/layout.tsx';
 import { ErrorPage } from '../../views/pages/error-page.tsx';
 import { classifyError, requestLang } from '../plugins/errors.ts';
 
-/** Bumped when app.css or app.js change (they are served with a long max-age). */
-export const ASSET_VERSION = '2';
+/** Bumped when a static asset changes (app.css, app.js, staff.css, stats.css, map.js: served with a long max-age). */
+export const ASSET_VERSION = '3';
 
 /** The view context of a request: language, translator, path without `lang`, user and CSRF token. */
 export function pageContext(req: FastifyRequest): PageContext {

@@ -102,12 +102,14 @@ export function adminBack(ctx: PageContext) {
 export function AdminTable(p: {
   caption: ComponentChildren;
   columns: string[];
+  /** Stack the rows below 40rem (`table-stack` in staff.css); each cell then needs its column name in `data-label`. */
+  stack?: boolean;
   children: ComponentChildren;
 }): VNode {
   const name = typeof p.caption === 'string' ? p.caption : undefined;
   return (
     <div class="table-scroll" tabIndex={0} role={name ? 'region' : undefined} aria-label={name}>
-      <table class="admin-table">
+      <table class={p.stack ? 'admin-table table-stack' : 'admin-table'}>
         <caption class="visually-hidden">{p.caption}</caption>
         <thead>
           <tr>

@@ -140,6 +140,8 @@ export interface HolidayRow {
   name: string;
   kind: string;
   regionCode: string | null;
+  /** The region's name, when known (shown with the code). */
+  regionName?: string | null | undefined;
 }
 
 /** The holiday calendar of a year. */
@@ -156,6 +158,13 @@ export function CalendarPage(
 ): VNode {
   const { ctx, form, year } = p;
   const e = errs(form, 'add');
+  const columns = [
+    ctx.t('admin.calendar.date'),
+    ctx.t('admin.calendar.name'),
+    ctx.t('admin.calendar.kind'),
+    ctx.t('admin.calendar.region'),
+    ctx.t('admin.actions'),
+  ];
   return (
     <AdminLayout
       ctx={ctx}
@@ -184,23 +193,20 @@ export function CalendarPage(
       {p.holidays.length === 0 ? (
         <p>{ctx.t('admin.calendar.empty', { year })}</p>
       ) : (
-        <AdminTable
-          caption={ctx.t('admin.calendar.title_year', { year })}
-          columns={[
-            ctx.t('admin.calendar.date'),
-            ctx.t('admin.calendar.name'),
-            ctx.t('admin.calendar.kind'),
-            ctx.t('admin.calendar.region'),
-            ctx.t('admin.actions'),
-          ]}
-        >
+        <AdminTable caption={ctx.t('admin.calendar.title_year', { year })} columns={columns} stack>
           {p.holidays.map((h) => (
             <tr key={`${h.date}-${h.regionCode ?? ''}`}>
-              <td>{dateLabel(ctx, h.date)}</td>
-              <td>{h.name}</td>
-              <td>{ctx.t(`admin.holiday_kind.${h.kind}`)}</td>
-              <td>{h.regionCode ?? ctx.t('admin.calendar.national')}</td>
-              <td class="row-actions">
+              <td data-label={columns[0]}>{dateLabel(ctx, h.date)}</td>
+              <td data-label={columns[1]}>{h.name}</td>
+              <td data-label={columns[2]}>{ctx.t(`admin.holiday_kind.${h.kind}`)}</td>
+              <td data-label={columns[3]} data-region={h.regionCode ?? undefined}>
+                {h.regionCode
+                  ? h.regionName
+                    ? `${h.regionName} (${h.regionCode})`
+                    : h.regionCode
+                  : ctx.t('admin.calendar.national')}
+              </td>
+              <td data-label={columns[4]} class="row-actions">
                 {p.canRemove(h) ? (
                   <RowActionForm
                     ctx={ctx}

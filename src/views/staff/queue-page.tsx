@@ -6,6 +6,8 @@
  * - Tabs are plain links in a labelled `<nav>`, the current one with `aria-current="page"`: they work without
  *   JavaScript and each tab has its own URL (a real ARIA tablist would need scripting).
  * - The table has a caption naming the tab and count, and column headers with `scope="col"`.
+ * - Below 40rem the rows stack (`table-stack` in staff.css): each cell shows its column name (`data-label`), so the
+ *   deadline stays on screen at 360 px instead of in a column scrolled out of view. The markup stays a table.
  */
 import type { VNode } from 'preact';
 import type { PageContext } from '../context.ts';
@@ -35,6 +37,8 @@ export interface QueuePageProps {
    * have no suggestion column.
    */
   suggestions?: ReadonlyMap<string, QueueSuggestion> | null | undefined;
+  /** A success notice (after a return, which takes the report out of the agency's tabs). */
+  notice?: string | undefined;
 }
 
 const percent = (x: number) => `${Math.round(x * 100)}%`;
@@ -49,8 +53,10 @@ export function QueuePage({
   sort,
   calendarWarning,
   suggestions,
+  notice,
 }: QueuePageProps): VNode {
   const tabName = ctx.t(`staff.queue.tab.${tab}`);
+  const col = (key: string) => ctx.t(`staff.queue.${key}`);
   return (
     <Layout
       ctx={ctx}
@@ -58,6 +64,11 @@ export function QueuePage({
       nav={staffNav(ctx, 'queue')}
       stylesheets={STAFF_STYLES}
     >
+      {notice ? (
+        <p class="notice-ok" role="status">
+          {notice}
+        </p>
+      ) : null}
       <h1>{ctx.t('staff.queue.title')}</h1>
       {calendarWarning ? (
         <div class="warning" role="note">
@@ -100,7 +111,7 @@ export function QueuePage({
           role="region"
           aria-label={ctx.t('staff.queue.caption', { tab: tabName, count: rows.total })}
         >
-          <table class="queue-table">
+          <table class="queue-table table-stack">
             <caption class="visually-hidden">
               {ctx.t('staff.queue.caption', { tab: tabName, count: rows.total })}
             </caption>
@@ -118,14 +129,14 @@ export function QueuePage({
             <tbody>
               {rows.items.map(({ report, badge }) => (
                 <tr key={report.row.trackingId}>
-                  <td>
+                  <td data-label={col('col_tracking')}>
                     <a href={`/kantor/laporan/${report.row.trackingId}`}>{report.row.trackingId}</a>
                   </td>
-                  <td>{report.row.title}</td>
-                  <td>
+                  <td data-label={col('col_title')}>{report.row.title}</td>
+                  <td data-label={col('col_status')}>
                     <StatusTag ctx={ctx} status={report.row.status} />
                   </td>
-                  <td>
+                  <td data-label={col('col_agency')}>
                     {report.agency?.shortName ??
                       report.agency?.name ??
                       report.target?.shortName ??
@@ -135,8 +146,10 @@ export function QueuePage({
                   {suggestions ? (
                     <SuggestionCell ctx={ctx} suggestion={suggestions.get(report.row.trackingId)} />
                   ) : null}
-                  <td>{dateLabel(ctx, report.row.createdAt.toISOString())}</td>
-                  <td>
+                  <td data-label={col('col_received')}>
+                    {dateLabel(ctx, report.row.createdAt.toISOString())}
+                  </td>
+                  <td data-label={col('col_deadline')}>
                     <StaffDeadline ctx={ctx} badge={badge} />
                   </td>
                 </tr>
@@ -165,9 +178,15 @@ function SuggestionCell({
   ctx: PageContext;
   suggestion: QueueSuggestion | undefined;
 }): VNode {
-  if (!suggestion) return <td class="hint">{ctx.t('staff.queue.no_suggestion')}</td>;
+  const label = ctx.t('staff.queue.col_suggestion');
+  if (!suggestion)
+    return (
+      <td class="hint" data-label={label}>
+        {ctx.t('staff.queue.no_suggestion')}
+      </td>
+    );
   return (
-    <td data-suggestion={suggestion.id}>
+    <td data-label={label} data-suggestion={suggestion.id}>
       {suggestion.name}{' '}
       <span class="hint">{ctx.t('staff.suggest.confidence', { p: percent(suggestion.confidence) })}</span>
     </td>

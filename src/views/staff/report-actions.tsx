@@ -344,14 +344,23 @@ export function ActionForms(p: ActionFormsProps): VNode {
     out.push(
       <FormShell {...shell} action="dispose" heading={ctx.t('staff.dispose.heading')}>
         {p.unitSuggestions?.length ? (
-          <div class="routing-suggestions">
-            <p class="hint">{ctx.t('staff.dispose.suggested_hint')}</p>
+          <div class="routing-suggestions" data-slot="unit-suggestions">
+            {/* One candidate left (the model knows only one of the offered units) is 100 % by construction: the
+                confidence is conditional on the offered units, so it compares nothing and is not shown. */}
+            <p class="hint">
+              {ctx.t(
+                p.unitSuggestions.length === 1
+                  ? 'staff.dispose.suggested_single_hint'
+                  : 'staff.dispose.suggested_hint',
+              )}
+            </p>
             <SuggestionList
               ctx={ctx}
               kind="unit"
               level={4}
               heading={ctx.t('staff.dispose.suggested')}
               items={p.unitSuggestions}
+              hideConfidence={p.unitSuggestions.length === 1}
               chosen={p.prefill?.unitId}
               href={(id) =>
                 `/kantor/laporan/${p.trackingId}?unit=${encodeURIComponent(id)}&lang=${ctx.lang}#h-dispose`

@@ -31,6 +31,9 @@ import { AssignForm, type AssignOptions } from './assign-form.tsx';
 import { VerificationAids, type RoutingPick, type VerificationAidsProps } from './verification-aids.tsx';
 import type { RoutingSuggestion } from '../../commands/suggest-routing.ts';
 
+/** The notice after a successful action: the generic one, or the pull-back's (the report is back in verification). */
+export type ReportDone = boolean | 'pull_back';
+
 /** Props of the report page. */
 export interface ReportPageProps {
   ctx: PageContext;
@@ -41,8 +44,8 @@ export interface ReportPageProps {
   regionNames?: string[] | undefined;
   zone: ZoneName;
   form?: FormState | undefined;
-  /** Set after a successful action (PRG target `?selesai=1`). */
-  done?: boolean;
+  /** Set after a successful action (PRG target `?selesai=1`; a pull-back `?selesai=tarik` has its own notice). */
+  done?: ReportDone | undefined;
   /** Assignment (handling staff and current assignee); the form renders when `editable`. */
   assign?: AssignOptions | undefined;
   /** Similar reports and routing suggestions (only for callers who may verify). */
@@ -139,7 +142,7 @@ export function ReportPage(p: ReportPageProps): VNode {
       {form ? <ErrorSummary ctx={ctx} errors={form.errors} message={form.message} /> : null}
       {p.done && !form ? (
         <p class="notice-ok" role="status">
-          {ctx.t('staff.report.done')}
+          {ctx.t(p.done === 'pull_back' ? 'staff.report.done_pull_back' : 'staff.report.done')}
         </p>
       ) : null}
       <h1>

@@ -170,6 +170,8 @@ export function SuggestionList(p: {
   kind: 'agency' | 'category' | 'classification' | 'unit';
   /** Heading level: 3 on the verification screen, 4 inside an action form. */
   level?: 3 | 4;
+  /** Leave the confidence out (a single candidate, whose conditional confidence is always 100 %). */
+  hideConfidence?: boolean | undefined;
   /** Agencies that returned the report: marked "already returned this report" and offered without a pick link. */
   returned?: ReadonlySet<string> | undefined;
   /** Agencies without anyone to handle the report: marked. */
@@ -193,7 +195,10 @@ export function SuggestionList(p: {
                 data-suggestion={`${p.kind}:${s.id}`}
                 data-returned={returned ? 'true' : undefined}
               >
-                <strong>{s.name}</strong> {ctx.t('staff.suggest.confidence', { p: percent(s.confidence) })}
+                <strong>{s.name}</strong>
+                {p.hideConfidence
+                  ? null
+                  : ` ${ctx.t('staff.suggest.confidence', { p: percent(s.confidence) })}`}
                 {returned ? (
                   <>
                     {' '}

@@ -1,0 +1,123 @@
+/**
+ * Back-office notices and names (QA audit), over real HTTP with cookie sessions and CSRF on a real database:
+ *
+ * - a return (bukan wewenang) from the report page lands on the queue with a notice saying the report went back to
+ *   the verifier (the queue no longer lists it, and the notice does not name it); a pull-back ("Tarik kembali ke
+ *   verifikasi") lands on the report page with its own notice; other actions keep the generic one;
+ * - the holiday calendar names a regional holiday's region with its code ("Kota Balikpapan (64.71)").
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  categoryIdByName,
+  DEMO,
+  startTestApp,
+  submitReport,
+  verifyReport,
+  type TestApp,
+} from '../../../test/helpers/app.ts';
+import { csrfOf, signInWeb } from '../../../test/helpers/web-client.ts';
+
+let t: TestApp;
+let coord: string;
+let catRoads: number;
+
+const submit = (title: string) => submitReport(t, title, { reporter: { name: 'Warga Sintetis' } });
+
+/** The success notice of a page (none: undefined). */
+const noticeOf = (html: string) => /<p class="notice-ok" role="status">([^<]*)<\/p>/.exec(html)?.[1];
+
+beforeAll(async () => {
+  t = await startTestApp({ now: new Date('2026-03-12T02:00:00Z') });
+  coord = await t.login(DEMO.coordinator);
+  catRoads = await categoryIdByName(t);
+});
+afterAll(() => t?.close());
+
+describe('notices after a return and a pull-back', () => {
+  it('a return lands on the queue with a notice that does not name the report', async () => {
+    const id = await submit('Puskesmas pembantu tutup pada jam pelayanan');
+    await verifyReport(t, coord, id, 'pupr-kaltim', catRoads);
+    const pupr = await signInWeb(t.url, DEMO.puprAdmin);
+    const page = await pupr.get(`/kantor/laporan/${id}`);
+    const r = await pupr.post(`/kantor/laporan/${id}/return?lang=id`, {
+      _csrf: csrfOf(page.html),
+      returnNote: 'Layanan puskesmas adalah wewenang Dinas Kesehatan.',
+      suggestedAgencyId: 'dinkes-kaltim',
+    });
+    expect(r.status, r.html.slice(0, 300)).toBe(303);
+    expect(r.location).toBe('/kantor?tab=dispatched&selesai=kembali&lang=id');
+    const queue = await pupr.get(r.location!);
+    expect(queue.status).toBe(200);
+    expect(noticeOf(queue.html)).toBe(
+      'Laporan dikembalikan ke verifikator sebagai bukan wewenang. Verifikator akan meneruskannya ke instansi yang berwenang.',
+    );
+    // The agency lost sight of it: neither the rows nor the notice name it.
+    expect(queue.html).not.toContain(id);
+    const en = await pupr.get('/kantor?tab=dispatched&selesai=kembali&lang=en');
+    expect(noticeOf(en.html)).toBe(
+      'The report was returned to the verifier as not your authority. The verifier will pass it to the agency that is responsible.',
+    );
+    // Only after a return: the plain queue and an unknown value show nothing.
+    expect(noticeOf((await pupr.get('/kantor?tab=dispatched')).html)).toBeUndefined();
+    expect(noticeOf((await pupr.get('/kantor?tab=dispatched&selesai=lain')).html)).toBeUndefined();
+  });
+
+  it('a pull-back lands on the report page with its own notice; other actions keep the generic one', async () => {
+    const id = await submit('Aspal jalan mengelupas di depan pasar kecamatan');
+    await verifyReport(t, coord, id, 'pupr-kaltim', catRoads);
+    const c = await signInWeb(t.url, DEMO.coordinator);
+    const page = await c.get(`/kantor/laporan/${id}`);
+    expect(page.html).toContain(`action="/kantor/laporan/${id}/pull-back?lang=id"`);
+    const r = await c.post(`/kantor/laporan/${id}/pull-back?lang=id`, {
+      _csrf: csrfOf(page.html),
+      pullBackNote: 'Salah pilih instansi.',
+    });
+    expect(r.status, r.html.slice(0, 300)).toBe(303);
+    expect(r.location).toBe(`/kantor/laporan/${id}?selesai=tarik&lang=id`);
+    const after = await c.get(r.location!);
+    expect(noticeOf(after.html)).toBe(
+      'Laporan ditarik kembali ke verifikasi. Instansi tidak lagi memegangnya; verifikasi ulang laporan ini dan pilih instansi yang tepat.',
+    );
+    const en = await c.get(`/kantor/laporan/${id}?selesai=tarik&lang=en`);
+    expect(noticeOf(en.html)).toBe(
+      'The report was pulled back to verification. The agency no longer holds it; verify it again and choose the right agency.',
+    );
+    // Another action (an internal note) keeps the generic notice; no `selesai`, no notice.
+    const note = await c.post(`/kantor/laporan/${id}/note?lang=id`, {
+      _csrf: csrfOf(page.html),
+      noteBody: 'Akan diverifikasi ulang ke Dinas Kesehatan.',
+    });
+    expect(note.location).toBe(`/kantor/laporan/${id}?selesai=1&lang=id`);
+    expect(noticeOf((await c.get(note.location!)).html)).toBe('Tindakan berhasil disimpan.');
+    expect(noticeOf((await c.get(`/kantor/laporan/${id}`)).html)).toBeUndefined();
+  });
+});
+
+describe('holiday calendar', () => {
+  it('names the region of a regional holiday, with its code', async () => {
+    const c = await signInWeb(t.url, DEMO.coordinator);
+    const cal = await c.get('/kantor/admin/kalender?tahun=2026');
+    const added = await c.post('/kantor/admin/kalender', {
+      _csrf: csrfOf(cal.html),
+      date: '2026-12-03',
+      name: 'Hari jadi Kota Balikpapan (contoh)',
+      regionCode: '64.71',
+    });
+    expect(added.status, added.html.slice(0, 300)).toBe(303);
+    const cell = (html: string, code: string) =>
+      new RegExp(`<td data-label="[^"]*" data-region="${code.replace('.', '\\.')}">([^<]*)</td>`).exec(
+        html,
+      )?.[1];
+    for (const [who, lang, national] of [
+      [c, 'id', 'Nasional'],
+      [await signInWeb(t.url, DEMO.national), 'en', 'National'],
+    ] as const) {
+      const page = await who.get(`/kantor/admin/kalender?tahun=2026&lang=${lang}`);
+      expect(page.status).toBe(200);
+      expect(cell(page.html, '64.71')).toBe('Kota Balikpapan (64.71)');
+      // The table's region column no longer shows a bare code; national entries say so.
+      expect(page.html).not.toMatch(/<td[^>]*>64\.71<\/td>/);
+      expect(page.html).toMatch(new RegExp(`<td data-label="[^"]*">${national}</td>`));
+    }
+  });
+});
