@@ -20,6 +20,7 @@ import type { Services } from '../app/context.ts';
 import { isReady } from '../queries/health.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { registerErrorHandling } from './plugins/errors.ts';
+import { registerCors } from './plugins/cors.ts';
 import { AppError } from '../app/errors.ts';
 import { reportRoutes } from './api/v1/reports.ts';
 import { actionRoutes } from './api/v1/actions.ts';
@@ -120,6 +121,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
+  // Cross-origin reads of the keyless public GETs only (plugins/cors.ts); first, so a preflight costs nothing else.
+  registerCors(app);
   // Every parsed input string is cleaned once, before validation: NUL and control characters dropped, unpaired
   // surrogates repaired (src/domain/shared/text.ts), so no input reaches PostgreSQL as a 500. Raw bodies kept for
   // signatures (SMS) are untouched; multipart readers clean their fields with `plainText` themselves.

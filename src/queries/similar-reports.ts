@@ -13,6 +13,8 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Caller, Services } from '../app/context.ts';
 import { query } from '../db/client.ts';
 import { loadReport } from '../db/repositories/reports.ts';
+import { formatIsoInZone, zoneForRegion } from '../domain/deadline/calendar.ts';
+import type { ZoneName } from '../domain/report/report.ts';
 import { geoCells, haversineMetres } from '../domain/open311/geo.ts';
 import {
   cosine,
@@ -96,6 +98,8 @@ interface Candidate {
   confidential: boolean;
   agency_id: string | null;
   agency_name: string | null;
+  /** The zone of the handling (else addressed) agency: `createdAt` is given in it, as `presentReport` does. */
+  zone: string | null;
   lat: number | null;
   lon: number | null;
   title_sim: number;
@@ -119,7 +123,8 @@ async function candidates(
     : sql`true`;
   const branch = (where: SQL, order: SQL) =>
     sql`select r.tracking_id, r.title, r.body, r.status, r.region_code, r.support_count, r.created_at,
-               r.confidential, r.agency_id, r.lat, r.lon, ts_rank(r.search, q.q) as rank
+               r.confidential, r.agency_id, coalesce(a.zone, t.zone) as zone, r.lat, r.lon,
+               ts_rank(r.search, q.q) as rank
           from reports r
           cross join q
           left join agencies a on a.id = r.agency_id
@@ -155,7 +160,7 @@ async function candidates(
     sql`with q as not materialized (select to_tsquery('indonesian', ${tsq}) as q),
         c as (${near ? sql`(${byText}) union (${near})` : byText})
         select c.tracking_id, c.title, c.body, c.status, c.region_code, c.support_count, c.created_at,
-               c.confidential, c.agency_id, a.name as agency_name, c.lat, c.lon,
+               c.confidential, c.agency_id, a.name as agency_name, c.zone, c.lat, c.lon,
                similarity(c.title, ${text.title}) as title_sim
           from c
           left join agencies a on a.id = c.agency_id
@@ -200,7 +205,16 @@ function rank(
     .map((c) => ({ ...c, score: Math.min(1, c.rankScore) }));
 }
 
-const iso = (d: string | Date) => new Date(d).toISOString();
+/**
+ * `createdAt` with the offset of the report's zone (`2026-11-16T17:50:27.674+08:00`), as every other report time of
+ * the JSON API (`reportZone` in src/presenters/report.ts: the handling, else addressed agency's zone, else the
+ * region's, else WIB).
+ */
+const iso = (c: Candidate) =>
+  formatIsoInZone(
+    new Date(c.created_at),
+    (c.zone as ZoneName | null) ?? (c.region_code ? zoneForRegion(c.region_code) : 'WIB'),
+  );
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
 /**
@@ -239,7 +253,7 @@ export async function similarPublicReports(
     status: c.status,
     regionCode: c.region_code,
     supportCount: c.support_count,
-    createdAt: iso(c.created_at),
+    createdAt: iso(c),
     score: round3(c.score),
     distanceM: c.distanceM,
   }));
@@ -279,7 +293,7 @@ export async function similarReportsForStaff(
     status: c.status,
     regionCode: c.region_code,
     supportCount: c.support_count,
-    createdAt: iso(c.created_at),
+    createdAt: iso(c),
     confidential: c.confidential,
     agencyId: c.agency_id,
     agencyName: c.agency_name,

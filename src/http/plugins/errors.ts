@@ -43,9 +43,23 @@ interface ZodLikeIssue {
   params: Record<string, unknown>;
 }
 
+/**
+ * The field key of a zod issue path: segments joined with dots (`reporter.email`, `groups.0.name`), except that
+ * trailing array indexes are dropped, so an item of a list of values is reported on the field itself
+ * (`status=x` → `status`, not `status.0`; docs/api-v1.md "Errors").
+ */
+export function fieldKeyOf(instancePath: string): string {
+  return (
+    instancePath
+      .replace(/^\//, '')
+      .replace(/\//g, '.')
+      .replace(/(?:^|\.)\d+(?:\.\d+)*$/, '') || '_'
+  );
+}
+
 /** Translates one zod issue into a field path and a locale key. */
 export function fieldIssueFromZod(issue: ZodLikeIssue): Array<[string, FieldIssue]> {
-  const path = issue.instancePath.replace(/^\//, '').replace(/\//g, '.') || '_';
+  const path = fieldKeyOf(issue.instancePath);
   const p = issue.params;
   switch (issue.keyword) {
     case 'invalid_type':

@@ -33,6 +33,11 @@ export const ReporterSchema = z
   })
   .strict();
 
+/** True when a (possibly invalid) body has a value for `key`. */
+function given(body: unknown, key: string): boolean {
+  return typeof body === 'object' && body !== null && (body as Record<string, unknown>)[key] !== undefined;
+}
+
 export const SubmitReportBody = z
   .object({
     classification: z.enum(CLASSIFICATIONS),
@@ -49,7 +54,19 @@ export const SubmitReportBody = z
     confidential: z.boolean().optional(),
     reporter: ReporterSchema.optional(),
   })
-  .strict();
+  .strict()
+  // A point needs both coordinates: one alone is a 422 on the missing one (it was dropped, or blamed on regionCode).
+  // `when`: checked with the other field errors too, on the raw body.
+  .refine((b) => !given(b, 'lat') || given(b, 'lon'), {
+    path: ['lon'],
+    params: { key: 'lat_lon_pair' },
+    when: () => true,
+  })
+  .refine((b) => !given(b, 'lon') || given(b, 'lat'), {
+    path: ['lat'],
+    params: { key: 'lat_lon_pair' },
+    when: () => true,
+  });
 
 export const ListReportsQuery = z
   .object({

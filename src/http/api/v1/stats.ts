@@ -132,15 +132,20 @@ export const statsRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
     },
     async (req, reply) => {
       const rows = await openDataRows(svc.db, req.query);
-      const csv = stringify([
-        OPEN_DATA_COLUMNS.map((c) => c.name),
-        ...rows.map((r) =>
-          OPEN_DATA_COLUMNS.map((c) => {
-            const v = r[c.name];
-            return Array.isArray(v) ? v.join('/') : (v ?? '');
-          }),
-        ),
-      ]);
+      // Booleans as `true`/`false` (csv-stringify's default writes false as an empty cell); empty is null only
+      // ("not yet due" for the on-time columns), as in the JSON.
+      const csv = stringify(
+        [
+          OPEN_DATA_COLUMNS.map((c) => c.name),
+          ...rows.map((r) =>
+            OPEN_DATA_COLUMNS.map((c) => {
+              const v = r[c.name];
+              return Array.isArray(v) ? v.join('/') : (v ?? '');
+            }),
+          ),
+        ],
+        { cast: { boolean: (v) => (v ? 'true' : 'false') } },
+      );
       reply.header('content-disposition', 'attachment; filename="aduan-open-data-reports.csv"');
       return reply.type('text/csv; charset=utf-8').send(csv);
     },
