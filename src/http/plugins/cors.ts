@@ -1,7 +1,8 @@
 /**
  * CORS for the keyless public reads (docs/api-v1.md "Cross-origin reads", docs/open311.md): a city app, a map widget
  * or a newsroom chart on another origin may read Open311 GeoReport, discovery, open data, public statistics, the
- * public report list and reports, and similar reports straight from the page.
+ * public report list and reports, similar reports and the reference data (agencies, categories, regions, holidays)
+ * straight from the page.
  *
  * Policy: `Access-Control-Allow-Origin: *` and never `Access-Control-Allow-Credentials`, on GET and HEAD of the
  * paths in `CORS_PUBLIC_PATHS` only, and only when the URL carries no key (`api_key`, the reporter's `k`). An
@@ -23,6 +24,7 @@ export const CORS_PUBLIC_PATHS: readonly RegExp[] = [
   /^\/api\/v1\/stats(?:\.csv|\.xlsx)?$/,
   /^\/api\/v1\/reports(?:\/\d{10}(?:\/events)?)?$/,
   /^\/api\/v1\/similar$/,
+  /^\/api\/v1\/(?:agencies|categories|regions|holidays)$/,
 ];
 
 /** Query parameters that carry a key: such a read is not keyless and gets no CORS headers. */

@@ -96,6 +96,10 @@ describe('CORS on the keyless public reads', () => {
       `/api/v1/reports/${publicId}`,
       `/api/v1/reports/${publicId}/events`,
       '/api/v1/similar?title=Lampu%20jalan%20mati&body=Lampu%20jalan%20mati%20di%20depan%20sekolah&regionCode=64.72',
+      '/api/v1/agencies',
+      '/api/v1/categories',
+      '/api/v1/regions?parent=64',
+      '/api/v1/holidays?year=2026',
     ]) {
       const res = await get(path);
       expect(res.status, path).toBe(200);
@@ -234,7 +238,6 @@ describe('no CORS elsewhere', () => {
       ['/api/v1/routing/accuracy', { authorization: `Bearer ${coord}` }],
       [`/api/v1/reports/${publicId}/similar`, { authorization: `Bearer ${coord}` }],
       [`/api/v1/reports/${publicId}/suggestions`, { authorization: `Bearer ${coord}` }],
-      ['/api/v1/agencies', {}],
       ['/api/docs/json', {}],
       ['/kantor', {}],
       ['/masuk', {}],
