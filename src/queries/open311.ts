@@ -123,8 +123,8 @@ export interface Open311Row {
   own_attributes: Record<string, unknown> | null;
   own: boolean;
   /**
-   * Attachment ids to list as media: staff uploads, plus reporter uploads when `own` (oldest first); null
-   * when the list was too long to fetch them inline (INLINE_MEDIA_MAX: the caller uses mediaOf).
+   * Attachment ids to list as media: public staff uploads, plus reporter uploads when `own` (oldest first);
+   * null when the list was too long to fetch them inline (INLINE_MEDIA_MAX: the caller uses mediaOf).
    */
   media_ids: string[] | null;
 }
@@ -169,6 +169,23 @@ export const INLINE_MEDIA_MAX = 200;
 const ownJoin = (apiKeyId: string | undefined): SQL =>
   apiKeyId ? sql`left join open311_requests o on o.report_id = r.id and o.api_key_id = ${apiKeyId}` : sql``;
 
+/**
+ * An attachment `f` the public may see on a public report: the agency's file whose upload event is public and, when
+ * it belongs to an event (a follow-up), whose event is public too; never a reporter upload. The same rule as
+ * `publicFollowUpAttachments` (queries/report-attachments.ts), which the public report page lists and serves.
+ */
+const PUBLIC_FILE = sql`(f.uploaded_by = 'staff'
+  and exists (select 1 from report_events e where e.report_id = f.report_id and e.type = 'attachment'
+    and e.visibility = 'public' and e.data->>'attachmentId' = f.id::text)
+  and (f.event_id is null or exists (select 1 from report_events g where g.id = f.event_id
+    and g.report_id = f.report_id and g.visibility = 'public')))`;
+
+/**
+ * The attachments `f` of a report listed as Open311 media (and served by GET media/{id}): the public files,
+ * plus the reporter's uploads when `own` (the reading partner submitted the request, D13).
+ */
+const mediaListed = (own: SQL) => sql`(${PUBLIC_FILE} or (f.uploaded_by = 'reporter' and ${own}))`;
+
 function selectFrom(apiKeyId: string | undefined, inlineMedia: boolean, from: SQL = sql`reports r`): SQL {
   const own = apiKeyId
     ? sql`o.media_url as own_media_url, o.attributes as own_attributes, (o.report_id is not null) as own`
@@ -182,7 +199,7 @@ function selectFrom(apiKeyId: string | undefined, inlineMedia: boolean, from: SQ
       ${
         inlineMedia
           ? sql`array(select f.id from attachments f where f.report_id = r.id
-            and (f.uploaded_by <> 'reporter' or ${reporterFiles}) order by f.created_at) as media_ids`
+            and ${mediaListed(reporterFiles)} order by f.created_at) as media_ids`
           : sql`null as media_ids`
       }
     from ${from}
@@ -317,23 +334,33 @@ export interface TokenInfo {
   serviceRequestId: string;
 }
 
-/** Resolves a batch token (D4): "" while the request is not yet verified; null for an unknown token. */
-export async function resolveOpen311Token(db: AppDb, token: string): Promise<TokenInfo | null> {
+/**
+ * Resolves a batch token (D4): "" while the request is not public (not yet verified, archived, confidential);
+ * null for an unknown token. Read with the key of the partner that submitted it (`apiKeyId`), the tracking
+ * number in every status, confidential included, so a client can always read back what it posted (D13).
+ * A blackbox request never has one.
+ */
+export async function resolveOpen311Token(
+  db: AppDb,
+  token: string,
+  apiKeyId?: string,
+): Promise<TokenInfo | null> {
   const [row] = await query<{
     tracking_id: string;
     status: string;
     confidential: boolean;
     service_type: string;
+    api_key_id: string;
   }>(
     db,
-    sql`select r.tracking_id, r.status, r.confidential, o.service_type from open311_requests o
+    sql`select r.tracking_id, r.status, r.confidential, o.service_type, o.api_key_id from open311_requests o
         join reports r on r.id = o.report_id where o.token = ${token} limit 1`,
   );
   if (!row) return null;
+  const own = apiKeyId !== undefined && row.api_key_id === apiKeyId;
   const ready =
     row.service_type !== 'blackbox' &&
-    (PUBLIC_STATUSES as readonly string[]).includes(row.status) &&
-    !row.confidential;
+    (own || ((PUBLIC_STATUSES as readonly string[]).includes(row.status) && !row.confidential));
   return { token, serviceRequestId: ready ? row.tracking_id : '' };
 }
 
@@ -446,18 +473,47 @@ export async function mediaOf(
 ): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
   if (reportIds.length === 0) return out;
-  const rows = await query<{ report_id: string; id: string; uploaded_by: string }>(
+  const own = sql`f.report_id = any(${sql.param([...ownIds])}::uuid[])`;
+  const rows = await query<{ report_id: string; id: string }>(
     db,
-    sql`select report_id, id, uploaded_by from attachments where report_id = any(${sql.param(reportIds)}::uuid[])
-        order by created_at`,
+    sql`select f.report_id, f.id from attachments f where f.report_id = any(${sql.param(reportIds)}::uuid[])
+        and ${mediaListed(own)} order by f.created_at`,
   );
   for (const r of rows) {
-    if (r.uploaded_by === 'reporter' && !ownIds.has(r.report_id)) continue;
     const list = out.get(r.report_id) ?? [];
     list.push(r.id);
     out.set(r.report_id, list);
   }
   return out;
+}
+
+/** Who may fetch one Open311 media file, and as whom (GET media/{id}). */
+export interface Open311MediaAccess {
+  trackingId: string;
+  /** The reading partner submitted the request: it fetches as the reporter (its sealed access key). */
+  accessKeyEnc: string | null;
+}
+
+/**
+ * One attachment as Open311 media, or null when this reader may not fetch it: exactly what the request items
+ * list to this reader (`media_ids`): a public file of a public report to anyone; with the submitting partner's
+ * key (`open311_requests.api_key_id`) also its own request's files in every status, the reporter's uploads
+ * included (D13). Anything else, an unknown id included, is null (404, so nothing is learned).
+ */
+export async function findOpen311Media(
+  db: AppDb,
+  attachmentId: string,
+  apiKeyId?: string,
+): Promise<Open311MediaAccess | null> {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(attachmentId)) return null;
+  const own = apiKeyId ? sql`o.report_id is not null` : sql`false`;
+  const [row] = await query<{ tracking_id: string; access_key_enc: string | null }>(
+    db,
+    sql`select r.tracking_id, ${apiKeyId ? sql`o.access_key_enc` : sql`null`} as access_key_enc
+        from attachments f join reports r on r.id = f.report_id ${ownJoin(apiKeyId)}
+        where f.id = ${attachmentId}::uuid and ${visible(apiKeyId)} and ${mediaListed(own)} limit 1`,
+  );
+  return row ? { trackingId: row.tracking_id, accessKeyEnc: row.access_key_enc } : null;
 }
 
 /** The partner's sealed access key for one of its own requests (acting as the reporter), or null. */

@@ -122,9 +122,20 @@ export interface AttributeIssue {
   params?: Record<string, string | number>;
 }
 
-const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+/** The non-empty values sent for one attribute, trimmed (a repeated key gives several). */
+const valuesOf = (v: string | string[]) =>
+  (Array.isArray(v) ? v : [v]).map((x) => x.trim()).filter((x) => x !== '');
 
-/** Validates `attribute[...]` values against ATTRIBUTES; unknown codes are ignored (clients send extras). */
+/** Most characters of the `judul` (title) attribute, counted as code points like the JSON API. */
+export const MAX_TITLE = 150;
+
+/**
+ * Validates `attribute[...]` values against ATTRIBUTES; unknown codes are ignored (clients send extras).
+ * A single-value attribute (singlevaluelist, datetime, string) sent with several different values
+ * (`attribute[rahasia]=false&attribute[rahasia]=true`: a hidden field plus a checkbox) is refused
+ * (`choose_one`) rather than read as one of them, so a privacy flag (`rahasia`, `anonim`) is never lowered
+ * by the order of the values. The same value repeated is that value; every value of a list must be a key.
+ */
 export function validateAttributes(input: Record<string, string | string[]>): {
   values: AttributeValues | null;
   issues: AttributeIssue[];
@@ -133,24 +144,32 @@ export function validateAttributes(input: Record<string, string | string[]>): {
   const raw: Record<string, string | string[]> = {};
   for (const def of ATTRIBUTES) {
     const v = input[def.code];
-    const empty = v === undefined || (Array.isArray(v) ? v.every((x) => x === '') : v.trim() === '');
+    const empty = v === undefined || valuesOf(v).length === 0;
     if (empty) {
       if (def.required) issues.push({ code: def.code, key: 'required' });
       continue;
     }
     const keys = def.values?.map((x) => x.key) ?? [];
-    if (def.datatype === 'singlevaluelist') {
-      const one = first(v)!.trim();
-      if (!keys.includes(one))
-        issues.push({ code: def.code, key: 'one_of', params: { options: keys.join(', ') } });
-      else raw[def.code] = one;
-    } else if (def.datatype === 'multivaluelist') {
+    if (def.datatype === 'multivaluelist') {
       const many = (Array.isArray(v) ? v : v.split(',')).map((x) => x.trim()).filter(Boolean);
       const bad = many.filter((x) => !keys.includes(x));
       if (bad.length) issues.push({ code: def.code, key: 'one_of', params: { options: keys.join(', ') } });
       else raw[def.code] = [...new Set(many)];
+      continue;
+    }
+    const distinct = [...new Set(valuesOf(v))];
+    if (def.datatype === 'singlevaluelist' && distinct.some((x) => !keys.includes(x))) {
+      issues.push({ code: def.code, key: 'one_of', params: { options: keys.join(', ') } });
+      continue;
+    }
+    if (distinct.length > 1) {
+      issues.push({ code: def.code, key: 'choose_one' });
+      continue;
+    }
+    const s = distinct[0]!;
+    if (def.datatype === 'singlevaluelist') {
+      raw[def.code] = s;
     } else if (def.datatype === 'datetime') {
-      const s = first(v)!.trim();
       const m =
         /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(s);
       // A W3C date or date-time: a real date from 1900 to 2100 and, when given, a real time of day.
@@ -159,8 +178,8 @@ export function validateAttributes(input: Record<string, string | string[]>): {
         issues.push({ code: def.code, key: 'invalid_datetime' });
       } else raw[def.code] = s;
     } else {
-      const s = first(v)!.trim();
-      if (s.length > 150) issues.push({ code: def.code, key: 'too_long', params: { max: 150 } });
+      if ([...s].length > MAX_TITLE)
+        issues.push({ code: def.code, key: 'too_long', params: { max: MAX_TITLE } });
       else raw[def.code] = s;
     }
   }

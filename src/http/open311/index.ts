@@ -18,6 +18,7 @@ import { formatOfUrl, formatParam, send } from './format.ts';
 import { param, type Fields } from './input.ts';
 import { requestRoutes } from './requests.ts';
 import { updateRoutes } from './updates.ts';
+import { mediaRoutes } from './media.ts';
 import { readAnswer, type Open311Context, type Open311Limits } from './context.ts';
 import { AnswerCache } from './cache.ts';
 
@@ -79,7 +80,12 @@ export async function open311Routes(
   const keyOf = (req: FastifyRequest) => {
     const q = req.query as Fields | undefined;
     const b = req.body && typeof req.body === 'object' ? (req.body as Fields) : undefined;
-    const key = param(q, 'api_key') ?? param(b, 'api_key');
+    let key: string | undefined;
+    try {
+      key = param(q, 'api_key') ?? param(b, 'api_key');
+    } catch {
+      // Conflicting keys: counted per address here; the route answers 400.
+    }
     return key ? `key:${sha256(key).slice(0, 32)}` : `ip:${req.ip}`;
   };
   // A limit of 0 switches that limiter off (benchmarks measure the read path without it as well).
@@ -179,6 +185,8 @@ export async function open311Routes(
         );
         await requestRoutes(ep, ctx);
         await updateRoutes(ep, ctx);
+        // The sandbox never stores files, so only production serves media.
+        if (endpoint === 'production') await mediaRoutes(ep, ctx);
       },
       { prefix: base },
     );

@@ -16,13 +16,21 @@ export type Fields = Record<string, string | string[]>;
 export const MAX_REQUESTS = 1000;
 const DAY = 86_400_000;
 
-/** A parameter's value, with empty strings treated as absent. */
+/**
+ * A parameter's value, with empty strings treated as absent. A repeated parameter (`a=x&a=x`, or in both the
+ * query string and the body) is its one value; several different non-empty values are a 400 (`choose_one`),
+ * never silently the first of them.
+ */
 export function param(src: Fields | undefined, name: string): string | undefined {
   const v = src?.[name];
-  const s = Array.isArray(v) ? v[0] : v;
+  const all = Array.isArray(v) ? v : [v];
   // A JSON object where a text value belongs is the client's mistake: say so rather than read it as absent.
-  if (s !== null && typeof s === 'object') throw invalid({ [name]: { key: 'invalid_type' } });
-  return typeof s === 'string' && s.trim() !== '' ? s.trim() : undefined;
+  if (all.some((s) => s !== null && typeof s === 'object'))
+    throw invalid({ [name]: { key: 'invalid_type' } });
+  const values = new Set(all.filter((s) => typeof s === 'string').map((s) => s.trim()));
+  values.delete('');
+  if (values.size > 1) throw invalid({ [name]: { key: 'choose_one' } });
+  return values.values().next().value;
 }
 
 /** A comma-separated list parameter (repeated keys are joined too). */
@@ -89,10 +97,29 @@ export function attributesOf(fields: Fields): Record<string, string | string[]> 
       out[code] = [...(prev === undefined ? [] : Array.isArray(prev) ? prev : [prev]), ...vals];
     } else out[code] = vals[0]!;
   }
+  // A JSON or XML body may nest them (`"attribute": { "rahasia": "true" }`); a code sent both ways keeps
+  // every value, so validateAttributes sees a conflict instead of one form overriding the other.
   const nested = fields.attribute as unknown;
   if (nested && typeof nested === 'object' && !Array.isArray(nested)) {
-    for (const [k, v] of Object.entries(nested as Record<string, unknown>))
-      out[k] = Array.isArray(v) ? v.map(String) : String(v);
+    for (const [k, v] of Object.entries(nested as Record<string, unknown>)) {
+      const prev = out[k];
+      const vals = Array.isArray(v) ? v.map(String) : String(v);
+      out[k] = prev === undefined ? vals : [...(Array.isArray(prev) ? prev : [prev]), ...[vals].flat()];
+    }
+  }
+  return out;
+}
+
+/**
+ * The query string and the body as one field map: a field sent in both keeps both values (the body's after
+ * the query's), so a conflict is refused (`param`, `validateAttributes`) rather than one silently winning.
+ */
+function mergeFields(q: Fields, body: Fields): Fields {
+  const out: Fields = { ...q };
+  for (const [k, v] of Object.entries(body)) {
+    const prev = out[k];
+    const plain = typeof v === 'string' || Array.isArray(v);
+    out[k] = prev === undefined || !plain ? v : [...(Array.isArray(prev) ? prev : [prev]), ...[v].flat()];
   }
   return out;
 }
@@ -124,7 +151,7 @@ export async function readBody(req: FastifyRequest): Promise<{ fields: Fields; f
       if (e instanceof AppError || (e as { statusCode?: number }).statusCode) throw e;
       throw new AppError('BAD_REQUEST');
     }
-    return { fields: { ...q, ...fields }, files };
+    return { fields: mergeFields(q, fields), files };
   }
   const body = req.body;
   if (body === undefined || body === null) return { fields: { ...q }, files: [] };
@@ -135,5 +162,5 @@ export async function readBody(req: FastifyRequest): Promise<{ fields: Fields; f
     else if (v && typeof v === 'object') (fields as Record<string, unknown>)[k] = v;
     else if (v !== null && v !== undefined) fields[k] = String(v);
   }
-  return { fields: { ...q, ...fields }, files: [] };
+  return { fields: mergeFields(q, fields), files: [] };
 }

@@ -29,6 +29,7 @@ import { presentRequest, w3c } from '../../presenters/open311.ts';
 import { parseGeoFilter } from '../../domain/open311/geo.ts';
 import { readAnswer, type Open311Context } from './context.ts';
 import { formatParam, send } from './format.ts';
+import { mediaPath } from './media.ts';
 import {
   attributesOf,
   createdWindow,
@@ -64,9 +65,8 @@ async function present(ctx: Open311Context, rows: Open311Row[], extensions: bool
   return rows.map((r) =>
     presentRequest(r, extensions, {
       notes: notes.get(r.id) ?? [],
-      mediaUrls: (r.media_ids ?? media?.get(r.id) ?? []).map(
-        (a) => `${base}/api/v1/reports/${r.tracking_id}/attachments/${a}`,
-      ),
+      // Served by GET media/{id}: public files to anyone, the partner's own with its api_key (media.ts).
+      mediaUrls: (r.media_ids ?? media?.get(r.id) ?? []).map((a) => `${base}/open311/v2${mediaPath(a)}`),
     }),
   );
 }
@@ -132,7 +132,8 @@ export async function requestRoutes(ep: FastifyInstance, ctx: Open311Context): P
       if (lat === undefined && lon === undefined && !addressString && !addressId)
         issues.location = { key: 'location_required' };
       const description = param(fields, 'description');
-      if (description && description.length > MAX_DESCRIPTION)
+      // Lengths count characters (code points) as the JSON API does: an emoji is one, not two.
+      if (description && [...description].length > MAX_DESCRIPTION)
         issues.description = { key: 'too_long', params: { max: MAX_DESCRIPTION } };
       const mediaUrl = param(fields, 'media_url');
       if (mediaUrl && (!/^https?:\/\/\S+$/i.test(mediaUrl) || mediaUrl.length > 2000))
@@ -141,7 +142,7 @@ export async function requestRoutes(ep: FastifyInstance, ctx: Open311Context): P
       if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) issues.email = { key: 'invalid_email' };
       for (const f of ['first_name', 'last_name', 'phone', 'address_string']) {
         const v = param(fields, f);
-        if (v && v.length > 300) issues[f] = { key: 'too_long', params: { max: 300 } };
+        if (v && [...v].length > 300) issues[f] = { key: 'too_long', params: { max: 300 } };
       }
       const attrs = validateAttributes(attributesOf(fields));
       for (const i of attrs.issues)
@@ -257,11 +258,15 @@ export async function requestRoutes(ep: FastifyInstance, ctx: Open311Context): P
     async (req, reply) => {
       const format = formatParam(req);
       const { token } = req.params as { token: string };
+      // With the submitting partner's key the id shows in every status (D4, D13); keyless reads and other
+      // keys get it once the request is public.
+      const partner = await readerKey(ctx, req);
       const info =
         ctx.endpoint === 'test'
           ? await resolveSandboxToken(svc.db, token)
-          : await resolveOpen311Token(svc.db, token);
+          : await resolveOpen311Token(svc.db, token, partner?.id);
       if (!info) throw new AppError('TOKEN_NOT_FOUND');
+      if (partner) reply.header('cache-control', 'private, no-cache');
       return send(reply, format, 'service_requests', [
         { service_request_id: info.serviceRequestId, token: info.token },
       ]);

@@ -59,8 +59,12 @@ export async function updateRoutes(ep: FastifyInstance, ctx: Open311Context): Pr
       if (ctx.endpoint === 'test') {
         return send(reply, format, 'service_request_updates', [{ update_id: param(fields, 'update_id')! }]);
       }
-      const rating = attributesOf(fields).rating;
-      const r = rating === undefined ? undefined : Number(Array.isArray(rating) ? rating[0] : rating);
+      // One rating: several different values are refused like any repeated parameter (input.ts `param`).
+      const ratings = new Set([attributesOf(fields).rating ?? []].flat().map((x) => x.trim()));
+      ratings.delete('');
+      if (ratings.size > 1) throw invalid({ 'attribute[rating]': { key: 'choose_one' } });
+      const rating = ratings.values().next().value;
+      const r = rating === undefined ? undefined : Number(rating);
       if (r !== undefined && (!Number.isInteger(r) || r < 1 || r > 5))
         throw invalid({ 'attribute[rating]': { key: 'rating_range' } });
       const result = await postOpen311Update(svc, key, {

@@ -1,4 +1,6 @@
 /** JSON API v1: multipart attachment upload and download. */
+import type { Readable } from 'node:stream';
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Services } from '../../../app/context.ts';
@@ -6,6 +8,22 @@ import { AppError, invalid } from '../../../app/errors.ts';
 import { addAttachment, ATTACHMENT_LIMITS, openAttachment } from '../../../commands/add-attachment.ts';
 import { inlineDisposition } from '../../../presenters/attachment.ts';
 import { TrackingParams } from './schemas.ts';
+
+/**
+ * Sends a stored attachment as a download: its sniffed type, inline under `name` (RFC 6266, any script), never
+ * re-sniffed by the browser. Shared by every route that serves a file (here and Open311 `media/{id}`).
+ */
+export function sendAttachment(
+  reply: FastifyReply,
+  file: { mime: string; name: string; stream: Readable },
+  opts: { cacheControl?: string } = {},
+): FastifyReply {
+  reply.header('content-type', file.mime);
+  reply.header('content-disposition', inlineDisposition(file.name));
+  reply.header('x-content-type-options', 'nosniff');
+  if (opts.cacheControl) reply.header('cache-control', opts.cacheControl);
+  return reply.send(file.stream);
+}
 
 export const attachmentRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, opts) => {
   const svc = opts.services;
@@ -59,10 +77,7 @@ export const attachmentRoutes: FastifyPluginAsyncZod<{ services: Services }> = a
         req.params.trackingId,
         req.params.attachmentId,
       );
-      reply.header('content-type', row.mime);
-      reply.header('content-disposition', inlineDisposition(name));
-      reply.header('x-content-type-options', 'nosniff');
-      return reply.send(stream);
+      return sendAttachment(reply, { mime: row.mime, name, stream });
     },
   );
 };
