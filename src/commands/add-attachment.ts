@@ -14,6 +14,7 @@ import { loadReport } from '../db/repositories/reports.ts';
 import type { Caller, Services } from '../app/context.ts';
 import { AppError, invalid } from '../app/errors.ts';
 import { authorize } from '../queries/access.ts';
+import { isPublicFollowUpAttachment } from '../queries/report-attachments.ts';
 import { can } from '../policies/can.ts';
 import { query, type AppDb } from '../db/client.ts';
 import type { ActionResult } from './report-action.ts';
@@ -225,6 +226,10 @@ export async function openAttachment(
   if (!row) throw new AppError('NOT_FOUND');
   const staff = can(caller.actor, 'viewInternal', subject);
   if (row.uploadedBy === 'reporter' && !subject.isReporter && !staff) throw new AppError('NOT_FOUND');
+  // Anyone else gets only the files the public report page lists (never a file of an internal note, whose id a
+  // staff page shows), by the same rule.
+  if (!subject.isReporter && !staff && !(await isPublicFollowUpAttachment(svc.db, row.reportId, row.id)))
+    throw new AppError('NOT_FOUND');
   const mayViewReporter = subject.isReporter || can(caller.actor, 'viewReporter', subject);
   if (revealsReporterName(row, mayViewReporter, subject.isReporter)) {
     await svc.db

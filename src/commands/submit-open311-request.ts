@@ -89,7 +89,9 @@ export async function submitOpen311Request(
     };
     const { report, accessKey } = await submitReport(inner, PUBLIC_CALLER, {
       classification: a.classification,
-      title: (a.title || description.split('\n')[0]!).slice(0, 150),
+      title: Array.from(a.title || description.split('\n')[0]!)
+        .slice(0, 150)
+        .join(''),
       body: description,
       occurredOn: a.occurredOn,
       regionCode,

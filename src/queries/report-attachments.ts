@@ -53,19 +53,31 @@ export async function publicFollowUpAttachments(db: AppDb, reportId: string): Pr
   const rows = await db
     .select(LISTED)
     .from(attachments)
-    .where(
-      and(
-        eq(attachments.reportId, reportId),
-        eq(attachments.uploadedBy, 'staff'),
-        sql`exists (select 1 from ${reportEvents} e where e.report_id = ${attachments.reportId}
-          and e.type = 'attachment' and e.visibility = 'public'
-          and e.data->>'attachmentId' = ${attachments.id}::text)`,
-        sql`(${attachments.eventId} is null or exists (select 1 from ${reportEvents} f
-          where f.id = ${attachments.eventId} and f.report_id = ${attachments.reportId}
-          and f.visibility = 'public'))`,
-      ),
-    )
+    .where(publicFollowUp(reportId))
     .orderBy(asc(attachments.createdAt));
   // Always the neutral name, also for a row stored before names were sealed.
   return rows.map((f) => listed(f, neutralFilename(f)));
+}
+
+/** Whether one attachment is among {@link publicFollowUpAttachments} of its report. */
+export async function isPublicFollowUpAttachment(db: AppDb, reportId: string, attachmentId: string) {
+  const rows = await db
+    .select({ id: attachments.id })
+    .from(attachments)
+    .where(and(eq(attachments.id, attachmentId), publicFollowUp(reportId)))
+    .limit(1);
+  return rows.length > 0;
+}
+
+function publicFollowUp(reportId: string) {
+  return and(
+    eq(attachments.reportId, reportId),
+    eq(attachments.uploadedBy, 'staff'),
+    sql`exists (select 1 from ${reportEvents} e where e.report_id = ${attachments.reportId}
+          and e.type = 'attachment' and e.visibility = 'public'
+          and e.data->>'attachmentId' = ${attachments.id}::text)`,
+    sql`(${attachments.eventId} is null or exists (select 1 from ${reportEvents} f
+          where f.id = ${attachments.eventId} and f.report_id = ${attachments.reportId}
+          and f.visibility = 'public'))`,
+  );
 }
