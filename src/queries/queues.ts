@@ -9,7 +9,7 @@ import { loadCalendar } from '../db/repositories/calendar.ts';
 import type { LoadedReport } from '../db/repositories/reports.ts';
 import { formatIsoInZone, workingDaysBetween, zoneForRegion } from '../domain/deadline/calendar.ts';
 import { deadlineStatus } from '../domain/deadline/sla.ts';
-import type { ZoneName } from '../domain/report/report.ts';
+import { OPEN_STATUSES, type ZoneName } from '../domain/report/report.ts';
 import type { Actor } from '../policies/can.ts';
 import type { Caller, Services } from '../app/context.ts';
 import { listReports, type Page } from './reports.ts';
@@ -24,6 +24,7 @@ export const QUEUE_TABS = [
   'assigned',
   'follow_up',
   'overdue',
+  'ombudsman',
 ] as const;
 /** One queue tab. */
 export type QueueTab = (typeof QUEUE_TABS)[number];
@@ -69,7 +70,21 @@ export function handlerScope(actor: Actor): SQL {
   return or(parts);
 }
 
-/** Which tabs a role sees: verifier tabs only for roles that verify. */
+/**
+ * Reports the sweeper offered the Ombudsman hand-off (escalation deadline passed; `ombudsman_offer` event and its
+ * `sweep_log` row, written in one transaction) that are still open, so waiting for the reporter's consent
+ * (`escalate` from any open status), or already handed over (`transferred`). The offers are read from `sweep_log`
+ * by its action index once per statement (hashed), not per report.
+ */
+export const OMBUDSMAN_REPORT = sql`(r.status = 'transferred' or (r.status in (${sql.join(
+  OPEN_STATUSES.map((s) => sql`${s}`),
+  sql`, `,
+)}) and r.id in (select s.report_id from sweep_log s where s.action = 'ombudsman_offer')))`;
+
+/**
+ * Which tabs a role sees: verifier tabs only for roles that verify. The Ombudsman tab too: the roles that watch
+ * over a whole region or agency tree (national admin, coordinators, agency admins), not officers.
+ */
 export function tabsFor(actor: Actor): QueueTab[] {
   const verifies = actor.grants.some((g) =>
     ['national_admin', 'coordinator', 'agency_admin'].includes(g.role),
@@ -116,6 +131,9 @@ export function tabCondition(tab: QueueTab, actor: Actor, now: Date): SQL {
       return sql`(r.status in ('dispatched', 'in_progress') and ${h})`;
     case 'overdue':
       return sql`(r.due_at < ${now.toISOString()} and ((r.status in ('submitted', 'returned') and ${v}) or (r.status in ('dispatched', 'in_progress') and ${h})))`;
+    case 'ombudsman':
+      // Offered before or after verification: the verifier scope or the handler scope.
+      return sql`(${OMBUDSMAN_REPORT} and (${v} or ${h}))`;
   }
 }
 
@@ -187,6 +205,26 @@ export async function deadlineBadge(
 export interface QueueRow {
   report: LoadedReport;
   badge: DeadlineBadge | null;
+  /**
+   * On the Ombudsman tab: handed over (`transferred`, since the hand-off) or offered and waiting for the reporter's
+   * consent (since the offer), the instant as ISO 8601 in the report's zone (null when not recorded).
+   */
+  ombudsman?: { state: 'offered' | 'transferred'; since: string | null } | undefined;
+}
+
+/** When each report was offered the Ombudsman hand-off (`sweep_log`, action `ombudsman_offer`). */
+async function offeredAt(svc: Services, reportIds: string[]): Promise<Map<string, Date>> {
+  if (reportIds.length === 0) return new Map();
+  const rows = await query<{ report_id: string; created_at: string | Date }>(
+    svc.db,
+    sql`select report_id, min(created_at) as created_at from sweep_log
+        where action = 'ombudsman_offer' and report_id in (${sql.join(
+          reportIds.map((id) => sql`${id}::uuid`),
+          sql`, `,
+        )})
+        group by report_id`,
+  );
+  return new Map(rows.map((r) => [String(r.report_id), new Date(r.created_at)]));
 }
 
 /** One page of a tab in the given order (default: `defaultSort(tab)`), every row visible to the caller. */
@@ -206,8 +244,26 @@ export async function listQueue(
     page,
     pageSize,
   );
+  const offers =
+    tab === 'ombudsman'
+      ? await offeredAt(
+          svc,
+          result.items.map((r) => r.row.id),
+        )
+      : new Map<string, Date>();
   const items = await Promise.all(
-    result.items.map(async (report) => ({ report, badge: await deadlineBadge(svc, report, now) })),
+    result.items.map(async (report): Promise<QueueRow> => {
+      const row: QueueRow = { report, badge: await deadlineBadge(svc, report, now) };
+      if (tab !== 'ombudsman') return row;
+      const transferred = report.row.status === 'transferred';
+      const at = transferred ? report.row.closedAt : offers.get(report.row.id);
+      const zone = badgeScope(report).zone;
+      row.ombudsman = {
+        state: transferred ? 'transferred' : 'offered',
+        since: at ? formatIsoInZone(at, zone) : null,
+      };
+      return row;
+    }),
   );
   return { ...result, items };
 }

@@ -1,6 +1,7 @@
 /**
  * Back-office queue: GET /kantor?tab=…&page=… with counts on every tab (one query), deadline badges and, on the verify
- * tab, the agency model's top suggestion for each report. `?selesai=kembali` (after a return) shows its notice.
+ * tab, the agency model's top suggestion for each report; on the Ombudsman tab, whether each report was handed over
+ * or waits for the reporter's consent (`listQueue`). `?selesai=kembali` (after a return) shows its notice.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { h } from 'preact';

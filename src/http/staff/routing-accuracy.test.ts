@@ -341,9 +341,14 @@ describe('routing accuracy page', () => {
     for (const bad of ['0', '61', 'abc', '-3', '1.5', '99999', '1&bulan=2']) {
       const r = await c.get(`${PAGE}?bulan=${bad}`);
       expect(r.status, bad).toBe(422);
-      expect(r.html, bad).toContain('bulan:');
+      // The back-office error page: the field by its label, a link back to this page, no citizen links.
+      expect(r.html, bad).toContain('<strong>Periode (bulan)</strong>:');
+      expect(r.html, bad).toContain(`<a href="${PAGE}">Kembali ke ketepatan saran rute</a>`);
+      expect(r.html, bad).not.toContain('href="/lacak"');
     }
-    expect((await c.get(`${PAGE}?bulan=61&lang=en`)).html).toContain('bulan: At most 60.');
+    expect((await c.get(`${PAGE}?bulan=61&lang=en`)).html).toContain(
+      '<strong>Period (months)</strong>: At most 60.',
+    );
 
     // Two months on, the last month has nothing; three months still reach March.
     t.setNow(new Date('2026-05-10T02:00:00Z'));
@@ -400,6 +405,9 @@ describe('routing accuracy page', () => {
     expect(cells('category')[0]).toBe('Kategori');
     expect(cells('category')[1]).toBe('2');
     expect(cells('category').slice(5)).toEqual([pct(category.cv.accuracy), pct(category.cv.macroF1)]);
-    expect(cells('category')[2]).toMatch(/^10 Mei 2026 .*09\.00 WIB$/);
+    // In the viewer's zone: the Kalimantan Timur coordinator reads WITA, the national admin WIB.
+    expect(cells('category')[2]).toMatch(/^10 Mei 2026 .*10\.00 WITA$/);
+    const national = await (await signInWeb(t.url, DEMO.national)).get(PAGE);
+    expect(national.html).toMatch(/<tr data-model="category">[\s\S]*?10 Mei 2026 [^<]*09\.00 WIB</);
   });
 });

@@ -2,7 +2,8 @@
  * Back-office routing accuracy `GET /kantor/statistik/rute?bulan=12` (issue 7): the live accuracy of the
  * routing suggestions and the misrouting rate by month (`routingAccuracy`). Signed-out visitors go to the
  * sign-in page; whoever has no grant with `view_evaluation` (officers, citizens) gets 403; a bad `bulan`
- * gets 422 with the field message. The figures are the viewer's scope (`routingAccuracyScope`: national, the
+ * gets 422 with the field message (the back-office error page of `stats-plugin.ts`). Times are shown in the
+ * viewer's zone (`scopeZone`). The figures are the viewer's scope (`routingAccuracyScope`: national, the
  * coordinator's region or the agency admin's subtree), named on the page. `…/rute.csv?bulan=` is the same
  * figures as CSV (one row per month, the category suggestions included; the scope in the file name), for the
  * coordinators' own reports.
@@ -21,10 +22,10 @@ import {
   type RoutingScope,
 } from '../../queries/routing-accuracy.ts';
 import { activeRoutingModels } from '../../queries/routing-models.ts';
+import { scopeZone } from '../../queries/stats-drill.ts';
 import { RoutingAccuracyPage } from '../../views/staff/routing-accuracy.tsx';
 import { ROUTING_ACCURACY_PATH } from '../../views/staff/stats-dashboard.tsx';
 import { pageContext, sendPage } from '../web/render.ts';
-import { sendFieldErrorPage } from '../web/stats-pages.ts';
 
 /** `bulan`: whole months 1–60, 12 when absent or blank. */
 function monthsParam(raw: unknown): number {
@@ -89,12 +90,8 @@ export async function staffRoutingAccuracyRoutes(
     app.get(path, async (req, reply) => {
       if (!req.session) return reply.redirect(`/masuk?next=${encodeURIComponent(req.url)}`, 303);
       if (!mayViewRoutingAccuracy(req.caller.actor)) throw new AppError('FORBIDDEN');
-      let period: number;
-      try {
-        period = monthsParam((req.query as Record<string, unknown>).bulan);
-      } catch (err) {
-        return sendFieldErrorPage(reply, req, err);
-      }
+      // A bad `bulan` goes to the plugin's back-office error page (field label, link back to this page).
+      const period = monthsParam((req.query as Record<string, unknown>).bulan);
       return send(req, reply, period, await routingAccuracy(svc, req.caller, period));
     });
 
@@ -122,6 +119,8 @@ export async function staffRoutingAccuracyRoutes(
         totals: routingTotals(months),
         confidence,
         models: await activeRoutingModels(svc.db),
+        // Times in the viewer's zone (a WITA province reads WITA), not the server's.
+        zone: await scopeZone(svc.db, scope),
       }),
     ),
   );

@@ -1,7 +1,9 @@
 /**
  * Back-office statistics: `/kantor/statistik` (dashboard of the caller's scope), its CSV/XLSX export
  * (`/kantor/statistik.csv|.xlsx`, the same scoped table) and the drill-down list
- * `/kantor/statistik/laporan` (reports the caller may see, through `listReports`).
+ * `/kantor/statistik/laporan` (the reports behind a row of the caller's dashboard that the caller may see,
+ * through `listReports`). Invalid query fields are thrown to the plugin's error handler, which renders the
+ * back-office error page (`src/http/web/stats-plugin.ts`).
  */
 import { isCalendarDate } from '../../domain/shared/dates.ts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -9,9 +11,14 @@ import { h } from 'preact';
 import type { Services } from '../../app/context.ts';
 import { AppError, invalid } from '../../app/errors.ts';
 import { localDate } from '../../domain/deadline/calendar.ts';
-import { STATS_COLUMNS, toCsv, toXlsx } from '../../presenters/stats-table.ts';
+import { statsCsv, statsXlsx } from '../../presenters/stats-table.ts';
 import { mayViewRoutingAccuracy } from '../../queries/routing-accuracy.ts';
-import { drillDownReports, drillKeyValid } from '../../queries/stats-drill.ts';
+import {
+  drillDownReports,
+  drillKeyName,
+  drillKeyValid,
+  transferredInScope,
+} from '../../queries/stats-drill.ts';
 import { scopeName } from '../../queries/stats-labels.ts';
 import { scopedStats, statsScopeOf, type StatsScope } from '../../queries/stats-scope.ts';
 import { cachedStats } from '../../queries/stats-cache.ts';
@@ -20,9 +27,20 @@ import { DrillDownPage, StatsDashboardPage, dashQuery } from '../../views/staff/
 import { formatDate } from '../../views/format.ts';
 import { requestLang } from '../plugins/errors.ts';
 import { pageContext, sendPage } from '../web/render.ts';
-import { sendFieldErrorPage } from '../web/stats-pages.ts';
 import { requireStaff } from './forms.ts';
-import { t } from '../../locales/index.ts';
+import { has, t, type Lang } from '../../locales/index.ts';
+import { tabsFor } from '../../queries/queues.ts';
+import { monthLabel } from '../../views/charts/stats-parts.tsx';
+import type { PageContext } from '../../views/context.ts';
+
+/** Why a value is not an accepted date: a real `YYYY-MM-DD` outside 1900–2100 (as the API says), else the format. */
+function dateProblem(value: string): 'date_out_of_range' | 'invalid_date' {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return 'invalid_date';
+  const d = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value
+    ? 'date_out_of_range'
+    : 'invalid_date';
+}
 
 /** Parses `kelompok`, `dari`, `sampai` (defaults: agency, 1 January, today WITA); 422 on bad dates. */
 export function dashboardParams(q: Record<string, string | undefined>, now: Date) {
@@ -33,8 +51,8 @@ export function dashboardParams(q: Record<string, string | undefined>, now: Date
   const from = q.dari || `${today.slice(0, 4)}-01-01`;
   const to = q.sampai || today;
   const fields: Record<string, { key: string }> = {};
-  if (!isCalendarDate(from)) fields.dari = { key: 'invalid_date' };
-  if (!isCalendarDate(to)) fields.sampai = { key: 'invalid_date' };
+  if (!isCalendarDate(from)) fields.dari = { key: dateProblem(from) };
+  if (!isCalendarDate(to)) fields.sampai = { key: dateProblem(to) };
   if (!fields.dari && !fields.sampai && from > to) fields.dari = { key: 'date_range' };
   if (Object.keys(fields).length) throw invalid(fields);
   return { groupBy, from, to };
@@ -59,14 +77,9 @@ export async function staffStatsRoutes(app: FastifyInstance, opts: { services: S
   app.get('/kantor/statistik', async (req, reply) => {
     if (!requireStaff(req, reply)) return reply;
     const scope = scopeFor(req);
-    let p: ReturnType<typeof dashboardParams>;
-    try {
-      p = dashboardParams(req.query as Record<string, string | undefined>, svc.now());
-    } catch (err) {
-      return sendFieldErrorPage(reply, req, err);
-    }
+    const p = dashboardParams(req.query as Record<string, string | undefined>, svc.now());
     const now = svc.now();
-    const [result, months, label] = await Promise.all([
+    const [result, months, label, transferred] = await Promise.all([
       cachedStats(svc.db, ['scoped', scope, p], now, () => scopedStats(svc.db, scope, { ...p, now })),
       p.groupBy === 'month'
         ? null
@@ -74,6 +87,9 @@ export async function staffStatsRoutes(app: FastifyInstance, opts: { services: S
             scopedStats(svc.db, scope, { ...p, groupBy: 'month', now }),
           ),
       scopeLabel(svc, req, scope),
+      cachedStats(svc.db, ['transferred', scope, p.from, p.to], now, () =>
+        transferredInScope(svc.db, scope, p.from, p.to),
+      ),
     ]);
     const ctx = pageContext(req);
     return sendPage(
@@ -85,6 +101,10 @@ export async function staffStatsRoutes(app: FastifyInstance, opts: { services: S
         result,
         months: months ?? result,
         routingAccuracy: mayViewRoutingAccuracy(req.caller.actor),
+        transferred: {
+          count: transferred,
+          queueHref: tabsFor(req.caller.actor).includes('ombudsman') ? '/kantor?tab=ombudsman' : undefined,
+        },
       }),
     );
   });
@@ -100,23 +120,26 @@ export async function staffStatsRoutes(app: FastifyInstance, opts: { services: S
       reply
         .header('content-disposition', `attachment; filename="${name}"`)
         .header('cache-control', 'no-store');
-      if (ext === 'csv')
-        return reply.type('text/csv; charset=utf-8').send(toCsv(r.items, STATS_COLUMNS, lang));
-      const buf = await toXlsx(r.items, STATS_COLUMNS, lang, `${p.groupBy} ${p.from} ${p.to}`);
+      if (ext === 'csv') return reply.type('text/csv; charset=utf-8').send(statsCsv(r, lang));
+      const buf = await statsXlsx(r, lang, `${p.groupBy} ${p.from} ${p.to}`);
       return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(buf);
     });
   }
 
   app.get('/kantor/statistik/laporan', async (req, reply) => {
     if (!requireStaff(req, reply)) return reply;
-    scopeFor(req);
+    const scope = scopeFor(req);
     const q = req.query as Record<string, string | undefined>;
     const p = dashboardParams(q, svc.now());
     const key = (q.kunci ?? '').slice(0, 100);
     if (!key) throw invalid({ kunci: { key: 'required' } });
     if (!drillKeyValid(p.groupBy, key)) throw invalid({ kunci: { key: 'invalid_format' } });
     const page = Math.max(1, Math.min(10_000, Number.parseInt(q.page ?? '1', 10) || 1));
-    const result = await drillDownReports(svc, req.caller, { ...p, key, page });
+    const [result, name, label] = await Promise.all([
+      drillDownReports(svc, req.caller, { ...p, key, page, scope }),
+      drillKeyName(svc.db, p.groupBy, key),
+      scopeLabel(svc, req, scope),
+    ]);
     const ctx = pageContext(req);
     const rows = result.items.map((r) => ({
       trackingId: r.row.trackingId,
@@ -130,7 +153,15 @@ export async function staffStatsRoutes(app: FastifyInstance, opts: { services: S
       req,
       h(DrillDownPage, {
         ctx,
-        heading: ctx.t('stats.drill.heading', { group: ctx.t(`stats.dim.${p.groupBy}`), key }),
+        heading: ctx.t('stats.drill.heading', {
+          group: ctx.t(`stats.dim.${p.groupBy}`),
+          key: drillKeyLabel(ctx, p.groupBy, key, name),
+        }),
+        lead: ctx.t('stats.drill.lead', {
+          from: formatDay(p.from, ctx.lang),
+          to: formatDay(p.to, ctx.lang),
+          scope: label,
+        }),
         backHref: `/kantor/statistik?${dashQuery(p.groupBy, p.from, p.to)}`,
         rows,
         total: result.total,
@@ -140,4 +171,28 @@ export async function staffStatsRoutes(app: FastifyInstance, opts: { services: S
       }),
     );
   });
+}
+
+/** A calendar day `YYYY-MM-DD` as "1 Maret 2026" / "1 March 2026". */
+function formatDay(day: string, lang: Lang): string {
+  return formatDate(`${day}T12:00:00+07:00`, lang);
+}
+
+/**
+ * The row key as the dashboard labels it: the agency's, region's or category's name (with the code of a region, as
+ * the calendar shows it), the month, classification or channel in words; the raw key only when nothing names it.
+ */
+function drillKeyLabel(ctx: PageContext, groupBy: StatsGroupBy, key: string, name: string | null): string {
+  switch (groupBy) {
+    case 'region':
+      return name ? `${name} (${key})` : key;
+    case 'month':
+      return monthLabel(ctx, key);
+    case 'classification':
+      return has(ctx.lang, `web.classification.${key}`) ? ctx.t(`web.classification.${key}`) : key;
+    case 'channel':
+      return has(ctx.lang, `stats.channel.${key}`) ? ctx.t(`stats.channel.${key}`) : key;
+    default:
+      return name ?? key;
+  }
 }

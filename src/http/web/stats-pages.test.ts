@@ -255,7 +255,12 @@ describe('back-office dashboards', () => {
     expect(wb.worksheets[0]!.getRow(1).getCell(3).value).toBe('Received');
     const bad = await page(DEMO.coordinator, '/kantor/statistik?dari=2026-04-01&sampai=2026-03-01');
     expect(bad.status).toBe(422);
-    expect(bad.html).toContain('dari: Tanggal awal (from) tidak boleh setelah tanggal akhir (to).');
+    // The back-office error page: the field by its label, a link back to the dashboard, no citizen links.
+    expect(bad.html).toContain(
+      '<strong>Dari tanggal</strong>: Tanggal awal tidak boleh setelah tanggal akhir.',
+    );
+    expect(bad.html).toContain('<a href="/kantor/statistik">Kembali ke dasbor statistik</a>');
+    expect(bad.html).not.toContain('href="/lacak"');
   });
 });
 

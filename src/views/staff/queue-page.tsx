@@ -1,6 +1,7 @@
 /**
  * The back-office queue: one tab per stage (to verify, on hold, returned, dispatched, awaiting follow-up,
- * overdue) with counts, and a table of the current tab's reports with their deadline countdown.
+ * overdue, Ombudsman) with counts, and a table of the current tab's reports with their deadline countdown (on the
+ * Ombudsman tab also whether each was handed over or is waiting for the reporter's consent, and since when).
  *
  * Accessibility notes:
  * - Tabs are plain links in a labelled `<nav>`, the current one with `aria-current="page"`: they work without
@@ -122,12 +123,13 @@ export function QueuePage({
                 <th scope="col">{ctx.t('staff.queue.col_status')}</th>
                 <th scope="col">{ctx.t('staff.queue.col_agency')}</th>
                 {suggestions ? <th scope="col">{ctx.t('staff.queue.col_suggestion')}</th> : null}
+                {tab === 'ombudsman' ? <th scope="col">{ctx.t('staff.queue.col_ombudsman')}</th> : null}
                 <th scope="col">{ctx.t('staff.queue.col_received')}</th>
                 <th scope="col">{ctx.t('staff.queue.col_deadline')}</th>
               </tr>
             </thead>
             <tbody>
-              {rows.items.map(({ report, badge }) => (
+              {rows.items.map(({ report, badge, ombudsman }) => (
                 <tr key={report.row.trackingId}>
                   <td data-label={col('col_tracking')}>
                     <a href={`/kantor/laporan/${report.row.trackingId}`}>{report.row.trackingId}</a>
@@ -145,6 +147,15 @@ export function QueuePage({
                   </td>
                   {suggestions ? (
                     <SuggestionCell ctx={ctx} suggestion={suggestions.get(report.row.trackingId)} />
+                  ) : null}
+                  {tab === 'ombudsman' ? (
+                    <td data-label={col('col_ombudsman')} data-ombudsman={ombudsman?.state}>
+                      {ombudsman
+                        ? ctx.t(`staff.queue.ombudsman_${ombudsman.state}`, {
+                            date: ombudsman.since ? dateLabel(ctx, ombudsman.since) : '–',
+                          })
+                        : null}
+                    </td>
                   ) : null}
                   <td data-label={col('col_received')}>
                     {dateLabel(ctx, report.row.createdAt.toISOString())}

@@ -2,7 +2,8 @@
  * Back-office routing accuracy `/kantor/statistik/rute` (issue 7): what the figures mean, the period's
  * overall top-1/top-3 accuracy and misrouting rate, one bar chart per figure by month (RateChart) and, below
  * them, the month table that is their accessible equivalent; the viewer's scope (national, region or agency
- * subtree) is named under the heading. Aggregates only: no report data, no names.
+ * subtree) is named under the heading. Aggregates only: no report data, no names. Model training times are in
+ * the viewer's zone (a WITA coordinator reads WITA, as on the deadlines of the other staff pages).
  */
 import type { VNode } from 'preact';
 import type { PageContext } from '../context.ts';
@@ -13,6 +14,8 @@ import { RateChart } from '../charts/svg-charts.tsx';
 import { monthLabel, num, pct } from '../charts/stats-parts.tsx';
 import { StatsStyles } from '../pages/stats-page.tsx';
 import { formatDateTime } from '../format.ts';
+import { formatIsoInZone, zoneForRegion } from '../../domain/deadline/calendar.ts';
+import type { ZoneName } from '../../domain/report/report.ts';
 import type { RoutingModelInfo } from '../../queries/routing-models.ts';
 import { ROUTING_ACCURACY_PATH, statsNav } from './stats-dashboard.tsx';
 import type {
@@ -161,7 +164,15 @@ function ConfidenceTable({ ctx, bands }: { ctx: PageContext; bands: ConfidenceBa
 }
 
 /** The active model of each kind: version, when trained, on how much, and its cross-validated figures. */
-function ModelTable({ ctx, models }: { ctx: PageContext; models: RoutingModelInfo[] }): VNode {
+function ModelTable({
+  ctx,
+  models,
+  zone,
+}: {
+  ctx: PageContext;
+  models: RoutingModelInfo[];
+  zone: ZoneName;
+}): VNode {
   const cols = [
     'model_version',
     'model_trained',
@@ -186,7 +197,9 @@ function ModelTable({ ctx, models }: { ctx: PageContext; models: RoutingModelInf
                 <tr key={m.kind} data-model={m.kind}>
                   <th scope="row">{ctx.t(`stats.routing.model_kind.${m.kind}`)}</th>
                   <td class="num">{num(ctx, m.version)}</td>
-                  <td class="num">{formatDateTime(m.trainedAt, ctx.lang)}</td>
+                  <td class="num">
+                    {formatDateTime(formatIsoInZone(new Date(m.trainedAt), zone), ctx.lang)}
+                  </td>
                   <td class="num">{num(ctx, m.trainingRows)}</td>
                   <td class="num">{m.labels === null ? '—' : num(ctx, m.labels)}</td>
                   <td class="num">{rate(m.cv?.accuracy ?? null)}</td>
@@ -221,8 +234,11 @@ export function RoutingAccuracyPage(p: {
   totals: RoutingTotals;
   confidence: ConfidenceBand[];
   models: RoutingModelInfo[];
+  /** The viewer's zone for times (`scopeZone`); by default the region's, else WIB. */
+  zone?: ZoneName | undefined;
 }): VNode {
   const { ctx, months, totals } = p;
+  const zone = p.zone ?? (p.scope.kind === 'region' ? zoneForRegion(p.scope.regionCode) : 'WIB');
   const title = ctx.t('stats.routing.title');
   const periods = [...new Set([...PERIODS, p.period])].sort((a, b) => a - b);
   // Every month is listed; the charts and table appear once any month has something to show.
@@ -317,7 +333,7 @@ export function RoutingAccuracyPage(p: {
           {totals.decided > 0 ? <ConfidenceTable ctx={ctx} bands={p.confidence} /> : null}
         </>
       ) : null}
-      <ModelTable ctx={ctx} models={p.models} />
+      <ModelTable ctx={ctx} models={p.models} zone={zone} />
     </Layout>
   );
 }

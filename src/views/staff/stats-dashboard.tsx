@@ -43,6 +43,11 @@ export function StatsDashboardPage(p: {
   errors?: Record<string, string>;
   /** Link to the routing accuracy page (callers who may see it). */
   routingAccuracy?: boolean;
+  /**
+   * Reports of the range handed to the Ombudsman (`transferredInScope`: not in the roll-up, neither completed nor
+   * overdue), with the queue tab that lists them for callers who have it.
+   */
+  transferred?: { count: number; queueHref?: string | undefined } | undefined;
 }): VNode {
   const { ctx, result: r } = p;
   const label = (key: string, l: string) =>
@@ -67,6 +72,17 @@ export function StatsDashboardPage(p: {
         <Button variant="secondary">{ctx.t('stats.filter.show')}</Button>
       </form>
       <Headline ctx={ctx} totals={r.totals} />
+      {p.transferred ? (
+        <p data-slot="transferred">
+          {ctx.t('stats.dash.transferred', { n: p.transferred.count })}
+          {p.transferred.queueHref ? (
+            <>
+              {' '}
+              <a href={p.transferred.queueHref}>{ctx.t('stats.dash.transferred_link')}</a>
+            </>
+          ) : null}
+        </p>
+      ) : null}
       <nav aria-label={ctx.t('stats.dash.group_nav')}>
         <ul class="tab-links">
           {STATS_GROUP_BY.map((g) => (
@@ -142,6 +158,8 @@ export interface DrillRow {
 export function DrillDownPage(p: {
   ctx: PageContext;
   heading: string;
+  /** Which range and scope the list covers (the dashboard's). */
+  lead?: string | undefined;
   backHref: string;
   rows: DrillRow[];
   total: number;
@@ -157,6 +175,7 @@ export function DrillDownPage(p: {
         <a href={p.backHref}>{ctx.t('stats.drill.back')}</a>
       </p>
       <h1>{p.heading}</h1>
+      {p.lead ? <p class="lead">{p.lead}</p> : null}
       <p>{ctx.t('stats.drill.count', { n: p.total })}</p>
       <div class="table-scroll" tabIndex={0} role="region" aria-label={ctx.t('stats.scroll_table')}>
         <table class="data-table">
@@ -188,6 +207,54 @@ export function DrillDownPage(p: {
         </table>
       </div>
       <Pagination ctx={ctx} page={p.page} pageSize={20} total={p.total} base={p.base} params={p.params} />
+    </Layout>
+  );
+}
+
+/** One invalid query field of a statistics page, with its label as the page's form names it. */
+export interface StatsFieldError {
+  label: string;
+  message: string;
+}
+
+/**
+ * The back-office error page of the statistics and evaluation pages (`src/http/web/stats-plugin.ts`): the
+ * statistics menu, the message, the invalid fields by their labels, and links back into the back office (the
+ * section's page without the bad query, the queue for staff) instead of the citizen links of the public error page.
+ */
+export function StatsErrorPage(p: {
+  ctx: PageContext;
+  status: number;
+  message: string;
+  fields: StatsFieldError[];
+  links: { href: string; label: string }[];
+}): VNode {
+  const { ctx } = p;
+  const title = p.status === 404 ? ctx.t('web.error.not_found_title') : ctx.t('web.error.title');
+  return (
+    <Layout ctx={ctx} title={title} nav={statsNav(ctx, null)}>
+      <StatsStyles ctx={ctx} />
+      <h1>{title}</h1>
+      <p>{p.message}</p>
+      {p.fields.length ? (
+        <ul data-slot="field-errors">
+          {p.fields.map((f) => (
+            <li key={f.label}>
+              <strong>{f.label}</strong>: {f.message}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {p.status === 404 ? <p>{ctx.t('web.error.not_found_help')}</p> : null}
+      {p.links.length ? (
+        <ul>
+          {p.links.map((l) => (
+            <li key={l.href}>
+              <a href={l.href}>{l.label}</a>
+            </li>
+          ))}
+        </ul>
+      ) : null}
     </Layout>
   );
 }

@@ -23,7 +23,7 @@ import {
   type SnapshotInfo,
 } from '../../../queries/open-data-snapshot.ts';
 import type { AppDb } from '../../../db/client.ts';
-import { STATS_COLUMNS, toCsv, toXlsx } from '../../../presenters/stats-table.ts';
+import { statsCsv, statsXlsx } from '../../../presenters/stats-table.ts';
 import { requestLang } from '../../plugins/errors.ts';
 
 const isoDate = calendarDate;
@@ -92,7 +92,7 @@ export const statsRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
         'content-disposition',
         `attachment; filename="aduan-stats-${r.groupBy}-${r.from}-${r.to}.csv"`,
       );
-      return reply.type('text/csv; charset=utf-8').send(toCsv(r.items, STATS_COLUMNS, requestLang(req)));
+      return reply.type('text/csv; charset=utf-8').send(statsCsv(r, requestLang(req)));
     },
   );
 
@@ -101,7 +101,7 @@ export const statsRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
     { schema: { tags: ['statistics'], summary: 'The statistics table as XLSX', querystring: StatsQuery } },
     async (req, reply) => {
       const r = await load(req.query);
-      const buf = await toXlsx(r.items, STATS_COLUMNS, requestLang(req), `${r.groupBy} ${r.from} ${r.to}`);
+      const buf = await statsXlsx(r, requestLang(req), `${r.groupBy} ${r.from} ${r.to}`);
       reply.header(
         'content-disposition',
         `attachment; filename="aduan-stats-${r.groupBy}-${r.from}-${r.to}.xlsx"`,
