@@ -72,25 +72,30 @@ export const STATS_COLUMNS: TableColumn<StatsTableRow>[] = [
   { header: header('stats.ind.reopened'), value: (r) => r.reopened },
 ];
 
-const monthFormats = new Map<Lang, Intl.DateTimeFormat>();
+const monthFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** "Maret 2026" for `2026-03` ("Mar" with `short`), in the page language. */
+export function monthName(lang: Lang, month: string, short = false): string {
+  const locale = lang === 'id' ? 'id-ID' : 'en-GB';
+  const key = `${locale}|${short}`;
+  let f = monthFormats.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, {
+      timeZone: 'UTC',
+      month: short ? 'short' : 'long',
+      ...(short ? {} : { year: 'numeric' }),
+    });
+    monthFormats.set(key, f);
+  }
+  return f.format(new Date(`${month}-01T00:00:00Z`));
+}
 
 /**
  * The name a statistics page shows for a group: the month ("Maret 2026"), the classification or channel name,
  * "(tanpa)" for the reports without an agency, category or region (key `-`), else the group's label.
  */
 export function statsRowLabel(groupBy: StatsGroupBy, key: string, label: string, lang: Lang): string {
-  if (groupBy === 'month') {
-    let f = monthFormats.get(lang);
-    if (!f) {
-      f = new Intl.DateTimeFormat(lang === 'id' ? 'id-ID' : 'en-GB', {
-        timeZone: 'UTC',
-        month: 'long',
-        year: 'numeric',
-      });
-      monthFormats.set(lang, f);
-    }
-    return f.format(new Date(`${key}-01T00:00:00Z`));
-  }
+  if (groupBy === 'month') return monthName(lang, key);
   if (groupBy === 'classification') return t(lang, `web.classification.${key}`);
   if (groupBy === 'channel') return t(lang, `stats.channel.${key}`);
   return key === '-' ? t(lang, 'stats.none') : label;

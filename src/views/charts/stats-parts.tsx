@@ -7,6 +7,7 @@ import type { ComponentChildren, VNode } from 'preact';
 import type { PageContext } from '../context.ts';
 import type { StatsIndicators } from '../../domain/stats/aggregate.ts';
 import type { StatsRow } from '../../queries/stats.ts';
+import { monthName } from '../../presenters/stats-table.ts';
 
 /** "83%" or "–" for a missing rate. */
 export function pct(rate: number | null | undefined): string {
@@ -15,7 +16,6 @@ export function pct(rate: number | null | undefined): string {
 
 // Intl formatters are costly to create (ICU); a page formats hundreds of numbers, so they are made once per language.
 const numberFormats = new Map<string, Intl.NumberFormat>();
-const monthFormats = new Map<string, Intl.DateTimeFormat>();
 
 /** A whole number in the page language's grouping. */
 export function num(ctx: PageContext, n: number | null | undefined): string {
@@ -28,18 +28,7 @@ export function num(ctx: PageContext, n: number | null | undefined): string {
 
 /** "Maret 2026" for `2026-03`. */
 export function monthLabel(ctx: PageContext, month: string, short = false): string {
-  const locale = ctx.lang === 'id' ? 'id-ID' : 'en-GB';
-  const key = `${locale}|${short}`;
-  let f = monthFormats.get(key);
-  if (!f) {
-    f = new Intl.DateTimeFormat(locale, {
-      timeZone: 'UTC',
-      month: short ? 'short' : 'long',
-      ...(short ? {} : { year: 'numeric' }),
-    });
-    monthFormats.set(key, f);
-  }
-  return f.format(new Date(`${month}-01T00:00:00Z`));
+  return monthName(ctx.lang, month, short);
 }
 
 /** The headline figures of a range. */

@@ -11,10 +11,11 @@ import { TextInput } from '../components/fields.tsx';
 import { StatusTag } from '../components/status-tag.tsx';
 import { Pagination } from '../components/pagination.tsx';
 import { staffNav } from './common.tsx';
-import { ALL_INDICATOR_COLUMNS, Headline, IndicatorTable, monthLabel } from '../charts/stats-parts.tsx';
+import { ALL_INDICATOR_COLUMNS, Headline, IndicatorTable } from '../charts/stats-parts.tsx';
 import { MonthsSection, StatsStyles } from '../pages/stats-page.tsx';
 import type { StatsGroupBy, StatsResult } from '../../queries/stats.ts';
 import { STATS_GROUP_BY } from '../../queries/stats.ts';
+import { statsRowLabel } from '../../presenters/stats-table.ts';
 
 /** The routing accuracy page (`src/views/staff/routing-accuracy.tsx`). */
 export const ROUTING_ACCURACY_PATH = '/kantor/statistik/rute';
@@ -50,16 +51,7 @@ export function StatsDashboardPage(p: {
   transferred?: { count: number; queueHref?: string | undefined } | undefined;
 }): VNode {
   const { ctx, result: r } = p;
-  const label = (key: string, l: string) =>
-    r.groupBy === 'month'
-      ? monthLabel(ctx, key)
-      : r.groupBy === 'classification'
-        ? ctx.t(`web.classification.${key}`)
-        : r.groupBy === 'channel'
-          ? ctx.t(`stats.channel.${key}`)
-          : key === '-'
-            ? ctx.t('stats.none')
-            : l;
+  const label = (key: string, l: string) => statsRowLabel(r.groupBy, key, l, ctx.lang);
   return (
     <Layout ctx={ctx} title={ctx.t('stats.dash.title')} nav={statsNav(ctx, 'stats')}>
       <StatsStyles ctx={ctx} />
