@@ -4,7 +4,8 @@
  * participant (of the new and of the replaced definition) is in their region (`manage_evaluation`).
  * Changing weights bumps the version. A published period is final (409 PERIOD_PUBLISHED): its public
  * page, certificates and `aduan evaluate` read the definition the result was computed from.
- * Bad definitions are refused as a whole (422) before anything is written.
+ * Bad definitions are refused as a whole (422) before anything is written, including participant URLs the
+ * site audit may not open (`participantUrlIssues`: the outbound SSRF rule of webhooks and federation peers).
  */
 import { eq, inArray, sql } from 'drizzle-orm';
 import type { Caller, Services } from '../app/context.ts';
@@ -18,6 +19,12 @@ import {
 } from '../db/schema.ts';
 import { canStaff } from '../policies/can.ts';
 import { isPublished } from '../queries/evaluation.ts';
+import {
+  checkOutboundHost,
+  hostOf,
+  outboundUrlSyntax,
+  type OutboundProblem,
+} from '../integrations/outbound-guard.ts';
 import {
   canonicalJson,
   DEFAULT_THRESHOLDS,
@@ -164,6 +171,60 @@ export function definitionIssues(input: PeriodInput): Record<string, FieldIssue>
   return f;
 }
 
+/** Longest participant website / social-media URL (as for webhook receivers). */
+export const MAX_PARTICIPANT_URL = 2000;
+/** How long the check waits for DNS before it accepts a name (the audit checks again at every request). */
+const URL_DNS_TIMEOUT_MS = 5000;
+
+/**
+ * Field issues of the participant URLs, which the worker's site audit opens in a browser: the rule of
+ * src/integrations/outbound-guard.ts, as for webhooks and federation peers. An absolute http(s) URL without
+ * credentials (`url_scheme`, `invalid_format`), at most MAX_PARTICIPANT_URL characters, whose host is neither a
+ * private, loopback, link-local or reserved address nor a name resolving to one (`url_blocked_address`), unless
+ * the host is in ADUAN_OUTBOUND_ALLOW_HOSTS. Unlike a webhook, a name that does not resolve is accepted: a
+ * participant's site may be down on the day, and the audit records it as not loading. Keys are the JSON paths
+ * (`groups.0.participants.1.websiteUrl`); `params.url` names the URL (the form shows many in one box).
+ */
+export async function participantUrlIssues(
+  svc: Pick<Services, 'outboundAllowHosts'>,
+  input: Pick<PeriodInput, 'groups'>,
+): Promise<Record<string, FieldIssue>> {
+  const allowHosts = svc.outboundAllowHosts ?? [];
+  const byHost = new Map<string, Promise<OutboundProblem | null>>();
+  // One entry per URL, in the order of the definition; a host is resolved once however often it occurs.
+  const checks: { key: string; url: string; issue: FieldIssue | Promise<OutboundProblem | null> }[] = [];
+  input.groups.forEach((g, i) =>
+    g.participants.forEach((p, j) => {
+      for (const kind of ['websiteUrl', 'socialUrl'] as const) {
+        const url = p[kind];
+        if (url === undefined) continue;
+        const key = `groups.${i}.participants.${j}.${kind}`;
+        const syntax = outboundUrlSyntax(url);
+        if (url.length > MAX_PARTICIPANT_URL)
+          checks.push({ key, url, issue: { key: 'too_long', params: { max: MAX_PARTICIPANT_URL } } });
+        else if ('problem' in syntax)
+          checks.push({ key, url, issue: { key: syntax.problem, params: { url } } });
+        else {
+          const host = hostOf(syntax.url);
+          let check = byHost.get(host);
+          if (!check) {
+            check = checkOutboundHost(host, { allowHosts, timeoutMs: URL_DNS_TIMEOUT_MS });
+            byHost.set(host, check);
+          }
+          checks.push({ key, url, issue: check });
+        }
+      }
+    }),
+  );
+  const f: Record<string, FieldIssue> = {};
+  for (const c of checks) {
+    const issue = await c.issue;
+    if (issue && typeof issue === 'object') f[c.key] = issue;
+    else if (issue === 'url_blocked_address') f[c.key] = { key: issue, params: { url: c.url } };
+  }
+  return f;
+}
+
 /** Creates or replaces the period; returns its weights version. */
 export async function createEvaluationPeriod(
   svc: Services,
@@ -187,6 +248,7 @@ export async function createEvaluationPeriod(
     if (other && !fields[`groups.${i}.id`])
       fields[`groups.${i}.id`] = { key: 'group_taken', params: { period: other } };
   });
+  for (const [k, issue] of Object.entries(await participantUrlIssues(svc, input))) fields[k] ??= issue;
   throwIfInvalid(fields);
   await assertCanManageEvaluation(svc, caller, [...ids, ...(await periodAgencies(svc, input.id))]);
   const weights = input.weights ?? DEFAULT_WEIGHTS;

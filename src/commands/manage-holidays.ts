@@ -9,10 +9,28 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import { holidays } from '../db/schema.ts';
 import { invalidateCalendarCache } from '../db/repositories/calendar.ts';
 import type { Caller, Services } from '../app/context.ts';
-import { AppError } from '../app/errors.ts';
+import { AppError, invalid, type FieldIssue } from '../app/errors.ts';
 import { canStaff } from '../policies/can.ts';
 import { requireRegion } from './lookups.ts';
 import { recomputeRunningClocks } from './recompute-deadlines.ts';
+
+/** Shortest holiday name (after trimming). */
+export const HOLIDAY_NAME_MIN = 3;
+/** Longest holiday name (after trimming): enough for "Cuti Bersama Hari Raya Idulfitri 1448 Hijriah". */
+export const HOLIDAY_NAME_MAX = 120;
+
+/**
+ * The rule of a holiday's name, shared by the JSON API (its zod schema uses the same bounds), the back-office
+ * calendar form and the command: required, HOLIDAY_NAME_MIN to HOLIDAY_NAME_MAX characters once trimmed.
+ * The issue keys are `errors.field.*` (`required`, `too_short`, `too_long`), in Indonesian and English.
+ */
+export function holidayNameIssue(name: string): FieldIssue | null {
+  const n = name.trim();
+  if (!n) return { key: 'required' };
+  if (n.length < HOLIDAY_NAME_MIN) return { key: 'too_short', params: { min: HOLIDAY_NAME_MIN } };
+  if (n.length > HOLIDAY_NAME_MAX) return { key: 'too_long', params: { max: HOLIDAY_NAME_MAX } };
+  return null;
+}
 
 export interface HolidayInput {
   date: string;
@@ -46,6 +64,9 @@ export async function upsertHoliday(
   caller: Caller,
   input: HolidayInput,
 ): Promise<CalendarEditResult> {
+  const nameIssue = holidayNameIssue(input.name);
+  if (nameIssue) throw invalid({ name: nameIssue });
+  const name = input.name.trim();
   authorizeCalendar(caller, input);
   const regionCode = input.kind === 'regional' ? input.regionCode! : null;
   if (regionCode) await requireRegion(svc.db, regionCode, 'regionCode');
@@ -59,7 +80,7 @@ export async function upsertHoliday(
           regionCode ? eq(holidays.regionCode, regionCode) : isNull(holidays.regionCode),
         ),
       );
-    await tx.insert(holidays).values({ date: input.date, name: input.name, kind: input.kind, regionCode });
+    await tx.insert(holidays).values({ date: input.date, name, kind: input.kind, regionCode });
     return recomputeRunningClocks(tx, { date: input.date, regionCode }, svc.now());
   });
   invalidateCalendarCache();

@@ -1,12 +1,16 @@
 /**
- * Publishes an evaluation period's rankings: reads the latest open-data snapshot FILE (checking its
- * sha256), evaluates with the period's weights, thresholds and rubric scores, and stores the result
- * with a sha256 over every input. `aduan evaluate --period` repeats this from the file and compares.
- * Why: a published ranking must be recomputable and verifiable by anyone holding the snapshot.
+ * Publishes an evaluation period's rankings from the data at the moment of publishing: builds the open-data
+ * snapshot the live preview is computed from (reports as of the last statistics refresh, admin activity now),
+ * writes and records it as a snapshot file, reads the file back (checking its sha256), evaluates it with the
+ * period's weights, thresholds and rubric scores, and stores the result with a sha256 over every input.
+ * `aduan evaluate --period` repeats this from that file and compares.
+ * Why: what is published must be what the preview showed at that moment (an older daily snapshot could rank
+ * differently), and a published ranking must be recomputable and verifiable by anyone holding the snapshot.
  * Publishing is final: a second publish is refused (409 ALREADY_PUBLISHED), so the public page and the
  * certificates never change under their readers.
  */
 import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { eq } from 'drizzle-orm';
 import type { Caller, Services } from '../app/context.ts';
 import { AppError } from '../app/errors.ts';
@@ -19,8 +23,8 @@ import {
 } from '../domain/evaluation/evaluate.ts';
 import { canonicalJson } from '../domain/evaluation/scoring.ts';
 import { isPublished, loadEvaluationConfig } from '../queries/evaluation.ts';
-import { latestSnapshot } from '../queries/open-data-snapshot.ts';
-import { sha256Hex } from './snapshot-open-data.ts';
+import { buildOpenDataSnapshot, latestSnapshot } from '../queries/open-data-snapshot.ts';
+import { openDataDir, sha256Hex, writeOpenDataSnapshot } from './snapshot-open-data.ts';
 import { assertCanManageEvaluation } from './create-evaluation-period.ts';
 
 /** Reads a snapshot file and checks it against the expected checksum (when given). */
@@ -39,22 +43,37 @@ export function inputsHash(snapshotSha256: string, cfg: EvaluationConfig): strin
   return sha256Hex(canonicalJson({ snapshotSha256, cfg }));
 }
 
-/** Evaluates from the latest snapshot and stores the published result. */
+/** Where publishing writes its snapshot: `<dataDir>/open-data`, else next to the latest snapshot. */
+async function snapshotDirectory(svc: Services, dataDir: string | undefined): Promise<string> {
+  if (dataDir) return openDataDir(dataDir);
+  const latest = await latestSnapshot(svc.db);
+  // Without a data directory the snapshot directory is known from an earlier snapshot only.
+  if (!latest) throw new AppError('SNAPSHOT_REQUIRED');
+  return dirname(latest.path);
+}
+
+/**
+ * Evaluates the data at this moment (the snapshot the preview reads, written as a snapshot file) and stores
+ * the published result. `opts.dataDir`: the data directory (`ADUAN_DATA_DIR`); without it the file goes next
+ * to the latest snapshot, and a database without any snapshot is 409 SNAPSHOT_REQUIRED.
+ */
 export async function publishEvaluation(
   svc: Services,
   caller: Caller,
   periodId: string,
+  opts: { dataDir?: string | undefined } = {},
 ): Promise<{ result: EvaluationResult; inputsSha256: string; snapshotSha256: string }> {
   const cfg = await loadEvaluationConfig(svc.db, periodId);
   // National admins, or a coordinator whose region holds every participant.
   await assertCanManageEvaluation(svc, caller, [...new Set(cfg.groups.flatMap((g) => g.participants))]);
   if (await isPublished(svc.db, periodId)) throw new AppError('ALREADY_PUBLISHED');
-  const snap = await latestSnapshot(svc.db);
-  if (!snap) throw new AppError('SNAPSHOT_REQUIRED');
-  const { doc } = await readSnapshotFile(snap.path, snap.sha256);
-  const result = evaluate(doc, cfg);
-  const hash = inputsHash(snap.sha256, cfg);
+  const dir = await snapshotDirectory(svc, opts.dataDir);
   const publishedAt = svc.now();
+  // The same document the live preview evaluates at this moment, kept as a file for `aduan evaluate`.
+  const written = await writeOpenDataSnapshot(svc, dir, await buildOpenDataSnapshot(svc.db, publishedAt));
+  const { doc } = await readSnapshotFile(written.path, written.sha256);
+  const result = evaluate(doc, cfg);
+  const hash = inputsHash(written.sha256, cfg);
   await svc.db.transaction(async (tx) => {
     // The period row is locked so that two publishes (or a publish and a change) run one after the other.
     await tx
@@ -71,10 +90,10 @@ export async function publishEvaluation(
     await tx.insert(evaluationResults).values({
       periodId,
       publishedAt,
-      snapshotSha256: snap.sha256,
+      snapshotSha256: written.sha256,
       inputsSha256: hash,
       result,
     });
   });
-  return { result, inputsSha256: hash, snapshotSha256: snap.sha256 };
+  return { result, inputsSha256: hash, snapshotSha256: written.sha256 };
 }

@@ -67,7 +67,8 @@ async function auditJobs(
   const stored: StoredAudit[] = [];
   try {
     for (const j of jobs) {
-      const result = await auditSite(browser, j.url, opts);
+      // Every request of the audit goes through the outbound SSRF guard (ADUAN_OUTBOUND_ALLOW_HOSTS exempts).
+      const result = await auditSite(browser, j.url, { allowHosts: svc.outboundAllowHosts ?? [], ...opts });
       await svc.db.insert(evaluationSiteAudits).values({
         periodId,
         agencyId: j.agencyId,

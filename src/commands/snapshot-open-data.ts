@@ -1,6 +1,7 @@
 /**
  * Writes the daily open-data snapshot: `<dataDir>/open-data/aduan-open-data-<date>.json` plus a
- * `.sha256` file, and records it so that `/api/v1/open-data/snapshots/latest` serves it.
+ * `.sha256` file, and records it so that `/api/v1/open-data/snapshots/latest` serves it. Publishing an
+ * evaluation writes one the same way (`writeOpenDataSnapshot`) from the data it evaluates.
  * Why: a fixed, checksummed file is what `aduan evaluate` and outside analysts recompute from.
  */
 import { createHash } from 'node:crypto';
@@ -8,7 +9,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Services } from '../app/context.ts';
 import { openDataSnapshots } from '../db/schema.ts';
-import { buildOpenDataSnapshot } from '../queries/open-data-snapshot.ts';
+import { buildOpenDataSnapshot, type OpenDataSnapshot } from '../queries/open-data-snapshot.ts';
 import { refreshStats } from './refresh-stats.ts';
 
 /** What was written. */
@@ -24,19 +25,40 @@ export function sha256Hex(data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
+/** The directory of the snapshot files under a data directory. */
+export const openDataDir = (dataDir: string) => join(dataDir, 'open-data');
+
+/**
+ * Writes `doc` to `<dir>/aduan-open-data-<generatedAt>.json` (+ `.sha256`) and records it in
+ * `open_data_snapshots` (created at `doc.generatedAt`). Never overwrites a file.
+ */
+export async function writeOpenDataSnapshot(
+  svc: Services,
+  dir: string,
+  doc: OpenDataSnapshot,
+): Promise<SnapshotWritten> {
+  const bytes = Buffer.from(JSON.stringify(doc));
+  const sha256 = sha256Hex(bytes);
+  await mkdir(dir, { recursive: true });
+  const stamp = doc.generatedAt.replace(/[:.]/g, '-');
+  const name = `aduan-open-data-${stamp}-${sha256.slice(0, 8)}.json`;
+  const path = join(dir, name);
+  await writeFile(path, bytes, { flag: 'wx' }).catch((e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EEXIST') throw e; // the same document written at the same instant: same bytes
+  });
+  await writeFile(`${path}.sha256`, `${sha256}  ${name}\n`);
+  await svc.db.insert(openDataSnapshots).values({
+    createdAt: new Date(doc.generatedAt),
+    path,
+    sha256,
+    rows: doc.reports.length,
+  });
+  return { path, sha256, rows: doc.reports.length, bytes: bytes.length };
+}
+
 /** Refreshes the statistics, then writes and records a snapshot in `dataDir`. */
 export async function snapshotOpenData(svc: Services, dataDir: string): Promise<SnapshotWritten> {
   await refreshStats(svc);
-  const now = svc.now();
-  const doc = await buildOpenDataSnapshot(svc.db, now);
-  const bytes = Buffer.from(JSON.stringify(doc));
-  const sha256 = sha256Hex(bytes);
-  const dir = join(dataDir, 'open-data');
-  await mkdir(dir, { recursive: true });
-  const stamp = now.toISOString().replace(/[:.]/g, '-');
-  const path = join(dir, `aduan-open-data-${stamp}.json`);
-  await writeFile(path, bytes);
-  await writeFile(`${path}.sha256`, `${sha256}  aduan-open-data-${stamp}.json\n`);
-  await svc.db.insert(openDataSnapshots).values({ createdAt: now, path, sha256, rows: doc.reports.length });
-  return { path, sha256, rows: doc.reports.length, bytes: bytes.length };
+  const doc = await buildOpenDataSnapshot(svc.db, svc.now());
+  return writeOpenDataSnapshot(svc, openDataDir(dataDir), doc);
 }

@@ -1,5 +1,6 @@
 /**
- * SSRF guard for outbound HTTP to URLs that people configure (agency webhooks, federation peers):
+ * SSRF guard for outbound HTTP to URLs that people configure (agency webhooks, federation peers, the
+ * evaluation's participant websites audited by src/integrations/site-audit.ts):
  * only http(s), and never to an address in a loopback, private (RFC 1918), link-local (incl. the cloud
  * metadata address 169.254.169.254), CGNAT, unique-local, multicast, unspecified or other reserved range,
  * unless the URL's host is in the operator's allowlist (ADUAN_OUTBOUND_ALLOW_HOSTS).
@@ -137,14 +138,36 @@ export async function checkOutboundUrl(
 ): Promise<OutboundProblem | null> {
   const syntax = outboundUrlSyntax(raw);
   if ('problem' in syntax) return syntax.problem;
-  const host = hostOf(syntax.url);
+  return checkOutboundHost(hostOf(syntax.url), opts);
+}
+
+/**
+ * The address rule alone, for one host as `hostOf` gives it: null when it is allowlisted or when it and every
+ * address it resolves to may be reached; `url_blocked_address` when a literal or ANY resolved address is blocked;
+ * `host_unresolvable` when the name does not resolve (or not within `timeoutMs`, when given).
+ */
+export async function checkOutboundHost(
+  host: string,
+  opts: OutboundOptions & { timeoutMs?: number | undefined } = {},
+): Promise<OutboundProblem | null> {
   if ((opts.allowHosts ?? []).includes(host)) return null;
   if (isIP(host)) return isBlockedAddress(host) ? 'url_blocked_address' : null;
   let addresses: LookupAddress[];
+  let timer: NodeJS.Timeout | undefined;
   try {
-    addresses = await (opts.resolver ?? systemResolver)(host);
+    const resolving = (opts.resolver ?? systemResolver)(host);
+    addresses = opts.timeoutMs
+      ? await Promise.race([
+          resolving,
+          new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new Error('dns timeout')), opts.timeoutMs);
+          }),
+        ])
+      : await resolving;
   } catch {
     return 'host_unresolvable';
+  } finally {
+    clearTimeout(timer);
   }
   if (addresses.length === 0) return 'host_unresolvable';
   return addresses.some((a) => isBlockedAddress(a.address)) ? 'url_blocked_address' : null;

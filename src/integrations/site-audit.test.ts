@@ -24,6 +24,9 @@ const BAD = `<!doctype html><html><head><title>Dinas Buruk</title></head>
 <body><div><img src="/logo.png"><input name="q"><a href="/hilang">Halaman hilang</a> <a href="/layanan">Layanan</a>
 <p style="color:#aaa;background:#fff">Teks pucat sekali</p></div></body></html>`;
 
+/** The local pages are on 127.0.0.1, which the outbound guard refuses unless allowlisted (site-audit-guard.test.ts). */
+const LOCAL = { allowHosts: ['127.0.0.1'] };
+
 let server: Server;
 let base: string;
 let browser: Browser;
@@ -51,7 +54,7 @@ afterAll(async () => {
 
 describe.skipIf(!AUDIT_AVAILABLE)('site audit (axe-core in headless chromium)', () => {
   it('passes a good page: loads, no axe violations, links answer, LAPOR! link present', async () => {
-    const r = await auditSite(browser, `${base}/baik`);
+    const r = await auditSite(browser, `${base}/baik`, LOCAL);
     expect(r.checks.map((c) => [c.id, c.passed])).toEqual([
       ['loads', true],
       ['accessibility', true],
@@ -64,19 +67,22 @@ describe.skipIf(!AUDIT_AVAILABLE)('site audit (axe-core in headless chromium)', 
   }, 60_000);
 
   it('fails a bad page: axe violations, a broken link, no complaint channel', async () => {
-    const r = await auditSite(browser, `${base}/buruk`);
+    const r = await auditSite(browser, `${base}/buruk`, LOCAL);
     const ids = r.violations.map((v) => v.id);
     expect(ids).toEqual(expect.arrayContaining(['image-alt', 'html-has-lang', 'label', 'color-contrast']));
     expect(r.links.broken).toEqual([{ url: `${base}/hilang`, status: 404 }]);
     expect(r.checks.find((c) => c.id === 'complaint_channel')?.passed).toBe(false);
     expect(r.score).toBeLessThan(50);
-    const gone = await auditSite(browser, `${base}/tidak-ada`);
+    const gone = await auditSite(browser, `${base}/tidak-ada`, LOCAL);
     expect(gone.checks).toEqual([{ id: 'loads', passed: false, detail: 'HTTP 404' }]);
     expect(gone.score).toBe(0);
   }, 60_000);
 
   it('runSiteAudit stores one result per participant URL, shown on the evaluation page', async () => {
-    const t: TestApp = await startTestApp({ now: new Date('2026-03-12T02:00:00Z') });
+    const t: TestApp = await startTestApp({
+      now: new Date('2026-03-12T02:00:00Z'),
+      outboundAllowHosts: ['127.0.0.1'],
+    });
     try {
       const r = await t.api('/api/v1/evaluation/periods', {
         token: await t.login(DEMO.national),
@@ -129,7 +135,10 @@ describe.skipIf(!AUDIT_AVAILABLE)('site audit (axe-core in headless chromium)', 
   }, 120_000);
 
   it('the scheduled audit runs once per participant URL and day, for running periods only', async () => {
-    const t: TestApp = await startTestApp({ now: new Date('2026-03-12T02:00:00Z') }); // 10:00 WITA
+    const t: TestApp = await startTestApp({
+      now: new Date('2026-03-12T02:00:00Z'),
+      outboundAllowHosts: ['127.0.0.1'],
+    }); // 10:00 WITA
     try {
       const national = await t.login(DEMO.national);
       const define = async (id: string, from: string, to: string, url: string) => {

@@ -5,10 +5,40 @@
  * bounded count and time) and that a complaint channel or LAPOR! link is present.
  * Works in production (the same launcher flags as the e2e helper) and in tests against local pages.
  * Why: the website and social-media awards are judged on functionality and accessibility (issue 6).
+ *
+ * The URLs come from coordinators, so every request the audit makes goes through the outbound SSRF guard
+ * (src/integrations/outbound-guard.ts, ADUAN_OUTBOUND_ALLOW_HOSTS): nothing reaches a private, loopback,
+ * link-local or reserved address. Three layers, because DNS can change after the URL was saved:
+ * - `context.route` resolves the host of every request the page makes (navigation, subresources) and aborts
+ *   it when it is blocked, recording why (`refused`);
+ * - the browser context sends everything through a local proxy (`startGuardProxy`) that connects only to the
+ *   addresses it checked (the guard's pinned `lookup`): redirects (which `route` does not see), WebSockets,
+ *   and a name that resolves differently between the route's check and the connection are refused there;
+ * - the link checks use the same pinned lookup and follow redirects hop by hop, checking each.
+ * A refused start URL is not fetched at all: the audit is recorded as not loading, with the reason.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type ServerResponse,
+} from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { createRequire } from 'node:module';
-import { chromium, type Browser } from 'playwright-core';
+import { connect as netConnect, isIP, type AddressInfo, type Socket } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { chromium, type Browser, type Request } from 'playwright-core';
+import {
+  checkOutboundHost,
+  guardedLookup,
+  hostOf,
+  isBlockedAddress,
+  OutboundBlockedError,
+  outboundUrlSyntax,
+  type OutboundOptions,
+  type OutboundProblem,
+} from './outbound-guard.ts';
 
 /** Chromium binary used by the audit. */
 export const AUDIT_CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -47,15 +77,228 @@ export interface SiteAuditResult {
   violations: { id: string; impact: string | null; help: string; nodes: number }[];
   links: { checked: number; broken: { url: string; status: number | null }[] };
   complaintLinks: string[];
+  /** Requests the SSRF guard refused (never made); absent in audits stored before the guard. */
+  refused?: RefusedRequest[];
   /** Suggested score 0–100: loads 25, accessibility 40 (minus 8 per violated rule), links 20, channel 15. */
   score: number;
   error?: string;
 }
 
-/** Options: link-check bounds and timeouts. */
-export interface AuditOptions {
+/** A request the audit did not make because the outbound guard refused its host. */
+export interface RefusedRequest {
+  url: string;
+  host: string;
+  problem: OutboundProblem;
+}
+
+/**
+ * Options: link-check bounds and timeouts, and the outbound guard's (`allowHosts`: ADUAN_OUTBOUND_ALLOW_HOSTS,
+ * exempt from the address check; `resolver`: tests simulate DNS answers).
+ */
+export interface AuditOptions extends OutboundOptions {
   maxLinks?: number;
   timeoutMs?: number;
+}
+
+/** The header of the proxy's answer to a refused request (tells the navigation's refusal from a real 403). */
+const REFUSED_HEADER = 'x-aduan-audit-refused';
+/** Redirects a link check follows (each hop checked). */
+const MAX_LINK_REDIRECTS = 5;
+
+/** The message of a refusal, as for webhooks: `outbound request to <host> refused: url_blocked_address`. */
+function refusalText(r: Pick<RefusedRequest, 'host' | 'problem'>): string {
+  return new OutboundBlockedError(r.host, r.problem).message;
+}
+
+/** The guard's host of a URL (null when it does not parse). */
+function safeHost(raw: string): string | null {
+  try {
+    return hostOf(new URL(raw));
+  } catch {
+    return null;
+  }
+}
+
+/** Literal addresses are connected to without any lookup, so the lookup hook never sees them: checked here. */
+function literalProblem(host: string, opts: OutboundOptions): OutboundProblem | null {
+  if ((opts.allowHosts ?? []).includes(host)) return null;
+  return isIP(host) && isBlockedAddress(host) ? 'url_blocked_address' : null;
+}
+
+/**
+ * Why the audit may not request `raw` (null: it may). Schemes without a network request (data:, blob:,
+ * about:) pass; ws(s) is checked as http(s); any other scheme is `url_scheme`. The host is resolved now and
+ * every address checked (an unresolvable name is `host_unresolvable`).
+ */
+export async function auditRequestProblem(
+  raw: string,
+  opts: OutboundOptions = {},
+): Promise<{ host: string; problem: OutboundProblem } | null> {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return { host: raw, problem: 'invalid_format' };
+  }
+  if (url.protocol === 'data:' || url.protocol === 'blob:' || url.protocol === 'about:') return null;
+  if (!['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol))
+    return { host: url.hostname || raw, problem: 'url_scheme' };
+  if (url.username || url.password || !url.hostname)
+    return { host: url.hostname || raw, problem: 'invalid_format' };
+  const host = hostOf(url);
+  const problem = await checkOutboundHost(host, { ...opts, timeoutMs: 10_000 });
+  return problem ? { host, problem } : null;
+}
+
+/** Hop-by-hop and proxy headers, never forwarded by the proxy. */
+const HOP_HEADERS = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
+
+function endToEnd(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  return Object.fromEntries(Object.entries(headers).filter(([k]) => !HOP_HEADERS.has(k.toLowerCase())));
+}
+
+/** A running guard proxy (see `startGuardProxy`). */
+export interface GuardProxy {
+  /** For `browser.newContext({ proxy })`. */
+  proxy: { server: string; username: string; password: string };
+  close(): Promise<void>;
+}
+
+/**
+ * A local HTTP proxy (127.0.0.1, random port, random credentials so that no other local process can use it)
+ * through which an audit's browser context makes every request: plain HTTP is forwarded, HTTPS and WebSockets
+ * tunnelled (CONNECT). Each upstream connection goes through the guard's pinned lookup (src/integrations/
+ * outbound-guard.ts), so it reaches only addresses that were checked just then: a redirect to an internal
+ * address, or a name rebound after the route's check, is refused (`onRefused`) with 403 and `x-aduan-audit-refused`.
+ */
+export async function startGuardProxy(
+  opts: AuditOptions,
+  onRefused: (r: RefusedRequest) => void,
+): Promise<GuardProxy> {
+  const username = 'audit';
+  const password = randomBytes(18).toString('base64url');
+  const expected = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+  const timeoutMs = opts.timeoutMs ?? 15_000;
+  const guard: OutboundOptions = { allowHosts: opts.allowHosts, resolver: opts.resolver };
+  const sockets = new Set<Socket>();
+  // The guard's lookup fails the connection with an OutboundBlockedError carrying the problem.
+  const blocked = (e: unknown): OutboundProblem | null =>
+    (e as { problem?: OutboundProblem }).problem ?? null;
+  const refuse = (res: ServerResponse, r: RefusedRequest) => {
+    onRefused(r);
+    res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8', [REFUSED_HEADER]: r.problem });
+    res.end(refusalText(r));
+  };
+  const server = createServer((req, res) => {
+    if (req.headers['proxy-authorization'] !== expected) {
+      res.writeHead(407, { 'proxy-authenticate': 'Basic realm="aduan-audit"' }).end();
+      return;
+    }
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '');
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
+    if (url.protocol !== 'http:' || url.username || url.password) {
+      res.writeHead(400).end();
+      return;
+    }
+    const host = hostOf(url);
+    const literal = literalProblem(host, guard);
+    if (literal) return refuse(res, { url: url.href, host, problem: literal });
+    const upstream = httpRequest(
+      url,
+      {
+        method: req.method,
+        headers: endToEnd(req.headers),
+        lookup: guardedLookup(guard),
+        agent: false,
+        timeout: timeoutMs,
+      },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.statusMessage, endToEnd(answer.headers));
+        answer.pipe(res);
+        answer.on('error', () => res.destroy());
+      },
+    );
+    upstream.on('timeout', () => upstream.destroy(new Error('timeout')));
+    res.on('close', () => upstream.destroy());
+    upstream.on('error', (e) => {
+      const problem = blocked(e);
+      if (problem === 'url_blocked_address' && !res.headersSent)
+        return refuse(res, { url: url.href, host, problem });
+      if (!res.headersSent) res.writeHead(502).end();
+      else res.destroy();
+    });
+    req.pipe(upstream);
+  });
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  server.on('connect', (req, client: Socket, head: Buffer) => {
+    client.on('error', () => undefined);
+    const answer = (status: string, extra = '') => client.end(`HTTP/1.1 ${status}\r\n${extra}\r\n`);
+    if (req.headers['proxy-authorization'] !== expected)
+      return answer('407 Proxy Authentication Required', 'Proxy-Authenticate: Basic realm="aduan-audit"\r\n');
+    let url: URL;
+    try {
+      url = new URL(`http://${req.url ?? ''}`);
+    } catch {
+      return answer('400 Bad Request');
+    }
+    const host = hostOf(url);
+    const port = Number(url.port || 443);
+    const refuseTunnel = (problem: OutboundProblem) => {
+      onRefused({ url: `${host}:${port}`, host, problem });
+      answer('403 Forbidden', `${REFUSED_HEADER}: ${problem}\r\n`);
+    };
+    const literal = literalProblem(host, guard);
+    if (literal) return refuseTunnel(literal);
+    const upstream = netConnect({ host, port, lookup: guardedLookup(guard), timeout: timeoutMs });
+    let connected = false;
+    sockets.add(upstream);
+    upstream.on('close', () => sockets.delete(upstream));
+    upstream.once('connect', () => {
+      connected = true;
+      upstream.setTimeout(0);
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      if (head.length) upstream.write(head);
+      upstream.pipe(client);
+      client.pipe(upstream);
+    });
+    upstream.on('timeout', () => upstream.destroy(new Error('timeout')));
+    upstream.on('error', (e) => {
+      const problem = blocked(e);
+      if (!connected && client.writable) {
+        if (problem === 'url_blocked_address') refuseTunnel(problem);
+        else answer('502 Bad Gateway');
+      } else client.destroy();
+    });
+    client.on('close', () => upstream.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    proxy: { server: `http://127.0.0.1:${port}`, username, password },
+    async close() {
+      for (const s of sockets) s.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }
 
 /** Launches chromium with the same flags as the e2e helper (no sandbox for containers, no QUIC). */
@@ -75,16 +318,76 @@ export async function launchAuditBrowser(): Promise<Browser> {
   });
 }
 
-async function checkLink(url: string, timeoutMs: number): Promise<number | null> {
+/** One request of a link check through the guard's pinned lookup: its status and redirect target. */
+function linkRequest(
+  url: URL,
+  method: 'HEAD' | 'GET',
+  timeoutMs: number,
+  opts: OutboundOptions,
+): Promise<{ status: number; location: string | null } | { problem: OutboundProblem } | null> {
+  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve) => {
+    const req = send(
+      url,
+      {
+        method,
+        headers: { accept: '*/*', 'user-agent': 'aduan-site-audit' },
+        lookup: guardedLookup(opts),
+        agent: false,
+        timeout: timeoutMs,
+        signal: AbortSignal.timeout(timeoutMs),
+      },
+      (res) => {
+        const location = res.headers.location ?? null;
+        resolve({ status: res.statusCode ?? 0, location });
+        res.destroy();
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', (e) => {
+      const problem = (e as { problem?: OutboundProblem }).problem;
+      resolve(problem === 'url_blocked_address' ? { problem } : null);
+    });
+    req.end();
+  });
+}
+
+/**
+ * The status of a link (HEAD, then GET when HEAD is refused), following up to MAX_LINK_REDIRECTS redirects;
+ * every hop goes through the guard, and a refused hop makes the link broken (null) and is reported.
+ */
+async function checkLink(
+  link: string,
+  timeoutMs: number,
+  opts: OutboundOptions,
+  onRefused: (r: RefusedRequest) => void,
+): Promise<number | null> {
   for (const method of ['HEAD', 'GET'] as const) {
-    try {
-      const res = await fetch(url, { method, redirect: 'follow', signal: AbortSignal.timeout(timeoutMs) });
-      await res.body?.cancel();
-      if (method === 'HEAD' && (res.status === 405 || res.status === 501)) continue;
-      return res.status;
-    } catch {
-      if (method === 'GET') return null;
+    let url = new URL(link);
+    let answer: Awaited<ReturnType<typeof linkRequest>> = null;
+    for (let hop = 0; hop <= MAX_LINK_REDIRECTS; hop++) {
+      const host = hostOf(url);
+      const literal =
+        url.protocol === 'http:' || url.protocol === 'https:' ? literalProblem(host, opts) : 'url_scheme';
+      answer = literal ? { problem: literal } : await linkRequest(url, method, timeoutMs, opts);
+      if (answer && 'problem' in answer) {
+        onRefused({ url: url.href, host, problem: answer.problem });
+        return null;
+      }
+      if (!answer || answer.status < 300 || answer.status >= 400 || !answer.location) break;
+      try {
+        url = new URL(answer.location, url);
+      } catch {
+        break;
+      }
+      answer = null;
     }
+    if (answer === null) {
+      if (method === 'GET') return null;
+      continue;
+    }
+    if (method === 'HEAD' && (answer.status === 405 || answer.status === 501)) continue;
+    return answer.status;
   }
   return null;
 }
@@ -98,7 +401,10 @@ export function auditScore(r: Pick<SiteAuditResult, 'checks' | 'violations' | 'l
   return 25 + a11y + links + (passed('complaint_channel') ? 15 : 0);
 }
 
-/** Audits one URL with an already launched browser (one fresh context per URL). */
+/**
+ * Audits one URL with an already launched browser (one fresh context per URL, its own guard proxy). A start
+ * URL the guard refuses is not opened: the audit fails `loads` with the reason (`error`, `refused`).
+ */
 export async function auditSite(
   browser: Browser,
   url: string,
@@ -106,6 +412,7 @@ export async function auditSite(
 ): Promise<SiteAuditResult> {
   const maxLinks = opts.maxLinks ?? 25;
   const timeoutMs = opts.timeoutMs ?? 15_000;
+  const guard: OutboundOptions = { allowHosts: opts.allowHosts, resolver: opts.resolver };
   const out: SiteAuditResult = {
     url,
     finalUrl: null,
@@ -118,9 +425,56 @@ export async function auditSite(
     complaintLinks: [],
     score: 0,
   };
-  const context = await browser.newContext({ locale: 'id-ID' });
+  const refused: RefusedRequest[] = [];
+  const onRefused = (r: RefusedRequest) => {
+    if (refused.length < 50) refused.push(r);
+  };
+  const notLoaded = (r: Pick<RefusedRequest, 'host' | 'problem'>): SiteAuditResult => {
+    out.error = refusalText(r);
+    out.checks = [{ id: 'loads', passed: false, detail: out.error }];
+    return { ...out, refused, score: 0 };
+  };
+  // The start URL: an absolute http(s) URL (not data: or javascript:) on an address the guard allows.
+  const syntax = outboundUrlSyntax(url);
+  const start =
+    'problem' in syntax ? { host: url, problem: syntax.problem } : await auditRequestProblem(url, guard);
+  if (start && start.problem !== 'host_unresolvable') {
+    onRefused({ url, ...start });
+    return notLoaded(start);
+  }
+  const proxy = await startGuardProxy(opts, onRefused);
+  // Service workers would fetch outside `route`; the proxy would still guard them, but block them anyway.
+  const context = await browser
+    .newContext({ locale: 'id-ID', proxy: proxy.proxy, serviceWorkers: 'block' })
+    .catch(async (e: unknown) => {
+      await proxy.close();
+      throw e;
+    });
   try {
     const page = await context.newPage();
+    const isMainNavigation = (request: Request) => {
+      try {
+        return request.isNavigationRequest() && request.frame() === page.mainFrame();
+      } catch {
+        return false; // a request without a frame (worker)
+      }
+    };
+    let navigationRefusal: RefusedRequest | null = null;
+    let failedNavigationHost: string | null = null;
+    page.on('requestfailed', (request) => {
+      if (isMainNavigation(request)) failedNavigationHost = safeHost(request.url());
+    });
+    await context.route('**/*', async (route) => {
+      const request = route.request();
+      const problem = await auditRequestProblem(request.url(), guard);
+      if (!problem) return route.continue().catch(() => undefined);
+      if (problem.problem === 'host_unresolvable')
+        return route.abort('namenotresolved').catch(() => undefined);
+      const r = { url: request.url(), ...problem };
+      onRefused(r);
+      if (isMainNavigation(request)) navigationRefusal ??= r;
+      return route.abort('blockedbyclient').catch(() => undefined);
+    });
     const started = Date.now();
     let res;
     try {
@@ -129,6 +483,14 @@ export async function auditSite(
       out.error = (e as Error).message.split('\n')[0];
     }
     out.loadMs = Date.now() - started;
+    // The start page or a redirect of it refused (by the route, or by the proxy: its 403 for plain HTTP, a
+    // failed tunnel for HTTPS) is reported as such, not as the browser's error or an HTTP 403.
+    const refusedHost =
+      res?.headers()[REFUSED_HEADER] !== undefined ? safeHost(res.url()) : !res ? failedNavigationHost : null;
+    const refusal =
+      navigationRefusal ??
+      (refusedHost ? [...refused].reverse().find((r) => r.host === refusedHost) : undefined);
+    if (refusal) return { ...notLoaded(refusal), loadMs: out.loadMs };
     out.status = res?.status() ?? null;
     out.finalUrl = res ? page.url() : null;
     const loads = !!res && res.status() < 400;
@@ -137,7 +499,7 @@ export async function auditSite(
       passed: loads,
       detail: res ? `HTTP ${res.status()}` : (out.error ?? 'no response'),
     });
-    if (!loads) return { ...out, score: 0 };
+    if (!loads) return { ...out, ...(refused.length ? { refused } : {}), score: 0 };
     out.title = await page.title();
     axeSource ??= readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
     await page.evaluate(axeSource);
@@ -180,7 +542,7 @@ export async function auditSite(
       ),
     ].slice(0, maxLinks);
     for (const link of sameOrigin) {
-      const status = await checkLink(link, Math.min(timeoutMs, 5000));
+      const status = await checkLink(link, Math.min(timeoutMs, 5000), guard, onRefused);
       out.links.checked++;
       if (status === null || status >= 400) out.links.broken.push({ url: link, status });
     }
@@ -201,8 +563,10 @@ export async function auditSite(
         : 'no complaint channel or LAPOR! link',
     });
     out.score = auditScore(out);
+    if (refused.length) out.refused = refused;
     return out;
   } finally {
     await context.close();
+    await proxy.close();
   }
 }

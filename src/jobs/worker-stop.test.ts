@@ -23,7 +23,8 @@ const held: Array<() => void> = [];
 let arrived: () => void = () => undefined;
 
 beforeAll(async () => {
-  t = await startTestApp({ now: new Date('2026-03-12T02:00:00Z') }); // 10:00 WITA
+  // The audited page is on 127.0.0.1: allowlisted for the outbound guard.
+  t = await startTestApp({ now: new Date('2026-03-12T02:00:00Z'), outboundAllowHosts: ['127.0.0.1'] }); // 10:00 WITA
   server = createServer((req, res) => {
     const page = () =>
       res

@@ -1,20 +1,43 @@
 /**
- * The live evaluation preview of a period (rankings from the current data), memoised per period
- * configuration and statistics refresh (`cachedStats`): the open-data snapshot it is computed from reads
- * every public report, and its rows only change with a `refreshStats` run, so a page view reuses the
- * answer until the next refresh or until the period's configuration (groups, weights, rubric scores) changes.
- * Why: the staff evaluation page and the preview API must not rebuild the snapshot on every view.
+ * The live evaluation preview of a period: `evaluate()` of the open-data snapshot publishing would write at
+ * this moment (`buildOpenDataSnapshot`: rows and unlisted counters as of the last statistics refresh, admin
+ * activity now), so a publish at the same moment stores exactly the preview's rankings.
+ * Memoised (`cachedStats`, per statistics refresh): the rows and counters are rebuilt only after a refresh or
+ * when a report's live status or rahasia flag departs from its facts (`liveReportFingerprint`); the admin
+ * counts are read on every call (one small query) and the evaluation is reused while they, the rows and the
+ * period's configuration are unchanged.
+ * Why: the staff evaluation page and the preview API must not rebuild the snapshot on every view, and must
+ * show what publishing would store (docs/evaluation.md, Reproducibility).
  */
 import { createHash } from 'node:crypto';
 import type { AppDb } from '../db/client.ts';
 import { evaluate, type EvaluationConfig, type EvaluationResult } from '../domain/evaluation/evaluate.ts';
-import { buildOpenDataSnapshot } from './open-data-snapshot.ts';
+import {
+  assembleSnapshot,
+  liveReportFingerprint,
+  snapshotAgencies,
+  snapshotReportParts,
+} from './open-data-snapshot.ts';
 import { cachedStats } from './stats-cache.ts';
 
-/** `evaluate(snapshot, cfg)` of the current data, reused while the read model and `cfg` are unchanged. */
-export function evaluationPreview(db: AppDb, cfg: EvaluationConfig, now: Date): Promise<EvaluationResult> {
-  const digest = createHash('sha256').update(JSON.stringify(cfg)).digest('hex');
-  return cachedStats(db, ['evaluationPreview', digest], now, async () =>
-    evaluate(await buildOpenDataSnapshot(db, now), cfg),
+const digestOf = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
+
+/**
+ * `evaluate(snapshot, cfg)` of the data at `now`, reused while the read model, the admin counts and `cfg` are
+ * unchanged. `reportsAsOf` in the answer is the statistics refresh the report data come from.
+ */
+export async function evaluationPreview(
+  db: AppDb,
+  cfg: EvaluationConfig,
+  now: Date,
+): Promise<EvaluationResult> {
+  const live = await liveReportFingerprint(db);
+  const [parts, agencies] = await Promise.all([
+    cachedStats(db, ['openDataSnapshotParts', live], now, () => snapshotReportParts(db)),
+    snapshotAgencies(db, now),
+  ]);
+  const digest = digestOf([cfg, agencies]);
+  return cachedStats(db, ['evaluationPreview', digest, live, parts.reportsAsOf ?? null], now, async () =>
+    evaluate(assembleSnapshot(now, parts, agencies), cfg),
   );
 }

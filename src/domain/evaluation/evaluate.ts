@@ -1,10 +1,13 @@
 /**
  * Computes an evaluation period's rankings from an open-data snapshot plus the period's
- * configuration and rubric scores. Pure: the app (publish) and `aduan evaluate` (recompute from the
- * published snapshot file) call the same function, so their numbers are equal by construction.
+ * configuration and rubric scores. Pure: the app (preview, publish) and `aduan evaluate` (recompute from
+ * the published snapshot file) call the same function, so their numbers are equal by construction.
+ * Reports not listed in the snapshot (non-confidential, not (yet) verified, on hold or archived) count
+ * through the snapshot's aggregate counters (`unlistedReports`, schema 2): in the volume and in the
+ * denominator of verification timeliness (verification measured or past due), as in the statistics.
  */
 import { regionCovers } from '../deadline/calendar.ts';
-import { aggregate, emptyAcc, type StatsFact } from '../stats/aggregate.ts';
+import { aggregate, emptyAcc, type StatsAcc, type StatsFact } from '../stats/aggregate.ts';
 import {
   AWARD_WEIGHTS,
   scoreGroup,
@@ -15,8 +18,30 @@ import {
   type Weights,
 } from './scoring.ts';
 
+/**
+ * Counters of the non-confidential reports received on one local date that are not rows of the snapshot
+ * (not (yet) verified, on hold or archived): how many, how many whose verification was measured or was past
+ * due at the statistics refresh, and how many of those were verified on time (docs/statistics.md).
+ */
+export interface UnlistedCount {
+  createdDate: string;
+  received: number;
+  verificationDue: number;
+  verifiedOnTime: number;
+}
+
+/** The unlisted reports' counters per date and kab/kota, and per date and agency path (no report detail). */
+export interface UnlistedReports {
+  /** Kab/kota code (the province when the report's location has no kab/kota). */
+  byRegion: readonly (UnlistedCount & { regionCode: string })[];
+  /** Agency ids from the root to the handling (else addressed) agency, as in the rows' `agencyPath`. */
+  byAgency: readonly (UnlistedCount & { agencyPath: readonly string[] })[];
+}
+
 /** The parts of an open-data snapshot the evaluation reads. */
 export interface EvaluationSnapshot {
+  /** The statistics refresh the rows come from (schema 2; absent in schema 1 snapshots). */
+  reportsAsOf?: string | null;
   reports: readonly (StatsFact & { createdDate: string })[];
   agencies: readonly {
     id: string;
@@ -27,6 +52,8 @@ export interface EvaluationSnapshot {
     activeAdmins30d: number;
   }[];
   regionStats: readonly { code: string; population: number | null }[];
+  /** Schema 2: counters of the reports not listed in `reports`; absent in schema 1 (listed reports only). */
+  unlistedReports?: UnlistedReports;
 }
 
 /** A participant group: `agency` scope counts the agency subtree, `region` the kab/kota's reports. */
@@ -56,16 +83,35 @@ export interface EvaluationResult {
   periodId: string;
   weightsVersion: number;
   groups: { id: string; name: string; award: string; results: ParticipantResult[] }[];
+  /**
+   * The data moment of the reports: the statistics refresh the snapshot's rows come from (copied from a
+   * schema 2 snapshot; absent for schema 1, so results published from those recompute unchanged).
+   */
+  reportsAsOf?: string | null;
+}
+
+/** Adds the counters of unlisted reports to a participant's accumulator (in place). */
+export function addUnlisted(acc: StatsAcc, counts: Iterable<UnlistedCount>): StatsAcc {
+  for (const c of counts) {
+    acc.received += c.received;
+    acc.verificationDue += c.verificationDue;
+    acc.verifiedOnTime += c.verifiedOnTime;
+  }
+  return acc;
 }
 
 /** Runs the evaluation. */
 export function evaluate(snapshot: EvaluationSnapshot, cfg: EvaluationConfig): EvaluationResult {
-  const inPeriod = snapshot.reports.filter((r) => r.createdDate >= cfg.from && r.createdDate <= cfg.to);
+  const inRange = (d: string) => d >= cfg.from && d <= cfg.to;
+  const inPeriod = snapshot.reports.filter((r) => inRange(r.createdDate));
+  const unlistedByRegion = (snapshot.unlistedReports?.byRegion ?? []).filter((c) => inRange(c.createdDate));
+  const unlistedByAgency = (snapshot.unlistedReports?.byAgency ?? []).filter((c) => inRange(c.createdDate));
   const agencies = new Map(snapshot.agencies.map((a) => [a.id, a]));
   const population = new Map(snapshot.regionStats.map((r) => [r.code, r.population]));
   return {
     periodId: cfg.periodId,
     weightsVersion: cfg.weightsVersion,
+    ...(snapshot.reportsAsOf !== undefined ? { reportsAsOf: snapshot.reportsAsOf } : {}),
     groups: cfg.groups.map((g) => {
       const scoring: ScoringConfig = {
         weightsVersion: cfg.weightsVersion,
@@ -82,6 +128,10 @@ export function evaluate(snapshot: EvaluationSnapshot, cfg: EvaluationConfig): E
                 (r) => region !== null && r.regionCode !== null && regionCovers(region, r.regionCode),
               )
             : inPeriod.filter((r) => r.agencyPath.includes(id));
+        const unlisted =
+          g.scope === 'region'
+            ? unlistedByRegion.filter((c) => region !== null && regionCovers(region, c.regionCode))
+            : unlistedByAgency.filter((c) => c.agencyPath.includes(id));
         const staff = snapshot.agencies.filter((x) => x.path.includes(`/${id}/`));
         const rubric: Partial<Record<RubricIndicatorId, number[]>> = {};
         for (const s of cfg.rubric) {
@@ -91,7 +141,7 @@ export function evaluate(snapshot: EvaluationSnapshot, cfg: EvaluationConfig): E
         return {
           agencyId: id,
           name: a?.name ?? id,
-          acc: aggregate(facts, 'all').get('all') ?? emptyAcc(),
+          acc: addUnlisted(aggregate(facts, 'all').get('all') ?? emptyAcc(), unlisted),
           population: g.scope === 'region' && region ? (population.get(region) ?? null) : null,
           admins: staff.reduce((s, x) => s + x.admins, 0),
           activeAdmins: staff.reduce((s, x) => s + x.activeAdmins30d, 0),

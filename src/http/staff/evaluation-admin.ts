@@ -28,6 +28,7 @@ import {
   RUBRIC_INDICATORS,
   type Weights,
 } from '../../domain/evaluation/scoring.ts';
+import { outboundUrlSyntax } from '../../integrations/outbound-guard.ts';
 import type { Lang } from '../../locales/index.ts';
 import { isPublished, listPeriods, loadEvaluationConfig } from '../../queries/evaluation.ts';
 import { periodParticipants } from '../../queries/evaluation-pages.ts';
@@ -80,13 +81,12 @@ export function formSlots(values: Record<string, unknown>): { groups: number; th
   };
 }
 
+/**
+ * An absolute http(s) URL without credentials (the outbound guard's syntax rule); the command then refuses
+ * private, local and reserved addresses with a message naming the URL.
+ */
 function isHttpUrl(s: string): boolean {
-  try {
-    const u = new URL(s);
-    return u.protocol === 'http:' || u.protocol === 'https:';
-  } catch {
-    return false;
-  }
+  return !('problem' in outboundUrlSyntax(s));
 }
 
 /** Parses one participants textarea: a line per participant, `agency id, website URL, social URL`. */

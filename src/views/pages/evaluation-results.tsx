@@ -7,6 +7,7 @@ import type { VNode } from 'preact';
 import type { PageContext } from '../context.ts';
 import { Layout } from '../layout.tsx';
 import { StatsStyles } from './stats-page.tsx';
+import { formatDateTime } from '../format.ts';
 import type { EvaluationResult } from '../../domain/evaluation/evaluate.ts';
 import type { IndicatorScore, ParticipantResult } from '../../domain/evaluation/scoring.ts';
 
@@ -104,7 +105,7 @@ export function RankingTable(p: {
           </th>
           <th scope="col">{ctx.t('eval.predikat')}</th>
           <th scope="col" class="num">
-            {ctx.t('stats.ind.received')}
+            {ctx.t('eval.received')}
           </th>
           <th scope="col">{ctx.t('eval.flags')}</th>
         </tr>
@@ -154,6 +155,14 @@ export function EvaluationResultsPage(p: {
           snapshot: (p.snapshotSha256 ?? '–').slice(0, 16),
         })}
       </p>
+      {p.result.reportsAsOf !== undefined ? (
+        <p class="muted small">
+          {ctx.t('eval.public.data_at', {
+            reports: p.result.reportsAsOf ? formatDateTime(p.result.reportsAsOf, ctx.lang) : '–',
+            at: formatDateTime(p.publishedAt, ctx.lang),
+          })}
+        </p>
+      ) : null}
       <p class="no-print">
         <a href={`/api/v1/evaluation/periods/${p.periodId}/results.xlsx?lang=${ctx.lang}`}>
           {ctx.t('eval.xlsx')}

@@ -16,6 +16,7 @@ import { Select, TextInput, Textarea } from '../components/fields.tsx';
 import { StatsStyles } from '../pages/stats-page.tsx';
 import { ExplainTable, RankingTable } from '../pages/evaluation-results.tsx';
 import { statsNav } from './stats-dashboard.tsx';
+import { formatDateTime } from '../format.ts';
 import type { EvaluationResult } from '../../domain/evaluation/evaluate.ts';
 import { RUBRIC_INDICATORS } from '../../domain/evaluation/scoring.ts';
 import type { PeriodRow } from '../../queries/evaluation.ts';
@@ -93,6 +94,10 @@ export function EvaluationPeriodPage(p: {
   }
   const errors = p.errors ?? {};
   const v = p.values ?? {};
+  // The data moment of the preview (and of a publish now): the statistics refresh its reports come from.
+  const reportsAsOf = p.preview.reportsAsOf
+    ? formatDateTime(p.preview.reportsAsOf, ctx.lang)
+    : ctx.t('eval.staff.never_refreshed');
   return (
     <Layout
       ctx={ctx}
@@ -140,7 +145,7 @@ export function EvaluationPeriodPage(p: {
             aria-labelledby="publish-h"
           >
             <h2 id="publish-h">{ctx.t('eval.form.publish')}</h2>
-            <p class="hint">{ctx.t('eval.form.publish_hint')}</p>
+            <p class="hint">{ctx.t('eval.form.publish_hint_now', { reports: reportsAsOf })}</p>
             <input type="hidden" name="_csrf" value={ctx.csrf} />
             <Button variant="secondary">{ctx.t('eval.form.publish_button')}</Button>
           </form>
@@ -200,6 +205,9 @@ export function EvaluationPeriodPage(p: {
       <p class="muted small">{ctx.t('eval.staff.audit_hint', { period: p.period.id })}</p>
       <h2>{ctx.t('eval.staff.preview')}</h2>
       <p class="muted">{ctx.t('eval.staff.preview_note')}</p>
+      <p class="muted" id="preview-data-at">
+        {ctx.t('eval.staff.preview_data_at', { reports: reportsAsOf })}
+      </p>
       {p.preview.groups.map((g) => (
         <section key={g.id} aria-labelledby={`pg-${g.id}`}>
           <h3 id={`pg-${g.id}`}>

@@ -1,6 +1,6 @@
 /**
- * JSON API v1: evaluation periods, assessor rubric scores with evidence, a live preview, publishing
- * (from the latest open-data snapshot) and the published, verifiable rankings (JSON and XLSX).
+ * JSON API v1: evaluation periods, assessor rubric scores with evidence, a live preview, publishing (from a
+ * snapshot of the data written at publish time) and the published, verifiable rankings (JSON and XLSX).
  * docs/evaluation.md describes the formulas.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { calendarDate } from './schemas.ts';
 import type { Services } from '../../../app/context.ts';
 import { AppError, invalid, type FieldIssue } from '../../../app/errors.ts';
-import { createEvaluationPeriod } from '../../../commands/create-evaluation-period.ts';
+import { createEvaluationPeriod, MAX_PARTICIPANT_URL } from '../../../commands/create-evaluation-period.ts';
 import { publishEvaluation } from '../../../commands/publish-evaluation.ts';
 import { openEvidence, scoreEvaluation } from '../../../commands/score-evaluation.ts';
 import type { EvaluationResult } from '../../../domain/evaluation/evaluate.ts';
@@ -123,8 +123,10 @@ export const PeriodBody = z.object({
         participants: z.array(
           z.object({
             agencyId: z.string().min(1).max(100),
-            websiteUrl: z.url().optional(),
-            socialUrl: z.url().optional(),
+            // Checked by the command (http(s) only, no private/local/reserved address: participantUrlIssues),
+            // so that a refusal has the same bilingual field message on the API and the form.
+            websiteUrl: z.string().trim().max(MAX_PARTICIPANT_URL).optional(),
+            socialUrl: z.string().trim().max(MAX_PARTICIPANT_URL).optional(),
           }),
         ),
       }),
@@ -132,19 +134,41 @@ export const PeriodBody = z.object({
     .min(1),
 });
 
-const RESULT_COLUMNS: TableColumn<ParticipantResult & { group: string }>[] = [
-  { header: { id: 'Kelompok', en: 'Group' }, value: (r) => r.group },
-  { header: { id: 'Peringkat', en: 'Rank' }, value: (r) => r.rank },
-  { header: { id: 'Peserta', en: 'Participant' }, value: (r) => r.name },
-  { header: { id: 'Nilai', en: 'Score' }, value: (r) => r.total },
-  { header: { id: 'Predikat', en: 'Predikat' }, value: (r) => r.predikat },
-  { header: { id: 'Laporan diterima', en: 'Reports received' }, value: (r) => r.received },
-  { header: { id: 'Catatan', en: 'Flags' }, value: (r) => r.flags.join(' ') },
-  ...[...DATA_INDICATORS, ...RUBRIC_INDICATORS].map((id) => ({
-    header: { id, en: id },
-    value: (r: ParticipantResult) => r.indicators.find((i) => i.indicator === id)?.score ?? null,
-  })),
-];
+/**
+ * A participant's flags in words, as the public results page writes them (`flagText` in
+ * src/views/pages/evaluation-results.tsx): "below the minimum volume, not ranked; not assessed yet: Innovation, …".
+ */
+export function flagWords(lang: Lang, flags: readonly string[]): string {
+  const missing = flags
+    .filter((f) => f.startsWith('no_assessment:'))
+    .map((f) => t(lang, `eval.indicator.${f.split(':')[1]}`));
+  const other = flags.filter((f) => !f.startsWith('no_assessment:')).map((f) => t(lang, `eval.flag.${f}`));
+  return [
+    ...other,
+    ...(missing.length ? [`${t(lang, 'eval.flag.no_assessment')}: ${missing.join(', ')}`] : []),
+  ].join('; ');
+}
+
+/**
+ * The columns of the results XLSX in `lang`: the headers of the public results page (`eval.*`),
+ * one column per indicator named as on that page's explanations (`eval.indicator.*`), and the flags in words.
+ */
+export function resultColumns(lang: Lang): TableColumn<ParticipantResult & { group: string }>[] {
+  const header = (key: string) => ({ id: t('id', key), en: t('en', key) });
+  return [
+    { header: header('eval.staff.group'), value: (r) => r.group },
+    { header: header('eval.rank'), value: (r) => r.rank },
+    { header: header('eval.participant'), value: (r) => r.name },
+    { header: header('eval.total'), value: (r) => r.total },
+    { header: header('eval.predikat'), value: (r) => r.predikat },
+    { header: header('eval.received'), value: (r) => r.received },
+    { header: header('eval.flags'), value: (r) => flagWords(lang, r.flags) },
+    ...[...DATA_INDICATORS, ...RUBRIC_INDICATORS].map((id) => ({
+      header: header(`eval.indicator.${id}`),
+      value: (r: ParticipantResult) => r.indicators.find((i) => i.indicator === id)?.score ?? null,
+    })),
+  ];
+}
 
 /** Flattens a result into rows for the XLSX export. */
 export function resultRows(result: EvaluationResult) {
@@ -295,7 +319,7 @@ export const evaluationRoutes: FastifyPluginAsyncZod<{ services: Services }> = a
       schema: {
         tags: ['evaluation'],
         summary:
-          'Publish rankings from the latest snapshot, once (national admin or coordinator of every participant)',
+          'Publish rankings, once, from a snapshot of the data written at publish time: the preview of that moment (national admin or coordinator of every participant)',
         params: PeriodParams,
       },
     },
@@ -324,7 +348,7 @@ export const evaluationRoutes: FastifyPluginAsyncZod<{ services: Services }> = a
     {
       schema: {
         tags: ['evaluation'],
-        summary: 'Published rankings as XLSX',
+        summary: 'Published rankings as XLSX (headers, indicators and notes in words; ?lang=en for English)',
         params: PeriodParams,
         querystring: z.object({ lang: z.enum(['id', 'en']).optional() }),
       },
@@ -332,7 +356,8 @@ export const evaluationRoutes: FastifyPluginAsyncZod<{ services: Services }> = a
     async (req, reply) => {
       const r = await publishedResult(svc.db, req.params.periodId);
       if (!r) throw new AppError('NOT_FOUND');
-      const buf = await toXlsx(resultRows(r.result), RESULT_COLUMNS, requestLang(req), req.params.periodId);
+      const lang = requestLang(req); // ?lang=en, else the lang cookie or Accept-Language, else Indonesian
+      const buf = await toXlsx(resultRows(r.result), resultColumns(lang), lang, req.params.periodId);
       reply.header(
         'content-disposition',
         `attachment; filename="aduan-evaluation-${req.params.periodId}.xlsx"`,

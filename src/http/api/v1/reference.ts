@@ -5,7 +5,12 @@ import { calendarDate } from './schemas.ts';
 import type { Services } from '../../../app/context.ts';
 import { listAgencyTree, listCategories, listHolidays, listRegions } from '../../../queries/reference.ts';
 import { calendarStatus } from '../../../queries/calendar-status.ts';
-import { removeHoliday, upsertHoliday } from '../../../commands/manage-holidays.ts';
+import {
+  HOLIDAY_NAME_MAX,
+  HOLIDAY_NAME_MIN,
+  removeHoliday,
+  upsertHoliday,
+} from '../../../commands/manage-holidays.ts';
 import { AppError } from '../../../app/errors.ts';
 
 const isoDate = calendarDate;
@@ -57,7 +62,7 @@ export const referenceRoutes: FastifyPluginAsyncZod<{ services: Services }> = as
         body: z
           .object({
             date: isoDate,
-            name: z.string().trim().min(3).max(200),
+            name: z.string().trim().min(HOLIDAY_NAME_MIN).max(HOLIDAY_NAME_MAX),
             kind: z.enum(['libur_nasional', 'cuti_bersama', 'libur_nasional_khusus', 'regional']),
             regionCode: regionCode.optional(),
           })

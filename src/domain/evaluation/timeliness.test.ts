@@ -1,0 +1,153 @@
+/**
+ * Table-driven tests of the unlisted-report counters in `evaluate()`: they add to the volume and to verification
+ * timeliness (verified on time / measured or past due) of the region or agency they belong to, within the period
+ * only; a schema 1 snapshot (no counters) evaluates on its rows alone and carries no data moment.
+ */
+import { describe, expect, it } from 'vitest';
+import { addUnlisted, evaluate, type EvaluationConfig, type EvaluationSnapshot } from './evaluate.ts';
+import { emptyAcc, type StatsFact } from '../stats/aggregate.ts';
+
+const fact = (over: Partial<StatsFact>): StatsFact => ({
+  createdDate: '2026-03-02',
+  agencyPath: ['kemenpanrb', 'pemprov-kaltim', 'pupr-kaltim'],
+  regionCode: '64.72.02',
+  categoryId: 1,
+  classification: 'pengaduan',
+  channel: 'web',
+  verified: true,
+  verifiedOnTime: true,
+  dispatched: true,
+  returnCount: 0,
+  misroutedWorkingDays: 0,
+  followedUpOnTime: null,
+  completed: false,
+  workingDaysToFollowUp: null,
+  hoursToFollowUp: null,
+  workingDaysToCompletion: null,
+  rating: null,
+  disputed: false,
+  reopenCount: 0,
+  ...over,
+});
+
+const agencies = [
+  {
+    id: 'pupr-kaltim',
+    name: 'Dinas PUPR',
+    path: '/kemenpanrb/pemprov-kaltim/pupr-kaltim/',
+    regionCode: '64',
+  },
+  {
+    id: 'dinkes-kaltim',
+    name: 'Dinkes',
+    path: '/kemenpanrb/pemprov-kaltim/dinkes-kaltim/',
+    regionCode: '64',
+  },
+  {
+    id: 'kominfo-smd',
+    name: 'Diskominfo Samarinda',
+    path: '/kemenpanrb/pemkot-smd/kominfo-smd/',
+    regionCode: '64.72',
+  },
+  {
+    id: 'kominfo-bpp',
+    name: 'Diskominfo Balikpapan',
+    path: '/kemenpanrb/pemkot-bpp/kominfo-bpp/',
+    regionCode: '64.71',
+  },
+].map((a) => ({ ...a, admins: 0, activeAdmins30d: 0 }));
+
+const base: EvaluationSnapshot = {
+  reports: [
+    fact({}),
+    fact({ regionCode: '64.71.01' }),
+    fact({ agencyPath: ['kemenpanrb', 'pemprov-kaltim', 'dinkes-kaltim'], verifiedOnTime: false }),
+  ],
+  agencies,
+  regionStats: [],
+};
+
+const cfg: EvaluationConfig = {
+  periodId: 'p',
+  from: '2026-03-01',
+  to: '2026-03-31',
+  weightsVersion: 1,
+  weights: { verification_timeliness: 1, volume: 1 },
+  thresholds: [{ predikat: 'Kurang', min: 0 }],
+  minVolume: 0,
+  groups: [
+    {
+      id: 'r',
+      name: 'R',
+      scope: 'region',
+      award: 'complaint_handling',
+      participants: ['kominfo-smd', 'kominfo-bpp'],
+    },
+    {
+      id: 'a',
+      name: 'A',
+      scope: 'agency',
+      award: 'complaint_handling',
+      participants: ['pupr-kaltim', 'dinkes-kaltim'],
+    },
+  ],
+  rubric: [],
+};
+
+const counts = (createdDate: string, received: number, verificationDue: number, verifiedOnTime = 0) => ({
+  createdDate,
+  received,
+  verificationDue,
+  verifiedOnTime,
+});
+
+/** [received, successes, trials] of verification timeliness for one participant. */
+function timeliness(snapshot: EvaluationSnapshot, group: string, agencyId: string) {
+  const r = evaluate(snapshot, cfg)
+    .groups.find((g) => g.id === group)!
+    .results.find((x) => x.agencyId === agencyId)!;
+  const i = r.indicators.find((x) => x.indicator === 'verification_timeliness')!;
+  return [r.received, i.interval!.successes, i.interval!.trials];
+}
+
+describe('unlisted counters in evaluate()', () => {
+  it('addUnlisted adds received, verification due and on time, nothing else', () => {
+    const acc = addUnlisted(emptyAcc(), [counts('2026-03-02', 3, 2, 1), counts('2026-03-03', 1, 0)]);
+    expect(acc).toEqual({ ...emptyAcc(), received: 4, verificationDue: 2, verifiedOnTime: 1 });
+  });
+
+  const unlisted = {
+    byRegion: [
+      { ...counts('2026-03-05', 2, 2), regionCode: '64.72' }, // two late, unverified, in Samarinda
+      { ...counts('2026-04-02', 5, 5), regionCode: '64.72' }, // after the period
+      { ...counts('2026-03-05', 1, 0), regionCode: '64.71' }, // not yet due in Balikpapan
+    ],
+    byAgency: [
+      { ...counts('2026-03-05', 2, 1), agencyPath: ['kemenpanrb', 'pemprov-kaltim', 'pupr-kaltim'] },
+      {
+        ...counts('2026-03-06', 1, 1, 1),
+        agencyPath: ['kemenpanrb', 'pemprov-kaltim', 'dinkes-kaltim', 'x'],
+      },
+      { ...counts('2026-02-27', 9, 9), agencyPath: ['kemenpanrb', 'pemprov-kaltim', 'dinkes-kaltim'] },
+    ],
+  };
+
+  it.each([
+    // participant, schema 1 (rows only), schema 2 (rows + counters in the period)
+    ['r', 'kominfo-smd', [2, 1, 2], [4, 1, 4]],
+    ['r', 'kominfo-bpp', [1, 1, 1], [2, 1, 1]],
+    ['a', 'pupr-kaltim', [2, 2, 2], [4, 2, 3]],
+    ['a', 'dinkes-kaltim', [1, 0, 1], [2, 1, 2]],
+  ] as const)('%s %s: schema 1 %j, schema 2 %j', (group, agencyId, v1, v2) => {
+    expect(timeliness(base, group, agencyId)).toEqual(v1);
+    expect(timeliness({ ...base, reportsAsOf: null, unlistedReports: unlisted }, group, agencyId)).toEqual(
+      v2,
+    );
+  });
+
+  it('copies the data moment of a schema 2 snapshot only', () => {
+    expect(evaluate(base, cfg)).not.toHaveProperty('reportsAsOf');
+    const at = '2026-04-15T03:00:00.000Z';
+    expect(evaluate({ ...base, reportsAsOf: at, unlistedReports: unlisted }, cfg).reportsAsOf).toBe(at);
+  });
+});

@@ -1,0 +1,158 @@
+/**
+ * The published results XLSX speaks the public results page's words (QA L1): headers, one column per
+ * indicator named as on `/evaluasi/:periodId` (`eval.indicator.*`) and the notes in words ("belum dinilai:
+ * Inovasi, …", never `no_assessment:inovasi`), in Indonesian by default and in English with `?lang=en`.
+ * Read back with exceljs over real HTTP.
+ */
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
+import { refreshStats } from '../../../commands/refresh-stats.ts';
+import { snapshotOpenData } from '../../../commands/snapshot-open-data.ts';
+import { t as text } from '../../../locales/index.ts';
+
+let t: TestApp;
+const PERIOD = 'xlsx-2026';
+
+/** The first sheet as rows of cell values (row 1: headers). */
+async function sheet(path: string, headers: Record<string, string> = {}): Promise<unknown[][]> {
+  const res = await fetch(t.url + path, { headers });
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toContain('spreadsheetml');
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(await res.arrayBuffer());
+  const rows: unknown[][] = [];
+  wb.worksheets[0]!.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
+  return rows;
+}
+
+beforeAll(async () => {
+  t = await startTestApp({ now: new Date('2026-03-12T02:00:00Z') });
+  const national = await t.login(DEMO.national);
+  const coord = await t.login(DEMO.coordinator);
+  const categoryId = (await t.api('/api/v1/categories')).body.items[0].id;
+  // Two verified reports for PUPR: Dinkes stays below the minimum volume of 2.
+  for (const region of ['64.71.01', '64.72.02']) {
+    const r = await t.api('/api/v1/reports', {
+      json: {
+        classification: 'pengaduan',
+        title: 'Jalan rusak di depan sekolah',
+        body: 'Jalan berlubang besar di depan sekolah dan membahayakan anak-anak setiap pagi.',
+        regionCode: region,
+        reporter: { name: 'Warga Uji', email: 'warga.uji@contoh.aduan.id' },
+      },
+    });
+    expect(r.status).toBe(201);
+    const v = await t.api(`/api/v1/reports/${r.body.trackingId}/actions/verify`, {
+      json: { categoryId, agencyId: 'pupr-kaltim' },
+      token: coord,
+    });
+    expect(v.status).toBe(200);
+  }
+  await refreshStats(t.runtime.services);
+  const created = await t.api('/api/v1/evaluation/periods', {
+    token: national,
+    json: {
+      id: PERIOD,
+      name: 'Evaluasi Pengelolaan Pengaduan Kaltim 2026',
+      from: '2026-01-01',
+      to: '2026-12-31',
+      minVolume: 2,
+      weights: { volume: 10, completion_rate: 10, inovasi: 5, pemanfaatan_data: 5 },
+      groups: [
+        {
+          id: `${PERIOD}-pd`,
+          name: 'Perangkat Daerah Kaltim 2026',
+          scope: 'agency',
+          participants: [{ agencyId: 'pupr-kaltim' }, { agencyId: 'dinkes-kaltim' }],
+        },
+      ],
+    },
+  });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  await snapshotOpenData(t.runtime.services, t.runtime.config.dataDir);
+  const published = await t.api(`/api/v1/evaluation/periods/${PERIOD}/publish`, {
+    method: 'POST',
+    token: national,
+  });
+  expect(published.status, JSON.stringify(published.body)).toBe(201);
+});
+afterAll(() => t?.close());
+
+describe('results XLSX', () => {
+  it('has the results page’s headers, indicator names and notes in Indonesian', async () => {
+    const rows = await sheet(`/api/v1/evaluation/periods/${PERIOD}/results.xlsx`);
+    expect(rows[0]).toEqual([
+      'Kelompok',
+      'Peringkat',
+      'Peserta',
+      'Nilai',
+      'Predikat',
+      text('id', 'eval.received'),
+      'Catatan',
+      'Volume laporan',
+      'Ketepatan waktu verifikasi',
+      'Ketepatan waktu tindak lanjut',
+      'Tingkat penyelesaian',
+      'Kepuasan pelapor',
+      'Tidak salah sasaran',
+      'Keaktifan admin',
+      'Komitmen pimpinan',
+      'Sumber daya manusia',
+      'Inovasi',
+      'Pemanfaatan data',
+      'Situs web',
+      'Media sosial',
+    ]);
+    const all = JSON.stringify(rows);
+    expect(all).not.toMatch(/no_assessment|below_min_volume|verification_timeliness|media_sosial/);
+    const byName = new Map(rows.slice(1).map((r) => [r[2], r]));
+    const pupr = [...byName.entries()].find(([n]) => String(n).includes('Pekerjaan Umum'))![1];
+    const dinkes = [...byName.entries()].find(([n]) => String(n).includes('Kesehatan'))![1];
+    expect(pupr[0]).toBe('Perangkat Daerah Kaltim 2026');
+    expect(pupr[1]).toBe(1);
+    expect(pupr[5]).toBe(2);
+    expect(pupr[6]).toBe('belum dinilai: Inovasi, Pemanfaatan data');
+    expect(dinkes[1] ?? null).toBeNull(); // no rank (an empty cell)
+    expect(dinkes[6]).toBe(
+      'di bawah volume minimum, tidak diperingkat; belum dinilai: Inovasi, Pemanfaatan data',
+    );
+    // The same words as the public results page.
+    const page = await (await fetch(`${t.url}/evaluasi/${PERIOD}`)).text();
+    expect(page).toContain(
+      'di bawah volume minimum, tidak diperingkat; belum dinilai: Inovasi, Pemanfaatan data',
+    );
+    for (const h of ['Peringkat', 'Peserta', 'Nilai', 'Predikat', text('id', 'eval.received'), 'Catatan'])
+      expect(page).toContain(`>${h}</th>`);
+    expect(page).toContain('<th scope="row">Volume laporan</th>');
+    expect(page).toContain('<th scope="row">Pemanfaatan data</th>');
+  });
+
+  it('is in English with ?lang=en (and with an English Accept-Language)', async () => {
+    for (const [path, headers] of [
+      [`/api/v1/evaluation/periods/${PERIOD}/results.xlsx?lang=en`, {}],
+      [`/api/v1/evaluation/periods/${PERIOD}/results.xlsx`, { 'accept-language': 'en-US,en;q=0.9' }],
+    ] as const) {
+      const rows = await sheet(path, headers);
+      expect(rows[0]!.slice(0, 9)).toEqual([
+        'Group',
+        'Rank',
+        'Participant',
+        'Score',
+        'Predikat',
+        text('en', 'eval.received'),
+        'Notes',
+        'Report volume',
+        'Verification timeliness',
+      ]);
+      expect(rows[0]!.slice(-2)).toEqual(['Website', 'Social media']);
+      const notes = rows.slice(1).map((r) => r[6]);
+      expect(notes).toContain(
+        'below the minimum volume, not ranked; not assessed yet: Innovation, Use of data',
+      );
+      expect(notes).toContain('not assessed yet: Innovation, Use of data');
+    }
+    const page = await (await fetch(`${t.url}/evaluasi/${PERIOD}?lang=en`)).text();
+    expect(page).toContain('below the minimum volume, not ranked; not assessed yet: Innovation, Use of data');
+  });
+});
