@@ -325,5 +325,11 @@ describe('formula injection', () => {
       const xlsx = await xlsxTable(await get(email, path.replace('%s', 'xlsx')));
       expect(xlsx.rows.find((x) => x[0] === String(categoryId))![1], path).toBe(name);
     }
+    // The open-data CSV names the category too.
+    const open = csvTable(await (await get(null, '/api/v1/open-data/reports.csv')).text());
+    const col = open.header.indexOf('category');
+    const mine = open.rows.find((x) => x[open.header.indexOf('trackingId')] === r.body.trackingId)!;
+    expect(mine[col]).toBe(`'${name}`);
+    for (const x of open.rows) for (const cell of x) expect(cell).not.toMatch(/^[=+@]/);
   });
 });

@@ -8,6 +8,7 @@ import type { PageContext } from '../context.ts';
 import { Layout } from '../layout.tsx';
 import { StatsStyles } from './stats-page.tsx';
 import { formatDateTime } from '../format.ts';
+import { flagWords } from '../../presenters/evaluation-flags.ts';
 import type { EvaluationResult } from '../../domain/evaluation/evaluate.ts';
 import type { IndicatorScore, ParticipantResult } from '../../domain/evaluation/scoring.ts';
 
@@ -71,18 +72,6 @@ export function ExplainTable({ ctx, r }: { ctx: PageContext; r: ParticipantResul
   );
 }
 
-/** Flags in words: "below minimum volume; not assessed yet: Inovasi, Komitmen pimpinan". */
-export function flagText(ctx: PageContext, flags: string[]): string {
-  const missing = flags
-    .filter((f) => f.startsWith('no_assessment:'))
-    .map((f) => ctx.t(`eval.indicator.${f.split(':')[1]}`));
-  const other = flags.filter((f) => !f.startsWith('no_assessment:')).map((f) => ctx.t(`eval.flag.${f}`));
-  return [
-    ...other,
-    ...(missing.length ? [`${ctx.t('eval.flag.no_assessment')}: ${missing.join(', ')}`] : []),
-  ].join('; ');
-}
-
 /** Ranking table of one group; `certificateHref` adds a certificate link per ranked participant. */
 export function RankingTable(p: {
   ctx: PageContext;
@@ -124,7 +113,7 @@ export function RankingTable(p: {
             <td class="num">{r.total.toFixed(2)}</td>
             <td>{r.predikat}</td>
             <td class="num">{r.received}</td>
-            <td>{flagText(ctx, r.flags) || '–'}</td>
+            <td>{flagWords(ctx.lang, r.flags) || '–'}</td>
           </tr>
         ))}
       </tbody>

@@ -19,6 +19,7 @@ import {
   type ParticipantResult,
 } from '../../../domain/evaluation/scoring.ts';
 import { has, LANGS, t, type Lang } from '../../../locales/index.ts';
+import { flagWords } from '../../../presenters/evaluation-flags.ts';
 import {
   evaluationAccess,
   listPeriods,
@@ -133,21 +134,6 @@ export const PeriodBody = z.object({
     )
     .min(1),
 });
-
-/**
- * A participant's flags in words, as the public results page writes them (`flagText` in
- * src/views/pages/evaluation-results.tsx): "below the minimum volume, not ranked; not assessed yet: Innovation, …".
- */
-export function flagWords(lang: Lang, flags: readonly string[]): string {
-  const missing = flags
-    .filter((f) => f.startsWith('no_assessment:'))
-    .map((f) => t(lang, `eval.indicator.${f.split(':')[1]}`));
-  const other = flags.filter((f) => !f.startsWith('no_assessment:')).map((f) => t(lang, `eval.flag.${f}`));
-  return [
-    ...other,
-    ...(missing.length ? [`${t(lang, 'eval.flag.no_assessment')}: ${missing.join(', ')}`] : []),
-  ].join('; ');
-}
 
 /**
  * The columns of the results XLSX in `lang`: the headers of the public results page (`eval.*`),

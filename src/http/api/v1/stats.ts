@@ -23,7 +23,7 @@ import {
   type SnapshotInfo,
 } from '../../../queries/open-data-snapshot.ts';
 import type { AppDb } from '../../../db/client.ts';
-import { statsCsv, statsXlsx } from '../../../presenters/stats-table.ts';
+import { csvSafe, statsCsv, statsXlsx } from '../../../presenters/stats-table.ts';
 import { requestLang } from '../../plugins/errors.ts';
 
 const isoDate = calendarDate;
@@ -140,7 +140,8 @@ export const statsRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
           ...rows.map((r) =>
             OPEN_DATA_COLUMNS.map((c) => {
               const v = r[c.name];
-              return Array.isArray(v) ? v.join('/') : (v ?? '');
+              // Text cells that a spreadsheet would read as a formula (a title starting with `=`) get a `'`.
+              return csvSafe(Array.isArray(v) ? v.join('/') : (v ?? null));
             }),
           ),
         ],
