@@ -19,8 +19,12 @@ export interface TableColumn<T> {
   value: (row: T) => string | number | boolean | null;
 }
 
-/** A header from the locale catalogs (`stats.ind.*`: the page's own column names, `stats.export.*`: export only). */
-const header = (key: string): Record<Lang, string> => ({ id: t('id', key), en: t('en', key) });
+/**
+ * A column header from the locale catalogs in both languages (`stats.ind.*`: the page's own column names,
+ * `stats.export.*`: export only; `eval.*` for the evaluation results).
+ */
+export const localeHeader = (key: string): Record<Lang, string> => ({ id: t('id', key), en: t('en', key) });
+const header = localeHeader;
 
 /** A rate (0–1) as a percentage with two decimals (0.4375 → 43.75); the page rounds the same rate to 44 %. */
 export function percent(rate: number | null): number | null {

@@ -133,7 +133,7 @@ export const MAX_TITLE = 150;
  * Validates `attribute[...]` values against ATTRIBUTES; unknown codes are ignored (clients send extras).
  * A single-value attribute (singlevaluelist, datetime, string) sent with several different values
  * (`attribute[rahasia]=false&attribute[rahasia]=true`: a hidden field plus a checkbox) is refused
- * (`choose_one`) rather than read as one of them, so a privacy flag (`rahasia`, `anonim`) is never lowered
+ * (`conflicting_values`) rather than read as one of them, so a privacy flag (`rahasia`, `anonim`) is never lowered
  * by the order of the values. The same value repeated is that value; every value of a list must be a key.
  */
 export function validateAttributes(input: Record<string, string | string[]>): {
@@ -163,7 +163,7 @@ export function validateAttributes(input: Record<string, string | string[]>): {
       continue;
     }
     if (distinct.length > 1) {
-      issues.push({ code: def.code, key: 'choose_one' });
+      issues.push({ code: def.code, key: 'conflicting_values' });
       continue;
     }
     const s = distinct[0]!;

@@ -73,7 +73,8 @@ async function refused(r: Open311Response, mark: string, field: string, message:
   expect(await stored(mark)).toBe(0);
 }
 
-const CHOOSE_ONE = /Pilih salah satu\. \/ Choose one\./;
+const CONFLICTING =
+  /Dikirim lebih dari sekali dengan nilai berbeda: kirim satu nilai saja\. \/ Sent more than once with different values: send one value only\./;
 const ONE_OF = /Harus salah satu dari: .* \/ Must be one of: /;
 
 beforeAll(async () => {
@@ -90,7 +91,7 @@ describe('a single-value attribute sent with several values', () => {
         ['true', 'false'],
       ]) {
         const { pairs, mark } = request(order.map((v) => ['attribute[rahasia]', v] as [string, string]));
-        await refused(await post(fmt, encode(pairs)), mark, 'attribute[rahasia]', CHOOSE_ONE);
+        await refused(await post(fmt, encode(pairs)), mark, 'attribute[rahasia]', CONFLICTING);
       }
     }
   });
@@ -101,7 +102,7 @@ describe('a single-value attribute sent with several values', () => {
         ['attribute[anonim]', 'false'],
         ['attribute[anonim]', 'true'],
       ]);
-      await refused(await post(fmt, encode(pairs)), mark, 'attribute[anonim]', CHOOSE_ONE);
+      await refused(await post(fmt, encode(pairs)), mark, 'attribute[anonim]', CONFLICTING);
     }
   });
 
@@ -118,14 +119,14 @@ describe('a single-value attribute sent with several values', () => {
     ];
     for (const extra of cases) {
       const { pairs, mark } = request(extra);
-      await refused(await post('json', encode(pairs)), mark, 'attribute[rahasia]', CHOOSE_ONE);
+      await refused(await post('json', encode(pairs)), mark, 'attribute[rahasia]', CONFLICTING);
     }
   });
 
   it('the flag in the query string and the body with different values → 400 (neither wins)', async () => {
     const { pairs, mark } = request([['attribute[rahasia]', 'false']]);
     const r = await post('json', encode(pairs), {}, `?${encodeURIComponent('attribute[rahasia]')}=true`);
-    await refused(r, mark, 'attribute[rahasia]', CHOOSE_ONE);
+    await refused(r, mark, 'attribute[rahasia]', CONFLICTING);
   });
 
   it('JSON bodies: a list of values, or the flat and the nested form disagreeing → 400', async () => {
@@ -146,7 +147,7 @@ describe('a single-value attribute sent with several values', () => {
       }),
       mark,
       'attribute[rahasia]',
-      CHOOSE_ONE,
+      CONFLICTING,
     );
     mark = `JSON-B-${Date.now()}`;
     await refused(
@@ -158,7 +159,7 @@ describe('a single-value attribute sent with several values', () => {
       }),
       mark,
       'attribute[anonim]',
-      CHOOSE_ONE,
+      CONFLICTING,
     );
   });
 
@@ -172,7 +173,7 @@ describe('a single-value attribute sent with several values', () => {
       await post('xml', xml, { 'content-type': 'text/xml' }),
       mark,
       'attribute[rahasia]',
-      CHOOSE_ONE,
+      CONFLICTING,
     );
     const multi = request([
       ['attribute[rahasia]', 'false'],
@@ -180,7 +181,7 @@ describe('a single-value attribute sent with several values', () => {
     ]);
     const fd = new FormData();
     for (const [k, v] of multi.pairs) fd.append(k, v);
-    await refused(await post('json', fd), multi.mark, 'attribute[rahasia]', CHOOSE_ONE);
+    await refused(await post('json', fd), multi.mark, 'attribute[rahasia]', CONFLICTING);
   });
 
   it('two different valid classifications, titles or event times → 400 naming the attribute', async () => {
@@ -203,7 +204,7 @@ describe('a single-value attribute sent with several values', () => {
     ];
     for (const [extra, field] of cases) {
       const { pairs, mark } = request(extra);
-      await refused(await post('xml', encode(pairs)), mark, field, CHOOSE_ONE);
+      await refused(await post('xml', encode(pairs)), mark, field, CONFLICTING);
     }
   });
 
@@ -316,7 +317,7 @@ describe('core parameters sent with several values', () => {
     for (const fmt of ['xml', 'json'] as const) {
       for (const [extra, field] of cases) {
         const { pairs, mark } = request(extra);
-        await refused(await post(fmt, encode(pairs)), mark, field, CHOOSE_ONE);
+        await refused(await post(fmt, encode(pairs)), mark, field, CONFLICTING);
       }
     }
   });
@@ -367,7 +368,7 @@ describe('core parameters sent with several values', () => {
     for (const [extra, field] of cases) {
       const r = await update(extra);
       expect(r.status, r.text).toBe(400);
-      expect(errors(r).some((d) => d.startsWith(`${field}: `) && CHOOSE_ONE.test(d))).toBe(true);
+      expect(errors(r).some((d) => d.startsWith(`${field}: `) && CONFLICTING.test(d))).toBe(true);
     }
   });
 
@@ -375,7 +376,7 @@ describe('core parameters sent with several values', () => {
     for (const fmt of ['xml', 'json'] as const) {
       const r = await fetchOpen311(`${c.url}/open311/v2/requests.${fmt}?page_size=5&page_size=10`);
       expect(r.status, r.text).toBe(400);
-      expect(errors(r).some((d) => d.startsWith('page_size: ') && CHOOSE_ONE.test(d))).toBe(true);
+      expect(errors(r).some((d) => d.startsWith('page_size: ') && CONFLICTING.test(d))).toBe(true);
       const k = await fetchOpen311(`${c.url}/open311/v2/requests.${fmt}?api_key=${KEY}&api_key=lain`);
       expect(k.status, k.text).toBe(400);
       expect(errors(k).some((d) => d.startsWith('api_key: '))).toBe(true);

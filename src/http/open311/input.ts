@@ -18,7 +18,7 @@ const DAY = 86_400_000;
 
 /**
  * A parameter's value, with empty strings treated as absent. A repeated parameter (`a=x&a=x`, or in both the
- * query string and the body) is its one value; several different non-empty values are a 400 (`choose_one`),
+ * query string and the body) is its one value; several different non-empty values are a 400 (`conflicting_values`),
  * never silently the first of them.
  */
 export function param(src: Fields | undefined, name: string): string | undefined {
@@ -29,7 +29,7 @@ export function param(src: Fields | undefined, name: string): string | undefined
     throw invalid({ [name]: { key: 'invalid_type' } });
   const values = new Set(all.filter((s) => typeof s === 'string').map((s) => s.trim()));
   values.delete('');
-  if (values.size > 1) throw invalid({ [name]: { key: 'choose_one' } });
+  if (values.size > 1) throw invalid({ [name]: { key: 'conflicting_values' } });
   return values.values().next().value;
 }
 

@@ -62,7 +62,7 @@ export async function updateRoutes(ep: FastifyInstance, ctx: Open311Context): Pr
       // One rating: several different values are refused like any repeated parameter (input.ts `param`).
       const ratings = new Set([attributesOf(fields).rating ?? []].flat().map((x) => x.trim()));
       ratings.delete('');
-      if (ratings.size > 1) throw invalid({ 'attribute[rating]': { key: 'choose_one' } });
+      if (ratings.size > 1) throw invalid({ 'attribute[rating]': { key: 'conflicting_values' } });
       const rating = ratings.values().next().value;
       const r = rating === undefined ? undefined : Number(rating);
       if (r !== undefined && (!Number.isInteger(r) || r < 1 || r > 5))

@@ -30,7 +30,7 @@ import {
 } from '../../../queries/evaluation.ts';
 import { evaluationPreview } from '../../../queries/evaluation-preview.ts';
 import { inlineDisposition } from '../../../presenters/attachment.ts';
-import { toXlsx, type TableColumn } from '../../../presenters/stats-table.ts';
+import { localeHeader, toXlsx, type TableColumn } from '../../../presenters/stats-table.ts';
 import { requestLang } from '../../plugins/errors.ts';
 
 /**
@@ -140,7 +140,7 @@ export const PeriodBody = z.object({
  * one column per indicator named as on that page's explanations (`eval.indicator.*`), and the flags in words.
  */
 export function resultColumns(lang: Lang): TableColumn<ParticipantResult & { group: string }>[] {
-  const header = (key: string) => ({ id: t('id', key), en: t('en', key) });
+  const header = localeHeader;
   return [
     { header: header('eval.staff.group'), value: (r) => r.group },
     { header: header('eval.rank'), value: (r) => r.rank },
