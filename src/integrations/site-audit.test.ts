@@ -129,6 +129,14 @@ describe.skipIf(!AUDIT_AVAILABLE)('site audit (axe-core in headless chromium)', 
       const page = await (await fetch(`${t.url}/kantor/evaluasi/web-2026`, { headers: { cookie } })).text();
       expect(page).toContain('skor saran 100');
       expect(page).toContain('image-alt');
+      // Once the host is no longer allowed (the allowlist changed, or the name now resolves to an internal address),
+      // the next audit opens nothing and the page says why.
+      await runSiteAudit(t.runtime.services, 'web-2026', { maxLinks: 5, allowHosts: [] });
+      const refused = await (
+        await fetch(`${t.url}/kantor/evaluasi/web-2026`, { headers: { cookie } })
+      ).text();
+      expect(refused).toContain('Tidak dibuka karena alamatnya internal atau tidak diizinkan: 127.0.0.1');
+      expect(refused).not.toContain('skor saran 100');
     } finally {
       await t.close();
     }

@@ -185,6 +185,14 @@ export function EvaluationPeriodPage(p: {
                             {a.result.checks
                               .map((c) => `${ctx.t(`eval.check.${c.id}`)} ${c.passed ? '✓' : '✗'}`)
                               .join(' · ')}
+                            {a.result.refused?.length ? (
+                              <>
+                                <br />
+                                {ctx.t('eval.staff.audit_refused', {
+                                  hosts: [...new Set(a.result.refused.map((x) => x.host))].join(', '),
+                                })}
+                              </>
+                            ) : null}
                             {a.result.violations.length ? (
                               <>
                                 <br />
