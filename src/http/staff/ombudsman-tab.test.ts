@@ -130,6 +130,11 @@ describe('the Ombudsman queue tab', () => {
     expect(listed(pupr.html)).toEqual(ids(bpp.transferred, smd.transferred));
     const dinkes = await page(DEMO.dinkesAdmin, '/kantor?tab=ombudsman');
     expect(listed(dinkes.html)).toEqual(ids(bpp.offered, smd.offered));
+    // The rows carry no reporter identity, so no anonim reporter can reach an agency through this tab.
+    for (const html of [pupr.html, dinkes.html]) {
+      expect(html).not.toContain('Rina Pelapor');
+      expect(html).not.toContain('rina.pelapor@contoh.aduan.id');
+    }
     const officer = await page(DEMO.puprOfficer, '/kantor?tab=ombudsman');
     expect(officer.status).toBe(200);
     expect(officer.html).not.toContain('href="/kantor?tab=ombudsman"');
