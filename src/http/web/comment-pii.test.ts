@@ -165,4 +165,26 @@ describe('public report page: a comment with personal data is confirmed before i
     expect(comment?.body).toBe(MASKED);
     expect(await staffComments(id)).toEqual([COMMENT]);
   });
+
+  it('on a report the citizen filed, the hint says the comment is a reply for the officers, not public', async () => {
+    const token = await t.login(DEMO.citizen);
+    const r = await t.api('/api/v1/reports', {
+      token,
+      json: {
+        classification: 'pengaduan',
+        title: 'Saluran air tersumbat di gang sekolah',
+        body: 'Saluran air tersumbat di gang sekolah. Mohon segera ditindaklanjuti oleh instansi yang berwenang.',
+        regionCode: '64.72.02',
+      },
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    const own = r.body.trackingId as string;
+    await verifyReport(t, await t.login(DEMO.coordinator), own, 'pupr-kaltim', categoryId);
+    const mine = await citizenOn(own);
+    expect(mine.page.html).toContain('Anda pelapor laporan ini');
+    expect(mine.page.html).not.toContain('Komentar tampil untuk publik');
+    const other = await citizenOn(await publicReport('Trotoar berlubang di depan pasar'), 'en');
+    expect(other.page.html).toContain('Comments are public');
+    expect(other.page.html).not.toContain('You filed this report');
+  });
 });

@@ -126,6 +126,11 @@ export async function feedPages(
       name: neutralFilename(f),
       size: f.size,
     }));
+    // A signed-in reporter's comment on their own report is a reply only staff and the reporter read: the hint says so.
+    const ownReport =
+      !!ctx.user &&
+      (await getReport(svc, { ...req.caller, accessKey: undefined }, id).catch(() => null))?.subject
+        .isReporter === true;
     const errors = formErrors(ctx.lang, extra.errors ?? {});
     if (extra.pii) {
       const kinds = extra.pii.map((k) => t(ctx.lang, `web.report.pii_${k}`)).join(', ');
@@ -139,6 +144,7 @@ export async function feedPages(
         m,
         files,
         canComment: !!ctx.user,
+        ownReport,
         notice: extra.notice,
         errors,
         comment: extra.comment,

@@ -147,6 +147,8 @@ export interface PublicReportProps {
   ctx: PageContext;
   m: ReportModel;
   canComment: boolean;
+  /** The signed-in user filed this report: a comment is a reply staff and the reporter read, not public. */
+  ownReport?: boolean;
   /** The agency's files on public follow-ups, under neutral names (`lampiran-<id>.<ext>`). */
   files?: Array<{ id: string; name: string; size: number }>;
   notice?: string | undefined;
@@ -161,6 +163,7 @@ export function PublicReportPage({
   ctx,
   m,
   canComment,
+  ownReport = false,
   files = [],
   notice,
   errors = {},
@@ -212,7 +215,7 @@ export function PublicReportPage({
             name="body"
             rows={3}
             label={ctx.t('web.feed.comment_label')}
-            hint={ctx.t('web.feed.comment_public_hint')}
+            hint={ctx.t(ownReport ? 'web.feed.comment_own_hint' : 'web.feed.comment_public_hint')}
             value={comment}
             error={errors.body}
             describedBy={pii ? piiNoticeId('body') : undefined}
