@@ -6,11 +6,20 @@
 export const DATE_MIN = '1900-01-01';
 export const DATE_MAX = '2100-12-31';
 
+/**
+ * Why a string is not an accepted calendar date: `invalid_date` when it is not a real `YYYY-MM-DD` date,
+ * `date_out_of_range` when it is one outside [DATE_MIN, DATE_MAX]; null when it is accepted.
+ */
+export function calendarDateProblem(s: string): 'invalid_date' | 'date_out_of_range' | null {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return 'invalid_date';
+  const d = new Date(`${s}T00:00:00Z`);
+  if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== s) return 'invalid_date';
+  return s < DATE_MIN || s > DATE_MAX ? 'date_out_of_range' : null;
+}
+
 /** True for a real calendar date `YYYY-MM-DD` within [DATE_MIN, DATE_MAX]. */
 export function isCalendarDate(s: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s) || s < DATE_MIN || s > DATE_MAX) return false;
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+  return calendarDateProblem(s) === null;
 }
 
 /** True for an instant whose UTC date lies within [DATE_MIN, DATE_MAX]. */

@@ -5,7 +5,7 @@
  * through `listReports`). Invalid query fields are thrown to the plugin's error handler, which renders the
  * back-office error page (`src/http/web/stats-plugin.ts`).
  */
-import { isCalendarDate } from '../../domain/shared/dates.ts';
+import { calendarDateProblem } from '../../domain/shared/dates.ts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { h } from 'preact';
 import type { Services } from '../../app/context.ts';
@@ -33,15 +33,6 @@ import { tabsFor } from '../../queries/queues.ts';
 import { monthLabel } from '../../views/charts/stats-parts.tsx';
 import type { PageContext } from '../../views/context.ts';
 
-/** Why a value is not an accepted date: a real `YYYY-MM-DD` outside 1900–2100 (as the API says), else the format. */
-function dateProblem(value: string): 'date_out_of_range' | 'invalid_date' {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return 'invalid_date';
-  const d = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value
-    ? 'date_out_of_range'
-    : 'invalid_date';
-}
-
 /** Parses `kelompok`, `dari`, `sampai` (defaults: agency, 1 January, today WITA); 422 on bad dates. */
 export function dashboardParams(q: Record<string, string | undefined>, now: Date) {
   const today = localDate(now, 'WITA');
@@ -51,8 +42,10 @@ export function dashboardParams(q: Record<string, string | undefined>, now: Date
   const from = q.dari || `${today.slice(0, 4)}-01-01`;
   const to = q.sampai || today;
   const fields: Record<string, { key: string }> = {};
-  if (!isCalendarDate(from)) fields.dari = { key: dateProblem(from) };
-  if (!isCalendarDate(to)) fields.sampai = { key: dateProblem(to) };
+  const fromProblem = calendarDateProblem(from);
+  if (fromProblem) fields.dari = { key: fromProblem };
+  const toProblem = calendarDateProblem(to);
+  if (toProblem) fields.sampai = { key: toProblem };
   if (!fields.dari && !fields.sampai && from > to) fields.dari = { key: 'date_range' };
   if (Object.keys(fields).length) throw invalid(fields);
   return { groupBy, from, to };
