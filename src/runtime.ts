@@ -56,6 +56,7 @@ export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Pr
       publicUrl: config.publicUrl ?? `http://${config.host}:${config.port}`,
       outboundAllowHosts: config.outboundAllowHosts,
       inboundEmailAddress: config.emailInboundAddress,
+      dataDir: config.dataDir,
     };
     // Names of attachments stored before migration 0025 are sealed by the app (SQL has no key); a no-op once done.
     if (!opts.skipSetup) await sealLegacyAttachmentFilenames(services);

@@ -17,6 +17,8 @@ export interface Services {
   outboundAllowHosts?: readonly string[] | undefined;
   /** The address citizens email complaints to (EMAIL_INBOUND_ADDRESS), named in answers to a garbled reply. */
   inboundEmailAddress?: string | undefined;
+  /** The data directory (ADUAN_DATA_DIR): where publishing an evaluation writes its open-data snapshot file. */
+  dataDir?: string | undefined;
 }
 
 /** Who is asking: a signed-in user, a reporter holding an access key, a partner, or the public. */

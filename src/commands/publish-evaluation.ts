@@ -7,7 +7,8 @@
  * Why: what is published must be what the preview showed at that moment (an older daily snapshot could rank
  * differently), and a published ranking must be recomputable and verifiable by anyone holding the snapshot.
  * Publishing is final: a second publish is refused (409 ALREADY_PUBLISHED), so the public page and the
- * certificates never change under their readers.
+ * certificates never change under their readers. A publish may name the preview it was decided on
+ * (`resultFingerprint`); when the data changed since, it is refused (409 PREVIEW_CHANGED) and nothing is written.
  */
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -43,9 +44,24 @@ export function inputsHash(snapshotSha256: string, cfg: EvaluationConfig): strin
   return sha256Hex(canonicalJson({ snapshotSha256, cfg }));
 }
 
-/** Where publishing writes its snapshot: `<dataDir>/open-data`, else next to the latest snapshot. */
+/**
+ * The fingerprint of an evaluation result's rankings (sha256 of the canonical JSON of everything but the data
+ * moment `reportsAsOf`): the preview page and API carry it, and a publish that names it is refused (409
+ * PREVIEW_CHANGED) when a ranking, score or indicator value differs now, so what is published is what the
+ * coordinator reviewed. A statistics refresh that changes no number does not refuse the publish.
+ */
+export function resultFingerprint(result: EvaluationResult): string {
+  const { reportsAsOf: _dataMoment, ...rankings } = result;
+  return sha256Hex(canonicalJson(rankings));
+}
+
+/**
+ * Where publishing writes its snapshot: `<dataDir>/open-data` (the argument, else the runtime's data directory),
+ * else next to the latest snapshot.
+ */
 async function snapshotDirectory(svc: Services, dataDir: string | undefined): Promise<string> {
-  if (dataDir) return openDataDir(dataDir);
+  const dir = dataDir ?? svc.dataDir;
+  if (dir) return openDataDir(dir);
   const latest = await latestSnapshot(svc.db);
   // Without a data directory the snapshot directory is known from an earlier snapshot only.
   if (!latest) throw new AppError('SNAPSHOT_REQUIRED');
@@ -54,14 +70,19 @@ async function snapshotDirectory(svc: Services, dataDir: string | undefined): Pr
 
 /**
  * Evaluates the data at this moment (the snapshot the preview reads, written as a snapshot file) and stores
- * the published result. `opts.dataDir`: the data directory (`ADUAN_DATA_DIR`); without it the file goes next
- * to the latest snapshot, and a database without any snapshot is 409 SNAPSHOT_REQUIRED.
+ * the published result. `opts.dataDir`: the data directory (default: the runtime's `ADUAN_DATA_DIR`), so a fresh
+ * install publishes without an earlier snapshot; services without one write next to the latest snapshot, and
+ * without any snapshot that is 409 SNAPSHOT_REQUIRED.
  */
 export async function publishEvaluation(
   svc: Services,
   caller: Caller,
   periodId: string,
-  opts: { dataDir?: string | undefined } = {},
+  opts: {
+    dataDir?: string | undefined;
+    /** `resultFingerprint` of the preview the caller reviewed; a different result now is 409 PREVIEW_CHANGED. */
+    expectedPreview?: string | undefined;
+  } = {},
 ): Promise<{ result: EvaluationResult; inputsSha256: string; snapshotSha256: string }> {
   const cfg = await loadEvaluationConfig(svc.db, periodId);
   // National admins, or a coordinator whose region holds every participant.
@@ -70,7 +91,11 @@ export async function publishEvaluation(
   const dir = await snapshotDirectory(svc, opts.dataDir);
   const publishedAt = svc.now();
   // The same document the live preview evaluates at this moment, kept as a file for `aduan evaluate`.
-  const written = await writeOpenDataSnapshot(svc, dir, await buildOpenDataSnapshot(svc.db, publishedAt));
+  const snapshot = await buildOpenDataSnapshot(svc.db, publishedAt);
+  if (opts.expectedPreview && resultFingerprint(evaluate(snapshot, cfg)) !== opts.expectedPreview) {
+    throw new AppError('PREVIEW_CHANGED');
+  }
+  const written = await writeOpenDataSnapshot(svc, dir, snapshot);
   const { doc } = await readSnapshotFile(written.path, written.sha256);
   const result = evaluate(doc, cfg);
   const hash = inputsHash(written.sha256, cfg);

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, startTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { sessionsFor } from '../../../test/helpers/web-client.ts';
-import { snapshotOpenData } from '../../commands/snapshot-open-data.ts';
+import { t as tr } from '../../locales/index.ts';
 
 let t: TestApp;
 const signIn = sessionsFor(() => t.url);
@@ -190,12 +190,20 @@ describe('evaluation period forms', () => {
     expect(r.status).toBe(403);
   });
 
-  it('publishes: 409 without a snapshot, then the public results page', async () => {
-    let r = await post(DEMO.national, '/kantor/evaluasi/pd-2026/terbitkan', {});
+  it('publishes what the page showed (refused with the new preview when the rankings moved), then the public results page', async () => {
+    const page = await get(DEMO.coordinator, '/kantor/evaluasi/kaltim-2026');
+    const shown = /name="preview" value="([0-9a-f]{64})"/.exec(page.html)?.[1];
+    expect(shown).toBeDefined();
+    // A page loaded before the rankings moved carries another fingerprint: 409, the reason, and the page again.
+    let r = await post(DEMO.coordinator, '/kantor/evaluasi/kaltim-2026/terbitkan', {
+      preview: '0'.repeat(64),
+    });
     expect(r.status).toBe(409);
-    expect(r.html).toContain('snapshot');
-    await snapshotOpenData(t.runtime.services, t.runtime.config.dataDir);
-    r = await post(DEMO.coordinator, '/kantor/evaluasi/kaltim-2026/terbitkan', {});
+    expect(r.html).toContain(tr('id', 'errors.PREVIEW_CHANGED'));
+    expect(r.html).toContain(`name="preview" value="${shown}"`);
+    expect((await t.api('/api/v1/evaluation/periods/kaltim-2026/results')).status).toBe(404);
+    // No earlier snapshot is needed (a fresh install): the file goes to <ADUAN_DATA_DIR>/open-data.
+    r = await post(DEMO.coordinator, '/kantor/evaluasi/kaltim-2026/terbitkan', { preview: shown! });
     expect(r.status).toBe(303);
     expect(r.location).toBe('/kantor/evaluasi/kaltim-2026?ok=published');
     expect((await get(DEMO.coordinator, r.location!)).html).toContain('Hasil evaluasi diterbitkan.');

@@ -38,6 +38,7 @@ import { evaluationIssueText } from '../api/v1/evaluation.ts';
 import { requestLang } from '../plugins/errors.ts';
 import { pageContext, pageIssueKey, sendPage } from '../web/render.ts';
 import { cleanBody, type FormBody } from './forms.ts';
+import { sendPeriodPage } from './evaluation-pages.ts';
 
 const SLUG = /^[a-z0-9-]{2,60}$/;
 const WEIGHTED = [...DATA_INDICATORS, ...RUBRIC_INDICATORS] as const;
@@ -390,7 +391,18 @@ export async function staffEvaluationAdminRoutes(
     if (!requireManager(req, reply)) return reply;
     const { periodId } = req.params as { periodId: string };
     if (!SLUG.test(periodId)) throw new AppError('NOT_FOUND');
-    await publishEvaluation(svc, req.caller, periodId);
+    const preview = (req.body as Record<string, unknown> | undefined)?.preview;
+    const expectedPreview =
+      typeof preview === 'string' && /^[0-9a-f]{64}$/.test(preview) ? preview : undefined;
+    try {
+      await publishEvaluation(svc, req.caller, periodId, { expectedPreview });
+    } catch (err) {
+      // The rankings moved since the page was loaded: the page again, with the new preview and the reason.
+      if (err instanceof AppError && err.code === 'PREVIEW_CHANGED') {
+        return sendPeriodPage(svc, req, reply, periodId, { errorCode: 'PREVIEW_CHANGED' }, 409);
+      }
+      throw err;
+    }
     return reply.redirect(`/kantor/evaluasi/${periodId}?ok=published`, 303);
   });
 }

@@ -11,6 +11,7 @@ import type { Services } from '../../app/context.ts';
 import { AppError } from '../../app/errors.ts';
 import { scoreEvaluation } from '../../commands/score-evaluation.ts';
 import { mayManageEvaluations } from '../../commands/create-evaluation-period.ts';
+import { resultFingerprint } from '../../commands/publish-evaluation.ts';
 import {
   evaluationAccess,
   listPeriods,
@@ -74,10 +75,29 @@ async function periodView(svc: Services, req: FastifyRequest, periodId: string) 
     audits: audits.filter((a) => seen(a.agencyId)),
     published: !!published,
     preview: resultForViewer(preview, access),
+    // The whole preview's fingerprint: the publish form carries it (409 PREVIEW_CHANGED if it moved).
+    previewSha256: resultFingerprint(preview),
     // Nothing is scored after publishing (the published result is final).
     canScore: !published && access.scorable.size > 0,
     canManage: access.manage,
   };
+}
+
+/**
+ * Renders a period's page, optionally with a form-level error (the publish form's PREVIEW_CHANGED) and a status.
+ */
+export async function sendPeriodPage(
+  svc: Services,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  periodId: string,
+  extra: { ok?: string | undefined; errorCode?: 'PREVIEW_CHANGED' } = {},
+  status = 200,
+): Promise<FastifyReply> {
+  const view = await periodView(svc, req, periodId);
+  const ctx = pageContext(req);
+  const message = extra.errorCode ? ctx.t(`errors.${extra.errorCode}`) : undefined;
+  return sendPage(reply, req, h(EvaluationPeriodPage, { ctx, ...view, ok: extra.ok, message }), status);
 }
 
 /** Registers the back-office evaluation pages. */
@@ -103,10 +123,9 @@ export async function staffEvaluationRoutes(
   app.get('/kantor/evaluasi/:periodId', async (req, reply) => {
     if (!requireEvaluationStaff(req, reply)) return reply;
     const { periodId } = req.params as { periodId: string };
-    const view = await periodView(svc, req, periodId);
     const q = (req.query as Record<string, string | undefined>).ok;
     const ok = q === '1' ? 'saved' : ['created', 'changed', 'published'].includes(q ?? '') ? q : undefined;
-    return sendPage(reply, req, h(EvaluationPeriodPage, { ctx: pageContext(req), ...view, ok }));
+    return sendPeriodPage(svc, req, reply, periodId, { ok });
   });
 
   // Multipart bodies cannot carry `_csrf` to the auth hook; the part is checked below instead.

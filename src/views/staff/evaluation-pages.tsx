@@ -82,6 +82,10 @@ export function EvaluationPeriodPage(p: {
   published: boolean;
   /** Which write just succeeded: `saved` (a score), `created`, `changed`, `published`. */
   ok?: string | undefined;
+  /** `resultFingerprint` of the whole preview, sent with the publish form. */
+  previewSha256?: string;
+  /** A form-level error (the publish was refused because the rankings changed). */
+  message?: string | undefined;
   errors?: Record<string, string>;
   values?: Record<string, string>;
 }): VNode {
@@ -103,10 +107,10 @@ export function EvaluationPeriodPage(p: {
       ctx={ctx}
       title={p.period.name}
       nav={statsNav(ctx, 'evaluation')}
-      hasErrors={Object.keys(errors).length > 0}
+      hasErrors={Object.keys(errors).length > 0 || !!p.message}
     >
       <StatsStyles ctx={ctx} />
-      <ErrorSummary ctx={ctx} errors={errors} />
+      <ErrorSummary ctx={ctx} errors={errors} message={p.message} />
       {p.ok ? (
         <div class="notice-ok" role="status">
           <p>{ctx.t(`eval.staff.ok_${p.ok}`)}</p>
@@ -147,6 +151,7 @@ export function EvaluationPeriodPage(p: {
             <h2 id="publish-h">{ctx.t('eval.form.publish')}</h2>
             <p class="hint">{ctx.t('eval.form.publish_hint_now', { reports: reportsAsOf })}</p>
             <input type="hidden" name="_csrf" value={ctx.csrf} />
+            {p.previewSha256 ? <input type="hidden" name="preview" value={p.previewSha256} /> : null}
             <Button variant="secondary">{ctx.t('eval.form.publish_button')}</Button>
           </form>
         </div>

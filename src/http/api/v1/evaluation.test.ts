@@ -3,12 +3,15 @@
  * live preview, publishing from the open-data snapshot, published results, XLSX, and
  * `aduan evaluate` recomputing the same numbers from the snapshot file.
  */
+import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEMO, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
 import { MINIMAL_PDF } from '../../../../test/helpers/pdf.ts';
 import { refreshStats } from '../../../commands/refresh-stats.ts';
-import { snapshotOpenData } from '../../../commands/snapshot-open-data.ts';
+import { publishEvaluation } from '../../../commands/publish-evaluation.ts';
+import { systemCaller } from '../../../app/context.ts';
+import { latestSnapshot } from '../../../queries/open-data-snapshot.ts';
 import { statsCli } from '../../../cli/stats-cli.ts';
 import { loadEvaluationConfig } from '../../../queries/evaluation.ts';
 import { evaluationPreview } from '../../../queries/evaluation-preview.ts';
@@ -169,20 +172,57 @@ describe('evaluation API', () => {
   });
 
   it('publishes from the snapshot; results are public, hashed, exportable and recomputable by `aduan evaluate`', async () => {
-    let r = await t.api(`/api/v1/evaluation/periods/${period.id}/publish`, {
-      method: 'POST',
-      token: national,
+    // Services that know no data directory need an earlier snapshot to know where to write.
+    const { dataDir: _dataDir, ...noDir } = t.runtime.services;
+    await expect(publishEvaluation(noDir, systemCaller('test'), period.id)).rejects.toMatchObject({
+      code: 'SNAPSHOT_REQUIRED',
     });
-    expect(r.status).toBe(409);
-    expect(r.body.error.code).toBe('SNAPSHOT_REQUIRED');
-    await snapshotOpenData(t.runtime.services, t.runtime.config.dataDir);
-    r = await t.api(`/api/v1/evaluation/periods/${period.id}/publish`, {
+    let r = await t.api(`/api/v1/evaluation/periods/${period.id}/publish`, {
       method: 'POST',
       token: await t.login(DEMO.assessor),
     });
-    expect(r.status).toBe(403);
-    r = await t.api(`/api/v1/evaluation/periods/${period.id}/publish`, { method: 'POST', token: national });
+    expect(r.status, JSON.stringify(r.body)).toBe(403);
+    // The preview carries the fingerprint of its rankings; new data moves it, and a publish naming the old one
+    // is refused with nothing written.
+    const before = (await t.api(`/api/v1/evaluation/periods/${period.id}/preview`, { token: national })).body;
+    expect(before.previewSha256).toMatch(/^[0-9a-f]{64}$/);
+    r = await t.api('/api/v1/reports', {
+      json: {
+        classification: 'pengaduan',
+        title: 'Lampu jalan padam',
+        body: 'Lampu penerangan jalan di depan sekolah padam sejak seminggu, jalan gelap pada malam hari.',
+        regionCode: '64.71.01',
+        reporter: { name: 'Warga Uji', email: 'warga.uji@contoh.aduan.id' },
+      },
+    });
+    expect(r.status).toBe(201);
+    const verified = await t.api(`/api/v1/reports/${r.body.trackingId}/actions/verify`, {
+      json: { categoryId: (await t.api('/api/v1/categories')).body.items[0].id, agencyId: 'pupr-kaltim' },
+      token: await t.login(DEMO.coordinator),
+    });
+    expect(verified.status).toBe(200);
+    // The statistics refresh that brings it in (a later instant than the cached preview's refresh).
+    const at = t.runtime.services.now().getTime() + 120_000;
+    await refreshStats({ ...t.runtime.services, now: () => new Date(at) });
+    const after = (await t.api(`/api/v1/evaluation/periods/${period.id}/preview`, { token: national })).body;
+    expect(after.previewSha256).not.toBe(before.previewSha256);
+    r = await t.api(`/api/v1/evaluation/periods/${period.id}/publish`, {
+      json: { previewSha256: before.previewSha256 },
+      token: national,
+    });
+    expect(r.status).toBe(409);
+    expect(r.body.error.code).toBe('PREVIEW_CHANGED');
+    expect(r.body.error.message).toMatch(/Peringkat berubah|rankings changed/);
+    // A fresh install (no snapshot yet) publishes: the snapshot file goes to <ADUAN_DATA_DIR>/open-data.
+    expect(await latestSnapshot(t.runtime.services.db)).toBeNull();
+    r = await t.api(`/api/v1/evaluation/periods/${period.id}/publish`, {
+      json: { previewSha256: after.previewSha256 },
+      token: national,
+    });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect((await latestSnapshot(t.runtime.services.db))?.path).toContain(
+      join(t.runtime.config.dataDir, 'open-data'),
+    );
     const results = await t.api(`/api/v1/evaluation/periods/${period.id}/results`);
     expect(results.status).toBe(200);
     expect(results.body.inputsSha256).toMatch(/^[0-9a-f]{64}$/);

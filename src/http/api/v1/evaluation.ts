@@ -10,7 +10,7 @@ import { calendarDate } from './schemas.ts';
 import type { Services } from '../../../app/context.ts';
 import { AppError, invalid, type FieldIssue } from '../../../app/errors.ts';
 import { createEvaluationPeriod, MAX_PARTICIPANT_URL } from '../../../commands/create-evaluation-period.ts';
-import { publishEvaluation } from '../../../commands/publish-evaluation.ts';
+import { publishEvaluation, resultFingerprint } from '../../../commands/publish-evaluation.ts';
 import { openEvidence, scoreEvaluation } from '../../../commands/score-evaluation.ts';
 import type { EvaluationResult } from '../../../domain/evaluation/evaluate.ts';
 import {
@@ -87,6 +87,16 @@ async function withEvaluationErrors<T>(
 }
 
 const PeriodParams = z.object({ periodId: z.string().regex(/^[a-z0-9-]{2,60}$/) });
+/** Publishing may name the preview it was decided on (`previewSha256` of GET …/preview): 409 PREVIEW_CHANGED if it moved. */
+const PublishBody = z
+  .object({
+    previewSha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .optional(),
+  })
+  .strict()
+  .nullish();
 const EvidenceParams = PeriodParams.extend({
   scoreId: z.coerce.number().int().min(1).max(2147483647),
   index: z.coerce.number().int().min(0).max(99),
@@ -231,7 +241,9 @@ export const evaluationRoutes: FastifyPluginAsyncZod<{ services: Services }> = a
       const cfg = await loadEvaluationConfig(svc.db, req.params.periodId);
       const access = await evaluationAccess(svc.db, req.caller.actor, cfg);
       if (!access.all && access.visible.size === 0) throw new AppError('FORBIDDEN');
-      return resultForViewer(await evaluationPreview(svc.db, cfg, svc.now()), access);
+      const preview = await evaluationPreview(svc.db, cfg, svc.now());
+      // The fingerprint of the whole preview: a publish naming it publishes these rankings or nothing.
+      return { ...resultForViewer(preview, access), previewSha256: resultFingerprint(preview) };
     },
   );
 
@@ -305,14 +317,18 @@ export const evaluationRoutes: FastifyPluginAsyncZod<{ services: Services }> = a
       schema: {
         tags: ['evaluation'],
         summary:
-          'Publish rankings, once, from a snapshot of the data written at publish time: the preview of that moment (national admin or coordinator of every participant)',
+          'Publish rankings, once, from a snapshot of the data written at publish time: the preview of that moment (national admin or coordinator of every participant). With `previewSha256` (from the preview), 409 PREVIEW_CHANGED when the rankings differ now',
         params: PeriodParams,
+        body: PublishBody,
       },
     },
     async (req, reply) => {
       if (!req.caller.actor.userId) throw new AppError('UNAUTHENTICATED');
+      const expectedPreview = req.body?.previewSha256;
       return withEvaluationErrors(req, reply, async () =>
-        reply.status(201).send(await publishEvaluation(svc, req.caller, req.params.periodId)),
+        reply
+          .status(201)
+          .send(await publishEvaluation(svc, req.caller, req.params.periodId, { expectedPreview })),
       );
     },
   );
