@@ -40,6 +40,7 @@ import { statsPagesPlugin } from './web/stats-plugin.ts';
 import { notificationRoutes } from './api/v1/notifications.ts';
 import { integrationRoutes } from './api/v1/integrations.ts';
 import { registerAppMetrics } from './metrics.ts';
+import { registerCompression } from './plugins/compression.ts';
 
 /** What the HTTP layer needs from the process. */
 export interface AppOptions {
@@ -136,6 +137,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const services = opts.services;
   const secureCookies = opts.secureCookies ?? false;
   await app.register(cookie);
+  await registerCompression(app);
   await app.register(formbody);
   await app.register(multipart, { limits: { fileSize: 10 * 1024 * 1024, files: 5 } });
   await app.register(swagger, {
