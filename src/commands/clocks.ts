@@ -33,7 +33,7 @@ export function calendarScope(
 
 /** The calendar for a report held by `agency`. */
 export async function calendarFor(
-  tx: Tx,
+  tx: AppDb | Tx,
   report: Pick<ReportRow, 'regionCode'>,
   agency: Pick<AgencyRow, 'zone' | 'regionCode'> | null,
 ): Promise<WorkingCalendar> {

@@ -31,11 +31,20 @@ async function submit(name: string, email: string) {
 }
 
 describe('tracking page: transfer to Ombudsman', () => {
-  it('offers the shareIdentity checkbox with its explanation, in both languages', async () => {
+  it('says from when the transfer opens; then offers the shareIdentity checkbox with its explanation, in both languages', async () => {
+    t.setNow(new Date('2026-03-12T02:00:00Z'));
     const r = await submit('Sari Wulandari', 'sari@contoh.aduan.id');
     const c = new WebClient(t.url);
+    const before = await c.get(`/lacak/${r.trackingId}?k=${encodeURIComponent(r.accessKey)}`);
+    expect(before.status).toBe(200);
+    expect(before.html).toContain('Anda dapat meminta pengalihan ke Ombudsman mulai 24 Juni 2026.');
+    expect(before.html).not.toContain('name="consent"');
+    const beforeEn = await new WebClient(t.url).get(`/lacak/${r.trackingId}?k=${encodeURIComponent(r.accessKey)}&lang=en`);
+    expect(beforeEn.html).toContain('you can ask for the hand-off to Ombudsman from 24 June 2026.');
+    t.setNow(new Date('2026-06-24T00:00:00.000+08:00'));
     const page = await c.get(`/lacak/${r.trackingId}?k=${encodeURIComponent(r.accessKey)}`);
     expect(page.status).toBe(200);
+    expect(page.html).not.toContain('mulai 24 Juni 2026');
     expect(page.html).toMatch(/<input[^>]*name="shareIdentity"[^>]*value="1"/);
     expect(page.html).toContain('aria-describedby="f-shareIdentity-hint"');
     expect(page.html).toContain('Bagikan identitas saya kepada Ombudsman');
@@ -43,6 +52,12 @@ describe('tracking page: transfer to Ombudsman', () => {
     const en = await c.get(`/lacak/${r.trackingId}?k=${encodeURIComponent(r.accessKey)}&lang=en`);
     expect(en.html).toContain('Share my identity with the Ombudsman');
     expect(en.html).toContain('the report is sent without your identity');
+    // Without the box ticked: the field error says what to do (this client reads English since ?lang=en).
+    const unticked = await c.post(`/lacak/${r.trackingId}/escalate`, { k: r.accessKey });
+    expect(unticked.status).toBe(422);
+    expect(unticked.html).toContain('href="#f-consent"');
+    expect(unticked.html).toContain('Tick the box to agree to the hand-off to Ombudsman.');
+    t.setNow(new Date('2026-03-12T02:00:00Z'));
   });
 
   it('refuses the transfer through the 60th working day and names the day it opens; allows it just after', async () => {
@@ -60,8 +75,9 @@ describe('tracking page: transfer to Ombudsman', () => {
       expect(early.html).toContain('Pengalihan dapat diminta mulai 24 Juni 2026.');
       const en = await cEn.post(`/lacak/${r.trackingId}/escalate?lang=en`, { k: r.accessKey, consent: '1' });
       expect(en.html).toContain('You can ask for it from 24 June 2026.');
-      // The form stays on the page, so the reporter can come back to it.
-      expect(early.html).toContain('name="consent"');
+      // A form sent early (a page loaded before, a forged post) comes back saying from when, with no form.
+      expect(early.html).toContain('Anda dapat meminta pengalihan ke Ombudsman mulai 24 Juni 2026.');
+      expect(early.html).not.toContain('name="consent"');
     }
     t.setNow(new Date('2026-06-24T00:00:00.000+08:00'));
     const ok = await c.post(`/lacak/${r.trackingId}/escalate`, { k: r.accessKey, consent: '1' });

@@ -20,7 +20,7 @@ import { AppError, type FieldIssue } from '../../app/errors.ts';
 import { acceptReport } from '../../commands/accept-report.ts';
 import { commentReport } from '../../commands/comment-report.ts';
 import { disputeReport } from '../../commands/dispute-report.ts';
-import { escalateReport } from '../../commands/escalate-report.ts';
+import { escalateReport, escalationOpening } from '../../commands/escalate-report.ts';
 import { supplementReport } from '../../commands/supplement-report.ts';
 import { openAttachment } from '../../commands/add-attachment.ts';
 import { reportAttachments } from '../../queries/report-attachments.ts';
@@ -148,6 +148,15 @@ export async function trackPages(app: FastifyInstance, opts: { services: Service
       comment: p.comment && s !== 'archived',
       escalate: OPEN.has(s) && p.escalate,
     };
+    // Before the hand-off opens, the page says from when instead of a form that can only be refused.
+    let escalationOpensOn: string | undefined;
+    if (forms.escalate) {
+      const { availableFrom } = await escalationOpening(svc.db, visible.report);
+      if (availableFrom && svc.now().getTime() < Date.parse(availableFrom)) {
+        forms.escalate = false;
+        escalationOpensOn = formatDate(availableFrom, ctx.lang);
+      }
+    }
     const errors = formErrors(ctx.lang, extra.errors ?? {});
     if (extra.pii) {
       const kinds = extra.pii.kinds.map((k) => t(ctx.lang, `web.report.pii_${k}`)).join(', ');
@@ -168,6 +177,7 @@ export async function trackPages(app: FastifyInstance, opts: { services: Service
         done: extra.done,
         values: extra.values,
         pii: extra.pii,
+        escalationOpensOn,
       }),
       status,
     );
@@ -254,10 +264,9 @@ export async function trackPages(app: FastifyInstance, opts: { services: Service
             break;
           }
           case 'escalate':
-            if (body.consent !== '1') throw invalidField('consent', 'consent_true');
             // Identity goes into the Ombudsman hand-off package only when the reporter ticks the box.
             await escalateReport(svc, caller, id, {
-              consent: true,
+              consent: body.consent === '1',
               shareIdentity: body.shareIdentity === '1',
             });
             break;

@@ -166,6 +166,8 @@ export interface TrackPageProps {
   values?: Record<string, string>;
   /** A public text sent with personal data and no confirmation: the warning to show in its form. */
   pii?: PiiCheck | undefined;
+  /** The date (formatted) the hand-off to Ombudsman opens, on an open report before it does; no form until then. */
+  escalationOpensOn?: string | undefined;
 }
 
 function ActionForm(p: {
@@ -203,6 +205,7 @@ export function TrackPage({
   done,
   values = {},
   pii,
+  escalationOpensOn,
 }: TrackPageProps): VNode {
   const id = m.report.trackingId;
   // Accept and dispute texts are public on a public report: the fields say so, and warn about personal data.
@@ -218,7 +221,13 @@ export function TrackPage({
     value: n,
     label: ctx.t(`web.trackpage.rating_${n}`),
   }));
-  const any = forms.supplement || forms.comment || forms.accept || forms.dispute || forms.escalate;
+  const any =
+    forms.supplement ||
+    forms.comment ||
+    forms.accept ||
+    forms.dispute ||
+    forms.escalate ||
+    !!escalationOpensOn;
   return (
     <Layout
       ctx={ctx}
@@ -388,6 +397,12 @@ export function TrackPage({
           )}
           <p />
         </ActionForm>
+      ) : null}
+      {!forms.escalate && escalationOpensOn ? (
+        <section aria-labelledby="h-escalate">
+          <h3 id="h-escalate">{ctx.t('web.trackpage.escalate_title')}</h3>
+          <p>{ctx.t('web.trackpage.escalation_opens', { date: escalationOpensOn })}</p>
+        </section>
       ) : null}
     </Layout>
   );
