@@ -7,7 +7,9 @@
  * reply with nothing written above the quote (and no attachment) adds nothing. Duplicates (same Message-ID, with or
  * without angle brackets) are ignored, senders are rate limited, answers go through the outbox with the address
  * sealed. A filed report gets no channel reply: the regular submitted notification (fan-out-event.ts) is its one
- * confirmation, with the number, private link, verify-by date and Reply-To.
+ * confirmation, with the number, private link, verify-by date and Reply-To. When something of a filing was not stored
+ * (a body over `EMAIL_BODY_MAX` characters cut, an attachment skipped by type, size or count), the channel tells the
+ * sender in one notice email (`channels.email.intake_notice_*`) naming what was cut or skipped and why.
  */
 import { supplementReport } from './supplement-report.ts';
 import { eq } from 'drizzle-orm';
@@ -43,6 +45,18 @@ export interface InboundEmail {
 /** What happened to a message. */
 export type EmailOutcome =
   'filed' | 'replied' | 'empty' | 'duplicate' | 'rate_limited' | 'reply_not_possible' | 'bad_reply_address';
+
+/** The longest body a filing stores (the web form's maximum); the rest is cut and the sender told. */
+export const EMAIL_BODY_MAX = 10_000;
+
+/** Why an attachment was skipped: a type aduan does not take, too large, one too many, or unreadable. */
+export type SkipReason = 'type' | 'size' | 'count' | 'unreadable';
+
+/** An attachment that was not stored, by the sender's own file name. */
+export interface SkippedAttachment {
+  filename: string;
+  reason: SkipReason;
+}
 
 /** Handles one inbound email. */
 export async function receiveEmail(
@@ -86,7 +100,7 @@ export async function receiveEmail(
     if (!limit.allowed) return done(svc.db, 'rate_limited');
     const reply = async (
       db: AppDb,
-      key: 'replied' | 'empty' | 'bad_reply_address',
+      key: 'replied' | 'empty' | 'bad_reply_address' | 'intake_notice',
       params: Record<string, string>,
       reportId: string | null,
     ) =>
@@ -98,7 +112,10 @@ export async function receiveEmail(
           reportId,
           payload: {
             subject: t('id', `channels.email.${key}_subject`, params),
-            text: t('id', `channels.email.${key}_text`, params),
+            // The notice names the sender's own file names (they may hold a name or a NIK): sealed like the stored name.
+            ...(key === 'intake_notice'
+              ? { textEnc: svc.sealer.seal(t('id', `channels.email.${key}_text`, params)) }
+              : { text: t('id', `channels.email.${key}_text`, params) }),
             lang: 'id',
             recipientEnc: svc.sealer.seal(address),
           },
@@ -125,7 +142,9 @@ export async function receiveEmail(
         const text = replyText(mail.text, sender);
         // Nothing written above the quote: an attachment alone is still a reply (attached first to know whether
         // one fits); without one nothing is added (the subject is only the echoed "Re: …") and the sender is told.
-        const attached = text ? 0 : await attachWhatFits(inner, accessKey, ref.trackingId, mail.attachments);
+        const attached = text
+          ? 0
+          : (await attachWhatFits(inner, accessKey, ref.trackingId, mail.attachments)).attached;
         if (!text && !attached) {
           await reply(db, 'empty', ref, ref.id);
           return done(db, 'empty', ref);
@@ -169,7 +188,7 @@ export async function receiveEmail(
       const { report, accessKey } = await submitReport(inner, PUBLIC_CALLER, {
         classification: 'pengaduan',
         title: title.slice(0, 150),
-        body: body.slice(0, 10_000),
+        body: body.slice(0, EMAIL_BODY_MAX),
         regionCode: regionCode ?? undefined,
         anonymous: !name,
         reporter: { ...(name ? { name } : {}), email: address },
@@ -181,9 +200,13 @@ export async function receiveEmail(
         accessKeyEnc: svc.sealer.seal(accessKey),
         createdAt: svc.now(),
       });
-      await attachWhatFits(inner, accessKey, report.row.trackingId, mail.attachments);
-      // No channel reply: the submit event's notification confirms to this address (docs/channels.md).
-      return done(db, 'filed', { id: report.row.id, trackingId: report.row.trackingId });
+      const { skipped } = await attachWhatFits(inner, accessKey, report.row.trackingId, mail.attachments);
+      const ref = { id: report.row.id, trackingId: report.row.trackingId };
+      // No channel reply confirms the filing: the submit event's notification does (docs/channels.md). What was not
+      // stored (the body cut, attachments skipped) is told here, so nothing is lost without the sender knowing.
+      const notes = intakeNotes(body.length > EMAIL_BODY_MAX, skipped);
+      if (notes) await reply(db, 'intake_notice', { trackingId: ref.trackingId, ...notes }, ref.id);
+      return done(db, 'filed', ref);
     });
   } catch (e) {
     await svc.db.delete(inboundMessages).where(eq(inboundMessages.id, inbound.id));
@@ -201,17 +224,55 @@ async function attachWhatFits(
   accessKey: string,
   trackingId: string,
   files: readonly AttachmentInput[],
-): Promise<number> {
+): Promise<{ attached: number; skipped: SkippedAttachment[] }> {
   let attached = 0;
+  const skipped: SkippedAttachment[] = [];
   for (const file of files) {
     try {
       await addAttachment(svc, { ...PUBLIC_CALLER, accessKey }, trackingId, file);
       attached++;
     } catch (e) {
       if (!(e instanceof AppError) || !['VALIDATION_FAILED', 'PAYLOAD_TOO_LARGE'].includes(e.code)) throw e;
+      skipped.push({ filename: file.filename, reason: skipReason(e) });
     }
   }
-  return attached;
+  return { attached, skipped };
+}
+
+/** Why add-attachment refused a file, from its error. */
+function skipReason(e: AppError): SkipReason {
+  if (e.code === 'PAYLOAD_TOO_LARGE') return 'size';
+  const key = e.fields.file?.key;
+  if (key === 'one_of') return 'type';
+  if (key === 'too_big') return 'count';
+  return 'unreadable';
+}
+
+/**
+ * The lines of the intake notice in Indonesian (`notes`) and English (`notesEn`), as the notice is bilingual like the
+ * other channel replies; null when everything was stored.
+ */
+export function intakeNotes(
+  bodyCut: boolean,
+  skipped: readonly SkippedAttachment[],
+): { notes: string; notesEn: string } | null {
+  if (!bodyCut && skipped.length === 0) return null;
+  const lines = (lang: 'id' | 'en') =>
+    [
+      ...(bodyCut
+        ? [
+            t(lang, 'channels.email.intake_notice_cut', {
+              max: EMAIL_BODY_MAX.toLocaleString(lang === 'id' ? 'id-ID' : 'en-US'),
+            }),
+          ]
+        : []),
+      ...skipped.map((f) =>
+        t(lang, `channels.email.intake_notice_skipped_${f.reason}`, { name: f.filename.trim() || '-' }),
+      ),
+    ]
+      .map((line) => `- ${line}`)
+      .join('\n');
+  return { notes: lines('id'), notesEn: lines('en') };
 }
 
 /**

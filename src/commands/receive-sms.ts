@@ -3,8 +3,10 @@
  * `agencies.sms_keyword`; otherwise the regional verifier queue of the place named in the text),
  * `STATUS <number>` answers the status and the next deadline, `INFO <number> <text>` supplements a report on
  * hold when it comes from the reporter's own number. Gateway retries (same message id) are ignored, floods
- * from one number are rate limited (key = a keyed digest of the number), and every reply goes out through the outbox
- * with the phone sealed. The phone is stored only sealed, as the reporter's contact.
+ * from one number are rate limited (key = a keyed digest of the number; a command about the sender's own report has a
+ * separate, higher bound, and one "too many messages" reply per window tells the sender), and every reply goes out
+ * through the outbox with the phone sealed. The phone is stored only sealed, as the reporter's contact; the text is
+ * stored with it and any other phone number, email address or NIK masked (src/domain/report/sms-text.ts).
  */
 import { calendarScope } from './clocks.ts';
 import { and, eq } from 'drizzle-orm';
@@ -13,7 +15,7 @@ import { agencies, channelAccess, inboundMessages } from '../db/schema.ts';
 import { loadReport, type LoadedReport } from '../db/repositories/reports.ts';
 import { enqueueOutbox } from '../db/repositories/outbox.ts';
 import { formatIsoInZone, zoneOfIso } from '../domain/deadline/calendar.ts';
-import { maskNik } from '../domain/report/pii-hints.ts';
+import { hasComplaintText, smsText } from '../domain/report/sms-text.ts';
 import { PUBLIC_STATUSES } from '../domain/report/report.ts';
 import { normaliseTrackingId } from '../domain/report/tracking-id.ts';
 import { digestEquals, sha256 } from '../integrations/crypto.ts';
@@ -55,6 +57,12 @@ export type SmsOutcome =
 export interface SmsLimits {
   perNumber: number;
   windowSeconds: number;
+  /**
+   * Commands about a report the sender is the reporter of (STATUS, INFO, TERIMA…): not counted against `perNumber`,
+   * only against this separate bound per window (default 5 × `perNumber`), so an acceptance or a dispute is not lost
+   * to a busy hour of filings.
+   */
+  ownReportCommands?: number | undefined;
 }
 
 /** Canonical Indonesian MSISDN (62…): why: the same number written 0812…, +62812… or 62812… is one sender. */
@@ -167,15 +175,35 @@ async function handle(
   finish: Finish,
   defaultRegion: string | undefined,
 ): Promise<{ outcome: SmsOutcome; trackingId?: string }> {
-  const limit = await hitRateLimit(svc, `sms:${senderHash}`, limits.perNumber, limits.windowSeconds);
-  if (!limit.allowed) return finish(svc.db, 'rate_limited', null);
-
   const text = msg.text.trim().replace(/\s+/g, ' ');
   const [word = '', ...rest] = text.split(' ');
   const keyword = word.toUpperCase();
 
   const command = REPORTER_COMMANDS[keyword];
-  if (command) return reporterCommand(svc, command, rest, phone, finish);
+  // A command about the sender's own report is not stopped by the filing flood limit (an acceptance or a dispute
+  // must not be lost); it has its own, higher bound against abuse.
+  const report = command ? await commandReport(svc, rest[0] ?? '') : null;
+  const own = report ? samePhone(report, phone, svc) : false;
+  const limit = own
+    ? await hitRateLimit(
+        svc,
+        `sms-own:${senderHash}`,
+        limits.ownReportCommands ?? limits.perNumber * 5,
+        limits.windowSeconds,
+      )
+    : await hitRateLimit(svc, `sms:${senderHash}`, limits.perNumber, limits.windowSeconds);
+  if (!limit.allowed) {
+    // One "too many messages" reply per window, so the sender knows; later refusals stay silent (no SMS flood back).
+    const notice = await hitRateLimit(svc, `sms-notice:${senderHash}`, 1, limits.windowSeconds);
+    const minutes = Math.max(1, Math.ceil(limit.retryAfterSeconds / 60));
+    return finish(
+      svc.db,
+      'rate_limited',
+      notice.allowed ? t('id', 'channels.sms.rate_limited', { minutes }) : null,
+    );
+  }
+
+  if (command) return reporterCommand(svc, command, rest, phone, finish, report, own);
 
   const [agency] = keyword
     ? await svc.db
@@ -184,9 +212,13 @@ async function handle(
         .where(and(eq(agencies.smsKeyword, keyword), eq(agencies.active, true)))
         .limit(1)
     : [];
-  // SMS cannot warn the writer before the text goes public, as the web form does: a NIK is masked (pii-hints.ts).
-  const body = maskNik((agency ? rest.join(' ') : text).trim());
-  if (body.length < 3) return finish(svc.db, 'help', t('id', 'channels.sms.help'));
+  const written = (agency ? rest.join(' ') : text).trim();
+  // Too little to be a complaint ("halo", emoji, symbols): the help text, not a tracking number. The web form asks
+  // for 20 characters; the message stays recorded in inbound_messages with its outcome.
+  if (!hasComplaintText(written)) return finish(svc.db, 'help', t('id', 'channels.sms.help'));
+  // SMS cannot warn the writer before the text goes public, as the web form does, and an SMS report is anonymous:
+  // the sender's own number, other numbers, email addresses and NIKs are masked (sms-text.ts).
+  const body = smsText(written, phone);
   // No keyword and no known place: the configured intake region's queue, else the national verifier queue.
   const regionCode = agency?.regionCode ?? (await regionFromText(svc.db, body)) ?? defaultRegion;
 
@@ -219,6 +251,12 @@ async function handle(
   });
 }
 
+/** The report a command names (`<WORD> <number> …`), or null. */
+async function commandReport(svc: Services, raw: string): Promise<LoadedReport | null> {
+  const trackingId = normaliseTrackingId(raw);
+  return trackingId ? loadReport(svc.db, trackingId) : null;
+}
+
 /**
  * STATUS (anyone, for a public report; the reporter for their own), and the reporter's own actions, only
  * from the number sealed as the report's reporter: INFO answers a hold, TERIMA accepts the final answer
@@ -231,11 +269,10 @@ async function reporterCommand(
   rest: string[],
   phone: string,
   finish: Finish,
+  report: LoadedReport | null,
+  own: boolean,
 ): Promise<{ outcome: SmsOutcome; trackingId?: string }> {
   const raw = rest[0] ?? '';
-  const trackingId = normaliseTrackingId(raw);
-  const report = trackingId ? await loadReport(svc.db, trackingId) : null;
-  const own = report ? samePhone(report, phone, svc) : false;
   const isPublic =
     !!report &&
     (PUBLIC_STATUSES as readonly string[]).includes(report.row.status) &&
@@ -254,7 +291,7 @@ async function reporterCommand(
     );
   }
   // What the reporter writes here reaches the timeline (a dispute reason, an acceptance comment: public).
-  const words = maskNik(rest.slice(1).join(' ')).split(' ');
+  const words = smsText(rest.slice(1).join(' '), phone).split(' ');
   const caller: Caller = { ...PUBLIC_CALLER, vouchedReporterOf: report.row.id };
   const usage = (key: string) => finish(svc.db, 'usage', t('id', `channels.sms.usage_${key}`, ref), ref);
   let act: (db: AppDb) => Promise<{ outcome: SmsOutcome; reply: string }>;

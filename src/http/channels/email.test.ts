@@ -18,6 +18,7 @@ import { SMTPServer } from 'smtp-server';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { smtpMailer } from '../../integrations/delivery.ts';
 import { startWorker } from '../../jobs/worker.ts';
+import { startSmtp } from '../../../test/helpers/receivers.ts';
 
 const SECRET = 'email-inbound-secret';
 const AUTH = `Basic ${Buffer.from(`parse:${SECRET}`).toString('base64')}`;
@@ -360,6 +361,7 @@ describe('email channel', () => {
         subject: 'Trotoar rusak',
         text: 'Trotoar di depan sekolah rusak parah.',
         attachments: [{ filename: 'catatan.txt', content: Buffer.from('catatan biasa').toString('base64') }],
+        headers: 'Message-ID: <skipped-attachment@contoh>',
       }),
       { 'content-type': 'application/json' },
     );
@@ -369,6 +371,95 @@ describe('email channel', () => {
       sql`select count(*)::int as n from attachments a join reports r on r.id = a.report_id where r.tracking_id = ${filed.body.trackingId}`,
     );
     expect(n.n).toBe(0);
+    // The sender is told which file was skipped and why (one notice; the confirmation is the submit notification).
+    const { replies } = await recorded('skipped-attachment@contoh');
+    expect(replies).toHaveLength(1);
+    const notice = c.t.runtime.services.sealer.open<string>((replies[0] as any).textEnc);
+    expect(notice).toContain(filed.body.trackingId);
+    expect(notice).toContain('Lampiran "catatan.txt" dilewati: jenis berkas tidak diterima');
+    expect(notice).toContain('Attachment "catatan.txt" was skipped: file type not accepted');
+    expect(notice).not.toContain('dipotong');
+    expect(c.t.runtime.services.sealer.open<string>(replies[0]!.recipientEnc)).toBe(
+      'budi.lampiran@contoh.aduan.id',
+    );
+  });
+
+  it('a body over 10,000 characters is cut and the sender told, with the skipped attachments and why', async () => {
+    const png = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#00a' } })
+      .png()
+      .toBuffer();
+    const opening = 'Drainase di Jalan Slamet Riyadi Samarinda tersumbat sejak sebulan. ';
+    const tail = 'BAGIAN-AKHIR-YANG-TERPOTONG';
+    const text = `${opening}${'Air menggenang di badan jalan setiap hujan. '.repeat(260)}${tail}`;
+    expect(text.length).toBeGreaterThan(10_000);
+    const filed = await post({
+      from: 'Rina Panjang <rina.panjang@contoh.aduan.id>',
+      to: 'lapor@aduan.local',
+      subject: 'Drainase tersumbat di Samarinda',
+      text,
+      attachments: [
+        { filename: 'foto-1.png', content: png.toString('base64') },
+        { filename: 'program.exe', content: Buffer.from('4d5a9000', 'hex').toString('base64') },
+        { filename: 'kosong.pdf', content: Buffer.from('%PDF-rusak').toString('base64') },
+      ],
+      headers: 'Message-ID: <long-body@contoh>',
+    });
+    expect(filed.body.status).toBe('filed');
+    const [report] = await rows<{ body: string; attachments: number }>(
+      sql`select body, (select count(*)::int from attachments a where a.report_id = r.id) as attachments
+          from reports r where tracking_id = ${filed.body.trackingId}`,
+    );
+    expect(report!.body.length).toBe(10_000);
+    expect(report!.body).toContain(opening.trim());
+    expect(report!.body).not.toContain(tail);
+    expect(report!.attachments).toBe(1);
+    const { msg, replies } = await recorded('long-body@contoh');
+    expect(msg.outcome).toBe('filed');
+    expect(replies).toHaveLength(1);
+    const payload = replies[0] as any;
+    expect(payload.reportId).toBe(msg.report_id);
+    // File names may hold a name or a NIK: the notice is sealed in the outbox.
+    expect(payload.text).toBeUndefined();
+    expect(JSON.stringify(payload)).not.toContain('program.exe');
+    expect(payload.subject).toContain(filed.body.trackingId);
+    const notice = c.t.runtime.services.sealer.open<string>(payload.textEnc);
+    expect(notice).toContain('Isi email Anda dipotong pada 10.000 karakter');
+    expect(notice).toContain("Your email's text was cut at 10,000 characters");
+    expect(notice).toContain('Lampiran "program.exe" dilewati: jenis berkas tidak diterima');
+    expect(notice).toContain('Lampiran "kosong.pdf" dilewati');
+    expect(notice).not.toContain('foto-1.png');
+    // Delivered by the worker over real SMTP, next to the filing's one confirmation (the submitted notification).
+    const smtp = await startSmtp();
+    const worker = await startWorker(c.t.runtime.services, {
+      transports: { mailer: smtpMailer(smtp.url, 'aduan <noreply@aduan.local>') },
+      autoStart: false,
+      sweepEveryMs: 0,
+    });
+    try {
+      await worker.drain();
+      await worker.drain();
+      const mine = smtp.unique().filter((m) => m.to.includes('rina.panjang@contoh.aduan.id'));
+      expect(mine).toHaveLength(2);
+      const delivered = mine.find((m) => m.subject.includes('tidak disimpan'));
+      expect(delivered?.text).toContain('Isi email Anda dipotong pada 10.000 karakter');
+      expect(delivered?.text).toContain('program.exe');
+      expect(mine.find((m) => m !== delivered)?.text).toContain(filed.body.trackingId);
+    } finally {
+      await worker.stop();
+      await smtp.close();
+    }
+  });
+
+  it('a filing stored whole gets no notice', async () => {
+    const filed = await post({
+      from: 'utuh@contoh.aduan.id',
+      to: 'lapor@aduan.local',
+      subject: 'Lampu jalan padam di Samarinda',
+      text: 'Lampu jalan di Jalan Pahlawan padam seminggu.',
+      headers: 'Message-ID: <stored-whole@contoh>',
+    });
+    expect(filed.body.status).toBe('filed');
+    expect((await recorded('stored-whole@contoh')).replies).toEqual([]);
   });
 
   it('an HTML-only message keeps its words', async () => {

@@ -1,6 +1,6 @@
 /**
  * SMS gateway webhook over real HTTP: signatures, keyword intake (agency keyword, unknown keyword →
- * regional verifier queue), STATUS, INFO from the same number only, retries ignored, floods limited,
+ * regional verifier queue), STATUS, INFO from the same number only, retries ignored, floods limited (one notice),
  * replies in the outbox with the phone sealed, and the number never shown to agencies when anonymous.
  */
 import { createHash, createHmac } from 'node:crypto';
@@ -223,6 +223,15 @@ describe('SMS channel', () => {
       outcomes.push((await sms('081200000001', `STATUS 000000000${i}`)).body.status);
     expect(outcomes.slice(0, 5).every((o) => o === 'not_found')).toBe(true);
     expect(outcomes.slice(5)).toEqual(['rate_limited', 'rate_limited']);
+    // The first refusal in the window tells the sender (one SMS); later ones stay silent.
+    const replies = await rows<{ payload: { text?: string } }>(
+      sql`select o.payload from outbox o join inbound_messages m on o.idempotency_key = 'sms-reply:' || m.id
+          where m.sender_hash = ${c.t.runtime.services.sealer.digest('sms:6281200000001')}
+          and m.outcome = 'rate_limited'`,
+    );
+    expect(replies.map((r) => r.payload.text)).toEqual([
+      'Terlalu banyak pesan dari nomor ini. Pesan Anda tidak diproses; kirim lagi dalam 60 menit.',
+    ]);
   });
 
   it('rejects malformed bodies with 4xx, never 500', async () => {
