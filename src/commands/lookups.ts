@@ -23,8 +23,16 @@ export async function requireHandlingAgency(db: AppDb | Tx, id: string, field: s
   return a;
 }
 
-/** Checks a category id, or a 422 on `field`. */
+/** The largest id a PostgreSQL `integer` column holds. */
+const INT4_MAX = 2_147_483_647;
+
+/**
+ * Checks a category id, or a 422 on `field`. An id that is no positive `integer` (NaN from a form, 2.5, one beyond
+ * the column's range) is unknown too: it is refused here, never sent to the database (which would answer a 500).
+ */
 export async function requireCategory(db: AppDb | Tx, id: number, field: string): Promise<void> {
+  if (!Number.isInteger(id) || id < 1 || id > INT4_MAX)
+    throw invalid({ [field]: { key: 'category_unknown' } });
   const [c] = await db
     .select({ id: categories.id })
     .from(categories)

@@ -102,16 +102,19 @@ export function formErrors(lang: Lang, fields: Record<string, FieldIssue>, order
     ...order.filter((k) => k in fields),
     ...Object.keys(fields).filter((k) => !order.includes(k)),
   ];
-  for (const k of keys) out[k] = t(lang, `errors.field.${pageIssueKey(fields[k]!.key)}`, fields[k]!.params);
+  for (const k of keys)
+    out[k] = t(lang, `errors.field.${pageIssueKey(fields[k]!.key, k)}`, fields[k]!.params);
   return out;
 }
 
 /**
  * A field issue's key as a page shows it: on a page the choices are radios or a select with their own labels, so
  * "one of: walk_in, phone, letter" (the API's message, listing the codes an integrator sends) becomes "choose one".
+ * An upload (`field` 'file') has no choices on the page: its `one_of` names the accepted file types instead.
  */
-export function pageIssueKey(key: string): string {
-  return key === 'one_of' ? 'choose_one' : key;
+export function pageIssueKey(key: string, field?: string): string {
+  if (key !== 'one_of') return key;
+  return field === 'file' ? 'file_type' : 'choose_one';
 }
 
 /**

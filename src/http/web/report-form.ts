@@ -3,9 +3,10 @@
  * (locale keys under `errors.field.*`), and how the finished draft becomes `submitReport` input.
  * Kept apart from the routes so the rules read in one place (after DWP CASA's declared plan).
  */
-import { isCalendarDate } from '../../domain/shared/dates.ts';
+import { calendarDateProblem } from '../../domain/shared/dates.ts';
 import type { FieldIssue } from '../../app/errors.ts';
-import type { SubmitReportInput } from '../../commands/submit-report.ts';
+import { INDONESIA_BBOX, type SubmitReportInput } from '../../commands/submit-report.ts';
+import { INT4_MAX, ReporterSchema } from '../api/v1/schemas.ts';
 import { CLASSIFICATIONS, type Classification } from '../../domain/report/report.ts';
 import type { DraftData, DraftFile } from '../../queries/draft.ts';
 
@@ -79,8 +80,8 @@ export function validateStep(step: Step, d: DraftData, today: string): Record<st
       len('title', 5, 150);
       len('body', 20, 10_000);
       const on = s(d, 'occurredOn');
-      if (on && !/^\d{4}-\d{2}-\d{2}$/.test(on)) f.occurredOn = { key: 'invalid_date' };
-      else if (on && !isCalendarDate(on)) f.occurredOn = { key: 'date_out_of_range' };
+      const problem = on ? calendarDateProblem(on) : null;
+      if (problem) f.occurredOn = { key: problem };
       else if (on && on > today) f.occurredOn = { key: 'future_date' };
       break;
     }
@@ -89,17 +90,26 @@ export function validateStep(step: Step, d: DraftData, today: string): Record<st
       const lon = s(d, 'lon');
       if ((lat || lon) && !(isNum(lat) && isNum(lon)))
         f[lat && isNum(lat) ? 'lon' : 'lat'] = { key: 'invalid_format' };
+      else if (isNum(lat) && isNum(lon) && !inIndonesia(Number(lat), Number(lon)))
+        f.lat = { key: 'outside_indonesia' };
       if (!regionOf(d) && !(isNum(lat) && isNum(lon))) f.prov = { key: 'region_or_point' };
       len('address', 1, 300, false);
       break;
     }
+    case 'kategori':
+      // Only the form of the id: whether such a category exists is the route's lookup (`requireCategory`).
+      if (s(d, 'categoryId') && categoryIdOf(d) === undefined) f.categoryId = { key: 'category_unknown' };
+      break;
     case 'kontak': {
       const anonymous = s(d, 'anonymous') === '1';
       if (!anonymous && !s(d, 'name')) f.name = { key: 'reporter_required' };
       len('name', 1, 120, false);
-      if (s(d, 'email') && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s(d, 'email')))
+      // The API's reporter rules (`ReporterSchema`), so the web accepts what a report submitted by JSON may hold.
+      const email = s(d, 'email');
+      if (email.length > EMAIL_MAX) f.email = { key: 'too_long', params: { max: EMAIL_MAX } };
+      else if (email && !ReporterSchema.shape.email.safeParse(email).success)
         f.email = { key: 'invalid_email' };
-      if (s(d, 'phone') && !/^\+?[0-9 ()-]{8,20}$/.test(s(d, 'phone'))) f.phone = { key: 'invalid_phone' };
+      if (s(d, 'phone') && !isPhone(s(d, 'phone'))) f.phone = { key: 'invalid_phone' };
       if (s(d, 'nik') && !/^\d{16}$/.test(s(d, 'nik'))) f.nik = { key: 'invalid_nik' };
       break;
     }
@@ -113,10 +123,38 @@ function isNum(v: string): boolean {
   return v !== '' && Number.isFinite(Number(v));
 }
 
+/** The longest reporter email the API takes. */
+const EMAIL_MAX = ReporterSchema.shape.email.unwrap().maxLength ?? 200;
+
+/** Digits a phone number needs at least (the API's pattern allows 8 to 20 characters, brackets and dashes included). */
+const PHONE_MIN_DIGITS = 8;
+
+/** A reporter phone number: the API's pattern, with enough digits that it can be dialled (not only brackets). */
+function isPhone(v: string): boolean {
+  return ReporterSchema.shape.phone.safeParse(v).success && (v.match(/\d/g)?.length ?? 0) >= PHONE_MIN_DIGITS;
+}
+
+/** Whether a map point lies in Indonesia's bounding box, the check `submitReport` makes (`outside_indonesia`). */
+function inIndonesia(lat: number, lon: number): boolean {
+  const b = INDONESIA_BBOX;
+  return lat >= b.minLat && lat <= b.maxLat && lon >= b.minLon && lon <= b.maxLon;
+}
+
+/**
+ * The draft's category id as a row id (a positive PostgreSQL `integer`), or undefined when none is chosen or the
+ * answer is not one (`abc`, `2.5`, `99999999999`).
+ */
+export function categoryIdOf(d: DraftData): number | undefined {
+  const v = s(d, 'categoryId');
+  if (!/^[1-9]\d{0,9}$/.test(v)) return undefined;
+  const n = Number(v);
+  return n <= INT4_MAX ? n : undefined;
+}
+
 /** The first step whose answers are missing or invalid (null when the draft is complete). */
 export function firstIncompleteStep(d: DraftData, today: string): Step | null {
   for (const step of STEPS) {
-    if (step === 'jenis' || step === 'kejadian' || step === 'lokasi' || step === 'kontak') {
+    if (step !== 'lampiran' && step !== 'privasi') {
       if (Object.keys(validateStep(step, d, today)).length) return step;
     }
   }
@@ -128,7 +166,6 @@ export function toSubmitInput(d: DraftData): SubmitReportInput {
   const opt = (k: string) => s(d, k) || undefined;
   const lat = opt('lat');
   const lon = opt('lon');
-  const cat = opt('categoryId');
   return {
     channel: 'web',
     classification: s(d, 'classification') as Classification,
@@ -139,7 +176,8 @@ export function toSubmitInput(d: DraftData): SubmitReportInput {
     lat: lat && lon ? Number(lat) : undefined,
     lon: lat && lon ? Number(lon) : undefined,
     address: opt('address'),
-    categoryId: cat ? Number(cat) : undefined,
+    // A malformed id stays a (non-integer) number, which `requireCategory` answers with a field error.
+    categoryId: opt('categoryId') === undefined ? undefined : (categoryIdOf(d) ?? Number.NaN),
     targetAgencyId: opt('agencyId'),
     anonymous: s(d, 'anonymous') === '1',
     confidential: s(d, 'confidential') === '1',

@@ -11,6 +11,7 @@ import { h } from 'preact';
 import type { Services } from '../../app/context.ts';
 import { AppError, type FieldIssue } from '../../app/errors.ts';
 import { addAttachment, ATTACHMENT_LIMITS } from '../../commands/add-attachment.ts';
+import { collectIssues, requireCategory } from '../../commands/lookups.ts';
 import { discardDraft, saveDraft } from '../../commands/save-draft.ts';
 import { stageDraftFile } from '../../commands/stage-draft-file.ts';
 import { submitReport } from '../../commands/submit-report.ts';
@@ -30,6 +31,7 @@ import { privateLink } from '../api/v1/reports.ts';
 import { buildAnswerRows } from './report-answers.ts';
 import { registerReportMap } from './report-map.ts';
 import {
+  categoryIdOf,
   draftFiles,
   firstIncompleteStep,
   pickStep,
@@ -48,6 +50,44 @@ const answer = (d: DraftData, k: string) => (typeof d[k] === 'string' ? (d[k] as
 
 /** Cookie holding the draft id (httpOnly; the answers themselves stay on the server, sealed). */
 export const DRAFT_COOKIE = 'aduan_draft';
+
+/** How many files a draft (and one upload) may hold. */
+const MAX_FILES = 5;
+
+/**
+ * Draft entry holding the answers of the last step post that failed validation (JSON `{ step, values }`), apart
+ * from the valid answers: reopening that step (e.g. through the language switch of the 422 page) shows what was
+ * typed with its errors again. Any successful save drops it.
+ */
+const FAILED = '_failed';
+
+/** The failed answers kept for `step`, if the last failed post was that step's. */
+function failedValues(d: DraftData, step: Step): DraftData | null {
+  const raw = d[FAILED];
+  if (typeof raw !== 'string') return null;
+  try {
+    const f = JSON.parse(raw) as { step?: unknown; values?: unknown };
+    return f.step === step && f.values && typeof f.values === 'object' ? (f.values as DraftData) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Reads and discards what is left of a request body (after a multipart limit stopped the parts), so the answer
+ * goes out on a connection that is ready for the next request. Resolves on end, close or error.
+ */
+async function drainBody(req: FastifyRequest): Promise<void> {
+  const raw = req.raw;
+  if (raw.readableEnded || raw.destroyed) return;
+  await new Promise<void>((resolve) => {
+    raw.once('end', resolve);
+    raw.once('close', resolve);
+    raw.once('error', () => resolve());
+    raw.unpipe();
+    raw.resume();
+  });
+}
 
 const VIEWS: Record<Step, (p: S.StepPageProps) => ReturnType<typeof S.WhatStep>> = {
   jenis: S.ClassificationStep,
@@ -77,11 +117,28 @@ export async function reportJourney(
       secure: opts.secureCookies,
       maxAge: 24 * 3600,
     });
-  const store = async (req: FastifyRequest, reply: FastifyReply, data: DraftData) => {
+  /** Saves the draft; `failed` keeps a failed post's answers apart (`FAILED`), otherwise any kept ones are dropped. */
+  const store = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    data: DraftData,
+    failed?: { step: Step; values: DraftData },
+  ) => {
     const existing = draftId(req);
     const known = existing && (await loadDraft(svc, existing)) ? existing : null;
-    setDraftCookie(reply, await saveDraft(svc, known, data));
+    const { [FAILED]: _dropped, ...clean } = data;
+    const saved = failed ? { ...clean, [FAILED]: JSON.stringify(failed) } : clean;
+    setDraftCookie(reply, await saveDraft(svc, known, saved));
   };
+
+  /** A step's field issues: its rules (`validateStep`), and for the category step whether the category exists. */
+  async function stepIssues(step: Step, d: DraftData): Promise<Record<string, FieldIssue>> {
+    const fields = validateStep(step, d, today());
+    const categoryId = categoryIdOf(d);
+    if (step === 'kategori' && !fields.categoryId && categoryId !== undefined)
+      await collectIssues(fields, () => requireCategory(db, categoryId, 'categoryId'));
+    return fields;
+  }
 
   /**
    * Open public reports like the draft (issue 7), once it has a title, a chronology and a region; none otherwise.
@@ -135,7 +192,7 @@ export async function reportJourney(
         files: draftFiles(d),
         limits: {
           maxMb: Math.round(ATTACHMENT_LIMITS.maxBytes / 1024 / 1024),
-          maxFiles: 5,
+          maxFiles: MAX_FILES,
           types: 'JPEG, PNG, WebP, PDF',
         },
       };
@@ -186,7 +243,13 @@ export async function reportJourney(
       if (!STEPS.includes(step)) throw new AppError('NOT_FOUND');
       const d = (await loadDraft(svc, draftId(req))) ?? {};
       if (d.done) return reply.redirect('/lapor/baru', 303);
-      return renderStep(req, reply, step, d, {}, req.query.from === 'check');
+      const fromCheck = req.query.from === 'check';
+      const failed = failedValues(d, step);
+      if (failed) {
+        const values = { ...d, ...failed };
+        return renderStep(req, reply, step, values, await stepIssues(step, values), fromCheck);
+      }
+      return renderStep(req, reply, step, d, {}, fromCheck);
     },
   );
 
@@ -206,56 +269,84 @@ export async function reportJourney(
         body.anonymous = chosen.includes('anonymous') ? '1' : '';
         body.confidential = chosen.includes('confidential') ? '1' : '';
       }
-      const merged = { ...d, ...pickStep(step, body) };
+      const picked = pickStep(step, body);
+      const merged = { ...d, ...picked };
       if (step === 'lokasi' && body._refresh) {
         await store(req, reply, merged);
         return reply.redirect(`/lapor/lokasi${fromCheck ? '?from=check' : ''}`, 303);
       }
-      const fields = validateStep(step, merged, today());
-      if (Object.keys(fields).length) return renderStep(req, reply, step, merged, fields, fromCheck);
+      const fields = await stepIssues(step, merged);
+      if (Object.keys(fields).length) {
+        // The valid answers stay as they were; what was typed is kept apart for the language switch.
+        await store(req, reply, d, { step, values: picked });
+        return renderStep(req, reply, step, merged, fields, fromCheck);
+      }
       await store(req, reply, merged);
       return reply.redirect(next(step, fromCheck), 303);
     },
   );
 
-  /** Multipart: CSRF is read from the parts (the auth hook cannot see multipart fields). */
+  /**
+   * Multipart: CSRF is read from the parts (the auth hook cannot see multipart fields). The upload limits (files per
+   * draft and per post, bytes per file) are field errors on the file input (422, the step re-rendered with the files
+   * kept so far), never the generic 413 page: the parser's limit errors end the parts and the rest of the body is
+   * drained before answering.
+   */
   async function postFiles(req: FastifyRequest, reply: FastifyReply, d: DraftData) {
     if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
     const fields: Record<string, string> = {};
     const files = draftFiles(d);
     const issues: Record<string, FieldIssue> = {};
+    const tooMany: FieldIssue = { key: 'too_many_files', params: { max: MAX_FILES } };
+    const tooBig: FieldIssue = {
+      key: 'file_too_big',
+      params: { max: `${Math.round(ATTACHMENT_LIMITS.maxBytes / 1024 / 1024)} MB` },
+    };
     let csrfChecked = !req.session || req.session.via !== 'cookie';
-    for await (const part of req.parts({ limits: { fileSize: ATTACHMENT_LIMITS.maxBytes, files: 5 } })) {
-      if (part.type === 'field') {
-        fields[part.fieldname] = plainText(String(part.value));
-        if (part.fieldname === '_csrf') {
-          checkCsrf(req, part.value);
-          csrfChecked = true;
+    try {
+      for await (const part of req.parts({
+        limits: { fileSize: ATTACHMENT_LIMITS.maxBytes, files: MAX_FILES },
+      })) {
+        if (part.type === 'field') {
+          fields[part.fieldname] = plainText(String(part.value));
+          if (part.fieldname === '_csrf') {
+            checkCsrf(req, part.value);
+            csrfChecked = true;
+          }
+          continue;
         }
-        continue;
+        if (!csrfChecked) checkCsrf(req, undefined);
+        const data = await part.toBuffer().catch((e: { code?: string }) => {
+          if (e.code === 'FST_REQ_FILE_TOO_LARGE') return null;
+          throw e;
+        });
+        // `truncated` too: a file cut at the limit can end without toBuffer noticing (its last chunk read first).
+        if (data === null || part.file.truncated) {
+          issues.file = tooBig;
+          continue;
+        }
+        if (data.length === 0 && !part.filename) continue;
+        if (files.length >= MAX_FILES) {
+          issues.file = tooMany;
+          continue;
+        }
+        try {
+          files.push(await stageDraftFile(svc, plainText(part.filename), data));
+        } catch (e) {
+          const c = classifyError(e);
+          if (c.code === 'PAYLOAD_TOO_LARGE') issues.file = tooBig;
+          else if (c.fields.file) issues.file = c.fields.file;
+          else throw e;
+        }
       }
-      if (!csrfChecked) checkCsrf(req, undefined);
-      const data = await part.toBuffer().catch((e: { code?: string }) => {
-        if (e.code === 'FST_REQ_FILE_TOO_LARGE') return null;
-        throw e;
-      });
-      if (data === null) {
-        issues.file = { key: 'too_big', params: { max: `${ATTACHMENT_LIMITS.maxBytes / 1024 / 1024} MB` } };
-        continue;
-      }
-      if (data.length === 0 && !part.filename) continue;
-      if (files.length >= 5) {
-        issues.file = { key: 'too_big', params: { max: 5 } };
-        continue;
-      }
-      try {
-        files.push(await stageDraftFile(svc, plainText(part.filename), data));
-      } catch (e) {
-        const c = classifyError(e);
-        if (c.code === 'PAYLOAD_TOO_LARGE') issues.file = { key: 'too_big', params: { max: '10 MB' } };
-        else if (c.fields.file) issues.file = c.fields.file;
-        else throw e;
-      }
+    } catch (e) {
+      // A limit ends the parts: more files than allowed in one post, or (raised again at the end of the parts)
+      // a file over the size limit already answered above.
+      const code = (e as { code?: string }).code;
+      if (code === 'FST_FILES_LIMIT') issues.file = tooMany;
+      else if (code === 'FST_REQ_FILE_TOO_LARGE') issues.file ??= tooBig;
+      else throw e;
+      await drainBody(req);
     }
     if (!csrfChecked) checkCsrf(req, undefined);
     const fromCheck = fields.from === 'check';
@@ -371,6 +462,7 @@ export async function reportJourney(
       h(ConfirmationPage, {
         ctx,
         trackingId: done.trackingId!,
+        accessKey: done.accessKey!,
         link: privateLink(svc.publicUrl, done.trackingId!, done.accessKey!),
         verifyBy: done.dueAt ? formatDate(done.dueAt, ctx.lang) : '',
         explanation: (ctx.lang === 'en' ? done.explanationEn : done.explanationId) ?? '',

@@ -91,10 +91,14 @@ export function CheckPage({
   );
 }
 
-/** The confirmation: tracking number, private link and the verification deadline. */
+/**
+ * The confirmation: tracking number, private link, the access key on its own (what the tracking form asks for with
+ * the number, easy to copy or write down) and the verification deadline.
+ */
 export function ConfirmationPage({
   ctx,
   trackingId,
+  accessKey,
   link,
   verifyBy,
   explanation,
@@ -102,6 +106,7 @@ export function ConfirmationPage({
 }: {
   ctx: PageContext;
   trackingId: string;
+  accessKey: string;
   link: string;
   verifyBy: string;
   explanation: string;
@@ -125,6 +130,15 @@ export function ConfirmationPage({
           {link}
         </a>
       </p>
+      <dl class="summary-list">
+        <div class="summary-row">
+          <dt>{ctx.t('web.report.done_key_label')}</dt>
+          <dd>
+            <code data-testid="access-key">{accessKey}</code>
+          </dd>
+        </div>
+      </dl>
+      <p>{ctx.t('web.report.done_key_text')}</p>
       <p class="warning">{ctx.t('web.report.done_link_warning')}</p>
       {files ? <p>{ctx.t('web.report.done_files', { n: files })}</p> : null}
       <h2>{ctx.t('web.report.done_next')}</h2>

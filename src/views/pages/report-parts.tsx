@@ -1,9 +1,19 @@
 /** Pieces shared by the tracking page and the public report page: the summary block and the deadline. */
 import type { VNode } from 'preact';
 import type { PageContext } from '../context.ts';
+import { formatDate } from '../format.ts';
 import { DeadlineBadge } from '../components/deadline-badge.tsx';
 import { StatusTag } from '../components/status-tag.tsx';
 import type { ReportModel } from '../../http/web/report-view.ts';
+
+/**
+ * An event date (a calendar date `YYYY-MM-DD`, no time) in words: read at noon UTC, which is the same day in every
+ * Indonesian zone `formatDate` shows.
+ */
+function formatOccurredOn(day: string, ctx: PageContext): string {
+  const d = String(day).slice(0, 10);
+  return /^\d{4}-\d{2}-\d{2}$/.test(d) ? formatDate(`${d}T12:00:00Z`, ctx.lang) : String(day);
+}
 
 /** Status, agency, deadline, classification and the report text. */
 export function ReportSummary({ ctx, m }: { ctx: PageContext; m: ReportModel }): VNode {
@@ -32,7 +42,7 @@ export function ReportSummary({ ctx, m }: { ctx: PageContext; m: ReportModel }):
         {r.occurredOn ? (
           <div class="summary-row">
             <dt>{ctx.t('web.report.date_label')}</dt>
-            <dd>{r.occurredOn}</dd>
+            <dd>{formatOccurredOn(r.occurredOn, ctx)}</dd>
           </div>
         ) : null}
       </dl>
