@@ -2,6 +2,7 @@
  * A second listener over the same test runtime with the options the channel tests need (Open311 limits,
  * SMS/email secrets), since `startTestApp` builds the app with defaults. Real HTTP, same database.
  */
+import { createHmac } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { XMLParser } from 'fast-xml-parser';
 import { buildApp, type AppOptions } from '../../src/http/app.ts';
@@ -45,3 +46,23 @@ export async function startChannelApp(
 
 /** Parses Open311 XML the way clients do (no attributes, values as strings). */
 export const xmlParser = new XMLParser({ parseTagValue: false, ignoreAttributes: true, trimValues: false });
+
+/**
+ * Posts one inbound SMS to `/channels/sms/inbound`, signed as the gateway signs it (HMAC-SHA256 of the body with
+ * `secret`, header `x-signature: sha256=<hex>`), and returns the JSON answer (after checking it is 200).
+ */
+export async function sendSms(
+  url: string,
+  secret: string,
+  message: { messageId: string; from: string; text: string },
+): Promise<{ status: string; trackingId?: string }> {
+  const body = JSON.stringify(message);
+  const sig = createHmac('sha256', secret).update(body).digest('hex');
+  const res = await fetch(`${url}/channels/sms/inbound`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-signature': `sha256=${sig}` },
+    body,
+  });
+  if (res.status !== 200) throw new Error(`SMS inbound answered ${res.status}: ${await res.text()}`);
+  return (await res.json()) as { status: string; trackingId?: string };
+}

@@ -9,11 +9,10 @@
  * - near-empty texts ("halo", emoji, symbols) get the help reply instead of a tracking number, and the message stays
  *   recorded with its outcome; the help fits one SMS and names every command word.
  */
-import { createHmac } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actOk, categoryIdByName, DEMO } from '../../../test/helpers/app.ts';
-import { startChannelApp, type ChannelTestApp } from '../../../test/helpers/channels.ts';
+import { sendSms, startChannelApp, type ChannelTestApp } from '../../../test/helpers/channels.ts';
 import { fetchOpen311 } from '../../../test/helpers/open311.ts';
 import { SMS_COMMAND_WORDS } from '../../commands/receive-sms.ts';
 import { t as tr } from '../../locales/index.ts';
@@ -24,17 +23,8 @@ let c: ChannelTestApp;
 let seq = 0;
 let categoryId: number;
 
-async function sms(from: string, text: string) {
-  const body = JSON.stringify({ messageId: `intake-${++seq}`, from, text });
-  const sig = createHmac('sha256', SECRET).update(body).digest('hex');
-  const res = await fetch(`${c.url}/channels/sms/inbound`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-signature': `sha256=${sig}` },
-    body,
-  });
-  expect(res.status).toBe(200);
-  return (await res.json()) as { status: string; trackingId?: string };
-}
+const sms = (from: string, text: string) =>
+  sendSms(c.url, SECRET, { messageId: `intake-${++seq}`, from, text });
 
 const rows = async <T>(q: ReturnType<typeof sql>) =>
   ((await c.t.runtime.services.db.execute(q)) as unknown as { rows: T[] }).rows;

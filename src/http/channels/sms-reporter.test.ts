@@ -5,11 +5,10 @@
  * number sealed as the reporter's acts; a walk-in or web reporter who gave a phone can act the same way; the
  * reporter's notification SMS say which reply to send; command words cannot become agency keywords.
  */
-import { createHmac } from 'node:crypto';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actOk, categoryIdByName, DEMO, submitReport } from '../../../test/helpers/app.ts';
-import { startChannelApp, type ChannelTestApp } from '../../../test/helpers/channels.ts';
+import { sendSms, startChannelApp, type ChannelTestApp } from '../../../test/helpers/channels.ts';
 import { checkSmsKeyword } from '../../commands/set-sms-keyword.ts';
 import { fanOutEvent } from '../../commands/fan-out-event.ts';
 import { outbox } from '../../db/schema.ts';
@@ -20,17 +19,7 @@ let c: ChannelTestApp;
 let seq = 0;
 let categoryId: number;
 
-async function sms(from: string, text: string) {
-  const body = JSON.stringify({ messageId: `rep-${++seq}`, from, text });
-  const sig = createHmac('sha256', SECRET).update(body).digest('hex');
-  const res = await fetch(`${c.url}/channels/sms/inbound`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-signature': `sha256=${sig}` },
-    body,
-  });
-  expect(res.status).toBe(200);
-  return (await res.json()) as { status: string; trackingId?: string };
-}
+const sms = (from: string, text: string) => sendSms(c.url, SECRET, { messageId: `rep-${++seq}`, from, text });
 
 const rows = async <T>(q: ReturnType<typeof sql>) =>
   ((await c.t.runtime.services.db.execute(q)) as unknown as { rows: T[] }).rows;
