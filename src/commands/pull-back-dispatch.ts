@@ -77,7 +77,8 @@ export async function pullBack(
 /**
  * A verifier pulls a dispatch back to verification while the agency has not acted on it (issue M2: a wrong manual
  * dispatch, e.g. to an agency without staff, could only be rescued by the national admin). Who: whoever may verify
- * the report once it is back (`pullBackGrant`); the event records that grant's role. 409 once the agency acted.
+ * the report once it is back (`pullBackGrant`); the event records that grant's role. 409 AGENCY_ALREADY_ACTED once the
+ * agency acted (a disposisi, an assignment or a follow-up).
  */
 export function pullBackDispatch(
   svc: Services,
@@ -89,8 +90,8 @@ export function pullBackDispatch(
     kind: 'dispatch',
     authorise: (subject) => Promise.resolve(pullBackGrant(caller, subject)),
     check: async (db, report) => {
-      if (!(await dispatchUntouched(db, report.row)))
-        throw new AppError('ILLEGAL_TRANSITION', {}, { action: 'return', status: report.row.status });
+      // The status alone does not tell it (a disposisi keeps `dispatched`): say what happened.
+      if (!(await dispatchUntouched(db, report.row))) throw new AppError('AGENCY_ALREADY_ACTED');
     },
   });
 }

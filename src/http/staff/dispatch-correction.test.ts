@@ -346,7 +346,8 @@ describe('M2: a wrong manual dispatch', () => {
     await actOk(t, id, 'dispose', { unitId: 'pupr-kaltim-unit' }, { token: await t.login(DEMO.puprAdmin) });
     const late = await pull(coord);
     expect(late.status).toBe(409);
-    expect(late.body.error.code).toBe('ILLEGAL_TRANSITION');
+    expect(late.body.error.code).toBe('AGENCY_ALREADY_ACTED');
+    expect(late.body.error.message).toContain('Instansi sudah menindaklanjuti laporan ini');
     expect((await status(id)).status).toBe('dispatched');
     const c = await signInWeb(t.url, DEMO.coordinator);
     expect((await c.get(`/kantor/laporan/${id}`)).html).not.toContain(`/kantor/laporan/${id}/pull-back`);
