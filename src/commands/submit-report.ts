@@ -5,6 +5,7 @@
  * A report located only by a point is filed under the kab/kota of that point (docs/api-v1.md), so it reaches
  * that region's verifiers, calendar and statistics; a point in no kab/kota (at sea) keeps no region.
  */
+import { BACK_OFFICE_ROLES } from '../queries/queues.ts';
 import { randomUUID } from 'node:crypto';
 import type { AppDb } from '../db/client.ts';
 import type { Channel, Classification } from '../domain/report/report.ts';
@@ -140,6 +141,10 @@ export async function submitReport(
     now,
     target,
   );
+  // A report recorded by staff (walk-in, phone, letter) names the recorder's own back-office grant in the audit trail.
+  const recorder = input.recordedBy
+    ? caller.actor.grants.find((g) => (BACK_OFFICE_ROLES as readonly string[]).includes(g.role))
+    : undefined;
   const event = eventRecord(
     { id, eventCount: 0, lastEventHash: null },
     {
@@ -147,7 +152,8 @@ export async function submitReport(
       visibility: 'public',
       toStatus: 'submitted',
       actorUserId: caller.actor.userId,
-      actorRole: input.recordedBy ? 'officer' : 'reporter',
+      actorRole: input.recordedBy ? (recorder?.role ?? 'officer') : 'reporter',
+      actorAgencyId: recorder?.agencyId ?? null,
       createdAt: now,
       data: {
         channel: input.channel,

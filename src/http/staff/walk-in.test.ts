@@ -103,11 +103,13 @@ describe('walk-in, phone and letter intake', () => {
     expect(api.body.channel).toBe('phone');
     const [rec] = (
       (await t.runtime.services.db.execute(
-        sql`select e.actor_user_id is not null as by_staff from report_events e join reports r on r.id = e.report_id
+        sql`select e.actor_user_id is not null as by_staff, e.actor_role as role, e.actor_agency_id as agency
+              from report_events e join reports r on r.id = e.report_id
              where r.tracking_id = ${id} and e.type = 'submit'`,
-      )) as unknown as { rows: Array<{ by_staff: boolean }> }
+      )) as unknown as { rows: Array<{ by_staff: boolean; role: string; agency: string | null }> }
     ).rows;
-    expect(rec!.by_staff).toBe(true);
+    // The audit trail names the recorder's own grant: the Kaltim coordinator, not a generic officer.
+    expect(rec).toEqual({ by_staff: true, role: 'coordinator', agency: 'diskominfo-kaltim' });
     const mail = smtp.unique().find((m) => m.to.includes('sari.telepon@contoh.aduan.id'));
     expect(mail, 'email to the citizen').toBeTruthy();
     expect(mail!.subject).toContain(id);
