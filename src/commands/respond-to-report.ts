@@ -3,15 +3,11 @@
  * report is `responded`, only a corrected final may follow (lifecycle.ts). The same follow-up sent twice within ten
  * minutes is refused (409 DUPLICATE_FOLLOW_UP).
  */
-import { and, desc, eq } from 'drizzle-orm';
-import { reportEvents } from '../db/schema.ts';
 import { AppError } from '../app/errors.ts';
+import { repeatsLastEvent } from './repeat-guard.ts';
 import { openClock, startClock, stopClocks } from './clocks.ts';
 import type { Caller, Services } from '../app/context.ts';
 import { runReportAction } from './report-action.ts';
-
-/** A follow-up identical to the last one within this long is a repeated submission (409 DUPLICATE_FOLLOW_UP). */
-export const DUPLICATE_WINDOW_MS = 10 * 60_000;
 
 export interface RespondToReportInput {
   body: string;
@@ -35,19 +31,10 @@ export function respondToReport(
       const id = report.row.id;
       // A form sent twice (a double click, a reload) must not post the same follow-up twice: each one notifies the
       // reporter, and a final one restarts the reporter's window.
-      const [last] = await tx
-        .select({ body: reportEvents.body, data: reportEvents.data, createdAt: reportEvents.createdAt })
-        .from(reportEvents)
-        .where(and(eq(reportEvents.reportId, id), eq(reportEvents.type, 'respond')))
-        .orderBy(desc(reportEvents.seq))
-        .limit(1);
-      if (
-        last &&
-        (last.body ?? '').trim() === input.body.trim() &&
-        (last.data as { final?: boolean } | null)?.final === input.final &&
-        now.getTime() - last.createdAt.getTime() < DUPLICATE_WINDOW_MS
-      )
-        throw new AppError('DUPLICATE_FOLLOW_UP');
+      const repeated = await repeatsLastEvent(tx, id, 'respond', input.body, now, {
+        sameData: (data) => (data as { final?: boolean } | null)?.final === input.final,
+      });
+      if (repeated) throw new AppError('DUPLICATE_FOLLOW_UP');
       await stopClocks(tx, id, ['follow_up'], now);
       let deadline;
       if (input.final) {

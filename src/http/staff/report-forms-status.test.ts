@@ -38,14 +38,15 @@ const dispatched = async (title: string) => {
 };
 const forms = (html: string) =>
   [...html.matchAll(/<form[^>]*action="\/kantor\/laporan\/\d+\/(\w+)[?"]/g)].map((m) => m[1]);
-const respondEvents = async (id: string) =>
+const eventsOf = async (id: string, type: string) =>
   (
     await query<{ n: number }>(
       t.runtime.services.db,
       sql`select count(*)::int as n from report_events e join reports r on r.id = e.report_id
-           where r.tracking_id = ${id} and e.type = 'respond'`,
+           where r.tracking_id = ${id} and e.type = ${type}`,
     )
   )[0]!.n;
+const respondEvents = (id: string) => eventsOf(id, 'respond');
 
 describe('forms and allowedActions follow the status', () => {
   it('a dispatched report offers the verifier no verify, hold or archive; a completed one offers the agency nothing to handle', async () => {
@@ -119,6 +120,19 @@ describe('follow-ups', () => {
       { token: pupr },
     );
     expect(await respondEvents(other)).toBe(2);
+  });
+
+  it('the same internal note sent twice by one person is added once; the same words by someone else are added', async () => {
+    const id = await dispatched('Saluran air tersumbat di depan puskesmas');
+    const note = { body: 'Mohon cek ulang lokasi, alamat kurang jelas.' };
+    await actOk(t, id, 'note', note, { token: pupr });
+    const again = await t.api(`/api/v1/reports/${id}/actions/note`, { json: note, token: pupr });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('DUPLICATE_NOTE');
+    expect(again.body.error.translations.en.message).toContain('not added twice');
+    expect(await eventsOf(id, 'note')).toBe(1);
+    await actOk(t, id, 'note', note, { token: coord });
+    expect(await eventsOf(id, 'note')).toBe(2);
   });
 
   it('after the final follow-up an interim one is refused, a corrected final is accepted and restarts the review', async () => {
