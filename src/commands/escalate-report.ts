@@ -7,7 +7,7 @@
  */
 import { formatIsoInZone, workingDaysBetween } from '../domain/deadline/calendar.ts';
 import { addRuleDays, selectRule } from '../domain/deadline/sla.ts';
-import type { Classification } from '../domain/report/report.ts';
+import { OPEN_STATUSES, type Classification, type ReportStatus } from '../domain/report/report.ts';
 import { loadSlaRules } from '../db/repositories/calendar.ts';
 import { calendarFor, stopClocks } from './clocks.ts';
 import type { Caller, Services } from '../app/context.ts';
@@ -18,10 +18,17 @@ import type { LoadedReport } from '../db/repositories/reports.ts';
 
 export interface EscalateReportInput {
   consent: boolean;
+  /**
+   * The reporter's note; required from staff (10 to 2000 characters): how the reporter consented, e.g.
+   * "Pelapor menyetujui melalui telepon 12/12/2026".
+   */
   note?: string | undefined;
-  /** The reporter allows their identity in the Ombudsman hand-off package (default false). */
+  /** The reporter allows their identity in the Ombudsman hand-off package (default false; never for anonim). */
   shareIdentity?: boolean | undefined;
 }
+
+/** Length bounds of the consent record staff must give when they transfer on the reporter's behalf. */
+export const STAFF_CONSENT_NOTE = { min: 10, max: 2000 } as const;
 
 /**
  * When the hand-off to Ombudsman opens for a report: the escalation rule in the report's calendar, its deadline
@@ -43,10 +50,44 @@ export async function escalationOpening(db: AppDb | Tx, report: Pick<LoadedRepor
 }
 
 /**
+ * Whether the hand-off is open at `now` (strictly after the escalation deadline; at once for a 0-day rule). The
+ * API's `allowedActions` uses it so `escalate` is offered only when the command would not answer ESCALATION_NOT_DUE.
+ */
+export async function escalationOpenAt(
+  db: AppDb | Tx,
+  report: Pick<LoadedReport, 'row' | 'agency'>,
+  now: Date,
+): Promise<boolean> {
+  const { dueAt } = await escalationOpening(db, report);
+  return !dueAt || now.getTime() > dueAt.getTime();
+}
+
+/**
+ * The `escalationOpen` option of `presentReport` (src/presenters/report.ts): for a caller allowed to escalate an open
+ * report, whether the hand-off is open now, so `allowedActions` lists `escalate` only then; `{}` otherwise (no
+ * calendar read).
+ */
+export async function escalationOffer(
+  db: AppDb | Tx,
+  report: Pick<LoadedReport, 'row' | 'agency'>,
+  permissions: { escalate: boolean },
+  now: Date,
+): Promise<{ escalationOpen?: boolean }> {
+  if (!permissions.escalate || !OPEN_STATUSES.includes(report.row.status as ReportStatus)) return {};
+  return { escalationOpen: await escalationOpenAt(db, report, now) };
+}
+
+/**
  * Transfers a report to Ombudsman when the escalation deadline has passed (strictly after its dueAt, in
  * the report's calendar; a 0-day rule at once) and the reporter consented. Before that it fails with
  * ESCALATION_NOT_DUE and `availableFrom`, the first instant the transfer can be asked for (00:00 local
  * of the day after the deadline), the same instant the sweeper offers it from.
+ *
+ * The reporter consents with `consent: true` (422 `consent_true` otherwise). Staff with the `escalate` right
+ * record a consent the reporter gave them (by phone, letter …): `consent: true` (CONSENT_REQUIRED otherwise) and a
+ * `note` of 10 to 2000 characters saying how (422 on `note`); the event records `consentVia: 'staff'`, who
+ * recorded it and the note (`consentNote`, staff-only data: the public timeline and the Ombudsman package's timeline
+ * show no text for it). Staff share the identity only on a non-anonim report and only when `shareIdentity: true` is sent.
  */
 export function escalateReport(
   svc: Services,
@@ -60,11 +101,19 @@ export function escalateReport(
     if (dueAt && availableFrom && now.getTime() <= dueAt.getTime()) {
       throw new AppError('ESCALATION_NOT_DUE', {}, { availableFrom });
     }
-    if (input.consent !== true) throw invalid({ consent: { key: 'consent_true' } });
+    const byStaff = !subject.isReporter;
+    const note = input.note?.trim() || undefined;
+    if (byStaff) {
+      // Staff act on a consent the reporter gave them: it must be stated, and how it was given written down.
+      if (input.consent !== true) throw new AppError('CONSENT_REQUIRED');
+      if (!note || note.length < STAFF_CONSENT_NOTE.min || note.length > STAFF_CONSENT_NOTE.max)
+        throw invalid({ note: { key: 'escalation_consent_note', params: { ...STAFF_CONSENT_NOTE } } });
+    } else if (input.consent !== true) throw invalid({ consent: { key: 'consent_true' } });
     // Anonim hides the identity from the Ombudsman too (domain.md §3), and flags never loosen (ADR 0011).
     if (input.shareIdentity === true && report.row.anonymous)
-      throw invalid({ shareIdentity: { key: 'anonymous_identity_hidden' } });
-    if (!subject.isReporter && !report.row.escalationConsent) throw new AppError('CONSENT_REQUIRED');
+      throw invalid({
+        shareIdentity: { key: byStaff ? 'anonymous_identity_hidden_staff' : 'anonymous_identity_hidden' },
+      });
     const elapsed = workingDaysBetween(report.row.createdAt, now, cal);
     await stopClocks(tx, report.row.id, 'all', now, 'cancel');
     return {
@@ -76,12 +125,17 @@ export function escalateReport(
       event: {
         type: 'escalate',
         visibility: 'public',
-        body: input.note ?? null,
+        // A staff consent record may name the reporter (an anonim one too): it stays in the event's data, which only
+        // staff in scope read, never in the public body or the Ombudsman package's timeline.
+        body: byStaff ? null : (input.note ?? null),
         data: {
           workingDaysElapsed: elapsed,
           ruleId: rule.id,
           ruleVersion: rule.version,
           shareIdentity: input.shareIdentity === true,
+          // Who took the consent: the reporter gave it here, or staff recorded one given to them (the note says how).
+          consentVia: byStaff ? 'staff' : 'reporter',
+          ...(byStaff ? { consentRecordedBy: caller.actor.userId, consentNote: note } : {}),
         },
       },
       deadline: null,

@@ -45,11 +45,14 @@ export function presentDeadline(r: LoadedReport, lang: Lang, zone: ZoneName = re
     : null;
 }
 
-/** The report as JSON for a caller with `permissions`. */
+/**
+ * The report as JSON for a caller with `permissions`. `escalationOpen: false` (from `escalationOpenAt`) drops
+ * `escalate` from `allowedActions` before the hand-off to Ombudsman opens; callers that do not know leave it out.
+ */
 export function presentReport(
   r: LoadedReport,
   permissions: Record<PolicyAction, boolean>,
-  opts: { lang: Lang; reporter?: ReporterInput | null; publicUrl?: string },
+  opts: { lang: Lang; reporter?: ReporterInput | null; publicUrl?: string; escalationOpen?: boolean },
 ) {
   const zone = reportZone(r);
   const row = r.row;
@@ -84,7 +87,10 @@ export function presentReport(
     // What the caller may do now: its rights, in what the status allows.
     allowedActions: ((now) =>
       (Object.keys(now) as PolicyAction[]).filter(
-        (a) => now[a] && !['view', 'viewReporter', 'viewInternal', 'setPrivacy'].includes(a),
+        (a) =>
+          now[a] &&
+          !['view', 'viewReporter', 'viewInternal', 'setPrivacy'].includes(a) &&
+          !(a === 'escalate' && opts.escalationOpen === false),
       ))(permissionsNow(permissions, row.status)),
   };
 }

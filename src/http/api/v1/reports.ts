@@ -1,4 +1,5 @@
 /** JSON API v1: submit, list, read and timeline of reports (docs/api-v1.md). */
+import { escalationOffer } from '../../../commands/escalate-report.ts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Services } from '../../../app/context.ts';
 import { submitReport } from '../../../commands/submit-report.ts';
@@ -93,7 +94,11 @@ export const reportRoutes: FastifyPluginAsyncZod<ReportRoutesOptions> = async (a
     async (req) => {
       const visible = await getReport(svc, req.caller, req.params.trackingId);
       const reporter = await revealReporter(svc, req.caller, visible.report, 'api.report');
-      return presentReport(visible.report, visible.permissions, { lang: requestLang(req), reporter });
+      return presentReport(visible.report, visible.permissions, {
+        lang: requestLang(req),
+        reporter,
+        ...(await escalationOffer(svc.db, visible.report, visible.permissions, svc.now())),
+      });
     },
   );
 

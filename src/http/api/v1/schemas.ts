@@ -112,6 +112,7 @@ export const ActionBodies = {
     .strict(),
   hold: z.object({ question: text(5, 2000) }).strict(),
   supplement: z.object({ body: text(5, 10_000) }).strict(),
+  /** `reason: duplicate` with `duplicateOf` merges the report into the kept one (mergeReports), as the web form. */
   archive: z
     .object({
       reason: z.enum(ARCHIVE_REASONS),
@@ -130,6 +131,7 @@ export const ActionBodies = {
   escalate: z
     .object({
       consent: z.literal(true),
+      /** Required from staff (10–2000 characters, checked by escalateReport): how the reporter consented. */
       note: text(1, 2000).optional(),
       /** Include the reporter's identity in the Ombudsman hand-off package (default false). */
       shareIdentity: z.boolean().optional(),
