@@ -3,12 +3,12 @@
  * notifications, inserted with idempotency keys `<eventKey>:<channel>:<recipient>` in the same transaction
  * that marks the event row sent. Recipients: the reporter (sealed contact, in the reporter's remembered
  * language, only for events the reporter may see; the submitted message carries the private link with the
- * access key and the verify-by date), the staff holding the report, the verifiers of a new or returned submission, and whoever a
- * sweeper event names. Staff channels follow notification_preferences (email by default, in-app always
+ * access key and the verify-by date), the staff holding the report, the verifiers of a new or returned submission, the
+ * officer a report is assigned to, and whoever a sweeper event names. Staff channels follow notification_preferences (email by default, in-app always
  * unless switched off, SMS on request; `digest` replaces per-event email/SMS with one daily email).
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { Tx } from '../db/client.ts';
+import type { AppDb, Tx } from '../db/client.ts';
 import { query } from '../db/client.ts';
 import {
   agencies,
@@ -103,6 +103,26 @@ async function usersWith(tx: Tx, roles: string[], agencyIds: string[] | 'any'): 
     );
 }
 
+/**
+ * The coordinator agencies (Diskominfo) of a region: those of the region itself and of each of its ancestors
+ * (a Kota Balikpapan report: Diskominfo Balikpapan and Diskominfo Kaltim). Sorted, for a stable plan. The
+ * verifiers of a report without a target agency, and the sweeper's reminders and first escalation levels of
+ * its verification clock (sweeper.ts), both address these agencies' coordinators.
+ */
+export async function regionCoordinatorAgencies(
+  db: AppDb | Tx,
+  regionCode: string | null,
+): Promise<string[]> {
+  if (!regionCode) return [];
+  const parts = regionCode.split('.');
+  const codes = parts.map((_, i) => parts.slice(0, i + 1).join('.'));
+  const coords = await db
+    .select({ id: agencies.id })
+    .from(agencies)
+    .where(and(eq(agencies.isCoordinator, true), inArray(agencies.regionCode, codes)));
+  return coords.map((c) => c.id).sort();
+}
+
 /** Verifiers: the chosen agency's admins; else the region's coordinators (Diskominfo) and national admins. */
 async function verifiers(tx: Tx, report: typeof reports.$inferSelect): Promise<StaffUser[]> {
   if (report.targetAgencyId) {
@@ -110,27 +130,35 @@ async function verifiers(tx: Tx, report: typeof reports.$inferSelect): Promise<S
     if (found.length) return found;
   }
   const out = new Map<string, StaffUser>();
-  if (report.regionCode) {
-    const parts = report.regionCode.split('.');
-    const codes = parts.map((_, i) => parts.slice(0, i + 1).join('.'));
-    const coords = await tx
-      .select({ id: agencies.id })
-      .from(agencies)
-      .where(and(eq(agencies.isCoordinator, true), inArray(agencies.regionCode, codes)));
-    const ids = coords.map((c) => c.id);
-    if (ids.length) for (const u of await usersWith(tx, ['coordinator'], ids)) out.set(u.id, u);
-  }
+  const ids = await regionCoordinatorAgencies(tx, report.regionCode);
+  if (ids.length) for (const u of await usersWith(tx, ['coordinator'], ids)) out.set(u.id, u);
   for (const u of await usersWith(tx, ['national_admin'], 'any')) out.set(u.id, u);
   return [...out.values()];
+}
+
+/** The staff member a report was just assigned to (not when they assigned it to themselves), else nobody. */
+async function assignee(
+  tx: Tx,
+  actorUserId: string | null,
+  data: Record<string, unknown>,
+): Promise<StaffUser[]> {
+  const id = typeof data.assigneeUserId === 'string' ? data.assigneeUserId : null;
+  if (!id || id === actorUserId) return [];
+  return tx
+    .select({ id: users.id, email: users.email, contactEnc: users.contactEnc })
+    .from(users)
+    .where(eq(users.id, id))
+    .limit(1);
 }
 
 /** Staff who should hear about an event (never derived from the reporter). */
 async function staffRecipients(
   tx: Tx,
   report: typeof reports.$inferSelect,
-  type: string,
+  event: typeof reportEvents.$inferSelect,
   data: Record<string, unknown>,
 ): Promise<StaffUser[]> {
+  const type = event.type;
   const named = data.notify as NotifyTarget[] | undefined;
   if (Array.isArray(named) && named.length) {
     const out = new Map<string, StaffUser>();
@@ -141,6 +169,7 @@ async function staffRecipients(
     return [...out.values()];
   }
   if (type === 'submit' || type === 'supplement' || type === 'return') return verifiers(tx, report);
+  if (type === 'assign') return assignee(tx, event.actorUserId, data);
   return usersWith(tx, ['officer', 'agency_admin'], await agencyPath(tx, report.agencyId));
 }
 
@@ -266,7 +295,7 @@ export async function fanOutEvent(svc: Services, row: OutboxRow): Promise<{ crea
       }
       const staffFacts = facts(`${svc.publicUrl}/kantor/laporan/${report.trackingId}`);
       if (staffMessage(staffFacts)) {
-        const staff = await staffRecipients(tx, report, event.type, data);
+        const staff = await staffRecipients(tx, report, event, data);
         const prefs = await prefsOf(
           tx,
           staff.map((u) => u.id),

@@ -71,7 +71,13 @@ describe('deadline sweeper', () => {
       expect(plan.map((a) => [a.action, a.clock, a.ruleVersion, a.dueAt])).toEqual([
         ['reminder', 'verification', 1, `2026-03-26T23:59:59.999${z.offset}`],
       ]);
-      expect(plan[0]!.notify).toEqual([{ role: 'national_admin', agencyId: null }]);
+      // No target agency: the verify queue of the region's coordinator (Kaltim has one in the demo), else
+      // the national admins.
+      expect(plan[0]!.notify).toEqual(
+        z.region === '64'
+          ? [{ role: 'coordinator', agencyId: 'diskominfo-kaltim' }]
+          : [{ role: 'national_admin', agencyId: null }],
+      );
     }
     const done = await runSweep(t.runtime.services, at('2026-03-25T12:00:00+07:00'), { dryRun: false });
     expect(done.filter((a) => a.action === 'reminder').map((a) => a.result)).toEqual([
@@ -97,7 +103,7 @@ describe('deadline sweeper', () => {
     }
   });
 
-  it('climbs the escalation ladder by working days late (national admin for unrouted reports)', async () => {
+  it('climbs the escalation ladder by working days late (national admin for unrouted reports outside any coordinator’s region)', async () => {
     // Overdue since Fri 27 March (WIB): 2 working days late on Mon 30 → level 2; 5 on Thu 2 Apr → level 3;
     // Fri 3 Apr is Good Friday, so level 4 (10 days) waits until Fri 10 April... plus the weekend.
     const p1 = mine(await planSweep(t.runtime.services, at('2026-03-30T08:00:00+07:00')), ids.WIB!);

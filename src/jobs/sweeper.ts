@@ -39,7 +39,7 @@ import {
   type ClockCut,
 } from '../queries/sweep-candidates.ts';
 import { saveSweepWatermark } from '../commands/save-sweep-watermark.ts';
-import type { NotifyTarget } from '../commands/fan-out-event.ts';
+import { regionCoordinatorAgencies, type NotifyTarget } from '../commands/fan-out-event.ts';
 import type { SweepStepInput } from '../commands/sweep-step.ts';
 import { remindDeadline } from '../commands/remind-deadline.ts';
 import { markOverdue } from '../commands/mark-overdue.ts';
@@ -327,12 +327,28 @@ export async function planSweep(
     return v as NotifyTarget[];
   };
   const national = (): NotifyTarget[] => [{ role: 'national_admin', agencyId: null }];
+  // A verification clock without a target agency sits in the verify queue of the report's region: its
+  // coordinators (Diskominfo of the kab/kota and of the province, as for the submission, fan-out-event.ts),
+  // else (no region, or no coordinator there) the national admins.
+  const regionCoords = new Map<string, string[]>();
+  const regionVerifiers = async (regionCode: string | null): Promise<NotifyTarget[]> => {
+    const code = regionCode ?? '';
+    let ids = regionCoords.get(code);
+    if (!ids) regionCoords.set(code, (ids = await regionCoordinatorAgencies(svc.db, regionCode)));
+    return ids.length
+      ? shared(`coordinators|${ids.join(',')}`, () =>
+          ids.map((agencyId) => ({ role: 'coordinator', agencyId })),
+        )
+      : shared('national', national);
+  };
   const targetsFor = async (
     step: LadderStep,
     holder: string | null,
     verification: boolean,
+    regionCode: string | null,
   ): Promise<NotifyTarget[]> => {
-    if (step.scope === 'national' || !holder) return shared('national', national);
+    if (step.scope === 'national') return shared('national', national);
+    if (!holder) return verification ? regionVerifiers(regionCode) : shared('national', national);
     if (step.scope === 'region') {
       if (!coordinators.has(holder)) coordinators.set(holder, await coordinatorFor(svc, holder));
       const coord = coordinators.get(holder)!;
@@ -359,7 +375,7 @@ export async function planSweep(
         const notify = verification
           ? holder
             ? shared(`agency_admin|${holder}`, () => [{ role: 'agency_admin', agencyId: holder }])
-            : shared('national', national)
+            : await regionVerifiers(c.regionCode)
           : shared(`reminder|${holder}`, () => [
               { role: 'officer', agencyId: holder },
               { role: 'agency_admin', agencyId: holder },
@@ -386,7 +402,7 @@ export async function planSweep(
           dueAt,
           key: level === 1 ? `overdue:${c.deadlineId}` : `ladder:${c.deadlineId}:${level}`,
           level,
-          notify: await targetsFor(step, holder, verification),
+          notify: await targetsFor(step, holder, verification, c.regionCode),
         });
       } else {
         out.push({

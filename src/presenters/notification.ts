@@ -17,6 +17,8 @@ export const REPORTER_EVENTS = [
   'auto_close',
   'escalate',
   'ombudsman_offer',
+  // On the kept report of a merge: told that a duplicate was merged into it (never who filed the duplicate).
+  'merge',
 ] as const;
 
 /** Event types that notify staff. */
@@ -29,6 +31,8 @@ export const STAFF_EVENTS = [
   'dispute',
   'auto_close',
   'escalate',
+  // Only the officer the report was assigned to (fan-out-event.ts).
+  'assign',
   'reminder',
   'overdue',
   'escalate_ladder',
@@ -100,6 +104,7 @@ function params(f: NotifyFacts, lang: Lang): Record<string, string | number> {
     clock: clockName(d.clock, lang),
     due: dueText(d, lang),
     level: String(d.level ?? ''),
+    supporters: typeof d.supportersMoved === 'number' ? d.supportersMoved : 0,
     verifyBy: f.verifyBy ? formatDue(f.verifyBy, lang) : '',
     what: t(lang, `event.${f.eventType}`),
     link: f.link,
