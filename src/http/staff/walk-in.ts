@@ -10,7 +10,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
 import { z } from 'zod';
-import { calendarDate, rowIdParam } from '../api/v1/schemas.ts';
+import { calendarDate, PHONE_PATTERN, rowIdParam } from '../api/v1/schemas.ts';
 import type { Services } from '../../app/context.ts';
 import { invalid } from '../../app/errors.ts';
 import { submissionIssues, submitReport } from '../../commands/submit-report.ts';
@@ -39,7 +39,7 @@ const WalkInForm = z.object({
   // Each says what is wrong with it ("invalid phone number"), not just "invalid format".
   'reporter.phone': z
     .string()
-    .refine((v) => /^\+?[0-9 ()-]{8,20}$/.test(v), { params: { key: 'invalid_phone' } })
+    .refine((v) => PHONE_PATTERN.test(v), { params: { key: 'invalid_phone' } })
     .optional(),
   'reporter.nik': z
     .string()

@@ -109,7 +109,8 @@ export function validateStep(step: Step, d: DraftData, today: string): Record<st
       if (email.length > EMAIL_MAX) f.email = { key: 'too_long', params: { max: EMAIL_MAX } };
       else if (email && !ReporterSchema.shape.email.safeParse(email).success)
         f.email = { key: 'invalid_email' };
-      if (s(d, 'phone') && !isPhone(s(d, 'phone'))) f.phone = { key: 'invalid_phone' };
+      if (s(d, 'phone') && !ReporterSchema.shape.phone.safeParse(s(d, 'phone')).success)
+        f.phone = { key: 'invalid_phone' };
       if (s(d, 'nik') && !/^\d{16}$/.test(s(d, 'nik'))) f.nik = { key: 'invalid_nik' };
       break;
     }
@@ -125,14 +126,6 @@ function isNum(v: string): boolean {
 
 /** The longest reporter email the API takes. */
 const EMAIL_MAX = ReporterSchema.shape.email.unwrap().maxLength ?? 200;
-
-/** Digits a phone number needs at least (the API's pattern allows 8 to 20 characters, brackets and dashes included). */
-const PHONE_MIN_DIGITS = 8;
-
-/** A reporter phone number: the API's pattern, with enough digits that it can be dialled (not only brackets). */
-function isPhone(v: string): boolean {
-  return ReporterSchema.shape.phone.safeParse(v).success && (v.match(/\d/g)?.length ?? 0) >= PHONE_MIN_DIGITS;
-}
 
 /** Whether a map point lies in Indonesia's bounding box, the check `submitReport` makes (`outside_indonesia`). */
 function inIndonesia(lat: number, lon: number): boolean {

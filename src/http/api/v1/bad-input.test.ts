@@ -30,6 +30,16 @@ describe('POST /api/v1/reports with bad input', () => {
     expect(r.body.error.translations.en.message).toMatch(/not valid JSON/);
   });
 
+  it('answers 422 on reporter.phone for a number without 8 digits (brackets and dashes only)', async () => {
+    for (const phone of ['((((((()))))))', '----(  )----', '1234567']) {
+      const r = await post({ ...valid, reporter: { name: 'Warga Uji', phone } });
+      expect(r.status, phone).toBe(422);
+      expect(Object.keys(r.body.error.fields)).toEqual(['reporter.phone']);
+    }
+    const ok = await post({ ...valid, reporter: { name: 'Warga Uji', phone: '(0541) 123-45' } });
+    expect(ok.status, JSON.stringify(ok.body)).toBe(201);
+  });
+
   it('answers 422 with field messages for wrong types, missing and unknown fields', async () => {
     const r = await post({ ...valid, title: 42, body: undefined, colour: 'red' });
     expect(r.status).toBe(422);
@@ -191,7 +201,8 @@ describe('accounts', () => {
       headers: { cookie, 'x-csrf-token': login.body.csrfToken },
     });
     expect(withToken.status).toBe(200);
-    const bearer = await t.api(path, { json: { body: 'x' }, token: login.body.token });
+    // Another note (the same one twice by one person is a repeat: 409 DUPLICATE_NOTE).
+    const bearer = await t.api(path, { json: { body: 'y' }, token: login.body.token });
     expect(bearer.status).toBe(200);
   });
 

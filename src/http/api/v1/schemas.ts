@@ -17,15 +17,18 @@ const text = (min: number, max: number) => z.string().trim().min(min).max(max);
 
 export const TrackingParams = z.object({ trackingId: z.string().regex(/^\d{10}$/) });
 
+/**
+ * A reporter phone number as people write it (8–20 characters of digits, spaces, brackets, dashes, an optional
+ * leading +) with at least 8 digits, so it can be dialled (not a row of brackets). The API, the web form and the
+ * walk-in form share it.
+ */
+export const PHONE_PATTERN = /^(?=(?:\D*\d){8})\+?[0-9 ()-]{8,20}$/;
+
 export const ReporterSchema = z
   .object({
     name: text(1, 120).optional(),
     email: z.email().max(200).optional(),
-    phone: z
-      .string()
-      .trim()
-      .regex(/^\+?[0-9 ()-]{8,20}$/)
-      .optional(),
+    phone: z.string().trim().regex(PHONE_PATTERN).optional(),
     nik: z
       .string()
       .regex(/^\d{16}$/)
