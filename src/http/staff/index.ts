@@ -16,6 +16,7 @@ import { staffAdminRoutingRoutes } from './admin-routing.ts';
 import { staffPasswordRoutes } from './password.ts';
 import { staffNotificationRoutes, unreadBadgeHook } from './notifications.ts';
 import { staffIntegrationRoutes } from './integrations.ts';
+import { staffOmbudsmanRoutes } from './ombudsman-office.ts';
 
 /** Registers every back-office route with an HTML error handler. */
 export const staffRoutes: FastifyPluginAsync<{ services: Services; secureCookies: boolean }> = async (
@@ -35,4 +36,5 @@ export const staffRoutes: FastifyPluginAsync<{ services: Services; secureCookies
   await app.register(staffPasswordRoutes, { services: opts.services });
   await app.register(staffNotificationRoutes, { services: opts.services });
   await app.register(staffIntegrationRoutes, opts);
+  await app.register(staffOmbudsmanRoutes, { services: opts.services });
 };

@@ -10,7 +10,18 @@ import type { Services } from '../../app/context.ts';
 import { AppError } from '../../app/errors.ts';
 import { markNotificationsRead } from '../../commands/mark-notifications-read.ts';
 import { setNotificationPreferences } from '../../commands/set-notification-preferences.ts';
-import { deliveryLog, getPreferences, listNotifications, unreadCount } from '../../queries/notifications.ts';
+import {
+  deliveryLog,
+  getPreferences,
+  listNotifications,
+  unreadCount,
+  type NotificationItem,
+} from '../../queries/notifications.ts';
+import { scopeZone } from '../../queries/stats-drill.ts';
+import { statsScopeOf } from '../../queries/stats-scope.ts';
+import { reportZone } from '../../presenters/report.ts';
+import type { ZoneName } from '../../domain/report/report.ts';
+import type { Caller } from '../../app/context.ts';
 import { getReport } from '../../queries/reports.ts';
 import { isBackOfficeActor } from '../../queries/queues.ts';
 import {
@@ -33,6 +44,29 @@ export function unreadBadgeHook(svc: Services) {
   };
 }
 
+/**
+ * The zone each notice's time is read in: its report's (`reportZone`, as the report page's timeline) when the viewer
+ * may still open the report, else the viewer's own (the region's for a coordinator, the agency's for agency staff,
+ * WIB nationally). The stored instants are UTC, which would otherwise read as WIB.
+ */
+async function noticeZones(
+  svc: Services,
+  caller: Caller,
+  items: NotificationItem[],
+): Promise<{ byReport: Record<string, ZoneName>; viewer: ZoneName }> {
+  const viewer = await scopeZone(svc.db, statsScopeOf(caller.actor) ?? { kind: 'national' });
+  const ids = [...new Set(items.map((n) => n.trackingId).filter((id): id is string => !!id))];
+  const zones = await Promise.all(
+    ids.map((id) =>
+      getReport(svc, caller, id).then(
+        (v) => reportZone(v.report),
+        () => viewer,
+      ),
+    ),
+  );
+  return { byReport: Object.fromEntries(ids.map((id, i) => [id, zones[i]!])), viewer };
+}
+
 /** Registers the notification pages. */
 export const staffNotificationRoutes: FastifyPluginAsync<{ services: Services }> = async (app, opts) => {
   const svc = opts.services;
@@ -40,7 +74,8 @@ export const staffNotificationRoutes: FastifyPluginAsync<{ services: Services }>
   app.get('/kantor/notifikasi', async (req, reply) => {
     if (!requireStaff(req, reply)) return reply;
     const { unread, items } = await listNotifications(svc, req.caller.actor.userId!, { limit: 100 });
-    return sendPage(reply, req, h(NotificationsPage, { ctx: pageContext(req), unread, items }));
+    const zones = await noticeZones(svc, req.caller, items);
+    return sendPage(reply, req, h(NotificationsPage, { ctx: pageContext(req), unread, items, zones }));
   });
 
   app.post('/kantor/notifikasi/baca', async (req, reply) => {

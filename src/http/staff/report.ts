@@ -1,6 +1,6 @@
 /**
  * Back-office report page: GET /kantor/laporan/:trackingId and one POST per action
- * (/kantor/laporan/:trackingId/{verify,hold,archive,dispose,return,respond,note}). Every POST carries `_csrf`,
+ * (/kantor/laporan/:trackingId/{verify,hold,archive,dispose,return,pull-back,escalate,note,assign,respond}). Every POST carries `_csrf`,
  * runs the existing command, then redirects (PRG); a failure re-renders the page with the error summary,
  * inline errors and the typed values. The follow-up form is multipart: every file is checked before the follow-up
  * is posted, and the follow-up and its files are stored together or not at all (`withAttachments`).
@@ -29,6 +29,7 @@ import { noteReport } from '../../commands/note-report.ts';
 import { respondToReport } from '../../commands/respond-to-report.ts';
 import { returnReport } from '../../commands/return-report.ts';
 import { pullBackDispatch } from '../../commands/pull-back-dispatch.ts';
+import { escalateReport, escalationOffer } from '../../commands/escalate-report.ts';
 import { recordPiiAccess, revealReporter } from '../../commands/reveal-reporter.ts';
 import { detectPersonalData } from '../../domain/report/pii-hints.ts';
 import { verifyChoiceIssues, verifyReport } from '../../commands/verify-report.ts';
@@ -39,6 +40,7 @@ import { listAgencyTree, listCategories, regionTrail } from '../../queries/refer
 import { staffReportView } from '../../queries/back-office.ts';
 import { reportZone } from '../../presenters/report.ts';
 import { t, type Lang } from '../../locales/index.ts';
+import { formatDate } from '../../views/format.ts';
 import { ReportPage, type ReportDone } from '../../views/staff/report-page.tsx';
 import type { FormState } from '../../views/staff/common.tsx';
 import type { RoutingPick } from '../../views/staff/verification-aids.tsx';
@@ -162,6 +164,20 @@ const ACTIONS: Record<string, FormAction> = {
       noteReport(svc, caller, id, { body: data.noteBody }),
     rename: { body: 'noteBody' },
   },
+  // Hand-off to the Ombudsman by a verifier on the reporter's consent given by phone or letter; the note says how.
+  escalate: {
+    schema: z.object({
+      consent: z.unknown().refine((v) => v === '1', { params: { key: 'consent_true' } }),
+      note: text(10, 2000),
+      shareIdentity: z.enum(['1']).optional(),
+    }),
+    run: (svc, caller, id, data: { note: string; shareIdentity?: '1' }) =>
+      escalateReport(svc, caller, id, {
+        consent: true,
+        note: data.note,
+        shareIdentity: data.shareIdentity === '1',
+      }),
+  },
   assign: {
     schema: z.object({ assignee: z.uuid().optional() }),
     run: (svc, caller, id, data: { assignee?: string }) =>
@@ -212,6 +228,13 @@ async function renderReport(
   )
     await recordPiiAccess(svc, view.visible.report.row.id, req.caller.actor.userId, 'attachment.filename');
   const row = view.visible.report.row;
+  // The escalate form shows once the hand-off is open, as the API's `allowedActions` offers it (escalate-report.ts).
+  const { escalationOpen } = await escalationOffer(
+    svc.db,
+    view.visible.report,
+    view.visible.permissions,
+    svc.now(),
+  );
   const [agencies, categories, regionNames] = await Promise.all([
     listAgencyTree(svc.db),
     listCategories(svc.db),
@@ -243,6 +266,7 @@ async function renderReport(
       reference: { agencies, categories },
       regionNames,
       zone: reportZone(view.visible.report),
+      escalationOpen,
       form: opts.form,
       done: opts.done ?? false,
       aids,
@@ -389,7 +413,7 @@ export const staffReportRoutes: FastifyPluginAsync<{ services: Services }> = asy
     if (!TrackingId.safeParse(trackingId).success) throw new AppError('REPORT_NOT_FOUND');
     // `?selesai=1` after an action; `?selesai=tarik` after a pull-back says where the report went.
     const selesai = (req.query as Record<string, string | undefined>).selesai;
-    const done = selesai === 'tarik' ? 'pull_back' : selesai === '1';
+    const done = selesai === 'tarik' ? 'pull_back' : selesai === 'ombudsman' ? 'escalate' : selesai === '1';
     return renderReport(svc, req, reply, trackingId, { done, pick: pickOf(req.query) });
   });
 
@@ -431,14 +455,21 @@ export const staffReportRoutes: FastifyPluginAsync<{ services: Services }> = asy
             action: name,
             values: body as Record<string, string | string[]>,
             errors,
-            message: c.code === 'VALIDATION_FAILED' ? undefined : t(lang, `errors.${c.code}`, c.params),
+            message:
+              c.code === 'VALIDATION_FAILED'
+                ? undefined
+                : c.code === 'ESCALATION_NOT_DUE' && c.params.availableFrom
+                  ? t(lang, 'staff.escalate.not_due', {
+                      date: formatDate(String(c.params.availableFrom), lang),
+                    })
+                  : t(lang, `errors.${c.code}`, c.params),
           };
           return renderReport(svc, req, reply, trackingId, { form, status: c.status });
         }
         // A return takes the report out of the agency's sight: its notice is on the queue it lands on.
         if (name === 'return')
           return reply.redirect(`/kantor?tab=dispatched&selesai=kembali&lang=${lang}`, 303);
-        const selesai = name === 'pull-back' ? 'tarik' : '1';
+        const selesai = name === 'pull-back' ? 'tarik' : name === 'escalate' ? 'ombudsman' : '1';
         return reply.redirect(`/kantor/laporan/${trackingId}?selesai=${selesai}&lang=${lang}`, 303);
       },
     );

@@ -9,6 +9,7 @@ import type { Services } from '../../app/context.ts';
 import type { FieldIssue } from '../../app/errors.ts';
 import { signIn, signOut } from '../../commands/sign-in.ts';
 import { isBackOfficeActor } from '../../queries/queues.ts';
+import { isOmbudsmanActor } from '../staff/ombudsman-office.ts';
 import { SignInPage } from '../../views/pages/sign-in.tsx';
 import { PASSWORD_CHANGE_PATH, SESSION_COOKIE } from '../plugins/auth.ts';
 import { classifyError } from '../plugins/errors.ts';
@@ -44,7 +45,8 @@ export async function authPages(
       const body = (req.body ?? {}) as Record<string, unknown>;
       const email = typeof body.email === 'string' ? body.email.trim() : '';
       const password = typeof body.password === 'string' ? body.password : '';
-      // No explicit target: staff land on their work (/kantor), everyone else on the portal.
+      // No explicit target: staff land on their work (/kantor; the Ombudsman on its hand-offs), everyone else on the
+      // portal.
       const explicit = safeNext(body.next, '');
       const ctx = pageContext(req);
       const fields: Record<string, FieldIssue> = {};
@@ -56,7 +58,9 @@ export async function authPages(
       }
       try {
         const r = await signIn(svc, email, password);
-        const next = explicit || (isBackOfficeActor(r.actor) ? '/kantor' : '/');
+        const next =
+          explicit ||
+          (isBackOfficeActor(r.actor) ? '/kantor' : isOmbudsmanActor(r.actor) ? '/kantor/ombudsman' : '/');
         const old = req.cookies[SESSION_COOKIE];
         if (old) await signOut(svc, old);
         reply.setCookie(SESSION_COOKIE, r.token, {

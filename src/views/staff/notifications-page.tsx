@@ -13,22 +13,40 @@ import { Checkboxes, Radios } from '../components/fields.tsx';
 import type { DeliveryLogRow, NotificationItem, PreferencesView } from '../../queries/notifications.ts';
 import { staffNav } from './common.tsx';
 import { formatDateTime } from '../format.ts';
+import { formatIsoInZone } from '../../domain/deadline/calendar.ts';
+import type { ZoneName } from '../../domain/report/report.ts';
 
 const STYLES = ['/static/staff.css'];
 
 /** Date and time with its zone label ("12 Maret 2026 10.00 WIB"): the log is read across time zones. */
 const when = (ctx: PageContext, iso: string): string => formatDateTime(iso, ctx.lang);
 
+/** The zone of each notice's time: its report's when known, else the viewer's (`noticeZones` in the route). */
+export interface NoticeZones {
+  byReport: Record<string, ZoneName>;
+  viewer: ZoneName;
+}
+
 /** The in-app notification list. */
 export function NotificationsPage({
   ctx,
   unread,
   items,
+  zones,
 }: {
   ctx: PageContext;
   unread: number;
   items: NotificationItem[];
+  /** Without it, times read in their own offset (UTC instants then show as WIB). */
+  zones?: NoticeZones | undefined;
 }): VNode {
+  // The stored instant is UTC: shown in the report's zone (WITA for a Kalimantan Timur report), else the viewer's.
+  const noticeTime = (n: NotificationItem): string => {
+    const zone = zones
+      ? ((n.trackingId ? zones.byReport[n.trackingId] : undefined) ?? zones.viewer)
+      : undefined;
+    return when(ctx, zone ? formatIsoInZone(new Date(n.createdAt), zone) : n.createdAt);
+  };
   return (
     <Layout ctx={ctx} title={ctx.t('notifications.title')} nav={staffNav(ctx, null)} stylesheets={STYLES}>
       <h1>{ctx.t('notifications.title')}</h1>
@@ -61,7 +79,7 @@ export function NotificationsPage({
             <tbody>
               {items.map((n) => (
                 <tr key={n.id}>
-                  <td>{when(ctx, n.createdAt)}</td>
+                  <td>{noticeTime(n)}</td>
                   <td>{n.readAt ? n.title : <strong>{n.title}</strong>}</td>
                   <td>
                     {n.trackingId ? <a href={`/kantor/laporan/${n.trackingId}`}>{n.trackingId}</a> : '—'}

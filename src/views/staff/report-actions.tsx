@@ -483,6 +483,46 @@ export function ActionForms(p: ActionFormsProps): VNode {
       </FormShell>,
     );
   }
+  // Hand-off to the Ombudsman on the reporter's consent given outside the system (phone, letter): the note records how.
+  if (can.escalate) {
+    const e = errs(form, 'escalate');
+    const ticked = (name: string) => (val(form, 'escalate', name) === '1' ? ['1'] : []);
+    out.push(
+      <FormShell {...shell} action="escalate" heading={ctx.t('staff.escalate.heading')}>
+        <p class="hint">{ctx.t('staff.escalate.hint')}</p>
+        <Checkboxes
+          ctx={ctx}
+          name="consent"
+          legend={ctx.t('staff.escalate.consent_legend')}
+          error={e.consent}
+          values={ticked('consent')}
+          options={[{ value: '1', label: ctx.t('staff.escalate.consent') }]}
+        />
+        <Textarea
+          ctx={ctx}
+          name="note"
+          label={ctx.t('staff.escalate.note')}
+          hint={ctx.t('staff.escalate.note_hint')}
+          rows={3}
+          value={val(form, 'escalate', 'note')}
+          error={e.note}
+        />
+        {report.anonymous ? (
+          <p class="hint">{ctx.t('staff.escalate.anonymous')}</p>
+        ) : (
+          <Checkboxes
+            ctx={ctx}
+            name="shareIdentity"
+            legend={ctx.t('staff.escalate.share_legend')}
+            error={e.shareIdentity}
+            values={ticked('shareIdentity')}
+            options={[{ value: '1', label: ctx.t('staff.escalate.share') }]}
+          />
+        )}
+        <Button variant="warning">{ctx.t('staff.escalate.submit')}</Button>
+      </FormShell>,
+    );
+  }
   if (can.note) {
     out.push(
       <TextareaForm

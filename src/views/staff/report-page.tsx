@@ -32,7 +32,7 @@ import { VerificationAids, type RoutingPick, type VerificationAidsProps } from '
 import type { RoutingSuggestion } from '../../commands/suggest-routing.ts';
 
 /** The notice after a successful action: the generic one, or the pull-back's (the report is back in verification). */
-export type ReportDone = boolean | 'pull_back';
+export type ReportDone = boolean | 'pull_back' | 'escalate';
 
 /** Props of the report page. */
 export interface ReportPageProps {
@@ -43,6 +43,8 @@ export interface ReportPageProps {
   /** The report's region and the regions above it, most specific first (empty without a region). */
   regionNames?: string[] | undefined;
   zone: ZoneName;
+  /** False before the hand-off to the Ombudsman opens: no escalate form yet (`escalationOpenAt`). */
+  escalationOpen?: boolean | undefined;
   form?: FormState | undefined;
   /** Set after a successful action (PRG target `?selesai=1`; a pull-back `?selesai=tarik` has its own notice). */
   done?: ReportDone | undefined;
@@ -90,6 +92,14 @@ function timelineItems(p: ReportPageProps, agencyName: (id: unknown) => string):
     if (data.reason) facts.push(ctx.t(`staff.archive.reasons.${String(data.reason)}`));
     if (data.duplicateOf ?? data.keptTrackingId) facts.push(String(data.duplicateOf ?? data.keptTrackingId));
     if (data.note) facts.push(String(data.note));
+    // How the reporter consented to a hand-off staff recorded: it may name the reporter, so only for those who may
+    // see the reporter (never an agency role on an anonim report).
+    if (
+      e.type === 'escalate' &&
+      typeof data.consentNote === 'string' &&
+      view.visible.permissions.viewReporter
+    )
+      facts.push(data.consentNote);
     if (data.final !== undefined)
       facts.push(ctx.t(data.final ? 'staff.respond.final' : 'staff.respond.interim'));
     // Deadline steps of the sweeper (reminder, overdue, escalation ladder): which clock, its due time, which rung.
@@ -122,7 +132,9 @@ export function ReportPage(p: ReportPageProps): VNode {
   const { ctx, view, reporter, form } = p;
   const { report } = view.visible;
   // Forms appear only for what the caller may do and the status allows (nothing that would only answer 409).
-  const permissions = permissionsNow(view.visible.permissions, report.row.status);
+  const now = permissionsNow(view.visible.permissions, report.row.status);
+  // The escalate form only once the hand-off is open, as the API's `allowedActions` offers it.
+  const permissions = { ...now, escalate: now.escalate && p.escalationOpen !== false };
   const row = report.row;
   const names = new Map(p.reference.agencies.map((a) => [a.id, a.name]));
   const agencyName = (id: unknown) => names.get(String(id)) ?? String(id);
@@ -142,7 +154,13 @@ export function ReportPage(p: ReportPageProps): VNode {
       {form ? <ErrorSummary ctx={ctx} errors={form.errors} message={form.message} /> : null}
       {p.done && !form ? (
         <p class="notice-ok" role="status">
-          {ctx.t(p.done === 'pull_back' ? 'staff.report.done_pull_back' : 'staff.report.done')}
+          {ctx.t(
+            p.done === 'pull_back'
+              ? 'staff.report.done_pull_back'
+              : p.done === 'escalate'
+                ? 'staff.report.done_escalate'
+                : 'staff.report.done',
+          )}
         </p>
       ) : null}
       <h1>
@@ -231,6 +249,7 @@ export function ReportPage(p: ReportPageProps): VNode {
           returnedBy={view.returnedBy}
           unstaffed={view.unstaffed}
           agencyName={(id) => agencyName(id)}
+          zone={p.zone}
           {...p.aids}
         />
       ) : null}
@@ -277,7 +296,13 @@ export function ReportPage(p: ReportPageProps): VNode {
         </ul>
       )}
 
-      <h2>{ctx.t('staff.report.timeline')}</h2>
+      {/* "Including internal notes" only for a viewer the timeline shows internal notes to (`timelineFor`): an agency
+          that returned a report may still open it, without them. */}
+      <h2>
+        {ctx.t(
+          view.visible.permissions.viewInternal ? 'staff.report.timeline' : 'staff.report.timeline_public',
+        )}
+      </h2>
       <Timeline ctx={ctx} items={timelineItems(p, agencyName)} />
     </Layout>
   );

@@ -17,7 +17,8 @@
 import type { VNode } from 'preact';
 import type { PageContext } from '../context.ts';
 import { StatusTag } from '../components/status-tag.tsx';
-import { OPEN_STATUSES, type ReportStatus } from '../../domain/report/report.ts';
+import { OPEN_STATUSES, type ReportStatus, type ZoneName } from '../../domain/report/report.ts';
+import { formatIsoInZone } from '../../domain/deadline/calendar.ts';
 import type { StaffSimilarReport } from '../../queries/similar-reports.ts';
 import type { PiiKind } from '../../domain/report/pii-hints.ts';
 import type { RoutingSuggestions } from '../../commands/suggest-routing.ts';
@@ -56,6 +57,8 @@ export interface VerificationAidsProps {
   unstaffed?: readonly string[] | undefined;
   /** Display name of an agency id. */
   agencyName?: ((id: string) => string) | undefined;
+  /** The report's zone (`reportZone`, as its timeline): times are shown in it, not in the UTC instant's. */
+  zone?: ZoneName | undefined;
 }
 
 const percent = (x: number) => `${Math.round(x * 100)}%`;
@@ -249,8 +252,11 @@ function LatestReturn(p: {
   latest: ReportReturn;
   agencyName: (id: string) => string;
   returned: ReadonlySet<string>;
+  zone: ZoneName | undefined;
 }): VNode {
   const { ctx, latest } = p;
+  // `at` is a UTC instant: read in the report's zone (WITA for a Kalimantan Timur report), like the timeline below.
+  const at = p.zone ? formatIsoInZone(new Date(latest.at), p.zone) : latest.at;
   const suggested = latest.suggestedAgencyId;
   const pulled = !!latest.pullBack;
   return (
@@ -267,7 +273,7 @@ function LatestReturn(p: {
         </div>
         <div class="summary-row">
           <dt>{ctx.t('staff.returned_panel.at')}</dt>
-          <dd>{formatDateTime(latest.at, ctx.lang)}</dd>
+          <dd>{formatDateTime(at, ctx.lang)}</dd>
         </div>
         <div class="summary-row">
           <dt>{ctx.t('staff.returned_panel.note')}</dt>
@@ -320,6 +326,7 @@ export function VerificationAids(p: VerificationAidsProps): VNode {
           latest={p.latestReturn}
           agencyName={agencyName}
           returned={returned}
+          zone={p.zone}
         />
       ) : null}
       {pii.length ? (
