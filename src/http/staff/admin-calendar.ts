@@ -12,6 +12,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
 import type { Services } from '../../app/context.ts';
 import { AppError, invalid } from '../../app/errors.ts';
+import { collectIssues, requireRegion } from '../../commands/lookups.ts';
 import { removeHoliday, upsertHoliday } from '../../commands/manage-holidays.ts';
 import { setSlaRule } from '../../commands/set-sla-rule.ts';
 import { calendarRegionScopes, holidaysOfYear, slaRuleVersions } from '../../queries/admin.ts';
@@ -121,6 +122,8 @@ export const staffAdminCalendarRoutes: FastifyPluginAsync<{ services: Services }
         if (name.length < 3)
           fields.name = name ? { key: 'too_short', params: { min: 3 } } : { key: 'required' };
         if (!regionCode) fields.regionCode = { key: 'required' };
+        // Every problem at once, an unknown region too (a field error, before the scope check could say 403).
+        else await collectIssues(fields, () => requireRegion(svc.db, regionCode, 'regionCode'));
         if (Object.keys(fields).length) throw invalid(fields);
         const r = await upsertHoliday(svc, req.caller, { date, name, kind: 'regional', regionCode });
         return `/kantor/admin/kalender?tahun=${date.slice(0, 4)}&selesai=1&dihitung=${r.recomputed}`;

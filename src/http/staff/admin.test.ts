@@ -652,6 +652,15 @@ describe('back-office administration', () => {
     });
     expect(bad.status).toBe(422);
     expect(bad.html).toContain('#f-date');
+    // Every problem at once: an impossible date, an empty name and an unknown region.
+    const all = await coord.post('/kantor/admin/kalender', {
+      _csrf: csrfOf(cal.html),
+      date: '2026-02-30',
+      name: '',
+      regionCode: '99',
+    });
+    expect(all.status).toBe(422);
+    for (const field of ['#f-date', '#f-name', '#f-regionCode']) expect(all.html).toContain(field);
     const ok = await coord.post('/kantor/admin/kalender', {
       _csrf: csrfOf(cal.html),
       date: '2026-12-03',

@@ -102,6 +102,15 @@ describe('M3: a returned report on the verification screen', () => {
     expect(bad.status).toBe(422);
     expect(bad.html).toContain('href="#f-suggestedAgencyId"');
     expect(bad.html).toContain('Jalan ini jalan kota, bukan jalan provinsi.');
+    // An empty note and a wrong agency: both errors at once, not one per try.
+    const both = await pupr.post(`/kantor/laporan/${id}/return`, {
+      _csrf: csrfOf(page.html),
+      returnNote: '',
+      suggestedAgencyId: 'ombudsman-kaltim',
+    });
+    expect(both.status).toBe(422);
+    expect(both.html).toContain('href="#f-suggestedAgencyId"');
+    expect(both.html).toContain('href="#f-returnNote"');
     const returned = await pupr.post(`/kantor/laporan/${id}/return`, {
       _csrf: csrfOf(page.html),
       returnNote: 'Yang rusak akses ke puskesmas pembantu; mohon diteruskan ke Dinkes.',

@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { rowIdParam } from '../api/v1/schemas.ts';
 import type { Caller, Services } from '../../app/context.ts';
 import { AppError, invalid, type FieldIssue } from '../../app/errors.ts';
+import { collectIssues, requireHandlingAgency } from '../../commands/lookups.ts';
 import { archiveReport } from '../../commands/archive-report.ts';
 import { mergeReports } from '../../commands/merge-reports.ts';
 import { assignableAgencyIds, assignReport, ASSIGNABLE_STATUSES } from '../../commands/assign-report.ts';
@@ -150,6 +151,14 @@ const ACTIONS: Record<string, FormAction> = {
     run: (svc, caller, id, data: { returnNote: string; suggestedAgencyId?: string }) =>
       returnReport(svc, caller, id, { note: data.returnNote, suggestedAgencyId: data.suggestedAgencyId }),
     rename: { note: 'returnNote' },
+    // The suggested agency is checked with the note, so both problems show at once.
+    check: async (svc, data) => {
+      const issues: Record<string, FieldIssue> = {};
+      const suggested = data.suggestedAgencyId as string | undefined;
+      if (suggested)
+        await collectIssues(issues, () => requireHandlingAgency(svc.db, suggested, 'suggestedAgencyId'));
+      return issues;
+    },
   },
   // A verifier pulls a dispatch back to verification while the agency has not acted on it (pullBackDispatch).
   'pull-back': {
