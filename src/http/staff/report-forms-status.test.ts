@@ -122,6 +122,27 @@ describe('follow-ups', () => {
     expect(await respondEvents(other)).toBe(2);
   });
 
+  it('a follow-up refused because the report changed meanwhile comes back with the typed text to copy', async () => {
+    const id = await dispatched('Trotoar amblas di depan pasar kota');
+    const web = await signInWeb(t.url, DEMO.puprAdmin);
+    const page = await web.get(`/kantor/laporan/${id}`);
+    // Meanwhile the report goes back to verification (returned as bukan wewenang by a colleague).
+    await actOk(t, id, 'return', { note: 'Trotoar ini wewenang pemerintah kota.' }, { token: pupr });
+    const typed = 'Tim sudah meninjau lokasi; perbaikan dijadwalkan minggu depan.';
+    const fd = new FormData();
+    fd.append('_csrf', csrfOf(page.html));
+    fd.append('kind', 'interim');
+    fd.append('body', typed);
+    const late = await web.postMultipart(`/kantor/laporan/${id}/respond`, fd);
+    expect(late.status).toBe(409);
+    expect(late.html).not.toContain(`action="/kantor/laporan/${id}/respond"`);
+    expect(late.html).toContain('Teks Anda belum terkirim');
+    expect(late.html).toMatch(
+      new RegExp(`<textarea[^>]*id="f-unsent"[^>]*readonly[^>]*>${typed}</textarea>`),
+    );
+    expect(await respondEvents(id)).toBe(0);
+  });
+
   it('the same internal note sent twice by one person is added once; the same words by someone else are added', async () => {
     const id = await dispatched('Saluran air tersumbat di depan puskesmas');
     const note = { body: 'Mohon cek ulang lokasi, alamat kurang jelas.' };

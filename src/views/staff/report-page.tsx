@@ -127,6 +127,43 @@ function timelineItems(p: ReportPageProps, agencyName: (id: unknown) => string):
   });
 }
 
+/** The text field of each form whose text would be lost when the whole action is refused. */
+const TEXT_FIELDS: Partial<Record<string, { field: string; form: keyof ReturnType<typeof permissionsNow> }>> =
+  {
+    respond: { field: 'body', form: 'respond' },
+    note: { field: 'noteBody', form: 'note' },
+    hold: { field: 'question', form: 'hold' },
+    return: { field: 'returnNote', form: 'return' },
+    archive: { field: 'note', form: 'archive' },
+    escalate: { field: 'note', form: 'escalate' },
+  };
+
+/**
+ * A refused action (409: the report changed meanwhile) whose form is no longer offered: the text the officer typed,
+ * read-only, so it can be copied and is not lost with the form.
+ */
+function UnsentText(p: {
+  ctx: PageContext;
+  form: FormState;
+  shown: ReturnType<typeof permissionsNow>;
+}): VNode | null {
+  const spec = TEXT_FIELDS[p.form.action];
+  const raw = spec ? p.form.values[spec.field] : undefined;
+  const text = typeof raw === 'string' ? raw.trim() : '';
+  if (!spec || !p.form.message || !text || p.shown[spec.form]) return null;
+  return (
+    <section class="unsent-text" aria-labelledby="unsent-h">
+      <h2 id="unsent-h">{p.ctx.t('staff.report.unsent_title')}</h2>
+      <label class="label" for="f-unsent">
+        {p.ctx.t('staff.report.unsent_label')}
+      </label>
+      <textarea class="textarea" id="f-unsent" rows={6} readonly>
+        {text}
+      </textarea>
+    </section>
+  );
+}
+
 /** The page. */
 export function ReportPage(p: ReportPageProps): VNode {
   const { ctx, view, reporter, form } = p;
@@ -152,6 +189,7 @@ export function ReportPage(p: ReportPageProps): VNode {
         {ctx.t('staff.report.back')}
       </a>
       {form ? <ErrorSummary ctx={ctx} errors={form.errors} message={form.message} /> : null}
+      {form ? <UnsentText ctx={ctx} form={form} shown={permissions} /> : null}
       {p.done && !form ? (
         <p class="notice-ok" role="status">
           {ctx.t(
