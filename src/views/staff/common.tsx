@@ -65,6 +65,18 @@ export function dateTimeLabel(ctx: PageContext, iso: string, zone: string): stri
 }
 
 /** The countdown badge of a queue row or report page (or a muted "no deadline"). */
+/** A report's privacy flags in words: "anonim, rahasia", or "publik" when it has none. */
+export function privacyLabel(ctx: PageContext, flags: { anonymous: boolean; confidential: boolean }): string {
+  return (
+    [
+      flags.anonymous ? ctx.t('staff.report.anonymous') : null,
+      flags.confidential ? ctx.t('staff.report.confidential') : null,
+    ]
+      .filter(Boolean)
+      .join(', ') || ctx.t('staff.report.public')
+  );
+}
+
 export function StaffDeadline({ ctx, badge }: { ctx: PageContext; badge: Badge | null }): VNode {
   if (!badge) return <span class="muted">{ctx.t('staff.queue.no_deadline')}</span>;
   const countdown =

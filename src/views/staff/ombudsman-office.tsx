@@ -17,7 +17,7 @@ import { formatIsoInZone } from '../../domain/deadline/calendar.ts';
 import type { ZoneName } from '../../domain/report/report.ts';
 import type { HandoffPackage } from '../../queries/handoff-package.ts';
 import type { Page } from '../../queries/reports.ts';
-import { dateLabel, dateTimeLabel, STAFF_STYLES } from './common.tsx';
+import { dateLabel, dateTimeLabel, privacyLabel, STAFF_STYLES } from './common.tsx';
 
 /** The Ombudsman's menu: its list, the password page and the public site (every other /kantor page is 403). */
 export function ombudsmanNav(ctx: PageContext, current: 'list' | null) {
@@ -165,14 +165,7 @@ export function OmbudsmanReportPage(p: OmbudsmanReportPageProps): VNode {
         </Row>
         <Row label={ctx.t('staff.report.received')}>{dateTimeLabel(ctx, local(pkg.createdAt), zone)}</Row>
         <Row label={ctx.t('staff.report.agency')}>{p.agencyName ?? ctx.t('staff.queue.unassigned')}</Row>
-        <Row label={ctx.t('staff.report.privacy')}>
-          {[
-            pkg.anonymous ? ctx.t('staff.report.anonymous') : null,
-            pkg.confidential ? ctx.t('staff.report.confidential') : null,
-          ]
-            .filter(Boolean)
-            .join(', ') || ctx.t('staff.report.public')}
-        </Row>
+        <Row label={ctx.t('staff.report.privacy')}>{privacyLabel(ctx, pkg)}</Row>
         <Row label={ctx.t('staff.report.body')}>
           <span class="body-text">{pkg.body}</span>
         </Row>

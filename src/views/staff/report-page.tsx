@@ -21,6 +21,7 @@ import type { ZoneName } from '../../domain/report/report.ts';
 import {
   dateLabel,
   dateTimeLabel,
+  privacyLabel,
   StaffDeadline,
   staffNav,
   type FormState,
@@ -240,14 +241,7 @@ export function ReportPage(p: ReportPageProps): VNode {
             {p.assign.staff.find((s) => s.id === p.assign!.currentId)?.name ?? ctx.t('admin.assign.nobody')}
           </Row>
         ) : null}
-        <Row label={ctx.t('staff.report.privacy')}>
-          {[
-            row.anonymous ? ctx.t('staff.report.anonymous') : null,
-            row.confidential ? ctx.t('staff.report.confidential') : null,
-          ]
-            .filter(Boolean)
-            .join(', ') || ctx.t('staff.report.public')}
-        </Row>
+        <Row label={ctx.t('staff.report.privacy')}>{privacyLabel(ctx, row)}</Row>
         <Row label={ctx.t('staff.report.deadline')}>
           <StaffDeadline ctx={ctx} badge={view.badge} />
           {permissions.viewInternal && row.misroutedWorkingDays > 0 ? (
