@@ -163,6 +163,11 @@ describe('the Ombudsman back office', () => {
       expect((await c.get(path)).status, path).toBe(403);
     expect((await c.get(`/kantor/ombudsman/laporan/${r.open.trackingId}`)).status).toBe(403);
     expect((await c.get('/kantor/ombudsman/laporan/0000000000')).status).toBe(404);
+    // The password page (open to every signed-in person) shows the Ombudsman's own menu, no link that is 403.
+    const password = await c.get('/kantor/kata-sandi');
+    expect(password.status).toBe(200);
+    expect(password.html).toContain('href="/kantor/ombudsman"');
+    expect(password.html).not.toContain('href="/kantor/lapor-langsung"');
     // Staff of the back office are not the Ombudsman.
     const coordinator = await client(DEMO.coordinator);
     expect((await coordinator.get('/kantor/ombudsman')).status).toBe(403);

@@ -9,6 +9,7 @@ import { Layout } from '../layout.tsx';
 import { ErrorSummary } from '../components/error-summary.tsx';
 import { Button } from '../components/button.tsx';
 import { STAFF_STYLES, staffNav, type FormState } from './common.tsx';
+import { ombudsmanNav } from './ombudsman-office.tsx';
 
 /** The admin sections, in menu order (path under /kantor/admin and locale key). */
 export const ADMIN_SECTIONS = [
@@ -61,7 +62,13 @@ export function AdminLayout(p: {
     <Layout
       ctx={ctx}
       title={p.title}
-      nav={isStaff(ctx) ? staffNav(ctx, p.current ?? 'admin') : undefined}
+      nav={
+        isStaff(ctx)
+          ? staffNav(ctx, p.current ?? 'admin')
+          : ctx.user?.roles.includes('ombudsman')
+            ? ombudsmanNav(ctx, null)
+            : undefined
+      }
       hasErrors={hasErrors}
       stylesheets={STAFF_STYLES}
     >
