@@ -39,6 +39,15 @@ export interface OpenOptions {
   loadDataDir?: Blob;
   /** Pool size for PostgreSQL. */
   poolSize?: number;
+  /**
+   * Where PostgreSQL connection warnings go (a lost connection, LISTEN re-established); default: stderr. Messages
+   * carry the error's text and code, never the connection string.
+   */
+  onWarning?: (message: string) => void;
+}
+
+function defaultWarn(message: string): void {
+  console.warn(`[aduan] ${message}`);
 }
 
 /** Thrown when another process holds the PGlite data directory. */
@@ -82,7 +91,9 @@ export function acquireDirLock(dataDir: string): () => void {
 
 /** Opens PGlite (embedded) or PostgreSQL (DATABASE_URL). */
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
-  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.poolSize ?? 10);
+  if (opts.databaseUrl) {
+    return openPostgres(opts.databaseUrl, opts.poolSize ?? 10, opts.onWarning ?? defaultWarn);
+  }
   return openPglite(opts);
 }
 
@@ -123,31 +134,150 @@ async function openPglite(opts: OpenOptions): Promise<Database> {
   };
 }
 
-async function openPostgres(url: string, max: number): Promise<Database> {
+/** Reconnection delays of the LISTEN connection after it was lost: 1 s, doubling, at most 30 s. */
+export const LISTEN_RETRY_FIRST_MS = 1_000;
+export const LISTEN_RETRY_MAX_MS = 30_000;
+
+/** An error as one log line: its message and SQLSTATE or errno code (never the connection string). */
+function describeError(e: unknown): string {
+  const err = (e ?? {}) as { message?: unknown; code?: unknown };
+  const message = typeof err.message === 'string' ? err.message : String(e);
+  return typeof err.code === 'string' ? `${message} (${err.code})` : message;
+}
+
+const ignore = (): void => undefined;
+
+function openPostgres(url: string, max: number, warn: (message: string) => void): Database {
   const pool = new pg.Pool({ connectionString: url, max });
-  pool.on('error', () => {
-    /* idle client errors are reported by the next query */
-  });
+  // A pooled connection lost while idle (server restart, failover, idle reaper, pg_terminate_backend) is dropped
+  // from the pool; the next query opens a new one.
+  pool.on('error', (e) => warn(`database: an idle pooled connection was closed: ${describeError(e)}`));
+  // A pooled connection lost while checked out (e.g. inside a transaction, between statements) fails that
+  // transaction's next statement, an ordinary error; without a listener its 'error' event would crash the process.
+  pool.on('connect', (client) => client.on('error', ignore));
   const db = wakeAfterCommits(drizzlePg(pool, { schema }) as unknown as AppDb);
-  const listeners: pg.PoolClient[] = [];
+
+  // LISTEN runs on one dedicated connection (outside the pool) shared by every subscription. When it is lost it is
+  // re-established with backoff, LISTENing to the same channels; each callback is then called once with an empty
+  // payload, since notifications sent meanwhile were lost.
+  const subscriptions = new Map<string, Set<{ onMessage: (payload: string) => void }>>();
+  let conn: pg.Client | null = null;
+  let connecting: Promise<pg.Client> | null = null;
+  let retryTimer: NodeJS.Timeout | null = null;
+  let retryDelay = LISTEN_RETRY_FIRST_MS;
+  let closed = false;
+
+  const deliver = (channel: string, payload: string): void => {
+    for (const s of subscriptions.get(channel) ?? []) {
+      try {
+        s.onMessage(payload);
+      } catch (e) {
+        warn(`database: a NOTIFY callback on channel ${channel} failed: ${describeError(e)}`);
+      }
+    }
+  };
+
+  const lost = (c: pg.Client, e: unknown): void => {
+    if (c !== conn) return;
+    conn = null;
+    void c.end().catch(ignore);
+    if (closed) return;
+    warn(`database: the LISTEN connection was lost: ${describeError(e)}; reconnecting`);
+    scheduleRetry();
+  };
+
+  const connectListener = async (): Promise<pg.Client> => {
+    const c = new pg.Client({ connectionString: url, keepAlive: true });
+    // Stays attached for the client's life: errors after it was replaced are ignored by lost().
+    c.on('error', (e) => lost(c, e));
+    c.on('end', () => lost(c, new Error('connection ended')));
+    c.on('notification', (n) => deliver(n.channel, n.payload ?? ''));
+    try {
+      await c.connect();
+      for (const channel of subscriptions.keys()) await c.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    } catch (e) {
+      await c.end().catch(ignore);
+      throw e;
+    }
+    if (closed) {
+      await c.end().catch(ignore);
+      throw new Error('database closed');
+    }
+    return c;
+  };
+
+  const ensureConnected = (): Promise<pg.Client> => {
+    if (conn) return Promise.resolve(conn);
+    connecting ??= connectListener()
+      .then((c) => {
+        conn = c;
+        retryDelay = LISTEN_RETRY_FIRST_MS;
+        return c;
+      })
+      .finally(() => {
+        connecting = null;
+      });
+    return connecting;
+  };
+
+  function scheduleRetry(): void {
+    if (closed || retryTimer || subscriptions.size === 0) return;
+    const delay = retryDelay;
+    retryDelay = Math.min(retryDelay * 2, LISTEN_RETRY_MAX_MS);
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      if (closed || conn) return;
+      ensureConnected().then(
+        () => {
+          warn(`database: LISTEN re-established on ${[...subscriptions.keys()].join(', ')}`);
+          for (const channel of subscriptions.keys()) deliver(channel, '');
+        },
+        (e: unknown) => {
+          if (closed) return;
+          warn(
+            `database: reconnecting the LISTEN connection failed: ${describeError(e)}; retrying in ${retryDelay / 1000} s`,
+          );
+          scheduleRetry();
+        },
+      );
+    }, delay);
+    retryTimer.unref();
+  }
+
   return {
     db,
     kind: 'postgres',
     async listen(channel, onMessage) {
-      const c = await pool.connect();
-      listeners.push(c);
-      c.on('notification', (n) => {
-        if (n.channel === channel) onMessage(n.payload ?? '');
-      });
-      await c.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
-      return async () => {
-        await c.query(`UNLISTEN ${pg.escapeIdentifier(channel)}`).catch(() => undefined);
-        c.release();
-        listeners.splice(listeners.indexOf(c), 1);
+      const entry = { onMessage };
+      let set = subscriptions.get(channel);
+      if (!set) subscriptions.set(channel, (set = new Set()));
+      set.add(entry);
+      const unsubscribe = async (): Promise<void> => {
+        const current = subscriptions.get(channel);
+        if (!current?.delete(entry) || current.size > 0) return;
+        subscriptions.delete(channel);
+        await conn?.query(`UNLISTEN ${pg.escapeIdentifier(channel)}`).catch(ignore);
       };
+      try {
+        // LISTEN is idempotent: repeated for a channel the (re)connection may already have subscribed.
+        const c = await ensureConnected();
+        await c.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      } catch (e) {
+        await unsubscribe();
+        scheduleRetry();
+        throw e;
+      }
+      return unsubscribe;
     },
     async close() {
-      for (const c of listeners.splice(0)) c.release();
+      closed = true;
+      if (retryTimer) clearTimeout(retryTimer);
+      retryTimer = null;
+      const pending = connecting;
+      if (pending) await pending.then((c) => c.end()).catch(ignore);
+      const c = conn;
+      conn = null;
+      if (c) await c.end().catch(ignore);
       await pool.end();
     },
   };
