@@ -2,6 +2,7 @@
  * `aduan routing eval`: train the routing classifier on one CSV file and evaluate it on another (or by
  * stratified k-fold cross-validation on the training file), printing JSON or a readable table.
  */
+import { loggableErrorText } from '../integrations/error-log.ts';
 import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
 import { evaluate, meanSd, type Metrics } from '../domain/routing/metrics.ts';
@@ -355,7 +356,7 @@ export async function routingEvalCli(argv: string[]): Promise<number> {
       console.error(`aduan routing eval: ${(e as Error).message}`);
       return 2;
     }
-    console.error(e);
+    console.error(loggableErrorText(e));
     return 1;
   }
 }

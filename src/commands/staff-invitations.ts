@@ -6,7 +6,8 @@
  *   manage_users on the agency, never more than the admin holds). No account is looked up: the answer, the row and
  *   the pending list are the same for every valid address.
  * - The link goes out by email through the outbox (`staff.invite`, address sealed in `payload.recipientEnc`, as the
- *   citizen verification email); only the sha256 of its token is stored. It is valid 7 days; a resend replaces the
+ *   citizen verification email, and the text holding the link sealed in `payload.textEnc`); only the sha256 of its
+ *   token is stored in clear. It is valid 7 days; a resend replaces the
  *   token (the old link dies); a cancelled, accepted or expired invitation opens nothing.
  * - The address's owner opens `/undangan?token=…`. Without an account (or with one that holds no grant at all: an
  *   unverified registration, whose password whoever registered chose), they set name and password and the account is
@@ -97,7 +98,14 @@ async function sendLink(
       kind: 'staff.invite',
       channel: 'email',
       recipient: `invitation:${inv.id}`,
-      payload: { ...mail, lang, recipientEnc: svc.sealer.seal(inv.email) },
+      // The text holds the link (a 7-day staff grant): sealed like a reporter's private link (`textEnc`, opened
+      // by the worker at delivery), so the outbox never holds the token in clear (docs/security.md "Accounts").
+      payload: {
+        subject: mail.subject,
+        textEnc: svc.sealer.seal(mail.text),
+        lang,
+        recipientEnc: svc.sealer.seal(inv.email),
+      },
       idempotencyKey: `staff-invite:${sha256(token).slice(0, 32)}`,
     },
   ]);

@@ -40,6 +40,7 @@ import { statsPagesPlugin } from './web/stats-plugin.ts';
 import { notificationRoutes } from './api/v1/notifications.ts';
 import { integrationRoutes } from './api/v1/integrations.ts';
 import { registerAppMetrics } from './metrics.ts';
+import { metricsGuard } from './metrics-access.ts';
 import { registerCompression } from './plugins/compression.ts';
 
 /** What the HTTP layer needs from the process. */
@@ -207,7 +208,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   registerAppMetrics(registry, services);
-  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+  // Not public: a bearer token (ADUAN_METRICS_TOKEN), else this machine only (metrics-access.ts).
+  app.get('/metrics', { schema: { hide: true }, onRequest: metricsGuard() }, async (_req, reply) => {
     reply.type(registry.contentType);
     return registry.metrics();
   });

@@ -4,6 +4,7 @@
  * NOTIFY 'outbox', polls as a backstop. Delivery is at-least-once with the row's idempotency key;
  * receivers de-duplicate on it (docs/worker.md).
  */
+import { sql } from 'drizzle-orm';
 import { redactContacts } from '../domain/shared/text.ts';
 import type { Services } from '../app/context.ts';
 import {
@@ -28,6 +29,7 @@ import { fitInThread } from './routing-fit-thread.ts';
 import { runScheduledSiteAudits } from '../commands/run-site-audit.ts';
 import { dailyOpenDataSnapshot } from '../commands/daily-open-data-snapshot.ts';
 import { deliverFederationRow, deliverWebhookRow } from './integration-delivery.ts';
+import { isQueryError, loggableErrorText } from '../integrations/error-log.ts';
 
 /** Retry schedule: attempt n (1-based) failed → wait BASE × 2^(n−1), capped; dead after MAX_ATTEMPTS. */
 export const RETRY = { baseMs: 30_000, capMs: 6 * 3_600_000, maxAttempts: 8 } as const;
@@ -84,6 +86,38 @@ export interface Worker {
 type Outcome = 'sent' | 'deferred';
 
 const noTransport = (channel: string) => `no ${channel} transport configured; kept pending`;
+
+/** The channels held back (`noTransport`) when a transport is missing, and whether `t` now has one. */
+const DEFERRABLE: ReadonlyArray<[channel: string, has: (t: Transports) => boolean]> = [
+  ['email', (t) => !!t.mailer],
+  ['sms', (t) => !!t.sms],
+  ['ombudsman', (t) => !!t.ombudsmanEndpoint],
+];
+
+/**
+ * Makes due again the rows a worker without a transport put off by an hour (`last_error` = `noTransport(channel)`),
+ * for every channel this worker can deliver. Why: mail and SMS queued before SMTP or the SMS gateway was configured
+ * would otherwise wait up to an hour after the operator configured it and restarted. The reason now says the row
+ * was released, and the attempt count is untouched (deferrals never counted one). Returns how many rows.
+ */
+export async function releaseDeferredDeliveries(svc: Services, t: Transports): Promise<number> {
+  const channels = DEFERRABLE.filter(([, has]) => has(t)).map(([c]) => c);
+  if (!channels.length) return 0;
+  const now = svc.now().toISOString();
+  // Raw SQL on the outbox the worker owns (docs/worker.md §1: `next_attempt_at`, `last_error` are the worker's);
+  // no row is locked or claimed here, the claim that follows takes them as usual.
+  const result = (await svc.db.execute(
+    sql`update outbox set next_attempt_at = ${now}::timestamptz,
+          last_error = last_error || ' (released: transport configured)'
+        where status = 'pending' and next_attempt_at > ${now}::timestamptz
+          and (${sql.join(
+            channels.map((c) => sql`(channel = ${c} and last_error = ${noTransport(c)})`),
+            sql` or `,
+          )})
+        returning id`,
+  )) as unknown as { rows?: unknown[]; length?: number } | unknown[];
+  return Array.isArray(result) ? result.length : (result.rows?.length ?? 0);
+}
 
 async function deliver(svc: Services, row: OutboxRow, t: Transports): Promise<Outcome> {
   const p = (row.payload ?? {}) as Record<string, unknown>;
@@ -172,8 +206,11 @@ export async function processRow(
       await deferDelivery(svc, row, noTransport(row.channel), new Date(svc.now().getTime() + 3_600_000));
     }
   } catch (e) {
-    // Masked before it is logged or stored: a refusal may quote the reporter's address or number.
-    const message = redactContacts(e instanceof Error ? e.message : String(e));
+    // Masked before it is logged or stored: a refusal may quote the reporter's address or number; a failed query's
+    // message quotes its bound values, so it is reduced to class, SQLSTATE and SQL text (loggableErrorText).
+    const message = isQueryError(e)
+      ? loggableErrorText(e)
+      : redactContacts(e instanceof Error ? e.message : String(e));
     const max = opts.maxAttempts ?? RETRY.maxAttempts;
     const dead = (e instanceof DeliveryError && e.permanent) || row.attempts >= max;
     log(
@@ -204,6 +241,16 @@ export async function startWorker(svc: Services, opts: WorkerOptions): Promise<W
   let wake: (() => void) | null = null;
   const poke = () => wake?.();
   const unlisten = opts.listen ? await opts.listen('outbox', poke) : null;
+  // Rows put off while no transport was configured go out now that one is (and again on each scheduled run, for
+  // rows another process without the transport put off meanwhile).
+  const release = async () => {
+    const n = await releaseDeferredDeliveries(svc, opts.transports).catch((e: unknown) => {
+      opts.log?.(`outbox release error: ${loggableErrorText(e)}`);
+      return 0;
+    });
+    if (n) opts.log?.(`outbox: ${n} messages kept pending without a transport released`);
+  };
+  await release();
   // Scheduled work in flight (runScheduled calls and the site audits they start): stop() awaits it.
   const inflight = new Set<Promise<unknown>>();
   const track = <T>(p: Promise<T>): Promise<T> => {
@@ -218,7 +265,7 @@ export async function startWorker(svc: Services, opts: WorkerOptions): Promise<W
   const tick = async (): Promise<number> => {
     // Auto-dispatch of new reports above the confidence threshold (off by default: one settings read).
     const auto = await autoDispatchPending(svc).catch((e: Error) => {
-      opts.log?.(`auto-dispatch error: ${e.message}`);
+      opts.log?.(`auto-dispatch error: ${loggableErrorText(e)}`);
       return null;
     });
     if (auto?.dispatched.length) opts.log?.(`auto-dispatch: ${auto.dispatched.length} reports dispatched`);
@@ -232,18 +279,21 @@ export async function startWorker(svc: Services, opts: WorkerOptions): Promise<W
 
   const scheduled = async ({ full = false }: { full?: boolean } = {}) => {
     if (stopped) return;
+    await release();
     const actions = await runSweep(svc, svc.now(), { dryRun: false, incremental: !full });
     if (actions.length) opts.log?.(`sweep: ${actions.length} actions`);
     // Yesterday's daily digests (idempotent per user and day).
     const digests = await enqueueDigests(svc);
     if (digests) opts.log?.(`digests: ${digests} enqueued`);
     // Statistics roll-ups follow the same schedule (incremental: only reports changed since the last run).
-    await refreshStats(svc).catch((e: Error) => opts.log?.(`stats refresh error: ${e.message}`));
+    await refreshStats(svc).catch((e: Error) => opts.log?.(`stats refresh error: ${loggableErrorText(e)}`));
     // Website / social-media audits of evaluation participants: once a day each, in the background.
     // Tracked, so stop() waits for a running audit instead of closing the database under it.
     if (!stopped)
       void track(
-        runScheduledSiteAudits(svc).catch((e: Error) => opts.log?.(`site audit error: ${e.message}`)),
+        runScheduledSiteAudits(svc).catch((e: Error) =>
+          opts.log?.(`site audit error: ${loggableErrorText(e)}`),
+        ),
       );
     // Routing models: retrained when due, once across workers (background, tracked like the audits).
     const every = opts.routingTrainEveryHours ?? 0;
@@ -253,12 +303,12 @@ export async function startWorker(svc: Services, opts: WorkerOptions): Promise<W
           .then((r) => {
             if (r) opts.log?.(`routing training: ${r.map((x) => `${x.kind} ${x.status}`).join(', ')}`);
           })
-          .catch((e: Error) => opts.log?.(`routing training error: ${e.message}`)),
+          .catch((e: Error) => opts.log?.(`routing training error: ${loggableErrorText(e)}`)),
       );
     // The open-data snapshot of the day (WIB), once across workers and restarts.
     if (opts.openDataDir) {
       const snap = await dailyOpenDataSnapshot(svc, opts.openDataDir).catch((e: Error) => {
-        opts.log?.(`open-data snapshot error: ${e.message}`);
+        opts.log?.(`open-data snapshot error: ${loggableErrorText(e)}`);
         return null;
       });
       if (snap) opts.log?.(`open-data snapshot ${snap.date}: ${snap.path}`);
@@ -283,7 +333,7 @@ export async function startWorker(svc: Services, opts: WorkerOptions): Promise<W
         }
         n = await tick();
       } catch (e) {
-        opts.log?.(`worker error: ${(e as Error).message}`);
+        opts.log?.(`worker error: ${loggableErrorText(e)}`);
       }
       if (n === 0 && !stopped) {
         await new Promise<void>((resolve) => {

@@ -7,6 +7,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError, type FieldIssue } from '../../app/errors.ts';
 import { LANGS, t, type Lang } from '../../locales/index.ts';
+import { loggableError } from '../../integrations/error-log.ts';
 
 /** HTTP status per application error code. */
 export const STATUS_BY_CODE: Record<string, number> = {
@@ -198,13 +199,25 @@ export function requestLang(req: FastifyRequest): Lang {
 /** Sends an error as JSON. */
 export function sendJsonError(reply: FastifyReply, req: FastifyRequest, err: unknown): FastifyReply {
   const c = classifyError(err);
-  if (c.status >= 500) req.log.error({ err }, 'unhandled error');
+  if (c.status >= 500) req.log.error({ err: loggableError(err) }, 'unhandled error');
   if (c.status === 429 && !reply.hasHeader('retry-after')) reply.header('retry-after', '60');
   return reply.status(c.status).send(errorBody(c.code, c.fields, requestLang(req), c.params));
 }
 
 /** Registers the JSON error handler and the JSON 404 (pages register their own for HTML requests). */
 export function registerErrorHandling(app: FastifyInstance): void {
+  // Every request logger serialises `err` with `loggableError`, so the other places that log a request's error
+  // (pages, Open311, channel webhooks, `{ err }` warnings) never write a query's parameters either. Set here, before
+  // any route exists: each route takes the factory in force when it is declared.
+  app.setChildLoggerFactory((logger, bindings, opts) =>
+    logger.child(bindings, {
+      ...opts,
+      serializers: {
+        ...opts.serializers,
+        err: (e: unknown) => (e instanceof Error ? loggableError(e) : e),
+      },
+    }),
+  );
   app.setErrorHandler((err, req, reply) => sendJsonError(reply, req, err));
   app.setNotFoundHandler((req, reply) => sendJsonError(reply, req, new AppError('NOT_FOUND')));
 }

@@ -377,10 +377,13 @@ describe('back-office administration', () => {
     for (const m of mails) {
       expect(m.recipient).toMatch(/^invitation:[0-9a-f-]{36}$/);
       const to = svc.sealer.open<string>(m.payload.recipientEnc!);
-      const token = new RegExp(`${t.url}/undangan\\?token=([A-Za-z0-9_-]+)`).exec(m.payload.text!)?.[1];
-      expect(token, m.payload.text).toBeTruthy();
-      expect(m.payload.text).toContain('Petugas (Bidang Bina Marga, Dinas PUPR Kaltim)');
-      expect(m.payload.text).toContain('Officer (Bidang Bina Marga, Dinas PUPR Kaltim)');
+      // The text holding the link is sealed (payload.textEnc), like the address.
+      expect(m.payload.text).toBeUndefined();
+      const text = svc.sealer.open<string>(m.payload.textEnc!);
+      const token = new RegExp(`${t.url}/undangan\\?token=([A-Za-z0-9_-]+)`).exec(text)?.[1];
+      expect(token, text).toBeTruthy();
+      expect(text).toContain('Petugas (Bidang Bina Marga, Dinas PUPR Kaltim)');
+      expect(text).toContain('Officer (Bidang Bina Marga, Dinas PUPR Kaltim)');
       tokens.set(to, token!);
       expect(listed).not.toContain(token!);
     }
@@ -579,7 +582,9 @@ describe('back-office administration', () => {
     const [again] = await rows<{ payload: Record<string, string> }>(
       sql`select payload from outbox where kind = 'staff.invite' order by id desc limit 1`,
     );
-    const newToken = /undangan\?token=([A-Za-z0-9_-]+)/.exec(again!.payload.text!)![1]!;
+    const newToken = /undangan\?token=([A-Za-z0-9_-]+)/.exec(
+      svc.sealer.open<string>(again!.payload.textEnc!),
+    )![1]!;
     expect(newToken).not.toBe(tokens.get(DEMO.dinkesAdmin));
     expect((await new WebClient(t.url).get(dinkesLink)).status).toBe(404);
     expect((await new WebClient(t.url).get(`/undangan?token=${newToken}`)).status).toBe(200);
