@@ -2,7 +2,7 @@
  * The `aduan` command line: serve | migrate | seed | users | audit verify | routing eval | ….
  * `npm start` runs `aduan serve --demo` on the embedded database.
  */
-import { parseArgs } from 'node:util';
+import { loggableError, loggableErrorText } from './integrations/error-log.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { DataDirLockedError } from './db/client.ts';
 import { openRuntime } from './runtime.ts';
@@ -11,35 +11,16 @@ import { verifyChains } from './db/repositories/events.ts';
 import { DEMO_USERS } from './seed/demo-data.ts';
 import { systemCaller } from './app/context.ts';
 import { usersInScope } from './queries/admin.ts';
+import { commandList, parseCommandArgs, resolveCommand, type ParsedArgs } from './cli/args.ts';
+import { COMMANDS } from './cli/commands.ts';
+import { CliError, databaseUrlProblem, describeDatabaseError } from './cli/db-errors.ts';
 
 const HELP = `aduan: complaint handling for Indonesian public services
 
 Usage:
-  aduan serve [--demo]         start the web server (and the in-process worker)
-  aduan migrate                apply database migrations and load reference data
-  aduan seed --demo            seed the Kalimantan Timur demo on an empty database
-  aduan stats refresh [--full]  recompute the statistics read model (changed reports only)
-  aduan open-data snapshot     write the daily open-data snapshot (+ sha256) into the data dir
-  aduan evaluate --period ID   recompute an evaluation from the snapshot and compare with the published one
-  aduan evaluate audit --period ID   audit participant websites (axe-core, links, LAPOR! link)
-  aduan audit verify           walk the hash chain of every report's timeline
-  aduan keys status|generate|rotate|reseal   rotate the key sealing personal data (docs/security.md)
-  aduan users create-admin --email E --name N   the first national admin (prints a one-time password)
-  aduan users invite --email E --name N --role R [--agency ID]   invite staff (queues the email, prints the link)
-  aduan users list [--json]    staff accounts with their roles, and pending invitations
-  aduan open311 key create --name NAME [--agency ID]   issue a partner API key (printed once)
-  aduan open311 service-type CODE realtime|batch|blackbox
-  aduan federation instance|add|list|remove|test ...   configure federation peers (docs/integrations.md)
-  aduan smtp [--port 2525] [--address lapor@aduan.local]   SMTP listener feeding inbound email
-  aduan sms keyword AGENCY KEYWORD|--clear, aduan sms keywords [--json]   SMS keywords (docs/channels.md)
-  aduan worker                 run the outbox worker and deadline sweeper (docs/worker.md)
-  aduan sweep --at <ISO> [--dry-run]   preview or run the deadline sweep at a moment
-  aduan sla set --clock C --days N --basis "..." --valid-from YYYY-MM-DD   add an SLA rule version
-  aduan outbox status          queue depth per channel and overdue counts per agency
-  aduan routing eval ...       evaluate the routing classifier (see docs/routing.md)
-  aduan routing train          retrain routing suggestions on the verified history
-  aduan routing auto-dispatch [--on|--off] [--threshold 0.9] [--agency ID]   auto-dispatch rules (off by default)
+${commandList(Object.values(COMMANDS))}
 
+Run "aduan <command> --help" for the options of a command.
 Environment: see README.md (PORT, HOST, ADUAN_DATA_DIR, DATABASE_URL, ADUAN_DEMO, ...).`;
 
 async function serve(config: Config, demoFlag: boolean): Promise<void> {
@@ -49,7 +30,8 @@ async function serve(config: Config, demoFlag: boolean): Promise<void> {
   const app = await buildApp({
     services: runtime.services,
     logLevel: config.logLevel,
-    secureCookies: config.production,
+    secureCookies: config.secureCookies,
+    trustProxy: config.trustProxy,
     limits: config.rateLimits,
     channels: {
       smsGatewaySecret: config.smsGatewaySecret,
@@ -76,6 +58,11 @@ async function serve(config: Config, demoFlag: boolean): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   console.log(`\naduan is running at ${url}  (ready in ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  if (!demo && !config.publicUrl)
+    console.warn(
+      `  warning: ADUAN_PUBLIC_URL is not set: links in emails and SMS to reporters will use ` +
+        `${runtime.services.publicUrl}. Set it to the public https address (README, "In production").`,
+    );
   console.log(
     `  database: ${runtime.database.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)'}`,
   );
@@ -91,61 +78,86 @@ async function serve(config: Config, demoFlag: boolean): Promise<void> {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const [cmd, sub, ...rest] = argv;
-  if (!cmd || cmd === 'help' || cmd === '--help') {
-    console.log(HELP);
+  const [cmd] = argv;
+  if (cmd === 'help' && argv.length > 1) return main([...argv.slice(1), '--help']);
+  if (!cmd || cmd === 'help' || cmd === '--help' || cmd === '-h') {
+    if (cmd) console.log(HELP);
+    else console.error(HELP);
     return cmd ? 0 : 2;
   }
-  if (cmd === 'routing' && sub === 'eval') {
+  if (!Object.hasOwn(COMMANDS, cmd)) {
+    console.error(`aduan: unknown command "${cmd}"\n\n${HELP}`);
+    return 2;
+  }
+  // Usage and option errors are answered here, before anything is opened or done.
+  const found = resolveCommand(COMMANDS[cmd]!, argv.slice(1));
+  if (typeof found === 'number') return found;
+  const parsed = parseCommandArgs(found.spec, found.args);
+  if (typeof parsed === 'number') return parsed;
+  return run(found.spec.name, parsed, argv);
+}
+
+/** Runs a command whose arguments have been checked (`name` as in src/cli/commands.ts). */
+async function run(name: string, { values }: ParsedArgs, argv: string[]): Promise<number> {
+  const args = argv.slice(1); // after the command
+  const rest = argv.slice(2); // after the subcommand
+  if (name === 'routing eval') {
     const { routingEvalCli } = await import('./cli/routing-eval.ts');
     return routingEvalCli(rest);
   }
-  if (cmd === 'federation') {
-    const fed = await import('./cli/federation.ts');
-    const problem = fed.federationArgsProblem(argv.slice(1));
-    if (problem) {
-      console.error(`aduan federation: ${problem}\n${fed.FEDERATION_USAGE}`);
-      return 2;
-    }
-    const rt = await openRuntime(loadConfig());
-    try {
-      return await fed.federationCli(rt, argv.slice(1));
-    } finally {
-      await rt.close();
-    }
-  }
   const config = loadConfig();
-  if (cmd === 'keys') {
-    const { keysCli } = await import('./cli/keys.ts');
-    return keysCli(config, argv.slice(1), () => openRuntime(config));
-  }
-  if (cmd === 'users') {
-    const { usersCli } = await import('./cli/users.ts');
-    return usersCli(config, argv.slice(1), () => openRuntime(config));
-  }
-  if (cmd === 'open311' || cmd === 'smtp' || cmd === 'sms') {
-    const ch = await import('./cli/channels.ts');
-    if (cmd === 'sms') return ch.smsCli(config, argv.slice(1));
-    return cmd === 'smtp' ? ch.smtpCli(config, argv.slice(1)) : ch.open311Cli(config, argv.slice(1));
-  }
-  const { values } = parseArgs({
-    args: argv.slice(1),
-    options: { demo: { type: 'boolean', default: false } },
-    allowPositionals: true,
-    strict: false,
-  });
+  const open = (opts?: { demo?: boolean }) => {
+    const problem = databaseUrlProblem(config.databaseUrl);
+    if (problem) throw new CliError(problem);
+    return openRuntime(config, opts);
+  };
+  const [cmd, sub] = name.split(' ') as [string, string | undefined];
   switch (cmd) {
-    case 'serve':
+    case 'federation': {
+      const fed = await import('./cli/federation.ts');
+      const problem = fed.federationArgsProblem(args);
+      if (problem) {
+        console.error(`aduan federation: ${problem}\n${fed.FEDERATION_USAGE}`);
+        return 2;
+      }
+      const rt = await open();
+      try {
+        return await fed.federationCli(rt, args);
+      } finally {
+        await rt.close();
+      }
+    }
+    case 'keys': {
+      const { keysCli } = await import('./cli/keys.ts');
+      return keysCli(config, args, () => open());
+    }
+    case 'users': {
+      const { usersCli } = await import('./cli/users.ts');
+      return usersCli(config, args, () => open());
+    }
+    case 'open311':
+    case 'smtp':
+    case 'sms': {
+      const ch = await import('./cli/channels.ts');
+      if (cmd === 'sms') return ch.smsCli(config, args, () => open());
+      return cmd === 'smtp'
+        ? ch.smtpCli(config, args, () => open())
+        : ch.open311Cli(config, args, () => open());
+    }
+    case 'serve': {
+      const problem = databaseUrlProblem(config.databaseUrl);
+      if (problem) throw new CliError(problem);
       await serve(config, values.demo === true);
       return -1;
+    }
     case 'migrate': {
-      const rt = await openRuntime(config);
+      const rt = await open();
       console.log(`migrated (${rt.database.kind})`);
       await rt.close();
       return 0;
     }
     case 'seed': {
-      const rt = await openRuntime(config, { demo: values.demo === true });
+      const rt = await open({ demo: values.demo === true });
       console.log(values.demo ? 'demo seeded' : 'reference data loaded');
       await rt.close();
       return 0;
@@ -155,50 +167,38 @@ async function main(argv: string[]): Promise<number> {
     case 'sla':
     case 'outbox': {
       const { workerCli } = await import('./cli/worker-commands.ts');
-      const code = await workerCli(cmd, argv.slice(1), config, () => openRuntime(config));
-      if (code !== 2 || cmd === 'sweep' || cmd === 'sla') return code;
-      break;
+      return workerCli(cmd, args, config, () => open());
     }
     case 'routing': {
-      if (sub === 'auto-dispatch') {
-        const { routingAutoDispatchCli } = await import('./cli/routing-auto-dispatch.ts');
-        const rt = await openRuntime(config);
-        try {
+      const rt = await open();
+      try {
+        if (sub === 'auto-dispatch') {
+          const { routingAutoDispatchCli } = await import('./cli/routing-auto-dispatch.ts');
           return await routingAutoDispatchCli(rt.services, rest);
-        } finally {
-          await rt.close();
         }
+        const { routingTrainCli } = await import('./cli/routing-train.ts');
+        return await routingTrainCli(rt.services, rest);
+      } finally {
+        await rt.close();
       }
-      if (sub !== 'train') break;
-      const { routingTrainCli } = await import('./cli/routing-train.ts');
-      const rt = await openRuntime(config);
-      const code = await routingTrainCli(rt.services, rest);
-      await rt.close();
-      return code;
     }
     case 'stats':
     case 'open-data':
     case 'evaluate': {
-      if (cmd === 'evaluate' && sub === 'audit') {
-        const { siteAuditCli } = await import('./cli/site-audit-cli.ts');
-        const rt = await openRuntime(config);
-        try {
-          return await siteAuditCli(rt, rest);
-        } finally {
-          await rt.close();
-        }
-      }
-      const { statsCli } = await import('./cli/stats-cli.ts');
-      const rt = await openRuntime(config);
+      const rt = await open();
       try {
-        return await statsCli(rt, cmd, argv.slice(1));
+        if (sub === 'audit') {
+          const { siteAuditCli } = await import('./cli/site-audit-cli.ts');
+          return await siteAuditCli(rt, rest);
+        }
+        const { statsCli } = await import('./cli/stats-cli.ts');
+        return await statsCli(rt, cmd, args);
       } finally {
         await rt.close();
       }
     }
     case 'audit': {
-      if (sub !== 'verify') break;
-      const rt = await openRuntime(config);
+      const rt = await open();
       const r = await verifyChains(rt.services.db);
       await rt.close();
       if (r.problems.length === 0) {
@@ -209,8 +209,7 @@ async function main(argv: string[]): Promise<number> {
       return 1;
     }
   }
-  console.error(`Unknown command: ${argv.join(' ')}\n\n${HELP}`);
-  return 2;
+  throw new Error(`no handler for "aduan ${name}"`);
 }
 
 /**
@@ -232,8 +231,15 @@ main(process.argv.slice(2)).then(
     if (code >= 0) exitWhenFlushed(code);
   },
   (e: unknown) => {
-    if (e instanceof ConfigError || e instanceof DataDirLockedError) console.error(e.message);
-    else console.error(e);
+    const database = describeDatabaseError(e, process.env.DATABASE_URL);
+    if (e instanceof ConfigError || e instanceof DataDirLockedError || e instanceof CliError)
+      console.error(e.message);
+    else if (database) console.error(database);
+    // Never a failed query's bound parameters (personal data) on the operator's terminal or in a service log.
+    else {
+      const frames = loggableError(e).stack;
+      console.error(loggableErrorText(e) + (frames ? `\n${frames}` : ''));
+    }
     exitWhenFlushed(1);
   },
 );

@@ -2,8 +2,10 @@
  * The only reader of process.env: parsed once, failing fast with a clear message.
  * Variables are documented in README.md and docs/api-v1.md ("Running").
  */
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { parseKey, parseKeyList } from './integrations/crypto.ts';
 
 const bool = z
   .enum(['0', '1', 'true', 'false', 'yes', 'no', ''])
@@ -22,11 +24,58 @@ const EnvSchema = z.object({
   ADUAN_DEMO: bool,
   ADUAN_DEMO_PASSWORD: z.string().min(8).default('demo-aduan-2026'),
   ADUAN_DEMO_OPEN311_KEY: z.string().min(8).default('demo-open311-key'),
-  /** 32-byte key (hex or base64) for encrypting personal data at rest; generated into the data dir when absent. */
-  ADUAN_SECRET_KEY: z.string().optional(),
+  /**
+   * 32-byte key (hex or base64) for encrypting personal data at rest; generated into the data dir when absent
+   * (embedded database only: required with DATABASE_URL, see runtime.ts).
+   */
+  ADUAN_SECRET_KEY: z
+    .string()
+    .optional()
+    .transform((v) => (v?.trim() ? v : undefined))
+    .refine((v) => v === undefined || isKey(v), {
+      message: 'must be 32 bytes as 64 hex characters or base64 (generate one with: aduan keys generate)',
+    }),
   /** Previous keys after a rotation (comma separated): they open older envelopes, nothing is sealed with them. */
-  ADUAN_PREVIOUS_SECRET_KEYS: z.string().optional(),
-  ADUAN_PUBLIC_URL: z.string().url().optional(),
+  ADUAN_PREVIOUS_SECRET_KEYS: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || isKeyList(v), {
+      message: 'every key must be 32 bytes as 64 hex characters or base64 (comma separated)',
+    }),
+  /** Base URL of links sent to reporters: scheme, host and port only, kept without a trailing slash. */
+  ADUAN_PUBLIC_URL: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v?.trim()) return undefined;
+      const problem = publicUrlProblem(v.trim());
+      if (problem) {
+        ctx.addIssue({ code: 'custom', message: problem });
+        return z.NEVER;
+      }
+      return new URL(v.trim()).origin;
+    }),
+  /**
+   * Which proxies may set X-Forwarded-For (Fastify's trustProxy): unset/false = none (direct connections),
+   * true = any, or comma-separated addresses/CIDRs (e.g. 127.0.0.1 behind a local nginx). No hop count: Fastify 5
+   * ignores one (it cannot check the proxy's own address), so it is refused rather than silently trusting nobody.
+   */
+  ADUAN_TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const parsed = parseTrustProxy(v);
+      if (parsed === null) {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            'must be false, true or the comma-separated IP addresses/CIDRs of your proxies (e.g. 127.0.0.1); ' +
+            'a hop count is not supported',
+        });
+        return z.NEVER;
+      }
+      return parsed;
+    }),
   ADUAN_WORKER: bool,
   /** Report submissions per minute per client IP (JSON API and forms). */
   ADUAN_RATE_LIMIT_SUBMIT: z.coerce.number().int().min(1).default(20),
@@ -65,7 +114,12 @@ export interface Config {
   demoOpen311Key: string;
   secretKey: string | undefined;
   previousSecretKeys: string | undefined;
+  /** ADUAN_PUBLIC_URL without trailing slashes (origin only). */
   publicUrl: string | undefined;
+  /** Proxies trusted for X-Forwarded-For (Fastify's trustProxy); false = the TCP peer is the client. */
+  trustProxy: TrustProxy;
+  /** Cookies with the Secure flag: the public URL is https, or NODE_ENV=production. */
+  secureCookies: boolean;
   runWorker: boolean;
   logLevel: string;
   rateLimits: { submitPerMinute: number; loginPerMinute: number };
@@ -83,6 +137,60 @@ export interface Config {
   production: boolean;
 }
 
+/** Proxies trusted for X-Forwarded-For, as Fastify's `trustProxy` takes them. */
+export type TrustProxy = boolean | string[];
+
+function isKey(text: string): boolean {
+  try {
+    parseKey(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isKeyList(text: string): boolean {
+  try {
+    parseKeyList(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Why a public URL is refused (links are built as `${publicUrl}/path`), or null. */
+function publicUrlProblem(text: string): string | null {
+  let u: URL;
+  try {
+    u = new URL(text);
+  } catch {
+    return 'must be an absolute URL such as https://aduan.example.go.id';
+  }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') return 'must start with https:// (or http://)';
+  if (u.username || u.password) return 'must not contain a user name or password';
+  if (u.pathname.replace(/\/+$/, '') !== '' || u.search || u.hash)
+    return `must be the site's origin only, without a path, query or fragment (e.g. ${u.origin})`;
+  return null;
+}
+
+/** ADUAN_TRUST_PROXY as Fastify takes it, or null when invalid. */
+function parseTrustProxy(text: string | undefined): TrustProxy | null {
+  const t = (text ?? '').trim().toLowerCase();
+  if (t === '' || t === 'false' || t === 'no' || t === '0') return false;
+  if (t === 'true' || t === 'yes') return true;
+  const entries = t.split(/[\s,]+/).filter(Boolean);
+  const named = new Set(['loopback', 'linklocal', 'uniquelocal']);
+  const valid = (e: string): boolean => {
+    if (named.has(e)) return true;
+    const [addr = '', bits, ...rest] = e.split('/');
+    const family = isIP(addr);
+    if (!family || rest.length) return false;
+    if (bits === undefined) return true;
+    return /^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+  };
+  return entries.length > 0 && entries.every(valid) ? entries : null;
+}
+
 /** Thrown when the environment is invalid; the CLI prints it and exits 1. */
 export class ConfigError extends Error {}
 
@@ -94,6 +202,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid environment:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
   return {
     port: e.PORT,
     host: e.HOST,
@@ -105,6 +214,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secretKey: e.ADUAN_SECRET_KEY,
     previousSecretKeys: e.ADUAN_PREVIOUS_SECRET_KEYS,
     publicUrl: e.ADUAN_PUBLIC_URL,
+    trustProxy: e.ADUAN_TRUST_PROXY,
+    secureCookies: production || e.ADUAN_PUBLIC_URL?.startsWith('https://') === true,
     runWorker: e.ADUAN_WORKER ?? true,
     logLevel: e.LOG_LEVEL,
     rateLimits: { submitPerMinute: e.ADUAN_RATE_LIMIT_SUBMIT, loginPerMinute: e.ADUAN_RATE_LIMIT_LOGIN },
@@ -126,6 +237,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           .replace(/^\[(.*)\]$/, '$1'),
       )
       .filter(Boolean),
-    production: e.NODE_ENV === 'production',
+    production,
   };
 }

@@ -73,13 +73,17 @@ export async function smsCli(
 }
 
 /** `aduan open311 …`; returns the exit code. */
-export async function open311Cli(config: Config, args: string[]): Promise<number> {
+export async function open311Cli(
+  config: Config,
+  args: string[],
+  open: () => Promise<Runtime> = () => openRuntime(config),
+): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     options: { name: { type: 'string' }, agency: { type: 'string' } },
     allowPositionals: true,
   });
-  const rt = await openRuntime(config);
+  const rt = await open();
   try {
     if (positionals[0] === 'key' && positionals[1] === 'create' && values.name) {
       const k = await createApiKey(rt.services, { name: values.name, agencyId: values.agency });
@@ -159,7 +163,11 @@ export async function startSmtpListener(
 }
 
 /** `aduan smtp`: runs the listener until stopped. */
-export async function smtpCli(config: Config, args: string[]): Promise<number> {
+export async function smtpCli(
+  config: Config,
+  args: string[],
+  open: () => Promise<Runtime> = () => openRuntime(config),
+): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
@@ -167,7 +175,7 @@ export async function smtpCli(config: Config, args: string[]): Promise<number> {
       address: { type: 'string', default: 'lapor@aduan.local' },
     },
   });
-  const rt = await openRuntime(config);
+  const rt = await open();
   const smtp = await startSmtpListener(rt.services, {
     port: Number(values.port),
     address: values.address!,

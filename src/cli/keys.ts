@@ -8,7 +8,11 @@
 import type { Config } from '../config.ts';
 import { generateKeyHex, rotateKeyFile } from '../integrations/crypto.ts';
 import type { Runtime } from '../runtime.ts';
-import { resealSecrets, sealedKeyCounts } from '../commands/reseal-secrets.ts';
+import { resealSecrets, SEALED_COLUMNS, sealedKeyCounts } from '../commands/reseal-secrets.ts';
+import { sql } from 'drizzle-orm';
+import { query } from '../db/client.ts';
+
+const NO_KEY = '(no configured key)';
 
 const USAGE = 'usage: aduan keys status|generate|rotate|reseal';
 
@@ -58,13 +62,53 @@ export async function keysCli(config: Config, args: string[], open: () => Promis
       );
       return failed === 0 ? 0 : 1;
     }
-    console.log(`keys: current ${ids[0]}${ids.length > 1 ? `, previous ${ids.slice(1).join(', ')}` : ''}`);
-    for (const [col, counts] of Object.entries(await sealedKeyCounts(rt.services))) {
-      const parts = Object.entries(counts).map(([k, n]) => `${k === ids[0] ? `${k} (current)` : k}: ${n}`);
-      console.log(`keys: ${col}: ${parts.length ? parts.join(', ') : 'none'}`);
-    }
-    return 0;
+    return await keysStatus(rt);
   } finally {
     await rt.close();
+  }
+}
+
+/**
+ * `aduan keys status`: the configured key ids, then per column how many sealed values each key id holds. A key id
+ * that no configured key opens is marked, and the command then exits 1. Envelopes of the first format (`v1`) carry
+ * no key id: one of them per column is opened to tell.
+ */
+async function keysStatus(rt: Runtime): Promise<number> {
+  const ids = rt.services.sealer.keyIds;
+  const unknown = new Set<string>();
+  console.log(`keys: current ${ids[0]}${ids.length > 1 ? `, previous ${ids.slice(1).join(', ')}` : ''}`);
+  for (const [col, counts] of Object.entries(await sealedKeyCounts(rt.services))) {
+    const parts: string[] = [];
+    for (const [k, n] of Object.entries(counts)) {
+      let opened = ids.includes(k);
+      if (k === 'v1') opened = await v1Opens(rt, col);
+      if (!opened) unknown.add(k);
+      parts.push(`${k}${k === ids[0] ? ' (current)' : ''}${opened ? '' : ` ${NO_KEY}`}: ${n}`);
+    }
+    console.log(`keys: ${col}: ${parts.length ? parts.join(', ') : 'none'}`);
+  }
+  if (unknown.size === 0) return 0;
+  console.log(
+    `keys: no configured key opens the values of ${[...unknown].join(', ')}: add the key they were sealed with ` +
+      'to ADUAN_PREVIOUS_SECRET_KEYS (or secret.previous) and restart; until then they cannot be read.',
+  );
+  return 1;
+}
+
+/** Whether a configured key opens a sample `v1` envelope of a column (true when the column cannot be sampled). */
+async function v1Opens(rt: Runtime, name: string): Promise<boolean> {
+  const c = SEALED_COLUMNS.find((s) => `${s.table}.${s.column}` === name);
+  if (!c) return true;
+  const rows = await query<{ v: string }>(
+    rt.services.db,
+    sql`select ${sql.raw(`"${c.column}"`)} as v from ${sql.raw(`"${c.table}"`)}
+        where ${sql.raw(`"${c.column}"`)} like 'v1.%' limit 1`,
+  );
+  if (!rows[0]) return true;
+  try {
+    rt.services.sealer.open(rows[0].v);
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -172,7 +172,11 @@ export async function usersCli(
     return 0;
   } catch (err) {
     if (err instanceof AppError && err.code === 'VALIDATION_FAILED') {
-      for (const [field, issue] of Object.entries(err.fields))
+      // Whether --agency is required depends on the role: with an unknown role only the role is wrong.
+      const issues = Object.entries(err.fields).filter(
+        ([field]) => !(field === 'agencyId' && 'role' in err.fields),
+      );
+      for (const [field, issue] of issues)
         console.error(`aduan users ${sub}: ${FLAG[field] ?? field}: ${issueText(issue.key, issue.params)}`);
       return 1;
     }

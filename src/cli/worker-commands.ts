@@ -3,6 +3,7 @@
  * `aduan sla set --clock … --days … [--unit working|calendar] --basis … --valid-from …`, `aduan outbox status`.
  */
 import { parseArgs } from 'node:util';
+import { pino } from 'pino';
 import type { Config } from '../config.ts';
 import type { Runtime } from '../runtime.ts';
 import { transportsFromConfig } from '../integrations/delivery.ts';
@@ -51,16 +52,21 @@ export async function workerCli(
       'rule-id': { type: 'string' },
     },
     allowPositionals: true,
-    strict: false,
+    strict: true,
   });
-  const str = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
+  const str = (k: keyof typeof values) => (typeof values[k] === 'string' ? values[k] : undefined);
   if (cmd === 'worker') {
+    // The same pino JSON lines as `aduan serve` (its Fastify logger), written synchronously so that the
+    // last lines before an exit are not lost.
+    const logger = pino({ level: config.logLevel ?? 'info' }, pino.destination({ dest: 1, sync: true }));
     const rt = await open();
-    const worker = await startRuntimeWorker(rt, config, (l) => console.log(l));
-    console.log(`aduan worker running (pid ${process.pid}, ${rt.database.kind})`);
-    const stop = async () => {
+    const worker = await startRuntimeWorker(rt, config, (l) => logger.info(l));
+    logger.info({ database: rt.database.kind }, 'aduan worker running');
+    const stop = async (signal: string) => {
+      logger.info({ signal }, 'shutting down');
       await worker.stop();
       await rt.close();
+      logger.info('worker stopped');
       process.exit(0);
     };
     process.once('SIGINT', stop);

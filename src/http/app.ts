@@ -50,6 +50,11 @@ export interface AppOptions {
   /** Where logs go (default stdout); tests capture them to prove no personal data is logged. */
   logStream?: NodeJS.WritableStream;
   secureCookies?: boolean;
+  /**
+   * Proxies trusted to give the client address in X-Forwarded-For (Fastify's trustProxy; config
+   * ADUAN_TRUST_PROXY). Default false: the TCP peer is the client, so a forged header cannot dodge rate limits.
+   */
+  trustProxy?: boolean | string[];
   /** Requests per minute per client IP. */
   limits?: { submitPerMinute?: number; loginPerMinute?: number; supportPerHour?: number };
   /** Largest JSON body in bytes. */
@@ -117,7 +122,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       },
     },
     bodyLimit: opts.bodyLimit ?? 256 * 1024,
-    trustProxy: true,
+    trustProxy: opts.trustProxy ?? false,
     ajv: undefined,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);

@@ -47,6 +47,8 @@ export async function startTestApp(
     limits?: { submitPerMinute?: number; loginPerMinute?: number; supportPerHour?: number };
     /** Hosts exempt from the outbound SSRF guard (tests delivering to local receivers: ['127.0.0.1']). */
     outboundAllowHosts?: string[];
+    /** Proxies trusted for X-Forwarded-For, as ADUAN_TRUST_PROXY gives them (default: none, as in production). */
+    trustProxy?: boolean | string[];
   } = {},
 ): Promise<TestApp> {
   invalidateCalendarCache();
@@ -67,6 +69,7 @@ export async function startTestApp(
   const app = await buildApp({
     services: runtime.services,
     logLevel: 'silent',
+    trustProxy: opts.trustProxy ?? false,
     limits: {
       submitPerMinute: opts.limits?.submitPerMinute ?? 1000,
       loginPerMinute: opts.limits?.loginPerMinute ?? 1000,

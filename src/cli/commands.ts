@@ -1,0 +1,272 @@
+/**
+ * The `aduan` command tree: every command and group with its options and one-line descriptions. `src/cli.ts`
+ * resolves and parses the arguments against it (src/cli/args.ts) before any command opens the database.
+ */
+import type { CommandSpec, GroupSpec, OptionSpec, Spec } from './args.ts';
+import { STAFF_ROLES } from '../commands/manage-staff-users.ts';
+import { ROUTING_KINDS } from '../commands/routing-models.ts';
+import { SLA_CLOCKS } from '../domain/deadline/sla.ts';
+import { CLASSIFICATIONS } from '../domain/report/report.ts';
+
+function command(
+  name: string,
+  summary: string,
+  options: Record<string, OptionSpec> = {},
+  more: Partial<Pick<CommandSpec, 'args' | 'minArgs' | 'maxArgs' | 'notes'>> = {},
+): CommandSpec {
+  return { kind: 'command', name, summary, options, ...more };
+}
+
+function group(
+  name: string,
+  summary: string,
+  subcommands: Record<string, Spec>,
+  fallback?: CommandSpec,
+): GroupSpec {
+  return { kind: 'group', name, summary, subcommands, ...(fallback ? { fallback } : {}) };
+}
+
+const json: OptionSpec = { type: 'boolean', description: 'print JSON' };
+const demo: OptionSpec = {
+  type: 'boolean',
+  description: 'seed the Kalimantan Timur demo on an empty database',
+};
+
+/** Every top-level command, by name. */
+export const COMMANDS: Record<string, Spec> = {
+  serve: command('serve', 'start the web server (and the in-process worker unless ADUAN_WORKER=0)', { demo }),
+  migrate: command('migrate', 'apply database migrations and load reference data'),
+  seed: command('seed', 'load reference data, and the demo with --demo, on an empty database', { demo }),
+  stats: group('stats', 'the statistics read model', {
+    refresh: command('stats refresh', 'recompute the statistics read model (changed reports only)', {
+      full: { type: 'boolean', description: 'recompute every report, not only the changed ones' },
+    }),
+  }),
+  'open-data': group('open-data', 'the daily open-data file', {
+    snapshot: command(
+      'open-data snapshot',
+      'write the open-data snapshot (+ sha256) into the data directory',
+    ),
+  }),
+  evaluate: group(
+    'evaluate',
+    'evaluations of the participating agencies',
+    {
+      audit: command('evaluate audit', 'audit participant websites (axe-core, links, LAPOR! link)', {
+        period: { type: 'string', value: 'ID', description: 'the evaluation period', required: true },
+        'max-links': { type: 'string', value: 'N', description: 'links checked per website' },
+      }),
+    },
+    command('evaluate', 'recompute an evaluation from the snapshot and compare it with the published one', {
+      period: { type: 'string', value: 'ID', description: 'the evaluation period', required: true },
+      snapshot: {
+        type: 'string',
+        value: 'FILE',
+        description: 'the snapshot file (default: the published one, else the latest)',
+      },
+    }),
+  ),
+  audit: group('audit', 'the append-only report timelines', {
+    verify: command('audit verify', "walk the hash chain of every report's timeline"),
+  }),
+  keys: group('keys', 'the key sealing personal data at rest (docs/security.md)', {
+    status: command('keys status', 'sealed values per key id and column, and the configured key ids'),
+    generate: command('keys generate', 'print a new key (for ADUAN_SECRET_KEY)'),
+    rotate: command(
+      'keys rotate',
+      'data-directory key only: a new secret.key, the old one kept in secret.previous',
+    ),
+    reseal: command('keys reseal', 're-encrypt every sealed value with the current key'),
+  }),
+  users: group('users', 'staff accounts', {
+    'create-admin': command(
+      'users create-admin',
+      'create (or grant) a national admin; prints a one-time password',
+      {
+        email: { type: 'string', value: 'E', description: 'the email address', required: true },
+        name: { type: 'string', value: 'N', description: 'the full name', required: true },
+      },
+    ),
+    invite: command('users invite', 'invite staff: queues the email and prints the accept link', {
+      email: { type: 'string', value: 'E', description: 'the email address', required: true },
+      name: { type: 'string', value: 'N', description: 'the full name', required: true },
+      role: {
+        type: 'string',
+        value: 'R',
+        description: `the role: ${STAFF_ROLES.join(', ')}`,
+        required: true,
+      },
+      agency: { type: 'string', value: 'ID', description: 'the agency (required except for national_admin)' },
+      lang: { type: 'string', value: 'id|en', description: 'language of the invitation email (default id)' },
+    }),
+    list: command('users list', 'staff accounts with their roles, and pending invitations', { json }),
+  }),
+  open311: group('open311', 'the Open311 GeoReport v2 API', {
+    key: group('open311 key', 'partner API keys', {
+      create: command(
+        'open311 key create',
+        'issue a partner API key (printed once, only its hash is stored)',
+        {
+          name: { type: 'string', value: 'NAME', description: 'the partner', required: true },
+          agency: { type: 'string', value: 'ID', description: 'limit the key to one agency' },
+        },
+      ),
+    }),
+    'service-type': command(
+      'open311 service-type',
+      'set how a service accepts requests',
+      {},
+      { args: 'CODE realtime|batch|blackbox', minArgs: 2, maxArgs: 2 },
+    ),
+  }),
+  federation: group('federation', 'federation peers (docs/integrations.md)', {
+    instance: command(
+      'federation instance',
+      "show or set this instance's id",
+      {},
+      { args: '[ID]', maxArgs: 1 },
+    ),
+    add: command(
+      'federation add',
+      'add or replace a peer (its key is stored sealed, never printed)',
+      {
+        url: { type: 'string', value: 'URL', description: "the peer's base URL", required: true },
+        'api-key-env': {
+          type: 'string',
+          value: 'VAR',
+          description: "read the peer's key from this variable",
+        },
+        'api-key-stdin': { type: 'boolean', description: "read the peer's key from stdin" },
+        'api-key': {
+          type: 'string',
+          value: 'KEY',
+          description: "the peer's key (ends up in the shell history)",
+        },
+      },
+      { args: 'ID', minArgs: 1, maxArgs: 1 },
+    ),
+    list: command('federation list', 'the peers (never their keys)', { json }),
+    remove: command('federation remove', 'remove a peer', {}, { args: 'ID', minArgs: 1, maxArgs: 1 }),
+    test: command(
+      'federation test',
+      'reach the peer: discovery, then our key on GET requests',
+      {},
+      { args: 'ID', minArgs: 1, maxArgs: 1 },
+    ),
+  }),
+  smtp: command('smtp', 'run an SMTP listener feeding inbound email', {
+    port: { type: 'string', value: 'N', description: 'port on 127.0.0.1 (default 2525)' },
+    address: {
+      type: 'string',
+      value: 'ADDRESS',
+      description: 'accepted address (default lapor@aduan.local)',
+    },
+  }),
+  sms: group('sms', 'SMS keywords (docs/channels.md)', {
+    keyword: command(
+      'sms keyword',
+      'route "<KEYWORD> <text>" SMS to the agency (or regional government), or --clear its keyword',
+      { clear: { type: 'boolean', description: "remove the agency's keyword", inArgs: true } },
+      { args: 'AGENCY KEYWORD|--clear', minArgs: 1, maxArgs: 2 },
+    ),
+    keywords: command('sms keywords', 'list the configured keywords', { json }),
+  }),
+  worker: command('worker', 'run the outbox worker and deadline sweeper (docs/worker.md)'),
+  sweep: command('sweep', 'preview or run the deadline sweep at a moment', {
+    at: {
+      type: 'string',
+      value: 'ISO',
+      description: 'the moment, e.g. 2026-03-02T09:00:00+08:00 (default now)',
+    },
+    'dry-run': { type: 'boolean', description: 'print the actions without performing them' },
+  }),
+  sla: group('sla', 'deadline (SLA) rules', {
+    set: command('sla set', 'add an SLA rule version', {
+      clock: {
+        type: 'string',
+        value: 'C',
+        description: `the clock: ${SLA_CLOCKS.join(', ')}`,
+        required: true,
+      },
+      days: { type: 'string', value: 'N', description: 'the length of the limit', required: true },
+      unit: { type: 'string', value: 'working|calendar', description: 'the day unit (default working)' },
+      basis: { type: 'string', value: 'TEXT', description: 'the legal basis', required: true },
+      'valid-from': {
+        type: 'string',
+        value: 'YYYY-MM-DD',
+        description: 'first day of the version',
+        required: true,
+      },
+      classification: {
+        type: 'string',
+        value: 'K',
+        description: `only for one classification: ${CLASSIFICATIONS.join(', ')}`,
+      },
+      supervisory: { type: 'boolean', description: 'only for supervisory (pengawasan) reports' },
+      'rule-id': {
+        type: 'string',
+        value: 'ID',
+        description: 'the rule id (default from clock and classification)',
+      },
+    }),
+  }),
+  outbox: group('outbox', 'the outbound message queue', {
+    status: command('outbox status', 'queue depth per channel and overdue counts per agency'),
+  }),
+  routing: group('routing', 'routing suggestions (docs/routing.md)', {
+    eval: command(
+      'routing eval',
+      'evaluate the routing classifier on CSV files',
+      {
+        train: { type: 'string', value: 'FILE', description: 'training CSV', required: true },
+        test: { type: 'string', value: 'FILE', description: 'test CSV (or --cv)' },
+        cv: {
+          type: 'string',
+          value: 'K',
+          description: 'stratified k-fold cross-validation on the training file',
+        },
+        label: { type: 'string', value: 'COLUMN', description: 'agency_group (default) or report_type' },
+        'min-count': {
+          type: 'string',
+          value: 'N',
+          description: 'labels with fewer training rows are dropped (20)',
+        },
+        json: { type: 'boolean', description: 'print JSON' },
+        algorithm: {
+          type: 'string',
+          value: 'A',
+          description: 'product (served ensemble, default), logreg, cnb or mnb',
+        },
+        char: { type: 'boolean', description: 'character n-grams (not for product)' },
+        'no-char': { type: 'boolean', description: 'no character n-grams' },
+        bigrams: { type: 'boolean', description: 'word bigrams' },
+        'no-bigrams': { type: 'boolean', description: 'no word bigrams' },
+        'no-stem': { type: 'boolean', description: 'no Indonesian stemming' },
+        'char-weight': { type: 'string', value: 'W', description: 'weight of the character features' },
+        epochs: { type: 'string', value: 'N', description: 'training epochs (logreg)' },
+        l2: { type: 'string', value: 'X', description: 'L2 regularisation (logreg)' },
+        seed: { type: 'string', value: 'N', description: 'random seed (default 1)' },
+      },
+      { notes: 'Give exactly one of --test FILE or --cv K.' },
+    ),
+    train: command('routing train', "retrain routing suggestions on this instance's verified history", {
+      json,
+      kind: { type: 'string', value: 'K', description: `only one model: ${ROUTING_KINDS.join(', ')}` },
+    }),
+    'auto-dispatch': command(
+      'routing auto-dispatch',
+      'show or change the auto-dispatch rules (off by default)',
+      {
+        on: { type: 'boolean', description: 'turn auto-dispatch on' },
+        off: { type: 'boolean', description: 'turn auto-dispatch off' },
+        threshold: { type: 'string', value: '0.5..1', description: 'minimum confidence (with --on)' },
+        agency: {
+          type: 'string',
+          value: 'ID',
+          description: 'the rule of one agency (default: the instance)',
+        },
+        json,
+      },
+    ),
+  }),
+};

@@ -1,0 +1,241 @@
+/**
+ * The production settings an operator gets wrong, checked where they bite: ADUAN_PUBLIC_URL (normalised, refused
+ * with a path; Secure cookies when https; a warning when missing), malformed keys refused before the database is
+ * touched, ADUAN_SECRET_KEY required with DATABASE_URL, and ADUAN_TRUST_PROXY. The CLI runs in child processes
+ * (`aduan serve` on PGlite in a temporary data directory), as an operator runs it.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+const root = new URL('..', import.meta.url).pathname;
+const KEY = 'ef'.repeat(32);
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'aduan-prod-'));
+  dirs.push(d);
+  return d;
+}
+
+/** The environment of a child process: this one's, without settings that would change what is tested. */
+function childEnv(extra: Record<string, string>): Record<string, string> {
+  const env: Record<string, string> = { ...(process.env as Record<string, string>) };
+  for (const k of Object.keys(env)) if (k.startsWith('ADUAN_') || k === 'NODE_ENV') delete env[k];
+  return { ...env, DATABASE_URL: '', LOG_LEVEL: 'silent', ...extra };
+}
+
+function aduan(env: Record<string, string>, ...args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli.ts'), ...args], {
+    env: childEnv(env),
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  return { code: r.status, out: r.stdout + r.stderr };
+}
+
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+/** Starts `aduan serve` and waits until `ready` is printed; returns its base URL, its output and a stop. */
+async function serve(env: Record<string, string>, args: string[], ready: string) {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli.ts'), 'serve', ...args], {
+    env: childEnv({ ...env, PORT: String(port), HOST: '127.0.0.1' }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output = { text: '' };
+  const stop = async () => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  };
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const onData = (b: Buffer) => {
+        output.text += b.toString();
+        if (output.text.includes(ready)) resolve();
+      };
+      child.stdout.on('data', onData);
+      child.stderr.on('data', onData);
+      child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${output.text}`)));
+    });
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { url: `http://127.0.0.1:${port}`, output, stop };
+}
+
+function configError(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig: production settings', () => {
+  it('ADUAN_PUBLIC_URL loses its trailing slashes; a path, query or fragment is refused', () => {
+    expect(loadConfig({ ADUAN_PUBLIC_URL: 'https://aduan.contoh.go.id/' }).publicUrl).toBe(
+      'https://aduan.contoh.go.id',
+    );
+    expect(loadConfig({ ADUAN_PUBLIC_URL: 'https://aduan.contoh.go.id//' }).publicUrl).toBe(
+      'https://aduan.contoh.go.id',
+    );
+    expect(loadConfig({ ADUAN_PUBLIC_URL: 'http://10.0.0.5:8080' }).publicUrl).toBe('http://10.0.0.5:8080');
+    for (const bad of [
+      'https://contoh.go.id/aduan',
+      'https://aduan.contoh.go.id/?x=1',
+      'https://aduan.contoh.go.id/#top',
+    ]) {
+      const msg = configError({ ADUAN_PUBLIC_URL: bad });
+      expect(msg).toContain('ADUAN_PUBLIC_URL');
+      expect(msg).toContain('without a path, query or fragment');
+    }
+    expect(configError({ ADUAN_PUBLIC_URL: 'ftp://aduan.contoh.go.id' })).toContain('https://');
+    expect(configError({ ADUAN_PUBLIC_URL: 'aduan.contoh.go.id' })).toContain('absolute URL');
+  });
+
+  it('cookies are Secure when the public URL is https or NODE_ENV=production, not otherwise', () => {
+    expect(loadConfig({ ADUAN_PUBLIC_URL: 'https://aduan.contoh.go.id' }).secureCookies).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'production' }).secureCookies).toBe(true);
+    expect(loadConfig({ ADUAN_PUBLIC_URL: 'http://10.0.0.5:8080' }).secureCookies).toBe(false);
+    expect(loadConfig({}).secureCookies).toBe(false);
+  });
+
+  it('malformed keys are invalid variables, and the message never repeats the value', () => {
+    const bad = 'not-a-real-key-1234';
+    const msg = configError({ ADUAN_SECRET_KEY: bad });
+    expect(msg).toMatch(/^Invalid environment:\n {2}ADUAN_SECRET_KEY: must be 32 bytes/);
+    expect(msg).toContain('aduan keys generate');
+    expect(msg).not.toContain(bad);
+    const prev = configError({
+      ADUAN_SECRET_KEY: KEY,
+      ADUAN_PREVIOUS_SECRET_KEYS: `${'12'.repeat(32)}, ${bad}`,
+    });
+    expect(prev).toContain('ADUAN_PREVIOUS_SECRET_KEYS');
+    expect(prev).not.toContain(bad);
+    expect(loadConfig({ ADUAN_SECRET_KEY: Buffer.alloc(32, 7).toString('base64') }).secretKey).toBeDefined();
+  });
+
+  it('ADUAN_TRUST_PROXY: off by default; true, or addresses and CIDRs; anything else refused', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ ADUAN_TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(loadConfig({ ADUAN_TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ ADUAN_TRUST_PROXY: '127.0.0.1, 10.0.0.0/8,::1' }).trustProxy).toEqual([
+      '127.0.0.1',
+      '10.0.0.0/8',
+      '::1',
+    ]);
+    for (const bad of ['2', 'nginx', '10.0.0.0/33', '127.0.0.1/8/1'])
+      expect(configError({ ADUAN_TRUST_PROXY: bad })).toContain('ADUAN_TRUST_PROXY');
+  });
+});
+
+describe(
+  'the CLI refuses a bad key configuration before the database is touched',
+  { timeout: 120_000 },
+  () => {
+    it('a malformed ADUAN_SECRET_KEY: one message, exit 1, no stack trace, no database created', () => {
+      const dir = tempDir();
+      const r = aduan({ ADUAN_DATA_DIR: dir, ADUAN_SECRET_KEY: 'abc123' }, 'migrate');
+      expect(r.code, r.out).toBe(1);
+      expect(r.out).toContain('ADUAN_SECRET_KEY: must be 32 bytes');
+      expect(r.out).not.toMatch(/\n\s+at /);
+      expect(readdirSync(dir)).toEqual([]);
+    });
+
+    it('DATABASE_URL without ADUAN_SECRET_KEY: refused, naming the variable and `aduan keys generate`', () => {
+      const dir = tempDir();
+      // Nothing listens on port 1: reaching the database would fail differently.
+      const r = aduan({ ADUAN_DATA_DIR: dir, DATABASE_URL: 'postgres://aduan@127.0.0.1:1/aduan' }, 'worker');
+      expect(r.code, r.out).toBe(1);
+      expect(r.out).toContain('ADUAN_SECRET_KEY is required with DATABASE_URL');
+      expect(r.out).toContain('aduan keys generate');
+      expect(r.out).not.toMatch(/\n\s+at /);
+      expect(existsSync(join(dir, 'secret.key'))).toBe(false);
+    });
+  },
+);
+
+describe('aduan serve and ADUAN_PUBLIC_URL', { timeout: 240_000 }, () => {
+  const dir = tempDir();
+
+  it('https public URL (with a trailing slash): Secure session cookie, links without a double slash', async () => {
+    const s = await serve(
+      { ADUAN_DATA_DIR: dir, ADUAN_SECRET_KEY: KEY, ADUAN_PUBLIC_URL: 'https://aduan.contoh.go.id/' },
+      ['--demo'],
+      'warga@demo.aduan.id',
+    );
+    try {
+      expect(s.output.text).toContain('aduan is running at https://aduan.contoh.go.id ');
+      expect(s.output.text).not.toContain('ADUAN_PUBLIC_URL is not set');
+      const login = await fetch(`${s.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'nasional@demo.aduan.id', password: 'demo-aduan-2026' }),
+      });
+      expect(login.status).toBe(200);
+      const cookie = login.headers.getSetCookie().find((c) => c.startsWith('aduan_session='));
+      expect(cookie).toMatch(/;\s*Secure(;|$)/i);
+      const discovery = await (await fetch(`${s.url}/open311/discovery.json`)).text();
+      expect(discovery).toContain('https://aduan.contoh.go.id/open311/v2');
+      expect(discovery).not.toContain('go.id//');
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('plain http public URL: no Secure flag (a browser would drop the cookie)', async () => {
+    const s = await serve(
+      { ADUAN_DATA_DIR: dir, ADUAN_SECRET_KEY: KEY, ADUAN_PUBLIC_URL: 'http://127.0.0.1:9' },
+      [],
+      'API docs',
+    );
+    try {
+      const login = await fetch(`${s.url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'nasional@demo.aduan.id', password: 'demo-aduan-2026' }),
+      });
+      expect(login.status).toBe(200);
+      const cookie = login.headers.getSetCookie().find((c) => c.startsWith('aduan_session='));
+      expect(cookie).toBeDefined();
+      expect(cookie).not.toMatch(/;\s*Secure(;|$)/i);
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('without --demo and without ADUAN_PUBLIC_URL, a warning names the address links will use', async () => {
+    const s = await serve(
+      { ADUAN_DATA_DIR: dir, ADUAN_SECRET_KEY: KEY },
+      [],
+      'warning: ADUAN_PUBLIC_URL is not set',
+    );
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      expect(s.output.text).toMatch(
+        /links in emails and SMS to reporters will use http:\/\/127\.0\.0\.1:\d+/,
+      );
+    } finally {
+      await s.stop();
+    }
+  });
+});
