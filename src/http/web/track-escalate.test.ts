@@ -39,7 +39,9 @@ describe('tracking page: transfer to Ombudsman', () => {
     expect(before.status).toBe(200);
     expect(before.html).toContain('Anda dapat meminta pengalihan ke Ombudsman mulai 24 Juni 2026.');
     expect(before.html).not.toContain('name="consent"');
-    const beforeEn = await new WebClient(t.url).get(`/lacak/${r.trackingId}?k=${encodeURIComponent(r.accessKey)}&lang=en`);
+    const beforeEn = await new WebClient(t.url).get(
+      `/lacak/${r.trackingId}?k=${encodeURIComponent(r.accessKey)}&lang=en`,
+    );
     expect(beforeEn.html).toContain('you can ask for the hand-off to Ombudsman from 24 June 2026.');
     t.setNow(new Date('2026-06-24T00:00:00.000+08:00'));
     const page = await c.get(`/lacak/${r.trackingId}?k=${encodeURIComponent(r.accessKey)}`);
