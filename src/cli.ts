@@ -73,7 +73,11 @@ async function serve(config: Config, demoFlag: boolean): Promise<void> {
   } else {
     const staff = await usersInScope(runtime.services, systemCaller('cli').actor);
     if (!staff.some((u) => u.grants.some((g) => g.role === 'national_admin')))
-      console.log('  no national admin yet: aduan users create-admin --email <address> --name "<name>"');
+      console.log(
+        '  no national admin yet: aduan users create-admin --email <address> --name "<name>"' +
+          // The embedded database is locked by this process: the command runs once the server is stopped.
+          (config.databaseUrl ? '' : ' (stop this server first: the embedded database allows one process)'),
+      );
   }
 }
 

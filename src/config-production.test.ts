@@ -234,6 +234,11 @@ describe('aduan serve and ADUAN_PUBLIC_URL', { timeout: 240_000 }, () => {
       expect(s.output.text).toMatch(
         /links in emails and SMS to reporters will use http:\/\/127\.0\.0\.1:\d+/,
       );
+      // On the embedded database the first-admin hint says the server must be stopped first (it holds the lock).
+      for (let i = 0; i < 50 && !s.output.text.includes('no national admin yet'); i++)
+        await new Promise((r) => setTimeout(r, 100));
+      expect(s.output.text).toContain('no national admin yet');
+      expect(s.output.text).toContain('stop this server first');
     } finally {
       await s.stop();
     }
