@@ -224,8 +224,9 @@ describe('aduan serve and ADUAN_PUBLIC_URL', { timeout: 240_000 }, () => {
   });
 
   it('without --demo and without ADUAN_PUBLIC_URL, a warning names the address links will use', async () => {
+    // A data directory of its own: no national admin yet (the tests above sign one in).
     const s = await serve(
-      { ADUAN_DATA_DIR: dir, ADUAN_SECRET_KEY: KEY },
+      { ADUAN_DATA_DIR: tempDir(), ADUAN_SECRET_KEY: KEY },
       [],
       'warning: ADUAN_PUBLIC_URL is not set',
     );
