@@ -22,6 +22,13 @@ module.exports = {
       to: { path: '^src/db', dependencyTypesNot: ['type-only'] },
     },
     {
+      name: 'http-and-jobs-write-no-sql',
+      comment: 'http, jobs, views and presenters build no SQL either: queries and commands own it (tests may)',
+      severity: 'error',
+      from: { path: '^src/(http|jobs|views|presenters)', pathNot: '\\.test\\.tsx?$' },
+      to: { path: 'node_modules/drizzle-orm', dependencyTypesNot: ['type-only'] },
+    },
+    {
       name: 'app-layer-is-thin',
       comment:
         'src/app (errors, service types) imports only domain, policies and integrations, plus db types',

@@ -8,6 +8,7 @@ import {
   markOutboxFailed,
   markOutboxSent,
   outboxCounts,
+  releaseDeferredOutbox,
   type OutboxRow,
 } from '../db/repositories/outbox.ts';
 import type { Services } from '../app/context.ts';
@@ -40,6 +41,14 @@ export function failDelivery(
 /** Leaves a row pending without counting the attempt (its channel has no transport configured). */
 export function deferDelivery(svc: Services, row: OutboxRow, reason: string, retryAt: Date): Promise<void> {
   return deferOutbox(svc.db, row.id, reason, retryAt);
+}
+
+/**
+ * Makes due now the rows deferred for a missing transport, per channel and the exact reason they were deferred with
+ * (`deferDelivery`); how many.
+ */
+export function releaseDeferredDeliveriesOf(svc: Services, reasons: Record<string, string>): Promise<number> {
+  return releaseDeferredOutbox(svc.db, reasons, svc.now());
 }
 
 /** Queue depth per channel and status. */

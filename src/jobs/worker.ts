@@ -4,7 +4,6 @@
  * NOTIFY 'outbox', polls as a backstop. Delivery is at-least-once with the row's idempotency key;
  * receivers de-duplicate on it (docs/worker.md).
  */
-import { sql } from 'drizzle-orm';
 import { redactContacts } from '../domain/shared/text.ts';
 import type { Services } from '../app/context.ts';
 import {
@@ -12,6 +11,7 @@ import {
   completeDelivery,
   deferDelivery,
   failDelivery,
+  releaseDeferredDeliveriesOf,
   type OutboxRow,
 } from '../commands/outbox-delivery.ts';
 import { fanOutEvent } from '../commands/fan-out-event.ts';
@@ -100,23 +100,12 @@ const DEFERRABLE: ReadonlyArray<[channel: string, has: (t: Transports) => boolea
  * would otherwise wait up to an hour after the operator configured it and restarted. The reason now says the row
  * was released, and the attempt count is untouched (deferrals never counted one). Returns how many rows.
  */
-export async function releaseDeferredDeliveries(svc: Services, t: Transports): Promise<number> {
-  const channels = DEFERRABLE.filter(([, has]) => has(t)).map(([c]) => c);
-  if (!channels.length) return 0;
-  const now = svc.now().toISOString();
-  // Raw SQL on the outbox the worker owns (docs/worker.md §1: `next_attempt_at`, `last_error` are the worker's);
-  // no row is locked or claimed here, the claim that follows takes them as usual.
-  const result = (await svc.db.execute(
-    sql`update outbox set next_attempt_at = ${now}::timestamptz,
-          last_error = last_error || ' (released: transport configured)'
-        where status = 'pending' and next_attempt_at > ${now}::timestamptz
-          and (${sql.join(
-            channels.map((c) => sql`(channel = ${c} and last_error = ${noTransport(c)})`),
-            sql` or `,
-          )})
-        returning id`,
-  )) as unknown as { rows?: unknown[]; length?: number } | unknown[];
-  return Array.isArray(result) ? result.length : (result.rows?.length ?? 0);
+export function releaseDeferredDeliveries(svc: Services, t: Transports): Promise<number> {
+  const reasons = Object.fromEntries(
+    DEFERRABLE.filter(([, has]) => has(t)).map(([channel]) => [channel, noTransport(channel)]),
+  );
+  // No row is locked or claimed here: the claim that follows takes them as usual.
+  return releaseDeferredDeliveriesOf(svc, reasons);
 }
 
 async function deliver(svc: Services, row: OutboxRow, t: Transports): Promise<Outcome> {

@@ -13,6 +13,7 @@ import { OPEN_STATUSES, type ZoneName } from '../domain/report/report.ts';
 import type { Actor } from '../policies/can.ts';
 import type { Caller, Services } from '../app/context.ts';
 import { listReports, type Page } from './reports.ts';
+import { inRegion } from './scope.ts';
 import { visibleTo } from './scope.ts';
 
 /** The queue tabs, in display order. */
@@ -37,7 +38,6 @@ export function isBackOfficeActor(actor: Actor): boolean {
   return actor.grants.some((g) => (BACK_OFFICE_ROLES as readonly string[]).includes(g.role));
 }
 
-const inRegion = (scope: string) => sql`(r.region_code = ${scope} or r.region_code like ${`${scope}.%`})`;
 const or = (parts: SQL[]) => (parts.length ? sql`(${sql.join(parts, sql` or `)})` : sql`false`);
 
 /**

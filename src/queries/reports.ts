@@ -13,7 +13,7 @@ import { OPEN_STATUSES, type ReportStatus } from '../domain/report/report.ts';
 import { authorize } from './access.ts';
 import { permissionsFor, type PolicyAction, type ReportSubject } from '../policies/can.ts';
 import type { Caller, Services } from '../app/context.ts';
-import { visibleTo } from './scope.ts';
+import { inRegion, visibleTo } from './scope.ts';
 import { getTableColumns } from 'drizzle-orm';
 
 /** Filters of GET /api/v1/reports (docs/api-v1.md). */
@@ -138,4 +138,22 @@ export async function timelineFor(svc: Services, visible: VisibleReport): Promis
     if (e.visibility === 'reporter') return subject.isReporter || permissions.viewInternal;
     return permissions.viewInternal;
   });
+}
+
+/**
+ * Reports handed over to the caller's Ombudsman offices (status `transferred`, in a grant's region; every region for
+ * a grant without one): the SQL twin of `isOmbudsmanOnTransferred`, so the public transfers of other regions (which
+ * `visibleTo` also lets through) are not listed. No Ombudsman grant: nothing.
+ */
+export function listHandedOver(
+  svc: Services,
+  caller: Caller,
+  page: number,
+  pageSize: number,
+): Promise<Page<LoadedReport>> {
+  const regions = caller.actor.grants
+    .filter((g) => g.role === 'ombudsman')
+    .map((g) => (g.regionCode ? inRegion(g.regionCode) : sql`true`));
+  const extra = regions.length ? sql`(${sql.join(regions, sql` or `)})` : sql`false`;
+  return listReports(svc, caller, { status: ['transferred'], extra }, page, pageSize);
 }

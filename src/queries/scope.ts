@@ -16,7 +16,9 @@ const inList = (values: readonly string[]) =>
 export const PUBLIC_REPORT = sql`(r.status in (${inList(PUBLIC_STATUSES)}) and not r.confidential)`;
 
 /** Region code `code` lies inside `scope` (dot boundaries). */
-const inRegion = (scope: string) => sql`(r.region_code = ${scope} or r.region_code like ${`${scope}.%`})`;
+/** Reports (alias `r`) located in `scope` or below it. */
+export const inRegion = (scope: string) =>
+  sql`(r.region_code = ${scope} or r.region_code like ${`${scope}.%`})`;
 
 /**
  * A SQL condition over `reports r` left-joined to `agencies a` (current agency) and `agencies t` (target)

@@ -124,6 +124,32 @@ export async function deferOutbox(db: AppDb, id: number, reason: string, retryAt
   );
 }
 
+/**
+ * Makes due at `now` the pending rows put off with exactly `reasons[channel]` as `last_error` (a worker without that
+ * channel's transport), appending that they were released; attempts untouched. Returns how many rows.
+ */
+export async function releaseDeferredOutbox(
+  db: AppDb,
+  reasons: Record<string, string>,
+  now: Date,
+): Promise<number> {
+  const pairs = Object.entries(reasons);
+  if (!pairs.length) return 0;
+  const at = now.toISOString();
+  const rows = await query<{ id: number }>(
+    db,
+    sql`update outbox set next_attempt_at = ${at}::timestamptz,
+          last_error = last_error || ' (released: transport configured)'
+        where status = 'pending' and next_attempt_at > ${at}::timestamptz
+          and (${sql.join(
+            pairs.map(([channel, reason]) => sql`(channel = ${channel} and last_error = ${reason})`),
+            sql` or `,
+          )})
+        returning id`,
+  );
+  return rows.length;
+}
+
 /** A new outbox row (see the contract in docs/worker.md). */
 export interface NewOutboxRow {
   kind: string;

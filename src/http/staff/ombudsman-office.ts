@@ -13,7 +13,6 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
-import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Services } from '../../app/context.ts';
 import { AppError } from '../../app/errors.ts';
@@ -23,7 +22,7 @@ import { regionCovers, type Actor, type RoleGrant } from '../../policies/can.ts'
 import { reportZone } from '../../presenters/report.ts';
 import { handoffPackage } from '../../queries/handoff-package.ts';
 import { listAgencyTree, regionTrail } from '../../queries/reference.ts';
-import { getReport, listReports } from '../../queries/reports.ts';
+import { getReport, listHandedOver } from '../../queries/reports.ts';
 import { OmbudsmanListPage, OmbudsmanReportPage } from '../../views/staff/ombudsman-office.tsx';
 import { pageContext, sendPage } from '../web/render.ts';
 
@@ -49,19 +48,6 @@ function requireOmbudsman(req: FastifyRequest, reply: FastifyReply): boolean {
   return true;
 }
 
-/**
- * Reports handed over to the actor's Ombudsman offices (alias `r`): the SQL twin of `isOmbudsmanOnTransferred`, so
- * the public transfers of other regions (which `visibleTo` also lets through) are not listed.
- */
-function handedOverTo(grants: RoleGrant[]): SQL {
-  const regions = grants.map((g) =>
-    g.regionCode
-      ? sql`(r.region_code = ${g.regionCode} or r.region_code like ${`${g.regionCode}.%`})`
-      : sql`true`,
-  );
-  return sql`(r.status = 'transferred' and (${sql.join(regions, sql` or `)}))`;
-}
-
 /** Registers the Ombudsman's list and report page. */
 export const staffOmbudsmanRoutes: FastifyPluginAsync<{ services: Services }> = async (app, opts) => {
   const svc = opts.services;
@@ -70,14 +56,7 @@ export const staffOmbudsmanRoutes: FastifyPluginAsync<{ services: Services }> = 
     if (!requireOmbudsman(req, reply)) return reply;
     const q = req.query as Record<string, string | undefined>;
     const page = Math.max(1, Math.min(10_000, Number.parseInt(q.page ?? '1', 10) || 1));
-    const grants = ombudsmanGrants(req.caller.actor);
-    const result = await listReports(
-      svc,
-      req.caller,
-      { status: ['transferred'], extra: handedOverTo(grants) },
-      page,
-      20,
-    );
+    const result = await listHandedOver(svc, req.caller, page, 20);
     const items = result.items.map((r) => {
       const zone = reportZone(r);
       return {
