@@ -50,19 +50,6 @@ export async function escalationOpening(db: AppDb | Tx, report: Pick<LoadedRepor
 }
 
 /**
- * Whether the hand-off is open at `now` (strictly after the escalation deadline; at once for a 0-day rule). The
- * API's `allowedActions` uses it so `escalate` is offered only when the command would not answer ESCALATION_NOT_DUE.
- */
-export async function escalationOpenAt(
-  db: AppDb | Tx,
-  report: Pick<LoadedReport, 'row' | 'agency'>,
-  now: Date,
-): Promise<boolean> {
-  const { dueAt } = await escalationOpening(db, report);
-  return !dueAt || now.getTime() > dueAt.getTime();
-}
-
-/**
  * The `escalationOpen` option of `presentReport` (src/presenters/report.ts): for a caller allowed to escalate an open
  * report, whether the hand-off is open now, so `allowedActions` lists `escalate` only then; `{}` otherwise (no
  * calendar read).
@@ -74,7 +61,9 @@ export async function escalationOffer(
   now: Date,
 ): Promise<{ escalationOpen?: boolean }> {
   if (!permissions.escalate || !OPEN_STATUSES.includes(report.row.status as ReportStatus)) return {};
-  return { escalationOpen: await escalationOpenAt(db, report, now) };
+  // Open strictly after the escalation deadline; at once for a 0-day rule (as escalateReport decides).
+  const { dueAt } = await escalationOpening(db, report);
+  return { escalationOpen: !dueAt || now.getTime() > dueAt.getTime() };
 }
 
 /**

@@ -46,7 +46,7 @@ export function presentDeadline(r: LoadedReport, lang: Lang, zone: ZoneName = re
 }
 
 /**
- * The report as JSON for a caller with `permissions`. `escalationOpen: false` (from `escalationOpenAt`) drops
+ * The report as JSON for a caller with `permissions`. `escalationOpen: false` (from `escalationOffer`) drops
  * `escalate` from `allowedActions` before the hand-off to Ombudsman opens; callers that do not know leave it out.
  */
 export function presentReport(

@@ -44,7 +44,7 @@ export interface ReportPageProps {
   /** The report's region and the regions above it, most specific first (empty without a region). */
   regionNames?: string[] | undefined;
   zone: ZoneName;
-  /** False before the hand-off to the Ombudsman opens: no escalate form yet (`escalationOpenAt`). */
+  /** False before the hand-off to the Ombudsman opens: no escalate form yet (`escalationOffer`). */
   escalationOpen?: boolean | undefined;
   form?: FormState | undefined;
   /** Set after a successful action (PRG target `?selesai=1`; a pull-back `?selesai=tarik` has its own notice). */
