@@ -23,7 +23,8 @@ module.exports = {
     },
     {
       name: 'http-and-jobs-write-no-sql',
-      comment: 'http, jobs, views and presenters build no SQL either: queries and commands own it (tests may)',
+      comment:
+        'http, jobs, views and presenters build no SQL either: queries and commands own it (tests may)',
       severity: 'error',
       from: { path: '^src/(http|jobs|views|presenters)', pathNot: '\\.test\\.tsx?$' },
       to: { path: 'node_modules/drizzle-orm', dependencyTypesNot: ['type-only'] },
