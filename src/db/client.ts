@@ -51,7 +51,9 @@ function defaultWarn(message: string): void {
 }
 
 /** Thrown when another process holds the PGlite data directory. */
-export class DataDirLockedError extends Error {}
+export class DataDirLockedError extends Error {
+  override name = 'DataDirLockedError';
+}
 
 function isAlive(pid: number): boolean {
   try {
