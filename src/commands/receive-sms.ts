@@ -181,17 +181,23 @@ async function handle(
 
   const command = REPORTER_COMMANDS[keyword];
   // A command about the sender's own report is not stopped by the filing flood limit (an acceptance or a dispute
-  // must not be lost); it has its own, higher bound against abuse.
-  const report = command ? await commandReport(svc, rest[0] ?? '') : null;
-  const own = report ? samePhone(report, phone, svc) : false;
-  const limit = own
+  // must not be lost); every command counts against its own, higher bound, checked before the report is read, so a
+  // flood of commands costs no report loads. Other messages, and commands about someone else's report, also count
+  // against the filing limit.
+  const ownBound = command
     ? await hitRateLimit(
         svc,
         `sms-own:${senderHash}`,
         limits.ownReportCommands ?? limits.perNumber * 5,
         limits.windowSeconds,
       )
-    : await hitRateLimit(svc, `sms:${senderHash}`, limits.perNumber, limits.windowSeconds);
+    : null;
+  const report = command && ownBound?.allowed ? await commandReport(svc, rest[0] ?? '') : null;
+  const own = report ? samePhone(report, phone, svc) : false;
+  const limit =
+    ownBound && (own || !ownBound.allowed)
+      ? ownBound
+      : await hitRateLimit(svc, `sms:${senderHash}`, limits.perNumber, limits.windowSeconds);
   if (!limit.allowed) {
     // One "too many messages" reply per window, so the sender knows; later refusals stay silent (no SMS flood back).
     const notice = await hitRateLimit(svc, `sms-notice:${senderHash}`, 1, limits.windowSeconds);
