@@ -141,12 +141,41 @@ export function publicEventBody(body: string | null, actorRole: string | null): 
   return body && actorRole !== null && UNREVIEWED_AUTHORS.has(actorRole) ? maskPersonalData(body) : body;
 }
 
-/** One timeline event for `audience`; staff in scope also see notes and internal data. */
-export function presentEvent(e: EventRow, zone: ZoneName, audience: Audience, lang: Lang) {
+/**
+ * Staff-only event data that may name the reporter (how the reporter consented to a hand-off staff recorded): for
+ * staff who may also see the reporter's identity, never for an agency role or the Ombudsman on an anonim report.
+ */
+const REPORTER_DATA_KEYS = new Set(['consentNote']);
+
+/**
+ * An event's text and data as `audience` may read them (the JSON timeline and the back-office page alike): staff in
+ * scope read notes and internal data, and data naming the reporter only with `viewReporter`; anyone else reads the
+ * public keys and the masked text.
+ */
+export function eventContentFor(
+  e: Pick<EventRow, 'body' | 'data' | 'actorRole'>,
+  audience: Audience,
+  viewReporter: boolean,
+): { body: string | null; data: Record<string, unknown> } {
   const staff = audience === 'staff';
   const data = Object.fromEntries(
-    Object.entries(e.data as Record<string, unknown>).filter(([k]) => staff || PUBLIC_DATA_KEYS.has(k)),
+    Object.entries(e.data as Record<string, unknown>).filter(([k]) =>
+      staff ? viewReporter || !REPORTER_DATA_KEYS.has(k) : PUBLIC_DATA_KEYS.has(k),
+    ),
   );
+  return { body: audience === 'public' ? publicEventBody(e.body, e.actorRole) : e.body, data };
+}
+
+/** One timeline event for `audience`; staff in scope also see notes and internal data. */
+export function presentEvent(
+  e: EventRow,
+  zone: ZoneName,
+  audience: Audience,
+  lang: Lang,
+  viewReporter: boolean,
+) {
+  const staff = audience === 'staff';
+  const { body, data } = eventContentFor(e, audience, viewReporter);
   const reporterSide = e.actorRole === 'reporter';
   return {
     seq: e.seq,
@@ -161,7 +190,7 @@ export function presentEvent(e: EventRow, zone: ZoneName, audience: Audience, la
       agencyId: reporterSide ? null : e.actorAgencyId,
       ...(staff && !reporterSide && e.actorUserId ? { userId: e.actorUserId } : {}),
     },
-    body: audience === 'public' ? publicEventBody(e.body, e.actorRole) : e.body,
+    body,
     data,
   };
 }

@@ -83,7 +83,7 @@ export async function buildReportModel(
   const rows = (await timelineFor(svc, visible)).filter((e) => e.type !== 'support' && e.type !== 'note');
   // The public page reads as the public (reporter-written texts masked), the tracking page as the reporter.
   const audience = audienceOf(visible);
-  const shown = rows.map((e) => presentEvent(e, zone, audience, ctx.lang));
+  const shown = rows.map((e) => presentEvent(e, zone, audience, ctx.lang, visible.permissions.viewReporter));
   // Each clock run is shown on the visible event that started it: of the events in the same second as its start,
   // the last one of a type that starts that clock (submit → verification, verify → follow-up, hold → reply,
   // final follow-up → reporter window…), else the last one. A clock whose start the caller may not see (only

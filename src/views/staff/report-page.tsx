@@ -17,6 +17,7 @@ import { Timeline, type TimelineItem } from '../components/timeline.tsx';
 import type { StaffReportView } from '../../queries/back-office.ts';
 import type { ReporterInput } from '../../commands/submit-report.ts';
 import { formatIsoInZone } from '../../domain/deadline/calendar.ts';
+import { audienceOf, eventContentFor } from '../../presenters/report.ts';
 import type { ZoneName } from '../../domain/report/report.ts';
 import {
   dateLabel,
@@ -74,15 +75,19 @@ const SWEEP_EVENTS = new Set(['reminder', 'overdue', 'escalate_ladder']);
 /** The staff timeline: every event the caller may see, internal notes marked as such. */
 function timelineItems(p: ReportPageProps, agencyName: (id: unknown) => string): TimelineItem[] {
   const { ctx, view, zone } = p;
+  // Staff out of the report's scope read it as the public does (the JSON timeline alike): masked reporter texts, no
+  // internal notes or data, no names of those who acted.
+  const { viewInternal, viewReporter } = view.visible.permissions;
+  const audience = audienceOf(view.visible);
   return view.timeline.map((e) => {
-    const data = e.data as Record<string, unknown>;
+    const { body, data } = eventContentFor(e, audience, viewReporter);
     const who =
       e.actorRole === 'reporter'
         ? ctx.t('staff.report.actor_reporter')
         : e.actorRole?.startsWith('system:')
           ? ctx.t('staff.report.actor_system')
           : [
-              e.actorUserId ? view.actorNames[e.actorUserId] : undefined,
+              e.actorUserId && viewInternal ? view.actorNames[e.actorUserId] : undefined,
               e.actorAgencyId ? agencyName(e.actorAgencyId) : undefined,
             ]
               .filter(Boolean)
@@ -93,14 +98,9 @@ function timelineItems(p: ReportPageProps, agencyName: (id: unknown) => string):
     if (data.reason) facts.push(ctx.t(`staff.archive.reasons.${String(data.reason)}`));
     if (data.duplicateOf ?? data.keptTrackingId) facts.push(String(data.duplicateOf ?? data.keptTrackingId));
     if (data.note) facts.push(String(data.note));
-    // How the reporter consented to a hand-off staff recorded: it may name the reporter, so only for those who may
-    // see the reporter (never an agency role on an anonim report).
-    if (
-      e.type === 'escalate' &&
-      typeof data.consentNote === 'string' &&
-      view.visible.permissions.viewReporter
-    )
-      facts.push(data.consentNote);
+    // How the reporter consented to a hand-off staff recorded: it may name the reporter, so eventContentFor keeps it
+    // only for those who may see the reporter (never an agency role on an anonim report).
+    if (e.type === 'escalate' && typeof data.consentNote === 'string') facts.push(data.consentNote);
     if (data.final !== undefined)
       facts.push(ctx.t(data.final ? 'staff.respond.final' : 'staff.respond.interim'));
     // Deadline steps of the sweeper (reminder, overdue, escalation ladder): which clock, its due time, which rung.
@@ -121,7 +121,7 @@ function timelineItems(p: ReportPageProps, agencyName: (id: unknown) => string):
       atLabel: dateTimeLabel(ctx, formatIsoInZone(e.createdAt, zone), zone),
       label: `${internal}${ctx.t(`event.${e.type}`)}`,
       actor: who,
-      body: e.body,
+      body,
       explanation: facts.length ? facts.join(' · ') : undefined,
       tone: e.actorRole === 'reporter' ? 'reporter' : 'agency',
     };

@@ -117,7 +117,8 @@ export const reportRoutes: FastifyPluginAsyncZod<ReportRoutesOptions> = async (a
       const events = await timelineFor(svc, visible);
       const zone = reportZone(visible.report);
       const audience = audienceOf(visible);
-      return { items: events.map((e) => presentEvent(e, zone, audience, requestLang(req))) };
+      const viewReporter = visible.permissions.viewReporter;
+      return { items: events.map((e) => presentEvent(e, zone, audience, requestLang(req), viewReporter)) };
     },
   );
 

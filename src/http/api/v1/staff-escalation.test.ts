@@ -4,7 +4,15 @@
  * reporter's identity stays out of the hand-off package; the reporter's own path is unchanged.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actOk, DEMO, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
+import {
+  actOk,
+  categoryIdByName,
+  DEMO,
+  startTestApp,
+  verifyReport,
+  type TestApp,
+} from '../../../../test/helpers/app.ts';
+import { signInWeb } from '../../../../test/helpers/web-client.ts';
 import { handoffPackage } from '../../../queries/handoff-package.ts';
 
 const START = new Date('2026-12-02T02:00:00Z');
@@ -148,6 +156,14 @@ describe('staff transfer to Ombudsman with the reporter consent recorded', () =>
   it('an anonim report: staff may not share the identity, and the hand-off package carries none', async () => {
     t.setNow(START);
     const { trackingId } = await file('Pungutan liar pada pengurusan akta kelahiran', { anonymous: true });
+    // With the agency, whose staff read the timeline (internal data included) but never the reporter.
+    await verifyReport(
+      t,
+      await t.login(DEMO.coordinator),
+      trackingId,
+      'pupr-kaltim',
+      await categoryIdByName(t),
+    );
     t.setNow(new Date('2027-02-15T02:00:00Z'));
     try {
       const national = await t.login(DEMO.national);
@@ -171,10 +187,26 @@ describe('staff transfer to Ombudsman with the reporter consent recorded', () =>
       const pkg = await handoffPackage(t.runtime.services, trackingId);
       expect(pkg).toMatchObject({ anonymous: true, identityShared: false, reporter: null });
       expect(JSON.stringify(pkg)).not.toMatch(/Dewi|dewi@|081234567890/);
-      // The Ombudsman account does not see the reporter either.
-      const seen = await t.api(`/api/v1/reports/${trackingId}`, { token: await t.login(DEMO.ombudsman) });
-      expect(seen.status).toBe(200);
-      expect(JSON.stringify(seen.body)).not.toMatch(/Dewi|dewi@|081234567890/);
+      // The Ombudsman account does not see the reporter either, nor do the agency's staff: not in the report, not in
+      // the consent record on the timeline (JSON or back-office page); the national admin still reads the record.
+      for (const who of [DEMO.ombudsman, DEMO.puprAdmin, DEMO.puprOfficer]) {
+        const token = await t.login(who);
+        const seen = await t.api(`/api/v1/reports/${trackingId}`, { token });
+        expect(seen.status, who).toBe(200);
+        expect(JSON.stringify(seen.body), who).not.toMatch(/Dewi|dewi@|081234567890/);
+        const events = await t.api(`/api/v1/reports/${trackingId}/events`, { token });
+        expect(events.status, who).toBe(200);
+        const escalated = (events.body.items as any[]).find((e) => e.type === 'escalate');
+        // The agency admin reads the staff data of the event (so the check below is not vacuous), without the note.
+        if (who === DEMO.puprAdmin) expect(escalated.data.consentVia).toBe('staff');
+        expect(JSON.stringify(events.body), who).not.toMatch(/Dewi|dewi@|081234567890/);
+        const path = who === DEMO.ombudsman ? '/kantor/ombudsman/laporan/' : '/kantor/laporan/';
+        const page = await (await signInWeb(t.url, who)).get(path + trackingId);
+        expect(page.status, who).toBe(200);
+        expect(page.html, who).not.toMatch(/Dewi|dewi@|081234567890/);
+      }
+      const nationalEvents = await t.api(`/api/v1/reports/${trackingId}/events`, { token: national });
+      expect(JSON.stringify(nationalEvents.body)).toContain(named);
     } finally {
       t.setNow(START);
     }
