@@ -9,11 +9,13 @@ import { reports } from '../db/schema.ts';
 import { appendEvent, type EventRow, type NewEvent } from '../db/repositories/events.ts';
 import { loadReport, type LoadedReport, type ReportInsert } from '../db/repositories/reports.ts';
 import { transition, type TransitionResult } from '../domain/report/lifecycle.ts';
+import { maskOwnIdentity } from '../domain/report/own-identity.ts';
 import { STATUSES, type ReportAction } from '../domain/report/report.ts';
 import { can, type PolicyAction, type ReportSubject, type RoleGrant } from '../policies/can.ts';
 import { authorisingGrant, authorize, subjectOf } from '../queries/access.ts';
 import { deadlineColumns, type CurrentDeadline } from './clocks.ts';
 import type { Caller, Services } from '../app/context.ts';
+import type { ReporterInput } from './submit-report.ts';
 import { AppError } from '../app/errors.ts';
 
 /** What a verb's plan sees. */
@@ -156,8 +158,15 @@ export async function runReportAction<I>(
       : subject.isReporter
         ? 'reporter'
         : (grant?.role ?? 'public');
+    // What the reporter writes is stored without their own identity (own-identity.ts): the agency of an anonim
+    // report and the public read these texts, and the sealed identity is there for those who may see it.
+    const body =
+      actorRole === 'reporter' && decided.event.body && loaded.row.reporterEnc
+        ? maskOwnIdentity(decided.event.body, svc.sealer.open<ReporterInput>(loaded.row.reporterEnc))
+        : decided.event.body;
     const event = await appendEvent(tx, updated!, {
       ...decided.event,
+      body,
       createdAt: now,
       fromStatus: step.value.from,
       toStatus: step.value.to,

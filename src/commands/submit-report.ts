@@ -18,6 +18,7 @@ import type { AgencyRow } from '../db/repositories/agencies.ts';
 import { findUser } from '../db/repositories/users.ts';
 import { randomIntBelow, randomToken, sha256 } from '../integrations/crypto.ts';
 import { calendarScope, deadlineColumns, planClock } from './clocks.ts';
+import { maskOwnIdentity } from '../domain/report/own-identity.ts';
 import type { Caller, Services } from '../app/context.ts';
 import { AppError, throwIfInvalid, type FieldIssue } from '../app/errors.ts';
 import { collectIssues, requireHandlingAgency, requireCategory, requireRegion } from './lookups.ts';
@@ -128,6 +129,7 @@ export async function submitReport(
     reporter = { name: reporter.name ?? user?.name, email: reporter.email ?? user?.email, ...reporter };
   }
   const hasIdentity = Object.values(reporter).some((v) => typeof v === 'string' && v.trim() !== '');
+  const anonymise = (text: string) => (input.anonymous ? maskOwnIdentity(text, reporter) : text);
 
   const accessKey = randomToken(18);
   const id = randomUUID();
@@ -170,8 +172,10 @@ export async function submitReport(
     trackingId: '',
     accessKeyHash: sha256(accessKey),
     classification,
-    title: input.title.trim(),
-    body: input.body.trim(),
+    // An anonim report reaches the agency without the reporter's own name, address, number or NIK, also where the
+    // reporter typed them into the text (own-identity.ts); the sealed identity stays for those who may see it.
+    title: anonymise(input.title).trim(),
+    body: anonymise(input.body).trim(),
     occurredOn: input.occurredOn ?? null,
     regionCode,
     lat: input.lat ?? null,
