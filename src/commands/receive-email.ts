@@ -71,7 +71,12 @@ export async function receiveEmail(
   const name = mail.from.name?.trim();
   // The sender's address and display name are masked in whatever is stored of the mail (title, body, reply).
   const sender: EmailSender = { address, name };
-  const externalId = messageIdKey(mail.messageId) || sha256(`${address}\n${mail.subject}\n${mail.text}`);
+  // Retries are matched by a hash of the Message-ID, which is not stored: it often carries the sender's host or
+  // address (migration 0029 hashed the ids stored before).
+  const messageId = messageIdKey(mail.messageId);
+  const externalId = sha256(
+    messageId ? `message-id:${messageId}` : `${address}\n${mail.subject}\n${mail.text}`,
+  );
   const [inbound] = await svc.db
     .insert(inboundMessages)
     .values({
