@@ -11,6 +11,8 @@ import type { Caller, Services } from '../app/context.ts';
 import { authorisingGrant, authorize } from '../queries/access.ts';
 import { invalid } from '../app/errors.ts';
 import { liftedPrivacyFlags, type PrivacyFlags } from '../domain/report/privacy.ts';
+import { maskOwnIdentity } from '../domain/report/own-identity.ts';
+import type { ReporterInput } from './submit-report.ts';
 
 export interface SetPrivacyInput {
   anonymous?: boolean | undefined;
@@ -25,6 +27,21 @@ export function refuseLiftingPrivacy(current: PrivacyFlags, requested: SetPrivac
   const lifted = liftedPrivacyFlags(current, requested);
   if (lifted.length)
     throw invalid(Object.fromEntries(lifted.map((f) => [f, { key: 'privacy_flag_locked' }])));
+}
+
+/**
+ * The title and body of a report that becomes *anonim* after filing, without the reporter's own name, address,
+ * number or NIK (as `submitReport` stores an anonim report's texts); nothing when the report was anonim already or
+ * holds no identity.
+ */
+export function anonymisedTexts(
+  svc: Pick<Services, 'sealer'>,
+  row: { anonymous: boolean; reporterEnc: string | null; title: string; body: string },
+  anonymous: boolean | undefined,
+): { title: string; body: string } | Record<string, never> {
+  if (!anonymous || row.anonymous || !row.reporterEnc) return {};
+  const who = svc.sealer.open<ReporterInput>(row.reporterEnc);
+  return { title: maskOwnIdentity(row.title, who), body: maskOwnIdentity(row.body, who) };
 }
 
 /** Changes the privacy flags of a report. */
@@ -46,7 +63,7 @@ export async function setReportPrivacy(
     };
     const [updated] = await tx
       .update(reports)
-      .set({ ...next, updatedAt: now })
+      .set({ ...next, ...anonymisedTexts(svc, row, input.anonymous), updatedAt: now })
       .where(eq(reports.id, row.id))
       .returning();
     const grant = authorisingGrant(caller, 'setPrivacy', subject);

@@ -13,7 +13,7 @@ import { collectIssues, requireHandlingAgency, requireCategory } from './lookups
 import { dispatchConfirmationIssues, type DispatchConfirmations } from './dispatch-confirmations.ts';
 import { runReportAction, type ActionResult } from './report-action.ts';
 import { recordRoutingOutcome } from './routing-outcome.ts';
-import { refuseLiftingPrivacy } from './set-report-privacy.ts';
+import { anonymisedTexts, refuseLiftingPrivacy } from './set-report-privacy.ts';
 
 /** `confirmRedispatch` / `confirmUnstaffed`: see dispatch-confirmations.ts (422 on that field without them). */
 export interface VerifyReportInput extends DispatchConfirmations {
@@ -79,6 +79,7 @@ export function verifyReport(svc: Services, caller: Caller, trackingId: string, 
         categoryId: input.categoryId,
         agencyId: agency.id,
         dispatchedAgencyId: agency.id,
+        ...anonymisedTexts(svc, report.row, input.anonymous),
         ...(input.title ? { title: input.title } : {}),
         ...(input.anonymous !== undefined ? { anonymous: input.anonymous } : {}),
         ...(input.confidential !== undefined ? { confidential: input.confidential } : {}),

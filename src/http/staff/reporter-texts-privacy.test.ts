@@ -155,3 +155,46 @@ describe('the back-office page for staff out of the report’s scope', () => {
     }
   });
 });
+
+describe('a report made anonim after filing', () => {
+  it('loses the reporter’s own identity from its title and body, by verification or by the privacy action', async () => {
+    const coord = await t.login(DEMO.coordinator);
+    const pupr = await t.login(DEMO.puprAdmin);
+    const named = async (title: string) => {
+      const r = await t.api('/api/v1/reports', {
+        json: {
+          classification: 'pengaduan',
+          title: `${title} (Rahmat Hidayatullah)`,
+          body: `${title} sejak seminggu. Saya Rahmat Hidayatullah, telepon 081255501234, mohon ditangani.`,
+          regionCode: '64.72.02',
+          reporter: REPORTER,
+        },
+      });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      return r.body.trackingId as string;
+    };
+    const roads = await categoryIdByName(t);
+    const byVerify = await named('Lampu jalan padam di Jalan Juanda');
+    await actOk(
+      t,
+      byVerify,
+      'verify',
+      { agencyId: 'pupr-kaltim', categoryId: roads, anonymous: true },
+      { token: coord },
+    );
+    const byAction = await named('Drainase tersumbat di Jalan Pahlawan');
+    const set = await t.api(`/api/v1/reports/${byAction}/privacy`, {
+      json: { anonymous: true },
+      token: coord,
+    });
+    expect(set.status, JSON.stringify(set.body)).toBe(200);
+    await actOk(t, byAction, 'verify', { agencyId: 'pupr-kaltim', categoryId: roads }, { token: coord });
+    for (const id of [byVerify, byAction]) {
+      const seen = await t.api(`/api/v1/reports/${id}`, { token: pupr });
+      expect(seen.status).toBe(200);
+      expect(seen.body.body).toContain('sejak seminggu');
+      expect(JSON.stringify(seen.body), id).not.toMatch(OWN);
+      expect(seen.body.body).toContain('[nama-disembunyikan]');
+    }
+  });
+});
