@@ -31,7 +31,8 @@ export interface HandoffPackage {
     toStatus: string | null;
     body: string | null;
   }>;
-  attachments: Array<{ filename: string; mime: string; size: number; sha256: string }>;
+  /** `id` is the attachment's id in aduan (the Ombudsman back office links it for download). */
+  attachments: Array<{ id: string; filename: string; mime: string; size: number; sha256: string }>;
   reporter: { name?: string; email?: string; phone?: string } | null;
   identityShared: boolean;
 }
@@ -78,6 +79,7 @@ export async function handoffPackage(svc: Services, trackingId: string): Promise
       body: e.body,
     })),
     attachments: files.map((f) => ({
+      id: f.id,
       filename: attachmentFilename(f, reporter !== null, svc.sealer),
       mime: f.mime,
       size: f.size,

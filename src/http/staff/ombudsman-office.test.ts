@@ -137,6 +137,17 @@ describe('the Ombudsman back office', () => {
     expect(shared.html).toContain('Survei lokasi sudah dilakukan, perbaikan dijadwalkan.');
     expect(shared.html).toContain('foto-survei.png');
     expect(shared.html).not.toContain(INTERNAL_NOTE);
+    // The photo downloads from the package's link, with the Ombudsman's session.
+    const link = /href="(\/api\/v1\/reports\/\d{10}\/attachments\/[^"]+)">foto-survei\.png</.exec(
+      shared.html,
+    );
+    expect(link, 'download link').toBeTruthy();
+    const file = await fetch(t.url + link![1]!, {
+      headers: { cookie: [...c.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+    });
+    expect(file.status).toBe(200);
+    expect(file.headers.get('content-type')).toContain('image/png');
+    expect((await file.arrayBuffer()).byteLength).toBeGreaterThan(0);
     for (const m of [r.unshared, r.anonymous]) {
       const page = await c.get(`/kantor/ombudsman/laporan/${m.trackingId}`);
       expect(page.status).toBe(200);

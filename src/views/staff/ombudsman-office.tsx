@@ -207,8 +207,10 @@ export function OmbudsmanReportPage(p: OmbudsmanReportPageProps): VNode {
             </thead>
             <tbody>
               {pkg.attachments.map((a) => (
-                <tr key={a.sha256 + a.filename}>
-                  <td>{a.filename}</td>
+                <tr key={a.id}>
+                  <td>
+                    <a href={`/api/v1/reports/${pkg.trackingId}/attachments/${a.id}`}>{a.filename}</a>
+                  </td>
                   <td>{a.mime}</td>
                   <td>{Math.ceil(a.size / 1024)} KB</td>
                   <td>
