@@ -35,6 +35,12 @@ export interface HandoffPackage {
   attachments: Array<{ id: string; filename: string; mime: string; size: number; sha256: string }>;
   reporter: { name?: string; email?: string; phone?: string } | null;
   identityShared: boolean;
+  /**
+   * How the hand-off was agreed: by the reporter (tracking page, API, SMS) or recorded by staff from a consent given
+   * to them (phone, letter), when. The staff record's note may name the reporter, so it comes only when the identity
+   * is shared.
+   */
+  consent: { via: 'reporter' | 'staff'; at: string; note?: string } | null;
 }
 
 /** Builds the package, or null when the report does not exist. */
@@ -48,7 +54,8 @@ export async function handoffPackage(svc: Services, trackingId: string): Promise
     .orderBy(asc(reportEvents.seq));
   const files = await svc.db.select().from(attachments).where(eq(attachments.reportId, r.id));
   const escalation = [...events].reverse().find((e) => e.type === 'escalate');
-  const share = (escalation?.data as { shareIdentity?: unknown } | undefined)?.shareIdentity === true;
+  const escalationData = (escalation?.data ?? {}) as Record<string, unknown>;
+  const share = escalationData.shareIdentity === true;
   let reporter: HandoffPackage['reporter'] = null;
   if (share && !r.anonymous && r.reporterEnc) {
     const who = svc.sealer.open<{ name?: string; email?: string; phone?: string }>(r.reporterEnc);
@@ -87,5 +94,14 @@ export async function handoffPackage(svc: Services, trackingId: string): Promise
     })),
     reporter,
     identityShared: reporter !== null,
+    consent: escalation
+      ? {
+          via: escalationData.consentVia === 'staff' ? 'staff' : 'reporter',
+          at: escalation.createdAt.toISOString(),
+          ...(reporter && typeof escalationData.consentNote === 'string'
+            ? { note: escalationData.consentNote }
+            : {}),
+        }
+      : null,
   };
 }

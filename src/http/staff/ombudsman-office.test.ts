@@ -280,12 +280,17 @@ describe('the escalate form on the back-office report page', () => {
     expect(ok.location).toContain('selesai=ombudsman');
     const after = await c.get(ok.location!);
     expect(after.html).toContain('Laporan dialihkan ke Ombudsman.');
-    // The consent note is on the coordinator's timeline, not in the Ombudsman's package (it may name the reporter).
+    // The consent note is on the coordinator's timeline; the Ombudsman's package says how the consent was given, and
+    // carries the note (which may name the reporter) only because the identity is shared here.
     expect(after.html).toContain(note);
     const o = await client(DEMO.ombudsman);
     const handed = await o.get(`/kantor/ombudsman/laporan/${r.staffEscalate.trackingId}`);
     expect(handed.status).toBe(200);
-    expect(handed.html).not.toContain(note);
+    expect(handed.html).toContain('dicatat oleh koordinator');
+    expect(handed.html).toContain(note);
     expect(handed.html).toContain(REPORTER.name);
+    // The reporter's own consent reads as such.
+    const own = await o.get(`/kantor/ombudsman/laporan/${r.shared.trackingId}?lang=en`);
+    expect(own.html).toContain('Given by the reporter (tracking page, API or SMS), 13 April 2026');
   });
 });

@@ -166,6 +166,14 @@ export function OmbudsmanReportPage(p: OmbudsmanReportPageProps): VNode {
         <Row label={ctx.t('staff.report.received')}>{dateTimeLabel(ctx, local(pkg.createdAt), zone)}</Row>
         <Row label={ctx.t('staff.report.agency')}>{p.agencyName ?? ctx.t('staff.queue.unassigned')}</Row>
         <Row label={ctx.t('staff.report.privacy')}>{privacyLabel(ctx, pkg)}</Row>
+        {pkg.consent ? (
+          <Row label={ctx.t('staff.ombudsman.consent')}>
+            {ctx.t(`staff.ombudsman.consent_via.${pkg.consent.via}`, {
+              at: dateTimeLabel(ctx, local(pkg.consent.at), zone),
+            })}
+            {pkg.consent.note ? <span class="body-text"> {pkg.consent.note}</span> : null}
+          </Row>
+        ) : null}
         <Row label={ctx.t('staff.report.body')}>
           <span class="body-text">{pkg.body}</span>
         </Row>
