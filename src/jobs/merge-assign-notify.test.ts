@@ -127,8 +127,16 @@ describe('merge: both reporters told, each once', () => {
     const dupNew = mailsTo(DUP.email).slice(dupMails);
     expect(dupNew).toHaveLength(1);
     expect(dupNew[0]!.subject).toContain(dup.trackingId);
-    expect(dupNew[0]!.text).toContain(`Laporan ${dup.trackingId} diarsipkan`);
+    // Told where the complaint lives on: the kept (public) report's number and its public page, not a rejection.
+    expect(dupNew[0]!.text).toContain(
+      `Laporan ${dup.trackingId} membahas masalah yang sama dengan laporan ${kept.trackingId}, sehingga digabungkan`,
+    );
+    expect(dupNew[0]!.text).toContain(`${t.url}/laporan/${kept.trackingId}`);
     expect(smsTo(DUP.phone).slice(dupSms)).toHaveLength(1);
+    // Their tracking page says the same and links the kept report.
+    const track = await fetch(`${t.url}/lacak/${dup.trackingId}?k=${dup.accessKey}`).then((r) => r.text());
+    expect(track).toContain(`digabungkan ke sana`);
+    expect(track).toContain(`href="/laporan/${kept.trackingId}"`);
     for (const s of [dupNew[0]!.text, dupNew[0]!.subject]) {
       for (const secret of secretsOf(KEPT)) expect(s).not.toContain(secret);
     }
@@ -167,6 +175,24 @@ describe('merge: both reporters told, each once', () => {
     );
     expect(msg.text + msg.sms).not.toContain('2611030002');
     expect(msg.text + msg.sms).not.toContain('note');
+  });
+});
+
+describe('archive as a duplicate of a confidential report', () => {
+  it('tells the reporter the complaint was merged, without the kept report’s number (id, en)', () => {
+    const facts = {
+      trackingId: '2611030003',
+      title: 'Lampu jalan padam',
+      eventType: 'archive',
+      eventBody: null,
+      eventData: { reason: 'duplicate', keptTrackingId: '2611030004' },
+      link: 'https://aduan.test/lacak/2611030003',
+    };
+    const id = reporterMessage(facts, 'id')!;
+    expect(id.text).toContain('digabungkan ke laporan tersebut');
+    const en = reporterMessage(facts, 'en')!;
+    expect(en.text).toContain('Report 2611030003 is about the same problem as another report');
+    expect(id.text + id.sms + en.text + en.sms).not.toContain('2611030004');
   });
 });
 

@@ -108,6 +108,8 @@ function params(f: NotifyFacts, lang: Lang): Record<string, string | number> {
     verifyBy: f.verifyBy ? formatDue(f.verifyBy, lang) : '',
     what: t(lang, `event.${f.eventType}`),
     link: f.link,
+    kept: typeof d.duplicateOf === 'string' ? d.duplicateOf : '',
+    keptLink: typeof d.duplicateOf === 'string' ? `${new URL(f.link).origin}/laporan/${d.duplicateOf}` : '',
   };
 }
 
@@ -115,6 +117,12 @@ function messageKey(audience: 'reporter' | 'staff', f: NotifyFacts): string {
   if (audience === 'reporter' && f.eventType === 'respond' && f.eventData.final === true) {
     return 'notify.reporter.respond_final';
   }
+  // A duplicate's reporter learns where the complaint lives on (the kept report's number only when it is not
+  // confidential: then the event holds `keptTrackingId`, never `duplicateOf`).
+  if (audience === 'reporter' && f.eventType === 'archive' && f.eventData.reason === 'duplicate')
+    return typeof f.eventData.duplicateOf === 'string'
+      ? 'notify.reporter.archive_duplicate'
+      : 'notify.reporter.archive_duplicate_hidden';
   // An Ombudsman offer under a calendar-day escalation rule says "days", not "working days".
   if (f.eventType === 'ombudsman_offer' && f.eventData.calendarDays != null)
     return `notify.${audience}.ombudsman_offer_calendar`;

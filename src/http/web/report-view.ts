@@ -13,6 +13,28 @@ import { roughDeadlineState } from '../../views/components/deadline-badge.tsx';
 import type { TimelineDeadline, TimelineItem } from '../../views/components/timeline.tsx';
 import { formatDate, formatDateTime } from '../../views/format.ts';
 
+/** The public report a duplicate was merged into, when the reader may know it (not a confidential one). */
+function keptOf(e: { type: string; data: Record<string, unknown> }): string | null {
+  return e.type === 'archive' && typeof e.data.duplicateOf === 'string' ? e.data.duplicateOf : null;
+}
+
+/**
+ * A step's plain-words meaning; an archive as a duplicate says that the complaint lives on in the kept report (named
+ * when the reader may see it), so the reporter does not read the merge as a rejection.
+ */
+function explanationOf(
+  ctx: PageContext,
+  e: { type: string; data: Record<string, unknown> },
+): string | undefined {
+  if (e.type === 'archive' && e.data.reason === 'duplicate') {
+    const kept = keptOf(e);
+    return kept
+      ? ctx.t('web.event_help.archive_duplicate', { kept })
+      : ctx.t('web.event_help.archive_duplicate_hidden');
+  }
+  return HELP.has(e.type) ? ctx.t(`web.event_help.${e.type}`) : undefined;
+}
+
 /** Event types that have a plain-words explanation in `web.event_help.*`. */
 const HELP = new Set([
   'submit',
@@ -114,7 +136,10 @@ export async function buildReportModel(
                 ? ctx.t('web.actor.staff')
                 : undefined,
     body: e.body,
-    explanation: HELP.has(e.type) ? ctx.t(`web.event_help.${e.type}`) : undefined,
+    explanation: explanationOf(ctx, e),
+    link: keptOf(e)
+      ? { href: `/laporan/${keptOf(e)}`, text: ctx.t('web.timeline.kept_link', { kept: keptOf(e)! }) }
+      : undefined,
     deadlines: deadlines.get(i),
     tone:
       e.actor.role === 'reporter'

@@ -33,6 +33,8 @@ export interface TimelineItem {
   explanation?: string | undefined;
   /** Deadlines this event started, each with its explanation in plain words. */
   deadlines?: TimelineDeadline[] | undefined;
+  /** A page this step points to (the report a duplicate was merged into). */
+  link?: { href: string; text: string } | undefined;
   extra?: ComponentChildren;
   tone?: 'agency' | 'reporter' | 'system';
 }
@@ -53,6 +55,11 @@ export function Timeline({ ctx, items }: { ctx: PageContext; items: TimelineItem
           </p>
           {i.body ? <p class="timeline-body">{i.body}</p> : null}
           {i.explanation ? <p class="timeline-explanation">{i.explanation}</p> : null}
+          {i.link ? (
+            <p class="timeline-explanation">
+              <a href={i.link.href}>{i.link.text}</a>
+            </p>
+          ) : null}
           {i.deadlines?.map((d) => (
             <p class="timeline-deadline" key={d.label}>
               <strong>{d.label}</strong> {d.explanation} <em>{d.outcome}</em>
