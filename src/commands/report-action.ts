@@ -161,8 +161,11 @@ export async function runReportAction<I>(
     // What the reporter writes is stored without their own identity (own-identity.ts): the agency of an anonim
     // report and the public read these texts, and the sealed identity is there for those who may see it.
     const body =
-      actorRole === 'reporter' && decided.event.body && loaded.row.reporterEnc
-        ? maskOwnIdentity(decided.event.body, svc.sealer.open<ReporterInput>(loaded.row.reporterEnc))
+      actorRole === 'reporter' && decided.event.body
+        ? maskOwnIdentity(
+            decided.event.body,
+            loaded.row.reporterEnc ? svc.sealer.open<ReporterInput>(loaded.row.reporterEnc) : {},
+          )
         : decided.event.body;
     const event = await appendEvent(tx, updated!, {
       ...decided.event,
