@@ -78,6 +78,21 @@ describe('suggestion words', () => {
     expect(new Set(top.words).size).toBe(top.words.length);
   });
 
+  it('are the words the report writes, not their stems', async () => {
+    const title = 'Aspal mengelupas dan jalan berlubang di depan sekolah';
+    const id = await submit(title, { regionCode: '64.71' });
+    const r = await t.api(`/api/v1/reports/${id}/suggestions`, { token: coord });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    const text = `${title}. Mohon segera ditindaklanjuti oleh instansi yang berwenang.`.toLowerCase();
+    const words = [...r.body.agencies, ...r.body.categories]
+      .flatMap((s: { words: string[] }) => s.words)
+      // Region names (capitalised) and the classification are not the report's words.
+      .filter((w: string) => w === w.toLowerCase() && w !== 'pengaduan');
+    expect(words).toContain('berlubang');
+    // "berlubang" stems to "lubang", "mengelupas" to "kelupas": shown as written, every word is in the text.
+    for (const w of words) expect(text, w).toMatch(new RegExp(`(^|[^a-z])${w}([^a-z]|$)`));
+  });
+
   it('show the classification as its name', async () => {
     const id = await submit('Keluhan warga di lingkungan kami', {
       regionCode: '64.02',

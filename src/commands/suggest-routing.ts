@@ -12,6 +12,8 @@ import { loadReport } from '../db/repositories/reports.ts';
 import { agencies, categories, regions, routingSuggestions } from '../db/schema.ts';
 import { routingTokenMeaning, suggest } from '../domain/routing/ensemble.ts';
 import type { Prediction } from '../domain/routing/model.ts';
+import { surfaceWords } from '../domain/routing/features.ts';
+import { stem } from '../integrations/indonesian-stemmer.ts';
 import { authorize } from '../queries/access.ts';
 import { disposalUnits } from '../queries/back-office.ts';
 import {
@@ -98,7 +100,7 @@ export async function suggestRouting(
     for (const c of found) categoryNames.set(c.id, c.name);
   }
 
-  const words = await readableWords(svc, [...agencyPreds, ...categoryPreds, ...classificationPreds]);
+  const words = await readableWords(svc, row, [...agencyPreds, ...categoryPreds, ...classificationPreds]);
   await recordShown(svc, row.id, caller.actor.userId, [
     { kind: 'agency', model: agencyModel, preds: agencyPreds },
     { kind: 'category', model: categoryModel, preds: categoryPreds },
@@ -193,7 +195,7 @@ export async function suggestUnits(
   const preds = model
     ? suggest(model.ensemble, modelInput('unit', row), 3, new Set(units.map((u) => u.id)))
     : [];
-  const words = await readableWords(svc, preds);
+  const words = await readableWords(svc, row, preds);
   await recordShown(svc, row.id, caller.actor.userId, [{ kind: 'unit', model, preds }]);
   return {
     trackingId: row.trackingId,
@@ -203,11 +205,17 @@ export async function suggestUnits(
 }
 
 /**
- * "The words that drove it", readable: the model's synthetic region tokens become the region's name
- * (`wilayah64x71` → "Kota Balikpapan"; an unknown code is left out) and the classification token becomes
- * the classification (`klasifikasipermintaaninformasi` → "permintaan informasi"). Duplicates are dropped.
+ * "The words that drove it", readable: stems are shown as the report's own words (`surfaceWords`: "layan" →
+ * "pelayanan"), the model's synthetic region tokens become the region's name (`wilayah64x71` → "Kota Balikpapan";
+ * an unknown code is left out) and the classification token becomes the classification
+ * (`klasifikasipermintaaninformasi` → "permintaan informasi"). Duplicates are dropped.
  */
-async function readableWords(svc: Services, preds: Prediction[]): Promise<(terms: string[]) => string[]> {
+async function readableWords(
+  svc: Services,
+  report: { title: string; body: string },
+  preds: Prediction[],
+): Promise<(terms: string[]) => string[]> {
+  const surface = surfaceWords(`${report.title}\n${report.body}`, stem);
   const codes = new Set<string>();
   for (const p of preds)
     for (const term of p.topTerms) {
@@ -225,7 +233,7 @@ async function readableWords(svc: Services, preds: Prediction[]): Promise<(terms
   return (terms) => {
     const out = terms.flatMap((term) => {
       const m = routingTokenMeaning(term);
-      if (!m) return [term];
+      if (!m) return [surface(term)];
       if (m.kind === 'classification') return [m.value.replace(/_/g, ' ')];
       const name = names.get(m.code);
       return name ? [name] : [];

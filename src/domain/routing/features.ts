@@ -195,6 +195,31 @@ export function vectorise(
   return { idx, val };
 }
 
+/**
+ * Shows an explanation term (a stem, or two stems of a bigram) as the words of `text`: each stem becomes the word of
+ * the text written most often for it (the first on a tie; the stem itself when the text writes it), so a verifier
+ * reads "pelayanan", "diperbaiki" where the model's features are "layan", "baik". A term the text does not contain
+ * (a region name, a cue) is returned unchanged.
+ */
+export function surfaceWords(text: string, stem: Stem): (term: string) => string {
+  const counts = new Map<string, Map<string, number>>();
+  for (const word of tokenise(text)) {
+    const s = stem(word);
+    const forms = counts.get(s) ?? new Map<string, number>();
+    forms.set(word, (forms.get(word) ?? 0) + 1);
+    counts.set(s, forms);
+  }
+  const surface = (s: string): string => {
+    const forms = counts.get(s);
+    if (!forms || forms.has(s)) return s;
+    let best = s;
+    let most = 0;
+    for (const [word, n] of forms) if (n > most) [best, most] = [word, n];
+    return best;
+  };
+  return (term) => term.split(' ').map(surface).join(' ');
+}
+
 /** Strip the namespace prefix and boundary markers from a term for display. */
 export function displayTerm(term: string): string {
   return term.slice(2).replace(/[<>]/g, '');
