@@ -8,6 +8,7 @@ import type { AppDb } from '../db/client.ts';
 import { open311Requests, open311Sandbox } from '../db/schema.ts';
 import { makeTrackingId } from '../domain/report/tracking-id.ts';
 import type { AttributeValues } from '../domain/open311/service-definition.ts';
+import { open311ReportText } from '../domain/open311/description.ts';
 import { randomIntBelow, randomToken } from '../integrations/crypto.ts';
 import type { Services } from '../app/context.ts';
 import { PUBLIC_CALLER } from '../app/context.ts';
@@ -76,8 +77,11 @@ export async function submitOpen311Request(
     regionCode = (await regionFromText(svc.db, input.addressString)) ?? undefined;
     if (!regionCode) throw invalid({ address_string: { key: 'address_unlocated' } });
   }
-  const description = input.description?.trim() || input.service.name;
   const a = input.attributes;
+  // Description optional (§6): a short or missing one is stored with a note so the report keeps the JSON
+  // API's limits, and read back as sent (domain/open311/description.ts).
+  const description = input.description?.trim() ?? '';
+  const text = open311ReportText(description, a.title, input.service.name);
   const hasName = !!(input.reporter.name && input.reporter.name.trim());
   const token = randomToken(12);
   const run = async (db: AppDb): Promise<{ result: Open311SubmitResult; regionCode: string | null }> => {
@@ -89,10 +93,8 @@ export async function submitOpen311Request(
     };
     const { report, accessKey } = await submitReport(inner, PUBLIC_CALLER, {
       classification: a.classification,
-      title: Array.from(a.title || description.split('\n')[0]!)
-        .slice(0, 150)
-        .join(''),
-      body: description,
+      title: text.title,
+      body: text.body,
       occurredOn: a.occurredOn,
       regionCode,
       lat: input.lat,

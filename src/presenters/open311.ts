@@ -11,6 +11,7 @@ import type { ReportStatus, ZoneName } from '../domain/report/report.ts';
 import { zoneForRegion } from '../domain/deadline/calendar.ts';
 import type { Open311Note, Open311Row, Open311Service, Open311UpdateRow } from '../queries/open311.ts';
 import { publicEventBody } from './report.ts';
+import { sentDescription } from '../domain/open311/description.ts';
 
 const OFFSET: Record<ZoneName, number> = { WIB: 7, WITA: 8, WIT: 9 };
 
@@ -78,9 +79,23 @@ export function presentServiceDefinition(code: string) {
   };
 }
 
-function zoneOf(r: { zone: string | null; region_code?: string | null }): ZoneName {
+/**
+ * The zone a request's times are written in: its handling (or addressed) agency's, else its region's, else WIB.
+ * Every answer about one request (items, notes, updates, the sandbox) uses this, so one request has one offset.
+ */
+export function zoneOf(r: { zone: string | null; region_code?: string | null }): ZoneName {
   if (r.zone === 'WIB' || r.zone === 'WITA' || r.zone === 'WIT') return r.zone;
   return r.region_code ? zoneForRegion(r.region_code) : 'WIB';
+}
+
+/**
+ * A coordinate as text: at most 7 decimals (about 1 cm), trailing zeros dropped, so float noise
+ * (`-0.5265249999999999`) never shows; '' for none (D2).
+ */
+export function coordinate(v: number | null): string {
+  if (v === null || !Number.isFinite(v)) return '';
+  const s = v.toFixed(7).replace(/\.?0+$/, '');
+  return s === '-0' ? '0' : s;
 }
 
 /** Extra data for `extensions=true`. */
@@ -102,7 +117,8 @@ export function presentRequest(r: Open311Row, extensions: boolean, extras: Reque
     status_notes: '',
     service_name: r.service_name ?? '',
     service_code: r.category_id === null ? '' : String(r.category_id),
-    description: r.body,
+    // As the partner sent it: '' when it sent none (D2), without the note a short one is stored with.
+    description: r.channel === 'open311' ? sentDescription(r.body) : r.body,
     agency_responsible: r.agency_name ?? '',
     service_notice: '',
     requested_datetime: w3c(r.created_at, zone),
@@ -111,8 +127,8 @@ export function presentRequest(r: Open311Row, extensions: boolean, extras: Reque
     address: r.address ?? '',
     address_id: r.region_code ?? '',
     zipcode: '',
-    lat: r.lat === null ? '' : String(r.lat),
-    long: r.lon === null ? '' : String(r.lon),
+    lat: coordinate(r.lat),
+    long: coordinate(r.lon),
     media_url: mediaUrls[0] ?? (r.own ? (r.own_media_url ?? '') : ''),
   };
   if (extensions) {
@@ -123,7 +139,8 @@ export function presentRequest(r: Open311Row, extensions: boolean, extras: Reque
       classification: r.classification,
       status_detail: status,
       extended_status: extendedStatus(status, r.archive_reason),
-      support_count: String(r.support_count),
+      // A count, so a number as in the JSON API (text in XML); ids and codes stay strings (D1).
+      support_count: Number(r.support_count),
       ...(r.own && r.own_attributes ? { attributes: r.own_attributes } : {}),
     };
     item.notes = (extras.notes ?? []).map((n) => ({

@@ -402,6 +402,8 @@ export interface Open311UpdateRow {
   data: Record<string, unknown>;
   created_at: Date;
   zone: string | null;
+  /** The report's region: its zone when no agency gives one (the same fallback as request items). */
+  region_code: string | null;
   update_id: string | null;
   /** The reading partner submitted this request (D13). */
   own: boolean;
@@ -419,7 +421,8 @@ export async function listOpen311Updates(
   const rows = await query<Open311UpdateRow>(
     db,
     sql`select e.id as event_id, r.tracking_id, e.type, e.to_status, r.status as report_status, e.body,
-          e.actor_role, e.data, e.created_at, coalesce(a.zone, t.zone) as zone, u.update_id, ${isOwn} as own
+          e.actor_role, e.data, e.created_at, coalesce(a.zone, t.zone) as zone, r.region_code,
+          u.update_id, ${isOwn} as own
         from report_events e
         join reports r on r.id = e.report_id
         left join agencies a on a.id = coalesce(r.agency_id, r.dispatched_agency_id)

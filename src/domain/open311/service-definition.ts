@@ -6,6 +6,7 @@
  */
 import { isCalendarDate } from '../shared/dates.ts';
 import { CLASSIFICATIONS, type Classification } from '../report/report.ts';
+import { MAX_TITLE, MIN_TITLE } from './description.ts';
 
 /** Open311 attribute datatypes (§5). */
 export type Datatype = 'string' | 'number' | 'datetime' | 'text' | 'singlevaluelist' | 'multivaluelist';
@@ -98,7 +99,7 @@ export const ATTRIBUTES: readonly AttributeDef[] = [
     variable: true,
     order: 6,
     description: 'Judul laporan (title)',
-    datatypeDescription: 'At most 150 characters; defaults to the start of the description',
+    datatypeDescription: '5 to 150 characters; defaults to the start of the description',
     values: undefined,
   },
 ];
@@ -127,7 +128,7 @@ const valuesOf = (v: string | string[]) =>
   (Array.isArray(v) ? v : [v]).map((x) => x.trim()).filter((x) => x !== '');
 
 /** Most characters of the `judul` (title) attribute, counted as code points like the JSON API. */
-export const MAX_TITLE = 150;
+export { MAX_TITLE };
 
 /**
  * Validates `attribute[...]` values against ATTRIBUTES; unknown codes are ignored (clients send extras).
@@ -178,8 +179,11 @@ export function validateAttributes(input: Record<string, string | string[]>): {
         issues.push({ code: def.code, key: 'invalid_datetime' });
       } else raw[def.code] = s;
     } else {
+      // The report title's limits (docs/api-v1.md: 5–150 characters).
       if ([...s].length > MAX_TITLE)
         issues.push({ code: def.code, key: 'too_long', params: { max: MAX_TITLE } });
+      else if ([...s].length < MIN_TITLE)
+        issues.push({ code: def.code, key: 'too_short', params: { min: MIN_TITLE } });
       else raw[def.code] = s;
     }
   }

@@ -105,6 +105,52 @@ describe('Open311 POST: bad bodies and media', () => {
     expect(await count()).toBe(before);
   });
 
+  it('deeply nested JSON or XML bodies → 400 errors body in the URL format, never 500 (H1)', async () => {
+    const before = await count();
+    const depth = 5000;
+    const arrays = '['.repeat(depth) + '1' + ']'.repeat(depth);
+    const objects = '{"x":'.repeat(depth) + '1' + '}'.repeat(depth);
+    const xmlDeep = '<x>'.repeat(depth) + '1' + '</x>'.repeat(depth);
+    const valid = JSON.stringify(fields()).slice(1, -1);
+    const paths = ['/open311/v2/requests', '/open311/test/v2/requests', '/open311/v2/servicerequestupdates'];
+    const bodies: Array<[string, string]> = [
+      [`{"x":${arrays}}`, 'application/json'],
+      [`{${valid},"x":${arrays}}`, 'application/json'],
+      [`{${valid},"attribute":{"rahasia":${arrays}}}`, 'application/json'],
+      [`{${valid},"attribute":{"rahasia":{"a":${objects}}}}`, 'application/json'],
+      [`{${valid},"description":${objects}}`, 'application/json'],
+      [`{"x":${objects}}`, 'application/json'],
+      [`<request><api_key>${DEMO_OPEN311_KEY}</api_key>${xmlDeep}</request>`, 'text/xml'],
+      [`<request><attribute><rahasia>${xmlDeep}</rahasia></attribute></request>`, 'text/xml'],
+    ];
+    for (const path of paths) {
+      for (const fmt of ['json', 'xml'] as const) {
+        for (const [body, type] of bodies) {
+          const res = await fetch(`${t.url}${path}.${fmt}`, {
+            method: 'POST',
+            body,
+            headers: { 'content-type': type },
+          });
+          const text = await res.text();
+          const what = `${path}.${fmt} ${type} ${body.slice(0, 60)} → ${text.slice(0, 200)}`;
+          expect(res.status, what).toBeGreaterThanOrEqual(400);
+          expect(res.status, what).toBeLessThan(500);
+          if (fmt === 'json') expect(JSON.parse(text)[0].code, what).toBe(res.status);
+          else expect(text, what).toContain(`<errors><error><code>${res.status}</code>`);
+        }
+        // The audit's exact body: a nested list where a text value belongs is a 400 naming the field.
+        const res = await fetch(`${t.url}${path}.${fmt}`, {
+          method: 'POST',
+          body: `{"x":${arrays}}`,
+          headers: { 'content-type': 'application/json' },
+        });
+        expect(res.status).toBe(400);
+        expect(await res.text()).toContain('x: ');
+      }
+    }
+    expect(await count()).toBe(before);
+  });
+
   it('unknown service codes and missing locations keep their codes in XML too', async () => {
     const unknown = await fetch(`${t.url}/open311/v2/requests.xml`, {
       method: 'POST',

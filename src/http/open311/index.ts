@@ -11,11 +11,12 @@ import { AppError } from '../../app/errors.ts';
 import { sha256 } from '../../integrations/crypto.ts';
 import { t } from '../../locales/index.ts';
 import { findOpen311Service, listOpen311Services } from '../../queries/open311.ts';
-import { presentService, presentServiceDefinition } from '../../presenters/open311.ts';
+import { presentService, presentServiceDefinition, w3c } from '../../presenters/open311.ts';
+import { open311Changeset } from '../../commands/open311-changeset.ts';
 import { classifyError, requestLang } from '../plugins/errors.ts';
 import { rateLimit } from '../plugins/rate-limit.ts';
 import { formatOfUrl, formatParam, send } from './format.ts';
-import { param, type Fields } from './input.ts';
+import { MAX_REQUESTS, param, type Fields } from './input.ts';
 import { requestRoutes } from './requests.ts';
 import { updateRoutes } from './updates.ts';
 import { mediaRoutes } from './media.ts';
@@ -23,9 +24,6 @@ import { readAnswer, type Open311Context, type Open311Limits } from './context.t
 import { AnswerCache } from './cache.ts';
 
 export type { Open311Limits } from './context.ts';
-
-/** When the discovery document and the service list last changed (W3C, never in the future). */
-export const CHANGESET = '2026-03-01T00:00:00+07:00';
 
 const STATUS: Record<string, number> = {
   API_KEY_INVALID: 403,
@@ -130,23 +128,29 @@ export async function open311Routes(
     sendOpen311Error(req, reply, new AppError('NOT_FOUND')),
   );
 
-  const discovery = () => ({
-    changeset: CHANGESET,
-    contact: 'Pengelola aduan — kontak melalui menu Bantuan / contact through the Help page',
-    key_service:
-      'API key per mitra diterbitkan admin (aduan open311 key create --name NAMA) / keys are issued per partner by the administrator',
-    max_requests: '1000',
-    endpoints: (['production', 'test'] as const).map((type) => ({
-      specification: 'http://wiki.open311.org/GeoReport_v2',
-      url: `${svc.publicUrl}/open311/${type === 'production' ? 'v2' : 'test/v2'}`,
-      changeset: CHANGESET,
-      type,
-      formats: ['text/xml', 'application/json'],
-    })),
-  });
+  // Both endpoints serve the same services, so they share one changeset: when the services or their
+  // definition last changed (commands/open311-changeset.ts); the document itself changes only with it.
+  const discovery = async () => {
+    const changeset = w3c(await open311Changeset(svc));
+    return {
+      changeset,
+      contact: 'Pengelola aduan — kontak melalui menu Bantuan / contact through the Help page',
+      key_service:
+        'API key per mitra diterbitkan admin (aduan open311 key create --name NAMA) / keys are issued per partner by the administrator',
+      // A number, as FixMyStreet's discovery gives it (JSON number, XML text).
+      max_requests: MAX_REQUESTS,
+      endpoints: (['production', 'test'] as const).map((type) => ({
+        specification: 'http://wiki.open311.org/GeoReport_v2',
+        url: `${svc.publicUrl}/open311/${type === 'production' ? 'v2' : 'test/v2'}`,
+        changeset,
+        type,
+        formats: ['text/xml', 'application/json'],
+      })),
+    };
+  };
   for (const format of ['xml', 'json'] as const) {
-    app.get(`/discovery.${format}`, { schema: { hide: true }, preHandler: readLimit }, (_req, reply) =>
-      send(reply, format, 'discovery', discovery(), { discovery: true }),
+    app.get(`/discovery.${format}`, { schema: { hide: true }, preHandler: readLimit }, async (_req, reply) =>
+      send(reply, format, 'discovery', await discovery(), { discovery: true }),
     );
   }
 

@@ -4,9 +4,9 @@
  * photo1..n / file_* parts, JSON, XML) normalised to one field map plus files.
  */
 import { plainText } from '../../domain/shared/text.ts';
-import { isWithinDateBounds } from '../../domain/shared/dates.ts';
+import { calendarDateProblem, isWithinDateBounds } from '../../domain/shared/dates.ts';
 import type { FastifyRequest } from 'fastify';
-import { AppError, invalid } from '../../app/errors.ts';
+import { AppError, invalid, type FieldIssue } from '../../app/errors.ts';
 import type { AttachmentInput } from '../../commands/add-attachment.ts';
 
 /** Form fields: a value or, for repeated keys, a list. */
@@ -41,16 +41,36 @@ export function listParam(src: Fields | undefined, name: string): string[] | und
   return items.length ? items : undefined;
 }
 
-const W3C = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+/**
+ * W3C-DTF, the ISO 8601 profile §1 names: a complete date, or a date with hours and minutes, optional seconds
+ * (and fraction) and a zone designator, which is required with a time (`Z`, `+07:00`; `+0700` is tolerated).
+ */
+const W3C = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(?:(Z)|([+-])(\d{2}):?(\d{2})))?$/;
 
-/** Parses a W3C datetime (a bare date means midnight UTC); 400 on a malformed value. */
+/** A date without a time is midnight in WIB (UTC+7), Indonesia's most used zone and the fallback of our answers. */
+const DATE_ONLY_OFFSET = '+07:00';
+
+/**
+ * Parses a W3C datetime (docs/open311.md "Dates"): 400 `invalid_datetime` on anything else, a time without a
+ * zone (ambiguous) and an impossible date or time (`2026-02-30`, `25:00`) included; a date alone is 00:00 WIB.
+ */
 export function dateParam(src: Fields | undefined, name: string): Date | undefined {
   const s = param(src, name);
   if (s === undefined) return undefined;
-  const d = new Date(s.replace(' ', '+'));
-  if (!W3C.test(s.replace(' ', '+')) || isNaN(d.getTime()))
-    throw invalid({ [name]: { key: 'invalid_datetime' } });
-  if (!isWithinDateBounds(d)) throw invalid({ [name]: { key: 'date_out_of_range' } });
+  // An unencoded `+` of an offset arrives as a space.
+  const m = W3C.exec(s.replace(' ', '+'));
+  const bad = () => invalid({ [name]: { key: 'invalid_datetime' } });
+  if (!m) throw bad();
+  const [, date, hh = '00', mi = '00', ss = '00', frac = '', z, sign, oh, om] = m;
+  const problem = calendarDateProblem(date!);
+  if (problem === 'invalid_date') throw bad();
+  if (Number(hh) > 23 || Number(mi) > 59 || Number(ss) > 59) throw bad();
+  if (oh !== undefined && (Number(oh) > 14 || Number(om) > 59)) throw bad();
+  const zone = m[2] === undefined ? DATE_ONLY_OFFSET : z ? 'Z' : `${sign}${oh}:${om}`;
+  const d = new Date(`${date}T${hh}:${mi}:${ss}${frac.slice(0, 4)}${zone}`);
+  if (isNaN(d.getTime())) throw bad();
+  if (problem === 'date_out_of_range' || !isWithinDateBounds(d))
+    throw invalid({ [name]: { key: 'date_out_of_range' } });
   return d;
 }
 
@@ -102,8 +122,11 @@ export function attributesOf(fields: Fields): Record<string, string | string[]> 
   const nested = fields.attribute as unknown;
   if (nested && typeof nested === 'object' && !Array.isArray(nested)) {
     for (const [k, v] of Object.entries(nested as Record<string, unknown>)) {
+      if (v === null || v === undefined) continue;
       const prev = out[k];
-      const vals = Array.isArray(v) ? v.map(String) : String(v);
+      const vals = Array.isArray(v) ? scalarList(v) : typeof v === 'object' ? undefined : String(v);
+      // An attribute value is text or a list of text; a deeper structure is refused, never stringified.
+      if (vals === undefined) throw invalid({ [`attribute[${k}]`]: { key: 'invalid_type' } });
       out[k] = prev === undefined ? vals : [...(Array.isArray(prev) ? prev : [prev]), ...[vals].flat()];
     }
   }
@@ -156,11 +179,36 @@ export async function readBody(req: FastifyRequest): Promise<{ fields: Fields; f
   const body = req.body;
   if (body === undefined || body === null) return { fields: { ...q }, files: [] };
   if (typeof body !== 'object' || Array.isArray(body)) throw new AppError('BAD_REQUEST');
-  const fields: Fields = {};
+  const fields: Record<string, unknown> = {};
+  const issues: Record<string, FieldIssue> = {};
   for (const [k, v] of Object.entries(body as Record<string, unknown>)) {
-    if (Array.isArray(v)) fields[k] = v.map((x) => (typeof x === 'object' ? JSON.stringify(x) : String(x)));
-    else if (v && typeof v === 'object') (fields as Record<string, unknown>)[k] = v;
-    else if (v !== null && v !== undefined) fields[k] = String(v);
+    if (v === null || v === undefined) continue;
+    if (typeof v !== 'object') fields[k] = String(v);
+    else if (Array.isArray(v)) {
+      const list = scalarList(v);
+      if (list) fields[k] = list;
+      else issues[k] = { key: 'invalid_type' };
+    } else {
+      // An object is a shape clients use (`"attribute": { "rahasia": "true" }`, XML child elements, Mark-a-Spot's
+      // `extended_attributes`). It is kept as it is: `param` refuses an object where text belongs, and
+      // `attributesOf` reads one level of `attribute` and refuses anything deeper, so nothing walks it.
+      fields[k] = v;
+    }
   }
-  return { fields: mergeFields(q, fields), files: [] };
+  if (Object.keys(issues).length) throw invalid(issues);
+  return { fields: mergeFields(q, fields as Fields), files: [] };
+}
+
+/**
+ * The items of a JSON/XML list as text, or undefined when one is itself a list or an object: a value of a
+ * form field is text, and a nested structure (`[[[…]]]`, thousands deep) is the client's mistake, never
+ * something to serialise (that recursion overflowed the stack: a 500 for a 10 KB body).
+ */
+function scalarList(v: unknown[]): string[] | undefined {
+  const out: string[] = [];
+  for (const x of v) {
+    if (x !== null && typeof x === 'object') return undefined;
+    out.push(x === null || x === undefined ? '' : String(x));
+  }
+  return out;
 }

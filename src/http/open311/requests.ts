@@ -25,7 +25,7 @@ import {
   type ApiKeyInfo,
   type Open311Row,
 } from '../../queries/open311.ts';
-import { presentRequest, w3c } from '../../presenters/open311.ts';
+import { coordinate, presentRequest, w3c, zoneOf } from '../../presenters/open311.ts';
 import { parseGeoFilter } from '../../domain/open311/geo.ts';
 import { readAnswer, type Open311Context } from './context.ts';
 import { formatParam, send } from './format.ts';
@@ -73,7 +73,8 @@ async function present(ctx: Open311Context, rows: Open311Row[], extensions: bool
 
 function sandboxItem(row: Awaited<ReturnType<typeof listSandboxRequests>>[number]) {
   const r = row.request as Record<string, unknown>;
-  const at = w3c(row.createdAt);
+  const region = typeof r.region_code === 'string' ? r.region_code : null;
+  const at = w3c(row.createdAt, zoneOf({ zone: null, region_code: region }));
   return {
     service_request_id: row.id,
     status: 'open',
@@ -89,8 +90,8 @@ function sandboxItem(row: Awaited<ReturnType<typeof listSandboxRequests>>[number
     address: String(r.address ?? ''),
     address_id: String(r.region_code ?? ''),
     zipcode: '',
-    lat: r.lat === null || r.lat === undefined ? '' : String(r.lat),
-    long: r.lon === null || r.lon === undefined ? '' : String(r.lon),
+    lat: typeof r.lat === 'number' ? coordinate(r.lat) : '',
+    long: typeof r.lon === 'number' ? coordinate(r.lon) : '',
     media_url: '',
   };
 }
@@ -189,12 +190,18 @@ export async function requestRoutes(ep: FastifyInstance, ctx: Open311Context): P
   async function listRequests(req: FastifyRequest): Promise<unknown[]> {
     const q = (req.query ?? {}) as Fields;
     const partner = await readerKey(ctx, req);
-    const { limit, offset } = paging(q);
+    const extensions = param(q, 'extensions') === 'true';
     const ids = listParam(q, 'service_request_id');
-    if (ctx.endpoint === 'test') {
-      const rows = await listSandboxRequests(svc.db, { ...(ids ? { ids } : {}), limit, offset });
-      return rows.map(sandboxItem);
+    if (ids) {
+      // §8: the ids "override all other arguments": no filter, date or paging argument is read (or refused).
+      // Who reads (api_key, D13) and how (extensions) are not filters.
+      const many = { ids: ids.slice(0, MAX_IDS), limit: Math.min(ids.length, MAX_IDS), offset: 0 };
+      if (ctx.endpoint === 'test') return (await listSandboxRequests(svc.db, many)).map(sandboxItem);
+      return present(ctx, await listOpen311Requests(svc.db, { ...many, apiKeyId: partner?.id }), extensions);
     }
+    const { limit, offset } = paging(q);
+    if (ctx.endpoint === 'test')
+      return (await listSandboxRequests(svc.db, { limit, offset })).map(sandboxItem);
     let statuses: ReportStatus[] | undefined;
     const wanted = listParam(q, 'status');
     if (wanted) {
@@ -205,10 +212,8 @@ export async function requestRoutes(ep: FastifyInstance, ctx: Open311Context): P
     const codes = listParam(q, 'service_code')?.map((c) => (/^\d{1,9}$/.test(c) ? Number(c) : -1));
     const updatedAfter = dateParam(q, 'updated_after');
     const updatedBefore = dateParam(q, 'updated_before');
-    const window = ids
-      ? {}
-      : createdWindow(q, svc.now(), updatedAfter !== undefined || updatedBefore !== undefined);
-    // Geographic extension (docs/open311.md): validated even when service_request_id makes it moot.
+    const window = createdWindow(q, svc.now(), updatedAfter !== undefined || updatedBefore !== undefined);
+    // Geographic extension (docs/open311.md).
     const geo = parseGeoFilter({
       bbox: param(q, 'bbox'),
       lat: param(q, 'lat'),
@@ -217,7 +222,6 @@ export async function requestRoutes(ep: FastifyInstance, ctx: Open311Context): P
     });
     if (Object.keys(geo.issues).length) throw invalid(geo.issues);
     const rows = await listOpen311Requests(svc.db, {
-      ids,
       serviceCodes: codes,
       statuses,
       createdFrom: window.from,
@@ -226,10 +230,10 @@ export async function requestRoutes(ep: FastifyInstance, ctx: Open311Context): P
       updatedBefore: updatedBefore?.toISOString(),
       geo: geo.filter,
       apiKeyId: partner?.id,
-      limit: ids ? Math.min(ids.length, MAX_IDS) : limit,
-      offset: ids ? 0 : offset,
+      limit,
+      offset,
     });
-    return present(ctx, rows, param(q, 'extensions') === 'true');
+    return present(ctx, rows, extensions);
   }
 
   ep.get(
