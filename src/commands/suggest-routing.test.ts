@@ -89,6 +89,8 @@ describe('suggestion words', () => {
       // Region names (capitalised) and the classification are not the report's words.
       .filter((w: string) => w === w.toLowerCase() && w !== 'pengaduan');
     expect(words).toContain('berlubang');
+    // Times in the report's zone (Balikpapan: WITA), as every time the API gives.
+    expect(r.body.models.agency.trainedAt).toMatch(/\+08:00$/);
     // "berlubang" stems to "lubang", "mengelupas" to "kelupas": shown as written, every word is in the text.
     for (const w of words) expect(text, w).toMatch(new RegExp(`(^|[^a-z])${w}([^a-z]|$)`));
   });

@@ -13,6 +13,7 @@ import { agencies, categories, regions, routingSuggestions } from '../db/schema.
 import { routingTokenMeaning, suggest } from '../domain/routing/ensemble.ts';
 import type { Prediction } from '../domain/routing/model.ts';
 import { surfaceWords } from '../domain/routing/features.ts';
+import { formatIsoInZone, zoneForRegion } from '../domain/deadline/calendar.ts';
 import { stem } from '../integrations/indonesian-stemmer.ts';
 import { authorize } from '../queries/access.ts';
 import { disposalUnits } from '../queries/back-office.ts';
@@ -60,8 +61,9 @@ function asSuggestions<Id>(
     return { id, name: names.get(id) ?? p.label, confidence: round3(p.confidence), words: words(p.topTerms) };
   });
 }
-const modelInfo = (m: ActiveModel | null) =>
-  m ? { version: m.version, trainedAt: m.trainedAt.toISOString() } : null;
+/** The model's version and training time, in the report's zone like every time the API gives. */
+const modelInfo = (m: ActiveModel | null, regionCode: string | null) =>
+  m ? { version: m.version, trainedAt: formatIsoInZone(m.trainedAt, zoneForRegion(regionCode ?? '')) } : null;
 
 /**
  * Suggest agencies and categories for a report the caller may verify (404 when hidden, 403 without
@@ -112,9 +114,9 @@ export async function suggestRouting(
     categories: asSuggestions(categoryPreds, words, Number, categoryNames),
     classifications: asSuggestions(classificationPreds, words, String, new Map()),
     models: {
-      agency: modelInfo(agencyModel),
-      category: modelInfo(categoryModel),
-      classification: modelInfo(classificationModel),
+      agency: modelInfo(agencyModel, row.regionCode),
+      category: modelInfo(categoryModel, row.regionCode),
+      classification: modelInfo(classificationModel, row.regionCode),
     },
   };
 }
@@ -200,7 +202,7 @@ export async function suggestUnits(
   return {
     trackingId: row.trackingId,
     units: asSuggestions(preds, words, String, new Map(units.map((u) => [u.id, u.name]))),
-    model: modelInfo(model),
+    model: modelInfo(model, row.regionCode),
   };
 }
 

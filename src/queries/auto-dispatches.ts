@@ -9,6 +9,7 @@ import { sql } from 'drizzle-orm';
 import type { Services } from '../app/context.ts';
 import { query } from '../db/client.ts';
 import type { ReportStatus } from '../domain/report/report.ts';
+import { formatIsoInZone, zoneForRegion } from '../domain/deadline/calendar.ts';
 import { canStaff, type Actor } from '../policies/can.ts';
 import { visibleTo } from './scope.ts';
 
@@ -95,7 +96,8 @@ export async function recentAutoDispatches(
       confidence: r.auto?.confidence ?? null,
       threshold: r.auto?.threshold ?? null,
       modelVersion: r.auto?.modelVersion ?? null,
-      dispatchedAt: new Date(r.dispatched_at).toISOString(),
+      // In the report's zone (the API's rule, and the page shows the date of that zone).
+      dispatchedAt: formatIsoInZone(new Date(r.dispatched_at), zoneForRegion(r.region_code ?? '')),
       reversed: r.reversed,
       // Every row listed is one whose agency the caller manages: that alone allows the reversal.
       canReverse: r.status === 'dispatched' && !r.reversed,

@@ -198,6 +198,8 @@ describe('auto-dispatch', () => {
       reversed: false,
       canReverse: true,
     });
+    // In the report's zone (Samarinda: WITA), as every time the API gives.
+    expect(row.dispatchedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+08:00$/);
     // No reporter identity in the list, for any admin.
     for (const token of [coord, puprAdmin, national])
       expect(JSON.stringify((await list(token)).body)).not.toMatch(
