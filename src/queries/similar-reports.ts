@@ -237,6 +237,8 @@ export async function similarPublicReports(
   const since = new Date(now.getTime() - (opts.windowDays ?? CITIZEN_WINDOW_DAYS) * 86_400_000);
   const open = sql`${PUBLIC_REPORT} and r.status in ('dispatched', 'returned', 'in_progress', 'responded')`;
   const point = opts.nearBonus === 0 ? null : pointOf(input.lat, input.lon);
+  // Nowhere to be near (no region, no point): nothing, as the web journey shows, not the whole country.
+  if (!regionPrefix(input.regionCode) && !point) return [];
   const rows = await candidates(
     svc,
     input,

@@ -219,6 +219,10 @@ describe('similar reports and merging', () => {
       `/api/v1/similar?${new URLSearchParams({ title: TITLE, regionCode: '64.71' })}`,
     );
     expect(elsewhere.body.items).toEqual([]);
+    // Without a region or a point there is no "nearby": nothing, not the whole country.
+    const nowhere = await t.api(`/api/v1/similar?${new URLSearchParams({ title: TITLE })}`);
+    expect(nowhere.status).toBe(200);
+    expect(nowhere.body.items).toEqual([]);
     const bad = await t.api(`/api/v1/similar?${new URLSearchParams({ title: TITLE, regionCode: 'x' })}`);
     expect(bad.status).toBe(422);
   });
