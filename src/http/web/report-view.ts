@@ -24,8 +24,11 @@ function keptOf(e: { type: string; data: Record<string, unknown> }): string | nu
  */
 function explanationOf(
   ctx: PageContext,
-  e: { type: string; data: Record<string, unknown> },
+  e: { type: string; data: Record<string, unknown>; actor: { role: string | null } },
 ): string | undefined {
+  // Dispatched by the routing model, not read by a person first: said as such.
+  if (e.type === 'verify' && e.actor.role === 'system:auto-dispatch')
+    return ctx.t('web.event_help.verify_auto');
   if (e.type === 'archive' && e.data.reason === 'duplicate') {
     const kept = keptOf(e);
     return kept

@@ -101,6 +101,15 @@ function timelineItems(p: ReportPageProps, agencyName: (id: unknown) => string):
     // How the reporter consented to a hand-off staff recorded: it may name the reporter, so eventContentFor keeps it
     // only for those who may see the reporter (never an agency role on an anonim report).
     if (e.type === 'escalate' && typeof data.consentNote === 'string') facts.push(data.consentNote);
+    // An auto-dispatch: how sure the model was, against the threshold it had to pass.
+    const auto = data.autoDispatch as { confidence?: unknown; threshold?: unknown } | undefined;
+    if (e.type === 'verify' && typeof auto?.confidence === 'number' && typeof auto.threshold === 'number')
+      facts.push(
+        ctx.t('staff.report.auto_dispatch_fact', {
+          confidence: Math.round(auto.confidence * 1000) / 10,
+          threshold: Math.round(auto.threshold * 1000) / 10,
+        }),
+      );
     if (data.final !== undefined)
       facts.push(ctx.t(data.final ? 'staff.respond.final' : 'staff.respond.interim'));
     // Deadline steps of the sweeper (reminder, overdue, escalation ladder): which clock, its due time, which rung.

@@ -206,10 +206,16 @@ describe('auto-dispatch', () => {
         /Anonim Rahasia|anonim\.rahasia|081200000009/,
       );
     // The timelines name the system, not a person: the public page and the back office.
-    const publicPage = await fetch(`${t.url}/laporan/${id}`);
-    expect(await publicPage.text()).toContain('Sistem (otomatis)');
+    const publicPage = await (await fetch(`${t.url}/laporan/${id}`)).text();
+    expect(publicPage).toContain('Sistem (otomatis)');
+    // And says no person read it first (not "sudah diperiksa").
+    expect(publicPage).toContain('Laporan diteruskan otomatis ke instansi yang paling mungkin berwenang');
+    expect(publicPage).not.toContain('Laporan sudah diperiksa');
     const staffPage = await (await signInWeb(t.url, DEMO.coordinator)).get(`/kantor/laporan/${id}?lang=en`);
     expect(staffPage.html).toContain('System (automatic)');
+    expect(staffPage.html).toMatch(
+      /forwarded automatically: model confidence \d+(\.\d)?% \(threshold \d+(\.\d)?%\)/,
+    );
     // Another region's coordinator neither sees it nor may reverse it.
     const other = await t.login(DEMO.balikpapanCoordinator);
     expect((await list(other)).body.items.some((r: any) => r.trackingId === id)).toBe(false);
