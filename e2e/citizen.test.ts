@@ -213,6 +213,9 @@ describe.skipIf(!HAS_CHROMIUM)('citizen pages in chromium', () => {
     expect(await page.content()).not.toContain('Pelapor Peramban');
     await expectA11y(page, 'step kategori with similar reports');
     await screenshot(page, 'citizen', 'kategori-similar');
+    // The thanks after supporting from the draft, with its way back (axe needs JavaScript on).
+    await page.goto(`${t.url}/laporan/${trackingId}?dukung=ok&draf=kategori`);
+    await expectA11y(page, 'report page after support from the draft');
     await js.close();
 
     const nojs = await b.context({ javaScriptEnabled: false });
@@ -222,12 +225,13 @@ describe.skipIf(!HAS_CHROMIUM)('citizen pages in chromium', () => {
       .locator('section.similar-public')
       .getByRole('button', { name: /Dukung laporan ini/ })
       .click();
-    expect(p.url()).toBe(`${t.url}/laporan/${trackingId}?dukung=ok`);
+    expect(p.url()).toBe(`${t.url}/laporan/${trackingId}?dukung=ok&draf=kategori`);
     await expect(p.locator('.notice-ok').textContent()).resolves.toContain(
       'Terima kasih atas dukungan Anda.',
     );
-    // The draft is kept: back on the category step, the report now counts the support.
-    await p.goto(`${t.url}/lapor/kategori`);
+    // The draft is kept: the notice leads back to the category step, where the report now counts the support.
+    await p.getByRole('link', { name: 'Lanjutkan menulis laporan Anda' }).click();
+    expect(p.url()).toBe(`${t.url}/lapor/kategori`);
     await expect(p.locator('section.similar-public .meta').textContent()).resolves.toContain('1 dukungan');
     await nojs.close();
   });

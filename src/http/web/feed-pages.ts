@@ -33,6 +33,7 @@ import { classifyError } from '../plugins/errors.ts';
 import { t } from '../../locales/index.ts';
 import { formErrors, pageContext, sendPage } from './render.ts';
 import { buildReportModel } from './report-view.ts';
+import { DRAFT_RETURN_STEPS } from '../../views/pages/similar-reports.tsx';
 
 const PAGE_SIZE = 20;
 const ID = /^\d{10}$/;
@@ -111,6 +112,7 @@ export async function feedPages(
     id: string,
     extra: {
       notice?: string;
+      draftStep?: string | undefined;
       errors?: Record<string, { key: string }>;
       comment?: string;
       /** A comment with personal data and no confirmation: what was found. */
@@ -146,6 +148,7 @@ export async function feedPages(
         canComment: !!ctx.user,
         ownReport,
         notice: extra.notice,
+        draftStep: extra.draftStep,
         errors,
         comment: extra.comment,
         pii: extra.pii,
@@ -154,21 +157,25 @@ export async function feedPages(
     );
   }
 
-  app.get<{ Params: { trackingId: string }; Querystring: { dukung?: string; komentar?: string } }>(
-    '/laporan/:trackingId',
-    async (req, reply) => {
-      const lang = pageContext(req).lang;
-      const notice =
-        req.query.dukung === 'ok'
-          ? t(lang, 'web.feed.supported')
-          : req.query.dukung === 'sudah'
-            ? t(lang, 'errors.ALREADY_SUPPORTED')
-            : req.query.komentar === 'ok'
-              ? t(lang, 'web.feed.commented')
-              : undefined;
-      return renderReport(req, reply, req.params.trackingId, { notice });
-    },
-  );
+  app.get<{
+    Params: { trackingId: string };
+    Querystring: { dukung?: string; komentar?: string; draf?: string };
+  }>('/laporan/:trackingId', async (req, reply) => {
+    const lang = pageContext(req).lang;
+    const notice =
+      req.query.dukung === 'ok'
+        ? t(lang, 'web.feed.supported')
+        : req.query.dukung === 'sudah'
+          ? t(lang, 'errors.ALREADY_SUPPORTED')
+          : req.query.komentar === 'ok'
+            ? t(lang, 'web.feed.commented')
+            : undefined;
+    const draftStep =
+      req.query.dukung && (DRAFT_RETURN_STEPS as readonly string[]).includes(req.query.draf ?? '')
+        ? req.query.draf
+        : undefined;
+    return renderReport(req, reply, req.params.trackingId, { notice, draftStep });
+  });
 
   // A file of the agency's public follow-up, under a neutral name. Anything else (a reporter upload, a file
   // of an internal note, any file of a report that is not public): 404.
@@ -194,13 +201,16 @@ export async function feedPages(
       const id = req.params.trackingId;
       if (!ID.test(id)) throw new AppError('NOT_FOUND');
       await getReport(svc, PUBLIC_CALLER, id);
+      // From the report journey's similar list: the answer links back to the saved draft.
+      const step = String((req.body as Record<string, unknown> | undefined)?.draf ?? '');
+      const draft = (DRAFT_RETURN_STEPS as readonly string[]).includes(step) ? `&draf=${step}` : '';
       try {
         await supportReport(svc, { ...req.caller, accessKey: undefined }, id);
       } catch (e) {
         if (classifyError(e).code !== 'ALREADY_SUPPORTED') throw e;
-        return reply.redirect(`/laporan/${id}?dukung=sudah`, 303);
+        return reply.redirect(`/laporan/${id}?dukung=sudah${draft}`, 303);
       }
-      return reply.redirect(`/laporan/${id}?dukung=ok`, 303);
+      return reply.redirect(`/laporan/${id}?dukung=ok${draft}`, 303);
     },
   );
 

@@ -159,10 +159,19 @@ describe('similar public reports in the report journey', () => {
     const c = new WebClient(t.url);
     const html = await toCategoryStep(c);
     const before = (await t.api(`/api/v1/reports/${ids.open}`)).body.supportCount as number;
-    const r = await c.post(`/laporan/${ids.open}/dukung`, { _csrf: csrfOf(section(html)) });
+    // The support form says which step it came from, so the answer leads back to the draft.
+    expect(section(html)).toContain('<input type="hidden" name="draf" value="kategori"/>');
+    const r = await c.post(`/laporan/${ids.open}/dukung`, { _csrf: csrfOf(section(html)), draf: 'kategori' });
     expect(r.status, r.html.slice(0, 300)).toBe(303);
-    expect(r.location).toBe(`/laporan/${ids.open}?dukung=ok`);
-    expect((await c.get(r.location!)).html).toContain('Terima kasih atas dukungan Anda.');
+    expect(r.location).toBe(`/laporan/${ids.open}?dukung=ok&draf=kategori`);
+    const thanked = (await c.get(r.location!)).html;
+    expect(thanked).toContain('Terima kasih atas dukungan Anda.');
+    expect(thanked).toContain('tidak perlu mengirim laporan baru');
+    expect(thanked).toContain('<a href="/lapor/kategori">Lanjutkan menulis laporan Anda</a>');
+    // Only the journey's steps: anything else gets no link.
+    expect((await c.get(`/laporan/${ids.open}?dukung=ok&draf=https://contoh.test`)).html).not.toContain(
+      'Lanjutkan menulis',
+    );
     expect((await t.api(`/api/v1/reports/${ids.open}`)).body.supportCount).toBe(before + 1);
     // The draft is still there: back on the step, the list shows the new count.
     const again = await c.get('/lapor/kategori');

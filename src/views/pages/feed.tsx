@@ -152,6 +152,8 @@ export interface PublicReportProps {
   /** The agency's files on public follow-ups, under neutral names (`lampiran-<id>.<ext>`). */
   files?: Array<{ id: string; name: string; size: number }>;
   notice?: string | undefined;
+  /** Supported from the report journey: the step to go back to the saved draft. */
+  draftStep?: string | undefined;
   errors?: FormErrors;
   comment?: string;
   /** A comment sent with personal data and no confirmation: what was found, for the warning under the field. */
@@ -166,6 +168,7 @@ export function PublicReportPage({
   ownReport = false,
   files = [],
   notice,
+  draftStep,
   errors = {},
   comment,
   pii,
@@ -176,9 +179,15 @@ export function PublicReportPage({
     <Layout ctx={ctx} title={r.title} hasErrors={Object.keys(errors).length > 0}>
       <ErrorSummary ctx={ctx} errors={errors} />
       {notice ? (
-        <p class="notice-ok" role="status">
-          {notice}
-        </p>
+        <div class="notice-ok" role="status">
+          <p>{notice}</p>
+          {draftStep ? (
+            <p>
+              {ctx.t('web.feed.draft_after_support')}{' '}
+              <a href={`/lapor/${draftStep}`}>{ctx.t('web.feed.draft_continue')}</a>
+            </p>
+          ) : null}
+        </div>
       ) : null}
       <p class="step-count">
         {ctx.t('web.trackpage.report')} {r.trackingId}

@@ -80,7 +80,7 @@ export function CheckPage({
           </div>
         ))}
       </dl>
-      <SimilarPublicReports ctx={ctx} items={similar} />
+      <SimilarPublicReports ctx={ctx} items={similar} step="periksa" />
       <h2>{ctx.t('web.report.send_heading')}</h2>
       <p>{ctx.t('web.report.send_text')}</p>
       <form method="post" action="/lapor/kirim" novalidate>

@@ -192,7 +192,7 @@ export function CategoryStep(p: StepPageProps): VNode {
     <Frame
       {...p}
       title={ctx.t('web.report.category_title')}
-      after={<SimilarPublicReports ctx={ctx} items={p.options.similar ?? []} />}
+      after={<SimilarPublicReports ctx={ctx} items={p.options.similar ?? []} step="kategori" />}
     >
       <Select
         {...bind(p, 'categoryId')}

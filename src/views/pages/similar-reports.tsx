@@ -13,13 +13,20 @@ import { StatusTag } from '../components/status-tag.tsx';
 import { formatDate, formatDistance } from '../format.ts';
 import type { PublicSimilarReport } from '../../queries/similar-reports.ts';
 
+/** Journey steps that list similar reports; after supporting one, the report page links back to it. */
+export const DRAFT_RETURN_STEPS = ['kategori', 'periksa'] as const;
+export type DraftReturnStep = (typeof DRAFT_RETURN_STEPS)[number];
+
 /** The section, or nothing when there is no similar report. */
 export function SimilarPublicReports({
   ctx,
   items,
+  step,
 }: {
   ctx: PageContext;
   items: PublicSimilarReport[];
+  /** The journey step showing the list (the support form's way back to the draft). */
+  step: DraftReturnStep;
 }): VNode | null {
   if (items.length === 0) return null;
   return (
@@ -50,6 +57,7 @@ export function SimilarPublicReports({
             </p>
             <form method="post" action={`/laporan/${r.trackingId}/dukung`}>
               {ctx.csrf ? <input type="hidden" name="_csrf" value={ctx.csrf} /> : null}
+              <input type="hidden" name="draf" value={step} />
               <Button variant="secondary">
                 {ctx.t('web.feed.support')}
                 <span class="visually-hidden">: {r.title}</span>
