@@ -13,7 +13,7 @@ import { appendEvent } from '../db/repositories/events.ts';
 import { loadReport } from '../db/repositories/reports.ts';
 import type { Caller, Services } from '../app/context.ts';
 import { AppError, invalid } from '../app/errors.ts';
-import { authorize } from '../queries/access.ts';
+import { authorize, refusalFor } from '../queries/access.ts';
 import { isPublicFollowUpAttachment } from '../queries/report-attachments.ts';
 import { can } from '../policies/can.ts';
 import { query, type AppDb } from '../db/client.ts';
@@ -130,7 +130,7 @@ export async function storeAttachment(
       const report = await loadReport(tx, trackingId, { forUpdate: true });
       const subject = authorize(report, caller, 'view');
       const staff = can(caller.actor, 'note', { ...subject, isReporter: false });
-      if (!subject.isReporter && !staff) throw new AppError('FORBIDDEN');
+      if (!subject.isReporter && !staff) throw refusalFor(caller);
       const [{ n } = { n: 0 }] = await query<{ n: number }>(
         tx,
         sql`select count(*)::int as n from attachments where report_id = ${report!.row.id}`,

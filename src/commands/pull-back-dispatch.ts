@@ -18,7 +18,7 @@ import type { AppDb, Tx } from '../db/client.ts';
 import { loadReport, type LoadedReport } from '../db/repositories/reports.ts';
 import { transition } from '../domain/report/lifecycle.ts';
 import type { ReportSubject, RoleGrant } from '../policies/can.ts';
-import { authorize } from '../queries/access.ts';
+import { authorize, refusalFor } from '../queries/access.ts';
 import { dispatchUntouched, pullBackGrant } from '../queries/report-returns.ts';
 import type { ActionResult } from './report-action.ts';
 import { returnReport } from './return-report.ts';
@@ -56,7 +56,7 @@ export async function pullBack(
   const subject = authorize(report, caller, 'view');
   // Rights first (403), so someone who may not pull back learns nothing more about the dispatch.
   const by = await rule.authorise(subject, report!);
-  if (!by) throw new AppError('FORBIDDEN');
+  if (!by) throw refusalFor(caller);
   await rule.check(svc.db, report!);
   const note = input.note.trim();
   if (!note) throw invalid({ note: { key: 'required' } });

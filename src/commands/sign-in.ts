@@ -29,6 +29,18 @@ export interface SignInResult {
 
 let dummyHash: Promise<string> | null = null;
 
+/**
+ * ACCOUNT_LOCKED with `params.retryAfter`: whole seconds until the lock ends (the JSON API sends it as
+ * `Retry-After` too).
+ */
+function accountLocked(until: Date, now: Date): AppError {
+  return new AppError(
+    'ACCOUNT_LOCKED',
+    {},
+    { retryAfter: Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000)) },
+  );
+}
+
 /** Verifies credentials and opens a session. Unknown emails cost the same time as wrong passwords. */
 export async function signIn(svc: Services, email: string, password: string): Promise<SignInResult> {
   const now = svc.now();
@@ -38,7 +50,7 @@ export async function signIn(svc: Services, email: string, password: string): Pr
     await verifyPassword(await dummyHash, password);
     throw new AppError('INVALID_CREDENTIALS');
   }
-  if (user.lockedUntil && user.lockedUntil > now) throw new AppError('ACCOUNT_LOCKED');
+  if (user.lockedUntil && user.lockedUntil > now) throw accountLocked(user.lockedUntil, now);
   if (!(await verifyPassword(user.passwordHash, password))) {
     const failures = user.failedLogins + 1;
     const lock = failures >= LOCKOUT.maxFailures;
@@ -49,7 +61,8 @@ export async function signIn(svc: Services, email: string, password: string): Pr
         lockedUntil: lock ? new Date(now.getTime() + LOCKOUT.minutes * 60_000) : user.lockedUntil,
       })
       .where(eq(users.id, user.id));
-    throw new AppError(lock ? 'ACCOUNT_LOCKED' : 'INVALID_CREDENTIALS');
+    if (lock) throw accountLocked(new Date(now.getTime() + LOCKOUT.minutes * 60_000), now);
+    throw new AppError('INVALID_CREDENTIALS');
   }
   const token = randomToken(32);
   const csrfToken = randomToken(24);

@@ -109,7 +109,8 @@ describe('unit suggestions', () => {
     expect((await t.api(`/api/v1/reports/${id}/unit-suggestions`, { token: coord })).status).toBe(403);
     const dinkes = await t.login(DEMO.dinkesAdmin);
     expect((await t.api(`/api/v1/reports/${id}/unit-suggestions`, { token: dinkes })).status).toBe(403);
-    expect((await t.api(`/api/v1/reports/${id}/unit-suggestions`)).status).toBe(403);
+    // The public without credentials: sign in first (401).
+    expect((await t.api(`/api/v1/reports/${id}/unit-suggestions`)).status).toBe(401);
     expect((await t.api('/api/v1/reports/12/unit-suggestions', { token: pupr })).status).toBe(422);
   });
 

@@ -39,6 +39,8 @@ import { invitationPages } from './web/invitation-pages.ts';
 import { statsPagesPlugin } from './web/stats-plugin.ts';
 import { notificationRoutes } from './api/v1/notifications.ts';
 import { integrationRoutes } from './api/v1/integrations.ts';
+import { registerStrictJsonParser } from './api/v1/json-body.ts';
+import { completeOpenApi } from './openapi.ts';
 import { registerAppMetrics } from './metrics.ts';
 import { metricsGuard } from './metrics-access.ts';
 import { registerCompression } from './plugins/compression.ts';
@@ -159,6 +161,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       },
     },
     transform: jsonSchemaTransform,
+    // Success statuses, error responses and security per operation, without response schemas on the routes.
+    transformObject: (doc) =>
+      'openapiObject' in doc
+        ? (completeOpenApi(
+            doc.openapiObject as Parameters<typeof completeOpenApi>[0],
+          ) as typeof doc.openapiObject)
+        : doc.swaggerObject,
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
   await app.register(authPlugin, { services, secureCookies });
@@ -177,6 +186,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   };
   await app.register(
     async (api) => {
+      // JSON bodies are strict UTF-8 (api/v1/json-body.ts): invalid bytes are a 400, not stored as U+FFFD.
+      registerStrictJsonParser(api);
       // A JSON body sent as text/plain or without a content type is refused as such (415), not as a puzzling
       // "invalid value type" on the whole body (422). Multipart routes declare no JSON body schema.
       api.addHook('preValidation', async (req) => {

@@ -49,8 +49,22 @@ function lookup(lang: Lang, key: string): string | Tree | undefined {
   return node;
 }
 
-/** Translates a key; falls back to Indonesian, then to the key itself. */
+/**
+ * The singular variant of a message with a count: `<key>_one` when the catalog has it and a placeholder of the
+ * message is 1 (`errors.field.too_short` with `{ min: 1 }` → "At least 1 character.", not "1 characters").
+ */
+function pluralKey(lang: Lang, key: string, params: Record<string, string | number>): string {
+  const one = `${key}_one`;
+  if (!Object.values(params).some((v) => v === 1 || v === '1')) return key;
+  const text = lookup(lang, key) ?? lookup('id', key);
+  if (typeof text !== 'string' || typeof (lookup(lang, one) ?? lookup('id', one)) !== 'string') return key;
+  const counts = [...text.matchAll(/\{(\w+)\}/g)].map((m) => params[m[1]!]);
+  return counts.some((v) => v === 1 || v === '1') ? one : key;
+}
+
+/** Translates a key (its `_one` variant for a count of 1); falls back to Indonesian, then to the key itself. */
 export function t(lang: Lang, key: string, params: Record<string, string | number> = {}): string {
+  key = pluralKey(lang, key, params);
   const found = lookup(lang, key) ?? lookup('id', key);
   const text = typeof found === 'string' ? found : key;
   return text.replace(/\{(\w+)\}/g, (_, p: string) => (p in params ? String(params[p]) : `{${p}}`));

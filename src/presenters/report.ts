@@ -46,13 +46,20 @@ export function presentDeadline(r: LoadedReport, lang: Lang, zone: ZoneName = re
 }
 
 /**
- * The report as JSON for a caller with `permissions`. `escalationOpen: false` (from `escalationOffer`) drops
- * `escalate` from `allowedActions` before the hand-off to Ombudsman opens; callers that do not know leave it out.
+ * The report as JSON for a caller with `permissions`. The offers (`reportOffers`, commands/report-offers.ts) complete
+ * `allowedActions`: `escalationOpen: false` drops `escalate` before the hand-off to Ombudsman opens (callers that do
+ * not know leave it out), and `pullBack: true` adds `pull-back` (not a policy action: its conditions need the data).
  */
 export function presentReport(
   r: LoadedReport,
   permissions: Record<PolicyAction, boolean>,
-  opts: { lang: Lang; reporter?: ReporterInput | null; publicUrl?: string; escalationOpen?: boolean },
+  opts: {
+    lang: Lang;
+    reporter?: ReporterInput | null;
+    publicUrl?: string;
+    escalationOpen?: boolean;
+    pullBack?: boolean;
+  },
 ) {
   const zone = reportZone(r);
   const row = r.row;
@@ -85,13 +92,15 @@ export function presentReport(
       : {}),
     ...(opts.reporter && permissions.viewReporter ? { reporter: opts.reporter } : {}),
     // What the caller may do now: its rights, in what the status allows.
-    allowedActions: ((now) =>
-      (Object.keys(now) as PolicyAction[]).filter(
+    allowedActions: ((now): string[] => [
+      ...(Object.keys(now) as PolicyAction[]).filter(
         (a) =>
           now[a] &&
           !['view', 'viewReporter', 'viewInternal', 'setPrivacy'].includes(a) &&
           !(a === 'escalate' && opts.escalationOpen === false),
-      ))(permissionsNow(permissions, row.status)),
+      ),
+      ...(opts.pullBack ? ['pull-back'] : []),
+    ])(permissionsNow(permissions, row.status)),
   };
 }
 

@@ -37,13 +37,36 @@ export function authorisingGrant(
 }
 
 /**
+ * Whether the caller brought no credentials at all: no session or token (no user, no grant), no reporter's access
+ * key, no system or channel identity. Such a caller may do what the public may; for anything more it must sign in.
+ */
+export function isSignedOut(caller: Caller): boolean {
+  return (
+    caller.actor.userId === null &&
+    caller.actor.grants.length === 0 &&
+    !caller.accessKey &&
+    !caller.system &&
+    !caller.vouchedReporterOf
+  );
+}
+
+/**
+ * The refusal for a caller without the right: UNAUTHENTICATED (401) when it brought no credentials (signing in may
+ * give the right, docs/api-v1.md "Conventions"), FORBIDDEN (403) when it did.
+ */
+export function refusalFor(caller: Caller): AppError {
+  return new AppError(isSignedOut(caller) ? 'UNAUTHENTICATED' : 'FORBIDDEN');
+}
+
+/**
  * Loads and authorizes a report for a read or write. Hidden reports answer REPORT_NOT_FOUND (404),
- * never revealing that they exist; visible ones without the right answer FORBIDDEN (403).
+ * never revealing that they exist; visible ones without the right answer FORBIDDEN (403), or UNAUTHENTICATED (401)
+ * to a caller with no credentials (`refusalFor`).
  */
 export function authorize(report: LoadedReport | null, caller: Caller, action: PolicyAction): ReportSubject {
   if (!report) throw new AppError('REPORT_NOT_FOUND');
   const subject = subjectOf(report, caller);
   if (!can(caller.actor, 'view', subject)) throw new AppError('REPORT_NOT_FOUND');
-  if (!can(caller.actor, action, subject)) throw new AppError('FORBIDDEN');
+  if (!can(caller.actor, action, subject)) throw refusalFor(caller);
   return subject;
 }

@@ -65,6 +65,35 @@ function csrfFrom(req: FastifyRequest): string | undefined {
   return body && typeof body._csrf === 'string' ? body._csrf : undefined;
 }
 
+/**
+ * The bearer token of an `Authorization` header, with the scheme matched case-insensitively (RFC 7235 §2.1:
+ * `Bearer`, `bearer` and `BEARER` are the same scheme); null for any other scheme or a malformed header.
+ */
+export function bearerTokenOf(header: string | undefined): string | null {
+  const m = /^bearer +(\S+) *$/i.exec(header?.trim() ?? '');
+  return m ? m[1]! : null;
+}
+
+/** Paths where an `Authorization` header is aduan's own credential (the JSON API); elsewhere another may pass. */
+const OWN_AUTHORIZATION = /^\/api\/v1\//;
+
+/**
+ * What the request's `Authorization` header gives: nothing (absent or empty), a bearer token, or something
+ * unusable. Outside the JSON API another scheme is left alone (the email channel's Basic auth, a reverse proxy's
+ * Basic auth in front of the pages) and counts as nothing; a malformed `Bearer` header is unusable everywhere.
+ */
+function authorizationOf(
+  req: FastifyRequest,
+): { kind: 'none' } | { kind: 'bearer'; token: string } | { kind: 'unusable' } {
+  const header = req.headers.authorization?.trim();
+  if (!header) return { kind: 'none' };
+  const token = bearerTokenOf(header);
+  if (token) return { kind: 'bearer', token };
+  const path = req.url.split('?')[0]!;
+  if (/^bearer(?:\s|$)/i.test(header) || OWN_AUTHORIZATION.test(path)) return { kind: 'unusable' };
+  return { kind: 'none' };
+}
+
 /** Registers the caller resolution hook. */
 export const authPlugin = fp(
   async (app: FastifyInstance, opts: { services: Services; secureCookies: boolean }) => {
@@ -75,9 +104,15 @@ export const authPlugin = fp(
       let session: FastifyRequest['session'] = null;
       // An agency API token (docs/integrations.md): an `integration` grant, no session, no CSRF.
       let tokenActor: Caller['actor'] | null = null;
-      const auth = req.headers.authorization;
-      if (auth?.startsWith('Bearer ')) {
-        const bearer = auth.slice(7).trim();
+      const credentials = authorizationOf(req);
+      if (credentials.kind === 'unusable') {
+        // A header this API cannot use (another scheme such as Basic, or a malformed one) is refused rather than
+        // ignored, so a client with a typo never silently gets the smaller public view (RFC 7235: 401).
+        void reply.header('www-authenticate', 'Bearer');
+        throw new AppError('UNAUTHENTICATED');
+      }
+      if (credentials.kind === 'bearer') {
+        const bearer = credentials.token;
         const s = await resolveSession(svc.db, bearer, svc.now());
         if (s) session = { ...s, via: 'bearer' };
         else {
@@ -87,7 +122,10 @@ export const authPlugin = fp(
             await recordApiKeyUse(svc, token.keyId);
           }
         }
-        if (!s && !tokenActor) throw new AppError('UNAUTHENTICATED');
+        if (!s && !tokenActor) {
+          void reply.header('www-authenticate', 'Bearer error="invalid_token"');
+          throw new AppError('UNAUTHENTICATED');
+        }
       } else {
         const token = req.cookies[SESSION_COOKIE];
         if (token) {

@@ -13,16 +13,13 @@ import { returnReport } from '../../../commands/return-report.ts';
 import { respondToReport } from '../../../commands/respond-to-report.ts';
 import { acceptReport } from '../../../commands/accept-report.ts';
 import { disputeReport } from '../../../commands/dispute-report.ts';
-import { escalateReport, escalationOffer } from '../../../commands/escalate-report.ts';
+import { escalateReport } from '../../../commands/escalate-report.ts';
 import { noteReport } from '../../../commands/note-report.ts';
 import { commentReport } from '../../../commands/comment-report.ts';
 import { supportReport } from '../../../commands/support-report.ts';
 import { revealReporter } from '../../../commands/reveal-reporter.ts';
-import { permissionsFor } from '../../../policies/can.ts';
-import { subjectOf } from '../../../queries/access.ts';
-import { presentReport } from '../../../presenters/report.ts';
 import { AppError } from '../../../app/errors.ts';
-import { requestLang } from '../../plugins/errors.ts';
+import { presentReportFor } from './present.ts';
 import { ActionBodies, ReportQuery, TrackingParams } from './schemas.ts';
 
 type Runner = (
@@ -98,15 +95,8 @@ export const actionRoutes: FastifyPluginAsyncZod<{ services: Services; supportPe
           req.params.trackingId,
           req.body as never,
         );
-        const subject = subjectOf(result.report, req.caller);
-        const permissions = permissionsFor(req.caller.actor, subject);
         const reporter = await revealReporter(svc, req.caller, result.report, `api.action.${action}`);
-        // `escalate` is offered only once the hand-off is open (escalate-report.ts).
-        return presentReport(result.report, permissions, {
-          lang: requestLang(req),
-          reporter,
-          ...(await escalationOffer(svc.db, result.report, permissions, svc.now())),
-        });
+        return presentReportFor(svc, req, result.report, { reporter });
       },
     );
   }

@@ -241,7 +241,8 @@ describe('POST /api/v1/reports/{trackingId}/attachments', () => {
     const png = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#0a0' } })
       .png()
       .toBuffer();
-    expect((await upload(open.trackingId, png, {})).status).toBe(403);
+    // No credentials at all: sign in first (401); signed in or with a key but without the right: 403.
+    expect((await upload(open.trackingId, png, {})).status).toBe(401);
     expect((await upload(open.trackingId, png, { token: await t.login(DEMO.citizen) })).status).toBe(403);
     expect((await upload(open.trackingId, png, { token: await t.login(DEMO.dinkesAdmin) })).status).toBe(403);
     expect((await upload(open.trackingId, png, { accessKey: conf.accessKey })).status).toBe(403);

@@ -4,7 +4,7 @@ import type { Services } from '../../../app/context.ts';
 import { AppError } from '../../../app/errors.ts';
 import { signIn, signOut } from '../../../commands/sign-in.ts';
 import { resolveSession } from '../../../queries/session.ts';
-import { SESSION_COOKIE } from '../../plugins/auth.ts';
+import { bearerTokenOf, SESSION_COOKIE } from '../../plugins/auth.ts';
 import { rateLimit } from '../../plugins/rate-limit.ts';
 import { LoginBody } from './schemas.ts';
 
@@ -24,7 +24,12 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
       preHandler: rateLimit(svc, 'login', opts.limits.loginPerMinute, 60),
     },
     async (req, reply) => {
-      const r = await signIn(svc, req.body.email, req.body.password);
+      const r = await signIn(svc, req.body.email, req.body.password).catch((e: unknown) => {
+        // A lock has a known end: say when to try again (the body carries it as `params.retryAfter` too).
+        if (e instanceof AppError && e.code === 'ACCOUNT_LOCKED' && e.params.retryAfter)
+          void reply.header('retry-after', String(e.params.retryAfter));
+        throw e;
+      });
       const s = await resolveSession(svc.db, r.token, svc.now());
       reply.setCookie(SESSION_COOKIE, r.token, {
         path: '/',
@@ -48,8 +53,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
   );
 
   app.post('/auth/logout', { schema: { tags: ['auth'], summary: 'Sign out' } }, async (req, reply) => {
-    const auth = req.headers.authorization;
-    const token = auth?.startsWith('Bearer ') ? auth.slice(7).trim() : req.cookies[SESSION_COOKIE];
+    const token = bearerTokenOf(req.headers.authorization) ?? req.cookies[SESSION_COOKIE];
     if (token) await signOut(svc, token);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return { ok: true };

@@ -30,14 +30,12 @@ export const referenceRoutes: FastifyPluginAsyncZod<{ services: Services }> = as
       schema: {
         tags: ['reference'],
         summary: 'Kemendagri regions under a parent',
-        querystring: z
-          .object({
-            parent: z
-              .string()
-              .regex(/^\d{2}(\.\d{2}){0,2}$/)
-              .optional(),
-          })
-          .strict(),
+        querystring: z.object({
+          parent: z
+            .string()
+            .regex(/^\d{2}(\.\d{2}){0,2}$/)
+            .optional(),
+        }),
       },
     },
     async (req) => ({ items: await listRegions(db, req.query.parent) }),
@@ -48,7 +46,7 @@ export const referenceRoutes: FastifyPluginAsyncZod<{ services: Services }> = as
       schema: {
         tags: ['reference'],
         summary: 'National holidays and cuti bersama of a year',
-        querystring: z.object({ year: z.coerce.number().int().min(2000).max(2100) }).strict(),
+        querystring: z.object({ year: z.coerce.number().int().min(2000).max(2100) }),
       },
     },
     async (req) => ({ items: await listHolidays(db, req.query.year) }),
@@ -82,7 +80,7 @@ export const referenceRoutes: FastifyPluginAsyncZod<{ services: Services }> = as
         tags: ['reference'],
         summary: 'Remove a holiday',
         params: z.object({ date: isoDate }),
-        querystring: z.object({ regionCode: regionCode.optional() }).strict(),
+        querystring: z.object({ regionCode: regionCode.optional() }),
       },
     },
     async (req) => {

@@ -1,22 +1,14 @@
 /** JSON API v1: submit, list, read and timeline of reports (docs/api-v1.md). */
-import { escalationOffer } from '../../../commands/escalate-report.ts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Services } from '../../../app/context.ts';
 import { submitReport } from '../../../commands/submit-report.ts';
 import { setReportPrivacy } from '../../../commands/set-report-privacy.ts';
 import { revealReporter } from '../../../commands/reveal-reporter.ts';
 import { getReport, listReports, timelineFor } from '../../../queries/reports.ts';
-import { permissionsFor } from '../../../policies/can.ts';
-import { subjectOf } from '../../../queries/access.ts';
-import {
-  audienceOf,
-  presentDeadline,
-  presentEvent,
-  presentReport,
-  reportZone,
-} from '../../../presenters/report.ts';
+import { audienceOf, presentDeadline, presentEvent, reportZone } from '../../../presenters/report.ts';
 import { requestLang } from '../../plugins/errors.ts';
 import { rateLimit } from '../../plugins/rate-limit.ts';
+import { presentReportFor, presentReportsFor } from './present.ts';
 import { ListReportsQuery, PrivacyBody, ReportQuery, SubmitReportBody, TrackingParams } from './schemas.ts';
 
 export interface ReportRoutesOptions {
@@ -69,11 +61,8 @@ export const reportRoutes: FastifyPluginAsyncZod<ReportRoutesOptions> = async (a
         q.page,
         q.pageSize,
       );
-      const lang = requestLang(req);
       return {
-        items: page.items.map((r) =>
-          presentReport(r, permissionsFor(req.caller.actor, subjectOf(r, req.caller)), { lang }),
-        ),
+        items: await presentReportsFor(svc, req, page.items),
         page: page.page,
         pageSize: page.pageSize,
         total: page.total,
@@ -94,11 +83,7 @@ export const reportRoutes: FastifyPluginAsyncZod<ReportRoutesOptions> = async (a
     async (req) => {
       const visible = await getReport(svc, req.caller, req.params.trackingId);
       const reporter = await revealReporter(svc, req.caller, visible.report, 'api.report');
-      return presentReport(visible.report, visible.permissions, {
-        lang: requestLang(req),
-        reporter,
-        ...(await escalationOffer(svc.db, visible.report, visible.permissions, svc.now())),
-      });
+      return presentReportFor(svc, req, visible.report, { permissions: visible.permissions, reporter });
     },
   );
 
@@ -135,9 +120,8 @@ export const reportRoutes: FastifyPluginAsyncZod<ReportRoutesOptions> = async (a
     },
     async (req) => {
       const report = await setReportPrivacy(svc, req.caller, req.params.trackingId, req.body);
-      const permissions = permissionsFor(req.caller.actor, subjectOf(report, req.caller));
       const reporter = await revealReporter(svc, req.caller, report, 'api.privacy');
-      return presentReport(report, permissions, { lang: requestLang(req), reporter });
+      return presentReportFor(svc, req, report, { reporter });
     },
   );
 };

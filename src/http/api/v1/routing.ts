@@ -11,14 +11,11 @@ import { mergeReports } from '../../../commands/merge-reports.ts';
 import { reverseAutoDispatch } from '../../../commands/reverse-auto-dispatch.ts';
 import { pullBackDispatch } from '../../../commands/pull-back-dispatch.ts';
 import { suggestRouting, suggestUnits } from '../../../commands/suggest-routing.ts';
-import { permissionsFor } from '../../../policies/can.ts';
-import { subjectOf } from '../../../queries/access.ts';
 import { recentAutoDispatches } from '../../../queries/auto-dispatches.ts';
 import { mayViewRoutingAccuracy, routingAccuracy } from '../../../queries/routing-accuracy.ts';
 import { activeRoutingModels } from '../../../queries/routing-models.ts';
 import { similarPublicReports, similarReportsForStaff } from '../../../queries/similar-reports.ts';
-import { presentReport } from '../../../presenters/report.ts';
-import { requestLang } from '../../plugins/errors.ts';
+import { presentReportFor } from './present.ts';
 import { TrackingParams } from './schemas.ts';
 import type { Caller } from '../../../app/context.ts';
 
@@ -184,10 +181,7 @@ export const routingRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
     },
     async (req) => {
       const result = await reverseAutoDispatch(svc, req.caller, req.params.trackingId, req.body);
-      const subject = subjectOf(result.report, req.caller);
-      return presentReport(result.report, permissionsFor(req.caller.actor, subject), {
-        lang: requestLang(req),
-      });
+      return presentReportFor(svc, req, result.report);
     },
   );
 
@@ -204,10 +198,7 @@ export const routingRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
     },
     async (req) => {
       const result = await pullBackDispatch(svc, req.caller, req.params.trackingId, req.body);
-      const subject = subjectOf(result.report, req.caller);
-      return presentReport(result.report, permissionsFor(req.caller.actor, subject), {
-        lang: requestLang(req),
-      });
+      return presentReportFor(svc, req, result.report);
     },
   );
 
@@ -235,14 +226,18 @@ export const routingRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
       },
     },
     async (req) => {
-      const result = await mergeReports(svc, req.caller, req.params.trackingId, req.body);
-      const subject = subjectOf(result.kept, req.caller);
+      const result = await mergeReports(svc, req.caller, req.params.trackingId, req.body).catch(
+        (e: unknown) => {
+          // The merge archives through the ordinary archive action: a refused transition names this action.
+          if (e instanceof AppError && e.code === 'ILLEGAL_TRANSITION' && e.params.action === 'archive')
+            throw new AppError(e.code, e.fields, { ...e.params, action: 'merge' });
+          throw e;
+        },
+      );
       return {
         supportersMoved: result.supportersMoved,
         duplicate: { trackingId: result.duplicate.row.trackingId, status: result.duplicate.row.status },
-        kept: presentReport(result.kept, permissionsFor(req.caller.actor, subject), {
-          lang: requestLang(req),
-        }),
+        kept: await presentReportFor(svc, req, result.kept),
       };
     },
   );

@@ -71,31 +71,35 @@ export const SubmitReportBody = z
     when: () => true,
   });
 
-export const ListReportsQuery = z
-  .object({
-    page: z.coerce.number().int().min(1).max(100_000).default(1),
-    pageSize: z.coerce.number().int().min(1).max(100).default(20),
-    status: z
-      .string()
-      .optional()
-      .transform((s) => (s ? s.split(',') : undefined))
-      .pipe(z.array(z.enum(STATUSES)).optional()),
-    agencyId: z.string().max(80).optional(),
-    categoryId: rowIdParam.optional(),
-    regionCode: regionCode.optional(),
-    classification: z.enum(CLASSIFICATIONS).optional(),
-    q: z.string().trim().min(1).max(200).optional(),
-    overdue: z.enum(['true', 'false']).optional(),
-    from: isoDate.optional(),
-    to: isoDate.optional(),
-    lang: z.enum(['id', 'en']).optional(),
-    k: z.string().optional(),
-  })
-  .strict();
+/*
+ * Query strings: unknown parameters are ignored (zod's default strips them), so a cache-buster (`_=…`) or a
+ * proxy's tracking parameter does not break a read; known ones are validated strictly. JSON bodies stay
+ * `.strict()`: an unknown body key is a 422 `unknown_field` (docs/api-v1.md "Conventions").
+ */
+export const ListReportsQuery = z.object({
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+  status: z
+    .string()
+    .optional()
+    .transform((s) => (s ? s.split(',') : undefined))
+    .pipe(z.array(z.enum(STATUSES)).optional()),
+  agencyId: z.string().max(80).optional(),
+  categoryId: rowIdParam.optional(),
+  regionCode: regionCode.optional(),
+  classification: z.enum(CLASSIFICATIONS).optional(),
+  q: z.string().trim().min(1).max(200).optional(),
+  overdue: z.enum(['true', 'false']).optional(),
+  from: isoDate.optional(),
+  to: isoDate.optional(),
+  lang: z.enum(['id', 'en']).optional(),
+  k: z.string().optional(),
+});
 
-export const ReportQuery = z
-  .object({ lang: z.enum(['id', 'en']).optional(), k: z.string().max(100).optional() })
-  .strict();
+export const ReportQuery = z.object({
+  lang: z.enum(['id', 'en']).optional(),
+  k: z.string().max(100).optional(),
+});
 
 export const ActionBodies = {
   verify: z

@@ -18,6 +18,7 @@ import { STATS_GROUP_BY, statsBy } from '../../../queries/stats.ts';
 import { openDataRows } from '../../../queries/open-data.ts';
 import {
   latestSnapshot,
+  OPEN_DATA_SCHEMA,
   servedSnapshot,
   snapshotBySha256,
   type SnapshotInfo,
@@ -155,7 +156,12 @@ export const statsRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
   app.get(
     '/open-data/dictionary',
     { schema: { tags: ['open data'], summary: 'Data dictionary of the open data' } },
-    async () => ({ schema: 'aduan-open-data/1', columns: OPEN_DATA_COLUMNS }),
+    // The schema of the snapshots served now; the row columns are those of schema 1 (2 added snapshot-level parts).
+    async () => ({
+      schema: OPEN_DATA_SCHEMA,
+      columnsSince: 'aduan-open-data/1',
+      columns: OPEN_DATA_COLUMNS,
+    }),
   );
 
   app.get(

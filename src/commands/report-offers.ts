@@ -1,0 +1,72 @@
+/**
+ * What a caller may do now beyond its rights and the report's status, for `allowedActions` (presenters/report.ts):
+ * whether the hand-off to Ombudsman is open (`escalate`, escalate-report.ts) and whether the caller may pull the
+ * dispatch back to verification (`pull-back`, pull-back-dispatch.ts). Every JSON API answer that presents a report
+ * (one report, the list, each action's response) takes its offers from here, so they cannot drift apart again.
+ */
+import type { Caller } from '../app/context.ts';
+import type { AppDb, Tx } from '../db/client.ts';
+import type { LoadedReport } from '../db/repositories/reports.ts';
+import type { PolicyAction } from '../policies/can.ts';
+import { subjectOf } from '../queries/access.ts';
+import { dispatchUntouched, pullBackGrant } from '../queries/report-returns.ts';
+import { escalationOffer } from './escalate-report.ts';
+
+/** The `presentReport` options these offers set. */
+export interface ReportOffers {
+  /** False before the hand-off opens: `escalate` is not listed (absent when the caller may not escalate). */
+  escalationOpen?: boolean;
+  /** True when `pull-back` is listed. */
+  pullBack?: boolean;
+}
+
+/**
+ * Whether the caller may pull this dispatch back: it is `dispatched`, still held by the agency it was dispatched to,
+ * and the caller may verify the report once it is back (`pullBackGrant`). `exact` also reads the timeline to check
+ * that the agency has not acted since the verify (no disposisi, assignment or follow-up), as the command does; a
+ * list leaves that read out (the held-by check already catches a disposisi), so a listed `pull-back` may still
+ * answer 409 `AGENCY_ALREADY_ACTED` after an assignment.
+ */
+async function pullBackOffer(
+  db: AppDb | Tx,
+  caller: Caller,
+  report: LoadedReport,
+  exact: boolean,
+): Promise<boolean> {
+  const row = report.row;
+  if (row.status !== 'dispatched' || !row.dispatchedAgencyId || row.agencyId !== row.dispatchedAgencyId)
+    return false;
+  if (!pullBackGrant(caller, subjectOf(report, caller))) return false;
+  return exact ? dispatchUntouched(db, row) : true;
+}
+
+/** The offers for one report (GET /reports/{id} and every action's response). */
+export async function reportOffers(
+  db: AppDb | Tx,
+  caller: Caller,
+  report: LoadedReport,
+  permissions: Record<PolicyAction, boolean>,
+  now: Date,
+  opts: { exact: boolean } = { exact: true },
+): Promise<ReportOffers> {
+  const escalation = await escalationOffer(db, report, permissions, now);
+  const pullBack = await pullBackOffer(db, caller, report, opts.exact);
+  return { ...escalation, ...(pullBack ? { pullBack } : {}) };
+}
+
+/**
+ * The offers for a page of reports, in order, without a query per report: the escalation rules and calendars come
+ * from the short-lived process cache (db/repositories/calendar.ts; read one after the other, so a cold cache is
+ * filled once, not once per report), and `pull-back` is decided without the timeline read (see `pullBackOffer`).
+ */
+export async function reportsOffers(
+  db: AppDb | Tx,
+  caller: Caller,
+  items: ReadonlyArray<{ report: LoadedReport; permissions: Record<PolicyAction, boolean> }>,
+  now: Date,
+): Promise<ReportOffers[]> {
+  const out: ReportOffers[] = [];
+  for (const { report, permissions } of items)
+    out.push(await reportOffers(db, caller, report, permissions, now, { exact: false }));
+  return out;
+}

@@ -1,0 +1,81 @@
+/**
+ * The OpenAPI document at /api/docs/json (audit M3): real success statuses (201, 204), the common error envelope as
+ * a component referenced by the 4xx responses, and `security` on operations that need credentials.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../test/helpers/app.ts';
+
+let t: TestApp;
+let doc: any;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  const r = await t.api('/api/docs/json');
+  expect(r.status).toBe(200);
+  doc = r.body;
+});
+afterAll(() => t?.close());
+
+const op = (method: string, path: string) => {
+  const found = doc.paths[`/api/v1${path}`]?.[method];
+  expect(found, `${method} ${path}`).toBeTruthy();
+  return found;
+};
+
+describe('OpenAPI document', () => {
+  it('declares the real success status of each operation', () => {
+    for (const [method, path] of [
+      ['post', '/reports'],
+      ['post', '/reports/{trackingId}/attachments'],
+      ['post', '/integrations/webhooks'],
+      ['post', '/integrations/tokens'],
+    ]) {
+      const responses = op(method!, path!).responses;
+      expect(Object.keys(responses), `${method} ${path}`).toContain('201');
+      expect(Object.keys(responses), `${method} ${path}`).not.toContain('200');
+    }
+    for (const path of ['/integrations/tokens/{id}', '/integrations/webhooks/{id}']) {
+      const responses = op('delete', path).responses;
+      expect(Object.keys(responses)).toContain('204');
+      expect(Object.keys(responses)).not.toContain('200');
+    }
+    expect(Object.keys(op('get', '/reports').responses)).toContain('200');
+    expect(JSON.stringify(doc)).not.toContain('Default Response');
+  });
+
+  it('references the common error envelope from the 4xx responses', () => {
+    const error = doc.components.schemas.Error;
+    expect(error.properties.error.required).toEqual(['code', 'message', 'fields', 'translations']);
+    const actions = op('post', '/reports/{trackingId}/actions/verify').responses;
+    for (const status of ['401', '403', '404', '409', '422'])
+      expect(actions[status].content['application/json'].schema, status).toEqual({
+        $ref: '#/components/schemas/Error',
+      });
+    const submit = op('post', '/reports').responses;
+    for (const status of ['400', '413', '415', '422', '429']) expect(submit[status], status).toBeTruthy();
+    expect(op('post', '/auth/login').responses['423']).toBeTruthy();
+    // Every $ref of the document resolves.
+    for (const ref of JSON.stringify(doc).match(/#\/components\/schemas\/\w+/g) ?? [])
+      expect(doc.components.schemas[ref.split('/').pop()!], ref).toBeTruthy();
+  });
+
+  it('says which operations need credentials', () => {
+    expect(doc.components.securitySchemes).toMatchObject({
+      bearer: { type: 'http', scheme: 'bearer' },
+      accessKey: { type: 'apiKey', in: 'header', name: 'X-Access-Key' },
+    });
+    expect(op('get', '/auth/me').security).toEqual([{ bearer: [] }, { session: [] }]);
+    expect(op('post', '/reports/{trackingId}/actions/verify').security).toEqual([
+      { bearer: [] },
+      { session: [] },
+    ]);
+    expect(op('get', '/integrations/tokens').security).toEqual([{ bearer: [] }, { session: [] }]);
+    expect(op('post', '/reports/{trackingId}/actions/accept').security).toContainEqual({ accessKey: [] });
+    // Optional credentials: anonymous ({}) or any of them.
+    expect(op('get', '/reports/{trackingId}').security).toContainEqual({});
+    expect(op('post', '/reports').security).toContainEqual({});
+    // Public data: none.
+    expect(op('get', '/open-data/dictionary').security).toEqual([]);
+    expect(op('post', '/auth/login').security).toEqual([]);
+  });
+});

@@ -1,0 +1,201 @@
+/**
+ * Completes the generated OpenAPI document (/api/docs/json) without response schemas on the routes (they would
+ * change how answers are serialised and drop fields): each operation gets its real success status (201 Created,
+ * 204 No Content), the error responses it can give with the common error envelope (`#/components/schemas/Error`),
+ * and `security` (which credentials it takes). The rules are by method and path, below; docs/api-v1.md is the
+ * contract they describe.
+ */
+
+type Method = 'get' | 'post' | 'put' | 'delete' | 'patch' | 'head' | 'options';
+type Operation = {
+  parameters?: Array<{ in?: string }>;
+  requestBody?: unknown;
+  responses?: Record<string, unknown>;
+  security?: Array<Record<string, string[]>>;
+};
+type OpenApiDoc = {
+  paths?: Record<string, Partial<Record<Method, Operation>>>;
+  components?: Record<string, unknown> & { schemas?: Record<string, unknown> };
+};
+
+/** The error envelope every 4xx of the JSON API carries (src/http/plugins/errors.ts `errorBody`). */
+const ERROR_SCHEMA = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message', 'fields', 'translations'],
+      properties: {
+        code: { type: 'string', description: 'UPPER_SNAKE error code (docs/api-v1.md "Errors")' },
+        message: { type: 'string', description: 'In the request language (?lang=, cookie, Accept-Language)' },
+        fields: {
+          type: 'object',
+          additionalProperties: { type: 'string' },
+          description: 'Per-field messages (dotted names for nested fields)',
+        },
+        params: {
+          type: 'object',
+          additionalProperties: { type: ['string', 'number'] },
+          description: 'Details of some codes, e.g. `availableFrom` of ESCALATION_NOT_DUE',
+        },
+        translations: {
+          type: 'object',
+          properties: {
+            id: { $ref: '#/components/schemas/ErrorText' },
+            en: { $ref: '#/components/schemas/ErrorText' },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+const ERROR_TEXT_SCHEMA = {
+  type: 'object',
+  properties: {
+    message: { type: 'string' },
+    fields: { type: 'object', additionalProperties: { type: 'string' } },
+  },
+} as const;
+
+const ERROR_DESCRIPTIONS: Record<string, string> = {
+  '400': 'Malformed request (INVALID_JSON, BAD_REQUEST)',
+  '401': 'Not signed in, or a credential that cannot be used (UNAUTHENTICATED)',
+  '403': 'Signed in without the right (FORBIDDEN, CSRF_INVALID, PASSWORD_CHANGE_REQUIRED)',
+  '404': 'Not found, or not visible to the caller',
+  '409': 'Not allowed in the current state (ILLEGAL_TRANSITION and others)',
+  '413': 'Too large (PAYLOAD_TOO_LARGE)',
+  '415': 'Unsupported content type (UNSUPPORTED_MEDIA_TYPE)',
+  '422': 'Invalid values (VALIDATION_FAILED, with per-field messages)',
+  '423': 'Account temporarily locked (ACCOUNT_LOCKED, with Retry-After)',
+  '429': 'Rate limited (RATE_LIMITED, with Retry-After)',
+};
+
+const P = '/api/v1';
+
+/** Operations answering 201 Created. */
+const CREATED = new Set([
+  `post ${P}/reports`,
+  `post ${P}/reports/{trackingId}/attachments`,
+  `post ${P}/integrations/webhooks`,
+  `post ${P}/integrations/tokens`,
+  `post ${P}/holidays`,
+  `post ${P}/evaluation/periods`,
+  `post ${P}/evaluation/periods/{periodId}/scores`,
+  `post ${P}/evaluation/periods/{periodId}/publish`,
+]);
+
+/** Operations answering 204 No Content. */
+const NO_CONTENT = (key: string) => key.startsWith(`delete ${P}/integrations/`);
+
+/** Security requirements: a session (bearer token or cookie), a reporter's access key, or none. */
+type Security = Array<Record<string, string[]>>;
+const SIGNED_IN: Security = [{ bearer: [] }, { session: [] }];
+const REPORTER_OR_SIGNED_IN: Security = [...SIGNED_IN, { accessKey: [] }];
+const ANYONE: Security = [{}, ...REPORTER_OR_SIGNED_IN];
+const NONE: Security = [];
+
+/** Reads and writes open to everyone (more with credentials: staff scope, the reporter's own report). */
+const OPEN = [
+  /^get \/api\/v1\/reports(\/\{trackingId\}(\/events|\/attachments\/\{attachmentId\})?)?$/,
+  /^post \/api\/v1\/reports$/,
+  /^post \/api\/v1\/reports\/\{trackingId\}\/actions\/support$/,
+  /^get \/api\/v1\/similar$/,
+];
+
+/** Public reads that take no credentials at all, and sign-in itself. */
+const PUBLIC = [
+  /^get \/api\/v1\/(agencies|categories|regions|holidays|stats(\.csv|\.xlsx)?)$/,
+  /^get \/api\/v1\/open-data\//,
+  /^get \/api\/v1\/evaluation\/periods(\/\{periodId\}(\/results(\.xlsx)?)?)?$/,
+  /^post \/api\/v1\/auth\/login$/,
+];
+
+/** Report actions and attachments the reporter may take with the access key (or anyone signed in). */
+const REPORTER = [
+  /^post \/api\/v1\/reports\/\{trackingId\}\/actions\/(supplement|accept|dispute|escalate|comment)$/,
+  /^post \/api\/v1\/reports\/\{trackingId\}\/attachments$/,
+];
+
+function securityOf(key: string): Security {
+  if (PUBLIC.some((r) => r.test(key))) return NONE;
+  if (OPEN.some((r) => r.test(key))) return ANYONE;
+  if (REPORTER.some((r) => r.test(key))) return REPORTER_OR_SIGNED_IN;
+  return SIGNED_IN;
+}
+
+/** The error statuses an operation can answer. */
+function errorStatuses(key: string, op: Operation, security: Security): string[] {
+  const [method, path] = key.split(' ') as [Method, string];
+  const out = new Set<string>(['401']); // any /api/v1 call with an unusable Authorization header
+  const write = method !== 'get' && method !== 'head';
+  const input = !!op.parameters?.length || !!op.requestBody;
+  if (write && !key.endsWith('/auth/logout')) out.add('400').add('413').add('415');
+  if (input || write) out.add('422');
+  if (security !== NONE) out.add('403');
+  if (path.includes('{') || /snapshots\/latest/.test(path)) out.add('404');
+  if (/\/actions\//.test(path) || /\/(publish|scores)$/.test(path)) out.add('409');
+  if (key === `post ${P}/auth/login`) out.add('423').add('429');
+  if (key === `post ${P}/reports` || /actions\/support$/.test(path)) out.add('429');
+  return [...out].sort();
+}
+
+/** `transformObject` of @fastify/swagger: fills in statuses, errors and security of the JSON API operations. */
+export function completeOpenApi(doc: OpenApiDoc): OpenApiDoc {
+  doc.components = {
+    ...doc.components,
+    securitySchemes: {
+      ...(doc.components?.securitySchemes as Record<string, unknown> | undefined),
+      bearer: {
+        type: 'http',
+        scheme: 'bearer',
+        description: 'Token from POST /api/v1/auth/login, or an agency API token (ait_…)',
+      },
+      session: {
+        type: 'apiKey',
+        in: 'cookie',
+        name: 'aduan_session',
+        description: 'Session cookie (writes also need X-CSRF-Token)',
+      },
+      accessKey: {
+        type: 'apiKey',
+        in: 'header',
+        name: 'X-Access-Key',
+        description: "The reporter's access key (or ?k=)",
+      },
+    },
+    schemas: { ...doc.components?.schemas, Error: ERROR_SCHEMA, ErrorText: ERROR_TEXT_SCHEMA },
+  };
+  for (const [path, ops] of Object.entries(doc.paths ?? {})) {
+    if (!path.startsWith(`${P}/`)) continue;
+    for (const [method, op] of Object.entries(ops) as Array<[Method, Operation]>) {
+      if (!op) continue;
+      const key = `${method} ${path}`;
+      const { '200': ok, ...rest } = op.responses ?? {};
+      const success = CREATED.has(key)
+        ? { '201': { description: 'Created' } }
+        : NO_CONTENT(key)
+          ? { '204': { description: 'No Content' } }
+          : {
+              '200':
+                ok && (ok as { description?: string }).description !== 'Default Response'
+                  ? ok
+                  : { description: 'OK' },
+            };
+      const security = securityOf(key);
+      const errors = Object.fromEntries(
+        errorStatuses(key, op, security).map((s) => [
+          s,
+          {
+            description: ERROR_DESCRIPTIONS[s] ?? 'Error',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+          },
+        ]),
+      );
+      op.responses = { ...success, ...rest, ...errors };
+      op.security = security;
+    }
+  }
+  return doc;
+}
