@@ -145,6 +145,16 @@ describe('M3: a returned report on the verification screen', () => {
     expect(puprItem).not.toContain('Pakai di formulir');
     expect(v.html).not.toContain('?instansi=pupr-kaltim');
     expect(suggestionItem(v.html, 'agency:dinkes-kaltim')).toContain('Pakai di formulir');
+    // One link takes the top suggestions into the form at once, passing over the agency that returned it.
+    const topHref = /<a href="([^"]+)" data-slot="use-top-suggestions">/
+      .exec(v.html)?.[1]
+      ?.replace(/&amp;/g, '&');
+    expect(topHref, 'use-top-suggestions link').toBeTruthy();
+    expect(topHref).not.toContain('pupr-kaltim');
+    const top = await c.get(topHref!.replace(/#.*$/, ''));
+    expect(top.html).toMatch(/<option value="[^"]+"[^>]*selected/);
+    expect(top.html).not.toMatch(/<option value="pupr-kaltim"[^>]*selected/);
+    expect(top.html).toMatch(/name="categoryId"[\s\S]*?<option value="\d+"[^>]*selected/);
     // The verify form marks it too and asks for the confirmation.
     expect(v.html).toMatch(/<option value="pupr-kaltim"[^>]*>[^<]*\(sudah mengembalikan laporan ini\)/);
     expect(v.html).toContain('name="confirmRedispatch"');

@@ -308,6 +308,33 @@ function LatestReturn(p: {
   );
 }
 
+/**
+ * One link that pre-selects the first suggestion of every list in the verify form (one page load, then the verifier
+ * reads the form and sends it): an agency that already returned the report is never picked. Nothing when every
+ * first suggestion is already picked, or there is none.
+ */
+function TopPicks(p: {
+  ctx: PageContext;
+  trackingId: string;
+  s: RoutingSuggestions;
+  returned: ReadonlySet<string>;
+}): VNode | null {
+  const agency = p.s.agencies.find((a) => !p.returned.has(String(a.id)));
+  const top: RoutingPick = {
+    agencyId: agency ? String(agency.id) : undefined,
+    categoryId: p.s.categories[0] ? String(p.s.categories[0].id) : undefined,
+    classification: p.s.classifications[0] ? String(p.s.classifications[0].id) : undefined,
+  };
+  if (!top.agencyId && !top.categoryId && !top.classification) return null;
+  return (
+    <p>
+      <a href={pickHref(p.ctx, p.trackingId, top)} data-slot="use-top-suggestions">
+        {p.ctx.t('staff.suggest.use_all')}
+      </a>
+    </p>
+  );
+}
+
 /** The similar-reports slot and the routing suggestions of the verification screen. */
 export function VerificationAids(p: VerificationAidsProps): VNode {
   const { ctx, trackingId, pick } = p;
@@ -350,6 +377,7 @@ export function VerificationAids(p: VerificationAidsProps): VNode {
         ) : (
           <>
             <p class="hint">{ctx.t('staff.suggest.hint')}</p>
+            <TopPicks ctx={ctx} trackingId={trackingId} s={s} returned={returned} />
             {s.models.agency ? (
               <p class="hint" data-model-version={s.models.agency.version}>
                 {ctx.t('staff.suggest.model', {
