@@ -4,13 +4,18 @@ import type { Caller, Services } from '../app/context.ts';
 import { AppError } from '../app/errors.ts';
 import { runReportAction } from './report-action.ts';
 
-/** Adds one support; a second one from the same person or device answers ALREADY_SUPPORTED (409). */
-export function supportReport(svc: Services, caller: Caller, trackingId: string) {
-  const key = caller.actor.userId
+/** Whose support a caller gives: the account when signed in, else the device (cookie); null without either. */
+export function supporterKeyOf(caller: Caller): string | null {
+  return caller.actor.userId
     ? `user:${caller.actor.userId}`
     : caller.deviceKey
       ? `device:${caller.deviceKey}`
       : null;
+}
+
+/** Adds one support; a second one from the same person or device answers ALREADY_SUPPORTED (409). */
+export function supportReport(svc: Services, caller: Caller, trackingId: string) {
+  const key = supporterKeyOf(caller);
   return runReportAction(svc, caller, trackingId, 'support', {}, async ({ tx, report }) => {
     if (!key) throw new AppError('BAD_REQUEST');
     const inserted = await tx

@@ -39,6 +39,8 @@ export interface PublicSimilarReport {
   score: number;
   /** Metres between the two points, to 10 m; null when either has none. */
   distanceM: number | null;
+  /** The asking person or device supports it already (`similarPublicReports` with `supporterKey`). */
+  supported?: boolean;
 }
 
 /** A similar report as staff see it at verification. */
@@ -230,6 +232,8 @@ export async function similarPublicReports(
     regionCode?: string | null | undefined;
     lat?: number | null | undefined;
     lon?: number | null | undefined;
+    /** Who asks (`supporterKeyOf`): the reports they support already are marked. */
+    supporterKey?: string | null | undefined;
   },
   opts: SimilarOptions = {},
 ): Promise<PublicSimilarReport[]> {
@@ -249,7 +253,21 @@ export async function similarPublicReports(
     opts.candidates ?? 40,
     point,
   );
-  return rank(input, point, rows, opts, opts.limit ?? 5).map((c) => ({
+  const ranked = rank(input, point, rows, opts, opts.limit ?? 5);
+  const supported = new Set<string>();
+  if (input.supporterKey && ranked.length) {
+    const found = await query<{ tracking_id: string }>(
+      svc.db,
+      sql`select r.tracking_id from supports s join reports r on r.id = s.report_id
+           where s.supporter_key = ${input.supporterKey}
+             and r.tracking_id in (${sql.join(
+               ranked.map((c) => sql`${c.tracking_id}`),
+               sql`, `,
+             )})`,
+    );
+    for (const f of found) supported.add(f.tracking_id);
+  }
+  return ranked.map((c) => ({
     trackingId: c.tracking_id,
     title: c.title,
     status: c.status,
@@ -258,6 +276,7 @@ export async function similarPublicReports(
     createdAt: iso(c),
     score: round3(c.score),
     distanceM: c.distanceM,
+    ...(input.supporterKey ? { supported: supported.has(c.tracking_id) } : {}),
   }));
 }
 

@@ -13,6 +13,7 @@ import { AppError, type FieldIssue } from '../../app/errors.ts';
 import { addAttachment, ATTACHMENT_LIMITS } from '../../commands/add-attachment.ts';
 import { collectIssues, requireCategory } from '../../commands/lookups.ts';
 import { discardDraft, saveDraft } from '../../commands/save-draft.ts';
+import { supporterKeyOf } from '../../commands/support-report.ts';
 import { stageDraftFile } from '../../commands/stage-draft-file.ts';
 import { submitReport } from '../../commands/submit-report.ts';
 import { localDate } from '../../domain/deadline/calendar.ts';
@@ -153,10 +154,14 @@ export async function reportJourney(
       (Number.isFinite(lat) && Number.isFinite(lon) ? kabKotaOfPoint(lon, lat)?.properties.kode : '');
     if (!title || !body || !regionCode) return [];
     const point = Number.isFinite(lat) && Number.isFinite(lon) ? { lat, lon } : {};
-    return similarPublicReports(svc, { title, body, regionCode, ...point }).catch((err: unknown) => {
-      req.log.debug({ err }, 'similar public reports unavailable');
-      return [];
-    });
+    // The reports this person or device supports already say so instead of offering the button again.
+    const supporterKey = supporterKeyOf(req.caller);
+    return similarPublicReports(svc, { title, body, regionCode, ...point, supporterKey }).catch(
+      (err: unknown) => {
+        req.log.debug({ err }, 'similar public reports unavailable');
+        return [];
+      },
+    );
   }
 
   async function optionsFor(req: FastifyRequest, step: Step, d: DraftData): Promise<S.StepOptions> {

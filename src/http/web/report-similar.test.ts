@@ -173,10 +173,17 @@ describe('similar public reports in the report journey', () => {
       'Lanjutkan menulis',
     );
     expect((await t.api(`/api/v1/reports/${ids.open}`)).body.supportCount).toBe(before + 1);
-    // The draft is still there: back on the step, the list shows the new count.
+    // The draft is still there: back on the step, the list shows the new count, and says this device supports the
+    // report instead of offering the button again (other devices still get it).
     const again = await c.get('/lapor/kategori');
     expect(again.status).toBe(200);
     expect(section(again.html)).toContain(`${before + 1} dukungan`);
+    const items = /<li class="card"[^>]*data-similar="(\d+)"[\s\S]*?<\/li>/g;
+    const supportedItem = [...section(again.html).matchAll(items)].find((m) => m[1] === ids.open)![0];
+    expect(supportedItem).toContain('Anda sudah mendukung laporan ini');
+    expect(supportedItem).not.toContain(`action="/laporan/${ids.open}/dukung"`);
+    const otherDevice = await toCategoryStep(new WebClient(t.url));
+    expect(section(otherDevice)).toContain(`action="/laporan/${ids.open}/dukung"`);
     expect((await c.get('/lapor/kejadian')).html).toContain(`value="${TITLE}"`);
   });
 

@@ -55,14 +55,18 @@ export function SimilarPublicReports({
               )}
               {ctx.t('web.feed.supports', { n: r.supportCount })}
             </p>
-            <form method="post" action={`/laporan/${r.trackingId}/dukung`}>
-              {ctx.csrf ? <input type="hidden" name="_csrf" value={ctx.csrf} /> : null}
-              <input type="hidden" name="draf" value={step} />
-              <Button variant="secondary">
-                {ctx.t('web.feed.support')}
-                <span class="visually-hidden">: {r.title}</span>
-              </Button>
-            </form>
+            {r.supported ? (
+              <p class="tag tag-green">{ctx.t('web.report.similar_supported')}</p>
+            ) : (
+              <form method="post" action={`/laporan/${r.trackingId}/dukung`}>
+                {ctx.csrf ? <input type="hidden" name="_csrf" value={ctx.csrf} /> : null}
+                <input type="hidden" name="draf" value={step} />
+                <Button variant="secondary">
+                  {ctx.t('web.feed.support')}
+                  <span class="visually-hidden">: {r.title}</span>
+                </Button>
+              </form>
+            )}
           </li>
         ))}
       </ul>
