@@ -58,6 +58,8 @@ export interface ActiveModel {
   kind: RoutingKind;
   trainedAt: Date;
   ensemble: Ensemble;
+  /** Its cross-validated macro-F1 at training, when stored (`metrics.macroF1`). */
+  cvMacroF1: number | null;
 }
 
 const cache = new Map<number, Ensemble>();
@@ -98,7 +100,12 @@ export async function saveRoutingModel(
 /** The active model of `kind`, or null when none has been trained yet. */
 export async function loadActiveModel(db: AppDb | Tx, kind: RoutingKind): Promise<ActiveModel | null> {
   const [head] = await db
-    .select({ id: routingModels.id, version: routingModels.version, trainedAt: routingModels.trainedAt })
+    .select({
+      id: routingModels.id,
+      version: routingModels.version,
+      trainedAt: routingModels.trainedAt,
+      metrics: routingModels.metrics,
+    })
     .from(routingModels)
     .where(and(eq(routingModels.kind, kind), eq(routingModels.active, true)))
     .orderBy(desc(routingModels.version))
@@ -114,5 +121,7 @@ export async function loadActiveModel(db: AppDb | Tx, kind: RoutingKind): Promis
     if (cache.size >= 12) cache.clear();
     cache.set(head.id, ensemble);
   }
-  return { id: head.id, version: head.version, kind, trainedAt: head.trainedAt, ensemble };
+  const f1 = (head.metrics as Record<string, unknown> | null)?.macroF1;
+  const cvMacroF1 = typeof f1 === 'number' && Number.isFinite(f1) ? f1 : null;
+  return { id: head.id, version: head.version, kind, trainedAt: head.trainedAt, ensemble, cvMacroF1 };
 }

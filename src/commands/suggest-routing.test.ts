@@ -108,6 +108,33 @@ describe('suggestion words', () => {
   });
 });
 
+describe('a weak model', () => {
+  it('says so beside its suggestions (cross-validated macro-F1 below 0.5), in the API and on the page', async () => {
+    const id = await submit('Jalan berlubang di depan pasar pagi', { regionCode: '64.71' });
+    const before = await t.api(`/api/v1/reports/${id}/suggestions`, { token: coord });
+    // Trained here without cross-validation: nothing stored, no warning.
+    expect(before.body.models.classification.cvMacroF1).toBeNull();
+    const page = await (await signInWeb(t.url, DEMO.coordinator)).get(`/kantor/laporan/${id}`);
+    expect(page.html).not.toContain('data-weak-model');
+    await t.runtime.services.db.execute(
+      sql`update routing_models set metrics = metrics || '{"macroF1": 0.31}'::jsonb
+           where active and kind = 'classification'`,
+    );
+    try {
+      const after = await t.api(`/api/v1/reports/${id}/suggestions`, { token: coord });
+      expect(after.body.models.classification.cvMacroF1).toBe(0.31);
+      const weak = await (await signInWeb(t.url, DEMO.coordinator)).get(`/kantor/laporan/${id}`);
+      expect(weak.html).toContain('data-weak-model="classification"');
+      expect(weak.html).toContain('Model ini masih lemah (macro-F1 uji silang 0.31)');
+      expect(weak.html).not.toContain('data-weak-model="agency"');
+    } finally {
+      await t.runtime.services.db.execute(
+        sql`update routing_models set metrics = metrics - 'macroF1' where active and kind = 'classification'`,
+      );
+    }
+  });
+});
+
 describe('report type suggestions', () => {
   // The history holds complaints about roads (pengaduan) and suggestions about health (aspirasi), so the
   // classification model is trained too.

@@ -41,9 +41,9 @@ export interface RoutingSuggestions {
   /** Report type (pengaduan, aspirasi, permintaan_informasi), best first; `name` is the id (pages translate it). */
   classifications: RoutingSuggestion<string>[];
   models: {
-    agency: { version: number; trainedAt: string } | null;
-    category: { version: number; trainedAt: string } | null;
-    classification: { version: number; trainedAt: string } | null;
+    agency: ModelInfo | null;
+    category: ModelInfo | null;
+    classification: ModelInfo | null;
   };
 }
 
@@ -61,9 +61,23 @@ function asSuggestions<Id>(
     return { id, name: names.get(id) ?? p.label, confidence: round3(p.confidence), words: words(p.topTerms) };
   });
 }
+
+/** A model behind suggestions: version, training time and, when stored, its cross-validated macro-F1. */
+export interface ModelInfo {
+  version: number;
+  trainedAt: string;
+  cvMacroF1: number | null;
+}
+
 /** The model's version and training time, in the report's zone like every time the API gives. */
-const modelInfo = (m: ActiveModel | null, regionCode: string | null) =>
-  m ? { version: m.version, trainedAt: formatIsoInZone(m.trainedAt, zoneForRegion(regionCode ?? '')) } : null;
+const modelInfo = (m: ActiveModel | null, regionCode: string | null): ModelInfo | null =>
+  m
+    ? {
+        version: m.version,
+        trainedAt: formatIsoInZone(m.trainedAt, zoneForRegion(regionCode ?? '')),
+        cvMacroF1: m.cvMacroF1 === null ? null : round3(m.cvMacroF1),
+      }
+    : null;
 
 /**
  * Suggest agencies and categories for a report the caller may verify (404 when hidden, 403 without
@@ -176,7 +190,7 @@ export interface UnitSuggestions {
   trackingId: string;
   /** Up to 3 units of the dispatched agency's tree (never the one handling it now), best first. */
   units: RoutingSuggestion<string>[];
-  model: { version: number; trainedAt: string } | null;
+  model: ModelInfo | null;
 }
 
 /**

@@ -179,12 +179,19 @@ export function SuggestionList(p: {
   returned?: ReadonlySet<string> | undefined;
   /** Agencies without anyone to handle the report: marked. */
   unstaffed?: ReadonlySet<string> | undefined;
+  /** The model's cross-validated macro-F1 when it is weak (below 0.5): the list says so. */
+  weakF1?: number | undefined;
 }): VNode {
   const { ctx } = p;
   const Heading = p.level === 4 ? 'h4' : 'h3';
   return (
     <div class="suggestion-group">
       <Heading>{p.heading}</Heading>
+      {p.weakF1 !== undefined && p.items.length ? (
+        <p class="hint" data-weak-model={p.kind}>
+          {ctx.t('staff.suggest.weak_model', { f1: p.weakF1.toFixed(2) })}
+        </p>
+      ) : null}
       {p.items.length === 0 ? (
         <p class="hint">{ctx.t('staff.suggest.no_model')}</p>
       ) : (
@@ -235,6 +242,14 @@ export function SuggestionList(p: {
       )}
     </div>
   );
+}
+
+/** Below this cross-validated macro-F1 a model's suggestions carry a warning (worse than a coin toss per label). */
+const WEAK_MODEL_F1 = 0.5;
+
+/** The model's stored macro-F1 when it is below `WEAK_MODEL_F1`, else undefined. */
+function weakF1(model: { cvMacroF1: number | null } | null): number | undefined {
+  return model?.cvMacroF1 != null && model.cvMacroF1 < WEAK_MODEL_F1 ? model.cvMacroF1 : undefined;
 }
 
 /** The suggestion lists, in order: each with its heading and the verify-form field a pick pre-selects. */
@@ -406,6 +421,7 @@ export function VerificationAids(p: VerificationAidsProps): VNode {
                 href={(id) => pickHref(ctx, trackingId, { ...pick, [field]: id })}
                 returned={kind === 'agency' ? returned : undefined}
                 unstaffed={kind === 'agency' ? unstaffed : undefined}
+                weakF1={weakF1(s.models[kind])}
               />
             ))}
           </>
