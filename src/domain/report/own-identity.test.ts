@@ -12,10 +12,27 @@ describe('maskOwnIdentity', () => {
   it("masks the reporter's own name, address, number in any format, and NIKs; leaves other text alone", () => {
     const text =
       'Belum selesai. Saya RAHMAT  hidayatullah, hubungi +62 812-5550-1234 atau Rahmat.H@contoh.aduan.id, ' +
-      'NIK 6472 0101 0190 0011. Tetangga saya 081399988877, Pak Rahmat dari RT 03.';
+      'NIK 6472 0101 0190 0011. Tetangga saya 081399988877, warung Rahmat di RT 03.';
     expect(maskOwnIdentity(text, who)).toBe(
       'Belum selesai. Saya [nama-disembunyikan], hubungi [telepon-disembunyikan] atau [email-disembunyikan], ' +
-        'NIK [nik-disembunyikan]. Tetangga saya 081399988877, Pak Rahmat dari RT 03.',
+        'NIK [nik-disembunyikan]. Tetangga saya 081399988877, warung Rahmat di RT 03.',
+    );
+  });
+
+  it('masks a single word of the name where it is introduced as a name, and only there', () => {
+    const me = { name: 'Ahmad Yani Qwertanon' };
+    expect(
+      maskOwnIdentity(
+        'Panggil saja Qwertanon, atau pak Ahmad Yani. Saya qwertanon dari RT 03, rumah di Jalan Ahmad Yani.',
+        me,
+      ),
+    ).toBe(
+      'Panggil saja [nama-disembunyikan], atau pak [nama-disembunyikan] [nama-disembunyikan]. ' +
+        'Saya [nama-disembunyikan] dari RT 03, rumah di Jalan Ahmad Yani.',
+    );
+    // A word of the name that is not introduced as a name stays (a street, a place, someone else).
+    expect(maskOwnIdentity('Qwertanon Jaya Motor di Jalan Yani tutup.', me)).toBe(
+      'Qwertanon Jaya Motor di Jalan Yani tutup.',
     );
   });
 

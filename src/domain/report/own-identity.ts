@@ -7,7 +7,7 @@
  * (as the email channel masks the sender and the SMS channel the sender's number), and every NIK-like number masked
  * (a NIK never needs to travel in free text). Staff who may see the reporter still read the sealed identity.
  */
-import { maskSender } from './email-text.ts';
+import { EMAIL_MASK, maskSender } from './email-text.ts';
 import { maskNik } from './pii-hints.ts';
 import { maskOwnNumber } from './sms-text.ts';
 
@@ -19,9 +19,40 @@ export interface OwnIdentity {
   nik?: string | undefined;
 }
 
-/** `text` with the reporter's own name, email address and phone number, and every NIK, masked. */
+/**
+ * Words that introduce a person by name ("saya Budi", "pak Budi", "panggil saja Budi", "a.n. Budi"): a single word of
+ * the reporter's name is masked only after one of them. Alone, such a word may be a street or a place ("Jalan Ahmad
+ * Yani" from a reporter named Ahmad), which the agency needs.
+ */
+const NAME_CUE = String.raw`(?:saya|aku|nama(?:\s+saya)?|panggil(?:\s+saja)?|pak|bu|bapak|ibu|sdr|sdri|saudara|saudari|mas|mbak|kak|bang|a\.\s?n\.?|atas\s+nama)`;
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** `text` with each word of `name` (3+ letters) masked where a `NAME_CUE` introduces it. */
+function maskNameWords(text: string, name: string | undefined): string {
+  const words = (name ?? '').split(/\s+/).filter((w) => [...w].length >= 3 && /\p{L}/u.test(w));
+  if (!words.length) return text;
+  const any = words.map(escapeRegExp).join('|');
+  // The cue, then one or more of the name's words in a row (each masked).
+  const re = new RegExp(
+    String.raw`(?<![\p{L}\p{N}])(${NAME_CUE})(\s+)((?:(?:${any})(?![\p{L}\p{N}])\s*)+)`,
+    'giu',
+  );
+  return text.replace(re, (_m, cue: string, space: string, run: string) => {
+    const trailing = /\s*$/u.exec(run)![0];
+    const masked = run
+      .trim()
+      .split(/\s+/u)
+      .map(() => EMAIL_MASK.name)
+      .join(' ');
+    return `${cue}${space}${masked}${trailing}`;
+  });
+}
+
+/** `text` with the reporter's own name (whole, or a word of it introduced as a name), email address and phone number, and every NIK, masked. */
 export function maskOwnIdentity(text: string, who: OwnIdentity): string {
   let out = maskSender(text, { address: who.email ?? '', name: who.name });
+  out = maskNameWords(out, who.name);
   if (who.phone) out = maskOwnNumber(out, who.phone);
   return maskNik(out);
 }
