@@ -13,6 +13,8 @@ import { calendarFor, stopClocks } from './clocks.ts';
 import type { Caller, Services } from '../app/context.ts';
 import { AppError, invalid } from '../app/errors.ts';
 import { runReportAction } from './report-action.ts';
+import { maskOwnIdentity } from '../domain/report/own-identity.ts';
+import type { ReporterInput } from './submit-report.ts';
 import type { AppDb, Tx } from '../db/client.ts';
 import type { LoadedReport } from '../db/repositories/reports.ts';
 
@@ -124,7 +126,17 @@ export function escalateReport(
           shareIdentity: input.shareIdentity === true,
           // Who took the consent: the reporter gave it here, or staff recorded one given to them (the note says how).
           consentVia: byStaff ? 'staff' : 'reporter',
-          ...(byStaff ? { consentRecordedBy: caller.actor.userId, consentNote: note } : {}),
+          // The note keeps how the consent was given, not who gave it: the reporter's own name, number, address and
+          // NIK are masked (own-identity.ts), since the identity is sealed on the report and event data is not.
+          ...(byStaff
+            ? {
+                consentRecordedBy: caller.actor.userId,
+                consentNote: maskOwnIdentity(
+                  note!,
+                  report.row.reporterEnc ? svc.sealer.open<ReporterInput>(report.row.reporterEnc) : {},
+                ),
+              }
+            : {}),
         },
       },
       deadline: null,
