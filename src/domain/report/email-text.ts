@@ -169,7 +169,8 @@ export function dropForwardedHeaders(text: string): string {
   return tidy(out);
 }
 
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** `s` as a literal inside a regular expression. */
+export const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * The text with the sender's address and display name masked, ignoring case. The name is masked as a whole (its words

@@ -7,7 +7,7 @@
  * (as the email channel masks the sender and the SMS channel the sender's number), and every NIK-like number masked
  * (a NIK never needs to travel in free text). Staff who may see the reporter still read the sealed identity.
  */
-import { EMAIL_MASK, maskSender } from './email-text.ts';
+import { EMAIL_MASK, escapeRegExp, maskSender } from './email-text.ts';
 import { maskNik } from './pii-hints.ts';
 import { maskOwnNumber } from './sms-text.ts';
 
@@ -25,8 +25,6 @@ export interface OwnIdentity {
  * Yani" from a reporter named Ahmad), which the agency needs.
  */
 const NAME_CUE = String.raw`(?:saya|aku|nama(?:\s+saya)?|panggil(?:\s+saja)?|pak|bu|bapak|ibu|sdr|sdri|saudara|saudari|mas|mbak|kak|bang|a\.\s?n\.?|atas\s+nama)`;
-
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** `text` with each word of `name` (3+ letters) masked where a `NAME_CUE` introduces it. */
 function maskNameWords(text: string, name: string | undefined): string {

@@ -18,6 +18,11 @@ function keptOf(e: { type: string; data: Record<string, unknown> }): string | nu
   return e.type === 'archive' && typeof e.data.duplicateOf === 'string' ? e.data.duplicateOf : null;
 }
 
+/** The link to the report a duplicate was merged into, when the reader may know it. */
+function keptLink(ctx: PageContext, kept: string | null): { href: string; text: string } | undefined {
+  return kept ? { href: `/laporan/${kept}`, text: ctx.t('web.timeline.kept_link', { kept }) } : undefined;
+}
+
 /**
  * A step's plain-words meaning; an archive as a duplicate says that the complaint lives on in the kept report (named
  * when the reader may see it), so the reporter does not read the merge as a rejection.
@@ -140,9 +145,7 @@ export async function buildReportModel(
                 : undefined,
     body: e.body,
     explanation: explanationOf(ctx, e),
-    link: keptOf(e)
-      ? { href: `/laporan/${keptOf(e)}`, text: ctx.t('web.timeline.kept_link', { kept: keptOf(e)! }) }
-      : undefined,
+    link: keptLink(ctx, keptOf(e)),
     deadlines: deadlines.get(i),
     tone:
       e.actor.role === 'reporter'
