@@ -1,7 +1,9 @@
 /**
  * What a caller may do now beyond its rights and the report's status, for `allowedActions` (presenters/report.ts):
  * whether the hand-off to Ombudsman is open (`escalate`, escalate-report.ts) and whether the caller may pull the
- * dispatch back to verification (`pull-back`, pull-back-dispatch.ts). Every JSON API answer that presents a report
+ * dispatch back to verification (`pull-back`, pull-back-dispatch.ts) and whether it may reverse an auto-dispatch
+ * (`reverse-auto-dispatch`, reverse-auto-dispatch.ts; one indexed read of the latest verify event, for `dispatched`
+ * reports only). Every JSON API answer that presents a report
  * (one report, the list, each action's response) takes its offers from here, so they cannot drift apart again.
  */
 import type { Caller } from '../app/context.ts';
@@ -11,6 +13,7 @@ import type { PolicyAction } from '../policies/can.ts';
 import { subjectOf } from '../queries/access.ts';
 import { dispatchUntouched, pullBackGrant } from '../queries/report-returns.ts';
 import { escalationOffer } from './escalate-report.ts';
+import { autoDispatchReversible } from './reverse-auto-dispatch.ts';
 
 /** The `presentReport` options these offers set. */
 export interface ReportOffers {
@@ -18,6 +21,8 @@ export interface ReportOffers {
   escalationOpen?: boolean;
   /** True when `pull-back` is listed. */
   pullBack?: boolean;
+  /** True when `reverse-auto-dispatch` is listed. */
+  reverseAutoDispatch?: boolean;
 }
 
 /**
@@ -51,7 +56,12 @@ export async function reportOffers(
 ): Promise<ReportOffers> {
   const escalation = await escalationOffer(db, report, permissions, now);
   const pullBack = await pullBackOffer(db, caller, report, opts.exact);
-  return { ...escalation, ...(pullBack ? { pullBack } : {}) };
+  const reverse = await autoDispatchReversible(db, caller, report, permissions.return);
+  return {
+    ...escalation,
+    ...(pullBack ? { pullBack } : {}),
+    ...(reverse ? { reverseAutoDispatch: true } : {}),
+  };
 }
 
 /**

@@ -15,11 +15,30 @@ import type { Caller, Services } from '../app/context.ts';
 import { invalid } from '../app/errors.ts';
 import type { AppDb, Tx } from '../db/client.ts';
 import { findAgency } from '../db/repositories/agencies.ts';
+import type { LoadedReport } from '../db/repositories/reports.ts';
 import { reportEvents } from '../db/schema.ts';
 import { can, type RoleGrant } from '../policies/can.ts';
 import { canManageAgency } from './manage-agencies.ts';
 import { pullBack } from './pull-back-dispatch.ts';
 import type { ActionResult } from './report-action.ts';
+
+/**
+ * Whether the caller may reverse this report's auto-dispatch now (`reverse-auto-dispatch` in `allowedActions`,
+ * report-offers.ts): it is `dispatched`, its latest verification was the auto-dispatcher's, and the caller has the
+ * `return` right or manages the agency that dispatch went to, as {@link reverseAutoDispatch} checks.
+ */
+export async function autoDispatchReversible(
+  db: AppDb | Tx,
+  caller: Caller,
+  report: LoadedReport,
+  mayReturn: boolean,
+): Promise<boolean> {
+  if (report.row.status !== 'dispatched') return false;
+  const last = await lastVerify(db, report.row.id);
+  if (last?.actorRole !== AUTO_DISPATCHER) return false;
+  if (mayReturn) return true;
+  return (await managingGrant(db, caller, last.agencyId ?? report.row.dispatchedAgencyId)) !== null;
+}
 
 /** Input of {@link reverseAutoDispatch}: why (shown in the timeline like any return note). */
 export interface ReverseAutoDispatchInput {
@@ -62,6 +81,9 @@ async function managingGrant(
   return grants.find((g) => canManageAgency({ userId, grants: [g] }, agency)) ?? null;
 }
 
+/** The actor role of the auto-dispatcher's verify events. */
+const AUTO_DISPATCHER = 'system:auto-dispatch';
+
 /** 422 `not_auto_dispatched` unless the report's latest verification was the auto-dispatcher's. */
 async function assertAutoDispatched(db: AppDb | Tx, reportId: string): Promise<void> {
   refuseUnlessAutoDispatched(await lastVerify(db, reportId));
@@ -69,8 +91,7 @@ async function assertAutoDispatched(db: AppDb | Tx, reportId: string): Promise<v
 
 /** 422 `not_auto_dispatched` unless `last` (the latest verify event) was the auto-dispatcher's. */
 function refuseUnlessAutoDispatched(last: { actorRole: string | null } | null): void {
-  if (last?.actorRole !== 'system:auto-dispatch')
-    throw invalid({ trackingId: { key: 'not_auto_dispatched' } });
+  if (last?.actorRole !== AUTO_DISPATCHER) throw invalid({ trackingId: { key: 'not_auto_dispatched' } });
 }
 
 /** The report's latest verify event: who made it and the agency it dispatched to. */

@@ -48,7 +48,8 @@ export function presentDeadline(r: LoadedReport, lang: Lang, zone: ZoneName = re
 /**
  * The report as JSON for a caller with `permissions`. The offers (`reportOffers`, commands/report-offers.ts) complete
  * `allowedActions`: `escalationOpen: false` drops `escalate` before the hand-off to Ombudsman opens (callers that do
- * not know leave it out), and `pullBack: true` adds `pull-back` (not a policy action: its conditions need the data).
+ * not know leave it out), `pullBack: true` adds `pull-back` and `reverseAutoDispatch: true` adds
+ * `reverse-auto-dispatch` (not policy actions: their conditions need the data).
  */
 export function presentReport(
   r: LoadedReport,
@@ -59,6 +60,7 @@ export function presentReport(
     publicUrl?: string;
     escalationOpen?: boolean;
     pullBack?: boolean;
+    reverseAutoDispatch?: boolean;
   },
 ) {
   const zone = reportZone(r);
@@ -100,6 +102,7 @@ export function presentReport(
           !(a === 'escalate' && opts.escalationOpen === false),
       ),
       ...(opts.pullBack ? ['pull-back'] : []),
+      ...(opts.reverseAutoDispatch ? ['reverse-auto-dispatch'] : []),
     ])(permissionsNow(permissions, row.status)),
   };
 }

@@ -221,6 +221,22 @@ describe('auto-dispatch', () => {
     expect((await list(other)).body.items.some((r: any) => r.trackingId === id)).toBe(false);
     const reverse = (json: Record<string, unknown>, token?: string) =>
       t.api(`/api/v1/reports/${id}/actions/reverse-auto-dispatch`, { json, ...(token ? { token } : {}) });
+    // allowedActions offers the reversal to exactly those who may do it: the coordinator (manages the agency) and
+    // the agency's admin (return right), on the report and in the list; not to its officer or another region.
+    const offered = async (token: string, listedToo = false) => {
+      const one = (await t.api(`/api/v1/reports/${id}`, { token })).body.allowedActions ?? [];
+      const listed = (await t.api('/api/v1/reports?status=dispatched', { token })).body.items?.find(
+        (r: any) => r.trackingId === id,
+      )?.allowedActions;
+      if (listedToo) expect(listed, 'in the list').toBeDefined();
+      if (listed)
+        expect(listed.includes('reverse-auto-dispatch'), 'list').toBe(one.includes('reverse-auto-dispatch'));
+      return one.includes('reverse-auto-dispatch');
+    };
+    expect(await offered(coord, true)).toBe(true);
+    expect(await offered(puprAdmin, true)).toBe(true);
+    expect(await offered(await t.login(DEMO.puprOfficer))).toBe(false);
+    expect(await offered(other)).toBe(false);
     // (The report is public once dispatched, so it is visible: 403, not 404.)
     expect((await reverse({ note: 'Keliru.' }, other)).status).toBe(403);
     expect((await reverse({ note: 'Keliru.' }, await t.login(DEMO.puprOfficer))).status).toBe(403);
@@ -234,6 +250,7 @@ describe('auto-dispatch', () => {
     const ret = (await events(id, coord)).filter((e: any) => e.type === 'return');
     expect(ret.map((e: any) => e.actor.role)).toEqual(['coordinator']);
     expect((await reverse({ note: 'Lagi.' }, coord)).status).toBe(409);
+    expect(await offered(coord)).toBe(false);
     expect((await list(coord)).body.items.find((r: any) => r.trackingId === id)).toMatchObject({
       reversed: true,
       canReverse: false,
@@ -246,6 +263,9 @@ describe('auto-dispatch', () => {
       token: coord,
     });
     expect(notAuto.status).toBe(422);
+    expect((await t.api(`/api/v1/reports/${manual}`, { token: coord })).body.allowedActions).not.toContain(
+      'reverse-auto-dispatch',
+    );
   });
 
   it('the CLI shows and changes the rules, and rejects bad arguments', async () => {
