@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Services } from '../../../app/context.ts';
 import { submitReport } from '../../../commands/submit-report.ts';
 import { setReportPrivacy } from '../../../commands/set-report-privacy.ts';
-import { revealReporter } from '../../../commands/reveal-reporter.ts';
+import { recordPiiAccess, revealReporter } from '../../../commands/reveal-reporter.ts';
 import { getReport, listReports, timelineFor } from '../../../queries/reports.ts';
 import { audienceOf, presentDeadline, presentEvent, reportZone } from '../../../presenters/report.ts';
 import { requestLang } from '../../plugins/errors.ts';
@@ -103,7 +103,17 @@ export const reportRoutes: FastifyPluginAsyncZod<ReportRoutesOptions> = async (a
       const zone = reportZone(visible.report);
       const audience = audienceOf(visible);
       const viewReporter = visible.permissions.viewReporter;
-      return { items: events.map((e) => presentEvent(e, zone, audience, requestLang(req), viewReporter)) };
+      const items = events.map((e) => presentEvent(e, zone, audience, requestLang(req), viewReporter));
+      // A consent note staff recorded may still name the reporter (notes stored before the reporter's own identity
+      // was masked in them, or a relative named by staff): a view of reporter data, logged like the identity.
+      if (items.some((e) => 'consentNote' in e.data))
+        await recordPiiAccess(
+          svc,
+          visible.report.row.id,
+          req.caller.actor.userId,
+          'api.report.events.consent_note',
+        );
+      return { items };
     },
   );
 

@@ -208,7 +208,17 @@ describe('staff transfer to Ombudsman with the reporter consent recorded', () =>
       }
       // The national admin reads the record: how the consent was given, without the reporter's own name and number
       // (stored masked: event data is not sealed, the identity is, on the report).
+      const consentViews = async () =>
+        (
+          (await t.runtime.services.db.execute(
+            sql`select count(*)::int as n from pii_access_log l join reports r on r.id = l.report_id
+                 where r.tracking_id = ${trackingId} and l.purpose = 'api.report.events.consent_note'`,
+          )) as unknown as { rows: Array<{ n: number }> }
+        ).rows[0]!.n;
+      // The agency's reads above (no note given) were not logged as views of reporter data; this one is.
+      expect(await consentViews()).toBe(0);
       const nationalEvents = await t.api(`/api/v1/reports/${trackingId}/events`, { token: national });
+      expect(await consentViews()).toBe(1);
       const record = (nationalEvents.body.items as any[]).find((e) => e.type === 'escalate').data.consentNote;
       expect(record).toBe(
         'Ibu [nama-disembunyikan] menyetujui melalui telepon [telepon-disembunyikan] pada 15 Februari 2027.',
