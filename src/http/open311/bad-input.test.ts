@@ -165,6 +165,27 @@ describe('Open311 POST: bad bodies and media', () => {
     });
     expect(nowhere.status).toBe(400);
   });
+
+  it('a known resource asked with another method → 405 with Allow, in the URL format; unknown ones stay 404', async () => {
+    const cases: Array<[string, string, string]> = [
+      ['DELETE', '/open311/v2/requests.json', 'GET, HEAD, POST'],
+      ['PUT', '/open311/v2/services.xml', 'GET, HEAD'],
+      ['POST', '/open311/v2/services/538.json', 'GET, HEAD'],
+      ['PATCH', '/open311/test/v2/requests/123.json', 'GET, HEAD'],
+      ['POST', '/open311/discovery.json', 'GET, HEAD'],
+    ];
+    for (const [method, path, allow] of cases) {
+      const res = await fetch(`${t.url}${path}`, { method });
+      expect(res.status, `${method} ${path}`).toBe(405);
+      expect(res.headers.get('allow'), path).toBe(allow);
+      const text = await res.text();
+      if (path.endsWith('.xml')) expect(text).toContain('<code>405</code>');
+      else expect(JSON.parse(text)).toEqual([{ code: 405, description: expect.stringContaining(allow) }]);
+    }
+    const unknown = await fetch(`${t.url}/open311/v2/nothing.json`, { method: 'DELETE' });
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('allow')).toBeNull();
+  });
 });
 
 describe('Open311 XML bodies and servicerequestupdates: bad input', () => {

@@ -34,6 +34,7 @@ const STATUS: Record<string, number> = {
   TOKEN_NOT_FOUND: 404,
   RATE_LIMITED: 429,
   PAYLOAD_TOO_LARGE: 413,
+  METHOD_NOT_ALLOWED: 405,
 };
 
 /** Field names of our commands as Open311 names them. */
@@ -123,10 +124,29 @@ export async function open311Routes(
     app.addHook('onClose', async () => unsubscribe());
   }
   app.setErrorHandler((err, req, reply) => sendOpen311Error(req, reply, err));
+  // The methods each resource answers, so a known resource asked with another method gets 405 and `Allow`.
+  const resources: Array<{ pattern: RegExp; methods: Set<string> }> = [];
+  app.addHook('onRoute', (route) => {
+    if (route.url.endsWith('/*')) return;
+    const source = route.url.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/:\w+/g, '[^/]+?');
+    const pattern = new RegExp(`^${source}$`);
+    const methods = [route.method].flat();
+    const known = resources.find((r) => r.pattern.source === pattern.source);
+    if (known) for (const m of methods) known.methods.add(m);
+    else resources.push({ pattern, methods: new Set(methods) });
+  });
   // A catch-all under the prefix, so unknown Open311 resources also answer with an `errors` body.
-  app.all('/*', { schema: { hide: true } }, (req, reply) =>
-    sendOpen311Error(req, reply, new AppError('NOT_FOUND')),
-  );
+  app.all('/*', { schema: { hide: true } }, (req, reply) => {
+    const path = req.url.split('?')[0]!;
+    const allowed = resources.find((r) => r.pattern.test(path))?.methods;
+    if (!allowed) return sendOpen311Error(req, reply, new AppError('NOT_FOUND'));
+    reply.header('allow', [...allowed].sort().join(', '));
+    return sendOpen311Error(
+      req,
+      reply,
+      new AppError('METHOD_NOT_ALLOWED', {}, { allowed: [...allowed].sort().join(', ') }),
+    );
+  });
 
   // Both endpoints serve the same services, so they share one changeset: when the services or their
   // definition last changed (commands/open311-changeset.ts); the document itself changes only with it.
