@@ -5,6 +5,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../app/errors.ts';
+import { t, type Lang } from '../../locales/index.ts';
 
 /** Response format chosen by the URL suffix. */
 export type Format = 'xml' | 'json';
@@ -118,4 +119,10 @@ export function formatParam(req: FastifyRequest): Format {
   const f = (req.params as { format?: string }).format;
   if (f === 'xml' || f === 'json') return f;
   throw new AppError('NOT_FOUND');
+}
+
+/** An Open311 error text: GeoReport errors have one, so the caller's language first, then the other (both always). */
+export function bilingual(lang: Lang, key: string, params?: Record<string, string | number>): string {
+  const [a, b] = [t(lang, key, params), t(lang === 'id' ? 'en' : 'id', key, params)];
+  return a === b ? a : `${a} / ${b}`;
 }

@@ -9,13 +9,12 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { Services } from '../../app/context.ts';
 import { AppError } from '../../app/errors.ts';
 import { sha256 } from '../../integrations/crypto.ts';
-import { t } from '../../locales/index.ts';
 import { findOpen311Service, listOpen311Services } from '../../queries/open311.ts';
 import { presentService, presentServiceDefinition, w3c } from '../../presenters/open311.ts';
 import { open311Changeset } from '../../commands/open311-changeset.ts';
 import { classifyError, requestLang } from '../plugins/errors.ts';
 import { rateLimit } from '../plugins/rate-limit.ts';
-import { formatOfUrl, formatParam, send } from './format.ts';
+import { bilingual, formatOfUrl, formatParam, send } from './format.ts';
 import { MAX_REQUESTS, param, type Fields } from './input.ts';
 import { requestRoutes } from './requests.ts';
 import { updateRoutes } from './updates.ts';
@@ -53,12 +52,8 @@ export function sendOpen311Error(req: FastifyRequest, reply: FastifyReply, err: 
   const status = STATUS[c.code] ?? (c.status >= 500 ? 500 : c.status === 429 ? 429 : 400);
   if (status >= 500) req.log.error({ err }, 'open311 error');
   const lang = requestLang(req);
-  const other = lang === 'id' ? 'en' : 'id';
-  // GeoReport errors have one text: the caller's language first, then the other (Indonesian and English always).
-  const both = (key: string, params: Record<string, string | number> | undefined) => {
-    const [a, b] = [t(lang, key, params), t(other, key, params)];
-    return a === b ? a : `${a} / ${b}`;
-  };
+  const both = (key: string, params: Record<string, string | number> | undefined) =>
+    bilingual(lang, key, params);
   const fields = Object.entries(c.fields);
   const errors = fields.length
     ? fields.map(([k, f]) => ({

@@ -1,0 +1,43 @@
+/**
+ * Requests Node refuses before routing (URL and headers over 16 KB) get the caller's error shape: an Open311
+ * `errors` body in the URL's format, the JSON envelope elsewhere; never Fastify's own JSON.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../../test/helpers/app.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(() => t?.close());
+
+const ids = Array.from({ length: 3000 }, (_, i) => `LAP-${100000 + i}`).join(',');
+
+describe('a URL over the header limit', () => {
+  it('Open311 XML: 431 with an errors body, both languages', async () => {
+    const res = await fetch(`${t.url}/open311/v2/requests.xml?service_request_id=${ids}`);
+    expect(res.status).toBe(431);
+    expect(res.headers.get('content-type')).toBe('text/xml; charset=utf-8');
+    const text = await res.text();
+    expect(text).toContain('<errors><error><code>431</code><description>');
+    expect(text).toContain('Alamat atau kepala permintaan terlalu panjang');
+    expect(text).toContain('The address or request headers are too long');
+  });
+
+  it('Open311 JSON: 431 with an errors list', async () => {
+    const res = await fetch(`${t.url}/open311/test/v2/requests.json?service_request_id=${ids}`);
+    expect(res.status).toBe(431);
+    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(await res.json()).toEqual([{ code: 431, description: expect.stringContaining(' / ') }]);
+  });
+
+  it('the JSON API and everything else: 431 with the error envelope', async () => {
+    const res = await fetch(`${t.url}/api/v1/reports?q=${'a'.repeat(20_000)}`);
+    expect(res.status).toBe(431);
+    const body = await res.json();
+    expect(body.error.code).toBe('HEADERS_TOO_LARGE');
+    expect(body.error.translations.en.message).toContain('too long');
+    // The server goes on answering.
+    expect((await fetch(`${t.url}/open311/v2/services.json`)).status).toBe(200);
+  });
+});
