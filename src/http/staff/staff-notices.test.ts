@@ -121,3 +121,19 @@ describe('holiday calendar', () => {
     }
   });
 });
+
+describe('queue dates', () => {
+  it("the received date is the report's local date (a WITA morning is not the UTC day before)", async () => {
+    // 02:44 WITA on 13 March is 18:44 UTC on 12 March.
+    t.setNow(new Date('2026-03-12T18:44:00Z'));
+    try {
+      const id = await submit('Lampu penerangan jalan mati sejak sepekan');
+      const queue = await (await signInWeb(t.url, DEMO.coordinator)).get('/kantor?tab=verify&urutan=newest');
+      expect(queue.status).toBe(200);
+      const row = new RegExp(`${id}[\\s\\S]*?</tr>`).exec(queue.html)?.[0] ?? '';
+      expect(row).toMatch(/data-label="Diterima">13 Maret 2026</);
+    } finally {
+      t.setNow(new Date('2026-03-12T02:00:00Z'));
+    }
+  });
+});

@@ -21,6 +21,8 @@ import { QUEUE_SORTS, type QueueRow, type QueueSort, type QueueTab } from '../..
 import type { Page } from '../../queries/reports.ts';
 import type { QueueSuggestion } from '../../commands/suggest-routing.ts';
 import { dateLabel, StaffDeadline, staffNav, STAFF_STYLES } from './common.tsx';
+import { formatIsoInZone } from '../../domain/deadline/calendar.ts';
+import { reportZone } from '../../presenters/report.ts';
 
 /** Props of the queue page. */
 export interface QueuePageProps {
@@ -158,7 +160,7 @@ export function QueuePage({
                     </td>
                   ) : null}
                   <td data-label={col('col_received')}>
-                    {dateLabel(ctx, report.row.createdAt.toISOString())}
+                    {dateLabel(ctx, formatIsoInZone(report.row.createdAt, reportZone(report)))}
                   </td>
                   <td data-label={col('col_deadline')}>
                     <StaffDeadline ctx={ctx} badge={badge} />
