@@ -32,10 +32,19 @@ export function holidayNameIssue(name: string): FieldIssue | null {
   return null;
 }
 
+/** The kinds of calendar entry: national ones (SKB 3 Menteri, Keppres) and regional ones. */
+export const HOLIDAY_KINDS = ['regional', 'libur_nasional', 'cuti_bersama', 'libur_nasional_khusus'] as const;
+export type HolidayKind = (typeof HOLIDAY_KINDS)[number];
+
+/** Whether `kind` is one of {@link HOLIDAY_KINDS}. */
+export function isHolidayKind(kind: string): kind is HolidayKind {
+  return (HOLIDAY_KINDS as readonly string[]).includes(kind);
+}
+
 export interface HolidayInput {
   date: string;
   name: string;
-  kind: 'libur_nasional' | 'cuti_bersama' | 'libur_nasional_khusus' | 'regional';
+  kind: HolidayKind;
   regionCode?: string | undefined;
 }
 
@@ -53,6 +62,8 @@ function authorizeCalendar(caller: Caller, input: { kind: string; regionCode?: s
 export interface CalendarEditResult {
   /** Running clocks whose due time or explanation was recomputed. */
   recomputed: number;
+  /** An entry for the same date and region was there before and was replaced (upsert only). */
+  replaced?: boolean;
 }
 
 /**
@@ -70,21 +81,23 @@ export async function upsertHoliday(
   authorizeCalendar(caller, input);
   const regionCode = input.kind === 'regional' ? input.regionCode! : null;
   if (regionCode) await requireRegion(svc.db, regionCode, 'regionCode');
-  const recomputed = await svc.db.transaction(async (tx) => {
+  const { recomputed, replaced } = await svc.db.transaction(async (tx) => {
     await tx.execute(sql`lock table holidays in share row exclusive mode`);
-    await tx
+    const before = await tx
       .delete(holidays)
       .where(
         and(
           eq(holidays.date, input.date),
           regionCode ? eq(holidays.regionCode, regionCode) : isNull(holidays.regionCode),
         ),
-      );
+      )
+      .returning({ id: holidays.id });
     await tx.insert(holidays).values({ date: input.date, name, kind: input.kind, regionCode });
-    return recomputeRunningClocks(tx, { date: input.date, regionCode }, svc.now());
+    const n = await recomputeRunningClocks(tx, { date: input.date, regionCode }, svc.now());
+    return { recomputed: n, replaced: before.length > 0 };
   });
   invalidateCalendarCache();
-  return { recomputed };
+  return { recomputed, replaced };
 }
 
 /** Removes a holiday and recomputes the running clocks it affected. */

@@ -14,6 +14,7 @@ import {
   isWorkingDay,
   localDate,
   makeCalendar,
+  MIN_NATIONAL_HOLIDAYS_PER_YEAR,
   missingCalendarWarning,
   nextWorkingDay,
   nthWorkingDayBack,
@@ -472,6 +473,25 @@ describe('calendar coverage', () => {
   it('lists the years with national holidays', () => {
     expect(yearsCovered(HOLIDAYS)).toEqual(Array.from({ length: 16 }, (_, i) => 2015 + i));
     expect(yearsCovered([{ date: '2031-01-02', name: 'x', kind: 'cuti_bersama' }])).toEqual([]);
+    // One national holiday does not make a year: it needs MIN_NATIONAL_HOLIDAYS_PER_YEAR of them.
+    const days = (n: number): Holiday[] =>
+      Array.from({ length: n }, (_, i) => ({
+        date: `2031-${String(i + 1).padStart(2, '0')}-02`,
+        name: `Libur ${i + 1}`,
+        kind: 'libur_nasional',
+      }));
+    expect(yearsCovered(days(1))).toEqual([]);
+    expect(yearsCovered(days(MIN_NATIONAL_HOLIDAYS_PER_YEAR - 1))).toEqual([]);
+    expect(yearsCovered(days(MIN_NATIONAL_HOLIDAYS_PER_YEAR))).toEqual([2031]);
+  });
+
+  it('a year with a few national holidays entered is still incomplete, and says how many', () => {
+    const without2027 = HOLIDAYS.filter((h) => !h.date.startsWith('2027'));
+    const one: Holiday = { date: '2027-01-01', name: 'Tahun Baru', kind: 'libur_nasional' };
+    const w = missingCalendarWarning(new Date('2026-11-28T03:00:00Z'), [...without2027, one]);
+    expect(w).toMatchObject({ year: 2027, entered: 1 });
+    expect(w?.message.id).toContain('baru berisi 1 hari libur nasional');
+    expect(w?.message.en).toContain('only 1 national holiday:');
   });
 
   it('warns from 1 October when next year has no national holidays', () => {

@@ -624,19 +624,38 @@ export function workingDaysBetween(from: Date, to: Date, cal: WorkingCalendar): 
 // ---------------------------------------------------------------------------------------------
 
 /**
- * Years (ascending) that have at least one national holiday (`libur_nasional`) entered.
+ * National holidays (`libur_nasional`) a year needs before it counts as entered. Every SKB since 2015 has set 16 to
+ * 21; one entry (say 1 January) must not hide a year that is still almost empty.
+ */
+export const MIN_NATIONAL_HOLIDAYS_PER_YEAR = 12;
+
+/** National holidays (`libur_nasional`) entered per year. */
+function nationalHolidaysPerYear(holidays: readonly Holiday[]): Map<number, number> {
+  const perYear = new Map<number, number>();
+  for (const h of holidays) {
+    if (h.kind !== 'libur_nasional') continue;
+    const year = Number(h.date.slice(0, 4));
+    perYear.set(year, (perYear.get(year) ?? 0) + 1);
+  }
+  return perYear;
+}
+
+/**
+ * Years (ascending) whose national holidays are entered: at least {@link MIN_NATIONAL_HOLIDAYS_PER_YEAR} of them.
  * Why: the SKB 3 Menteri sets holidays per year; a year without rows would silently count every
  * weekday as a working day (domain.md §5.4 "versioned yearly calendar").
  */
 export function yearsCovered(holidays: readonly Holiday[]): number[] {
-  const years = new Set<number>();
-  for (const h of holidays) if (h.kind === 'libur_nasional') years.add(Number(h.date.slice(0, 4)));
-  return [...years].sort((a, b) => a - b);
+  return [...nationalHolidaysPerYear(holidays)]
+    .filter(([, n]) => n >= MIN_NATIONAL_HOLIDAYS_PER_YEAR)
+    .map(([year]) => year)
+    .sort((a, b) => a - b);
 }
 
 /**
- * Warns when the holiday calendar is missing: the current year has no national holidays, or, from
- * 1 October (local date in `zone`, default WIB), next year has none yet.
+ * Warns when the holiday calendar is missing or incomplete: the current year has fewer than
+ * {@link MIN_NATIONAL_HOLIDAYS_PER_YEAR} national holidays, or, from 1 October (local date in `zone`, default WIB),
+ * next year has. `entered` is how many that year has (0: empty).
  * Why: the SKB for the next year is usually signed in the autumn; deadlines that reach into an
  * empty year would ignore its holidays (Perpres 21/2023 Pasal 6), so admins must enter it in time.
  */
@@ -644,23 +663,36 @@ export function missingCalendarWarning(
   now: Date,
   holidays: readonly Holiday[],
   zone: ZoneName = 'WIB',
-): { year: number; message: { id: string; en: string } } | null {
+): { year: number; entered: number; message: { id: string; en: string } } | null {
   const today = localDate(now, zone);
   const year = Number(today.slice(0, 4));
   const month = Number(today.slice(5, 7));
-  const covered = new Set(yearsCovered(holidays));
-  if (!covered.has(year)) {
+  const perYear = nationalHolidaysPerYear(holidays);
+  const entered = (y: number) => perYear.get(y) ?? 0;
+  const partial = (y: number) => ({
+    year: y,
+    entered: entered(y),
+    message: {
+      id: `Kalender hari libur ${y} baru berisi ${entered(y)} hari libur nasional: tenggat yang jatuh pada ${y} dapat keliru. Lengkapi hari libur nasional dan cuti bersama ${y} sesuai SKB 3 Menteri.`,
+      en: `The ${y} holiday calendar holds only ${entered(y)} national holiday${entered(y) === 1 ? '' : 's'}: deadlines falling in ${y} may be wrong. Complete the ${y} national holidays and cuti bersama from the SKB of the three ministers.`,
+    },
+  });
+  if (entered(year) < MIN_NATIONAL_HOLIDAYS_PER_YEAR) {
+    if (entered(year) > 0) return partial(year);
     return {
       year,
+      entered: 0,
       message: {
         id: `Kalender hari libur ${year} belum diisi: tenggat dihitung tanpa hari libur nasional dan cuti bersama. Masukkan hari libur sesuai SKB 3 Menteri.`,
         en: `The ${year} holiday calendar is empty: deadlines are computed without national holidays and cuti bersama. Enter the holidays from the SKB of the three ministers.`,
       },
     };
   }
-  if (month >= 10 && !covered.has(year + 1)) {
+  if (month >= 10 && entered(year + 1) < MIN_NATIONAL_HOLIDAYS_PER_YEAR) {
+    if (entered(year + 1) > 0) return partial(year + 1);
     return {
       year: year + 1,
+      entered: 0,
       message: {
         id: `Kalender hari libur ${year + 1} belum diisi. Tenggat yang jatuh pada ${year + 1} akan mengabaikan hari libur; masukkan hari libur dan cuti bersama ${year + 1} sesuai SKB 3 Menteri.`,
         en: `The ${year + 1} holiday calendar has not been entered. Deadlines falling in ${year + 1} will ignore holidays; enter the ${year + 1} national holidays and cuti bersama from the SKB of the three ministers.`,

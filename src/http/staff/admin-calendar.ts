@@ -1,7 +1,7 @@
 /**
  * Administration of the working-day calendar and SLA rules: `/kantor/admin/kalender?tahun=…` lists a year's
  * holidays (with the missing-year warning) and lets coordinators add or remove regional holidays in their
- * region (national admin: any region; national entries stay with `aduan calendar` and the national admin);
+ * region, and the national admin national holidays, cuti bersama and regional holidays of any province or kab/kota;
  * an edit recomputes the running deadlines it affects and the notice says how many (`dihitung`).
  * `/kantor/admin/sla` lists every SLA rule version with its regulation reference, its length in working or
  * calendar days and its validity date, and the national admin adds a new version (`setSlaRule`, choosing the
@@ -11,9 +11,15 @@ import { isCalendarDate } from '../../domain/shared/dates.ts';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
 import type { Services } from '../../app/context.ts';
-import { AppError, invalid } from '../../app/errors.ts';
+import { AppError, invalid, type FieldIssue } from '../../app/errors.ts';
 import { collectIssues, requireRegion } from '../../commands/lookups.ts';
-import { removeHoliday, upsertHoliday } from '../../commands/manage-holidays.ts';
+import {
+  HOLIDAY_KINDS,
+  holidayNameIssue,
+  isHolidayKind,
+  removeHoliday,
+  upsertHoliday,
+} from '../../commands/manage-holidays.ts';
 import { setSlaRule } from '../../commands/set-sla-rule.ts';
 import { calendarRegionScopes, holidaysOfYear, slaRuleVersions } from '../../queries/admin.ts';
 import { calendarStatus } from '../../queries/calendar-status.ts';
@@ -44,9 +50,11 @@ export const staffAdminCalendarRoutes: FastifyPluginAsync<{ services: Services }
         scopes === 'all' || scopes.some((s) => regionCovers(s, p.code) || regionCovers(p.code, s));
       if (!inScope) continue;
       if (scopes === 'all' || scopes.includes(p.code)) out.push({ code: p.code, name: p.name });
-      if (scopes === 'all') continue; // national: provinces only (a kab/kota holiday is entered by its coordinator)
+      // Each province's kab/kota follow it (the national admin may enter any of them, e.g. for a kab/kota whose
+      // coordinator is not on board yet).
       for (const k of await listRegions(svc.db, p.code)) {
-        if (scopes.some((s) => regionCovers(s, k.code))) out.push({ code: k.code, name: k.name });
+        if (scopes === 'all' || scopes.some((s) => regionCovers(s, k.code)))
+          out.push({ code: k.code, name: k.name });
       }
     }
     return out;
@@ -66,6 +74,7 @@ export const staffAdminCalendarRoutes: FastifyPluginAsync<{ services: Services }
       regionsFor(scopes),
     ]);
     const national = scopes === 'all';
+    const kinds = national ? HOLIDAY_KINDS : (['regional'] as const);
     const canRemove = (hd: HolidayRow) =>
       hd.regionCode ? canStaff(actor, 'manage_calendar', { regionCode: hd.regionCode }) : national;
     const inScope = holidays.filter(
@@ -82,6 +91,7 @@ export const staffAdminCalendarRoutes: FastifyPluginAsync<{ services: Services }
     }));
     const done = q.selesai === '1';
     const recomputed = Number.parseInt(q.dihitung ?? '', 10);
+    const replaced = q.diganti === '1';
     return sendPage(
       reply,
       req,
@@ -90,13 +100,16 @@ export const staffAdminCalendarRoutes: FastifyPluginAsync<{ services: Services }
         year,
         holidays: visible,
         regions,
+        kinds,
         canRemove,
         warning: status_.warning?.message[ctx.lang],
         form,
         notice: done
-          ? recomputed > 0
-            ? ctx.t('admin.calendar.saved_recomputed', { n: recomputed })
-            : ctx.t('admin.saved')
+          ? replaced
+            ? ctx.t('admin.calendar.saved_replaced', { n: Math.max(0, recomputed || 0) })
+            : recomputed > 0
+              ? ctx.t('admin.calendar.saved_recomputed', { n: recomputed })
+              : ctx.t('admin.saved')
           : undefined,
       }),
       status,
@@ -112,21 +125,32 @@ export const staffAdminCalendarRoutes: FastifyPluginAsync<{ services: Services }
     if (!calendarGate(req, reply)) return reply;
     return handleForm(req, reply, {
       action: 'add',
-      inputs: ['date', 'name', 'regionCode'],
+      inputs: ['date', 'name', 'kind', 'regionCode'],
       run: async (body) => {
         const date = str(body.date);
         const name = str(body.name);
+        // Coordinators' forms have no kind: regional. National kinds need no region (one given is ignored).
+        const kind = str(body.kind) || 'regional';
         const regionCode = str(body.regionCode);
-        const fields: Record<string, { key: string; params?: Record<string, number> }> = {};
+        const fields: Record<string, FieldIssue> = {};
         if (!isCalendarDate(date)) fields.date = { key: 'invalid_date' };
-        if (name.length < 3)
-          fields.name = name ? { key: 'too_short', params: { min: 3 } } : { key: 'required' };
-        if (!regionCode) fields.regionCode = { key: 'required' };
-        // Every problem at once, an unknown region too (a field error, before the scope check could say 403).
-        else await collectIssues(fields, () => requireRegion(svc.db, regionCode, 'regionCode'));
-        if (Object.keys(fields).length) throw invalid(fields);
-        const r = await upsertHoliday(svc, req.caller, { date, name, kind: 'regional', regionCode });
-        return `/kantor/admin/kalender?tahun=${date.slice(0, 4)}&selesai=1&dihitung=${r.recomputed}`;
+        const nameIssue = holidayNameIssue(name);
+        if (nameIssue) fields.name = nameIssue;
+        if (!isHolidayKind(kind))
+          fields.kind = { key: 'one_of', params: { options: HOLIDAY_KINDS.join(', ') } };
+        else if (kind === 'regional') {
+          if (!regionCode) fields.regionCode = { key: 'required' };
+          // Every problem at once, an unknown region too (a field error, before the scope check could say 403).
+          else await collectIssues(fields, () => requireRegion(svc.db, regionCode, 'regionCode'));
+        }
+        if (Object.keys(fields).length || !isHolidayKind(kind)) throw invalid(fields);
+        const r = await upsertHoliday(svc, req.caller, {
+          date,
+          name,
+          kind,
+          ...(kind === 'regional' ? { regionCode } : {}),
+        });
+        return `/kantor/admin/kalender?tahun=${date.slice(0, 4)}&selesai=1&dihitung=${r.recomputed}${r.replaced ? '&diganti=1' : ''}`;
       },
       rerender: (form, status) => calendarPage(req, reply, form, status),
     });

@@ -122,6 +122,64 @@ describe('holiday calendar', () => {
   });
 });
 
+describe('holiday calendar: national entries', () => {
+  it('the national admin adds cuti bersama and a kab/kota holiday on the page; coordinators only regional ones', async () => {
+    const nat = await signInWeb(t.url, DEMO.national);
+    const cal = await nat.get('/kantor/admin/kalender?tahun=2026');
+    expect(cal.html).toContain('Tambah hari libur</');
+    expect(cal.html).toMatch(/<option value="cuti_bersama"/);
+    // Kab/kota are offered to the national admin too.
+    expect(cal.html).toMatch(/<option value="64\.71"/);
+    const post = (who: typeof nat, html: string, body: Record<string, string>) =>
+      who.post('/kantor/admin/kalender', { _csrf: csrfOf(html), ...body });
+    const cuti = await post(nat, cal.html, {
+      date: '2026-12-24',
+      name: 'Cuti Bersama Hari Raya Natal (uji)',
+      kind: 'cuti_bersama',
+      regionCode: '',
+    });
+    expect(cuti.status, cuti.html.slice(0, 300)).toBe(303);
+    const kota = await post(nat, cal.html, {
+      date: '2026-12-04',
+      name: 'Hari jadi Kota Balikpapan (uji)',
+      kind: 'regional',
+      regionCode: '64.71',
+    });
+    expect(kota.status).toBe(303);
+    // The same date and region again: saved, and the notice says the name was replaced.
+    const again = await post(nat, cal.html, {
+      date: '2026-12-04',
+      name: 'Ulang tahun Kota Balikpapan (uji)',
+      kind: 'regional',
+      regionCode: '64.71',
+    });
+    expect(again.status).toBe(303);
+    expect(again.headers.get('location')).toContain('diganti=1');
+    const after = await nat.get(again.headers.get('location')!);
+    expect(after.html).toContain('namanya diganti');
+    expect(after.html).toContain('Cuti Bersama Hari Raya Natal (uji)');
+    expect(after.html).toContain('Ulang tahun Kota Balikpapan (uji)');
+    expect(after.html).not.toContain('Hari jadi Kota Balikpapan (uji)');
+    const badKind = await post(nat, cal.html, {
+      date: '2026-12-28',
+      name: 'Libur uji',
+      kind: 'libur_kantor',
+    });
+    expect(badKind.status).toBe(422);
+    expect(badKind.html).toContain('#f-kind');
+    // A coordinator's form has no kind, and a national kind sent anyway is refused.
+    const c = await signInWeb(t.url, DEMO.coordinator);
+    const coordCal = await c.get('/kantor/admin/kalender?tahun=2026');
+    expect(coordCal.html).not.toContain('name="kind"');
+    const national = await post(c, coordCal.html, {
+      date: '2026-12-29',
+      name: 'Libur nasional uji',
+      kind: 'libur_nasional',
+    });
+    expect(national.status).toBe(403);
+  });
+});
+
 describe('queue dates', () => {
   it("the received date is the report's local date (a WITA morning is not the UTC day before)", async () => {
     // 02:44 WITA on 13 March is 18:44 UTC on 12 March.

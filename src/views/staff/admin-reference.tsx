@@ -151,6 +151,8 @@ export function CalendarPage(
     holidays: HolidayRow[];
     /** Regions (code, name) the caller may add regional holidays for. */
     regions: Array<{ code: string; name: string }>;
+    /** Holiday kinds the caller may add (national admin: every kind; coordinators: regional only). */
+    kinds: readonly string[];
     /** The caller may change this row (national entries: national admin; regional: coordinator in region). */
     canRemove: (h: HolidayRow) => boolean;
     warning?: string | null | undefined;
@@ -228,7 +230,7 @@ export function CalendarPage(
         <FormSection
           ctx={ctx}
           id="h-add-holiday"
-          heading={ctx.t('admin.calendar.add')}
+          heading={ctx.t(p.kinds.length > 1 ? 'admin.calendar.add_any' : 'admin.calendar.add')}
           hint={ctx.t('admin.calendar.add_hint')}
           action="/kantor/admin/kalender"
           submit={ctx.t('admin.calendar.add_submit')}
@@ -249,10 +251,22 @@ export function CalendarPage(
             value={val(form, 'add', 'name')}
             error={e.name}
           />
+          {p.kinds.length > 1 ? (
+            <Select
+              ctx={ctx}
+              name="kind"
+              label={ctx.t('admin.calendar.kind')}
+              hint={ctx.t('admin.calendar.kind_hint')}
+              value={val(form, 'add', 'kind') || 'regional'}
+              options={p.kinds.map((k) => ({ value: k, label: ctx.t(`admin.holiday_kind.${k}`) }))}
+              error={e.kind}
+            />
+          ) : null}
           <Select
             ctx={ctx}
             name="regionCode"
             label={ctx.t('admin.calendar.region')}
+            {...(p.kinds.length > 1 ? { hint: ctx.t('admin.calendar.region_hint') } : {})}
             value={val(form, 'add', 'regionCode')}
             placeholder={ctx.t('admin.choose')}
             options={p.regions.map((r) => ({ value: r.code, label: `${r.name} (${r.code})` }))}

@@ -34,6 +34,22 @@ describe('holiday calendar', () => {
       token: national,
     });
     expect(ok.status).toBe(201);
+    // One entry does not hide a year that is still almost empty.
+    s = await t.api('/api/v1/calendar/status');
+    expect(s.body.yearsCovered).not.toContain(2027);
+    expect(s.body.warning).toMatchObject({ year: 2027, entered: 1 });
+    // The rest of the year's national holidays (synthetic dates: the SKB for 2027 is not bundled).
+    for (let month = 2; month <= 12; month++) {
+      const r = await t.api('/api/v1/holidays', {
+        json: {
+          date: `2027-${String(month).padStart(2, '0')}-15`,
+          name: `Libur uji ${month}`,
+          kind: 'libur_nasional',
+        },
+        token: national,
+      });
+      expect(r.status).toBe(201);
+    }
     s = await t.api('/api/v1/calendar/status');
     expect(s.body.yearsCovered).toContain(2027);
     expect(s.body.warning).toBeNull();
