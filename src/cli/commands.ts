@@ -203,6 +203,11 @@ export const COMMANDS: Record<string, Spec> = {
         description: `only for one classification: ${CLASSIFICATIONS.join(', ')}`,
       },
       supervisory: { type: 'boolean', description: 'only for supervisory (pengawasan) reports' },
+      retroactive: {
+        type: 'boolean',
+        description:
+          'allow a --valid-from before today (changes deadlines of clocks already running since then)',
+      },
       'rule-id': {
         type: 'string',
         value: 'ID',

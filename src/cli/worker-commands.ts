@@ -50,6 +50,7 @@ export async function workerCli(
       classification: { type: 'string' },
       supervisory: { type: 'boolean' },
       'rule-id': { type: 'string' },
+      retroactive: { type: 'boolean' },
     },
     allowPositionals: true,
     strict: true,
@@ -98,6 +99,7 @@ export async function workerCli(
         classification: str('classification'),
         supervisory: typeof values.supervisory === 'boolean' ? values.supervisory : undefined,
         ruleId: str('rule-id'),
+        retroactive: values.retroactive === true,
       });
       console.log(JSON.stringify(row));
       return 0;

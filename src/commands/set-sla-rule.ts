@@ -6,7 +6,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { slaRules } from '../db/schema.ts';
 import { invalidateCalendarCache } from '../db/repositories/calendar.ts';
-import { isIsoDate } from '../domain/deadline/calendar.ts';
+import { isIsoDate, localDate } from '../domain/deadline/calendar.ts';
 import { DAY_UNITS, SLA_CLOCKS, type DayUnit, type SlaClock } from '../domain/deadline/sla.ts';
 import { CLASSIFICATIONS, type Classification } from '../domain/report/report.ts';
 import type { Services } from '../app/context.ts';
@@ -24,6 +24,11 @@ export interface SetSlaRuleInput {
   classification?: string | undefined;
   supervisory?: boolean | undefined;
   ruleId?: string | undefined;
+  /**
+   * A `validFrom` before today (WIB) is refused unless this is set: a version that starts in the past changes the
+   * deadlines of clocks that started since then (regulations rarely apply retroactively).
+   */
+  retroactive?: boolean | undefined;
 }
 
 /** Inserts the next version of the rule and returns it. */
@@ -36,6 +41,8 @@ export async function setSlaRule(svc: Services, input: SetSlaRuleInput) {
     fields.dayUnit = { key: 'invalid_format' };
   if (!input.basis?.trim()) fields.basis = { key: 'required' };
   if (!isIsoDate(input.validFrom)) fields.validFrom = { key: 'invalid_date' };
+  else if (!input.retroactive && input.validFrom < localDate(svc.now(), 'WIB'))
+    fields.validFrom = { key: 'sla_retroactive' };
   if (input.classification && !(CLASSIFICATIONS as readonly string[]).includes(input.classification))
     fields.classification = { key: 'invalid_format' };
   if (Object.keys(fields).length) throw invalid(fields);

@@ -196,7 +196,7 @@ describe('deadline sweeper', () => {
       token: await t.login(DEMO.coordinator),
     });
     expect(v2.body.deadline).toMatchObject({ clock: 'follow_up', ruleVersion: 2 });
-    expect(v2.body.deadline.explanation.id ?? v2.body.deadline.explanation).toContain('v2');
+    expect(v2.body.deadline.explanation.id ?? v2.body.deadline.explanation).toContain('aturan versi 2');
     const old = await t.api(`/api/v1/reports/${older.trackingId}`, {
       token: await t.login(DEMO.coordinator),
     });
@@ -355,6 +355,7 @@ describe('deadline sweeper', () => {
       workingDays: 5,
       basis: 'Aturan uji',
       validFrom: '2026-01-01',
+      retroactive: true,
     });
     const now = at('2026-10-26T11:05:00+07:00');
     const full = await planSweep(svc, now);

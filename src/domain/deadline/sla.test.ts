@@ -162,7 +162,9 @@ describe('computeDeadline', () => {
   it('explains the deadline in Indonesian, naming the skipped holidays and the rule version', () => {
     const { id } = computeDeadline(verification, AT, WIB).explanation;
     expect(id).toContain('Verifikasi paling lambat 3 hari kerja sejak laporan diterima 27 Maret 2025');
-    expect(id).toContain('PermenPANRB 62/2018, aturan verification v1');
+    expect(id).toContain('PermenPANRB 62/2018; aturan versi 1');
+    // No English rule id in the Indonesian text a citizen reads.
+    expect(id).not.toContain('verification');
     expect(id).toContain('batas waktu 10 April 2025 pukul 23.59 WIB');
     expect(id).toContain('28 Mar Cuti Bersama Hari Suci Nyepi (cuti bersama)');
     expect(id).toContain('29 Mar Hari Suci Nyepi (Tahun Baru Saka 1947) (libur nasional)');
@@ -177,7 +179,7 @@ describe('computeDeadline', () => {
     expect(en).toContain(
       'Verification is due within 3 working days of when the report was received on 27 March 2025',
     );
-    expect(en).toContain('rule verification v1');
+    expect(en).toContain('rule version 1');
     expect(en).toContain('deadline 10 April 2025, 23:59 WIB');
     expect(en).toContain('31 Mar–1 Apr Hari Raya Idul Fitri 1446 Hijriyah (national holiday)');
     expect(en).toContain('Cuti Bersama Hari Suci Nyepi (collective leave)');

@@ -469,21 +469,21 @@ function explain(
     return {
       id:
         `${ti.label} paling lambat ${rule.workingDays} hari kalender sejak ${ti.since} ${longDate(startDate, 'id')} ` +
-        `(${rule.basis}, aturan ${rule.id} v${rule.version}): batas waktu ${longDate(dueDate, 'id')} pukul 23.59 ${zone}. ` +
+        `(${rule.basis}; aturan versi ${rule.version}): batas waktu ${longDate(dueDate, 'id')} pukul 23.59 ${zone}. ` +
         `Hari pertama adalah hari berikutnya; akhir pekan dan hari libur ikut dihitung.`,
       en:
         `${te.label} is due within ${rule.workingDays} calendar days of when ${te.since} on ${longDate(startDate, 'en')} ` +
-        `(${rule.basis}, rule ${rule.id} v${rule.version}): deadline ${longDate(dueDate, 'en')}, 23:59 ${zone}. ` +
+        `(${rule.basis}; rule version ${rule.version}): deadline ${longDate(dueDate, 'en')}, 23:59 ${zone}. ` +
         `Counting starts on the next day; weekends and holidays count.`,
     };
   }
   const id =
     `${ti.label} paling lambat ${rule.workingDays} hari kerja sejak ${ti.since} ${longDate(startDate, 'id')} ` +
-    `(${rule.basis}, aturan ${rule.id} v${rule.version}): batas waktu ${longDate(dueDate, 'id')} pukul 23.59 ${zone}. ` +
+    `(${rule.basis}; aturan versi ${rule.version}): batas waktu ${longDate(dueDate, 'id')} pukul 23.59 ${zone}. ` +
     `Hari kerja pertama adalah hari kerja berikutnya. ${skippedText(skipped, 'id', refYear)}`;
   const en =
     `${te.label} is due within ${rule.workingDays} working days of when ${te.since} on ${longDate(startDate, 'en')} ` +
-    `(${rule.basis}, rule ${rule.id} v${rule.version}): deadline ${longDate(dueDate, 'en')}, 23:59 ${zone}. ` +
+    `(${rule.basis}; rule version ${rule.version}): deadline ${longDate(dueDate, 'en')}, 23:59 ${zone}. ` +
     `Counting starts on the next working day. ${skippedText(skipped, 'en', refYear)}`;
   return { id, en };
 }

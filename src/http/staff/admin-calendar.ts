@@ -203,7 +203,7 @@ export const staffAdminCalendarRoutes: FastifyPluginAsync<{ services: Services }
     if (!canStaff(req.caller.actor, 'manage_calendar')) throw new AppError('FORBIDDEN');
     return handleForm(req, reply, {
       action: 'add',
-      inputs: ['clock', 'classification', 'workingDays', 'dayUnit', 'basis', 'validFrom'],
+      inputs: ['clock', 'classification', 'workingDays', 'dayUnit', 'basis', 'validFrom', 'retroactive'],
       run: async (body) => {
         const days = str(body.workingDays);
         await setSlaRule(svc, {
@@ -214,6 +214,7 @@ export const staffAdminCalendarRoutes: FastifyPluginAsync<{ services: Services }
           dayUnit: str(body.dayUnit) || undefined,
           basis: str(body.basis),
           validFrom: str(body.validFrom),
+          retroactive: str(body.retroactive) === 'yes',
         });
         return '/kantor/admin/sla?selesai=1';
       },

@@ -268,6 +268,9 @@ describe('back-office administration', () => {
 
   it('invitations: the same answer and listing for every address; the owner accepts by the emailed link', async () => {
     const svc = t.runtime.services;
+    // This test follows the emailed link (a worker with SMTP delivers it below); without SMTP the page shows the
+    // link instead (admin-users-accounts.test.ts).
+    svc.emailConfigured = true;
     const admin = await signInWeb(t.url, DEMO.puprAdmin);
     const invite = (form: Record<string, string>) =>
       submitOn(admin, '/kantor/admin/pengguna', '/kantor/admin/pengguna', form);
@@ -717,6 +720,41 @@ describe('back-office administration', () => {
       verificationRows.some((r) => r.includes('1 January 2027') && r.includes('Until a new version')),
     ).toBe(true);
     expect(verificationRows.some((r) => r.includes('31 December 2026'))).toBe(true);
+    // A correction from the same date replaces the version before it, and the table says it never applies.
+    const same = await nat.post('/kantor/admin/sla', {
+      _csrf: csrfOf(natSla.html),
+      clock: 'verification',
+      workingDays: '3',
+      basis: 'Contoh Permen PANRB 99/2026 (koreksi)',
+      validFrom: '2027-01-01',
+    });
+    expect(same.status).toBe(303);
+    const corrected = (await nat.get('/kantor/admin/sla?lang=en')).html
+      .split('<tr')
+      .filter((r) => r.includes('<code>verification</code>'));
+    const row = (basis: string) => corrected.find((r) => r.includes(`${basis}</td>`)) ?? '';
+    expect(row('Contoh Permen PANRB 99/2026')).toMatch(/Never in force: replaced by version \d/);
+    expect(row('Contoh Permen PANRB 99/2026 (koreksi)')).toContain('Until a new version');
+    // A start in the past only with "Retroactive" ticked.
+    const past = await nat.post('/kantor/admin/sla', {
+      _csrf: csrfOf(natSla.html),
+      clock: 'follow_up',
+      workingDays: '4',
+      basis: 'Contoh Pergub berlaku surut',
+      validFrom: '2026-01-05',
+    });
+    expect(past.status).toBe(422);
+    expect(past.html).toContain('Retroactive');
+    expect(past.html).toContain('#f-validFrom');
+    const retro = await nat.post('/kantor/admin/sla', {
+      _csrf: csrfOf(natSla.html),
+      clock: 'follow_up',
+      workingDays: '4',
+      basis: 'Contoh Pergub berlaku surut',
+      validFrom: '2026-01-05',
+      retroactive: 'yes',
+    });
+    expect(retro.status).toBe(303);
   });
 
   it('password change: wrong current password, mismatch, then success closes the other sessions', async () => {

@@ -302,11 +302,15 @@ export function SlaPage(
 ): VNode {
   const { ctx, form } = p;
   const e = errs(form, 'add');
-  // A version is valid until the day before the next version of the same rule starts.
-  const next = new Map(p.rules.map((r) => [`${r.id}#${r.version}`, r.validFrom]));
+  // On a given day the highest version of a rule that has started applies (sla.ts `findRule`), so a version is in
+  // force until the day before the earliest start of any later version, and never when a later version starts on or
+  // before its own start (a correction entered afterwards).
   const validTo = (r: SlaRow) => {
-    const from = next.get(`${r.id}#${r.version + 1}`);
-    if (!from) return ctx.t('admin.sla.valid_open');
+    const later = p.rules.filter((o) => o.id === r.id && o.version > r.version);
+    if (!later.length) return ctx.t('admin.sla.valid_open');
+    const first = later.reduce((a, b) => (b.validFrom < a.validFrom ? b : a));
+    if (first.validFrom <= r.validFrom) return ctx.t('admin.sla.valid_never', { version: first.version });
+    const from = first.validFrom;
     return dateLabel(ctx, new Date(Date.parse(`${from.slice(0, 10)}T00:00:00Z`) - 86_400_000).toISOString());
   };
   return (
@@ -415,6 +419,14 @@ export function SlaPage(
             label={ctx.t('admin.sla.valid_from')}
             value={val(form, 'add', 'validFrom')}
             error={e.validFrom}
+          />
+          <Checkboxes
+            ctx={ctx}
+            name="retroactive"
+            legend={ctx.t('admin.sla.retroactive_legend')}
+            hint={ctx.t('admin.sla.retroactive_hint')}
+            values={val(form, 'add', 'retroactive') ? ['yes'] : []}
+            options={[{ value: 'yes', label: ctx.t('admin.sla.retroactive') }]}
           />
         </FormSection>
       ) : null}
