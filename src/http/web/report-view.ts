@@ -101,6 +101,32 @@ export interface ReportModel {
   agencyName: string | null;
 }
 
+/**
+ * Agency names as a citizen can place them: a unit (kind `unit`) is named with the agency above it, "UPT Drainase
+ * (Dinas Pekerjaan Umum Kota Balikpapan)", since "UPT Drainase" alone could be in any kab/kota; a unit whose name
+ * already carries that agency's name or short name keeps its own.
+ */
+export function agencyDisplayNames(
+  tree: ReadonlyArray<{
+    id: string;
+    name: string;
+    shortName: string | null;
+    kind: string;
+    parentId: string | null;
+  }>,
+): Map<string, string> {
+  const byId = new Map(tree.map((a) => [a.id, a]));
+  const out = new Map<string, string>();
+  for (const a of tree) {
+    let above = a.kind === 'unit' && a.parentId ? byId.get(a.parentId) : undefined;
+    while (above?.kind === 'unit') above = above.parentId ? byId.get(above.parentId) : undefined;
+    const plain =
+      !above || a.name.includes(above.name) || (above.shortName !== null && a.name.includes(above.shortName));
+    out.set(a.id, plain || !above ? a.name : `${a.name} (${above.name})`);
+  }
+  return out;
+}
+
 /** Builds the model for the caller who may see `visible` (reporter identity is never included). */
 export async function buildReportModel(
   svc: Services,
@@ -109,7 +135,7 @@ export async function buildReportModel(
 ): Promise<ReportModel> {
   const report = presentReport(visible.report, visible.permissions, { lang: ctx.lang });
   const zone = reportZone(visible.report);
-  const agencies = new Map((await listAgencyTree(svc.db)).map((a) => [a.id, a.name]));
+  const agencies = agencyDisplayNames(await listAgencyTree(svc.db));
   const rows = (await timelineFor(svc, visible)).filter((e) => e.type !== 'support' && e.type !== 'note');
   // The public page reads as the public (reporter-written texts masked), the tracking page as the reporter.
   const audience = audienceOf(visible);
@@ -164,6 +190,7 @@ export async function buildReportModel(
         clockLabel: ctx.t(`web.clock.${d.clock}`),
       }
     : null;
-  const agencyName = report.agency?.name ?? report.targetAgency?.name ?? null;
+  const handling = report.agency ?? report.targetAgency;
+  const agencyName = handling ? (agencies.get(handling.id) ?? handling.name) : null;
   return { report, timeline, followUps, badge, agencyName };
 }
