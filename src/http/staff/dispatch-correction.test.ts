@@ -90,6 +90,9 @@ describe('M3: a returned report on the verification screen', () => {
     expect(returnForm).toMatch(/<select[^>]*name="suggestedAgencyId"/);
     expect(returnForm).toMatch(/<option value="dinkes-kaltim"/);
     expect(returnForm).not.toMatch(/<option value="ombudsman-kaltim"/);
+    // Nor the returning agency itself, or its units.
+    expect(returnForm).not.toMatch(/<option value="pupr-kaltim"/);
+    expect(returnForm).not.toMatch(/<option value="pupr-kaltim-unit"/);
     // CSRF is required; an agency that cannot be named is a field error with the typed note kept.
     expect(
       (await pupr.post(`/kantor/laporan/${id}/return`, { returnNote: 'Bukan wewenang kami.' })).status,

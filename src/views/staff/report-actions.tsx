@@ -62,6 +62,27 @@ export function categoryTree(categories: Reference['categories']): Reference['ca
   return tops.flatMap((top) => [top, ...categories.filter((c) => c.parentId === top.id)]);
 }
 
+/**
+ * The agencies a return may name as the right one: not the agency returning it. That is the handler, its units, and,
+ * when a unit holds the report, the units above it and the agency they belong to.
+ */
+export function otherThanHandler<T extends { id: string; parentId: string | null; kind: string }>(
+  agencies: readonly T[],
+  handlerId: string | null,
+): T[] {
+  if (!handlerId) return [...agencies];
+  const byId = new Map(agencies.map((a) => [a.id, a]));
+  let top = byId.get(handlerId);
+  while (top?.kind === 'unit' && top.parentId && byId.has(top.parentId)) top = byId.get(top.parentId);
+  const root = top?.id ?? handlerId;
+  const under = (a: T): boolean => {
+    for (let x: T | undefined = a; x; x = x.parentId ? byId.get(x.parentId) : undefined)
+      if (x.id === root) return true;
+    return false;
+  };
+  return agencies.filter((a) => !under(a));
+}
+
 /** Props of the action forms. */
 export interface ActionFormsProps {
   ctx: PageContext;
@@ -460,7 +481,7 @@ export function ActionForms(p: ActionFormsProps): VNode {
           placeholder={ctx.t('staff.return.suggested_none')}
           value={val(form, 'return', 'suggestedAgencyId')}
           error={e.suggestedAgencyId}
-          groups={treeGroups(targets)}
+          groups={treeGroups(otherThanHandler(targets, report.agencyId))}
         />
         <Button variant="warning">{ctx.t('staff.return.submit')}</Button>
       </FormShell>,
