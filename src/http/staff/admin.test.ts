@@ -697,6 +697,11 @@ describe('back-office administration', () => {
     ).toBe(403);
     const natSla = await nat.get('/kantor/admin/sla?lang=en');
     expect(natSla.html).toContain('Add a rule version');
+    // Each clock says what it measures (the two reporter clocks read alike by their names).
+    expect(natSla.html).toContain(
+      'if the reporter does not respond by then, the report closes automatically',
+    );
+    expect(natSla.html).toMatch(/the reporter(&#39;|&#x27;|')s time to answer before it is archived/);
     const invalid = await nat.post('/kantor/admin/sla', {
       _csrf: csrfOf(natSla.html),
       clock: 'verification',

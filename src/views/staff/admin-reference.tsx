@@ -335,7 +335,11 @@ export function SlaPage(
               <code>{r.id}</code>
             </td>
             <td>{r.version}</td>
-            <td>{ctx.t(`staff.deadline.clock.${r.clock}`)}</td>
+            <td>
+              {ctx.t(`staff.deadline.clock.${r.clock}`)}
+              <br />
+              <span class="hint">{ctx.t(`admin.sla.clock_help.${r.clock}`)}</span>
+            </td>
             <td>
               {ctx.t(r.dayUnit === 'calendar' ? 'admin.sla.n_calendar' : 'admin.sla.n_working', {
                 n: r.workingDays,
