@@ -692,6 +692,7 @@ describe('back-office administration', () => {
     const sla = await coord.get('/kantor/admin/sla');
     expect(sla.html).toMatch(/Perpres|Permen|UU/);
     expect(sla.html).not.toContain('Tambah versi aturan');
+    expect(sla.html).toContain('Hanya admin nasional yang dapat menambah versi aturan');
     expect(
       (await coord.post('/kantor/admin/sla', { _csrf: csrfOf(sla.html), clock: 'verification' })).status,
     ).toBe(403);

@@ -433,7 +433,9 @@ export function SlaPage(
             options={[{ value: 'yes', label: ctx.t('admin.sla.retroactive') }]}
           />
         </FormSection>
-      ) : null}
+      ) : (
+        <p>{ctx.t('admin.sla.national_only')}</p>
+      )}
     </AdminLayout>
   );
 }
