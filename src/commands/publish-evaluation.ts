@@ -24,7 +24,7 @@ import {
 } from '../domain/evaluation/evaluate.ts';
 import { canonicalJson } from '../domain/evaluation/scoring.ts';
 import { isPublished, loadEvaluationConfig } from '../queries/evaluation.ts';
-import { buildOpenDataSnapshot, latestSnapshot } from '../queries/open-data-snapshot.ts';
+import { buildOpenDataSnapshot, latestSnapshot, type CountedReport } from '../queries/open-data-snapshot.ts';
 import { openDataDir, sha256Hex, writeOpenDataSnapshot } from './snapshot-open-data.ts';
 import { assertCanManageEvaluation } from './create-evaluation-period.ts';
 
@@ -91,11 +91,12 @@ export async function publishEvaluation(
   const dir = await snapshotDirectory(svc, opts.dataDir);
   const publishedAt = svc.now();
   // The same document the live preview evaluates at this moment, kept as a file for `aduan evaluate`.
-  const snapshot = await buildOpenDataSnapshot(svc.db, publishedAt);
+  const counted: CountedReport[] = [];
+  const snapshot = await buildOpenDataSnapshot(svc.db, publishedAt, counted);
   if (opts.expectedPreview && resultFingerprint(evaluate(snapshot, cfg)) !== opts.expectedPreview) {
     throw new AppError('PREVIEW_CHANGED');
   }
-  const written = await writeOpenDataSnapshot(svc, dir, snapshot);
+  const written = await writeOpenDataSnapshot(svc, dir, snapshot, counted);
   const { doc } = await readSnapshotFile(written.path, written.sha256);
   const result = evaluate(doc, cfg);
   const hash = inputsHash(written.sha256, cfg);

@@ -399,7 +399,7 @@ export async function rebuildBuckets(db: AppDb, dates: Iterable<string>, asOf: D
 }
 
 /** Version of the roll-up layout; a watermark without it (or older) triggers a full rebuild. */
-export const ROLLUP_VERSION = 4;
+export const ROLLUP_VERSION = 5;
 
 /**
  * Brings the statistics read model up to date. `full: true` recomputes every report and bucket

@@ -9,7 +9,14 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Services } from '../app/context.ts';
 import { openDataSnapshots } from '../db/schema.ts';
-import { buildOpenDataSnapshot, type OpenDataSnapshot } from '../queries/open-data-snapshot.ts';
+import {
+  buildOpenDataSnapshot,
+  COUNTED_FORMAT,
+  countedPath,
+  toCountedRow,
+  type CountedReport,
+  type OpenDataSnapshot,
+} from '../queries/open-data-snapshot.ts';
 import { refreshStats } from './refresh-stats.ts';
 
 /** What was written. */
@@ -30,12 +37,15 @@ export const openDataDir = (dataDir: string) => join(dataDir, 'open-data');
 
 /**
  * Writes `doc` to `<dir>/aduan-open-data-<generatedAt>.json` (+ `.sha256`) and records it in
- * `open_data_snapshots` (created at `doc.generatedAt`). Never overwrites a file.
+ * `open_data_snapshots` (created at `doc.generatedAt`). Never overwrites a file. `counted` (from
+ * `buildOpenDataSnapshot`): which reports the counters count, written beside the file (`countedPath`, never served)
+ * so that a report made rahasia later leaves exactly its own counts (`servedSnapshot`).
  */
 export async function writeOpenDataSnapshot(
   svc: Services,
   dir: string,
   doc: OpenDataSnapshot,
+  counted?: readonly CountedReport[],
 ): Promise<SnapshotWritten> {
   const bytes = Buffer.from(JSON.stringify(doc));
   const sha256 = sha256Hex(bytes);
@@ -47,6 +57,10 @@ export async function writeOpenDataSnapshot(
     if (e.code !== 'EEXIST') throw e; // the same document written at the same instant: same bytes
   });
   await writeFile(`${path}.sha256`, `${sha256}  ${name}\n`);
+  if (counted) {
+    const ledger = { format: COUNTED_FORMAT, snapshotSha256: sha256, reports: counted.map(toCountedRow) };
+    await writeFile(countedPath(path), JSON.stringify(ledger));
+  }
   await svc.db.insert(openDataSnapshots).values({
     createdAt: new Date(doc.generatedAt),
     path,
@@ -59,6 +73,7 @@ export async function writeOpenDataSnapshot(
 /** Refreshes the statistics, then writes and records a snapshot in `dataDir`. */
 export async function snapshotOpenData(svc: Services, dataDir: string): Promise<SnapshotWritten> {
   await refreshStats(svc);
-  const doc = await buildOpenDataSnapshot(svc.db, svc.now());
-  return writeOpenDataSnapshot(svc, openDataDir(dataDir), doc);
+  const counted: CountedReport[] = [];
+  const doc = await buildOpenDataSnapshot(svc.db, svc.now(), counted);
+  return writeOpenDataSnapshot(svc, openDataDir(dataDir), doc, counted);
 }

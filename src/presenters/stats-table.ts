@@ -31,6 +31,11 @@ export function percent(rate: number | null): number | null {
   return rate === null ? null : Math.round(rate * 10_000) / 100;
 }
 
+const OVERDUE_COLUMN: TableColumn<StatsTableRow> = {
+  header: header('stats.ind.overdue'),
+  value: (r) => r.overdue,
+};
+
 /**
  * The columns of every statistics table, in the order of the page's columns (`ALL_INDICATOR_COLUMNS`). Each rate the
  * page shows comes as numerator, denominator and percentage (`(jumlah)`, the denominator, `(%)`):
@@ -59,7 +64,7 @@ export const STATS_COLUMNS: TableColumn<StatsTableRow>[] = [
   },
   { header: header('stats.ind.completed'), value: (r) => r.completed },
   { header: header('stats.export.completion_rate_pct'), value: (r) => percent(r.completionRate) },
-  { header: header('stats.ind.overdue'), value: (r) => r.overdue },
+  OVERDUE_COLUMN,
   { header: header('stats.export.median_hours_follow_up'), value: (r) => r.medianHoursToFollowUp },
   { header: header('stats.ind.median_days_follow_up'), value: (r) => r.medianWorkingDaysToFollowUp },
   { header: header('stats.ind.p90_days_follow_up'), value: (r) => r.p90WorkingDaysToFollowUp },
@@ -75,6 +80,16 @@ export const STATS_COLUMNS: TableColumn<StatsTableRow>[] = [
   { header: header('stats.export.dispute_share_pct'), value: (r) => percent(r.satisfaction.disputeShare) },
   { header: header('stats.ind.reopened'), value: (r) => r.reopened },
 ];
+
+/**
+ * The staff exports' columns (`/kantor/statistik.csv|.xlsx`): the page's columns, so `STATS_COLUMNS` plus the reports
+ * handed to the Ombudsman after "overdue", as on the staff dashboard (`STAFF_INDICATOR_COLUMNS`).
+ */
+export const STAFF_STATS_COLUMNS: TableColumn<StatsTableRow>[] = STATS_COLUMNS.flatMap((c) =>
+  c === OVERDUE_COLUMN
+    ? [c, { header: header('stats.ind.transferred'), value: (r: StatsTableRow) => r.transferred }]
+    : [c],
+);
 
 const monthFormats = new Map<string, Intl.DateTimeFormat>();
 
@@ -122,14 +137,23 @@ export function statsTableRows(r: StatsTableSource, lang: Lang): StatsTableRow[]
   return rows;
 }
 
-/** A statistics table as CSV (`STATS_COLUMNS`, totals row last). */
-export function statsCsv(r: StatsTableSource, lang: Lang): string {
-  return toCsv(statsTableRows(r, lang), STATS_COLUMNS, lang);
+/** A statistics table as CSV (`STATS_COLUMNS`, or the staff columns, totals row last). */
+export function statsCsv(
+  r: StatsTableSource,
+  lang: Lang,
+  columns: readonly TableColumn<StatsTableRow>[] = STATS_COLUMNS,
+): string {
+  return toCsv(statsTableRows(r, lang), columns, lang);
 }
 
 /** A statistics table as XLSX (the same header and cells as `statsCsv`). */
-export function statsXlsx(r: StatsTableSource, lang: Lang, sheetName: string): Promise<Buffer> {
-  return toXlsx(statsTableRows(r, lang), STATS_COLUMNS, lang, sheetName);
+export function statsXlsx(
+  r: StatsTableSource,
+  lang: Lang,
+  sheetName: string,
+  columns: readonly TableColumn<StatsTableRow>[] = STATS_COLUMNS,
+): Promise<Buffer> {
+  return toXlsx(statsTableRows(r, lang), columns, lang, sheetName);
 }
 
 /**

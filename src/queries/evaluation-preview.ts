@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import type { AppDb } from '../db/client.ts';
 import { evaluate, type EvaluationConfig, type EvaluationResult } from '../domain/evaluation/evaluate.ts';
 import {
+  areaCodesOf,
   assembleSnapshot,
   liveReportFingerprint,
   snapshotAgencies,
@@ -31,11 +32,12 @@ export async function evaluationPreview(
   cfg: EvaluationConfig,
   now: Date,
 ): Promise<EvaluationResult> {
-  const live = await liveReportFingerprint(db);
-  const [parts, agencies] = await Promise.all([
-    cachedStats(db, ['openDataSnapshotParts', live], now, () => snapshotReportParts(db)),
-    snapshotAgencies(db, now),
-  ]);
+  const [live, agencies] = await Promise.all([liveReportFingerprint(db), snapshotAgencies(db, now)]);
+  // The regions below kab/kota with counters of their own follow the agencies, as in a written snapshot.
+  const areas = areaCodesOf(agencies);
+  const parts = await cachedStats(db, ['openDataSnapshotParts', live, areas], now, () =>
+    snapshotReportParts(db, areas),
+  );
   const digest = digestOf([cfg, agencies]);
   return cachedStats(db, ['evaluationPreview', digest, live, parts.reportsAsOf ?? null], now, async () =>
     evaluate(assembleSnapshot(now, parts, agencies), cfg),

@@ -8,14 +8,18 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { sql } from 'drizzle-orm';
 import { query, type AppDb } from '../db/client.ts';
+import { regionCovers } from '../domain/deadline/calendar.ts';
 import type { UnlistedCount, UnlistedReports } from '../domain/evaluation/evaluate.ts';
 import { OPEN_DATA_COLUMNS, type OpenDataRow } from '../domain/stats/open-data.ts';
 import { openDataRows } from './open-data.ts';
 import { PUBLIC_REPORT } from './scope.ts';
 import { statsRefreshedAt } from './stats.ts';
 
-/** The current snapshot schema. Schema 1 (no `reportsAsOf`, no `unlistedReports`) still reads. */
-export const OPEN_DATA_SCHEMA = 'aduan-open-data/2';
+/**
+ * The current snapshot schema. Schema 1 (no `reportsAsOf`, no `unlistedReports`) and schema 2 (no
+ * `unlistedReports.byArea`) still read.
+ */
+export const OPEN_DATA_SCHEMA = 'aduan-open-data/3';
 
 /** One agency in the snapshot, with how many staff admins it has and how many were active in 30 days. */
 export interface SnapshotAgency {
@@ -31,10 +35,12 @@ export interface SnapshotAgency {
 /**
  * The snapshot document. Schema 2 adds `reportsAsOf` (the statistics refresh the rows and counters come
  * from) and `unlistedReports` (counters of the non-confidential reports that are not rows: received, not
- * (yet) verified, on hold or archived; per date and kab/kota and per date and agency path).
+ * (yet) verified, on hold or archived; per date and kab/kota and per date and agency path). Schema 3 adds
+ * `unlistedReports.byArea`: the same counters per date for each region code below kab/kota that is an agency's
+ * region in `agencies` (a participant of region scope located there).
  */
 export interface OpenDataSnapshot {
-  schema: 'aduan-open-data/1' | 'aduan-open-data/2';
+  schema: 'aduan-open-data/1' | 'aduan-open-data/2' | 'aduan-open-data/3';
   generatedAt: string;
   reportsAsOf?: string | null;
   columns: typeof OPEN_DATA_COLUMNS;
@@ -55,6 +61,40 @@ export function kabKotaOf(code: string): string {
   return code.split('.').slice(0, 2).join('.');
 }
 
+/**
+ * The region codes below kab/kota that are an agency's region (`64.72.02`): the places a participant of region scope
+ * can sit below kab/kota, which get their own counters (`unlistedReports.byArea`). Sorted, without repeats.
+ */
+export function areaCodesOf(agencies: readonly { regionCode: string | null }[]): string[] {
+  const codes = agencies.map((a) => a.regionCode?.trim() ?? '').filter((c) => c.split('.').length > 2);
+  return [...new Set(codes)].sort();
+}
+
+/**
+ * One non-listed report's part in the counters of a snapshot: where it was counted and what it added. Kept beside the
+ * stored snapshot file (`countedPath`), never served: when the report is made rahasia later, exactly this is taken out
+ * of the served counters (`servedSnapshot`).
+ */
+export interface CountedReport {
+  /** reports.id */
+  id: string;
+  createdDate: string;
+  /** Its `byRegion` key (kab/kota, else province), or null when the report has no region. */
+  regionCode: string | null;
+  /** Its `byArea` keys. */
+  areas: string[];
+  /** Its `byAgency` key ('/'-joined ids), or null when it has no agency. */
+  agencyPath: string | null;
+  verificationDue: number;
+  verifiedOnTime: number;
+}
+
+/** The file beside a stored snapshot holding which reports its counters count (`CountedReport`). Never served. */
+export const countedPath = (snapshotPath: string) => `${snapshotPath}.counted`;
+
+/** The format of the `countedPath` file. */
+export const COUNTED_FORMAT = 'aduan-open-data-counted/1';
+
 /** Orders counters by date, then by `key` (deterministic snapshot bytes). */
 const byKey =
   <T extends { createdDate: string }>(key: (x: T) => string) =>
@@ -64,46 +104,82 @@ const byKey =
 /**
  * Counters of the non-confidential reports that are not rows of the open data (live `reports` row and facts
  * both non-confidential; not listed: not public now or not public at the last refresh), from the statistics
- * facts: per local date of receipt and kab/kota, and per date and agency path. Nothing else of those reports.
+ * facts: per local date of receipt and kab/kota, per date and each of `areas` (region codes below kab/kota, see
+ * `areaCodesOf`), and per date and agency path. Nothing else of those reports. `counted`, when given, receives each
+ * counted report's part (kept beside a stored snapshot, never published).
  */
-export async function unlistedReportCounts(db: AppDb): Promise<UnlistedReports> {
-  const rows = await query<UnlistedCount & { regionCode: string | null; agencyPath: string | null }>(
+export async function unlistedReportCounts(
+  db: AppDb,
+  areas: readonly string[] = [],
+  counted?: CountedReport[],
+): Promise<UnlistedReports> {
+  const rows = await query<{
+    id: string;
+    createdDate: string;
+    regionCode: string | null;
+    agencyPath: string | null;
+    due: boolean;
+    onTime: boolean;
+  }>(
     db,
-    sql`select f.created_date::text as "createdDate", f.region_code as "regionCode", f.agency_path as "agencyPath",
-               count(*)::int as received,
-               (count(*) filter (where f.fact->>'verifiedOnTime' is not null))::int as "verificationDue",
-               (count(*) filter (where f.fact->>'verifiedOnTime' = 'true'))::int as "verifiedOnTime"
+    sql`select f.report_id::text as id, f.created_date::text as "createdDate", f.region_code as "regionCode",
+               f.agency_path as "agencyPath",
+               (f.fact->>'verifiedOnTime' is not null) as due,
+               coalesce(f.fact->>'verifiedOnTime' = 'true', false) as "onTime"
         from stats_report_facts f
         join reports r on r.id = f.report_id
         where not f.confidential and not r.confidential and not (${PUBLIC_REPORT} and f.is_public)
-        group by f.created_date, f.region_code, f.agency_path`,
+        order by f.report_id`,
   );
-  const region = new Map<string, UnlistedCount & { regionCode: string }>();
-  const agency = new Map<string, UnlistedCount & { agencyPath: string[] }>();
-  const add = (into: UnlistedCount, r: UnlistedCount) => {
-    into.received += r.received;
-    into.verificationDue += r.verificationDue;
-    into.verifiedOnTime += r.verifiedOnTime;
+  type Keyed<K extends string, V> = UnlistedCount & Record<K, V>;
+  const region = new Map<string, Keyed<'regionCode', string>>();
+  const area = new Map<string, Keyed<'regionCode', string>>();
+  const agency = new Map<string, Keyed<'agencyPath', string[]>>();
+  const add = <T extends UnlistedCount>(
+    into: Map<string, T>,
+    key: string,
+    make: () => T,
+    due: number,
+    ok: number,
+  ) => {
+    let c = into.get(key);
+    if (!c) into.set(key, (c = make()));
+    c.received += 1;
+    c.verificationDue += due;
+    c.verifiedOnTime += ok;
   };
   const zero = (createdDate: string) => ({ createdDate, received: 0, verificationDue: 0, verifiedOnTime: 0 });
   for (const r of rows) {
-    if (r.regionCode) {
-      const regionCode = kabKotaOf(r.regionCode);
-      const k = `${r.createdDate}|${regionCode}`;
-      let c = region.get(k);
-      if (!c) region.set(k, (c = { ...zero(r.createdDate), regionCode }));
-      add(c, r);
-    }
+    const due = r.due ? 1 : 0;
+    const ok = r.onTime ? 1 : 0;
+    const regionCode = r.regionCode ? kabKotaOf(r.regionCode) : null;
+    if (regionCode)
+      add(region, `${r.createdDate}|${regionCode}`, () => ({ ...zero(r.createdDate), regionCode }), due, ok);
+    const inAreas = r.regionCode ? areas.filter((a) => regionCovers(a, r.regionCode!)) : [];
+    for (const a of inAreas)
+      add(area, `${r.createdDate}|${a}`, () => ({ ...zero(r.createdDate), regionCode: a }), due, ok);
     const agencyPath = (r.agencyPath ?? '').split('/').filter(Boolean);
-    if (agencyPath.length > 0) {
-      const k = `${r.createdDate}|${agencyPath.join('/')}`;
-      let c = agency.get(k);
-      if (!c) agency.set(k, (c = { ...zero(r.createdDate), agencyPath }));
-      add(c, r);
-    }
+    if (agencyPath.length > 0)
+      add(
+        agency,
+        `${r.createdDate}|${agencyPath.join('/')}`,
+        () => ({ ...zero(r.createdDate), agencyPath }),
+        due,
+        ok,
+      );
+    counted?.push({
+      id: r.id,
+      createdDate: r.createdDate,
+      regionCode,
+      areas: inAreas,
+      agencyPath: agencyPath.length > 0 ? agencyPath.join('/') : null,
+      verificationDue: due,
+      verifiedOnTime: ok,
+    });
   }
   return {
     byRegion: [...region.values()].sort(byKey((x) => x.regionCode)),
+    byArea: [...area.values()].sort(byKey((x) => x.regionCode)),
     byAgency: [...agency.values()].sort(byKey((x) => x.agencyPath.join('/'))),
   };
 }
@@ -123,8 +199,16 @@ export async function snapshotAgencies(db: AppDb, now: Date): Promise<SnapshotAg
   );
 }
 
-/** The report rows, unlisted counters and populations (the expensive part of a snapshot). */
-export async function snapshotReportParts(db: AppDb): Promise<SnapshotReportParts> {
+/**
+ * The report rows, unlisted counters and populations (the expensive part of a snapshot). `areas`: the region codes
+ * below kab/kota with counters of their own (`areaCodesOf` of the snapshot's agencies); `counted` receives each
+ * counted report's part (see `unlistedReportCounts`).
+ */
+export async function snapshotReportParts(
+  db: AppDb,
+  areas: readonly string[] = [],
+  counted?: CountedReport[],
+): Promise<SnapshotReportParts> {
   const reportsAsOf = await statsRefreshedAt(db);
   const regionStats = await query<{ code: string; population: number | null }>(
     db,
@@ -134,7 +218,7 @@ export async function snapshotReportParts(db: AppDb): Promise<SnapshotReportPart
     reportsAsOf: reportsAsOf === null ? null : new Date(reportsAsOf).toISOString(),
     columns: OPEN_DATA_COLUMNS,
     reports: await openDataRows(db),
-    unlistedReports: await unlistedReportCounts(db),
+    unlistedReports: await unlistedReportCounts(db, areas, counted),
     regionStats,
   };
 }
@@ -157,10 +241,18 @@ export function assembleSnapshot(
   };
 }
 
-/** Builds the snapshot document from the database at `now` (reports as of the last statistics refresh). */
-export async function buildOpenDataSnapshot(db: AppDb, now: Date): Promise<OpenDataSnapshot> {
-  const parts = await snapshotReportParts(db);
-  return assembleSnapshot(now, parts, await snapshotAgencies(db, now));
+/**
+ * Builds the snapshot document from the database at `now` (reports as of the last statistics refresh). `counted`
+ * receives the part of each report in the counters (written beside the stored file by `writeOpenDataSnapshot`).
+ */
+export async function buildOpenDataSnapshot(
+  db: AppDb,
+  now: Date,
+  counted?: CountedReport[],
+): Promise<OpenDataSnapshot> {
+  const agencies = await snapshotAgencies(db, now);
+  const parts = await snapshotReportParts(db, areaCodesOf(agencies), counted);
+  return assembleSnapshot(now, parts, agencies);
 }
 
 /**
@@ -219,7 +311,11 @@ export async function snapshotBySha256(db: AppDb, sha256: string): Promise<Snaps
  * same document without the rows of reports that have since left the public (made rahasia, mostly), with its own
  * checksum. The stored file itself never changes (`aduan evaluate` recomputes from it); only what the public gets.
  * A report made rahasia after the snapshot that was not a row (not verified then) may sit in the unlisted counters:
- * the counter entries of its date of receipt (its kab/kota, and every agency path of that date) are withdrawn too.
+ * its own part is taken out of the counter entries it was counted in (`countedPath`, written with the snapshot), so
+ * the served counters are those the snapshot would hold had the report been rahasia when it was written, and every
+ * other report of that date keeps counting; an entry left with no report goes. A snapshot stored without that file
+ * (written before it existed) cannot tell whether or where the report was counted: the entries of its date of receipt
+ * (its kab/kota and areas, and every agency path of that date) are withdrawn instead.
  * Why: a confidential report never appears on a public surface, and a published evaluation links its snapshot for
  * good. Candidates are the reports changed after the snapshot that are no longer public (a short list), so the usual
  * answer is the stored file, streamed, with the stored checksum.
@@ -228,16 +324,102 @@ export type ServedSnapshot =
   | { kind: 'stored'; path: string; sha256: string }
   | { kind: 'withdrawn'; bytes: Buffer; sha256: string; withdrawnRows: number; withdrawnCounts: number };
 
+/** The counted-reports file of a stored snapshot: report id → its part, or null when absent or not this snapshot's. */
+async function readCounted(snap: SnapshotInfo): Promise<Map<string, CountedReport> | null> {
+  let doc: { format?: string; snapshotSha256?: string; reports?: unknown };
+  try {
+    doc = JSON.parse(await readFile(countedPath(snap.path), 'utf8')) as typeof doc;
+  } catch {
+    return null;
+  }
+  if (doc.format !== COUNTED_FORMAT || doc.snapshotSha256 !== snap.sha256 || !Array.isArray(doc.reports))
+    return null;
+  const out = new Map<string, CountedReport>();
+  for (const r of doc.reports as CountedRow[]) out.set(r[0], fromCountedRow(r));
+  return out;
+}
+
+/** A `CountedReport` as stored in the counted file: `[id, date, region, areas, agencyPath, due, onTime]`. */
+export type CountedRow = [string, string, string | null, string[], string | null, number, number];
+
+/** The stored row of a counted report. */
+export function toCountedRow(c: CountedReport): CountedRow {
+  return [c.id, c.createdDate, c.regionCode, c.areas, c.agencyPath, c.verificationDue, c.verifiedOnTime];
+}
+
+function fromCountedRow(r: CountedRow): CountedReport {
+  return {
+    id: r[0],
+    createdDate: r[1],
+    regionCode: r[2],
+    areas: r[3],
+    agencyPath: r[4],
+    verificationDue: r[5],
+    verifiedOnTime: r[6],
+  };
+}
+
+/**
+ * Takes the parts of `out` (reports made rahasia since) out of the counters: each entry a report was counted in loses
+ * that report (received, verification due, verified on time); an entry left with no report is dropped. Returns the
+ * new counters and how many entries changed or went.
+ */
+function subtractCounted(
+  unlisted: UnlistedReports,
+  out: readonly CountedReport[],
+): { unlisted: UnlistedReports; changed: number } {
+  const touched = new Set<object>();
+  type Entry = UnlistedCount & { regionCode?: string; agencyPath?: readonly string[] };
+  const copy = <T extends Entry>(list: readonly T[]) => list.map((c) => ({ ...c }));
+  const byRegion = copy(unlisted.byRegion);
+  const byArea = copy(unlisted.byArea ?? []);
+  const byAgency = copy(unlisted.byAgency);
+  const take = (entry: Entry | undefined, c: CountedReport) => {
+    if (!entry) return;
+    entry.received -= 1;
+    entry.verificationDue -= c.verificationDue;
+    entry.verifiedOnTime -= c.verifiedOnTime;
+    touched.add(entry);
+  };
+  for (const c of out) {
+    if (c.regionCode)
+      take(
+        byRegion.find((e) => e.createdDate === c.createdDate && e.regionCode === c.regionCode),
+        c,
+      );
+    for (const a of c.areas)
+      take(
+        byArea.find((e) => e.createdDate === c.createdDate && e.regionCode === a),
+        c,
+      );
+    if (c.agencyPath)
+      take(
+        byAgency.find((e) => e.createdDate === c.createdDate && e.agencyPath.join('/') === c.agencyPath),
+        c,
+      );
+  }
+  const kept = <T extends Entry>(list: T[]) => list.filter((e) => e.received > 0);
+  return {
+    unlisted: {
+      byRegion: kept(byRegion),
+      ...(unlisted.byArea ? { byArea: kept(byArea) } : {}),
+      byAgency: kept(byAgency),
+    },
+    changed: touched.size,
+  };
+}
+
 /** What to serve for `snap` (see ServedSnapshot). */
 export async function servedSnapshot(db: AppDb, snap: SnapshotInfo): Promise<ServedSnapshot> {
   const hidden = await query<{
+    id: string;
     tracking_id: string;
     confidential: boolean;
     created_date: string | null;
     region_code: string | null;
   }>(
     db,
-    sql`select r.tracking_id, r.confidential, f.created_date::text as created_date, r.region_code
+    sql`select r.id::text as id, r.tracking_id, r.confidential, f.created_date::text as created_date, r.region_code
         from reports r left join stats_report_facts f on f.report_id = r.id
          where r.updated_at > ${snap.createdAt} and r.created_at <= ${snap.createdAt} and not ${PUBLIC_REPORT}`,
   );
@@ -252,19 +434,30 @@ export async function servedSnapshot(db: AppDb, snap: SnapshotInfo): Promise<Ser
   const withdrawnRows = doc.reports.length - kept.length;
   const listed = new Set(doc.reports.map((r) => String(r.trackingId)));
   // Rahasia now, not a row then: possibly counted among the unlisted reports of its date.
-  const counted = hidden.filter((h) => h.confidential && h.created_date && !listed.has(h.tracking_id));
+  const rahasia = hidden.filter((h) => h.confidential && !listed.has(h.tracking_id));
   let unlisted = doc.unlistedReports;
   let withdrawnCounts = 0;
-  if (unlisted && counted.length > 0) {
-    const dates = new Set(counted.map((h) => h.created_date!));
-    const places = new Set(
-      counted.filter((h) => h.region_code).map((h) => `${h.created_date}|${kabKotaOf(h.region_code!)}`),
-    );
-    const byRegion = unlisted.byRegion.filter((c) => !places.has(`${c.createdDate}|${c.regionCode}`));
-    const byAgency = unlisted.byAgency.filter((c) => !dates.has(c.createdDate));
-    withdrawnCounts =
-      unlisted.byRegion.length - byRegion.length + (unlisted.byAgency.length - byAgency.length);
-    unlisted = { byRegion, byAgency };
+  if (unlisted && rahasia.length > 0) {
+    const ledger = await readCounted(snap);
+    if (ledger) {
+      const out = rahasia.flatMap((h) => ledger.get(h.id) ?? []);
+      ({ unlisted, changed: withdrawnCounts } = subtractCounted(unlisted, out));
+    } else {
+      const counted = rahasia.filter((h) => h.created_date);
+      const dates = new Set(counted.map((h) => h.created_date!));
+      const places = new Set(
+        counted.filter((h) => h.region_code).map((h) => `${h.created_date}|${kabKotaOf(h.region_code!)}`),
+      );
+      const byRegion = unlisted.byRegion.filter((c) => !places.has(`${c.createdDate}|${c.regionCode}`));
+      const byArea = unlisted.byArea?.filter((c) => !dates.has(c.createdDate));
+      const byAgency = unlisted.byAgency.filter((c) => !dates.has(c.createdDate));
+      withdrawnCounts =
+        unlisted.byRegion.length -
+        byRegion.length +
+        ((unlisted.byArea?.length ?? 0) - (byArea?.length ?? 0)) +
+        (unlisted.byAgency.length - byAgency.length);
+      unlisted = { byRegion, ...(byArea ? { byArea } : {}), byAgency };
+    }
   }
   if (withdrawnRows === 0 && withdrawnCounts === 0) return stored;
   const bytes = Buffer.from(

@@ -105,27 +105,6 @@ export async function drillKeyName(db: AppDb, groupBy: StatsGroupBy, key: string
 }
 
 /**
- * Reports of the scope received in [from, to] (local date of receipt, as the dashboard) that were handed to the
- * Ombudsman (`transferred`) as of the last statistics refresh. The roll-up has no counter for them (they are
- * neither completed nor overdue: the hand-off stops every clock), so the dashboard reads this small count from the
- * facts, narrowed by the `reports.status` index: a transfer is final, so the live status is a superset.
- */
-export async function transferredInScope(
-  db: AppDb,
-  scope: StatsScope,
-  from: string,
-  to: string,
-): Promise<number> {
-  const [row] = await query<{ n: number }>(
-    db,
-    sql`select count(*)::int as n from reports r join stats_report_facts f on f.report_id = r.id
-        where r.status = 'transferred' and f.fact->>'status' = 'transferred'
-          and f.created_date between ${from}::date and ${to}::date and ${factScope(scope)}`,
-  );
-  return Number(row?.n ?? 0);
-}
-
-/**
  * The time zone a scope's staff read times in: a region's own (WIB, WITA, WIT by province), an agency's stored
  * zone, WIB for national staff. Staff pages show a report's times in its handling zone; pages about a scope
  * rather than a report (the routing accuracy page) use this one.

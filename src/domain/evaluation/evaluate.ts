@@ -3,8 +3,9 @@
  * configuration and rubric scores. Pure: the app (preview, publish) and `aduan evaluate` (recompute from
  * the published snapshot file) call the same function, so their numbers are equal by construction.
  * Reports not listed in the snapshot (non-confidential, not (yet) verified, on hold or archived) count
- * through the snapshot's aggregate counters (`unlistedReports`, schema 2): in the volume and in the
- * denominator of verification timeliness (verification measured or past due), as in the statistics.
+ * through the snapshot's aggregate counters (`unlistedReports`, schema 2; schema 3 adds those of the regions below
+ * kab/kota where a participant sits): in the volume and in the denominator of verification timeliness
+ * (verification measured or past due), as in the statistics.
  */
 import { regionCovers } from '../deadline/calendar.ts';
 import { aggregate, emptyAcc, type StatsAcc, type StatsFact } from '../stats/aggregate.ts';
@@ -30,10 +31,19 @@ export interface UnlistedCount {
   verifiedOnTime: number;
 }
 
-/** The unlisted reports' counters per date and kab/kota, and per date and agency path (no report detail). */
+/**
+ * The unlisted reports' counters per date and kab/kota, per date and region below kab/kota where an agency sits
+ * (schema 3), and per date and agency path (no report detail).
+ */
 export interface UnlistedReports {
   /** Kab/kota code (the province when the report's location has no kab/kota). */
   byRegion: readonly (UnlistedCount & { regionCode: string })[];
+  /**
+   * Schema 3: per region code below kab/kota that is an agency's region in the snapshot (`64.72.02`), the reports
+   * located there or below; absent in schema 2 snapshots (a participant located below kab/kota then counts its rows
+   * only, as when they were published).
+   */
+  byArea?: readonly (UnlistedCount & { regionCode: string })[] | undefined;
   /** Agency ids from the root to the handling (else addressed) agency, as in the rows' `agencyPath`. */
   byAgency: readonly (UnlistedCount & { agencyPath: readonly string[] })[];
 }
@@ -106,6 +116,14 @@ export function evaluate(snapshot: EvaluationSnapshot, cfg: EvaluationConfig): E
   const inPeriod = snapshot.reports.filter((r) => inRange(r.createdDate));
   const unlistedByRegion = (snapshot.unlistedReports?.byRegion ?? []).filter((c) => inRange(c.createdDate));
   const unlistedByAgency = (snapshot.unlistedReports?.byAgency ?? []).filter((c) => inRange(c.createdDate));
+  const unlistedByArea = (snapshot.unlistedReports?.byArea ?? []).filter((c) => inRange(c.createdDate));
+  /** The counters of a region-scope participant located at `region`: its kab/kota or province, else its own area. */
+  const regionCounts = (region: string | null) => {
+    const code = region?.trim() ?? '';
+    if (code === '') return [];
+    if (code.split('.').length <= 2) return unlistedByRegion.filter((c) => regionCovers(code, c.regionCode));
+    return unlistedByArea.filter((c) => c.regionCode === code);
+  };
   const agencies = new Map(snapshot.agencies.map((a) => [a.id, a]));
   const population = new Map(snapshot.regionStats.map((r) => [r.code, r.population]));
   return {
@@ -130,7 +148,7 @@ export function evaluate(snapshot: EvaluationSnapshot, cfg: EvaluationConfig): E
             : inPeriod.filter((r) => r.agencyPath.includes(id));
         const unlisted =
           g.scope === 'region'
-            ? unlistedByRegion.filter((c) => region !== null && regionCovers(region, c.regionCode))
+            ? regionCounts(region)
             : unlistedByAgency.filter((c) => c.agencyPath.includes(id));
         const staff = snapshot.agencies.filter((x) => x.path.includes(`/${id}/`));
         const rubric: Partial<Record<RubricIndicatorId, number[]>> = {};

@@ -145,6 +145,30 @@ describe('unlisted counters in evaluate()', () => {
     );
   });
 
+  it('a region participant below kab/kota counts the counters of its own area (schema 3), rows only before', () => {
+    const camat = { ...agencies[2]!, id: 'camat-smd', name: 'Kecamatan', regionCode: '64.72.02' };
+    const snap = { ...base, agencies: [...agencies, camat] };
+    const areaCfg: EvaluationConfig = {
+      ...cfg,
+      groups: [{ ...cfg.groups[0]!, participants: ['kominfo-smd', 'camat-smd'] }],
+    };
+    const byArea = [
+      { ...counts('2026-03-05', 1, 1), regionCode: '64.72.02' }, // one late in the kecamatan
+      { ...counts('2026-03-05', 3, 3), regionCode: '64.72.09' }, // another kecamatan's area
+      { ...counts('2026-04-02', 5, 5), regionCode: '64.72.02' }, // after the period
+    ];
+    const of = (s: EvaluationSnapshot, id: string) => {
+      const r = evaluate(s, areaCfg).groups[0]!.results.find((x) => x.agencyId === id)!;
+      const i = r.indicators.find((x) => x.indicator === 'verification_timeliness')!;
+      return [r.received, i.interval!.successes, i.interval!.trials];
+    };
+    // Schema 2 (no byArea): the kecamatan counts its two rows only; the city its kab/kota counters.
+    expect(of({ ...snap, unlistedReports: unlisted }, 'camat-smd')).toEqual([2, 1, 2]);
+    const v3 = { ...snap, unlistedReports: { ...unlisted, byArea } };
+    expect(of(v3, 'camat-smd')).toEqual([3, 1, 3]);
+    expect(of(v3, 'kominfo-smd')).toEqual([4, 1, 4]); // unchanged: areas never add to the kab/kota
+  });
+
   it('copies the data moment of a schema 2 snapshot only', () => {
     expect(evaluate(base, cfg)).not.toHaveProperty('reportsAsOf');
     const at = '2026-04-15T03:00:00.000Z';

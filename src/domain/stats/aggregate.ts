@@ -46,6 +46,11 @@ export interface StatsFact {
   rating: number | null;
   disputed: boolean;
   reopenCount: number;
+  /**
+   * The report's status (`transferred`: handed to the Ombudsman); the stored facts and the open-data rows carry it,
+   * a fact without it counts as not transferred.
+   */
+  status?: string | undefined;
 }
 
 /** Summable indicator totals of one group. */
@@ -65,6 +70,8 @@ export interface StatsAcc {
   ratingCount: number;
   disputed: number;
   reopened: number;
+  /** Handed to the Ombudsman (status `transferred`): neither completed nor overdue. */
+  transferred: number;
   wdFollowUp: Histogram;
   hoursFollowUp: Histogram;
   wdCompletion: Histogram;
@@ -88,6 +95,7 @@ export function emptyAcc(): StatsAcc {
     ratingCount: 0,
     disputed: 0,
     reopened: 0,
+    transferred: 0,
     wdFollowUp: {},
     hoursFollowUp: {},
     wdCompletion: {},
@@ -117,6 +125,7 @@ export function addFact(acc: StatsAcc, f: StatsFact): StatsAcc {
   }
   if (f.disputed) acc.disputed++;
   if (f.reopenCount > 0) acc.reopened++;
+  if (f.status === 'transferred') acc.transferred++;
   if (f.workingDaysToFollowUp !== null) histAdd(acc.wdFollowUp, f.workingDaysToFollowUp);
   if (f.hoursToFollowUp !== null) histAdd(acc.hoursFollowUp, f.hoursToFollowUp);
   if (f.workingDaysToCompletion !== null) histAdd(acc.wdCompletion, f.workingDaysToCompletion);
@@ -140,6 +149,7 @@ export const SUMMED = [
   'ratingCount',
   'disputed',
   'reopened',
+  'transferred',
 ] as const;
 
 /** Merges accumulator `b` into `a` (in place). */
@@ -211,6 +221,8 @@ export interface StatsIndicators {
   p90WorkingDaysToCompletion: number | null;
   satisfaction: { meanRating: number | null; ratings: number; disputed: number; disputeShare: number | null };
   reopened: number;
+  /** Reports handed to the Ombudsman (status `transferred` at the refresh). */
+  transferred: number;
 }
 
 /** Turns an accumulator (plus the current overdue count) into published indicators. */
@@ -243,6 +255,7 @@ export function indicatorsOf(acc: StatsAcc, overdue: number): StatsIndicators {
       disputeShare: ratio(acc.disputed, acc.ratingCount + acc.disputed),
     },
     reopened: acc.reopened,
+    transferred: acc.transferred,
   };
 }
 

@@ -74,6 +74,20 @@ function vectorsOf(facts: StatsFact[]): RollupVectors {
 }
 
 describe('roll-up vectors', () => {
+  it('count the reports handed to the Ombudsman (status transferred) before overdue, as the accumulator does', () => {
+    const r = rng(7);
+    const facts = Array.from({ length: 40 }, (_, i) => ({
+      ...fact(r, 11, 3),
+      status: i % 8 === 0 ? 'transferred' : 'dispatched',
+    }));
+    const v = vectorsOf(facts);
+    expect(COUNTERS.indexOf('transferred')).toBe(COUNTERS.indexOf('overdue') - 1);
+    expect(indicatorsFromVectors(v).transferred).toBe(5);
+    expect(indicatorsOf(aggregate(facts, 'all').get('all')!, 0).transferred).toBe(5);
+    // A stored fact without a status (or any other status) is not transferred.
+    expect(factCounters(fact(r, 11, 3))[COUNTERS.indexOf('transferred')]).toBe(0);
+  });
+
   it('equal the exact accumulator when durations are in exact buckets (≤ 10 working days, ≤ 2 hours)', () => {
     for (const seed of [1, 2, 3, 42, 2026]) {
       const r = rng(seed);

@@ -93,6 +93,7 @@ export function factCounters(f: StatsFact): number[] {
     b(f.rating !== null),
     b(f.disputed),
     b(f.reopenCount > 0),
+    b(f.status === 'transferred'),
   ];
 }
 
@@ -148,6 +149,7 @@ const I = {
   ratingCount: at('ratingCount'),
   disputed: at('disputed'),
   reopened: at('reopened'),
+  transferred: at('transferred'),
   overdue: at('overdue'),
 };
 
@@ -185,6 +187,7 @@ export function indicatorsFromVectors(v: RollupVectors): StatsIndicators {
       disputeShare: ratio(c(I.disputed), ratings + c(I.disputed)),
     },
     reopened: c(I.reopened),
+    transferred: c(I.transferred),
   };
 }
 

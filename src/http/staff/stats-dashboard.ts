@@ -11,14 +11,9 @@ import { h } from 'preact';
 import type { Services } from '../../app/context.ts';
 import { AppError, invalid } from '../../app/errors.ts';
 import { localDate } from '../../domain/deadline/calendar.ts';
-import { statsCsv, statsXlsx } from '../../presenters/stats-table.ts';
+import { STAFF_STATS_COLUMNS, statsCsv, statsXlsx } from '../../presenters/stats-table.ts';
 import { mayViewRoutingAccuracy } from '../../queries/routing-accuracy.ts';
-import {
-  drillDownReports,
-  drillKeyName,
-  drillKeyValid,
-  transferredInScope,
-} from '../../queries/stats-drill.ts';
+import { drillDownReports, drillKeyName, drillKeyValid } from '../../queries/stats-drill.ts';
 import { scopeName } from '../../queries/stats-labels.ts';
 import { scopedStats, statsScopeOf, type StatsScope } from '../../queries/stats-scope.ts';
 import { cachedStats } from '../../queries/stats-cache.ts';
@@ -72,7 +67,7 @@ export async function staffStatsRoutes(app: FastifyInstance, opts: { services: S
     const scope = scopeFor(req);
     const p = dashboardParams(req.query as Record<string, string | undefined>, svc.now());
     const now = svc.now();
-    const [result, months, label, transferred] = await Promise.all([
+    const [result, months, label] = await Promise.all([
       cachedStats(svc.db, ['scoped', scope, p], now, () => scopedStats(svc.db, scope, { ...p, now })),
       p.groupBy === 'month'
         ? null
@@ -80,9 +75,6 @@ export async function staffStatsRoutes(app: FastifyInstance, opts: { services: S
             scopedStats(svc.db, scope, { ...p, groupBy: 'month', now }),
           ),
       scopeLabel(svc, req, scope),
-      cachedStats(svc.db, ['transferred', scope, p.from, p.to], now, () =>
-        transferredInScope(svc.db, scope, p.from, p.to),
-      ),
     ]);
     const ctx = pageContext(req);
     return sendPage(
@@ -95,7 +87,7 @@ export async function staffStatsRoutes(app: FastifyInstance, opts: { services: S
         months: months ?? result,
         routingAccuracy: mayViewRoutingAccuracy(req.caller.actor),
         transferred: {
-          count: transferred,
+          count: result.totals.transferred,
           queueHref: tabsFor(req.caller.actor).includes('ombudsman') ? '/kantor?tab=ombudsman' : undefined,
         },
       }),
@@ -113,8 +105,9 @@ export async function staffStatsRoutes(app: FastifyInstance, opts: { services: S
       reply
         .header('content-disposition', `attachment; filename="${name}"`)
         .header('cache-control', 'no-store');
-      if (ext === 'csv') return reply.type('text/csv; charset=utf-8').send(statsCsv(r, lang));
-      const buf = await statsXlsx(r, lang, `${p.groupBy} ${p.from} ${p.to}`);
+      if (ext === 'csv')
+        return reply.type('text/csv; charset=utf-8').send(statsCsv(r, lang, STAFF_STATS_COLUMNS));
+      const buf = await statsXlsx(r, lang, `${p.groupBy} ${p.from} ${p.to}`, STAFF_STATS_COLUMNS);
       return reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(buf);
     });
   }

@@ -126,7 +126,8 @@ export type IndicatorColumn =
   | 'p90_days_follow_up'
   | 'p90_days_completion'
   | 'dispute_share'
-  | 'reopened';
+  | 'reopened'
+  | 'transferred';
 
 /** Every indicator column, in the order of the full tables (dashboard, "all indicators"). */
 export const ALL_INDICATOR_COLUMNS: IndicatorColumn[] = [
@@ -148,6 +149,14 @@ export const ALL_INDICATOR_COLUMNS: IndicatorColumn[] = [
   'dispute_share',
   'reopened',
 ];
+
+/**
+ * The staff dashboard's columns: every indicator column plus, after "overdue", the reports handed to the Ombudsman
+ * (neither completed nor overdue). The public pages keep `ALL_INDICATOR_COLUMNS`.
+ */
+export const STAFF_INDICATOR_COLUMNS: IndicatorColumn[] = ALL_INDICATOR_COLUMNS.flatMap((c) =>
+  c === 'overdue' ? [c, 'transferred' as const] : [c],
+);
 
 const days = (v: number | null) => (v === null ? '–' : String(v));
 
@@ -187,6 +196,8 @@ function cell(ctx: PageContext, r: StatsIndicators, c: IndicatorColumn): string 
       return pct(r.satisfaction.disputeShare);
     case 'reopened':
       return num(ctx, r.reopened);
+    case 'transferred':
+      return num(ctx, r.transferred);
   }
 }
 

@@ -11,7 +11,7 @@ import { TextInput } from '../components/fields.tsx';
 import { StatusTag } from '../components/status-tag.tsx';
 import { Pagination } from '../components/pagination.tsx';
 import { staffNav } from './common.tsx';
-import { ALL_INDICATOR_COLUMNS, Headline, IndicatorTable } from '../charts/stats-parts.tsx';
+import { Headline, IndicatorTable, STAFF_INDICATOR_COLUMNS } from '../charts/stats-parts.tsx';
 import { MonthsSection, StatsStyles } from '../pages/stats-page.tsx';
 import type { StatsGroupBy, StatsResult } from '../../queries/stats.ts';
 import { STATS_GROUP_BY } from '../../queries/stats.ts';
@@ -45,8 +45,8 @@ export function StatsDashboardPage(p: {
   /** Link to the routing accuracy page (callers who may see it). */
   routingAccuracy?: boolean;
   /**
-   * Reports of the range handed to the Ombudsman (`transferredInScope`: not in the roll-up, neither completed nor
-   * overdue), with the queue tab that lists them for callers who have it.
+   * Reports of the range handed to the Ombudsman (the roll-up's `transferred` counter of the totals, also a column
+   * of each row: neither completed nor overdue), with the queue tab that lists them for callers who have it.
    */
   transferred?: { count: number; queueHref?: string | undefined } | undefined;
 }): VNode {
@@ -106,7 +106,7 @@ export function StatsDashboardPage(p: {
                 ? undefined
                 : `/kantor/statistik/laporan?${dashQuery(r.groupBy, r.from, r.to, `&kunci=${encodeURIComponent(i.key)}`)}`,
           }))}
-          columns={ALL_INDICATOR_COLUMNS}
+          columns={STAFF_INDICATOR_COLUMNS}
           totals={r.totals}
         />
       </div>
