@@ -1,5 +1,5 @@
 /**
- * The `aduan` command line: serve | migrate | seed | users | audit verify | routing eval | ….
+ * The `aduan` command line: serve | migrate | seed | users | agencies | audit verify | routing eval | ….
  * `npm start` runs `aduan serve --demo` on the embedded database.
  */
 import { loggableError, loggableErrorText } from './integrations/error-log.ts';
@@ -110,7 +110,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 /** Runs a command whose arguments have been checked (`name` as in src/cli/commands.ts). */
-async function run(name: string, { values }: ParsedArgs, argv: string[]): Promise<number> {
+async function run(name: string, { values, positionals }: ParsedArgs, argv: string[]): Promise<number> {
   const args = argv.slice(1); // after the command
   const rest = argv.slice(2); // after the subcommand
   if (name === 'routing eval') {
@@ -143,6 +143,10 @@ async function run(name: string, { values }: ParsedArgs, argv: string[]): Promis
     case 'keys': {
       const { keysCli } = await import('./cli/keys.ts');
       return keysCli(config, args, () => open());
+    }
+    case 'agencies': {
+      const { agenciesCli } = await import('./cli/agencies.ts');
+      return agenciesCli(sub!, { values, positionals }, () => open());
     }
     case 'users': {
       const { usersCli } = await import('./cli/users.ts');

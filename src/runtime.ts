@@ -61,6 +61,7 @@ export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Pr
       outboundAllowHosts: config.outboundAllowHosts,
       inboundEmailAddress: config.emailInboundAddress,
       dataDir: config.dataDir,
+      emailConfigured: !!config.smtpUrl,
     };
     // A wrong key must stop the start, before anything is sealed with it (or staff views fail on every reporter).
     await checkKeysOpenStoredData(database, sealer);

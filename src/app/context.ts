@@ -19,6 +19,11 @@ export interface Services {
   inboundEmailAddress?: string | undefined;
   /** The data directory (ADUAN_DATA_DIR): where publishing an evaluation writes its open-data snapshot file. */
   dataDir?: string | undefined;
+  /**
+   * Whether an email transport is configured (SMTP_URL): false means emails wait in the outbox, so a staff
+   * invitation's link is shown to the inviting admin instead. Absent: assumed configured.
+   */
+  emailConfigured?: boolean | undefined;
 }
 
 /** Who is asking: a signed-in user, a reporter holding an access key, a partner, or the public. */

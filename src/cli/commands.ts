@@ -6,7 +6,7 @@ import type { CommandSpec, GroupSpec, OptionSpec, Spec } from './args.ts';
 import { STAFF_ROLES } from '../commands/manage-staff-users.ts';
 import { ROUTING_KINDS } from '../commands/routing-models.ts';
 import { SLA_CLOCKS } from '../domain/deadline/sla.ts';
-import { CLASSIFICATIONS } from '../domain/report/report.ts';
+import { AGENCY_KINDS, CLASSIFICATIONS } from '../domain/report/report.ts';
 
 function command(
   name: string,
@@ -88,18 +88,62 @@ export const COMMANDS: Record<string, Spec> = {
       },
     ),
     invite: command('users invite', 'invite staff: queues the email and prints the accept link', {
-      email: { type: 'string', value: 'E', description: 'the email address', required: true },
-      name: { type: 'string', value: 'N', description: 'the full name', required: true },
+      email: { type: 'string', value: 'E', description: 'the email address (required without --csv)' },
+      name: { type: 'string', value: 'N', description: 'the full name (required without --csv)' },
       role: {
         type: 'string',
         value: 'R',
-        description: `the role: ${STAFF_ROLES.join(', ')}`,
-        required: true,
+        description: `the role: ${STAFF_ROLES.join(', ')} (required without --csv)`,
       },
       agency: { type: 'string', value: 'ID', description: 'the agency (required except for national_admin)' },
       lang: { type: 'string', value: 'id|en', description: 'language of the invitation email (default id)' },
+      csv: {
+        type: 'string',
+        value: 'FILE',
+        description:
+          'invite every row of a CSV file (columns email, name, role, agency_id); none if a row is bad',
+      },
+      'dry-run': { type: 'boolean', description: 'with --csv: check every row, invite nobody' },
     }),
     list: command('users list', 'staff accounts with their roles, and pending invitations', { json }),
+  }),
+  agencies: group('agencies', 'the agency tree (docs/operations.md, "Setting up the agency tree")', {
+    add: command('agencies add', 'add an agency: top level (no --parent) or below an existing one', {
+      name: { type: 'string', value: 'N', description: 'the full name', required: true },
+      kind: {
+        type: 'string',
+        value: 'K',
+        description: `the kind: ${AGENCY_KINDS.join(', ')}`,
+        required: true,
+      },
+      parent: { type: 'string', value: 'ID', description: 'the parent agency (default: top level)' },
+      region: {
+        type: 'string',
+        value: 'CODE',
+        description: "Kemendagri region code, e.g. 64 or 64.71 (default the parent's)",
+      },
+      zone: { type: 'string', value: 'WIB|WITA|WIT', description: 'time zone (default from the region)' },
+      'short-name': { type: 'string', value: 'S', description: 'the short name' },
+      coordinator: { type: 'boolean', description: "mark it as its region's complaint coordinator" },
+      id: { type: 'string', value: 'ID', description: 'the id (default generated from the parent and name)' },
+      'sms-keyword': { type: 'string', value: 'W', description: 'SMS keyword routed to it' },
+    }),
+    import: command(
+      'agencies import',
+      'create or update agencies from a CSV file (all rows checked first)',
+      {
+        'dry-run': { type: 'boolean', description: 'only check, and print what would be created or updated' },
+      },
+      {
+        args: 'FILE.csv',
+        minArgs: 1,
+        maxArgs: 1,
+        notes:
+          'Columns: id, parent_id, name, short_name, kind, region_code, zone, is_coordinator, sms_keyword\n' +
+          '(name and kind required). Example: docs/examples/agencies-kaltim.csv.',
+      },
+    ),
+    list: command('agencies list', 'every agency, depth-first', { json }),
   }),
   open311: group('open311', 'the Open311 GeoReport v2 API', {
     key: group('open311 key', 'partner API keys', {

@@ -7,32 +7,174 @@
  *   aduan users invite --email E --name N --role R [--agency ID] [--lang id|en]
  *       an invitation as the system: the email is queued (outbox) and the accept link printed, for instances without
  *       SMTP; the agency may be left out only for national_admin.
+ *   aduan users invite --csv FILE [--dry-run] [--lang id|en]
+ *       the same for every row of a CSV file (header: email, name, role, agency_id). Every row is checked first
+ *       (fields, role, agency known and active, role fitting the agency, no row twice); one bad row and nobody is
+ *       invited, each problem printed with its line number in English and Indonesian. `--dry-run` only checks.
  *   aduan users list [--json]
  *       staff accounts with their roles, and pending invitations.
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { parse as parseCsv } from 'csv-parse/sync';
 import type { Config } from '../config.ts';
 import type { Runtime } from '../runtime.ts';
 import { systemCaller } from '../app/context.ts';
 import { AppError } from '../app/errors.ts';
 import { createNationalAdmin, isStaffEmail, STAFF_ROLES } from '../commands/manage-staff-users.ts';
-import { inviteStaffAsOperator } from '../commands/staff-invitations.ts';
+import { checkOperatorInvitation, inviteStaffAsOperator } from '../commands/staff-invitations.ts';
 import { usersInScope } from '../queries/admin.ts';
 import { pendingInvitations } from '../queries/staff-invitations.ts';
 import { has, t, type Lang } from '../locales/index.ts';
+import { usageError, type CommandSpec, type GroupSpec } from './args.ts';
+import { COMMANDS } from './commands.ts';
 
 export const USERS_USAGE = `Usage:
   aduan users create-admin --email E --name N          create (or grant) a national admin; prints a one-time password
   aduan users invite --email E --name N --role R [--agency ID] [--lang id|en]
                                                        invite staff; queues the email and prints the accept link
+  aduan users invite --csv FILE [--dry-run] [--lang id|en]
+                                                       invite every row (email,name,role,agency_id); none if one is bad
   aduan users list [--json]                            staff accounts with their roles, and pending invitations
 Roles: ${STAFF_ROLES.join(', ')} (--agency is required except for national_admin).`;
 
-/** A field issue in English, from the shared field messages first, then the admin and account ones. */
-function issueText(key: string, params?: Record<string, string | number>): string {
+/** A field issue in `lang` (English by default), from the shared field messages first, then the admin and account ones. */
+function issueText(key: string, params?: Record<string, string | number>, lang: Lang = 'en'): string {
   for (const ns of ['errors.field', 'admin.field', 'account.field'])
-    if (has('en', `${ns}.${key}`)) return t('en', `${ns}.${key}`, params);
+    if (has(lang, `${ns}.${key}`)) return t(lang, `${ns}.${key}`, params);
   return key;
+}
+
+/** The CSV columns of `users invite --csv`, and the form field each one fills. */
+const CSV_COLUMNS = { email: 'email', name: 'name', role: 'role', agency_id: 'agencyId' } as const;
+
+/** One data row of the CSV, with its line number in the file. */
+interface CsvInvite {
+  line: number;
+  email: string;
+  name: string;
+  role: string;
+  agencyId: string;
+}
+
+/** Reads the CSV (header row first); a problem with the file itself is returned as text. */
+function readInviteCsv(file: string): CsvInvite[] | string {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    return `cannot read ${file}: ${(e as Error).message}`;
+  }
+  let records: Array<{ record: Record<string, string>; info: { lines: number } }>;
+  try {
+    records = parseCsv(text, {
+      bom: true,
+      columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
+      skip_empty_lines: true,
+      trim: true,
+      info: true,
+    }) as typeof records;
+  } catch (e) {
+    return `${file} is not valid CSV: ${(e as Error).message}`;
+  }
+  if (records.length === 0) return `${file} has no rows (header: ${Object.keys(CSV_COLUMNS).join(',')})`;
+  const missing = Object.keys(CSV_COLUMNS).filter((c) => !(c in records[0]!.record));
+  if (missing.length)
+    return `${file}: missing column(s) ${missing.join(', ')} (header: ${Object.keys(CSV_COLUMNS).join(',')})`;
+  return records.map(({ record, info }) => ({
+    line: info.lines,
+    email: record.email ?? '',
+    name: record.name ?? '',
+    role: record.role ?? '',
+    agencyId: record.agency_id ?? '',
+  }));
+}
+
+/** `users invite --csv`: check every row, then (unless a row is bad or `dryRun`) invite each; the exit code. */
+async function inviteFromCsv(
+  config: Config,
+  svc: Runtime['services'],
+  rows: CsvInvite[],
+  lang: Lang,
+  dryRun: boolean,
+): Promise<number> {
+  const columnOf = Object.fromEntries(Object.entries(CSV_COLUMNS).map(([c, f]) => [f, c])) as Record<
+    string,
+    string
+  >;
+  const problems: string[] = [];
+  const seen = new Map<string, number>();
+  for (const r of rows) {
+    try {
+      await checkOperatorInvitation(svc, {
+        email: r.email,
+        name: r.name,
+        role: r.role,
+        agencyId: r.agencyId || undefined,
+      });
+    } catch (err) {
+      if (!(err instanceof AppError) || err.code !== 'VALIDATION_FAILED') throw err;
+      const issues = Object.entries(err.fields).filter(
+        ([field]) => !(field === 'agencyId' && 'role' in err.fields),
+      );
+      for (const [field, issue] of issues)
+        problems.push(
+          `baris/row ${r.line}, ${columnOf[field] ?? field}: ${issueText(issue.key, issue.params, 'id')} / ${issueText(issue.key, issue.params)}`,
+        );
+      continue;
+    }
+    const key = `${r.email.trim().toLowerCase()}|${r.role}|${r.agencyId}`;
+    const first = seen.get(key);
+    if (first !== undefined)
+      problems.push(
+        `baris/row ${r.line}: undangan yang sama dengan baris ${first} / the same invitation as row ${first}`,
+      );
+    else seen.set(key, r.line);
+  }
+  if (problems.length) {
+    for (const p of problems) console.error(`aduan users invite: ${p}`);
+    console.error(
+      `aduan users invite: ${problems.length} masalah; tidak ada yang diundang. / ${problems.length} problem(s); nobody was invited.`,
+    );
+    return 1;
+  }
+  if (dryRun) {
+    for (const r of rows)
+      console.log(
+        `users: row ${r.line}: ${r.email.trim().toLowerCase()} as ${r.role}${r.agencyId ? `@${r.agencyId}` : ''}: ok`,
+      );
+    console.log(`users: ${rows.length} row(s) checked; nobody invited (--dry-run).`);
+    return 0;
+  }
+  for (const r of rows) {
+    const done = await inviteStaffAsOperator(svc, {
+      email: r.email,
+      name: r.name,
+      role: r.role,
+      agencyId: r.agencyId || undefined,
+      lang,
+    });
+    printInvitation(config, done, r.email, r.role);
+  }
+  console.log(`users: ${rows.length} invitation(s) made.`);
+  return 0;
+}
+
+/** What `users invite` prints for one invitation: the id and the accept link. */
+function printInvitation(
+  config: Config,
+  r: { id: string; url: string; expiresAt: Date },
+  email: string,
+  role: string,
+): void {
+  console.log(`users: invitation ${r.id} for ${email.trim().toLowerCase()} as ${role}`);
+  console.log(`  email queued (delivered by the worker when SMTP_URL is set)`);
+  console.log(
+    `  accept link (valid until ${r.expiresAt.toISOString()}; hand it only to the address's owner):`,
+  );
+  console.log(`  ${r.url}`);
+  if (!config.publicUrl)
+    console.log('  note: ADUAN_PUBLIC_URL is not set, so the link uses the local address above.');
 }
 
 const FLAG: Record<string, string> = {
@@ -59,6 +201,8 @@ export async function usersCli(
         agency: { type: 'string' },
         lang: { type: 'string', default: 'id' },
         json: { type: 'boolean', default: false },
+        csv: { type: 'string' },
+        'dry-run': { type: 'boolean', default: false },
       },
       allowPositionals: true,
     });
@@ -72,10 +216,36 @@ export async function usersCli(
     console.error(USERS_USAGE);
     return 2;
   }
-  if (sub !== 'list') {
+  let csvRows: CsvInvite[] | undefined;
+  if (v.csv !== undefined) {
+    if (sub !== 'invite' || v.email || v.name || v.role || v.agency) {
+      console.error(
+        `aduan users ${sub}: --csv goes with "invite" alone (no --email, --name, --role, --agency)\n${USERS_USAGE}`,
+      );
+      return 2;
+    }
+    if (v.lang !== 'id' && v.lang !== 'en') {
+      console.error(`aduan users ${sub}: --lang must be id or en`);
+      return 2;
+    }
+    const read = readInviteCsv(v.csv);
+    if (typeof read === 'string') {
+      console.error(`aduan users invite --csv: ${read}`);
+      return 1;
+    }
+    csvRows = read;
+  } else if (v['dry-run']) {
+    console.error(`aduan users ${sub}: --dry-run goes with --csv\n${USERS_USAGE}`);
+    return 2;
+  } else if (sub !== 'list') {
     const missing = ['email', 'name', ...(sub === 'invite' ? ['role'] : [])].filter(
       (k) => !(v as Record<string, unknown>)[k],
     );
+    if (missing.length && sub === 'invite') {
+      // Without --csv these are required: the same refusal as any missing required option (src/cli/args.ts).
+      const spec = (COMMANDS.users as GroupSpec).subcommands.invite as CommandSpec;
+      return usageError(spec, `missing ${missing.map((k) => `--${k}`).join(', ')}`);
+    }
     if (missing.length) {
       console.error(`aduan users ${sub}: missing ${missing.map((k) => `--${k}`).join(', ')}\n${USERS_USAGE}`);
       return 2;
@@ -114,6 +284,8 @@ export async function usersCli(
       }
       return 0;
     }
+    if (sub === 'invite' && csvRows)
+      return await inviteFromCsv(config, svc, csvRows, v.lang as Lang, v['dry-run']!);
     if (sub === 'invite') {
       const r = await inviteStaffAsOperator(svc, {
         email: v.email!,
@@ -122,14 +294,7 @@ export async function usersCli(
         agencyId: v.agency,
         lang: v.lang as Lang,
       });
-      console.log(`users: invitation ${r.id} for ${v.email!.trim().toLowerCase()} as ${v.role}`);
-      console.log(`  email queued (delivered by the worker when SMTP_URL is set)`);
-      console.log(
-        `  accept link (valid until ${r.expiresAt.toISOString()}; hand it only to the address's owner):`,
-      );
-      console.log(`  ${r.url}`);
-      if (!config.publicUrl)
-        console.log('  note: ADUAN_PUBLIC_URL is not set, so the link uses the local address above.');
+      printInvitation(config, r, v.email!, v.role!);
       return 0;
     }
     const actor = systemCaller('cli').actor;
@@ -144,6 +309,7 @@ export async function usersCli(
             email: u.email,
             name: u.name,
             locked: u.locked,
+            disabled: u.disabled,
             grants: u.grants.map((g) => ({ role: g.role, agencyId: g.agencyId })),
           })),
           invitations: invitations.map((i) => ({
@@ -162,7 +328,7 @@ export async function usersCli(
     }
     for (const u of users)
       console.log(
-        `${u.email}\t${u.name}\t${u.grants.map((g) => (g.agencyId ? `${g.role}@${g.agencyId}` : g.role)).join(', ')}${u.locked ? '\t(locked)' : ''}`,
+        `${u.email}\t${u.name}\t${u.grants.map((g) => (g.agencyId ? `${g.role}@${g.agencyId}` : g.role)).join(', ')}${u.locked ? '\t(locked)' : ''}${u.disabled ? '\t(disabled)' : ''}`,
       );
     if (users.length === 0) console.log('users: no staff account yet (aduan users create-admin)');
     for (const i of invitations)

@@ -8,19 +8,27 @@
  * region, agency admin in its subtree), AND nobody grants more than they hold (`grantableRoles`): agency
  * admins grant agency admin and officer, coordinators also coordinator, only the national admin grants
  * national admin, Ombudsman and assessor roles.
+ *
+ * Which role fits which agency (`checkRoleFitsAgency`, every grant path: web invite and grant, the operator's CLI,
+ * accepting an invitation): `ombudsman` only on an Ombudsman office (kind `ombudsman`); no other role on an
+ * Ombudsman office or a unit below it (Ombudsman RI is independent of the governments it oversees); `coordinator`
+ * only on an agency flagged `is_coordinator` (a province's or kab/kota's Diskominfo). A misfit is a 422 field error.
+ *
+ * Accounts are deactivated and reactivated (`setAccountDisabled`) by whoever may manage every role the person holds:
+ * a deactivated account cannot sign in and its sessions and API tokens stop at once.
  */
-import { and, eq } from 'drizzle-orm';
-import { roleGrants, sessions, users } from '../db/schema.ts';
+import { and, eq, inArray, ne } from 'drizzle-orm';
+import { agencies, roleGrants, sessions, staffInvitations, users } from '../db/schema.ts';
 import { findUserByEmail } from '../db/repositories/users.ts';
 import { usersInScope } from '../queries/admin.ts';
-import { findAgency, pathIds } from '../db/repositories/agencies.ts';
+import { findAgency, pathIds, type AgencyRow } from '../db/repositories/agencies.ts';
 import { randomToken } from '../integrations/crypto.ts';
 import { hashPassword } from '../integrations/passwords.ts';
+import type { AppDb, Tx } from '../db/client.ts';
 import type { Role } from '../domain/report/report.ts';
 import { canStaff, regionCovers, type Actor } from '../policies/can.ts';
 import type { Caller, Services } from '../app/context.ts';
 import { AppError, invalid, throwIfInvalid, type FieldIssue } from '../app/errors.ts';
-import { requireAgency } from './lookups.ts';
 
 /** Roles that can be granted from the admin screens (citizen is granted by email verification). */
 export const STAFF_ROLES = [
@@ -42,6 +50,8 @@ export function grantableRoles(
   const path = pathIds(agency);
   const out = new Set<StaffRole>();
   for (const g of actor.grants) {
+    // A role other than ombudsman held on an Ombudsman office grants nothing (RoleGrant.ombudsmanOffice).
+    if (g.ombudsmanOffice && g.role !== 'ombudsman') continue;
     if (g.role === 'national_admin') return [...STAFF_ROLES];
     if (g.role === 'coordinator' && regionCovers(g.regionCode, agency.regionCode))
       ['coordinator', 'agency_admin', 'officer'].forEach((r) => out.add(r as StaffRole));
@@ -57,16 +67,85 @@ export function isStaffEmail(email: string): boolean {
 }
 
 /**
- * The agency for a grant of `role`, when the caller may grant it there: manage_users scope on the agency AND the
- * role among `grantableRoles` (403 otherwise; 422 for an unknown role or agency).
+ * An agency a role may be granted on, or a 422 on `field`: unknown (`agency_unknown`) or existing but deactivated
+ * (`agency_inactive`, so an operator typing the id of an inactive agency learns why).
  */
-export async function authorizeGrant(svc: Services, caller: Caller, role: string, agencyId: string) {
+export async function requireGrantAgency(db: AppDb | Tx, id: string, field: string): Promise<AgencyRow> {
+  const a = await findAgency(db, id);
+  if (!a) throw invalid({ [field]: { key: 'agency_unknown' } });
+  if (!a.active) throw invalid({ [field]: { key: 'agency_inactive' } });
+  return a;
+}
+
+/**
+ * Whether `role` may be held on `agency` at all, whoever grants it (the one place every grant path asks; 422 on
+ * `agencyId` otherwise):
+ * - `ombudsman` only on an Ombudsman office (kind `ombudsman`);
+ * - no other role on an Ombudsman office or a unit below it;
+ * - `coordinator` only on an agency flagged `is_coordinator` (the Diskominfo of a province or kab/kota).
+ * `agency` null (a national admin's grant without an agency, `aduan users create-admin`) fits only national_admin.
+ */
+export async function checkRoleFitsAgency(
+  db: AppDb | Tx,
+  role: string,
+  agency: Pick<AgencyRow, 'id' | 'kind' | 'path' | 'isCoordinator'> | null,
+): Promise<void> {
+  if (!agency) {
+    if (role !== 'national_admin') throw invalid({ agencyId: { key: 'required' } });
+    return;
+  }
+  const ids = pathIds(agency);
+  const ombudsmanAbove =
+    ids.length > 0 &&
+    (
+      await db
+        .select({ id: agencies.id })
+        .from(agencies)
+        .where(and(inArray(agencies.id, ids), eq(agencies.kind, 'ombudsman')))
+        .limit(1)
+    ).length > 0;
+  const ombudsmanOffice = agency.kind === 'ombudsman' || ombudsmanAbove;
+  if (role === 'ombudsman') {
+    if (agency.kind !== 'ombudsman') throw invalid({ agencyId: { key: 'role_ombudsman_office_only' } });
+    return;
+  }
+  if (ombudsmanOffice) throw invalid({ agencyId: { key: 'role_not_in_ombudsman_office' } });
+  if (role === 'coordinator' && !agency.isCoordinator)
+    throw invalid({ agencyId: { key: 'role_coordinator_agency_only' } });
+}
+
+/**
+ * The agency of a grant the caller may manage (grant or revoke): manage_users scope on the agency AND the role among
+ * `grantableRoles` (403 otherwise; 422 for an unknown role or agency). Revoking stops here: a grant stored before the
+ * role/agency rules must still be removable.
+ */
+async function authorizeGrantScope(
+  svc: Services,
+  caller: Caller,
+  role: string,
+  agencyId: string,
+  activeOnly: boolean,
+): Promise<AgencyRow> {
   if (!(STAFF_ROLES as readonly string[]).includes(role))
     throw invalid({ role: { key: 'one_of', params: { options: STAFF_ROLES.join(', ') } } });
-  const agency = await requireAgency(svc.db, agencyId, 'agencyId');
+  const agency = activeOnly
+    ? await requireGrantAgency(svc.db, agencyId, 'agencyId')
+    : await findAgency(svc.db, agencyId);
+  if (!agency) throw invalid({ agencyId: { key: 'agency_unknown' } });
   const scope = { agencyId: agency.id, agencyPath: pathIds(agency), regionCode: agency.regionCode };
   if (!canStaff(caller.actor, 'manage_users', scope)) throw new AppError('FORBIDDEN');
   if (!grantableRoles(caller.actor, agency).includes(role as StaffRole)) throw new AppError('FORBIDDEN');
+  return agency;
+}
+
+/**
+ * The agency for a grant of `role`, when the caller may grant it there: manage_users scope on the agency AND the
+ * role among `grantableRoles` (403 otherwise), AND the role fits the agency (`checkRoleFitsAgency`; 422 for a misfit,
+ * an unknown role or agency). Every grant path goes through here (web invite and grant, accepting an invitation).
+ */
+export async function authorizeGrant(svc: Services, caller: Caller, role: string, agencyId: string) {
+  const agency = await authorizeGrantScope(svc, caller, role, agencyId, true);
+  await checkRoleFitsAgency(svc.db, role, agency);
   return agency;
 }
 
@@ -212,7 +291,88 @@ export async function revokeRole(
   if (!g.agencyId || !(await findAgency(svc.db, g.agencyId))) {
     if (!caller.actor.grants.some((x) => x.role === 'national_admin')) throw new AppError('FORBIDDEN');
   } else {
-    await authorizeGrant(svc, caller, g.role as Role, g.agencyId);
+    // Scope only: a grant that breaks the role/agency rules (stored before them) must still be removable.
+    await authorizeGrantScope(svc, caller, g.role as Role, g.agencyId, false);
   }
   await svc.db.delete(roleGrants).where(eq(roleGrants.id, grantId));
+}
+
+/**
+ * Whether the caller may manage `userId`'s account (deactivate, reactivate): never their own; a national admin any
+ * staff account; anyone else only an account whose every staff role they may revoke (`authorizeGrantScope`), or,
+ * for an account holding no staff role any more, one that accepted a staff invitation on an agency they may grant
+ * roles on (how a former staff member is found again: `formerStaffInScope`).
+ */
+export async function mayManageAccount(svc: Services, caller: Caller, userId: string): Promise<boolean> {
+  if (!caller.actor.userId || userId === caller.actor.userId) return false;
+  const held = await svc.db
+    .select({ role: roleGrants.role, agencyId: roleGrants.agencyId })
+    .from(roleGrants)
+    .where(and(eq(roleGrants.userId, userId), ne(roleGrants.role, 'citizen')));
+  const national = caller.actor.grants.some((x) => x.role === 'national_admin');
+  if (held.length === 0) {
+    const invited = await svc.db
+      .select({ agencyId: staffInvitations.agencyId })
+      .from(staffInvitations)
+      .where(eq(staffInvitations.acceptedUserId, userId));
+    if (invited.length === 0) return false;
+    if (national) return true;
+    for (const i of invited) {
+      if (!i.agencyId) continue;
+      const a = await findAgency(svc.db, i.agencyId);
+      if (
+        a &&
+        canStaff(caller.actor, 'manage_users', {
+          agencyId: a.id,
+          agencyPath: pathIds(a),
+          regionCode: a.regionCode,
+        })
+      )
+        return true;
+    }
+    return false;
+  }
+  if (national) return true;
+  for (const g of held) {
+    if (!g.agencyId) return false;
+    try {
+      await authorizeGrantScope(svc, caller, g.role, g.agencyId, false);
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * Deactivates (`disabled` true) or reactivates an account. Deactivating records when and by whom
+ * (`users.disabled_at`, `users.disabled_by`) and ends every session and API token of the account in the same
+ * transaction; the sign-in refuses it from then on (`signIn`, `resolveSession`). Reactivating clears both and the
+ * lockout; the person signs in again with their password. 404 for an account the caller may not manage (as its user
+ * page); 422 `account_self` for one's own.
+ */
+export async function setAccountDisabled(
+  svc: Services,
+  caller: Caller,
+  userId: string,
+  disabled: boolean,
+): Promise<void> {
+  if (!caller.actor.userId) throw new AppError('UNAUTHENTICATED');
+  if (userId === caller.actor.userId) throw invalid({ account: { key: 'account_self' } });
+  if (!(await mayManageAccount(svc, caller, userId))) throw new AppError('NOT_FOUND');
+  const now = svc.now();
+  await svc.db.transaction(async (tx) => {
+    if (disabled) {
+      await tx
+        .update(users)
+        .set({ disabledAt: now, disabledBy: caller.actor.userId })
+        .where(eq(users.id, userId));
+      await tx.delete(sessions).where(eq(sessions.userId, userId));
+    } else {
+      await tx
+        .update(users)
+        .set({ disabledAt: null, disabledBy: null, failedLogins: 0, lockedUntil: null })
+        .where(eq(users.id, userId));
+    }
+  });
 }

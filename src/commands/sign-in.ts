@@ -41,11 +41,16 @@ function accountLocked(until: Date, now: Date): AppError {
   );
 }
 
-/** Verifies credentials and opens a session. Unknown emails cost the same time as wrong passwords. */
+/**
+ * Verifies credentials and opens a session. Unknown emails cost the same time as wrong passwords. A deactivated
+ * account (`users.disabled_at`) answers exactly as an unknown email or a wrong password, whatever the password
+ * (docs/security.md "Accounts": no answer tells whether an address has an account, or its state), and its failures
+ * are not counted (no lockout to tell it apart either).
+ */
 export async function signIn(svc: Services, email: string, password: string): Promise<SignInResult> {
   const now = svc.now();
   const user = await findUserByEmail(svc.db, email);
-  if (!user) {
+  if (!user || user.disabledAt) {
     dummyHash ??= hashPassword('not-a-real-password');
     await verifyPassword(await dummyHash, password);
     throw new AppError('INVALID_CREDENTIALS');

@@ -14,7 +14,10 @@
  *   theirs; with an account holding grants, they confirm with its current password (the sign-in's lockout counts the
  *   attempts). Either way exactly the invited role on the invited agency is granted, once, and they are signed in.
  * - The operator's CLI (`aduan users invite`) invites as the system and also gets the link, for instances without
- *   SMTP.
+ *   SMTP. On the admin page, when no email transport is configured (`Services.emailConfigured` false: no SMTP_URL),
+ *   the inviting admin gets the link once, in the answer to the form, to pass on securely (nothing could send it).
+ * - Every path checks that the role fits the agency (`checkRoleFitsAgency`): when inviting, and again when accepting.
+ * - A deactivated account cannot accept (`account_disabled`): an admin who may manage it reactivates it first.
  */
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import { roleGrants, sessions, staffInvitations, users } from '../db/schema.ts';
@@ -29,8 +32,14 @@ import { canStaff } from '../policies/can.ts';
 import type { Caller, Services } from '../app/context.ts';
 import { AppError, invalid, throwIfInvalid, type FieldIssue } from '../app/errors.ts';
 import { newPasswordIssues } from './change-password.ts';
-import { authorizeGrant, grantableRoles, isStaffEmail, STAFF_ROLES } from './manage-staff-users.ts';
-import { requireAgency } from './lookups.ts';
+import {
+  authorizeGrant,
+  checkRoleFitsAgency,
+  grantableRoles,
+  isStaffEmail,
+  requireGrantAgency,
+  STAFF_ROLES,
+} from './manage-staff-users.ts';
 import { signIn, signOut, type SignInResult } from './sign-in.ts';
 
 /** How long an invitation link stays valid. */
@@ -167,15 +176,40 @@ async function createInvitation(
   });
 }
 
+/** The accept link of a token. */
+function acceptUrl(svc: Services, token: string): string {
+  return `${svc.publicUrl}/undangan?token=${token}`;
+}
+
 /**
- * An admin invites an address (scope as `grantRole`). Returns only the invitation id: the link goes to the address,
- * never to the admin, and nothing about an existing account is looked up.
+ * What an admin's invite or resend answers: the invitation id, and the accept link only when no email transport is
+ * configured (`Services.emailConfigured` false), for the admin to pass on: shown once in that answer, never stored or
+ * logged.
+ */
+export interface InviteResult {
+  id: string;
+  /** Set only when the email cannot be sent (no SMTP_URL): the link to hand over. */
+  link?: { url: string; expiresAt: Date };
+}
+
+async function linkUnlessMailed(svc: Services, id: string, token: string): Promise<InviteResult> {
+  if (svc.emailConfigured !== false) return { id };
+  const [row] = await svc.db
+    .select({ expiresAt: staffInvitations.expiresAt })
+    .from(staffInvitations)
+    .where(eq(staffInvitations.id, id));
+  return { id, link: { url: acceptUrl(svc, token), expiresAt: row!.expiresAt } };
+}
+
+/**
+ * An admin invites an address (scope as `grantRole`). Returns the invitation id; the link goes to the address, and to
+ * the admin only when no email can be sent (`InviteResult.link`). Nothing about an existing account is looked up.
  */
 export async function inviteStaff(
   svc: Services,
   caller: Caller,
   input: InviteStaffInput,
-): Promise<{ id: string }> {
+): Promise<InviteResult> {
   if (!caller.actor.userId) throw new AppError('UNAUTHENTICATED');
   const { email, name, fields } = checkInviteFields(input);
   if (!input.role) fields.role = { key: 'required' };
@@ -185,7 +219,7 @@ export async function inviteStaff(
   // Nobody adds a role to themselves (as grantRole): ask another admin. Their own address is no secret to them.
   if ((await findUser(svc.db, caller.actor.userId))?.email === email)
     throw invalid({ email: { key: 'grant_self' } });
-  const { id } = await createInvitation(
+  const { id, token } = await createInvitation(
     svc,
     {
       email,
@@ -197,7 +231,31 @@ export async function inviteStaff(
     },
     input.lang,
   );
-  return { id };
+  return linkUnlessMailed(svc, id, token);
+}
+
+/**
+ * Checks an operator's invitation without writing anything (the CLI's `--csv` validates every row first): the
+ * fields, the role, the agency (known, active) and whether the role fits it. Throws the 422 field issues.
+ */
+export async function checkOperatorInvitation(
+  svc: Services,
+  input: Omit<InviteStaffInput, 'agencyId' | 'lang'> & { agencyId?: string | undefined },
+): Promise<void> {
+  const { fields } = checkInviteFields(input);
+  if (!(STAFF_ROLES as readonly string[]).includes(input.role))
+    fields.role = { key: 'one_of', params: { options: STAFF_ROLES.join(', ') } };
+  if (!input.agencyId && input.role !== 'national_admin') fields.agencyId = { key: 'required' };
+  if (input.agencyId && !fields.role) {
+    try {
+      const agency = await requireGrantAgency(svc.db, input.agencyId, 'agencyId');
+      await checkRoleFitsAgency(svc.db, input.role, agency);
+    } catch (err) {
+      if (!(err instanceof AppError) || err.code !== 'VALIDATION_FAILED') throw err;
+      Object.assign(fields, err.fields);
+    }
+  }
+  throwIfInvalid(fields);
 }
 
 /**
@@ -213,7 +271,8 @@ export async function inviteStaffAsOperator(
     fields.role = { key: 'one_of', params: { options: STAFF_ROLES.join(', ') } };
   if (!input.agencyId && input.role !== 'national_admin') fields.agencyId = { key: 'required' };
   throwIfInvalid(fields);
-  const agency = input.agencyId ? await requireAgency(svc.db, input.agencyId, 'agencyId') : null;
+  const agency = input.agencyId ? await requireGrantAgency(svc.db, input.agencyId, 'agencyId') : null;
+  await checkRoleFitsAgency(svc.db, input.role, agency);
   const { id, token } = await createInvitation(
     svc,
     {
@@ -230,7 +289,7 @@ export async function inviteStaffAsOperator(
     .select({ expiresAt: staffInvitations.expiresAt })
     .from(staffInvitations)
     .where(eq(staffInvitations.id, id));
-  return { id, url: `${svc.publicUrl}/undangan?token=${token}`, expiresAt: row!.expiresAt };
+  return { id, url: acceptUrl(svc, token), expiresAt: row!.expiresAt };
 }
 
 /** A pending invitation the caller may act on (could have created it), else 404 / 403. */
@@ -256,31 +315,31 @@ async function pendingInScope(svc: Services, caller: Caller, id: string): Promis
 
 /**
  * Sends a pending invitation again with a new link (the old one stops working) valid 7 more days; returns the address
- * (already on the admin's list).
+ * (already on the admin's list), and the new link when no email can be sent (as `inviteStaff`).
  */
 export async function resendInvitation(
   svc: Services,
   caller: Caller,
   id: string,
   lang: Lang,
-): Promise<{ email: string }> {
+): Promise<InviteResult & { email: string }> {
   const inv = await pendingInScope(svc, caller, id);
   const agency = inv.agencyId ? await findAgency(svc.db, inv.agencyId) : null;
-  await svc.db.transaction(async (tx) => {
+  const token = await svc.db.transaction(async (tx) => {
     // The admin who sends it again vouches for it from now on (the first inviter may have lost the right since).
     if (caller.actor.userId)
       await tx
         .update(staffInvitations)
         .set({ invitedBy: caller.actor.userId })
         .where(eq(staffInvitations.id, inv.id));
-    await sendLink(
+    return sendLink(
       svc,
       tx,
       { id: inv.id, email: inv.email, role: inv.role, agencyName: agency?.name ?? null },
       lang,
     );
   });
-  return { email: inv.email };
+  return { ...(await linkUnlessMailed(svc, inv.id, token)), email: inv.email };
 }
 
 /** Cancels a pending invitation: its link opens nothing any more. */
@@ -338,8 +397,15 @@ async function validInvitation(svc: Services, token: string): Promise<Invitation
     } catch {
       throw new AppError('NOT_FOUND');
     }
-  } else if (inv.agencyId && !(await findAgency(db, inv.agencyId))?.active) {
-    throw new AppError('NOT_FOUND');
+  } else if (inv.agencyId) {
+    // The operator's invitation: the agency still active, and the role still fitting it.
+    const agency = await findAgency(db, inv.agencyId);
+    if (!agency?.active) throw new AppError('NOT_FOUND');
+    try {
+      await checkRoleFitsAgency(db, inv.role, agency);
+    } catch {
+      throw new AppError('NOT_FOUND');
+    }
   }
   return inv;
 }
@@ -425,6 +491,9 @@ export async function acceptInvitation(
 ): Promise<SignInResult & { role: string }> {
   const inv = await validInvitation(svc, token);
   const user = await findUserByEmail(svc.db, inv.email);
+  // Holding the emailed link proves the address, so its owner may learn the account is deactivated: an admin who
+  // may manage it reactivates it (an invitation does not).
+  if (user?.disabledAt) throw invalid({ invitation: { key: 'account_disabled' } });
   if (user && (await hasAnyGrant(svc.db, user.id))) {
     if (!input.password) throw invalid({ password: { key: 'required' } });
     let session: SignInResult;

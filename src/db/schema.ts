@@ -96,6 +96,12 @@ export const users = pgTable('users', {
   /** Set when an admin created the account with a temporary password; cleared by the first password change. */
   mustChangePassword: boolean('must_change_password').notNull().default(false),
   createdAt: ts('created_at').notNull().defaultNow(),
+  /**
+   * Set when an admin deactivated the account (`setAccountDisabled`): no sign-in, and its sessions and API tokens
+   * stop working. Null: active. `disabledBy` is the admin who did it (null: the operator's CLI).
+   */
+  disabledAt: ts('disabled_at'),
+  disabledBy: uuid('disabled_by'),
 });
 
 /** A role granted to a user for an agency (and its subtree). */

@@ -23,6 +23,13 @@ export interface RoleGrant {
    * tell a parent or sibling agency apart from an unrelated one; it never widens what `can()` allows.
    */
   agencyPath?: readonly string[];
+  /**
+   * The granted agency is an Ombudsman office (kind `ombudsman`) or a unit below one. Ombudsman RI is independent of
+   * the governments it oversees: such a grant counts only as the `ombudsman` role (the hand-off path); any other role
+   * held there (which the grant commands refuse, but a database may hold from before) gives nothing at all, neither
+   * report rights nor staff permissions. Absent = no (actors built from the database set it: `actorFor`).
+   */
+  ombudsmanOffice?: boolean;
 }
 
 /** The person asking. An anonymous public visitor is `{ userId: null, grants: [] }`. */
@@ -252,9 +259,18 @@ const REPORTER_ACTIONS: readonly PolicyAction[] = [
   'escalate',
 ];
 
+/**
+ * A grant that counts for nothing: a role other than `ombudsman` held on an Ombudsman office or below it (see
+ * `RoleGrant.ombudsmanOffice`). Such a grant must never reach a report, its reporter or the staff screens.
+ */
+function isVoidOmbudsmanGrant(grant: RoleGrant): boolean {
+  return grant.ombudsmanOffice === true && grant.role !== 'ombudsman';
+}
+
 /** What one grant allows on the subject, before the public and reporter rights are added. */
 function grantActions(grant: RoleGrant, subject: ReportSubject): PolicyAction[] {
   const out: PolicyAction[] = [];
+  if (isVoidOmbudsmanGrant(grant)) return out;
   // Anonim: identity never reaches the agency or the Ombudsman (domain.md §3; Perpres 76/2013).
   const identity: PolicyAction[] = subject.anonymous ? [] : ['viewReporter'];
   switch (grant.role) {
@@ -363,6 +379,7 @@ const STAFF_ROLES: Record<StaffPermission, readonly Role[]> = {
 
 /** Whether the grant's scope reaches the target scope. */
 function grantReaches(grant: RoleGrant, scope: StaffScope): boolean {
+  if (isVoidOmbudsmanGrant(grant)) return false;
   switch (grant.role) {
     case 'national_admin':
       return true;

@@ -55,6 +55,8 @@ export interface AdminUser {
   name: string;
   email: string;
   locked: boolean;
+  /** The account was deactivated (`users.disabled_at`): no sign-in, no session. */
+  disabled: boolean;
   grants: Array<{ id: number; role: string; agencyId: string | null; agencyName: string | null }>;
 }
 
@@ -77,6 +79,7 @@ export async function usersInScope(svc: Services, actor: Actor): Promise<AdminUs
       name: users.name,
       email: users.email,
       lockedUntil: users.lockedUntil,
+      disabledAt: users.disabledAt,
     })
     .from(roleGrants)
     .innerJoin(users, eq(users.id, roleGrants.userId))
@@ -98,6 +101,7 @@ export async function usersInScope(svc: Services, actor: Actor): Promise<AdminUs
         name: r.name,
         email: r.email,
         locked: !!r.lockedUntil && r.lockedUntil > now,
+        disabled: r.disabledAt !== null,
         grants: [],
       };
       byUser.set(r.userId, u);

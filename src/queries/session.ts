@@ -1,5 +1,5 @@
 /** Resolves a session token (cookie or bearer) to the signed-in user and their grants. */
-import { and, eq, gt } from 'drizzle-orm';
+import { and, eq, gt, isNull } from 'drizzle-orm';
 import type { AppDb } from '../db/client.ts';
 import { sessions, users } from '../db/schema.ts';
 import { actorFor } from '../db/repositories/users.ts';
@@ -14,7 +14,10 @@ export interface SessionInfo {
   mustChangePassword: boolean;
 }
 
-/** The live session for a token, or null when unknown or expired. */
+/**
+ * The live session for a token, or null when unknown, expired, or its account deactivated (deactivating deletes the
+ * sessions too; this holds even for one opened in the same instant).
+ */
 export async function resolveSession(db: AppDb, token: string, now: Date): Promise<SessionInfo | null> {
   const [row] = await db
     .select({
@@ -26,7 +29,7 @@ export async function resolveSession(db: AppDb, token: string, now: Date): Promi
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.id, sha256(token)), gt(sessions.expiresAt, now)))
+    .where(and(eq(sessions.id, sha256(token)), gt(sessions.expiresAt, now), isNull(users.disabledAt)))
     .limit(1);
   if (!row) return null;
   return {

@@ -1,5 +1,5 @@
 /** Users and their role grants, resolved into the policy's Actor. */
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { AppDb, Tx } from '../client.ts';
 import { agencies, roleGrants, users } from '../schema.ts';
 import { pathIds } from './agencies.ts';
@@ -8,7 +8,10 @@ import type { Role } from '../../domain/report/report.ts';
 
 export type UserRow = typeof users.$inferSelect;
 
-/** The actor for a user id: grants with the granted agency's region and path. */
+/**
+ * The actor for a user id: grants with the granted agency's region and path (a role other than `ombudsman` held on
+ * an Ombudsman office is left out: `RoleGrant.ombudsmanOffice`).
+ */
 export async function actorFor(db: AppDb | Tx, userId: string): Promise<Actor> {
   const rows = await db
     .select({
@@ -16,16 +19,25 @@ export async function actorFor(db: AppDb | Tx, userId: string): Promise<Actor> {
       agencyId: roleGrants.agencyId,
       regionCode: agencies.regionCode,
       path: agencies.path,
+      // The granted agency is an Ombudsman office or below one (RoleGrant.ombudsmanOffice).
+      ombudsmanOffice: sql<boolean>`coalesce((select bool_or(o.kind = 'ombudsman') from ${agencies} o
+        where position('/' || o.id || '/' in ${agencies.path}) > 0), false)`,
     })
     .from(roleGrants)
     .leftJoin(agencies, eq(agencies.id, roleGrants.agencyId))
     .where(eq(roleGrants.userId, userId));
-  const grants: RoleGrant[] = rows.map((r) => ({
-    role: r.role as Role,
-    agencyId: r.agencyId,
-    regionCode: r.regionCode ?? null,
-    agencyPath: r.path ? pathIds({ path: r.path }) : [],
-  }));
+  const grants: RoleGrant[] = rows
+    // A role other than `ombudsman` on an Ombudsman office (or below) counts for nothing (RoleGrant.ombudsmanOffice):
+    // the grant commands refuse it, and one stored from before is left out here, so no query that reads grants
+    // directly (queues, statistics) is widened by it either.
+    .filter((r) => !r.ombudsmanOffice || r.role === 'ombudsman')
+    .map((r) => ({
+      role: r.role as Role,
+      agencyId: r.agencyId,
+      regionCode: r.regionCode ?? null,
+      agencyPath: r.path ? pathIds({ path: r.path }) : [],
+      ...(r.ombudsmanOffice ? { ombudsmanOffice: true } : {}),
+    }));
   return { userId, grants };
 }
 

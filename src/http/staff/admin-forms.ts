@@ -49,8 +49,11 @@ export function splitIssues(
 export interface FormHandler {
   action: string;
   inputs: string[];
-  /** Runs the command; returns the PRG redirect target. */
-  run: (body: FormBody) => Promise<string>;
+  /**
+   * Runs the command; returns the PRG redirect target, or a function sending the answer itself (a page that must
+   * not survive a redirect, such as a secret shown once).
+   */
+  run: (body: FormBody) => Promise<string | (() => Promise<FastifyReply> | FastifyReply)>;
   rerender: (form: FormState, status: number) => Promise<FastifyReply> | FastifyReply;
   /** Values never echoed back (passwords). */
   secret?: string[];
@@ -66,6 +69,7 @@ export async function handleForm(
   const lang = pageContext(req).lang;
   try {
     const target = await h.run(body);
+    if (typeof target === 'function') return await target();
     const sep = target.includes('?') ? '&' : '?';
     return reply.redirect(`${target}${sep}lang=${lang}`, 303);
   } catch (err) {

@@ -6,26 +6,43 @@
  * An invitation answers the same for every valid address ("Undangan dikirim ke …", carried over the PRG redirect in
  * a sealed, httpOnly, path-scoped cookie read once) and lands in the pending list the same way: no page here tells
  * whether the address already had an account. The person appears among the users once they accepted (hold a grant).
+ * When no email transport is configured (`Services.emailConfigured` false), nothing could carry the link: the answer
+ * to the invite (or resend) form is then the page itself (200, `Cache-Control: no-store` as every page), saying so
+ * and showing the link once; it is never put in a cookie, a redirect or a log.
+ *
+ * Accounts: `?tampil=nonaktif` lists deactivated accounts, `?tampil=tanpa-peran` former staff without roles
+ * (`formerStaffInScope`); the user page deactivates or reactivates an account (`setAccountDisabled`; the same scope
+ * as revoking every role the person holds), recorded on the users row (who, when) and in the application log.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
 import type { Services } from '../../app/context.ts';
 import { AppError } from '../../app/errors.ts';
-import { grantableRoles, grantRole, revokeRole } from '../../commands/manage-staff-users.ts';
+import {
+  grantableRoles,
+  grantRole,
+  mayManageAccount,
+  revokeRole,
+  setAccountDisabled,
+} from '../../commands/manage-staff-users.ts';
 import {
   INVITATION_DAYS,
   inviteStaff,
   resendInvitation,
   revokeInvitation,
 } from '../../commands/staff-invitations.ts';
-import { agenciesInScope, usersInScope, type AdminAgency } from '../../queries/admin.ts';
+import { agenciesInScope, usersInScope, type AdminAgency, type AdminUser } from '../../queries/admin.ts';
+import { formerStaffInScope } from '../../queries/staff-accounts.ts';
 import { pendingInvitations } from '../../queries/staff-invitations.ts';
 import type { Actor } from '../../policies/can.ts';
 import {
+  USER_FILTERS,
   UserPage,
   UsersPage,
   type GrantChoices,
   type InvitationRow,
+  type ShownInviteLink,
+  type UserFilter,
 } from '../../views/staff/admin-users.tsx';
 import type { FormState } from '../../views/staff/common.tsx';
 import { pageContext, sendPage } from '../web/render.ts';
@@ -52,6 +69,15 @@ async function choicesFor(svc: Services, actor: Actor): Promise<GrantChoices> {
   for (const a of agencies)
     for (const r of grantableRoles(actor, { ...a, path: pathOf(a, agencies) })) roles.add(r);
   return { roles: [...roles], agencies };
+}
+
+/** The users of one list filter: holders of roles (default), deactivated accounts, or former staff without roles. */
+async function listedUsers(svc: Services, actor: Actor, filter: UserFilter): Promise<AdminUser[]> {
+  if (filter === 'tanpa-peran') return formerStaffInScope(svc, actor);
+  const users = await usersInScope(svc, actor);
+  if (filter === '') return users;
+  const former = await formerStaffInScope(svc, actor);
+  return [...users, ...former].filter((u) => u.disabled).sort((a, b) => a.name.localeCompare(b.name, 'id'));
 }
 
 /** Registers the user administration routes. */
@@ -83,10 +109,19 @@ export const staffAdminUserRoutes: FastifyPluginAsync<{
     }
   }
 
-  async function listPage(req: FastifyRequest, reply: FastifyReply, form?: FormState, status = 200) {
+  async function listPage(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    form?: FormState,
+    status = 200,
+    shown?: { link: ShownInviteLink; kind: 'sent' | 'resent' },
+  ) {
     const actor = req.caller.actor;
+    const asked = (req.query as Record<string, string | undefined>).tampil ?? '';
+    const filter: UserFilter =
+      form || shown ? '' : (((USER_FILTERS as readonly string[]).includes(asked) ? asked : '') as UserFilter);
     const [users, choices, pending] = await Promise.all([
-      usersInScope(svc, actor),
+      listedUsers(svc, actor, filter),
       choicesFor(svc, actor),
       pendingInvitations(svc, actor),
     ]);
@@ -102,29 +137,57 @@ export const staffAdminUserRoutes: FastifyPluginAsync<{
           )),
     }));
     const ctx = pageContext(req);
-    const flash = form ? undefined : takeFlash(req, reply);
-    const notice = !flash
-      ? undefined
-      : flash.kind === 'revoked'
-        ? ctx.t('admin.invite.revoked')
-        : ctx.t(`admin.invite.${flash.kind}`, { email: flash.email });
+    const flash = form || shown ? undefined : takeFlash(req, reply);
+    const notice = shown
+      ? ctx.t(`admin.invite.${shown.kind}_no_mail`, { email: shown.link.email })
+      : !flash
+        ? undefined
+        : flash.kind === 'revoked'
+          ? ctx.t('admin.invite.revoked')
+          : ctx.t(`admin.invite.${flash.kind}`, { email: flash.email });
     return sendPage(
       reply,
       req,
-      h(UsersPage, { ctx, users, choices, invitations, inviteDays: INVITATION_DAYS, form, notice }),
+      h(UsersPage, {
+        ctx,
+        users,
+        choices,
+        invitations,
+        inviteDays: INVITATION_DAYS,
+        filter,
+        emailConfigured: svc.emailConfigured !== false,
+        link: shown?.link,
+        form,
+        notice,
+      }),
       status,
     );
+  }
+
+  /**
+   * The answer to an invite or resend without an email transport: the page with the link, once, in this response
+   * only (200; no redirect, no cookie, nothing logged; `sendPage` sends `Cache-Control: no-store`).
+   */
+  function showLink(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    kind: 'sent' | 'resent',
+    link: ShownInviteLink,
+  ) {
+    return listPage(req, reply, undefined, 200, { link, kind });
   }
 
   async function userPage(req: FastifyRequest, reply: FastifyReply, form?: FormState, status = 200) {
     const { id } = req.params as { id: string };
     if (!UUID.test(id)) throw new AppError('NOT_FOUND');
-    const [users, choices] = await Promise.all([
+    const [users, former, choices] = await Promise.all([
       usersInScope(svc, req.caller.actor),
+      formerStaffInScope(svc, req.caller.actor),
       choicesFor(svc, req.caller.actor),
     ]);
-    const user = users.find((u) => u.id === id);
+    const user = users.find((u) => u.id === id) ?? former.find((u) => u.id === id);
     if (!user) throw new AppError('NOT_FOUND');
+    const manageAccount = await mayManageAccount(svc, req.caller, id);
     const inScope = new Set(choices.agencies.map((a) => a.id));
     const national = req.caller.actor.grants.some((g) => g.role === 'national_admin');
     const revocable =
@@ -145,6 +208,7 @@ export const staffAdminUserRoutes: FastifyPluginAsync<{
         user,
         choices,
         revocable,
+        manageAccount,
         form,
         notice: done ? ctx.t('admin.saved') : undefined,
       }),
@@ -165,13 +229,14 @@ export const staffAdminUserRoutes: FastifyPluginAsync<{
       inputs: ['name', 'email', 'role', 'agencyId'],
       run: async (body) => {
         const email = str(body.email).trim().toLowerCase();
-        await inviteStaff(svc, req.caller, {
+        const r = await inviteStaff(svc, req.caller, {
           name: str(body.name),
           email,
           role: str(body.role),
           agencyId: str(body.agencyId),
           lang,
         });
+        if (r.link) return () => showLink(req, reply, 'sent', { email, ...r.link! });
         setFlash(reply, { kind: 'sent', email });
         return '/kantor/admin/pengguna';
       },
@@ -187,8 +252,9 @@ export const staffAdminUserRoutes: FastifyPluginAsync<{
       action: 'resend',
       inputs: [],
       run: async () => {
-        const { email } = await resendInvitation(svc, req.caller, id, lang);
-        setFlash(reply, { kind: 'resent', email });
+        const r = await resendInvitation(svc, req.caller, id, lang);
+        if (r.link) return () => showLink(req, reply, 'resent', { email: r.email, ...r.link! });
+        setFlash(reply, { kind: 'resent', email: r.email });
         return '/kantor/admin/pengguna';
       },
       rerender: (form, status) => listPage(req, reply, form, status),
@@ -246,4 +312,33 @@ export const staffAdminUserRoutes: FastifyPluginAsync<{
       rerender: (form, status) => userPage(req, reply, form, status),
     });
   });
+
+  for (const [path, disabled] of [
+    ['nonaktifkan', true],
+    ['aktifkan', false],
+  ] as const) {
+    app.post(`/kantor/admin/pengguna/:id/${path}`, async (req, reply) => {
+      if (!requireAdmin(req, reply)) return reply;
+      const { id } = req.params as { id: string };
+      if (!UUID.test(id)) throw new AppError('NOT_FOUND');
+      return handleForm(req, reply, {
+        action: 'account',
+        inputs: [],
+        run: async () => {
+          await setAccountDisabled(svc, req.caller, id, disabled);
+          // The admin actions' record: who changed which account (ids only; the row keeps who and when).
+          req.log.info(
+            {
+              event: disabled ? 'staff.account_disabled' : 'staff.account_enabled',
+              by: req.caller.actor.userId,
+              user: id,
+            },
+            disabled ? 'account deactivated' : 'account reactivated',
+          );
+          return `/kantor/admin/pengguna/${id}?selesai=1`;
+        },
+        rerender: (form, status) => userPage(req, reply, form, status),
+      });
+    });
+  }
 };

@@ -1,6 +1,7 @@
 /**
- * Administration (`/kantor/admin`): the home with the calendar warning, the agency tree (rename, add a child,
- * deactivate) and categories (add, rename, deactivate). Users, the holiday calendar and SLA rules live in
+ * Administration (`/kantor/admin`): the home with the calendar warning, the agency tree (the national admin adds
+ * agencies at the top level or anywhere below; rename, add a child, mark the coordinator, deactivate) and categories
+ * (add, rename, deactivate). Users, the holiday calendar and SLA rules live in
  * admin-users.ts and admin-calendar.ts. Every POST carries `_csrf` (auth hook), runs a command that checks
  * `canStaff` itself, and redirects (PRG); failures re-render with the error summary.
  */
@@ -9,9 +10,17 @@ import { h } from 'preact';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Caller, Services } from '../../app/context.ts';
 import { AppError } from '../../app/errors.ts';
-import { addAgency, renameAgency, setAgencyActive } from '../../commands/manage-agencies.ts';
+import {
+  addAgency,
+  isNationalAdmin,
+  mayManageAgency,
+  renameAgency,
+  setAgencyActive,
+  setAgencyCoordinator,
+} from '../../commands/manage-agencies.ts';
 import { addCategory, renameCategory, setCategoryActive } from '../../commands/manage-categories.ts';
 import { agenciesInScope, allCategories } from '../../queries/admin.ts';
+import { agencyDetail } from '../../queries/agency-admin.ts';
 import { calendarStatus } from '../../queries/calendar-status.ts';
 import { canStaff } from '../../policies/can.ts';
 import { AdminHomePage, AgenciesPage, AgencyPage } from '../../views/staff/admin-agencies.tsx';
@@ -39,10 +48,39 @@ export const staffAdminRoutes: FastifyPluginAsync<{ services: Services }> = asyn
     return sendPage(reply, req, h(AdminHomePage, { ctx, sections, calendarWarning: warning }));
   });
 
+  async function agenciesPage(req: FastifyRequest, reply: FastifyReply, form?: FormState, status = 200) {
+    const agencies = await agenciesInScope(svc, req.caller.actor);
+    const ctx = pageContext(req);
+    const national = isNationalAdmin(req.caller.actor);
+    return sendPage(reply, req, h(AgenciesPage, { ctx, agencies, national, form }), status);
+  }
+
   app.get('/kantor/admin/instansi', async (req, reply) => {
     if (!requireAdmin(req, reply)) return reply;
-    const agencies = await agenciesInScope(svc, req.caller.actor);
-    return sendPage(reply, req, h(AgenciesPage, { ctx: pageContext(req), agencies }));
+    return agenciesPage(req, reply);
+  });
+
+  // The national admin's "add an agency": top level (no parent) or below any agency, of any kind.
+  app.post('/kantor/admin/instansi', async (req, reply) => {
+    if (!requireAdmin(req, reply)) return reply;
+    if (!isNationalAdmin(req.caller.actor)) throw new AppError('FORBIDDEN');
+    return handleForm(req, reply, {
+      action: 'create',
+      inputs: ['name', 'shortName', 'kind', 'parentId', 'regionCode', 'zone', 'isCoordinator'],
+      run: async (body) => {
+        const id = await addAgency(svc, req.caller, {
+          name: str(body.name),
+          shortName: str(body.shortName) || undefined,
+          kind: str(body.kind),
+          parentId: str(body.parentId) || null,
+          regionCode: str(body.regionCode) || undefined,
+          zone: str(body.zone) || undefined,
+          isCoordinator: ([] as string[]).concat(body.isCoordinator ?? []).includes('true'),
+        });
+        return `/kantor/admin/instansi/${id}?selesai=buat`;
+      },
+      rerender: (form, status) => agenciesPage(req, reply, form, status),
+    });
   });
 
   async function agencyPage(
@@ -57,10 +95,20 @@ export const staffAdminRoutes: FastifyPluginAsync<{ services: Services }> = asyn
     const agency = all.find((a) => a.id === id);
     if (!agency) throw new AppError('NOT_FOUND');
     const children = all.filter((a) => a.parentId === id);
+    const actor = req.caller.actor;
+    const [detail, manageable] = await Promise.all([agencyDetail(svc, id), mayManageAgency(svc, actor, id)]);
+    if (!detail) throw new AppError('NOT_FOUND');
     const done = (req.query as Record<string, string | undefined>).selesai;
     const ctx = pageContext(req);
-    const notice = done ? ctx.t(`admin.agencies.done_${done === 'tambah' ? 'add' : 'save'}`) : undefined;
-    return sendPage(reply, req, h(AgencyPage, { ctx, agency, children, form, notice }), status);
+    const doneKey = done === 'tambah' ? 'add' : done === 'buat' ? 'create' : 'save';
+    const notice = done ? ctx.t(`admin.agencies.done_${doneKey}`) : undefined;
+    const national = isNationalAdmin(actor);
+    return sendPage(
+      reply,
+      req,
+      h(AgencyPage, { ctx, agency, children, detail, manageable, national, form, notice }),
+      status,
+    );
   }
 
   app.get('/kantor/admin/instansi/:id', async (req, reply) => {
@@ -93,30 +141,51 @@ export const staffAdminRoutes: FastifyPluginAsync<{ services: Services }> = asyn
     });
     return `/kantor/admin/instansi/${id}?selesai=ubah`;
   });
-  agencyPost('tambah', 'add', ['childName', 'childShortName', 'kind'], async (id, body, caller) => {
-    const kind = str(body.kind) as 'unit' | 'perangkat_daerah';
-    try {
-      const child = await addAgency(svc, caller, {
-        parentId: id,
-        name: str(body.childName),
-        shortName: str(body.childShortName) || undefined,
-        kind,
-      });
-      return `/kantor/admin/instansi/${child}?selesai=tambah`;
-    } catch (err) {
-      if (err instanceof AppError && err.code === 'VALIDATION_FAILED') {
-        const f = err.fields;
-        throw new AppError(err.code, {
-          ...(f.name ? { childName: f.name } : {}),
-          ...(f.kind ? { kind: f.kind } : {}),
-          ...(f.parentId ? { parent: f.parentId } : {}),
+  agencyPost(
+    'tambah',
+    'add',
+    ['childName', 'childShortName', 'kind', 'childRegionCode', 'childZone', 'childIsCoordinator'],
+    async (id, body, caller) => {
+      try {
+        const child = await addAgency(svc, caller, {
+          parentId: id,
+          name: str(body.childName),
+          shortName: str(body.childShortName) || undefined,
+          kind: str(body.kind),
+          regionCode: str(body.childRegionCode) || undefined,
+          zone: str(body.childZone) || undefined,
+          isCoordinator: ([] as string[]).concat(body.childIsCoordinator ?? []).includes('true'),
         });
+        return `/kantor/admin/instansi/${child}?selesai=tambah`;
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'VALIDATION_FAILED') {
+          // The command's fields, as this form names its inputs.
+          const rename: Record<string, string> = {
+            name: 'childName',
+            shortName: 'childShortName',
+            kind: 'kind',
+            parentId: 'parent',
+            regionCode: 'childRegionCode',
+            zone: 'childZone',
+            isCoordinator: 'childIsCoordinator',
+          };
+          throw new AppError(
+            err.code,
+            Object.fromEntries(Object.entries(err.fields).map(([k, v]) => [rename[k] ?? k, v])),
+          );
+        }
+        throw err;
       }
-      throw err;
-    }
+    },
+  );
+  agencyPost('koordinator', 'coordinator', [], async (id, body, caller) => {
+    await setAgencyCoordinator(svc, caller, id, str(body.isCoordinator) === 'true');
+    return `/kantor/admin/instansi/${id}?selesai=koordinator`;
   });
-  agencyPost('status', 'status', [], async (id, body, caller) => {
-    await setAgencyActive(svc, caller, id, str(body.active) === 'true');
+  agencyPost('status', 'status', ['confirmStaff'], async (id, body, caller) => {
+    await setAgencyActive(svc, caller, id, str(body.active) === 'true', {
+      confirmStaff: ([] as string[]).concat(body.confirmStaff ?? []).includes('yes'),
+    });
     return `/kantor/admin/instansi/${id}?selesai=status`;
   });
 

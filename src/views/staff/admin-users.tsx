@@ -1,14 +1,17 @@
 /**
  * Staff users and their roles: the list of users holding grants in the caller's scope, the form inviting a person
  * (the link goes to their address; they appear in the list once they accept), the pending invitations (send again,
- * cancel), and one user's page with their grants (revoke) and a grant form. Roles and agencies offered are only those
- * the caller may grant.
+ * cancel), and one user's page with their grants (revoke), a grant form and the account's deactivation. Roles and
+ * agencies offered are only those the caller may grant. The list filters (`?tampil=`): staff holding roles (default),
+ * deactivated accounts, former staff without roles. When no email can be sent, the invitation link is shown once to
+ * the inviting admin (`InviteLinkPanel`).
  *
  * Accessibility notes: tables with captions and scoped headers; revoke, resend and cancel buttons name their row.
  */
 import type { VNode } from 'preact';
 import type { PageContext } from '../context.ts';
 import { Select, TextInput } from '../components/fields.tsx';
+import { Button } from '../components/button.tsx';
 import { formatDate } from '../format.ts';
 import type { AdminAgency, AdminUser } from '../../queries/admin.ts';
 import type { PendingInvitation } from '../../queries/staff-invitations.ts';
@@ -18,9 +21,54 @@ import {
   adminBack,
   AdminTable,
   FormSection,
+  PostForm,
   RowActionForm,
   type AdminPageProps,
 } from './admin-common.tsx';
+
+/** The users list filters (`?tampil=`): holders of roles (default), deactivated accounts, former staff. */
+export const USER_FILTERS = ['', 'nonaktif', 'tanpa-peran'] as const;
+/** One users list filter. */
+export type UserFilter = (typeof USER_FILTERS)[number];
+
+/** An invitation link to show the inviting admin once (no email transport configured). */
+export interface ShownInviteLink {
+  email: string;
+  url: string;
+  expiresAt: Date;
+}
+
+/** The link of an invitation no email could carry: shown once, with how to pass it on. */
+function InviteLinkPanel(p: { ctx: PageContext; link: ShownInviteLink }): VNode {
+  const { ctx, link } = p;
+  return (
+    <div class="panel panel-confirm" role="status" aria-labelledby="h-invite-link">
+      <h2 id="h-invite-link">{ctx.t('admin.invite.link_title', { email: link.email })}</h2>
+      <p>{ctx.t('admin.invite.link_no_mail')}</p>
+      <p>
+        <span class="secret" data-testid="invite-link">
+          {link.url}
+        </span>
+      </p>
+      <p>
+        {ctx.t('admin.invite.link_once', {
+          email: link.email,
+          expires: formatDate(link.expiresAt, ctx.lang),
+        })}
+      </p>
+    </div>
+  );
+}
+
+/** Name, address and state marks of a user row. */
+function stateMarks(ctx: PageContext, u: AdminUser) {
+  return (
+    <>
+      {u.disabled ? <span class="state-inactive"> ({ctx.t('admin.users.disabled')})</span> : null}
+      {u.locked ? <span class="state-inactive"> ({ctx.t('admin.users.locked')})</span> : null}
+    </>
+  );
+}
 
 /** Role and agency choices for the create and grant forms. */
 export interface GrantChoices {
@@ -129,7 +177,7 @@ function PendingInvitations(p: { ctx: PageContext; invitations: InvitationRow[] 
   );
 }
 
-/** Users in scope, the invitation form and the pending invitations. */
+/** Users in scope (as filtered), the invitation form and the pending invitations. */
 export function UsersPage(p: {
   ctx: PageContext;
   users: AdminUser[];
@@ -137,11 +185,19 @@ export function UsersPage(p: {
   invitations: InvitationRow[];
   /** How many days an invitation link stays valid. */
   inviteDays: number;
+  /** Which users are listed (`?tampil=`). */
+  filter?: UserFilter;
+  /** Whether invitation emails can be sent (SMTP configured); otherwise the link is shown to the admin. */
+  emailConfigured?: boolean;
+  /** The link of the invitation just sent, when no email could carry it (shown once). */
+  link?: ShownInviteLink | undefined;
   form?: FormState | undefined;
   notice?: string | undefined;
 }): VNode {
   const { ctx, form } = p;
   const e = errs(form, 'invite');
+  const filter = p.filter ?? '';
+  const noMail = p.emailConfigured === false;
   return (
     <AdminLayout
       ctx={ctx}
@@ -151,6 +207,24 @@ export function UsersPage(p: {
       back={adminBack(ctx)}
       h1
     >
+      {p.link ? <InviteLinkPanel ctx={ctx} link={p.link} /> : null}
+      <form method="get" action="/kantor/admin/pengguna" class="filter-form">
+        <input type="hidden" name="lang" value={ctx.lang} />
+        <Select
+          ctx={ctx}
+          name="tampil"
+          label={ctx.t('admin.users.filter')}
+          value={filter}
+          options={USER_FILTERS.map((f) => ({
+            value: f,
+            label: ctx.t(
+              `admin.users.filter_${f === '' ? 'staff' : f === 'nonaktif' ? 'disabled' : 'former'}`,
+            ),
+          }))}
+        />
+        <Button variant="secondary">{ctx.t('admin.users.filter_submit')}</Button>
+      </form>
+      {filter === 'tanpa-peran' ? <p class="hint">{ctx.t('admin.users.former_hint')}</p> : null}
       <AdminTable
         caption={ctx.t('admin.users.caption', { count: p.users.length })}
         columns={[ctx.t('admin.users.name'), ctx.t('admin.users.email'), ctx.t('admin.users.roles')]}
@@ -159,13 +233,15 @@ export function UsersPage(p: {
           <tr key={u.id}>
             <td>
               <a href={`/kantor/admin/pengguna/${u.id}`}>{u.name}</a>
-              {u.locked ? <span class="state-inactive"> ({ctx.t('admin.users.locked')})</span> : null}
+              {stateMarks(ctx, u)}
             </td>
             <td>{u.email}</td>
             <td>
-              {u.grants
-                .map((g) => `${ctx.t(`admin.role.${g.role}`)}${g.agencyName ? `: ${g.agencyName}` : ''}`)
-                .join('; ')}
+              {u.grants.length
+                ? u.grants
+                    .map((g) => `${ctx.t(`admin.role.${g.role}`)}${g.agencyName ? `: ${g.agencyName}` : ''}`)
+                    .join('; ')
+                : ctx.t('admin.users.no_roles')}
             </td>
           </tr>
         ))}
@@ -175,7 +251,11 @@ export function UsersPage(p: {
           ctx={ctx}
           id="h-invite"
           heading={ctx.t('admin.invite.title')}
-          hint={ctx.t('admin.invite.hint', { days: p.inviteDays })}
+          hint={
+            noMail
+              ? `${ctx.t('admin.invite.hint', { days: p.inviteDays })} ${ctx.t('admin.invite.hint_no_mail')}`
+              : ctx.t('admin.invite.hint', { days: p.inviteDays })
+          }
           action="/kantor/admin/pengguna"
           submit={ctx.t('admin.invite.submit')}
         >
@@ -203,13 +283,15 @@ export function UsersPage(p: {
   );
 }
 
-/** One user's grants and the grant form. */
+/** One user's grants, the grant form, and the account's deactivation or reactivation. */
 export function UserPage(
   p: AdminPageProps & {
     user: AdminUser;
     choices: GrantChoices;
     /** Grant ids the caller may revoke. */
     revocable: number[];
+    /** The caller may deactivate or reactivate the account (`mayManageAccount`). */
+    manageAccount?: boolean;
   },
 ): VNode {
   const { ctx, user, form } = p;
@@ -223,9 +305,15 @@ export function UserPage(
       h1
     >
       <p>{user.email}</p>
-      <h2>{ctx.t('admin.users.roles')}</h2>
+      <p>
+        {ctx.t('admin.users.account_state')}:{' '}
+        <strong>{ctx.t(user.disabled ? 'admin.users.state_disabled' : 'admin.users.state_active')}</strong>
+        {user.locked ? <span class="state-inactive"> ({ctx.t('admin.users.locked')})</span> : null}
+      </p>
+      <h2 id="h-roles">{ctx.t('admin.users.roles_heading')}</h2>
+      {user.grants.length === 0 ? <p>{ctx.t('admin.users.no_roles')}</p> : null}
       <AdminTable
-        caption={ctx.t('admin.users.roles')}
+        caption={ctx.t('admin.users.roles_caption', { name: user.name })}
         columns={[ctx.t('admin.users.role'), ctx.t('admin.users.agency'), ctx.t('admin.actions')]}
       >
         {user.grants.map((g) => (
@@ -259,6 +347,20 @@ export function UserPage(
         >
           <GrantFields ctx={ctx} form={form} action="grant" choices={p.choices} />
         </FormSection>
+      ) : null}
+      {p.manageAccount ? (
+        <section class="admin-section" aria-labelledby="h-account">
+          <h2 id="h-account">{ctx.t('admin.users.account_heading')}</h2>
+          <p class="hint">{ctx.t(user.disabled ? 'admin.users.enable_hint' : 'admin.users.disable_hint')}</p>
+          <PostForm
+            ctx={ctx}
+            action={`/kantor/admin/pengguna/${user.id}/${user.disabled ? 'aktifkan' : 'nonaktifkan'}`}
+          >
+            <Button variant={user.disabled ? 'secondary' : 'warning'}>
+              {ctx.t(user.disabled ? 'admin.users.enable' : 'admin.users.disable')}
+            </Button>
+          </PostForm>
+        </section>
       ) : null}
     </AdminLayout>
   );
