@@ -209,6 +209,8 @@ describe('2026 holidays (SKB 3 Menteri)', () => {
     // A database seeded before: only version 1.
     await db.execute(sql`delete from sla_rules where id = 'escalation' and version = 2`);
     await runMigration('0028_sla_rule_day_unit.sql', /INSERT INTO "sla_rules"/);
+    // (0028 wrote the basis as it read then; 0032 words it as the seed does.)
+    await runMigration('0032_sla_basis_wording.sql');
     expect(await escalation()).toEqual(seeded);
     // An instance whose admins added their own version 2 keeps it.
     await db.execute(
@@ -221,6 +223,35 @@ describe('2026 holidays (SKB 3 Menteri)', () => {
     ]);
     await db.execute(
       sql`update sla_rules set working_days = 60, day_unit = 'calendar' where id = 'escalation' and version = 2`,
+    );
+    invalidateCalendarCache();
+  });
+
+  it('migration 0032 words the built-in bases as the seed does, and leaves a basis an admin entered', async () => {
+    const db = t.runtime.services.db;
+    const basis = (id: string) =>
+      rows<{ version: number; basis: string }>(
+        sql`select version, basis from sla_rules where id = ${id} order by version`,
+      );
+    const seeded = { hold: await basis('hold_reply'), escalation: await basis('escalation') };
+    expect(JSON.stringify(seeded)).not.toMatch(/aduan default|domain\.md/);
+    // A database seeded before 0032.
+    await db.execute(sql`update sla_rules set basis = 'aduan default' where id = 'hold_reply'`);
+    await db.execute(
+      sql`update sla_rules set basis = 'Ombudsman RI (60 hari belum selesai; domain.md §5.4)'
+          where id = 'escalation' and version = 1`,
+    );
+    await db.execute(
+      sql`update sla_rules set basis = 'Pergub uji 1/2026' where id = 'escalation' and version = 2`,
+    );
+    await runMigration('0032_sla_basis_wording.sql');
+    expect(await basis('hold_reply')).toEqual(seeded.hold);
+    expect(await basis('escalation')).toEqual([
+      seeded.escalation[0],
+      { version: 2, basis: 'Pergub uji 1/2026' },
+    ]);
+    await db.execute(
+      sql`update sla_rules set basis = ${seeded.escalation[1]!.basis} where id = 'escalation' and version = 2`,
     );
     invalidateCalendarCache();
   });

@@ -182,7 +182,7 @@ describe('escalation in calendar days (rule v2)', () => {
       .split('<tr')
       .filter((r) => r.includes('<code>hold_reply</code>'));
     expect(rows.find((r) => r.includes('Contoh aturan uji hari kalender'))).toContain('30 hari kalender');
-    expect(rows.find((r) => r.includes('aduan default'))).toContain('10 hari kerja');
+    expect(rows.find((r) => r.includes('Ketentuan bawaan aduan'))).toContain('10 hari kerja');
     const [rule] = await query<{ day_unit: string; version: number }>(
       t.runtime.services.db,
       sql`select day_unit, version from sla_rules where id = 'hold_reply' order by version desc limit 1`,

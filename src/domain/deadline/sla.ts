@@ -156,7 +156,7 @@ export const DEFAULT_SLA_RULES: SlaRule[] = [
     clock: 'hold_reply',
     classification: null,
     workingDays: 10,
-    basis: 'aduan default',
+    basis: 'Ketentuan bawaan aduan (bukan dari peraturan)',
   },
   {
     id: 'escalation',
@@ -164,7 +164,7 @@ export const DEFAULT_SLA_RULES: SlaRule[] = [
     clock: 'escalation',
     classification: null,
     workingDays: 60,
-    basis: 'Ombudsman RI (60 hari belum selesai; domain.md §5.4)',
+    basis: 'Perpres 76/2013 (penyelesaian paling lama 60 hari); pengalihan ke Ombudsman RI',
   },
   {
     id: 'escalation',
@@ -174,7 +174,7 @@ export const DEFAULT_SLA_RULES: SlaRule[] = [
     clock: 'escalation',
     classification: null,
     workingDays: 60,
-    basis: 'Ombudsman RI (60 hari belum selesai; domain.md §5.4)',
+    basis: 'Perpres 76/2013 (penyelesaian paling lama 60 hari); pengalihan ke Ombudsman RI',
   },
 ];
 
