@@ -7,7 +7,7 @@
  * officer a report is assigned to, and whoever a sweeper event names. Staff channels follow notification_preferences (email by default, in-app always
  * unless switched off, SMS on request; `digest` replaces per-event email/SMS with one daily email).
  */
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { AppDb, Tx } from '../db/client.ts';
 import { query } from '../db/client.ts';
 import {
@@ -99,6 +99,8 @@ async function usersWith(tx: Tx, roles: string[], agencyIds: string[] | 'any'): 
       and(
         inArray(roleGrants.role, roles),
         agencyIds === 'any' ? undefined : inArray(roleGrants.agencyId, agencyIds),
+        // A deactivated account hears nothing more, and does not stand in for the coordinators (`verifiers`).
+        isNull(users.disabledAt),
       ),
     );
 }
@@ -147,7 +149,7 @@ async function assignee(
   return tx
     .select({ id: users.id, email: users.email, contactEnc: users.contactEnc })
     .from(users)
-    .where(eq(users.id, id))
+    .where(and(eq(users.id, id), isNull(users.disabledAt)))
     .limit(1);
 }
 

@@ -7,7 +7,7 @@
  * the national admin only: Ombudsman RI is independent of the pemda whose coordinator covers its region.
  * Ids are stable slugs: renaming never changes the id or path, so reports and grants keep pointing at it.
  */
-import { and, eq, inArray, isNull, like, ne, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, like, ne, or, sql } from 'drizzle-orm';
 import type { AppDb, Tx } from '../db/client.ts';
 import { agencies, reports, roleGrants } from '../db/schema.ts';
 import { childPath, findAgency, pathIds, type AgencyRow } from '../db/repositories/agencies.ts';
@@ -396,7 +396,13 @@ export async function setAgencyActive(
     const [open] = await svc.db
       .select({ id: reports.id })
       .from(reports)
-      .where(and(eq(reports.agencyId, id), inArray(reports.status, [...OPEN_STATUSES])))
+      .where(
+        and(
+          // Handled there, or addressed to it and still waiting for verification (target agency).
+          or(eq(reports.agencyId, id), eq(reports.targetAgencyId, id)),
+          inArray(reports.status, [...OPEN_STATUSES]),
+        ),
+      )
       .limit(1);
     if (open) throw invalid({ agency: { key: 'agency_has_reports' } });
     const staff = await staffRoleCount(svc.db, id);

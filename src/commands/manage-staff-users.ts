@@ -17,8 +17,8 @@
  * Accounts are deactivated and reactivated (`setAccountDisabled`) by whoever may manage every role the person holds:
  * a deactivated account cannot sign in and its sessions and API tokens stop at once.
  */
-import { and, eq, inArray, ne } from 'drizzle-orm';
-import { agencies, roleGrants, sessions, staffInvitations, users } from '../db/schema.ts';
+import { and, eq, inArray, ne, sql } from 'drizzle-orm';
+import { agencies, outbox, roleGrants, sessions, staffInvitations, users } from '../db/schema.ts';
 import { findUserByEmail } from '../db/repositories/users.ts';
 import { usersInScope } from '../queries/admin.ts';
 import { findAgency, pathIds, type AgencyRow } from '../db/repositories/agencies.ts';
@@ -94,17 +94,7 @@ export async function checkRoleFitsAgency(
     if (role !== 'national_admin') throw invalid({ agencyId: { key: 'required' } });
     return;
   }
-  const ids = pathIds(agency);
-  const ombudsmanAbove =
-    ids.length > 0 &&
-    (
-      await db
-        .select({ id: agencies.id })
-        .from(agencies)
-        .where(and(inArray(agencies.id, ids), eq(agencies.kind, 'ombudsman')))
-        .limit(1)
-    ).length > 0;
-  const ombudsmanOffice = agency.kind === 'ombudsman' || ombudsmanAbove;
+  const ombudsmanOffice = agency.kind === 'ombudsman' || (await inOmbudsmanBranch(db, agency));
   if (role === 'ombudsman') {
     if (agency.kind !== 'ombudsman') throw invalid({ agencyId: { key: 'role_ombudsman_office_only' } });
     return;
@@ -112,6 +102,51 @@ export async function checkRoleFitsAgency(
   if (ombudsmanOffice) throw invalid({ agencyId: { key: 'role_not_in_ombudsman_office' } });
   if (role === 'coordinator' && !agency.isCoordinator)
     throw invalid({ agencyId: { key: 'role_coordinator_agency_only' } });
+}
+
+/**
+ * Whether each of the user's grants sits on an Ombudsman office (or below one): the two sides of one account. Citizen
+ * grants are not staff and are left out.
+ */
+async function grantSides(db: AppDb | Tx, userId: string): Promise<boolean[]> {
+  const rows = await db
+    .select({
+      ombudsmanOffice: sql<boolean>`coalesce((select bool_or(o.kind = 'ombudsman') from ${agencies} o
+        where position('/' || o.id || '/' in ${agencies.path}) > 0), false)`,
+    })
+    .from(roleGrants)
+    .leftJoin(agencies, eq(agencies.id, roleGrants.agencyId))
+    .where(and(eq(roleGrants.userId, userId), sql`${roleGrants.role} <> 'citizen'`));
+  return rows.map((r) => r.ombudsmanOffice === true);
+}
+
+/**
+ * Ombudsman RI staff and the staff of the governments it oversees are kept apart: an account holding a role on an
+ * Ombudsman office gets no role elsewhere, and an account holding roles elsewhere gets none on an Ombudsman office
+ * (422 `role_ombudsman_separate` on `role`). Otherwise a pemda role would let Ombudsman staff read reports and
+ * reporters that were never handed over, and the national admin could not tell. `agency` is the grant's agency.
+ */
+export async function checkAccountSide(
+  db: AppDb | Tx,
+  userId: string,
+  agency: Pick<AgencyRow, 'path'> | null,
+): Promise<void> {
+  const sides = await grantSides(db, userId);
+  if (sides.length === 0) return;
+  const target = agency ? await inOmbudsmanBranch(db, agency) : false;
+  if (sides.some((side) => side !== target)) throw invalid({ role: { key: 'role_ombudsman_separate' } });
+}
+
+/** Whether the agency is an Ombudsman office or below one. */
+async function inOmbudsmanBranch(db: AppDb | Tx, agency: Pick<AgencyRow, 'path'>): Promise<boolean> {
+  const ids = pathIds(agency);
+  if (ids.length === 0) return false;
+  const [row] = await db
+    .select({ id: agencies.id })
+    .from(agencies)
+    .where(and(inArray(agencies.id, ids), eq(agencies.kind, 'ombudsman')))
+    .limit(1);
+  return !!row;
 }
 
 /**
@@ -259,10 +294,11 @@ export async function grantRole(
   input: { userId: string; role: string; agencyId: string },
 ): Promise<void> {
   if (input.userId === caller.actor.userId) throw invalid({ role: { key: 'grant_self' } });
-  await authorizeGrant(svc, caller, input.role, input.agencyId);
+  const agency = await authorizeGrant(svc, caller, input.role, input.agencyId);
   // Only staff the caller may already see: the user page is a 404 for anyone else, and so is this.
   if (!(await usersInScope(svc, caller.actor)).some((u) => u.id === input.userId))
     throw new AppError('NOT_FOUND');
+  await checkAccountSide(svc.db, input.userId, agency);
   const [dup] = await svc.db
     .select({ id: roleGrants.id })
     .from(roleGrants)
@@ -347,7 +383,8 @@ export async function mayManageAccount(svc: Services, caller: Caller, userId: st
 /**
  * Deactivates (`disabled` true) or reactivates an account. Deactivating records when and by whom
  * (`users.disabled_at`, `users.disabled_by`) and ends every session and API token of the account in the same
- * transaction; the sign-in refuses it from then on (`signIn`, `resolveSession`). Reactivating clears both and the
+ * transaction, and cancels the messages still queued for it (`outbox.status` `cancelled`); the sign-in refuses it from
+ * then on (`signIn`, `resolveSession`). Reactivating clears both and the
  * lockout; the person signs in again with their password. 404 for an account the caller may not manage (as its user
  * page); 422 `account_self` for one's own.
  */
@@ -368,6 +405,11 @@ export async function setAccountDisabled(
         .set({ disabledAt: now, disabledBy: caller.actor.userId })
         .where(eq(users.id, userId));
       await tx.delete(sessions).where(eq(sessions.userId, userId));
+      // Messages still waiting for this person are not sent (they name reports the account may no longer read).
+      await tx
+        .update(outbox)
+        .set({ status: 'cancelled', lockedUntil: null, lastError: 'recipient account deactivated' })
+        .where(and(eq(outbox.recipient, `user:${userId}`), eq(outbox.status, 'pending')));
     } else {
       await tx
         .update(users)

@@ -33,6 +33,7 @@ import type { Caller, Services } from '../app/context.ts';
 import { AppError, invalid, throwIfInvalid, type FieldIssue } from '../app/errors.ts';
 import { newPasswordIssues } from './change-password.ts';
 import {
+  checkAccountSide,
   authorizeGrant,
   checkRoleFitsAgency,
   grantableRoles,
@@ -462,6 +463,8 @@ async function claim(svc: Services, tx: Tx, inv: InvitationRow, userId: string):
     )
     .returning({ id: staffInvitations.id });
   if (!won) throw new AppError('NOT_FOUND');
+  // An existing account on the other side of the Ombudsman line cannot take this role (the invitation stays unused).
+  await checkAccountSide(tx, userId, inv.agencyId ? await findAgency(tx, inv.agencyId) : null);
   const [dup] = await tx
     .select({ id: roleGrants.id })
     .from(roleGrants)

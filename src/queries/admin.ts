@@ -33,10 +33,15 @@ export async function agenciesInScope(
   permission: StaffPermission = 'manage_agencies',
 ): Promise<AdminAgency[]> {
   const rows = await svc.db.select().from(agencies).orderBy(asc(agencies.path));
+  // The people of an Ombudsman office are the national admin's alone: a regional coordinator covering its region
+  // neither lists, invites nor grants them (Ombudsman RI is independent of the pemda).
+  const offices = new Set(rows.filter((a) => a.kind === 'ombudsman').map((a) => a.id));
+  const hideOmbudsman = permission === 'manage_users' && !canStaff(actor, 'manage_users');
   return rows
     .filter((a) =>
       canStaff(actor, permission, { agencyId: a.id, agencyPath: pathIds(a), regionCode: a.regionCode }),
     )
+    .filter((a) => !hideOmbudsman || !pathIds(a).some((id) => offices.has(id)))
     .map((a) => ({
       id: a.id,
       name: a.name,

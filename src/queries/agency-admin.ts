@@ -3,7 +3,7 @@
  * parent, region, zone, coordinator flag, the people holding roles in it and its open reports), the list of every
  * agency for `aduan agencies list`, and the parents offered by the national admin's "new agency" form.
  */
-import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, ne, or, sql } from 'drizzle-orm';
 import type { Services } from '../app/context.ts';
 import { agencies, reports, roleGrants, users } from '../db/schema.ts';
 import { findAgency, pathIds } from '../db/repositories/agencies.ts';
@@ -49,7 +49,13 @@ export async function agencyDetail(svc: Services, id: string): Promise<AgencyDet
     svc.db
       .select({ n: sql<number>`count(*)::int` })
       .from(reports)
-      .where(and(eq(reports.agencyId, id), inArray(reports.status, [...OPEN_STATUSES]))),
+      .where(
+        and(
+          // Handled there, or addressed to it and still waiting for verification (target agency).
+          or(eq(reports.agencyId, id), eq(reports.targetAgencyId, id)),
+          inArray(reports.status, [...OPEN_STATUSES]),
+        ),
+      ),
   ]);
   const parent = a.parentId ? branch.find((b) => b.id === a.parentId) : undefined;
   return {

@@ -13,13 +13,15 @@
  */
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { AppDb, Tx } from '../db/client.ts';
-import { agencies, agencyWebhooks, apiKeys, roleGrants } from '../db/schema.ts';
+import { agencies, agencyWebhooks, apiKeys, roleGrants, users } from '../db/schema.ts';
 
 /** The active agencies that hold a handler themselves, with their paths. */
 async function handlerPaths(db: AppDb | Tx): Promise<string[]> {
   const grants = db
     .selectDistinct({ agencyId: roleGrants.agencyId })
     .from(roleGrants)
+    // A deactivated account handles nothing: an agency whose only staff are deactivated is unstaffed.
+    .innerJoin(users, and(eq(users.id, roleGrants.userId), isNull(users.disabledAt)))
     .where(inArray(roleGrants.role, ['agency_admin', 'officer']));
   const tokens = db
     .selectDistinct({ agencyId: apiKeys.agencyId })

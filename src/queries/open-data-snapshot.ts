@@ -184,7 +184,7 @@ export async function unlistedReportCounts(
   };
 }
 
-/** The agencies with their staff admin counts, active in the 30 days before `now` (live, cheap). */
+/** The agencies with their staff admin counts (deactivated accounts left out), active in the 30 days before `now`. */
 export async function snapshotAgencies(db: AppDb, now: Date): Promise<SnapshotAgency[]> {
   const since = new Date(now.getTime() - 30 * 86_400_000);
   return query<SnapshotAgency>(
@@ -194,6 +194,7 @@ export async function snapshotAgencies(db: AppDb, now: Date): Promise<SnapshotAg
           count(distinct g.user_id) filter (where u.last_active_at >= ${since})::int as "activeAdmins30d"
         from agencies a
         left join role_grants g on g.agency_id = a.id and g.role in ('agency_admin', 'coordinator', 'officer')
+          and exists (select 1 from users d where d.id = g.user_id and d.disabled_at is null)
         left join users u on u.id = g.user_id
         group by a.id order by a.path`,
   );

@@ -26,11 +26,16 @@ export async function actorFor(db: AppDb | Tx, userId: string): Promise<Actor> {
     .from(roleGrants)
     .leftJoin(agencies, eq(agencies.id, roleGrants.agencyId))
     .where(eq(roleGrants.userId, userId));
+  // Ombudsman staff hold nothing else: an account with the `ombudsman` role on an Ombudsman office keeps only its
+  // grants on the Ombudsman side (the grant commands refuse mixing, `checkAccountSide`; a mix stored from before never
+  // lets the Ombudsman read what was not handed over).
+  const ombudsmanStaff = rows.some((r) => r.ombudsmanOffice && r.role === 'ombudsman');
   const grants: RoleGrant[] = rows
     // A role other than `ombudsman` on an Ombudsman office (or below) counts for nothing (RoleGrant.ombudsmanOffice):
     // the grant commands refuse it, and one stored from before is left out here, so no query that reads grants
     // directly (queues, statistics) is widened by it either.
     .filter((r) => !r.ombudsmanOffice || r.role === 'ombudsman')
+    .filter((r) => !ombudsmanStaff || r.ombudsmanOffice || r.role === 'citizen')
     .map((r) => ({
       role: r.role as Role,
       agencyId: r.agencyId,

@@ -59,19 +59,32 @@ describe('role grants must fit the agency (H3, M9)', () => {
     });
     expect(verify.status, JSON.stringify(verify.body)).toBe(200);
 
-    // The audit: the Kaltim coordinator grants Koordinator on ombudsman-kaltim to the Ombudsman user.
+    // The audit: the Kaltim coordinator grants Koordinator on ombudsman-kaltim to the Ombudsman user. The Ombudsman's
+    // people are not the coordinator's: the user page and the grant are 404 (ombudsman-separation.test.ts).
     const coordinator = await signInWeb(t.url, DEMO.coordinator);
     const ombudsmanId = await idOf(DEMO.ombudsman);
     const userPath = `/kantor/admin/pengguna/${ombudsmanId}`;
+    expect((await coordinator.get(userPath)).status).toBe(404);
+    const usersPage = await coordinator.get('/kantor/admin/pengguna');
     for (const role of ['coordinator', 'agency_admin', 'officer']) {
-      const r = await submitOn(coordinator, userPath, `${userPath}/peran`, {
+      const r = await coordinator.post(`${userPath}/peran`, {
+        _csrf: csrfOf(usersPage.html),
+        role,
+        agencyId: 'ombudsman-kaltim',
+      });
+      expect(r.status, role).toBe(404);
+    }
+    // The national admin, who manages the Ombudsman's people, gets the rule in words, in both languages.
+    const nationalAdmin = await signInWeb(t.url, DEMO.national);
+    for (const role of ['coordinator', 'agency_admin', 'officer']) {
+      const r = await submitOn(nationalAdmin, userPath, `${userPath}/peran`, {
         role,
         agencyId: 'ombudsman-kaltim',
       });
       expect(r.status, role).toBe(422);
       expect(r.html).toContain('Kantor Ombudsman dan unit di bawahnya hanya menerima peran Ombudsman');
     }
-    const en = await submitOn(coordinator, `${userPath}?lang=en`, `${userPath}/peran?lang=en`, {
+    const en = await submitOn(nationalAdmin, `${userPath}?lang=en`, `${userPath}/peran?lang=en`, {
       role: 'coordinator',
       agencyId: 'ombudsman-kaltim',
     });

@@ -96,8 +96,10 @@ export const staffAdminRoutes: FastifyPluginAsync<{ services: Services }> = asyn
     if (!agency) throw new AppError('NOT_FOUND');
     const children = all.filter((a) => a.parentId === id);
     const actor = req.caller.actor;
-    const [detail, manageable] = await Promise.all([agencyDetail(svc, id), mayManageAgency(svc, actor, id)]);
-    if (!detail) throw new AppError('NOT_FOUND');
+    const [found, manageable] = await Promise.all([agencyDetail(svc, id), mayManageAgency(svc, actor, id)]);
+    if (!found) throw new AppError('NOT_FOUND');
+    // Who holds roles there is for those who manage the agency (a coordinator reading an Ombudsman office: nobody).
+    const detail = manageable ? found : { ...found, staff: [] };
     const done = (req.query as Record<string, string | undefined>).selesai;
     const ctx = pageContext(req);
     const doneKey = done === 'tambah' ? 'add' : done === 'buat' ? 'create' : 'save';

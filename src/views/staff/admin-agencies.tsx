@@ -302,7 +302,7 @@ export function AgencyPage(
           </ul>
         </>
       ) : null}
-      <AgencyStaff ctx={ctx} d={d} />
+      {p.manageable ? <AgencyStaff ctx={ctx} d={d} /> : null}
 
       {p.manageable ? (
         <FormSection
