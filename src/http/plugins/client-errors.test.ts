@@ -9,7 +9,12 @@ let t: TestApp;
 beforeAll(async () => {
   t = await startTestApp();
 });
-afterAll(() => t?.close());
+afterAll(async () => {
+  // Node keeps a socket it refused during parsing in the server's list until its periodic check (about a minute), and
+  // a graceful close waits for it; `aduan serve` bounds that wait (10 s grace, then closeAllConnections), so do the same.
+  t?.app.server.closeAllConnections();
+  await t?.close();
+});
 
 const ids = Array.from({ length: 3000 }, (_, i) => `LAP-${100000 + i}`).join(',');
 
