@@ -19,7 +19,7 @@
  */
 import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import { agencies, outbox, roleGrants, sessions, staffInvitations, users } from '../db/schema.ts';
-import { findUserByEmail } from '../db/repositories/users.ts';
+import { findUserByEmail, grantOnOmbudsmanOffice } from '../db/repositories/users.ts';
 import { usersInScope } from '../queries/admin.ts';
 import { findAgency, pathIds, type AgencyRow } from '../db/repositories/agencies.ts';
 import { randomToken } from '../integrations/crypto.ts';
@@ -111,8 +111,7 @@ export async function checkRoleFitsAgency(
 async function grantSides(db: AppDb | Tx, userId: string): Promise<boolean[]> {
   const rows = await db
     .select({
-      ombudsmanOffice: sql<boolean>`coalesce((select bool_or(o.kind = 'ombudsman') from ${agencies} o
-        where position('/' || o.id || '/' in ${agencies.path}) > 0), false)`,
+      ombudsmanOffice: grantOnOmbudsmanOffice,
     })
     .from(roleGrants)
     .leftJoin(agencies, eq(agencies.id, roleGrants.agencyId))

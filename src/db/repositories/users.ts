@@ -9,6 +9,13 @@ import type { Role } from '../../domain/report/report.ts';
 export type UserRow = typeof users.$inferSelect;
 
 /**
+ * For a query over `role_grants` left-joined to `agencies`: whether the granted agency is an Ombudsman office or below
+ * one (RoleGrant.ombudsmanOffice; `checkAccountSide` in manage-staff-users.ts).
+ */
+export const grantOnOmbudsmanOffice = sql<boolean>`coalesce((select bool_or(o.kind = 'ombudsman') from ${agencies} o
+  where position('/' || o.id || '/' in ${agencies.path}) > 0), false)`;
+
+/**
  * The actor for a user id: grants with the granted agency's region and path (a role other than `ombudsman` held on
  * an Ombudsman office is left out: `RoleGrant.ombudsmanOffice`).
  */
@@ -19,9 +26,7 @@ export async function actorFor(db: AppDb | Tx, userId: string): Promise<Actor> {
       agencyId: roleGrants.agencyId,
       regionCode: agencies.regionCode,
       path: agencies.path,
-      // The granted agency is an Ombudsman office or below one (RoleGrant.ombudsmanOffice).
-      ombudsmanOffice: sql<boolean>`coalesce((select bool_or(o.kind = 'ombudsman') from ${agencies} o
-        where position('/' || o.id || '/' in ${agencies.path}) > 0), false)`,
+      ombudsmanOffice: grantOnOmbudsmanOffice,
     })
     .from(roleGrants)
     .leftJoin(agencies, eq(agencies.id, roleGrants.agencyId))
