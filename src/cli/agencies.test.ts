@@ -8,7 +8,6 @@
  * printed password) adds a kab/kota government and its coordinator agency through the forms, invites a coordinator
  * there, who accepts and manages the kab/kota's agencies.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +19,7 @@ import { loadConfig } from '../config.ts';
 import { openRuntime, type Runtime } from '../runtime.ts';
 import { buildApp } from '../http/app.ts';
 import { agenciesCli } from './agencies.ts';
+import { runAduan } from '../../test/helpers/cli.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
 const dataDir = mkdtempSync(join(tmpdir(), 'aduan-cli-agencies-'));
@@ -36,14 +36,7 @@ const env = {
 };
 const EXAMPLE = join(root, 'docs/examples/agencies-kaltim.csv');
 
-function aduan(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli.ts'), ...args], {
-    env,
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  return { code: r.status, out: r.stdout + r.stderr };
-}
+const aduan = (...args: string[]) => runAduan(env, ...args);
 
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 

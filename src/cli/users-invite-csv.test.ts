@@ -4,7 +4,6 @@
  * and prints its link; the role must fit the agency (no coordinator on the Ombudsman office); an inactive agency is
  * named as inactive, not unknown (audit H2, H3, L11).
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,8 +13,8 @@ import { useThrowawayDatabase } from '../../test/helpers/pg-database.ts';
 import { loadConfig } from '../config.ts';
 import { openRuntime } from '../runtime.ts';
 import { seedDemoOrganisation } from '../seed/demo.ts';
+import { runAduan } from '../../test/helpers/cli.ts';
 
-const root = new URL('../..', import.meta.url).pathname;
 const dataDir = mkdtempSync(join(tmpdir(), 'aduan-cli-csv-'));
 const pgDb = useThrowawayDatabase('cli_users_csv');
 const PUBLIC_URL = 'https://aduan.contoh.go.id';
@@ -29,14 +28,7 @@ const env = {
   DATABASE_URL: pgDb.url,
 };
 
-function aduan(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli.ts'), ...args], {
-    env,
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  return { code: r.status, out: r.stdout + r.stderr };
-}
+const aduan = (...args: string[]) => runAduan(env, ...args);
 
 function csv(name: string, text: string): string {
   const file = join(dataDir, name);

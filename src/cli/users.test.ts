@@ -6,7 +6,6 @@
  * this process opens the same database for the refusals and the listing (`usersCli` in process) and serves the web
  * app to sign in with the printed password and accept the printed link over real HTTP.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,8 +17,8 @@ import { loadConfig, type Config } from '../config.ts';
 import { openRuntime, type Runtime } from '../runtime.ts';
 import { buildApp } from '../http/app.ts';
 import { usersCli } from './users.ts';
+import { runAduan } from '../../test/helpers/cli.ts';
 
-const root = new URL('../..', import.meta.url).pathname;
 const dataDir = mkdtempSync(join(tmpdir(), 'aduan-cli-users-'));
 const pgDb = useThrowawayDatabase('cli_users');
 const PUBLIC_URL = 'https://aduan.contoh.go.id';
@@ -33,14 +32,7 @@ const env = {
   DATABASE_URL: pgDb.url,
 };
 
-function aduan(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli.ts'), ...args], {
-    env,
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  return { code: r.status, out: r.stdout + r.stderr };
-}
+const aduan = (...args: string[]) => runAduan(env, ...args);
 
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
