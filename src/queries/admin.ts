@@ -1,10 +1,10 @@
 /**
- * Reads for the administration screens (`/kantor/admin`): the agency tree, staff users with their grants,
- * categories (active or not), holidays of a year and SLA rule versions, each limited to what the caller may
- * manage (`canStaff`), so a page never lists rows its forms could not change.
+ * Reads for the administration screens (`/kantor/admin`): the agency tree, staff users with their grants, holidays
+ * of a year and SLA rule versions, each limited to what the caller may manage (`canStaff`), so a page never lists
+ * rows its forms could not change. The category list is searched in src/queries/category-search.ts.
  */
 import { and, asc, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
-import { agencies, categories, holidays, roleGrants, slaRules, users } from '../db/schema.ts';
+import { agencies, holidays, roleGrants, slaRules, users } from '../db/schema.ts';
 import { pathIds } from '../db/repositories/agencies.ts';
 import { canStaff, type Actor, type StaffPermission } from '../policies/can.ts';
 import type { Services } from '../app/context.ts';
@@ -114,16 +114,6 @@ export async function usersInScope(svc: Services, actor: Actor): Promise<AdminUs
     u.grants.push({ id: r.grantId, role: r.role, agencyId: r.agencyId, agencyName: r.agencyName });
   }
   return [...byUser.values()];
-}
-
-/** Every category, active or not, parents first then their subcategories. */
-export async function allCategories(svc: Services) {
-  const rows = await svc.db.select().from(categories).orderBy(asc(categories.name));
-  const parents = rows.filter((c) => c.parentId === null);
-  return parents.flatMap((p) => [
-    { ...p, depth: 0 },
-    ...rows.filter((c) => c.parentId === p.id).map((c) => ({ ...c, depth: 1 })),
-  ]);
 }
 
 /** Holidays of one year: national ones and the regional ones the caller may see (all for national staff). */

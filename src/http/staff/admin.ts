@@ -1,8 +1,8 @@
 /**
  * Administration (`/kantor/admin`): the home with the calendar warning, the agency tree (the national admin adds
  * agencies at the top level or anywhere below; rename, add a child, mark the coordinator, deactivate) and categories
- * (add, rename, deactivate). Users, the holiday calendar and SLA rules live in
- * admin-users.ts and admin-calendar.ts. Every POST carries `_csrf` (auth hook), runs a command that checks
+ * (searched and paged for every admin; the national admin adds, renames and deactivates). Users, the holiday
+ * calendar and SLA rules live in admin-users.ts and admin-calendar.ts. Every POST carries `_csrf` (auth hook), runs a command that checks
  * `canStaff` itself, and redirects (PRG); failures re-render with the error summary.
  */
 import type { FastifyPluginAsync } from 'fastify';
@@ -19,12 +19,24 @@ import {
   setAgencyCoordinator,
 } from '../../commands/manage-agencies.ts';
 import { addCategory, renameCategory, setCategoryActive } from '../../commands/manage-categories.ts';
-import { agenciesInScope, allCategories } from '../../queries/admin.ts';
+import { agenciesInScope } from '../../queries/admin.ts';
+import {
+  CATEGORY_QUERY_MAX,
+  categoryWithPath,
+  searchCategories,
+  topLevelCategories,
+} from '../../queries/category-search.ts';
 import { agencyDetail } from '../../queries/agency-admin.ts';
 import { calendarStatus } from '../../queries/calendar-status.ts';
 import { canStaff } from '../../policies/can.ts';
 import { AdminHomePage, AgenciesPage, AgencyPage } from '../../views/staff/admin-agencies.tsx';
-import { CategoriesPage, CategoryPage } from '../../views/staff/admin-reference.tsx';
+import {
+  CATEGORY_STATUS_FILTERS,
+  CategoriesPage,
+  categoriesHref,
+  CategoryPage,
+  type CategoryFilters,
+} from '../../views/staff/admin-reference.tsx';
 import type { FormState } from '../../views/staff/common.tsx';
 import { pageContext, sendPage } from '../web/render.ts';
 import { handleForm, intOf, requireAdmin, str } from './admin-forms.ts';
@@ -40,8 +52,8 @@ export const staffAdminRoutes: FastifyPluginAsync<{ services: Services }> = asyn
     const ctx = pageContext(req);
     const actor = req.caller.actor;
     const calendarKeeper = actor.grants.some((g) => ['national_admin', 'coordinator'].includes(g.role));
-    const sections = ['instansi', 'pengguna'];
-    if (canStaff(actor, 'manage_agencies')) sections.push('kategori');
+    // Every admin reads the national category list; only the national admin changes it.
+    const sections = ['instansi', 'pengguna', 'kategori'];
     if (calendarKeeper) sections.push('kalender');
     sections.push('sla', 'rute-otomatis');
     const warning = calendarKeeper ? (await calendarStatus(svc)).warning?.message[ctx.lang] : null;
@@ -191,29 +203,52 @@ export const staffAdminRoutes: FastifyPluginAsync<{ services: Services }> = asyn
     return `/kantor/admin/instansi/${id}?selesai=status`;
   });
 
-  // Categories: one national list (national scope only).
-  const categoryGate = (req: FastifyRequest, reply: FastifyReply) => {
+  // Categories: one national list. Everyone with admin screens searches and reads it (coordinators and agency admins
+  // classify reports under it); only national scope changes it (`manage_agencies` with an empty scope, also checked
+  // by the commands). The list's search (`?q=&status=&page=`) rides along on every link and form below it.
+  const categoryEditGate = (req: FastifyRequest, reply: FastifyReply) => {
     if (!requireAdmin(req, reply)) return false;
     if (!canStaff(req.caller.actor, 'manage_agencies')) throw new AppError('FORBIDDEN');
     return true;
   };
   async function categoriesPage(req: FastifyRequest, reply: FastifyReply, form?: FormState, status = 200) {
     const ctx = pageContext(req);
+    const filters = categoryFilters(req);
+    const canEdit = canStaff(req.caller.actor, 'manage_agencies');
+    const [found, parents] = await Promise.all([
+      searchCategories(svc, {
+        q: filters.q,
+        state: filters.status === 'aktif' ? 'active' : filters.status === 'nonaktif' ? 'inactive' : 'all',
+        page: filters.page,
+      }),
+      canEdit ? topLevelCategories(svc) : undefined,
+    ]);
     const done = (req.query as Record<string, string | undefined>).selesai === '1';
-    const categories = await allCategories(svc);
     return sendPage(
       reply,
       req,
-      h(CategoriesPage, { ctx, categories, form, notice: done ? ctx.t('admin.saved') : undefined }),
+      h(CategoriesPage, {
+        ctx,
+        categories: found.items,
+        total: found.total,
+        pageSize: found.pageSize,
+        filters: { ...filters, page: found.page },
+        canEdit,
+        parents,
+        form,
+        notice: done ? ctx.t('admin.saved') : undefined,
+      }),
       status,
     );
   }
+  /** Where a change returns to: the list with the search it was made from, and the "saved" notice. */
+  const backToList = (req: FastifyRequest) => categoriesHref(categoryFilters(req), '', { selesai: '1' });
   app.get('/kantor/admin/kategori', async (req, reply) => {
-    if (!categoryGate(req, reply)) return reply;
+    if (!requireAdmin(req, reply)) return reply;
     return categoriesPage(req, reply);
   });
   app.post('/kantor/admin/kategori', async (req, reply) => {
-    if (!categoryGate(req, reply)) return reply;
+    if (!categoryEditGate(req, reply)) return reply;
     return handleForm(req, reply, {
       action: 'add',
       inputs: ['categoryName', 'parentId'],
@@ -222,41 +257,52 @@ export const staffAdminRoutes: FastifyPluginAsync<{ services: Services }> = asyn
           name: str(body.categoryName),
           parentId: intOf(body.parentId) ?? null,
         });
-        return '/kantor/admin/kategori?selesai=1';
+        return backToList(req);
       },
       rerender: (form, status) => categoriesPage(req, reply, form, status),
     });
   });
   async function categoryPage(req: FastifyRequest, reply: FastifyReply, form?: FormState, status = 200) {
     const id = intOf((req.params as { id: string }).id);
-    const category = (await allCategories(svc)).find((c) => c.id === id);
+    const category = id === undefined ? null : await categoryWithPath(svc, id);
     if (!category) throw new AppError('NOT_FOUND');
-    return sendPage(reply, req, h(CategoryPage, { ctx: pageContext(req), category, form }), status);
+    const filters = categoryFilters(req);
+    return sendPage(reply, req, h(CategoryPage, { ctx: pageContext(req), category, filters, form }), status);
   }
   app.get('/kantor/admin/kategori/:id', async (req, reply) => {
-    if (!categoryGate(req, reply)) return reply;
+    if (!categoryEditGate(req, reply)) return reply;
     return categoryPage(req, reply);
   });
-  app.post('/kantor/admin/kategori/:id/ubah', async (req, reply) => {
-    if (!categoryGate(req, reply)) return reply;
-    const id = intOf((req.params as { id: string }).id);
-    if (id === undefined) throw new AppError('NOT_FOUND');
-    return handleForm(req, reply, {
-      action: 'rename',
-      inputs: ['categoryName'],
-      run: async (body) => {
-        await renameCategory(svc, req.caller, id, str(body.categoryName));
-        return '/kantor/admin/kategori?selesai=1';
+  // A failed rename re-renders the rename page, whose language switch keeps the list's search.
+  app.post(
+    '/kantor/admin/kategori/:id/ubah',
+    {
+      config: {
+        langPath: (req) =>
+          categoriesHref(categoryFilters(req), `/${(req.params as { id: string }).id.replace(/\D/g, '')}`),
       },
-      rerender: (form, status) => categoryPage(req, reply, form, status),
-    });
-  });
-  // Re-renders the category list, whose language switch reopens the list.
+    },
+    async (req, reply) => {
+      if (!categoryEditGate(req, reply)) return reply;
+      const id = intOf((req.params as { id: string }).id);
+      if (id === undefined) throw new AppError('NOT_FOUND');
+      return handleForm(req, reply, {
+        action: 'rename',
+        inputs: ['categoryName'],
+        run: async (body) => {
+          await renameCategory(svc, req.caller, id, str(body.categoryName));
+          return backToList(req);
+        },
+        rerender: (form, status) => categoryPage(req, reply, form, status),
+      });
+    },
+  );
+  // Re-renders the category list, whose language switch reopens the list with its search.
   app.post(
     '/kantor/admin/kategori/:id/status',
-    { config: { langPath: '/kantor/admin/kategori' } },
+    { config: { langPath: (req) => categoriesHref(categoryFilters(req)) } },
     async (req, reply) => {
-      if (!categoryGate(req, reply)) return reply;
+      if (!categoryEditGate(req, reply)) return reply;
       const id = intOf((req.params as { id: string }).id);
       if (id === undefined) throw new AppError('NOT_FOUND');
       return handleForm(req, reply, {
@@ -264,10 +310,24 @@ export const staffAdminRoutes: FastifyPluginAsync<{ services: Services }> = asyn
         inputs: [],
         run: async (body) => {
           await setCategoryActive(svc, req.caller, id, str(body.active) === 'true');
-          return '/kantor/admin/kategori?selesai=1';
+          return backToList(req);
         },
         rerender: (form, status) => categoriesPage(req, reply, form, status),
       });
     },
   );
 };
+
+/**
+ * The category list's search from the query string. Malformed values are ignored, as on the public feed: a search is
+ * a plain GET link that anyone can edit, and an odd value there is no form error (text is cut to 100 characters,
+ * an unknown status means all, a page that is not a number means the first, a page past the end the last).
+ */
+function categoryFilters(req: FastifyRequest): CategoryFilters {
+  const query = req.query as Record<string, string | string[] | undefined>;
+  const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? '';
+  const q = one(query.q).replace(/\s+/g, ' ').trim().slice(0, CATEGORY_QUERY_MAX).trim();
+  const status = CATEGORY_STATUS_FILTERS.find((s) => s === one(query.status)) ?? '';
+  const page = /^\d{1,6}$/.test(one(query.page)) ? Math.max(1, Number(one(query.page))) : 1;
+  return { q, status, page };
+}

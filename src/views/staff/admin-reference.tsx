@@ -1,5 +1,6 @@
 /**
- * Administration of reference data: categories (add, rename, deactivate), the holiday calendar of a year
+ * Administration of reference data: categories (searched and paged; the national admin adds, renames and
+ * deactivates, everyone else with admin screens reads), the holiday calendar of a year
  * (national entries listed, regional holidays added or removed by coordinators for their region) and the SLA
  * rules (every version with its regulation reference and validity date; a new version is added, never edited).
  *
@@ -10,6 +11,8 @@ import type { VNode } from 'preact';
 import type { PageContext } from '../context.ts';
 import { Button } from '../components/button.tsx';
 import { Checkboxes, Radios, Select, TextInput } from '../components/fields.tsx';
+import { Pagination } from '../components/pagination.tsx';
+import type { CategoryListRow } from '../../queries/category-search.ts';
 import { CLASSIFICATIONS } from '../../domain/report/report.ts';
 import { DAY_UNITS, SLA_CLOCKS } from '../../domain/deadline/sla.ts';
 import { dateLabel, errs, val, type FormState } from './common.tsx';
@@ -23,23 +26,72 @@ import {
   type AdminPageProps,
 } from './admin-common.tsx';
 
-/** A category row. */
-export interface CategoryRow {
-  id: number;
-  name: string;
-  parentId: number | null;
-  active: boolean;
-  depth: number;
+/** A category row: the list's rows come from `searchCategories` (src/queries/category-search.ts). */
+export type CategoryRow = CategoryListRow;
+
+/** The list's search as the URL carries it (`?q=&status=aktif|nonaktif&page=`). */
+export interface CategoryFilters {
+  q: string;
+  status: '' | 'aktif' | 'nonaktif';
+  page: number;
 }
 
-/** Categories with add form, per-row rename link and toggle. */
+/** The URL values of the status filter, "all" first. */
+export const CATEGORY_STATUS_FILTERS = ['', 'aktif', 'nonaktif'] as const;
+
+/** The list's query parameters (empty ones and page 1 left out). */
+function categoryParams(f: CategoryFilters, extra: Record<string, string> = {}): string {
+  const q = new URLSearchParams();
+  if (f.q) q.set('q', f.q);
+  if (f.status) q.set('status', f.status);
+  if (f.page > 1) q.set('page', String(f.page));
+  for (const [k, v] of Object.entries(extra)) q.set(k, v);
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+/**
+ * A path below the category list keeping its search: the list itself (`''`), a category's rename page
+ * (`/12`) or a form action (`/12/status`), so that after a change the admin is back on the same search page.
+ */
+export function categoriesHref(f: CategoryFilters, sub = '', extra: Record<string, string> = {}): string {
+  return `/kantor/admin/kategori${sub}${categoryParams(f, extra)}`;
+}
+
+/** "PEKERJAAN UMUM DAN PENATAAN RUANG › INFRASTRUKTUR JALAN": the ancestors' names, top first. */
+function pathOf(ancestors: string[]): string {
+  return ancestors.join(' › ');
+}
+
+/**
+ * The category list: a GET search form (name words, case and accents ignored; status), "showing X–Y of Z", one
+ * page of rows with their parent path and pagination. The national admin also gets the per-row rename link and
+ * toggle and the add form, each keeping the search; everyone else with admin screens reads the list only.
+ */
 export function CategoriesPage(
   p: AdminPageProps & {
     categories: CategoryRow[];
+    total: number;
+    pageSize: number;
+    filters: CategoryFilters;
+    /** The national admin: forms and row actions; otherwise a read-only list with a note. */
+    canEdit: boolean;
+    /** Top-level categories offered as the parent of a new one (national admin only). */
+    parents?: Array<{ id: number; name: string }>;
   },
 ): VNode {
-  const { ctx, form } = p;
+  const { ctx, form, filters } = p;
   const e = errs(form, 'add');
+  const searching = filters.q !== '' || filters.status !== '';
+  const from = p.total === 0 ? 0 : (filters.page - 1) * p.pageSize + 1;
+  const to = Math.min(p.total, filters.page * p.pageSize);
+  const range = { from, to, total: p.total };
+  const columns = [
+    ctx.t('admin.categories.name'),
+    ctx.t('admin.categories.parent'),
+    ctx.t('admin.status'),
+    ...(p.canEdit ? [ctx.t('admin.actions')] : []),
+  ];
   return (
     <AdminLayout
       ctx={ctx}
@@ -49,78 +101,152 @@ export function CategoriesPage(
       back={adminBack(ctx)}
       h1
     >
-      <AdminTable
-        caption={ctx.t('admin.categories.title')}
-        columns={[ctx.t('admin.categories.name'), ctx.t('admin.status'), ctx.t('admin.actions')]}
-      >
-        {p.categories.map((c) => (
-          <tr key={c.id}>
-            <td class={`indent-${c.depth}`}>{c.name}</td>
-            <td>{c.active ? ctx.t('admin.active') : ctx.t('admin.inactive')}</td>
-            <td class="row-actions">
-              <a href={`/kantor/admin/kategori/${c.id}`}>
-                {ctx.t('admin.rename')}
-                <span class="visually-hidden"> {c.name}</span>
-              </a>{' '}
-              <RowActionForm
-                ctx={ctx}
-                action={`/kantor/admin/kategori/${c.id}/status`}
-                fields={{ active: c.active ? 'false' : 'true' }}
-                label={ctx.t(c.active ? 'admin.deactivate' : 'admin.activate')}
-                target={c.name}
-                variant="secondary"
-              />
-            </td>
-          </tr>
-        ))}
-      </AdminTable>
-      <FormSection
-        ctx={ctx}
-        id="h-add-category"
-        heading={ctx.t('admin.categories.add')}
+      {p.canEdit ? null : (
+        <p class="lead" data-read-only>
+          {ctx.t('admin.categories.national_only')}
+        </p>
+      )}
+      <form
+        method="get"
         action="/kantor/admin/kategori"
-        submit={ctx.t('admin.categories.add_submit')}
+        class="sort-form"
+        role="search"
+        aria-label={ctx.t('admin.categories.search_form')}
       >
+        <input type="hidden" name="lang" value={ctx.lang} />
         <TextInput
           ctx={ctx}
-          name="categoryName"
-          label={ctx.t('admin.categories.name')}
-          value={val(form, 'add', 'categoryName')}
-          error={e.categoryName}
+          name="q"
+          type="search"
+          label={ctx.t('admin.categories.search_label')}
+          hint={ctx.t('admin.categories.search_hint')}
+          value={filters.q}
         />
         <Select
           ctx={ctx}
-          name="parentId"
-          label={ctx.t('admin.categories.parent')}
-          hint={ctx.t('admin.optional')}
-          value={val(form, 'add', 'parentId')}
-          placeholder={ctx.t('admin.categories.no_parent')}
-          options={p.categories
-            .filter((c) => c.depth === 0)
-            .map((c) => ({ value: String(c.id), label: c.name }))}
-          error={e.parentId}
+          name="status"
+          label={ctx.t('admin.status')}
+          value={filters.status}
+          options={CATEGORY_STATUS_FILTERS.map((s) => ({
+            value: s,
+            label: ctx.t(
+              s === '' ? 'admin.categories.status_all' : s === 'aktif' ? 'admin.active' : 'admin.inactive',
+            ),
+          }))}
         />
-      </FormSection>
+        <Button variant="secondary">{ctx.t('admin.categories.search_submit')}</Button>
+      </form>
+      {searching ? (
+        <p>
+          <a href="/kantor/admin/kategori">{ctx.t('admin.categories.clear')}</a>
+        </p>
+      ) : null}
+      {p.total === 0 ? (
+        <div data-empty>
+          <p>
+            <strong>{ctx.t('admin.categories.empty')}</strong>
+          </p>
+          <p class="hint">{ctx.t('admin.categories.empty_hint')}</p>
+        </div>
+      ) : (
+        <>
+          <p data-showing>
+            {filters.q
+              ? ctx.t('admin.categories.showing_search', { ...range, q: filters.q })
+              : ctx.t('admin.categories.showing', range)}
+          </p>
+          <AdminTable caption={ctx.t('admin.categories.caption', range)} columns={columns} stack>
+            {p.categories.map((c) => (
+              <tr key={c.id} data-category={c.id}>
+                <td data-label={columns[0]} class={filters.q ? undefined : `indent-${c.depth}`}>
+                  {c.name}
+                </td>
+                <td data-label={columns[1]}>
+                  {c.ancestors.length ? pathOf(c.ancestors) : ctx.t('admin.categories.top_level')}
+                </td>
+                <td data-label={columns[2]}>{c.active ? ctx.t('admin.active') : ctx.t('admin.inactive')}</td>
+                {p.canEdit ? (
+                  <td data-label={columns[3]} class="row-actions">
+                    <a href={categoriesHref(filters, `/${c.id}`)}>
+                      {ctx.t('admin.rename')}
+                      <span class="visually-hidden"> {c.name}</span>
+                    </a>{' '}
+                    <RowActionForm
+                      ctx={ctx}
+                      action={categoriesHref(filters, `/${c.id}/status`)}
+                      fields={{ active: c.active ? 'false' : 'true' }}
+                      label={ctx.t(c.active ? 'admin.deactivate' : 'admin.activate')}
+                      target={c.name}
+                      variant="secondary"
+                    />
+                  </td>
+                ) : null}
+              </tr>
+            ))}
+          </AdminTable>
+          <Pagination
+            ctx={ctx}
+            page={filters.page}
+            pageSize={p.pageSize}
+            total={p.total}
+            base="/kantor/admin/kategori"
+            params={{ q: filters.q || undefined, status: filters.status || undefined }}
+          />
+        </>
+      )}
+      {p.canEdit ? (
+        <FormSection
+          ctx={ctx}
+          id="h-add-category"
+          heading={ctx.t('admin.categories.add')}
+          action={categoriesHref(filters)}
+          submit={ctx.t('admin.categories.add_submit')}
+        >
+          <TextInput
+            ctx={ctx}
+            name="categoryName"
+            label={ctx.t('admin.categories.name')}
+            value={val(form, 'add', 'categoryName')}
+            error={e.categoryName}
+          />
+          <Select
+            ctx={ctx}
+            name="parentId"
+            label={ctx.t('admin.categories.parent')}
+            hint={ctx.t('admin.optional')}
+            value={val(form, 'add', 'parentId')}
+            placeholder={ctx.t('admin.categories.no_parent')}
+            options={(p.parents ?? []).map((c) => ({ value: String(c.id), label: c.name }))}
+            error={e.parentId}
+          />
+        </FormSection>
+      ) : null}
     </AdminLayout>
   );
 }
 
-/** Rename one category. */
+/** Rename one category (the national admin); the form and the back link keep the list's search. */
 export function CategoryPage(p: {
   ctx: PageContext;
   category: CategoryRow;
+  filters: CategoryFilters;
   form?: FormState | undefined;
 }): VNode {
-  const { ctx, form, category } = p;
+  const { ctx, form, category, filters } = p;
   return (
     <AdminLayout
       ctx={ctx}
       title={category.name}
       form={form}
-      back={{ href: '/kantor/admin/kategori', label: ctx.t('admin.categories.back') }}
+      back={{ href: categoriesHref(filters), label: ctx.t('admin.categories.back') }}
       h1
     >
-      <PostForm ctx={ctx} action={`/kantor/admin/kategori/${category.id}/ubah`}>
+      <p class="hint">
+        {category.ancestors.length
+          ? ctx.t('admin.categories.under', { path: pathOf(category.ancestors) })
+          : ctx.t('admin.categories.top_level')}
+      </p>
+      <PostForm ctx={ctx} action={categoriesHref(filters, `/${category.id}/ubah`)}>
         <TextInput
           ctx={ctx}
           name="categoryName"
