@@ -2,8 +2,8 @@
  * Administration (`/kantor/admin`): the home with the calendar warning, the agency tree (the national admin adds
  * agencies at the top level or anywhere below; rename, add a child, mark the coordinator, deactivate) and categories
  * (searched and paged for every admin; the national admin adds, renames and deactivates). Users, the holiday
- * calendar and SLA rules live in admin-users.ts and admin-calendar.ts. Every POST carries `_csrf` (auth hook), runs a command that checks
- * `canStaff` itself, and redirects (PRG); failures re-render with the error summary.
+ * calendar and SLA rules live in admin-users.ts and admin-calendar.ts. Every POST carries `_csrf` (auth hook), runs
+ * a command that checks `canStaff` itself, and redirects (PRG); failures re-render with the error summary.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { h } from 'preact';
