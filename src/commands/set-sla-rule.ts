@@ -36,7 +36,7 @@ export async function setSlaRule(svc: Services, input: SetSlaRuleInput) {
   const fields: Record<string, FieldIssue> = {};
   if (!(SLA_CLOCKS as readonly string[]).includes(input.clock)) fields.clock = { key: 'invalid_format' };
   if (!Number.isInteger(input.workingDays) || input.workingDays < 1 || input.workingDays > 365)
-    fields.workingDays = { key: 'too_small', params: { min: 1 } };
+    fields.workingDays = { key: 'between', params: { min: 1, max: 365 } };
   if (input.dayUnit !== undefined && !(DAY_UNITS as readonly string[]).includes(input.dayUnit))
     fields.dayUnit = { key: 'invalid_format' };
   if (!input.basis?.trim()) fields.basis = { key: 'required' };

@@ -709,6 +709,16 @@ describe('back-office administration', () => {
       workingDays: 'x',
     });
     expect(invalid.status).toBe(422);
+    // Too many days names the allowed range, not only its lower end.
+    const tooLong = await nat.post('/kantor/admin/sla', {
+      _csrf: csrfOf(natSla.html),
+      clock: 'verification',
+      workingDays: '999',
+      basis: 'Contoh',
+      validFrom: '2027-01-01',
+    });
+    expect(tooLong.status).toBe(422);
+    expect(tooLong.html).toContain('Must be a whole number from 1 to 365');
     const added = await nat.post('/kantor/admin/sla', {
       _csrf: csrfOf(natSla.html),
       clock: 'verification',
