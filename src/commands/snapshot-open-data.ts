@@ -5,7 +5,7 @@
  * Why: a fixed, checksummed file is what `aduan evaluate` and outside analysts recompute from.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Services } from '../app/context.ts';
 import { openDataSnapshots } from '../db/schema.ts';
@@ -59,7 +59,10 @@ export async function writeOpenDataSnapshot(
   await writeFile(`${path}.sha256`, `${sha256}  ${name}\n`);
   if (counted) {
     const ledger = { format: COUNTED_FORMAT, snapshotSha256: sha256, reports: counted.map(toCountedRow) };
-    await writeFile(countedPath(path), JSON.stringify(ledger));
+    // Which reports were counted is private to the operator (it names report ids by date and area): owner-only, as
+    // the key file.
+    await writeFile(countedPath(path), JSON.stringify(ledger), { mode: 0o600 });
+    await chmod(countedPath(path), 0o600);
   }
   await svc.db.insert(openDataSnapshots).values({
     createdAt: new Date(doc.generatedAt),

@@ -13,7 +13,7 @@
  *   without that file (written before it existed) still withdraws the whole date, as before.
  */
 import { createHash } from 'node:crypto';
-import { access, readFile } from 'node:fs/promises';
+import { access, readFile, stat } from 'node:fs/promises';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -221,6 +221,8 @@ describe('a report made rahasia after a snapshot', () => {
       (r: any) => r[0],
     );
     expect(listedIds.length).toBe(4);
+    // Owner-only on disk, like the key file.
+    expect((await stat(countedPath(written.path))).mode & 0o777).toBe(0o600);
     for (const p of [
       `/api/v1/open-data/snapshots/${written.sha256}`,
       '/api/v1/open-data/snapshots/latest',
