@@ -36,7 +36,18 @@ describe('a URL over the header limit', () => {
     expect(await res.json()).toEqual([{ code: 431, description: expect.stringContaining(' / ') }]);
   });
 
-  it('the JSON API and everything else: 431 with the error envelope', async () => {
+  it('a page a browser opens: 431 with the HTML error page, both languages', async () => {
+    const res = await fetch(`${t.url}/lacak?q=${'a'.repeat(20_000)}`);
+    expect(res.status).toBe(431);
+    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    const html = await res.text();
+    expect(html).toMatch(/^<!doctype html><html lang="id"/);
+    expect(html).toContain('Alamat atau kepala permintaan terlalu panjang');
+    expect(html).toContain('The address or request headers are too long');
+    expect(html).toContain('href="/lacak"');
+  });
+
+  it('the JSON API: 431 with the error envelope', async () => {
     const res = await fetch(`${t.url}/api/v1/reports?q=${'a'.repeat(20_000)}`);
     expect(res.status).toBe(431);
     const body = await res.json();

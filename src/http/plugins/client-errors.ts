@@ -1,14 +1,19 @@
 /**
  * Requests Node refuses before any route runs (headers or URL over Node's 16 KB limit: 431; a read timeout: 408; an
  * unparsable request: 400) answered in the caller's shape, as every other error is: an Open311 `errors` body in the
- * URL's format under `/open311/`, the JSON error envelope elsewhere (Fastify's default writes its own JSON). The
- * request line is read from the bytes Node received (`rawPacket`); no header was parsed, so the texts are in both
- * languages, Indonesian first.
+ * URL's format under `/open311/`, the JSON error envelope under `/api/`, and the HTML error page for the pages a
+ * browser opens (Fastify's default writes its own JSON). The request line is read from the bytes Node received
+ * (`rawPacket`); no header was parsed, so the texts are in both languages, Indonesian first.
  */
 import type { ConnectionError } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
+import { h } from 'preact';
+import { makeContext } from '../../views/context.ts';
+import { render } from '../../views/layout.tsx';
+import { ErrorPage } from '../../views/pages/error-page.tsx';
 import { bilingual, contentType, formatOfUrl, serialise } from '../open311/format.ts';
+import { ASSET_VERSION } from '../web/render.ts';
 import { errorBody } from './errors.ts';
 
 /**
@@ -45,9 +50,13 @@ export function clientErrorHandler(error: ConnectionError, socket: Socket): void
     const format = formatOfUrl(path);
     type = contentType(format);
     body = serialise(format, 'errors', [{ code: status, description: bilingual('id', `errors.${code}`) }]);
-  } else {
+  } else if (path.startsWith('/api/') || path === '') {
     type = 'application/json; charset=utf-8';
     body = JSON.stringify(errorBody(code, {}, 'id'));
+  } else {
+    type = 'text/html; charset=utf-8';
+    const ctx = makeContext('id', { assetVersion: ASSET_VERSION });
+    body = render(h(ErrorPage, { ctx, status, message: bilingual('id', `errors.${code}`) }));
   }
   if (socket.writable)
     socket.write(
