@@ -152,24 +152,18 @@ export async function runReportAction<I>(
       updatedAt: now,
       ...(decided.deadline !== undefined ? deadlineColumns(decided.deadline) : {}),
     };
+    // A title a verifier writes for an anonim report goes to the agency and the public: no reporter identity in it.
+    if (typeof set.title === 'string' && (set.anonymous ?? loaded.row.anonymous))
+      set.title = maskOwnIdentity(set.title, ownIdentityOf(svc, loaded));
     const [updated] = await tx.update(reports).set(set).where(eq(reports.id, loaded.row.id)).returning();
     const actorRole = caller.system
       ? `system:${caller.system}`
       : subject.isReporter
         ? 'reporter'
         : (grant?.role ?? 'public');
-    // What the reporter writes is stored without their own identity (own-identity.ts): the agency of an anonim
-    // report and the public read these texts, and the sealed identity is there for those who may see it.
-    const body =
-      actorRole === 'reporter' && decided.event.body
-        ? maskOwnIdentity(
-            decided.event.body,
-            loaded.row.reporterEnc ? svc.sealer.open<ReporterInput>(loaded.row.reporterEnc) : {},
-          )
-        : decided.event.body;
     const event = await appendEvent(tx, updated!, {
       ...decided.event,
-      body,
+      ...withoutOwnIdentity(svc, loaded, updated!.anonymous, actorRole === 'reporter', decided.event),
       createdAt: now,
       fromStatus: step.value.from,
       toStatus: step.value.to,
@@ -180,4 +174,39 @@ export async function runReportAction<I>(
     const fresh = await loadReport(tx, trackingId);
     return { report: fresh!, event };
   });
+}
+
+/** The sealed identity of the report's reporter (empty when it holds none). */
+function ownIdentityOf(svc: Services, report: LoadedReport): ReporterInput {
+  return report.row.reporterEnc ? svc.sealer.open<ReporterInput>(report.row.reporterEnc) : {};
+}
+
+/**
+ * The event's texts (body, `data.note`, `data.consentNote`) without the reporter's own identity
+ * (own-identity.ts). What the reporter writes is always stored so. On an anonim report so is what staff write: a
+ * verifier who may see the reporter could otherwise name them in a dispatch, hold or internal note that the agency
+ * reads (the sealed identity stays there for those who may see it).
+ */
+function withoutOwnIdentity(
+  svc: Services,
+  report: LoadedReport,
+  anonymous: boolean,
+  byReporter: boolean,
+  event: ActionPlan['event'],
+): Pick<ActionPlan['event'], 'body' | 'data'> {
+  const data = event.data as Record<string, unknown> | undefined;
+  const texts = [event.body, data?.note, data?.consentNote].filter((v) => typeof v === 'string' && v);
+  if (!(byReporter || anonymous) || texts.length === 0) return { body: event.body, data: event.data };
+  const who = ownIdentityOf(svc, report);
+  const mask = (v: unknown) => (typeof v === 'string' && v ? maskOwnIdentity(v, who) : v);
+  return {
+    body: mask(event.body) as ActionPlan['event']['body'],
+    data: data
+      ? {
+          ...data,
+          ...('note' in data ? { note: mask(data.note) } : {}),
+          ...('consentNote' in data ? { consentNote: mask(data.consentNote) } : {}),
+        }
+      : event.data,
+  };
 }
