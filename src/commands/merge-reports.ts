@@ -13,6 +13,8 @@ import type { Caller, Services } from '../app/context.ts';
 import { AppError, invalid } from '../app/errors.ts';
 import { authorisingGrant, subjectOf } from '../queries/access.ts';
 import { archiveReport, requireKeptReport } from './archive-report.ts';
+import { ownIdentityOf } from './report-action.ts';
+import { maskOwnIdentity } from '../domain/report/own-identity.ts';
 
 /** Input of a merge. */
 export interface MergeReportsInput {
@@ -76,7 +78,13 @@ export async function mergeReports(
       actorUserId: caller.actor.userId,
       actorRole: caller.system ? `system:${caller.system}` : (grant?.role ?? null),
       actorAgencyId: grant?.agencyId ?? null,
-      body: input.note ?? null,
+      // The kept report's agency reads this note: no identity of an anonim reporter of either report in it.
+      body: [archived.report, fresh!]
+        .filter((r) => r.row.anonymous)
+        .reduce<string | null>(
+          (note, r) => note && maskOwnIdentity(note, ownIdentityOf(svc, r)),
+          input.note ?? null,
+        ),
       data: { mergedFrom: trackingId, supportersMoved },
     });
     const [dup, keptAfter] = await Promise.all([

@@ -177,7 +177,7 @@ export async function runReportAction<I>(
 }
 
 /** The sealed identity of the report's reporter (empty when it holds none). */
-function ownIdentityOf(svc: Services, report: LoadedReport): ReporterInput {
+export function ownIdentityOf(svc: Services, report: LoadedReport): ReporterInput {
   return report.row.reporterEnc ? svc.sealer.open<ReporterInput>(report.row.reporterEnc) : {};
 }
 

@@ -1,8 +1,8 @@
 /**
  * What staff write on an *anonim* report. A verifier may see the reporter (the sealed identity, each view logged),
  * so a note, a hold or return note, or a new title could carry the name or number to the agency that must not see
- * it. Every staff text on an anonim report is stored without the reporter's own identity (as the reporter's own texts
- * are): the agency's JSON and page and the database at rest hold none of it, while a third party's number stays
+ * it. Every staff text on an anonim report (a merge note too) is stored without the reporter's own identity (as the
+ * reporter's own texts are): the agency's JSON and page and the database at rest hold none of it, while a third party's number stays
  * for staff in scope. On a report that is not anonim, staff texts are stored as written.
  */
 import { sql } from 'drizzle-orm';
@@ -113,6 +113,30 @@ describe('staff texts on an anonim report', () => {
     expect(page.status).toBe(200);
     expect(page.html).toContain('Lampu jalan padam');
     expect(page.html).not.toMatch(OWN);
+  });
+
+  it('a merge note on the kept report holds neither report’s anonim reporter', async () => {
+    const coord = await t.login(DEMO.coordinator);
+    const dup = await file(true);
+    await actOk(
+      t,
+      dup,
+      'archive',
+      {
+        reason: 'duplicate',
+        duplicateOf: anonim,
+        note: 'Sama dengan laporan lain; pelapor a.n. Wulandari Kusumaningrum, 0812 7770 0456.',
+      },
+      { token: coord },
+    );
+    const stored = await storedTexts(anonim);
+    expect(stored).toContain('Sama dengan laporan lain');
+    expect(stored).not.toMatch(OWN);
+    const events = await t.api(`/api/v1/reports/${anonim}/events`, { token: await t.login(DEMO.puprAdmin) });
+    const merge = (events.body.items as Array<{ type: string; body: string }>).find(
+      (e) => e.type === 'merge',
+    );
+    expect(merge?.body).toContain('[nama-disembunyikan]');
   });
 
   it('on a report that is not anonim are stored as written', async () => {
