@@ -1,0 +1,235 @@
+/**
+ * Reading a CSV file an operator prepared, as real offices produce them (docs/operations.md, "CSV files"): Excel on
+ * Indonesian Windows saves "CSV" with semicolons (the Indonesian list separator) in windows-1252, "Unicode text" as
+ * UTF-16LE with a BOM and tabs, "CSV UTF-8" with a BOM. Used by `aduan agencies import` and `aduan users invite
+ * --csv`. Pure: bytes in, a table or one file-level problem out (the CLI reads the file and words the messages,
+ * `csv.error.<key>` in src/locales).
+ *
+ * 1. Decoding: a UTF-8 BOM is dropped; a UTF-16LE/BE BOM selects UTF-16; otherwise UTF-8 when the bytes are valid
+ *    UTF-8, else windows-1252 (`notUtf8`, which the CLI announces). A U+FFFD already in the text (a file once read
+ *    with the wrong encoding) is refused, so none reaches the database.
+ * 2. The delimiter (`,`, `;` or tab) is the one whose split of the header line gives the most known column names.
+ * 3. Header names are trimmed, lower-cased, with spaces and hyphens as `_` ("Agency ID" → `agency_id`); empty
+ *    header cells (Excel's trailing separators) are ignored, as are rows whose every field is empty.
+ */
+import { parse } from 'csv-parse/sync';
+
+export type CsvEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
+export const CSV_DELIMITERS = [',', ';', '\t'] as const;
+export type CsvDelimiter = (typeof CSV_DELIMITERS)[number];
+
+/** A problem with the file as a whole; `key` names the message `csv.error.<key>`. */
+export interface CsvProblem {
+  key:
+    | 'empty'
+    | 'spreadsheet'
+    | 'binary'
+    | 'bad_utf16'
+    | 'replacement'
+    | 'field_count'
+    | 'quote'
+    | 'syntax'
+    | 'missing_columns';
+  params?: Record<string, string | number>;
+}
+
+/** One data row: its values by (normalised) column name, and its line in the file (the header is line 1). */
+export interface CsvRow {
+  line: number;
+  values: Record<string, string>;
+}
+
+export interface CsvTable {
+  encoding: CsvEncoding;
+  /** True when the bytes were not UTF-8 and were read as windows-1252: worth a notice to the operator. */
+  notUtf8: boolean;
+  delimiter: CsvDelimiter;
+  /** The header's column names, normalised, in file order (empty cells left out). */
+  columns: string[];
+  rows: CsvRow[];
+}
+
+export interface CsvReadOptions {
+  /** Every column the command knows (to find the delimiter). */
+  known: readonly string[];
+  /** Columns the header must have. */
+  required: readonly string[];
+  /** Other header names accepted for a column (`{ aktif: 'active' }`). */
+  aliases?: Readonly<Record<string, string>>;
+}
+
+const ZIP = [0x50, 0x4b, 0x03, 0x04]; // .xlsx, .ods
+const OLE2 = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]; // .xls
+
+/**
+ * windows-1252 bytes 0x80–0x9F (the WHATWG table; the five unassigned ones stay C1 controls). Decoded by hand:
+ * Node's `TextDecoder('windows-1252')` reads them as Latin-1 C1 controls, which would turn "–" or "€" into
+ * invisible characters.
+ */
+const CP1252_80_9F =
+  '\u20AC\u0081\u201A\u0192\u201E\u2026\u2020\u2021\u02C6\u2030\u0160\u2039\u0152\u008D\u017D\u008F' +
+  '\u0090\u2018\u2019\u201C\u201D\u2022\u2013\u2014\u02DC\u2122\u0161\u203A\u0153\u009D\u017E\u0178';
+
+/** Decodes windows-1252 bytes (every byte has a meaning, so this never fails and never yields U+FFFD). */
+export function decodeWindows1252(bytes: Uint8Array): string {
+  const parts: string[] = [];
+  for (let i = 0; i < bytes.length; i += 8192) {
+    const chunk = bytes.subarray(i, i + 8192);
+    parts.push(
+      String.fromCharCode(...chunk.map((b) => b)).replace(/[\u0080-\u009F]/g, (c) =>
+        CP1252_80_9F.charAt(c.charCodeAt(0) - 0x80),
+      ),
+    );
+  }
+  return parts.join('');
+}
+
+function startsWith(bytes: Uint8Array, prefix: readonly number[]): boolean {
+  return bytes.length >= prefix.length && prefix.every((b, i) => bytes[i] === b);
+}
+
+/** Decodes the bytes of a text file (see the module comment), or says why they are not text. */
+export function decodeCsv(bytes: Uint8Array): { text: string; encoding: CsvEncoding } | CsvProblem {
+  if (startsWith(bytes, ZIP) || startsWith(bytes, OLE2)) return { key: 'spreadsheet' };
+  let text: string;
+  let encoding: CsvEncoding;
+  if (startsWith(bytes, [0xff, 0xfe]) || startsWith(bytes, [0xfe, 0xff])) {
+    encoding = bytes[0] === 0xff ? 'utf-16le' : 'utf-16be';
+    let body = bytes.subarray(2);
+    if (body.length % 2 === 1) return { key: 'bad_utf16' };
+    if (encoding === 'utf-16be') {
+      const swapped = new Uint8Array(body.length);
+      for (let i = 0; i < body.length; i += 2) {
+        swapped[i] = body[i + 1]!;
+        swapped[i + 1] = body[i]!;
+      }
+      body = swapped;
+    }
+    try {
+      text = new TextDecoder('utf-16le', { fatal: true, ignoreBOM: true }).decode(body);
+    } catch {
+      return { key: 'bad_utf16' };
+    }
+  } else {
+    const body = startsWith(bytes, [0xef, 0xbb, 0xbf]) ? bytes.subarray(3) : bytes;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(body);
+      encoding = 'utf-8';
+    } catch {
+      text = decodeWindows1252(body);
+      encoding = 'windows-1252';
+    }
+  }
+  if (hasBinaryControl(text)) return { key: 'binary' };
+  const bad = text.indexOf('\uFFFD');
+  if (bad >= 0) return { key: 'replacement', params: { line: lineAt(text, bad) } };
+  return { text, encoding };
+}
+
+/** Control characters that do not occur in a text file, and the C1 ones the unassigned windows-1252 bytes leave. */
+const BINARY_CONTROLS = new Set([0x81, 0x8d, 0x8f, 0x90, 0x9d]);
+
+/** NUL and the other C0 controls but tab, line feed, form feed and carriage return; or `BINARY_CONTROLS`. */
+function hasBinaryControl(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0c && c !== 0x0d) || BINARY_CONTROLS.has(c))
+      return true;
+  }
+  return false;
+}
+
+function lineAt(text: string, index: number): number {
+  let line = 1;
+  for (let i = 0; i < index; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+/** A header cell as a column name: "Agency ID" → `agency_id`. */
+export function normaliseColumn(name: string): string {
+  return name
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .replace(/^"(.*)"$/, '$1')
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
+}
+
+/**
+ * The delimiter of a header line: the one whose split gives the most known column names (then the most fields);
+ * a comma when nothing tells them apart.
+ */
+export function detectDelimiter(headerLine: string, known: readonly string[]): CsvDelimiter {
+  let best: CsvDelimiter = ',';
+  let bestScore = -1;
+  let bestFields = 0;
+  for (const d of CSV_DELIMITERS) {
+    const fields = headerLine.split(d).map(normaliseColumn);
+    const score = fields.filter((f) => known.includes(f)).length;
+    if (score > bestScore || (score === bestScore && fields.length > bestFields)) {
+      best = d;
+      bestScore = score;
+      bestFields = fields.length;
+    }
+  }
+  return best;
+}
+
+/** Decodes and parses a CSV file with a header row; the table, or the first problem with the file. */
+export function readCsv(
+  bytes: Uint8Array,
+  opts: CsvReadOptions,
+): { table: CsvTable; problem?: undefined } | { problem: CsvProblem; table?: undefined } {
+  const decoded = decodeCsv(bytes);
+  if ('key' in decoded) return { problem: decoded };
+  const { text, encoding } = decoded;
+  const headerLine = text.split(/\r\n|\n|\r/).find((l) => l.trim() !== '');
+  if (headerLine === undefined) return { problem: { key: 'empty' } };
+  const delimiter = detectDelimiter(headerLine, opts.known);
+  const nameOf = (h: string) => {
+    const n = normaliseColumn(h);
+    return opts.aliases?.[n] ?? n;
+  };
+  let columns: string[] = [];
+  let records: Array<{ record: Record<string, string>; info: { lines: number } }>;
+  try {
+    records = parse(text, {
+      delimiter,
+      columns: (header: string[]) => {
+        const names = header.map(nameOf);
+        columns = names.filter((n) => n !== '');
+        // An empty header cell (Excel's trailing separators): its column is skipped.
+        return names.map((n) => (n === '' ? false : n)) as unknown as string[];
+      },
+      trim: true,
+      skip_empty_lines: true,
+      skip_records_with_empty_values: true,
+      info: true,
+    }) as unknown as typeof records;
+  } catch (e) {
+    const { code, lines } = e as { code?: string; lines?: number };
+    const line = lines ?? 1;
+    if (code === 'CSV_RECORD_INCONSISTENT_COLUMNS' || code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH')
+      return { problem: { key: 'field_count', params: { line } } };
+    if (code === 'CSV_QUOTE_NOT_CLOSED') return { problem: { key: 'quote', params: { line } } };
+    return { problem: { key: 'syntax', params: { line } } };
+  }
+  const missing = opts.required.filter((c) => !columns.includes(c));
+  if (missing.length)
+    return {
+      problem: {
+        key: 'missing_columns',
+        params: { missing: missing.join(', '), found: columns.join(', ') || '-' },
+      },
+    };
+  return {
+    table: {
+      encoding,
+      notUtf8: encoding === 'windows-1252',
+      delimiter,
+      columns,
+      rows: records.map(({ record, info }) => ({ line: info.lines, values: record })),
+    },
+  };
+}
