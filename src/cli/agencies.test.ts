@@ -6,7 +6,10 @@
  * file (docs/examples/agencies-kaltim.csv) imports, updates the agency that already exists instead of duplicating
  * it, and imports again unchanged. Then the web app on the same database: the national admin (after changing the
  * printed password) adds a kab/kota government and its coordinator agency through the forms, invites a coordinator
- * there, who accepts and manages the kab/kota's agencies.
+ * there, who accepts and manages the kab/kota's agencies. Last, files as Excel on Indonesian Windows saves them
+ * (windows-1252 with semicolons, with a notice; UTF-16LE with tabs; docs/examples/agencies-kaltim-excel.csv) import
+ * with their names intact; the `aktif` column deactivates and reactivates, and where people hold roles needs
+ * `--confirm-staff`; a workbook, a missing or an empty file is refused in both languages.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,6 +40,11 @@ const env = {
 const EXAMPLE = join(root, 'docs/examples/agencies-kaltim.csv');
 
 const aduan = (...args: string[]) => runAduan(env, ...args);
+
+/** windows-1252 bytes of a text (Latin-1 plus the en dash, 0x96). */
+function cp1252(text: string): Buffer {
+  return Buffer.from([...text].map((c) => (c === '–' ? 0x96 : c.charCodeAt(0))));
+}
 
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
@@ -159,8 +167,14 @@ describe('aduan agencies on a fresh install', { timeout: 300_000 }, () => {
       writeFileSync(unknownColumn, 'id,nama,kind\nx,Dinas,unit\n');
       const cols = await inProcess(runtime, 'import', [unknownColumn]);
       expect(cols.code).toBe(1);
-      expect(cols.out).toContain('baris/row 1, nama: Kolom tidak dikenal.');
-      expect(cols.out).toContain('baris/row 1, name: Kolom wajib ini tidak ada di baris judul.');
+      expect(cols.out).toContain(
+        `aduan agencies import: Baris judul berkas ${unknownColumn} tidak memuat kolom wajib: name. Kolom yang ditemukan: id, nama, kind. / The header row of ${unknownColumn} lacks the required column(s): name. Columns found: id, nama, kind.`,
+      );
+      const extraColumn = join(dataDir, 'extra.csv');
+      writeFileSync(extraColumn, 'id,nama,name,kind\nx,Dinas,Dinas,unit\n');
+      const extra = await inProcess(runtime, 'import', [extraColumn]);
+      expect(extra.code).toBe(1);
+      expect(extra.out).toContain('baris/row 1, nama: Kolom tidak dikenal.');
 
       const dry = await inProcess(runtime, 'import', [EXAMPLE], { 'dry-run': true });
       expect(dry.code, dry.out).toBe(0);
@@ -306,5 +320,131 @@ describe('aduan agencies on a fresh install', { timeout: 300_000 }, () => {
       await app.close();
       await runtime.close();
     }
+  });
+
+  it('reads files as Excel on Indonesian Windows saves them, and deactivates agencies through the active column', () => {
+    // "CSV" from Excel with the Indonesian list separator: semicolons, windows-1252 (the en dash is 0x96).
+    const semicolons = join(dataDir, 'excel-semicolon.csv');
+    writeFileSync(
+      semicolons,
+      cp1252(
+        [
+          'id;parent_id;name;short_name;kind;region_code;zone;is_coordinator;sms_keyword;aktif',
+          ';pupr-kaltim;"Seksi Jalan; Jembatan – Wilayah Utara";;unit;;;;;',
+          'pupr-kaltim;pemprov-kaltim;Dinas Pekerjaan Umum dan Penataan Ruang Provinsi Kalimantan Timur;Dinas PUPR Kaltim;perangkat_daerah;;;;;',
+          ';dishub-samarinda;UPT Parkir;;unit;;;;;tidak',
+          ';;;;;;;;;',
+        ].join('\r\n') + '\r\n',
+      ),
+    );
+    const semi = aduan('agencies', 'import', semicolons);
+    expect(semi.code, semi.out).toBe(0);
+    expect(semi.out).toContain(
+      `aduan agencies import: Berkas ${semicolons} bukan UTF-8; dibaca sebagai Windows-1252 (CSV dari Excel di Windows).`,
+    );
+    expect(semi.out).toContain(`/ ${semicolons} is not UTF-8; read as Windows-1252`);
+    expect(semi.out).toMatch(
+      /^create\tpupr-kaltim-[a-z0-9-]+\tunit\t64\tWITA\tSeksi Jalan; Jembatan – Wilayah Utara$/m,
+    );
+    expect(semi.out).toMatch(
+      /^update\tdishub-samarinda-upt-parkir\tunit\t64\.72\tWITA\t\(inactive\)\tUPT Parkir$/m,
+    );
+    expect(semi.out).toContain('agencies import: 1 create, 1 update, 1 unchanged');
+
+    // "Unicode text" from Excel: UTF-16LE with a BOM, tab-separated; reactivates the unit.
+    const unicode = join(dataDir, 'excel-unicode.txt');
+    writeFileSync(
+      unicode,
+      Buffer.concat([
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from(
+          'parent_id\tname\tkind\tactive\r\n' +
+            'dishub-samarinda\tUPT Parkir\tunit\tya\r\n' +
+            'dinkes-balikpapan\tPuskesmas Gunung Sari Ilir – Balikpapan Tengah\tunit\t\r\n',
+          'utf16le',
+        ),
+      ]),
+    );
+    const utf16 = aduan('agencies', 'import', unicode);
+    expect(utf16.code, utf16.out).toBe(0);
+    expect(utf16.out).not.toContain('Windows-1252');
+    expect(utf16.out).toContain('agencies import: 1 create, 1 update, 0 unchanged');
+
+    const list = JSON.parse(aduan('agencies', 'list', '--json').out) as Array<{
+      id: string;
+      parentId: string | null;
+      name: string;
+      active: boolean;
+    }>;
+    const named = (name: string) => list.filter((a) => a.name === name);
+    expect(named('Seksi Jalan; Jembatan – Wilayah Utara')).toMatchObject([
+      { parentId: 'pupr-kaltim', active: true },
+    ]);
+    expect(named('Puskesmas Gunung Sari Ilir – Balikpapan Tengah')).toMatchObject([
+      { parentId: 'dinkes-balikpapan', active: true },
+    ]);
+    expect(named('UPT Parkir')).toMatchObject([{ id: 'dishub-samarinda-upt-parkir', active: true }]);
+    expect(JSON.stringify(list)).not.toMatch(/[\ufffd\u0080-\u009f]/);
+
+    // The coordinator invited on the web holds a role at the Diskominfo Kukar: deactivating it needs --confirm-staff.
+    const kukar = list.find(
+      (a) => a.name === 'Dinas Komunikasi dan Informatika Kabupaten Kutai Kartanegara',
+    )!;
+    const staffed = join(dataDir, 'deactivate-kukar.csv');
+    writeFileSync(
+      staffed,
+      `id;parent_id;name;kind;aktif\n${kukar.id};${kukar.parentId};${kukar.name};perangkat_daerah;tidak\n`,
+    );
+    const refused = aduan('agencies', 'import', staffed);
+    expect(refused.code).toBe(1);
+    expect(refused.out).toContain(
+      'baris/row 2, active: 1 orang masih memegang peran di instansi ini. Cabut dulu perannya, atau ulangi impor dengan --confirm-staff untuk tetap menonaktifkannya (perannya tetap ada). / 1 person still holds a role in this agency. Revoke that role first, or import again with --confirm-staff',
+    );
+    expect(refused.out).toContain('nothing imported');
+    const confirmed = aduan('agencies', 'import', staffed, '--confirm-staff');
+    expect(confirmed.code, confirmed.out).toBe(0);
+    expect(confirmed.out).toContain('agencies import: 0 create, 1 update, 0 unchanged');
+    const after = JSON.parse(aduan('agencies', 'list', '--json').out) as typeof list;
+    expect(after.find((a) => a.id === kukar.id)!.active).toBe(false);
+    expect(aduan('users', 'list').out).toContain(`coordinator@${kukar.id}`);
+
+    // Not a usable CSV: refused before the database is touched, in both languages.
+    const xlsx = join(dataDir, 'instansi.xlsx');
+    writeFileSync(
+      xlsx,
+      Buffer.concat([Buffer.from('PK\u0003\u0004\u0014\u0000', 'latin1'), Buffer.alloc(200, 1)]),
+    );
+    const workbook = aduan('agencies', 'import', xlsx);
+    expect(workbook.code).toBe(1);
+    expect(workbook.out).toContain(
+      `aduan agencies import: Berkas ${xlsx} adalah buku kerja spreadsheet (Excel .xlsx/.xls atau .ods), bukan CSV. Buka di Excel, pilih Simpan Sebagai "CSV UTF-8 (Dipisahkan koma)"`,
+    );
+    expect(workbook.out).toContain(
+      `/ ${xlsx} is a spreadsheet workbook (Excel .xlsx/.xls or .ods), not CSV.`,
+    );
+    const missing = aduan('agencies', 'import', join(dataDir, 'tidak-ada.csv'));
+    expect(missing.code).toBe(1);
+    expect(missing.out).toContain(
+      `tidak-ada.csv tidak ditemukan. / File ${join(dataDir, 'tidak-ada.csv')} not found.`,
+    );
+    // The Excel example (windows-1252, semicolons, aktif) applies to the tree of the first example.
+    const excel = aduan(
+      'agencies',
+      'import',
+      join(root, 'docs/examples/agencies-kaltim-excel.csv'),
+      '--dry-run',
+    );
+    expect(excel.code, excel.out).toBe(0);
+    expect(excel.out).toContain('bukan UTF-8; dibaca sebagai Windows-1252');
+    expect(excel.out).toMatch(
+      /^would create\tpupr-kaltim-[a-z0-9-]+\tunit\t64\tWITA\tUPT Jalan dan Jembatan – Wilayah Utara; Bontang$/m,
+    );
+    expect(excel.out).toMatch(/^would update\tdishub-samarinda-upt-parkir\t.*\(inactive\)\tUPT Parkir$/m);
+    expect(excel.out).toContain('1 would create, 1 would update, 2 unchanged');
+    const empty = join(dataDir, 'kosong.csv');
+    writeFileSync(empty, '\ufeff\r\n');
+    expect(aduan('agencies', 'import', empty).out).toContain(
+      `Berkas ${empty} kosong. Baris pertamanya harus berisi judul kolom: id,parent_id,name,`,
+    );
   });
 });

@@ -3,28 +3,36 @@
  *   aduan agencies add --name N --kind K [--parent ID] [--region CODE] [--zone WIB|WITA|WIT] [--short-name S]
  *                      [--coordinator] [--id ID] [--sms-keyword W]
  *       one agency, at the top level (no --parent) or below an existing one (same rules as the admin page).
- *   aduan agencies import FILE.csv [--dry-run]
- *       the tree from a CSV file (src/commands/import-agencies.ts, docs/operations.md): every row checked first;
- *       one bad row and nothing is written.
+ *   aduan agencies import FILE.csv [--dry-run] [--confirm-staff]
+ *       the tree from a CSV file (src/commands/import-agencies.ts, docs/operations.md): UTF-8, UTF-16 or
+ *       windows-1252, comma, semicolon or tab (src/commands/csv-reader.ts); every row checked first; one bad row and
+ *       nothing is written. `--confirm-staff` lets the `active` column deactivate agencies where people hold roles.
  *   aduan agencies list [--json]
  *       every agency, depth-first.
  * Refusals name the option (or the file's line and column) and say why in Bahasa Indonesia and English.
  */
-import { readFileSync } from 'node:fs';
 import type { Runtime } from '../runtime.ts';
 import type { FieldIssue } from '../app/errors.ts';
 import { systemCaller } from '../app/context.ts';
 import { AppError } from '../app/errors.ts';
 import { addAgency } from '../commands/manage-agencies.ts';
-import { importAgencies, parseAgencyCsv } from '../commands/import-agencies.ts';
+import {
+  AGENCY_CSV_ALIASES,
+  AGENCY_CSV_COLUMNS,
+  AGENCY_CSV_REQUIRED,
+  importAgencies,
+  parseAgencyCsv,
+} from '../commands/import-agencies.ts';
+import type { CsvTable } from '../commands/csv-reader.ts';
 import { listAllAgencies } from '../queries/agency-admin.ts';
 import { has, t } from '../locales/index.ts';
 import type { ParsedArgs } from './args.ts';
+import { csvBoth, loadCsvFile } from './csv-input.ts';
 
 /** A field issue in Bahasa Indonesia and English: "Kode wilayah tidak dikenal. / Unknown region code." */
 export function issueBoth(issue: FieldIssue): string {
   const text = (lang: 'id' | 'en') => {
-    for (const ns of ['errors.field', 'admin.field'])
+    for (const ns of ['errors.field', 'admin.field', 'csv.field'])
       if (has(lang, `${ns}.${issue.key}`)) return t(lang, `${ns}.${issue.key}`, issue.params);
     return issue.key;
   };
@@ -55,15 +63,20 @@ export async function agenciesCli(
   { values: v, positionals }: ParsedArgs,
   open: () => Promise<Runtime>,
 ): Promise<number> {
-  let text = '';
+  let table: CsvTable | undefined;
   if (sub === 'import') {
-    const file = positionals[0]!;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (e) {
-      console.error(`aduan agencies import: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? e}`);
+    // The file is read (and refused when it is not a usable CSV) before the database is opened.
+    const read = loadCsvFile(positionals[0]!, {
+      known: [...AGENCY_CSV_COLUMNS, ...Object.keys(AGENCY_CSV_ALIASES)],
+      required: AGENCY_CSV_REQUIRED,
+      aliases: AGENCY_CSV_ALIASES,
+    });
+    if (read.error) {
+      console.error(`aduan agencies import: ${csvBoth(read.error)}`);
       return 1;
     }
+    if (read.notice) console.error(`aduan agencies import: ${csvBoth(read.notice)}`);
+    table = read.table;
   }
   const rt = await open();
   const svc = rt.services;
@@ -110,10 +123,13 @@ export async function agenciesCli(
       return 0;
     }
     // import
-    const parsed = parseAgencyCsv(text);
+    const parsed = parseAgencyCsv(table!);
     const result = parsed.issues.length
       ? { issues: parsed.issues, steps: [], applied: false }
-      : await importAgencies(svc, caller, parsed.rows, { dryRun: v['dry-run'] === true });
+      : await importAgencies(svc, caller, parsed.rows, {
+          dryRun: v['dry-run'] === true,
+          confirmStaff: v['confirm-staff'] === true,
+        });
     if (result.issues.length) {
       for (const i of result.issues)
         console.error(`aduan agencies import: baris/row ${i.line}, ${i.field}: ${issueBoth(i.issue)}`);
@@ -125,7 +141,7 @@ export async function agenciesCli(
     const verb = result.applied ? '' : 'would ';
     for (const s of result.steps)
       console.log(
-        `${s.action === 'unchanged' ? 'unchanged' : `${verb}${s.action}`}\t${s.id}\t${s.kind}\t${s.regionCode ?? '-'}\t${s.zone}${s.isCoordinator ? '\tcoordinator' : ''}\t${s.name}`,
+        `${s.action === 'unchanged' ? 'unchanged' : `${verb}${s.action}`}\t${s.id}\t${s.kind}\t${s.regionCode ?? '-'}\t${s.zone}${s.isCoordinator ? '\tcoordinator' : ''}${s.active ? '' : '\t(inactive)'}\t${s.name}`,
       );
     const count = (a: string) => result.steps.filter((s) => s.action === a).length;
     console.log(

@@ -96,12 +96,17 @@ export const COMMANDS: Record<string, Spec> = {
         description: `the role: ${STAFF_ROLES.join(', ')} (required without --csv)`,
       },
       agency: { type: 'string', value: 'ID', description: 'the agency (required except for national_admin)' },
-      lang: { type: 'string', value: 'id|en', description: 'language of the invitation email (default id)' },
+      lang: {
+        type: 'string',
+        value: 'id|en',
+        description: 'language of the invitation email and of the --csv file messages (default id)',
+      },
       csv: {
         type: 'string',
         value: 'FILE',
         description:
-          'invite every row of a CSV file (columns email, name, role, agency_id); none if a row is bad',
+          'invite every row of a CSV file (columns email, name, role, agency_id; commas, semicolons or tabs; ' +
+          'UTF-8, UTF-16 or Windows-1252); none if a row is bad',
       },
       'dry-run': { type: 'boolean', description: 'with --csv: check every row, invite nobody' },
     }),
@@ -133,14 +138,20 @@ export const COMMANDS: Record<string, Spec> = {
       'create or update agencies from a CSV file (all rows checked first)',
       {
         'dry-run': { type: 'boolean', description: 'only check, and print what would be created or updated' },
+        'confirm-staff': {
+          type: 'boolean',
+          description: 'let the active column deactivate agencies where people hold roles (roles stay)',
+        },
       },
       {
         args: 'FILE.csv',
         minArgs: 1,
         maxArgs: 1,
         notes:
-          'Columns: id, parent_id, name, short_name, kind, region_code, zone, is_coordinator, sms_keyword\n' +
-          '(name and kind required). Example: docs/examples/agencies-kaltim.csv.',
+          'Columns: id, parent_id, name, short_name, kind, region_code, zone, is_coordinator, sms_keyword,\n' +
+          'active (yes/no, ya/tidak, 1/0; empty = unchanged) (name and kind required).\n' +
+          'UTF-8 (BOM or not), UTF-16 with a BOM, or else Windows-1252; separated by commas, semicolons\n' +
+          'or tabs (as Excel saves them). Example: docs/examples/agencies-kaltim.csv.',
       },
     ),
     list: command('agencies list', 'every agency, depth-first', { json }),

@@ -2,7 +2,9 @@
  * `aduan users invite` on the demo organisation, spawned as the operator runs it: `--csv FILE [--dry-run]` checks every
  * row first (row-numbered problems in English and Indonesian; one bad row and nobody is invited), then invites each row
  * and prints its link; the role must fit the agency (no coordinator on the Ombudsman office); an inactive agency is
- * named as inactive, not unknown (audit H2, H3, L11).
+ * named as inactive, not unknown (audit H2, H3, L11). Files as Excel on Indonesian Windows saves them (windows-1252
+ * with semicolons, UTF-16LE with tabs) invite with the names intact; problems with the file itself (a workbook, a
+ * missing, empty or header-only file, missing columns) are told in the `--lang` language.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,6 +31,11 @@ const env = {
 };
 
 const aduan = (...args: string[]) => runAduan(env, ...args);
+
+/** windows-1252 bytes of a text (Latin-1 plus the en dash, 0x96). */
+function cp1252(text: string): Buffer {
+  return Buffer.from([...text].map((c) => (c === '–' ? 0x96 : c.charCodeAt(0))));
+}
 
 function csv(name: string, text: string): string {
   const file = join(dataDir, name);
@@ -113,10 +120,94 @@ describe('aduan users invite --csv', { timeout: 300_000 }, () => {
     );
 
     // A file without the columns, and --csv mixed with single-invite flags.
-    const noColumns = aduan('users', 'invite', '--csv', csv('cols.csv', 'email,name\na@b.id,A B\n'));
+    const cols = csv('cols.csv', 'email,name\na@b.id,A B\n');
+    const noColumns = aduan('users', 'invite', '--csv', cols);
     expect(noColumns.code).toBe(1);
-    expect(noColumns.out).toContain('missing column(s) role, agency_id');
+    expect(noColumns.out).toContain(
+      `aduan users invite --csv: Baris judul berkas ${cols} tidak memuat kolom wajib: role, agency_id. Kolom yang ditemukan: email, name.`,
+    );
+    expect(aduan('users', 'invite', '--csv', cols, '--lang', 'en').out).toContain(
+      `aduan users invite --csv: The header row of ${cols} lacks the required column(s): role, agency_id. Columns found: email, name.`,
+    );
     expect(aduan('users', 'invite', '--csv', good, '--email', 'a@b.id').code).toBe(2);
+  });
+
+  it('reads files as Excel on Indonesian Windows saves them; file problems in the --lang language', () => {
+    // "CSV" with semicolons in windows-1252 (the en dash is 0x96), a name holding the delimiter quoted.
+    const semicolons = join(dataDir, 'excel-semicolon.csv');
+    writeFileSync(
+      semicolons,
+      cp1252(
+        'email;name;role;agency_id\r\n' +
+          'kabid.pelayanan@contoh.go.id;Ka. Bidang Pelayanan – Sekretariat;officer;pupr-kaltim-unit\r\n' +
+          'staf.pupr@contoh.go.id;"Staf PUPR; Bina Marga";officer;pupr-kaltim-unit\r\n' +
+          ';;;\r\n',
+      ),
+    );
+    const semi = aduan('users', 'invite', '--csv', semicolons);
+    expect(semi.code, semi.out).toBe(0);
+    expect(semi.out).toContain(
+      `aduan users invite --csv: Berkas ${semicolons} bukan UTF-8; dibaca sebagai Windows-1252 (CSV dari Excel di Windows).`,
+    );
+    expect(semi.out).not.toContain('is not UTF-8');
+    expect(semi.out).toContain('2 invitation(s) made.');
+    // In English with --lang en (a dry run: nobody is invited twice).
+    const semiEn = aduan('users', 'invite', '--csv', semicolons, '--dry-run', '--lang', 'en');
+    expect(semiEn.out).toContain(
+      `aduan users invite --csv: ${semicolons} is not UTF-8; read as Windows-1252`,
+    );
+
+    // "Unicode text": UTF-16LE with a BOM, tab-separated.
+    const unicode = join(dataDir, 'excel-unicode.txt');
+    writeFileSync(
+      unicode,
+      Buffer.concat([
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from(
+          'email\tname\trole\tagency_id\r\nsekretariat@contoh.go.id\tPetugas Sekretariat – Dinas Pekerjaan Umum dan Penataan Ruang\tofficer\tpupr-kaltim-unit\r\n',
+          'utf16le',
+        ),
+      ]),
+    );
+    const utf16 = aduan('users', 'invite', '--csv', unicode);
+    expect(utf16.code, utf16.out).toBe(0);
+    expect(utf16.out).not.toContain('Windows-1252');
+    expect(utf16.out).toContain('1 invitation(s) made.');
+
+    const list = aduan('users', 'list').out;
+    expect(list).toContain(
+      'invited\tkabid.pelayanan@contoh.go.id\tKa. Bidang Pelayanan – Sekretariat\tofficer@pupr-kaltim-unit',
+    );
+    expect(list).toContain(
+      'invited\tstaf.pupr@contoh.go.id\tStaf PUPR; Bina Marga\tofficer@pupr-kaltim-unit',
+    );
+    expect(list).toContain(
+      'invited\tsekretariat@contoh.go.id\tPetugas Sekretariat – Dinas Pekerjaan Umum dan Penataan Ruang\tofficer@pupr-kaltim-unit',
+    );
+    expect(list).not.toMatch(/[\ufffd\u0080-\u009f]/);
+
+    // Not a usable CSV: an Excel workbook, a missing file, an empty one, a header without data.
+    const xlsx = csv('staf.xlsx', 'PK\u0003\u0004\u0014\u0000\u0006\u0000binary');
+    const workbook = aduan('users', 'invite', '--csv', xlsx);
+    expect(workbook.code).toBe(1);
+    expect(workbook.out).toContain(
+      `aduan users invite --csv: Berkas ${xlsx} adalah buku kerja spreadsheet (Excel .xlsx/.xls atau .ods), bukan CSV.`,
+    );
+    expect(aduan('users', 'invite', '--csv', xlsx, '--lang', 'en').out).toContain(
+      `Open it in Excel, choose Save As "CSV UTF-8 (Comma delimited)", then try again with that .csv file.`,
+    );
+    const gone = join(dataDir, 'tidak-ada.csv');
+    expect(aduan('users', 'invite', '--csv', gone, '--lang', 'en').out).toContain(
+      `aduan users invite --csv: File ${gone} not found.`,
+    );
+    const empty = csv('kosong.csv', '');
+    expect(aduan('users', 'invite', '--csv', empty).out).toContain(
+      `Berkas ${empty} kosong. Baris pertamanya harus berisi judul kolom: email,name,role,agency_id.`,
+    );
+    const header = csv('judul.csv', 'email;name;role;agency_id\r\n');
+    const headerOnly = aduan('users', 'invite', '--csv', header);
+    expect(headerOnly.code).toBe(1);
+    expect(headerOnly.out).toContain(`Berkas ${header} hanya berisi baris judul, tanpa data.`);
   });
 
   it('single invite: a coordinator on the Ombudsman office is refused; an inactive agency is named inactive', async () => {

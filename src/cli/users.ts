@@ -8,15 +8,14 @@
  *       an invitation as the system: the email is queued (outbox) and the accept link printed, for instances without
  *       SMTP; the agency may be left out only for national_admin.
  *   aduan users invite --csv FILE [--dry-run] [--lang id|en]
- *       the same for every row of a CSV file (header: email, name, role, agency_id). Every row is checked first
+ *       the same for every row of a CSV file (header: email, name, role, agency_id; UTF-8, UTF-16 or windows-1252,
+ *       comma, semicolon or tab: src/commands/csv-reader.ts; file problems in --lang). Every row is checked first
  *       (fields, role, agency known and active, role fitting the agency, no row twice); one bad row and nobody is
  *       invited, each problem printed with its line number in English and Indonesian. `--dry-run` only checks.
  *   aduan users list [--json]
  *       staff accounts with their roles, and pending invitations.
  */
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { parse as parseCsv } from 'csv-parse/sync';
 import type { Config } from '../config.ts';
 import type { Runtime } from '../runtime.ts';
 import { systemCaller } from '../app/context.ts';
@@ -28,13 +27,16 @@ import { pendingInvitations } from '../queries/staff-invitations.ts';
 import { has, t, type Lang } from '../locales/index.ts';
 import { usageError, type CommandSpec, type GroupSpec } from './args.ts';
 import { COMMANDS } from './commands.ts';
+import { csvText, loadCsvFile } from './csv-input.ts';
 
 export const USERS_USAGE = `Usage:
   aduan users create-admin --email E --name N          create (or grant) a national admin; prints a one-time password
   aduan users invite --email E --name N --role R [--agency ID] [--lang id|en]
                                                        invite staff; queues the email and prints the accept link
   aduan users invite --csv FILE [--dry-run] [--lang id|en]
-                                                       invite every row (email,name,role,agency_id); none if one is bad
+                                                       invite every row (email,name,role,agency_id; commas,
+                                                       semicolons or tabs; UTF-8, UTF-16 or Windows-1252);
+                                                       none if one is bad
   aduan users list [--json]                            staff accounts with their roles, and pending invitations
 Roles: ${STAFF_ROLES.join(', ')} (--agency is required except for national_admin).`;
 
@@ -57,36 +59,22 @@ interface CsvInvite {
   agencyId: string;
 }
 
-/** Reads the CSV (header row first); a problem with the file itself is returned as text. */
-function readInviteCsv(file: string): CsvInvite[] | string {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    return `cannot read ${file}: ${(e as Error).message}`;
-  }
-  let records: Array<{ record: Record<string, string>; info: { lines: number } }>;
-  try {
-    records = parseCsv(text, {
-      bom: true,
-      columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
-      skip_empty_lines: true,
-      trim: true,
-      info: true,
-    }) as typeof records;
-  } catch (e) {
-    return `${file} is not valid CSV: ${(e as Error).message}`;
-  }
-  if (records.length === 0) return `${file} has no rows (header: ${Object.keys(CSV_COLUMNS).join(',')})`;
-  const missing = Object.keys(CSV_COLUMNS).filter((c) => !(c in records[0]!.record));
-  if (missing.length)
-    return `${file}: missing column(s) ${missing.join(', ')} (header: ${Object.keys(CSV_COLUMNS).join(',')})`;
-  return records.map(({ record, info }) => ({
-    line: info.lines,
-    email: record.email ?? '',
-    name: record.name ?? '',
-    role: record.role ?? '',
-    agencyId: record.agency_id ?? '',
+/**
+ * Reads the CSV (header row first, src/commands/csv-reader.ts); a problem with the file itself is returned as text
+ * in `lang`. The windows-1252 notice is printed to stderr.
+ */
+function readInviteCsv(file: string, lang: Lang): CsvInvite[] | string {
+  const columns = Object.keys(CSV_COLUMNS);
+  const read = loadCsvFile(file, { known: columns, required: columns });
+  if (read.error) return csvText(read.error, lang);
+  if (read.notice) console.error(`aduan users invite --csv: ${csvText(read.notice, lang)}`);
+  if (read.table.rows.length === 0) return csvText({ key: 'csv.error.no_rows', params: { file } }, lang);
+  return read.table.rows.map(({ line, values }) => ({
+    line,
+    email: values.email ?? '',
+    name: values.name ?? '',
+    role: values.role ?? '',
+    agencyId: values.agency_id ?? '',
   }));
 }
 
@@ -228,7 +216,7 @@ export async function usersCli(
       console.error(`aduan users ${sub}: --lang must be id or en`);
       return 2;
     }
-    const read = readInviteCsv(v.csv);
+    const read = readInviteCsv(v.csv, v.lang);
     if (typeof read === 'string') {
       console.error(`aduan users invite --csv: ${read}`);
       return 1;

@@ -371,11 +371,49 @@ export async function staffRoleCount(db: AppDb | Tx, agencyId: string): Promise<
 }
 
 /**
- * Deactivates (hides from pickers and dispositions) or reactivates an agency. An agency still handling open
- * reports, or with active children, cannot be deactivated; nobody may deactivate the agency their own grant
+ * Why the agency cannot be deactivated now, or null: the first of these rules it breaks. An agency still handling
+ * open reports, or with active children, cannot be deactivated; nobody may deactivate the agency their own grant
  * is held in (that would lock them out of managing it). When people still hold roles there, deactivation needs
- * `confirmStaff` (the admin has seen who they are and chosen to keep or revoke their roles).
+ * `confirmStaff` (the admin has seen who they are and chosen to keep or revoke their roles). `children: false`
+ * leaves out the children rule, for a caller that checks it against its own end state (an import deactivating a
+ * branch in one file).
  */
+export async function deactivationIssue(
+  db: AppDb | Tx,
+  actor: Actor,
+  agency: Pick<AgencyRow, 'id' | 'path'>,
+  opts: { confirmStaff?: boolean; children?: boolean } = {},
+): Promise<Record<string, FieldIssue> | null> {
+  const id = agency.id;
+  if (actor.grants.some((g) => g.agencyId === id && g.role !== 'national_admin'))
+    return { agency: { key: 'agency_own_grant' } };
+  if (opts.children !== false) {
+    const [child] = await db
+      .select({ id: agencies.id })
+      .from(agencies)
+      .where(and(like(agencies.path, `${agency.path}%`), ne(agencies.id, id), eq(agencies.active, true)))
+      .limit(1);
+    if (child) return { agency: { key: 'agency_has_children' } };
+  }
+  const [open] = await db
+    .select({ id: reports.id })
+    .from(reports)
+    .where(
+      and(
+        // Handled there, or addressed to it and still waiting for verification (target agency).
+        or(eq(reports.agencyId, id), eq(reports.targetAgencyId, id)),
+        inArray(reports.status, [...OPEN_STATUSES]),
+      ),
+    )
+    .limit(1);
+  if (open) return { agency: { key: 'agency_has_reports' } };
+  const staff = await staffRoleCount(db, id);
+  if (staff > 0 && !opts.confirmStaff)
+    return { confirmStaff: { key: 'agency_has_staff', params: { count: staff } } };
+  return null;
+}
+
+/** Deactivates (hides from pickers and dispositions) or reactivates an agency; see `deactivationIssue`. */
 export async function setAgencyActive(
   svc: Services,
   caller: Caller,
@@ -385,29 +423,8 @@ export async function setAgencyActive(
 ): Promise<void> {
   const agency = await managed(svc, caller, id);
   if (!active) {
-    if (caller.actor.grants.some((g) => g.agencyId === id && g.role !== 'national_admin'))
-      throw invalid({ agency: { key: 'agency_own_grant' } });
-    const [child] = await svc.db
-      .select({ id: agencies.id })
-      .from(agencies)
-      .where(and(like(agencies.path, `${agency.path}%`), ne(agencies.id, id), eq(agencies.active, true)))
-      .limit(1);
-    if (child) throw invalid({ agency: { key: 'agency_has_children' } });
-    const [open] = await svc.db
-      .select({ id: reports.id })
-      .from(reports)
-      .where(
-        and(
-          // Handled there, or addressed to it and still waiting for verification (target agency).
-          or(eq(reports.agencyId, id), eq(reports.targetAgencyId, id)),
-          inArray(reports.status, [...OPEN_STATUSES]),
-        ),
-      )
-      .limit(1);
-    if (open) throw invalid({ agency: { key: 'agency_has_reports' } });
-    const staff = await staffRoleCount(svc.db, id);
-    if (staff > 0 && !opts.confirmStaff)
-      throw invalid({ confirmStaff: { key: 'agency_has_staff', params: { count: staff } } });
+    const issue = await deactivationIssue(svc.db, caller.actor, agency, opts);
+    if (issue) throw invalid(issue);
   }
   await svc.db.update(agencies).set({ active }).where(eq(agencies.id, id));
 }
