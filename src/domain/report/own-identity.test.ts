@@ -36,6 +36,22 @@ describe('maskOwnIdentity', () => {
     );
   });
 
+  it('masks a name the writer introduces as their own, even when aduan does not know it (SMS, anonim)', () => {
+    expect(maskOwnIdentity('Nama saya Sutrisno Wibowo, warga RT 05. Lampu jalan padam.', {})).toBe(
+      'Nama saya [nama-disembunyikan] [nama-disembunyikan], warga RT 05. Lampu jalan padam.',
+    );
+    expect(maskOwnIdentity('Perkenalkan, saya Dewi dari Loa Janan. saya bernama: Dewi Lestari', {})).toBe(
+      'Perkenalkan, saya [nama-disembunyikan] dari Loa Janan. saya bernama: [nama-disembunyikan] [nama-disembunyikan]',
+    );
+    // Someone else named ("petugas bernama …"), or no name after the cue: kept.
+    for (const kept of [
+      'Petugas bernama Joko meminta uang tambahan.',
+      'Nama saya tidak perlu disebut, jalan ini rusak.',
+      'nama saya sudah terdaftar di DTKS',
+    ])
+      expect(maskOwnIdentity(kept, {})).toBe(kept);
+  });
+
   it('changes nothing without an identity, and masks a NIK even then', () => {
     expect(maskOwnIdentity('Jalan rusak di RT 03, Rahmat.', {})).toBe('Jalan rusak di RT 03, Rahmat.');
     expect(maskOwnIdentity('NIK 6472010101900011', {})).toBe('NIK [nik-disembunyikan]');

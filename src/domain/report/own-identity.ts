@@ -47,10 +47,41 @@ function maskNameWords(text: string, name: string | undefined): string {
   });
 }
 
-/** `text` with the reporter's own name (whole, or a word of it introduced as a name), email address and phone number, and every NIK, masked. */
+/**
+ * Words with which a writer introduces *themselves* ("nama saya Budi", "saya bernama Budi", "perkenalkan, saya Budi"):
+ * the name after them is the writer's even when aduan does not know it (an SMS or an anonim report carries no name).
+ * "bernama" alone is not among them: "petugas bernama Joko" names someone else, whom the agency may need.
+ */
+const SELF_INTRO = String.raw`(?:nama\s+saya(?:\s+adalah)?|saya\s+bernama|perkenalkan\s*,?\s*(?:nama\s+)?saya)`;
+
+/** `text` with up to three capitalised words after a self-introduction masked (the writer's own name, unknown). */
+function maskSelfIntroduced(text: string): string {
+  // The cue is matched in any case; the name's words are told by their capital letter, checked without the `i` flag
+  // (under `iu`, \p{Lu} would match lower case too): "nama saya tidak penting" keeps its words.
+  const re = new RegExp(
+    String.raw`(?<![\p{L}\p{N}])(${SELF_INTRO})(\s*:?\s+)([\p{L}'.-]+(?:\s+[\p{L}'.-]+){0,2})`,
+    'giu',
+  );
+  return text.replace(re, (m, cue: string, space: string, run: string) => {
+    const words = run.split(/(\s+)/u);
+    let named = 0;
+    for (let i = 0; i < words.length; i += 2) {
+      if (!/^\p{Lu}/u.test(words[i]!)) break;
+      words[i] = EMAIL_MASK.name;
+      named++;
+    }
+    return named ? `${cue}${space}${words.join('')}` : m;
+  });
+}
+
+/**
+ * `text` with the reporter's own name (whole, a word of it introduced as a name, or any name the writer introduces
+ * as their own), email address and phone number, and every NIK, masked.
+ */
 export function maskOwnIdentity(text: string, who: OwnIdentity): string {
   let out = maskSender(text, { address: who.email ?? '', name: who.name });
   out = maskNameWords(out, who.name);
+  out = maskSelfIntroduced(out);
   if (who.phone) out = maskOwnNumber(out, who.phone);
   return maskNik(out);
 }
