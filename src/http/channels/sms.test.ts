@@ -108,6 +108,25 @@ describe('SMS channel', () => {
     expect(reporterSms).toEqual([]);
   });
 
+  it('a name the sender introduces as their own ("nama saya …") is masked: stored and shown without it', async () => {
+    const r = await sms(
+      '0812-3333-4444',
+      'PUPR nama saya Sumarni Hartono, jalan di depan SDN 012 Sungai Kunjang rusak parah sejak Januari',
+    );
+    expect(r.body.status).toBe('filed');
+    const [report] = await rows<any>(
+      sql`select title, body from reports where tracking_id = ${r.body.trackingId}`,
+    );
+    expect(report.body).toContain(
+      'nama saya [nama-disembunyikan] [nama-disembunyikan], jalan di depan SDN 012',
+    );
+    expect(JSON.stringify(report)).not.toMatch(/Sumarni|Hartono/);
+    const admin = await c.t.login(DEMO.puprAdmin);
+    const seen = await c.t.api(`/api/v1/reports/${r.body.trackingId}`, { token: admin });
+    expect(seen.body.body).toContain('jalan di depan SDN 012');
+    expect(JSON.stringify(seen.body)).not.toMatch(/Sumarni|Hartono/);
+  });
+
   it('an unknown keyword goes to the regional verifier queue (no target agency); form bodies work', async () => {
     const r = await sms('081233334444', 'Lampu jalan di Balikpapan padam seminggu', { form: true });
     expect(r.body.status).toBe('filed');
