@@ -3,7 +3,7 @@
  * (intact, then after an altered and a removed event), sweep --at --dry-run (JSON lines) and a performed sweep.
  * PGlite in a temporary data directory, or a fresh PostgreSQL database when DATABASE_URL is set.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,9 +12,9 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { adminUrl } from '../test/global-setup.ts';
+import { cliArgv, runAduan } from '../test/helpers/cli.ts';
 import { useThrowawayDatabase } from '../test/helpers/pg-database.ts';
 
-const root = new URL('..', import.meta.url).pathname;
 const dataDir = mkdtempSync(join(tmpdir(), 'aduan-cli-'));
 const pgDb = useThrowawayDatabase('cli');
 const env = {
@@ -24,14 +24,7 @@ const env = {
   DATABASE_URL: pgDb.url,
 };
 
-function aduan(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli.ts'), ...args], {
-    env,
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  return { code: r.status, out: r.stdout + r.stderr };
-}
+const aduan = (...args: string[]) => runAduan(env, ...args);
 
 /** The JSON lines a command printed. */
 function jsonLines(out: string): Array<Record<string, any>> {
@@ -167,7 +160,7 @@ describe('aduan CLI', { timeout: 300_000 }, () => {
     const dir = mkdtempSync(join(tmpdir(), 'aduan-cli-serve-'));
     const serveDb = `${pgDb.name}_serve`;
     if (pgDb.server) await pgDb.adminQuery(`CREATE DATABASE ${serveDb}`);
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli.ts'), 'serve', '--demo'], {
+    const child = spawn(process.execPath, cliArgv('serve', '--demo'), {
       env: {
         ...env,
         ADUAN_DATA_DIR: dir,

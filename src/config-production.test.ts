@@ -4,15 +4,15 @@
  * touched, ADUAN_SECRET_KEY required with DATABASE_URL, and ADUAN_TRUST_PROXY. The CLI runs in child processes
  * (`aduan serve` on PGlite in a temporary data directory), as an operator runs it.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.ts';
+import { cliArgv, runAduan } from '../test/helpers/cli.ts';
 
-const root = new URL('..', import.meta.url).pathname;
 const KEY = 'ef'.repeat(32);
 const dirs: string[] = [];
 afterAll(() => {
@@ -32,14 +32,7 @@ function childEnv(extra: Record<string, string>): Record<string, string> {
   return { ...env, DATABASE_URL: '', LOG_LEVEL: 'silent', ...extra };
 }
 
-function aduan(env: Record<string, string>, ...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli.ts'), ...args], {
-    env: childEnv(env),
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  return { code: r.status, out: r.stdout + r.stderr };
-}
+const aduan = (env: Record<string, string>, ...args: string[]) => runAduan(childEnv(env), ...args);
 
 async function freePort(): Promise<number> {
   const srv = createServer();
@@ -52,7 +45,7 @@ async function freePort(): Promise<number> {
 /** Starts `aduan serve` and waits until `ready` is printed; returns its base URL, its output and a stop. */
 async function serve(env: Record<string, string>, args: string[], ready: string) {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli.ts'), 'serve', ...args], {
+  const child = spawn(process.execPath, cliArgv('serve', ...args), {
     env: childEnv({ ...env, PORT: String(port), HOST: '127.0.0.1' }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -15,12 +15,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../config.ts';
 import { openRuntime, type Runtime } from '../runtime.ts';
+import { cliArgv } from '../../test/helpers/cli.ts';
 import { createTestDatabase } from '../../test/helpers/db.ts';
 import { TEST_SECRET_KEY } from '../../test/helpers/app.ts';
 import { federationCli } from './federation.ts';
 import { useThrowawayDatabase } from '../../test/helpers/pg-database.ts';
 
-const root = new URL('../..', import.meta.url).pathname;
 const dataDir = mkdtempSync(join(tmpdir(), 'aduan-fed-cli-'));
 const pgDb = useThrowawayDatabase('fedcli');
 const PEER_KEY = 'kunci-dari-provinsi-12345';
@@ -40,7 +40,7 @@ function aduan(
   stdin?: string,
 ): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli.ts'), ...args], {
+    const child = spawn(process.execPath, cliArgv(...args), {
       env: { ...env, ...extraEnv },
     });
     let out = '';

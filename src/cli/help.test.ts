@@ -13,9 +13,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Spec } from './args.ts';
 import { COMMANDS } from './commands.ts';
+import { cliArgv } from '../../test/helpers/cli.ts';
 import { useThrowawayDatabase } from '../../test/helpers/pg-database.ts';
 
-const root = new URL('../..', import.meta.url).pathname;
 const tmp = mkdtempSync(join(tmpdir(), 'aduan-cli-help-'));
 const neverCreated = join(tmp, 'never-created');
 const workerDb = useThrowawayDatabase('cli_help');
@@ -37,7 +37,7 @@ interface Run {
 
 function aduan(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli.ts'), ...args], {
+    const child = spawn(process.execPath, cliArgv(...args), {
       env: { ...baseEnv, ...env },
     });
     let out = '';
@@ -218,7 +218,7 @@ describe('aduan with an unusable database', { timeout: 300_000 }, () => {
 describe('aduan worker', { timeout: 300_000 }, () => {
   it('logs pino JSON lines like serve, and its shutdown on SIGTERM', async () => {
     const dataDir = join(tmp, 'worker');
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli.ts'), 'worker'], {
+    const child = spawn(process.execPath, cliArgv('worker'), {
       env: { ...baseEnv, ADUAN_DATA_DIR: dataDir, DATABASE_URL: workerDb.url },
     });
     let out = '';

@@ -4,7 +4,6 @@
  * sealing new data with the wrong key), and `aduan keys status` marks the key ids no configured key opens and exits
  * 1. The CLI runs in child processes on PGlite in a temporary data directory (the demo's reporters are sealed).
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,8 +11,8 @@ import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSealer, keyId, parseKey } from '../integrations/crypto.ts';
+import { runAduan } from '../../test/helpers/cli.ts';
 
-const root = new URL('../..', import.meta.url).pathname;
 const dataDir = mkdtempSync(join(tmpdir(), 'aduan-keys-status-'));
 const A = 'a1'.repeat(32);
 const B = 'b2'.repeat(32);
@@ -27,8 +26,8 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 function aduan(keys: { current: string; previous?: string }, ...args: string[]) {
   const env: Record<string, string> = { ...(process.env as Record<string, string>) };
   for (const k of Object.keys(env)) if (k.startsWith('ADUAN_')) delete env[k];
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli.ts'), ...args], {
-    env: {
+  return runAduan(
+    {
       ...env,
       ADUAN_DATA_DIR: dataDir,
       DATABASE_URL: '',
@@ -36,10 +35,8 @@ function aduan(keys: { current: string; previous?: string }, ...args: string[]) 
       ADUAN_SECRET_KEY: keys.current,
       ...(keys.previous ? { ADUAN_PREVIOUS_SECRET_KEYS: keys.previous } : {}),
     },
-    encoding: 'utf8',
-    timeout: 180_000,
-  });
-  return { code: r.status, out: r.stdout + r.stderr };
+    ...args,
+  );
 }
 
 describe('keys that do not open the stored data', { timeout: 300_000 }, () => {

@@ -4,11 +4,10 @@
  * it at once; reserved words, malformed and taken keywords are refused with English field messages; usage
  * errors exit 2 (also through the real `aduan` entry point in a child process).
  */
-import { spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { runAduan } from '../../test/helpers/cli.ts';
 import { startChannelApp, type ChannelTestApp } from '../../test/helpers/channels.ts';
 import { smsCli } from './channels.ts';
 
@@ -75,13 +74,9 @@ describe('aduan sms keyword', () => {
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.err).toContain('Usage:');
     }
-    const root = new URL('../..', import.meta.url).pathname;
-    const child = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli.ts'), 'sms', 'frob'], {
-      encoding: 'utf8',
-      env: { ...process.env, LOG_LEVEL: 'silent' },
-    });
-    expect(child.status).toBe(2);
-    expect(child.stderr).toContain('aduan sms keyword AGENCY KEYWORD');
+    const child = runAduan({ ...process.env, LOG_LEVEL: 'silent' }, 'sms', 'frob');
+    expect(child.code).toBe(2);
+    expect(child.out).toContain('aduan sms keyword AGENCY KEYWORD');
   });
 
   it('sets a keyword that the SMS webhook routes at once; lists it; clears it', async () => {
