@@ -163,7 +163,14 @@ export async function runReportAction<I>(
         : (grant?.role ?? 'public');
     const event = await appendEvent(tx, updated!, {
       ...decided.event,
-      ...withoutOwnIdentity(svc, loaded, updated!.anonymous, actorRole === 'reporter', decided.event),
+      ...withoutOwnIdentity(
+        svc,
+        loaded,
+        // Staff and systems on an anonim report; a citizen's comment is theirs, as on any report.
+        updated!.anonymous && actorRole !== 'citizen' && actorRole !== 'public',
+        actorRole === 'reporter',
+        decided.event,
+      ),
       createdAt: now,
       fromStatus: step.value.from,
       toStatus: step.value.to,
@@ -185,18 +192,19 @@ export function ownIdentityOf(svc: Services, report: LoadedReport): ReporterInpu
  * The event's texts (body, `data.note`, `data.consentNote`) without the reporter's own identity
  * (own-identity.ts). What the reporter writes is always stored so. On an anonim report so is what staff write: a
  * verifier who may see the reporter could otherwise name them in a dispatch, hold or internal note that the agency
- * reads (the sealed identity stays there for those who may see it).
+ * reads (the sealed identity stays there for those who may see it). A signed-in citizen's comment is stored as on
+ * any report (masked for the public on output).
  */
 function withoutOwnIdentity(
   svc: Services,
   report: LoadedReport,
-  anonymous: boolean,
+  staffOnAnonim: boolean,
   byReporter: boolean,
   event: ActionPlan['event'],
 ): Pick<ActionPlan['event'], 'body' | 'data'> {
   const data = event.data as Record<string, unknown> | undefined;
   const texts = [event.body, data?.note, data?.consentNote].filter((v) => typeof v === 'string' && v);
-  if (!(byReporter || anonymous) || texts.length === 0) return { body: event.body, data: event.data };
+  if (!(byReporter || staffOnAnonim) || texts.length === 0) return { body: event.body, data: event.data };
   const who = ownIdentityOf(svc, report);
   const mask = (v: unknown) => (typeof v === 'string' && v ? maskOwnIdentity(v, who) : v);
   return {
