@@ -18,7 +18,7 @@ import { query } from '../db/client.ts';
 import { routingSuggestions, settings } from '../db/schema.ts';
 import { suggest } from '../domain/routing/ensemble.ts';
 import { canStaff } from '../policies/can.ts';
-import { canManageAgency } from './manage-agencies.ts';
+import { branchKinds, canManageAgency } from './manage-agencies.ts';
 import { requireAgency } from './lookups.ts';
 import { loadActiveModel, modelInput } from './routing-models.ts';
 import { verifyReport } from './verify-report.ts';
@@ -71,7 +71,8 @@ export interface SetAutoDispatchInput {
 
 /**
  * Turn auto-dispatch on or off for the instance (national admins) or for one agency (whoever may
- * manage that agency: national admin, the region's coordinator, the agency's admin). Returns the
+ * manage that agency: national admin, the region's coordinator, the agency's admin; not the region's coordinator in a
+ * kementerian/lembaga branch, `canManageAgency`). Returns the
  * new configuration.
  */
 export async function setAutoDispatch(
@@ -83,7 +84,8 @@ export async function setAutoDispatch(
   return svc.db.transaction(async (tx) => {
     if (input.agencyId !== undefined) {
       const agency = await requireAgency(tx, input.agencyId, 'agencyId');
-      if (!caller.system && !canManageAgency(caller.actor, agency)) throw new AppError('FORBIDDEN');
+      if (!caller.system && !canManageAgency(caller.actor, agency, await branchKinds(tx, agency)))
+        throw new AppError('FORBIDDEN');
     } else if (!caller.system && !canStaff(caller.actor, 'manage_agencies', {})) {
       throw new AppError('FORBIDDEN');
     }

@@ -4,7 +4,10 @@
  * agency they manage), rename one, mark it as its region's coordinator (national admin), deactivate or reactivate
  * it. Authorised with `canStaff('manage_agencies')` on the agency's scope (national admin everywhere, coordinator in
  * its region, agency admin in its subtree), except that an `ombudsman` agency and everything below it is managed by
- * the national admin only: Ombudsman RI is independent of the pemda whose coordinator covers its region.
+ * the national admin only (Ombudsman RI is independent of the pemda whose coordinator covers its region), and a
+ * `kementerian`/`lembaga` branch (instansi vertikal, e.g. a ministry's Kantor Wilayah) by the national admin and the
+ * ministry's own admins, not by the coordinator of the region it sits in. The national admin, and whoever manages
+ * an agency, may also correct its region and time zone (`setAgencyRegion`).
  * Ids are stable slugs: renaming never changes the id or path, so reports and grants keep pointing at it.
  */
 import { and, eq, inArray, isNull, like, ne, or, sql } from 'drizzle-orm';
@@ -14,6 +17,7 @@ import { childPath, findAgency, pathIds, type AgencyRow } from '../db/repositori
 import { AGENCY_KINDS, OPEN_STATUSES, TIME_ZONES, type ZoneName } from '../domain/report/report.ts';
 import { regionCovers, zoneForRegion } from '../domain/deadline/calendar.ts';
 import { canStaff, type Actor } from '../policies/can.ts';
+import { canManageAgencyBranch } from '../policies/agency-branch.ts';
 import type { Caller, Services } from '../app/context.ts';
 import { AppError, invalid, type FieldIssue } from '../app/errors.ts';
 import { collectIssues, requireRegion } from './lookups.ts';
@@ -51,20 +55,16 @@ export function isNationalAdmin(actor: Actor): boolean {
 
 /**
  * Whether the actor may manage this agency (and so everything below it). `branchKinds` are the kinds of the
- * agency and its ancestors (`branchKinds()`); when left out only the agency's own kind is known. An Ombudsman
- * office, or anything below one, is the national admin's alone.
+ * agency and its ancestors (`branchKinds()`). An Ombudsman office, or anything below one, is the national admin's
+ * alone; a kementerian/lembaga branch (instansi vertikal) is the national admin's and its own admins', never the
+ * region's coordinator's (`policies/agency-branch.ts`).
  */
 export function canManageAgency(
   actor: Actor,
-  agency: Pick<AgencyRow, 'id' | 'path' | 'regionCode'> & { kind?: string },
-  branchKinds: readonly string[] = agency.kind ? [agency.kind] : [],
+  agency: Pick<AgencyRow, 'id' | 'path' | 'regionCode'>,
+  branchKinds: readonly string[],
 ): boolean {
-  if (branchKinds.includes('ombudsman')) return isNationalAdmin(actor);
-  return canStaff(actor, 'manage_agencies', {
-    agencyId: agency.id,
-    agencyPath: pathIds(agency),
-    regionCode: agency.regionCode,
-  });
+  return canManageAgencyBranch(actor, agency, pathIds(agency), branchKinds);
 }
 
 /** Kinds of the agency and every ancestor (from its materialised path). */
@@ -344,6 +344,93 @@ export async function renameAgency(
     .update(agencies)
     .set({ name, shortName: shortName ?? null })
     .where(eq(agencies.id, id));
+}
+
+/** What `setAgencyRegion` changed (for the admin log). */
+export interface RegionChange {
+  from: { regionCode: string | null; zone: string };
+  to: { regionCode: string | null; zone: ZoneName };
+}
+
+/**
+ * Corrects an agency's region and time zone after creation, with the checks of a new agency:
+ * - the region is a known Kemendagri code (`region_unknown`), of the level a provincial or kab/kota government needs
+ *   (`region_level_*`), within the parent's region (`region_outside_parent`), and covering the regions of the
+ *   agencies below it (`region_children_outside`: change those first); empty means none (a national agency), which
+ *   a pemda or an agency whose parent has a region cannot have (`required`);
+ * - the zone is WIB, WITA or WIT, or empty for the region's own (as when creating);
+ * - whoever is not the national admin must still manage the agency afterwards (a coordinator cannot move it out of
+ *   its region: `region_outside_scope`), and may not move an agency in or below which coordinator roles are held (a
+ *   coordinator's region is its agency's, so that would move whole coordinators: `region_coordinator_agency`).
+ * Only the agency's own fields change: reports keep their own region (the location reported), and deadlines already
+ * set keep their due time; reminders, regional holidays and deadlines set from then on follow the new region and zone.
+ */
+export async function setAgencyRegion(
+  svc: Services,
+  caller: Caller,
+  id: string,
+  input: { regionCode?: string | undefined; zone?: string | undefined },
+): Promise<RegionChange> {
+  const actor = caller.actor;
+  const agency = await managed(svc, caller, id);
+  const national = isNationalAdmin(actor);
+  const issues: Record<string, FieldIssue> = {};
+  const parent = agency.parentId ? await findAgency(svc.db, agency.parentId) : null;
+
+  const given = input.regionCode?.trim() ?? '';
+  let regionCode: string | null = null;
+  if (given) {
+    const region = await collectIssues(issues, () => requireRegion(svc.db, given, 'regionCode'));
+    if (region) {
+      regionCode = given;
+      if (agency.kind === 'pemerintah_provinsi' && region.level !== 1)
+        issues.regionCode = { key: 'region_level_province' };
+      else if (agency.kind === 'pemerintah_kabupaten_kota' && region.level !== 2)
+        issues.regionCode = { key: 'region_level_kabkota' };
+      else if (parent?.regionCode && !regionCovers(parent.regionCode, given))
+        issues.regionCode = { key: 'region_outside_parent', params: { region: parent.regionCode } };
+    }
+  } else if (
+    agency.kind === 'pemerintah_provinsi' ||
+    agency.kind === 'pemerintah_kabupaten_kota' ||
+    parent?.regionCode
+  )
+    issues.regionCode = { key: 'required' };
+
+  const givenZone = input.zone?.trim().toUpperCase() ?? '';
+  let zone: ZoneName = regionCode ? zoneForRegion(regionCode) : 'WIB';
+  if (givenZone) {
+    if (Object.hasOwn(TIME_ZONES, givenZone)) zone = givenZone as ZoneName;
+    else issues.zone = { key: 'one_of', params: { options: Object.keys(TIME_ZONES).join(', ') } };
+  }
+
+  const moved = regionCode !== agency.regionCode;
+  if (moved && !issues.regionCode) {
+    if (!national) {
+      const kinds = await branchKinds(svc.db, agency);
+      const [coordinators] = await svc.db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(roleGrants)
+        .innerJoin(agencies, eq(agencies.id, roleGrants.agencyId))
+        .where(and(like(agencies.path, `${agency.path}%`), eq(roleGrants.role, 'coordinator')));
+      if (Number(coordinators?.n ?? 0) > 0) issues.regionCode = { key: 'region_coordinator_agency' };
+      else if (!canManageAgency(actor, { ...agency, regionCode }, kinds))
+        issues.regionCode = { key: 'region_outside_scope' };
+    }
+    if (!issues.regionCode) {
+      const below = await svc.db
+        .select({ regionCode: agencies.regionCode })
+        .from(agencies)
+        .where(and(like(agencies.path, `${agency.path}%`), ne(agencies.id, id)));
+      const outside = regionCode
+        ? below.filter((b) => b.regionCode && !regionCovers(regionCode, b.regionCode)).length
+        : 0;
+      if (outside > 0) issues.regionCode = { key: 'region_children_outside', params: { count: outside } };
+    }
+  }
+  if (Object.keys(issues).length > 0) throw invalid(issues);
+  await svc.db.update(agencies).set({ regionCode, zone }).where(eq(agencies.id, id));
+  return { from: { regionCode: agency.regionCode, zone: agency.zone }, to: { regionCode, zone } };
 }
 
 /**

@@ -5,7 +5,7 @@
  * (`aduan users create-admin`).
  *
  * Scope: `canStaff('manage_users')` on the target agency (national admin everywhere, coordinator in its
- * region, agency admin in its subtree), AND nobody grants more than they hold (`grantableRoles`): agency
+ * region but not in a kementerian/lembaga branch, `adminScope`; agency admin in its subtree), AND nobody grants more than they hold (`grantableRoles`): agency
  * admins grant agency admin and officer, coordinators also coordinator, only the national admin grants
  * national admin, Ombudsman and assessor roles.
  *
@@ -25,8 +25,10 @@ import { findAgency, pathIds, type AgencyRow } from '../db/repositories/agencies
 import { randomToken } from '../integrations/crypto.ts';
 import { hashPassword } from '../integrations/passwords.ts';
 import type { AppDb, Tx } from '../db/client.ts';
-import type { Role } from '../domain/report/report.ts';
+import { AGENCY_KINDS, type AgencyKind, type Role } from '../domain/report/report.ts';
 import { canStaff, regionCovers, type Actor } from '../policies/can.ts';
+import { adminRegion, adminScope } from '../policies/agency-branch.ts';
+import { branchKinds } from './manage-agencies.ts';
 import type { Caller, Services } from '../app/context.ts';
 import { AppError, invalid, throwIfInvalid, type FieldIssue } from '../app/errors.ts';
 
@@ -42,18 +44,24 @@ export const STAFF_ROLES = [
 /** One grantable role. */
 export type StaffRole = (typeof STAFF_ROLES)[number];
 
-/** The roles the actor may grant on an agency (by path and region), never more than they hold there. */
+/**
+ * The roles the actor may grant on an agency (by path and region), never more than they hold there. `branchKinds`
+ * are the kinds of the agency and its ancestors: a coordinator's region does not reach into a kementerian/lembaga
+ * branch (`adminRegion`), whose people are the national admin's and the ministry's own admins'.
+ */
 export function grantableRoles(
   actor: Actor,
   agency: { id: string; path: string; regionCode: string | null },
+  branchKinds: readonly string[],
 ): StaffRole[] {
   const path = pathIds(agency);
+  const region = adminRegion(agency.regionCode, branchKinds);
   const out = new Set<StaffRole>();
   for (const g of actor.grants) {
     // A role other than ombudsman held on an Ombudsman office grants nothing (RoleGrant.ombudsmanOffice).
     if (g.ombudsmanOffice && g.role !== 'ombudsman') continue;
     if (g.role === 'national_admin') return [...STAFF_ROLES];
-    if (g.role === 'coordinator' && regionCovers(g.regionCode, agency.regionCode))
+    if (g.role === 'coordinator' && regionCovers(g.regionCode, region))
       ['coordinator', 'agency_admin', 'officer'].forEach((r) => out.add(r as StaffRole));
     if (g.role === 'agency_admin' && g.agencyId && path.includes(g.agencyId))
       ['agency_admin', 'officer'].forEach((r) => out.add(r as StaffRole));
@@ -77,13 +85,55 @@ export async function requireGrantAgency(db: AppDb | Tx, id: string, field: stri
   return a;
 }
 
+/** An agency as the role/agency rule sees it. */
+export interface FitAgency {
+  kind: string;
+  isCoordinator: boolean;
+  /** The agency is an Ombudsman office or lies below one. */
+  ombudsmanBranch: boolean;
+}
+
 /**
- * Whether `role` may be held on `agency` at all, whoever grants it (the one place every grant path asks; 422 on
- * `agencyId` otherwise):
+ * Which role may be held on which agency, whoever grants it (pure; `checkRoleFitsAgency` and the grant form's
+ * guidance both ask here): the issue key of a misfit, or null when the role fits.
  * - `ombudsman` only on an Ombudsman office (kind `ombudsman`);
  * - no other role on an Ombudsman office or a unit below it;
  * - `coordinator` only on an agency flagged `is_coordinator` (the Diskominfo of a province or kab/kota).
- * `agency` null (a national admin's grant without an agency, `aduan users create-admin`) fits only national_admin.
+ */
+export function roleMisfit(role: string, agency: FitAgency): string | null {
+  if (role === 'ombudsman') return agency.kind === 'ombudsman' ? null : 'role_ombudsman_office_only';
+  if (agency.ombudsmanBranch || agency.kind === 'ombudsman') return 'role_not_in_ombudsman_office';
+  if (role === 'coordinator' && !agency.isCoordinator) return 'role_coordinator_agency_only';
+  return null;
+}
+
+/** How a role fits the kinds of agency: the kinds it fits, and those it fits only when flagged coordinator. */
+export interface RoleKindFit {
+  role: StaffRole;
+  kinds: AgencyKind[];
+  coordinatorFlagKinds: AgencyKind[];
+}
+
+/**
+ * Which kinds of agency each role fits (`roleMisfit` asked for every kind, an Ombudsman office counting as its own
+ * branch), for the grant forms: a select cannot be filtered by the chosen role without JavaScript, so the form says it.
+ */
+export function roleKindFits(roles: readonly StaffRole[]): RoleKindFit[] {
+  return roles.map((role) => {
+    const fits = (kind: AgencyKind, isCoordinator: boolean) =>
+      roleMisfit(role, { kind, isCoordinator, ombudsmanBranch: kind === 'ombudsman' }) === null;
+    return {
+      role,
+      kinds: AGENCY_KINDS.filter((k) => fits(k, false)),
+      coordinatorFlagKinds: AGENCY_KINDS.filter((k) => !fits(k, false) && fits(k, true)),
+    };
+  });
+}
+
+/**
+ * Whether `role` may be held on `agency` at all, whoever grants it (the one place every grant path asks; 422 on
+ * `agencyId` otherwise; the rule is `roleMisfit`). `agency` null (a national admin's grant without an agency,
+ * `aduan users create-admin`) fits only national_admin.
  */
 export async function checkRoleFitsAgency(
   db: AppDb | Tx,
@@ -94,14 +144,13 @@ export async function checkRoleFitsAgency(
     if (role !== 'national_admin') throw invalid({ agencyId: { key: 'required' } });
     return;
   }
-  const ombudsmanOffice = agency.kind === 'ombudsman' || (await inOmbudsmanBranch(db, agency));
-  if (role === 'ombudsman') {
-    if (agency.kind !== 'ombudsman') throw invalid({ agencyId: { key: 'role_ombudsman_office_only' } });
-    return;
-  }
-  if (ombudsmanOffice) throw invalid({ agencyId: { key: 'role_not_in_ombudsman_office' } });
-  if (role === 'coordinator' && !agency.isCoordinator)
-    throw invalid({ agencyId: { key: 'role_coordinator_agency_only' } });
+  const ombudsmanBranch = agency.kind === 'ombudsman' || (await inOmbudsmanBranch(db, agency));
+  const misfit = roleMisfit(role, {
+    kind: agency.kind,
+    isCoordinator: agency.isCoordinator,
+    ombudsmanBranch,
+  });
+  if (misfit) throw invalid({ agencyId: { key: misfit } });
 }
 
 /**
@@ -166,9 +215,11 @@ async function authorizeGrantScope(
     ? await requireGrantAgency(svc.db, agencyId, 'agencyId')
     : await findAgency(svc.db, agencyId);
   if (!agency) throw invalid({ agencyId: { key: 'agency_unknown' } });
-  const scope = { agencyId: agency.id, agencyPath: pathIds(agency), regionCode: agency.regionCode };
-  if (!canStaff(caller.actor, 'manage_users', scope)) throw new AppError('FORBIDDEN');
-  if (!grantableRoles(caller.actor, agency).includes(role as StaffRole)) throw new AppError('FORBIDDEN');
+  const kinds = await branchKinds(svc.db, agency);
+  if (!canStaff(caller.actor, 'manage_users', adminScope(agency, pathIds(agency), kinds)))
+    throw new AppError('FORBIDDEN');
+  if (!grantableRoles(caller.actor, agency, kinds).includes(role as StaffRole))
+    throw new AppError('FORBIDDEN');
   return agency;
 }
 
@@ -357,11 +408,7 @@ export async function mayManageAccount(svc: Services, caller: Caller, userId: st
       const a = await findAgency(svc.db, i.agencyId);
       if (
         a &&
-        canStaff(caller.actor, 'manage_users', {
-          agencyId: a.id,
-          agencyPath: pathIds(a),
-          regionCode: a.regionCode,
-        })
+        canStaff(caller.actor, 'manage_users', adminScope(a, pathIds(a), await branchKinds(svc.db, a)))
       )
         return true;
     }

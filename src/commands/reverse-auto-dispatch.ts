@@ -5,7 +5,8 @@
  * restarts, the reporter is told) and the model learns from it at the next training like any misrouting.
  * Who may do it: whoever has the `return` right (the national admin, the dispatched agency's admin), and
  * whoever may manage the dispatched agency, and so may switch its auto-dispatch on or off (the coordinator of
- * its region): the rule's owner can undo what the rule did. Only reports whose current dispatch came from the
+ * its region, except in a kementerian/lembaga branch, whose rule is not the coordinator's: there the coordinator pulls
+ * the report back as its verifier, `pullBackDispatch`): the rule's owner can undo what the rule did. Only reports whose current dispatch came from the
  * auto-dispatcher are accepted, checked again inside the transaction. The path is shared with a verifier's pull-back
  * of any dispatch (`pullBack`, pull-back-dispatch.ts); pulled back by the manager, the event's data says
  * `pullBack: 'auto_dispatch'`.
@@ -18,7 +19,7 @@ import { findAgency } from '../db/repositories/agencies.ts';
 import type { LoadedReport } from '../db/repositories/reports.ts';
 import { reportEvents } from '../db/schema.ts';
 import { can, type RoleGrant } from '../policies/can.ts';
-import { canManageAgency } from './manage-agencies.ts';
+import { branchKinds, canManageAgency } from './manage-agencies.ts';
 import { pullBack } from './pull-back-dispatch.ts';
 import type { ActionResult } from './report-action.ts';
 
@@ -78,7 +79,8 @@ async function managingGrant(
   const agency = await findAgency(db, agencyId);
   if (!agency) return null;
   const { userId, grants } = caller.actor;
-  return grants.find((g) => canManageAgency({ userId, grants: [g] }, agency)) ?? null;
+  const kinds = await branchKinds(db, agency);
+  return grants.find((g) => canManageAgency({ userId, grants: [g] }, agency, kinds)) ?? null;
 }
 
 /** The actor role of the auto-dispatcher's verify events. */

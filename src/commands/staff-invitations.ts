@@ -29,6 +29,8 @@ import { randomToken, sha256 } from '../integrations/crypto.ts';
 import { hashPassword } from '../integrations/passwords.ts';
 import { t, type Lang } from '../locales/index.ts';
 import { canStaff } from '../policies/can.ts';
+import { adminScope } from '../policies/agency-branch.ts';
+import { branchKinds } from './manage-agencies.ts';
 import type { Caller, Services } from '../app/context.ts';
 import { AppError, invalid, throwIfInvalid, type FieldIssue } from '../app/errors.ts';
 import { newPasswordIssues } from './change-password.ts';
@@ -303,12 +305,11 @@ async function pendingInScope(svc: Services, caller: Caller, id: string): Promis
     if (!caller.actor.grants.some((g) => g.role === 'national_admin')) throw new AppError('NOT_FOUND');
   } else {
     const agency = await findAgency(svc.db, inv.agencyId);
-    const scope = agency
-      ? { agencyId: agency.id, agencyPath: pathIds(agency), regionCode: agency.regionCode }
-      : null;
+    const kinds = agency ? await branchKinds(svc.db, agency) : [];
     // Outside the caller's list: as the user pages, a 404 (the invitation is not theirs to know about).
-    if (!scope || !canStaff(caller.actor, 'manage_users', scope)) throw new AppError('NOT_FOUND');
-    if (!grantableRoles(caller.actor, agency!).includes(inv.role as (typeof STAFF_ROLES)[number]))
+    if (!agency || !canStaff(caller.actor, 'manage_users', adminScope(agency, pathIds(agency), kinds)))
+      throw new AppError('NOT_FOUND');
+    if (!grantableRoles(caller.actor, agency, kinds).includes(inv.role as (typeof STAFF_ROLES)[number]))
       throw new AppError('FORBIDDEN');
   }
   return inv;

@@ -7,6 +7,7 @@ import { and, asc, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import { agencies, holidays, roleGrants, slaRules, users } from '../db/schema.ts';
 import { pathIds } from '../db/repositories/agencies.ts';
 import { canStaff, type Actor, type StaffPermission } from '../policies/can.ts';
+import { canManageAgencyBranch } from '../policies/agency-branch.ts';
 import type { Services } from '../app/context.ts';
 
 /** One agency row of the admin tree. */
@@ -19,6 +20,12 @@ export interface AdminAgency {
   regionCode: string | null;
   active: boolean;
   depth: number;
+  /** The actor may change it (false: listed read-only, e.g. an Ombudsman or kementerian/lembaga office). */
+  manageable: boolean;
+  /** Kinds of the agency and its ancestors, root first. */
+  branchKinds: string[];
+  /** Flagged as its region's complaint coordinator (`is_coordinator`). */
+  isCoordinator: boolean;
 }
 
 /** True when the actor may use any admin screen at all. */
@@ -26,23 +33,40 @@ export function isAdminActor(actor: Actor): boolean {
   return actor.grants.some((g) => ['national_admin', 'coordinator', 'agency_admin'].includes(g.role));
 }
 
-/** Agencies (active and inactive) the actor may manage with `permission`, depth-first. */
+/**
+ * Agencies (active and inactive) the actor may see on the admin screens for `permission`, depth-first.
+ * - `manage_agencies`: every agency in the actor's scope, each with `manageable` (`canManageAgencyBranch`): an
+ *   Ombudsman office or a kementerian/lembaga office in a coordinator's region is listed (its page shows why it is
+ *   read-only) but not manageable.
+ * - `manage_users`: only agencies whose people the actor manages (`canManageAgencyBranch`): a regional coordinator
+ *   neither lists, invites nor grants the people of an Ombudsman office (Ombudsman RI is independent of the pemda)
+ *   nor those of a ministry's or lembaga's office in its region (instansi vertikal).
+ * - other permissions (`manage_api_keys`): `canStaff` on the agency's scope.
+ */
 export async function agenciesInScope(
   svc: Services,
   actor: Actor,
   permission: StaffPermission = 'manage_agencies',
 ): Promise<AdminAgency[]> {
   const rows = await svc.db.select().from(agencies).orderBy(asc(agencies.path));
-  // The people of an Ombudsman office are the national admin's alone: a regional coordinator covering its region
-  // neither lists, invites nor grants them (Ombudsman RI is independent of the pemda).
-  const offices = new Set(rows.filter((a) => a.kind === 'ombudsman').map((a) => a.id));
-  const hideOmbudsman = permission === 'manage_users' && !canStaff(actor, 'manage_users');
+  const kindOf = new Map(rows.map((a) => [a.id, a.kind]));
+  const kindsOf = (path: string[]) => path.map((id) => kindOf.get(id) ?? '');
   return rows
-    .filter((a) =>
-      canStaff(actor, permission, { agencyId: a.id, agencyPath: pathIds(a), regionCode: a.regionCode }),
-    )
-    .filter((a) => !hideOmbudsman || !pathIds(a).some((id) => offices.has(id)))
-    .map((a) => ({
+    .map((a) => {
+      const path = pathIds(a);
+      const seen = canStaff(actor, permission, {
+        agencyId: a.id,
+        agencyPath: path,
+        regionCode: a.regionCode,
+      });
+      const manageable =
+        permission === 'manage_agencies' || permission === 'manage_users'
+          ? canManageAgencyBranch(actor, a, path, kindsOf(path), permission)
+          : seen;
+      return { a, path, listed: permission === 'manage_users' ? manageable : seen, manageable };
+    })
+    .filter((r) => r.listed)
+    .map(({ a, path, manageable }) => ({
       id: a.id,
       name: a.name,
       shortName: a.shortName,
@@ -50,7 +74,10 @@ export async function agenciesInScope(
       parentId: a.parentId,
       regionCode: a.regionCode,
       active: a.active,
-      depth: pathIds(a).length - 1,
+      depth: path.length - 1,
+      manageable,
+      branchKinds: kindsOf(path),
+      isCoordinator: a.isCoordinator,
     }));
 }
 

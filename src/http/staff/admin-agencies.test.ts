@@ -4,16 +4,38 @@
  * any kind, with the coordinator flag, and toggles the flag later; the agency page shows parent, region, zone, flag
  * and the people holding roles there; bad input gets field messages in both languages (never a 500); a duplicate name
  * under the same parent is refused; generated ids are cut between words. A regional coordinator may not manage the
- * Ombudsman office (no forms, 403 on every POST) nor create top-level agencies. Deactivating an agency whose staff
- * still hold roles names how many and needs a confirmation.
+ * Ombudsman office (no forms, 403 on every POST) nor create top-level agencies, nor a ministry's office in its
+ * region (instansi vertikal: the national admin's and the ministry's admins'; reports are still dispatched there).
+ * Region and time zone are corrected on the agency page within the actor's scope. Deactivating an agency whose staff
+ * still hold roles names how many and needs a confirmation. The grant form groups agencies by kind and says which
+ * kinds each role fits.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { DEMO, startTestApp, type TestApp } from '../../../test/helpers/app.ts';
+import {
+  categoryIds,
+  DEMO,
+  startTestApp,
+  submitReport,
+  verifyReport,
+  type TestApp,
+} from '../../../test/helpers/app.ts';
 import { csrfOf, signInWeb, type WebClient } from '../../../test/helpers/web-client.ts';
-import { agencyIdBase, cutAtWord, freeAgencyId, slugify } from '../../commands/manage-agencies.ts';
+import {
+  agencyIdBase,
+  cutAtWord,
+  freeAgencyId,
+  renameAgency,
+  setAgencyRegion,
+  slugify,
+} from '../../commands/manage-agencies.ts';
+import { createStaffUser, roleKindFits, roleMisfit } from '../../commands/manage-staff-users.ts';
+import { setAutoDispatch } from '../../commands/auto-dispatch.ts';
+import { actorFor } from '../../db/repositories/users.ts';
+import type { Caller } from '../../app/context.ts';
 
 let t: TestApp;
+const REPORTER = { reporter: { name: 'Warga Sintetis', email: 'warga.sintetis@contoh.aduan.id' } };
 
 async function submitOn(
   c: WebClient,
@@ -24,6 +46,39 @@ async function submitOn(
   const page = await c.get(pagePath);
   expect(page.status, page.html.slice(0, 500)).toBe(200);
   return c.post(action, { _csrf: csrfOf(page.html), ...form });
+}
+
+/** The caller of a demo (or test) account, by email. */
+async function callerOf(email: string): Promise<Caller> {
+  const { rows } = (await t.runtime.services.db.execute(
+    sql`select id from users where email = ${email}`,
+  )) as unknown as { rows: Array<{ id: string }> };
+  return { actor: await actorFor(t.runtime.services.db, rows[0]!.id) };
+}
+
+/** A staff account made by the national admin, signing in with the demo password. */
+async function staffAccount(email: string, role: string, agencyId: string): Promise<void> {
+  await createStaffUser(t.runtime.services, await callerOf(DEMO.national), {
+    email,
+    name: `Akun Uji ${role}`,
+    role,
+    agencyId,
+  });
+  await t.runtime.services.db.execute(
+    sql`update users set must_change_password = false,
+          password_hash = (select password_hash from users where email = ${DEMO.national})
+        where email = ${email}`,
+  );
+}
+
+/** Whether the promise is refused with this AppError code. */
+async function refusedWith(p: Promise<unknown>, code: string): Promise<boolean> {
+  try {
+    await p;
+    return false;
+  } catch (e) {
+    return (e as { code?: string }).code === code;
+  }
 }
 
 async function agency(id: string) {
@@ -287,5 +342,300 @@ describe('agency administration', () => {
     );
     expect(add.status).toBe(422);
     expect(add.html).toContain('Sudah ada instansi dengan nama ini di bawah induk yang sama.');
+  });
+  it("a ministry office in a coordinator's region is the national admin's and the ministry's, not the coordinator's; reports are still dispatched to it", async () => {
+    const admin = await signInWeb(t.url, DEMO.national);
+    const made = await submitOn(
+      admin,
+      '/kantor/admin/instansi/kemenpanrb',
+      '/kantor/admin/instansi/kemenpanrb/tambah',
+      { childName: 'Kantor Wilayah Kalimantan Timur', kind: 'unit', childRegionCode: '64.72' },
+    );
+    expect(made.status, made.html.slice(0, 1500)).toBe(303);
+    const kanwil = 'kemenpanrb-kantor-wilayah-kalimantan-timur';
+    expect(made.location).toContain(`/kantor/admin/instansi/${kanwil}?`);
+    expect(await agency(kanwil)).toMatchObject({ region_code: '64.72', zone: 'WITA' });
+    await staffAccount('admin.kemenpan@contoh.aduan.id', 'agency_admin', 'kemenpanrb');
+    await staffAccount('petugas.kanwil@contoh.aduan.id', 'officer', kanwil);
+
+    // The coordinator of Kalimantan Timur reads the page with a note, and every form of it is refused.
+    const coord = await signInWeb(t.url, DEMO.coordinator);
+    const page = await coord.get(`/kantor/admin/instansi/${kanwil}?lang=id`);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('data-national-only="central"');
+    expect(page.html).toContain('kementerian atau lembaga pusat (instansi vertikal)');
+    expect(page.html).not.toContain('data-staff=');
+    for (const form of ['h-rename', 'h-region', 'h-add', 'h-status', 'h-coordinator'])
+      expect(page.html, form).not.toContain(`id="${form}"`);
+    const en = await coord.get(`/kantor/admin/instansi/${kanwil}?lang=en`);
+    expect(en.html).toContain('a central ministry or lembaga (instansi vertikal)');
+    const csrf = csrfOf(page.html);
+    for (const [path, form] of [
+      ['ubah', { name: 'Kanwil diganti koordinator' }],
+      ['wilayah', { regionCode: '64.71' }],
+      ['tambah', { childName: 'Seksi baru dari koordinator', kind: 'unit' }],
+      ['status', { active: 'false' }],
+    ] as const) {
+      const r = await coord.post(`/kantor/admin/instansi/${kanwil}/${path}`, { _csrf: csrf, ...form });
+      expect(r.status, path).toBe(403);
+    }
+    expect(await agency(kanwil)).toMatchObject({
+      name: 'Kantor Wilayah Kalimantan Timur',
+      region_code: '64.72',
+      active: true,
+    });
+    // Nor its people: not offered on the users page, an invitation on it is refused, the officer is not listed.
+    const users = await coord.get('/kantor/admin/pengguna');
+    expect(users.html).toContain('value="dishub-kaltim"');
+    expect(users.html).not.toContain(`value="${kanwil}"`);
+    expect(users.html).not.toContain('petugas.kanwil@contoh.aduan.id');
+    const invite = await coord.post('/kantor/admin/pengguna', {
+      _csrf: csrfOf(users.html),
+      name: 'Petugas Kanwil Lain',
+      email: 'kanwil.lain@contoh.aduan.id',
+      role: 'officer',
+      agencyId: kanwil,
+    });
+    expect(invite.status).toBe(403);
+    // The commands refuse it too (auto-dispatch rule included), while the coordinator's own pemda stays its own.
+    const coordCaller = await callerOf(DEMO.coordinator);
+    expect(
+      await refusedWith(
+        renameAgency(t.runtime.services, coordCaller, kanwil, { name: 'Kanwil lain' }),
+        'FORBIDDEN',
+      ),
+    ).toBe(true);
+    expect(
+      await refusedWith(
+        setAgencyRegion(t.runtime.services, coordCaller, kanwil, { regionCode: '64.72' }),
+        'FORBIDDEN',
+      ),
+    ).toBe(true);
+    expect(
+      await refusedWith(
+        setAutoDispatch(t.runtime.services, coordCaller, { enabled: true, agencyId: kanwil }),
+        'FORBIDDEN',
+      ),
+    ).toBe(true);
+    await setAutoDispatch(t.runtime.services, coordCaller, { enabled: false, agencyId: 'dishub-kaltim' });
+    const routing = await coord.get('/kantor/admin/rute-otomatis');
+    expect(routing.status).toBe(200);
+    expect(routing.html).toContain('value="dishub-kaltim"');
+    expect(routing.html).not.toContain(`value="${kanwil}"`);
+
+    // The ministry's own admin manages it (and its people); so does the national admin.
+    const ministry = await signInWeb(t.url, 'admin.kemenpan@contoh.aduan.id');
+    const own = await ministry.get(`/kantor/admin/instansi/${kanwil}`);
+    expect(own.status).toBe(200);
+    expect(own.html).toContain('id="h-rename"');
+    expect(own.html).toContain('id="h-region"');
+    expect(own.html).not.toContain('data-national-only');
+    expect(own.html).toContain('data-staff="petugas.kanwil@contoh.aduan.id"');
+    const renamed = await ministry.post(`/kantor/admin/instansi/${kanwil}/ubah`, {
+      _csrf: csrfOf(own.html),
+      name: 'Kantor Wilayah Kemenpan Kalimantan Timur',
+    });
+    expect(renamed.status).toBe(303);
+    expect(await agency(kanwil)).toMatchObject({ name: 'Kantor Wilayah Kemenpan Kalimantan Timur' });
+    expect((await ministry.get('/kantor/admin/pengguna')).html).toContain(`value="${kanwil}"`);
+    const nat = await admin.get(`/kantor/admin/instansi/${kanwil}`);
+    expect(nat.html).toContain('id="h-rename"');
+    expect(nat.html).not.toContain('data-national-only');
+
+    // Dispatch and verification are unchanged: the coordinator still dispatches a report of its region there.
+    const token = await t.login(DEMO.coordinator);
+    const [roads] = await categoryIds(t, 'PEKERJAAN UMUM DAN PENATAAN RUANG');
+    const id = await submitReport(t, 'Layanan perizinan di kantor wilayah lambat sekali', REPORTER);
+    await verifyReport(t, token, id, kanwil, roads);
+    const { rows } = (await t.runtime.services.db.execute(
+      sql`select status, agency_id from reports where tracking_id = ${id}`,
+    )) as unknown as { rows: Array<{ status: string; agency_id: string }> };
+    expect(rows[0]).toEqual({ status: 'dispatched', agency_id: kanwil });
+  });
+
+  it("region and time zone are corrected on the agency page, within the actor's scope; reports keep their own region", async () => {
+    const token = await t.login(DEMO.coordinator);
+    const [roads] = await categoryIds(t, 'PEKERJAAN UMUM DAN PENATAAN RUANG');
+    const report = await submitReport(t, 'Drainase di depan kantor bidang tersumbat', REPORTER);
+    await verifyReport(t, token, report, 'pupr-kaltim-cipta-karya', roads);
+    const id = 'pupr-kaltim-cipta-karya';
+    const coord = await signInWeb(t.url, DEMO.coordinator);
+    const page = await coord.get(`/kantor/admin/instansi/${id}`);
+    expect(page.html).toContain('id="h-region"');
+    expect(page.html).toContain('name="regionCode" type="text" value="64"');
+
+    // Bad input: field messages in both languages, never a 500.
+    const bad = await coord.post(`/kantor/admin/instansi/${id}/wilayah`, {
+      _csrf: csrfOf(page.html),
+      regionCode: '99.99',
+      zone: 'XYZ',
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.html).toContain('error-summary');
+    expect(bad.html).toContain('Kode wilayah tidak dikenal.');
+    expect(bad.html).toContain('value="99.99"');
+    const badEn = await coord.post(`/kantor/admin/instansi/${id}/wilayah?lang=en`, {
+      _csrf: csrfOf(page.html),
+      regionCode: '63.71',
+    });
+    expect(badEn.status).toBe(422);
+    expect(badEn.html).toContain("The region must lie within its parent's region (64).");
+    const empty = await coord.post(`/kantor/admin/instansi/${id}/wilayah?lang=id`, {
+      _csrf: csrfOf(page.html),
+    });
+    expect(empty.status).toBe(422);
+    expect(empty.html).toContain('Wajib diisi.');
+    expect(await agency(id)).toMatchObject({ region_code: '64', zone: 'WITA' });
+
+    // Within its region: saved, the zone following the region unless chosen.
+    const moved = await coord.post(`/kantor/admin/instansi/${id}/wilayah`, {
+      _csrf: csrfOf(page.html),
+      regionCode: '64.72',
+      zone: '',
+    });
+    expect(moved.status, moved.html.slice(0, 1500)).toBe(303);
+    expect(await agency(id)).toMatchObject({ region_code: '64.72', zone: 'WITA' });
+    const zoned = await coord.post(`/kantor/admin/instansi/${id}/wilayah`, {
+      _csrf: csrfOf(page.html),
+      regionCode: '64.72',
+      zone: 'WIB',
+    });
+    expect(zoned.status).toBe(303);
+    expect(await agency(id)).toMatchObject({ region_code: '64.72', zone: 'WIB' });
+    const after = await coord.get(`/kantor/admin/instansi/${id}`);
+    expect(after.html).toContain('<dd>64.72</dd>');
+    expect(after.html).toMatch(/<option value="WIB" selected/);
+    // The report handled there keeps its own region and agency.
+    const { rows } = (await t.runtime.services.db.execute(
+      sql`select region_code, agency_id from reports where tracking_id = ${report}`,
+    )) as unknown as { rows: Array<{ region_code: string; agency_id: string }> };
+    expect(rows[0]).toEqual({ region_code: '64.72.02', agency_id: id });
+
+    // A coordinator cannot move an agency out of its region, nor one where coordinators hold their role.
+    const admin = await signInWeb(t.url, DEMO.national);
+    const top = await submitOn(admin, '/kantor/admin/instansi', '/kantor/admin/instansi', {
+      name: 'Pemerintah Kota Bontang Uji',
+      kind: 'pemerintah_kabupaten_kota',
+      regionCode: '64.74',
+    });
+    expect(top.status).toBe(303);
+    const bontang = 'pemerintah-kota-bontang-uji';
+    const out = await submitOn(
+      coord,
+      `/kantor/admin/instansi/${bontang}`,
+      `/kantor/admin/instansi/${bontang}/wilayah`,
+      {
+        regionCode: '63.71',
+      },
+    );
+    expect(out.status).toBe(422);
+    expect(out.html).toContain('Anda hanya dapat memilih wilayah yang Anda kelola.');
+    const level = await submitOn(
+      coord,
+      `/kantor/admin/instansi/${bontang}`,
+      `/kantor/admin/instansi/${bontang}/wilayah`,
+      {
+        regionCode: '64',
+      },
+    );
+    expect(level.status).toBe(422);
+    expect(level.html).toContain('Pemerintah kabupaten/kota memerlukan kode kabupaten/kota');
+    expect(await agency(bontang)).toMatchObject({ region_code: '64.74' });
+    const kominfo = await submitOn(
+      coord,
+      '/kantor/admin/instansi/diskominfo-kaltim',
+      '/kantor/admin/instansi/diskominfo-kaltim/wilayah',
+      { regionCode: '64.72' },
+    );
+    expect(kominfo.status).toBe(422);
+    expect(kominfo.html).toContain('Hanya admin nasional yang dapat memindahkan wilayahnya.');
+    expect(await agency('diskominfo-kaltim')).toMatchObject({ region_code: '64' });
+
+    // The national admin moves it anywhere, but not away from the agencies below it.
+    const national = await submitOn(
+      admin,
+      `/kantor/admin/instansi/${bontang}`,
+      `/kantor/admin/instansi/${bontang}/wilayah`,
+      {
+        regionCode: '63.71',
+      },
+    );
+    expect(national.status).toBe(303);
+    expect(await agency(bontang)).toMatchObject({ region_code: '63.71', zone: 'WITA' });
+    const parent = await submitOn(
+      admin,
+      '/kantor/admin/instansi/pupr-kaltim',
+      '/kantor/admin/instansi/pupr-kaltim/wilayah',
+      {
+        regionCode: '64.71',
+      },
+    );
+    expect(parent.status).toBe(422);
+    expect(parent.html).toMatch(/\d+ instansi di bawahnya berada di luar wilayah ini/);
+    expect(await agency('pupr-kaltim')).toMatchObject({ region_code: '64' });
+  });
+
+  it('the grant form groups agencies by kind, says which kinds each role fits and offers none that nothing fits', async () => {
+    // The rule and the guidance are one: the guidance is the rule asked for every kind.
+    expect(roleKindFits(['ombudsman', 'coordinator', 'officer'])).toEqual([
+      { role: 'ombudsman', kinds: ['ombudsman'], coordinatorFlagKinds: [] },
+      {
+        role: 'coordinator',
+        kinds: [],
+        coordinatorFlagKinds: [
+          'kementerian',
+          'lembaga',
+          'pemerintah_provinsi',
+          'pemerintah_kabupaten_kota',
+          'perangkat_daerah',
+          'unit',
+        ],
+      },
+      {
+        role: 'officer',
+        kinds: [
+          'kementerian',
+          'lembaga',
+          'pemerintah_provinsi',
+          'pemerintah_kabupaten_kota',
+          'perangkat_daerah',
+          'unit',
+        ],
+        coordinatorFlagKinds: [],
+      },
+    ]);
+    expect(roleMisfit('officer', { kind: 'unit', isCoordinator: false, ombudsmanBranch: true })).toBe(
+      'role_not_in_ombudsman_office',
+    );
+
+    const admin = await signInWeb(t.url, DEMO.national);
+    // A unit below the Ombudsman office fits no role at all (only an Ombudsman office takes the ombudsman role).
+    const unit = await submitOn(
+      admin,
+      '/kantor/admin/instansi/ombudsman-kaltim',
+      '/kantor/admin/instansi/ombudsman-kaltim/tambah',
+      { childName: 'Keasistenan Pemeriksaan', kind: 'unit' },
+    );
+    expect(unit.status, unit.html.slice(0, 1500)).toBe(303);
+    const users = await admin.get('/kantor/admin/pengguna?lang=id');
+    expect(users.html).toContain('data-role-fit');
+    expect(users.html).toContain('aria-describedby="f-role-hint f-role-fits"');
+    expect(users.html).toMatch(
+      /<li data-role="coordinator"><strong>Koordinator<\/strong>: hanya instansi yang ditandai sebagai koordinator pengaduan/,
+    );
+    expect(users.html).toMatch(/<li data-role="ombudsman"><strong>[^<]+<\/strong>: Ombudsman<\/li>/);
+    expect(users.html).toMatch(
+      /<optgroup label="Ombudsman"><option value="ombudsman-kaltim">[^<]*<\/option><\/optgroup>/,
+    );
+    expect(users.html).toMatch(
+      /<optgroup label="Perangkat daerah">[\s\S]*?value="dishub-kaltim"[\s\S]*?<\/optgroup>/,
+    );
+    expect(users.html).not.toContain('value="ombudsman-kaltim-keasistenan-pemeriksaan"');
+    const en = await admin.get('/kantor/admin/pengguna?lang=en');
+    expect(en.html).toContain('<optgroup label="Ministry">');
+    expect(en.html).toContain('Each role can only be granted on some kinds of agency:');
+    expect(en.html).toMatch(
+      /<li data-role="officer"><strong>Officer<\/strong>: Ministry, Agency \(lembaga\),/,
+    );
   });
 });

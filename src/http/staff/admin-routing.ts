@@ -60,12 +60,14 @@ export const staffAdminRoutingRoutes: FastifyPluginAsync<{ services: Services }>
     const ctx = pageContext(req);
     const actor = req.caller.actor;
     const canEditInstance = canStaff(actor, 'manage_agencies', {});
-    const [config, managed, rows, history] = await Promise.all([
+    const [config, listed, rows, history] = await Promise.all([
       autoDispatchSettings(svc),
       agenciesInScope(svc, actor),
       recentAutoDispatches(svc, actor, { since: since() }),
       confidenceHistory(svc.db, new Date(svc.now().getTime() - HISTORY_DAYS * 86_400_000)),
     ]);
+    // Only agencies whose rule the actor may set (not an Ombudsman or kementerian/lembaga office of its region).
+    const managed = listed.filter((a) => a.manageable);
     const names = new Map(managed.map((a) => [a.id, a.name]));
     const agencyRules = Object.entries(config.agencies ?? {})
       .filter(([id]) => names.has(id))

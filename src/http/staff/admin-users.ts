@@ -23,7 +23,11 @@ import {
   grantRole,
   mayManageAccount,
   revokeRole,
+  roleKindFits,
+  roleMisfit,
   setAccountDisabled,
+  STAFF_ROLES,
+  type StaffRole,
 } from '../../commands/manage-staff-users.ts';
 import {
   INVITATION_DAYS,
@@ -62,13 +66,27 @@ function pathOf(a: AdminAgency, all: AdminAgency[]): string {
   return `/${ids.join('/')}/`;
 }
 
-/** The roles and agencies the actor may grant (union over the agencies in scope). */
+/**
+ * The roles the actor may grant (union over the agencies in scope), the agencies in scope, and which kinds each role
+ * fits (`roleKindFits`). The forms offer only active agencies on which at least one role the actor may grant there
+ * fits (`roleMisfit`): a select cannot follow the chosen role without JavaScript, so agencies nothing fits are left out.
+ */
 async function choicesFor(svc: Services, actor: Actor): Promise<GrantChoices> {
-  const agencies = await agenciesInScope(svc, actor, 'manage_users');
-  const roles = new Set<string>();
-  for (const a of agencies)
-    for (const r of grantableRoles(actor, { ...a, path: pathOf(a, agencies) })) roles.add(r);
-  return { roles: [...roles], agencies };
+  const inScope = await agenciesInScope(svc, actor, 'manage_users');
+  const roles = new Set<StaffRole>();
+  const offered: AdminAgency[] = [];
+  for (const a of inScope) {
+    const grantable = grantableRoles(actor, { ...a, path: pathOf(a, inScope) }, a.branchKinds);
+    grantable.forEach((r) => roles.add(r));
+    const fit = {
+      kind: a.kind,
+      isCoordinator: a.isCoordinator,
+      ombudsmanBranch: a.branchKinds.includes('ombudsman'),
+    };
+    if (a.active && grantable.some((r) => roleMisfit(r, fit) === null)) offered.push(a);
+  }
+  const granted = STAFF_ROLES.filter((r) => roles.has(r));
+  return { roles: granted, agencies: inScope, offered, roleFits: roleKindFits(granted) };
 }
 
 /** The users of one list filter: holders of roles (default), deactivated accounts, or former staff without roles. */
@@ -132,9 +150,11 @@ export const staffAdminUserRoutes: FastifyPluginAsync<{
         national ||
         (i.agencyId !== null &&
           i.agencyPath !== null &&
-          grantableRoles(actor, { id: i.agencyId, path: i.agencyPath, regionCode: i.agencyRegionCode }).some(
-            (r) => r === i.role,
-          )),
+          grantableRoles(
+            actor,
+            { id: i.agencyId, path: i.agencyPath, regionCode: i.agencyRegionCode },
+            i.agencyBranchKinds,
+          ).some((r) => r === i.role)),
     }));
     const ctx = pageContext(req);
     const flash = form || shown ? undefined : takeFlash(req, reply);

@@ -1,6 +1,7 @@
 /**
  * Administration (`/kantor/admin`): the home with the calendar warning, the agency tree (the national admin adds
- * agencies at the top level or anywhere below; rename, add a child, mark the coordinator, deactivate) and categories
+ * agencies at the top level or anywhere below; rename, correct the region and time zone, add a child, mark the
+ * coordinator, deactivate; each change is written to the application log as `agency.<form>`) and categories
  * (searched and paged for every admin; the national admin adds, renames and deactivates). Users, the holiday
  * calendar and SLA rules live in admin-users.ts and admin-calendar.ts. Every POST carries `_csrf` (auth hook), runs
  * a command that checks `canStaff` itself, and redirects (PRG); failures re-render with the error summary.
@@ -17,6 +18,7 @@ import {
   renameAgency,
   setAgencyActive,
   setAgencyCoordinator,
+  setAgencyRegion,
 } from '../../commands/manage-agencies.ts';
 import { addCategory, renameCategory, setCategoryActive } from '../../commands/manage-categories.ts';
 import { agenciesInScope } from '../../queries/admin.ts';
@@ -134,7 +136,11 @@ export const staffAdminRoutes: FastifyPluginAsync<{ services: Services }> = asyn
     path: string,
     action: string,
     inputs: string[],
-    run: (id: string, body: Record<string, string | string[] | undefined>, caller: Caller) => Promise<string>,
+    run: (
+      id: string,
+      body: Record<string, string | string[] | undefined>,
+      caller: Caller,
+    ) => Promise<string | { to: string; changes: Record<string, unknown> }>,
   ) =>
     app.post(`/kantor/admin/instansi/:id/${path}`, async (req, reply) => {
       if (!requireAdmin(req, reply)) return reply;
@@ -143,7 +149,16 @@ export const staffAdminRoutes: FastifyPluginAsync<{ services: Services }> = asyn
       return handleForm(req, reply, {
         action,
         inputs,
-        run: (body) => run(id, body, req.caller),
+        run: async (body) => {
+          const done = await run(id, body, req.caller);
+          const { to, changes } = typeof done === 'string' ? { to: done, changes: {} } : done;
+          // The admin actions' record: who changed which agency, and how (ids and codes only).
+          req.log.info(
+            { event: `agency.${action}`, by: req.caller.actor.userId, agency: id, ...changes },
+            'agency changed',
+          );
+          return to;
+        },
         rerender: (form, status) => agencyPage(id, req, reply, form, status),
       });
     });
@@ -192,6 +207,13 @@ export const staffAdminRoutes: FastifyPluginAsync<{ services: Services }> = asyn
       }
     },
   );
+  agencyPost('wilayah', 'region', ['regionCode', 'zone'], async (id, body, caller) => {
+    const change = await setAgencyRegion(svc, caller, id, {
+      regionCode: str(body.regionCode),
+      zone: str(body.zone) || undefined,
+    });
+    return { to: `/kantor/admin/instansi/${id}?selesai=wilayah`, changes: { ...change } };
+  });
   agencyPost('koordinator', 'coordinator', [], async (id, body, caller) => {
     await setAgencyCoordinator(svc, caller, id, str(body.isCoordinator) === 'true');
     return `/kantor/admin/instansi/${id}?selesai=koordinator`;

@@ -2,8 +2,9 @@
  * Administration home and the agency tree: the admin menu (with the missing-year holiday warning), the tree
  * of agencies the caller may manage (with the national admin's "add an agency" form: top level or below any agency,
  * any kind, region code, time zone and coordinator flag), and one agency's page (its parent, region, zone,
- * coordinator flag and the people holding roles in it; rename, add an agency below it, mark it as coordinator,
- * deactivate or reactivate). An Ombudsman branch shows no forms to anyone but the national admin.
+ * coordinator flag and the people holding roles in it; rename, correct its region and time zone, add an agency below
+ * it, mark it as coordinator, deactivate or reactivate). An Ombudsman branch shows no forms to anyone but the national
+ * admin; a kementerian/lembaga branch none to the coordinator of its region (a read-only note says why).
  *
  * Accessibility notes: the tree is a table (name indented by depth, with the depth also in words for screen
  * readers via the kind column); every form has visible labels; action buttons name their target.
@@ -14,6 +15,8 @@ import { Checkboxes, Radios, Select, TextInput } from '../components/fields.tsx'
 import type { AdminAgency } from '../../queries/admin.ts';
 import type { AgencyDetail } from '../../queries/agency-admin.ts';
 import { AGENCY_KINDS } from '../../domain/report/report.ts';
+import { zoneForRegion } from '../../domain/deadline/calendar.ts';
+import { inCentralBranch } from '../../policies/agency-branch.ts';
 import { errs, val } from './common.tsx';
 import {
   ADMIN_SECTIONS,
@@ -71,6 +74,12 @@ function kindOptions(ctx: PageContext, kinds: readonly string[]) {
 
 function zoneOptions() {
   return ZONES.map((z) => ({ value: z, label: z }));
+}
+
+/** The zone chosen for the agency when it differs from its region's own; '' (automatic) otherwise. */
+function zoneOverride(d: AgencyDetail): string {
+  const own = d.regionCode ? zoneForRegion(d.regionCode) : 'WIB';
+  return d.zone === own ? '' : d.zone;
 }
 
 /** The national admin's "add an agency" form: top level or below any active agency. */
@@ -274,6 +283,7 @@ export function AgencyPage(
   const re = errs(form, 'rename');
   const add = errs(form, 'add');
   const st = errs(form, 'status');
+  const rg = errs(form, 'region');
   const staffCount = d.staff.length;
   return (
     <AdminLayout
@@ -286,8 +296,16 @@ export function AgencyPage(
     >
       <AgencyFacts ctx={ctx} a={a} d={d} />
       {p.manageable ? null : (
-        <p class="warning" role="note" data-national-only>
-          {ctx.t('admin.agencies.national_only')}
+        <p
+          class="warning"
+          role="note"
+          data-national-only={d.branchKinds.includes('ombudsman') ? 'ombudsman' : 'central'}
+        >
+          {ctx.t(
+            d.branchKinds.includes('ombudsman') || !inCentralBranch(d.branchKinds)
+              ? 'admin.agencies.national_only'
+              : 'admin.agencies.central_only',
+          )}
         </p>
       )}
       {p.children.length ? (
@@ -326,6 +344,38 @@ export function AgencyPage(
             hint={ctx.t('admin.optional')}
             value={val(form, 'rename', 'shortName') ?? a.shortName ?? ''}
             error={re.shortName}
+          />
+        </FormSection>
+      ) : null}
+
+      {p.manageable ? (
+        <FormSection
+          ctx={ctx}
+          id="h-region"
+          heading={ctx.t('admin.agencies.region_edit')}
+          hint={ctx.t(
+            p.national ? 'admin.agencies.region_edit_hint' : 'admin.agencies.region_edit_hint_scoped',
+          )}
+          action={`${base}/wilayah`}
+          submit={ctx.t('admin.save')}
+        >
+          <TextInput
+            ctx={ctx}
+            name="regionCode"
+            label={ctx.t('admin.agencies.region_code')}
+            hint={ctx.t('admin.agencies.region_edit_code_hint')}
+            value={val(form, 'region', 'regionCode') ?? d.regionCode ?? ''}
+            error={rg.regionCode}
+          />
+          <Select
+            ctx={ctx}
+            name="zone"
+            label={ctx.t('admin.agencies.zone')}
+            hint={ctx.t('admin.agencies.zone_hint')}
+            value={val(form, 'region', 'zone') ?? zoneOverride(d)}
+            placeholder={ctx.t('admin.agencies.zone_auto')}
+            options={zoneOptions()}
+            error={rg.zone}
           />
         </FormSection>
       ) : null}

@@ -2,15 +2,18 @@
  * Staff users and their roles: the list of users holding grants in the caller's scope, the form inviting a person
  * (the link goes to their address; they appear in the list once they accept), the pending invitations (send again,
  * cancel), and one user's page with their grants (revoke), a grant form and the account's deactivation. Roles and
- * agencies offered are only those the caller may grant. The list filters (`?tampil=`): staff holding roles (default),
+ * agencies offered are only those the caller may grant; the agencies are grouped by kind, and the role field says which
+ * kinds each role fits (the rule every grant path checks), since without JavaScript the list cannot follow the role. The list filters (`?tampil=`): staff holding roles (default),
  * deactivated accounts, former staff without roles. When no email can be sent, the invitation link is shown once to
  * the inviting admin (`InviteLinkPanel`).
  *
  * Accessibility notes: tables with captions and scoped headers; revoke, resend and cancel buttons name their row.
  */
 import type { VNode } from 'preact';
-import type { PageContext } from '../context.ts';
-import { Select, TextInput } from '../components/fields.tsx';
+import { fieldId, type PageContext } from '../context.ts';
+import { controlAria, FieldFrame, Select, TextInput } from '../components/fields.tsx';
+import { TreeSelect } from '../components/tree-select.tsx';
+import { AGENCY_KINDS } from '../../domain/report/report.ts';
 import { Button } from '../components/button.tsx';
 import { formatDate } from '../format.ts';
 import type { AdminAgency, AdminUser } from '../../queries/admin.ts';
@@ -70,12 +73,47 @@ function stateMarks(ctx: PageContext, u: AdminUser) {
   );
 }
 
+/** Which kinds of agency a role fits (`roleKindFits`): outright, or only when flagged complaint coordinator. */
+export interface RoleFit {
+  role: string;
+  kinds: readonly string[];
+  coordinatorFlagKinds: readonly string[];
+}
+
 /** Role and agency choices for the create and grant forms. */
 export interface GrantChoices {
   roles: string[];
+  /** Every agency in the caller's `manage_users` scope (what the caller may revoke on). */
   agencies: AdminAgency[];
+  /** The agencies the forms offer: active, and at least one role the caller may grant there fits. */
+  offered: AdminAgency[];
+  /** Which kinds each offered role fits, from the rule every grant path checks. */
+  roleFits: RoleFit[];
 }
 
+/** "Dinas …, Unit" lists of kinds for the role guidance. */
+function kindList(ctx: PageContext, kinds: readonly string[]): string {
+  return kinds.map((k) => ctx.t(`admin.kind.${k}`)).join(', ');
+}
+
+/** One role's line of the guidance: the kinds it fits, and those it fits only when flagged coordinator. */
+function fitText(ctx: PageContext, f: RoleFit): string {
+  const parts: string[] = [];
+  if (f.kinds.length) parts.push(kindList(ctx, f.kinds));
+  if (f.coordinatorFlagKinds.length)
+    parts.push(
+      ctx.t(f.kinds.length ? 'admin.users.fit_also_flagged' : 'admin.users.fit_flagged', {
+        kinds: kindList(ctx, f.coordinatorFlagKinds),
+      }),
+    );
+  return parts.join('; ') || ctx.t('admin.users.fit_none');
+}
+
+/**
+ * The role and agency fields. Without JavaScript the agency list cannot follow the chosen role, so the role field
+ * says which kinds of agency each role fits (read out with it: `aria-describedby`), and the agencies are grouped by
+ * kind (`<optgroup>`); agencies no role fits are not offered at all.
+ */
 function GrantFields(p: {
   ctx: PageContext;
   form?: FormState | undefined;
@@ -84,26 +122,48 @@ function GrantFields(p: {
 }) {
   const { ctx, form, action } = p;
   const e = errs(form, action);
+  const roleId = fieldId('role');
+  const hint = ctx.t('admin.users.role_fit_hint');
+  const aria = controlAria(roleId, hint, e.role);
+  const role = val(form, action, 'role');
+  const offered = p.choices.offered;
+  const groups = AGENCY_KINDS.map((kind) => ({
+    label: ctx.t(`admin.kind.${kind}`),
+    options: offered.filter((a) => a.kind === kind).map((a) => ({ value: a.id, label: a.name, depth: 0 })),
+  })).filter((g) => g.options.length > 0);
   return (
     <>
-      <Select
-        ctx={ctx}
-        name="role"
-        label={ctx.t('admin.users.role')}
-        value={val(form, action, 'role')}
-        placeholder={ctx.t('admin.choose')}
-        options={p.choices.roles.map((r) => ({ value: r, label: ctx.t(`admin.role.${r}`) }))}
-        error={e.role}
-      />
-      <Select
+      <FieldFrame ctx={ctx} id={roleId} label={ctx.t('admin.users.role')} hint={hint} error={e.role}>
+        <ul class="hint role-fit" id={`${roleId}-fits`} data-role-fit>
+          {p.choices.roleFits.map((f) => (
+            <li key={f.role} data-role={f.role}>
+              <strong>{ctx.t(`admin.role.${f.role}`)}</strong>: {fitText(ctx, f)}
+            </li>
+          ))}
+        </ul>
+        <select
+          class="select"
+          id={roleId}
+          name="role"
+          {...aria}
+          aria-describedby={[aria['aria-describedby'], `${roleId}-fits`].filter(Boolean).join(' ')}
+        >
+          <option value="">{ctx.t('admin.choose')}</option>
+          {p.choices.roles.map((r) => (
+            <option key={r} value={r} selected={r === role}>
+              {ctx.t(`admin.role.${r}`)}
+            </option>
+          ))}
+        </select>
+      </FieldFrame>
+      <TreeSelect
         ctx={ctx}
         name="agencyId"
         label={ctx.t('admin.users.agency')}
+        hint={ctx.t('admin.users.agency_grouped_hint')}
         value={val(form, action, 'agencyId')}
         placeholder={ctx.t('admin.choose')}
-        options={p.choices.agencies
-          .filter((a) => a.active)
-          .map((a) => ({ value: a.id, label: `${'— '.repeat(Math.max(0, a.depth))}${a.name}` }))}
+        groups={groups}
         error={e.agencyId}
       />
     </>
