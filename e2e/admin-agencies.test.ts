@@ -2,7 +2,8 @@
  * Agency administration in chromium: zero axe-core violations (wcag2a, wcag2aa, wcag21aa, wcag22aa) in Bahasa
  * Indonesia and English on the national admin's agency tree with the "add an agency" form and its error state, an
  * agency page with its facts, the people holding roles and the deactivation confirmation (and its error state), and
- * the Ombudsman office as a regional coordinator sees it (no forms). A top-level agency is added without JavaScript.
+ * the Ombudsman office and a ministry's regional office as a regional coordinator sees them (no forms, a note), and
+ * the region and time zone form's error state. A top-level agency is added without JavaScript.
  */
 import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
@@ -51,6 +52,26 @@ describe.skipIf(!HAS_CHROMIUM)('agency administration in chromium', () => {
       expect(await coord.locator('[data-national-only]').count()).toBe(1);
       expect(await coord.locator('main form').count()).toBe(0);
       await expectA11y(coord, `${lang} ombudsman office as a coordinator`);
+
+      // The region and time zone form, and its error state.
+      await page.goto(`${t.url}/kantor/admin/instansi/pupr-kaltim-unit?lang=${lang}`);
+      await page.fill('#f-regionCode', '99.99');
+      await Promise.all([page.waitForNavigation(), page.click('#h-region ~ form button[type="submit"]')]);
+      expect(await page.locator('.error-summary').count()).toBe(1);
+      expect(await page.locator('#f-regionCode').getAttribute('aria-invalid')).toBe('true');
+      await expectA11y(page, `${lang} region form error`);
+
+      // A ministry's regional office in the coordinator's province: read-only for the coordinator, with a note.
+      await page.goto(`${t.url}/kantor/admin/instansi/kemenpanrb?lang=${lang}`);
+      await page.fill('#f-childName', `Kantor Wilayah Uji ${lang}`);
+      await page.fill('#f-childRegionCode', '64.72');
+      await Promise.all([page.waitForNavigation(), page.click('#h-add ~ form button[type="submit"]')]);
+      const kanwil = new URL(page.url()).pathname;
+      expect(kanwil).toBe(`/kantor/admin/instansi/kemenpanrb-kantor-wilayah-uji-${lang}`);
+      await coord.goto(`${t.url}${kanwil}?lang=${lang}`);
+      expect(await coord.locator('[data-national-only="central"]').count()).toBe(1);
+      expect(await coord.locator('main form').count()).toBe(0);
+      await expectA11y(coord, `${lang} ministry office as a coordinator`);
     });
   }
 
