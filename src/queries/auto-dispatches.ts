@@ -3,14 +3,16 @@
  * caller may oversee, and which of them the caller may reverse. Starts from the worker's `auto_dispatch`
  * records in `routing_suggestions` (indexed by `shown_at`), so a page view never scans the event log.
  * A row is listed when the caller may see the report (`visibleTo`) and manage the agency it was sent to
- * (`manage_agencies` scope: national admin everything, a coordinator its region, an agency admin its tree).
+ * (`canManageAgencyBranch`: national admin everything, a coordinator its region except kementerian/lembaga offices,
+ * an agency admin its tree).
  */
 import { sql } from 'drizzle-orm';
 import type { Services } from '../app/context.ts';
 import { query } from '../db/client.ts';
 import type { ReportStatus } from '../domain/report/report.ts';
 import { formatIsoInZone, zoneForRegion } from '../domain/deadline/calendar.ts';
-import { canStaff, type Actor } from '../policies/can.ts';
+import type { Actor } from '../policies/can.ts';
+import { canManageAgencyBranch } from '../policies/agency-branch.ts';
 import { visibleTo } from './scope.ts';
 
 /** One auto-dispatch as the admin page lists it. */
@@ -80,12 +82,23 @@ export async function recentAutoDispatches(
          limit ${(opts.limit ?? 50) * 4}`,
   );
   const out: AutoDispatchRow[] = [];
+  const kindOf = new Map(
+    rows.length
+      ? (await query<{ id: string; kind: string }>(svc.db, sql`select id, kind from agencies`)).map((a) => [
+          a.id,
+          a.kind,
+        ])
+      : [],
+  );
   for (const r of rows) {
-    const manages = canStaff(actor, 'manage_agencies', {
-      agencyId: r.agency_id,
-      agencyPath: ids(r.agency_path),
-      regionCode: r.agency_region,
-    });
+    // Whoever manages the agency (and so its rule): not the region's coordinator for a kementerian/lembaga office.
+    const path = ids(r.agency_path);
+    const manages = canManageAgencyBranch(
+      actor,
+      { id: r.agency_id, regionCode: r.agency_region },
+      path,
+      path.map((id) => kindOf.get(id) ?? ''),
+    );
     if (!manages) continue;
     out.push({
       trackingId: r.tracking_id,

@@ -4,7 +4,8 @@
  * national admin only; an agency rule: whoever manages that agency, 403 outside it), bilingual 422s that keep the
  * input, CSRF, the list of recent auto-dispatches scoped to the agencies one manages, and reversing one through
  * the bukan-wewenang return (hash-chained `return` event) by whoever manages the dispatched agency or has the
- * return right (404 out of scope, 403 for officers).
+ * return right (404 out of scope, 403 for officers); a kementerian/lembaga office's auto-dispatches are not the
+ * region's coordinator's (not listed, no rule choice, no pull-back).
  * Synthetic texts only.
  */
 import { sql } from 'drizzle-orm';
@@ -242,6 +243,42 @@ describe('auto-dispatch admin page', () => {
       note: 'Lagi.',
     });
     expect(again.status).toBe(409);
+  });
+
+  it("a ministry or lembaga office's auto-dispatches are not the region's coordinator's to list, set or pull back", async () => {
+    const id = await submit('Jalan amblas di tikungan tajam dekat jembatan besi');
+    const pass = await autoDispatchPending(t.runtime.services);
+    const sent = pass.dispatched.find((d) => d.trackingId === id);
+    expect(sent).toBeTruthy();
+    const db = t.runtime.services.db;
+    // The agency it went to is treated as a central government office (instansi vertikal) for this test.
+    const [before] = await query<{ kind: string }>(
+      db,
+      sql`select kind from agencies where id = ${sent!.agencyId}`,
+    );
+    await db.execute(sql`update agencies set kind = 'lembaga' where id = ${sent!.agencyId}`);
+    try {
+      const coordinator = await signInWeb(t.url, DEMO.coordinator);
+      const page = await coordinator.get(PAGE);
+      expect(page.status).toBe(200);
+      expect(page.html).not.toContain(`${PAGE}/${id}/tarik`);
+      expect(page.html).not.toMatch(new RegExp(`<option value="${sent!.agencyId}"`));
+      // Outside the coordinator's list (404 as any report it may not pull back), and the command refuses it.
+      expect((await coordinator.get(`${PAGE}/${id}/tarik`)).status).toBe(404);
+      const refused = await coordinator.post(`${PAGE}/${id}/tarik`, {
+        _csrf: csrfOf(page.html),
+        note: 'Penerusan otomatis keliru menurut koordinator.',
+      });
+      expect([403, 404]).toContain(refused.status);
+      expect((await t.api(`/api/v1/reports/${id}`, { token: coord })).body.status).toBe('dispatched');
+      const national = await signInWeb(t.url, DEMO.national);
+      expect((await national.get(PAGE)).html).toContain(`${PAGE}/${id}/tarik`);
+    } finally {
+      await db.execute(sql`update agencies set kind = ${before!.kind} where id = ${sent!.agencyId}`);
+    }
+    // Back to a pemda office: the coordinator's again.
+    const coordinator = await signInWeb(t.url, DEMO.coordinator);
+    expect((await coordinator.get(PAGE)).html).toContain(`${PAGE}/${id}/tarik`);
   });
 
   it('never shows an anonymous reporter to the agency, on the list or the pull-back page', async () => {
