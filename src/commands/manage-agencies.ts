@@ -358,7 +358,8 @@ export interface RegionChange {
  *   (`region_level_*`), within the parent's region (`region_outside_parent`), and covering the regions of the
  *   agencies below it (`region_children_outside`: change those first); empty means none (a national agency), which
  *   a pemda or an agency whose parent has a region cannot have (`required`);
- * - the zone is WIB, WITA or WIT, or empty for the region's own (as when creating);
+ * - the zone is WIB, WITA or WIT, or empty for the region's own (without a region: the parent's, else WIB; as when
+ *   creating);
  * - whoever is not the national admin must still manage the agency afterwards (a coordinator cannot move it out of
  *   its region: `region_outside_scope`), and may not move an agency in or below which coordinator roles are held (a
  *   coordinator's region is its agency's, so that would move whole coordinators: `region_coordinator_agency`).
@@ -398,7 +399,7 @@ export async function setAgencyRegion(
     issues.regionCode = { key: 'required' };
 
   const givenZone = input.zone?.trim().toUpperCase() ?? '';
-  let zone: ZoneName = regionCode ? zoneForRegion(regionCode) : 'WIB';
+  let zone: ZoneName = regionCode ? zoneForRegion(regionCode) : ((parent?.zone as ZoneName) ?? 'WIB');
   if (givenZone) {
     if (Object.hasOwn(TIME_ZONES, givenZone)) zone = givenZone as ZoneName;
     else issues.zone = { key: 'one_of', params: { options: Object.keys(TIME_ZONES).join(', ') } };
