@@ -7,7 +7,8 @@ import { eq } from 'drizzle-orm';
 import { agencyWebhooks } from '../db/schema.ts';
 import { findAgency, pathIds } from '../db/repositories/agencies.ts';
 import { WEBHOOK_EVENTS, type WebhookEvent } from '../domain/integration/webhook-events.ts';
-import { canStaff } from '../policies/can.ts';
+import { canManageAgencyBranch } from '../policies/agency-branch.ts';
+import { branchKinds } from './manage-agencies.ts';
 import { randomToken } from '../integrations/crypto.ts';
 import { checkOutboundUrl } from '../integrations/outbound-guard.ts';
 import type { Caller, Services } from '../app/context.ts';
@@ -27,13 +28,17 @@ export const MAX_SUBSCRIPTIONS = 20;
 export async function requireIntegrationAdmin(svc: Services, caller: Caller, agencyId: string) {
   const agency = await findAgency(svc.db, agencyId);
   if (!agency) throw invalid({ agencyId: { key: 'unknown_agency' } });
+  // Like the agency's other administration: a ministry's or lembaga's office is not its region's coordinator's, an
+  // Ombudsman office the national admin's alone (policies/agency-branch.ts).
   if (
     !caller.actor.userId ||
-    !canStaff(caller.actor, 'manage_api_keys', {
-      agencyId: agency.id,
-      agencyPath: pathIds(agency),
-      regionCode: agency.regionCode,
-    })
+    !canManageAgencyBranch(
+      caller.actor,
+      agency,
+      pathIds(agency),
+      await branchKinds(svc.db, agency),
+      'manage_api_keys',
+    )
   )
     throw new AppError('FORBIDDEN');
   return agency;

@@ -38,10 +38,10 @@ export function isAdminActor(actor: Actor): boolean {
  * - `manage_agencies`: every agency in the actor's scope, each with `manageable` (`canManageAgencyBranch`): an
  *   Ombudsman office or a kementerian/lembaga office in a coordinator's region is listed (its page shows why it is
  *   read-only) but not manageable.
- * - `manage_users`: only agencies whose people the actor manages (`canManageAgencyBranch`): a regional coordinator
- *   neither lists, invites nor grants the people of an Ombudsman office (Ombudsman RI is independent of the pemda)
- *   nor those of a ministry's or lembaga's office in its region (instansi vertikal).
- * - other permissions (`manage_api_keys`): `canStaff` on the agency's scope.
+ * - `manage_users` and `manage_api_keys`: only agencies whose people, or whose keys, tokens and webhooks, the actor
+ *   manages (`canManageAgencyBranch`): a regional coordinator neither lists, invites nor grants the people of an
+ *   Ombudsman office (Ombudsman RI is independent of the pemda) nor those of a ministry's or lembaga's office in its
+ *   region (instansi vertikal), nor issues their API keys.
  */
 export async function agenciesInScope(
   svc: Services,
@@ -60,10 +60,11 @@ export async function agenciesInScope(
         regionCode: a.regionCode,
       });
       const manageable =
-        permission === 'manage_agencies' || permission === 'manage_users'
+        permission === 'manage_agencies' || permission === 'manage_users' || permission === 'manage_api_keys'
           ? canManageAgencyBranch(actor, a, path, kindsOf(path), permission)
           : seen;
-      return { a, path, listed: permission === 'manage_users' ? manageable : seen, manageable };
+      const branchAware = permission === 'manage_users' || permission === 'manage_api_keys';
+      return { a, path, listed: branchAware ? manageable : seen, manageable };
     })
     .filter((r) => r.listed)
     .map(({ a, path, manageable }) => ({

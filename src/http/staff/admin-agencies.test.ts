@@ -397,6 +397,27 @@ describe('agency administration', () => {
       agencyId: kanwil,
     });
     expect(invite.status).toBe(403);
+    // Nor its API keys, tokens and webhooks: not offered on the integrations page, a token for it refused.
+    const integrations = await coord.get('/kantor/integrasi');
+    expect(integrations.status).toBe(200);
+    expect(integrations.html).toContain('value="dishub-kaltim"');
+    expect(integrations.html).not.toContain(`value="${kanwil}"`);
+    const refused = await coord.post('/kantor/integrasi/token', {
+      _csrf: csrfOf(integrations.html),
+      tokenName: 'Sistem Kanwil',
+      tokenAgency: kanwil,
+    });
+    expect(refused.status).toBe(403);
+    // The ministry's own admin mints it.
+    const ministryAdmin = await signInWeb(t.url, 'admin.kemenpan@contoh.aduan.id');
+    const theirs = await ministryAdmin.get('/kantor/integrasi');
+    expect(theirs.html).toContain(`value="${kanwil}"`);
+    const minted = await ministryAdmin.post('/kantor/integrasi/token', {
+      _csrf: csrfOf(theirs.html),
+      tokenName: 'Sistem Kanwil',
+      tokenAgency: kanwil,
+    });
+    expect(minted.status, minted.html.slice(0, 800)).toBe(303);
     // The commands refuse it too (auto-dispatch rule included), while the coordinator's own pemda stays its own.
     const coordCaller = await callerOf(DEMO.coordinator);
     expect(
