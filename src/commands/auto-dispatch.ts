@@ -16,6 +16,7 @@ import { systemCaller, type Caller, type Services } from '../app/context.ts';
 import { AppError } from '../app/errors.ts';
 import { query } from '../db/client.ts';
 import { routingSuggestions, settings } from '../db/schema.ts';
+import { recordAdminAction } from '../db/repositories/admin-audit.ts';
 import { suggest } from '../domain/routing/ensemble.ts';
 import { canStaff } from '../policies/can.ts';
 import { branchKinds, canManageAgency } from './manage-agencies.ts';
@@ -103,6 +104,14 @@ export async function setAutoDispatch(
       .insert(settings)
       .values({ key: AUTO_DISPATCH_KEY, value: next })
       .onConflictDoUpdate({ target: settings.key, set: { value: next } });
+    await recordAdminAction(tx, caller, {
+      action: 'auto_dispatch.set',
+      targetType: 'setting',
+      targetId: input.agencyId ?? 'instance',
+      agencyId: input.agencyId ?? null,
+      details: { agencyId: input.agencyId ?? null, from: previous ?? null, to: rule },
+      at: svc.now(),
+    });
     return next;
   });
 }

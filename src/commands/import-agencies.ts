@@ -20,6 +20,7 @@
 import { and, eq, like, ne } from 'drizzle-orm';
 import { agencies } from '../db/schema.ts';
 import { findAgency, type AgencyRow } from '../db/repositories/agencies.ts';
+import { recordAdminAction, type AdminAuditEntry } from '../db/repositories/admin-audit.ts';
 import type { Caller, Services } from '../app/context.ts';
 import { AppError, type FieldIssue } from '../app/errors.ts';
 import type { CsvTable } from './csv-reader.ts';
@@ -137,6 +138,41 @@ const COLUMN: Record<string, Column> = {
   confirmStaff: 'active',
 };
 
+/** The admin log entry of one import write: a created agency's fields, or an updated one's changed fields. */
+function importEntry(
+  w: { insert: NewAgencyRow } | { id: string; set: Partial<AgencyRow>; before: AgencyRow },
+  at: Date,
+): AdminAuditEntry {
+  if ('insert' in w) {
+    const { name, kind, parentId, regionCode, zone, isCoordinator, active } = w.insert;
+    return {
+      action: 'agency.create',
+      targetType: 'agency',
+      targetId: w.insert.id,
+      agencyId: w.insert.id,
+      details: { source: 'import', name, kind, parentId, regionCode, zone, isCoordinator, active },
+      at,
+    };
+  }
+  const from: Record<string, unknown> = {};
+  const to: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(w.set)) {
+    const old = w.before[k as keyof AgencyRow];
+    if (v !== old) {
+      from[k] = old;
+      to[k] = v;
+    }
+  }
+  return {
+    action: 'agency.update',
+    targetType: 'agency',
+    targetId: w.id,
+    agencyId: w.id,
+    details: { source: 'import', name: w.before.name, from, to },
+    at,
+  };
+}
+
 /**
  * Checks every row and, unless `dryRun` or a row was refused, writes them all in one transaction. National admin
  * (or the operator's CLI) only.
@@ -167,7 +203,8 @@ export async function importAgencies(
   const issues: ImportIssue[] = [];
   const steps: ImportStep[] = [];
   // Writes in file order (a parent before its children).
-  const writes: Array<{ insert: NewAgencyRow } | { id: string; set: Partial<AgencyRow> }> = [];
+  const writes: Array<{ insert: NewAgencyRow } | { id: string; set: Partial<AgencyRow>; before: AgencyRow }> =
+    [];
   const seen = new Set<string>();
   // Agencies this file deactivates (id → line), and the active flag of every agency a row names, once applied.
   const deactivated = new Map<string, number>();
@@ -230,7 +267,7 @@ export async function importAgencies(
           ...(keyword ? { smsKeyword: keyword } : {}),
         };
         const changed = (Object.keys(set) as Array<keyof AgencyRow>).some((k) => set[k] !== existing[k]);
-        if (changed) writes.push({ id: existing.id, set });
+        if (changed) writes.push({ id: existing.id, set, before: existing });
         const after = { ...existing, ...set };
         defined.set(after.id, after);
         names.set(nameKey(after.parentId, after.name), after.id);
@@ -316,9 +353,12 @@ export async function importAgencies(
 
   if (issues.length > 0 || opts.dryRun) return { issues, steps, applied: false };
   await db.transaction(async (tx) => {
-    for (const w of writes)
+    for (const w of writes) {
       if ('insert' in w) await tx.insert(agencies).values(w.insert);
       else await tx.update(agencies).set(w.set).where(eq(agencies.id, w.id));
+      // One log entry per agency the file creates or changes (the fields it set).
+      await recordAdminAction(tx, caller, importEntry(w, svc.now()));
+    }
   });
   return { issues, steps, applied: true };
 }

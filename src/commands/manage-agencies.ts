@@ -14,6 +14,7 @@ import { and, eq, inArray, isNull, like, ne, or, sql } from 'drizzle-orm';
 import type { AppDb, Tx } from '../db/client.ts';
 import { agencies, reports, roleGrants } from '../db/schema.ts';
 import { childPath, findAgency, pathIds, type AgencyRow } from '../db/repositories/agencies.ts';
+import { recordAdminAction } from '../db/repositories/admin-audit.ts';
 import { AGENCY_KINDS, OPEN_STATUSES, TIME_ZONES, type ZoneName } from '../domain/report/report.ts';
 import { regionCovers, zoneForRegion } from '../domain/deadline/calendar.ts';
 import { canStaff, type Actor } from '../policies/can.ts';
@@ -314,6 +315,21 @@ export async function addAgency(svc: Services, caller: Caller, input: AddAgencyI
     const { row, issues } = await checkNewAgency(tx, dbResolver(tx), caller.actor, input, svc.now());
     if (!row) throw invalid(issues);
     await tx.insert(agencies).values(row);
+    await recordAdminAction(tx, caller, {
+      action: 'agency.create',
+      targetType: 'agency',
+      targetId: row.id,
+      agencyId: row.id,
+      details: {
+        name: row.name,
+        kind: row.kind,
+        parentId: row.parentId,
+        regionCode: row.regionCode,
+        zone: row.zone,
+        isCoordinator: row.isCoordinator,
+      },
+      at: svc.now(),
+    });
     return row.id;
   });
 }
@@ -340,10 +356,23 @@ export async function renameAgency(
   if (name && (await dbResolver(svc.db).nameTaken(agency.parentId, name, id)))
     issues.name = { key: 'agency_name_taken' };
   if (Object.keys(issues).length > 0 || !name) throw invalid(issues);
-  await svc.db
-    .update(agencies)
-    .set({ name, shortName: shortName ?? null })
-    .where(eq(agencies.id, id));
+  await svc.db.transaction(async (tx) => {
+    await tx
+      .update(agencies)
+      .set({ name, shortName: shortName ?? null })
+      .where(eq(agencies.id, id));
+    await recordAdminAction(tx, caller, {
+      action: 'agency.rename',
+      targetType: 'agency',
+      targetId: id,
+      agencyId: id,
+      details: {
+        from: { name: agency.name, shortName: agency.shortName },
+        to: { name, shortName: shortName ?? null },
+      },
+      at: svc.now(),
+    });
+  });
 }
 
 /** What `setAgencyRegion` changed (for the admin log). */
@@ -430,8 +459,22 @@ export async function setAgencyRegion(
     }
   }
   if (Object.keys(issues).length > 0) throw invalid(issues);
-  await svc.db.update(agencies).set({ regionCode, zone }).where(eq(agencies.id, id));
-  return { from: { regionCode: agency.regionCode, zone: agency.zone }, to: { regionCode, zone } };
+  const change: RegionChange = {
+    from: { regionCode: agency.regionCode, zone: agency.zone },
+    to: { regionCode, zone },
+  };
+  await svc.db.transaction(async (tx) => {
+    await tx.update(agencies).set({ regionCode, zone }).where(eq(agencies.id, id));
+    await recordAdminAction(tx, caller, {
+      action: 'agency.region',
+      targetType: 'agency',
+      targetId: id,
+      agencyId: id,
+      details: { name: agency.name, ...change },
+      at: svc.now(),
+    });
+  });
+  return change;
 }
 
 /**
@@ -445,8 +488,18 @@ export async function setAgencyCoordinator(
   isCoordinator: boolean,
 ): Promise<void> {
   if (!isNationalAdmin(caller.actor)) throw new AppError('FORBIDDEN');
-  await managed(svc, caller, id);
-  await svc.db.update(agencies).set({ isCoordinator }).where(eq(agencies.id, id));
+  const agency = await managed(svc, caller, id);
+  await svc.db.transaction(async (tx) => {
+    await tx.update(agencies).set({ isCoordinator }).where(eq(agencies.id, id));
+    await recordAdminAction(tx, caller, {
+      action: 'agency.coordinator',
+      targetType: 'agency',
+      targetId: id,
+      agencyId: id,
+      details: { name: agency.name, from: agency.isCoordinator, to: isCoordinator },
+      at: svc.now(),
+    });
+  });
 }
 
 /** How many staff roles are held in the agency itself (not below it). */
@@ -514,5 +567,15 @@ export async function setAgencyActive(
     const issue = await deactivationIssue(svc.db, caller.actor, agency, opts);
     if (issue) throw invalid(issue);
   }
-  await svc.db.update(agencies).set({ active }).where(eq(agencies.id, id));
+  await svc.db.transaction(async (tx) => {
+    await tx.update(agencies).set({ active }).where(eq(agencies.id, id));
+    await recordAdminAction(tx, caller, {
+      action: 'agency.status',
+      targetType: 'agency',
+      targetId: id,
+      agencyId: id,
+      details: { name: agency.name, from: agency.active, to: active },
+      at: svc.now(),
+    });
+  });
 }

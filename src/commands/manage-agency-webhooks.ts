@@ -6,6 +6,7 @@
 import { eq } from 'drizzle-orm';
 import { agencyWebhooks } from '../db/schema.ts';
 import { findAgency, pathIds } from '../db/repositories/agencies.ts';
+import { recordAdminAction } from '../db/repositories/admin-audit.ts';
 import { WEBHOOK_EVENTS, type WebhookEvent } from '../domain/integration/webhook-events.ts';
 import { canManageAgencyBranch } from '../policies/agency-branch.ts';
 import { branchKinds } from './manage-agencies.ts';
@@ -88,18 +89,30 @@ export async function createAgencyWebhook(
   if (active.filter((w) => w.active).length >= MAX_SUBSCRIPTIONS)
     throw invalid({ url: { key: 'too_many', params: { max: MAX_SUBSCRIPTIONS } } });
   const secret = `whsec_${randomToken(24)}`;
-  const [row] = await svc.db
-    .insert(agencyWebhooks)
-    .values({
+  const id = await svc.db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(agencyWebhooks)
+      .values({
+        agencyId: agency.id,
+        url: input.url.trim(),
+        events: events as WebhookEvent[],
+        secretEnc: svc.sealer.seal(secret),
+        active: true,
+        createdAt: svc.now(),
+      })
+      .returning({ id: agencyWebhooks.id });
+    // The receiver's address is left out (a URL may carry credentials): the host only.
+    await recordAdminAction(tx, caller, {
+      action: 'webhook.add',
+      targetType: 'webhook',
+      targetId: row!.id,
       agencyId: agency.id,
-      url: input.url.trim(),
-      events: events as WebhookEvent[],
-      secretEnc: svc.sealer.seal(secret),
-      active: true,
-      createdAt: svc.now(),
-    })
-    .returning({ id: agencyWebhooks.id });
-  return { id: row!.id, secret };
+      details: { agencyId: agency.id, agencyName: agency.name, host: new URL(input.url.trim()).host, events },
+      at: svc.now(),
+    });
+    return row!.id;
+  });
+  return { id, secret };
 }
 
 /** Deactivates a subscription (no more deliveries; pending ones still go out). */
@@ -109,7 +122,17 @@ export async function removeAgencyWebhook(svc: Services, caller: Caller, id: str
     : [];
   if (!row) throw new AppError('NOT_FOUND');
   await requireIntegrationAdmin(svc, caller, row.agencyId);
-  await svc.db.update(agencyWebhooks).set({ active: false }).where(eq(agencyWebhooks.id, id));
+  await svc.db.transaction(async (tx) => {
+    await tx.update(agencyWebhooks).set({ active: false }).where(eq(agencyWebhooks.id, id));
+    await recordAdminAction(tx, caller, {
+      action: 'webhook.remove',
+      targetType: 'webhook',
+      targetId: id,
+      agencyId: row.agencyId,
+      details: { agencyId: row.agencyId, wasActive: row.active },
+      at: svc.now(),
+    });
+  });
 }
 
 /** Pauses (no deliveries are queued) or resumes a subscription; the secret and history stay. */

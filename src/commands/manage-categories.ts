@@ -5,6 +5,7 @@
  */
 import { and, eq, isNull } from 'drizzle-orm';
 import { categories } from '../db/schema.ts';
+import { recordAdminAction } from '../db/repositories/admin-audit.ts';
 import { canStaff } from '../policies/can.ts';
 import type { Caller, Services } from '../app/context.ts';
 import { AppError, invalid } from '../app/errors.ts';
@@ -52,8 +53,17 @@ export async function addCategory(
     if (!p || p.parentId !== null) throw invalid({ parentId: { key: 'category_unknown' } });
   }
   await assertFree(svc, name, parentId);
-  const [row] = await svc.db.insert(categories).values({ name, parentId }).returning({ id: categories.id });
-  return row!.id;
+  return svc.db.transaction(async (tx) => {
+    const [row] = await tx.insert(categories).values({ name, parentId }).returning({ id: categories.id });
+    await recordAdminAction(tx, caller, {
+      action: 'category.add',
+      targetType: 'category',
+      targetId: String(row!.id),
+      details: { name, parentId },
+      at: svc.now(),
+    });
+    return row!.id;
+  });
 }
 
 async function existing(svc: Services, id: number) {
@@ -68,12 +78,30 @@ export async function renameCategory(svc: Services, caller: Caller, id: number, 
   const clean = checkName(name);
   const c = await existing(svc, id);
   await assertFree(svc, clean, c.parentId, id);
-  await svc.db.update(categories).set({ name: clean }).where(eq(categories.id, id));
+  await svc.db.transaction(async (tx) => {
+    await tx.update(categories).set({ name: clean }).where(eq(categories.id, id));
+    await recordAdminAction(tx, caller, {
+      action: 'category.rename',
+      targetType: 'category',
+      targetId: String(id),
+      details: { from: c.name, to: clean },
+      at: svc.now(),
+    });
+  });
 }
 
 /** Deactivates or reactivates a category. */
 export async function setCategoryActive(svc: Services, caller: Caller, id: number, active: boolean) {
   authorizeCategories(caller);
-  await existing(svc, id);
-  await svc.db.update(categories).set({ active }).where(eq(categories.id, id));
+  const c = await existing(svc, id);
+  await svc.db.transaction(async (tx) => {
+    await tx.update(categories).set({ active }).where(eq(categories.id, id));
+    await recordAdminAction(tx, caller, {
+      action: 'category.status',
+      targetType: 'category',
+      targetId: String(id),
+      details: { name: c.name, from: c.active, to: active },
+      at: svc.now(),
+    });
+  });
 }

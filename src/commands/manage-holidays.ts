@@ -8,6 +8,7 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { holidays } from '../db/schema.ts';
 import { invalidateCalendarCache } from '../db/repositories/calendar.ts';
+import { recordAdminAction } from '../db/repositories/admin-audit.ts';
 import type { Caller, Services } from '../app/context.ts';
 import { AppError, invalid, type FieldIssue } from '../app/errors.ts';
 import { canStaff } from '../policies/can.ts';
@@ -93,6 +94,13 @@ export async function upsertHoliday(
       )
       .returning({ id: holidays.id });
     await tx.insert(holidays).values({ date: input.date, name, kind: input.kind, regionCode });
+    await recordAdminAction(tx, caller, {
+      action: 'holiday.add',
+      targetType: 'holiday',
+      targetId: `${input.date}${regionCode ? `@${regionCode}` : ''}`,
+      details: { date: input.date, name, kind: input.kind, regionCode, replaced: before.length > 0 },
+      at: svc.now(),
+    });
     const n = await recomputeRunningClocks(tx, { date: input.date, regionCode }, svc.now());
     return { recomputed: n, replaced: before.length > 0 };
   });
@@ -122,6 +130,13 @@ export async function removeHoliday(
       )
       .returning({ id: holidays.id });
     if (!deleted.length) throw new AppError('NOT_FOUND');
+    await recordAdminAction(tx, caller, {
+      action: 'holiday.remove',
+      targetType: 'holiday',
+      targetId: `${input.date}${input.regionCode ? `@${input.regionCode}` : ''}`,
+      details: { date: input.date, regionCode: input.regionCode ?? null },
+      at: svc.now(),
+    });
     return recomputeRunningClocks(tx, { date: input.date, regionCode: input.regionCode ?? null }, svc.now());
   });
   invalidateCalendarCache();

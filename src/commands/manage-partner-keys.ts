@@ -11,6 +11,7 @@ import { canStaff } from '../policies/can.ts';
 import type { Caller, Services } from '../app/context.ts';
 import { AppError, invalid, type FieldIssue } from '../app/errors.ts';
 import { createApiKey, type ApiKeyScope } from './create-api-key.ts';
+import { recordAdminAction } from '../db/repositories/admin-audit.ts';
 import { requireIntegrationAdmin } from './manage-agency-webhooks.ts';
 
 /** What the issue form asks. */
@@ -47,7 +48,7 @@ export async function issuePartnerKey(
   const scopes: ApiKeyScope[] = ['open311'];
   if (input.agencyId && input.actForAgency) scopes.push('agency');
   if (input.federation) scopes.push('federation');
-  return createApiKey(svc, { name, agencyId: input.agencyId || undefined, scopes });
+  return createApiKey(svc, { name, agencyId: input.agencyId || undefined, scopes }, caller);
 }
 
 /** Revokes a partner key the caller manages (404 for keys it may not see, and for agency tokens). */
@@ -64,10 +65,18 @@ export async function revokePartnerKey(svc: Services, caller: Caller, id: string
       throw e;
     }
   } else if (!managesAllKeys(caller)) throw new AppError('NOT_FOUND');
-  await svc.db
-    .update(apiKeys)
-    .set({ revokedAt: row.revokedAt ?? svc.now() })
-    .where(eq(apiKeys.id, id));
+  if (row.revokedAt) return;
+  await svc.db.transaction(async (tx) => {
+    await tx.update(apiKeys).set({ revokedAt: svc.now() }).where(eq(apiKeys.id, id));
+    await recordAdminAction(tx, caller, {
+      action: 'api_key.revoke',
+      targetType: 'api_key',
+      targetId: id,
+      agencyId: row.agencyId,
+      details: { name: row.name, agencyId: row.agencyId },
+      at: svc.now(),
+    });
+  });
 }
 
 /**

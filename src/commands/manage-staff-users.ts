@@ -20,6 +20,7 @@
 import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import { agencies, outbox, roleGrants, sessions, staffInvitations, users } from '../db/schema.ts';
 import { findUserByEmail, grantOnOmbudsmanOffice } from '../db/repositories/users.ts';
+import { recordAdminAction } from '../db/repositories/admin-audit.ts';
 import { usersInScope } from '../queries/admin.ts';
 import { findAgency, pathIds, type AgencyRow } from '../db/repositories/agencies.ts';
 import { randomToken } from '../integrations/crypto.ts';
@@ -310,8 +311,16 @@ export async function createNationalAdmin(
       : [];
     if (existing && held.length > 0) {
       const alreadyAdmin = held.some((g) => g.role === 'national_admin');
-      if (!alreadyAdmin)
+      if (!alreadyAdmin) {
         await tx.insert(roleGrants).values({ userId: existing.id, role: 'national_admin', agencyId: null });
+        await recordAdminAction(tx, null, {
+          action: 'role.grant',
+          targetType: 'user',
+          targetId: existing.id,
+          details: { role: 'national_admin', agencyId: null },
+          at: svc.now(),
+        });
+      }
       return { userId: existing.id, created: false, alreadyAdmin };
     }
     let userId: string;
@@ -330,6 +339,13 @@ export async function createNationalAdmin(
       userId = u!.id;
     }
     await tx.insert(roleGrants).values({ userId, role: 'national_admin', agencyId: null });
+    await recordAdminAction(tx, null, {
+      action: 'role.grant',
+      targetType: 'user',
+      targetId: userId,
+      details: { role: 'national_admin', agencyId: null, newAccount: !existing },
+      at: svc.now(),
+    });
     return { userId, created: !existing, temporaryPassword, alreadyAdmin: false };
   });
 }
@@ -361,7 +377,17 @@ export async function grantRole(
     )
     .limit(1);
   if (dup) return;
-  await svc.db.insert(roleGrants).values(input);
+  await svc.db.transaction(async (tx) => {
+    const [g] = await tx.insert(roleGrants).values(input).returning({ id: roleGrants.id });
+    await recordAdminAction(tx, caller, {
+      action: 'role.grant',
+      targetType: 'user',
+      targetId: input.userId,
+      agencyId: input.agencyId,
+      details: { role: input.role, agencyId: input.agencyId, agencyName: agency.name, grantId: g!.id },
+      at: svc.now(),
+    });
+  });
 }
 
 /** Revokes one grant of `userId`; nobody revokes their own grants (ask another admin). */
@@ -380,7 +406,18 @@ export async function revokeRole(
     // Scope only: a grant that breaks the role/agency rules (stored before them) must still be removable.
     await authorizeGrantScope(svc, caller, g.role as Role, g.agencyId, false);
   }
-  await svc.db.delete(roleGrants).where(eq(roleGrants.id, grantId));
+  const agencyName = g.agencyId ? ((await findAgency(svc.db, g.agencyId))?.name ?? null) : null;
+  await svc.db.transaction(async (tx) => {
+    await tx.delete(roleGrants).where(eq(roleGrants.id, grantId));
+    await recordAdminAction(tx, caller, {
+      action: 'role.revoke',
+      targetType: 'user',
+      targetId: userId,
+      agencyId: g.agencyId,
+      details: { role: g.role, agencyId: g.agencyId, agencyName, grantId },
+      at: svc.now(),
+    });
+  });
 }
 
 /**
@@ -462,5 +499,18 @@ export async function setAccountDisabled(
         .set({ disabledAt: null, disabledBy: null, failedLogins: 0, lockedUntil: null })
         .where(eq(users.id, userId));
     }
+    // The account's agency for the log's scope: the first staff grant's (a coordinator sees its region's people).
+    const [held] = await tx
+      .select({ agencyId: roleGrants.agencyId })
+      .from(roleGrants)
+      .where(and(eq(roleGrants.userId, userId), ne(roleGrants.role, 'citizen')))
+      .limit(1);
+    await recordAdminAction(tx, caller, {
+      action: disabled ? 'account.disable' : 'account.enable',
+      targetType: 'user',
+      targetId: userId,
+      agencyId: held?.agencyId ?? null,
+      at: now,
+    });
   });
 }

@@ -10,6 +10,7 @@ import { randomToken, sha256 } from '../integrations/crypto.ts';
 import type { Caller, Services } from '../app/context.ts';
 import { AppError, invalid } from '../app/errors.ts';
 import { requireIntegrationAdmin } from './manage-agency-webhooks.ts';
+import { recordAdminAction } from '../db/repositories/admin-audit.ts';
 
 /** Mints a token for `agencyId`; returns its id and the clear token (shown once). */
 export async function mintIntegrationToken(
@@ -22,17 +23,28 @@ export async function mintIntegrationToken(
   if (name.length > 100) throw invalid({ name: { key: 'too_long', params: { max: 100 } } });
   const agency = await requireIntegrationAdmin(svc, caller, input.agencyId);
   const token = `ait_${randomToken(24)}`;
-  const [row] = await svc.db
-    .insert(apiKeys)
-    .values({
-      name,
-      keyHash: sha256(token),
+  const id = await svc.db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(apiKeys)
+      .values({
+        name,
+        keyHash: sha256(token),
+        agencyId: agency.id,
+        scopes: ['integration'],
+        createdAt: svc.now(),
+      })
+      .returning({ id: apiKeys.id });
+    await recordAdminAction(tx, caller, {
+      action: 'token.mint',
+      targetType: 'api_key',
+      targetId: row!.id,
       agencyId: agency.id,
-      scopes: ['integration'],
-      createdAt: svc.now(),
-    })
-    .returning({ id: apiKeys.id });
-  return { id: row!.id, token };
+      details: { name, agencyId: agency.id, agencyName: agency.name },
+      at: svc.now(),
+    });
+    return row!.id;
+  });
+  return { id, token };
 }
 
 /** Revokes one of the agency's tokens (it answers 401 from then on). */
@@ -43,8 +55,19 @@ export async function revokeIntegrationToken(svc: Services, caller: Caller, id: 
   if (!row || !row.agencyId || !(row.scopes as string[]).includes('integration'))
     throw new AppError('NOT_FOUND');
   await requireIntegrationAdmin(svc, caller, row.agencyId);
-  await svc.db
-    .update(apiKeys)
-    .set({ revokedAt: svc.now() })
-    .where(and(eq(apiKeys.id, id), eq(apiKeys.agencyId, row.agencyId)));
+  const agencyId = row.agencyId;
+  await svc.db.transaction(async (tx) => {
+    await tx
+      .update(apiKeys)
+      .set({ revokedAt: svc.now() })
+      .where(and(eq(apiKeys.id, id), eq(apiKeys.agencyId, agencyId)));
+    await recordAdminAction(tx, caller, {
+      action: 'token.revoke',
+      targetType: 'api_key',
+      targetId: id,
+      agencyId,
+      details: { name: row.name, agencyId },
+      at: svc.now(),
+    });
+  });
 }

@@ -9,7 +9,8 @@ import { invalidateCalendarCache } from '../db/repositories/calendar.ts';
 import { isIsoDate, localDate } from '../domain/deadline/calendar.ts';
 import { DAY_UNITS, SLA_CLOCKS, type DayUnit, type SlaClock } from '../domain/deadline/sla.ts';
 import { CLASSIFICATIONS, type Classification } from '../domain/report/report.ts';
-import type { Services } from '../app/context.ts';
+import type { Caller, Services } from '../app/context.ts';
+import { recordAdminAction } from '../db/repositories/admin-audit.ts';
 import { invalid, type FieldIssue } from '../app/errors.ts';
 
 /** A new rule version. `ruleId` defaults to the clock (plus `.classification` when given). */
@@ -31,8 +32,8 @@ export interface SetSlaRuleInput {
   retroactive?: boolean | undefined;
 }
 
-/** Inserts the next version of the rule and returns it. */
-export async function setSlaRule(svc: Services, input: SetSlaRuleInput) {
+/** Inserts the next version of the rule and returns it. `caller` null: the operator's CLI (for the admin log). */
+export async function setSlaRule(svc: Services, input: SetSlaRuleInput, caller: Caller | null = null) {
   const fields: Record<string, FieldIssue> = {};
   if (!(SLA_CLOCKS as readonly string[]).includes(input.clock)) fields.clock = { key: 'invalid_format' };
   if (!Number.isInteger(input.workingDays) || input.workingDays < 1 || input.workingDays > 365)
@@ -70,6 +71,19 @@ export async function setSlaRule(svc: Services, input: SetSlaRuleInput) {
         createdAt: svc.now(),
       })
       .returning();
+    await recordAdminAction(tx, caller, {
+      action: 'sla.add',
+      targetType: 'sla_rule',
+      targetId: `${id}@${inserted!.version}`,
+      details: {
+        ruleId: id,
+        version: inserted!.version,
+        workingDays: inserted!.workingDays,
+        dayUnit: inserted!.dayUnit,
+        validFrom: inserted!.validFrom,
+      },
+      at: svc.now(),
+    });
     return inserted!;
   });
   invalidateCalendarCache();

@@ -22,6 +22,7 @@
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import { roleGrants, sessions, staffInvitations, users } from '../db/schema.ts';
 import { enqueueOutbox } from '../db/repositories/outbox.ts';
+import { recordAdminAction, type AuditActor } from '../db/repositories/admin-audit.ts';
 import { actorFor, findUser, findUserByEmail } from '../db/repositories/users.ts';
 import { findAgency, pathIds } from '../db/repositories/agencies.ts';
 import type { AppDb, Tx } from '../db/client.ts';
@@ -136,6 +137,7 @@ async function createInvitation(
     invitedBy: string | null;
   },
   lang: Lang,
+  audit: AuditActor | null,
 ): Promise<{ id: string; token: string }> {
   const now = svc.now();
   return svc.db.transaction(async (tx) => {
@@ -175,6 +177,14 @@ async function createInvitation(
       { id: inv!.id, email: row.email, role: row.role, agencyName: row.agencyName },
       lang,
     );
+    await recordAdminAction(tx, audit, {
+      action: 'invitation.send',
+      targetType: 'invitation',
+      targetId: inv!.id,
+      agencyId: row.agencyId,
+      details: { role: row.role, agencyId: row.agencyId, agencyName: row.agencyName },
+      at: now,
+    });
     return { id: inv!.id, token };
   });
 }
@@ -233,6 +243,7 @@ export async function inviteStaff(
       invitedBy: caller.actor.userId,
     },
     input.lang,
+    caller,
   );
   return linkUnlessMailed(svc, id, token);
 }
@@ -287,6 +298,7 @@ export async function inviteStaffAsOperator(
       invitedBy: null,
     },
     input.lang,
+    null,
   );
   const [row] = await svc.db
     .select({ expiresAt: staffInvitations.expiresAt })
@@ -334,6 +346,14 @@ export async function resendInvitation(
         .update(staffInvitations)
         .set({ invitedBy: caller.actor.userId })
         .where(eq(staffInvitations.id, inv.id));
+    await recordAdminAction(tx, caller, {
+      action: 'invitation.resend',
+      targetType: 'invitation',
+      targetId: inv.id,
+      agencyId: inv.agencyId,
+      details: { role: inv.role, agencyId: inv.agencyId, agencyName: agency?.name ?? null },
+      at: svc.now(),
+    });
     return sendLink(
       svc,
       tx,
@@ -347,10 +367,22 @@ export async function resendInvitation(
 /** Cancels a pending invitation: its link opens nothing any more. */
 export async function revokeInvitation(svc: Services, caller: Caller, id: string): Promise<void> {
   const inv = await pendingInScope(svc, caller, id);
-  await svc.db
-    .update(staffInvitations)
-    .set({ revokedAt: svc.now() })
-    .where(and(eq(staffInvitations.id, inv.id), isNull(staffInvitations.acceptedAt)));
+  await svc.db.transaction(async (tx) => {
+    const [done] = await tx
+      .update(staffInvitations)
+      .set({ revokedAt: svc.now() })
+      .where(and(eq(staffInvitations.id, inv.id), isNull(staffInvitations.acceptedAt)))
+      .returning({ id: staffInvitations.id });
+    if (!done) return;
+    await recordAdminAction(tx, caller, {
+      action: 'invitation.cancel',
+      targetType: 'invitation',
+      targetId: inv.id,
+      agencyId: inv.agencyId,
+      details: { role: inv.role, agencyId: inv.agencyId },
+      at: svc.now(),
+    });
+  });
 }
 
 /** What the accept page shows about a valid invitation. */
@@ -477,7 +509,20 @@ async function claim(svc: Services, tx: Tx, inv: InvitationRow, userId: string):
       ),
     )
     .limit(1);
-  if (!dup) await tx.insert(roleGrants).values({ userId, role: inv.role, agencyId: inv.agencyId });
+  if (dup) return;
+  const [g] = await tx
+    .insert(roleGrants)
+    .values({ userId, role: inv.role, agencyId: inv.agencyId })
+    .returning({ id: roleGrants.id });
+  // The grant is the inviter's doing (null: the operator's CLI); the invitee only accepted it.
+  await recordAdminAction(tx, inv.invitedBy ? { actor: { userId: inv.invitedBy } } : null, {
+    action: 'role.grant',
+    targetType: 'user',
+    targetId: userId,
+    agencyId: inv.agencyId,
+    details: { role: inv.role, agencyId: inv.agencyId, grantId: g!.id, invitationId: inv.id },
+    at: now,
+  });
 }
 
 /**

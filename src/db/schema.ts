@@ -893,3 +893,30 @@ export const federationPeers = pgTable('federation_peers', {
   apiKeyEnc: text('api_key_enc').notNull(),
   createdAt: ts('created_at').notNull().defaultNow(),
 });
+
+/**
+ * Administration audit log (docs/security.md "Administration audit log"): one row per administrative change (a role
+ * granted or revoked, an account deactivated, an invitation, an agency or category edited, an integration key...),
+ * written in the same transaction as the change by `recordAdminAction`. Append-only: no code updates or deletes it.
+ * `actor_user_id` is null for the operator's CLI or the system (`actor_label` then says which); `agency_id` is the
+ * agency concerned, for a coordinator's scope; `details` holds before/after values: ids, names of agencies and
+ * categories, role names, dates; never a secret, a token, a password or a reporter's identity.
+ */
+export const adminAuditLog = pgTable(
+  'admin_audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    actorUserId: uuid('actor_user_id'),
+    actorLabel: text('actor_label'),
+    action: text('action').notNull(),
+    targetType: text('target_type').notNull(),
+    targetId: text('target_id').notNull(),
+    agencyId: text('agency_id'),
+    details: jsonb('details').notNull().default({}),
+  },
+  (t) => [
+    index('admin_audit_log_created_idx').on(t.createdAt),
+    index('admin_audit_log_agency_idx').on(t.agencyId, t.createdAt),
+  ],
+);

@@ -206,16 +206,20 @@ export const staffAdminCalendarRoutes: FastifyPluginAsync<{ services: Services }
       inputs: ['clock', 'classification', 'workingDays', 'dayUnit', 'basis', 'validFrom', 'retroactive'],
       run: async (body) => {
         const days = str(body.workingDays);
-        await setSlaRule(svc, {
-          clock: str(body.clock),
-          classification: str(body.classification) || undefined,
-          supervisory: str(body.supervisory) === 'yes' ? true : undefined,
-          workingDays: /^\d{1,3}$/.test(days) ? Number(days) : Number.NaN,
-          dayUnit: str(body.dayUnit) || undefined,
-          basis: str(body.basis),
-          validFrom: str(body.validFrom),
-          retroactive: str(body.retroactive) === 'yes',
-        });
+        await setSlaRule(
+          svc,
+          {
+            clock: str(body.clock),
+            classification: str(body.classification) || undefined,
+            supervisory: str(body.supervisory) === 'yes' ? true : undefined,
+            workingDays: /^\d{1,3}$/.test(days) ? Number(days) : Number.NaN,
+            dayUnit: str(body.dayUnit) || undefined,
+            basis: str(body.basis),
+            validFrom: str(body.validFrom),
+            retroactive: str(body.retroactive) === 'yes',
+          },
+          req.caller,
+        );
         return '/kantor/admin/sla?selesai=1';
       },
       rerender: (form, status) => slaPage(req, reply, form, status),
