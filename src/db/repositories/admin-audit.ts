@@ -9,56 +9,14 @@
  */
 import type { AppDb, Tx } from '../client.ts';
 import { adminAuditLog } from '../schema.ts';
+import type { AdminAction } from '../../domain/admin/audit-actions.ts';
 
-/** The stable action codes (grouped by their prefix on the log page). */
-export const ADMIN_ACTIONS = [
-  'role.grant',
-  'role.revoke',
-  'account.create',
-  'account.disable',
-  'account.enable',
-  'invitation.send',
-  'invitation.resend',
-  'invitation.cancel',
-  'agency.create',
-  'agency.rename',
-  'agency.region',
-  'agency.status',
-  'agency.update',
-  'agency.coordinator',
-  'category.add',
-  'category.rename',
-  'category.status',
-  'sla.add',
-  'holiday.add',
-  'holiday.remove',
-  'auto_dispatch.set',
-  'api_key.issue',
-  'api_key.revoke',
-  'token.mint',
-  'token.revoke',
-  'webhook.add',
-  'webhook.remove',
-] as const;
-/** One action code. */
-export type AdminAction = (typeof ADMIN_ACTIONS)[number];
-
-/** The groups of the log page's filter: an action's prefix. */
-export const ADMIN_ACTION_GROUPS = [
-  'role',
-  'account',
-  'invitation',
-  'agency',
-  'category',
-  'sla',
-  'holiday',
-  'auto_dispatch',
-  'api_key',
-  'token',
-  'webhook',
-] as const;
-/** One filter group. */
-export type AdminActionGroup = (typeof ADMIN_ACTION_GROUPS)[number];
+export {
+  ADMIN_ACTIONS,
+  ADMIN_ACTION_GROUPS,
+  type AdminAction,
+  type AdminActionGroup,
+} from '../../domain/admin/audit-actions.ts';
 
 /** Who made the change: a signed-in user, or the operator's CLI / a system process (no user). */
 export interface AuditActor {

@@ -3,7 +3,8 @@
  * agencies at the top level or anywhere below; rename, correct the region and time zone, add a child, mark the
  * coordinator, deactivate; each change is written to the application log as `agency.<form>`) and categories
  * (searched and paged for every admin; the national admin adds, renames and deactivates). Users, the holiday
- * calendar and SLA rules live in admin-users.ts and admin-calendar.ts. Every POST carries `_csrf` (auth hook), runs
+ * calendar and SLA rules live in admin-users.ts and admin-calendar.ts. Every change is also recorded in the
+ * administration log (`admin_audit_log`, by the commands themselves), read at `/kantor/admin/log`. Every POST carries `_csrf` (auth hook), runs
  * a command that checks `canStaff` itself, and redirects (PRG); failures re-render with the error summary.
  */
 import type { FastifyPluginAsync } from 'fastify';
@@ -29,6 +30,10 @@ import {
   topLevelCategories,
 } from '../../queries/category-search.ts';
 import { agencyDetail } from '../../queries/agency-admin.ts';
+import { adminAuditLogPage, auditLogFilter, mayReadAdminLog } from '../../queries/admin-audit-log.ts';
+import { scopeZone } from '../../queries/stats-drill.ts';
+import { statsScopeOf } from '../../queries/stats-scope.ts';
+import { AdminAuditLogPage } from '../../views/staff/admin-audit-log.tsx';
 import { calendarStatus } from '../../queries/calendar-status.ts';
 import { canStaff } from '../../policies/can.ts';
 import { AdminHomePage, AgenciesPage, AgencyPage } from '../../views/staff/admin-agencies.tsx';
@@ -59,7 +64,27 @@ export const staffAdminRoutes: FastifyPluginAsync<{ services: Services }> = asyn
     if (calendarKeeper) sections.push('kalender');
     sections.push('sla', 'rute-otomatis');
     const warning = calendarKeeper ? (await calendarStatus(svc)).warning?.message[ctx.lang] : null;
-    return sendPage(reply, req, h(AdminHomePage, { ctx, sections, calendarWarning: warning }));
+    const auditLog = mayReadAdminLog(actor);
+    return sendPage(reply, req, h(AdminHomePage, { ctx, sections, calendarWarning: warning, auditLog }));
+  });
+
+  // The administration log (read-only): the national admin's everything, a coordinator's its region's agencies.
+  app.get('/kantor/admin/log', async (req, reply) => {
+    if (!requireAdmin(req, reply)) return reply;
+    const actor = req.caller.actor;
+    if (!mayReadAdminLog(actor)) throw new AppError('FORBIDDEN');
+    const filter = auditLogFilter(req.query as Record<string, string | undefined>);
+    const [log, zone] = await Promise.all([
+      adminAuditLogPage(svc, actor, filter),
+      // Times in the viewer's zone (a WITA coordinator reads WITA), as the other staff pages.
+      scopeZone(svc.db, statsScopeOf(actor) ?? { kind: 'national' }),
+    ]);
+    const ctx = pageContext(req);
+    return sendPage(
+      reply,
+      req,
+      h(AdminAuditLogPage, { ctx, log, filter: { ...filter, page: log.page }, zone }),
+    );
   });
 
   async function agenciesPage(req: FastifyRequest, reply: FastifyReply, form?: FormState, status = 200) {

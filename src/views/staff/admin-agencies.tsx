@@ -33,6 +33,8 @@ export function AdminHomePage(p: {
   ctx: PageContext;
   sections: string[];
   calendarWarning?: string | null | undefined;
+  /** The administration log is offered (national admin and coordinators). */
+  auditLog?: boolean | undefined;
 }): VNode {
   const { ctx } = p;
   return (
@@ -52,6 +54,12 @@ export function AdminHomePage(p: {
             <p class="hint">{ctx.t(`admin.${key}.intro`)}</p>
           </li>
         ))}
+        {p.auditLog ? (
+          <li>
+            <a href="/kantor/admin/log">{ctx.t('audit.title')}</a>
+            <p class="hint">{ctx.t('audit.intro')}</p>
+          </li>
+        ) : null}
       </ul>
     </AdminLayout>
   );

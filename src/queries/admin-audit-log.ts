@@ -1,0 +1,162 @@
+/**
+ * The administration log page's read model (`/kantor/admin/log`, docs/back-office.md "Administration log"): entries of
+ * `admin_audit_log`, newest first, 50 a page, filtered by action group and agency.
+ *
+ * Who reads what: the national admin every entry; a coordinator only the entries whose agency it manages
+ * (`agenciesInScope`, manageable: its region's agencies, without the Ombudsman offices and the ministries' and
+ * lembaga's offices there, which are not its to administer); national entries (no agency: categories, SLA rules,
+ * national holidays, national keys) are the national admin's alone. Anyone else: 403.
+ */
+import { and, count, desc, eq, inArray, like, sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import { adminAuditLog, agencies, categories, staffInvitations, users } from '../db/schema.ts';
+import { ADMIN_ACTION_GROUPS, type AdminActionGroup } from '../domain/admin/audit-actions.ts';
+import type { Actor } from '../policies/can.ts';
+import type { Services } from '../app/context.ts';
+import { AppError } from '../app/errors.ts';
+import { agenciesInScope } from './admin.ts';
+
+/** Entries per page. */
+export const AUDIT_PAGE_SIZE = 50;
+
+/** The page's filters (from the query string). */
+export interface AuditLogFilter {
+  group: AdminActionGroup | '';
+  agencyId: string;
+  page: number;
+}
+
+/** One entry as the page shows it. */
+export interface AuditLogRow {
+  id: number;
+  at: Date;
+  actorUserId: string | null;
+  actorName: string | null;
+  actorLabel: string | null;
+  action: string;
+  targetType: string;
+  targetId: string;
+  /** The target's current name: a staff member, an invitee, an agency or a category (null otherwise). */
+  targetName: string | null;
+  agencyId: string | null;
+  agencyName: string | null;
+  details: Record<string, unknown>;
+}
+
+/** One page of the log, and the agencies the filter offers. */
+export interface AuditLogPage {
+  items: AuditLogRow[];
+  total: number;
+  page: number;
+  pageSize: number;
+  agencies: Array<{ id: string; name: string }>;
+}
+
+/** Whether the actor may read the log at all: the national admin and coordinators. */
+export function mayReadAdminLog(actor: Actor): boolean {
+  return !!actor.userId && actor.grants.some((g) => g.role === 'national_admin' || g.role === 'coordinator');
+}
+
+/** The filters of a query string (unknown values are dropped, the page clamped to 1..). */
+export function auditLogFilter(q: Record<string, string | undefined>): AuditLogFilter {
+  const group = (ADMIN_ACTION_GROUPS as readonly string[]).includes(q.kelompok ?? '')
+    ? (q.kelompok as AdminActionGroup)
+    : '';
+  const agencyId = /^[a-z0-9-]{1,80}$/.test(q.instansi ?? '') ? q.instansi! : '';
+  const page = /^\d{1,6}$/.test(q.page ?? '') ? Math.max(1, Number(q.page)) : 1;
+  return { group, agencyId, page };
+}
+
+/** One page of the administration log the actor may read (403 for anyone else). */
+export async function adminAuditLogPage(
+  svc: Services,
+  actor: Actor,
+  filter: AuditLogFilter,
+): Promise<AuditLogPage> {
+  if (!mayReadAdminLog(actor)) throw new AppError('FORBIDDEN');
+  const national = actor.grants.some((g) => g.role === 'national_admin');
+  const scoped = (await agenciesInScope(svc, actor)).filter((a) => national || a.manageable);
+  const conds: SQL[] = [];
+  if (!national) {
+    const ids = scoped.map((a) => a.id);
+    conds.push(ids.length ? inArray(adminAuditLog.agencyId, ids) : sql`false`);
+  }
+  if (filter.group) conds.push(like(adminAuditLog.action, `${filter.group}.%`));
+  if (filter.agencyId) conds.push(eq(adminAuditLog.agencyId, filter.agencyId));
+  const where = conds.length ? and(...conds) : undefined;
+
+  const [{ n } = { n: 0 }] = await svc.db.select({ n: count() }).from(adminAuditLog).where(where);
+  const total = Number(n);
+  const pages = Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE));
+  const page = Math.min(filter.page, pages);
+
+  const actorUser = alias(users, 'actor_user');
+  const targetUser = alias(users, 'target_user');
+  const targetAgency = alias(agencies, 'target_agency');
+  const rows = await svc.db
+    .select({
+      id: adminAuditLog.id,
+      at: adminAuditLog.createdAt,
+      actorUserId: adminAuditLog.actorUserId,
+      actorName: actorUser.name,
+      actorLabel: adminAuditLog.actorLabel,
+      action: adminAuditLog.action,
+      targetType: adminAuditLog.targetType,
+      targetId: adminAuditLog.targetId,
+      targetUserName: targetUser.name,
+      targetAgencyName: targetAgency.name,
+      targetCategoryName: categories.name,
+      targetInviteeName: staffInvitations.name,
+      agencyId: adminAuditLog.agencyId,
+      agencyName: agencies.name,
+      details: adminAuditLog.details,
+    })
+    .from(adminAuditLog)
+    .leftJoin(actorUser, eq(actorUser.id, adminAuditLog.actorUserId))
+    .leftJoin(
+      targetUser,
+      and(eq(adminAuditLog.targetType, 'user'), sql`${targetUser.id}::text = ${adminAuditLog.targetId}`),
+    )
+    .leftJoin(
+      targetAgency,
+      and(eq(adminAuditLog.targetType, 'agency'), eq(targetAgency.id, adminAuditLog.targetId)),
+    )
+    .leftJoin(
+      categories,
+      and(eq(adminAuditLog.targetType, 'category'), sql`${categories.id}::text = ${adminAuditLog.targetId}`),
+    )
+    .leftJoin(
+      staffInvitations,
+      and(
+        eq(adminAuditLog.targetType, 'invitation'),
+        sql`${staffInvitations.id}::text = ${adminAuditLog.targetId}`,
+      ),
+    )
+    .leftJoin(agencies, eq(agencies.id, adminAuditLog.agencyId))
+    .where(where)
+    .orderBy(desc(adminAuditLog.createdAt), desc(adminAuditLog.id))
+    .limit(AUDIT_PAGE_SIZE)
+    .offset((page - 1) * AUDIT_PAGE_SIZE);
+
+  return {
+    items: rows.map((r) => ({
+      id: r.id,
+      at: r.at,
+      actorUserId: r.actorUserId,
+      actorName: r.actorName,
+      actorLabel: r.actorLabel,
+      action: r.action,
+      targetType: r.targetType,
+      targetId: r.targetId,
+      targetName:
+        r.targetUserName ?? r.targetAgencyName ?? r.targetCategoryName ?? r.targetInviteeName ?? null,
+      agencyId: r.agencyId,
+      agencyName: r.agencyName,
+      details: (r.details ?? {}) as Record<string, unknown>,
+    })),
+    total,
+    page,
+    pageSize: AUDIT_PAGE_SIZE,
+    agencies: scoped.map((a) => ({ id: a.id, name: a.name })),
+  };
+}
