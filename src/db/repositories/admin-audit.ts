@@ -47,7 +47,8 @@ export interface AdminAuditEntry {
 }
 
 /** Detail keys that would carry a secret or a person's contact details: refused outright. */
-const FORBIDDEN_KEY = /token|password|secret|hash|key_?material|plaintext|link|url|email|phone|nik|reporter/i;
+const FORBIDDEN_KEY =
+  /token|password|secret|hash|key_?material|plaintext|link|url|email|phone|reporter|^nik$/i;
 
 function checkDetails(value: unknown, path: string): void {
   if (value === null || typeof value !== 'object') return;
