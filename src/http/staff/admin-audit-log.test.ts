@@ -18,7 +18,7 @@ import { setAgencyActive } from '../../commands/manage-agencies.ts';
 import { mintIntegrationToken } from '../../commands/mint-integration-token.ts';
 import { issuePartnerKey } from '../../commands/manage-partner-keys.ts';
 import { createAgencyWebhook } from '../../commands/manage-agency-webhooks.ts';
-import { inviteStaff, inviteStaffAsOperator } from '../../commands/staff-invitations.ts';
+import { acceptInvitation, inviteStaff, inviteStaffAsOperator } from '../../commands/staff-invitations.ts';
 import type { Caller } from '../../app/context.ts';
 
 let t: TestApp;
@@ -368,6 +368,37 @@ describe('no secret reaches the log', () => {
     // The key hashes are not there either.
     const hashes = await rows<{ h: string }>(sql`select key_hash as h from api_keys`);
     for (const { h } of hashes) expect(dump).not.toContain(h);
+  });
+
+  it("accepting an invitation records the grant as the inviter's, with the invitation", async () => {
+    const svc = t.runtime.services;
+    const nationalCaller = await callerOf(DEMO.national);
+    svc.emailConfigured = false;
+    const invited = await inviteStaff(svc, nationalCaller, {
+      email: 'petugas.undangan@example.com',
+      name: 'Petugas Undangan',
+      role: 'officer',
+      agencyId: 'dishub-kaltim',
+      lang: 'id',
+    });
+    const since = await lastId();
+    const token = new URL(invited.link!.url).searchParams.get('token')!;
+    await acceptInvitation(svc, token, {
+      name: 'Petugas Undangan',
+      password: 'kata-sandi-yang-panjang-2026',
+      passwordConfirm: 'kata-sandi-yang-panjang-2026',
+    });
+    const written = await entriesAfter(since);
+    expect(written).toHaveLength(1);
+    expect(written[0]).toMatchObject({
+      actor_user_id: await idOf(DEMO.national),
+      action: 'role.grant',
+      target_type: 'user',
+      target_id: await idOf('petugas.undangan@example.com'),
+      agency_id: 'dishub-kaltim',
+      details: { role: 'officer', agencyId: 'dishub-kaltim', invitationId: invited.id },
+    });
+    expect(JSON.stringify(written)).not.toContain('kata-sandi-yang-panjang-2026');
   });
 });
 
