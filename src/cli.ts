@@ -215,6 +215,10 @@ async function run(name: string, { values, positionals }: ParsedArgs, argv: stri
       }
     }
     case 'audit': {
+      if (sub === 'admin') {
+        const { adminLogCli } = await import('./cli/admin-log.ts');
+        return adminLogCli({ values, positionals }, () => open());
+      }
       const rt = await open();
       const { verifyChains } = await import('./db/repositories/events.ts');
       const r = await verifyChains(rt.services.db);

@@ -66,8 +66,16 @@ export const COMMANDS: Record<string, Spec> = {
       },
     }),
   ),
-  audit: group('audit', 'the append-only report timelines', {
+  audit: group('audit', 'the append-only report timelines and administration log', {
     verify: command('audit verify', "walk the hash chain of every report's timeline"),
+    admin: command(
+      'audit admin',
+      'the administration log: who changed roles, accounts, agencies… (oldest first)',
+      {
+        since: { type: 'string', value: 'DATE', description: 'entries from this day on (YYYY-MM-DD, WIB)' },
+        json,
+      },
+    ),
   }),
   keys: group('keys', 'the key sealing personal data at rest (docs/security.md)', {
     status: command('keys status', 'sealed values per key id and column, and the configured key ids'),

@@ -7,7 +7,7 @@
  * lembaga's offices there, which are not its to administer); national entries (no agency: categories, SLA rules,
  * national holidays, national keys) are the national admin's alone. Anyone else: 403.
  */
-import { and, count, desc, eq, inArray, like, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, like, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { adminAuditLog, agencies, categories, staffInvitations, users } from '../db/schema.ts';
 import { ADMIN_ACTION_GROUPS, type AdminActionGroup } from '../domain/admin/audit-actions.ts';
@@ -65,6 +65,45 @@ export function auditLogFilter(q: Record<string, string | undefined>): AuditLogF
   const agencyId = /^[a-z0-9-]{1,80}$/.test(q.instansi ?? '') ? q.instansi! : '';
   const page = /^\d{1,6}$/.test(q.page ?? '') ? Math.max(1, Number(q.page)) : 1;
   return { group, agencyId, page };
+}
+
+/** One entry as the operator's CLI prints it (`aduan audit admin`). */
+export interface AuditLogEntry {
+  id: number;
+  at: Date;
+  actorUserId: string | null;
+  actorName: string | null;
+  actorLabel: string | null;
+  action: string;
+  targetType: string;
+  targetId: string;
+  agencyId: string | null;
+  details: Record<string, unknown>;
+}
+
+/** Every entry from `since` on, oldest first (the operator's shell: trusted, unscoped). */
+export async function adminAuditEntries(
+  svc: Services,
+  opts: { since?: Date | undefined },
+): Promise<AuditLogEntry[]> {
+  const rows = await svc.db
+    .select({
+      id: adminAuditLog.id,
+      at: adminAuditLog.createdAt,
+      actorUserId: adminAuditLog.actorUserId,
+      actorName: users.name,
+      actorLabel: adminAuditLog.actorLabel,
+      action: adminAuditLog.action,
+      targetType: adminAuditLog.targetType,
+      targetId: adminAuditLog.targetId,
+      agencyId: adminAuditLog.agencyId,
+      details: adminAuditLog.details,
+    })
+    .from(adminAuditLog)
+    .leftJoin(users, eq(users.id, adminAuditLog.actorUserId))
+    .where(opts.since ? gte(adminAuditLog.createdAt, opts.since) : undefined)
+    .orderBy(asc(adminAuditLog.createdAt), asc(adminAuditLog.id));
+  return rows.map((r) => ({ ...r, details: (r.details ?? {}) as Record<string, unknown> }));
 }
 
 /** One page of the administration log the actor may read (403 for anyone else). */

@@ -1,0 +1,52 @@
+/**
+ * `aduan audit admin [--since DATE] [--json]`: the administration log from the operator's shell (docs/security.md
+ * "Administration audit log"), oldest first: one line per entry (time in UTC, who, action, target, agency, details),
+ * or a JSON array with `--json`. `--since` is a day (YYYY-MM-DD) read in WIB; a malformed date is a usage error (2).
+ */
+import type { Runtime } from '../runtime.ts';
+import { isIsoDate } from '../domain/deadline/calendar.ts';
+import { adminAuditEntries, type AuditLogEntry } from '../queries/admin-audit-log.ts';
+import { usageError, type ParsedArgs } from './args.ts';
+import { COMMANDS } from './commands.ts';
+
+function who(e: AuditLogEntry): string {
+  if (e.actorUserId) return `${e.actorName ?? '(deleted account)'} <${e.actorUserId}>`;
+  return e.actorLabel ?? 'system';
+}
+
+/** Runs `aduan audit admin`. */
+export async function adminLogCli(parsed: ParsedArgs, open: () => Promise<Runtime>): Promise<number> {
+  const since = parsed.values.since as string | undefined;
+  if (since !== undefined && !isIsoDate(since)) {
+    const spec = COMMANDS.audit!;
+    return usageError(
+      spec.kind === 'group' ? spec.subcommands.admin! : spec,
+      `--since must be a date YYYY-MM-DD, got "${since}"`,
+    );
+  }
+  const rt = await open();
+  try {
+    const entries = await adminAuditEntries(rt.services, {
+      since: since ? new Date(`${since}T00:00:00+07:00`) : undefined,
+    });
+    if (parsed.values.json) {
+      console.log(JSON.stringify(entries, null, 2));
+      return 0;
+    }
+    if (entries.length === 0) console.log('audit admin: no entry');
+    for (const e of entries)
+      console.log(
+        [
+          e.at.toISOString(),
+          who(e),
+          e.action,
+          `${e.targetType}:${e.targetId}`,
+          e.agencyId ? `agency=${e.agencyId}` : 'national',
+          JSON.stringify(e.details),
+        ].join('  '),
+      );
+    return 0;
+  } finally {
+    await rt.close();
+  }
+}
