@@ -356,6 +356,7 @@ export async function renameAgency(
   if (name && (await dbResolver(svc.db).nameTaken(agency.parentId, name, id)))
     issues.name = { key: 'agency_name_taken' };
   if (Object.keys(issues).length > 0 || !name) throw invalid(issues);
+  if (name === agency.name && (shortName ?? null) === agency.shortName) return; // nothing changes
   await svc.db.transaction(async (tx) => {
     await tx
       .update(agencies)
@@ -489,6 +490,7 @@ export async function setAgencyCoordinator(
 ): Promise<void> {
   if (!isNationalAdmin(caller.actor)) throw new AppError('FORBIDDEN');
   const agency = await managed(svc, caller, id);
+  if (agency.isCoordinator === isCoordinator) return; // nothing changes, nothing to record
   await svc.db.transaction(async (tx) => {
     await tx.update(agencies).set({ isCoordinator }).where(eq(agencies.id, id));
     await recordAdminAction(tx, caller, {
@@ -567,6 +569,7 @@ export async function setAgencyActive(
     const issue = await deactivationIssue(svc.db, caller.actor, agency, opts);
     if (issue) throw invalid(issue);
   }
+  if (agency.active === active) return; // nothing changes, nothing to record
   await svc.db.transaction(async (tx) => {
     await tx.update(agencies).set({ active }).where(eq(agencies.id, id));
     await recordAdminAction(tx, caller, {

@@ -122,6 +122,7 @@ export async function removeAgencyWebhook(svc: Services, caller: Caller, id: str
     : [];
   if (!row) throw new AppError('NOT_FOUND');
   await requireIntegrationAdmin(svc, caller, row.agencyId);
+  if (!row.active) return; // already removed: nothing changes, nothing to record
   await svc.db.transaction(async (tx) => {
     await tx.update(agencyWebhooks).set({ active: false }).where(eq(agencyWebhooks.id, id));
     await recordAdminAction(tx, caller, {
@@ -129,7 +130,7 @@ export async function removeAgencyWebhook(svc: Services, caller: Caller, id: str
       targetType: 'webhook',
       targetId: id,
       agencyId: row.agencyId,
-      details: { agencyId: row.agencyId, wasActive: row.active },
+      details: { agencyId: row.agencyId },
       at: svc.now(),
     });
   });

@@ -78,6 +78,7 @@ export async function renameCategory(svc: Services, caller: Caller, id: number, 
   const clean = checkName(name);
   const c = await existing(svc, id);
   await assertFree(svc, clean, c.parentId, id);
+  if (clean === c.name) return; // nothing changes, nothing to record
   await svc.db.transaction(async (tx) => {
     await tx.update(categories).set({ name: clean }).where(eq(categories.id, id));
     await recordAdminAction(tx, caller, {
@@ -94,6 +95,7 @@ export async function renameCategory(svc: Services, caller: Caller, id: number, 
 export async function setCategoryActive(svc: Services, caller: Caller, id: number, active: boolean) {
   authorizeCategories(caller);
   const c = await existing(svc, id);
+  if (c.active === active) return; // nothing changes, nothing to record
   await svc.db.transaction(async (tx) => {
     await tx.update(categories).set({ active }).where(eq(categories.id, id));
     await recordAdminAction(tx, caller, {

@@ -4,7 +4,6 @@
 export const ADMIN_ACTIONS = [
   'role.grant',
   'role.revoke',
-  'account.create',
   'account.disable',
   'account.enable',
   'invitation.send',

@@ -238,6 +238,18 @@ describe('every administrative change leaves exactly one entry; a refused one no
       agency_id: id,
     });
     expect(status!.details).toMatchObject({ name: 'Badan Arsip Uji Audit', from: true, to: false });
+    // Deactivating it again changes nothing and records nothing.
+    since = await lastId();
+    const again = await submitOn(
+      national,
+      `/kantor/admin/instansi/${id}`,
+      `/kantor/admin/instansi/${id}/status`,
+      {
+        active: 'false',
+      },
+    );
+    expect(again.status).toBe(303);
+    expect(await entriesAfter(since)).toEqual([]);
   });
 
   it('a category renamed; a rename to a taken name is refused without an entry', async () => {
@@ -262,6 +274,11 @@ describe('every administrative change leaves exactly one entry; a refused one no
       agency_id: null,
       details: { from: a!.name, to: 'Kategori Audit Baru' },
     });
+    // The same name again: nothing changes, nothing is recorded.
+    since = await lastId();
+    const same = await submitOn(national, path, `${path}/ubah`, { categoryName: 'Kategori Audit Baru' });
+    expect(same.status).toBe(303);
+    expect(await entriesAfter(since)).toEqual([]);
   });
 
   it('is written in the same transaction: when the log refuses the row, the change is not made', async () => {
