@@ -68,6 +68,42 @@ export function canManageAgency(
   return canManageAgencyBranch(actor, agency, pathIds(agency), branchKinds);
 }
 
+/**
+ * Checks a region code given for an agency of `kind` below a parent in `parentRegion`: a known Kemendagri code, of the
+ * level a province or kab/kota government needs, inside the parent's region. Records the problem under `regionCode`;
+ * true when the code is known (the caller keeps it, so the form shows it back).
+ */
+async function checkGivenRegion(
+  db: AppDb | Tx,
+  issues: Record<string, FieldIssue>,
+  kind: string,
+  given: string,
+  parentRegion: string | null | undefined,
+): Promise<boolean> {
+  const region = await collectIssues(issues, () => requireRegion(db, given, 'regionCode'));
+  if (!region) return false;
+  if (kind === 'pemerintah_provinsi' && region.level !== 1)
+    issues.regionCode = { key: 'region_level_province' };
+  else if (kind === 'pemerintah_kabupaten_kota' && region.level !== 2)
+    issues.regionCode = { key: 'region_level_kabkota' };
+  else if (parentRegion && !regionCovers(parentRegion, given))
+    issues.regionCode = { key: 'region_outside_parent', params: { region: parentRegion } };
+  return true;
+}
+
+/** An agency's zone: the given override, else its region's province's, else the parent's, else WIB. */
+function resolveZone(
+  issues: Record<string, FieldIssue>,
+  given: string | undefined,
+  regionCode: string | null,
+  parentZone: string | null | undefined,
+): ZoneName {
+  const override = given?.trim().toUpperCase() ?? '';
+  if (override && Object.hasOwn(TIME_ZONES, override)) return override as ZoneName;
+  if (override) issues.zone = { key: 'one_of', params: { options: Object.keys(TIME_ZONES).join(', ') } };
+  return regionCode ? zoneForRegion(regionCode) : ((parentZone as ZoneName | null | undefined) ?? 'WIB');
+}
+
 /** Kinds of the agency and every ancestor (from its materialised path). */
 export async function branchKinds(db: AppDb | Tx, agency: Pick<AgencyRow, 'path'>): Promise<string[]> {
   const ids = pathIds(agency);
@@ -251,29 +287,15 @@ export async function checkNewAgency(
   let regionCode = parent?.regionCode ?? null;
   const givenRegion = input.regionCode?.trim() ?? '';
   if (givenRegion) {
-    const region = await collectIssues(issues, () => requireRegion(db, givenRegion, 'regionCode'));
-    if (region) {
+    if (await checkGivenRegion(db, issues, input.kind, givenRegion, parent?.regionCode))
       regionCode = givenRegion;
-      if (input.kind === 'pemerintah_provinsi' && region.level !== 1)
-        issues.regionCode = { key: 'region_level_province' };
-      else if (input.kind === 'pemerintah_kabupaten_kota' && region.level !== 2)
-        issues.regionCode = { key: 'region_level_kabkota' };
-      else if (parent?.regionCode && !regionCovers(parent.regionCode, givenRegion))
-        issues.regionCode = { key: 'region_outside_parent', params: { region: parent.regionCode } };
-    }
   } else if (
     (input.kind === 'pemerintah_provinsi' || input.kind === 'pemerintah_kabupaten_kota') &&
     !parent?.regionCode
   )
     issues.regionCode = { key: 'required' };
 
-  // Zone: an explicit override, else from the region's province, else the parent's, else WIB.
-  const givenZone = input.zone?.trim().toUpperCase() ?? '';
-  let zone: ZoneName = regionCode ? zoneForRegion(regionCode) : ((parent?.zone as ZoneName) ?? 'WIB');
-  if (givenZone) {
-    if (Object.hasOwn(TIME_ZONES, givenZone)) zone = givenZone as ZoneName;
-    else issues.zone = { key: 'one_of', params: { options: Object.keys(TIME_ZONES).join(', ') } };
-  }
+  const zone = resolveZone(issues, input.zone, regionCode, parent?.zone);
 
   if (name && !issues.parentId && (await r.nameTaken(parentId, name)))
     issues.name = { key: 'agency_name_taken' };
@@ -411,16 +433,7 @@ export async function setAgencyRegion(
   const given = input.regionCode?.trim() ?? '';
   let regionCode: string | null = null;
   if (given) {
-    const region = await collectIssues(issues, () => requireRegion(svc.db, given, 'regionCode'));
-    if (region) {
-      regionCode = given;
-      if (agency.kind === 'pemerintah_provinsi' && region.level !== 1)
-        issues.regionCode = { key: 'region_level_province' };
-      else if (agency.kind === 'pemerintah_kabupaten_kota' && region.level !== 2)
-        issues.regionCode = { key: 'region_level_kabkota' };
-      else if (parent?.regionCode && !regionCovers(parent.regionCode, given))
-        issues.regionCode = { key: 'region_outside_parent', params: { region: parent.regionCode } };
-    }
+    if (await checkGivenRegion(svc.db, issues, agency.kind, given, parent?.regionCode)) regionCode = given;
   } else if (
     agency.kind === 'pemerintah_provinsi' ||
     agency.kind === 'pemerintah_kabupaten_kota' ||
@@ -428,12 +441,7 @@ export async function setAgencyRegion(
   )
     issues.regionCode = { key: 'required' };
 
-  const givenZone = input.zone?.trim().toUpperCase() ?? '';
-  let zone: ZoneName = regionCode ? zoneForRegion(regionCode) : ((parent?.zone as ZoneName) ?? 'WIB');
-  if (givenZone) {
-    if (Object.hasOwn(TIME_ZONES, givenZone)) zone = givenZone as ZoneName;
-    else issues.zone = { key: 'one_of', params: { options: Object.keys(TIME_ZONES).join(', ') } };
-  }
+  const zone = resolveZone(issues, input.zone, regionCode, parent?.zone);
 
   const moved = regionCode !== agency.regionCode;
   if (moved && !issues.regionCode) {
