@@ -26,21 +26,11 @@ export interface AuditLogFilter {
   page: number;
 }
 
-/** One entry as the page shows it. */
-export interface AuditLogRow {
-  id: number;
-  at: Date;
-  actorUserId: string | null;
-  actorName: string | null;
-  actorLabel: string | null;
-  action: string;
-  targetType: string;
-  targetId: string;
+/** One entry as the page shows it: the CLI's entry (`AuditLogEntry`) with the current names of its target and agency. */
+export interface AuditLogRow extends AuditLogEntry {
   /** The target's current name: a staff member, an invitee, an agency or a category (null otherwise). */
   targetName: string | null;
-  agencyId: string | null;
   agencyName: string | null;
-  details: Record<string, unknown>;
 }
 
 /** One page of the log, and the agencies the filter offers. */
