@@ -6,7 +6,8 @@
 import { eq } from 'drizzle-orm';
 import type { AppDb, Tx } from '../db/client.ts';
 import { federationPeers, settings } from '../db/schema.ts';
-import type { Services } from '../app/context.ts';
+import { recordAdminAction } from '../db/repositories/admin-audit.ts';
+import type { Caller, Services } from '../app/context.ts';
 import { AppError, invalid } from '../app/errors.ts';
 import { checkOutboundUrl } from '../integrations/outbound-guard.ts';
 
@@ -21,19 +22,34 @@ export async function instanceIdOf(db: AppDb | Tx): Promise<string | null> {
   return typeof row?.value === 'string' ? row.value : null;
 }
 
-/** Sets this instance's federation id. */
-export async function setInstanceId(svc: Services, id: string): Promise<void> {
+/**
+ * Sets this instance's federation id. The changes below are recorded in the administration log (`federation.*`):
+ * `caller` is the signed-in national admin, null (the default) the operator's CLI.
+ */
+export async function setInstanceId(svc: Services, id: string, caller: Caller | null = null): Promise<void> {
   if (!INSTANCE_ID.test(id)) throw invalid({ instanceId: { key: 'invalid_format' } });
-  await svc.db
-    .insert(settings)
-    .values({ key: INSTANCE_KEY, value: id })
-    .onConflictDoUpdate({ target: settings.key, set: { value: id } });
+  await svc.db.transaction(async (tx) => {
+    const before = await instanceIdOf(tx);
+    if (before === id) return; // the id it already has: nothing changes, nothing to record
+    await tx
+      .insert(settings)
+      .values({ key: INSTANCE_KEY, value: id })
+      .onConflictDoUpdate({ target: settings.key, set: { value: id } });
+    await recordAdminAction(tx, caller, {
+      action: 'federation.instance',
+      targetType: 'setting',
+      targetId: INSTANCE_KEY,
+      details: { from: before, to: id },
+      at: svc.now(),
+    });
+  });
 }
 
 /** Adds (or replaces) a peer: its base URL and the API key it issued to us (scope open311 + federation). */
 export async function addFederationPeer(
   svc: Services,
   input: { instanceId: string; baseUrl: string; apiKey: string },
+  caller: Caller | null = null,
 ): Promise<void> {
   const fields: Record<string, { key: string }> = {};
   if (!INSTANCE_ID.test(input.instanceId)) fields.instanceId = { key: 'invalid_format' };
@@ -53,22 +69,60 @@ export async function addFederationPeer(
     apiKeyEnc: svc.sealer.seal(input.apiKey.trim()),
     createdAt: svc.now(),
   };
-  await svc.db
-    .insert(federationPeers)
-    .values(row)
-    .onConflictDoUpdate({
-      target: federationPeers.instanceId,
-      set: { baseUrl: row.baseUrl, apiKeyEnc: row.apiKeyEnc },
+  await svc.db.transaction(async (tx) => {
+    const [old] = await tx
+      .select({ id: federationPeers.instanceId })
+      .from(federationPeers)
+      .where(eq(federationPeers.instanceId, row.instanceId))
+      .limit(1);
+    await tx
+      .insert(federationPeers)
+      .values(row)
+      .onConflictDoUpdate({
+        target: federationPeers.instanceId,
+        set: { baseUrl: row.baseUrl, apiKeyEnc: row.apiKeyEnc },
+      });
+    // The peer's host only, never its address or the key it issued us.
+    await recordAdminAction(tx, caller, {
+      action: 'federation.peer_add',
+      targetType: 'federation_peer',
+      targetId: row.instanceId,
+      details: { instanceId: row.instanceId, host: hostOf(row.baseUrl), replaced: !!old },
+      at: svc.now(),
     });
+  });
+}
+
+/** A peer's host, for the administration log (its address may carry a path token). */
+function hostOf(baseUrl: string): string {
+  try {
+    return new URL(baseUrl).host;
+  } catch {
+    return '';
+  }
 }
 
 /** Removes a peer (reports already forwarded keep their links; nothing more is sent to it). */
-export async function removeFederationPeer(svc: Services, instanceId: string): Promise<boolean> {
-  const gone = await svc.db
-    .delete(federationPeers)
-    .where(eq(federationPeers.instanceId, instanceId))
-    .returning({ id: federationPeers.instanceId });
-  return gone.length > 0;
+export async function removeFederationPeer(
+  svc: Services,
+  instanceId: string,
+  caller: Caller | null = null,
+): Promise<boolean> {
+  return svc.db.transaction(async (tx) => {
+    const gone = await tx
+      .delete(federationPeers)
+      .where(eq(federationPeers.instanceId, instanceId))
+      .returning({ id: federationPeers.instanceId, baseUrl: federationPeers.baseUrl });
+    if (!gone.length) return false;
+    await recordAdminAction(tx, caller, {
+      action: 'federation.peer_remove',
+      targetType: 'federation_peer',
+      targetId: instanceId,
+      details: { instanceId, host: hostOf(gone[0]!.baseUrl) },
+      at: svc.now(),
+    });
+    return true;
+  });
 }
 
 /** The key a peer issued to us, opened to call it (`aduan federation test`); never printed or logged. */

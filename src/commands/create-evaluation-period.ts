@@ -18,6 +18,7 @@ import {
   evaluationResults,
 } from '../db/schema.ts';
 import { canStaff } from '../policies/can.ts';
+import { recordAdminAction } from '../db/repositories/admin-audit.ts';
 import { isPublished } from '../queries/evaluation.ts';
 import {
   checkOutboundHost,
@@ -313,6 +314,21 @@ export async function createEvaluationPeriod(
         );
       }
     }
+    await recordAdminAction(tx, caller, {
+      action: 'evaluation.period',
+      targetType: 'evaluation_period',
+      targetId: input.id,
+      details: {
+        periodId: input.id,
+        name: input.name,
+        from: input.from,
+        to: input.to,
+        created: !old,
+        weightsVersion,
+        participants: ids,
+      },
+      at: svc.now(),
+    });
     return { weightsVersion };
   });
 }

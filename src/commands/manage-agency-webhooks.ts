@@ -148,8 +148,28 @@ export async function setAgencyWebhookPaused(
     : [];
   if (!row || !row.active) throw new AppError('NOT_FOUND');
   await requireIntegrationAdmin(svc, caller, row.agencyId);
-  await svc.db
-    .update(agencyWebhooks)
-    .set({ pausedAt: paused ? (row.pausedAt ?? svc.now()) : null })
-    .where(eq(agencyWebhooks.id, id));
+  if (!!row.pausedAt === paused) return; // already so: nothing changes, nothing to record
+  await svc.db.transaction(async (tx) => {
+    await tx
+      .update(agencyWebhooks)
+      .set({ pausedAt: paused ? svc.now() : null })
+      .where(eq(agencyWebhooks.id, id));
+    await recordAdminAction(tx, caller, {
+      action: paused ? 'webhook.pause' : 'webhook.resume',
+      targetType: 'webhook',
+      targetId: id,
+      agencyId: row.agencyId,
+      details: { agencyId: row.agencyId, host: hostOfReceiver(row.url) },
+      at: svc.now(),
+    });
+  });
+}
+
+/** The receiver's host (never its full address, which may carry credentials or a path token). */
+function hostOfReceiver(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '';
+  }
 }

@@ -27,6 +27,7 @@ import { isPublished, loadEvaluationConfig } from '../queries/evaluation.ts';
 import { buildOpenDataSnapshot, latestSnapshot, type CountedReport } from '../queries/open-data-snapshot.ts';
 import { openDataDir, sha256Hex, writeOpenDataSnapshot } from './snapshot-open-data.ts';
 import { assertCanManageEvaluation } from './create-evaluation-period.ts';
+import { recordAdminAction } from '../db/repositories/admin-audit.ts';
 
 /** Reads a snapshot file and checks it against the expected checksum (when given). */
 export async function readSnapshotFile(
@@ -119,6 +120,13 @@ export async function publishEvaluation(
       snapshotSha256: written.sha256,
       inputsSha256: hash,
       result,
+    });
+    await recordAdminAction(tx, caller, {
+      action: 'evaluation.publish',
+      targetType: 'evaluation_period',
+      targetId: periodId,
+      details: { periodId, snapshotSha256: written.sha256, inputsSha256: hash },
+      at: publishedAt,
     });
   });
   return { result, inputsSha256: hash, snapshotSha256: written.sha256 };

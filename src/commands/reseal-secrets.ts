@@ -10,6 +10,7 @@
 import { sql } from 'drizzle-orm';
 import type { Services } from '../app/context.ts';
 import { query } from '../db/client.ts';
+import { recordAdminAction } from '../db/repositories/admin-audit.ts';
 
 /** A column holding sealed envelopes. */
 interface SealedColumn {
@@ -128,7 +129,34 @@ export async function resealSecrets(svc: Services, opts: { page?: number } = {})
     if (rows.length < page) break;
   }
   await resealEvidenceNames(svc, page, result);
+  await recordReseal(svc, result, current);
   return result;
+}
+
+/**
+ * One `keys.reseal` entry in the administration log (actor: the operator's CLI) when values were resealed: the
+ * counts per column and the 8-hex key ids (never a key). Resealing runs page by page, each page its own statement,
+ * so the entry is written after the last page; a run that reseals nothing records nothing.
+ */
+async function recordReseal(svc: Services, result: ResealResult, current: string): Promise<void> {
+  const total = Object.values(result.resealed).reduce((a, b) => a + b, 0);
+  if (total === 0) return;
+  const failed = Object.values(result.failed).reduce((a, b) => a + b, 0);
+  // A list, not an object keyed by column: column names such as `secret_enc` are not detail keys.
+  const columns = Object.keys(result.resealed)
+    .filter((c) => (result.resealed[c] ?? 0) + (result.failed[c] ?? 0) > 0)
+    .map((column) => ({
+      column,
+      resealed: result.resealed[column] ?? 0,
+      failed: result.failed[column] ?? 0,
+    }));
+  await recordAdminAction(svc.db, null, {
+    action: 'keys.reseal',
+    targetType: 'key',
+    targetId: current,
+    details: { keyId: current, keyIds: [...svc.sealer.keyIds], resealed: total, failed, columns },
+    at: svc.now(),
+  });
 }
 
 const EVIDENCE = 'evaluation_rubric_scores.evidence';

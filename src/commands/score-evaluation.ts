@@ -18,6 +18,7 @@ import { query } from '../db/client.ts';
 import { evaluationRubricScores } from '../db/schema.ts';
 import { RUBRIC_INDICATORS } from '../domain/evaluation/scoring.ts';
 import { canStaff } from '../policies/can.ts';
+import { recordAdminAction } from '../db/repositories/admin-audit.ts';
 import { ATTACHMENT_LIMITS, cleanFilename, cleanUpload, type CleanFile } from './add-attachment.ts';
 
 /** The input of a rubric score. */
@@ -112,24 +113,48 @@ export async function scoreEvaluation(svc: Services, caller: Caller, periodId: s
     evidence,
     createdAt: svc.now(),
   };
-  const [row] = await svc.db
-    .insert(evaluationRubricScores)
-    .values(values)
-    .onConflictDoUpdate({
-      target: [
-        evaluationRubricScores.periodId,
-        evaluationRubricScores.agencyId,
-        evaluationRubricScores.indicator,
-        evaluationRubricScores.assessorUserId,
-      ],
-      set: {
+  const row = await svc.db.transaction(async (tx) => {
+    const [earlier] = await query<{ score: number }>(
+      tx,
+      sql`select score from evaluation_rubric_scores where period_id = ${periodId}
+          and agency_id = ${input.agencyId} and indicator = ${input.indicator}
+          and assessor_user_id = ${values.assessorUserId}`,
+    );
+    const [stored] = await tx
+      .insert(evaluationRubricScores)
+      .values(values)
+      .onConflictDoUpdate({
+        target: [
+          evaluationRubricScores.periodId,
+          evaluationRubricScores.agencyId,
+          evaluationRubricScores.indicator,
+          evaluationRubricScores.assessorUserId,
+        ],
+        set: {
+          score: values.score,
+          justification: values.justification,
+          evidence,
+          createdAt: values.createdAt,
+        },
+      })
+      .returning({ id: evaluationRubricScores.id });
+    // Scores are not secrets; the justification and the evidence stay in the score row.
+    await recordAdminAction(tx, caller, {
+      action: 'evaluation.score',
+      targetType: 'evaluation_period',
+      targetId: periodId,
+      agencyId: input.agencyId,
+      details: {
+        periodId,
+        agencyId: input.agencyId,
+        indicator: input.indicator,
         score: values.score,
-        justification: values.justification,
-        evidence,
-        createdAt: values.createdAt,
+        from: earlier?.score ?? null,
       },
-    })
-    .returning({ id: evaluationRubricScores.id });
+      at: values.createdAt,
+    });
+    return stored;
+  });
   // The assessor gets back the names they sent (the row holds them only sealed).
   return {
     id: row!.id,

@@ -5,7 +5,8 @@
  */
 import { and, eq, isNotNull, ne } from 'drizzle-orm';
 import { agencies } from '../db/schema.ts';
-import type { Services } from '../app/context.ts';
+import { recordAdminAction } from '../db/repositories/admin-audit.ts';
+import type { Caller, Services } from '../app/context.ts';
 import { invalid } from '../app/errors.ts';
 import { requireAgency } from './lookups.ts';
 import { SMS_COMMAND_WORDS } from './receive-sms.ts';
@@ -18,13 +19,17 @@ export function checkSmsKeyword(raw: string): string {
   return word;
 }
 
-/** Sets (or with `null` clears) the SMS keyword of an agency; returns the stored keyword. */
+/**
+ * Sets (or with `null` clears) the SMS keyword of an agency; returns the stored keyword. A change is recorded in
+ * the administration log (`sms_keyword.set` / `sms_keyword.clear`, actor `caller`, default the operator's CLI).
+ */
 export async function setSmsKeyword(
   svc: Services,
   agencyId: string,
   keyword: string | null,
+  caller: Caller | null = null,
 ): Promise<string | null> {
-  await requireAgency(svc.db, agencyId, 'agency');
+  const agency = await requireAgency(svc.db, agencyId, 'agency');
   const word = keyword === null ? null : checkSmsKeyword(keyword);
   if (word) {
     const [other] = await svc.db
@@ -34,8 +39,19 @@ export async function setSmsKeyword(
       .limit(1);
     if (other) throw invalid({ keyword: { key: 'sms_keyword_taken', params: { agency: other.id } } });
   }
+  if ((agency.smsKeyword ?? null) === word) return word; // nothing changes, nothing to record
   try {
-    await svc.db.update(agencies).set({ smsKeyword: word }).where(eq(agencies.id, agencyId));
+    await svc.db.transaction(async (tx) => {
+      await tx.update(agencies).set({ smsKeyword: word }).where(eq(agencies.id, agencyId));
+      await recordAdminAction(tx, caller, {
+        action: word ? 'sms_keyword.set' : 'sms_keyword.clear',
+        targetType: 'agency',
+        targetId: agencyId,
+        agencyId,
+        details: { agencyId, agencyName: agency.name, from: agency.smsKeyword ?? null, to: word },
+        at: svc.now(),
+      });
+    });
   } catch (e) {
     // A concurrent claim of the same keyword trips the unique index.
     const err = e as { code?: string; cause?: { code?: string } };

@@ -37,7 +37,10 @@ export interface AdminAuditEntry {
     | 'holiday'
     | 'setting'
     | 'api_key'
-    | 'webhook';
+    | 'webhook'
+    | 'evaluation_period'
+    | 'federation_peer'
+    | 'key';
   targetId: string;
   /** The agency concerned (a coordinator sees the entries of agencies in its region); null: national. */
   agencyId?: string | null | undefined;

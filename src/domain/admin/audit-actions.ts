@@ -28,6 +28,18 @@ export const ADMIN_ACTIONS = [
   'token.revoke',
   'webhook.add',
   'webhook.remove',
+  'webhook.pause',
+  'webhook.resume',
+  'sms_keyword.set',
+  'sms_keyword.clear',
+  'open311.service_type',
+  'evaluation.period',
+  'evaluation.publish',
+  'evaluation.score',
+  'federation.instance',
+  'federation.peer_add',
+  'federation.peer_remove',
+  'keys.reseal',
 ] as const;
 /** One action code. */
 export type AdminAction = (typeof ADMIN_ACTIONS)[number];
@@ -45,6 +57,11 @@ export const ADMIN_ACTION_GROUPS = [
   'api_key',
   'token',
   'webhook',
+  'sms_keyword',
+  'open311',
+  'evaluation',
+  'federation',
+  'keys',
 ] as const;
 /** One filter group. */
 export type AdminActionGroup = (typeof ADMIN_ACTION_GROUPS)[number];

@@ -267,7 +267,7 @@ export const staffIntegrationRoutes: FastifyPluginAsync<{
 
   post('/kantor/integrasi/federasi/instans', 'instance', ['instanceId'], async (body, caller) => {
     nationalOnly(caller);
-    await setInstanceId(svc, str(body.instanceId));
+    await setInstanceId(svc, str(body.instanceId), caller);
     return `${FLASH_PATH}?selesai=simpan`;
   });
 
@@ -279,11 +279,15 @@ export const staffIntegrationRoutes: FastifyPluginAsync<{
       nationalOnly(caller);
       await renamed(
         () =>
-          addFederationPeer(svc, {
-            instanceId: str(body.peerInstance),
-            baseUrl: str(body.peerUrl),
-            apiKey: str(body.peerKey),
-          }),
+          addFederationPeer(
+            svc,
+            {
+              instanceId: str(body.peerInstance),
+              baseUrl: str(body.peerUrl),
+              apiKey: str(body.peerKey),
+            },
+            caller,
+          ),
         { instanceId: 'peerInstance', baseUrl: 'peerUrl', apiKey: 'peerKey' },
       );
       return `${FLASH_PATH}?selesai=simpan`;
@@ -295,7 +299,7 @@ export const staffIntegrationRoutes: FastifyPluginAsync<{
     if (!requireAdmin(req, reply)) return reply;
     nationalOnly(req.caller);
     const { instance } = req.params as { instance: string };
-    if (!INSTANCE_ID.test(instance) || !(await removeFederationPeer(svc, instance)))
+    if (!INSTANCE_ID.test(instance) || !(await removeFederationPeer(svc, instance, req.caller)))
       throw new AppError('NOT_FOUND');
     return reply.redirect(`${FLASH_PATH}?selesai=hapus&lang=${pageContext(req).lang}`, 303);
   });

@@ -89,7 +89,44 @@ export function entryText(ctx: PageContext, r: AuditLogRow): string {
       break;
     }
     case 'webhook.add':
+    case 'webhook.pause':
+    case 'webhook.resume':
       params.host = str(d.host) ?? '';
+      break;
+    case 'sms_keyword.set':
+    case 'sms_keyword.clear':
+      params.from = str(from) ?? '';
+      params.to = str(to) ?? '';
+      if (r.action === 'sms_keyword.set' && str(from)) key += '_changed';
+      break;
+    case 'open311.service_type':
+      params.from = str(from) ?? '';
+      params.to = str(to) ?? '';
+      break;
+    case 'evaluation.period':
+      key += d.created === true ? '_new' : '_change';
+      params.period = str(d.name) ?? r.targetId;
+      params.participants = Array.isArray(d.participants) ? d.participants.length : 0;
+      params.version = Number(d.weightsVersion ?? 1);
+      break;
+    case 'evaluation.publish':
+    case 'evaluation.score':
+      params.period = r.targetId;
+      params.indicator = str(d.indicator) ?? '';
+      params.score = Number(d.score ?? 0);
+      break;
+    case 'federation.instance':
+      params.to = str(to) ?? '';
+      break;
+    case 'federation.peer_add':
+    case 'federation.peer_remove':
+      params.peer = r.targetId;
+      params.host = str(d.host) ?? '';
+      if (d.replaced === true) key += '_replaced';
+      break;
+    case 'keys.reseal':
+      params.count = Number(d.resealed ?? 0);
+      params.key = str(d.keyId) ?? r.targetId;
       break;
     default:
       break;
