@@ -1,9 +1,11 @@
 /**
  * The administration log in chromium: zero axe-core violations (wcag2a, wcag2aa, wcag21aa, wcag22aa) in Bahasa
  * Indonesia and English on the admin home with its link, the log with entries (national admin), a filter with no
- * entry (empty state), and the coordinator's view of its region; the filter works without JavaScript.
+ * entry (empty state), and the coordinator's view of its region; the filter works without JavaScript. Also the later
+ * actions (an SMS keyword cleared from the CLI, a coordinator's regional holiday) in words, with zero violations.
  */
 import { describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { DEMO, type TestApp } from '../test/helpers/app.ts';
 import {
   expectA11y,
@@ -13,6 +15,9 @@ import {
   withAppAndBrowser,
 } from './helpers/browser.ts';
 import { signInPage } from './helpers/session.ts';
+import { setSmsKeyword } from '../src/commands/set-sms-keyword.ts';
+import { upsertHoliday } from '../src/commands/manage-holidays.ts';
+import { actorFor } from '../src/db/repositories/users.ts';
 
 let t: TestApp;
 let b: TestBrowser;
@@ -59,4 +64,33 @@ describe.skipIf(!HAS_CHROMIUM)('administration log in chromium', () => {
       await expectA11y(coord, `${lang} administration log as a coordinator`);
     });
   }
+
+  it('an SMS keyword change and a regional holiday read in words; zero axe violations (id, en)', async () => {
+    const svc = t.runtime.services;
+    await setSmsKeyword(svc, 'pupr-kaltim', null);
+    const [u] = (
+      (await svc.db.execute(
+        sql`select u.id, a.region_code from users u join role_grants g on g.user_id = u.id
+            join agencies a on a.id = g.agency_id where u.email = ${DEMO.coordinator} and g.role = 'coordinator'`,
+      )) as unknown as { rows: { id: string; region_code: string }[] }
+    ).rows;
+    await upsertHoliday(
+      svc,
+      { actor: await actorFor(svc.db, u!.id) },
+      { date: '2026-05-20', name: 'Hari Jadi Uji E2E', kind: 'regional', regionCode: u!.region_code },
+    );
+    const words = { id: 'menghapus kata kunci SMS PUPR', en: 'removed the SMS keyword PUPR' };
+    for (const lang of ['id', 'en'] as const) {
+      const page = await (await b.context()).newPage();
+      await signInPage(page, t.url, DEMO.national);
+      await page.goto(`${t.url}/kantor/admin/log?kelompok=sms_keyword&lang=${lang}`);
+      expect(await page.locator('[data-action="sms_keyword.clear"]').textContent()).toContain(words[lang]);
+      await expectA11y(page, `${lang} administration log, SMS keywords`);
+      const coord = await (await b.context()).newPage();
+      await signInPage(coord, t.url, DEMO.coordinator);
+      await coord.goto(`${t.url}/kantor/admin/log?kelompok=holiday&lang=${lang}`);
+      expect(await coord.locator('[data-action="holiday.add"]').textContent()).toContain('Hari Jadi Uji E2E');
+      await expectA11y(coord, `${lang} administration log, a coordinator's regional holiday`);
+    }
+  });
 });
