@@ -13,10 +13,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
+import { auditLog } from '../../../test/helpers/admin-audit.ts';
 import { DEMO, startTestApp, TEST_SECRET_KEY, type TestApp } from '../../../test/helpers/app.ts';
 import { csrfOf, signInWeb, WebClient, type WebResponse } from '../../../test/helpers/web-client.ts';
 import { MINIMAL_PDF } from '../../../test/helpers/pdf.ts';
-import { actorFor } from '../../db/repositories/users.ts';
 import { createAgencyWebhook } from '../../commands/manage-agency-webhooks.ts';
 import { setSmsKeyword } from '../../commands/set-sms-keyword.ts';
 import { setOpen311ServiceType } from '../../commands/set-open311-service-type.ts';
@@ -24,56 +24,10 @@ import { resealSecrets } from '../../commands/reseal-secrets.ts';
 import { upsertHoliday } from '../../commands/manage-holidays.ts';
 import { createSealer, keyId, parseKey } from '../../integrations/crypto.ts';
 import type { ServiceType } from '../../queries/open311.ts';
-import type { Caller } from '../../app/context.ts';
 
 let t: TestApp;
 
-interface LogRow {
-  id: number;
-  actor_user_id: string | null;
-  actor_label: string | null;
-  action: string;
-  target_type: string;
-  target_id: string;
-  agency_id: string | null;
-  details: Record<string, unknown>;
-}
-
-async function rows<T>(q: ReturnType<typeof sql>): Promise<T[]> {
-  return ((await t.runtime.services.db.execute(q)) as unknown as { rows: T[] }).rows;
-}
-
-async function idOf(email: string): Promise<string> {
-  return (await rows<{ id: string }>(sql`select id from users where email = ${email}`))[0]!.id;
-}
-
-async function lastId(): Promise<number> {
-  return Number(
-    (await rows<{ n: number }>(sql`select coalesce(max(id), 0) as n from admin_audit_log`))[0]!.n,
-  );
-}
-
-async function entriesAfter(since: number): Promise<LogRow[]> {
-  return rows<LogRow>(sql`select * from admin_audit_log where id > ${since} order by id`);
-}
-
-/** Runs `change` and returns the entries it wrote. */
-async function written(change: () => Promise<unknown>): Promise<LogRow[]> {
-  const since = await lastId();
-  await change();
-  return entriesAfter(since);
-}
-
-/** Runs `change`, expects it to be refused, and returns the entries written (none expected). */
-async function refused(change: () => Promise<unknown>): Promise<LogRow[]> {
-  const since = await lastId();
-  await expect(change()).rejects.toBeTruthy();
-  return entriesAfter(since);
-}
-
-async function callerOf(email: string): Promise<Caller> {
-  return { actor: await actorFor(t.runtime.services.db, await idOf(email)) };
-}
+const { rows, idOf, callerOf, written, refused } = auditLog(() => t);
 
 /** POST a back-office form of the integrations page with its CSRF token. */
 async function integrationsForm(c: WebClient, action: string, form: Record<string, string>) {

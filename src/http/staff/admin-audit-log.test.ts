@@ -10,53 +10,19 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
+import { auditLog } from '../../../test/helpers/admin-audit.ts';
 import { DEMO, startTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { csrfOf, signInWeb, WebClient } from '../../../test/helpers/web-client.ts';
-import { actorFor } from '../../db/repositories/users.ts';
 import { grantRole, setAccountDisabled, createNationalAdmin } from '../../commands/manage-staff-users.ts';
 import { setAgencyActive } from '../../commands/manage-agencies.ts';
 import { mintIntegrationToken } from '../../commands/mint-integration-token.ts';
 import { issuePartnerKey } from '../../commands/manage-partner-keys.ts';
 import { createAgencyWebhook } from '../../commands/manage-agency-webhooks.ts';
 import { acceptInvitation, inviteStaff, inviteStaffAsOperator } from '../../commands/staff-invitations.ts';
-import type { Caller } from '../../app/context.ts';
 
 let t: TestApp;
 
-interface LogRow {
-  id: number;
-  actor_user_id: string | null;
-  actor_label: string | null;
-  action: string;
-  target_type: string;
-  target_id: string;
-  agency_id: string | null;
-  details: Record<string, unknown>;
-}
-
-async function rows<T>(q: ReturnType<typeof sql>): Promise<T[]> {
-  return ((await t.runtime.services.db.execute(q)) as unknown as { rows: T[] }).rows;
-}
-
-async function idOf(email: string): Promise<string> {
-  return (await rows<{ id: string }>(sql`select id from users where email = ${email}`))[0]!.id;
-}
-
-async function lastId(): Promise<number> {
-  return Number(
-    (await rows<{ n: number }>(sql`select coalesce(max(id), 0) as n from admin_audit_log`))[0]!.n,
-  );
-}
-
-/** The entries written after `since`. */
-async function entriesAfter(since: number): Promise<LogRow[]> {
-  return rows<LogRow>(sql`select * from admin_audit_log where id > ${since} order by id`);
-}
-
-async function callerOf(email: string): Promise<Caller> {
-  const userId = await idOf(email);
-  return { actor: await actorFor(t.runtime.services.db, userId) };
-}
+const { rows, idOf, lastId, entriesAfter, callerOf } = auditLog(() => t);
 
 /** GET a page then POST a form on it with its CSRF token. */
 async function submitOn(c: WebClient, pagePath: string, action: string, form: Record<string, string>) {
