@@ -48,6 +48,11 @@ async function submitOn(
   return c.post(action, { _csrf: csrfOf(page.html), ...form });
 }
 
+/** The region form of an agency's page, posted with `form`. */
+function correctRegion(c: WebClient, id: string, form: Record<string, string>) {
+  return submitOn(c, `/kantor/admin/instansi/${id}`, `/kantor/admin/instansi/${id}/wilayah`, form);
+}
+
 /** The caller of a demo (or test) account, by email. */
 async function callerOf(email: string): Promise<Caller> {
   const { rows } = (await t.runtime.services.db.execute(
@@ -541,56 +546,23 @@ describe('agency administration', () => {
     });
     expect(top.status).toBe(303);
     const bontang = 'pemerintah-kota-bontang-uji';
-    const out = await submitOn(
-      coord,
-      `/kantor/admin/instansi/${bontang}`,
-      `/kantor/admin/instansi/${bontang}/wilayah`,
-      {
-        regionCode: '63.71',
-      },
-    );
+    const out = await correctRegion(coord, bontang, { regionCode: '63.71' });
     expect(out.status).toBe(422);
     expect(out.html).toContain('Anda hanya dapat memilih wilayah yang Anda kelola.');
-    const level = await submitOn(
-      coord,
-      `/kantor/admin/instansi/${bontang}`,
-      `/kantor/admin/instansi/${bontang}/wilayah`,
-      {
-        regionCode: '64',
-      },
-    );
+    const level = await correctRegion(coord, bontang, { regionCode: '64' });
     expect(level.status).toBe(422);
     expect(level.html).toContain('Pemerintah kabupaten/kota memerlukan kode kabupaten/kota');
     expect(await agency(bontang)).toMatchObject({ region_code: '64.74' });
-    const kominfo = await submitOn(
-      coord,
-      '/kantor/admin/instansi/diskominfo-kaltim',
-      '/kantor/admin/instansi/diskominfo-kaltim/wilayah',
-      { regionCode: '64.72' },
-    );
+    const kominfo = await correctRegion(coord, 'diskominfo-kaltim', { regionCode: '64.72' });
     expect(kominfo.status).toBe(422);
     expect(kominfo.html).toContain('Hanya admin nasional yang dapat memindahkan wilayahnya.');
     expect(await agency('diskominfo-kaltim')).toMatchObject({ region_code: '64' });
 
     // The national admin moves it anywhere, but not away from the agencies below it.
-    const national = await submitOn(
-      admin,
-      `/kantor/admin/instansi/${bontang}`,
-      `/kantor/admin/instansi/${bontang}/wilayah`,
-      {
-        regionCode: '63.71',
-      },
-    );
+    const national = await correctRegion(admin, bontang, { regionCode: '63.71' });
     expect(national.status).toBe(303);
     expect(await agency(bontang)).toMatchObject({ region_code: '63.71', zone: 'WITA' });
-    const parent = await submitOn(
-      admin,
-      '/kantor/admin/instansi/pupr-kaltim',
-      '/kantor/admin/instansi/pupr-kaltim/wilayah',
-      {
-        regionCode: '64.71',
-      },
-    );
+    const parent = await correctRegion(admin, 'pupr-kaltim', { regionCode: '64.71' });
     expect(parent.status).toBe(422);
     expect(parent.html).toMatch(/\d+ instansi di bawahnya berada di luar wilayah ini/);
     expect(await agency('pupr-kaltim')).toMatchObject({ region_code: '64' });
