@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { fetchOpen311, serviceCode } from '../../../test/helpers/open311.ts';
 import { setOpen311ServiceType } from '../../commands/set-open311-service-type.ts';
+import { serviceTypeOverrides } from '../../queries/open311.ts';
 
 const W3C_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/;
 const START = new Date('2026-03-12T02:00:00Z');
@@ -84,5 +85,21 @@ describe('Open311 discovery changeset (M6)', () => {
     expect(j.body.max_requests).toBe(1000);
     const x = await fetchOpen311(`${t.url}/open311/discovery.xml`);
     expect(x.text).toContain('<max_requests>1000</max_requests>');
+  });
+});
+
+describe('Open311 service types', () => {
+  it('two types set at once both stay (each change merges its own service into the setting)', async () => {
+    const { rows } = (await t.runtime.services.db.execute(
+      sql`select id from categories where active order by id desc limit 2`,
+    )) as unknown as { rows: Array<{ id: number }> };
+    const [a, b] = rows.map((r) => String(r.id)) as [string, string];
+    await Promise.all([
+      setOpen311ServiceType(t.runtime.services, a, 'blackbox'),
+      setOpen311ServiceType(t.runtime.services, b, 'batch'),
+    ]);
+    const types = await serviceTypeOverrides(t.runtime.services.db);
+    expect(types[a]).toBe('blackbox');
+    expect(types[b]).toBe('batch');
   });
 });
