@@ -11,6 +11,7 @@ import {
   detectDelimiter,
   normaliseColumn,
   readCsv,
+  utf16WithoutBom,
   type CsvTable,
 } from './csv-reader.ts';
 
@@ -86,6 +87,27 @@ describe('decoding', () => {
     expect(be.rows[0]!.values.name).toBe('Dinas, Kesehatan');
   });
 
+  it('UTF-16 without a BOM (written by a script) is recognised by its zero bytes, either byte order', () => {
+    const le = Buffer.from(`name\tkind\r\n${NAME}\tunit\r\n`, 'utf16le');
+    expect(utf16WithoutBom(le)).toBe('utf-16le');
+    expect(table(le)).toMatchObject({
+      encoding: 'utf-16le',
+      delimiter: '\t',
+      rows: [{ line: 2, values: { name: NAME } }],
+    });
+    const be = utf16be(`name;kind\n${NAME};unit\n`).subarray(2);
+    expect(table(be)).toMatchObject({
+      encoding: 'utf-16be',
+      delimiter: ';',
+      rows: [{ values: { name: NAME } }],
+    });
+    // Not UTF-16: plain text, a file with only a few zero bytes, one with a zero code unit, an odd length.
+    expect(utf16WithoutBom(Buffer.from('name,kind\n'))).toBeNull();
+    expect(utf16WithoutBom(Buffer.from([0x6e, 0x00, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66]))).toBeNull();
+    expect(utf16WithoutBom(Buffer.from([0x6e, 0x00, 0x00, 0x00, 0x61, 0x00]))).toBeNull();
+    expect(utf16WithoutBom(Buffer.from([0x6e, 0x00, 0x61, 0x00, 0x62]))).toBeNull();
+  });
+
   it('a damaged UTF-16 file (odd length, lone surrogate) is refused', () => {
     expect(decodeCsv(Buffer.concat([utf16le('name,kind\n'), Buffer.from([0x41])]))).toEqual({
       key: 'bad_utf16',
@@ -132,6 +154,24 @@ describe('delimiters and quoting', () => {
       { line: 6, values: { id: 'y', name: 'Dinas Dua', kind: 'unit' } },
     ]);
     expect(normaliseColumn(' Agency ID ')).toBe('agency_id');
+  });
+
+  it("Excel's `sep=` first line names the separator and is skipped; line numbers stay the file's", () => {
+    const t = table(Buffer.from('sep=;\r\nname;kind\r\n"Dinas, Kesehatan";unit\r\n'));
+    expect(t).toMatchObject({ delimiter: ';', columns: ['name', 'kind'] });
+    expect(t.rows).toEqual([{ line: 3, values: { name: 'Dinas, Kesehatan', kind: 'unit' } }]);
+    // Quoted, upper case, a tab.
+    expect(table(Buffer.from('"SEP=\t"\nname\tkind\nDinas, PU; Bina Marga\tunit\n'))).toMatchObject({
+      delimiter: '\t',
+      rows: [{ line: 3, values: { name: 'Dinas, PU; Bina Marga', kind: 'unit' } }],
+    });
+    expect(readCsv(Buffer.from('sep=|\nname|kind\n'), OPTS).problem).toEqual({
+      key: 'separator',
+      params: { separator: '|', line: 1 },
+    });
+    expect(readCsv(Buffer.from('sep=;\n\n'), OPTS).problem).toEqual({ key: 'empty' });
+    const bad = readCsv(Buffer.from('sep=;\nname;kind\na;b;c\n'), OPTS);
+    expect(bad.problem).toEqual({ key: 'field_count', params: { line: 3 } });
   });
 
   it('aliases name a column differently', () => {

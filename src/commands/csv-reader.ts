@@ -5,10 +5,12 @@
  * --csv`. Pure: bytes in, a table or one file-level problem out (the CLI reads the file and words the messages,
  * `csv.error.<key>` in src/locales).
  *
- * 1. Decoding: a UTF-8 BOM is dropped; a UTF-16LE/BE BOM selects UTF-16; otherwise UTF-8 when the bytes are valid
- *    UTF-8, else windows-1252 (`notUtf8`, which the CLI announces). A U+FFFD already in the text (a file once read
- *    with the wrong encoding) is refused, so none reaches the database.
- * 2. The delimiter (`,`, `;` or tab) is the one whose split of the header line gives the most known column names.
+ * 1. Decoding: a UTF-8 BOM is dropped; a UTF-16LE/BE BOM selects UTF-16, and so does the byte pattern of UTF-16
+ *    text without a BOM (a zero byte in every other position: written by scripts, not by Excel); otherwise UTF-8
+ *    when the bytes are valid UTF-8, else windows-1252 (`notUtf8`, which the CLI announces). A U+FFFD already in the
+ *    text (a file once read with the wrong encoding) is refused, so none reaches the database.
+ * 2. The delimiter (`,`, `;` or tab) is the one an Excel `sep=;` first line names (that line is then skipped), else
+ *    the one whose split of the header line gives the most known column names.
  * 3. Header names are trimmed, lower-cased, with spaces and hyphens as `_` ("Agency ID" → `agency_id`); empty
  *    header cells (Excel's trailing separators) are ignored, as are rows whose every field is empty.
  */
@@ -28,6 +30,7 @@ export interface CsvProblem {
     | 'replacement'
     | 'field_count'
     | 'quote'
+    | 'separator'
     | 'syntax'
     | 'missing_columns';
   params?: Record<string, string | number>;
@@ -88,14 +91,38 @@ function startsWith(bytes: Uint8Array, prefix: readonly number[]): boolean {
   return bytes.length >= prefix.length && prefix.every((b, i) => bytes[i] === b);
 }
 
+/**
+ * The byte order of UTF-16 text without a BOM, or null: in the first (up to) 256 code units every unit is non-zero,
+ * and at least 90 % of them have a zero high byte (Latin text: `n\0a\0…` little-endian, `\0n\0a…` big-endian).
+ * A UTF-8 or windows-1252 file never has that many zero bytes, and a binary file has zero units or random bytes.
+ */
+export function utf16WithoutBom(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | null {
+  const units = Math.min(256, Math.floor(bytes.length / 2));
+  if (units < 2 || bytes.length % 2 === 1) return null;
+  let highZeroLe = 0;
+  let highZeroBe = 0;
+  for (let i = 0; i < units; i++) {
+    const a = bytes[2 * i]!;
+    const b = bytes[2 * i + 1]!;
+    if (a === 0 && b === 0) return null;
+    if (b === 0) highZeroLe++;
+    if (a === 0) highZeroBe++;
+  }
+  if (highZeroLe >= 0.9 * units) return 'utf-16le';
+  if (highZeroBe >= 0.9 * units) return 'utf-16be';
+  return null;
+}
+
 /** Decodes the bytes of a text file (see the module comment), or says why they are not text. */
 export function decodeCsv(bytes: Uint8Array): { text: string; encoding: CsvEncoding } | CsvProblem {
   if (startsWith(bytes, ZIP) || startsWith(bytes, OLE2)) return { key: 'spreadsheet' };
   let text: string;
   let encoding: CsvEncoding;
-  if (startsWith(bytes, [0xff, 0xfe]) || startsWith(bytes, [0xfe, 0xff])) {
-    encoding = bytes[0] === 0xff ? 'utf-16le' : 'utf-16be';
-    let body = bytes.subarray(2);
+  const bom = startsWith(bytes, [0xff, 0xfe]) || startsWith(bytes, [0xfe, 0xff]);
+  const bomless = bom ? null : utf16WithoutBom(bytes);
+  if (bom || bomless) {
+    encoding = bomless ?? (bytes[0] === 0xff ? 'utf-16le' : 'utf-16be');
+    let body = bom ? bytes.subarray(2) : bytes;
     if (body.length % 2 === 1) return { key: 'bad_utf16' };
     if (encoding === 'utf-16be') {
       const swapped = new Uint8Array(body.length);
@@ -176,6 +203,9 @@ export function detectDelimiter(headerLine: string, known: readonly string[]): C
   return best;
 }
 
+/** Excel's first line naming the separator (`sep=;`, also quoted); Excel reads it and hides it. */
+const SEP_LINE = /^"?sep=(.)"?$/i;
+
 /** Decodes and parses a CSV file with a header row; the table, or the first problem with the file. */
 export function readCsv(
   bytes: Uint8Array,
@@ -184,9 +214,18 @@ export function readCsv(
   const decoded = decodeCsv(bytes);
   if ('key' in decoded) return { problem: decoded };
   const { text, encoding } = decoded;
-  const headerLine = text.split(/\r\n|\n|\r/).find((l) => l.trim() !== '');
-  if (headerLine === undefined) return { problem: { key: 'empty' } };
-  const delimiter = detectDelimiter(headerLine, opts.known);
+  const lines = text.split(/\r\n|\n|\r/);
+  let first = lines.findIndex((l) => l.trim() !== '');
+  if (first < 0) return { problem: { key: 'empty' } };
+  const named = SEP_LINE.exec(lines[first]!.trim())?.[1];
+  let delimiter: CsvDelimiter | undefined;
+  if (named !== undefined) {
+    delimiter = CSV_DELIMITERS.find((d) => d === named);
+    if (!delimiter) return { problem: { key: 'separator', params: { separator: named, line: first + 1 } } };
+    first = lines.findIndex((l, i) => i > first && l.trim() !== '');
+    if (first < 0) return { problem: { key: 'empty' } };
+  }
+  delimiter ??= detectDelimiter(lines[first]!, opts.known);
   const nameOf = (h: string) => {
     const n = normaliseColumn(h);
     return opts.aliases?.[n] ?? n;
@@ -206,6 +245,8 @@ export function readCsv(
       skip_empty_lines: true,
       skip_records_with_empty_values: true,
       info: true,
+      // Past a `sep=` line (csv-parse counts lines from 1, so `info.lines` stay the file's lines).
+      from_line: named !== undefined ? first + 1 : 1,
     }) as unknown as typeof records;
   } catch (e) {
     const { code, lines } = e as { code?: string; lines?: number };
