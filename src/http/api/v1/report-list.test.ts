@@ -116,6 +116,13 @@ describe('GET /api/v1/reports filters', () => {
     expect(await list('from=2026-02-03&to=2026-02-06')).toEqual(ids('rahasia', 'baru'));
     expect(await list('from=2026-02-02&to=2026-02-02')).toEqual(ids('jalan', 'puskesmas', 'aspirasi'));
     expect((await t.api('/api/v1/reports?from=2026-02-31', { token: nat })).status).toBe(422);
+    // An inverted range is refused with a field message in both languages (as on /stats and open data),
+    // never answered as an empty list.
+    const inverted = await t.api('/api/v1/reports?from=2026-02-06&to=2026-02-02&lang=en', { token: nat });
+    expect(inverted.status, JSON.stringify(inverted.body)).toBe(422);
+    expect(inverted.body.error.code).toBe('VALIDATION_FAILED');
+    expect(inverted.body.error.fields.from).toMatch(/must not be after/);
+    expect(inverted.body.error.translations.id.fields.from).toMatch(/tidak boleh setelah/);
     // Only 'aspirasi' (submitted 2 February, never verified) is past its verification deadline.
     expect(await list('overdue=true')).toEqual(ids('aspirasi'));
   });
