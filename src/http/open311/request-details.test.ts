@@ -188,6 +188,22 @@ describe('W3C dates (LOW 5)', () => {
     expect(r.text).toContain('updated_datetime');
   });
 
+  it('updated_before earlier than updated_after → 400 naming updated_before, never an empty list', async () => {
+    for (const fmt of FORMATS) {
+      const r = await get(
+        `/open311/v2/requests.${fmt}?updated_after=2026-03-12T00:00:00Z&updated_before=2026-03-01T00:00:00Z`,
+      );
+      expect(r.status, r.text).toBe(400);
+      expect(r.text).toContain('updated_before: ');
+      expect(r.text).toContain('updated_before must not be before updated_after');
+    }
+    // The same instant at both ends is a valid (empty or not) window.
+    const same = await get(
+      '/open311/v2/requests.json?updated_after=2026-03-12T00:00:00Z&updated_before=2026-03-12T07:00:00%2B07:00',
+    );
+    expect(same.status, same.text).toBe(200);
+  });
+
   it('real dates with a zone (also without seconds or with a fraction) and a date alone (00:00 WIB) are accepted', async () => {
     // 2026-03-11T17:30Z is 00:30 on 12 March in WIB: a date alone must include it (it would not as UTC midnight).
     t.setNow(new Date('2026-03-11T17:30:00Z'));

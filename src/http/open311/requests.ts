@@ -212,6 +212,8 @@ export async function requestRoutes(ep: FastifyInstance, ctx: Open311Context): P
     const codes = listParam(q, 'service_code')?.map((c) => (/^\d{1,9}$/.test(c) ? Number(c) : -1));
     const updatedAfter = dateParam(q, 'updated_after');
     const updatedBefore = dateParam(q, 'updated_before');
+    if (updatedAfter && updatedBefore && updatedAfter > updatedBefore)
+      throw invalid({ updated_before: { key: 'updated_order' } });
     const window = createdWindow(q, svc.now(), updatedAfter !== undefined || updatedBefore !== undefined);
     // Geographic extension (docs/open311.md).
     const geo = parseGeoFilter({
