@@ -251,6 +251,61 @@ describe('§14.3 node-open311 and the extensions', () => {
     expect(after.body.length).toBe(before.body.length);
   });
 
+  it('the test endpoint answers POST servicerequestupdates like production: 201, and 400 for a bad status or rating', async () => {
+    const r = await postTo('/open311/test/v2/requests.json', form(base()));
+    expect(r.status, r.text).toBe(201);
+    const id = r.body[0].service_request_id as string;
+    const update = (extra: Record<string, string>) => ({
+      api_key: KEY,
+      service_request_id: id,
+      description: 'Mohon kabar tindak lanjutnya.',
+      updated_datetime: '2026-03-12T10:00:00+08:00',
+      status: 'OPEN',
+      ...extra,
+    });
+    for (const ep of ['v2', 'test/v2']) {
+      for (const [extra, field] of [
+        [{ update_id: `bogus-status-${ep}`, status: 'BOGUS' }, 'status'],
+        [{ update_id: `bad-rating-${ep}`, status: 'CLOSED', 'attribute[rating]': '9' }, 'attribute[rating]'],
+        [{ update_id: `long-${ep}`, description: 'x'.repeat(4001) }, 'description'],
+      ] as const) {
+        const bad = await postTo(`/open311/${ep}/servicerequestupdates.xml`, form(update(extra)));
+        expect(bad.status, `${ep} ${field}: ${bad.text}`).toBe(400);
+        expect(bad.text).toContain(`${field}: `);
+      }
+    }
+    const ok = await postTo(
+      '/open311/test/v2/servicerequestupdates.json',
+      form(update({ update_id: 'ok-1' })),
+    );
+    expect(ok.status, ok.text).toBe(201);
+    expect(ok.body).toEqual([{ update_id: 'ok-1' }]);
+  });
+
+  it('the test endpoint validates GET requests and servicerequestupdates arguments like production', async () => {
+    for (const q of [
+      'status=bogus',
+      'start_date=2026-01-01T00:00:00Z&end_date=2026-12-01T00:00:00Z',
+      'start_date=garbage',
+      'page_size=0',
+      'bbox=1,2',
+      'updated_after=2026-03-12T00:00:00Z&updated_before=2026-03-01T00:00:00Z',
+    ]) {
+      for (const ep of ['v2', 'test/v2']) {
+        const r = await get(`/open311/${ep}/requests.json?${q}`);
+        expect(r.status, `${ep} ${q}: ${r.text}`).toBe(400);
+      }
+    }
+    for (const q of ['start_date=garbage', 'start_date=2026-01-01T00:00:00Z&end_date=2026-12-01T00:00:00Z']) {
+      for (const ep of ['v2', 'test/v2']) {
+        const r = await get(`/open311/${ep}/servicerequestupdates.json?${q}`);
+        expect(r.status, `${ep} ${q}: ${r.text}`).toBe(400);
+      }
+    }
+    // Valid arguments still answer the sandbox's own list.
+    expect((await get('/open311/test/v2/requests.json?status=open&page_size=5')).status).toBe(200);
+  });
+
   it('rate limits writes per API key and reads per client with a 429 errors body', async () => {
     const limited = await startChannelApp(new Date('2026-03-12T02:00:00Z'), {
       open311: { readsPerMinute: 2, writesPerMinute: 2 },

@@ -9,6 +9,7 @@ import { postOpen311Update } from '../../commands/post-open311-update.ts';
 import { recordApiKeyUse } from '../../commands/manage-partner-keys.ts';
 import { findApiKey, listOpen311Updates } from '../../queries/open311.ts';
 import { presentUpdate } from '../../presenters/open311.ts';
+import { EXTENDED_STATUSES } from '../../domain/open311/statuses.ts';
 import type { Open311Context } from './context.ts';
 import { formatParam, send } from './format.ts';
 import { attributesOf, createdWindow, dateParam, paging, param, readBody, type Fields } from './input.ts';
@@ -28,8 +29,9 @@ export async function updateRoutes(ep: FastifyInstance, ctx: Open311Context): Pr
       if (key && !partner) throw new AppError('API_KEY_INVALID');
       if (partner) await recordApiKeyUse(svc, partner.id);
       const { limit, offset } = paging(q);
-      if (ctx.endpoint === 'test') return send(reply, format, 'service_request_updates', []);
       const window = createdWindow(q, svc.now(), false);
+      // The sandbox checks the arguments as production does (D10); it has no updates to list.
+      if (ctx.endpoint === 'test') return send(reply, format, 'service_request_updates', []);
       const rows = await listOpen311Updates(svc.db, {
         from: window.from!,
         to: window.to!,
@@ -56,9 +58,6 @@ export async function updateRoutes(ep: FastifyInstance, ctx: Open311Context): Pr
       );
       if (missing.length) throw invalid(Object.fromEntries(missing.map((f) => [f, { key: 'required' }])));
       dateParam(fields, 'updated_datetime'); // a W3C datetime (§1); 400 otherwise
-      if (ctx.endpoint === 'test') {
-        return send(reply, format, 'service_request_updates', [{ update_id: param(fields, 'update_id')! }]);
-      }
       // One rating: several different values are refused like any repeated parameter (input.ts `param`).
       const ratings = new Set([attributesOf(fields).rating ?? []].flat().map((x) => x.trim()));
       ratings.delete('');
@@ -67,6 +66,20 @@ export async function updateRoutes(ep: FastifyInstance, ctx: Open311Context): Pr
       const r = rating === undefined ? undefined : Number(rating);
       if (r !== undefined && (!Number.isInteger(r) || r < 1 || r > 5))
         throw invalid({ 'attribute[rating]': { key: 'rating_range' } });
+      if (ctx.endpoint === 'test') {
+        // The sandbox validates the fields as production does (D10: postOpen311Update's checks) and answers
+        // the same 201, but stores nothing and changes no report.
+        const status = param(fields, 'status')!.trim().toUpperCase();
+        const issues: Record<string, { key: string; params?: Record<string, string> }> = {};
+        if (!(EXTENDED_STATUSES as readonly string[]).includes(status))
+          issues.status = { key: 'one_of', params: { options: EXTENDED_STATUSES.join(', ') } };
+        if (param(fields, 'description')!.length > 4000)
+          issues.description = { key: 'too_long', params: { max: '4000' } };
+        if (Object.keys(issues).length) throw invalid(issues);
+        return send(reply, format, 'service_request_updates', [{ update_id: param(fields, 'update_id')! }], {
+          status: 201,
+        });
+      }
       const result = await postOpen311Update(svc, key, {
         serviceRequestId: param(fields, 'service_request_id')!,
         updateId: param(fields, 'update_id')!,
