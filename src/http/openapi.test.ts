@@ -40,6 +40,10 @@ describe('OpenAPI document', () => {
       expect(Object.keys(responses)).not.toContain('200');
     }
     expect(Object.keys(op('get', '/reports').responses)).toContain('200');
+    // Forwarding answers 202 when it queues the report and 200 when it was already forwarded.
+    expect(Object.keys(op('post', '/reports/{trackingId}/forward').responses)).toEqual(
+      expect.arrayContaining(['200', '202']),
+    );
     expect(JSON.stringify(doc)).not.toContain('Default Response');
   });
 

@@ -86,6 +86,9 @@ const CREATED = new Set([
   `post ${P}/evaluation/periods/{periodId}/publish`,
 ]);
 
+/** Operations answering 202 Accepted when they queue work, and 200 when there was nothing left to do. */
+const ACCEPTED = new Set([`post ${P}/reports/{trackingId}/forward`]);
+
 /** Operations answering 204 No Content. */
 const NO_CONTENT = (key: string) => key.startsWith(`delete ${P}/integrations/`);
 
@@ -175,14 +178,19 @@ export function completeOpenApi(doc: OpenApiDoc): OpenApiDoc {
       const { '200': ok, ...rest } = op.responses ?? {};
       const success = CREATED.has(key)
         ? { '201': { description: 'Created' } }
-        : NO_CONTENT(key)
-          ? { '204': { description: 'No Content' } }
-          : {
-              '200':
-                ok && (ok as { description?: string }).description !== 'Default Response'
-                  ? ok
-                  : { description: 'OK' },
-            };
+        : ACCEPTED.has(key)
+          ? {
+              '202': { description: 'Accepted (queued)' },
+              '200': { description: 'OK (nothing queued: already done)' },
+            }
+          : NO_CONTENT(key)
+            ? { '204': { description: 'No Content' } }
+            : {
+                '200':
+                  ok && (ok as { description?: string }).description !== 'Default Response'
+                    ? ok
+                    : { description: 'OK' },
+              };
       const security = securityOf(key);
       const errors = Object.fromEntries(
         errorStatuses(key, op, security).map((s) => [
