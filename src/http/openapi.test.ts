@@ -47,6 +47,17 @@ describe('OpenAPI document', () => {
     expect(JSON.stringify(doc)).not.toContain('Default Response');
   });
 
+  it('describes the multipart bodies of the upload operations', () => {
+    const attach = op('post', '/reports/{trackingId}/attachments').requestBody;
+    expect(attach?.required).toBe(true);
+    expect(attach?.content?.['multipart/form-data']?.schema?.properties?.file).toBeTruthy();
+    const score = op('post', '/evaluation/periods/{periodId}/scores').requestBody;
+    expect(score?.required).toBe(true);
+    expect(Object.keys(score?.content?.['multipart/form-data']?.schema?.properties ?? {})).toEqual(
+      expect.arrayContaining(['agencyId', 'indicator', 'score', 'justification', 'evidence']),
+    );
+  });
+
   it('references the common error envelope from the 4xx responses', () => {
     const error = doc.components.schemas.Error;
     expect(error.properties.error.required).toEqual(['code', 'message', 'fields', 'translations']);

@@ -89,6 +89,27 @@ const CREATED = new Set([
 /** Operations answering 202 Accepted when they queue work, and 200 when there was nothing left to do. */
 const ACCEPTED = new Set([`post ${P}/reports/{trackingId}/forward`]);
 
+/** A multipart file field: one or more files (the operation reads every file part). */
+const FILES = { type: 'array', items: { type: 'string', format: 'binary' }, maxItems: 5 } as const;
+
+/** The multipart bodies of the upload operations (read from the raw request, so not in the route schemas). */
+const MULTIPART: Record<string, { required?: string[]; properties: Record<string, unknown> }> = {
+  [`post ${P}/reports/{trackingId}/attachments`]: {
+    required: ['file'],
+    properties: { file: { ...FILES, description: 'Images or PDF, at most 10 MB each; metadata stripped' } },
+  },
+  [`post ${P}/evaluation/periods/{periodId}/scores`]: {
+    required: ['agencyId', 'indicator', 'score', 'justification'],
+    properties: {
+      agencyId: { type: 'string' },
+      indicator: { type: 'string', description: 'A rubric indicator (docs/evaluation.md)' },
+      score: { type: 'string', pattern: '^\\d{1,9}$', description: 'A whole number 0–100' },
+      justification: { type: 'string' },
+      evidence: { ...FILES, description: 'Evidence files, at most 10 MB each' },
+    },
+  },
+};
+
 /** Operations answering 204 No Content. */
 const NO_CONTENT = (key: string) => key.startsWith(`delete ${P}/integrations/`);
 
@@ -201,6 +222,12 @@ export function completeOpenApi(doc: OpenApiDoc): OpenApiDoc {
           },
         ]),
       );
+      const multipart = MULTIPART[key];
+      if (multipart && !op.requestBody)
+        op.requestBody = {
+          required: true,
+          content: { 'multipart/form-data': { schema: { type: 'object', ...multipart } } },
+        };
       op.responses = { ...success, ...rest, ...errors };
       op.security = security;
     }
