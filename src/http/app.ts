@@ -20,7 +20,7 @@ import type { Services } from '../app/context.ts';
 import { isReady } from '../queries/health.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { registerErrorHandling } from './plugins/errors.ts';
-import { clientErrorHandler } from './plugins/client-errors.ts';
+import { clientErrorHandler, frameworkErrorHandler } from './plugins/client-errors.ts';
 import { registerCors } from './plugins/cors.ts';
 import { AppError } from '../app/errors.ts';
 import { reportRoutes } from './api/v1/reports.ts';
@@ -126,6 +126,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
     bodyLimit: opts.bodyLimit ?? 256 * 1024,
     clientErrorHandler,
+    frameworkErrors: frameworkErrorHandler,
     trustProxy: opts.trustProxy ?? false,
     ajv: undefined,
   }).withTypeProvider<ZodTypeProvider>();

@@ -57,3 +57,34 @@ describe('a URL over the header limit', () => {
     expect((await fetch(`${t.url}/open311/v2/services.json`)).status).toBe(200);
   });
 });
+
+describe('a path with a malformed percent-encoding (%ZZ)', () => {
+  it('Open311: 400 with an errors body in the URL’s format', async () => {
+    const xml = await fetch(`${t.url}/open311/v2/requests/%ZZ.xml`);
+    expect(xml.status).toBe(400);
+    expect(xml.headers.get('content-type')).toBe('text/xml; charset=utf-8');
+    const text = await xml.text();
+    expect(text).toContain('<errors><error><code>400</code><description>');
+    expect(text).toContain(' / ');
+    const json = await fetch(`${t.url}/open311/v2/services/%E0%A4%A.json`);
+    expect(json.status).toBe(400);
+    expect(json.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(await json.json()).toEqual([{ code: 400, description: expect.stringContaining(' / ') }]);
+  });
+
+  it('the JSON API: 400 with the error envelope in both languages', async () => {
+    const res = await fetch(`${t.url}/api/v1/reports/%ZZ`, { headers: { 'accept-language': 'en' } });
+    expect(res.status).toBe(400);
+    const body = await res.json();
+    expect(body.error.code).toBe('BAD_REQUEST');
+    expect(body.error.message).toBe(body.error.translations.en.message);
+    expect(body.error.translations.id.message).toBeTruthy();
+  });
+
+  it('a page: 400 with the HTML error page', async () => {
+    const res = await fetch(`${t.url}/lacak/%ZZ`);
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(await res.text()).toMatch(/^<!doctype html><html lang="id"/);
+  });
+});

@@ -5,13 +5,14 @@
  * browser opens (Fastify's default writes its own JSON). The request line is read from the bytes Node received
  * (`rawPacket`); no header was parsed, so the texts are in both languages, Indonesian first.
  */
-import type { ConnectionError } from 'fastify';
+import type { ConnectionError, FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { h } from 'preact';
 import { makeContext } from '../../views/context.ts';
 import { render } from '../../views/layout.tsx';
 import { ErrorPage } from '../../views/pages/error-page.tsx';
+import type { Lang } from '../../locales/index.ts';
 import { bilingual, contentType, formatOfUrl, serialise } from '../open311/format.ts';
 import { ASSET_VERSION } from '../web/render.ts';
 import { errorBody } from './errors.ts';
@@ -38,26 +39,43 @@ function requestPath(raw: ClientError['rawPacket']): string {
   return /^[A-Z]{3,7} (\/\S*)/.exec(line)?.[1]?.split('?')[0] ?? '';
 }
 
+/** The answer to a refused request in the caller's shape, chosen by its path; texts in both languages, `lang` first. */
+function refusal(path: string, status: number, code: string, lang: Lang): { type: string; body: string } {
+  if (path.startsWith('/open311/')) {
+    const format = formatOfUrl(path);
+    return {
+      type: contentType(format),
+      body: serialise(format, 'errors', [{ code: status, description: bilingual(lang, `errors.${code}`) }]),
+    };
+  }
+  if (path.startsWith('/api/') || path === '')
+    return { type: 'application/json; charset=utf-8', body: JSON.stringify(errorBody(code, {}, lang)) };
+  const ctx = makeContext(lang, { assetVersion: ASSET_VERSION });
+  return {
+    type: 'text/html; charset=utf-8',
+    body: render(h(ErrorPage, { ctx, status, message: bilingual(lang, `errors.${code}`) })),
+  };
+}
+
+/**
+ * Fastify's `frameworkErrors`: a request Fastify refuses before routing (a path whose percent-encoding does not
+ * decode, `/api/v1/reports/%ZZ`: FST_ERR_BAD_URL) gets 400 in the caller's shape, like every other error, not
+ * Fastify's own JSON. The query and cookies are not parsed yet, so the language comes from Accept-Language.
+ */
+export function frameworkErrorHandler(error: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
+  const status =
+    error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+  const lang: Lang = req.headers['accept-language']?.toLowerCase().startsWith('en') ? 'en' : 'id';
+  const { type, body } = refusal(String(req.url).split('?')[0] ?? '', status, 'BAD_REQUEST', lang);
+  void reply.status(status).header('content-type', type).send(body);
+}
+
 /** Fastify's `clientErrorHandler`: writes the answer on the socket and closes it, as Fastify's default does. */
 export function clientErrorHandler(error: ConnectionError, socket: Socket): void {
   const err = error as ClientError;
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
   const { status, code } = classify(err);
-  const path = requestPath(err.rawPacket);
-  let type: string;
-  let body: string;
-  if (path.startsWith('/open311/')) {
-    const format = formatOfUrl(path);
-    type = contentType(format);
-    body = serialise(format, 'errors', [{ code: status, description: bilingual('id', `errors.${code}`) }]);
-  } else if (path.startsWith('/api/') || path === '') {
-    type = 'application/json; charset=utf-8';
-    body = JSON.stringify(errorBody(code, {}, 'id'));
-  } else {
-    type = 'text/html; charset=utf-8';
-    const ctx = makeContext('id', { assetVersion: ASSET_VERSION });
-    body = render(h(ErrorPage, { ctx, status, message: bilingual('id', `errors.${code}`) }));
-  }
+  const { type, body } = refusal(requestPath(err.rawPacket), status, code, 'id');
   if (socket.writable)
     socket.write(
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
