@@ -56,8 +56,12 @@ export async function listOpen311Services(db: AppDb): Promise<Open311Service[]> 
 }
 
 /** One service by code, or null for an unknown code. */
+/** A service code as the services list writes it: a category id in decimal, without a sign or leading zero. */
+export const SERVICE_CODE = /^[1-9]\d{0,8}$/;
+
 export async function findOpen311Service(db: AppDb, code: string): Promise<Open311Service | null> {
-  if (!/^\d{1,9}$/.test(code)) return null;
+  // A code is the listed string (D1): `0538`, `+538` or `538.0` name no service.
+  if (!SERVICE_CODE.test(code)) return null;
   const [row] = await db
     .select({ id: categories.id, name: categories.name, parentId: categories.parentId })
     .from(categories)

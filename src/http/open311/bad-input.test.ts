@@ -166,6 +166,28 @@ describe('Open311 POST: bad bodies and media', () => {
     expect(nowhere.status).toBe(400);
   });
 
+  it('a service code written otherwise than listed (leading zero, sign, decimals) is unknown, as D1 strings are', async () => {
+    for (const other of [`0${code}`, `+${code}`, `${code}.0`]) {
+      const def = await fetch(`${t.url}/open311/v2/services/${encodeURIComponent(other)}.json`);
+      expect(def.status, other).toBe(404);
+      expect(await def.json()).toEqual([{ code: 404, description: expect.stringContaining('service_code') }]);
+      const before = await count();
+      const r = await post(new URLSearchParams({ ...fields(), service_code: other }));
+      expect(r.status, `${other}: ${r.text}`).toBe(404);
+      expect(await count()).toBe(before);
+      // As a GET filter it matches nothing (the listed code does).
+      const list = await fetch(
+        `${t.url}/open311/v2/requests.json?api_key=${DEMO_OPEN311_KEY}&service_code=${encodeURIComponent(other)}`,
+      );
+      expect(list.status).toBe(200);
+      expect(await list.json()).toEqual([]);
+    }
+    const listed = await fetch(
+      `${t.url}/open311/v2/requests.json?api_key=${DEMO_OPEN311_KEY}&service_code=${code}`,
+    );
+    expect(((await listed.json()) as unknown[]).length).toBeGreaterThan(0);
+  });
+
   it('a known resource asked with another method → 405 with Allow, in the URL format; unknown ones stay 404', async () => {
     const cases: Array<[string, string, string]> = [
       ['DELETE', '/open311/v2/requests.json', 'GET, HEAD, POST'],

@@ -22,6 +22,7 @@ import {
   publicNotes,
   resolveOpen311Token,
   resolveSandboxToken,
+  SERVICE_CODE,
   type ApiKeyInfo,
   type Open311Row,
 } from '../../queries/open311.ts';
@@ -207,7 +208,7 @@ export async function requestRoutes(ep: FastifyInstance, ctx: Open311Context): P
       if (bad.length) throw invalid({ status: { key: 'one_of', params: { options: 'open, closed' } } });
       statuses = [...new Set(wanted)].flatMap((s) => statusesFor(s as 'open' | 'closed', STATUSES));
     }
-    const codes = listParam(q, 'service_code')?.map((c) => (/^\d{1,9}$/.test(c) ? Number(c) : -1));
+    const codes = listParam(q, 'service_code')?.map((c) => (SERVICE_CODE.test(c) ? Number(c) : -1));
     const updatedAfter = dateParam(q, 'updated_after');
     const updatedBefore = dateParam(q, 'updated_before');
     if (updatedAfter && updatedBefore && updatedAfter > updatedBefore)
