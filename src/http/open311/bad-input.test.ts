@@ -210,6 +210,68 @@ describe('Open311 POST: bad bodies and media', () => {
   });
 });
 
+describe('Open311 POST bodies that are not UTF-8 (§1: UTF-8 in and out)', () => {
+  // One byte per character: \xfc stays the byte 0xFC.
+  const raw = (text: string) => new Uint8Array(Buffer.from(text, 'latin1'));
+  const formHead = () =>
+    `api_key=${DEMO_OPEN311_KEY}&service_code=${code}&address_id=64.72.02&attribute%5Bclassification%5D=pengaduan`;
+
+  it('a form, JSON or XML body with bytes that are not UTF-8 → 400 errors body; nothing stored', async () => {
+    const before = await count();
+    const cases: Array<[string, Uint8Array<ArrayBuffer>, string]> = [
+      [
+        'form, raw byte',
+        raw(`${formHead()}&description=Jalan\xfc rusak di depan pasar besar`),
+        'application/x-www-form-urlencoded',
+      ],
+      [
+        'form, %FC',
+        raw(`${formHead()}&description=Jalan%FC rusak di depan pasar besar`),
+        'application/x-www-form-urlencoded; charset=iso-8859-1',
+      ],
+      [
+        'json',
+        raw(
+          `{"api_key":"${DEMO_OPEN311_KEY}","service_code":"${code}","address_id":"64.72.02","attribute":{"classification":"pengaduan"},"description":"Jalan\xfc rusak di depan pasar besar"}`,
+        ),
+        'application/json',
+      ],
+      [
+        'xml',
+        raw(
+          `<request><api_key>${DEMO_OPEN311_KEY}</api_key><service_code>${code}</service_code><address_id>64.72.02</address_id><attribute><classification>pengaduan</classification></attribute><description>Jalan\xfc rusak di depan pasar</description></request>`,
+        ),
+        'application/xml',
+      ],
+    ];
+    for (const [name, body, type] of cases) {
+      const r = await post(body, { 'content-type': type });
+      expect(r.status, `${name}: ${r.text}`).toBe(400);
+      const errors = JSON.parse(r.text) as Array<{ code: number; description: string }>;
+      expect(errors[0]!.code, name).toBe(400);
+      expect(errors.map((e) => e.description).join(' '), name).toMatch(/UTF-8/);
+    }
+    expect(await count()).toBe(before);
+  });
+
+  it('the field is named, and a lone % or + in a form body still reads as the WHATWG form decoding does', async () => {
+    const bad = await post(raw(`${formHead()}&description=Jalan%FC rusak di depan pasar besar`), {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
+    expect(bad.text).toContain('description: ');
+    const ok = await post(
+      raw(
+        `${formHead()}&description=Diskon+100%+palsu%2C+jalan+%E2%80%93+rusak+%C2%A7%C3%BC&first_name=Budi`,
+      ),
+      { 'content-type': 'application/x-www-form-urlencoded' },
+    );
+    expect(ok.status, ok.text).toBe(201);
+    const id = JSON.parse(ok.text)[0].service_request_id as string;
+    const back = await fetch(`${t.url}/open311/v2/requests/${id}.json?api_key=${DEMO_OPEN311_KEY}`);
+    expect((await back.json())[0].description).toBe('Diskon 100% palsu, jalan – rusak §ü');
+  });
+});
+
 describe('Open311 XML bodies and servicerequestupdates: bad input', () => {
   const xmlRequest = (doctype: string, description: string) =>
     `<?xml version="1.0"?>${doctype}<request><api_key>${DEMO_OPEN311_KEY}</api_key><service_code>${code}</service_code>` +

@@ -21,6 +21,7 @@ import { updateRoutes } from './updates.ts';
 import { mediaRoutes } from './media.ts';
 import { readAnswer, type Open311Context, type Open311Limits } from './context.ts';
 import { AnswerCache } from './cache.ts';
+import { registerUtf8BodyParsers, strictUtf8 } from './utf8-body.ts';
 
 export type { Open311Limits } from './context.ts';
 
@@ -93,9 +94,12 @@ export async function open311Routes(
     ignoreAttributes: true,
     isArray: (n) => n.endsWith('[]'),
   });
+  // Bodies are UTF-8 (§1): a form, JSON or XML body with bytes that are not is a 400, never stored as U+FFFD.
+  registerUtf8BodyParsers(app);
   for (const type of ['text/xml', 'application/xml']) {
-    app.addContentTypeParser(type, { parseAs: 'string' }, (_req, body, done) => {
-      const text = String(body);
+    app.addContentTypeParser(type, { parseAs: 'buffer' }, (_req, body, done) => {
+      const text = strictUtf8(body as Buffer);
+      if (text === undefined) return done(new AppError('INVALID_XML'), undefined);
       // No client needs a DTD; refusing it rules out entity expansion and external entities (XXE).
       if (/<!DOCTYPE/i.test(text) || XMLValidator.validate(text) !== true)
         return done(new AppError('INVALID_XML'), undefined);
