@@ -3,17 +3,21 @@
  * whether the hand-off to Ombudsman is open (`escalate`, escalate-report.ts) and whether the caller may pull the
  * dispatch back to verification (`pull-back`, pull-back-dispatch.ts) and whether it may reverse an auto-dispatch
  * (`reverse-auto-dispatch`, reverse-auto-dispatch.ts; one indexed read of the latest verify event, for `dispatched`
- * reports only). Every JSON API answer that presents a report
+ * reports only), and whether the caller (its account, else its device) supports the report already (`supported`: then
+ * `support` is not offered, since it would only answer 409 ALREADY_SUPPORTED). Every JSON API answer that presents a report
  * (one report, the list, each action's response) takes its offers from here, so they cannot drift apart again.
  */
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Caller } from '../app/context.ts';
 import type { AppDb, Tx } from '../db/client.ts';
 import type { LoadedReport } from '../db/repositories/reports.ts';
+import { supports } from '../db/schema.ts';
 import type { PolicyAction } from '../policies/can.ts';
 import { subjectOf } from '../queries/access.ts';
 import { dispatchUntouched, pullBackGrant } from '../queries/report-returns.ts';
 import { escalationOffer } from './escalate-report.ts';
 import { autoDispatchReversible } from './reverse-auto-dispatch.ts';
+import { supporterKeyOf } from './support-report.ts';
 
 /** The `presentReport` options these offers set. */
 export interface ReportOffers {
@@ -23,6 +27,23 @@ export interface ReportOffers {
   pullBack?: boolean;
   /** True when `reverse-auto-dispatch` is listed. */
   reverseAutoDispatch?: boolean;
+  /** True when the caller supports the report already: `support` is not listed. */
+  supported?: boolean;
+}
+
+/** The ids, among `reportIds`, of the reports the caller supports already (one query; none without a key). */
+async function supportedBy(
+  db: AppDb | Tx,
+  caller: Caller,
+  reportIds: readonly string[],
+): Promise<Set<string>> {
+  const key = supporterKeyOf(caller);
+  if (!key || reportIds.length === 0) return new Set();
+  const rows = await db
+    .select({ id: supports.reportId })
+    .from(supports)
+    .where(and(eq(supports.supporterKey, key), inArray(supports.reportId, [...reportIds])));
+  return new Set(rows.map((r) => r.id));
 }
 
 /**
@@ -52,22 +73,27 @@ export async function reportOffers(
   report: LoadedReport,
   permissions: Record<PolicyAction, boolean>,
   now: Date,
-  opts: { exact: boolean } = { exact: true },
+  opts: { exact: boolean; supported?: boolean } = { exact: true },
 ): Promise<ReportOffers> {
   const escalation = await escalationOffer(db, report, permissions, now);
   const pullBack = await pullBackOffer(db, caller, report, opts.exact);
   const reverse = await autoDispatchReversible(db, caller, report, permissions.return);
+  const supported =
+    opts.supported ??
+    (permissions.support && (await supportedBy(db, caller, [report.row.id])).has(report.row.id));
   return {
     ...escalation,
     ...(pullBack ? { pullBack } : {}),
     ...(reverse ? { reverseAutoDispatch: true } : {}),
+    ...(supported ? { supported: true } : {}),
   };
 }
 
 /**
  * The offers for a page of reports, in order, without a query per report: the escalation rules and calendars come
  * from the short-lived process cache (db/repositories/calendar.ts; read one after the other, so a cold cache is
- * filled once, not once per report), and `pull-back` is decided without the timeline read (see `pullBackOffer`).
+ * filled once, not once per report), `pull-back` is decided without the timeline read (see `pullBackOffer`), and the
+ * supports are read in one query for the page.
  */
 export async function reportsOffers(
   db: AppDb | Tx,
@@ -75,8 +101,18 @@ export async function reportsOffers(
   items: ReadonlyArray<{ report: LoadedReport; permissions: Record<PolicyAction, boolean> }>,
   now: Date,
 ): Promise<ReportOffers[]> {
+  const supported = await supportedBy(
+    db,
+    caller,
+    items.filter((i) => i.permissions.support).map((i) => i.report.row.id),
+  );
   const out: ReportOffers[] = [];
   for (const { report, permissions } of items)
-    out.push(await reportOffers(db, caller, report, permissions, now, { exact: false }));
+    out.push(
+      await reportOffers(db, caller, report, permissions, now, {
+        exact: false,
+        supported: supported.has(report.row.id),
+      }),
+    );
   return out;
 }

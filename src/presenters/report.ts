@@ -49,7 +49,8 @@ export function presentDeadline(r: LoadedReport, lang: Lang, zone: ZoneName = re
  * The report as JSON for a caller with `permissions`. The offers (`reportOffers`, commands/report-offers.ts) complete
  * `allowedActions`: `escalationOpen: false` drops `escalate` before the hand-off to Ombudsman opens (callers that do
  * not know leave it out), `pullBack: true` adds `pull-back` and `reverseAutoDispatch: true` adds
- * `reverse-auto-dispatch` (not policy actions: their conditions need the data).
+ * `reverse-auto-dispatch` (not policy actions: their conditions need the data), and `supported: true` drops `support`
+ * (the caller supports the report already).
  */
 export function presentReport(
   r: LoadedReport,
@@ -61,6 +62,7 @@ export function presentReport(
     escalationOpen?: boolean;
     pullBack?: boolean;
     reverseAutoDispatch?: boolean;
+    supported?: boolean;
   },
 ) {
   const zone = reportZone(r);
@@ -99,7 +101,8 @@ export function presentReport(
         (a) =>
           now[a] &&
           !['view', 'viewReporter', 'viewInternal', 'setPrivacy'].includes(a) &&
-          !(a === 'escalate' && opts.escalationOpen === false),
+          !(a === 'escalate' && opts.escalationOpen === false) &&
+          !(a === 'support' && opts.supported),
       ),
       ...(opts.pullBack ? ['pull-back'] : []),
       ...(opts.reverseAutoDispatch ? ['reverse-auto-dispatch'] : []),

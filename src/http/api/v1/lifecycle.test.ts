@@ -280,13 +280,25 @@ describe('the report lifecycle over the API', () => {
     let res = await act(r.trackingId, 'support', {}, { token: citizen });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body.supportCount).toBe(1);
+    // `support` is no longer offered to whoever supports already (it would only answer 409), on the action's answer,
+    // on the report and in the list; another device is still offered it.
+    expect(res.body.allowedActions).not.toContain('support');
+    const device = { cookie: 'aduan_device=device-aaaaaaaaaaaaaaaa' };
+    const offered = async (auth: { token?: string; headers?: Record<string, string> }) => {
+      const one = await t.api(`/api/v1/reports/${r.trackingId}`, auth);
+      const list = await t.api('/api/v1/reports?pageSize=100', auth);
+      const item = (list.body.items as Array<{ trackingId: string; allowedActions: string[] }>).find(
+        (i) => i.trackingId === r.trackingId,
+      );
+      return [one.body.allowedActions.includes('support'), item?.allowedActions.includes('support')];
+    };
+    expect(await offered({ token: citizen })).toEqual([false, false]);
+    expect(await offered({ headers: device })).toEqual([true, true]);
     res = await act(r.trackingId, 'support', {}, { token: citizen });
     expect(res.status).toBe(409);
-    res = await t.api(`/api/v1/reports/${r.trackingId}/actions/support`, {
-      json: {},
-      headers: { cookie: 'aduan_device=device-aaaaaaaaaaaaaaaa' },
-    });
+    res = await t.api(`/api/v1/reports/${r.trackingId}/actions/support`, { json: {}, headers: device });
     expect(res.body.supportCount).toBe(2);
+    expect(await offered({ headers: device })).toEqual([false, false]);
     expect(res.headers.get('set-cookie')).toBeNull(); // the device already has its cookie
     // A device without a cookie gets one only when a command needs it: a support, not a submission.
     const submitted = await t.api('/api/v1/reports', {
