@@ -18,6 +18,7 @@ import {
   SLA_CLOCKS,
   ruleDeadlinePassedCutoff,
   selectRule,
+  widerRuleLimit,
   type ClockCause,
   type SlaRule,
 } from './sla.ts';
@@ -129,6 +130,115 @@ describe('selectRule', () => {
     expect(
       selectRule(rules, 'completion', { classification: 'aspirasi', supervisory: true, at: AT }).workingDays,
     ).toBe(5);
+  });
+
+  describe('regional rules (Pergub/Perwali)', () => {
+    const kaltim: SlaRule = {
+      id: '64:verification',
+      version: 1,
+      clock: 'verification',
+      classification: null,
+      workingDays: 1,
+      basis: 'Pergub Kaltim 12/2026',
+      validFrom: '2026-11-10',
+      regionCode: '64',
+    };
+    const balikpapan: SlaRule = { ...kaltim, id: '64.71:verification', workingDays: 2, regionCode: '64.71' };
+    const notAncestor: SlaRule = { ...kaltim, id: '64.7:verification', workingDays: 2, regionCode: '64.7' };
+    const kaltara: SlaRule = { ...kaltim, id: '65:verification', workingDays: 2, regionCode: '65' };
+    const regional = [...rules, kaltim, notAncestor, kaltara];
+    const at = new Date('2026-11-10T02:00:00Z');
+    const q = { classification: 'pengaduan' as const, at, zone: 'WITA' as const };
+
+    it('applies a rule of the report region or an ancestor of it, on dot boundaries', () => {
+      expect(selectRule(regional, 'verification', { ...q, regionCode: '64.71.01.1001' })).toBe(kaltim);
+      expect(selectRule(regional, 'verification', { ...q, regionCode: '64' })).toBe(kaltim);
+      // 64.7 is a prefix of 64.71 but not its ancestor; 65 is another province.
+      expect(
+        selectRule([...rules, notAncestor, kaltara], 'verification', { ...q, regionCode: '64.71.01' }),
+      ).toBe(v2Verification);
+      expect(selectRule(regional, 'verification', { ...q, regionCode: '31.71.01' })).toBe(v2Verification);
+      // No region on the report: national rules only.
+      expect(selectRule(regional, 'verification', q)).toBe(v2Verification);
+      expect(selectRule(regional, 'verification', { ...q, regionCode: null })).toBe(v2Verification);
+    });
+
+    it('lets the most specific region win, before classification specificity and version', () => {
+      const all = [...regional, balikpapan];
+      expect(selectRule(all, 'verification', { ...q, regionCode: '64.71.01' })).toBe(balikpapan);
+      expect(selectRule(all, 'verification', { ...q, regionCode: '64.72.02' })).toBe(kaltim);
+      // A national classification-specific rule (aspirasi, 7 days) loses to the province's general rule.
+      expect(selectRule(all, 'verification', { ...q, classification: 'aspirasi', regionCode: '64.72' })).toBe(
+        kaltim,
+      );
+      // Within a region, the usual order: a newer version of the province's rule wins.
+      const kaltimV2: SlaRule = { ...kaltim, version: 2, workingDays: 2, validFrom: '2026-11-11' };
+      const later = new Date('2026-11-11T02:00:00Z');
+      expect(selectRule([...all, kaltimV2], 'verification', { ...q, at: later, regionCode: '64.72' })).toBe(
+        kaltimV2,
+      );
+    });
+
+    it('applies to clocks that start on or after its validFrom, in the report zone', () => {
+      // 9 November 23:59 WITA: the national rule; 10 November 00:00 WITA: the province's.
+      expect(
+        selectRule(regional, 'verification', {
+          ...q,
+          at: new Date('2026-11-09T15:59:59Z'),
+          regionCode: '64.71',
+        }),
+      ).toBe(v2Verification);
+      expect(
+        selectRule(regional, 'verification', {
+          ...q,
+          at: new Date('2026-11-09T16:00:00Z'),
+          regionCode: '64.71',
+        }),
+      ).toBe(kaltim);
+    });
+
+    it('widerRuleLimit: a regional draft may only tighten the rules it overrides, in the same unit', () => {
+      const draft = {
+        clock: 'verification' as const,
+        classification: null,
+        workingDays: 1,
+        validFrom: '2026-11-10',
+        regionCode: '64',
+      };
+      expect(widerRuleLimit(DEFAULT_SLA_RULES, draft)).toBeNull();
+      expect(widerRuleLimit(DEFAULT_SLA_RULES, { ...draft, workingDays: 3 })).toBeNull();
+      expect(widerRuleLimit(DEFAULT_SLA_RULES, { ...draft, workingDays: 4 })).toMatchObject({
+        id: 'verification',
+        workingDays: 3,
+      });
+      // National drafts are not limited; calendar days are not compared with working days.
+      expect(widerRuleLimit(DEFAULT_SLA_RULES, { ...draft, workingDays: 4, regionCode: null })).toBeNull();
+      expect(widerRuleLimit(DEFAULT_SLA_RULES, { ...draft, workingDays: 4, dayUnit: 'calendar' })).toBeNull();
+      // A kab/kota is limited by its province's rule too, not by another province's.
+      expect(
+        widerRuleLimit([...DEFAULT_SLA_RULES, kaltim, kaltara], {
+          ...draft,
+          workingDays: 2,
+          regionCode: '64.71',
+        }),
+      ).toBe(kaltim);
+      expect(
+        widerRuleLimit([...DEFAULT_SLA_RULES, kaltara], { ...draft, workingDays: 3, regionCode: '64.71' }),
+      ).toBeNull();
+      // A general completion rule overrides every classification's: the shortest one (5 days) limits it.
+      expect(
+        widerRuleLimit(DEFAULT_SLA_RULES, { ...draft, clock: 'completion', workingDays: 10 }),
+      ).toMatchObject({ workingDays: 5 });
+      expect(
+        widerRuleLimit(DEFAULT_SLA_RULES, {
+          ...draft,
+          clock: 'completion',
+          classification: 'pengaduan',
+          supervisory: true,
+          workingDays: 30,
+        }),
+      ).toBeNull();
+    });
   });
 
   it('fails loudly when no rule is in force', () => {

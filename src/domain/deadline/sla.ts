@@ -5,7 +5,7 @@
  * limit here is a configurable, versioned default with an effective date (docs/domain.md §0, §5.4).
  * Pure module: no I/O, no clock.
  */
-import type { Classification, ZoneName } from '../report/report.ts';
+import { CLASSIFICATIONS, type Classification, type ZoneName } from '../report/report.ts';
 import {
   addCalendarDayCount,
   addWorkingDays,
@@ -71,6 +71,11 @@ export interface SlaRule {
   basis: string;
   /** First local date (`YYYY-MM-DD`, WIB unless told otherwise) the rule applies. */
   validFrom: string;
+  /**
+   * The region whose regulation (Pergub, Perwali, Perbup) sets the rule: a Kemendagri code such as `64` or `64.71`;
+   * null/undefined = national. It applies to reports in that region and below (docs/adr/0013-regional-sla-rules.md).
+   */
+  regionCode?: string | null;
 }
 
 const V1 = { version: 1, validFrom: '2018-01-01', dayUnit: 'working' } as const;
@@ -222,10 +227,33 @@ export interface RuleQuery {
   at: Date;
   /** Zone in which `validFrom` dates begin (default WIB). */
   zone?: ZoneName;
+  /**
+   * The report's region (Kemendagri code, e.g. `64.71.01.1001`); null/undefined: only national rules apply.
+   * Rules of this region or of an ancestor of it (`64`, `64.71`) apply too.
+   */
+  regionCode?: string | null;
 }
 
 function specificity(rule: SlaRule): number {
   return (rule.classification !== null ? 2 : 0) + (rule.supervisory != null ? 1 : 0);
+}
+
+/** How deep a rule's region is: 0 national, 1 a province (`64`), 2 a kab/kota (`64.71`), … */
+export function regionDepth(regionCode: string | null | undefined): number {
+  return regionCode ? regionCode.split('.').length : 0;
+}
+
+/**
+ * Whether a rule of region `ruleRegion` applies to a report in `reportRegion`: national rules everywhere; a regional
+ * rule in its region and below, on dot boundaries (`64` covers `64.71.01.1001`; `64.7` covers nothing of `64.71`).
+ */
+export function ruleRegionApplies(
+  ruleRegion: string | null | undefined,
+  reportRegion: string | null | undefined,
+): boolean {
+  if (!ruleRegion) return true;
+  if (!reportRegion) return false;
+  return reportRegion === ruleRegion || reportRegion.startsWith(`${ruleRegion}.`);
 }
 
 /**
@@ -240,11 +268,18 @@ export function findRule(rules: readonly SlaRule[], clock: SlaClock, query: Rule
     if (r.clock !== clock || !isIsoDate(r.validFrom) || r.validFrom > day) continue;
     if (r.classification !== null && r.classification !== query.classification) continue;
     if (r.supervisory != null && r.supervisory !== supervisory) continue;
+    if (!ruleRegionApplies(r.regionCode, query.regionCode)) continue;
+    if (!best) {
+      best = r;
+      continue;
+    }
+    const depth = regionDepth(r.regionCode) - regionDepth(best.regionCode);
     if (
-      !best ||
-      specificity(r) > specificity(best) ||
-      (specificity(r) === specificity(best) &&
-        (r.version > best.version || (r.version === best.version && r.validFrom > best.validFrom)))
+      depth > 0 ||
+      (depth === 0 &&
+        (specificity(r) > specificity(best) ||
+          (specificity(r) === specificity(best) &&
+            (r.version > best.version || (r.version === best.version && r.validFrom > best.validFrom)))))
     ) {
       best = r;
     }
@@ -254,12 +289,15 @@ export function findRule(rules: readonly SlaRule[], clock: SlaClock, query: Rule
 
 /**
  * Picks the rule for a clock at an instant: among rules for that clock already in force
- * (`validFrom` ≤ the local date of `at`) and compatible with the classification and the
- * berkadar-pengawasan flag, the most specific one wins (a classification-specific rule beats a
- * null-classification rule; a rule fixing `supervisory` beats one that does not), then the highest
- * version, then the latest `validFrom`. Throws when nothing matches (a configuration error).
- * Why: limits differ per classification (PermenPANRB 62/2018 time classes) and change over time
- * (PermenPANRB 5/2025), and a deadline must use the rule in force when its clock started.
+ * (`validFrom` ≤ the local date of `at`), compatible with the classification and the
+ * berkadar-pengawasan flag, and national or of the report's region or an ancestor of it, the rule of the
+ * most specific region wins (kab/kota over province over national), then the most specific one (a
+ * classification-specific rule beats a null-classification rule; a rule fixing `supervisory` beats one that
+ * does not), then the highest version, then the latest `validFrom`. Throws when nothing matches (a
+ * configuration error).
+ * Why: limits differ per classification (PermenPANRB 62/2018 time classes), change over time
+ * (PermenPANRB 5/2025), and a province or kab/kota may set shorter ones by Pergub/Perwali (region first:
+ * docs/adr/0013-regional-sla-rules.md); a deadline must use the rule in force when its clock started.
  */
 export function selectRule(rules: readonly SlaRule[], clock: SlaClock, query: RuleQuery): SlaRule {
   const rule = findRule(rules, clock, query);
@@ -269,6 +307,51 @@ export function selectRule(rules: readonly SlaRule[], clock: SlaClock, query: Ru
     );
   }
   return rule;
+}
+
+/** A rule about to be added, as {@link widerRuleLimit} checks it. */
+export type SlaRuleDraft = Pick<
+  SlaRule,
+  'clock' | 'classification' | 'supervisory' | 'workingDays' | 'dayUnit' | 'validFrom' | 'regionCode'
+>;
+
+/**
+ * For a regional draft, the shortest rule in force on its `validFrom` that it would override and that is shorter
+ * than it in the same day unit: the rule a report of the draft's region would get, for every classification and
+ * berkadar-pengawasan flag the draft covers, from the national rules and those of wider regions only. null when
+ * the draft is national or no wider rule is shorter (the draft only tightens).
+ * Why: a Pergub or Perwali may shorten the national limits (PermenPANRB limits are maxima), never lengthen them
+ * (docs/adr/0013-regional-sla-rules.md).
+ */
+export function widerRuleLimit(rules: readonly SlaRule[], draft: SlaRuleDraft): SlaRule | null {
+  if (!draft.regionCode) return null;
+  const wider = rules.filter(
+    (r) => (r.regionCode ?? null) !== draft.regionCode && ruleRegionApplies(r.regionCode, draft.regionCode),
+  );
+  const at = new Date(`${draft.validFrom}T12:00:00Z`);
+  if (Number.isNaN(at.getTime())) return null;
+  const classes = draft.classification !== null ? [draft.classification] : [null, ...CLASSIFICATIONS];
+  const flags = draft.supervisory != null ? [draft.supervisory] : [false, true];
+  const unit = dayUnitOf(draft);
+  let limit: SlaRule | null = null;
+  for (const classification of classes)
+    for (const supervisory of flags) {
+      const r = findRule(wider, draft.clock, {
+        classification,
+        supervisory,
+        at,
+        zone: 'WIB',
+        regionCode: draft.regionCode,
+      });
+      if (
+        r &&
+        dayUnitOf(r) === unit &&
+        r.workingDays < draft.workingDays &&
+        (!limit || r.workingDays < limit.workingDays)
+      )
+        limit = r;
+    }
+  return limit;
 }
 
 /**
