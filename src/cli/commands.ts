@@ -276,6 +276,11 @@ export const COMMANDS: Record<string, Spec> = {
         value: 'ID',
         description: 'the rule id (default from clock and classification)',
       },
+      region: {
+        type: 'string',
+        value: 'CODE',
+        description: 'a regional rule (Pergub/Perwali) for a province or kab/kota, e.g. 64 or 64.71; only shorter',
+      },
     }),
   }),
   outbox: group('outbox', 'the outbound message queue', {

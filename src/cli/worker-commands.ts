@@ -1,6 +1,6 @@
 /**
  * CLI for the background work: `aduan worker`, `aduan sweep --at <ISO> [--dry-run]`,
- * `aduan sla set --clock … --days … [--unit working|calendar] --basis … --valid-from …`, `aduan outbox status`.
+ * `aduan sla set --clock … --days … [--unit working|calendar] --basis … --valid-from … [--region 64]`, `aduan outbox status`.
  */
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
@@ -10,6 +10,20 @@ import { transportsFromConfig } from '../integrations/delivery.ts';
 import { startWorker, type Worker } from '../jobs/worker.ts';
 import { runSweep } from '../jobs/sweeper.ts';
 import { setSlaRule } from '../commands/set-sla-rule.ts';
+import type { FieldIssue } from '../app/errors.ts';
+import { issueBoth } from './agencies.ts';
+
+/** The `aduan sla set` flag of each field of `setSlaRule`, for error lines. */
+const SLA_FLAG: Record<string, string> = {
+  clock: '--clock',
+  workingDays: '--days',
+  dayUnit: '--unit',
+  basis: '--basis',
+  validFrom: '--valid-from',
+  classification: '--classification',
+  ruleId: '--rule-id',
+  regionCode: '--region',
+};
 import { deliveryCounts } from '../commands/outbox-delivery.ts';
 import { overdueCountsByAgency } from '../queries/sweep-candidates.ts';
 
@@ -50,6 +64,7 @@ export async function workerCli(
       classification: { type: 'string' },
       supervisory: { type: 'boolean' },
       'rule-id': { type: 'string' },
+      region: { type: 'string' },
       retroactive: { type: 'boolean' },
     },
     allowPositionals: true,
@@ -99,13 +114,16 @@ export async function workerCli(
         classification: str('classification'),
         supervisory: typeof values.supervisory === 'boolean' ? values.supervisory : undefined,
         ruleId: str('rule-id'),
+        regionCode: str('region'),
         retroactive: values.retroactive === true,
       });
       console.log(JSON.stringify(row));
       return 0;
     } catch (e) {
-      const fields = (e as { fields?: unknown }).fields;
+      const fields = (e as { fields?: Record<string, FieldIssue> }).fields;
       console.error(`sla set: invalid input ${JSON.stringify(fields ?? (e as Error).message)}`);
+      for (const [field, issue] of Object.entries(fields ?? {}))
+        console.error(`sla set: ${SLA_FLAG[field] ?? field}: ${issueBoth(issue)}`);
       return 2;
     } finally {
       await rt.close();

@@ -68,6 +68,8 @@ export async function planClock(
     supervisory: report.supervisory,
     at,
     zone: cal.zone,
+    // The report's own region picks regional rules (a Pergub's clocks), whoever handles it.
+    regionCode: report.regionCode,
   });
   const deadline = computeDeadline(rule, at, cal, cause);
   return {

@@ -45,6 +45,7 @@ export async function escalationOpening(db: AppDb | Tx, report: Pick<LoadedRepor
     supervisory: report.row.supervisory,
     at: report.row.createdAt,
     zone: cal.zone,
+    regionCode: report.row.regionCode,
   });
   if (rule.workingDays <= 0) return { cal, rule, dueAt: null, availableFrom: null };
   const dueAt = addRuleDays(rule, report.row.createdAt, cal).dueAt;

@@ -357,6 +357,11 @@ export const slaRules = pgTable(
     dayUnit: text('day_unit').notNull().default('working'),
     basis: text('basis').notNull(),
     validFrom: date('valid_from', { mode: 'string' }).notNull(),
+    /**
+     * The region whose Pergub/Perwali sets the rule (Kemendagri code, `64`, `64.71`); null = national. Regional ids
+     * carry the region as a prefix (`64:verification`), so (id, version) stays unique.
+     */
+    regionCode: text('region_code'),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.id, t.version] })],

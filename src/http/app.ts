@@ -27,6 +27,7 @@ import { reportRoutes } from './api/v1/reports.ts';
 import { actionRoutes } from './api/v1/actions.ts';
 import { authRoutes } from './api/v1/auth.ts';
 import { referenceRoutes } from './api/v1/reference.ts';
+import { slaRoutes } from './api/v1/sla.ts';
 import { attachmentRoutes } from './api/v1/attachments.ts';
 import { statsRoutes } from './api/v1/stats.ts';
 import { evaluationRoutes } from './api/v1/evaluation.ts';
@@ -208,6 +209,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       await api.register(actionRoutes, { services, supportPerHour: limits.supportPerHour });
       await api.register(attachmentRoutes, { services });
       await api.register(referenceRoutes, { services });
+      await api.register(slaRoutes, { services });
       await api.register(statsRoutes, { services });
       await api.register(evaluationRoutes, { services });
       await api.register(routingRoutes, { services });

@@ -81,6 +81,7 @@ const CREATED = new Set([
   `post ${P}/integrations/webhooks`,
   `post ${P}/integrations/tokens`,
   `post ${P}/holidays`,
+  `post ${P}/sla-rules`,
   `post ${P}/evaluation/periods`,
   `post ${P}/evaluation/periods/{periodId}/scores`,
   `post ${P}/evaluation/periods/{periodId}/publish`,

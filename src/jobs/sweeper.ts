@@ -464,7 +464,7 @@ export async function planSweep(
     const ruleMemo = new Map<string, ReturnType<typeof findRule>>();
     for (const r of old) {
       const k = cals.of(r.zone, r.agencyRegion, r.regionCode);
-      const mk = `${r.classification}|${r.supervisory}|${k.zone}|${localDate(r.createdAt, k.zone)}`;
+      const mk = `${r.classification}|${r.supervisory}|${k.zone}|${r.regionCode ?? ''}|${localDate(r.createdAt, k.zone)}`;
       if (!ruleMemo.has(mk))
         ruleMemo.set(
           mk,
@@ -473,6 +473,7 @@ export async function planSweep(
             supervisory: r.supervisory,
             at: r.createdAt,
             zone: k.zone,
+            regionCode: r.regionCode,
           }),
         );
       const rule = ruleMemo.get(mk);

@@ -949,6 +949,7 @@ describe('canStaff', () => {
     'manage_agencies',
     'manage_users',
     'manage_calendar',
+    'manage_sla',
     'view_evaluation',
     'manage_evaluation',
     'manage_api_keys',

@@ -96,6 +96,7 @@ export const STAFF_PERMISSIONS = [
   'manage_agencies',
   'manage_users',
   'manage_calendar',
+  'manage_sla',
   'score_evaluation',
   'view_evaluation',
   'manage_evaluation',
@@ -369,6 +370,8 @@ const STAFF_ROLES: Record<StaffPermission, readonly Role[]> = {
   manage_agencies: ['national_admin', 'coordinator', 'agency_admin'],
   manage_users: ['national_admin', 'coordinator', 'agency_admin'],
   manage_calendar: ['national_admin', 'coordinator'],
+  /** SLA rules: national ones the national admin's; regional ones (Pergub/Perwali) also the region's coordinator's. */
+  manage_sla: ['national_admin', 'coordinator'],
   score_evaluation: ['national_admin', 'assessor'],
   view_evaluation: ['national_admin', 'assessor', 'coordinator', 'agency_admin'],
   /** Create, change and publish evaluation periods (coordinators: every participant in their region). */

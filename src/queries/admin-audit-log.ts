@@ -4,9 +4,10 @@
  *
  * Who reads what: the national admin every entry; a coordinator only the entries whose agency it manages
  * (`agenciesInScope`, manageable: its region's agencies, without the Ombudsman offices and the ministries' and
- * lembaga's offices there, which are not its to administer), and the regional holidays of its region (holiday
- * entries have no agency: their `details.regionCode`, in SQL); national entries (no agency: categories, SLA rules,
- * national holidays, national keys, evaluation periods, federation, key reseals) are the national admin's alone.
+ * lembaga's offices there, which are not its to administer), and the regional holidays and regional SLA rules of its
+ * region (those entries have no agency: their `details.regionCode`, in SQL); national entries (no agency: categories,
+ * national SLA rules, national holidays, national keys, evaluation periods, federation, key reseals) are the national
+ * admin's alone.
  * Anyone else: 403.
  */
 import { and, asc, count, desc, eq, gte, inArray, like, or, sql, type SQL } from 'drizzle-orm';
@@ -110,21 +111,22 @@ export async function adminAuditLogPage(
   const conds: SQL[] = [];
   if (!national) {
     const ids = scoped.map((a) => a.id);
-    // Holiday entries have no agency: a coordinator sees those whose region (details.regionCode) lies in its own.
+    // Holiday and SLA rule entries have no agency: a coordinator sees those whose region (details.regionCode) lies in
+    // its own.
     const regions = [
       ...new Set(
         actor.grants.flatMap((g) => (g.role === 'coordinator' && g.regionCode ? [g.regionCode] : [])),
       ),
     ];
     const region = sql`(${adminAuditLog.details} ->> 'regionCode')`;
-    const holidays = regions.length
+    const regional = regions.length
       ? and(
-          eq(adminAuditLog.targetType, 'holiday'),
+          inArray(adminAuditLog.targetType, ['holiday', 'sla_rule']),
           or(...regions.map((r) => sql`(${region} = ${r} or starts_with(${region}, ${`${r}.`}))`)),
         )
       : undefined;
     const agencyScope = ids.length ? inArray(adminAuditLog.agencyId, ids) : undefined;
-    conds.push(or(agencyScope, holidays) ?? sql`false`);
+    conds.push(or(agencyScope, regional) ?? sql`false`);
   }
   if (filter.group) conds.push(like(adminAuditLog.action, `${filter.group}.%`));
   if (filter.agencyId) conds.push(eq(adminAuditLog.agencyId, filter.agencyId));

@@ -153,9 +153,12 @@ export async function holidaysOfYear(svc: Services, year: number) {
     .orderBy(asc(holidays.date), asc(holidays.regionCode));
 }
 
-/** Every SLA rule version, newest version first within each rule. */
+/** Every SLA rule version: national ones first, then by region code; newest version first within each rule. */
 export async function slaRuleVersions(svc: Services) {
-  return svc.db.select().from(slaRules).orderBy(asc(slaRules.id), desc(slaRules.version));
+  return svc.db
+    .select()
+    .from(slaRules)
+    .orderBy(sql`${slaRules.regionCode} asc nulls first`, asc(slaRules.id), desc(slaRules.version));
 }
 
 /** Regions (provinces and kab/kota) the caller may add regional holidays for. */

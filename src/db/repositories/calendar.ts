@@ -64,6 +64,7 @@ export function slaRuleOf(r: typeof slaRules.$inferSelect): SlaRule {
     dayUnit: r.dayUnit as SlaRule['dayUnit'],
     basis: r.basis,
     validFrom: r.validFrom,
+    regionCode: r.regionCode,
   };
 }
 

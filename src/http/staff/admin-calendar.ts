@@ -3,9 +3,11 @@
  * holidays (with the missing-year warning) and lets coordinators add or remove regional holidays in their
  * region, and the national admin national holidays, cuti bersama and regional holidays of any province or kab/kota;
  * an edit recomputes the running deadlines it affects and the notice says how many (`dihitung`).
- * `/kantor/admin/sla` lists every SLA rule version with its regulation reference, its length in working or
- * calendar days and its validity date, and the national admin adds a new version (`setSlaRule`, choosing the
- * unit; running deadlines keep their stored version).
+ * `/kantor/admin/sla` lists the SLA rule versions grouped by region (national first; a coordinator sees the national
+ * ones, those of wider regions and its region's) with their regulation reference, their length in working or
+ * calendar days and their validity date; the national admin adds a version for the nation or any province or
+ * kab/kota, a coordinator for its region and below (a Pergub/Perwali; it may only tighten: `setSlaRule`). Running
+ * deadlines keep their stored version.
  */
 import { isCalendarDate } from '../../domain/shared/dates.ts';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
@@ -20,13 +22,13 @@ import {
   removeHoliday,
   upsertHoliday,
 } from '../../commands/manage-holidays.ts';
-import { setSlaRule } from '../../commands/set-sla-rule.ts';
+import { maySetSlaRule, setSlaRule } from '../../commands/set-sla-rule.ts';
 import { calendarRegionScopes, holidaysOfYear, slaRuleVersions } from '../../queries/admin.ts';
 import { calendarStatus } from '../../queries/calendar-status.ts';
 import { listRegions } from '../../queries/reference.ts';
 import { regionNamesByCode } from '../../queries/region-names.ts';
 import { canStaff, regionCovers } from '../../policies/can.ts';
-import { CalendarPage, SlaPage, type HolidayRow } from '../../views/staff/admin-reference.tsx';
+import { CalendarPage, SlaPage, type HolidayRow, type SlaGroup } from '../../views/staff/admin-reference.tsx';
 import type { FormState } from '../../views/staff/common.tsx';
 import { pageContext, sendPage } from '../web/render.ts';
 import { handleForm, requireAdmin, str } from './admin-forms.ts';
@@ -176,18 +178,46 @@ export const staffAdminCalendarRoutes: FastifyPluginAsync<{ services: Services }
 
   async function slaPage(req: FastifyRequest, reply: FastifyReply, form?: FormState, status = 200) {
     const ctx = pageContext(req);
-    const rules = await slaRuleVersions(svc);
+    const actor = req.caller.actor;
+    const scopes = calendarRegionScopes(actor);
+    const coordinator = scopes !== 'all' && scopes.length > 0;
+    // A coordinator reads the rules that reach its region (national, wider regions) and those inside it; the national
+    // admin and agency admins (read-only) every rule.
+    const rules = (await slaRuleVersions(svc)).filter(
+      (r) =>
+        !coordinator ||
+        !r.regionCode ||
+        scopes.some((s) => regionCovers(s, r.regionCode) || regionCovers(r.regionCode, s)),
+    );
+    const names = await regionNamesByCode(
+      svc.db,
+      rules.flatMap((r) => (r.regionCode ? [r.regionCode] : [])),
+    );
+    const groups: SlaGroup[] = [];
+    for (const r of rules) {
+      let g = groups.find((x) => x.regionCode === r.regionCode);
+      if (!g) {
+        g = {
+          regionCode: r.regionCode,
+          regionName: r.regionCode ? (names.get(r.regionCode) ?? null) : null,
+          rules: [],
+          canEdit: maySetSlaRule(req.caller, r.regionCode),
+        };
+        groups.push(g);
+      }
+      g.rules.push(r);
+    }
+    const regions =
+      scopes === 'all'
+        ? [{ code: '', name: '' }, ...(await regionsFor('all'))]
+        : coordinator
+          ? await regionsFor(scopes)
+          : [];
     const done = (req.query as Record<string, string | undefined>).selesai === '1';
     return sendPage(
       reply,
       req,
-      h(SlaPage, {
-        ctx,
-        rules,
-        canEdit: canStaff(req.caller.actor, 'manage_calendar'),
-        form,
-        notice: done ? ctx.t('admin.saved') : undefined,
-      }),
+      h(SlaPage, { ctx, groups, regions, form, notice: done ? ctx.t('admin.saved') : undefined }),
       status,
     );
   }
@@ -198,14 +228,27 @@ export const staffAdminCalendarRoutes: FastifyPluginAsync<{ services: Services }
   });
 
   app.post('/kantor/admin/sla', async (req, reply) => {
-    if (!requireAdmin(req, reply)) return reply;
-    // SLA rules are national regulation: only a role with national calendar scope adds versions.
-    if (!canStaff(req.caller.actor, 'manage_calendar')) throw new AppError('FORBIDDEN');
+    // National rules are the national admin's; regional ones (Pergub/Perwali) also their coordinator's
+    // (`setSlaRule` checks the region: 403 outside it). Agency admins and officers: 403.
+    if (!calendarGate(req, reply)) return reply;
+    const national = canStaff(req.caller.actor, 'manage_sla');
     return handleForm(req, reply, {
       action: 'add',
-      inputs: ['clock', 'classification', 'workingDays', 'dayUnit', 'basis', 'validFrom', 'retroactive'],
+      inputs: [
+        'regionCode',
+        'clock',
+        'classification',
+        'workingDays',
+        'dayUnit',
+        'basis',
+        'validFrom',
+        'retroactive',
+      ],
       run: async (body) => {
         const days = str(body.workingDays);
+        const regionCode = str(body.regionCode);
+        // A coordinator's form has no national choice: an empty region is a missing field, not a national rule.
+        if (!national && !regionCode) throw invalid({ regionCode: { key: 'required' } });
         await setSlaRule(
           svc,
           {
@@ -217,6 +260,7 @@ export const staffAdminCalendarRoutes: FastifyPluginAsync<{ services: Services }
             basis: str(body.basis),
             validFrom: str(body.validFrom),
             retroactive: str(body.retroactive) === 'yes',
+            regionCode: regionCode || undefined,
           },
           req.caller,
         );

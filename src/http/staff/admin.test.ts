@@ -688,14 +688,17 @@ describe('back-office administration', () => {
       'Kota Samarinda (contoh)',
     );
 
-    // SLA: everyone with admin screens reads the rules; only the national admin adds a version.
+    // SLA: everyone with admin screens reads the rules; the national admin adds national versions, a coordinator
+    // regional ones for its region only (src/http/staff/regional-sla.test.ts): without a region, a field error.
     const sla = await coord.get('/kantor/admin/sla');
     expect(sla.html).toMatch(/Perpres|Permen|UU/);
-    expect(sla.html).not.toContain('Tambah versi aturan');
-    expect(sla.html).toContain('Hanya admin nasional yang dapat menambah versi aturan');
-    expect(
-      (await coord.post('/kantor/admin/sla', { _csrf: csrfOf(sla.html), clock: 'verification' })).status,
-    ).toBe(403);
+    expect(sla.html).toContain('Tambah versi aturan');
+    const noRegion = await coord.post('/kantor/admin/sla', {
+      _csrf: csrfOf(sla.html),
+      clock: 'verification',
+    });
+    expect(noRegion.status).toBe(422);
+    expect(noRegion.html).toContain('#f-regionCode');
     const natSla = await nat.get('/kantor/admin/sla?lang=en');
     expect(natSla.html).toContain('Add a rule version');
     // Each clock says what it measures (the two reporter clocks read alike by their names).

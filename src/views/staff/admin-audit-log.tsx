@@ -71,6 +71,10 @@ export function entryText(ctx: PageContext, r: AuditLogRow): string {
       params.version = Number(d.version ?? 0);
       params.days = Number(d.workingDays ?? 0);
       params.date = str(d.validFrom) ? formatDate(`${String(d.validFrom)}T12:00:00+07:00`, ctx.lang) : '';
+      if (str(d.regionCode)) {
+        key += '_regional';
+        params.region = String(d.regionCode);
+      }
       break;
     case 'holiday.add':
     case 'holiday.remove':

@@ -417,28 +417,55 @@ export interface SlaRow {
   dayUnit: string;
   basis: string;
   validFrom: string;
+  /** The region whose Pergub/Perwali set it (`64`, `64.71`); null: national. */
+  regionCode: string | null;
 }
 
-/** SLA rules with their legal basis and validity; the national admin adds new versions. */
+/** The rules of one region (null: national), as the page groups them, with the region's name. */
+export interface SlaGroup {
+  regionCode: string | null;
+  regionName: string | null;
+  rules: SlaRow[];
+  /** The caller may add versions here (national admin; a coordinator in its region). */
+  canEdit: boolean;
+}
+
+/** "Provinsi Kalimantan Timur (64)", "Kota Balikpapan (64.71)": a region as the SLA page names it. */
+export function slaRegionLabel(ctx: PageContext, code: string, name: string | null): string {
+  if (!name) return code;
+  return code.includes('.') ? `${name} (${code})` : ctx.t('admin.sla.region_province', { name, code });
+}
+
+/**
+ * SLA rules with their legal basis and validity, grouped by region (national first): the national admin adds
+ * versions for the nation or any province or kab/kota; a coordinator for its region and below, and reads the
+ * national rules and those of wider regions.
+ */
 export function SlaPage(
   p: AdminPageProps & {
-    rules: SlaRow[];
-    canEdit: boolean;
+    groups: SlaGroup[];
+    /** Where the caller may add a rule: '' is national (national admin only). Empty: read-only. */
+    regions: Array<{ code: string; name: string }>;
   },
 ): VNode {
   const { ctx, form } = p;
   const e = errs(form, 'add');
+  const rules = p.groups.flatMap((g) => g.rules);
   // On a given day the highest version of a rule that has started applies (sla.ts `findRule`), so a version is in
   // force until the day before the earliest start of any later version, and never when a later version starts on or
   // before its own start (a correction entered afterwards).
   const validTo = (r: SlaRow) => {
-    const later = p.rules.filter((o) => o.id === r.id && o.version > r.version);
+    const later = rules.filter((o) => o.id === r.id && o.version > r.version);
     if (!later.length) return ctx.t('admin.sla.valid_open');
     const first = later.reduce((a, b) => (b.validFrom < a.validFrom ? b : a));
     if (first.validFrom <= r.validFrom) return ctx.t('admin.sla.valid_never', { version: first.version });
     const from = first.validFrom;
     return dateLabel(ctx, new Date(Date.parse(`${from.slice(0, 10)}T00:00:00Z`) - 86_400_000).toISOString());
   };
+  const national = p.regions.some((r) => r.code === '');
+  const columns = ['rule', 'version', 'clock', 'limit', 'basis', 'valid_from', 'valid_to'].map((k) =>
+    ctx.t(`admin.sla.${k}`),
+  );
   return (
     <AdminLayout
       ctx={ctx}
@@ -449,43 +476,64 @@ export function SlaPage(
       h1
     >
       <p class="lead">{ctx.t('admin.sla.intro')}</p>
-      <AdminTable
-        caption={ctx.t('admin.sla.title')}
-        columns={['rule', 'version', 'clock', 'limit', 'basis', 'valid_from', 'valid_to'].map((k) =>
-          ctx.t(`admin.sla.${k}`),
-        )}
-      >
-        {p.rules.map((r) => (
-          <tr key={`${r.id}-${r.version}`}>
-            <td>
-              <code>{r.id}</code>
-            </td>
-            <td>{r.version}</td>
-            <td>
-              {ctx.t(`staff.deadline.clock.${r.clock}`)}
-              <br />
-              <span class="hint">{ctx.t(`admin.sla.clock_help.${r.clock}`)}</span>
-            </td>
-            <td>
-              {ctx.t(r.dayUnit === 'calendar' ? 'admin.sla.n_calendar' : 'admin.sla.n_working', {
-                n: r.workingDays,
-              })}
-            </td>
-            <td>{r.basis}</td>
-            <td>{dateLabel(ctx, r.validFrom)}</td>
-            <td>{validTo(r)}</td>
-          </tr>
-        ))}
-      </AdminTable>
-      {p.canEdit ? (
+      <p>{ctx.t('admin.sla.regional_intro')}</p>
+      {p.groups.map((g) => {
+        const id = `h-sla-${g.regionCode ? g.regionCode.replace(/\./g, '-') : 'national'}`;
+        const heading = g.regionCode
+          ? slaRegionLabel(ctx, g.regionCode, g.regionName)
+          : ctx.t('admin.sla.national');
+        return (
+          <section class="admin-section" aria-labelledby={id} key={id}>
+            <h2 id={id}>{heading}</h2>
+            {!g.canEdit && p.regions.length ? <p class="hint">{ctx.t('admin.sla.read_only')}</p> : null}
+            <AdminTable caption={`${ctx.t('admin.sla.title')}: ${heading}`} columns={columns}>
+              {g.rules.map((r) => (
+                <tr key={`${r.id}-${r.version}`}>
+                  <td>
+                    <code>{r.id}</code>
+                  </td>
+                  <td>{r.version}</td>
+                  <td>
+                    {ctx.t(`staff.deadline.clock.${r.clock}`)}
+                    <br />
+                    <span class="hint">{ctx.t(`admin.sla.clock_help.${r.clock}`)}</span>
+                  </td>
+                  <td>
+                    {ctx.t(r.dayUnit === 'calendar' ? 'admin.sla.n_calendar' : 'admin.sla.n_working', {
+                      n: r.workingDays,
+                    })}
+                  </td>
+                  <td>{r.basis}</td>
+                  <td>{dateLabel(ctx, r.validFrom)}</td>
+                  <td>{validTo(r)}</td>
+                </tr>
+              ))}
+            </AdminTable>
+          </section>
+        );
+      })}
+      {p.regions.length ? (
         <FormSection
           ctx={ctx}
           id="h-add-sla"
           heading={ctx.t('admin.sla.add')}
-          hint={ctx.t('admin.sla.add_hint')}
+          hint={ctx.t(national ? 'admin.sla.add_hint' : 'admin.sla.add_hint_regional')}
           action="/kantor/admin/sla"
           submit={ctx.t('admin.sla.add_submit')}
         >
+          <Select
+            ctx={ctx}
+            name="regionCode"
+            label={ctx.t('admin.sla.region')}
+            hint={ctx.t('admin.sla.region_hint')}
+            value={val(form, 'add', 'regionCode')}
+            {...(national ? {} : { placeholder: ctx.t('admin.choose') })}
+            options={p.regions.map((r) => ({
+              value: r.code,
+              label: r.code ? slaRegionLabel(ctx, r.code, r.name) : ctx.t('admin.sla.national'),
+            }))}
+            error={e.regionCode}
+          />
           <Select
             ctx={ctx}
             name="clock"
@@ -519,6 +567,7 @@ export function SlaPage(
             ctx={ctx}
             name="workingDays"
             label={ctx.t('admin.sla.days')}
+            {...(national ? {} : { hint: ctx.t('admin.sla.days_hint_regional') })}
             inputmode="numeric"
             width="short"
             value={val(form, 'add', 'workingDays')}

@@ -1,0 +1,1 @@
+ALTER TABLE "sla_rules" ADD COLUMN "region_code" text;
