@@ -151,14 +151,14 @@ describe('regional SLA rules', () => {
     const rule = {
       clock: 'completion',
       classification: 'aspirasi',
-      days: 3,
+      workingDays: 3,
       basis: 'Pergub Kaltim 12/2026 Pasal 9',
       validFrom: '2026-11-10',
     };
     const outside = await t.api('/api/v1/sla-rules', { json: { ...rule, regionCode: '31' }, token: coord });
     expect(outside.status).toBe(403);
     const longer = await t.api('/api/v1/sla-rules', {
-      json: { ...rule, days: 6, regionCode: '64' },
+      json: { ...rule, workingDays: 6, regionCode: '64' },
       token: coord,
     });
     expect(longer.status).toBe(422);
@@ -180,7 +180,7 @@ describe('regional SLA rules', () => {
       id: '64.71:completion.aspirasi',
       version: 1,
       regionCode: '64.71',
-      days: 3,
+      workingDays: 3,
     });
     // The list for a region: national rules, its ancestors' and its own, not another province's.
     const list = await t.api('/api/v1/sla-rules?regionCode=64.71', { token: coord });
@@ -194,7 +194,7 @@ describe('regional SLA rules', () => {
     const general = await t.api('/api/v1/sla-rules', {
       json: {
         clock: 'completion',
-        days: 10,
+        workingDays: 10,
         basis: 'Perwali Balikpapan 4/2026',
         validFrom: '2026-11-10',
         regionCode: '64.71',

@@ -28,7 +28,7 @@ export const slaRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (a
         tags: ['reference'],
         summary:
           'SLA rule versions, national and regional (admin roles); with regionCode, those that reach that region',
-        querystring: z.object({ regionCode: ruleRegion.optional() }).strict(),
+        querystring: z.object({ regionCode: ruleRegion.optional() }),
       },
     },
     async (req) => {
@@ -54,7 +54,7 @@ export const slaRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (a
             clock: r.clock,
             classification: r.classification,
             supervisory: r.supervisory,
-            days: r.workingDays,
+            workingDays: r.workingDays,
             dayUnit: r.dayUnit,
             basis: r.basis,
             validFrom: r.validFrom,
@@ -73,7 +73,7 @@ export const slaRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (a
         body: z
           .object({
             clock: z.enum(SLA_CLOCKS),
-            days: z.number().int().min(1).max(365),
+            workingDays: z.number().int().min(1).max(365),
             dayUnit: z.enum(DAY_UNITS).optional(),
             basis: z.string().trim().min(1).max(300),
             validFrom: calendarDate,
@@ -92,7 +92,7 @@ export const slaRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (a
         svc,
         {
           clock: b.clock,
-          workingDays: b.days,
+          workingDays: b.workingDays,
           dayUnit: b.dayUnit,
           basis: b.basis,
           validFrom: b.validFrom,
@@ -110,7 +110,7 @@ export const slaRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (a
         clock: row.clock,
         classification: row.classification,
         supervisory: row.supervisory,
-        days: row.workingDays,
+        workingDays: row.workingDays,
         dayUnit: row.dayUnit,
         basis: row.basis,
         validFrom: row.validFrom,
