@@ -279,7 +279,8 @@ export const COMMANDS: Record<string, Spec> = {
       region: {
         type: 'string',
         value: 'CODE',
-        description: 'a regional rule (Pergub/Perwali) for a province or kab/kota, e.g. 64 or 64.71; only shorter',
+        description:
+          'a regional rule (Pergub/Perwali) for a province or kab/kota, e.g. 64 or 64.71; only shorter',
       },
     }),
   }),

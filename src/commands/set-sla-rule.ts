@@ -8,7 +8,7 @@
  * overrides (docs/adr/0013-regional-sla-rules.md). The national admin (and the operator's CLI) set rules for any
  * region; a coordinator for its own region and below; anyone else gets 403.
  */
-import { eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { slaRules } from '../db/schema.ts';
 import { invalidateCalendarCache, slaRuleOf } from '../db/repositories/calendar.ts';
 import { isIsoDate, localDate } from '../domain/deadline/calendar.ts';
