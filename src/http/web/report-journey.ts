@@ -12,7 +12,7 @@ import type { Services } from '../../app/context.ts';
 import { AppError, type FieldIssue } from '../../app/errors.ts';
 import { addAttachment, ATTACHMENT_LIMITS } from '../../commands/add-attachment.ts';
 import { collectIssues, requireCategory } from '../../commands/lookups.ts';
-import { discardDraft, saveDraft } from '../../commands/save-draft.ts';
+import { saveDraft } from '../../commands/save-draft.ts';
 import { supporterKeyOf } from '../../commands/support-report.ts';
 import { stageDraftFile } from '../../commands/stage-draft-file.ts';
 import { submitReport } from '../../commands/submit-report.ts';
@@ -398,6 +398,19 @@ export async function reportJourney(
     );
   }
 
+  /**
+   * Submissions in progress per draft id. A second post of the same draft (a double tap, a replayed form) waits for
+   * the first, then finds the draft done and goes to the same confirmation instead of filing it again.
+   */
+  const submitting = new Map<string, Promise<unknown>>();
+  const oneAtATime = <T>(id: string, run: () => Promise<T>): Promise<T> => {
+    const result = (submitting.get(id) ?? Promise.resolve()).then(run);
+    const tail = result.catch(() => undefined);
+    submitting.set(id, tail);
+    void tail.then(() => submitting.get(id) === tail && submitting.delete(id));
+    return result;
+  };
+
   app.post(
     '/lapor/kirim',
     // A refused submission re-renders the check page: its language switch reopens that page.
@@ -407,54 +420,61 @@ export async function reportJourney(
     },
     async (req, reply) => {
       const id = draftId(req);
-      const d = await loadDraft(svc, id);
-      if (!d || !id) return reply.redirect(`/lapor/${STEPS[0]}`, 303);
-      if (d.done) return reply.redirect('/lapor/selesai', 303);
-      let result;
-      try {
-        result = await submitReport(svc, req.caller, { ...toSubmitInput(d), lang: pageContext(req).lang });
-      } catch (e) {
-        const c = classifyError(e);
-        if (c.code !== 'VALIDATION_FAILED') throw e;
-        const ctx = pageContext(req);
-        const msgs = formErrors(ctx.lang, c.fields);
-        const problems = Object.entries(msgs).map(([f, text]) => ({
-          text,
-          href: `/lapor/${stepOf(f)}?from=check`,
-        }));
-        return renderCheck(req, reply, d, problems);
-      }
-      const trackingId = result.report.row.trackingId;
-      const caller = { ...req.caller, accessKey: result.accessKey };
-      let attached = 0;
-      for (const f of draftFiles(d)) {
-        try {
-          await addAttachment(svc, caller, trackingId, {
-            filename: f.filename,
-            data: await svc.storage.get(f.key),
-          });
-          attached += 1;
-        } catch (err) {
-          req.log.warn({ err, trackingId }, 'staged attachment could not be attached');
-        }
-      }
-      await discardDraft(svc, id, draftFiles(d));
-      const deadline = result.report.row.deadline as {
-        dueAt: string;
-        explanation: { id: string; en: string };
-      } | null;
-      const done = {
-        trackingId,
-        accessKey: result.accessKey,
-        dueAt: deadline?.dueAt ?? '',
-        explanationId: deadline?.explanation.id ?? '',
-        explanationEn: deadline?.explanation.en ?? '',
-        files: String(attached),
-      };
-      setDraftCookie(reply, await saveDraft(svc, null, { done: JSON.stringify(done) }));
-      return reply.redirect('/lapor/selesai', 303);
+      if (!id) return reply.redirect(`/lapor/${STEPS[0]}`, 303);
+      return oneAtATime(id, () => submitDraft(req, reply, id));
     },
   );
+
+  async function submitDraft(req: FastifyRequest, reply: FastifyReply, id: string) {
+    const d = await loadDraft(svc, id);
+    if (!d) return reply.redirect(`/lapor/${STEPS[0]}`, 303);
+    if (d.done) return reply.redirect('/lapor/selesai', 303);
+    let result;
+    try {
+      result = await submitReport(svc, req.caller, { ...toSubmitInput(d), lang: pageContext(req).lang });
+    } catch (e) {
+      const c = classifyError(e);
+      if (c.code !== 'VALIDATION_FAILED') throw e;
+      const ctx = pageContext(req);
+      const msgs = formErrors(ctx.lang, c.fields);
+      const problems = Object.entries(msgs).map(([f, text]) => ({
+        text,
+        href: `/lapor/${stepOf(f)}?from=check`,
+      }));
+      return renderCheck(req, reply, d, problems);
+    }
+    const trackingId = result.report.row.trackingId;
+    const caller = { ...req.caller, accessKey: result.accessKey };
+    let attached = 0;
+    for (const f of draftFiles(d)) {
+      try {
+        await addAttachment(svc, caller, trackingId, {
+          filename: f.filename,
+          data: await svc.storage.get(f.key),
+        });
+        attached += 1;
+      } catch (err) {
+        req.log.warn({ err, trackingId }, 'staged attachment could not be attached');
+      }
+    }
+    // The staged copies go; the draft row stays (overwritten below), so a replayed post never finds it missing.
+    for (const f of draftFiles(d)) await svc.storage.remove(f.key).catch(() => undefined);
+    const deadline = result.report.row.deadline as {
+      dueAt: string;
+      explanation: { id: string; en: string };
+    } | null;
+    const done = {
+      trackingId,
+      accessKey: result.accessKey,
+      dueAt: deadline?.dueAt ?? '',
+      explanationId: deadline?.explanation.id ?? '',
+      explanationEn: deadline?.explanation.en ?? '',
+      files: String(attached),
+    };
+    // The same draft id: a replayed post (whose browser never read this answer) finds the draft done.
+    setDraftCookie(reply, await saveDraft(svc, id, { done: JSON.stringify(done) }));
+    return reply.redirect('/lapor/selesai', 303);
+  }
 
   app.get('/lapor/selesai', async (req, reply) => {
     const d = await loadDraft(svc, draftId(req));
