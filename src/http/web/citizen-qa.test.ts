@@ -72,3 +72,18 @@ describe('submitting the report twice (double tap, replayed form)', () => {
     expect(await reportsTitled(title)).toBe(1);
   });
 });
+
+describe('monthly report navigation', () => {
+  it('the first month offered has no link to a month the page refuses', async () => {
+    const c = new WebClient(t.url);
+    for (const month of ['2000-01', '2000-02', '2026-03']) {
+      const page = await c.get(`/statistik/bulanan?bulan=${month}&prov=64`);
+      expect(page.status, month).toBe(200);
+      const links = [...page.html.matchAll(/href="(\/statistik\/bulanan\?[^"]+)"/g)].map((m) =>
+        m[1]!.replaceAll('&amp;', '&'),
+      );
+      expect(links.length, month).toBeGreaterThan(0);
+      for (const link of links) expect((await c.get(link)).status, `${month} → ${link}`).toBe(200);
+    }
+  });
+});

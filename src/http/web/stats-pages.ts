@@ -86,11 +86,14 @@ export async function publicStatsRoutes(app: FastifyInstance, opts: { services: 
     );
   });
 
+  /** The earliest month the monthly report opens (its "previous month" link stops there). */
+  const FIRST_MONTH = '2000-01';
+
   app.get('/statistik/bulanan', async (req, reply) => {
     const q = req.query as Record<string, string | undefined>;
     const today = localDate(svc.now(), 'WITA');
     const month = q.bulan ?? today.slice(0, 7);
-    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month) || month > today.slice(0, 7) || month < '2000-01') {
+    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month) || month > today.slice(0, 7) || month < FIRST_MONTH) {
       return sendFieldErrorPage(reply, req, invalid({ bulan: { key: 'invalid_format' } }));
     }
     const from = `${month}-01`;
@@ -114,7 +117,7 @@ export async function publicStatsRoutes(app: FastifyInstance, opts: { services: 
         ctx,
         d: {
           month,
-          prev: shiftMonth(month, -1),
+          prev: month > FIRST_MONTH ? shiftMonth(month, -1) : null,
           next: next <= today.slice(0, 7) ? next : null,
           ...prov,
           categories,

@@ -15,7 +15,7 @@ import type { NotableCase } from '../../queries/notable-cases.ts';
 /** What the monthly report shows. */
 export interface MonthlyReportData {
   month: string;
-  prev: string;
+  prev: string | null;
   next: string | null;
   province: string;
   provinceName: string;
@@ -35,9 +35,11 @@ export function MonthlyReportPage({ ctx, d }: { ctx: PageContext; d: MonthlyRepo
       <h1>{title}</h1>
       <p class="lead">{ctx.t('stats.monthly.lead')}</p>
       <nav class="no-print month-nav" aria-label={ctx.t('stats.monthly.nav')}>
-        <a href={`/statistik/bulanan?bulan=${d.prev}&prov=${d.province}`}>
-          {ctx.t('stats.monthly.prev', { month: monthLabel(ctx, d.prev) })}
-        </a>
+        {d.prev ? (
+          <a href={`/statistik/bulanan?bulan=${d.prev}&prov=${d.province}`}>
+            {ctx.t('stats.monthly.prev', { month: monthLabel(ctx, d.prev) })}
+          </a>
+        ) : null}
         {d.next ? (
           <a href={`/statistik/bulanan?bulan=${d.next}&prov=${d.province}`}>
             {ctx.t('stats.monthly.next', { month: monthLabel(ctx, d.next) })}
