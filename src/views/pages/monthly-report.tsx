@@ -61,13 +61,20 @@ export function MonthlyReportPage({ ctx, d }: { ctx: PageContext; d: MonthlyRepo
       />
       <section aria-labelledby="kategori-h">
         <h2 id="kategori-h">{ctx.t('stats.monthly.top_categories')}</h2>
-        <IndicatorTable
-          ctx={ctx}
-          caption={ctx.t('stats.monthly.top_categories_caption')}
-          keyHeader={ctx.t('stats.dim.category')}
-          rows={d.categories.items.filter((c) => c.key !== '-').slice(0, 10)}
-          columns={['received', 'completed', 'completion_rate']}
-        />
+        <div
+          class="table-scroll"
+          tabIndex={0}
+          role="region"
+          aria-label={ctx.t('stats.monthly.top_categories_caption')}
+        >
+          <IndicatorTable
+            ctx={ctx}
+            caption={ctx.t('stats.monthly.top_categories_caption')}
+            keyHeader={ctx.t('stats.dim.category')}
+            rows={d.categories.items.filter((c) => c.key !== '-').slice(0, 10)}
+            columns={['received', 'completed', 'completion_rate']}
+          />
+        </div>
         <ExportLinks
           ctx={ctx}
           table={ctx.t('stats.monthly.top_categories_caption')}
@@ -76,19 +83,27 @@ export function MonthlyReportPage({ ctx, d }: { ctx: PageContext; d: MonthlyRepo
       </section>
       <section aria-labelledby="instansi-h">
         <h2 id="instansi-h">{ctx.t('stats.monthly.agencies')}</h2>
-        <IndicatorTable
-          ctx={ctx}
-          caption={ctx.t('stats.monthly.agencies_caption')}
-          keyHeader={ctx.t('stats.dim.agency')}
-          rows={d.agencies.items.filter((a) => a.key !== '-').slice(0, 25)}
-          columns={[
-            'received',
-            'verified_on_time',
-            'followed_up_on_time',
-            'completed',
-            'median_days_completion',
-          ]}
-        />
+        {/* Wide at 360 px: it scrolls in its own region (as the chart sections' tables), not the page. */}
+        <div
+          class="table-scroll"
+          tabIndex={0}
+          role="region"
+          aria-label={ctx.t('stats.monthly.agencies_caption')}
+        >
+          <IndicatorTable
+            ctx={ctx}
+            caption={ctx.t('stats.monthly.agencies_caption')}
+            keyHeader={ctx.t('stats.dim.agency')}
+            rows={d.agencies.items.filter((a) => a.key !== '-').slice(0, 25)}
+            columns={[
+              'received',
+              'verified_on_time',
+              'followed_up_on_time',
+              'completed',
+              'median_days_completion',
+            ]}
+          />
+        </div>
         <ExportLinks
           ctx={ctx}
           table={ctx.t('stats.monthly.agencies_caption')}
