@@ -11,6 +11,7 @@ import { reports } from '../db/schema.ts';
 import { appendEvent } from '../db/repositories/events.ts';
 import { loadReport } from '../db/repositories/reports.ts';
 import { digestEquals, sha256 } from '../integrations/crypto.ts';
+import { stripTrackingInput } from '../domain/report/tracking-id.ts';
 import type { Caller, Services } from '../app/context.ts';
 import { AppError, invalid, throwIfInvalid, type FieldIssue } from '../app/errors.ts';
 
@@ -24,10 +25,12 @@ export interface ClaimReportInput {
 export async function claimReport(svc: Services, caller: Caller, input: ClaimReportInput): Promise<string> {
   const userId = caller.actor.userId;
   if (!userId || !caller.actor.grants.some((g) => g.role === 'citizen')) throw new AppError('FORBIDDEN');
-  const trackingId = input.trackingId.trim();
+  // Read as the tracking form reads it (`1234-5678-90`, spaces, a leading `#`).
+  const trackingId = stripTrackingInput(input.trackingId);
   const key = input.accessKey.trim();
   const fields: Record<string, FieldIssue> = {};
-  if (!/^\d{10}$/.test(trackingId)) fields.trackingId = { key: 'invalid_format' };
+  if (!trackingId) fields.trackingId = { key: 'required' };
+  else if (!/^\d{10}$/.test(trackingId)) fields.trackingId = { key: 'tracking_id_format' };
   if (!key) fields.accessKey = { key: 'required' };
   throwIfInvalid(fields);
   return svc.db.transaction(async (tx) => {

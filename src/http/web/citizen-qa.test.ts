@@ -1,12 +1,14 @@
 /**
  * Citizen pages, fresh-eyes QA (defects found by using the pages as a citizen on a phone, without JavaScript):
- * a double-tapped or replayed "Kirim laporan" files one report and still shows its confirmation.
+ * a double-tapped or replayed "Kirim laporan" files one report and still shows its confirmation; the monthly report
+ * links no month it refuses; the account page calls the tracking number what every other citizen page calls it and
+ * reads it the way the tracking form does.
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { query } from '../../db/client.ts';
-import { startTestApp, type TestApp } from '../../../test/helpers/app.ts';
-import { WebClient } from '../../../test/helpers/web-client.ts';
+import { DEMO, startTestApp, type TestApp } from '../../../test/helpers/app.ts';
+import { csrfOf, signInWeb, WebClient } from '../../../test/helpers/web-client.ts';
 import { walkJourney } from '../../../test/helpers/journey.ts';
 
 let t: TestApp;
@@ -85,5 +87,47 @@ describe('monthly report navigation', () => {
       expect(links.length, month).toBeGreaterThan(0);
       for (const link of links) expect((await c.get(link)).status, `${month} → ${link}`).toBe(200);
     }
+  });
+});
+
+describe('linking a report to a citizen account (/akun)', () => {
+  it('reads the tracking number as the tracking form does and names it "nomor lacak"', async () => {
+    const filed = await t.api('/api/v1/reports', {
+      json: {
+        classification: 'pengaduan',
+        title: 'Trotoar rusak di depan sekolah',
+        body: 'Trotoar di depan sekolah rusak dan berlubang, anak-anak harus berjalan di jalan raya.',
+        regionCode: '64.72.02',
+        reporter: { name: 'Budi Warga' },
+      },
+    });
+    expect(filed.status).toBe(201);
+    const { trackingId, accessKey } = filed.body as { trackingId: string; accessKey: string };
+    const me = await signInWeb(t.url, DEMO.citizen, undefined, '/akun');
+    const home = await me.get('/akun?lang=id');
+    expect(home.status).toBe(200);
+    // One name for the number on every citizen page (web.json: "Nomor lacak").
+    expect(home.html).toContain('Nomor lacak');
+    expect(home.html.toLowerCase()).not.toContain('nomor pelacakan');
+    const csrf = csrfOf(home.html);
+
+    const empty = await me.post('/akun/klaim', { _csrf: csrf, trackingId: ' ', accessKey });
+    expect(empty.status).toBe(422);
+    expect(empty.html).toContain('href="#f-trackingId"');
+    expect(empty.html).toContain('Wajib diisi.');
+    const words = await me.post('/akun/klaim', { _csrf: csrf, trackingId: 'nomor saya', accessKey });
+    expect(words.status).toBe(422);
+    expect(words.html).toContain('Nomor lacak terdiri dari 10 angka');
+
+    // As printed on the tracking form's hint (1234-5678-90), with a leading # and spaces around.
+    const grouped = ` #${trackingId.slice(0, 4)}-${trackingId.slice(4, 8)}-${trackingId.slice(8)} `;
+    const ok = await me.post('/akun/klaim', {
+      _csrf: csrf,
+      trackingId: grouped,
+      accessKey: ` ${accessKey} `,
+    });
+    expect(ok.status, ok.html.slice(0, 500)).toBe(303);
+    expect(ok.location).toMatch(new RegExp(`^/akun\\?klaim=${trackingId}\\b`));
+    expect((await me.get(ok.location!)).html).toContain(trackingId);
   });
 });
