@@ -2,12 +2,19 @@
  * Citizen pages, fresh-eyes QA (defects found by using the pages as a citizen on a phone, without JavaScript):
  * a double-tapped or replayed "Kirim laporan" files one report and still shows its confirmation; the monthly report
  * links no month it refuses; the account page calls the tracking number what every other citizen page calls it and
- * reads it the way the tracking form does.
+ * reads it the way the tracking form does; a comment over the limit is refused with the text kept, never cut.
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { query } from '../../db/client.ts';
-import { DEMO, startTestApp, type TestApp } from '../../../test/helpers/app.ts';
+import {
+  categoryIdByName,
+  DEMO,
+  startTestApp,
+  submitReport,
+  verifyReport,
+  type TestApp,
+} from '../../../test/helpers/app.ts';
 import { csrfOf, signInWeb, WebClient } from '../../../test/helpers/web-client.ts';
 import { walkJourney } from '../../../test/helpers/journey.ts';
 
@@ -129,5 +136,29 @@ describe('linking a report to a citizen account (/akun)', () => {
     expect(ok.status, ok.html.slice(0, 500)).toBe(303);
     expect(ok.location).toMatch(new RegExp(`^/akun\\?klaim=${trackingId}\\b`));
     expect((await me.get(ok.location!)).html).toContain(trackingId);
+  });
+});
+
+describe('a comment on a public report page', () => {
+  it('over 5000 characters: 422 with the field message and the text kept, nothing stored cut short', async () => {
+    const id = await submitReport(t, 'Jembatan kayu di desa lapuk', { reporter: { name: 'Rina Warga' } });
+    await verifyReport(t, await t.login(DEMO.coordinator), id, 'pupr-kaltim', await categoryIdByName(t));
+    const c = await signInWeb(t.url, DEMO.citizen, undefined, `/laporan/${id}`);
+    const csrf = csrfOf((await c.get(`/laporan/${id}`)).html);
+    // A long text pasted in: its end is different from what the first 5000 characters hold.
+    const long = `${'Jembatan ini sudah lapuk dan berbahaya. '.repeat(125)}Akhir komentar saya.`;
+    expect(long.length).toBeGreaterThan(5000);
+    for (const lang of ['id', 'en'] as const) {
+      const r = await c.post(`/laporan/${id}/komentar?lang=${lang}`, { _csrf: csrf, body: long });
+      expect(r.status).toBe(422);
+      expect(r.html).toContain('href="#f-body"');
+      expect(r.html).toContain(lang === 'id' ? 'Maksimal 5000 karakter.' : '5000 characters');
+      expect(r.html).toContain('Akhir komentar saya.</textarea>');
+    }
+    const events = await t.api(`/api/v1/reports/${id}/events`, { token: await t.login(DEMO.puprAdmin) });
+    expect((events.body.items as Array<{ type: string }>).filter((e) => e.type === 'comment')).toEqual([]);
+    // Exactly at the limit it is sent whole.
+    const fits = long.slice(0, 5000);
+    expect((await c.post(`/laporan/${id}/komentar`, { _csrf: csrf, body: fits })).status).toBe(303);
   });
 });

@@ -13,7 +13,7 @@ import { limitCookielessSupport } from '../plugins/rate-limit.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
 import { PUBLIC_CALLER, type Caller, type Services } from '../../app/context.ts';
-import { AppError } from '../../app/errors.ts';
+import { AppError, type FieldIssue } from '../../app/errors.ts';
 import { commentReport } from '../../commands/comment-report.ts';
 import { openAttachment } from '../../commands/add-attachment.ts';
 import { supportReport } from '../../commands/support-report.ts';
@@ -37,6 +37,8 @@ import { DRAFT_RETURN_STEPS } from '../../views/pages/similar-reports.tsx';
 
 const PAGE_SIZE = 20;
 const ID = /^\d{10}$/;
+/** The longest comment, as the API's comment schema takes it. */
+const COMMENT_MAX = 5000;
 const REGION = /^\d{2}(\.\d{2})?$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -113,7 +115,7 @@ export async function feedPages(
     extra: {
       notice?: string;
       draftStep?: string | undefined;
-      errors?: Record<string, { key: string }>;
+      errors?: Record<string, FieldIssue>;
       comment?: string;
       /** A comment with personal data and no confirmation: what was found. */
       pii?: PiiKind[];
@@ -222,11 +224,15 @@ export async function feedPages(
     const form = (req.body ?? {}) as Record<string, unknown>;
     const body = String(form.body ?? '').trim();
     if (!body) return renderReport(req, reply, id, { errors: { body: { key: 'required' } }, comment: body });
+    // Too long: refused with the text kept (as the tracking page's reply), never cut short.
+    if (body.length > COMMENT_MAX) {
+      const tooLong = { key: 'too_long', params: { max: COMMENT_MAX } };
+      return renderReport(req, reply, id, { errors: { body: tooLong }, comment: body });
+    }
     const caller: Caller = { ...req.caller, accessKey: undefined };
-    const text = body.slice(0, 5000);
-    const pii = await unconfirmedPii(caller, id, text, form[piiConfirmField('body')] === '1');
+    const pii = await unconfirmedPii(caller, id, body, form[piiConfirmField('body')] === '1');
     if (pii) return renderReport(req, reply, id, { pii, comment: body });
-    await commentReport(svc, caller, id, { body: text });
+    await commentReport(svc, caller, id, { body });
     return reply.redirect(`/laporan/${id}?komentar=ok`, 303);
   });
 
