@@ -162,3 +162,23 @@ describe('a comment on a public report page', () => {
     expect((await c.post(`/laporan/${id}/komentar`, { _csrf: csrf, body: fits })).status).toBe(303);
   });
 });
+
+describe('public report list pages', () => {
+  it('a page past the last one goes to the last page instead of an empty "page 1000 of 1"', async () => {
+    const title = 'Halte bus rusak dekat terminal lama';
+    const id = await submitReport(t, title, { reporter: { name: 'Yusuf Warga' } });
+    await verifyReport(t, await t.login(DEMO.coordinator), id, 'pupr-kaltim', await categoryIdByName(t));
+    const c = new WebClient(t.url);
+    const q = encodeURIComponent('halte terminal');
+    const beyond = await c.get(`/laporan?q=${q}&page=99999`);
+    expect(beyond.status).toBe(303);
+    expect(beyond.location).toBe(`/laporan?q=halte+terminal`);
+    const page = await c.get(beyond.location!);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain(title);
+    // A fractional page number is read as the whole page it is in, never as an offset between pages.
+    const half = await c.get(`/laporan?q=${q}&page=1.5`);
+    expect(half.status).toBe(200);
+    expect(half.html).toContain(title);
+  });
+});

@@ -28,6 +28,7 @@ import { inlineDisposition, neutralFilename } from '../../presenters/attachment.
 import { publicEventBody } from '../../presenters/report.ts';
 import { formatDate } from '../../views/format.ts';
 import { FeedPage, PublicReportPage } from '../../views/pages/feed.tsx';
+import { pageHref } from '../../views/components/pagination.tsx';
 import { piiConfirmField } from '../../views/pages/track.tsx';
 import { classifyError } from '../plugins/errors.ts';
 import { t } from '../../locales/index.ts';
@@ -63,7 +64,7 @@ export async function feedPages(
       kab: clean(q.kab, REGION),
     };
     if (filters.kab && filters.prov && !filters.kab.startsWith(`${filters.prov}.`)) filters.kab = undefined;
-    const page = Math.max(1, Math.min(1000, Number(q.page) || 1));
+    const page = Math.max(1, Math.min(1000, Math.floor(Number(q.page)) || 1));
     const result = await listReports(
       svc,
       PUBLIC_CALLER,
@@ -78,6 +79,9 @@ export async function feedPages(
       page,
       PAGE_SIZE,
     );
+    // Past the last page (an old link, fewer reports now): the last page, not an empty "page 1000 of 3".
+    const last = Math.max(1, Math.ceil(result.total / PAGE_SIZE));
+    if (page > last) return reply.redirect(pageHref('/laporan', filters, last), 303);
     const cats = await listCategories(svc.db);
     const options = {
       categories: cats
