@@ -182,3 +182,39 @@ describe('public report list pages', () => {
     expect(half.html).toContain(title);
   });
 });
+
+describe('the contact step', () => {
+  it('takes a NIK typed in groups (spaces or dashes), as it takes a grouped phone number', async () => {
+    const c = new WebClient(t.url);
+    await walkJourney(c, {}, 'privasi');
+    for (const nik of ['6471 0123 4567 8901', '6471-0123-4567-8901']) {
+      const r = await c.post('/lapor/kontak', {
+        name: 'Siti Pelapor',
+        email: '',
+        phone: '0812 3456 7890',
+        nik,
+      });
+      expect(r.status, `${nik}: ${r.html.slice(0, 200)}`).toBe(303);
+    }
+    // Still 16 digits: a short one is refused, with the text kept.
+    const short = await c.post('/lapor/kontak', {
+      name: 'Siti Pelapor',
+      email: '',
+      phone: '',
+      nik: '6471 0123 4567',
+    });
+    expect(short.status).toBe(422);
+    expect(short.html).toContain('NIK harus 16 digit.');
+    expect(short.html).toContain('value="6471 0123 4567"');
+    // What reaches the report is the 16 digits.
+    await c.post('/lapor/kontak', { name: 'Siti Pelapor', email: '', phone: '', nik: '6471 0123 4567 8901' });
+    const sent = await c.post('/lapor/kirim', {});
+    expect(sent.location).toBe('/lapor/selesai');
+    const id = confirmedNumber((await c.get('/lapor/selesai')).html)!;
+    const [row] = await query<{ reporter_enc: string }>(
+      t.runtime.services.db,
+      sql`select reporter_enc from reports where tracking_id = ${id}`,
+    );
+    expect(t.runtime.services.sealer.open<{ nik?: string }>(row!.reporter_enc).nik).toBe('6471012345678901');
+  });
+});

@@ -4,7 +4,7 @@ import type { DraftData } from '../../queries/draft.ts';
 import { findRegion, listAgencyTree, listCategories } from '../../queries/reference.ts';
 import type { PageContext } from '../../views/context.ts';
 import type { AnswerRow } from '../../views/pages/report-check.tsx';
-import { draftFiles } from './report-form.ts';
+import { draftFiles, nikDigits } from './report-form.ts';
 
 /** The answer rows, each with the step that changes it. */
 export async function buildAnswerRows(svc: Services, ctx: PageContext, d: DraftData): Promise<AnswerRow[]> {
@@ -23,7 +23,7 @@ export async function buildAnswerRows(svc: Services, ctx: PageContext, d: DraftD
   const where = [regionNames.join(', '), v('address'), v('lat') && v('lon') ? `${v('lat')}, ${v('lon')}` : '']
     .filter(Boolean)
     .join('\n');
-  const nik = v('nik') ? `${'•'.repeat(12)}${v('nik').slice(-4)}` : '';
+  const nik = v('nik') ? `${'•'.repeat(12)}${nikDigits(v('nik')).slice(-4)}` : '';
   return [
     {
       label: ctx.t('web.report.classification_title'),

@@ -111,13 +111,18 @@ export function validateStep(step: Step, d: DraftData, today: string): Record<st
         f.email = { key: 'invalid_email' };
       if (s(d, 'phone') && !ReporterSchema.shape.phone.safeParse(s(d, 'phone')).success)
         f.phone = { key: 'invalid_phone' };
-      if (s(d, 'nik') && !/^\d{16}$/.test(s(d, 'nik'))) f.nik = { key: 'invalid_nik' };
+      if (s(d, 'nik') && !/^\d{16}$/.test(nikDigits(s(d, 'nik')))) f.nik = { key: 'invalid_nik' };
       break;
     }
     default:
       break;
   }
   return f;
+}
+
+/** A NIK as typed, without the spaces, dashes or dots of a grouped form (`6471 0123 4567 8901`). */
+export function nikDigits(v: string): string {
+  return v.replace(/[\s.-]/g, '');
 }
 
 function isNum(v: string): boolean {
@@ -178,7 +183,7 @@ export function toSubmitInput(d: DraftData): SubmitReportInput {
       name: opt('name'),
       email: opt('email'),
       phone: opt('phone'),
-      nik: opt('nik'),
+      nik: opt('nik') && nikDigits(s(d, 'nik')),
     },
   };
 }
