@@ -2,12 +2,14 @@
  * Citizen pages, fresh-eyes QA (defects found by using the pages as a citizen on a phone, without JavaScript):
  * a double-tapped or replayed "Kirim laporan" files one report and still shows its confirmation; the monthly report
  * links no month it refuses; the account page calls the tracking number what every other citizen page calls it and
- * reads it the way the tracking form does; a comment over the limit is refused with the text kept, never cut.
+ * reads it the way the tracking form does; a comment over the limit is refused with the text kept, never cut; a
+ * tracking-page form sent twice says the report has moved on and that the first one counted.
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { query } from '../../db/client.ts';
 import {
+  actOk,
   categoryIdByName,
   DEMO,
   startTestApp,
@@ -216,5 +218,43 @@ describe('the contact step', () => {
       sql`select reporter_enc from reports where tracking_id = ${id}`,
     );
     expect(t.runtime.services.sealer.open<{ nik?: string }>(row!.reporter_enc).nik).toBe('6471012345678901');
+  });
+});
+
+describe('a tracking-page form sent twice', () => {
+  it('the second answer says the report is now completed and that a form sent twice counted once', async () => {
+    const filed = await t.api('/api/v1/reports', {
+      json: {
+        classification: 'pengaduan',
+        title: 'Got mampet di jalan Juanda',
+        body: 'Got mampet di jalan Juanda, air meluap ke jalan setiap kali hujan deras turun.',
+        regionCode: '64.72.02',
+        reporter: { name: 'Eko Warga' },
+      },
+    });
+    const { trackingId: id, accessKey: k } = filed.body as { trackingId: string; accessKey: string };
+    await verifyReport(t, await t.login(DEMO.coordinator), id, 'pupr-kaltim', await categoryIdByName(t));
+    await actOk(
+      t,
+      id,
+      'respond',
+      { body: 'Got sudah dibersihkan petugas.', final: true },
+      {
+        token: await t.login(DEMO.puprAdmin),
+      },
+    );
+    const c = new WebClient(t.url);
+    const first = await c.post(`/lacak/${id}/accept`, { k, rating: '5', comment: '' });
+    expect(first.status).toBe(303);
+    for (const [lang, status, counted] of [
+      ['id', 'Selesai', 'kiriman pertama sudah tercatat'],
+      ['en', 'Completed', 'the first one was recorded'],
+    ] as const) {
+      const again = await c.post(`/lacak/${id}/accept?lang=${lang}`, { k, rating: '5', comment: '' });
+      expect(again.status).toBe(409);
+      const summary = /<div class="error-summary"[\s\S]*?<\/div>/.exec(again.html)![0];
+      expect(summary).toContain(status);
+      expect(summary).toContain(counted);
+    }
   });
 });

@@ -278,12 +278,19 @@ export async function trackPages(app: FastifyInstance, opts: { services: Service
           return renderTrack(req, reply, id, key, { errors: c.fields, values });
         if (c.status === 409 || c.code === 'CONSENT_REQUIRED') {
           const lang = pageContext(req).lang;
+          // A form sent twice (a double tap) or after the report moved on: say where the report is now.
+          const now =
+            c.code === 'ILLEGAL_TRANSITION'
+              ? (await getReport(svc, caller, id).catch(() => null))?.report.row.status
+              : undefined;
           const message =
             c.code === 'ESCALATION_NOT_DUE' && c.params.availableFrom
               ? t(lang, 'web.trackpage.escalation_not_due', {
                   date: formatDate(String(c.params.availableFrom), lang),
                 })
-              : t(lang, `errors.${c.code}`, c.params);
+              : now
+                ? t(lang, 'web.trackpage.stale_form', { status: t(lang, `status.${now}`) })
+                : t(lang, `errors.${c.code}`, c.params);
           // A stale form (sent twice, or the report moved on) is the API's 409.
           const status = c.code === 'ILLEGAL_TRANSITION' ? 409 : undefined;
           return renderTrack(req, reply, id, key, { message, values, status });
