@@ -18,6 +18,8 @@ interface ChartText {
   id: string;
   title: string;
   desc: string;
+  /** Writes a number in the page language (default: Indonesian grouping, `1.500`). */
+  format?: (n: number) => string;
 }
 
 function Frame(p: ChartText & { width: number; height: number; children: unknown }): VNode {
@@ -37,7 +39,7 @@ function Frame(p: ChartText & { width: number; height: number; children: unknown
 }
 
 const idNumber = new Intl.NumberFormat('id-ID');
-const fmt = (n: number) => idNumber.format(Math.round(n));
+const idFormat = (n: number) => idNumber.format(Math.round(n));
 
 /** Received (bars) and completed (line with dots) per month. */
 export function MonthlyChart(
@@ -46,6 +48,7 @@ export function MonthlyChart(
     legend: { received: string; completed: string };
   },
 ): VNode {
+  const fmt = p.format ?? idFormat;
   const W = 640;
   const H = 260;
   const m = { top: 28, right: 12, bottom: 36, left: 48 };
@@ -176,6 +179,7 @@ export function Choropleth(
     noDataLabel: string;
   },
 ): VNode {
+  const fmt = p.format ?? idFormat;
   const W = 640;
   const H = 420;
   const legendH = 40;

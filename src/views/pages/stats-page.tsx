@@ -71,6 +71,7 @@ export function MonthsSection({
       chart={
         <MonthlyChart
           id={`${id}-chart`}
+          format={(n) => num(ctx, Math.round(n))}
           title={ctx.t('stats.months.heading')}
           desc={
             peak
@@ -134,6 +135,7 @@ export function MapSection(p: {
       chart={
         <Choropleth
           id={`${p.id}-chart`}
+          format={(n) => num(ctx, Math.round(n))}
           title={ctx.t('stats.map.heading', { province: p.provinceName })}
           desc={ctx.t('stats.map.desc', { n: p.features.length, withData: kab.length })}
           features={p.features}
