@@ -137,7 +137,11 @@ describe('linking a report to a citizen account (/akun)', () => {
     });
     expect(ok.status, ok.html.slice(0, 500)).toBe(303);
     expect(ok.location).toMatch(new RegExp(`^/akun\\?klaim=${trackingId}\\b`));
-    expect((await me.get(ok.location!)).html).toContain(trackingId);
+    const listed = await me.get(ok.location!);
+    expect(listed.html).toContain(trackingId);
+    // The list of the citizen's reports names its column the same way.
+    expect(listed.html).toContain('<th scope="col">Nomor lacak</th>');
+    expect(listed.html.toLowerCase()).not.toContain('pelacakan');
   });
 });
 

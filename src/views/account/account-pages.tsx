@@ -168,7 +168,7 @@ export function AccountPage(p: {
                 </caption>
                 <thead>
                   <tr>
-                    <th scope="col">{ctx.t('staff.queue.col_tracking')}</th>
+                    <th scope="col">{ctx.t('account.claim.tracking')}</th>
                     <th scope="col">{ctx.t('staff.queue.col_title')}</th>
                     <th scope="col">{ctx.t('staff.queue.col_status')}</th>
                   </tr>
