@@ -190,6 +190,18 @@ describe('public report list pages', () => {
 });
 
 describe('the contact step', () => {
+  it('says once that the NIK is optional (the label already says so)', async () => {
+    const c = new WebClient(t.url);
+    for (const [lang, word] of [
+      ['id', /opsional|tidak wajib/gi],
+      ['en', /optional/gi],
+    ] as const) {
+      const page = await c.get(`/lapor/kontak?lang=${lang}`);
+      const field = /<label[^>]*for="f-nik"[\s\S]*?<input/.exec(page.html)![0];
+      expect(field.match(word), `${lang}: ${field}`).toHaveLength(1);
+    }
+  });
+
   it('takes a NIK typed in groups (spaces or dashes), as it takes a grouped phone number', async () => {
     const c = new WebClient(t.url);
     await walkJourney(c, {}, 'privasi');
