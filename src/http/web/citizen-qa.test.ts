@@ -3,9 +3,11 @@
  * a double-tapped or replayed "Kirim laporan" files one report and still shows its confirmation; the monthly report
  * links no month it refuses; the account page calls the tracking number what every other citizen page calls it and
  * reads it the way the tracking form does; a comment over the limit is refused with the text kept, never cut; a
- * tracking-page form sent twice says the report has moved on and that the first one counted.
+ * tracking-page form sent twice says the report has moved on and that the first one counted; a report opened through
+ * the citizen's account (no key in the link) serves its files.
  */
 import { sql } from 'drizzle-orm';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { query } from '../../db/client.ts';
 import {
@@ -272,5 +274,40 @@ describe('a tracking-page form sent twice', () => {
       expect(summary).toContain(status);
       expect(summary).toContain(counted);
     }
+  });
+});
+
+describe('a report opened through the citizen account (no key in the link)', () => {
+  it('lists the uploaded photo with a link that serves it', async () => {
+    const c = new WebClient(t.url);
+    await walkJourney(c, {}, 'kategori');
+    const png = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#0c0' } })
+      .png()
+      .toBuffer();
+    const fd = new FormData();
+    fd.append('file', new Blob([new Uint8Array(png)], { type: 'image/png' }), 'foto-jalan.png');
+    expect((await c.postMultipart('/lapor/lampiran', fd)).status).toBe(303);
+    await walkJourney(c, {}, 'kontak');
+    await c.post('/lapor/kirim', {});
+    const done = (await c.get('/lapor/selesai')).html;
+    const [, id, key] = /\/lacak\/(\d{10})\?k=([\w-]+)/.exec(done)!;
+
+    const me = await signInWeb(t.url, DEMO.citizen, undefined, '/akun');
+    const csrf = csrfOf((await me.get('/akun')).html);
+    expect((await me.post('/akun/klaim', { _csrf: csrf, trackingId: id!, accessKey: key! })).status).toBe(
+      303,
+    );
+    // The account's list links to the tracking page without the key.
+    expect((await me.get('/akun')).html).toContain(`href="/lacak/${id}"`);
+    const page = await me.get(`/lacak/${id}`);
+    expect(page.status).toBe(200);
+    const link = new RegExp(`href="(/lacak/${id}/lampiran/[0-9a-f-]{36}[^"]*)"`).exec(page.html)?.[1];
+    expect(link, 'attachment link').toBeTruthy();
+    const file = await me.get(link!.replaceAll('&amp;', '&'));
+    expect(file.status).toBe(200);
+    expect(file.headers.get('content-type')).toBe('image/png');
+    expect(file.headers.get('cache-control')).toBe('private, no-store');
+    // Someone else, signed out and without the key: the HTML 404.
+    expect((await new WebClient(t.url).get(link!.replaceAll('&amp;', '&'))).status).toBe(404);
   });
 });

@@ -86,12 +86,13 @@ export async function trackPages(app: FastifyInstance, opts: { services: Service
     return reply.redirect(`/lacak/${looked.id}?k=${encodeURIComponent(k)}`, 303);
   });
 
-  // An attachment of the report, for its reporter (key in `k`, like the private link). Anyone else: 404.
+  // An attachment of the report, for its reporter (key in `k`, like the private link; or no key for the signed-in
+  // citizen whose account the report is linked to, as the tracking page itself). Anyone else: 404.
   app.get('/lacak/:trackingId/lampiran/:attachmentId', async (req, reply) => {
     const { trackingId, attachmentId } = req.params as { trackingId: string; attachmentId: string };
     const key = String((req.query as Record<string, unknown>).k ?? '');
     const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-    if (!ID.test(trackingId) || !UUID.test(attachmentId) || !key) throw new AppError('NOT_FOUND');
+    if (!ID.test(trackingId) || !UUID.test(attachmentId)) throw new AppError('NOT_FOUND');
     const caller: Caller = { ...req.caller, accessKey: key };
     const visible = await getReport(svc, caller, trackingId);
     if (!visible.subject.isReporter) throw new AppError('NOT_FOUND');

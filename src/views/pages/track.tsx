@@ -257,7 +257,11 @@ export function TrackPage({
           <ul>
             {attachments.map((a) => (
               <li key={a.id}>
-                <a href={`/lacak/${id}/lampiran/${a.id}?k=${encodeURIComponent(accessKey)}`}>{a.filename}</a>{' '}
+                <a
+                  href={`/lacak/${id}/lampiran/${a.id}${accessKey ? `?k=${encodeURIComponent(accessKey)}` : ''}`}
+                >
+                  {a.filename}
+                </a>{' '}
                 {ctx.t(
                   a.uploadedBy === 'reporter'
                     ? 'web.trackpage.attachment_yours'
