@@ -4,7 +4,7 @@
  * links no month it refuses; the account page calls the tracking number what every other citizen page calls it and
  * reads it the way the tracking form does; a comment over the limit is refused with the text kept, never cut; a
  * tracking-page form sent twice says the report has moved on and that the first one counted; a report opened through
- * the citizen's account (no key in the link) serves its files.
+ * the citizen's account (no key in the link) serves its files; a reply sent twice in a row is recorded once.
  */
 import { sql } from 'drizzle-orm';
 import sharp from 'sharp';
@@ -309,5 +309,53 @@ describe('a report opened through the citizen account (no key in the link)', () 
     expect(file.headers.get('cache-control')).toBe('private, no-store');
     // Someone else, signed out and without the key: the HTML 404.
     expect((await new WebClient(t.url).get(link!.replaceAll('&amp;', '&'))).status).toBe(404);
+  });
+});
+
+describe('a reply on the tracking page sent twice (double tap, form sent again)', () => {
+  it('is recorded once, also when both arrive at once; the same words after an answer count again', async () => {
+    const filed = await t.api('/api/v1/reports', {
+      json: {
+        classification: 'pengaduan',
+        title: 'Pohon tumbang menutup jalan desa',
+        body: 'Pohon besar tumbang dan menutup jalan desa sejak kemarin sore, kendaraan tidak bisa lewat.',
+        regionCode: '64.72.02',
+        reporter: { name: 'Lina Warga' },
+      },
+    });
+    const { trackingId: id, accessKey: k } = filed.body as { trackingId: string; accessKey: string };
+    const replies = async () => {
+      const r = await t.api(`/api/v1/reports/${id}/events`, { token: await t.login(DEMO.coordinator) });
+      return (r.body.items as Array<{ type: string; body: string }>).filter(
+        (e) => e.type === 'reporter_reply',
+      );
+    };
+    const c = new WebClient(t.url);
+    const text = 'Pohonnya masih di sana pagi ini.';
+    const first = await c.post(`/lacak/${id}/comment`, { k, commentBody: text });
+    const again = await c.post(`/lacak/${id}/comment`, { k, commentBody: text });
+    expect([first.location, again.location]).toEqual([
+      `/lacak/${id}?k=${k}&ok=comment`,
+      `/lacak/${id}?k=${k}&ok=comment`,
+    ]);
+    expect(await replies()).toHaveLength(1);
+
+    const other = 'Sekarang ada dua pohon yang tumbang.';
+    await Promise.all([
+      c.post(`/lacak/${id}/comment`, { k, commentBody: other }),
+      c.post(`/lacak/${id}/comment`, { k, commentBody: other }),
+    ]);
+    expect((await replies()).map((e) => e.body)).toEqual([text, other]);
+
+    // After an officer's question the same words are a new answer, and are recorded.
+    await actOk(
+      t,
+      id,
+      'hold',
+      { question: 'Di desa mana tepatnya?' },
+      { token: await t.login(DEMO.coordinator) },
+    );
+    await c.post(`/lacak/${id}/comment`, { k, commentBody: text });
+    expect((await replies()).map((e) => e.body)).toEqual([text, other, text]);
   });
 });

@@ -25,7 +25,7 @@ import { supplementReport } from '../../commands/supplement-report.ts';
 import { openAttachment } from '../../commands/add-attachment.ts';
 import { reportAttachments } from '../../queries/report-attachments.ts';
 import { detectPersonalData } from '../../domain/report/pii-hints.ts';
-import { getReport } from '../../queries/reports.ts';
+import { getReport, timelineFor } from '../../queries/reports.ts';
 import { t } from '../../locales/index.ts';
 import { formatDate } from '../../views/format.ts';
 import {
@@ -53,6 +53,30 @@ const OPEN = new Set(['submitted', 'on_hold', 'dispatched', 'returned', 'in_prog
 /** Registers the tracking pages. */
 export async function trackPages(app: FastifyInstance, opts: { services: Services }): Promise<void> {
   const svc = opts.services;
+
+  /** The reporter posts waiting per report: each waits for the one before (`lockReport`). */
+  const queues = new Map<string, Promise<void>>();
+  /** Waits for the earlier posts of this report; the returned function lets the next one in. */
+  async function lockReport(id: string): Promise<() => void> {
+    const before = queues.get(id) ?? Promise.resolve();
+    let release!: () => void;
+    const mine = new Promise<void>((resolve) => (release = resolve));
+    const tail = before.then(() => mine);
+    queues.set(id, tail);
+    await before;
+    return () => {
+      release();
+      if (queues.get(id) === tail) queues.delete(id);
+    };
+  }
+
+  /** Whether the latest event the reporter sees is a reply with this very text (a reply sent twice in a row). */
+  async function repeatsLastReply(caller: Caller, id: string, text: string): Promise<boolean> {
+    const visible = await getReport(svc, caller, id).catch(() => null);
+    if (!visible?.subject.isReporter) return false;
+    const last = (await timelineFor(svc, visible)).at(-1);
+    return last?.type === 'reporter_reply' && last.body === text;
+  }
 
   app.get('/lacak', async (req, reply) => {
     const q = req.query as Record<string, string | undefined>;
@@ -219,88 +243,100 @@ export async function trackPages(app: FastifyInstance, opts: { services: Service
     async (req, reply) => {
       const { trackingId: id, action } = req.params;
       if (!ID.test(id) || !ACTIONS.includes(action as ReporterAction)) throw new AppError('NOT_FOUND');
-      // One value per field: a field sent twice counts once (its first value), as a browser never sends it twice.
-      const body: Record<string, string | undefined> = {};
-      for (const [k, v] of Object.entries((req.body ?? {}) as Record<string, unknown>)) {
-        const first: unknown = Array.isArray(v) ? v[0] : v;
-        body[k] = typeof first === 'string' ? first : undefined;
-      }
-      const key = body.k ?? '';
-      const caller: Caller = { ...req.caller, accessKey: key };
-      const text = (v: string | undefined) => (v ?? '').trim();
-      // The same bounds as the JSON API (10,000 characters; a reply 5,000).
-      const bounded = (field: string, v: string, min: number, max: number) => {
-        if (v.length < min) throw invalidField(field, v ? 'too_short' : 'required', { min });
-        if (v.length > max) throw invalidField(field, 'too_long', { max });
-        return v;
-      };
+      // One post per report at a time (in this process): the second post of a double tap sees what the first did.
+      const release = await lockReport(id);
       try {
-        switch (action as ReporterAction) {
-          case 'supplement':
-            await supplementReport(svc, caller, id, { body: bounded('body', text(body.body), 5, 10_000) });
-            break;
-          case 'comment':
-            await commentReport(svc, caller, id, {
-              body: bounded('commentBody', text(body.commentBody), 1, 5000),
-            });
-            break;
-          case 'accept': {
-            const rating = Number(body.rating);
-            if (!Number.isInteger(rating) || rating < 1 || rating > 5)
-              throw invalidField('rating', 'rating_range');
-            const comment = text(body.comment);
-            if (comment.length > 2000) throw invalidField('comment', 'too_long', { max: 2000 });
-            const confirmed = body[piiConfirmField('comment')] === '1';
-            const pii = await unconfirmedPii(caller, id, 'comment', comment, confirmed);
-            if (pii) return renderTrack(req, reply, id, key, { pii, values: formValues(body) });
-            await acceptReport(svc, caller, id, { rating, comment: comment || undefined });
-            break;
-          }
-          case 'dispute': {
-            const reason = bounded('reason', text(body.reason), 5, 10_000);
-            const confirmed = body[piiConfirmField('reason')] === '1';
-            const pii = await unconfirmedPii(caller, id, 'reason', reason, confirmed);
-            if (pii) return renderTrack(req, reply, id, key, { pii, values: formValues(body) });
-            await disputeReport(svc, caller, id, { reason });
-            break;
-          }
-          case 'escalate':
-            // Identity goes into the Ombudsman hand-off package only when the reporter ticks the box.
-            await escalateReport(svc, caller, id, {
-              consent: body.consent === '1',
-              shareIdentity: body.shareIdentity === '1',
-            });
-            break;
-        }
-      } catch (e) {
-        const c = classifyError(e);
-        const values = formValues(body);
-        if (c.code === 'VALIDATION_FAILED')
-          return renderTrack(req, reply, id, key, { errors: c.fields, values });
-        if (c.status === 409 || c.code === 'CONSENT_REQUIRED') {
-          const lang = pageContext(req).lang;
-          // A form sent twice (a double tap) or after the report moved on: say where the report is now.
-          const now =
-            c.code === 'ILLEGAL_TRANSITION'
-              ? (await getReport(svc, caller, id).catch(() => null))?.report.row.status
-              : undefined;
-          const message =
-            c.code === 'ESCALATION_NOT_DUE' && c.params.availableFrom
-              ? t(lang, 'web.trackpage.escalation_not_due', {
-                  date: formatDate(String(c.params.availableFrom), lang),
-                })
-              : now
-                ? t(lang, 'web.trackpage.stale_form', { status: t(lang, `status.${now}`) })
-                : t(lang, `errors.${c.code}`, c.params);
-          // A stale form (sent twice, or the report moved on) is the API's 409.
-          const status = c.code === 'ILLEGAL_TRANSITION' ? 409 : undefined;
-          return renderTrack(req, reply, id, key, { message, values, status });
-        }
-        throw e;
+        return await reporterPost(req, reply, id, action as ReporterAction);
+      } finally {
+        release();
       }
-      return reply.redirect(`/lacak/${id}?k=${encodeURIComponent(key)}&ok=${action}`, 303);
     },
   );
+
+  async function reporterPost(req: FastifyRequest, reply: FastifyReply, id: string, action: ReporterAction) {
+    // One value per field: a field sent twice counts once (its first value), as a browser never sends it twice.
+    const body: Record<string, string | undefined> = {};
+    for (const [k, v] of Object.entries((req.body ?? {}) as Record<string, unknown>)) {
+      const first: unknown = Array.isArray(v) ? v[0] : v;
+      body[k] = typeof first === 'string' ? first : undefined;
+    }
+    const key = body.k ?? '';
+    const caller: Caller = { ...req.caller, accessKey: key };
+    const text = (v: string | undefined) => (v ?? '').trim();
+    // The same bounds as the JSON API (10,000 characters; a reply 5,000).
+    const bounded = (field: string, v: string, min: number, max: number) => {
+      if (v.length < min) throw invalidField(field, v ? 'too_short' : 'required', { min });
+      if (v.length > max) throw invalidField(field, 'too_long', { max });
+      return v;
+    };
+    try {
+      switch (action as ReporterAction) {
+        case 'supplement':
+          await supplementReport(svc, caller, id, { body: bounded('body', text(body.body), 5, 10_000) });
+          break;
+        case 'comment': {
+          const reply_ = bounded('commentBody', text(body.commentBody), 1, 5000);
+          // The same reply twice in a row (a double tap, a form sent again) is recorded once.
+          if (!(await repeatsLastReply(caller, id, reply_)))
+            await commentReport(svc, caller, id, { body: reply_ });
+          break;
+        }
+        case 'accept': {
+          const rating = Number(body.rating);
+          if (!Number.isInteger(rating) || rating < 1 || rating > 5)
+            throw invalidField('rating', 'rating_range');
+          const comment = text(body.comment);
+          if (comment.length > 2000) throw invalidField('comment', 'too_long', { max: 2000 });
+          const confirmed = body[piiConfirmField('comment')] === '1';
+          const pii = await unconfirmedPii(caller, id, 'comment', comment, confirmed);
+          if (pii) return renderTrack(req, reply, id, key, { pii, values: formValues(body) });
+          await acceptReport(svc, caller, id, { rating, comment: comment || undefined });
+          break;
+        }
+        case 'dispute': {
+          const reason = bounded('reason', text(body.reason), 5, 10_000);
+          const confirmed = body[piiConfirmField('reason')] === '1';
+          const pii = await unconfirmedPii(caller, id, 'reason', reason, confirmed);
+          if (pii) return renderTrack(req, reply, id, key, { pii, values: formValues(body) });
+          await disputeReport(svc, caller, id, { reason });
+          break;
+        }
+        case 'escalate':
+          // Identity goes into the Ombudsman hand-off package only when the reporter ticks the box.
+          await escalateReport(svc, caller, id, {
+            consent: body.consent === '1',
+            shareIdentity: body.shareIdentity === '1',
+          });
+          break;
+      }
+    } catch (e) {
+      const c = classifyError(e);
+      const values = formValues(body);
+      if (c.code === 'VALIDATION_FAILED')
+        return renderTrack(req, reply, id, key, { errors: c.fields, values });
+      if (c.status === 409 || c.code === 'CONSENT_REQUIRED') {
+        const lang = pageContext(req).lang;
+        // A form sent twice (a double tap) or after the report moved on: say where the report is now.
+        const now =
+          c.code === 'ILLEGAL_TRANSITION'
+            ? (await getReport(svc, caller, id).catch(() => null))?.report.row.status
+            : undefined;
+        const message =
+          c.code === 'ESCALATION_NOT_DUE' && c.params.availableFrom
+            ? t(lang, 'web.trackpage.escalation_not_due', {
+                date: formatDate(String(c.params.availableFrom), lang),
+              })
+            : now
+              ? t(lang, 'web.trackpage.stale_form', { status: t(lang, `status.${now}`) })
+              : t(lang, `errors.${c.code}`, c.params);
+        // A stale form (sent twice, or the report moved on) is the API's 409.
+        const status = c.code === 'ILLEGAL_TRANSITION' ? 409 : undefined;
+        return renderTrack(req, reply, id, key, { message, values, status });
+      }
+      throw e;
+    }
+    return reply.redirect(`/lacak/${id}?k=${encodeURIComponent(key)}&ok=${action}`, 303);
+  }
 }
 
 /**
