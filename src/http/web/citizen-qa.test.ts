@@ -148,6 +148,25 @@ describe('linking a report to a citizen account (/akun)', () => {
 });
 
 describe('a comment on a public report page', () => {
+  it('sent twice (double tap), also both at once, is shown once', async () => {
+    const id = await submitReport(t, 'Lampu taman kota padam semua', { reporter: { name: 'Rudi Warga' } });
+    await verifyReport(t, await t.login(DEMO.coordinator), id, 'pupr-kaltim', await categoryIdByName(t));
+    const c = await signInWeb(t.url, DEMO.citizen, undefined, `/laporan/${id}`);
+    const csrf = csrfOf((await c.get(`/laporan/${id}`)).html);
+    const comments = async () => {
+      const r = await t.api(`/api/v1/reports/${id}/events`, { token: await t.login(DEMO.puprAdmin) });
+      return (r.body.items as Array<{ type: string; body: string }>).filter((e) => e.type === 'comment');
+    };
+    const once = 'Taman jadi gelap dan rawan di malam hari.';
+    for (let i = 0; i < 2; i++)
+      expect((await c.post(`/laporan/${id}/komentar`, { _csrf: csrf, body: once })).location).toBe(
+        `/laporan/${id}?komentar=ok`,
+      );
+    const both = 'Sudah tiga malam padam.';
+    await Promise.all([0, 1].map(() => c.post(`/laporan/${id}/komentar`, { _csrf: csrf, body: both })));
+    expect((await comments()).map((e) => e.body)).toEqual([once, both]);
+  });
+
   it('over 5000 characters: 422 with the field message and the text kept, nothing stored cut short', async () => {
     const id = await submitReport(t, 'Jembatan kayu di desa lapuk', { reporter: { name: 'Rina Warga' } });
     await verifyReport(t, await t.login(DEMO.coordinator), id, 'pupr-kaltim', await categoryIdByName(t));

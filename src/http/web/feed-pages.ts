@@ -22,7 +22,7 @@ import { PUBLIC_STATUSES, type ReportStatus } from '../../domain/report/report.t
 import { permissionsNow } from '../../policies/can.ts';
 import { authorisingGrant } from '../../queries/access.ts';
 import { listAgencyTree, listCategories, listRegions } from '../../queries/reference.ts';
-import { getReport, listReports } from '../../queries/reports.ts';
+import { getReport, listReports, timelineFor } from '../../queries/reports.ts';
 import { publicFollowUpAttachments } from '../../queries/report-attachments.ts';
 import { inlineDisposition, neutralFilename } from '../../presenters/attachment.ts';
 import { publicEventBody } from '../../presenters/report.ts';
@@ -33,6 +33,7 @@ import { piiConfirmField } from '../../views/pages/track.tsx';
 import { classifyError } from '../plugins/errors.ts';
 import { t } from '../../locales/index.ts';
 import { formErrors, pageContext, sendPage } from './render.ts';
+import { keyedQueue } from './one-at-a-time.ts';
 import { buildReportModel } from './report-view.ts';
 import { DRAFT_RETURN_STEPS } from '../../views/pages/similar-reports.tsx';
 
@@ -111,6 +112,9 @@ export async function feedPages(
       h(FeedPage, { ctx, items, total: result.total, page, pageSize: PAGE_SIZE, filters, options }),
     );
   });
+
+  /** Comment posts of one report run one at a time. */
+  const oneAtATime = keyedQueue();
 
   async function renderReport(
     req: FastifyRequest,
@@ -236,9 +240,24 @@ export async function feedPages(
     const caller: Caller = { ...req.caller, accessKey: undefined };
     const pii = await unconfirmedPii(caller, id, body, form[piiConfirmField('body')] === '1');
     if (pii) return renderReport(req, reply, id, { pii, comment: body });
-    await commentReport(svc, caller, id, { body });
+    // One comment post per report at a time; the same comment twice in a row (a double tap) is recorded once.
+    await oneAtATime(id, async () => {
+      if (!(await repeatsOwnLastComment(caller, id, body))) await commentReport(svc, caller, id, { body });
+    });
     return reply.redirect(`/laporan/${id}?komentar=ok`, 303);
   });
+
+  /** Whether the latest event the caller sees is the caller's own comment (or reply) with this very text. */
+  async function repeatsOwnLastComment(caller: Caller, id: string, text: string): Promise<boolean> {
+    const visible = await getReport(svc, caller, id).catch(() => null);
+    const last = visible ? (await timelineFor(svc, visible)).at(-1) : undefined;
+    return (
+      !!last &&
+      (last.type === 'comment' || last.type === 'reporter_reply') &&
+      last.actorUserId === caller.actor.userId &&
+      last.body === text
+    );
+  }
 
   /**
    * The personal data a comment seems to hold when the citizen has not confirmed sending it and the comment would be

@@ -45,6 +45,7 @@ import {
   type Step,
 } from './report-form.ts';
 import { formErrors, pageContext, sendPage } from './render.ts';
+import { keyedQueue } from './one-at-a-time.ts';
 
 /** A text answer of the draft ('' when absent). */
 const answer = (d: DraftData, k: string) => (typeof d[k] === 'string' ? (d[k] as string) : '');
@@ -399,17 +400,10 @@ export async function reportJourney(
   }
 
   /**
-   * Submissions in progress per draft id. A second post of the same draft (a double tap, a replayed form) waits for
-   * the first, then finds the draft done and goes to the same confirmation instead of filing it again.
+   * Submissions of one draft run one at a time: a second post (a double tap, a replayed form) waits for the first, then
+   * finds the draft done and goes to the same confirmation instead of filing it again.
    */
-  const submitting = new Map<string, Promise<unknown>>();
-  const oneAtATime = <T>(id: string, run: () => Promise<T>): Promise<T> => {
-    const result = (submitting.get(id) ?? Promise.resolve()).then(run);
-    const tail = result.catch(() => undefined);
-    submitting.set(id, tail);
-    void tail.then(() => submitting.get(id) === tail && submitting.delete(id));
-    return result;
-  };
+  const oneAtATime = keyedQueue();
 
   app.post(
     '/lapor/kirim',

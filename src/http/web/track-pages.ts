@@ -42,6 +42,7 @@ import {
 } from '../../views/pages/track.tsx';
 import { classifyError } from '../plugins/errors.ts';
 import { formErrors, pageContext, sendPage } from './render.ts';
+import { keyedQueue } from './one-at-a-time.ts';
 import { buildReportModel } from './report-view.ts';
 import { inlineDisposition } from '../../presenters/attachment.ts';
 
@@ -54,21 +55,8 @@ const OPEN = new Set(['submitted', 'on_hold', 'dispatched', 'returned', 'in_prog
 export async function trackPages(app: FastifyInstance, opts: { services: Services }): Promise<void> {
   const svc = opts.services;
 
-  /** The reporter posts waiting per report: each waits for the one before (`lockReport`). */
-  const queues = new Map<string, Promise<void>>();
-  /** Waits for the earlier posts of this report; the returned function lets the next one in. */
-  async function lockReport(id: string): Promise<() => void> {
-    const before = queues.get(id) ?? Promise.resolve();
-    let release!: () => void;
-    const mine = new Promise<void>((resolve) => (release = resolve));
-    const tail = before.then(() => mine);
-    queues.set(id, tail);
-    await before;
-    return () => {
-      release();
-      if (queues.get(id) === tail) queues.delete(id);
-    };
-  }
+  /** The reporter posts of one report run one at a time. */
+  const oneAtATime = keyedQueue();
 
   /** Whether the latest event the reporter sees is a reply with this very text (a reply sent twice in a row). */
   async function repeatsLastReply(caller: Caller, id: string, text: string): Promise<boolean> {
@@ -244,12 +232,7 @@ export async function trackPages(app: FastifyInstance, opts: { services: Service
       const { trackingId: id, action } = req.params;
       if (!ID.test(id) || !ACTIONS.includes(action as ReporterAction)) throw new AppError('NOT_FOUND');
       // One post per report at a time (in this process): the second post of a double tap sees what the first did.
-      const release = await lockReport(id);
-      try {
-        return await reporterPost(req, reply, id, action as ReporterAction);
-      } finally {
-        release();
-      }
+      return oneAtATime(id, () => reporterPost(req, reply, id, action as ReporterAction));
     },
   );
 
