@@ -29,6 +29,27 @@ const pngPart = (fd: FormData, name: string, bytes: Buffer) =>
 /** The kept-files list of the attachment step. */
 const keptFiles = (html: string) => [...html.matchAll(/<li>([^<(]+) \(\d+ KB\)/g)].map((m) => m[1]!.trim());
 
+describe('removing a staged file on /lapor/lampiran', () => {
+  it('removes the file whose index the button sends, and nothing for a forged or odd value', async () => {
+    const c = new WebClient(t.url);
+    await walkJourney(c, {}, 'kategori');
+    const two = new FormData();
+    pngPart(two, 'satu.png', png);
+    pngPart(two, 'dua.png', png);
+    expect((await c.postMultipart('/lapor/lampiran', two)).status).toBe(303);
+    for (const forged of ['abc', '-1', '1.5', '', ' 0', '99']) {
+      const fd = new FormData();
+      fd.append('remove', forged);
+      expect((await c.postMultipart('/lapor/lampiran', fd)).status, forged).toBe(303);
+      expect(keptFiles((await c.get('/lapor/lampiran')).html), forged).toEqual(['satu.png', 'dua.png']);
+    }
+    const fd = new FormData();
+    fd.append('remove', '1');
+    expect((await c.postMultipart('/lapor/lampiran', fd)).status).toBe(303);
+    expect(keptFiles((await c.get('/lapor/lampiran')).html)).toEqual(['satu.png']);
+  });
+});
+
 describe('attachment limits on /lapor/lampiran', () => {
   it('six files at once: 422 on the file field, earlier files kept, connection reusable', async () => {
     const c = new WebClient(t.url);

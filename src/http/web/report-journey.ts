@@ -356,7 +356,9 @@ export async function reportJourney(
     }
     if (!csrfChecked) checkCsrf(req, undefined);
     const fromCheck = fields.from === 'check';
-    if (fields.remove !== undefined) {
+    // The remove button's value is the file's index; anything else (a forged `abc`, `-1`, `1.5`) removes nothing
+    // (`Number('abc')` is NaN, which `splice` reads as 0: the first file).
+    if (fields.remove !== undefined && /^\d{1,2}$/.test(fields.remove)) {
       const [gone] = files.splice(Number(fields.remove), 1);
       if (gone) await svc.storage.remove(gone.key).catch(() => undefined);
     }
