@@ -88,11 +88,13 @@ export function validateStep(step: Step, d: DraftData, today: string): Record<st
     case 'lokasi': {
       const lat = s(d, 'lat');
       const lon = s(d, 'lon');
-      if ((lat || lon) && !(isNum(lat) && isNum(lon)))
-        f[lat && isNum(lat) ? 'lon' : 'lat'] = { key: 'invalid_format' };
-      else if (isNum(lat) && isNum(lon) && !inIndonesia(Number(lat), Number(lon)))
+      const la = coordinate(lat);
+      const lo = coordinate(lon);
+      if ((lat || lon) && (la === undefined || lo === undefined))
+        f[la !== undefined ? 'lon' : 'lat'] = { key: 'invalid_format' };
+      else if (la !== undefined && lo !== undefined && !inIndonesia(la, lo))
         f.lat = { key: 'outside_indonesia' };
-      if (!regionOf(d) && !(isNum(lat) && isNum(lon))) f.prov = { key: 'region_or_point' };
+      if (!regionOf(d) && (la === undefined || lo === undefined)) f.prov = { key: 'region_or_point' };
       len('address', 1, 300, false);
       break;
     }
@@ -125,8 +127,14 @@ export function nikDigits(v: string): string {
   return v.replace(/[\s.-]/g, '');
 }
 
-function isNum(v: string): boolean {
-  return v !== '' && Number.isFinite(Number(v));
+/**
+ * A typed coordinate in decimal degrees, or undefined: digits with an optional sign and decimals, the decimal mark a
+ * point or (as Indonesian keyboards and spreadsheets write it) a comma: `-1.27`, `-1,27`, `116.83`. Not `0x10`,
+ * `1e2` or `Infinity`, which `Number` would accept.
+ */
+export function coordinate(v: string): number | undefined {
+  const m = /^([+-]?\d{1,3})(?:[.,](\d{1,15}))?$/.exec(v.trim());
+  return m ? Number(`${m[1]}.${m[2] ?? '0'}`) : undefined;
 }
 
 /** The longest reporter email the API takes. */
@@ -171,8 +179,8 @@ export function toSubmitInput(d: DraftData): SubmitReportInput {
     body: s(d, 'body'),
     occurredOn: opt('occurredOn'),
     regionCode: regionOf(d) || undefined,
-    lat: lat && lon ? Number(lat) : undefined,
-    lon: lat && lon ? Number(lon) : undefined,
+    lat: lat && lon ? coordinate(lat) : undefined,
+    lon: lat && lon ? coordinate(lon) : undefined,
     address: opt('address'),
     // A malformed id stays a (non-integer) number, which `requireCategory` answers with a field error.
     categoryId: opt('categoryId') === undefined ? undefined : (categoryIdOf(d) ?? Number.NaN),

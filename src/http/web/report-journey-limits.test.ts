@@ -231,6 +231,23 @@ describe('step validation on /lapor/<step>', () => {
     expect((await c.post('/lapor/lokasi', { lat: '-1.27', lon: '116.83' })).status).toBe(303);
   });
 
+  it('reads a decimal comma and refuses what only JavaScript reads as a number (0x10, 1e1, Infinity)', async () => {
+    const c = new WebClient(t.url);
+    await walkJourney(c, {}, 'kejadian');
+    for (const [lat, lon, field] of [
+      ['0x1', '0x74', 'lat'],
+      ['-1e0', '116.83', 'lat'],
+      ['-1.27', 'Infinity', 'lon'],
+      ['-1.2.7', '116', 'lat'],
+    ] as const) {
+      const r = await c.post('/lapor/lokasi', { prov: '', kab: '', address: '', lat, lon });
+      expect(r.status, `${lat},${lon}`).toBe(422);
+      expect(r.html, `${lat},${lon}`).toContain(`href="#f-${field}"`);
+    }
+    expect((await c.post('/lapor/lokasi', { lat: '-1,27', lon: '116,83' })).status).toBe(303);
+    expect(toSubmitInput({ lat: '-1,27', lon: '116,83' })).toMatchObject({ lat: -1.27, lon: 116.83 });
+  });
+
   it('caps the email length and needs digits in a phone number, like the API', async () => {
     const c = new WebClient(t.url);
     await walkJourney(c, {}, 'privasi');

@@ -33,6 +33,7 @@ import { buildAnswerRows } from './report-answers.ts';
 import { registerReportMap } from './report-map.ts';
 import {
   categoryIdOf,
+  coordinate,
   draftFiles,
   firstIncompleteStep,
   pickStep,
@@ -149,12 +150,12 @@ export async function reportJourney(
   async function similarFor(req: FastifyRequest, d: DraftData): Promise<PublicSimilarReport[]> {
     const [title, body] = [answer(d, 'title'), answer(d, 'body')];
     // A point without a picked region: its kab/kota as intake will file it (`kabKotaOfPoint`; none at sea).
-    const [lat, lon] = [Number(answer(d, 'lat') || NaN), Number(answer(d, 'lon') || NaN)];
+    const [lat, lon] = [coordinate(answer(d, 'lat')), coordinate(answer(d, 'lon'))];
     const regionCode =
       regionOf(d) ||
-      (Number.isFinite(lat) && Number.isFinite(lon) ? kabKotaOfPoint(lon, lat)?.properties.kode : '');
+      (lat !== undefined && lon !== undefined ? kabKotaOfPoint(lon, lat)?.properties.kode : '');
     if (!title || !body || !regionCode) return [];
-    const point = Number.isFinite(lat) && Number.isFinite(lon) ? { lat, lon } : {};
+    const point = lat !== undefined && lon !== undefined ? { lat, lon } : {};
     // The reports this person or device supports already say so instead of offering the button again.
     const supporterKey = supporterKeyOf(req.caller);
     return similarPublicReports(svc, { title, body, regionCode, ...point, supporterKey }).catch(
