@@ -94,7 +94,7 @@ describe('GET /lacak?id= (the home search box)', () => {
     for (const typed of ['12345', 'abc', `${report.trackingId}1`]) {
       const r = await c.get(`/lacak?id=${encodeURIComponent(typed)}`);
       expect(r.status, typed).toBe(422);
-      expectIdFieldError(r.html, 'Nomor lacak terdiri dari 10 angka, misalnya 1234-5678-90.');
+      expectIdFieldError(r.html, 'Nomor lacak terdiri dari 10 angka, misalnya 2603-1234-56.');
     }
     const empty = await c.get('/lacak?id=');
     expect(empty.status).toBe(422);
