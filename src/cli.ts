@@ -148,6 +148,10 @@ async function run(name: string, { values, positionals }: ParsedArgs, argv: stri
       const { agenciesCli } = await import('./cli/agencies.ts');
       return agenciesCli(sub!, { values, positionals }, () => open());
     }
+    case 'holidays': {
+      const { holidaysCli } = await import('./cli/holidays.ts');
+      return holidaysCli(sub!, { values, positionals }, () => open());
+    }
     case 'users': {
       const { usersCli } = await import('./cli/users.ts');
       return usersCli(config, args, () => open());

@@ -49,7 +49,7 @@ export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Pr
       // Under the migration lock: processes starting together on a fresh or upgraded database take turns.
       await withMigrationLock(database, async () => {
         await migrateDatabase(database);
-        await seedReference(database.db);
+        await seedReference(database.db, { now: (opts.now ?? (() => new Date()))() });
       });
     }
     const services: Services = {

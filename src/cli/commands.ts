@@ -243,6 +243,23 @@ export const COMMANDS: Record<string, Spec> = {
     },
     'dry-run': { type: 'boolean', description: 'print the actions without performing them' },
   }),
+  holidays: group('holidays', 'national holidays of a year the SKB has not set yet (docs/operations.md)', {
+    load: command(
+      'holidays load',
+      'add the certain dates of a year (confirmed) and the bundled predictions (tentative); keeps existing entries',
+      {
+        year: { type: 'string', value: 'YYYY', description: 'the year', required: true },
+        'dry-run': { type: 'boolean', description: 'print what would be added, write nothing' },
+        json,
+        lang: { type: 'string', value: 'id|en', description: 'language of the messages (default id)' },
+      },
+    ),
+    confirm: command('holidays confirm', 'confirm the predictions of a year once the SKB is out', {
+      year: { type: 'string', value: 'YYYY', description: 'the year', required: true },
+      date: { type: 'string', value: 'YYYY-MM-DD', description: 'only the prediction on this date' },
+      lang: { type: 'string', value: 'id|en', description: 'language of the messages (default id)' },
+    }),
+  }),
   sla: group('sla', 'deadline (SLA) rules', {
     set: command('sla set', 'add an SLA rule version', {
       clock: {

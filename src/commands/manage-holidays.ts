@@ -5,7 +5,7 @@
  * version and start (`recomputeRunningClocks`): two reports filed the same day in the same kota keep the
  * same due date, and the countdown agrees with it. Stopped clocks never change.
  */
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, gte, isNull, lte, sql } from 'drizzle-orm';
 import { holidays } from '../db/schema.ts';
 import { invalidateCalendarCache } from '../db/repositories/calendar.ts';
 import { recordAdminAction } from '../db/repositories/admin-audit.ts';
@@ -14,6 +14,7 @@ import { AppError, invalid, type FieldIssue } from '../app/errors.ts';
 import { canStaff } from '../policies/can.ts';
 import { requireRegion } from './lookups.ts';
 import { recomputeRunningClocks } from './recompute-deadlines.ts';
+import { bundledYear } from '../db/seed/reference.ts';
 
 /** Shortest holiday name (after trimming). */
 export const HOLIDAY_NAME_MIN = 3;
@@ -141,4 +142,147 @@ export async function removeHoliday(
   });
   invalidateCalendarCache();
   return { recomputed };
+}
+
+/** Years the load and confirm actions accept. */
+export const HOLIDAY_YEAR_MIN = 2000;
+export const HOLIDAY_YEAR_MAX = 2100;
+
+function requireNationalAdmin(caller: Caller): void {
+  if (!caller.actor.grants.some((g) => g.role === 'national_admin')) throw new AppError('FORBIDDEN');
+}
+
+function requireYear(year: number): void {
+  if (!Number.isInteger(year) || year < HOLIDAY_YEAR_MIN || year > HOLIDAY_YEAR_MAX)
+    throw invalid({
+      year: { key: 'between', params: { min: HOLIDAY_YEAR_MIN, max: HOLIDAY_YEAR_MAX } },
+    });
+}
+
+/** What loading a year did (or, with `dryRun`, would do). */
+export interface LoadHolidaysResult {
+  year: number;
+  /** Entries added: certain dates (confirmed) and predictions (tentative). */
+  added: Array<{ date: string; name: string; kind: string; tentative: boolean }>;
+  /** Dates skipped because a national entry was already there (never overwritten). */
+  kept: string[];
+  /** Running clocks recomputed (0 for a dry run). */
+  recomputed: number;
+}
+
+/**
+ * Loads the national holidays of a year the SKB 3 Menteri has not set yet (national admin only): the certain dates
+ * (fixed by law or by Easter) as confirmed and the bundled table's predictions as tentative (`bundledYear`), never
+ * overwriting a national entry already there; recomputes the running clocks over the year and records one
+ * `holiday.load` entry, all in one transaction. With `dryRun`, only says what it would add.
+ */
+export async function loadHolidayYear(
+  svc: Services,
+  caller: Caller,
+  input: { year: number; dryRun?: boolean },
+): Promise<LoadHolidaysResult> {
+  requireNationalAdmin(caller);
+  requireYear(input.year);
+  const { year } = input;
+  const candidates = bundledYear(year);
+  const from = `${year}-01-01`;
+  const until = `${year}-12-31`;
+  const nationalOfYear = (db: Pick<Services['db'], 'select'>) =>
+    db
+      .select({ date: holidays.date })
+      .from(holidays)
+      .where(and(isNull(holidays.regionCode), gte(holidays.date, from), lte(holidays.date, until)));
+  const split = (present: Set<string>) => ({
+    added: candidates
+      .filter((h) => !present.has(h.date))
+      .map((h) => ({ date: h.date, name: h.name, kind: h.kind, tentative: h.tentative === true })),
+    kept: candidates.filter((h) => present.has(h.date)).map((h) => h.date),
+  });
+  if (input.dryRun) {
+    const present = new Set((await nationalOfYear(svc.db)).map((r) => r.date));
+    return { year, ...split(present), recomputed: 0 };
+  }
+  const result = await svc.db.transaction(async (tx) => {
+    await tx.execute(sql`lock table holidays in share row exclusive mode`);
+    const { added, kept } = split(new Set((await nationalOfYear(tx)).map((r) => r.date)));
+    if (added.length === 0) return { year, added, kept, recomputed: 0 };
+    await tx.insert(holidays).values(
+      added.map((h) => ({
+        date: h.date,
+        name: h.name,
+        kind: h.kind,
+        regionCode: null,
+        tentative: h.tentative,
+      })),
+    );
+    const recomputed = await recomputeRunningClocks(tx, { date: from, until, regionCode: null }, svc.now());
+    await recordAdminAction(tx, caller, {
+      action: 'holiday.load',
+      targetType: 'holiday',
+      targetId: String(year),
+      details: {
+        year,
+        added: added.length,
+        tentative: added.filter((h) => h.tentative).length,
+        kept: kept.length,
+        recomputed,
+      },
+      at: svc.now(),
+    });
+    return { year, added, kept, recomputed };
+  });
+  invalidateCalendarCache();
+  return result;
+}
+
+/**
+ * Confirms tentative national holidays once the SKB is out (national admin only): the one on `date`, or every one of
+ * `year`. Deadlines do not move (the day already counted); explanations drop the "perkiraan" mark, so running clocks
+ * are recomputed in the same transaction. Records one `holiday.confirm` entry. Returns the dates confirmed; a date
+ * with no tentative national entry is NOT_FOUND.
+ */
+export async function confirmHolidays(
+  svc: Services,
+  caller: Caller,
+  input: { year: number; date?: string | undefined },
+): Promise<{ confirmed: string[]; recomputed: number }> {
+  requireNationalAdmin(caller);
+  requireYear(input.year);
+  const from = input.date ?? `${input.year}-01-01`;
+  const until = input.date ?? `${input.year}-12-31`;
+  const result = await svc.db.transaction(async (tx) => {
+    await tx.execute(sql`lock table holidays in share row exclusive mode`);
+    const rows = await tx
+      .update(holidays)
+      .set({ tentative: false })
+      .where(
+        and(
+          isNull(holidays.regionCode),
+          eq(holidays.tentative, true),
+          gte(holidays.date, from),
+          lte(holidays.date, until),
+        ),
+      )
+      .returning({ date: holidays.date });
+    if (rows.length === 0) {
+      if (input.date) throw new AppError('NOT_FOUND');
+      return { confirmed: [], recomputed: 0 };
+    }
+    const confirmed = rows.map((r) => r.date).sort();
+    await recordAdminAction(tx, caller, {
+      action: 'holiday.confirm',
+      targetType: 'holiday',
+      targetId: input.date ?? String(input.year),
+      details: { year: input.year, date: input.date ?? null, confirmed: confirmed.length },
+      at: svc.now(),
+    });
+    const recomputed = await recomputeRunningClocks(
+      tx,
+      { date: confirmed[0]!, until: confirmed[confirmed.length - 1]!, regionCode: null },
+      svc.now(),
+    );
+    return { confirmed, recomputed };
+  });
+  invalidateCalendarCache();
+  return result;
 }

@@ -27,6 +27,8 @@ import { deadlineColumns, START_EVENT_TYPES, startCauseOf, type StartEvent } fro
 /** A calendar edit: the date, and the region of a regional holiday (null: national, every calendar). */
 export interface CalendarEdit {
   date: string;
+  /** The last date of an edit that covers several (loading a year): clocks whose window meets any of them. */
+  until?: string;
   regionCode: string | null;
 }
 
@@ -109,7 +111,7 @@ const CHUNK = 5_000;
 export async function recomputeRunningClocks(tx: Tx, edit: CalendarEdit, now: Date): Promise<number> {
   // Local date `date` in any zone: started before the end of it in WIB (the latest), due after its start in
   // WIT (the earliest). The exact window is not needed: recomputing an unaffected clock gives what is stored.
-  const startedBefore = startOfLocalDay(addCalendarDays(edit.date, 1), 'WIB');
+  const startedBefore = startOfLocalDay(addCalendarDays(edit.until ?? edit.date, 1), 'WIB');
   const dueFrom = startOfLocalDay(edit.date, 'WIT');
   const scope = sql.raw('coalesce(a.region_code, r.region_code)');
   const rows = await query<ClockRow>(
@@ -137,6 +139,7 @@ export async function recomputeRunningClocks(tx: Tx, edit: CalendarEdit, now: Da
     name: h.name,
     kind: h.kind as Holiday['kind'],
     regionCode: h.regionCode,
+    ...(h.tentative ? { tentative: true } : {}),
   }));
   const rules = new Map<string, SlaRule>(
     (await tx.select().from(slaRules)).map((r) => [`${r.id}#${r.version}`, slaRuleOf(r)]),

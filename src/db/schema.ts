@@ -338,6 +338,8 @@ export const holidays = pgTable(
     name: text('name').notNull(),
     kind: text('kind').notNull(),
     regionCode: text('region_code'),
+    /** A prediction ("perkiraan") not yet set by the SKB 3 Menteri: counts like any holiday, shown as such. */
+    tentative: boolean('tentative').notNull().default(false),
   },
   (t) => [uniqueIndex('holidays_date_region_idx').on(t.date, t.regionCode)],
 );

@@ -71,6 +71,7 @@ export function listHolidays(db: AppDb, year: number) {
       name: holidays.name,
       kind: holidays.kind,
       regionCode: holidays.regionCode,
+      tentative: holidays.tentative,
     })
     .from(holidays)
     .where(and(sql`extract(year from ${holidays.date}) = ${year}`))

@@ -24,6 +24,7 @@ export async function loadHolidays(db: AppDb | Tx): Promise<Holiday[]> {
     name: r.name,
     kind: r.kind as Holiday['kind'],
     regionCode: r.regionCode,
+    ...(r.tentative ? { tentative: true } : {}),
   }));
   holidayCache = { at: Date.now(), rows: list };
   return list;

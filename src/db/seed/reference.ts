@@ -14,6 +14,7 @@ import {
   tryParseHolidayCorrections,
   type Holiday,
 } from '../../domain/deadline/calendar.ts';
+import { holidaysToLoad } from '../../domain/deadline/certain-holidays.ts';
 import { DEFAULT_SLA_RULES } from '../../domain/deadline/sla.ts';
 
 /** The last year whose national holidays and cuti bersama were set by an SKB when this data was taken. */
@@ -28,13 +29,54 @@ const asset = (name: string) => new URL(`../../assets/${name}`, import.meta.url)
  * a correction no longer matches the table.
  */
 export function bundledHolidays(): Holiday[] {
+  // Years after LAST_CONFIRMED_HOLIDAY_YEAR are predictions in the source (no SKB yet): see bundledYear.
+  return correctedTable().filter((h) => Number(h.date.slice(0, 4)) <= LAST_CONFIRMED_HOLIDAY_YEAR);
+}
+
+function correctedTable(): Holiday[] {
   const corrections = tryParseHolidayCorrections(readFileSync(asset('holidays-corrections.csv'), 'utf8'));
   if (!corrections.ok) throw new Error(corrections.error.message);
-  // Years after LAST_CONFIRMED_HOLIDAY_YEAR are predictions in the source (no SKB yet): coordinators enter them.
   return applyHolidayCorrections(
     parseHolidayCsv(readFileSync(asset('holidays.csv'), 'utf8')),
     corrections.value,
-  ).filter((h) => Number(h.date.slice(0, 4)) <= LAST_CONFIRMED_HOLIDAY_YEAR);
+  );
+}
+
+/**
+ * The national holidays to load for `year` when the SKB has not set it (the admin's "load" action, `aduan holidays
+ * load`, a new database near the end of LAST_CONFIRMED_HOLIDAY_YEAR): the certain dates (not tentative) and, for a
+ * year after LAST_CONFIRMED_HOLIDAY_YEAR, the bundled table's rows of that year as tentative predictions
+ * (`holidaysToLoad`). For a confirmed year the bundled rows are the SKB's and are not tentative; for a year the
+ * table does not reach (2031 on) only the certain dates.
+ */
+export function bundledYear(year: number): Holiday[] {
+  const rows = correctedTable().filter((h) => Number(h.date.slice(0, 4)) === year);
+  if (year <= LAST_CONFIRMED_HOLIDAY_YEAR) {
+    // The SKB's own rows: nothing to predict (the certain dates are among them, 2015-2026, see the tests).
+    const have = new Set(rows.map((h) => h.date));
+    return holidaysToLoad(year, [])
+      .filter((h) => !have.has(h.date))
+      .concat(rows)
+      .sort(byDate);
+  }
+  return holidaysToLoad(year, rows);
+}
+
+const byDate = (a: Holiday, b: Holiday) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0);
+
+/**
+ * The years after LAST_CONFIRMED_HOLIDAY_YEAR a new database starts with predictions for, at `now` (WIB date):
+ * from 1 November of a year, the next one too (the SKB for it may not be out; two months of deadlines already
+ * reach into it), and every year up to the current one when the release is older. Empty before November of
+ * LAST_CONFIRMED_HOLIDAY_YEAR.
+ */
+export function predictedSeedYears(now: Date): number[] {
+  const wib = new Date(now.getTime() + 7 * 3_600_000);
+  const year = wib.getUTCFullYear();
+  const last = wib.getUTCMonth() >= 10 ? year + 1 : year;
+  const out: number[] = [];
+  for (let y = LAST_CONFIRMED_HOLIDAY_YEAR + 1; y <= last; y++) out.push(y);
+  return out;
 }
 
 async function isEmpty(db: AppDb, table: string): Promise<boolean> {
@@ -57,8 +99,12 @@ async function insertJson(db: AppDb, table: string, columns: string, rows: unkno
   }
 }
 
-/** Seeds every reference table that is still empty. */
-export async function seedReference(db: AppDb): Promise<void> {
+/**
+ * Seeds every reference table that is still empty. With `now` (the runtime passes its clock), a new database also
+ * gets the holidays of the years {@link predictedSeedYears} names: certain dates confirmed, bundled predictions
+ * tentative. Without it (the tests' migrated snapshot) only the confirmed years.
+ */
+export async function seedReference(db: AppDb, opts: { now?: Date } = {}): Promise<void> {
   if (await isEmpty(db, 'regions')) {
     const rows = parse(readFileSync(asset('regions.csv')), {
       columns: true,
@@ -101,12 +147,18 @@ export async function seedReference(db: AppDb): Promise<void> {
     }
   }
   if (await isEmpty(db, 'holidays')) {
-    const rows = bundledHolidays();
-    await db
-      .insert(holidays)
-      .values(
-        rows.map((h) => ({ date: h.date, name: h.name, kind: h.kind, regionCode: h.regionCode ?? null })),
-      );
+    const rows = bundledHolidays().concat(
+      ...(opts.now ? predictedSeedYears(opts.now) : []).map((y) => bundledYear(y)),
+    );
+    await db.insert(holidays).values(
+      rows.map((h) => ({
+        date: h.date,
+        name: h.name,
+        kind: h.kind,
+        regionCode: h.regionCode ?? null,
+        tentative: h.tentative === true,
+      })),
+    );
   }
   if (await isEmpty(db, 'sla_rules')) {
     await db.insert(slaRules).values(

@@ -21,6 +21,8 @@ export const ADMIN_ACTIONS = [
   'sla.add',
   'holiday.add',
   'holiday.remove',
+  'holiday.load',
+  'holiday.confirm',
   'auto_dispatch.set',
   'api_key.issue',
   'api_key.revoke',

@@ -26,7 +26,11 @@ export interface Holiday {
   kind: (typeof HOLIDAY_KINDS)[number];
   /** Kemendagri region code the holiday applies to (only for `regional`); e.g. `64` or `64.71`. */
   regionCode?: string | null;
-  /** True when the source labels the date "belum pasti" (not yet confirmed by the SKB). */
+  /**
+   * True for a prediction ("perkiraan"): a date the SKB 3 Menteri has not set yet, loaded from the bundled table for
+   * a year after the last confirmed one. It counts in every clock like any other holiday (a missing holiday is the
+   * worse error); explanations and the calendar page mark it.
+   */
   tentative?: boolean;
 }
 
@@ -531,6 +535,8 @@ export interface SkippedDay {
   /** The holiday kind when the date is in the calendar (even if it is also a weekend), else `weekend`. */
   reason: 'weekend' | Holiday['kind'];
   name?: string;
+  /** The holiday is a prediction not yet set by the SKB (see {@link Holiday.tentative}). */
+  tentative?: boolean;
 }
 
 /** Result of {@link addWorkingDays}. */
@@ -566,7 +572,7 @@ export function addWorkingDays(start: Date, n: number, cal: WorkingCalendar): Wo
   for (let counted = 0; counted < n;) {
     date = addCalendarDays(date, 1);
     const h = cal.holidays.get(date);
-    if (h) skipped.push({ date, reason: h.kind, name: h.name });
+    if (h) skipped.push({ date, reason: h.kind, name: h.name, ...(h.tentative ? { tentative: true } : {}) });
     else if (isWeekend(date)) skipped.push({ date, reason: 'weekend' });
     else counted++;
   }
@@ -652,29 +658,65 @@ export function yearsCovered(holidays: readonly Holiday[]): number[] {
     .sort((a, b) => a - b);
 }
 
+/** National entries (any national kind) still marked tentative, per year. */
+function tentativePerYear(holidays: readonly Holiday[]): Map<number, number> {
+  const perYear = new Map<number, number>();
+  for (const h of holidays) {
+    if (h.kind === 'regional' || h.regionCode || !h.tentative) continue;
+    const year = Number(h.date.slice(0, 4));
+    perYear.set(year, (perYear.get(year) ?? 0) + 1);
+  }
+  return perYear;
+}
+
 /**
- * Warns when the holiday calendar is missing or incomplete: the current year has fewer than
- * {@link MIN_NATIONAL_HOLIDAYS_PER_YEAR} national holidays, or, from 1 October (local date in `zone`, default WIB),
- * next year has. `entered` is how many that year has (0: empty).
+ * Warns when the holiday calendar is missing, incomplete or still holds predictions: the current year has fewer
+ * than {@link MIN_NATIONAL_HOLIDAYS_PER_YEAR} national holidays or still has tentative entries ("perkiraan", not
+ * yet set by the SKB), or, from 1 October (local date in `zone`, default WIB), next year has. `entered` is how many
+ * national holidays that year has (0: empty), `tentative` how many of its national entries are predictions.
  * Why: the SKB for the next year is usually signed in the autumn; deadlines that reach into an
- * empty year would ignore its holidays (Perpres 21/2023 Pasal 6), so admins must enter it in time.
+ * empty year would ignore its holidays (Perpres 21/2023 Pasal 6), so admins must enter it in time, and confirm or
+ * correct the predictions once the SKB is out.
  */
 export function missingCalendarWarning(
   now: Date,
   holidays: readonly Holiday[],
   zone: ZoneName = 'WIB',
-): { year: number; entered: number; message: { id: string; en: string } } | null {
+): { year: number; entered: number; tentative: number; message: { id: string; en: string } } | null {
   const today = localDate(now, zone);
   const year = Number(today.slice(0, 4));
   const month = Number(today.slice(5, 7));
   const perYear = nationalHolidaysPerYear(holidays);
+  const predicted = tentativePerYear(holidays);
   const entered = (y: number) => perYear.get(y) ?? 0;
+  const tentative = (y: number) => predicted.get(y) ?? 0;
+  const load = (y: number) => ({
+    id: ` Muat tanggal yang sudah pasti dan perkiraan ${y} di halaman kalender, lalu konfirmasi setelah SKB terbit.`,
+    en: ` Load the certain dates and the predictions for ${y} on the calendar page, then confirm them once the SKB is out.`,
+  });
+  const predictions = (y: number) =>
+    tentative(y) > 0
+      ? {
+          id: ` ${tentative(y)} entri ${y} masih perkiraan (belum ditetapkan SKB).`,
+          en: ` ${tentative(y)} ${y} entr${tentative(y) === 1 ? 'y is' : 'ies are'} still a prediction (not yet set by the SKB).`,
+        }
+      : { id: '', en: '' };
   const partial = (y: number) => ({
     year: y,
     entered: entered(y),
+    tentative: tentative(y),
     message: {
-      id: `Kalender hari libur ${y} baru berisi ${entered(y)} hari libur nasional: tenggat yang jatuh pada ${y} dapat keliru. Lengkapi hari libur nasional dan cuti bersama ${y} sesuai SKB 3 Menteri.`,
-      en: `The ${y} holiday calendar holds only ${entered(y)} national holiday${entered(y) === 1 ? '' : 's'}: deadlines falling in ${y} may be wrong. Complete the ${y} national holidays and cuti bersama from the SKB of the three ministers.`,
+      id: `Kalender hari libur ${y} baru berisi ${entered(y)} hari libur nasional: tenggat yang jatuh pada ${y} dapat keliru. Lengkapi hari libur nasional dan cuti bersama ${y} sesuai SKB 3 Menteri.${predictions(y).id}${load(y).id}`,
+      en: `The ${y} holiday calendar holds only ${entered(y)} national holiday${entered(y) === 1 ? '' : 's'}: deadlines falling in ${y} may be wrong. Complete the ${y} national holidays and cuti bersama from the SKB of the three ministers.${predictions(y).en}${load(y).en}`,
+    },
+  });
+  const unconfirmed = (y: number) => ({
+    year: y,
+    entered: entered(y),
+    tentative: tentative(y),
+    message: {
+      id: `Kalender hari libur ${y} masih berisi ${tentative(y)} perkiraan yang belum ditetapkan SKB 3 Menteri: tenggat sudah melewatinya, tetapi tanggalnya dapat berubah. Setelah SKB ${y} terbit, perbaiki tanggal yang berbeda dan konfirmasi semuanya di halaman kalender.`,
+      en: `The ${y} holiday calendar still holds ${tentative(y)} prediction${tentative(y) === 1 ? '' : 's'} not yet set by the SKB of the three ministers: deadlines already skip ${tentative(y) === 1 ? 'it' : 'them'}, but the dates may change. Once the ${y} SKB is out, correct any date that differs and confirm them on the calendar page.`,
     },
   });
   if (entered(year) < MIN_NATIONAL_HOLIDAYS_PER_YEAR) {
@@ -682,22 +724,26 @@ export function missingCalendarWarning(
     return {
       year,
       entered: 0,
+      tentative: tentative(year),
       message: {
-        id: `Kalender hari libur ${year} belum diisi: tenggat dihitung tanpa hari libur nasional dan cuti bersama. Masukkan hari libur sesuai SKB 3 Menteri.`,
-        en: `The ${year} holiday calendar is empty: deadlines are computed without national holidays and cuti bersama. Enter the holidays from the SKB of the three ministers.`,
+        id: `Kalender hari libur ${year} belum diisi: tenggat dihitung tanpa hari libur nasional dan cuti bersama. Masukkan hari libur sesuai SKB 3 Menteri.${load(year).id}`,
+        en: `The ${year} holiday calendar is empty: deadlines are computed without national holidays and cuti bersama. Enter the holidays from the SKB of the three ministers.${load(year).en}`,
       },
     };
   }
+  if (tentative(year) > 0) return unconfirmed(year);
   if (month >= 10 && entered(year + 1) < MIN_NATIONAL_HOLIDAYS_PER_YEAR) {
     if (entered(year + 1) > 0) return partial(year + 1);
     return {
       year: year + 1,
       entered: 0,
+      tentative: tentative(year + 1),
       message: {
-        id: `Kalender hari libur ${year + 1} belum diisi. Tenggat yang jatuh pada ${year + 1} akan mengabaikan hari libur; masukkan hari libur dan cuti bersama ${year + 1} sesuai SKB 3 Menteri.`,
-        en: `The ${year + 1} holiday calendar has not been entered. Deadlines falling in ${year + 1} will ignore holidays; enter the ${year + 1} national holidays and cuti bersama from the SKB of the three ministers.`,
+        id: `Kalender hari libur ${year + 1} belum diisi. Tenggat yang jatuh pada ${year + 1} akan mengabaikan hari libur; masukkan hari libur dan cuti bersama ${year + 1} sesuai SKB 3 Menteri.${load(year + 1).id}`,
+        en: `The ${year + 1} holiday calendar has not been entered. Deadlines falling in ${year + 1} will ignore holidays; enter the ${year + 1} national holidays and cuti bersama from the SKB of the three ministers.${load(year + 1).en}`,
       },
     };
   }
+  if (month >= 10 && tentative(year + 1) > 0) return unconfirmed(year + 1);
   return null;
 }

@@ -487,6 +487,12 @@ const KIND_TEXT: Record<Holiday['kind'], Record<Lang, string>> = {
   regional: { id: 'libur daerah', en: 'regional holiday' },
 };
 
+/** The mark of a predicted holiday (not yet set by the SKB 3 Menteri) in the list of skipped days. */
+const TENTATIVE_TEXT: Record<Lang, string> = {
+  id: ', perkiraan: belum ditetapkan SKB',
+  en: ', prediction: not yet set by the SKB',
+};
+
 function parts(date: string): { y: number; m: number; d: number } {
   return { y: Number(date.slice(0, 4)), m: Number(date.slice(5, 7)) - 1, d: Number(date.slice(8, 10)) };
 }
@@ -516,7 +522,8 @@ function nextDay(date: string): string {
 }
 
 function skippedText(skipped: readonly SkippedDay[], lang: Lang, refYear: number): string {
-  const runs: Array<{ from: string; to: string; name: string; kind: Holiday['kind'] }> = [];
+  const runs: Array<{ from: string; to: string; name: string; kind: Holiday['kind']; tentative: boolean }> =
+    [];
   let weekends = 0;
   for (const s of skipped) {
     if (s.reason === 'weekend') {
@@ -525,11 +532,22 @@ function skippedText(skipped: readonly SkippedDay[], lang: Lang, refYear: number
     }
     const last = runs[runs.length - 1];
     const name = s.name ?? '';
-    if (last && last.name === name && last.kind === s.reason && nextDay(last.to) === s.date) last.to = s.date;
-    else runs.push({ from: s.date, to: s.date, name, kind: s.reason });
+    const tentative = s.tentative === true;
+    if (
+      last &&
+      last.name === name &&
+      last.kind === s.reason &&
+      last.tentative === tentative &&
+      nextDay(last.to) === s.date
+    )
+      last.to = s.date;
+    else runs.push({ from: s.date, to: s.date, name, kind: s.reason, tentative });
   }
   const items = runs.map((r) =>
-    `${dateRange(r.from, r.to, lang, refYear)} ${r.name} (${KIND_TEXT[r.kind][lang]})`.replace(/ {2,}/g, ' '),
+    `${dateRange(r.from, r.to, lang, refYear)} ${r.name} (${KIND_TEXT[r.kind][lang]}${r.tentative ? TENTATIVE_TEXT[lang] : ''})`.replace(
+      / {2,}/g,
+      ' ',
+    ),
   );
   if (weekends > 0) items.push(lang === 'id' ? `${weekends} hari akhir pekan` : `${weekends} weekend days`);
   if (items.length === 0)

@@ -16,12 +16,15 @@ import type { Services } from '../../app/context.ts';
 import { AppError, invalid, type FieldIssue } from '../../app/errors.ts';
 import { collectIssues, requireRegion } from '../../commands/lookups.ts';
 import {
+  confirmHolidays,
   HOLIDAY_KINDS,
   holidayNameIssue,
   isHolidayKind,
+  loadHolidayYear,
   removeHoliday,
   upsertHoliday,
 } from '../../commands/manage-holidays.ts';
+import { MIN_NATIONAL_HOLIDAYS_PER_YEAR } from '../../domain/deadline/calendar.ts';
 import { maySetSlaRule, setSlaRule } from '../../commands/set-sla-rule.ts';
 import { calendarRegionScopes, holidaysOfYear, slaRuleVersions } from '../../queries/admin.ts';
 import { calendarStatus } from '../../queries/calendar-status.ts';
@@ -94,6 +97,8 @@ export const staffAdminCalendarRoutes: FastifyPluginAsync<{ services: Services }
     const done = q.selesai === '1';
     const recomputed = Number.parseInt(q.dihitung ?? '', 10);
     const replaced = q.diganti === '1';
+    const count = (v: string | undefined) => Math.max(0, Number.parseInt(v ?? '', 10) || 0);
+    const nationalHolidays = holidays.filter((hd) => !hd.regionCode && hd.kind === 'libur_nasional').length;
     return sendPage(
       reply,
       req,
@@ -105,13 +110,23 @@ export const staffAdminCalendarRoutes: FastifyPluginAsync<{ services: Services }
         kinds,
         canRemove,
         warning: status_.warning?.message[ctx.lang],
+        canLoad: national && nationalHolidays < MIN_NATIONAL_HOLIDAYS_PER_YEAR,
+        canConfirm: national,
         form,
         notice: done
-          ? replaced
-            ? ctx.t('admin.calendar.saved_replaced', { n: Math.max(0, recomputed || 0) })
-            : recomputed > 0
-              ? ctx.t('admin.calendar.saved_recomputed', { n: recomputed })
-              : ctx.t('admin.saved')
+          ? q.dimuat !== undefined
+            ? ctx.t('admin.calendar.loaded', {
+                n: count(q.dimuat),
+                tentative: count(q.perkiraan),
+                moved: count(q.dihitung),
+              })
+            : q.dikonfirmasi !== undefined
+              ? ctx.t('admin.calendar.confirmed', { n: count(q.dikonfirmasi), moved: count(q.dihitung) })
+              : replaced
+                ? ctx.t('admin.calendar.saved_replaced', { n: Math.max(0, recomputed || 0) })
+                : recomputed > 0
+                  ? ctx.t('admin.calendar.saved_recomputed', { n: recomputed })
+                  : ctx.t('admin.saved')
           : undefined,
       }),
       status,
@@ -171,6 +186,44 @@ export const staffAdminCalendarRoutes: FastifyPluginAsync<{ services: Services }
           regionCode: str(body.regionCode) || undefined,
         });
         return `/kantor/admin/kalender?tahun=${date.slice(0, 4)}&selesai=1&dihitung=${r.recomputed}`;
+      },
+      rerender: (form, status) => calendarPage(req, reply, form, status),
+    });
+  });
+
+  /** The year of a load or confirm form: a whole number in range, else a field error. */
+  function yearOf(raw: string): number {
+    const year = /^\d{4}$/.test(raw) ? Number(raw) : Number.NaN;
+    if (!(year >= 2000 && year <= 2100))
+      throw invalid({ year: { key: 'between', params: { min: 2000, max: 2100 } } });
+    return year;
+  }
+
+  app.post('/kantor/admin/kalender/muat', async (req, reply) => {
+    if (!calendarGate(req, reply)) return reply;
+    return handleForm(req, reply, {
+      action: 'load',
+      inputs: [],
+      run: async (body) => {
+        const r = await loadHolidayYear(svc, req.caller, { year: yearOf(str(body.year)) });
+        const tentative = r.added.filter((x) => x.tentative).length;
+        return `/kantor/admin/kalender?tahun=${r.year}&selesai=1&dimuat=${r.added.length}&perkiraan=${tentative}&dihitung=${r.recomputed}`;
+      },
+      rerender: (form, status) => calendarPage(req, reply, form, status),
+    });
+  });
+
+  app.post('/kantor/admin/kalender/konfirmasi', async (req, reply) => {
+    if (!calendarGate(req, reply)) return reply;
+    return handleForm(req, reply, {
+      action: 'confirm',
+      inputs: [],
+      run: async (body) => {
+        const year = yearOf(str(body.year));
+        const date = str(body.date);
+        if (date && (!isCalendarDate(date) || !date.startsWith(`${year}-`))) throw new AppError('NOT_FOUND');
+        const r = await confirmHolidays(svc, req.caller, { year, date: date || undefined });
+        return `/kantor/admin/kalender?tahun=${year}&selesai=1&dikonfirmasi=${r.confirmed.length}&dihitung=${r.recomputed}`;
       },
       rerender: (form, status) => calendarPage(req, reply, form, status),
     });

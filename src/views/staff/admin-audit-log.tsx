@@ -85,6 +85,15 @@ export function entryText(ctx: PageContext, r: AuditLogRow): string {
         params.region = String(d.regionCode);
       }
       break;
+    case 'holiday.load':
+      params.year = Number(d.year ?? 0);
+      params.n = Number(d.added ?? 0);
+      params.tentative = Number(d.tentative ?? 0);
+      break;
+    case 'holiday.confirm':
+      params.year = Number(d.year ?? 0);
+      params.n = Number(d.confirmed ?? 0);
+      break;
     case 'auto_dispatch.set': {
       const rule = (to ?? {}) as { enabled?: boolean; threshold?: number };
       key += rule.enabled ? '_on' : '_off';

@@ -266,6 +266,8 @@ export interface HolidayRow {
   name: string;
   kind: string;
   regionCode: string | null;
+  /** A prediction not yet set by the SKB 3 Menteri (shown as "perkiraan", with a confirm action). */
+  tentative?: boolean | undefined;
   /** The region's name, when known (shown with the code). */
   regionName?: string | null | undefined;
 }
@@ -282,9 +284,17 @@ export function CalendarPage(
     /** The caller may change this row (national entries: national admin; regional: coordinator in region). */
     canRemove: (h: HolidayRow) => boolean;
     warning?: string | null | undefined;
+    /**
+     * The caller may load the year's certain dates and bundled predictions (national admin, and the year holds
+     * fewer than MIN_NATIONAL_HOLIDAYS_PER_YEAR national holidays).
+     */
+    canLoad?: boolean | undefined;
+    /** The caller may confirm predictions (national admin). */
+    canConfirm?: boolean | undefined;
   },
 ): VNode {
   const { ctx, form, year } = p;
+  const tentativeCount = p.holidays.filter((h) => h.tentative && !h.regionCode).length;
   const e = errs(form, 'add');
   const columns = [
     ctx.t('admin.calendar.date'),
@@ -318,6 +328,26 @@ export function CalendarPage(
         />
         <Button variant="secondary">{ctx.t('admin.calendar.show')}</Button>
       </form>
+      {p.canLoad ? (
+        <section class="admin-section" aria-labelledby="h-load-year">
+          <h2 id="h-load-year">{ctx.t('admin.calendar.load_heading', { year })}</h2>
+          <p class="hint">{ctx.t('admin.calendar.load_hint', { year })}</p>
+          <PostForm ctx={ctx} action="/kantor/admin/kalender/muat">
+            <input type="hidden" name="year" value={String(year)} />
+            <Button>{ctx.t('admin.calendar.load_submit', { year })}</Button>
+          </PostForm>
+        </section>
+      ) : null}
+      {p.canConfirm && tentativeCount > 0 ? (
+        <section class="admin-section" aria-labelledby="h-confirm-year">
+          <h2 id="h-confirm-year">{ctx.t('admin.calendar.confirm_heading', { year })}</h2>
+          <p class="hint">{ctx.t('admin.calendar.confirm_hint', { year, n: tentativeCount })}</p>
+          <PostForm ctx={ctx} action="/kantor/admin/kalender/konfirmasi">
+            <input type="hidden" name="year" value={String(year)} />
+            <Button variant="secondary">{ctx.t('admin.calendar.confirm_all', { year })}</Button>
+          </PostForm>
+        </section>
+      ) : null}
       {p.holidays.length === 0 ? (
         <p>{ctx.t('admin.calendar.empty', { year })}</p>
       ) : (
@@ -325,7 +355,17 @@ export function CalendarPage(
           {p.holidays.map((h) => (
             <tr key={`${h.date}-${h.regionCode ?? ''}`}>
               <td data-label={columns[0]}>{dateLabel(ctx, h.date)}</td>
-              <td data-label={columns[1]}>{h.name}</td>
+              <td data-label={columns[1]}>
+                {h.name}
+                {h.tentative ? (
+                  <>
+                    {' '}
+                    <span class="tag tag-yellow" title={ctx.t('admin.calendar.tentative_title')}>
+                      {ctx.t('admin.calendar.tentative')}
+                    </span>
+                  </>
+                ) : null}
+              </td>
               <td data-label={columns[2]}>{ctx.t(`admin.holiday_kind.${h.kind}`)}</td>
               <td data-label={columns[3]} data-region={h.regionCode ?? undefined}>
                 {h.regionCode
@@ -336,14 +376,26 @@ export function CalendarPage(
               </td>
               <td data-label={columns[4]} class="row-actions">
                 {p.canRemove(h) ? (
-                  <RowActionForm
-                    ctx={ctx}
-                    action="/kantor/admin/kalender/hapus"
-                    fields={{ date: h.date, regionCode: h.regionCode ?? undefined }}
-                    label={ctx.t('admin.remove')}
-                    target={`${h.name} ${h.date}`}
-                    variant="warning"
-                  />
+                  <>
+                    {h.tentative && !h.regionCode && p.canConfirm ? (
+                      <RowActionForm
+                        ctx={ctx}
+                        action="/kantor/admin/kalender/konfirmasi"
+                        fields={{ year: String(year), date: h.date }}
+                        label={ctx.t('admin.calendar.confirm')}
+                        target={`${h.name} ${h.date}`}
+                        variant="secondary"
+                      />
+                    ) : null}
+                    <RowActionForm
+                      ctx={ctx}
+                      action="/kantor/admin/kalender/hapus"
+                      fields={{ date: h.date, regionCode: h.regionCode ?? undefined }}
+                      label={ctx.t('admin.remove')}
+                      target={`${h.name} ${h.date}`}
+                      variant="warning"
+                    />
+                  </>
                 ) : (
                   '–'
                 )}

@@ -1,0 +1,1 @@
+ALTER TABLE "holidays" ADD COLUMN "tentative" boolean DEFAULT false NOT NULL;
