@@ -52,11 +52,12 @@ function correctedTable(): Holiday[] {
 export function bundledYear(year: number): Holiday[] {
   const rows = correctedTable().filter((h) => Number(h.date.slice(0, 4)) === year);
   if (year <= LAST_CONFIRMED_HOLIDAY_YEAR) {
-    // The SKB's own rows: nothing to predict (the certain dates are among them, 2015-2026, see the tests).
+    // The SKB's own rows, confirmed whatever the source's "belum pasti" column said (the certain dates are among
+    // them, 2015-2026, see the tests).
     const have = new Set(rows.map((h) => h.date));
     return holidaysToLoad(year, [])
       .filter((h) => !have.has(h.date))
-      .concat(rows)
+      .concat(rows.map(({ tentative: _t, ...h }) => h))
       .sort(byDate);
   }
   return holidaysToLoad(year, rows);
@@ -147,9 +148,10 @@ export async function seedReference(db: AppDb, opts: { now?: Date } = {}): Promi
     }
   }
   if (await isEmpty(db, 'holidays')) {
-    const rows = bundledHolidays().concat(
-      ...(opts.now ? predictedSeedYears(opts.now) : []).map((y) => bundledYear(y)),
-    );
+    // Confirmed years are the SKB's (the source's "belum pasti" column does not make them predictions).
+    const rows = bundledHolidays()
+      .map((h) => ({ ...h, tentative: false }))
+      .concat(...(opts.now ? predictedSeedYears(opts.now) : []).map((y) => bundledYear(y)));
     await db.insert(holidays).values(
       rows.map((h) => ({
         date: h.date,
