@@ -32,6 +32,8 @@ import {
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const ASSET_CSV = readFileSync(path.join(repoRoot, 'src/assets/holidays.csv'), 'utf8');
 const HOLIDAYS = parseHolidayCsv(ASSET_CSV);
+/** The table as a database stores it: the source's "belum pasti" column is not kept (the SKB years are confirmed). */
+const STORED = HOLIDAYS.map(({ tentative: _t, ...h }) => h);
 const SHARED_CSV_PATH = path.resolve(repoRoot, '../shared/data/holidays/holidays.csv');
 const HAVE_SHARED = existsSync(SHARED_CSV_PATH);
 
@@ -486,7 +488,7 @@ describe('calendar coverage', () => {
   });
 
   it('a year with a few national holidays entered is still incomplete, and says how many', () => {
-    const without2027 = HOLIDAYS.filter((h) => !h.date.startsWith('2027'));
+    const without2027 = STORED.filter((h) => !h.date.startsWith('2027'));
     const one: Holiday = { date: '2027-01-01', name: 'Tahun Baru', kind: 'libur_nasional' };
     const w = missingCalendarWarning(new Date('2026-11-28T03:00:00Z'), [...without2027, one]);
     expect(w).toMatchObject({ year: 2027, entered: 1 });
@@ -495,15 +497,43 @@ describe('calendar coverage', () => {
   });
 
   it('warns from 1 October when next year has no national holidays', () => {
-    const without2027 = HOLIDAYS.filter((h) => !h.date.startsWith('2027'));
+    const without2027 = STORED.filter((h) => !h.date.startsWith('2027'));
     const w = missingCalendarWarning(new Date('2026-11-28T03:00:00Z'), without2027);
     expect(w?.year).toBe(2027);
     expect(w?.message.id).toContain('2027');
     expect(w?.message.en).toContain('2027');
-    expect(missingCalendarWarning(new Date('2026-11-28T03:00:00Z'), HOLIDAYS)).toBeNull();
+    expect(missingCalendarWarning(new Date('2026-11-28T03:00:00Z'), STORED)).toBeNull();
     // 30 Sep 23:59 WIB: not yet; 1 Oct 00:00 WIB: warns.
     expect(missingCalendarWarning(new Date('2026-09-30T16:59:00Z'), without2027)).toBeNull();
     expect(missingCalendarWarning(new Date('2026-09-30T17:00:00Z'), without2027)?.year).toBe(2027);
+  });
+
+  it('counts the predictions of a year until none are left', () => {
+    const without2027 = STORED.filter((h) => !h.date.startsWith('2027'));
+    const predicted = HOLIDAYS.filter((h) => h.date.startsWith('2027')).map((h, i) =>
+      i % 2 ? { ...h, tentative: true } : h,
+    );
+    const w = missingCalendarWarning(new Date('2026-11-28T03:00:00Z'), [...without2027, ...predicted]);
+    expect(w).toMatchObject({ year: 2027, tentative: 9 });
+    expect(w?.message.id).toContain('masih berisi 9 perkiraan yang belum ditetapkan SKB 3 Menteri');
+    expect(w?.message.en).toContain('still holds 9 predictions not yet set by the SKB');
+    // In 2027 itself, too; confirmed: no warning.
+    expect(
+      missingCalendarWarning(new Date('2027-03-01T03:00:00Z'), [...without2027, ...predicted])?.year,
+    ).toBe(2027);
+    expect(
+      missingCalendarWarning(new Date('2026-11-28T03:00:00Z'), [
+        ...without2027,
+        ...predicted.map(({ tentative: _t, ...h }) => h),
+      ]),
+    ).toBeNull();
+    // A partial year with predictions says both.
+    const partial = missingCalendarWarning(new Date('2026-11-28T03:00:00Z'), [
+      ...without2027,
+      ...predicted.slice(0, 4),
+    ]);
+    expect(partial).toMatchObject({ year: 2027, entered: 4, tentative: 2 });
+    expect(partial?.message.en).toContain('2 2027 entries are still a prediction');
   });
 
   it('warns at any time of year when the current year is empty', () => {
