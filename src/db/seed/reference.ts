@@ -149,8 +149,8 @@ export async function seedReference(db: AppDb, opts: { now?: Date } = {}): Promi
   }
   if (await isEmpty(db, 'holidays')) {
     // Confirmed years are the SKB's (the source's "belum pasti" column does not make them predictions).
-    const rows = bundledHolidays()
-      .map((h) => ({ ...h, tentative: false }))
+    const rows: Holiday[] = bundledHolidays()
+      .map((h): Holiday => ({ ...h, tentative: false }))
       .concat(...(opts.now ? predictedSeedYears(opts.now) : []).map((y) => bundledYear(y)));
     await db.insert(holidays).values(
       rows.map((h) => ({

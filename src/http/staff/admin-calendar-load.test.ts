@@ -91,6 +91,8 @@ describe('loading the holidays of 2027', () => {
     expect(entry).toMatchObject({ action: 'holiday.load', target_id: '2027' });
     expect(entry!.details).toMatchObject({ year: 2027, added: 19, tentative: 11 });
     expect(Number(entry!.details.recomputed)).toBeGreaterThan(0);
+    const logPage = await nat.get('/kantor/admin/log?kelompok=holiday');
+    expect(logPage.html).toContain('memuat hari libur nasional 2027: 19 ditambahkan (11 perkiraan)');
 
     const shown = await nat.get(r.location!);
     expect(shown.html).toMatch(
@@ -150,6 +152,9 @@ describe('loading the holidays of 2027', () => {
     const done = await nat.get(page);
     expect(done.html).not.toContain('class="tag tag-yellow"');
     expect(done.html).not.toContain('Konfirmasi semua perkiraan 2027');
+    expect((await nat.get('/kantor/admin/log?kelompok=holiday&lang=en')).html).toContain(
+      'confirmed 9 predicted 2027 national holidays as set by the SKB',
+    );
     expect((await t.api('/api/v1/calendar/status')).body.warning).toBeNull();
   });
 
