@@ -30,6 +30,7 @@ export const SEALED_COLUMNS: readonly SealedColumn[] = [
   { table: 'form_drafts', key: 'id', keyType: 'text', column: 'data_enc' },
   { table: 'federation_peers', key: 'instance_id', keyType: 'text', column: 'api_key_enc' },
   { table: 'attachments', key: 'id', keyType: 'uuid', column: 'filename_enc' },
+  { table: 'report_idempotency_keys', key: 'key_hash', keyType: 'text', column: 'access_key_enc' },
 ];
 
 /** Outbox messages not delivered yet (their sealed payload fields may still be opened). */

@@ -4,6 +4,8 @@
  * statement (atomic; one round trip), and returns the tracking number and the reporter's secret access key.
  * A report located only by a point is filed under the kab/kota of that point (docs/api-v1.md), so it reaches
  * that region's verifiers, calendar and statistics; a point in no kab/kota (at sea) keeps no region.
+ * With an idempotency key (ADR 0014) the key is written by the same statement as the report, and a retry of the
+ * same request answers with the report the key names instead of filing another.
  */
 import { BACK_OFFICE_ROLES } from '../queries/queues.ts';
 import { randomUUID } from 'node:crypto';
@@ -12,7 +14,13 @@ import type { Channel, Classification } from '../domain/report/report.ts';
 import { localDate } from '../domain/deadline/calendar.ts';
 import { makeTrackingId } from '../domain/report/tracking-id.ts';
 import { eventRecord } from '../db/repositories/events.ts';
-import type { LoadedReport, ReportRow } from '../db/repositories/reports.ts';
+import { loadReport, type LoadedReport, type ReportRow } from '../db/repositories/reports.ts';
+import {
+  findIdempotencyKey,
+  purgeIdempotencyKeys,
+  releaseIdempotencyKey,
+} from '../db/repositories/idempotency.ts';
+import { canonicalJson, IDEMPOTENCY_TTL_MS, type IdempotencyInput } from '../domain/report/idempotency.ts';
 import { insertSubmission } from '../db/repositories/submission.ts';
 import type { AgencyRow } from '../db/repositories/agencies.ts';
 import { findUser } from '../db/repositories/users.ts';
@@ -51,11 +59,15 @@ export interface SubmitReportInput {
   recordedBy?: string | undefined;
   /** The reporter's language (request language): later messages to the reporter use it. */
   lang?: 'id' | 'en' | undefined;
+  /** An idempotency key: a retry of the same request answers with the report filed first (ADR 0014). */
+  idempotency?: IdempotencyInput | undefined;
 }
 
 export interface SubmitReportResult {
   report: LoadedReport;
   accessKey: string;
+  /** True when an idempotency key named a report filed before: nothing new was written. */
+  replayed?: boolean;
 }
 
 /** Indonesia's bounding box (with a margin for outer islands); finer checks use region boundaries. */
@@ -196,17 +208,57 @@ export async function submitReport(
     lastEventHash: event.hash,
     ...deadlineColumns(clock.deadline),
   };
-  // One statement writes the report, its clock, event and outbox row; a taken tracking number writes
-  // nothing and another one is drawn.
+  const key = input.idempotency ? idempotencyRow(svc, input, accessKey) : undefined;
+  // One statement writes the report, its clock, event, outbox row and idempotency key; a taken tracking number
+  // writes nothing and another one is drawn; a key already held writes nothing and answers with its report.
   for (let attempt = 0; ; attempt++) {
     values.trackingId = makeTrackingId(randomIntBelow);
-    const written = await insertSubmission(db, { report: values, deadline: clock.row, event });
+    const written = await insertSubmission(db, {
+      report: values,
+      deadline: clock.row,
+      event,
+      idempotency: key,
+    });
     if (written) {
       const row: ReportRow = { ...REPORT_DEFAULTS, ...values, search: written.search };
       return { report: { row, agency: null, target }, accessKey };
     }
+    if (key) {
+      const prior = await findIdempotencyKey(db, key.keyHash);
+      if (prior) {
+        const live =
+          prior.trackingId !== null && prior.createdAt.getTime() > now.getTime() - IDEMPOTENCY_TTL_MS;
+        if (live) {
+          if (prior.requestHash !== key.requestHash) throw new AppError('IDEMPOTENCY_KEY_REUSED');
+          const report = await loadReport(db, prior.trackingId!);
+          if (report)
+            return { report, accessKey: svc.sealer.open<string>(prior.accessKeyEnc), replayed: true };
+        }
+        // Expired, or naming a report that was never written (its tracking number was taken): free the key.
+        await releaseIdempotencyKey(db, key.keyHash, prior.reportId);
+      }
+    }
     if (attempt >= 20) throw new Error('no free tracking number after 20 attempts');
   }
+}
+
+/** Deletes idempotency keys older than their lifetime at `at` (the sweeper); returns how many. */
+export function purgeExpiredIdempotencyKeys(svc: Services, at: Date): Promise<number> {
+  return purgeIdempotencyKeys(svc.db, new Date(at.getTime() - IDEMPOTENCY_TTL_MS));
+}
+
+/**
+ * The key row of a keyed submission: the scope and key only as a sha256, the normalised request (the caller's, or
+ * the input without its language) as a sha256, the access key sealed, so a retry by the same caller gets it again.
+ */
+function idempotencyRow(svc: Services, input: SubmitReportInput, accessKey: string) {
+  const { scope, key, request } = input.idempotency!;
+  const { lang: _lang, idempotency: _idem, ...rest } = input;
+  return {
+    keyHash: sha256(`idempotency\n${scope}\n${key}`),
+    requestHash: sha256(`${scope}\n${canonicalJson(request ?? rest)}`),
+    accessKeyEnc: svc.sealer.seal(accessKey),
+  };
 }
 
 /**

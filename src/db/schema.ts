@@ -457,6 +457,24 @@ export const open311Requests = pgTable(
   (t) => [index('open311_requests_key_idx').on(t.apiKeyId, t.createdAt)],
 );
 
+/**
+ * Idempotency keys of report intake (docs/adr/0014-idempotent-report-intake.md): one row per (caller scope, key),
+ * written by the same statement as the report it names, so a retried submission finds it instead of filing again.
+ * Holds no personal data: the scope and key only as a sha256 (`key_hash`), the normalised request only as a sha256,
+ * the reporter's access key only sealed. Rows older than IDEMPOTENCY_TTL_MS are ignored and purged by the sweeper.
+ */
+export const reportIdempotencyKeys = pgTable(
+  'report_idempotency_keys',
+  {
+    keyHash: text('key_hash').primaryKey(),
+    requestHash: text('request_hash').notNull(),
+    reportId: uuid('report_id').notNull(),
+    accessKeyEnc: text('access_key_enc').notNull(),
+    createdAt: ts('created_at').notNull(),
+  },
+  (t) => [index('report_idempotency_keys_created_idx').on(t.createdAt)],
+);
+
 /** Submissions to the Open311 test endpoint: validated like production, stored apart, never dispatched. */
 export const open311Sandbox = pgTable('open311_sandbox', {
   id: text('id').primaryKey(),

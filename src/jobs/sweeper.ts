@@ -3,6 +3,7 @@
  * marks, escalation-ladder steps, auto-closes, no-reply archives, Ombudsman offers) and performs them
  * through commands, each idempotent via sweep_log. `aduan sweep --at … --dry-run` prints the plan.
  */
+import { purgeExpiredIdempotencyKeys } from '../commands/submit-report.ts';
 import { createHash } from 'node:crypto';
 import type { Services } from '../app/context.ts';
 import { systemCaller } from '../app/context.ts';
@@ -603,6 +604,8 @@ export async function runSweep(
   const actions = await planSweep(svc, at, since ? { since, config } : { config });
   if (opts.dryRun) return actions;
   await performAll(svc, actions);
+  // Idempotency keys of report intake are remembered for a day (ADR 0014); older ones are only clutter.
+  await purgeExpiredIdempotencyKeys(svc, at);
   // Advance the watermark only when every action succeeded (failures are retried by the next sweep).
   if (actions.every((a) => a.result !== 'error')) await saveSweepWatermark(svc, at, config.fingerprint);
   return actions;

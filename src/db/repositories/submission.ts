@@ -6,6 +6,12 @@
  * already taken inserts nothing for that report (ON CONFLICT DO NOTHING), so the caller draws another one
  * without an error aborting a surrounding transaction.
  *
+ * A submission with an idempotency key (ADR 0014) writes its key row first (ON CONFLICT DO NOTHING on the key) and
+ * its report only when that key row was written, in the same statement: a key already held (committed, or being
+ * written by a concurrent transaction, which the insert waits for) writes nothing, and the caller answers with the
+ * report the key names. A key row whose report was not written (its tracking number was taken) is removed by the
+ * caller before it draws another number.
+ *
  * Group commit (ADR 0009): top-level submissions that arrive while earlier ones are being written are
  * written together by the next statement, so concurrent reports share one round trip, one plan and one
  * commit (WAL flush). A submission is answered only after the statement that wrote it has committed. A
@@ -38,6 +44,8 @@ export interface SubmissionRows {
   report: ReportValues;
   deadline: DeadlineValues;
   event: EventRecord;
+  /** The idempotency key row written with the report (ADR 0014). */
+  idempotency?: { keyHash: string; requestHash: string; accessKeyEnc: string } | undefined;
 }
 
 /** What the database generated for a written report. */
@@ -109,6 +117,9 @@ function record(s: SubmissionRows): Record<string, unknown> {
     o_channel: o.channel,
     o_payload: o.payload,
     o_idempotency_key: o.idempotencyKey,
+    k_hash: s.idempotency?.keyHash ?? null,
+    k_request_hash: s.idempotency?.requestHash ?? null,
+    k_access_key_enc: s.idempotency?.accessKeyEnc ?? null,
   };
 }
 
@@ -131,7 +142,13 @@ async function writeSubmissions(
         e_seq integer, e_type text, e_visibility text, e_actor_user_id uuid, e_actor_role text,
         e_actor_agency_id text, e_from_status text, e_to_status text, e_body text, e_data jsonb,
         e_created_at timestamptz, e_prev_hash text, e_hash text,
-        o_kind text, o_channel text, o_payload jsonb, o_idempotency_key text)
+        o_kind text, o_channel text, o_payload jsonb, o_idempotency_key text,
+        k_hash text, k_request_hash text, k_access_key_enc text)
+    ), k as (
+      insert into report_idempotency_keys (key_hash, request_hash, report_id, access_key_enc, created_at)
+      select k_hash, k_request_hash, id, k_access_key_enc, created_at from input where k_hash is not null
+      on conflict (key_hash) do nothing
+      returning report_id
     ), r as (
       insert into reports (id, tracking_id, access_key_hash, classification, title, body, occurred_on, region_code,
         lat, lon, address, category_id, target_agency_id, status, anonymous, confidential, channel,
@@ -142,6 +159,7 @@ async function writeSubmissions(
         reporter_user_id, reporter_enc, reporter_lang, deadline, due_at, event_count, last_event_hash,
         created_at, updated_at
       from input
+      where k_hash is null or id in (select report_id from k)
       on conflict (tracking_id) do nothing
       returning id, search::text as search
     ), d as (
@@ -165,7 +183,7 @@ async function writeSubmissions(
   // Top-level batches (the hot path) run as a prepared statement: one parse and plan per pooled connection.
   const rows = notify
     ? await query<{ id: string; search: string }>(db, statement)
-    : await queryPrepared<{ id: string; search: string }>(db, 'aduan_submit_batch_v1', statement);
+    : await queryPrepared<{ id: string; search: string }>(db, 'aduan_submit_batch_v2', statement);
   return new Map(rows.map((row) => [row.id, { search: row.search }]));
 }
 
