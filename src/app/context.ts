@@ -31,6 +31,8 @@ export interface Caller {
   actor: Actor;
   /** The reporter's secret access key (X-Access-Key header or the private link). */
   accessKey?: string | undefined;
+  /** The agency API key (integration token) the request was made with, if any. */
+  apiKeyId?: string | undefined;
   /** Stable key for "one support per person or device" when not signed in. */
   deviceKey?: string | undefined;
   /** A system actor (worker, channel adapter) acting on behalf of the rules. */

@@ -3,12 +3,18 @@
  * 'open311') plus the Open311 bookkeeping (partner key, token, attributes) and any multipart media, all in
  * one transaction so nothing is stored twice or half. The test endpoint (D10) runs exactly the same
  * validation and then rolls everything back, keeping only a sandbox row.
+ *
+ * With an `Idempotency-Key` (ADR 0014), scoped to the partner's API key, a retry of the same request on the
+ * production endpoint answers with the request filed first (same service_request_id / token) and writes nothing.
+ * The test endpoint keeps nothing, so it has nothing to replay.
  */
+import { eq } from 'drizzle-orm';
 import type { AppDb } from '../db/client.ts';
 import { open311Requests, open311Sandbox } from '../db/schema.ts';
 import { makeTrackingId } from '../domain/report/tracking-id.ts';
 import type { AttributeValues } from '../domain/open311/service-definition.ts';
 import { open311ReportText } from '../domain/open311/description.ts';
+import { createHash } from 'node:crypto';
 import { randomIntBelow, randomToken } from '../integrations/crypto.ts';
 import type { Services } from '../app/context.ts';
 import { PUBLIC_CALLER } from '../app/context.ts';
@@ -38,6 +44,28 @@ export interface Open311Submission {
   hops?: string[] | undefined;
   /** Federation: where a forwarded request comes from (recorded with the report, docs/integrations.md). */
   federation?: FederationOrigin | undefined;
+  /** The request's Idempotency-Key header (ADR 0014). */
+  idempotencyKey?: string | undefined;
+}
+
+/** The submission as a retry must repeat it: every field the partner sent, files by content hash. */
+function normalisedRequest(input: Open311Submission): unknown {
+  return {
+    service_code: input.service.code,
+    attributes: input.attributes.raw,
+    lat: input.lat,
+    long: input.lon,
+    address_string: input.addressString,
+    address_id: input.addressId,
+    description: input.description,
+    media_url: input.mediaUrl,
+    reporter: input.reporter,
+    media: input.media.map((f) => ({
+      filename: f.filename,
+      sha256: createHash('sha256').update(f.data).digest('hex'),
+    })),
+    hops: input.hops,
+  };
 }
 
 /** What the POST answers (§6): which of id/token is present depends on the service type. */
@@ -46,6 +74,8 @@ export interface Open311SubmitResult {
   token?: string;
   serviceNotice: string;
   trackingId: string;
+  /** An Idempotency-Key named a request filed before: nothing new was written (ADR 0014). */
+  replayed?: boolean;
 }
 
 class Rollback extends Error {
@@ -91,7 +121,7 @@ export async function submitOpen311Request(
       // The sandbox validates files exactly like production but never keeps their bytes.
       ...(input.endpoint === 'test' ? { storage: { ...svc.storage, put: async () => undefined } } : {}),
     };
-    const { report, accessKey } = await submitReport(inner, PUBLIC_CALLER, {
+    const { report, accessKey, replayed } = await submitReport(inner, PUBLIC_CALLER, {
       classification: a.classification,
       title: text.title,
       body: text.body,
@@ -105,7 +135,30 @@ export async function submitOpen311Request(
       confidential: a.confidential ?? false,
       reporter: input.reporter,
       channel: 'open311',
+      ...(input.idempotencyKey && input.endpoint === 'production'
+        ? {
+            idempotency: {
+              scope: `open311:${input.apiKeyId}`,
+              key: input.idempotencyKey,
+              request: normalisedRequest(input),
+            },
+          }
+        : {}),
     });
+    if (replayed) {
+      // Filed before under this key: answer with its token; its bookkeeping and files are stored already.
+      const [first] = await db
+        .select({ token: open311Requests.token })
+        .from(open311Requests)
+        .where(eq(open311Requests.reportId, report.row.id));
+      return {
+        result: {
+          ...answer(input.service.type, report.row.trackingId, first?.token ?? token),
+          replayed: true,
+        },
+        regionCode: report.row.regionCode,
+      };
+    }
     await db.insert(open311Requests).values({
       reportId: report.row.id,
       apiKeyId: input.apiKeyId,

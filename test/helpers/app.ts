@@ -11,7 +11,7 @@ import { loadConfig } from '../../src/config.ts';
 import { openRuntime, type Runtime } from '../../src/runtime.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { invalidateCalendarCache } from '../../src/db/repositories/calendar.ts';
-import { createTestDatabase } from './db.ts';
+import { createTestDatabase, openSameDatabase } from './db.ts';
 import { DEMO_PASSWORD } from '../global-setup.ts';
 
 export const TEST_SECRET_KEY = '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
@@ -49,12 +49,16 @@ export async function startTestApp(
     outboundAllowHosts?: string[];
     /** Proxies trusted for X-Forwarded-For, as ADUAN_TRUST_PROXY gives them (default: none, as in production). */
     trustProxy?: boolean | string[];
+    /** Serve from the database of this app through a pool of its own, as a second process would (PostgreSQL only). */
+    sameDatabaseAs?: TestApp;
   } = {},
 ): Promise<TestApp> {
   invalidateCalendarCache();
   const dataDir = mkdtempSync(join(tmpdir(), 'aduan-test-'));
   const clock = { now: opts.now ?? new Date() };
-  const database = await createTestDatabase();
+  const database = opts.sameDatabaseAs
+    ? await openSameDatabase(opts.sameDatabaseAs.runtime.database)
+    : await createTestDatabase();
   const config = loadConfig({
     ADUAN_DATA_DIR: dataDir,
     ADUAN_SECRET_KEY: TEST_SECRET_KEY,

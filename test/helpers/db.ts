@@ -18,8 +18,9 @@ export async function createTestDatabase(): Promise<Database> {
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name} TEMPLATE ${tpl.template}`);
   await admin.end();
-  const database = await openDatabase({ databaseUrl: adminUrl(tpl.url, name), poolSize: 5 });
-  return {
+  const url = adminUrl(tpl.url, name);
+  const database = await openDatabase({ databaseUrl: url, poolSize: 5 });
+  const opened: Database = {
     ...database,
     async close() {
       await database.close();
@@ -29,6 +30,21 @@ export async function createTestDatabase(): Promise<Database> {
       await a.end();
     },
   };
+  urls.set(opened, url);
+  return opened;
+}
+
+const urls = new WeakMap<Database, string>();
+
+/**
+ * A second connection pool to a PostgreSQL test database, as another process of the same deployment would open
+ * (its `close()` leaves the database to its creator). PGlite cannot share a database between two handles.
+ */
+export async function openSameDatabase(db: Database): Promise<Database> {
+  const url = urls.get(db);
+  if (!url)
+    throw new Error('openSameDatabase: only a PostgreSQL database from createTestDatabase can be shared');
+  return openDatabase({ databaseUrl: url, poolSize: 5 });
 }
 
 /** Which backend this run uses (for test names and skips). */

@@ -35,6 +35,7 @@ const STATUS: Record<string, number> = {
   RATE_LIMITED: 429,
   PAYLOAD_TOO_LARGE: 413,
   METHOD_NOT_ALLOWED: 405,
+  IDEMPOTENCY_KEY_REUSED: 409,
 };
 
 /** Field names of our commands as Open311 names them. */

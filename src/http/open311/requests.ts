@@ -29,6 +29,7 @@ import {
 import { coordinate, presentRequest, w3c, zoneOf } from '../../presenters/open311.ts';
 import { parseGeoFilter } from '../../domain/open311/geo.ts';
 import { readAnswer, type Open311Context } from './context.ts';
+import { idempotencyKeyOf } from '../idempotency.ts';
 import { formatParam, send } from './format.ts';
 import { mediaPath } from './media.ts';
 import {
@@ -149,6 +150,13 @@ export async function requestRoutes(ep: FastifyInstance, ctx: Open311Context): P
       const attrs = validateAttributes(attributesOf(fields));
       for (const i of attrs.issues)
         issues[`attribute[${i.code}]`] = { key: i.key, ...(i.params ? { params: i.params } : {}) };
+      let idempotencyKey: string | undefined;
+      try {
+        idempotencyKey = idempotencyKeyOf(req);
+      } catch (e) {
+        if (!(e instanceof AppError)) throw e;
+        Object.assign(issues, e.fields);
+      }
       if (Object.keys(issues).length) throw invalid(issues);
       // Federation between aduan instances (docs/integrations.md): origin, hop list, idempotent replays.
       const federation = await federationOf(svc, partner, attributesOf(fields));
@@ -171,6 +179,7 @@ export async function requestRoutes(ep: FastifyInstance, ctx: Open311Context): P
           ...(param(fields, 'phone') ? { phone: param(fields, 'phone') } : {}),
         },
         media: files,
+        ...(idempotencyKey ? { idempotencyKey } : {}),
         ...(federation ? { hops: federation.hops, federation } : {}),
       } as Parameters<typeof submitFederatedRequest>[1]);
       const item: Record<string, string> = {};
@@ -179,6 +188,7 @@ export async function requestRoutes(ep: FastifyInstance, ctx: Open311Context): P
       item.service_notice = result.serviceNotice;
       const account = param(fields, 'account_id');
       if (account) item.account_id = account;
+      if (result.replayed) void reply.header('idempotent-replayed', 'true');
       return send(reply, format, 'service_requests', [item], { status: 201 });
     },
   );

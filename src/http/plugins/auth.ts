@@ -104,6 +104,7 @@ export const authPlugin = fp(
       let session: FastifyRequest['session'] = null;
       // An agency API token (docs/integrations.md): an `integration` grant, no session, no CSRF.
       let tokenActor: Caller['actor'] | null = null;
+      let apiKeyId: string | undefined;
       const credentials = authorizationOf(req);
       if (credentials.kind === 'unusable') {
         // A header this API cannot use (another scheme such as Basic, or a malformed one) is refused rather than
@@ -119,6 +120,7 @@ export const authPlugin = fp(
           const token = await resolveIntegrationToken(svc.db, bearer);
           if (token) {
             tokenActor = token.actor;
+            apiKeyId = token.keyId;
             await recordApiKeyUse(svc, token.keyId);
           }
         }
@@ -146,6 +148,7 @@ export const authPlugin = fp(
       const caller: Caller = {
         actor: session ? session.actor : (tokenActor ?? { userId: null, grants: [] }),
         accessKey,
+        ...(apiKeyId ? { apiKeyId } : {}),
       };
       const device = req.cookies[DEVICE_COOKIE];
       if (device && /^[A-Za-z0-9_-]{16,64}$/.test(device)) caller.deviceKey = device;

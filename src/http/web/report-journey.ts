@@ -404,7 +404,9 @@ export async function reportJourney(
 
   /**
    * Submissions of one draft run one at a time: a second post (a double tap, a replayed form) waits for the first, then
-   * finds the draft done and goes to the same confirmation instead of filing it again.
+   * finds the draft done and goes to the same confirmation instead of filing it again. This only spares work within
+   * one process: the draft id is also the submission's idempotency key (ADR 0014), so a post handled by another
+   * process at the same time gets the report filed first from the database.
    */
   const oneAtATime = keyedQueue();
 
@@ -428,7 +430,12 @@ export async function reportJourney(
     if (d.done) return reply.redirect('/lapor/selesai', 303);
     let result;
     try {
-      result = await submitReport(svc, req.caller, { ...toSubmitInput(d), lang: pageContext(req).lang });
+      const input = toSubmitInput(d);
+      result = await submitReport(svc, req.caller, {
+        ...input,
+        lang: pageContext(req).lang,
+        idempotency: { scope: 'web-draft', key: id, request: input },
+      });
     } catch (e) {
       const c = classifyError(e);
       if (c.code !== 'VALIDATION_FAILED') throw e;
@@ -441,9 +448,14 @@ export async function reportJourney(
       return renderCheck(req, reply, d, problems);
     }
     const trackingId = result.report.row.trackingId;
+    if (result.replayed) {
+      // Filed by another process: it attaches the staged files and marks the draft done (unless it did already).
+      const now = await loadDraft(svc, id);
+      if (now?.done) return reply.redirect('/lapor/selesai', 303);
+    }
     const caller = { ...req.caller, accessKey: result.accessKey };
     let attached = 0;
-    for (const f of draftFiles(d)) {
+    for (const f of result.replayed ? [] : draftFiles(d)) {
       try {
         await addAttachment(svc, caller, trackingId, {
           filename: f.filename,
@@ -455,7 +467,8 @@ export async function reportJourney(
       }
     }
     // The staged copies go; the draft row stays (overwritten below), so a replayed post never finds it missing.
-    for (const f of draftFiles(d)) await svc.storage.remove(f.key).catch(() => undefined);
+    if (!result.replayed)
+      for (const f of draftFiles(d)) await svc.storage.remove(f.key).catch(() => undefined);
     const deadline = result.report.row.deadline as {
       dueAt: string;
       explanation: { id: string; en: string };
@@ -466,7 +479,7 @@ export async function reportJourney(
       dueAt: deadline?.dueAt ?? '',
       explanationId: deadline?.explanation.id ?? '',
       explanationEn: deadline?.explanation.en ?? '',
-      files: String(attached),
+      files: String(result.replayed ? draftFiles(d).length : attached),
     };
     // The same draft id: a replayed post (whose browser never read this answer) finds the draft done.
     setDraftCookie(reply, await saveDraft(svc, id, { done: JSON.stringify(done) }));

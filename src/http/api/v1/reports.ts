@@ -8,6 +8,7 @@ import { getReport, listReports, timelineFor } from '../../../queries/reports.ts
 import { audienceOf, presentDeadline, presentEvent, reportZone } from '../../../presenters/report.ts';
 import { requestLang } from '../../plugins/errors.ts';
 import { rateLimit } from '../../plugins/rate-limit.ts';
+import { apiIdempotencyScope, idempotencyKeyOf } from '../../idempotency.ts';
 import { presentReportFor, presentReportsFor } from './present.ts';
 import { ListReportsQuery, PrivacyBody, ReportQuery, SubmitReportBody, TrackingParams } from './schemas.ts';
 
@@ -31,12 +32,18 @@ export const reportRoutes: FastifyPluginAsyncZod<ReportRoutesOptions> = async (a
       preHandler: rateLimit(svc, 'submit', opts.limits.submitPerMinute, 60),
     },
     async (req, reply) => {
-      const { report, accessKey } = await submitReport(svc, req.caller, {
+      // A retry with the same Idempotency-Key and body answers like the first time (ADR 0014).
+      const key = idempotencyKeyOf(req);
+      const { report, accessKey, replayed } = await submitReport(svc, req.caller, {
         ...req.body,
         channel: 'api',
         lang: requestLang(req),
+        ...(key
+          ? { idempotency: { scope: apiIdempotencyScope(req, req.caller, req.body), key, request: req.body } }
+          : {}),
       });
       const d = presentDeadline(report, requestLang(req));
+      if (replayed) void reply.header('idempotent-replayed', 'true');
       return reply.status(201).send({
         trackingId: report.row.trackingId,
         accessKey,
