@@ -23,6 +23,19 @@ const op = (method: string, path: string) => {
 };
 
 describe('OpenAPI document', () => {
+  it('POST /reports declares the Idempotency-Key header, its 409 and the Idempotent-Replayed answer header', () => {
+    const post = op('post', '/reports');
+    const header = post.parameters.find((p: any) => p.in === 'header' && p.name === 'Idempotency-Key');
+    expect(header).toMatchObject({
+      required: false,
+      schema: { type: 'string', minLength: 1, maxLength: 255 },
+    });
+    expect(new RegExp(header.schema.pattern).test('abc-123 ~')).toBe(true);
+    expect(new RegExp(header.schema.pattern).test('kunci\u00e9')).toBe(false);
+    expect(Object.keys(post.responses)).toContain('409');
+    expect(post.responses['201'].headers['Idempotent-Replayed']).toBeTruthy();
+  });
+
   it('declares the real success status of each operation', () => {
     for (const [method, path] of [
       ['post', '/reports'],

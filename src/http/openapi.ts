@@ -163,7 +163,34 @@ function errorStatuses(key: string, op: Operation, security: Security): string[]
   if (/\/actions\//.test(path) || /\/(publish|scores)$/.test(path)) out.add('409');
   if (key === `post ${P}/auth/login`) out.add('423').add('429');
   if (key === `post ${P}/reports` || /actions\/support$/.test(path)) out.add('429');
+  if (key === `post ${P}/reports`) out.add('409'); // an Idempotency-Key reused for another body
   return [...out].sort();
+}
+
+/** The Idempotency-Key request header and Idempotent-Replayed answer header of report creation (ADR 0014). */
+function addIdempotencyKey(op: Operation): void {
+  op.parameters = [
+    ...(op.parameters ?? []),
+    {
+      in: 'header',
+      name: 'Idempotency-Key',
+      required: false,
+      description:
+        'Makes a retry safe: the same key and body within 24 hours answers the first answer again (same ' +
+        'trackingId and accessKey) and files nothing; the same key with another body is 409. Scoped to the ' +
+        'signed-in user, the agency API token, or the device cookie (docs/api-v1.md).',
+      schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x20-\\x7E]+$' },
+    } as { in: string },
+  ];
+  const created = op.responses?.['201'] as { headers?: Record<string, unknown> } | undefined;
+  if (created)
+    created.headers = {
+      ...created.headers,
+      'Idempotent-Replayed': {
+        description: '`true` when this answers a retry (nothing new was filed)',
+        schema: { type: 'string', enum: ['true'] },
+      },
+    };
 }
 
 /** `transformObject` of @fastify/swagger: fills in statuses, errors and security of the JSON API operations. */
@@ -230,6 +257,7 @@ export function completeOpenApi(doc: OpenApiDoc): OpenApiDoc {
           content: { 'multipart/form-data': { schema: { type: 'object', ...multipart } } },
         };
       op.responses = { ...success, ...rest, ...errors };
+      if (key === `post ${P}/reports`) addIdempotencyKey(op);
       op.security = security;
     }
   }
