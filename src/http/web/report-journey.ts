@@ -450,8 +450,8 @@ export async function reportJourney(
     const trackingId = result.report.row.trackingId;
     if (result.replayed) {
       // Filed by another process: it attaches the staged files and marks the draft done (unless it did already).
-      const now = await loadDraft(svc, id);
-      if (now?.done) return reply.redirect('/lapor/selesai', 303);
+      const current = await loadDraft(svc, id);
+      if (current?.done) return reply.redirect('/lapor/selesai', 303);
     }
     const caller = { ...req.caller, accessKey: result.accessKey };
     let attached = 0;
