@@ -39,6 +39,13 @@ async function reportsWith(text: string): Promise<number> {
   return rows[0]!.n;
 }
 
+const PNG = Uint8Array.from(
+  Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+    'base64',
+  ),
+);
+
 const fields = (description: string, extra: Record<string, string> = {}) => ({
   api_key: DEMO_OPEN311_KEY,
   service_code: code,
@@ -72,6 +79,33 @@ describe('Open311 POST requests with an Idempotency-Key', () => {
     expect(xml.status, xml.text).toBe(201);
     expect(String(xml.body.service_requests.request.service_request_id)).toBe(idOf(first));
     expect(await reportsWith('jalan Cendana')).toBe(1);
+  });
+
+  it('a retried POST with a file stores the file once', async () => {
+    const description = 'Papan reklame roboh di simpang Lembuswana.';
+    const multipart = () => {
+      const fd = new FormData();
+      for (const [k, v] of Object.entries(fields(description))) fd.append(k, v);
+      fd.append('media', new Blob([PNG], { type: 'image/png' }), 'foto.png');
+      return fd;
+    };
+    const send = () =>
+      fetchOpen311(`${t.url}/open311/v2/requests.json`, {
+        method: 'POST',
+        body: multipart(),
+        headers: { 'idempotency-key': 'o311-file-1' },
+      });
+    const first = await send();
+    const again = await send();
+    expect([first.status, again.status], again.text).toEqual([201, 201]);
+    expect(idOf(again)).toBe(idOf(first));
+    const files = await query<{ n: number }>(
+      t.runtime.services.db,
+      sql`select count(*)::int as n from attachments a join reports r on r.id = a.report_id
+          where r.tracking_id = ${idOf(first)}`,
+    );
+    expect(files[0]!.n).toBe(1);
+    expect(await reportsWith('simpang Lembuswana')).toBe(1);
   });
 
   it('a batch service answers the same token on a retry', async () => {

@@ -90,15 +90,25 @@ describe('POST /api/v1/reports with an Idempotency-Key', () => {
     const headers = { 'idempotency-key': 'shared-key' };
     const citizen = await post(body(title), headers, await t.login(DEMO.citizen));
     const national = await post(body(title), headers, await t.login(DEMO.national));
+    // Two agency API tokens of the same agency are two callers too.
+    const puprAdmin = await t.login(DEMO.puprAdmin);
+    const mint = async (name: string) =>
+      (await t.api('/api/v1/integrations/tokens', { json: { name }, token: puprAdmin })).body.token as string;
+    const tokenA = await post(body(title), headers, await mint('SIMPUPR A'));
+    const tokenB = await post(body(title), headers, await mint('SIMPUPR B'));
     // Two browsers without an account, each with its own device cookie.
     const deviceA = await post(body(title), { ...headers, cookie: 'aduan_device=AAAAAAAAAAAAAAAAAAAA' });
     const deviceB = await post(body(title), { ...headers, cookie: 'aduan_device=BBBBBBBBBBBBBBBBBBBB' });
-    const all = [citizen, national, deviceA, deviceB];
-    expect(all.map((a) => a.status)).toEqual([201, 201, 201, 201]);
+    const all = [citizen, national, tokenA, tokenB, deviceA, deviceB];
+    expect(all.map((a) => a.status)).toEqual([201, 201, 201, 201, 201, 201]);
     expect(all.some((a) => a.headers.get('idempotent-replayed'))).toBe(false);
-    expect(new Set(all.map((a) => a.body.trackingId)).size).toBe(4);
-    expect(new Set(all.map((a) => a.body.accessKey)).size).toBe(4);
-    expect(await reportsTitled(title)).toBe(4);
+    expect(new Set(all.map((a) => a.body.trackingId)).size).toBe(6);
+    expect(new Set(all.map((a) => a.body.accessKey)).size).toBe(6);
+    expect(await reportsTitled(title)).toBe(6);
+    // Each caller's retry still finds its own report.
+    const again = await post(body(title), { ...headers, cookie: 'aduan_device=BBBBBBBBBBBBBBBBBBBB' });
+    expect(again.body.trackingId).toBe(deviceB.body.trackingId);
+    expect(again.body.accessKey).toBe(deviceB.body.accessKey);
   });
 
   it('a caller that cannot be told apart (no account, no cookie) gets a new report for another body, not a 409', async () => {
