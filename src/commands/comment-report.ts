@@ -7,6 +7,8 @@ import { runReportAction } from './report-action.ts';
 
 export interface CommentReportInput {
   body: string;
+  /** How many files the reporter sends with the reply (stored on its event by `withAttachments`); a count only. */
+  files?: number;
 }
 
 /** Adds a comment or a reporter reply. */
@@ -16,6 +18,7 @@ export function commentReport(svc: Services, caller: Caller, trackingId: string,
       type: subject.isReporter ? 'reporter_reply' : 'comment',
       visibility: subject.isReporter ? 'reporter' : 'public',
       body: input.body,
+      ...(subject.isReporter && input.files ? { data: { files: input.files } } : {}),
     },
   }));
 }

@@ -5,6 +5,8 @@ import { runReportAction } from './report-action.ts';
 
 export interface SupplementReportInput {
   body: string;
+  /** How many files the reporter sends with it (stored on this event by `withAttachments`); a count only. */
+  files?: number;
 }
 
 /** Adds the reporter's supplement and sends the report back to verification. */
@@ -18,7 +20,12 @@ export function supplementReport(
     await stopClocks(tx, report.row.id, ['hold_reply'], now);
     const verification = await startClock(tx, report.row, 'verification', now, report.target, 'supplement');
     return {
-      event: { type: 'supplement', visibility: 'reporter', body: input.body },
+      event: {
+        type: 'supplement',
+        visibility: 'reporter',
+        body: input.body,
+        ...(input.files ? { data: { files: input.files } } : {}),
+      },
       deadline: verification,
     };
   });

@@ -164,6 +164,10 @@ function render(audience: 'reporter' | 'staff', f: NotifyFacts, lang: Lang): Ren
     t(lang, audience === 'reporter' ? 'notify.greeting' : 'notify.greeting_staff'),
     '',
     t(lang, messageKey(audience, f), p),
+    // Files the reporter sent with a supplement: how many, never their names (they can name an anonim reporter).
+    ...(audience === 'staff' && typeof f.eventData.files === 'number' && f.eventData.files > 0
+      ? [t(lang, 'notify.files_attached', { n: f.eventData.files })]
+      : []),
     ...(f.verifyBy ? [t(lang, 'notify.verify_by', p)] : []),
     '',
     t(lang, f.privateLink ? 'notify.private_link' : 'notify.link', p),

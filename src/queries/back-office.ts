@@ -123,11 +123,9 @@ export async function staffReportView(
     .from(attachments)
     .where(eq(attachments.reportId, row.id))
     .orderBy(asc(attachments.createdAt));
+  // The event a file was sent with (a follow-up, a supplement, a reply: `attachments.event_id`), by its number.
   const seqByEvent = new Map<number, number>();
-  for (const e of timeline) {
-    const id = (e.data as { attachmentId?: string }).attachmentId;
-    if (id) seqByEvent.set(e.id, e.seq);
-  }
+  for (const e of timeline) seqByEvent.set(e.id, e.seq);
   const staff = visible.permissions.viewInternal;
   const items: AttachmentItem[] = files
     .filter((f) => staff || f.uploadedBy !== 'reporter')

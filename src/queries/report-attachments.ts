@@ -44,6 +44,15 @@ export async function reportAttachments(
   return rows.map((f) => listed(f, originalFilename(f, svc.sealer)));
 }
 
+/** How many files a report holds (against `ATTACHMENT_LIMITS.maxPerReport`). */
+export async function countReportAttachments(db: AppDb, reportId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(attachments)
+    .where(eq(attachments.reportId, reportId));
+  return Number(row?.n ?? 0);
+}
+
 /**
  * The agency's files on a public report page: staff uploads whose upload event is public, and, when the file is
  * tied to an event (`event_id`), only if that event is public too (never a file of an internal note). Reporter

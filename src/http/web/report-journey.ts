@@ -80,7 +80,7 @@ function failedValues(d: DraftData, step: Step): DraftData | null {
  * Reads and discards what is left of a request body (after a multipart limit stopped the parts), so the answer
  * goes out on a connection that is ready for the next request. Resolves on end, close or error.
  */
-async function drainBody(req: FastifyRequest): Promise<void> {
+export async function drainBody(req: FastifyRequest): Promise<void> {
   const raw = req.raw;
   if (raw.readableEnded || raw.destroyed) return;
   await new Promise<void>((resolve) => {

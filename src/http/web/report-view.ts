@@ -10,7 +10,7 @@ import { timelineFor, type VisibleReport } from '../../queries/reports.ts';
 import type { PageContext } from '../../views/context.ts';
 import type { DeadlineState } from '../../views/components/deadline-badge.tsx';
 import { roughDeadlineState } from '../../views/components/deadline-badge.tsx';
-import type { TimelineDeadline, TimelineItem } from '../../views/components/timeline.tsx';
+import { filesNote, type TimelineDeadline, type TimelineItem } from '../../views/components/timeline.tsx';
 import { formatDate, formatDateTime } from '../../views/format.ts';
 
 /** The public report a duplicate was merged into, when the reader may know it (not a confidential one). */
@@ -173,6 +173,8 @@ export async function buildReportModel(
     explanation: explanationOf(ctx, e),
     link: keptLink(ctx, keptOf(e)),
     deadlines: deadlines.get(i),
+    // Files the reporter sent with a supplement or reply (stored on that event): how many, as "2 lampiran".
+    files: filesNote(ctx, rows[i]!),
     tone:
       e.actor.role === 'reporter'
         ? 'reporter'

@@ -22,11 +22,19 @@ import { commentReport } from '../../commands/comment-report.ts';
 import { disputeReport } from '../../commands/dispute-report.ts';
 import { escalateReport, escalationOpening } from '../../commands/escalate-report.ts';
 import { supplementReport } from '../../commands/supplement-report.ts';
-import { openAttachment } from '../../commands/add-attachment.ts';
-import { reportAttachments } from '../../queries/report-attachments.ts';
+import {
+  ATTACHMENT_LIMITS,
+  openAttachment,
+  prepareAttachment,
+  withAttachments,
+  type PreparedAttachment,
+} from '../../commands/add-attachment.ts';
+import { plainText } from '../../domain/shared/text.ts';
+import { timingSafeEqual } from 'node:crypto';
+import { countReportAttachments, reportAttachments } from '../../queries/report-attachments.ts';
 import { detectPersonalData } from '../../domain/report/pii-hints.ts';
 import { getReport, timelineFor } from '../../queries/reports.ts';
-import { t } from '../../locales/index.ts';
+import { t, type Lang } from '../../locales/index.ts';
 import { formatDate } from '../../views/format.ts';
 import {
   normaliseTrackingId,
@@ -43,12 +51,20 @@ import {
 import { classifyError } from '../plugins/errors.ts';
 import { formErrors, pageContext, sendPage } from './render.ts';
 import { keyedQueue } from './one-at-a-time.ts';
+import { drainBody } from './report-journey.ts';
 import { buildReportModel } from './report-view.ts';
 import { inlineDisposition } from '../../presenters/attachment.ts';
 
 const ID = /^\d{10}$/;
 const ACTIONS = ['supplement', 'comment', 'accept', 'dispute', 'escalate'] as const;
 type ReporterAction = (typeof ACTIONS)[number];
+/** The forms that take files with their text, and the name of their file input. */
+const FILE_FIELDS: Partial<Record<ReporterAction, string>> = {
+  supplement: 'supplementFiles',
+  comment: 'commentFiles',
+};
+/** Files per post (the same as a report journey post, and the multipart parser's own limit). */
+export const TRACK_MAX_FILES = 5;
 const OPEN = new Set(['submitted', 'on_hold', 'dispatched', 'returned', 'in_progress', 'responded']);
 
 /** Registers the tracking pages. */
@@ -127,6 +143,8 @@ export async function trackPages(app: FastifyInstance, opts: { services: Service
       done?: string;
       values?: Record<string, string>;
       pii?: PiiCheck;
+      /** Messages for the file inputs, already in the page's language (a refused file is named in them). */
+      fileMessages?: Record<string, string>;
       /** The answer's status when it is not the usual 200/422 (a stale form: 409). */
       status?: number;
     } = {},
@@ -170,7 +188,7 @@ export async function trackPages(app: FastifyInstance, opts: { services: Service
         escalationOpensOn = formatDate(availableFrom, ctx.lang);
       }
     }
-    const errors = formErrors(ctx.lang, extra.errors ?? {});
+    const errors = { ...formErrors(ctx.lang, extra.errors ?? {}), ...extra.fileMessages };
     if (extra.pii) {
       const kinds = extra.pii.kinds.map((k) => t(ctx.lang, `web.report.pii_${k}`)).join(', ');
       errors[piiConfirmField(extra.pii.field)] = t(ctx.lang, 'web.trackpage.pii_confirm_error', { kinds });
@@ -186,6 +204,7 @@ export async function trackPages(app: FastifyInstance, opts: { services: Service
         attachments: files,
         forms,
         errors,
+        fileLimits: { maxFiles: TRACK_MAX_FILES, maxMb: ATTACHMENT_LIMITS.maxBytes / 1024 / 1024 },
         message: extra.message,
         done: extra.done,
         values: extra.values,
@@ -227,41 +246,123 @@ export async function trackPages(app: FastifyInstance, opts: { services: Service
 
   app.post<{ Params: { trackingId: string; action: string } }>(
     '/lacak/:trackingId/:action',
-    { config: { langPath: trackingPageOfForm } },
+    // CSRF is checked here: a multipart body's `_csrf` is read from its parts, which the auth hook cannot see.
+    { config: { langPath: trackingPageOfForm, skipCsrf: true } },
     async (req, reply) => {
       const { trackingId: id, action } = req.params;
       if (!ID.test(id) || !ACTIONS.includes(action as ReporterAction)) throw new AppError('NOT_FOUND');
+      const form = req.isMultipart() ? await readMultipartForm(req) : readForm(req.body);
+      checkCsrf(req, form.fields._csrf);
+      // The language switch of a re-rendered form reads the key from the body (`trackingPageOfForm`).
+      req.body = form.fields;
       // One post per report at a time (in this process): the second post of a double tap sees what the first did.
-      return oneAtATime(id, () => reporterPost(req, reply, id, action as ReporterAction));
+      return oneAtATime(id, () => reporterPost(req, reply, id, action as ReporterAction, form));
     },
   );
 
-  async function reporterPost(req: FastifyRequest, reply: FastifyReply, id: string, action: ReporterAction) {
-    // One value per field: a field sent twice counts once (its first value), as a browser never sends it twice.
-    const body: Record<string, string | undefined> = {};
-    for (const [k, v] of Object.entries((req.body ?? {}) as Record<string, unknown>)) {
-      const first: unknown = Array.isArray(v) ? v[0] : v;
-      body[k] = typeof first === 'string' ? first : undefined;
+  /**
+   * Checks and cleans the files sent with a supplement or reply before anything is posted (`prepareAttachment`,
+   * the same checks as at submission), and that the report can still take them (`ATTACHMENT_LIMITS.maxPerReport`).
+   * Returns the prepared files, or the message for the file field (each refused file by name and reason).
+   */
+  async function prepareFiles(
+    lang: Lang,
+    reportId: string | undefined,
+    form: ReporterForm,
+  ): Promise<{ prepared: PreparedAttachment[]; issue?: string }> {
+    if (form.limit)
+      return { prepared: [], issue: t(lang, `errors.field.${form.limit.key}`, form.limit.params) };
+    const prepared: PreparedAttachment[] = [];
+    const refused: string[] = [];
+    for (const file of form.files) {
+      let issue: FieldIssue | undefined = file.tooLarge ? TOO_BIG : undefined;
+      if (!issue) {
+        try {
+          prepared.push(await prepareAttachment(file));
+        } catch (err) {
+          const c = classifyError(err);
+          if (c.code === 'PAYLOAD_TOO_LARGE') issue = TOO_BIG;
+          else if (c.code === 'VALIDATION_FAILED' && err instanceof AppError && err.fields.file)
+            issue = err.fields.file;
+          else throw err;
+        }
+      }
+      if (issue)
+        refused.push(
+          t(lang, 'web.trackpage.file_rejected', {
+            name: file.filename,
+            reason: t(lang, `errors.field.${issue.key}`, issue.params),
+          }),
+        );
     }
+    if (refused.length) return { prepared: [], issue: refused.join(' ') };
+    if (prepared.length && reportId) {
+      const held = await countReportAttachments(svc.db, reportId);
+      const left = Math.max(0, ATTACHMENT_LIMITS.maxPerReport - held);
+      if (prepared.length > left)
+        return {
+          prepared: [],
+          issue: t(lang, 'errors.field.report_files_left', { n: left, max: ATTACHMENT_LIMITS.maxPerReport }),
+        };
+    }
+    return { prepared };
+  }
+
+  async function reporterPost(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    action: ReporterAction,
+    form: ReporterForm,
+  ) {
+    const body = form.fields;
     const key = body.k ?? '';
     const caller: Caller = { ...req.caller, accessKey: key };
     const text = (v: string | undefined) => (v ?? '').trim();
     // The same bounds as the JSON API (10,000 characters; a reply 5,000).
+    const boundIssue = (v: string, min: number, max: number): FieldIssue | undefined =>
+      v.length < min
+        ? { key: v ? 'too_short' : 'required', params: { min } }
+        : v.length > max
+          ? { key: 'too_long', params: { max } }
+          : undefined;
     const bounded = (field: string, v: string, min: number, max: number) => {
-      if (v.length < min) throw invalidField(field, v ? 'too_short' : 'required', { min });
-      if (v.length > max) throw invalidField(field, 'too_long', { max });
+      const issue = boundIssue(v, min, max);
+      if (issue) throw new AppError('VALIDATION_FAILED', { [field]: issue });
       return v;
+    };
+    /**
+     * The text and files of a supplement or reply, every problem at once: the text is required with its files (a
+     * file says little to the verifier without a word on what it shows); a refused file refuses the whole post.
+     */
+    const withFiles = async (textField: string, v: string, min: number, max: number) => {
+      const fileField = FILE_FIELDS[action]!;
+      const visible = await getReport(svc, caller, id).catch(() => null);
+      const files = await prepareFiles(pageContext(req).lang, visible?.report.row.id, form);
+      const issue = boundIssue(v, min, max);
+      if (issue || files.issue) {
+        const fields: Record<string, FieldIssue> = issue ? { [textField]: issue } : {};
+        throw new AppError('VALIDATION_FAILED', fields, files.issue ? { fileMessage: files.issue } : {});
+      }
+      return { text: v, files: files.prepared, fileField };
     };
     try {
       switch (action as ReporterAction) {
-        case 'supplement':
-          await supplementReport(svc, caller, id, { body: bounded('body', text(body.body), 5, 10_000) });
+        case 'supplement': {
+          // The supplement and its files are stored together or not at all, the files on its event.
+          const sent = await withFiles('body', text(body.body), 5, 10_000);
+          await withAttachments(svc, caller, id, sent.files, (inner) =>
+            supplementReport(inner, caller, id, { body: sent.text, files: sent.files.length }),
+          );
           break;
+        }
         case 'comment': {
-          const reply_ = bounded('commentBody', text(body.commentBody), 1, 5000);
+          const sent = await withFiles('commentBody', text(body.commentBody), 1, 5000);
           // The same reply twice in a row (a double tap, a form sent again) is recorded once.
-          if (!(await repeatsLastReply(caller, id, reply_)))
-            await commentReport(svc, caller, id, { body: reply_ });
+          if (!(await repeatsLastReply(caller, id, sent.text)))
+            await withAttachments(svc, caller, id, sent.files, (inner) =>
+              commentReport(inner, caller, id, { body: sent.text, files: sent.files.length }),
+            );
           break;
         }
         case 'accept': {
@@ -295,8 +396,21 @@ export async function trackPages(app: FastifyInstance, opts: { services: Service
     } catch (e) {
       const c = classifyError(e);
       const values = formValues(body);
-      if (c.code === 'VALIDATION_FAILED')
-        return renderTrack(req, reply, id, key, { errors: c.fields, values });
+      if (c.code === 'VALIDATION_FAILED') {
+        // A refused file, or more files than the report can take (`storeAttachment` refuses it on `file`): the
+        // message goes on this form's file input.
+        const fileField = FILE_FIELDS[action];
+        const fileMessage =
+          e instanceof AppError && typeof e.params.fileMessage === 'string'
+            ? e.params.fileMessage
+            : undefined;
+        const { file, ...fields } = c.fields;
+        const messages: Record<string, string> = {};
+        if (fileField && fileMessage) messages[fileField] = fileMessage;
+        else if (fileField && file)
+          messages[fileField] = t(pageContext(req).lang, `errors.field.${file.key}`, file.params);
+        return renderTrack(req, reply, id, key, { errors: fields, fileMessages: messages, values });
+      }
       if (c.status === 409 || c.code === 'CONSENT_REQUIRED') {
         const lang = pageContext(req).lang;
         // A form sent twice (a double tap) or after the report moved on: say where the report is now.
@@ -320,6 +434,80 @@ export async function trackPages(app: FastifyInstance, opts: { services: Service
     }
     return reply.redirect(`/lacak/${id}?k=${encodeURIComponent(key)}&ok=${action}`, 303);
   }
+}
+
+/** A file as read from the form; `tooLarge` when it went over the size limit (then no data). */
+interface Upload {
+  filename: string;
+  data: Buffer;
+  tooLarge: boolean;
+}
+
+/** A reporter's form as posted: one value per field, the files, and a parser limit the post ran into. */
+interface ReporterForm {
+  fields: Record<string, string | undefined>;
+  files: Upload[];
+  limit?: FieldIssue;
+}
+
+const TOO_BIG: FieldIssue = {
+  key: 'file_too_big',
+  params: { max: `${ATTACHMENT_LIMITS.maxBytes / 1024 / 1024} MB` },
+};
+
+/** An urlencoded form: one value per field, a field sent twice counts once (its first value). */
+function readForm(raw: unknown): ReporterForm {
+  const fields: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries((raw ?? {}) as Record<string, unknown>)) {
+    const first: unknown = Array.isArray(v) ? v[0] : v;
+    fields[k] = typeof first === 'string' ? first : undefined;
+  }
+  return { fields, files: [] };
+}
+
+/**
+ * A multipart form (the supplement and reply forms with their files). The upload limits are not errors here: a
+ * file over the size limit is marked (busboy keeps at most the limit), and more files than `TRACK_MAX_FILES` end
+ * the parts; the rest of the body is drained and the form comes back with a message on its file input and the
+ * text kept (the text fields come before the file input), never the generic 413 page.
+ */
+async function readMultipartForm(req: FastifyRequest): Promise<ReporterForm> {
+  const fields: Record<string, string | undefined> = {};
+  const files: Upload[] = [];
+  let limit: FieldIssue | undefined;
+  // `parts()` reads `throwFileSizeLimit` per call like `files()` does, though its type leaves it out.
+  const options = {
+    limits: { fileSize: ATTACHMENT_LIMITS.maxBytes, files: TRACK_MAX_FILES },
+    throwFileSizeLimit: false,
+  };
+  try {
+    for await (const part of req.parts(options)) {
+      if (part.type === 'field') {
+        if (fields[part.fieldname] === undefined && typeof part.value === 'string')
+          fields[part.fieldname] = plainText(part.value);
+        continue;
+      }
+      const data = await part.toBuffer();
+      const tooLarge = part.file.truncated;
+      // An empty file input sends one part with no name and no bytes.
+      if (part.filename && (data.length > 0 || tooLarge))
+        files.push({ filename: plainText(part.filename), data: tooLarge ? Buffer.alloc(0) : data, tooLarge });
+    }
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'FST_FILES_LIMIT') throw e;
+    limit = { key: 'too_many_files', params: { max: TRACK_MAX_FILES } };
+    await drainBody(req);
+  }
+  return { fields, files, ...(limit ? { limit } : {}) };
+}
+
+/** The auth hook's CSRF check for a signed-in (cookie) session, on the `_csrf` the form sent. */
+function checkCsrf(req: FastifyRequest, sent: string | undefined): void {
+  const s = req.session;
+  if (!s || s.via !== 'cookie') return;
+  const a = Buffer.from(sent ?? '');
+  const b = Buffer.from(s.csrfToken);
+  if (a.length !== b.length || !timingSafeEqual(a, b)) throw new AppError('CSRF_INVALID');
 }
 
 /**

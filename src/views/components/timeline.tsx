@@ -33,10 +33,20 @@ export interface TimelineItem {
   explanation?: string | undefined;
   /** Deadlines this event started, each with its explanation in plain words. */
   deadlines?: TimelineDeadline[] | undefined;
+  /** The files sent with this step, in words ("2 lampiran"). */
+  files?: string | undefined;
   /** A page this step points to (the report a duplicate was merged into). */
   link?: { href: string; text: string } | undefined;
   extra?: ComponentChildren;
   tone?: 'agency' | 'reporter' | 'system';
+}
+
+/** "2 lampiran" on a supplement or reply the reporter sent files with (the count its event holds). */
+export function filesNote(ctx: PageContext, e: { type: string; data: unknown }): string | undefined {
+  const n = (e.data as { files?: unknown } | null)?.files;
+  return (e.type === 'supplement' || e.type === 'reporter_reply') && typeof n === 'number' && n > 0
+    ? ctx.t('web.timeline.files', { n })
+    : undefined;
 }
 
 /** The list (an empty-state sentence when there are no events). */
@@ -55,6 +65,7 @@ export function Timeline({ ctx, items }: { ctx: PageContext; items: TimelineItem
           </p>
           {i.body ? <p class="timeline-body">{i.body}</p> : null}
           {i.explanation ? <p class="timeline-explanation">{i.explanation}</p> : null}
+          {i.files ? <p class="timeline-explanation">{i.files}</p> : null}
           {i.link ? (
             <p class="timeline-explanation">
               <a href={i.link.href}>{i.link.text}</a>

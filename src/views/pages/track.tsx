@@ -5,6 +5,9 @@
  * The accept and dispute texts are public on a public report, and no verifier reads them first: their fields say so,
  * and a text that seems to hold personal data comes back with a warning (associated with the field) and a
  * confirmation checkbox (`<field>PiiOk`, the error summary's target) before it is sent; see `PiiWarning`.
+ *
+ * The supplement and reply forms are multipart: photos or documents go with the text (`FilesInput`), without
+ * JavaScript.
  */
 import type { ComponentChildren, VNode } from 'preact';
 import { fieldId, type FormErrors, type PageContext } from '../context.ts';
@@ -12,7 +15,7 @@ import { Layout } from '../layout.tsx';
 import { Button } from '../components/button.tsx';
 import { ErrorSummary, FieldError } from '../components/error-summary.tsx';
 import type { PiiKind } from '../../domain/report/pii-hints.ts';
-import { Radios, TextInput, Textarea } from '../components/fields.tsx';
+import { controlAria, FieldFrame, Radios, TextInput, Textarea } from '../components/fields.tsx';
 import { Timeline } from '../components/timeline.tsx';
 import type { ReportAttachment } from '../../queries/report-attachments.ts';
 import { ReportSummary } from './report-parts.tsx';
@@ -168,6 +171,39 @@ export interface TrackPageProps {
   pii?: PiiCheck | undefined;
   /** The date (formatted) the hand-off to Ombudsman opens, on an open report before it does; no form until then. */
   escalationOpensOn?: string | undefined;
+  /** The limits stated by the file inputs of the supplement and reply forms. */
+  fileLimits?: FileLimits | undefined;
+}
+
+/** Files per post and megabytes per file. */
+export interface FileLimits {
+  maxFiles: number;
+  maxMb: number;
+}
+
+/** An optional file input (several files) with the accepted types and limits as its hint. */
+function FilesInput(p: { ctx: PageContext; name: string; limits: FileLimits; error?: string | undefined }) {
+  const id = fieldId(p.name);
+  const hint = p.ctx.t('web.trackpage.files_hint', { n: p.limits.maxFiles, mb: p.limits.maxMb });
+  return (
+    <FieldFrame
+      ctx={p.ctx}
+      id={id}
+      label={`${p.ctx.t('web.trackpage.files_label')} ${p.ctx.t('web.common.optional')}`}
+      hint={hint}
+      error={p.error}
+    >
+      <input
+        class="input"
+        type="file"
+        id={id}
+        name={p.name}
+        multiple
+        accept="image/jpeg,image/png,image/webp,application/pdf"
+        {...controlAria(id, hint, p.error)}
+      />
+    </FieldFrame>
+  );
 }
 
 function ActionForm(p: {
@@ -179,11 +215,17 @@ function ActionForm(p: {
   children: ComponentChildren;
   submit: string;
   variant?: 'primary' | 'secondary' | 'warning';
+  multipart?: boolean;
 }) {
   return (
     <section aria-labelledby={`h-${p.action}`}>
       <h3 id={`h-${p.action}`}>{p.title}</h3>
-      <form method="post" action={`/lacak/${p.id}/${p.action}`} novalidate>
+      <form
+        method="post"
+        action={`/lacak/${p.id}/${p.action}`}
+        enctype={p.multipart ? 'multipart/form-data' : undefined}
+        novalidate
+      >
         {p.ctx.csrf ? <input type="hidden" name="_csrf" value={p.ctx.csrf} /> : null}
         <input type="hidden" name="k" value={p.accessKey} />
         {p.children}
@@ -206,6 +248,7 @@ export function TrackPage({
   values = {},
   pii,
   escalationOpensOn,
+  fileLimits = { maxFiles: 5, maxMb: 10 },
 }: TrackPageProps): VNode {
   const id = m.report.trackingId;
   // Accept and dispute texts are public on a public report: the fields say so, and warn about personal data.
@@ -282,6 +325,7 @@ export function TrackPage({
         <ActionForm
           {...f}
           action="supplement"
+          multipart
           title={ctx.t('web.trackpage.supplement_title')}
           submit={ctx.t('web.trackpage.supplement_submit')}
         >
@@ -293,6 +337,7 @@ export function TrackPage({
             value={values.supplement}
             error={errors.body}
           />
+          <FilesInput ctx={ctx} name="supplementFiles" limits={fileLimits} error={errors.supplementFiles} />
         </ActionForm>
       ) : null}
       {forms.accept ? (
@@ -349,6 +394,7 @@ export function TrackPage({
           {...f}
           action="comment"
           variant="secondary"
+          multipart
           title={ctx.t('web.trackpage.comment_title')}
           submit={ctx.t('web.trackpage.comment_submit')}
         >
@@ -361,6 +407,7 @@ export function TrackPage({
             value={values.comment}
             error={errors.commentBody}
           />
+          <FilesInput ctx={ctx} name="commentFiles" limits={fileLimits} error={errors.commentFiles} />
         </ActionForm>
       ) : null}
       {forms.escalate ? (

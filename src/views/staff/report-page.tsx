@@ -13,7 +13,7 @@ import type { PageContext } from '../context.ts';
 import { Layout } from '../layout.tsx';
 import { ErrorSummary } from '../components/error-summary.tsx';
 import { StatusTag } from '../components/status-tag.tsx';
-import { Timeline, type TimelineItem } from '../components/timeline.tsx';
+import { filesNote, Timeline, type TimelineItem } from '../components/timeline.tsx';
 import type { StaffReportView } from '../../queries/back-office.ts';
 import type { ReporterInput } from '../../commands/submit-report.ts';
 import { formatIsoInZone } from '../../domain/deadline/calendar.ts';
@@ -132,6 +132,7 @@ function timelineItems(p: ReportPageProps, agencyName: (id: unknown) => string):
       actor: who,
       body,
       explanation: facts.length ? facts.join(' · ') : undefined,
+      files: filesNote(ctx, e),
       tone: e.actorRole === 'reporter' ? 'reporter' : 'agency',
     };
   });
@@ -187,6 +188,13 @@ export function ReportPage(p: ReportPageProps): VNode {
   const agencyName = (id: unknown) => names.get(String(id)) ?? String(id);
   const category = p.reference.categories.find((c) => c.id === row.categoryId)?.name;
   const hasErrors = !!form && (Object.keys(form.errors).length > 0 || !!form.message);
+  // A file sent with a step (a follow-up, the reporter's supplement or reply) names that step and its time.
+  const sentWith = (seq: number | null) => {
+    const e = seq === null ? undefined : view.timeline.find((x) => x.seq === seq);
+    if (!e || e.type === 'attachment') return null;
+    const at = dateTimeLabel(ctx, formatIsoInZone(e.createdAt, p.zone), p.zone);
+    return ` · ${ctx.t('staff.report.attachment_with', { event: `${ctx.t(`event.${e.type}`)}, ${at}` })}`;
+  };
   return (
     <Layout
       ctx={ctx}
@@ -331,7 +339,7 @@ export function ReportPage(p: ReportPageProps): VNode {
           {view.attachments.map((a) => (
             <li key={a.id}>
               <a href={`/api/v1/reports/${row.trackingId}/attachments/${a.id}`}>{a.filename}</a> ({a.mime},{' '}
-              {Math.ceil(a.size / 1024)} KB)
+              {Math.ceil(a.size / 1024)} KB){sentWith(a.eventSeq)}
             </li>
           ))}
         </ul>
