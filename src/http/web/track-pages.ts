@@ -12,6 +12,11 @@
  * text that seems to hold personal data (`detectPersonalData`) is not sent until the reporter ticks the
  * confirmation the re-rendered form then shows (`<field>PiiOk`); the public pages mask it anyway
  * (`publicEventBody`), and staff and the reporter read it as written.
+ *
+ * The supplement and reply forms are multipart with their files (`supplementFiles`, `commentFiles`): every file is
+ * checked and cleaned before anything is posted, then the text and its files are stored together on the action's
+ * event (`withAttachments`); a refused file, a parser limit or the report's own limit is a message on the file input
+ * with the text kept. CSRF of a signed-in session is checked here, for multipart and urlencoded posts alike.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
@@ -252,7 +257,8 @@ export async function trackPages(app: FastifyInstance, opts: { services: Service
       const { trackingId: id, action } = req.params;
       if (!ID.test(id) || !ACTIONS.includes(action as ReporterAction)) throw new AppError('NOT_FOUND');
       const form = req.isMultipart() ? await readMultipartForm(req) : readForm(req.body);
-      checkCsrf(req, form.fields._csrf);
+      const header = req.headers['x-csrf-token'];
+      checkCsrf(req, typeof header === 'string' ? header : form.fields._csrf);
       // The language switch of a re-rendered form reads the key from the body (`trackingPageOfForm`).
       req.body = form.fields;
       // One post per report at a time (in this process): the second post of a double tap sees what the first did.
@@ -501,7 +507,7 @@ async function readMultipartForm(req: FastifyRequest): Promise<ReporterForm> {
   return { fields, files, ...(limit ? { limit } : {}) };
 }
 
-/** The auth hook's CSRF check for a signed-in (cookie) session, on the `_csrf` the form sent. */
+/** The auth hook's CSRF check for a signed-in (cookie) session, on the token the form (or a header) sent. */
 function checkCsrf(req: FastifyRequest, sent: string | undefined): void {
   const s = req.session;
   if (!s || s.via !== 'cookie') return;
