@@ -5,7 +5,8 @@
  * agency downloads them; the public never gets them (the public page and the JSON API download); refused files
  * (too many, too large, wrong type, over the report's limit) and a missing text come back as field messages in
  * both languages with the text kept, nothing stored; a double-tapped post stores its files once; an anonim
- * reporter's own file name never reaches the agency.
+ * reporter's own file name never reaches the agency; a signed-in session's post needs its form token, and the
+ * signed-in owner sends files without the key.
  */
 import sharp from 'sharp';
 import { sql } from 'drizzle-orm';
@@ -313,5 +314,27 @@ describe('tracking page: files with a supplement or a reply', () => {
     expect((await me.post(`/lacak/${id}/comment`, { _csrf: csrf, k, commentBody: 'Lagi.' })).status).toBe(
       303,
     );
+  });
+
+  it('the signed-in owner replies with a file without the key', async () => {
+    const { trackingId: id, accessKey } = await submit({ title: 'Got tersumbat di Jalan Anggrek' });
+    const me = await signInWeb(t.url, DEMO.citizen, undefined, '/akun');
+    const csrf = csrfOf((await me.get('/akun')).html);
+    expect((await me.post('/akun/klaim', { _csrf: csrf, trackingId: id, accessKey })).status).toBe(303);
+    const page = await me.get(`/lacak/${id}`);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('name="commentFiles"');
+    const sent = await me.postMultipart(
+      `/lacak/${id}/comment`,
+      form({ _csrf: csrfOf(page.html), k: '', commentBody: 'Foto gotnya pagi ini.' }, [
+        ['commentFiles', 'got.jpg', await photo('#147')],
+      ]),
+    );
+    expect(sent.status, sent.html.slice(0, 300)).toBe(303);
+    expect(await rows(id)).toEqual([{ event_type: 'reporter_reply', uploaded_by: 'reporter' }]);
+    const mine = await me.get(`/lacak/${id}`);
+    const link = new RegExp(`href="(/lacak/${id}/lampiran/[0-9a-f-]{36})"`).exec(mine.html)?.[1];
+    expect(link, 'attachment link').toBeTruthy();
+    expect((await me.get(link!)).status).toBe(200);
   });
 });
