@@ -66,6 +66,19 @@ function csrfFrom(req: FastifyRequest): string | undefined {
 }
 
 /**
+ * The auth hook's CSRF check, for a route that reads its own body (`skipCsrf`: a multipart form, whose `_csrf` part
+ * the hook cannot see): a cookie session's write must carry the session's token, in the `x-csrf-token` header or as
+ * `sent` (the form's `_csrf` field); other callers (no session, a bearer token) are not checked.
+ */
+export function checkFormCsrf(req: FastifyRequest, sent: unknown): void {
+  const s = req.session;
+  if (!s || s.via !== 'cookie') return;
+  const h = req.headers['x-csrf-token'];
+  const token = typeof h === 'string' ? h : typeof sent === 'string' ? sent : undefined;
+  if (!token || !safeEqual(token, s.csrfToken)) throw new AppError('CSRF_INVALID');
+}
+
+/**
  * The bearer token of an `Authorization` header, with the scheme matched case-insensitively (RFC 7235 §2.1:
  * `Bearer`, `bearer` and `BEARER` are the same scheme); null for any other scheme or a malformed header.
  */

@@ -27,6 +27,7 @@ import { formatDate } from '../../views/format.ts';
 import { CheckPage, ConfirmationPage } from '../../views/pages/report-check.tsx';
 import * as S from '../../views/pages/report-steps.tsx';
 import { rateLimit } from '../plugins/rate-limit.ts';
+import { checkFormCsrf } from '../plugins/auth.ts';
 import { classifyError } from '../plugins/errors.ts';
 import { privateLink } from '../api/v1/reports.ts';
 import { buildAnswerRows } from './report-answers.ts';
@@ -269,7 +270,7 @@ export async function reportJourney(
       const d = (await loadDraft(svc, draftId(req))) ?? {};
       if (step === 'lampiran') return postFiles(req, reply, d);
       const body = (req.body ?? {}) as Record<string, unknown>;
-      checkCsrf(req, body._csrf);
+      checkFormCsrf(req, body._csrf);
       const fromCheck = body.from === 'check';
       if (step === 'privasi') {
         const chosen = ([] as unknown[]).concat(body.privacy ?? []);
@@ -317,12 +318,12 @@ export async function reportJourney(
         if (part.type === 'field') {
           fields[part.fieldname] = plainText(String(part.value));
           if (part.fieldname === '_csrf') {
-            checkCsrf(req, part.value);
+            checkFormCsrf(req, part.value);
             csrfChecked = true;
           }
           continue;
         }
-        if (!csrfChecked) checkCsrf(req, undefined);
+        if (!csrfChecked) checkFormCsrf(req, undefined);
         const data = await part.toBuffer().catch((e: { code?: string }) => {
           if (e.code === 'FST_REQ_FILE_TOO_LARGE') return null;
           throw e;
@@ -355,7 +356,7 @@ export async function reportJourney(
       else throw e;
       await drainBody(req);
     }
-    if (!csrfChecked) checkCsrf(req, undefined);
+    if (!csrfChecked) checkFormCsrf(req, undefined);
     const fromCheck = fields.from === 'check';
     // The remove button's value is the file's index; anything else (a forged `abc`, `-1`, `1.5`) removes nothing
     // (`Number('abc')` is NaN, which `splice` reads as 0: the first file).
@@ -368,11 +369,6 @@ export async function reportJourney(
     if (Object.keys(issues).length) return renderStep(req, reply, 'lampiran', merged, issues, fromCheck);
     if (fields.remove !== undefined) return reply.redirect('/lapor/lampiran', 303);
     return reply.redirect(next('lampiran', fromCheck), 303);
-  }
-
-  function checkCsrf(req: FastifyRequest, sent: unknown) {
-    if (!req.session || req.session.via !== 'cookie') return;
-    if (typeof sent !== 'string' || sent !== req.session.csrfToken) throw new AppError('CSRF_INVALID');
   }
 
   app.get('/lapor/periksa', async (req, reply) => {

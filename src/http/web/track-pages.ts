@@ -35,7 +35,6 @@ import {
   type PreparedAttachment,
 } from '../../commands/add-attachment.ts';
 import { plainText } from '../../domain/shared/text.ts';
-import { timingSafeEqual } from 'node:crypto';
 import { countReportAttachments, reportAttachments } from '../../queries/report-attachments.ts';
 import { detectPersonalData } from '../../domain/report/pii-hints.ts';
 import { getReport, timelineFor } from '../../queries/reports.ts';
@@ -53,6 +52,7 @@ import {
   type PiiCheck,
   type ReporterForms,
 } from '../../views/pages/track.tsx';
+import { checkFormCsrf } from '../plugins/auth.ts';
 import { classifyError } from '../plugins/errors.ts';
 import { formErrors, pageContext, sendPage } from './render.ts';
 import { keyedQueue } from './one-at-a-time.ts';
@@ -257,8 +257,7 @@ export async function trackPages(app: FastifyInstance, opts: { services: Service
       const { trackingId: id, action } = req.params;
       if (!ID.test(id) || !ACTIONS.includes(action as ReporterAction)) throw new AppError('NOT_FOUND');
       const form = req.isMultipart() ? await readMultipartForm(req) : readForm(req.body);
-      const header = req.headers['x-csrf-token'];
-      checkCsrf(req, typeof header === 'string' ? header : form.fields._csrf);
+      checkFormCsrf(req, form.fields._csrf);
       // The language switch of a re-rendered form reads the key from the body (`trackingPageOfForm`).
       req.body = form.fields;
       // One post per report at a time (in this process): the second post of a double tap sees what the first did.
@@ -505,15 +504,6 @@ async function readMultipartForm(req: FastifyRequest): Promise<ReporterForm> {
     await drainBody(req);
   }
   return { fields, files, ...(limit ? { limit } : {}) };
-}
-
-/** The auth hook's CSRF check for a signed-in (cookie) session, on the token the form (or a header) sent. */
-function checkCsrf(req: FastifyRequest, sent: string | undefined): void {
-  const s = req.session;
-  if (!s || s.via !== 'cookie') return;
-  const a = Buffer.from(sent ?? '');
-  const b = Buffer.from(s.csrfToken);
-  if (a.length !== b.length || !timingSafeEqual(a, b)) throw new AppError('CSRF_INVALID');
 }
 
 /**
