@@ -171,6 +171,8 @@ async function staffRecipients(
     return [...out.values()];
   }
   if (type === 'submit' || type === 'supplement' || type === 'return') return verifiers(tx, report);
+  // A reply before dispatch reaches whoever verifies the report; after, the agency holding it.
+  if (type === 'reporter_reply' && !report.dispatchedAgencyId) return verifiers(tx, report);
   if (type === 'assign') return assignee(tx, event.actorUserId, data);
   return usersWith(tx, ['officer', 'agency_admin'], await agencyPath(tx, report.agencyId));
 }
@@ -267,7 +269,10 @@ export async function fanOutEvent(svc: Services, row: OutboxRow): Promise<{ crea
         privateLink,
       });
       const base = { reportId: report.id, kind: `notify.${event.type}` };
-      if (event.visibility !== 'internal') {
+      // A comment tells the reporter only when staff wrote it: not another citizen's comment on a public report.
+      const citizenComment =
+        event.type === 'comment' && ['citizen', 'public'].includes(event.actorRole ?? 'public');
+      if (event.visibility !== 'internal' && !citizenComment) {
         const track = `${svc.publicUrl}/lacak/${report.trackingId}`;
         // The sealed key is only on the submit event's row; it is opened here for the reporter alone.
         const key =

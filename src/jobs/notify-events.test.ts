@@ -168,6 +168,48 @@ describe('events that notify', () => {
     expect(new Set(keys).size).toBe(keys.length);
   });
 
+  it("the conversation: the reporter's reply reaches the agency, a staff message the reporter, not a citizen's comment", async () => {
+    const officer = await t.login(DEMO.puprOfficer);
+    const citizen = await t.login(DEMO.citizen);
+    const toReporter = mailsTo(REPORTER.email).length;
+    const toOfficer = mailsTo(DEMO.puprOfficer).length;
+    await act(report.trackingId, 'comment', { body: 'Papan mana yang paling parah?' }, { token: officer });
+    expect(mailsTo(REPORTER.email)).toHaveLength(toReporter + 1);
+    expect(mailsTo(REPORTER.email).at(-1)!.text).toContain('A staff member wrote a message');
+    await act(
+      report.trackingId,
+      'comment',
+      { body: 'Yang di tengah, dekat tiang lampu. Salam, Rina Kartika 081377788899' },
+      { accessKey: report.accessKey },
+    );
+    const reply = mailsTo(DEMO.puprOfficer);
+    expect(reply).toHaveLength(toOfficer + 1);
+    expect(reply.at(-1)!.text).toContain('Pelapor membalas pesan');
+    expectNoIdentity([reply.at(-1)!.subject + reply.at(-1)!.text]);
+    const inApp = await t.api('/api/v1/notifications', { token: officer });
+    expect(inApp.body.items[0]).toMatchObject({ kind: 'reporter_reply', trackingId: report.trackingId });
+    // Another citizen's comment on the public report notifies nobody by email.
+    const all = smtp.unique().length;
+    await act(
+      report.trackingId,
+      'comment',
+      { body: 'Saya juga melihat jembatan itu rusak.' },
+      { token: citizen },
+    );
+    expect(smtp.unique()).toHaveLength(all);
+  });
+
+  it('a reply before dispatch reaches the verifiers', async () => {
+    const r = await submit({ anonymous: true, reporter: REPORTER });
+    const coord = await t.login(DEMO.coordinator);
+    await act(r.trackingId, 'hold', { question: 'Di RT berapa?' }, { token: coord });
+    await act(r.trackingId, 'supplement', { body: 'RT 07.' }, { accessKey: r.accessKey });
+    const before = mailsTo(DEMO.puprAdmin).length;
+    await act(r.trackingId, 'comment', { body: 'Tambahan: dekat pos ronda.' }, { accessKey: r.accessKey });
+    expect(mailsTo(DEMO.puprAdmin)).toHaveLength(before + 1);
+    expect(mailsTo(DEMO.puprAdmin).at(-1)!.text).toContain(r.trackingId);
+  });
+
   it('returned: the verifiers and the reporter are told', async () => {
     const admin = await t.login(DEMO.puprAdmin);
     const n = mailsTo(REPORTER.email).length;

@@ -19,12 +19,16 @@ export const REPORTER_EVENTS = [
   'ombudsman_offer',
   // On the kept report of a merge: told that a duplicate was merged into it (never who filed the duplicate).
   'merge',
+  // A staff member's message on the report (fan-out-event.ts leaves out comments by other citizens).
+  'comment',
 ] as const;
 
 /** Event types that notify staff. */
 export const STAFF_EVENTS = [
   'submit',
   'supplement',
+  // The reporter's reply in the conversation: to the verifiers before dispatch, else to the handling agency.
+  'reporter_reply',
   'verify',
   'dispose',
   'return',
@@ -164,7 +168,7 @@ function render(audience: 'reporter' | 'staff', f: NotifyFacts, lang: Lang): Ren
     t(lang, audience === 'reporter' ? 'notify.greeting' : 'notify.greeting_staff'),
     '',
     t(lang, messageKey(audience, f), p),
-    // Files the reporter sent with a supplement: how many, never their names (they can name an anonim reporter).
+    // Files the reporter sent with a supplement or reply: how many, never their names (they can name an anonim reporter).
     ...(audience === 'staff' && typeof f.eventData.files === 'number' && f.eventData.files > 0
       ? [t(lang, 'notify.files_attached', { n: f.eventData.files })]
       : []),
