@@ -112,7 +112,11 @@ const MULTIPART: Record<string, { required?: string[]; properties: Record<string
 };
 
 /** Operations answering 204 No Content. */
-const NO_CONTENT = (key: string) => key.startsWith(`delete ${P}/integrations/`);
+const NO_CONTENT = (key: string) =>
+  key.startsWith(`delete ${P}/integrations/`) || key === `post ${P}/auth/password-reset/confirm`;
+
+/** Operations answering 202 Accepted always (the answer must not tell whether anything was queued). */
+const ALWAYS_ACCEPTED = new Set([`post ${P}/auth/password-reset`]);
 
 /** Security requirements: a session (bearer token or cookie), a reporter's access key, or none. */
 type Security = Array<Record<string, string[]>>;
@@ -134,7 +138,7 @@ const PUBLIC = [
   /^get \/api\/v1\/(agencies|categories|regions|holidays|stats(\.csv|\.xlsx)?)$/,
   /^get \/api\/v1\/open-data\//,
   /^get \/api\/v1\/evaluation\/periods(\/\{periodId\}(\/results(\.xlsx)?)?)?$/,
-  /^post \/api\/v1\/auth\/login$/,
+  /^post \/api\/v1\/auth\/(login|password-reset(\/confirm)?)$/,
 ];
 
 /** Report actions and attachments the reporter may take with the access key (or anyone signed in). */
@@ -162,6 +166,7 @@ function errorStatuses(key: string, op: Operation, security: Security): string[]
   if (path.includes('{') || /snapshots\/latest/.test(path)) out.add('404');
   if (/\/actions\//.test(path) || /\/(publish|scores)$/.test(path)) out.add('409');
   if (key === `post ${P}/auth/login`) out.add('423').add('429');
+  if (key.startsWith(`post ${P}/auth/password-reset`)) out.add('429');
   if (key === `post ${P}/reports` || /actions\/support$/.test(path)) out.add('429');
   if (key === `post ${P}/reports`) out.add('409'); // an Idempotency-Key reused for another body
   return [...out].sort();
@@ -227,19 +232,21 @@ export function completeOpenApi(doc: OpenApiDoc): OpenApiDoc {
       const { '200': ok, ...rest } = op.responses ?? {};
       const success = CREATED.has(key)
         ? { '201': { description: 'Created' } }
-        : ACCEPTED.has(key)
-          ? {
-              '202': { description: 'Accepted (queued)' },
-              '200': { description: 'OK (nothing queued: already done)' },
-            }
-          : NO_CONTENT(key)
-            ? { '204': { description: 'No Content' } }
-            : {
-                '200':
-                  ok && (ok as { description?: string }).description !== 'Default Response'
-                    ? ok
-                    : { description: 'OK' },
-              };
+        : ALWAYS_ACCEPTED.has(key)
+          ? { '202': { description: 'Accepted (whether or not an email was queued)' } }
+          : ACCEPTED.has(key)
+            ? {
+                '202': { description: 'Accepted (queued)' },
+                '200': { description: 'OK (nothing queued: already done)' },
+              }
+            : NO_CONTENT(key)
+              ? { '204': { description: 'No Content' } }
+              : {
+                  '200':
+                    ok && (ok as { description?: string }).description !== 'Default Response'
+                      ? ok
+                      : { description: 'OK' },
+                };
       const security = securityOf(key);
       const errors = Object.fromEntries(
         errorStatuses(key, op, security).map((s) => [

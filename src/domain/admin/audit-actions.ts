@@ -6,6 +6,7 @@ export const ADMIN_ACTIONS = [
   'role.revoke',
   'account.disable',
   'account.enable',
+  'account.password_reset',
   'invitation.send',
   'invitation.resend',
   'invitation.cancel',

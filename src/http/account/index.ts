@@ -2,21 +2,40 @@
  * Citizen accounts (issue 3, optional part): `/daftar` (register; the verification link goes out by email
  * through the outbox), `/daftar/terkirim` (check your email), `/daftar/verifikasi?token=…` (verify: grants the
  * citizen role), `/akun` (every report of the citizen) and `POST /akun/klaim` (claim a report filed without
- * an account with its tracking number and access key). Pages, PRG, CSRF on every signed-in POST.
+ * an account with its tracking number and access key), and the password reset by email: `/lupa-sandi` (ask for a
+ * link; the answer never tells whether the address has an account), `/lupa-sandi/terkirim`, `/atur-ulang-sandi?token=…`
+ * (the new password). Pages, PRG, CSRF on every signed-in POST.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
 import type { Services } from '../../app/context.ts';
 import { PASSWORD_RULES } from '../../commands/change-password.ts';
+import {
+  requestPasswordReset,
+  resetPassword,
+  resetTokenState,
+  RESET_MINUTES,
+} from '../../commands/password-reset.ts';
+import { AppError } from '../../app/errors.ts';
 import { claimReport } from '../../commands/claim-report.ts';
 import { registerCitizen, verifyCitizenEmail } from '../../commands/register-citizen.ts';
 import { reportsOfUser } from '../../queries/account.ts';
-import { AccountMessagePage, AccountPage, RegisterPage } from '../../views/account/account-pages.tsx';
+import {
+  AccountMessagePage,
+  AccountPage,
+  ForgotPasswordPage,
+  RegisterPage,
+  ResetPasswordPage,
+} from '../../views/account/account-pages.tsx';
 import type { FormState } from '../../views/staff/common.tsx';
 import { rememberLang } from '../web/pages.ts';
 import { pageContext, sendErrorPage, sendPage } from '../web/render.ts';
-import { rateLimit } from '../plugins/rate-limit.ts';
+import { limitPasswordReset, rateLimit } from '../plugins/rate-limit.ts';
 import { handleForm, str } from '../staff/admin-forms.ts';
+
+function cleanToken(v: unknown): string {
+  return typeof v === 'string' ? v : '';
+}
 
 function strings(values: Record<string, string | string[]>): Record<string, string | undefined> {
   return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
@@ -115,6 +134,115 @@ export const accountRoutes: FastifyPluginAsync<{
       }),
     );
   });
+
+  app.get('/lupa-sandi', async (req, reply) =>
+    sendPage(reply, req, h(ForgotPasswordPage, { ctx: pageContext(req) })),
+  );
+
+  app.post(
+    '/lupa-sandi',
+    { preHandler: limitPasswordReset(svc, opts.registerPerMinute ?? 10) },
+    async (req, reply) => {
+      const ctx = pageContext(req);
+      return handleForm(req, reply, {
+        action: 'password-reset',
+        inputs: ['email'],
+        run: async (body) => {
+          await requestPasswordReset(svc, { email: str(body.email), lang: ctx.lang });
+          return '/lupa-sandi/terkirim';
+        },
+        rerender: (form, status) =>
+          sendPage(
+            reply,
+            req,
+            h(ForgotPasswordPage, { ctx, values: strings(form.values), errors: form.errors }),
+            status,
+          ),
+      });
+    },
+  );
+
+  app.get('/lupa-sandi/terkirim', async (req, reply) => {
+    const ctx = pageContext(req);
+    return sendPage(
+      reply,
+      req,
+      h(AccountMessagePage, {
+        ctx,
+        title: ctx.t('account.forgot.sent_title'),
+        body: ctx.t('account.forgot.sent_body', { minutes: RESET_MINUTES }),
+        link: { href: `/lupa-sandi?lang=${ctx.lang}`, label: ctx.t('account.forgot.again') },
+      }),
+    );
+  });
+
+  function invalidResetLink(req: FastifyRequest, reply: FastifyReply, status: 404 | 410) {
+    const ctx = pageContext(req);
+    return sendPage(
+      reply,
+      req,
+      h(AccountMessagePage, {
+        ctx,
+        title: ctx.t('account.reset.invalid_title'),
+        body: ctx.t('account.reset.invalid_body', { minutes: RESET_MINUTES }),
+        link: { href: `/lupa-sandi?lang=${ctx.lang}`, label: ctx.t('account.forgot.again') },
+      }),
+      status,
+    );
+  }
+
+  function resetPage(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    token: string,
+    form?: FormState,
+    status = 200,
+  ) {
+    void reply.header('referrer-policy', 'no-referrer').header('cache-control', 'no-store');
+    return sendPage(
+      reply,
+      req,
+      h(ResetPasswordPage, { ctx: pageContext(req), token, errors: form?.errors, rules: PASSWORD_RULES }),
+      status,
+    );
+  }
+
+  app.get('/atur-ulang-sandi', async (req, reply) => {
+    const token = String((req.query as Record<string, unknown>).token ?? '');
+    const state = await resetTokenState(svc, token);
+    if (state !== 'valid') return invalidResetLink(req, reply, state === 'gone' ? 410 : 404);
+    return resetPage(req, reply, token);
+  });
+
+  app.post(
+    '/atur-ulang-sandi',
+    { preHandler: rateLimit(svc, 'password-reset-confirm', opts.registerPerMinute ?? 10, 60) },
+    async (req, reply) => {
+      const token = cleanToken((req.body as Record<string, unknown> | undefined)?.token);
+      return handleForm(req, reply, {
+        action: 'password-reset-confirm',
+        inputs: ['password', 'passwordConfirm'],
+        secret: ['password', 'passwordConfirm', 'token'],
+        run: async (body) => {
+          try {
+            await resetPassword(svc, {
+              token,
+              password: str(body.password),
+              passwordConfirm: str(body.passwordConfirm),
+            });
+          } catch (err) {
+            if (err instanceof AppError && err.fields.token) {
+              const state = await resetTokenState(svc, token);
+              return () => invalidResetLink(req, reply, state === 'gone' ? 410 : 404);
+            }
+            throw err;
+          }
+          return '/masuk?sandi=baru';
+        },
+        rerender: (form, status) => resetPage(req, reply, token, form, status),
+      });
+    },
+  );
 
   async function accountPage(req: FastifyRequest, reply: FastifyReply, form?: FormState, status = 200) {
     const ctx = pageContext(req);

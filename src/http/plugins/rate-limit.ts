@@ -4,6 +4,7 @@ import { DEVICE_COOKIE } from './auth.ts';
 import type { Services } from '../../app/context.ts';
 import { AppError } from '../../app/errors.ts';
 import { hitRateLimit } from '../../commands/rate-limit.ts';
+import { sha256 } from '../../integrations/crypto.ts';
 
 /** A preHandler allowing `max` requests per `windowSeconds` per key (default: client IP). */
 export function rateLimit(
@@ -34,5 +35,25 @@ export function limitCookielessSupport(svc: Services, max = 30) {
   return async (req: FastifyRequest, reply: FastifyReply) => {
     if (req.cookies[DEVICE_COOKIE] || req.session || req.caller?.actor.userId) return;
     await limit(req, reply);
+  };
+}
+
+/** Password-reset requests per address per hour (any address, known or not: the limit reveals nothing). */
+export const RESET_PER_ADDRESS_PER_HOUR = 5;
+
+/**
+ * The limits of a password-reset request (page and API share the counters): `perClientPerMinute` per client IP, and
+ * RESET_PER_ADDRESS_PER_HOUR per requested address (keyed by its sha256, never the address itself), so nobody
+ * floods one person's inbox from many addresses.
+ */
+export function limitPasswordReset(svc: Services, perClientPerMinute: number) {
+  const perClient = rateLimit(svc, 'password-reset', perClientPerMinute, 60);
+  const perAddress = rateLimit(svc, 'password-reset-address', RESET_PER_ADDRESS_PER_HOUR, 3600, (req) => {
+    const email = (req.body as Record<string, unknown> | undefined)?.email;
+    return sha256(typeof email === 'string' ? email.trim().toLowerCase() : '');
+  });
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    await perClient(req, reply);
+    await perAddress(req, reply);
   };
 }

@@ -34,7 +34,12 @@ export async function authPages(
     return sendPage(
       reply,
       req,
-      h(SignInPage, { ctx: pageContext(req), next: safeNext(q.next, ''), signedOut: q.keluar === '1' }),
+      h(SignInPage, {
+        ctx: pageContext(req),
+        next: safeNext(q.next, ''),
+        signedOut: q.keluar === '1',
+        passwordReset: q.sandi === 'baru',
+      }),
     );
   });
 

@@ -106,6 +106,58 @@ export function RegisterPage(p: {
   );
 }
 
+/** "Lupa kata sandi": the address to send a reset link to. */
+export function ForgotPasswordPage(p: {
+  ctx: PageContext;
+  values?: Record<string, string | undefined>;
+  errors?: FormErrors | undefined;
+}): VNode {
+  const { ctx } = p;
+  const e = p.errors ?? {};
+  return (
+    <Page ctx={ctx} title={ctx.t('account.forgot.title')} errors={p.errors}>
+      <h1>{ctx.t('account.forgot.title')}</h1>
+      <p class="lead">{ctx.t('account.forgot.intro')}</p>
+      <form method="post" action={`/lupa-sandi?lang=${ctx.lang}`} novalidate>
+        {ctx.csrf ? <input type="hidden" name="_csrf" value={ctx.csrf} /> : null}
+        <TextInput
+          ctx={ctx}
+          name="email"
+          type="email"
+          autocomplete="email"
+          label={ctx.t('account.forgot.email')}
+          value={p.values?.email}
+          error={e.email}
+        />
+        <Button>{ctx.t('account.forgot.submit')}</Button>
+      </form>
+    </Page>
+  );
+}
+
+/** The new-password form reached by the emailed link (the token travels in a hidden field). */
+export function ResetPasswordPage(p: {
+  ctx: PageContext;
+  token: string;
+  errors?: FormErrors | undefined;
+  rules: { min: number; max: number };
+}): VNode {
+  const { ctx } = p;
+  return (
+    <Page ctx={ctx} title={ctx.t('account.reset.title')} errors={p.errors}>
+      <h1>{ctx.t('account.reset.title')}</h1>
+      <p class="lead">{ctx.t('account.reset.intro')}</p>
+      <p>{ctx.t('account.reset.rules', p.rules)}</p>
+      <form method="post" action={`/atur-ulang-sandi?lang=${ctx.lang}`} novalidate>
+        {ctx.csrf ? <input type="hidden" name="_csrf" value={ctx.csrf} /> : null}
+        <input type="hidden" name="token" value={p.token} />
+        <NewPasswordFields ctx={ctx} minLength={p.rules.min} errors={p.errors ?? {}} />
+        <Button>{ctx.t('account.reset.submit')}</Button>
+      </form>
+    </Page>
+  );
+}
+
 /** A short message page (email sent, verified, link invalid). */
 export function AccountMessagePage(p: {
   ctx: PageContext;

@@ -14,10 +14,20 @@ export interface SignInProps {
   errors?: FormErrors;
   message?: string;
   signedOut?: boolean;
+  /** Set after a password reset: the new password is in place. */
+  passwordReset?: boolean;
 }
 
 /** The sign-in form. */
-export function SignInPage({ ctx, email, next, errors = {}, message, signedOut }: SignInProps): VNode {
+export function SignInPage({
+  ctx,
+  email,
+  next,
+  errors = {},
+  message,
+  signedOut,
+  passwordReset,
+}: SignInProps): VNode {
   const hasErrors = Object.keys(errors).length > 0 || !!message;
   return (
     <Layout ctx={ctx} title={ctx.t('web.signin.title')} hasErrors={hasErrors}>
@@ -25,6 +35,11 @@ export function SignInPage({ ctx, email, next, errors = {}, message, signedOut }
       {signedOut ? (
         <p class="notice-ok" role="status">
           {ctx.t('web.signin.signed_out')}
+        </p>
+      ) : null}
+      {passwordReset && !hasErrors ? (
+        <p class="notice-ok" role="status">
+          {ctx.t('web.signin.reset_done')}
         </p>
       ) : null}
       <h1>{ctx.t('web.signin.title')}</h1>
@@ -51,6 +66,9 @@ export function SignInPage({ ctx, email, next, errors = {}, message, signedOut }
         />
         <Button>{ctx.t('web.signin.submit')}</Button>
       </form>
+      <p>
+        <a href={`/lupa-sandi?lang=${ctx.lang}`}>{ctx.t('web.signin.forgot')}</a>
+      </p>
       <p class="muted">{ctx.t('web.signin.no_account')}</p>
       <p>
         <a href="/daftar">{ctx.t('web.signin.register')}</a>

@@ -1,4 +1,7 @@
-/** JSON API v1: sign-in (bearer token plus session cookie), sign-out and the current user. */
+/**
+ * JSON API v1: sign-in (bearer token plus session cookie), sign-out, the current user, and the password reset by
+ * email (request: 202 whatever the address; confirm: 204).
+ */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Services } from '../../../app/context.ts';
 import { AppError } from '../../../app/errors.ts';
@@ -6,7 +9,10 @@ import { signIn, signOut } from '../../../commands/sign-in.ts';
 import { resolveSession } from '../../../queries/session.ts';
 import { bearerTokenOf, SESSION_COOKIE } from '../../plugins/auth.ts';
 import { rateLimit } from '../../plugins/rate-limit.ts';
-import { LoginBody } from './schemas.ts';
+import { requestPasswordReset, resetPassword } from '../../../commands/password-reset.ts';
+import { limitPasswordReset } from '../../plugins/rate-limit.ts';
+import { requestLang } from '../../plugins/errors.ts';
+import { LoginBody, PasswordResetBody, PasswordResetConfirmBody } from './schemas.ts';
 
 export interface AuthRoutesOptions {
   services: Services;
@@ -49,6 +55,44 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRoutesOptions> = async (app, 
           roles: (s?.actor.grants ?? []).map((g) => ({ role: g.role, agencyId: g.agencyId })),
         },
       };
+    },
+  );
+
+  app.post(
+    '/auth/password-reset',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Ask for a password-reset link by email (202 whether or not the address has an account)',
+        body: PasswordResetBody,
+      },
+      config: { skipCsrf: true },
+      preHandler: limitPasswordReset(svc, opts.limits.loginPerMinute),
+    },
+    async (req, reply) => {
+      await requestPasswordReset(svc, { email: req.body.email, lang: requestLang(req) });
+      return reply.status(202).send();
+    },
+  );
+
+  app.post(
+    '/auth/password-reset/confirm',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: "Set a new password with the emailed link's token (ends every session and API token)",
+        body: PasswordResetConfirmBody,
+      },
+      config: { skipCsrf: true },
+      preHandler: rateLimit(svc, 'password-reset-confirm', opts.limits.loginPerMinute, 60),
+    },
+    async (req, reply) => {
+      await resetPassword(svc, {
+        token: req.body.token,
+        password: req.body.password,
+        passwordConfirm: req.body.password,
+      });
+      return reply.status(204).send();
     },
   );
 

@@ -163,6 +163,14 @@ export const LoginBody = z
   .object({ email: z.email().max(200), password: z.string().min(1).max(200) })
   .strict();
 
+/** A password-reset request: the address (checked by the command, so the field messages are the usual ones). */
+export const PasswordResetBody = z.object({ email: z.string().max(320) }).strict();
+
+/** A password-reset confirmation: the emailed link's token and the new password (no confirmation field). */
+export const PasswordResetConfirmBody = z
+  .object({ token: z.string().max(200), password: z.string().max(1000) })
+  .strict();
+
 export const ErrorSchema = z.object({
   error: z.object({
     code: z.string(),

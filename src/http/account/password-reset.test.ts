@@ -1,0 +1,296 @@
+/**
+ * "Lupa kata sandi" over real HTTP with a real SMTP receiver: the request answers byte-identically for unknown,
+ * deactivated and existing addresses and only the existing active account gets an email (in its language); the
+ * emailed link is single use, dies after 60 minutes and when a newer link is requested; the new password closes
+ * every session and API token, clears the lockout and `must_change_password`, verifies an unverified citizen and
+ * writes `account.password_reset` to the administration log for a staff account; the API answers 202 / 204 / 422
+ * with messages in both languages; requests are rate-limited per address.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { DEMO, startTestApp, type TestApp } from '../../../test/helpers/app.ts';
+import { DEMO_PASSWORD } from '../../../test/global-setup.ts';
+import { signInWeb, WebClient } from '../../../test/helpers/web-client.ts';
+import { startSmtp } from '../../../test/helpers/receivers.ts';
+import { smtpMailer } from '../../integrations/delivery.ts';
+import { startWorker } from '../../jobs/worker.ts';
+
+const START = new Date('2026-11-30T01:00:00Z');
+const NEW_PASSWORD = 'kata sandi baru yang panjang';
+let t: TestApp;
+let smtp: Awaited<ReturnType<typeof startSmtp>>;
+
+async function rows<T>(q: ReturnType<typeof sql>): Promise<T[]> {
+  return ((await t.runtime.services.db.execute(q)) as unknown as { rows: T[] }).rows;
+}
+
+/** Delivers every pending outbox row through the SMTP receiver; returns the mails received by this call. */
+async function deliver() {
+  const before = smtp.mails.length;
+  const worker = await startWorker(t.runtime.services, {
+    transports: { mailer: smtpMailer(smtp.url, 'aduan <noreply@aduan.test>') },
+    autoStart: false,
+    sweepEveryMs: 0,
+  });
+  try {
+    await worker.drain();
+  } finally {
+    await worker.stop();
+  }
+  return smtp.mails.slice(before);
+}
+
+/** The path (with the token) of the reset link in a mail. */
+function linkOf(text: string): string {
+  const link = /https?:\/\/\S+\/atur-ulang-sandi\?token=[A-Za-z0-9_-]+/.exec(text)![0];
+  const u = new URL(link);
+  return u.pathname + u.search;
+}
+
+function tokenOf(path: string): string {
+  return new URL(path, 'http://x').searchParams.get('token')!;
+}
+
+async function requestLink(email: string, lang: 'id' | 'en' = 'id') {
+  const c = new WebClient(t.url);
+  const r = await c.post(`/lupa-sandi?lang=${lang}`, { email });
+  expect(r.status).toBe(303);
+  return r;
+}
+
+describe('password reset', () => {
+  beforeAll(async () => {
+    t = await startTestApp({ now: START });
+    smtp = await startSmtp();
+  });
+  afterAll(async () => {
+    await smtp?.close();
+    await t?.close();
+  });
+
+  it('citizen: request, email in the request language, new password, every old session and token closed', async () => {
+    const web = await signInWeb(t.url, DEMO.citizen, DEMO_PASSWORD, '/akun');
+    const apiToken = await t.login(DEMO.citizen);
+    expect((await web.get('/akun')).status).toBe(200);
+
+    const signIn = await new WebClient(t.url).get('/masuk?lang=id');
+    expect(signIn.html).toContain('href="/lupa-sandi?lang=id"');
+    expect(signIn.html).toContain('Lupa kata sandi?');
+    const form = await new WebClient(t.url).get('/lupa-sandi?lang=en');
+    expect(form.status).toBe(200);
+    expect(form.html).toContain('Forgot password');
+
+    const r = await requestLink(DEMO.citizen, 'en');
+    expect(r.location).toBe('/lupa-sandi/terkirim?lang=en');
+    const sent = await new WebClient(t.url).get(r.location!);
+    expect(sent.html).toContain('If an account with that address exists');
+    expect(sent.html).toContain('60 minutes');
+
+    const mails = await deliver();
+    expect(mails.map((m) => m.to)).toEqual([DEMO.citizen]);
+    expect(mails[0]!.subject).toBe('Reset the password of your aduan account');
+    const path = linkOf(mails[0]!.text);
+    const token = tokenOf(path);
+    expect(token.length).toBeGreaterThanOrEqual(43); // 32 random bytes, base64url
+    const stored = await rows<{ id: string }>(
+      sql`select id from account_tokens where purpose = 'reset_password'`,
+    );
+    expect(stored.map((s) => s.id)).not.toContain(token); // only the hash is kept
+
+    const c = new WebClient(t.url);
+    const page = await c.get(`${path}&lang=en`);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('Choose a new password');
+    expect(page.html).toContain('at least 10 and at most 200 characters');
+
+    // Weak password and mismatch: field messages in the page language; the link stays usable.
+    const weak = await c.post('/atur-ulang-sandi?lang=en', {
+      token,
+      password: 'pendek',
+      passwordConfirm: 'pendek',
+    });
+    expect(weak.status).toBe(422);
+    expect(weak.html).toContain('At least 10 characters.');
+    expect(weak.html).not.toContain('value="pendek"');
+    const mismatchId = await c.post('/atur-ulang-sandi?lang=id', {
+      token,
+      password: NEW_PASSWORD,
+      passwordConfirm: `${NEW_PASSWORD}x`,
+    });
+    expect(mismatchId.status).toBe(422);
+    expect(mismatchId.html).toContain('Kedua kata sandi tidak sama.');
+    const mismatchEn = await c.post('/atur-ulang-sandi?lang=en', {
+      token,
+      password: NEW_PASSWORD,
+      passwordConfirm: `${NEW_PASSWORD}x`,
+    });
+    expect(mismatchEn.html).toContain('The two passwords do not match.');
+
+    const done = await c.post('/atur-ulang-sandi?lang=en', {
+      token,
+      password: NEW_PASSWORD,
+      passwordConfirm: NEW_PASSWORD,
+    });
+    expect(done.status).toBe(303);
+    expect(done.location).toBe('/masuk?sandi=baru&lang=en');
+    expect((await c.get(done.location!)).html).toContain('Your password has been changed');
+
+    // Every old session and API token is gone.
+    expect((await web.get('/akun')).status).toBe(303);
+    expect((await t.api('/api/v1/auth/me', { token: apiToken })).status).toBe(401);
+    // Single use.
+    const again = await new WebClient(t.url).get(path);
+    expect(again.status).toBe(410);
+    expect(again.html).toContain('href="/lupa-sandi?lang=id"');
+    // The old password no longer works, the new one does.
+    expect(
+      (await t.api('/api/v1/auth/login', { json: { email: DEMO.citizen, password: DEMO_PASSWORD } })).status,
+    ).toBe(401);
+    expect(
+      (await t.api('/api/v1/auth/login', { json: { email: DEMO.citizen, password: NEW_PASSWORD } })).status,
+    ).toBe(200);
+  });
+
+  it('unknown, deactivated and existing addresses get byte-identical answers; only the active one an email', async () => {
+    await rows(
+      sql`update users set disabled_at = ${START.toISOString()}::timestamptz where email = ${DEMO.assessor}`,
+    );
+    const answers = [];
+    for (const email of ['tidak.ada@contoh.aduan.id', DEMO.assessor, DEMO.dinkesAdmin]) {
+      const r = await new WebClient(t.url).post('/lupa-sandi?lang=id', { email });
+      answers.push({ status: r.status, location: r.location, html: r.html });
+      const api = await t.api('/api/v1/auth/password-reset', { json: { email } });
+      expect(api.status).toBe(202);
+      expect(api.body).toBe('');
+    }
+    expect(answers[0]).toEqual(answers[1]);
+    expect(answers[1]).toEqual(answers[2]);
+    const mails = await deliver();
+    expect(mails.map((m) => m.to)).toEqual([DEMO.dinkesAdmin, DEMO.dinkesAdmin]);
+    // The second request voided the first link.
+    const [first, second] = mails.map((m) => linkOf(m.text));
+    expect((await new WebClient(t.url).get(first!)).status).toBe(410);
+    expect((await new WebClient(t.url).get(second!)).status).toBe(200);
+    // A malformed address is a field error (it reveals nothing), in both languages on the API.
+    const bad = await t.api('/api/v1/auth/password-reset', { json: { email: 'bukan-email' } });
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.translations.id.fields.email).toBe('Alamat email tidak valid.');
+    expect(bad.body.error.translations.en.fields.email).toBe('The email address is not valid.');
+  });
+
+  it('staff over the API: email in the account language, lockout and must_change_password cleared, audit entry', async () => {
+    const [user] = await rows<{ id: string }>(sql`select id from users where email = ${DEMO.puprOfficer}`);
+    await rows(sql`insert into notification_preferences (user_id, lang, updated_at)
+      values (${user!.id}, 'en', now()) on conflict (user_id) do update set lang = 'en'`);
+    await rows(sql`update users set must_change_password = true, failed_logins = 3,
+      locked_until = ${new Date(START.getTime() + 3_600_000).toISOString()}::timestamptz where id = ${user!.id}`);
+    const r = await t.api('/api/v1/auth/password-reset', {
+      json: { email: DEMO.puprOfficer.toUpperCase() },
+      headers: { 'accept-language': 'id' },
+    });
+    expect(r.status).toBe(202);
+    const mails = await deliver();
+    expect(mails.map((m) => [m.to, m.subject])).toEqual([
+      [DEMO.puprOfficer, 'Reset the password of your aduan account'],
+    ]);
+    const token = tokenOf(linkOf(mails[0]!.text));
+
+    const weak = await t.api('/api/v1/auth/password-reset/confirm', { json: { token, password: 'pendek' } });
+    expect(weak.status).toBe(422);
+    expect(weak.body.error.translations.id.fields.password).toContain('10');
+    expect(weak.body.error.translations.en.fields.password).toBe('At least 10 characters.');
+    const unknown = await t.api('/api/v1/auth/password-reset/confirm', {
+      json: { token: 'x'.repeat(43), password: NEW_PASSWORD },
+    });
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.error.translations.en.fields.token).toContain('no longer valid');
+    expect(unknown.body.error.translations.id.fields.token).toContain('tidak berlaku');
+
+    const ok = await t.api('/api/v1/auth/password-reset/confirm', {
+      json: { token, password: NEW_PASSWORD },
+    });
+    expect(ok.status).toBe(204);
+    const login = await t.api('/api/v1/auth/login', {
+      json: { email: DEMO.puprOfficer, password: NEW_PASSWORD },
+    });
+    expect(login.status).toBe(200);
+    expect(login.body.mustChangePassword).toBe(false);
+    const used = await t.api('/api/v1/auth/password-reset/confirm', {
+      json: { token, password: NEW_PASSWORD },
+    });
+    expect(used.status).toBe(422);
+
+    const audit = await rows<{
+      actor_user_id: string;
+      target_id: string;
+      details: unknown;
+      agency_id: string;
+    }>(
+      sql`select actor_user_id, target_id, details, agency_id from admin_audit_log where action = 'account.password_reset'`,
+    );
+    expect(audit).toEqual([
+      { actor_user_id: user!.id, target_id: user!.id, details: {}, agency_id: 'pupr-kaltim-unit' },
+    ]);
+    // A citizen's reset writes no administration-log entry (the first test reset one).
+    const [{ n }] = (await rows<{ n: number }>(
+      sql`select count(*)::int as n from admin_audit_log a join users u on u.id = a.target_id::uuid where u.email = ${DEMO.citizen}`,
+    )) as [{ n: number }];
+    expect(n).toBe(0);
+  });
+
+  it('an unverified citizen: the link proves the address and verifies the account', async () => {
+    const c = new WebClient(t.url);
+    const reg = await c.post('/daftar', {
+      name: 'Rina Lupa',
+      email: 'rina.lupa@contoh.aduan.id',
+      password: 'sandi pertama panjang',
+      passwordConfirm: 'sandi pertama panjang',
+    });
+    expect(reg.status).toBe(303);
+    await requestLink('rina.lupa@contoh.aduan.id');
+    const mails = (await deliver()).filter((m) => m.subject === 'Atur ulang kata sandi akun aduan Anda');
+    expect(mails).toHaveLength(1);
+    const token = tokenOf(linkOf(mails[0]!.text));
+    const ok = await t.api('/api/v1/auth/password-reset/confirm', {
+      json: { token, password: NEW_PASSWORD },
+    });
+    expect(ok.status).toBe(204);
+    const roles = await rows<{ role: string }>(
+      sql`select g.role from role_grants g join users u on u.id = g.user_id where u.email = 'rina.lupa@contoh.aduan.id'`,
+    );
+    expect(roles).toEqual([{ role: 'citizen' }]);
+  });
+
+  it('a link expires after 60 minutes', async () => {
+    await requestLink(DEMO.balikpapanCoordinator);
+    const [mail] = await deliver();
+    const path = linkOf(mail!.text);
+    t.setNow(new Date(START.getTime() + 59 * 60_000));
+    expect((await new WebClient(t.url).get(path)).status).toBe(200);
+    t.setNow(new Date(START.getTime() + 61 * 60_000));
+    const late = await new WebClient(t.url).get(`${path}&lang=en`);
+    expect(late.status).toBe(410);
+    expect(late.html).toContain('This link is not valid');
+    const post = await new WebClient(t.url).post('/atur-ulang-sandi?lang=en', {
+      token: tokenOf(path),
+      password: NEW_PASSWORD,
+      passwordConfirm: NEW_PASSWORD,
+    });
+    expect(post.status).toBe(410);
+    expect((await new WebClient(t.url).get('/atur-ulang-sandi?token=bukan')).status).toBe(404);
+  });
+
+  it('rate-limits requests per address (page and API share the counter)', async () => {
+    const email = 'banjir.kotak@contoh.aduan.id';
+    for (let i = 0; i < 4; i++) await requestLink(email);
+    expect((await t.api('/api/v1/auth/password-reset', { json: { email } })).status).toBe(202);
+    const page = await new WebClient(t.url).post('/lupa-sandi?lang=id', { email });
+    expect(page.status).toBe(429);
+    const api = await t.api('/api/v1/auth/password-reset', { json: { email: ` ${email.toUpperCase()}` } });
+    expect(api.status).toBe(429);
+    // Another address is not affected.
+    expect(
+      (await t.api('/api/v1/auth/password-reset', { json: { email: 'lain@contoh.aduan.id' } })).status,
+    ).toBe(202);
+  });
+});
