@@ -1,12 +1,14 @@
 /**
  * Logs are a privacy surface: with the most verbose level, serving submissions, reads with access keys, bearer
- * tokens, errors and page views must never write a reporter's identity, an access key or a token to the log.
+ * tokens, errors, page views and password resets must never write a reporter's identity, an access key, a token (a
+ * reset link's included) or a password to the log.
  */
 import { PassThrough } from 'node:stream';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { loadConfig } from '../config.ts';
 import { openRuntime, type Runtime } from '../runtime.ts';
 import { buildApp } from './app.ts';
@@ -20,6 +22,7 @@ const SECRET = {
   phone: '081355566677',
   nik: '6471015505880002',
 };
+const NEW_PASSWORD = 'sandi-pemulihan-rahasia-77';
 let runtime: Runtime;
 let app: FastifyInstance;
 let url: string;
@@ -86,6 +89,26 @@ describe('logs', () => {
       phone: SECRET.phone,
     });
     await fetch(`${url}/open311/v2/requests.json?${open311}`, { method: 'POST' });
+    // A password reset: the emailed link's token (page and API) and the new password.
+    await post('/api/v1/auth/password-reset', { email: DEMO.assessor });
+    await fetch(`${url}/lupa-sandi`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ email: DEMO.assessor }).toString(),
+    });
+    const [mail] = (
+      (await runtime.services.db.execute(
+        sql`select payload from outbox where kind = 'account.password_reset' order by id desc limit 1`,
+      )) as unknown as { rows: Array<{ payload: { text: string } }> }
+    ).rows;
+    const resetToken = /atur-ulang-sandi\?token=([A-Za-z0-9_-]+)/.exec(mail!.payload.text)![1]!;
+    await fetch(`${url}/atur-ulang-sandi?token=${resetToken}`);
+    await fetch(`${url}/atur-ulang-sandi`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: resetToken, password: 'x', passwordConfirm: 'x' }).toString(),
+    });
+    await post('/api/v1/auth/password-reset/confirm', { token: resetToken, password: NEW_PASSWORD });
     await new Promise((res) => setTimeout(res, 200));
     // The harmless parameters stay readable.
     expect(logs).toContain('pageSize=5');
@@ -102,6 +125,8 @@ describe('logs', () => {
       token,
       'demo-aduan-2026',
       'wrong-password-123',
+      resetToken,
+      NEW_PASSWORD,
     ]) {
       expect(logs.includes(secret), `log contains ${secret.slice(0, 6)}…`).toBe(false);
     }
