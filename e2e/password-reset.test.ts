@@ -21,8 +21,10 @@ async function submit(page: Page): Promise<void> {
 async function newestLink(): Promise<string> {
   const r = (await t.runtime.services.db.execute(
     sql`select payload from outbox where kind = 'account.password_reset' order by id desc limit 1`,
-  )) as unknown as { rows: Array<{ payload: { text: string } }> };
-  const link = /https?:\/\/\S+\/atur-ulang-sandi\?token=[A-Za-z0-9_-]+/.exec(r.rows[0]!.payload.text)![0];
+  )) as unknown as { rows: Array<{ payload: { textEnc: string } }> };
+  const link = /https?:\/\/\S+\/atur-ulang-sandi\?token=[A-Za-z0-9_-]+/.exec(
+    t.runtime.services.sealer.open<string>(r.rows[0]!.payload.textEnc),
+  )![0];
   const u = new URL(link);
   return u.pathname + u.search;
 }

@@ -6,8 +6,9 @@
  *   existing, active (not deactivated) account gets an email; it holds a single-use link with 32 random bytes, of
  *   which only the sha256 is stored in `account_tokens` (purpose `reset_password`), valid for RESET_MINUTES. A newer
  *   request voids every older unused link of the account.
- * - The email leaves through the outbox with the address sealed (as the registration email), in the account's
- *   language: its notification preference when it has one, else the language of the request.
+ * - The email leaves through the outbox with the address sealed (as the registration email) and its text sealed too
+ *   (it holds the link, as a staff invitation's does), in the account's language: its notification preference when
+ *   it has one, else the language of the request.
  * - Confirming sets a new argon2id hash, consumes the token (and voids any other), clears `must_change_password`
  *   and the sign-in lockout, and deletes every session and API token of the account. The link proves the address:
  *   a citizen account that was never verified (no role at all) is verified by it (gets `citizen`). For a staff
@@ -96,7 +97,11 @@ export async function requestPasswordReset(
         recipient: `user:${user.id}`,
         payload: {
           subject: t(lang, 'account.email.reset_subject'),
-          text: bilingual('account.email.reset_text', { url, minutes: RESET_MINUTES }, lang),
+          // The text holds the link (it opens the account): sealed like an invitation's (`textEnc`, opened by the
+          // worker), so no table holds a usable reset link in clear.
+          textEnc: svc.sealer.seal(
+            bilingual('account.email.reset_text', { url, minutes: RESET_MINUTES }, lang),
+          ),
           lang,
           recipientEnc: svc.sealer.seal(email),
         },

@@ -99,9 +99,11 @@ describe('logs', () => {
     const [mail] = (
       (await runtime.services.db.execute(
         sql`select payload from outbox where kind = 'account.password_reset' order by id desc limit 1`,
-      )) as unknown as { rows: Array<{ payload: { text: string } }> }
+      )) as unknown as { rows: Array<{ payload: { textEnc: string } }> }
     ).rows;
-    const resetToken = /atur-ulang-sandi\?token=([A-Za-z0-9_-]+)/.exec(mail!.payload.text)![1]!;
+    const resetToken = /atur-ulang-sandi\?token=([A-Za-z0-9_-]+)/.exec(
+      runtime.services.sealer.open<string>(mail!.payload.textEnc),
+    )![1]!;
     await fetch(`${url}/atur-ulang-sandi?token=${resetToken}`);
     await fetch(`${url}/atur-ulang-sandi`, {
       method: 'POST',

@@ -96,6 +96,11 @@ describe('password reset', () => {
       sql`select id from account_tokens where purpose = 'reset_password'`,
     );
     expect(stored.map((s) => s.id)).not.toContain(token); // only the hash is kept
+    // No table holds the link in clear (the queued text is sealed, as an invitation's).
+    const [clear] = await rows<{ n: number }>(
+      sql`select count(*)::int as n from outbox where payload::text like ${`%${token}%`}`,
+    );
+    expect(clear!.n).toBe(0);
 
     const c = new WebClient(t.url);
     const page = await c.get(`${path}&lang=en`);
