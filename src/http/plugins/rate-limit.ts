@@ -4,7 +4,6 @@ import { DEVICE_COOKIE } from './auth.ts';
 import type { Services } from '../../app/context.ts';
 import { AppError } from '../../app/errors.ts';
 import { hitRateLimit } from '../../commands/rate-limit.ts';
-import { sha256 } from '../../integrations/crypto.ts';
 
 /** A preHandler allowing `max` requests per `windowSeconds` per key (default: client IP). */
 export function rateLimit(
@@ -43,14 +42,14 @@ export const RESET_PER_ADDRESS_PER_HOUR = 5;
 
 /**
  * The limits of a password-reset request (page and API share the counters): `perClientPerMinute` per client IP, and
- * RESET_PER_ADDRESS_PER_HOUR per requested address (keyed by its sha256, never the address itself), so nobody
- * floods one person's inbox from many addresses.
+ * RESET_PER_ADDRESS_PER_HOUR per requested address (keyed by `Sealer.digest`, never the address itself nor a plain
+ * hash of it), so nobody floods one person's inbox from many client addresses.
  */
 export function limitPasswordReset(svc: Services, perClientPerMinute: number) {
   const perClient = rateLimit(svc, 'password-reset', perClientPerMinute, 60);
   const perAddress = rateLimit(svc, 'password-reset-address', RESET_PER_ADDRESS_PER_HOUR, 3600, (req) => {
     const email = (req.body as Record<string, unknown> | undefined)?.email;
-    return sha256(typeof email === 'string' ? email.trim().toLowerCase() : '');
+    return svc.sealer.digest(typeof email === 'string' ? email.trim().toLowerCase() : '');
   });
   return async (req: FastifyRequest, reply: FastifyReply) => {
     await perClient(req, reply);
