@@ -20,32 +20,13 @@ import {
   type TestApp,
 } from '../../../test/helpers/app.ts';
 import { csrfOf, signInWeb, WebClient } from '../../../test/helpers/web-client.ts';
-import { walkJourney } from '../../../test/helpers/journey.ts';
+import { confirmedNumber, reportsTitled, sameBrowser, walkJourney } from '../../../test/helpers/journey.ts';
 
 let t: TestApp;
 beforeAll(async () => {
   t = await startTestApp({ now: new Date('2026-03-12T02:00:00Z') });
 });
 afterAll(() => t?.close());
-
-/** The tracking number shown on a confirmation page. */
-const confirmedNumber = (html: string) => /\/lacak\/(\d{10})\?k=/.exec(html)?.[1];
-
-/** How many reports carry this title. */
-async function reportsTitled(title: string): Promise<number> {
-  const rows = await query<{ n: number }>(
-    t.runtime.services.db,
-    sql`select count(*)::int as n from reports where title = ${title}`,
-  );
-  return rows[0]!.n;
-}
-
-/** A second client holding the same cookies (the same browser, another request). */
-function sameBrowser(c: WebClient): WebClient {
-  const twin = new WebClient(c.base);
-  for (const [k, v] of c.cookies) twin.cookies.set(k, v);
-  return twin;
-}
 
 describe('submitting the report twice (double tap, replayed form)', () => {
   it('a replay with the cookie the browser had before the first answer lands on the same confirmation', async () => {
@@ -65,7 +46,7 @@ describe('submitting the report twice (double tap, replayed form)', () => {
     const page = await replay.get('/lapor/selesai');
     expect(page.status).toBe(200);
     expect(confirmedNumber(page.html)).toBe(shown);
-    expect(await reportsTitled(title)).toBe(1);
+    expect(await reportsTitled(t, title)).toBe(1);
   });
 
   it('two posts at once file one report and both show its confirmation', async () => {
@@ -82,7 +63,7 @@ describe('submitting the report twice (double tap, replayed form)', () => {
     );
     expect(numbers[0]).toMatch(/^\d{10}$/);
     expect(numbers[1]).toBe(numbers[0]);
-    expect(await reportsTitled(title)).toBe(1);
+    expect(await reportsTitled(t, title)).toBe(1);
   });
 });
 

@@ -3,15 +3,13 @@
  * database): the draft id is the submission's idempotency key (ADR 0014), so a draft posted to two processes, or
  * posted again before the first process marked it done, files one report and shows it everywhere.
  */
-import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { query } from '../../db/client.ts';
 import { saveDraft } from '../../commands/save-draft.ts';
 import { loadDraft } from '../../queries/draft.ts';
 import { startTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { backend } from '../../../test/helpers/db.ts';
 import { WebClient } from '../../../test/helpers/web-client.ts';
-import { walkJourney } from '../../../test/helpers/journey.ts';
+import { confirmedNumber, reportsTitled, sameBrowser, walkJourney } from '../../../test/helpers/journey.ts';
 import { DRAFT_COOKIE } from './report-journey.ts';
 
 let t: TestApp;
@@ -20,25 +18,6 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-/** The tracking number shown on a confirmation page. */
-const confirmedNumber = (html: string) => /\/lacak\/(\d{10})\?k=/.exec(html)?.[1];
-
-/** How many reports carry this title. */
-async function reportsTitled(title: string): Promise<number> {
-  const rows = await query<{ n: number }>(
-    t.runtime.services.db,
-    sql`select count(*)::int as n from reports where title = ${title}`,
-  );
-  return rows[0]!.n;
-}
-
-/** The same browser (same cookies) talking to the app at `base`. */
-function sameBrowserAt(c: WebClient, base: string): WebClient {
-  const twin = new WebClient(base);
-  for (const [k, v] of c.cookies) twin.cookies.set(k, v);
-  return twin;
-}
-
 describe('one draft, two processes', () => {
   it('a post that finds the draft not yet marked done (another process still finishing) files nothing new', async () => {
     const title = 'Jalan ambles di depan puskesmas Sempaja';
@@ -46,7 +25,7 @@ describe('one draft, two processes', () => {
     await walkJourney(c, {
       kejadian: { title, body: 'Jalan ambles di depan puskesmas Sempaja sejak hujan deras.' },
     });
-    const replay = sameBrowserAt(c, t.url);
+    const replay = sameBrowser(c, t.url);
     const svc = t.runtime.services;
     const id = c.cookies.get(DRAFT_COOKIE)!;
     const unfinished = (await loadDraft(svc, id))!;
@@ -60,7 +39,7 @@ describe('one draft, two processes', () => {
     expect(again.status).toBe(303);
     expect(again.location).toBe('/lapor/selesai');
     expect(confirmedNumber((await replay.get('/lapor/selesai')).html)).toBe(shown);
-    expect(await reportsTitled(title)).toBe(1);
+    expect(await reportsTitled(t, title)).toBe(1);
   });
 
   describe.skipIf(backend() === 'pglite')(
@@ -77,7 +56,7 @@ describe('one draft, two processes', () => {
           const title = `Gorong-gorong runtuh di jalan Wahid Hasyim ${round + 1}`;
           const c = new WebClient(t.url);
           await walkJourney(c, { kejadian: { title, body: `${title}, air meluap ke rumah warga.` } });
-          const twin = sameBrowserAt(c, other.url);
+          const twin = sameBrowser(c, other.url);
           const answers = await Promise.all([c.post('/lapor/kirim', {}), twin.post('/lapor/kirim', {})]);
           expect(answers.map((a) => a.location)).toEqual(['/lapor/selesai', '/lapor/selesai']);
           const numbers = await Promise.all(
@@ -85,7 +64,7 @@ describe('one draft, two processes', () => {
           );
           expect(numbers[0]).toMatch(/^\d{10}$/);
           expect(numbers[1]).toBe(numbers[0]);
-          expect(await reportsTitled(title)).toBe(1);
+          expect(await reportsTitled(t, title)).toBe(1);
         }
       });
     },
