@@ -14,11 +14,11 @@
  *   a citizen account that was never verified (no role at all) is verified by it (gets `citizen`). For a staff
  *   account an administration-log entry `account.password_reset` is written, the account itself as the actor.
  */
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import { accountTokens, notificationPreferences, roleGrants, sessions, users } from '../db/schema.ts';
 import { enqueueOutbox } from '../db/repositories/outbox.ts';
 import { recordAdminAction } from '../db/repositories/admin-audit.ts';
-import { findUserByEmail } from '../db/repositories/users.ts';
+import { consumeAccountToken, findUserByEmail } from '../db/repositories/users.ts';
 import { randomToken, sha256 } from '../integrations/crypto.ts';
 import { hashPassword } from '../integrations/passwords.ts';
 import { t, type Lang } from '../locales/index.ts';
@@ -155,23 +155,12 @@ export async function resetPassword(svc: Services, input: ResetPasswordInput): P
   const passwordHash = await hashPassword(input.password);
   const now = svc.now();
   return svc.db.transaction(async (tx) => {
-    const [row] = await tx
-      .update(accountTokens)
-      .set({ usedAt: now })
-      .where(
-        and(
-          eq(accountTokens.id, sha256(input.token)),
-          eq(accountTokens.purpose, RESET_PURPOSE),
-          isNull(accountTokens.usedAt),
-          gt(accountTokens.expiresAt, now),
-        ),
-      )
-      .returning({ userId: accountTokens.userId });
-    const [user] = row
+    const userId = await consumeAccountToken(tx, sha256(input.token), RESET_PURPOSE, now);
+    const [user] = userId
       ? await tx
           .select({ id: users.id, disabledAt: users.disabledAt })
           .from(users)
-          .where(eq(users.id, row.userId))
+          .where(eq(users.id, userId))
           .limit(1)
       : [];
     if (!user || user.disabledAt) throw invalid({ token: { key: 'reset_link_invalid' } });

@@ -7,10 +7,10 @@
  * Registration never reveals whether an address already has an account: the page answers the same, and the
  * existing owner gets a "you already have an account" email instead of a link.
  */
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { accountTokens, roleGrants, users } from '../db/schema.ts';
 import { enqueueOutbox } from '../db/repositories/outbox.ts';
-import { findUserByEmail } from '../db/repositories/users.ts';
+import { consumeAccountToken, findUserByEmail } from '../db/repositories/users.ts';
 import { randomToken, sha256 } from '../integrations/crypto.ts';
 import { hashPassword } from '../integrations/passwords.ts';
 import { t, type Lang } from '../locales/index.ts';
@@ -118,25 +118,14 @@ export async function verifyCitizenEmail(svc: Services, token: string): Promise<
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) throw new AppError('NOT_FOUND');
   const now = svc.now();
   return svc.db.transaction(async (tx) => {
-    const [row] = await tx
-      .update(accountTokens)
-      .set({ usedAt: now })
-      .where(
-        and(
-          eq(accountTokens.id, sha256(token)),
-          eq(accountTokens.purpose, 'verify_email'),
-          isNull(accountTokens.usedAt),
-          gt(accountTokens.expiresAt, now),
-        ),
-      )
-      .returning({ userId: accountTokens.userId });
-    if (!row) throw new AppError('NOT_FOUND');
+    const userId = await consumeAccountToken(tx, sha256(token), 'verify_email', now);
+    if (!userId) throw new AppError('NOT_FOUND');
     const [has] = await tx
       .select({ id: roleGrants.id })
       .from(roleGrants)
-      .where(and(eq(roleGrants.userId, row.userId), eq(roleGrants.role, 'citizen')))
+      .where(and(eq(roleGrants.userId, userId), eq(roleGrants.role, 'citizen')))
       .limit(1);
-    if (!has) await tx.insert(roleGrants).values({ userId: row.userId, role: 'citizen', agencyId: null });
-    return row.userId;
+    if (!has) await tx.insert(roleGrants).values({ userId, role: 'citizen', agencyId: null });
+    return userId;
   });
 }

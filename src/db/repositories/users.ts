@@ -1,7 +1,7 @@
 /** Users and their role grants, resolved into the policy's Actor. */
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { AppDb, Tx } from '../client.ts';
-import { agencies, roleGrants, users } from '../schema.ts';
+import { accountTokens, agencies, roleGrants, users } from '../schema.ts';
 import { pathIds } from './agencies.ts';
 import type { Actor, RoleGrant } from '../../policies/can.ts';
 import type { Role } from '../../domain/report/report.ts';
@@ -61,4 +61,30 @@ export async function findUserByEmail(db: AppDb | Tx, email: string): Promise<Us
 export async function findUser(db: AppDb | Tx, id: string): Promise<UserRow | null> {
   const [row] = await db.select().from(users).where(eq(users.id, id)).limit(1);
   return row ?? null;
+}
+
+/**
+ * Uses up an emailed account link (`account_tokens`: email verification, password reset): marks the unused, unexpired
+ * token of that purpose used and returns its user id; null when there is none (unknown, used, expired or another
+ * purpose). Only the token's hash is stored and asked for.
+ */
+export async function consumeAccountToken(
+  tx: Tx,
+  tokenHash: string,
+  purpose: string,
+  now: Date,
+): Promise<string | null> {
+  const [row] = await tx
+    .update(accountTokens)
+    .set({ usedAt: now })
+    .where(
+      and(
+        eq(accountTokens.id, tokenHash),
+        eq(accountTokens.purpose, purpose),
+        isNull(accountTokens.usedAt),
+        gt(accountTokens.expiresAt, now),
+      ),
+    )
+    .returning({ userId: accountTokens.userId });
+  return row?.userId ?? null;
 }
