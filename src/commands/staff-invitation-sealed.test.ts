@@ -6,10 +6,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/helpers/app.ts';
-import { startSmtp } from '../../test/helpers/receivers.ts';
-import { smtpMailer } from '../integrations/delivery.ts';
+import { deliverMailOnce, startSmtp } from '../../test/helpers/receivers.ts';
 import { sha256 } from '../integrations/crypto.ts';
-import { startWorker } from '../jobs/worker.ts';
 import { inviteStaffAsOperator } from './staff-invitations.ts';
 
 const EMAIL = 'calon.admin.nasional@contoh.aduan.id';
@@ -62,16 +60,7 @@ describe('staff invitation in the outbox', () => {
     )) as unknown as { rows: Array<{ n: number; hashed: number }> };
     expect(anywhere.rows[0]).toEqual({ n: 0, hashed: 1 });
 
-    const worker = await startWorker(svc, {
-      transports: { mailer: smtpMailer(smtp.url, 'aduan <noreply@aduan.test>') },
-      autoStart: false,
-      sweepEveryMs: 0,
-    });
-    try {
-      await worker.drain();
-    } finally {
-      await worker.stop();
-    }
+    await deliverMailOnce(svc, smtp.url);
     const mails = smtp.unique().filter((m) => m.to.includes(EMAIL));
     expect(mails).toHaveLength(1);
     expect(mails[0]!.subject).toBe('Invitation to join aduan as staff');

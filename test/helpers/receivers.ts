@@ -7,6 +7,9 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { simpleParser } from 'mailparser';
+import type { Services } from '../../src/app/context.ts';
+import { smtpMailer } from '../../src/integrations/delivery.ts';
+import { startWorker } from '../../src/jobs/worker.ts';
 
 /** One received email. */
 export interface ReceivedMail {
@@ -107,4 +110,18 @@ export async function startHttpReceiver(
         server.close(() => r());
       }),
   };
+}
+
+/** Delivers every pending outbox row once through a mail-only worker to the SMTP server at `smtpUrl`, then stops it. */
+export async function deliverMailOnce(svc: Services, smtpUrl: string): Promise<void> {
+  const worker = await startWorker(svc, {
+    transports: { mailer: smtpMailer(smtpUrl, 'aduan <noreply@aduan.test>') },
+    autoStart: false,
+    sweepEveryMs: 0,
+  });
+  try {
+    await worker.drain();
+  } finally {
+    await worker.stop();
+  }
 }

@@ -11,9 +11,7 @@ import { sql } from 'drizzle-orm';
 import { DEMO, startTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { DEMO_PASSWORD } from '../../../test/global-setup.ts';
 import { signInWeb, WebClient } from '../../../test/helpers/web-client.ts';
-import { startSmtp } from '../../../test/helpers/receivers.ts';
-import { smtpMailer } from '../../integrations/delivery.ts';
-import { startWorker } from '../../jobs/worker.ts';
+import { deliverMailOnce, startSmtp } from '../../../test/helpers/receivers.ts';
 
 const START = new Date('2026-11-30T01:00:00Z');
 const NEW_PASSWORD = 'kata sandi baru yang panjang';
@@ -27,16 +25,7 @@ async function rows<T>(q: ReturnType<typeof sql>): Promise<T[]> {
 /** Delivers every pending outbox row through the SMTP receiver; returns the mails received by this call. */
 async function deliver() {
   const before = smtp.mails.length;
-  const worker = await startWorker(t.runtime.services, {
-    transports: { mailer: smtpMailer(smtp.url, 'aduan <noreply@aduan.test>') },
-    autoStart: false,
-    sweepEveryMs: 0,
-  });
-  try {
-    await worker.drain();
-  } finally {
-    await worker.stop();
-  }
+  await deliverMailOnce(t.runtime.services, smtp.url);
   return smtp.mails.slice(before);
 }
 

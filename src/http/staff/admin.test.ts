@@ -12,9 +12,7 @@ import { csrfOf, signInWeb, WebClient } from '../../../test/helpers/web-client.t
 import { createStaffUser } from '../../commands/manage-staff-users.ts';
 import { actorFor } from '../../db/repositories/users.ts';
 import { sha256 } from '../../integrations/crypto.ts';
-import { smtpMailer } from '../../integrations/delivery.ts';
-import { startWorker } from '../../jobs/worker.ts';
-import { startSmtp } from '../../../test/helpers/receivers.ts';
+import { deliverMailOnce, startSmtp } from '../../../test/helpers/receivers.ts';
 
 let t: TestApp;
 
@@ -405,17 +403,8 @@ describe('back-office administration', () => {
 
     // The worker delivers them like any email row: to the sealed address, the link in the text.
     const smtp = await startSmtp();
-    const worker = await startWorker(svc, {
-      transports: { mailer: smtpMailer(smtp.url, 'aduan <noreply@aduan.test>') },
-      autoStart: false,
-      sweepEveryMs: 0,
-    });
-    try {
-      await worker.drain();
-    } finally {
-      await worker.stop();
-      await smtp.close();
-    }
+    await deliverMailOnce(svc, smtp.url);
+    await smtp.close();
     const delivered = smtp.unique().filter((m) => m.subject === 'Undangan bergabung sebagai petugas aduan');
     expect(delivered.map((m) => m.to).sort()).toEqual(addresses.map(([, e]) => e).sort());
     for (const m of delivered) expect(m.text).toContain(`/undangan?token=${tokens.get(m.to)}`);
