@@ -78,6 +78,97 @@ interface Variant {
   clean?: { below: number };
   /** Session 11: called with each fold's training part before the members are trained (per-fold feature selection). */
   prepare?: (tr: Row[], label: string) => void;
+  /**
+   * Session 17, a factorised place model: a second classifier learns which place a text is about (DKI Jakarta, Kota
+   * Semarang, Kota Bandung, Kendal, national) from every labelled row outside the test fold, rare agencies included
+   * (the place is read off the agency's name, or the `kpd_yth` addressee, as a training label only); each agency's
+   * probability is multiplied by p(place of the agency)^weight.
+   */
+  place?: { weight: number };
+}
+
+const PLACE_NAMES: [string, string][] = [
+  ['semarang', 'semarang'],
+  ['bandung', 'bandung'],
+  ['kendal', 'kendal'],
+  ['palangka', 'palangkaraya'],
+  ['dki', 'dki'],
+  ['jakarta', 'dki'],
+];
+const NATIONAL =
+  /^(Kementerian|Direktorat|Badan|BPJS|PT |Komisi|Lembaga|Kepolisian|Kejaksaan|Mahkamah|Ombudsman|Sekretariat|Kantor Staf|Bank|Otoritas)/;
+/** PLACE=gaz: region names (provinces, kab/kota, full and bare) of src/assets/regions.csv, longest first. */
+const placeGazetteer = (() => {
+  const regs = parse(readFileSync('src/assets/regions.csv', 'utf8'), { columns: true }) as Row[];
+  const norm = (x: string) =>
+    x
+      .toLowerCase()
+      .replace(/[^a-z0-9 ]+/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim();
+  const codes = new Map<string, Set<string>>();
+  const add = (name: string, code: string) => {
+    const k = norm(name);
+    if (k.length < 4) return;
+    if (!codes.has(k)) codes.set(k, new Set());
+    codes.get(k)!.add(code);
+  };
+  for (const r of regs) {
+    if (r.level === '1') add(r.nama!, r.kode!);
+    if (r.level === '2') {
+      add(r.nama!, r.kode!);
+      add(r.nama!.replace(/^(kabupaten administrasi|kota administrasi|kabupaten|kota)\s+/i, ''), r.kode!);
+      add(r.nama!.replace(/^kabupaten\s+/i, 'kab '), r.kode!);
+    }
+  }
+  add('jakarta', '31');
+  const phrases = [...codes.keys()].sort((a, b) => b.length - a.length);
+  return (name: string): string | null => {
+    const t = ` ${norm(name)} `;
+    const hit = phrases.find((k) => t.includes(` ${k} `));
+    if (!hit) return null;
+    const cs = [...codes.get(hit)!];
+    // An ambiguous name (Kabupaten and Kota Probolinggo) reads as the province they share.
+    return cs.length === 1
+      ? cs[0]!
+      : cs.every((c) => c.slice(0, 2) === cs[0]!.slice(0, 2))
+        ? cs[0]!.slice(0, 2)
+        : null;
+  };
+})();
+/** The place a row's agency serves (a training label of the place model), or null when the name does not say. */
+function placeOf(r: Row): string | null {
+  if (process.env.PLACE === 'gaz') {
+    const found = placeGazetteer(r.kpd_yth ?? '') ?? placeGazetteer(r.agency_group ?? '');
+    // PLACE_DEPTH=1: provinces only (a kab/kota code read as its province).
+    const at = found && process.env.PLACE_DEPTH === '1' ? found.slice(0, 2) : found;
+    return at ?? (NATIONAL.test(r.agency_group ?? '') ? 'national' : null);
+  }
+  if ((r.kpd_yth ?? '').trim()) return 'dki';
+  const a = r.agency_group ?? '';
+  for (const [k, v] of PLACE_NAMES) if (a.toLowerCase().includes(k)) return v;
+  return NATIONAL.test(a) ? 'national' : null;
+}
+
+/** The place model of a fold (see `Variant.place`) and each label's place index in it (−1: unknown). */
+function placeModel(v: Variant, outside: Row[], tr: Row[], label: string, labels: string[]) {
+  const ex = outside.flatMap((r) => {
+    const at = placeOf(r);
+    return at ? [{ text: v.text(r), label: at }] : [];
+  });
+  const member = v.members[0]!;
+  const model = train(ex, { ...member.opts, labels: undefined } as TrainOptionsInput, stem);
+  const labelPlace = labels.map((l) => {
+    const n = new Map<string, number>();
+    for (const r of tr)
+      if (r[label] === l) {
+        const at = placeOf(r);
+        if (at) n.set(at, (n.get(at) ?? 0) + 1);
+      }
+    const best = [...n].sort((a, b) => b[1] - a[1])[0];
+    return best ? model.labels.indexOf(best[0]) : -1;
+  });
+  return { model, labelPlace };
 }
 
 /** Training rows (indices) whose gold label's mean held-out probability over the members is below `below`. */
@@ -526,6 +617,15 @@ function cv(label: string, minCount: number, v: Variant, seeds: number[]) {
           labels,
         )
       : null;
+    const place = v.place
+      ? placeModel(
+          v,
+          all.filter((r) => !te.includes(r)),
+          tr,
+          label,
+          labels,
+        )
+      : null;
     const offset = v.tunePrior ? tunePrior(v, tr, label, seeds[Math.floor(run / 5)]!) : null;
     const rand = seededRandom(run + 1);
     const tested = PERTURB
@@ -566,6 +666,13 @@ function cv(label: string, minCount: number, v: Variant, seeds: number[]) {
           const pa = (1 - v.pairs.mix) * own + (v.pairs.mix * q[0]!) / w;
           p[sp.a] = mass * pa;
           p[sp.b] = mass * (1 - pa);
+        }
+      }
+      if (place && v.place) {
+        const q = probabilities(place.model, v.text(r));
+        for (let i = 0; i < p.length; i++) {
+          const at = place.labelPlace[i]!;
+          if (at >= 0) p[i] = p[i]! * Math.pow(q[at]! + 1e-6, v.place.weight);
         }
       }
       if (lsa && v.lsa) {
@@ -821,6 +928,7 @@ const variants: Record<string, Variant> = {
   ...pass7Variants(),
   ...pass8Variants(),
   ...pass11Variants(),
+  ...pass17Variants(),
   product: {
     name: 'product (DEFAULT_ENSEMBLE)',
     text: plain,
@@ -1929,6 +2037,15 @@ function pass11Variants(): Record<string, Variant> {
       prepare: prepare(plain),
     },
     chiT: chi('chiT', typeText, typeMembers),
+  };
+}
+
+/** Session 17: the factorised place model (`Variant.place`) on the product pair, weight PLACE_W. */
+function pass17Variants(): Record<string, Variant> {
+  const members = DEFAULT_ENSEMBLE.map((m) => ({ opts: m.options, weight: m.weight }));
+  const w = Number(process.env.PLACE_W ?? 1);
+  return {
+    plA: { name: `product × place model^${w}`, text: plain, members, place: { weight: w } },
   };
 }
 
