@@ -20,6 +20,7 @@ import { photoWithGps } from '../../test/helpers/pdf.ts';
 import { deliverMailOnce, startSmtp } from '../../test/helpers/receivers.ts';
 import { refreshStats } from '../commands/refresh-stats.ts';
 import { snapshotOpenData } from '../commands/snapshot-open-data.ts';
+import { flushRateLimits } from '../commands/rate-limit.ts';
 
 /** The anonim reporter's identity: none of these may reach an agency role or the public. */
 const MARK = {
@@ -59,23 +60,31 @@ let attachmentId = '';
 
 const text = (r: { body: unknown }) => (typeof r.body === 'string' ? r.body : JSON.stringify(r.body));
 
+/** The anonim reporter's client address and browser, as the app sees them behind the (trusted) proxy. */
+const CLIENT = { ip: '203.0.113.77', userAgent: 'MarkerBrowser/7.7 (Zulkarnaen)' };
+
 async function file(json: Record<string, unknown>) {
   const r = await t.api('/api/v1/reports', {
     json: { classification: 'pengaduan', regionCode: '64.72.01', lat: -0.5021, lon: 117.1536, ...json },
+    headers: { 'x-forwarded-for': CLIENT.ip, 'user-agent': CLIENT.userAgent },
   });
   expect(r.status, JSON.stringify(r.body)).toBe(201);
   return r.body as { trackingId: string; accessKey: string };
 }
 
 beforeAll(async () => {
-  t = await startTestApp({ outboundAllowHosts: ['127.0.0.1'] });
+  t = await startTestApp({ outboundAllowHosts: ['127.0.0.1'], trustProxy: ['127.0.0.1'] });
   categoryId = await categoryIdByName(t);
   const coord = await t.login(DEMO.coordinator);
   const pupr = await t.login(DEMO.puprAdmin);
 
   // PUPR's webhook: every payload it would receive is inspected below.
   const hook = await t.api('/api/v1/integrations/webhooks', {
-    json: { url: 'http://127.0.0.1:9/hook', events: ['dispatched', 'reporter_replied'], agencyId: 'pupr-kaltim' },
+    json: {
+      url: 'http://127.0.0.1:9/hook',
+      events: ['dispatched', 'reporter_replied'],
+      agencyId: 'pupr-kaltim',
+    },
     token: pupr,
   });
   expect(hook.status, JSON.stringify(hook.body)).toBe(201);
@@ -104,10 +113,22 @@ beforeAll(async () => {
   });
   expect(up.status, JSON.stringify(up.body)).toBe(201);
   attachmentId = up.body.items[0].id as string;
-  await actOk(t, id.anon, 'hold', { question: 'Di ruas jalan mana tepatnya jembatan itu?' }, { token: coord });
-  await actOk(t, id.anon, 'supplement', { body: `Dekat sekolah. Dari ${MARK.name}, hubungi ${MARK.phone}.` }, {
-    accessKey: anonKey,
-  });
+  await actOk(
+    t,
+    id.anon,
+    'hold',
+    { question: 'Di ruas jalan mana tepatnya jembatan itu?' },
+    { token: coord },
+  );
+  await actOk(
+    t,
+    id.anon,
+    'supplement',
+    { body: `Dekat sekolah. Dari ${MARK.name}, hubungi ${MARK.phone}.` },
+    {
+      accessKey: anonKey,
+    },
+  );
   await actOk(t, id.anon, 'verify', { categoryId, agencyId: 'pupr-kaltim' }, { token: coord });
   await actOk(t, id.anon, 'dispose', { unitId: 'pupr-kaltim-unit' }, { token: pupr });
 
@@ -128,10 +149,16 @@ beforeAll(async () => {
       body: 'Jembatan kayu di Sungai Karang Mumus miring dan rapuh, mohon segera diperbaiki oleh dinas.',
     })
   ).trackingId;
-  await actOk(t, id.dup, 'merge', {
-    keepTrackingId: id.named,
-    note: `Sama dengan laporan lain; pelapor ${MARK.name} (${MARK.phone}) melapor dua kali.`,
-  }, { token: coord });
+  await actOk(
+    t,
+    id.dup,
+    'merge',
+    {
+      keepTrackingId: id.named,
+      note: `Sama dengan laporan lain; pelapor ${MARK.name} (${MARK.phone}) melapor dua kali.`,
+    },
+    { token: coord },
+  );
 
   const conf = await file({
     confidential: true,
@@ -236,27 +263,56 @@ describe('an anonim reporter, as agency roles read the JSON API', () => {
 });
 
 describe('an anonim reporter, as agency staff read the back office', () => {
-  it.each(['puprAdmin', 'puprOfficer'] as const)('%s: queue, report pages, delivery log, notifications, statistics', async (role) => {
-    const web = await signInWeb(t.url, DEMO[role]);
-    const pages = ['/kantor', '/kantor/notifikasi', '/kantor/statistik', '/kantor/statistik/laporan'];
-    for (const r of [id.anon, id.dup, id.walkin, id.named])
-      pages.push(`/kantor/laporan/${r}`, `/kantor/laporan/${r}/pengiriman`);
-    for (const p of pages) {
-      const r = await web.get(p);
-      expect(r.status, `${role} ${p}`).toBeLessThan(500);
-      expect(leaked(r.html), `${role} ${p}`).toEqual([]);
-    }
-    const csv = await web.get('/kantor/statistik.csv');
-    expect(leaked(csv.html)).toEqual([]);
-    const api = await t.api('/api/v1/notifications', { token: await t.login(DEMO[role]) });
-    expect(leaked(text(api))).toEqual([]);
-  });
+  it.each(['puprAdmin', 'puprOfficer'] as const)(
+    '%s: queue, report pages, delivery log, notifications, statistics',
+    async (role) => {
+      const web = await signInWeb(t.url, DEMO[role]);
+      const pages = ['/kantor', '/kantor/notifikasi', '/kantor/statistik', '/kantor/statistik/laporan'];
+      for (const r of [id.anon, id.dup, id.walkin, id.named])
+        pages.push(`/kantor/laporan/${r}`, `/kantor/laporan/${r}/pengiriman`);
+      for (const p of pages) {
+        const r = await web.get(p);
+        expect(r.status, `${role} ${p}`).toBeLessThan(500);
+        expect(leaked(r.html), `${role} ${p}`).toEqual([]);
+      }
+      const csv = await web.get('/kantor/statistik.csv');
+      expect(leaked(csv.html)).toEqual([]);
+      const api = await t.api('/api/v1/notifications', { token: await t.login(DEMO[role]) });
+      expect(leaked(text(api))).toEqual([]);
+    },
+  );
 
   it('the report page of the anonim report is the one the agency handles (not an empty 404)', async () => {
     const web = await signInWeb(t.url, DEMO.puprOfficer);
     const page = await web.get(`/kantor/laporan/${id.anon}`);
     expect(page.status).toBe(200);
     expect(page.html).toContain('Sungai Karang Mumus');
+  });
+});
+
+describe('an anonim reporter at rest', () => {
+  it("no table holds the reporter's client address or browser in clear (rate-limit keys included)", async () => {
+    await flushRateLimits(t.runtime.services);
+    const db = t.runtime.services.db;
+    const tables = await query<{ name: string }>(
+      db,
+      sql`select table_name as name from information_schema.tables
+           where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`,
+    );
+    const found: string[] = [];
+    for (const { name } of tables) {
+      const [hit] = await query<{ n: number }>(
+        db,
+        sql`select count(*)::int as n from ${sql.identifier(name)} x
+             where strpos(row_to_json(x)::text, ${CLIENT.ip}) > 0
+                or strpos(row_to_json(x)::text, 'MarkerBrowser') > 0`,
+      );
+      if (hit!.n > 0) found.push(name);
+    }
+    expect(found).toEqual([]);
+    // The submissions were counted (so the rate-limit table was searched with rows in it).
+    const [counted] = await query<{ n: number }>(db, sql`select count(*)::int as n from rate_limits`);
+    expect(counted!.n).toBeGreaterThan(0);
   });
 });
 
@@ -324,9 +380,17 @@ async function publicReads(): Promise<Array<{ where: string; text: string }>> {
   await grab('/open311/v2/requests.json?extensions=true&page_size=100');
   await grab('/open311/v2/requests.xml?extensions=true&page_size=100');
   await grab('/open311/v2/requests.json?lat=-0.5021&long=117.1536&radius=2000&extensions=true');
-  await grab(`/open311/v2/servicerequestupdates.json?service_request_id=${[id.anon, id.late, id.conf].join(',')}`);
-  for (const title of ['Pungutan liar di loket jembatan', 'Trotoar berlubang di depan sekolah', 'Jembatan kayu rapuh'])
-    await grab(`/api/v1/similar?${new URLSearchParams({ title, body: title, regionCode: '64.72.01', lat: '-0.5021', lon: '117.1536' })}`);
+  await grab(
+    `/open311/v2/servicerequestupdates.json?service_request_id=${[id.anon, id.late, id.conf].join(',')}`,
+  );
+  for (const title of [
+    'Pungutan liar di loket jembatan',
+    'Trotoar berlubang di depan sekolah',
+    'Jembatan kayu rapuh',
+  ])
+    await grab(
+      `/api/v1/similar?${new URLSearchParams({ title, body: title, regionCode: '64.72.01', lat: '-0.5021', lon: '117.1536' })}`,
+    );
   await grab('/api/v1/open-data/reports.json');
   await grab('/api/v1/open-data/reports.csv');
   await grab('/api/v1/open-data/snapshots/latest');

@@ -5,7 +5,11 @@ import type { Services } from '../../app/context.ts';
 import { AppError } from '../../app/errors.ts';
 import { hitRateLimit } from '../../commands/rate-limit.ts';
 
-/** A preHandler allowing `max` requests per `windowSeconds` per key (default: client IP). */
+/**
+ * A preHandler allowing `max` requests per `windowSeconds` per key (default: client IP). The stored counter key
+ * holds the key only as `Sealer.digest`: a client address is personal data (it can tie an anonim report to its
+ * sender by the counter's window), and IPv4 addresses are few enough to reverse a plain hash.
+ */
 export function rateLimit(
   svc: Services,
   name: string,
@@ -14,7 +18,7 @@ export function rateLimit(
   keyOf: (req: FastifyRequest) => string = (req) => req.ip,
 ) {
   return async (req: FastifyRequest, reply: FastifyReply) => {
-    const r = await hitRateLimit(svc, `${name}:${keyOf(req)}`, max, windowSeconds);
+    const r = await hitRateLimit(svc, `${name}:${svc.sealer.digest(keyOf(req))}`, max, windowSeconds);
     if (!r.allowed) {
       reply.header('retry-after', String(r.retryAfterSeconds));
       throw new AppError('RATE_LIMITED');
