@@ -53,9 +53,10 @@ const leaked = (text: string, markers = identityMarkers) => markers.filter((m) =
 
 let t: TestApp;
 let categoryId: number;
-const id = { anon: '', named: '', dup: '', walkin: '', conf: '', late: '' };
+const id = { anon: '', named: '', dup: '', walkin: '', conf: '', late: '', lateDup: '' };
 let anonKey = '';
 let lateKey = '';
+let lateDupKey = '';
 let attachmentId = '';
 
 const text = (r: { body: unknown }) => (typeof r.body === 'string' ? r.body : JSON.stringify(r.body));
@@ -177,6 +178,16 @@ beforeAll(async () => {
   id.late = late.trackingId;
   lateKey = late.accessKey;
   await actOk(t, id.late, 'verify', { categoryId, agencyId: 'pupr-kaltim' }, { token: coord });
+  // Another citizen's duplicate of LATE, merged into it while LATE is public: its reporter is told where the
+  // complaint lives on, until LATE is made rahasia.
+  const lateDup = await file({
+    reporter: { name: 'Eka Duplikat', phone: '081277778888' },
+    title: 'Trotoar di depan sekolah berlubang besar',
+    body: 'Trotoar di depan sekolah berlubang besar, pejalan kaki terpaksa turun ke jalan setiap pagi.',
+  });
+  id.lateDup = lateDup.trackingId;
+  lateDupKey = lateDup.accessKey;
+  await actOk(t, id.lateDup, 'merge', { keepTrackingId: id.late }, { token: coord });
 
   // An officer records a walk-in for a citizen who asked to stay anonim.
   const officer = await signInWeb(t.url, DEMO.coordinator);
@@ -396,6 +407,14 @@ async function publicReads(): Promise<Array<{ where: string; text: string }>> {
   await grab('/api/v1/open-data/snapshots/latest');
   await grab('/statistik');
   await grab('/');
+  // The reporter of the duplicate merged into LATE, with their private link.
+  const own = { headers: { 'x-access-key': lateDupKey } };
+  for (const path of [`/api/v1/reports/${id.lateDup}`, `/api/v1/reports/${id.lateDup}/events`]) {
+    const res = await fetch(t.url + path, own);
+    got.push({ where: `${path} (its reporter)`, text: `${res.status} ${await res.text()}` });
+  }
+  const page = await fetch(`${t.url}/lacak/${id.lateDup}?k=${encodeURIComponent(lateDupKey)}`);
+  got.push({ where: `/lacak/${id.lateDup} (its reporter)`, text: `${page.status} ${await page.text()}` });
   return got;
 }
 
@@ -412,6 +431,8 @@ describe('the public', () => {
       '/open311/v2/requests.json?extensions=true&page_size=100',
       '/api/v1/open-data/reports.json',
       '/api/v1/open-data/snapshots/latest',
+      `/api/v1/reports/${id.lateDup}/events (its reporter)`,
+      `/lacak/${id.lateDup} (its reporter)`,
     ])
       expect(before.find((g) => g.where === where)?.text, where).toContain(id.late);
     for (const g of before) {

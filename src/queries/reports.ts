@@ -133,10 +133,42 @@ export async function getReport(svc: Services, caller: Caller, trackingId: strin
 export async function timelineFor(svc: Services, visible: VisibleReport): Promise<EventRow[]> {
   const events = await listEvents(svc.db, visible.report.row.id);
   const { permissions, subject } = visible;
-  return events.filter((e) => {
+  const shown = events.filter((e) => {
     if (e.visibility === 'public') return true;
     if (e.visibility === 'reporter') return subject.isReporter || permissions.viewInternal;
     return permissions.viewInternal;
+  });
+  return permissions.viewInternal ? shown : withoutConfidentialKept(svc, shown);
+}
+
+/**
+ * A duplicate's archive event names the report it was merged into (`duplicateOf`, which its reporter reads) only
+ * when that report was not rahasia at the merge (else `keptTrackingId`, staff only). The kept report may be made
+ * rahasia later (ADR 0011): readers other than staff in scope then read the event as if it had been rahasia at the
+ * merge, so its number and link leave the duplicate's tracking page, JSON timeline and notifications built from it.
+ */
+async function withoutConfidentialKept(svc: Services, events: EventRow[]): Promise<EventRow[]> {
+  const kept = (e: EventRow) => {
+    const d = e.data as Record<string, unknown> | null;
+    return e.type === 'archive' && typeof d?.duplicateOf === 'string' ? d.duplicateOf : null;
+  };
+  const named = [...new Set(events.map(kept).filter((k): k is string => k !== null))];
+  if (named.length === 0) return events;
+  const rahasia = await query<{ tracking_id: string }>(
+    svc.db,
+    sql`select tracking_id from reports
+         where confidential and tracking_id in (${sql.join(
+           named.map((k) => sql`${k}`),
+           sql`, `,
+         )})`,
+  );
+  if (rahasia.length === 0) return events;
+  const hidden = new Set(rahasia.map((r) => r.tracking_id));
+  return events.map((e) => {
+    const k = kept(e);
+    if (k === null || !hidden.has(k)) return e;
+    const { duplicateOf: _named, ...rest } = e.data as Record<string, unknown>;
+    return { ...e, data: { ...rest, keptTrackingId: k } };
   });
 }
 
