@@ -236,6 +236,26 @@ describe('an anonim reporter, as agency roles read the JSON API', () => {
     }
   });
 
+  it("the agency's integration token (its own system): report, timeline, attachments, list", async () => {
+    const minted = await t.api('/api/v1/integrations/tokens', {
+      json: { name: 'SIMPUPR sweep' },
+      token: await t.login(DEMO.puprAdmin),
+    });
+    expect(minted.status, text(minted)).toBe(201);
+    const token = minted.body.token as string;
+    const one = await t.api(`/api/v1/reports/${id.anon}`, { token });
+    expect(one.status).toBe(200);
+    const reads = [one, await t.api('/api/v1/reports?pageSize=100', { token })];
+    for (const r of [id.anon, id.dup, id.walkin])
+      reads.push(await t.api(`/api/v1/reports/${r}/events`, { token }));
+    for (const r of reads) expect(leaked(text(r)), `${r.status}`).toEqual([]);
+    const file = await fetch(`${t.url}/api/v1/reports/${id.anon}/attachments/${attachmentId}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(file.status).toBe(200);
+    expect(leaked(file.headers.get('content-disposition') ?? '')).toEqual([]);
+  });
+
   it('the handling agency reads the anonim report (so the checks above were not empty)', async () => {
     const token = await t.login(DEMO.puprAdmin);
     const r = await t.api(`/api/v1/reports/${id.anon}`, { token });
