@@ -10,14 +10,18 @@ import {
 } from './calendar.ts';
 import {
   addRuleDays,
+  AGENCY_CLOCKS,
+  clockRuleRegion,
   CLOCK_CAUSES,
   computeDeadline,
   deadlineStatus,
   DEFAULT_SLA_RULES,
   findRule,
+  isAgencyClock,
   SLA_CLOCKS,
   ruleDeadlinePassedCutoff,
   selectRule,
+  widerRuleInForce,
   widerRuleLimit,
   type ClockCause,
   type SlaRule,
@@ -143,7 +147,13 @@ describe('selectRule', () => {
       validFrom: '2026-11-10',
       regionCode: '64',
     };
-    const balikpapan: SlaRule = { ...kaltim, id: '64.71:verification', workingDays: 2, regionCode: '64.71' };
+    // As long as the province's rule (a kab/kota may only tighten it): region first, the kab/kota's rule wins.
+    const balikpapan: SlaRule = {
+      ...kaltim,
+      id: '64.71:verification',
+      basis: 'Perwali Balikpapan 3/2026',
+      regionCode: '64.71',
+    };
     const notAncestor: SlaRule = { ...kaltim, id: '64.7:verification', workingDays: 2, regionCode: '64.7' };
     const kaltara: SlaRule = { ...kaltim, id: '65:verification', workingDays: 2, regionCode: '65' };
     const regional = [...rules, kaltim, notAncestor, kaltara];
@@ -195,6 +205,125 @@ describe('selectRule', () => {
           regionCode: '64.71',
         }),
       ).toBe(kaltim);
+    });
+
+    it('clockRuleRegion: an instansi vertikal runs its own clocks on national rules, not the Pergub', () => {
+      expect(AGENCY_CLOCKS).toEqual(['follow_up', 'completion', 'escalation']);
+      for (const clock of SLA_CLOCKS) {
+        // A perangkat daerah (or no holder): every clock follows the report's region.
+        expect(clockRuleRegion(clock, '64.71.01', false)).toBe('64.71.01');
+        // A kementerian/lembaga office: its clocks national, the verifier's and the reporter's the region's.
+        expect(clockRuleRegion(clock, '64.71.01', true)).toBe(isAgencyClock(clock) ? null : '64.71.01');
+        expect(clockRuleRegion(clock, null, true)).toBeNull();
+      }
+      const completion: SlaRule = {
+        ...kaltim,
+        id: '64:completion',
+        clock: 'completion',
+        workingDays: 4,
+      };
+      const at = new Date('2026-11-10T02:00:00Z');
+      const query = { classification: 'aspirasi' as const, at, zone: 'WITA' as const };
+      expect(
+        selectRule([...rules, completion], 'completion', {
+          ...query,
+          regionCode: clockRuleRegion('completion', '64.71', false),
+        }),
+      ).toBe(completion);
+      expect(
+        selectRule([...rules, completion], 'completion', {
+          ...query,
+          regionCode: clockRuleRegion('completion', '64.71', true),
+        }),
+      ).toMatchObject({ id: 'completion.aspirasi', workingDays: 5, basis: 'PermenPANRB 62/2018' });
+    });
+
+    describe('a later, shorter national rule caps a longer regional one', () => {
+      // Kaltim's Pergub: completion in 4 working days for every classification (tighter than 5 for aspirasi).
+      const kaltimCompletion: SlaRule = {
+        ...kaltim,
+        id: '64:completion',
+        clock: 'completion',
+        workingDays: 4,
+      };
+      // A later PermenPANRB lowers aspirasi completion to 3 from 1 December 2026.
+      const national3: SlaRule = {
+        id: 'completion.aspirasi',
+        version: 2,
+        clock: 'completion',
+        classification: 'aspirasi',
+        workingDays: 3,
+        basis: 'PermenPANRB 9/2026',
+        validFrom: '2026-12-01',
+      };
+      const all = [...rules, kaltimCompletion, national3];
+      const before = new Date('2026-11-30T02:00:00Z');
+      const after = new Date('2026-12-01T02:00:00Z');
+      const aspirasi = { classification: 'aspirasi' as const, zone: 'WITA' as const, regionCode: '64.71.01' };
+
+      it('uses the shorter national rule from its validFrom, region first otherwise', () => {
+        expect(selectRule(all, 'completion', { ...aspirasi, at: before })).toBe(kaltimCompletion);
+        expect(selectRule(all, 'completion', { ...aspirasi, at: after })).toBe(national3);
+        // Pengaduan: the national 14 days are longer, the Pergub's 4 stay.
+        expect(selectRule(all, 'completion', { ...aspirasi, classification: 'pengaduan', at: after })).toBe(
+          kaltimCompletion,
+        );
+        // Another unit is not compared: a calendar-day national rule does not cap a working-day regional one.
+        const calendar3: SlaRule = { ...national3, version: 3, dayUnit: 'calendar', validFrom: '2026-12-01' };
+        expect(selectRule([...all, calendar3], 'completion', { ...aspirasi, at: after })).toBe(
+          kaltimCompletion,
+        );
+        // The explanation cites the rule used: the national basis.
+        const d = computeDeadline(
+          selectRule(all, 'completion', { ...aspirasi, at: after }),
+          after,
+          makeCalendar('WITA', []),
+        );
+        expect(d.workingDays).toBe(3);
+        expect(d.explanation.id).toContain('PermenPANRB 9/2026');
+        expect(d.explanation.id).not.toContain('Pergub');
+      });
+
+      it('caps along the chain: a kab/kota rule by its province, the province by the nation', () => {
+        const bppCompletion: SlaRule = { ...kaltimCompletion, id: '64.71:completion', regionCode: '64.71' };
+        const kaltimV2: SlaRule = {
+          ...kaltimCompletion,
+          version: 2,
+          workingDays: 2,
+          validFrom: '2026-11-20',
+        };
+        const chain = [...rules, kaltimCompletion, bppCompletion];
+        const q = { ...aspirasi, at: after };
+        expect(selectRule(chain, 'completion', q)).toBe(bppCompletion);
+        // The province later shortens its rule to 2: the kab/kota's 4 yields to it.
+        expect(selectRule([...chain, kaltimV2], 'completion', q)).toBe(kaltimV2);
+        // The nation's 3 caps the kab/kota's 4 through the province's 4.
+        expect(selectRule([...chain, national3], 'completion', q)).toBe(national3);
+        // The kab/kota's rule is still used outside the capped classification, and in its own region only.
+        expect(selectRule([...chain, national3], 'completion', { ...q, classification: 'pengaduan' })).toBe(
+          bppCompletion,
+        );
+      });
+
+      it('widerRuleInForce: marks the regional version a wider rule now caps', () => {
+        expect(widerRuleInForce(all, kaltimCompletion, before)).toBeNull();
+        expect(widerRuleInForce(all, kaltimCompletion, after)).toBe(national3);
+        // National rules are never marked; nor a regional version already replaced by its own later version.
+        expect(widerRuleInForce(all, national3, after)).toBeNull();
+        const kaltimV2: SlaRule = {
+          ...kaltimCompletion,
+          version: 2,
+          workingDays: 3,
+          validFrom: '2026-12-01',
+        };
+        expect(widerRuleInForce([...all, kaltimV2], kaltimCompletion, after)).toBeNull();
+        expect(widerRuleInForce([...all, kaltimV2], kaltimV2, after)).toBeNull();
+        // A version starting later is judged on its own start date.
+        const future: SlaRule = { ...kaltimCompletion, version: 2, validFrom: '2026-12-05' };
+        expect(widerRuleInForce([...rules, kaltimCompletion, future, national3], future, before)).toBe(
+          national3,
+        );
+      });
     });
 
     it('widerRuleLimit: a regional draft may only tighten the rules it overrides, in the same unit', () => {

@@ -15,6 +15,7 @@ import {
   isIsoDate,
   localDate,
   workingDaysBetween,
+  zoneForRegion,
   type Holiday,
   type SkippedDay,
   type WorkingCalendar,
@@ -218,6 +219,37 @@ export function ruleDeadlinePassedCutoff(
     : deadlinePassedCutoff(at, rule.workingDays, cal);
 }
 
+/**
+ * The clocks an agency runs once a report is dispatched to it: the follow-up (tindak lanjut), the resolution
+ * (penyelesaian) and the escalation limit (after it the Ombudsman may take the report over from the agency that has
+ * not resolved it). The others are the verifier's (verification, run by the region's coordinator) or the reporter's
+ * (reporter_window, hold_reply).
+ * Why: a Pergub, Perbup or Perwali binds the pemda's complaint handling, not an instansi vertikal's (a ministry's
+ * Kantor Wilayah in the region): see {@link clockRuleRegion}.
+ */
+export const AGENCY_CLOCKS = ['follow_up', 'completion', 'escalation'] as const satisfies readonly SlaClock[];
+
+/** Whether a clock is run by the agency holding the report ({@link AGENCY_CLOCKS}). */
+export function isAgencyClock(clock: SlaClock): boolean {
+  return (AGENCY_CLOCKS as readonly SlaClock[]).includes(clock);
+}
+
+/**
+ * The region whose rules a clock follows ({@link RuleQuery.regionCode}): the report's own region, except for an
+ * agency clock ({@link AGENCY_CLOCKS}) of a report held by an agency in a kementerian or lembaga branch (instansi
+ * vertikal), which follows the national rules only (null). Verification and the reporter's clocks keep the report's
+ * region whoever holds the report.
+ * Why: a regional regulation binds the region's own government, not the central government's offices in it
+ * (docs/adr/0013-regional-sla-rules.md, revised 2026-11-30).
+ */
+export function clockRuleRegion(
+  clock: SlaClock,
+  reportRegion: string | null | undefined,
+  holderInCentralBranch: boolean,
+): string | null {
+  return holderInCentralBranch && isAgencyClock(clock) ? null : (reportRegion ?? null);
+}
+
 /** What {@link selectRule} matches on. */
 export interface RuleQuery {
   classification: Classification | null;
@@ -257,18 +289,23 @@ export function ruleRegionApplies(
 }
 
 /**
- * Finds the rule for a clock, or null when none matches (see {@link selectRule} for the order).
- * Why: lets callers report a configuration gap instead of crashing.
+ * The region-first winner among the matching rules whose region is shallower than `maxDepth` (see
+ * {@link selectRule}), before the "only tighten" cap of {@link findRule}.
  */
-export function findRule(rules: readonly SlaRule[], clock: SlaClock, query: RuleQuery): SlaRule | null {
-  const day = localDate(query.at, query.zone ?? 'WIB');
+function regionFirst(
+  rules: readonly SlaRule[],
+  clock: SlaClock,
+  query: RuleQuery,
+  day: string,
+  maxDepth: number,
+): SlaRule | null {
   const supervisory = query.supervisory ?? false;
   let best: SlaRule | null = null;
   for (const r of rules) {
     if (r.clock !== clock || !isIsoDate(r.validFrom) || r.validFrom > day) continue;
     if (r.classification !== null && r.classification !== query.classification) continue;
     if (r.supervisory != null && r.supervisory !== supervisory) continue;
-    if (!ruleRegionApplies(r.regionCode, query.regionCode)) continue;
+    if (regionDepth(r.regionCode) >= maxDepth || !ruleRegionApplies(r.regionCode, query.regionCode)) continue;
     if (!best) {
       best = r;
       continue;
@@ -288,16 +325,39 @@ export function findRule(rules: readonly SlaRule[], clock: SlaClock, query: Rule
 }
 
 /**
+ * Finds the rule for a clock, or null when none matches (see {@link selectRule} for the order).
+ * Why: lets callers report a configuration gap instead of crashing.
+ */
+export function findRule(rules: readonly SlaRule[], clock: SlaClock, query: RuleQuery): SlaRule | null {
+  const day = localDate(query.at, query.zone ?? 'WIB');
+  // Region first, then capped: a regional winner longer (same unit) than what the wider rules alone give on that day
+  // (itself capped the same way) yields to it.
+  const pick = (maxDepth: number): SlaRule | null => {
+    const winner = regionFirst(rules, clock, query, day, maxDepth);
+    const depth = regionDepth(winner?.regionCode);
+    if (!winner || depth === 0) return winner;
+    const wider = pick(depth);
+    return wider && dayUnitOf(wider) === dayUnitOf(winner) && wider.workingDays < winner.workingDays
+      ? wider
+      : winner;
+  };
+  return pick(Number.POSITIVE_INFINITY);
+}
+
+/**
  * Picks the rule for a clock at an instant: among rules for that clock already in force
  * (`validFrom` ≤ the local date of `at`), compatible with the classification and the
  * berkadar-pengawasan flag, and national or of the report's region or an ancestor of it, the rule of the
  * most specific region wins (kab/kota over province over national), then the most specific one (a
  * classification-specific rule beats a null-classification rule; a rule fixing `supervisory` beats one that
- * does not), then the highest version, then the latest `validFrom`. Throws when nothing matches (a
- * configuration error).
+ * does not), then the highest version, then the latest `validFrom`. A regional winner is then capped: when the rule
+ * the national and wider-region rules alone give on that day is shorter in the same day unit (a later, shorter
+ * national version, say), that wider rule is used, and the explanation cites its basis. Throws when nothing matches
+ * (a configuration error).
  * Why: limits differ per classification (PermenPANRB 62/2018 time classes), change over time
  * (PermenPANRB 5/2025), and a province or kab/kota may set shorter ones by Pergub/Perwali (region first:
- * docs/adr/0013-regional-sla-rules.md); a deadline must use the rule in force when its clock started.
+ * docs/adr/0013-regional-sla-rules.md) but never loosen them, even after a later national version; a deadline must use
+ * the rule in force when its clock started.
  */
 export function selectRule(rules: readonly SlaRule[], clock: SlaClock, query: RuleQuery): SlaRule {
   const rule = findRule(rules, clock, query);
@@ -352,6 +412,28 @@ export function widerRuleLimit(rules: readonly SlaRule[], draft: SlaRuleDraft): 
         limit = r;
     }
   return limit;
+}
+
+/**
+ * For a regional rule version, the wider rule in force today (or on the version's own `validFrom` when that is later)
+ * that is shorter in the same day unit and so is used in its place ({@link findRule} caps region-first choices):
+ * {@link widerRuleLimit} on that day. null for a national rule, a version already replaced by a later version of its
+ * own id by then, or when no wider rule is shorter. `now` is read in the rule region's zone.
+ * Why: a national version added after a regional rule may be shorter than it; the coordinator must be told that its
+ * rule no longer applies in full, so it can update it (docs/adr/0013-regional-sla-rules.md, revised 2026-11-30).
+ */
+export function widerRuleInForce(rules: readonly SlaRule[], rule: SlaRule, now: Date): SlaRule | null {
+  if (!rule.regionCode) return null;
+  const today = localDate(now, zoneForRegion(rule.regionCode));
+  const on = rule.validFrom > today ? rule.validFrom : today;
+  const replaced = rules.some(
+    (o) =>
+      o.id === rule.id &&
+      (o.regionCode ?? null) === rule.regionCode &&
+      o.version > rule.version &&
+      o.validFrom <= on,
+  );
+  return replaced ? null : widerRuleLimit(rules, { ...rule, validFrom: on });
 }
 
 /**
