@@ -7,17 +7,20 @@ import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { AppDb, Tx } from '../db/client.ts';
 import { reportDeadlines } from '../db/schema.ts';
 import { loadCalendar, loadSlaRules } from '../db/repositories/calendar.ts';
-import type { AgencyRow } from '../db/repositories/agencies.ts';
+import { branchKinds, type AgencyRow } from '../db/repositories/agencies.ts';
 import type { ReportRow } from '../db/repositories/reports.ts';
 import { zoneForRegion, type WorkingCalendar } from '../domain/deadline/calendar.ts';
 import {
+  clockRuleRegion,
   computeDeadline,
+  isAgencyClock,
   selectRule,
   type ClockCause,
   type Deadline,
   type SlaClock,
 } from '../domain/deadline/sla.ts';
 import type { Classification, ZoneName } from '../domain/report/report.ts';
+import { inCentralBranch } from '../policies/agency-branch.ts';
 
 /** The zone and region whose calendar governs a report: the handling unit's, else the report's region. */
 export function calendarScope(
@@ -41,6 +44,21 @@ export async function calendarFor(
   return loadCalendar(tx, scope.zone, scope.regionCode);
 }
 
+/**
+ * The region whose SLA rules a clock of the report follows (`clockRuleRegion`): the report's region, or none
+ * (national rules) for an agency clock (follow-up, completion, escalation) when `agency`, the one holding the report,
+ * lies in a kementerian or lembaga branch (instansi vertikal, not bound by a Pergub/Perbup/Perwali).
+ */
+export async function ruleRegionFor(
+  tx: AppDb | Tx,
+  report: Pick<ReportRow, 'regionCode'>,
+  clock: SlaClock,
+  agency: Pick<AgencyRow, 'path'> | null,
+): Promise<string | null> {
+  if (!report.regionCode || !agency || !isAgencyClock(clock)) return report.regionCode;
+  return clockRuleRegion(clock, report.regionCode, inCentralBranch(await branchKinds(tx, agency)));
+}
+
 /** A clock about to start: its deadline and the report_deadlines row that records it. */
 export interface PlannedClock {
   deadline: Deadline;
@@ -58,7 +76,7 @@ export async function planClock(
   report: Pick<ReportRow, 'id' | 'classification' | 'supervisory' | 'regionCode'>,
   clock: SlaClock,
   at: Date,
-  agency: Pick<AgencyRow, 'id' | 'zone' | 'regionCode'> | null,
+  agency: Pick<AgencyRow, 'id' | 'zone' | 'regionCode' | 'path'> | null,
   cause: ClockCause | null = null,
 ): Promise<PlannedClock> {
   const scope = calendarScope(report, agency);
@@ -68,8 +86,8 @@ export async function planClock(
     supervisory: report.supervisory,
     at,
     zone: cal.zone,
-    // The report's own region picks regional rules (a Pergub's clocks), whoever handles it.
-    regionCode: report.regionCode,
+    // The report's own region picks regional rules (a Pergub's clocks), except an instansi vertikal's own clocks.
+    regionCode: await ruleRegionFor(tx, report, clock, agency),
   });
   const deadline = computeDeadline(rule, at, cal, cause);
   return {
@@ -96,7 +114,7 @@ export async function startClock(
   report: Pick<ReportRow, 'id' | 'classification' | 'supervisory' | 'regionCode'>,
   clock: SlaClock,
   at: Date,
-  agency: Pick<AgencyRow, 'id' | 'zone' | 'regionCode'> | null,
+  agency: Pick<AgencyRow, 'id' | 'zone' | 'regionCode' | 'path'> | null,
   cause: ClockCause | null = null,
 ): Promise<Deadline> {
   const planned = await planClock(tx, report, clock, at, agency, cause);

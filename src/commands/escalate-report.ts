@@ -9,7 +9,7 @@ import { formatIsoInZone, workingDaysBetween } from '../domain/deadline/calendar
 import { addRuleDays, selectRule } from '../domain/deadline/sla.ts';
 import { OPEN_STATUSES, type Classification, type ReportStatus } from '../domain/report/report.ts';
 import { loadSlaRules } from '../db/repositories/calendar.ts';
-import { calendarFor, stopClocks } from './clocks.ts';
+import { calendarFor, ruleRegionFor, stopClocks } from './clocks.ts';
 import type { Caller, Services } from '../app/context.ts';
 import { AppError, invalid } from '../app/errors.ts';
 import { runReportAction } from './report-action.ts';
@@ -33,7 +33,8 @@ export interface EscalateReportInput {
 export const STAFF_CONSENT_NOTE = { min: 10, max: 2000 } as const;
 
 /**
- * When the hand-off to Ombudsman opens for a report: the escalation rule in the report's calendar, its deadline
+ * When the hand-off to Ombudsman opens for a report: the escalation rule in the report's calendar (the report
+ * region's rules, national ones when a kementerian/lembaga office holds it: `ruleRegionFor`), its deadline
  * (`dueAt`) and `availableFrom`, the first instant the transfer can be asked for (00:00 local of the day after
  * the deadline, ISO with the zone's offset); both null for a 0-day rule (at once). The tracking page shows the
  * date before the form works, and `escalateReport` refuses before it.
@@ -45,7 +46,8 @@ export async function escalationOpening(db: AppDb | Tx, report: Pick<LoadedRepor
     supervisory: report.row.supervisory,
     at: report.row.createdAt,
     zone: cal.zone,
-    regionCode: report.row.regionCode,
+    // An agency clock: national rules when an instansi vertikal holds the report.
+    regionCode: await ruleRegionFor(db, report.row, 'escalation', report.agency),
   });
   if (rule.workingDays <= 0) return { cal, rule, dueAt: null, availableFrom: null };
   const dueAt = addRuleDays(rule, report.row.createdAt, cal).dueAt;

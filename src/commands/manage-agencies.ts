@@ -13,7 +13,7 @@
 import { and, eq, inArray, isNull, like, ne, or, sql } from 'drizzle-orm';
 import type { AppDb, Tx } from '../db/client.ts';
 import { agencies, reports, roleGrants } from '../db/schema.ts';
-import { childPath, findAgency, pathIds, type AgencyRow } from '../db/repositories/agencies.ts';
+import { branchKinds, childPath, findAgency, pathIds, type AgencyRow } from '../db/repositories/agencies.ts';
 import { recordAdminAction } from '../db/repositories/admin-audit.ts';
 import { AGENCY_KINDS, OPEN_STATUSES, TIME_ZONES, type ZoneName } from '../domain/report/report.ts';
 import { regionCovers, zoneForRegion } from '../domain/deadline/calendar.ts';
@@ -104,13 +104,8 @@ function resolveZone(
   return regionCode ? zoneForRegion(regionCode) : ((parentZone as ZoneName | null | undefined) ?? 'WIB');
 }
 
-/** Kinds of the agency and every ancestor (from its materialised path). */
-export async function branchKinds(db: AppDb | Tx, agency: Pick<AgencyRow, 'path'>): Promise<string[]> {
-  const ids = pathIds(agency);
-  if (ids.length === 0) return [];
-  const rows = await db.select({ kind: agencies.kind }).from(agencies).where(inArray(agencies.id, ids));
-  return rows.map((r) => r.kind);
-}
+/** Kinds of the agency and every ancestor (the repository's, re-exported for the commands that import it here). */
+export { branchKinds };
 
 /** Whether the actor may manage the agency with this id (false when it does not exist). */
 export async function mayManageAgency(svc: Services, actor: Actor, id: string): Promise<boolean> {

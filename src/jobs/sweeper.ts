@@ -22,6 +22,7 @@ import {
 } from '../domain/deadline/calendar.ts';
 import {
   addRuleDays,
+  clockRuleRegion,
   dayUnitOf,
   findRule,
   ruleDeadlinePassedCutoff,
@@ -465,7 +466,9 @@ export async function planSweep(
     const ruleMemo = new Map<string, ReturnType<typeof findRule>>();
     for (const r of old) {
       const k = cals.of(r.zone, r.agencyRegion, r.regionCode);
-      const mk = `${r.classification}|${r.supervisory}|${k.zone}|${r.regionCode ?? ''}|${localDate(r.createdAt, k.zone)}`;
+      // An agency clock: an instansi vertikal holding the report follows the national rules.
+      const ruleRegion = clockRuleRegion('escalation', r.regionCode, r.agencyCentral);
+      const mk = `${r.classification}|${r.supervisory}|${k.zone}|${ruleRegion ?? ''}|${localDate(r.createdAt, k.zone)}`;
       if (!ruleMemo.has(mk))
         ruleMemo.set(
           mk,
@@ -474,7 +477,7 @@ export async function planSweep(
             supervisory: r.supervisory,
             at: r.createdAt,
             zone: k.zone,
-            regionCode: r.regionCode,
+            regionCode: ruleRegion,
           }),
         );
       const rule = ruleMemo.get(mk);

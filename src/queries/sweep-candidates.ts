@@ -16,6 +16,7 @@ import {
 } from '../domain/deadline/calendar.ts';
 import type { SlaRule } from '../domain/deadline/sla.ts';
 import type { Services } from '../app/context.ts';
+import { CENTRAL_BRANCH_KINDS } from '../policies/agency-branch.ts';
 
 /** A running clock of an open report with the sweep actions it still owes (not yet in sweep_log). */
 export interface DueClockRow {
@@ -206,6 +207,11 @@ export interface OldReportRow {
   regionCode: string | null;
   zone: ZoneName | null;
   agencyRegion: string | null;
+  /**
+   * The holding agency lies in a kementerian or lembaga branch (instansi vertikal): its escalation clock follows the
+   * national rules (`clockRuleRegion`).
+   */
+  agencyCentral: boolean;
 }
 
 /**
@@ -222,6 +228,10 @@ export async function ombudsmanCandidates(
     OPEN_STATUSES.filter((s) => s !== 'on_hold').map((s) => sql`${s}`),
     sql`, `,
   );
+  const central = sql.join(
+    CENTRAL_BRANCH_KINDS.map((k) => sql`${k}`),
+    sql`, `,
+  );
   const max = new Date(Math.max(...Object.values(before).map((d) => d.getTime())));
   const perZone = sql.join(
     Object.entries(before).map(([z, d]) => sql`(${lit(z)}, ${ts(d)})`),
@@ -231,7 +241,9 @@ export async function ombudsmanCandidates(
     svc.db,
     sql`with cut (zone, hi) as (values ${perZone})
         select r.id, r.tracking_id, r.classification, r.supervisory, r.created_at, r.region_code, a.zone,
-          a.region_code as agency_region
+          a.region_code as agency_region,
+          exists (select 1 from agencies b where b.kind in (${central})
+            and strpos(a.path, '/' || b.id || '/') > 0) as agency_central
         from reports r left join agencies a on a.id = r.agency_id
         join cut c on c.zone = coalesce(a.zone, ${zoneOfRegionSql(sql.raw('r.region_code'))})
         where r.status in (${open}) and r.created_at < ${ts(max)} and r.created_at < c.hi
@@ -248,6 +260,7 @@ export async function ombudsmanCandidates(
     regionCode: (r.region_code as string | null) ?? null,
     zone: (r.zone as ZoneName | null) ?? null,
     agencyRegion: (r.agency_region as string | null) ?? null,
+    agencyCentral: r.agency_central === true,
   }));
 }
 

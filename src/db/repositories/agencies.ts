@@ -1,5 +1,5 @@
 /** Agency rows and their position in the tree. */
-import { asc, eq, like } from 'drizzle-orm';
+import { asc, eq, inArray, like } from 'drizzle-orm';
 import type { AppDb, Tx } from '../client.ts';
 import { agencies } from '../schema.ts';
 
@@ -8,6 +8,14 @@ export type AgencyRow = typeof agencies.$inferSelect;
 /** Ids from the root down to the agency itself, from its materialised path. */
 export function pathIds(agency: Pick<AgencyRow, 'path'> | null | undefined): string[] {
   return agency ? agency.path.split('/').filter(Boolean) : [];
+}
+
+/** Kinds of the agency and every ancestor (from its materialised path). */
+export async function branchKinds(db: AppDb | Tx, agency: Pick<AgencyRow, 'path'>): Promise<string[]> {
+  const ids = pathIds(agency);
+  if (ids.length === 0) return [];
+  const rows = await db.select({ kind: agencies.kind }).from(agencies).where(inArray(agencies.id, ids));
+  return rows.map((r) => r.kind);
 }
 
 /** Loads one agency, or null. */
