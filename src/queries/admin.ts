@@ -6,6 +6,8 @@
 import { and, asc, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import { agencies, holidays, roleGrants, slaRules, users } from '../db/schema.ts';
 import { pathIds } from '../db/repositories/agencies.ts';
+import { slaRuleOf } from '../db/repositories/calendar.ts';
+import { widerRuleInForce } from '../domain/deadline/sla.ts';
 import { canStaff, type Actor, type StaffPermission } from '../policies/can.ts';
 import { canManageAgencyBranch } from '../policies/agency-branch.ts';
 import type { Services } from '../app/context.ts';
@@ -153,12 +155,18 @@ export async function holidaysOfYear(svc: Services, year: number) {
     .orderBy(asc(holidays.date), asc(holidays.regionCode));
 }
 
-/** Every SLA rule version: national ones first, then by region code; newest version first within each rule. */
-export async function slaRuleVersions(svc: Services) {
-  return svc.db
+/**
+ * Every SLA rule version: national ones first, then by region code; newest version first within each rule. A
+ * regional version longer than a wider rule in force at `now` (a later, shorter national version, say) carries that
+ * rule in `overriddenBy` (`widerRuleInForce`): reports get the wider one, and the coordinator should update its rule.
+ */
+export async function slaRuleVersions(svc: Services, now: Date) {
+  const rows = await svc.db
     .select()
     .from(slaRules)
     .orderBy(sql`${slaRules.regionCode} asc nulls first`, asc(slaRules.id), desc(slaRules.version));
+  const rules = rows.map(slaRuleOf);
+  return rows.map((row, i) => ({ ...row, overriddenBy: widerRuleInForce(rules, rules[i]!, now) }));
 }
 
 /** Regions (provinces and kab/kota) the caller may add regional holidays for. */

@@ -236,7 +236,7 @@ export const staffAdminCalendarRoutes: FastifyPluginAsync<{ services: Services }
     const coordinator = scopes !== 'all' && scopes.length > 0;
     // A coordinator reads the rules that reach its region (national, wider regions) and those inside it; the national
     // admin and agency admins (read-only) every rule.
-    const rules = (await slaRuleVersions(svc)).filter(
+    const rules = (await slaRuleVersions(svc, svc.now())).filter(
       (r) =>
         !coordinator ||
         !r.regionCode ||

@@ -14,7 +14,7 @@ import { Checkboxes, Radios, Select, TextInput } from '../components/fields.tsx'
 import { Pagination } from '../components/pagination.tsx';
 import type { CategoryListRow } from '../../queries/category-search.ts';
 import { CLASSIFICATIONS } from '../../domain/report/report.ts';
-import { DAY_UNITS, SLA_CLOCKS } from '../../domain/deadline/sla.ts';
+import { DAY_UNITS, SLA_CLOCKS, type SlaRule } from '../../domain/deadline/sla.ts';
 import { dateLabel, errs, val, type FormState } from './common.tsx';
 import {
   AdminLayout,
@@ -471,6 +471,11 @@ export interface SlaRow {
   validFrom: string;
   /** The region whose Pergub/Perwali set it (`64`, `64.71`); null: national. */
   regionCode: string | null;
+  /**
+   * On a regional version now longer than a wider rule in force (a later, shorter national version, say): that rule,
+   * which reports get instead (`widerRuleInForce`). The page warns so the coordinator updates its rule.
+   */
+  overriddenBy?: Pick<SlaRule, 'workingDays' | 'dayUnit' | 'basis' | 'regionCode'> | null;
 }
 
 /** The rules of one region (null: national), as the page groups them, with the region's name. */
@@ -554,6 +559,25 @@ export function SlaPage(
                     {ctx.t(r.dayUnit === 'calendar' ? 'admin.sla.n_calendar' : 'admin.sla.n_working', {
                       n: r.workingDays,
                     })}
+                    {r.overriddenBy ? (
+                      <div class="warning" role="note">
+                        {ctx.t(
+                          r.overriddenBy.regionCode
+                            ? 'admin.sla.overridden_wider'
+                            : 'admin.sla.overridden_national',
+                          {
+                            limit: ctx.t(
+                              r.overriddenBy.dayUnit === 'calendar'
+                                ? 'admin.sla.n_calendar'
+                                : 'admin.sla.n_working',
+                              { n: r.overriddenBy.workingDays },
+                            ),
+                            basis: r.overriddenBy.basis,
+                            region: r.overriddenBy.regionCode ?? '',
+                          },
+                        )}
+                      </div>
+                    ) : null}
                   </td>
                   <td>{r.basis}</td>
                   <td>{dateLabel(ctx, r.validFrom)}</td>

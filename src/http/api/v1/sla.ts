@@ -3,7 +3,8 @@
  * `?regionCode=` narrows to the rules that reach a region: national, its ancestors', its own and those below);
  * `POST /sla-rules` adds a version: national (national admin) or regional, for a province or kab/kota whose
  * Pergub/Perwali sets shorter limits (national admin, or the coordinator of that region or a wider one). A regional
- * rule may only tighten the rule it overrides (422 `sla_looser` on `workingDays`).
+ * rule may only tighten the rule it overrides (422 `sla_looser` on `workingDays`); a regional rule that a later, shorter
+ * wider rule now caps is listed with that rule in `overriddenBy`.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -13,7 +14,7 @@ import { AppError } from '../../../app/errors.ts';
 import { setSlaRule } from '../../../commands/set-sla-rule.ts';
 import { slaRuleVersions } from '../../../queries/admin.ts';
 import { regionCovers } from '../../../policies/can.ts';
-import { DAY_UNITS, SLA_CLOCKS } from '../../../domain/deadline/sla.ts';
+import { DAY_UNITS, SLA_CLOCKS, dayUnitOf } from '../../../domain/deadline/sla.ts';
 import { CLASSIFICATIONS } from '../../../domain/report/report.ts';
 
 const ruleRegion = z.string().regex(/^\d{2}(\.\d{2})?$/);
@@ -37,7 +38,7 @@ export const slaRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (a
       if (!actor.grants.some((g) => ['national_admin', 'coordinator', 'agency_admin'].includes(g.role)))
         throw new AppError('FORBIDDEN');
       const region = req.query.regionCode;
-      const rows = await slaRuleVersions(svc);
+      const rows = await slaRuleVersions(svc, svc.now());
       return {
         items: rows
           .filter(
@@ -58,6 +59,18 @@ export const slaRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (a
             dayUnit: r.dayUnit,
             basis: r.basis,
             validFrom: r.validFrom,
+            // A regional rule longer than a wider rule in force: reports get the wider one (ADR 0013, revised).
+            overriddenBy: r.overriddenBy
+              ? {
+                  id: r.overriddenBy.id,
+                  version: r.overriddenBy.version,
+                  regionCode: r.overriddenBy.regionCode ?? null,
+                  workingDays: r.overriddenBy.workingDays,
+                  dayUnit: dayUnitOf(r.overriddenBy),
+                  basis: r.overriddenBy.basis,
+                  validFrom: r.overriddenBy.validFrom,
+                }
+              : null,
           })),
       };
     },
