@@ -57,6 +57,13 @@ describe('OpenAPI document', () => {
     expect(Object.keys(op('post', '/reports/{trackingId}/forward').responses)).toEqual(
       expect.arrayContaining(['200', '202']),
     );
+    // The yearly holiday load answers 201 when it added entries, 200 for a dry run or an already loaded year.
+    expect(Object.keys(op('post', '/holidays/load').responses)).toEqual(
+      expect.arrayContaining(['200', '201', '401', '403', '422']),
+    );
+    expect(Object.keys(op('post', '/holidays/confirm').responses)).toEqual(
+      expect.arrayContaining(['200', '401', '403', '404', '422']),
+    );
     expect(JSON.stringify(doc)).not.toContain('Default Response');
   });
 

@@ -87,6 +87,9 @@ const CREATED = new Set([
   `post ${P}/evaluation/periods/{periodId}/publish`,
 ]);
 
+/** Operations answering 201 Created when they added something, and 200 for a dry run or nothing left to add. */
+const CREATED_OR_OK = new Set([`post ${P}/holidays/load`]);
+
 /** Operations answering 202 Accepted when they queue work, and 200 when there was nothing left to do. */
 const ACCEPTED = new Set([`post ${P}/reports/{trackingId}/forward`]);
 
@@ -164,6 +167,7 @@ function errorStatuses(key: string, op: Operation, security: Security): string[]
   if (input || write) out.add('422');
   if (security !== NONE) out.add('403');
   if (path.includes('{') || /snapshots\/latest/.test(path)) out.add('404');
+  if (key === `post ${P}/holidays/confirm`) out.add('404'); // a date holding no prediction
   if (/\/actions\//.test(path) || /\/(publish|scores)$/.test(path)) out.add('409');
   if (key === `post ${P}/auth/login`) out.add('423').add('429');
   if (key.startsWith(`post ${P}/auth/password-reset`)) out.add('429');
@@ -232,21 +236,26 @@ export function completeOpenApi(doc: OpenApiDoc): OpenApiDoc {
       const { '200': ok, ...rest } = op.responses ?? {};
       const success = CREATED.has(key)
         ? { '201': { description: 'Created' } }
-        : ALWAYS_ACCEPTED.has(key)
-          ? { '202': { description: 'Accepted (whether or not an email was queued)' } }
-          : ACCEPTED.has(key)
-            ? {
-                '202': { description: 'Accepted (queued)' },
-                '200': { description: 'OK (nothing queued: already done)' },
-              }
-            : NO_CONTENT(key)
-              ? { '204': { description: 'No Content' } }
-              : {
-                  '200':
-                    ok && (ok as { description?: string }).description !== 'Default Response'
-                      ? ok
-                      : { description: 'OK' },
-                };
+        : CREATED_OR_OK.has(key)
+          ? {
+              '201': { description: 'Created (entries added)' },
+              '200': { description: 'OK (a dry run, or nothing left to add)' },
+            }
+          : ALWAYS_ACCEPTED.has(key)
+            ? { '202': { description: 'Accepted (whether or not an email was queued)' } }
+            : ACCEPTED.has(key)
+              ? {
+                  '202': { description: 'Accepted (queued)' },
+                  '200': { description: 'OK (nothing queued: already done)' },
+                }
+              : NO_CONTENT(key)
+                ? { '204': { description: 'No Content' } }
+                : {
+                    '200':
+                      ok && (ok as { description?: string }).description !== 'Default Response'
+                        ? ok
+                        : { description: 'OK' },
+                  };
       const security = securityOf(key);
       const errors = Object.fromEntries(
         errorStatuses(key, op, security).map((s) => [

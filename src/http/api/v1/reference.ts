@@ -6,8 +6,12 @@ import type { Services } from '../../../app/context.ts';
 import { listAgencyTree, listCategories, listHolidays, listRegions } from '../../../queries/reference.ts';
 import { calendarStatus } from '../../../queries/calendar-status.ts';
 import {
+  confirmHolidays,
   HOLIDAY_NAME_MAX,
   HOLIDAY_NAME_MIN,
+  HOLIDAY_YEAR_MAX,
+  HOLIDAY_YEAR_MIN,
+  loadHolidayYear,
   removeHoliday,
   upsertHoliday,
 } from '../../../commands/manage-holidays.ts';
@@ -15,6 +19,7 @@ import { AppError } from '../../../app/errors.ts';
 
 const isoDate = calendarDate;
 const regionCode = z.string().regex(/^\d{2}(\.\d{2}){0,3}(\.\d{4})?$/);
+const holidayYear = z.number().int().min(HOLIDAY_YEAR_MIN).max(HOLIDAY_YEAR_MAX);
 
 export const referenceRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, opts) => {
   const db = opts.services.db;
@@ -90,6 +95,49 @@ export const referenceRoutes: FastifyPluginAsyncZod<{ services: Services }> = as
         regionCode: req.query.regionCode,
       });
       return { ok: true };
+    },
+  );
+  // The yearly load and the confirmation after the SKB, as the calendar page and `aduan holidays load|confirm` do
+  // (national admin only; the same commands, so the same administration-log entry and deadline recomputation).
+  app.post(
+    '/holidays/load',
+    {
+      schema: {
+        tags: ['reference'],
+        summary:
+          "Load a year's national holidays: the certain dates as confirmed, the bundled predictions as tentative (national admin)",
+        body: z.object({ year: holidayYear, dryRun: z.boolean().optional() }).strict(),
+      },
+    },
+    async (req, reply) => {
+      if (!req.session) throw new AppError('UNAUTHENTICATED');
+      const dryRun = req.body.dryRun === true;
+      const r = await loadHolidayYear(opts.services, req.caller, { year: req.body.year, dryRun });
+      // 201 when entries were added; 200 for a dry run or a year with nothing left to add (nothing written).
+      return reply.status(!dryRun && r.added.length > 0 ? 201 : 200).send({ ...r, dryRun });
+    },
+  );
+  app.post(
+    '/holidays/confirm',
+    {
+      schema: {
+        tags: ['reference'],
+        summary:
+          "Confirm a year's tentative national holidays, or the one on a date, once the SKB is out (national admin)",
+        body: z
+          .object({ year: holidayYear, date: isoDate.optional() })
+          .strict()
+          .refine((b) => b.date === undefined || b.date.startsWith(`${b.year}-`), {
+            path: ['date'],
+            params: { key: 'date_in_year' },
+          }),
+      },
+    },
+    async (req) => {
+      if (!req.session) throw new AppError('UNAUTHENTICATED');
+      const { year, date } = req.body;
+      const r = await confirmHolidays(opts.services, req.caller, { year, date });
+      return { year, date: date ?? null, ...r };
     },
   );
   app.get(
