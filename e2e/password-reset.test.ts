@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { DEMO, type TestApp } from '../test/helpers/app.ts';
+import { resolveResetRequests } from '../test/helpers/receivers.ts';
 import { expectA11y, HAS_CHROMIUM, type TestBrowser, withAppAndBrowser } from './helpers/browser.ts';
 
 let t: TestApp;
@@ -17,8 +18,12 @@ async function submit(page: Page): Promise<void> {
   await Promise.all([page.waitForNavigation(), page.click('main form button[type=submit]')]);
 }
 
-/** The path of the newest reset link queued in the outbox (the email transport is not needed here). */
+/**
+ * The path of the newest reset link: the worker's half of the request issues it and queues the email (the email
+ * transport is not needed here).
+ */
 async function newestLink(): Promise<string> {
+  await resolveResetRequests(t.runtime.services);
   const r = (await t.runtime.services.db.execute(
     sql`select payload from outbox where kind = 'account.password_reset' order by id desc limit 1`,
   )) as unknown as { rows: Array<{ payload: { textEnc: string } }> };

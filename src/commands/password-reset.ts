@@ -2,10 +2,12 @@
  * "Lupa kata sandi": self-service password reset by email, for citizens and staff alike (docs/security.md
  * "Password reset").
  *
- * - A request names an email address and always ends the same way for the caller (no account enumeration). Only an
- *   existing, active (not deactivated) account gets an email; it holds a single-use link with 32 random bytes, of
- *   which only the sha256 is stored in `account_tokens` (purpose `reset_password`), valid for RESET_MINUTES. A newer
- *   request voids every older unused link of the account.
+ * - A request names an email address and always ends the same way for the caller (no account enumeration), after
+ *   the same work for any address: one outbox row holding the sealed address, nothing looked up (so the timing does
+ *   not tell either). The worker resolves it: only an existing, active (not deactivated) account gets an email; it
+ *   holds a single-use link with 32 random bytes, of which only the sha256 is stored in `account_tokens` (purpose
+ *   `reset_password`), valid for RESET_MINUTES from when the worker issues it. A newer request voids every older
+ *   unused link of the account.
  * - The email leaves through the outbox with the address sealed (as the registration email) and its text sealed too
  *   (it holds the link, as a staff invitation's does), in the account's language: its notification preference when
  *   it has one, else the language of the request.
@@ -14,9 +16,10 @@
  *   a citizen account that was never verified (no role at all) is verified by it (gets `citizen`). For a staff
  *   account an administration-log entry `account.password_reset` is written, the account itself as the actor.
  */
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { query } from '../db/client.ts';
 import { accountTokens, notificationPreferences, roleGrants, sessions, users } from '../db/schema.ts';
-import { enqueueOutbox } from '../db/repositories/outbox.ts';
+import { enqueueOutbox, markOutboxSent, type OutboxRow } from '../db/repositories/outbox.ts';
 import { recordAdminAction } from '../db/repositories/admin-audit.ts';
 import { consumeAccountToken, findUserByEmail } from '../db/repositories/users.ts';
 import { randomToken, sha256 } from '../integrations/crypto.ts';
@@ -50,27 +53,64 @@ export function resetEmailOf(raw: string): string {
   return email;
 }
 
+/** The outbox kind and channel of a reset request, before the worker has looked the address up. */
+export const RESET_REQUEST_KIND = 'account.password_reset_request';
+export const RESET_REQUEST_CHANNEL = 'account';
+
 /**
- * Requests a reset link. Returns nothing on purpose: the caller answers the same whatever happened. An unknown or
- * deactivated address still draws a token and its hash, so the work differs only by the database writes.
+ * Requests a reset link. Returns nothing on purpose: the caller answers the same whatever happened. The request does
+ * the same work for every well-formed address, known or not: it seals the address and inserts one outbox row
+ * (channel `account`, kind `account.password_reset_request`) in one statement, and looks nothing up, so neither the
+ * answer nor its timing tells whether the address has an account. The worker then resolves it
+ * ({@link fulfilPasswordResetRequest}).
  */
 export async function requestPasswordReset(
   svc: Services,
   input: { email: string; lang: Lang },
 ): Promise<void> {
   const email = resetEmailOf(input.email);
-  const token = randomToken(32);
-  const id = sha256(token);
-  const user = await findUserByEmail(svc.db, email);
-  if (!user || user.disabledAt) return;
+  await enqueueOutbox(svc.db, [
+    {
+      kind: RESET_REQUEST_KIND,
+      channel: RESET_REQUEST_CHANNEL,
+      recipient: null,
+      // The address as typed (normalised) is personal data whether or not it has an account: sealed.
+      payload: { recipientEnc: svc.sealer.seal(email), lang: input.lang },
+      idempotencyKey: `account-reset-request:${randomToken(16)}`,
+    },
+  ]);
+}
+
+/**
+ * The worker's half of a reset request (one claimed `account.password_reset_request` outbox row), in one transaction
+ * that locks the row and marks it sent: an unknown or deactivated address ends there; an existing, active account gets
+ * a new single-use link (older unused ones voided) and its email queued (kind `account.password_reset`, address and
+ * text sealed). Re-running it on a row already handled does nothing. Returns whether an email was queued.
+ */
+export async function fulfilPasswordResetRequest(svc: Services, row: OutboxRow): Promise<boolean> {
+  const p = (row.payload ?? {}) as { recipientEnc?: unknown; lang?: unknown };
+  const email = typeof p.recipientEnc === 'string' ? svc.sealer.open<string>(p.recipientEnc) : '';
+  const requestLang: Lang = p.lang === 'en' ? 'en' : 'id';
   const now = svc.now();
-  const [pref] = await svc.db
-    .select({ lang: notificationPreferences.lang })
-    .from(notificationPreferences)
-    .where(eq(notificationPreferences.userId, user.id))
-    .limit(1);
-  const lang: Lang = pref?.lang === 'en' || pref?.lang === 'id' ? pref.lang : input.lang;
-  await svc.db.transaction(async (tx) => {
+  return svc.db.transaction(async (tx) => {
+    const [current] = await query<{ status: string }>(
+      tx,
+      sql`select status from outbox where id = ${row.id} for update`,
+    );
+    if (current?.status !== 'pending') return false;
+    const user = typeof email === 'string' && email ? await findUserByEmail(tx, email) : null;
+    if (!user || user.disabledAt) {
+      await markOutboxSent(tx, row.id, now);
+      return false;
+    }
+    const [pref] = await tx
+      .select({ lang: notificationPreferences.lang })
+      .from(notificationPreferences)
+      .where(eq(notificationPreferences.userId, user.id))
+      .limit(1);
+    const lang: Lang = pref?.lang === 'en' || pref?.lang === 'id' ? pref.lang : requestLang;
+    const token = randomToken(32);
+    const id = sha256(token);
     // A newer request voids the older links.
     await tx
       .update(accountTokens)
@@ -103,11 +143,13 @@ export async function requestPasswordReset(
             bilingual('account.email.reset_text', { url, minutes: RESET_MINUTES }, lang),
           ),
           lang,
-          recipientEnc: svc.sealer.seal(email),
+          recipientEnc: svc.sealer.seal(user.email),
         },
-        idempotencyKey: `account-reset:${id.slice(0, 32)}`,
+        idempotencyKey: `account-reset:${row.id}`,
       },
     ]);
+    await markOutboxSent(tx, row.id, now);
+    return true;
   });
 }
 

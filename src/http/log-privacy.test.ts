@@ -14,6 +14,7 @@ import { openRuntime, type Runtime } from '../runtime.ts';
 import { buildApp } from './app.ts';
 import { createTestDatabase } from '../../test/helpers/db.ts';
 import { TEST_SECRET_KEY, DEMO } from '../../test/helpers/app.ts';
+import { resolveResetRequests } from '../../test/helpers/receivers.ts';
 import type { FastifyInstance } from 'fastify';
 
 const SECRET = {
@@ -96,6 +97,8 @@ describe('logs', () => {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ email: DEMO.assessor }).toString(),
     });
+    // The worker issues the link (the request only queued the sealed address).
+    await resolveResetRequests(runtime.services);
     const [mail] = (
       (await runtime.services.db.execute(
         sql`select payload from outbox where kind = 'account.password_reset' order by id desc limit 1`,

@@ -15,6 +15,7 @@ import {
   type OutboxRow,
 } from '../commands/outbox-delivery.ts';
 import { fanOutEvent } from '../commands/fan-out-event.ts';
+import { fulfilPasswordResetRequest, RESET_REQUEST_CHANNEL } from '../commands/password-reset.ts';
 import { recordPiiAccess } from '../commands/reveal-reporter.ts';
 import { reporterReplyTo } from '../commands/reply-token.ts';
 import { handoffPackage } from '../queries/handoff-package.ts';
@@ -127,6 +128,10 @@ async function deliver(svc: Services, row: OutboxRow, t: Transports): Promise<Ou
   switch (row.channel) {
     case 'event':
       await fanOutEvent(svc, row);
+      return 'sent';
+    case RESET_REQUEST_CHANNEL:
+      // A password-reset request: the address is looked up here, not on the request path (docs/security.md).
+      await fulfilPasswordResetRequest(svc, row);
       return 'sent';
     case 'email':
       if (!t.mailer) return 'deferred';

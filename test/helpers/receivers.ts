@@ -9,7 +9,9 @@ import { SMTPServer } from 'smtp-server';
 import { simpleParser } from 'mailparser';
 import type { Services } from '../../src/app/context.ts';
 import { smtpMailer } from '../../src/integrations/delivery.ts';
-import { startWorker } from '../../src/jobs/worker.ts';
+import { processRow, startWorker } from '../../src/jobs/worker.ts';
+import { claimDeliveries } from '../../src/commands/outbox-delivery.ts';
+import { RESET_REQUEST_CHANNEL } from '../../src/commands/password-reset.ts';
 
 /** One received email. */
 export interface ReceivedMail {
@@ -124,4 +126,18 @@ export async function deliverMailOnce(svc: Services, smtpUrl: string): Promise<v
   } finally {
     await worker.stop();
   }
+}
+
+/**
+ * Runs the worker's half of the pending password-reset requests (outbox channel `account`) without sending mail: the
+ * links are issued and their emails queued (kind `account.password_reset`, text sealed). Returns how many requests.
+ */
+export async function resolveResetRequests(svc: Services): Promise<number> {
+  const rows = await claimDeliveries(svc, {
+    limit: 100,
+    leaseMs: 60_000,
+    channels: [RESET_REQUEST_CHANNEL],
+  });
+  for (const row of rows) await processRow(svc, row, { transports: {} });
+  return rows.length;
 }

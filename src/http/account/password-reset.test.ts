@@ -1,6 +1,7 @@
 /**
  * "Lupa kata sandi" over real HTTP with a real SMTP receiver: the request answers byte-identically for unknown,
- * deactivated and existing addresses and only the existing active account gets an email (in its language); the
+ * deactivated and existing addresses, writes the same tables for an unknown and a known one (one queued request: the
+ * worker looks the address up), and only the existing active account gets an email (in its language); the
  * emailed link is single use, dies after 60 minutes and when a newer link is requested; the new password closes
  * every session and API token, clears the lockout and `must_change_password`, verifies an unverified citizen and
  * writes `account.password_reset` to the administration log for a staff account; the API answers 202 / 204 / 422
@@ -272,6 +273,73 @@ describe('password reset', () => {
     });
     expect(post.status).toBe(410);
     expect((await new WebClient(t.url).get('/atur-ulang-sandi?token=bukan')).status).toBe(404);
+  });
+
+  it('a request writes the same tables for an unknown and a known address; the worker issues the link', async () => {
+    // Row count and content digest of every table: a request may only change what it changes for any address.
+    async function snapshot() {
+      const tables = await rows<{ name: string }>(
+        sql`select table_name as name from information_schema.tables
+            where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`,
+      );
+      const out = new Map<string, { n: number; h: string }>();
+      for (const { name } of tables) {
+        const [r] = await rows<{ n: number; h: string | null }>(
+          sql.raw(
+            `select count(*)::int as n, md5(string_agg(t::text, ',' order by t::text)) as h from "${name}" t`,
+          ),
+        );
+        out.set(name, { n: r!.n, h: r!.h ?? '' });
+      }
+      return out;
+    }
+    /** The tables a call changed, with how many rows each gained. */
+    async function writes(call: () => Promise<unknown>) {
+      const before = await snapshot();
+      await call();
+      const after = await snapshot();
+      const changed: Record<string, number> = {};
+      for (const [name, a] of after) {
+        const b = before.get(name)!;
+        if (a.h !== b.h || a.n !== b.n) changed[name] = a.n - b.n;
+      }
+      return changed;
+    }
+    const unknownAddress = 'belum.terdaftar@contoh.aduan.id';
+    const [known] = await rows<{ id: string }>(sql`select id from users where email = ${DEMO.puprAdmin}`);
+    expect(known).toBeTruthy();
+    // The client's own rate-limit counter exists before either request (its first request would create it).
+    await requestLink('pemanasan@contoh.aduan.id');
+    const page = async (email: string) => requestLink(email);
+    const api = async (email: string) =>
+      expect((await t.api('/api/v1/auth/password-reset', { json: { email } })).status).toBe(202);
+    const expected = { outbox: 1, rate_limits: 1 }; // the queued request, the address's rate-limit counter
+    expect(await writes(() => page(unknownAddress))).toEqual(expected);
+    expect(await writes(() => page(DEMO.puprAdmin))).toEqual(expected);
+    // Second requests for the same addresses: only counters move, on the API as on the page.
+    expect(await writes(() => api(unknownAddress))).toEqual({ outbox: 1, rate_limits: 0 });
+    expect(await writes(() => api(DEMO.puprAdmin))).toEqual({ outbox: 1, rate_limits: 0 });
+    // No link, token or email exists before the worker runs; the queued request holds the address sealed only.
+    const queued = await rows<{ kind: string; channel: string; payload: string }>(
+      sql`select kind, channel, payload::text as payload from outbox where status = 'pending'`,
+    );
+    expect(queued.map((q) => [q.kind, q.channel])).toEqual(
+      Array(5).fill(['account.password_reset_request', 'account']),
+    );
+    expect(queued.some((q) => q.payload.includes('@'))).toBe(false);
+    const tokens = await rows<{ n: number }>(
+      sql`select count(*)::int as n from account_tokens where user_id = ${known!.id}`,
+    );
+    expect(tokens[0]!.n).toBe(0);
+    // The worker looks the addresses up: the known account gets its two links (the first voided), the others nothing.
+    const mails = await deliver();
+    expect(mails.map((m) => m.to)).toEqual([DEMO.puprAdmin, DEMO.puprAdmin]);
+    const links = await rows<{ used: boolean }>(
+      sql`select used_at is not null as used from account_tokens where user_id = ${known!.id} order by created_at, used_at nulls last`,
+    );
+    expect(links.map((l) => l.used).sort()).toEqual([false, true]);
+    const left = await rows<{ n: number }>(sql`select count(*)::int as n from outbox where status <> 'sent'`);
+    expect(left[0]!.n).toBe(0);
   });
 
   it('rate-limits requests per address (page and API share the counter)', async () => {
