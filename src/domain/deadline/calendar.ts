@@ -670,6 +670,19 @@ function tentativePerYear(holidays: readonly Holiday[]): Map<number, number> {
 }
 
 /**
+ * The calendar warning: `state` says which: `empty` (the year has no national holiday), `partial` (fewer than
+ * {@link MIN_NATIONAL_HOLIDAYS_PER_YEAR}) or `unconfirmed` (complete, but holding predictions). `message` is the
+ * national admin's text (it says to load or confirm); pages show a coordinator, who cannot, another text by `state`.
+ */
+export interface CalendarWarning {
+  state: 'empty' | 'partial' | 'unconfirmed';
+  year: number;
+  entered: number;
+  tentative: number;
+  message: { id: string; en: string };
+}
+
+/**
  * Warns when the holiday calendar is missing, incomplete or still holds predictions: the current year has fewer
  * than {@link MIN_NATIONAL_HOLIDAYS_PER_YEAR} national holidays or still has tentative entries ("perkiraan", not
  * yet set by the SKB), or, from 1 October (local date in `zone`, default WIB), next year has. `entered` is how many
@@ -682,7 +695,7 @@ export function missingCalendarWarning(
   now: Date,
   holidays: readonly Holiday[],
   zone: ZoneName = 'WIB',
-): { year: number; entered: number; tentative: number; message: { id: string; en: string } } | null {
+): CalendarWarning | null {
   const today = localDate(now, zone);
   const year = Number(today.slice(0, 4));
   const month = Number(today.slice(5, 7));
@@ -701,7 +714,8 @@ export function missingCalendarWarning(
           en: ` ${tentative(y)} ${y} entr${tentative(y) === 1 ? 'y is' : 'ies are'} still a prediction (not yet set by the SKB).`,
         }
       : { id: '', en: '' };
-  const partial = (y: number) => ({
+  const partial = (y: number): CalendarWarning => ({
+    state: 'partial',
     year: y,
     entered: entered(y),
     tentative: tentative(y),
@@ -710,7 +724,8 @@ export function missingCalendarWarning(
       en: `The ${y} holiday calendar holds only ${entered(y)} national holiday${entered(y) === 1 ? '' : 's'}: deadlines falling in ${y} may be wrong. Complete the ${y} national holidays and cuti bersama from the SKB of the three ministers.${predictions(y).en}${load(y).en}`,
     },
   });
-  const unconfirmed = (y: number) => ({
+  const unconfirmed = (y: number): CalendarWarning => ({
+    state: 'unconfirmed',
     year: y,
     entered: entered(y),
     tentative: tentative(y),
@@ -722,6 +737,7 @@ export function missingCalendarWarning(
   if (entered(year) < MIN_NATIONAL_HOLIDAYS_PER_YEAR) {
     if (entered(year) > 0) return partial(year);
     return {
+      state: 'empty',
       year,
       entered: 0,
       tentative: tentative(year),
@@ -735,6 +751,7 @@ export function missingCalendarWarning(
   if (month >= 10 && entered(year + 1) < MIN_NATIONAL_HOLIDAYS_PER_YEAR) {
     if (entered(year + 1) > 0) return partial(year + 1);
     return {
+      state: 'empty',
       year: year + 1,
       entered: 0,
       tentative: tentative(year + 1),

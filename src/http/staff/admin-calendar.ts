@@ -28,6 +28,7 @@ import { MIN_NATIONAL_HOLIDAYS_PER_YEAR } from '../../domain/deadline/calendar.t
 import { maySetSlaRule, setSlaRule } from '../../commands/set-sla-rule.ts';
 import { calendarRegionScopes, holidaysOfYear, slaRuleVersions } from '../../queries/admin.ts';
 import { calendarStatus } from '../../queries/calendar-status.ts';
+import { calendarWarningText } from '../../presenters/calendar-warning.ts';
 import { listRegions } from '../../queries/reference.ts';
 import { regionNamesByCode } from '../../queries/region-names.ts';
 import { canStaff, regionCovers } from '../../policies/can.ts';
@@ -109,7 +110,7 @@ export const staffAdminCalendarRoutes: FastifyPluginAsync<{ services: Services }
         regions,
         kinds,
         canRemove,
-        warning: status_.warning?.message[ctx.lang],
+        warning: calendarWarningText(status_.warning, actor.grants, ctx.lang),
         canLoad: national && nationalHolidays < MIN_NATIONAL_HOLIDAYS_PER_YEAR,
         canConfirm: national,
         form,

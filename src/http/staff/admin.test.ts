@@ -630,8 +630,8 @@ describe('back-office administration', () => {
     const coord = await signInWeb(t.url, DEMO.coordinator);
     // November: next year's calendar is missing in the test database → warning on admin home and queue.
     const home = await coord.get('/kantor/admin');
-    expect(home.html).toMatch(/Kalender hari libur 2027 belum diisi/);
-    expect((await coord.get('/kantor')).html).toMatch(/Kalender hari libur 2027 belum diisi/);
+    expect(home.html).toMatch(/Kalender hari libur nasional 2027 belum diisi/);
+    expect((await coord.get('/kantor')).html).toMatch(/Kalender hari libur nasional 2027 belum diisi/);
     const cal = await coord.get('/kantor/admin/kalender?tahun=2026');
     expect(cal.status).toBe(200);
     const outside = await coord.post('/kantor/admin/kalender', {

@@ -35,6 +35,7 @@ import { scopeZone } from '../../queries/stats-drill.ts';
 import { statsScopeOf } from '../../queries/stats-scope.ts';
 import { AdminAuditLogPage } from '../../views/staff/admin-audit-log.tsx';
 import { calendarStatus } from '../../queries/calendar-status.ts';
+import { calendarWarningText } from '../../presenters/calendar-warning.ts';
 import { canStaff } from '../../policies/can.ts';
 import { AdminHomePage, AgenciesPage, AgencyPage } from '../../views/staff/admin-agencies.tsx';
 import {
@@ -63,7 +64,9 @@ export const staffAdminRoutes: FastifyPluginAsync<{ services: Services }> = asyn
     const sections = ['instansi', 'pengguna', 'kategori'];
     if (calendarKeeper) sections.push('kalender');
     sections.push('sla', 'rute-otomatis');
-    const warning = calendarKeeper ? (await calendarStatus(svc)).warning?.message[ctx.lang] : null;
+    const warning = calendarKeeper
+      ? calendarWarningText((await calendarStatus(svc)).warning, actor.grants, ctx.lang)
+      : null;
     const auditLog = mayReadAdminLog(actor);
     return sendPage(reply, req, h(AdminHomePage, { ctx, sections, calendarWarning: warning, auditLog }));
   });

@@ -16,6 +16,7 @@ import {
   type QueueTab,
 } from '../../queries/queues.ts';
 import { calendarStatus } from '../../queries/calendar-status.ts';
+import { calendarWarningText } from '../../presenters/calendar-warning.ts';
 import { queueSuggestions } from '../../commands/suggest-routing.ts';
 import { QueuePage } from '../../views/staff/queue-page.tsx';
 import { pageContext, sendPage } from '../web/render.ts';
@@ -42,7 +43,7 @@ export const staffQueueRoutes: FastifyPluginAsync<{ services: Services }> = asyn
       listQueue(svc, req.caller, tab, page, 20, sort),
       calendarKeeper ? calendarStatus(svc) : null,
     ]);
-    const calendarWarning = calendar?.warning?.message[ctx.lang] ?? null;
+    const calendarWarning = calendarWarningText(calendar?.warning, req.caller.actor.grants, ctx.lang);
     // Reports waiting for verification show where the agency model would send them.
     const suggestions =
       tab === 'verify'
