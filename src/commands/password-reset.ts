@@ -18,7 +18,7 @@
  */
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { query } from '../db/client.ts';
-import { accountTokens, notificationPreferences, roleGrants, sessions, users } from '../db/schema.ts';
+import { accountTokens, notificationPreferences, outbox, roleGrants, sessions, users } from '../db/schema.ts';
 import { enqueueOutbox, markOutboxSent, type OutboxRow } from '../db/repositories/outbox.ts';
 import { recordAdminAction } from '../db/repositories/admin-audit.ts';
 import { consumeAccountToken, findUserByEmail } from '../db/repositories/users.ts';
@@ -85,7 +85,8 @@ export async function requestPasswordReset(
  * The worker's half of a reset request (one claimed `account.password_reset_request` outbox row), in one transaction
  * that locks the row and marks it sent: an unknown or deactivated address ends there; an existing, active account gets
  * a new single-use link (older unused ones voided) and its email queued (kind `account.password_reset`, address and
- * text sealed). Re-running it on a row already handled does nothing. Returns whether an email was queued.
+ * text sealed). The handled row keeps no address. Re-running it on a row already handled does nothing. Returns whether
+ * an email was queued.
  */
 export async function fulfilPasswordResetRequest(svc: Services, row: OutboxRow): Promise<boolean> {
   const p = (row.payload ?? {}) as { recipientEnc?: unknown; lang?: unknown };
@@ -98,9 +99,17 @@ export async function fulfilPasswordResetRequest(svc: Services, row: OutboxRow):
       sql`select status from outbox where id = ${row.id} for update`,
     );
     if (current?.status !== 'pending') return false;
+    // Handled: the row keeps no address (an unknown one belongs to someone without an account here).
+    const done = async () => {
+      await tx
+        .update(outbox)
+        .set({ payload: { lang: requestLang } })
+        .where(eq(outbox.id, row.id));
+      await markOutboxSent(tx, row.id, now);
+    };
     const user = typeof email === 'string' && email ? await findUserByEmail(tx, email) : null;
     if (!user || user.disabledAt) {
-      await markOutboxSent(tx, row.id, now);
+      await done();
       return false;
     }
     const [pref] = await tx
@@ -148,7 +157,7 @@ export async function fulfilPasswordResetRequest(svc: Services, row: OutboxRow):
         idempotencyKey: `account-reset:${row.id}`,
       },
     ]);
-    await markOutboxSent(tx, row.id, now);
+    await done();
     return true;
   });
 }

@@ -340,6 +340,12 @@ describe('password reset', () => {
     expect(links.map((l) => l.used).sort()).toEqual([false, true]);
     const left = await rows<{ n: number }>(sql`select count(*)::int as n from outbox where status <> 'sent'`);
     expect(left[0]!.n).toBe(0);
+    // Handled requests keep no address, sealed or not.
+    const handled = await rows<{ payload: unknown }>(
+      sql`select payload from outbox where kind = 'account.password_reset_request'`,
+    );
+    expect(handled.length).toBeGreaterThanOrEqual(5);
+    for (const h of handled) expect(Object.keys(h.payload as object)).toEqual(['lang']);
   });
 
   it('rate-limits requests per address (page and API share the counter)', async () => {
