@@ -138,16 +138,23 @@ function timelineItems(p: ReportPageProps, agencyName: (id: unknown) => string):
   });
 }
 
-/** The text field of each form whose text would be lost when the whole action is refused. */
-const TEXT_FIELDS: Partial<Record<string, { field: string; form: keyof ReturnType<typeof permissionsNow> }>> =
-  {
-    respond: { field: 'body', form: 'respond' },
-    note: { field: 'noteBody', form: 'note' },
-    hold: { field: 'question', form: 'hold' },
-    return: { field: 'returnNote', form: 'return' },
-    archive: { field: 'note', form: 'archive' },
-    escalate: { field: 'note', form: 'escalate' },
-  };
+/**
+ * The text field of each form whose text would be lost when the whole action is refused, under the form's own field
+ * name (`archiveNote`, `disposeNote`, `pullBackNote`: the names the forms post), and the permission that shows the
+ * form again (`pullBack`: the pull-back form's own flag, not a policy action).
+ */
+const TEXT_FIELDS: Partial<
+  Record<string, { field: string; form: keyof ReturnType<typeof permissionsNow> | 'pullBack' }>
+> = {
+  respond: { field: 'body', form: 'respond' },
+  note: { field: 'noteBody', form: 'note' },
+  hold: { field: 'question', form: 'hold' },
+  return: { field: 'returnNote', form: 'return' },
+  archive: { field: 'archiveNote', form: 'archive' },
+  dispose: { field: 'disposeNote', form: 'dispose' },
+  'pull-back': { field: 'pullBackNote', form: 'pullBack' },
+  escalate: { field: 'note', form: 'escalate' },
+};
 
 /**
  * A refused action (409: the report changed meanwhile) whose form is no longer offered: the text the officer typed,
@@ -156,7 +163,7 @@ const TEXT_FIELDS: Partial<Record<string, { field: string; form: keyof ReturnTyp
 function UnsentText(p: {
   ctx: PageContext;
   form: FormState;
-  shown: ReturnType<typeof permissionsNow>;
+  shown: ReturnType<typeof permissionsNow> & { pullBack: boolean };
 }): VNode | null {
   const spec = TEXT_FIELDS[p.form.action];
   const raw = spec ? p.form.values[spec.field] : undefined;
@@ -207,7 +214,18 @@ export function ReportPage(p: ReportPageProps): VNode {
         {ctx.t('staff.report.back')}
       </a>
       {form ? <ErrorSummary ctx={ctx} errors={form.errors} message={form.message} /> : null}
-      {form ? <UnsentText ctx={ctx} form={form} shown={permissions} /> : null}
+      {form ? (
+        <UnsentText
+          ctx={ctx}
+          form={form}
+          shown={{
+            ...permissions,
+            // The dispose form shows only with units to pick; the pull-back form only while it applies.
+            dispose: permissions.dispose && view.units.length > 0,
+            pullBack: view.pullBack,
+          }}
+        />
+      ) : null}
       {p.done && !form ? (
         <p class="notice-ok" role="status">
           {ctx.t(

@@ -1,0 +1,106 @@
+/**
+ * Defects found by a fresh-eyes walk through the back office as a Kaltim verifier, the PUPR agency admin and a Bina
+ * Marga officer (2026-11-30). Real app on a port, real HTTP with the cookie session and CSRF forms, PGlite by default
+ * or PostgreSQL (DATABASE_URL).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  actOk,
+  categoryIdByName,
+  DEMO,
+  startTestApp,
+  submitReport,
+  verifyReport,
+  type TestApp,
+} from '../../../test/helpers/app.ts';
+import { csrfOf, signInWeb } from '../../../test/helpers/web-client.ts';
+
+let t: TestApp;
+let coordToken: string;
+let puprToken: string;
+let category: number;
+
+beforeAll(async () => {
+  t = await startTestApp({ now: new Date('2026-03-12T02:00:00Z') });
+  coordToken = await t.login(DEMO.coordinator);
+  puprToken = await t.login(DEMO.puprAdmin);
+  category = await categoryIdByName(t);
+});
+afterAll(() => t?.close());
+
+/** The read-only copy of the text a refused action did not send, or null when the page has none. */
+const unsent = (html: string): string | null =>
+  /<textarea[^>]*id="f-unsent"[^>]*>([^<]*)<\/textarea>/.exec(html)?.[1] ?? null;
+
+describe('a refused action keeps the typed note', () => {
+  it('archive, disposisi and pull-back notes are shown read-only when the form is gone after a 409', async () => {
+    // Archive: another verifier dispatched the report meanwhile.
+    const a = await submitReport(t, 'Trotoar rusak di depan pasar pagi', { anonymous: true });
+    const coord = await signInWeb(t.url, DEMO.coordinator);
+    const archiveOpen = await coord.get(`/kantor/laporan/${a}`);
+    await verifyReport(t, coordToken, a, 'pupr-kaltim', category);
+    const archiveNote = 'Laporan serupa sudah ditangani minggu lalu oleh kecamatan.';
+    const archived = await coord.post(`/kantor/laporan/${a}/archive`, {
+      _csrf: csrfOf(archiveOpen.html),
+      reason: 'out_of_scope',
+      archiveNote,
+    });
+    expect(archived.status).toBe(409);
+    expect(archived.html).not.toContain(`action="/kantor/laporan/${a}/archive`);
+    expect(unsent(archived.html)).toBe(archiveNote);
+
+    // Pull-back: the agency acted on the dispatch meanwhile.
+    const p = await submitReport(t, 'Lampu jalan padam di simpang empat', { anonymous: true });
+    await verifyReport(t, coordToken, p, 'pupr-kaltim', category);
+    const pullOpen = await coord.get(`/kantor/laporan/${p}`);
+    expect(pullOpen.html).toContain(`action="/kantor/laporan/${p}/pull-back`);
+    await actOk(
+      t,
+      p,
+      'respond',
+      { body: 'Tim sudah dijadwalkan memeriksa lampu.', final: false },
+      { token: puprToken },
+    );
+    const pullNote = 'Salah kirim: ini urusan Dishub, bukan PUPR.';
+    const pulled = await coord.post(`/kantor/laporan/${p}/pull-back`, {
+      _csrf: csrfOf(pullOpen.html),
+      pullBackNote: pullNote,
+    });
+    expect(pulled.status).toBe(409);
+    expect(pulled.html).not.toContain(`action="/kantor/laporan/${p}/pull-back`);
+    expect(unsent(pulled.html)).toBe(pullNote);
+
+    // Disposisi: the reporter accepted the final answer meanwhile (the report is closed).
+    const filed = await t.api('/api/v1/reports', {
+      json: {
+        classification: 'pengaduan',
+        title: 'Gorong-gorong tersumbat di gang mawar',
+        body: 'Gorong-gorong tersumbat sampah sehingga air menggenang di gang mawar.',
+        regionCode: '64.72.02',
+        anonymous: true,
+      },
+    });
+    expect(filed.status).toBe(201);
+    const d = filed.body.trackingId as string;
+    await verifyReport(t, coordToken, d, 'pupr-kaltim', category);
+    const pupr = await signInWeb(t.url, DEMO.puprAdmin);
+    const disposeOpen = await pupr.get(`/kantor/laporan/${d}`);
+    expect(disposeOpen.html).toContain(`action="/kantor/laporan/${d}/dispose`);
+    await actOk(
+      t,
+      d,
+      'respond',
+      { body: 'Gorong-gorong sudah dibersihkan.', final: true },
+      { token: puprToken },
+    );
+    await actOk(t, d, 'accept', { rating: 5 }, { accessKey: filed.body.accessKey });
+    const disposeNote = 'Mohon Bina Marga cek ulang saluran di ujung gang.';
+    const disposed = await pupr.post(`/kantor/laporan/${d}/dispose`, {
+      _csrf: csrfOf(disposeOpen.html),
+      unitId: 'pupr-kaltim-unit',
+      disposeNote,
+    });
+    expect(disposed.status).toBe(409);
+    expect(unsent(disposed.html)).toBe(disposeNote);
+  });
+});
