@@ -45,7 +45,7 @@ export async function assignReport(
     let assigneeName: string | null = null;
     if (input.assigneeUserId !== null) {
       const [hit] = await tx
-        .select({ name: users.name })
+        .select({ name: users.name, disabledAt: users.disabledAt })
         .from(roleGrants)
         .innerJoin(users, eq(users.id, roleGrants.userId))
         .where(
@@ -57,6 +57,8 @@ export async function assignReport(
         )
         .limit(1);
       if (!hit) throw invalid({ assignee: { key: 'assignee_not_handling' } });
+      // A deactivated account cannot sign in to work on the report (manage-staff-users.ts `setAccountDisabled`).
+      if (hit.disabledAt) throw invalid({ assignee: { key: 'assignee_disabled' } });
       assigneeName = hit.name;
     }
     if (row.assigneeUserId === input.assigneeUserId) return;

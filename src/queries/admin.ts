@@ -179,7 +179,14 @@ export function calendarRegionScopes(actor: Actor): string[] | 'all' {
 export async function staffOfAgencies(svc: Services, agencyIds: string[]) {
   if (agencyIds.length === 0) return [];
   const rows = await svc.db
-    .selectDistinct({ id: users.id, name: users.name, role: roleGrants.role, agencyId: roleGrants.agencyId })
+    .selectDistinct({
+      id: users.id,
+      name: users.name,
+      role: roleGrants.role,
+      agencyId: roleGrants.agencyId,
+      // A deactivated account cannot sign in: it is not offered for assignment (its current assignment still shows).
+      disabled: sql<boolean>`${users.disabledAt} is not null`,
+    })
     .from(roleGrants)
     .innerJoin(users, eq(users.id, roleGrants.userId))
     .where(

@@ -104,3 +104,35 @@ describe('a refused action keeps the typed note', () => {
     expect(unsent(disposed.html)).toBe(disposeNote);
   });
 });
+
+describe('assignment and deactivated accounts', () => {
+  it('a deactivated officer is not offered for assignment, cannot be assigned, and shows as deactivated', async () => {
+    const id = await submitReport(t, 'Jalan amblas di depan kantor kelurahan', { anonymous: true });
+    await verifyReport(t, coordToken, id, 'pupr-kaltim', category);
+    await actOk(t, id, 'dispose', { unitId: 'pupr-kaltim-unit' }, { token: puprToken });
+    const admin = await signInWeb(t.url, DEMO.puprAdmin);
+    const page = await admin.get(`/kantor/laporan/${id}`);
+    const officerId = /<option value="([0-9a-f-]{36})"[^>]*>Petugas Bina Marga \(Demo\)/.exec(page.html)?.[1];
+    expect(officerId).toBeDefined();
+    const assign = (assignee: string, csrf: string) =>
+      admin.post(`/kantor/laporan/${id}/assign`, { _csrf: csrf, assignee });
+    expect((await assign(officerId!, csrfOf(page.html))).status).toBe(303);
+
+    // The PUPR admin deactivates the officer's account (left the office).
+    const userPath = `/kantor/admin/pengguna/${officerId}`;
+    const userPage = await admin.get(userPath);
+    const off = await admin.post(`${userPath}/nonaktifkan`, { _csrf: csrfOf(userPage.html) });
+    expect(off.status).toBe(303);
+
+    const after = await admin.get(`/kantor/laporan/${id}`);
+    expect(after.html).not.toContain(`<option value="${officerId}"`);
+    expect(after.html).toContain('Petugas Bina Marga (Demo) (nonaktif)');
+    // Unassigned, then assigned again by a stale form: refused on the field.
+    expect((await assign('', csrfOf(after.html))).status).toBe(303);
+    const refused = await assign(officerId!, csrfOf(after.html));
+    expect(refused.status).toBe(422);
+    expect(refused.html).toContain('Akun orang ini dinonaktifkan sehingga tidak dapat masuk');
+    const back = await admin.get(userPath);
+    expect((await admin.post(`${userPath}/aktifkan`, { _csrf: csrfOf(back.html) })).status).toBe(303);
+  });
+});

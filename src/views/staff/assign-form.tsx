@@ -13,7 +13,8 @@ import { errs, val, type FormState } from './common.tsx';
 
 /** Who the report can be assigned to, and who has it now. */
 export interface AssignOptions {
-  staff: Array<{ id: string; name: string; role: string }>;
+  /** `disabled`: a deactivated account, shown as the current assignee but never offered. */
+  staff: Array<{ id: string; name: string; role: string; disabled?: boolean }>;
   currentId: string | null;
   /** The caller may change the assignment (otherwise only the current assignee is shown). */
   editable: boolean;
@@ -40,10 +41,12 @@ export function AssignForm(p: {
           hint={ctx.t('admin.assign.hint')}
           value={val(p.form, 'assign', 'assignee') ?? p.assign.currentId ?? ''}
           placeholder={ctx.t('admin.assign.nobody')}
-          options={p.assign.staff.map((s) => ({
-            value: s.id,
-            label: `${s.name} (${ctx.t(`admin.role.${s.role}`)})`,
-          }))}
+          options={p.assign.staff
+            .filter((s) => !s.disabled)
+            .map((s) => ({
+              value: s.id,
+              label: `${s.name} (${ctx.t(`admin.role.${s.role}`)})`,
+            }))}
           error={e.assignee}
         />
         <Button>{ctx.t('admin.assign.submit')}</Button>

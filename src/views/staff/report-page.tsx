@@ -182,6 +182,13 @@ function UnsentText(p: {
   );
 }
 
+/** Who the report is assigned to; a deactivated account says so (it cannot sign in to work on it). */
+function assigneeLabel(ctx: PageContext, assign: AssignOptions): string {
+  const current = assign.staff.find((s) => s.id === assign.currentId);
+  if (!current) return ctx.t('admin.assign.nobody');
+  return current.disabled ? `${current.name} (${ctx.t('admin.users.disabled')})` : current.name;
+}
+
 /** The page. */
 export function ReportPage(p: ReportPageProps): VNode {
   const { ctx, view, reporter, form } = p;
@@ -271,11 +278,7 @@ export function ReportPage(p: ReportPageProps): VNode {
         <Row label={ctx.t('staff.report.agency')}>
           {report.agency?.name ?? ctx.t('staff.queue.unassigned')}
         </Row>
-        {p.assign ? (
-          <Row label={ctx.t('admin.assign.current')}>
-            {p.assign.staff.find((s) => s.id === p.assign!.currentId)?.name ?? ctx.t('admin.assign.nobody')}
-          </Row>
-        ) : null}
+        {p.assign ? <Row label={ctx.t('admin.assign.current')}>{assigneeLabel(ctx, p.assign)}</Row> : null}
         <Row label={ctx.t('staff.report.privacy')}>{privacyLabel(ctx, row)}</Row>
         <Row label={ctx.t('staff.report.deadline')}>
           <StaffDeadline ctx={ctx} badge={view.badge} />
