@@ -553,8 +553,8 @@ describe('operations', () => {
     expect(html).toContain('reporter');
     expect(html).toContain('notify.submit');
     expect(html).toContain('terkirim');
-    // Times carry their zone: the log is read by staff in WIB, WITA and WIT alike.
-    expect(html).toMatch(/<td>\d{1,2} \w+ 2026 pukul \d{2}\.\d{2} WIB<\/td>/);
+    // Times carry their zone, the report's (WITA for Loa Janan, Kutai Kartanegara), as on the report page.
+    expect(html).toMatch(/<td>\d{1,2} \w+ 2026 pukul \d{2}\.\d{2} WITA<\/td>/);
     expectNoIdentity([html]);
     const other = await fetch(t.url + path, {
       headers: { cookie: await cookieOf(DEMO.dinkesAdmin), accept: 'text/html' },

@@ -14,6 +14,7 @@ import {
   type TestApp,
 } from '../../../test/helpers/app.ts';
 import { csrfOf, signInWeb } from '../../../test/helpers/web-client.ts';
+import { startWorker } from '../../jobs/worker.ts';
 
 let t: TestApp;
 let coordToken: string;
@@ -134,5 +135,28 @@ describe('assignment and deactivated accounts', () => {
     expect(refused.html).toContain('Akun orang ini dinonaktifkan sehingga tidak dapat masuk');
     const back = await admin.get(userPath);
     expect((await admin.post(`${userPath}/aktifkan`, { _csrf: csrfOf(back.html) })).status).toBe(303);
+  });
+});
+
+describe("a report's delivery log", () => {
+  it("reads its times in the report's zone (WITA for Samarinda), not as WIB", async () => {
+    const id = await submitReport(t, 'Sampah menumpuk di tepi sungai karang mumus', {
+      anonymous: true,
+      reporter: { email: 'pelapor.log@contoh.aduan.id' },
+    });
+    // The worker fans the submission out into per-recipient rows (no transport: they stay pending).
+    const worker = await startWorker(t.runtime.services, {
+      transports: {},
+      autoStart: false,
+      sweepEveryMs: 0,
+    });
+    await worker.drain();
+    await worker.stop();
+    const coord = await signInWeb(t.url, DEMO.coordinator);
+    const log = await coord.get(`/kantor/laporan/${id}/pengiriman`);
+    expect(log.status).toBe(200);
+    // Rows are stamped by the database clock; whatever the instant, it reads in WITA.
+    expect(log.html).toMatch(/notify\.submit[\s\S]*pukul \d{2}\.\d{2} WITA/);
+    expect(log.html).not.toMatch(/pukul \d{2}\.\d{2} WIB/);
   });
 });

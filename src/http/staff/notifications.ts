@@ -123,6 +123,8 @@ export const staffNotificationRoutes: FastifyPluginAsync<{ services: Services }>
     // Staff in scope only: the same people who may write internal notes on the report.
     if (!visible.permissions.note) throw new AppError('FORBIDDEN');
     const rows = await deliveryLog(svc, visible.report.row.id);
-    return sendPage(reply, req, h(DeliveryLogPage, { ctx: pageContext(req), trackingId, rows }));
+    // Times in the report's zone, as on its page (the stored instants are UTC, which would read as WIB).
+    const zone = reportZone(visible.report);
+    return sendPage(reply, req, h(DeliveryLogPage, { ctx: pageContext(req), trackingId, rows, zone }));
   });
 };

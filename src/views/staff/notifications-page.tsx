@@ -167,12 +167,16 @@ export function DeliveryLogPage({
   ctx,
   trackingId,
   rows,
+  zone,
 }: {
   ctx: PageContext;
   trackingId: string;
   rows: DeliveryLogRow[];
+  /** The report's zone (`reportZone`): every time of the log is read in it. */
+  zone: ZoneName;
 }): VNode {
   const title = ctx.t('notifications.log.title', { tracking: trackingId });
+  const at = (iso: string) => when(ctx, formatIsoInZone(new Date(iso), zone));
   return (
     <Layout ctx={ctx} title={title} nav={staffNav(ctx, null)} stylesheets={STYLES}>
       <h1>{title}</h1>
@@ -205,8 +209,8 @@ export function DeliveryLogPage({
                   <td>{r.channel}</td>
                   <td>{r.recipient}</td>
                   <td>{ctx.t(`notifications.log.status.${r.status}`)}</td>
-                  <td>{when(ctx, r.createdAt)}</td>
-                  <td>{r.sentAt ? when(ctx, r.sentAt) : '—'}</td>
+                  <td>{at(r.createdAt)}</td>
+                  <td>{r.sentAt ? at(r.sentAt) : '—'}</td>
                   <td>{r.attempts}</td>
                   <td>{r.lastError ?? '—'}</td>
                 </tr>
