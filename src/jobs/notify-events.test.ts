@@ -550,7 +550,7 @@ describe('operations', () => {
     });
     const html = await res.text();
     expect(res.status).toBe(200);
-    expect(html).toContain('reporter');
+    expect(html).toContain('<td>Pelapor</td>');
     expect(html).toContain('notify.submit');
     expect(html).toContain('terkirim');
     // Times carry their zone, the report's (WITA for Loa Janan, Kutai Kartanegara), as on the report page.

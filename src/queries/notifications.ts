@@ -89,8 +89,11 @@ export async function getPreferences(svc: Services, userId: string): Promise<Pre
 export interface DeliveryLogRow {
   kind: string;
   channel: string;
-  /** 'reporter' | 'ombudsman' | 'staff: <name>' | the agency webhook host — never an address. */
-  recipient: string;
+  /**
+   * Who the message is for, never an address: the reporter, the Ombudsman, a staff member (`name`), an agency webhook
+   * (`name`: its host), another contact (hidden), or a recipient code the log does not know (`name`: the code).
+   */
+  recipient: { kind: 'reporter' | 'ombudsman' | 'staff' | 'webhook' | 'contact' | 'other'; name?: string };
   status: string;
   attempts: number;
   createdAt: string;
@@ -111,11 +114,11 @@ export async function deliveryLog(svc: Services, reportId: string): Promise<Deli
   );
   return rows.map((r) => {
     const rec = String(r.recipient ?? '');
-    let label = rec;
-    if (rec.startsWith('user:')) label = `staff: ${String(r.user_name ?? rec.slice(5, 13))}`;
-    else if (r.channel === 'webhook') label = safeHost(rec);
-    else if (rec !== 'reporter' && rec !== 'ombudsman')
-      label = r.channel === 'email' || r.channel === 'sms' ? 'contact (hidden)' : rec;
+    let label: DeliveryLogRow['recipient'] = { kind: 'other', name: rec };
+    if (rec.startsWith('user:')) label = { kind: 'staff', name: String(r.user_name ?? rec.slice(5, 13)) };
+    else if (r.channel === 'webhook') label = { kind: 'webhook', name: safeHost(rec) };
+    else if (rec === 'reporter' || rec === 'ombudsman') label = { kind: rec };
+    else if (r.channel === 'email' || r.channel === 'sms') label = { kind: 'contact' };
     return {
       kind: String(r.kind),
       channel: String(r.channel),

@@ -159,4 +159,28 @@ describe("a report's delivery log", () => {
     expect(log.html).toMatch(/notify\.submit[\s\S]*pukul \d{2}\.\d{2} WITA/);
     expect(log.html).not.toMatch(/pukul \d{2}\.\d{2} WIB/);
   });
+
+  it('names recipients and messages in the page language, never in code English', async () => {
+    const id = await submitReport(t, 'Pohon tumbang menutup jalan lingkungan', {
+      anonymous: true,
+      reporter: { email: 'pelapor.pohon@contoh.aduan.id' },
+    });
+    const worker = await startWorker(t.runtime.services, {
+      transports: {},
+      autoStart: false,
+      sweepEveryMs: 0,
+    });
+    await worker.drain();
+    await worker.stop();
+    const coord = await signInWeb(t.url, DEMO.coordinator);
+    const idPage = await coord.get(`/kantor/laporan/${id}/pengiriman`);
+    expect(idPage.html).toContain('<td>Pelapor</td>');
+    expect(idPage.html).toContain('<td>Petugas: Koordinator Diskominfo Kaltim (Demo)</td>');
+    expect(idPage.html).toContain('Laporan diterima <code class="hint">notify.submit</code>');
+    expect(idPage.html).not.toContain('staff: ');
+    const en = await coord.get(`/kantor/laporan/${id}/pengiriman?lang=en`);
+    expect(en.html).toContain('<td>Reporter</td>');
+    expect(en.html).toContain('<td>Staff: Koordinator Diskominfo Kaltim (Demo)</td>');
+    expect(en.html).not.toContain('pelapor.pohon@');
+  });
 });

@@ -13,6 +13,7 @@ import { Checkboxes, Radios } from '../components/fields.tsx';
 import type { DeliveryLogRow, NotificationItem, PreferencesView } from '../../queries/notifications.ts';
 import { staffNav } from './common.tsx';
 import { formatDateTime } from '../format.ts';
+import { has } from '../../locales/index.ts';
 import { formatIsoInZone } from '../../domain/deadline/calendar.ts';
 import type { ZoneName } from '../../domain/report/report.ts';
 
@@ -20,6 +21,12 @@ const STYLES = ['/static/staff.css'];
 
 /** Date and time with its zone label ("12 Maret 2026 10.00 WIB"): the log is read across time zones. */
 const when = (ctx: PageContext, iso: string): string => formatDateTime(iso, ctx.lang);
+
+/** A message kind in words: `notify.<event>` names its timeline event ("Laporan diterima"); others stay as coded. */
+function kindLabel(ctx: PageContext, kind: string): string {
+  const event = kind.startsWith('notify.') ? `event.${kind.slice('notify.'.length)}` : null;
+  return event && has(ctx.lang, event) ? ctx.t(event) : '';
+}
 
 /** The zone of each notice's time: its report's when known, else the viewer's (`noticeZones` in the route). */
 export interface NoticeZones {
@@ -205,9 +212,17 @@ export function DeliveryLogPage({
             <tbody>
               {rows.map((r, i) => (
                 <tr key={i}>
-                  <td>{r.kind}</td>
+                  <td>
+                    {kindLabel(ctx, r.kind)} <code class="hint">{r.kind}</code>
+                  </td>
                   <td>{r.channel}</td>
-                  <td>{r.recipient}</td>
+                  <td>
+                    {r.recipient.kind === 'other'
+                      ? r.recipient.name
+                      : ctx.t(`notifications.log.recipient.${r.recipient.kind}`, {
+                          name: r.recipient.name ?? '',
+                        })}
+                  </td>
                   <td>{ctx.t(`notifications.log.status.${r.status}`)}</td>
                   <td>{at(r.createdAt)}</td>
                   <td>{r.sentAt ? at(r.sentAt) : '—'}</td>
