@@ -184,3 +184,21 @@ describe("a report's delivery log", () => {
     expect(en.html).not.toContain('pelapor.pohon@');
   });
 });
+
+describe('queue tab names', () => {
+  it('the dispatched tab is "my agency/unit" only for agency staff; a coordinator oversees every agency', async () => {
+    const coord = await signInWeb(t.url, DEMO.coordinator);
+    const overseen = await coord.get('/kantor?tab=dispatched');
+    expect(overseen.html).toContain('<h2>Diteruskan ke instansi</h2>');
+    expect(overseen.html).toContain('Laporan di lingkup Anda yang sedang ditangani instansi atau unitnya.');
+    expect(overseen.html).not.toContain('instansi/unit saya');
+    const national = await signInWeb(t.url, DEMO.national);
+    expect((await national.get('/kantor?tab=dispatched&lang=en')).html).toContain(
+      '<h2>Dispatched to agencies</h2>',
+    );
+    const pupr = await signInWeb(t.url, DEMO.puprAdmin);
+    expect((await pupr.get('/kantor?tab=dispatched')).html).toContain(
+      '<h2>Diteruskan ke instansi/unit saya</h2>',
+    );
+  });
+});

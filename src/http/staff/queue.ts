@@ -54,10 +54,12 @@ export const staffQueueRoutes: FastifyPluginAsync<{ services: Services }> = asyn
         : null;
     // After a return (bukan wewenang) the report may be gone from every tab of the caller: say it went back.
     const notice = q.selesai === 'kembali' ? ctx.t('staff.queue.returned_notice') : undefined;
+    // Coordinators and the national admin oversee every agency's dispatched reports in their scope.
+    const overseer = !req.caller.actor.grants.some((g) => g.role === 'agency_admin' || g.role === 'officer');
     return sendPage(
       reply,
       req,
-      h(QueuePage, { ctx, tabs, tab, counts, rows, sort, calendarWarning, suggestions, notice }),
+      h(QueuePage, { ctx, tabs, tab, counts, rows, sort, calendarWarning, suggestions, notice, overseer }),
     );
   });
 };

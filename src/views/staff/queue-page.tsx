@@ -42,6 +42,11 @@ export interface QueuePageProps {
   suggestions?: ReadonlyMap<string, QueueSuggestion> | null | undefined;
   /** A success notice (after a return, which takes the report out of the agency's tabs). */
   notice?: string | undefined;
+  /**
+   * The viewer holds no agency role (a coordinator, the national admin): the dispatched tab lists every agency's
+   * reports in its scope, not "my agency/unit"'s, and is named so.
+   */
+  overseer?: boolean | undefined;
 }
 
 const percent = (x: number) => `${Math.round(x * 100)}%`;
@@ -57,8 +62,10 @@ export function QueuePage({
   calendarWarning,
   suggestions,
   notice,
+  overseer,
 }: QueuePageProps): VNode {
-  const tabName = ctx.t(`staff.queue.tab.${tab}`);
+  const variant = (t: QueueTab) => (overseer && t === 'dispatched' ? 'dispatched_overseen' : t);
+  const tabName = ctx.t(`staff.queue.tab.${variant(tab)}`);
   const col = (key: string) => ctx.t(`staff.queue.${key}`);
   return (
     <Layout
@@ -86,14 +93,14 @@ export function QueuePage({
           {tabs.map((t) => (
             <li key={t}>
               <a href={`/kantor?tab=${t}`} aria-current={t === tab ? 'page' : undefined} class="queue-tab">
-                {ctx.t(`staff.queue.tab.${t}`)} <span class="queue-count">({counts[t]})</span>
+                {ctx.t(`staff.queue.tab.${variant(t)}`)} <span class="queue-count">({counts[t]})</span>
               </a>
             </li>
           ))}
         </ul>
       </nav>
       <h2>{tabName}</h2>
-      <p class="hint">{ctx.t(`staff.queue.tab_hint.${tab}`)}</p>
+      <p class="hint">{ctx.t(`staff.queue.tab_hint.${variant(tab)}`)}</p>
       <form method="get" action="/kantor" class="sort-form">
         <input type="hidden" name="tab" value={tab} />
         <Select
