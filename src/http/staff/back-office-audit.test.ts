@@ -202,3 +202,16 @@ describe('queue tab names', () => {
     );
   });
 });
+
+describe('queue paging', () => {
+  it('a page past the end shows the last page, not an empty table under a counted tab', async () => {
+    for (let i = 0; i < 3; i++)
+      await submitReport(t, `Jalan berlubang di RT ${i + 1} Sungai Kunjang`, { anonymous: true });
+    const coord = await signInWeb(t.url, DEMO.coordinator);
+    const past = await coord.get('/kantor?tab=verify&page=9');
+    expect(past.status).toBe(200);
+    expect(past.html).not.toContain('Tidak ada laporan di tab ini.');
+    expect(past.html).not.toContain('Halaman 9');
+    expect(past.html).toContain('Jalan berlubang di RT 1 Sungai Kunjang');
+  });
+});

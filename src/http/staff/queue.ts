@@ -38,11 +38,15 @@ export const staffQueueRoutes: FastifyPluginAsync<{ services: Services }> = asyn
     const calendarKeeper = req.caller.actor.grants.some((g) =>
       ['national_admin', 'coordinator'].includes(g.role),
     );
-    const [counts, rows, calendar] = await Promise.all([
+    const [counts, first, calendar] = await Promise.all([
       queueCounts(svc, req.caller),
       listQueue(svc, req.caller, tab, page, 20, sort),
       calendarKeeper ? calendarStatus(svc) : null,
     ]);
+    // A page past the end (an old link, a list that shrank since) shows the last page, not "page 9 of 2" and an
+    // empty table under a tab that counts reports.
+    const last = Math.max(1, Math.ceil(first.total / 20));
+    const rows = page > last ? await listQueue(svc, req.caller, tab, last, 20, sort) : first;
     const calendarWarning = calendarWarningText(calendar?.warning, req.caller.actor.grants, ctx.lang);
     // Reports waiting for verification show where the agency model would send them.
     const suggestions =
