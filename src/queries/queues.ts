@@ -5,10 +5,15 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { query } from '../db/client.ts';
-import { loadCalendar } from '../db/repositories/calendar.ts';
+import { loadCalendar, loadSlaRules } from '../db/repositories/calendar.ts';
 import type { LoadedReport } from '../db/repositories/reports.ts';
-import { formatIsoInZone, workingDaysBetween, zoneForRegion } from '../domain/deadline/calendar.ts';
-import { deadlineStatus } from '../domain/deadline/sla.ts';
+import {
+  formatIsoInZone,
+  localDate,
+  workingDaysBetween,
+  zoneForRegion,
+} from '../domain/deadline/calendar.ts';
+import { dayUnitOf, deadlineStatus, type DayUnit } from '../domain/deadline/sla.ts';
 import { OPEN_STATUSES, type ZoneName } from '../domain/report/report.ts';
 import type { Actor } from '../policies/can.ts';
 import type { Caller, Services } from '../app/context.ts';
@@ -161,13 +166,19 @@ export interface DeadlineBadge {
   /** ISO 8601 in the handling zone. */
   dueAt: string;
   zone: ZoneName;
-  /** Working days left (on time / due soon) or working days late (overdue). */
+  /**
+   * Days left (on time / due soon) or days late (overdue), in the unit the clock's rule counts (`dayUnit`): hari kerja
+   * by default, calendar days for a rule that says so (a Pergub may set one, `aduan sla set --day-unit calendar`).
+   */
   workingDays: number;
+  dayUnit: DayUnit;
   explanation: { id: string; en: string };
 }
 
 interface StoredDeadline {
   clock: string;
+  ruleId?: string;
+  ruleVersion?: number;
   dueAt: string;
   explanation: { id: string; en: string };
 }
@@ -179,6 +190,13 @@ function badgeScope(r: LoadedReport): { zone: ZoneName; regionCode: string | nul
   return { zone: r.row.regionCode ? zoneForRegion(r.row.regionCode) : 'WIB', regionCode: r.row.regionCode };
 }
 
+/** Local dates after `from`'s up to and including `to`'s, in `zone` (0 when `to` is not after `from`). */
+function calendarDaysBetween(from: Date, to: Date, zone: ZoneName): number {
+  if (to.getTime() <= from.getTime()) return 0;
+  const day = (d: Date) => Date.parse(`${localDate(d, zone)}T00:00:00Z`);
+  return Math.round((day(to) - day(from)) / 86_400_000);
+}
+
 /** The badge of a report's running deadline at `now`, or null when no clock runs. */
 export async function deadlineBadge(
   svc: Services,
@@ -188,15 +206,24 @@ export async function deadlineBadge(
   const d = r.row.deadline as StoredDeadline | null;
   if (!d) return null;
   const scope = badgeScope(r);
-  const cal = await loadCalendar(svc.db, scope.zone, scope.regionCode);
+  const [cal, rules] = await Promise.all([
+    loadCalendar(svc.db, scope.zone, scope.regionCode),
+    loadSlaRules(svc.db),
+  ]);
   const due = new Date(d.dueAt);
   const state = deadlineStatus({ dueAt: d.dueAt }, now, cal);
+  // The countdown in the rule's own unit: a calendar-day clock counts weekends and holidays too.
+  const rule = rules.find((r) => r.id === d.ruleId && r.version === d.ruleVersion);
+  const dayUnit = rule ? dayUnitOf(rule) : 'working';
+  const between = (from: Date, to: Date) =>
+    dayUnit === 'calendar' ? calendarDaysBetween(from, to, scope.zone) : workingDaysBetween(from, to, cal);
   return {
     state,
     clock: d.clock,
     dueAt: formatIsoInZone(due, scope.zone),
     zone: scope.zone,
-    workingDays: state === 'overdue' ? workingDaysBetween(due, now, cal) : workingDaysBetween(now, due, cal),
+    workingDays: state === 'overdue' ? between(due, now) : between(now, due),
+    dayUnit,
     explanation: d.explanation,
   };
 }

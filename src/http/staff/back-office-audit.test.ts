@@ -215,3 +215,30 @@ describe('queue paging', () => {
     expect(past.html).toContain('Jalan berlubang di RT 1 Sungai Kunjang');
   });
 });
+
+describe('deadline badges', () => {
+  it('a calendar-day clock counts down in days, not hari kerja', async () => {
+    // A Perwali for Samarinda: verification within 2 calendar days (weekends count).
+    const rule = await t.api('/api/v1/sla-rules', {
+      json: {
+        clock: 'verification',
+        workingDays: 2,
+        dayUnit: 'calendar',
+        basis: 'Perwali Samarinda 7/2026 Pasal 4',
+        validFrom: '2026-03-12',
+        regionCode: '64.72',
+      },
+      token: coordToken,
+    });
+    expect(rule.status, JSON.stringify(rule.body)).toBe(201);
+    // Filed Thursday 12 March 10.00 WITA: due Saturday 14 March, two days on (one working day).
+    const id = await submitReport(t, 'Pasar malam menutup jalan tanpa izin', { anonymous: true });
+    const coord = await signInWeb(t.url, DEMO.coordinator);
+    const page = await coord.get(`/kantor/laporan/${id}`);
+    expect(page.html).toContain('14 Maret 2026');
+    expect(page.html).toContain('2 hari lagi');
+    expect(page.html).not.toContain('hari kerja lagi');
+    const queue = await coord.get('/kantor?tab=verify&lang=en');
+    expect(queue.html).toContain('2 days left');
+  });
+});

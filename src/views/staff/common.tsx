@@ -79,14 +79,16 @@ export function privacyLabel(ctx: PageContext, flags: { anonymous: boolean; conf
 
 export function StaffDeadline({ ctx, badge }: { ctx: PageContext; badge: Badge | null }): VNode {
   if (!badge) return <span class="muted">{ctx.t('staff.queue.no_deadline')}</span>;
+  // A calendar-day clock counts in days, not hari kerja (`_calendar` keys).
+  const unit = badge.dayUnit === 'calendar' ? '_calendar' : '';
   const countdown =
     badge.state === 'overdue'
       ? badge.workingDays === 0
-        ? ctx.t('staff.deadline.late_today')
-        : ctx.t('staff.deadline.late', { n: badge.workingDays })
+        ? ctx.t(`staff.deadline.late_today${unit}`)
+        : ctx.t(`staff.deadline.late${unit}`, { n: badge.workingDays })
       : badge.workingDays === 0
         ? ctx.t('staff.deadline.today')
-        : ctx.t('staff.deadline.left', { n: badge.workingDays });
+        : ctx.t(`staff.deadline.left${unit}`, { n: badge.workingDays });
   return (
     <DeadlineBadge
       ctx={ctx}
