@@ -242,3 +242,24 @@ describe('deadline badges', () => {
     expect(queue.html).toContain('2 days left');
   });
 });
+
+describe('merged duplicates', () => {
+  it("the kept report's timeline names the duplicate merged into it", async () => {
+    const kept = await submitReport(t, 'Banjir rob merendam jalan di Sungai Dama', { anonymous: true });
+    await verifyReport(t, coordToken, kept, 'pupr-kaltim', category);
+    const dup = await submitReport(t, 'Jalan di Sungai Dama terendam banjir rob', { anonymous: true });
+    const coord = await signInWeb(t.url, DEMO.coordinator);
+    const open = await coord.get(`/kantor/laporan/${dup}?duplikat=${kept}`);
+    const merged = await coord.post(`/kantor/laporan/${dup}/archive`, {
+      _csrf: csrfOf(open.html),
+      reason: 'duplicate',
+      duplicateOf: kept,
+    });
+    expect(merged.status).toBe(303);
+    expect((await coord.get(`/kantor/laporan/${kept}`)).html).toContain(
+      `Digabung dari laporan ${dup} (0 pendukung dipindahkan)`,
+    );
+    const pupr = await signInWeb(t.url, DEMO.puprAdmin);
+    expect((await pupr.get(`/kantor/laporan/${kept}?lang=en`)).html).toContain(`Merged from report ${dup}`);
+  });
+});

@@ -97,6 +97,14 @@ function timelineItems(p: ReportPageProps, agencyName: (id: unknown) => string):
     if (data.toAgencyId) facts.push(`→ ${agencyName(data.toAgencyId)}`);
     if (data.reason) facts.push(ctx.t(`staff.archive.reasons.${String(data.reason)}`));
     if (data.duplicateOf ?? data.keptTrackingId) facts.push(String(data.duplicateOf ?? data.keptTrackingId));
+    // A merge on the kept report: which duplicate was merged in, and how many supporters came with it.
+    if (e.type === 'merge' && typeof data.mergedFrom === 'string')
+      facts.push(
+        ctx.t('staff.report.merged_from', {
+          id: data.mergedFrom,
+          n: typeof data.supportersMoved === 'number' ? data.supportersMoved : 0,
+        }),
+      );
     if (data.note) facts.push(String(data.note));
     // How the reporter consented to a hand-off staff recorded: it may name the reporter, so eventContentFor keeps it
     // only for those who may see the reporter (never an agency role on an anonim report).
