@@ -263,3 +263,20 @@ describe('merged duplicates', () => {
     expect((await pupr.get(`/kantor/laporan/${kept}?lang=en`)).html).toContain(`Merged from report ${dup}`);
   });
 });
+
+describe('delivery log link', () => {
+  it('the report page links its delivery log for staff who may open it, not for others', async () => {
+    const id = await submitReport(t, 'Tiang listrik miring di depan sekolah', { anonymous: true });
+    await verifyReport(t, coordToken, id, 'pupr-kaltim', category);
+    const link = `href="/kantor/laporan/${id}/pengiriman?lang=id"`;
+    const pupr = await signInWeb(t.url, DEMO.puprAdmin);
+    const page = await pupr.get(`/kantor/laporan/${id}`);
+    expect(page.html).toContain(link);
+    expect(page.html).toContain('Log pengiriman pesan tentang laporan ini');
+    expect((await pupr.get(`/kantor/laporan/${id}/pengiriman`)).status).toBe(200);
+    // Dinkes reads the public report but may not note on it: no link (its log answers 403).
+    const dinkes = await signInWeb(t.url, DEMO.dinkesAdmin);
+    expect((await dinkes.get(`/kantor/laporan/${id}`)).html).not.toContain('/pengiriman');
+    expect((await dinkes.get(`/kantor/laporan/${id}/pengiriman`)).status).toBe(403);
+  });
+});

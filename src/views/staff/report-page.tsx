@@ -382,6 +382,14 @@ export function ReportPage(p: ReportPageProps): VNode {
         )}
       </h2>
       <Timeline ctx={ctx} items={timelineItems(p, agencyName)} />
+      {/* The messages sent about the report (`/pengiriman`), for the staff the log is open to (those who may note). */}
+      {view.visible.permissions.note ? (
+        <p>
+          <a href={`/kantor/laporan/${row.trackingId}/pengiriman?lang=${ctx.lang}`}>
+            {ctx.t('staff.report.delivery_log')}
+          </a>
+        </p>
+      ) : null}
     </Layout>
   );
 }
