@@ -3,10 +3,10 @@
  * attachments, the units it can be disposed to and the names of the staff who acted on it. Every read goes
  * through `getReport` first, so a hidden report answers 404 before anything else is loaded.
  */
-import { and, asc, eq, inArray, like, lte, ne, or } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, like, lte, ne, or } from 'drizzle-orm';
 import type { EventRow } from '../db/repositories/events.ts';
 import { findAgency } from '../db/repositories/agencies.ts';
-import { agencies, attachments, regions, users } from '../db/schema.ts';
+import { agencies, attachments, regions, reportEvents, reports, users } from '../db/schema.ts';
 import { attachmentFilename } from '../presenters/attachment.ts';
 import type { Caller, Services } from '../app/context.ts';
 import type { AppDb } from '../db/client.ts';
@@ -196,4 +196,34 @@ export async function walkInRegions(svc: Services, caller: Caller): Promise<Regi
     groups.at(-1)!.options.push({ value: r.code, label: r.name, depth: r.level - top });
   }
   return groups;
+}
+
+/** The latest timeline event of a report: what it was, who wrote it and when (null for an unknown number). */
+export interface LatestEvent {
+  type: string;
+  actorUserId: string | null;
+  body: string | null;
+  data: Record<string, unknown>;
+  createdAt: Date;
+}
+
+/**
+ * The report's latest event, read without the caller's scope: used only to tell a double-submitted form (the same
+ * person's same step, already stored) from a real conflict, never shown.
+ */
+export async function latestEvent(db: AppDb, trackingId: string): Promise<LatestEvent | null> {
+  const [row] = await db
+    .select({
+      type: reportEvents.type,
+      actorUserId: reportEvents.actorUserId,
+      body: reportEvents.body,
+      data: reportEvents.data,
+      createdAt: reportEvents.createdAt,
+    })
+    .from(reportEvents)
+    .innerJoin(reports, eq(reports.id, reportEvents.reportId))
+    .where(eq(reports.trackingId, trackingId))
+    .orderBy(desc(reportEvents.seq))
+    .limit(1);
+  return row ? { ...row, data: (row.data ?? {}) as Record<string, unknown> } : null;
 }

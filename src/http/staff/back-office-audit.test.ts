@@ -280,3 +280,47 @@ describe('delivery log link', () => {
     expect((await dinkes.get(`/kantor/laporan/${id}/pengiriman`)).status).toBe(403);
   });
 });
+
+describe('double submission', () => {
+  it('the same form sent twice lands where the first did; a different step is still refused', async () => {
+    const id = await submitReport(t, 'Drainase mampet di Jalan Pangeran Antasari', { anonymous: true });
+    const coord = await signInWeb(t.url, DEMO.coordinator);
+    const open = await coord.get(`/kantor/laporan/${id}`);
+    const verify = {
+      _csrf: csrfOf(open.html),
+      classification: 'pengaduan',
+      categoryId: String(category),
+      agencyId: 'pupr-kaltim',
+      flags: 'anonymous',
+    };
+    const first = await coord.post(`/kantor/laporan/${id}/verify`, verify);
+    expect(first.status).toBe(303);
+    const again = await coord.post(`/kantor/laporan/${id}/verify`, verify);
+    expect(again.status).toBe(303);
+    expect(again.location).toBe(first.location);
+    // Another agency in the repeated form is not the same step: refused as before.
+    const other = await coord.post(`/kantor/laporan/${id}/verify`, { ...verify, agencyId: 'dinkes-kaltim' });
+    expect(other.status).toBe(409);
+
+    const pupr = await signInWeb(t.url, DEMO.puprAdmin);
+    const page = await pupr.get(`/kantor/laporan/${id}`);
+    const back = { _csrf: csrfOf(page.html), returnNote: 'Bukan wewenang PUPR: saluran milik kota.' };
+    const returned = await pupr.post(`/kantor/laporan/${id}/return`, back);
+    expect(returned.status).toBe(303);
+    const twice = await pupr.post(`/kantor/laporan/${id}/return`, back);
+    expect(twice.status).toBe(303);
+    expect(twice.location).toBe(returned.location);
+    expect(twice.html).not.toContain('Teks Anda belum terkirim');
+    // Only one return on the timeline.
+    const events = await t.api(`/api/v1/reports/${id}/events`, { token: coordToken });
+    const types = (events.body.items ?? events.body) as Array<{ type: string }>;
+    expect(types.filter((e) => e.type === 'return')).toHaveLength(1);
+    // Someone else's later attempt is a real conflict.
+    const national = await signInWeb(t.url, DEMO.national);
+    const late = await national.post(`/kantor/laporan/${id}/return`, {
+      _csrf: csrfOf((await national.get(`/kantor/laporan/${id}`)).html),
+      returnNote: 'Bukan wewenang PUPR: saluran milik kota.',
+    });
+    expect(late.status).toBe(409);
+  });
+});

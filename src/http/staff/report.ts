@@ -38,7 +38,7 @@ import { suggestRouting, suggestUnits } from '../../commands/suggest-routing.ts'
 import { similarReportsForStaff } from '../../queries/similar-reports.ts';
 import { ARCHIVE_REASONS, CLASSIFICATIONS } from '../../domain/report/report.ts';
 import { listAgencyTree, listCategories, regionTrail } from '../../queries/reference.ts';
-import { staffReportView } from '../../queries/back-office.ts';
+import { latestEvent, staffReportView, type LatestEvent } from '../../queries/back-office.ts';
 import { reportZone } from '../../presenters/report.ts';
 import { t, type Lang } from '../../locales/index.ts';
 import { formatDate } from '../../views/format.ts';
@@ -205,6 +205,41 @@ const ACTIONS: Record<string, FormAction> = {
 };
 
 const TrackingId = z.string().regex(/^\d{10}$/);
+
+/**
+ * Whether the report's latest event is this very submission, already stored: the same step with the same choice or
+ * text (a double click, or the browser sending the form again). The second request then lands where the first did,
+ * instead of a 409 saying "not possible in this status" (and "your text was not sent") about a step that was done.
+ */
+const SAME_SUBMISSION: Partial<Record<string, (e: LatestEvent, body: FormBody) => boolean>> = {
+  verify: (e, b) => e.type === 'verify' && e.data.agencyId === b.agencyId,
+  hold: (e, b) => e.type === 'hold' && e.body === b.question,
+  archive: (e, b) => e.type === 'archive' && e.data.reason === b.reason,
+  dispose: (e, b) => e.type === 'dispose' && e.data.toAgencyId === b.unitId,
+  return: (e, b) => e.type === 'return' && !e.data.pullBack && e.data.note === b.returnNote,
+  'pull-back': (e, b) => e.type === 'return' && !!e.data.pullBack && e.data.note === b.pullBackNote,
+};
+
+/** A double submission counts only within this time of the stored step. */
+const REPEAT_WINDOW_MS = 2 * 60_000;
+
+async function isRepeatedSubmission(
+  svc: Services,
+  caller: Caller,
+  trackingId: string,
+  action: string,
+  body: FormBody,
+): Promise<boolean> {
+  const same = SAME_SUBMISSION[action];
+  if (!same || !caller.actor.userId) return false;
+  const last = await latestEvent(svc.db, trackingId);
+  return (
+    !!last &&
+    last.actorUserId === caller.actor.userId &&
+    svc.now().getTime() - last.createdAt.getTime() < REPEAT_WINDOW_MS &&
+    same(last, body)
+  );
+}
 
 async function renderReport(
   svc: Services,
@@ -412,6 +447,14 @@ async function prepareUploads(
   return { prepared, refused };
 }
 
+/** Where a successful action leads (PRG). */
+function doneLocation(action: string, trackingId: string, lang: Lang): string {
+  // A return takes the report out of the agency's sight: its notice is on the queue it lands on.
+  if (action === 'return') return `/kantor?tab=dispatched&selesai=kembali&lang=${lang}`;
+  const selesai = action === 'pull-back' ? 'tarik' : action === 'escalate' ? 'ombudsman' : '1';
+  return `/kantor/laporan/${trackingId}?selesai=${selesai}&lang=${lang}`;
+}
+
 /** Registers the report page and its action routes. */
 export const staffReportRoutes: FastifyPluginAsync<{ services: Services }> = async (app, opts) => {
   const svc = opts.services;
@@ -458,6 +501,12 @@ export const staffReportRoutes: FastifyPluginAsync<{ services: Services }> = asy
         } catch (err) {
           const c = classifyError(renameFields(err, action.rename ?? {}));
           if (c.status !== 422 && c.status !== 409) throw err;
+          // The same form sent twice: the first request did the step, so this one ends where it did.
+          if (
+            c.code === 'ILLEGAL_TRANSITION' &&
+            (await isRepeatedSubmission(svc, req.caller, trackingId, name, body))
+          )
+            return reply.redirect(doneLocation(name, trackingId, lang), 303);
           const errors = c.code === 'VALIDATION_FAILED' ? formErrors(lang, c.fields) : {};
           if (refused.length > 0) errors.file = refused.join(' ');
           const form: FormState = {
@@ -475,11 +524,7 @@ export const staffReportRoutes: FastifyPluginAsync<{ services: Services }> = asy
           };
           return renderReport(svc, req, reply, trackingId, { form, status: c.status });
         }
-        // A return takes the report out of the agency's sight: its notice is on the queue it lands on.
-        if (name === 'return')
-          return reply.redirect(`/kantor?tab=dispatched&selesai=kembali&lang=${lang}`, 303);
-        const selesai = name === 'pull-back' ? 'tarik' : name === 'escalate' ? 'ombudsman' : '1';
-        return reply.redirect(`/kantor/laporan/${trackingId}?selesai=${selesai}&lang=${lang}`, 303);
+        return reply.redirect(doneLocation(name, trackingId, lang), 303);
       },
     );
   }
