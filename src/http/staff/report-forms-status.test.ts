@@ -182,8 +182,12 @@ describe('refused forms in the back office', () => {
     const page = await web.get(`/kantor/laporan/${id}`);
     const form = { _csrf: csrfOf(page.html), returnNote: 'Trotoar ini kewenangan pemerintah kota.' };
     expect((await web.post(`/kantor/laporan/${id}/return`, form)).status).toBe(303);
-    // Stale (already returned): the 409 of any illegal transition, on the report page itself.
-    const stale = await web.post(`/kantor/laporan/${id}/return`, form);
+    // Stale (already returned; another note, so not the same form sent twice, which lands where the first did):
+    // the 409 of any illegal transition, on the report page itself.
+    const stale = await web.post(`/kantor/laporan/${id}/return`, {
+      ...form,
+      returnNote: 'Trotoar ini kewenangan Dinas PUPR kota, bukan provinsi.',
+    });
     expect(stale.status).toBe(409);
     expect(stale.html).toContain('Tindakan ini tidak dapat dilakukan pada status laporan saat ini.');
     expect(stale.html).toContain('href="/kantor/lapor-langsung"'); // the back-office menu
