@@ -14,6 +14,7 @@ import {
   type TestApp,
 } from '../../../test/helpers/app.ts';
 import { csrfOf, signInWeb } from '../../../test/helpers/web-client.ts';
+import sharp from 'sharp';
 import { startWorker } from '../../jobs/worker.ts';
 
 let t: TestApp;
@@ -322,5 +323,25 @@ describe('double submission', () => {
       returnNote: 'Bukan wewenang PUPR: saluran milik kota.',
     });
     expect(late.status).toBe(409);
+  });
+});
+
+describe('follow-up files on a refused form', () => {
+  it('names the good files the officer must choose again when the text is refused', async () => {
+    const id = await submitReport(t, 'Lampu taman kota mati total', { anonymous: true });
+    await verifyReport(t, coordToken, id, 'pupr-kaltim', category);
+    const pupr = await signInWeb(t.url, DEMO.puprAdmin);
+    const page = await pupr.get(`/kantor/laporan/${id}`);
+    const png = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#0b5d4b' } })
+      .png()
+      .toBuffer();
+    const fd = new FormData();
+    fd.set('_csrf', csrfOf(page.html));
+    fd.set('body', 'Ok');
+    fd.set('kind', 'interim');
+    fd.set('file', new Blob([new Uint8Array(png)], { type: 'image/png' }), 'foto-lampu.png');
+    const refused = await pupr.postMultipart(`/kantor/laporan/${id}/respond`, fd);
+    expect(refused.status).toBe(422);
+    expect(refused.html).toContain('Berkas belum terkirim, pilih lagi: foto-lampu.png.');
   });
 });

@@ -415,9 +415,10 @@ async function readMultipart(req: FastifyRequest): Promise<{ body: FormBody; fil
 async function prepareUploads(
   lang: Lang,
   files: Upload[],
-): Promise<{ prepared: PreparedAttachment[]; refused: string[] }> {
+): Promise<{ prepared: PreparedAttachment[]; refused: string[]; accepted: string[] }> {
   const prepared: PreparedAttachment[] = [];
   const refused: string[] = [];
+  const accepted: string[] = [];
   const tooBig: FieldIssue = {
     key: 'too_big',
     params: { max: `${ATTACHMENT_LIMITS.maxBytes / 1024 / 1024} MB` },
@@ -427,6 +428,7 @@ async function prepareUploads(
     if (!issue) {
       try {
         prepared.push(await prepareAttachment(file));
+        accepted.push(file.filename);
       } catch (err) {
         const c = classifyError(err);
         if (c.code === 'PAYLOAD_TOO_LARGE') issue = tooBig;
@@ -444,7 +446,7 @@ async function prepareUploads(
         }),
       );
   }
-  return { prepared, refused };
+  return { prepared, refused, accepted };
 }
 
 /** Where a successful action leads (PRG). */
@@ -480,8 +482,9 @@ export const staffReportRoutes: FastifyPluginAsync<{ services: Services }> = asy
         if (!TrackingId.safeParse(trackingId).success) throw new AppError('REPORT_NOT_FOUND');
         const lang = pageContext(req).lang;
         let body: FormBody = {};
-        // Messages for refused files, shown on the file field.
+        // Messages for refused files, shown on the file field; the names of accepted files a refused form drops.
         let refused: string[] = [];
+        let accepted: string[] = [];
         try {
           let files: Upload[] = [];
           if (multipart) {
@@ -492,6 +495,7 @@ export const staffReportRoutes: FastifyPluginAsync<{ services: Services }> = asy
           const { data, issues } = parseFields(action.schema, body);
           const uploads = await prepareUploads(lang, files);
           refused = uploads.refused;
+          accepted = uploads.accepted;
           if (Object.keys(issues).length > 0) {
             const more = action.check ? await action.check(svc, data as Record<string, unknown>) : {};
             throw invalid(mergeIssues(issues, more));
@@ -509,6 +513,14 @@ export const staffReportRoutes: FastifyPluginAsync<{ services: Services }> = asy
             return reply.redirect(doneLocation(name, trackingId, lang), 303);
           const errors = c.code === 'VALIDATION_FAILED' ? formErrors(lang, c.fields) : {};
           if (refused.length > 0) errors.file = refused.join(' ');
+          // A browser cannot put files back in a re-rendered form: say which good files must be chosen again.
+          if (accepted.length > 0 && c.status === 422)
+            errors.file = [
+              errors.file,
+              t(lang, 'staff.respond.files_not_kept', { names: accepted.join(', ') }),
+            ]
+              .filter(Boolean)
+              .join(' ');
           const form: FormState = {
             action: name,
             values: body as Record<string, string | string[]>,
