@@ -2,9 +2,9 @@
  * Staff daily work through forms posted without JavaScript (QA audit, 2026-12): a follow-up with a refused or
  * oversized attachment posts nothing and says why next to the file field, with the typed text kept; good files
  * belong to the follow-up's own event. Forms answer every field problem at once (walk-in, verify, and the JSON API
- * behind the same commands), a malformed value reads "invalid" rather than "required". Double submits and stale
- * forms get the 409 of any illegal transition (or a clear message), while a report the caller can no longer see
- * stays a 404. Real HTTP with cookie sessions and CSRF over PGlite (or PostgreSQL with DATABASE_URL).
+ * behind the same commands), a malformed value reads "invalid" rather than "required". Stale forms get the 409 of any
+ * illegal transition (or a clear message), the very same form sent twice lands where the first did, while a report
+ * the caller can no longer see stays a 404. Real HTTP with cookie sessions and CSRF over PGlite (or PostgreSQL with DATABASE_URL).
  */
 import { sql } from 'drizzle-orm';
 import sharp from 'sharp';
@@ -97,7 +97,10 @@ describe('follow-up with attachments (all or nothing)', () => {
       followUp(csrfOf(page.html), text, [good, fake]),
     );
     expect(r.status).toBe(422);
-    expect(summary(r.html)['f-file']).toBe('fake.png ditolak: Harus salah satu dari: JPEG, PNG, WebP, PDF.');
+    // The good file is dropped with the refused form: named to be chosen again.
+    expect(summary(r.html)['f-file']).toBe(
+      'fake.png ditolak: Harus salah satu dari: JPEG, PNG, WebP, PDF. Berkas belum terkirim, pilih lagi: bukti.png.',
+    );
     expect(r.html).not.toContain('Pilih salah satu.');
     expect(r.html).not.toContain('sudah terkirim');
     expect(r.html).toContain(text); // the typed follow-up is kept
@@ -268,8 +271,16 @@ describe('double submits and stale forms', () => {
     const web = await signInWeb(t.url, DEMO.puprAdmin);
     const page = await web.get(`/kantor/laporan/${id}`);
     const form = { _csrf: csrfOf(page.html), returnNote: 'Trotoar ini kewenangan pemerintah kota.' };
-    expect((await web.post(`/kantor/laporan/${id}/return`, form)).status).toBe(303);
-    const again = await web.post(`/kantor/laporan/${id}/return`, form);
+    const first = await web.post(`/kantor/laporan/${id}/return`, form);
+    expect(first.status).toBe(303);
+    // The very same form again (a double click) lands where the first did; a stale form with another note is a 409.
+    const repeated = await web.post(`/kantor/laporan/${id}/return`, form);
+    expect(repeated.status).toBe(303);
+    expect(repeated.location).toBe(first.location);
+    const again = await web.post(`/kantor/laporan/${id}/return`, {
+      ...form,
+      returnNote: 'Trotoar ini kewenangan pemerintah kota Samarinda.',
+    });
     expect(again.status).toBe(409);
     expect(again.html).toContain(ILLEGAL);
     expect(again.html).not.toContain('Anda tidak berwenang');
