@@ -88,7 +88,8 @@ export async function getPreferences(svc: Services, userId: string): Promise<Pre
 /** One outbox row of a report, as staff see it in the delivery log. */
 export interface DeliveryLogRow {
   kind: string;
-  channel: string;
+  /** The channel; null on a message to an anonim reporter for a viewer who may not see the reporter. */
+  channel: string | null;
   /**
    * Who the message is for, never an address: the reporter, the Ombudsman, a staff member (`name`), an agency webhook
    * (`name`: its host), another contact (hidden), or a recipient code the log does not know (`name`: the code).
@@ -102,7 +103,11 @@ export interface DeliveryLogRow {
 }
 
 /** Every message sent (or pending, or dead) about a report, oldest first, without the fan-out rows. */
-export async function deliveryLog(svc: Services, reportId: string): Promise<DeliveryLogRow[]> {
+export async function deliveryLog(
+  svc: Services,
+  reportId: string,
+  opts: { reporterChannels: boolean } = { reporterChannels: true },
+): Promise<DeliveryLogRow[]> {
   const rows = await query<Record<string, unknown>>(
     svc.db,
     sql`select o.kind, o.channel, o.recipient, o.status, o.attempts, o.created_at, o.sent_at, o.last_error,
@@ -119,9 +124,12 @@ export async function deliveryLog(svc: Services, reportId: string): Promise<Deli
     else if (r.channel === 'webhook') label = { kind: 'webhook', name: safeHost(rec) };
     else if (rec === 'reporter' || rec === 'ombudsman') label = { kind: rec };
     else if (r.channel === 'email' || r.channel === 'sms') label = { kind: 'contact' };
+    // How an anonim reporter is reached (email or SMS) and why a message to them failed are facts about them:
+    // shown only to viewers who may see the reporter.
+    const hidden = !opts.reporterChannels && label.kind === 'reporter';
     return {
       kind: String(r.kind),
-      channel: String(r.channel),
+      channel: hidden ? null : String(r.channel),
       recipient: label,
       status: String(r.status),
       attempts: Number(r.attempts),
@@ -129,7 +137,7 @@ export async function deliveryLog(svc: Services, reportId: string): Promise<Deli
       sentAt: r.sent_at ? new Date(r.sent_at as string).toISOString() : null,
       // Errors come from transports (host, status code), never from message bodies; contact data they quote is
       // masked when stored (worker.ts) and again here for rows stored before that.
-      lastError: typeof r.last_error === 'string' ? redactContacts(r.last_error) : null,
+      lastError: !hidden && typeof r.last_error === 'string' ? redactContacts(r.last_error) : null,
     };
   });
 }

@@ -186,6 +186,39 @@ describe("a report's delivery log", () => {
   });
 });
 
+describe("an anonim reporter's channels in the delivery log", () => {
+  it('are shown to the verifier, who may see the reporter, and hidden from the agency', async () => {
+    const id = await submitReport(t, 'Saluran air tersumbat di gang mawar', {
+      anonymous: true,
+      reporter: { phone: '081299990002' },
+    });
+    await verifyReport(t, coordToken, id, 'pupr-kaltim', category);
+    const worker = await startWorker(t.runtime.services, {
+      transports: {},
+      autoStart: false,
+      sweepEveryMs: 0,
+    });
+    await worker.drain();
+    await worker.stop();
+    const reporterRows = (html: string) =>
+      [...html.matchAll(/<tr>((?:(?!<\/tr>)[\s\S])*?<td>Pelapor<\/td>[\s\S]*?)<\/tr>/g)].map((m) => m[1]!);
+    const coord = await signInWeb(t.url, DEMO.coordinator);
+    const seen = reporterRows((await coord.get(`/kantor/laporan/${id}/pengiriman`)).html);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((r) => r.includes('<td>sms</td>'))).toBe(true);
+    const pupr = await signInWeb(t.url, DEMO.puprAdmin);
+    const page = await pupr.get(`/kantor/laporan/${id}/pengiriman`);
+    expect(page.status).toBe(200);
+    const hidden = reporterRows(page.html);
+    expect(hidden.length).toBe(seen.length);
+    for (const r of hidden) {
+      expect(r).toContain('<td>—</td>');
+      expect(r).not.toContain('<td>sms</td>');
+    }
+    expect(page.html).not.toContain('081299990002');
+  });
+});
+
 describe('queue tab names', () => {
   it('the dispatched tab is "my agency/unit" only for agency staff; a coordinator oversees every agency', async () => {
     const coord = await signInWeb(t.url, DEMO.coordinator);

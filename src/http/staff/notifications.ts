@@ -122,7 +122,9 @@ export const staffNotificationRoutes: FastifyPluginAsync<{ services: Services }>
     const visible = await getReport(svc, req.caller, trackingId);
     // Staff in scope only: the same people who may write internal notes on the report.
     if (!visible.permissions.note) throw new AppError('FORBIDDEN');
-    const rows = await deliveryLog(svc, visible.report.row.id);
+    const rows = await deliveryLog(svc, visible.report.row.id, {
+      reporterChannels: !visible.report.row.anonymous || visible.permissions.viewReporter,
+    });
     // Times in the report's zone, as on its page (the stored instants are UTC, which would read as WIB).
     const zone = reportZone(visible.report);
     return sendPage(reply, req, h(DeliveryLogPage, { ctx: pageContext(req), trackingId, rows, zone }));

@@ -216,7 +216,7 @@ export function DeliveryLogPage({
                   <td>
                     {kindLabel(ctx, r.kind)} <code class="hint">{r.kind}</code>
                   </td>
-                  <td>{r.channel}</td>
+                  <td>{r.channel ?? '—'}</td>
                   <td>
                     {r.recipient.kind === 'other'
                       ? r.recipient.name
