@@ -4,6 +4,7 @@ import type { Caller, Services } from '../app/context.ts';
 import { runReportAction } from './report-action.ts';
 
 export interface SupplementReportInput {
+  /** The reporter's text; empty when the supplement is files alone (the tracking page: at least one of them). */
   body: string;
   /** How many files the reporter sends with it (stored on this event by `withAttachments`); a count only. */
   files?: number;
@@ -23,7 +24,8 @@ export function supplementReport(
       event: {
         type: 'supplement',
         visibility: 'reporter',
-        body: input.body,
+        // Files alone (no text) leave the event without a body; the timeline says how many files came.
+        body: input.body || null,
         ...(input.files ? { data: { files: input.files } } : {}),
       },
       deadline: verification,

@@ -35,6 +35,7 @@ import { routingRoutes } from './api/v1/routing.ts';
 import { open311Routes, type Open311Limits } from './open311/index.ts';
 import { channelRoutes, type ChannelOptions } from './channels/index.ts';
 import { pagesPlugin } from './web/pages.ts';
+import { collectFormPosts, redirectFormGets } from './web/form-gets.ts';
 import { staffRoutes } from './staff/index.ts';
 import { accountRoutes } from './account/index.ts';
 import { invitationPages } from './web/invitation-pages.ts';
@@ -220,11 +221,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   );
   await app.register(open311Routes, { services, limits: opts.open311 ?? {}, prefix: '/open311' });
   await app.register(channelRoutes, { services, channels: opts.channels ?? {}, prefix: '/channels' });
+  // A GET on a citizen form's POST-only address goes back to the form's page (web/form-gets.ts).
+  const formPosts = collectFormPosts(app);
   await app.register(pagesPlugin, { services, secureCookies, limits });
   await app.register(staffRoutes, { services, secureCookies });
   await app.register(accountRoutes, { services, secureCookies, registerPerMinute: limits.loginPerMinute });
   await app.register(invitationPages, { services, secureCookies, acceptPerMinute: limits.loginPerMinute });
   await app.register(statsPagesPlugin, { services, secureCookies });
+  redirectFormGets(app, formPosts);
 
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });

@@ -150,7 +150,11 @@ export const authPlugin = fp(
         }
         if (session && UNSAFE.has(req.method) && !req.routeOptions.config?.skipCsrf) {
           const sent = csrfFrom(req);
-          if (!sent || !safeEqual(sent, session.csrfToken)) throw new AppError('CSRF_INVALID');
+          if (!sent || !safeEqual(sent, session.csrfToken)) {
+            // The page answering a stale form (web/render.ts `sendStaleFormPage`) is the signed-in page it was.
+            req.session = session;
+            throw new AppError('CSRF_INVALID');
+          }
         }
       }
       const q = req.query as Record<string, unknown> | undefined;

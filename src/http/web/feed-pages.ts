@@ -34,6 +34,7 @@ import { classifyError } from '../plugins/errors.ts';
 import { t } from '../../locales/index.ts';
 import { formErrors, pageContext, sendPage } from './render.ts';
 import { keyedQueue } from './one-at-a-time.ts';
+import { formTokenHolds, STALE_FORM_STATUS } from './stale-form.ts';
 import { buildReportModel } from './report-view.ts';
 import { DRAFT_RETURN_STEPS } from '../../views/pages/similar-reports.tsx';
 
@@ -127,6 +128,8 @@ export async function feedPages(
       comment?: string;
       /** A comment with personal data and no confirmation: what was found. */
       pii?: PiiKind[];
+      /** The answer's status when it is not the usual 200/422 (a stale form: 403). */
+      status?: number;
     } = {},
   ) {
     if (!ID.test(id)) throw new AppError('NOT_FOUND');
@@ -163,7 +166,7 @@ export async function feedPages(
         comment: extra.comment,
         pii: extra.pii,
       }),
-      Object.keys(errors).length ? 422 : 200,
+      extra.status ?? (Object.keys(errors).length ? 422 : 200),
     );
   }
 
@@ -224,28 +227,38 @@ export async function feedPages(
     },
   );
 
-  app.post<{ Params: { trackingId: string } }>('/laporan/:trackingId/komentar', async (req, reply) => {
-    const id = req.params.trackingId;
-    if (!ID.test(id)) throw new AppError('NOT_FOUND');
-    await getReport(svc, PUBLIC_CALLER, id);
-    if (!req.session) return reply.redirect(`/masuk?next=/laporan/${id}`, 303);
-    const form = (req.body ?? {}) as Record<string, unknown>;
-    const body = String(form.body ?? '').trim();
-    if (!body) return renderReport(req, reply, id, { errors: { body: { key: 'required' } }, comment: body });
-    // Too long: refused with the text kept (as the tracking page's reply), never cut short.
-    if (body.length > COMMENT_MAX) {
-      const tooLong = { key: 'too_long', params: { max: COMMENT_MAX } };
-      return renderReport(req, reply, id, { errors: { body: tooLong }, comment: body });
-    }
-    const caller: Caller = { ...req.caller, accessKey: undefined };
-    const pii = await unconfirmedPii(caller, id, body, form[piiConfirmField('body')] === '1');
-    if (pii) return renderReport(req, reply, id, { pii, comment: body });
-    // One comment post per report at a time; the same comment twice in a row (a double tap) is recorded once.
-    await oneAtATime(id, async () => {
-      if (!(await repeatsOwnLastComment(caller, id, body))) await commentReport(svc, caller, id, { body });
-    });
-    return reply.redirect(`/laporan/${id}?komentar=ok`, 303);
-  });
+  app.post<{ Params: { trackingId: string } }>(
+    '/laporan/:trackingId/komentar',
+    // CSRF is checked here: a stale form comes back with the comment kept, nothing posted (web/stale-form.ts).
+    { config: { skipCsrf: true } },
+    async (req, reply) => {
+      const id = req.params.trackingId;
+      if (!ID.test(id)) throw new AppError('NOT_FOUND');
+      await getReport(svc, PUBLIC_CALLER, id);
+      if (!req.session) return reply.redirect(`/masuk?next=/laporan/${id}`, 303);
+      const form = (req.body ?? {}) as Record<string, unknown>;
+      const body = String(form.body ?? '').trim();
+      if (!formTokenHolds(req, form._csrf)) {
+        const stale = { body: { key: 'stale_form' } };
+        return renderReport(req, reply, id, { errors: stale, comment: body, status: STALE_FORM_STATUS });
+      }
+      if (!body)
+        return renderReport(req, reply, id, { errors: { body: { key: 'required' } }, comment: body });
+      // Too long: refused with the text kept (as the tracking page's reply), never cut short.
+      if (body.length > COMMENT_MAX) {
+        const tooLong = { key: 'too_long', params: { max: COMMENT_MAX } };
+        return renderReport(req, reply, id, { errors: { body: tooLong }, comment: body });
+      }
+      const caller: Caller = { ...req.caller, accessKey: undefined };
+      const pii = await unconfirmedPii(caller, id, body, form[piiConfirmField('body')] === '1');
+      if (pii) return renderReport(req, reply, id, { pii, comment: body });
+      // One comment post per report at a time; the same comment twice in a row (a double tap) is recorded once.
+      await oneAtATime(id, async () => {
+        if (!(await repeatsOwnLastComment(caller, id, body))) await commentReport(svc, caller, id, { body });
+      });
+      return reply.redirect(`/laporan/${id}?komentar=ok`, 303);
+    },
+  );
 
   /** Whether the latest event the caller sees is the caller's own comment (or reply) with this very text. */
   async function repeatsOwnLastComment(caller: Caller, id: string, text: string): Promise<boolean> {

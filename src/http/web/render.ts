@@ -3,7 +3,7 @@
  * `sendPage` (full HTML document, private caching), translating an error into form errors, and the HTML
  * error page used by each page plugin's error handler.
  */
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyContextConfig, FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
 import { h } from 'preact';
 import { AppError, type FieldIssue } from '../../app/errors.ts';
@@ -11,6 +11,7 @@ import { t, type Lang } from '../../locales/index.ts';
 import { makeContext, type FormErrors, type PageContext } from '../../views/context.ts';
 import { render } from '../../views/layout.tsx';
 import { ErrorPage } from '../../views/pages/error-page.tsx';
+import { StaleFormPage } from '../../views/pages/stale-form.tsx';
 import { classifyError, requestLang } from '../plugins/errors.ts';
 
 /** Bumped when a static asset changes (app.css, app.js, staff.css, stats.css, map.js: served with a long max-age). */
@@ -51,17 +52,32 @@ export function pageContext(req: FastifyRequest): PageContext {
  * `GET /lapor/:step` never count as the page of `POST /lapor/kirim`. Falls back to the home page.
  */
 function formPage(req: FastifyRequest, url: URL): string {
-  const declared = req.routeOptions.config?.langPath;
+  return formPageOf(req, url, req.routeOptions.url, req.routeOptions.config?.langPath);
+}
+
+/** The GET routes that only send a POST-only address back to its form's page (web/form-gets.ts): no page of theirs. */
+export const FORM_REDIRECTS = new Set<string>();
+
+/**
+ * `formPage` for the POST route with this `pattern` and `langPath`, the request being that route's or a GET of the
+ * same URL (`redirectFormGets`, which passes `ancestorsOnly`: its own GET route is not the form's page).
+ */
+export function formPageOf(
+  req: FastifyRequest,
+  url: URL,
+  pattern: string | undefined,
+  declared: FastifyContextConfig['langPath'],
+  ancestorsOnly = false,
+): string {
   if (typeof declared === 'function') return declared(req);
   if (typeof declared === 'string') return declared;
-  const pattern = req.routeOptions.url;
   if (!pattern) return '/';
   const patternSegments = pattern.split('/').filter(Boolean);
   const pathSegments = url.pathname.split('/').filter(Boolean);
   if (patternSegments.length !== pathSegments.length) return '/';
-  for (let n = patternSegments.length; n > 0; n--) {
+  for (let n = patternSegments.length - (ancestorsOnly ? 1 : 0); n > 0; n--) {
     const candidate = `/${patternSegments.slice(0, n).join('/')}`;
-    if (req.server.hasRoute({ method: 'GET', url: candidate })) {
+    if (!FORM_REDIRECTS.has(candidate) && req.server.hasRoute({ method: 'GET', url: candidate })) {
       const page = `/${pathSegments.slice(0, n).join('/')}`;
       return n === patternSegments.length ? page + (url.search || '') : page;
     }
@@ -130,6 +146,9 @@ export function validationErrors(lang: Lang, err: unknown, order: string[] = [])
 export function sendErrorPage(reply: FastifyReply, req: FastifyRequest, err: unknown): FastifyReply {
   const c = classifyError(err);
   if (c.status >= 500) req.log.error({ err }, 'unhandled page error');
+  // A citizen form with a stale token gives back what was typed (web/stale-form.ts); the back office keeps its page.
+  if (c.code === 'CSRF_INVALID' && req.method === 'POST' && !req.url.startsWith('/kantor'))
+    return sendStaleFormPage(reply, req);
   const ctx = pageContext(req);
   const message = t(ctx.lang, `errors.${c.code}`, c.params);
   // In the back office (a refused or stale form, an out-of-scope page) staff keep their menu and a way back.
@@ -140,4 +159,29 @@ export function sendErrorPage(reply: FastifyReply, req: FastifyRequest, err: unk
     );
   const back = staff && req.method !== 'GET' && req.method !== 'HEAD' ? ctx.langPath : undefined;
   return sendPage(reply, req, h(ErrorPage, { ctx, status: c.status, message, staff, back }), c.status);
+}
+
+/** The status of a stale citizen form's answer (web/stale-form.ts): the post was refused, its text is given back. */
+export const STALE_FORM_STATUS = 403;
+
+/** Fields never echoed back: the CSRF token, passwords, access keys and the form's hidden plumbing. */
+const NOT_ECHOED = /^(_csrf|k|next|from|draf|_refresh)$|password|sandi|secret|token|key/i;
+
+/** The text fields of a posted form worth giving back, in the order posted (no passwords, keys or empty ones). */
+export function postedTexts(body: unknown): string[] {
+  if (!body || typeof body !== 'object') return [];
+  const out: string[] = [];
+  for (const [name, raw] of Object.entries(body as Record<string, unknown>)) {
+    if (NOT_ECHOED.test(name)) continue;
+    for (const v of ([] as unknown[]).concat(raw))
+      if (typeof v === 'string' && v.trim() && v !== '1') out.push(v.trim());
+  }
+  return out;
+}
+
+/** The generic answer to a stale citizen form: the typed text for copying and the way back to the form. */
+export function sendStaleFormPage(reply: FastifyReply, req: FastifyRequest): FastifyReply {
+  const ctx = pageContext(req);
+  const texts = postedTexts(req.body);
+  return sendPage(reply, req, h(StaleFormPage, { ctx, texts, back: ctx.langPath }), STALE_FORM_STATUS);
 }

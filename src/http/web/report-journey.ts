@@ -27,7 +27,6 @@ import { formatDate } from '../../views/format.ts';
 import { CheckPage, ConfirmationPage } from '../../views/pages/report-check.tsx';
 import * as S from '../../views/pages/report-steps.tsx';
 import { rateLimit } from '../plugins/rate-limit.ts';
-import { checkFormCsrf } from '../plugins/auth.ts';
 import { classifyError } from '../plugins/errors.ts';
 import { privateLink } from '../api/v1/reports.ts';
 import { buildAnswerRows } from './report-answers.ts';
@@ -48,6 +47,7 @@ import {
 } from './report-form.ts';
 import { formErrors, pageContext, sendPage } from './render.ts';
 import { keyedQueue } from './one-at-a-time.ts';
+import { formTokenHolds, STALE_FORM_STATUS, staleFormMessage } from './stale-form.ts';
 
 /** A text answer of the draft ('' when absent). */
 const answer = (d: DraftData, k: string) => (typeof d[k] === 'string' ? (d[k] as string) : '');
@@ -215,6 +215,8 @@ export async function reportJourney(
     values: DraftData,
     fields: Record<string, FieldIssue> = {},
     fromCheck = false,
+    /** A stale form's message (web/stale-form.ts): the answer is then 403. */
+    message?: string,
   ) {
     const ctx = pageContext(req);
     const index = STEPS.indexOf(step);
@@ -229,8 +231,10 @@ export async function reportJourney(
       errors,
       fromCheck,
       options: await optionsFor(req, step, values),
+      message,
     };
-    return sendPage(reply, req, h(VIEWS[step], props), Object.keys(errors).length ? 422 : 200);
+    const status = message ? STALE_FORM_STATUS : Object.keys(errors).length ? 422 : 200;
+    return sendPage(reply, req, h(VIEWS[step], props), status);
   }
 
   const next = (step: Step, fromCheck: boolean) => {
@@ -270,7 +274,6 @@ export async function reportJourney(
       const d = (await loadDraft(svc, draftId(req))) ?? {};
       if (step === 'lampiran') return postFiles(req, reply, d);
       const body = (req.body ?? {}) as Record<string, unknown>;
-      checkFormCsrf(req, body._csrf);
       const fromCheck = body.from === 'check';
       if (step === 'privasi') {
         const chosen = ([] as unknown[]).concat(body.privacy ?? []);
@@ -279,6 +282,9 @@ export async function reportJourney(
       }
       const picked = pickStep(step, body);
       const merged = { ...d, ...picked };
+      // A stale form (web/stale-form.ts): nothing is saved; the step comes back with what was typed and a fresh token.
+      if (!formTokenHolds(req, body._csrf))
+        return renderStep(req, reply, step, merged, {}, fromCheck, staleFormMessage(pageContext(req).lang));
       if (step === 'lokasi' && body._refresh) {
         await store(req, reply, merged);
         return reply.redirect(`/lapor/lokasi${fromCheck ? '?from=check' : ''}`, 303);
@@ -311,6 +317,12 @@ export async function reportJourney(
       params: { max: `${Math.round(ATTACHMENT_LIMITS.maxBytes / 1024 / 1024)} MB` },
     };
     let csrfChecked = !req.session || req.session.via !== 'cookie';
+    /** A stale form (web/stale-form.ts): the rest of the body is drained, nothing is staged or removed. */
+    const stale = async () => {
+      await drainBody(req);
+      const message = staleFormMessage(pageContext(req).lang, true);
+      return renderStep(req, reply, 'lampiran', d, {}, fields.from === 'check', message);
+    };
     try {
       for await (const part of req.parts({
         limits: { fileSize: ATTACHMENT_LIMITS.maxBytes, files: MAX_FILES },
@@ -318,12 +330,12 @@ export async function reportJourney(
         if (part.type === 'field') {
           fields[part.fieldname] = plainText(String(part.value));
           if (part.fieldname === '_csrf') {
-            checkFormCsrf(req, part.value);
+            if (!formTokenHolds(req, part.value)) return await stale();
             csrfChecked = true;
           }
           continue;
         }
-        if (!csrfChecked) checkFormCsrf(req, undefined);
+        if (!csrfChecked && !formTokenHolds(req, undefined)) return await stale();
         const data = await part.toBuffer().catch((e: { code?: string }) => {
           if (e.code === 'FST_REQ_FILE_TOO_LARGE') return null;
           throw e;
@@ -356,7 +368,7 @@ export async function reportJourney(
       else throw e;
       await drainBody(req);
     }
-    if (!csrfChecked) checkFormCsrf(req, undefined);
+    if (!csrfChecked && !formTokenHolds(req, undefined)) return stale();
     const fromCheck = fields.from === 'check';
     // The remove button's value is the file's index; anything else (a forged `abc`, `-1`, `1.5`) removes nothing
     // (`Number('abc')` is NaN, which `splice` reads as 0: the first file).
@@ -385,6 +397,8 @@ export async function reportJourney(
     reply: FastifyReply,
     d: DraftData,
     problems: Array<{ text: string; href: string }>,
+    /** A stale form's message (web/stale-form.ts): the answer is then 403. */
+    message?: string,
   ) {
     const ctx: PageContext = pageContext(req);
     const rows = await buildAnswerRows(svc, ctx, d);
@@ -393,8 +407,8 @@ export async function reportJourney(
     return sendPage(
       reply,
       req,
-      h(CheckPage, { ctx, rows, pii, problems, similar }),
-      problems.length ? 422 : 200,
+      h(CheckPage, { ctx, rows, pii, problems, similar, message }),
+      message ? STALE_FORM_STATUS : problems.length ? 422 : 200,
     );
   }
 
@@ -409,12 +423,18 @@ export async function reportJourney(
   app.post(
     '/lapor/kirim',
     // A refused submission re-renders the check page: its language switch reopens that page.
+    // CSRF is checked here: a stale form re-renders the check page, nothing is submitted (web/stale-form.ts).
     {
       preHandler: rateLimit(svc, 'submit', opts.submitPerMinute, 60),
-      config: { langPath: '/lapor/periksa' },
+      config: { langPath: '/lapor/periksa', skipCsrf: true },
     },
     async (req, reply) => {
       const id = draftId(req);
+      if (!formTokenHolds(req, (req.body as Record<string, unknown> | undefined)?._csrf)) {
+        const d = id ? await loadDraft(svc, id) : null;
+        if (!d || d.done || firstIncompleteStep(d, today())) return reply.redirect('/lapor/periksa', 303);
+        return renderCheck(req, reply, d, [], staleFormMessage(pageContext(req).lang));
+      }
       if (!id) return reply.redirect(`/lapor/${STEPS[0]}`, 303);
       return oneAtATime(id, () => submitDraft(req, reply, id));
     },

@@ -205,11 +205,15 @@ describe('tracking page: files with a supplement or a reply', () => {
         en: 'catatan.jpg: Must be one of: JPEG, PNG, WebP, PDF.',
       },
     );
-    // A file alone is not a supplement: the text is asked for, the file is not the problem.
-    const alone = await post([['supplementFiles', 'foto.jpg', img]], '');
-    expect(alone.status).toBe(422);
-    expect(alone.html).toContain('href="#f-body"');
-    expect(alone.html).not.toContain('href="#f-supplementFiles"');
+    // Neither text nor file: the text is asked for (files alone are a supplement: stale-forms.test.ts).
+    const neither = await post([], '');
+    expect(neither.status).toBe(422);
+    expect(neither.html).toContain('href="#f-body"');
+    expect(neither.html).not.toContain('href="#f-supplementFiles"');
+    // Text too short with a file: the text's bounds still hold.
+    const short = await post([['supplementFiles', 'foto.jpg', img]], 'Foto');
+    expect(short.status).toBe(422);
+    expect(short.html).toContain('href="#f-body"');
     expect(await rows(id)).toEqual([]);
     expect(await status(id)).toBe('on_hold');
 

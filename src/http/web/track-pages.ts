@@ -16,7 +16,8 @@
  * The supplement and reply forms are multipart with their files (`supplementFiles`, `commentFiles`): every file is
  * checked and cleaned before anything is posted, then the text and its files are stored together on the action's
  * event (`withAttachments`); a refused file, a parser limit or the report's own limit is a message on the file input
- * with the text kept. CSRF of a signed-in session is checked here, for multipart and urlencoded posts alike.
+ * with the text kept. CSRF of a signed-in session is checked here, for multipart and urlencoded posts alike: a stale
+ * token re-renders the page with the typed text, a fresh token and a message, doing nothing (web/stale-form.ts).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
@@ -52,11 +53,11 @@ import {
   type PiiCheck,
   type ReporterForms,
 } from '../../views/pages/track.tsx';
-import { checkFormCsrf } from '../plugins/auth.ts';
 import { classifyError } from '../plugins/errors.ts';
 import { formErrors, pageContext, sendPage } from './render.ts';
 import { keyedQueue } from './one-at-a-time.ts';
 import { drainBody } from './report-journey.ts';
+import { formTokenHolds, STALE_FORM_STATUS, staleFormMessage } from './stale-form.ts';
 import { buildReportModel } from './report-view.ts';
 import { inlineDisposition } from '../../presenters/attachment.ts';
 
@@ -257,9 +258,18 @@ export async function trackPages(app: FastifyInstance, opts: { services: Service
       const { trackingId: id, action } = req.params;
       if (!ID.test(id) || !ACTIONS.includes(action as ReporterAction)) throw new AppError('NOT_FOUND');
       const form = req.isMultipart() ? await readMultipartForm(req) : readForm(req.body);
-      checkFormCsrf(req, form.fields._csrf);
       // The language switch of a re-rendered form reads the key from the body (`trackingPageOfForm`).
       req.body = form.fields;
+      if (!formTokenHolds(req, form.fields._csrf)) {
+        // A stale form (web/stale-form.ts): nothing is done; the page comes back with the typed text and a fresh
+        // token, and asks for the files again (a browser cannot keep them).
+        const files = form.files.length > 0 || !!form.limit;
+        return renderTrack(req, reply, id, form.fields.k ?? '', {
+          message: staleFormMessage(pageContext(req).lang, files),
+          values: formValues(form.fields),
+          status: STALE_FORM_STATUS,
+        });
+      }
       // One post per report at a time (in this process): the second post of a double tap sees what the first did.
       return oneAtATime(id, () => reporterPost(req, reply, id, action as ReporterAction, form));
     },
@@ -337,14 +347,16 @@ export async function trackPages(app: FastifyInstance, opts: { services: Service
       return v;
     };
     /**
-     * The text and files of a supplement or reply, every problem at once: the text is required with its files (a
-     * file says little to the verifier without a word on what it shows); a refused file refuses the whole post.
+     * The text and files of a supplement or reply, every problem at once; a refused file refuses the whole post.
+     * A reply needs its text (a file says little without a word on what it shows); a supplement may be files alone
+     * (`filesAlone`: the photo the verifier asked for), so it needs text or at least one file, and text that is
+     * given keeps its bounds.
      */
-    const withFiles = async (textField: string, v: string, min: number, max: number) => {
+    const withFiles = async (textField: string, v: string, min: number, max: number, filesAlone = false) => {
       const fileField = FILE_FIELDS[action]!;
       const visible = await getReport(svc, caller, id).catch(() => null);
       const files = await prepareFiles(pageContext(req).lang, visible?.report.row.id, form);
-      const issue = boundIssue(v, min, max);
+      const issue = filesAlone && !v && form.files.length > 0 ? undefined : boundIssue(v, min, max);
       if (issue || files.issue) {
         const fields: Record<string, FieldIssue> = issue ? { [textField]: issue } : {};
         throw new AppError('VALIDATION_FAILED', fields, files.issue ? { fileMessage: files.issue } : {});
@@ -355,7 +367,7 @@ export async function trackPages(app: FastifyInstance, opts: { services: Service
       switch (action as ReporterAction) {
         case 'supplement': {
           // The supplement and its files are stored together or not at all, the files on its event.
-          const sent = await withFiles('body', text(body.body), 5, 10_000);
+          const sent = await withFiles('body', text(body.body), 5, 10_000, true);
           await withAttachments(svc, caller, id, sent.files, (inner) =>
             supplementReport(inner, caller, id, { body: sent.text, files: sent.files.length }),
           );

@@ -41,12 +41,18 @@ export interface TimelineItem {
   tone?: 'agency' | 'reporter' | 'system';
 }
 
-/** "2 lampiran" on a supplement or reply the reporter sent files with (the count its event holds). */
-export function filesNote(ctx: PageContext, e: { type: string; data: unknown }): string | undefined {
+/**
+ * "2 lampiran" on a supplement or reply the reporter sent files with (the count its event holds); a supplement of
+ * files alone (no text) says so in a sentence ("Pelapor menambahkan 2 berkas tanpa keterangan.").
+ */
+export function filesNote(
+  ctx: PageContext,
+  e: { type: string; data: unknown; body?: string | null },
+): string | undefined {
   const n = (e.data as { files?: unknown } | null)?.files;
-  return (e.type === 'supplement' || e.type === 'reporter_reply') && typeof n === 'number' && n > 0
-    ? ctx.t('web.timeline.files', { n })
-    : undefined;
+  if (!((e.type === 'supplement' || e.type === 'reporter_reply') && typeof n === 'number' && n > 0))
+    return undefined;
+  return e.body ? ctx.t('web.timeline.files', { n }) : ctx.t('web.timeline.files_only', { n });
 }
 
 /** The list (an empty-state sentence when there are no events). */

@@ -24,16 +24,19 @@ export function CheckPage({
   pii,
   problems,
   similar = [],
+  message,
 }: {
   ctx: PageContext;
   rows: AnswerRow[];
   pii: PiiKind[];
   problems: Array<{ text: string; href: string }>;
   similar?: PublicSimilarReport[];
+  /** A form-level message (a stale form: web/stale-form.ts). */
+  message?: string | undefined;
 }): VNode {
   return (
-    <Layout ctx={ctx} title={ctx.t('web.report.check_title')} hasErrors={problems.length > 0}>
-      {problems.length ? (
+    <Layout ctx={ctx} title={ctx.t('web.report.check_title')} hasErrors={!!message || problems.length > 0}>
+      {problems.length || message ? (
         <div
           class="error-summary"
           data-module="error-summary"
@@ -43,13 +46,16 @@ export function CheckPage({
           <h2 id="error-summary-title" class="error-summary-title">
             {ctx.t('web.common.error_summary_title')}
           </h2>
-          <ul class="error-summary-list">
-            {problems.map((p) => (
-              <li key={p.href + p.text}>
-                <a href={p.href}>{p.text}</a>
-              </li>
-            ))}
-          </ul>
+          {message ? <p>{message}</p> : null}
+          {problems.length ? (
+            <ul class="error-summary-list">
+              {problems.map((p) => (
+                <li key={p.href + p.text}>
+                  <a href={p.href}>{p.text}</a>
+                </li>
+              ))}
+            </ul>
+          ) : null}
         </div>
       ) : null}
       <h1>{ctx.t('web.report.check_title')}</h1>

@@ -43,6 +43,8 @@ export interface StepPageProps {
   errors: FormErrors;
   fromCheck: boolean;
   options: StepOptions;
+  /** A form-level message above the form (a stale form: web/stale-form.ts). */
+  message?: string | undefined;
 }
 
 const v = (d: DraftData, k: string) => (typeof d[k] === 'string' ? (d[k] as string) : '');
@@ -67,11 +69,11 @@ function Frame(
 ) {
   const { ctx } = p;
   return (
-    <Layout ctx={ctx} title={p.title} hasErrors={Object.keys(p.errors).length > 0}>
+    <Layout ctx={ctx} title={p.title} hasErrors={!!p.message || Object.keys(p.errors).length > 0}>
       <a class="back-link" href={p.back}>
         {ctx.t('web.common.back')}
       </a>
-      <ErrorSummary ctx={ctx} errors={p.errors} />
+      <ErrorSummary ctx={ctx} errors={p.errors} message={p.message} />
       <p class="step-count">{ctx.t('web.report.step_of', { n: p.index, total: p.total })}</p>
       {p.h1 === false ? null : <h1>{p.title}</h1>}
       <form

@@ -1,0 +1,41 @@
+/**
+ * A citizen form posted with a security token that no longer holds (CSRF_INVALID: the session was signed in or
+ * renewed in another tab after the page was opened, the page was opened before signing in…). Nothing of the post is
+ * saved or done; the answer (403) gives back what was typed, so no text is lost:
+ *
+ * - the report journey, the tracking page's forms, the check page and a public comment re-render their own form with
+ *   the typed text, a fresh token and `staleFormMessage` (files cannot be kept by a browser: the message says to pick
+ *   them again);
+ * - any other citizen form gets `sendStaleFormPage` (render.ts, through `sendErrorPage`): the posted text fields read-only for
+ *   copying and a link back to the form's page.
+ *
+ * The text is only in this answer to the browser that posted it: never stored, never logged. Passwords, the access
+ * key, tokens and other hidden fields are never echoed (`postedTexts`).
+ */
+import type { FastifyRequest } from 'fastify';
+import { t, type Lang } from '../../locales/index.ts';
+import { checkFormCsrf } from '../plugins/auth.ts';
+import { classifyError } from '../plugins/errors.ts';
+
+export { STALE_FORM_STATUS } from './render.ts';
+
+/** Whether `err` is the refusal of a stale or missing CSRF token. */
+export function isStaleForm(err: unknown): boolean {
+  return classifyError(err).code === 'CSRF_INVALID';
+}
+
+/** `checkFormCsrf` as a yes/no: false when the form's token does not hold (any other error is thrown). */
+export function formTokenHolds(req: FastifyRequest, sent: unknown): boolean {
+  try {
+    checkFormCsrf(req, sent);
+    return true;
+  } catch (e) {
+    if (isStaleForm(e)) return false;
+    throw e;
+  }
+}
+
+/** The message above a re-rendered stale form; `files`: the post carried files, which must be picked again. */
+export function staleFormMessage(lang: Lang, files = false): string {
+  return t(lang, files ? 'web.stale_form.message_files' : 'web.stale_form.message');
+}
