@@ -32,7 +32,7 @@ import { pageHref } from '../../views/components/pagination.tsx';
 import { piiConfirmField } from '../../views/pages/track.tsx';
 import { classifyError } from '../plugins/errors.ts';
 import { t } from '../../locales/index.ts';
-import { formErrors, pageContext, sendPage } from './render.ts';
+import { formErrors, pageContext, sendPage, sendStaleFormPage } from './render.ts';
 import { keyedQueue } from './one-at-a-time.ts';
 import { formTokenHolds, STALE_FORM_STATUS } from './stale-form.ts';
 import { buildReportModel } from './report-view.ts';
@@ -235,9 +235,13 @@ export async function feedPages(
       const id = req.params.trackingId;
       if (!ID.test(id)) throw new AppError('NOT_FOUND');
       await getReport(svc, PUBLIC_CALLER, id);
-      if (!req.session) return reply.redirect(`/masuk?next=/laporan/${id}`, 303);
       const form = (req.body ?? {}) as Record<string, unknown>;
       const body = String(form.body ?? '').trim();
+      if (!req.session) {
+        // Signed out meanwhile (another tab, an expired session): a typed comment is given back for copying.
+        if (body) return sendStaleFormPage(reply, req, `/laporan/${id}`);
+        return reply.redirect(`/masuk?next=/laporan/${id}`, 303);
+      }
       if (!formTokenHolds(req, form._csrf)) {
         const stale = { body: { key: 'stale_form' } };
         return renderReport(req, reply, id, { errors: stale, comment: body, status: STALE_FORM_STATUS });

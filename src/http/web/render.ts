@@ -179,9 +179,25 @@ export function postedTexts(body: unknown): string[] {
   return out;
 }
 
-/** The generic answer to a stale citizen form: the typed text for copying and the way back to the form. */
-export function sendStaleFormPage(reply: FastifyReply, req: FastifyRequest): FastifyReply {
+/**
+ * The generic answer to a stale citizen form: the typed text for copying and the way back to the form. With
+ * `signedOutNext`, the form needed an account whose session had ended: the way back is the sign-in page, which then
+ * leads to `signedOutNext`.
+ */
+export function sendStaleFormPage(
+  reply: FastifyReply,
+  req: FastifyRequest,
+  signedOutNext?: string,
+): FastifyReply {
   const ctx = pageContext(req);
   const texts = postedTexts(req.body);
-  return sendPage(reply, req, h(StaleFormPage, { ctx, texts, back: ctx.langPath }), STALE_FORM_STATUS);
+  const back = signedOutNext
+    ? `/masuk?next=${encodeURIComponent(signedOutNext)}&lang=${ctx.lang}`
+    : ctx.langPath;
+  return sendPage(
+    reply,
+    req,
+    h(StaleFormPage, { ctx, texts, back, signedOut: !!signedOutNext }),
+    STALE_FORM_STATUS,
+  );
 }

@@ -188,6 +188,24 @@ describe('a stale form token gives the typed text back', () => {
     expect(await events(id, 'comment')).toHaveLength(1);
   });
 
+  it('a comment posted after the session ended comes back for copying, with the way to sign in again', async () => {
+    const { trackingId: id } = await submit('Halte rusak di Jalan Sudirman');
+    await act(id, 'verify', { categoryId, agencyId: 'pupr-kaltim' }, DEMO.coordinator);
+    const text = 'Atap halte ini bocor setiap hujan turun.';
+    // A browser whose session has ended (signed out in another tab): no session cookie any more.
+    const signedOut = new WebClient(t.url);
+    const r = await signedOut.post(`/laporan/${id}/komentar`, { _csrf: FORGED, body: text });
+    expect(r.status).toBe(403);
+    expect(r.html).toContain('Sesi Anda telah berakhir');
+    expect(r.html).toMatch(new RegExp(`<textarea[^>]*readonly[^>]*>${text}</textarea>`));
+    expect(r.html).toContain(`<a href="/masuk?next=%2Flaporan%2F${id}&amp;lang=id">Masuk lagi</a>`);
+    expect(await events(id, 'comment')).toEqual([]);
+    // Nothing typed: straight to the sign-in page, as before.
+    const empty = await signedOut.post(`/laporan/${id}/komentar`, { _csrf: FORGED, body: ' ' });
+    expect(empty.status).toBe(303);
+    expect(empty.headers.get('location')).toBe(`/masuk?next=/laporan/${id}`);
+  });
+
   it('another form: the typed text read-only for copying and a link back, never a password or access key', async () => {
     const me = await signInWeb(t.url, DEMO.citizen, undefined, '/akun');
     const claim = await me.post('/akun/klaim', {

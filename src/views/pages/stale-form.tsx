@@ -12,17 +12,21 @@ export function StaleFormPage({
   ctx,
   texts,
   back,
+  signedOut = false,
 }: {
   ctx: PageContext;
   /** The text fields of the refused post, in the order posted. */
   texts: string[];
-  /** The page the form is on. */
+  /** The page the form is on (or, when `signedOut`, the sign-in page that leads back to it). */
   back: string;
+  /** The post needed a signed-in account and the session had ended (signed out in another tab, expired). */
+  signedOut?: boolean;
 }): VNode {
+  const key = signedOut ? 'web.stale_form.signed_out' : 'web.stale_form';
   return (
-    <Layout ctx={ctx} title={ctx.t('web.stale_form.title')} hasErrors>
-      <h1>{ctx.t('web.stale_form.title')}</h1>
-      <p>{ctx.t('web.stale_form.fallback')}</p>
+    <Layout ctx={ctx} title={ctx.t(`${key}.title`)} hasErrors>
+      <h1>{ctx.t(`${key}.title`)}</h1>
+      <p>{ctx.t(`${key}.fallback`)}</p>
       {texts.length ? (
         <FieldFrame
           ctx={ctx}
@@ -42,7 +46,7 @@ export function StaleFormPage({
         </FieldFrame>
       ) : null}
       <p>
-        <a href={back}>{ctx.t('web.stale_form.back')}</a>
+        <a href={back}>{ctx.t(`${key}.back`)}</a>
       </p>
     </Layout>
   );
