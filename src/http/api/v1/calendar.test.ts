@@ -23,6 +23,14 @@ describe('holiday calendar', () => {
     expect(s.body.warning.year).toBe(2027);
     expect(s.body.warning.message.id).toContain('2027');
     const coord = await t.login(DEMO.coordinator);
+    // A coordinator cannot load the year: its message says whom to ask, in both languages.
+    const asCoord = await t.api('/api/v1/calendar/status', { token: coord });
+    expect(asCoord.body.warning).toMatchObject({ year: 2027, state: s.body.warning.state });
+    expect(asCoord.body.warning.message.id).not.toBe(s.body.warning.message.id);
+    expect(asCoord.body.warning.message.id).toContain('admin nasional');
+    expect(asCoord.body.warning.message.en).toContain('national admin');
+    const asNational = await t.api('/api/v1/calendar/status', { token: await t.login(DEMO.national) });
+    expect(asNational.body.warning.message).toEqual(s.body.warning.message);
     const denied = await t.api('/api/v1/holidays', {
       json: { date: '2027-01-01', name: 'Tahun Baru 2027 Masehi', kind: 'libur_nasional' },
       token: coord,

@@ -5,6 +5,7 @@ import { calendarDate } from './schemas.ts';
 import type { Services } from '../../../app/context.ts';
 import { listAgencyTree, listCategories, listHolidays, listRegions } from '../../../queries/reference.ts';
 import { calendarStatus } from '../../../queries/calendar-status.ts';
+import { calendarWarningText } from '../../../presenters/calendar-warning.ts';
 import {
   confirmHolidays,
   HOLIDAY_NAME_MAX,
@@ -148,6 +149,17 @@ export const referenceRoutes: FastifyPluginAsyncZod<{ services: Services }> = as
         summary: 'Years covered by the holiday calendar, and a warning when next year is missing',
       },
     },
-    async () => calendarStatus(opts.services),
+    async (req) => {
+      const status = await calendarStatus(opts.services);
+      const grants = req.caller.actor.grants;
+      // A signed-in caller who cannot load or confirm (a coordinator) reads whom to ask, as on its pages.
+      if (!status.warning || !req.session || grants.some((g) => g.role === 'national_admin')) return status;
+      const w = status.warning;
+      const message = {
+        id: calendarWarningText(w, grants, 'id') ?? w.message.id,
+        en: calendarWarningText(w, grants, 'en') ?? w.message.en,
+      };
+      return { ...status, warning: { ...w, message } };
+    },
   );
 };
