@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { startTestApp, submitReport, DEMO, type TestApp } from '../test/helpers/app.ts';
-import { startWorker } from '../src/jobs/worker.ts';
+import { drainOutboxOnce } from '../test/helpers/receivers.ts';
 import { expectA11y, HAS_CHROMIUM, launchBrowser, screenshot, type TestBrowser } from './helpers/browser.ts';
 import { signInPage } from './helpers/session.ts';
 
@@ -29,13 +29,7 @@ describe.skipIf(!HAS_CHROMIUM)('delivery log in the browser', () => {
       anonymous: true,
       reporter: { email: 'pelapor.irigasi@contoh.aduan.id' },
     });
-    const worker = await startWorker(t.runtime.services, {
-      transports: {},
-      autoStart: false,
-      sweepEveryMs: 0,
-    });
-    await worker.drain();
-    await worker.stop();
+    await drainOutboxOnce(t.runtime.services);
     const ctx = await b.context();
     const page = await ctx.newPage();
     await page.setViewportSize({ width: 360, height: 780 });

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { simpleParser } from 'mailparser';
 import type { Services } from '../../src/app/context.ts';
-import { smtpMailer } from '../../src/integrations/delivery.ts';
+import { smtpMailer, type Transports } from '../../src/integrations/delivery.ts';
 import { processRow, startWorker } from '../../src/jobs/worker.ts';
 import { claimDeliveries } from '../../src/commands/outbox-delivery.ts';
 import { RESET_REQUEST_CHANNEL } from '../../src/commands/password-reset.ts';
@@ -114,18 +114,23 @@ export async function startHttpReceiver(
   };
 }
 
-/** Delivers every pending outbox row once through a mail-only worker to the SMTP server at `smtpUrl`, then stops it. */
-export async function deliverMailOnce(svc: Services, smtpUrl: string): Promise<void> {
-  const worker = await startWorker(svc, {
-    transports: { mailer: smtpMailer(smtpUrl, 'aduan <noreply@aduan.test>') },
-    autoStart: false,
-    sweepEveryMs: 0,
-  });
+/**
+ * Runs every pending outbox row once through a worker with the given transports, then stops it. With none (the
+ * default), fan-out rows become per-recipient rows and deliveries with no transport stay pending: what a delivery log
+ * shows before anything is sent.
+ */
+export async function drainOutboxOnce(svc: Services, transports: Transports = {}): Promise<void> {
+  const worker = await startWorker(svc, { transports, autoStart: false, sweepEveryMs: 0 });
   try {
     await worker.drain();
   } finally {
     await worker.stop();
   }
+}
+
+/** Delivers every pending outbox row once through a mail-only worker to the SMTP server at `smtpUrl`, then stops it. */
+export async function deliverMailOnce(svc: Services, smtpUrl: string): Promise<void> {
+  await drainOutboxOnce(svc, { mailer: smtpMailer(smtpUrl, 'aduan <noreply@aduan.test>') });
 }
 
 /**

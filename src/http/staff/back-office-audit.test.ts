@@ -15,7 +15,7 @@ import {
 } from '../../../test/helpers/app.ts';
 import { csrfOf, signInWeb } from '../../../test/helpers/web-client.ts';
 import sharp from 'sharp';
-import { startWorker } from '../../jobs/worker.ts';
+import { drainOutboxOnce } from '../../../test/helpers/receivers.ts';
 
 let t: TestApp;
 let coordToken: string;
@@ -146,13 +146,7 @@ describe("a report's delivery log", () => {
       reporter: { email: 'pelapor.log@contoh.aduan.id' },
     });
     // The worker fans the submission out into per-recipient rows (no transport: they stay pending).
-    const worker = await startWorker(t.runtime.services, {
-      transports: {},
-      autoStart: false,
-      sweepEveryMs: 0,
-    });
-    await worker.drain();
-    await worker.stop();
+    await drainOutboxOnce(t.runtime.services);
     const coord = await signInWeb(t.url, DEMO.coordinator);
     const log = await coord.get(`/kantor/laporan/${id}/pengiriman`);
     expect(log.status).toBe(200);
@@ -166,13 +160,7 @@ describe("a report's delivery log", () => {
       anonymous: true,
       reporter: { email: 'pelapor.pohon@contoh.aduan.id' },
     });
-    const worker = await startWorker(t.runtime.services, {
-      transports: {},
-      autoStart: false,
-      sweepEveryMs: 0,
-    });
-    await worker.drain();
-    await worker.stop();
+    await drainOutboxOnce(t.runtime.services);
     const coord = await signInWeb(t.url, DEMO.coordinator);
     const idPage = await coord.get(`/kantor/laporan/${id}/pengiriman`);
     expect(idPage.html).toContain('<td>Pelapor</td>');
@@ -193,13 +181,7 @@ describe("an anonim reporter's channels in the delivery log", () => {
       reporter: { phone: '081299990002' },
     });
     await verifyReport(t, coordToken, id, 'pupr-kaltim', category);
-    const worker = await startWorker(t.runtime.services, {
-      transports: {},
-      autoStart: false,
-      sweepEveryMs: 0,
-    });
-    await worker.drain();
-    await worker.stop();
+    await drainOutboxOnce(t.runtime.services);
     const reporterRows = (html: string) =>
       [...html.matchAll(/<tr>((?:(?!<\/tr>)[\s\S])*?<td>Pelapor<\/td>[\s\S]*?)<\/tr>/g)].map((m) => m[1]!);
     const coord = await signInWeb(t.url, DEMO.coordinator);
