@@ -249,7 +249,12 @@ const OFFICER_ACTIONS: readonly PolicyAction[] = ['view', 'viewInternal', 'respo
  * them, post follow-ups and return them. Never verify, dispose, see who reported, or any staff permission.
  */
 const INTEGRATION_ACTIONS: readonly PolicyAction[] = ['view', 'viewInternal', 'respond', 'return', 'note'];
-const OMBUDSMAN_ACTIONS: readonly PolicyAction[] = ['view', 'viewInternal', 'note'];
+/**
+ * The Ombudsman reads a transferred report as its hand-off package shows it (src/queries/handoff-package.ts): no
+ * internal notes, which the agency writes for itself and which may name a reporter who did not share their identity,
+ * and no notes of its own (the role is read-only; its case continues in SIMPeL).
+ */
+const OMBUDSMAN_ACTIONS: readonly PolicyAction[] = ['view'];
 const REPORTER_ACTIONS: readonly PolicyAction[] = [
   'view',
   'viewReporter',
