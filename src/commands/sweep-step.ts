@@ -99,6 +99,8 @@ export function sweepNote(
   type: string,
   visibility: 'internal' | 'reporter',
   input: SweepStepInput,
+  /** Re-checked under the row lock: a report in another status is skipped (the plan may be stale). */
+  statuses?: readonly string[],
 ) {
   return runReportAction(
     svc,
@@ -107,6 +109,8 @@ export function sweepNote(
     'note',
     input,
     async ({ tx, report, now }) => {
+      if (statuses && !statuses.includes(report.row.status))
+        throw new SweepSkipped(`${type}: report is ${report.row.status}`);
       await requireRunningDeadline(tx, input.deadlineId);
       await claimSweepKey(tx, report.row.id, type, input, now);
       return { event: { type, visibility, data: eventData(input) } };
