@@ -173,6 +173,8 @@ async function staffRecipients(
   if (type === 'submit' || type === 'supplement' || type === 'return') return verifiers(tx, report);
   // A reply before dispatch reaches whoever verifies the report; after, the agency holding it.
   if (type === 'reporter_reply' && !report.dispatchedAgencyId) return verifiers(tx, report);
+  // A hand-off of a report no agency holds (never dispatched, or returned) leaves the verifiers' queue: they hear.
+  if (type === 'escalate' && !report.agencyId) return verifiers(tx, report);
   if (type === 'assign') return assignee(tx, event.actorUserId, data);
   return usersWith(tx, ['officer', 'agency_admin'], await agencyPath(tx, report.agencyId));
 }
