@@ -3,13 +3,15 @@
  * notes), attachment metadata, and the reporter's identity ONLY when the reporter allowed it (the
  * escalate event carries `data.shareIdentity === true`) and the report is not anonim (identity never reaches the
  * Ombudsman then, as in the policy: domain.md §3); otherwise `reporter` is null and the reporter's own files go under
- * neutral names (original filenames often carry a name or a NIK). The worker logs every hand-off that carries the
+ * neutral names (original filenames often carry a name or a NIK) and the reporter's own name, email, phone and NIK
+ * are masked in the title, the body and the timeline's texts. The worker logs every hand-off that carries the
  * identity (pii_access_log, purpose `ombudsman.handoff`).
  */
 import { and, asc, eq, ne } from 'drizzle-orm';
 import { attachments, reportEvents, reports } from '../db/schema.ts';
 import type { Services } from '../app/context.ts';
 import { attachmentFilename } from '../presenters/attachment.ts';
+import { maskOwnIdentity, type OwnIdentity } from '../domain/report/own-identity.ts';
 
 /** What the Ombudsman endpoint receives (JSON). */
 export interface HandoffPackage {
@@ -57,19 +59,23 @@ export async function handoffPackage(svc: Services, trackingId: string): Promise
   const escalationData = (escalation?.data ?? {}) as Record<string, unknown>;
   const share = escalationData.shareIdentity === true;
   let reporter: HandoffPackage['reporter'] = null;
+  const who: OwnIdentity = r.reporterEnc ? svc.sealer.open<OwnIdentity>(r.reporterEnc) : {};
   if (share && !r.anonymous && r.reporterEnc) {
-    const who = svc.sealer.open<{ name?: string; email?: string; phone?: string }>(r.reporterEnc);
     reporter = {
       ...(who.name ? { name: who.name } : {}),
       ...(who.email ? { email: who.email } : {}),
       ...(who.phone ? { phone: who.phone } : {}),
     };
   }
+  // Without the reporter's consent to be named, their own name, email, phone and NIK are masked in every text of the
+  // package (a complaint often opens "Saya Rina, warga RT 03 …"; a verifier's question may greet them by name), as
+  // for an agency on an anonim report; masked at read, the stored texts stay for staff who may see the reporter.
+  const text = (s: string) => (reporter ? s : maskOwnIdentity(s, who));
   return {
     trackingId: r.trackingId,
     classification: r.classification,
-    title: r.title,
-    body: r.body,
+    title: text(r.title),
+    body: text(r.body),
     status: r.status,
     regionCode: r.regionCode,
     agencyId: r.agencyId,
@@ -82,8 +88,8 @@ export async function handoffPackage(svc: Services, trackingId: string): Promise
       at: e.createdAt.toISOString(),
       fromStatus: e.fromStatus,
       toStatus: e.toStatus,
-      // The reporter's own words may name them; internal notes are already excluded.
-      body: e.body,
+      // Internal notes are already excluded; the rest may name the reporter (masked unless shared).
+      body: e.body === null ? null : text(e.body),
     })),
     attachments: files.map((f) => ({
       id: f.id,

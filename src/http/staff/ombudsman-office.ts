@@ -18,6 +18,7 @@ import type { Services } from '../../app/context.ts';
 import { AppError } from '../../app/errors.ts';
 import { recordPiiAccess } from '../../commands/reveal-reporter.ts';
 import { formatIsoInZone } from '../../domain/deadline/calendar.ts';
+import { maskOwnIdentity, type OwnIdentity } from '../../domain/report/own-identity.ts';
 import { regionCovers, type Actor, type RoleGrant } from '../../policies/can.ts';
 import { reportZone } from '../../presenters/report.ts';
 import { handoffPackage } from '../../queries/handoff-package.ts';
@@ -61,7 +62,14 @@ export const staffOmbudsmanRoutes: FastifyPluginAsync<{ services: Services }> = 
       const zone = reportZone(r);
       return {
         trackingId: r.row.trackingId,
-        title: r.row.title,
+        // Masked as in the package unless the reporter shared their identity (handoff-package.ts).
+        title:
+          r.row.escalationSharesIdentity && !r.row.anonymous
+            ? r.row.title
+            : maskOwnIdentity(
+                r.row.title,
+                r.row.reporterEnc ? svc.sealer.open<OwnIdentity>(r.row.reporterEnc) : {},
+              ),
         status: r.row.status,
         agency: r.agency?.shortName ?? r.agency?.name ?? r.target?.shortName ?? r.target?.name ?? null,
         receivedAt: formatIsoInZone(r.row.createdAt, zone),

@@ -5,14 +5,26 @@
  * - The Ombudsman reads a transferred report through the API as the package shows it: no internal notes (an agency's
  *   internal note may name the reporter, who did not share their identity), and it writes nothing into the agency's
  *   timeline (the role is read-only).
+ * - The hand-off package (the Ombudsman's pages and what the worker pushes to SIMPeL) of a reporter who did not share
+ *   their identity masks their own name, phone and email in the title, the body and the timeline's texts (a complaint
+ *   opening "Saya Rina Pelapor …", a verifier's question greeting them by name); shared, the texts stay as written.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actOk, categoryIdByName, DEMO, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
+import { signInWeb } from '../../../../test/helpers/web-client.ts';
+import { handoffPackage } from '../../../queries/handoff-package.ts';
 
 let t: TestApp;
 const REPORTER = { name: 'Rina Pelapor', email: 'rina.pelapor@contoh.aduan.id', phone: '081234567890' };
 const INTERNAL_NOTE = 'Sudah ditelepon Ibu Rina Pelapor di 081234567890, anggaran belum ada.';
 let report: { trackingId: string; accessKey: string };
+/** Two reports whose texts name the reporter: handed over without and with the identity. */
+let named: { trackingId: string; accessKey: string };
+let namedShared: { trackingId: string; accessKey: string };
+const NAMED_TITLE = 'Saya Rina Pelapor: jalan provinsi di Balikpapan amblas';
+const NAMED_BODY =
+  'Saya Rina Pelapor, warga Balikpapan Timur (081234567890), melaporkan jalan amblas di depan rumah.';
+const QUESTION = 'Ibu Rina Pelapor, mohon sebutkan nomor RT lokasi jalan amblas tersebut.';
 
 beforeAll(async () => {
   // Monday 5 January 2026, 09:00 WITA; the hand-off opens after the escalation deadline, in April.
@@ -43,7 +55,47 @@ beforeAll(async () => {
     { body: INTERNAL_NOTE },
     { token: await t.login(DEMO.puprAdmin) },
   );
+  const coordinator = await t.login(DEMO.coordinator);
+  const fileNamed = async () => {
+    const r = await t.api('/api/v1/reports', {
+      json: {
+        classification: 'pengaduan',
+        title: NAMED_TITLE,
+        body: NAMED_BODY,
+        regionCode: '64.71.01',
+        reporter: REPORTER,
+        confidential: true,
+      },
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    await actOk(t, r.body.trackingId, 'hold', { question: QUESTION }, { token: coordinator });
+    await actOk(
+      t,
+      r.body.trackingId,
+      'supplement',
+      { body: 'Lokasinya di RT 07.' },
+      { accessKey: r.body.accessKey },
+    );
+    await actOk(
+      t,
+      r.body.trackingId,
+      'verify',
+      { categoryId, agencyId: 'pupr-kaltim' },
+      { token: coordinator },
+    );
+    return r.body as { trackingId: string; accessKey: string };
+  };
+  named = await fileNamed();
+  namedShared = await fileNamed();
   t.setNow(new Date('2026-04-13T09:00:00+08:00'));
+  await actOk(t, named.trackingId, 'escalate', { consent: true }, { accessKey: named.accessKey });
+  await actOk(
+    t,
+    namedShared.trackingId,
+    'escalate',
+    { consent: true, shareIdentity: true },
+    { accessKey: namedShared.accessKey },
+  );
   // The reporter consents without sharing the identity.
   await actOk(t, report.trackingId, 'escalate', { consent: true }, { accessKey: report.accessKey });
 });
@@ -79,5 +131,39 @@ describe('the Ombudsman on the JSON API', () => {
       token,
     });
     expect(r.status, JSON.stringify(r.body)).toBe(403);
+  });
+});
+
+describe('the hand-off package of a reporter who did not share the identity', () => {
+  const SECRETS = [REPORTER.name, 'Rina', REPORTER.phone, REPORTER.email];
+
+  it('masks the reporter in the title, body and timeline texts it pushes', async () => {
+    const pkg = (await handoffPackage(t.runtime.services, named.trackingId))!;
+    expect(pkg.reporter).toBeNull();
+    const texts = [pkg.title, pkg.body, ...pkg.timeline.map((e) => e.body ?? '')];
+    for (const secret of SECRETS) for (const text of texts) expect(text).not.toContain(secret);
+    // The rest of the texts stays: the Ombudsman still reads the complaint and the question.
+    expect(pkg.body).toContain('melaporkan jalan amblas di depan rumah');
+    expect(pkg.timeline.find((e) => e.type === 'hold')?.body).toContain('mohon sebutkan nomor RT');
+
+    const shared = (await handoffPackage(t.runtime.services, namedShared.trackingId))!;
+    expect(shared.reporter?.name).toBe(REPORTER.name);
+    expect(shared.title).toBe(NAMED_TITLE);
+    expect(shared.body).toBe(NAMED_BODY);
+    expect(shared.timeline.find((e) => e.type === 'hold')?.body).toBe(QUESTION);
+  });
+
+  it('masks it on the Ombudsman office list and report page too', async () => {
+    const c = await signInWeb(t.url, DEMO.ombudsman);
+    const list = await c.get('/kantor/ombudsman');
+    expect(list.status).toBe(200);
+    const page = await c.get(`/kantor/ombudsman/laporan/${named.trackingId}`);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('mohon sebutkan nomor RT');
+    for (const secret of SECRETS) expect(page.html).not.toContain(secret);
+    // The list names the shared report's reporter in its title, and only that one.
+    expect(list.html.split(REPORTER.name).length - 1).toBe(1);
+    const sharedPage = await c.get(`/kantor/ombudsman/laporan/${namedShared.trackingId}`);
+    expect(sharedPage.html).toContain(QUESTION);
   });
 });
