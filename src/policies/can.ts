@@ -172,6 +172,14 @@ function isOmbudsmanOnTransferred(grant: RoleGrant, subject: ReportSubject): boo
   return grant.regionCode === null || regionCovers(grant.regionCode, subject.regionCode);
 }
 
+/**
+ * Whether the actor reads this report as the Ombudsman office it was handed over to: the package's reader, who sees
+ * what the package holds (the public timeline and the conversation with the reporter, never internal notes).
+ */
+export function receivesHandOff(actor: Actor, subject: ReportSubject): boolean {
+  return actor.grants.some((g) => !isVoidOmbudsmanGrant(g) && isOmbudsmanOnTransferred(g, subject));
+}
+
 // ---------------------------------------------------------------------------------------------
 
 /**

@@ -129,13 +129,21 @@ export async function getReport(svc: Services, caller: Caller, trackingId: strin
   return { report: report!, subject, permissions: permissionsFor(caller.actor, subject) };
 }
 
-/** The timeline the caller may see: internal notes only for staff in scope. */
-export async function timelineFor(svc: Services, visible: VisibleReport): Promise<EventRow[]> {
+/**
+ * The timeline the caller may see: internal notes only for staff in scope; the conversation with the reporter
+ * (visibility `reporter`) also for the Ombudsman office the report was handed over to (`handOff`), as its package.
+ */
+export async function timelineFor(
+  svc: Services,
+  visible: VisibleReport,
+  opts: { handOff?: boolean } = {},
+): Promise<EventRow[]> {
   const events = await listEvents(svc.db, visible.report.row.id);
   const { permissions, subject } = visible;
   const shown = events.filter((e) => {
     if (e.visibility === 'public') return true;
-    if (e.visibility === 'reporter') return subject.isReporter || permissions.viewInternal;
+    if (e.visibility === 'reporter')
+      return subject.isReporter || permissions.viewInternal || opts.handOff === true;
     return permissions.viewInternal;
   });
   return permissions.viewInternal ? shown : withoutConfidentialKept(svc, shown);

@@ -167,3 +167,32 @@ describe('the hand-off package of a reporter who did not share the identity', ()
     expect(sharedPage.html).toContain(QUESTION);
   });
 });
+
+describe('the Ombudsman on the JSON API, for a reporter who did not share the identity', () => {
+  const SECRETS = [REPORTER.name, 'Rina', REPORTER.phone, REPORTER.email];
+
+  it('reads the report, the list and the timeline with the reporter masked, as the package', async () => {
+    const token = await t.login(DEMO.ombudsman);
+    const one = await t.api(`/api/v1/reports/${named.trackingId}`, { token });
+    expect(one.status).toBe(200);
+    expect(one.body.body).toContain('melaporkan jalan amblas di depan rumah');
+    const list = await t.api('/api/v1/reports?pageSize=100', { token });
+    const item = (list.body.items as Array<{ trackingId: string }>).find(
+      (r) => r.trackingId === named.trackingId,
+    );
+    expect(item).toBeDefined();
+    const events = await t.api(`/api/v1/reports/${named.trackingId}/events`, { token });
+    expect(JSON.stringify(events.body)).toContain('mohon sebutkan nomor RT');
+    for (const text of [JSON.stringify(one.body), JSON.stringify(item), JSON.stringify(events.body)])
+      for (const secret of SECRETS) expect(text).not.toContain(secret);
+    // Shared: as written.
+    const shared = await t.api(`/api/v1/reports/${namedShared.trackingId}`, { token });
+    expect(shared.body.title).toBe(NAMED_TITLE);
+    expect(shared.body.reporter.name).toBe(REPORTER.name);
+    // The agency reads its report as stored.
+    const agency = await t.api(`/api/v1/reports/${named.trackingId}`, {
+      token: await t.login(DEMO.puprAdmin),
+    });
+    expect(agency.body.title).toBe(NAMED_TITLE);
+  });
+});

@@ -5,7 +5,8 @@
  * `allowedActions` says the same everywhere.
  */
 import type { FastifyRequest } from 'fastify';
-import type { Services } from '../../../app/context.ts';
+import type { Caller, Services } from '../../../app/context.ts';
+import { maskOwnIdentity, type OwnIdentity } from '../../../domain/report/own-identity.ts';
 import type { LoadedReport } from '../../../db/repositories/reports.ts';
 import { reportOffers, reportsOffers } from '../../../commands/report-offers.ts';
 import type { ReporterInput } from '../../../commands/submit-report.ts';
@@ -23,11 +24,37 @@ export async function presentReportFor(
 ) {
   const permissions = extra.permissions ?? permissionsFor(req.caller.actor, subjectOf(report, req.caller));
   const offers = await reportOffers(svc.db, req.caller, report, permissions, svc.now());
-  return presentReport(report, permissions, {
-    lang: requestLang(req),
-    ...(extra.reporter !== undefined ? { reporter: extra.reporter } : {}),
-    ...offers,
-  });
+  return withTexts(
+    presentReport(report, permissions, {
+      lang: requestLang(req),
+      ...(extra.reporter !== undefined ? { reporter: extra.reporter } : {}),
+      ...offers,
+    }),
+    ombudsmanTexts(svc, req.caller, report, permissions),
+  );
+}
+
+/**
+ * How the Ombudsman reads a report's texts when the reporter did not agree to be named to it (no `viewReporter`):
+ * with the reporter's own name, email, phone and NIK masked, as its hand-off package (src/queries/handoff-package.ts).
+ * Null for everyone else: they read the texts as stored.
+ */
+export function ombudsmanTexts(
+  svc: Services,
+  caller: Caller,
+  report: LoadedReport,
+  permissions: Pick<Record<PolicyAction, boolean>, 'viewReporter'>,
+): ((text: string) => string) | null {
+  if (permissions.viewReporter || !caller.actor.grants.some((g) => g.role === 'ombudsman')) return null;
+  const who: OwnIdentity = report.row.reporterEnc ? svc.sealer.open<OwnIdentity>(report.row.reporterEnc) : {};
+  return (text) => maskOwnIdentity(text, who);
+}
+
+function withTexts<P extends { title: string; body: string }>(
+  presented: P,
+  text: ((s: string) => string) | null,
+): P {
+  return text ? { ...presented, title: text(presented.title), body: text(presented.body) } : presented;
 }
 
 /** A page of reports for the caller, without a query per report (`reportsOffers`). */
@@ -43,6 +70,9 @@ export async function presentReportsFor(
   const offers = await reportsOffers(svc.db, req.caller, items, svc.now());
   const lang = requestLang(req);
   return items.map(({ report, permissions }, i) =>
-    presentReport(report, permissions, { lang, ...offers[i] }),
+    withTexts(
+      presentReport(report, permissions, { lang, ...offers[i] }),
+      ombudsmanTexts(svc, req.caller, report, permissions),
+    ),
   );
 }

@@ -5,11 +5,12 @@ import { submitReport } from '../../../commands/submit-report.ts';
 import { setReportPrivacy } from '../../../commands/set-report-privacy.ts';
 import { recordPiiAccess, revealReporter } from '../../../commands/reveal-reporter.ts';
 import { getReport, listReports, timelineFor } from '../../../queries/reports.ts';
+import { receivesHandOff } from '../../../policies/can.ts';
 import { audienceOf, presentDeadline, presentEvent, reportZone } from '../../../presenters/report.ts';
 import { requestLang } from '../../plugins/errors.ts';
 import { rateLimit } from '../../plugins/rate-limit.ts';
 import { apiIdempotencyScope, idempotencyKeyOf } from '../../idempotency.ts';
-import { presentReportFor, presentReportsFor } from './present.ts';
+import { ombudsmanTexts, presentReportFor, presentReportsFor } from './present.ts';
 import { ListReportsQuery, PrivacyBody, ReportQuery, SubmitReportBody, TrackingParams } from './schemas.ts';
 
 export interface ReportRoutesOptions {
@@ -106,11 +107,16 @@ export const reportRoutes: FastifyPluginAsyncZod<ReportRoutesOptions> = async (a
     },
     async (req) => {
       const visible = await getReport(svc, req.caller, req.params.trackingId);
-      const events = await timelineFor(svc, visible);
+      const events = await timelineFor(svc, visible, {
+        handOff: receivesHandOff(req.caller.actor, visible.subject),
+      });
       const zone = reportZone(visible.report);
       const audience = audienceOf(visible);
       const viewReporter = visible.permissions.viewReporter;
-      const items = events.map((e) => presentEvent(e, zone, audience, requestLang(req), viewReporter));
+      const text = ombudsmanTexts(svc, req.caller, visible.report, visible.permissions);
+      const items = events
+        .map((e) => presentEvent(e, zone, audience, requestLang(req), viewReporter))
+        .map((e) => (text && e.body !== null ? { ...e, body: text(e.body) } : e));
       // A consent note staff recorded may still name the reporter (notes stored before the reporter's own identity
       // was masked in them, or a relative named by staff): a view of reporter data, logged like the identity.
       if (items.some((e) => 'consentNote' in e.data))
