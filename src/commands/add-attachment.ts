@@ -15,7 +15,7 @@ import type { Caller, Services } from '../app/context.ts';
 import { AppError, invalid } from '../app/errors.ts';
 import { authorize, refusalFor } from '../queries/access.ts';
 import { isPublicFollowUpAttachment } from '../queries/report-attachments.ts';
-import { can } from '../policies/can.ts';
+import { can, receivesHandOff } from '../policies/can.ts';
 import { query, type AppDb } from '../db/client.ts';
 import type { ActionResult } from './report-action.ts';
 import { cleanPdf, UnreadablePdfError } from '../integrations/pdf-metadata.ts';
@@ -225,10 +225,19 @@ export async function openAttachment(
     .limit(1);
   if (!row) throw new AppError('NOT_FOUND');
   const staff = can(caller.actor, 'viewInternal', subject);
-  if (row.uploadedBy === 'reporter' && !subject.isReporter && !staff) throw new AppError('NOT_FOUND');
+  // The Ombudsman office a report was handed over to opens the reporter's files its package lists (under the
+  // package's names), without reading internal notes.
+  const handOff = row.uploadedBy === 'reporter' && receivesHandOff(caller.actor, subject);
+  if (row.uploadedBy === 'reporter' && !subject.isReporter && !staff && !handOff)
+    throw new AppError('NOT_FOUND');
   // Anyone else gets only the files the public report page lists (never a file of an internal note, whose id a
   // staff page shows), by the same rule.
-  if (!subject.isReporter && !staff && !(await isPublicFollowUpAttachment(svc.db, row.reportId, row.id)))
+  if (
+    !subject.isReporter &&
+    !staff &&
+    !handOff &&
+    !(await isPublicFollowUpAttachment(svc.db, row.reportId, row.id))
+  )
     throw new AppError('NOT_FOUND');
   const mayViewReporter = subject.isReporter || can(caller.actor, 'viewReporter', subject);
   if (revealsReporterName(row, mayViewReporter, subject.isReporter)) {

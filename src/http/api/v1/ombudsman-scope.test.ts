@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actOk, categoryIdByName, DEMO, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
 import { signInWeb } from '../../../../test/helpers/web-client.ts';
 import { handoffPackage } from '../../../queries/handoff-package.ts';
+import sharp from 'sharp';
 
 let t: TestApp;
 const REPORTER = { name: 'Rina Pelapor', email: 'rina.pelapor@contoh.aduan.id', phone: '081234567890' };
@@ -68,6 +69,17 @@ beforeAll(async () => {
       },
     });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
+    // The reporter's photo, named after them.
+    const png = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#0b5d4b' } })
+      .png()
+      .toBuffer();
+    const fd = new FormData();
+    fd.append('file', new Blob([new Uint8Array(png)], { type: 'image/png' }), 'foto-rina-pelapor.png');
+    const up = await t.api(`/api/v1/reports/${r.body.trackingId}/attachments`, {
+      body: fd,
+      accessKey: r.body.accessKey,
+    });
+    expect(up.status, JSON.stringify(up.body)).toBe(201);
     await actOk(t, r.body.trackingId, 'hold', { question: QUESTION }, { token: coordinator });
     await actOk(
       t,
@@ -194,5 +206,28 @@ describe('the Ombudsman on the JSON API, for a reporter who did not share the id
       token: await t.login(DEMO.puprAdmin),
     });
     expect(agency.body.title).toBe(NAMED_TITLE);
+  });
+});
+
+describe('the reporter files the package lists', () => {
+  it('open for the Ombudsman under the package name, and stay closed to an agency that may not see the report', async () => {
+    const pkg = (await handoffPackage(t.runtime.services, named.trackingId))!;
+    expect(pkg.attachments).toHaveLength(1);
+    const file = pkg.attachments[0]!;
+    expect(file.filename).toMatch(/^lampiran-[0-9a-f]{8}\.png$/);
+    const c = await signInWeb(t.url, DEMO.ombudsman);
+    const page = await c.get(`/kantor/ombudsman/laporan/${named.trackingId}`);
+    const href = `/api/v1/reports/${named.trackingId}/attachments/${file.id}`;
+    expect(page.html).toContain(`href="${href}"`);
+    const token = await t.login(DEMO.ombudsman);
+    const got = await fetch(t.url + href, { headers: { authorization: `Bearer ${token}` } });
+    expect(got.status).toBe(200);
+    expect(got.headers.get('content-disposition')).toContain(file.filename);
+    expect(got.headers.get('content-disposition')).not.toContain('rina');
+    // The officer of another agency, who may not see the report, gets nothing.
+    const other = await fetch(t.url + href, {
+      headers: { authorization: `Bearer ${await t.login(DEMO.dinkesAdmin)}` },
+    });
+    expect(other.status).toBe(404);
   });
 });
