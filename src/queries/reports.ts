@@ -29,7 +29,10 @@ export interface ReportFilters {
   to?: string | undefined;
   /** Only reports waiting in the caller's own verification queue, etc. (back-office tabs). */
   extra?: SQL | undefined;
-  /** Row order: `newest` (default) or `due` (running deadline soonest first, no deadline last). */
+  /**
+   * Row order: `newest` (default) or `due` (running deadline soonest first, no deadline last). Unset with `q`: by
+   * relevance (the back-office search sets it when its reader picks an order).
+   */
   orderBy?: 'newest' | 'due' | undefined;
 }
 
@@ -102,11 +105,12 @@ export async function listReports(
     svc.db,
     sql`select count(*)::int as total ${from} where ${cond}`,
   );
-  const order = filters.q
-    ? sql`ts_rank(r.search, websearch_to_tsquery('indonesian', ${filters.q})) desc, r.created_at desc`
-    : filters.orderBy === 'due'
-      ? sql`r.due_at asc nulls last, r.created_at asc`
-      : sql`r.created_at desc`;
+  const order =
+    filters.q && !filters.orderBy
+      ? sql`ts_rank(r.search, websearch_to_tsquery('indonesian', ${filters.q})) desc, r.created_at desc`
+      : filters.orderBy === 'due'
+        ? sql`r.due_at asc nulls last, r.created_at asc`
+        : sql`r.created_at desc`;
   const raw = await query<Record<string, unknown>>(
     svc.db,
     sql`select ${columnList()} ${from} where ${cond} order by ${order} limit ${pageSize} offset ${(page - 1) * pageSize}`,

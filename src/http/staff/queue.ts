@@ -2,8 +2,12 @@
  * Back-office queue: GET /kantor?tab=…&page=… with counts on every tab (one query), deadline badges and, on the verify
  * tab, the agency model's top suggestion for each report; on the Ombudsman tab, whether each report was handed over
  * or waits for the reporter's consent (`listQueue`). `?selesai=kembali` (after a return) shows its notice.
+ *
+ * Search (`?q=…&status=…&dari=…`, queries/queue-search.ts): any filter replaces the tab list with "Hasil pencarian"
+ * (same columns, sort and paging, the filters kept in every link); a tracking number the caller works on opens that
+ * report; bad values re-render the form with field messages (422). `/kantor/cari.csv|.xlsx` export the same list.
  */
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
 import type { Services } from '../../app/context.ts';
 import {
@@ -19,8 +23,34 @@ import { calendarStatus } from '../../queries/calendar-status.ts';
 import { calendarWarningText } from '../../presenters/calendar-warning.ts';
 import { queueSuggestions } from '../../commands/suggest-routing.ts';
 import { QueuePage } from '../../views/staff/queue-page.tsx';
-import { pageContext, sendPage } from '../web/render.ts';
+import { formErrors, pageContext, sendPage } from '../web/render.ts';
 import { requireStaff } from './forms.ts';
+import {
+  EXPORT_CAP,
+  exportSearch,
+  parseSearch,
+  searchOptions,
+  searchQueue,
+  searchValues,
+  trackingInScope,
+  type ParsedSearch,
+} from '../../queries/queue-search.ts';
+import { queueCsv, queueXlsx } from '../../presenters/queue-export.ts';
+import { invalid } from '../../app/errors.ts';
+import { requestLang } from '../plugins/errors.ts';
+import { localDate } from '../../domain/deadline/calendar.ts';
+import type { FormErrors } from '../../views/context.ts';
+import type { Lang } from '../../locales/index.ts';
+import { t } from '../../locales/index.ts';
+
+const PAGE_SIZE = 20;
+
+/** The page's messages of the search's field problems (the date range in the form's own words). */
+function searchErrors(lang: Lang, search: ParsedSearch): FormErrors {
+  const out = formErrors(lang, search.errors);
+  if (search.errors.dari?.key === 'date_range') out.dari = t(lang, 'staff.queue.search.date_range');
+  return out;
+}
 
 /** Registers the queue page. */
 export const staffQueueRoutes: FastifyPluginAsync<{ services: Services }> = async (app, opts) => {
@@ -28,6 +58,16 @@ export const staffQueueRoutes: FastifyPluginAsync<{ services: Services }> = asyn
   app.get('/kantor', async (req, reply) => {
     if (!requireStaff(req, reply)) return reply;
     const q = req.query as Record<string, string | undefined>;
+    const values = searchValues(q);
+    const options = await searchOptions(svc, req.caller);
+    const search = parseSearch(values, options);
+    if (search.active) {
+      if (search.trackingId) {
+        const found = await trackingInScope(svc, req.caller, search.trackingId);
+        if (found) return reply.redirect(`/kantor/laporan/${found}`, 303);
+      }
+      return searchPage(req, reply, q, options, search);
+    }
     const tabs = tabsFor(req.caller.actor);
     const tab = (tabs as string[]).includes(q.tab ?? '') ? (q.tab as QueueTab) : tabs[0]!;
     const page = Math.max(1, Math.min(10_000, Number.parseInt(q.page ?? '1', 10) || 1));
@@ -63,7 +103,81 @@ export const staffQueueRoutes: FastifyPluginAsync<{ services: Services }> = asyn
     return sendPage(
       reply,
       req,
-      h(QueuePage, { ctx, tabs, tab, counts, rows, sort, calendarWarning, suggestions, notice, overseer }),
+      h(QueuePage, {
+        ctx,
+        tabs,
+        tab,
+        counts,
+        rows,
+        sort,
+        calendarWarning,
+        suggestions,
+        notice,
+        overseer,
+        search: { options, values: {}, errors: {} },
+      }),
     );
   });
+
+  /** The search results in place of a tab (or the form with its field messages). */
+  async function searchPage(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    q: Record<string, string | undefined>,
+    options: Awaited<ReturnType<typeof searchOptions>>,
+    search: ParsedSearch,
+  ) {
+    const ctx = pageContext(req);
+    const tabs = tabsFor(req.caller.actor);
+    const overseer = !req.caller.actor.grants.some((g) => g.role === 'agency_admin' || g.role === 'officer');
+    const errors = searchErrors(ctx.lang, search);
+    const sort = (QUEUE_SORTS as readonly string[]).includes(q.urutan ?? '')
+      ? (q.urutan as QueueSort)
+      : undefined;
+    const page = Math.max(1, Math.min(10_000, Number.parseInt(q.page ?? '1', 10) || 1));
+    const counts = await queueCounts(svc, req.caller);
+    const invalidForm = Object.keys(errors).length > 0;
+    let rows = invalidForm ? null : await searchQueue(svc, req.caller, search.filters, page, PAGE_SIZE, sort);
+    const last = rows ? Math.max(1, Math.ceil(rows.total / PAGE_SIZE)) : 1;
+    if (rows && page > last) rows = await searchQueue(svc, req.caller, search.filters, last, PAGE_SIZE, sort);
+    return sendPage(
+      reply,
+      req,
+      h(QueuePage, {
+        ctx,
+        tabs,
+        tab: null,
+        counts,
+        rows,
+        sort,
+        overseer,
+        search: { options, values: search.values, errors, exportCap: EXPORT_CAP },
+      }),
+      invalidForm ? 422 : 200,
+    );
+  }
+
+  for (const ext of ['csv', 'xlsx'] as const) {
+    app.get(`/kantor/cari.${ext}`, async (req, reply) => {
+      if (!requireStaff(req, reply)) return reply;
+      const q = req.query as Record<string, string | undefined>;
+      const search = parseSearch(searchValues(q), await searchOptions(svc, req.caller));
+      if (Object.keys(search.errors).length) throw invalid(search.errors);
+      const sort = (QUEUE_SORTS as readonly string[]).includes(q.urutan ?? '')
+        ? (q.urutan as QueueSort)
+        : undefined;
+      const lang = requestLang(req);
+      const result = await exportSearch(svc, req.caller, search.filters, sort);
+      const name = `aduan-antrean-${localDate(svc.now(), 'WITA')}.${ext}`;
+      void reply
+        .header('content-disposition', `attachment; filename="${name}"`)
+        .header('cache-control', 'no-store')
+        .header('x-total-count', String(result.total))
+        .header('x-export-truncated', result.truncated ? 'true' : 'false');
+      if (ext === 'csv') return reply.type('text/csv; charset=utf-8').send(queueCsv(result.rows, lang));
+      return reply
+        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .send(await queueXlsx(result.rows, lang));
+    });
+  }
 };

@@ -7,6 +7,8 @@
  * - Tabs are plain links in a labelled `<nav>`, the current one with `aria-current="page"`: they work without
  *   JavaScript and each tab has its own URL (a real ARIA tablist would need scripting).
  * - The table has a caption naming the tab and count, and column headers with `scope="col"`.
+ * - The search form is a plain GET form in a native `<details>` (open while a search is shown): every control has a
+ *   visible label, bad values get an error summary and inline messages, and "Hapus filter" is a real link.
  * - Below 40rem the rows stack (`table-stack` in staff.css): each cell shows its column name (`data-label`), so the
  *   deadline stays on screen at 360 px instead of in a column scrolled out of view. The markup stays a table.
  */
@@ -16,8 +18,13 @@ import { Layout } from '../layout.tsx';
 import { Pagination } from '../components/pagination.tsx';
 import { StatusTag } from '../components/status-tag.tsx';
 import { Button } from '../components/button.tsx';
-import { Select } from '../components/fields.tsx';
+import { Checkboxes, Select, TextInput } from '../components/fields.tsx';
+import { ErrorSummary } from '../components/error-summary.tsx';
+import { pageHref } from '../components/pagination.tsx';
 import { QUEUE_SORTS, type QueueRow, type QueueSort, type QueueTab } from '../../queries/queues.ts';
+import type { SearchOptions, SearchValues } from '../../queries/queue-search.ts';
+import { CLASSIFICATIONS, STATUSES } from '../../domain/report/report.ts';
+import type { FormErrors } from '../context.ts';
 import type { Page } from '../../queries/reports.ts';
 import type { QueueSuggestion } from '../../commands/suggest-routing.ts';
 import { dateLabel, StaffDeadline, staffNav, STAFF_STYLES } from './common.tsx';
@@ -28,11 +35,15 @@ import { reportZone } from '../../presenters/report.ts';
 export interface QueuePageProps {
   ctx: PageContext;
   tabs: QueueTab[];
-  tab: QueueTab;
+  /** The current tab; null when search results are shown instead. */
+  tab: QueueTab | null;
   counts: Record<QueueTab, number>;
-  rows: Page<QueueRow>;
-  /** The current order of the rows. */
-  sort: QueueSort;
+  /** The rows; null when the search form has errors (no list is shown, not an empty one). */
+  rows: Page<QueueRow> | null;
+  /** The current order of the rows (search results without an explicit order: relevance or newest). */
+  sort: QueueSort | undefined;
+  /** The search form: its choices, the values typed and their field messages. */
+  search: QueueSearchProps;
   /** The missing-year holiday calendar warning (coordinators and national admins), in the page language. */
   calendarWarning?: string | null | undefined;
   /**
@@ -49,6 +60,15 @@ export interface QueuePageProps {
   overseer?: boolean | undefined;
 }
 
+/** The search form's state. */
+export interface QueueSearchProps {
+  options: SearchOptions;
+  values: SearchValues;
+  errors: FormErrors;
+  /** The most rows an export holds (search results only). */
+  exportCap?: number | undefined;
+}
+
 const percent = (x: number) => `${Math.round(x * 100)}%`;
 
 /** The queue page. */
@@ -63,17 +83,26 @@ export function QueuePage({
   suggestions,
   notice,
   overseer,
+  search,
 }: QueuePageProps): VNode {
   const variant = (t: QueueTab) => (overseer && t === 'dispatched' ? 'dispatched_overseen' : t);
-  const tabName = ctx.t(`staff.queue.tab.${variant(tab)}`);
+  const searching = tab === null;
+  const tabName = tab ? ctx.t(`staff.queue.tab.${variant(tab)}`) : ctx.t('staff.queue.search.results');
   const col = (key: string) => ctx.t(`staff.queue.${key}`);
+  const hasErrors = Object.keys(search.errors).length > 0;
+  // Links that keep the search (paging, sorting, export): the form's values, without the empty ones.
+  const kept: Record<string, string | undefined> = searching ? { ...search.values } : { tab };
+  const exportHref = (ext: 'csv' | 'xlsx') =>
+    pageHref(`/kantor/cari.${ext}`, { ...search.values, urutan: sort }, 1);
   return (
     <Layout
       ctx={ctx}
       title={`${ctx.t('staff.queue.title')}: ${tabName}`}
       nav={staffNav(ctx, 'queue')}
       stylesheets={STAFF_STYLES}
+      hasErrors={hasErrors}
     >
+      <ErrorSummary ctx={ctx} errors={search.errors} />
       {notice ? (
         <p class="notice-ok" role="status">
           {notice}
@@ -99,21 +128,51 @@ export function QueuePage({
           ))}
         </ul>
       </nav>
+      <SearchForm ctx={ctx} search={search} open={searching} />
       <h2>{tabName}</h2>
-      <p class="hint">{ctx.t(`staff.queue.tab_hint.${variant(tab)}`)}</p>
-      <form method="get" action="/kantor" class="sort-form">
-        <input type="hidden" name="tab" value={tab} />
-        <Select
-          ctx={ctx}
-          name="urutan"
-          label={ctx.t('admin.queue.sort_label')}
-          value={sort}
-          options={QUEUE_SORTS.map((s) => ({ value: s, label: ctx.t(`admin.queue.sort.${s}`) }))}
-        />
-        <Button variant="secondary">{ctx.t('admin.queue.sort_submit')}</Button>
-      </form>
-      {rows.items.length === 0 ? (
-        <p>{ctx.t('staff.queue.empty')}</p>
+      {tab ? <p class="hint">{ctx.t(`staff.queue.tab_hint.${variant(tab)}`)}</p> : null}
+      {rows === null ? (
+        <p>{ctx.t('staff.queue.search.fix_first')}</p>
+      ) : (
+        <form method="get" action="/kantor" class="sort-form">
+          {Object.entries(kept).map(([k, v]) =>
+            v ? <input key={k} type="hidden" name={k} value={v} /> : null,
+          )}
+          <Select
+            ctx={ctx}
+            name="urutan"
+            label={ctx.t('admin.queue.sort_label')}
+            value={sort ?? ''}
+            options={[
+              ...(searching && search.values.q
+                ? [{ value: '', label: ctx.t('staff.queue.search.sort_relevance') }]
+                : []),
+              ...QUEUE_SORTS.map((s) => ({ value: s, label: ctx.t(`admin.queue.sort.${s}`) })),
+            ]}
+          />
+          <Button variant="secondary">{ctx.t('admin.queue.sort_submit')}</Button>
+        </form>
+      )}
+      {searching && rows && rows.total > 0 ? (
+        <div class="queue-export">
+          <p>
+            {ctx.t('staff.queue.search.export')}{' '}
+            <a href={exportHref('csv')} download>
+              {ctx.t('staff.queue.search.export_csv')}
+            </a>{' '}
+            <a href={exportHref('xlsx')} download>
+              {ctx.t('staff.queue.search.export_xlsx')}
+            </a>
+          </p>
+          {search.exportCap && rows.total > search.exportCap ? (
+            <p class="hint" data-export-truncated>
+              {ctx.t('staff.queue.search.export_capped', { cap: search.exportCap, total: rows.total })}
+            </p>
+          ) : null}
+        </div>
+      ) : null}
+      {rows === null ? null : rows.items.length === 0 ? (
+        <p>{ctx.t(searching ? 'staff.queue.search.empty' : 'staff.queue.empty')}</p>
       ) : (
         <div
           class="table-scroll"
@@ -178,15 +237,124 @@ export function QueuePage({
           </table>
         </div>
       )}
-      <Pagination
-        ctx={ctx}
-        page={rows.page}
-        pageSize={rows.pageSize}
-        total={rows.total}
-        base="/kantor"
-        params={{ tab, urutan: sort }}
-      />
+      {rows ? (
+        <Pagination
+          ctx={ctx}
+          page={rows.page}
+          pageSize={rows.pageSize}
+          total={rows.total}
+          base="/kantor"
+          params={{ ...kept, urutan: sort }}
+        />
+      ) : null}
     </Layout>
+  );
+}
+
+/**
+ * The search and filter form (a GET form to /kantor, so it works without JavaScript and its results have a URL):
+ * free text or a tracking number, status, classification, category, kab/kota, handling agency, overdue only and a
+ * date range, with "Hapus filter" back to the tabs.
+ */
+function SearchForm({
+  ctx,
+  search,
+  open,
+}: {
+  ctx: PageContext;
+  search: QueueSearchProps;
+  open: boolean;
+}): VNode {
+  const { values: v, errors: e, options } = search;
+  const l = (key: string) => ctx.t(`staff.queue.search.${key}`);
+  const any = ctx.t('staff.queue.search.any');
+  return (
+    <details class="queue-search" open={open || undefined}>
+      <summary>{l('summary')}</summary>
+      <form method="get" action="/kantor" class="queue-search-form" role="search" aria-label={l('summary')}>
+        <TextInput ctx={ctx} name="q" label={l('q')} hint={l('q_hint')} value={v.q} error={e.q} />
+        <div class="queue-search-grid">
+          <Select
+            ctx={ctx}
+            name="status"
+            label={l('status')}
+            value={v.status}
+            error={e.status}
+            placeholder={any}
+            options={STATUSES.map((s) => ({ value: s, label: ctx.t(`status.${s}`) }))}
+          />
+          <Select
+            ctx={ctx}
+            name="klasifikasi"
+            label={l('classification')}
+            value={v.klasifikasi}
+            error={e.klasifikasi}
+            placeholder={any}
+            options={CLASSIFICATIONS.map((c) => ({ value: c, label: ctx.t(`web.classification.${c}`) }))}
+          />
+          <Select
+            ctx={ctx}
+            name="kategori"
+            label={l('category')}
+            value={v.kategori}
+            error={e.kategori}
+            placeholder={any}
+            options={options.categories.map((c) => ({ value: String(c.id), label: c.name }))}
+          />
+          <Select
+            ctx={ctx}
+            name="wilayah"
+            label={l('region')}
+            value={v.wilayah}
+            error={e.wilayah}
+            placeholder={any}
+            options={options.regions.map((r) => ({ value: r.code, label: r.name }))}
+          />
+          <Select
+            ctx={ctx}
+            name="instansi"
+            label={l('agency')}
+            hint={l('agency_hint')}
+            value={v.instansi}
+            error={e.instansi}
+            placeholder={any}
+            options={options.agencies.map((a) => ({ value: a.id, label: a.name }))}
+          />
+          <TextInput
+            ctx={ctx}
+            name="dari"
+            type="date"
+            label={l('from')}
+            hint={l('date_hint')}
+            value={v.dari}
+            error={e.dari}
+            width="short"
+          />
+          <TextInput
+            ctx={ctx}
+            name="sampai"
+            type="date"
+            label={l('to')}
+            hint={l('date_hint')}
+            value={v.sampai}
+            error={e.sampai}
+            width="short"
+          />
+        </div>
+        <Checkboxes
+          ctx={ctx}
+          name="terlambat"
+          legend={l('deadline')}
+          values={v.terlambat ? [v.terlambat] : []}
+          error={e.terlambat}
+          options={[{ value: '1', label: l('overdue_only') }]}
+        />
+        <div class="queue-search-actions">
+          <Button>{l('submit')}</Button>
+          <a href="/kantor">{l('clear')}</a>
+        </div>
+      </form>
+    </details>
   );
 }
 
