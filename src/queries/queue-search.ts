@@ -299,17 +299,21 @@ export async function exportSearch(
         )
       : [],
     regionCodes.length
-      ? query<{ code: string; name: string }>(
+      ? query<{ code: string; name: string; parent: string | null }>(
           svc.db,
-          sql`select code, name from regions where code in (${sql.join(
-            regionCodes.map((c) => sql`${c}`),
-            sql`, `,
-          )})`,
+          sql`select r.code, r.name, p.name as parent from regions r left join regions p on p.code = r.parent_code
+               where r.code in (${sql.join(
+                 regionCodes.map((c) => sql`${c}`),
+                 sql`, `,
+               )})`,
         )
       : [],
   ]);
   const catName = new Map(cats.map((c) => [Number(c.id), c.name]));
-  const regName = new Map(regs.map((r) => [r.code, r.name]));
+  // A kecamatan with its kab/kota ("Samarinda Seberang, Kota Samarinda"); a kab/kota or province by its own name.
+  const regName = new Map(
+    regs.map((r) => [r.code, r.parent && r.code.split('.').length > 2 ? `${r.name}, ${r.parent}` : r.name]),
+  );
   const rows = page.items.map(({ report, badge }) => ({
     report,
     badge,

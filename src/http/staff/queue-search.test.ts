@@ -262,7 +262,7 @@ describe('queue search: export', () => {
     expect(unit[1]).toBe(`Jalan ${WORD} berlubang di Samarinda`);
     expect(unit[2]).toBe('Pengaduan');
     expect(unit[3]).toBe('PEKERJAAN UMUM DAN PENATAAN RUANG');
-    expect(unit[4]).not.toBe('');
+    expect(unit[4]).toBe('Samarinda Seberang, Kota Samarinda'); // 64.72.02 and its kab/kota
     expect(unit[5]).toBe('Didisposisikan'); // status.dispatched in Indonesian
     expect(unit[7]).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?\+08:00$/); // WITA (Samarinda)
     expect(unit[8]).toMatch(/^\d{4}-\d{2}-\d{2}T/);
