@@ -6,7 +6,7 @@
 import { and, eq, gte, lt } from 'drizzle-orm';
 import { notificationPreferences, notifications, reports, users } from '../db/schema.ts';
 import { enqueueOutbox, type NewOutboxRow } from '../db/repositories/outbox.ts';
-import { digestMessage } from '../presenters/notification.ts';
+import { digestMessage, noticeReportPath } from '../presenters/notification.ts';
 import type { Services } from '../app/context.ts';
 
 const WIB_OFFSET_MS = 7 * 3_600_000;
@@ -29,7 +29,7 @@ export async function enqueueDigests(svc: Services, date?: string): Promise<numb
   const rows: NewOutboxRow[] = [];
   for (const u of subscribers) {
     const items = await svc.db
-      .select({ title: notifications.title, trackingId: reports.trackingId })
+      .select({ kind: notifications.kind, title: notifications.title, trackingId: reports.trackingId })
       .from(notifications)
       .leftJoin(reports, eq(reports.id, notifications.reportId))
       .where(
@@ -43,7 +43,10 @@ export async function enqueueDigests(svc: Services, date?: string): Promise<numb
     if (items.length === 0) continue;
     const lang = u.lang === 'en' ? 'en' : 'id';
     const msg = digestMessage(
-      items.map((i) => ({ title: i.title, link: `${svc.publicUrl}/kantor/laporan/${i.trackingId ?? ''}` })),
+      items.map((i) => ({
+        title: i.title,
+        link: `${svc.publicUrl}${noticeReportPath(i.kind, i.trackingId ?? '')}`,
+      })),
       day,
       lang,
     );

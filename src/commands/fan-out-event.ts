@@ -4,7 +4,9 @@
  * that marks the event row sent. Recipients: the reporter (sealed contact, in the reporter's remembered
  * language, only for events the reporter may see; the submitted message carries the private link with the
  * access key and the verify-by date), the staff holding the report, the verifiers of a new or returned submission, the
- * officer a report is assigned to, and whoever a sweeper event names. Staff channels follow notification_preferences (email by default, in-app always
+ * officer a report is assigned to, and whoever a sweeper event names. A hand-off to the Ombudsman also tells the region's
+ * coordinators and the staff of the Ombudsman office it goes to (their own message and link, the title masked unless the
+ * reporter shared their identity). Staff channels follow notification_preferences (email by default, in-app always
  * unless switched off, SMS on request; `digest` replaces per-event email/SMS with one daily email).
  */
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
@@ -27,7 +29,16 @@ import {
   type NewOutboxRow,
   type OutboxRow,
 } from '../db/repositories/outbox.ts';
-import { reporterMessage, staffMessage, type NotifyFacts } from '../presenters/notification.ts';
+import {
+  OMBUDSMAN_HANDOFF_KIND,
+  ombudsmanMessage,
+  reporterMessage,
+  staffMessage,
+  type NotifyFacts,
+  type RenderedMessage,
+} from '../presenters/notification.ts';
+import { maskOwnIdentity, type OwnIdentity } from '../domain/report/own-identity.ts';
+import { regionCovers } from '../policies/can.ts';
 import type { Lang } from '../locales/index.ts';
 import { formatIsoInZone, ZONE_OFFSET_MINUTES } from '../domain/deadline/calendar.ts';
 import type { ZoneName } from '../domain/report/report.ts';
@@ -173,8 +184,8 @@ async function staffRecipients(
   if (type === 'submit' || type === 'supplement' || type === 'return') return verifiers(tx, report);
   // A reply before dispatch reaches whoever verifies the report; after, the agency holding it.
   if (type === 'reporter_reply' && !report.dispatchedAgencyId) return verifiers(tx, report);
-  // A hand-off of a report no agency holds (never dispatched, or returned) leaves the verifiers' queue: they hear.
-  if (type === 'escalate' && !report.agencyId) return verifiers(tx, report);
+  // A hand-off: the verifiers of a report no agency holds, else the agency and the region's coordinators.
+  if (type === 'escalate') return handOffStaff(tx, report);
   if (type === 'assign') return assignee(tx, event.actorUserId, data);
   return usersWith(tx, ['officer', 'agency_admin'], await agencyPath(tx, report.agencyId));
 }
@@ -243,6 +254,114 @@ async function reporterRows(
   return out;
 }
 
+/**
+ * The staff of the Ombudsman office a report in `regionCode` is handed over to: active accounts holding the `ombudsman`
+ * role on an office whose region covers the report's (a grant without a region, Ombudsman RI pusat, covers all), the
+ * same people `/kantor/ombudsman` lists the report to (`isOmbudsmanOnTransferred` in src/policies/can.ts).
+ */
+async function ombudsmanStaff(tx: Tx, regionCode: string | null): Promise<StaffUser[]> {
+  const rows = await tx
+    .select({
+      id: users.id,
+      email: users.email,
+      contactEnc: users.contactEnc,
+      regionCode: agencies.regionCode,
+    })
+    .from(users)
+    .innerJoin(roleGrants, eq(roleGrants.userId, users.id))
+    .leftJoin(agencies, eq(agencies.id, roleGrants.agencyId))
+    .where(and(eq(roleGrants.role, 'ombudsman'), isNull(users.disabledAt)));
+  const out = new Map<string, StaffUser>();
+  for (const r of rows) {
+    const covers = r.regionCode === null || (regionCode !== null && regionCovers(r.regionCode, regionCode));
+    if (covers) out.set(r.id, { id: r.id, email: r.email, contactEnc: r.contactEnc });
+  }
+  return [...out.values()];
+}
+
+/**
+ * The staff told of a hand-off to the Ombudsman. A report no agency holds: its verifiers. A report an agency holds:
+ * that agency's staff up its tree (the unit a disposisi gave it to included), and the coordinators of the report's
+ * region and of the regions above it, who dispatched it and answer for it in their region.
+ */
+async function handOffStaff(tx: Tx, report: typeof reports.$inferSelect): Promise<StaffUser[]> {
+  if (!report.agencyId) return verifiers(tx, report);
+  const out = new Map<string, StaffUser>();
+  for (const u of await usersWith(tx, ['officer', 'agency_admin'], await agencyPath(tx, report.agencyId)))
+    out.set(u.id, u);
+  const coords = await regionCoordinatorAgencies(tx, report.regionCode);
+  for (const u of await usersWith(tx, ['coordinator'], coords)) out.set(u.id, u);
+  return [...out.values()];
+}
+
+/**
+ * In-app notifications (inserted here, deduplicated per user) and the email/SMS outbox rows for `staff`, each in the
+ * channels and language of their preferences (`digest` replaces per-event email and SMS).
+ */
+async function staffRows(
+  svc: Services,
+  tx: Tx,
+  staff: StaffUser[],
+  message: (lang: Lang) => RenderedMessage,
+  ctx: {
+    kind: string;
+    row: OutboxRow;
+    base: { reportId: string; kind: string };
+    reportId: string;
+    createdAt: Date;
+  },
+): Promise<NewOutboxRow[]> {
+  const out: NewOutboxRow[] = [];
+  const { row, base } = ctx;
+  const prefs = await prefsOf(
+    tx,
+    staff.map((u) => u.id),
+  );
+  for (const u of staff) {
+    const pref = prefs.get(u.id) ?? DEFAULT_PREFS;
+    const msg = message(pref.lang);
+    if (pref.inApp || pref.digest) {
+      await tx
+        .insert(notifications)
+        .values({
+          userId: u.id,
+          reportId: ctx.reportId,
+          kind: ctx.kind,
+          title: msg.subject,
+          dedupeKey: `${row.idempotencyKey}:user:${u.id}`,
+          createdAt: ctx.createdAt,
+        })
+        .onConflictDoNothing();
+    }
+    if (pref.digest) continue;
+    if (pref.email) {
+      out.push({
+        ...base,
+        channel: 'email',
+        recipient: `user:${u.id}`,
+        payload: {
+          subject: msg.subject,
+          text: msg.text,
+          lang: pref.lang,
+          recipientEnc: svc.sealer.seal(u.email),
+        },
+        idempotencyKey: `${row.idempotencyKey}:email:user:${u.id}`,
+      });
+    }
+    const phone = pref.sms && u.contactEnc ? svc.sealer.open<{ phone?: string }>(u.contactEnc).phone : null;
+    if (phone?.trim()) {
+      out.push({
+        ...base,
+        channel: 'sms',
+        recipient: `user:${u.id}`,
+        payload: { text: msg.sms, lang: pref.lang, recipientEnc: svc.sealer.seal(phone.trim()) },
+        idempotencyKey: `${row.idempotencyKey}:sms:user:${u.id}`,
+      });
+    }
+  }
+  return out;
+}
+
 /** Fans out one claimed 'event' outbox row; returns how many rows were created (0 if already done). */
 export async function fanOutEvent(svc: Services, row: OutboxRow): Promise<{ created: number }> {
   return svc.db.transaction(async (tx) => {
@@ -303,55 +422,39 @@ export async function fanOutEvent(svc: Services, row: OutboxRow): Promise<{ crea
         });
       }
       const staffFacts = facts(`${svc.publicUrl}/kantor/laporan/${report.trackingId}`);
-      if (staffMessage(staffFacts)) {
-        const staff = await staffRecipients(tx, report, event, data);
-        const prefs = await prefsOf(
-          tx,
-          staff.map((u) => u.id),
+      const told = new Set<string>();
+      if (event.type === 'escalate') {
+        // The Ombudsman office's staff first: their message leads to the office's page of the report and, without the
+        // reporter's consent to be named, carries the title with the reporter's own name, contacts and NIK masked.
+        const who: OwnIdentity = report.reporterEnc ? svc.sealer.open<OwnIdentity>(report.reporterEnc) : {};
+        const shared = data.shareIdentity === true && !report.anonymous;
+        const officeFacts: NotifyFacts = {
+          ...facts(`${svc.publicUrl}/kantor/ombudsman/laporan/${report.trackingId}`),
+          title: shared ? report.title : maskOwnIdentity(report.title, who),
+        };
+        const office = await ombudsmanStaff(tx, report.regionCode);
+        out.push(
+          ...(await staffRows(svc, tx, office, (lang) => ombudsmanMessage(officeFacts, lang)!, {
+            kind: OMBUDSMAN_HANDOFF_KIND,
+            row,
+            base,
+            reportId: report.id,
+            createdAt: event.createdAt,
+          })),
         );
-        for (const u of staff) {
-          const pref = prefs.get(u.id) ?? DEFAULT_PREFS;
-          const msg = staffMessage(staffFacts, pref.lang)!;
-          if (pref.inApp || pref.digest) {
-            await tx
-              .insert(notifications)
-              .values({
-                userId: u.id,
-                reportId: report.id,
-                kind: event.type,
-                title: msg.subject,
-                dedupeKey: `${row.idempotencyKey}:user:${u.id}`,
-                createdAt: event.createdAt,
-              })
-              .onConflictDoNothing();
-          }
-          if (pref.digest) continue;
-          if (pref.email) {
-            out.push({
-              ...base,
-              channel: 'email',
-              recipient: `user:${u.id}`,
-              payload: {
-                subject: msg.subject,
-                text: msg.text,
-                lang: pref.lang,
-                recipientEnc: svc.sealer.seal(u.email),
-              },
-              idempotencyKey: `${row.idempotencyKey}:email:user:${u.id}`,
-            });
-          }
-          const phone =
-            pref.sms && u.contactEnc ? svc.sealer.open<{ phone?: string }>(u.contactEnc).phone : null;
-          if (phone?.trim()) {
-            out.push({
-              ...base,
-              channel: 'sms',
-              recipient: `user:${u.id}`,
-              payload: { text: msg.sms, lang: pref.lang, recipientEnc: svc.sealer.seal(phone.trim()) },
-              idempotencyKey: `${row.idempotencyKey}:sms:user:${u.id}`,
-            });
-          }
-        }
+        for (const u of office) told.add(u.id);
+      }
+      if (staffMessage(staffFacts)) {
+        const staff = (await staffRecipients(tx, report, event, data)).filter((u) => !told.has(u.id));
+        out.push(
+          ...(await staffRows(svc, tx, staff, (lang) => staffMessage(staffFacts, lang)!, {
+            kind: event.type,
+            row,
+            base,
+            reportId: report.id,
+            createdAt: event.createdAt,
+          })),
+        );
       }
       // Agency webhooks and federation updates (docs/integrations.md).
       out.push(...(await enqueueAgencyWebhooks(svc, tx, { event, report, eventKey: row.idempotencyKey })));

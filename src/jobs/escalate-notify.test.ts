@@ -2,7 +2,9 @@
  * Who on the staff side hears that a report was handed over to the Ombudsman. The agency holding a dispatched report
  * always did; a report that was never dispatched (still waiting for verification after 60 days, the case the hand-off
  * exists for) told nobody, although its verifiers had been chased about it by the escalation ladder: now its
- * verifiers hear (the addressed agency's admins, else the region's coordinators and the national admins).
+ * verifiers hear (the addressed agency's admins, else the region's coordinators and the national admins). A dispatched
+ * report's hand-off also tells the coordinators of its region (ombudsman-handoff-notify.test.ts: the Ombudsman office,
+ * the disposisi unit, the consent wording).
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -76,7 +78,9 @@ describe('staff told of a hand-off to the Ombudsman', () => {
     );
     // Addressed to Dinas PUPR, which verifies it: its admin.
     expect(await toldOfTransfer(addressed.trackingId)).toContain(DEMO.puprAdmin);
-    // Dispatched: the agency holding it, as before.
-    expect(await toldOfTransfer(dispatched.trackingId)).toEqual([DEMO.puprAdmin]);
+    // Dispatched: the agency holding it, and the coordinators of the region it was dispatched in.
+    expect(await toldOfTransfer(dispatched.trackingId)).toEqual(
+      [DEMO.balikpapanCoordinator, DEMO.coordinator, DEMO.puprAdmin].sort(),
+    );
   });
 });

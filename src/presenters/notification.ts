@@ -117,7 +117,10 @@ function params(f: NotifyFacts, lang: Lang): Record<string, string | number> {
   };
 }
 
-function messageKey(audience: 'reporter' | 'staff', f: NotifyFacts): string {
+/** Who a message is for: the reporter, staff of the agencies and regions, or the Ombudsman office handed the report. */
+type Audience = 'reporter' | 'staff' | 'ombudsman';
+
+function messageKey(audience: Audience, f: NotifyFacts): string {
   if (audience === 'reporter' && f.eventType === 'respond' && f.eventData.final === true) {
     return 'notify.reporter.respond_final';
   }
@@ -127,6 +130,9 @@ function messageKey(audience: 'reporter' | 'staff', f: NotifyFacts): string {
     return typeof f.eventData.duplicateOf === 'string'
       ? 'notify.reporter.archive_duplicate'
       : 'notify.reporter.archive_duplicate_hidden';
+  // A hand-off whose consent staff recorded (walk-in, phone, letter) is not "at the reporter's request" on its face.
+  if (audience === 'staff' && f.eventType === 'escalate' && f.eventData.consentVia === 'staff')
+    return 'notify.staff.escalate_staff_consent';
   // An Ombudsman offer under a calendar-day escalation rule says "days", not "working days".
   if (f.eventType === 'ombudsman_offer' && f.eventData.calendarDays != null)
     return `notify.${audience}.ombudsman_offer_calendar`;
@@ -136,12 +142,7 @@ function messageKey(audience: 'reporter' | 'staff', f: NotifyFacts): string {
 /** SMS events whose text tells the reporter which reply acts on the report (receive-sms.ts commands). */
 const SMS_COMMAND_HINTS = ['hold', 'ombudsman_offer'] as const;
 
-function smsText(
-  audience: 'reporter' | 'staff',
-  f: NotifyFacts,
-  lang: Lang,
-  p: Record<string, string | number>,
-): string {
+function smsText(audience: Audience, f: NotifyFacts, lang: Lang, p: Record<string, string | number>): string {
   if (f.eventType === 'submit') {
     const full = t(lang, f.privateLink ? 'notify.sms.submit_private' : 'notify.sms.submit', p);
     // Keep within one SMS where possible: drop the prose before dropping the number or the link.
@@ -162,14 +163,14 @@ function smsText(
   return t(lang, 'notify.sms.generic', p);
 }
 
-function render(audience: 'reporter' | 'staff', f: NotifyFacts, lang: Lang): RenderedMessage {
+function render(audience: Audience, f: NotifyFacts, lang: Lang): RenderedMessage {
   const p = params(f, lang);
   const text = [
     t(lang, audience === 'reporter' ? 'notify.greeting' : 'notify.greeting_staff'),
     '',
     t(lang, messageKey(audience, f), p),
     // Files the reporter sent with a supplement or reply: how many, never their names (they can name an anonim reporter).
-    ...(audience === 'staff' && typeof f.eventData.files === 'number' && f.eventData.files > 0
+    ...(audience !== 'reporter' && typeof f.eventData.files === 'number' && f.eventData.files > 0
       ? [t(lang, 'notify.files_attached', { n: f.eventData.files })]
       : []),
     ...(f.verifyBy ? [t(lang, 'notify.verify_by', p)] : []),
@@ -189,6 +190,31 @@ export function reporterMessage(f: NotifyFacts, lang: Lang = 'id'): RenderedMess
 /** The staff message for an event in `lang`, or null when the event does not notify staff. */
 export function staffMessage(f: NotifyFacts, lang: Lang = 'id'): RenderedMessage | null {
   return (STAFF_EVENTS as readonly string[]).includes(f.eventType) ? render('staff', f, lang) : null;
+}
+
+/** Events that tell the Ombudsman office's staff (fan-out-event.ts): the hand-off of a report to it. */
+export const OMBUDSMAN_EVENTS = ['escalate'] as const;
+
+/**
+ * The message to the staff of the Ombudsman office a report was handed over to, in `lang`; null for other events.
+ * `f.title` must already be masked when the reporter did not share their identity (fan-out-event.ts), and `f.link`
+ * lead to the office's own page of the report (`/kantor/ombudsman/laporan/:trackingId`).
+ */
+export function ombudsmanMessage(f: NotifyFacts, lang: Lang = 'id'): RenderedMessage | null {
+  return (OMBUDSMAN_EVENTS as readonly string[]).includes(f.eventType) ? render('ombudsman', f, lang) : null;
+}
+
+/** The in-app notification kind of a hand-off told to the Ombudsman office (fan-out-event.ts). */
+export const OMBUDSMAN_HANDOFF_KIND = 'ombudsman_handoff';
+
+/**
+ * The back-office path of a notification's report: the Ombudsman office's own page for a hand-off told to it (the
+ * agency report page is closed to the Ombudsman), else the report page (`/kantor/laporan/:trackingId`).
+ */
+export function noticeReportPath(kind: string, trackingId: string): string {
+  return kind === OMBUDSMAN_HANDOFF_KIND
+    ? `/kantor/ombudsman/laporan/${trackingId}`
+    : `/kantor/laporan/${trackingId}`;
 }
 
 /** One line of a daily digest. */

@@ -4,7 +4,7 @@
  * GET /kantor/laporan/:trackingId/pengiriman (the report's delivery log, staff in scope only). Also the
  * preHandler that puts the unread count on every back-office page (the badge in the menu).
  */
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
 import type { Services } from '../../app/context.ts';
 import { AppError } from '../../app/errors.ts';
@@ -31,15 +31,17 @@ import {
 } from '../../views/staff/notifications-page.tsx';
 import { pageContext, sendPage } from '../web/render.ts';
 import { cleanBody, list, requireStaff } from './forms.ts';
+import { isOmbudsmanActor } from './ombudsman-office.ts';
 
-/** Sets `req.unreadNotifications` for signed-in staff (read by pageContext for the menu badge). */
+/** Sets `req.unreadNotifications` for signed-in staff and Ombudsman staff (read by pageContext for the menu badge). */
 export function unreadBadgeHook(svc: Services) {
   return async (req: FastifyRequest): Promise<void> => {
     const s = req.session;
-    if (!s || s.via !== 'cookie' || !req.caller.actor.userId || !isBackOfficeActor(req.caller.actor)) return;
+    const a = req.caller.actor;
+    if (!s || s.via !== 'cookie' || !a.userId || !(isBackOfficeActor(a) || isOmbudsmanActor(a))) return;
     (req as FastifyRequest & { unreadNotifications?: number }).unreadNotifications = await unreadCount(
       svc,
-      req.caller.actor.userId,
+      a.userId,
     );
   };
 }
@@ -53,18 +55,32 @@ async function noticeZones(
   svc: Services,
   caller: Caller,
   items: NotificationItem[],
-): Promise<{ byReport: Record<string, ZoneName>; viewer: ZoneName }> {
+): Promise<{ byReport: Record<string, ZoneName>; viewer: ZoneName; closed: string[] }> {
   const viewer = await scopeZone(svc.db, statsScopeOf(caller.actor) ?? { kind: 'national' });
   const ids = [...new Set(items.map((n) => n.trackingId).filter((id): id is string => !!id))];
+  // A report the viewer can no longer open (handed over, re-dispatched, pulled back) is `closed`: no link to a 404.
   const zones = await Promise.all(
     ids.map((id) =>
       getReport(svc, caller, id).then(
-        (v) => reportZone(v.report),
-        () => viewer,
+        (v) => ({ zone: reportZone(v.report), open: true }),
+        () => ({ zone: viewer, open: false }),
       ),
     ),
   );
-  return { byReport: Object.fromEntries(ids.map((id, i) => [id, zones[i]!])), viewer };
+  return {
+    byReport: Object.fromEntries(ids.map((id, i) => [id, zones[i]!.zone])),
+    viewer,
+    closed: ids.filter((_, i) => !zones[i]!.open),
+  };
+}
+
+/**
+ * The gate of the notification list and preferences: back-office staff, and the Ombudsman's staff, who are told of
+ * hand-offs to their office (their notices link to `/kantor/ombudsman/laporan/:trackingId`).
+ */
+function requireNoticeReader(req: FastifyRequest, reply: FastifyReply): boolean {
+  if (req.session && isOmbudsmanActor(req.caller.actor)) return true;
+  return requireStaff(req, reply);
 }
 
 /** Registers the notification pages. */
@@ -72,27 +88,27 @@ export const staffNotificationRoutes: FastifyPluginAsync<{ services: Services }>
   const svc = opts.services;
 
   app.get('/kantor/notifikasi', async (req, reply) => {
-    if (!requireStaff(req, reply)) return reply;
+    if (!requireNoticeReader(req, reply)) return reply;
     const { unread, items } = await listNotifications(svc, req.caller.actor.userId!, { limit: 100 });
     const zones = await noticeZones(svc, req.caller, items);
     return sendPage(reply, req, h(NotificationsPage, { ctx: pageContext(req), unread, items, zones }));
   });
 
   app.post('/kantor/notifikasi/baca', async (req, reply) => {
-    if (!requireStaff(req, reply)) return reply;
+    if (!requireNoticeReader(req, reply)) return reply;
     await markNotificationsRead(svc, req.caller.actor.userId!, { all: true });
     return reply.redirect('/kantor/notifikasi', 303);
   });
 
   app.get('/kantor/preferensi', async (req, reply) => {
-    if (!requireStaff(req, reply)) return reply;
+    if (!requireNoticeReader(req, reply)) return reply;
     const prefs = await getPreferences(svc, req.caller.actor.userId!);
     const saved = (req.query as Record<string, string | undefined>).tersimpan === '1';
     return sendPage(reply, req, h(PreferencesPage, { ctx: pageContext(req), prefs, saved }));
   });
 
   app.post('/kantor/preferensi', async (req, reply) => {
-    if (!requireStaff(req, reply)) return reply;
+    if (!requireNoticeReader(req, reply)) return reply;
     const body = cleanBody(req.body);
     const ch = new Set(list(body.channels));
     const input = {

@@ -168,7 +168,6 @@ describe('the Ombudsman back office', () => {
       `/kantor/laporan/${r.shared.trackingId}`,
       `/kantor/laporan/${r.open.trackingId}`,
       '/kantor/lapor-langsung',
-      '/kantor/notifikasi',
       '/kantor/admin',
     ])
       expect((await c.get(path)).status, path).toBe(403);
@@ -179,6 +178,11 @@ describe('the Ombudsman back office', () => {
     expect(password.status).toBe(200);
     expect(password.html).toContain('href="/kantor/ombudsman"');
     expect(password.html).not.toContain('href="/kantor/lapor-langsung"');
+    // Its notifications (hand-offs to the office) are open to it, under its own menu.
+    const notices = await c.get('/kantor/notifikasi');
+    expect(notices.status).toBe(200);
+    expect(notices.html).toContain('href="/kantor/ombudsman"');
+    expect(notices.html).not.toContain('href="/kantor/lapor-langsung"');
     // Staff of the back office are not the Ombudsman.
     const coordinator = await client(DEMO.coordinator);
     expect((await coordinator.get('/kantor/ombudsman')).status).toBe(403);

@@ -12,6 +12,8 @@ import { ErrorSummary } from '../components/error-summary.tsx';
 import { Checkboxes, Radios } from '../components/fields.tsx';
 import type { DeliveryLogRow, NotificationItem, PreferencesView } from '../../queries/notifications.ts';
 import { staffNav } from './common.tsx';
+import { ombudsmanNav } from './ombudsman-office.tsx';
+import { noticeReportPath } from '../../presenters/notification.ts';
 import { formatDateTime } from '../format.ts';
 import { has } from '../../locales/index.ts';
 import { formatIsoInZone } from '../../domain/deadline/calendar.ts';
@@ -28,10 +30,20 @@ function kindLabel(ctx: PageContext, kind: string): string {
   return event && has(ctx.lang, event) ? ctx.t(event) : '';
 }
 
+/** The menu of these pages: the Ombudsman's own for Ombudsman staff (the rest of the back office is closed to them). */
+function noticeNav(ctx: PageContext) {
+  return (ctx.user?.roles ?? []).includes('ombudsman') ? ombudsmanNav(ctx, null) : staffNav(ctx, null);
+}
+
 /** The zone of each notice's time: its report's when known, else the viewer's (`noticeZones` in the route). */
 export interface NoticeZones {
   byReport: Record<string, ZoneName>;
   viewer: ZoneName;
+  /**
+   * Reports the viewer can no longer open (handed over, re-dispatched, pulled back): their notices say so instead of
+   * linking to a 404 or 403.
+   */
+  closed?: string[] | undefined;
 }
 
 /** The in-app notification list. */
@@ -55,7 +67,7 @@ export function NotificationsPage({
     return when(ctx, zone ? formatIsoInZone(new Date(n.createdAt), zone) : n.createdAt);
   };
   return (
-    <Layout ctx={ctx} title={ctx.t('notifications.title')} nav={staffNav(ctx, null)} stylesheets={STYLES}>
+    <Layout ctx={ctx} title={ctx.t('notifications.title')} nav={noticeNav(ctx)} stylesheets={STYLES}>
       <h1>{ctx.t('notifications.title')}</h1>
       <p>
         <strong>{ctx.t('notifications.unread_count', { n: unread })}</strong> ·{' '}
@@ -89,7 +101,15 @@ export function NotificationsPage({
                   <td>{noticeTime(n)}</td>
                   <td>{n.readAt ? n.title : <strong>{n.title}</strong>}</td>
                   <td>
-                    {n.trackingId ? <a href={`/kantor/laporan/${n.trackingId}`}>{n.trackingId}</a> : '—'}
+                    {!n.trackingId ? (
+                      '—'
+                    ) : zones?.closed?.includes(n.trackingId) ? (
+                      <span data-slot="out-of-scope">
+                        {n.trackingId} ({ctx.t('notifications.out_of_scope')})
+                      </span>
+                    ) : (
+                      <a href={noticeReportPath(n.kind, n.trackingId)}>{n.trackingId}</a>
+                    )}
                   </td>
                   <td>{ctx.t(n.readAt ? 'notifications.read' : 'notifications.unread')}</td>
                 </tr>
@@ -124,7 +144,7 @@ export function PreferencesPage({
     <Layout
       ctx={ctx}
       title={ctx.t('notifications.prefs.title')}
-      nav={staffNav(ctx, null)}
+      nav={noticeNav(ctx)}
       stylesheets={STYLES}
       hasErrors={!!error}
     >
@@ -185,7 +205,7 @@ export function DeliveryLogPage({
   const title = ctx.t('notifications.log.title', { tracking: trackingId });
   const at = (iso: string) => when(ctx, formatIsoInZone(new Date(iso), zone));
   return (
-    <Layout ctx={ctx} title={title} nav={staffNav(ctx, null)} stylesheets={STYLES}>
+    <Layout ctx={ctx} title={title} nav={noticeNav(ctx)} stylesheets={STYLES}>
       <h1>{title}</h1>
       <p>{ctx.t('notifications.log.intro')}</p>
       <p>

@@ -17,12 +17,16 @@ import { formatIsoInZone } from '../../domain/deadline/calendar.ts';
 import type { ZoneName } from '../../domain/report/report.ts';
 import type { HandoffPackage } from '../../queries/handoff-package.ts';
 import type { Page } from '../../queries/reports.ts';
-import { dateLabel, dateTimeLabel, privacyLabel, STAFF_STYLES } from './common.tsx';
+import { dateLabel, dateTimeLabel, notificationsNavItem, privacyLabel, STAFF_STYLES } from './common.tsx';
 
-/** The Ombudsman's menu: its list, the password page and the public site (every other /kantor page is 403). */
+/**
+ * The Ombudsman's menu: its list, its notifications (with the unread count), the password page and the public site
+ * (every other /kantor page is 403).
+ */
 export function ombudsmanNav(ctx: PageContext, current: 'list' | null) {
   return [
     { href: '/kantor/ombudsman', label: ctx.t('staff.ombudsman.nav'), current: current === 'list' },
+    notificationsNavItem(ctx),
     { href: '/kantor/kata-sandi', label: ctx.t('admin.password.nav') },
     { href: '/', label: ctx.t('staff.nav.public_site') },
   ];
