@@ -4,7 +4,8 @@
  * - zero axe violations (wcag2a, wcag2aa, wcag21aa, wcag22aa), in id and en, on the list of handed-over reports, on a
  *   hand-off package with the shared identity and on one without it, and on the coordinator's report page with the
  *   escalate form and its error state;
- * - with JavaScript disabled the Ombudsman signs in, lands on its list and opens a report from it.
+ * - the Ombudsman's notifications (both hand-offs, linked to its own report pages): zero axe violations in id and en;
+ * - with JavaScript disabled the Ombudsman signs in, lands on its list and opens a report from it and from its notice.
  *
  * Reports are filed 150 days in the past through the API, then the clock is set to the real present (session
  * cookies expire relative to it) and two reporters consent. Screenshots: tmp/screenshots/ombudsman-office/.
@@ -13,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actOk, categoryIdByName, DEMO, startTestApp, type TestApp } from '../test/helpers/app.ts';
 import { expectA11y, HAS_CHROMIUM, launchBrowser, screenshot, type TestBrowser } from './helpers/browser.ts';
 import { signInPage } from './helpers/session.ts';
+import { drainOutboxOnce } from '../test/helpers/receivers.ts';
 
 const DAY = 86_400_000;
 const LANGS = ['id', 'en'] as const;
@@ -54,6 +56,8 @@ describe.skipIf(!HAS_CHROMIUM)('the Ombudsman back office in the browser', () =>
     await actOk(t, unshared.trackingId, 'escalate', { consent: true }, { accessKey: unshared.accessKey });
     made.shared = shared.trackingId;
     made.unshared = unshared.trackingId;
+    // The worker tells the office of both hand-offs (in-app notices on /kantor/notifikasi).
+    await drainOutboxOnce(t.runtime.services);
     b = await launchBrowser();
   });
   afterAll(async () => {
@@ -79,6 +83,10 @@ describe.skipIf(!HAS_CHROMIUM)('the Ombudsman back office in the browser', () =>
       expect(await page.locator('[data-slot="reporter-hidden"]').count()).toBe(1);
       expect(await page.content()).not.toContain('Rina Pelapor');
       await expectA11y(page, `hand-off package, identity not shared (${lang})`);
+      await page.goto(`${t.url}/kantor/notifikasi?lang=${lang}`);
+      expect(await page.locator('a[href^="/kantor/ombudsman/laporan/"]').count()).toBe(2);
+      await expectA11y(page, `Ombudsman notifications (${lang})`);
+      await screenshot(page, 'ombudsman-office', `notifications-${lang}`);
     }
     await ctx.close();
 
@@ -111,6 +119,13 @@ describe.skipIf(!HAS_CHROMIUM)('the Ombudsman back office in the browser', () =>
     ]);
     expect(await page.locator('h1').textContent()).toContain('Jalan provinsi di Balikpapan amblas');
     expect(await page.locator('form[method="post"][action^="/kantor/laporan"]').count()).toBe(0);
+    // The notice of the hand-off leads to the same page.
+    await page.goto(`${t.url}/kantor/notifikasi`);
+    await Promise.all([
+      page.waitForNavigation(),
+      page.click(`a[href="/kantor/ombudsman/laporan/${made.unshared}"]`),
+    ]);
+    expect(await page.locator('h1').textContent()).toContain('Drainase jalan provinsi Balikpapan tersumbat');
     const res = await page.goto(`${t.url}/kantor`);
     expect(res?.status()).toBe(403);
     await ctx.close();
