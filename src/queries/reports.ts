@@ -14,6 +14,8 @@ import { authorize } from './access.ts';
 import { permissionsFor, type PolicyAction, type ReportSubject } from '../policies/can.ts';
 import type { Caller, Services } from '../app/context.ts';
 import { inRegion, visibleTo } from './scope.ts';
+import { zoneOfRegionSql } from './sweep-candidates.ts';
+import { ZONE_OFFSET_MINUTES } from '../domain/deadline/calendar.ts';
 import { getTableColumns } from 'drizzle-orm';
 
 /** Filters of GET /api/v1/reports (docs/api-v1.md). */
@@ -96,8 +98,28 @@ export async function listReports(
       )}))`,
     );
   }
-  if (filters.from) where.push(sql`r.created_at >= ${filters.from}::date`);
-  if (filters.to) where.push(sql`r.created_at < (${filters.to}::date + 1)`);
+  // Dates are local days in the report's zone (the zone its times are shown in: `reportZone`), whatever the database
+  // session's time zone: the bound on the bare column (widest offset) keeps the index usable, the local time decides.
+  if (filters.from || filters.to) {
+    const local = sql`((r.created_at at time zone 'UTC') + make_interval(mins => (case coalesce(a.zone, t.zone, ${zoneOfRegionSql(
+      sql`r.region_code`,
+    )}) ${sql.raw(
+      Object.entries(ZONE_OFFSET_MINUTES)
+        .map(([zone, minutes]) => `when '${zone}' then ${minutes}`)
+        .join(' '),
+    )} end)))`;
+    const day = (d: string, plusDays = 0) => Date.parse(`${d}T00:00:00Z`) + plusDays * 86_400_000;
+    const offsets = Object.values(ZONE_OFFSET_MINUTES).map((m) => m * 60_000);
+    const iso = (ms: number) => new Date(ms).toISOString();
+    if (filters.from)
+      where.push(
+        sql`(r.created_at >= ${iso(day(filters.from) - Math.max(...offsets))} and ${local} >= ${filters.from}::timestamp)`,
+      );
+    if (filters.to)
+      where.push(
+        sql`(r.created_at < ${iso(day(filters.to, 1) - Math.min(...offsets))} and ${local} < (${filters.to}::date + 1)::timestamp)`,
+      );
+  }
   if (filters.extra) where.push(filters.extra);
   const cond = sql.join(where, sql` and `);
   const from = sql`from reports r left join agencies a on a.id = r.agency_id left join agencies t on t.id = r.target_agency_id`;

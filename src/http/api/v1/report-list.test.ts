@@ -134,4 +134,15 @@ describe('GET /api/v1/reports filters', () => {
     expect(await list('', await t.login(DEMO.dinkesAdmin))).toEqual(ids('jalan', 'puskesmas'));
     expect(await list('', await t.login(DEMO.puprAdmin))).toEqual(ids('jalan', 'puskesmas', 'rahasia'));
   });
+
+  it("reads from/to as local days in the report's zone, whatever the database's time zone", async () => {
+    const before = t.clock.now;
+    // 16:30 UTC on 9 February: already 10 February (00:30) in Samarinda (WITA), still 9 February (23:30) in Jakarta.
+    t.setNow(new Date('2026-02-09T16:30:00Z'));
+    await submit('samarinda-malam', { title: 'Lampu jalan padam tengah malam' });
+    await submit('jakarta-malam', { title: 'Lampu taman padam tengah malam', regionCode: '31.71' });
+    t.setNow(before);
+    expect(await list('from=2026-02-10&to=2026-02-10')).toEqual(ids('samarinda-malam'));
+    expect(await list('from=2026-02-09&to=2026-02-09')).toEqual(ids('jakarta-malam'));
+  });
 });
