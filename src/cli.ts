@@ -41,16 +41,16 @@ async function serve(config: Config, demoFlag: boolean): Promise<void> {
     // Public Open311 reads: cached a few seconds, dropped at every report change (docs/open311.md).
     open311: { listCacheSeconds: 2, changes: (fn) => runtime.database.listen('outbox', fn) },
   });
-  const stop = async () => {
+  const { stopOnSignals } = await import('./cli/shutdown.ts');
+  stopOnSignals(async (signal) => {
+    console.log(`aduan: stopping (${signal})`);
     // close() waits for answers still being written; a client that stops reading a large one (an export on a
     // stalled phone) would hold the shutdown for as long as its socket lives, so it is cut after a grace period.
     setTimeout(() => app.server.closeAllConnections(), 10_000).unref();
     await app.close();
     await runtime.close();
     process.exit(0);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  });
   if (config.runWorker) {
     const { startRuntimeWorker } = await import('./cli/worker-commands.ts');
     const worker = await startRuntimeWorker(runtime, config, (l) => app.log.info(l));

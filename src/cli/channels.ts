@@ -17,6 +17,7 @@ import { receiveEmail } from '../commands/receive-email.ts';
 import type { ServiceType } from '../queries/open311.ts';
 import { listSmsKeywords, setSmsKeyword } from '../commands/set-sms-keyword.ts';
 import { AppError } from '../app/errors.ts';
+import { stopOnSignals } from './shutdown.ts';
 import { t } from '../locales/index.ts';
 
 const SMS_USAGE = `Usage:
@@ -182,12 +183,10 @@ export async function smtpCli(
     defaultRegion: config.intakeRegion,
   });
   console.log(`SMTP listener for ${values.address} on 127.0.0.1:${smtp.port}`);
-  const stop = async () => {
+  stopOnSignals(async () => {
     await smtp.close();
     await rt.close();
     process.exit(0);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  });
   return -1;
 }

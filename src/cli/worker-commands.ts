@@ -12,6 +12,7 @@ import { runSweep } from '../jobs/sweeper.ts';
 import { setSlaRule } from '../commands/set-sla-rule.ts';
 import type { FieldIssue } from '../app/errors.ts';
 import { issueBoth } from './agencies.ts';
+import { stopOnSignals } from './shutdown.ts';
 
 /** The `aduan sla set` flag of each field of `setSlaRule`, for error lines. */
 const SLA_FLAG: Record<string, string> = {
@@ -78,15 +79,13 @@ export async function workerCli(
     const rt = await open();
     const worker = await startRuntimeWorker(rt, config, (l) => logger.info(l));
     logger.info({ database: rt.database.kind }, 'aduan worker running');
-    const stop = async (signal: string) => {
+    stopOnSignals(async (signal) => {
       logger.info({ signal }, 'shutting down');
       await worker.stop();
       await rt.close();
       logger.info('worker stopped');
       process.exit(0);
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    });
     return -1;
   }
   if (cmd === 'sweep') {

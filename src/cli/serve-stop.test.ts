@@ -1,0 +1,79 @@
+/**
+ * Starting and stopping the long-running commands as an operator does, on the embedded database (PGlite in a
+ * temporary data directory): one Ctrl-C of `npm start` delivers SIGINT more than once (the terminal signals the
+ * whole group, and npm and tsx relay it), and the server and the worker must still close the database and remove
+ * `aduan.lock`.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cliArgv, runAduan } from '../../test/helpers/cli.ts';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'aduan-serve-stop-'));
+const lock = join(dataDir, 'aduan.lock');
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+function childEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = { ...(process.env as Record<string, string>) };
+  for (const k of Object.keys(env)) if (k.startsWith('ADUAN_') || k === 'NODE_ENV') delete env[k];
+  return {
+    ...env,
+    ADUAN_DATA_DIR: dataDir,
+    ADUAN_DEMO: '0',
+    DATABASE_URL: '',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: 'info',
+    ...extra,
+  };
+}
+
+/**
+ * Runs `aduan <args>`, waits for `ready`, sends SIGINT, and once `stopping` is printed sends it again (the relayed
+ * copy of the same Ctrl-C). Resolves with how the process ended and what it printed.
+ */
+async function startThenCtrlC(args: string[], ready: string, stopping: string) {
+  const child = spawn(process.execPath, cliArgv(...args), {
+    env: childEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let sent = 0;
+  const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const onData = (b: Buffer) => {
+    out += b.toString();
+    if (sent === 0 && out.includes(ready)) {
+      sent = 1;
+      child.kill('SIGINT');
+    } else if (sent === 1 && out.includes(stopping)) {
+      sent = 2;
+      child.kill('SIGINT');
+    }
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  const end = await ended;
+  return { ...end, out, sent };
+}
+
+describe('stopping aduan serve and aduan worker', { timeout: 240_000 }, () => {
+  it('serve: a repeated SIGINT during the shutdown still closes the database and removes the lock', async () => {
+    expect(runAduan(childEnv({ LOG_LEVEL: 'silent' }), 'migrate').code).toBe(0);
+    const r = await startThenCtrlC(['serve'], 'aduan is running at', 'aduan: stopping (SIGINT)');
+    expect(r.sent, r.out).toBe(2);
+    expect({ code: r.code, signal: r.signal }, r.out).toEqual({ code: 0, signal: null });
+    expect(existsSync(lock)).toBe(false);
+  });
+
+  it('worker: the same, and it logs that it stopped', async () => {
+    const r = await startThenCtrlC(['worker'], 'aduan worker running', 'shutting down');
+    expect(r.sent, r.out).toBe(2);
+    expect({ code: r.code, signal: r.signal }, r.out).toEqual({ code: 0, signal: null });
+    expect(r.out).toContain('worker stopped');
+    expect(existsSync(lock)).toBe(false);
+  });
+});
