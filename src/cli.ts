@@ -56,7 +56,15 @@ async function serve(config: Config, demoFlag: boolean): Promise<void> {
     const worker = await startRuntimeWorker(runtime, config, (l) => app.log.info(l));
     app.addHook('onClose', () => worker.stop());
   }
-  await app.listen({ port: config.port, host: config.host });
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (e) {
+    // Stop the worker and close the database (and its lock) before saying why: nothing is left half-open.
+    await app.close();
+    await runtime.close();
+    const problem = listenProblem(e, config);
+    throw problem ? new CliError(problem) : e;
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
@@ -86,6 +94,24 @@ async function serve(config: Config, demoFlag: boolean): Promise<void> {
           // The embedded database is locked by this process: the command runs once the server is stopped.
           (config.databaseUrl ? '' : ' (stop this server first: the embedded database allows one process)'),
       );
+  }
+}
+
+/** One line explaining why the server could not listen on HOST:PORT, or null for another failure. */
+function listenProblem(e: unknown, config: Pick<Config, 'host' | 'port'>): string | null {
+  const where = `${config.host}:${config.port}`;
+  switch ((e as NodeJS.ErrnoException | undefined)?.code) {
+    case 'EADDRINUSE':
+      return `aduan: cannot listen on ${where}: the port is already in use (another aduan, or another program). Stop it, or set PORT to a free port.`;
+    case 'EACCES':
+      return `aduan: cannot listen on ${where}: permission denied (ports below 1024 need privileges). Set PORT to 1024 or above and let the reverse proxy listen on 80/443.`;
+    case 'EADDRNOTAVAIL':
+      return `aduan: cannot listen on ${where}: HOST is not an address of this machine. Set HOST to one of its addresses (127.0.0.1 behind a local proxy, 0.0.0.0 for all).`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `aduan: cannot listen on ${where}: the host name in HOST cannot be resolved. Set HOST to an address such as 127.0.0.1.`;
+    default:
+      return null;
   }
 }
 

@@ -2,10 +2,11 @@
  * Starting and stopping the long-running commands as an operator does, on the embedded database (PGlite in a
  * temporary data directory): one Ctrl-C of `npm start` delivers SIGINT more than once (the terminal signals the
  * whole group, and npm and tsx relay it), and the server and the worker must still close the database and remove
- * `aduan.lock`.
+ * `aduan.lock`; a port already in use is one clear line, not a stack trace, and leaves no lock behind.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -75,5 +76,22 @@ describe('stopping aduan serve and aduan worker', { timeout: 240_000 }, () => {
     expect({ code: r.code, signal: r.signal }, r.out).toEqual({ code: 0, signal: null });
     expect(r.out).toContain('worker stopped');
     expect(existsSync(lock)).toBe(false);
+  });
+
+  it('serve on a port in use: one line naming HOST:PORT and PORT, exit 1, no stack trace, no lock left', async () => {
+    const busy: Server = createServer();
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
+    const port = (busy.address() as { port: number }).port;
+    try {
+      const r = runAduan(childEnv({ PORT: String(port), LOG_LEVEL: 'silent' }), 'serve');
+      expect(r.code, r.out).toBe(1);
+      expect(r.out).toContain(
+        `aduan: cannot listen on 127.0.0.1:${port}: the port is already in use (another aduan, or another program). Stop it, or set PORT to a free port.`,
+      );
+      expect(r.out).not.toMatch(/^\s+at /m);
+      expect(existsSync(lock)).toBe(false);
+    } finally {
+      await new Promise((r) => busy.close(r));
+    }
   });
 });
