@@ -167,6 +167,30 @@ describe(
   },
 );
 
+describe('the demo on a real install', { timeout: 240_000 }, () => {
+  it('--demo on a database with accounts of its own is refused: no demo account gets the published password', () => {
+    const dir = tempDir();
+    const env = { ADUAN_DATA_DIR: dir, ADUAN_SECRET_KEY: KEY };
+    const admin = aduan(env, 'users', 'create-admin', '--email', 'admin@kominfo.go.id', '--name', 'Admin');
+    expect(admin.code, admin.out).toBe(0);
+    for (const args of [
+      ['seed', '--demo'],
+      ['serve', '--demo'],
+    ]) {
+      const r = aduan({ ...env, PORT: '0', HOST: '127.0.0.1' }, ...args);
+      expect(r.code, r.out).toBe(1);
+      expect(r.out).toContain(
+        'the demo (--demo, ADUAN_DEMO=1, npm start) is only seeded on an empty database',
+      );
+      expect(r.out).not.toMatch(/\n\s+at /);
+    }
+    const list = aduan(env, 'users', 'list');
+    expect(list.code, list.out).toBe(0);
+    expect(list.out).toContain('admin@kominfo.go.id');
+    expect(list.out).not.toContain('demo.aduan.id');
+  });
+});
+
 describe('aduan serve and ADUAN_PUBLIC_URL', { timeout: 240_000 }, () => {
   const dir = tempDir();
 

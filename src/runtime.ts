@@ -38,6 +38,12 @@ export interface RuntimeOptions {
   now?: () => Date;
 }
 
+/** Why the demo is refused on a database that already has accounts of its own. */
+export const DEMO_ON_REAL_INSTALL =
+  'aduan: the demo (--demo, ADUAN_DEMO=1, npm start) is only seeded on an empty database, and this one already has ' +
+  'user accounts: its demo accounts, a national admin among them, would share a published password. Start without ' +
+  'the demo: `aduan serve` (with ADUAN_DEMO unset or 0), or use another ADUAN_DATA_DIR or DATABASE_URL for a demo.';
+
 /** Opens the database, prepares it, and returns the runtime. */
 export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Promise<Runtime> {
   // Before the database is touched: a shared database needs ADUAN_SECRET_KEY (ConfigError otherwise).
@@ -70,10 +76,12 @@ export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Pr
     // Running deadlines over holidays a data migration corrected (0027) are recomputed here; a no-op once done.
     if (!opts.skipSetup) await recomputeMarkedCalendarDates(services);
     if (opts.demo && !(await demoSeeded(database.db))) {
-      const [{ n } = { n: 0 }] = await query<{ n: number }>(
+      const [{ n, staff } = { n: 0, staff: 0 }] = await query<{ n: number; staff: number }>(
         database.db,
-        sql`select count(*)::int as n from reports`,
+        sql`select (select count(*)::int from reports) as n, (select count(*)::int from users) as staff`,
       );
+      // The demo accounts (a national admin among them) share a published password: never on a real install.
+      if (staff > 0) throw new ConfigError(DEMO_ON_REAL_INSTALL);
       await seedDemoOrganisation(database.db, {
         password: config.demoPassword,
         open311Key: config.demoOpen311Key,
