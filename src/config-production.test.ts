@@ -141,6 +141,30 @@ describe('loadConfig: production settings', () => {
   });
 });
 
+describe('loadConfig: worker settings', () => {
+  it('ADUAN_ROUTING_TRAIN_HOURS and ADUAN_WORKER_*: whole numbers; units, decimals and NaN are refused by name', () => {
+    expect(loadConfig({}).routingTrainEveryHours).toBe(24);
+    expect(loadConfig({ ADUAN_ROUTING_TRAIN_HOURS: '0' }).routingTrainEveryHours).toBe(0);
+    expect(loadConfig({ ADUAN_ROUTING_TRAIN_HOURS: '' }).routingTrainEveryHours).toBe(24);
+    expect(loadConfig({}).worker).toEqual({});
+    expect(
+      loadConfig({ ADUAN_WORKER_POLL_MS: '2000', ADUAN_WORKER_BATCH: '50', ADUAN_WORKER_LEASE_MS: '120000' })
+        .worker,
+    ).toEqual({ pollMs: 2000, batchSize: 50, leaseMs: 120_000 });
+    for (const [name, bad] of [
+      ['ADUAN_ROUTING_TRAIN_HOURS', '24h'],
+      ['ADUAN_ROUTING_TRAIN_HOURS', '-1'],
+      ['ADUAN_WORKER_POLL_MS', '5s'],
+      ['ADUAN_WORKER_POLL_MS', '0'],
+      ['ADUAN_WORKER_BATCH', 'abc'],
+      ['ADUAN_WORKER_LEASE_MS', '1.5'],
+    ] as const)
+      expect(configError({ [name]: bad })).toMatch(
+        new RegExp(`^Invalid environment:\n {2}${name}: must be a whole number`),
+      );
+  });
+});
+
 describe(
   'the CLI refuses a bad key configuration before the database is touched',
   { timeout: 120_000 },
@@ -151,6 +175,14 @@ describe(
       expect(r.code, r.out).toBe(1);
       expect(r.out).toContain('ADUAN_SECRET_KEY: must be 32 bytes');
       expect(r.out).not.toMatch(/\n\s+at /);
+      expect(readdirSync(dir)).toEqual([]);
+    });
+
+    it('a worker setting with a unit (ADUAN_WORKER_POLL_MS=5s): one message, exit 1, no database created', () => {
+      const dir = tempDir();
+      const r = aduan({ ADUAN_DATA_DIR: dir, ADUAN_WORKER_POLL_MS: '5s' }, 'migrate');
+      expect(r.code, r.out).toBe(1);
+      expect(r.out).toContain('ADUAN_WORKER_POLL_MS: must be a whole number of milliseconds');
       expect(readdirSync(dir)).toEqual([]);
     });
 

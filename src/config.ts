@@ -12,6 +12,26 @@ const bool = z
   .optional()
   .transform((v) => (v === undefined || v === '' ? undefined : ['1', 'true', 'yes'].includes(v)));
 
+/**
+ * A whole number of at least `min` in decimal digits, or unset/empty (undefined): "5s", "24h" or "1e3" are refused
+ * with `message` (Number() made them NaN, and the worker then polled without pause or never retrained).
+ */
+function whole(message: string, min: number) {
+  return z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const t = v?.trim() ?? '';
+      if (t === '') return undefined;
+      const n = Number(t);
+      if (!/^\d+$/.test(t) || n < min || !Number.isSafeInteger(n)) {
+        ctx.addIssue({ code: 'custom', message: `must be ${message}` });
+        return z.NEVER;
+      }
+      return n;
+    });
+}
+
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
@@ -77,6 +97,12 @@ const EnvSchema = z.object({
       return parsed;
     }),
   ADUAN_WORKER: bool,
+  /** Hours between the worker's routing retrainings (0 = off; docs/worker.md). */
+  ADUAN_ROUTING_TRAIN_HOURS: whole('a whole number of hours (0 turns the retraining off), e.g. 24', 0),
+  /** Worker tuning (docs/worker.md): poll interval, claimed batch size, delivery lease. */
+  ADUAN_WORKER_POLL_MS: whole('a whole number of milliseconds, at least 100, e.g. 5000', 100),
+  ADUAN_WORKER_BATCH: whole('a whole number of messages, at least 1, e.g. 20', 1),
+  ADUAN_WORKER_LEASE_MS: whole('a whole number of milliseconds, at least 1000, e.g. 60000', 1000),
   /** Report submissions per minute per client IP (JSON API and forms). */
   ADUAN_RATE_LIMIT_SUBMIT: z.coerce.number().int().min(1).default(20),
   /** Sign-in attempts per minute per client IP. */
@@ -121,6 +147,10 @@ export interface Config {
   /** Cookies with the Secure flag: the public URL is https, or NODE_ENV=production. */
   secureCookies: boolean;
   runWorker: boolean;
+  /** Hours between routing retrainings by the worker (0 = off). */
+  routingTrainEveryHours: number;
+  /** Worker tuning; undefined = the worker's defaults (src/jobs/worker.ts). */
+  worker: { pollMs?: number; batchSize?: number; leaseMs?: number };
   logLevel: string;
   rateLimits: { submitPerMinute: number; loginPerMinute: number };
   smtpUrl: string | undefined;
@@ -217,6 +247,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: e.ADUAN_TRUST_PROXY,
     secureCookies: production || e.ADUAN_PUBLIC_URL?.startsWith('https://') === true,
     runWorker: e.ADUAN_WORKER ?? true,
+    routingTrainEveryHours: e.ADUAN_ROUTING_TRAIN_HOURS ?? 24,
+    worker: {
+      ...(e.ADUAN_WORKER_POLL_MS !== undefined ? { pollMs: e.ADUAN_WORKER_POLL_MS } : {}),
+      ...(e.ADUAN_WORKER_BATCH !== undefined ? { batchSize: e.ADUAN_WORKER_BATCH } : {}),
+      ...(e.ADUAN_WORKER_LEASE_MS !== undefined ? { leaseMs: e.ADUAN_WORKER_LEASE_MS } : {}),
+    },
     logLevel: e.LOG_LEVEL,
     rateLimits: { submitPerMinute: e.ADUAN_RATE_LIMIT_SUBMIT, loginPerMinute: e.ADUAN_RATE_LIMIT_LOGIN },
     smtpUrl: e.SMTP_URL,

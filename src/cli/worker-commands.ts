@@ -38,10 +38,8 @@ export function startRuntimeWorker(rt: Runtime, config: Config, log: (l: string)
     listen: (channel, fn) => rt.database.listen(channel, fn),
     log,
     openDataDir: rt.config.dataDir,
-    routingTrainEveryHours: Number(process.env.ADUAN_ROUTING_TRAIN_HOURS ?? 24),
-    ...(process.env.ADUAN_WORKER_POLL_MS ? { pollMs: Number(process.env.ADUAN_WORKER_POLL_MS) } : {}),
-    ...(process.env.ADUAN_WORKER_BATCH ? { batchSize: Number(process.env.ADUAN_WORKER_BATCH) } : {}),
-    ...(process.env.ADUAN_WORKER_LEASE_MS ? { leaseMs: Number(process.env.ADUAN_WORKER_LEASE_MS) } : {}),
+    routingTrainEveryHours: config.routingTrainEveryHours,
+    ...config.worker,
   });
 }
 
