@@ -34,8 +34,29 @@ const demo: OptionSpec = {
 
 /** Every top-level command, by name. */
 export const COMMANDS: Record<string, Spec> = {
-  serve: command('serve', 'start the web server (and the in-process worker unless ADUAN_WORKER=0)', { demo }),
-  migrate: command('migrate', 'apply database migrations and load reference data'),
+  serve: command(
+    'serve',
+    'start the web server (and the in-process worker unless ADUAN_WORKER=0)',
+    { demo },
+    {
+      notes: [
+        'Environment (every variable: README.md, "Configuration"):',
+        '  PORT, HOST            where to listen (default 127.0.0.1:3000)',
+        '  ADUAN_PUBLIC_URL      the public https:// origin used in links; https makes cookies Secure',
+        '  ADUAN_TRUST_PROXY     behind a reverse proxy: its addresses (127.0.0.1 for nginx on this host)',
+        '  ADUAN_SECRET_KEY      required with DATABASE_URL (aduan keys generate); else generated into ADUAN_DATA_DIR',
+        '  DATABASE_URL          PostgreSQL; unset = the embedded database in ADUAN_DATA_DIR (default ./data)',
+        '  ADUAN_DEMO, ADUAN_WORKER',
+        'Ctrl-C or SIGTERM stops it cleanly. Production: README.md and docs/operations.md.',
+      ].join('\n'),
+    },
+  ),
+  migrate: command(
+    'migrate',
+    'apply database migrations and load reference data',
+    {},
+    { notes: 'Run it at every upgrade, with every aduan process stopped (docs/operations.md, "Upgrade").' },
+  ),
   seed: command('seed', 'load reference data, and the demo with --demo, on an empty database', { demo }),
   stats: group('stats', 'the statistics read model', {
     refresh: command('stats refresh', 'recompute the statistics read model (changed reports only)', {
@@ -234,7 +255,18 @@ export const COMMANDS: Record<string, Spec> = {
     ),
     keywords: command('sms keywords', 'list the configured keywords', { json }),
   }),
-  worker: command('worker', 'run the outbox worker and deadline sweeper (docs/worker.md)'),
+  worker: command(
+    'worker',
+    'run the outbox worker and deadline sweeper (docs/worker.md)',
+    {},
+    {
+      notes: [
+        "Environment: the web processes' DATABASE_URL and ADUAN_SECRET_KEY (and ADUAN_WORKER=0 on them);",
+        'SMTP_URL, MAIL_FROM, SMS_GATEWAY_URL, SMS_GATEWAY_AUTH (deliveries); ADUAN_ROUTING_TRAIN_HOURS;',
+        'ADUAN_WORKER_POLL_MS, ADUAN_WORKER_BATCH, ADUAN_WORKER_LEASE_MS (docs/worker.md). Ctrl-C or SIGTERM stops it.',
+      ].join('\n'),
+    },
+  ),
   sweep: command('sweep', 'preview or run the deadline sweep at a moment', {
     at: {
       type: 'string',

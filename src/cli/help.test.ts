@@ -108,6 +108,9 @@ describe('aduan --help and option errors', { timeout: 300_000 }, () => {
       missing,
       boolValue,
       unknownCmd,
+      serveH,
+      workerH,
+      migrateH,
     ] = await all([
       ['sweep', '--at', '2026-03-02T09:00:00+08:00', '-h'],
       ['help', 'sweep'],
@@ -120,10 +123,24 @@ describe('aduan --help and option errors', { timeout: 300_000 }, () => {
       ['users', 'invite', '--email', 'petugas@contoh.go.id'],
       ['sweep', '--dry-run=yes'],
       ['frobnicate'],
+      ['serve', '--help'],
+      ['worker', '--help'],
+      ['migrate', '--help'],
     ]);
     expect(sweepH!.code).toBe(0);
     expect(sweepH!.out).toContain('Usage: aduan sweep [--at ISO] [--dry-run]');
     expect(sweepH!.out).toContain('--dry-run   print the actions without performing them');
+    expect(serveH!.code).toBe(0);
+    for (const name of [
+      'PORT, HOST',
+      'ADUAN_PUBLIC_URL',
+      'ADUAN_TRUST_PROXY',
+      'ADUAN_SECRET_KEY',
+      'DATABASE_URL',
+    ])
+      expect(serveH!.out).toContain(name);
+    expect(workerH!.out).toContain('ADUAN_WORKER_POLL_MS');
+    expect(migrateH!.out).toContain('docs/operations.md, "Upgrade"');
     expect(helpSweep!.code).toBe(0);
     expect(helpSweep!.out).toBe(sweepH!.out);
     for (const r of [help!, dashHelp!]) {
