@@ -464,7 +464,16 @@ export async function planSweep(
       : undefined;
     const old = await ombudsmanCandidates(svc, before, ranges);
     const ruleMemo = new Map<string, ReturnType<typeof findRule>>();
+    // A report this plan closes (auto-close after the reporter's silence, archive after an unanswered question) gets
+    // no offer: "not resolved yet, you may ask for the Ombudsman" about a report just completed would be wrong, and
+    // the step would be skipped when performed (offerOmbudsman re-checks the status), so the dry run would list it.
+    const closing = new Set(
+      out
+        .filter((a) => a.action === 'auto_close' || a.action === 'archive_no_reply')
+        .map((a) => a.trackingId),
+    );
     for (const r of old) {
+      if (closing.has(r.trackingId)) continue;
       const k = cals.of(r.zone, r.agencyRegion, r.regionCode);
       // An agency clock: an instansi vertikal holding the report follows the national rules.
       const ruleRegion = clockRuleRegion('escalation', r.regionCode, r.agencyCentral);
