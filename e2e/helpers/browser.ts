@@ -25,8 +25,15 @@ export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa'];
 /** A launched browser with its throwaway profile directory. */
 export interface TestBrowser {
   browser: Browser;
-  /** A fresh context; `javaScriptEnabled: false` for no-JS journeys. */
-  context(opts?: { javaScriptEnabled?: boolean; locale?: string }): Promise<BrowserContext>;
+  /**
+   * A fresh context; `javaScriptEnabled: false` for no-JS journeys (check those pages with `checkA11yWithoutJs`),
+   * `viewport` for a narrow screen (the crawl uses 360 px).
+   */
+  context(opts?: {
+    javaScriptEnabled?: boolean;
+    locale?: string;
+    viewport?: { width: number; height: number };
+  }): Promise<BrowserContext>;
   close(): Promise<void>;
 }
 
@@ -54,6 +61,7 @@ export async function launchBrowser(): Promise<TestBrowser> {
       browser.newContext({
         javaScriptEnabled: opts.javaScriptEnabled ?? true,
         locale: opts.locale ?? 'id-ID',
+        ...(opts.viewport ? { viewport: opts.viewport } : {}),
       }),
     async close() {
       await browser.close();
@@ -72,7 +80,7 @@ export interface A11yViolation {
 /**
  * Runs axe-core in the page and returns the violations (an empty array means the page passes).
  * Call it in a context with JavaScript on: with JavaScript off, axe is injected through the privileged
- * channel but the page's timers do not run, and some rules then never finish.
+ * channel but the page's timers do not run, and some rules then never finish (use `checkA11yWithoutJs` there).
  */
 export async function checkA11y(page: Page): Promise<A11yViolation[]> {
   await page.evaluate(AXE_SOURCE);
@@ -102,6 +110,30 @@ export async function checkA11y(page: Page): Promise<A11yViolation[]> {
       targets: v.nodes.map((n) => n.target.join(' ')),
     }));
   }, AXE_TAGS);
+}
+
+/**
+ * `checkA11y` for a page in a context with JavaScript DISABLED, so axe judges the page exactly as a browser without
+ * JavaScript renders it. Chromium then runs no timers, and axe waits on `setTimeout`/`requestAnimationFrame`
+ * between its checks; those are replaced (in this page only, which runs no scripts of its own) by microtask
+ * callbacks, which Chromium still runs for code evaluated through the DevTools channel.
+ */
+export async function checkA11yWithoutJs(page: Page): Promise<A11yViolation[]> {
+  await page.evaluate(() => {
+    type Callback = (...args: unknown[]) => void;
+    const g = globalThis as unknown as Record<string, unknown>;
+    g.setTimeout = (fn: Callback, _ms?: number, ...args: unknown[]) => {
+      void Promise.resolve().then(() => fn(...args));
+      return 0;
+    };
+    g.clearTimeout = () => undefined;
+    g.requestAnimationFrame = (fn: Callback) => {
+      void Promise.resolve().then(() => fn(0));
+      return 0;
+    };
+    g.cancelAnimationFrame = () => undefined;
+  });
+  return checkA11y(page);
 }
 
 /** Asserts the page has no axe violations; `label` names the page in the failure message. */
