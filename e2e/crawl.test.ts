@@ -17,7 +17,7 @@
  *   per list) and `k` (the tracking page's key); `lang` is dropped: the crawl runs in Bahasa Indonesia, and the
  *   first five pages of each viewpoint are checked again in English;
  * - pages are deduplicated by route pattern: path segments holding a digit (tracking numbers, uuids, ids, codes)
- *   and the segment after `instansi` or `sertifikat` (agency ids) become `:id`, so each distinct page is checked
+ *   and the segment after `instansi`, `sertifikat` or `evaluasi` (agency and period ids; not `baru`) become `:id`, so each distinct page is checked
  *   once per viewpoint (at most 60 per viewpoint).
  * The pages checked per viewpoint are printed (console.log).
  */
@@ -36,8 +36,9 @@ const VIEWPORT = { width: 360, height: 800 };
 const KEPT_QUERY = ['tab', 'halaman', 'k'];
 const SKIP_PATH =
   /^\/(keluar|static|api|open311)(\/|$)|\/lampiran\/|\/(unduh|ekspor|export|download)(\/|$)|\.[a-z0-9]{2,5}$/i;
-/** A segment naming one agency (its id has no digit). */
-const AGENCY_SEGMENT_AFTER = new Set(['instansi', 'sertifikat']);
+/** Segments after which comes an id without a digit (an agency, an evaluation period); `baru` is a page. */
+const ID_SEGMENT_AFTER = new Set(['instansi', 'sertifikat', 'evaluasi']);
+const NOT_IDS = new Set(['baru', '']);
 
 interface Viewpoint {
   name: string;
@@ -50,7 +51,7 @@ const isStaffPath = (p: string) => p === '/kantor' || p.startsWith('/kantor/');
 
 let t: TestApp;
 let b: TestBrowser;
-const seed = { tracking: '', key: '', citizenReport: '', citizenKey: '' };
+const seed = { tracking: '', key: '', citizenReport: '', citizenKey: '', period: 'pd-kaltim-crawl' };
 
 /** The normalised URL to visit (path plus kept query) and its dedupe key (the route pattern), or null to skip. */
 function normalise(href: string, origin: string): { url: string; key: string; path: string } | null {
@@ -72,7 +73,9 @@ function normalise(href: string, origin: string): { url: string; key: string; pa
   }
   const segments = u.pathname.split('/');
   const pattern = segments
-    .map((s, i) => (/\d/.test(s) || (i > 0 && AGENCY_SEGMENT_AFTER.has(segments[i - 1]!)) ? ':id' : s))
+    .map((s, i) =>
+      /\d/.test(s) || (i > 0 && ID_SEGMENT_AFTER.has(segments[i - 1]!) && !NOT_IDS.has(s)) ? ':id' : s,
+    )
     .join('/');
   const query = kept.toString();
   return {
@@ -183,10 +186,16 @@ const VIEWPOINTS: Viewpoint[] = [
       ...STEPS.map((s) => `/lapor/${s}`),
       '/lapor/periksa',
       `/lacak/${seed.tracking}?k=${seed.key}`,
+      `/evaluasi/${seed.period}`,
     ],
     inScope: (p) => !isStaffPath(p),
   },
-  { name: 'citizen', email: DEMO.citizen, start: () => ['/akun', '/'], inScope: (p) => !isStaffPath(p) },
+  {
+    name: 'citizen',
+    email: DEMO.citizen,
+    start: () => ['/akun', '/', ...STEPS.map((s) => `/lapor/${s}`)],
+    inScope: (p) => !isStaffPath(p),
+  },
   { name: 'coordinator', email: DEMO.coordinator, start: () => ['/kantor'], inScope: isStaffPath },
   { name: 'agency admin', email: DEMO.puprAdmin, start: () => ['/kantor'], inScope: isStaffPath },
   { name: 'unit officer', email: DEMO.puprOfficer, start: () => ['/kantor'], inScope: isStaffPath },
@@ -270,6 +279,27 @@ describe.skipIf(!HAS_CHROMIUM)('accessibility crawl without JavaScript, per view
     t.setNow(new Date());
     await actOk(t, late.trackingId, 'escalate', { consent: true }, { accessKey: late.accessKey });
     b = await launchBrowser();
+    // An evaluation period, created and published through the national admin's forms (no API for it), so the
+    // evaluation pages (back office and public) exist.
+    const ctx = await b.context({ javaScriptEnabled: false });
+    const page = await ctx.newPage();
+    await signInPage(page, t.url, DEMO.national);
+    await page.goto(`${t.url}/kantor/evaluasi/baru`);
+    const period = seed.period;
+    await page.fill('input[name="id"]', period);
+    await page.fill('input[name="name"]', 'Perangkat Daerah Provinsi Kalimantan Timur');
+    await page.fill('input[name="from"]', new Date(Date.now() - 200 * DAY).toISOString().slice(0, 10));
+    await page.fill('input[name="to"]', new Date(Date.now() - DAY).toISOString().slice(0, 10));
+    await page.fill('input[name="g1_id"]', `${period}-pd`);
+    await page.fill('input[name="g1_name"]', 'Perangkat Daerah Kaltim');
+    await page.fill('textarea[name="g1_participants"]', 'pupr-kaltim\ndinkes-kaltim');
+    await Promise.all([page.waitForNavigation(), page.click('main form button[type="submit"]')]);
+    expect(page.url()).toContain(`/kantor/evaluasi/${period}?ok=created`);
+    await Promise.all([
+      page.waitForNavigation(),
+      page.click(`form[action="/kantor/evaluasi/${period}/terbitkan"] button[type="submit"]`),
+    ]);
+    await ctx.close();
   }, 120_000);
 
   afterAll(async () => {
