@@ -2,8 +2,8 @@
  * The accessibility crawl: every page each viewpoint can reach by following links, checked WITHOUT JavaScript at
  * 360 px in chromium, so a page no other test names cannot regress unseen. For each viewpoint (signed out, a
  * citizen, the Kaltim coordinator, the PUPR admin, a PUPR unit officer, the national admin, the Ombudsman) the crawl
- * goes breadth-first from the viewpoint's home and asserts, per page: HTTP 200 and zero axe violations (wcag2a,
- * wcag2aa, wcag21aa, wcag22aa). Failures are collected and reported together, one line per page.
+ * goes breadth-first from the viewpoint's home and asserts, per page: HTTP 200, zero axe violations (wcag2a,
+ * wcag2aa, wcag21aa, wcag22aa) and no sideways scrolling of the page at 360 px (WCAG 1.4.10 Reflow). Failures are collected and reported together, one line per page.
  *
  * Rules (docs/pages.md "The accessibility crawl"):
  * - same-origin `<a href>` GET links only; forms are not submitted; never `/keluar`, `/static/`, `/api/`,
@@ -101,10 +101,38 @@ async function checkPage(
   const res = await page.goto(t.url + url);
   const status = res?.status() ?? 0;
   if (status !== 200) problems.push(`${label}: HTTP ${status}`);
-  const violations = await checkA11yWithoutJs(page);
-  for (const v of violations)
-    problems.push(`${label}: ${v.id} (${v.impact}) ${v.help} at ${v.targets.join(', ')}`);
+  problems.push(...(await pageProblems(page, label)));
   return { problems, status };
+}
+
+/**
+ * WCAG 1.4.10 Reflow (axe has no rule for it): at 360 px the page itself never scrolls sideways; wide tables scroll
+ * inside their own region. Names up to three elements that stick out.
+ */
+async function reflowProblems(page: Page, label: string): Promise<string[]> {
+  const r = await page.evaluate(() => {
+    const d = document.documentElement;
+    const over = Array.from(document.querySelectorAll('body *'))
+      .filter((e) => e.getBoundingClientRect().right > d.clientWidth + 1)
+      .slice(0, 3)
+      .map(
+        (e) =>
+          `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}${e.getAttribute('class') ? `.${e.getAttribute('class')}` : ''}`,
+      );
+    return { scroll: d.scrollWidth, client: d.clientWidth, over };
+  });
+  return r.scroll > r.client
+    ? [`${label}: scrolls sideways at ${r.client} px (${r.scroll} px wide: ${r.over.join(', ')})`]
+    : [];
+}
+
+/** The axe violations and the reflow problem of the loaded page, one line each. */
+async function pageProblems(page: Page, label: string): Promise<string[]> {
+  const violations = await checkA11yWithoutJs(page);
+  return [
+    ...violations.map((v) => `${label}: ${v.id} (${v.impact}) ${v.help} at ${v.targets.join(', ')}`),
+    ...(await reflowProblems(page, label)),
+  ];
 }
 
 async function crawl(vp: Viewpoint): Promise<{ checked: Checked[]; problems: string[] }> {
@@ -158,9 +186,7 @@ async function crawl(vp: Viewpoint): Promise<{ checked: Checked[]; problems: str
       const status = res?.status() ?? 0;
       const label = `[${vp.name}] ${next.url}${landed && landed.key !== next.key ? ` → ${landed.url}` : ''} (linked from ${next.from})`;
       if (status !== 200) problems.push(`${label}: HTTP ${status}`);
-      const violations = await checkA11yWithoutJs(page);
-      for (const v of violations)
-        problems.push(`${label}: ${v.id} (${v.impact}) ${v.help} at ${v.targets.join(', ')}`);
+      problems.push(...(await pageProblems(page, label)));
       checked.push({ key, url: landed?.url ?? next.url, status });
       const hrefs = await page.$$eval('a[href]', (as) => as.map((a) => (a as HTMLAnchorElement).href));
       for (const h of hrefs) push(h, landed?.url ?? next.url);
