@@ -3,7 +3,7 @@
  *
  * - The Ombudsman's read-only back office: sign-in lands on `/kantor/ombudsman`, which lists the reports handed over
  *   in its region; the report page shows the hand-off package, the reporter's identity only when shared (never for an
- *   anonim report); every other /kantor page is 403, a report not handed over is 403 (404 when hidden).
+ *   anonim report); `/kantor` leads there, every other /kantor page is 403, a report not handed over is 403 (404 when hidden).
  * - The coordinator's escalate form on the report page: ESCALATION_NOT_DUE with its date, 422 field errors, and the
  *   transfer with the consent note (needs the escalate command to accept staff with a consent note).
  * - A Kalimantan Timur (WITA) report's return panel and the coordinator's notifications show WITA times.
@@ -162,9 +162,13 @@ describe('the Ombudsman back office', () => {
 
   it('other /kantor pages are 403; a report not handed over is 403, an unknown one 404', async () => {
     const c = await client(DEMO.ombudsman);
+    // The back office's home (the staff queue, whatever its tab or search) leads to the Ombudsman's own list.
+    for (const path of ['/kantor', '/kantor?tab=ombudsman', '/kantor?q=jalan&lang=en']) {
+      const home = await c.get(path);
+      expect(home.status, path).toBe(303);
+      expect(home.location, path).toMatch(/^\/kantor\/ombudsman\?lang=(id|en)$/);
+    }
     for (const path of [
-      '/kantor',
-      '/kantor?tab=ombudsman',
       `/kantor/laporan/${r.shared.trackingId}`,
       `/kantor/laporan/${r.open.trackingId}`,
       '/kantor/lapor-langsung',

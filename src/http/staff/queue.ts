@@ -12,6 +12,7 @@ import { h } from 'preact';
 import type { Services } from '../../app/context.ts';
 import {
   defaultSort,
+  isBackOfficeActor,
   listQueue,
   QUEUE_SORTS,
   queueCounts,
@@ -25,6 +26,7 @@ import { queueSuggestions } from '../../commands/suggest-routing.ts';
 import { QueuePage } from '../../views/staff/queue-page.tsx';
 import { formErrors, pageContext, sendPage } from '../web/render.ts';
 import { requireStaff } from './forms.ts';
+import { isOmbudsmanActor } from './ombudsman-office.ts';
 import {
   EXPORT_CAP,
   exportSearch,
@@ -56,6 +58,9 @@ function searchErrors(lang: Lang, search: ParsedSearch): FormErrors {
 export const staffQueueRoutes: FastifyPluginAsync<{ services: Services }> = async (app, opts) => {
   const svc = opts.services;
   app.get('/kantor', async (req, reply) => {
+    // The Ombudsman's back office is its own list of handed-over reports (the staff queue is not theirs).
+    if (req.session && !isBackOfficeActor(req.caller.actor) && isOmbudsmanActor(req.caller.actor))
+      return reply.redirect(`/kantor/ombudsman?lang=${pageContext(req).lang}`, 303);
     if (!requireStaff(req, reply)) return reply;
     const q = req.query as Record<string, string | undefined>;
     const values = searchValues(q);
