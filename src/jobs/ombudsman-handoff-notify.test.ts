@@ -150,6 +150,15 @@ describe('the Ombudsman office is told of a hand-off', () => {
     expect(page.html).toMatch(/Notifikasi \(\d+ belum dibaca\)/);
     expect(page.html).not.toContain('href="/kantor/lapor-langsung"');
     expect((await c.get('/kantor/preferensi')).status).toBe(200);
+    // The JSON API gives the same page as each item's `path`.
+    const api = await t.api('/api/v1/notifications', { token: await t.login(DEMO.ombudsman) });
+    expect(api.status).toBe(200);
+    for (const m of [r.anonymous, r.shared, r.byStaff]) {
+      const item = (api.body.items as Array<{ trackingId: string; path: string }>).find(
+        (n) => n.trackingId === m.trackingId,
+      );
+      expect(item?.path).toBe(`/kantor/ombudsman/laporan/${m.trackingId}`);
+    }
   });
 });
 

@@ -11,6 +11,7 @@ import { AppError } from '../../../app/errors.ts';
 import { markNotificationsRead } from '../../../commands/mark-notifications-read.ts';
 import { setNotificationPreferences } from '../../../commands/set-notification-preferences.ts';
 import { getPreferences, listNotifications } from '../../../queries/notifications.ts';
+import { noticeReportPath } from '../../../presenters/notification.ts';
 
 const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).optional(),
@@ -46,11 +47,21 @@ export const notificationRoutes: FastifyPluginAsyncZod<{ services: Services }> =
         querystring: ListQuery,
       },
     },
-    async (req) =>
-      listNotifications(svc, userIdOf(req), {
+    async (req) => {
+      const list = await listNotifications(svc, userIdOf(req), {
         ...(req.query.limit ? { limit: req.query.limit } : {}),
         unreadOnly: !!req.query.unread,
-      }),
+      });
+      // `path`: the back-office page of the notice's report for this reader (an Ombudsman hand-off opens the office's
+      // page), as the notifications page links it; null for a notice without a report.
+      return {
+        ...list,
+        items: list.items.map((n) => ({
+          ...n,
+          path: n.trackingId ? noticeReportPath(n.kind, n.trackingId) : null,
+        })),
+      };
+    },
   );
   app.post(
     '/notifications/read',
