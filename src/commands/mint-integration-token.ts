@@ -55,6 +55,8 @@ export async function revokeIntegrationToken(svc: Services, caller: Caller, id: 
   if (!row || !row.agencyId || !(row.scopes as string[]).includes('integration'))
     throw new AppError('NOT_FOUND');
   await requireIntegrationAdmin(svc, caller, row.agencyId);
+  // Already revoked: nothing changes, nothing to record (the first revocation's time stays).
+  if (row.revokedAt) return;
   const agencyId = row.agencyId;
   await svc.db.transaction(async (tx) => {
     await tx

@@ -108,3 +108,35 @@ describe('forwarding to another instance', () => {
 function rowsOf(result: unknown): Array<Record<string, any>> {
   return ((result as { rows?: unknown[] }).rows ?? (result as unknown[])) as Array<Record<string, any>>;
 }
+
+describe('revoking an agency API token', () => {
+  it('a second revocation changes nothing: one admin-log entry, the first revocation time kept', async () => {
+    const tok = await mintToken('SIMPUPR revoke');
+    const del = () => t.api(`/api/v1/integrations/tokens/${tok.id}`, { method: 'DELETE', token: admin });
+    expect((await del()).status).toBe(204);
+    const first = (await t.api('/api/v1/integrations/tokens', { token: admin })).body.items.find(
+      (k: { id: string }) => k.id === tok.id,
+    );
+    expect(first.revokedAt).toBe(START.toISOString());
+    t.setNow(new Date(START.getTime() + 3_600_000));
+    try {
+      admin = await t.login(DEMO.puprAdmin);
+      expect((await del()).status).toBe(204);
+      const again = (await t.api('/api/v1/integrations/tokens', { token: admin })).body.items.find(
+        (k: { id: string }) => k.id === tok.id,
+      );
+      expect(again.revokedAt).toBe(START.toISOString());
+      const log = rowsOf(
+        await t.runtime.services.db.execute(
+          sql`select action from admin_audit_log where target_id = ${tok.id} order by id`,
+        ),
+      ).map((r) => r.action);
+      expect(log).toEqual(['token.mint', 'token.revoke']);
+      expect((await t.api('/api/v1/reports', { token: tok.token })).status).toBe(401);
+    } finally {
+      t.setNow(START);
+      admin = await t.login(DEMO.puprAdmin);
+      coord = await t.login(DEMO.coordinator);
+    }
+  });
+});
