@@ -115,7 +115,7 @@ export async function createAgencyWebhook(
   return { id, secret };
 }
 
-/** Deactivates a subscription (no more deliveries; pending ones still go out). */
+/** Deactivates a subscription (no more deliveries: the worker drops its pending ones, src/jobs/integration-delivery.ts). */
 export async function removeAgencyWebhook(svc: Services, caller: Caller, id: string): Promise<void> {
   const [row] = /^[0-9a-f-]{36}$/i.test(id)
     ? await svc.db.select().from(agencyWebhooks).where(eq(agencyWebhooks.id, id)).limit(1)

@@ -5,6 +5,7 @@
  *   X-Aduan-Event and X-Aduan-Subscription. Rows without a secret keep the shared-secret signature.
  * - `federation` rows: an Open311 form POST (requests or servicerequestupdates) to a peer instance,
  *   with our API key there opened from `payload.apiKeyEnc` at delivery time (never in clear in the outbox).
+ * A row of a subscription removed since it was queued is not sent (permanent failure, `subscription removed`).
  * Failures throw DeliveryError so the worker retries with backoff (4xx other than 408/429 is permanent).
  * Both go through the SSRF guard (src/integrations/outbound-guard.ts): a private or local address is a
  * permanent failure unless its host is in ADUAN_OUTBOUND_ALLOW_HOSTS.
@@ -19,6 +20,7 @@ import {
 } from '../integrations/delivery.ts';
 import type { OutboundOptions } from '../integrations/outbound-guard.ts';
 import { webhookHeaders } from '../integrations/webhook-signature.ts';
+import { findSubscription } from '../queries/integrations.ts';
 
 /** The SSRF guard settings of this process (docs/integrations.md, "Outbound requests"). */
 function outboundGuard(svc: Services): OutboundOptions {
@@ -41,6 +43,12 @@ export async function deliverWebhookRow(
       guard: outboundGuard(svc),
     });
     return;
+  }
+  // A subscription removed after this row was queued gets nothing more (its pending retries included): the
+  // row becomes a dead letter that the delivery history shows with the reason.
+  if (typeof p.subscriptionId === 'string') {
+    const sub = await findSubscription(svc.db, p.subscriptionId);
+    if (!sub || !sub.active) throw new DeliveryError('subscription removed', true);
   }
   const secret = svc.sealer.open<string>(p.secretEnc);
   const raw = JSON.stringify(p.body ?? {});

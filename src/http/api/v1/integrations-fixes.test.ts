@@ -140,3 +140,34 @@ describe('revoking an agency API token', () => {
     }
   });
 });
+
+describe('removing a webhook subscription', () => {
+  it('drops its pending retries: nothing reaches the receiver after the removal, the history says why', async () => {
+    await worker.drain();
+    const s = await t.api('/api/v1/integrations/webhooks', {
+      json: { url: `${receiverUrl}/removed`, events: ['dispatched'] },
+      token: admin,
+    });
+    expect(s.status, JSON.stringify(s.body)).toBe(201);
+    const r = await dispatched();
+    failNext = 1;
+    await worker.drain();
+    const at = () => hits.filter((h) => h === '/removed').length;
+    expect(at()).toBe(1); // the 503
+    const del = await t.api(`/api/v1/integrations/webhooks/${s.body.id}`, { method: 'DELETE', token: admin });
+    expect(del.status).toBe(204);
+    t.setNow(new Date(START.getTime() + 600_000));
+    try {
+      await worker.drain();
+      expect(at()).toBe(1);
+      admin = await t.login(DEMO.puprAdmin);
+      const hist = await t.api(`/api/v1/integrations/webhooks/${s.body.id}/deliveries`, { token: admin });
+      const row = hist.body.items.find((h: { trackingId: string }) => h.trackingId === r.trackingId);
+      expect(row).toMatchObject({ status: 'dead', lastError: 'subscription removed' });
+    } finally {
+      t.setNow(START);
+      admin = await t.login(DEMO.puprAdmin);
+      coord = await t.login(DEMO.coordinator);
+    }
+  });
+});
