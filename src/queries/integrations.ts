@@ -50,6 +50,8 @@ export interface SubscriptionView {
   url: string;
   events: string[];
   active: boolean;
+  /** When it was paused (nothing is queued for it until resumed), or null. */
+  pausedAt: string | null;
   createdAt: string;
 }
 
@@ -77,6 +79,7 @@ export async function listSubscriptions(db: AppDb, agencyIds: string[]): Promise
     url: s.url,
     events: s.events as string[],
     active: s.active,
+    pausedAt: s.pausedAt ? s.pausedAt.toISOString() : null,
     createdAt: s.createdAt.toISOString(),
   }));
 }
@@ -94,6 +97,8 @@ export interface TokenView {
   name: string;
   agencyId: string;
   createdAt: string;
+  /** When the token last authenticated (written at most once a minute), or null. */
+  lastUsedAt: string | null;
   revokedAt: string | null;
 }
 
@@ -113,6 +118,7 @@ export async function listIntegrationTokens(db: AppDb, agencyIds: string[]): Pro
     name: r.name,
     agencyId: r.agencyId!,
     createdAt: r.createdAt.toISOString(),
+    lastUsedAt: r.lastUsedAt ? r.lastUsedAt.toISOString() : null,
     revokedAt: r.revokedAt ? r.revokedAt.toISOString() : null,
   }));
 }

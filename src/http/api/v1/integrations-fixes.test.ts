@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { categoryIdByName, DEMO, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
 import { startWorker, type Worker } from '../../../jobs/worker.ts';
 import { addFederationPeer, setInstanceId } from '../../../commands/configure-federation.ts';
+import { csrfOf, signInWeb } from '../../../../test/helpers/web-client.ts';
 
 const START = new Date('2026-03-12T02:00:00Z');
 let t: TestApp;
@@ -169,5 +170,37 @@ describe('removing a webhook subscription', () => {
       admin = await t.login(DEMO.puprAdmin);
       coord = await t.login(DEMO.coordinator);
     }
+  });
+});
+
+describe('the JSON lists', () => {
+  it('show a paused subscription as paused and when a token was last used, like /kantor/integrasi', async () => {
+    const s = await t.api('/api/v1/integrations/webhooks', {
+      json: { url: `${receiverUrl}/paused`, events: ['dispatched'] },
+      token: admin,
+    });
+    expect(s.status, JSON.stringify(s.body)).toBe(201);
+    const hook = () =>
+      t
+        .api('/api/v1/integrations/webhooks', { token: admin })
+        .then((r) => r.body.items.find((i: { id: string }) => i.id === s.body.id));
+    expect((await hook()).pausedAt).toBeNull();
+    const web = await signInWeb(t.url, DEMO.puprAdmin);
+    const page = await web.get('/kantor/integrasi');
+    const paused = await web.post(`/kantor/integrasi/webhook/${s.body.id}/jeda`, {
+      _csrf: csrfOf(page.html),
+      paused: 'true',
+    });
+    expect(paused.status).toBe(303);
+    expect((await hook()).pausedAt).toBe(START.toISOString());
+
+    const tok = await mintToken('SIMPUPR last used');
+    const token = () =>
+      t
+        .api('/api/v1/integrations/tokens', { token: admin })
+        .then((r) => r.body.items.find((i: { id: string }) => i.id === tok.id));
+    expect((await token()).lastUsedAt).toBeNull();
+    expect((await t.api('/api/v1/reports', { token: tok.token })).status).toBe(200);
+    expect((await token()).lastUsedAt).toBe(START.toISOString());
   });
 });
