@@ -139,6 +139,7 @@ async function federationRows(svc: Services, tx: Tx, src: WebhookSource): Promis
       reportId: src.report.id,
       payload: {
         url: `${peer.baseUrl.replace(/\/$/, '')}/open311/v2/servicerequestupdates.json`,
+        peer: peer.instanceId,
         apiKeyEnc: peer.apiKeyEnc,
         form: {
           service_request_id: link.peerRequestId,

@@ -120,7 +120,12 @@ export async function forwardReport(
         channel: 'federation',
         recipient: new URL(peer.baseUrl).host,
         reportId: row.id,
-        payload: { url: `${peer.baseUrl}/open311/v2/requests.json`, apiKeyEnc: peer.apiKeyEnc, form },
+        payload: {
+          url: `${peer.baseUrl}/open311/v2/requests.json`,
+          peer: peer.instanceId,
+          apiKeyEnc: peer.apiKeyEnc,
+          form,
+        },
         idempotencyKey: `federation:out:${peer.instanceId}:${originInstance}:${originRequestId}`,
       },
     ]);

@@ -20,7 +20,7 @@ import {
 } from '../integrations/delivery.ts';
 import type { OutboundOptions } from '../integrations/outbound-guard.ts';
 import { webhookHeaders } from '../integrations/webhook-signature.ts';
-import { findSubscription } from '../queries/integrations.ts';
+import { findFederationPeer, findSubscription } from '../queries/integrations.ts';
 
 /** The SSRF guard settings of this process (docs/integrations.md, "Outbound requests"). */
 function outboundGuard(svc: Services): OutboundOptions {
@@ -69,8 +69,17 @@ export async function deliverFederationRow(svc: Services, row: OutboxRow): Promi
   const p = (row.payload ?? {}) as Record<string, unknown>;
   if (typeof p.url !== 'string' || typeof p.apiKeyEnc !== 'string' || !p.form)
     throw new DeliveryError('federation row without url/key/form', true);
+  // Rows naming their peer (written since the peer was recorded in the payload) follow the peer's current
+  // state: a removed peer gets nothing more (permanent, `peer removed`), a re-added one is called with the key it
+  // issued last (a rotated key does not strand the pending rows on the old one).
+  let apiKeyEnc = p.apiKeyEnc;
+  if (typeof p.peer === 'string') {
+    const peer = await findFederationPeer(svc.db, p.peer);
+    if (!peer) throw new DeliveryError('peer removed', true);
+    apiKeyEnc = peer.apiKeyEnc;
+  }
   const form = new URLSearchParams();
-  form.append('api_key', svc.sealer.open<string>(p.apiKeyEnc));
+  form.append('api_key', svc.sealer.open<string>(apiKeyEnc));
   for (const [k, v] of Object.entries(p.form as Record<string, string | string[]>)) {
     for (const one of Array.isArray(v) ? v : [v]) form.append(k, one);
   }

@@ -4,7 +4,7 @@
  */
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { AppDb } from '../db/client.ts';
-import { agencies, agencyWebhooks, apiKeys, outbox } from '../db/schema.ts';
+import { agencies, agencyWebhooks, apiKeys, federationPeers, outbox } from '../db/schema.ts';
 import { pathIds } from '../db/repositories/agencies.ts';
 import { sha256 } from '../integrations/crypto.ts';
 import type { Actor } from '../policies/can.ts';
@@ -166,4 +166,14 @@ export async function deliveryHistory(
     createdAt: new Date(r.createdAt).toISOString(),
     sentAt: r.sentAt ? new Date(r.sentAt).toISOString() : null,
   }));
+}
+
+/** A federation peer as the worker needs it at delivery time (its current sealed key), or null once removed. */
+export async function findFederationPeer(db: AppDb, instanceId: string) {
+  const [row] = await db
+    .select({ instanceId: federationPeers.instanceId, apiKeyEnc: federationPeers.apiKeyEnc })
+    .from(federationPeers)
+    .where(eq(federationPeers.instanceId, instanceId))
+    .limit(1);
+  return row ?? null;
 }

@@ -10,7 +10,11 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { categoryIdByName, DEMO, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
 import { startWorker, type Worker } from '../../../jobs/worker.ts';
-import { addFederationPeer, setInstanceId } from '../../../commands/configure-federation.ts';
+import {
+  addFederationPeer,
+  removeFederationPeer,
+  setInstanceId,
+} from '../../../commands/configure-federation.ts';
 import { csrfOf, signInWeb } from '../../../../test/helpers/web-client.ts';
 
 const START = new Date('2026-03-12T02:00:00Z');
@@ -22,14 +26,18 @@ let categoryId: number;
 let coord: string;
 let admin: string;
 const hits: string[] = [];
+/** The `api_key` of each federation POST received. */
+const keys: string[] = [];
 let failNext = 0;
 
 beforeAll(async () => {
   t = await startTestApp({ now: START, outboundAllowHosts: ['127.0.0.1'] });
   server = createServer((req, res) => {
-    req.resume();
+    let raw = '';
+    req.on('data', (c) => (raw += c));
     req.on('end', () => {
       hits.push(req.url ?? '/');
+      if (req.url?.startsWith('/open311/')) keys.push(new URLSearchParams(raw).get('api_key') ?? '');
       if (failNext > 0) {
         failNext--;
         res.writeHead(503).end('busy');
@@ -202,5 +210,73 @@ describe('the JSON lists', () => {
     expect((await token()).lastUsedAt).toBeNull();
     expect((await t.api('/api/v1/reports', { token: tok.token })).status).toBe(200);
     expect((await token()).lastUsedAt).toBe(START.toISOString());
+  });
+});
+
+describe('federation deliveries follow the peer', () => {
+  const forwards = () => hits.filter((h) => h.startsWith('/open311/v2/requests.json')).length;
+
+  it('a removed peer gets nothing more: a forward still waiting for a retry becomes a dead letter', async () => {
+    await worker.drain();
+    await addFederationPeer(t.runtime.services, { instanceId: 'kab-y', baseUrl: receiverUrl, apiKey: 'k-y' });
+    const r = await dispatched();
+    const f = await t.api(`/api/v1/reports/${r.trackingId}/forward`, {
+      json: { peer: 'kab-y' },
+      token: admin,
+    });
+    expect(f.status, JSON.stringify(f.body)).toBe(202);
+    const before = forwards();
+    failNext = 1;
+    await worker.drain();
+    expect(forwards()).toBe(before + 1); // the 503
+    await removeFederationPeer(t.runtime.services, 'kab-y');
+    t.setNow(new Date(START.getTime() + 600_000));
+    try {
+      await worker.drain();
+      expect(forwards()).toBe(before + 1);
+      const [row] = rowsOf(
+        await t.runtime.services.db.execute(
+          sql`select status, last_error from outbox where idempotency_key like ${'federation:out:kab-y:%'}`,
+        ),
+      );
+      expect(row).toMatchObject({ status: 'dead', last_error: 'peer removed' });
+    } finally {
+      t.setNow(START);
+      admin = await t.login(DEMO.puprAdmin);
+      coord = await t.login(DEMO.coordinator);
+    }
+  });
+
+  it('a peer re-added with a new key is called with the new key, also for a pending retry', async () => {
+    await worker.drain();
+    await addFederationPeer(t.runtime.services, {
+      instanceId: 'kab-z',
+      baseUrl: receiverUrl,
+      apiKey: 'old-key',
+    });
+    const r = await dispatched();
+    const f = await t.api(`/api/v1/reports/${r.trackingId}/forward`, {
+      json: { peer: 'kab-z' },
+      token: admin,
+    });
+    expect(f.status, JSON.stringify(f.body)).toBe(202);
+    const before = keys.length;
+    failNext = 1;
+    await worker.drain();
+    expect(keys.slice(before)).toEqual(['old-key']);
+    await addFederationPeer(t.runtime.services, {
+      instanceId: 'kab-z',
+      baseUrl: receiverUrl,
+      apiKey: 'new-key',
+    });
+    t.setNow(new Date(START.getTime() + 600_000));
+    try {
+      await worker.drain();
+      expect(keys.slice(before)).toEqual(['old-key', 'new-key']);
+    } finally {
+      t.setNow(START);
+      admin = await t.login(DEMO.puprAdmin);
+      coord = await t.login(DEMO.coordinator);
+    }
   });
 });
