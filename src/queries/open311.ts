@@ -96,7 +96,11 @@ export async function findApiKey(db: AppDb, key: string): Promise<ApiKeyInfo | n
     .from(apiKeys)
     .where(and(eq(apiKeys.keyHash, sha256(key)), isNull(apiKeys.revokedAt)))
     .limit(1);
-  return row ? { id: row.id, name: row.name, agencyId: row.agencyId, scopes: row.scopes as string[] } : null;
+  if (!row) return null;
+  const scopes = row.scopes as string[];
+  // An agency API token (`ait_…`, scope `integration`) is for the JSON API only: Open311 does not take it.
+  if (scopes.includes('integration') && !scopes.includes('open311')) return null;
+  return { id: row.id, name: row.name, agencyId: row.agencyId, scopes };
 }
 
 /** The columns an Open311 request item is built from (never any reporter field). */

@@ -280,3 +280,30 @@ describe('federation deliveries follow the peer', () => {
     }
   });
 });
+
+describe('an agency API token on Open311', () => {
+  it('is not an Open311 api_key: reads and updates refuse it and its last use stays unset', async () => {
+    const tok = await mintToken('SIMPUPR open311');
+    const read = await fetch(`${t.url}/open311/v2/requests.json?api_key=${tok.token}`);
+    expect(read.status).not.toBe(200);
+    expect(await read.json()).toEqual([expect.objectContaining({ code: read.status })]);
+    const r = await dispatched();
+    const update = await fetch(`${t.url}/open311/v2/servicerequestupdates.json`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        api_key: tok.token,
+        service_request_id: r.trackingId,
+        update_id: 'u-1',
+        status: 'IN_PROGRESS',
+        description: 'Sedang dikerjakan.',
+        updated_datetime: START.toISOString(),
+      }).toString(),
+    });
+    expect(update.status).toBeGreaterThanOrEqual(400);
+    const listed = (await t.api('/api/v1/integrations/tokens', { token: admin })).body.items.find(
+      (i: { id: string }) => i.id === tok.id,
+    );
+    expect(listed.lastUsedAt).toBeNull();
+  });
+});
