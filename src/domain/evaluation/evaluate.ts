@@ -166,7 +166,12 @@ export function evaluate(snapshot: EvaluationSnapshot, cfg: EvaluationConfig): E
           rubric,
         };
       });
-      return { id: g.id, name: g.name, award: g.award, results: scoreGroup(inputs, scoring) };
+      // Volume is compared in one unit: per 100,000 only when every participant's population is known (a
+      // participant below kab/kota has none), else the raw count for all.
+      const sameUnit = inputs.every((x) => x.population !== null)
+        ? inputs
+        : inputs.map((x) => ({ ...x, population: null }));
+      return { id: g.id, name: g.name, award: g.award, results: scoreGroup(sameUnit, scoring) };
     }),
   };
 }
