@@ -90,19 +90,20 @@ describe('results XLSX', () => {
       'Predikat',
       text('id', 'eval.received'),
       'Catatan',
-      'Volume laporan',
-      'Ketepatan waktu verifikasi',
-      'Ketepatan waktu tindak lanjut',
-      'Tingkat penyelesaian',
-      'Kepuasan pelapor',
-      'Tidak salah sasaran',
-      'Keaktifan admin',
-      'Komitmen pimpinan',
-      'Sumber daya manusia',
-      'Inovasi',
-      'Pemanfaatan data',
-      'Situs web',
-      'Media sosial',
+      // An indicator column holds the score, not the raw value (PUPR's 2 reports score 100).
+      'Volume laporan (skor 0–100)',
+      'Ketepatan waktu verifikasi (skor 0–100)',
+      'Ketepatan waktu tindak lanjut (skor 0–100)',
+      'Tingkat penyelesaian (skor 0–100)',
+      'Kepuasan pelapor (skor 0–100)',
+      'Tidak salah sasaran (skor 0–100)',
+      'Keaktifan admin (skor 0–100)',
+      'Komitmen pimpinan (skor 0–100)',
+      'Sumber daya manusia (skor 0–100)',
+      'Inovasi (skor 0–100)',
+      'Pemanfaatan data (skor 0–100)',
+      'Situs web (skor 0–100)',
+      'Media sosial (skor 0–100)',
     ]);
     const all = JSON.stringify(rows);
     expect(all).not.toMatch(/no_assessment|below_min_volume|verification_timeliness|media_sosial/);
@@ -113,6 +114,7 @@ describe('results XLSX', () => {
     expect(pupr[1]).toBe(1);
     expect(pupr[5]).toBe(2);
     expect(pupr[6]).toBe('belum dinilai: Inovasi, Pemanfaatan data');
+    expect(pupr[7]).toBe(100); // the volume score; the raw volume (2) is the "Laporan diterima" column
     expect(dinkes[1] ?? null).toBeNull(); // no rank (an empty cell)
     expect(dinkes[6]).toBe(
       'di bawah volume minimum, tidak diperingkat; belum dinilai: Inovasi, Pemanfaatan data',
@@ -142,10 +144,10 @@ describe('results XLSX', () => {
         'Predikat',
         text('en', 'eval.received'),
         'Notes',
-        'Report volume',
-        'Verification timeliness',
+        'Report volume (score 0–100)',
+        'Verification timeliness (score 0–100)',
       ]);
-      expect(rows[0]!.slice(-2)).toEqual(['Website', 'Social media']);
+      expect(rows[0]!.slice(-2)).toEqual(['Website (score 0–100)', 'Social media (score 0–100)']);
       const notes = rows.slice(1).map((r) => r[6]);
       expect(notes).toContain(
         'below the minimum volume, not ranked; not assessed yet: Innovation, Use of data',

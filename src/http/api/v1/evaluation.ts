@@ -159,8 +159,11 @@ export function resultColumns(lang: Lang): TableColumn<ParticipantResult & { gro
     { header: header('eval.predikat'), value: (r) => r.predikat },
     { header: header('eval.received'), value: (r) => r.received },
     { header: header('eval.flags'), value: (r) => flagWords(lang, r.flags) },
+    // Each indicator column holds its score (0–100), not its raw value: the header says so.
     ...[...DATA_INDICATORS, ...RUBRIC_INDICATORS].map((id) => ({
-      header: header(`eval.indicator.${id}`),
+      header: Object.fromEntries(
+        LANGS.map((l) => [l, t(l, 'eval.xlsx_score', { indicator: t(l, `eval.indicator.${id}`) })]),
+      ) as Record<Lang, string>,
       value: (r: ParticipantResult) => r.indicators.find((i) => i.indicator === id)?.score ?? null,
     })),
   ];
