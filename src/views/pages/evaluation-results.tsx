@@ -7,7 +7,7 @@ import type { VNode } from 'preact';
 import type { PageContext } from '../context.ts';
 import { Layout } from '../layout.tsx';
 import { StatsStyles } from './stats-page.tsx';
-import { formatDateTime } from '../format.ts';
+import { formatDate, formatDateTime } from '../format.ts';
 import { flagWords } from '../../presenters/evaluation-flags.ts';
 import type { EvaluationResult } from '../../domain/evaluation/evaluate.ts';
 import type { IndicatorScore, ParticipantResult } from '../../domain/evaluation/scoring.ts';
@@ -138,7 +138,7 @@ export function EvaluationResultsPage(p: {
       <h1>{p.name}</h1>
       <p class="lead">{ctx.t('eval.public.lead')}</p>
       <p class="muted small">
-        {ctx.t('eval.public.published', { at: p.publishedAt.slice(0, 10) })}{' '}
+        {ctx.t('eval.public.published', { at: formatDate(p.publishedAt, ctx.lang) })}{' '}
         {ctx.t('eval.public.hashes', {
           inputs: p.inputsSha256.slice(0, 16),
           snapshot: (p.snapshotSha256 ?? '–').slice(0, 16),
@@ -217,7 +217,7 @@ export function CertificatePage(p: {
         <p>{ctx.t('eval.cert.score', { total: r.total.toFixed(2), predikat: r.predikat })}</p>
         <p>{p.periodName}</p>
         <p class="muted small">
-          {ctx.t('eval.public.published', { at: p.publishedAt.slice(0, 10) })} ·{' '}
+          {ctx.t('eval.public.published', { at: formatDate(p.publishedAt, ctx.lang) })} ·{' '}
           {ctx.t('eval.cert.verify', { hash: p.inputsSha256.slice(0, 16) })}
         </p>
       </div>
