@@ -29,7 +29,7 @@ import {
   type ScoreRow,
 } from '../../views/staff/evaluation-pages.tsx';
 import { pageContext, pageIssueKey, sendPage } from '../web/render.ts';
-import { evaluationIssueText, evidencePath } from '../api/v1/evaluation.ts';
+import { evaluationIssueText, evidencePath, readScoreParts } from '../api/v1/evaluation.ts';
 
 const PERIOD = /^[a-z0-9-]{2,60}$/;
 const EVAL_ROLES = ['national_admin', 'assessor', 'coordinator', 'agency_admin'];
@@ -133,18 +133,7 @@ export async function staffEvaluationRoutes(
     if (!requireEvaluationStaff(req, reply)) return reply;
     const { periodId } = req.params as { periodId: string };
     if (!PERIOD.test(periodId)) throw new AppError('NOT_FOUND');
-    if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
-    const fields: Record<string, string> = {};
-    const evidence: { filename: string; data: Buffer }[] = [];
-    for await (const part of req.parts({ limits: { fileSize: 10 * 1024 * 1024, files: 5 } })) {
-      if (part.type === 'file') {
-        const data = await part.toBuffer().catch((e: { code?: string }) => {
-          if (e.code === 'FST_REQ_FILE_TOO_LARGE') throw new AppError('PAYLOAD_TOO_LARGE');
-          throw e;
-        });
-        if (data.length > 0 && part.filename) evidence.push({ filename: plainText(part.filename), data });
-      } else fields[part.fieldname] = plainText(String(part.value));
-    }
+    const { fields, evidence } = await readScoreParts(req, plainText, true);
     const session = req.session;
     const sent = Buffer.from(fields._csrf ?? '');
     const want = Buffer.from(session?.via === 'cookie' ? session.csrfToken : '');

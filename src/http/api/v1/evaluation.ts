@@ -169,6 +169,38 @@ export function resultColumns(lang: Lang): TableColumn<ParticipantResult & { gro
   ];
 }
 
+/**
+ * Reads a multipart rubric-score body (fields and up to 5 evidence files of at most 10 MB; `clean` is applied to
+ * every field value and file name). A body that is not readable multipart (a broken boundary, a truncated part)
+ * is 400 BAD_REQUEST, never a 500; a file over the limit is 413.
+ */
+export async function readScoreParts(
+  req: FastifyRequest,
+  clean: (s: string) => string,
+  /** Forms send an empty file part when no file is chosen: drop those (the API keeps them, and refuses them). */
+  skipEmptyFiles = false,
+): Promise<{ fields: Record<string, string>; evidence: { filename: string; data: Buffer }[] }> {
+  if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
+  const fields: Record<string, string> = {};
+  const evidence: { filename: string; data: Buffer }[] = [];
+  try {
+    for await (const part of req.parts({ limits: { fileSize: 10 * 1024 * 1024, files: 5 } })) {
+      if (part.type === 'file') {
+        const data = await part.toBuffer();
+        if (!skipEmptyFiles || (data.length > 0 && part.filename))
+          evidence.push({ filename: clean(part.filename), data });
+      } else fields[part.fieldname] = clean(String(part.value));
+    }
+  } catch (e) {
+    if (e instanceof AppError) throw e;
+    const code = (e as { code?: string; statusCode?: number }).code;
+    if (code === 'FST_REQ_FILE_TOO_LARGE' || (e as { statusCode?: number }).statusCode === 413)
+      throw new AppError('PAYLOAD_TOO_LARGE');
+    throw new AppError('BAD_REQUEST');
+  }
+  return { fields, evidence };
+}
+
 /** Flattens a result into rows for the XLSX export. */
 export function resultRows(result: EvaluationResult) {
   return result.groups.flatMap((g) => g.results.map((r) => ({ ...r, group: g.name })));
@@ -262,18 +294,7 @@ export const evaluationRoutes: FastifyPluginAsyncZod<{ services: Services }> = a
     },
     async (req, reply) => {
       if (!req.caller.actor.userId) throw new AppError('UNAUTHENTICATED');
-      if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
-      const fields: Record<string, string> = {};
-      const evidence: { filename: string; data: Buffer }[] = [];
-      for await (const part of req.parts({ limits: { fileSize: 10 * 1024 * 1024, files: 5 } })) {
-        if (part.type === 'file') {
-          const data = await part.toBuffer().catch((e: { code?: string }) => {
-            if (e.code === 'FST_REQ_FILE_TOO_LARGE') throw new AppError('PAYLOAD_TOO_LARGE');
-            throw e;
-          });
-          evidence.push({ filename: part.filename, data });
-        } else fields[part.fieldname] = String(part.value);
-      }
+      const { fields, evidence } = await readScoreParts(req, (s) => s);
       return withEvaluationErrors(req, reply, async () => {
         const r = await scoreEvaluation(svc, req.caller, req.params.periodId, {
           agencyId: fields.agencyId ?? '',

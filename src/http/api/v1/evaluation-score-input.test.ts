@@ -1,0 +1,65 @@
+/**
+ * Rubric-score bodies that are not what a form sends get a clear answer, never a 500 (real HTTP, API and page):
+ * a body that is not readable multipart (broken boundary, truncated part) is 400 BAD_REQUEST in both languages.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
+import { signInSession } from '../../../../test/helpers/web-client.ts';
+
+let t: TestApp;
+let assessor: string;
+const PERIOD = 'skor-input';
+const TRUNCATED = '--x\r\nContent-Disposition: form-data; name="agencyId"\r\n\r\npupr-kal';
+
+beforeAll(async () => {
+  t = await startTestApp({ now: new Date('2026-03-12T02:00:00Z') });
+  assessor = await t.login(DEMO.assessor);
+  const created = await t.api('/api/v1/evaluation/periods', {
+    token: await t.login(DEMO.national),
+    json: {
+      id: PERIOD,
+      name: 'Evaluasi Masukan Skor',
+      from: '2026-01-01',
+      to: '2026-12-31',
+      groups: [
+        {
+          id: `${PERIOD}-g`,
+          name: 'Perangkat Daerah',
+          scope: 'agency',
+          participants: [{ agencyId: 'pupr-kaltim' }],
+        },
+      ],
+    },
+  });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+}, 60_000);
+afterAll(() => t?.close());
+
+describe('rubric score input', () => {
+  it('a body that is not readable multipart is 400 on the API and the page, not 500', async () => {
+    for (const body of ['garbage', TRUNCATED]) {
+      const res = await fetch(`${t.url}/api/v1/evaluation/periods/${PERIOD}/scores`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${assessor}`, 'content-type': 'multipart/form-data; boundary=x' },
+        body,
+      });
+      expect(res.status).toBe(400);
+      const json = (await res.json()) as any;
+      expect(json.error.code).toBe('BAD_REQUEST');
+      expect(json.error.translations.id.message).toBe('Permintaan tidak dapat dibaca.');
+      expect(json.error.translations.en.message).toBe('The request could not be read.');
+    }
+    const session = await signInSession(t.url, DEMO.assessor);
+    const page = await fetch(`${t.url}/kantor/evaluasi/${PERIOD}/nilai`, {
+      method: 'POST',
+      headers: {
+        cookie: session.cookie,
+        accept: 'text/html',
+        'content-type': 'multipart/form-data; boundary=x',
+      },
+      body: TRUNCATED,
+    });
+    expect(page.status).toBe(400);
+    expect(await page.text()).toContain('Permintaan tidak dapat dibaca.');
+  });
+});
