@@ -5,7 +5,8 @@
  * the `evidence` field otherwise) and the uploader's file name is stored only sealed (`filenameEnc` in the jsonb
  * entry), next to the neutral `bukti-<first 8 of the id>.<ext>` (docs/security.md).
  * Scoring again replaces that assessor's earlier score; several assessors may score the same item.
- * Unknown period → 404; a score is a whole number 0–100 written in decimal digits (422 otherwise).
+ * Unknown period → 404; a score is a whole number 0–100 written in decimal digits and the justification 20–5000
+ * characters (422 otherwise); a body that is not readable multipart is 400 (the routes' `readScoreParts`).
  */
 import { isPublished, rubricEvidenceFile } from '../queries/evaluation.ts';
 import { createHash, randomUUID } from 'node:crypto';
@@ -20,6 +21,9 @@ import { RUBRIC_INDICATORS } from '../domain/evaluation/scoring.ts';
 import { canStaff } from '../policies/can.ts';
 import { recordAdminAction } from '../db/repositories/admin-audit.ts';
 import { ATTACHMENT_LIMITS, cleanFilename, cleanUpload, type CleanFile } from './add-attachment.ts';
+
+/** Longest justification of a rubric score (characters, after trimming). */
+export const MAX_JUSTIFICATION = 5000;
 
 /** The input of a rubric score. */
 export interface ScoreInput {
@@ -76,8 +80,10 @@ export async function scoreEvaluation(svc: Services, caller: Caller, periodId: s
   const parsed = parseRubricScore(input.score);
   const score = 'value' in parsed ? parsed.value : null;
   if ('issue' in parsed) fields.score = parsed.issue;
-  if (input.justification.trim().length < 20)
-    fields.justification = { key: 'too_short', params: { min: 20 } };
+  const justification = input.justification.trim();
+  if (justification.length < 20) fields.justification = { key: 'too_short', params: { min: 20 } };
+  else if (justification.length > MAX_JUSTIFICATION)
+    fields.justification = { key: 'too_long', params: { max: MAX_JUSTIFICATION } };
   if (input.evidence.length === 0) fields.evidence = { key: 'required' };
   const cleaned = await cleanEvidence(input.evidence);
   if (cleaned.issue) fields.evidence = cleaned.issue;

@@ -1,9 +1,12 @@
 /**
  * Rubric-score bodies that are not what a form sends get a clear answer, never a 500 (real HTTP, API and page):
- * a body that is not readable multipart (broken boundary, truncated part) is 400 BAD_REQUEST in both languages.
+ * a body that is not readable multipart (broken boundary, truncated part) is 400 BAD_REQUEST in both languages;
+ * a justification over 5000 characters is 422 "Maksimal 5000 karakter." / "At most 5000 characters." and
+ * nothing is stored.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
+import { MINIMAL_PDF } from '../../../../test/helpers/pdf.ts';
 import { signInSession } from '../../../../test/helpers/web-client.ts';
 
 let t: TestApp;
@@ -35,6 +38,17 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => t?.close());
 
+function scoreForm(justification: string, csrf?: string) {
+  const form = new FormData();
+  if (csrf) form.set('_csrf', csrf);
+  form.set('agencyId', 'pupr-kaltim');
+  form.set('indicator', 'inovasi');
+  form.set('score', '70');
+  form.set('justification', justification);
+  form.set('evidence', new Blob([Buffer.from(MINIMAL_PDF)]), 'bukti.pdf');
+  return form;
+}
+
 describe('rubric score input', () => {
   it('a body that is not readable multipart is 400 on the API and the page, not 500', async () => {
     for (const body of ['garbage', TRUNCATED]) {
@@ -61,5 +75,37 @@ describe('rubric score input', () => {
     });
     expect(page.status).toBe(400);
     expect(await page.text()).toContain('Permintaan tidak dapat dibaca.');
+  });
+
+  it('a justification over 5000 characters is 422 in both languages; 5000 is taken', async () => {
+    const long = 'Penilaian inovasi layanan. '.repeat(200).slice(0, 5001);
+    let res = await fetch(`${t.url}/api/v1/evaluation/periods/${PERIOD}/scores`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${assessor}` },
+      body: scoreForm(long),
+    });
+    expect(res.status).toBe(422);
+    const json = (await res.json()) as any;
+    expect(json.error.translations.id.fields.justification).toBe('Maksimal 5000 karakter.');
+    expect(json.error.translations.en.fields.justification).toBe('At most 5000 characters.');
+    const period = await t.api(`/api/v1/evaluation/periods/${PERIOD}`, { token: assessor });
+    expect(period.body.rubricScores).toEqual([]);
+
+    const session = await signInSession(t.url, DEMO.assessor);
+    const page = await fetch(`${t.url}/kantor/evaluasi/${PERIOD}/nilai`, {
+      method: 'POST',
+      headers: { cookie: session.cookie, accept: 'text/html' },
+      body: scoreForm(long, session.csrf),
+      redirect: 'manual',
+    });
+    expect(page.status).toBe(422);
+    expect(await page.text()).toContain('Maksimal 5000 karakter.');
+
+    res = await fetch(`${t.url}/api/v1/evaluation/periods/${PERIOD}/scores`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${assessor}` },
+      body: scoreForm(long.slice(0, 5000)),
+    });
+    expect(res.status).toBe(201);
   });
 });
