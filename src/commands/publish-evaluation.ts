@@ -114,6 +114,10 @@ export async function publishEvaluation(
       .where(eq(evaluationResults.periodId, periodId))
       .limit(1);
     if (done) throw new AppError('ALREADY_PUBLISHED');
+    // A score or a change committed since the configuration was read (before the lock) would make the stored
+    // result differ from what `aduan evaluate` recomputes from the period: refuse, nothing is written.
+    if (canonicalJson(await loadEvaluationConfig(tx, periodId)) !== canonicalJson(cfg))
+      throw new AppError('PREVIEW_CHANGED');
     await tx.insert(evaluationResults).values({
       periodId,
       publishedAt,

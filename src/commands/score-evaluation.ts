@@ -120,6 +120,10 @@ export async function scoreEvaluation(svc: Services, caller: Caller, periodId: s
     createdAt: svc.now(),
   };
   const row = await svc.db.transaction(async (tx) => {
+    // Under a share lock on the period (a publish takes it for update): a score lands before a publish reads
+    // the configuration again under its lock, or is refused once the period is published.
+    await query(tx, sql`select id from evaluation_periods where id = ${periodId} for share`);
+    if (await isPublished(tx, periodId)) throw new AppError('PERIOD_PUBLISHED');
     const [earlier] = await query<{ score: number }>(
       tx,
       sql`select score from evaluation_rubric_scores where period_id = ${periodId}
