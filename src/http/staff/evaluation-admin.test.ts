@@ -88,6 +88,7 @@ describe('evaluation period forms', () => {
       from: '2026-12-31',
       to: '2026-01-01',
       w_volume: '-5',
+      minVolume: '500000', // six digits, above the API's maximum of 100000
       t1_min: '150',
       g2_id: 'x',
     };
@@ -97,6 +98,7 @@ describe('evaluation period forms', () => {
     expect(r.html).toContain('Tanggal awal (from) tidak boleh setelah tanggal akhir (to).');
     expect(r.html).toContain('Bobot harus bilangan 0 sampai 1000.');
     expect(r.html).toContain('Isi nilai 0 sampai 100.');
+    expect(r.html).toContain('Isi bilangan bulat 0 sampai 100000.');
     expect(r.html).toContain('Baris 1, 2 tidak valid');
     expect(r.html).toContain('value="Bad Id!"');
     expect(r.html).toContain('href="#f-id"');
@@ -104,6 +106,7 @@ describe('evaluation period forms', () => {
     expect(r.status).toBe(422);
     expect(r.html).toContain('Use lower-case letters, digits and hyphens');
     expect(r.html).toContain('A weight must be a number from 0 to 1000.');
+    expect(r.html).toContain('Enter a whole number from 0 to 100000.');
     r = await post(
       DEMO.national,
       '/kantor/evaluasi/baru',

@@ -141,7 +141,8 @@ export function parsePeriodForm(
   if (!f.from && !f.to && from > to) f.from = { key: 'date_range' };
   const minRaw = str(body.minVolume) || '10';
   const minVolume = Number(minRaw);
-  if (!/^\d{1,6}$/.test(minRaw)) f.minVolume = { key: 'whole_number', params: { min: 0, max: 100000 } };
+  if (!/^\d{1,6}$/.test(minRaw) || minVolume > 100000)
+    f.minVolume = { key: 'whole_number', params: { min: 0, max: 100000 } };
   const weights: Weights = {};
   for (const ind of WEIGHTED) {
     const raw = str(body[`w_${ind}`]);
