@@ -33,6 +33,7 @@ async function serve(config: Config, demoFlag: boolean): Promise<void> {
     secureCookies: config.secureCookies,
     trustProxy: config.trustProxy,
     limits: config.rateLimits,
+    metricsToken: config.metricsToken,
     channels: {
       smsGatewaySecret: config.smsGatewaySecret,
       emailInboundSecret: config.smsGatewaySecret,

@@ -1,7 +1,7 @@
 /**
  * The production settings an operator gets wrong, checked where they bite: ADUAN_PUBLIC_URL (normalised, refused
  * with a path; Secure cookies when https; a warning when missing), malformed keys refused before the database is
- * touched, ADUAN_SECRET_KEY required with DATABASE_URL, and ADUAN_TRUST_PROXY. The CLI runs in child processes
+ * touched, ADUAN_SECRET_KEY required with DATABASE_URL, ADUAN_TRUST_PROXY and ADUAN_METRICS_TOKEN. The CLI runs in child processes
  * (`aduan serve` on PGlite in a temporary data directory), as an operator runs it.
  */
 import { spawn } from 'node:child_process';
@@ -251,13 +251,25 @@ describe('aduan serve and ADUAN_PUBLIC_URL', { timeout: 240_000 }, () => {
     }
   });
 
-  it('plain http public URL: no Secure flag (a browser would drop the cookie)', async () => {
+  it('plain http public URL: no Secure flag (a browser would drop the cookie); ADUAN_METRICS_TOKEN guards /metrics', async () => {
     const s = await serve(
-      { ADUAN_DATA_DIR: dir, ADUAN_SECRET_KEY: KEY, ADUAN_PUBLIC_URL: 'http://127.0.0.1:9' },
+      {
+        ADUAN_DATA_DIR: dir,
+        ADUAN_SECRET_KEY: KEY,
+        ADUAN_PUBLIC_URL: 'http://127.0.0.1:9',
+        ADUAN_METRICS_TOKEN: ' serve-metrics-token-7d2e ',
+      },
       [],
       'API docs',
     );
     try {
+      // The token reaches /metrics through the config (trimmed): without it even this machine gets 401.
+      expect((await fetch(`${s.url}/metrics`)).status).toBe(401);
+      const metrics = await fetch(`${s.url}/metrics`, {
+        headers: { authorization: 'Bearer serve-metrics-token-7d2e' },
+      });
+      expect(metrics.status).toBe(200);
+      expect(await metrics.text()).toContain('aduan_outbox_queue_depth');
       const login = await fetch(`${s.url}/api/v1/auth/login`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

@@ -126,6 +126,11 @@ const EnvSchema = z.object({
   OMBUDSMAN_ENDPOINT: z.string().url().optional(),
   /** Hosts agency webhooks and federation peers may use even on private/local addresses (comma list). */
   ADUAN_OUTBOUND_ALLOW_HOSTS: z.string().optional(),
+  /** Bearer token `/metrics` asks for (trimmed; unset or blank = none: requests from this machine only). */
+  ADUAN_METRICS_TOKEN: z
+    .string()
+    .optional()
+    .transform((v) => v?.trim() || undefined),
   NODE_ENV: z.string().default('development'),
 });
 
@@ -164,6 +169,8 @@ export interface Config {
   ombudsmanEndpoint: string | undefined;
   /** Hosts exempt from the outbound SSRF guard (lowercase names or addresses). */
   outboundAllowHosts: string[];
+  /** Bearer token `/metrics` asks for; undefined = only requests made on this machine (http/metrics-access.ts). */
+  metricsToken: string | undefined;
   production: boolean;
 }
 
@@ -273,6 +280,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           .replace(/^\[(.*)\]$/, '$1'),
       )
       .filter(Boolean),
+    metricsToken: e.ADUAN_METRICS_TOKEN,
     production,
   };
 }

@@ -68,6 +68,8 @@ export interface AppOptions {
   open311?: Open311Limits;
   /** SMS gateway and inbound email secrets and limits. */
   channels?: ChannelOptions;
+  /** Bearer token /metrics asks for (config ADUAN_METRICS_TOKEN); undefined = requests from this machine only. */
+  metricsToken?: string | undefined;
 }
 
 /** Builds the Fastify app (not listening). */
@@ -234,10 +236,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   collectDefaultMetrics({ register: registry });
   registerAppMetrics(registry, services);
   // Not public: a bearer token (ADUAN_METRICS_TOKEN), else this machine only (metrics-access.ts).
-  app.get('/metrics', { schema: { hide: true }, onRequest: metricsGuard() }, async (_req, reply) => {
-    reply.type(registry.contentType);
-    return registry.metrics();
-  });
+  app.get(
+    '/metrics',
+    { schema: { hide: true }, onRequest: metricsGuard(opts.metricsToken) },
+    async (_req, reply) => {
+      reply.type(registry.contentType);
+      return registry.metrics();
+    },
+  );
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
     const ready = await isReady(services.db);

@@ -1,7 +1,7 @@
 /**
- * /metrics is not public (metrics-access.ts): with ADUAN_METRICS_TOKEN a bearer token is required (401 otherwise);
- * without it only requests from this machine are answered (403 from another address, or when a proxy header says
- * the request was forwarded). Real HTTP; the "other address" is this machine's own non-loopback interface.
+ * /metrics is not public (metrics-access.ts): with ADUAN_METRICS_TOKEN (config `metricsToken`) a bearer token is
+ * required (401 otherwise); without it only requests from this machine are answered (403 from another address, or
+ * when a proxy header says the request was forwarded). Real HTTP; the "other address" is this machine's own non-loopback interface.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { networkInterfaces, tmpdir } from 'node:os';
@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.ts';
 import { openRuntime, type Runtime } from '../runtime.ts';
 import { buildApp } from './app.ts';
-import { isLoopback, metricsAccess, metricsToken } from './metrics-access.ts';
+import { isLoopback, metricsAccess } from './metrics-access.ts';
 import { createTestDatabase } from '../../test/helpers/db.ts';
 import { TEST_SECRET_KEY } from '../../test/helpers/app.ts';
 
@@ -27,17 +27,8 @@ const external = Object.values(networkInterfaces())
   .flat()
   .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
 
-const build = async (token: string | undefined) => {
-  const before = process.env.ADUAN_METRICS_TOKEN;
-  if (token) process.env.ADUAN_METRICS_TOKEN = token;
-  else delete process.env.ADUAN_METRICS_TOKEN;
-  try {
-    return await buildApp({ services: runtime.services, logLevel: 'silent' });
-  } finally {
-    if (before === undefined) delete process.env.ADUAN_METRICS_TOKEN;
-    else process.env.ADUAN_METRICS_TOKEN = before;
-  }
-};
+const build = (token: string | undefined) =>
+  buildApp({ services: runtime.services, logLevel: 'silent', metricsToken: token });
 
 beforeAll(async () => {
   runtime = await openRuntime(loadConfig({ ADUAN_DATA_DIR: dataDir, ADUAN_SECRET_KEY: TEST_SECRET_KEY }), {
@@ -114,9 +105,10 @@ describe('/metrics with ADUAN_METRICS_TOKEN', () => {
 
 describe('metrics-access', () => {
   it('reads the token and recognises loopback addresses', () => {
-    expect(metricsToken({})).toBeUndefined();
-    expect(metricsToken({ ADUAN_METRICS_TOKEN: '  ' })).toBeUndefined();
-    expect(metricsToken({ ADUAN_METRICS_TOKEN: ` ${TOKEN} ` })).toBe(TOKEN);
+    // The token is a config setting (src/config.ts), trimmed; blank is none.
+    expect(loadConfig({}).metricsToken).toBeUndefined();
+    expect(loadConfig({ ADUAN_METRICS_TOKEN: '  ' }).metricsToken).toBeUndefined();
+    expect(loadConfig({ ADUAN_METRICS_TOKEN: ` ${TOKEN} ` }).metricsToken).toBe(TOKEN);
     for (const a of ['127.0.0.1', '127.3.2.1', '::1', '::ffff:127.0.0.1'])
       expect(isLoopback(a), a).toBe(true);
     for (const a of ['192.0.2.2', '::ffff:10.0.0.1', 'fd00::2', '', undefined, '1127.0.0.1'])

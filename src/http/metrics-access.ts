@@ -8,17 +8,11 @@
  *   through `X-Forwarded-For` when proxies are trusted; a reverse proxy on the same machine forwards outside
  *   requests from loopback, hence the header check.
  *
- * Read from the environment here (src/config.ts is the usual reader; this setting concerns only this route).
+ * The token comes from the config (`ADUAN_METRICS_TOKEN`, src/config.ts) through `AppOptions.metricsToken`.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../app/errors.ts';
-
-/** `ADUAN_METRICS_TOKEN`, trimmed; unset or blank = none. */
-export function metricsToken(env: Record<string, string | undefined> = process.env): string | undefined {
-  const v = env.ADUAN_METRICS_TOKEN?.trim();
-  return v ? v : undefined;
-}
 
 /** True for 127.0.0.0/8, ::1 and the IPv4-mapped loopback (::ffff:127.x.y.z). */
 export function isLoopback(address: string | undefined): boolean {
@@ -45,9 +39,8 @@ export function metricsAccess(
   return !forwarded && isLoopback(req.socket?.remoteAddress) ? 200 : 403;
 }
 
-/** An `onRequest` hook for the /metrics route; the token is read once, when the app is built. */
-export function metricsGuard(env: Record<string, string | undefined> = process.env) {
-  const token = metricsToken(env);
+/** An `onRequest` hook for the /metrics route: `token` is the config's `metricsToken` (undefined: this machine only). */
+export function metricsGuard(token: string | undefined) {
   return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const status = metricsAccess({ headers: req.headers, socket: req.raw.socket }, token);
     if (status === 200) {
