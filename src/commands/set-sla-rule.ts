@@ -15,6 +15,7 @@ import { isIsoDate, localDate } from '../domain/deadline/calendar.ts';
 import {
   DAY_UNITS,
   SLA_CLOCKS,
+  rulesCappedBy,
   widerRuleLimit,
   type DayUnit,
   type SlaClock,
@@ -70,7 +71,8 @@ export function maySetSlaRule(caller: Caller | null, regionCode: string | null):
 }
 
 /**
- * Inserts the next version of the rule and returns it. `caller` null: the operator's CLI (for the admin log).
+ * Inserts the next version of the rule and returns it, with `caps`: the regional rule versions it now caps
+ * (`rulesCappedBy`: a shorter national version overrides longer Pergub/Perwali rules). `caller` null: the operator's CLI (for the admin log).
  * 403 when the caller may not set rules for the region; 422 with field issues otherwise (`workingDays`
  * `sla_looser` when a regional rule would lengthen the limit it overrides).
  */
@@ -155,7 +157,9 @@ export async function setSlaRule(svc: Services, input: SetSlaRuleInput, caller: 
       },
       at: svc.now(),
     });
-    return inserted!;
+    // The regional rules this version now caps (a later, shorter national or wider-region limit applies instead).
+    const caps = rulesCappedBy([...all, slaRuleOf(inserted!)], slaRuleOf(inserted!), svc.now());
+    return { ...inserted!, caps };
   });
   invalidateCalendarCache();
   return row;

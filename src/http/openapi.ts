@@ -1,6 +1,6 @@
 /**
- * Completes the generated OpenAPI document (/api/docs/json) without response schemas on the routes (they would
- * change how answers are serialised and drop fields): each operation gets its real success status (201 Created,
+ * Completes the generated OpenAPI document (/api/docs/json); few routes declare response schemas (a zod response
+ * schema serialises the answer and drops undeclared fields, so one must list every field: GET /sla-rules): each operation gets its real success status (201 Created,
  * 204 No Content), the error responses it can give with the common error envelope (`#/components/schemas/Error`),
  * and `security` (which credentials it takes). The rules are by method and path, below; docs/api-v1.md is the
  * contract they describe.
@@ -251,10 +251,16 @@ export function completeOpenApi(doc: OpenApiDoc): OpenApiDoc {
               : NO_CONTENT(key)
                 ? { '204': { description: 'No Content' } }
                 : {
-                    '200':
-                      ok && (ok as { description?: string }).description !== 'Default Response'
-                        ? ok
-                        : { description: 'OK' },
+                    // A route's response schema (GET /sla-rules) is kept; the generator's placeholder text is not.
+                    '200': ok
+                      ? {
+                          ...(ok as object),
+                          description:
+                            (ok as { description?: string }).description === 'Default Response'
+                              ? 'OK'
+                              : (ok as { description?: string }).description,
+                        }
+                      : { description: 'OK' },
                   };
       const security = securityOf(key);
       const errors = Object.fromEntries(

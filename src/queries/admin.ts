@@ -7,7 +7,7 @@ import { and, asc, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import { agencies, holidays, roleGrants, slaRules, users } from '../db/schema.ts';
 import { pathIds } from '../db/repositories/agencies.ts';
 import { slaRuleOf } from '../db/repositories/calendar.ts';
-import { widerRuleInForce } from '../domain/deadline/sla.ts';
+import { rulesCappedBy, widerRuleInForce } from '../domain/deadline/sla.ts';
 import { canStaff, type Actor, type StaffPermission } from '../policies/can.ts';
 import { canManageAgencyBranch } from '../policies/agency-branch.ts';
 import type { Services } from '../app/context.ts';
@@ -167,6 +167,16 @@ export async function slaRuleVersions(svc: Services, now: Date) {
     .orderBy(sql`${slaRules.regionCode} asc nulls first`, asc(slaRules.id), desc(slaRules.version));
   const rules = rows.map(slaRuleOf);
   return rows.map((row, i) => ({ ...row, overriddenBy: widerRuleInForce(rules, rules[i]!, now) }));
+}
+
+/**
+ * The regional rule versions that rule version `id`@`version` caps (`rulesCappedBy`);
+ * empty when that version does not exist. The SLA page's confirmation after a save lists them.
+ */
+export async function slaRulesCappedBy(svc: Services, id: string, version: number, now: Date) {
+  const rules = (await svc.db.select().from(slaRules)).map(slaRuleOf);
+  const rule = rules.find((r) => r.id === id && r.version === version);
+  return rule ? rulesCappedBy(rules, rule, now) : [];
 }
 
 /** Regions (provinces and kab/kota) the caller may add regional holidays for. */

@@ -437,6 +437,26 @@ export function widerRuleInForce(rules: readonly SlaRule[], rule: SlaRule, now: 
 }
 
 /**
+ * The regional rule versions a newly saved `rule` caps: those of regions below the rule's own (every region for a
+ * national rule) for which it is the wider rule in force ({@link widerRuleInForce}) today, or on the rule's own
+ * `validFrom` when that is later. Ordered by region code, then id.
+ * Why: a national admin who adds a shorter national version must learn at once which Pergub/Perwali rules no longer
+ * apply in full, to tell their coordinators (docs/adr/0013-regional-sla-rules.md).
+ */
+export function rulesCappedBy(rules: readonly SlaRule[], rule: SlaRule, now: Date): SlaRule[] {
+  const starts = new Date(`${rule.validFrom}T12:00:00Z`);
+  const on = Number.isNaN(starts.getTime()) || starts < now ? now : starts;
+  return rules
+    .filter((r) => {
+      if (!r.regionCode || r.regionCode === (rule.regionCode ?? null)) return false;
+      if (!ruleRegionApplies(rule.regionCode, r.regionCode)) return false;
+      const cap = widerRuleInForce(rules, r, on);
+      return cap !== null && cap.id === rule.id && cap.version === rule.version;
+    })
+    .sort((a, b) => a.regionCode!.localeCompare(b.regionCode!) || a.id.localeCompare(b.id));
+}
+
+/**
  * A computed deadline, with the rule version that produced it and a plain-language explanation.
  * Why: officers and reporters must be able to see why a deadline falls where it does
  * (transparency, domain.md §7), and audits must know which rule version applied.

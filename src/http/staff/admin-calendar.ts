@@ -26,13 +26,25 @@ import {
 } from '../../commands/manage-holidays.ts';
 import { MIN_NATIONAL_HOLIDAYS_PER_YEAR } from '../../domain/deadline/calendar.ts';
 import { maySetSlaRule, setSlaRule } from '../../commands/set-sla-rule.ts';
-import { calendarRegionScopes, holidaysOfYear, slaRuleVersions } from '../../queries/admin.ts';
+import {
+  calendarRegionScopes,
+  holidaysOfYear,
+  slaRulesCappedBy,
+  slaRuleVersions,
+} from '../../queries/admin.ts';
 import { calendarStatus } from '../../queries/calendar-status.ts';
 import { calendarWarningText } from '../../presenters/calendar-warning.ts';
 import { listRegions } from '../../queries/reference.ts';
 import { regionNamesByCode } from '../../queries/region-names.ts';
 import { canStaff, regionCovers } from '../../policies/can.ts';
-import { CalendarPage, SlaPage, type HolidayRow, type SlaGroup } from '../../views/staff/admin-reference.tsx';
+import {
+  CalendarPage,
+  SlaPage,
+  slaRegionLabel,
+  type HolidayRow,
+  type SlaCap,
+  type SlaGroup,
+} from '../../views/staff/admin-reference.tsx';
 import type { FormState } from '../../views/staff/common.tsx';
 import { pageContext, sendPage } from '../web/render.ts';
 import { handleForm, requireAdmin, str } from './admin-forms.ts';
@@ -267,11 +279,30 @@ export const staffAdminCalendarRoutes: FastifyPluginAsync<{ services: Services }
         : coordinator
           ? await regionsFor(scopes)
           : [];
-    const done = (req.query as Record<string, string | undefined>).selesai === '1';
+    const query = req.query as Record<string, string | undefined>;
+    const done = query.selesai === '1';
+    // After a save, the regional rules the saved version now caps (`aturan=<id>@<version>`), those the caller reads.
+    const saved = done ? /^(.{1,200})@(\d{1,6})$/.exec(query.aturan ?? '') : null;
+    const capped = saved
+      ? (await slaRulesCappedBy(svc, saved[1]!, Number(saved[2]), svc.now())).filter(
+          (r) => !coordinator || scopes.some((s) => regionCovers(s, r.regionCode)),
+        )
+      : [];
+    const cappedNames = await regionNamesByCode(
+      svc.db,
+      capped.map((r) => r.regionCode!),
+    );
+    const caps: SlaCap[] = capped.map((r) => ({
+      regionLabel: slaRegionLabel(ctx, r.regionCode!, cappedNames.get(r.regionCode!) ?? null),
+      id: r.id,
+      workingDays: r.workingDays,
+      dayUnit: r.dayUnit ?? 'working',
+      basis: r.basis,
+    }));
     return sendPage(
       reply,
       req,
-      h(SlaPage, { ctx, groups, regions, form, notice: done ? ctx.t('admin.saved') : undefined }),
+      h(SlaPage, { ctx, groups, regions, form, caps, notice: done ? ctx.t('admin.saved') : undefined }),
       status,
     );
   }
@@ -303,7 +334,7 @@ export const staffAdminCalendarRoutes: FastifyPluginAsync<{ services: Services }
         const regionCode = str(body.regionCode);
         // A coordinator's form has no national choice: an empty region is a missing field, not a national rule.
         if (!national && !regionCode) throw invalid({ regionCode: { key: 'required' } });
-        await setSlaRule(
+        const row = await setSlaRule(
           svc,
           {
             clock: str(body.clock),
@@ -318,7 +349,10 @@ export const staffAdminCalendarRoutes: FastifyPluginAsync<{ services: Services }
           },
           req.caller,
         );
-        return '/kantor/admin/sla?selesai=1';
+        // The confirmation then names the regional rules the new version caps (a shorter national limit).
+        return row.caps.length
+          ? `/kantor/admin/sla?selesai=1&aturan=${encodeURIComponent(`${row.id}@${row.version}`)}`
+          : '/kantor/admin/sla?selesai=1';
       },
       rerender: (form, status) => slaPage(req, reply, form, status),
     });

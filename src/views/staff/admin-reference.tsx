@@ -487,6 +487,16 @@ export interface SlaGroup {
   canEdit: boolean;
 }
 
+/** A regional rule version that a rule just saved now caps (the confirmation lists them). */
+export interface SlaCap {
+  /** The region as the page names it ({@link slaRegionLabel}). */
+  regionLabel: string;
+  id: string;
+  workingDays: number;
+  dayUnit: string;
+  basis: string;
+}
+
 /** "Provinsi Kalimantan Timur (64)", "Kota Balikpapan (64.71)": a region as the SLA page names it. */
 export function slaRegionLabel(ctx: PageContext, code: string, name: string | null): string {
   if (!name) return code;
@@ -501,6 +511,8 @@ export function slaRegionLabel(ctx: PageContext, code: string, name: string | nu
 export function SlaPage(
   p: AdminPageProps & {
     groups: SlaGroup[];
+    /** After a save: the regional rules the saved version now caps. */
+    caps?: SlaCap[] | undefined;
     /** Where the caller may add a rule: '' is national (national admin only). Empty: read-only. */
     regions: Array<{ code: string; name: string }>;
   },
@@ -532,6 +544,23 @@ export function SlaPage(
       back={adminBack(ctx)}
       h1
     >
+      {p.caps?.length ? (
+        <div class="warning" role="status">
+          <p>{ctx.t('admin.sla.caps_intro')}</p>
+          <ul>
+            {p.caps.map((c) => (
+              <li key={c.id}>
+                {c.regionLabel}: <code>{c.id}</code>,{' '}
+                {ctx.t(c.dayUnit === 'calendar' ? 'admin.sla.n_calendar' : 'admin.sla.n_working', {
+                  n: c.workingDays,
+                })}{' '}
+                ({c.basis})
+              </li>
+            ))}
+          </ul>
+          <p>{ctx.t('admin.sla.caps_tell')}</p>
+        </div>
+      ) : null}
       <p class="lead">{ctx.t('admin.sla.intro')}</p>
       <p>{ctx.t('admin.sla.regional_intro')}</p>
       {p.groups.map((g) => {

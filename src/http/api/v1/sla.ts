@@ -4,7 +4,8 @@
  * `POST /sla-rules` adds a version: national (national admin) or regional, for a province or kab/kota whose
  * Pergub/Perwali sets shorter limits (national admin, or the coordinator of that region or a wider one). A regional
  * rule may only tighten the rule it overrides (422 `sla_looser` on `workingDays`); a regional rule that a later, shorter
- * wider rule now caps is listed with that rule in `overriddenBy`.
+ * wider rule now caps is listed with that rule in `overriddenBy`; the answer to a POST lists in `caps` the regional
+ * rules the new version caps (a shorter national version: the coordinators of those regions must be told).
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -13,11 +14,57 @@ import type { Services } from '../../../app/context.ts';
 import { AppError } from '../../../app/errors.ts';
 import { setSlaRule } from '../../../commands/set-sla-rule.ts';
 import { slaRuleVersions } from '../../../queries/admin.ts';
+import { regionNamesByCode } from '../../../queries/region-names.ts';
 import { regionCovers } from '../../../policies/can.ts';
 import { DAY_UNITS, SLA_CLOCKS, dayUnitOf } from '../../../domain/deadline/sla.ts';
 import { CLASSIFICATIONS } from '../../../domain/report/report.ts';
 
 const ruleRegion = z.string().regex(/^\d{2}(\.\d{2})?$/);
+
+/** The fields every rule version is answered with (GET items, the POST answer and its `caps`). */
+const ruleFields = {
+  id: z
+    .string()
+    .meta({ description: 'Rule id; a regional rule carries its region as a prefix (`64:completion`)' }),
+  version: z.number().int(),
+  regionCode: z
+    .string()
+    .nullable()
+    .meta({ description: 'Province or kab/kota whose Pergub/Perwali sets the rule; null = national' }),
+  clock: z.string().meta({ description: SLA_CLOCKS.join(', ') }),
+  classification: z
+    .string()
+    .nullable()
+    .meta({ description: `${CLASSIFICATIONS.join(', ')}; null = every classification` }),
+  supervisory: z
+    .boolean()
+    .nullable()
+    .meta({ description: 'Berkadar pengawasan (true/false); null = either' }),
+  workingDays: z.number().int().meta({ description: 'Length of the limit, in `dayUnit` days' }),
+  dayUnit: z.string().meta({ description: DAY_UNITS.join(', ') }),
+  basis: z.string(),
+  validFrom: z.string().meta({ description: 'First local date (YYYY-MM-DD) the version applies' }),
+};
+
+/** A wider rule in force that is shorter than a regional rule, and so applies instead of it (ADR 0013, revised). */
+const ruleCap = z
+  .object({
+    id: z.string(),
+    version: z.number().int(),
+    regionCode: z.string().nullable().meta({ description: 'null = national' }),
+    workingDays: z.number().int(),
+    dayUnit: z.string(),
+    basis: z.string(),
+    validFrom: z.string(),
+  })
+  .nullable();
+
+const ruleItem = z.object({
+  ...ruleFields,
+  overriddenBy: ruleCap.meta({
+    description: 'For a regional rule: the shorter wider rule in force that applies instead of it; else null',
+  }),
+});
 
 export const slaRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, opts) => {
   const svc = opts.services;
@@ -30,6 +77,7 @@ export const slaRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (a
         summary:
           'SLA rule versions, national and regional (admin roles); with regionCode, those that reach that region',
         querystring: z.object({ regionCode: ruleRegion.optional() }),
+        response: { 200: z.object({ items: z.array(ruleItem) }) },
       },
     },
     async (req) => {
@@ -116,6 +164,10 @@ export const slaRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (a
         },
         req.caller,
       );
+      const names = await regionNamesByCode(
+        svc.db,
+        row.caps.map((c) => c.regionCode!),
+      );
       return reply.status(201).send({
         id: row.id,
         version: row.version,
@@ -127,6 +179,20 @@ export const slaRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (a
         dayUnit: row.dayUnit,
         basis: row.basis,
         validFrom: row.validFrom,
+        // The regional rules this version now caps: tell their coordinators (ADR 0013, revised).
+        caps: row.caps.map((c) => ({
+          id: c.id,
+          version: c.version,
+          regionCode: c.regionCode!,
+          regionName: names.get(c.regionCode!) ?? null,
+          clock: c.clock,
+          classification: c.classification,
+          supervisory: c.supervisory ?? null,
+          workingDays: c.workingDays,
+          dayUnit: dayUnitOf(c),
+          basis: c.basis,
+          validFrom: c.validFrom,
+        })),
       });
     },
   );
