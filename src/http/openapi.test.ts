@@ -67,6 +67,31 @@ describe('OpenAPI document', () => {
     expect(JSON.stringify(doc)).not.toContain('Default Response');
   });
 
+  it('declares the items of GET /sla-rules, with regionCode and overriddenBy', () => {
+    const ok = op('get', '/sla-rules').responses['200'];
+    expect(ok.description).toBe('OK');
+    const item = ok.content['application/json'].schema.properties.items.items;
+    expect(Object.keys(item.properties).sort()).toEqual(
+      [
+        'id',
+        'version',
+        'regionCode',
+        'clock',
+        'classification',
+        'supervisory',
+        'workingDays',
+        'dayUnit',
+        'basis',
+        'validFrom',
+        'overriddenBy',
+      ].sort(),
+    );
+    expect(JSON.stringify(item.properties.regionCode)).toContain('null');
+    const capped = JSON.stringify(item.properties.overriddenBy);
+    for (const k of ['id', 'version', 'regionCode', 'workingDays', 'dayUnit', 'basis', 'validFrom'])
+      expect(capped).toContain(`"${k}"`);
+  });
+
   it('describes the multipart bodies of the upload operations', () => {
     const attach = op('post', '/reports/{trackingId}/attachments').requestBody;
     expect(attach?.required).toBe(true);
