@@ -9,6 +9,7 @@ import {
   type ParticipantInput,
 } from './scoring.ts';
 import { addFact, aggregate, emptyAcc, indicatorsOf, mergeAcc, type StatsFact } from '../stats/aggregate.ts';
+import { statsFact } from '../../../test/helpers/stats-fact.ts';
 
 describe('wilson', () => {
   it.each([
@@ -72,28 +73,18 @@ describe('predikat thresholds', () => {
   ])('%s → %s', (total, p) => expect(predikatFor(total, DEFAULT_THRESHOLDS)).toBe(p));
 });
 
-const fact = (over: Partial<StatsFact> = {}): StatsFact => ({
-  createdDate: '2026-03-01',
-  agencyPath: ['pemprov-kaltim', 'pupr-kaltim'],
-  regionCode: '64.72.02',
-  categoryId: 1,
-  classification: 'pengaduan',
-  channel: 'web',
-  verified: true,
-  verifiedOnTime: true,
-  dispatched: true,
-  returnCount: 0,
-  misroutedWorkingDays: 0,
-  followedUpOnTime: true,
-  completed: true,
-  workingDaysToFollowUp: 2,
-  hoursToFollowUp: 20,
-  workingDaysToCompletion: 6,
-  rating: 5,
-  disputed: false,
-  reopenCount: 0,
-  ...over,
-});
+const fact = (over: Partial<StatsFact> = {}): StatsFact =>
+  statsFact({
+    createdDate: '2026-03-01',
+    agencyPath: ['pemprov-kaltim', 'pupr-kaltim'],
+    followedUpOnTime: true,
+    completed: true,
+    workingDaysToFollowUp: 2,
+    hoursToFollowUp: 20,
+    workingDaysToCompletion: 6,
+    rating: 5,
+    ...over,
+  });
 
 describe('aggregation', () => {
   it('rolls agencies up the tree and regions up to the province', () => {

@@ -6,29 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { addUnlisted, evaluate, type EvaluationConfig, type EvaluationSnapshot } from './evaluate.ts';
 import { emptyAcc, type StatsFact } from '../stats/aggregate.ts';
+import { statsFact } from '../../../test/helpers/stats-fact.ts';
 
-const fact = (over: Partial<StatsFact>): StatsFact => ({
-  createdDate: '2026-03-02',
-  agencyPath: ['kemenpanrb', 'pemprov-kaltim', 'pupr-kaltim'],
-  regionCode: '64.72.02',
-  categoryId: 1,
-  classification: 'pengaduan',
-  channel: 'web',
-  verified: true,
-  verifiedOnTime: true,
-  dispatched: true,
-  returnCount: 0,
-  misroutedWorkingDays: 0,
-  followedUpOnTime: null,
-  completed: false,
-  workingDaysToFollowUp: null,
-  hoursToFollowUp: null,
-  workingDaysToCompletion: null,
-  rating: null,
-  disputed: false,
-  reopenCount: 0,
-  ...over,
-});
+const fact = (over: Partial<StatsFact>): StatsFact => statsFact(over);
 
 const agencies = [
   {

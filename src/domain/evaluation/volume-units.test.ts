@@ -6,32 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate, type EvaluationConfig, type EvaluationSnapshot } from './evaluate.ts';
 import type { StatsFact } from '../stats/aggregate.ts';
+import { statsFact } from '../../../test/helpers/stats-fact.ts';
 
-const fact = (regionCode: string): StatsFact & { createdDate: string } => ({
-  ...emptyFact,
-  regionCode,
-});
-const emptyFact: StatsFact & { createdDate: string } = {
-  createdDate: '2026-03-02',
-  agencyPath: ['kemenpanrb', 'pemkot-smd', 'kominfo-smd'],
-  regionCode: '64.72.01',
-  categoryId: 1,
-  classification: 'pengaduan',
-  channel: 'web',
-  verified: true,
-  verifiedOnTime: true,
-  dispatched: true,
-  returnCount: 0,
-  misroutedWorkingDays: 0,
-  followedUpOnTime: null,
-  completed: false,
-  workingDaysToFollowUp: null,
-  hoursToFollowUp: null,
-  workingDaysToCompletion: null,
-  rating: null,
-  disputed: false,
-  reopenCount: 0,
-};
+const fact = (regionCode: string): StatsFact =>
+  statsFact({ agencyPath: ['kemenpanrb', 'pemkot-smd', 'kominfo-smd'], regionCode });
 
 const agencies = [
   {
