@@ -46,11 +46,16 @@ export interface SearchIssue {
   params?: Record<string, string | number>;
 }
 
-/** What the form offers the caller: categories, kab/kota of its scope and agencies of its subtree. */
+/**
+ * What the form offers the caller, each list depth-first so that the form can group it (`<optgroup>`) and indent it:
+ * active categories with their active subcategories; the provinces and kab/kota of its scope, each with its province;
+ * the agencies of its subtree with their parent and the province of their tree's root (null: a ministry's or
+ * lembaga's tree, which has no region).
+ */
 export interface SearchOptions {
-  categories: Array<{ id: number; name: string }>;
-  regions: Array<{ code: string; name: string }>;
-  agencies: Array<{ id: string; name: string }>;
+  categories: Array<{ id: number; name: string; parentId: number | null }>;
+  regions: Array<{ code: string; name: string; parentCode: string | null; province: string }>;
+  agencies: Array<{ id: string; name: string; parentId: string | null; province: string | null }>;
 }
 
 /** A parsed search: filters for `listReports`, or the field problems. */
@@ -174,31 +179,37 @@ async function scopeRegions(svc: Services, actor: Actor): Promise<string[] | nul
 }
 
 /**
- * The form's choices for the caller: active top-level categories; the kab/kota of its scope (every kab/kota for the
- * national admin and for staff of an agency without a region); the agencies of its subtree (the agencies of its
- * region for a coordinator, every agency for the national admin).
+ * The form's choices for the caller: active categories and subcategories (a category also finds the reports of its
+ * subcategories, `listReports`); the kab/kota of its scope (every kab/kota for the national admin and for staff of an
+ * agency without a region) and the provinces wholly in its scope (a province finds every report in it); the agencies
+ * of its subtree (the agencies of its region for a coordinator, every agency for the national admin), grouped by the
+ * province of their tree's root so that a unit stays under its agency.
  */
 export async function searchOptions(svc: Services, caller: Caller): Promise<SearchOptions> {
   const actor = caller.actor;
   const regions = await scopeRegions(svc, actor);
-  const kabKota = sql`code ~ '^[0-9]{2}\\.[0-9]{2}$'`;
+  const kabKota = sql`r.code ~ '^[0-9]{2}\\.[0-9]{2}$'`;
+  const province = sql`r.code ~ '^[0-9]{2}$'`;
   const regionCond =
     regions === null
-      ? kabKota
+      ? sql`(${kabKota} or ${province})`
       : regions.length
-        ? sql`(${kabKota} and (${sql.join(
-            regions.map((c) => sql`(code = ${c} or code like ${`${c}.%`} or ${c} like code || '.%')`),
+        ? sql`((${kabKota} and (${sql.join(
+            regions.map((c) => sql`(r.code = ${c} or r.code like ${`${c}.%`} or ${c} like r.code || '.%')`),
             sql` or `,
-          )}))`
+          )})) or (${province} and r.code in (${sql.join(
+            regions.map((c) => sql`${c}`),
+            sql`, `,
+          )})))`
         : sql`false`;
   const agencyParts: SQL[] = [];
   let everyAgency = false;
   for (const g of actor.grants) {
     if (g.role === 'national_admin') everyAgency = true;
     if (g.role === 'coordinator' && g.regionCode)
-      agencyParts.push(sql`(region_code = ${g.regionCode} or region_code like ${`${g.regionCode}.%`})`);
+      agencyParts.push(sql`(a.region_code = ${g.regionCode} or a.region_code like ${`${g.regionCode}.%`})`);
     if ((g.role === 'agency_admin' || g.role === 'officer') && g.agencyId)
-      agencyParts.push(sql`path like ${`%/${g.agencyId}/%`}`);
+      agencyParts.push(sql`a.path like ${`%/${g.agencyId}/%`}`);
   }
   const agencyCond = everyAgency
     ? sql`true`
@@ -206,23 +217,47 @@ export async function searchOptions(svc: Services, caller: Caller): Promise<Sear
       ? sql`(${sql.join(agencyParts, sql` or `)})`
       : sql`false`;
   const [categories, regionRows, agencyRows] = await Promise.all([
-    query<{ id: number; name: string }>(
+    // Parents by name, each followed by its subcategories by name.
+    query<{ id: number; name: string; parent_id: number | null }>(
       svc.db,
-      sql`select id, name from categories where parent_id is null and active order by name`,
+      sql`select c.id, c.name, c.parent_id from categories c left join categories p on p.id = c.parent_id
+           where c.active and (c.parent_id is null or p.active)
+           order by coalesce(p.name, c.name), coalesce(p.id, c.id), c.parent_id nulls first, c.name`,
     ),
-    query<{ code: string; name: string }>(
+    query<{ code: string; name: string; parent_code: string | null; province: string }>(
       svc.db,
-      sql`select code, name from regions where ${regionCond} order by code`,
+      sql`select r.code, r.name, case when ${province} then null else p.code end as parent_code,
+                 coalesce(p.name, r.name) as province
+            from regions r left join regions p on p.code = left(r.code, 2) and ${kabKota}
+           where ${regionCond} order by r.code`,
     ),
-    query<{ id: string; name: string }>(
+    query<{ id: string; name: string; parent_id: string | null; province: string | null }>(
       svc.db,
-      sql`select id, name from agencies where active and ${agencyCond} order by path`,
+      sql`select a.id, a.name, a.parent_id, p.name as province
+            from agencies a
+            left join agencies root on root.id = split_part(a.path, '/', 2)
+            left join regions p on p.code = left(root.region_code, 2)
+           where a.active and ${agencyCond} order by p.code nulls first, a.path`,
     ),
   ]);
   return {
-    categories: categories.map((c) => ({ id: Number(c.id), name: c.name })),
-    regions: regionRows,
-    agencies: agencyRows,
+    categories: categories.map((c) => ({
+      id: Number(c.id),
+      name: c.name,
+      parentId: c.parent_id === null ? null : Number(c.parent_id),
+    })),
+    regions: regionRows.map((r) => ({
+      code: r.code,
+      name: r.name,
+      parentCode: r.parent_code,
+      province: r.province,
+    })),
+    agencies: agencyRows.map((a) => ({
+      id: a.id,
+      name: a.name,
+      parentId: a.parent_id,
+      province: a.province,
+    })),
   };
 }
 
@@ -278,14 +313,15 @@ export interface ExportRow {
   badge: QueueRow['badge'];
 }
 
-/** Up to `EXPORT_CAP` rows of a search (in the page's order), and whether more matched. */
+/** Up to `cap` (default `EXPORT_CAP`) rows of a search (in the page's order), and whether more matched. */
 export async function exportSearch(
   svc: Services,
   caller: Caller,
   filters: ReportFilters,
   sort: QueueSort | undefined,
+  cap: number = EXPORT_CAP,
 ): Promise<{ rows: ExportRow[]; total: number; truncated: boolean }> {
-  const page = await searchQueue(svc, caller, filters, 1, EXPORT_CAP, sort);
+  const page = await searchQueue(svc, caller, filters, 1, cap, sort);
   const categoryIds = [...new Set(page.items.map((r) => r.report.row.categoryId).filter((id) => id != null))];
   const regionCodes = [...new Set(page.items.map((r) => r.report.row.regionCode).filter((c) => c != null))];
   const [cats, regs] = await Promise.all([

@@ -9,6 +9,9 @@
  * - The table has a caption naming the tab and count, and column headers with `scope="col"`.
  * - The search form is a plain GET form in a native `<details>` (open while a search is shown): every control has a
  *   visible label, bad values get an error summary and inline messages, and "Hapus filter" is a real link.
+ * - Category, kab/kota and agency are native selects grouped with `<optgroup>` and indented (`TreeSelect`): a category
+ *   over its subcategories, a province over its kab/kota, an agency over its units, the agencies grouped by province.
+ *   Each list gets a "search the list" box only when JavaScript runs; without it they stay plain selects.
  * - Below 40rem the rows stack (`table-stack` in staff.css): each cell shows its column name (`data-label`), so the
  *   deadline stays on screen at 360 px instead of in a column scrolled out of view. The markup stays a table.
  */
@@ -19,6 +22,7 @@ import { Pagination } from '../components/pagination.tsx';
 import { StatusTag } from '../components/status-tag.tsx';
 import { Button } from '../components/button.tsx';
 import { Checkboxes, Select, TextInput } from '../components/fields.tsx';
+import { TreeSelect } from '../components/tree-select.tsx';
 import { ErrorSummary } from '../components/error-summary.tsx';
 import { pageHref } from '../components/pagination.tsx';
 import { QUEUE_SORTS, type QueueRow, type QueueSort, type QueueTab } from '../../queries/queues.ts';
@@ -28,6 +32,7 @@ import type { FormErrors } from '../context.ts';
 import type { Page } from '../../queries/reports.ts';
 import type { QueueSuggestion } from '../../commands/suggest-routing.ts';
 import { dateLabel, StaffDeadline, staffNav, STAFF_STYLES } from './common.tsx';
+import { treeGroups } from './report-actions.tsx';
 import { formatIsoInZone } from '../../domain/deadline/calendar.ts';
 import { reportZone } from '../../presenters/report.ts';
 
@@ -292,25 +297,37 @@ function SearchForm({
             placeholder={any}
             options={CLASSIFICATIONS.map((c) => ({ value: c, label: ctx.t(`web.classification.${c}`) }))}
           />
-          <Select
+          <TreeSelect
             ctx={ctx}
             name="kategori"
             label={l('category')}
+            hint={l('category_hint')}
             value={v.kategori}
             error={e.kategori}
             placeholder={any}
-            options={options.categories.map((c) => ({ value: String(c.id), label: c.name }))}
+            filterLabel={l('category_filter')}
+            groups={treeGroups(options.categories)}
           />
-          <Select
+          <TreeSelect
             ctx={ctx}
             name="wilayah"
             label={l('region')}
+            hint={l('region_hint')}
             value={v.wilayah}
             error={e.wilayah}
             placeholder={any}
-            options={options.regions.map((r) => ({ value: r.code, label: r.name }))}
+            filterLabel={l('region_filter')}
+            groups={treeGroups(
+              options.regions.map((r) => ({
+                id: r.code,
+                name: r.name,
+                parentId: r.parentCode,
+                province: r.province,
+              })),
+              (r) => r.province,
+            )}
           />
-          <Select
+          <TreeSelect
             ctx={ctx}
             name="instansi"
             label={l('agency')}
@@ -318,7 +335,8 @@ function SearchForm({
             value={v.instansi}
             error={e.instansi}
             placeholder={any}
-            options={options.agencies.map((a) => ({ value: a.id, label: a.name }))}
+            filterLabel={ctx.t('staff.verify.agency_filter')}
+            groups={treeGroups(options.agencies, (a) => a.province ?? l('agency_central'))}
           />
           <TextInput
             ctx={ctx}

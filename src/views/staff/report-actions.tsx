@@ -35,9 +35,13 @@ export interface Reference {
   categories: Array<{ id: number; name: string; parentId: number | null }>;
 }
 
-/** Builds optgroups from a depth-first list with parent ids (one group per root). */
-export function treeGroups<T extends string | number>(
-  items: Array<{ id: T; name: string; parentId: T | null }>,
+/**
+ * Builds optgroups from a depth-first list with parent ids: one group per root, or, with `groupOf`, one group per
+ * label it gives (items of one label must be contiguous; an item whose parent is not listed is a root, depth 0).
+ */
+export function treeGroups<T extends string | number, I extends { id: T; name: string; parentId: T | null }>(
+  items: readonly I[],
+  groupOf?: (item: I) => string,
 ): TreeGroup[] {
   const depth = new Map<T, number>();
   const groups: TreeGroup[] = [];
@@ -45,9 +49,16 @@ export function treeGroups<T extends string | number>(
   for (const i of items) {
     const d = i.parentId !== null && depth.has(i.parentId) ? depth.get(i.parentId)! + 1 : 0;
     depth.set(i.id, d);
-    let group = d === 0 ? undefined : rootOf.get(i.parentId as T);
+    const label = groupOf ? groupOf(i) : i.name;
+    let group = groupOf
+      ? groups.at(-1)?.label === label
+        ? groups.at(-1)
+        : undefined
+      : d === 0
+        ? undefined
+        : rootOf.get(i.parentId as T);
     if (!group) {
-      group = { label: i.name, options: [] };
+      group = { label, options: [] };
       groups.push(group);
     }
     rootOf.set(i.id, group);
