@@ -70,6 +70,8 @@ export interface AppOptions {
   channels?: ChannelOptions;
   /** Bearer token /metrics asks for (config ADUAN_METRICS_TOKEN); undefined = requests from this machine only. */
   metricsToken?: string | undefined;
+  /** The most rows one back-office queue export holds (default `EXPORT_CAP`, 10,000; tests lower it). */
+  exportCap?: number | undefined;
 }
 
 /** Builds the Fastify app (not listening). */
@@ -226,7 +228,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // A GET on a citizen form's POST-only address goes back to the form's page (web/form-gets.ts).
   const formPosts = collectFormPosts(app);
   await app.register(pagesPlugin, { services, secureCookies, limits });
-  await app.register(staffRoutes, { services, secureCookies });
+  await app.register(staffRoutes, { services, secureCookies, exportCap: opts.exportCap });
   await app.register(accountRoutes, { services, secureCookies, registerPerMinute: limits.loginPerMinute });
   await app.register(invitationPages, { services, secureCookies, acceptPerMinute: limits.loginPerMinute });
   await app.register(statsPagesPlugin, { services, secureCookies });

@@ -4,10 +4,15 @@
  * status (in the reader's language), handling agency, received (ISO 8601 in the report's zone), running deadline and
  * whether it is overdue. There is no reporter column of any kind: the file leaves the system, and an anonim
  * reporter's identity must never reach an agency role (the list itself carries none either).
+ *
+ * A file cut at the cap says so itself (docs/back-office.md "Search and export"): the XLSX has a second sheet
+ * "Catatan"/"Notes" (rows in the file, reports matched, complete or cut, the filters), and both formats are named
+ * `aduan-antrean-DATE-sebagian-ROWS-dari-TOTAL` (en: `partial-ROWS-of-TOTAL`) when cut. The CSV keeps no note row: a
+ * trailing line that is not a report breaks every parser that reads it as data.
  */
-import { t, type Lang } from '../locales/index.ts';
+import { has, t, type Lang } from '../locales/index.ts';
 import { formatIsoInZone } from '../domain/deadline/calendar.ts';
-import type { ExportRow } from '../queries/queue-search.ts';
+import { SEARCH_FIELDS, type ExportRow, type SearchField } from '../queries/queue-search.ts';
 import { reportZone } from './report.ts';
 import { localeHeader, toCsv, toXlsx, type TableColumn } from './stats-table.ts';
 
@@ -46,7 +51,100 @@ export function queueCsv(rows: readonly ExportRow[], lang: Lang): string {
   return toCsv(rows, queueExportColumns(lang), lang);
 }
 
-/** The rows as an XLSX workbook with one sheet. */
-export function queueXlsx(rows: readonly ExportRow[], lang: Lang): Promise<Buffer> {
-  return toXlsx(rows, queueExportColumns(lang), lang, t(lang, 'staff.queue.export.sheet'));
+/** What an export holds: its rows against the reports matched, the cap, the filters, and when it was made. */
+export interface QueueExportSummary {
+  rows: number;
+  total: number;
+  truncated: boolean;
+  cap: number;
+  /** The search form's values (the free text included: the file is its reader's own). */
+  filters: Partial<Record<SearchField, string>>;
+  /** ISO 8601 in the zone the file is named in. */
+  generatedAt: string;
+}
+
+/** The form's label of each field in a summary (`terlambat` is a flag: its label is the whole filter). */
+const FILTER_LABEL: Record<SearchField, string> = {
+  q: 'q',
+  status: 'status',
+  klasifikasi: 'classification',
+  kategori: 'category',
+  wilayah: 'region',
+  instansi: 'agency',
+  terlambat: 'overdue_only',
+  dari: 'from',
+  sampai: 'to',
+};
+
+/**
+ * The filters of a search in words ("Status: Didisposisikan; Kategori: 12"), or "tanpa filter". `textWithheld`: a
+ * free text was searched but is not given (the administration log never records it: it may name a reporter).
+ */
+export function queueFilterSummary(
+  lang: Lang,
+  filters: Readonly<Record<string, unknown>>,
+  textWithheld = false,
+): string {
+  const l = (key: string) => t(lang, `staff.queue.search.${key}`);
+  const parts: string[] = [];
+  for (const f of SEARCH_FIELDS) {
+    const v = filters[f];
+    if (f === 'q' && textWithheld) {
+      parts.push(`${l('q')} ${l('text_withheld')}`);
+      continue;
+    }
+    if (typeof v !== 'string' || v === '') continue;
+    if (f === 'terlambat') {
+      parts.push(l('overdue_only'));
+      continue;
+    }
+    const key = f === 'status' ? `status.${v}` : f === 'klasifikasi' ? `web.classification.${v}` : null;
+    const shown = key && has(lang, key) ? t(lang, key) : f === 'q' ? `"${v}"` : v;
+    parts.push(`${l(FILTER_LABEL[f])}: ${shown}`);
+  }
+  return parts.length ? parts.join('; ') : l('no_filter');
+}
+
+/** The download's file name, which names a cut file as such (`…-sebagian-10000-dari-12345.csv`). */
+export function queueExportFileName(
+  date: string,
+  ext: 'csv' | 'xlsx',
+  summary: QueueExportSummary,
+  lang: Lang,
+): string {
+  const partial = summary.truncated
+    ? `-${t(lang, 'staff.queue.export.file_partial', { rows: summary.rows, total: summary.total })}`
+    : '';
+  return `aduan-antrean-${date}${partial}.${ext}`;
+}
+
+/** The lines of the XLSX's notes sheet: what the file holds, whether it was cut, the filters, no reporter data. */
+export function queueExportNotes(summary: QueueExportSummary, lang: Lang): Array<[string, string | number]> {
+  const n = (key: string, params?: Record<string, string | number>) =>
+    t(lang, `staff.queue.export.notes.${key}`, params);
+  return [
+    [n('generated'), summary.generatedAt],
+    [n('rows'), summary.rows],
+    [n('total'), summary.total],
+    [
+      n('complete'),
+      summary.truncated
+        ? n('cut', { cap: summary.cap, total: summary.total })
+        : n('whole', { total: summary.total }),
+    ],
+    [n('filters'), queueFilterSummary(lang, summary.filters)],
+    [n('privacy'), n('no_reporter')],
+  ];
+}
+
+/** The rows as an XLSX workbook: the reports, then the notes sheet ("Catatan"/"Notes"). */
+export function queueXlsx(
+  rows: readonly ExportRow[],
+  lang: Lang,
+  summary: QueueExportSummary,
+): Promise<Buffer> {
+  return toXlsx(rows, queueExportColumns(lang), lang, t(lang, 'staff.queue.export.sheet'), {
+    sheetName: t(lang, 'staff.queue.export.notes.sheet'),
+    lines: queueExportNotes(summary, lang),
+  });
 }

@@ -175,12 +175,19 @@ export function toCsv<T>(rows: readonly T[], columns: readonly TableColumn<T>[],
   ]);
 }
 
-/** Renders rows as an XLSX workbook with one sheet. */
+/** A second sheet of plain label/value lines about the export (e.g. the queue export's "Catatan"/"Notes"). */
+export interface XlsxNotes {
+  sheetName: string;
+  lines: ReadonlyArray<readonly [string, string | number]>;
+}
+
+/** Renders rows as an XLSX workbook with one sheet, and a notes sheet after it when `notes` is given. */
 export async function toXlsx<T>(
   rows: readonly T[],
   columns: readonly TableColumn<T>[],
   lang: Lang,
   sheetName: string,
+  notes?: XlsxNotes,
 ): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'aduan';
@@ -189,5 +196,12 @@ export async function toXlsx<T>(
   ws.getRow(1).font = { bold: true };
   for (const r of rows) ws.addRow(columns.map((c) => c.value(r)));
   ws.views = [{ state: 'frozen', ySplit: 1 }];
+  if (notes) {
+    const ns = wb.addWorksheet(notes.sheetName.slice(0, 31));
+    for (const [label, value] of notes.lines) ns.addRow([label, value]);
+    ns.getColumn(1).font = { bold: true };
+    ns.getColumn(1).width = 28;
+    ns.getColumn(2).width = 100;
+  }
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

@@ -51,6 +51,8 @@ export async function startTestApp(
     trustProxy?: boolean | string[];
     /** Serve from the database of this app through a pool of its own, as a second process would (PostgreSQL only). */
     sameDatabaseAs?: TestApp;
+    /** The most rows one queue export holds (default 10,000), so that a cut export needs only a few reports. */
+    exportCap?: number;
   } = {},
 ): Promise<TestApp> {
   invalidateCalendarCache();
@@ -74,6 +76,7 @@ export async function startTestApp(
     services: runtime.services,
     logLevel: 'silent',
     trustProxy: opts.trustProxy ?? false,
+    exportCap: opts.exportCap,
     limits: {
       submitPerMinute: opts.limits?.submitPerMinute ?? 1000,
       loginPerMinute: opts.limits?.loginPerMinute ?? 1000,

@@ -40,7 +40,8 @@ export interface AdminAuditEntry {
     | 'webhook'
     | 'evaluation_period'
     | 'federation_peer'
-    | 'key';
+    | 'key'
+    | 'queue';
   targetId: string;
   /** The agency concerned (a coordinator sees the entries of agencies in its region); null: national. */
   agencyId?: string | null | undefined;

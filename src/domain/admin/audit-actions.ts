@@ -43,6 +43,7 @@ export const ADMIN_ACTIONS = [
   'federation.peer_add',
   'federation.peer_remove',
   'keys.reseal',
+  'export.queue',
 ] as const;
 /** One action code. */
 export type AdminAction = (typeof ADMIN_ACTIONS)[number];
@@ -65,6 +66,7 @@ export const ADMIN_ACTION_GROUPS = [
   'evaluation',
   'federation',
   'keys',
+  'export',
 ] as const;
 /** One filter group. */
 export type AdminActionGroup = (typeof ADMIN_ACTION_GROUPS)[number];

@@ -19,14 +19,16 @@ import { staffIntegrationRoutes } from './integrations.ts';
 import { staffOmbudsmanRoutes } from './ombudsman-office.ts';
 
 /** Registers every back-office route with an HTML error handler. */
-export const staffRoutes: FastifyPluginAsync<{ services: Services; secureCookies: boolean }> = async (
-  app,
-  opts,
-) => {
+export const staffRoutes: FastifyPluginAsync<{
+  services: Services;
+  secureCookies: boolean;
+  /** The most rows one queue export holds (default `EXPORT_CAP`). */
+  exportCap?: number | undefined;
+}> = async (app, opts) => {
   app.addHook('preHandler', rememberLang(opts.secureCookies));
   app.addHook('preHandler', unreadBadgeHook(opts.services));
   app.setErrorHandler((err, req, reply) => sendErrorPage(reply, req, err));
-  await app.register(staffQueueRoutes, { services: opts.services });
+  await app.register(staffQueueRoutes, { services: opts.services, exportCap: opts.exportCap });
   await app.register(staffReportRoutes, { services: opts.services });
   await app.register(staffWalkInRoutes, opts);
   await app.register(staffAdminRoutes, { services: opts.services });

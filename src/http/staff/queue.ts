@@ -5,7 +5,8 @@
  *
  * Search (`?q=…&status=…&dari=…`, queries/queue-search.ts): any filter replaces the tab list with "Hasil pencarian"
  * (same columns, sort and paging, the filters kept in every link); a tracking number the caller works on opens that
- * report; bad values re-render the form with field messages (422). `/kantor/cari.csv|.xlsx` export the same list.
+ * report; bad values re-render the form with field messages (422). `/kantor/cari.csv|.xlsx` export the same list
+ * (cut at the cap, which the file name and the XLSX's notes sheet say), each download logged (`export.queue`).
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
@@ -37,10 +38,16 @@ import {
   trackingInScope,
   type ParsedSearch,
 } from '../../queries/queue-search.ts';
-import { queueCsv, queueXlsx } from '../../presenters/queue-export.ts';
+import {
+  queueCsv,
+  queueExportFileName,
+  queueXlsx,
+  type QueueExportSummary,
+} from '../../presenters/queue-export.ts';
+import { recordQueueExport } from '../../commands/record-queue-export.ts';
 import { invalid } from '../../app/errors.ts';
 import { requestLang } from '../plugins/errors.ts';
-import { localDate } from '../../domain/deadline/calendar.ts';
+import { formatIsoInZone, localDate } from '../../domain/deadline/calendar.ts';
 import type { FormErrors } from '../../views/context.ts';
 import type { Lang } from '../../locales/index.ts';
 import { t } from '../../locales/index.ts';
@@ -54,9 +61,13 @@ function searchErrors(lang: Lang, search: ParsedSearch): FormErrors {
   return out;
 }
 
-/** Registers the queue page. */
-export const staffQueueRoutes: FastifyPluginAsync<{ services: Services }> = async (app, opts) => {
+/** Registers the queue page. `exportCap`: the most rows one export holds (default `EXPORT_CAP`). */
+export const staffQueueRoutes: FastifyPluginAsync<{
+  services: Services;
+  exportCap?: number | undefined;
+}> = async (app, opts) => {
   const svc = opts.services;
+  const exportCap = opts.exportCap ?? EXPORT_CAP;
   app.get('/kantor', async (req, reply) => {
     // The Ombudsman's back office is its own list of handed-over reports (the staff queue is not theirs).
     if (req.session && !isBackOfficeActor(req.caller.actor) && isOmbudsmanActor(req.caller.actor))
@@ -156,7 +167,7 @@ export const staffQueueRoutes: FastifyPluginAsync<{ services: Services }> = asyn
         rows,
         sort,
         overseer,
-        search: { options, values: search.values, errors, exportCap: EXPORT_CAP },
+        search: { options, values: search.values, errors, exportCap },
       }),
       invalidForm ? 422 : 200,
     );
@@ -172,17 +183,36 @@ export const staffQueueRoutes: FastifyPluginAsync<{ services: Services }> = asyn
         ? (q.urutan as QueueSort)
         : undefined;
       const lang = requestLang(req);
-      const result = await exportSearch(svc, req.caller, search.filters, sort);
-      const name = `aduan-antrean-${localDate(svc.now(), 'WITA')}.${ext}`;
+      const result = await exportSearch(svc, req.caller, search.filters, sort, exportCap);
+      const now = svc.now();
+      const summary: QueueExportSummary = {
+        rows: result.rows.length,
+        total: result.total,
+        truncated: result.truncated,
+        cap: exportCap,
+        filters: search.values,
+        generatedAt: formatIsoInZone(now, 'WITA'),
+      };
+      // Logged before a byte is sent: no entry, no file.
+      await recordQueueExport(svc, req.caller, {
+        format: ext,
+        filters: search.values,
+        sort,
+        rows: summary.rows,
+        total: summary.total,
+        truncated: summary.truncated,
+      });
+      const name = queueExportFileName(localDate(now, 'WITA'), ext, summary, lang);
       void reply
         .header('content-disposition', `attachment; filename="${name}"`)
         .header('cache-control', 'no-store')
         .header('x-total-count', String(result.total))
+        .header('x-export-rows', String(summary.rows))
         .header('x-export-truncated', result.truncated ? 'true' : 'false');
       if (ext === 'csv') return reply.type('text/csv; charset=utf-8').send(queueCsv(result.rows, lang));
       return reply
         .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-        .send(await queueXlsx(result.rows, lang));
+        .send(await queueXlsx(result.rows, lang, summary));
     });
   }
 };

@@ -13,6 +13,7 @@ import { formatIsoInZone } from '../../domain/deadline/calendar.ts';
 import type { ZoneName } from '../../domain/report/report.ts';
 import { ADMIN_ACTION_GROUPS } from '../../domain/admin/audit-actions.ts';
 import { has } from '../../locales/index.ts';
+import { queueFilterSummary } from '../../presenters/queue-export.ts';
 import type { AuditLogFilter, AuditLogPage, AuditLogRow } from '../../queries/admin-audit-log.ts';
 import { AdminLayout, adminBack, AdminTable } from './admin-common.tsx';
 
@@ -140,6 +141,17 @@ export function entryText(ctx: PageContext, r: AuditLogRow): string {
     case 'keys.reseal':
       params.count = Number(d.resealed ?? 0);
       params.key = str(d.keyId) ?? r.targetId;
+      break;
+    case 'export.queue':
+      params.format = (str(d.format) ?? r.targetId).toUpperCase();
+      params.rows = Number(d.rows ?? 0);
+      params.total = Number(d.total ?? 0);
+      params.filters = queueFilterSummary(
+        ctx.lang,
+        (d.filters ?? {}) as Record<string, unknown>,
+        d.textSearch === true,
+      );
+      if (d.truncated === true) key += '_cut';
       break;
     default:
       break;
