@@ -5,7 +5,10 @@
  *   opened, on search results with their export links, and on the form with field messages (a date range backwards),
  *   with nothing wider than the screen;
  * - with JavaScript disabled a unit officer opens the form, types words and picks a status, submits, gets the
- *   results with the filters kept, and then types a tracking number with spaces and lands on the report.
+ *   results with the filters kept, and then types a tracking number with spaces and lands on the report;
+ * - the national admin's long grouped lists (categories with subcategories, kab/kota by province, agencies by
+ *   province): zero axe violations; with JavaScript each list's search box narrows its options, without it the box
+ *   stays hidden and picking a province in its group still searches.
  * Screenshots: tmp/screenshots/queue-search/.
  */
 import { describe, expect, it } from 'vitest';
@@ -103,5 +106,34 @@ describe.skipIf(!HAS_CHROMIUM)('queue search form in the browser', () => {
     await Promise.all([page.waitForNavigation(), page.click('form.queue-search-form button')]);
     expect(new URL(page.url()).pathname).toBe(`/kantor/laporan/${made.unit}`);
     await ctx.close();
+  });
+
+  it('the national admin: grouped lists without axe violations, a search box with JavaScript only', async () => {
+    const ctx = await b.context();
+    const page = await ctx.newPage();
+    await signInPage(page, t.url, DEMO.national);
+    await page.goto(`${t.url}/kantor?q=${WORD}`);
+    expect(await page.locator('#f-wilayah optgroup').count()).toBeGreaterThanOrEqual(34);
+    expect(await page.locator('#f-instansi optgroup').count()).toBeGreaterThanOrEqual(2);
+    await expectA11y(page, 'national admin search form with grouped lists');
+    expect(await page.locator('#f-wilayah-filter').isVisible()).toBe(true);
+    await page.fill('#f-wilayah-filter', 'Balikpapan');
+    const shown = await page
+      .locator('#f-wilayah option:not([hidden])')
+      .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value).filter(Boolean));
+    expect(shown).toEqual(['64.71']);
+    await ctx.close();
+
+    const noJs = await b.context({ javaScriptEnabled: false });
+    const p2 = await noJs.newPage();
+    await signInPage(p2, t.url, DEMO.national);
+    await p2.goto(`${t.url}/kantor?q=${WORD}`);
+    expect(await p2.locator('#f-wilayah-filter').isVisible()).toBe(false);
+    await p2.selectOption('#f-wilayah', '64');
+    await Promise.all([p2.waitForNavigation(), p2.click('form.queue-search-form button')]);
+    expect(new URL(p2.url()).searchParams.get('wilayah')).toBe('64');
+    const listed = await p2.locator('table.queue-table a[href^="/kantor/laporan/"]').allTextContents();
+    expect(listed.sort()).toEqual([made.unit, made.top].sort());
+    await noJs.close();
   });
 });
