@@ -92,6 +92,33 @@ describe('OpenAPI document', () => {
       expect(capped).toContain(`"${k}"`);
   });
 
+  it('declares the answer of POST /sla-rules: the rule and the regional rules it caps', () => {
+    const responses = op('post', '/sla-rules').responses;
+    expect(Object.keys(responses)).not.toContain('200');
+    const created = responses['201'];
+    expect(created.description).toBe('Created');
+    const schema = created.content['application/json'].schema;
+    const rule = [
+      'id',
+      'version',
+      'regionCode',
+      'clock',
+      'classification',
+      'supervisory',
+      'workingDays',
+      'dayUnit',
+      'basis',
+      'validFrom',
+    ];
+    expect(Object.keys(schema.properties).sort()).toEqual([...rule, 'caps'].sort());
+    expect(schema.required).toEqual(expect.arrayContaining([...rule, 'caps']));
+    const cap = schema.properties.caps.items;
+    expect(Object.keys(cap.properties).sort()).toEqual([...rule, 'regionName'].sort());
+    // A capped rule is always regional: its region code is a string, its name may be unknown.
+    expect(cap.properties.regionCode.type).toBe('string');
+    expect(JSON.stringify(cap.properties.regionName)).toContain('null');
+  });
+
   it('describes the multipart bodies of the upload operations', () => {
     const attach = op('post', '/reports/{trackingId}/attachments').requestBody;
     expect(attach?.required).toBe(true);

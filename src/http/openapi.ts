@@ -1,6 +1,6 @@
 /**
  * Completes the generated OpenAPI document (/api/docs/json); few routes declare response schemas (a zod response
- * schema serialises the answer and drops undeclared fields, so one must list every field: GET /sla-rules): each operation gets its real success status (201 Created,
+ * schema serialises the answer and drops undeclared fields, so one must list every field: GET and POST /sla-rules): each operation gets its real success status (201 Created,
  * 204 No Content), the error responses it can give with the common error envelope (`#/components/schemas/Error`),
  * and `security` (which credentials it takes). The rules are by method and path, below; docs/api-v1.md is the
  * contract they describe.
@@ -62,7 +62,8 @@ const ERROR_TEXT_SCHEMA = {
 const ERROR_DESCRIPTIONS: Record<string, string> = {
   '400': 'Malformed request (INVALID_JSON, BAD_REQUEST)',
   '401': 'Not signed in, or a credential that cannot be used (UNAUTHENTICATED)',
-  '403': 'Signed in without the right (FORBIDDEN, CSRF_INVALID, PASSWORD_CHANGE_REQUIRED)',
+  '403':
+    'Signed in without the right (FORBIDDEN, CSRF_INVALID, PASSWORD_CHANGE_REQUIRED), or an agency API token of a deactivated agency (AGENCY_INACTIVE)',
   '404': 'Not found, or not visible to the caller',
   '409': 'Not allowed in the current state (ILLEGAL_TRANSITION and others)',
   '413': 'Too large (PAYLOAD_TOO_LARGE)',
@@ -233,8 +234,8 @@ export function completeOpenApi(doc: OpenApiDoc): OpenApiDoc {
     for (const [method, op] of Object.entries(ops) as Array<[Method, Operation]>) {
       if (!op) continue;
       const key = `${method} ${path}`;
-      const { '200': ok, ...rest } = op.responses ?? {};
-      const success = CREATED.has(key)
+      const declared = op.responses ?? {};
+      const success: Record<string, { description: string }> = CREATED.has(key)
         ? { '201': { description: 'Created' } }
         : CREATED_OR_OK.has(key)
           ? {
@@ -250,18 +251,21 @@ export function completeOpenApi(doc: OpenApiDoc): OpenApiDoc {
                 }
               : NO_CONTENT(key)
                 ? { '204': { description: 'No Content' } }
-                : {
-                    // A route's response schema (GET /sla-rules) is kept; the generator's placeholder text is not.
-                    '200': ok
-                      ? {
-                          ...(ok as object),
-                          description:
-                            (ok as { description?: string }).description === 'Default Response'
-                              ? 'OK'
-                              : (ok as { description?: string }).description,
-                        }
-                      : { description: 'OK' },
-                  };
+                : { '200': { description: 'OK' } };
+      // A route's own response schema (GET and POST /sla-rules) is kept under its status; the generator's placeholder
+      // text is replaced by the status's description. A generated 200 of an operation that answers otherwise goes.
+      const rest = Object.fromEntries(
+        Object.entries(declared).filter(([status]) => status !== '200' && !(status in success)),
+      );
+      for (const [status, base] of Object.entries(success)) {
+        const own = declared[status] as { description?: string } | undefined;
+        if (own)
+          success[status] = {
+            ...own,
+            description:
+              own.description && own.description !== 'Default Response' ? own.description : base.description,
+          };
+      }
       const security = securityOf(key);
       const errors = Object.fromEntries(
         errorStatuses(key, op, security).map((s) => [

@@ -66,6 +66,22 @@ const ruleItem = z.object({
   }),
 });
 
+/** A regional rule a new version now caps (the answer to a POST lists them, so their coordinators can be told). */
+const cappedRule = z.object({
+  ...ruleFields,
+  regionCode: z.string().meta({ description: 'The province or kab/kota of the capped regional rule' }),
+  regionName: z.string().nullable().meta({ description: 'Its name (Kemendagri), or null if unknown' }),
+});
+
+/** The answer to `POST /sla-rules`: the new version and the regional rules it caps. */
+const savedRule = z.object({
+  ...ruleFields,
+  caps: z.array(cappedRule).meta({
+    description:
+      'Regional rules for which the new version is now the shorter wider rule in force (by region code; [] when none)',
+  }),
+});
+
 export const slaRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, opts) => {
   const svc = opts.services;
 
@@ -144,6 +160,7 @@ export const slaRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (a
             retroactive: z.boolean().optional(),
           })
           .strict(),
+        response: { 201: savedRule },
       },
     },
     async (req, reply) => {
