@@ -66,7 +66,13 @@ describe('saving a shorter national rule', () => {
     expect(id.html).toContain('Beri tahu koordinator wilayah tersebut');
     // The follow-up rule is not capped (the national 5 days are longer).
     expect(id.html).not.toContain('<code>64:follow_up</code>, ');
-    const en = await admin.get(saved.location!.replace('lang=id', 'lang=en'));
+    // The page's own language switch keeps the saved rule in its link, so the list is computed again in English.
+    const switchTo = /<a class="lang-switch" href="([^"]+)"/.exec(id.html)?.[1]?.replaceAll('&amp;', '&');
+    expect(switchTo).toContain('aturan=completion.aspirasi%402');
+    expect(switchTo).toContain('lang=en');
+    const en = await admin.get(switchTo!);
+    expect(en.status).toBe(200);
+    expect(en.html).toContain('Changes saved.');
     expect(en.html).toContain('The rule you saved is shorter than these regional rules');
     expect(en.html).toContain(
       `<li>Kota Balikpapan (64.71): <code>64.71:completion</code>, 4 working days (${PERWALI})</li>`,
