@@ -92,8 +92,19 @@ export const integrationRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
         summary: 'Subscribe a URL to event types (the secret is shown once)',
         body: z
           .object({
-            url: z.string().trim().min(1).max(2000),
-            events: z.array(z.enum(WEBHOOK_EVENTS)).min(1).max(3),
+            // Only the shape is checked here: the values (URL, event types) are checked by createAgencyWebhook,
+            // which answers every field's problem at once (a bad URL and bad events: both messages in one 422).
+            url: z.string().max(2000).optional().meta({ description: 'Required: the http(s) receiver URL' }),
+            events: z
+              .array(
+                z
+                  .string()
+                  .max(40)
+                  .meta({ enum: [...WEBHOOK_EVENTS] }),
+              )
+              .max(10)
+              .optional()
+              .meta({ description: `Required: one or more of ${WEBHOOK_EVENTS.join(', ')}` }),
             agencyId: AgencyField,
           })
           .strict(),
@@ -102,8 +113,8 @@ export const integrationRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
     async (req, reply) => {
       const caller = signedIn(req);
       const out = await createAgencyWebhook(svc, caller, {
-        url: req.body.url,
-        events: req.body.events,
+        url: req.body.url ?? '',
+        events: req.body.events ?? [],
         agencyId: agencyOf(caller, req.body.agencyId),
       });
       return reply.status(201).send(out);
