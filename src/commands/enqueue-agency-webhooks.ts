@@ -1,7 +1,7 @@
 /**
  * Called by the fan-out (src/commands/fan-out-event.ts) for every timeline event, inside its transaction:
  * 1. agency webhooks: one outbox row (channel 'webhook', payload { url, body, secretEnc, subscriptionId })
- *    per active subscription that asked for the event's type and may see the report (subtree; confidential
+ *    per active, unpaused subscription of an active agency that asked for the event's type and may see the report (subtree; confidential
  *    reports only to the handling agency's own subscriptions). Bodies never carry reporter identity.
  * 2. federation back-channel: when the report came from another aduan instance, follow-ups and returns go
  *    back to the sender as Open311 `servicerequestupdates` (outbox channel 'federation').
@@ -89,7 +89,14 @@ async function webhookRows(svc: Services, tx: Tx, src: WebhookSource): Promise<N
   const [agency] = await tx.select().from(agencies).where(eq(agencies.id, affected)).limit(1);
   const path = pathIds(agency);
   if (path.length === 0) return [];
-  const subs = await tx.select().from(agencyWebhooks).where(eq(agencyWebhooks.active, true));
+  // A deactivated agency's subscriptions are treated as paused: nothing is queued for them (docs/integrations.md).
+  const subs = (
+    await tx
+      .select({ s: agencyWebhooks })
+      .from(agencyWebhooks)
+      .innerJoin(agencies, eq(agencies.id, agencyWebhooks.agencyId))
+      .where(and(eq(agencyWebhooks.active, true), eq(agencies.active, true)))
+  ).map((r) => r.s);
   const out: NewOutboxRow[] = [];
   for (const s of subs) {
     if (s.pausedAt || !(s.events as string[]).includes(kind)) continue;

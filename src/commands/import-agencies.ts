@@ -35,6 +35,7 @@ import {
   type NewAgencyRow,
 } from './manage-agencies.ts';
 import { collectIssues } from './lookups.ts';
+import { releaseWebhooksOfReactivatedAgency } from './release-held-webhooks.ts';
 
 /** The columns of an agency import file; `name` and `kind` are required. */
 export const AGENCY_CSV_COLUMNS = [
@@ -355,7 +356,12 @@ export async function importAgencies(
   await db.transaction(async (tx) => {
     for (const w of writes) {
       if ('insert' in w) await tx.insert(agencies).values(w.insert);
-      else await tx.update(agencies).set(w.set).where(eq(agencies.id, w.id));
+      else {
+        await tx.update(agencies).set(w.set).where(eq(agencies.id, w.id));
+        // A reactivated agency's held webhook deliveries go now (src/commands/release-held-webhooks.ts).
+        if (w.set.active === true && !w.before.active)
+          await releaseWebhooksOfReactivatedAgency(tx, w.id, svc.now());
+      }
       // One log entry per agency the file creates or changes (the fields it set).
       await recordAdminAction(tx, caller, importEntry(w, svc.now()));
     }

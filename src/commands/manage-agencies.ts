@@ -23,6 +23,7 @@ import type { Caller, Services } from '../app/context.ts';
 import { AppError, invalid, type FieldIssue } from '../app/errors.ts';
 import { collectIssues, requireRegion } from './lookups.ts';
 import { checkSmsKeyword } from './set-sms-keyword.ts';
+import { releaseWebhooksOfReactivatedAgency } from './release-held-webhooks.ts';
 
 /** Kinds an agency admin or coordinator may add under an existing agency. */
 export const CHILD_AGENCY_KINDS = ['perangkat_daerah', 'unit'] as const;
@@ -575,6 +576,8 @@ export async function setAgencyActive(
   if (agency.active === active) return; // nothing changes, nothing to record
   await svc.db.transaction(async (tx) => {
     await tx.update(agencies).set({ active }).where(eq(agencies.id, id));
+    // Its webhook deliveries held while it was deactivated go now (docs/integrations.md).
+    if (active) await releaseWebhooksOfReactivatedAgency(tx, id, svc.now());
     await recordAdminAction(tx, caller, {
       action: 'agency.status',
       targetType: 'agency',

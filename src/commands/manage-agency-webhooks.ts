@@ -7,7 +7,8 @@ import { eq } from 'drizzle-orm';
 import { agencyWebhooks } from '../db/schema.ts';
 import { findAgency, pathIds } from '../db/repositories/agencies.ts';
 import { recordAdminAction } from '../db/repositories/admin-audit.ts';
-import { WEBHOOK_EVENTS, type WebhookEvent } from '../domain/integration/webhook-events.ts';
+import { WEBHOOK_EVENTS, WEBHOOK_HELD, type WebhookEvent } from '../domain/integration/webhook-events.ts';
+import { releaseHeldWebhookRows } from '../db/repositories/outbox.ts';
 import { canManageAgencyBranch } from '../policies/agency-branch.ts';
 import { branchKinds } from './manage-agencies.ts';
 import { randomToken } from '../integrations/crypto.ts';
@@ -136,7 +137,10 @@ export async function removeAgencyWebhook(svc: Services, caller: Caller, id: str
   });
 }
 
-/** Pauses (no deliveries are queued) or resumes a subscription; the secret and history stay. */
+/**
+ * Pauses or resumes a subscription; the secret and history stay. While paused nothing new is queued for it and the
+ * rows already queued are held by the worker; resuming releases them.
+ */
 export async function setAgencyWebhookPaused(
   svc: Services,
   caller: Caller,
@@ -154,6 +158,9 @@ export async function setAgencyWebhookPaused(
       .update(agencyWebhooks)
       .set({ pausedAt: paused ? svc.now() : null })
       .where(eq(agencyWebhooks.id, id));
+    // Deliveries queued before the pause (retries included) were held, not sent: they go now, with the attempts they
+    // had left (a held row never counted one).
+    if (!paused) await releaseHeldWebhookRows(tx, [id], WEBHOOK_HELD.paused, 'resumed', svc.now());
     await recordAdminAction(tx, caller, {
       action: paused ? 'webhook.pause' : 'webhook.resume',
       targetType: 'webhook',

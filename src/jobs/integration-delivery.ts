@@ -5,7 +5,8 @@
  *   X-Aduan-Event and X-Aduan-Subscription. Rows without a secret keep the shared-secret signature.
  * - `federation` rows: an Open311 form POST (requests or servicerequestupdates) to a peer instance,
  *   with our API key there opened from `payload.apiKeyEnc` at delivery time (never in clear in the outbox).
- * A row of a subscription removed since it was queued is not sent (permanent failure, `subscription removed`).
+ * A row of a subscription removed since it was queued is not sent (permanent failure, `subscription removed`); a row
+ * of a paused subscription, or of a deactivated agency's, is held (put off, attempt uncounted) until resumed.
  * Failures throw DeliveryError so the worker retries with backoff (4xx other than 408/429 is permanent).
  * Both go through the SSRF guard (src/integrations/outbound-guard.ts): a private or local address is a
  * permanent failure unless its host is in ADUAN_OUTBOUND_ALLOW_HOSTS.
@@ -20,6 +21,7 @@ import {
 } from '../integrations/delivery.ts';
 import type { OutboundOptions } from '../integrations/outbound-guard.ts';
 import { webhookHeaders } from '../integrations/webhook-signature.ts';
+import { WEBHOOK_HELD } from '../domain/integration/webhook-events.ts';
 import { findFederationPeer, findSubscription } from '../queries/integrations.ts';
 
 /** The SSRF guard settings of this process (docs/integrations.md, "Outbound requests"). */
@@ -27,12 +29,16 @@ function outboundGuard(svc: Services): OutboundOptions {
   return { allowHosts: svc.outboundAllowHosts ?? [] };
 }
 
-/** Delivers one `webhook` row; `sharedSecret` signs rows that name no subscription secret. */
+/**
+ * Delivers one `webhook` row; `sharedSecret` signs rows that name no subscription secret. Answers `{ held }` with the
+ * reason (WEBHOOK_HELD) instead of sending when the subscription is paused or its agency deactivated: the worker then
+ * puts the row off without counting an attempt, and resuming or reactivating releases it.
+ */
 export async function deliverWebhookRow(
   svc: Services,
   row: OutboxRow,
   sharedSecret: string | undefined,
-): Promise<void> {
+): Promise<{ held: string } | undefined> {
   const p = (row.payload ?? {}) as Record<string, unknown>;
   const url = typeof p.url === 'string' ? p.url : row.recipient;
   if (!url) throw new DeliveryError('webhook without url', true);
@@ -42,13 +48,16 @@ export async function deliverWebhookRow(
       secret: sharedSecret,
       guard: outboundGuard(svc),
     });
-    return;
+    return undefined;
   }
   // A subscription removed after this row was queued gets nothing more (its pending retries included): the
   // row becomes a dead letter that the delivery history shows with the reason.
   if (typeof p.subscriptionId === 'string') {
     const sub = await findSubscription(svc.db, p.subscriptionId);
     if (!sub || !sub.active) throw new DeliveryError('subscription removed', true);
+    // Queued before a pause or a deactivation (retries included): held, not sent, until resumed or reactivated.
+    if (!sub.agencyActive) return { held: WEBHOOK_HELD.agencyInactive };
+    if (sub.pausedAt) return { held: WEBHOOK_HELD.paused };
   }
   const secret = svc.sealer.open<string>(p.secretEnc);
   const raw = JSON.stringify(p.body ?? {});
@@ -62,6 +71,7 @@ export async function deliverWebhookRow(
       ...(typeof p.subscriptionId === 'string' ? { 'x-aduan-subscription': p.subscriptionId } : {}),
     },
   });
+  return undefined;
 }
 
 /** Delivers one `federation` row: form-encoded POST with our API key at the peer. */

@@ -84,7 +84,8 @@ export interface Worker {
   stop(): Promise<void>;
 }
 
-type Outcome = 'sent' | 'deferred';
+/** Delivered, or put off (attempt uncounted) with the reason recorded in `last_error`. */
+type Outcome = 'sent' | { deferred: string };
 
 const noTransport = (channel: string) => `no ${channel} transport configured; kept pending`;
 
@@ -134,7 +135,7 @@ async function deliver(svc: Services, row: OutboxRow, t: Transports): Promise<Ou
       await fulfilPasswordResetRequest(svc, row);
       return 'sent';
     case 'email':
-      if (!t.mailer) return 'deferred';
+      if (!t.mailer) return { deferred: noTransport(row.channel) };
       await t.mailer.send({
         to: address(),
         subject: String(p.subject ?? ''),
@@ -149,18 +150,21 @@ async function deliver(svc: Services, row: OutboxRow, t: Transports): Promise<Ou
       });
       break;
     case 'sms':
-      if (!t.sms) return 'deferred';
+      if (!t.sms) return { deferred: noTransport(row.channel) };
       await t.sms.send(address(), text(), row.idempotencyKey);
       break;
-    case 'webhook':
-      // Per-subscription secrets and timestamped signatures: src/jobs/integration-delivery.ts.
-      await deliverWebhookRow(svc, row, t.webhookSecret);
+    case 'webhook': {
+      // Per-subscription secrets and timestamped signatures: src/jobs/integration-delivery.ts. A paused subscription's
+      // or deactivated agency's row is held until resumed / reactivated (which releases it at once).
+      const held = await deliverWebhookRow(svc, row, t.webhookSecret);
+      if (held) return { deferred: held.held };
       break;
+    }
     case 'federation':
       await deliverFederationRow(svc, row);
       break;
     case 'ombudsman': {
-      if (!t.ombudsmanEndpoint) return 'deferred';
+      if (!t.ombudsmanEndpoint) return { deferred: noTransport(row.channel) };
       const pkg = await handoffPackage(svc, String(p.trackingId ?? ''));
       if (!pkg) throw new DeliveryError('report not found', true);
       await postSignedJson(t.ombudsmanEndpoint, pkg, {
@@ -184,7 +188,8 @@ async function deliver(svc: Services, row: OutboxRow, t: Transports): Promise<Ou
 
 /**
  * Handles one claimed row: deliver, then mark sent; on failure retry with backoff or dead-letter;
- * with no transport for the channel, keep it pending (checked again in an hour).
+ * with no transport for the channel, or a webhook held back (paused, agency deactivated), keep it pending (checked
+ * again in an hour).
  */
 export async function processRow(
   svc: Services,
@@ -196,8 +201,8 @@ export async function processRow(
     const outcome = await deliver(svc, row, opts.transports);
     // No per-row log line: the worker says once at start that the channel has no transport (a demo start
     // would otherwise print hundreds of identical lines, again every hour).
-    if (outcome === 'deferred') {
-      await deferDelivery(svc, row, noTransport(row.channel), new Date(svc.now().getTime() + 3_600_000));
+    if (outcome !== 'sent') {
+      await deferDelivery(svc, row, outcome.deferred, new Date(svc.now().getTime() + 3_600_000));
     }
   } catch (e) {
     // Masked before it is logged or stored: a refusal may quote the reporter's address or number; a failed query's

@@ -2,7 +2,7 @@
  * Read side of agency integrations (docs/integrations.md): resolving an agency API token to an actor,
  * the subscriptions and tokens an admin manages, and a subscription's delivery history (its outbox rows).
  */
-import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, isNull, sql } from 'drizzle-orm';
 import type { AppDb } from '../db/client.ts';
 import { agencies, agencyWebhooks, apiKeys, federationPeers, outbox } from '../db/schema.ts';
 import { pathIds } from '../db/repositories/agencies.ts';
@@ -12,11 +12,14 @@ import type { Actor } from '../policies/can.ts';
 /** The scope an api_keys row needs to be used as `Authorization: Bearer` on the JSON API. */
 export const INTEGRATION_SCOPE = 'integration';
 
-/** The actor of an agency API token (an `integration` grant on its agency), or null if unknown/revoked. */
+/**
+ * The actor of an agency API token (an `integration` grant on its agency), or null if unknown/revoked; `agencyActive`
+ * false when its agency is deactivated (the caller refuses it: 403 AGENCY_INACTIVE, docs/integrations.md).
+ */
 export async function resolveIntegrationToken(
   db: AppDb,
   token: string,
-): Promise<{ actor: Actor; keyId: string; name: string } | null> {
+): Promise<{ actor: Actor; keyId: string; name: string; agencyActive: boolean } | null> {
   if (!token.startsWith('ait_')) return null;
   const [row] = await db
     .select({ id: apiKeys.id, name: apiKeys.name, scopes: apiKeys.scopes, agency: agencies })
@@ -28,6 +31,7 @@ export async function resolveIntegrationToken(
   return {
     keyId: row.id,
     name: row.name,
+    agencyActive: row.agency.active,
     actor: {
       userId: null,
       grants: [
@@ -84,10 +88,18 @@ export async function listSubscriptions(db: AppDb, agencyIds: string[]): Promise
   }));
 }
 
-/** One subscription by id (for authorization before showing or removing it). */
+/**
+ * One subscription by id (for authorization before showing or removing it, and for the worker at delivery time), with
+ * whether its agency is active (a deactivated agency's webhooks are held: docs/integrations.md).
+ */
 export async function findSubscription(db: AppDb, id: string) {
   if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
-  const [row] = await db.select().from(agencyWebhooks).where(eq(agencyWebhooks.id, id)).limit(1);
+  const [row] = await db
+    .select({ ...getTableColumns(agencyWebhooks), agencyActive: agencies.active })
+    .from(agencyWebhooks)
+    .innerJoin(agencies, eq(agencies.id, agencyWebhooks.agencyId))
+    .where(eq(agencyWebhooks.id, id))
+    .limit(1);
   return row ?? null;
 }
 

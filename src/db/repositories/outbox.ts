@@ -2,7 +2,7 @@
  * The transactional outbox, seen from the worker: claim due rows with a lease (FOR UPDATE SKIP LOCKED),
  * then mark them sent, retry later, defer, or dead-letter. Contract: docs/worker.md §1.
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { AppDb, Tx } from '../client.ts';
 import { notifyOutbox, query } from '../client.ts';
 import { outbox } from '../schema.ts';
@@ -135,18 +135,52 @@ export async function releaseDeferredOutbox(
 ): Promise<number> {
   const pairs = Object.entries(reasons);
   if (!pairs.length) return 0;
+  return releaseOutbox(
+    db,
+    sql`(${sql.join(
+      pairs.map(([channel, reason]) => sql`(channel = ${channel} and last_error = ${reason})`),
+      sql` or `,
+    )})`,
+    'transport configured',
+    now,
+  );
+}
+
+/**
+ * Makes due at `now` the pending `webhook` rows of these subscriptions held back with exactly `reason` as `last_error`
+ * (a paused subscription, a deactivated agency: src/jobs/integration-delivery.ts), appending `(released: <note>)`;
+ * attempts untouched (holding never counted one). Returns how many rows.
+ */
+export async function releaseHeldWebhookRows(
+  db: AppDb | Tx,
+  subscriptionIds: readonly string[],
+  reason: string,
+  note: string,
+  now: Date,
+): Promise<number> {
+  if (!subscriptionIds.length) return 0;
+  return releaseOutbox(
+    db,
+    sql`channel = 'webhook' and last_error = ${reason} and payload->>'subscriptionId' in (${sql.join(
+      subscriptionIds.map((id) => sql`${id}`),
+      sql`, `,
+    )})`,
+    note,
+    now,
+  );
+}
+
+/** Makes due at `now` the pending rows put off (due later) that `match` selects, noting why in `last_error`. */
+async function releaseOutbox(db: AppDb | Tx, match: SQL, note: string, now: Date): Promise<number> {
   const at = now.toISOString();
   const rows = await query<{ id: number }>(
     db,
     sql`update outbox set next_attempt_at = ${at}::timestamptz,
-          last_error = last_error || ' (released: transport configured)'
-        where status = 'pending' and next_attempt_at > ${at}::timestamptz
-          and (${sql.join(
-            pairs.map(([channel, reason]) => sql`(channel = ${channel} and last_error = ${reason})`),
-            sql` or `,
-          )})
+          last_error = last_error || ${` (released: ${note})`}
+        where status = 'pending' and next_attempt_at > ${at}::timestamptz and ${match}
         returning id`,
   );
+  if (rows.length) await notifyOutbox(db);
   return rows.length;
 }
 

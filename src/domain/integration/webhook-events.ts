@@ -9,6 +9,15 @@
 export const WEBHOOK_EVENTS = ['dispatched', 'reporter_replied', 'deadline_due'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
+/**
+ * Why a queued delivery of an agency webhook is held back (its `last_error` while it waits, attempts uncounted): the
+ * subscription is paused, or its agency is deactivated. Resuming / reactivating releases exactly these rows.
+ */
+export const WEBHOOK_HELD = {
+  paused: 'subscription paused: held until resumed',
+  agencyInactive: 'agency deactivated: held until reactivated',
+} as const;
+
 const BY_EVENT_TYPE: Record<string, WebhookEvent> = {
   verify: 'dispatched',
   dispose: 'dispatched',

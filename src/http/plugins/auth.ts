@@ -131,6 +131,8 @@ export const authPlugin = fp(
         if (s) session = { ...s, via: 'bearer' };
         else {
           const token = await resolveIntegrationToken(svc.db, bearer);
+          // A deactivated agency's tokens are refused, not forgotten: reactivating the agency restores them.
+          if (token && !token.agencyActive) throw new AppError('AGENCY_INACTIVE');
           if (token) {
             tokenActor = token.actor;
             apiKeyId = token.keyId;
