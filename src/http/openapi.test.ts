@@ -119,6 +119,12 @@ describe('OpenAPI document', () => {
     expect(JSON.stringify(cap.properties.regionName)).toContain('null');
   });
 
+  it('lists the event types of a webhook subscription, though the command checks them', () => {
+    const body = op('post', '/integrations/webhooks').requestBody.content['application/json'].schema;
+    expect(body.properties.events.items.enum).toEqual(['dispatched', 'reporter_replied', 'deadline_due']);
+    expect(body.properties.url.type).toBe('string');
+  });
+
   it('describes the multipart bodies of the upload operations', () => {
     const attach = op('post', '/reports/{trackingId}/attachments').requestBody;
     expect(attach?.required).toBe(true);
