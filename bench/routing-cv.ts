@@ -24,7 +24,7 @@ import {
 import { seededRandom, shuffleInPlace, stratifiedFolds } from '../src/domain/routing/random.ts';
 import { reportTypeCues } from '../src/domain/routing/cues.ts';
 import { stem } from '../src/integrations/indonesian-stemmer.ts';
-import { tokensOf } from '../src/domain/routing/features.ts';
+import { charTerms, tokensOf } from '../src/domain/routing/features.ts';
 
 type Row = Record<string, string>;
 const BACKGROUND = '__background__';
@@ -83,8 +83,27 @@ interface Variant {
    * Semarang, Kota Bandung, Kendal, national) from every labelled row outside the test fold, rare agencies included
    * (the place is read off the agency's name, or the `kpd_yth` addressee, as a training label only); each agency's
    * probability is multiplied by p(place of the agency)^weight.
+   * Session 18: `of` labels a row with another factor instead of its place (the agency's sector, `sectorOf`).
    */
-  place?: { weight: number };
+  place?: { weight: number; of?: (r: Row) => string | null };
+  /**
+   * Session 18, a fastText-style member (`fastTextVoter`): averaged learned embeddings of word, word-bigram and
+   * character n-gram features, softmax, SGD; mixed in as p = (1 − weight)·p + weight·p_ft (weight 1: alone).
+   */
+  fastText?: FastTextOptions & { weight: number };
+  /**
+   * Session 18, label names as training documents (dataless classification, Chang et al. 2008): each label's own
+   * name joins the training part `labelNames` times as a report with that title and an empty body.
+   */
+  labelNames?: number;
+}
+
+/** The label-name documents of `Variant.labelNames` for a fold's training part. */
+function labelNameRows(v: Variant, tr: Row[], label: string): { row: Row; label: string }[] {
+  const names = [...new Set(tr.map((r) => r[label]!))].sort();
+  return names.flatMap((l) =>
+    Array.from({ length: v.labelNames ?? 0 }, () => ({ row: { title: l, text: '' }, label: l })),
+  );
 }
 
 const PLACE_NAMES: [string, string][] = [
@@ -152,8 +171,9 @@ function placeOf(r: Row): string | null {
 
 /** The place model of a fold (see `Variant.place`) and each label's place index in it (−1: unknown). */
 function placeModel(v: Variant, outside: Row[], tr: Row[], label: string, labels: string[]) {
+  const factorOf = v.place?.of ?? placeOf;
   const ex = outside.flatMap((r) => {
-    const at = placeOf(r);
+    const at = factorOf(r);
     return at ? [{ text: v.text(r), label: at }] : [];
   });
   const member = v.members[0]!;
@@ -162,7 +182,7 @@ function placeModel(v: Variant, outside: Row[], tr: Row[], label: string, labels
     const n = new Map<string, number>();
     for (const r of tr)
       if (r[label] === l) {
-        const at = placeOf(r);
+        const at = factorOf(r);
         if (at) n.set(at, (n.get(at) ?? 0) + 1);
       }
     const best = [...n].sort((a, b) => b[1] - a[1])[0];
@@ -559,7 +579,10 @@ function cv(label: string, minCount: number, v: Variant, seeds: number[]) {
         : tr,
       label,
       undefined,
-      v.background ? rare.map((r) => ({ row: r, label: BACKGROUND })) : [],
+      [
+        ...(v.background ? rare.map((r) => ({ row: r, label: BACKGROUND })) : []),
+        ...labelNameRows(v, tr, label),
+      ],
     );
     if (v.clean) {
       const drop = noisyRows(trained, v.clean.below);
@@ -626,6 +649,15 @@ function cv(label: string, minCount: number, v: Variant, seeds: number[]) {
           labels,
         )
       : null;
+    const ft = v.fastText
+      ? fastTextVoter(
+          tr.map((r) => v.text(r)),
+          tr.map((r) => r[label]!),
+          labels,
+          v.fastText,
+          run + 1,
+        )
+      : null;
     const offset = v.tunePrior ? tunePrior(v, tr, label, seeds[Math.floor(run / 5)]!) : null;
     const rand = seededRandom(run + 1);
     const tested = PERTURB
@@ -674,6 +706,12 @@ function cv(label: string, minCount: number, v: Variant, seeds: number[]) {
           const at = place.labelPlace[i]!;
           if (at >= 0) p[i] = p[i]! * Math.pow(q[at]! + 1e-6, v.place.weight);
         }
+      }
+      if (ft && v.fastText) {
+        const q = ft(v.text(r));
+        const sum = p.reduce((a, b) => a + b, 0) || 1;
+        for (let i = 0; i < p.length; i++)
+          p[i] = (1 - v.fastText.weight) * (p[i]! / sum) + v.fastText.weight * q[i]!;
       }
       if (lsa && v.lsa) {
         const q = lsa(v.text(r), v.lsa.temperature);
@@ -929,6 +967,7 @@ const variants: Record<string, Variant> = {
   ...pass8Variants(),
   ...pass11Variants(),
   ...pass17Variants(),
+  ...pass18Variants(),
   product: {
     name: 'product (DEFAULT_ENSEMBLE)',
     text: plain,
@@ -2046,6 +2085,234 @@ function pass17Variants(): Record<string, Variant> {
   const w = Number(process.env.PLACE_W ?? 1);
   return {
     plA: { name: `product × place model^${w}`, text: plain, members, place: { weight: w } },
+  };
+}
+
+/** Words of agency names that say what kind of body it is or where, not what it does (`sectorOf`). */
+const ORG_WORDS = new Set(
+  (
+    'dinas suku kementerian kementrian direktorat jenderal jendral badan kantor kanwil biro bagian pemerintah pt ' +
+    'persero tbk program layanan republik indonesia nasional daerah provinsi prov kota kabupaten kab administrasi ' +
+    'kecamatan kelurahan desa regional kacab cabang kcu kc unit pusat bpjs wilayah utara selatan barat timur tengah ' +
+    'pusat raya dki jakarta jawa sumatera kalimantan sulawesi kelas'
+  ).split(' '),
+);
+/** Words of region names (src/assets/regions.csv, provinces and kab/kota), removed from agency names (`sectorOf`). */
+const REGION_WORDS = new Set(
+  (parse(readFileSync('src/assets/regions.csv', 'utf8'), { columns: true }) as Row[])
+    .filter((r) => r.level === '1' || r.level === '2')
+    .flatMap((r) => r.nama!.toLowerCase().split(/[^a-z]+/))
+    .filter((w) => w.length > 1 && !['kota', 'kabupaten', 'administrasi'].includes(w)),
+);
+
+/**
+ * Session 18, a sector factor: what an agency does, read off its name only (never an input): the name's words
+ * without organisational words, region names and stopwords, stemmed; `SECTOR=first` (default) keeps the first such
+ * word ("Dinas Perhubungan Kota Semarang" → "hubung"), `SECTOR=all` all of them ("pekerjaan umum" → "kerja umum").
+ */
+function sectorOf(r: Row): string | null {
+  const words = (r.agency_group ?? '')
+    .toLowerCase()
+    .split(/[^a-z]+/)
+    .filter((w) => w.length > 1 && !ORG_WORDS.has(w) && !REGION_WORDS.has(w) && !STOPWORDS.has(w));
+  if (!words.length) return null;
+  return process.env.SECTOR === 'all' ? words.map((w) => stem(w)).join(' ') : stem(words[0]!);
+}
+
+interface FastTextOptions {
+  dim: number;
+  epochs: number;
+  lr: number;
+  /** Hash buckets shared by word bigrams and character n-grams. */
+  buckets: number;
+  /** Character n-grams of each (unstemmed) word, or null for none. */
+  char: [number, number] | null;
+  bigrams: boolean;
+}
+
+/** FNV-1a (32-bit) of a string. */
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/**
+ * Session 18: a fastText-style supervised classifier (Joulin et al. 2017), hand-written and deterministic with the
+ * seed: a document is the mean of the learned embeddings of its stems (vocabulary of the training part), its hashed
+ * stem bigrams and the hashed character n-grams of its words; softmax over labels; SGD with a linearly decaying rate,
+ * balanced class weights, the hidden gradient spread over the document's features (fastText's supervised update).
+ */
+function fastTextVoter(texts: string[], gold: string[], labels: string[], o: FastTextOptions, seed: number) {
+  const vocab = new Map<string, number>();
+  const L = labels.length;
+  const d = o.dim;
+  const featureLists = (text: string) => {
+    const words = tokensOf(text).words;
+    const stems = words.map((w) => stem(w));
+    const hashed: number[] = [];
+    stems.forEach((s, i) => {
+      if (o.bigrams && i > 0) hashed.push(fnv1a(`${stems[i - 1]} ${s}`) % o.buckets);
+      if (o.char) for (const g of charTerms(words[i]!, o.char)) hashed.push(fnv1a(g) % o.buckets);
+    });
+    return { stems, hashed };
+  };
+  const raw = texts.map(featureLists);
+  for (const { stems } of raw) for (const s of stems) if (!vocab.has(s)) vocab.set(s, vocab.size);
+  const V = vocab.size;
+  const idsOf = ({ stems, hashed }: ReturnType<typeof featureLists>) => {
+    const ids: number[] = [];
+    for (const s of stems) {
+      const id = vocab.get(s);
+      if (id !== undefined) ids.push(id);
+    }
+    for (const b of hashed) ids.push(V + b);
+    return Int32Array.from(ids);
+  };
+  const docs = raw.map(idsOf);
+  const index = new Map(labels.map((l, i) => [l, i]));
+  const y = gold.map((g) => index.get(g)!);
+  const count = new Float64Array(L);
+  for (const c of y) count[c] = count[c]! + 1;
+  const classWeight = Array.from(count, (n) => (n ? docs.length / (L * n) : 0));
+  const rand = seededRandom(seed);
+  const E = new Float32Array((V + o.buckets) * d);
+  for (let i = 0; i < E.length; i++) E[i] = ((rand() * 2 - 1) / d) as number;
+  const W = new Float32Array(L * d);
+  const h = new Float64Array(d);
+  const g = new Float64Array(d);
+  const p = new Float64Array(L);
+  const forward = (ids: Int32Array) => {
+    h.fill(0);
+    for (const id of ids) for (let k = 0; k < d; k++) h[k] = h[k]! + E[id * d + k]!;
+    for (let k = 0; k < d; k++) h[k] = h[k]! / ids.length;
+    let top = -Infinity;
+    for (let l = 0; l < L; l++) {
+      let z = 0;
+      for (let k = 0; k < d; k++) z += W[l * d + k]! * h[k]!;
+      p[l] = z;
+      top = Math.max(top, z);
+    }
+    let sum = 0;
+    for (let l = 0; l < L; l++) sum += p[l] = Math.exp(p[l]! - top);
+    for (let l = 0; l < L; l++) p[l] = p[l]! / sum;
+  };
+  const order = docs.map((_, i) => i);
+  const steps = o.epochs * docs.length;
+  let step = 0;
+  for (let epoch = 0; epoch < o.epochs; epoch++) {
+    shuffleInPlace(order, rand);
+    for (const i of order) {
+      const lr = o.lr * (1 - step++ / steps);
+      const ids = docs[i]!;
+      if (!ids.length) continue;
+      forward(ids);
+      g.fill(0);
+      for (let l = 0; l < L; l++) {
+        const alpha = lr * classWeight[y[i]!]! * ((l === y[i] ? 1 : 0) - p[l]!);
+        for (let k = 0; k < d; k++) {
+          g[k] = g[k]! + alpha * W[l * d + k]!;
+          W[l * d + k] = W[l * d + k]! + alpha * h[k]!;
+        }
+      }
+      for (const id of ids) for (let k = 0; k < d; k++) E[id * d + k] = E[id * d + k]! + g[k]! / ids.length;
+    }
+  }
+  return (text: string): Float64Array => {
+    const ids = idsOf(featureLists(text));
+    if (!ids.length) return new Float64Array(L).fill(1 / L);
+    forward(ids);
+    return p.slice();
+  };
+}
+
+const SENTENCE_QUESTION =
+  /^\W*(apakah|apa|bagaimana|gimana|berapa|kapan|kenapa|mengapa|dimana|siapa|bisakah|bolehkah|adakah)\b/;
+const SENTENCE_REQUEST = /^\W*(mohon|tolong|harap|minta|saya mohon|kami mohon|saya minta|kami minta)\b/;
+const SENTENCE_SUGGEST = /^\W*(sebaiknya|seharusnya|semestinya|usul|saran|alangkah)\b/;
+
+/**
+ * Session 18: sentence-mood cues for the report type, beyond those `reportTypeCues` ships: where the first question
+ * mark sits in the body (first, middle or last third), the share of the body's sentences that are questions, how
+ * many sentences open with a question word, a request verb (imperative *tolong*, *mohon*) or a suggestion word, and
+ * how many sentences the body has. Synthetic `isyaratmood…` tokens, unchanged by the stemmer.
+ */
+function moodCues(title: string, body: string): string[] {
+  const b = body.toLowerCase();
+  const out: string[] = [];
+  const q = b.indexOf('?');
+  out.push(
+    `isyaratmoodq${q < 0 ? 'none' : q < b.length / 3 ? 'awal' : q < (2 * b.length) / 3 ? 'tengah' : 'akhir'}`,
+  );
+  const sentences = b.split(/(?<=[.?!])\s+|\n+/).filter((x) => /[a-z]/.test(x));
+  const questions = sentences.filter((x) => x.includes('?') || SENTENCE_QUESTION.test(x)).length;
+  const share = sentences.length ? questions / sentences.length : 0;
+  out.push(
+    `isyaratmoodshare${share === 0 ? 'nol' : share < 0.34 ? 'sedikit' : share < 1 ? 'banyak' : 'semua'}`,
+  );
+  for (const x of sentences) {
+    if (SENTENCE_QUESTION.test(x)) out.push('isyaratmoodkalimattanya');
+    if (SENTENCE_REQUEST.test(x)) out.push('isyaratmoodkalimatminta');
+    if (SENTENCE_SUGGEST.test(x)) out.push('isyaratmoodkalimatusul');
+  }
+  if (SENTENCE_REQUEST.test(title.toLowerCase())) out.push('isyaratmoodjudulminta');
+  const n = sentences.length;
+  out.push(`isyaratmoodkalimat${n <= 1 ? 'satu' : n <= 3 ? 'sedikit' : n <= 8 ? 'sedang' : 'banyak'}`);
+  return out;
+}
+
+/**
+ * Session 18 (eleventh pass): a sector factor (`Variant.place` with `sectorOf`, weight SECTOR_W) on the agency
+ * product, and a fastText-style member (`fastTextVoter`, FT_* settings) mixed into either product (`ftA` / `ftT`,
+ * weight FT_W) or alone (`ft1A` / `ft1T`), sentence-mood cues for the report type (`moodT`), and each
+ * agency's name as training documents (`lnA`, NAME_COPIES).
+ */
+function pass18Variants(): Record<string, Variant> {
+  const typeText = (r: Row) => routingText({ title: r.title ?? '', body: r.text ?? '', cues: true });
+  const members = DEFAULT_ENSEMBLE.map((m) => ({ opts: m.options, weight: m.weight }));
+  const typeMembers = REPORT_TYPE_ENSEMBLE.map((m) => ({ opts: m.options, weight: m.weight }));
+  const w = Number(process.env.SECTOR_W ?? 0.5);
+  const char = (process.env.FT_CHAR ?? 'none').split('-').map(Number);
+  const ft: FastTextOptions = {
+    dim: Number(process.env.FT_DIM ?? 50),
+    epochs: Number(process.env.FT_EPOCHS ?? 30),
+    lr: Number(process.env.FT_LR ?? 1),
+    buckets: Number(process.env.FT_BUCKETS ?? 200_000),
+    char: char.length === 2 ? (char as [number, number]) : null,
+    bigrams: process.env.FT_BIGRAMS !== '0',
+  };
+  const fw = Number(process.env.FT_W ?? 0.3);
+  const ftName = `fastText d${ft.dim} e${ft.epochs} lr${ft.lr} char ${ft.char?.join('–') ?? 'none'}${ft.bigrams ? ' +bigrams' : ''}`;
+  return {
+    moodT: {
+      name: 'typeProduct + sentence-mood cues (first question position, question share, sentence-initial requests)',
+      text: (r) => `${typeText(r)} ${moodCues(r.title ?? '', r.text ?? '').join(' ')}`,
+      members: typeMembers,
+    },
+    lnA: {
+      name: `product + each agency's name as ${process.env.NAME_COPIES ?? 1} training document(s)`,
+      text: plain,
+      members,
+      labelNames: Number(process.env.NAME_COPIES ?? 1),
+    },
+    secA: {
+      name: `product × sector model^${w} (${process.env.SECTOR ?? 'first'})`,
+      text: plain,
+      members,
+      place: { weight: w, of: sectorOf },
+    },
+    ftA: { name: `product + ${fw} ${ftName}`, text: plain, members, fastText: { ...ft, weight: fw } },
+    ftT: {
+      name: `typeProduct + ${fw} ${ftName}`,
+      text: typeText,
+      members: typeMembers,
+      fastText: { ...ft, weight: fw },
+    },
+    ft1A: { name: `${ftName} alone`, text: plain, members, fastText: { ...ft, weight: 1 } },
+    ft1T: { name: `${ftName} alone`, text: typeText, members: typeMembers, fastText: { ...ft, weight: 1 } },
   };
 }
 
