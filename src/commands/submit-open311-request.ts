@@ -209,6 +209,8 @@ export async function submitOpen311Request(
       lat: input.lat ?? null,
       lon: input.lon ?? null,
       region_code: filedRegion,
+      // Read back only by the partner that posted it when confidential (queries/open311.ts sandboxVisible).
+      confidential: a.confidential ?? false,
     },
     createdAt: now,
   });

@@ -372,29 +372,56 @@ export async function resolveOpen311Token(
   return { token, serviceRequestId: ready ? row.tracking_id : '' };
 }
 
-/** Sandbox (test endpoint) rows, newest first. */
+/**
+ * Who may see a sandbox (test endpoint) request: anyone when it was not sent as confidential, else only the
+ * partner that posted it (D13, as production: a rahasia request never reaches a keyless or another partner's
+ * read). Rows stored before the flag was recorded carry none and count as confidential.
+ */
+function sandboxVisible(apiKeyId: string | undefined) {
+  const open = sql`(${open311Sandbox.request} ->> 'confidential') = 'false'`;
+  return apiKeyId === undefined ? open : sql`(${open} or ${open311Sandbox.apiKeyId} = ${apiKeyId})`;
+}
+
+/** Sandbox (test endpoint) rows the reader may see (`sandboxVisible`), newest first. */
 export async function listSandboxRequests(
   db: AppDb,
-  opts: { ids?: string[]; limit: number; offset: number },
+  opts: { ids?: string[]; limit: number; offset: number; apiKeyId?: string | undefined },
 ) {
   const q = db.select().from(open311Sandbox);
+  const visible = sandboxVisible(opts.apiKeyId);
   const rows = opts.ids
-    ? await q.where(sql`${open311Sandbox.id} in (${inList(opts.ids.length ? opts.ids : [''])})`)
+    ? await q.where(
+        sql`${open311Sandbox.id} in (${inList(opts.ids.length ? opts.ids : [''])}) and ${visible}`,
+      )
     : await q
+        .where(visible)
         .orderBy(sql`${open311Sandbox.createdAt} desc`)
         .limit(opts.limit)
         .offset(opts.offset);
   return rows;
 }
 
-/** A sandbox token, or null. */
-export async function resolveSandboxToken(db: AppDb, token: string): Promise<TokenInfo | null> {
-  const [row] = await db.select().from(open311Sandbox).where(eq(open311Sandbox.token, token)).limit(1);
+/**
+ * A sandbox token, or null: its id as production answers it (D4), "" for a blackbox request and for a
+ * confidential one read without the key of the partner that posted it.
+ */
+export async function resolveSandboxToken(
+  db: AppDb,
+  token: string,
+  apiKeyId?: string,
+): Promise<TokenInfo | null> {
+  const [row] = await db
+    .select({
+      id: open311Sandbox.id,
+      serviceType: open311Sandbox.serviceType,
+      visible: sql<boolean>`${sandboxVisible(apiKeyId)}`,
+    })
+    .from(open311Sandbox)
+    .where(eq(open311Sandbox.token, token))
+    .limit(1);
   if (!row) return null;
-  return {
-    token,
-    serviceRequestId: row.serviceType === 'realtime' || row.serviceType === 'batch' ? row.id : '',
-  };
+  const ready = row.serviceType !== 'blackbox' && row.visible === true;
+  return { token, serviceRequestId: ready ? row.id : '' };
 }
 
 /** One public timeline event as a request update (mySociety `servicerequestupdates`). */

@@ -411,6 +411,49 @@ describe('privacy', () => {
     }
   });
 
+  it('a confidential request to the test endpoint is read back only by the partner that posted it', async () => {
+    const other = await createApiKey(c.t.runtime.services, { name: 'Aplikasi uji lain' });
+    const post = (service_code: string, description: string) =>
+      postTo(
+        '/open311/test/v2/requests.json',
+        form(base({ service_code, description, 'attribute[rahasia]': 'true' })),
+      );
+    const realtime = await post(code, 'Uji coba pungli di loket SANDBOX-RAHASIA.');
+    expect(realtime.status, realtime.text).toBe(201);
+    const id = realtime.body[0].service_request_id as string;
+    const batch = await post(batchCode, 'Uji coba token SANDBOX-RAHASIA.');
+    expect(batch.status, batch.text).toBe(201);
+    const token = batch.body[0].token as string;
+    const open = await postTo('/open311/test/v2/requests.json', form(base()));
+    const openId = open.body[0].service_request_id as string;
+    for (const fmt of ['xml', 'json']) {
+      for (const key of ['', `api_key=${other.key}`]) {
+        for (const p of [
+          `/open311/test/v2/requests.${fmt}?${key}`,
+          `/open311/test/v2/requests.${fmt}?service_request_id=${id}&${key}`,
+        ]) {
+          const r = await get(p);
+          expect(r.status, p).toBe(200);
+          expect(r.text, p).not.toContain(id);
+          expect(r.text, p).not.toContain('SANDBOX-RAHASIA');
+        }
+        expect((await get(`/open311/test/v2/requests/${id}.${fmt}?${key}`)).status).toBe(404);
+        const tok = await get(`/open311/test/v2/tokens/${token}.${fmt}?${key}`);
+        expect(tok.status).toBe(200);
+        expect(tok.text).not.toContain('SANDBOX-RAHASIA');
+        const item = fmt === 'json' ? tok.body[0] : tok.body.service_requests.request;
+        expect(item.service_request_id).toBe('');
+        // A request sent without rahasia stays readable by anyone, as before.
+        expect((await get(`/open311/test/v2/requests/${openId}.${fmt}?${key}`)).status).toBe(200);
+      }
+      const own = await get(`/open311/test/v2/requests.${fmt}?api_key=${KEY}`);
+      expect(own.text).toContain(id);
+      expect((await get(`/open311/test/v2/requests/${id}.${fmt}?api_key=${KEY}`)).status).toBe(200);
+      const ownToken = await get(`/open311/test/v2/tokens/${token}.json?api_key=${KEY}`);
+      expect(ownToken.body[0].service_request_id).toMatch(/^\d{10}$/);
+    }
+  });
+
   it('POST servicerequestupdates: a partner with no relation learns nothing about a report it cannot read', async () => {
     const other = await createApiKey(c.t.runtime.services, { name: 'Aplikasi lain' });
     const hidden = await create({ 'attribute[rahasia]': 'true', description: 'Rahasia.' });

@@ -207,7 +207,8 @@ export async function requestRoutes(ep: FastifyInstance, ctx: Open311Context): P
       // §8: the ids "override all other arguments": no filter, date or paging argument is read (or refused).
       // Who reads (api_key, D13) and how (extensions) are not filters.
       const many = { ids: ids.slice(0, MAX_IDS), limit: Math.min(ids.length, MAX_IDS), offset: 0 };
-      if (ctx.endpoint === 'test') return (await listSandboxRequests(svc.db, many)).map(sandboxItem);
+      if (ctx.endpoint === 'test')
+        return (await listSandboxRequests(svc.db, { ...many, apiKeyId: partner?.id })).map(sandboxItem);
       return present(ctx, await listOpen311Requests(svc.db, { ...many, apiKeyId: partner?.id }), extensions);
     }
     const { limit, offset } = paging(q);
@@ -234,7 +235,7 @@ export async function requestRoutes(ep: FastifyInstance, ctx: Open311Context): P
     if (Object.keys(geo.issues).length) throw invalid(geo.issues);
     // The sandbox checks every argument as production does (D10), then lists its own requests (all open).
     if (ctx.endpoint === 'test')
-      return (await listSandboxRequests(svc.db, { limit, offset })).map(sandboxItem);
+      return (await listSandboxRequests(svc.db, { limit, offset, apiKeyId: partner?.id })).map(sandboxItem);
     const rows = await listOpen311Requests(svc.db, {
       serviceCodes: codes,
       statuses,
@@ -257,12 +258,17 @@ export async function requestRoutes(ep: FastifyInstance, ctx: Open311Context): P
       const { id } = req.params as { id: string };
       const q = (req.query ?? {}) as Fields;
       return readAnswer(ctx, req, reply, formatParam(req), 'service_requests', async () => {
+        const partner = await readerKey(ctx, req);
         if (ctx.endpoint === 'test') {
-          const [row] = await listSandboxRequests(svc.db, { ids: [id], limit: 1, offset: 0 });
+          const [row] = await listSandboxRequests(svc.db, {
+            ids: [id],
+            limit: 1,
+            offset: 0,
+            apiKeyId: partner?.id,
+          });
           if (!row) throw new AppError('REPORT_NOT_FOUND');
           return [sandboxItem(row)];
         }
-        const partner = await readerKey(ctx, req);
         const row = await getOpen311Request(svc.db, id, partner?.id);
         if (!row) throw new AppError('REPORT_NOT_FOUND');
         return present(ctx, [row], param(q, 'extensions') === 'true');
@@ -281,7 +287,7 @@ export async function requestRoutes(ep: FastifyInstance, ctx: Open311Context): P
       const partner = await readerKey(ctx, req);
       const info =
         ctx.endpoint === 'test'
-          ? await resolveSandboxToken(svc.db, token)
+          ? await resolveSandboxToken(svc.db, token, partner?.id)
           : await resolveOpen311Token(svc.db, token, partner?.id);
       if (!info) throw new AppError('TOKEN_NOT_FOUND');
       if (partner) reply.header('cache-control', 'private, no-cache');
