@@ -33,10 +33,10 @@ export function etagOf(body: Buffer): string {
   return `"${createHash('sha1').update(body).digest('base64url')}"`;
 }
 
-/** Serialises an Open311 document (format.ts) into a finished answer. */
-export function answerOf(format: Format, root: string, value: unknown): CachedAnswer {
+/** Serialises an Open311 document (format.ts) into a finished answer (a discovery document without charset, D6). */
+export function answerOf(format: Format, root: string, value: unknown, discovery = false): CachedAnswer {
   const body = encode(format, root, value);
-  return { body, contentType: contentType(format), etag: etagOf(body) };
+  return { body, contentType: contentType(format, discovery), etag: etagOf(body) };
 }
 
 /**

@@ -288,6 +288,30 @@ describe('HTTP caching', () => {
     const keyed = await get(`/open311/v2/requests.json?${centreQ}&api_key=${KEY}`);
     expect(keyed.headers.get('cache-control')).toBe('private, no-cache');
   });
+
+  it('discovery and servicerequestupdates carry an ETag and Cache-Control too; keyed updates are private', async () => {
+    for (const fmt of FORMATS) {
+      for (const [path, cacheControl] of [
+        [`/open311/discovery.${fmt}`, 'no-cache'],
+        [`/open311/v2/servicerequestupdates.${fmt}`, 'no-cache'],
+        [`/open311/v2/servicerequestupdates.${fmt}?api_key=${KEY}`, 'private, no-cache'],
+        [`/open311/test/v2/servicerequestupdates.${fmt}`, 'no-cache'],
+      ] as const) {
+        const first = await get(path);
+        expect(first.status, path).toBe(200);
+        expect(first.headers.get('cache-control'), path).toBe(cacheControl);
+        const etag = first.headers.get('etag');
+        expect(etag, path).toMatch(/^"[\w-]+"$/);
+        const again = await get(path, { 'if-none-match': etag! });
+        expect(again.status, path).toBe(304);
+        expect(again.text).toBe('');
+      }
+      // D6 still holds for the discovery documents.
+      expect((await get(`/open311/discovery.${fmt}`)).headers.get('content-type')).toBe(
+        fmt === 'xml' ? 'text/xml' : 'application/json',
+      );
+    }
+  });
 });
 
 describe('in-process cache of keyless answers (listCacheSeconds, changes)', () => {

@@ -20,7 +20,7 @@ import { requestRoutes } from './requests.ts';
 import { updateRoutes } from './updates.ts';
 import { mediaRoutes } from './media.ts';
 import { readAnswer, type Open311Context, type Open311Limits } from './context.ts';
-import { AnswerCache } from './cache.ts';
+import { AnswerCache, answerOf, sendAnswer } from './cache.ts';
 import { registerUtf8BodyParsers, strictUtf8 } from './utf8-body.ts';
 
 export type { Open311Limits } from './context.ts';
@@ -169,8 +169,9 @@ export async function open311Routes(
     };
   };
   for (const format of ['xml', 'json'] as const) {
-    app.get(`/discovery.${format}`, { schema: { hide: true }, preHandler: readLimit }, async (_req, reply) =>
-      send(reply, format, 'discovery', await discovery(), { discovery: true }),
+    // ETag (If-None-Match → 304) and revalidation, as every read: clients refresh when the changeset moves.
+    app.get(`/discovery.${format}`, { schema: { hide: true }, preHandler: readLimit }, async (req, reply) =>
+      sendAnswer(req, reply, answerOf(format, 'discovery', await discovery(), true), 'no-cache'),
     );
   }
 

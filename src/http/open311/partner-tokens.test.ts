@@ -117,6 +117,34 @@ describe('GET tokens/{token} with the submitting partner key', () => {
     expect((await fetchOpen311(`${c.url}/open311/v2/tokens/tidak-ada.xml?api_key=${KEY}`)).status).toBe(404);
   });
 
+  it('a token answer carries an ETag (If-None-Match → 304) and Cache-Control like every read', async () => {
+    const token = await postBatch();
+    for (const fmt of ['xml', 'json']) {
+      for (const [query, cacheControl] of [
+        ['', 'no-cache'],
+        [`?api_key=${KEY}`, 'private, no-cache'],
+      ] as const) {
+        const url = `${c.url}/open311/v2/tokens/${token}.${fmt}${query}`;
+        const first = await fetch(url);
+        expect(first.status).toBe(200);
+        expect(first.headers.get('cache-control')).toBe(cacheControl);
+        const etag = first.headers.get('etag');
+        expect(etag).toMatch(/^"[\w-]+"$/);
+        const again = await fetch(url, { headers: { 'if-none-match': etag! } });
+        expect(again.status).toBe(304);
+        expect(await again.text()).toBe('');
+      }
+    }
+    // Verification gives the id to keyless readers: a new body, so a new ETag.
+    const before = (await fetch(`${c.url}/open311/v2/tokens/${token}.json`)).headers.get('etag');
+    await verify(await resolve(token, KEY));
+    const after = await fetch(`${c.url}/open311/v2/tokens/${token}.json`, {
+      headers: { 'if-none-match': before! },
+    });
+    expect(after.status).toBe(200);
+    expect((await after.json())[0].service_request_id).toMatch(/^\d{10}$/);
+  });
+
   it('the test endpoint keeps answering its sandbox id, with or without the key', async () => {
     const token = await postBatch({}, 'test/v2');
     const id = await resolve(token, undefined, 'test/v2');

@@ -280,20 +280,18 @@ export async function requestRoutes(ep: FastifyInstance, ctx: Open311Context): P
     '/tokens/:token.:format',
     { schema: { hide: true }, preHandler: ctx.readLimit },
     async (req, reply) => {
-      const format = formatParam(req);
       const { token } = req.params as { token: string };
       // With the submitting partner's key the id shows in every status (D4, D13); keyless reads and other
-      // keys get it once the request is public.
-      const partner = await readerKey(ctx, req);
-      const info =
-        ctx.endpoint === 'test'
-          ? await resolveSandboxToken(svc.db, token, partner?.id)
-          : await resolveOpen311Token(svc.db, token, partner?.id);
-      if (!info) throw new AppError('TOKEN_NOT_FOUND');
-      if (partner) reply.header('cache-control', 'private, no-cache');
-      return send(reply, format, 'service_requests', [
-        { service_request_id: info.serviceRequestId, token: info.token },
-      ]);
+      // keys get it once the request is public. ETag and Cache-Control as every read (private with a key).
+      return readAnswer(ctx, req, reply, formatParam(req), 'service_requests', async () => {
+        const partner = await readerKey(ctx, req);
+        const info =
+          ctx.endpoint === 'test'
+            ? await resolveSandboxToken(svc.db, token, partner?.id)
+            : await resolveOpen311Token(svc.db, token, partner?.id);
+        if (!info) throw new AppError('TOKEN_NOT_FOUND');
+        return [{ service_request_id: info.serviceRequestId, token: info.token }];
+      });
     },
   );
 }

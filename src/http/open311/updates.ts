@@ -10,7 +10,7 @@ import { recordApiKeyUse } from '../../commands/manage-partner-keys.ts';
 import { findApiKey, listOpen311Updates } from '../../queries/open311.ts';
 import { presentUpdate } from '../../presenters/open311.ts';
 import { EXTENDED_STATUSES } from '../../domain/open311/statuses.ts';
-import type { Open311Context } from './context.ts';
+import { readAnswer, type Open311Context } from './context.ts';
 import { formatParam, send } from './format.ts';
 import { attributesOf, createdWindow, dateParam, paging, param, readBody, type Fields } from './input.ts';
 
@@ -22,24 +22,26 @@ export async function updateRoutes(ep: FastifyInstance, ctx: Open311Context): Pr
     '/servicerequestupdates.:format',
     { schema: { hide: true }, preHandler: ctx.readLimit },
     async (req, reply) => {
-      const format = formatParam(req);
       const q = (req.query ?? {}) as Fields;
-      const key = param(q, 'api_key');
-      const partner = key ? await findApiKey(svc.db, key) : undefined;
-      if (key && !partner) throw new AppError('API_KEY_INVALID');
-      if (partner) await recordApiKeyUse(svc, partner.id);
-      const { limit, offset } = paging(q);
-      const window = createdWindow(q, svc.now(), false);
-      // The sandbox checks the arguments as production does (D10); it has no updates to list.
-      if (ctx.endpoint === 'test') return send(reply, format, 'service_request_updates', []);
-      const rows = await listOpen311Updates(svc.db, {
-        from: window.from!,
-        to: window.to!,
-        apiKeyId: partner?.id,
-        limit,
-        offset,
+      // ETag and Cache-Control as every read: private with a key (the partner's own texts are unmasked, D13).
+      return readAnswer(ctx, req, reply, formatParam(req), 'service_request_updates', async () => {
+        const key = param(q, 'api_key');
+        const partner = key ? await findApiKey(svc.db, key) : undefined;
+        if (key && !partner) throw new AppError('API_KEY_INVALID');
+        if (partner) await recordApiKeyUse(svc, partner.id);
+        const { limit, offset } = paging(q);
+        const window = createdWindow(q, svc.now(), false);
+        // The sandbox checks the arguments as production does (D10); it has no updates to list.
+        if (ctx.endpoint === 'test') return [];
+        const rows = await listOpen311Updates(svc.db, {
+          from: window.from!,
+          to: window.to!,
+          apiKeyId: partner?.id,
+          limit,
+          offset,
+        });
+        return rows.map(presentUpdate);
       });
-      return send(reply, format, 'service_request_updates', rows.map(presentUpdate));
     },
   );
 
