@@ -120,13 +120,17 @@ export function geoCells(g: GeoFilter, max = MAX_GEO_CELLS): GeoCell[] | null {
 
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
-function num(s: string): number | undefined {
+/**
+ * A decimal number as Open311 coordinates are written (`-1.2654`, `116.83`, `1.2e1`), or undefined: never the hex,
+ * binary or octal forms `Number` also reads (`0x74` is not a longitude). Used by the filters and by POST requests.
+ */
+export function decimalNumber(s: string): number | undefined {
   const t = s.trim();
   return NUMBER.test(t) ? Number(t) : undefined;
 }
 
 function coordinate(name: 'lat' | 'long', raw: string, issues: Record<string, GeoIssue>): number | undefined {
-  const v = num(raw);
+  const v = decimalNumber(raw);
   const max = name === 'lat' ? 90 : 180;
   if (v === undefined) issues[name] = { key: 'invalid_type' };
   else if (v < -max) issues[name] = { key: 'too_small', params: { min: -max } };
@@ -148,7 +152,7 @@ export function parseGeoFilter(p: {
   const issues: Record<string, GeoIssue> = {};
   const filter: GeoFilter = {};
   if (p.bbox !== undefined) {
-    const parts = p.bbox.split(',').map(num);
+    const parts = p.bbox.split(',').map(decimalNumber);
     const [minLon, minLat, maxLon, maxLat] = parts;
     if (
       parts.length !== 4 ||
@@ -173,7 +177,7 @@ export function parseGeoFilter(p: {
   const lon = hasLong ? coordinate('long', p.long!, issues) : undefined;
   let radius = DEFAULT_RADIUS_M;
   if (p.radius !== undefined) {
-    const r = num(p.radius);
+    const r = decimalNumber(p.radius);
     if (!hasLat && !hasLong) issues.radius = { key: 'radius_needs_point' };
     else if (r === undefined) issues.radius = { key: 'invalid_type' };
     else if (r < 1) issues.radius = { key: 'too_small', params: { min: 1 } };

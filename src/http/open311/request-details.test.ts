@@ -284,3 +284,22 @@ describe('value types (LOW 11)', () => {
     expect([s.lat, s.long]).toEqual(['-0.526525', '117.127725']);
   });
 });
+
+describe('coordinates on POST (§6: WGS84 decimal degrees)', () => {
+  it('hex, binary or octal lat/long → 400 naming each, as the filters answer; decimal and exponent forms file', async () => {
+    for (const fmt of FORMATS) {
+      for (const [lat, long] of [
+        ['0x0', '0x74'],
+        ['-0b1', '0o164'],
+      ]) {
+        const r = await post(`/open311/v2/requests.${fmt}`, base({ address_id: '', lat, long }));
+        expect(r.status, r.text).toBe(400);
+        expect(r.text).toContain('lat: ');
+        expect(r.text).toContain('long: ');
+      }
+    }
+    const id = await create({ address_id: '', lat: '-1.2654e0', long: '+116.8312' });
+    const item = await readBack(id, 'json');
+    expect([item.lat, item.long]).toEqual(['-1.2654', '116.8312']);
+  });
+});

@@ -27,7 +27,7 @@ import {
   type Open311Row,
 } from '../../queries/open311.ts';
 import { coordinate, presentRequest, w3c, zoneOf } from '../../presenters/open311.ts';
-import { parseGeoFilter } from '../../domain/open311/geo.ts';
+import { decimalNumber, parseGeoFilter } from '../../domain/open311/geo.ts';
 import { readAnswer, type Open311Context } from './context.ts';
 import { idempotencyKeyOf } from '../idempotency.ts';
 import { formatParam, send } from './format.ts';
@@ -101,9 +101,9 @@ function sandboxItem(row: Awaited<ReturnType<typeof listSandboxRequests>>[number
 function number(fields: Fields, name: string, issues: Record<string, FieldIssue>): number | undefined {
   const v = param(fields, name);
   if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n)) issues[name] = { key: 'invalid_type' };
-  return n;
+  const n = decimalNumber(v);
+  if (n === undefined || !Number.isFinite(n)) issues[name] = { key: 'invalid_type' };
+  return n ?? NaN;
 }
 
 /** Registers the request routes on one endpoint. */
