@@ -291,7 +291,7 @@ describe('coordinates on POST (§6: WGS84 decimal degrees)', () => {
       for (const [lat, long] of [
         ['0x0', '0x74'],
         ['-0b1', '0o164'],
-      ]) {
+      ] as const) {
         const r = await post(`/open311/v2/requests.${fmt}`, base({ address_id: '', lat, long }));
         expect(r.status, r.text).toBe(400);
         expect(r.text).toContain('lat: ');
