@@ -303,3 +303,31 @@ describe('coordinates on POST (§6: WGS84 decimal degrees)', () => {
     expect([item.lat, item.long]).toEqual(['-1.2654', '116.8312']);
   });
 });
+
+describe('reporter contact (the JSON API rules, ReporterSchema)', () => {
+  it('a phone that cannot be dialled or an invalid or over-long email → 400 naming it; nothing is filed', async () => {
+    const count = async () =>
+      Number(
+        ((await t.runtime.services.db.execute(sql`select count(*)::int as n from reports`)) as any).rows[0].n,
+      );
+    const before = await count();
+    for (const fmt of FORMATS) {
+      for (const [field, value, key] of [
+        ['phone', 'abc', /Nomor telepon tidak valid/],
+        ['phone', '12-34', /Nomor telepon tidak valid/],
+        ['phone', '0812'.repeat(80), /Nomor telepon tidak valid/],
+        ['email', 'warga@contoh', /email/i],
+        ['email', `${'a'.repeat(200)}@contoh.aduan.id`, /200/],
+      ] as const) {
+        const r = await post(`/open311/v2/requests.${fmt}`, base({ [field]: value }));
+        expect(r.status, `${field}=${value}: ${r.text}`).toBe(400);
+        expect(r.text).toContain(`${field}: `);
+        expect(r.text).toMatch(key);
+      }
+    }
+    expect(await count()).toBe(before);
+    // Numbers as people write them are accepted, as on the web form and the JSON API.
+    for (const phone of ['081234567890', '+62 812-3456-7890', '(0541) 7654321'])
+      await create({ phone, email: 'warga@contoh.aduan.id' });
+  });
+});

@@ -28,6 +28,7 @@ import {
 } from '../../queries/open311.ts';
 import { coordinate, presentRequest, w3c, zoneOf } from '../../presenters/open311.ts';
 import { decimalNumber, parseGeoFilter } from '../../domain/open311/geo.ts';
+import { ReporterSchema } from '../api/v1/schemas.ts';
 import { readAnswer, type Open311Context } from './context.ts';
 import { idempotencyKeyOf } from '../idempotency.ts';
 import { formatParam, send } from './format.ts';
@@ -44,6 +45,7 @@ import {
 } from './input.ts';
 
 const MAX_DESCRIPTION = 4000;
+const EMAIL_MAX = ReporterSchema.shape.email.unwrap().maxLength ?? 200;
 
 /** The partner key of a read (query string only; reads without a key are public). */
 async function readerKey(ctx: Open311Context, req: FastifyRequest): Promise<ApiKeyInfo | undefined> {
@@ -141,9 +143,16 @@ export async function requestRoutes(ep: FastifyInstance, ctx: Open311Context): P
       const mediaUrl = param(fields, 'media_url');
       if (mediaUrl && (!/^https?:\/\/\S+$/i.test(mediaUrl) || mediaUrl.length > 2000))
         issues.media_url = { key: 'invalid_format' };
+      // The reporter's contact follows the JSON API's rules (ReporterSchema), so a report filed here holds only
+      // what one filed there may hold, and the SMS and email notifications it triggers can be delivered.
       const email = param(fields, 'email');
-      if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) issues.email = { key: 'invalid_email' };
-      for (const f of ['first_name', 'last_name', 'phone', 'address_string']) {
+      if (email && email.length > EMAIL_MAX) issues.email = { key: 'too_long', params: { max: EMAIL_MAX } };
+      else if (email && !ReporterSchema.shape.email.safeParse(email).success)
+        issues.email = { key: 'invalid_email' };
+      const phone = param(fields, 'phone');
+      if (phone && !ReporterSchema.shape.phone.safeParse(phone).success)
+        issues.phone = { key: 'invalid_phone' };
+      for (const f of ['first_name', 'last_name', 'address_string']) {
         const v = param(fields, f);
         if (v && [...v].length > 300) issues[f] = { key: 'too_long', params: { max: 300 } };
       }
@@ -176,7 +185,7 @@ export async function requestRoutes(ep: FastifyInstance, ctx: Open311Context): P
         reporter: {
           ...(name ? { name } : {}),
           ...(email ? { email } : {}),
-          ...(param(fields, 'phone') ? { phone: param(fields, 'phone') } : {}),
+          ...(phone ? { phone } : {}),
         },
         media: files,
         ...(idempotencyKey ? { idempotencyKey } : {}),
