@@ -537,5 +537,15 @@ describe('privacy', () => {
     const national = await c.t.login(DEMO.national);
     const full = await c.t.api(`/api/v1/reports/${anon}`, { token: national });
     expect(full.body.anonymous).toBe(true);
+    // The agency handling it never learns who sent an anonim Open311 request: not in the report, nor its timeline.
+    const agency = await c.t.login(DEMO.puprAdmin);
+    for (const path of [`/api/v1/reports/${anon}`, `/api/v1/reports/${anon}/events`]) {
+      const r = await c.t.api(path, { token: agency });
+      expect(r.status, path).toBe(200);
+      for (const v of Object.values(who).slice(0, 4))
+        expect(JSON.stringify(r.body), `${path} leaks ${v}`).not.toContain(v);
+    }
+    const seen = await c.t.api(`/api/v1/reports/${anon}`, { token: agency });
+    expect(seen.body).not.toHaveProperty('reporter');
   });
 });
