@@ -152,15 +152,24 @@ export async function startSmtpListener(
           );
           cb();
         })
-        .catch((e: unknown) =>
-          cb(Object.assign(new Error(`Rejected: ${(e as Error).message}`), { responseCode: 554 })),
-        );
+        .catch((e: unknown) => cb(smtpRefusal(e)));
     },
   });
   await new Promise<void>((resolve) => server.listen(opts.port, opts.host ?? '127.0.0.1', resolve));
   const address = server.server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
   return { server, port, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+/**
+ * The SMTP answer to a mail that could not be taken. A mail aduan refuses (an invalid sender: an `AppError`) is a
+ * permanent 554, so the sender's server bounces it; anything else (the database unreachable, a crash half way) is a
+ * temporary 451, so the sender's server keeps the mail and tries again (RFC 5321 4.2.1) instead of bouncing a complaint
+ * that was never stored. The text names no internal detail: it reaches the sender in the bounce.
+ */
+export function smtpRefusal(e: unknown): Error {
+  if (e instanceof AppError) return Object.assign(new Error(`Rejected: ${e.code}`), { responseCode: 554 });
+  return Object.assign(new Error('Temporary local problem, please try again later'), { responseCode: 451 });
 }
 
 /** `aduan smtp`: runs the listener until stopped. */

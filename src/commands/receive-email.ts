@@ -14,7 +14,8 @@
 import { supplementReport } from './supplement-report.ts';
 import { eq } from 'drizzle-orm';
 import type { AppDb } from '../db/client.ts';
-import { channelAccess, inboundMessages, reports } from '../db/schema.ts';
+import { channelAccess, reports } from '../db/schema.ts';
+import { DuplicateInboundMessage, inboundRecorded, recordInbound } from './inbound-message.ts';
 import { enqueueOutbox } from '../db/repositories/outbox.ts';
 import { sha256 } from '../integrations/crypto.ts';
 import { t } from '../locales/index.ts';
@@ -45,6 +46,9 @@ export interface InboundEmail {
 /** What happened to a message. */
 export type EmailOutcome =
   'filed' | 'replied' | 'empty' | 'duplicate' | 'rate_limited' | 'reply_not_possible' | 'bad_reply_address';
+
+/** The emails the channel itself answers with (`channels.email.<key>_subject` / `_text`). */
+type EmailReplyKey = 'replied' | 'empty' | 'bad_reply_address' | 'intake_notice';
 
 /** The longest body a filing stores (the web form's maximum); the rest is cut and the sender told. */
 export const EMAIL_BODY_MAX = 10_000;
@@ -77,35 +81,16 @@ export async function receiveEmail(
   const externalId = sha256(
     messageId ? `message-id:${messageId}` : `${address}\n${mail.subject}\n${mail.text}`,
   );
-  const [inbound] = await svc.db
-    .insert(inboundMessages)
-    .values({
-      channel: 'email',
-      externalId,
-      senderHash: svc.sealer.digest(`email:${address}`),
-      createdAt: svc.now(),
-    })
-    .onConflictDoNothing()
-    .returning({ id: inboundMessages.id });
-  if (!inbound) return { outcome: 'duplicate' };
+  // A retry of a handled message is answered at once; the message is recorded with what it did, in one transaction
+  // (inbound-message.ts), so a crash half way leaves nothing and the MTA's retry is handled afresh.
+  if (await inboundRecorded(svc.db, 'email', externalId)) return { outcome: 'duplicate' };
+  const senderHash = svc.sealer.digest(`email:${address}`);
   try {
-    const limit = await hitRateLimit(
-      svc,
-      `email:${svc.sealer.digest(`email:${address}`)}`,
-      limits.perSender,
-      limits.windowSeconds,
-    );
-    const done = async (db: AppDb, outcome: EmailOutcome, report?: { id: string; trackingId: string }) => {
-      await db
-        .update(inboundMessages)
-        .set({ outcome, reportId: report?.id ?? null })
-        .where(eq(inboundMessages.id, inbound.id));
-      return { outcome, ...(report ? { trackingId: report.trackingId } : {}) };
-    };
-    if (!limit.allowed) return done(svc.db, 'rate_limited');
+    const limit = await hitRateLimit(svc, `email:${senderHash}`, limits.perSender, limits.windowSeconds);
     const reply = async (
       db: AppDb,
-      key: 'replied' | 'empty' | 'bad_reply_address' | 'intake_notice',
+      inboundId: number,
+      key: EmailReplyKey,
       params: Record<string, string>,
       reportId: string | null,
     ) =>
@@ -124,10 +109,35 @@ export async function receiveEmail(
             lang: 'id',
             recipientEnc: svc.sealer.seal(address),
           },
-          idempotencyKey: `email-reply:${inbound.id}`,
+          idempotencyKey: `email-reply:${inboundId}`,
         },
       ]);
 
+    /**
+     * Records the message with its outcome and, with `notice`, the one email answering it (inside `tx` when given,
+     * else in a transaction of its own).
+     */
+    const done = async (
+      tx: AppDb | null,
+      outcome: EmailOutcome,
+      report?: { id: string; trackingId: string },
+      notice?: { key: EmailReplyKey; params: Record<string, string> },
+    ) => {
+      const write = async (db: AppDb) => {
+        const inboundId = await recordInbound(db, {
+          channel: 'email',
+          externalId,
+          senderHash,
+          createdAt: svc.now(),
+          outcome,
+          reportId: report?.id,
+        });
+        if (notice) await reply(db, inboundId, notice.key, notice.params, report?.id ?? null);
+        return { outcome, ...(report ? { trackingId: report.trackingId } : {}) };
+      };
+      return tx ? write(tx) : svc.db.transaction((trx) => write(trx as unknown as AppDb));
+    };
+    if (!limit.allowed) return done(null, 'rate_limited');
     let reportId: string | null = null;
     for (const to of mail.to) reportId ??= await resolveReplyToken(svc, to);
     const [row] = reportId
@@ -139,7 +149,7 @@ export async function receiveEmail(
     if (reportId && row) {
       const [access] = await svc.db.select().from(channelAccess).where(eq(channelAccess.reportId, reportId));
       const ref = { id: reportId, trackingId: row.trackingId };
-      if (!access) return done(svc.db, 'reply_not_possible', ref);
+      if (!access) return done(null, 'reply_not_possible', ref);
       const accessKey = svc.sealer.open<string>(access.accessKeyEnc);
       return svc.db.transaction(async (tx) => {
         const db = tx as unknown as AppDb;
@@ -150,10 +160,7 @@ export async function receiveEmail(
         const attached = text
           ? 0
           : (await attachWhatFits(inner, accessKey, ref.trackingId, mail.attachments)).attached;
-        if (!text && !attached) {
-          await reply(db, 'empty', ref, ref.id);
-          return done(db, 'empty', ref);
-        }
+        if (!text && !attached) return done(db, 'empty', ref, { key: 'empty', params: ref });
         const body = [subjectText(mail.subject.replace(/^\s*(re|balas|aw|fwd?):\s*/i, ''), sender), text]
           .filter(Boolean)
           .join('\n\n')
@@ -164,24 +171,22 @@ export async function receiveEmail(
           await supplementReport(inner, { ...PUBLIC_CALLER, accessKey }, ref.trackingId, { body });
         else if (body) await commentReport(inner, { ...PUBLIC_CALLER, accessKey }, ref.trackingId, { body });
         if (text) await attachWhatFits(inner, accessKey, ref.trackingId, mail.attachments);
-        await reply(db, 'replied', ref, ref.id);
-        return done(db, 'replied', ref);
+        return done(db, 'replied', ref, { key: 'replied', params: ref });
       });
     }
 
     // Meant as a reply but matching no report (token truncated or altered by a mail client, or its report gone):
     // filing it would start a stray report. One answer for every such case, so it tells nothing about any report.
     const plain = mail.to.map(plainOfReplyAddress).find((a) => a !== null);
+    // The configured address, not one taken from the mail: a forged To must not make us point a citizen (a forged
+    // From) at an address of the forger's choosing.
     if (plain)
-      return svc.db.transaction(async (tx) => {
-        const db = tx as unknown as AppDb;
-        // The configured address, not one taken from the mail: a forged To must not make us point a citizen
-        // (a forged From) at an address of the forger's choosing.
-        await reply(db, 'bad_reply_address', { address: svc.inboundEmailAddress ?? plain }, null);
-        return done(db, 'bad_reply_address');
+      return done(null, 'bad_reply_address', undefined, {
+        key: 'bad_reply_address',
+        params: { address: svc.inboundEmailAddress ?? plain },
       });
     // A bare `<token>@…` (never minted) of a report that is gone.
-    if (reportId) return done(svc.db, 'reply_not_possible');
+    if (reportId) return done(null, 'reply_not_possible');
 
     // Signature block cut, forwarded address lines dropped, the sender masked (docs/channels.md). The place is read
     // from what is filed too: a city in the signature is where the sender lives, not where the problem is.
@@ -210,11 +215,16 @@ export async function receiveEmail(
       // No channel reply confirms the filing: the submit event's notification does (docs/channels.md). What was not
       // stored (the body cut, attachments skipped) is told here, so nothing is lost without the sender knowing.
       const notes = intakeNotes(body.length > EMAIL_BODY_MAX, skipped);
-      if (notes) await reply(db, 'intake_notice', { trackingId: ref.trackingId, ...notes }, ref.id);
-      return done(db, 'filed', ref);
+      return done(
+        db,
+        'filed',
+        ref,
+        notes ? { key: 'intake_notice', params: { trackingId: ref.trackingId, ...notes } } : undefined,
+      );
     });
   } catch (e) {
-    await svc.db.delete(inboundMessages).where(eq(inboundMessages.id, inbound.id));
+    // Another delivery of the same message was recorded while this one ran: its effects stand, this one's rolled back.
+    if (e instanceof DuplicateInboundMessage) return { outcome: 'duplicate' };
     throw e;
   }
 }

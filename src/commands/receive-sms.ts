@@ -11,7 +11,8 @@
 import { calendarScope } from './clocks.ts';
 import { and, eq } from 'drizzle-orm';
 import type { AppDb } from '../db/client.ts';
-import { agencies, channelAccess, inboundMessages } from '../db/schema.ts';
+import { agencies, channelAccess } from '../db/schema.ts';
+import { DuplicateInboundMessage, inboundRecorded, recordInbound } from './inbound-message.ts';
 import { loadReport, type LoadedReport } from '../db/repositories/reports.ts';
 import { enqueueOutbox } from '../db/repositories/outbox.ts';
 import { formatIsoInZone, zoneOfIso } from '../domain/deadline/calendar.ts';
@@ -118,48 +119,53 @@ export async function receiveSms(
   const phone = normalisePhone(msg.from);
   // Keyed: a plain sha256 of a phone number is reversed by trying every number (docs/security.md).
   const senderHash = svc.sealer.digest(`sms:${phone}`);
-  const [inbound] = await svc.db
-    .insert(inboundMessages)
-    .values({ channel: 'sms', externalId: msg.messageId, senderHash, createdAt: svc.now() })
-    .onConflictDoNothing()
-    .returning({ id: inboundMessages.id });
-  if (!inbound) return { outcome: 'duplicate' };
-  const finish: Finish = async (db, outcome, reply, report, opts) => {
-    await db
-      .update(inboundMessages)
-      .set({ outcome, reportId: report?.id ?? null })
-      .where(eq(inboundMessages.id, inbound.id));
-    if (reply) {
-      await enqueueOutbox(db, [
-        {
-          kind: 'sms.reply',
-          channel: 'sms',
-          recipient: 'reporter',
-          reportId: report?.id ?? null,
-          payload: {
-            ...(opts?.sealed
-              ? { textEnc: svc.sealer.seal(reply.slice(0, 459)) }
-              : { text: reply.slice(0, 459) }),
-            recipientEnc: svc.sealer.seal(phone),
+  // A retry of a handled message is answered at once; the message is recorded with what it did, in one transaction
+  // (inbound-message.ts), so a crash half way leaves nothing and the retry is handled afresh.
+  if (await inboundRecorded(svc.db, 'sms', msg.messageId)) return { outcome: 'duplicate' };
+  const finish: Finish = async (tx, outcome, reply, report, opts) => {
+    const write = async (db: AppDb) => {
+      const inboundId = await recordInbound(db, {
+        channel: 'sms',
+        externalId: msg.messageId,
+        senderHash,
+        createdAt: svc.now(),
+        outcome,
+        reportId: report?.id,
+      });
+      if (reply) {
+        await enqueueOutbox(db, [
+          {
+            kind: 'sms.reply',
+            channel: 'sms',
+            recipient: 'reporter',
+            reportId: report?.id ?? null,
+            payload: {
+              ...(opts?.sealed
+                ? { textEnc: svc.sealer.seal(reply.slice(0, 459)) }
+                : { text: reply.slice(0, 459) }),
+              recipientEnc: svc.sealer.seal(phone),
+            },
+            idempotencyKey: `sms-reply:${inboundId}`,
           },
-          idempotencyKey: `sms-reply:${inbound.id}`,
-        },
-      ]);
-    }
-    return { outcome, ...(report ? { trackingId: report.trackingId } : {}) };
+        ]);
+      }
+      return { outcome, ...(report ? { trackingId: report.trackingId } : {}) };
+    };
+    return tx ? write(tx) : svc.db.transaction((trx) => write(trx as unknown as AppDb));
   };
 
   try {
     return await handle(svc, msg, phone, senderHash, limits, finish, defaultRegion);
   } catch (e) {
-    // Let the gateway's retry try again: only a handled message counts as received.
-    await svc.db.delete(inboundMessages).where(eq(inboundMessages.id, inbound.id));
+    // Another delivery of the same message was recorded while this one ran: its effects stand, this one's rolled back.
+    if (e instanceof DuplicateInboundMessage) return { outcome: 'duplicate' };
     throw e;
   }
 }
 
+/** Records the message's outcome and its reply: inside `tx` when given, else in a transaction of its own. */
 type Finish = (
-  db: AppDb,
+  tx: AppDb | null,
   outcome: SmsOutcome,
   reply: string | null,
   report?: { id: string; trackingId: string },
@@ -203,7 +209,7 @@ async function handle(
     const notice = await hitRateLimit(svc, `sms-notice:${senderHash}`, 1, limits.windowSeconds);
     const minutes = Math.max(1, Math.ceil(limit.retryAfterSeconds / 60));
     return finish(
-      svc.db,
+      null,
       'rate_limited',
       notice.allowed ? t('id', 'channels.sms.rate_limited', { minutes }) : null,
     );
@@ -221,7 +227,7 @@ async function handle(
   const written = (agency ? rest.join(' ') : text).trim();
   // Too little to be a complaint ("halo", emoji, symbols): the help text, not a tracking number. The web form asks
   // for 20 characters; the message stays recorded in inbound_messages with its outcome.
-  if (!hasComplaintText(written)) return finish(svc.db, 'help', t('id', 'channels.sms.help'));
+  if (!hasComplaintText(written)) return finish(null, 'help', t('id', 'channels.sms.help'));
   // SMS cannot warn the writer before the text goes public, as the web form does, and an SMS report is anonymous:
   // the sender's own number, other numbers, email addresses and NIKs are masked (sms-text.ts).
   const body = smsText(written, phone);
@@ -284,13 +290,13 @@ async function reporterCommand(
     (PUBLIC_STATUSES as readonly string[]).includes(report.row.status) &&
     !report.row.confidential;
   if (!report || (!own && !(command === 'status' && isPublic))) {
-    return finish(svc.db, 'not_found', t('id', 'channels.sms.not_found', { trackingId: raw || '-' }));
+    return finish(null, 'not_found', t('id', 'channels.sms.not_found', { trackingId: raw || '-' }));
   }
   const ref = { id: report.row.id, trackingId: report.row.trackingId };
   if (command === 'status') {
     const status = t('id', `status.${report.row.status}`);
     return finish(
-      svc.db,
+      null,
       'status',
       t('id', 'channels.sms.status', { trackingId: ref.trackingId, status, due: dueText(report) }),
       ref,
@@ -299,11 +305,11 @@ async function reporterCommand(
   // What the reporter writes here reaches the timeline (a dispute reason, an acceptance comment: public).
   const words = smsText(rest.slice(1).join(' '), phone).split(' ');
   const caller: Caller = { ...PUBLIC_CALLER, vouchedReporterOf: report.row.id };
-  const usage = (key: string) => finish(svc.db, 'usage', t('id', `channels.sms.usage_${key}`, ref), ref);
+  const usage = (key: string) => finish(null, 'usage', t('id', `channels.sms.usage_${key}`, ref), ref);
   let act: (db: AppDb) => Promise<{ outcome: SmsOutcome; reply: string }>;
   if (command === 'info') {
     if (report.row.status !== 'on_hold')
-      return finish(svc.db, 'not_on_hold', t('id', 'channels.sms.info_not_on_hold', ref), ref);
+      return finish(null, 'not_on_hold', t('id', 'channels.sms.info_not_on_hold', ref), ref);
     const body = words.join(' ');
     if (!body) return usage('info');
     act = async (db) => {
@@ -345,6 +351,6 @@ async function reporterCommand(
       e.code === 'ESCALATION_NOT_DUE' && typeof availableFrom === 'string'
         ? t('id', 'channels.sms.escalation_not_due', { ...ref, from: smsDate(availableFrom) })
         : t('id', 'channels.sms.not_now', { ...ref, status: t('id', `status.${report.row.status}`) });
-    return finish(svc.db, 'not_possible', reply, ref);
+    return finish(null, 'not_possible', reply, ref);
   }
 }
