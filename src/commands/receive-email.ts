@@ -23,7 +23,7 @@ import { PUBLIC_CALLER, type Services } from '../app/context.ts';
 import { AppError, invalid } from '../app/errors.ts';
 import { regionFromText } from '../queries/geocode.ts';
 import { hitRateLimit } from './rate-limit.ts';
-import { submitReport } from './submit-report.ts';
+import { submitReport, type ReporterInput } from './submit-report.ts';
 import { commentReport } from './comment-report.ts';
 import { addAttachment, type AttachmentInput } from './add-attachment.ts';
 import { resolveReplyToken } from './reply-token.ts';
@@ -45,10 +45,17 @@ export interface InboundEmail {
 
 /** What happened to a message. */
 export type EmailOutcome =
-  'filed' | 'replied' | 'empty' | 'duplicate' | 'rate_limited' | 'reply_not_possible' | 'bad_reply_address';
+  | 'filed'
+  | 'replied'
+  | 'empty'
+  | 'duplicate'
+  | 'rate_limited'
+  | 'reply_not_possible'
+  | 'bad_reply_address'
+  | 'not_reporter';
 
 /** The emails the channel itself answers with (`channels.email.<key>_subject` / `_text`). */
-type EmailReplyKey = 'replied' | 'empty' | 'bad_reply_address' | 'intake_notice';
+type EmailReplyKey = 'replied' | 'empty' | 'bad_reply_address' | 'not_reporter' | 'intake_notice';
 
 /** The longest body a filing stores (the web form's maximum); the rest is cut and the sender told. */
 export const EMAIL_BODY_MAX = 10_000;
@@ -142,7 +149,11 @@ export async function receiveEmail(
     for (const to of mail.to) reportId ??= await resolveReplyToken(svc, to);
     const [row] = reportId
       ? await svc.db
-          .select({ trackingId: reports.trackingId, status: reports.status })
+          .select({
+            trackingId: reports.trackingId,
+            status: reports.status,
+            reporterEnc: reports.reporterEnc,
+          })
           .from(reports)
           .where(eq(reports.id, reportId))
       : [];
@@ -150,6 +161,14 @@ export async function receiveEmail(
       const [access] = await svc.db.select().from(channelAccess).where(eq(channelAccess.reportId, reportId));
       const ref = { id: reportId, trackingId: row.trackingId };
       if (!access) return done(null, 'reply_not_possible', ref);
+      // Only the reporter's own address acts as the reporter, as SMS commands act only from the reporter's number:
+      // a notification forwarded to someone else carries the Reply-To, and their answer must not join the thread as
+      // the reporter's (or answer a hold). They are told to ask the reporter; nothing is added.
+      if (!fromReporter(svc, row.reporterEnc, address))
+        return done(null, 'not_reporter', ref, {
+          key: 'not_reporter',
+          params: { trackingId: ref.trackingId },
+        });
       const accessKey = svc.sealer.open<string>(access.accessKeyEnc);
       return svc.db.transaction(async (tx) => {
         const db = tx as unknown as AppDb;
@@ -227,6 +246,13 @@ export async function receiveEmail(
     if (e instanceof DuplicateInboundMessage) return { outcome: 'duplicate' };
     throw e;
   }
+}
+
+/** Whether `address` is the email sealed as the report's reporter (compared as stored: trimmed, lowercase). */
+function fromReporter(svc: Services, reporterEnc: string | null, address: string): boolean {
+  if (!reporterEnc) return false;
+  const email = svc.sealer.open<ReporterInput>(reporterEnc).email;
+  return !!email && email.trim().toLowerCase() === address;
 }
 
 /**
