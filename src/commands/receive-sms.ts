@@ -16,11 +16,11 @@ import { DuplicateInboundMessage, inboundRecorded, recordInbound } from './inbou
 import { loadReport, type LoadedReport } from '../db/repositories/reports.ts';
 import { enqueueOutbox } from '../db/repositories/outbox.ts';
 import { formatIsoInZone, zoneOfIso } from '../domain/deadline/calendar.ts';
-import { hasComplaintText, smsText } from '../domain/report/sms-text.ts';
+import { hasComplaintText, smsLang, smsText } from '../domain/report/sms-text.ts';
 import { PUBLIC_STATUSES } from '../domain/report/report.ts';
 import { normaliseTrackingId } from '../domain/report/tracking-id.ts';
 import { digestEquals, sha256 } from '../integrations/crypto.ts';
-import { t } from '../locales/index.ts';
+import { t, type Lang } from '../locales/index.ts';
 import { PUBLIC_CALLER, type Caller, type Services } from '../app/context.ts';
 import { AppError } from '../app/errors.ts';
 import { acceptReport } from './accept-report.ts';
@@ -95,11 +95,11 @@ function samePhone(report: LoadedReport, phone: string, svc: Services): boolean 
   return !!who.phone && digestEquals(sha256(normalisePhone(who.phone)), sha256(phone));
 }
 
-function dueText(report: LoadedReport): string {
+function dueText(report: LoadedReport, lang: Lang): string {
   if (!report.row.dueAt) return '';
   // The zone of the deadline's own calendar: the handling (or addressed) agency's, else the report's region's.
   const zone = calendarScope(report.row, report.agency ?? report.target ?? null).zone;
-  return t('id', 'channels.sms.due', { due: smsDate(formatIsoInZone(report.row.dueAt, zone)) });
+  return t(lang, 'channels.sms.due', { due: smsDate(formatIsoInZone(report.row.dueAt, zone)) });
 }
 
 /** `2026-03-12T00:00:00.000+08:00` → `12-03-2026 00:00 WITA`: the SMS date format, in the offset's zone. */
@@ -184,6 +184,9 @@ async function handle(
   const text = msg.text.trim().replace(/\s+/g, ' ');
   const [word = '', ...rest] = text.split(' ');
   const keyword = word.toUpperCase();
+  // The language of the answers: the message's own words decide (English for English); else Indonesian.
+  const said = smsLang(text);
+  const lang: Lang = said ?? 'id';
 
   const command = REPORTER_COMMANDS[keyword];
   // A command about the sender's own report is not stopped by the filing flood limit (an acceptance or a dispute
@@ -211,11 +214,15 @@ async function handle(
     return finish(
       null,
       'rate_limited',
-      notice.allowed ? t('id', 'channels.sms.rate_limited', { minutes }) : null,
+      notice.allowed ? t(lang, 'channels.sms.rate_limited', { minutes }) : null,
     );
   }
 
-  if (command) return reporterCommand(svc, command, rest, phone, finish, report, own);
+  if (command) {
+    // A bare command (`STATUS 1234`) tells no language: the reporter's own report answers in the reporter's.
+    const commandLang: Lang = said ?? (own && report?.row.reporterLang === 'en' ? 'en' : 'id');
+    return reporterCommand(svc, command, rest, phone, finish, report, own, commandLang);
+  }
 
   const [agency] = keyword
     ? await svc.db
@@ -227,7 +234,7 @@ async function handle(
   const written = (agency ? rest.join(' ') : text).trim();
   // Too little to be a complaint ("halo", emoji, symbols): the help text, not a tracking number. The web form asks
   // for 20 characters; the message stays recorded in inbound_messages with its outcome.
-  if (!hasComplaintText(written)) return finish(null, 'help', t('id', 'channels.sms.help'));
+  if (!hasComplaintText(written)) return finish(null, 'help', t(lang, 'channels.sms.help'));
   // SMS cannot warn the writer before the text goes public, as the web form does, and an SMS report is anonymous:
   // the sender's own number, other numbers, email addresses and NIKs are masked (sms-text.ts).
   const body = smsText(written, phone);
@@ -245,6 +252,8 @@ async function handle(
       anonymous: true,
       reporter: { phone },
       channel: 'sms',
+      // Later messages to the reporter (verified, follow-ups…) go in the language the complaint was written in.
+      lang,
     });
     await db.insert(channelAccess).values({
       reportId: report.row.id,
@@ -256,9 +265,9 @@ async function handle(
     // The private link lets the reporter read the answers and act on a phone with a browser; the reply
     // carries the access key, so it is sealed in the outbox like every message holding one.
     const link = `${svc.publicUrl}/lacak/${ref.trackingId}?k=${encodeURIComponent(accessKey)}`;
-    const full = t('id', 'channels.sms.filed', { ...ref, link });
+    const full = t(lang, 'channels.sms.filed', { ...ref, link });
     // One SMS where possible: drop the STATUS hint before the number or the link.
-    const reply = full.length <= 160 ? full : t('id', 'channels.sms.filed_short', { ...ref, link });
+    const reply = full.length <= 160 ? full : t(lang, 'channels.sms.filed_short', { ...ref, link });
     return finish(db, 'filed', reply, ref, { sealed: true });
   });
 }
@@ -283,6 +292,7 @@ async function reporterCommand(
   finish: Finish,
   report: LoadedReport | null,
   own: boolean,
+  lang: Lang,
 ): Promise<{ outcome: SmsOutcome; trackingId?: string }> {
   const raw = rest[0] ?? '';
   const isPublic =
@@ -290,31 +300,31 @@ async function reporterCommand(
     (PUBLIC_STATUSES as readonly string[]).includes(report.row.status) &&
     !report.row.confidential;
   if (!report || (!own && !(command === 'status' && isPublic))) {
-    return finish(null, 'not_found', t('id', 'channels.sms.not_found', { trackingId: raw || '-' }));
+    return finish(null, 'not_found', t(lang, 'channels.sms.not_found', { trackingId: raw || '-' }));
   }
   const ref = { id: report.row.id, trackingId: report.row.trackingId };
   if (command === 'status') {
-    const status = t('id', `status.${report.row.status}`);
+    const status = t(lang, `status.${report.row.status}`);
     return finish(
       null,
       'status',
-      t('id', 'channels.sms.status', { trackingId: ref.trackingId, status, due: dueText(report) }),
+      t(lang, 'channels.sms.status', { trackingId: ref.trackingId, status, due: dueText(report, lang) }),
       ref,
     );
   }
   // What the reporter writes here reaches the timeline (a dispute reason, an acceptance comment: public).
   const words = smsText(rest.slice(1).join(' '), phone).split(' ');
   const caller: Caller = { ...PUBLIC_CALLER, vouchedReporterOf: report.row.id };
-  const usage = (key: string) => finish(null, 'usage', t('id', `channels.sms.usage_${key}`, ref), ref);
+  const usage = (key: string) => finish(null, 'usage', t(lang, `channels.sms.usage_${key}`, ref), ref);
   let act: (db: AppDb) => Promise<{ outcome: SmsOutcome; reply: string }>;
   if (command === 'info') {
     if (report.row.status !== 'on_hold')
-      return finish(null, 'not_on_hold', t('id', 'channels.sms.info_not_on_hold', ref), ref);
+      return finish(null, 'not_on_hold', t(lang, 'channels.sms.info_not_on_hold', ref), ref);
     const body = words.join(' ');
     if (!body) return usage('info');
     act = async (db) => {
       await supplementReport({ ...svc, db }, caller, ref.trackingId, { body });
-      return { outcome: 'info', reply: t('id', 'channels.sms.info_saved', ref) };
+      return { outcome: 'info', reply: t(lang, 'channels.sms.info_saved', ref) };
     };
   } else if (command === 'accept') {
     const rating = /^[1-5]$/.test(words[0] ?? '') ? Number(words[0]) : null;
@@ -322,19 +332,19 @@ async function reporterCommand(
     const comment = words.slice(1).join(' ') || undefined;
     act = async (db) => {
       await acceptReport({ ...svc, db }, caller, ref.trackingId, { rating, comment });
-      return { outcome: 'accepted', reply: t('id', 'channels.sms.accepted', { ...ref, rating }) };
+      return { outcome: 'accepted', reply: t(lang, 'channels.sms.accepted', { ...ref, rating }) };
     };
   } else if (command === 'dispute') {
     const reason = words.join(' ');
     if (reason.length < 5) return usage('dispute');
     act = async (db) => {
       await disputeReport({ ...svc, db }, caller, ref.trackingId, { reason });
-      return { outcome: 'disputed', reply: t('id', 'channels.sms.disputed', ref) };
+      return { outcome: 'disputed', reply: t(lang, 'channels.sms.disputed', ref) };
     };
   } else {
     act = async (db) => {
       await escalateReport({ ...svc, db }, caller, ref.trackingId, { consent: true, shareIdentity: false });
-      return { outcome: 'escalated', reply: t('id', 'channels.sms.escalated', ref) };
+      return { outcome: 'escalated', reply: t(lang, 'channels.sms.escalated', ref) };
     };
   }
   try {
@@ -349,8 +359,8 @@ async function reporterCommand(
     const availableFrom = e.params.availableFrom;
     const reply =
       e.code === 'ESCALATION_NOT_DUE' && typeof availableFrom === 'string'
-        ? t('id', 'channels.sms.escalation_not_due', { ...ref, from: smsDate(availableFrom) })
-        : t('id', 'channels.sms.not_now', { ...ref, status: t('id', `status.${report.row.status}`) });
+        ? t(lang, 'channels.sms.escalation_not_due', { ...ref, from: smsDate(availableFrom) })
+        : t(lang, 'channels.sms.not_now', { ...ref, status: t(lang, `status.${report.row.status}`) });
     return finish(null, 'not_possible', reply, ref);
   }
 }
