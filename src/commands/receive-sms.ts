@@ -300,7 +300,10 @@ async function reporterCommand(
     (PUBLIC_STATUSES as readonly string[]).includes(report.row.status) &&
     !report.row.confidential;
   if (!report || (!own && !(command === 'status' && isPublic))) {
-    return finish(null, 'not_found', t(lang, 'channels.sms.not_found', { trackingId: raw || '-' }));
+    // The number as sent, cut to 20 characters: echoing a long or emoji-filled word would make the answer several
+    // (UCS-2) SMS, each billed to the service.
+    const echoed = [...raw].slice(0, 20).join('') || '-';
+    return finish(null, 'not_found', t(lang, 'channels.sms.not_found', { trackingId: echoed }));
   }
   const ref = { id: report.row.id, trackingId: report.row.trackingId };
   if (command === 'status') {

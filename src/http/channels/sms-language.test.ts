@@ -2,7 +2,8 @@
  * SMS answers in the sender's language (real webhook, replies delivered by the worker to a real HTTP receiver
  * standing in for the SMS gateway): Bahasa Indonesia by default and for Indonesian texts, English for a text written
  * in English (filing, help), and a bare command (`STATUS <no>`) about the sender's own report in the language the
- * report was filed in. Every answer still fits the segments it did (help in one SMS).
+ * report was filed in. Every answer still fits the segments it did (help in one SMS), and a "not found" answer does
+ * not echo a long word back.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
@@ -90,5 +91,14 @@ describe('SMS reply language', () => {
     expect(sent('6281277700004')).toEqual([t('en', 'channels.sms.help')]);
     expect(sent('6281277700005')).toEqual([t('id', 'channels.sms.help')]);
     expect(t('en', 'channels.sms.help').length).toBeLessThanOrEqual(160);
+  });
+
+  it('a "not found" answer echoes at most 20 characters of what was sent, so it stays one SMS', async () => {
+    const junk = `${'🙂'.repeat(30)}${'x'.repeat(700)}`;
+    expect((await sms('081277700006', `STATUS ${junk}`)).status).toBe('not_found');
+    const sent = (await deliver())('6281277700006');
+    expect(sent).toEqual([t('id', 'channels.sms.not_found', { trackingId: '🙂'.repeat(20) })]);
+    // Even in UCS-2 (an emoji forces it) that is one SMS of 70 characters.
+    expect([...sent[0]!].length).toBeLessThanOrEqual(70);
   });
 });
