@@ -18,6 +18,7 @@ import type { ServiceType } from '../queries/open311.ts';
 import { listSmsKeywords, setSmsKeyword } from '../commands/set-sms-keyword.ts';
 import { AppError } from '../app/errors.ts';
 import { stopOnSignals } from './shutdown.ts';
+import { loggableErrorText } from '../integrations/error-log.ts';
 import { t } from '../locales/index.ts';
 
 const SMS_USAGE = `Usage:
@@ -114,6 +115,8 @@ export async function startSmtpListener(
     address: string;
     maxBytes?: number;
     defaultRegion?: string | undefined;
+    /** Where a failure on aduan's side (answered 451) is logged; the error reduced by `loggableErrorText`. */
+    logError?: (line: string) => void;
   },
 ): Promise<{ server: SMTPServer; port: number; close(): Promise<void> }> {
   const [local, domain] = opts.address.toLowerCase().split('@');
@@ -152,7 +155,15 @@ export async function startSmtpListener(
           );
           cb();
         })
-        .catch((e: unknown) => cb(smtpRefusal(e)));
+        .catch((e: unknown) => {
+          const refusal = smtpRefusal(e);
+          // Only our own failures are logged, as the error reduced for logs (no sender, no bound values).
+          if (refusal.responseCode === 451)
+            (opts.logError ?? console.error)(
+              `aduan smtp: mail kept for retry (451): ${loggableErrorText(e)}`,
+            );
+          cb(refusal);
+        });
     },
   });
   await new Promise<void>((resolve) => server.listen(opts.port, opts.host ?? '127.0.0.1', resolve));
@@ -167,9 +178,12 @@ export async function startSmtpListener(
  * temporary 451, so the sender's server keeps the mail and tries again (RFC 5321 4.2.1) instead of bouncing a complaint
  * that was never stored. The text names no internal detail: it reaches the sender in the bounce.
  */
-export function smtpRefusal(e: unknown): Error {
-  if (e instanceof AppError) return Object.assign(new Error(`Rejected: ${e.code}`), { responseCode: 554 });
-  return Object.assign(new Error('Temporary local problem, please try again later'), { responseCode: 451 });
+export function smtpRefusal(e: unknown): Error & { responseCode: 451 | 554 } {
+  if (e instanceof AppError)
+    return Object.assign(new Error(`Rejected: ${e.code}`), { responseCode: 554 as const });
+  return Object.assign(new Error('Temporary local problem, please try again later'), {
+    responseCode: 451 as const,
+  });
 }
 
 /** `aduan smtp`: runs the listener until stopped. */

@@ -114,7 +114,12 @@ describe('inbound channels after a crash', () => {
   });
 
   it('the SMTP listener answers a failure it did not cause with 451 (retry later), a refused sender with 554', async () => {
-    const smtp = await startSmtpListener(c.t.runtime.services, { port: 0, address: 'lapor@aduan.local' });
+    const logged: string[] = [];
+    const smtp = await startSmtpListener(c.t.runtime.services, {
+      port: 0,
+      address: 'lapor@aduan.local',
+      logError: (line) => logged.push(line),
+    });
     try {
       const transport = nodemailer.createTransport({
         host: '127.0.0.1',
@@ -136,6 +141,10 @@ describe('inbound channels after a crash', () => {
       expect((failed as { responseCode?: number }).responseCode).toBe(451);
       // The bounce text names no internal detail (SQL, table names) to the sender.
       expect(String((failed as { response?: string }).response)).not.toMatch(/crash|insert|channel_access/i);
+      // The operator's log has one line for it, without the sender or the mail's words.
+      expect(logged).toHaveLength(1);
+      expect(logged[0]).toMatch(/^aduan smtp: mail kept for retry \(451\): /);
+      expect(logged[0]).not.toMatch(/rudi|contoh\.aduan\.id|PDAM|Samarinda/i);
       await recover();
       await transport.sendMail(mail);
       expect(
@@ -147,6 +156,7 @@ describe('inbound channels after a crash', () => {
         .sendMail({ ...mail, from: 'bukan-alamat', messageId: '<smtp-crash-2@contoh.aduan.id>' })
         .catch((e: { responseCode?: number }) => e);
       expect((refused as { responseCode?: number }).responseCode).toBe(554);
+      expect(logged).toHaveLength(1);
     } finally {
       await smtp.close();
     }
