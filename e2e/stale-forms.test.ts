@@ -2,7 +2,8 @@
  * A stale form in a real browser (chromium + axe-core): a signed-in citizen types a reply on the tracking page, signs
  * in again in another tab (a new session, so the open page's token no longer holds) and sends the reply. The page
  * comes back with the typed text, the message and a fresh token (zero WCAG 2.2 A/AA violations, in id and en), and
- * sending it again works. The same for a report journey step, and for the account's claim form, whose stale post
+ * sending it again works. The same for a report journey step and for the account's claim form (its own form again,
+ * the tracking number kept and the access key to type again, then claimed), and the tracking lookup, whose stale post
  * shows the typed text read-only for copying (never the access key) with a link back.
  */
 import { describe, expect, it } from 'vitest';
@@ -85,7 +86,7 @@ describe.skipIf(!HAS_CHROMIUM)('a stale form gives the typed text back (browser)
     await ctx.close();
   });
 
-  it('a journey step and the claim form: the text back, zero axe violations', async () => {
+  it('a journey step, the claim form and the tracking lookup: the text back, zero axe violations', async () => {
     const { trackingId, accessKey } = await report('Trotoar rusak di Jalan Pahlawan');
     const ctx = await b.context();
     await signIn(ctx);
@@ -100,17 +101,37 @@ describe.skipIf(!HAS_CHROMIUM)('a stale form gives the typed text back (browser)
     await expectA11y(page, 'journey step after a stale form');
     await screenshot(page, 'stale-forms', 'id-journey');
 
+    // An account form re-renders itself: the tracking number kept, the access key to type again, then claimed.
     await page.goto(`${t.url}/akun`);
     await page.fill('#f-trackingId', trackingId);
     await page.fill('#f-accessKey', accessKey);
     await signIn(ctx);
-    expect(await submitted(page, () => page.locator('form[action^="/akun/klaim"] button').click())).toBe(403);
+    const claim = page.locator('form[action^="/akun/klaim"] button');
+    expect(await submitted(page, () => claim.click())).toBe(403);
+    expect(await page.locator('#f-trackingId').inputValue()).toBe(trackingId);
+    expect(await page.locator('#f-accessKey').inputValue()).toBe('');
+    expect(await page.content()).not.toContain(accessKey);
+    expect(await page.locator('.error-summary').textContent()).toContain(
+      'kecuali kata sandi dan kunci akses',
+    );
+    await expectA11y(page, 'account page after a stale claim form');
+    await screenshot(page, 'stale-forms', 'id-account-claim');
+    await page.fill('#f-accessKey', accessKey);
+    expect(await submitted(page, () => claim.click())).toBe(303);
+    expect(await page.locator('.notice-ok').textContent()).toContain(trackingId);
+
+    // Any other citizen form: the typed text read-only for copying (never the access key), with a link back.
+    await page.goto(`${t.url}/lacak`);
+    await page.fill('#f-id', trackingId);
+    await page.fill('#f-k', accessKey);
+    await signIn(ctx);
+    expect(await submitted(page, () => page.locator('form[action="/lacak"] button').click())).toBe(403);
     expect(await page.locator('#stale-form-texts').inputValue()).toBe(trackingId);
     expect(await page.content()).not.toContain(accessKey);
     await expectA11y(page, 'stale form page');
     await screenshot(page, 'stale-forms', 'id-fallback');
     await page.locator('a', { hasText: 'Kembali ke formulir' }).click();
-    expect(new URL(page.url()).pathname).toBe('/akun');
+    expect(new URL(page.url()).pathname).toBe('/lacak');
     await ctx.close();
   });
 });

@@ -59,6 +59,7 @@ export const accountRoutes: FastifyPluginAsync<{
         ctx: pageContext(req),
         values: form ? strings(form.values) : {},
         errors: form?.errors,
+        message: form?.message,
         minLength: PASSWORD_RULES.min,
       }),
       status,
@@ -69,7 +70,10 @@ export const accountRoutes: FastifyPluginAsync<{
 
   app.post(
     '/daftar',
-    { preHandler: rateLimit(svc, 'register', opts.registerPerMinute ?? 10, 60) },
+    {
+      preHandler: rateLimit(svc, 'register', opts.registerPerMinute ?? 10, 60),
+      config: { staleForm: { action: 'register', page: registerPage } },
+    },
     async (req, reply) => {
       const lang = pageContext(req).lang;
       return handleForm(req, reply, {
@@ -135,13 +139,28 @@ export const accountRoutes: FastifyPluginAsync<{
     );
   });
 
-  app.get('/lupa-sandi', async (req, reply) =>
-    sendPage(reply, req, h(ForgotPasswordPage, { ctx: pageContext(req) })),
-  );
+  function forgotPage(req: FastifyRequest, reply: FastifyReply, form?: FormState, status = 200) {
+    return sendPage(
+      reply,
+      req,
+      h(ForgotPasswordPage, {
+        ctx: pageContext(req),
+        values: form ? strings(form.values) : {},
+        errors: form?.errors,
+        message: form?.message,
+      }),
+      status,
+    );
+  }
+
+  app.get('/lupa-sandi', async (req, reply) => forgotPage(req, reply));
 
   app.post(
     '/lupa-sandi',
-    { preHandler: limitPasswordReset(svc, opts.registerPerMinute ?? 10) },
+    {
+      preHandler: limitPasswordReset(svc, opts.registerPerMinute ?? 10),
+      config: { staleForm: { action: 'password-reset', page: forgotPage } },
+    },
     async (req, reply) => {
       const ctx = pageContext(req);
       return handleForm(req, reply, {
@@ -151,13 +170,7 @@ export const accountRoutes: FastifyPluginAsync<{
           await requestPasswordReset(svc, { email: str(body.email), lang: ctx.lang });
           return '/lupa-sandi/terkirim';
         },
-        rerender: (form, status) =>
-          sendPage(
-            reply,
-            req,
-            h(ForgotPasswordPage, { ctx, values: strings(form.values), errors: form.errors }),
-            status,
-          ),
+        rerender: (form, status) => forgotPage(req, reply, form, status),
       });
     },
   );
@@ -202,9 +215,23 @@ export const accountRoutes: FastifyPluginAsync<{
     return sendPage(
       reply,
       req,
-      h(ResetPasswordPage, { ctx: pageContext(req), token, errors: form?.errors, rules: PASSWORD_RULES }),
+      h(ResetPasswordPage, {
+        ctx: pageContext(req),
+        token,
+        errors: form?.errors,
+        message: form?.message,
+        rules: PASSWORD_RULES,
+      }),
       status,
     );
+  }
+
+  /** The reset form of the posted link again (a stale token), or the invalid-link page once the link is no more. */
+  async function resetPageOfPost(req: FastifyRequest, reply: FastifyReply, form: FormState, status: number) {
+    const token = cleanToken((req.body as Record<string, unknown> | undefined)?.token);
+    const state = await resetTokenState(svc, token);
+    if (state !== 'valid') return invalidResetLink(req, reply, state === 'gone' ? 410 : 404);
+    return resetPage(req, reply, token, form, status);
   }
 
   app.get('/atur-ulang-sandi', async (req, reply) => {
@@ -216,7 +243,10 @@ export const accountRoutes: FastifyPluginAsync<{
 
   app.post(
     '/atur-ulang-sandi',
-    { preHandler: rateLimit(svc, 'password-reset-confirm', opts.registerPerMinute ?? 10, 60) },
+    {
+      preHandler: rateLimit(svc, 'password-reset-confirm', opts.registerPerMinute ?? 10, 60),
+      config: { staleForm: { action: 'password-reset-confirm', page: resetPageOfPost } },
+    },
     async (req, reply) => {
       const token = cleanToken((req.body as Record<string, unknown> | undefined)?.token);
       return handleForm(req, reply, {
@@ -260,6 +290,7 @@ export const accountRoutes: FastifyPluginAsync<{
         reports,
         values: form ? strings(form.values) : {},
         errors: form?.errors,
+        message: form?.message,
         notice:
           claimed && /^\d{10}$/.test(claimed) ? ctx.t('account.claim.done', { id: claimed }) : undefined,
       }),
@@ -272,20 +303,24 @@ export const accountRoutes: FastifyPluginAsync<{
     return accountPage(req, reply);
   });
 
-  app.post('/akun/klaim', async (req, reply) => {
-    if (req.session?.via !== 'cookie') return reply.redirect('/masuk?next=/akun', 303);
-    return handleForm(req, reply, {
-      action: 'claim',
-      inputs: ['trackingId', 'accessKey'],
-      secret: ['accessKey'],
-      run: async (body) => {
-        const id = await claimReport(svc, req.caller, {
-          trackingId: str(body.trackingId),
-          accessKey: str(body.accessKey),
-        });
-        return `/akun?klaim=${id}`;
-      },
-      rerender: (form, status) => accountPage(req, reply, form, status),
-    });
-  });
+  app.post(
+    '/akun/klaim',
+    { config: { staleForm: { action: 'claim', page: accountPage } } },
+    async (req, reply) => {
+      if (req.session?.via !== 'cookie') return reply.redirect('/masuk?next=/akun', 303);
+      return handleForm(req, reply, {
+        action: 'claim',
+        inputs: ['trackingId', 'accessKey'],
+        secret: ['accessKey'],
+        run: async (body) => {
+          const id = await claimReport(svc, req.caller, {
+            trackingId: str(body.trackingId),
+            accessKey: str(body.accessKey),
+          });
+          return `/akun?klaim=${id}`;
+        },
+        rerender: (form, status) => accountPage(req, reply, form, status),
+      });
+    },
+  );
 };

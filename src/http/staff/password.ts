@@ -56,7 +56,7 @@ export const staffPasswordRoutes: FastifyPluginAsync<{ services: Services }> = a
     return page(req, reply);
   });
 
-  app.post(PATH, async (req, reply) => {
+  app.post(PATH, { config: { staleForm: { action: 'password', page } } }, async (req, reply) => {
     if (!signedIn(req, reply)) return reply;
     return handleForm(req, reply, {
       action: 'password',

@@ -98,6 +98,18 @@ export const invitationPages: FastifyPluginAsync<{
       preHandler: rateLimit(svc, 'invitation', opts.acceptPerMinute, 60),
       // The language switch of a re-rendered form returns to the same invitation.
       config: {
+        // A stale token: the same invitation's form again, with the name typed (never the passwords).
+        staleForm: {
+          action: 'invitation',
+          page: (req, reply, form, status) =>
+            formPage(
+              req,
+              reply,
+              str(cleanBody(req.body).token),
+              { values: { name: str(form.values.name) }, errors: {}, message: form.message },
+              status,
+            ),
+        },
         langPath: (req) => {
           const token = (req.body as Record<string, unknown> | undefined)?.token;
           return `/undangan?token=${encodeURIComponent(typeof token === 'string' ? token : '')}`;

@@ -76,6 +76,6 @@ export async function pagesPlugin(app: FastifyInstance, opts: PagesOptions): Pro
 }
 
 /** The app-wide 404: an HTML page for page requests, the JSON error otherwise (see src/http/app.ts). */
-export function htmlNotFound(req: FastifyRequest, reply: FastifyReply): FastifyReply {
+export function htmlNotFound(req: FastifyRequest, reply: FastifyReply): FastifyReply | Promise<FastifyReply> {
   return sendErrorPage(reply, req, new AppError('NOT_FOUND'));
 }

@@ -12,6 +12,7 @@ import { makeContext, type FormErrors, type PageContext } from '../../views/cont
 import { render } from '../../views/layout.tsx';
 import { ErrorPage } from '../../views/pages/error-page.tsx';
 import { StaleFormPage } from '../../views/pages/stale-form.tsx';
+import type { FormState } from '../../views/staff/common.tsx';
 import { classifyError, requestLang } from '../plugins/errors.ts';
 
 /** Bumped when a static asset changes (app.css, app.js, staff.css, stats.css, map.js: served with a long max-age). */
@@ -93,7 +94,24 @@ declare module 'fastify' {
      * See `formPage` in `src/http/web/render.ts`.
      */
     langPath?: string | ((req: FastifyRequest) => string);
+    /**
+     * For a form that re-renders its own page when its token is stale (web/stale-form.ts): the form's name and the
+     * page, given the non-secret fields as posted, no field errors and the stale message (`staleFormState`).
+     */
+    staleForm?: StaleFormRoute;
   }
+}
+
+/** A form page's own answer to a stale token (route config `staleForm`). */
+export interface StaleFormRoute {
+  /** The form's name (`FormState.action`), so a page with several forms fills the right one. */
+  action: string;
+  page: (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    form: FormState,
+    status: number,
+  ) => FastifyReply | Promise<FastifyReply>;
 }
 
 /** Sends a rendered page. Pages may hold personal data, so shared caches must not keep them. */
@@ -143,12 +161,20 @@ export function validationErrors(lang: Lang, err: unknown, order: string[] = [])
 }
 
 /** The HTML error handler for page plugins: 404/403/409/… as a page in the user's language, never JSON. */
-export function sendErrorPage(reply: FastifyReply, req: FastifyRequest, err: unknown): FastifyReply {
+export function sendErrorPage(
+  reply: FastifyReply,
+  req: FastifyRequest,
+  err: unknown,
+): FastifyReply | Promise<FastifyReply> {
   const c = classifyError(err);
   if (c.status >= 500) req.log.error({ err }, 'unhandled page error');
-  // A citizen form with a stale token gives back what was typed (web/stale-form.ts); the back office keeps its page.
-  if (c.code === 'CSRF_INVALID' && req.method === 'POST' && !req.url.startsWith('/kantor'))
-    return sendStaleFormPage(reply, req);
+  // A form with a stale token gives back what was typed (web/stale-form.ts): its own page when the route has one,
+  // else the generic page for a citizen form; other back-office forms keep their error page.
+  if (c.code === 'CSRF_INVALID' && req.method === 'POST') {
+    const own = req.routeOptions.config?.staleForm;
+    if (own) return own.page(req, reply, staleFormState(req, own.action), STALE_FORM_STATUS);
+    if (!req.url.startsWith('/kantor')) return sendStaleFormPage(reply, req);
+  }
   const ctx = pageContext(req);
   const message = t(ctx.lang, `errors.${c.code}`, c.params);
   // In the back office (a refused or stale form, an out-of-scope page) staff keep their menu and a way back.
@@ -166,6 +192,41 @@ export const STALE_FORM_STATUS = 403;
 
 /** Fields never echoed back: the CSRF token, passwords, access keys and the form's hidden plumbing. */
 const NOT_ECHOED = /^(_csrf|k|next|from|draf|_refresh)$|password|sandi|secret|token|key/i;
+
+/** Of those, the ones a person types (passwords, access keys), which a re-rendered form asks for again. */
+const TYPED_SECRET = /password|sandi|secret|key/i;
+
+/**
+ * The message above a re-rendered stale form. `files`: the post carried files, which must be picked again;
+ * `secrets`: it carried passwords or an access key, which are not given back and must be typed again.
+ */
+export function staleFormMessage(lang: Lang, files = false, secrets = false): string {
+  return t(
+    lang,
+    files
+      ? 'web.stale_form.message_files'
+      : secrets
+        ? 'web.stale_form.message_secrets'
+        : 'web.stale_form.message',
+  );
+}
+
+/**
+ * A stale form's state for its own page (route config `staleForm`): the posted fields as typed except the ones never
+ * echoed (passwords, keys, tokens, plumbing), no field errors, and the stale message, which says to type the
+ * passwords or key again when the post had one.
+ */
+export function staleFormState(req: FastifyRequest, action: string): FormState {
+  const values: FormState['values'] = {};
+  let secrets = false;
+  for (const [name, raw] of Object.entries((req.body ?? {}) as Record<string, unknown>)) {
+    const kept = ([] as unknown[]).concat(raw).filter((v): v is string => typeof v === 'string');
+    if (!NOT_ECHOED.test(name)) {
+      if (kept.length) values[name] = Array.isArray(raw) ? kept : kept[0]!;
+    } else if (TYPED_SECRET.test(name) && kept.some((v) => v !== '')) secrets = true;
+  }
+  return { action, values, errors: {}, message: staleFormMessage(requestLang(req), false, secrets) };
+}
 
 /** The text fields of a posted form worth giving back, in the order posted (no passwords, keys or empty ones). */
 export function postedTexts(body: unknown): string[] {

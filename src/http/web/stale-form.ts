@@ -6,18 +6,21 @@
  * - the report journey, the tracking page's forms, the check page and a public comment re-render their own form with
  *   the typed text, a fresh token and `staleFormMessage` (files cannot be kept by a browser: the message says to pick
  *   them again);
- * - any other citizen form gets `sendStaleFormPage` (render.ts, through `sendErrorPage`): the posted text fields read-only for
- *   copying and a link back to the form's page.
+ * - the account and invitation forms (registration, the forgotten and the reset password, the account's claim form,
+ *   the password change, the invitation) declare their page in the route config `staleForm` (render.ts): the auth
+ *   hook still refuses the post, and `sendErrorPage` re-renders that page with the fields typed (`staleFormState`:
+ *   never a password, access key or token, so the message then says to type them again) and a fresh token;
+ * - any other citizen form gets `sendStaleFormPage` (render.ts, through `sendErrorPage`): the posted text fields
+ *   read-only for copying and a link back to the form's page.
  *
  * The text is only in this answer to the browser that posted it: never stored, never logged. Passwords, the access
  * key, tokens and other hidden fields are never echoed (`postedTexts`).
  */
 import type { FastifyRequest } from 'fastify';
-import { t, type Lang } from '../../locales/index.ts';
 import { checkFormCsrf } from '../plugins/auth.ts';
 import { classifyError } from '../plugins/errors.ts';
 
-export { STALE_FORM_STATUS } from './render.ts';
+export { STALE_FORM_STATUS, staleFormMessage } from './render.ts';
 
 /** Whether `err` is the refusal of a stale or missing CSRF token. */
 export function isStaleForm(err: unknown): boolean {
@@ -33,9 +36,4 @@ export function formTokenHolds(req: FastifyRequest, sent: unknown): boolean {
     if (isStaleForm(e)) return false;
     throw e;
   }
-}
-
-/** The message above a re-rendered stale form; `files`: the post carried files, which must be picked again. */
-export function staleFormMessage(lang: Lang, files = false): string {
-  return t(lang, files ? 'web.stale_form.message_files' : 'web.stale_form.message');
 }

@@ -67,13 +67,15 @@ export function RegisterPage(p: {
   ctx: PageContext;
   values?: Record<string, string | undefined>;
   errors?: FormErrors | undefined;
+  /** A form-level message (a stale form). */
+  message?: string | undefined;
   minLength: number;
 }): VNode {
   const { ctx } = p;
   const v = p.values ?? {};
   const e = p.errors ?? {};
   return (
-    <Page ctx={ctx} title={ctx.t('account.register.title')} errors={p.errors}>
+    <Page ctx={ctx} title={ctx.t('account.register.title')} errors={p.errors} message={p.message}>
       <h1>{ctx.t('account.register.title')}</h1>
       <p class="lead">{ctx.t('account.register.intro')}</p>
       <form method="post" action={`/daftar?lang=${ctx.lang}`} novalidate>
@@ -111,11 +113,13 @@ export function ForgotPasswordPage(p: {
   ctx: PageContext;
   values?: Record<string, string | undefined>;
   errors?: FormErrors | undefined;
+  /** A form-level message (a stale form). */
+  message?: string | undefined;
 }): VNode {
   const { ctx } = p;
   const e = p.errors ?? {};
   return (
-    <Page ctx={ctx} title={ctx.t('account.forgot.title')} errors={p.errors}>
+    <Page ctx={ctx} title={ctx.t('account.forgot.title')} errors={p.errors} message={p.message}>
       <h1>{ctx.t('account.forgot.title')}</h1>
       <p class="lead">{ctx.t('account.forgot.intro')}</p>
       <form method="post" action={`/lupa-sandi?lang=${ctx.lang}`} novalidate>
@@ -140,11 +144,13 @@ export function ResetPasswordPage(p: {
   ctx: PageContext;
   token: string;
   errors?: FormErrors | undefined;
+  /** A form-level message (a stale form). */
+  message?: string | undefined;
   rules: { min: number; max: number };
 }): VNode {
   const { ctx } = p;
   return (
-    <Page ctx={ctx} title={ctx.t('account.reset.title')} errors={p.errors}>
+    <Page ctx={ctx} title={ctx.t('account.reset.title')} errors={p.errors} message={p.message}>
       <h1>{ctx.t('account.reset.title')}</h1>
       <p class="lead">{ctx.t('account.reset.intro')}</p>
       <p>{ctx.t('account.reset.rules', p.rules)}</p>
@@ -189,14 +195,16 @@ export function AccountPage(p: {
   reports: AccountReport[];
   values?: Record<string, string | undefined>;
   errors?: FormErrors | undefined;
+  /** A form-level message (a stale form, a claim refused as a whole). */
+  message?: string | undefined;
   notice?: string | undefined;
 }): VNode {
   const { ctx } = p;
   const e = p.errors ?? {};
   const v = p.values ?? {};
   return (
-    <Page ctx={ctx} title={ctx.t('account.home.title')} errors={p.errors}>
-      {p.notice && !Object.keys(e).length ? (
+    <Page ctx={ctx} title={ctx.t('account.home.title')} errors={p.errors} message={p.message}>
+      {p.notice && !Object.keys(e).length && !p.message ? (
         <p class="notice-ok" role="status">
           {p.notice}
         </p>
