@@ -3,21 +3,30 @@
  * `npm start` runs `aduan serve --demo` on the embedded database.
  */
 import { loggableError, loggableErrorText } from './integrations/error-log.ts';
-import { ConfigError, loadConfig, type Config } from './config.ts';
-import { commandList, parseCommandArgs, resolveCommand, type ParsedArgs } from './cli/args.ts';
+import { cliLanguage, ConfigError, loadConfig, type Config } from './config.ts';
+import { commandList, parseCommandArgs, resolveCommand, usageProblem, type ParsedArgs } from './cli/args.ts';
+import { t } from './locales/index.ts';
 import { COMMANDS } from './cli/commands.ts';
 import { CliError, databaseUrlProblem, describeDatabaseError } from './cli/db-errors.ts';
 
 // The database, the web app and the demo data are imported where a command needs them, so that `--help`, usage
 // errors and the commands that open nothing start in well under a second (about 2 s more when imported eagerly).
 
-const HELP = `aduan: complaint handling for Indonesian public services
-
-Usage:
-${commandList(Object.values(COMMANDS))}
-
-Run "aduan <command> --help" for the options of a command.
-Environment: see README.md (PORT, HOST, ADUAN_DATA_DIR, DATABASE_URL, ADUAN_DEMO, ...).`;
+/** The list of every command, in the command line's language (`cli.help.*`, src/locales/<lang>/cli.json). */
+function help(): string {
+  const lang = cliLanguage();
+  const text = (key: string) => t(lang, `cli.help.${key}`);
+  return [
+    text('title'),
+    '',
+    text('usage'),
+    commandList(Object.values(COMMANDS), lang),
+    '',
+    text('more'),
+    text('environment'),
+    text('language'),
+  ].join('\n');
+}
 
 async function serve(config: Config, demoFlag: boolean): Promise<void> {
   const demo = config.demo ?? demoFlag;
@@ -120,12 +129,12 @@ async function main(argv: string[]): Promise<number> {
   const [cmd] = argv;
   if (cmd === 'help' && argv.length > 1) return main([...argv.slice(1), '--help']);
   if (!cmd || cmd === 'help' || cmd === '--help' || cmd === '-h') {
-    if (cmd) console.log(HELP);
-    else console.error(HELP);
+    if (cmd) console.log(help());
+    else console.error(help());
     return cmd ? 0 : 2;
   }
   if (!Object.hasOwn(COMMANDS, cmd)) {
-    console.error(`aduan: unknown command "${cmd}"\n\n${HELP}`);
+    console.error(`aduan: ${usageProblem('unknown_command', { command: cmd })}\n\n${help()}`);
     return 2;
   }
   // Usage and option errors are answered here, before anything is opened or done.

@@ -6,6 +6,7 @@ import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { parseKey, parseKeyList } from './integrations/crypto.ts';
+import type { Lang } from './locales/index.ts';
 
 const bool = z
   .enum(['0', '1', 'true', 'false', 'yes', 'no', ''])
@@ -230,6 +231,17 @@ function parseTrustProxy(text: string | undefined): TrustProxy | null {
 
 /** Thrown when the environment is invalid; the CLI prints it and exits 1. */
 export class ConfigError extends Error {}
+
+/**
+ * The language of the command line's own texts (`--help`, usage errors): `ADUAN_LANG` when it is `id` or `en`, else
+ * Indonesian when `LANG` starts with `id` (`id_ID.UTF-8`), else English, the language of a server shell's usual
+ * `C.UTF-8` or `en_US.UTF-8`. Read on its own, before and without `loadConfig`: help never fails on other settings.
+ */
+export function cliLanguage(env: Record<string, string | undefined> = process.env): Lang {
+  const chosen = env.ADUAN_LANG?.trim().toLowerCase();
+  if (chosen === 'id' || chosen === 'en') return chosen;
+  return env.LANG?.trim().toLowerCase().startsWith('id') ? 'id' : 'en';
+}
 
 /** Parses an environment (defaults to process.env) into a Config, or throws ConfigError listing every problem. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {

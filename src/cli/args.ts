@@ -3,14 +3,20 @@
  * an unknown option, a missing option value, a missing required option or a stray argument prints one line
  * (`aduan sweep: unknown option --dryrun`) and the usage, exit 2. Both happen before anything is opened or done.
  * A group (`aduan users`, `aduan sla`, …) lists its subcommands.
+ *
+ * The texts are in the locale files (`cli.*`: `cli.groups.<group>`, `cli.commands.<command>.summary|notes|options.<name>`,
+ * shared option texts in `cli.options.<name>`; a command's key is its name with `_` for spaces), in the language of
+ * `cliLanguage()` (src/config.ts: `ADUAN_LANG`, else `LANG`).
  */
 import { parseArgs } from 'node:util';
+import { cliLanguage } from '../config.ts';
+import { has, t, type Lang } from '../locales/index.ts';
 
 /** One option of a command. */
 export interface OptionSpec {
   type: 'string' | 'boolean';
-  /** One-line description shown in the usage. */
-  description: string;
+  /** Values of the placeholders of the option's description (`{roles}` in `cli.commands.users_invite.options.role`). */
+  params?: Record<string, string>;
   /** Placeholder of the value in the usage (string options), e.g. "ISO". */
   value?: string;
   short?: string;
@@ -24,23 +30,20 @@ export interface OptionSpec {
 /** A command that runs (a leaf of the command tree). */
 export interface CommandSpec {
   kind: 'command';
-  /** The command as typed after `aduan`, e.g. "users invite". */
+  /** The command as typed after `aduan`, e.g. "users invite"; its texts are `cli.commands.users_invite.*`. */
   name: string;
-  summary: string;
   /** Positional arguments as shown in the usage, e.g. "CODE realtime|batch|blackbox". */
   args?: string;
   minArgs?: number;
   maxArgs?: number;
   options: Record<string, OptionSpec>;
-  /** Extra lines printed after the options. */
-  notes?: string;
 }
 
 /** A command group (`aduan users`), whose subcommands may be groups themselves (`aduan open311 key`). */
 export interface GroupSpec {
   kind: 'group';
+  /** The group as typed after `aduan`; its summary is `cli.groups.<name>` (`_` for spaces). */
   name: string;
-  summary: string;
   subcommands: Record<string, CommandSpec | GroupSpec>;
   /** The command run when the next argument is no subcommand (`aduan evaluate --period ID`). */
   fallback?: CommandSpec;
@@ -61,6 +64,29 @@ export function wantsHelp(argv: readonly string[]): boolean {
     if (a === '--help' || a === '-h') return true;
   }
   return false;
+}
+
+/** The locale key of a command or group: its name with `_` for spaces (`open311 key create` → `open311_key_create`). */
+function textKey(spec: Spec): string {
+  return spec.name.replace(/ /g, '_');
+}
+
+/** The one-line summary of a command or group. */
+export function summaryOf(spec: Spec, lang: Lang = cliLanguage()): string {
+  return spec.kind === 'group'
+    ? t(lang, `cli.groups.${textKey(spec)}`)
+    : t(lang, `cli.commands.${textKey(spec)}.summary`);
+}
+
+/** The locale key of an option's description: the command's own, else the shared one (`cli.options.json`). */
+export function optionKey(spec: CommandSpec, name: string, lang: Lang = cliLanguage()): string {
+  const own = `cli.commands.${textKey(spec)}.options.${name}`;
+  return has(lang, own) ? own : `cli.options.${name}`;
+}
+
+/** The locale key of the lines printed after a command's options (environment, file format…). */
+export function notesKey(spec: CommandSpec): string {
+  return `cli.commands.${textKey(spec)}.notes`;
 }
 
 function optionLabel(name: string, o: OptionSpec): string {
@@ -84,14 +110,15 @@ function table(rows: Array<[string, string]>): string {
     .join('\n');
 }
 
-/** The usage of a command: synopsis, summary, options with one-line descriptions. */
-export function commandUsage(spec: CommandSpec): string {
+/** The usage of a command: synopsis, summary, options with one-line descriptions, notes. */
+export function commandUsage(spec: CommandSpec, lang: Lang = cliLanguage()): string {
   const rows: Array<[string, string]> = Object.entries(spec.options).map(([n, o]) => [
     `${o.short ? `-${o.short}, ` : ''}${optionLabel(n, o)}`,
-    `${o.description}${o.required ? ' (required)' : ''}`,
+    `${t(lang, optionKey(spec, n, lang), o.params)}${o.required ? ` ${t(lang, 'cli.help.required')}` : ''}`,
   ]);
-  rows.push(['-h, --help', 'show this help']);
-  return `Usage: ${synopsis(spec)}\n  ${spec.summary}\n\nOptions:\n${table(rows)}${spec.notes ? `\n\n${spec.notes}` : ''}`;
+  rows.push(['-h, --help', t(lang, 'cli.help.show_help')]);
+  const notes = has(lang, notesKey(spec)) ? `\n\n${t(lang, notesKey(spec))}` : '';
+  return `${t(lang, 'cli.help.usage')} ${synopsis(spec)}\n  ${summaryOf(spec, lang)}\n\n${t(lang, 'cli.help.options')}\n${table(rows)}${notes}`;
 }
 
 function leaves(spec: Spec): CommandSpec[] {
@@ -100,21 +127,31 @@ function leaves(spec: Spec): CommandSpec[] {
 }
 
 /** Every command under the given specs, one line each: `aduan users invite --email E … summary`. */
-export function commandList(specs: readonly Spec[]): string {
+export function commandList(specs: readonly Spec[], lang: Lang = cliLanguage()): string {
   const rows = specs.flatMap(leaves).map((c): [string, string] => {
     const full = synopsis(c);
-    if (full.length <= 48) return [full, c.summary];
+    if (full.length <= 48) return [full, summaryOf(c, lang)];
     const options = Object.entries(c.options).filter(([, o]) => !o.inArgs);
     const required = options.filter(([, o]) => o.required).map(([n, o]) => optionLabel(n, o));
     const short = ['aduan', c.name, ...(c.args ? [c.args] : []), ...required].join(' ');
-    return [`${short}${required.length < options.length ? ' [options]' : ''}`, c.summary];
+    const more = required.length < options.length ? ` ${t(lang, 'cli.help.more_options')}` : '';
+    return [`${short}${more}`, summaryOf(c, lang)];
   });
   return table(rows);
 }
 
 /** The subcommands of a group, one line each. */
-export function groupUsage(group: GroupSpec): string {
-  return `Usage:\n${commandList([group])}\n\nRun "aduan ${group.name} <subcommand> --help" for the options of each.`;
+export function groupUsage(group: GroupSpec, lang: Lang = cliLanguage()): string {
+  return `${t(lang, 'cli.help.usage')}\n${commandList([group], lang)}\n\n${t(lang, 'cli.help.more_group', { group: group.name })}`;
+}
+
+/** A usage problem in the command line's language (`cli.errors.<key>`), e.g. `usageProblem('missing', …)`. */
+export function usageProblem(
+  key: string,
+  params: Record<string, string> = {},
+  lang: Lang = cliLanguage(),
+): string {
+  return t(lang, `cli.errors.${key}`, params);
 }
 
 /** One line describing a parseArgs error in operator terms. */
@@ -123,21 +160,20 @@ function describeParseError(e: unknown): string {
   const option = /'(-[^' ]+)/.exec(err.message)?.[1] ?? '';
   switch (err.code) {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
-      return `unknown option ${option}`;
+      return usageProblem('unknown_option', { option });
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
-      if (/does not take an argument/.test(err.message)) return `option ${option} takes no value`;
-      if (/ambiguous/.test(err.message))
-        return `option ${option} needs a value (write ${option}=VALUE for a value starting with "-")`;
-      return `option ${option} needs a value`;
+      if (/does not take an argument/.test(err.message)) return usageProblem('takes_no_value', { option });
+      if (/ambiguous/.test(err.message)) return usageProblem('needs_value_dash', { option });
+      return usageProblem('needs_value', { option });
     default:
       return err.message;
   }
 }
 
 /** Prints `aduan <cmd>: <problem>` and the usage on stderr; returns exit code 2. */
-export function usageError(spec: Spec, problem: string): number {
+export function usageError(spec: Spec, problem: string, lang: Lang = cliLanguage()): number {
   console.error(
-    `aduan ${spec.name}: ${problem}\n${spec.kind === 'command' ? commandUsage(spec) : groupUsage(spec)}`,
+    `aduan ${spec.name}: ${problem}\n${spec.kind === 'command' ? commandUsage(spec, lang) : groupUsage(spec, lang)}`,
   );
   return 2;
 }
@@ -167,14 +203,15 @@ export function parseCommandArgs(spec: CommandSpec, argv: readonly string[]): Pa
   }
   const positionals = parsed.positionals;
   const max = spec.maxArgs ?? 0;
-  if (positionals.length > max) return usageError(spec, `unexpected argument "${positionals[max]}"`);
+  if (positionals.length > max)
+    return usageError(spec, usageProblem('unexpected_argument', { argument: positionals[max]! }));
   if (positionals.length < (spec.minArgs ?? 0))
-    return usageError(spec, `missing argument: ${spec.args ?? ''}`);
+    return usageError(spec, usageProblem('missing_argument', { args: spec.args ?? '' }));
   const values = parsed.values as ParsedArgs['values'];
   const missing = Object.entries(spec.options)
     .filter(([n, o]) => o.required && (values[n] === undefined || values[n] === ''))
     .map(([n]) => `--${n}`);
-  if (missing.length) return usageError(spec, `missing ${missing.join(', ')}`);
+  if (missing.length) return usageError(spec, usageProblem('missing', { options: missing.join(', ') }));
   return { values, positionals };
 }
 
@@ -199,17 +236,17 @@ export function resolveCommand(
       continue;
     }
     if (wantsHelp(argv.slice(i))) {
-      console.log(`aduan ${node.name}: ${node.summary}\n\n${groupUsage(node)}`);
+      console.log(`aduan ${node.name}: ${summaryOf(node)}\n\n${groupUsage(node)}`);
       return 0;
     }
     if (node.fallback) return { spec: node.fallback, args: argv.slice(i) };
     return usageError(
       node,
       token === undefined
-        ? 'missing subcommand'
+        ? usageProblem('missing_subcommand')
         : token.startsWith('-')
-          ? `unknown option ${token}`
-          : `unknown subcommand "${token}"`,
+          ? usageProblem('unknown_option', { option: token })
+          : usageProblem('unknown_subcommand', { subcommand: token }),
     );
   }
 }

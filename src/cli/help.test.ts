@@ -4,15 +4,17 @@
  * refused with one line and the usage (exit 2) before anything is opened; bare groups list their subcommands;
  * an unreachable database or a non-PostgreSQL DATABASE_URL gives one line, never the password (exit 1); the
  * standalone worker logs pino JSON lines and its shutdown. "Nothing opened" is checked by pointing DATABASE_URL at a
- * closed port (opening it would exit 1) and ADUAN_DATA_DIR at a directory that must never be created.
+ * closed port (opening it would exit 1) and ADUAN_DATA_DIR at a directory that must never be created. The texts are
+ * in Bahasa Indonesia or English (`ADUAN_LANG`, else `LANG`; English by default), every command's and option's in both.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Spec } from './args.ts';
+import { commandUsage, notesKey, optionKey, type Spec } from './args.ts';
 import { COMMANDS } from './commands.ts';
+import { allKeys, has, LANGS } from '../locales/index.ts';
 import { cliArgv } from '../../test/helpers/cli.ts';
 import { useThrowawayDatabase } from '../../test/helpers/pg-database.ts';
 
@@ -21,8 +23,11 @@ const neverCreated = join(tmp, 'never-created');
 const workerDb = useThrowawayDatabase('cli_help');
 const PASSWORD = 'geheim-s3cret';
 const closedDb = `postgres://aduan:${PASSWORD}@127.0.0.1:1/aduan`;
+// English unless a test asks otherwise, whatever the language of the shell running the tests.
+const { ADUAN_LANG: _lang, ...inherited } = process.env;
 const baseEnv = {
-  ...process.env,
+  ...inherited,
+  LANG: 'C.UTF-8',
   ADUAN_DATA_DIR: neverCreated,
   ADUAN_SECRET_KEY: 'ef'.repeat(32),
   DATABASE_URL: closedDb,
@@ -201,6 +206,74 @@ describe('aduan --help and option errors', { timeout: 300_000 }, () => {
     expect(keysBogus!.err.split('\n')[0]).toBe('aduan keys: unknown subcommand "bogus"');
     expect(auditOption!.code).toBe(2);
     expect(auditOption!.err.split('\n')[0]).toBe('aduan audit: unknown option --x');
+    expect(existsSync(neverCreated)).toBe(false);
+  });
+});
+
+describe('aduan help in Bahasa Indonesia or English', { timeout: 300_000 }, () => {
+  it('every command, group and option has its text in both languages, and no text is left without one', () => {
+    const used = new Set<string>();
+    for (const lang of LANGS)
+      for (const spec of Object.values(COMMANDS).flatMap(nodes)) {
+        const commands = spec.kind === 'command' ? [spec] : spec.fallback ? [spec.fallback] : [];
+        const key = spec.kind === 'group' ? `cli.groups.${spec.name.replace(/ /g, '_')}` : '';
+        if (key) expect(has(lang, key), `${lang} ${key}`).toBe(true);
+        for (const c of commands) {
+          const summary = `cli.commands.${c.name.replace(/ /g, '_')}.summary`;
+          expect(has(lang, summary), `${lang} ${summary}`).toBe(true);
+          used.add(summary);
+          if (has(lang, notesKey(c))) used.add(notesKey(c));
+          for (const name of Object.keys(c.options)) {
+            const k = optionKey(c, name, lang);
+            expect(has(lang, k), `${lang} ${c.name} --${name}`).toBe(true);
+            used.add(k);
+          }
+          // Every placeholder is filled: the lists of roles, kinds, clocks… come from the code (`params`).
+          expect(commandUsage(c, lang), `${lang} ${c.name}`).not.toMatch(/\{\w+\}/);
+        }
+        if (key) used.add(key);
+      }
+    const orphans = allKeys('en').filter((k) => /^cli\.(commands|groups|options)\./.test(k) && !used.has(k));
+    expect(orphans).toEqual([]);
+  });
+
+  it('ADUAN_LANG, else LANG, chooses the language of the help and of the refusals', async () => {
+    const runs = await Promise.all([
+      aduan(['sweep', '--help'], { ADUAN_LANG: 'id' }),
+      aduan(['help'], { LANG: 'id_ID.UTF-8' }),
+      aduan(['sweep', '--help'], { LANG: 'id_ID.UTF-8', ADUAN_LANG: 'en' }),
+      aduan(['users', 'invite', '--email', 'petugas@contoh.go.id', '--bogus'], { LANG: 'id_ID.UTF-8' }),
+      aduan(['users', 'invite', '--help'], { ADUAN_LANG: 'id' }),
+      aduan(['keys'], { ADUAN_LANG: 'id' }),
+      aduan(['frobnicate'], { LANG: 'id_ID.UTF-8' }),
+    ]);
+    const [sweepId, helpId, sweepEn, refusal, inviteId, keysId, unknownId] = runs;
+    expect(sweepId!.code).toBe(0);
+    expect(sweepId!.out).toBe(
+      [
+        'Pemakaian: aduan sweep [--at ISO] [--dry-run]',
+        '  pratinjau atau jalankan penyapuan tenggat pada suatu saat',
+        '',
+        'Opsi:',
+        '  --at ISO    saatnya, mis. 2026-03-02T09:00:00+08:00 (bawaan sekarang)',
+        '  --dry-run   cetak tindakannya tanpa menjalankannya',
+        '  -h, --help  tampilkan bantuan ini',
+        '',
+      ].join('\n'),
+    );
+    expect(helpId!.out).toContain('aduan: penanganan pengaduan pelayanan publik Indonesia');
+    expect(helpId!.out).toContain('aduan users invite [opsi]');
+    expect(helpId!.out).toContain('Bahasa teks ini: ADUAN_LANG=id|en');
+    expect(sweepEn!.out).toContain('preview or run the deadline sweep at a moment');
+    expect(refusal!.code).toBe(2);
+    expect(refusal!.err.split('\n')[0]).toBe('aduan users invite: opsi tidak dikenal --bogus');
+    expect(refusal!.err).toContain('Pemakaian: aduan users invite');
+    // The lists in a description come from the code, in either language.
+    expect(inviteId!.out).toMatch(/--role R +peran: national_admin, coordinator, .* \(wajib tanpa --csv\)/);
+    expect(keysId!.err.split('\n')[0]).toBe('aduan keys: subperintah belum diberikan');
+    expect(keysId!.err).toContain('Jalankan "aduan keys <subperintah> --help" untuk opsi masing-masing.');
+    expect(unknownId!.err.split('\n')[0]).toBe('aduan: perintah tidak dikenal "frobnicate"');
+    for (const r of runs) expect(r.out + r.err).not.toMatch(/\{\w+\}/);
     expect(existsSync(neverCreated)).toBe(false);
   });
 });

@@ -25,7 +25,7 @@ import { checkOperatorInvitation, inviteStaffAsOperator } from '../commands/staf
 import { usersInScope } from '../queries/admin.ts';
 import { pendingInvitations } from '../queries/staff-invitations.ts';
 import { has, t, type Lang } from '../locales/index.ts';
-import { usageError, type CommandSpec, type GroupSpec } from './args.ts';
+import { usageError, usageProblem, type CommandSpec, type GroupSpec } from './args.ts';
 import { COMMANDS } from './commands.ts';
 import { csvText, loadCsvFile } from './csv-input.ts';
 
@@ -232,7 +232,7 @@ export async function usersCli(
     if (missing.length && sub === 'invite') {
       // Without --csv these are required: the same refusal as any missing required option (src/cli/args.ts).
       const spec = (COMMANDS.users as GroupSpec).subcommands.invite as CommandSpec;
-      return usageError(spec, `missing ${missing.map((k) => `--${k}`).join(', ')}`);
+      return usageError(spec, usageProblem('missing', { options: missing.map((k) => `--${k}`).join(', ') }));
     }
     if (missing.length) {
       console.error(`aduan users ${sub}: missing ${missing.map((k) => `--${k}`).join(', ')}\n${USERS_USAGE}`);
