@@ -77,8 +77,16 @@ async function serve(config: Config, demoFlag: boolean): Promise<void> {
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  const url = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
-  console.log(`\naduan is running at ${url}  (ready in ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  const local = localUrl(config.host, port);
+  const url = config.publicUrl ?? local;
+  const ready = `(ready in ${((Date.now() - t0) / 1000).toFixed(1)} s)`;
+  // Behind a proxy the operator needs both: where this process listens (to check it, and for the proxy's
+  // `proxy_pass`) and the address the public uses, which this process does not serve itself.
+  console.log(
+    config.publicUrl
+      ? `\naduan is running: listening on ${local}, public address ${config.publicUrl}  ${ready}`
+      : `\naduan is running at ${local}  ${ready}`,
+  );
   if (!demo && !config.publicUrl)
     console.warn(
       `  warning: ADUAN_PUBLIC_URL is not set: links in emails and SMS to reporters will use ` +
@@ -105,6 +113,12 @@ async function serve(config: Config, demoFlag: boolean): Promise<void> {
           (config.databaseUrl ? '' : ' (stop this server first: the embedded database allows one process)'),
       );
   }
+}
+
+/** The local URL of HOST:PORT: a wildcard host as the loopback address, an IPv6 address in brackets. */
+function localUrl(host: string, port: number): string {
+  const h = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  return `http://${h.includes(':') ? `[${h}]` : h}:${port}`;
 }
 
 /** One line explaining why the server could not listen on HOST:PORT, or null for another failure. */

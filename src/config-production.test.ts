@@ -233,7 +233,9 @@ describe('aduan serve and ADUAN_PUBLIC_URL', { timeout: 240_000 }, () => {
       'warga@demo.aduan.id',
     );
     try {
-      expect(s.output.text).toContain('aduan is running at https://aduan.contoh.go.id ');
+      expect(s.output.text).toContain(
+        `aduan is running: listening on ${s.url}, public address https://aduan.contoh.go.id `,
+      );
       expect(s.output.text).not.toContain('ADUAN_PUBLIC_URL is not set');
       const login = await fetch(`${s.url}/api/v1/auth/login`, {
         method: 'POST',

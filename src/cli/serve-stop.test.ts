@@ -2,7 +2,8 @@
  * Starting and stopping the long-running commands as an operator does, on the embedded database (PGlite in a
  * temporary data directory): one Ctrl-C of `npm start` delivers SIGINT more than once (the terminal signals the
  * whole group, and npm and tsx relay it), and the server and the worker must still close the database and remove
- * `aduan.lock`; a port already in use is one clear line, not a stack trace, and leaves no lock behind.
+ * `aduan.lock`; a port already in use is one clear line, not a stack trace, and leaves no lock behind. With
+ * `ADUAN_PUBLIC_URL` set, `serve` prints both the local address it listens on (which answers) and the public one.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -35,9 +36,15 @@ function childEnv(extra: Record<string, string> = {}): Record<string, string> {
  * Runs `aduan <args>`, waits for `ready`, sends SIGINT, and once `stopping` is printed sends it again (the relayed
  * copy of the same Ctrl-C). Resolves with how the process ended and what it printed.
  */
-async function startThenCtrlC(args: string[], ready: string, stopping: string) {
+async function startThenCtrlC(
+  args: string[],
+  ready: string,
+  stopping: string,
+  env: Record<string, string> = {},
+  whenReady: (out: string) => Promise<void> = async () => {},
+) {
   const child = spawn(process.execPath, cliArgv(...args), {
-    env: childEnv(),
+    env: childEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -49,7 +56,7 @@ async function startThenCtrlC(args: string[], ready: string, stopping: string) {
     out += b.toString();
     if (sent === 0 && out.includes(ready)) {
       sent = 1;
-      child.kill('SIGINT');
+      void whenReady(out).finally(() => child.kill('SIGINT'));
     } else if (sent === 1 && out.includes(stopping)) {
       sent = 2;
       child.kill('SIGINT');
@@ -68,6 +75,28 @@ describe('stopping aduan serve and aduan worker', { timeout: 240_000 }, () => {
     expect(r.sent, r.out).toBe(2);
     expect({ code: r.code, signal: r.signal }, r.out).toEqual({ code: 0, signal: null });
     expect(existsSync(lock)).toBe(false);
+  });
+
+  it('serve with ADUAN_PUBLIC_URL: prints the local address it listens on and the public one', async () => {
+    let local = '';
+    let ready = 0;
+    const r = await startThenCtrlC(
+      ['serve'],
+      'public address',
+      'aduan: stopping (SIGINT)',
+      { ADUAN_PUBLIC_URL: 'https://aduan.contoh.go.id/' },
+      async (out) => {
+        local = /listening on (http:\/\/127\.0\.0\.1:\d+), public address/.exec(out)?.[1] ?? '';
+        if (local) ready = (await fetch(`${local}/readyz`)).status;
+      },
+    );
+    expect(r.out).toMatch(
+      /aduan is running: listening on http:\/\/127\.0\.0\.1:[1-9]\d*, public address https:\/\/aduan\.contoh\.go\.id {2}\(ready in/,
+    );
+    expect(ready, r.out).toBe(200);
+    expect(r.out).toContain('API docs: https://aduan.contoh.go.id/api/docs');
+    expect(r.out).not.toContain('ADUAN_PUBLIC_URL is not set');
+    expect({ code: r.code, signal: r.signal }, r.out).toEqual({ code: 0, signal: null });
   });
 
   it('worker: the same, and it logs that it stopped', async () => {
