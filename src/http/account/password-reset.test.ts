@@ -96,6 +96,9 @@ describe('password reset', () => {
     const page = await c.get(`${path}&lang=en`);
     expect(page.status).toBe(200);
     expect(page.html).toContain('Choose a new password');
+    // The link's token never leaves in a Referer header (the global same-origin default does not override it).
+    expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(page.headers.get('cache-control')).toBe('no-store');
     expect(page.html).toContain('at least 10 and at most 200 characters');
 
     // Weak password and mismatch: field messages in the page language; the link stays usable.

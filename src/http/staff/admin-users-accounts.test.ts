@@ -325,7 +325,10 @@ describe('inviting without an email transport (M1)', () => {
     const link = new RegExp(`${t.url}/undangan\\?token=[A-Za-z0-9_-]{40,}`).exec(r.html)![0];
     expect(r.html).toContain('Tautan ini hanya ditampilkan sekali');
     // The link works, and is not on the page again.
-    expect((await new WebClient(t.url).get(link.slice(t.url.length))).status).toBe(200);
+    const opened = await new WebClient(t.url).get(link.slice(t.url.length));
+    expect(opened.status).toBe(200);
+    expect(opened.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(opened.headers.get('cache-control')).toBe('no-store');
     expect((await admin.get('/kantor/admin/pengguna')).html).not.toContain(link);
     // Sending again shows the new link (the old one dies).
     const [inv] = await rows<{ id: string }>(

@@ -71,6 +71,8 @@ export const invitationPages: FastifyPluginAsync<{
       if (err instanceof AppError && err.code === 'NOT_FOUND') return invalidLink(req, reply);
       throw err;
     }
+    // The URL holds the invitation's token: never sent on in a Referer header, never cached (as the reset page).
+    void reply.header('referrer-policy', 'no-referrer').header('cache-control', 'no-store');
     return sendPage(
       reply,
       req,
