@@ -14,6 +14,7 @@ import { seedStatsReports } from '../test/helpers/stats-fixture.ts';
 import { snapshotOpenData } from '../src/commands/snapshot-open-data.ts';
 import { HAS_CHROMIUM, checkA11y, launchBrowser, screenshot, type TestBrowser } from './helpers/browser.ts';
 import { signInPage } from './helpers/session.ts';
+import { publishReviewed } from '../test/helpers/evaluation.ts';
 
 let t: TestApp;
 let b: TestBrowser;
@@ -51,9 +52,7 @@ describe.skipIf(!HAS_CHROMIUM)('statistics and evaluation pages in the browser',
     });
     expect(r.status).toBe(201);
     await snapshotOpenData(t.runtime.services, t.runtime.config.dataDir);
-    expect(
-      (await t.api('/api/v1/evaluation/periods/kaltim-2026/publish', { json: {}, token: national })).status,
-    ).toBe(201);
+    expect((await publishReviewed(t, 'kaltim-2026', national)).status).toBe(201);
     // A second, unpublished period: a published one is final and offers no scoring form.
     const open = await t.api('/api/v1/evaluation/periods', {
       token: national,

@@ -14,6 +14,7 @@ import { query } from '../db/client.ts';
 import { actorFor } from '../db/repositories/users.ts';
 import { loadEvaluationConfig, publishedResult } from '../queries/evaluation.ts';
 import { inputsHash, publishEvaluation } from './publish-evaluation.ts';
+import { previewFingerprint } from '../../test/helpers/evaluation.ts';
 
 let t: TestApp;
 const PERIOD = 'terbit-balapan';
@@ -71,13 +72,18 @@ describe('a score committed while a publish runs', () => {
         },
       }),
     };
-    await expect(publishEvaluation(racing, caller, PERIOD)).rejects.toMatchObject({
+    const reviewed = await previewFingerprint(svc, PERIOD);
+    await expect(
+      publishEvaluation(racing, caller, PERIOD, { expectedPreview: reviewed }),
+    ).rejects.toMatchObject({
       code: 'PREVIEW_CHANGED',
     });
     expect(injected).toBe(true);
     expect(await publishedResult(svc.db, PERIOD)).toBeNull();
 
-    const { result } = await publishEvaluation(svc, caller, PERIOD);
+    const { result } = await publishEvaluation(svc, caller, PERIOD, {
+      expectedPreview: await previewFingerprint(svc, PERIOD),
+    });
     expect(result.groups[0]!.results[0]!).toMatchObject({ total: 80, rank: 1 });
     const stored = (await publishedResult(svc.db, PERIOD))!;
     expect(stored.inputsSha256).toBe(

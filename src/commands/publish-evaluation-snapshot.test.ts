@@ -22,6 +22,7 @@ import { loadEvaluationConfig } from '../queries/evaluation.ts';
 import { snapshotBySha256 } from '../queries/open-data-snapshot.ts';
 import { refreshStats } from './refresh-stats.ts';
 import { snapshotOpenData, type SnapshotWritten } from './snapshot-open-data.ts';
+import { publishReviewed } from '../../test/helpers/evaluation.ts';
 
 let t: TestApp;
 let national: string;
@@ -129,10 +130,7 @@ describe('publishing evaluates the data of the publish moment', () => {
     expect(atPublish.reportsAsOf).toBe('2026-03-12T05:05:00.000Z');
     expect(atPublish.groups).not.toEqual(before.groups);
 
-    const pub = await t.api(`/api/v1/evaluation/periods/${period.id}/publish`, {
-      method: 'POST',
-      token: national,
-    });
+    const pub = await publishReviewed(t, period.id, national);
     expect(pub.status, JSON.stringify(pub.body)).toBe(201);
     const published = (await t.api(`/api/v1/evaluation/periods/${period.id}/results`)).body;
     expect(published.result.groups).toEqual(atPublish.groups);

@@ -7,8 +7,9 @@
  * Why: what is published must be what the preview showed at that moment (an older daily snapshot could rank
  * differently), and a published ranking must be recomputable and verifiable by anyone holding the snapshot.
  * Publishing is final: a second publish is refused (409 ALREADY_PUBLISHED), so the public page and the
- * certificates never change under their readers. A publish may name the preview it was decided on
- * (`resultFingerprint`); when the data changed since, it is refused (409 PREVIEW_CHANGED) and nothing is written.
+ * certificates never change under their readers. A publish must name the preview it was decided on
+ * (`resultFingerprint`): without it, it is refused (428 PREVIEW_REQUIRED: review the preview first), and when the
+ * data changed since, it is refused too (409 PREVIEW_CHANGED); either way nothing is written.
  */
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -81,20 +82,25 @@ export async function publishEvaluation(
   periodId: string,
   opts: {
     dataDir?: string | undefined;
-    /** `resultFingerprint` of the preview the caller reviewed; a different result now is 409 PREVIEW_CHANGED. */
-    expectedPreview?: string | undefined;
-  } = {},
+    /**
+     * `resultFingerprint` of the preview the caller reviewed: missing is 428 PREVIEW_REQUIRED, a different result
+     * now is 409 PREVIEW_CHANGED.
+     */
+    expectedPreview: string | undefined;
+  },
 ): Promise<{ result: EvaluationResult; inputsSha256: string; snapshotSha256: string }> {
   const cfg = await loadEvaluationConfig(svc.db, periodId);
   // National admins, or a coordinator whose region holds every participant.
   await assertCanManageEvaluation(svc, caller, [...new Set(cfg.groups.flatMap((g) => g.participants))]);
   if (await isPublished(svc.db, periodId)) throw new AppError('ALREADY_PUBLISHED');
+  // What is published is what somebody reviewed: a publish that names no preview publishes nothing.
+  if (!opts.expectedPreview) throw new AppError('PREVIEW_REQUIRED');
   const dir = await snapshotDirectory(svc, opts.dataDir);
   const publishedAt = svc.now();
   // The same document the live preview evaluates at this moment, kept as a file for `aduan evaluate`.
   const counted: CountedReport[] = [];
   const snapshot = await buildOpenDataSnapshot(svc.db, publishedAt, counted);
-  if (opts.expectedPreview && resultFingerprint(evaluate(snapshot, cfg)) !== opts.expectedPreview) {
+  if (resultFingerprint(evaluate(snapshot, cfg)) !== opts.expectedPreview) {
     throw new AppError('PREVIEW_CHANGED');
   }
   const written = await writeOpenDataSnapshot(svc, dir, snapshot, counted);

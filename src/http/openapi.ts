@@ -70,6 +70,8 @@ const ERROR_DESCRIPTIONS: Record<string, string> = {
   '415': 'Unsupported content type (UNSUPPORTED_MEDIA_TYPE)',
   '422': 'Invalid values (VALIDATION_FAILED, with per-field messages)',
   '423': 'Account temporarily locked (ACCOUNT_LOCKED, with Retry-After)',
+  '428':
+    'A required precondition is missing (PREVIEW_REQUIRED: a publish names the preview it was reviewed on)',
   '429': 'Rate limited (RATE_LIMITED, with Retry-After)',
 };
 
@@ -170,6 +172,7 @@ function errorStatuses(key: string, op: Operation, security: Security): string[]
   if (path.includes('{') || /snapshots\/latest/.test(path)) out.add('404');
   if (key === `post ${P}/holidays/confirm`) out.add('404'); // a date holding no prediction
   if (/\/actions\//.test(path) || /\/(publish|scores)$/.test(path)) out.add('409');
+  if (/\/publish$/.test(path)) out.add('428'); // no previewSha256: review the preview first
   if (key === `post ${P}/auth/login`) out.add('423').add('429');
   if (key.startsWith(`post ${P}/auth/password-reset`)) out.add('429');
   if (key === `post ${P}/reports` || /actions\/support$/.test(path)) out.add('429');

@@ -24,6 +24,7 @@ import { resealSecrets } from '../../commands/reseal-secrets.ts';
 import { upsertHoliday } from '../../commands/manage-holidays.ts';
 import { createSealer, keyId, parseKey } from '../../integrations/crypto.ts';
 import type { ServiceType } from '../../queries/open311.ts';
+import { publishReviewed } from '../../../test/helpers/evaluation.ts';
 
 let t: TestApp;
 
@@ -266,7 +267,7 @@ describe('evaluation periods, rubric scores and publishing', () => {
     expect(badScore).toEqual([]);
 
     const published = await written(async () => {
-      const p = await t.api(`/api/v1/evaluation/periods/${period.id}/publish`, { json: {}, token });
+      const p = await publishReviewed(t, period.id, token);
       status = p.status;
     });
     expect(status).toBe(201);
@@ -280,7 +281,7 @@ describe('evaluation periods, rubric scores and publishing', () => {
     expect(published[0]!.details.snapshotSha256).toMatch(/^[0-9a-f]{64}$/);
     // Published: a second publish, a change and a score are refused, without an entry.
     const after = await written(async () => {
-      const p = await t.api(`/api/v1/evaluation/periods/${period.id}/publish`, { json: {}, token });
+      const p = await publishReviewed(t, period.id, token);
       const c = await t.api('/api/v1/evaluation/periods', { json: period, token });
       r = await score(DEMO.assessor, '90');
       expect([p.status, c.status, r.status]).toEqual([409, 409, 409]);

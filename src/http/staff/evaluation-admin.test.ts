@@ -2,11 +2,12 @@
  * Evaluation period forms over real HTTP: who may open them (national admin, coordinator; not assessors,
  * agency admins or citizens), CSRF, 422 with bilingual field messages and the typed values kept, PRG on
  * create and change (weights version bumps), a coordinator limited to participants in its region, and
- * publishing (409 without an open-data snapshot, then the public results page).
+ * publishing (428 without the reviewed preview, 409 when it moved, then the public results page).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, startTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { sessionsFor } from '../../../test/helpers/web-client.ts';
+import { previewField } from '../../../test/helpers/evaluation.ts';
 import { t as tr } from '../../locales/index.ts';
 
 let t: TestApp;
@@ -195,8 +196,21 @@ describe('evaluation period forms', () => {
 
   it('publishes what the page showed (refused with the new preview when the rankings moved), then the public results page', async () => {
     const page = await get(DEMO.coordinator, '/kantor/evaluasi/kaltim-2026');
-    const shown = /name="preview" value="([0-9a-f]{64})"/.exec(page.html)?.[1];
+    const shown = previewField(page.html);
     expect(shown).toBeDefined();
+    // A form without its preview field (or with a malformed one) names no reviewed preview: 428, the reason in the
+    // page language, the page again with the preview to review, and nothing published.
+    for (const [fields, lang] of [
+      [{}, 'id'],
+      [{ preview: 'abc' }, 'en'],
+    ] as const) {
+      const q = lang === 'en' ? '?lang=en' : '';
+      const refused = await post(DEMO.coordinator, `/kantor/evaluasi/kaltim-2026/terbitkan${q}`, fields);
+      expect(refused.status).toBe(428);
+      expect(refused.html).toContain(tr(lang, 'errors.PREVIEW_REQUIRED'));
+      expect(previewField(refused.html)).toBe(shown);
+    }
+    expect((await t.api('/api/v1/evaluation/periods/kaltim-2026/results')).status).toBe(404);
     // A page loaded before the rankings moved carries another fingerprint: 409, the reason, and the page again.
     let r = await post(DEMO.coordinator, '/kantor/evaluasi/kaltim-2026/terbitkan', {
       preview: '0'.repeat(64),

@@ -393,14 +393,23 @@ export async function staffEvaluationAdminRoutes(
     const { periodId } = req.params as { periodId: string };
     if (!SLUG.test(periodId)) throw new AppError('NOT_FOUND');
     const preview = (req.body as Record<string, unknown> | undefined)?.preview;
+    // A missing or malformed preview field names no reviewed preview: 428 PREVIEW_REQUIRED from the command.
     const expectedPreview =
       typeof preview === 'string' && /^[0-9a-f]{64}$/.test(preview) ? preview : undefined;
     try {
       await publishEvaluation(svc, req.caller, periodId, { expectedPreview });
     } catch (err) {
-      // The rankings moved since the page was loaded: the page again, with the new preview and the reason.
-      if (err instanceof AppError && err.code === 'PREVIEW_CHANGED') {
-        return sendPeriodPage(svc, req, reply, periodId, { errorCode: 'PREVIEW_CHANGED' }, 409);
+      // No reviewed preview, or the rankings moved since the page was loaded: the page again, with the (new)
+      // preview to review and the reason; nothing was published.
+      if (err instanceof AppError && (err.code === 'PREVIEW_CHANGED' || err.code === 'PREVIEW_REQUIRED')) {
+        return sendPeriodPage(
+          svc,
+          req,
+          reply,
+          periodId,
+          { errorCode: err.code },
+          err.code === 'PREVIEW_CHANGED' ? 409 : 428,
+        );
       }
       throw err;
     }

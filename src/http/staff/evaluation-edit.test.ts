@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, startTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { sessionsFor } from '../../../test/helpers/web-client.ts';
 import { snapshotOpenData } from '../../commands/snapshot-open-data.ts';
+import { previewField } from '../../../test/helpers/evaluation.ts';
 
 let t: TestApp;
 const signIn = sessionsFor(() => t.url);
@@ -202,7 +203,8 @@ describe('422 on the right field instead of a 500', () => {
 describe('a published period is final', () => {
   it('the change form and a second publish answer 409 pages (id, en); the period page offers neither', async () => {
     await snapshotOpenData(t.runtime.services, t.runtime.config.dataDir);
-    let r = await post(DEMO.national, '/kantor/evaluasi/qa-four/terbitkan', {});
+    const shown = previewField((await get(DEMO.national, '/kantor/evaluasi/qa-four')).html);
+    let r = await post(DEMO.national, '/kantor/evaluasi/qa-four/terbitkan', { preview: shown! });
     expect(r.status, r.html.slice(0, 500)).toBe(303);
     const page = await get(DEMO.national, '/kantor/evaluasi/qa-four');
     expect(page.html).not.toContain('href="/kantor/evaluasi/qa-four/ubah"');

@@ -84,14 +84,15 @@ async function periodView(svc: Services, req: FastifyRequest, periodId: string) 
 }
 
 /**
- * Renders a period's page, optionally with a form-level error (the publish form's PREVIEW_CHANGED) and a status.
+ * Renders a period's page, optionally with a form-level error (the publish form's PREVIEW_CHANGED or
+ * PREVIEW_REQUIRED) and a status.
  */
 export async function sendPeriodPage(
   svc: Services,
   req: FastifyRequest,
   reply: FastifyReply,
   periodId: string,
-  extra: { ok?: string | undefined; errorCode?: 'PREVIEW_CHANGED' } = {},
+  extra: { ok?: string | undefined; errorCode?: 'PREVIEW_CHANGED' | 'PREVIEW_REQUIRED' } = {},
   status = 200,
 ): Promise<FastifyReply> {
   const view = await periodView(svc, req, periodId);

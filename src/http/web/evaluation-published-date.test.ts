@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, startTestApp, type TestApp } from '../../../test/helpers/app.ts';
+import { publishReviewed } from '../../../test/helpers/evaluation.ts';
 
 let t: TestApp;
 const PERIOD = 'tanggal-terbit';
@@ -32,10 +33,7 @@ beforeAll(async () => {
     },
   });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
-  const published = await t.api(`/api/v1/evaluation/periods/${PERIOD}/publish`, {
-    method: 'POST',
-    token: national,
-  });
+  const published = await publishReviewed(t, PERIOD, national);
   expect(published.status, JSON.stringify(published.body)).toBe(201);
 }, 60_000);
 afterAll(() => t?.close());

@@ -11,6 +11,7 @@ import { MINIMAL_PDF } from '../../../test/helpers/pdf.ts';
 import { sessionsFor } from '../../../test/helpers/web-client.ts';
 import { SECRET, seedStatsReports } from '../../../test/helpers/stats-fixture.ts';
 import { snapshotOpenData } from '../../commands/snapshot-open-data.ts';
+import { publishReviewed } from '../../../test/helpers/evaluation.ts';
 
 let t: TestApp;
 let ids: Record<string, string>;
@@ -343,10 +344,7 @@ describe('evaluation pages', () => {
   it('public results: 404 before publishing; rankings, explanations, certificate, no report detail', async () => {
     expect((await page(null, '/evaluasi/kaltim-2026')).status).toBe(404);
     await snapshotOpenData(t.runtime.services, t.runtime.config.dataDir);
-    const pub = await t.api('/api/v1/evaluation/periods/kaltim-2026/publish', {
-      json: {},
-      token: await t.login(DEMO.national),
-    });
+    const pub = await publishReviewed(t, 'kaltim-2026', await t.login(DEMO.national));
     expect(pub.status, JSON.stringify(pub.body)).toBe(201);
     const r = await page(null, '/evaluasi/kaltim-2026');
     expect(r.status).toBe(200);

@@ -21,6 +21,7 @@ import { refreshStats } from '../../../commands/refresh-stats.ts';
 import { snapshotOpenData } from '../../../commands/snapshot-open-data.ts';
 import { statsCli } from '../../../cli/stats-cli.ts';
 import { predikatFor } from '../../../domain/evaluation/scoring.ts';
+import { publishReviewed } from '../../../../test/helpers/evaluation.ts';
 
 let t: TestApp;
 let ids: Record<string, string>;
@@ -112,10 +113,7 @@ beforeAll(async () => {
   await score(DEMO.assessor, 'dinkes-kaltim', 'website', 90);
   await score(DEMO.assessor, 'pupr-kaltim', 'media_sosial', 75);
   snapshotPath = (await snapshotOpenData(t.runtime.services, t.runtime.config.dataDir)).path;
-  const pub = await t.api(`/api/v1/evaluation/periods/${period.id}/publish`, {
-    method: 'POST',
-    token: await t.login(DEMO.national),
-  });
+  const pub = await publishReviewed(t, period.id, await t.login(DEMO.national));
   expect(pub.status, JSON.stringify(pub.body)).toBe(201);
 }, 120_000);
 afterAll(() => t?.close());

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
 import { MINIMAL_PDF } from '../../../../test/helpers/pdf.ts';
 import { snapshotOpenData } from '../../../commands/snapshot-open-data.ts';
+import { publishReviewed } from '../../../../test/helpers/evaluation.ts';
 
 let t: TestApp;
 let national: string;
@@ -227,7 +228,7 @@ describe('ranking, publishing once, and no change after publishing', () => {
 
   it('publishes once: certificates follow the ranks; a second publish and any change are 409', async () => {
     await snapshotOpenData(t.runtime.services, t.runtime.config.dataDir);
-    let r = await t.api('/api/v1/evaluation/periods/rules-web/publish', { method: 'POST', token: national });
+    let r = await publishReviewed(t, 'rules-web', national);
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     const published = (await t.api('/api/v1/evaluation/periods/rules-web/results')).body;
 
@@ -240,10 +241,7 @@ describe('ranking, publishing once, and no change after publishing', () => {
     }
     expect((await cert('dpmptsp-kaltim')).status).toBe(404);
 
-    r = await t.api('/api/v1/evaluation/periods/rules-web/publish?lang=en', {
-      method: 'POST',
-      token: national,
-    });
+    r = await publishReviewed(t, 'rules-web', national, '?lang=en');
     expect(r.status).toBe(409);
     expect(r.body.error.code).toBe('ALREADY_PUBLISHED');
     expect(r.body.error.message).toContain('cannot be published again');

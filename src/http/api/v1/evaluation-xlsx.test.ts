@@ -10,6 +10,7 @@ import { DEMO, startTestApp, type TestApp } from '../../../../test/helpers/app.t
 import { refreshStats } from '../../../commands/refresh-stats.ts';
 import { snapshotOpenData } from '../../../commands/snapshot-open-data.ts';
 import { t as text } from '../../../locales/index.ts';
+import { publishReviewed } from '../../../../test/helpers/evaluation.ts';
 
 let t: TestApp;
 const PERIOD = 'xlsx-2026';
@@ -71,10 +72,7 @@ beforeAll(async () => {
   });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   await snapshotOpenData(t.runtime.services, t.runtime.config.dataDir);
-  const published = await t.api(`/api/v1/evaluation/periods/${PERIOD}/publish`, {
-    method: 'POST',
-    token: national,
-  });
+  const published = await publishReviewed(t, PERIOD, national);
   expect(published.status, JSON.stringify(published.body)).toBe(201);
 });
 afterAll(() => t?.close());

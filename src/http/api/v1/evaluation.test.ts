@@ -174,9 +174,9 @@ describe('evaluation API', () => {
   it('publishes from the snapshot; results are public, hashed, exportable and recomputable by `aduan evaluate`', async () => {
     // Services that know no data directory need an earlier snapshot to know where to write.
     const { dataDir: _dataDir, ...noDir } = t.runtime.services;
-    await expect(publishEvaluation(noDir, systemCaller('test'), period.id)).rejects.toMatchObject({
-      code: 'SNAPSHOT_REQUIRED',
-    });
+    await expect(
+      publishEvaluation(noDir, systemCaller('test'), period.id, { expectedPreview: '0'.repeat(64) }),
+    ).rejects.toMatchObject({ code: 'SNAPSHOT_REQUIRED' });
     let r = await t.api(`/api/v1/evaluation/periods/${period.id}/publish`, {
       method: 'POST',
       token: await t.login(DEMO.assessor),
@@ -213,6 +213,16 @@ describe('evaluation API', () => {
     expect(r.status).toBe(409);
     expect(r.body.error.code).toBe('PREVIEW_CHANGED');
     expect(r.body.error.message).toMatch(/Peringkat berubah|rankings changed/);
+    // A publish that names no reviewed preview (empty body, no body, a body from an older client) is 428
+    // PREVIEW_REQUIRED in both languages, as the publish form is, and writes nothing.
+    for (const init of [{ json: {} }, { method: 'POST' }, { json: null }]) {
+      r = await t.api(`/api/v1/evaluation/periods/${period.id}/publish`, { ...init, token: national });
+      expect(r.status, JSON.stringify(init)).toBe(428);
+      expect(r.body.error.code).toBe('PREVIEW_REQUIRED');
+      expect(r.body.error.translations.id.message).toContain('Periksa pratinjau peringkat');
+      expect(r.body.error.translations.en.message).toContain('Review the preview rankings');
+    }
+    expect((await t.api(`/api/v1/evaluation/periods/${period.id}/results`)).status).toBe(404);
     // A fresh install (no snapshot yet) publishes: the snapshot file goes to <ADUAN_DATA_DIR>/open-data.
     expect(await latestSnapshot(t.runtime.services.db)).toBeNull();
     r = await t.api(`/api/v1/evaluation/periods/${period.id}/publish`, {

@@ -87,7 +87,10 @@ async function withEvaluationErrors<T>(
 }
 
 const PeriodParams = z.object({ periodId: z.string().regex(/^[a-z0-9-]{2,60}$/) });
-/** Publishing may name the preview it was decided on (`previewSha256` of GET …/preview): 409 PREVIEW_CHANGED if it moved. */
+/**
+ * Publishing names the preview it was decided on (`previewSha256` of GET …/preview): 409 PREVIEW_CHANGED if it
+ * moved. Without it (or without a body) the command answers 428 PREVIEW_REQUIRED, as the publish form does.
+ */
 const PublishBody = z
   .object({
     previewSha256: z
@@ -341,7 +344,7 @@ export const evaluationRoutes: FastifyPluginAsyncZod<{ services: Services }> = a
       schema: {
         tags: ['evaluation'],
         summary:
-          'Publish rankings, once, from a snapshot of the data written at publish time: the preview of that moment (national admin or coordinator of every participant). With `previewSha256` (from the preview), 409 PREVIEW_CHANGED when the rankings differ now',
+          'Publish rankings, once, from a snapshot of the data written at publish time: the preview of that moment (national admin or coordinator of every participant). Requires `previewSha256` (from the preview): 428 PREVIEW_REQUIRED without it, 409 PREVIEW_CHANGED when the rankings differ now',
         params: PeriodParams,
         body: PublishBody,
       },
