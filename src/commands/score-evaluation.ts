@@ -6,9 +6,10 @@
  * entry), next to the neutral `bukti-<first 8 of the id>.<ext>` (docs/security.md).
  * Scoring again replaces that assessor's earlier score; several assessors may score the same item.
  * Unknown period → 404; a score is a whole number 0–100 written in decimal digits and the justification 20–5000
- * characters (422 otherwise); a body that is not readable multipart is 400 (the routes' `readScoreParts`).
+ * characters, and the indicator must carry weight for the participant in one of its groups (422 otherwise: a score
+ * that would never count is not stored); a body that is not readable multipart is 400 (the routes' `readScoreParts`).
  */
-import { isPublished, rubricEvidenceFile } from '../queries/evaluation.ts';
+import { isPublished, loadEvaluationConfig, rubricEvidenceFile } from '../queries/evaluation.ts';
 import { createHash, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { sql } from 'drizzle-orm';
@@ -17,7 +18,8 @@ import type { Caller, Services } from '../app/context.ts';
 import { AppError, throwIfInvalid, type FieldIssue } from '../app/errors.ts';
 import { query } from '../db/client.ts';
 import { evaluationRubricScores } from '../db/schema.ts';
-import { RUBRIC_INDICATORS } from '../domain/evaluation/scoring.ts';
+import { weightedIndicatorsFor } from '../domain/evaluation/evaluate.ts';
+import { RUBRIC_INDICATORS, type RubricIndicatorId } from '../domain/evaluation/scoring.ts';
 import { canStaff } from '../policies/can.ts';
 import { recordAdminAction } from '../db/repositories/admin-audit.ts';
 import { ATTACHMENT_LIMITS, cleanFilename, cleanUpload, type CleanFile } from './add-attachment.ts';
@@ -52,11 +54,7 @@ export function parseRubricScore(raw: number | string): { value: number } | { is
 /** Stores the score; returns its id and the stored evidence metadata. */
 export async function scoreEvaluation(svc: Services, caller: Caller, periodId: string, input: ScoreInput) {
   if (!caller.actor.userId) throw new AppError('FORBIDDEN');
-  const [period] = await query<{ id: string }>(
-    svc.db,
-    sql`select id from evaluation_periods where id = ${periodId}`,
-  );
-  if (!period) throw new AppError('NOT_FOUND');
+  const cfg = await loadEvaluationConfig(svc.db, periodId); // NOT_FOUND for an unknown period
   // A published period is final: a later score would no longer match the published, reproducible result.
   if (await isPublished(svc.db, periodId)) throw new AppError('PERIOD_PUBLISHED');
   if (!caller.actor.userId || !canStaff(caller.actor, 'score_evaluation', {})) {
@@ -87,12 +85,14 @@ export async function scoreEvaluation(svc: Services, caller: Caller, periodId: s
   if (input.evidence.length === 0) fields.evidence = { key: 'required' };
   const cleaned = await cleanEvidence(input.evidence);
   if (cleaned.issue) fields.evidence = cleaned.issue;
-  const [participant] = await query<{ n: number }>(
-    svc.db,
-    sql`select count(*)::int as n from evaluation_participants p join evaluation_groups g on g.id = p.group_id
-        where g.period_id = ${periodId} and p.agency_id = ${input.agencyId}`,
-  );
-  if (!participant?.n) fields.agencyId = { key: 'participant_unknown' };
+  if (!cfg.groups.some((g) => g.participants.includes(input.agencyId)))
+    fields.agencyId = { key: 'participant_unknown' };
+  else if (
+    !fields.indicator &&
+    !weightedIndicatorsFor(cfg, input.agencyId).has(input.indicator as RubricIndicatorId)
+  )
+    // Stored, it would never count: the indicator has no weight in any of the participant's groups.
+    fields.indicator = { key: 'indicator_unweighted' };
   throwIfInvalid(fields);
   const evidence: StoredEvidence[] = [];
   for (const f of cleaned.files) {

@@ -12,6 +12,7 @@ import { aggregate, emptyAcc, type StatsAcc, type StatsFact } from '../stats/agg
 import {
   AWARD_WEIGHTS,
   scoreGroup,
+  type IndicatorId,
   type ParticipantResult,
   type RubricIndicatorId,
   type ScoringConfig,
@@ -100,6 +101,31 @@ export interface EvaluationResult {
   reportsAsOf?: string | null;
 }
 
+/**
+ * The weights a group is scored with: the period's weights for complaint handling, the award's own rubric
+ * indicator for the website and social-media awards.
+ */
+export function groupWeights(weights: Weights, award: EvaluationGroupConfig['award']): Weights {
+  return award === 'complaint_handling' ? weights : AWARD_WEIGHTS[award];
+}
+
+/**
+ * The indicators that carry weight (above 0) for a participant in any of its groups of the period. A rubric score
+ * on any other indicator would be stored and never counted, so scoring refuses it.
+ */
+export function weightedIndicatorsFor(
+  cfg: Pick<EvaluationConfig, 'weights' | 'groups'>,
+  agencyId: string,
+): Set<IndicatorId> {
+  const out = new Set<IndicatorId>();
+  for (const g of cfg.groups) {
+    if (!g.participants.includes(agencyId)) continue;
+    for (const [id, w] of Object.entries(groupWeights(cfg.weights, g.award)))
+      if (typeof w === 'number' && w > 0) out.add(id as IndicatorId);
+  }
+  return out;
+}
+
 /** Adds the counters of unlisted reports to a participant's accumulator (in place). */
 export function addUnlisted(acc: StatsAcc, counts: Iterable<UnlistedCount>): StatsAcc {
   for (const c of counts) {
@@ -133,7 +159,7 @@ export function evaluate(snapshot: EvaluationSnapshot, cfg: EvaluationConfig): E
     groups: cfg.groups.map((g) => {
       const scoring: ScoringConfig = {
         weightsVersion: cfg.weightsVersion,
-        weights: g.award === 'complaint_handling' ? cfg.weights : AWARD_WEIGHTS[g.award],
+        weights: groupWeights(cfg.weights, g.award),
         thresholds: cfg.thresholds,
         minVolume: g.award === 'complaint_handling' ? cfg.minVolume : 0,
       };

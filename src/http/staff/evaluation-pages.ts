@@ -23,6 +23,8 @@ import {
 } from '../../queries/evaluation.ts';
 import { latestSiteAudits, periodParticipants } from '../../queries/evaluation-pages.ts';
 import { evaluationPreview } from '../../queries/evaluation-preview.ts';
+import { weightedIndicatorsFor } from '../../domain/evaluation/evaluate.ts';
+import { RUBRIC_INDICATORS } from '../../domain/evaluation/scoring.ts';
 import {
   EvaluationListPage,
   EvaluationPeriodPage,
@@ -63,10 +65,14 @@ async function periodView(svc: Services, req: FastifyRequest, periodId: string) 
   ]);
   const seen = (agencyId: string) => seesParticipant(access, agencyId);
   const shown = participants.filter((x) => seen(x.agencyId));
+  const scoreParticipants = shown.filter((x) => access.scorable.has(x.agencyId));
+  const weighted = new Set(scoreParticipants.flatMap((x) => [...weightedIndicatorsFor(cfg, x.agencyId)]));
   return {
     period: period!,
     participants: shown,
-    scoreParticipants: shown.filter((x) => access.scorable.has(x.agencyId)),
+    scoreParticipants,
+    // Only indicators that count for someone the viewer may score (a score on any other is refused).
+    scoreIndicators: RUBRIC_INDICATORS.filter((i) => weighted.has(i)),
     // Each evidence file links to its download (the API route, same rule: whoever sees the score).
     scores: scores.map((s): ScoreRow => ({
       ...s,

@@ -74,6 +74,11 @@ export function EvaluationPeriodPage(p: {
   participants: ParticipantRow[];
   /** The participants the viewer may score (default: every listed participant). */
   scoreParticipants?: ParticipantRow[];
+  /**
+   * The rubric indicators offered on the scoring form: those weighted for at least one of those participants
+   * (default: every rubric indicator); the command refuses an indicator without weight for the chosen one.
+   */
+  scoreIndicators?: readonly string[];
   preview: EvaluationResult;
   scores: ScoreRow[];
   audits: AuditRow[];
@@ -318,7 +323,10 @@ export function EvaluationPeriodPage(p: {
             label={ctx.t('eval.explain.indicator')}
             value={v.indicator}
             error={errors.indicator}
-            options={RUBRIC_INDICATORS.map((i) => ({ value: i, label: ctx.t(`eval.indicator.${i}`) }))}
+            options={(p.scoreIndicators ?? RUBRIC_INDICATORS).map((i) => ({
+              value: i,
+              label: ctx.t(`eval.indicator.${i}`),
+            }))}
           />
           <TextInput
             ctx={ctx}

@@ -2,7 +2,8 @@
  * Rubric-score bodies that are not what a form sends get a clear answer, never a 500 (real HTTP, API and page):
  * a body that is not readable multipart (broken boundary, truncated part) is 400 BAD_REQUEST in both languages;
  * a justification over 5000 characters is 422 "Maksimal 5000 karakter." / "At most 5000 characters." and
- * nothing is stored.
+ * nothing is stored; an indicator that carries no weight for the participant (its groups' weights or award) is
+ * 422 on `indicator` in both languages, not offered by the page's form, and not stored.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
@@ -31,6 +32,13 @@ beforeAll(async () => {
           scope: 'agency',
           participants: [{ agencyId: 'pupr-kaltim' }],
         },
+        {
+          id: `${PERIOD}-web`,
+          name: 'Situs Web Perangkat Daerah',
+          scope: 'agency',
+          award: 'website',
+          participants: [{ agencyId: 'dinkes-kaltim' }],
+        },
       ],
     },
   });
@@ -38,11 +46,11 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => t?.close());
 
-function scoreForm(justification: string, csrf?: string) {
+function scoreForm(justification: string, csrf?: string, agencyId = 'pupr-kaltim', indicator = 'inovasi') {
   const form = new FormData();
   if (csrf) form.set('_csrf', csrf);
-  form.set('agencyId', 'pupr-kaltim');
-  form.set('indicator', 'inovasi');
+  form.set('agencyId', agencyId);
+  form.set('indicator', indicator);
   form.set('score', '70');
   form.set('justification', justification);
   form.set('evidence', new Blob([Buffer.from(MINIMAL_PDF)]), 'bukti.pdf');
@@ -107,5 +115,57 @@ describe('rubric score input', () => {
       body: scoreForm(long.slice(0, 5000)),
     });
     expect(res.status).toBe(201);
+  });
+
+  it('an indicator without weight for the participant is 422 in both languages (API and page) and not stored', async () => {
+    const justification = 'Penilaian situs web dan media sosial berdasarkan bukti terlampir.';
+    const api = (agencyId: string, indicator: string) =>
+      fetch(`${t.url}/api/v1/evaluation/periods/${PERIOD}/scores`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${assessor}` },
+        body: scoreForm(justification, undefined, agencyId, indicator),
+      });
+    // PUPR is in the complaint-handling group (default weights: no website); Dinkes in the website award only.
+    for (const [agencyId, indicator] of [
+      ['pupr-kaltim', 'website'],
+      ['pupr-kaltim', 'media_sosial'],
+      ['dinkes-kaltim', 'inovasi'],
+    ]) {
+      const res = await api(agencyId!, indicator!);
+      expect(res.status, `${agencyId} ${indicator}`).toBe(422);
+      const json = (await res.json()) as any;
+      expect(json.error.translations.id.fields.indicator).toContain('Indikator ini tidak berbobot');
+      expect(json.error.translations.en.fields.indicator).toContain('carries no weight');
+    }
+    const stored = async () =>
+      ((await t.api(`/api/v1/evaluation/periods/${PERIOD}`, { token: assessor })).body.rubricScores as any[])
+        .map((r) => `${r.agencyId}:${r.indicator}`)
+        .sort();
+    expect(await stored()).not.toContain('pupr-kaltim:website');
+    expect((await api('dinkes-kaltim', 'website')).status).toBe(201);
+
+    // The scoring form offers only indicators weighted for someone, and refuses the others with the message.
+    const session = await signInSession(t.url, DEMO.assessor);
+    const form = await fetch(`${t.url}/kantor/evaluasi/${PERIOD}`, {
+      headers: { cookie: session.cookie, accept: 'text/html' },
+    });
+    const html = await form.text();
+    expect(html).toContain('<option value="website"');
+    expect(html).toContain('<option value="inovasi"');
+    expect(html).not.toContain('<option value="media_sosial"');
+    for (const [lang, text] of [
+      ['id', 'Indikator ini tidak berbobot untuk peserta ini'],
+      ['en', 'This indicator carries no weight for this participant'],
+    ]) {
+      const page = await fetch(`${t.url}/kantor/evaluasi/${PERIOD}/nilai?lang=${lang}`, {
+        method: 'POST',
+        headers: { cookie: session.cookie, accept: 'text/html' },
+        body: scoreForm(justification, session.csrf, 'pupr-kaltim', 'website'),
+        redirect: 'manual',
+      });
+      expect(page.status).toBe(422);
+      expect(await page.text()).toContain(text);
+    }
+    expect(await stored()).toEqual(['dinkes-kaltim:website', 'pupr-kaltim:inovasi']);
   });
 });
