@@ -118,6 +118,42 @@ describe('evaluation period forms', () => {
     expect((await t.api('/api/v1/evaluation/periods')).body.items).toEqual([]);
   });
 
+  it('takes weights and predikat minimums as plain decimals only (`,` or `.`), never 0x10, 1e3 or +5', async () => {
+    const odd = {
+      ...valid('desimal-2026', 'pupr-kaltim'),
+      w_volume: '0x10',
+      w_completion_rate: '1e3',
+      w_inovasi: '+5',
+      w_satisfaction: '1.000,5',
+      t2_min: '7e1',
+    };
+    for (const [lang, text] of [
+      ['id', tr('id', 'eval.field.decimal_format')],
+      ['en', tr('en', 'eval.field.decimal_format')],
+    ] as const) {
+      const r = await post(DEMO.national, `/kantor/evaluasi/baru?lang=${lang}`, odd);
+      expect(r.status).toBe(422);
+      for (const field of ['w_volume', 'w_completion_rate', 'w_inovasi', 'w_satisfaction', 't2_min'])
+        expect(
+          new RegExp(`id="f-${field}-error"[^>]*>(.*?)</p>`).exec(r.html)?.[1],
+          `${lang} ${field}`,
+        ).toContain(text);
+      expect(r.html).toContain('value="0x10"');
+    }
+    expect((await t.api('/api/v1/evaluation/periods')).body.items).toEqual([]);
+    // `2,5` and `2.5` are the same weight; `70,5` a minimum.
+    const r = await post(DEMO.national, '/kantor/evaluasi/baru', {
+      ...valid('desimal-2026', 'pupr-kaltim'),
+      w_volume: '2,5',
+      w_completion_rate: '2.5',
+      t2_min: '70,5',
+    });
+    expect(r.status, r.html.slice(0, 500)).toBe(303);
+    const api = (await t.api('/api/v1/evaluation/periods/desimal-2026')).body;
+    expect(api.weights).toEqual({ volume: 2.5, completion_rate: 2.5 });
+    expect(api.thresholds).toContainEqual({ predikat: 'Baik', min: 70.5 });
+  });
+
   it('creates a period (PRG), lists it, changes it (weights version 2) and refuses a taken code', async () => {
     let r = await post(
       DEMO.national,

@@ -41,6 +41,8 @@ import { cleanBody, type FormBody } from './forms.ts';
 import { sendPeriodPage } from './evaluation-pages.ts';
 
 const SLUG = /^[a-z0-9-]{2,60}$/;
+/** A negative decimal: out of range (not a malformed number). */
+const NEGATIVE = /^-\d+(?:[.,]\d+)?$/;
 const WEIGHTED = [...DATA_INDICATORS, ...RUBRIC_INDICATORS] as const;
 
 /** Form values are plain strings. */
@@ -80,6 +82,15 @@ export function formSlots(values: Record<string, unknown>): { groups: number; th
     groups: Math.max(GROUP_SLOTS, lastSlot(values, 'g', MAX_GROUPS)),
     thresholds: Math.max(THRESHOLD_SLOTS, lastSlot(values, 't', MAX_THRESHOLDS)),
   };
+}
+
+/**
+ * A plain decimal as typed in the form: digits with at most one `,` or `.` before more digits (`10`, `2,5`, `0.25`);
+ * anything `Number()` would also read (`0x10`, `1e3`, `Infinity`, ` 1_0`, `+5`) is null, so it gets a field error
+ * instead of an unexpected value.
+ */
+export function parseFormDecimal(raw: string): number | null {
+  return /^\d{1,9}(?:[.,]\d{1,9})?$/.test(raw) ? Number(raw.replace(',', '.')) : null;
 }
 
 /**
@@ -147,8 +158,9 @@ export function parsePeriodForm(
   for (const ind of WEIGHTED) {
     const raw = str(body[`w_${ind}`]);
     if (!raw) continue;
-    const n = Number(raw.replace(',', '.'));
-    if (!Number.isFinite(n) || n < 0 || n > 1000) f[`w_${ind}`] = { key: 'weight_range' };
+    const n = parseFormDecimal(raw);
+    if (n === null || n > 1000)
+      f[`w_${ind}`] = { key: n === null && !NEGATIVE.test(raw) ? 'decimal_format' : 'weight_range' };
     else if (n > 0) weights[ind] = n;
   }
   if (!Object.keys(weights).length && !WEIGHTED.some((i) => f[`w_${i}`]))
@@ -161,10 +173,11 @@ export function parsePeriodForm(
     const raw = str(body[`t${i}_min`]);
     if (!label && !raw) continue;
     lastRow = i;
-    const min = Number(raw.replace(',', '.'));
+    const min = parseFormDecimal(raw);
     if (!label || label.length > 50)
       f[`t${i}_name`] = label ? { key: 'too_long', params: { max: 50 } } : { key: 'required' };
-    if (!raw || !Number.isFinite(min) || min < 0 || min > 100) f[`t${i}_min`] = { key: 'score_range' };
+    if (raw && min === null && !NEGATIVE.test(raw)) f[`t${i}_min`] = { key: 'decimal_format' };
+    else if (min === null || min > 100) f[`t${i}_min`] = { key: 'score_range' };
     else if (minRows.has(min)) f[`t${i}_min`] = { key: 'thresholds_duplicate', params: { min } };
     else {
       minRows.set(min, i);
