@@ -1,7 +1,8 @@
 /**
- * The published results XLSX speaks the public results page's words (QA L1): headers, one column per
- * indicator named as on `/evaluasi/:periodId` (`eval.indicator.*`) and the notes in words ("belum dinilai:
- * Inovasi, …", never `no_assessment:inovasi`), in Indonesian by default and in English with `?lang=en`.
+ * The published results XLSX speaks the public results page's words (QA L1): headers, the award category of
+ * each group, one column per indicator named as on `/evaluasi/:periodId` (`eval.indicator.*`) and the notes in
+ * words ("belum dinilai: Inovasi, …", never `no_assessment:inovasi`), in Indonesian by default and in English
+ * with `?lang=en`.
  * Read back with exceljs over real HTTP.
  */
 import ExcelJS from 'exceljs';
@@ -82,6 +83,7 @@ describe('results XLSX', () => {
     const rows = await sheet(`/api/v1/evaluation/periods/${PERIOD}/results.xlsx`);
     expect(rows[0]).toEqual([
       'Kelompok',
+      'Kategori penghargaan',
       'Peringkat',
       'Peserta',
       'Nilai',
@@ -103,18 +105,22 @@ describe('results XLSX', () => {
       'Situs web (skor 0–100)',
       'Media sosial (skor 0–100)',
     ]);
+    const page0 = await (await fetch(`${t.url}/evaluasi/${PERIOD}`)).text();
     const all = JSON.stringify(rows);
     expect(all).not.toMatch(/no_assessment|below_min_volume|verification_timeliness|media_sosial/);
-    const byName = new Map(rows.slice(1).map((r) => [r[2], r]));
+    const byName = new Map(rows.slice(1).map((r) => [r[3], r]));
     const pupr = [...byName.entries()].find(([n]) => String(n).includes('Pekerjaan Umum'))![1];
     const dinkes = [...byName.entries()].find(([n]) => String(n).includes('Kesehatan'))![1];
     expect(pupr[0]).toBe('Perangkat Daerah Kaltim 2026');
-    expect(pupr[1]).toBe(1);
-    expect(pupr[5]).toBe(2);
-    expect(pupr[6]).toBe('belum dinilai: Inovasi, Pemanfaatan data');
-    expect(pupr[7]).toBe(100); // the volume score; the raw volume (2) is the "Laporan diterima" column
-    expect(dinkes[1] ?? null).toBeNull(); // no rank (an empty cell)
-    expect(dinkes[6]).toBe(
+    // The award category in words, as the results page writes it beside the group.
+    expect(pupr[1]).toBe('pengelolaan pengaduan');
+    expect(page0).toContain('(pengelolaan pengaduan)');
+    expect(pupr[2]).toBe(1);
+    expect(pupr[6]).toBe(2);
+    expect(pupr[7]).toBe('belum dinilai: Inovasi, Pemanfaatan data');
+    expect(pupr[8]).toBe(100); // the volume score; the raw volume (2) is the "Laporan diterima" column
+    expect(dinkes[2] ?? null).toBeNull(); // no rank (an empty cell)
+    expect(dinkes[7]).toBe(
       'di bawah volume minimum, tidak diperingkat; belum dinilai: Inovasi, Pemanfaatan data',
     );
     // The same words as the public results page.
@@ -134,8 +140,9 @@ describe('results XLSX', () => {
       [`/api/v1/evaluation/periods/${PERIOD}/results.xlsx`, { 'accept-language': 'en-US,en;q=0.9' }],
     ] as const) {
       const rows = await sheet(path, headers);
-      expect(rows[0]!.slice(0, 9)).toEqual([
+      expect(rows[0]!.slice(0, 10)).toEqual([
         'Group',
+        'Award category',
         'Rank',
         'Participant',
         'Score',
@@ -146,7 +153,8 @@ describe('results XLSX', () => {
         'Verification timeliness (score 0–100)',
       ]);
       expect(rows[0]!.slice(-2)).toEqual(['Website (score 0–100)', 'Social media (score 0–100)']);
-      const notes = rows.slice(1).map((r) => r[6]);
+      expect(rows.slice(1).map((r) => r[1])).toEqual(['complaint handling', 'complaint handling']);
+      const notes = rows.slice(1).map((r) => r[7]);
       expect(notes).toContain(
         'below the minimum volume, not ranked; not assessed yet: Innovation, Use of data',
       );

@@ -149,13 +149,17 @@ export const PeriodBody = z.object({
 });
 
 /**
- * The columns of the results XLSX in `lang`: the headers of the public results page (`eval.*`),
- * one column per indicator named as on that page's explanations (`eval.indicator.*`), and the flags in words.
+ * The columns of the results XLSX in `lang`: the headers of the public results page (`eval.*`), the award
+ * category of the group (`eval.award.*`), one column per indicator named as on that page's explanations (`eval.indicator.*`), and the flags in words.
  */
-export function resultColumns(lang: Lang): TableColumn<ParticipantResult & { group: string }>[] {
+export function resultColumns(
+  lang: Lang,
+): TableColumn<ParticipantResult & { group: string; award: string }>[] {
   const header = localeHeader;
   return [
     { header: header('eval.staff.group'), value: (r) => r.group },
+    // The group's award category in words, as the results page names it beside the group.
+    { header: header('eval.form.award'), value: (r) => t(lang, `eval.award.${r.award}`) },
     { header: header('eval.rank'), value: (r) => r.rank },
     { header: header('eval.participant'), value: (r) => r.name },
     { header: header('eval.total'), value: (r) => r.total },
@@ -206,7 +210,7 @@ export async function readScoreParts(
 
 /** Flattens a result into rows for the XLSX export. */
 export function resultRows(result: EvaluationResult) {
-  return result.groups.flatMap((g) => g.results.map((r) => ({ ...r, group: g.name })));
+  return result.groups.flatMap((g) => g.results.map((r) => ({ ...r, group: g.name, award: g.award })));
 }
 
 export const evaluationRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, opts) => {
