@@ -5,9 +5,10 @@
  * Who reads what: the national admin every entry; a coordinator only the entries whose agency it manages
  * (`agenciesInScope`, manageable: its region's agencies, without the Ombudsman offices and the ministries' and
  * lembaga's offices there, which are not its to administer), and the regional holidays and regional SLA rules of its
- * region (those entries have no agency: their `details.regionCode`, in SQL); national entries (no agency: categories,
- * national SLA rules, national holidays, national keys, evaluation periods, federation, key reseals) are the national
- * admin's alone.
+ * region (those entries have no agency: their `details.regionCode`, in SQL), and the entries of the evaluation periods
+ * it owns (every participant in its region, `ownEvaluationPeriods`); national entries (no agency: categories, national
+ * SLA rules, national holidays, national keys, evaluation periods with a participant elsewhere, federation, key
+ * reseals) are the national admin's alone.
  * Anyone else: 403.
  */
 import { and, asc, count, desc, eq, gte, inArray, like, or, sql, type SQL } from 'drizzle-orm';
@@ -99,6 +100,33 @@ export async function adminAuditEntries(
   return rows.map((r) => ({ ...r, details: (r.details ?? {}) as Record<string, unknown> }));
 }
 
+/**
+ * The evaluation-period entries (`evaluation.period`, `evaluation.publish`: they have no agency) a coordinator reads:
+ * those of the periods it owns, i.e. whose participants all lie where it manages evaluations (its region,
+ * `manage_evaluation`), and whose own recorded participants (`details.participants`, an earlier definition) do too.
+ * A period with a participant elsewhere stays the national admin's. Undefined when the actor manages none.
+ */
+async function ownEvaluationPeriods(svc: Services, actor: Actor): Promise<SQL | undefined> {
+  const ids = (await agenciesInScope(svc, actor, 'manage_evaluation')).map((a) => a.id);
+  if (!ids.length) return undefined;
+  const inScope = (column: SQL) =>
+    sql`${column} in (${sql.join(
+      ids.map((id) => sql`${id}`),
+      sql`, `,
+    )})`;
+  const participants = sql`from evaluation_participants p join evaluation_groups g on g.id = p.group_id
+    where g.period_id = ${adminAuditLog.targetId}`;
+  return and(
+    eq(adminAuditLog.targetType, 'evaluation_period'),
+    sql`exists (select 1 ${participants})`,
+    sql`not exists (select 1 ${participants} and not ${inScope(sql`p.agency_id`)})`,
+    sql`not exists (select 1 from jsonb_array_elements_text(
+      case when jsonb_typeof(${adminAuditLog.details} -> 'participants') = 'array'
+        then ${adminAuditLog.details} -> 'participants' else '[]'::jsonb end) as x(agency_id)
+      where not ${inScope(sql`x.agency_id`)})`,
+  );
+}
+
 /** One page of the administration log the actor may read (403 for anyone else). */
 export async function adminAuditLogPage(
   svc: Services,
@@ -126,7 +154,7 @@ export async function adminAuditLogPage(
         )
       : undefined;
     const agencyScope = ids.length ? inArray(adminAuditLog.agencyId, ids) : undefined;
-    conds.push(or(agencyScope, regional) ?? sql`false`);
+    conds.push(or(agencyScope, regional, await ownEvaluationPeriods(svc, actor)) ?? sql`false`);
   }
   if (filter.group) conds.push(like(adminAuditLog.action, `${filter.group}.%`));
   if (filter.agencyId) conds.push(eq(adminAuditLog.agencyId, filter.agencyId));

@@ -297,6 +297,73 @@ describe('evaluation periods, rubric scores and publishing', () => {
   });
 });
 
+describe('evaluation periods on the log page', () => {
+  it('a coordinator reads the entries of the periods of its region, none of a period reaching elsewhere', async () => {
+    const nationalToken = await t.login(DEMO.national);
+    const def = (id: string, participants: string[]) => ({
+      id,
+      name: `Evaluasi ${id}`,
+      from: '2026-01-01',
+      to: '2026-12-31',
+      groups: [
+        {
+          id: `${id}-g`,
+          name: 'Kelompok uji',
+          scope: 'region',
+          participants: participants.map((agencyId) => ({ agencyId })),
+        },
+      ],
+    });
+    const create = async (token: string, body: unknown) => {
+      const r = await t.api('/api/v1/evaluation/periods', { json: body, token });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+    };
+    // Balikpapan's own period, made by its coordinator.
+    const bppToken = await t.login(DEMO.balikpapanCoordinator);
+    const own = await written(() => create(bppToken, def('log-bpp', ['diskominfo-balikpapan'])));
+    // A period first with Samarinda too (that entry names Samarinda), then narrowed to Balikpapan.
+    const mixed = await written(() =>
+      create(nationalToken, def('log-mix', ['diskominfo-balikpapan', 'diskominfo-samarinda'])),
+    );
+    const narrowed = await written(() => create(nationalToken, def('log-mix', ['diskominfo-balikpapan'])));
+    // A period with a ministry: national.
+    const nationwide = await written(() =>
+      create(nationalToken, def('log-nas', ['kemenpanrb', 'diskominfo-balikpapan'])),
+    );
+    for (const e of [own, mixed, narrowed, nationwide]) expect(e).toHaveLength(1);
+    const provincial = (
+      await rows<{ id: string }>(
+        sql`select id from admin_audit_log where target_id = 'log-2026' and agency_id is null order by id`,
+      )
+    ).map((r) => Number(r.id));
+    expect(provincial.length).toBeGreaterThanOrEqual(2); // created and published (previous describe)
+    const id = (e: { id: unknown }[]) => Number(e[0]!.id);
+    const shown = async (email: string) => {
+      const page = await (await signInWeb(t.url, email)).get('/kantor/admin/log?kelompok=evaluation');
+      expect(page.status).toBe(200);
+      return {
+        ids: [...page.html.matchAll(/data-entry="(\d+)"/g)].map((m) => Number(m[1])),
+        html: page.html,
+      };
+    };
+
+    const bpp = await shown(DEMO.balikpapanCoordinator);
+    expect(bpp.ids).toEqual(expect.arrayContaining([id(own), id(narrowed)]));
+    for (const other of [id(mixed), id(nationwide), ...provincial]) expect(bpp.ids).not.toContain(other);
+    expect(bpp.html).toContain('Evaluasi log-bpp');
+    expect(bpp.html).not.toContain('diskominfo-samarinda');
+    expect(bpp.html).not.toContain('log-nas');
+
+    const province = await shown(DEMO.coordinator);
+    expect(province.ids).toEqual(expect.arrayContaining([id(own), id(mixed), id(narrowed), ...provincial]));
+    expect(province.ids).not.toContain(id(nationwide));
+    expect(province.html).toContain('menerbitkan hasil periode evaluasi log-2026');
+
+    const all = await shown(DEMO.national);
+    expect(all.ids).toEqual(expect.arrayContaining([id(own), id(mixed), id(narrowed), id(nationwide)]));
+  });
+});
+
 describe('federation (back office)', () => {
   it('the instance id and peers added, replaced and removed leave one entry each; refused ones none', async () => {
     const instance = await written(() =>
