@@ -271,6 +271,68 @@ export function scoreGroup(
   return [...eligible, ...rest];
 }
 
+/**
+ * The numbers of an indicator's `formula` line, by kind. The line itself stays in English: it is part of the
+ * published, hashed result (changing it would make every earlier publication recompute to MISMATCH), so pages
+ * read its numbers back with `formulaParts` and word them in the reader's language.
+ */
+export type FormulaParts =
+  | { kind: 'volume_per_capita'; received: number; population: number; volume: number; max: number }
+  | { kind: 'volume'; received: number; max: number }
+  | { kind: 'rate'; indicator: DataIndicatorId; successes: number; trials: number }
+  | { kind: 'admin_activity'; active: number; admins: number }
+  | { kind: 'rubric'; indicator: RubricIndicatorId; scores: number[] };
+
+const NUM = String.raw`(-?\d+(?:\.\d+)?(?:e[-+]?\d+)?)`;
+const FORMULA_LINES: [RegExp, (m: RegExpExecArray) => FormulaParts][] = [
+  [
+    new RegExp(
+      `^volume: ${NUM} reports per 100,000 of ${NUM} inhabitants = ${NUM}; ÷ group max ${NUM} × 100$`,
+    ),
+    (m) => ({
+      kind: 'volume_per_capita',
+      received: Number(m[1]),
+      population: Number(m[2]),
+      volume: Number(m[3]),
+      max: Number(m[4]),
+    }),
+  ],
+  [
+    new RegExp(`^volume: ${NUM} reports ÷ group max ${NUM} × 100$`),
+    (m) => ({ kind: 'volume', received: Number(m[1]), max: Number(m[2]) }),
+  ],
+  [
+    new RegExp(String.raw`^(\w+): Wilson 95% lower bound of ${NUM}/${NUM} [^×]+ × 100$`),
+    (m) => ({
+      kind: 'rate',
+      indicator: m[1] as DataIndicatorId,
+      successes: Number(m[2]),
+      trials: Number(m[3]),
+    }),
+  ],
+  [
+    new RegExp(`^admin_activity: ${NUM} of ${NUM} admins active in the last 30 days × 100$`),
+    (m) => ({ kind: 'admin_activity', active: Number(m[1]), admins: Number(m[2]) }),
+  ],
+  [
+    new RegExp(String.raw`^(\w+): mean of \d+ assessor score\(s\) \[([^\]]*)\]$`),
+    (m) => ({
+      kind: 'rubric',
+      indicator: m[1] as RubricIndicatorId,
+      scores: m[2] ? m[2].split(', ').map(Number) : [],
+    }),
+  ],
+];
+
+/** The numbers of a formula line written by `dataIndicatorScores` / `scoreGroup`; null for any other text. */
+export function formulaParts(formula: string): FormulaParts | null {
+  for (const [re, parts] of FORMULA_LINES) {
+    const m = re.exec(formula);
+    if (m) return parts(m);
+  }
+  return null;
+}
+
 /** Deterministic JSON (object keys sorted) so that input hashes do not depend on key order. */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);

@@ -313,7 +313,7 @@ describe('evaluation pages', () => {
     const view = await page(DEMO.assessor, '/kantor/evaluasi/kaltim-2026');
     expect(view.status).toBe(200);
     expect(view.html).toContain('Pratinjau peringkat');
-    expect(view.html).toContain('Wilson 95% lower bound');
+    expect(view.html).toContain('Batas bawah Wilson 95%'); // the formula lines in the page language
     expect(view.html).toContain('enctype="multipart/form-data"');
     expect(view.html).toContain('https://pu.kaltimprov.go.id/');
 

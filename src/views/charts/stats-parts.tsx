@@ -8,22 +8,16 @@ import type { PageContext } from '../context.ts';
 import type { StatsIndicators } from '../../domain/stats/aggregate.ts';
 import type { StatsRow } from '../../queries/stats.ts';
 import { monthName } from '../../presenters/stats-table.ts';
+import { formatNumber } from '../../presenters/number-format.ts';
 
 /** "83%" or "–" for a missing rate. */
 export function pct(rate: number | null | undefined): string {
   return rate === null || rate === undefined ? '–' : `${Math.round(rate * 100)}%`;
 }
 
-// Intl formatters are costly to create (ICU); a page formats hundreds of numbers, so they are made once per language.
-const numberFormats = new Map<string, Intl.NumberFormat>();
-
 /** A whole number in the page language's grouping. */
 export function num(ctx: PageContext, n: number | null | undefined): string {
-  if (n === null || n === undefined) return '–';
-  const locale = ctx.lang === 'id' ? 'id-ID' : 'en-GB';
-  let f = numberFormats.get(locale);
-  if (!f) numberFormats.set(locale, (f = new Intl.NumberFormat(locale)));
-  return f.format(n);
+  return formatNumber(n, ctx.lang);
 }
 
 /** "Maret 2026" for `2026-03`. */

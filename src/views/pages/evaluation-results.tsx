@@ -9,19 +9,22 @@ import { Layout } from '../layout.tsx';
 import { StatsStyles } from './stats-page.tsx';
 import { formatDate, formatDateTime } from '../format.ts';
 import { flagWords } from '../../presenters/evaluation-flags.ts';
+import { formulaText } from '../../presenters/evaluation-formula.ts';
+import { formatNumber, formatScore } from '../../presenters/number-format.ts';
 import type { EvaluationResult } from '../../domain/evaluation/evaluate.ts';
 import type { IndicatorScore, ParticipantResult } from '../../domain/evaluation/scoring.ts';
 
 /** Indicator explanation table (value, score, weight, contribution, formula) of one participant. */
 export function ExplainTable({ ctx, r }: { ctx: PageContext; r: ParticipantResult }): VNode {
+  const n = (x: number, max = 2) => formatNumber(x, ctx.lang, { max });
   const value = (i: IndicatorScore) =>
     i.value === null
       ? '–'
       : i.indicator === 'satisfaction' && i.interval
-        ? `${i.value} / 5 (${i.interval.successes}/${i.interval.trials})`
+        ? `${n(i.value)} / 5 (${n(i.interval.successes)}/${n(i.interval.trials)})`
         : i.interval
-          ? `${Math.round(i.value * 1000) / 10}% (${i.interval.successes}/${i.interval.trials})`
-          : String(i.value);
+          ? `${n(i.value * 100, 1)}% (${n(i.interval.successes)}/${n(i.interval.trials)})`
+          : n(i.value);
   return (
     <table class="data-table explain">
       <caption>{ctx.t('eval.explain.caption', { name: r.name })}</caption>
@@ -48,13 +51,13 @@ export function ExplainTable({ ctx, r }: { ctx: PageContext; r: ParticipantResul
           <tr key={i.indicator}>
             <th scope="row">{ctx.t(`eval.indicator.${i.indicator}`)}</th>
             <td class="num">{value(i)}</td>
-            <td class="num">{i.score.toFixed(2)}</td>
-            <td class="num">{i.weight}</td>
-            <td class="num">{i.contribution.toFixed(2)}</td>
+            <td class="num">{formatScore(i.score, ctx.lang)}</td>
+            <td class="num">{n(i.weight)}</td>
+            <td class="num">{formatScore(i.contribution, ctx.lang)}</td>
             <td>
-              {i.formula}
+              {formulaText(ctx.lang, i.formula)}
               {i.spread !== undefined && i.assessors
-                ? ` · ${ctx.t('eval.spread', { n: i.assessors, spread: i.spread })}`
+                ? ` · ${ctx.t('eval.spread', { n: i.assessors, spread: n(i.spread) })}`
                 : ''}
             </td>
           </tr>
@@ -64,7 +67,7 @@ export function ExplainTable({ ctx, r }: { ctx: PageContext; r: ParticipantResul
         <tr>
           <th scope="row">{ctx.t('eval.explain.total')}</th>
           <td colSpan={3} />
-          <td class="num">{r.total.toFixed(2)}</td>
+          <td class="num">{formatScore(r.total, ctx.lang)}</td>
           <td>{r.predikat}</td>
         </tr>
       </tfoot>
@@ -110,9 +113,9 @@ export function RankingTable(p: {
                 r.name
               )}
             </th>
-            <td class="num">{r.total.toFixed(2)}</td>
+            <td class="num">{formatScore(r.total, ctx.lang)}</td>
             <td>{r.predikat}</td>
-            <td class="num">{r.received}</td>
+            <td class="num">{formatNumber(r.received, ctx.lang)}</td>
             <td>{flagWords(ctx.lang, r.flags) || '–'}</td>
           </tr>
         ))}
@@ -182,7 +185,9 @@ export function EvaluationResultsPage(p: {
           </div>
           {g.results.map((r) => (
             <details key={r.agencyId} class="explain-details">
-              <summary>{ctx.t('eval.explain.summary', { name: r.name, total: r.total.toFixed(2) })}</summary>
+              <summary>
+                {ctx.t('eval.explain.summary', { name: r.name, total: formatScore(r.total, ctx.lang) })}
+              </summary>
               <div class="table-scroll" tabIndex={0} role="region" aria-label={ctx.t('stats.scroll_table')}>
                 <ExplainTable ctx={ctx} r={r} />
               </div>
@@ -214,7 +219,7 @@ export function CertificatePage(p: {
         <h1>{r.name}</h1>
         <p>{ctx.t('eval.cert.body', { group: p.groupName, award: ctx.t(`eval.award.${p.award}`) })}</p>
         <p class="big">{ctx.t('eval.cert.rank', { rank: r.rank ?? '–' })}</p>
-        <p>{ctx.t('eval.cert.score', { total: r.total.toFixed(2), predikat: r.predikat })}</p>
+        <p>{ctx.t('eval.cert.score', { total: formatScore(r.total, ctx.lang), predikat: r.predikat })}</p>
         <p>{p.periodName}</p>
         <p class="muted small">
           {ctx.t('eval.public.published', { at: formatDate(p.publishedAt, ctx.lang) })} ·{' '}

@@ -17,6 +17,7 @@ import { StatsStyles } from '../pages/stats-page.tsx';
 import { ExplainTable, RankingTable } from '../pages/evaluation-results.tsx';
 import { statsNav } from './stats-dashboard.tsx';
 import { formatDateTime } from '../format.ts';
+import { formatNumber, formatScore } from '../../presenters/number-format.ts';
 import type { EvaluationResult } from '../../domain/evaluation/evaluate.ts';
 import { RUBRIC_INDICATORS } from '../../domain/evaluation/scoring.ts';
 import type { PeriodRow } from '../../queries/evaluation.ts';
@@ -190,7 +191,10 @@ export function EvaluationPeriodPage(p: {
                       : audits.map((a) => (
                           <p key={a.kind}>
                             {ctx.t(`eval.indicator.${a.kind}`)}:{' '}
-                            {ctx.t('eval.staff.audit_score', { score: a.score })} ({a.ranAt.slice(0, 10)})
+                            {ctx.t('eval.staff.audit_score', {
+                              score: formatNumber(a.score, ctx.lang, { max: 2 }),
+                            })}{' '}
+                            ({a.ranAt.slice(0, 10)})
                             <br />
                             {a.result.checks
                               .map((c) => `${ctx.t(`eval.check.${c.id}`)} ${c.passed ? '✓' : '✗'}`)
@@ -240,7 +244,9 @@ export function EvaluationPeriodPage(p: {
           </div>
           {g.results.map((r) => (
             <details key={r.agencyId}>
-              <summary>{ctx.t('eval.explain.summary', { name: r.name, total: r.total.toFixed(2) })}</summary>
+              <summary>
+                {ctx.t('eval.explain.summary', { name: r.name, total: formatScore(r.total, ctx.lang) })}
+              </summary>
               <div class="table-scroll" tabIndex={0} role="region" aria-label={ctx.t('stats.scroll_table')}>
                 <ExplainTable ctx={ctx} r={r} />
               </div>

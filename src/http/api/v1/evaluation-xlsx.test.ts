@@ -2,8 +2,8 @@
  * The published results XLSX speaks the public results page's words (QA L1): headers, the award category of
  * each group, one column per indicator named as on `/evaluasi/:periodId` (`eval.indicator.*`) and the notes in
  * words ("belum dinilai: Inovasi, …", never `no_assessment:inovasi`), in Indonesian by default and in English
- * with `?lang=en`.
- * Read back with exceljs over real HTTP.
+ * with `?lang=en`. Read back with exceljs over real HTTP. The results, certificate and back-office preview pages
+ * write decimals and formula lines in the page language ("33,33", "Batas bawah Wilson 95% …" / "33.33", "Wilson …").
  */
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { DEMO, startTestApp, type TestApp } from '../../../../test/helpers/app.t
 import { refreshStats } from '../../../commands/refresh-stats.ts';
 import { snapshotOpenData } from '../../../commands/snapshot-open-data.ts';
 import { t as text } from '../../../locales/index.ts';
+import { signInWeb } from '../../../../test/helpers/web-client.ts';
 import { publishReviewed } from '../../../../test/helpers/evaluation.ts';
 
 let t: TestApp;
@@ -162,5 +163,49 @@ describe('results XLSX', () => {
     }
     const page = await (await fetch(`${t.url}/evaluasi/${PERIOD}?lang=en`)).text();
     expect(page).toContain('below the minimum volume, not ranked; not assessed yet: Innovation, Use of data');
+  });
+});
+
+describe('results and preview pages in the reader’s language', () => {
+  it('write decimals and formula lines in Indonesian (33,33) and English (33.33), public and back office', async () => {
+    const coordinator = await signInWeb(t.url, DEMO.coordinator);
+    for (const [lang, expected, absent] of [
+      [
+        'id',
+        [
+          '>33,33</td>',
+          '>0,00</td>',
+          'Rincian nilai Dinas Kesehatan Provinsi Kalimantan Timur (0,00)',
+          '2 laporan ÷ nilai tertinggi kelompok 2 × 100',
+          'Batas bawah Wilson 95% dari 0/2 laporan terverifikasi yang selesai × 100',
+          'Belum ada nilai penilai',
+        ],
+        ['>33.33</td>', '>0.00</td>', 'Wilson 95% lower bound', 'reports ÷ group max', 'assessor score'],
+      ],
+      [
+        'en',
+        [
+          '>33.33</td>',
+          '>0.00</td>',
+          '2 reports ÷ group maximum 2 × 100',
+          'Wilson 95% lower bound of 0/2 verified reports completed × 100',
+          'No assessor score yet',
+        ],
+        ['>33,33</td>', 'Batas bawah Wilson', 'laporan ÷'],
+      ],
+    ] as const) {
+      const pages = [
+        await (await fetch(`${t.url}/evaluasi/${PERIOD}?lang=${lang}`)).text(),
+        (await coordinator.get(`/kantor/evaluasi/${PERIOD}?lang=${lang}`)).html,
+      ];
+      for (const html of pages) {
+        for (const text of expected) expect(html, `${lang}: ${text}`).toContain(text);
+        for (const text of absent) expect(html, `${lang}: ${text}`).not.toContain(text);
+      }
+    }
+    const cert = await (
+      await fetch(`${t.url}/evaluasi/${PERIOD}/sertifikat/pupr-kaltim?kelompok=${PERIOD}-pd`)
+    ).text();
+    expect(cert).toContain('Nilai 33,33');
   });
 });
