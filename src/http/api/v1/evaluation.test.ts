@@ -243,7 +243,8 @@ describe('evaluation API', () => {
     const res = await fetch(`${t.url}/api/v1/evaluation/periods/${period.id}/results.xlsx`);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(await res.arrayBuffer());
-    expect(wb.worksheets[0]!.getRow(1).getCell(2).value).toBe('Peringkat');
+    expect(wb.worksheets[0]!.getRow(1).getCell(2).value).toBe('Kategori penghargaan');
+    expect(wb.worksheets[0]!.getRow(1).getCell(3).value).toBe('Peringkat');
 
     const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
     const code = await statsCli(t.runtime, 'evaluate', ['--period', period.id]);
