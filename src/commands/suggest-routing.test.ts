@@ -125,7 +125,7 @@ describe('a weak model', () => {
       expect(after.body.models.classification.cvMacroF1).toBe(0.31);
       const weak = await (await signInWeb(t.url, DEMO.coordinator)).get(`/kantor/laporan/${id}`);
       expect(weak.html).toContain('data-weak-model="classification"');
-      expect(weak.html).toContain('Model ini masih lemah (macro-F1 uji silang 0.31)');
+      expect(weak.html).toContain('Model ini masih lemah (macro-F1 uji silang 0,31)');
       expect(weak.html).not.toContain('data-weak-model="agency"');
     } finally {
       await t.runtime.services.db.execute(

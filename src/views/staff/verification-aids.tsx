@@ -25,6 +25,7 @@ import type { RoutingSuggestions } from '../../commands/suggest-routing.ts';
 import type { ReportReturn } from '../../queries/report-returns.ts';
 import { dateLabel } from './common.tsx';
 import { formatDate, formatDateTime, formatDistance } from '../format.ts';
+import { formatNumber } from '../../presenters/number-format.ts';
 
 /** What the verify form is pre-filled with from a picked suggestion (query `instansi`, `kategori`, `klasifikasi`). */
 export interface RoutingPick {
@@ -189,7 +190,7 @@ export function SuggestionList(p: {
       <Heading>{p.heading}</Heading>
       {p.weakF1 !== undefined && p.items.length ? (
         <p class="hint" data-weak-model={p.kind}>
-          {ctx.t('staff.suggest.weak_model', { f1: p.weakF1.toFixed(2) })}
+          {ctx.t('staff.suggest.weak_model', { f1: formatNumber(p.weakF1, ctx.lang, { min: 2, max: 2 }) })}
         </p>
       ) : null}
       {p.items.length === 0 ? (
