@@ -8,6 +8,7 @@
 import { sql } from 'drizzle-orm';
 import { query, type AppDb } from '../db/client.ts';
 import { PUBLIC_REPORT } from './scope.ts';
+import { localMonthOfRegionSql } from './sweep-candidates.ts';
 
 /** One notable case. */
 export interface NotableCase {
@@ -20,7 +21,11 @@ export interface NotableCase {
   rating: number | null;
 }
 
-/** Up to `limit` public reports completed in month `YYYY-MM` (by the facts' closing time). */
+/**
+ * Up to `limit` public reports completed in month `YYYY-MM`: the local month of the facts' closing time in the
+ * zone of the report's region (WIB when it has none), as the dates of receipt of the statistics, so a report
+ * closed at 00:30 WITA on 1 April is an April case, not a March one (its UTC month).
+ */
 export async function notableResolvedCases(db: AppDb, month: string, limit = 5): Promise<NotableCase[]> {
   return query<NotableCase>(
     db,
@@ -32,7 +37,7 @@ export async function notableResolvedCases(db: AppDb, month: string, limit = 5):
         left join agencies a on a.id = r.agency_id
         left join regions g on g.code = r.region_code
         where f.is_public and (f.fact->>'completed')::boolean
-          and substr(f.fact->>'closedAt', 1, 7) = ${month}
+          and ${localMonthOfRegionSql(sql`(f.fact->>'closedAt')::timestamptz`, sql`r.region_code`)} = ${month}
           and ${PUBLIC_REPORT} and r.status = 'completed'
         order by (f.fact->>'rating')::int desc nulls last, r.tracking_id
         limit ${limit}`,

@@ -420,9 +420,11 @@ export async function servedSnapshot(db: AppDb, snap: SnapshotInfo): Promise<Ser
     region_code: string | null;
   }>(
     db,
+    // `>=`: a report changed in the very millisecond the snapshot was stamped may have left the public after its
+    // rows were read; one that was already out is no row and, with the ledger, counted nowhere (nothing changes).
     sql`select r.id::text as id, r.tracking_id, r.confidential, f.created_date::text as created_date, r.region_code
         from reports r left join stats_report_facts f on f.report_id = r.id
-         where r.updated_at > ${snap.createdAt} and r.created_at <= ${snap.createdAt} and not ${PUBLIC_REPORT}`,
+         where r.updated_at >= ${snap.createdAt} and r.created_at <= ${snap.createdAt} and not ${PUBLIC_REPORT}`,
   );
   const stored = { kind: 'stored' as const, path: snap.path, sha256: snap.sha256 };
   if (hidden.length === 0) return stored;

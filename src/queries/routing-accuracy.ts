@@ -12,7 +12,7 @@ import { query } from '../db/client.ts';
 import { canStaff, type Actor } from '../policies/can.ts';
 import { scopeName } from './stats-labels.ts';
 import { statsScopeOf, type StatsScope } from './stats-scope.ts';
-import { zoneOfRegionSql } from './sweep-candidates.ts';
+import { localMonthOfRegionSql } from './sweep-candidates.ts';
 import { ZONE_OFFSET_MINUTES } from '../domain/deadline/calendar.ts';
 
 /** One month of routing figures. */
@@ -310,13 +310,7 @@ async function readMonths(
     Date.UTC(y, m - 1, 1) - Math.max(...Object.values(ZONE_OFFSET_MINUTES)) * 60_000,
   ).toISOString();
   const f = scopeFilters(scope);
-  const localMonth = (at: SQL) =>
-    sql`to_char((${at} at time zone 'UTC') + make_interval(mins => (case ${zoneOfRegionSql(sql`r.region_code`)}
-          ${sql.raw(
-            Object.entries(ZONE_OFFSET_MINUTES)
-              .map(([zone, minutes]) => `when '${zone}' then ${minutes}`)
-              .join(' '),
-          )} end)), 'YYYY-MM')`;
+  const localMonth = (at: SQL) => localMonthOfRegionSql(at, sql`r.region_code`);
   const rows = await query<Record<string, string | number>>(
     svc.db,
     sql`with ${f.with} decided as (

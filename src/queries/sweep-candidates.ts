@@ -11,6 +11,7 @@ import { OPEN_STATUSES, type ZoneName } from '../domain/report/report.ts';
 import {
   WIT_PROVINCES,
   WITA_PROVINCES,
+  ZONE_OFFSET_MINUTES,
   type Holiday,
   type WorkingCalendar,
 } from '../domain/deadline/calendar.ts';
@@ -69,6 +70,20 @@ export function zoneOfRegionSql(column: SQL): SQL {
   const list = (set: ReadonlySet<string>) => sql.raw([...set].map((p) => `'${p}'`).join(', '));
   return sql`(case when left(btrim(coalesce(${column}, '')), 2) in (${list(WITA_PROVINCES)}) then 'WITA'
     when left(btrim(coalesce(${column}, '')), 2) in (${list(WIT_PROVINCES)}) then 'WIT' else 'WIB' end)`;
+}
+
+/**
+ * SQL: the local month (`YYYY-MM`) of timestamp `at` in the zone of the region in `regionColumn` (as
+ * `zoneOfRegionSql`), so a time just after midnight on the 1st in WITA/WIT counts in the new month, as the
+ * statistics' local dates of receipt do.
+ */
+export function localMonthOfRegionSql(at: SQL, regionColumn: SQL): SQL {
+  return sql`to_char((${at} at time zone 'UTC') + make_interval(mins => (case ${zoneOfRegionSql(regionColumn)}
+          ${sql.raw(
+            Object.entries(ZONE_OFFSET_MINUTES)
+              .map(([zone, minutes]) => `when '${zone}' then ${minutes}`)
+              .join(' '),
+          )} end)), 'YYYY-MM')`;
 }
 
 /** `(col >= a and col < b) or …` over merged ranges, so the scan reads only the union of the windows. */

@@ -7,8 +7,8 @@
  * a report changes (the `outbox` NOTIFY every report event sends at commit, when the process subscribes),
  * and the cache is bounded by entry count and bytes. Identical concurrent misses are computed once.
  */
-import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { etagOf, notModified } from '../plugins/conditional-get.ts';
 import { contentType, encode, type Format } from './format.ts';
 import type { Fields } from './input.ts';
 
@@ -27,11 +27,6 @@ interface Entry extends CachedAnswer {
 
 /** Parameters that never change an answer (D8: jurisdiction_id is ignored; lang only affects errors). */
 const IGNORED = new Set(['jurisdiction_id', 'lang']);
-
-/** A strong ETag of a body. */
-export function etagOf(body: Buffer): string {
-  return `"${createHash('sha1').update(body).digest('base64url')}"`;
-}
 
 /** Serialises an Open311 document (format.ts) into a finished answer (a discovery document without charset, D6). */
 export function answerOf(format: Format, root: string, value: unknown, discovery = false): CachedAnswer {
@@ -140,16 +135,6 @@ export class AnswerCache {
   get size(): number {
     return this.entries.size;
   }
-}
-
-/** True when the request's If-None-Match names `etag` (or `*`). */
-function notModified(req: FastifyRequest, etag: string): boolean {
-  const inm = req.headers['if-none-match'];
-  if (!inm) return false;
-  return inm
-    .split(',')
-    .map((s) => s.trim().replace(/^W\//, ''))
-    .some((s) => s === etag || s === '*');
 }
 
 /**

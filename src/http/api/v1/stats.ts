@@ -5,7 +5,7 @@
  * open data lists only public reports (docs/statistics.md, docs/open-data.md).
  */
 import { createReadStream } from 'node:fs';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { calendarDate } from './schemas.ts';
@@ -16,6 +16,7 @@ import { localDate } from '../../../domain/deadline/calendar.ts';
 import { OPEN_DATA_COLUMNS } from '../../../domain/stats/open-data.ts';
 import { STATS_GROUP_BY, statsBy } from '../../../queries/stats.ts';
 import { openDataRows } from '../../../queries/open-data.ts';
+import { unknownStatsParent } from '../../../queries/stats-labels.ts';
 import {
   latestSnapshot,
   OPEN_DATA_SCHEMA,
@@ -26,6 +27,17 @@ import {
 import type { AppDb } from '../../../db/client.ts';
 import { csvSafe, statsCsv, statsXlsx } from '../../../presenters/stats-table.ts';
 import { requestLang } from '../../plugins/errors.ts';
+import { notModified, sendConditional } from '../../plugins/conditional-get.ts';
+
+/**
+ * Cache-Control of the public statistics and open data: any cache may keep them but must revalidate (ETag → 304)
+ * on every use, so a report made rahasia leaves what clients see at once, never after a max-age.
+ */
+const REVALIDATE = 'public, no-cache';
+/** The CSV headers follow the request's language (`lang`, the `lang` cookie, Accept-Language). */
+const VARY_LANG = 'Accept-Language, Cookie';
+const JSON_TYPE = 'application/json; charset=utf-8';
+const CSV_TYPE = 'text/csv; charset=utf-8';
 
 const isoDate = calendarDate;
 
@@ -36,9 +48,13 @@ const isoDate = calendarDate;
  * snapshot (made rahasia) are withdrawn from what is served (`servedSnapshot`): the checksum headers are then those of
  * the served bytes, `x-snapshot-original-sha256` names the stored file and `x-snapshot-withdrawn-rows` says how many.
  */
-async function sendSnapshot(db: AppDb, reply: FastifyReply, snap: SnapshotInfo | null) {
+async function sendSnapshot(db: AppDb, req: FastifyRequest, reply: FastifyReply, snap: SnapshotInfo | null) {
   if (!snap) throw new AppError('NOT_FOUND');
   const served = await servedSnapshot(db, snap);
+  // The served bytes' sha256 is their ETag: a harvester holding this file gets 304.
+  const etag = `"${served.sha256}"`;
+  reply.header('etag', etag).header('cache-control', REVALIDATE);
+  if (notModified(req, etag)) return reply.status(304).send();
   reply.header('x-checksum-sha256', served.sha256);
   reply.header('digest', `sha-256=${Buffer.from(served.sha256, 'hex').toString('base64')}`);
   reply.header('x-snapshot-created-at', snap.createdAt);
@@ -75,13 +91,16 @@ export const statsRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
 
   const load = async (q: z.infer<typeof StatsQuery>) => {
     const range = statsRange(svc.now(), q.from, q.to);
+    const unknown = q.parent ? await unknownStatsParent(svc.db, q.groupBy, q.parent) : null;
+    if (unknown) throw invalid({ parent: { key: unknown } });
     return statsBy(svc.db, { groupBy: q.groupBy, ...range, parent: q.parent, now: svc.now() });
   };
 
   app.get(
     '/stats',
     { schema: { tags: ['statistics'], summary: 'Indicators per group and period', querystring: StatsQuery } },
-    async (req) => load(req.query),
+    async (req, reply) =>
+      sendConditional(req, reply, JSON.stringify(await load(req.query)), JSON_TYPE, REVALIDATE),
   );
 
   app.get(
@@ -93,7 +112,7 @@ export const statsRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
         'content-disposition',
         `attachment; filename="aduan-stats-${r.groupBy}-${r.from}-${r.to}.csv"`,
       );
-      return reply.type('text/csv; charset=utf-8').send(statsCsv(r, requestLang(req)));
+      return sendConditional(req, reply, statsCsv(r, requestLang(req)), CSV_TYPE, REVALIDATE, VARY_LANG);
     },
   );
 
@@ -120,9 +139,10 @@ export const statsRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
         querystring: OpenDataQuery,
       },
     },
-    async (req) => {
+    async (req, reply) => {
       const items = await openDataRows(svc.db, req.query);
-      return { columns: OPEN_DATA_COLUMNS.map((c) => c.name), total: items.length, items };
+      const doc = { columns: OPEN_DATA_COLUMNS.map((c) => c.name), total: items.length, items };
+      return sendConditional(req, reply, JSON.stringify(doc), JSON_TYPE, REVALIDATE);
     },
   );
 
@@ -149,7 +169,7 @@ export const statsRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
         { cast: { boolean: (v) => (v ? 'true' : 'false') } },
       );
       reply.header('content-disposition', 'attachment; filename="aduan-open-data-reports.csv"');
-      return reply.type('text/csv; charset=utf-8').send(csv);
+      return sendConditional(req, reply, csv, CSV_TYPE, REVALIDATE);
     },
   );
 
@@ -167,8 +187,8 @@ export const statsRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
   app.get(
     '/open-data/snapshots/latest',
     { schema: { tags: ['open data'], summary: 'The latest daily snapshot file (sha256 in headers)' } },
-    async (_req, reply) => {
-      return sendSnapshot(svc.db, reply, await latestSnapshot(svc.db));
+    async (req, reply) => {
+      return sendSnapshot(svc.db, req, reply, await latestSnapshot(svc.db));
     },
   );
 
@@ -182,7 +202,7 @@ export const statsRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
       },
     },
     async (req, reply) => {
-      return sendSnapshot(svc.db, reply, await snapshotBySha256(svc.db, req.params.sha256));
+      return sendSnapshot(svc.db, req, reply, await snapshotBySha256(svc.db, req.params.sha256));
     },
   );
 

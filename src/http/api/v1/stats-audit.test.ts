@@ -1,0 +1,169 @@
+/**
+ * Audit of the public statistics and open data (real HTTP, real database):
+ * - the monthly report's notable cases by the LOCAL month of closing (a case closed at 00:30 WITA on 1 April is
+ *   an April case, not a March one);
+ * - an unknown `parent` (agency, category, region) is a 422 with the field message in both languages, never an
+ *   empty table that reads as "no reports there";
+ * - conditional GET: ETag + `Cache-Control: public, no-cache` on the statistics and open-data downloads, 304 on
+ *   If-None-Match, the snapshot's ETag is its served sha256, and a report made rahasia changes the ETag at once.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { actOk, categoryIdByName, DEMO, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
+import { refreshStats } from '../../../commands/refresh-stats.ts';
+import { snapshotOpenData } from '../../../commands/snapshot-open-data.ts';
+
+let t: TestApp;
+let categoryId: number;
+let coord: string;
+const ids: Record<string, string> = {};
+
+async function submit(title: string, regionCode = '64.71.01') {
+  const r = await t.api('/api/v1/reports', {
+    json: {
+      classification: 'pengaduan',
+      title,
+      body: 'Lampu jalan di depan sekolah mati sejak sepekan, jalan gelap dan rawan kecelakaan malam hari.',
+      regionCode,
+      reporter: { name: 'Warga Audit', email: 'warga.audit@contoh.aduan.id' },
+    },
+  });
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+  return r.body as { trackingId: string; accessKey: string };
+}
+
+/** Submits, verifies to PUPR, answers finally and accepts at `closeAt` (a completed, public report). */
+async function completedAt(title: string, closeAt: string) {
+  t.setNow(new Date('2026-03-30T02:00:00Z'));
+  const r = await submit(title);
+  await actOk(t, r.trackingId, 'verify', { categoryId, agencyId: 'pupr-kaltim' }, { token: coord });
+  t.setNow(new Date(closeAt));
+  const pupr = await t.login(DEMO.puprAdmin);
+  await actOk(t, r.trackingId, 'respond', { body: 'Lampu sudah diganti.', final: true }, { token: pupr });
+  await actOk(t, r.trackingId, 'accept', { rating: 5 }, { accessKey: r.accessKey });
+  return r.trackingId;
+}
+
+async function get(path: string, headers: Record<string, string> = {}) {
+  const res = await fetch(t.url + path, { headers });
+  return { status: res.status, headers: res.headers, text: await res.text() };
+}
+
+beforeAll(async () => {
+  t = await startTestApp({ now: new Date('2026-03-30T02:00:00Z') });
+  categoryId = await categoryIdByName(t);
+  coord = await t.login(DEMO.coordinator);
+  // Kota Balikpapan (WITA, UTC+8): 16:30 UTC on 31 March is 00:30 WITA on 1 April.
+  ids.april = await completedAt('Lampu jalan AUDIT-APRIL', '2026-03-31T16:30:00Z');
+  // 15:30 UTC on 31 March is 23:30 WITA on 31 March: a March case.
+  ids.march = await completedAt('Lampu jalan AUDIT-MARET', '2026-03-31T15:30:00Z');
+  t.setNow(new Date('2026-04-15T02:00:00Z'));
+  await refreshStats(t.runtime.services);
+});
+afterAll(() => t?.close());
+
+describe('monthly report: notable cases by local month of closing', () => {
+  it('a case closed at 00:30 WITA on 1 April is in April, one closed at 23:30 WITA on 31 March in March', async () => {
+    const march = await get('/statistik/bulanan?bulan=2026-03');
+    const april = await get('/statistik/bulanan?bulan=2026-04');
+    expect(march.status).toBe(200);
+    expect(april.status).toBe(200);
+    expect(april.text).toContain('AUDIT-APRIL');
+    expect(march.text).not.toContain('AUDIT-APRIL');
+    expect(march.text).toContain('AUDIT-MARET');
+    expect(april.text).not.toContain('AUDIT-MARET');
+  });
+});
+
+describe('GET /api/v1/stats: unknown parent', () => {
+  it.each([
+    ['agency', 'tidak-ada', 'Instansi tidak dikenal.', 'Unknown agency.'],
+    ['category', '999999', 'Kategori tidak dikenal.', 'Unknown category.'],
+    ['region', '99', 'Kode wilayah tidak dikenal.', 'Unknown region code.'],
+  ])('groupBy=%s&parent=%s → 422 naming parent in both languages', async (groupBy, parent, id, en) => {
+    for (const ext of ['', '.csv', '.xlsx']) {
+      const r = await t.api(`/api/v1/stats${ext}?groupBy=${groupBy}&parent=${parent}`);
+      expect(r.status, ext).toBe(422);
+      expect(r.body.error.code).toBe('VALIDATION_FAILED');
+      expect(r.body.error.translations.id.fields.parent).toBe(id);
+      expect(r.body.error.translations.en.fields.parent).toBe(en);
+    }
+  });
+
+  it('known parents still answer their subtree', async () => {
+    const region = await t.api('/api/v1/stats?groupBy=region&parent=64&from=2026-03-01&to=2026-03-31');
+    expect(region.status).toBe(200);
+    expect(region.body.items.find((i: any) => i.key === '64.71')?.received).toBe(2);
+    const agency = await t.api(
+      '/api/v1/stats?groupBy=agency&parent=pupr-kaltim&from=2026-03-01&to=2026-03-31',
+    );
+    expect(agency.status).toBe(200);
+    expect(agency.body.items.find((i: any) => i.key === 'pupr-kaltim')?.received).toBe(2);
+    const category = await t.api(`/api/v1/stats?groupBy=category&parent=${categoryId}`);
+    expect(category.status).toBe(200);
+  });
+});
+
+describe('conditional GET on the statistics and open-data downloads', () => {
+  it.each([
+    '/api/v1/stats?groupBy=region&from=2026-03-01&to=2026-03-31',
+    '/api/v1/stats.csv?groupBy=agency&from=2026-03-01&to=2026-03-31',
+    '/api/v1/open-data/reports.json',
+    '/api/v1/open-data/reports.csv',
+  ])('%s: ETag, public no-cache, 304 on If-None-Match, 200 on another tag', async (path) => {
+    const first = await get(path);
+    expect(first.status).toBe(200);
+    const etag = first.headers.get('etag');
+    expect(etag).toMatch(/^"[\w-]+"$/);
+    expect(first.headers.get('cache-control')).toBe('public, no-cache');
+    const again = await get(path, { 'if-none-match': etag! });
+    expect(again.status).toBe(304);
+    expect(again.text).toBe('');
+    expect(again.headers.get('etag')).toBe(etag);
+    const other = await get(path, { 'if-none-match': '"something-else"' });
+    expect(other.status).toBe(200);
+    expect(other.text).toBe(first.text);
+  });
+
+  it('the CSV varies with the language: other headers, other ETag', async () => {
+    const id = await get('/api/v1/stats.csv?groupBy=agency');
+    const en = await get('/api/v1/stats.csv?groupBy=agency&lang=en');
+    expect(id.headers.get('vary')).toMatch(/Accept-Language/);
+    expect(id.text.startsWith('Kunci,Nama')).toBe(true);
+    expect(en.text.startsWith('Key,Name')).toBe(true);
+    expect(en.headers.get('etag')).not.toBe(id.headers.get('etag'));
+  });
+
+  it('the snapshot: ETag = the served sha256, 304 on If-None-Match', async () => {
+    await snapshotOpenData(t.runtime.services, t.runtime.config.dataDir);
+    const first = await get('/api/v1/open-data/snapshots/latest');
+    expect(first.status).toBe(200);
+    const sha = first.headers.get('x-checksum-sha256')!;
+    expect(first.headers.get('etag')).toBe(`"${sha}"`);
+    expect(first.headers.get('cache-control')).toBe('public, no-cache');
+    const again = await get('/api/v1/open-data/snapshots/latest', { 'if-none-match': `"${sha}"` });
+    expect(again.status).toBe(304);
+    expect(again.text).toBe('');
+    const byHash = await get(`/api/v1/open-data/snapshots/${sha}`, { 'if-none-match': `"${sha}"` });
+    expect(byHash.status).toBe(304);
+  });
+
+  it('a report made rahasia changes the open-data ETag at once: a revalidating cache never serves it', async () => {
+    const before = await get('/api/v1/open-data/reports.json');
+    expect(before.text).toContain(ids.april);
+    const etag = before.headers.get('etag')!;
+    const snapBefore = await get('/api/v1/open-data/snapshots/latest');
+    const r = await t.api(`/api/v1/reports/${ids.april}/privacy`, {
+      json: { confidential: true },
+      token: await t.login(DEMO.coordinator),
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    const after = await get('/api/v1/open-data/reports.json', { 'if-none-match': etag });
+    expect(after.status).toBe(200);
+    expect(after.text).not.toContain(ids.april);
+    const snap = await get('/api/v1/open-data/snapshots/latest', {
+      'if-none-match': snapBefore.headers.get('etag')!,
+    });
+    expect(snap.status).toBe(200);
+    expect(snap.text).not.toContain(ids.april);
+  });
+});
