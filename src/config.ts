@@ -113,6 +113,10 @@ const EnvSchema = z.object({
   MAIL_FROM: z.string().default('aduan <noreply@aduan.local>'),
   /** The address inbound mail reaches (`aduan smtp --address`, inbound-parse): emails to reporters reply to `local+<token>@domain`. */
   EMAIL_INBOUND_ADDRESS: z.string().email().optional(),
+  /** Licence of the open data, as a URL (the catalog's `license`); CC BY 4.0 when unset. */
+  ADUAN_OPEN_DATA_LICENSE: z.url({ protocol: /^https?$/ }).optional(),
+  /** Who publishes the open data (the catalog's `publisher`, e.g. "Diskominfo Provinsi Kalimantan Timur"). */
+  ADUAN_OPEN_DATA_PUBLISHER: z.string().trim().min(1).max(200).optional(),
   /** Region (Kemendagri code) whose verifier queue gets SMS/email reports that name no known place. */
   ADUAN_INTAKE_REGION: z
     .string()
@@ -162,6 +166,8 @@ export interface Config {
   smtpUrl: string | undefined;
   mailFrom: string;
   emailInboundAddress: string | undefined;
+  /** ADUAN_OPEN_DATA_LICENSE and ADUAN_OPEN_DATA_PUBLISHER (the open-data catalog). */
+  openData: { license: string | undefined; publisher: string | undefined };
   intakeRegion: string | undefined;
   smsGatewayUrl: string | undefined;
   smsGatewaySecret: string | undefined;
@@ -277,6 +283,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     emailInboundAddress: e.EMAIL_INBOUND_ADDRESS,
+    openData: { license: e.ADUAN_OPEN_DATA_LICENSE, publisher: e.ADUAN_OPEN_DATA_PUBLISHER },
     intakeRegion: e.ADUAN_INTAKE_REGION,
     smsGatewayUrl: e.SMS_GATEWAY_URL,
     smsGatewaySecret: e.SMS_GATEWAY_SECRET,

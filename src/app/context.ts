@@ -17,6 +17,8 @@ export interface Services {
   outboundAllowHosts?: readonly string[] | undefined;
   /** The address citizens email complaints to (EMAIL_INBOUND_ADDRESS), named in answers to a garbled reply. */
   inboundEmailAddress?: string | undefined;
+  /** The open data's licence URL and publisher name (ADUAN_OPEN_DATA_LICENSE / _PUBLISHER), for its catalog. */
+  openData?: { license?: string | undefined; publisher?: string | undefined } | undefined;
   /** The data directory (ADUAN_DATA_DIR): where publishing an evaluation writes its open-data snapshot file. */
   dataDir?: string | undefined;
   /**

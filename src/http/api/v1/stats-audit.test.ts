@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actOk, categoryIdByName, DEMO, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
 import { refreshStats } from '../../../commands/refresh-stats.ts';
 import { snapshotOpenData } from '../../../commands/snapshot-open-data.ts';
+import { ConfigError, loadConfig } from '../../../config.ts';
 
 let t: TestApp;
 let categoryId: number;
@@ -165,5 +166,73 @@ describe('conditional GET on the statistics and open-data downloads', () => {
     });
     expect(snap.status).toBe(200);
     expect(snap.text).not.toContain(ids.april);
+  });
+});
+
+describe('GET /api/v1/open-data/catalog.json (DCAT-US 1.1, CKAN harvesters)', () => {
+  it('names the licence, publisher, daily frequency, dictionary and distributions that answer', async () => {
+    const r = await get('/api/v1/open-data/catalog.json');
+    expect(r.status).toBe(200);
+    expect(r.headers.get('etag')).toBeTruthy();
+    const doc = JSON.parse(r.text);
+    expect(doc).toMatchObject({
+      '@type': 'dcat:Catalog',
+      conformsTo: 'https://project-open-data.cio.gov/v1.1/schema',
+    });
+    const [ds] = doc.dataset;
+    const stats = await t.api('/api/v1/stats');
+    expect(ds).toMatchObject({
+      title: 'Laporan pengaduan pelayanan publik (data terbuka aduan)',
+      license: 'https://creativecommons.org/licenses/by/4.0/',
+      publisher: { name: new URL(t.url).host },
+      accessLevel: 'public',
+      accrualPeriodicity: 'R/P1D',
+      language: ['id', 'en'],
+      modified: stats.body.refreshedAt,
+      describedBy: `${t.url}/api/v1/open-data/dictionary`,
+    });
+    expect((await get(new URL(ds.describedBy).pathname)).status).toBe(200);
+    expect(ds.distribution.map((d: any) => d.mediaType)).toEqual([
+      'text/csv',
+      'application/json',
+      'application/json',
+    ]);
+    for (const d of ds.distribution) {
+      const url = new URL(d.downloadURL);
+      expect(url.origin).toBe(t.url);
+      const res = await get(url.pathname);
+      expect(res.status, url.pathname).toBe(200);
+      expect(res.headers.get('content-type')).toContain(d.mediaType);
+    }
+    const en = JSON.parse((await get('/api/v1/open-data/catalog.json?lang=en')).text);
+    expect(en.dataset[0].title).toBe('Public-service complaints (aduan open data)');
+  });
+
+  it('takes the operator’s licence and publisher (ADUAN_OPEN_DATA_LICENSE / _PUBLISHER)', async () => {
+    const svc = t.runtime.services;
+    svc.openData = {
+      license: 'https://creativecommons.org/publicdomain/zero/1.0/',
+      publisher: 'Diskominfo Provinsi Kalimantan Timur',
+    };
+    try {
+      const [ds] = JSON.parse((await get('/api/v1/open-data/catalog.json')).text).dataset;
+      expect(ds.license).toBe('https://creativecommons.org/publicdomain/zero/1.0/');
+      expect(ds.publisher.name).toBe('Diskominfo Provinsi Kalimantan Timur');
+    } finally {
+      svc.openData = undefined;
+    }
+  });
+
+  it('reads both from the environment; a licence that is not an http(s) URL stops the start', () => {
+    const c = loadConfig({
+      ADUAN_OPEN_DATA_LICENSE: 'https://creativecommons.org/licenses/by-sa/4.0/',
+      ADUAN_OPEN_DATA_PUBLISHER: ' Diskominfo Kota Samarinda ',
+    });
+    expect(c.openData).toEqual({
+      license: 'https://creativecommons.org/licenses/by-sa/4.0/',
+      publisher: 'Diskominfo Kota Samarinda',
+    });
+    expect(loadConfig({}).openData).toEqual({ license: undefined, publisher: undefined });
+    expect(() => loadConfig({ ADUAN_OPEN_DATA_LICENSE: 'CC BY 4.0' })).toThrow(ConfigError);
   });
 });

@@ -14,7 +14,8 @@ import type { Services } from '../../../app/context.ts';
 import { AppError, invalid } from '../../../app/errors.ts';
 import { localDate } from '../../../domain/deadline/calendar.ts';
 import { OPEN_DATA_COLUMNS } from '../../../domain/stats/open-data.ts';
-import { STATS_GROUP_BY, statsBy } from '../../../queries/stats.ts';
+import { STATS_GROUP_BY, statsBy, statsRefreshedAt } from '../../../queries/stats.ts';
+import { openDataCatalog } from '../../../presenters/open-data-catalog.ts';
 import { openDataRows } from '../../../queries/open-data.ts';
 import { unknownStatsParent } from '../../../queries/stats-labels.ts';
 import {
@@ -182,6 +183,28 @@ export const statsRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
       columnsSince: 'aduan-open-data/1',
       columns: OPEN_DATA_COLUMNS,
     }),
+  );
+
+  app.get(
+    '/open-data/catalog.json',
+    {
+      schema: {
+        tags: ['open data'],
+        summary:
+          'DCAT-US 1.1 catalog (data.json) of the open data, for CKAN / Satu Data Indonesia harvesters',
+        querystring: z.object({ lang: z.enum(['id', 'en']).optional() }),
+      },
+    },
+    async (req, reply) => {
+      const doc = openDataCatalog({
+        publicUrl: svc.publicUrl,
+        lang: requestLang(req),
+        license: svc.openData?.license,
+        publisher: svc.openData?.publisher,
+        modified: await statsRefreshedAt(svc.db),
+      });
+      return sendConditional(req, reply, JSON.stringify(doc), JSON_TYPE, REVALIDATE, VARY_LANG);
+    },
   );
 
   app.get(
