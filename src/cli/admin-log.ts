@@ -2,16 +2,39 @@
  * `aduan audit admin [--since DATE] [--json]`: the administration log from the operator's shell (docs/security.md
  * "Administration audit log"), oldest first: one line per entry (time in UTC, who, action, target, agency, details),
  * or a JSON array with `--json`. `--since` is a day (YYYY-MM-DD) read in WIB; a malformed date is a usage error (2).
+ * The human lines end with the current names of the agencies, categories and regions an entry mentions by id
+ * (`names: agency dinkes-kaltim "Dinas Kesehatan …"`; one that no longer resolves: `(not found)`); `--json` keeps
+ * the ids only, as stored.
  */
 import type { Runtime } from '../runtime.ts';
 import { isIsoDate } from '../domain/deadline/calendar.ts';
-import { adminAuditEntries, type AuditLogEntry } from '../queries/admin-audit-log.ts';
+import { auditEntryRefs } from '../domain/admin/audit-actions.ts';
+import {
+  adminAuditEntries,
+  auditLogNames,
+  type AuditLogEntry,
+  type AuditNames,
+} from '../queries/admin-audit-log.ts';
 import { usageError, type ParsedArgs } from './args.ts';
 import { COMMANDS } from './commands.ts';
 
 function who(e: AuditLogEntry): string {
   if (e.actorUserId) return `${e.actorName ?? '(deleted account)'} <${e.actorUserId}>`;
   return e.actorLabel ?? 'system';
+}
+
+const KIND_LABEL = { agencies: 'agency', categories: 'category', regions: 'region' } as const;
+
+/** The names an entry mentions by id, as `names: agency ID "Name"; region CODE (not found)`, or null. */
+function namesText(e: AuditLogEntry, names: AuditNames): string | null {
+  const refs = auditEntryRefs(e);
+  const parts = (Object.keys(KIND_LABEL) as Array<keyof AuditNames>).flatMap((kind) =>
+    refs[kind].map((id) => {
+      const name = names[kind][id];
+      return `${KIND_LABEL[kind]} ${id} ${name === undefined ? '(not found)' : JSON.stringify(name)}`;
+    }),
+  );
+  return parts.length ? `names: ${parts.join('; ')}` : null;
 }
 
 /** Runs `aduan audit admin`. */
@@ -34,6 +57,7 @@ export async function adminLogCli(parsed: ParsedArgs, open: () => Promise<Runtim
       return 0;
     }
     if (entries.length === 0) console.log('audit admin: no entry');
+    const names = await auditLogNames(rt.services.db, entries);
     for (const e of entries)
       console.log(
         [
@@ -43,7 +67,10 @@ export async function adminLogCli(parsed: ParsedArgs, open: () => Promise<Runtim
           `${e.targetType}:${e.targetId}`,
           e.agencyId ? `agency=${e.agencyId}` : 'national',
           JSON.stringify(e.details),
-        ].join('  '),
+          namesText(e, names),
+        ]
+          .filter((part) => part !== null)
+          .join('  '),
       );
     return 0;
   } finally {

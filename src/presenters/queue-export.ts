@@ -79,11 +79,13 @@ const FILTER_LABEL: Record<SearchField, string> = {
 /**
  * The filters of a search in words ("Status: Didisposisikan; Kategori: 12"), or "tanpa filter". `textWithheld`: a
  * free text was searched but is not given (the administration log never records it: it may name a reporter).
+ * `nameOf`: the name to show for a filter's value (a category id, a region code, an agency id), null to show it as is.
  */
 export function queueFilterSummary(
   lang: Lang,
   filters: Readonly<Record<string, unknown>>,
   textWithheld = false,
+  nameOf: (field: SearchField, value: string) => string | null = () => null,
 ): string {
   const l = (key: string) => t(lang, `staff.queue.search.${key}`);
   const parts: string[] = [];
@@ -99,7 +101,7 @@ export function queueFilterSummary(
       continue;
     }
     const key = f === 'status' ? `status.${v}` : f === 'klasifikasi' ? `web.classification.${v}` : null;
-    const shown = key && has(lang, key) ? t(lang, key) : f === 'q' ? `"${v}"` : v;
+    const shown = key && has(lang, key) ? t(lang, key) : f === 'q' ? `"${v}"` : (nameOf(f, v) ?? v);
     parts.push(`${l(FILTER_LABEL[f])}: ${shown}`);
   }
   return parts.length ? parts.join('; ') : l('no_filter');

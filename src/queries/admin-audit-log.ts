@@ -14,11 +14,18 @@
 import { and, asc, count, desc, eq, gte, inArray, like, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { adminAuditLog, agencies, categories, staffInvitations, users } from '../db/schema.ts';
-import { ADMIN_ACTION_GROUPS, type AdminActionGroup } from '../domain/admin/audit-actions.ts';
+import {
+  ADMIN_ACTION_GROUPS,
+  auditEntryRefs,
+  type AdminActionGroup,
+  type AuditRefSource,
+} from '../domain/admin/audit-actions.ts';
+import type { AppDb } from '../db/client.ts';
 import type { Actor } from '../policies/can.ts';
 import type { Services } from '../app/context.ts';
 import { AppError } from '../app/errors.ts';
 import { agenciesInScope } from './admin.ts';
+import { regionNamesByCode } from './region-names.ts';
 
 /** Entries per page. */
 export const AUDIT_PAGE_SIZE = 50;
@@ -44,6 +51,51 @@ export interface AuditLogPage {
   page: number;
   pageSize: number;
   agencies: Array<{ id: string; name: string }>;
+  /** The names of the agencies, categories and regions the entries mention. */
+  names: AuditNames;
+}
+
+/**
+ * The current names of the agencies, categories and regions some entries mention (`auditEntryRefs`), by id or code.
+ * An id missing here no longer resolves (a removed row): the log shows the id with a note, never an error.
+ */
+export interface AuditNames {
+  agencies: Readonly<Record<string, string>>;
+  categories: Readonly<Record<string, string>>;
+  regions: Readonly<Record<string, string>>;
+}
+
+/** Looks up the names `entries` mention, in at most three queries. */
+export async function auditLogNames(db: AppDb, entries: readonly AuditRefSource[]): Promise<AuditNames> {
+  const agencyIds = new Set<string>();
+  const categoryIds = new Set<number>();
+  const regionCodes = new Set<string>();
+  for (const e of entries) {
+    const refs = auditEntryRefs(e);
+    for (const a of refs.agencies) agencyIds.add(a);
+    for (const c of refs.categories) if (/^\d{1,9}$/.test(c)) categoryIds.add(Number(c));
+    for (const r of refs.regions) regionCodes.add(r);
+  }
+  const [agencyRows, categoryRows, regionMap] = await Promise.all([
+    agencyIds.size
+      ? db
+          .select({ id: agencies.id, name: agencies.name })
+          .from(agencies)
+          .where(inArray(agencies.id, [...agencyIds]))
+      : [],
+    categoryIds.size
+      ? db
+          .select({ id: categories.id, name: categories.name })
+          .from(categories)
+          .where(inArray(categories.id, [...categoryIds]))
+      : [],
+    regionNamesByCode(db, regionCodes),
+  ]);
+  return {
+    agencies: Object.fromEntries(agencyRows.map((a) => [a.id, a.name])),
+    categories: Object.fromEntries(categoryRows.map((c) => [String(c.id), c.name])),
+    regions: Object.fromEntries(regionMap),
+  };
 }
 
 /** Whether the actor may read the log at all: the national admin and coordinators. */
@@ -213,25 +265,26 @@ export async function adminAuditLogPage(
     .limit(AUDIT_PAGE_SIZE)
     .offset((page - 1) * AUDIT_PAGE_SIZE);
 
+  const items: AuditLogRow[] = rows.map((r) => ({
+    id: r.id,
+    at: r.at,
+    actorUserId: r.actorUserId,
+    actorName: r.actorName,
+    actorLabel: r.actorLabel,
+    action: r.action,
+    targetType: r.targetType,
+    targetId: r.targetId,
+    targetName: r.targetUserName ?? r.targetAgencyName ?? r.targetCategoryName ?? r.targetInviteeName ?? null,
+    agencyId: r.agencyId,
+    agencyName: r.agencyName,
+    details: (r.details ?? {}) as Record<string, unknown>,
+  }));
   return {
-    items: rows.map((r) => ({
-      id: r.id,
-      at: r.at,
-      actorUserId: r.actorUserId,
-      actorName: r.actorName,
-      actorLabel: r.actorLabel,
-      action: r.action,
-      targetType: r.targetType,
-      targetId: r.targetId,
-      targetName:
-        r.targetUserName ?? r.targetAgencyName ?? r.targetCategoryName ?? r.targetInviteeName ?? null,
-      agencyId: r.agencyId,
-      agencyName: r.agencyName,
-      details: (r.details ?? {}) as Record<string, unknown>,
-    })),
+    items,
     total,
     page,
     pageSize: AUDIT_PAGE_SIZE,
     agencies: scoped.map((a) => ({ id: a.id, name: a.name })),
+    names: await auditLogNames(svc.db, items),
   };
 }

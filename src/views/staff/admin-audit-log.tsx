@@ -14,7 +14,7 @@ import type { ZoneName } from '../../domain/report/report.ts';
 import { ADMIN_ACTION_GROUPS } from '../../domain/admin/audit-actions.ts';
 import { has } from '../../locales/index.ts';
 import { queueFilterSummary } from '../../presenters/queue-export.ts';
-import type { AuditLogFilter, AuditLogPage, AuditLogRow } from '../../queries/admin-audit-log.ts';
+import type { AuditLogFilter, AuditLogPage, AuditLogRow, AuditNames } from '../../queries/admin-audit-log.ts';
 import { AdminLayout, adminBack, AdminTable } from './admin-common.tsx';
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
@@ -25,17 +25,36 @@ function actorText(ctx: PageContext, r: AuditLogRow): string {
   return r.actorLabel === 'cli' ? ctx.t('audit.actor_cli') : ctx.t('audit.actor_system');
 }
 
-/** A region and zone pair of `agency.region` as text ("35.78 (WIB)", or "none (WIB)"). */
-function regionText(ctx: PageContext, v: unknown): string {
-  const o = (v ?? {}) as { regionCode?: string | null; zone?: string };
-  return `${o.regionCode ?? ctx.t('audit.no_region')} (${o.zone ?? 'WIB'})`;
+/** An id or code that no longer resolves to a name: the id itself, with a note saying so. */
+function unresolved(ctx: PageContext, id: string): string {
+  return ctx.t('audit.unresolved', { id });
 }
 
-/** The entry in words: the locale sentence of its action, with the names it mentions. */
-export function entryText(ctx: PageContext, r: AuditLogRow): string {
+/** The current name of an agency, category or region an entry mentions, or its id with a note. */
+function nameOf(ctx: PageContext, names: AuditNames, kind: keyof AuditNames, id: string): string {
+  return names[kind][id] ?? unresolved(ctx, id);
+}
+
+/** A region and zone pair of `agency.region` as text ("Kota Balikpapan (WITA)", or "no region (WIB)"). */
+function regionText(ctx: PageContext, names: AuditNames, v: unknown): string {
+  const o = (v ?? {}) as { regionCode?: string | null; zone?: string };
+  const region = o.regionCode ? nameOf(ctx, names, 'regions', o.regionCode) : ctx.t('audit.no_region');
+  return `${region} (${o.zone ?? 'WIB'})`;
+}
+
+/**
+ * The entry in words: the locale sentence of its action, with the names it mentions (agencies, categories and regions
+ * by their current name from `names`; one that no longer resolves as its id with a note).
+ */
+export function entryText(ctx: PageContext, r: AuditLogRow, names: AuditNames): string {
   const d = r.details;
-  const agency = r.agencyName ?? str(d.agencyName) ?? (r.agencyId ? r.agencyId : ctx.t('audit.national'));
-  const target = r.targetName ?? str(d.name) ?? r.targetId;
+  const agency =
+    r.agencyName ??
+    (r.agencyId ? (names.agencies[r.agencyId] ?? str(d.agencyName) ?? unresolved(ctx, r.agencyId)) : null) ??
+    ctx.t('audit.national');
+  const resolvable = r.targetType === 'agency' || r.targetType === 'category';
+  const target = r.targetName ?? str(d.name) ?? (resolvable ? unresolved(ctx, r.targetId) : r.targetId);
+  const region = (code: unknown) => (str(code) ? nameOf(ctx, names, 'regions', String(code)) : null);
   const role = str(d.role);
   const from = d.from as Record<string, unknown> | string | boolean | null | undefined;
   const to = d.to as Record<string, unknown> | string | boolean | null | undefined;
@@ -51,9 +70,18 @@ export function entryText(ctx: PageContext, r: AuditLogRow): string {
       params.from = str((from as Record<string, unknown>)?.name) ?? '';
       params.to = str((to as Record<string, unknown>)?.name) ?? '';
       break;
+    case 'agency.create':
+      if (str(d.parentId) || str(d.regionCode)) {
+        key += '_placed';
+        params.parent = str(d.parentId)
+          ? nameOf(ctx, names, 'agencies', String(d.parentId))
+          : ctx.t('audit.no_parent');
+        params.region = region(d.regionCode) ?? ctx.t('audit.no_region');
+      }
+      break;
     case 'agency.region':
-      params.from = regionText(ctx, from);
-      params.to = regionText(ctx, to);
+      params.from = regionText(ctx, names, from);
+      params.to = regionText(ctx, names, to);
       break;
     case 'agency.status':
     case 'agency.coordinator':
@@ -62,6 +90,12 @@ export function entryText(ctx: PageContext, r: AuditLogRow): string {
       break;
     case 'agency.update':
       params.fields = Object.keys((to as Record<string, unknown>) ?? {}).join(', ');
+      break;
+    case 'category.add':
+      if (d.parentId !== null && d.parentId !== undefined) {
+        key += '_sub';
+        params.parent = nameOf(ctx, names, 'categories', String(d.parentId));
+      }
       break;
     case 'category.rename':
       params.from = str(from) ?? '';
@@ -74,7 +108,7 @@ export function entryText(ctx: PageContext, r: AuditLogRow): string {
       params.date = str(d.validFrom) ? formatDate(`${String(d.validFrom)}T12:00:00+07:00`, ctx.lang) : '';
       if (str(d.regionCode)) {
         key += '_regional';
-        params.region = String(d.regionCode);
+        params.region = region(d.regionCode)!;
       }
       break;
     case 'holiday.add':
@@ -83,7 +117,7 @@ export function entryText(ctx: PageContext, r: AuditLogRow): string {
       params.name = str(d.name) ?? '';
       if (str(d.regionCode)) {
         key += '_regional';
-        params.region = String(d.regionCode);
+        params.region = region(d.regionCode)!;
       }
       break;
     case 'holiday.load':
@@ -150,6 +184,14 @@ export function entryText(ctx: PageContext, r: AuditLogRow): string {
         ctx.lang,
         (d.filters ?? {}) as Record<string, unknown>,
         d.textSearch === true,
+        (f, v) =>
+          f === 'kategori'
+            ? nameOf(ctx, names, 'categories', v)
+            : f === 'wilayah'
+              ? nameOf(ctx, names, 'regions', v)
+              : f === 'instansi'
+                ? nameOf(ctx, names, 'agencies', v)
+                : null,
       );
       if (d.truncated === true) key += '_cut';
       break;
@@ -227,7 +269,7 @@ export function AdminAuditLogPage(p: {
                   </time>
                 </td>
                 <td data-label={columns[1]}>{actorText(ctx, r)}</td>
-                <td data-label={columns[2]}>{entryText(ctx, r)}</td>
+                <td data-label={columns[2]}>{entryText(ctx, r, log.names)}</td>
               </tr>
             ))}
           </AdminTable>
