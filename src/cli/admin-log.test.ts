@@ -2,7 +2,8 @@
  * `aduan audit admin` as an operator runs it, in child processes on a fresh install (PGlite in a temporary data
  * directory, or a throw-away PostgreSQL database with DATABASE_URL): the first national admin created from the shell
  * is in the log as the CLI's grant, with neither the temporary password nor the address; `--since` filters by day,
- * `--json` prints the entries, a malformed date is a usage error (2).
+ * `--json` prints the entries, a malformed date is a usage error (2). An entry that mentions an agency and a region
+ * by id ends with their names (`--json` keeps the ids only).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -72,5 +73,29 @@ describe('aduan audit admin', { timeout: 300_000 }, () => {
     const bad = aduan('audit', 'admin', '--since', '31-12-2026');
     expect(bad.code).toBe(2);
     expect(bad.out).toContain('--since must be a date YYYY-MM-DD');
+
+    // An agency made from the shell: its entry names the agency and its region; --json keeps the ids only.
+    const added = aduan(
+      'agencies',
+      'add',
+      '--name',
+      'Pemerintah Provinsi Kalimantan Timur',
+      '--kind',
+      'pemerintah_provinsi',
+      '--region',
+      '64',
+      '--id',
+      'pemprov-kaltim',
+    );
+    expect(added.code, added.out).toBe(0);
+    const named = aduan('audit', 'admin').out.trim().split('\n');
+    expect(named).toHaveLength(2);
+    expect(named[1]).toContain('agency.create');
+    expect(named[1]).toMatch(
+      /names: agency pemprov-kaltim "Pemerintah Provinsi Kalimantan Timur"; region 64 "[^"]*Kalimantan Timur"$/i,
+    );
+    const raw = JSON.parse(aduan('audit', 'admin', '--json').out) as Array<Record<string, unknown>>;
+    expect(raw[1]).toMatchObject({ agencyId: 'pemprov-kaltim', details: { regionCode: '64' } });
+    expect(JSON.stringify(raw)).not.toContain('names');
   });
 });
