@@ -9,7 +9,9 @@
  * - the federation instance id, peers added, replaced and removed (back office);
  * - `aduan keys reseal` (counts and key ids, never a key);
  * - regional holidays carry their region, and a coordinator sees its own region's holiday edits on the log page
- *   (not another region's).
+ *   (not another region's);
+ * - entries that hold agency ids, category ids or region codes (a new agency's parent and region, a region change, a
+ *   subcategory's parent, a regional holiday) read by their current names in both languages.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
@@ -22,6 +24,8 @@ import { setSmsKeyword } from '../../commands/set-sms-keyword.ts';
 import { setOpen311ServiceType } from '../../commands/set-open311-service-type.ts';
 import { resealSecrets } from '../../commands/reseal-secrets.ts';
 import { upsertHoliday } from '../../commands/manage-holidays.ts';
+import { addAgency, setAgencyRegion } from '../../commands/manage-agencies.ts';
+import { addCategory } from '../../commands/manage-categories.ts';
 import { createSealer, keyId, parseKey } from '../../integrations/crypto.ts';
 import type { ServiceType } from '../../queries/open311.ts';
 import { publishReviewed } from '../../../test/helpers/evaluation.ts';
@@ -493,10 +497,64 @@ describe('regional holidays on the log page', () => {
     expect(shown).not.toContain(Number(other[0]!.id));
     expect(page.html).toContain('Hari Jadi Daerah Uji');
     expect(page.html).not.toContain('Hari Jadi Daerah Lain');
-    // The national admin sees both.
+    // The national admin sees both, each with its region's name.
     const all = await national.get('/kantor/admin/log?kelompok=holiday');
     expect(all.html).toContain('Hari Jadi Daerah Uji');
     expect(all.html).toContain('Hari Jadi Daerah Lain');
+    const [insideName] = await rows<{ name: string }>(
+      sql`select name from regions where code = ${inside!.code}`,
+    );
+    expect(page.html).toContain(`di wilayah ${insideName!.name}`);
+    expect(page.html).not.toContain(`di wilayah ${inside!.code}`);
+  });
+});
+
+describe('names, not ids, on the log page', () => {
+  it('a new agency’s parent and region, its region change and a subcategory’s parent read by name (id, en)', async () => {
+    const svc = t.runtime.services;
+    const caller = await callerOf(DEMO.national);
+    const [parent] = await rows<{ name: string; kind: string }>(
+      sql`select p.name, c.kind from agencies p join agencies c on c.parent_id = p.id
+          where p.id = 'pupr-kaltim' limit 1`,
+    );
+    const [created] = await written(() =>
+      addAgency(svc, caller, {
+        parentId: 'pupr-kaltim',
+        name: 'UPTD Jalan Uji Nama',
+        kind: parent!.kind,
+        regionCode: '64.71',
+      }),
+    );
+    expect(created).toMatchObject({
+      action: 'agency.create',
+      details: { parentId: 'pupr-kaltim', regionCode: '64.71' },
+    });
+    const moved = await written(() =>
+      setAgencyRegion(svc, caller, created!.target_id, { regionCode: '64.72', zone: 'WITA' }),
+    );
+    expect(moved).toHaveLength(1);
+    const [roads] = await rows<{ id: number; name: string }>(
+      sql`select id, name from categories where parent_id is null order by id limit 1`,
+    );
+    const [sub] = await written(() =>
+      addCategory(svc, caller, { name: 'Trotoar Uji Nama', parentId: roads!.id }),
+    );
+    expect(sub).toMatchObject({ action: 'category.add', details: { parentId: roads!.id } });
+
+    const id = (await national.get('/kantor/admin/log?lang=id')).html;
+    expect(id).toContain(
+      `membuat instansi UPTD Jalan Uji Nama di wilayah Kota Balikpapan, di bawah ${parent!.name}`,
+    );
+    expect(id).toContain(
+      'mengubah wilayah dan zona waktu UPTD Jalan Uji Nama dari Kota Balikpapan (WITA) menjadi Kota Samarinda (WITA)',
+    );
+    expect(id).toContain(`menambahkan subkategori Trotoar Uji Nama di bawah ${roads!.name}`);
+    const en = (await national.get('/kantor/admin/log?lang=en')).html;
+    expect(en).toContain(`created the agency UPTD Jalan Uji Nama in Kota Balikpapan, under ${parent!.name}`);
+    expect(en).toContain(
+      'changed the region and time zone of UPTD Jalan Uji Nama from Kota Balikpapan (WITA) to Kota Samarinda (WITA)',
+    );
+    expect(en).toContain(`added the subcategory Trotoar Uji Nama under ${roads!.name}`);
   });
 });
 

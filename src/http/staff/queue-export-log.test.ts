@@ -8,7 +8,9 @@
  *   the exporter's agency, with no free text, no tracking number and nothing of a reporter; a refused download (422,
  *   a citizen) none; when the entry cannot be written no file is sent;
  * - `/kantor/admin/log` shows it in words (id, en) to the national admin and the coordinator of the exporter's region,
- *   not to another region's coordinator, and filters it by its group.
+ *   not to another region's coordinator, and filters it by its group;
+ * - the filters' category, region and agency read by their current names in both languages (the entry keeps the ids);
+ *   an id that no longer resolves reads as the id with a note, never an error.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
@@ -24,10 +26,12 @@ import {
 } from '../../../test/helpers/app.ts';
 import { auditLog } from '../../../test/helpers/admin-audit.ts';
 import { sessionsFor } from '../../../test/helpers/web-client.ts';
+import { recordAdminAction } from '../../db/repositories/admin-audit.ts';
 
 let t: TestApp;
 const signIn = sessionsFor(() => t.url);
-const { idOf, lastId, entriesAfter } = auditLog(() => t);
+const { rows, idOf, lastId, entriesAfter } = auditLog(() => t);
+const PUPR = 'Dinas Pekerjaan Umum dan Penataan Ruang Provinsi Kalimantan Timur';
 
 const WORD = 'Markerunduh';
 const MARK = {
@@ -228,14 +232,14 @@ describe('every export is in the administration log', () => {
     const en = await log(DEMO.national, '?kelompok=export&lang=en');
     expect(en.html).toContain(
       'downloaded queue search results (XLSX): 1 of 1 matching reports; ' +
-        'Keywords or tracking number (used, its words not recorded); Handling agency: pupr-kaltim',
+        `Keywords or tracking number (used, its words not recorded); Handling agency: ${PUPR}`,
     );
     const kaltim = await log(DEMO.coordinator, '?kelompok=export');
     expect(kaltim.status).toBe(200);
     // The officer's downloads (its unit is in the coordinator's region), not the national admin's.
     expect(kaltim.html).toContain('data-action="export.queue"');
-    expect(kaltim.html).not.toContain('Handling agency: pupr-kaltim');
-    expect(kaltim.html).not.toContain('Instansi yang menangani: pupr-kaltim');
+    expect(kaltim.html).not.toContain(`Handling agency: ${PUPR}`);
+    expect(kaltim.html).not.toContain(`Instansi yang menangani: ${PUPR}`);
     const bpp = await log(DEMO.balikpapanCoordinator, '?kelompok=export');
     expect(bpp.status).toBe(200);
     expect(bpp.html).not.toContain('data-action="export.queue"');
@@ -243,5 +247,60 @@ describe('every export is in the administration log', () => {
       for (const secret of [WORD, ...ids, MARK.name, MARK.phone]) expect(page).not.toContain(secret);
     }
     expect((await log(DEMO.puprOfficer)).status).toBe(403);
+  });
+
+  it('names the filters’ category, region and agency in both languages; an id gone reads as the id with a note', async () => {
+    const categoryId = await categoryIdByName(t);
+    const [category] = await rows<{ name: string }>(
+      sql`select name from categories where id = ${categoryId}`,
+    );
+    const since = await lastId();
+    const res = await get(
+      DEMO.national,
+      exportPath('csv', { kategori: String(categoryId), wilayah: '64.71', instansi: 'pupr-kaltim' }),
+    );
+    expect(res.status).toBe(200);
+    const [entry] = await entriesAfter(since);
+    // The entry keeps the ids; the names are looked up when the log is read.
+    expect(entry!.details.filters).toEqual({
+      kategori: String(categoryId),
+      wilayah: '64.71',
+      instansi: 'pupr-kaltim',
+    });
+    // An entry whose category, region and agency no longer exist (written as a removed row would leave it).
+    await recordAdminAction(t.runtime.services.db, null, {
+      action: 'export.queue',
+      targetType: 'queue',
+      targetId: 'csv',
+      details: {
+        format: 'csv',
+        rows: 0,
+        total: 0,
+        truncated: false,
+        filters: { kategori: '987654', wilayah: '99.98', instansi: 'instansi-hilang' },
+        textSearch: false,
+      },
+    });
+    const page = async (lang: string) => {
+      const r = await get(DEMO.national, `/kantor/admin/log?kelompok=export&lang=${lang}`);
+      expect(r.status).toBe(200);
+      return r.text();
+    };
+    const id = await page('id');
+    expect(id).toContain(
+      `Kategori: ${category!.name}; Kabupaten/kota: Kota Balikpapan; Instansi yang menangani: ${PUPR}`,
+    );
+    expect(id).toContain(
+      'Kategori: 987654 (tidak ditemukan lagi); Kabupaten/kota: 99.98 (tidak ditemukan lagi); ' +
+        'Instansi yang menangani: instansi-hilang (tidak ditemukan lagi)',
+    );
+    const en = await page('en');
+    expect(en).toContain(
+      `Category: ${category!.name}; Regency/city: Kota Balikpapan; Handling agency: ${PUPR}`,
+    );
+    expect(en).toContain(
+      'Category: 987654 (no longer found); Regency/city: 99.98 (no longer found); ' +
+        'Handling agency: instansi-hilang (no longer found)',
+    );
   });
 });

@@ -101,7 +101,7 @@ describe('regional SLA rules', () => {
     });
     const logPage = await coord.get('/kantor/admin/log');
     expect(logPage.status).toBe(200);
-    expect(logPage.html).toContain('aturan SLA 64:verification untuk wilayah 64');
+    expect(logPage.html).toContain('aturan SLA 64:verification untuk wilayah Kalimantan Timur');
     // The Balikpapan coordinator administers 64.71 only: the province's rule entry is not its to read.
     const bpp = await signInWeb(t.url, DEMO.balikpapanCoordinator);
     expect((await bpp.get('/kantor/admin/log')).html).not.toContain('64:verification');
