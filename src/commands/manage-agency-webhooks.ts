@@ -8,6 +8,7 @@ import { agencyWebhooks } from '../db/schema.ts';
 import { findAgency, pathIds } from '../db/repositories/agencies.ts';
 import { recordAdminAction } from '../db/repositories/admin-audit.ts';
 import { WEBHOOK_EVENTS, WEBHOOK_HELD, type WebhookEvent } from '../domain/integration/webhook-events.ts';
+import { RELEASE_NOTE } from '../domain/integration/delivery-reasons.ts';
 import { releaseHeldWebhookRows } from '../db/repositories/outbox.ts';
 import { canManageAgencyBranch } from '../policies/agency-branch.ts';
 import { branchKinds } from './manage-agencies.ts';
@@ -160,7 +161,7 @@ export async function setAgencyWebhookPaused(
       .where(eq(agencyWebhooks.id, id));
     // Deliveries queued before the pause (retries included) were held, not sent: they go now, with the attempts they
     // had left (a held row never counted one).
-    if (!paused) await releaseHeldWebhookRows(tx, [id], WEBHOOK_HELD.paused, 'resumed', svc.now());
+    if (!paused) await releaseHeldWebhookRows(tx, [id], WEBHOOK_HELD.paused, RELEASE_NOTE.resumed, svc.now());
     await recordAdminAction(tx, caller, {
       action: paused ? 'webhook.pause' : 'webhook.resume',
       targetType: 'webhook',

@@ -32,6 +32,7 @@ import { adminRegion, adminScope } from '../policies/agency-branch.ts';
 import { branchKinds } from './manage-agencies.ts';
 import type { Caller, Services } from '../app/context.ts';
 import { AppError, invalid, throwIfInvalid, type FieldIssue } from '../app/errors.ts';
+import { DELIVERY_REASON } from '../domain/integration/delivery-reasons.ts';
 
 /** Roles that can be granted from the admin screens (citizen is granted by email verification). */
 export const STAFF_ROLES = [
@@ -491,7 +492,7 @@ export async function setAccountDisabled(
       // Messages still waiting for this person are not sent (they name reports the account may no longer read).
       await tx
         .update(outbox)
-        .set({ status: 'cancelled', lockedUntil: null, lastError: 'recipient account deactivated' })
+        .set({ status: 'cancelled', lockedUntil: null, lastError: DELIVERY_REASON.recipientDeactivated })
         .where(and(eq(outbox.recipient, `user:${userId}`), eq(outbox.status, 'pending')));
     } else {
       await tx

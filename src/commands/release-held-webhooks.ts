@@ -8,6 +8,7 @@ import type { AppDb, Tx } from '../db/client.ts';
 import { agencyWebhooks } from '../db/schema.ts';
 import { releaseHeldWebhookRows } from '../db/repositories/outbox.ts';
 import { WEBHOOK_HELD } from '../domain/integration/webhook-events.ts';
+import { RELEASE_NOTE } from '../domain/integration/delivery-reasons.ts';
 
 /** Makes due now the rows of `agencyId`'s subscriptions held while it was deactivated; how many. */
 export async function releaseWebhooksOfReactivatedAgency(
@@ -23,7 +24,7 @@ export async function releaseWebhooksOfReactivatedAgency(
     db,
     subs.map((s) => s.id),
     WEBHOOK_HELD.agencyInactive,
-    'agency reactivated',
+    RELEASE_NOTE.agencyReactivated,
     now,
   );
 }

@@ -22,6 +22,7 @@ import {
 import type { OutboundOptions } from '../integrations/outbound-guard.ts';
 import { webhookHeaders } from '../integrations/webhook-signature.ts';
 import { WEBHOOK_HELD } from '../domain/integration/webhook-events.ts';
+import { DELIVERY_REASON } from '../domain/integration/delivery-reasons.ts';
 import { findFederationPeer, findSubscription } from '../queries/integrations.ts';
 
 /** The SSRF guard settings of this process (docs/integrations.md, "Outbound requests"). */
@@ -54,7 +55,7 @@ export async function deliverWebhookRow(
   // row becomes a dead letter that the delivery history shows with the reason.
   if (typeof p.subscriptionId === 'string') {
     const sub = await findSubscription(svc.db, p.subscriptionId);
-    if (!sub || !sub.active) throw new DeliveryError('subscription removed', true);
+    if (!sub || !sub.active) throw new DeliveryError(DELIVERY_REASON.subscriptionRemoved, true);
     // Queued before a pause or a deactivation (retries included): held, not sent, until resumed or reactivated.
     if (!sub.agencyActive) return { held: WEBHOOK_HELD.agencyInactive };
     if (sub.pausedAt) return { held: WEBHOOK_HELD.paused };
@@ -85,7 +86,7 @@ export async function deliverFederationRow(svc: Services, row: OutboxRow): Promi
   let apiKeyEnc = p.apiKeyEnc;
   if (typeof p.peer === 'string') {
     const peer = await findFederationPeer(svc.db, p.peer);
-    if (!peer) throw new DeliveryError('peer removed', true);
+    if (!peer) throw new DeliveryError(DELIVERY_REASON.peerRemoved, true);
     apiKeyEnc = peer.apiKeyEnc;
   }
   const form = new URLSearchParams();

@@ -31,6 +31,7 @@ import { runScheduledSiteAudits } from '../commands/run-site-audit.ts';
 import { dailyOpenDataSnapshot } from '../commands/daily-open-data-snapshot.ts';
 import { deliverFederationRow, deliverWebhookRow } from './integration-delivery.ts';
 import { isQueryError, loggableErrorText } from '../integrations/error-log.ts';
+import { DELIVERY_REASON, noTransportReason } from '../domain/integration/delivery-reasons.ts';
 
 /** Retry schedule: attempt n (1-based) failed → wait BASE × 2^(n−1), capped; dead after MAX_ATTEMPTS. */
 export const RETRY = { baseMs: 30_000, capMs: 6 * 3_600_000, maxAttempts: 8 } as const;
@@ -87,9 +88,7 @@ export interface Worker {
 /** Delivered, or put off (attempt uncounted) with the reason recorded in `last_error`. */
 type Outcome = 'sent' | { deferred: string };
 
-const noTransport = (channel: string) => `no ${channel} transport configured; kept pending`;
-
-/** The channels held back (`noTransport`) when a transport is missing, and whether `t` now has one. */
+/** The channels held back (`noTransportReason`) when a transport is missing, and whether `t` now has one. */
 const DEFERRABLE: ReadonlyArray<[channel: string, has: (t: Transports) => boolean]> = [
   ['email', (t) => !!t.mailer],
   ['sms', (t) => !!t.sms],
@@ -97,14 +96,14 @@ const DEFERRABLE: ReadonlyArray<[channel: string, has: (t: Transports) => boolea
 ];
 
 /**
- * Makes due again the rows a worker without a transport put off by an hour (`last_error` = `noTransport(channel)`),
+ * Makes due again the rows a worker without a transport put off by an hour (`last_error` = `noTransportReason(channel)`),
  * for every channel this worker can deliver. Why: mail and SMS queued before SMTP or the SMS gateway was configured
  * would otherwise wait up to an hour after the operator configured it and restarted. The reason now says the row
  * was released, and the attempt count is untouched (deferrals never counted one). Returns how many rows.
  */
 export function releaseDeferredDeliveries(svc: Services, t: Transports): Promise<number> {
   const reasons = Object.fromEntries(
-    DEFERRABLE.filter(([, has]) => has(t)).map(([channel]) => [channel, noTransport(channel)]),
+    DEFERRABLE.filter(([, has]) => has(t)).map(([channel]) => [channel, noTransportReason(channel)]),
   );
   // No row is locked or claimed here: the claim that follows takes them as usual.
   return releaseDeferredDeliveriesOf(svc, reasons);
@@ -121,7 +120,7 @@ async function deliver(svc: Services, row: OutboxRow, t: Transports): Promise<Ou
       if (a) return a;
     }
     if (row.recipient) return row.recipient;
-    throw new DeliveryError('no recipient', true);
+    throw new DeliveryError(DELIVERY_REASON.noRecipient, true);
   };
   // Bodies carrying a reporter's access key are sealed (docs/worker.md §1).
   const text = (): string =>
@@ -135,7 +134,7 @@ async function deliver(svc: Services, row: OutboxRow, t: Transports): Promise<Ou
       await fulfilPasswordResetRequest(svc, row);
       return 'sent';
     case 'email':
-      if (!t.mailer) return { deferred: noTransport(row.channel) };
+      if (!t.mailer) return { deferred: noTransportReason(row.channel) };
       await t.mailer.send({
         to: address(),
         subject: String(p.subject ?? ''),
@@ -150,7 +149,7 @@ async function deliver(svc: Services, row: OutboxRow, t: Transports): Promise<Ou
       });
       break;
     case 'sms':
-      if (!t.sms) return { deferred: noTransport(row.channel) };
+      if (!t.sms) return { deferred: noTransportReason(row.channel) };
       await t.sms.send(address(), text(), row.idempotencyKey);
       break;
     case 'webhook': {
@@ -164,9 +163,9 @@ async function deliver(svc: Services, row: OutboxRow, t: Transports): Promise<Ou
       await deliverFederationRow(svc, row);
       break;
     case 'ombudsman': {
-      if (!t.ombudsmanEndpoint) return { deferred: noTransport(row.channel) };
+      if (!t.ombudsmanEndpoint) return { deferred: noTransportReason(row.channel) };
       const pkg = await handoffPackage(svc, String(p.trackingId ?? ''));
-      if (!pkg) throw new DeliveryError('report not found', true);
+      if (!pkg) throw new DeliveryError(DELIVERY_REASON.reportNotFound, true);
       await postSignedJson(t.ombudsmanEndpoint, pkg, {
         idempotencyKey: row.idempotencyKey,
         secret: t.webhookSecret,

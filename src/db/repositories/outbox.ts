@@ -6,6 +6,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { AppDb, Tx } from '../client.ts';
 import { notifyOutbox, query } from '../client.ts';
 import { outbox } from '../schema.ts';
+import { RELEASE_NOTE } from '../../domain/integration/delivery-reasons.ts';
 
 /** One outbox row as the worker sees it. */
 export type OutboxRow = typeof outbox.$inferSelect;
@@ -141,7 +142,7 @@ export async function releaseDeferredOutbox(
       pairs.map(([channel, reason]) => sql`(channel = ${channel} and last_error = ${reason})`),
       sql` or `,
     )})`,
-    'transport configured',
+    RELEASE_NOTE.transportConfigured,
     now,
   );
 }

@@ -167,10 +167,15 @@ describe("a report's delivery log", () => {
     expect(idPage.html).toContain('<td>Petugas: Koordinator Diskominfo Kaltim (Demo)</td>');
     expect(idPage.html).toContain('Laporan diterima <code class="hint">notify.submit</code>');
     expect(idPage.html).not.toContain('staff: ');
+    // Why a row waits: a known reason in words, not the stored English text.
+    expect(idPage.html).toContain('Pengiriman email belum dikonfigurasi: kiriman ini menunggu.');
+    expect(idPage.html).not.toContain('transport configured; kept pending');
     const en = await coord.get(`/kantor/laporan/${id}/pengiriman?lang=en`);
     expect(en.html).toContain('<td>Reporter</td>');
     expect(en.html).toContain('<td>Staff: Koordinator Diskominfo Kaltim (Demo)</td>');
     expect(en.html).not.toContain('pelapor.pohon@');
+    expect(en.html).toContain('No email transport is configured: this delivery waits.');
+    expect(en.html).not.toContain('transport configured; kept pending');
   });
 });
 
@@ -188,6 +193,8 @@ describe("an anonim reporter's channels in the delivery log", () => {
     const seen = reporterRows((await coord.get(`/kantor/laporan/${id}/pengiriman`)).html);
     expect(seen.length).toBeGreaterThan(0);
     expect(seen.every((r) => r.includes('<td>sms</td>'))).toBe(true);
+    // The verifier reads why the SMS waits, in words.
+    expect(seen.some((r) => r.includes('Pengiriman sms belum dikonfigurasi'))).toBe(true);
     const pupr = await signInWeb(t.url, DEMO.puprAdmin);
     const page = await pupr.get(`/kantor/laporan/${id}/pengiriman`);
     expect(page.status).toBe(200);
@@ -196,8 +203,16 @@ describe("an anonim reporter's channels in the delivery log", () => {
     for (const r of hidden) {
       expect(r).toContain('<td>—</td>');
       expect(r).not.toContain('<td>sms</td>');
+      // Nor does the reason name the channel, in either language.
+      expect(r).not.toMatch(/sms|data-reason/i);
     }
     expect(page.html).not.toContain('081299990002');
+    const pageEn = await pupr.get(`/kantor/laporan/${id}/pengiriman?lang=en`);
+    const hiddenEn = [
+      ...pageEn.html.matchAll(/<tr>((?:(?!<\/tr>)[\s\S])*?<td>Reporter<\/td>[\s\S]*?)<\/tr>/g),
+    ].map((m) => m[1]!);
+    expect(hiddenEn.length).toBe(seen.length);
+    for (const r of hiddenEn) expect(r).not.toMatch(/sms|data-reason/i);
   });
 });
 

@@ -17,6 +17,8 @@ import { AdminLayout, AdminTable, PostForm } from './admin-common.tsx';
 import type { KeyRow, PeerRow, WebhookRow } from '../../queries/integration-admin.ts';
 import type { DeliveryView } from '../../queries/integrations.ts';
 import { WEBHOOK_EVENTS } from '../../domain/integration/webhook-events.ts';
+import { deliveryReason } from '../../domain/integration/delivery-reasons.ts';
+import { DeliveryReasonText } from './delivery-reason.tsx';
 
 /** The secret shown once after creating something. */
 export interface CreatedSecret {
@@ -385,8 +387,7 @@ export function IntegrationsPage(p: IntegrationsPageProps): VNode {
 /** A code like "HTTP 503" from the delivery error, for the status-code column. */
 export function httpCodeOf(d: DeliveryView): string {
   if (d.status === 'sent') return '2xx';
-  const m = /HTTP (\d{3})/.exec(d.lastError ?? '');
-  return m ? m[1]! : '—';
+  return (d.lastError ? deliveryReason(d.lastError).params.status : undefined) ?? '—';
 }
 
 /** The delivery log of one subscription (its outbox rows, newest first). */
@@ -431,7 +432,9 @@ export function WebhookDeliveriesPage(p: {
               <td>{ctx.t(`integrations.delivery_status.${d.status}`)}</td>
               <td>{httpCodeOf(d)}</td>
               <td>{d.attempts}</td>
-              <td class="break-all">{d.lastError ?? ''}</td>
+              <td>
+                <DeliveryReasonText ctx={ctx} lastError={d.lastError} />
+              </td>
             </tr>
           ))}
         </AdminTable>

@@ -18,6 +18,7 @@ import { formatDateTime } from '../format.ts';
 import { has } from '../../locales/index.ts';
 import { formatIsoInZone } from '../../domain/deadline/calendar.ts';
 import type { ZoneName } from '../../domain/report/report.ts';
+import { DeliveryReasonText } from './delivery-reason.tsx';
 
 const STYLES = ['/static/staff.css'];
 
@@ -248,7 +249,9 @@ export function DeliveryLogPage({
                   <td>{at(r.createdAt)}</td>
                   <td>{r.sentAt ? at(r.sentAt) : '—'}</td>
                   <td>{r.attempts}</td>
-                  <td>{r.lastError ?? '—'}</td>
+                  <td>
+                    <DeliveryReasonText ctx={ctx} lastError={r.lastError} empty="—" />
+                  </td>
                 </tr>
               ))}
             </tbody>
