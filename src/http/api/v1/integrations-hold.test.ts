@@ -5,7 +5,10 @@
  *   counted) and sent once it is resumed;
  * - a webhook with a bad URL and bad event types gets both field errors at once, id and en (API and page);
  * - a deactivated agency's API token is refused (403 AGENCY_INACTIVE, id and en) and its webhooks are held, nothing new
- *   queued; reactivating it restores the token and sends the held delivery.
+ *   queued; reactivating it restores the token and sends the held delivery;
+ * - the webhook delivery log (`/kantor/integrasi/webhook/:id`) says why in the page language (id, en): the receiver's
+ *   HTTP status, held while paused or while the agency is deactivated, released on resume or reactivation, and a
+ *   transport's own words marked as technical detail; never the stored English text.
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -94,6 +97,15 @@ async function postForm(c: WebClient, page: string, action: string, form: Record
 
 const received = (path: string) => rx.accepted().filter((p) => p.path === path);
 
+/** The reason cells of a webhook's delivery log page, in a language. */
+async function reasons(c: WebClient, id: string, lang: 'id' | 'en'): Promise<string> {
+  const page = await c.get(`/kantor/integrasi/webhook/${id}?lang=${lang}`);
+  expect(page.status).toBe(200);
+  return [...page.html.matchAll(/<span data-reason="[^"]+">[\s\S]*?<\/span>(?=<\/td>)/g)]
+    .map((m) => m[0])
+    .join('\n');
+}
+
 /** The webhook rows the fan-out would queue for a dispatch of a public report to `agencyId` (none are written). */
 async function queuedForDispatchTo(agencyId: string): Promise<string[]> {
   const svc = t.runtime.services;
@@ -141,6 +153,9 @@ describe('a paused subscription', () => {
     ]);
 
     const web = await signInWeb(t.url, DEMO.puprAdmin);
+    const host = new URL(rx.url).host;
+    expect(await reasons(web, id, 'id')).toContain(`Penerima ${host} menjawab HTTP 503.`);
+    expect(await reasons(web, id, 'en')).toContain(`The receiver ${host} answered HTTP 503.`);
     const paused = await postForm(web, '/kantor/integrasi', `/kantor/integrasi/webhook/${id}/jeda`, {
       paused: 'true',
     });
@@ -158,12 +173,20 @@ describe('a paused subscription', () => {
       attempts: 1,
       lastError: WEBHOOK_HELD.paused,
     });
+    // The page says it in words, in both languages.
+    expect(await reasons(web, id, 'id')).toContain('Ditahan: langganan dijeda; dikirim setelah dilanjutkan.');
+    expect(await reasons(web, id, 'en')).toContain(
+      'Held: the subscription is paused; sent once it is resumed.',
+    );
+    expect(await reasons(web, id, 'en')).not.toContain(WEBHOOK_HELD.paused);
 
     // Resumed: the held retry goes at once (same clock), its second attempt.
     const resumed = await postForm(web, '/kantor/integrasi', `/kantor/integrasi/webhook/${id}/jeda`, {
       paused: 'false',
     });
     expect(resumed.status).toBe(303);
+    expect(await reasons(web, id, 'id')).toContain('Dilepas: langganan dilanjutkan.');
+    expect(await reasons(web, id, 'en')).toContain('Released: the subscription was resumed.');
     await drain();
     const got = received('/pause');
     expect(got).toHaveLength(1);
@@ -279,6 +302,12 @@ describe('a deactivated agency', () => {
     expect(await rowsOf(hook)).toEqual([
       { status: 'pending', attempts: 1, last_error: WEBHOOK_HELD.agencyInactive },
     ]);
+    expect(await reasons(admin, hook, 'id')).toContain(
+      'Ditahan: instansi dinonaktifkan; dikirim setelah diaktifkan kembali.',
+    );
+    expect(await reasons(admin, hook, 'en')).toContain(
+      'Held: the agency is deactivated; sent once it is reactivated.',
+    );
 
     // Reactivated: the token works again and the held delivery goes at once.
     const on = await postForm(
@@ -290,6 +319,8 @@ describe('a deactivated agency', () => {
       },
     );
     expect(on.status).toBe(303);
+    expect(await reasons(admin, hook, 'id')).toContain('Dilepas: instansi diaktifkan kembali.');
+    expect(await reasons(admin, hook, 'en')).toContain('Released: the agency was reactivated.');
     expect((await t.api('/api/v1/reports', { token })).status).toBe(200);
     expect(await queuedForDispatchTo(unit)).toContain(hook);
     await drain();
@@ -299,5 +330,32 @@ describe('a deactivated agency', () => {
     // Anonymous: nothing about the reporter in what the unit received.
     expect(got[0]!.raw).not.toMatch(/reporter"\s*:\s*\{/);
     expect(await rowsOf(hook)).toEqual([{ status: 'sent', attempts: 2, last_error: null }]);
+  });
+});
+
+describe('a receiver that cannot be reached', () => {
+  it('reads as such in words, with the transport’s own words as technical detail (id, en)', async () => {
+    const pupr = await t.login(DEMO.puprAdmin);
+    // A closed port on the allowed host: the connection is refused, the attempt retried.
+    const r = await t.api('/api/v1/integrations/webhooks', {
+      json: { url: 'http://127.0.0.1:9/closed', events: ['dispatched'] },
+      token: pupr,
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    const id = r.body.id as string;
+    const tracking = await submitReport(t, 'Trotoar amblas di depan pasar pagi', { anonymous: true });
+    await verifyReport(t, coord, tracking, 'pupr-kaltim', categoryId);
+    await drain();
+    const [row] = await rowsOf(id);
+    expect(row).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(row!.last_error).toMatch(/^POST 127\.0\.0\.1:9: ./);
+    const detail = row!.last_error!.slice('POST 127.0.0.1:9: '.length);
+    const web = await signInWeb(t.url, DEMO.puprAdmin);
+    const id_ = await reasons(web, id, 'id');
+    expect(id_).toContain('Penerima 127.0.0.1:9 tidak dapat dihubungi.');
+    expect(id_).toContain(`Detail teknis: <code class="break-all">${detail}</code>`);
+    const en = await reasons(web, id, 'en');
+    expect(en).toContain('The receiver 127.0.0.1:9 could not be reached.');
+    expect(en).toContain(`Technical detail: <code class="break-all">${detail}</code>`);
   });
 });
