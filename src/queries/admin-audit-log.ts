@@ -76,21 +76,20 @@ export async function auditLogNames(db: AppDb, entries: readonly AuditRefSource[
     for (const c of refs.categories) if (/^\d{1,9}$/.test(c)) categoryIds.add(Number(c));
     for (const r of refs.regions) regionCodes.add(r);
   }
-  const [agencyRows, categoryRows, regionMap] = await Promise.all([
-    agencyIds.size
-      ? db
-          .select({ id: agencies.id, name: agencies.name })
-          .from(agencies)
-          .where(inArray(agencies.id, [...agencyIds]))
-      : [],
-    categoryIds.size
-      ? db
-          .select({ id: categories.id, name: categories.name })
-          .from(categories)
-          .where(inArray(categories.id, [...categoryIds]))
-      : [],
-    regionNamesByCode(db, regionCodes),
-  ]);
+  // One after the other: a pg client (and PGlite) runs one query at a time.
+  const agencyRows = agencyIds.size
+    ? await db
+        .select({ id: agencies.id, name: agencies.name })
+        .from(agencies)
+        .where(inArray(agencies.id, [...agencyIds]))
+    : [];
+  const categoryRows = categoryIds.size
+    ? await db
+        .select({ id: categories.id, name: categories.name })
+        .from(categories)
+        .where(inArray(categories.id, [...categoryIds]))
+    : [];
+  const regionMap = await regionNamesByCode(db, regionCodes);
   return {
     agencies: Object.fromEntries(agencyRows.map((a) => [a.id, a.name])),
     categories: Object.fromEntries(categoryRows.map((c) => [String(c.id), c.name])),
