@@ -89,8 +89,9 @@ function csvTable(text: string): { header: string[]; rows: string[][] } {
   return { header: header!, rows };
 }
 
-/** A whole number or decimal as the page writes it (Indonesian grouping dots, "5.00"). */
-const pageNumber = (s: string) => Number(s.replace(/[.,](?=\d{3}(\D|$))/g, ''));
+/** A number as the page writes it in its language: "1.234" / "5,00" in Indonesian, "1,234" / "5.00" in English. */
+const pageNumber = (lang: 'id' | 'en', s: string) =>
+  Number(lang === 'id' ? s.replace(/\./g, '').replace(',', '.') : s.replace(/,/g, ''));
 
 /**
  * Checks one exported row against the page's cells under `headers`: each rate recomputed from its numerator and
@@ -132,7 +133,7 @@ function expectRowMatches(
     }
     const v = col(h);
     if (shown === '–') expect(v, at).toBe('');
-    else expect(Number(v), at).toBe(pageNumber(shown));
+    else expect(Number(v), at).toBe(pageNumber(lang, shown));
   });
 }
 

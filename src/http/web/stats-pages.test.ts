@@ -60,7 +60,7 @@ describe('public statistics pages', () => {
       ['Hari kerja hilang karena salah sasaran', '2'],
       ['Selesai', '1'],
       ['P90 hari kerja ke tindak lanjut', '1'],
-      ['Rata-rata penilaian', '5.00'],
+      ['Rata-rata penilaian', '5,00'],
       ['Porsi sanggahan', '0%'],
       ['Dibuka kembali', '0'],
     ])

@@ -15,7 +15,7 @@ export function pct(rate: number | null | undefined): string {
   return rate === null || rate === undefined ? '–' : `${Math.round(rate * 100)}%`;
 }
 
-/** A whole number in the page language's grouping. */
+/** A number in the page language (grouping, decimal comma in Indonesian), '–' for none. */
 export function num(ctx: PageContext, n: number | null | undefined): string {
   return formatNumber(n, ctx.lang);
 }
@@ -33,10 +33,7 @@ export function Headline({ ctx, totals }: { ctx: PageContext; totals: StatsIndic
     [pct(totals.completionRate), ctx.t('stats.ind.completion_rate')],
     [pct(totals.verifiedOnTimeRate.rate), ctx.t('stats.ind.verified_on_time')],
     [pct(totals.followedUpOnTimeRate.rate), ctx.t('stats.ind.followed_up_on_time')],
-    [
-      totals.medianWorkingDaysToCompletion === null ? '–' : String(totals.medianWorkingDaysToCompletion),
-      ctx.t('stats.ind.median_days_completion'),
-    ],
+    [num(ctx, totals.medianWorkingDaysToCompletion), ctx.t('stats.ind.median_days_completion')],
   ];
   return (
     <ul class="stats stat-grid">
@@ -152,8 +149,6 @@ export const STAFF_INDICATOR_COLUMNS: IndicatorColumn[] = ALL_INDICATOR_COLUMNS.
   c === 'overdue' ? [c, 'transferred' as const] : [c],
 );
 
-const days = (v: number | null) => (v === null ? '–' : String(v));
-
 function cell(ctx: PageContext, r: StatsIndicators, c: IndicatorColumn): string {
   switch (c) {
     case 'received':
@@ -173,19 +168,19 @@ function cell(ctx: PageContext, r: StatsIndicators, c: IndicatorColumn): string 
     case 'overdue':
       return num(ctx, r.overdue);
     case 'median_days_follow_up':
-      return r.medianWorkingDaysToFollowUp === null ? '–' : String(r.medianWorkingDaysToFollowUp);
+      return num(ctx, r.medianWorkingDaysToFollowUp);
     case 'median_days_completion':
-      return r.medianWorkingDaysToCompletion === null ? '–' : String(r.medianWorkingDaysToCompletion);
+      return num(ctx, r.medianWorkingDaysToCompletion);
     case 'mean_rating':
-      return r.satisfaction.meanRating === null ? '–' : r.satisfaction.meanRating.toFixed(2);
+      return formatNumber(r.satisfaction.meanRating, ctx.lang, { min: 2, max: 2 });
     case 'dispatched':
       return num(ctx, r.dispatched);
     case 'misrouted_days':
       return num(ctx, r.misroutedWorkingDays);
     case 'p90_days_follow_up':
-      return days(r.p90WorkingDaysToFollowUp);
+      return num(ctx, r.p90WorkingDaysToFollowUp);
     case 'p90_days_completion':
-      return days(r.p90WorkingDaysToCompletion);
+      return num(ctx, r.p90WorkingDaysToCompletion);
     case 'dispute_share':
       return pct(r.satisfaction.disputeShare);
     case 'reopened':
