@@ -171,6 +171,8 @@ describe.skipIf(!HAS_CHROMIUM)(
         'Sampah menumpuk di pasar pagi sejak seminggu dan tidak diangkut petugas kebersihan kota.',
       );
       await page.selectOption('#f-regionCode', '64.72');
+      await page.check('input[name="identity"][value="named"]');
+      await page.check('input[name="visibility"][value="public"]');
       await page.fill('#f-reporter-name', 'Ibu Penelepon');
       await page.fill('#f-reporter-email', 'ibu.penelepon@contoh.aduan.id');
       await Promise.all([page.waitForNavigation(), page.click('main form button[type="submit"]')]);

@@ -44,6 +44,8 @@ describe.skipIf(!HAS_CHROMIUM)('walk-in receipt without JavaScript', () => {
         'Lampu penerangan jalan di Jalan Juanda padam sejak dua minggu sehingga rawan kecelakaan malam hari.',
       );
       await set(page, 'regionCode', '64.72');
+      await set(page, 'identity', 'named');
+      await set(page, 'visibility', 'public');
       await set(page, 'reporter.name', 'Pak Datang Langsung');
       await set(page, 'reporter.phone', '081355500011');
       await Promise.all([page.waitForNavigation(), page.click('main form button[type="submit"]')]);

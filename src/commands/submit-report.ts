@@ -57,6 +57,12 @@ export interface SubmitReportInput {
   channel: Channel;
   /** Walk-in: the officer who recorded the report on the citizen's behalf. */
   recordedBy?: string | undefined;
+  /**
+   * Staff intake: `asked` when the anonim/rahasia flags are the citizen's own answer to the recording officer's
+   * questions (the walk-in form requires both); stored on the submit event, so an audit can tell a recorded choice
+   * from a default. Ignored without `recordedBy`.
+   */
+  privacyChoice?: 'asked' | undefined;
   /** The reporter's language (request language): later messages to the reporter use it. */
   lang?: 'id' | 'en' | undefined;
   /** An idempotency key: a retry of the same request answers with the report filed first (ADR 0014). */
@@ -174,6 +180,7 @@ export async function submitReport(
         classification,
         zone: calendarScope({ regionCode }, target).zone,
         ...(input.recordedBy ? { recordedBy: input.recordedBy } : {}),
+        ...(input.recordedBy && input.privacyChoice ? { privacyChoice: input.privacyChoice } : {}),
       },
     },
     // Only the reporter's first message carries the private link; the key is sealed (docs/worker.md §2).

@@ -68,6 +68,14 @@ export const CHANNELS = ['web', 'api', 'open311', 'sms', 'email', 'walk_in', 'ph
 /** The channels staff record on a citizen's behalf at /kantor/lapor-langsung (in person, telepon, surat). */
 export const STAFF_INTAKE_CHANNELS = ['walk_in', 'phone', 'letter'] as const;
 export type StaffIntakeChannel = (typeof STAFF_INTAKE_CHANNELS)[number];
+/**
+ * The privacy questions an officer asks the citizen at staff intake, each with its answers (no default: the citizen
+ * chooses). `identity: anonymous` makes the report anonim, `visibility: confidential` makes it rahasia.
+ */
+export const STAFF_INTAKE_PRIVACY = {
+  identity: ['named', 'anonymous'],
+  visibility: ['public', 'confidential'],
+} as const;
 export type Channel = (typeof CHANNELS)[number];
 
 export const ROLES = [

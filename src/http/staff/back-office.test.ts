@@ -297,6 +297,8 @@ describe('back office', () => {
       classification: 'pengaduan',
       title: 'Sampah',
       body: 'terlalu pendek',
+      identity: 'named',
+      visibility: 'public',
       'reporter.name': 'Ibu Walk In',
     });
     expect(bad.status).toBe(422);
@@ -309,6 +311,8 @@ describe('back office', () => {
       title: 'Sampah menumpuk di pasar',
       body: 'Sampah menumpuk di pasar pagi sejak seminggu dan tidak diangkut petugas kebersihan.',
       regionCode: '64.72',
+      identity: 'named',
+      visibility: 'public',
       'reporter.name': 'Ibu Walk In',
       'reporter.phone': '081277778888',
     });

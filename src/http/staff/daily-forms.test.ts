@@ -185,6 +185,8 @@ describe('forms report every error at once', () => {
       occurredOn: '2030-01-01',
       regionCode: '99.99',
       categoryId: 'abc',
+      identity: 'named',
+      visibility: 'public',
       'reporter.name': 'Pak Datang Langsung',
       'reporter.email': 'bukan-email',
       'reporter.phone': 'telepon',

@@ -2,7 +2,8 @@
  * Walk-in, phone and letter intake over real HTTP with a cookie session: the channel is a required choice
  * recorded on the report (and shown on the staff report page), and a citizen who gave an email address or a
  * phone number receives the tracking number and private link through the real outbox worker (SMTP server and
- * SMS gateway on localhost). Without a contact nothing is sent and the page says to hand them over.
+ * SMS gateway on localhost). Without a contact nothing is sent and the page says to hand them over. Anonim and
+ * rahasia are two required questions put to the citizen (no default); the submit event records that they were asked.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
@@ -46,12 +47,15 @@ async function officer(): Promise<WebClient> {
   return c;
 }
 
-const REPORT = {
+/** What the citizen reports, without the answers to the privacy questions. */
+const CONTENT = {
   classification: 'pengaduan',
   title: 'Lampu jalan padam di Jalan Juanda',
   body: 'Lampu penerangan jalan di Jalan Juanda padam sejak dua minggu sehingga rawan kecelakaan malam hari.',
   regionCode: '64.72',
 };
+/** The form as posted: the citizen's answers to the two privacy questions are required (nothing preselected). */
+const REPORT = { ...CONTENT, identity: 'named', visibility: 'public' };
 
 /** Posts the walk-in form, follows the PRG to the confirmation, and returns its tracking number. */
 async function record(c: WebClient, form: Record<string, string>) {
@@ -146,5 +150,119 @@ describe('walk-in, phone and letter intake', () => {
     expect(toReporter).toBe(0);
     expect(gw.posts.length).toBe(smsBefore);
     expect(smtp.unique().some((m) => m.text.includes(`/lacak/${none.id}?k=`))).toBe(false);
+  });
+
+  it('privacy: two questions with nothing preselected; an unanswered one is a field error that keeps the input', async () => {
+    const c = await officer();
+    const page = await c.get('/kantor/lapor-langsung');
+    for (const [name, values] of [
+      ['identity', ['named', 'anonymous']],
+      ['visibility', ['public', 'confidential']],
+    ] as const)
+      for (const v of values) {
+        const input = new RegExp(`<input[^>]*name="${name}"[^>]*value="${v}"[^>]*>`).exec(page.html)?.[0];
+        expect(input, `${name}=${v}`).toBeTruthy();
+        expect(input).not.toContain('checked');
+      }
+    expect(page.html).toContain('Bolehkah instansi yang menangani mengetahui nama Anda?');
+    expect(page.html).toContain('Bolehkah laporan Anda tampil di situs publik?');
+    expect(page.html).toContain('Tidak, rahasia');
+    for (const [lang, identity, visibility] of [
+      [
+        'id',
+        'Tanyakan kepada warga apakah instansi boleh mengetahui namanya',
+        'Tanyakan kepada warga apakah laporannya boleh tampil',
+      ],
+      [
+        'en',
+        'Ask the citizen whether the agency may know their name',
+        'Ask the citizen whether their report may appear',
+      ],
+    ]) {
+      const bad = await c.post(`/kantor/lapor-langsung?lang=${lang}`, {
+        _csrf: csrfOf(page.html),
+        ...CONTENT,
+        channel: 'walk_in',
+        'reporter.name': 'Bu Belum Ditanya',
+      });
+      expect(bad.status).toBe(422);
+      expect(bad.html).toContain('href="#f-identity"');
+      expect(bad.html).toContain('href="#f-visibility"');
+      expect(bad.html).toContain(identity);
+      expect(bad.html).toContain(visibility);
+      expect(bad.html).toContain('value="Bu Belum Ditanya"');
+      expect(bad.html).toContain(CONTENT.title);
+    }
+    // One answered, one not: the answer given stays chosen.
+    const half = await c.post('/kantor/lapor-langsung', {
+      _csrf: csrfOf(page.html),
+      ...CONTENT,
+      channel: 'walk_in',
+      identity: 'anonymous',
+    });
+    expect(half.status).toBe(422);
+    expect(half.html).toMatch(/<input[^>]*name="identity"[^>]*value="anonymous"[^>]*checked/);
+    expect(half.html).toContain('href="#f-visibility"');
+    expect(half.html).not.toContain('href="#f-identity"');
+    // Anonymous needs no name; named without a name still asks for it.
+    expect(half.html).not.toContain('href="#f-reporter-name"');
+    const named = await c.post('/kantor/lapor-langsung', {
+      _csrf: csrfOf(page.html),
+      ...REPORT,
+      channel: 'walk_in',
+    });
+    expect(named.status).toBe(422);
+    expect(named.html).toContain('href="#f-reporter-name"');
+  });
+
+  it("privacy: the citizen's answers set anonim and rahasia, and the submit event records they were asked", async () => {
+    const c = await officer();
+    const secret = await record(c, {
+      channel: 'walk_in',
+      identity: 'anonymous',
+      visibility: 'confidential',
+    });
+    const open = await record(c, { channel: 'phone', 'reporter.name': 'Pak Terbuka' });
+    const rows = (
+      (await t.runtime.services.db.execute(
+        sql`select r.tracking_id as id, r.anonymous, r.confidential, e.data->>'privacyChoice' as choice
+              from report_events e join reports r on r.id = e.report_id
+             where r.tracking_id in (${secret.id}, ${open.id}) and e.type = 'submit'`,
+      )) as unknown as {
+        rows: Array<{ id: string; anonymous: boolean; confidential: boolean; choice: string }>;
+      }
+    ).rows;
+    expect(rows.find((r) => r.id === secret.id)).toMatchObject({
+      anonymous: true,
+      confidential: true,
+      choice: 'asked',
+    });
+    expect(rows.find((r) => r.id === open.id)).toMatchObject({
+      anonymous: false,
+      confidential: false,
+      choice: 'asked',
+    });
+    // Staff read it on the timeline, on the report page and in the JSON API.
+    const staffPage = await c.get(`/kantor/laporan/${open.id}?lang=en`);
+    expect(staffPage.html).toContain('Privacy as the citizen answered when the officer asked');
+    const token = await t.login(DEMO.coordinator);
+    const events = await t.api(`/api/v1/reports/${open.id}/events`, { token });
+    expect(events.status).toBe(200);
+    const submit = (events.body.items as Array<{ type: string; data: Record<string, unknown> }>).find(
+      (e) => e.type === 'submit',
+    );
+    expect(submit!.data.privacyChoice).toBe('asked');
+    // A report filed by the citizen themselves (JSON API) carries no such record.
+    const own = await t.api('/api/v1/reports', {
+      json: { ...CONTENT, reporter: { name: 'Bu Sendiri' } },
+    });
+    expect(own.status, JSON.stringify(own.body)).toBe(201);
+    const ownEvent = (
+      (await t.runtime.services.db.execute(
+        sql`select e.data->>'privacyChoice' as choice from report_events e join reports r on r.id = e.report_id
+             where r.tracking_id = ${own.body.trackingId} and e.type = 'submit'`,
+      )) as unknown as { rows: Array<{ choice: string | null }> }
+    ).rows[0]!;
+    expect(ownEvent.choice).toBeNull();
   });
 });

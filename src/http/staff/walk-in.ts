@@ -1,7 +1,10 @@
 /**
  * Walk-in intake: GET/POST /kantor/lapor-langsung records a complaint on a citizen's behalf through
  * `submitReport` with the channel it came by (`walk_in` in person, `phone`, `letter`) and `recordedBy` = the
- * officer. When the citizen gave an email address or a phone number, the submit event's notification sends
+ * officer. Whether the report is anonim and/or rahasia is never a default: the officer asks the citizen two
+ * questions (identity: named or anonymous; visibility: public or confidential), both required with nothing
+ * preselected, and the submit event records `privacyChoice: 'asked'` (the flags are the citizen's answer).
+ * When the citizen gave an email address or a phone number, the submit event's notification sends
  * them the tracking number and private link (email / SMS through the outbox, like any other channel).
  * After the POST the browser is redirected
  * (PRG) to /kantor/lapor-langsung/selesai, which shows the tracking number and private link once: they travel
@@ -14,19 +17,21 @@ import { calendarDate, PHONE_PATTERN, rowIdParam } from '../api/v1/schemas.ts';
 import type { Services } from '../../app/context.ts';
 import { invalid } from '../../app/errors.ts';
 import { submissionIssues, submitReport } from '../../commands/submit-report.ts';
-import { CLASSIFICATIONS, STAFF_INTAKE_CHANNELS } from '../../domain/report/report.ts';
+import { CLASSIFICATIONS, STAFF_INTAKE_CHANNELS, STAFF_INTAKE_PRIVACY } from '../../domain/report/report.ts';
 import { walkInRegions } from '../../queries/back-office.ts';
 import { listCategories } from '../../queries/reference.ts';
 import { WalkInDonePage, WalkInPage } from '../../views/staff/walk-in-page.tsx';
 import { classifyError } from '../plugins/errors.ts';
 import { formErrors, pageContext, sendPage } from '../web/render.ts';
-import { cleanBody, list, mergeIssues, parseFields, requireStaff, type FormBody } from './forms.ts';
+import { cleanBody, mergeIssues, parseFields, requireStaff, type FormBody } from './forms.ts';
 
 const FLASH_COOKIE = 'aduan_walkin';
 const FLASH_PATH = '/kantor/lapor-langsung';
 
 const WalkInForm = z.object({
   channel: z.enum(STAFF_INTAKE_CHANNELS),
+  identity: z.enum(STAFF_INTAKE_PRIVACY.identity),
+  visibility: z.enum(STAFF_INTAKE_PRIVACY.visibility),
   classification: z.enum(CLASSIFICATIONS),
   title: z.string().min(5).max(150),
   body: z.string().min(20).max(10_000),
@@ -56,6 +61,8 @@ const ORDER = [
   'regionCode',
   'address',
   'categoryId',
+  'identity',
+  'visibility',
   'reporter.name',
   'reporter.email',
   'reporter.phone',
@@ -101,13 +108,16 @@ export const staffWalkInRoutes: FastifyPluginAsync<{ services: Services; secureC
     if (!requireStaff(req, reply)) return reply;
     const lang = pageContext(req).lang;
     const body = cleanBody(req.body);
-    const flags = list(body.flags);
     try {
       // Every problem at once: the form's own checks, then the command's on the fields that parsed (an unknown
       // region, a future date), in one 422.
       const { data, issues } = parseFields(WalkInForm, body);
-      const anonymous = flags.includes('anonymous');
-      if (!anonymous && !data['reporter.name'] && !issues['reporter.name'])
+      // An unanswered privacy question says "ask the citizen", not just "required".
+      for (const q of Object.keys(STAFF_INTAKE_PRIVACY))
+        if (body[q] === undefined) issues[q] = { key: `${q}_not_asked` };
+      const anonymous = data.identity === 'anonymous';
+      // The name is required once the citizen chose to be named (not before they were asked).
+      if (data.identity === 'named' && !data['reporter.name'] && !issues['reporter.name'])
         issues['reporter.name'] = { key: 'reporter_required' };
       const input = {
         lang: pageContext(req).lang,
@@ -119,7 +129,8 @@ export const staffWalkInRoutes: FastifyPluginAsync<{ services: Services; secureC
         address: data.address,
         categoryId: data.categoryId,
         anonymous,
-        confidential: flags.includes('confidential'),
+        confidential: data.visibility === 'confidential',
+        privacyChoice: 'asked' as const,
         reporter: {
           name: data['reporter.name'],
           email: data['reporter.email'],

@@ -106,6 +106,9 @@ function timelineItems(p: ReportPageProps, agencyName: (id: unknown) => string):
         }),
       );
     if (data.note) facts.push(String(data.note));
+    // Staff intake: the anonim/rahasia flags are the citizen's answer to the recording officer's questions.
+    if (e.type === 'submit' && data.privacyChoice === 'asked')
+      facts.push(ctx.t('staff.report.privacy_asked'));
     // How the reporter consented to a hand-off staff recorded: it may name the reporter, so eventContentFor keeps it
     // only for those who may see the reporter (never an agency role on an anonim report).
     if (e.type === 'escalate' && typeof data.consentNote === 'string') facts.push(data.consentNote);

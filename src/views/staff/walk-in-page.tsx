@@ -2,6 +2,9 @@
  * Walk-in intake (lapor langsung): an officer records a complaint made in person, by phone or by letter,
  * and then hands the citizen the tracking number and private link (shown once, after a redirect).
  *
+ * The two privacy questions (identity: named or anonymous; visibility: public or confidential) are radio groups with
+ * nothing preselected: the officer reads each question and its hints to the citizen and records the answer.
+ *
  * Accessibility notes: one form, grouped in fieldsets with legends; error summary first when invalid; the
  * confirmation panel has the tracking number as large text and the link as a real link.
  */
@@ -10,9 +13,9 @@ import type { PageContext } from '../context.ts';
 import { Layout } from '../layout.tsx';
 import { Button, ButtonLink } from '../components/button.tsx';
 import { ErrorSummary } from '../components/error-summary.tsx';
-import { Checkboxes, Radios, TextInput, Textarea } from '../components/fields.tsx';
+import { Radios, TextInput, Textarea } from '../components/fields.tsx';
 import { TreeSelect, type TreeGroup } from '../components/tree-select.tsx';
-import { STAFF_INTAKE_CHANNELS } from '../../domain/report/report.ts';
+import { STAFF_INTAKE_CHANNELS, STAFF_INTAKE_PRIVACY } from '../../domain/report/report.ts';
 import { dateLabel, staffNav, STAFF_STYLES } from './common.tsx';
 import { categoryTree, ClassificationRadios, treeGroups, type Reference } from './report-actions.tsx';
 
@@ -37,7 +40,6 @@ const REPORTER_FIELDS = [
 
 /** The form. */
 export function WalkInPage({ ctx, regions, categories, values, errors }: WalkInPageProps): VNode {
-  const flags = ([] as string[]).concat(values.flags ?? []);
   /** A field bound to the re-rendered input: name, typed value and inline error. */
   const bind = (name: string) => ({ ctx, name, value: one(values[name]), error: errors[name] });
   return (
@@ -95,16 +97,20 @@ export function WalkInPage({ ctx, regions, categories, values, errors }: WalkInP
           placeholder={ctx.t('staff.verify.category_placeholder')}
           groups={treeGroups(categoryTree(categories))}
         />
-        <Checkboxes
-          ctx={ctx}
-          name="flags"
-          legend={ctx.t('staff.walk_in.privacy')}
-          values={flags}
-          options={[
-            { value: 'anonymous', label: ctx.t('staff.walk_in.anonymous') },
-            { value: 'confidential', label: ctx.t('staff.walk_in.confidential') },
-          ]}
-        />
+        <h2>{ctx.t('staff.walk_in.privacy')}</h2>
+        <p class="hint">{ctx.t('staff.walk_in.privacy_hint')}</p>
+        {Object.entries(STAFF_INTAKE_PRIVACY).map(([name, answers]) => (
+          <Radios
+            key={name}
+            {...bind(name)}
+            legend={ctx.t(`staff.walk_in.${name}.legend`)}
+            options={answers.map((a) => ({
+              value: a,
+              label: ctx.t(`staff.walk_in.${name}.${a}`),
+              hint: ctx.t(`staff.walk_in.${name}.${a}_hint`),
+            }))}
+          />
+        ))}
         <h2>{ctx.t('staff.walk_in.reporter')}</h2>
         <p class="hint">{ctx.t('staff.walk_in.reporter_hint')}</p>
         {REPORTER_FIELDS.map((f) => (
