@@ -36,20 +36,30 @@ describe('demo seed', () => {
       sql`select channel, count(*)::int as n from reports group by channel`,
     );
     expect(rows.map((r) => r.channel).sort()).toEqual([...CHANNELS].sort());
-    const submits = await query<{ channel: string; actor_role: string; recorded: boolean; staff: boolean }>(
+    const submits = await query<{
+      channel: string;
+      actor_role: string;
+      recorded: boolean;
+      asked: boolean;
+      staff: boolean;
+    }>(
       db,
       sql`select r.channel, e.actor_role, e.data ? 'recordedBy' as recorded,
+                 coalesce(e.data->>'privacyChoice' = 'asked', false) as asked,
                  exists (select 1 from role_grants g where g.user_id = e.actor_user_id
                           and g.role in ('coordinator', 'officer', 'agency_admin', 'national_admin')) as staff
             from reports r join report_events e on e.report_id = r.id and e.type = 'submit'`,
     );
     for (const s of submits) {
       const staffIntake = (STAFF_INTAKE_CHANNELS as readonly string[]).includes(s.channel);
-      // A staff intake names the recorder's own back-office role (the demo's verifiers are coordinators).
-      expect({ channel: s.channel, role: s.actor_role, recorded: s.recorded, staff: s.staff }).toEqual({
-        channel: s.channel,
+      // A staff intake names the recorder's own back-office role (the demo's verifiers are coordinators), and its
+      // anonim/rahasia flags are the citizen's answers to the officer's questions.
+      const { channel, actor_role: role, recorded, asked, staff } = s;
+      expect({ channel, role, recorded, asked, staff }).toEqual({
+        channel,
         role: staffIntake ? 'coordinator' : 'reporter',
         recorded: staffIntake,
+        asked: staffIntake,
         staff: staffIntake,
       });
     }

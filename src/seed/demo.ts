@@ -198,6 +198,8 @@ export async function seedDemoReports(svc: Services, now: Date): Promise<number>
               },
         channel,
         recordedBy: staffIntake ? (verifier.actor.userId ?? undefined) : undefined,
+        // As the walk-in form does: the flags above stand for the citizen's answers to the officer's questions.
+        privacyChoice: staffIntake ? 'asked' : undefined,
       },
     );
     count++;
