@@ -252,15 +252,24 @@ describe('walk-in, phone and letter intake', () => {
       (e) => e.type === 'submit',
     );
     expect(submit!.data.privacyChoice).toBe('asked');
+    // Outside staff (the citizen with the private link) the event data is the public set, without it.
+    const accessKey = decodeURIComponent(new RegExp(`/lacak/${open.id}\\?k=([^"&]+)`).exec(open.html)![1]!);
+    const own = await t.api(`/api/v1/reports/${open.id}/events`, { accessKey });
+    expect(own.status).toBe(200);
+    const ownSubmit = (own.body.items as Array<{ type: string; data: Record<string, unknown> }>).find(
+      (e) => e.type === 'submit',
+    );
+    expect(ownSubmit!.data.channel).toBe('phone');
+    expect(ownSubmit!.data).not.toHaveProperty('privacyChoice');
     // A report filed by the citizen themselves (JSON API) carries no such record.
-    const own = await t.api('/api/v1/reports', {
+    const filed = await t.api('/api/v1/reports', {
       json: { ...CONTENT, reporter: { name: 'Bu Sendiri' } },
     });
-    expect(own.status, JSON.stringify(own.body)).toBe(201);
+    expect(filed.status, JSON.stringify(filed.body)).toBe(201);
     const ownEvent = (
       (await t.runtime.services.db.execute(
         sql`select e.data->>'privacyChoice' as choice from report_events e join reports r on r.id = e.report_id
-             where r.tracking_id = ${own.body.trackingId} and e.type = 'submit'`,
+             where r.tracking_id = ${filed.body.trackingId} and e.type = 'submit'`,
       )) as unknown as { rows: Array<{ choice: string | null }> }
     ).rows[0]!;
     expect(ownEvent.choice).toBeNull();
