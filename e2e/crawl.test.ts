@@ -27,6 +27,9 @@ import { actOk, categoryIdByName, DEMO, startTestApp, type TestApp } from '../te
 import { checkA11yWithoutJs, HAS_CHROMIUM, launchBrowser, type TestBrowser } from './helpers/browser.ts';
 import { signInPage } from './helpers/session.ts';
 import { STEPS } from '../src/http/web/report-form.ts';
+import { deliverMailOnce, resolveResetRequests, startSmtp } from '../test/helpers/receivers.ts';
+import { walkJourney } from '../test/helpers/journey.ts';
+import { WebClient } from '../test/helpers/web-client.ts';
 
 const DAY = 86_400_000;
 const CAP = 60;
@@ -45,13 +48,38 @@ interface Viewpoint {
   email?: string;
   start: () => string[];
   inScope: (path: string) => boolean;
+  /** The report pages this viewpoint must be able to open, one per seeded status (checked before the crawl). */
+  reportPages?: (reports: SeededReport[]) => ReportPage[];
+}
+
+/** A report seeded in one status of the lifecycle, and who can open it. */
+interface SeededReport {
+  /** The status as people know it (also the dedupe key's suffix). */
+  label: string;
+  trackingId: string;
+  accessKey: string;
+  /** Shown on the public report page (`/laporan/:id`): verified and not rahasia. */
+  isPublic: boolean;
+  /** The staff viewpoints whose back office opens it. */
+  staff: string[];
+  /** An anonim reporter's name: never on the page of a viewpoint outside the verifiers. */
+  anonymousName?: string;
+}
+
+/** One report page to check: its URL, its dedupe key (route pattern plus the status) and text it must not show. */
+interface ReportPage {
+  url: string;
+  key: string;
+  mustNotShow?: string | undefined;
 }
 
 const isStaffPath = (p: string) => p === '/kantor' || p.startsWith('/kantor/');
 
 let t: TestApp;
 let b: TestBrowser;
+let smtp: Awaited<ReturnType<typeof startSmtp>>;
 const seed = { tracking: '', key: '', citizenReport: '', citizenKey: '', period: 'pd-kaltim-crawl' };
+const reports: SeededReport[] = [];
 
 /** The normalised URL to visit (path plus kept query) and its dedupe key (the route pattern), or null to skip. */
 function normalise(href: string, origin: string): { url: string; key: string; path: string } | null {
@@ -107,17 +135,30 @@ async function checkPage(
 
 /**
  * WCAG 1.4.10 Reflow (axe has no rule for it): at 360 px the page itself never scrolls sideways; wide tables scroll
- * inside their own region. Names up to three elements that stick out.
+ * inside their own region. Names the last three elements (the innermost) sticking out of the page itself or
+ * holding text that does, with their right edge.
  */
 async function reflowProblems(page: Page, label: string): Promise<string[]> {
   const r = await page.evaluate(() => {
     const d = document.documentElement;
+    // What sticks out of the page itself: not the content of a region that scrolls (or clips) on its own.
+    const clipped = (e: Element) => {
+      for (let a = e.parentElement; a && a !== document.body; a = a.parentElement)
+        if (getComputedStyle(a).overflowX !== 'visible') return true;
+      return false;
+    };
     const over = Array.from(document.querySelectorAll('body *'))
-      .filter((e) => e.getBoundingClientRect().right > d.clientWidth + 1)
-      .slice(0, 3)
+      .filter(
+        (e) =>
+          !clipped(e) &&
+          // An element past the edge, or one whose own text runs past its box (a long word).
+          (e.getBoundingClientRect().right > d.clientWidth ||
+            (getComputedStyle(e).overflowX === 'visible' && e.scrollWidth > e.clientWidth)),
+      )
+      .slice(-3)
       .map(
         (e) =>
-          `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}${e.getAttribute('class') ? `.${e.getAttribute('class')}` : ''}`,
+          `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}${e.getAttribute('class') ? `.${e.getAttribute('class')}` : ''} (${Math.ceil(e.getBoundingClientRect().right)})`,
       );
     return { scroll: d.scrollWidth, client: d.clientWidth, over };
   });
@@ -155,7 +196,13 @@ async function crawl(vp: Viewpoint): Promise<{ checked: Checked[]; problems: str
       }
     }
     const origin = new URL(t.url).origin;
-    const queue: Array<{ url: string; key: string; from: string }> = [];
+    const queue: Array<{
+      url: string;
+      key: string;
+      from: string;
+      mustNotShow?: string | undefined;
+      seeded?: boolean;
+    }> = [];
     const queued = new Set<string>();
     const done = new Set<string>();
     const push = (href: string, from: string) => {
@@ -164,6 +211,13 @@ async function crawl(vp: Viewpoint): Promise<{ checked: Checked[]; problems: str
       queued.add(n.key);
       queue.push({ ...n, from });
     };
+    // The report in every status this viewpoint can open, each under its own key; the plain pattern is then covered.
+    for (const rp of vp.reportPages?.(reports) ?? []) {
+      queue.push({ ...rp, from: 'seeded status', seeded: true });
+      queued.add(rp.key);
+      const n = normalise(origin + rp.url, origin);
+      if (n) queued.add(n.key);
+    }
     for (const s of vp.start()) push(origin + s, 'start');
     while (queue.length && checked.length < CAP) {
       const next = queue.shift()!;
@@ -179,15 +233,19 @@ async function crawl(vp: Viewpoint): Promise<{ checked: Checked[]; problems: str
       if (!type.includes('text/html')) continue;
       // A redirect lands on another page: check that one once, under its own pattern.
       const landed = normalise(page.url(), origin);
-      const key = landed && landed.key !== next.key ? landed.key : next.key;
+      const moved = landed !== null && landed.url !== next.url;
+      // A seeded status page keeps its own key (a tracking link may redirect to drop its key from the address).
+      const key = moved && !next.seeded ? landed.key : next.key;
       if (done.has(key) || (landed && !vp.inScope(landed.path))) continue;
       done.add(key);
       queued.add(key);
       const status = res?.status() ?? 0;
-      const label = `[${vp.name}] ${next.url}${landed && landed.key !== next.key ? ` → ${landed.url}` : ''} (linked from ${next.from})`;
+      const label = `[${vp.name}] ${next.url}${moved ? ` → ${landed.url}` : ''} (linked from ${next.from})`;
       if (status !== 200) problems.push(`${label}: HTTP ${status}`);
+      if (next.mustNotShow && (await page.content()).includes(next.mustNotShow))
+        problems.push(`${label}: shows the anonim reporter's name`);
       problems.push(...(await pageProblems(page, label)));
-      checked.push({ key, url: landed?.url ?? next.url, status });
+      checked.push({ key, url: moved ? landed.url : next.url, status });
       const hrefs = await page.$$eval('a[href]', (as) => as.map((a) => (a as HTMLAnchorElement).href));
       for (const h of hrefs) push(h, landed?.url ?? next.url);
     }
@@ -202,6 +260,266 @@ async function crawl(vp: Viewpoint): Promise<{ checked: Checked[]; problems: str
   return { checked, problems };
 }
 
+/**
+ * A page reached by a form post: `expect` is `ok` (HTTP 200, the page after the redirect) or `error` (the form
+ * re-rendered with a 4xx and its error summary).
+ */
+type CheckPosted = (label: string, status: number, expect: 'ok' | 'error') => Promise<void>;
+
+/** A walk through forms (and emailed links) as one viewpoint, checking each page it leads to. */
+interface FormFlow {
+  name: string;
+  email?: string;
+  run: (page: Page, check: CheckPosted) => Promise<void>;
+}
+
+/**
+ * Submits the form holding `button` and returns the HTTP status of the page it leads to. The browser's own
+ * validation is switched off for that form (as in a browser without it), so the server's answer is what is checked.
+ */
+async function submitForm(page: Page, button = 'main form button[type="submit"]'): Promise<number> {
+  await page.$eval(button, (el) => {
+    const form = (el as HTMLButtonElement).form;
+    if (form) form.noValidate = true;
+  });
+  const [res] = await Promise.all([page.waitForNavigation(), page.click(button)]);
+  return res?.status() ?? 0;
+}
+
+/** The path and query of the newest link to `path` in an email to `to`, after delivering the pending mail. */
+async function emailedLink(to: string, path: string): Promise<string> {
+  await deliverMailOnce(t.runtime.services, smtp.url);
+  const pattern = new RegExp(`https?://\\S+${path}\\?token=[A-Za-z0-9_-]+`);
+  const mail = smtp.mails.filter((m) => m.to.includes(to) && pattern.test(m.text)).at(-1);
+  if (!mail) throw new Error(`no email to ${to} with a ${path} link`);
+  const u = new URL(pattern.exec(mail.text)![0]);
+  return u.pathname + u.search;
+}
+
+/** Runs one flow in its own JavaScript-less 360 px context; returns the pages checked and the problems found. */
+async function runFlow(flow: FormFlow): Promise<{ checked: string[]; problems: string[] }> {
+  const ctx = await b.context({ javaScriptEnabled: false, viewport: VIEWPORT });
+  const page = await ctx.newPage();
+  const checked: string[] = [];
+  const problems: string[] = [];
+  try {
+    if (flow.email) await signInPage(page, t.url, flow.email);
+    await flow.run(page, async (what, status, want) => {
+      const url = new URL(page.url());
+      const label = `[${flow.name}] ${what}: ${url.pathname}`;
+      checked.push(`${what} (${status})`);
+      if (want === 'ok' && status !== 200) problems.push(`${label}: HTTP ${status}, expected 200`);
+      if (want === 'error') {
+        if (status < 400 || status > 499) problems.push(`${label}: HTTP ${status}, expected a 4xx re-render`);
+        if ((await page.locator('.error-summary').count()) !== 1) problems.push(`${label}: no error summary`);
+      }
+      problems.push(...(await pageProblems(page, label)));
+    });
+  } catch (err) {
+    problems.push(`[${flow.name}] stopped: ${String(err)}`);
+  } finally {
+    await ctx.close();
+  }
+  return { checked, problems };
+}
+
+/** Opens `path` and checks it as the page an emailed link leads to. */
+async function openLink(page: Page, path: string, what: string, check: CheckPosted): Promise<void> {
+  const res = await page.goto(t.url + path);
+  await check(what, res?.status() ?? 0, 'ok');
+}
+
+/** Evaluation periods have no API: created and published through the national admin's forms. */
+const EVALUATION_FLOW: FormFlow = {
+  name: 'national admin, evaluation period',
+  email: DEMO.national,
+  async run(page, check) {
+    await page.goto(`${t.url}/kantor/evaluasi/baru`);
+    await check('new period, empty', await submitForm(page), 'error');
+    const period = seed.period;
+    await page.fill('input[name="id"]', period);
+    await page.fill('input[name="name"]', 'Perangkat Daerah Provinsi Kalimantan Timur');
+    await page.fill('input[name="from"]', new Date(Date.now() - 200 * DAY).toISOString().slice(0, 10));
+    await page.fill('input[name="to"]', new Date(Date.now() - DAY).toISOString().slice(0, 10));
+    await page.fill('input[name="g1_id"]', `${period}-pd`);
+    await page.fill('input[name="g1_name"]', 'Perangkat Daerah Kaltim');
+    await page.fill('textarea[name="g1_participants"]', 'pupr-kaltim\ndinkes-kaltim');
+    await check('created: the publish preview', await submitForm(page), 'ok');
+    expect(page.url()).toContain(`/kantor/evaluasi/${period}?ok=created`);
+    const publish = `form[action="/kantor/evaluasi/${period}/terbitkan"] button[type="submit"]`;
+    await check('published', await submitForm(page, publish), 'ok');
+    expect(page.url()).toContain('ok=published');
+  },
+};
+
+const FORM_FLOWS: FormFlow[] = [
+  {
+    name: 'public, report journey',
+    async run(page, check) {
+      await page.goto(`${t.url}/lapor/kejadian`);
+      await check('a step with errors', await submitForm(page), 'error');
+      // The other steps answered over HTTP by the same browser (its cookies), then the check page sent.
+      const c = new WebClient(t.url);
+      for (const cookie of await page.context().cookies()) c.cookies.set(cookie.name, cookie.value);
+      await walkJourney(c);
+      await page.context().addCookies([...c.cookies].map(([name, value]) => ({ name, value, url: t.url })));
+      await page.goto(`${t.url}/lapor/periksa`);
+      await check('sent: the confirmation', await submitForm(page), 'ok');
+      expect(new URL(page.url()).pathname).toBe('/lapor/selesai');
+    },
+  },
+  {
+    name: 'public, tracking',
+    async run(page, check) {
+      await page.goto(`${t.url}/lacak`);
+      await page.fill('input[name="id"]', seed.tracking);
+      await page.fill('input[name="k"]', 'kunci-yang-salah');
+      await check('lookup with a wrong key', await submitForm(page), 'error');
+      // The reporter's forms on the tracking page, posted empty: accepting an answer, answering a question.
+      const answered = reports.find((r) => r.label === 'answered')!;
+      await page.goto(`${t.url}/lacak/${answered.trackingId}?k=${answered.accessKey}`);
+      await check(
+        'accept without a rating',
+        await submitForm(page, 'form:has(input[name="rating"]) button[type="submit"]'),
+        'error',
+      );
+      const held = reports.find((r) => r.label === 'on hold')!;
+      await page.goto(`${t.url}/lacak/${held.trackingId}?k=${held.accessKey}`);
+      await check(
+        'supplement without text',
+        await submitForm(page, 'form:has(textarea[name="body"]) button[type="submit"]'),
+        'error',
+      );
+    },
+  },
+  {
+    name: 'public, sign-in',
+    async run(page, check) {
+      await page.goto(`${t.url}/masuk`);
+      await page.fill('input[name="email"]', DEMO.citizen);
+      await page.fill('input[name="password"]', 'bukan kata sandinya');
+      await check('wrong password', await submitForm(page), 'error');
+    },
+  },
+  {
+    name: 'public, registration',
+    async run(page, check) {
+      const email = 'warga.baru@contoh.aduan.id';
+      await page.goto(`${t.url}/daftar`);
+      await check('empty', await submitForm(page), 'error');
+      await page.fill('input[name="name"]', 'Warga Baru');
+      await page.fill('input[name="email"]', email);
+      await page.fill('input[name="password"]', 'kata sandi warga baru');
+      await page.fill('input[name="passwordConfirm"]', 'kata sandi warga baru');
+      await check('sent', await submitForm(page), 'ok');
+      await openLink(
+        page,
+        await emailedLink(email, '/daftar/verifikasi'),
+        'emailed verification link',
+        check,
+      );
+    },
+  },
+  {
+    name: 'public, password reset',
+    async run(page, check) {
+      await page.goto(`${t.url}/lupa-sandi`);
+      await check('empty', await submitForm(page), 'error');
+      await page.fill('input[name="email"]', DEMO.assessor);
+      await check('sent', await submitForm(page), 'ok');
+      await resolveResetRequests(t.runtime.services);
+      await openLink(
+        page,
+        await emailedLink(DEMO.assessor, '/atur-ulang-sandi'),
+        'emailed reset link',
+        check,
+      );
+      await page.fill('input[name="password"]', 'pendek');
+      await page.fill('input[name="passwordConfirm"]', 'pendek');
+      await check('too short a password', await submitForm(page), 'error');
+    },
+  },
+  {
+    name: 'agency admin, invitation',
+    email: DEMO.puprAdmin,
+    async run(page, check) {
+      const email = 'petugas.undangan@contoh.aduan.id';
+      const invite = '#h-invite ~ form button[type="submit"]';
+      await page.goto(`${t.url}/kantor/admin/pengguna`);
+      await check('invite, empty', await submitForm(page, invite), 'error');
+      await page.fill('#f-name', 'Petugas Undangan');
+      await page.fill('#f-email', email);
+      await page.selectOption('#f-role', 'officer');
+      await page.selectOption('#f-agencyId', 'pupr-kaltim-unit');
+      await check('invited: the link', await submitForm(page, invite), 'ok');
+      // The invited person, signed out, opens the emailed link.
+      const link = await emailedLink(email, '/undangan');
+      await page.context().clearCookies();
+      await openLink(page, link, 'emailed invitation link', check);
+      await check('accept, empty', await submitForm(page), 'error');
+    },
+  },
+  {
+    name: 'coordinator, SLA rules',
+    email: DEMO.coordinator,
+    async run(page, check) {
+      const fill = async (days: string) => {
+        await page.goto(`${t.url}/kantor/admin/sla`);
+        await page.selectOption('#f-regionCode', '64');
+        await page.selectOption('#f-clock', 'verification');
+        await page.fill('#f-workingDays', days);
+        await page.fill('#f-basis', 'Pergub Kaltim 12/2029 tentang Pengelolaan Pengaduan');
+        await page.fill('#f-validFrom', '2030-01-01');
+        return submitForm(page, '#h-add-sla ~ form button[type="submit"]');
+      };
+      await check('looser than the national rule', await fill('5'), 'error');
+      await check('saved', await fill('1'), 'ok');
+      expect(page.url()).toContain('selesai=1');
+    },
+  },
+  {
+    name: 'coordinator, walk-in',
+    email: DEMO.coordinator,
+    async run(page, check) {
+      await page.goto(`${t.url}/kantor/lapor-langsung`);
+      await check('empty', await submitForm(page), 'error');
+      await page.check('input[name="channel"][value="walk_in"]');
+      await page.fill('#f-title', 'Sampah menumpuk di pasar pagi');
+      await page.fill(
+        '#f-body',
+        'Sampah menumpuk di pasar pagi sejak seminggu dan tidak diangkut petugas kebersihan.',
+      );
+      await page.selectOption('#f-regionCode', '64.72');
+      await page.fill('#f-reporter-name', 'Ibu Pengunjung');
+      await page.fill('#f-reporter-email', 'ibu.pengunjung@contoh.aduan.id');
+      await check('recorded: the receipt', await submitForm(page), 'ok');
+      expect(new URL(page.url()).pathname).toBe('/kantor/lapor-langsung/selesai');
+    },
+  },
+];
+
+/** The public page of every report the public may see, named by status. */
+const publicReportPages = (all: SeededReport[]): ReportPage[] =>
+  all
+    .filter((r) => r.isPublic)
+    .map((r) => ({
+      url: `/laporan/${r.trackingId}`,
+      key: `/laporan/:id [${r.label}]`,
+      mustNotShow: r.anonymousName,
+    }));
+
+/** The back-office page of every report `viewpoint` handles; `seesAnonim`: a verifier, who may see who reported. */
+const staffReportPages =
+  (viewpoint: string, seesAnonim: boolean, base = '/kantor/laporan') =>
+  (all: SeededReport[]): ReportPage[] =>
+    all
+      .filter((r) => r.staff.includes(viewpoint))
+      .map((r) => ({
+        url: `${base}/${r.trackingId}`,
+        key: `${base}/:id [${r.label}]`,
+        mustNotShow: seesAnonim ? undefined : r.anonymousName,
+      }));
+
 const VIEWPOINTS: Viewpoint[] = [
   {
     name: 'public',
@@ -215,32 +533,62 @@ const VIEWPOINTS: Viewpoint[] = [
       `/evaluasi/${seed.period}`,
     ],
     inScope: (p) => !isStaffPath(p),
+    // Every status: its tracking page (the reporter's view, with the key) and, when public, its public page.
+    reportPages: (all) => [
+      ...all.map((r) => ({
+        url: `/lacak/${r.trackingId}?k=${r.accessKey}`,
+        key: `/lacak/:id?k=* [${r.label}]`,
+      })),
+      ...publicReportPages(all),
+    ],
   },
   {
     name: 'citizen',
     email: DEMO.citizen,
     start: () => ['/akun', '/', ...STEPS.map((s) => `/lapor/${s}`)],
     inScope: (p) => !isStaffPath(p),
+    reportPages: publicReportPages,
   },
-  { name: 'coordinator', email: DEMO.coordinator, start: () => ['/kantor'], inScope: isStaffPath },
-  { name: 'agency admin', email: DEMO.puprAdmin, start: () => ['/kantor'], inScope: isStaffPath },
-  { name: 'unit officer', email: DEMO.puprOfficer, start: () => ['/kantor'], inScope: isStaffPath },
+  {
+    name: 'coordinator',
+    email: DEMO.coordinator,
+    start: () => ['/kantor'],
+    inScope: isStaffPath,
+    reportPages: staffReportPages('coordinator', true),
+  },
+  {
+    name: 'agency admin',
+    email: DEMO.puprAdmin,
+    start: () => ['/kantor'],
+    inScope: isStaffPath,
+    reportPages: staffReportPages('agency admin', false),
+  },
+  {
+    name: 'unit officer',
+    email: DEMO.puprOfficer,
+    start: () => ['/kantor'],
+    inScope: isStaffPath,
+    reportPages: staffReportPages('unit officer', false),
+  },
   {
     name: 'national admin',
     email: DEMO.national,
     start: () => ['/kantor', '/kantor/admin'],
     inScope: isStaffPath,
+    reportPages: staffReportPages('national admin', true),
   },
   {
     name: 'ombudsman',
     email: DEMO.ombudsman,
     start: () => ['/kantor/ombudsman'],
     inScope: isStaffPath,
+    reportPages: staffReportPages('ombudsman', false, '/kantor/ombudsman/laporan'),
   },
 ];
 
 describe.skipIf(!HAS_CHROMIUM)('accessibility crawl without JavaScript, per viewpoint', () => {
   const summary: string[] = [];
+  let evaluation: { checked: string[]; problems: string[] } = { checked: [], problems: [] };
 
   beforeAll(async () => {
     // Reports filed 150 days ago (old enough for the reporter to hand one to the Ombudsman), then the real present
@@ -276,63 +624,152 @@ describe.skipIf(!HAS_CHROMIUM)('accessibility crawl without JavaScript, per view
         { token: officer },
       );
 
+    const VERIFIERS = ['coordinator', 'national admin'];
+    const AGENCY = [...VERIFIERS, 'agency admin'];
+    const UNIT = [...AGENCY, 'unit officer'];
+    const ANONIM = 'Sukma Rahasiawati';
+    const add = (
+      label: string,
+      r: { trackingId: string; accessKey: string },
+      isPublic: boolean,
+      staff: string[],
+      anonymousName?: string,
+    ) => {
+      reports.push({ label, ...r, isPublic, staff, ...(anonymousName ? { anonymousName } : {}) });
+      return r;
+    };
+    const anonim = { anonymous: true, reporter: { name: ANONIM, email: 'sukma.rahasia@contoh.aduan.id' } };
+    const reporter = (r: { accessKey: string }) => ({ accessKey: r.accessKey });
+
     // Waiting for verification: a plain one, and one anonim + rahasia.
-    await file('Sampah menumpuk di pinggir jalan provinsi');
-    await file('Pungutan liar di loket pelayanan', {
-      anonymous: true,
-      confidential: true,
-      reporter: { name: 'Sukma Rahasiawati', email: 'sukma.rahasia@contoh.aduan.id' },
-    });
+    add('submitted', await file('Sampah menumpuk di pinggir jalan provinsi'), false, VERIFIERS);
+    add(
+      'submitted anonim rahasia',
+      await file('Pungutan liar di loket pelayanan', { ...anonim, confidential: true }),
+      false,
+      VERIFIERS,
+      ANONIM,
+    );
+    // On hold: the verifier asked the reporter a question.
+    const held = add('on hold', await file('Trotoar pasar rusak dan berlubang'), false, VERIFIERS);
+    await actOk(
+      t,
+      held.trackingId,
+      'hold',
+      { question: 'Di ruas jalan mana tepatnya trotoar itu?' },
+      { token: coord },
+    );
+    // Archived: not a government matter; and a duplicate merged into the dispatched report below.
+    const archived = add('archived', await file('Tetangga memutar musik keras'), false, VERIFIERS);
+    await actOk(t, archived.trackingId, 'archive', { reason: 'not_government' }, { token: coord });
     // Verified to PUPR, waiting for disposition.
-    await verify((await file('Jalan provinsi di Balikpapan amblas')).trackingId);
-    // Disposed to the unit with a follow-up (the citizen's, claimed into the account below).
-    const mine = await file('Drainase jalan provinsi Balikpapan tersumbat');
+    const dispatched = add('dispatched', await file('Jalan provinsi di Balikpapan amblas'), true, AGENCY);
+    await verify(dispatched.trackingId);
+    const duplicate = add(
+      'archived duplicate',
+      await file('Jalan provinsi Balikpapan amblas lagi'),
+      false,
+      VERIFIERS,
+    );
+    await actOk(
+      t,
+      duplicate.trackingId,
+      'archive',
+      { reason: 'duplicate', duplicateOf: dispatched.trackingId },
+      { token: coord },
+    );
+    // Dispatched anonim (public, without the name) and rahasia (never public).
+    await verify(
+      add('dispatched anonim', await file('Pungutan liar di jembatan timbang', anonim), true, AGENCY, ANONIM)
+        .trackingId,
+    );
+    await verify(
+      add(
+        'dispatched rahasia',
+        await file('Petugas meminta uang tambahan', { confidential: true }),
+        false,
+        AGENCY,
+      ).trackingId,
+    );
+    // Returned by PUPR as bukan wewenang, with the right agency suggested.
+    const returned = add('returned', await file('Puskesmas kekurangan obat'), true, VERIFIERS);
+    await verify(returned.trackingId);
+    await actOk(
+      t,
+      returned.trackingId,
+      'return',
+      { note: 'Obat puskesmas urusan Dinas Kesehatan, bukan PUPR.', suggestedAgencyId: 'dinkes-kaltim' },
+      { token: pupr },
+    );
+    // In progress: disposed to the unit with an interim follow-up (the citizen's, claimed into the account below).
+    const mine = add('in progress', await file('Drainase jalan provinsi Balikpapan tersumbat'), true, UNIT);
     await verify(mine.trackingId);
     await dispose(mine.trackingId);
     await respond(mine.trackingId, false);
     seed.citizenReport = mine.trackingId;
     seed.citizenKey = mine.accessKey;
-    // Completed with a final follow-up: public page and tracking page with the agency's answer.
-    const done = await file('Lampu jalan provinsi Balikpapan padam');
-    await verify(done.trackingId);
-    await dispose(done.trackingId);
-    await respond(done.trackingId, true);
-    seed.tracking = done.trackingId;
-    seed.key = done.accessKey;
-    // Handed over to the Ombudsman.
-    const late = await file('Jembatan penghubung kampung rusak berat');
+    // Answered with a final follow-up: public page and tracking page with the agency's answer.
+    const answered = add('answered', await file('Lampu jalan provinsi Balikpapan padam'), true, UNIT);
+    await verify(answered.trackingId);
+    await dispose(answered.trackingId);
+    await respond(answered.trackingId, true);
+    seed.tracking = answered.trackingId;
+    seed.key = answered.accessKey;
+    // Closed (the reporter accepted the answer) and disputed (the reporter disagreed: back in progress).
+    for (const [label, title, action, json] of [
+      [
+        'closed',
+        'Marka jalan provinsi pudar',
+        'accept',
+        { rating: 4, comment: 'Terima kasih, sudah diperbaiki.' },
+      ],
+      [
+        'disputed',
+        'Gorong-gorong jalan provinsi ambrol',
+        'dispute',
+        { reason: 'Belum diperbaiki sama sekali.' },
+      ],
+    ] as const) {
+      const r = add(label, await file(title), true, UNIT);
+      await verify(r.trackingId);
+      await dispose(r.trackingId);
+      await respond(r.trackingId, true);
+      await actOk(t, r.trackingId, action, json, reporter(r));
+    }
+    // Handed over to the Ombudsman by its reporter.
+    const late = add(
+      'transferred to the Ombudsman',
+      await file('Jembatan penghubung kampung rusak berat'),
+      true,
+      [...AGENCY, 'ombudsman'],
+    );
     await verify(late.trackingId);
     t.setNow(new Date());
-    await actOk(t, late.trackingId, 'escalate', { consent: true }, { accessKey: late.accessKey });
+    await actOk(t, late.trackingId, 'escalate', { consent: true }, reporter(late));
     b = await launchBrowser();
-    // An evaluation period, created and published through the national admin's forms (no API for it), so the
-    // evaluation pages (back office and public) exist.
-    const ctx = await b.context({ javaScriptEnabled: false });
-    const page = await ctx.newPage();
-    await signInPage(page, t.url, DEMO.national);
-    await page.goto(`${t.url}/kantor/evaluasi/baru`);
-    const period = seed.period;
-    await page.fill('input[name="id"]', period);
-    await page.fill('input[name="name"]', 'Perangkat Daerah Provinsi Kalimantan Timur');
-    await page.fill('input[name="from"]', new Date(Date.now() - 200 * DAY).toISOString().slice(0, 10));
-    await page.fill('input[name="to"]', new Date(Date.now() - DAY).toISOString().slice(0, 10));
-    await page.fill('input[name="g1_id"]', `${period}-pd`);
-    await page.fill('input[name="g1_name"]', 'Perangkat Daerah Kaltim');
-    await page.fill('textarea[name="g1_participants"]', 'pupr-kaltim\ndinkes-kaltim');
-    await Promise.all([page.waitForNavigation(), page.click('main form button[type="submit"]')]);
-    expect(page.url()).toContain(`/kantor/evaluasi/${period}?ok=created`);
-    await Promise.all([
-      page.waitForNavigation(),
-      page.click(`form[action="/kantor/evaluasi/${period}/terbitkan"] button[type="submit"]`),
-    ]);
-    await ctx.close();
+    smtp = await startSmtp();
+    // The evaluation period (its pages, back office and public, are crawled), its forms checked on the way.
+    evaluation = await runFlow(EVALUATION_FLOW);
   }, 120_000);
 
   afterAll(async () => {
     console.log(`Accessibility crawl, pages checked per viewpoint:\n${summary.join('\n')}`);
     await b?.close();
     await t?.close();
+    await smtp?.close();
   });
+
+  it('pages reached only by a form post or an emailed link answer as expected with zero axe violations', async () => {
+    const problems = [...evaluation.problems];
+    const lines = [`${EVALUATION_FLOW.name}: ${evaluation.checked.join(', ')}`];
+    for (const flow of FORM_FLOWS) {
+      const r = await runFlow(flow);
+      lines.push(`${flow.name}: ${r.checked.join(', ')}`);
+      problems.push(...r.problems);
+    }
+    summary.push(`form posts and emailed links (${lines.length} flows):\n  ${lines.join('\n  ')}`);
+    expect(problems, problems.join('\n')).toEqual([]);
+  }, 300_000);
 
   for (const vp of VIEWPOINTS) {
     it(`${vp.name}: every reachable page answers 200 with zero axe violations, without JavaScript at 360 px`, async () => {
