@@ -6,7 +6,9 @@
  * wcag2aa, wcag21aa, wcag22aa) and no sideways scrolling of the page at 360 px (WCAG 1.4.10 Reflow). Failures are collected and reported together, one line per page.
  *
  * Rules (docs/pages.md "The accessibility crawl"):
- * - same-origin `<a href>` GET links only; forms are not submitted; never `/keluar`, `/static/`, `/api/`,
+ * - before the links, the report pages of every seeded status the viewpoint may open (tracking, public,
+ *   back office, Ombudsman), one key per status; an anonim reporter's name never shows outside the verifiers;
+ * - same-origin `<a href>` GET links only; the crawl submits no form; never `/keluar`, `/static/`, `/api/`,
  *   `/open311`, files (`/lampiran/`), downloads and exports (a path with a file extension, `/unduh`, `/ekspor`);
  *   a response that is not `text/html` is skipped;
  * - the public viewpoint also starts at each step of the report journey (reached by posting the step before) and
@@ -19,6 +21,8 @@
  * - pages are deduplicated by route pattern: path segments holding a digit (tracking numbers, uuids, ids, codes)
  *   and the segment after `instansi`, `sertifikat` or `evaluasi` (agency and period ids; not `baru`) become `:id`, so each distinct page is checked
  *   once per viewpoint (at most 60 per viewpoint).
+ * Pages reached only by a form post or an emailed link (confirmations, error re-renders, token links read from a
+ * real SMTP server) are checked by one more test walking nine form flows (`FORM_FLOWS`, `EVALUATION_FLOW`).
  * The pages checked per viewpoint are printed (console.log).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
