@@ -488,6 +488,9 @@ const FORM_FLOWS: FormFlow[] = [
       await page.goto(`${t.url}/kantor/lapor-langsung`);
       await check('empty', await submitForm(page), 'error');
       await page.check('input[name="channel"][value="walk_in"]');
+      // The two questions put to the citizen (nothing preselected).
+      await page.check('input[name="identity"][value="named"]');
+      await page.check('input[name="visibility"][value="public"]');
       await page.fill('#f-title', 'Sampah menumpuk di pasar pagi');
       await page.fill(
         '#f-body',
