@@ -108,7 +108,7 @@ describe('verification timeliness: verified on time / measured or past due', () 
     const page = await web.get(`/kantor/evaluasi/${period.id}`);
     expect(page.status).toBe(200);
     expect(page.html).toContain('Laporan diterima (tanpa rahasia)');
-    expect(page.html).toContain('Wilson 95% lower bound of 2/3 verified on time');
+    expect(page.html).toContain('Batas bawah Wilson 95% dari 2/3 diverifikasi tepat waktu');
   });
 
   it('a snapshot of schema 1 (listed reports only) still evaluates as before', async () => {
