@@ -100,9 +100,13 @@ describe('public statistics pages', () => {
     const bad = await page(null, '/statistik/bulanan?bulan=2026-13');
     expect(bad.status).toBe(422);
     expect(bad.html).toContain('Format tidak valid');
+    // The field by its label, not its query name.
+    expect(bad.html).toContain('Periode (bulan): ');
+    expect(bad.html).not.toContain('bulan: ');
     const future = await page(null, '/statistik/bulanan?bulan=2031-01&lang=en');
     expect(future.status).toBe(422);
     expect(future.html).toContain('The format is not valid.');
+    expect(future.html).toContain('Period (months): ');
   });
 });
 

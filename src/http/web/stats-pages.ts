@@ -18,6 +18,7 @@ import { MonthlyReportPage } from '../../views/pages/monthly-report.tsx';
 import { StatsPage } from '../../views/pages/stats-page.tsx';
 import { ErrorPage } from '../../views/pages/error-page.tsx';
 import { pageContext, sendPage, validationErrors } from './render.ts';
+import { has, t, type Lang } from '../../locales/index.ts';
 
 /** `statsBy` through the refresh-aware cache. */
 function stats(svc: Services, req: StatsRequest) {
@@ -43,8 +44,14 @@ async function provinceChoice(svc: Services, wanted: string | undefined) {
   return { provinces, province: code, provinceName: province?.label ?? code };
 }
 
+/** The label of a query field of the statistics pages (as their filter forms name it), else the field's name. */
+export function fieldLabel(lang: Lang, field: string): string {
+  const key = `stats.error.field.${field}`;
+  return has(lang, key) ? t(lang, key) : field;
+}
+
 /**
- * Sends a 422 page that names the invalid query fields (the generic error page does not list them);
+ * Sends a 422 page that names the invalid query fields by their label (the generic error page does not list them);
  * rethrows anything that is not a validation failure.
  */
 export function sendFieldErrorPage(reply: FastifyReply, req: FastifyRequest, err: unknown): FastifyReply {
@@ -52,7 +59,7 @@ export function sendFieldErrorPage(reply: FastifyReply, req: FastifyRequest, err
   const errors = validationErrors(ctx.lang, err);
   if (!errors) throw err;
   const message = Object.entries(errors)
-    .map(([k, v]) => `${k}: ${v}`)
+    .map(([k, v]) => `${fieldLabel(ctx.lang, k)}: ${v}`)
     .join(' ');
   return sendPage(reply, req, h(ErrorPage, { ctx, status: 422, message }), 422);
 }

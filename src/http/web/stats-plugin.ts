@@ -21,18 +21,12 @@ import { staffStatsRoutes } from '../staff/stats-dashboard.ts';
 import { evaluationResultRoutes } from './evaluation-results.ts';
 import { rememberLang } from './pages.ts';
 import { pageContext, pageIssueKey, sendErrorPage, sendPage } from './render.ts';
-import { publicStatsRoutes } from './stats-pages.ts';
+import { fieldLabel, publicStatsRoutes } from './stats-pages.ts';
 
 /** Roles that use the back-office statistics and evaluation pages. */
 const STAFF_PAGE_ROLES = ['national_admin', 'coordinator', 'agency_admin', 'officer', 'assessor'];
 /** Roles with the report queue (`/kantor`). */
 const QUEUE_ROLES = ['national_admin', 'coordinator', 'agency_admin', 'officer'];
-
-/** The label of a query field of these pages (as their filter forms name it), else the field's name. */
-function fieldLabel(lang: Lang, field: string): string {
-  const key = `stats.error.field.${field}`;
-  return has(lang, key) ? t(lang, key) : field;
-}
 
 /**
  * A field issue's message: the statistics pages word some for their own form (dates, not the API's `from`/`to`),
