@@ -115,6 +115,14 @@ export async function startHttpReceiver(
 }
 
 /**
+ * A worker for the integration tests that deliver webhooks to a local receiver: no mail or SMS transport, started by
+ * hand (`drain()`), no sweeper, and a 1 s retry backoff so a test can move the clock past one retry.
+ */
+export function startIntegrationWorker(svc: Services): ReturnType<typeof startWorker> {
+  return startWorker(svc, { transports: {}, autoStart: false, sweepEveryMs: 0, baseBackoffMs: 1000 });
+}
+
+/**
  * Runs every pending outbox row once through a worker with the given transports, then stops it. With none (the
  * default), fan-out rows become per-recipient rows and deliveries with no transport stay pending: what a delivery log
  * shows before anything is sent.

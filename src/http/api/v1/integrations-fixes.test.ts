@@ -9,7 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { categoryIdByName, DEMO, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
-import { startWorker, type Worker } from '../../../jobs/worker.ts';
+import type { Worker } from '../../../jobs/worker.ts';
+import { startIntegrationWorker } from '../../../../test/helpers/receivers.ts';
 import {
   addFederationPeer,
   removeFederationPeer,
@@ -46,12 +47,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   receiverUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  worker = await startWorker(t.runtime.services, {
-    transports: {},
-    autoStart: false,
-    sweepEveryMs: 0,
-    baseBackoffMs: 1000,
-  });
+  worker = await startIntegrationWorker(t.runtime.services);
   categoryId = await categoryIdByName(t);
   coord = await t.login(DEMO.coordinator);
   admin = await t.login(DEMO.puprAdmin);

@@ -21,9 +21,9 @@ import {
   verifyReport,
   type TestApp,
 } from '../../../../test/helpers/app.ts';
-import { startHttpReceiver } from '../../../../test/helpers/receivers.ts';
+import { startHttpReceiver, startIntegrationWorker } from '../../../../test/helpers/receivers.ts';
 import { csrfOf, signInWeb, type WebClient } from '../../../../test/helpers/web-client.ts';
-import { startWorker, type Worker } from '../../../jobs/worker.ts';
+import type { Worker } from '../../../jobs/worker.ts';
 import { WEBHOOK_HELD } from '../../../domain/integration/webhook-events.ts';
 import { enqueueAgencyWebhooks } from '../../../commands/enqueue-agency-webhooks.ts';
 import { t as tr } from '../../../locales/index.ts';
@@ -42,12 +42,7 @@ let national: string;
 beforeAll(async () => {
   t = await startTestApp({ now: START, outboundAllowHosts: ['127.0.0.1'] });
   rx = await startHttpReceiver((post) => (down.has(post.path) ? 503 : 204));
-  worker = await startWorker(t.runtime.services, {
-    transports: {},
-    autoStart: false,
-    sweepEveryMs: 0,
-    baseBackoffMs: 1000,
-  });
+  worker = await startIntegrationWorker(t.runtime.services);
   categoryId = await categoryIdByName(t);
   coord = await t.login(DEMO.coordinator);
   national = await t.login(DEMO.national);

@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { categoryIdByName, DEMO, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
-import { startWorker, type Worker } from '../../../jobs/worker.ts';
+import type { Worker } from '../../../jobs/worker.ts';
+import { startIntegrationWorker } from '../../../../test/helpers/receivers.ts';
 import { signWebhook, verifyWebhook } from '../../../integrations/webhook-signature.ts';
 
 interface Delivery {
@@ -115,12 +116,7 @@ async function dispatched(target: string, extra: Record<string, unknown> = {}) {
 beforeAll(async () => {
   t = await startTestApp({ now: START, outboundAllowHosts: ['127.0.0.1'] });
   rx = await startReceiver(() => t.clock.now);
-  worker = await startWorker(t.runtime.services, {
-    transports: {},
-    autoStart: false,
-    sweepEveryMs: 0,
-    baseBackoffMs: 1000,
-  });
+  worker = await startIntegrationWorker(t.runtime.services);
   categoryId = await categoryIdByName(t);
   coord = await t.login(DEMO.coordinator);
   puprAdmin = await t.login(DEMO.puprAdmin);
