@@ -67,25 +67,25 @@ describe('OpenAPI document', () => {
     expect(JSON.stringify(doc)).not.toContain('Default Response');
   });
 
+  /** The fields of one SLA rule version, in the GET list and the POST answer alike. */
+  const SLA_RULE_FIELDS = [
+    'id',
+    'version',
+    'regionCode',
+    'clock',
+    'classification',
+    'supervisory',
+    'workingDays',
+    'dayUnit',
+    'basis',
+    'validFrom',
+  ];
+
   it('declares the items of GET /sla-rules, with regionCode and overriddenBy', () => {
     const ok = op('get', '/sla-rules').responses['200'];
     expect(ok.description).toBe('OK');
     const item = ok.content['application/json'].schema.properties.items.items;
-    expect(Object.keys(item.properties).sort()).toEqual(
-      [
-        'id',
-        'version',
-        'regionCode',
-        'clock',
-        'classification',
-        'supervisory',
-        'workingDays',
-        'dayUnit',
-        'basis',
-        'validFrom',
-        'overriddenBy',
-      ].sort(),
-    );
+    expect(Object.keys(item.properties).sort()).toEqual([...SLA_RULE_FIELDS, 'overriddenBy'].sort());
     expect(JSON.stringify(item.properties.regionCode)).toContain('null');
     const capped = JSON.stringify(item.properties.overriddenBy);
     for (const k of ['id', 'version', 'regionCode', 'workingDays', 'dayUnit', 'basis', 'validFrom'])
@@ -98,18 +98,7 @@ describe('OpenAPI document', () => {
     const created = responses['201'];
     expect(created.description).toBe('Created');
     const schema = created.content['application/json'].schema;
-    const rule = [
-      'id',
-      'version',
-      'regionCode',
-      'clock',
-      'classification',
-      'supervisory',
-      'workingDays',
-      'dayUnit',
-      'basis',
-      'validFrom',
-    ];
+    const rule = SLA_RULE_FIELDS;
     expect(Object.keys(schema.properties).sort()).toEqual([...rule, 'caps'].sort());
     expect(schema.required).toEqual(expect.arrayContaining([...rule, 'caps']));
     const cap = schema.properties.caps.items;
