@@ -25,6 +25,7 @@ import { seededRandom, shuffleInPlace, stratifiedFolds } from '../src/domain/rou
 import { reportTypeCues } from '../src/domain/routing/cues.ts';
 import { stem } from '../src/integrations/indonesian-stemmer.ts';
 import { charTerms, tokensOf } from '../src/domain/routing/features.ts';
+import { trainSemiSupervised } from '../src/domain/routing/semi-supervised.ts';
 
 type Row = Record<string, string>;
 const BACKGROUND = '__background__';
@@ -96,6 +97,13 @@ interface Variant {
    * name joins the training part `labelNames` times as a report with that title and an empty body.
    */
   labelNames?: number;
+  /**
+   * Session 19, self-training (Yarowsky 1995; Nigam et al. 2000): the members, once trained, label the rows outside
+   * the training part (`pool`: the test fold only, as the product's pending reports; or also the rows of rare
+   * labels); rows whose pooled probability reaches `threshold` join the training part with that label (`copies` of
+   * each), and the members are trained again.
+   */
+  selfTrain?: { threshold: number; pool: 'test' | 'all' | 'half'; copies: number; product?: boolean };
 }
 
 /** The label-name documents of `Variant.labelNames` for a fold's training part. */
@@ -597,6 +605,66 @@ function cv(label: string, minCount: number, v: Variant, seeds: number[]) {
         ),
       );
     }
+    // SELF_POOL=half: the test fold's rows are split in two; each half is scored by members self-trained on the other
+    // half only (no test row labels itself: the gain that carries over to reports arriving after training).
+    let crossModels: Map<Row, [Model, number, (r: Row) => string][]> | null = null;
+    if (v.selfTrain) {
+      const st = v.selfTrain;
+      const names = trained[0]!.model.labels;
+      const total = trained.reduce((a, m) => a + m.weight, 0);
+      const pseudoOf = (candidates: Row[]) =>
+        candidates.flatMap((r) => {
+          const p = new Float64Array(names.length);
+          for (const m of trained)
+            probabilities(m.model, m.text(r)).forEach((x, i) => (p[i] = p[i]! + (m.weight * x) / total));
+          const top = p.indexOf(Math.max(...p));
+          return p[top]! >= st.threshold
+            ? Array.from({ length: st.copies }, () => ({ row: r, label: names[top]! }))
+            : [];
+        });
+      const retrain = (pseudo: { row: Row; label: string }[]) =>
+        trainMembers(v, tr, label, undefined, [...labelNameRows(v, tr, label), ...pseudo]);
+      // The product's own function (src/domain/routing/semi-supervised.ts): it picks its pseudo-labels itself.
+      const product = (pool: Row[]): Trained[] => {
+        const fit = trainSemiSupervised(
+          tr.map((r) => ({ text: v.text(r), label: r[label]! })),
+          v.members.map((m) => ({ options: m.opts, weight: m.weight })),
+          stem,
+          {
+            labelDocs: labelNameRows({ ...v, labelNames: 1 }, tr, label).map((e) => ({
+              text: v.text(e.row),
+              label: e.label,
+            })),
+            labelDocCopies: v.labelNames ?? 0,
+            unlabelled: pool.map((r) => v.text(r)),
+            threshold: st.threshold,
+          },
+        );
+        dropped.push(fit.selfTrained);
+        return fit.ensemble.members.map((m) => ({ model: m.model, weight: m.weight, text: v.text }));
+      };
+      if (st.pool === 'half') {
+        const halves = [te.filter((_, i) => i % 2 === 0), te.filter((_, i) => i % 2 === 1)];
+        crossModels = new Map();
+        for (const [k, half] of halves.entries()) {
+          const other = halves[1 - k]!;
+          const pseudo = st.product ? [] : pseudoOf(other);
+          if (!st.product) dropped.push(pseudo.length / st.copies);
+          const set = (st.product ? product(other) : retrain(pseudo)).map(
+            (m): [Model, number, (r: Row) => string] => [m.model, m.weight, m.text],
+          );
+          for (const r of half) crossModels.set(r, set);
+        }
+      } else {
+        const pool = st.pool === 'all' ? [...te, ...rare] : te;
+        if (st.product) trained.splice(0, trained.length, ...product(pool));
+        else {
+          const pseudo = pseudoOf(pool);
+          dropped.push(pseudo.length / st.copies);
+          trained.splice(0, trained.length, ...retrain(pseudo));
+        }
+      }
+    }
     const models: [Model, number, (r: Row) => string][] = trained.map((m) => [m.model, m.weight, m.text]);
     const labels = models[0]![0].labels;
     // POOL_T=1: the product's ensemble temperature (ensembleTemperature / poolTemperature in ensemble.ts).
@@ -666,7 +734,7 @@ function cv(label: string, minCount: number, v: Variant, seeds: number[]) {
     const ranked = tested.map((r) => {
       const p = stacked ? stacked(trained, r) : new Float64Array(labels.length);
       if (!stacked) {
-        for (const [m, w, text] of models)
+        for (const [m, w, text] of crossModels?.get(te[tested.indexOf(r)]!) ?? models)
           probabilities(m, text(r)).forEach(
             (x, i) => (p[i] = p[i]! + w * (v.geometric ? Math.log(Math.max(x, 1e-12)) : x)),
           );
@@ -769,7 +837,9 @@ function cv(label: string, minCount: number, v: Variant, seeds: number[]) {
       : '',
     process.env.CALIB ? `${calibrationReport(calibration)}\n` : '',
     pairCounts.length ? `  pair specialists per fold: ${meanSd(pairCounts).mean.toFixed(1)}\n` : '',
-    dropped.length ? `  training rows dropped as noisy per fold: ${meanSd(dropped).mean.toFixed(1)}\n` : '',
+    dropped.length
+      ? `  training rows ${v.selfTrain ? 'added by self-training' : 'dropped as noisy'} per fold: ${meanSd(dropped).mean.toFixed(1)}\n`
+      : '',
     pooled.length
       ? `  ensemble temperature per fold: ${meanSd(pooled).mean.toFixed(3)} ± ${meanSd(pooled).sd.toFixed(3)}\n`
       : '',
@@ -968,6 +1038,7 @@ const variants: Record<string, Variant> = {
   ...pass11Variants(),
   ...pass17Variants(),
   ...pass18Variants(),
+  ...pass19Variants(),
   product: {
     name: 'product (DEFAULT_ENSEMBLE)',
     text: plain,
@@ -2313,6 +2384,47 @@ function pass18Variants(): Record<string, Variant> {
     },
     ft1A: { name: `${ftName} alone`, text: plain, members, fastText: { ...ft, weight: 1 } },
     ft1T: { name: `${ftName} alone`, text: typeText, members: typeMembers, fastText: { ...ft, weight: 1 } },
+  };
+}
+
+/** Session 19: self-training (`Variant.selfTrain`; SELF_T threshold, SELF_POOL test|all, SELF_COPIES). */
+function pass19Variants(): Record<string, Variant> {
+  const typeText = (r: Row) => routingText({ title: r.title ?? '', body: r.text ?? '', cues: true });
+  const selfTrain = {
+    threshold: Number(process.env.SELF_T ?? 0.9),
+    pool: (['all', 'half'].includes(process.env.SELF_POOL ?? '') ? process.env.SELF_POOL : 'test') as
+      'test' | 'all' | 'half',
+    copies: Number(process.env.SELF_COPIES ?? 1),
+  };
+  const name = `self-training (≥ ${selfTrain.threshold}, pool ${selfTrain.pool}, ×${selfTrain.copies})`;
+  return {
+    selfA: {
+      name: `product + ${name}`,
+      text: plain,
+      members: DEFAULT_ENSEMBLE.map((m) => ({ opts: m.options, weight: m.weight })),
+      selfTrain,
+    },
+    lnSelfA: {
+      name: `product + ${name} + each agency's name as ${process.env.NAME_COPIES ?? 3} training documents`,
+      text: plain,
+      members: DEFAULT_ENSEMBLE.map((m) => ({ opts: m.options, weight: m.weight })),
+      selfTrain,
+      labelNames: Number(process.env.NAME_COPIES ?? 3),
+    },
+    /** The product's agency training (trainSemiSupervised): names ×3 and self-training at 0.9. */
+    semiA: {
+      name: `product trainSemiSupervised (names ×3, self-training ≥ ${selfTrain.threshold}, pool ${selfTrain.pool})`,
+      text: plain,
+      members: DEFAULT_ENSEMBLE.map((m) => ({ opts: m.options, weight: m.weight })),
+      selfTrain: { ...selfTrain, product: true },
+      labelNames: Number(process.env.NAME_COPIES ?? 3),
+    },
+    selfT: {
+      name: `typeProduct + ${name}`,
+      text: typeText,
+      members: REPORT_TYPE_ENSEMBLE.map((m) => ({ opts: m.options, weight: m.weight })),
+      selfTrain,
+    },
   };
 }
 
