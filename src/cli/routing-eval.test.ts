@@ -128,6 +128,13 @@ describe.skipIf(!haveData)('routing eval on the LAPOR! 2017 training split', () 
     // "Well above": at least half of the baseline's errors removed, and macro-F1 far above the baseline's.
     expect(result.accuracy).toBeGreaterThan(baseline + (1 - baseline) / 2);
     expect(result.macroF1).toBeGreaterThan(0.5);
+
+    // --history-only: the served ensemble without the agency names and self-training (docs/routing.md).
+    const plain = await runCli(['--train', trainCsv, '--test', testCsv, '--json', '--history-only']);
+    expect(plain.code).toBe(0);
+    const history = JSON.parse(plain.out) as typeof result;
+    expect(history).toMatchObject({ labels: result.labels, train: result.train, test: result.test });
+    expect(history.perLabel).not.toEqual(result.perLabel);
   });
 
   it('evaluates report_type and prints a readable table without --json', async () => {

@@ -24,11 +24,14 @@ import {
 import { DEFAULT_FEATURE_OPTIONS } from '../domain/routing/features.ts';
 import { stem as indonesianStem } from '../integrations/indonesian-stemmer.ts';
 import { ensembleSpecFor } from '../commands/routing-models.ts';
+import { trainSemiSupervised } from '../domain/routing/semi-supervised.ts';
 
 const USAGE = `usage: aduan routing eval --train TRAIN.csv (--test TEST.csv | --cv K) [--label agency_group|report_type]
        [--min-count 20] [--json] [--algorithm product|logreg|cnb|mnb] [--char|--no-char] [--bigrams|--no-bigrams]
-       [--no-stem] [--char-weight W] [--epochs N] [--l2 X] [--seed N]
-  --algorithm product (default) is the served ensemble (NBSVM + SVM); the feature flags apply to the others`;
+       [--no-stem] [--char-weight W] [--epochs N] [--l2 X] [--seed N] [--history-only]
+  --algorithm product (default) is the served ensemble (NBSVM + SVM); the feature flags apply to the others
+  the product's agency model also learns each label's name and self-trains on the texts it evaluates (never their
+  labels), as the served model does on the reports waiting for verification; --history-only leaves both out`;
 
 /** Parsed command-line options of `routing eval`. */
 export interface EvalArgs {
@@ -47,6 +50,8 @@ export interface EvalArgs {
   charWeight?: number;
   epochs?: number;
   l2?: number;
+  /** The product's agency model without label names and self-training (`--history-only`). */
+  historyOnly: boolean;
 }
 
 /** A labelled text row taken from a LAPOR!-style CSV file. */
@@ -86,6 +91,7 @@ export function parseEvalArgs(argv: readonly string[]): EvalArgs {
     bigrams: DEFAULT_FEATURE_OPTIONS.wordBigrams,
     stemming: true,
     seed: 1,
+    historyOnly: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -139,6 +145,9 @@ export function parseEvalArgs(argv: readonly string[]): EvalArgs {
         break;
       case '--no-stem':
         out.stemming = false;
+        break;
+      case '--history-only':
+        out.historyOnly = true;
         break;
       case '--algorithm': {
         const v = value();
@@ -194,12 +203,17 @@ export function frequentLabels(rows: readonly LabelledRow[], minCount: number): 
   return new Set([...counts].filter(([, n]) => n >= minCount).map(([l]) => l));
 }
 
-/** One model's options, or the product's ensemble for the label (the report-type model has a title-only member). */
-type EvalModel = TrainOptionsInput | { product: EnsembleSpec };
+/**
+ * One model's options, or the product's ensemble for the label (the report-type model has a title-only member);
+ * `semi`: trained as the served agency model is (`trainSemiSupervised`: label names, self-training).
+ */
+type EvalModel = TrainOptionsInput | { product: EnsembleSpec; semi: boolean };
 
 function trainOptions(a: EvalArgs): EvalModel {
-  if (a.algorithm === 'product')
-    return { product: ensembleSpecFor(a.label === 'report_type' ? 'classification' : 'agency') };
+  if (a.algorithm === 'product') {
+    const kind = a.label === 'report_type' ? 'classification' : 'agency';
+    return { product: ensembleSpecFor(kind), semi: kind === 'agency' && !a.historyOnly };
+  }
   return {
     algorithm: a.algorithm,
     seed: a.seed,
@@ -224,7 +238,13 @@ export function trainAndEvaluate(
 ) {
   if ('product' in opts) {
     const started = performance.now();
-    const ensemble = trainEnsemble(trainRows, opts.product, indonesianStem);
+    // The label names are model input of a report with that title (the label column holds the agency's name).
+    const ensemble = opts.semi
+      ? trainSemiSupervised(trainRows, opts.product, indonesianStem, {
+          labelDocs: [...new Set(trainRows.map((r) => r.label))].map((l) => ({ label: l, text: `${l}\n` })),
+          unlabelled: testRows.map((r) => r.text),
+        }).ensemble
+      : trainEnsemble(trainRows, opts.product, indonesianStem);
     const trainSeconds = (performance.now() - started) / 1000;
     const modelBytes = Buffer.byteLength(JSON.stringify(serialiseEnsemble(ensemble)));
     const ranked = testRows.map((r) => suggest(ensemble, r.text, 3).map((p) => p.label));

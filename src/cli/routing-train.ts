@@ -24,7 +24,11 @@ export async function routingTrainCli(svc: Services, argv: readonly string[]): P
   for (const r of results) {
     const what =
       r.status === 'trained'
-        ? `version ${r.version}, ${r.rows} reports, ${r.labels} labels, ${r.negatives} with bukan-wewenang returns`
+        ? `version ${r.version}, ${r.rows} reports, ${r.labels} labels, ${r.negatives} with bukan-wewenang returns${
+            r.metrics?.labelDocs !== undefined
+              ? `, ${r.metrics.labelDocs} agency-name documents, ${r.metrics.selfTrained} waiting reports self-trained`
+              : ''
+          }`
         : `skipped (${r.reason}; ${r.rows} reports, ${r.labels} labels)`;
     console.log(`routing ${r.kind}: ${what} in ${r.seconds.toFixed(1)} s`);
   }

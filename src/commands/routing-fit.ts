@@ -14,6 +14,7 @@ import {
 import { evaluate } from '../domain/routing/metrics.ts';
 import type { TrainingExample } from '../domain/routing/model.ts';
 import { stratifiedFolds } from '../domain/routing/random.ts';
+import { trainSemiSupervised, type SemiSupervisedOptions } from '../domain/routing/semi-supervised.ts';
 import { stem } from '../integrations/indonesian-stemmer.ts';
 
 /** A fitted model in its stored form, and what was measured on the way. */
@@ -27,27 +28,46 @@ export type Fit = (
   examples: TrainingExample[],
   spec: EnsembleSpec | undefined,
   crossValidate: boolean,
+  semi?: SemiSupervisedOptions,
 ) => Promise<FitResult>;
 
-/** Trains the ensemble (and, with `cv`, a 3-fold cross-validation first). Synchronous and CPU-bound. */
+/**
+ * Trains the ensemble (and, with `cv`, a 3-fold cross-validation first). With `semi`, the label documents and the
+ * unlabelled reports join as `trainSemiSupervised` adds them (the agency model). Synchronous and CPU-bound.
+ */
 export function fitRouting(
   examples: TrainingExample[],
   spec: EnsembleSpec | undefined,
   cv: boolean,
+  semi?: SemiSupervisedOptions,
 ): FitResult {
   const started = performance.now();
-  const ensemble = trainEnsemble(examples, spec, stem);
+  const fit = semi
+    ? trainSemiSupervised(examples, spec, stem, semi)
+    : { ensemble: trainEnsemble(examples, spec, stem), labelDocs: 0, selfTrained: 0 };
   const trainSeconds = (performance.now() - started) / 1000;
   return {
-    model: serialiseEnsemble(ensemble),
-    metrics: { trainSeconds, ...(cv ? crossValidate(examples, spec) : {}) },
+    model: serialiseEnsemble(fit.ensemble),
+    metrics: {
+      trainSeconds,
+      ...(semi ? { labelDocs: fit.labelDocs, selfTrained: fit.selfTrained } : {}),
+      ...(cv ? crossValidate(examples, spec, semi) : {}),
+    },
   };
 }
 
 /** {@link fitRouting} in the calling thread. */
-export const fitInProcess: Fit = async (examples, spec, cv) => fitRouting(examples, spec, cv);
+export const fitInProcess: Fit = async (examples, spec, cv, semi) => fitRouting(examples, spec, cv, semi);
 
-function crossValidate(examples: TrainingExample[], spec: EnsembleSpec | undefined): Record<string, number> {
+/**
+ * 3-fold CV of what is served: with `semi`, each fold trains as the product does, its held-out rows joining the
+ * unlabelled reports (as reports waiting for verification do when the model is retrained).
+ */
+function crossValidate(
+  examples: TrainingExample[],
+  spec: EnsembleSpec | undefined,
+  semi?: SemiSupervisedOptions,
+): Record<string, number> {
   const folds = stratifiedFolds(
     examples.map((e) => e.label),
     3,
@@ -56,11 +76,16 @@ function crossValidate(examples: TrainingExample[], spec: EnsembleSpec | undefin
   const gold: string[] = [];
   const ranked: string[][] = [];
   for (let k = 0; k < 3; k++) {
-    const model = trainEnsemble(
-      examples.filter((_, i) => folds[i] !== k),
-      spec,
-      stem,
-    );
+    const training = examples.filter((_, i) => folds[i] !== k);
+    const model = semi
+      ? trainSemiSupervised(training, spec, stem, {
+          ...semi,
+          unlabelled: [
+            ...(semi.unlabelled ?? []),
+            ...examples.filter((_, i) => folds[i] === k).map((e) => e.text),
+          ],
+        }).ensemble
+      : trainEnsemble(training, spec, stem);
     examples.forEach((e, i) => {
       if (folds[i] !== k) return;
       gold.push(e.label);

@@ -9,6 +9,7 @@ import type { Services } from '../app/context.ts';
 import { query } from '../db/client.ts';
 import { type EnsembleSpec } from '../domain/routing/ensemble.ts';
 import type { TrainingExample } from '../domain/routing/model.ts';
+import type { SemiSupervisedOptions } from '../domain/routing/semi-supervised.ts';
 import { fitInProcess, type Fit } from './routing-fit.ts';
 import {
   ensembleSpecFor,
@@ -30,7 +31,15 @@ export interface TrainRoutingOptions {
   spec?: EnsembleSpec;
   /** Where the CPU-bound fitting runs (default: this thread; the worker's schedule uses a worker thread). */
   fit?: Fit;
+  /**
+   * The agency model also learns from the agencies' names and, by self-training, from the reports waiting for
+   * verification (docs/routing.md, "Twelfth pass"). Default true; false trains on the verified history only.
+   */
+  semiSupervised?: boolean;
 }
+
+/** At most this many reports waiting for verification (the newest) join the agency model's self-training. */
+export const SELF_TRAINING_POOL = 5000;
 
 /** The outcome of one kind: trained (with its new version) or skipped (with a reason). */
 export interface TrainRoutingResult {
@@ -83,6 +92,34 @@ async function loadHistory(svc: Services): Promise<HistoryRow[]> {
         from reports r
        where r.verified_at is not null and r.status <> 'archived'`,
   );
+}
+
+/**
+ * What the agency model adds to the history: each agency's name as a label document, and the model inputs of the
+ * newest reports waiting for verification (not yet labelled) for self-training. Only the text reaches the model.
+ */
+async function agencySemiSupervised(svc: Services): Promise<SemiSupervisedOptions> {
+  const names = await query<{ id: string; name: string }>(svc.db, sql`select id, name from agencies`);
+  const pending = await query<Omit<HistoryRow, 'category_id' | 'agency' | 'unit' | 'negatives'>>(
+    svc.db,
+    sql`select title, body, region_code, classification from reports
+         where verified_at is null and status in ('submitted', 'on_hold')
+         order by created_at desc limit ${SELF_TRAINING_POOL}`,
+  );
+  return {
+    labelDocs: names.map((a) => ({
+      label: a.id,
+      text: modelInput('agency', { title: a.name, body: '', regionCode: null, classification: null }),
+    })),
+    unlabelled: pending.map((r) =>
+      modelInput('agency', {
+        title: r.title,
+        body: r.body,
+        regionCode: r.region_code,
+        classification: r.classification,
+      }),
+    ),
+  };
 }
 
 function examplesFor(kind: RoutingKind, rows: readonly HistoryRow[]): TrainingExample[] {
@@ -143,6 +180,7 @@ export async function trainRoutingModels(
       examples,
       opts.spec ?? ensembleSpecFor(kind),
       examples.length <= (opts.cvMaxRows ?? 3000),
+      kind === 'agency' && opts.semiSupervised !== false ? await agencySemiSupervised(svc) : undefined,
     );
     const metrics: Record<string, unknown> = { labels, negatives, ...fit.metrics };
     const saved = await saveRoutingModel(svc.db, {

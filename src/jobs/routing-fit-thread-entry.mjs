@@ -4,4 +4,6 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { fitRouting } = await import('../commands/routing-fit.ts');
-parentPort.postMessage(fitRouting(workerData.examples, workerData.spec, workerData.crossValidate));
+parentPort.postMessage(
+  fitRouting(workerData.examples, workerData.spec, workerData.crossValidate, workerData.semi),
+);

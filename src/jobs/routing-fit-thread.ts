@@ -7,10 +7,10 @@ import { Worker } from 'node:worker_threads';
 import type { Fit, FitResult } from '../commands/routing-fit.ts';
 
 /** {@link Fit} in a fresh worker thread; rejects if the thread fails or exits without an answer. */
-export const fitInThread: Fit = (examples, spec, crossValidate) =>
+export const fitInThread: Fit = (examples, spec, crossValidate, semi) =>
   new Promise<FitResult>((resolve, reject) => {
     const thread = new Worker(new URL('./routing-fit-thread-entry.mjs', import.meta.url), {
-      workerData: { examples, spec, crossValidate },
+      workerData: { examples, spec, crossValidate, semi },
     });
     let answered = false;
     thread.once('message', (result: FitResult) => {

@@ -141,6 +141,18 @@ describe('routing models retrained on the worker schedule', () => {
     ]);
     expect(inThread.model).toEqual(here.model);
     expect(inThread.metrics.macroF1).toBe(here.metrics.macroF1);
+    // The agency model's names and waiting reports cross into the thread too.
+    const semi = {
+      labelDocs: [{ label: 'pupr', text: 'Dinas Pekerjaan Umum\n' }],
+      unlabelled: [`${ROADS[0]} dekat pasar`],
+    };
+    const [semiThread, semiHere] = await Promise.all([
+      fitInThread(examples, undefined, false, semi),
+      fitInProcess(examples, undefined, false, semi),
+    ]);
+    expect(semiThread.model).toEqual(semiHere.model);
+    expect(semiThread.metrics).toMatchObject({ labelDocs: 3, selfTrained: 1 });
+    expect(semiThread.model).not.toEqual(inThread.model);
     await expect(fitInThread([], undefined, false)).rejects.toThrow(/no examples/);
   }, 60_000);
 });

@@ -47,9 +47,14 @@ beforeAll(async () => {
   });
   expect(back.status, JSON.stringify(back.body)).toBe(200);
   await verify(returned, 'dinkes-kaltim', catHealth);
+  // Waiting for verification when the models are trained: the agency model self-trains on it (docs/routing.md).
+  await submit(`${ROADS[0]} lagi, kali ini dekat terminal`);
   const results = await trainRoutingModels(t.runtime.services, { cvMaxRows: 0 });
   expect(results.map((r) => r.status)).toEqual(['trained', 'trained', 'skipped', 'skipped']);
   expect(results[0]!.negatives).toBe(1);
+  // The two agencies with history learn their names (three documents each), and the pending report joins.
+  expect(results[0]!.metrics).toMatchObject({ labelDocs: 6, selfTrained: 1 });
+  expect(results[1]!.metrics).not.toHaveProperty('labelDocs');
 }, 120_000);
 afterAll(() => t?.close());
 
