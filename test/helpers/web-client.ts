@@ -126,3 +126,45 @@ export function sessionsFor(base: () => string): SessionCache {
   };
   return Object.assign(signIn, { clear: () => sessions.clear() });
 }
+
+/** Undoes the HTML escaping of an attribute value or text (the entities Preact writes). */
+const decode = (s: string) =>
+  s
+    .replace(/&quot;/g, '"')
+    .replace(/&#x27;|&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+
+/**
+ * Every field of the page's form with this `action` (the first one) as a browser would submit it unchanged:
+ * inputs with their value (a file input gives ""), the selected (else first) option of each select, textareas.
+ */
+export function formFields(html: string, action: string): Array<[string, string]> {
+  const start = html.indexOf(`action="${action}"`);
+  expect(start, `form ${action}`).toBeGreaterThan(0);
+  const form = html.slice(start, html.indexOf('</form>', start));
+  const out: Array<[string, string]> = [];
+  for (const m of form.matchAll(/<input\b([^>]*)>/g)) {
+    const name = /\bname="([^"]*)"/.exec(m[1]!)?.[1];
+    if (name) out.push([name, decode(/\bvalue="([^"]*)"/.exec(m[1]!)?.[1] ?? '')]);
+  }
+  for (const m of form.matchAll(/<select\b[^>]*\bname="([^"]*)"[^>]*>([\s\S]*?)<\/select>/g)) {
+    const selected = /<option\b[^>]*value="([^"]*)"[^>]*\bselected\b/.exec(m[2]!)?.[1];
+    const first = /<option\b[^>]*value="([^"]*)"/.exec(m[2]!)?.[1];
+    out.push([m[1]!, decode(selected ?? first ?? '')]);
+  }
+  for (const m of form.matchAll(/<textarea\b[^>]*\bname="([^"]*)"[^>]*>([\s\S]*?)<\/textarea>/g))
+    out.push([m[1]!, decode(m[2]!)]);
+  return out;
+}
+
+/** The option values of the select `name` in the page's form with this `action`, in page order. */
+export function formOptions(html: string, action: string, name: string): string[] {
+  const start = html.indexOf(`action="${action}"`);
+  expect(start, `form ${action}`).toBeGreaterThan(0);
+  const form = html.slice(start, html.indexOf('</form>', start));
+  const select = new RegExp(`<select\\b[^>]*\\bname="${name}"[^>]*>([\\s\\S]*?)</select>`).exec(form);
+  expect(select, `select ${name} in form ${action}`).not.toBeNull();
+  return [...select![1]!.matchAll(/<option\b[^>]*value="([^"]*)"/g)].map((m) => decode(m[1]!));
+}

@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, startTestApp, type TestApp } from '../../../test/helpers/app.ts';
-import { sessionsFor } from '../../../test/helpers/web-client.ts';
+import { formFields, sessionsFor } from '../../../test/helpers/web-client.ts';
 import { snapshotOpenData } from '../../commands/snapshot-open-data.ts';
 import { previewField } from '../../../test/helpers/evaluation.ts';
 
@@ -35,34 +35,6 @@ async function post(email: string, path: string, fields: Array<[string, string]>
     redirect: 'manual',
   });
   return { status: res.status, html: await res.text(), location: res.headers.get('location') };
-}
-
-const decode = (s: string) =>
-  s
-    .replace(/&quot;/g, '"')
-    .replace(/&#x27;|&#39;/g, "'")
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
-
-/** Every field of the page's main form as a browser would submit it unchanged. */
-function formFields(html: string, action: string): Array<[string, string]> {
-  const start = html.indexOf(`action="${action}"`);
-  expect(start, `form ${action}`).toBeGreaterThan(0);
-  const form = html.slice(start, html.indexOf('</form>', start));
-  const out: Array<[string, string]> = [];
-  for (const m of form.matchAll(/<input\b([^>]*)>/g)) {
-    const name = /\bname="([^"]*)"/.exec(m[1]!)?.[1];
-    if (name) out.push([name, decode(/\bvalue="([^"]*)"/.exec(m[1]!)?.[1] ?? '')]);
-  }
-  for (const m of form.matchAll(/<select\b[^>]*\bname="([^"]*)"[^>]*>([\s\S]*?)<\/select>/g)) {
-    const selected = /<option\b[^>]*value="([^"]*)"[^>]*\bselected\b/.exec(m[2]!)?.[1];
-    const first = /<option\b[^>]*value="([^"]*)"/.exec(m[2]!)?.[1];
-    out.push([m[1]!, decode(selected ?? first ?? '')]);
-  }
-  for (const m of form.matchAll(/<textarea\b[^>]*\bname="([^"]*)"[^>]*>([\s\S]*?)<\/textarea>/g))
-    out.push([m[1]!, decode(m[2]!)]);
-  return out;
 }
 
 const FIVE_THRESHOLDS = [
