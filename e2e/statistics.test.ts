@@ -109,8 +109,13 @@ describe.skipIf(!HAS_CHROMIUM)('statistics and evaluation pages in the browser',
         ['/kantor/evaluasi/kaltim-2026', 'eval-period'],
       ] as const)
         await expectClean(page, path, `${name}-${lang}`);
-      // The scoring form's error state (no evidence, too short, out of range), on the unpublished period.
-      await expectClean(page, '/kantor/evaluasi/kaltim-2026-rubrik', `eval-open-period-${lang}`);
+      // The scoring form's error state (no evidence, too short, out of range), on the unpublished period, once a
+      // participant is chosen (step 1 alone: e2e/evaluation-forms.test.ts).
+      await expectClean(
+        page,
+        '/kantor/evaluasi/kaltim-2026-rubrik?agencyId=pupr-kaltim',
+        `eval-open-period-${lang}`,
+      );
       await page.fill('#f-score', '150');
       await page.fill('#f-justification', 'pendek');
       await Promise.all([page.waitForNavigation(), page.click('form[enctype] button[type="submit"]')]);

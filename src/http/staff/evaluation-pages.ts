@@ -1,7 +1,9 @@
 /**
  * Back-office evaluation pages: `/kantor/evaluasi` (periods), `/kantor/evaluasi/:periodId` (participants,
- * site audits, live preview, rubric scores with spread, scoring form) and the multipart POST
- * `/kantor/evaluasi/:periodId/nilai` (assessors; `_csrf` part checked here, PRG on success, 422 re-render).
+ * site audits, live preview, rubric scores with spread, scoring form; `?agencyId=` chooses the participant to
+ * score, so the form lists only its weighted indicators without JavaScript) and the multipart POST
+ * `/kantor/evaluasi/:periodId/nilai` (assessors; `_csrf` part checked here, PRG back to the same participant on
+ * success, 422 re-render).
  */
 import { plainText } from '../../domain/shared/text.ts';
 import { timingSafeEqual } from 'node:crypto';
@@ -21,15 +23,16 @@ import {
   rubricScores,
   seesParticipant,
 } from '../../queries/evaluation.ts';
-import { latestSiteAudits, periodParticipants } from '../../queries/evaluation-pages.ts';
+import { latestSiteAudits, periodParticipants, type ParticipantRow } from '../../queries/evaluation-pages.ts';
 import { evaluationPreview } from '../../queries/evaluation-preview.ts';
-import { weightedIndicatorsFor } from '../../domain/evaluation/evaluate.ts';
+import { weightedIndicatorsFor, type EvaluationConfig } from '../../domain/evaluation/evaluate.ts';
 import { RUBRIC_INDICATORS } from '../../domain/evaluation/scoring.ts';
 import {
   EvaluationListPage,
   EvaluationPeriodPage,
   type ScoreRow,
 } from '../../views/staff/evaluation-pages.tsx';
+import type { ScoreChoice } from '../../views/staff/evaluation-score-form.tsx';
 import { pageContext, pageIssueKey, sendPage } from '../web/render.ts';
 import { evaluationIssueText, evidencePath, readScoreParts } from '../api/v1/evaluation.ts';
 
@@ -65,14 +68,10 @@ async function periodView(svc: Services, req: FastifyRequest, periodId: string) 
   ]);
   const seen = (agencyId: string) => seesParticipant(access, agencyId);
   const shown = participants.filter((x) => seen(x.agencyId));
-  const scoreParticipants = shown.filter((x) => access.scorable.has(x.agencyId));
-  const weighted = new Set(scoreParticipants.flatMap((x) => [...weightedIndicatorsFor(cfg, x.agencyId)]));
   return {
     period: period!,
     participants: shown,
-    scoreParticipants,
-    // Only indicators that count for someone the viewer may score (a score on any other is refused).
-    scoreIndicators: RUBRIC_INDICATORS.filter((i) => weighted.has(i)),
+    scoreChoices: scoreChoices(cfg, shown, access.scorable),
     // Each evidence file links to its download (the API route, same rule: whoever sees the score).
     scores: scores.map((s): ScoreRow => ({
       ...s,
@@ -90,6 +89,40 @@ async function periodView(svc: Services, req: FastifyRequest, periodId: string) 
 }
 
 /**
+ * The participants offered on the scoring form: those the viewer sees and may score that have at least one
+ * weighted rubric indicator, each with those indicators (a score on any other is refused), sorted by name.
+ */
+function scoreChoices(
+  cfg: Pick<EvaluationConfig, 'weights' | 'groups'>,
+  shown: readonly ParticipantRow[],
+  scorable: ReadonlySet<string>,
+): ScoreChoice[] {
+  const out = new Map<string, ScoreChoice>();
+  for (const x of shown) {
+    if (!scorable.has(x.agencyId) || out.has(x.agencyId)) continue;
+    const weighted = weightedIndicatorsFor(cfg, x.agencyId);
+    const indicators = RUBRIC_INDICATORS.filter((i) => weighted.has(i));
+    if (indicators.length) out.set(x.agencyId, { agencyId: x.agencyId, name: x.name, indicators });
+  }
+  return [...out.values()].sort((a, b) => a.name.localeCompare(b.name, 'id'));
+}
+
+/**
+ * The participant the scoring form is for: the one named by `agencyId` (the step-1 query or the posted field),
+ * else the only one offered. `invalid` when a name was given that is not offered (unknown, out of the viewer's
+ * scoring scope, or without a weighted rubric indicator; a repeated parameter too).
+ */
+function chooseParticipant(
+  choices: readonly ScoreChoice[],
+  named: unknown,
+): { chosen?: ScoreChoice; invalid: boolean } {
+  if (named === undefined || named === '')
+    return { chosen: choices.length === 1 ? choices[0] : undefined, invalid: false };
+  const chosen = typeof named === 'string' ? choices.find((c) => c.agencyId === named) : undefined;
+  return { chosen, invalid: !chosen };
+}
+
+/**
  * Renders a period's page, optionally with a form-level error (the publish form's PREVIEW_CHANGED or
  * PREVIEW_REQUIRED) and a status.
  */
@@ -98,13 +131,27 @@ export async function sendPeriodPage(
   req: FastifyRequest,
   reply: FastifyReply,
   periodId: string,
-  extra: { ok?: string | undefined; errorCode?: 'PREVIEW_CHANGED' | 'PREVIEW_REQUIRED' } = {},
+  extra: {
+    ok?: string | undefined;
+    errorCode?: 'PREVIEW_CHANGED' | 'PREVIEW_REQUIRED';
+    /** The scoring form's step-1 choice (`?agencyId=`): one not offered is 422 on that field. */
+    agencyId?: unknown;
+  } = {},
   status = 200,
 ): Promise<FastifyReply> {
   const view = await periodView(svc, req, periodId);
   const ctx = pageContext(req);
   const message = extra.errorCode ? ctx.t(`errors.${extra.errorCode}`) : undefined;
-  return sendPage(reply, req, h(EvaluationPeriodPage, { ctx, ...view, ok: extra.ok, message }), status);
+  const { chosen, invalid } = chooseParticipant(view.scoreChoices, extra.agencyId);
+  // Once published nothing is scored: the form (and so its choice) is not shown.
+  const errors: Record<string, string> =
+    invalid && view.canScore ? { agencyId: ctx.t('eval.staff.score_participant_invalid') } : {};
+  return sendPage(
+    reply,
+    req,
+    h(EvaluationPeriodPage, { ctx, ...view, scoreChosen: chosen, ok: extra.ok, message, errors }),
+    errors.agencyId ? 422 : status,
+  );
 }
 
 /** Registers the back-office evaluation pages. */
@@ -130,9 +177,15 @@ export async function staffEvaluationRoutes(
   app.get('/kantor/evaluasi/:periodId', async (req, reply) => {
     if (!requireEvaluationStaff(req, reply)) return reply;
     const { periodId } = req.params as { periodId: string };
-    const q = (req.query as Record<string, string | undefined>).ok;
-    const ok = q === '1' ? 'saved' : ['created', 'changed', 'published'].includes(q ?? '') ? q : undefined;
-    return sendPeriodPage(svc, req, reply, periodId, { ok });
+    const query = req.query as Record<string, unknown>;
+    const q = query.ok;
+    const ok =
+      q === '1'
+        ? 'saved'
+        : typeof q === 'string' && ['created', 'changed', 'published'].includes(q)
+          ? q
+          : undefined;
+    return sendPeriodPage(svc, req, reply, periodId, { ok, agencyId: query.agencyId });
   });
 
   // Multipart bodies cannot carry `_csrf` to the auth hook; the part is checked below instead.
@@ -175,8 +228,21 @@ export async function staffEvaluationRoutes(
           );
       const view = await periodView(svc, req, periodId);
       const { _csrf: _, ...values } = fields;
-      return sendPage(reply, req, h(EvaluationPeriodPage, { ctx, ...view, errors, values }), 422);
+      const { chosen } = chooseParticipant(view.scoreChoices, fields.agencyId ?? '');
+      // Without a participant to score (not one offered: a changed period or an altered form) only step 1
+      // shows, so only its field's message does.
+      const shownErrors = chosen
+        ? errors
+        : { agencyId: errors.agencyId ?? ctx.t('eval.staff.score_participant_invalid') };
+      return sendPage(
+        reply,
+        req,
+        h(EvaluationPeriodPage, { ctx, ...view, scoreChosen: chosen, errors: shownErrors, values }),
+        422,
+      );
     }
-    return reply.redirect(`/kantor/evaluasi/${periodId}?ok=1#score-h`, 303);
+    // Back to the same participant's form, ready for its next indicator.
+    const again = new URLSearchParams({ ok: '1', agencyId: fields.agencyId ?? '' });
+    return reply.redirect(`/kantor/evaluasi/${periodId}?${again.toString()}#score-h`, 303);
   });
 }

@@ -318,7 +318,11 @@ describe('evaluation pages', () => {
     expect(view.status).toBe(200);
     expect(view.html).toContain('Pratinjau peringkat');
     expect(view.html).toContain('Batas bawah Wilson 95%'); // the formula lines in the page language
-    expect(view.html).toContain('enctype="multipart/form-data"');
+    // The scoring form opens once a participant is chosen (docs/evaluation.md, scoring form).
+    expect(view.html).toContain('<form method="get" action="/kantor/evaluasi/kaltim-2026#score-h"');
+    expect(view.html).not.toContain('enctype="multipart/form-data"');
+    const chosen = await page(DEMO.assessor, '/kantor/evaluasi/kaltim-2026?agencyId=pupr-kaltim');
+    expect(chosen.html).toContain('enctype="multipart/form-data"');
     expect(view.html).toContain('https://pu.kaltimprov.go.id/');
 
     const fields = {
@@ -335,7 +339,7 @@ describe('evaluation pages', () => {
     expect(bad.html).toContain('value="150"');
     const ok = await score(DEMO.assessor, fields);
     expect(ok.status).toBe(303);
-    expect(ok.location).toBe('/kantor/evaluasi/kaltim-2026?ok=1#score-h');
+    expect(ok.location).toBe('/kantor/evaluasi/kaltim-2026?ok=1&agencyId=pupr-kaltim#score-h');
     const ok2 = await score(DEMO.national, { ...fields, score: '60' });
     expect(ok2.status).toBe(303);
     const after = await page(DEMO.assessor, '/kantor/evaluasi/kaltim-2026?ok=1&lang=en');

@@ -2,24 +2,22 @@
  * Back-office evaluation pages: the list of periods and one period with its participants, live
  * preview rankings (explained per indicator), rubric scores with the spread between assessors, the
  * latest automated site audits (evidence for the website / social-media awards) and the assessor
- * scoring form (score, written justification, evidence upload; multipart with `_csrf`). The route passes
+ * scoring form (`evaluation-score-form.tsx`: participant first, then its weighted indicators). The route passes
  * only the participants in the viewer's evaluation scope; a published period offers no change or publish.
  * Evidence files are plain links to their download (works without JavaScript).
  */
 import type { VNode } from 'preact';
 import type { PageContext } from '../context.ts';
-import { fieldId } from '../context.ts';
 import { Layout } from '../layout.tsx';
 import { Button } from '../components/button.tsx';
-import { ErrorSummary, FieldError } from '../components/error-summary.tsx';
-import { Select, TextInput, Textarea } from '../components/fields.tsx';
+import { ErrorSummary } from '../components/error-summary.tsx';
 import { StatsStyles } from '../pages/stats-page.tsx';
 import { ExplainTable, RankingTable } from '../pages/evaluation-results.tsx';
 import { statsNav } from './stats-dashboard.tsx';
+import { ScoreForm, type ScoreChoice } from './evaluation-score-form.tsx';
 import { formatDateTime } from '../format.ts';
 import { formatNumber, formatScore } from '../../presenters/number-format.ts';
 import type { EvaluationResult } from '../../domain/evaluation/evaluate.ts';
-import { RUBRIC_INDICATORS } from '../../domain/evaluation/scoring.ts';
 import type { PeriodRow } from '../../queries/evaluation.ts';
 import type { AuditRow, ParticipantRow } from '../../queries/evaluation-pages.ts';
 
@@ -73,13 +71,10 @@ export function EvaluationPeriodPage(p: {
   ctx: PageContext;
   period: PeriodRow;
   participants: ParticipantRow[];
-  /** The participants the viewer may score (default: every listed participant). */
-  scoreParticipants?: ParticipantRow[];
-  /**
-   * The rubric indicators offered on the scoring form: those weighted for at least one of those participants
-   * (default: every rubric indicator); the command refuses an indicator without weight for the chosen one.
-   */
-  scoreIndicators?: readonly string[];
+  /** The participants the viewer may score that have a weighted rubric indicator, each with those indicators. */
+  scoreChoices?: readonly ScoreChoice[];
+  /** The participant chosen on the scoring form (`?agencyId=…` or the posted one): its step 2 shows. */
+  scoreChosen?: ScoreChoice | undefined;
   preview: EvaluationResult;
   scores: ScoreRow[];
   audits: AuditRow[];
@@ -305,73 +300,14 @@ export function EvaluationPeriodPage(p: {
         </table>
       </div>
       {p.canScore ? (
-        <form
-          method="post"
-          action={`/kantor/evaluasi/${p.period.id}/nilai`}
-          enctype="multipart/form-data"
-          aria-labelledby="score-h"
-        >
-          <h2 id="score-h">{ctx.t('eval.staff.score_form')}</h2>
-          <input type="hidden" name="_csrf" value={ctx.csrf} />
-          <Select
-            ctx={ctx}
-            name="agencyId"
-            label={ctx.t('eval.participant')}
-            value={v.agencyId}
-            error={errors.agencyId}
-            options={[
-              ...new Map((p.scoreParticipants ?? p.participants).map((x) => [x.agencyId, x.name])),
-            ].map(([value, label]) => ({ value, label }))}
-          />
-          <Select
-            ctx={ctx}
-            name="indicator"
-            label={ctx.t('eval.explain.indicator')}
-            value={v.indicator}
-            error={errors.indicator}
-            options={(p.scoreIndicators ?? RUBRIC_INDICATORS).map((i) => ({
-              value: i,
-              label: ctx.t(`eval.indicator.${i}`),
-            }))}
-          />
-          <TextInput
-            ctx={ctx}
-            name="score"
-            label={ctx.t('eval.staff.score_label')}
-            hint={ctx.t('eval.staff.score_hint')}
-            inputmode="numeric"
-            width="short"
-            value={v.score}
-            error={errors.score}
-          />
-          <Textarea
-            ctx={ctx}
-            name="justification"
-            label={ctx.t('eval.staff.justification')}
-            hint={ctx.t('eval.staff.justification_hint')}
-            value={v.justification}
-            error={errors.justification}
-          />
-          <div class={`field${errors.evidence ? ' field-invalid' : ''}`}>
-            <label class="label" for={fieldId('evidence')}>
-              {ctx.t('eval.staff.evidence')}
-            </label>
-            <p class="hint" id={`${fieldId('evidence')}-hint`}>
-              {ctx.t('eval.staff.evidence_hint')}
-            </p>
-            <FieldError ctx={ctx} id={`${fieldId('evidence')}-error`} text={errors.evidence} />
-            <input
-              type="file"
-              id={fieldId('evidence')}
-              name="evidence"
-              multiple
-              accept="image/jpeg,image/png,image/webp,application/pdf"
-
-              aria-describedby={`${fieldId('evidence')}-hint${errors.evidence ? ` ${fieldId('evidence')}-error` : ''}`}
-            />
-          </div>
-          <Button>{ctx.t('eval.staff.save_score')}</Button>
-        </form>
+        <ScoreForm
+          ctx={ctx}
+          periodId={p.period.id}
+          choices={p.scoreChoices ?? []}
+          chosen={p.scoreChosen}
+          errors={errors}
+          values={v}
+        />
       ) : null}
     </Layout>
   );

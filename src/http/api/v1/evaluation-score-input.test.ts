@@ -3,7 +3,7 @@
  * a body that is not readable multipart (broken boundary, truncated part) is 400 BAD_REQUEST in both languages;
  * a justification over 5000 characters is 422 "Maksimal 5000 karakter." / "At most 5000 characters." and
  * nothing is stored; an indicator that carries no weight for the participant (its groups' weights or award) is
- * 422 on `indicator` in both languages, not offered by the page's form, and not stored.
+ * 422 on `indicator` in both languages, not offered by the page's form for that participant, and not stored.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
@@ -144,15 +144,23 @@ describe('rubric score input', () => {
     expect(await stored()).not.toContain('pupr-kaltim:website');
     expect((await api('dinkes-kaltim', 'website')).status).toBe(201);
 
-    // The scoring form offers only indicators weighted for someone, and refuses the others with the message.
+    // The scoring form, once a participant is chosen, offers only the indicators weighted for it, and the page
+    // refuses the others with the message.
     const session = await signInSession(t.url, DEMO.assessor);
-    const form = await fetch(`${t.url}/kantor/evaluasi/${PERIOD}`, {
-      headers: { cookie: session.cookie, accept: 'text/html' },
-    });
-    const html = await form.text();
-    expect(html).toContain('<option value="website"');
-    expect(html).toContain('<option value="inovasi"');
-    expect(html).not.toContain('<option value="media_sosial"');
+    const formFor = async (agencyId: string) =>
+      (
+        await fetch(`${t.url}/kantor/evaluasi/${PERIOD}?agencyId=${agencyId}`, {
+          headers: { cookie: session.cookie, accept: 'text/html' },
+        })
+      ).text();
+    const pupr = await formFor('pupr-kaltim');
+    expect(pupr).toContain('<option value="inovasi"');
+    expect(pupr).not.toContain('<option value="website"');
+    expect(pupr).not.toContain('<option value="media_sosial"');
+    const dinkes = await formFor('dinkes-kaltim');
+    expect(dinkes).toContain('<option value="website"');
+    expect(dinkes).not.toContain('<option value="inovasi"');
+    expect(dinkes).not.toContain('<option value="media_sosial"');
     for (const [lang, text] of [
       ['id', 'Indikator ini tidak berbobot untuk peserta ini'],
       ['en', 'This indicator carries no weight for this participant'],
