@@ -3,7 +3,9 @@
  * each group, one column per indicator named as on `/evaluasi/:periodId` (`eval.indicator.*`) and the notes in
  * words ("belum dinilai: Inovasi, …", never `no_assessment:inovasi`), in Indonesian by default and in English
  * with `?lang=en`. Read back with exceljs over real HTTP. The results, certificate and back-office preview pages
- * write decimals and formula lines in the page language ("33,33", "Batas bawah Wilson 95% …" / "33.33", "Wilson …").
+ * write decimals and formula lines in the page language ("33,33", "Batas bawah Wilson 95% …" / "33.33", "Wilson …");
+ * the JSON results and preview keep the English, hashed `formula` lines and carry them in words in both languages
+ * beside the result (`formulaTexts`), which leaves the fingerprint unchanged.
  */
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +15,7 @@ import { snapshotOpenData } from '../../../commands/snapshot-open-data.ts';
 import { t as text } from '../../../locales/index.ts';
 import { signInWeb } from '../../../../test/helpers/web-client.ts';
 import { publishReviewed } from '../../../../test/helpers/evaluation.ts';
+import { resultFingerprint } from '../../../commands/publish-evaluation.ts';
 
 let t: TestApp;
 const PERIOD = 'xlsx-2026';
@@ -207,5 +210,32 @@ describe('results and preview pages in the reader’s language', () => {
       await fetch(`${t.url}/evaluasi/${PERIOD}/sertifikat/pupr-kaltim?kelompok=${PERIOD}-pd`)
     ).text();
     expect(cert).toContain('Nilai 33,33');
+  });
+
+  it('the JSON results and preview keep the hashed English formula lines and word them beside the result', async () => {
+    const published = (await t.api(`/api/v1/evaluation/periods/${PERIOD}/results`)).body;
+    const preview = (
+      await t.api(`/api/v1/evaluation/periods/${PERIOD}/preview`, { token: await t.login(DEMO.national) })
+    ).body;
+    const lines = (result: any): string[] =>
+      result.groups.flatMap((g: any) =>
+        g.results.flatMap((r: any) => r.indicators.map((i: any) => i.formula)),
+      );
+    // The result itself is unchanged: English lines, no worded copy inside it, the same fingerprint.
+    expect(JSON.stringify(published.result)).not.toContain('formulaText');
+    expect(lines(published.result)).toContain(
+      'completion_rate: Wilson 95% lower bound of 0/2 verified reports completed × 100',
+    );
+    expect(preview.previewSha256).toBe(resultFingerprint(published.result));
+    for (const body of [published, preview]) {
+      const all = lines(body.result ?? body);
+      expect(Object.keys(body.formulaTexts).sort()).toEqual([...new Set(all)].sort());
+      expect(
+        body.formulaTexts['completion_rate: Wilson 95% lower bound of 0/2 verified reports completed × 100'],
+      ).toEqual({
+        id: 'Batas bawah Wilson 95% dari 0/2 laporan terverifikasi yang selesai × 100',
+        en: 'Wilson 95% lower bound of 0/2 verified reports completed × 100',
+      });
+    }
   });
 });

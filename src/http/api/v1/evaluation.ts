@@ -30,6 +30,7 @@ import {
 } from '../../../queries/evaluation.ts';
 import { evaluationPreview } from '../../../queries/evaluation-preview.ts';
 import { inlineDisposition } from '../../../presenters/attachment.ts';
+import { formulaTexts } from '../../../presenters/evaluation-formula.ts';
 import { localeHeader, toXlsx, type TableColumn } from '../../../presenters/stats-table.ts';
 import { requestLang } from '../../plugins/errors.ts';
 
@@ -284,8 +285,10 @@ export const evaluationRoutes: FastifyPluginAsyncZod<{ services: Services }> = a
       const access = await evaluationAccess(svc.db, req.caller.actor, cfg);
       if (!access.all && access.visible.size === 0) throw new AppError('FORBIDDEN');
       const preview = await evaluationPreview(svc.db, cfg, svc.now());
-      // The fingerprint of the whole preview: a publish naming it publishes these rankings or nothing.
-      return { ...resultForViewer(preview, access), previewSha256: resultFingerprint(preview) };
+      // The fingerprint of the whole preview: a publish naming it publishes these rankings or nothing. The
+      // formula lines in words sit beside the result, outside what the fingerprint covers.
+      const shown = resultForViewer(preview, access);
+      return { ...shown, previewSha256: resultFingerprint(preview), formulaTexts: formulaTexts(shown) };
     },
   );
 
@@ -372,7 +375,8 @@ export const evaluationRoutes: FastifyPluginAsyncZod<{ services: Services }> = a
     async (req) => {
       const r = await publishedResult(svc.db, req.params.periodId);
       if (!r) throw new AppError('NOT_FOUND');
-      return r;
+      // The published `result` as stored; its formula lines in words beside it.
+      return { ...r, formulaTexts: formulaTexts(r.result) };
     },
   );
 
