@@ -6,13 +6,15 @@
  * reporter's identity must never reach an agency role (the list itself carries none either).
  *
  * A file cut at the cap says so itself (docs/back-office.md "Search and export"): the XLSX has a second sheet
- * "Catatan"/"Notes" (rows in the file, reports matched, complete or cut, the filters), and both formats are named
+ * "Catatan"/"Notes" (rows in the file, reports matched, complete or cut, the filters by name: statuses in the file's
+ * language, category, region and agency as the administration log names them), and both formats are named
  * `aduan-antrean-DATE-sebagian-ROWS-dari-TOTAL` (en: `partial-ROWS-of-TOTAL`) when cut. The CSV keeps no note row: a
  * trailing line that is not a report breaks every parser that reads it as data.
  */
 import { has, t, type Lang } from '../locales/index.ts';
 import { formatIsoInZone } from '../domain/deadline/calendar.ts';
 import { SEARCH_FIELDS, type ExportRow, type SearchField } from '../queries/queue-search.ts';
+import type { AuditNames } from '../queries/admin-audit-log.ts';
 import { reportZone } from './report.ts';
 import { localeHeader, toCsv, toXlsx, type TableColumn } from './stats-table.ts';
 
@@ -61,6 +63,8 @@ export interface QueueExportSummary {
   filters: Partial<Record<SearchField, string>>;
   /** ISO 8601 in the zone the file is named in. */
   generatedAt: string;
+  /** The current names of the filters' category, region and agency, as the administration log reads them. */
+  names?: AuditNames | undefined;
 }
 
 /** The form's label of each field in a summary (`terlambat` is a flag: its label is the whole filter). */
@@ -107,6 +111,28 @@ export function queueFilterSummary(
   return parts.length ? parts.join('; ') : l('no_filter');
 }
 
+/** Which `AuditNames` list names each filter that holds an id or code. */
+const NAMED_FILTERS: Partial<Record<SearchField, keyof AuditNames>> = {
+  kategori: 'categories',
+  wilayah: 'regions',
+  instansi: 'agencies',
+};
+
+/**
+ * The `nameOf` of `queueFilterSummary` from names looked up by `auditLogNames` (queries/admin-audit-log.ts), the one
+ * lookup of the administration log and of the export's notes sheet: a category, region or agency by its current name,
+ * `missing(id)` for one that no longer resolves; other fields (status, dates) as `queueFilterSummary` words them.
+ */
+export function filterNameOf(
+  names: AuditNames,
+  missing: (id: string) => string,
+): (field: SearchField, value: string) => string | null {
+  return (field, value) => {
+    const kind = NAMED_FILTERS[field];
+    return kind ? (names[kind][value] ?? missing(value)) : null;
+  };
+}
+
 /** The download's file name, which names a cut file as such (`…-sebagian-10000-dari-12345.csv`). */
 export function queueExportFileName(
   date: string,
@@ -134,7 +160,15 @@ export function queueExportNotes(summary: QueueExportSummary, lang: Lang): Array
         ? n('cut', { cap: summary.cap, total: summary.total })
         : n('whole', { total: summary.total }),
     ],
-    [n('filters'), queueFilterSummary(lang, summary.filters)],
+    [
+      n('filters'),
+      queueFilterSummary(
+        lang,
+        summary.filters,
+        false,
+        summary.names ? filterNameOf(summary.names, (id) => id) : undefined,
+      ),
+    ],
     [n('privacy'), n('no_reporter')],
   ];
 }

@@ -12,9 +12,9 @@ import { query } from '../db/client.ts';
 import type { LoadedReport } from '../db/repositories/reports.ts';
 import { calendarDateProblem } from '../domain/shared/dates.ts';
 import { CLASSIFICATIONS, STATUSES, type ReportStatus } from '../domain/report/report.ts';
-import type { Actor } from '../policies/can.ts';
+import type { Actor, RoleGrant } from '../policies/can.ts';
 import type { Caller, Services } from '../app/context.ts';
-import { listReports, type Page, type ReportFilters } from './reports.ts';
+import { countReports, listReports, type Page, type ReportFilters } from './reports.ts';
 import { deadlineBadge, handlerScope, verifierScope, type QueueRow, type QueueSort } from './queues.ts';
 
 /** The most rows one export holds; a longer list is cut and the file says so. */
@@ -303,6 +303,31 @@ export async function trackingInScope(
     1,
   );
   return found.items[0]?.row.trackingId ?? null;
+}
+
+/** A staff grant of the caller, and how many reports of a search lie in that grant's own scope. */
+export interface GrantShare {
+  grant: RoleGrant;
+  reports: number;
+}
+
+/**
+ * For each of `grants` (the caller's staff grants), how many reports of the search lie in that grant's scope on its
+ * own: a person with several grants searches all of them at once, and these tell which grant a download was made in
+ * (`exportFiling`). One count per grant, one after the other (a pg client runs one query at a time).
+ */
+export async function searchGrantShares(
+  svc: Services,
+  caller: Caller,
+  filters: ReportFilters,
+  grants: readonly RoleGrant[],
+): Promise<GrantShare[]> {
+  const out: GrantShare[] = [];
+  for (const grant of grants) {
+    const alone = staffScope({ userId: caller.actor.userId, grants: [grant] });
+    out.push({ grant, reports: await countReports(svc, caller, { ...filters, extra: alone }) });
+  }
+  return out;
 }
 
 /** One exported report: the report and the names its columns show. */

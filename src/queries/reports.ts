@@ -61,14 +61,10 @@ function toRow(raw: Record<string, unknown>): ReportRow {
   return out as ReportRow;
 }
 
-/** Lists the reports the caller may see, newest first. */
-export async function listReports(
-  svc: Services,
-  caller: Caller,
-  filters: ReportFilters,
-  page: number,
-  pageSize: number,
-): Promise<Page<LoadedReport>> {
+const REPORTS_FROM = sql`from reports r left join agencies a on a.id = r.agency_id left join agencies t on t.id = r.target_agency_id`;
+
+/** The condition of `listReports` over `REPORTS_FROM` (`r` the report, `a` its agency, `t` its target agency). */
+function reportsWhere(svc: Services, caller: Caller, filters: ReportFilters): SQL {
   const where: SQL[] = [visibleTo(caller.actor)];
   if (filters.status?.length)
     where.push(
@@ -121,12 +117,33 @@ export async function listReports(
       );
   }
   if (filters.extra) where.push(filters.extra);
-  const cond = sql.join(where, sql` and `);
-  const from = sql`from reports r left join agencies a on a.id = r.agency_id left join agencies t on t.id = r.target_agency_id`;
+  return sql.join(where, sql` and `);
+}
+
+/** How many reports `listReports` finds for these filters (without loading them). */
+export async function countReports(svc: Services, caller: Caller, filters: ReportFilters): Promise<number> {
+  return countWhere(svc, reportsWhere(svc, caller, filters));
+}
+
+async function countWhere(svc: Services, cond: SQL): Promise<number> {
   const [{ total } = { total: 0 }] = await query<{ total: number }>(
     svc.db,
-    sql`select count(*)::int as total ${from} where ${cond}`,
+    sql`select count(*)::int as total ${REPORTS_FROM} where ${cond}`,
   );
+  return Number(total);
+}
+
+/** Lists the reports the caller may see, newest first. */
+export async function listReports(
+  svc: Services,
+  caller: Caller,
+  filters: ReportFilters,
+  page: number,
+  pageSize: number,
+): Promise<Page<LoadedReport>> {
+  const cond = reportsWhere(svc, caller, filters);
+  const from = REPORTS_FROM;
+  const total = await countWhere(svc, cond);
   const order =
     filters.q && !filters.orderBy
       ? sql`ts_rank(r.search, websearch_to_tsquery('indonesian', ${filters.q})) desc, r.created_at desc`
@@ -138,7 +155,7 @@ export async function listReports(
     sql`select ${columnList()} ${from} where ${cond} order by ${order} limit ${pageSize} offset ${(page - 1) * pageSize}`,
   );
   const items = await withAgenciesMany(svc.db, raw.map(toRow));
-  return { items, page, pageSize, total: Number(total) };
+  return { items, page, pageSize, total };
 }
 
 /** One report as the caller may see it, with the subject and permissions used to present it. */

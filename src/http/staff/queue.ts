@@ -6,7 +6,8 @@
  * Search (`?q=…&status=…&dari=…`, queries/queue-search.ts): any filter replaces the tab list with "Hasil pencarian"
  * (same columns, sort and paging, the filters kept in every link); a tracking number the caller works on opens that
  * report; bad values re-render the form with field messages (422). `/kantor/cari.csv|.xlsx` export the same list
- * (cut at the cap, which the file name and the XLSX's notes sheet say), each download logged (`export.queue`).
+ * (cut at the cap, which the file name and the XLSX's notes sheet say, the notes naming the filters as the log does),
+ * each download logged (`export.queue`, filed under the grant it was made in).
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
@@ -45,6 +46,7 @@ import {
   type QueueExportSummary,
 } from '../../presenters/queue-export.ts';
 import { recordQueueExport } from '../../commands/record-queue-export.ts';
+import { auditLogNames } from '../../queries/admin-audit-log.ts';
 import { invalid } from '../../app/errors.ts';
 import { requestLang } from '../plugins/errors.ts';
 import { formatIsoInZone, localDate } from '../../domain/deadline/calendar.ts';
@@ -185,6 +187,16 @@ export const staffQueueRoutes: FastifyPluginAsync<{
       const lang = requestLang(req);
       const result = await exportSearch(svc, req.caller, search.filters, sort, exportCap);
       const now = svc.now();
+      // Logged before a byte is sent: no entry, no file.
+      const entry = await recordQueueExport(svc, req.caller, {
+        format: ext,
+        filters: search.values,
+        search: search.filters,
+        sort,
+        rows: result.rows.length,
+        total: result.total,
+        truncated: result.truncated,
+      });
       const summary: QueueExportSummary = {
         rows: result.rows.length,
         total: result.total,
@@ -192,16 +204,9 @@ export const staffQueueRoutes: FastifyPluginAsync<{
         cap: exportCap,
         filters: search.values,
         generatedAt: formatIsoInZone(now, 'WITA'),
+        // The notes sheet names the filters as the log does (only the XLSX has one).
+        names: ext === 'xlsx' ? await auditLogNames(svc.db, [entry]) : undefined,
       };
-      // Logged before a byte is sent: no entry, no file.
-      await recordQueueExport(svc, req.caller, {
-        format: ext,
-        filters: search.values,
-        sort,
-        rows: summary.rows,
-        total: summary.total,
-        truncated: summary.truncated,
-      });
       const name = queueExportFileName(localDate(now, 'WITA'), ext, summary, lang);
       void reply
         .header('content-disposition', `attachment; filename="${name}"`)
