@@ -4,8 +4,9 @@
  *
  * Who reads what: the national admin every entry; a coordinator only the entries whose agency it manages
  * (`agenciesInScope`, manageable: its region's agencies, without the Ombudsman offices and the ministries' and
- * lembaga's offices there, which are not its to administer), and the regional holidays and regional SLA rules of its
- * region (those entries have no agency: their `details.regionCode`, in SQL), and the entries of the evaluation periods
+ * lembaga's offices there, which are not its to administer; also as one of the agencies a queue download spans,
+ * `details.grantAgencies`), the regional holidays, regional SLA rules and statistics downloads of its region
+ * (their `details.regionCode`, in SQL), and the entries of the evaluation periods
  * it owns (every participant in its region, `ownEvaluationPeriods`); national entries (no agency: categories, national
  * SLA rules, national holidays, national keys, evaluation periods with a participant elsewhere, federation, key
  * reseals) are the national admin's alone.
@@ -178,6 +179,20 @@ async function ownEvaluationPeriods(svc: Services, actor: Actor): Promise<SQL | 
   );
 }
 
+/**
+ * Entries that also name one of `ids` among their `details.grantAgencies`: a queue download over reports of several
+ * of the exporter's grants (commands/record-queue-export.ts), which each of those grants' readers may read.
+ */
+function grantAgenciesAmong(ids: readonly string[]): SQL {
+  return sql`exists (select 1 from jsonb_array_elements_text(
+    case when jsonb_typeof(${adminAuditLog.details} -> 'grantAgencies') = 'array'
+      then ${adminAuditLog.details} -> 'grantAgencies' else '[]'::jsonb end) as g(agency_id)
+    where g.agency_id in (${sql.join(
+      ids.map((id) => sql`${id}`),
+      sql`, `,
+    )}))`;
+}
+
 /** One page of the administration log the actor may read (403 for anyone else). */
 export async function adminAuditLogPage(
   svc: Services,
@@ -191,7 +206,7 @@ export async function adminAuditLogPage(
   if (!national) {
     const ids = scoped.map((a) => a.id);
     // Holiday and SLA rule entries have no agency: a coordinator sees those whose region (details.regionCode) lies in
-    // its own.
+    // its own; so too the downloads of a statistics table of a region in its own.
     const regions = [
       ...new Set(
         actor.grants.flatMap((g) => (g.role === 'coordinator' && g.regionCode ? [g.regionCode] : [])),
@@ -200,15 +215,18 @@ export async function adminAuditLogPage(
     const region = sql`(${adminAuditLog.details} ->> 'regionCode')`;
     const regional = regions.length
       ? and(
-          inArray(adminAuditLog.targetType, ['holiday', 'sla_rule']),
+          inArray(adminAuditLog.targetType, ['holiday', 'sla_rule', 'stats']),
           or(...regions.map((r) => sql`(${region} = ${r} or starts_with(${region}, ${`${r}.`}))`)),
         )
       : undefined;
-    const agencyScope = ids.length ? inArray(adminAuditLog.agencyId, ids) : undefined;
+    const agencyScope = ids.length
+      ? or(inArray(adminAuditLog.agencyId, ids), grantAgenciesAmong(ids))
+      : undefined;
     conds.push(or(agencyScope, regional, await ownEvaluationPeriods(svc, actor)) ?? sql`false`);
   }
   if (filter.group) conds.push(like(adminAuditLog.action, `${filter.group}.%`));
-  if (filter.agencyId) conds.push(eq(adminAuditLog.agencyId, filter.agencyId));
+  if (filter.agencyId)
+    conds.push(or(eq(adminAuditLog.agencyId, filter.agencyId), grantAgenciesAmong([filter.agencyId]))!);
   const where = conds.length ? and(...conds) : undefined;
 
   const [{ n } = { n: 0 }] = await svc.db.select({ n: count() }).from(adminAuditLog).where(where);

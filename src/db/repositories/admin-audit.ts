@@ -41,7 +41,8 @@ export interface AdminAuditEntry {
     | 'evaluation_period'
     | 'federation_peer'
     | 'key'
-    | 'queue';
+    | 'queue'
+    | 'stats';
   targetId: string;
   /** The agency concerned (a coordinator sees the entries of agencies in its region); null: national. */
   agencyId?: string | null | undefined;

@@ -44,6 +44,7 @@ export const ADMIN_ACTIONS = [
   'federation.peer_remove',
   'keys.reseal',
   'export.queue',
+  'export.stats',
 ] as const;
 /** One action code. */
 export type AdminAction = (typeof ADMIN_ACTIONS)[number];
@@ -96,7 +97,8 @@ const field = (v: unknown, key: string): unknown =>
 /**
  * The agencies, categories and regions an entry's details refer to by id or code, for every action that holds one
  * (the entry's own agency, a new agency's parent and region, a category's parent, an agency's regions before and
- * after, a regional SLA rule's or holiday's region, the filters of a queue download). Names are not stored in the log
+ * after, a regional SLA rule's or holiday's region, the filters of a queue download and the grants' agencies it spans, a
+ * statistics download's region). Names are not stored in the log
  * for these: they are looked up when it is read, in the reader's language, so a renamed one reads as it is now.
  */
 export function auditEntryRefs(e: AuditRefSource): AuditRefs {
@@ -127,9 +129,11 @@ export function auditEntryRefs(e: AuditRefSource): AuditRefs {
     case 'sla.add':
     case 'holiday.add':
     case 'holiday.remove':
+    case 'export.stats':
       add('regions', text(d.regionCode));
       break;
     case 'export.queue':
+      if (Array.isArray(d.grantAgencies)) for (const a of d.grantAgencies) add('agencies', text(a));
       add('categories', text(field(d.filters, 'kategori')));
       add('regions', text(field(d.filters, 'wilayah')));
       add('agencies', text(field(d.filters, 'instansi')));

@@ -227,7 +227,7 @@ describe('every export is in the administration log', () => {
       'mengunduh hasil pencarian antrean (CSV), terpotong: 2 laporan dari 3 yang cocok; ' +
         'Kata kunci atau nomor pelacakan (dipakai, isinya tidak dicatat); Status: Didisposisikan',
     );
-    expect(nat.html).toContain('<option value="export" selected>Unduhan antrean</option>');
+    expect(nat.html).toContain('<option value="export" selected>Unduhan (antrean, statistik)</option>');
     expect(nat.html).not.toContain('data-action="agency.create"');
     const en = await log(DEMO.national, '?kelompok=export&lang=en');
     expect(en.html).toContain(

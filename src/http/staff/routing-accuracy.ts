@@ -6,13 +6,15 @@
  * viewer's zone (`scopeZone`). The figures are the viewer's scope (`routingAccuracyScope`: national, the
  * coordinator's region or the agency admin's subtree), named on the page. `…/rute.csv?bulan=` is the same
  * figures as CSV (one row per month, the category suggestions included; the scope in the file name), for the
- * coordinators' own reports.
+ * coordinators' own reports; each download is logged (`export.stats`, commands/record-stats-export.ts).
  */
 import { stringify } from 'csv-stringify/sync';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
 import type { Services } from '../../app/context.ts';
 import { AppError, invalid } from '../../app/errors.ts';
+import { recordStatsExport } from '../../commands/record-stats-export.ts';
+import type { StatsScope } from '../../queries/stats.ts';
 import {
   mayViewRoutingAccuracy,
   routingAccuracy,
@@ -67,6 +69,13 @@ function scopeSlug(scope: RoutingScope): string {
   return raw.replace(/[^A-Za-z0-9._-]/g, '_');
 }
 
+/** The scope without its name (the log names it when read). */
+function statsScope(scope: RoutingScope): StatsScope {
+  if (scope.kind === 'region') return { kind: 'region', regionCode: scope.regionCode };
+  if (scope.kind === 'agency') return { kind: 'agency', agencyId: scope.agencyId };
+  return { kind: 'national' };
+}
+
 /** Registers the routing accuracy page and its CSV. */
 export async function staffRoutingAccuracyRoutes(
   app: FastifyInstance,
@@ -95,7 +104,15 @@ export async function staffRoutingAccuracyRoutes(
       return send(req, reply, period, await routingAccuracy(svc, req.caller, period));
     });
 
-  route(`${ROUTING_ACCURACY_PATH}.csv`, (_req, reply, period, { scope, months }) => {
+  route(`${ROUTING_ACCURACY_PATH}.csv`, async (req, reply, period, { scope, months }) => {
+    // Logged before a byte is sent: no entry, no file.
+    await recordStatsExport(svc, req.caller, {
+      table: 'routing_accuracy',
+      format: 'csv',
+      rows: months.length,
+      scope: statsScope(scope),
+      params: { months: period },
+    });
     const csv = stringify([
       ROUTING_CSV_COLUMNS,
       ...months.map((m) => ROUTING_CSV_COLUMNS.map((c) => m[c] ?? '')),

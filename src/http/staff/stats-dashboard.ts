@@ -1,6 +1,6 @@
 /**
  * Back-office statistics: `/kantor/statistik` (dashboard of the caller's scope), its CSV/XLSX export
- * (`/kantor/statistik.csv|.xlsx`, the same scoped table) and the drill-down list
+ * (`/kantor/statistik.csv|.xlsx`, the same scoped table, each download logged: `export.stats`) and the drill-down list
  * `/kantor/statistik/laporan` (the reports behind a row of the caller's dashboard that the caller may see,
  * through `listReports`). Invalid query fields are thrown to the plugin's error handler, which renders the
  * back-office error page (`src/http/web/stats-plugin.ts`).
@@ -10,6 +10,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { h } from 'preact';
 import type { Services } from '../../app/context.ts';
 import { AppError, invalid } from '../../app/errors.ts';
+import { recordStatsExport } from '../../commands/record-stats-export.ts';
 import { localDate } from '../../domain/deadline/calendar.ts';
 import { STAFF_STATS_COLUMNS, statsCsv, statsXlsx } from '../../presenters/stats-table.ts';
 import { mayViewRoutingAccuracy } from '../../queries/routing-accuracy.ts';
@@ -100,6 +101,14 @@ export async function staffStatsRoutes(app: FastifyInstance, opts: { services: S
       const scope = scopeFor(req);
       const p = dashboardParams(req.query as Record<string, string | undefined>, svc.now());
       const r = await scopedStats(svc.db, scope, { ...p, now: svc.now() });
+      // Logged before a byte is sent: no entry, no file. Rows: the groups and the totals row.
+      await recordStatsExport(svc, req.caller, {
+        table: 'statistics',
+        format: ext,
+        rows: r.items.length + 1,
+        scope,
+        params: { groupBy: p.groupBy, from: p.from, to: p.to },
+      });
       const lang = requestLang(req);
       const name = `aduan-statistik-${p.groupBy}-${p.from}-${p.to}.${ext}`;
       reply

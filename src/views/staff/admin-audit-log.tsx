@@ -13,7 +13,7 @@ import { formatIsoInZone } from '../../domain/deadline/calendar.ts';
 import type { ZoneName } from '../../domain/report/report.ts';
 import { ADMIN_ACTION_GROUPS } from '../../domain/admin/audit-actions.ts';
 import { has } from '../../locales/index.ts';
-import { queueFilterSummary } from '../../presenters/queue-export.ts';
+import { filterNameOf, queueFilterSummary } from '../../presenters/queue-export.ts';
 import type { AuditLogFilter, AuditLogPage, AuditLogRow, AuditNames } from '../../queries/admin-audit-log.ts';
 import { AdminLayout, adminBack, AdminTable } from './admin-common.tsx';
 
@@ -184,17 +184,30 @@ export function entryText(ctx: PageContext, r: AuditLogRow, names: AuditNames): 
         ctx.lang,
         (d.filters ?? {}) as Record<string, unknown>,
         d.textSearch === true,
-        (f, v) =>
-          f === 'kategori'
-            ? nameOf(ctx, names, 'categories', v)
-            : f === 'wilayah'
-              ? nameOf(ctx, names, 'regions', v)
-              : f === 'instansi'
-                ? nameOf(ctx, names, 'agencies', v)
-                : null,
+        filterNameOf(names, (id) => unresolved(ctx, id)),
       );
+      if (Array.isArray(d.grantAgencies) && d.grantAgencies.length > 1) {
+        const spans = d.grantAgencies.map((a) => nameOf(ctx, names, 'agencies', String(a))).join(', ');
+        params.filters += `; ${ctx.t('audit.export_grants', { agencies: spans })}`;
+      }
       if (d.truncated === true) key += '_cut';
       break;
+    case 'export.stats': {
+      key += d.table === 'routing_accuracy' ? '_routing' : '';
+      params.format = (str(d.format) ?? 'csv').toUpperCase();
+      params.rows = Number(d.rows ?? 0);
+      params.months = Number(d.months ?? 0);
+      params.group = str(d.groupBy) ? ctx.t(`stats.dim.${String(d.groupBy)}`).toLowerCase() : '';
+      params.from = str(d.from) ? formatDate(`${String(d.from)}T12:00:00+07:00`, ctx.lang) : '';
+      params.to = str(d.to) ? formatDate(`${String(d.to)}T12:00:00+07:00`, ctx.lang) : '';
+      params.scope =
+        d.scope === 'region' && str(d.regionCode)
+          ? region(d.regionCode)!
+          : d.scope === 'agency' && str(d.agencyId)
+            ? nameOf(ctx, names, 'agencies', String(d.agencyId))
+            : ctx.t('audit.national');
+      break;
+    }
     default:
       break;
   }
