@@ -8,7 +8,7 @@
  *   results with the filters kept, and then types a tracking number with spaces and lands on the report;
  * - the national admin's long grouped lists (categories with subcategories, kab/kota by province, agencies by
  *   province): zero axe violations; with JavaScript each list's search box narrows its options, without it the box
- *   stays hidden and picking a province in its group still searches.
+ *   stays hidden, picking a province in its group still searches, and then its kab/kota are offered.
  * Screenshots: tmp/screenshots/queue-search/.
  */
 import { describe, expect, it } from 'vitest';
@@ -117,6 +117,8 @@ describe.skipIf(!HAS_CHROMIUM)('queue search form in the browser', () => {
     expect(await page.locator('#f-instansi optgroup').count()).toBeGreaterThanOrEqual(2);
     await expectA11y(page, 'national admin search form with grouped lists');
     expect(await page.locator('#f-wilayah-filter').isVisible()).toBe(true);
+    // The kab/kota of a province are listed once it is chosen (the national list holds the provinces only).
+    await page.goto(`${t.url}/kantor?q=${WORD}&wilayah=64`);
     await page.fill('#f-wilayah-filter', 'Balikpapan');
     const shown = await page
       .locator('#f-wilayah option:not([hidden])')
@@ -134,6 +136,12 @@ describe.skipIf(!HAS_CHROMIUM)('queue search form in the browser', () => {
     expect(new URL(p2.url()).searchParams.get('wilayah')).toBe('64');
     const listed = await p2.locator('table.queue-table a[href^="/kantor/laporan/"]').allTextContents();
     expect(listed.sort()).toEqual([made.unit, made.top].sort());
+    // Then its kab/kota are offered: one more search narrows to one.
+    await p2.selectOption('#f-wilayah', '64.72');
+    await Promise.all([p2.waitForNavigation(), p2.click('form.queue-search-form button')]);
+    expect(new URL(p2.url()).searchParams.get('wilayah')).toBe('64.72');
+    const inCity = await p2.locator('table.queue-table a[href^="/kantor/laporan/"]').allTextContents();
+    expect(inCity.sort()).toEqual([made.unit, made.top].sort());
     await noJs.close();
   });
 });

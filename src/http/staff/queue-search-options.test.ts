@@ -132,23 +132,41 @@ describe('categories: subcategories under their category', () => {
 });
 
 describe('kab/kota: grouped by province', () => {
-  it('the national admin gets every province, each first in its group, and a province finds all of it', async () => {
+  it('the national admin gets every province, its kab/kota once it is chosen, and a province finds all of it', async () => {
     const r = await page(DEMO.national, { q: WORD });
     const select = selectOf(r.html, 'wilayah');
-    const kaltim = values(group(select, names.kaltim)!);
-    expect(kaltim[0]).toBe('64');
-    expect(kaltim).toContain('64.71');
-    expect(kaltim).toContain('64.72');
-    expect(kaltim.every((c) => c === '64' || c.startsWith('64.'))).toBe(true);
-    expect(values(group(select, names.jatim)!)[0]).toBe('35');
+    // Over 38 provinces only the provinces are listed until one is chosen (the hint says so).
+    expect(values(group(select, names.kaltim)!)).toEqual(['64']);
+    expect(values(group(select, names.jatim)!)).toEqual(['35']);
     expect(select.match(/<optgroup /g)!.length).toBeGreaterThanOrEqual(34);
+    expect(r.html).toContain('pilih provinsinya, tekan Cari, lalu pilih kabupaten/kotanya');
     const province = await page(DEMO.national, { q: WORD, wilayah: '64' });
     expect(listed(province.html)).toEqual([id.parent, id.sub, id.bpp].sort());
+    for (const chosen of [province, await page(DEMO.national, { q: WORD, wilayah: '64.71' })]) {
+      const open = selectOf(chosen.html, 'wilayah');
+      const kaltim = values(group(open, names.kaltim)!);
+      expect(kaltim[0]).toBe('64');
+      expect(kaltim).toContain('64.71');
+      expect(kaltim).toContain('64.72');
+      expect(kaltim.every((c) => c === '64' || c.startsWith('64.'))).toBe(true);
+      expect(values(group(open, names.jatim)!)).toEqual(['35']);
+    }
+    expect(selectOf((await page(DEMO.national, { q: WORD, wilayah: '64.71' })).html, 'wilayah')).toContain(
+      '<option value="64.71" selected>',
+    );
     const city = await page(DEMO.national, { q: WORD, wilayah: '64.71' });
     expect(listed(city.html)).toEqual([id.bpp]);
     const elsewhere = await page(DEMO.national, { q: WORD, wilayah: '35' });
     expect(elsewhere.status).toBe(200);
     expect(listed(elsewhere.html)).toEqual([]);
+  });
+
+  it('a province coordinator gets every kab/kota of its province at once', async () => {
+    const select = selectOf((await page(DEMO.coordinator, { q: WORD })).html, 'wilayah');
+    const kaltim = values(group(select, names.kaltim)!);
+    expect(kaltim[0]).toBe('64');
+    expect(kaltim).toContain('64.71');
+    expect(kaltim.length).toBeGreaterThan(5);
   });
 
   it('a kab/kota coordinator gets its kab/kota under its province, never the whole province', async () => {

@@ -11,7 +11,8 @@
  *   visible label, bad values get an error summary and inline messages, and "Hapus filter" is a real link.
  * - Category, kab/kota and agency are native selects grouped with `<optgroup>` and indented (`TreeSelect`): a category
  *   over its subcategories, a province over its kab/kota, an agency over its units, the agencies grouped by province.
- *   Each list gets a "search the list" box only when JavaScript runs; without it they stay plain selects.
+ *   Each list gets a "search the list" box only when JavaScript runs; without it they stay plain selects. Over several
+ *   provinces only the chosen province's kab/kota are listed (`listedRegions`; the hint says how to pick one).
  * - Below 40rem the rows stack (`table-stack` in staff.css): each cell shows its column name (`data-label`), so the
  *   deadline stays on screen at 360 px instead of in a column scrolled out of view. The markup stays a table.
  */
@@ -257,6 +258,25 @@ export function QueuePage({
 }
 
 /**
+ * The regions the form lists: every one when the caller's provinces are at most one (a coordinator, an agency's
+ * staff); for a wider scope (the national admin: 38 provinces, 500+ kab/kota) the provinces, plus the kab/kota of the
+ * province chosen (or of the chosen kab/kota's province) only: the page stays light (docs/benchmarks.md), and without
+ * JavaScript one picks a province, searches, and then its kab/kota are offered (`collapsed`, said in the hint). Every
+ * kab/kota stays valid in a link: `parseSearch` checks the full options.
+ */
+export function listedRegions(
+  regions: SearchOptions['regions'],
+  chosen: string | undefined,
+): { listed: SearchOptions['regions']; collapsed: boolean } {
+  if (regions.filter((r) => r.parentCode === null).length <= 1) return { listed: regions, collapsed: false };
+  const province = chosen?.split('.')[0];
+  return {
+    listed: regions.filter((r) => r.parentCode === null || r.code.split('.')[0] === province),
+    collapsed: true,
+  };
+}
+
+/**
  * The search and filter form (a GET form to /kantor, so it works without JavaScript and its results have a URL):
  * free text or a tracking number, status, classification, category, kab/kota, handling agency, overdue only and a
  * date range, with "Hapus filter" back to the tabs.
@@ -272,6 +292,7 @@ function SearchForm({
 }): VNode {
   const { values: v, errors: e, options } = search;
   const l = (key: string) => ctx.t(`staff.queue.search.${key}`);
+  const regions = listedRegions(options.regions, v.wilayah);
   const any = ctx.t('staff.queue.search.any');
   return (
     <details class="queue-search" open={open || undefined}>
@@ -312,13 +333,13 @@ function SearchForm({
             ctx={ctx}
             name="wilayah"
             label={l('region')}
-            hint={l('region_hint')}
+            hint={l(regions.collapsed ? 'region_hint_pick' : 'region_hint')}
             value={v.wilayah}
             error={e.wilayah}
             placeholder={any}
             filterLabel={l('region_filter')}
             groups={treeGroups(
-              options.regions.map((r) => ({
+              regions.listed.map((r) => ({
                 id: r.code,
                 name: r.name,
                 parentId: r.parentCode,
