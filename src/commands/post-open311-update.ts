@@ -69,6 +69,7 @@ export async function postOpen311Update(
 ): Promise<Open311UpdateResult> {
   const key = await findApiKey(svc.db, apiKey);
   if (!key) throw new AppError('FORBIDDEN');
+  if (!key.agencyActive) throw new AppError('API_KEY_AGENCY_INACTIVE');
   const status = input.status.trim().toUpperCase() as ExtendedStatus;
   const fields: Record<string, { key: string; params?: Record<string, string> }> = {};
   if (!input.updateId.trim()) fields.update_id = { key: 'required' };

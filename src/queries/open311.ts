@@ -6,7 +6,7 @@
  */
 import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import { query, type AppDb } from '../db/client.ts';
-import { apiKeys, categories, open311Sandbox, settings } from '../db/schema.ts';
+import { agencies, apiKeys, categories, open311Sandbox, settings } from '../db/schema.ts';
 import { PUBLIC_STATUSES, type ReportStatus } from '../domain/report/report.ts';
 import {
   circleBounds,
@@ -86,21 +86,34 @@ export interface ApiKeyInfo {
   name: string;
   agencyId: string | null;
   scopes: string[];
+  /**
+   * False when the key is bound to an agency that is deactivated: Open311 refuses it (403 API_KEY_AGENCY_INACTIVE,
+   * docs/open311.md) until the agency is reactivated. True for keys bound to no agency.
+   */
+  agencyActive: boolean;
 }
 
 /** Resolves a presented API key by its SHA-256, or null. */
 export async function findApiKey(db: AppDb, key: string): Promise<ApiKeyInfo | null> {
   if (!key) return null;
-  const [row] = await db
-    .select()
+  const [found] = await db
+    .select({ row: apiKeys, agencyActive: agencies.active })
     .from(apiKeys)
+    .leftJoin(agencies, eq(agencies.id, apiKeys.agencyId))
     .where(and(eq(apiKeys.keyHash, sha256(key)), isNull(apiKeys.revokedAt)))
     .limit(1);
-  if (!row) return null;
+  if (!found) return null;
+  const { row } = found;
   const scopes = row.scopes as string[];
   // An agency API token (`ait_…`, scope `integration`) is for the JSON API only: Open311 does not take it.
   if (scopes.includes('integration') && !scopes.includes('open311')) return null;
-  return { id: row.id, name: row.name, agencyId: row.agencyId, scopes };
+  return {
+    id: row.id,
+    name: row.name,
+    agencyId: row.agencyId,
+    scopes,
+    agencyActive: row.agencyId === null || found.agencyActive !== false,
+  };
 }
 
 /** The columns an Open311 request item is built from (never any reporter field). */

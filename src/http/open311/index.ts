@@ -27,6 +27,7 @@ export type { Open311Limits } from './context.ts';
 
 const STATUS: Record<string, number> = {
   API_KEY_INVALID: 403,
+  API_KEY_AGENCY_INACTIVE: 403,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   REPORT_NOT_FOUND: 404,

@@ -10,12 +10,12 @@ import type { FastifyInstance } from 'fastify';
 import { PUBLIC_CALLER } from '../../app/context.ts';
 import { AppError } from '../../app/errors.ts';
 import { openAttachment } from '../../commands/add-attachment.ts';
-import { recordApiKeyUse } from '../../commands/manage-partner-keys.ts';
 import { neutralFilename } from '../../presenters/attachment.ts';
-import { findApiKey, findOpen311Media } from '../../queries/open311.ts';
+import { findOpen311Media } from '../../queries/open311.ts';
 import { sendAttachment } from '../api/v1/attachments.ts';
 import type { Open311Context } from './context.ts';
 import { param, type Fields } from './input.ts';
+import { partnerOf } from './partner-key.ts';
 
 /** The path of one media file under an endpoint (what `media_urls` link to). */
 export const mediaPath = (attachmentId: string) => `/media/${attachmentId}`;
@@ -25,10 +25,7 @@ export async function mediaRoutes(ep: FastifyInstance, ctx: Open311Context): Pro
   const { svc } = ctx;
   ep.get('/media/:id', { schema: { hide: true }, preHandler: ctx.readLimit }, async (req, reply) => {
     const { id } = req.params as { id: string };
-    const key = param(req.query as Fields, 'api_key');
-    const partner = key ? await findApiKey(svc.db, key) : undefined;
-    if (key && !partner) throw new AppError('API_KEY_INVALID');
-    if (partner) await recordApiKeyUse(svc, partner.id);
+    const partner = await partnerOf(svc, param(req.query as Fields, 'api_key'));
     const access = await findOpen311Media(svc.db, id, partner?.id);
     if (!access) throw new AppError('NOT_FOUND');
     // The submitting partner acts as the reporter (as for its servicerequestupdates); anyone else as the public.

@@ -10,10 +10,8 @@ import { validateAttributes } from '../../domain/open311/service-definition.ts';
 import { statusesFor } from '../../domain/open311/statuses.ts';
 import { STATUSES, type ReportStatus } from '../../domain/report/report.ts';
 import { submitOpen311Request } from '../../commands/submit-open311-request.ts';
-import { recordApiKeyUse } from '../../commands/manage-partner-keys.ts';
 import { federationOf, submitFederatedRequest } from '../../commands/receive-federated-request.ts';
 import {
-  findApiKey,
   findOpen311Service,
   getOpen311Request,
   listOpen311Requests,
@@ -33,6 +31,7 @@ import { readAnswer, type Open311Context } from './context.ts';
 import { idempotencyKeyOf } from '../idempotency.ts';
 import { formatParam, send } from './format.ts';
 import { mediaPath } from './media.ts';
+import { partnerOf } from './partner-key.ts';
 import {
   attributesOf,
   createdWindow,
@@ -48,13 +47,8 @@ const MAX_DESCRIPTION = 4000;
 const EMAIL_MAX = ReporterSchema.shape.email.unwrap().maxLength ?? 200;
 
 /** The partner key of a read (query string only; reads without a key are public). */
-async function readerKey(ctx: Open311Context, req: FastifyRequest): Promise<ApiKeyInfo | undefined> {
-  const key = param(req.query as Fields, 'api_key');
-  if (!key) return undefined;
-  const found = await findApiKey(ctx.svc.db, key);
-  if (!found) throw new AppError('API_KEY_INVALID');
-  await recordApiKeyUse(ctx.svc, found.id);
-  return found;
+function readerKey(ctx: Open311Context, req: FastifyRequest): Promise<ApiKeyInfo | undefined> {
+  return partnerOf(ctx.svc, param(req.query as Fields, 'api_key'));
 }
 
 async function present(ctx: Open311Context, rows: Open311Row[], extensions: boolean) {
@@ -119,9 +113,9 @@ export async function requestRoutes(ep: FastifyInstance, ctx: Open311Context): P
       const format = formatParam(req);
       const { fields, files } = await readBody(req);
       const key = param(fields, 'api_key');
-      const partner = key ? await findApiKey(svc.db, key) : null;
-      if (!partner || !partner.scopes.includes('open311')) throw new AppError('API_KEY_INVALID');
-      await recordApiKeyUse(svc, partner.id);
+      if (!key) throw new AppError('API_KEY_INVALID');
+      const partner = (await partnerOf(svc, key))!;
+      if (!partner.scopes.includes('open311')) throw new AppError('API_KEY_INVALID');
       const code = param(fields, 'service_code');
       if (!code) throw invalid({ service_code: { key: 'required' } });
       const service = await findOpen311Service(svc.db, code);

@@ -6,12 +6,12 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError, invalid } from '../../app/errors.ts';
 import { postOpen311Update } from '../../commands/post-open311-update.ts';
-import { recordApiKeyUse } from '../../commands/manage-partner-keys.ts';
-import { findApiKey, listOpen311Updates } from '../../queries/open311.ts';
+import { listOpen311Updates } from '../../queries/open311.ts';
 import { presentUpdate } from '../../presenters/open311.ts';
 import { EXTENDED_STATUSES } from '../../domain/open311/statuses.ts';
 import { readAnswer, type Open311Context } from './context.ts';
 import { formatParam, send } from './format.ts';
+import { partnerOf } from './partner-key.ts';
 import { attributesOf, createdWindow, dateParam, paging, param, readBody, type Fields } from './input.ts';
 
 /** Registers GET and POST servicerequestupdates on one endpoint. */
@@ -25,10 +25,7 @@ export async function updateRoutes(ep: FastifyInstance, ctx: Open311Context): Pr
       const q = (req.query ?? {}) as Fields;
       // ETag and Cache-Control as every read: private with a key (the partner's own texts are unmasked, D13).
       return readAnswer(ctx, req, reply, formatParam(req), 'service_request_updates', async () => {
-        const key = param(q, 'api_key');
-        const partner = key ? await findApiKey(svc.db, key) : undefined;
-        if (key && !partner) throw new AppError('API_KEY_INVALID');
-        if (partner) await recordApiKeyUse(svc, partner.id);
+        const partner = await partnerOf(svc, param(q, 'api_key'));
         const { limit, offset } = paging(q);
         const window = createdWindow(q, svc.now(), false);
         // The sandbox checks the arguments as production does (D10); it has no updates to list.
@@ -52,9 +49,8 @@ export async function updateRoutes(ep: FastifyInstance, ctx: Open311Context): Pr
       const format = formatParam(req);
       const { fields } = await readBody(req);
       const key = param(fields, 'api_key');
-      const partner = key ? await findApiKey(svc.db, key) : null;
-      if (!key || !partner) throw new AppError('API_KEY_INVALID');
-      await recordApiKeyUse(svc, partner.id);
+      if (!key) throw new AppError('API_KEY_INVALID');
+      await partnerOf(svc, key);
       const missing = ['service_request_id', 'update_id', 'status', 'description', 'updated_datetime'].filter(
         (f) => !param(fields, f),
       );
