@@ -71,6 +71,18 @@ export function csrfOf(html: string): string {
   return /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
 }
 
+/** Opens `page` (expects 200) and posts `form` to `action` with that page's CSRF token, as a browser submits a form. */
+export async function postFromPage(
+  c: WebClient,
+  page: string,
+  action: string,
+  form: Record<string, string | string[]>,
+): Promise<WebResponse> {
+  const p = await c.get(page);
+  expect(p.status, p.html.slice(0, 300)).toBe(200);
+  return c.post(action, { _csrf: csrfOf(p.html), ...form });
+}
+
 /** Signs in through the sign-in form (`POST /masuk`, expects the 303) and returns the cookie-keeping client. */
 export async function signInWeb(
   base: string,

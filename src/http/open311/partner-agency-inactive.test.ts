@@ -9,7 +9,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, startTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { fetchOpen311, serviceCode } from '../../../test/helpers/open311.ts';
-import { csrfOf, signInWeb, type WebClient } from '../../../test/helpers/web-client.ts';
+import { postFromPage, signInWeb, type WebClient } from '../../../test/helpers/web-client.ts';
 import { createApiKey } from '../../commands/create-api-key.ts';
 import { setOpen311ServiceType } from '../../commands/set-open311-service-type.ts';
 import { t as tr } from '../../locales/index.ts';
@@ -25,16 +25,15 @@ let code: string;
 /** A request the bound key posted while its agency was active (for the keyed reads by id and token). */
 let own: { id: string; token: string };
 
-async function postForm(c: WebClient, page: string, action: string, form: Record<string, string>) {
-  const p = await c.get(page);
-  expect(p.status, p.html.slice(0, 300)).toBe(200);
-  return c.post(action, { _csrf: csrfOf(p.html), ...form });
-}
-
 async function setActive(active: boolean) {
-  const r = await postForm(admin, `/kantor/admin/instansi/${unit}`, `/kantor/admin/instansi/${unit}/status`, {
-    active: String(active),
-  });
+  const r = await postFromPage(
+    admin,
+    `/kantor/admin/instansi/${unit}`,
+    `/kantor/admin/instansi/${unit}/status`,
+    {
+      active: String(active),
+    },
+  );
   expect(r.status, r.html.slice(0, 1500)).toBe(303);
 }
 
@@ -101,7 +100,7 @@ beforeAll(async () => {
   await setOpen311ServiceType(t.runtime.services, code, 'batch');
   // A unit below PUPR with no staff and no reports of its own, so that it may be deactivated.
   admin = await signInWeb(t.url, DEMO.national);
-  const created = await postForm(admin, '/kantor/admin/instansi', '/kantor/admin/instansi', {
+  const created = await postFromPage(admin, '/kantor/admin/instansi', '/kantor/admin/instansi', {
     name: 'UPTD Drainase Kaltim',
     kind: 'unit',
     parentId: 'pupr-kaltim',

@@ -10,7 +10,6 @@
  *   HTTP status, held while paused or while the agency is deactivated, released on resume or reactivation, and a
  *   transport's own words marked as technical detail; never the stored English text.
  */
-import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   actOk,
@@ -22,7 +21,8 @@ import {
   type TestApp,
 } from '../../../../test/helpers/app.ts';
 import { startHttpReceiver, startIntegrationWorker } from '../../../../test/helpers/receivers.ts';
-import { csrfOf, signInWeb, type WebClient } from '../../../../test/helpers/web-client.ts';
+import { postFromPage, signInWeb } from '../../../../test/helpers/web-client.ts';
+import { deliveryLogReasons, webhookRowsOf } from '../../../../test/helpers/webhooks.ts';
 import type { Worker } from '../../../jobs/worker.ts';
 import { WEBHOOK_HELD } from '../../../domain/integration/webhook-events.ts';
 import { enqueueAgencyWebhooks } from '../../../commands/enqueue-agency-webhooks.ts';
@@ -65,14 +65,7 @@ async function later() {
   await drain();
 }
 
-async function rowsOf(subscriptionId: string) {
-  return (
-    (await t.runtime.services.db.execute(
-      sql`select status, attempts, last_error from outbox
-          where channel = 'webhook' and payload->>'subscriptionId' = ${subscriptionId} order by id`,
-    )) as unknown as { rows: Array<{ status: string; attempts: number; last_error: string | null }> }
-  ).rows;
-}
+const rowsOf = (subscriptionId: string) => webhookRowsOf(t.runtime.services, subscriptionId);
 
 async function subscribe(token: string, path: string, json: Record<string, unknown> = {}): Promise<string> {
   const r = await t.api('/api/v1/integrations/webhooks', {
@@ -83,23 +76,11 @@ async function subscribe(token: string, path: string, json: Record<string, unkno
   return r.body.id as string;
 }
 
-/** A web session's POST of a form on `page`, with that page's CSRF token. */
-async function postForm(c: WebClient, page: string, action: string, form: Record<string, string | string[]>) {
-  const p = await c.get(page);
-  expect(p.status, p.html.slice(0, 300)).toBe(200);
-  return c.post(action, { _csrf: csrfOf(p.html), ...form });
-}
+const postForm = postFromPage;
 
 const received = (path: string) => rx.accepted().filter((p) => p.path === path);
 
-/** The reason cells of a webhook's delivery log page, in a language. */
-async function reasons(c: WebClient, id: string, lang: 'id' | 'en'): Promise<string> {
-  const page = await c.get(`/kantor/integrasi/webhook/${id}?lang=${lang}`);
-  expect(page.status).toBe(200);
-  return [...page.html.matchAll(/<span data-reason="[^"]+">[\s\S]*?<\/span>(?=<\/td>)/g)]
-    .map((m) => m[0])
-    .join('\n');
-}
+const reasons = deliveryLogReasons;
 
 /** The webhook rows the fan-out would queue for a dispatch of a public report to `agencyId` (none are written). */
 async function queuedForDispatchTo(agencyId: string): Promise<string[]> {
