@@ -142,11 +142,14 @@ describe('loadConfig: production settings', () => {
 });
 
 describe('loadConfig: worker settings', () => {
-  it('ADUAN_ROUTING_TRAIN_HOURS and ADUAN_WORKER_*: whole numbers; units, decimals and NaN are refused by name', () => {
+  it('ADUAN_ROUTING_TRAIN_HOURS, ADUAN_WORKER_* and ADUAN_WEBHOOK_HOLD_DAYS: whole numbers; units, decimals and NaN are refused by name', () => {
     expect(loadConfig({}).routingTrainEveryHours).toBe(24);
     expect(loadConfig({ ADUAN_ROUTING_TRAIN_HOURS: '0' }).routingTrainEveryHours).toBe(0);
     expect(loadConfig({ ADUAN_ROUTING_TRAIN_HOURS: '' }).routingTrainEveryHours).toBe(24);
     expect(loadConfig({}).worker).toEqual({});
+    // The age limit of held webhook deliveries: 14 days unless set.
+    expect(loadConfig({}).webhookHoldDays).toBe(14);
+    expect(loadConfig({ ADUAN_WEBHOOK_HOLD_DAYS: '30' }).webhookHoldDays).toBe(30);
     expect(
       loadConfig({ ADUAN_WORKER_POLL_MS: '2000', ADUAN_WORKER_BATCH: '50', ADUAN_WORKER_LEASE_MS: '120000' })
         .worker,
@@ -158,6 +161,8 @@ describe('loadConfig: worker settings', () => {
       ['ADUAN_WORKER_POLL_MS', '0'],
       ['ADUAN_WORKER_BATCH', 'abc'],
       ['ADUAN_WORKER_LEASE_MS', '1.5'],
+      ['ADUAN_WEBHOOK_HOLD_DAYS', '0'],
+      ['ADUAN_WEBHOOK_HOLD_DAYS', '14d'],
     ] as const)
       expect(configError({ [name]: bad })).toMatch(
         new RegExp(`^Invalid environment:\n {2}${name}: must be a whole number`),

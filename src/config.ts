@@ -6,6 +6,7 @@ import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { parseKey, parseKeyList } from './integrations/crypto.ts';
+import { WEBHOOK_HOLD_DAYS_DEFAULT } from './domain/integration/webhook-events.ts';
 import type { Lang } from './locales/index.ts';
 
 const bool = z
@@ -104,6 +105,8 @@ const EnvSchema = z.object({
   ADUAN_WORKER_POLL_MS: whole('a whole number of milliseconds, at least 100, e.g. 5000', 100),
   ADUAN_WORKER_BATCH: whole('a whole number of messages, at least 1, e.g. 20', 1),
   ADUAN_WORKER_LEASE_MS: whole('a whole number of milliseconds, at least 1000, e.g. 60000', 1000),
+  /** Days a held agency webhook delivery (paused subscription, deactivated agency) waits before it expires unsent. */
+  ADUAN_WEBHOOK_HOLD_DAYS: whole('a whole number of days, at least 1, e.g. 14', 1),
   /** Report submissions per minute per client IP (JSON API and forms). */
   ADUAN_RATE_LIMIT_SUBMIT: z.coerce.number().int().min(1).default(20),
   /** Sign-in attempts per minute per client IP. */
@@ -161,6 +164,8 @@ export interface Config {
   routingTrainEveryHours: number;
   /** Worker tuning; undefined = the worker's defaults (src/jobs/worker.ts). */
   worker: { pollMs?: number; batchSize?: number; leaseMs?: number };
+  /** Days a held agency webhook delivery waits before it expires unsent (ADUAN_WEBHOOK_HOLD_DAYS, default 14). */
+  webhookHoldDays: number;
   logLevel: string;
   rateLimits: { submitPerMinute: number; loginPerMinute: number };
   smtpUrl: string | undefined;
@@ -278,6 +283,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ...(e.ADUAN_WORKER_BATCH !== undefined ? { batchSize: e.ADUAN_WORKER_BATCH } : {}),
       ...(e.ADUAN_WORKER_LEASE_MS !== undefined ? { leaseMs: e.ADUAN_WORKER_LEASE_MS } : {}),
     },
+    webhookHoldDays: e.ADUAN_WEBHOOK_HOLD_DAYS ?? WEBHOOK_HOLD_DAYS_DEFAULT,
     logLevel: e.LOG_LEVEL,
     rateLimits: { submitPerMinute: e.ADUAN_RATE_LIMIT_SUBMIT, loginPerMinute: e.ADUAN_RATE_LIMIT_LOGIN },
     smtpUrl: e.SMTP_URL,

@@ -69,6 +69,7 @@ export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Pr
       openData: config.openData,
       dataDir: config.dataDir,
       emailConfigured: !!config.smtpUrl,
+      webhookHoldDays: config.webhookHoldDays,
     };
     // A wrong key must stop the start, before anything is sealed with it (or staff views fail on every reporter).
     await checkKeysOpenStoredData(database, sealer);

@@ -26,6 +26,11 @@ export interface Services {
    * invitation's link is shown to the inviting admin instead. Absent: assumed configured.
    */
   emailConfigured?: boolean | undefined;
+  /**
+   * Days a held agency webhook delivery (paused subscription, deactivated agency) waits before it expires unsent
+   * (ADUAN_WEBHOOK_HOLD_DAYS). Absent: WEBHOOK_HOLD_DAYS_DEFAULT (14).
+   */
+  webhookHoldDays?: number | undefined;
 }
 
 /** Who is asking: a signed-in user, a reporter holding an access key, a partner, or the public. */

@@ -113,6 +113,8 @@ async function webhookRows(svc: Services, tx: Tx, src: WebhookSource): Promise<N
         body: webhookBody(svc, src, kind, s.id),
       },
       idempotencyKey: `${src.eventKey}:webhook:${s.id}`,
+      // Its age decides when it expires if held (ADUAN_WEBHOOK_HOLD_DAYS): by the clock the worker compares it with.
+      createdAt: svc.now(),
     });
   }
   return out;

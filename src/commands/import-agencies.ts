@@ -360,7 +360,7 @@ export async function importAgencies(
         await tx.update(agencies).set(w.set).where(eq(agencies.id, w.id));
         // A reactivated agency's held webhook deliveries go now (src/commands/release-held-webhooks.ts).
         if (w.set.active === true && !w.before.active)
-          await releaseWebhooksOfReactivatedAgency(tx, w.id, svc.now());
+          await releaseWebhooksOfReactivatedAgency(tx, w.id, svc.now(), svc.webhookHoldDays);
       }
       // One log entry per agency the file creates or changes (the fields it set).
       await recordAdminAction(tx, caller, importEntry(w, svc.now()));

@@ -577,7 +577,7 @@ export async function setAgencyActive(
   await svc.db.transaction(async (tx) => {
     await tx.update(agencies).set({ active }).where(eq(agencies.id, id));
     // Its webhook deliveries held while it was deactivated go now (docs/integrations.md).
-    if (active) await releaseWebhooksOfReactivatedAgency(tx, id, svc.now());
+    if (active) await releaseWebhooksOfReactivatedAgency(tx, id, svc.now(), svc.webhookHoldDays);
     await recordAdminAction(tx, caller, {
       action: 'agency.status',
       targetType: 'agency',

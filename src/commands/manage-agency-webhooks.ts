@@ -10,6 +10,7 @@ import { recordAdminAction } from '../db/repositories/admin-audit.ts';
 import { WEBHOOK_EVENTS, WEBHOOK_HELD, type WebhookEvent } from '../domain/integration/webhook-events.ts';
 import { RELEASE_NOTE } from '../domain/integration/delivery-reasons.ts';
 import { releaseHeldWebhookRows } from '../db/repositories/outbox.ts';
+import { heldExpiry } from './release-held-webhooks.ts';
 import { canManageAgencyBranch } from '../policies/agency-branch.ts';
 import { branchKinds } from './manage-agencies.ts';
 import { randomToken } from '../integrations/crypto.ts';
@@ -140,20 +141,22 @@ export async function removeAgencyWebhook(svc: Services, caller: Caller, id: str
 
 /**
  * Pauses or resumes a subscription; the secret and history stay. While paused nothing new is queued for it and the
- * rows already queued are held by the worker; resuming releases them.
+ * rows already queued are held by the worker; resuming releases them, except those held past the limit, which expire
+ * unsent. Returns how many held rows were released and how many expired (none when pausing).
  */
 export async function setAgencyWebhookPaused(
   svc: Services,
   caller: Caller,
   id: string,
   paused: boolean,
-): Promise<void> {
+): Promise<{ released: number; expired: number }> {
+  let outcome = { released: 0, expired: 0 };
   const [row] = /^[0-9a-f-]{36}$/i.test(id)
     ? await svc.db.select().from(agencyWebhooks).where(eq(agencyWebhooks.id, id)).limit(1)
     : [];
   if (!row || !row.active) throw new AppError('NOT_FOUND');
   await requireIntegrationAdmin(svc, caller, row.agencyId);
-  if (!!row.pausedAt === paused) return; // already so: nothing changes, nothing to record
+  if (!!row.pausedAt === paused) return outcome; // already so: nothing changes, nothing to record
   await svc.db.transaction(async (tx) => {
     await tx
       .update(agencyWebhooks)
@@ -161,7 +164,16 @@ export async function setAgencyWebhookPaused(
       .where(eq(agencyWebhooks.id, id));
     // Deliveries queued before the pause (retries included) were held, not sent: they go now, with the attempts they
     // had left (a held row never counted one).
-    if (!paused) await releaseHeldWebhookRows(tx, [id], WEBHOOK_HELD.paused, RELEASE_NOTE.resumed, svc.now());
+    // Rows held past the limit (ADUAN_WEBHOOK_HOLD_DAYS) expire unsent instead.
+    if (!paused)
+      outcome = await releaseHeldWebhookRows(
+        tx,
+        [id],
+        WEBHOOK_HELD.paused,
+        RELEASE_NOTE.resumed,
+        svc.now(),
+        heldExpiry(svc.now(), svc.webhookHoldDays),
+      );
     await recordAdminAction(tx, caller, {
       action: paused ? 'webhook.pause' : 'webhook.resume',
       targetType: 'webhook',
@@ -171,6 +183,7 @@ export async function setAgencyWebhookPaused(
       at: svc.now(),
     });
   });
+  return outcome;
 }
 
 /** The receiver's host (never its full address, which may carry credentials or a path token). */

@@ -5,6 +5,7 @@
 import {
   claimOutbox,
   deferOutbox,
+  expireOutbox,
   markOutboxFailed,
   markOutboxSent,
   outboxCounts,
@@ -41,6 +42,11 @@ export function failDelivery(
 /** Leaves a row pending without counting the attempt (its channel has no transport configured). */
 export function deferDelivery(svc: Services, row: OutboxRow, reason: string, retryAt: Date): Promise<void> {
   return deferOutbox(svc.db, row.id, reason, retryAt);
+}
+
+/** Expires a claimed held row unsent (it waited past the hold limit), with the reason; the attempt is not counted. */
+export function expireDelivery(svc: Services, row: OutboxRow, reason: string): Promise<void> {
+  return expireOutbox(svc.db, row.id, reason);
 }
 
 /**

@@ -108,6 +108,38 @@ describe('OpenAPI document', () => {
     expect(JSON.stringify(cap.properties.regionName)).toContain('null');
   });
 
+  it('declares the items of a webhook delivery history, with the stable reason code next to the raw text', () => {
+    const ok = op('get', '/integrations/webhooks/{id}/deliveries').responses['200'];
+    expect(ok.description).toBe('OK');
+    const schema = ok.content['application/json'].schema;
+    expect(Object.keys(schema.properties).sort()).toEqual(['expired', 'items']);
+    const item = schema.properties.items.items;
+    expect(Object.keys(item.properties).sort()).toEqual(
+      [
+        'id',
+        'kind',
+        'trackingId',
+        'status',
+        'attempts',
+        'lastError',
+        'reason',
+        'reasonParams',
+        'released',
+        'createdAt',
+        'sentAt',
+      ].sort(),
+    );
+    const reason = JSON.stringify(item.properties.reason);
+    for (const code of ['held_paused', 'held_agency_inactive', 'expired', 'http_status', 'unreachable'])
+      expect(reason).toContain(`"${code}"`);
+    expect(reason).toContain('null');
+    expect(JSON.stringify(item.properties.released)).toContain('"agency_reactivated"');
+    expect(item.properties.status.enum).toEqual(['pending', 'sent', 'dead', 'expired']);
+    expect(Object.keys(op('get', '/integrations/webhooks/{id}/deliveries').responses)).toEqual(
+      expect.arrayContaining(['200', '401', '403', '404']),
+    );
+  });
+
   it('lists the event types of a webhook subscription, though the command checks them', () => {
     const body = op('post', '/integrations/webhooks').requestBody.content['application/json'].schema;
     expect(body.properties.events.items.enum).toEqual(['dispatched', 'reporter_replied', 'deadline_due']);

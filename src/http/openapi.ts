@@ -1,6 +1,7 @@
 /**
  * Completes the generated OpenAPI document (/api/docs/json); few routes declare response schemas (a zod response
- * schema serialises the answer and drops undeclared fields, so one must list every field: GET and POST /sla-rules): each operation gets its real success status (201 Created,
+ * schema serialises the answer and drops undeclared fields, so one must list every field: GET and POST /sla-rules, GET
+ * /integrations/webhooks/{id}/deliveries): each operation gets its real success status (201 Created,
  * 204 No Content), the error responses it can give with the common error envelope (`#/components/schemas/Error`),
  * and `security` (which credentials it takes). The rules are by method and path, below; docs/api-v1.md is the
  * contract they describe.
@@ -255,7 +256,7 @@ export function completeOpenApi(doc: OpenApiDoc): OpenApiDoc {
               : NO_CONTENT(key)
                 ? { '204': { description: 'No Content' } }
                 : { '200': { description: 'OK' } };
-      // A route's own response schema (GET and POST /sla-rules) is kept under its status; the generator's placeholder
+      // A route's own response schema (GET and POST /sla-rules, a webhook's deliveries) is kept under its status; the generator's placeholder
       // text is replaced by the status's description. A generated 200 of an operation that answers otherwise goes.
       const rest = Object.fromEntries(
         Object.entries(declared).filter(([status]) => status !== '200' && !(status in success)),

@@ -6,7 +6,8 @@
  * - `federation` rows: an Open311 form POST (requests or servicerequestupdates) to a peer instance,
  *   with our API key there opened from `payload.apiKeyEnc` at delivery time (never in clear in the outbox).
  * A row of a subscription removed since it was queued is not sent (permanent failure, `subscription removed`); a row
- * of a paused subscription, or of a deactivated agency's, is held (put off, attempt uncounted) until resumed.
+ * of a paused subscription, or of a deactivated agency's, is held (put off, attempt uncounted) until resumed, and
+ * expires unsent once it was queued more than ADUAN_WEBHOOK_HOLD_DAYS (default 14) days ago.
  * Failures throw DeliveryError so the worker retries with backoff (4xx other than 408/429 is permanent).
  * Both go through the SSRF guard (src/integrations/outbound-guard.ts): a private or local address is a
  * permanent failure unless its host is in ADUAN_OUTBOUND_ALLOW_HOSTS.
@@ -21,9 +22,10 @@ import {
 } from '../integrations/delivery.ts';
 import type { OutboundOptions } from '../integrations/outbound-guard.ts';
 import { webhookHeaders } from '../integrations/webhook-signature.ts';
-import { WEBHOOK_HELD } from '../domain/integration/webhook-events.ts';
-import { DELIVERY_REASON } from '../domain/integration/delivery-reasons.ts';
+import { heldTooLong, WEBHOOK_HELD } from '../domain/integration/webhook-events.ts';
+import { DELIVERY_REASON, expiredReason } from '../domain/integration/delivery-reasons.ts';
 import { findFederationPeer, findSubscription } from '../queries/integrations.ts';
+import { webhookHoldDays } from '../commands/release-held-webhooks.ts';
 
 /** The SSRF guard settings of this process (docs/integrations.md, "Outbound requests"). */
 function outboundGuard(svc: Services): OutboundOptions {
@@ -33,13 +35,14 @@ function outboundGuard(svc: Services): OutboundOptions {
 /**
  * Delivers one `webhook` row; `sharedSecret` signs rows that name no subscription secret. Answers `{ held }` with the
  * reason (WEBHOOK_HELD) instead of sending when the subscription is paused or its agency deactivated: the worker then
- * puts the row off without counting an attempt, and resuming or reactivating releases it.
+ * puts the row off without counting an attempt, and resuming or reactivating releases it. A held row queued more than
+ * the hold limit ago answers `{ expired }` with its reason instead: the worker marks it expired, never sent.
  */
 export async function deliverWebhookRow(
   svc: Services,
   row: OutboxRow,
   sharedSecret: string | undefined,
-): Promise<{ held: string } | undefined> {
+): Promise<{ held: string } | { expired: string } | undefined> {
   const p = (row.payload ?? {}) as Record<string, unknown>;
   const url = typeof p.url === 'string' ? p.url : row.recipient;
   if (!url) throw new DeliveryError('webhook without url', true);
@@ -56,9 +59,13 @@ export async function deliverWebhookRow(
   if (typeof p.subscriptionId === 'string') {
     const sub = await findSubscription(svc.db, p.subscriptionId);
     if (!sub || !sub.active) throw new DeliveryError(DELIVERY_REASON.subscriptionRemoved, true);
-    // Queued before a pause or a deactivation (retries included): held, not sent, until resumed or reactivated.
-    if (!sub.agencyActive) return { held: WEBHOOK_HELD.agencyInactive };
-    if (sub.pausedAt) return { held: WEBHOOK_HELD.paused };
+    // Queued before a pause or a deactivation (retries included): held, not sent, until resumed or reactivated; once
+    // held past the limit (ADUAN_WEBHOOK_HOLD_DAYS) it expires unsent instead.
+    const held = !sub.agencyActive ? WEBHOOK_HELD.agencyInactive : sub.pausedAt ? WEBHOOK_HELD.paused : null;
+    if (held) {
+      const days = webhookHoldDays(svc);
+      return heldTooLong(row.createdAt, svc.now(), days) ? { expired: expiredReason(days) } : { held };
+    }
   }
   const secret = svc.sealer.open<string>(p.secretEnc);
   const raw = JSON.stringify(p.body ?? {});

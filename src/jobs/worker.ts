@@ -10,6 +10,7 @@ import {
   claimDeliveries,
   completeDelivery,
   deferDelivery,
+  expireDelivery,
   failDelivery,
   releaseDeferredDeliveriesOf,
   type OutboxRow,
@@ -85,8 +86,11 @@ export interface Worker {
   stop(): Promise<void>;
 }
 
-/** Delivered, or put off (attempt uncounted) with the reason recorded in `last_error`. */
-type Outcome = 'sent' | { deferred: string };
+/**
+ * Delivered, put off (attempt uncounted) with the reason recorded in `last_error`, or expired unsent with its reason (a
+ * webhook held past the hold limit).
+ */
+type Outcome = 'sent' | { deferred: string } | { expired: string };
 
 /** The channels held back (`noTransportReason`) when a transport is missing, and whether `t` now has one. */
 const DEFERRABLE: ReadonlyArray<[channel: string, has: (t: Transports) => boolean]> = [
@@ -156,7 +160,7 @@ async function deliver(svc: Services, row: OutboxRow, t: Transports): Promise<Ou
       // Per-subscription secrets and timestamped signatures: src/jobs/integration-delivery.ts. A paused subscription's
       // or deactivated agency's row is held until resumed / reactivated (which releases it at once).
       const held = await deliverWebhookRow(svc, row, t.webhookSecret);
-      if (held) return { deferred: held.held };
+      if (held) return 'held' in held ? { deferred: held.held } : held;
       break;
     }
     case 'federation':
@@ -200,9 +204,9 @@ export async function processRow(
     const outcome = await deliver(svc, row, opts.transports);
     // No per-row log line: the worker says once at start that the channel has no transport (a demo start
     // would otherwise print hundreds of identical lines, again every hour).
-    if (outcome !== 'sent') {
-      await deferDelivery(svc, row, outcome.deferred, new Date(svc.now().getTime() + 3_600_000));
-    }
+    if (outcome === 'sent') return;
+    if ('expired' in outcome) await expireDelivery(svc, row, outcome.expired);
+    else await deferDelivery(svc, row, outcome.deferred, new Date(svc.now().getTime() + 3_600_000));
   } catch (e) {
     // Masked before it is logged or stored: a refusal may quote the reporter's address or number; a failed query's
     // message quotes its bound values, so it is reduced to class, SQLSTATE and SQL text (loggableErrorText).

@@ -8,6 +8,11 @@ import { agencies, agencyWebhooks, apiKeys, federationPeers, outbox } from '../d
 import { pathIds } from '../db/repositories/agencies.ts';
 import { sha256 } from '../integrations/crypto.ts';
 import type { Actor } from '../policies/can.ts';
+import {
+  deliveryReason,
+  type DeliveryReasonCode,
+  type ReleaseCode,
+} from '../domain/integration/delivery-reasons.ts';
 
 /** The scope an api_keys row needs to be used as `Authorization: Bearer` on the JSON API. */
 export const INTEGRATION_SCOPE = 'integration';
@@ -140,12 +145,27 @@ export interface DeliveryView {
   id: number;
   kind: string;
   trackingId: string | null;
+  /** `pending`, `sent`, `dead` (failed for good) or `expired` (held past the hold limit, never sent). */
   status: string;
   attempts: number;
+  /**
+   * The stored text (docs/integrations.md "Reasons in the delivery logs"). Safe for the subscription's admins: a
+   * webhook body never names the reporter, so neither can a receiver's answer quoting it, and the worker masks
+   * contacts and query values before storing any error (docs/security.md "Logs").
+   */
   lastError: string | null;
+  /** The stable code of `lastError` (delivery-reasons.ts), or null: no error, or a text that is not a known reason. */
+  reason: DeliveryReasonCode | null;
+  /** The values the reason names (host, HTTP status, channel, refusal problem, days). */
+  reasonParams: Record<string, string>;
+  /** Why a held row was released, or null. */
+  released: ReleaseCode | null;
   createdAt: string;
   sentAt: string | null;
 }
+
+const ofSubscription = (subscriptionId: string) =>
+  and(eq(outbox.channel, 'webhook'), sql`${outbox.payload}->>'subscriptionId' = ${subscriptionId}`);
 
 /** The latest deliveries of one subscription, newest first. */
 export async function deliveryHistory(
@@ -165,19 +185,34 @@ export async function deliveryHistory(
       trackingId: sql<string | null>`(select tracking_id from reports where reports.id = ${outbox.reportId})`,
     })
     .from(outbox)
-    .where(and(eq(outbox.channel, 'webhook'), sql`${outbox.payload}->>'subscriptionId' = ${subscriptionId}`))
+    .where(ofSubscription(subscriptionId))
     .orderBy(desc(outbox.id))
     .limit(limit);
-  return rows.map((r) => ({
-    id: Number(r.id),
-    kind: r.kind,
-    trackingId: r.trackingId,
-    status: r.status,
-    attempts: r.attempts,
-    lastError: r.lastError,
-    createdAt: new Date(r.createdAt).toISOString(),
-    sentAt: r.sentAt ? new Date(r.sentAt).toISOString() : null,
-  }));
+  return rows.map((r) => {
+    const why = r.lastError ? deliveryReason(r.lastError) : null;
+    return {
+      id: Number(r.id),
+      kind: r.kind,
+      trackingId: r.trackingId,
+      status: r.status,
+      attempts: r.attempts,
+      lastError: r.lastError,
+      reason: why?.code ?? null,
+      reasonParams: why?.code ? why.params : {},
+      released: why?.released ?? null,
+      createdAt: new Date(r.createdAt).toISOString(),
+      sentAt: r.sentAt ? new Date(r.sentAt).toISOString() : null,
+    };
+  });
+}
+
+/** How many of a subscription's deliveries expired unsent (held past the hold limit), all time. */
+export async function expiredDeliveryCount(db: AppDb, subscriptionId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(outbox)
+    .where(and(ofSubscription(subscriptionId), eq(outbox.status, 'expired')));
+  return Number(row?.n ?? 0);
 }
 
 /** A federation peer as the worker needs it at delivery time (its current sealed key), or null once removed. */

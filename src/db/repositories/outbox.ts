@@ -150,7 +150,9 @@ export async function releaseDeferredOutbox(
 /**
  * Makes due at `now` the pending `webhook` rows of these subscriptions held back with exactly `reason` as `last_error`
  * (a paused subscription, a deactivated agency: src/jobs/integration-delivery.ts), appending `(released: <note>)`;
- * attempts untouched (holding never counted one). Returns how many rows.
+ * attempts untouched (holding never counted one). Rows queued before `expire.before` are not released but expired
+ * (status `expired`, `last_error` = `expire.reason`, never sent): they waited past the hold limit. Returns how many
+ * rows were released and how many expired.
  */
 export async function releaseHeldWebhookRows(
   db: AppDb | Tx,
@@ -158,16 +160,30 @@ export async function releaseHeldWebhookRows(
   reason: string,
   note: string,
   now: Date,
-): Promise<number> {
-  if (!subscriptionIds.length) return 0;
-  return releaseOutbox(
+  expire: { before: Date; reason: string },
+): Promise<{ released: number; expired: number }> {
+  if (!subscriptionIds.length) return { released: 0, expired: 0 };
+  const held = sql`channel = 'webhook' and last_error = ${reason} and payload->>'subscriptionId' in (${sql.join(
+    subscriptionIds.map((id) => sql`${id}`),
+    sql`, `,
+  )})`;
+  const expired = await query<{ id: number }>(
     db,
-    sql`channel = 'webhook' and last_error = ${reason} and payload->>'subscriptionId' in (${sql.join(
-      subscriptionIds.map((id) => sql`${id}`),
-      sql`, `,
-    )})`,
-    note,
-    now,
+    sql`update outbox set status = 'expired', locked_until = null, last_error = ${expire.reason}
+        where status = 'pending' and created_at < ${expire.before.toISOString()}::timestamptz and ${held}
+        returning id`,
+  );
+  return { released: await releaseOutbox(db, held, note, now), expired: expired.length };
+}
+
+/**
+ * Expires a claimed held row instead of putting it off again (it waited past the hold limit): status `expired` with
+ * `reason`, never sent; the claim's attempt is not counted (holding never counted one).
+ */
+export async function expireOutbox(db: AppDb, id: number, reason: string): Promise<void> {
+  await db.execute(
+    sql`update outbox set status = 'expired', locked_until = null, attempts = greatest(attempts - 1, 0),
+        last_error = ${reason} where id = ${id} and status = 'pending'`,
   );
 }
 
@@ -194,6 +210,11 @@ export interface NewOutboxRow {
   payload: Record<string, unknown>;
   idempotencyKey: string;
   nextAttemptAt?: Date;
+  /**
+   * When it was queued, by the writer's clock (default: the database's). Agency webhook rows give it, since their
+   * age decides when a held row expires (ADUAN_WEBHOOK_HOLD_DAYS), measured by the same injected clock.
+   */
+  createdAt?: Date;
 }
 
 /** Inserts rows idempotently (ON CONFLICT DO NOTHING on the key) and wakes workers with NOTIFY. */
@@ -210,6 +231,7 @@ export async function enqueueOutbox(db: AppDb | Tx, rows: NewOutboxRow[]): Promi
         payload: r.payload,
         idempotencyKey: r.idempotencyKey,
         ...(r.nextAttemptAt ? { nextAttemptAt: r.nextAttemptAt } : {}),
+        ...(r.createdAt ? { createdAt: r.createdAt } : {}),
       })),
     )
     .onConflictDoNothing()

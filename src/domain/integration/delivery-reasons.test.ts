@@ -6,12 +6,15 @@
 import { describe, expect, it } from 'vitest';
 import {
   DELIVERY_REASON,
+  DELIVERY_REASON_CODES,
   deliveryReason,
+  expiredReason,
   noTransportReason,
+  RELEASE_CODES,
   RELEASE_NOTE,
   type DeliveryReasonCode,
 } from './delivery-reasons.ts';
-import { WEBHOOK_HELD } from './webhook-events.ts';
+import { heldTooLong, WEBHOOK_HELD } from './webhook-events.ts';
 import { has } from '../../locales/index.ts';
 
 describe('deliveryReason', () => {
@@ -24,6 +27,7 @@ describe('deliveryReason', () => {
     [WEBHOOK_HELD.paused, 'held_paused', {}, null],
     [WEBHOOK_HELD.agencyInactive, 'held_agency_inactive', {}, null],
     [noTransportReason('sms'), 'no_transport', { channel: 'sms' }, null],
+    [expiredReason(14), 'expired', { days: '14' }, null],
     [
       'POST hooks.example.go.id: HTTP 503',
       'http_status',
@@ -70,25 +74,28 @@ describe('deliveryReason', () => {
   });
 
   it('has a sentence for every code and release note in both languages', () => {
-    const codes: DeliveryReasonCode[] = [
-      'subscription_removed',
-      'held_paused',
-      'held_agency_inactive',
-      'peer_removed',
-      'recipient_deactivated',
-      'no_recipient',
-      'report_not_found',
-      'no_transport',
-      'http_status',
-      'refused_address',
-      'unreachable',
-    ];
+    // Every code the JSON history may answer (DELIVERY_REASON_CODES), release notes likewise.
+    const codes = DELIVERY_REASON_CODES;
+    expect(codes).toContain('expired');
     for (const lang of ['id', 'en'] as const) {
       for (const c of codes) expect(has(lang, `integrations.reason.${c}`), `${lang} ${c}`).toBe(true);
-      for (const r of ['resumed', 'agency_reactivated', 'transport_configured'])
+      for (const r of RELEASE_CODES)
         expect(has(lang, `integrations.reason.released.${r}`), `${lang} ${r}`).toBe(true);
       for (const p of ['invalid_format', 'url_scheme', 'url_blocked_address', 'host_unresolvable'])
         expect(has(lang, `errors.field.${p}`), `${lang} ${p}`).toBe(true);
     }
+  });
+});
+
+describe('heldTooLong', () => {
+  it('is true only once a held row is more than the limit old', () => {
+    const queued = new Date('2026-03-01T00:00:00Z');
+    const at = (ms: number) => new Date(queued.getTime() + ms);
+    const DAY = 86_400_000;
+    expect(heldTooLong(queued, at(14 * DAY), 14)).toBe(false);
+    expect(heldTooLong(queued, at(14 * DAY + 1), 14)).toBe(true);
+    expect(heldTooLong(queued, at(3 * DAY + 1), 3)).toBe(true);
+    // A row queued "later" than the clock (another process's clock ahead) is never too old.
+    expect(heldTooLong(queued, at(-DAY), 1)).toBe(false);
   });
 });

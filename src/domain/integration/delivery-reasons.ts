@@ -16,6 +16,11 @@ export const DELIVERY_REASON = {
   reportNotFound: 'report not found',
 } as const;
 
+/** Why a held webhook delivery was not sent: it waited past the hold limit (`days`, ADUAN_WEBHOOK_HOLD_DAYS). */
+export function expiredReason(days: number): string {
+  return `held for more than ${days} days: expired, not sent`;
+}
+
 /** Why a row of a channel without a configured transport is kept pending (released once one is configured). */
 export function noTransportReason(channel: string): string {
   return `no ${channel} transport configured; kept pending`;
@@ -28,22 +33,30 @@ export const RELEASE_NOTE = {
   transportConfigured: 'transport configured',
 } as const;
 
-/** A known reason's code (the locale key under `integrations.reason`). */
-export type DeliveryReasonCode =
-  | 'subscription_removed'
-  | 'held_paused'
-  | 'held_agency_inactive'
-  | 'peer_removed'
-  | 'recipient_deactivated'
-  | 'no_recipient'
-  | 'report_not_found'
-  | 'no_transport'
-  | 'http_status'
-  | 'refused_address'
-  | 'unreachable';
+/** The known reasons' codes (the locale keys under `integrations.reason`; the JSON delivery history's `reason`). */
+export const DELIVERY_REASON_CODES = [
+  'subscription_removed',
+  'held_paused',
+  'held_agency_inactive',
+  'expired',
+  'peer_removed',
+  'recipient_deactivated',
+  'no_recipient',
+  'report_not_found',
+  'no_transport',
+  'http_status',
+  'refused_address',
+  'unreachable',
+] as const;
 
-/** A release note's code (the locale key under `integrations.reason.released`). */
-export type ReleaseCode = 'resumed' | 'agency_reactivated' | 'transport_configured';
+/** A known reason's code. */
+export type DeliveryReasonCode = (typeof DELIVERY_REASON_CODES)[number];
+
+/** The release notes' codes (the locale keys under `integrations.reason.released`). */
+export const RELEASE_CODES = ['resumed', 'agency_reactivated', 'transport_configured'] as const;
+
+/** A release note's code. */
+export type ReleaseCode = (typeof RELEASE_CODES)[number];
 
 /** A stored reason read back. */
 export interface DeliveryReason {
@@ -105,7 +118,9 @@ export function deliveryReason(stored: string): DeliveryReason {
   });
   const fixed = FIXED.find(([t]) => t === text);
   if (fixed) return known(fixed[1]);
-  let m = /^no (\w+) transport configured; kept pending$/.exec(text);
+  let m = /^held for more than (\d+) days: expired, not sent$/.exec(text);
+  if (m) return known('expired', { days: m[1]! });
+  m = /^no (\w+) transport configured; kept pending$/.exec(text);
   if (m) return known('no_transport', { channel: m[1]! });
   m = /^POST (\S+): HTTP (\d{3})(?: ([\s\S]+))?$/.exec(text);
   if (m) return known('http_status', { host: m[1]!, status: m[2]! }, m[3] ?? null);

@@ -18,6 +18,19 @@ export const WEBHOOK_HELD = {
   agencyInactive: 'agency deactivated: held until reactivated',
 } as const;
 
+/** Days a held delivery may wait before it expires unsent, unless the operator sets ADUAN_WEBHOOK_HOLD_DAYS. */
+export const WEBHOOK_HOLD_DAYS_DEFAULT = 14;
+
+/**
+ * Whether a held delivery queued at `createdAt` is past the hold limit at `now` (more than `days` days old): it is then
+ * expired, not sent, when it is released or looked at again by the worker (docs/integrations.md, "Pause and
+ * deactivation"). Why an age limit: a receiver paused or an agency deactivated for months would otherwise get a flood
+ * of stale events at once, and the rows would pile up forever.
+ */
+export function heldTooLong(createdAt: Date, now: Date, days: number): boolean {
+  return now.getTime() - createdAt.getTime() > days * 86_400_000;
+}
+
 const BY_EVENT_TYPE: Record<string, WebhookEvent> = {
   verify: 'dispatched',
   dispose: 'dispatched',

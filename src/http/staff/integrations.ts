@@ -32,7 +32,8 @@ import {
   listPartnerKeys,
   listWebhooks,
 } from '../../queries/integration-admin.ts';
-import { deliveryHistory } from '../../queries/integrations.ts';
+import { deliveryHistory, expiredDeliveryCount } from '../../queries/integrations.ts';
+import { webhookHoldDays } from '../../commands/release-held-webhooks.ts';
 import {
   IntegrationsPage,
   WebhookDeliveriesPage,
@@ -94,7 +95,11 @@ export const staffIntegrationRoutes: FastifyPluginAsync<{
     }
     const ctx = pageContext(req);
     const done = (req.query as Record<string, string | undefined>).selesai;
-    const notice = done && !created && NOTICES[done] ? ctx.t(NOTICES[done]) : undefined;
+    let notice = done && !created && NOTICES[done] ? ctx.t(NOTICES[done]) : undefined;
+    // Resuming may have expired held deliveries that waited past the hold limit: the notice says how many.
+    const expired = Number((req.query as Record<string, string | undefined>).kedaluwarsa);
+    if (notice && done === 'lanjut' && Number.isSafeInteger(expired) && expired > 0)
+      notice += ` ${ctx.t('integrations.done.expired', { count: expired, days: webhookHoldDays(svc) })}`;
     const agencies = scope.map((a) => ({
       value: a.id,
       label: `${'\u00a0\u00a0'.repeat(a.depth)}${a.name}`,
@@ -235,8 +240,8 @@ export const staffIntegrationRoutes: FastifyPluginAsync<{
 
   post('/kantor/integrasi/webhook/:id/jeda', 'pause', [], async (body, caller, _reply, params) => {
     const paused = str(body.paused) !== 'false';
-    await setAgencyWebhookPaused(svc, caller, uuidParam(params), paused);
-    return `${FLASH_PATH}?selesai=${paused ? 'jeda' : 'lanjut'}`;
+    const { expired } = await setAgencyWebhookPaused(svc, caller, uuidParam(params), paused);
+    return `${FLASH_PATH}?selesai=${paused ? 'jeda' : 'lanjut'}${expired ? `&kedaluwarsa=${expired}` : ''}`;
   });
 
   post('/kantor/integrasi/webhook/:id/hapus', 'delete', [], async (_body, caller, _reply, params) => {
@@ -257,7 +262,12 @@ export const staffIntegrationRoutes: FastifyPluginAsync<{
     if (!webhook) throw new AppError('NOT_FOUND');
     await requireIntegrationAdmin(svc, req.caller, webhook.agencyId);
     const deliveries = await deliveryHistory(svc.db, id, 50);
-    return sendPage(reply, req, h(WebhookDeliveriesPage, { ctx: pageContext(req), webhook, deliveries }));
+    const expired = { count: await expiredDeliveryCount(svc.db, id), days: webhookHoldDays(svc) };
+    return sendPage(
+      reply,
+      req,
+      h(WebhookDeliveriesPage, { ctx: pageContext(req), webhook, deliveries, expired }),
+    );
   });
 
   // Federation: national admin only (peers act for the whole instance).

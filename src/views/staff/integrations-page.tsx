@@ -395,6 +395,8 @@ export function WebhookDeliveriesPage(p: {
   ctx: PageContext;
   webhook: WebhookRow;
   deliveries: DeliveryView[];
+  /** How many of its deliveries expired unsent (all time), and the hold limit in days. */
+  expired: { count: number; days: number };
 }): VNode {
   const { ctx, webhook } = p;
   return (
@@ -409,6 +411,11 @@ export function WebhookDeliveriesPage(p: {
         {webhook.url} ({webhook.agencyName},{' '}
         {webhook.pausedAt ? ctx.t('integrations.paused') : ctx.t('admin.active')})
       </p>
+      {p.expired.count > 0 ? (
+        <p data-testid="expired-count">
+          {ctx.t('integrations.deliveries.expired', { count: p.expired.count, days: p.expired.days })}
+        </p>
+      ) : null}
       {p.deliveries.length === 0 ? (
         <p class="muted">{ctx.t('integrations.deliveries.none')}</p>
       ) : (

@@ -17,14 +17,51 @@ import {
 import { forwardReport } from '../../../commands/forward-report.ts';
 import {
   deliveryHistory,
+  expiredDeliveryCount,
   findSubscription,
   listIntegrationTokens,
   listSubscriptions,
 } from '../../../queries/integrations.ts';
 import { WEBHOOK_EVENTS } from '../../../domain/integration/webhook-events.ts';
+import { DELIVERY_REASON_CODES, RELEASE_CODES } from '../../../domain/integration/delivery-reasons.ts';
 import { TrackingParams } from './schemas.ts';
 
 const AgencyField = z.string().trim().min(1).max(80).optional();
+
+/** One webhook delivery as GET …/deliveries lists it (queries/integrations.ts `DeliveryView`). */
+const DeliveryItem = z.object({
+  id: z.number().int(),
+  kind: z.string().meta({ description: 'webhook.<event type>' }),
+  trackingId: z.string().nullable(),
+  status: z.string().meta({
+    enum: ['pending', 'sent', 'dead', 'expired'],
+    description: 'pending; sent; dead (failed for good); expired (held past the hold limit, never sent)',
+  }),
+  attempts: z.number().int(),
+  lastError: z.string().nullable().meta({
+    description:
+      'The stored reason as text (English, stable; a receiver’s answer or a transport’s error kept as it came)',
+  }),
+  reason: z.enum(DELIVERY_REASON_CODES).nullable().meta({
+    description: 'Stable code of lastError; null when there is none or the text is not a known reason',
+  }),
+  reasonParams: z.record(z.string(), z.string()).meta({
+    description: 'The values the reason names: host, status (HTTP), channel, problem, days',
+  }),
+  released: z
+    .enum(RELEASE_CODES)
+    .nullable()
+    .meta({ description: 'Why a held delivery was released (made due again), or null' }),
+  createdAt: z.string(),
+  sentAt: z.string().nullable(),
+});
+
+const DeliveryHistory = z.object({
+  items: z.array(DeliveryItem),
+  expired: z.number().int().meta({
+    description: 'How many deliveries of this subscription expired unsent (all time, not only these items)',
+  }),
+});
 const IdParams = z.object({ id: z.string().uuid() });
 
 /** The agencies whose integrations the signed-in caller manages (its agency_admin grants). */
@@ -138,13 +175,23 @@ export const integrationRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
 
   app.get(
     '/integrations/webhooks/:id/deliveries',
-    { schema: { tags: ['integrations'], summary: 'Delivery history of a subscription', params: IdParams } },
+    {
+      schema: {
+        tags: ['integrations'],
+        summary: 'Delivery history of a subscription (its last 100 deliveries, newest first)',
+        params: IdParams,
+        response: { 200: DeliveryHistory },
+      },
+    },
     async (req) => {
       const caller = signedIn(req);
       const sub = await findSubscription(svc.db, req.params.id);
       if (!sub) throw new AppError('NOT_FOUND');
       await requireIntegrationAdmin(svc, caller, sub.agencyId);
-      return { items: await deliveryHistory(svc.db, sub.id) };
+      return {
+        items: await deliveryHistory(svc.db, sub.id),
+        expired: await expiredDeliveryCount(svc.db, sub.id),
+      };
     },
   );
 
