@@ -48,21 +48,36 @@ export async function startChannelApp(
 export const xmlParser = new XMLParser({ parseTagValue: false, ignoreAttributes: true, trimValues: false });
 
 /**
- * Posts one inbound SMS to `/channels/sms/inbound`, signed as the gateway signs it (HMAC-SHA256 of the body with
- * `secret`, header `x-signature: sha256=<hex>`), and returns the JSON answer (after checking it is 200).
+ * Posts a raw body to `/channels/sms/inbound`, signed as the gateway signs it (HMAC-SHA256 of the body with `secret`,
+ * header `x-signature: sha256=<hex>`), as JSON or, with `type`, another content type (a form); returns the HTTP
+ * status and the parsed JSON answer.
+ */
+export async function postSms(
+  url: string,
+  secret: string,
+  body: string,
+  type = 'application/json',
+): Promise<{ status: number; body: any }> {
+  const sig = createHmac('sha256', secret).update(body).digest('hex');
+  const res = await fetch(`${url}/channels/sms/inbound`, {
+    method: 'POST',
+    headers: { 'content-type': type, 'x-signature': `sha256=${sig}` },
+    body,
+  });
+  const text = await res.text();
+  return { status: res.status, body: text.startsWith('{') ? JSON.parse(text) : text };
+}
+
+/**
+ * Posts one inbound SMS as JSON (with any extra gateway fields, such as `coding`), signed, and returns the JSON
+ * answer (after checking it is 200).
  */
 export async function sendSms(
   url: string,
   secret: string,
-  message: { messageId: string; from: string; text: string },
+  message: { messageId: string; from: string; text: string } & Record<string, string | number>,
 ): Promise<{ status: string; trackingId?: string }> {
-  const body = JSON.stringify(message);
-  const sig = createHmac('sha256', secret).update(body).digest('hex');
-  const res = await fetch(`${url}/channels/sms/inbound`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-signature': `sha256=${sig}` },
-    body,
-  });
-  if (res.status !== 200) throw new Error(`SMS inbound answered ${res.status}: ${await res.text()}`);
-  return (await res.json()) as { status: string; trackingId?: string };
+  const res = await postSms(url, secret, JSON.stringify(message));
+  if (res.status !== 200) throw new Error(`SMS inbound answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return res.body as { status: string; trackingId?: string };
 }

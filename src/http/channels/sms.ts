@@ -1,8 +1,10 @@
 /**
  * POST /channels/sms/inbound: the SMS gateway webhook. The raw body must carry a valid
  * `X-Signature: [sha256=]<hex HMAC-SHA256(secret, raw body)>` (401 otherwise); JSON or form bodies with
- * `id`/`messageId`, `from`/`msisdn` and `text`/`message`. Answers 200 for every handled message (including
- * recognised retries) so the gateway stops retrying.
+ * `id`/`messageId`, `from`/`msisdn` and `text`/`message`, and optionally the gateway's coding indication
+ * (`charset`, `coding`, `data_coding`/`dcs`): a text marked as UCS-2 is hex of UTF-16BE and is decoded
+ * (src/domain/report/sms-coding.ts). Answers 200 for every handled message (including recognised retries) so the
+ * gateway stops retrying.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -10,6 +12,8 @@ import { parse as parseQuery } from 'node:querystring';
 import type { Services } from '../../app/context.ts';
 import { AppError, invalid } from '../../app/errors.ts';
 import { receiveSms, type SmsLimits } from '../../commands/receive-sms.ts';
+import { decodeUcs2Hex, smsCoding } from '../../domain/report/sms-coding.ts';
+import { plainText } from '../../domain/shared/text.ts';
 
 /** Options of the channel webhooks. */
 export interface ChannelOptions {
@@ -43,6 +47,26 @@ const pick = (b: Record<string, unknown>, ...names: string[]) => {
   for (const n of names) if (typeof b[n] === 'string' || typeof b[n] === 'number') return String(b[n]);
   return undefined;
 };
+
+type Issues = Record<string, { key: string; params?: Record<string, number> }>;
+
+/**
+ * A coding indication field (first of `names` present): its value, or an issue under the name sent when it is sent
+ * twice with different values (a form `coding=2&coding=0`) or is not a string or number: guessing could file hex.
+ */
+function indication(b: Record<string, unknown>, issues: Issues, ...names: string[]): string | undefined {
+  for (const n of names) {
+    const v = b[n];
+    if (v === undefined || v === null) continue;
+    if (typeof v === 'string' || typeof v === 'number') return String(v);
+    const list = Array.isArray(v) ? (v as unknown[]) : null;
+    const scalars = list?.every((x) => typeof x === 'string' || typeof x === 'number') ?? false;
+    if (list && scalars && new Set(list.map(String)).size === 1) return String(list[0]);
+    issues[n] = { key: list && scalars ? 'conflicting_values' : 'invalid_type' };
+    return undefined;
+  }
+  return undefined;
+}
 
 /** Registers the SMS webhook (its own raw-body parsers, so the HMAC covers the exact bytes). */
 export async function smsRoutes(
@@ -93,12 +117,24 @@ export async function smsRoutes(
     const b = (req.body ?? {}) as Record<string, unknown>;
     const messageId = pick(b, 'messageId', 'message_id', 'id');
     const from = pick(b, 'from', 'msisdn', 'sender');
-    const text = pick(b, 'text', 'message', 'body');
-    const issues: Record<string, { key: string; params?: Record<string, number> }> = {};
+    const issues: Issues = {};
+    let text = pick(b, 'text', 'message', 'body');
+    const coding = smsCoding({
+      charset: indication(b, issues, 'charset', 'Charset'),
+      coding: indication(b, issues, 'coding', 'Coding'),
+      dataCoding: indication(b, issues, 'data_coding', 'dataCoding', 'dcs'),
+    });
+    // Decoded only on the gateway's word (never guessed), and refused, not guessed, when it is not whole hex UTF-16:
+    // nothing is recorded, so the gateway's corrected retry of the same message id is handled afresh.
+    if (text !== undefined && coding === 'ucs2-hex') {
+      const decoded = decodeUcs2Hex(text);
+      if ('problem' in decoded) issues.text = { key: decoded.problem };
+      else text = plainText(decoded.text);
+    }
     if (!messageId) issues.messageId = { key: 'required' };
     if (!from || from.replace(/\D/g, '').length < 8) issues.from = { key: 'invalid_phone' };
     if (text === undefined) issues.text = { key: 'required' };
-    else if (text.length > 1600) issues.text = { key: 'too_long', params: { max: 1600 } };
+    else if (!issues.text && text.length > 1600) issues.text = { key: 'too_long', params: { max: 1600 } };
     if (Object.keys(issues).length) throw invalid(issues);
     const r = await receiveSms(
       opts.services,
