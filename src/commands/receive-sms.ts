@@ -16,7 +16,8 @@ import { DuplicateInboundMessage, inboundRecorded, recordInbound } from './inbou
 import { loadReport, type LoadedReport } from '../db/repositories/reports.ts';
 import { enqueueOutbox } from '../db/repositories/outbox.ts';
 import { formatIsoInZone, zoneOfIso } from '../domain/deadline/calendar.ts';
-import { hasComplaintText, smsLang, smsText } from '../domain/report/sms-text.ts';
+import { smsLang } from '../domain/report/sms-lang.ts';
+import { hasComplaintText, smsText } from '../domain/report/sms-text.ts';
 import { PUBLIC_STATUSES } from '../domain/report/report.ts';
 import { normaliseTrackingId } from '../domain/report/tracking-id.ts';
 import { digestEquals, sha256 } from '../integrations/crypto.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasComplaintText, maskOwnNumber, smsLang, smsText } from './sms-text.ts';
+import { hasComplaintText, maskOwnNumber, smsText } from './sms-text.ts';
 
 const PHONE = '6281377788899';
 
@@ -39,15 +39,5 @@ describe('sms-text', () => {
       expect(hasComplaintText(text), text).toBe(false);
     for (const text of ['Jalan rusak di depan', 'Jalan   rusak!!! di depan 🙂 sekolah'])
       expect(hasComplaintText(text), text).toBe(true);
-  });
-
-  it('tells an English SMS from an Indonesian one, and says nothing for a bare command', () => {
-    expect(smsLang('PUPR The road near the market is broken since last week')).toBe('en');
-    expect(smsLang('help')).toBe('en');
-    expect(smsLang('TOLAK 2603120001 the hole is still there')).toBe('en');
-    expect(smsLang('PUPR Jalan di dekat pasar rusak sejak minggu lalu')).toBe('id');
-    expect(smsLang('Lampu jalan mati, tolong diperbaiki')).toBe('id');
-    for (const text of ['STATUS 2603120001', 'halo', '🙂🙂', 'TERIMA 2603120001 5'])
-      expect(smsLang(text), text).toBeNull();
   });
 });

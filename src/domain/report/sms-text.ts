@@ -40,32 +40,3 @@ export function smsText(text: string, phone: string): string {
 export function hasComplaintText(text: string): boolean {
   return text.replace(/[^\p{L}\p{N}]+/gu, ' ').trim().length >= SMS_MIN_TEXT;
 }
-
-// Common function words (and a few complaint words) of each language: enough to tell an English SMS from an
-// Indonesian one, never to understand it. A word of both languages ("no", "status") is in neither list.
-const EN_WORDS = new Set(
-  'the a an is are was were be been has have had and or but of to in on at for with from by my our your this that there it not since near please help street road broken water light lights'.split(
-    ' ',
-  ),
-);
-const ID_WORDS = new Set(
-  'yang dan atau tidak sudah belum ada sejak dekat ini itu jalan dengan untuk kami saya kita rusak tolong mohon sangat karena pada akan dari ke di air lampu mati warga tetapi tapi juga bisa'.split(
-    ' ',
-  ),
-);
-
-/**
- * The language to answer an SMS in: `en` when its words read more English than Indonesian, `id` when they read more
- * Indonesian, null when they tell nothing (a bare command such as `STATUS 1234`: the caller falls back to the
- * reporter's language, else Indonesian). Why: replies go in Bahasa Indonesia by default, but an SMS cannot carry both
- * languages within one segment, and a visitor who writes in English needs to understand the answer.
- */
-export function smsLang(text: string): 'id' | 'en' | null {
-  let en = 0;
-  let id = 0;
-  for (const word of text.toLowerCase().split(/[^\p{L}]+/u)) {
-    if (EN_WORDS.has(word)) en++;
-    if (ID_WORDS.has(word)) id++;
-  }
-  return en > id ? 'en' : id > en ? 'id' : null;
-}

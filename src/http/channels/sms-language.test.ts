@@ -1,7 +1,7 @@
 /**
  * SMS answers in the sender's language (real webhook, replies delivered by the worker to a real HTTP receiver
  * standing in for the SMS gateway): Bahasa Indonesia by default and for Indonesian texts, English for a text written
- * in English (filing, help), and a bare command (`STATUS <no>`) about the sender's own report in the language the
+ * in English (filing, help; Indonesian with English loan words stays Indonesian), and a bare command (`STATUS <no>`) about the sender's own report in the language the
  * report was filed in. Every answer still fits the segments it did (help in one SMS), and a "not found" answer does
  * not echo a long word back.
  */
@@ -82,6 +82,25 @@ describe('SMS reply language', () => {
     expect((await deliver())('6281277700003')).toEqual([
       t('id', 'channels.sms.not_found', { trackingId: filed.trackingId! }),
     ]);
+  });
+
+  it('Indonesian with English loan words stays Indonesian; short English with no common word is English', async () => {
+    const loan = await sms(
+      '081277700007',
+      'PUPR please help, rumah kebanjiran sampai lutut, traffic light juga mati',
+    );
+    const english = await sms('081277700008', 'PUPR Garbage everywhere, nobody cleans, rats everywhere');
+    const lang = async (trackingId?: string) =>
+      (
+        await rows<{ reporter_lang: string }>(
+          sql`select reporter_lang from reports where tracking_id = ${trackingId}`,
+        )
+      )[0]!.reporter_lang;
+    expect(await lang(loan.trackingId)).toBe('id');
+    expect(await lang(english.trackingId)).toBe('en');
+    const sent = await deliver();
+    expect(sent('6281277700007')[0]).toMatch(/^Laporan diterima\./);
+    expect(sent('6281277700008')[0]).toMatch(/^Report received\./);
   });
 
   it('"help" gets the English help in one SMS; "halo" the Indonesian one', async () => {
