@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeUcs2Hex, smsCoding } from './sms-coding.ts';
+import { decodeUcs2Hex, decodeUtf16be, smsCoding } from './sms-coding.ts';
 
 describe('sms-coding', () => {
   it('reads hex only on the gateway’s word; charset decides over coding', () => {
@@ -41,5 +41,11 @@ describe('sms-coding', () => {
     expect(decodeUcs2Hex('D83D0020')).toEqual({ problem: 'ucs2_surrogate' });
     expect(decodeUcs2Hex('DE000048')).toEqual({ problem: 'ucs2_surrogate' });
     expect(decodeUcs2Hex('0048D83D')).toEqual({ problem: 'ucs2_surrogate' });
+  });
+
+  it('decodes raw UTF-16BE bytes by the same rules', () => {
+    expect(decodeUtf16be(Buffer.from('0048D83DDE00', 'hex'))).toEqual({ text: 'H😀' });
+    expect(decodeUtf16be(Buffer.from('004800', 'hex'))).toEqual({ problem: 'ucs2_hex_length' });
+    expect(decodeUtf16be(Buffer.from('D83D', 'hex'))).toEqual({ problem: 'ucs2_surrogate' });
   });
 });

@@ -67,7 +67,15 @@ export function decodeUcs2Hex(hex: string): { text: string } | { problem: Ucs2He
   const digits = hex.trim();
   if (!/^[0-9a-f]*$/i.test(digits)) return { problem: 'ucs2_hex_digits' };
   if (digits.length % 4 !== 0) return { problem: 'ucs2_hex_length' };
-  const bytes = Buffer.from(digits, 'hex');
+  return decodeUtf16be(Buffer.from(digits, 'hex'));
+}
+
+/**
+ * UTF-16BE bytes → text (the same rules as `decodeUcs2Hex`): for a form value a gateway sent as the raw bytes
+ * (Kannel's `%b`) rather than as hex.
+ */
+export function decodeUtf16be(bytes: Uint8Array): { text: string } | { problem: Ucs2HexProblem } {
+  if (bytes.length % 2 !== 0) return { problem: 'ucs2_hex_length' };
   const littleEndian = bytes[0] === 0xff && bytes[1] === 0xfe;
   try {
     return { text: (littleEndian ? strictUtf16le : strictUtf16be).decode(bytes) };

@@ -103,6 +103,19 @@ describe('SMS in UCS-2 (hex UTF-16BE)', () => {
     }
   });
 
+  it('Kannel with the raw bytes (`text=%b`, percent-encoded UTF-16BE) in a form is read too', async () => {
+    const written = 'PUPR Saluran di Gang Mawar tersumbat 🐀 bau sekali, warga terganggu';
+    const bytes = Buffer.from(written, 'utf16le').swap16();
+    const percent = [...bytes].map((x) => `%${x.toString(16).padStart(2, '0').toUpperCase()}`).join('');
+    const body = (text: string) => `id=kannel-raw&msisdn=081288800008&text=${text}&coding=2&charset=UTF-16BE`;
+    const post = (text: string) => postSms(c.url, SECRET, body(text), 'application/x-www-form-urlencoded');
+    // An odd number of bytes is not UTF-16: refused, nothing recorded, and the whole message is then filed.
+    fieldError(await post(percent.slice(0, -3)), 'text', 'ucs2_hex_digits');
+    const r = await post(percent);
+    expect(r.body.status).toBe('filed');
+    expect((await reportOf(r.body.trackingId)).body).toBe(written.slice('PUPR '.length));
+  });
+
   it('Gammu-smsd inbox row as JSON (Coding: Unicode_No_Compression): an Arabic-script name stays whole', async () => {
     const written =
       'PUPR Jalan menuju Masjid مسجد النور di Kelurahan Sidodadi rusak parah, mohon diperbaiki 🤲';

@@ -6,13 +6,14 @@
  * (src/domain/report/sms-coding.ts). Answers 200 for every handled message (including recognised retries) so the
  * gateway stops retrying.
  */
+import { isUtf8 } from 'node:buffer';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parse as parseQuery } from 'node:querystring';
 import type { Services } from '../../app/context.ts';
 import { AppError, invalid } from '../../app/errors.ts';
 import { receiveSms, type SmsLimits } from '../../commands/receive-sms.ts';
-import { decodeUcs2Hex, smsCoding } from '../../domain/report/sms-coding.ts';
+import { decodeUcs2Hex, decodeUtf16be, smsCoding } from '../../domain/report/sms-coding.ts';
 import { plainText } from '../../domain/shared/text.ts';
 
 /** Options of the channel webhooks. */
@@ -27,6 +28,8 @@ export interface ChannelOptions {
 declare module 'fastify' {
   interface FastifyRequest {
     rawBody?: Buffer;
+    /** A form body's values as their bytes (one latin1 character per byte), before any charset is applied. */
+    formBytes?: Record<string, unknown>;
   }
 }
 
@@ -49,6 +52,12 @@ const pick = (b: Record<string, unknown>, ...names: string[]) => {
 };
 
 type Issues = Record<string, { key: string; params?: Record<string, number> }>;
+
+/** Bytes that are text as they stand: UTF-8 without control characters (tab and line breaks aside). */
+function readableAsIs(bytes: Buffer): boolean {
+  // eslint-disable-next-line no-control-regex -- control bytes are exactly what UTF-16BE text is full of
+  return isUtf8(bytes) && !/[\x00-\x08\x0b\x0c\x0e-\x1f]/.test(bytes.toString('latin1'));
+}
 
 /**
  * A coding indication field (first of `names` present): its value, or an issue under the name sent when it is sent
@@ -93,15 +102,15 @@ export async function smsRoutes(
     }
     // Read the body byte for byte (latin1 keeps each byte as one character), resolve the escapes to bytes, then
     // decode each value in the declared charset.
-    const decode = (s: string) =>
-      decoder.decode(
-        Buffer.from(
-          s
-            .replace(/\+/g, ' ')
-            .replace(/%([0-9a-f]{2})/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16))),
-          'latin1',
-        ),
-      );
+    const bytes = (s: string) =>
+      s
+        .replace(/\+/g, ' ')
+        .replace(/%([0-9a-f]{2})/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+    const decode = (s: string) => decoder.decode(Buffer.from(bytes(s), 'latin1'));
+    // The bytes too: a gateway may send a UCS-2 text as its raw UTF-16BE bytes (Kannel's `%b`), not as hex.
+    (req as FastifyRequest).formBytes = parseQuery(raw.toString('latin1'), '&', '=', {
+      decodeURIComponent: bytes,
+    });
     return done(null, parseQuery(raw.toString('latin1'), '&', '=', { decodeURIComponent: decode }));
   });
   app.post('/inbound', { schema: { hide: true }, config: { skipCsrf: true } }, async (req) => {
@@ -118,7 +127,8 @@ export async function smsRoutes(
     const messageId = pick(b, 'messageId', 'message_id', 'id');
     const from = pick(b, 'from', 'msisdn', 'sender');
     const issues: Issues = {};
-    let text = pick(b, 'text', 'message', 'body');
+    const textField = ['text', 'message', 'body'].find((n) => pick(b, n) !== undefined);
+    let text = textField ? pick(b, textField) : undefined;
     const coding = smsCoding({
       charset: indication(b, issues, 'charset', 'Charset'),
       coding: indication(b, issues, 'coding', 'Coding'),
@@ -128,8 +138,17 @@ export async function smsRoutes(
     // nothing is recorded, so the gateway's corrected retry of the same message id is handled afresh.
     if (text !== undefined && coding === 'ucs2-hex') {
       const decoded = decodeUcs2Hex(text);
-      if ('problem' in decoded) issues.text = { key: decoded.problem };
-      else text = plainText(decoded.text);
+      // Not hex, in a form: the value's own bytes may be the UTF-16BE (Kannel's `%b`), when they are not text as they
+      // stand (UTF-16BE of any script has control or NUL bytes, or is not UTF-8); else the hex problem stands.
+      const raw = req.formBytes?.[textField!];
+      const rawBytes = typeof raw === 'string' ? Buffer.from(raw, 'latin1') : null;
+      const fromBytes =
+        'problem' in decoded && decoded.problem === 'ucs2_hex_digits' && rawBytes && !readableAsIs(rawBytes)
+          ? decodeUtf16be(rawBytes)
+          : null;
+      const result = fromBytes && 'text' in fromBytes ? fromBytes : decoded;
+      if ('problem' in result) issues.text = { key: result.problem };
+      else text = plainText(result.text);
     }
     if (!messageId) issues.messageId = { key: 'required' };
     if (!from || from.replace(/\D/g, '').length < 8) issues.from = { key: 'invalid_phone' };
