@@ -110,10 +110,23 @@ describe('SMS in UCS-2 (hex UTF-16BE)', () => {
     const body = (text: string) => `id=kannel-raw&msisdn=081288800008&text=${text}&coding=2&charset=UTF-16BE`;
     const post = (text: string) => postSms(c.url, SECRET, body(text), 'application/x-www-form-urlencoded');
     // An odd number of bytes is not UTF-16: refused, nothing recorded, and the whole message is then filed.
-    fieldError(await post(percent.slice(0, -3)), 'text', 'ucs2_hex_digits');
+    fieldError(await post(percent.slice(0, -3)), 'text', 'ucs2_hex_length');
     const r = await post(percent);
     expect(r.body.status).toBe('filed');
     expect((await reportOf(r.body.trackingId)).body).toBe(written.slice('PUPR '.length));
+    // Raw bytes of a text made of hex digits are still that text, not hex (their NUL bytes would leave "CAFE…").
+    const hexWord = 'CAFEBABEDEADBEEFFACEFEEDCAFEBABE';
+    const raw = [...Buffer.from(hexWord, 'utf16le').swap16()].map(
+      (x) => `%${x.toString(16).padStart(2, '0')}`,
+    );
+    const hexLike = await postSms(
+      c.url,
+      SECRET,
+      `id=kannel-raw-hex&msisdn=081288800009&text=${raw.join('')}&coding=2&charset=UTF-16BE`,
+      'application/x-www-form-urlencoded',
+    );
+    expect(hexLike.body.status).toBe('filed');
+    expect((await reportOf(hexLike.body.trackingId)).body).toBe(hexWord);
   });
 
   it('Gammu-smsd inbox row as JSON (Coding: Unicode_No_Compression): an Arabic-script name stays whole', async () => {

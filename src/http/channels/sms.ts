@@ -137,16 +137,12 @@ export async function smsRoutes(
     // Decoded only on the gateway's word (never guessed), and refused, not guessed, when it is not whole hex UTF-16:
     // nothing is recorded, so the gateway's corrected retry of the same message id is handled afresh.
     if (text !== undefined && coding === 'ucs2-hex') {
-      const decoded = decodeUcs2Hex(text);
-      // Not hex, in a form: the value's own bytes may be the UTF-16BE (Kannel's `%b`), when they are not text as they
-      // stand (UTF-16BE of any script has control or NUL bytes, or is not UTF-8); else the hex problem stands.
-      const raw = req.formBytes?.[textField!];
+      // In a form, the value's own bytes may be the UTF-16BE (Kannel's `%b`): so when they are not text as they stand
+      // (UTF-16BE of Latin, Arabic or emoji has NUL or control bytes, or is not UTF-8). Checked first, since the NULs
+      // dropped from "\0C\0A\0F\0E" would leave a hex-looking "CAFE". Else the text is hex.
+      const raw = textField ? req.formBytes?.[textField] : undefined;
       const rawBytes = typeof raw === 'string' ? Buffer.from(raw, 'latin1') : null;
-      const fromBytes =
-        'problem' in decoded && decoded.problem === 'ucs2_hex_digits' && rawBytes && !readableAsIs(rawBytes)
-          ? decodeUtf16be(rawBytes)
-          : null;
-      const result = fromBytes && 'text' in fromBytes ? fromBytes : decoded;
+      const result = rawBytes && !readableAsIs(rawBytes) ? decodeUtf16be(rawBytes) : decodeUcs2Hex(text);
       if ('problem' in result) issues.text = { key: result.problem };
       else text = plainText(result.text);
     }
