@@ -631,4 +631,16 @@ describe('agency administration', () => {
       /<li data-role="officer"><strong>Officer<\/strong>: Ministry, Agency \(lembaga\),/,
     );
   });
+
+  it("an agency's parent is a link only for an admin who may open it (never a link to a 404)", async () => {
+    const pupr = await signInWeb(t.url, DEMO.puprAdmin);
+    const own = await pupr.get('/kantor/admin/instansi/pupr-kaltim');
+    expect(own.status).toBe(200);
+    expect(own.html).toContain('Pemerintah Provinsi Kalimantan Timur');
+    expect(own.html).not.toContain('href="/kantor/admin/instansi/pemprov-kaltim"');
+    expect((await pupr.get('/kantor/admin/instansi/pemprov-kaltim')).status).toBe(404);
+    const national = await signInWeb(t.url, DEMO.national);
+    const seen = await national.get('/kantor/admin/instansi/pupr-kaltim');
+    expect(seen.html).toContain('href="/kantor/admin/instansi/pemprov-kaltim"');
+  });
 });

@@ -147,10 +147,12 @@ export const staffAdminRoutes: FastifyPluginAsync<{ services: Services }> = asyn
     const doneKey = done === 'tambah' ? 'add' : done === 'buat' ? 'create' : 'save';
     const notice = done ? ctx.t(`admin.agencies.done_${doneKey}`) : undefined;
     const national = isNationalAdmin(actor);
+    // The parent is linked only when its page opens for this admin (in scope), never to a 404.
+    const parentLinked = !!found.parent && all.some((x) => x.id === found.parent!.id);
     return sendPage(
       reply,
       req,
-      h(AgencyPage, { ctx, agency, children, detail, manageable, national, form, notice }),
+      h(AgencyPage, { ctx, agency, children, detail, manageable, national, parentLinked, form, notice }),
       status,
     );
   }

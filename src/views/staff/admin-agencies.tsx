@@ -207,8 +207,21 @@ export function AgenciesPage(
   );
 }
 
-/** Parent, region, zone, coordinator flag and open reports of an agency. */
-function AgencyFacts({ ctx, a, d }: { ctx: PageContext; a: AdminAgency; d: AgencyDetail }): VNode {
+/**
+ * Parent, region, zone, coordinator flag and open reports of an agency. The parent is a link only when the viewer may
+ * open its page (`parentLinked`: an agency admin's top agency has a parent outside its scope).
+ */
+function AgencyFacts({
+  ctx,
+  a,
+  d,
+  parentLinked,
+}: {
+  ctx: PageContext;
+  a: AdminAgency;
+  d: AgencyDetail;
+  parentLinked: boolean;
+}): VNode {
   const t = (k: string) => ctx.t(`admin.agencies.${k}`);
   return (
     <section class="admin-section" aria-labelledby="h-facts">
@@ -220,8 +233,10 @@ function AgencyFacts({ ctx, a, d }: { ctx: PageContext; a: AdminAgency; d: Agenc
         <dd>{a.active ? ctx.t('admin.active') : ctx.t('admin.inactive')}</dd>
         <dt>{t('fact_parent')}</dt>
         <dd>
-          {d.parent ? (
+          {d.parent && parentLinked ? (
             <a href={`/kantor/admin/instansi/${d.parent.id}`}>{d.parent.name}</a>
+          ) : d.parent ? (
+            d.parent.name
           ) : (
             t('fact_parent_none')
           )}
@@ -284,6 +299,8 @@ export function AgencyPage(
     /** The caller may manage this agency (false for an Ombudsman branch unless national admin). */
     manageable: boolean;
     national: boolean;
+    /** Whether the viewer may open the parent's page (it is in the viewer's scope). */
+    parentLinked: boolean;
   },
 ): VNode {
   const { ctx, agency: a, form, detail: d } = p;
@@ -302,7 +319,7 @@ export function AgencyPage(
       back={{ href: '/kantor/admin/instansi', label: ctx.t('admin.agencies.back') }}
       h1
     >
-      <AgencyFacts ctx={ctx} a={a} d={d} />
+      <AgencyFacts ctx={ctx} a={a} d={d} parentLinked={p.parentLinked} />
       {p.manageable ? null : (
         <p
           class="warning"
