@@ -153,8 +153,10 @@ export const authPlugin = fp(
         if (session && UNSAFE.has(req.method) && !req.routeOptions.config?.skipCsrf) {
           const sent = csrfFrom(req);
           if (!sent || !safeEqual(sent, session.csrfToken)) {
-            // The page answering a stale form (web/render.ts `sendStaleFormPage`) is the signed-in page it was.
+            // The page answering a stale form (web/render.ts `sendStaleFormPage`, a route's own `staleForm` page) is
+            // the signed-in page it was: the session and its actor, nothing else of the request (no access key).
             req.session = session;
+            req.caller = { actor: session.actor };
             throw new AppError('CSRF_INVALID');
           }
         }

@@ -47,7 +47,7 @@ import {
 } from '../../views/staff/admin-reference.tsx';
 import type { FormState } from '../../views/staff/common.tsx';
 import { pageContext, sendPage } from '../web/render.ts';
-import { handleForm, requireAdmin, str } from './admin-forms.ts';
+import { handleForm, requireAdmin, staleAdminForm, str } from './admin-forms.ts';
 
 /** Registers the calendar and SLA routes. */
 export const staffAdminCalendarRoutes: FastifyPluginAsync<{ services: Services }> = async (app, opts) => {
@@ -151,7 +151,10 @@ export const staffAdminCalendarRoutes: FastifyPluginAsync<{ services: Services }
     return calendarPage(req, reply);
   });
 
-  app.post('/kantor/admin/kalender', async (req, reply) => {
+  // A stale token (every form here) re-renders the form's page with what was typed (`staleAdminForm`).
+  const staleCalendarForm = (action: string) => staleAdminForm(action, calendarPage, { gate: calendarGate });
+
+  app.post('/kantor/admin/kalender', { config: staleCalendarForm('add') }, async (req, reply) => {
     if (!calendarGate(req, reply)) return reply;
     return handleForm(req, reply, {
       action: 'add',
@@ -186,7 +189,7 @@ export const staffAdminCalendarRoutes: FastifyPluginAsync<{ services: Services }
     });
   });
 
-  app.post('/kantor/admin/kalender/hapus', async (req, reply) => {
+  app.post('/kantor/admin/kalender/hapus', { config: staleCalendarForm('remove') }, async (req, reply) => {
     if (!calendarGate(req, reply)) return reply;
     return handleForm(req, reply, {
       action: 'remove',
@@ -212,7 +215,7 @@ export const staffAdminCalendarRoutes: FastifyPluginAsync<{ services: Services }
     return year;
   }
 
-  app.post('/kantor/admin/kalender/muat', async (req, reply) => {
+  app.post('/kantor/admin/kalender/muat', { config: staleCalendarForm('load') }, async (req, reply) => {
     if (!calendarGate(req, reply)) return reply;
     return handleForm(req, reply, {
       action: 'load',
@@ -226,21 +229,26 @@ export const staffAdminCalendarRoutes: FastifyPluginAsync<{ services: Services }
     });
   });
 
-  app.post('/kantor/admin/kalender/konfirmasi', async (req, reply) => {
-    if (!calendarGate(req, reply)) return reply;
-    return handleForm(req, reply, {
-      action: 'confirm',
-      inputs: [],
-      run: async (body) => {
-        const year = yearOf(str(body.year));
-        const date = str(body.date);
-        if (date && (!isCalendarDate(date) || !date.startsWith(`${year}-`))) throw new AppError('NOT_FOUND');
-        const r = await confirmHolidays(svc, req.caller, { year, date: date || undefined });
-        return `/kantor/admin/kalender?tahun=${year}&selesai=1&dikonfirmasi=${r.confirmed.length}&dihitung=${r.recomputed}`;
-      },
-      rerender: (form, status) => calendarPage(req, reply, form, status),
-    });
-  });
+  app.post(
+    '/kantor/admin/kalender/konfirmasi',
+    { config: staleCalendarForm('confirm') },
+    async (req, reply) => {
+      if (!calendarGate(req, reply)) return reply;
+      return handleForm(req, reply, {
+        action: 'confirm',
+        inputs: [],
+        run: async (body) => {
+          const year = yearOf(str(body.year));
+          const date = str(body.date);
+          if (date && (!isCalendarDate(date) || !date.startsWith(`${year}-`)))
+            throw new AppError('NOT_FOUND');
+          const r = await confirmHolidays(svc, req.caller, { year, date: date || undefined });
+          return `/kantor/admin/kalender?tahun=${year}&selesai=1&dikonfirmasi=${r.confirmed.length}&dihitung=${r.recomputed}`;
+        },
+        rerender: (form, status) => calendarPage(req, reply, form, status),
+      });
+    },
+  );
 
   async function slaPage(req: FastifyRequest, reply: FastifyReply, form?: FormState, status = 200) {
     const ctx = pageContext(req);
@@ -312,49 +320,53 @@ export const staffAdminCalendarRoutes: FastifyPluginAsync<{ services: Services }
     return slaPage(req, reply);
   });
 
-  app.post('/kantor/admin/sla', async (req, reply) => {
-    // National rules are the national admin's; regional ones (Pergub/Perwali) also their coordinator's
-    // (`setSlaRule` checks the region: 403 outside it). Agency admins and officers: 403.
-    if (!calendarGate(req, reply)) return reply;
-    const national = canStaff(req.caller.actor, 'manage_sla');
-    return handleForm(req, reply, {
-      action: 'add',
-      inputs: [
-        'regionCode',
-        'clock',
-        'classification',
-        'workingDays',
-        'dayUnit',
-        'basis',
-        'validFrom',
-        'retroactive',
-      ],
-      run: async (body) => {
-        const days = str(body.workingDays);
-        const regionCode = str(body.regionCode);
-        // A coordinator's form has no national choice: an empty region is a missing field, not a national rule.
-        if (!national && !regionCode) throw invalid({ regionCode: { key: 'required' } });
-        const row = await setSlaRule(
-          svc,
-          {
-            clock: str(body.clock),
-            classification: str(body.classification) || undefined,
-            supervisory: str(body.supervisory) === 'yes' ? true : undefined,
-            workingDays: /^\d{1,3}$/.test(days) ? Number(days) : Number.NaN,
-            dayUnit: str(body.dayUnit) || undefined,
-            basis: str(body.basis),
-            validFrom: str(body.validFrom),
-            retroactive: str(body.retroactive) === 'yes',
-            regionCode: regionCode || undefined,
-          },
-          req.caller,
-        );
-        // The confirmation then names the regional rules the new version caps (a shorter national limit).
-        return row.caps.length
-          ? `/kantor/admin/sla?selesai=1&aturan=${encodeURIComponent(`${row.id}@${row.version}`)}`
-          : '/kantor/admin/sla?selesai=1';
-      },
-      rerender: (form, status) => slaPage(req, reply, form, status),
-    });
-  });
+  app.post(
+    '/kantor/admin/sla',
+    { config: staleAdminForm('add', slaPage, { gate: calendarGate }) },
+    async (req, reply) => {
+      // National rules are the national admin's; regional ones (Pergub/Perwali) also their coordinator's
+      // (`setSlaRule` checks the region: 403 outside it). Agency admins and officers: 403.
+      if (!calendarGate(req, reply)) return reply;
+      const national = canStaff(req.caller.actor, 'manage_sla');
+      return handleForm(req, reply, {
+        action: 'add',
+        inputs: [
+          'regionCode',
+          'clock',
+          'classification',
+          'workingDays',
+          'dayUnit',
+          'basis',
+          'validFrom',
+          'retroactive',
+        ],
+        run: async (body) => {
+          const days = str(body.workingDays);
+          const regionCode = str(body.regionCode);
+          // A coordinator's form has no national choice: an empty region is a missing field, not a national rule.
+          if (!national && !regionCode) throw invalid({ regionCode: { key: 'required' } });
+          const row = await setSlaRule(
+            svc,
+            {
+              clock: str(body.clock),
+              classification: str(body.classification) || undefined,
+              supervisory: str(body.supervisory) === 'yes' ? true : undefined,
+              workingDays: /^\d{1,3}$/.test(days) ? Number(days) : Number.NaN,
+              dayUnit: str(body.dayUnit) || undefined,
+              basis: str(body.basis),
+              validFrom: str(body.validFrom),
+              retroactive: str(body.retroactive) === 'yes',
+              regionCode: regionCode || undefined,
+            },
+            req.caller,
+          );
+          // The confirmation then names the regional rules the new version caps (a shorter national limit).
+          return row.caps.length
+            ? `/kantor/admin/sla?selesai=1&aturan=${encodeURIComponent(`${row.id}@${row.version}`)}`
+            : '/kantor/admin/sla?selesai=1';
+        },
+        rerender: (form, status) => slaPage(req, reply, form, status),
+      });
+    },
+  );
 };

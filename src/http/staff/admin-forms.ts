@@ -11,7 +11,7 @@ import { isAdminActor } from '../../queries/admin.ts';
 import type { FormErrors } from '../../views/context.ts';
 import type { FormState } from '../../views/staff/common.tsx';
 import { classifyError } from '../plugins/errors.ts';
-import { pageContext, pageIssueKey } from '../web/render.ts';
+import { pageContext, pageIssueKey, type StaleFormRoute } from '../web/render.ts';
 import { cleanBody, requireStaff, type FormBody } from './forms.ts';
 
 /** The admin gate: staff with at least one managing role (national admin, coordinator, agency admin). */
@@ -84,6 +84,38 @@ export async function handleForm(
     ) as Record<string, string | string[]>;
     return h.rerender({ action: h.action, values, errors: split.errors, message: split.message }, c.status);
   }
+}
+
+/** A form page as `handleForm` re-renders it: the failed form and the status. */
+export type FormPage = (
+  req: FastifyRequest,
+  reply: FastifyReply,
+  form: FormState,
+  status: number,
+) => Promise<FastifyReply> | FastifyReply;
+
+/**
+ * The route config of a back-office form whose stale token (CSRF_INVALID, web/stale-form.ts) re-renders `page`, the
+ * page its failures re-render, with the fields typed (never a password, key or token: `staleFormState`), a fresh
+ * token and the stale message, instead of the error page. The auth hook refused the post before the handler's own
+ * gate ran, so the page is shown only to whom `gate` lets through (the gate of the page's GET route, default
+ * `requireAdmin`), and never to a session that must first change its temporary password (the error page, as
+ * before). `keep`: fields given back although their names look secret (a key's name, a token's agency).
+ */
+export function staleAdminForm(
+  action: string,
+  page: FormPage,
+  opts: { gate?: (req: FastifyRequest, reply: FastifyReply) => boolean; keep?: readonly string[] } = {},
+): { staleForm: StaleFormRoute } {
+  const gate = opts.gate ?? requireAdmin;
+  return {
+    staleForm: {
+      action,
+      page,
+      allowed: (req, reply) => !!req.session && !req.session.mustChangePassword && gate(req, reply),
+      ...(opts.keep ? { keep: opts.keep } : {}),
+    },
+  };
 }
 
 /** Parses a positive integer form value (or undefined). */

@@ -23,7 +23,7 @@ import { canStaff } from '../../policies/can.ts';
 import { AutoDispatchPage, ReverseAutoDispatchPage } from '../../views/staff/admin-routing.tsx';
 import type { FormState } from '../../views/staff/common.tsx';
 import { pageContext, sendPage } from '../web/render.ts';
-import { handleForm, requireAdmin, str } from './admin-forms.ts';
+import { handleForm, requireAdmin, staleAdminForm, str } from './admin-forms.ts';
 import type { FormBody } from './forms.ts';
 
 const PATH = '/kantor/admin/rute-otomatis';
@@ -110,7 +110,8 @@ export const staffAdminRoutingRoutes: FastifyPluginAsync<{ services: Services }>
     return settingsPage(req, reply);
   });
 
-  app.post(`${PATH}/instans`, async (req, reply) => {
+  // A stale token (every form here) re-renders the form's page with what was typed (`staleAdminForm`).
+  app.post(`${PATH}/instans`, { config: staleAdminForm('instance', settingsPage) }, async (req, reply) => {
     if (!requireAdmin(req, reply)) return reply;
     return handleForm(req, reply, {
       action: 'instance',
@@ -123,7 +124,7 @@ export const staffAdminRoutingRoutes: FastifyPluginAsync<{ services: Services }>
     });
   });
 
-  app.post(`${PATH}/instansi`, async (req, reply) => {
+  app.post(`${PATH}/instansi`, { config: staleAdminForm('agency', settingsPage) }, async (req, reply) => {
     if (!requireAdmin(req, reply)) return reply;
     return handleForm(req, reply, {
       action: 'agency',
@@ -156,10 +157,17 @@ export const staffAdminRoutingRoutes: FastifyPluginAsync<{ services: Services }>
     return row;
   }
 
-  async function reversePage(req: FastifyRequest, reply: FastifyReply, form?: FormState, status = 200) {
+  async function reversePage(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    form?: FormState,
+    status = 200,
+    asGet = !form,
+  ) {
     const row = await rowOf(req);
-    // A failed POST re-renders with its message (e.g. already returned meanwhile); a plain GET needs the right.
-    if (!row.canReverse && !form) throw new AppError(row.status === 'dispatched' ? 'FORBIDDEN' : 'NOT_FOUND');
+    // A failed POST re-renders with its message (e.g. already returned meanwhile); a plain GET (and the answer to a
+    // stale token, which the handler never checked) needs the right.
+    if (!row.canReverse && asGet) throw new AppError(row.status === 'dispatched' ? 'FORBIDDEN' : 'NOT_FOUND');
     return sendPage(reply, req, h(ReverseAutoDispatchPage, { ctx: pageContext(req), row, form }), status);
   }
 
@@ -168,19 +176,27 @@ export const staffAdminRoutingRoutes: FastifyPluginAsync<{ services: Services }>
     return reversePage(req, reply);
   });
 
-  app.post(`${PATH}/:trackingId/tarik`, async (req, reply) => {
-    if (!requireAdmin(req, reply)) return reply;
-    const row = await rowOf(req);
-    return handleForm(req, reply, {
-      action: 'reverse',
-      inputs: ['note'],
-      run: async (body) => {
-        const note = str(body.note);
-        if (note.length > 2000) throw invalid({ note: { key: 'too_long', params: { max: 2000 } } });
-        await reverseAutoDispatch(svc, req.caller, row.trackingId, { note });
-        return `${PATH}?selesai=tarik`;
-      },
-      rerender: (form, status) => reversePage(req, reply, form, status),
-    });
-  });
+  app.post(
+    `${PATH}/:trackingId/tarik`,
+    {
+      config: staleAdminForm('reverse', (req, reply, form, status) =>
+        reversePage(req, reply, form, status, true),
+      ),
+    },
+    async (req, reply) => {
+      if (!requireAdmin(req, reply)) return reply;
+      const row = await rowOf(req);
+      return handleForm(req, reply, {
+        action: 'reverse',
+        inputs: ['note'],
+        run: async (body) => {
+          const note = str(body.note);
+          if (note.length > 2000) throw invalid({ note: { key: 'too_long', params: { max: 2000 } } });
+          await reverseAutoDispatch(svc, req.caller, row.trackingId, { note });
+          return `${PATH}?selesai=tarik`;
+        },
+        rerender: (form, status) => reversePage(req, reply, form, status),
+      });
+    },
+  );
 };

@@ -50,7 +50,7 @@ import {
 } from '../../views/staff/admin-users.tsx';
 import type { FormState } from '../../views/staff/common.tsx';
 import { pageContext, sendPage } from '../web/render.ts';
-import { handleForm, intOf, requireAdmin, str } from './admin-forms.ts';
+import { handleForm, intOf, requireAdmin, staleAdminForm, str, type FormPage } from './admin-forms.ts';
 
 /** The outcome of an invitation form, carried over the redirect (sealed, read once). */
 const FLASH_COOKIE = 'aduan_invite_flash';
@@ -241,7 +241,9 @@ export const staffAdminUserRoutes: FastifyPluginAsync<{
     return listPage(req, reply);
   });
 
-  app.post('/kantor/admin/pengguna', async (req, reply) => {
+  // A stale token (every form here) re-renders the form's page with what was typed (`staleAdminForm`).
+  const list: FormPage = (req, reply, form, status) => listPage(req, reply, form, status);
+  app.post('/kantor/admin/pengguna', { config: staleAdminForm('invite', list) }, async (req, reply) => {
     if (!requireAdmin(req, reply)) return reply;
     const lang = pageContext(req).lang;
     return handleForm(req, reply, {
@@ -264,101 +266,125 @@ export const staffAdminUserRoutes: FastifyPluginAsync<{
     });
   });
 
-  app.post('/kantor/admin/pengguna/undangan/:id/kirim-ulang', async (req, reply) => {
-    if (!requireAdmin(req, reply)) return reply;
-    const { id } = req.params as { id: string };
-    const lang = pageContext(req).lang;
-    return handleForm(req, reply, {
-      action: 'resend',
-      inputs: [],
-      run: async () => {
-        const r = await resendInvitation(svc, req.caller, id, lang);
-        if (r.link) return () => showLink(req, reply, 'resent', { email: r.email, ...r.link! });
-        setFlash(reply, { kind: 'resent', email: r.email });
-        return '/kantor/admin/pengguna';
-      },
-      rerender: (form, status) => listPage(req, reply, form, status),
-    });
-  });
+  app.post(
+    '/kantor/admin/pengguna/undangan/:id/kirim-ulang',
+    { config: staleAdminForm('resend', list) },
+    async (req, reply) => {
+      if (!requireAdmin(req, reply)) return reply;
+      const { id } = req.params as { id: string };
+      const lang = pageContext(req).lang;
+      return handleForm(req, reply, {
+        action: 'resend',
+        inputs: [],
+        run: async () => {
+          const r = await resendInvitation(svc, req.caller, id, lang);
+          if (r.link) return () => showLink(req, reply, 'resent', { email: r.email, ...r.link! });
+          setFlash(reply, { kind: 'resent', email: r.email });
+          return '/kantor/admin/pengguna';
+        },
+        rerender: (form, status) => listPage(req, reply, form, status),
+      });
+    },
+  );
 
-  app.post('/kantor/admin/pengguna/undangan/:id/batalkan', async (req, reply) => {
-    if (!requireAdmin(req, reply)) return reply;
-    const { id } = req.params as { id: string };
-    return handleForm(req, reply, {
-      action: 'revoke-invitation',
-      inputs: [],
-      run: async () => {
-        await revokeInvitation(svc, req.caller, id);
-        setFlash(reply, { kind: 'revoked' });
-        return '/kantor/admin/pengguna';
-      },
-      rerender: (form, status) => listPage(req, reply, form, status),
-    });
-  });
+  app.post(
+    '/kantor/admin/pengguna/undangan/:id/batalkan',
+    { config: staleAdminForm('revoke-invitation', list) },
+    async (req, reply) => {
+      if (!requireAdmin(req, reply)) return reply;
+      const { id } = req.params as { id: string };
+      return handleForm(req, reply, {
+        action: 'revoke-invitation',
+        inputs: [],
+        run: async () => {
+          await revokeInvitation(svc, req.caller, id);
+          setFlash(reply, { kind: 'revoked' });
+          return '/kantor/admin/pengguna';
+        },
+        rerender: (form, status) => listPage(req, reply, form, status),
+      });
+    },
+  );
 
   app.get('/kantor/admin/pengguna/:id', async (req, reply) => {
     if (!requireAdmin(req, reply)) return reply;
     return userPage(req, reply);
   });
 
-  app.post('/kantor/admin/pengguna/:id/peran', async (req, reply) => {
-    if (!requireAdmin(req, reply)) return reply;
-    const { id } = req.params as { id: string };
-    if (!UUID.test(id)) throw new AppError('NOT_FOUND');
-    return handleForm(req, reply, {
-      action: 'grant',
-      inputs: ['role', 'agencyId'],
-      run: async (body) => {
-        await grantRole(svc, req.caller, { userId: id, role: str(body.role), agencyId: str(body.agencyId) });
-        return `/kantor/admin/pengguna/${id}?selesai=1`;
-      },
-      rerender: (form, status) => userPage(req, reply, form, status),
-    });
-  });
+  app.post(
+    '/kantor/admin/pengguna/:id/peran',
+    { config: staleAdminForm('grant', userPage) },
+    async (req, reply) => {
+      if (!requireAdmin(req, reply)) return reply;
+      const { id } = req.params as { id: string };
+      if (!UUID.test(id)) throw new AppError('NOT_FOUND');
+      return handleForm(req, reply, {
+        action: 'grant',
+        inputs: ['role', 'agencyId'],
+        run: async (body) => {
+          await grantRole(svc, req.caller, {
+            userId: id,
+            role: str(body.role),
+            agencyId: str(body.agencyId),
+          });
+          return `/kantor/admin/pengguna/${id}?selesai=1`;
+        },
+        rerender: (form, status) => userPage(req, reply, form, status),
+      });
+    },
+  );
 
-  app.post('/kantor/admin/pengguna/:id/cabut', async (req, reply) => {
-    if (!requireAdmin(req, reply)) return reply;
-    const { id } = req.params as { id: string };
-    if (!UUID.test(id)) throw new AppError('NOT_FOUND');
-    return handleForm(req, reply, {
-      action: 'revoke',
-      inputs: [],
-      run: async (body) => {
-        const grantId = intOf(body.grantId);
-        if (grantId === undefined) throw new AppError('NOT_FOUND');
-        await revokeRole(svc, req.caller, id, grantId);
-        return `/kantor/admin/pengguna/${id}?selesai=1`;
-      },
-      rerender: (form, status) => userPage(req, reply, form, status),
-    });
-  });
+  app.post(
+    '/kantor/admin/pengguna/:id/cabut',
+    { config: staleAdminForm('revoke', userPage) },
+    async (req, reply) => {
+      if (!requireAdmin(req, reply)) return reply;
+      const { id } = req.params as { id: string };
+      if (!UUID.test(id)) throw new AppError('NOT_FOUND');
+      return handleForm(req, reply, {
+        action: 'revoke',
+        inputs: [],
+        run: async (body) => {
+          const grantId = intOf(body.grantId);
+          if (grantId === undefined) throw new AppError('NOT_FOUND');
+          await revokeRole(svc, req.caller, id, grantId);
+          return `/kantor/admin/pengguna/${id}?selesai=1`;
+        },
+        rerender: (form, status) => userPage(req, reply, form, status),
+      });
+    },
+  );
 
   for (const [path, disabled] of [
     ['nonaktifkan', true],
     ['aktifkan', false],
   ] as const) {
-    app.post(`/kantor/admin/pengguna/:id/${path}`, async (req, reply) => {
-      if (!requireAdmin(req, reply)) return reply;
-      const { id } = req.params as { id: string };
-      if (!UUID.test(id)) throw new AppError('NOT_FOUND');
-      return handleForm(req, reply, {
-        action: 'account',
-        inputs: [],
-        run: async () => {
-          await setAccountDisabled(svc, req.caller, id, disabled);
-          // The admin actions' record: who changed which account (ids only; the row keeps who and when).
-          req.log.info(
-            {
-              event: disabled ? 'staff.account_disabled' : 'staff.account_enabled',
-              by: req.caller.actor.userId,
-              user: id,
-            },
-            disabled ? 'account deactivated' : 'account reactivated',
-          );
-          return `/kantor/admin/pengguna/${id}?selesai=1`;
-        },
-        rerender: (form, status) => userPage(req, reply, form, status),
-      });
-    });
+    app.post(
+      `/kantor/admin/pengguna/:id/${path}`,
+      { config: staleAdminForm('account', userPage) },
+      async (req, reply) => {
+        if (!requireAdmin(req, reply)) return reply;
+        const { id } = req.params as { id: string };
+        if (!UUID.test(id)) throw new AppError('NOT_FOUND');
+        return handleForm(req, reply, {
+          action: 'account',
+          inputs: [],
+          run: async () => {
+            await setAccountDisabled(svc, req.caller, id, disabled);
+            // The admin actions' record: who changed which account (ids only; the row keeps who and when).
+            req.log.info(
+              {
+                event: disabled ? 'staff.account_disabled' : 'staff.account_enabled',
+                by: req.caller.actor.userId,
+                user: id,
+              },
+              disabled ? 'account deactivated' : 'account reactivated',
+            );
+            return `/kantor/admin/pengguna/${id}?selesai=1`;
+          },
+          rerender: (form, status) => userPage(req, reply, form, status),
+        });
+      },
+    );
   }
 };

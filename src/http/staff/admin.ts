@@ -47,7 +47,7 @@ import {
 } from '../../views/staff/admin-reference.tsx';
 import type { FormState } from '../../views/staff/common.tsx';
 import { pageContext, sendPage } from '../web/render.ts';
-import { handleForm, intOf, requireAdmin, str } from './admin-forms.ts';
+import { handleForm, intOf, requireAdmin, staleAdminForm, str } from './admin-forms.ts';
 
 const AGENCY_ID = /^[a-z0-9-]{1,80}$/;
 
@@ -102,28 +102,39 @@ export const staffAdminRoutes: FastifyPluginAsync<{ services: Services }> = asyn
     return agenciesPage(req, reply);
   });
 
-  // The national admin's "add an agency": top level (no parent) or below any agency, of any kind.
-  app.post('/kantor/admin/instansi', async (req, reply) => {
-    if (!requireAdmin(req, reply)) return reply;
+  /** The gate of the national admin's own forms here: an admin, national scope. */
+  const nationalGate = (req: FastifyRequest, reply: FastifyReply) => {
+    if (!requireAdmin(req, reply)) return false;
     if (!isNationalAdmin(req.caller.actor)) throw new AppError('FORBIDDEN');
-    return handleForm(req, reply, {
-      action: 'create',
-      inputs: ['name', 'shortName', 'kind', 'parentId', 'regionCode', 'zone', 'isCoordinator'],
-      run: async (body) => {
-        const id = await addAgency(svc, req.caller, {
-          name: str(body.name),
-          shortName: str(body.shortName) || undefined,
-          kind: str(body.kind),
-          parentId: str(body.parentId) || null,
-          regionCode: str(body.regionCode) || undefined,
-          zone: str(body.zone) || undefined,
-          isCoordinator: ([] as string[]).concat(body.isCoordinator ?? []).includes('true'),
-        });
-        return `/kantor/admin/instansi/${id}?selesai=buat`;
-      },
-      rerender: (form, status) => agenciesPage(req, reply, form, status),
-    });
-  });
+    return true;
+  };
+
+  // The national admin's "add an agency": top level (no parent) or below any agency, of any kind. A stale token
+  // (here and on every admin form below) re-renders the form's page with what was typed (`staleAdminForm`).
+  app.post(
+    '/kantor/admin/instansi',
+    { config: staleAdminForm('create', agenciesPage, { gate: nationalGate }) },
+    async (req, reply) => {
+      if (!nationalGate(req, reply)) return reply;
+      return handleForm(req, reply, {
+        action: 'create',
+        inputs: ['name', 'shortName', 'kind', 'parentId', 'regionCode', 'zone', 'isCoordinator'],
+        run: async (body) => {
+          const id = await addAgency(svc, req.caller, {
+            name: str(body.name),
+            shortName: str(body.shortName) || undefined,
+            kind: str(body.kind),
+            parentId: str(body.parentId) || null,
+            regionCode: str(body.regionCode) || undefined,
+            zone: str(body.zone) || undefined,
+            isCoordinator: ([] as string[]).concat(body.isCoordinator ?? []).includes('true'),
+          });
+          return `/kantor/admin/instansi/${id}?selesai=buat`;
+        },
+        rerender: (form, status) => agenciesPage(req, reply, form, status),
+      });
+    },
+  );
 
   async function agencyPage(
     id: string,
@@ -172,26 +183,34 @@ export const staffAdminRoutes: FastifyPluginAsync<{ services: Services }> = asyn
       caller: Caller,
     ) => Promise<string | { to: string; changes: Record<string, unknown> }>,
   ) =>
-    app.post(`/kantor/admin/instansi/:id/${path}`, async (req, reply) => {
-      if (!requireAdmin(req, reply)) return reply;
-      const { id } = req.params as { id: string };
-      if (!AGENCY_ID.test(id)) throw new AppError('NOT_FOUND');
-      return handleForm(req, reply, {
-        action,
-        inputs,
-        run: async (body) => {
-          const done = await run(id, body, req.caller);
-          const { to, changes } = typeof done === 'string' ? { to: done, changes: {} } : done;
-          // The admin actions' record: who changed which agency, and how (ids and codes only).
-          req.log.info(
-            { event: `agency.${action}`, by: req.caller.actor.userId, agency: id, ...changes },
-            'agency changed',
-          );
-          return to;
-        },
-        rerender: (form, status) => agencyPage(id, req, reply, form, status),
-      });
-    });
+    app.post(
+      `/kantor/admin/instansi/:id/${path}`,
+      {
+        config: staleAdminForm(action, (req, reply, form, status) =>
+          agencyPage((req.params as { id: string }).id, req, reply, form, status),
+        ),
+      },
+      async (req, reply) => {
+        if (!requireAdmin(req, reply)) return reply;
+        const { id } = req.params as { id: string };
+        if (!AGENCY_ID.test(id)) throw new AppError('NOT_FOUND');
+        return handleForm(req, reply, {
+          action,
+          inputs,
+          run: async (body) => {
+            const done = await run(id, body, req.caller);
+            const { to, changes } = typeof done === 'string' ? { to: done, changes: {} } : done;
+            // The admin actions' record: who changed which agency, and how (ids and codes only).
+            req.log.info(
+              { event: `agency.${action}`, by: req.caller.actor.userId, agency: id, ...changes },
+              'agency changed',
+            );
+            return to;
+          },
+          rerender: (form, status) => agencyPage(id, req, reply, form, status),
+        });
+      },
+    );
 
   agencyPost('ubah', 'rename', ['name', 'shortName'], async (id, body, caller) => {
     await renameAgency(svc, caller, id, {
@@ -299,21 +318,25 @@ export const staffAdminRoutes: FastifyPluginAsync<{ services: Services }> = asyn
     if (!requireAdmin(req, reply)) return reply;
     return categoriesPage(req, reply);
   });
-  app.post('/kantor/admin/kategori', async (req, reply) => {
-    if (!categoryEditGate(req, reply)) return reply;
-    return handleForm(req, reply, {
-      action: 'add',
-      inputs: ['categoryName', 'parentId'],
-      run: async (body) => {
-        await addCategory(svc, req.caller, {
-          name: str(body.categoryName),
-          parentId: intOf(body.parentId) ?? null,
-        });
-        return backToList(req);
-      },
-      rerender: (form, status) => categoriesPage(req, reply, form, status),
-    });
-  });
+  app.post(
+    '/kantor/admin/kategori',
+    { config: staleAdminForm('add', categoriesPage, { gate: categoryEditGate }) },
+    async (req, reply) => {
+      if (!categoryEditGate(req, reply)) return reply;
+      return handleForm(req, reply, {
+        action: 'add',
+        inputs: ['categoryName', 'parentId'],
+        run: async (body) => {
+          await addCategory(svc, req.caller, {
+            name: str(body.categoryName),
+            parentId: intOf(body.parentId) ?? null,
+          });
+          return backToList(req);
+        },
+        rerender: (form, status) => categoriesPage(req, reply, form, status),
+      });
+    },
+  );
   async function categoryPage(req: FastifyRequest, reply: FastifyReply, form?: FormState, status = 200) {
     const id = intOf((req.params as { id: string }).id);
     const category = id === undefined ? null : await categoryWithPath(svc, id);
@@ -332,6 +355,7 @@ export const staffAdminRoutes: FastifyPluginAsync<{ services: Services }> = asyn
       config: {
         langPath: (req) =>
           categoriesHref(categoryFilters(req), `/${(req.params as { id: string }).id.replace(/\D/g, '')}`),
+        ...staleAdminForm('rename', categoryPage, { gate: categoryEditGate }),
       },
     },
     async (req, reply) => {
@@ -352,7 +376,12 @@ export const staffAdminRoutes: FastifyPluginAsync<{ services: Services }> = asyn
   // Re-renders the category list, whose language switch reopens the list with its search.
   app.post(
     '/kantor/admin/kategori/:id/status',
-    { config: { langPath: (req) => categoriesHref(categoryFilters(req)) } },
+    {
+      config: {
+        langPath: (req) => categoriesHref(categoryFilters(req)),
+        ...staleAdminForm('status', categoriesPage, { gate: categoryEditGate }),
+      },
+    },
     async (req, reply) => {
       if (!categoryEditGate(req, reply)) return reply;
       const id = intOf((req.params as { id: string }).id);

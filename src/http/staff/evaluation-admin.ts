@@ -37,6 +37,7 @@ import { PeriodFormPage, GROUP_SLOTS, THRESHOLD_SLOTS } from '../../views/staff/
 import { evaluationIssueText } from '../api/v1/evaluation.ts';
 import { requestLang } from '../plugins/errors.ts';
 import { pageContext, pageIssueKey, sendPage } from '../web/render.ts';
+import type { StaleFormRoute } from '../web/render.ts';
 import { cleanBody, type FormBody } from './forms.ts';
 import { sendPeriodPage } from './evaluation-pages.ts';
 
@@ -320,6 +321,7 @@ export async function staffEvaluationAdminRoutes(
     values: PeriodFormValues,
     errors: FormErrors = {},
     status = 200,
+    message?: string,
   ) => {
     const slots = formSlots(values);
     return sendPage(
@@ -332,6 +334,7 @@ export async function staffEvaluationAdminRoutes(
         errors,
         groupSlots: slots.groups,
         thresholdSlots: slots.thresholds,
+        message,
       }),
       status,
     );
@@ -373,12 +376,40 @@ export async function staffEvaluationAdminRoutes(
     }
   };
 
+  /** The change form's period, as its GET checks it: 404 for an unknown one, 409 once published. */
+  const editablePeriod = async (req: FastifyRequest): Promise<string> => {
+    const { periodId } = req.params as { periodId: string };
+    if (!SLUG.test(periodId)) throw new AppError('NOT_FOUND');
+    await loadEvaluationConfig(svc.db, periodId); // 404 for an unknown period
+    if (await isPublished(svc.db, periodId)) throw new AppError('PERIOD_PUBLISHED');
+    return periodId;
+  };
+
+  /**
+   * A stale token (web/stale-form.ts): the form again with what was typed, a fresh token and the stale message, for
+   * whom may open the form (`requireManager`; the change form only while its period is open to change).
+   */
+  const staleForm = (mode: 'create' | 'edit'): { staleForm: StaleFormRoute } => ({
+    staleForm: {
+      action: mode,
+      // The period's first day is typed here, not the plumbing `from` of other forms.
+      keep: ['from'],
+      allowed: (req, reply) => !req.session?.mustChangePassword && requireManager(req, reply),
+      page: async (req, reply, form, status) => {
+        const values: PeriodFormValues = {};
+        for (const [k, v] of Object.entries(form.values)) values[k] = str(v);
+        if (mode === 'edit') values.id = await editablePeriod(req);
+        return render(req, reply, mode, values, {}, status, form.message);
+      },
+    },
+  });
+
   app.get('/kantor/evaluasi/baru', async (req, reply) => {
     if (!requireManager(req, reply)) return reply;
     return render(req, reply, 'create', defaults());
   });
 
-  app.post('/kantor/evaluasi/baru', async (req, reply) => {
+  app.post('/kantor/evaluasi/baru', { config: staleForm('create') }, async (req, reply) => {
     if (!requireManager(req, reply)) return reply;
     return submit(req, reply, 'create');
   });
@@ -392,13 +423,9 @@ export async function staffEvaluationAdminRoutes(
     return render(req, reply, 'edit', values);
   });
 
-  app.post('/kantor/evaluasi/:periodId/ubah', async (req, reply) => {
+  app.post('/kantor/evaluasi/:periodId/ubah', { config: staleForm('edit') }, async (req, reply) => {
     if (!requireManager(req, reply)) return reply;
-    const { periodId } = req.params as { periodId: string };
-    if (!SLUG.test(periodId)) throw new AppError('NOT_FOUND');
-    await loadEvaluationConfig(svc.db, periodId); // 404 for an unknown period
-    if (await isPublished(svc.db, periodId)) throw new AppError('PERIOD_PUBLISHED');
-    return submit(req, reply, 'edit', periodId);
+    return submit(req, reply, 'edit', await editablePeriod(req));
   });
 
   app.post('/kantor/evaluasi/:periodId/terbitkan', async (req, reply) => {

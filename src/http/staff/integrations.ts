@@ -41,7 +41,7 @@ import {
 } from '../../views/staff/integrations-page.tsx';
 import type { FormState } from '../../views/staff/common.tsx';
 import { pageContext, sendPage } from '../web/render.ts';
-import { handleForm, requireAdmin, str } from './admin-forms.ts';
+import { handleForm, requireAdmin, staleAdminForm, str } from './admin-forms.ts';
 import { list, renameFields, type FormBody } from './forms.ts';
 
 const FLASH_COOKIE = 'aduan_integration_secret';
@@ -54,6 +54,12 @@ const NOTICES: Record<string, string> = {
   hapus: 'integrations.done.deleted',
   simpan: 'admin.saved',
 };
+
+/**
+ * Fields of this page's forms whose names look secret but are not (the name and agency of a key or token), given back
+ * after a stale token; the secrets themselves (a peer's API key) never are.
+ */
+const NOT_SECRET = ['keyName', 'keyAgency', 'keyOptions', 'tokenName', 'tokenAgency'];
 
 /** Runs a command and renames its field errors to this page's field names. */
 async function renamed<T>(run: () => Promise<T>, names: Record<string, string>): Promise<T> {
@@ -149,18 +155,23 @@ export const staffIntegrationRoutes: FastifyPluginAsync<{
     ) => Promise<string>,
     secret: string[] = [],
   ) =>
-    // Every form here re-renders the integrations page: its language switch reopens that page.
-    app.post(path, { config: { langPath: FLASH_PATH } }, async (req, reply) => {
-      if (!requireAdmin(req, reply)) return reply;
-      const params = req.params as Record<string, string>;
-      return handleForm(req, reply, {
-        action,
-        inputs,
-        secret,
-        run: (body) => run(body, req.caller, reply, params),
-        rerender: (form, status) => page(req, reply, form, status),
-      });
-    });
+    // Every form here re-renders the integrations page: its language switch reopens that page, and a stale token
+    // re-renders it with what was typed (`staleAdminForm`).
+    app.post(
+      path,
+      { config: { langPath: FLASH_PATH, ...staleAdminForm(action, page, { keep: NOT_SECRET }) } },
+      async (req, reply) => {
+        if (!requireAdmin(req, reply)) return reply;
+        const params = req.params as Record<string, string>;
+        return handleForm(req, reply, {
+          action,
+          inputs,
+          secret,
+          run: (body) => run(body, req.caller, reply, params),
+          rerender: (form, status) => page(req, reply, form, status),
+        });
+      },
+    );
 
   const uuidParam = (params: Record<string, string>): string => {
     const id = params.id ?? '';
@@ -305,12 +316,16 @@ export const staffIntegrationRoutes: FastifyPluginAsync<{
     ['peerKey'],
   );
 
-  app.post('/kantor/integrasi/federasi/:instance/hapus', async (req, reply) => {
-    if (!requireAdmin(req, reply)) return reply;
-    nationalOnly(req.caller);
-    const { instance } = req.params as { instance: string };
-    if (!INSTANCE_ID.test(instance) || !(await removeFederationPeer(svc, instance, req.caller)))
-      throw new AppError('NOT_FOUND');
-    return reply.redirect(`${FLASH_PATH}?selesai=hapus&lang=${pageContext(req).lang}`, 303);
-  });
+  app.post(
+    '/kantor/integrasi/federasi/:instance/hapus',
+    { config: staleAdminForm('remove-peer', page) },
+    async (req, reply) => {
+      if (!requireAdmin(req, reply)) return reply;
+      nationalOnly(req.caller);
+      const { instance } = req.params as { instance: string };
+      if (!INSTANCE_ID.test(instance) || !(await removeFederationPeer(svc, instance, req.caller)))
+        throw new AppError('NOT_FOUND');
+      return reply.redirect(`${FLASH_PATH}?selesai=hapus&lang=${pageContext(req).lang}`, 303);
+    },
+  );
 };

@@ -112,6 +112,14 @@ export interface StaleFormRoute {
     form: FormState,
     status: number,
   ) => FastifyReply | Promise<FastifyReply>;
+  /**
+   * Whether this caller may see `page` (a back-office form: the gate of the page's GET route). The auth hook refused
+   * the post before the handler's own gate ran; when this says no (or throws), the answer is the error page, as for
+   * a form without a page of its own.
+   */
+  allowed?: (req: FastifyRequest, reply: FastifyReply) => boolean;
+  /** Fields given back although their names look secret (`keyName`: the name given to a key, not the key). */
+  keep?: readonly string[];
 }
 
 /** Sends a rendered page. Pages may hold personal data, so shared caches must not keep them. */
@@ -171,8 +179,8 @@ export function sendErrorPage(
   // A form with a stale token gives back what was typed (web/stale-form.ts): its own page when the route has one,
   // else the generic page for a citizen form; other back-office forms keep their error page.
   if (c.code === 'CSRF_INVALID' && req.method === 'POST') {
-    const own = req.routeOptions.config?.staleForm;
-    if (own) return own.page(req, reply, staleFormState(req, own.action), STALE_FORM_STATUS);
+    const own = ownStaleFormPage(reply, req, err);
+    if (own) return own;
     if (!req.url.startsWith('/kantor')) return sendStaleFormPage(reply, req);
   }
   const ctx = pageContext(req);
@@ -185,6 +193,45 @@ export function sendErrorPage(
     );
   const back = staff && req.method !== 'GET' && req.method !== 'HEAD' ? ctx.langPath : undefined;
   return sendPage(reply, req, h(ErrorPage, { ctx, status: c.status, message, staff, back }), c.status);
+}
+
+/**
+ * The answer of a form's own page to its stale token (route config `staleForm`, web/stale-form.ts), when `err` is that
+ * refusal on such a route and the caller may see the page; else null (the error handler answers as usual). For an
+ * error handler of its own (stats-plugin.ts); `sendErrorPage` calls it first.
+ */
+export function ownStaleFormPage(
+  reply: FastifyReply,
+  req: FastifyRequest,
+  err: unknown,
+): Promise<FastifyReply> | null {
+  if (req.method !== 'POST' || classifyError(err).code !== 'CSRF_INVALID') return null;
+  const own = req.routeOptions.config?.staleForm;
+  return own && mayShowOwnPage(own, req, reply) ? sendOwnStalePage(own, req, reply) : null;
+}
+
+/** Whether a stale form's own page may be shown to this caller (`StaleFormRoute.allowed`; a throw is a no). */
+function mayShowOwnPage(own: StaleFormRoute, req: FastifyRequest, reply: FastifyReply): boolean {
+  if (!own.allowed) return true;
+  try {
+    return own.allowed(req, reply);
+  } catch {
+    return false;
+  }
+}
+
+/** A stale form's own page; when the page itself refuses (not found in the caller's scope…), that error's page. */
+async function sendOwnStalePage(
+  own: StaleFormRoute,
+  req: FastifyRequest,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
+  try {
+    return await own.page(req, reply, staleFormState(req, own.action, own.keep), STALE_FORM_STATUS);
+  } catch (err) {
+    if (classifyError(err).code === 'CSRF_INVALID') throw err;
+    return sendErrorPage(reply, req, err);
+  }
 }
 
 /** The status of a stale citizen form's answer (web/stale-form.ts): the post was refused, its text is given back. */
@@ -213,15 +260,15 @@ export function staleFormMessage(lang: Lang, files = false, secrets = false): st
 
 /**
  * A stale form's state for its own page (route config `staleForm`): the posted fields as typed except the ones never
- * echoed (passwords, keys, tokens, plumbing), no field errors, and the stale message, which says to type the
- * passwords or key again when the post had one.
+ * echoed (passwords, keys, tokens, plumbing; `keep` names fields that only look so, such as a key's name), no field
+ * errors, and the stale message, which says to type the passwords or key again when the post had one.
  */
-export function staleFormState(req: FastifyRequest, action: string): FormState {
+export function staleFormState(req: FastifyRequest, action: string, keep: readonly string[] = []): FormState {
   const values: FormState['values'] = {};
   let secrets = false;
   for (const [name, raw] of Object.entries((req.body ?? {}) as Record<string, unknown>)) {
     const kept = ([] as unknown[]).concat(raw).filter((v): v is string => typeof v === 'string');
-    if (!NOT_ECHOED.test(name)) {
+    if (keep.includes(name) || !NOT_ECHOED.test(name)) {
       if (kept.length) values[name] = Array.isArray(raw) ? kept : kept[0]!;
     } else if (TYPED_SECRET.test(name) && kept.some((v) => v !== '')) secrets = true;
   }

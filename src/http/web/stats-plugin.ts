@@ -20,7 +20,7 @@ import { staffRoutingAccuracyRoutes } from '../staff/routing-accuracy.ts';
 import { staffStatsRoutes } from '../staff/stats-dashboard.ts';
 import { evaluationResultRoutes } from './evaluation-results.ts';
 import { rememberLang } from './pages.ts';
-import { pageContext, pageIssueKey, sendErrorPage, sendPage } from './render.ts';
+import { ownStaleFormPage, pageContext, pageIssueKey, sendErrorPage, sendPage } from './render.ts';
 import { fieldLabel, publicStatsRoutes } from './stats-pages.ts';
 
 /** Roles that use the back-office statistics and evaluation pages. */
@@ -93,6 +93,9 @@ export async function statsPagesPlugin(
 ): Promise<void> {
   app.addHook('preHandler', rememberLang(opts.secureCookies));
   app.setErrorHandler((err, req, reply) => {
+    // A period form posted with a stale token: the form again with what was typed (evaluation-admin.ts).
+    const own = ownStaleFormPage(reply, req, err);
+    if (own) return own;
     const staff =
       req.url.startsWith('/kantor') &&
       req.session?.actor.grants.some((g) => STAFF_PAGE_ROLES.includes(g.role)) === true;

@@ -30,6 +30,8 @@ export function PeriodFormPage(p: {
   groupSlots?: number;
   /** Predikat rows shown (default THRESHOLD_SLOTS; more when the period has more thresholds). */
   thresholdSlots?: number;
+  /** A form-level message in the error summary (the form's token had expired: nothing was saved). */
+  message?: string | undefined;
 }): VNode {
   const { ctx, values: v, errors: e } = p;
   const title =
@@ -38,9 +40,14 @@ export function PeriodFormPage(p: {
       : ctx.t('eval.form.title_edit', { name: v.name ?? '' });
   const action = p.mode === 'create' ? '/kantor/evaluasi/baru' : `/kantor/evaluasi/${v.id}/ubah`;
   return (
-    <Layout ctx={ctx} title={title} nav={statsNav(ctx, 'evaluation')} hasErrors={Object.keys(e).length > 0}>
+    <Layout
+      ctx={ctx}
+      title={title}
+      nav={statsNav(ctx, 'evaluation')}
+      hasErrors={Object.keys(e).length > 0 || !!p.message}
+    >
       <StatsStyles ctx={ctx} />
-      <ErrorSummary ctx={ctx} errors={e} />
+      <ErrorSummary ctx={ctx} errors={e} message={p.message} />
       <h1>{title}</h1>
       <form method="post" action={action} novalidate>
         <input type="hidden" name="_csrf" value={ctx.csrf} />
