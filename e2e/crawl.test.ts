@@ -15,14 +15,18 @@
  *   at a private tracking link (its key comes by email);
  * - the public and the citizen crawl the pages outside `/kantor`; staff viewpoints crawl `/kantor…` only (their
  *   public pages are the citizen's with another header link);
+ * - after the report pages, each staff viewpoint opens the confirmation states its actions lead to (`confirmations`:
+ *   `?selesai=…`, `?ok=…`, `?tersimpan=1`, the notice after a redirect, which no link leads to);
  * - query strings are dropped except `tab` (another tab is another page), `halaman` (a later page of a list, one
- *   per list) and `k` (the tracking page's key); `lang` is dropped: the crawl runs in Bahasa Indonesia, and the
- *   first five pages of each viewpoint are checked again in English;
+ *   per list), `k` (the tracking page's key) and the confirmation states; `lang` is dropped: the crawl runs in
+ *   Bahasa Indonesia, and the first five pages of each viewpoint, its confirmation states, a webhook's delivery log
+ *   and the certificate are checked again in English (`ALSO_ENGLISH`);
  * - pages are deduplicated by route pattern: path segments holding a digit (tracking numbers, uuids, ids, codes)
  *   and the segment after `instansi`, `sertifikat` or `evaluasi` (agency and period ids; not `baru`) become `:id`, so each distinct page is checked
  *   once per viewpoint (at most 60 per viewpoint).
  * Pages reached only by a form post or an emailed link (confirmations, error re-renders, token links read from a
- * real SMTP server) are checked by one more test walking nine form flows (`FORM_FLOWS`, `EVALUATION_FLOW`).
+ * real SMTP server) are checked by one more test walking ten form flows (`FORM_FLOWS`, `EVALUATION_FLOW`; an
+ * evaluation period's change form is open only before publishing, so it is checked there).
  * The pages checked per viewpoint are printed (console.log).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,14 +37,20 @@ import { signInPage } from './helpers/session.ts';
 import { STEPS } from '../src/http/web/report-form.ts';
 import { deliverMailOnce, resolveResetRequests, startSmtp } from '../test/helpers/receivers.ts';
 import { walkJourney } from '../test/helpers/journey.ts';
-import { WebClient } from '../test/helpers/web-client.ts';
+import { csrfOf, signInWeb, WebClient } from '../test/helpers/web-client.ts';
+import { sql } from 'drizzle-orm';
 
 const DAY = 86_400_000;
 const CAP = 60;
 const ENGLISH_PAGES = 5;
 const VIEWPORT = { width: 360, height: 800 };
-/** Query parameters that change the page: kept (tab with its value, the others as a placeholder). */
-const KEPT_QUERY = ['tab', 'halaman', 'k'];
+/**
+ * Query parameters that change the page: kept (tab with its value, the others as a placeholder). `selesai`, `ok` and
+ * `tersimpan` are the confirmation states a page shows after an action (its notice), opened from `confirmations`.
+ */
+const KEPT_QUERY = ['tab', 'halaman', 'k', 'selesai', 'ok', 'tersimpan'];
+/** Pages checked in English too, wherever they come in the crawl (beyond the first five of each viewpoint). */
+const ALSO_ENGLISH = /\/webhook\/:id$|\/sertifikat\/:id$|[?&](selesai|ok|tersimpan)=/;
 const SKIP_PATH =
   /^\/(keluar|static|api|open311)(\/|$)|\/lampiran\/|\/(unduh|ekspor|export|download)(\/|$)|\.[a-z0-9]{2,5}$/i;
 /** Segments after which comes an id without a digit (an agency, an evaluation period); `baru` is a page. */
@@ -54,6 +64,11 @@ interface Viewpoint {
   inScope: (path: string) => boolean;
   /** The report pages this viewpoint must be able to open, one per seeded status (checked before the crawl). */
   reportPages?: (reports: SeededReport[]) => ReportPage[];
+  /**
+   * Pages in the confirmation state an action of this viewpoint leads to (`?selesai=…`, `?ok=…`, `?tersimpan=1`:
+   * the notice after the redirect), checked right after the report pages, in both languages.
+   */
+  confirmations?: () => string[];
 }
 
 /** A report seeded in one status of the lifecycle, and who can open it. */
@@ -82,7 +97,17 @@ const isStaffPath = (p: string) => p === '/kantor' || p.startsWith('/kantor/');
 let t: TestApp;
 let b: TestBrowser;
 let smtp: Awaited<ReturnType<typeof startSmtp>>;
-const seed = { tracking: '', key: '', citizenReport: '', citizenKey: '', period: 'pd-kaltim-crawl' };
+const seed = {
+  tracking: '',
+  key: '',
+  citizenReport: '',
+  citizenKey: '',
+  period: 'pd-kaltim-crawl',
+  /** The PUPR unit officer's user id (the user page every admin above it opens). */
+  officerId: '',
+};
+/** A report of `label` (seeded in beforeAll). */
+const reportOf = (label: string) => reports.find((r) => r.label === label)!.trackingId;
 const reports: SeededReport[] = [];
 
 /** The normalised URL to visit (path plus kept query) and its dedupe key (the route pattern), or null to skip. */
@@ -222,6 +247,8 @@ async function crawl(vp: Viewpoint): Promise<{ checked: Checked[]; problems: str
       const n = normalise(origin + rp.url, origin);
       if (n) queued.add(n.key);
     }
+    // Then the confirmation states (a page whose notice no link leads to), each under its own key.
+    for (const c of vp.confirmations?.() ?? []) push(origin + c, 'confirmation');
     for (const s of vp.start()) push(origin + s, 'start');
     while (queue.length && checked.length < CAP) {
       const next = queue.shift()!;
@@ -253,8 +280,10 @@ async function crawl(vp: Viewpoint): Promise<{ checked: Checked[]; problems: str
       const hrefs = await page.$$eval('a[href]', (as) => as.map((a) => (a as HTMLAnchorElement).href));
       for (const h of hrefs) push(h, landed?.url ?? next.url);
     }
-    // Both languages for a handful: the first pages again in English, then back to Bahasa Indonesia.
-    for (const c of checked.slice(0, ENGLISH_PAGES)) {
+    // Both languages for a handful (the first pages, and the confirmation states and pages named in
+    // `ALSO_ENGLISH` wherever they came): again in English, then back to Bahasa Indonesia.
+    const english = checked.filter((c, i) => i < ENGLISH_PAGES || ALSO_ENGLISH.test(c.key));
+    for (const c of english) {
       const url = `${c.url}${c.url.includes('?') ? '&' : '?'}lang=en`;
       problems.push(...(await checkPage(page, url, `[${vp.name}] ${url}`)).problems);
     }
@@ -333,23 +362,39 @@ async function openLink(page: Page, path: string, what: string, check: CheckPost
   await check(what, res?.status() ?? 0, 'ok');
 }
 
+/**
+ * Creates an evaluation period `period` through the form at `/kantor/evaluasi/baru` (one group, PUPR and Dinkes
+ * Kaltim; no minimum of reports, so both are ranked and have a certificate), then checks its change form in both
+ * languages and posted without a name (422). Leaves the browser on the period's page.
+ */
+async function createPeriod(page: Page, check: CheckPosted, period: string): Promise<void> {
+  await page.goto(`${t.url}/kantor/evaluasi/baru`);
+  await check('new period, empty', await submitForm(page), 'error');
+  await page.fill('input[name="id"]', period);
+  await page.fill('input[name="name"]', 'Perangkat Daerah Provinsi Kalimantan Timur');
+  await page.fill('input[name="from"]', new Date(Date.now() - 200 * DAY).toISOString().slice(0, 10));
+  await page.fill('input[name="to"]', new Date(Date.now() - DAY).toISOString().slice(0, 10));
+  await page.fill('input[name="minVolume"]', '0');
+  await page.fill('input[name="g1_id"]', `${period}-pd`);
+  await page.fill('input[name="g1_name"]', 'Perangkat Daerah Kaltim');
+  await page.fill('textarea[name="g1_participants"]', 'pupr-kaltim\ndinkes-kaltim');
+  await check('created: the publish preview', await submitForm(page), 'ok');
+  expect(page.url()).toContain(`/kantor/evaluasi/${period}?ok=created`);
+  for (const lang of ['id', 'en']) {
+    await openLink(page, `/kantor/evaluasi/${period}/ubah?lang=${lang}`, `change form (${lang})`, check);
+  }
+  await page.fill('input[name="name"]', '');
+  await check('change form without a name (en)', await submitForm(page), 'error');
+  await page.goto(`${t.url}/kantor/evaluasi/${period}?lang=id`);
+}
+
 /** Evaluation periods have no API: created and published through the national admin's forms. */
 const EVALUATION_FLOW: FormFlow = {
   name: 'national admin, evaluation period',
   email: DEMO.national,
   async run(page, check) {
-    await page.goto(`${t.url}/kantor/evaluasi/baru`);
-    await check('new period, empty', await submitForm(page), 'error');
     const period = seed.period;
-    await page.fill('input[name="id"]', period);
-    await page.fill('input[name="name"]', 'Perangkat Daerah Provinsi Kalimantan Timur');
-    await page.fill('input[name="from"]', new Date(Date.now() - 200 * DAY).toISOString().slice(0, 10));
-    await page.fill('input[name="to"]', new Date(Date.now() - DAY).toISOString().slice(0, 10));
-    await page.fill('input[name="g1_id"]', `${period}-pd`);
-    await page.fill('input[name="g1_name"]', 'Perangkat Daerah Kaltim');
-    await page.fill('textarea[name="g1_participants"]', 'pupr-kaltim\ndinkes-kaltim');
-    await check('created: the publish preview', await submitForm(page), 'ok');
-    expect(page.url()).toContain(`/kantor/evaluasi/${period}?ok=created`);
+    await createPeriod(page, check, period);
     const publish = `form[action="/kantor/evaluasi/${period}/terbitkan"] button[type="submit"]`;
     await check('published', await submitForm(page, publish), 'ok');
     expect(page.url()).toContain('ok=published');
@@ -357,6 +402,12 @@ const EVALUATION_FLOW: FormFlow = {
 };
 
 const FORM_FLOWS: FormFlow[] = [
+  {
+    // A period left unpublished, by the other role that manages them: its change form in both languages.
+    name: 'coordinator, evaluation period draft',
+    email: DEMO.coordinator,
+    run: (page, check) => createPeriod(page, check, 'pd-kaltim-draf'),
+  },
   {
     name: 'public, report journey',
     async run(page, check) {
@@ -562,6 +613,18 @@ const VIEWPOINTS: Viewpoint[] = [
     start: () => ['/kantor'],
     inScope: isStaffPath,
     reportPages: staffReportPages('coordinator', true),
+    confirmations: () => [
+      `/kantor/laporan/${reportOf('dispatched')}?selesai=1`,
+      '/kantor/admin/instansi/pupr-kaltim?selesai=ubah',
+      `/kantor/admin/pengguna/${seed.officerId}?selesai=1`,
+      '/kantor/admin/kalender?selesai=1',
+      '/kantor/admin/sla?selesai=1',
+      '/kantor/admin/rute-otomatis?selesai=1',
+      '/kantor/integrasi?selesai=simpan',
+      '/kantor/preferensi?tersimpan=1',
+      '/kantor/kata-sandi?selesai=1',
+      `/kantor/evaluasi/${seed.period}?ok=published`,
+    ],
   },
   {
     name: 'agency admin',
@@ -569,6 +632,16 @@ const VIEWPOINTS: Viewpoint[] = [
     start: () => ['/kantor'],
     inScope: isStaffPath,
     reportPages: staffReportPages('agency admin', false),
+    confirmations: () => [
+      `/kantor/laporan/${reportOf('dispatched')}?selesai=1`,
+      '/kantor?tab=dispatched&selesai=kembali',
+      '/kantor/admin/instansi/pupr-kaltim?selesai=tambah',
+      `/kantor/admin/pengguna/${seed.officerId}?selesai=1`,
+      '/kantor/admin/rute-otomatis?selesai=tarik',
+      '/kantor/integrasi?selesai=cabut',
+      '/kantor/preferensi?tersimpan=1',
+      '/kantor/kata-sandi?selesai=1',
+    ],
   },
   {
     name: 'unit officer',
@@ -576,6 +649,11 @@ const VIEWPOINTS: Viewpoint[] = [
     start: () => ['/kantor'],
     inScope: isStaffPath,
     reportPages: staffReportPages('unit officer', false),
+    confirmations: () => [
+      `/kantor/laporan/${reportOf('in progress')}?selesai=1`,
+      '/kantor/preferensi?tersimpan=1',
+      '/kantor/kata-sandi?selesai=1',
+    ],
   },
   {
     name: 'national admin',
@@ -583,6 +661,19 @@ const VIEWPOINTS: Viewpoint[] = [
     start: () => ['/kantor', '/kantor/admin'],
     inScope: isStaffPath,
     reportPages: staffReportPages('national admin', true),
+    confirmations: () => [
+      `/kantor/laporan/${reportOf('submitted')}?selesai=1`,
+      '/kantor/admin/instansi/pupr-kaltim?selesai=buat',
+      `/kantor/admin/pengguna/${seed.officerId}?selesai=1`,
+      '/kantor/admin/kategori?selesai=1',
+      '/kantor/admin/kalender?selesai=1',
+      '/kantor/admin/sla?selesai=1',
+      '/kantor/admin/rute-otomatis?selesai=1',
+      '/kantor/integrasi?selesai=hapus',
+      '/kantor/preferensi?tersimpan=1',
+      '/kantor/kata-sandi?selesai=1',
+      `/kantor/evaluasi/${seed.period}?ok=published`,
+    ],
   },
   {
     name: 'ombudsman',
@@ -590,6 +681,7 @@ const VIEWPOINTS: Viewpoint[] = [
     start: () => ['/kantor/ombudsman'],
     inScope: isStaffPath,
     reportPages: staffReportPages('ombudsman', false, '/kantor/ombudsman/laporan'),
+    confirmations: () => ['/kantor/kata-sandi?selesai=1'],
   },
 ];
 
@@ -630,6 +722,24 @@ describe.skipIf(!HAS_CHROMIUM)('accessibility crawl without JavaScript, per view
         { body: 'Tim sudah meninjau lokasi dan memperbaiki.', final },
         { token: officer },
       );
+
+    // A webhook of PUPR before the reports move (its delivery log then lists the dispatches), through the
+    // integrations form (the local receiver address allowed for that post only).
+    const admin = await signInWeb(t.url, DEMO.puprAdmin);
+    const integrations = await admin.get('/kantor/integrasi');
+    t.runtime.services.outboundAllowHosts = ['127.0.0.1'];
+    const hook = await admin.post('/kantor/integrasi/webhook', {
+      _csrf: csrfOf(integrations.html),
+      url: 'http://127.0.0.1:9/crawl',
+      events: ['dispatched'],
+      hookAgency: 'pupr-kaltim',
+    });
+    t.runtime.services.outboundAllowHosts = [];
+    expect(hook.status, hook.html.slice(0, 300)).toBe(303);
+    const officerRow = (await t.runtime.services.db.execute(
+      sql`select id from users where email = ${DEMO.puprOfficer}`,
+    )) as unknown as { rows: Array<{ id: string }> };
+    seed.officerId = officerRow.rows[0]!.id;
 
     const VERIFIERS = ['coordinator', 'national admin'];
     const AGENCY = [...VERIFIERS, 'agency admin'];
