@@ -1,5 +1,5 @@
 /** Read side for reports: scoped lists with filters and full-text search, one report, and its timeline. */
-import { sql, type SQL } from 'drizzle-orm';
+import { eq, sql, type SQL } from 'drizzle-orm';
 import { query } from '../db/client.ts';
 import { listEvents, type EventRow } from '../db/repositories/events.ts';
 import {
@@ -8,7 +8,8 @@ import {
   type LoadedReport,
   type ReportRow,
 } from '../db/repositories/reports.ts';
-import { reports } from '../db/schema.ts';
+import { reports, users } from '../db/schema.ts';
+import { maskOwnIdentity, type OwnIdentity } from '../domain/report/own-identity.ts';
 import { OPEN_STATUSES, type ReportStatus } from '../domain/report/report.ts';
 import { authorize } from './access.ts';
 import { permissionsFor, type PolicyAction, type ReportSubject } from '../policies/can.ts';
@@ -189,7 +190,41 @@ export async function timelineFor(
       return subject.isReporter || permissions.viewInternal || opts.handOff === true;
     return permissions.viewInternal;
   });
-  return permissions.viewInternal ? shown : withoutConfidentialKept(svc, shown);
+  const own = await asReporterEvents(svc, visible, shown);
+  return permissions.viewInternal ? own : withoutConfidentialKept(svc, own);
+}
+
+/** Roles a signed-in account acts under when it is not known as the report's reporter (a citizen's comment). */
+const CITIZEN_ROLES = new Set(['citizen', 'public']);
+
+/**
+ * On an anonim report, what the reporter's own account wrote as a citizen (a public comment before it claimed the
+ * report, filed without that account) is the reporter's: shown as the reporter's (`actorRole` `reporter`, so no
+ * surface names the account or gives its id: presentEvent, the staff page, Open311) and, for a reader who may not
+ * see the reporter, with the reporter's sealed identity and the account's own name and email masked in its text, as
+ * the reporter's texts are stored. A third party's comment keeps its author. The stored events are never changed
+ * (they are hash-chained).
+ */
+async function asReporterEvents(
+  svc: Services,
+  visible: VisibleReport,
+  events: EventRow[],
+): Promise<EventRow[]> {
+  const { row } = visible.report;
+  const owner = row.reporterUserId;
+  const theirs = (e: EventRow) =>
+    row.anonymous && !!owner && e.actorUserId === owner && CITIZEN_ROLES.has(e.actorRole ?? '');
+  if (!events.some(theirs)) return events;
+  const masked = !visible.subject.isReporter && !visible.permissions.viewReporter;
+  const [account] = masked
+    ? await svc.db.select({ name: users.name, email: users.email }).from(users).where(eq(users.id, owner!))
+    : [];
+  const sealed: OwnIdentity = masked && row.reporterEnc ? svc.sealer.open<OwnIdentity>(row.reporterEnc) : {};
+  const mask = (text: string | null) =>
+    text && masked ? maskOwnIdentity(maskOwnIdentity(text, sealed), account ?? {}) : text;
+  return events.map((e) =>
+    theirs(e) ? { ...e, actorRole: 'reporter', actorAgencyId: null, body: mask(e.body) } : e,
+  );
 }
 
 /**
