@@ -14,6 +14,7 @@ import type { Services } from '../app/context.ts';
 import { createApiKey } from '../commands/create-api-key.ts';
 import { setOpen311ServiceType } from '../commands/set-open311-service-type.ts';
 import { receiveEmail } from '../commands/receive-email.ts';
+import { isInlinePart } from '../domain/report/email-text.ts';
 import type { ServiceType } from '../queries/open311.ts';
 import { listSmsKeywords, setSmsKeyword } from '../commands/set-sms-keyword.ts';
 import { AppError } from '../app/errors.ts';
@@ -148,6 +149,7 @@ export async function startSmtpListener(
               attachments: mail.attachments.map((a) => ({
                 filename: a.filename ?? 'lampiran',
                 data: a.content,
+                inline: isInlinePart(a, mail.html || ''),
               })),
             },
             undefined,

@@ -19,7 +19,12 @@ import { can, receivesHandOff } from '../policies/can.ts';
 import { query, type AppDb } from '../db/client.ts';
 import type { ActionResult } from './report-action.ts';
 import { cleanPdf, UnreadablePdfError } from '../integrations/pdf-metadata.ts';
-import { attachmentFilename, neutralFilename, revealsReporterName } from '../presenters/attachment.ts';
+import {
+  attachmentFilename,
+  neutralFilename,
+  revealsReporterName,
+  withheldInline,
+} from '../presenters/attachment.ts';
 
 /** Limits shown on the form and enforced here. */
 export const ATTACHMENT_LIMITS = {
@@ -98,14 +103,23 @@ export async function prepareAttachment(file: AttachmentInput): Promise<Prepared
   return { filename: cleanFilename(file.filename, clean.ext), file: clean };
 }
 
+/** How a file is stored beyond its bytes. */
+export interface StoreOptions {
+  /** The file an action's event was sent with (a follow-up). */
+  eventId?: number;
+  /** An image from the body of an emailed complaint, not an attached file (`withheldInline`). */
+  emailInline?: boolean | undefined;
+}
+
 /** Stores an attachment on a report for the reporter or staff in scope. */
 export async function addAttachment(
   svc: Services,
   caller: Caller,
   trackingId: string,
   file: AttachmentInput,
+  opts: Pick<StoreOptions, 'emailInline'> = {},
 ) {
-  return storeAttachment(svc, caller, trackingId, await prepareAttachment(file));
+  return storeAttachment(svc, caller, trackingId, await prepareAttachment(file), opts);
 }
 
 /**
@@ -118,7 +132,7 @@ export async function storeAttachment(
   caller: Caller,
   trackingId: string,
   prepared: PreparedAttachment,
-  opts: { eventId?: number } = {},
+  opts: StoreOptions = {},
 ) {
   const { bytes, mime, ext } = prepared.file;
   const key = `${new Date().getUTCFullYear()}/${randomUUID()}.${ext}`;
@@ -154,6 +168,7 @@ export async function storeAttachment(
           storageKey: key,
           uploadedBy: subject.isReporter ? 'reporter' : 'staff',
           createdAt: now,
+          emailInline: opts.emailInline === true,
         })
         .returning();
       const [fresh] = await tx.select().from(reports).where(eq(reports.id, report!.row.id));
@@ -163,7 +178,12 @@ export async function storeAttachment(
         actorUserId: caller.actor.userId,
         actorRole: subject.isReporter ? 'reporter' : 'staff',
         createdAt: now,
-        data: { attachmentId: row!.id, mime, size: bytes.length },
+        data: {
+          attachmentId: row!.id,
+          mime,
+          size: bytes.length,
+          ...(opts.emailInline ? { emailInline: true } : {}),
+        },
       });
       // The uploader gets back the name they sent (the row itself holds only the neutral one).
       return { ...row!, originalFilename: filename };
@@ -224,6 +244,9 @@ export async function openAttachment(
     .where(and(eq(attachments.id, attachmentId), eq(attachments.reportId, report!.row.id)))
     .limit(1);
   if (!row) throw new AppError('NOT_FOUND');
+  const mayViewReporter = subject.isReporter || can(caller.actor, 'viewReporter', subject);
+  // An image from an anonim reporter's email body, not released by a verifier: as if it did not exist.
+  if (withheldInline(row, report!.row.anonymous, mayViewReporter)) throw new AppError('NOT_FOUND');
   const staff = can(caller.actor, 'viewInternal', subject);
   // The Ombudsman office a report was handed over to opens the reporter's files its package lists (under the
   // package's names), without reading internal notes.
@@ -239,7 +262,6 @@ export async function openAttachment(
     !(await isPublicFollowUpAttachment(svc.db, row.reportId, row.id))
   )
     throw new AppError('NOT_FOUND');
-  const mayViewReporter = subject.isReporter || can(caller.actor, 'viewReporter', subject);
   if (revealsReporterName(row, mayViewReporter, subject.isReporter)) {
     await svc.db
       .insert(piiAccessLog)

@@ -33,6 +33,15 @@ import { filingText, replyText, subjectText, type EmailSender } from '../domain/
 // callers that knew it from this file.
 export { replyText, stripQuoted } from '../domain/report/email-text.ts';
 
+/**
+ * A file of an email. `inline`: an image of the message body rather than an attached file (Content-Disposition
+ * inline, or a Content-ID part the HTML shows: a signature logo, the sender's photo). Stored marked
+ * (`attachments.email_inline`); on an anonim report withheld from the agency until a verifier releases it.
+ */
+export interface EmailAttachment extends AttachmentInput {
+  inline?: boolean | undefined;
+}
+
 /** One parsed email. */
 export interface InboundEmail {
   messageId?: string | undefined;
@@ -40,7 +49,7 @@ export interface InboundEmail {
   to: string[];
   subject: string;
   text: string;
-  attachments: AttachmentInput[];
+  attachments: EmailAttachment[];
 }
 
 /** What happened to a message. */
@@ -264,13 +273,15 @@ async function attachWhatFits(
   svc: Services,
   accessKey: string,
   trackingId: string,
-  files: readonly AttachmentInput[],
+  files: readonly EmailAttachment[],
 ): Promise<{ attached: number; skipped: SkippedAttachment[] }> {
   let attached = 0;
   const skipped: SkippedAttachment[] = [];
   for (const file of files) {
     try {
-      await addAttachment(svc, { ...PUBLIC_CALLER, accessKey }, trackingId, file);
+      await addAttachment(svc, { ...PUBLIC_CALLER, accessKey }, trackingId, file, {
+        emailInline: file.inline === true,
+      });
       attached++;
     } catch (e) {
       if (!(e instanceof AppError) || !['VALIDATION_FAILED', 'PAYLOAD_TOO_LARGE'].includes(e.code)) throw e;

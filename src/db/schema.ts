@@ -314,6 +314,14 @@ export const attachments = pgTable(
     storageKey: text('storage_key').notNull(),
     uploadedBy: text('uploaded_by').notNull(),
     createdAt: ts('created_at').notNull().defaultNow(),
+    /**
+     * An image from the body of an emailed complaint (Content-Disposition inline, or a Content-ID part the HTML
+     * shows: a signature logo, the sender's photo), not a file the sender attached. On an anonim report it is
+     * withheld from everyone who may not see the reporter until a verifier releases it (docs/security.md).
+     */
+    emailInline: boolean('email_inline').notNull().default(false),
+    /** When a verifier released a withheld inline image to the agency (the `attachment_release` event says who). */
+    releasedAt: ts('released_at'),
   },
   (t) => [index('attachments_report_idx').on(t.reportId)],
 );

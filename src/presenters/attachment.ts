@@ -60,6 +60,19 @@ export function revealsReporterName(
 }
 
 /**
+ * Whether an image from the body of an emailed complaint (`email_inline`: a signature logo, the sender's photo) is
+ * withheld from this caller: on an anonim report, until a verifier releases it, only those who may see the reporter
+ * (the reporter, verifiers in scope) list or open it; an agency role, the Ombudsman and the public never do.
+ */
+export function withheldInline(
+  file: { emailInline: boolean; releasedAt: Date | null },
+  anonymous: boolean,
+  mayViewReporter: boolean,
+): boolean {
+  return file.emailInline && file.releasedAt === null && anonymous && !mayViewReporter;
+}
+
+/**
  * `lampiran-<first 8 of the id>.<ext>`: the name the public sees for every file (an agency's file name can name
  * the reporter or a resident too, e.g. "balasan-untuk-bu-sekar.pdf").
  */

@@ -7,7 +7,8 @@ import { and, asc, desc, eq, inArray, like, lte, ne, or } from 'drizzle-orm';
 import type { EventRow } from '../db/repositories/events.ts';
 import { findAgency } from '../db/repositories/agencies.ts';
 import { agencies, attachments, regions, reportEvents, reports, users } from '../db/schema.ts';
-import { attachmentFilename } from '../presenters/attachment.ts';
+import { attachmentFilename, withheldInline } from '../presenters/attachment.ts';
+import { can } from '../policies/can.ts';
 import type { Caller, Services } from '../app/context.ts';
 import type { AppDb } from '../db/client.ts';
 import { deadlineBadge, type DeadlineBadge } from './queues.ts';
@@ -29,6 +30,15 @@ export interface AttachmentItem {
   size: number;
   uploadedBy: string;
   eventSeq: number | null;
+  /** An image from the body of an emailed complaint (a signature logo, the sender's photo), not an attached file. */
+  emailInline: boolean;
+  /**
+   * Withheld from the agency (an inline image of an anonim report not yet released): listed only to those who may
+   * see the reporter, marked as possibly identifying them.
+   */
+  withheld: boolean;
+  /** The caller may release it to the agency (`releaseInlineImage`). */
+  releasable: boolean;
 }
 
 /** A unit the report may be disposed to. */
@@ -127,8 +137,14 @@ export async function staffReportView(
   const seqByEvent = new Map<number, number>();
   for (const e of timeline) seqByEvent.set(e.id, e.seq);
   const staff = visible.permissions.viewInternal;
+  const mayViewReporter = visible.permissions.viewReporter || visible.subject.isReporter;
+  // Releasing needs a verifier who may see the reporter (as staff: the reporter's own rights do not count).
+  const mayRelease =
+    visible.permissions.setPrivacy &&
+    can(caller.actor, 'viewReporter', { ...visible.subject, isReporter: false });
   const items: AttachmentItem[] = files
     .filter((f) => staff || f.uploadedBy !== 'reporter')
+    .filter((f) => !withheldInline(f, row.anonymous, mayViewReporter))
     .map((f) => ({
       id: f.id,
       // Shown on the staff page, which logs the view of the reporter's identity (revealReporter,
@@ -142,6 +158,9 @@ export async function staffReportView(
       size: f.size,
       uploadedBy: f.uploadedBy,
       eventSeq: f.eventId ? (seqByEvent.get(f.eventId) ?? null) : null,
+      emailInline: f.emailInline,
+      withheld: withheldInline(f, row.anonymous, false),
+      releasable: mayRelease && withheldInline(f, row.anonymous, false),
     }));
 
   const units = visible.permissions.dispose ? await disposalUnits(svc.db, row) : [];

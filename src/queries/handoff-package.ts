@@ -10,7 +10,7 @@
 import { and, asc, eq, ne } from 'drizzle-orm';
 import { attachments, reportEvents, reports } from '../db/schema.ts';
 import type { Services } from '../app/context.ts';
-import { attachmentFilename } from '../presenters/attachment.ts';
+import { attachmentFilename, withheldInline } from '../presenters/attachment.ts';
 import { maskOwnIdentity, type OwnIdentity } from '../domain/report/own-identity.ts';
 
 /** What the Ombudsman endpoint receives (JSON). */
@@ -91,13 +91,16 @@ export async function handoffPackage(svc: Services, trackingId: string): Promise
       // Internal notes are already excluded; the rest may name the reporter (masked unless shared).
       body: e.body === null ? null : text(e.body),
     })),
-    attachments: files.map((f) => ({
-      id: f.id,
-      filename: attachmentFilename(f, reporter !== null, svc.sealer),
-      mime: f.mime,
-      size: f.size,
-      sha256: f.sha256,
-    })),
+    // An image from an anonim reporter's email body a verifier has not released stays out, as for the agency.
+    attachments: files
+      .filter((f) => !withheldInline(f, r.anonymous, false))
+      .map((f) => ({
+        id: f.id,
+        filename: attachmentFilename(f, reporter !== null, svc.sealer),
+        mime: f.mime,
+        size: f.size,
+        sha256: f.sha256,
+      })),
     reporter,
     identityShared: reporter !== null,
     consent: escalation

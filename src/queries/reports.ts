@@ -1,5 +1,5 @@
 /** Read side for reports: scoped lists with filters and full-text search, one report, and its timeline. */
-import { eq, sql, type SQL } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { query } from '../db/client.ts';
 import { listEvents, type EventRow } from '../db/repositories/events.ts';
 import {
@@ -8,7 +8,8 @@ import {
   type LoadedReport,
   type ReportRow,
 } from '../db/repositories/reports.ts';
-import { reports, users } from '../db/schema.ts';
+import { attachments, reports, users } from '../db/schema.ts';
+import { withheldInline } from '../presenters/attachment.ts';
 import { maskOwnIdentity, type OwnIdentity } from '../domain/report/own-identity.ts';
 import { OPEN_STATUSES, type ReportStatus } from '../domain/report/report.ts';
 import { authorize } from './access.ts';
@@ -190,8 +191,34 @@ export async function timelineFor(
       return subject.isReporter || permissions.viewInternal || opts.handOff === true;
     return permissions.viewInternal;
   });
-  const own = await asReporterEvents(svc, visible, shown);
+  const own = await withoutWithheldImages(svc, visible, await asReporterEvents(svc, visible, shown));
   return permissions.viewInternal ? own : withoutConfidentialKept(svc, own);
+}
+
+/**
+ * The upload events of images withheld from the caller (`withheldInline`: from the body of an anonim reporter's
+ * email, not released) without the file's id and size: the timeline says a file came, never which one, so the
+ * JSON timeline lists no withheld image.
+ */
+async function withoutWithheldImages(
+  svc: Services,
+  visible: VisibleReport,
+  events: EventRow[],
+): Promise<EventRow[]> {
+  const { row } = visible.report;
+  const mayViewReporter = visible.subject.isReporter || visible.permissions.viewReporter;
+  if (!row.anonymous || mayViewReporter) return events;
+  const held = await svc.db
+    .select({ id: attachments.id, emailInline: attachments.emailInline, releasedAt: attachments.releasedAt })
+    .from(attachments)
+    .where(and(eq(attachments.reportId, row.id), eq(attachments.emailInline, true)));
+  const withheld = new Set(held.filter((f) => withheldInline(f, row.anonymous, false)).map((f) => f.id));
+  if (withheld.size === 0) return events;
+  return events.map((e) => {
+    const data = e.data as Record<string, unknown> | null;
+    if (e.type !== 'attachment' || !withheld.has(String(data?.attachmentId))) return e;
+    return { ...e, data: { mime: data!.mime, emailInline: true, withheld: true } };
+  });
 }
 
 /** Roles a signed-in account acts under when it is not known as the report's reporter (a citizen's comment). */

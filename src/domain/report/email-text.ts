@@ -272,3 +272,14 @@ function personalDataOut(text: string): string {
 function tidy(lines: string[]): string {
   return lines.join('\n').trim();
 }
+
+/**
+ * Whether a mail part is an image of the message body rather than an attached file: sent as
+ * `Content-Disposition: inline`, or carrying a Content-ID the HTML body shows (`<img src="cid:…">`: a signature
+ * logo, the sender's photo). Such images are stored marked and withheld on an anonim report (receive-email.ts).
+ */
+export function isInlinePart(part: { contentDisposition?: string; cid?: string }, html: string): boolean {
+  if (part.contentDisposition?.toLowerCase() === 'inline') return true;
+  const cid = part.cid?.replace(/^<|>$/g, '');
+  return !!cid && html.toLowerCase().includes(`cid:${cid.toLowerCase()}`);
+}

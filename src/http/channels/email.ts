@@ -10,8 +10,8 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Services } from '../../app/context.ts';
 import { AppError, invalid } from '../../app/errors.ts';
-import type { AttachmentInput } from '../../commands/add-attachment.ts';
-import { receiveEmail, type InboundEmail } from '../../commands/receive-email.ts';
+import { receiveEmail, type EmailAttachment, type InboundEmail } from '../../commands/receive-email.ts';
+import { isInlinePart } from '../../domain/report/email-text.ts';
 import type { ChannelOptions } from './sms.ts';
 
 /** Parses `Name <addr@x>` or a bare address. */
@@ -30,16 +30,40 @@ function authorised(req: FastifyRequest, secret: string | undefined): boolean {
   return password.length === expected.length && timingSafeEqual(password, expected);
 }
 
+/**
+ * The file fields an inbound-parse service names as images of the body: its map of Content-IDs to file fields
+ * (`content-ids` {cid: field} as SendGrid sends it, `content-id-map` {"<cid>": field} as Mailgun does).
+ */
+function inlineFields(fields: Record<string, unknown>): Set<string> {
+  const out = new Set<string>();
+  for (const name of ['content-ids', 'content-id-map']) {
+    const raw = fields[name];
+    if (typeof raw !== 'string' || !raw.trim()) continue;
+    try {
+      const map = JSON.parse(raw) as unknown;
+      if (map && typeof map === 'object')
+        for (const v of Object.values(map)) if (typeof v === 'string') out.add(v);
+    } catch {
+      // A map that is not JSON names no field: its files stay ordinary attachments.
+    }
+  }
+  return out;
+}
+
 async function readMail(
   req: FastifyRequest,
-): Promise<Record<string, unknown> & { files: AttachmentInput[] }> {
+): Promise<Record<string, unknown> & { files: EmailAttachment[] }> {
   if (req.isMultipart()) {
-    const out: Record<string, unknown> & { files: AttachmentInput[] } = { files: [] };
+    const out: Record<string, unknown> & { files: EmailAttachment[] } = { files: [] };
+    const fieldOf = new Map<EmailAttachment, string>();
     try {
       for await (const part of req.parts()) {
         if (part.type === 'file') {
           const data = await part.toBuffer();
-          if (data.length) out.files.push({ filename: plainText(part.filename || 'lampiran'), data });
+          if (!data.length) continue;
+          const file: EmailAttachment = { filename: plainText(part.filename || 'lampiran'), data };
+          out.files.push(file);
+          fieldOf.set(file, part.fieldname);
         } else out[part.fieldname] = plainText(String(part.value));
       }
     } catch (e) {
@@ -47,6 +71,8 @@ async function readMail(
       if (e instanceof AppError || (e as { statusCode?: number }).statusCode) throw e;
       throw new AppError('BAD_REQUEST');
     }
+    const inline = inlineFields(out);
+    for (const file of out.files) if (inline.has(fieldOf.get(file)!)) file.inline = true;
     return out;
   }
   const raw = req.body ?? {};
@@ -54,20 +80,35 @@ async function readMail(
   const b = raw as Record<string, unknown>;
   if (b.attachments !== undefined && !Array.isArray(b.attachments))
     throw invalid({ attachments: { key: 'invalid_type' } });
-  const files = ((b.attachments ?? []) as unknown[]).map((a) => {
-    const f = a as { filename?: unknown; content?: unknown } | null;
+  const html = ['html', 'body-html', 'stripped-html']
+    .map((k) => (typeof b[k] === 'string' ? b[k] : ''))
+    .join('\n');
+  const files = ((b.attachments ?? []) as unknown[]).map((a): EmailAttachment => {
+    const f = a as {
+      filename?: unknown;
+      content?: unknown;
+      inline?: unknown;
+      disposition?: unknown;
+      contentId?: unknown;
+    } | null;
     if (!f || typeof f !== 'object' || typeof f.content !== 'string')
       throw invalid({ attachments: { key: 'invalid_type' } });
+    // An image of the body: flagged `inline`, sent with disposition inline, or a Content-ID the HTML shows.
+    const part = {
+      contentDisposition: typeof f.disposition === 'string' ? f.disposition : undefined,
+      cid: typeof f.contentId === 'string' ? f.contentId : undefined,
+    };
     return {
       filename: typeof f.filename === 'string' && f.filename ? f.filename : 'lampiran',
       data: Buffer.from(f.content, 'base64'),
+      inline: f.inline === true || isInlinePart(part, html),
     };
   });
   return { ...b, files };
 }
 
 /** Turns the webhook fields into an InboundEmail. */
-export function toInboundEmail(f: Record<string, unknown>, files: AttachmentInput[]): InboundEmail {
+export function toInboundEmail(f: Record<string, unknown>, files: EmailAttachment[]): InboundEmail {
   const str = (k: string) => (typeof f[k] === 'string' ? (f[k] as string) : '');
   const headers = str('headers');
   const messageId = str('message_id') || str('messageId') || /^Message-ID:\s*(.+)$/im.exec(headers)?.[1];

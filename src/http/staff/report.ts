@@ -30,6 +30,7 @@ import { noteReport } from '../../commands/note-report.ts';
 import { respondToReport } from '../../commands/respond-to-report.ts';
 import { returnReport } from '../../commands/return-report.ts';
 import { pullBackDispatch } from '../../commands/pull-back-dispatch.ts';
+import { releaseInlineImage } from '../../commands/release-inline-image.ts';
 import { escalateReport, escalationOffer } from '../../commands/escalate-report.ts';
 import { recordPiiAccess, revealReporter } from '../../commands/reveal-reporter.ts';
 import { detectPersonalData } from '../../domain/report/pii-hints.ts';
@@ -453,7 +454,14 @@ async function prepareUploads(
 function doneLocation(action: string, trackingId: string, lang: Lang): string {
   // A return takes the report out of the agency's sight: its notice is on the queue it lands on.
   if (action === 'return') return `/kantor?tab=dispatched&selesai=kembali&lang=${lang}`;
-  const selesai = action === 'pull-back' ? 'tarik' : action === 'escalate' ? 'ombudsman' : '1';
+  const selesai =
+    action === 'pull-back'
+      ? 'tarik'
+      : action === 'escalate'
+        ? 'ombudsman'
+        : action === 'release'
+          ? 'lampiran'
+          : '1';
   return `/kantor/laporan/${trackingId}?selesai=${selesai}&lang=${lang}`;
 }
 
@@ -467,8 +475,25 @@ export const staffReportRoutes: FastifyPluginAsync<{ services: Services }> = asy
     if (!TrackingId.safeParse(trackingId).success) throw new AppError('REPORT_NOT_FOUND');
     // `?selesai=1` after an action; `?selesai=tarik` after a pull-back says where the report went.
     const selesai = (req.query as Record<string, string | undefined>).selesai;
-    const done = selesai === 'tarik' ? 'pull_back' : selesai === 'ombudsman' ? 'escalate' : selesai === '1';
+    const done =
+      selesai === 'tarik'
+        ? 'pull_back'
+        : selesai === 'ombudsman'
+          ? 'escalate'
+          : selesai === 'lampiran'
+            ? 'release'
+            : selesai === '1';
     return renderReport(svc, req, reply, trackingId, { done, pick: pickOf(req.query) });
+  });
+
+  // A verifier who may see the reporter releases an image from an anonim reporter's email body to the agency.
+  app.post('/kantor/laporan/:trackingId/lampiran/:attachmentId/teruskan', async (req, reply) => {
+    if (!requireStaff(req, reply)) return reply;
+    const { trackingId, attachmentId } = req.params as { trackingId: string; attachmentId: string };
+    if (!TrackingId.safeParse(trackingId).success) throw new AppError('REPORT_NOT_FOUND');
+    if (!z.uuid().safeParse(attachmentId).success) throw new AppError('NOT_FOUND');
+    await releaseInlineImage(svc, req.caller, trackingId, attachmentId);
+    return reply.redirect(doneLocation('release', trackingId, pageContext(req).lang), 303);
   });
 
   for (const [name, action] of Object.entries(ACTIONS)) {

@@ -34,7 +34,7 @@ import { VerificationAids, type RoutingPick, type VerificationAidsProps } from '
 import type { RoutingSuggestion } from '../../commands/suggest-routing.ts';
 
 /** The notice after a successful action: the generic one, or the pull-back's (the report is back in verification). */
-export type ReportDone = boolean | 'pull_back' | 'escalate';
+export type ReportDone = boolean | 'pull_back' | 'escalate' | 'release';
 
 /** Props of the report page. */
 export interface ReportPageProps {
@@ -251,7 +251,9 @@ export function ReportPage(p: ReportPageProps): VNode {
               ? 'staff.report.done_pull_back'
               : p.done === 'escalate'
                 ? 'staff.report.done_escalate'
-                : 'staff.report.done',
+                : p.done === 'release'
+                  ? 'staff.report.inline_released'
+                  : 'staff.report.done',
           )}
         </p>
       ) : null}
@@ -372,6 +374,28 @@ export function ReportPage(p: ReportPageProps): VNode {
             <li key={a.id}>
               <a href={`/api/v1/reports/${row.trackingId}/attachments/${a.id}`}>{a.filename}</a> ({a.mime},{' '}
               {Math.ceil(a.size / 1024)} KB){sentWith(a.eventSeq)}
+              {a.emailInline ? (
+                // An image from the email body (a signature logo, the sender's photo): on an anonim report withheld
+                // from the agency until a verifier who may see the reporter releases it (docs/security.md).
+                <>
+                  {' '}
+                  <strong>
+                    {ctx.t(a.withheld ? 'staff.report.inline_withheld' : 'staff.report.inline_image')}
+                  </strong>
+                </>
+              ) : null}
+              {a.releasable ? (
+                <form
+                  method="post"
+                  action={`/kantor/laporan/${row.trackingId}/lampiran/${a.id}/teruskan?lang=${ctx.lang}`}
+                  class="inline-form"
+                >
+                  <input type="hidden" name="_csrf" value={ctx.csrf} />
+                  <button type="submit" class="button button-secondary">
+                    {ctx.t('staff.report.inline_release', { name: a.filename })}
+                  </button>
+                </form>
+              ) : null}
             </li>
           ))}
         </ul>

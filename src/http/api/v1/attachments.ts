@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Services } from '../../../app/context.ts';
 import { AppError, invalid } from '../../../app/errors.ts';
 import { addAttachment, ATTACHMENT_LIMITS, openAttachment } from '../../../commands/add-attachment.ts';
+import { releaseInlineImage } from '../../../commands/release-inline-image.ts';
 import { inlineDisposition } from '../../../presenters/attachment.ts';
 import { TrackingParams } from './schemas.ts';
 
@@ -78,6 +79,27 @@ export const attachmentRoutes: FastifyPluginAsyncZod<{ services: Services }> = a
         req.params.attachmentId,
       );
       return sendAttachment(reply, { mime: row.mime, name, stream });
+    },
+  );
+
+  app.post(
+    '/reports/:trackingId/attachments/:attachmentId/release',
+    {
+      schema: {
+        tags: ['reports'],
+        summary:
+          "Release an image from an anonim reporter's email body to the agency (verifiers who may see the reporter)",
+        params: TrackingParams.extend({ attachmentId: z.uuid() }),
+      },
+    },
+    async (req) => {
+      const released = await releaseInlineImage(
+        svc,
+        req.caller,
+        req.params.trackingId,
+        req.params.attachmentId,
+      );
+      return { id: released.id, releasedAt: released.releasedAt.toISOString() };
     },
   );
 };
