@@ -6,6 +6,7 @@
 import { sql } from 'drizzle-orm';
 import { query, type AppDb } from '../db/client.ts';
 import type { OpenDataRow, ReportFact } from '../domain/stats/open-data.ts';
+import type { OpenDataCursor } from '../domain/stats/open-data-paging.ts';
 import { PUBLIC_REPORT } from './scope.ts';
 
 /** Filters of the open-data export (local dates, inclusive). */
@@ -14,8 +15,18 @@ export interface OpenDataFilter {
   to?: string | undefined;
 }
 
-/** Every public report's open-data row, oldest first. */
-export async function openDataRows(db: AppDb, f: OpenDataFilter = {}): Promise<OpenDataRow[]> {
+/** A page of the rows: at most `limit` rows after `after` (the previous page's last row). */
+export interface OpenDataPaging {
+  limit: number;
+  after?: OpenDataCursor | null | undefined;
+}
+
+/** Every public report's open-data row, oldest first (by local date of receipt, then tracking number). */
+export async function openDataRows(
+  db: AppDb,
+  f: OpenDataFilter = {},
+  page?: OpenDataPaging,
+): Promise<OpenDataRow[]> {
   const rows = await query<{
     fact: ReportFact;
     category: string | null;
@@ -32,7 +43,9 @@ export async function openDataRows(db: AppDb, f: OpenDataFilter = {}): Promise<O
         where ${PUBLIC_REPORT} and f.is_public
           ${f.from ? sql`and f.created_date >= ${f.from}` : sql``}
           ${f.to ? sql`and f.created_date <= ${f.to}` : sql``}
-        order by f.created_date, r.tracking_id`,
+          ${page?.after ? sql`and (f.created_date, r.tracking_id) > (${page.after.createdDate}::date, ${page.after.trackingId})` : sql``}
+        order by f.created_date, r.tracking_id
+        ${page ? sql`limit ${page.limit}` : sql``}`,
   );
   return rows.map(({ fact: x, category, region, agency }) => ({
     trackingId: x.trackingId,
@@ -67,4 +80,18 @@ export async function openDataRows(db: AppDb, f: OpenDataFilter = {}): Promise<O
     disputed: x.disputed,
     rating: x.rating,
   }));
+}
+
+/** How many public reports the filter holds (every page together). */
+export async function countOpenDataRows(db: AppDb, f: OpenDataFilter = {}): Promise<number> {
+  const [row] = await query<{ n: number }>(
+    db,
+    sql`select count(*)::int as n
+        from stats_report_facts f
+        join reports r on r.id = f.report_id
+        where ${PUBLIC_REPORT} and f.is_public
+          ${f.from ? sql`and f.created_date >= ${f.from}` : sql``}
+          ${f.to ? sql`and f.created_date <= ${f.to}` : sql``}`,
+  );
+  return row?.n ?? 0;
 }

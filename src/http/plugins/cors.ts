@@ -42,6 +42,7 @@ export const CORS_EXPOSE_HEADERS = [
   'ETag',
   'Retry-After',
   'Content-Disposition',
+  'Link',
   'Digest',
   'X-Checksum-Sha256',
   'X-Snapshot-Created-At',

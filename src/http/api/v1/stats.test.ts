@@ -345,6 +345,84 @@ describe('open data', () => {
     for (const f of forbidden()) expect(r.body, f).not.toContain(f);
   });
 
+  it('pages the rows: limit, a next cursor in JSON and in Link, every row once, none of the hidden ones', async () => {
+    const all = (await t.api('/api/v1/open-data/reports.json')).body;
+    expect(all).toMatchObject({ total: 3, limit: 1000, next: null });
+    const seen: string[] = [];
+    const etags = new Set<string>();
+    let url: string | null = `${t.url}/api/v1/open-data/reports.json?limit=1`;
+    while (url) {
+      const res = await fetch(url);
+      expect(res.status, url).toBe(200);
+      const text = await res.text();
+      for (const f of forbidden()) expect(text, `${url}: ${f}`).not.toContain(f);
+      const page = JSON.parse(text);
+      expect(page).toMatchObject({ total: 3, limit: 1 });
+      expect(page.items).toHaveLength(1);
+      seen.push(page.items[0].trackingId);
+      // The Link header names the same next page as the body; the last page has neither.
+      expect(res.headers.get('link')).toBe(page.next ? `<${page.next}>; rel="next"` : null);
+      // ETag per page: this page revalidates to 304, and each page has its own tag.
+      const etag = res.headers.get('etag')!;
+      expect((await fetch(url, { headers: { 'if-none-match': etag } })).status).toBe(304);
+      etags.add(etag);
+      if (page.next) expect(new URL(page.next).origin).toBe(t.url);
+      url = page.next;
+    }
+    expect(seen).toEqual(all.items.map((i: any) => i.trackingId));
+    expect(etags.size).toBe(3);
+  });
+
+  it('pages the CSV the same way; without limit or cursor the CSV is every row', async () => {
+    const whole = await fetch(`${t.url}/api/v1/open-data/reports.csv`);
+    expect(whole.headers.get('link')).toBeNull();
+    const wholeLines = (await whole.text()).trim().split('\n');
+    expect(wholeLines).toHaveLength(4);
+    const rows: string[] = [];
+    let url: string | null = `${t.url}/api/v1/open-data/reports.csv?limit=2`;
+    while (url) {
+      const res: Response = await fetch(url);
+      expect(res.status, url).toBe(200);
+      expect(res.headers.get('content-type')).toContain('text/csv');
+      const text = await res.text();
+      for (const f of forbidden()) expect(text, `${url}: ${f}`).not.toContain(f);
+      const [header, ...lines] = text.trim().split('\n');
+      expect(header).toBe(wholeLines[0]);
+      rows.push(...lines);
+      const link: string | null = res.headers.get('link');
+      url = link ? /^<([^>]+)>; rel="next"$/.exec(link)![1]! : null;
+      if (url) expect(new URL(url).pathname).toBe('/api/v1/open-data/reports.csv');
+    }
+    expect(rows).toEqual(wholeLines.slice(1));
+  });
+
+  it.each([
+    ['limit=0', 'limit', 'Minimal 1.', 'At least 1.'],
+    ['limit=10001', 'limit', 'Maksimal 10000.', 'At most 10000.'],
+    ['limit=abc', 'limit', 'Jenis nilai tidak valid.', 'The value has the wrong type.'],
+    [
+      'cursor=bukan-kursor',
+      'cursor',
+      'Kursor halaman tidak valid: gunakan tautan next dari halaman sebelumnya.',
+      'The page cursor is not valid: use the next link of the previous page.',
+    ],
+    [
+      // Well-formed base64url of something that is no position (a date that does not exist).
+      `cursor=${Buffer.from('2026-02-30_1234567890').toString('base64url')}`,
+      'cursor',
+      'Kursor halaman tidak valid: gunakan tautan next dari halaman sebelumnya.',
+      'The page cursor is not valid: use the next link of the previous page.',
+    ],
+  ])('%s → 422 naming the field in both languages (JSON and CSV)', async (q, field, id, en) => {
+    for (const ext of ['json', 'csv']) {
+      const r = await t.api(`/api/v1/open-data/reports.${ext}?${q}`);
+      expect(r.status, ext).toBe(422);
+      expect(r.body.error.code).toBe('VALIDATION_FAILED');
+      expect(r.body.error.translations.id.fields[field]).toBe(id);
+      expect(r.body.error.translations.en.fields[field]).toBe(en);
+    }
+  });
+
   it('serves the data dictionary', async () => {
     const r = await t.api('/api/v1/open-data/dictionary');
     expect(r.body.columns.map((c: any) => c.name)).toContain('workingDaysToFollowUp');

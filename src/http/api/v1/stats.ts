@@ -16,7 +16,13 @@ import { localDate } from '../../../domain/deadline/calendar.ts';
 import { OPEN_DATA_COLUMNS } from '../../../domain/stats/open-data.ts';
 import { STATS_GROUP_BY, statsBy, statsRefreshedAt } from '../../../queries/stats.ts';
 import { openDataCatalog } from '../../../presenters/open-data-catalog.ts';
-import { openDataRows } from '../../../queries/open-data.ts';
+import {
+  decodeOpenDataCursor,
+  encodeOpenDataCursor,
+  OPEN_DATA_DEFAULT_LIMIT,
+  OPEN_DATA_MAX_LIMIT,
+} from '../../../domain/stats/open-data-paging.ts';
+import { countOpenDataRows, openDataRows, type OpenDataFilter } from '../../../queries/open-data.ts';
 import { unknownStatsParent } from '../../../queries/stats-labels.ts';
 import {
   latestSnapshot,
@@ -83,9 +89,40 @@ export function statsRange(now: Date, from?: string, to?: string): { from: strin
 }
 
 const OpenDataQuery = z
-  .object({ from: isoDate.optional(), to: isoDate.optional() })
+  .object({
+    from: isoDate.optional(),
+    to: isoDate.optional(),
+    /** Rows per page (default OPEN_DATA_DEFAULT_LIMIT; the CSV without `limit` and `cursor` is the whole file). */
+    limit: z.coerce.number().int().min(1).max(OPEN_DATA_MAX_LIMIT).optional(),
+    /** The `next` cursor of the previous page (opaque). */
+    cursor: z
+      .string()
+      .refine((c) => decodeOpenDataCursor(c) !== null, { params: { key: 'invalid_cursor' } })
+      .optional(),
+  })
   // An inverted range is refused as on /stats, rather than answered with no rows.
   .refine((q) => !q.from || !q.to || q.from <= q.to, { path: ['from'], params: { key: 'date_range' } });
+
+type OpenDataQuery = z.infer<typeof OpenDataQuery>;
+
+/** The CSV of open-data rows (header row first). */
+function openDataCsv(rows: Awaited<ReturnType<typeof openDataRows>>): string {
+  // Booleans as `true`/`false` (csv-stringify's default writes false as an empty cell); empty is null only
+  // ("not yet due" for the on-time columns), as in the JSON.
+  return stringify(
+    [
+      OPEN_DATA_COLUMNS.map((c) => c.name),
+      ...rows.map((r) =>
+        OPEN_DATA_COLUMNS.map((c) => {
+          const v = r[c.name];
+          // Text cells that a spreadsheet would read as a formula (a title starting with `=`) get a `'`.
+          return csvSafe(Array.isArray(v) ? v.join('/') : (v ?? null));
+        }),
+      ),
+    ],
+    { cast: { boolean: (v) => (v ? 'true' : 'false') } },
+  );
+}
 
 export const statsRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, opts) => {
   const svc = opts.services;
@@ -131,18 +168,52 @@ export const statsRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
     },
   );
 
+  /**
+   * One page of the rows (`limit` after `cursor`) and the absolute URL of the next page (same filter and `limit`),
+   * null on the last page. Asks one row more than the page to know whether another page follows.
+   */
+  const openDataPage = async (q: OpenDataQuery, path: string) => {
+    const filter: OpenDataFilter = { from: q.from, to: q.to };
+    const limit = q.limit ?? OPEN_DATA_DEFAULT_LIMIT;
+    const after = q.cursor ? decodeOpenDataCursor(q.cursor) : null;
+    const rows = await openDataRows(svc.db, filter, { limit: limit + 1, after });
+    const items = rows.slice(0, limit);
+    const last = items.at(-1);
+    let next: string | null = null;
+    if (rows.length > limit && last) {
+      const params = new URLSearchParams();
+      if (q.from) params.set('from', q.from);
+      if (q.to) params.set('to', q.to);
+      params.set('limit', String(limit));
+      params.set('cursor', encodeOpenDataCursor(last));
+      next = `${svc.publicUrl}/api/v1/open-data/${path}?${params.toString()}`;
+    }
+    return { filter, limit, items, next };
+  };
+  /** `Link: <next>; rel="next"` (RFC 8288) when another page follows. */
+  const linkNext = (reply: FastifyReply, next: string | null) => {
+    if (next) reply.header('link', `<${next}>; rel="next"`);
+  };
+
   app.get(
     '/open-data/reports.json',
     {
       schema: {
         tags: ['open data'],
-        summary: 'One row per public report (JSON)',
+        summary: 'Public report rows (JSON), a page at a time: `next` / `Link: rel="next"`',
         querystring: OpenDataQuery,
       },
     },
     async (req, reply) => {
-      const items = await openDataRows(svc.db, req.query);
-      const doc = { columns: OPEN_DATA_COLUMNS.map((c) => c.name), total: items.length, items };
+      const page = await openDataPage(req.query, 'reports.json');
+      const doc = {
+        columns: OPEN_DATA_COLUMNS.map((c) => c.name),
+        total: await countOpenDataRows(svc.db, page.filter),
+        limit: page.limit,
+        items: page.items,
+        next: page.next,
+      };
+      linkNext(reply, page.next);
       return sendConditional(req, reply, JSON.stringify(doc), JSON_TYPE, REVALIDATE);
     },
   );
@@ -150,26 +221,26 @@ export const statsRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
   app.get(
     '/open-data/reports.csv',
     {
-      schema: { tags: ['open data'], summary: 'One row per public report (CSV)', querystring: OpenDataQuery },
+      schema: {
+        tags: ['open data'],
+        summary:
+          'Public report rows (CSV): every row without `limit`/`cursor`, else a page (`Link: rel="next"`)',
+        querystring: OpenDataQuery,
+      },
     },
     async (req, reply) => {
-      const rows = await openDataRows(svc.db, req.query);
-      // Booleans as `true`/`false` (csv-stringify's default writes false as an empty cell); empty is null only
-      // ("not yet due" for the on-time columns), as in the JSON.
-      const csv = stringify(
-        [
-          OPEN_DATA_COLUMNS.map((c) => c.name),
-          ...rows.map((r) =>
-            OPEN_DATA_COLUMNS.map((c) => {
-              const v = r[c.name];
-              // Text cells that a spreadsheet would read as a formula (a title starting with `=`) get a `'`.
-              return csvSafe(Array.isArray(v) ? v.join('/') : (v ?? null));
-            }),
-          ),
-        ],
-        { cast: { boolean: (v) => (v ? 'true' : 'false') } },
-      );
-      reply.header('content-disposition', 'attachment; filename="aduan-open-data-reports.csv"');
+      const q = req.query;
+      let csv: string;
+      if (q.limit === undefined && q.cursor === undefined) {
+        // The whole file: what spreadsheets and the catalog's CSV distribution (CKAN) download.
+        csv = openDataCsv(await openDataRows(svc.db, { from: q.from, to: q.to }));
+        reply.header('content-disposition', 'attachment; filename="aduan-open-data-reports.csv"');
+      } else {
+        const page = await openDataPage(q, 'reports.csv');
+        csv = openDataCsv(page.items);
+        linkNext(reply, page.next);
+        reply.header('content-disposition', 'attachment; filename="aduan-open-data-reports-page.csv"');
+      }
       return sendConditional(req, reply, csv, CSV_TYPE, REVALIDATE);
     },
   );
