@@ -197,15 +197,48 @@ describe('GET /api/v1/open-data/catalog.json (DCAT-US 1.1, CKAN harvesters)', ()
       'application/json',
       'application/json',
     ]);
-    for (const d of ds.distribution) {
-      const url = new URL(d.downloadURL);
+    // The aggregate statistics: a dataset of their own, CSV and XLSX per grouping plus the JSON API.
+    const agg = doc.dataset[1];
+    expect(agg).toMatchObject({
+      identifier: `${t.url}/api/v1/stats`,
+      title: 'Statistik pengaduan pelayanan publik (agregat aduan)',
+      license: 'https://creativecommons.org/licenses/by/4.0/',
+      publisher: { name: new URL(t.url).host },
+      accessLevel: 'public',
+      modified: stats.body.refreshedAt,
+    });
+    const xlsx = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+    for (const groupBy of ['agency', 'region', 'category', 'classification', 'channel', 'month'])
+      for (const [ext, type] of [
+        ['csv', 'text/csv'],
+        ['xlsx', xlsx],
+      ])
+        expect(agg.distribution, `${groupBy} ${ext}`).toContainEqual(
+          expect.objectContaining({
+            downloadURL: `${t.url}/api/v1/stats.${ext}?groupBy=${groupBy}&lang=id`,
+            mediaType: type,
+          }),
+        );
+    expect(agg.distribution.find((d: any) => d.format === 'API').accessURL).toBe(`${t.url}/api/v1/stats`);
+    // Every distribution of both datasets answers 200 with its stated media type.
+    for (const d of doc.dataset.flatMap((x: any) => x.distribution)) {
+      const url = new URL(d.downloadURL ?? d.accessURL);
       expect(url.origin).toBe(t.url);
-      const res = await get(url.pathname);
+      const res = await get(url.pathname + url.search);
       expect(res.status, url.pathname).toBe(200);
-      expect(res.headers.get('content-type')).toContain(d.mediaType);
+      expect(res.headers.get('content-type'), `${url}`).toContain(d.mediaType);
+      expect(d.title, `${url}`).toBeTruthy();
     }
+    // The statistics CSV is the one `/statistik` links (totals row and all), in the catalog's language.
+    const csv = await get(`/api/v1/stats.csv?groupBy=agency&lang=en`);
+    expect(csv.text.startsWith('Key,Name')).toBe(true);
     const en = JSON.parse((await get('/api/v1/open-data/catalog.json?lang=en')).text);
     expect(en.dataset[0].title).toBe('Public-service complaints (aduan open data)');
+    expect(en.dataset[1].title).toBe('Public-service complaint statistics (aduan aggregates)');
+    expect(en.dataset[1].distribution[0]).toMatchObject({
+      title: 'Statistics by agency (CSV)',
+      downloadURL: `${t.url}/api/v1/stats.csv?groupBy=agency&lang=en`,
+    });
   });
 
   it('takes the operator’s licence and publisher (ADUAN_OPEN_DATA_LICENSE / _PUBLISHER)', async () => {
@@ -216,8 +249,11 @@ describe('GET /api/v1/open-data/catalog.json (DCAT-US 1.1, CKAN harvesters)', ()
     };
     try {
       const [ds] = JSON.parse((await get('/api/v1/open-data/catalog.json')).text).dataset;
+      for (const d of JSON.parse((await get('/api/v1/open-data/catalog.json')).text).dataset) {
+        expect(d.license).toBe('https://creativecommons.org/publicdomain/zero/1.0/');
+        expect(d.publisher.name).toBe('Diskominfo Provinsi Kalimantan Timur');
+      }
       expect(ds.license).toBe('https://creativecommons.org/publicdomain/zero/1.0/');
-      expect(ds.publisher.name).toBe('Diskominfo Provinsi Kalimantan Timur');
     } finally {
       svc.openData = undefined;
     }
