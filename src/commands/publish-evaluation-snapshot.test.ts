@@ -141,7 +141,8 @@ describe('publishing evaluates the data of the publish moment', () => {
     const stored = await snapshotBySha256(t.runtime.services.db, published.snapshotSha256);
     expect(stored).not.toBeNull();
     const doc = JSON.parse(await readFile(stored!.path, 'utf8'));
-    expect(doc.schema).toBe('aduan-open-data/3');
+    expect(doc.schema).toBe('aduan-open-data/4');
+    expect(doc.license).toBe('https://creativecommons.org/licenses/by/4.0/'); // the file states its licence
     expect(doc.generatedAt).toBe('2026-03-12T05:05:00.000Z');
     expect(doc.reportsAsOf).toBe('2026-03-12T05:05:00.000Z');
     const cfg = await loadEvaluationConfig(t.runtime.services.db, period.id);

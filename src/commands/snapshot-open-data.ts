@@ -16,7 +16,9 @@ import {
   toCountedRow,
   type CountedReport,
   type OpenDataSnapshot,
+  withTerms,
 } from '../queries/open-data-snapshot.ts';
+import { openDataTerms } from '../domain/stats/open-data-terms.ts';
 import { refreshStats } from './refresh-stats.ts';
 
 /** What was written. */
@@ -39,7 +41,9 @@ export const openDataDir = (dataDir: string) => join(dataDir, 'open-data');
  * Writes `doc` to `<dir>/aduan-open-data-<generatedAt>.json` (+ `.sha256`) and records it in
  * `open_data_snapshots` (created at `doc.generatedAt`). Never overwrites a file. `counted` (from
  * `buildOpenDataSnapshot`): which reports the counters count, written beside the file (`countedPath`, never served)
- * so that a report made rahasia later leaves exactly its own counts (`servedSnapshot`).
+ * so that a report made rahasia later leaves exactly its own counts (`servedSnapshot`). The file states the licence
+ * and publisher it is published under (`withTerms`: ADUAN_OPEN_DATA_LICENSE / _PUBLISHER), so a downloaded copy
+ * still says them.
  */
 export async function writeOpenDataSnapshot(
   svc: Services,
@@ -47,7 +51,7 @@ export async function writeOpenDataSnapshot(
   doc: OpenDataSnapshot,
   counted?: readonly CountedReport[],
 ): Promise<SnapshotWritten> {
-  const bytes = Buffer.from(JSON.stringify(doc));
+  const bytes = Buffer.from(JSON.stringify(withTerms(doc, openDataTerms(svc.openData, svc.publicUrl))));
   const sha256 = sha256Hex(bytes);
   await mkdir(dir, { recursive: true });
   const stamp = doc.generatedAt.replace(/[:.]/g, '-');

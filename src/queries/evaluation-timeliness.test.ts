@@ -128,7 +128,7 @@ describe('verification timeliness: verified on time / measured or past due', () 
     const written = await snapshotOpenData(t.runtime.services, t.runtime.config.dataDir);
     const file = await readFile(written.path, 'utf8');
     const doc = JSON.parse(file);
-    expect(doc.schema).toBe('aduan-open-data/3');
+    expect(doc.schema).toBe('aduan-open-data/4');
     const samarinda = doc.unlistedReports.byRegion.filter((c: any) => c.regionCode === '64.72');
     expect(samarinda).toEqual([
       { createdDate: '2026-03-12', regionCode: '64.72', received: 1, verificationDue: 1, verifiedOnTime: 0 },

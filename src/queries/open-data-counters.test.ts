@@ -128,10 +128,10 @@ describe('unverified-report counters for every participant scope', () => {
     // A unit below its perangkat daerah: the report addressed to it.
     expect(timeliness(preview, 'k-instansi', UNIT)).toEqual([1, 0, 1]);
 
-    // The published snapshot carries those counters (schema 3), and evaluates to the same from the file alone.
+    // The published snapshot carries those counters (schema 3 on), and evaluates to the same from the file alone.
     const written = await snapshotOpenData(t.runtime.services, t.runtime.config.dataDir);
     const doc = JSON.parse(await readFile(written.path, 'utf8'));
-    expect(doc.schema).toBe('aduan-open-data/3');
+    expect(doc.schema).toBe('aduan-open-data/4');
     expect(doc.unlistedReports.byArea).toEqual([
       {
         createdDate: '2026-03-12',

@@ -5,21 +5,22 @@
  * Why: `aduan evaluate` recomputes every data indicator from this document alone.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { sql } from 'drizzle-orm';
 import { query, type AppDb } from '../db/client.ts';
 import { regionCovers } from '../domain/deadline/calendar.ts';
 import type { UnlistedCount, UnlistedReports } from '../domain/evaluation/evaluate.ts';
 import { OPEN_DATA_COLUMNS, type OpenDataRow } from '../domain/stats/open-data.ts';
+import type { OpenDataTerms } from '../domain/stats/open-data-terms.ts';
 import { openDataRows } from './open-data.ts';
 import { PUBLIC_REPORT } from './scope.ts';
 import { statsRefreshedAt } from './stats.ts';
 
 /**
- * The current snapshot schema. Schema 1 (no `reportsAsOf`, no `unlistedReports`) and schema 2 (no
- * `unlistedReports.byArea`) still read.
+ * The current snapshot schema. Schema 1 (no `reportsAsOf`, no `unlistedReports`), schema 2 (no
+ * `unlistedReports.byArea`) and schema 3 (no `license`, no `publisher`) still read.
  */
-export const OPEN_DATA_SCHEMA = 'aduan-open-data/3';
+export const OPEN_DATA_SCHEMA = 'aduan-open-data/4';
 
 /** One agency in the snapshot, with how many staff admins it has and how many were active in 30 days. */
 export interface SnapshotAgency {
@@ -37,17 +38,63 @@ export interface SnapshotAgency {
  * from) and `unlistedReports` (counters of the non-confidential reports that are not rows: received, not
  * (yet) verified, on hold or archived; per date and kab/kota and per date and agency path). Schema 3 adds
  * `unlistedReports.byArea`: the same counters per date for each region code below kab/kota that is an agency's
- * region in `agencies` (a participant of region scope located there).
+ * region in `agencies` (a participant of region scope located there). Schema 4 adds `license` and `publisher` (the
+ * terms the file is published under; `withTerms`).
  */
 export interface OpenDataSnapshot {
-  schema: 'aduan-open-data/1' | 'aduan-open-data/2' | 'aduan-open-data/3';
+  schema: 'aduan-open-data/1' | 'aduan-open-data/2' | 'aduan-open-data/3' | 'aduan-open-data/4';
   generatedAt: string;
+  /** Schema 4: the licence the file is published under (ADUAN_OPEN_DATA_LICENSE, a URL), so the file says it. */
+  license?: string;
+  /** Schema 4: who publishes it (ADUAN_OPEN_DATA_PUBLISHER, else the site's host): whom CC BY asks to credit. */
+  publisher?: string;
   reportsAsOf?: string | null;
   columns: typeof OPEN_DATA_COLUMNS;
   reports: OpenDataRow[];
   unlistedReports?: UnlistedReports;
   agencies: SnapshotAgency[];
   regionStats: { code: string; population: number | null }[];
+}
+
+/**
+ * The document with the terms it is published under, right after `generatedAt` (so they sit in the file's first
+ * bytes: `storedSnapshotTerms`). Terms the document already states are kept.
+ */
+export function withTerms(doc: OpenDataSnapshot, terms: OpenDataTerms): OpenDataSnapshot {
+  const { schema, generatedAt, license, publisher, ...rest } = doc;
+  return {
+    schema,
+    generatedAt,
+    license: license ?? terms.license,
+    publisher: publisher ?? terms.publisher,
+    ...rest,
+  };
+}
+
+/**
+ * The licence and publisher a stored snapshot file states (schema 4), read from its first bytes only (the file may
+ * be large); null for a file written before schema 4, or unreadable.
+ */
+export async function storedSnapshotTerms(path: string): Promise<OpenDataTerms | null> {
+  let head: string;
+  try {
+    const file = await open(path, 'r');
+    try {
+      const buf = Buffer.alloc(4096);
+      const { bytesRead } = await file.read(buf, 0, buf.length, 0);
+      head = buf.subarray(0, bytesRead).toString('utf8');
+    } finally {
+      await file.close();
+    }
+  } catch {
+    return null;
+  }
+  const m =
+    /^\{"schema":"[^"]*","generatedAt":"[^"]*","license":("(?:[^"\\]|\\.)*"),"publisher":("(?:[^"\\]|\\.)*")/.exec(
+      head,
+    );
+  if (!m) return null;
+  return { license: JSON.parse(m[1]!) as string, publisher: JSON.parse(m[2]!) as string };
 }
 
 /** The parts of the snapshot that only change with a statistics refresh or a report's status or rahasia flag. */

@@ -329,7 +329,7 @@ describe('LOW 8: a locked account', () => {
 describe('LOW 9: the open-data dictionary', () => {
   it('names the schema the snapshots are written in', async () => {
     const r = await t.api('/api/v1/open-data/dictionary');
-    expect(r.body.schema).toBe('aduan-open-data/3');
+    expect(r.body.schema).toBe('aduan-open-data/4');
     expect(r.body.columnsSince).toBe('aduan-open-data/1');
   });
 });

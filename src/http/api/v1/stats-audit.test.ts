@@ -7,11 +7,15 @@
  * - conditional GET: ETag + `Cache-Control: public, no-cache` on the statistics and open-data downloads, 304 on
  *   If-None-Match, the snapshot's ETag is its served sha256, and a report made rahasia changes the ETag at once.
  */
+import { createHash } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actOk, categoryIdByName, DEMO, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
 import { refreshStats } from '../../../commands/refresh-stats.ts';
 import { snapshotOpenData } from '../../../commands/snapshot-open-data.ts';
 import { ConfigError, loadConfig } from '../../../config.ts';
+import { openDataSnapshots } from '../../../db/schema.ts';
 
 let t: TestApp;
 let categoryId: number;
@@ -254,6 +258,60 @@ describe('GET /api/v1/open-data/catalog.json (DCAT-US 1.1, CKAN harvesters)', ()
         expect(d.publisher.name).toBe('Diskominfo Provinsi Kalimantan Timur');
       }
       expect(ds.license).toBe('https://creativecommons.org/publicdomain/zero/1.0/');
+    } finally {
+      svc.openData = undefined;
+    }
+  });
+
+  it('the snapshot file, its download headers and its metadata state the licence and publisher', async () => {
+    const svc = t.runtime.services;
+    const CC0 = 'https://creativecommons.org/publicdomain/zero/1.0/';
+    svc.openData = { license: CC0, publisher: 'Diskominfo Provinsi Kalimantan Timur' };
+    try {
+      const written = await snapshotOpenData(svc, t.runtime.config.dataDir);
+      const file = JSON.parse(await readFile(written.path, 'utf8'));
+      expect(file).toMatchObject({
+        schema: 'aduan-open-data/4',
+        license: CC0,
+        publisher: 'Diskominfo Provinsi Kalimantan Timur',
+      });
+      // Right after generatedAt: the first bytes of a downloaded file name its terms.
+      expect(Object.keys(file).slice(0, 4)).toEqual(['schema', 'generatedAt', 'license', 'publisher']);
+      const latest = await get('/api/v1/open-data/snapshots/latest');
+      expect(latest.headers.get('x-checksum-sha256')).toBe(written.sha256);
+      expect(latest.headers.get('link')).toBe(`<${CC0}>; rel="license"`);
+      expect(JSON.parse(latest.text).license).toBe(CC0);
+      const meta = await t.api('/api/v1/open-data/snapshots/latest.sha256');
+      expect(meta.body).toMatchObject({ sha256: written.sha256, license: CC0 });
+      expect(meta.body.publisher).toBe('Diskominfo Provinsi Kalimantan Timur');
+      // The operator changes the setting later: a file keeps saying what it was published under.
+      svc.openData = undefined;
+      const byHash = await get(`/api/v1/open-data/snapshots/${written.sha256}`);
+      expect(byHash.headers.get('link')).toBe(`<${CC0}>; rel="license"`);
+      expect((await t.api('/api/v1/open-data/snapshots/latest.sha256')).body.license).toBe(CC0);
+      const next = await snapshotOpenData(svc, t.runtime.config.dataDir);
+      expect(JSON.parse(await readFile(next.path, 'utf8'))).toMatchObject({
+        license: 'https://creativecommons.org/licenses/by/4.0/',
+        publisher: new URL(t.url).host,
+      });
+      // A file written before schema 4 states none: the headers name the licence the site publishes under now.
+      const old = JSON.stringify({
+        schema: 'aduan-open-data/3',
+        generatedAt: '2026-04-15T02:00:00.000Z',
+        reports: [],
+      });
+      const oldPath = join(t.runtime.config.dataDir, 'open-data', 'aduan-open-data-schema-3.json');
+      await writeFile(oldPath, old);
+      const oldSha = createHash('sha256').update(old).digest('hex');
+      await svc.db
+        .insert(openDataSnapshots)
+        .values({ createdAt: new Date('2026-04-15T02:00:00Z'), path: oldPath, sha256: oldSha, rows: 0 });
+      const oldRes = await get(`/api/v1/open-data/snapshots/${oldSha}`);
+      expect(oldRes.status).toBe(200);
+      expect(oldRes.text).toBe(old);
+      expect(oldRes.headers.get('link')).toBe(
+        '<https://creativecommons.org/licenses/by/4.0/>; rel="license"',
+      );
     } finally {
       svc.openData = undefined;
     }

@@ -29,9 +29,10 @@ import {
   OPEN_DATA_SCHEMA,
   servedSnapshot,
   snapshotBySha256,
+  storedSnapshotTerms,
   type SnapshotInfo,
 } from '../../../queries/open-data-snapshot.ts';
-import type { AppDb } from '../../../db/client.ts';
+import { openDataTerms } from '../../../domain/stats/open-data-terms.ts';
 import { csvSafe, statsCsv, statsXlsx } from '../../../presenters/stats-table.ts';
 import { requestLang } from '../../plugins/errors.ts';
 import { notModified, sendConditional } from '../../plugins/conditional-get.ts';
@@ -54,10 +55,16 @@ const isoDate = calendarDate;
  * A stored open-data snapshot with its checksum headers, or 404. Rows of reports that left the public after the
  * snapshot (made rahasia) are withdrawn from what is served (`servedSnapshot`): the checksum headers are then those of
  * the served bytes, `x-snapshot-original-sha256` names the stored file and `x-snapshot-withdrawn-rows` says how many.
+ * `Link: <licence>; rel="license"` (RFC 4946) names the licence the file states (`snapshotTerms`).
  */
-async function sendSnapshot(db: AppDb, req: FastifyRequest, reply: FastifyReply, snap: SnapshotInfo | null) {
+async function sendSnapshot(
+  svc: Services,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  snap: SnapshotInfo | null,
+) {
   if (!snap) throw new AppError('NOT_FOUND');
-  const served = await servedSnapshot(db, snap);
+  const served = await servedSnapshot(svc.db, snap);
   // The served bytes' sha256 is their ETag: a harvester holding this file gets 304.
   const etag = `"${served.sha256}"`;
   reply.header('etag', etag).header('cache-control', REVALIDATE);
@@ -65,11 +72,20 @@ async function sendSnapshot(db: AppDb, req: FastifyRequest, reply: FastifyReply,
   reply.header('x-checksum-sha256', served.sha256);
   reply.header('digest', `sha-256=${Buffer.from(served.sha256, 'hex').toString('base64')}`);
   reply.header('x-snapshot-created-at', snap.createdAt);
+  reply.header('link', `<${(await snapshotTerms(svc, snap)).license}>; rel="license"`);
   reply.header('content-disposition', `attachment; filename="${snap.path.split('/').pop()}"`);
   if (served.kind === 'stored') return reply.type('application/json').send(createReadStream(served.path));
   reply.header('x-snapshot-original-sha256', snap.sha256);
   reply.header('x-snapshot-withdrawn-rows', String(served.withdrawnRows));
   return reply.type('application/json').send(served.bytes);
+}
+
+/**
+ * The licence and publisher of a stored snapshot: those its file states (schema 4), else (a file written before) the
+ * operator's current ones, the terms the site publishes its open data under now.
+ */
+async function snapshotTerms(svc: Services, snap: SnapshotInfo) {
+  return (await storedSnapshotTerms(snap.path)) ?? openDataTerms(svc.openData, svc.publicUrl);
 }
 
 export const StatsQuery = z.object({
@@ -282,7 +298,7 @@ export const statsRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
     '/open-data/snapshots/latest',
     { schema: { tags: ['open data'], summary: 'The latest daily snapshot file (sha256 in headers)' } },
     async (req, reply) => {
-      return sendSnapshot(svc.db, req, reply, await latestSnapshot(svc.db));
+      return sendSnapshot(svc, req, reply, await latestSnapshot(svc.db));
     },
   );
 
@@ -296,7 +312,7 @@ export const statsRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
       },
     },
     async (req, reply) => {
-      return sendSnapshot(svc.db, req, reply, await snapshotBySha256(svc.db, req.params.sha256));
+      return sendSnapshot(svc, req, reply, await snapshotBySha256(svc.db, req.params.sha256));
     },
   );
 
@@ -306,11 +322,14 @@ export const statsRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
     async () => {
       const snap = await latestSnapshot(svc.db);
       if (!snap) throw new AppError('NOT_FOUND');
+      const terms = await snapshotTerms(svc, snap);
       return {
         createdAt: snap.createdAt,
         sha256: snap.sha256,
         rows: snap.rows,
         file: snap.path.split('/').pop(),
+        license: terms.license,
+        publisher: terms.publisher,
       };
     },
   );
