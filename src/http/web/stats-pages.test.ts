@@ -85,6 +85,44 @@ describe('public statistics pages', () => {
     expectNoSecrets(r.html);
   });
 
+  it.each([
+    [
+      '/statistik?prov=99',
+      'Provinsi: Kode provinsi tidak dikenal; pilih salah satu provinsi yang ditawarkan di halaman.',
+      '/statistik',
+    ],
+    // A kab/kota code is no province either.
+    ['/statistik?tahun=2026&prov=64.72', 'Provinsi: Kode provinsi tidak dikenal;', '/statistik'],
+    [
+      '/statistik?prov=99&lang=en',
+      'Province: Unknown province code; choose one of the provinces the page offers.',
+      '/statistik',
+    ],
+    [
+      '/statistik/bulanan?bulan=2026-03&prov=99',
+      'Provinsi: Kode provinsi tidak dikenal;',
+      '/statistik/bulanan',
+    ],
+  ])(
+    '%s: an unknown province is a 422 page saying so, not the default province',
+    async (path, message, back) => {
+      const r = await page(null, path);
+      expect(r.status).toBe(422);
+      expect(r.headers.get('content-type')).toContain('text/html');
+      expect(r.html).toContain(message);
+      // A way back to the section, and no statistics of another province passed off as the one asked for.
+      expect(r.html).toContain(`href="${back}"`);
+      expect(r.html).not.toContain('Kalimantan Timur');
+      expect(r.html).not.toContain('<svg');
+    },
+  );
+
+  it('an empty prov (a form sent without a choice) still shows the default province', async () => {
+    const r = await page(null, '/statistik?prov=');
+    expect(r.status).toBe(200);
+    expect(r.html).toContain('Kalimantan Timur');
+  });
+
   it('/statistik/bulanan: totals, map, categories, agencies, resolved public case only', async () => {
     const r = await page(null, '/statistik/bulanan?bulan=2026-03');
     expect(r.status).toBe(200);

@@ -36,10 +36,15 @@ export function shiftMonth(month: string, by: number): string {
   return d.toISOString().slice(0, 7);
 }
 
+/**
+ * The province of the map (`prov`): the one asked for, else Kalimantan Timur. A `prov` that is no province (`99`, a
+ * kab/kota code) is refused (422 `province_unknown`) rather than silently answered with the default one.
+ */
 async function provinceChoice(svc: Services, wanted: string | undefined) {
   const provinces = (await listRegions(svc.db)).map((r) => ({ value: r.code, label: r.name }));
-  const province =
-    provinces.find((p) => p.value === wanted) ?? provinces.find((p) => p.value === DEFAULT_PROVINCE);
+  const asked = wanted ? provinces.find((p) => p.value === wanted) : undefined;
+  if (wanted && !asked) throw invalid({ prov: { key: 'province_unknown' } });
+  const province = asked ?? provinces.find((p) => p.value === DEFAULT_PROVINCE);
   const code = province?.value ?? DEFAULT_PROVINCE;
   return { provinces, province: code, provinceName: province?.label ?? code };
 }
@@ -52,17 +57,27 @@ export function fieldLabel(lang: Lang, field: string): string {
 
 /**
  * Sends a 422 page that names the invalid query fields by their label (the generic error page does not list them);
- * rethrows anything that is not a validation failure.
+ * rethrows anything that is not a validation failure. `back`: the page to offer instead (its label key).
  */
-export function sendFieldErrorPage(reply: FastifyReply, req: FastifyRequest, err: unknown): FastifyReply {
+export function sendFieldErrorPage(
+  reply: FastifyReply,
+  req: FastifyRequest,
+  err: unknown,
+  back?: { href: string; label: string },
+): FastifyReply {
   const ctx = pageContext(req);
   const errors = validationErrors(ctx.lang, err);
   if (!errors) throw err;
   const message = Object.entries(errors)
     .map(([k, v]) => `${fieldLabel(ctx.lang, k)}: ${v}`)
     .join(' ');
-  return sendPage(reply, req, h(ErrorPage, { ctx, status: 422, message }), 422);
+  const backProps = back ? { back: back.href, backLabel: ctx.t(back.label) } : {};
+  return sendPage(reply, req, h(ErrorPage, { ctx, status: 422, message, ...backProps }), 422);
 }
+
+/** The way back from a refused public statistics page. */
+const BACK_TO_STATS = { href: '/statistik', label: 'stats.error.back.public' };
+const BACK_TO_MONTHLY = { href: '/statistik/bulanan', label: 'stats.error.back.monthly' };
 
 /** Registers the public statistics routes. */
 export async function publicStatsRoutes(app: FastifyInstance, opts: { services: Services }): Promise<void> {
@@ -76,7 +91,12 @@ export async function publicStatsRoutes(app: FastifyInstance, opts: { services: 
     const year = years.includes(q.tahun ?? '') ? q.tahun! : years[0]!;
     const from = `${year}-01-01`;
     const to = year === years[0] ? today : `${year}-12-31`;
-    const prov = await provinceChoice(svc, q.prov);
+    let prov: Awaited<ReturnType<typeof provinceChoice>>;
+    try {
+      prov = await provinceChoice(svc, q.prov);
+    } catch (err) {
+      return sendFieldErrorPage(reply, req, err, BACK_TO_STATS);
+    }
     const now = svc.now();
     const [months, agencies, regions] = await Promise.all([
       stats(svc, { groupBy: 'month', from, to, now }),
@@ -101,11 +121,16 @@ export async function publicStatsRoutes(app: FastifyInstance, opts: { services: 
     const today = localDate(svc.now(), 'WITA');
     const month = q.bulan ?? today.slice(0, 7);
     if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month) || month > today.slice(0, 7) || month < FIRST_MONTH) {
-      return sendFieldErrorPage(reply, req, invalid({ bulan: { key: 'invalid_format' } }));
+      return sendFieldErrorPage(reply, req, invalid({ bulan: { key: 'invalid_format' } }), BACK_TO_MONTHLY);
     }
     const from = `${month}-01`;
     const to = addCalendarDays(`${shiftMonth(month, 1)}-01`, -1);
-    const prov = await provinceChoice(svc, q.prov);
+    let prov: Awaited<ReturnType<typeof provinceChoice>>;
+    try {
+      prov = await provinceChoice(svc, q.prov);
+    } catch (err) {
+      return sendFieldErrorPage(reply, req, err, BACK_TO_MONTHLY);
+    }
     const now = svc.now();
     const range = { from, to: to < today ? to : today, now };
     const [categories, agencies, regions, cases] = await Promise.all([

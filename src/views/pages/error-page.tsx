@@ -7,7 +7,8 @@ import { staffNav, STAFF_STYLES } from '../staff/common.tsx';
 /**
  * A page for a failed request: `status` picks the title, `message` explains. `staff`: the failure happened in the
  * back office (a refused or stale form), so the page keeps the back-office menu and offers the way back to the page
- * the form was on (`back`) and the queue, instead of the public links.
+ * the form was on (`back`) and the queue, instead of the public links. On a public page, `back` with `backLabel`
+ * leads back to the section the request was refused from (e.g. the statistics page after an unknown province).
  */
 export function ErrorPage({
   ctx,
@@ -15,12 +16,14 @@ export function ErrorPage({
   message,
   staff = false,
   back,
+  backLabel,
 }: {
   ctx: PageContext;
   status: number;
   message: string;
   staff?: boolean;
   back?: string | undefined;
+  backLabel?: string | undefined;
 }): VNode {
   const title = status === 404 ? ctx.t('web.error.not_found_title') : ctx.t('web.error.title');
   return (
@@ -45,6 +48,11 @@ export function ErrorPage({
         </ul>
       ) : (
         <ul>
+          {back && backLabel ? (
+            <li>
+              <a href={back}>{backLabel}</a>
+            </li>
+          ) : null}
           <li>
             <a href="/">{ctx.t('web.error.home')}</a>
           </li>
