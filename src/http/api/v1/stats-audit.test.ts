@@ -330,3 +330,29 @@ describe('GET /api/v1/open-data/catalog.json (DCAT-US 1.1, CKAN harvesters)', ()
     expect(() => loadConfig({ ADUAN_OPEN_DATA_LICENSE: 'CC BY 4.0' })).toThrow(ConfigError);
   });
 });
+
+describe('default date range: the local (WITA) date, not the UTC one', () => {
+  // 16:30 UTC on 31 December 2026 is 00:30 WITA on 1 January 2027: UTC still says 2026.
+  it.each([
+    ['2026-12-31T16:30:00Z', '2027-01-01', '2027-01-01', '2027', 'Januari 2027'],
+    ['2026-12-31T15:30:00Z', '2026-01-01', '2026-12-31', '2026', 'Desember 2026'],
+  ])('at %s the API ranges %s..%s and the pages open %s / %s', async (now, from, to, year, month) => {
+    const before = t.runtime.services.now();
+    t.setNow(new Date(now));
+    try {
+      const stats = await t.api('/api/v1/stats?groupBy=month');
+      expect(stats.status).toBe(200);
+      expect(stats.body).toMatchObject({ from, to });
+      const csv = await get('/api/v1/stats.csv?groupBy=month');
+      expect(csv.headers.get('content-disposition')).toContain(`aduan-stats-month-${from}-${to}.csv`);
+      const page = await get('/statistik');
+      expect(page.status).toBe(200);
+      expect(page.text).toMatch(new RegExp(`<option value="${year}" selected`));
+      const monthly = await get('/statistik/bulanan');
+      expect(monthly.status).toBe(200);
+      expect(monthly.text).toContain(`Laporan bulanan ${month}`);
+    } finally {
+      t.setNow(before);
+    }
+  });
+});
