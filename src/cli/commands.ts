@@ -179,6 +179,7 @@ export const COMMANDS: Record<string, Spec> = {
       epochs: { type: 'string', value: 'N' },
       l2: { type: 'string', value: 'X' },
       seed: { type: 'string', value: 'N' },
+      'history-only': { type: 'boolean' },
     }),
     train: command('routing train', {
       json,
