@@ -17,7 +17,7 @@ import { WebClient } from '../../test/helpers/web-client.ts';
 let t: TestApp;
 let id: string;
 beforeAll(async () => {
-  t = await startTestApp({ limits: { supportPerHour: 3 } });
+  t = await startTestApp({ limits: { supportPerHour: 3 }, now: new Date() }); // one fixed window
   id = await submitReport(t, 'Pasar tradisional kotor dan becek setiap hari', { anonymous: true });
   await verifyReport(t, await t.login(DEMO.coordinator), id, 'pupr-kaltim', await categoryIdByName(t));
 });

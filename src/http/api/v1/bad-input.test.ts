@@ -213,7 +213,10 @@ describe('accounts', () => {
 
 describe('rate limits', () => {
   it('limits submissions and sign-ins per client with 429 and Retry-After', async () => {
-    const limited = await startTestApp({ limits: { submitPerMinute: 2, loginPerMinute: 2 } });
+    const limited = await startTestApp({
+      limits: { submitPerMinute: 2, loginPerMinute: 2 },
+      now: new Date(),
+    }); // one fixed window
     try {
       const logins = [];
       for (const password of ['demo-aduan-2026', 'wrong-password', 'demo-aduan-2026'])
