@@ -69,7 +69,11 @@ async function file(title: string, json: Record<string, unknown>, agencyId: stri
 }
 
 beforeAll(async () => {
-  t = await startTestApp({ now: new Date(Date.now() - 3 * 3_600_000) });
+  // 10:00 WITA (02:00 UTC) of a recent day before the real time: the date filters read the report's local day, so a
+  // clock near midnight WITA (16:00 UTC) would put the test's UTC "today" on another date than the reports.
+  const day = 86_400_000;
+  const base = Math.floor(Date.now() / day) * day + 2 * 3_600_000;
+  t = await startTestApp({ now: new Date(base > Date.now() - 3_600_000 ? base - day : base) });
   categoryId = await categoryIdByName(t);
   const named = { reporter: { name: 'Budi Terbuka', email: 'budi.terbuka@contoh.aduan.id' } };
   id.unit = await file(`Jalan ${WORD} berlubang di Samarinda`, named, 'pupr-kaltim', 'pupr-kaltim-unit');
