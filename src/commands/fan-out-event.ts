@@ -44,6 +44,7 @@ import { formatIsoInZone, ZONE_OFFSET_MINUTES } from '../domain/deadline/calenda
 import type { ZoneName } from '../domain/report/report.ts';
 import type { Services } from '../app/context.ts';
 import { enqueueAgencyWebhooks } from './enqueue-agency-webhooks.ts';
+import { byReporterAccount, reporterTextMask } from '../queries/reporter-account.ts';
 
 /** A staff audience named by a sweeper event: a role at an agency (null = anywhere, national). */
 export interface NotifyTarget {
@@ -457,7 +458,15 @@ export async function fanOutEvent(svc: Services, row: OutboxRow): Promise<{ crea
         );
       }
       // Agency webhooks and federation updates (docs/integrations.md).
-      out.push(...(await enqueueAgencyWebhooks(svc, tx, { event, report, eventKey: row.idempotencyKey })));
+      // A comment the anonim reporter's own account wrote as a citizen (before it claimed the report) reaches the
+      // agency's systems as the pages show it: the reporter's identity and the account's name and email masked.
+      const hooked =
+        byReporterAccount(report, event) && event.body
+          ? { ...event, body: (await reporterTextMask(svc, report, tx))(event.body) }
+          : event;
+      out.push(
+        ...(await enqueueAgencyWebhooks(svc, tx, { event: hooked, report, eventKey: row.idempotencyKey })),
+      );
     }
     const created = await enqueueOutbox(tx, out);
     await markOutboxSent(tx, row.id, svc.now());

@@ -12,6 +12,7 @@ import { attachments, reportEvents, reports } from '../db/schema.ts';
 import type { Services } from '../app/context.ts';
 import { attachmentFilename, withheldInline } from '../presenters/attachment.ts';
 import { maskOwnIdentity, type OwnIdentity } from '../domain/report/own-identity.ts';
+import { byReporterAccount, reporterTextMask } from './reporter-account.ts';
 
 /** What the Ombudsman endpoint receives (JSON). */
 export interface HandoffPackage {
@@ -71,6 +72,12 @@ export async function handoffPackage(svc: Services, trackingId: string): Promise
   // package (a complaint often opens "Saya Rina, warga RT 03 …"; a verifier's question may greet them by name), as
   // for an agency on an anonim report; masked at read, the stored texts stay for staff who may see the reporter.
   const text = (s: string) => (reporter ? s : maskOwnIdentity(s, who));
+  // A comment the reporter's own account wrote as a citizen (before it claimed the report) is the reporter's: the
+  // account's name and email are masked in it too (reporter-account.ts), on any report whose identity is not shared.
+  const account =
+    !reporter && events.some((e) => byReporterAccount(r, e, true)) ? await reporterTextMask(svc, r) : null;
+  const eventText = (e: (typeof events)[number], s: string) =>
+    account && byReporterAccount(r, e, true) ? account(s) : text(s);
   return {
     trackingId: r.trackingId,
     classification: r.classification,
@@ -89,7 +96,7 @@ export async function handoffPackage(svc: Services, trackingId: string): Promise
       fromStatus: e.fromStatus,
       toStatus: e.toStatus,
       // Internal notes are already excluded; the rest may name the reporter (masked unless shared).
-      body: e.body === null ? null : text(e.body),
+      body: e.body === null ? null : eventText(e, e.body),
     })),
     // An image from an anonim reporter's email body a verifier has not released stays out, as for the agency.
     attachments: files

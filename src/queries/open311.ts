@@ -18,6 +18,8 @@ import {
 } from '../domain/open311/geo.ts';
 import { sha256 } from '../integrations/crypto.ts';
 import { PUBLIC_REPORT } from './scope.ts';
+import type { Services } from '../app/context.ts';
+import { byReporterAccount, reporterTextMask, type ReporterTextMask } from './reporter-account.ts';
 
 /** Open311 service types (§4). */
 export type ServiceType = 'realtime' | 'batch' | 'blackbox';
@@ -459,18 +461,18 @@ export interface Open311UpdateRow {
 
 /** Public timeline events between two instants (optionally only the partner's own requests), oldest first. */
 export async function listOpen311Updates(
-  db: AppDb,
+  svc: Services,
   f: { from: string; to: string; apiKeyId?: string | undefined; limit: number; offset: number },
 ): Promise<Open311UpdateRow[]> {
   const own = f.apiKeyId
     ? sql`left join open311_requests o on o.report_id = r.id and o.api_key_id = ${f.apiKeyId}`
     : sql``;
   const isOwn = f.apiKeyId ? sql`(o.report_id is not null)` : sql`false`;
-  const rows = await query<Open311UpdateRow>(
-    db,
+  const rows = await query<Open311UpdateRow & ReporterAccountColumns>(
+    svc.db,
     sql`select e.id as event_id, r.tracking_id, e.type, e.to_status, r.status as report_status, e.body,
           e.actor_role, e.data, e.created_at, coalesce(a.zone, t.zone) as zone, r.region_code,
-          u.update_id, ${isOwn} as own
+          u.update_id, ${isOwn} as own, ${REPORTER_ACCOUNT_COLUMNS}
         from report_events e
         join reports r on r.id = e.report_id
         left join agencies a on a.id = coalesce(r.agency_id, r.dispatched_agency_id)
@@ -482,11 +484,71 @@ export async function listOpen311Updates(
           and ${visible(f.apiKeyId)}
         order by e.created_at asc, e.id asc limit ${f.limit} offset ${f.offset}`,
   );
+  const masks = reporterMasks(svc);
+  const out: Open311UpdateRow[] = [];
   for (const r of rows) {
     if (!(r.created_at instanceof Date)) r.created_at = new Date(r.created_at as unknown as string);
     r.own = r.own === true;
+    out.push(await asReporters(masks, r));
   }
-  return rows;
+  return out;
+}
+
+/** The columns `byReporterAccount` reads, selected beside an event (`e`) of a report (`r`). */
+const REPORTER_ACCOUNT_COLUMNS = sql`e.actor_user_id as ra_actor_user_id, r.reporter_user_id as ra_reporter_user_id,
+  r.anonymous as ra_anonymous, r.reporter_enc as ra_reporter_enc, r.id as ra_report_id`;
+
+interface ReporterAccountColumns {
+  ra_actor_user_id: string | null;
+  ra_reporter_user_id: string | null;
+  ra_anonymous: boolean;
+  ra_reporter_enc: string | null;
+  ra_report_id: string;
+}
+
+/** One mask per report, read the first time one of its events needs it. */
+function reporterMasks(svc: Services) {
+  const cache = new Map<string, Promise<ReporterTextMask>>();
+  return (c: ReporterAccountColumns) => {
+    let m = cache.get(c.ra_report_id);
+    if (!m) {
+      m = reporterTextMask(svc, {
+        anonymous: c.ra_anonymous,
+        reporterUserId: c.ra_reporter_user_id,
+        reporterEnc: c.ra_reporter_enc,
+      });
+      cache.set(c.ra_report_id, m);
+    }
+    return m;
+  };
+}
+
+/**
+ * An event as Open311 shows it: one the anonim reporter's own account wrote as a citizen (a comment before it claimed
+ * the report) is the reporter's, with the reporter's identity and the account's name and email masked in its text,
+ * for every Open311 reader (the submitting partner too: the account is not the identity the partner sent).
+ */
+async function asReporters<T extends { body: string | null; actor_role: string | null }>(
+  masks: ReturnType<typeof reporterMasks>,
+  row: T & ReporterAccountColumns,
+): Promise<T> {
+  const {
+    ra_actor_user_id,
+    ra_reporter_user_id,
+    ra_anonymous,
+    ra_reporter_enc,
+    ra_report_id: _id,
+    ...rest
+  } = row;
+  const report = {
+    anonymous: ra_anonymous === true,
+    reporterUserId: ra_reporter_user_id,
+    reporterEnc: ra_reporter_enc,
+  };
+  const plain = rest as unknown as T;
+  if (!byReporterAccount(report, { actorUserId: ra_actor_user_id, actorRole: row.actor_role })) return plain;
+  const mask = await masks(row);
+  return { ...plain, actor_role: 'reporter', body: plain.body === null ? null : mask(plain.body) };
 }
 
 /** One public timeline event as a `notes[]` item (extensions=true). */
@@ -499,18 +561,24 @@ export interface Open311Note {
 }
 
 /** Public notes[] of several reports (extensions=true), by report id, oldest first. */
-export async function publicNotes(db: AppDb, reportIds: string[]): Promise<Map<string, Open311Note[]>> {
+export async function publicNotes(svc: Services, reportIds: string[]): Promise<Map<string, Open311Note[]>> {
   const out = new Map<string, Open311Note[]>();
   if (reportIds.length === 0) return out;
-  const rows = await query<Open311Note & { report_id: string }>(
-    db,
-    sql`select report_id, type, body, actor_role, created_at from report_events
-        where report_id = any(${sql.param(reportIds)}::uuid[]) and visibility = 'public' and type <> 'support'
-        order by report_id, seq`,
+  const rows = await query<Open311Note & ReporterAccountColumns & { report_id: string }>(
+    svc.db,
+    sql`select e.report_id, e.type, e.body, e.actor_role, e.created_at, ${REPORTER_ACCOUNT_COLUMNS}
+        from report_events e join reports r on r.id = e.report_id
+        where e.report_id = any(${sql.param(reportIds)}::uuid[]) and e.visibility = 'public' and e.type <> 'support'
+        order by e.report_id, e.seq`,
   );
+  const masks = reporterMasks(svc);
   for (const { report_id, ...r } of rows) {
     const list = out.get(report_id) ?? [];
-    list.push({ ...r, created_at: r.created_at instanceof Date ? r.created_at : new Date(r.created_at) });
+    const note = await asReporters(masks, { ...r, ra_report_id: report_id });
+    list.push({
+      ...note,
+      created_at: note.created_at instanceof Date ? note.created_at : new Date(note.created_at),
+    });
     out.set(report_id, list);
   }
   return out;

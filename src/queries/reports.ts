@@ -8,9 +8,9 @@ import {
   type LoadedReport,
   type ReportRow,
 } from '../db/repositories/reports.ts';
-import { attachments, reports, users } from '../db/schema.ts';
+import { attachments, reports } from '../db/schema.ts';
 import { withheldInline } from '../presenters/attachment.ts';
-import { maskOwnIdentity, type OwnIdentity } from '../domain/report/own-identity.ts';
+import { byReporterAccount, reporterTextMask } from './reporter-account.ts';
 import { OPEN_STATUSES, type ReportStatus } from '../domain/report/report.ts';
 import { authorize } from './access.ts';
 import { permissionsFor, type PolicyAction, type ReportSubject } from '../policies/can.ts';
@@ -221,16 +221,13 @@ async function withoutWithheldImages(
   });
 }
 
-/** Roles a signed-in account acts under when it is not known as the report's reporter (a citizen's comment). */
-const CITIZEN_ROLES = new Set(['citizen', 'public']);
-
 /**
  * On an anonim report, what the reporter's own account wrote as a citizen (a public comment before it claimed the
  * report, filed without that account) is the reporter's: shown as the reporter's (`actorRole` `reporter`, so no
- * surface names the account or gives its id: presentEvent, the staff page, Open311) and, for a reader who may not
- * see the reporter, with the reporter's sealed identity and the account's own name and email masked in its text, as
- * the reporter's texts are stored. A third party's comment keeps its author. The stored events are never changed
- * (they are hash-chained).
+ * surface names the account or gives its id: presentEvent, the staff page) and, for a reader who may not see the
+ * reporter, with the reporter's sealed identity and the account's own name and email masked in its text
+ * (`reporter-account.ts`, which Open311, webhooks and the hand-off package use too). A third party's comment keeps its
+ * author. The stored events are never changed (they are hash-chained).
  */
 async function asReporterEvents(
   svc: Services,
@@ -238,19 +235,14 @@ async function asReporterEvents(
   events: EventRow[],
 ): Promise<EventRow[]> {
   const { row } = visible.report;
-  const owner = row.reporterUserId;
-  const theirs = (e: EventRow) =>
-    row.anonymous && !!owner && e.actorUserId === owner && CITIZEN_ROLES.has(e.actorRole ?? '');
+  const theirs = (e: EventRow) => byReporterAccount(row, e);
   if (!events.some(theirs)) return events;
   const masked = !visible.subject.isReporter && !visible.permissions.viewReporter;
-  const [account] = masked
-    ? await svc.db.select({ name: users.name, email: users.email }).from(users).where(eq(users.id, owner!))
-    : [];
-  const sealed: OwnIdentity = masked && row.reporterEnc ? svc.sealer.open<OwnIdentity>(row.reporterEnc) : {};
-  const mask = (text: string | null) =>
-    text && masked ? maskOwnIdentity(maskOwnIdentity(text, sealed), account ?? {}) : text;
+  const mask = masked ? await reporterTextMask(svc, row) : null;
   return events.map((e) =>
-    theirs(e) ? { ...e, actorRole: 'reporter', actorAgencyId: null, body: mask(e.body) } : e,
+    theirs(e)
+      ? { ...e, actorRole: 'reporter', actorAgencyId: null, body: e.body && mask ? mask(e.body) : e.body }
+      : e,
   );
 }
 

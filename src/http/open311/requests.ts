@@ -54,7 +54,7 @@ function readerKey(ctx: Open311Context, req: FastifyRequest): Promise<ApiKeyInfo
 async function present(ctx: Open311Context, rows: Open311Row[], extensions: boolean) {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
-  const notes = extensions ? await publicNotes(ctx.svc.db, ids) : new Map();
+  const notes = extensions ? await publicNotes(ctx.svc, ids) : new Map();
   // Long lists leave media to one query (queries/open311.ts INLINE_MEDIA_MAX).
   const media = rows.some((r) => r.media_ids === null)
     ? await mediaOf(ctx.svc.db, ids, new Set(rows.filter((r) => r.own).map((r) => r.id)))

@@ -30,7 +30,7 @@ export async function updateRoutes(ep: FastifyInstance, ctx: Open311Context): Pr
         const window = createdWindow(q, svc.now(), false);
         // The sandbox checks the arguments as production does (D10); it has no updates to list.
         if (ctx.endpoint === 'test') return [];
-        const rows = await listOpen311Updates(svc.db, {
+        const rows = await listOpen311Updates(svc, {
           from: window.from!,
           to: window.to!,
           apiKeyId: partner?.id,
