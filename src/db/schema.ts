@@ -315,8 +315,8 @@ export const attachments = pgTable(
     uploadedBy: text('uploaded_by').notNull(),
     createdAt: ts('created_at').notNull().defaultNow(),
     /**
-     * An image from the body of an emailed complaint (Content-Disposition inline, or a Content-ID part the HTML
-     * shows: a signature logo, the sender's photo), not a file the sender attached. On an anonim report it is
+     * An image from the body of an emailed complaint (a Content-ID part the HTML shows: a signature logo, the
+     * sender's photo; `isInlinePart`), not a file the sender attached. On an anonim report it is
      * withheld from everyone who may not see the reporter until a verifier releases it (docs/security.md).
      */
     emailInline: boolean('email_inline').notNull().default(false),

@@ -273,13 +273,54 @@ function tidy(lines: string[]): string {
   return lines.join('\n').trim();
 }
 
+/** A mail part as the SMTP listener (mailparser) or an inbound-parse webhook describes it. */
+export interface MailPart {
+  contentDisposition?: string | undefined;
+  /** The Content-ID, with or without its angle brackets (mailparser: `cid` without, `contentId` with). */
+  cid?: string | undefined;
+  contentId?: string | undefined;
+  /** mailparser: the part sits in a `multipart/related` (a resource of the HTML body) and has a Content-ID. */
+  related?: boolean | undefined;
+  contentType?: string | undefined;
+  content?: Uint8Array | undefined;
+}
+
+/** A Content-ID or a `cid:` URL's id as compared: no angle brackets, URL-decoded (RFC 2392), lower case. */
+function cidKey(raw: string): string {
+  let id = raw.trim().replace(/^<|>$/g, '').trim();
+  try {
+    id = decodeURIComponent(id);
+  } catch {
+    // Not URL-encoded after all: compared as written.
+  }
+  return id.toLowerCase();
+}
+
+/** The Content-IDs an HTML body shows (`src="cid:…"`, also in CSS `url(cid:…)`), as `cidKey`s. */
+export function htmlCids(html: string): Set<string> {
+  const out = new Set<string>();
+  for (const m of html.matchAll(/\bcid:([^'"\s<>()]{1,256})/gi)) out.add(cidKey(m[1]!));
+  return out;
+}
+
 /**
- * Whether a mail part is an image of the message body rather than an attached file: sent as
- * `Content-Disposition: inline`, or carrying a Content-ID the HTML body shows (`<img src="cid:…">`: a signature
- * logo, the sender's photo). Such images are stored marked and withheld on an anonim report (receive-email.ts).
+ * Whether a mail part is an image of the message body rather than a file the sender attached: an image the HTML body
+ * shows by its Content-ID (`<img src="cid:…">`, brackets and case aside: a signature logo, the sender's photo, a
+ * letterhead), including where the SMTP listener's parser already turned that reference into the image itself (the
+ * part is in a `multipart/related`, or its bytes appear in the HTML as a `data:` URL). `Content-Disposition: inline`
+ * alone does not make one: Apple Mail and phone clients send the photos a citizen attaches that way, shown under the
+ * text, with no reference in the HTML. Such images are stored marked and withheld on an anonim report
+ * (receive-email.ts); an attached file is not.
  */
-export function isInlinePart(part: { contentDisposition?: string; cid?: string }, html: string): boolean {
-  if (part.contentDisposition?.toLowerCase() === 'inline') return true;
-  const cid = part.cid?.replace(/^<|>$/g, '');
-  return !!cid && html.toLowerCase().includes(`cid:${cid.toLowerCase()}`);
+export function isInlinePart(part: MailPart, html: string): boolean {
+  const cid = part.cid ?? part.contentId;
+  if (cid && cidKey(cid)) {
+    if (part.related === true) return true;
+    if (htmlCids(html).has(cidKey(cid))) return true;
+  }
+  if (part.content && part.contentType && /^image\//i.test(part.contentType) && html.includes('data:')) {
+    const url = `data:${part.contentType};base64,${Buffer.from(part.content).toString('base64')}`;
+    if (html.includes(url)) return true;
+  }
+  return false;
 }

@@ -93,7 +93,8 @@ async function readMail(
     } | null;
     if (!f || typeof f !== 'object' || typeof f.content !== 'string')
       throw invalid({ attachments: { key: 'invalid_type' } });
-    // An image of the body: flagged `inline`, sent with disposition inline, or a Content-ID the HTML shows.
+    // An image of the body: flagged `inline` by the provider, or a Content-ID the HTML shows (a disposition `inline`
+    // alone is an attached photo as Apple Mail sends one: isInlinePart).
     const part = {
       contentDisposition: typeof f.disposition === 'string' ? f.disposition : undefined,
       cid: typeof f.contentId === 'string' ? f.contentId : undefined,
