@@ -131,6 +131,9 @@ describe("an anonim reporter's comment written before the account claimed the re
       const api = await t.api(`/api/v1/reports?q=${q}`, { token: await t.login(DEMO.puprAdmin) });
       expect(api.status).toBe(200);
       expect(JSON.stringify(api.body)).not.toContain(id);
+      const pubApi = await t.api(`/api/v1/reports?q=${q}`);
+      expect(pubApi.status).toBe(200);
+      expect(JSON.stringify(pubApi.body)).not.toContain(id);
     }
     const csv = await staff.get(`/kantor/cari.csv?q=${encodeURIComponent('gorong-gorong Pahlawan')}`);
     expect(csv.status).toBe(200);
