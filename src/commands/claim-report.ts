@@ -1,6 +1,7 @@
 /**
  * A signed-in citizen claims a report filed without an account, with its tracking number and access key:
- * `reports.reporter_user_id` is set and a `claim` event (reporter visibility) is appended.
+ * `reports.reporter_user_id` is set and a `claim` event (reporter visibility) is appended. On an anonim report the
+ * account's own name and email are masked in the title and body (own-identity.ts), as when filing signed in.
  *
  * Privacy: until the key is verified nothing is revealed. An unknown tracking number, a wrong key and a
  * report already linked to another account all answer the same `claim_failed` field error, so the form
@@ -10,6 +11,8 @@ import { eq } from 'drizzle-orm';
 import { reports } from '../db/schema.ts';
 import { appendEvent } from '../db/repositories/events.ts';
 import { loadReport } from '../db/repositories/reports.ts';
+import { findUser } from '../db/repositories/users.ts';
+import { maskOwnIdentity } from '../domain/report/own-identity.ts';
 import { digestEquals, sha256 } from '../integrations/crypto.ts';
 import { stripTrackingInput } from '../domain/report/tracking-id.ts';
 import type { Caller, Services } from '../app/context.ts';
@@ -43,9 +46,20 @@ export async function claimReport(svc: Services, caller: Caller, input: ClaimRep
     const row = report.row;
     if (row.reporterUserId === userId) return trackingId;
     const now = svc.now();
+    // An anonim report's title and body were stored with the identity given when filing masked; the account is the
+    // reporter's too, so its own name and email are masked in them now (as when filing signed in), and the agency,
+    // the public and a search for the account's name find neither in them.
+    const account = row.anonymous ? await findUser(tx, userId) : null;
+    const own = account ? { name: account.name, email: account.email } : null;
     const [updated] = await tx
       .update(reports)
-      .set({ reporterUserId: userId, updatedAt: now })
+      .set({
+        reporterUserId: userId,
+        updatedAt: now,
+        ...(own
+          ? { title: maskOwnIdentity(row.title, own).trim(), body: maskOwnIdentity(row.body, own).trim() }
+          : {}),
+      })
       .where(eq(reports.id, row.id))
       .returning();
     await appendEvent(tx, updated!, {

@@ -4,7 +4,7 @@
  * `notes[]` and `servicerequestupdates` (JSON and XML, v2 and the test/v2 sandbox), the agency webhook fanned out after
  * the claim, the Ombudsman hand-off package, the queue search (web and JSON API) and its CSV export. Each shows the
  * comment as the reporter's, its words kept and the account's name and email (and the reporter's sealed name) masked;
- * a search by the account's name finds nothing.
+ * the claim masks the account's name and email in the report's own body too, so a search by them finds nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { categoryIdByName, DEMO, startTestApp, verifyReport, type TestApp } from '../../test/helpers/app.ts';
@@ -45,7 +45,8 @@ describe("an anonim reporter's comment written before the account claimed the re
       json: {
         classification: 'pengaduan',
         title: 'Gorong-gorong tersumbat di Jalan Pahlawan',
-        body: 'Gorong-gorong di Jalan Pahlawan tersumbat sampah sehingga air meluap ke rumah warga setiap hujan.',
+        // The account's name in the body: masked when the account claims the report (not known before).
+        body: `Gorong-gorong di Jalan Pahlawan tersumbat sampah sehingga air meluap ke rumah warga setiap hujan. Saya Warga Demo dari RT 05, surel ${DEMO.citizen}.`,
         regionCode: '64.72.02',
         anonymous: true,
         reporter: { name: 'Sekar Lestari', email: 'sekar.l@contoh.aduan.id' },
@@ -135,6 +136,9 @@ describe("an anonim reporter's comment written before the account claimed the re
       expect(pubApi.status).toBe(200);
       expect(JSON.stringify(pubApi.body)).not.toContain(id);
     }
+    const report = await t.api(`/api/v1/reports/${id}`, { token: await t.login(DEMO.puprAdmin) });
+    expect(report.body.body).toContain('dari RT 05');
+    for (const s of SECRETS) expect(JSON.stringify(report.body)).not.toContain(s);
     const csv = await staff.get(`/kantor/cari.csv?q=${encodeURIComponent('gorong-gorong Pahlawan')}`);
     expect(csv.status).toBe(200);
     expect(csv.html).toContain(id);
