@@ -6,7 +6,7 @@
  * is posted, and the follow-up and its files are stored together or not at all (`withAttachments`).
  */
 import { plainText } from '../../domain/shared/text.ts';
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyContextConfig, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
 import { h } from 'preact';
 import { z } from 'zod';
@@ -47,7 +47,14 @@ import { ReportPage, type ReportDone } from '../../views/staff/report-page.tsx';
 import type { FormState } from '../../views/staff/common.tsx';
 import type { RoutingPick } from '../../views/staff/verification-aids.tsx';
 import { classifyError } from '../plugins/errors.ts';
-import { formErrors, pageContext, sendPage } from '../web/render.ts';
+import {
+  formErrors,
+  pageContext,
+  sendPage,
+  STALE_FORM_STATUS,
+  staleFormMessage,
+  type StaleFormRoute,
+} from '../web/render.ts';
 import {
   cleanBody,
   list,
@@ -382,12 +389,15 @@ interface Upload {
 }
 
 /**
- * Reads a multipart follow-up: fields plus buffered files, checking `_csrf` (the auth hook cannot see it). A file
+ * Reads a multipart follow-up: fields plus buffered files, and whether its `_csrf` holds (the auth hook cannot see
+ * it; a stale one re-renders the page with the text typed, as `staleReportForm` does for the other forms). A file
  * over the size limit is not an error here (`throwFileSizeLimit: false`; busboy drops the bytes past the limit):
  * it is marked, so the form can say so next to the field with the typed text kept. The size and count limits
  * themselves stay: at most `ATTACHMENT_LIMITS.maxBytes` of a file is buffered, and a sixth file is a 413.
  */
-async function readMultipart(req: FastifyRequest): Promise<{ body: FormBody; files: Upload[] }> {
+async function readMultipart(
+  req: FastifyRequest,
+): Promise<{ body: FormBody; files: Upload[]; tokenHolds: boolean }> {
   const body: FormBody = {};
   const files: Upload[] = [];
   let csrf: string | undefined;
@@ -403,8 +413,8 @@ async function readMultipart(req: FastifyRequest): Promise<{ body: FormBody; fil
     else if (typeof part.value === 'string' && plainText(part.value).trim() !== '')
       body[part.fieldname] = plainText(part.value).trim();
   }
-  if (!req.session || !csrfMatches(csrf, req.session.csrfToken)) throw new AppError('CSRF_INVALID');
-  return { body, files };
+  if (!req.session) throw new AppError('CSRF_INVALID');
+  return { body, files, tokenHolds: csrfMatches(csrf, req.session.csrfToken) };
 }
 
 /**
@@ -469,6 +479,24 @@ function doneLocation(action: string, trackingId: string, lang: Lang): string {
 export const staffReportRoutes: FastifyPluginAsync<{ services: Services }> = async (app, opts) => {
   const svc = opts.services;
 
+  /**
+   * A stale token on one of the report's forms (web/stale-form.ts): the report page again (403) with what was typed
+   * in that form, a fresh token and the stale message; nothing was done. Only for whom may open the page (the GET's
+   * gate, then `staffReportView`: a report out of the caller's scope answers its 404 page, with nothing typed), and
+   * the page is the one its GET shows that caller (an anonim reporter's identity never to agency roles).
+   */
+  const staleReportForm = (action: string): { staleForm: StaleFormRoute } => ({
+    staleForm: {
+      action,
+      allowed: (req, reply) => !!req.session && !req.session.mustChangePassword && requireStaff(req, reply),
+      page: (req, reply, form, status) => {
+        const { trackingId } = req.params as { trackingId: string };
+        if (!TrackingId.safeParse(trackingId).success) throw new AppError('REPORT_NOT_FOUND');
+        return renderReport(svc, req, reply, trackingId, { form, status });
+      },
+    },
+  });
+
   app.get('/kantor/laporan/:trackingId', async (req, reply) => {
     if (!requireStaff(req, reply)) return reply;
     const { trackingId } = req.params as { trackingId: string };
@@ -487,20 +515,26 @@ export const staffReportRoutes: FastifyPluginAsync<{ services: Services }> = asy
   });
 
   // A verifier who may see the reporter releases an image from an anonim reporter's email body to the agency.
-  app.post('/kantor/laporan/:trackingId/lampiran/:attachmentId/teruskan', async (req, reply) => {
-    if (!requireStaff(req, reply)) return reply;
-    const { trackingId, attachmentId } = req.params as { trackingId: string; attachmentId: string };
-    if (!TrackingId.safeParse(trackingId).success) throw new AppError('REPORT_NOT_FOUND');
-    if (!z.uuid().safeParse(attachmentId).success) throw new AppError('NOT_FOUND');
-    await releaseInlineImage(svc, req.caller, trackingId, attachmentId);
-    return reply.redirect(doneLocation('release', trackingId, pageContext(req).lang), 303);
-  });
+  app.post(
+    '/kantor/laporan/:trackingId/lampiran/:attachmentId/teruskan',
+    { config: staleReportForm('release') },
+    async (req, reply) => {
+      if (!requireStaff(req, reply)) return reply;
+      const { trackingId, attachmentId } = req.params as { trackingId: string; attachmentId: string };
+      if (!TrackingId.safeParse(trackingId).success) throw new AppError('REPORT_NOT_FOUND');
+      if (!z.uuid().safeParse(attachmentId).success) throw new AppError('NOT_FOUND');
+      await releaseInlineImage(svc, req.caller, trackingId, attachmentId);
+      return reply.redirect(doneLocation('release', trackingId, pageContext(req).lang), 303);
+    },
+  );
 
   for (const [name, action] of Object.entries(ACTIONS)) {
     const multipart = name === 'respond';
+    const config: FastifyContextConfig = multipart ? { skipCsrf: true } : staleReportForm(name);
     app.post(
       `/kantor/laporan/:trackingId/${name}`,
-      { config: multipart ? { skipCsrf: true } : {} },
+      // The multipart follow-up checks its own token (`readMultipart`); the others have the auth hook's.
+      { config },
       async (req, reply) => {
         if (!requireStaff(req, reply)) return reply;
         const { trackingId } = req.params as { trackingId: string };
@@ -514,7 +548,18 @@ export const staffReportRoutes: FastifyPluginAsync<{ services: Services }> = asy
           let files: Upload[] = [];
           if (multipart) {
             if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
-            ({ body, files } = await readMultipart(req));
+            let tokenHolds: boolean;
+            ({ body, files, tokenHolds } = await readMultipart(req));
+            // A stale token: the page with the text typed (files cannot be put back: the message says so).
+            if (!tokenHolds) {
+              const form: FormState = {
+                action: name,
+                values: body as Record<string, string | string[]>,
+                errors: {},
+                message: staleFormMessage(lang, files.length > 0),
+              };
+              return await renderReport(svc, req, reply, trackingId, { form, status: STALE_FORM_STATUS });
+            }
           } else body = cleanBody(req.body);
           // Every problem at once: the form's own checks, the command's checks on the fields that parsed, every file.
           const { data, issues } = parseFields(action.schema, body);
