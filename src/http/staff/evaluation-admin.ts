@@ -428,31 +428,46 @@ export async function staffEvaluationAdminRoutes(
     return submit(req, reply, 'edit', await editablePeriod(req));
   });
 
-  app.post('/kantor/evaluasi/:periodId/terbitkan', async (req, reply) => {
-    if (!requireManager(req, reply)) return reply;
-    const { periodId } = req.params as { periodId: string };
-    if (!SLUG.test(periodId)) throw new AppError('NOT_FOUND');
-    const preview = (req.body as Record<string, unknown> | undefined)?.preview;
-    // A missing or malformed preview field names no reviewed preview: 428 PREVIEW_REQUIRED from the command.
-    const expectedPreview =
-      typeof preview === 'string' && /^[0-9a-f]{64}$/.test(preview) ? preview : undefined;
-    try {
-      await publishEvaluation(svc, req.caller, periodId, { expectedPreview });
-    } catch (err) {
-      // No reviewed preview, or the rankings moved since the page was loaded: the page again, with the (new)
-      // preview to review and the reason; nothing was published.
-      if (err instanceof AppError && (err.code === 'PREVIEW_CHANGED' || err.code === 'PREVIEW_REQUIRED')) {
-        return sendPeriodPage(
-          svc,
-          req,
-          reply,
-          periodId,
-          { errorCode: err.code },
-          err.code === 'PREVIEW_CHANGED' ? 409 : 428,
-        );
+  // A stale token: the period's page again (403) with the stale message and a fresh token, for whom may publish
+  // (`requireManager`, then the page's own scope); nothing is published. The preview to review is the current one.
+  const stalePublish: StaleFormRoute = {
+    action: 'publish',
+    allowed: (req, reply) => !req.session?.mustChangePassword && requireManager(req, reply),
+    page: (req, reply, form, status) => {
+      const { periodId } = req.params as { periodId: string };
+      return sendPeriodPage(svc, req, reply, periodId, { message: form.message }, status);
+    },
+  };
+
+  app.post(
+    '/kantor/evaluasi/:periodId/terbitkan',
+    { config: { staleForm: stalePublish } },
+    async (req, reply) => {
+      if (!requireManager(req, reply)) return reply;
+      const { periodId } = req.params as { periodId: string };
+      if (!SLUG.test(periodId)) throw new AppError('NOT_FOUND');
+      const preview = (req.body as Record<string, unknown> | undefined)?.preview;
+      // A missing or malformed preview field names no reviewed preview: 428 PREVIEW_REQUIRED from the command.
+      const expectedPreview =
+        typeof preview === 'string' && /^[0-9a-f]{64}$/.test(preview) ? preview : undefined;
+      try {
+        await publishEvaluation(svc, req.caller, periodId, { expectedPreview });
+      } catch (err) {
+        // No reviewed preview, or the rankings moved since the page was loaded: the page again, with the (new)
+        // preview to review and the reason; nothing was published.
+        if (err instanceof AppError && (err.code === 'PREVIEW_CHANGED' || err.code === 'PREVIEW_REQUIRED')) {
+          return sendPeriodPage(
+            svc,
+            req,
+            reply,
+            periodId,
+            { errorCode: err.code },
+            err.code === 'PREVIEW_CHANGED' ? 409 : 428,
+          );
+        }
+        throw err;
       }
-      throw err;
-    }
-    return reply.redirect(`/kantor/evaluasi/${periodId}?ok=published`, 303);
-  });
+      return reply.redirect(`/kantor/evaluasi/${periodId}?ok=published`, 303);
+    },
+  );
 }

@@ -33,7 +33,7 @@ import {
   type ScoreRow,
 } from '../../views/staff/evaluation-pages.tsx';
 import type { ScoreChoice } from '../../views/staff/evaluation-score-form.tsx';
-import { pageContext, pageIssueKey, sendPage } from '../web/render.ts';
+import { pageContext, pageIssueKey, sendPage, STALE_FORM_STATUS, staleFormMessage } from '../web/render.ts';
 import { evaluationIssueText, evidencePath, readScoreParts } from '../api/v1/evaluation.ts';
 
 const PERIOD = /^[a-z0-9-]{2,60}$/;
@@ -134,6 +134,8 @@ export async function sendPeriodPage(
   extra: {
     ok?: string | undefined;
     errorCode?: 'PREVIEW_CHANGED' | 'PREVIEW_REQUIRED';
+    /** A form-level message of its own (a stale form token, web/stale-form.ts). */
+    message?: string;
     /** The scoring form's step-1 choice (`?agencyId=`): one not offered is 422 on that field. */
     agencyId?: unknown;
   } = {},
@@ -141,7 +143,7 @@ export async function sendPeriodPage(
 ): Promise<FastifyReply> {
   const view = await periodView(svc, req, periodId);
   const ctx = pageContext(req);
-  const message = extra.errorCode ? ctx.t(`errors.${extra.errorCode}`) : undefined;
+  const message = extra.errorCode ? ctx.t(`errors.${extra.errorCode}`) : extra.message;
   const { chosen, invalid } = chooseParticipant(view.scoreChoices, extra.agencyId);
   // Once published nothing is scored: the form (and so its choice) is not shown.
   const errors: Record<string, string> =
@@ -197,9 +199,29 @@ export async function staffEvaluationRoutes(
     const session = req.session;
     const sent = Buffer.from(fields._csrf ?? '');
     const want = Buffer.from(session?.via === 'cookie' ? session.csrfToken : '');
-    if (!want.length || sent.length !== want.length || !timingSafeEqual(sent, want))
-      throw new AppError('CSRF_INVALID');
+    if (!want.length) throw new AppError('CSRF_INVALID');
     const ctx = pageContext(req);
+    const { _csrf: _, ...values } = fields;
+    // A stale token (web/stale-form.ts): the page again (403) with the scoring form as typed, a fresh token and the
+    // stale message (files cannot be given back: the message says to choose them again); nothing is scored. The page
+    // is the viewer's own (`periodView`: 403 without a participant in scope).
+    if (sent.length !== want.length || !timingSafeEqual(sent, want)) {
+      const view = await periodView(svc, req, periodId);
+      const { chosen } = chooseParticipant(view.scoreChoices, fields.agencyId ?? '');
+      return sendPage(
+        reply,
+        req,
+        h(EvaluationPeriodPage, {
+          ctx,
+          ...view,
+          scoreChosen: chosen,
+          errors: {},
+          values,
+          message: staleFormMessage(ctx.lang, evidence.length > 0),
+        }),
+        STALE_FORM_STATUS,
+      );
+    }
     try {
       await scoreEvaluation(svc, req.caller, periodId, {
         agencyId: fields.agencyId ?? '',
@@ -227,7 +249,6 @@ export async function staffEvaluationRoutes(
             k === 'evidence' ? undefined : pageIssueKey,
           );
       const view = await periodView(svc, req, periodId);
-      const { _csrf: _, ...values } = fields;
       const { chosen } = chooseParticipant(view.scoreChoices, fields.agencyId ?? '');
       // Without a participant to score (not one offered: a changed period or an altered form) only step 1
       // shows, so only its field's message does.

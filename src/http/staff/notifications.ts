@@ -29,8 +29,8 @@ import {
   NotificationsPage,
   PreferencesPage,
 } from '../../views/staff/notifications-page.tsx';
-import { pageContext, sendPage } from '../web/render.ts';
-import { cleanBody, list, requireStaff } from './forms.ts';
+import { pageContext, sendPage, type StaleFormRoute } from '../web/render.ts';
+import { cleanBody, list, requireStaff, type FormBody } from './forms.ts';
 import { isOmbudsmanActor } from './ombudsman-office.ts';
 
 /** Sets `req.unreadNotifications` for signed-in staff and Ombudsman staff (read by pageContext for the menu badge). */
@@ -83,6 +83,18 @@ function requireNoticeReader(req: FastifyRequest, reply: FastifyReply): boolean 
   return requireStaff(req, reply);
 }
 
+/** The preferences a posted form chooses (the channels' checkboxes, the language's radio). */
+function preferencesOf(body: FormBody) {
+  const ch = new Set(list(body.channels));
+  return {
+    email: ch.has('email'),
+    sms: ch.has('sms'),
+    inApp: ch.has('inApp'),
+    digest: ch.has('digest'),
+    lang: body.lang === 'en' ? ('en' as const) : ('id' as const),
+  };
+}
+
 /** Registers the notification pages. */
 export const staffNotificationRoutes: FastifyPluginAsync<{ services: Services }> = async (app, opts) => {
   const svc = opts.services;
@@ -107,17 +119,29 @@ export const staffNotificationRoutes: FastifyPluginAsync<{ services: Services }>
     return sendPage(reply, req, h(PreferencesPage, { ctx: pageContext(req), prefs, saved }));
   });
 
-  app.post('/kantor/preferensi', async (req, reply) => {
+  // A stale token: the form again with the choices sent, a fresh token and the stale message (web/stale-form.ts), for
+  // whom may open it (the GET's gate); nothing is saved.
+  const staleForm: StaleFormRoute = {
+    action: 'preferences',
+    allowed: (req, reply) =>
+      !!req.session && !req.session.mustChangePassword && requireNoticeReader(req, reply),
+    page: (req, reply, form, status) =>
+      sendPage(
+        reply,
+        req,
+        h(PreferencesPage, {
+          ctx: pageContext(req),
+          prefs: preferencesOf(cleanBody(form.values)),
+          saved: false,
+          message: form.message,
+        }),
+        status,
+      ),
+  };
+
+  app.post('/kantor/preferensi', { config: { staleForm } }, async (req, reply) => {
     if (!requireNoticeReader(req, reply)) return reply;
-    const body = cleanBody(req.body);
-    const ch = new Set(list(body.channels));
-    const input = {
-      email: ch.has('email'),
-      sms: ch.has('sms'),
-      inApp: ch.has('inApp'),
-      digest: ch.has('digest'),
-      lang: body.lang === 'en' ? ('en' as const) : ('id' as const),
-    };
+    const input = preferencesOf(cleanBody(req.body));
     if (!input.email && !input.sms && !input.inApp && !input.digest) {
       const ctx = pageContext(req);
       return sendPage(

@@ -18,6 +18,7 @@ import {
   verifyReport,
   type TestApp,
 } from '../../../test/helpers/app.ts';
+import { MINIMAL_PDF } from '../../../test/helpers/pdf.ts';
 import { csrfOf, signInWeb, type WebClient, type WebResponse } from '../../../test/helpers/web-client.ts';
 
 let t: TestApp;
@@ -389,5 +390,188 @@ describe('an anonim report', () => {
     const own = await verifier.post(`/kantor/laporan/${id}/note`, { _csrf: FORGED, noteBody: note });
     expectReportPage(own, id, STALE.id, 'note', [`${note}</textarea>`]);
     expect(own.html).toMatch(OWN);
+  });
+});
+
+describe('the walk-in form, the notification preferences and the evaluation forms with a stale token', () => {
+  const count = async (table: 'reports' | 'evaluation_rubric_scores') =>
+    (
+      await query<{ n: number }>(
+        t.runtime.services.db,
+        sql`select count(*)::int as n from ${sql.identifier(table)}`,
+      )
+    )[0]!.n;
+
+  it('the walk-in form (en): the form again with what was typed; no report until the fresh token', async () => {
+    const me = await signInWeb(t.url, DEMO.puprOfficer);
+    const typed = {
+      channel: 'phone',
+      identity: 'named',
+      visibility: 'public',
+      classification: 'pengaduan',
+      title: 'Lubang besar di Jalan Pramuka (lewat telepon)',
+      body: 'Penelepon melaporkan lubang besar di depan kampus yang sudah memakan korban pengendara motor.',
+      regionCode: '64.72.02',
+      'reporter.name': 'Pak Rahmat Penelepon',
+    };
+    const before = await count('reports');
+    const stale = await me.post('/kantor/lapor-langsung?lang=en', { _csrf: FORGED, ...typed });
+    expect(stale.status, stale.html.slice(0, 300)).toBe(403);
+    expect(stale.html).toMatch(new RegExp(`class="error-summary"[^]*${STALE.en.replace(/[.()?]/g, '\\$&')}`));
+    expect(stale.html).toContain('action="/kantor/lapor-langsung?lang=en"');
+    for (const s of [
+      `value="${typed.title}"`,
+      `${typed.body}</textarea>`,
+      'value="Pak Rahmat Penelepon"',
+      'value="phone" checked',
+      'value="named" checked',
+      'value="public" checked',
+    ])
+      expect(stale.html, s).toContain(s);
+    const fresh = csrfOf(stale.html);
+    expect(fresh).not.toBe(FORGED);
+    expect(await count('reports')).toBe(before);
+    const sent = await me.post('/kantor/lapor-langsung?lang=en', { _csrf: fresh, ...typed });
+    expect(sent.status, sent.html.slice(0, 1500)).toBe(303);
+    expect(sent.location).toContain('/kantor/lapor-langsung/selesai');
+    expect(await count('reports')).toBe(before + 1);
+  });
+
+  it('notification preferences (id): the choices sent are shown, nothing saved until the fresh token', async () => {
+    const me = await signInWeb(t.url, DEMO.dinkesAdmin);
+    const form = (html: string) =>
+      html.slice(html.indexOf('<form method="post" action="/kantor/preferensi"'));
+    const plain = (html: string) => form(html).replace(/name="_csrf" value="[^"]*"/, '');
+    const saved = await me.get('/kantor/preferensi');
+    expect(saved.html).not.toContain('value="digest" checked');
+    const typed = { channels: ['email', 'digest'], lang: 'en' };
+    const stale = await me.post('/kantor/preferensi?lang=id', { _csrf: FORGED, ...typed });
+    expect(stale.status, stale.html.slice(0, 300)).toBe(403);
+    expect(stale.html).toContain('<html lang="id"');
+    expect(stale.html).toMatch(new RegExp(`class="error-summary"[^]*${STALE.id.replace(/[.()?]/g, '\\$&')}`));
+    for (const s of ['value="email" checked', 'value="digest" checked', 'value="en" checked'])
+      expect(form(stale.html), s).toContain(s);
+    const fresh = csrfOf(stale.html);
+    expect(fresh).not.toBe(FORGED);
+    expect(plain((await me.get('/kantor/preferensi')).html), 'nothing saved').toBe(plain(saved.html));
+    const sent = await me.post('/kantor/preferensi', { _csrf: fresh, ...typed });
+    expect(sent.status, sent.html.slice(0, 1500)).toBe(303);
+    expect(form((await me.get('/kantor/preferensi')).html)).toContain('value="digest" checked');
+  });
+
+  it('a citizen posting to the walk-in and preferences forms: 403, the error page with nothing typed', async () => {
+    const me = await signInWeb(t.url, DEMO.citizen, undefined, '/');
+    const TYPED = 'Judul laporan warga yang diketik basi';
+    for (const path of ['/kantor/lapor-langsung', '/kantor/preferensi']) {
+      const r = await me.post(path, { _csrf: FORGED, title: TYPED, channels: 'email' });
+      expect(r.status, r.html.slice(0, 300)).toBe(403);
+      expect(r.html).not.toContain(TYPED);
+      expect(r.html).not.toContain(`method="post" action="${path}`);
+    }
+  });
+
+  describe('evaluation', () => {
+    const PERIOD = 'basi-2026';
+    beforeAll(async () => {
+      const created = await t.api('/api/v1/evaluation/periods', {
+        token: await t.login(DEMO.national),
+        json: {
+          id: PERIOD,
+          name: 'Evaluasi Formulir Basi',
+          from: '2026-01-01',
+          to: '2026-12-31',
+          groups: [
+            {
+              id: `${PERIOD}-pd`,
+              name: 'Perangkat Daerah',
+              scope: 'agency',
+              participants: [{ agencyId: 'pupr-kaltim' }],
+            },
+          ],
+        },
+      });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+    });
+
+    const scoreForm = (csrf: string, file = false) => {
+      const f = new FormData();
+      f.set('_csrf', csrf);
+      f.set('agencyId', 'pupr-kaltim');
+      f.set('indicator', 'inovasi');
+      f.set('score', '77');
+      f.set('justification', 'Inovasi layanan pengaduan lewat aplikasi kota, dengan SK tim (basi).');
+      if (file)
+        f.set('evidence', new Blob([Buffer.from(MINIMAL_PDF)], { type: 'application/pdf' }), 'bukti.pdf');
+      return f;
+    };
+
+    it('the scoring form (multipart): the participant, indicator, score and justification kept; with a file, pick it again', async () => {
+      const me = await signInWeb(t.url, DEMO.assessor);
+      const before = await count('evaluation_rubric_scores');
+      const stale = await me.postMultipart(`/kantor/evaluasi/${PERIOD}/nilai?lang=en`, scoreForm(FORGED));
+      expect(stale.status, stale.html.slice(0, 300)).toBe(403);
+      expect(stale.html).toMatch(
+        new RegExp(`class="error-summary"[^]*${STALE.en.replace(/[.()?]/g, '\\$&')}`),
+      );
+      expect(stale.html).toContain(`action="/kantor/evaluasi/${PERIOD}/nilai`);
+      for (const s of [
+        'value="pupr-kaltim"',
+        'value="inovasi" selected',
+        'value="77"',
+        'Inovasi layanan pengaduan lewat aplikasi kota, dengan SK tim (basi).</textarea>',
+      ])
+        expect(stale.html, s).toContain(s);
+      const withFile = await me.postMultipart(
+        `/kantor/evaluasi/${PERIOD}/nilai?lang=id`,
+        scoreForm(FORGED, true),
+      );
+      expect(withFile.status).toBe(403);
+      expect(withFile.html).toMatch(
+        new RegExp(`class="error-summary"[^]*${STALE_FILES.id.replace(/[.()?]/g, '\\$&')}`),
+      );
+      const fresh = csrfOf(withFile.html);
+      expect(fresh).not.toBe(FORGED);
+      expect(await count('evaluation_rubric_scores')).toBe(before);
+      const sent = await me.postMultipart(`/kantor/evaluasi/${PERIOD}/nilai`, scoreForm(fresh, true));
+      expect(sent.status, sent.html.slice(0, 1500)).toBe(303);
+      expect(await count('evaluation_rubric_scores')).toBe(before + 1);
+    });
+
+    it('the publish form: the period page again, nothing published until the fresh token', async () => {
+      const me = await signInWeb(t.url, DEMO.national);
+      const page = await me.get(`/kantor/evaluasi/${PERIOD}`);
+      const preview = /name="preview" value="([0-9a-f]{64})"/.exec(page.html)?.[1];
+      expect(preview).toBeDefined();
+      const stale = await me.post(`/kantor/evaluasi/${PERIOD}/terbitkan?lang=id`, {
+        _csrf: FORGED,
+        preview: preview!,
+      });
+      expect(stale.status, stale.html.slice(0, 300)).toBe(403);
+      expect(stale.html).toMatch(
+        new RegExp(`class="error-summary"[^]*${STALE.id.replace(/[.()?]/g, '\\$&')}`),
+      );
+      expect(stale.html).toContain(`action="/kantor/evaluasi/${PERIOD}/terbitkan"`);
+      const fresh = csrfOf(stale.html);
+      expect(fresh).not.toBe(FORGED);
+      expect((await me.get(`/kantor/evaluasi/${PERIOD}`)).html, 'not published').toContain(
+        `action="/kantor/evaluasi/${PERIOD}/terbitkan"`,
+      );
+      const sent = await me.post(`/kantor/evaluasi/${PERIOD}/terbitkan`, { _csrf: fresh, preview: preview! });
+      expect(sent.status, sent.html.slice(0, 1500)).toBe(303);
+      expect(sent.location).toBe(`/kantor/evaluasi/${PERIOD}?ok=published`);
+    });
+
+    it('an agency officer posting to the publish and scoring forms: 403, the error page with nothing typed', async () => {
+      const me = await signInWeb(t.url, DEMO.puprOfficer);
+      const r = await me.post(`/kantor/evaluasi/${PERIOD}/terbitkan`, {
+        _csrf: FORGED,
+        preview: 'a'.repeat(64),
+      });
+      expect(r.status).toBe(403);
+      expect(r.html).not.toContain(`action="/kantor/evaluasi/${PERIOD}/terbitkan"`);
+      const s = await me.postMultipart(`/kantor/evaluasi/${PERIOD}/nilai`, scoreForm(FORGED));
+      expect(s.status).toBe(403);
+      expect(s.html).not.toContain('dengan SK tim (basi)');
+    });
   });
 });

@@ -22,7 +22,7 @@ import { walkInRegions } from '../../queries/back-office.ts';
 import { listCategories } from '../../queries/reference.ts';
 import { WalkInDonePage, WalkInPage } from '../../views/staff/walk-in-page.tsx';
 import { classifyError } from '../plugins/errors.ts';
-import { formErrors, pageContext, sendPage } from '../web/render.ts';
+import { formErrors, pageContext, sendPage, type StaleFormRoute } from '../web/render.ts';
 import { cleanBody, mergeIssues, parseFields, requireStaff, type FormBody } from './forms.ts';
 
 const FLASH_COOKIE = 'aduan_walkin';
@@ -82,6 +82,7 @@ export const staffWalkInRoutes: FastifyPluginAsync<{ services: Services; secureC
     values: FormBody,
     errors: Record<string, string>,
     status = 200,
+    message?: string,
   ) {
     const [regions, categories] = await Promise.all([walkInRegions(svc, req.caller), listCategories(svc.db)]);
     const ctx = pageContext(req);
@@ -94,6 +95,7 @@ export const staffWalkInRoutes: FastifyPluginAsync<{ services: Services; secureC
         categories,
         values: values as Record<string, string | string[]>,
         errors,
+        message,
       }),
       status,
     );
@@ -104,7 +106,15 @@ export const staffWalkInRoutes: FastifyPluginAsync<{ services: Services; secureC
     return renderForm(req, reply, {}, {});
   });
 
-  app.post(FLASH_PATH, async (req, reply) => {
+  // A stale token: the form again with what was typed, a fresh token and the stale message (web/stale-form.ts), for
+  // staff (the GET's gate); nothing is recorded.
+  const staleForm: StaleFormRoute = {
+    action: 'walk_in',
+    allowed: (req, reply) => !!req.session && !req.session.mustChangePassword && requireStaff(req, reply),
+    page: (req, reply, form, status) => renderForm(req, reply, form.values, {}, status, form.message),
+  };
+
+  app.post(FLASH_PATH, { config: { staleForm } }, async (req, reply) => {
     if (!requireStaff(req, reply)) return reply;
     const lang = pageContext(req).lang;
     const body = cleanBody(req.body);

@@ -129,11 +129,14 @@ export function PreferencesPage({
   prefs,
   saved,
   error,
+  message,
 }: {
   ctx: PageContext;
   prefs: PreferencesView;
   saved: boolean;
   error?: string | undefined;
+  /** A form-level message (a stale form token: the choices sent are shown, send them again). */
+  message?: string | undefined;
 }): VNode {
   const values = [
     prefs.email ? 'email' : '',
@@ -147,9 +150,9 @@ export function PreferencesPage({
       title={ctx.t('notifications.prefs.title')}
       nav={noticeNav(ctx)}
       stylesheets={STYLES}
-      hasErrors={!!error}
+      hasErrors={!!error || !!message}
     >
-      <ErrorSummary ctx={ctx} errors={error ? { channels: error } : {}} />
+      <ErrorSummary ctx={ctx} errors={error ? { channels: error } : {}} message={message} />
       <h1>{ctx.t('notifications.prefs.title')}</h1>
       {saved ? (
         <p class="notice-ok" role="status">

@@ -26,6 +26,8 @@ export interface WalkInPageProps {
   categories: Reference['categories'];
   values: Record<string, string | string[]>;
   errors: Record<string, string>;
+  /** A form-level message above the form (a stale form token: what was typed is kept, send it again). */
+  message?: string | undefined;
 }
 
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
@@ -39,7 +41,7 @@ const REPORTER_FIELDS = [
 ] as const;
 
 /** The form. */
-export function WalkInPage({ ctx, regions, categories, values, errors }: WalkInPageProps): VNode {
+export function WalkInPage({ ctx, regions, categories, values, errors, message }: WalkInPageProps): VNode {
   /** A field bound to the re-rendered input: name, typed value and inline error. */
   const bind = (name: string) => ({ ctx, name, value: one(values[name]), error: errors[name] });
   return (
@@ -48,9 +50,9 @@ export function WalkInPage({ ctx, regions, categories, values, errors }: WalkInP
       title={ctx.t('staff.walk_in.title')}
       nav={staffNav(ctx, 'walk_in')}
       stylesheets={STAFF_STYLES}
-      hasErrors={Object.keys(errors).length > 0}
+      hasErrors={Object.keys(errors).length > 0 || !!message}
     >
-      <ErrorSummary ctx={ctx} errors={errors} />
+      <ErrorSummary ctx={ctx} errors={errors} message={message} />
       <h1>{ctx.t('staff.walk_in.title')}</h1>
       <p class="lead">{ctx.t('staff.walk_in.lead')}</p>
       <form method="post" action={`/kantor/lapor-langsung?lang=${ctx.lang}`} novalidate>
