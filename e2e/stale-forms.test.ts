@@ -4,7 +4,8 @@
  * comes back with the typed text, the message and a fresh token (zero WCAG 2.2 A/AA violations, in id and en), and
  * sending it again works. The same for a report journey step and for the account's claim form (its own form again,
  * the tracking number kept and the access key to type again, then claimed), and the tracking lookup, whose stale post
- * shows the typed text read-only for copying (never the access key) with a link back.
+ * shows the typed text read-only for copying (never the access key) with a link back. In the back office, a verifier's
+ * hold question on the report page comes back in its form the same way, then holds the report.
  */
 import { describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -40,10 +41,10 @@ async function report(title: string): Promise<{ trackingId: string; accessKey: s
 }
 
 /** Signs the context in (again) through the sign-in page in a tab of its own: a new session replaces the old one. */
-async function signIn(ctx: BrowserContext): Promise<void> {
+async function signIn(ctx: BrowserContext, email: string = DEMO.citizen): Promise<void> {
   const tab = await ctx.newPage();
   await tab.goto(`${t.url}/masuk`);
-  await tab.fill('#f-email', DEMO.citizen);
+  await tab.fill('#f-email', email);
   await tab.fill('#f-password', DEMO_PASSWORD);
   await tab.locator('form[action="/masuk"] button[type="submit"]').click();
   await tab.waitForURL((u) => !u.pathname.startsWith('/masuk'));
@@ -132,6 +133,28 @@ describe.skipIf(!HAS_CHROMIUM)('a stale form gives the typed text back (browser)
     await screenshot(page, 'stale-forms', 'id-fallback');
     await page.locator('a', { hasText: 'Kembali ke formulir' }).click();
     expect(new URL(page.url()).pathname).toBe('/lacak');
+    await ctx.close();
+  });
+
+  it("the back office's report page: a verifier's hold question back in its form, zero axe violations, then sent", async () => {
+    const { trackingId } = await report('Jembatan penyeberangan rusak di Jalan Awang Long');
+    const ctx = await b.context();
+    await signIn(ctx, DEMO.coordinator);
+    const page = await ctx.newPage();
+    const question = 'Mohon kirim foto jembatan dan sebutkan tiang mana yang rusak.';
+    await page.goto(`${t.url}/kantor/laporan/${trackingId}?lang=en`);
+    await page.fill('#f-question', question);
+    await signIn(ctx, DEMO.coordinator);
+    const hold = page.locator('form[action*="/hold"] button[type="submit"]');
+    expect(await submitted(page, () => hold.click())).toBe(403);
+    expect(await page.locator('#f-question').inputValue()).toBe(question);
+    expect(await page.locator('.error-summary').textContent()).toContain(
+      'The form expired for your security',
+    );
+    await expectA11y(page, 'en report page after a stale form');
+    await screenshot(page, 'stale-forms', 'en-staff-report');
+    expect(await submitted(page, () => hold.click())).toBe(303);
+    expect(page.url()).toContain('selesai=1');
     await ctx.close();
   });
 });

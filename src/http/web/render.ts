@@ -177,7 +177,7 @@ export function sendErrorPage(
   const c = classifyError(err);
   if (c.status >= 500) req.log.error({ err }, 'unhandled page error');
   // A form with a stale token gives back what was typed (web/stale-form.ts): its own page when the route has one,
-  // else the generic page for a citizen form; other back-office forms keep their error page.
+  // else the generic page for a citizen form; a back-office form whose page is not for this caller: the error page.
   if (c.code === 'CSRF_INVALID' && req.method === 'POST') {
     const own = ownStaleFormPage(reply, req, err);
     if (own) return own;

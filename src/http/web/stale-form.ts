@@ -10,6 +10,10 @@
  *   the password change, the invitation) declare their page in the route config `staleForm` (render.ts): the auth
  *   hook still refuses the post, and `sendErrorPage` re-renders that page with the fields typed (`staleFormState`:
  *   never a password, access key or token, so the message then says to type them again) and a fresh token;
+ * - the back office's forms declare their page the same way (`staleAdminForm` in staff/admin-forms.ts, the report
+ *   page's `staleReportForm`, walk-in intake, notification preferences, evaluation publish; the multipart follow-up
+ *   and scoring forms check their own token and re-render likewise), shown only to whom may open that page (the
+ *   others get the error page);
  * - any other citizen form gets `sendStaleFormPage` (render.ts, through `sendErrorPage`): the posted text fields
  *   read-only for copying and a link back to the form's page.
  *
