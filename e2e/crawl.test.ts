@@ -15,10 +15,13 @@
  *   at a private tracking link (its key comes by email);
  * - the public and the citizen crawl the pages outside `/kantor`; staff viewpoints crawl `/kantor…` only (their
  *   public pages are the citizen's with another header link);
+ * - staff viewpoints also start at pages no link reaches in the seeded data: a statistics drill-down (coordinator,
+ *   agency admin, national admin) and the pull-back form of a report auto-dispatched to PUPR (agency admin);
  * - after the report pages, each staff viewpoint opens the confirmation states its actions lead to (`confirmations`:
  *   `?selesai=…`, `?ok=…`, `?tersimpan=1`, the notice after a redirect, which no link leads to);
  * - query strings are dropped except `tab` (another tab is another page), `halaman` (a later page of a list, one
- *   per list), `k` (the tracking page's key) and the confirmation states; `lang` is dropped: the crawl runs in
+ *   per list), `k` (the tracking page's key), the statistics drill-down's (`kelompok`, `dari`, `sampai`, `kunci`)
+ *   and the confirmation states; `lang` is dropped: the crawl runs in
  *   Bahasa Indonesia, and the first five pages of each viewpoint, its confirmation states, a webhook's delivery log
  *   and the certificate are checked again in English (`ALSO_ENGLISH`);
  * - pages are deduplicated by route pattern: path segments holding a digit (tracking numbers, uuids, ids, codes)
@@ -39,16 +42,22 @@ import { deliverMailOnce, resolveResetRequests, startSmtp } from '../test/helper
 import { walkJourney } from '../test/helpers/journey.ts';
 import { csrfOf, signInWeb, WebClient } from '../test/helpers/web-client.ts';
 import { sql } from 'drizzle-orm';
+import { DEMO_PASSWORD } from '../test/global-setup.ts';
+import { HEALTH, ROADS } from '../test/helpers/routing-corpus.ts';
+import { autoDispatchPending } from '../src/commands/auto-dispatch.ts';
+import { trainRoutingModels } from '../src/commands/train-routing.ts';
 
 const DAY = 86_400_000;
 const CAP = 60;
 const ENGLISH_PAGES = 5;
 const VIEWPORT = { width: 360, height: 800 };
+/** The statistics drill-down's query (`/kantor/statistik/laporan`: grouping, dates, row key): without it, no page. */
+const DRILL_QUERY = ['kelompok', 'dari', 'sampai', 'kunci'];
 /**
  * Query parameters that change the page: kept (tab with its value, the others as a placeholder). `selesai`, `ok` and
  * `tersimpan` are the confirmation states a page shows after an action (its notice), opened from `confirmations`.
  */
-const KEPT_QUERY = ['tab', 'halaman', 'k', 'selesai', 'ok', 'tersimpan'];
+const KEPT_QUERY = ['tab', 'halaman', 'k', 'selesai', 'ok', 'tersimpan', ...DRILL_QUERY];
 /** Pages checked in English too, wherever they come in the crawl (beyond the first five of each viewpoint). */
 const ALSO_ENGLISH = /\/webhook\/:id$|\/sertifikat\/:id$|[?&](selesai|ok|tersimpan)=/;
 const SKIP_PATH =
@@ -105,7 +114,17 @@ const seed = {
   period: 'pd-kaltim-crawl',
   /** The PUPR unit officer's user id (the user page every admin above it opens). */
   officerId: '',
+  /** The roads category's id (a drill-down row). */
+  categoryId: 0,
+  /** A report auto-dispatched to PUPR (its pull-back form, `/kantor/admin/rute-otomatis/:id/tarik`). */
+  autoDispatched: '',
+  /** The statistics drill-down's date range (the seeded reports' days). */
+  from: '',
+  to: '',
 };
+/** The statistics drill-down of one row of the dashboard, grouped by `kelompok` (`kunci`: the row's key). */
+const drillDown = (kelompok: string, kunci: string) =>
+  `/kantor/statistik/laporan?${new URLSearchParams({ kelompok, dari: seed.from, sampai: seed.to, kunci }).toString()}`;
 /** A report of `label` (seeded in beforeAll). */
 const reportOf = (label: string) => reports.find((r) => r.label === label)!.trackingId;
 const reports: SeededReport[] = [];
@@ -610,7 +629,8 @@ const VIEWPOINTS: Viewpoint[] = [
   {
     name: 'coordinator',
     email: DEMO.coordinator,
-    start: () => ['/kantor'],
+    // The statistics drill-down: linked from a dashboard row, started directly (its query is the page).
+    start: () => ['/kantor', drillDown('agency', 'pupr-kaltim')],
     inScope: isStaffPath,
     reportPages: staffReportPages('coordinator', true),
     confirmations: () => [
@@ -629,7 +649,12 @@ const VIEWPOINTS: Viewpoint[] = [
   {
     name: 'agency admin',
     email: DEMO.puprAdmin,
-    start: () => ['/kantor'],
+    // The auto-dispatch pull-back form (linked from the auto-dispatch page's list) and a statistics drill-down.
+    start: () => [
+      '/kantor',
+      `/kantor/admin/rute-otomatis/${seed.autoDispatched}/tarik`,
+      drillDown('category', String(seed.categoryId)),
+    ],
     inScope: isStaffPath,
     reportPages: staffReportPages('agency admin', false),
     confirmations: () => [
@@ -658,7 +683,7 @@ const VIEWPOINTS: Viewpoint[] = [
   {
     name: 'national admin',
     email: DEMO.national,
-    start: () => ['/kantor', '/kantor/admin'],
+    start: () => ['/kantor', '/kantor/admin', drillDown('region', '64')],
     inScope: isStaffPath,
     reportPages: staffReportPages('national admin', true),
     confirmations: () => [
@@ -694,6 +719,9 @@ describe.skipIf(!HAS_CHROMIUM)('accessibility crawl without JavaScript, per view
     // (session cookies expire relative to it).
     t = await startTestApp({ now: new Date(Date.now() - 150 * DAY) });
     const categoryId = await categoryIdByName(t);
+    seed.categoryId = categoryId;
+    seed.from = new Date(Date.now() - 200 * DAY).toISOString().slice(0, 10);
+    seed.to = new Date().toISOString().slice(0, 10);
     const coord = await t.login(DEMO.coordinator);
     const pupr = await t.login(DEMO.puprAdmin);
     const officer = await t.login(DEMO.puprOfficer);
@@ -863,6 +891,39 @@ describe.skipIf(!HAS_CHROMIUM)('accessibility crawl without JavaScript, per view
     await verify(late.trackingId);
     t.setNow(new Date());
     await actOk(t, late.trackingId, 'escalate', { consent: true }, reporter(late));
+    // An auto-dispatch (its pull-back form): routing models trained on verified reports, the instance rule turned on
+    // through its form, then a new roads report dispatched to PUPR by the pass.
+    const health = await categoryIdByName(t, 'KESEHATAN');
+    // A new session: the coordinator's token above was issued 150 days ago.
+    const signedIn = await t.api('/api/v1/auth/login', {
+      json: { email: DEMO.coordinator, password: DEMO_PASSWORD },
+    });
+    const verifier = signedIn.body.token as string;
+    for (const [titles, agencyId, category] of [
+      [ROADS, 'pupr-kaltim', categoryId],
+      [HEALTH, 'dinkes-kaltim', health],
+    ] as const)
+      for (const title of titles)
+        await actOk(
+          t,
+          (await file(title)).trackingId,
+          'verify',
+          { categoryId: category, agencyId },
+          { token: verifier },
+        );
+    await trainRoutingModels(t.runtime.services, { cvMaxRows: 0, kinds: ['agency', 'category'] });
+    const national = await signInWeb(t.url, DEMO.national);
+    const rule = await national.post('/kantor/admin/rute-otomatis/instans', {
+      _csrf: csrfOf((await national.get('/kantor/admin/rute-otomatis')).html),
+      instanceEnabled: 'on',
+      instanceThreshold: '50',
+    });
+    expect(rule.status, rule.html.slice(0, 300)).toBe(303);
+    seed.autoDispatched = (
+      await file('Jalan rusak berlubang dan aspal mengelupas dekat jembatan')
+    ).trackingId;
+    const pass = await autoDispatchPending(t.runtime.services);
+    expect(pass.dispatched.map((d) => d.trackingId)).toEqual([seed.autoDispatched]);
     b = await launchBrowser();
     smtp = await startSmtp();
     // The evaluation period (its pages, back office and public, are crawled), its forms checked on the way.
