@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { parseKey, parseKeyList } from './integrations/crypto.ts';
 import { WEBHOOK_HOLD_DAYS_DEFAULT } from './domain/integration/webhook-events.ts';
 import type { Lang } from './locales/index.ts';
+import { DEFAULT_HOME_ZONE, TIME_ZONES, type ZoneName } from './domain/report/report.ts';
 
 const bool = z
   .enum(['0', '1', 'true', 'false', 'yes', 'no', ''])
@@ -116,6 +117,27 @@ const EnvSchema = z.object({
   MAIL_FROM: z.string().default('aduan <noreply@aduan.local>'),
   /** The address inbound mail reaches (`aduan smtp --address`, inbound-parse): emails to reporters reply to `local+<token>@domain`. */
   EMAIL_INBOUND_ADDRESS: z.string().email().optional(),
+  /**
+   * The instance's home time zone (WIB, WITA or WIT; case and spaces ignored): "today" of the public statistics and
+   * the date of the daily open-data snapshot. Unset or empty: WITA (DEFAULT_HOME_ZONE).
+   */
+  ADUAN_TIME_ZONE: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const t = v?.trim().toUpperCase() ?? '';
+      if (t === '') return DEFAULT_HOME_ZONE;
+      if (!(t in TIME_ZONES)) {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            'must be WIB, WITA or WIT (the home time zone of this instance: Asia/Jakarta, Asia/Makassar or ' +
+            'Asia/Jayapura); unset means WITA',
+        });
+        return z.NEVER;
+      }
+      return t as ZoneName;
+    }),
   /** Licence of the open data, as a URL (the catalog's `license`); CC BY 4.0 when unset. */
   ADUAN_OPEN_DATA_LICENSE: z.url({ protocol: /^https?$/ }).optional(),
   /** Who publishes the open data (the catalog's `publisher`, e.g. "Diskominfo Provinsi Kalimantan Timur"). */
@@ -171,6 +193,8 @@ export interface Config {
   smtpUrl: string | undefined;
   mailFrom: string;
   emailInboundAddress: string | undefined;
+  /** ADUAN_TIME_ZONE: the home zone of the public statistics' "today" and of the daily open-data snapshot's date. */
+  timeZone: ZoneName;
   /** ADUAN_OPEN_DATA_LICENSE and ADUAN_OPEN_DATA_PUBLISHER (the open-data catalog). */
   openData: { license: string | undefined; publisher: string | undefined };
   intakeRegion: string | undefined;
@@ -289,6 +313,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     emailInboundAddress: e.EMAIL_INBOUND_ADDRESS,
+    timeZone: e.ADUAN_TIME_ZONE,
     openData: { license: e.ADUAN_OPEN_DATA_LICENSE, publisher: e.ADUAN_OPEN_DATA_PUBLISHER },
     intakeRegion: e.ADUAN_INTAKE_REGION,
     smsGatewayUrl: e.SMS_GATEWAY_URL,

@@ -66,6 +66,7 @@ export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Pr
       publicUrl: config.publicUrl ?? `http://${config.host}:${config.port}`,
       outboundAllowHosts: config.outboundAllowHosts,
       inboundEmailAddress: config.emailInboundAddress,
+      timeZone: config.timeZone,
       openData: config.openData,
       dataDir: config.dataDir,
       emailConfigured: !!config.smtpUrl,

@@ -3,6 +3,7 @@ import type { AppDb } from '../db/client.ts';
 import type { Sealer } from '../integrations/crypto.ts';
 import type { FileStorage } from '../integrations/storage.ts';
 import type { Actor, RoleGrant } from '../policies/can.ts';
+import { DEFAULT_HOME_ZONE, type ZoneName } from '../domain/report/report.ts';
 
 /** Process-wide dependencies, built once by the composition root. */
 export interface Services {
@@ -17,6 +18,11 @@ export interface Services {
   outboundAllowHosts?: readonly string[] | undefined;
   /** The address citizens email complaints to (EMAIL_INBOUND_ADDRESS), named in answers to a garbled reply. */
   inboundEmailAddress?: string | undefined;
+  /**
+   * The instance's home zone (ADUAN_TIME_ZONE): "today" of the public statistics and the date of the daily open-data
+   * snapshot. Absent: DEFAULT_HOME_ZONE (WITA). Read it through `homeZone`.
+   */
+  timeZone?: ZoneName | undefined;
   /** The open data's licence URL and publisher name (ADUAN_OPEN_DATA_LICENSE / _PUBLISHER), for its catalog. */
   openData?: { license?: string | undefined; publisher?: string | undefined } | undefined;
   /** The data directory (ADUAN_DATA_DIR): where publishing an evaluation writes its open-data snapshot file. */
@@ -31,6 +37,11 @@ export interface Services {
    * (ADUAN_WEBHOOK_HOLD_DAYS). Absent: WEBHOOK_HOLD_DAYS_DEFAULT (14).
    */
   webhookHoldDays?: number | undefined;
+}
+
+/** The instance's home zone (ADUAN_TIME_ZONE, else WITA). */
+export function homeZone(svc: Pick<Services, 'timeZone'>): ZoneName {
+  return svc.timeZone ?? DEFAULT_HOME_ZONE;
 }
 
 /** Who is asking: a signed-in user, a reporter holding an access key, a partner, or the public. */

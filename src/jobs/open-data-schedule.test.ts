@@ -1,6 +1,7 @@
 /**
- * The worker's daily open-data snapshot across a day boundary with the injectable clock: one file per WIB
- * day with its checksum, nothing more on later ticks the same day, none twice after a restart or with two
+ * The worker's daily open-data snapshot across a day boundary with the injectable clock, on an instance whose home
+ * zone is WIB (ADUAN_TIME_ZONE=WIB; the default WITA is covered by src/http/api/v1/stats-time-zone.test.ts): one file
+ * per WIB day with its checksum, nothing more on later ticks the same day, none twice after a restart or with two
  * workers ticking at once, a dead worker's claim taken over after the lease, and the served checksum.
  */
 import { createHash } from 'node:crypto';
@@ -35,7 +36,7 @@ async function worker(): Promise<Worker> {
 
 beforeAll(async () => {
   // Monday 2 November 2026, 22:00 WIB.
-  t = await startTestApp({ now: new Date('2026-11-02T15:00:00Z') });
+  t = await startTestApp({ now: new Date('2026-11-02T15:00:00Z'), timeZone: 'WIB' });
 });
 afterAll(async () => {
   for (const w of workers) await w.stop();

@@ -307,7 +307,7 @@ export async function startWorker(svc: Services, opts: WorkerOptions): Promise<W
           })
           .catch((e: Error) => opts.log?.(`routing training error: ${loggableErrorText(e)}`)),
       );
-    // The open-data snapshot of the day (WIB), once across workers and restarts.
+    // The open-data snapshot of the day (home zone, ADUAN_TIME_ZONE), once across workers and restarts.
     if (opts.openDataDir) {
       const snap = await dailyOpenDataSnapshot(svc, opts.openDataDir).catch((e: Error) => {
         opts.log?.(`open-data snapshot error: ${loggableErrorText(e)}`);

@@ -51,6 +51,8 @@ export async function startTestApp(
     trustProxy?: boolean | string[];
     /** Serve from the database of this app through a pool of its own, as a second process would (PostgreSQL only). */
     sameDatabaseAs?: TestApp;
+    /** ADUAN_TIME_ZONE: the instance's home zone (default WITA): statistics' "today", the open-data snapshot's date. */
+    timeZone?: 'WIB' | 'WITA' | 'WIT';
     /** The most rows one queue export holds (default 10,000), so that a cut export needs only a few reports. */
     exportCap?: number;
   } = {},
@@ -65,6 +67,7 @@ export async function startTestApp(
     ADUAN_DATA_DIR: dataDir,
     ADUAN_SECRET_KEY: TEST_SECRET_KEY,
     LOG_LEVEL: 'silent',
+    ...(opts.timeZone ? { ADUAN_TIME_ZONE: opts.timeZone } : {}),
     ...(opts.outboundAllowHosts ? { ADUAN_OUTBOUND_ALLOW_HOSTS: opts.outboundAllowHosts.join(',') } : {}),
   });
   const runtime = await openRuntime(config, {

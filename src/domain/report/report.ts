@@ -113,3 +113,10 @@ export function handlesReports(kind: AgencyKind | string): boolean {
 /** Indonesian time zones, named by the handling unit's zone. */
 export const TIME_ZONES = { WIB: 'Asia/Jakarta', WITA: 'Asia/Makassar', WIT: 'Asia/Jayapura' } as const;
 export type ZoneName = keyof typeof TIME_ZONES;
+
+/**
+ * The instance's home zone when ADUAN_TIME_ZONE is unset: WITA (Kalimantan Timur, whose coordination meeting aduan
+ * was first set up for). It decides "today" for the public statistics (default year, month and range) and the date of
+ * the daily open-data snapshot; a report's own dates of receipt stay in the zone of its region (docs/statistics.md).
+ */
+export const DEFAULT_HOME_ZONE: ZoneName = 'WITA';

@@ -8,7 +8,8 @@
 import { calendarDateProblem } from '../../domain/shared/dates.ts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { h } from 'preact';
-import type { Services } from '../../app/context.ts';
+import { homeZone, type Services } from '../../app/context.ts';
+import type { ZoneName } from '../../domain/report/report.ts';
 import { AppError, invalid } from '../../app/errors.ts';
 import { recordStatsExport } from '../../commands/record-stats-export.ts';
 import { localDate } from '../../domain/deadline/calendar.ts';
@@ -24,17 +25,22 @@ import { formatDate } from '../../views/format.ts';
 import { requestLang } from '../plugins/errors.ts';
 import { pageContext, sendPage } from '../web/render.ts';
 import { requireStaff } from './forms.ts';
+import { refuseUnusedPeriodParams } from '../period-params.ts';
 import { has, t, type Lang } from '../../locales/index.ts';
 import { tabsFor } from '../../queries/queues.ts';
 import { monthLabel } from '../../views/charts/stats-parts.tsx';
 import type { PageContext } from '../../views/context.ts';
 
-/** Parses `kelompok`, `dari`, `sampai` (defaults: agency, 1 January, today WITA); 422 on bad dates. */
-export function dashboardParams(q: Record<string, string | undefined>, now: Date) {
-  const today = localDate(now, 'WITA');
-  const groupBy: StatsGroupBy = (STATS_GROUP_BY as readonly string[]).includes(q.kelompok ?? '')
-    ? (q.kelompok as StatsGroupBy)
-    : 'agency';
+/**
+ * Parses `kelompok`, `dari`, `sampai` (defaults: agency, 1 January, today in the home zone); 422 on bad dates, on an unknown
+ * `kelompok` and on a period parameter the dashboard does not take (`tahun`, `bulan`, …), never a silent default.
+ */
+export function dashboardParams(q: Record<string, string | undefined>, now: Date, zone: ZoneName) {
+  refuseUnusedPeriodParams(q, ['dari', 'sampai'], 'dari, sampai');
+  const today = localDate(now, zone);
+  if (q.kelompok && !(STATS_GROUP_BY as readonly string[]).includes(q.kelompok))
+    throw invalid({ kelompok: { key: 'one_of', params: { options: STATS_GROUP_BY.join(', ') } } });
+  const groupBy: StatsGroupBy = (q.kelompok || 'agency') as StatsGroupBy;
   const from = q.dari || `${today.slice(0, 4)}-01-01`;
   const to = q.sampai || today;
   const fields: Record<string, { key: string }> = {};
@@ -66,7 +72,7 @@ export async function staffStatsRoutes(app: FastifyInstance, opts: { services: S
   app.get('/kantor/statistik', async (req, reply) => {
     if (!requireStaff(req, reply)) return reply;
     const scope = scopeFor(req);
-    const p = dashboardParams(req.query as Record<string, string | undefined>, svc.now());
+    const p = dashboardParams(req.query as Record<string, string | undefined>, svc.now(), homeZone(svc));
     const now = svc.now();
     const [result, months, label] = await Promise.all([
       cachedStats(svc.db, ['scoped', scope, p], now, () => scopedStats(svc.db, scope, { ...p, now })),
@@ -99,7 +105,7 @@ export async function staffStatsRoutes(app: FastifyInstance, opts: { services: S
     app.get(`/kantor/statistik.${ext}`, async (req, reply) => {
       if (!requireStaff(req, reply)) return reply;
       const scope = scopeFor(req);
-      const p = dashboardParams(req.query as Record<string, string | undefined>, svc.now());
+      const p = dashboardParams(req.query as Record<string, string | undefined>, svc.now(), homeZone(svc));
       const r = await scopedStats(svc.db, scope, { ...p, now: svc.now() });
       // Logged before a byte is sent: no entry, no file. Rows: the groups and the totals row.
       await recordStatsExport(svc, req.caller, {
@@ -125,7 +131,7 @@ export async function staffStatsRoutes(app: FastifyInstance, opts: { services: S
     if (!requireStaff(req, reply)) return reply;
     const scope = scopeFor(req);
     const q = req.query as Record<string, string | undefined>;
-    const p = dashboardParams(q, svc.now());
+    const p = dashboardParams(q, svc.now(), homeZone(svc));
     const key = (q.kunci ?? '').slice(0, 100);
     if (!key) throw invalid({ kunci: { key: 'required' } });
     if (!drillKeyValid(p.groupBy, key)) throw invalid({ kunci: { key: 'invalid_format' } });

@@ -76,8 +76,8 @@ describe('public statistics pages', () => {
     expect(r.html).not.toContain('Jalan berlubang SELESAI-ABC');
   });
 
-  it('/statistik: another province, English, and a bad year falls back to this year', async () => {
-    const r = await page(null, '/statistik?prov=32&lang=en&tahun=1999');
+  it('/statistik: another province, English, and an empty year (a form sent without a choice) is this year', async () => {
+    const r = await page(null, '/statistik?prov=32&lang=en&tahun=');
     expect(r.status).toBe(200);
     expect(r.html).toContain('<html lang="en"');
     expect(r.html).toContain('Reports across Jawa Barat');

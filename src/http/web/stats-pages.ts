@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
-import type { Services } from '../../app/context.ts';
+import { homeZone, type Services } from '../../app/context.ts';
 import { invalid } from '../../app/errors.ts';
 import { addCalendarDays, localDate } from '../../domain/deadline/calendar.ts';
 import { kabKotaBoundaries } from '../../queries/boundaries.ts';
@@ -18,6 +18,7 @@ import { MonthlyReportPage } from '../../views/pages/monthly-report.tsx';
 import { StatsPage } from '../../views/pages/stats-page.tsx';
 import { ErrorPage } from '../../views/pages/error-page.tsx';
 import { pageContext, sendPage, validationErrors } from './render.ts';
+import { refuseUnusedPeriodParams } from '../period-params.ts';
 import { has, t, type Lang } from '../../locales/index.ts';
 
 /** `statsBy` through the refresh-aware cache. */
@@ -75,6 +76,20 @@ export function sendFieldErrorPage(
   return sendPage(reply, req, h(ErrorPage, { ctx, status: 422, message, ...backProps }), 422);
 }
 
+/**
+ * The year of the yearly page (`tahun`): one of the years it offers (this year in the instance's zone and the two
+ * before), this year when absent or empty. Any other value, malformed (`20x6`) or not offered (`1999`), is refused
+ * (422 `year_unknown`) rather than silently answered with this year's figures.
+ */
+export function yearChoice(wanted: string | undefined, today: string): { year: string; years: string[] } {
+  const thisYear = Number(today.slice(0, 4));
+  const years = [0, 1, 2].map((i) => String(thisYear - i));
+  if (wanted === undefined || wanted === '') return { year: years[0]!, years };
+  if (!years.includes(wanted))
+    throw invalid({ tahun: { key: 'year_unknown', params: { first: years[2]!, last: years[0]! } } });
+  return { year: wanted, years };
+}
+
 /** The way back from a refused public statistics page. */
 const BACK_TO_STATS = { href: '/statistik', label: 'stats.error.back.public' };
 const BACK_TO_MONTHLY = { href: '/statistik/bulanan', label: 'stats.error.back.monthly' };
@@ -85,18 +100,18 @@ export async function publicStatsRoutes(app: FastifyInstance, opts: { services: 
 
   app.get('/statistik', async (req, reply) => {
     const q = req.query as Record<string, string | undefined>;
-    const today = localDate(svc.now(), 'WITA');
-    const thisYear = Number(today.slice(0, 4));
-    const years = [0, 1, 2].map((i) => String(thisYear - i));
-    const year = years.includes(q.tahun ?? '') ? q.tahun! : years[0]!;
-    const from = `${year}-01-01`;
-    const to = year === years[0] ? today : `${year}-12-31`;
+    const today = localDate(svc.now(), homeZone(svc));
+    let year: string, years: string[];
     let prov: Awaited<ReturnType<typeof provinceChoice>>;
     try {
+      refuseUnusedPeriodParams(q, ['tahun'], 'tahun');
+      ({ year, years } = yearChoice(q.tahun, today));
       prov = await provinceChoice(svc, q.prov);
     } catch (err) {
       return sendFieldErrorPage(reply, req, err, BACK_TO_STATS);
     }
+    const from = `${year}-01-01`;
+    const to = year === years[0] ? today : `${year}-12-31`;
     const now = svc.now();
     const [months, agencies, regions] = await Promise.all([
       stats(svc, { groupBy: 'month', from, to, now }),
@@ -118,8 +133,14 @@ export async function publicStatsRoutes(app: FastifyInstance, opts: { services: 
 
   app.get('/statistik/bulanan', async (req, reply) => {
     const q = req.query as Record<string, string | undefined>;
-    const today = localDate(svc.now(), 'WITA');
-    const month = q.bulan ?? today.slice(0, 7);
+    const today = localDate(svc.now(), homeZone(svc));
+    try {
+      refuseUnusedPeriodParams(q, ['bulan'], 'bulan');
+    } catch (err) {
+      return sendFieldErrorPage(reply, req, err, BACK_TO_MONTHLY);
+    }
+    // An empty `bulan` (a form sent without a choice) is this month, as an absent one.
+    const month = q.bulan || today.slice(0, 7);
     if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month) || month > today.slice(0, 7) || month < FIRST_MONTH) {
       return sendFieldErrorPage(reply, req, invalid({ bulan: { key: 'invalid_format' } }), BACK_TO_MONTHLY);
     }

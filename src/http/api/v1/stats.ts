@@ -10,7 +10,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { calendarDate } from './schemas.ts';
 import { stringify } from 'csv-stringify/sync';
-import type { Services } from '../../../app/context.ts';
+import { homeZone, type Services } from '../../../app/context.ts';
+import type { ZoneName } from '../../../domain/report/report.ts';
 import { AppError, invalid } from '../../../app/errors.ts';
 import { localDate } from '../../../domain/deadline/calendar.ts';
 import { OPEN_DATA_COLUMNS } from '../../../domain/stats/open-data.ts';
@@ -36,6 +37,7 @@ import { openDataTerms } from '../../../domain/stats/open-data-terms.ts';
 import { csvSafe, statsCsv, statsXlsx } from '../../../presenters/stats-table.ts';
 import { requestLang } from '../../plugins/errors.ts';
 import { notModified, sendConditional } from '../../plugins/conditional-get.ts';
+import { refuseUnusedPeriodParams } from '../../period-params.ts';
 
 /**
  * Cache-Control of the public statistics and open data: any cache may keep them but must revalidate (ETag → 304)
@@ -96,9 +98,14 @@ export const StatsQuery = z.object({
   lang: z.enum(['id', 'en']).optional(),
 });
 
-/** Default range: 1 January of the current year (WITA) up to today. */
-export function statsRange(now: Date, from?: string, to?: string): { from: string; to: string } {
-  const today = localDate(now, 'WITA');
+/** Default range: 1 January of the current year up to today, in the instance's home zone (ADUAN_TIME_ZONE). */
+export function statsRange(
+  now: Date,
+  zone: ZoneName,
+  from?: string,
+  to?: string,
+): { from: string; to: string } {
+  const today = localDate(now, zone);
   const range = { from: from ?? `${today.slice(0, 4)}-01-01`, to: to ?? today };
   if (range.from > range.to) throw invalid({ from: { key: 'date_range' } });
   return range;
@@ -140,11 +147,19 @@ function openDataCsv(rows: Awaited<ReturnType<typeof openDataRows>>): string {
   );
 }
 
+/**
+ * Before the query schema (which drops unknown parameters): `tahun`, `bulan`, `year` or `month` is refused (422 on the
+ * parameter), since these endpoints take a period as `from` and `to` only and would otherwise answer the default range.
+ */
+async function periodByFromTo(req: FastifyRequest): Promise<void> {
+  refuseUnusedPeriodParams(req.query as Record<string, unknown>, ['from', 'to'], 'from, to');
+}
+
 export const statsRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (app, opts) => {
   const svc = opts.services;
 
   const load = async (q: z.infer<typeof StatsQuery>) => {
-    const range = statsRange(svc.now(), q.from, q.to);
+    const range = statsRange(svc.now(), homeZone(svc), q.from, q.to);
     const unknown = q.parent ? await unknownStatsParent(svc.db, q.groupBy, q.parent) : null;
     if (unknown) throw invalid({ parent: { key: unknown } });
     return statsBy(svc.db, { groupBy: q.groupBy, ...range, parent: q.parent, now: svc.now() });
@@ -152,14 +167,20 @@ export const statsRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
 
   app.get(
     '/stats',
-    { schema: { tags: ['statistics'], summary: 'Indicators per group and period', querystring: StatsQuery } },
+    {
+      preValidation: periodByFromTo,
+      schema: { tags: ['statistics'], summary: 'Indicators per group and period', querystring: StatsQuery },
+    },
     async (req, reply) =>
       sendConditional(req, reply, JSON.stringify(await load(req.query)), JSON_TYPE, REVALIDATE),
   );
 
   app.get(
     '/stats.csv',
-    { schema: { tags: ['statistics'], summary: 'The statistics table as CSV', querystring: StatsQuery } },
+    {
+      preValidation: periodByFromTo,
+      schema: { tags: ['statistics'], summary: 'The statistics table as CSV', querystring: StatsQuery },
+    },
     async (req, reply) => {
       const r = await load(req.query);
       reply.header(
@@ -172,7 +193,10 @@ export const statsRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
 
   app.get(
     '/stats.xlsx',
-    { schema: { tags: ['statistics'], summary: 'The statistics table as XLSX', querystring: StatsQuery } },
+    {
+      preValidation: periodByFromTo,
+      schema: { tags: ['statistics'], summary: 'The statistics table as XLSX', querystring: StatsQuery },
+    },
     async (req, reply) => {
       const r = await load(req.query);
       const buf = await statsXlsx(r, requestLang(req), `${r.groupBy} ${r.from} ${r.to}`);
@@ -237,6 +261,7 @@ export const statsRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
   app.get(
     '/open-data/reports.csv',
     {
+      preValidation: periodByFromTo,
       schema: {
         tags: ['open data'],
         summary:
@@ -275,6 +300,7 @@ export const statsRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
   app.get(
     '/open-data/catalog.json',
     {
+      preValidation: periodByFromTo,
       schema: {
         tags: ['open data'],
         summary:
