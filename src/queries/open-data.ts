@@ -82,6 +82,26 @@ export async function openDataRows(
   }));
 }
 
+/**
+ * Every row of the filter, a page of `pageSize` at a time in the order of `openDataRows` (the keyset cursor of the
+ * paged API: the last row's date of receipt and tracking number), so a whole-file download never holds more than one
+ * page in memory.
+ */
+export async function* openDataRowPages(
+  db: AppDb,
+  f: OpenDataFilter,
+  pageSize: number,
+): AsyncGenerator<OpenDataRow[]> {
+  let after: OpenDataCursor | null = null;
+  for (;;) {
+    const rows = await openDataRows(db, f, { limit: pageSize, after });
+    if (rows.length > 0) yield rows;
+    const last = rows.at(-1);
+    if (rows.length < pageSize || !last) return;
+    after = { createdDate: last.createdDate, trackingId: last.trackingId };
+  }
+}
+
 /** How many public reports the filter holds (every page together). */
 export async function countOpenDataRows(db: AppDb, f: OpenDataFilter = {}): Promise<number> {
   const [row] = await query<{ n: number }>(

@@ -4,7 +4,9 @@
  * Statistics are aggregates over every report except confidential ones (`statsBy`: the public roll-up scope);
  * open data lists only public reports (docs/statistics.md, docs/open-data.md).
  */
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -23,7 +25,12 @@ import {
   OPEN_DATA_DEFAULT_LIMIT,
   OPEN_DATA_MAX_LIMIT,
 } from '../../../domain/stats/open-data-paging.ts';
-import { countOpenDataRows, openDataRows, type OpenDataFilter } from '../../../queries/open-data.ts';
+import {
+  countOpenDataRows,
+  openDataRowPages,
+  openDataRows,
+  type OpenDataFilter,
+} from '../../../queries/open-data.ts';
 import { unknownStatsParent } from '../../../queries/stats-labels.ts';
 import {
   latestSnapshot,
@@ -128,23 +135,43 @@ const OpenDataQuery = z
 
 type OpenDataQuery = z.infer<typeof OpenDataQuery>;
 
-/** The CSV of open-data rows (header row first). */
-function openDataCsv(rows: Awaited<ReturnType<typeof openDataRows>>): string {
+type OpenDataRows = Awaited<ReturnType<typeof openDataRows>>;
+
+/** CSV lines of open-data rows, without the header (each record ends with its newline). */
+function openDataCsvLines(rows: OpenDataRows): string {
   // Booleans as `true`/`false` (csv-stringify's default writes false as an empty cell); empty is null only
   // ("not yet due" for the on-time columns), as in the JSON.
   return stringify(
-    [
-      OPEN_DATA_COLUMNS.map((c) => c.name),
-      ...rows.map((r) =>
-        OPEN_DATA_COLUMNS.map((c) => {
-          const v = r[c.name];
-          // Text cells that a spreadsheet would read as a formula (a title starting with `=`) get a `'`.
-          return csvSafe(Array.isArray(v) ? v.join('/') : (v ?? null));
-        }),
-      ),
-    ],
+    rows.map((r) =>
+      OPEN_DATA_COLUMNS.map((c) => {
+        const v = r[c.name];
+        // Text cells that a spreadsheet would read as a formula (a title starting with `=`) get a `'`.
+        return csvSafe(Array.isArray(v) ? v.join('/') : (v ?? null));
+      }),
+    ),
     { cast: { boolean: (v) => (v ? 'true' : 'false') } },
   );
+}
+
+/** The header row of the open-data CSV. */
+const OPEN_DATA_CSV_HEADER = stringify([OPEN_DATA_COLUMNS.map((c) => c.name)]);
+
+/** The CSV of open-data rows (header row first). */
+export function openDataCsv(rows: OpenDataRows): string {
+  return OPEN_DATA_CSV_HEADER + openDataCsvLines(rows);
+}
+
+/**
+ * Rows per database page when the whole-file CSV is streamed (`openDataRowPages`); a setting only so that a test can
+ * make a few reports span several pages.
+ */
+export const openDataStreaming = { pageSize: 1000 };
+
+/** The whole-file CSV as chunks: the header, then the lines of each page of rows as the keyset cursor reads them. */
+async function* openDataCsvChunks(svc: Services, filter: OpenDataFilter): AsyncGenerator<string> {
+  yield OPEN_DATA_CSV_HEADER;
+  for await (const rows of openDataRowPages(svc.db, filter, openDataStreaming.pageSize))
+    yield openDataCsvLines(rows);
 }
 
 /**
@@ -238,6 +265,7 @@ export const statsRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
   app.get(
     '/open-data/reports.json',
     {
+      preValidation: periodByFromTo,
       schema: {
         tags: ['open data'],
         summary: 'Public report rows (JSON), a page at a time: `next` / `Link: rel="next"`',
@@ -271,18 +299,22 @@ export const statsRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
     },
     async (req, reply) => {
       const q = req.query;
-      let csv: string;
       if (q.limit === undefined && q.cursor === undefined) {
-        // The whole file: what spreadsheets and the catalog's CSV distribution (CKAN) download.
-        csv = openDataCsv(await openDataRows(svc.db, { from: q.from, to: q.to }));
+        // The whole file: what spreadsheets and the catalog's CSV distribution (CKAN) download. Streamed, a page of
+        // rows at a time: a first pass hashes the bytes for the ETag (304 ends there), a second one sends them.
+        const filter = { from: q.from, to: q.to };
+        const hash = createHash('sha1');
+        for await (const chunk of openDataCsvChunks(svc, filter)) hash.update(chunk);
+        const etag = `"${hash.digest('base64url')}"`;
+        reply.header('etag', etag).header('cache-control', REVALIDATE);
+        if (notModified(req, etag)) return reply.status(304).send();
         reply.header('content-disposition', 'attachment; filename="aduan-open-data-reports.csv"');
-      } else {
-        const page = await openDataPage(q, 'reports.csv');
-        csv = openDataCsv(page.items);
-        linkNext(reply, page.next);
-        reply.header('content-disposition', 'attachment; filename="aduan-open-data-reports-page.csv"');
+        return reply.type(CSV_TYPE).send(Readable.from(openDataCsvChunks(svc, filter)));
       }
-      return sendConditional(req, reply, csv, CSV_TYPE, REVALIDATE);
+      const page = await openDataPage(q, 'reports.csv');
+      linkNext(reply, page.next);
+      reply.header('content-disposition', 'attachment; filename="aduan-open-data-reports-page.csv"');
+      return sendConditional(req, reply, openDataCsv(page.items), CSV_TYPE, REVALIDATE);
     },
   );
 
@@ -300,7 +332,6 @@ export const statsRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
   app.get(
     '/open-data/catalog.json',
     {
-      preValidation: periodByFromTo,
       schema: {
         tags: ['open data'],
         summary:
