@@ -140,6 +140,17 @@ describe('OpenAPI document', () => {
     );
   });
 
+  it('declares the webhook subscriptions list, with the count of expired held deliveries of each', () => {
+    const ok = op('get', '/integrations/webhooks').responses['200'];
+    const item = ok.content['application/json'].schema.properties.items.items;
+    expect(Object.keys(item.properties)).toEqual(
+      expect.arrayContaining(['id', 'url', 'events', 'pausedAt', 'expiredDeliveries']),
+    );
+    expect(item.properties.expiredDeliveries.type).toBe('integer');
+    expect(item.properties.expiredDeliveries.description).toContain('ADUAN_WEBHOOK_HOLD_DAYS');
+    expect(item.required).toContain('expiredDeliveries');
+  });
+
   it('lists the event types of a webhook subscription, though the command checks them', () => {
     const body = op('post', '/integrations/webhooks').requestBody.content['application/json'].schema;
     expect(body.properties.events.items.enum).toEqual(['dispatched', 'reporter_replied', 'deadline_due']);

@@ -7,6 +7,7 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { AppDb } from '../db/client.ts';
 import { agencies, agencyWebhooks, apiKeys, federationPeers } from '../db/schema.ts';
+import { expiredDeliveryCounts } from './integrations.ts';
 
 /** One API key or agency token as listed. */
 export interface KeyRow {
@@ -14,6 +15,11 @@ export interface KeyRow {
   name: string;
   agencyId: string | null;
   agencyName: string | null;
+  /**
+   * Whether its agency is active; null for a key bound to no agency. A key of a deactivated agency is refused
+   * (403 API_KEY_AGENCY_INACTIVE on Open311, AGENCY_INACTIVE on the JSON API) until the agency is reactivated.
+   */
+  agencyActive: boolean | null;
   scopes: string[];
   createdAt: Date;
   revokedAt: Date | null;
@@ -26,17 +32,18 @@ async function keys(db: AppDb, agencyIds: string[], national: boolean, tokens: b
   const kind = tokens ? integrationScope : sql`not (${integrationScope})`;
   const scope = national ? undefined : agencyIds.length ? inArray(apiKeys.agencyId, agencyIds) : sql`false`;
   const rows = await db
-    .select({ k: apiKeys, agencyName: agencies.name })
+    .select({ k: apiKeys, agencyName: agencies.name, agencyActive: agencies.active })
     .from(apiKeys)
     .leftJoin(agencies, eq(agencies.id, apiKeys.agencyId))
     .where(and(kind, scope))
     .orderBy(sql`${apiKeys.revokedAt} is not null`, desc(apiKeys.createdAt))
     .limit(500);
-  return rows.map(({ k, agencyName }) => ({
+  return rows.map(({ k, agencyName, agencyActive }) => ({
     id: k.id,
     name: k.name,
     agencyId: k.agencyId,
     agencyName,
+    agencyActive: k.agencyId ? agencyActive : null,
     scopes: k.scopes as string[],
     createdAt: k.createdAt,
     revokedAt: k.revokedAt,
@@ -63,6 +70,8 @@ export interface WebhookRow {
   events: string[];
   pausedAt: Date | null;
   createdAt: Date;
+  /** How many of its deliveries expired unsent (held past ADUAN_WEBHOOK_HOLD_DAYS), all time. */
+  expiredDeliveries: number;
 }
 
 /** Subscriptions (not removed) of the agencies. */
@@ -74,6 +83,10 @@ export async function listWebhooks(db: AppDb, agencyIds: string[]): Promise<Webh
     .innerJoin(agencies, eq(agencies.id, agencyWebhooks.agencyId))
     .where(and(inArray(agencyWebhooks.agencyId, agencyIds), eq(agencyWebhooks.active, true)))
     .orderBy(desc(agencyWebhooks.createdAt));
+  const expired = await expiredDeliveryCounts(
+    db,
+    rows.map(({ s }) => s.id),
+  );
   return rows.map(({ s, agencyName }) => ({
     id: s.id,
     agencyId: s.agencyId,
@@ -82,6 +95,7 @@ export async function listWebhooks(db: AppDb, agencyIds: string[]): Promise<Webh
     events: s.events as string[],
     pausedAt: s.pausedAt,
     createdAt: s.createdAt,
+    expiredDeliveries: expired.get(s.id) ?? 0,
   }));
 }
 

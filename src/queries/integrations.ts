@@ -2,7 +2,7 @@
  * Read side of agency integrations (docs/integrations.md): resolving an agency API token to an actor,
  * the subscriptions and tokens an admin manages, and a subscription's delivery history (its outbox rows).
  */
-import { and, desc, eq, getTableColumns, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, inArray, isNull, sql } from 'drizzle-orm';
 import type { AppDb } from '../db/client.ts';
 import { agencies, agencyWebhooks, apiKeys, federationPeers, outbox } from '../db/schema.ts';
 import { pathIds } from '../db/repositories/agencies.ts';
@@ -62,6 +62,8 @@ export interface SubscriptionView {
   /** When it was paused (nothing is queued for it until resumed), or null. */
   pausedAt: string | null;
   createdAt: string;
+  /** How many of its deliveries expired unsent (held past ADUAN_WEBHOOK_HOLD_DAYS), all time. */
+  expiredDeliveries: number;
 }
 
 /** Agencies in the subtrees of `agencyIds` (a SQL condition over `agencies`). */
@@ -81,6 +83,10 @@ export async function listSubscriptions(db: AppDb, agencyIds: string[]): Promise
     .innerJoin(agencies, eq(agencies.id, agencyWebhooks.agencyId))
     .where(and(inSubtrees(agencyIds), eq(agencyWebhooks.active, true)))
     .orderBy(desc(agencyWebhooks.createdAt));
+  const expired = await expiredDeliveryCounts(
+    db,
+    rows.map(({ s }) => s.id),
+  );
   return rows.map(({ s, agencyName }) => ({
     id: s.id,
     agencyId: s.agencyId,
@@ -90,6 +96,7 @@ export async function listSubscriptions(db: AppDb, agencyIds: string[]): Promise
     active: s.active,
     pausedAt: s.pausedAt ? s.pausedAt.toISOString() : null,
     createdAt: s.createdAt.toISOString(),
+    expiredDeliveries: expired.get(s.id) ?? 0,
   }));
 }
 
@@ -213,6 +220,27 @@ export async function expiredDeliveryCount(db: AppDb, subscriptionId: string): P
     .from(outbox)
     .where(and(ofSubscription(subscriptionId), eq(outbox.status, 'expired')));
   return Number(row?.n ?? 0);
+}
+
+/** How many deliveries of each subscription expired unsent (held past the hold limit), all time; absent = 0. */
+export async function expiredDeliveryCounts(
+  db: AppDb,
+  subscriptionIds: string[],
+): Promise<Map<string, number>> {
+  if (subscriptionIds.length === 0) return new Map();
+  const subscription = sql<string>`${outbox.payload}->>'subscriptionId'`;
+  const rows = await db
+    .select({ id: subscription, n: sql<number>`count(*)::int` })
+    .from(outbox)
+    .where(
+      and(
+        eq(outbox.channel, 'webhook'),
+        eq(outbox.status, 'expired'),
+        inArray(subscription, subscriptionIds),
+      ),
+    )
+    .groupBy(subscription);
+  return new Map(rows.map((r) => [r.id, Number(r.n)]));
 }
 
 /** A federation peer as the worker needs it at delivery time (its current sealed key), or null once removed. */

@@ -11,6 +11,7 @@ import { DEMO, startTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { fetchOpen311, serviceCode } from '../../../test/helpers/open311.ts';
 import { postFromPage, signInWeb, type WebClient } from '../../../test/helpers/web-client.ts';
 import { createApiKey } from '../../commands/create-api-key.ts';
+import { query } from '../../db/client.ts';
 import { setOpen311ServiceType } from '../../commands/set-open311-service-type.ts';
 import { t as tr } from '../../locales/index.ts';
 
@@ -175,6 +176,33 @@ describe('an Open311 key bound to a deactivated agency', () => {
         expect(r.status, `${what} ${fmt} after reactivation: ${r.text}`).toBe(WORKING[what]);
       }
     }
+  });
+
+  it('is marked "agency inactive" on its row of the integrations page (id and en) until reactivated', async () => {
+    /** The status cell of the partner key named `name` on the integrations page. */
+    const statusOf = async (name: string, lang: 'id' | 'en') => {
+      const page = await admin.get(`/kantor/integrasi?lang=${lang}`);
+      expect(page.status).toBe(200);
+      const row = page.html.split('<tr').find((r) => r.includes(`<td>${name}</td>`));
+      expect(row, name).toBeDefined();
+      return [...row!.matchAll(/<td>([^<]*)<\/td>/g)].map((m) => m[1]).at(-1);
+    };
+    const [first] = await query<{ name: string }>(
+      t.runtime.services.db,
+      sql`select name from api_keys where agency_id is null and revoked_at is null order by created_at limit 1`,
+    );
+    const unbound = first!.name;
+    await setActive(false);
+    try {
+      for (const lang of ['id', 'en'] as const) {
+        expect(await statusOf('Aplikasi UPTD Drainase', lang)).toBe(tr(lang, 'integrations.agency_inactive'));
+        // A key bound to no agency is not affected.
+        expect(await statusOf(unbound, lang)).toBe(tr(lang, 'admin.active'));
+      }
+    } finally {
+      await setActive(true);
+    }
+    expect(await statusOf('Aplikasi UPTD Drainase', 'en')).toBe(tr('en', 'admin.active'));
   });
 
   it('a revoked key stays refused as invalid, not as inactive', async () => {

@@ -85,7 +85,13 @@ function KeyTable(p: {
           {p.showScopes ? <td>{k.scopes.map((s) => ctx.t(`integrations.scope.${s}`)).join(', ')}</td> : null}
           <td>{whenLabel(ctx, k.createdAt, '')}</td>
           <td>{whenLabel(ctx, k.lastUsedAt, ctx.t('integrations.never'))}</td>
-          <td>{k.revokedAt ? ctx.t('integrations.revoked') : ctx.t('admin.active')}</td>
+          <td>
+            {k.revokedAt
+              ? ctx.t('integrations.revoked')
+              : k.agencyActive === false
+                ? ctx.t('integrations.agency_inactive')
+                : ctx.t('admin.active')}
+          </td>
           <td class="row-actions">
             {k.revokedAt ? null : (
               <PostForm ctx={ctx} action={p.action(k.id)}>
@@ -241,6 +247,7 @@ export function IntegrationsPage(p: IntegrationsPageProps): VNode {
               ctx.t('integrations.col.agency'),
               ctx.t('integrations.col.events'),
               ctx.t('admin.status'),
+              ctx.t('integrations.col.expired'),
               ctx.t('admin.actions'),
             ]}
           >
@@ -250,6 +257,7 @@ export function IntegrationsPage(p: IntegrationsPageProps): VNode {
                 <td>{w.agencyName}</td>
                 <td>{w.events.map((e) => ctx.t(`integrations.event.${e}`)).join(', ')}</td>
                 <td>{w.pausedAt ? ctx.t('integrations.paused') : ctx.t('admin.active')}</td>
+                <td data-testid="expired-deliveries">{w.expiredDeliveries}</td>
                 <td class="row-actions">
                   <a href={`/kantor/integrasi/webhook/${w.id}?lang=${ctx.lang}`}>
                     {ctx.t('integrations.webhooks.deliveries')}

@@ -107,6 +107,25 @@ async function expiredNotice(c: WebClient, id: string, lang: 'id' | 'en'): Promi
   return /<p data-testid="expired-count">([^<]*)<\/p>/.exec(page.html)?.[1] ?? '';
 }
 
+/** A subscription's `expiredDeliveries` in the JSON list (GET /api/v1/integrations/webhooks). */
+async function listedExpired(id: string): Promise<number> {
+  const r = await t.api('/api/v1/integrations/webhooks', { token: pupr });
+  expect(r.status).toBe(200);
+  const item = (r.body.items as Array<{ id: string; expiredDeliveries: number }>).find((w) => w.id === id);
+  return item!.expiredDeliveries;
+}
+
+/** The "expired deliveries" cell of a subscription's row on the integrations page, and the column's header. */
+async function pageExpired(id: string, lang: 'id' | 'en'): Promise<{ cell: string; header: boolean }> {
+  const page = await web.get(`/kantor/integrasi?lang=${lang}`);
+  expect(page.status).toBe(200);
+  const row = page.html.split('<tr').find((r) => r.includes(`/kantor/integrasi/webhook/${id}/jeda`))!;
+  return {
+    cell: /<td data-testid="expired-deliveries">([^<]*)<\/td>/.exec(row)?.[1] ?? '',
+    header: page.html.includes(`>${tr(lang, 'integrations.col.expired')}</th>`),
+  };
+}
+
 describe('a delivery held while its subscription is paused', () => {
   it('expires unsent when the worker looks at it past 14 days; the log and the JSON say so', async () => {
     const id = await subscribe(pupr, '/sweep');
@@ -119,6 +138,8 @@ describe('a delivery held while its subscription is paused', () => {
     await after(13 * DAY);
     expect(await rowsOf(id)).toEqual([{ status: 'pending', attempts: 1, last_error: WEBHOOK_HELD.paused }]);
     expect(await expiredNotice(web, id, 'en')).toBe('');
+    expect(await listedExpired(id)).toBe(0);
+    expect((await pageExpired(id, 'id')).cell).toBe('0');
 
     // Past 14 days since it was queued: the worker's next look expires it, without counting an attempt.
     await after(DAY + 2 * HOUR);
@@ -129,6 +150,10 @@ describe('a delivery held while its subscription is paused', () => {
     const log = await t.api(`/api/v1/integrations/webhooks/${id}/deliveries`, { token: pupr });
     expect(log.status).toBe(200);
     expect(log.body.expired).toBe(1);
+    // …and the list of subscriptions, per subscription, as the integrations page (both languages).
+    expect(await listedExpired(id)).toBe(1);
+    for (const lang of ['id', 'en'] as const)
+      expect(await pageExpired(id, lang)).toEqual({ cell: '1', header: true });
     expect(log.body.items).toEqual([
       expect.objectContaining({
         trackingId: tracking,
@@ -192,6 +217,9 @@ describe('resuming a subscription', () => {
 
     const log = await t.api(`/api/v1/integrations/webhooks/${id}/deliveries`, { token: pupr });
     expect(log.body.expired).toBe(1);
+    // Counted per subscription: the sent delivery is not, nor the other subscription's expired one.
+    expect(await listedExpired(id)).toBe(1);
+    expect((await pageExpired(id, 'en')).cell).toBe('1');
     const [sent, expired] = log.body.items;
     expect(sent).toMatchObject({ status: 'sent', lastError: null, reason: null, released: null });
     expect(expired).toMatchObject({ trackingId: old, status: 'expired', reason: 'expired' });

@@ -64,6 +64,25 @@ const DeliveryHistory = z.object({
 });
 const IdParams = z.object({ id: z.string().uuid() });
 
+/** One webhook subscription as GET /integrations/webhooks lists it (queries/integrations.ts `SubscriptionView`). */
+const WebhookItem = z.object({
+  id: z.string(),
+  agencyId: z.string(),
+  agencyName: z.string(),
+  url: z.string(),
+  events: z.array(z.string().meta({ enum: [...WEBHOOK_EVENTS] })),
+  active: z.boolean(),
+  pausedAt: z
+    .string()
+    .nullable()
+    .meta({ description: 'When it was paused (nothing is queued until resumed)' }),
+  createdAt: z.string(),
+  expiredDeliveries: z.number().int().meta({
+    description:
+      'How many of its held deliveries expired unsent, after waiting more than ADUAN_WEBHOOK_HOLD_DAYS (all time)',
+  }),
+});
+
 /** The agencies whose integrations the signed-in caller manages (its agency_admin grants). */
 export function managedAgencies(caller: Caller): string[] {
   return [
@@ -160,7 +179,13 @@ export const integrationRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
 
   app.get(
     '/integrations/webhooks',
-    { schema: { tags: ['integrations'], summary: 'Webhook subscriptions of my agencies' } },
+    {
+      schema: {
+        tags: ['integrations'],
+        summary: 'Webhook subscriptions of my agencies',
+        response: { 200: z.object({ items: z.array(WebhookItem) }) },
+      },
+    },
     async (req) => ({ items: await listSubscriptions(svc.db, managedAgencies(signedIn(req))) }),
   );
 
