@@ -9,5 +9,8 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 2,
     reporters: ['default'],
+    // The CLI suites assert the English texts of the commands: a developer's LANG=id_ID must not change them (the
+    // suites of the Indonesian texts set ADUAN_LANG or LANG themselves, src/cli/help.test.ts, messages.test.ts).
+    env: { ADUAN_LANG: 'en' },
   },
 });

@@ -8,6 +8,7 @@ import { commandList, parseCommandArgs, resolveCommand, usageProblem, type Parse
 import { t } from './locales/index.ts';
 import { COMMANDS } from './cli/commands.ts';
 import { CliError, databaseUrlProblem, describeDatabaseError } from './cli/db-errors.ts';
+import { say } from './cli/messages.ts';
 
 // The database, the web app and the demo data are imported where a command needs them, so that `--help`, usage
 // errors and the commands that open nothing start in well under a second (about 2 s more when imported eagerly).
@@ -53,7 +54,7 @@ async function serve(config: Config, demoFlag: boolean): Promise<void> {
   });
   const { stopOnSignals } = await import('./cli/shutdown.ts');
   stopOnSignals(async (signal) => {
-    console.log(`aduan: stopping (${signal})`);
+    console.log(`aduan: ${say('serve.stopping', { signal })}`);
     // close() waits for answers still being written; a client that stops reading a large one (an export on a
     // stalled phone) would hold the shutdown for as long as its socket lives, so it is cut after a grace period.
     setTimeout(() => app.server.closeAllConnections(), 10_000).unref();
@@ -79,26 +80,29 @@ async function serve(config: Config, demoFlag: boolean): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : config.port;
   const local = localUrl(config.host, port);
   const url = config.publicUrl ?? local;
-  const ready = `(ready in ${((Date.now() - t0) / 1000).toFixed(1)} s)`;
+  const ready = say('serve.ready_in', { seconds: ((Date.now() - t0) / 1000).toFixed(1) });
   // Behind a proxy the operator needs both: where this process listens (to check it, and for the proxy's
   // `proxy_pass`) and the address the public uses, which this process does not serve itself.
   console.log(
-    config.publicUrl
-      ? `\naduan is running: listening on ${local}, public address ${config.publicUrl}  ${ready}`
-      : `\naduan is running at ${local}  ${ready}`,
+    `\n${
+      config.publicUrl
+        ? say('serve.running_public', { local, url: config.publicUrl, ready })
+        : say('serve.running', { local, ready })
+    }`,
   );
   if (!demo && !config.publicUrl)
-    console.warn(
-      `  warning: ADUAN_PUBLIC_URL is not set: links in emails and SMS to reporters will use ` +
-        `${runtime.services.publicUrl}. Set it to the public https address (README, "In production").`,
-    );
+    console.warn(`  ${say('serve.no_public_url', { url: runtime.services.publicUrl })}`);
   console.log(
-    `  database: ${runtime.database.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)'}`,
+    `  ${
+      runtime.database.kind === 'pglite'
+        ? say('serve.database_pglite', { dir: config.dataDir })
+        : say('serve.database_pg')
+    }`,
   );
-  console.log(`  API docs: ${url}/api/docs`);
+  console.log(`  ${say('serve.api_docs', { url: `${url}/api/docs` })}`);
   if (demo) {
     const { DEMO_USERS } = await import('./seed/demo-data.ts');
-    console.log(`  demo accounts (password "${config.demoPassword}", see docs/api-v1.md):`);
+    console.log(`  ${say('serve.demo_accounts', { password: config.demoPassword })}`);
     for (const u of DEMO_USERS) console.log(`    ${u.email.padEnd(38)} ${u.role}`);
   } else {
     const [{ usersInScope }, { systemCaller }] = await Promise.all([
@@ -108,9 +112,9 @@ async function serve(config: Config, demoFlag: boolean): Promise<void> {
     const staff = await usersInScope(runtime.services, systemCaller('cli').actor);
     if (!staff.some((u) => u.grants.some((g) => g.role === 'national_admin')))
       console.log(
-        '  no national admin yet: aduan users create-admin --email <address> --name "<name>"' +
+        `  ${say('serve.no_admin')}` +
           // The embedded database is locked by this process: the command runs once the server is stopped.
-          (config.databaseUrl ? '' : ' (stop this server first: the embedded database allows one process)'),
+          (config.databaseUrl ? '' : ` ${say('serve.no_admin_embedded')}`),
       );
   }
 }
@@ -124,16 +128,17 @@ function localUrl(host: string, port: number): string {
 /** One line explaining why the server could not listen on HOST:PORT, or null for another failure. */
 function listenProblem(e: unknown, config: Pick<Config, 'host' | 'port'>): string | null {
   const where = `${config.host}:${config.port}`;
+  const problem = (key: string) => `aduan: ${say(`serve.listen.${key}`, { where })}`;
   switch ((e as NodeJS.ErrnoException | undefined)?.code) {
     case 'EADDRINUSE':
-      return `aduan: cannot listen on ${where}: the port is already in use (another aduan, or another program). Stop it, or set PORT to a free port.`;
+      return problem('in_use');
     case 'EACCES':
-      return `aduan: cannot listen on ${where}: permission denied (ports below 1024 need privileges). Set PORT to 1024 or above and let the reverse proxy listen on 80/443.`;
+      return problem('denied');
     case 'EADDRNOTAVAIL':
-      return `aduan: cannot listen on ${where}: HOST is not an address of this machine. Set HOST to one of its addresses (127.0.0.1 behind a local proxy, 0.0.0.0 for all).`;
+      return problem('not_local');
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return `aduan: cannot listen on ${where}: the host name in HOST cannot be resolved. Set HOST to an address such as 127.0.0.1.`;
+      return problem('unresolved');
     default:
       return null;
   }
@@ -180,7 +185,7 @@ async function run(name: string, { values, positionals }: ParsedArgs, argv: stri
       const fed = await import('./cli/federation.ts');
       const problem = fed.federationArgsProblem(args);
       if (problem) {
-        console.error(`aduan federation: ${problem}\n${fed.FEDERATION_USAGE}`);
+        console.error(`aduan federation: ${problem}\n${fed.federationUsage()}`);
         return 2;
       }
       const rt = await open();
@@ -223,13 +228,13 @@ async function run(name: string, { values, positionals }: ParsedArgs, argv: stri
     }
     case 'migrate': {
       const rt = await open();
-      console.log(`migrated (${rt.database.kind})`);
+      console.log(say('migrate.done', { kind: rt.database.kind }));
       await rt.close();
       return 0;
     }
     case 'seed': {
       const rt = await open({ demo: values.demo === true });
-      console.log(values.demo ? 'demo seeded' : 'reference data loaded');
+      console.log(say(values.demo ? 'seed.demo' : 'seed.reference'));
       await rt.close();
       return 0;
     }
@@ -278,10 +283,11 @@ async function run(name: string, { values, positionals }: ParsedArgs, argv: stri
       const r = await verifyChains(rt.services.db);
       await rt.close();
       if (r.problems.length === 0) {
-        console.log(`audit: ${r.reports} reports, ${r.events} events, every hash chain intact`);
+        console.log(say('audit.intact', { reports: r.reports, events: r.events }));
         return 0;
       }
-      for (const p of r.problems) console.log(`audit: report ${p.trackingId}: event #${p.seq} ${p.problem}`);
+      for (const p of r.problems)
+        console.log(say('audit.broken', { trackingId: p.trackingId, seq: p.seq, problem: p.problem }));
       return 1;
     }
   }

@@ -268,9 +268,9 @@ function parseTrustProxy(text: string | undefined): TrustProxy | null {
 export class ConfigError extends Error {}
 
 /**
- * The language of the command line's own texts (`--help`, usage errors): `ADUAN_LANG` when it is `id` or `en`, else
- * Indonesian when `LANG` starts with `id` (`id_ID.UTF-8`), else English, the language of a server shell's usual
- * `C.UTF-8` or `en_US.UTF-8`. Read on its own, before and without `loadConfig`: help never fails on other settings.
+ * The language of the command line's own texts (`--help`, usage errors, the commands' messages: src/cli/messages.ts):
+ * `ADUAN_LANG` when it is `id` or `en`, else Indonesian when `LANG` starts with `id` (`id_ID.UTF-8`), else English,
+ * the language of a server shell's usual `C.UTF-8` or `en_US.UTF-8`. Read on its own, before and without `loadConfig`: help never fails on other settings.
  */
 export function cliLanguage(env: Record<string, string | undefined> = process.env): Lang {
   const chosen = env.ADUAN_LANG?.trim().toLowerCase();

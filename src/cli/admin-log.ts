@@ -17,24 +17,26 @@ import {
 } from '../queries/admin-audit-log.ts';
 import { usageError, type ParsedArgs } from './args.ts';
 import { COMMANDS } from './commands.ts';
+import { say } from './messages.ts';
 
 function who(e: AuditLogEntry): string {
-  if (e.actorUserId) return `${e.actorName ?? '(deleted account)'} <${e.actorUserId}>`;
-  return e.actorLabel ?? 'system';
+  if (e.actorUserId) return `${e.actorName ?? say('audit.deleted_account')} <${e.actorUserId}>`;
+  return e.actorLabel ?? say('audit.system');
 }
 
-const KIND_LABEL = { agencies: 'agency', categories: 'category', regions: 'region' } as const;
+/** The kinds of names an entry mentions, in the order they are listed (`cli.messages.audit.kind.*`). */
+const KINDS = ['agencies', 'categories', 'regions'] as const;
 
 /** The names an entry mentions by id, as `names: agency ID "Name"; region CODE (not found)`, or null. */
 function namesText(e: AuditLogEntry, names: AuditNames): string | null {
   const refs = auditEntryRefs(e);
-  const parts = (Object.keys(KIND_LABEL) as Array<keyof AuditNames>).flatMap((kind) =>
+  const parts = KINDS.flatMap((kind: keyof AuditNames) =>
     refs[kind].map((id) => {
       const name = names[kind][id];
-      return `${KIND_LABEL[kind]} ${id} ${name === undefined ? '(not found)' : JSON.stringify(name)}`;
+      return `${say(`audit.kind.${kind}`)} ${id} ${name === undefined ? say('audit.not_found') : JSON.stringify(name)}`;
     }),
   );
-  return parts.length ? `names: ${parts.join('; ')}` : null;
+  return parts.length ? say('audit.names', { names: parts.join('; ') }) : null;
 }
 
 /** Runs `aduan audit admin`. */
@@ -44,7 +46,7 @@ export async function adminLogCli(parsed: ParsedArgs, open: () => Promise<Runtim
     const spec = COMMANDS.audit!;
     return usageError(
       spec.kind === 'group' ? spec.subcommands.admin! : spec,
-      `--since must be a date YYYY-MM-DD, got "${since}"`,
+      say('audit.bad_since', { since }),
     );
   }
   const rt = await open();
@@ -56,7 +58,7 @@ export async function adminLogCli(parsed: ParsedArgs, open: () => Promise<Runtim
       console.log(JSON.stringify(entries, null, 2));
       return 0;
     }
-    if (entries.length === 0) console.log('audit admin: no entry');
+    if (entries.length === 0) console.log(say('audit.no_entry'));
     const names = await auditLogNames(rt.services.db, entries);
     for (const e of entries)
       console.log(

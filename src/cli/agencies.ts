@@ -28,6 +28,7 @@ import { listAllAgencies } from '../queries/agency-admin.ts';
 import { has, t } from '../locales/index.ts';
 import type { ParsedArgs } from './args.ts';
 import { csvBoth, loadCsvFile } from './csv-input.ts';
+import { say } from './messages.ts';
 
 /** A field issue in Bahasa Indonesia and English: "Kode wilayah tidak dikenal. / Unknown region code." */
 export function issueBoth(issue: FieldIssue): string {
@@ -88,8 +89,7 @@ export async function agenciesCli(
         console.log(JSON.stringify(rows.map(({ depth: _depth, ...r }) => r)));
         return 0;
       }
-      if (rows.length === 0)
-        console.log('agencies: none yet (aduan agencies add, or aduan agencies import FILE.csv)');
+      if (rows.length === 0) console.log(say('agencies.none_yet'));
       for (const a of rows)
         console.log(
           [
@@ -97,8 +97,8 @@ export async function agenciesCli(
             a.kind,
             a.regionCode ?? '-',
             a.zone,
-            a.isCoordinator ? 'coordinator' : '',
-            a.active ? '' : '(inactive)',
+            a.isCoordinator ? say('agencies.coordinator') : '',
+            a.active ? '' : say('agencies.inactive'),
             a.name,
           ].join('\t'),
         );
@@ -118,7 +118,12 @@ export async function agenciesCli(
       });
       const [a] = (await listAllAgencies(svc)).filter((x) => x.id === id);
       console.log(
-        `agencies: added ${id} (${a!.kind}, region ${a!.regionCode ?? '-'}, ${a!.zone}${a!.isCoordinator ? ', coordinator' : ''})`,
+        say('agencies.added', {
+          id,
+          kind: a!.kind,
+          region: a!.regionCode ?? '-',
+          zone: `${a!.zone}${a!.isCoordinator ? `, ${say('agencies.coordinator')}` : ''}`,
+        }),
       );
       return 0;
     }
@@ -138,14 +143,20 @@ export async function agenciesCli(
       );
       return 1;
     }
+    // The first column is the step's action as a key (`create`, `would update`, `unchanged`…), the same in every
+    // language; the rest of the line and the summary are for people.
     const verb = result.applied ? '' : 'would ';
     for (const s of result.steps)
       console.log(
-        `${s.action === 'unchanged' ? 'unchanged' : `${verb}${s.action}`}\t${s.id}\t${s.kind}\t${s.regionCode ?? '-'}\t${s.zone}${s.isCoordinator ? '\tcoordinator' : ''}${s.active ? '' : '\t(inactive)'}\t${s.name}`,
+        `${s.action === 'unchanged' ? 'unchanged' : `${verb}${s.action}`}\t${s.id}\t${s.kind}\t${s.regionCode ?? '-'}\t${s.zone}${s.isCoordinator ? `\t${say('agencies.coordinator')}` : ''}${s.active ? '' : `\t${say('agencies.inactive')}`}\t${s.name}`,
       );
     const count = (a: string) => result.steps.filter((s) => s.action === a).length;
     console.log(
-      `agencies import: ${result.applied ? '' : 'dry run, nothing written: '}${count('create')} ${verb}create, ${count('update')} ${verb}update, ${count('unchanged')} unchanged`,
+      say(result.applied ? 'agencies.imported' : 'agencies.import_dry_run', {
+        create: count('create'),
+        update: count('update'),
+        unchanged: count('unchanged'),
+      }),
     );
     return 0;
   } catch (err) {

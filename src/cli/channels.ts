@@ -8,7 +8,6 @@
 import { parseArgs } from 'node:util';
 import { SMTPServer } from 'smtp-server';
 import { simpleParser } from 'mailparser';
-import type { Config } from '../config.ts';
 import { openRuntime, type Runtime } from '../runtime.ts';
 import type { Services } from '../app/context.ts';
 import { createApiKey } from '../commands/create-api-key.ts';
@@ -21,11 +20,8 @@ import { AppError } from '../app/errors.ts';
 import { stopOnSignals } from './shutdown.ts';
 import { loggableErrorText } from '../integrations/error-log.ts';
 import { t } from '../locales/index.ts';
-
-const SMS_USAGE = `Usage:
-  aduan sms keyword AGENCY KEYWORD   route "<KEYWORD> <text>" SMS to the agency (or regional government)
-  aduan sms keyword AGENCY --clear   remove the agency's keyword
-  aduan sms keywords [--json]        list the configured keywords`;
+import { cliLanguage, type Config } from '../config.ts';
+import { say, usageOf } from './messages.ts';
 
 /** `aduan sms …`; returns the exit code (0 done, 1 refused, 2 usage). */
 export async function smsCli(
@@ -41,13 +37,13 @@ export async function smsCli(
       allowPositionals: true,
     });
   } catch (e) {
-    console.error(`aduan sms: ${(e as Error).message}\n${SMS_USAGE}`);
+    console.error(`aduan sms: ${(e as Error).message}\n${usageOf('sms')}`);
     return 2;
   }
   const { values, positionals: p } = parsed;
   const setting = p[0] === 'keyword' && p[1] && (values.clear ? p.length === 2 : p.length === 3);
   if (!setting && !(p[0] === 'keywords' && p.length === 1)) {
-    console.error(SMS_USAGE);
+    console.error(usageOf('sms'));
     return 2;
   }
   const rt = await open();
@@ -57,16 +53,22 @@ export async function smsCli(
       if (values.json) console.log(JSON.stringify(rows));
       else
         for (const r of rows)
-          console.log(`${r.keyword}\t${r.agencyId}\t${r.agencyName}${r.active ? '' : ' (inactive)'}`);
+          console.log(
+            `${r.keyword}\t${r.agencyId}\t${r.agencyName}${r.active ? '' : ` ${say('agencies.inactive')}`}`,
+          );
       return 0;
     }
     const word = await setSmsKeyword(rt.services, p[1]!, values.clear ? null : p[2]!);
-    console.log(word ? `SMS keyword ${word} → ${p[1]}` : `${p[1]} has no SMS keyword`);
+    console.log(
+      word
+        ? say('sms.keyword_set', { keyword: word, agency: p[1]! })
+        : say('sms.keyword_cleared', { agency: p[1]! }),
+    );
     return 0;
   } catch (err) {
     if (err instanceof AppError && err.code === 'VALIDATION_FAILED') {
       for (const [field, issue] of Object.entries(err.fields))
-        console.error(`aduan sms: ${field}: ${t('en', `errors.field.${issue.key}`, issue.params)}`);
+        console.error(`aduan sms: ${field}: ${t(cliLanguage(), `errors.field.${issue.key}`, issue.params)}`);
       return 1;
     }
     throw err;
@@ -90,17 +92,15 @@ export async function open311Cli(
   try {
     if (positionals[0] === 'key' && positionals[1] === 'create' && values.name) {
       const k = await createApiKey(rt.services, { name: values.name, agencyId: values.agency });
-      console.log(`API key for "${values.name}" (shown once, store it now):\n${k.key}`);
+      console.log(`${say('open311.key_created', { name: values.name })}\n${k.key}`);
       return 0;
     }
     if (positionals[0] === 'service-type' && positionals[1] && positionals[2]) {
       await setOpen311ServiceType(rt.services, positionals[1], positionals[2] as ServiceType);
-      console.log(`service ${positionals[1]} is now ${positionals[2]}`);
+      console.log(say('open311.service_type_set', { code: positionals[1], type: positionals[2] }));
       return 0;
     }
-    console.error(
-      'Usage: aduan open311 key create --name NAME [--agency ID] | aduan open311 service-type CODE TYPE',
-    );
+    console.error(usageOf('open311'));
     return 2;
   } finally {
     await rt.close();
@@ -207,7 +207,7 @@ export async function smtpCli(
     address: values.address!,
     defaultRegion: config.intakeRegion,
   });
-  console.log(`SMTP listener for ${values.address} on 127.0.0.1:${smtp.port}`);
+  console.log(say('smtp.listening', { address: values.address!, where: `127.0.0.1:${smtp.port}` }));
   stopOnSignals(async () => {
     await smtp.close();
     await rt.close();

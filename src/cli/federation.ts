@@ -16,6 +16,9 @@ import { parseArgs } from 'node:util';
 import type { Runtime } from '../runtime.ts';
 import { AppError } from '../app/errors.ts';
 import { t } from '../locales/index.ts';
+import { cliLanguage } from '../config.ts';
+import { usageProblem } from './args.ts';
+import { say, usageOf } from './messages.ts';
 import {
   addFederationPeer,
   INSTANCE_ID,
@@ -27,23 +30,21 @@ import {
 import { listFederationPeers } from '../queries/integration-admin.ts';
 import { guardedRequest, OutboundBlockedError } from '../integrations/outbound-guard.ts';
 
-export const FEDERATION_USAGE = `Usage:
-  aduan federation instance [ID]
-  aduan federation add ID --url URL (--api-key-env VAR | --api-key-stdin | --api-key KEY)
-  aduan federation list [--json]
-  aduan federation remove ID
-  aduan federation test ID`;
+/** The usage of `aduan federation` (its subcommands), in the command line's language. */
+export const federationUsage = (): string => usageOf('federation');
 
 function usage(message: string): number {
-  console.error(`aduan federation: ${message}\n${FEDERATION_USAGE}`);
+  console.error(`aduan federation: ${message}\n${federationUsage()}`);
   return 2;
 }
 
-/** Prints a validation error field by field in English (the operator's console), else rethrows. */
+/** Prints a validation error field by field in the command line's language, else rethrows. */
 function refused(err: unknown): number {
   if (err instanceof AppError && err.code === 'VALIDATION_FAILED') {
     for (const [field, issue] of Object.entries(err.fields))
-      console.error(`aduan federation: ${field}: ${t('en', `errors.field.${issue.key}`, issue.params)}`);
+      console.error(
+        `aduan federation: ${field}: ${t(cliLanguage(), `errors.field.${issue.key}`, issue.params)}`,
+      );
     return 1;
   }
   throw err;
@@ -75,15 +76,16 @@ export function federationArgsProblem(args: string[]): string | null {
   if (typeof parsed === 'string') return parsed;
   const [sub, id, ...extra] = parsed.positionals;
   const v = parsed.values;
-  if (!sub) return 'missing subcommand';
-  if (!['instance', 'add', 'list', 'remove', 'test'].includes(sub)) return `unknown subcommand "${sub}"`;
-  if (extra.length) return `unexpected argument "${extra[0]}"`;
-  if (sub === 'list' && id) return `unexpected argument "${id}"`;
-  if (['add', 'remove', 'test'].includes(sub) && !id) return `${sub} needs the peer's instance id`;
+  if (!sub) return usageProblem('missing_subcommand');
+  if (!['instance', 'add', 'list', 'remove', 'test'].includes(sub))
+    return usageProblem('unknown_subcommand', { subcommand: sub });
+  if (extra.length) return usageProblem('unexpected_argument', { argument: extra[0]! });
+  if (sub === 'list' && id) return usageProblem('unexpected_argument', { argument: id });
+  if (['add', 'remove', 'test'].includes(sub) && !id) return say('federation.needs_id', { sub });
   if (sub === 'add') {
-    if (!v.url) return 'add needs --url';
+    if (!v.url) return usageProblem('missing', { options: '--url' });
     const sources = [v['api-key'], v['api-key-env'], v['api-key-stdin'] ? '1' : undefined].filter(Boolean);
-    if (sources.length !== 1) return 'add needs exactly one of --api-key-env, --api-key-stdin, --api-key';
+    if (sources.length !== 1) return say('federation.one_key_source');
   }
   return null;
 }
@@ -92,7 +94,7 @@ export function federationArgsProblem(args: string[]): string | null {
 export async function federationCli(rt: Runtime, args: string[]): Promise<number> {
   const problem = federationArgsProblem(args);
   const parsed = parse(args);
-  if (problem || typeof parsed === 'string') return usage(problem ?? 'bad arguments');
+  if (problem || typeof parsed === 'string') return usage(problem ?? String(parsed));
   const svc = rt.services;
   const [sub, id] = parsed.positionals as [string, string | undefined];
   const v = parsed.values;
@@ -100,7 +102,7 @@ export async function federationCli(rt: Runtime, args: string[]): Promise<number
   if (sub === 'instance') {
     if (!id) {
       const current = await instanceIdOf(svc.db);
-      console.log(current ?? '(not set: aduan federation instance ID)');
+      console.log(current ?? say('federation.instance_not_set'));
       return current ? 0 : 1;
     }
     try {
@@ -108,7 +110,7 @@ export async function federationCli(rt: Runtime, args: string[]): Promise<number
     } catch (e) {
       return refused(e);
     }
-    console.log(`this instance is now "${id}"`);
+    console.log(say('federation.instance_set', { id }));
     return 0;
   }
 
@@ -123,10 +125,12 @@ export async function federationCli(rt: Runtime, args: string[]): Promise<number
       );
       return 0;
     }
-    console.log(`this instance: ${self ?? '(not set)'}`);
-    if (peers.length === 0) console.log('no peers');
+    console.log(say('federation.this_instance', { id: self ?? say('federation.not_set') }));
+    if (peers.length === 0) console.log(say('federation.no_peers'));
     for (const p of peers)
-      console.log(`${p.instanceId.padEnd(24)} ${p.baseUrl}  (added ${p.createdAt.toISOString()})`);
+      console.log(
+        `${p.instanceId.padEnd(24)} ${p.baseUrl}  ${say('federation.added_at', { at: p.createdAt.toISOString() })}`,
+      );
     return 0;
   }
 
@@ -135,7 +139,7 @@ export async function federationCli(rt: Runtime, args: string[]): Promise<number
     if (v['api-key-env']) {
       apiKey = process.env[v['api-key-env']] ?? '';
       if (!apiKey) {
-        console.error(`aduan federation: environment variable ${v['api-key-env']} is empty or not set`);
+        console.error(`aduan federation: ${say('federation.env_empty', { name: v['api-key-env'] })}`);
         return 1;
       }
     }
@@ -145,27 +149,28 @@ export async function federationCli(rt: Runtime, args: string[]): Promise<number
     } catch (e) {
       return refused(e);
     }
-    console.log(`peer "${id}" → ${v.url!.replace(/\/+$/, '')} saved (key stored sealed)`);
+    console.log(say('federation.saved', { id: id!, url: v.url!.replace(/\/+$/, '') }));
     return 0;
   }
 
   if (sub === 'remove') {
     if (!INSTANCE_ID.test(id!) || !(await removeFederationPeer(svc, id!))) {
-      console.error(`aduan federation: no peer "${id}"`);
+      console.error(`aduan federation: ${say('federation.no_peer', { id: id! })}`);
       return 1;
     }
-    console.log(`peer "${id}" removed`);
+    console.log(say('federation.removed', { id: id! }));
     return 0;
   }
 
   // test
   const peer = (await listFederationPeers(svc.db)).find((p) => p.instanceId === id);
   if (!peer) {
-    console.error(`aduan federation: no peer "${id}"`);
+    console.error(`aduan federation: ${say('federation.no_peer', { id: id! })}`);
     return 1;
   }
   const key = await peerApiKey(svc, peer.instanceId);
   const guard = { allowHosts: svc.outboundAllowHosts ?? [] };
+  // The steps' names (`discovery`, `api key`) are what was tried, the same in every language.
   const steps: Array<[string, string, (status: number) => boolean]> = [
     ['discovery', `${peer.baseUrl}/open311/discovery.json`, (s) => s === 200],
     [
@@ -179,17 +184,21 @@ export async function federationCli(rt: Runtime, args: string[]): Promise<number
     try {
       const res = await guardedRequest(url, { method: 'GET', timeoutMs: 10_000 }, guard);
       if (!ok(res.status)) {
-        console.error(`aduan federation: ${name}: GET ${shown} answered HTTP ${res.status}`);
+        console.error(
+          `aduan federation: ${name}: ${say('federation.answered', { url: shown, status: res.status })}`,
+        );
         return 1;
       }
       console.log(`${name}: GET ${shown} → HTTP ${res.status}`);
     } catch (e) {
       const why =
-        e instanceof OutboundBlockedError ? t('en', `errors.field.${e.problem}`) : (e as Error).message;
-      console.error(`aduan federation: ${name}: GET ${shown} failed: ${why}`);
+        e instanceof OutboundBlockedError
+          ? t(cliLanguage(), `errors.field.${e.problem}`)
+          : (e as Error).message;
+      console.error(`aduan federation: ${name}: ${say('federation.failed', { url: shown, why })}`);
       return 1;
     }
   }
-  console.log(`peer "${peer.instanceId}" reachable; our key is accepted`);
+  console.log(say('federation.reachable', { id: peer.instanceId }));
   return 0;
 }

@@ -246,8 +246,10 @@ describe('aduan help in Bahasa Indonesia or English', { timeout: 300_000 }, () =
       aduan(['users', 'invite', '--help'], { ADUAN_LANG: 'id' }),
       aduan(['keys'], { ADUAN_LANG: 'id' }),
       aduan(['frobnicate'], { LANG: 'id_ID.UTF-8' }),
+      // A command's own message (src/cli/messages.ts), chosen the same way: refused before anything is opened.
+      aduan(['keys', 'rotate'], { LANG: 'id_ID.UTF-8' }),
     ]);
-    const [sweepId, helpId, sweepEn, refusal, inviteId, keysId, unknownId] = runs;
+    const [sweepId, helpId, sweepEn, refusal, inviteId, keysId, unknownId, rotateId] = runs;
     expect(sweepId!.code).toBe(0);
     expect(sweepId!.out).toBe(
       [
@@ -273,6 +275,8 @@ describe('aduan help in Bahasa Indonesia or English', { timeout: 300_000 }, () =
     expect(keysId!.err.split('\n')[0]).toBe('aduan keys: subperintah belum diberikan');
     expect(keysId!.err).toContain('Jalankan "aduan keys <subperintah> --help" untuk opsi masing-masing.');
     expect(unknownId!.err.split('\n')[0]).toBe('aduan: perintah tidak dikenal "frobnicate"');
+    expect(rotateId!.code).toBe(1);
+    expect(rotateId!.err).toMatch(/^Kunci berasal dari ADUAN_SECRET_KEY: rotasikan di variabel lingkungan\./);
     for (const r of runs) expect(r.out + r.err).not.toMatch(/\{\w+\}/);
     expect(existsSync(neverCreated)).toBe(false);
   });

@@ -11,10 +11,8 @@ import type { Runtime } from '../runtime.ts';
 import { resealSecrets, SEALED_COLUMNS, sealedKeyCounts } from '../commands/reseal-secrets.ts';
 import { sql } from 'drizzle-orm';
 import { query } from '../db/client.ts';
-
-const NO_KEY = '(no configured key)';
-
-const USAGE = 'usage: aduan keys status|generate|rotate|reseal';
+import { usageProblem } from './args.ts';
+import { say, usageOf } from './messages.ts';
 
 /** Runs one `aduan keys` command; returns the exit code. */
 export async function keysCli(config: Config, args: string[], open: () => Promise<Runtime>): Promise<number> {
@@ -25,22 +23,17 @@ export async function keysCli(config: Config, args: string[], open: () => Promis
   }
   if (sub === 'rotate') {
     if (config.secretKey) {
-      console.error(
-        'The key comes from ADUAN_SECRET_KEY: rotate it in the environment. Move the current value to ' +
-          'ADUAN_PREVIOUS_SECRET_KEYS, set ADUAN_SECRET_KEY to a new key (aduan keys generate), restart every ' +
-          'process, then run aduan keys reseal.',
-      );
+      console.error(say('keys.rotate_environment'));
       return 1;
     }
     const r = rotateKeyFile(config.dataDir);
-    console.log(
-      `keys: current key ${r.currentId}, previous key ${r.previousId} kept in secret.previous.\n` +
-        'Restart every aduan process, then run: aduan keys reseal',
-    );
+    console.log(say('keys.rotated', { current: r.currentId, previous: r.previousId }));
     return 0;
   }
   if (sub !== 'status' && sub !== 'reseal') {
-    console.error(USAGE);
+    console.error(
+      `aduan keys: ${usageProblem('unknown_subcommand', { subcommand: sub ?? '' })}\n${usageOf('keys')}`,
+    );
     return 2;
   }
   const rt = await open();
@@ -50,15 +43,11 @@ export async function keysCli(config: Config, args: string[], open: () => Promis
       const r = await resealSecrets(rt.services);
       for (const [col, n] of Object.entries(r.resealed)) {
         const failed = r.failed[col] ?? 0;
-        console.log(
-          `keys: ${col}: ${n} resealed${failed ? `, ${failed} not opened by any configured key` : ''}`,
-        );
+        console.log(say(failed ? 'keys.resealed_failed' : 'keys.resealed', { column: col, n, failed }));
       }
       const failed = Object.values(r.failed).reduce((a, b) => a + b, 0);
       console.log(
-        failed === 0
-          ? `keys: every sealed value uses key ${ids[0]}; previous keys can be removed.`
-          : `keys: ${failed} value(s) could not be opened; keep the previous keys and check the configuration.`,
+        failed === 0 ? say('keys.reseal_done', { id: ids[0]! }) : say('keys.reseal_failed', { n: failed }),
       );
       return failed === 0 ? 0 : 1;
     }
@@ -76,22 +65,25 @@ export async function keysCli(config: Config, args: string[], open: () => Promis
 async function keysStatus(rt: Runtime): Promise<number> {
   const ids = rt.services.sealer.keyIds;
   const unknown = new Set<string>();
-  console.log(`keys: current ${ids[0]}${ids.length > 1 ? `, previous ${ids.slice(1).join(', ')}` : ''}`);
+  console.log(
+    ids.length > 1
+      ? say('keys.current_previous', { current: ids[0]!, previous: ids.slice(1).join(', ') })
+      : say('keys.current', { current: ids[0]! }),
+  );
   for (const [col, counts] of Object.entries(await sealedKeyCounts(rt.services))) {
     const parts: string[] = [];
     for (const [k, n] of Object.entries(counts)) {
       let opened = ids.includes(k);
       if (k === 'v1') opened = await v1Opens(rt, col);
       if (!opened) unknown.add(k);
-      parts.push(`${k}${k === ids[0] ? ' (current)' : ''}${opened ? '' : ` ${NO_KEY}`}: ${n}`);
+      parts.push(
+        `${k}${k === ids[0] ? ` ${say('keys.current_mark')}` : ''}${opened ? '' : ` ${say('keys.no_key_mark')}`}: ${n}`,
+      );
     }
-    console.log(`keys: ${col}: ${parts.length ? parts.join(', ') : 'none'}`);
+    console.log(`keys: ${col}: ${parts.length ? parts.join(', ') : say('keys.none')}`);
   }
   if (unknown.size === 0) return 0;
-  console.log(
-    `keys: no configured key opens the values of ${[...unknown].join(', ')}: add the key they were sealed with ` +
-      'to ADUAN_PREVIOUS_SECRET_KEYS (or secret.previous) and restart; until then they cannot be read.',
-  );
+  console.log(say('keys.unknown_ids', { ids: [...unknown].join(', ') }));
   return 1;
 }
 

@@ -5,12 +5,10 @@
 import { systemCaller, type Services } from '../app/context.ts';
 import { AppError } from '../app/errors.ts';
 import { autoDispatchSettings, setAutoDispatch } from '../commands/auto-dispatch.ts';
+import { usageProblem } from './args.ts';
+import { say, usageOf } from './messages.ts';
 
-/** The usage line of the command. */
-export const AUTO_DISPATCH_USAGE =
-  'usage: aduan routing auto-dispatch [--on|--off] [--threshold 0.5..1] [--agency ID] [--json]';
-
-/** Parsed arguments, or a problem message. */
+/** Parsed arguments, or a problem message (in the command line's language). */
 export function parseAutoDispatchArgs(
   argv: readonly string[],
 ): { enabled?: boolean; threshold?: number; agencyId?: string; json: boolean } | string {
@@ -18,32 +16,34 @@ export function parseAutoDispatchArgs(
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--on' || a === '--off') {
-      if (out.enabled !== undefined) return 'give only one of --on / --off';
+      if (out.enabled !== undefined) return say('routing.on_or_off');
       out.enabled = a === '--on';
     } else if (a === '--threshold') {
       const v = Number(argv[++i]);
-      if (!Number.isFinite(v) || v < 0.5 || v > 1) return '--threshold needs a number from 0.5 to 1';
+      if (!Number.isFinite(v) || v < 0.5 || v > 1) return `--threshold: ${say('routing.threshold')}`;
       out.threshold = v;
     } else if (a === '--agency') {
       const v = argv[++i];
-      if (!v || v.startsWith('--')) return '--agency needs an agency id';
+      if (!v || v.startsWith('--')) return usageProblem('needs_value', { option: '--agency' });
       out.agencyId = v;
     } else if (a === '--json') out.json = true;
-    else return `unknown argument "${a}"`;
+    else return usageProblem('unexpected_argument', { argument: a });
   }
   if (out.enabled === undefined && (out.threshold !== undefined || out.agencyId !== undefined))
-    return 'say --on or --off to change a rule';
+    return say('routing.say_on_off');
   return out;
 }
 
 const describe = (r: { enabled: boolean; threshold: number } | undefined) =>
-  r ? `${r.enabled ? 'on' : 'off'} (threshold ${r.threshold})` : 'off (not set)';
+  r
+    ? say(r.enabled ? 'routing.rule_on' : 'routing.rule_off', { threshold: r.threshold })
+    : say('routing.rule_unset');
 
 /** Run the command; returns the exit code. */
 export async function routingAutoDispatchCli(svc: Services, argv: readonly string[]): Promise<number> {
   const args = parseAutoDispatchArgs(argv);
   if (typeof args === 'string') {
-    console.error(`aduan routing auto-dispatch: ${args}\n${AUTO_DISPATCH_USAGE}`);
+    console.error(`aduan routing auto-dispatch: ${args}\n${usageOf('routing auto-dispatch')}`);
     return 2;
   }
   let config;
@@ -58,7 +58,9 @@ export async function routingAutoDispatchCli(svc: Services, argv: readonly strin
           });
   } catch (e) {
     if (e instanceof AppError && e.code === 'VALIDATION_FAILED') {
-      console.error(`aduan routing auto-dispatch: unknown or inactive agency "${args.agencyId ?? ''}"`);
+      console.error(
+        `aduan routing auto-dispatch: --agency: ${say('routing.agency_unknown', { id: args.agencyId ?? '' })}`,
+      );
       return 2;
     }
     throw e;
@@ -67,8 +69,8 @@ export async function routingAutoDispatchCli(svc: Services, argv: readonly strin
     console.log(JSON.stringify(config));
     return 0;
   }
-  console.log(`instance: ${describe(config.instance)}`);
+  console.log(say('routing.instance_rule', { rule: describe(config.instance) }));
   for (const [id, rule] of Object.entries(config.agencies ?? {}))
-    console.log(`agency ${id}: ${describe(rule)}`);
+    console.log(say('routing.agency_rule', { id, rule: describe(rule) }));
   return 0;
 }

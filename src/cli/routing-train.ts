@@ -2,6 +2,7 @@
 import type { Services } from '../app/context.ts';
 import { trainRoutingModels } from '../commands/train-routing.ts';
 import { ROUTING_KINDS, type RoutingKind } from '../commands/routing-models.ts';
+import { say } from './messages.ts';
 
 /** Run a training and print one line per kind (or JSON). Returns the exit code. */
 export async function routingTrainCli(svc: Services, argv: readonly string[]): Promise<number> {
@@ -11,7 +12,9 @@ export async function routingTrainCli(svc: Services, argv: readonly string[]): P
     if (argv[i] !== '--kind') continue;
     const k = argv[++i] as RoutingKind;
     if (!ROUTING_KINDS.includes(k)) {
-      console.error(`aduan routing train: --kind must be one of ${ROUTING_KINDS.join(', ')}`);
+      console.error(
+        `aduan routing train: --kind: ${say('routing.kind', { kinds: ROUTING_KINDS.join(', ') })}`,
+      );
       return 2;
     }
     kinds.push(k);
@@ -22,15 +25,24 @@ export async function routingTrainCli(svc: Services, argv: readonly string[]): P
     return 0;
   }
   for (const r of results) {
-    const what =
+    const seconds = r.seconds.toFixed(1);
+    const counts = { kind: r.kind, rows: r.rows, labels: r.labels, seconds };
+    console.log(
       r.status === 'trained'
-        ? `version ${r.version}, ${r.rows} reports, ${r.labels} labels, ${r.negatives} with bukan-wewenang returns${
-            r.metrics?.labelDocs !== undefined
-              ? `, ${r.metrics.labelDocs} agency-name documents, ${r.metrics.selfTrained} waiting reports self-trained`
-              : ''
-          }`
-        : `skipped (${r.reason}; ${r.rows} reports, ${r.labels} labels)`;
-    console.log(`routing ${r.kind}: ${what} in ${r.seconds.toFixed(1)} s`);
+        ? say('routing.trained', {
+            ...counts,
+            version: r.version ?? '-',
+            negatives: r.negatives ?? 0,
+            names:
+              r.metrics?.labelDocs !== undefined
+                ? say('routing.trained_names', {
+                    docs: String(r.metrics.labelDocs),
+                    selfTrained: String(r.metrics.selfTrained),
+                  })
+                : '',
+          })
+        : say('routing.skipped', { ...counts, reason: r.reason ?? '' }),
+    );
   }
   return 0;
 }

@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import type { Runtime } from '../runtime.ts';
 import { runSiteAudit } from '../commands/run-site-audit.ts';
 import { AUDIT_AVAILABLE, AUDIT_CHROMIUM_PATH } from '../integrations/site-audit.ts';
+import { say, usageOf } from './messages.ts';
 
 /** Runs the audit command; returns the exit code. */
 export async function siteAuditCli(rt: Runtime, args: string[]): Promise<number> {
@@ -16,13 +17,11 @@ export async function siteAuditCli(rt: Runtime, args: string[]): Promise<number>
     allowPositionals: true,
   });
   if (!values.period) {
-    console.error('usage: aduan evaluate audit --period <id> [--max-links N]');
+    console.error(usageOf('evaluate audit'));
     return 2;
   }
   if (!AUDIT_AVAILABLE) {
-    console.error(
-      `chromium not found at ${AUDIT_CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH)`,
-    );
+    console.error(`aduan evaluate audit: ${say('site_audit.no_chromium', { path: AUDIT_CHROMIUM_PATH })}`);
     return 1;
   }
   try {
@@ -31,13 +30,13 @@ export async function siteAuditCli(rt: Runtime, args: string[]): Promise<number>
     for (const s of stored) {
       const failed = s.result.checks.filter((c) => !c.passed).map((c) => c.id);
       console.log(
-        `${String(s.score).padStart(3)}  ${s.kind.padEnd(12)} ${s.agencyId.padEnd(28)} ${s.url}${failed.length ? `  [failed: ${failed.join(', ')}]` : ''}`,
+        `${String(s.score).padStart(3)}  ${s.kind.padEnd(12)} ${s.agencyId.padEnd(28)} ${s.url}${failed.length ? `  [${say('site_audit.failed_checks', { checks: failed.join(', ') })}]` : ''}`,
       );
     }
-    console.log(`${stored.length} URL(s) audited for period ${values.period}`);
+    console.log(say('site_audit.done', { n: stored.length, period: values.period }));
     return 0;
   } catch (e) {
-    console.error(`audit failed: ${(e as Error).message}`);
+    console.error(`aduan evaluate audit: ${say('site_audit.failed', { why: (e as Error).message })}`);
     return 1;
   }
 }

@@ -15,6 +15,7 @@ import { evaluate } from '../domain/evaluation/evaluate.ts';
 import { canonicalJson } from '../domain/evaluation/scoring.ts';
 import { loadEvaluationConfig, publishedResult } from '../queries/evaluation.ts';
 import { latestSnapshot, snapshotBySha256 } from '../queries/open-data-snapshot.ts';
+import { say, usageOf } from './messages.ts';
 
 /** Runs one statistics CLI command; returns the exit code. */
 export async function statsCli(rt: Runtime, cmd: string, args: string[]): Promise<number> {
@@ -29,21 +30,23 @@ export async function statsCli(rt: Runtime, cmd: string, args: string[]): Promis
   });
   if (cmd === 'stats') {
     const r = await refreshStats(rt.services, { full: values.full === true });
-    console.log(`stats: ${r.reports} report(s) refreshed, ${r.months.length} month(s) rebuilt at ${r.at}`);
+    console.log(say('stats.refreshed', { reports: r.reports, months: r.months.length, at: r.at }));
     return 0;
   }
   if (cmd === 'open-data') {
     const r = await snapshotOpenData(rt.services, rt.config.dataDir);
-    console.log(`open data: ${r.rows} public report(s), ${r.bytes} bytes\n  ${r.path}\n  sha256 ${r.sha256}`);
+    console.log(
+      `${say('stats.open_data', { rows: r.rows, bytes: r.bytes })}\n  ${r.path}\n  sha256 ${r.sha256}`,
+    );
     return 0;
   }
   if (!values.period) {
-    console.error('usage: aduan evaluate --period <id> [--snapshot <file>]');
+    console.error(usageOf('evaluate'));
     return 2;
   }
   const cfg = await loadEvaluationConfig(rt.services.db, values.period).catch(() => null);
   if (!cfg) {
-    console.error(`Unknown evaluation period: ${values.period}`);
+    console.error(`aduan evaluate: --period: ${say('stats.unknown_period', { period: values.period })}`);
     return 1;
   }
   // By default the snapshot the published result was computed from (later daily snapshots hold newer
@@ -54,7 +57,7 @@ export async function statsCli(rt: Runtime, cmd: string, args: string[]): Promis
     : null;
   const path = values.snapshot ?? (source ?? (await latestSnapshot(rt.services.db)))?.path;
   if (!path) {
-    console.error('No snapshot: run `aduan open-data snapshot` or pass --snapshot <file>.');
+    console.error(`aduan evaluate: ${say('stats.no_snapshot')}`);
     return 1;
   }
   const { doc, sha256 } = await readSnapshotFile(path);
@@ -71,10 +74,10 @@ export async function statsCli(rt: Runtime, cmd: string, args: string[]): Promis
   console.log(`\nsnapshot sha256 ${sha256}\ninputs sha256   ${hash}`);
   const published = publishedFirst;
   if (!published) {
-    console.log('not yet published');
+    console.log(say('stats.not_published'));
     return 0;
   }
   const same = canonicalJson(published.result) === canonicalJson(result) && published.inputsSha256 === hash;
-  console.log(same ? 'MATCH: equals the published result' : 'MISMATCH: differs from the published result');
+  console.log(say(same ? 'stats.match' : 'stats.mismatch'));
   return same ? 0 : 1;
 }

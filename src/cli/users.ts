@@ -16,32 +16,32 @@
  *       staff accounts with their roles, and pending invitations.
  */
 import { parseArgs } from 'node:util';
-import type { Config } from '../config.ts';
 import type { Runtime } from '../runtime.ts';
 import { systemCaller } from '../app/context.ts';
 import { AppError } from '../app/errors.ts';
-import { createNationalAdmin, isStaffEmail, STAFF_ROLES } from '../commands/manage-staff-users.ts';
+import { createNationalAdmin, isStaffEmail } from '../commands/manage-staff-users.ts';
 import { checkOperatorInvitation, inviteStaffAsOperator } from '../commands/staff-invitations.ts';
 import { usersInScope } from '../queries/admin.ts';
 import { pendingInvitations } from '../queries/staff-invitations.ts';
+import { cliLanguage, type Config } from '../config.ts';
 import { has, t, type Lang } from '../locales/index.ts';
 import { usageError, usageProblem, type CommandSpec, type GroupSpec } from './args.ts';
 import { COMMANDS } from './commands.ts';
 import { csvText, loadCsvFile } from './csv-input.ts';
+import { say, usageOf } from './messages.ts';
 
-export const USERS_USAGE = `Usage:
-  aduan users create-admin --email E --name N          create (or grant) a national admin; prints a one-time password
-  aduan users invite --email E --name N --role R [--agency ID] [--lang id|en]
-                                                       invite staff; queues the email and prints the accept link
-  aduan users invite --csv FILE [--dry-run] [--lang id|en]
-                                                       invite every row (email,name,role,agency_id; commas,
-                                                       semicolons or tabs; UTF-8, UTF-16 or Windows-1252);
-                                                       none if one is bad
-  aduan users list [--json]                            staff accounts with their roles, and pending invitations
-Roles: ${STAFF_ROLES.join(', ')} (--agency is required except for national_admin).`;
+/** The usage of `aduan users` (its subcommands), in the command line's language. */
+const usersUsage = () => usageOf('users');
 
-/** A field issue in `lang` (English by default), from the shared field messages first, then the admin and account ones. */
-function issueText(key: string, params?: Record<string, string | number>, lang: Lang = 'en'): string {
+/**
+ * A field issue in `lang` (the command line's language by default), from the shared field messages first, then the
+ * admin and account ones.
+ */
+function issueText(
+  key: string,
+  params?: Record<string, string | number>,
+  lang: Lang = cliLanguage(),
+): string {
   for (const ns of ['errors.field', 'admin.field', 'account.field'])
     if (has(lang, `${ns}.${key}`)) return t(lang, `${ns}.${key}`, params);
   return key;
@@ -107,7 +107,7 @@ async function inviteFromCsv(
       );
       for (const [field, issue] of issues)
         problems.push(
-          `baris/row ${r.line}, ${columnOf[field] ?? field}: ${issueText(issue.key, issue.params, 'id')} / ${issueText(issue.key, issue.params)}`,
+          `baris/row ${r.line}, ${columnOf[field] ?? field}: ${issueText(issue.key, issue.params, 'id')} / ${issueText(issue.key, issue.params, 'en')}`,
         );
       continue;
     }
@@ -129,9 +129,13 @@ async function inviteFromCsv(
   if (dryRun) {
     for (const r of rows)
       console.log(
-        `users: row ${r.line}: ${r.email.trim().toLowerCase()} as ${r.role}${r.agencyId ? `@${r.agencyId}` : ''}: ok`,
+        say('users.row_ok', {
+          line: r.line,
+          email: r.email.trim().toLowerCase(),
+          role: `${r.role}${r.agencyId ? `@${r.agencyId}` : ''}`,
+        }),
       );
-    console.log(`users: ${rows.length} row(s) checked; nobody invited (--dry-run).`);
+    console.log(say('users.rows_checked', { n: rows.length }));
     return 0;
   }
   for (const r of rows) {
@@ -144,7 +148,7 @@ async function inviteFromCsv(
     });
     printInvitation(config, done, r.email, r.role);
   }
-  console.log(`users: ${rows.length} invitation(s) made.`);
+  console.log(say('users.invitations_made', { n: rows.length }));
   return 0;
 }
 
@@ -155,14 +159,11 @@ function printInvitation(
   email: string,
   role: string,
 ): void {
-  console.log(`users: invitation ${r.id} for ${email.trim().toLowerCase()} as ${role}`);
-  console.log(`  email queued (delivered by the worker when SMTP_URL is set)`);
-  console.log(
-    `  accept link (valid until ${r.expiresAt.toISOString()}; hand it only to the address's owner):`,
-  );
+  console.log(say('users.invitation', { id: r.id, email: email.trim().toLowerCase(), role }));
+  console.log(`  ${say('users.email_queued')}`);
+  console.log(`  ${say('users.accept_link', { until: r.expiresAt.toISOString() })}`);
   console.log(`  ${r.url}`);
-  if (!config.publicUrl)
-    console.log('  note: ADUAN_PUBLIC_URL is not set, so the link uses the local address above.');
+  if (!config.publicUrl) console.log(`  ${say('users.no_public_url')}`);
 }
 
 const FLAG: Record<string, string> = {
@@ -195,25 +196,23 @@ export async function usersCli(
       allowPositionals: true,
     });
   } catch (e) {
-    console.error(`aduan users: ${(e as Error).message}\n${USERS_USAGE}`);
+    console.error(`aduan users: ${(e as Error).message}\n${usersUsage()}`);
     return 2;
   }
   const { values: v, positionals } = parsed;
   const sub = positionals[0];
   if (positionals.length !== 1 || !['create-admin', 'invite', 'list'].includes(sub!)) {
-    console.error(USERS_USAGE);
+    console.error(usersUsage());
     return 2;
   }
   let csvRows: CsvInvite[] | undefined;
   if (v.csv !== undefined) {
     if (sub !== 'invite' || v.email || v.name || v.role || v.agency) {
-      console.error(
-        `aduan users ${sub}: --csv goes with "invite" alone (no --email, --name, --role, --agency)\n${USERS_USAGE}`,
-      );
+      console.error(`aduan users ${sub}: ${say('users.csv_alone')}\n${usersUsage()}`);
       return 2;
     }
     if (v.lang !== 'id' && v.lang !== 'en') {
-      console.error(`aduan users ${sub}: --lang must be id or en`);
+      console.error(`aduan users ${sub}: ${say('users.lang')}`);
       return 2;
     }
     const read = readInviteCsv(v.csv, v.lang);
@@ -223,7 +222,7 @@ export async function usersCli(
     }
     csvRows = read;
   } else if (v['dry-run']) {
-    console.error(`aduan users ${sub}: --dry-run goes with --csv\n${USERS_USAGE}`);
+    console.error(`aduan users ${sub}: ${say('users.dry_run_csv')}\n${usersUsage()}`);
     return 2;
   } else if (sub !== 'list') {
     const missing = ['email', 'name', ...(sub === 'invite' ? ['role'] : [])].filter(
@@ -235,7 +234,8 @@ export async function usersCli(
       return usageError(spec, usageProblem('missing', { options: missing.map((k) => `--${k}`).join(', ') }));
     }
     if (missing.length) {
-      console.error(`aduan users ${sub}: missing ${missing.map((k) => `--${k}`).join(', ')}\n${USERS_USAGE}`);
+      const options = missing.map((k) => `--${k}`).join(', ');
+      console.error(`aduan users ${sub}: ${usageProblem('missing', { options })}\n${usersUsage()}`);
       return 2;
     }
     // Refused before the database is opened: a typo must not reach anyone's mailbox.
@@ -244,7 +244,7 @@ export async function usersCli(
       return 1;
     }
     if (v.lang !== 'id' && v.lang !== 'en') {
-      console.error(`aduan users ${sub}: --lang must be id or en`);
+      console.error(`aduan users ${sub}: ${say('users.lang')}`);
       return 2;
     }
   }
@@ -254,21 +254,12 @@ export async function usersCli(
     if (sub === 'create-admin') {
       const r = await createNationalAdmin(svc, { email: v.email!, name: v.name! });
       const email = v.email!.trim().toLowerCase();
-      if (r.alreadyAdmin) console.log(`users: ${email} is already a national admin; nothing changed.`);
-      else if (!r.temporaryPassword)
-        console.log(
-          `users: national_admin granted to the existing account ${email} (its password is unchanged).`,
-        );
+      if (r.alreadyAdmin) console.log(say('users.already_admin', { email }));
+      else if (!r.temporaryPassword) console.log(say('users.granted', { email }));
       else {
-        console.log(
-          r.created
-            ? `users: national admin created: ${email}`
-            : `users: ${email} had an unverified registration; it is now a national admin with a new password.`,
-        );
-        console.log(
-          `  temporary password (shown once, to be changed at the first sign-in): ${r.temporaryPassword}`,
-        );
-        console.log(`  sign in at ${svc.publicUrl}/masuk`);
+        console.log(say(r.created ? 'users.admin_created' : 'users.unverified_replaced', { email }));
+        console.log(`  ${say('users.temporary_password', { password: r.temporaryPassword })}`);
+        console.log(`  ${say('users.sign_in_at', { url: `${svc.publicUrl}/masuk` })}`);
       }
       return 0;
     }
@@ -316,12 +307,13 @@ export async function usersCli(
     }
     for (const u of users)
       console.log(
-        `${u.email}\t${u.name}\t${u.grants.map((g) => (g.agencyId ? `${g.role}@${g.agencyId}` : g.role)).join(', ')}${u.locked ? '\t(locked)' : ''}${u.disabled ? '\t(disabled)' : ''}`,
+        `${u.email}\t${u.name}\t${u.grants.map((g) => (g.agencyId ? `${g.role}@${g.agencyId}` : g.role)).join(', ')}${u.locked ? `\t${say('users.locked')}` : ''}${u.disabled ? `\t${say('users.disabled')}` : ''}`,
       );
-    if (users.length === 0) console.log('users: no staff account yet (aduan users create-admin)');
+    if (users.length === 0) console.log(say('users.none_yet'));
+    // `invited` marks the kind of row (a column key); the rest of the line is for people.
     for (const i of invitations)
       console.log(
-        `invited\t${i.email}\t${i.name}\t${i.agencyId ? `${i.role}@${i.agencyId}` : i.role}\tuntil ${i.expiresAt.toISOString()}${i.expired ? ' (expired)' : ''}`,
+        `invited\t${i.email}\t${i.name}\t${i.agencyId ? `${i.role}@${i.agencyId}` : i.role}\t${say('users.until', { date: i.expiresAt.toISOString() })}${i.expired ? ` ${say('users.expired')}` : ''}`,
       );
     return 0;
   } catch (err) {

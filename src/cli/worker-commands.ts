@@ -13,6 +13,7 @@ import { setSlaRule } from '../commands/set-sla-rule.ts';
 import type { FieldIssue } from '../app/errors.ts';
 import { issueBoth } from './agencies.ts';
 import { stopOnSignals } from './shutdown.ts';
+import { say } from './messages.ts';
 
 /** The `aduan sla set` flag of each field of `setSlaRule`, for error lines. */
 const SLA_FLAG: Record<string, string> = {
@@ -89,7 +90,7 @@ export async function workerCli(
   if (cmd === 'sweep') {
     const at = str('at') ? new Date(str('at')!) : new Date();
     if (Number.isNaN(at.getTime())) {
-      console.error('--at must be an ISO 8601 time, e.g. 2026-03-02T09:00:00+08:00');
+      console.error(`aduan sweep: ${say('sweep.bad_at')}`);
       return 2;
     }
     const rt = await open();
@@ -118,7 +119,9 @@ export async function workerCli(
       return 0;
     } catch (e) {
       const fields = (e as { fields?: Record<string, FieldIssue> }).fields;
-      console.error(`sla set: invalid input ${JSON.stringify(fields ?? (e as Error).message)}`);
+      console.error(
+        `sla set: ${say('sla.invalid', { details: JSON.stringify(fields ?? (e as Error).message) })}`,
+      );
       for (const [field, issue] of Object.entries(fields ?? {}))
         console.error(`sla set: ${SLA_FLAG[field] ?? field}: ${issueBoth(issue)}`);
       return 2;
