@@ -5,6 +5,9 @@
 import { createHmac } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { XMLParser } from 'fast-xml-parser';
+import nodemailer from 'nodemailer';
+import type Mail from 'nodemailer/lib/mailer';
+import { startSmtpListener } from '../../src/cli/channels.ts';
 import { buildApp, type AppOptions } from '../../src/http/app.ts';
 import { startTestApp, type TestApp } from './app.ts';
 
@@ -80,4 +83,31 @@ export async function sendSms(
   const res = await postSms(url, secret, JSON.stringify(message));
   if (res.status !== 200) throw new Error(`SMS inbound answered ${res.status}: ${JSON.stringify(res.body)}`);
   return res.body as { status: string; trackingId?: string };
+}
+
+/**
+ * Sends one message over real SMTP to a listener started for it on the test runtime (`lapor@aduan.local`, default
+ * region Samarinda Ulu unless given), and closes the listener once it is accepted.
+ */
+export async function mailToListener(
+  c: ChannelTestApp,
+  message: Mail.Options,
+  opts: { defaultRegion?: string } = {},
+): Promise<void> {
+  const listener = await startSmtpListener(c.t.runtime.services, {
+    port: 0,
+    address: 'lapor@aduan.local',
+    defaultRegion: opts.defaultRegion ?? '64.72.02',
+  });
+  try {
+    const transport = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: listener.port,
+      secure: false,
+      ignoreTLS: true,
+    });
+    await transport.sendMail(message);
+  } finally {
+    await listener.close();
+  }
 }

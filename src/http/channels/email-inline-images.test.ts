@@ -5,13 +5,11 @@
  * and never public; a verifier who may see the reporter sees them marked and may release one, which is logged as an
  * internal event. On a named report they stay as before, marked for staff.
  */
-import nodemailer from 'nodemailer';
 import sharp from 'sharp';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSmtpListener } from '../../cli/channels.ts';
 import { categoryIdByName, DEMO, verifyReport } from '../../../test/helpers/app.ts';
-import { startChannelApp, type ChannelTestApp } from '../../../test/helpers/channels.ts';
+import { mailToListener, startChannelApp, type ChannelTestApp } from '../../../test/helpers/channels.ts';
 import { csrfOf, signInWeb, WebClient } from '../../../test/helpers/web-client.ts';
 
 const SECRET = 'email-inbound-secret';
@@ -40,34 +38,19 @@ interface Files {
 
 /** Sends one complaint over SMTP with a photo in its body (cid) and one attached file; returns the stored ids. */
 async function mailWithInlinePhoto(from: string, subject: string): Promise<Files> {
-  const listener = await startSmtpListener(c.t.runtime.services, {
-    port: 0,
-    address: 'lapor@aduan.local',
-    defaultRegion: '64.72.02',
+  await mailToListener(c, {
+    from,
+    to: 'lapor@aduan.local',
+    subject,
+    text: 'Jalan di depan rumah saya berlubang besar dan membahayakan pengendara motor.',
+    html:
+      '<p>Jalan di depan rumah saya berlubang besar dan membahayakan pengendara motor.</p>' +
+      '<p>Salam,<br><img src="cid:foto-pengirim@contoh.aduan.id" alt=""></p>',
+    attachments: [
+      { filename: 'foto-saya.png', content: await image('png', 200), cid: 'foto-pengirim@contoh.aduan.id' },
+      { filename: 'jalan-berlubang.jpg', content: await image('jpeg', 20) },
+    ],
   });
-  try {
-    const transport = nodemailer.createTransport({
-      host: '127.0.0.1',
-      port: listener.port,
-      secure: false,
-      ignoreTLS: true,
-    });
-    await transport.sendMail({
-      from,
-      to: 'lapor@aduan.local',
-      subject,
-      text: 'Jalan di depan rumah saya berlubang besar dan membahayakan pengendara motor.',
-      html:
-        '<p>Jalan di depan rumah saya berlubang besar dan membahayakan pengendara motor.</p>' +
-        '<p>Salam,<br><img src="cid:foto-pengirim@contoh.aduan.id" alt=""></p>',
-      attachments: [
-        { filename: 'foto-saya.png', content: await image('png', 200), cid: 'foto-pengirim@contoh.aduan.id' },
-        { filename: 'jalan-berlubang.jpg', content: await image('jpeg', 20) },
-      ],
-    });
-  } finally {
-    await listener.close();
-  }
   const [report] = await rows<{ id: string; tracking_id: string }>(
     sql`select id, tracking_id from reports where title = ${subject}`,
   );

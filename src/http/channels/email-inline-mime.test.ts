@@ -8,13 +8,11 @@
  *   inline image with a Content-ID the HTML never shows: both attached files, not images of the body.
  * Then what the agency reads before and after a verifier releases a withheld image.
  */
-import nodemailer from 'nodemailer';
 import sharp from 'sharp';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSmtpListener } from '../../cli/channels.ts';
 import { categoryIdByName, DEMO, verifyReport } from '../../../test/helpers/app.ts';
-import { startChannelApp, type ChannelTestApp } from '../../../test/helpers/channels.ts';
+import { mailToListener, startChannelApp, type ChannelTestApp } from '../../../test/helpers/channels.ts';
 import { signInWeb } from '../../../test/helpers/web-client.ts';
 import { isInlinePart } from '../../domain/report/email-text.ts';
 
@@ -39,35 +37,20 @@ afterAll(() => c?.close());
 
 /** Sends one raw message over SMTP to the listener, from an address without a display name (an anonim report). */
 async function sendRaw(subject: string, contentType: string, body: string): Promise<void> {
-  const listener = await startSmtpListener(c.t.runtime.services, {
-    port: 0,
-    address: 'lapor@aduan.local',
-    defaultRegion: '64.72.02',
+  const raw = [
+    'From: warga.tanpa.nama@contoh.aduan.id',
+    'To: lapor@aduan.local',
+    `Subject: ${subject}`,
+    `Message-ID: <${subject.replace(/\W+/g, '.')}@contoh.aduan.id>`,
+    'MIME-Version: 1.0',
+    `Content-Type: ${contentType}`,
+    '',
+    body,
+  ].join('\r\n');
+  await mailToListener(c, {
+    envelope: { from: 'warga.tanpa.nama@contoh.aduan.id', to: ['lapor@aduan.local'] },
+    raw,
   });
-  try {
-    const transport = nodemailer.createTransport({
-      host: '127.0.0.1',
-      port: listener.port,
-      secure: false,
-      ignoreTLS: true,
-    });
-    const raw = [
-      'From: warga.tanpa.nama@contoh.aduan.id',
-      'To: lapor@aduan.local',
-      `Subject: ${subject}`,
-      `Message-ID: <${subject.replace(/\W+/g, '.')}@contoh.aduan.id>`,
-      'MIME-Version: 1.0',
-      `Content-Type: ${contentType}`,
-      '',
-      body,
-    ].join('\r\n');
-    await transport.sendMail({
-      envelope: { from: 'warga.tanpa.nama@contoh.aduan.id', to: ['lapor@aduan.local'] },
-      raw,
-    });
-  } finally {
-    await listener.close();
-  }
 }
 
 /** The stored files of the report titled `subject`: tracking number and `email_inline` by original order. */
