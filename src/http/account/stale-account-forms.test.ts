@@ -13,6 +13,7 @@ import { DEMO, startTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { DEMO_PASSWORD } from '../../../test/global-setup.ts';
 import { deliverMailOnce, startSmtp } from '../../../test/helpers/receivers.ts';
 import { csrfOf, signInWeb, WebClient, type WebResponse } from '../../../test/helpers/web-client.ts';
+import { FORGED, STALE, STALE_SECRETS } from '../../../test/helpers/stale-form-texts.ts';
 
 let t: TestApp;
 let smtp: Awaited<ReturnType<typeof startSmtp>>;
@@ -26,16 +27,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-const FORGED = 'bukan-token-yang-benar';
 const SECRET = 'sandi-sangat-rahasia-2026';
-const STALE = {
-  id: 'Formulir kedaluwarsa demi keamanan, jadi belum ada yang dikirim. Isian Anda masih ada; periksa lalu kirim lagi.',
-  en: 'The form expired for your security, so nothing was sent. What you typed is still here: check it, then send it again.',
-};
-const STALE_SECRETS = {
-  id: 'Isian Anda masih ada, kecuali kata sandi dan kunci akses: ketik lagi, lalu kirim lagi.',
-  en: 'What you typed is still here, except passwords and access keys: type them again, then send it again.',
-};
 
 async function rows<T>(q: ReturnType<typeof sql>): Promise<T[]> {
   return ((await t.runtime.services.db.execute(q)) as unknown as { rows: T[] }).rows;

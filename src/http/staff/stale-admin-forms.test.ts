@@ -11,6 +11,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, startTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { csrfOf, signInWeb, type WebClient, type WebResponse } from '../../../test/helpers/web-client.ts';
+import { FORGED, STALE, STALE_SECRETS } from '../../../test/helpers/stale-form-texts.ts';
 
 let t: TestApp;
 
@@ -20,16 +21,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.close();
 });
-
-const FORGED = 'bukan-token-yang-benar';
-const STALE = {
-  id: 'Formulir kedaluwarsa demi keamanan, jadi belum ada yang dikirim. Isian Anda masih ada; periksa lalu kirim lagi.',
-  en: 'The form expired for your security, so nothing was sent. What you typed is still here: check it, then send it again.',
-};
-const STALE_SECRETS = {
-  id: 'Isian Anda masih ada, kecuali kata sandi dan kunci akses: ketik lagi, lalu kirim lagi.',
-  en: 'What you typed is still here, except passwords and access keys: type them again, then send it again.',
-};
 
 /** Entries in the administration log: every admin command writes one, so an unchanged count means nothing done. */
 async function logged(): Promise<number> {

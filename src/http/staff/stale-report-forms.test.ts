@@ -20,6 +20,7 @@ import {
 } from '../../../test/helpers/app.ts';
 import { MINIMAL_PDF } from '../../../test/helpers/pdf.ts';
 import { csrfOf, signInWeb, type WebClient, type WebResponse } from '../../../test/helpers/web-client.ts';
+import { FORGED, STALE, STALE_FILES } from '../../../test/helpers/stale-form-texts.ts';
 
 let t: TestApp;
 let coord: string;
@@ -33,16 +34,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.close();
 });
-
-const FORGED = 'bukan-token-yang-benar';
-const STALE = {
-  id: 'Formulir kedaluwarsa demi keamanan, jadi belum ada yang dikirim. Isian Anda masih ada; periksa lalu kirim lagi.',
-  en: 'The form expired for your security, so nothing was sent. What you typed is still here: check it, then send it again.',
-};
-const STALE_FILES = {
-  id: 'Formulir kedaluwarsa demi keamanan, jadi belum ada yang dikirim. Isian Anda masih ada; periksa, pilih lagi berkas Anda (berkas tidak dapat disimpan oleh peramban), lalu kirim lagi.',
-  en: 'The form expired for your security, so nothing was sent. What you typed is still here: check it, choose your files again (a browser cannot keep them), then send it again.',
-};
 
 /** The report's events: every action records one, so an unchanged count means nothing done. */
 async function events(trackingId: string): Promise<number> {

@@ -14,6 +14,7 @@ import { query } from '../../db/client.ts';
 import { categoryIdByName, DEMO, startTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { reportsTitled } from '../../../test/helpers/journey.ts';
 import { csrfOf, signInWeb, WebClient, type WebResponse } from '../../../test/helpers/web-client.ts';
+import { FORGED, STALE } from '../../../test/helpers/stale-form-texts.ts';
 
 let t: TestApp;
 let categoryId: number;
@@ -24,12 +25,7 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-const STALE = {
-  id: 'Formulir kedaluwarsa demi keamanan, jadi belum ada yang dikirim. Isian Anda masih ada; periksa lalu kirim lagi.',
-  en: 'The form expired for your security, so nothing was sent. What you typed is still here: check it, then send it again.',
-};
 const STALE_FILES = 'pilih lagi berkas Anda (berkas tidak dapat disimpan oleh peramban)';
-const FORGED = 'bukan-token-yang-benar';
 
 async function submit(title: string) {
   const r = await t.api('/api/v1/reports', {
