@@ -62,7 +62,11 @@ export interface ActiveModel {
   cvMacroF1: number | null;
 }
 
-const cache = new Map<number, Ensemble>();
+/**
+ * Deserialised models by database handle and row id: two databases in one process (tests, a second instance) have
+ * rows with the same ids, so a model is only ever reused for the database it was read from.
+ */
+const caches = new WeakMap<AppDb, Map<number, Ensemble>>();
 
 /**
  * Store a trained model as the next version of its kind and make it the only active one, in one
@@ -98,7 +102,7 @@ export async function saveRoutingModel(
 }
 
 /** The active model of `kind`, or null when none has been trained yet. */
-export async function loadActiveModel(db: AppDb | Tx, kind: RoutingKind): Promise<ActiveModel | null> {
+export async function loadActiveModel(db: AppDb, kind: RoutingKind): Promise<ActiveModel | null> {
   const [head] = await db
     .select({
       id: routingModels.id,
@@ -111,6 +115,8 @@ export async function loadActiveModel(db: AppDb | Tx, kind: RoutingKind): Promis
     .orderBy(desc(routingModels.version))
     .limit(1);
   if (!head) return null;
+  let cache = caches.get(db);
+  if (!cache) caches.set(db, (cache = new Map()));
   let ensemble = cache.get(head.id);
   if (!ensemble) {
     const [full] = await db
