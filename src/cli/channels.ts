@@ -207,11 +207,11 @@ export async function smtpCli(
     address: values.address!,
     defaultRegion: config.intakeRegion,
   });
-  console.log(say('smtp.listening', { address: values.address!, where: `127.0.0.1:${smtp.port}` }));
   stopOnSignals(async () => {
     await smtp.close();
     await rt.close();
     process.exit(0);
   });
+  console.log(say('smtp.listening', { address: values.address!, where: `127.0.0.1:${smtp.port}` }));
   return -1;
 }

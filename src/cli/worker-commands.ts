@@ -77,7 +77,8 @@ export async function workerCli(
     const logger = pino({ level: config.logLevel ?? 'info' }, pino.destination({ dest: 1, sync: true }));
     const rt = await open();
     const worker = await startRuntimeWorker(rt, config, (l) => logger.info(l));
-    logger.info({ database: rt.database.kind }, 'aduan worker running');
+    // The signal handlers go in before the line that says the worker runs: a Ctrl-C (or a supervisor's SIGTERM)
+    // sent as soon as it shows must close the database, not kill the process with its lock left behind.
     stopOnSignals(async (signal) => {
       logger.info({ signal }, 'shutting down');
       await worker.stop();
@@ -85,6 +86,7 @@ export async function workerCli(
       logger.info('worker stopped');
       process.exit(0);
     });
+    logger.info({ database: rt.database.kind }, 'aduan worker running');
     return -1;
   }
   if (cmd === 'sweep') {

@@ -427,6 +427,8 @@ export async function auditSite(
   };
   const refused: RefusedRequest[] = [];
   const onRefused = (r: RefusedRequest) => {
+    // Chromium may ask again for a request that failed (a navigation's redirect target): it is listed once.
+    if (refused.some((x) => x.url === r.url && x.problem === r.problem)) return;
     if (refused.length < 50) refused.push(r);
   };
   const notLoaded = (r: Pick<RefusedRequest, 'host' | 'problem'>): SiteAuditResult => {
