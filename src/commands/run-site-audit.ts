@@ -3,13 +3,14 @@
  * of an evaluation period and stores each result in `evaluation_site_audits`, next to the assessors'
  * `website` / `media_sosial` rubric scores (evidence, not a score on its own).
  * Manual: `aduan evaluate audit --period <id>`. Scheduled: the worker calls `runScheduledSiteAudits`
- * on its sweep schedule; each participant URL of a running period is audited once per day (WITA).
+ * on its sweep schedule; each participant URL of a running period is audited once per day (the home zone,
+ * ADUAN_TIME_ZONE).
  */
 import { sql } from 'drizzle-orm';
-import type { Services } from '../app/context.ts';
+import { homeZone, type Services } from '../app/context.ts';
 import { AppError } from '../app/errors.ts';
 import { query } from '../db/client.ts';
-import { addCalendarDays, localDate } from '../domain/deadline/calendar.ts';
+import { addCalendarDays, localDate, startOfLocalDay } from '../domain/deadline/calendar.ts';
 import { evaluationSiteAudits } from '../db/schema.ts';
 import {
   AUDIT_AVAILABLE,
@@ -101,7 +102,7 @@ export interface ScheduledAuditResult {
 }
 
 /**
- * The scheduled audit: for every period running today (WITA; from its start until AUDIT_GRACE_DAYS
+ * The scheduled audit: for every period running today (home zone; from its start until AUDIT_GRACE_DAYS
  * after its end), audits each participant URL that has no audit yet today. Idempotent per participant,
  * URL and day: a second call the same day audits nothing, and one worker at a time holds a period's
  * daily claim (`settings` key `evaluation.site_audit.<period>`). One run per process at a time; a
@@ -115,8 +116,9 @@ export async function runScheduledSiteAudits(
   if (running) return running;
   running = (async () => {
     const now = svc.now();
-    const today = localDate(now, 'WITA');
-    const dayStart = new Date(`${today}T00:00:00+08:00`);
+    const zone = homeZone(svc);
+    const today = localDate(now, zone);
+    const dayStart = startOfLocalDay(today, zone);
     const periods = await query<{ id: string }>(
       svc.db,
       sql`select id from evaluation_periods

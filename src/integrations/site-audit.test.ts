@@ -211,4 +211,47 @@ describe.skipIf(!AUDIT_AVAILABLE)('site audit (axe-core in headless chromium)', 
       await t.close();
     }
   }, 600_000);
+
+  it('the day of the schedule is the home zone’s (ADUAN_TIME_ZONE=WIB): 23:30 and 00:30 WIB are two days', async () => {
+    // 16:30 UTC is 23:30 WIB on 12 March but already 00:30 WITA on the 13th.
+    const t: TestApp = await startTestApp({
+      now: new Date('2026-03-12T16:30:00Z'),
+      outboundAllowHosts: ['127.0.0.1'],
+      timeZone: 'WIB',
+    });
+    try {
+      const r = await t.api('/api/v1/evaluation/periods', {
+        token: await t.login(DEMO.national),
+        json: {
+          id: 'wib-2026',
+          name: 'Penghargaan wib-2026',
+          from: '2026-03-12',
+          to: '2026-03-12',
+          groups: [
+            {
+              id: 'wib-2026-g',
+              name: 'Situs web perangkat daerah',
+              scope: 'agency',
+              award: 'website',
+              participants: [{ agencyId: 'pupr-kaltim', websiteUrl: `${base}/baik` }],
+            },
+          ],
+        },
+      });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      const svc = t.runtime.services;
+      expect(await runScheduledSiteAudits(svc, { maxLinks: 1 })).toEqual({
+        periods: ['wib-2026'],
+        audited: 1,
+      });
+      t.setNow(new Date('2026-03-12T17:30:00Z')); // 00:30 WIB on the 13th: a new day, the period still in its grace
+      expect(await runScheduledSiteAudits(svc, { maxLinks: 1 })).toEqual({
+        periods: ['wib-2026'],
+        audited: 1,
+      });
+      expect(await runScheduledSiteAudits(svc, { maxLinks: 1 })).toEqual({ periods: [], audited: 0 });
+    } finally {
+      await t.close();
+    }
+  }, 300_000);
 });

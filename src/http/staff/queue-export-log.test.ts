@@ -10,7 +10,8 @@
  * - `/kantor/admin/log` shows it in words (id, en) to the national admin and the coordinator of the exporter's region,
  *   not to another region's coordinator, and filters it by its group;
  * - the filters' category, region and agency read by their current names in both languages (the entry keeps the ids);
- *   an id that no longer resolves reads as the id with a note, never an error.
+ *   an id that no longer resolves reads as the id with a note, never an error;
+ * - the file's name and "Dibuat" follow the home zone (ADUAN_TIME_ZONE).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
@@ -133,6 +134,25 @@ describe('a cut export says so in the file', () => {
   it('the results page says the download is cut', async () => {
     const res = await get(DEMO.puprOfficer, `/kantor?q=${WORD}`);
     expect(await res.text()).toContain('Unduhan hanya memuat 2 laporan pertama dari 3.');
+  });
+});
+
+describe('the file is dated in the home zone (ADUAN_TIME_ZONE)', () => {
+  it('23:30 WIB on 12 March: the name and "Dibuat" say 12 March, +07:00 (WITA would already be the 13th)', async () => {
+    const wib = await startTestApp({ timeZone: 'WIB', now: new Date('2026-03-12T16:30:00Z') });
+    try {
+      const { cookie } = await sessionsFor(() => wib.url)(DEMO.puprOfficer);
+      const res = await fetch(wib.url + exportPath('xlsx', { q: WORD }), {
+        headers: { accept: 'text/html', cookie },
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-disposition')).toBe(
+        'attachment; filename="aduan-antrean-2026-03-12.xlsx"',
+      );
+      expect(notes(await workbook(res)).get('Dibuat')).toBe('2026-03-12T23:30:00.000+07:00');
+    } finally {
+      await wib.close();
+    }
   });
 });
 

@@ -11,7 +11,7 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
-import type { Services } from '../../app/context.ts';
+import { homeZone, type Services } from '../../app/context.ts';
 import {
   defaultSort,
   isBackOfficeActor,
@@ -203,11 +203,11 @@ export const staffQueueRoutes: FastifyPluginAsync<{
         truncated: result.truncated,
         cap: exportCap,
         filters: search.values,
-        generatedAt: formatIsoInZone(now, 'WITA'),
+        generatedAt: formatIsoInZone(now, homeZone(svc)),
         // The notes sheet names the filters as the log does (only the XLSX has one).
         names: ext === 'xlsx' ? await auditLogNames(svc.db, [entry]) : undefined,
       };
-      const name = queueExportFileName(localDate(now, 'WITA'), ext, summary, lang);
+      const name = queueExportFileName(localDate(now, homeZone(svc)), ext, summary, lang);
       void reply
         .header('content-disposition', `attachment; filename="${name}"`)
         .header('cache-control', 'no-store')
