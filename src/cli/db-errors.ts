@@ -1,20 +1,23 @@
 /**
  * One-line explanations of database start-up failures for the CLI (instead of a driver stack trace):
  * an unreachable PostgreSQL server, a missing database, refused credentials, or a DATABASE_URL that is no
- * PostgreSQL URL. The password of DATABASE_URL is never printed.
+ * PostgreSQL URL. The password of DATABASE_URL is never printed. In the command line's language
+ * (`cli.messages.db.*`); a server's own reason (missing database, refused credentials) is PostgreSQL's text.
  */
+import { say } from './messages.ts';
 
 /** An error whose message is meant for the operator as it is (printed without a stack trace). */
 export class CliError extends Error {}
 
+/** Network error codes, with the key of their reason (`cli.messages.db.network.<key>`). */
 const NETWORK: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ENOTFOUND: 'host not found',
-  EAI_AGAIN: 'host name lookup failed (temporary DNS failure)',
-  ETIMEDOUT: 'connection timed out',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-  ECONNRESET: 'connection reset by the server',
+  ECONNREFUSED: 'refused',
+  ENOTFOUND: 'not_found',
+  EAI_AGAIN: 'dns_failed',
+  ETIMEDOUT: 'timed_out',
+  EHOSTUNREACH: 'host_unreachable',
+  ENETUNREACH: 'network_unreachable',
+  ECONNRESET: 'reset',
 };
 
 /** PostgreSQL error codes of a database that cannot be used at all (missing database, credentials). */
@@ -36,7 +39,7 @@ export function databaseUrlProblem(databaseUrl: string | undefined): string | nu
     return null; // config validation reports unparsable URLs
   }
   if (url.protocol === 'postgres:' || url.protocol === 'postgresql:') return null;
-  return `aduan: DATABASE_URL must be a PostgreSQL URL (postgres://user:password@host:5432/database), not ${url.protocol}//…`;
+  return `aduan: ${say('db.not_postgres', { scheme: url.protocol })}`;
 }
 
 /** The errors in a chain of causes (and the members of an AggregateError), outermost first. */
@@ -65,9 +68,9 @@ export function describeDatabaseError(err: unknown, databaseUrl: string | undefi
     const code = (e as { code?: unknown }).code;
     if (typeof code !== 'string') continue;
     let why: string | undefined;
-    if (NETWORK[code]) why = NETWORK[code];
+    if (NETWORK[code]) why = say(`db.network.${NETWORK[code]}`);
     else if (SERVER.has(code)) why = (e as Error).message;
-    if (why) return `aduan: cannot connect to PostgreSQL at ${whereOf(url)} (DATABASE_URL): ${why}`;
+    if (why) return `aduan: ${say('db.cannot_connect', { where: whereOf(url), why })}`;
   }
   return null;
 }

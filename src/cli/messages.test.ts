@@ -4,7 +4,7 @@
  * operator would read. Refusals that open nothing (`keys rotate` with an environment key, `users create-admin` with
  * an invalid email, `users invite --csv` with other options) run without a database; confirmations (`agencies add`,
  * `users create-admin`, `keys status`) run on a real database. Every `cli.messages` text the code says exists in both
- * languages, and none is left unused.
+ * languages, and none is left unused. The database one-liners at start-up (src/cli/db-errors.ts) too.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -13,6 +13,7 @@ import { loadConfig, type Config } from '../config.ts';
 import { allKeys, has, LANGS, t as tr, type Lang } from '../locales/index.ts';
 import type { Runtime } from '../runtime.ts';
 import { agenciesCli } from './agencies.ts';
+import { databaseUrlProblem, describeDatabaseError } from './db-errors.ts';
 import { keysCli } from './keys.ts';
 import { usersCli } from './users.ts';
 
@@ -146,6 +147,28 @@ describe('messages of the commands on a database', () => {
     const statusEn = await inLang('en', () => keysCli(config, ['status'], open));
     expect(statusEn.out.split('\n')[0]).toMatch(/^keys: current \S+$/);
     expect(statusEn.out).toMatch(/^keys: reports\.reporter_enc: (none|.*\(current\).*)$/m);
+  });
+});
+
+describe('database problems at start-up', () => {
+  it('the one line for an unreachable server or a URL that is not PostgreSQL, in either language, no password', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+    const url = 'postgres://aduan:rahasia-sekali@127.0.0.1:1/aduan';
+    const lines = (lang: Lang) => {
+      vi.stubEnv('ADUAN_LANG', lang);
+      return [
+        describeDatabaseError(new Error('pool', { cause: refused }), url),
+        databaseUrlProblem('mysql://aduan:rahasia-sekali@db.example/aduan'),
+      ];
+    };
+    expect(lines('id')).toEqual([
+      'aduan: tidak dapat terhubung ke PostgreSQL di 127.0.0.1:1 (DATABASE_URL): koneksi ditolak',
+      'aduan: DATABASE_URL harus URL PostgreSQL (postgres://pengguna:kata-sandi@host:5432/basis-data), bukan mysql://…',
+    ]);
+    expect(lines('en')).toEqual([
+      'aduan: cannot connect to PostgreSQL at 127.0.0.1:1 (DATABASE_URL): connection refused',
+      'aduan: DATABASE_URL must be a PostgreSQL URL (postgres://user:password@host:5432/database), not mysql://…',
+    ]);
   });
 });
 
