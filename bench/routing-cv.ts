@@ -97,6 +97,8 @@ interface Variant {
    * name joins the training part `labelNames` times as a report with that title and an empty body.
    */
   labelNames?: number;
+  /** Session 22: hand-written prototype reports per label (title, body), each joining the training part `copies` times. */
+  prototypes?: { docs: Record<string, [string, string][]>; copies: number };
   /**
    * Session 19, self-training (Yarowsky 1995; Nigam et al. 2000): the members, once trained, label the rows outside
    * the training part (`pool`: the test fold only, as the product's pending reports; or also the rows of rare
@@ -109,9 +111,17 @@ interface Variant {
 /** The label-name documents of `Variant.labelNames` for a fold's training part. */
 function labelNameRows(v: Variant, tr: Row[], label: string): { row: Row; label: string }[] {
   const names = [...new Set(tr.map((r) => r[label]!))].sort();
-  return names.flatMap((l) =>
-    Array.from({ length: v.labelNames ?? 0 }, () => ({ row: { title: l, text: '' }, label: l })),
+  const protos = names.flatMap((l) =>
+    (v.prototypes?.docs[l] ?? []).flatMap(([title, text]) =>
+      Array.from({ length: v.prototypes!.copies }, () => ({ row: { title, text }, label: l })),
+    ),
   );
+  return [
+    ...names.flatMap((l) =>
+      Array.from({ length: v.labelNames ?? 0 }, () => ({ row: { title: l, text: '' }, label: l })),
+    ),
+    ...protos,
+  ];
 }
 
 const PLACE_NAMES: [string, string][] = [
@@ -1039,6 +1049,7 @@ const variants: Record<string, Variant> = {
   ...pass17Variants(),
   ...pass18Variants(),
   ...pass19Variants(),
+  ...pass22Variants(),
   product: {
     name: 'product (DEFAULT_ENSEMBLE)',
     text: plain,
@@ -2432,3 +2443,144 @@ const label = UNITS ? 'addressed_agency' : (process.env.LABEL ?? 'agency_group')
 const minCount = Number(process.env.MIN_COUNT ?? (UNITS ? 5 : label === 'agency_group' ? 20 : 1));
 for (const k of (process.env.V ?? Object.keys(variants).join(',')).split(','))
   cv(label, minCount, variants[k]!, (process.env.SEEDS ?? process.env.SEED ?? '1').split(',').map(Number));
+
+/** The body's sentences (split after . ? ! and at line ends), lower-cased, those with a letter. */
+function sentencesOf(body: string): string[] {
+  return body
+    .toLowerCase()
+    .split(/(?<=[.?!])\s+|\n+/)
+    .filter((x) => /[a-z]/.test(x));
+}
+
+/**
+ * Session 22 (thirteenth pass), report type: where the mood of a report sits. A fourth member that reads only the
+ * body's last sentence(s) (`endT`, END_N), as words with cues (NBSVM) or as character n-grams (`endCharT`); a
+ * member on the sentences that ask, request or suggest (`qsT`); bigram cues of adjacent function words
+ * (`sbT`: *bagaimana cara*, *apakah sudah*, *mohon informasi*); hand-written prototype reports per type
+ * (`protoT`, PROTO_COPIES).
+ */
+function pass22Variants(): Record<string, Variant> {
+  const typeText = (r: Row) => routingText({ title: r.title ?? '', body: r.text ?? '', cues: true });
+  const typeMembers = REPORT_TYPE_ENSEMBLE.map((m) => ({ opts: m.options, weight: m.weight }));
+  const nbsvm = REPORT_TYPE_ENSEMBLE[0]!.options;
+  const n = Number(process.env.END_N ?? 2);
+  const w = Number(process.env.MEMBER_W ?? 1);
+  const last = (r: Row) =>
+    sentencesOf(r.text ?? '')
+      .slice(-n)
+      .join(' ');
+  const moodSentence = (x: string) =>
+    x.includes('?') || SENTENCE_QUESTION.test(x) || SENTENCE_REQUEST.test(x) || SENTENCE_SUGGEST.test(x);
+  const stopBigrams = (r: Row): string[] => {
+    const words = `${r.title ?? ''}\n${r.text ?? ''}`.toLowerCase().match(/[a-z]+/g) ?? [];
+    const out: string[] = [];
+    for (let i = 1; i < words.length; i++) {
+      if (STOPWORDS.has(words[i - 1]!) || STOPWORDS.has(words[i]!))
+        out.push(`isyaratbi${words[i - 1]}${words[i]}`);
+    }
+    return out;
+  };
+  const protos: Record<string, [string, string][]> = {
+    permintaan_informasi: [
+      ['Mohon informasi', 'Bagaimana cara dan apa saja syaratnya? Mohon informasinya, terima kasih.'],
+      [
+        'Pertanyaan tentang prosedur',
+        'Apakah bisa dilakukan secara online? Berapa lama prosesnya dan berapa biayanya?',
+      ],
+      [
+        'Tanya syarat pendaftaran',
+        'Saya ingin menanyakan kapan jadwalnya dan di mana tempatnya. Mohon penjelasan.',
+      ],
+    ],
+    pengaduan: [
+      [
+        'Pelayanan buruk',
+        'Saya mengadukan pelayanan yang lambat dan petugas yang tidak ramah. Mohon ditindaklanjuti.',
+      ],
+      [
+        'Jalan rusak',
+        'Jalan rusak parah dan berlubang sudah berbulan-bulan tidak diperbaiki, sangat membahayakan.',
+      ],
+      ['Pungutan liar', 'Kami dimintai uang oleh oknum petugas padahal seharusnya gratis. Mohon ditindak.'],
+    ],
+    aspirasi: [
+      ['Usulan', 'Saya mengusulkan agar pemerintah membangun taman dan menambah fasilitas umum.'],
+      [
+        'Saran perbaikan layanan',
+        'Sebaiknya pelayanan dibuka juga pada hari Sabtu supaya warga yang bekerja terbantu.',
+      ],
+      [
+        'Harapan warga',
+        'Kami berharap ke depan ada program pelatihan untuk pemuda. Alangkah baiknya jika diadakan.',
+      ],
+    ],
+  };
+  return {
+    endT: {
+      name: `typeProduct + NBSVM on the body's last ${n} sentence(s) with cues, weight ${w}`,
+      text: typeText,
+      members: [
+        ...typeMembers,
+        { opts: nbsvm, weight: w, text: (r) => routingText({ title: '', body: last(r), cues: true }) },
+      ],
+    },
+    endCharT: {
+      name: `typeProduct + SVM on char 2–5-grams of the body's last ${n} sentence(s), weight ${w}`,
+      text: typeText,
+      members: [
+        ...typeMembers,
+        {
+          opts: {
+            algorithm: 'svm',
+            svmC: 0.3,
+            features: { charNgrams: [2, 5], charScope: 'title', charWeight: 1 },
+          },
+          weight: w,
+          text: (r) => `${last(r)}\n`,
+        },
+      ],
+    },
+    qsT: {
+      name: `typeProduct + NBSVM on the sentences that ask, request or suggest (with cues), weight ${w}`,
+      text: typeText,
+      members: [
+        ...typeMembers,
+        {
+          opts: nbsvm,
+          weight: w,
+          text: (r) =>
+            routingText({
+              title: '',
+              body: sentencesOf(r.text ?? '')
+                .filter(moodSentence)
+                .join(' '),
+              cues: true,
+            }),
+        },
+      ],
+    },
+    sbT: {
+      name: 'typeProduct + function-word bigram cues',
+      text: (r) => `${typeText(r)} ${stopBigrams(r).join(' ')}`,
+      members: typeMembers,
+    },
+    cT: {
+      name: `typeProduct, every member at C ${process.env.C_ALL ?? 0.3}, class weights ${process.env.CW ?? 'balanced'}`,
+      text: typeText,
+      members: typeMembers.map((m) => ({
+        ...m,
+        opts: {
+          ...m.opts,
+          svmC: Number(process.env.C_ALL ?? 0.3),
+          classWeight: (process.env.CW ?? 'balanced') as 'balanced' | 'none',
+        },
+      })),
+    },
+    protoT: {
+      name: `typeProduct + 3 hand-written prototype reports per type ×${process.env.PROTO_COPIES ?? 3}`,
+      text: typeText,
+      members: typeMembers,
+      prototypes: { docs: protos, copies: Number(process.env.PROTO_COPIES ?? 3) },
+    },
+  };
+}
