@@ -168,6 +168,50 @@ describe('loadConfig: worker settings', () => {
         new RegExp(`^Invalid environment:\n {2}${name}: must be a whole number`),
       );
   });
+
+  it("every problem in the command line's language, one line per variable, none in zod's own words", () => {
+    const bad = {
+      PORT: 'x',
+      DATABASE_URL: 'nope',
+      ADUAN_DEMO_PASSWORD: 'short',
+      ADUAN_DEMO_OPEN311_KEY: 'short',
+      ADUAN_SECRET_KEY: 'abc',
+      ADUAN_PREVIOUS_SECRET_KEYS: 'abc',
+      ADUAN_PUBLIC_URL: 'https://aduan.contoh.go.id/lapor',
+      ADUAN_TRUST_PROXY: '2',
+      ADUAN_ROUTING_TRAIN_HOURS: '24h',
+      ADUAN_WORKER_POLL_MS: '5s',
+      ADUAN_WORKER_BATCH: '0',
+      ADUAN_WORKER_LEASE_MS: '1.5',
+      ADUAN_WEBHOOK_HOLD_DAYS: '14d',
+      ADUAN_RATE_LIMIT_SUBMIT: '0',
+      ADUAN_RATE_LIMIT_LOGIN: 'many',
+      LOG_LEVEL: 'loud',
+      EMAIL_INBOUND_ADDRESS: 'aduan',
+      ADUAN_TIME_ZONE: 'UTC',
+      ADUAN_OPEN_DATA_LICENSE: 'CC BY 4.0',
+      ADUAN_OPEN_DATA_PUBLISHER: ' ',
+      ADUAN_INTAKE_REGION: 'kaltim',
+      SMS_GATEWAY_URL: 'sms',
+      OMBUDSMAN_ENDPOINT: 'ombudsman',
+    };
+    const id = configError({ ...bad, ADUAN_LANG: 'id' }).split('\n');
+    const en = configError({ ...bad, ADUAN_LANG: 'en' }).split('\n');
+    expect(id[0]).toBe('Pengaturan lingkungan (environment) tidak valid:');
+    expect(en[0]).toBe('Invalid environment:');
+    for (const [lines, rule] of [
+      [id, / {2}\w+: (harus|setiap kunci harus) /],
+      [en, / {2}\w+: (must|every key must) /],
+    ] as const) {
+      expect(lines.slice(1).map((l) => l.split(':')[0]!.trim())).toEqual(Object.keys(bad));
+      for (const line of lines.slice(1)) expect(line).toMatch(rule);
+    }
+    expect(id.join('\n')).toContain('ADUAN_PUBLIC_URL: harus alamat asal situs saja');
+    expect(id.join('\n')).toContain('(mis. https://aduan.contoh.go.id)');
+    // LANG as a server shell sets it chooses too; ADUAN_LANG wins.
+    expect(configError({ PORT: 'x', LANG: 'id_ID.UTF-8' })).toMatch(/^Pengaturan lingkungan/);
+    expect(configError({ PORT: 'x', LANG: 'id_ID.UTF-8', ADUAN_LANG: 'en' })).toMatch(/^Invalid environment/);
+  });
 });
 
 describe(
@@ -200,6 +244,18 @@ describe(
       expect(r.out).toContain('aduan keys generate');
       expect(r.out).not.toMatch(/\n\s+at /);
       expect(existsSync(join(dir, 'secret.key'))).toBe(false);
+    });
+
+    it('the same refusal in Bahasa Indonesia with ADUAN_LANG=id', () => {
+      const dir = tempDir();
+      const r = aduan(
+        { ADUAN_DATA_DIR: dir, DATABASE_URL: 'postgres://aduan@127.0.0.1:1/aduan', ADUAN_LANG: 'id' },
+        'worker',
+      );
+      expect(r.code, r.out).toBe(1);
+      expect(r.out).toContain('ADUAN_SECRET_KEY wajib diisi bersama DATABASE_URL');
+      expect(r.out).toContain('aduan keys generate');
+      expect(r.out).not.toContain('is required');
     });
   },
 );

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { parseKey, parseKeyList } from './integrations/crypto.ts';
 import { WEBHOOK_HOLD_DAYS_DEFAULT } from './domain/integration/webhook-events.ts';
-import type { Lang } from './locales/index.ts';
+import { t, type Lang } from './locales/index.ts';
 import { DEFAULT_HOME_ZONE, TIME_ZONES, type ZoneName } from './domain/report/report.ts';
 
 const bool = z
@@ -16,10 +16,17 @@ const bool = z
   .transform((v) => (v === undefined || v === '' ? undefined : ['1', 'true', 'yes'].includes(v)));
 
 /**
- * A whole number of at least `min` in decimal digits, or unset/empty (undefined): "5s", "24h" or "1e3" are refused
- * with `message` (Number() made them NaN, and the worker then polled without pause or never retrained).
+ * Problems are reported as message keys (`cli.messages.config.<key>`, in src/locales/<lang>/cli.json) and put into
+ * words in the command line's language by `loadConfig`; a variable checked by zod alone is explained by its
+ * `config.field.<NAME>` text.
  */
-function whole(message: string, min: number) {
+const KEY = 'config.';
+
+/**
+ * A whole number of at least `min` in decimal digits, or unset/empty (undefined): "5s", "24h" or "1e3" are refused
+ * with the message `key` (Number() made them NaN, and the worker then polled without pause or never retrained).
+ */
+function whole(key: string, min: number) {
   return z
     .string()
     .optional()
@@ -28,7 +35,7 @@ function whole(message: string, min: number) {
       if (t === '') return undefined;
       const n = Number(t);
       if (!/^\d+$/.test(t) || n < min || !Number.isSafeInteger(n)) {
-        ctx.addIssue({ code: 'custom', message: `must be ${message}` });
+        ctx.addIssue({ code: 'custom', message: `${KEY}${key}` });
         return z.NEVER;
       }
       return n;
@@ -56,14 +63,14 @@ const EnvSchema = z.object({
     .optional()
     .transform((v) => (v?.trim() ? v : undefined))
     .refine((v) => v === undefined || isKey(v), {
-      message: 'must be 32 bytes as 64 hex characters or base64 (generate one with: aduan keys generate)',
+      message: `${KEY}secret_key`,
     }),
   /** Previous keys after a rotation (comma separated): they open older envelopes, nothing is sealed with them. */
   ADUAN_PREVIOUS_SECRET_KEYS: z
     .string()
     .optional()
     .refine((v) => v === undefined || isKeyList(v), {
-      message: 'every key must be 32 bytes as 64 hex characters or base64 (comma separated)',
+      message: `${KEY}previous_keys`,
     }),
   /** Base URL of links sent to reporters: scheme, host and port only, kept without a trailing slash. */
   ADUAN_PUBLIC_URL: z
@@ -73,7 +80,7 @@ const EnvSchema = z.object({
       if (!v?.trim()) return undefined;
       const problem = publicUrlProblem(v.trim());
       if (problem) {
-        ctx.addIssue({ code: 'custom', message: problem });
+        ctx.addIssue({ code: 'custom', message: `${KEY}public_url.${problem.key}`, params: problem.params });
         return z.NEVER;
       }
       return new URL(v.trim()).origin;
@@ -91,9 +98,7 @@ const EnvSchema = z.object({
       if (parsed === null) {
         ctx.addIssue({
           code: 'custom',
-          message:
-            'must be false, true or the comma-separated IP addresses/CIDRs of your proxies (e.g. 127.0.0.1); ' +
-            'a hop count is not supported',
+          message: `${KEY}trust_proxy`,
         });
         return z.NEVER;
       }
@@ -101,13 +106,13 @@ const EnvSchema = z.object({
     }),
   ADUAN_WORKER: bool,
   /** Hours between the worker's routing retrainings (0 = off; docs/worker.md). */
-  ADUAN_ROUTING_TRAIN_HOURS: whole('a whole number of hours (0 turns the retraining off), e.g. 24', 0),
+  ADUAN_ROUTING_TRAIN_HOURS: whole('routing_train_hours', 0),
   /** Worker tuning (docs/worker.md): poll interval, claimed batch size, delivery lease. */
-  ADUAN_WORKER_POLL_MS: whole('a whole number of milliseconds, at least 100, e.g. 5000', 100),
-  ADUAN_WORKER_BATCH: whole('a whole number of messages, at least 1, e.g. 20', 1),
-  ADUAN_WORKER_LEASE_MS: whole('a whole number of milliseconds, at least 1000, e.g. 60000', 1000),
+  ADUAN_WORKER_POLL_MS: whole('worker_poll_ms', 100),
+  ADUAN_WORKER_BATCH: whole('worker_batch', 1),
+  ADUAN_WORKER_LEASE_MS: whole('worker_lease_ms', 1000),
   /** Days a held agency webhook delivery (paused subscription, deactivated agency) waits before it expires unsent. */
-  ADUAN_WEBHOOK_HOLD_DAYS: whole('a whole number of days, at least 1, e.g. 14', 1),
+  ADUAN_WEBHOOK_HOLD_DAYS: whole('webhook_hold_days', 1),
   /** Report submissions per minute per client IP (JSON API and forms). */
   ADUAN_RATE_LIMIT_SUBMIT: z.coerce.number().int().min(1).default(20),
   /** Sign-in attempts per minute per client IP. */
@@ -130,9 +135,7 @@ const EnvSchema = z.object({
       if (!(t in TIME_ZONES)) {
         ctx.addIssue({
           code: 'custom',
-          message:
-            'must be WIB, WITA or WIT (the home time zone of this instance: Asia/Jakarta, Asia/Makassar or ' +
-            'Asia/Jayapura); unset means WITA',
+          message: `${KEY}time_zone`,
         });
         return z.NEVER;
       }
@@ -231,18 +234,18 @@ function isKeyList(text: string): boolean {
   }
 }
 
-/** Why a public URL is refused (links are built as `${publicUrl}/path`), or null. */
-function publicUrlProblem(text: string): string | null {
+/** Why a public URL is refused (links are built as `${publicUrl}/path`), as a message key, or null. */
+function publicUrlProblem(text: string): { key: string; params?: { origin: string } } | null {
   let u: URL;
   try {
     u = new URL(text);
   } catch {
-    return 'must be an absolute URL such as https://aduan.example.go.id';
+    return { key: 'absolute' };
   }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') return 'must start with https:// (or http://)';
-  if (u.username || u.password) return 'must not contain a user name or password';
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') return { key: 'scheme' };
+  if (u.username || u.password) return { key: 'credentials' };
   if (u.pathname.replace(/\/+$/, '') !== '' || u.search || u.hash)
-    return `must be the site's origin only, without a path, query or fragment (e.g. ${u.origin})`;
+    return { key: 'origin_only', params: { origin: u.origin } };
   return null;
 }
 
@@ -268,6 +271,30 @@ function parseTrustProxy(text: string | undefined): TrustProxy | null {
 export class ConfigError extends Error {}
 
 /**
+ * A ConfigError whose text is `cli.messages.config.<key>` in the command line's language (`cliLanguage()`), for
+ * the checks made after the environment parsed (src/runtime.ts).
+ */
+export function configError(key: string, params: Record<string, string | number> = {}): ConfigError {
+  return new ConfigError(configText(key, params));
+}
+
+/** `cli.messages.config.<key>` in the command line's language. */
+export function configText(key: string, params: Record<string, string | number> = {}): string {
+  return t(cliLanguage(), `cli.messages.${KEY}${key}`, params);
+}
+
+/** One problem of the environment in words: its own message key, else the variable's rule, else zod's text. */
+function problemText(lang: Lang, issue: z.core.$ZodIssue): string {
+  if (issue.message.startsWith(KEY)) {
+    const params = (issue as { params?: Record<string, string | number> }).params ?? {};
+    return t(lang, `cli.messages.${issue.message}`, params);
+  }
+  const key = `cli.messages.${KEY}field.${String(issue.path[0] ?? '')}`;
+  const text = t(lang, key);
+  return text === key ? issue.message : text;
+}
+
+/**
  * The language of the command line's own texts (`--help`, usage errors, the commands' messages: src/cli/messages.ts):
  * `ADUAN_LANG` when it is `id` or `en`, else Indonesian when `LANG` starts with `id` (`id_ID.UTF-8`), else English,
  * the language of a server shell's usual `C.UTF-8` or `en_US.UTF-8`. Read on its own, before and without `loadConfig`: help never fails on other settings.
@@ -282,8 +309,12 @@ export function cliLanguage(env: Record<string, string | undefined> = process.en
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new ConfigError(`Invalid environment:\n${lines.join('\n')}`);
+    const lang = cliLanguage(env);
+    // One line per variable: a value can fail more than one of zod's checks (PORT "x": not a number, not whole).
+    const lines = [
+      ...new Set(parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${problemText(lang, i)}`)),
+    ];
+    throw new ConfigError(`${t(lang, `cli.messages.${KEY}invalid`)}\n${lines.join('\n')}`);
   }
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';

@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, type Config } from './config.ts';
+import { configError, configText, type Config } from './config.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import { migrateDatabase, withMigrationLock } from './db/migrate.ts';
 import { sealLegacyAttachmentFilenames } from './commands/add-attachment.ts';
@@ -37,12 +37,6 @@ export interface RuntimeOptions {
   skipSetup?: boolean;
   now?: () => Date;
 }
-
-/** Why the demo is refused on a database that already has accounts of its own. */
-export const DEMO_ON_REAL_INSTALL =
-  'aduan: the demo (--demo, ADUAN_DEMO=1, npm start) is only seeded on an empty database, and this one already has ' +
-  'user accounts: its demo accounts, a national admin among them, would share a published password. Start without ' +
-  'the demo: `aduan serve` (with ADUAN_DEMO unset or 0), or use another ADUAN_DATA_DIR or DATABASE_URL for a demo.';
 
 /** Opens the database, prepares it, and returns the runtime. */
 export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Promise<Runtime> {
@@ -84,7 +78,7 @@ export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Pr
         sql`select (select count(*)::int from reports) as n, (select count(*)::int from users) as staff`,
       );
       // The demo accounts (a national admin among them) share a published password: never on a real install.
-      if (staff > 0) throw new ConfigError(DEMO_ON_REAL_INSTALL);
+      if (staff > 0) throw configError('demo_on_real_install');
       await seedDemoOrganisation(database.db, {
         password: config.demoPassword,
         open311Key: config.demoOpen311Key,
@@ -111,15 +105,9 @@ export async function openRuntime(config: Config, opts: RuntimeOptions = {}): Pr
 function sealerOf(config: Config): Sealer {
   if (config.databaseUrl && !config.secretKey) {
     const file = join(config.dataDir, 'secret.key');
-    throw new ConfigError(
-      'ADUAN_SECRET_KEY is required with DATABASE_URL: every process using the database (web, worker, CLI) must ' +
-        'seal personal data with the same key. Generate one with `aduan keys generate` and set it in the ' +
-        'environment of every process' +
-        (existsSync(file)
-          ? `; this install already has a key in ${file}: set ADUAN_SECRET_KEY to its content instead ` +
-            '(and ADUAN_PREVIOUS_SECRET_KEYS to the keys in secret.previous, if that file exists).'
-          : '.'),
-    );
+    throw existsSync(file)
+      ? configError('secret_key_required_with_file', { file })
+      : configError('secret_key_required');
   }
   return createSealer(
     loadOrCreateKey(config.secretKey, config.dataDir),
@@ -164,17 +152,16 @@ async function checkKeysOpenStoredData(database: Database, sealer: Sealer): Prom
     } catch {
       let id: string;
       try {
-        id = sealer.keyIdOf(v) ?? 'v1 (no key id)';
+        id = sealer.keyIdOf(v) ?? configText('key_without_id');
       } catch {
-        id = 'an unrecognised format';
+        id = configText('key_unrecognised');
       }
       unknown.add(id);
     }
   }
   if (unknown.size === 0) return;
-  throw new ConfigError(
-    `The configured encryption keys (${sealer.keyIds.join(', ')}) open none of the stored personal data, sealed ` +
-      `with key id(s) ${[...unknown].join(', ')}: set ADUAN_SECRET_KEY to the key this database was sealed with, ` +
-      'or add that key to ADUAN_PREVIOUS_SECRET_KEYS (then run aduan keys reseal).',
-  );
+  throw configError('keys_open_nothing', {
+    configured: sealer.keyIds.join(', '),
+    stored: [...unknown].join(', '),
+  });
 }

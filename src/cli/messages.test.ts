@@ -190,6 +190,14 @@ describe('the texts', () => {
     }
     // Keys built from a prefix: every key under it counts as said.
     const prefixes = [...code.matchAll(/\bsay\(\s*`([\w.]+)\.\$\{/g)].map((m) => `cli.messages.${m[1]}.`);
+    // The environment's problems and the start-up refusals (src/config.ts, src/runtime.ts): `config.<key>`, named as
+    // configError('key') / configText('key') / whole('key', …) or `${KEY}key`; `${KEY}field.${…}` and
+    // `${KEY}public_url.${…}` are prefixes.
+    const config = ['config.ts', 'runtime.ts'].map((f) => readFileSync(new URL(f, root), 'utf8')).join('\n');
+    for (const m of config.matchAll(/\b(?:configError|configText|whole)\(\s*'(\w+)'|\$\{KEY\}(\w+)`/g))
+      said.add(`config.${m[1] ?? m[2]!}`);
+    for (const m of config.matchAll(/\$\{KEY\}([\w.]+)\.\$\{/g))
+      prefixes.push(`cli.messages.config.${m[1]}.`);
     expect(said.size).toBeGreaterThan(50);
     for (const lang of LANGS)
       for (const key of said) expect(has(lang, `cli.messages.${key}`), `${lang} ${key}`).toBe(true);

@@ -51,6 +51,94 @@ describe('routing eval: arguments', () => {
   });
 });
 
+describe("routing eval: messages in the command line's language (synthetic CSV)", () => {
+  let dir = '';
+  let csv = '';
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'aduan-eval-lang-'));
+    csv = path.join(dir, 'reports.csv');
+    const texts: Record<string, string[]> = {
+      pengaduan: ['jalan rusak berlubang', 'lampu jalan mati', 'sampah menumpuk di pasar'],
+      permintaan_informasi: [
+        'bagaimana cara membuat ktp',
+        'apakah syarat daftar sekolah',
+        'berapa biaya izin usaha',
+      ],
+      aspirasi: ['usul taman kota baru', 'saran tambah bus sekolah', 'sebaiknya perpustakaan buka malam'],
+    };
+    const rows = Object.entries(texts).flatMap(([type, list]) =>
+      Array.from({ length: 12 }, (_, i) => ({
+        title: list[i % 3]!,
+        text: `${list[i % 3]!} mohon`,
+        report_type: type,
+      })),
+    );
+    writeFileSync(csv, stringify(rows, { header: true }));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterEach(() => vi.unstubAllEnvs());
+
+  it('prints the cross-validation summary in Bahasa Indonesia with ADUAN_LANG=id, in English with en', async () => {
+    vi.stubEnv('ADUAN_LANG', 'id');
+    const id = await runCli(['--train', csv, '--cv', '3', '--label', 'report_type', '--min-count', '5']);
+    expect(id.code, id.err).toBe(0);
+    expect(id.out).toMatch(/^kolom label: report_type; label: 3; baris: 36; validasi silang 3-fold/);
+    expect(id.out).toMatch(/\nakurasi {8}\d\.\d{3} ± /);
+    expect(id.out).toMatch(/\nakurasi top-3 {2}\d\.\d{3} ± /);
+    expect(id.out).toMatch(/dtk per fold; JSON model \d+ KiB/);
+    vi.stubEnv('ADUAN_LANG', 'en');
+    const en = await runCli(['--train', csv, '--cv', '3', '--label', 'report_type', '--min-count', '5']);
+    expect(en.out).toMatch(/^label column: report_type; labels: 3; rows: 36; stratified 3-fold CV/);
+    expect(en.out).toMatch(/\ntop-3 accuracy {2}\d\.\d{3} ± /);
+  });
+
+  it('prints the hold-out table with Indonesian headings', async () => {
+    vi.stubEnv('ADUAN_LANG', 'id');
+    const r = await runCli(['--train', csv, '--test', csv, '--label', 'report_type', '--min-count', '5']);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('baris latih: 36; baris uji: 36');
+    expect(r.out).toMatch(/\nlabel +presisi +recall +f1 +jumlah\n/);
+  });
+
+  it.each([
+    [['--train', 'a.csv', '--cv', 'x'], '--cv memerlukan bilangan bulat ≥ 2, bukan "x"', true],
+    [
+      ['--train', 'a.csv', '--test', 'b.csv', '--cv', '5'],
+      'berikan tepat satu dari --test BERKAS atau --cv K',
+      true,
+    ],
+    [
+      ['--train', 'a.csv', '--test', 'b.csv', '--algorithm', 'svm'],
+      '--algorithm harus product, logreg, cnb, atau mnb',
+      true,
+    ],
+    [['--train', '/nonexistent/a.csv', '--cv', '5'], '/nonexistent/a.csv: berkas tidak ada', false],
+    [['--train', '/', '--cv', '5'], '/ adalah direktori, bukan berkas CSV', false],
+  ])(
+    'refuses %j in Bahasa Indonesia (exit 2; the usage only after an argument error)',
+    async (argv, text, usage) => {
+      vi.stubEnv('ADUAN_LANG', 'id');
+      const r = await runCli(argv);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain(`aduan routing eval: ${text}`);
+      expect(r.err.includes('Pemakaian: aduan routing eval')).toBe(usage);
+    },
+  );
+
+  it('names a missing label column and a file that is not CSV', async () => {
+    vi.stubEnv('ADUAN_LANG', 'id');
+    const r = await runCli(['--train', csv, '--cv', '3', '--label', 'instansi']);
+    expect(r.err).toContain(`${csv} tidak memiliki kolom "instansi"`);
+    const broken = path.join(dir, 'broken.csv');
+    writeFileSync(broken, 'title,text,report_type\n"unclosed,quote,pengaduan\n');
+    const b = await runCli(['--train', broken, '--cv', '3', '--label', 'report_type']);
+    expect(b.code).toBe(2);
+    expect(b.err).toContain(`${broken} bukan berkas CSV yang dapat dibaca: `);
+    const few = await runCli(['--train', csv, '--cv', '3', '--label', 'report_type', '--min-count', '50']);
+    expect(few.err).toContain('kurang dari 2 label di "report_type" yang memiliki ≥ 50 baris latih');
+  });
+});
+
 describe.skipIf(!haveData)('routing eval on the LAPOR! 2017 training split', () => {
   let dir = '';
   let trainCsv = '';

@@ -25,13 +25,11 @@ import { DEFAULT_FEATURE_OPTIONS } from '../domain/routing/features.ts';
 import { stem as indonesianStem } from '../integrations/indonesian-stemmer.ts';
 import { ensembleSpecFor } from '../commands/routing-models.ts';
 import { trainSemiSupervised } from '../domain/routing/semi-supervised.ts';
+import { say, usageOf } from './messages.ts';
 
-const USAGE = `usage: aduan routing eval --train TRAIN.csv (--test TEST.csv | --cv K) [--label agency_group|report_type]
-       [--min-count 20] [--json] [--algorithm product|logreg|cnb|mnb] [--char|--no-char] [--bigrams|--no-bigrams]
-       [--no-stem] [--char-weight W] [--epochs N] [--l2 X] [--seed N] [--history-only]
-  --algorithm product (default) is the served ensemble (NBSVM + SVM); the feature flags apply to the others
-  the product's agency model also learns each label's name and self-trains on the texts it evaluates (never their
-  labels), as the served model does on the reports waiting for verification; --history-only leaves both out`;
+/** `cli.messages.routing.eval.<key>` in the command line's language. */
+const sayEval = (key: string, params: Record<string, string | number> = {}): string =>
+  say(`routing.eval.${key}`, params);
 
 /** Parsed command-line options of `routing eval`. */
 export interface EvalArgs {
@@ -61,11 +59,22 @@ export interface LabelledRow {
 }
 
 class UsageError extends Error {}
+/** A file that cannot be used as it is (missing, not CSV, no such column): exit 2 without the usage. */
+class InputError extends Error {}
+
+/** File read errors an operator can fix, with their message key. */
+const READ_ERRORS: Record<string, string> = {
+  ENOENT: 'file_missing',
+  EISDIR: 'file_is_directory',
+  EACCES: 'file_not_readable',
+};
 
 function intArg(name: string, value: string | undefined, min: number): number {
   if (value === undefined || !/^\d+$/.test(value) || Number(value) < min) {
     throw new UsageError(
-      `${name} needs an integer ≥ ${min}, got ${value === undefined ? 'nothing' : `"${value}"`}`,
+      value === undefined
+        ? sayEval('integer_missing', { option: name, min })
+        : sayEval('integer', { option: name, min, value }),
     );
   }
   return Number(value);
@@ -73,8 +82,7 @@ function intArg(name: string, value: string | undefined, min: number): number {
 
 function numberArg(name: string, value: string): number {
   const n = Number(value);
-  if (!Number.isFinite(n) || n < 0)
-    throw new UsageError(`${name} needs a non-negative number, got "${value}"`);
+  if (!Number.isFinite(n) || n < 0) throw new UsageError(sayEval('non_negative', { option: name, value }));
   return n;
 }
 
@@ -97,7 +105,7 @@ export function parseEvalArgs(argv: readonly string[]): EvalArgs {
     const a = argv[i]!;
     const value = (): string => {
       const v = argv[++i];
-      if (v === undefined || v.startsWith('--')) throw new UsageError(`${a} needs a value`);
+      if (v === undefined || v.startsWith('--')) throw new UsageError(sayEval('needs_value', { option: a }));
       return v;
     };
     switch (a) {
@@ -152,17 +160,16 @@ export function parseEvalArgs(argv: readonly string[]): EvalArgs {
       case '--algorithm': {
         const v = value();
         if (v !== 'product' && v !== 'logreg' && v !== 'cnb' && v !== 'mnb')
-          throw new UsageError(`--algorithm must be product, logreg, cnb or mnb, got "${v}"`);
+          throw new UsageError(sayEval('algorithm', { value: v }));
         out.algorithm = v;
         break;
       }
       default:
-        throw new UsageError(`unknown argument "${a}"`);
+        throw new UsageError(sayEval('unknown_argument', { argument: a }));
     }
   }
-  if (!args.train) throw new UsageError('--train is required');
-  if ((args.test === undefined) === (args.cv === undefined))
-    throw new UsageError('give exactly one of --test FILE or --cv K');
+  if (!args.train) throw new UsageError(sayEval('train_required'));
+  if ((args.test === undefined) === (args.cv === undefined)) throw new UsageError(sayEval('test_or_cv'));
   return { ...out, ...args, train: args.train };
 }
 
@@ -176,16 +183,26 @@ export async function readLabelledCsv(
   labelColumn: string,
   options: { cues?: boolean } = {},
 ): Promise<LabelledRow[]> {
-  const content = await readFile(file, 'utf8');
-  const records = parse(content, {
-    columns: true,
-    bom: true,
-    skip_empty_lines: true,
-    relax_column_count: true,
-  }) as Record<string, string>[];
+  let content: string;
+  try {
+    content = await readFile(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? '';
+    const why = READ_ERRORS[code];
+    if (why) throw new InputError(sayEval(why, { file }));
+    throw e;
+  }
+  let records: Record<string, string>[];
+  try {
+    records = parse(content, { columns: true, bom: true, skip_empty_lines: true, relax_column_count: true });
+  } catch (e) {
+    if (!(e as { code?: string }).code?.startsWith('CSV_')) throw e;
+    throw new InputError(sayEval('not_csv', { file, why: (e as Error).message }));
+  }
   const first = records[0];
-  if (first && !(labelColumn in first)) throw new UsageError(`${file} has no column "${labelColumn}"`);
-  if (first && !('text' in first)) throw new UsageError(`${file} has no column "text"`);
+  if (first && !(labelColumn in first))
+    throw new InputError(sayEval('no_column', { file, column: labelColumn }));
+  if (first && !('text' in first)) throw new InputError(sayEval('no_column', { file, column: 'text' }));
   return records
     .map((r) => ({
       text: options.cues
@@ -273,7 +290,10 @@ const fmt = (x: number): string => x.toFixed(3);
 function table(metrics: Metrics): string {
   const rows = Object.entries(metrics.perLabel).sort((a, b) => b[1].support - a[1].support);
   const width = Math.min(60, Math.max(5, ...rows.map(([l]) => l.length)));
-  const lines = [`${'label'.padEnd(width)}  precision  recall  f1     support`];
+  const head = ['label', 'precision', 'recall', 'f1', 'support'].map((k) => sayEval(`table.${k}`));
+  const lines = [
+    `${head[0]!.padEnd(width)}  ${head[1]!.padStart(9)}  ${head[2]!.padStart(6)}  ${head[3]!.padEnd(5)}  ${head[4]!.padStart(7)}`,
+  ];
   for (const [label, m] of rows) {
     lines.push(
       `${label.slice(0, width).padEnd(width)}  ${fmt(m.precision).padStart(9)}  ${fmt(m.recall).padStart(6)}  ${fmt(m.f1)}  ${String(m.support).padStart(7)}`,
@@ -287,8 +307,7 @@ async function run(a: EvalArgs): Promise<void> {
   const input = { cues: a.algorithm === 'product' && a.label === 'report_type' };
   const allTrain = await readLabelledCsv(a.train, a.label, input);
   const kept = frequentLabels(allTrain, a.minCount);
-  if (kept.size < 2)
-    throw new UsageError(`fewer than 2 labels in "${a.label}" have ≥ ${a.minCount} training rows`);
+  if (kept.size < 2) throw new InputError(sayEval('too_few_labels', { label: a.label, min: a.minCount }));
   const trainRows = allTrain.filter((r) => kept.has(r.label));
   const opts = trainOptions(a);
   if (a.test !== undefined) {
@@ -299,13 +318,17 @@ async function run(a: EvalArgs): Promise<void> {
       console.log(JSON.stringify(result));
       return;
     }
+    const [train, test] = [trainRows.length, testRows.length];
+    console.log(sayEval('test_summary', { label: a.label, labels: kept.size, train, test }));
     console.log(
-      `label column: ${a.label}; labels: ${kept.size}; train rows: ${trainRows.length}; test rows: ${testRows.length}`,
+      sayEval('test_scores', {
+        accuracy: fmt(metrics.accuracy),
+        macroF1: fmt(metrics.macroF1),
+        top3: fmt(metrics.top3Accuracy),
+      }),
     );
-    console.log(
-      `accuracy ${fmt(metrics.accuracy)}  macro-F1 ${fmt(metrics.macroF1)}  top-3 accuracy ${fmt(metrics.top3Accuracy)}`,
-    );
-    console.log(`training ${trainSeconds.toFixed(2)} s, model JSON ${(modelBytes / 1024).toFixed(0)} KiB\n`);
+    const kib = (modelBytes / 1024).toFixed(0);
+    console.log(`${sayEval('test_training', { seconds: trainSeconds.toFixed(2), kib })}\n`);
     console.log(table(metrics));
     return;
   }
@@ -341,15 +364,19 @@ async function run(a: EvalArgs): Promise<void> {
     return;
   }
   const ms = (s: { mean: number; sd: number }): string => `${fmt(s.mean)} ± ${fmt(s.sd)}`;
-  console.log(
-    `label column: ${a.label}; labels: ${kept.size}; rows: ${trainRows.length}; stratified ${k}-fold CV; algorithm ${a.algorithm}`,
-  );
-  console.log(`accuracy        ${ms(result.accuracy)}`);
-  console.log(`macro-F1        ${ms(result.macroF1)}`);
-  console.log(`top-3 accuracy  ${ms(result.top3Accuracy)}`);
-  console.log(
-    `training        ${result.trainSeconds.mean.toFixed(2)} s per fold; model JSON ${(result.modelBytes.mean / 1024).toFixed(0)} KiB`,
-  );
+  const rows = trainRows.length;
+  console.log(sayEval('cv_summary', { label: a.label, labels: kept.size, rows, k, algorithm: a.algorithm }));
+  const names = ['accuracy', 'macro_f1', 'top3', 'training'].map((n) => sayEval(`cv.${n}`));
+  const width = Math.max(...names.map((n) => n.length)) + 2;
+  const seconds = result.trainSeconds.mean.toFixed(2);
+  const kib = (result.modelBytes.mean / 1024).toFixed(0);
+  const values = [
+    ms(result.accuracy),
+    ms(result.macroF1),
+    ms(result.top3Accuracy),
+    sayEval('cv_training', { seconds, kib }),
+  ];
+  names.forEach((n, i) => console.log(`${n.padEnd(width)}${values[i]}`));
 }
 
 /**
@@ -363,17 +390,11 @@ export async function routingEvalCli(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     if (e instanceof UsageError) {
-      console.error(`aduan routing eval: ${e.message}\n${USAGE}`);
+      console.error(`aduan routing eval: ${e.message}\n\n${usageOf('routing eval')}`);
       return 2;
     }
-    const code = (e as NodeJS.ErrnoException).code;
-    if (
-      code === 'ENOENT' ||
-      code === 'EISDIR' ||
-      code === 'EACCES' ||
-      (e as { code?: string }).code?.startsWith('CSV_')
-    ) {
-      console.error(`aduan routing eval: ${(e as Error).message}`);
+    if (e instanceof InputError) {
+      console.error(`aduan routing eval: ${e.message}`);
       return 2;
     }
     console.error(loggableErrorText(e));
