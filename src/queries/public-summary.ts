@@ -1,7 +1,9 @@
 /**
  * The three numbers on the home page: reports received, completed, and the on-time rate of follow-ups.
  * Only the public read model counts (verified, non-confidential), so the numbers can never hint at a
- * confidential report.
+ * confidential report. The page reads them through `cachedPublicSummary`: counting every public report and
+ * every settled deadline takes about 1 s of database time at 1,000,000 reports (docs/benchmarks.md), too much
+ * for every view of the landing page.
  */
 import { sql } from 'drizzle-orm';
 import { query, type AppDb } from '../db/client.ts';
@@ -35,4 +37,29 @@ export async function publicSummary(db: AppDb): Promise<PublicSummary> {
     completed: Number(counts?.completed ?? 0),
     onTimeRate: settled > 0 ? Number(rate!.met) / settled : null,
   };
+}
+
+/** How long the home page's numbers are reused before they are counted again. */
+export const PUBLIC_SUMMARY_TTL_MS = 60_000;
+
+interface SummaryEntry {
+  at: number;
+  value: Promise<PublicSummary>;
+}
+const summaries = new WeakMap<AppDb, SummaryEntry>();
+
+/**
+ * `publicSummary`, counted at most once per `PUBLIC_SUMMARY_TTL_MS` per database handle (by the service clock
+ * `now`). Views while a count runs wait for that one count; a failed count is not kept.
+ */
+export function cachedPublicSummary(db: AppDb, now: Date): Promise<PublicSummary> {
+  const hit = summaries.get(db);
+  const at = now.getTime();
+  if (hit && at >= hit.at && at - hit.at < PUBLIC_SUMMARY_TTL_MS) return hit.value;
+  const entry: SummaryEntry = { at, value: publicSummary(db) };
+  summaries.set(db, entry);
+  entry.value.catch(() => {
+    if (summaries.get(db) === entry) summaries.delete(db);
+  });
+  return entry.value;
 }
