@@ -187,6 +187,8 @@ async function main() {
         `${base}/requests.json?status=open&page_size=50&api_key=demo-open311-key`,
       ],
       ['default with If-None-Match (304)', `${base}/requests.json`, { 'if-none-match': 'ETAG' }],
+      // Not Open311: the citizens' landing page, whose public numbers count every public report (docs/benchmarks.md).
+      ['home page / (public numbers)', `http://127.0.0.1:${port}/`],
     ];
     const only = process.env.BENCH_ONLY;
     const lines = [
