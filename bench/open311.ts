@@ -189,6 +189,11 @@ async function main() {
       ['default with If-None-Match (304)', `${base}/requests.json`, { 'if-none-match': 'ETAG' }],
       // Not Open311: the citizens' landing page, whose public numbers count every public report (docs/benchmarks.md).
       ['home page / (public numbers)', `http://127.0.0.1:${port}/`],
+      ['public feed /laporan', `http://127.0.0.1:${port}/laporan`],
+      ['public feed /laporan?page=500', `http://127.0.0.1:${port}/laporan?page=500`],
+      ['public feed /laporan?q=jalan', `http://127.0.0.1:${port}/laporan?q=jalan`],
+      ['public feed /laporan?status=completed&provinsi=64', `http://127.0.0.1:${port}/laporan?status=completed&provinsi=64`],
+      ['JSON API /api/v1/reports (public)', `http://127.0.0.1:${port}/api/v1/reports`],
     ];
     const only = process.env.BENCH_ONLY;
     const lines = [

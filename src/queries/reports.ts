@@ -1,6 +1,6 @@
 /** Read side for reports: scoped lists with filters and full-text search, one report, and its timeline. */
 import { and, eq, sql, type SQL } from 'drizzle-orm';
-import { query } from '../db/client.ts';
+import { query, type AppDb } from '../db/client.ts';
 import { listEvents, type EventRow } from '../db/repositories/events.ts';
 import {
   loadReport,
@@ -127,12 +127,49 @@ export async function countReports(svc: Services, caller: Caller, filters: Repor
   return countWhere(svc, reportsWhere(svc, caller, filters));
 }
 
-async function countWhere(svc: Services, cond: SQL): Promise<number> {
+async function countWhere(svc: Services, cond: SQL, from: SQL = REPORTS_FROM): Promise<number> {
   const [{ total } = { total: 0 }] = await query<{ total: number }>(
     svc.db,
-    sql`select count(*)::int as total ${REPORTS_FROM} where ${cond}`,
+    sql`select count(*)::int as total ${from} where ${cond}`,
   );
   return Number(total);
+}
+
+/** How long a public list's total is reused while no report changed (by the service clock). */
+export const PUBLIC_TOTAL_TTL_MS = 60_000;
+const MAX_PUBLIC_TOTALS = 500;
+const publicTotals = new WeakMap<AppDb, Map<string, { at: number; total: Promise<number> }>>();
+
+/**
+ * The total of a list for the public (no account, no grants: the public feed and the JSON API without a token).
+ * Counting every public report takes about 120–250 ms at 1,000,000 reports (docs/benchmarks.md), on every page of the
+ * feed; so it is counted over `reports` alone when no filter reads an agency, and reused, per database handle and
+ * filter set, while the newest report event and the newest report change are the same ones (any action, a new
+ * report, a changed report moves them), at most `PUBLIC_TOTAL_TTL_MS`.
+ */
+async function publicTotal(svc: Services, cond: SQL, filters: ReportFilters): Promise<number> {
+  const joins = filters.agencyId || filters.from || filters.to;
+  const count = () => countWhere(svc, cond, joins ? REPORTS_FROM : sql`from reports r`);
+  if (filters.extra) return count();
+  const [v] = await query<{ e: string | null; u: string | null }>(
+    svc.db,
+    sql`select (select max(id) from report_events)::text as e, (select max(updated_at) from reports)::text as u`,
+  );
+  const { extra: _extra, ...plain } = filters;
+  const key = JSON.stringify([plain, v?.e ?? null, v?.u ?? null]);
+  let map = publicTotals.get(svc.db);
+  if (!map) publicTotals.set(svc.db, (map = new Map()));
+  const now = svc.now().getTime();
+  const hit = map.get(key);
+  if (hit && now >= hit.at && now - hit.at < PUBLIC_TOTAL_TTL_MS) return hit.total;
+  const entry = { at: now, total: count() };
+  map.delete(key);
+  map.set(key, entry);
+  if (map.size > MAX_PUBLIC_TOTALS) map.delete(map.keys().next().value as string);
+  entry.total.catch(() => {
+    if (map.get(key) === entry) map.delete(key);
+  });
+  return entry.total;
 }
 
 /** Lists the reports the caller may see, newest first. */
@@ -145,7 +182,8 @@ export async function listReports(
 ): Promise<Page<LoadedReport>> {
   const cond = reportsWhere(svc, caller, filters);
   const from = REPORTS_FROM;
-  const total = await countWhere(svc, cond);
+  const isPublic = caller.actor.userId === null && caller.actor.grants.length === 0;
+  const total = isPublic ? await publicTotal(svc, cond, filters) : await countWhere(svc, cond);
   const order =
     filters.q && !filters.orderBy
       ? sql`ts_rank(r.search, websearch_to_tsquery('indonesian', ${filters.q})) desc, r.created_at desc`
