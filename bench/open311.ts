@@ -192,7 +192,10 @@ async function main() {
       ['public feed /laporan', `http://127.0.0.1:${port}/laporan`],
       ['public feed /laporan?page=500', `http://127.0.0.1:${port}/laporan?page=500`],
       ['public feed /laporan?q=jalan', `http://127.0.0.1:${port}/laporan?q=jalan`],
-      ['public feed /laporan?status=completed&provinsi=64', `http://127.0.0.1:${port}/laporan?status=completed&provinsi=64`],
+      [
+        'public feed /laporan?status=completed&provinsi=64',
+        `http://127.0.0.1:${port}/laporan?status=completed&provinsi=64`,
+      ],
       ['JSON API /api/v1/reports (public)', `http://127.0.0.1:${port}/api/v1/reports`],
     ];
     const only = process.env.BENCH_ONLY;
