@@ -135,6 +135,16 @@ async function countWhere(svc: Services, cond: SQL, from: SQL = REPORTS_FROM): P
   return Number(total);
 }
 
+/** A full-text search with more matches than this lists them newest first instead of by relevance. */
+let rankedMatches = 10_000;
+
+/** Sets the number of matches up to which a search is ranked by relevance (tests); returns the previous one. */
+export function setRankedMatches(n: number): number {
+  const previous = rankedMatches;
+  rankedMatches = n;
+  return previous;
+}
+
 /** How long a public list's total is reused while no report changed (by the service clock). */
 export const PUBLIC_TOTAL_TTL_MS = 60_000;
 const MAX_PUBLIC_TOTALS = 500;
@@ -184,8 +194,10 @@ export async function listReports(
   const from = REPORTS_FROM;
   const isPublic = caller.actor.userId === null && caller.actor.grants.length === 0;
   const total = isPublic ? await publicTotal(svc, cond, filters) : await countWhere(svc, cond);
+  // Ranked by relevance up to `rankedMatches` matches (10,000); a search matching more (a common word at a large
+  // instance) lists the newest first, as ranking them all costs a read of every match.
   const order =
-    filters.q && !filters.orderBy
+    filters.q && !filters.orderBy && total <= rankedMatches
       ? sql`ts_rank(r.search, websearch_to_tsquery('indonesian', ${filters.q})) desc, r.created_at desc`
       : filters.orderBy === 'due'
         ? sql`r.due_at asc nulls last, r.created_at asc`
