@@ -100,16 +100,6 @@ export interface AuditOptions extends OutboundOptions {
   timeoutMs?: number;
 }
 
-/** Chromium's automatic favicon request (`/favicon.ico` of the page's origin, without a query). */
-function isBrowserFavicon(url: string): boolean {
-  try {
-    const u = new URL(url);
-    return u.pathname === '/favicon.ico' && u.search === '';
-  } catch {
-    return false;
-  }
-}
-
 /** The header of the proxy's answer to a refused request (tells the navigation's refusal from a real 403). */
 const REFUSED_HEADER = 'x-aduan-audit-refused';
 /** Redirects a link check follows (each hop checked). */
@@ -438,9 +428,8 @@ export async function auditSite(
   const refused: RefusedRequest[] = [];
   const onRefused = (r: RefusedRequest) => {
     // Each refused host is listed once, with the first request to it and the reason: Chromium may ask again for a
-    // request that failed (a navigation's redirect target) or ask on its own for the favicon of the refusal page it
-    // shows, and a page may load many files from one internal host. Chromium's own favicon request is not listed.
-    if (isBrowserFavicon(r.url)) return;
+    // request that failed (a navigation's redirect target) or for the favicon of the refusal page it shows (same
+    // host), and a page may load many files from one internal host.
     if (refused.some((x) => x.host === r.host && x.problem === r.problem)) return;
     if (refused.length < 50) refused.push(r);
   };
