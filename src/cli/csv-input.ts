@@ -1,7 +1,7 @@
 /**
- * Reading an operator's CSV file for a CLI command (`agencies import`, `users invite --csv`): the bytes from disk
- * through the shared reader (src/commands/csv-reader.ts), with its file-level problems and its windows-1252 notice
- * as locale messages (`csv.error.*`, `csv.notice.*`), printed in one language or in both.
+ * Reading an operator's CSV file for a CLI command (`agencies import`, `users invite --csv`, `routing eval`): the
+ * bytes from disk through the shared reader (src/commands/csv-reader.ts), with its file-level problems and its
+ * windows-1252 notice as locale messages (`csv.error.*`, `csv.notice.*`), printed in one language or in both.
  */
 import { readFileSync } from 'node:fs';
 import { readCsv, type CsvReadOptions, type CsvTable } from '../commands/csv-reader.ts';
@@ -16,7 +16,7 @@ export interface CsvMessage {
 /** The table (with a notice when the file was not UTF-8), or the problem with the file. */
 export type CsvFile = { table: CsvTable; notice?: CsvMessage; error?: undefined } | { error: CsvMessage };
 
-/** Reads and parses `file`; never throws for a missing, unreadable, binary or malformed file. */
+/** Reads and parses `file`; never throws for a missing, unreadable, binary or malformed file or a directory. */
 export function loadCsvFile(file: string, opts: CsvReadOptions): CsvFile {
   let bytes: Buffer;
   try {
@@ -24,6 +24,7 @@ export function loadCsvFile(file: string, opts: CsvReadOptions): CsvFile {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { error: { key: 'csv.error.not_found', params: { file } } };
+    if (code === 'EISDIR') return { error: { key: 'csv.error.directory', params: { file } } };
     return { error: { key: 'csv.error.unreadable', params: { file, reason: code ?? String(e) } } };
   }
   const read = readCsv(bytes, opts);

@@ -112,8 +112,8 @@ describe("routing eval: messages in the command line's language (synthetic CSV)"
       '--algorithm harus product, logreg, cnb, atau mnb',
       true,
     ],
-    [['--train', '/nonexistent/a.csv', '--cv', '5'], '/nonexistent/a.csv: berkas tidak ada', false],
-    [['--train', '/', '--cv', '5'], '/ adalah direktori, bukan berkas CSV', false],
+    [['--train', '/nonexistent/a.csv', '--cv', '5'], 'Berkas /nonexistent/a.csv tidak ditemukan.', false],
+    [['--train', '/', '--cv', '5'], 'Berkas / adalah direktori, bukan berkas CSV.', false],
   ])(
     'refuses %j in Bahasa Indonesia (exit 2; the usage only after an argument error)',
     async (argv, text, usage) => {
@@ -128,12 +128,23 @@ describe("routing eval: messages in the command line's language (synthetic CSV)"
   it('names a missing label column and a file that is not CSV', async () => {
     vi.stubEnv('ADUAN_LANG', 'id');
     const r = await runCli(['--train', csv, '--cv', '3', '--label', 'instansi']);
-    expect(r.err).toContain(`${csv} tidak memiliki kolom "instansi"`);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(
+      `Baris judul berkas ${csv} tidak memuat kolom wajib: instansi. Kolom yang ditemukan: title, text, report_type.`,
+    );
     const broken = path.join(dir, 'broken.csv');
     writeFileSync(broken, 'title,text,report_type\n"unclosed,quote,pengaduan\n');
     const b = await runCli(['--train', broken, '--cv', '3', '--label', 'report_type']);
     expect(b.code).toBe(2);
-    expect(b.err).toContain(`${broken} bukan berkas CSV yang dapat dibaca: `);
+    expect(b.err).toContain(`Baris 2 berkas ${broken}: tanda kutip dibuka tetapi tidak ditutup.`);
+    expect(b.err).not.toContain('Pemakaian:');
+    vi.stubEnv('ADUAN_LANG', 'en');
+    const sheet = path.join(dir, 'reports.xlsx');
+    writeFileSync(sheet, Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0]));
+    const x = await runCli(['--train', sheet, '--cv', '3', '--label', 'report_type']);
+    expect(x.code).toBe(2);
+    expect(x.err).toContain(`aduan routing eval: ${sheet} is a spreadsheet workbook`);
+    vi.stubEnv('ADUAN_LANG', 'id');
     const few = await runCli(['--train', csv, '--cv', '3', '--label', 'report_type', '--min-count', '50']);
     expect(few.err).toContain('kurang dari 2 label di "report_type" yang memiliki ≥ 50 baris latih');
   });

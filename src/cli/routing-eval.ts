@@ -3,8 +3,9 @@
  * stratified k-fold cross-validation on the training file), printing JSON or a readable table.
  */
 import { loggableErrorText } from '../integrations/error-log.ts';
-import { readFile } from 'node:fs/promises';
-import { parse } from 'csv-parse/sync';
+import { cliLanguage } from '../config.ts';
+import { normaliseColumn } from '../commands/csv-reader.ts';
+import { csvText, loadCsvFile } from './csv-input.ts';
 import { evaluate, meanSd, type Metrics } from '../domain/routing/metrics.ts';
 import {
   predict,
@@ -61,13 +62,6 @@ export interface LabelledRow {
 class UsageError extends Error {}
 /** A file that cannot be used as it is (missing, not CSV, no such column): exit 2 without the usage. */
 class InputError extends Error {}
-
-/** File read errors an operator can fix, with their message key. */
-const READ_ERRORS: Record<string, string> = {
-  ENOENT: 'file_missing',
-  EISDIR: 'file_is_directory',
-  EACCES: 'file_not_readable',
-};
 
 function intArg(name: string, value: string | undefined, min: number): number {
   if (value === undefined || !/^\d+$/.test(value) || Number(value) < min) {
@@ -183,32 +177,17 @@ export async function readLabelledCsv(
   labelColumn: string,
   options: { cues?: boolean } = {},
 ): Promise<LabelledRow[]> {
-  let content: string;
-  try {
-    content = await readFile(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? '';
-    const why = READ_ERRORS[code];
-    if (why) throw new InputError(sayEval(why, { file }));
-    throw e;
-  }
-  let records: Record<string, string>[];
-  try {
-    records = parse(content, { columns: true, bom: true, skip_empty_lines: true, relax_column_count: true });
-  } catch (e) {
-    if (!(e as { code?: string }).code?.startsWith('CSV_')) throw e;
-    throw new InputError(sayEval('not_csv', { file, why: (e as Error).message }));
-  }
-  const first = records[0];
-  if (first && !(labelColumn in first))
-    throw new InputError(sayEval('no_column', { file, column: labelColumn }));
-  if (first && !('text' in first)) throw new InputError(sayEval('no_column', { file, column: 'text' }));
-  return records
-    .map((r) => ({
+  const label = normaliseColumn(labelColumn);
+  const read = loadCsvFile(file, { known: [label, 'title', 'text'], required: [label, 'text'] });
+  const lang = cliLanguage();
+  if (read.error) throw new InputError(csvText(read.error, lang));
+  if (read.notice) console.error(`aduan routing eval: ${csvText(read.notice, lang)}`);
+  return read.table.rows
+    .map(({ values: r }) => ({
       text: options.cues
         ? routingText({ title: r.title ?? '', body: r.text ?? '', cues: true })
         : `${r.title ?? ''}\n${r.text ?? ''}`,
-      label: (r[labelColumn] ?? '').trim(),
+      label: r[label] ?? '',
     }))
     .filter((r) => r.label !== '');
 }

@@ -203,6 +203,18 @@ describe('files that are not a usable CSV', () => {
     });
   });
 
+  it('a few control characters far into a text file (a long SMS glued together) are removed, not refused', () => {
+    const rows = Array.from({ length: 60 }, (_, i) => `Dinas ${i},dinas-${i}`).join('\n');
+    const glued = `name,kind\n${rows}\nDinas Pendidikan admnistra\u0005\u0000\u0003\u0003\u0002si,dinas-x\n`;
+    const read = readCsv(Buffer.from(glued), OPTS);
+    expect(read.problem).toBeUndefined();
+    expect(read.table!.rows.at(-1)!.values.name).toBe('Dinas Pendidikan admnistrasi');
+    // After a text header but more than one in 100 characters: binary data, not debris.
+    const tail = Array.from({ length: 200 }, (_, i) => `Dinas \u0001\u0002\u0003${i},x`).join('\n');
+    const often = `name,kind\n${rows}\n${tail}\n`;
+    expect(readCsv(Buffer.from(often), OPTS).problem).toEqual({ key: 'binary' });
+  });
+
   it('empty: no bytes, only a BOM, only blank lines', () => {
     for (const bytes of [Buffer.alloc(0), Buffer.from('\ufeff'), Buffer.from('\r\n \n'), utf16le('')])
       expect(readCsv(bytes, OPTS).problem).toEqual({ key: 'empty' });

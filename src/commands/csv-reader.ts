@@ -8,7 +8,8 @@
  * 1. Decoding: a UTF-8 BOM is dropped; a UTF-16LE/BE BOM selects UTF-16, and so does the byte pattern of UTF-16
  *    text without a BOM (a zero byte in every other position: written by scripts, not by Excel); otherwise UTF-8
  *    when the bytes are valid UTF-8, else windows-1252 (`notUtf8`, which the CLI announces). A U+FFFD already in the
- *    text (a file once read with the wrong encoding) is refused, so none reaches the database.
+ *    text (a file once read with the wrong encoding) is refused, so none reaches the database. Control characters
+ *    in the first line, or more than one per 100 characters, mean binary data; fewer, later, are removed.
  * 2. The delimiter (`,`, `;` or tab) is the one an Excel `sep=;` first line names (that line is then skipped), else
  *    the one whose split of the header line gives the most known column names.
  * 3. Header names are trimmed, lower-cased, with spaces and hyphens as `_` ("Agency ID" → `agency_id`); empty
@@ -147,7 +148,9 @@ export function decodeCsv(bytes: Uint8Array): { text: string; encoding: CsvEncod
       encoding = 'windows-1252';
     }
   }
-  if (hasBinaryControl(text)) return { key: 'binary' };
+  const controls = binaryControls(text);
+  if (controls.binary) return { key: 'binary' };
+  if (controls.count > 0) text = text.replace(CONTROL_RE, '');
   const bad = text.indexOf('\uFFFD');
   if (bad >= 0) return { key: 'replacement', params: { line: lineAt(text, bad) } };
   return { text, encoding };
@@ -155,15 +158,27 @@ export function decodeCsv(bytes: Uint8Array): { text: string; encoding: CsvEncod
 
 /** Control characters that do not occur in a text file, and the C1 ones the unassigned windows-1252 bytes leave. */
 const BINARY_CONTROLS = new Set([0x81, 0x8d, 0x8f, 0x90, 0x9d]);
-
 /** NUL and the other C0 controls but tab, line feed, form feed and carriage return; or `BINARY_CONTROLS`. */
-function hasBinaryControl(text: string): boolean {
+const CONTROL_RE = /[\u0000-\u0008\u000B\u000E-\u001F\u0081\u008D\u008F\u0090\u009D]/g;
+
+/**
+ * Binary data has control characters in its first line (a header is text) or throughout (random bytes: about one in
+ * eight). A few in a text file are the debris of an export (the user-data header `05 00 03 …` of a long SMS, glued
+ * inside a word in real LAPOR! reports): counted, then removed, so the word reads whole again.
+ */
+function binaryControls(text: string): { binary: boolean; count: number } {
+  const start = Math.max(0, text.search(/\S/));
+  const newline = text.slice(start).search(/[\r\n]/);
+  const firstLineEnd = newline < 0 ? text.length : start + newline;
+  let count = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0c && c !== 0x0d) || BINARY_CONTROLS.has(c))
-      return true;
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0c && c !== 0x0d) || BINARY_CONTROLS.has(c)) {
+      if (i < firstLineEnd) return { binary: true, count: count + 1 };
+      count++;
+    }
   }
-  return false;
+  return { binary: count * 100 > text.length, count };
 }
 
 function lineAt(text: string, index: number): number {
