@@ -7,6 +7,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { query, type AppDb } from '../db/client.ts';
+import { ReadCache } from './read-cache.ts';
 import { PUBLIC_REPORT } from './scope.ts';
 
 /** The home page summary. `onTimeRate` is null until some follow-up deadline has been settled. */
@@ -42,24 +43,12 @@ export async function publicSummary(db: AppDb): Promise<PublicSummary> {
 /** How long the home page's numbers are reused before they are counted again. */
 export const PUBLIC_SUMMARY_TTL_MS = 60_000;
 
-interface SummaryEntry {
-  at: number;
-  value: Promise<PublicSummary>;
-}
-const summaries = new WeakMap<AppDb, SummaryEntry>();
+const summaries = new ReadCache<PublicSummary>({ ttlMs: PUBLIC_SUMMARY_TTL_MS, max: 1 });
 
 /**
  * `publicSummary`, counted at most once per `PUBLIC_SUMMARY_TTL_MS` per database handle (by the service clock
  * `now`). Views while a count runs wait for that one count; a failed count is not kept.
  */
 export function cachedPublicSummary(db: AppDb, now: Date): Promise<PublicSummary> {
-  const hit = summaries.get(db);
-  const at = now.getTime();
-  if (hit && at >= hit.at && at - hit.at < PUBLIC_SUMMARY_TTL_MS) return hit.value;
-  const entry: SummaryEntry = { at, value: publicSummary(db) };
-  summaries.set(db, entry);
-  entry.value.catch(() => {
-    if (summaries.get(db) === entry) summaries.delete(db);
-  });
-  return entry.value;
+  return summaries.get(db, '', now, () => publicSummary(db));
 }

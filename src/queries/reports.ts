@@ -1,6 +1,6 @@
 /** Read side for reports: scoped lists with filters and full-text search, one report, and its timeline. */
 import { and, eq, sql, type SQL } from 'drizzle-orm';
-import { query, type AppDb } from '../db/client.ts';
+import { query } from '../db/client.ts';
 import { listEvents, type EventRow } from '../db/repositories/events.ts';
 import {
   loadReport,
@@ -15,7 +15,8 @@ import { OPEN_STATUSES, type ReportStatus } from '../domain/report/report.ts';
 import { authorize } from './access.ts';
 import { permissionsFor, type PolicyAction, type ReportSubject } from '../policies/can.ts';
 import type { Caller, Services } from '../app/context.ts';
-import { inRegion, visibleTo } from './scope.ts';
+import { inRegion, isPublicActor, visibleTo } from './scope.ts';
+import { ReadCache } from './read-cache.ts';
 import { zoneOfRegionSql } from './sweep-candidates.ts';
 import { ZONE_OFFSET_MINUTES } from '../domain/deadline/calendar.ts';
 import { getTableColumns } from 'drizzle-orm';
@@ -147,8 +148,7 @@ export function setRankedMatches(n: number): number {
 
 /** How long a public list's total is reused while no report changed (by the service clock). */
 export const PUBLIC_TOTAL_TTL_MS = 60_000;
-const MAX_PUBLIC_TOTALS = 500;
-const publicTotals = new WeakMap<AppDb, Map<string, { at: number; total: Promise<number> }>>();
+const publicTotals = new ReadCache<number>({ ttlMs: PUBLIC_TOTAL_TTL_MS, max: 500 });
 
 /**
  * The total of a list for the public (no account, no grants: the public feed and the JSON API without a token).
@@ -166,20 +166,7 @@ async function publicTotal(svc: Services, cond: SQL, filters: ReportFilters): Pr
     sql`select (select max(id) from report_events)::text as e, (select max(updated_at) from reports)::text as u`,
   );
   const { extra: _extra, ...plain } = filters;
-  const key = JSON.stringify([plain, v?.e ?? null, v?.u ?? null]);
-  let map = publicTotals.get(svc.db);
-  if (!map) publicTotals.set(svc.db, (map = new Map()));
-  const now = svc.now().getTime();
-  const hit = map.get(key);
-  if (hit && now >= hit.at && now - hit.at < PUBLIC_TOTAL_TTL_MS) return hit.total;
-  const entry = { at: now, total: count() };
-  map.delete(key);
-  map.set(key, entry);
-  if (map.size > MAX_PUBLIC_TOTALS) map.delete(map.keys().next().value as string);
-  entry.total.catch(() => {
-    if (map.get(key) === entry) map.delete(key);
-  });
-  return entry.total;
+  return publicTotals.get(svc.db, JSON.stringify([plain, v?.e ?? null, v?.u ?? null]), svc.now(), count);
 }
 
 /** Lists the reports the caller may see, newest first. */
@@ -192,8 +179,9 @@ export async function listReports(
 ): Promise<Page<LoadedReport>> {
   const cond = reportsWhere(svc, caller, filters);
   const from = REPORTS_FROM;
-  const isPublic = caller.actor.userId === null && caller.actor.grants.length === 0;
-  const total = isPublic ? await publicTotal(svc, cond, filters) : await countWhere(svc, cond);
+  const total = isPublicActor(caller.actor)
+    ? await publicTotal(svc, cond, filters)
+    : await countWhere(svc, cond);
   // Ranked by relevance up to `rankedMatches` matches (10,000); a search matching more (a common word at a large
   // instance) lists the newest first, as ranking them all costs a read of every match.
   const order =

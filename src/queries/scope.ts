@@ -20,11 +20,17 @@ export const PUBLIC_REPORT = sql`(r.status in (${inList(PUBLIC_STATUSES)}) and n
 export const inRegion = (scope: string) =>
   sql`(r.region_code = ${scope} or r.region_code like ${`${scope}.%`})`;
 
+/** No account and no grants: the public (a visitor, the JSON API without a token); sees `PUBLIC_REPORT` only. */
+export function isPublicActor(actor: Actor): boolean {
+  return actor.userId === null && actor.grants.length === 0;
+}
+
 /**
  * A SQL condition over `reports r` left-joined to `agencies a` (current agency) and `agencies t` (target)
  * that is true exactly for the reports the actor may view (reporter access by key is handled per report).
  */
 export function visibleTo(actor: Actor): SQL {
+  if (isPublicActor(actor)) return PUBLIC_REPORT;
   // An agency API token lists only its subtree, not the public feed (docs/integrations.md).
   const tokenOnly = actor.grants.length > 0 && actor.grants.every((g) => g.role === 'integration');
   const parts: SQL[] = tokenOnly ? [] : [PUBLIC_REPORT];

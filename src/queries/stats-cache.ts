@@ -7,32 +7,19 @@
  * `refreshStats` runs every reader would compute the same answer.
  */
 import type { AppDb } from '../db/client.ts';
+import { ReadCache } from './read-cache.ts';
 import { statsRefreshedAt } from './stats.ts';
 
-const MAX_ENTRIES = 500;
-let entries = new WeakMap<AppDb, Map<string, Promise<unknown>>>();
-let enabled = true;
+const cache = new ReadCache<unknown>({ ttlMs: Infinity, max: 500 });
 
 /** Turns the cache on or off (the benchmark measures both; tests may turn it off). */
 export function setStatsCacheEnabled(on: boolean): void {
-  enabled = on;
-  entries = new WeakMap();
+  cache.reset(on);
 }
 
-/** Returns `load()`'s answer for `key`, reusing it while the read model and the minute are unchanged. */
+/** Returns `load()`'s answer for `key`, reusing it while the read model is unchanged. */
 export async function cachedStats<T>(db: AppDb, key: unknown, now: Date, load: () => Promise<T>): Promise<T> {
-  if (!enabled) return load();
-  const refreshed = await statsRefreshedAt(db);
   // `now` stays in the key only through the request (its range); the numbers change with a refresh.
-  void now;
-  const k = JSON.stringify([key, refreshed]);
-  let map = entries.get(db);
-  if (!map) entries.set(db, (map = new Map()));
-  const hit = map.get(k);
-  if (hit) return hit as Promise<T>;
-  const p = load();
-  map.set(k, p);
-  p.catch(() => map.delete(k));
-  if (map.size > MAX_ENTRIES) map.delete(map.keys().next().value as string);
-  return p;
+  const refreshed = await statsRefreshedAt(db);
+  return cache.get(db, JSON.stringify([key, refreshed]), now, load) as Promise<T>;
 }
