@@ -159,6 +159,7 @@ export function decodeCsv(bytes: Uint8Array): { text: string; encoding: CsvEncod
 /** Control characters that do not occur in a text file, and the C1 ones the unassigned windows-1252 bytes leave. */
 const BINARY_CONTROLS = new Set([0x81, 0x8d, 0x8f, 0x90, 0x9d]);
 /** NUL and the other C0 controls but tab, line feed, form feed and carriage return; or `BINARY_CONTROLS`. */
+// eslint-disable-next-line no-control-regex -- these control characters are exactly what is matched
 const CONTROL_RE = /[\u0000-\u0008\u000B\u000E-\u001F\u0081\u008D\u008F\u0090\u009D]/g;
 
 /**
