@@ -21,6 +21,8 @@ const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const NOW = new Date();
+/** With BENCH_WRITE_EVERY_MS, a report changes every so many ms while the scenarios run (an action's effect). */
+const WRITE_EVERY_MS = Number(process.env.BENCH_WRITE_EVERY_MS ?? 0);
 
 function dbUrl(name: string): string {
   const u = new URL(ADMIN_URL);
@@ -131,6 +133,32 @@ async function run(url: string, headers: Record<string, string> = {}) {
   };
 }
 
+/**
+ * Touches one public report's `updated_at` every `ms` (what any action does to the report it acts on), so reads that
+ * are reused until data changes are measured at a given action rate. Returns the stop function and the count.
+ */
+async function startWriter(url: string, ms: number): Promise<() => Promise<number>> {
+  const c = new pg.Client({ connectionString: url });
+  c.on('error', () => undefined);
+  await c.connect();
+  let writes = 0;
+  let i = 0;
+  const timer = setInterval(() => {
+    i = (i + 7919) % ROWS;
+    void c
+      .query(
+        `update reports set updated_at = greatest(now(), (select max(updated_at) from reports) + interval '1 ms') where tracking_id = $1`,
+        [`8${String(i + 1).padStart(9, '0')}`],
+      )
+      .then(() => writes++);
+  }, ms);
+  return async () => {
+    clearInterval(timer);
+    await c.end();
+    return writes;
+  };
+}
+
 const load = () =>
   loadavg()
     .map((l) => l.toFixed(2))
@@ -204,6 +232,8 @@ async function main() {
       `|---|---:|---:|---:|---:|---:|`,
     ];
     const before = load();
+    const stopWriter = WRITE_EVERY_MS > 0 ? await startWriter(url, WRITE_EVERY_MS) : null;
+    let writes = 0;
     try {
       await run(`${base}/requests.json?page_size=10`); // warm-up
       for (const [name, u, headers] of scenarios) {
@@ -221,10 +251,12 @@ async function main() {
       }
     } finally {
       proc.kill('SIGTERM');
+      if (stopWriter) writes = await stopWriter();
     }
     const flags = [
       process.env.BENCH_NO_LIMIT ? 'rate limiter OFF' : 'rate limiter on',
       process.env.BENCH_NO_CACHE ? 'list cache OFF' : 'list cache on',
+      ...(WRITE_EVERY_MS > 0 ? [`a report changed every ${WRITE_EVERY_MS} ms (${writes} changes)`] : []),
     ].join(', ');
     console.log(
       [

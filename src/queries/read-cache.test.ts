@@ -30,6 +30,17 @@ describe('ReadCache', () => {
     expect(await cache.get(dbA, 'k', at(30_000), c.load)).toBe(5);
   });
 
+  it('reads again as soon as the data version changes, and keeps one answer per key', async () => {
+    const cache = new ReadCache<number>({ ttlMs: 60_000, max: 1 });
+    const c = counter();
+    expect(await cache.get(dbA, 'k', at(0), c.load, 'v1')).toBe(1);
+    expect(await cache.get(dbA, 'k', at(0), c.load, 'v1')).toBe(1);
+    expect(await cache.get(dbA, 'k', at(0), c.load, 'v2')).toBe(2);
+    expect(await cache.get(dbA, 'k', at(1), c.load, 'v2')).toBe(2);
+    // The version read before the change is not served again (its answer was replaced).
+    expect(await cache.get(dbA, 'k', at(2), c.load, 'v1')).toBe(3);
+  });
+
   it('lets readers that arrive during a read wait for that read', async () => {
     const cache = new ReadCache<number>({ ttlMs: Infinity, max: 10 });
     let release: (n: number) => void = () => undefined;

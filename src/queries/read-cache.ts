@@ -1,9 +1,9 @@
 /**
  * An in-process cache of database reads that pages repeat (the statistics pages, the home page's numbers, the public
  * feed's total): per database handle, one promise per key, so readers that arrive while a read runs wait for that
- * read; an entry is served while it is younger than `ttlMs` by the service clock (a clock set back makes it stale),
- * a failed read is forgotten, and past `max` keys the oldest is dropped. Keys carry whatever makes an answer stale
- * sooner (the read model's refresh time, the newest report event).
+ * read. An answer is served while it is younger than `ttlMs` by the service clock and the data `version` it was read
+ * at (the read model's refresh time, the newest report event) is still the current one. A clock set back makes an
+ * answer stale, a failed read is forgotten, and past `max` keys the oldest is dropped.
  */
 import type { AppDb } from '../db/client.ts';
 
@@ -16,6 +16,7 @@ export interface ReadCacheOptions {
 
 interface Entry<T> {
   at: number;
+  version: string;
   value: Promise<T>;
 }
 
@@ -25,15 +26,15 @@ export class ReadCache<T> {
 
   constructor(private readonly options: ReadCacheOptions) {}
 
-  /** `load()`'s answer for `key` on `db`, reused while fresh (see the module comment). */
-  get(db: AppDb, key: string, now: Date, load: () => Promise<T>): Promise<T> {
+  /** `load()`'s answer for `key` on `db` at data `version`, reused while fresh (see the module comment). */
+  get(db: AppDb, key: string, now: Date, load: () => Promise<T>, version = ''): Promise<T> {
     if (!this.enabled) return load();
     let map = this.entries.get(db);
     if (!map) this.entries.set(db, (map = new Map()));
     const at = now.getTime();
     const hit = map.get(key);
-    if (hit && at >= hit.at && at - hit.at < this.options.ttlMs) return hit.value;
-    const entry: Entry<T> = { at, value: load() };
+    if (hit && hit.version === version && at >= hit.at && at - hit.at < this.options.ttlMs) return hit.value;
+    const entry: Entry<T> = { at, version, value: load() };
     map.delete(key);
     map.set(key, entry);
     if (map.size > this.options.max) map.delete(map.keys().next().value as string);

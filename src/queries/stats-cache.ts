@@ -21,5 +21,5 @@ export function setStatsCacheEnabled(on: boolean): void {
 export async function cachedStats<T>(db: AppDb, key: unknown, now: Date, load: () => Promise<T>): Promise<T> {
   // `now` stays in the key only through the request (its range); the numbers change with a refresh.
   const refreshed = await statsRefreshedAt(db);
-  return cache.get(db, JSON.stringify([key, refreshed]), now, load) as Promise<T>;
+  return cache.get(db, JSON.stringify(key), now, load, String(refreshed)) as Promise<T>;
 }
