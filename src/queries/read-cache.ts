@@ -8,7 +8,7 @@
 import type { AppDb } from '../db/client.ts';
 
 export interface ReadCacheOptions {
-  /** How long an answer is reused (by the `now` given to `get`); `Infinity`: until its key changes. */
+  /** How long an answer is reused (by the `now` given to `get`); `Infinity`: until its data version changes. */
   ttlMs: number;
   /** The most keys kept per database handle. */
   max: number;

@@ -156,7 +156,7 @@ const publicTotals = new ReadCache<number>({ ttlMs: PUBLIC_TOTAL_TTL_MS, max: 50
  * feed; so it is counted over `reports` alone when no filter reads an agency, and reused, per database handle and
  * filter set, while the newest report event and the newest report change are the same ones (any action, a new
  * report, a changed report moves them), at most `PUBLIC_TOTAL_TTL_MS`. Measured at 1M reports with a report
- * changing every 7.5 s (LAPOR!'s national rate), every 1 s and every 0.1 s: 602 / 589 / 204 req/s against 613 without
+ * changing every 7.5 s (LAPOR!'s national rate), every 1 s and every 0.1 s: 642 / 545 / 184 req/s against 654 without
  * changes (docs/benchmarks.md); a total that lags the list it heads is not worth the first two.
  */
 async function publicTotal(svc: Services, cond: SQL, filters: ReportFilters): Promise<number> {
