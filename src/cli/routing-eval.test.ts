@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { routingEvalCli } from './routing-eval.ts';
+import { readLabelledCsv, routingEvalCli } from './routing-eval.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dataFile = path.resolve(repoRoot, '../shared/data/lapor-2017/train.csv');
@@ -174,6 +174,16 @@ describe.skipIf(!haveData)('routing eval on the LAPOR! 2017 training split', () 
   });
   afterAll(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reads the whole file, with the control bytes of a long SMS removed from inside words', async () => {
+    const hasControl = (text: string) => [...text].some((c) => c.charCodeAt(0) < 9);
+    const withControls = rows.filter((r) => hasControl(r.text ?? ''));
+    expect(withControls.length).toBeGreaterThan(0);
+    const read = await readLabelledCsv(dataFile, 'report_type');
+    expect(read).toHaveLength(rows.filter((r) => (r.report_type ?? '').trim() !== '').length);
+    expect(read.some((r) => hasControl(r.text))).toBe(false);
+    expect(read.some((r) => r.text.includes('admnistrasi'))).toBe(true);
   });
 
   it('prints one JSON object and beats the majority-class baseline clearly', async () => {
