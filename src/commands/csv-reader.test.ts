@@ -209,6 +209,9 @@ describe('files that are not a usable CSV', () => {
     const read = readCsv(Buffer.from(glued), OPTS);
     expect(read.problem).toBeUndefined();
     expect(read.table!.rows.at(-1)!.values.name).toBe('Dinas Pendidikan admnistrasi');
+    // A vertical tab (a line break in an old Excel cell) separates words: a space, not glued.
+    const vt = readCsv(Buffer.from(`name,kind\n${rows}\n"Dinas\u000BPendidikan",dinas-y\n`), OPTS);
+    expect(vt.table!.rows.at(-1)!.values.name).toBe('Dinas Pendidikan');
     // After a text header but more than one in 100 characters: binary data, not debris.
     const tail = Array.from({ length: 200 }, (_, i) => `Dinas \u0001\u0002\u0003${i},x`).join('\n');
     const often = `name,kind\n${rows}\n${tail}\n`;

@@ -9,7 +9,8 @@
  *    text without a BOM (a zero byte in every other position: written by scripts, not by Excel); otherwise UTF-8
  *    when the bytes are valid UTF-8, else windows-1252 (`notUtf8`, which the CLI announces). A U+FFFD already in the
  *    text (a file once read with the wrong encoding) is refused, so none reaches the database. Control characters
- *    in the first line, or more than one per 100 characters, mean binary data; fewer, later, are removed.
+ *    in the first line, or more than one per 100 characters, mean binary data; fewer, later, are removed (a vertical
+ *    tab or an information separator becomes a space).
  * 2. The delimiter (`,`, `;` or tab) is the one an Excel `sep=;` first line names (that line is then skipped), else
  *    the one whose split of the header line gives the most known column names.
  * 3. Header names are trimmed, lower-cased, with spaces and hyphens as `_` ("Agency ID" → `agency_id`); empty
@@ -150,7 +151,7 @@ export function decodeCsv(bytes: Uint8Array): { text: string; encoding: CsvEncod
   }
   const controls = binaryControls(text);
   if (controls.binary) return { key: 'binary' };
-  if (controls.count > 0) text = text.replace(CONTROL_RE, '');
+  if (controls.count > 0) text = text.replace(CONTROL_RE, (c) => (SEPARATING.test(c) ? ' ' : ''));
   const bad = text.indexOf('\uFFFD');
   if (bad >= 0) return { key: 'replacement', params: { line: lineAt(text, bad) } };
   return { text, encoding };
@@ -161,11 +162,15 @@ const BINARY_CONTROLS = new Set([0x81, 0x8d, 0x8f, 0x90, 0x9d]);
 /** NUL and the other C0 controls but tab, line feed, form feed and carriage return; or `BINARY_CONTROLS`. */
 // eslint-disable-next-line no-control-regex -- these control characters are exactly what is matched
 const CONTROL_RE = /[\u0000-\u0008\u000B\u000E-\u001F\u0081\u008D\u008F\u0090\u009D]/g;
+/** The ones that separate words (a vertical tab: a line break inside an old Excel cell; the information separators). */
+// eslint-disable-next-line no-control-regex -- these control characters are exactly what is matched
+const SEPARATING = /^[\u000B\u001C-\u001F]$/;
 
 /**
  * Binary data has control characters in its first line (a header is text) or throughout (random bytes: about one in
  * eight). A few in a text file are the debris of an export (the user-data header `05 00 03 …` of a long SMS, glued
- * inside a word in real LAPOR! reports): counted, then removed, so the word reads whole again.
+ * inside a word in real LAPOR! reports): counted, then removed, so the word reads whole again; a vertical tab or an
+ * information separator becomes a space instead.
  */
 function binaryControls(text: string): { binary: boolean; count: number } {
   const start = Math.max(0, text.search(/\S/));
