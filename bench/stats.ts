@@ -156,10 +156,10 @@ async function seed(): Promise<void> {
   // Facts in the shape factOf writes (working days approximated as calendar days × 5/7), typed columns included.
   await query(
     db,
-    sql.raw(`insert into stats_report_facts (report_id, created_date, month, agency_id, agency_path, region_code,
+    sql.raw(`insert into stats_report_facts (report_id, tracking_id, created_date, month, agency_id, agency_path, region_code,
           confidential, is_public, open_due_at, category_id, classification, channel, counters,
           b_follow_up, b_follow_up_hours, b_completion, fact, refreshed_at)
-        select x.id, x.created_date, to_char(x.created_date, 'YYYY-MM'), x.agency_id, x.path, x.region_code, false,
+        select x.id, x.tracking_id, x.created_date, to_char(x.created_date, 'YYYY-MM'), x.agency_id, x.path, x.region_code, false,
           x.status <> 'submitted',
           case when x.status in ('dispatched','in_progress','submitted') then x.created_at + interval '14 days' end,
           x.category_id, x.classification, x.channel,

@@ -201,6 +201,7 @@ async function refreshFacts(svc: Services, ids: string[], now: Date): Promise<Se
       const b = factBuckets(fact);
       values.push({
         reportId: r.id,
+        trackingId: r.tracking_id,
         createdDate: fact.createdDate,
         month,
         agencyId: r.agency_id,

@@ -626,6 +626,8 @@ export const statsReportFacts = pgTable(
   'stats_report_facts',
   {
     reportId: uuid('report_id').primaryKey(),
+    /** The report's tracking number (never changes): the open-data rows' order after the date, by index. */
+    trackingId: text('tracking_id').notNull(),
     createdDate: date('created_date', { mode: 'string' }).notNull(),
     month: text('month').notNull(),
     agencyId: text('agency_id'),
@@ -651,6 +653,10 @@ export const statsReportFacts = pgTable(
   (t) => [
     /** National edge days of a statistics range (docs/statistics.md). */
     index('stats_report_facts_created_idx').on(t.createdDate),
+    /** Open-data rows in their order (date of receipt, tracking number): each page of a download reads its rows only. */
+    index('stats_report_facts_public_order_idx')
+      .on(t.createdDate, t.trackingId)
+      .where(sql`is_public`),
     index('stats_report_facts_month_idx').on(t.month),
     index('stats_report_facts_due_idx').on(t.openDueAt),
     index('stats_report_facts_path_idx').on(t.agencyPath),
