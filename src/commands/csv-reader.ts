@@ -149,42 +149,36 @@ export function decodeCsv(bytes: Uint8Array): { text: string; encoding: CsvEncod
       encoding = 'windows-1252';
     }
   }
-  const controls = binaryControls(text);
-  if (controls.binary) return { key: 'binary' };
-  if (controls.count > 0) text = text.replace(CONTROL_RE, (c) => (SEPARATING.test(c) ? ' ' : ''));
+  const cleaned = withoutStrayControls(text);
+  if (cleaned === null) return { key: 'binary' };
+  text = cleaned;
   const bad = text.indexOf('\uFFFD');
   if (bad >= 0) return { key: 'replacement', params: { line: lineAt(text, bad) } };
   return { text, encoding };
 }
 
-/** Control characters that do not occur in a text file, and the C1 ones the unassigned windows-1252 bytes leave. */
-const BINARY_CONTROLS = new Set([0x81, 0x8d, 0x8f, 0x90, 0x9d]);
-/** NUL and the other C0 controls but tab, line feed, form feed and carriage return; or `BINARY_CONTROLS`. */
+/**
+ * Control characters that do not occur in a text file: NUL and the other C0 controls but tab, line feed, form feed and
+ * carriage return, and the C1 ones the unassigned windows-1252 bytes leave.
+ */
 // eslint-disable-next-line no-control-regex -- these control characters are exactly what is matched
-const CONTROL_RE = /[\u0000-\u0008\u000B\u000E-\u001F\u0081\u008D\u008F\u0090\u009D]/g;
+const CONTROL = /[\u0000-\u0008\u000B\u000E-\u001F\u0081\u008D\u008F\u0090\u009D]/;
+const CONTROLS = new RegExp(CONTROL.source, 'g');
 /** The ones that separate words (a vertical tab: a line break inside an old Excel cell; the information separators). */
 // eslint-disable-next-line no-control-regex -- these control characters are exactly what is matched
 const SEPARATING = /^[\u000B\u001C-\u001F]$/;
 
 /**
- * Binary data has control characters in its first line (a header is text) or throughout (random bytes: about one in
- * eight). A few in a text file are the debris of an export (the user-data header `05 00 03 …` of a long SMS, glued
- * inside a word in real LAPOR! reports): counted, then removed, so the word reads whole again; a vertical tab or an
- * information separator becomes a space instead.
+ * `text` without stray control characters, or null when it is binary data: control characters in its first line (a
+ * header is text) or throughout (random bytes: about one in eight). A few in a text file are the debris of an export
+ * (the user-data header `05 00 03 …` of a long SMS, glued inside a word in real LAPOR! reports): removed, so the word
+ * reads whole again; a vertical tab or an information separator becomes a space instead.
  */
-function binaryControls(text: string): { binary: boolean; count: number } {
-  const start = Math.max(0, text.search(/\S/));
-  const newline = text.slice(start).search(/[\r\n]/);
-  const firstLineEnd = newline < 0 ? text.length : start + newline;
-  let count = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0c && c !== 0x0d) || BINARY_CONTROLS.has(c)) {
-      if (i < firstLineEnd) return { binary: true, count: count + 1 };
-      count++;
-    }
-  }
-  return { binary: count * 100 > text.length, count };
+function withoutStrayControls(text: string): string | null {
+  if (CONTROL.test(/\S[^\r\n]*/.exec(text)?.[0] ?? '')) return null;
+  const count = text.match(CONTROLS)?.length ?? 0;
+  if (count * 100 > text.length) return null;
+  return count ? text.replace(CONTROLS, (c) => (SEPARATING.test(c) ? ' ' : '')) : text;
 }
 
 function lineAt(text: string, index: number): number {
