@@ -107,6 +107,31 @@ export async function* openDataRowPages(
   }
 }
 
+/**
+ * A fingerprint of every row the filter holds, read in one aggregate (no row leaves the database): the count and the
+ * sum of a 64-bit hash of each row's inputs (its fact, and the category, region and agency names the row shows).
+ * The CSV is a function of those inputs alone (the order too: date of receipt and tracking number are in the fact), so
+ * the fingerprint changes whenever a byte of the whole file would (a refresh that rewrites a fact, a renamed agency, a
+ * report made rahasia or a new public one). The whole-file download's ETag; hashing the CSV itself meant reading every
+ * row twice (1,000,000 reports: 48 s before the first byte).
+ */
+export async function openDataFingerprint(db: AppDb, f: OpenDataFilter = {}): Promise<string> {
+  const [row] = await query<{ n: number; h: string }>(
+    db,
+    sql`select count(*)::int as n,
+          coalesce(sum(hashtextextended(json_build_array(f.fact, c.name, g.name, a.name)::text, 0)::numeric), 0)::text as h
+        from stats_report_facts f
+        join reports r on r.id = f.report_id
+        left join categories c on c.id = r.category_id
+        left join regions g on g.code = r.region_code
+        left join agencies a on a.id = f.agency_id
+        where ${PUBLIC_REPORT} and f.is_public
+          ${f.from ? sql`and f.created_date >= ${f.from}` : sql``}
+          ${f.to ? sql`and f.created_date <= ${f.to}` : sql``}`,
+  );
+  return `${row?.n ?? 0}:${row?.h ?? '0'}`;
+}
+
 /** How many public reports the filter holds (every page together). */
 export async function countOpenDataRows(db: AppDb, f: OpenDataFilter = {}): Promise<number> {
   const [row] = await query<{ n: number }>(
