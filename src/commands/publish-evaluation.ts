@@ -11,7 +11,6 @@
  * (`resultFingerprint`): without it, it is refused (428 PREVIEW_REQUIRED: review the preview first), and when the
  * data changed since, it is refused too (409 PREVIEW_CHANGED); either way nothing is written.
  */
-import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { eq } from 'drizzle-orm';
 import type { Caller, Services } from '../app/context.ts';
@@ -26,19 +25,20 @@ import {
 import { canonicalJson } from '../domain/evaluation/scoring.ts';
 import { isPublished, loadEvaluationConfig } from '../queries/evaluation.ts';
 import { buildOpenDataSnapshot, latestSnapshot, type CountedReport } from '../queries/open-data-snapshot.ts';
-import { openDataDir, sha256Hex, writeOpenDataSnapshot } from './snapshot-open-data.ts';
+import { openDataDir, sha256Hex, writeOpenDataSnapshot, type SnapshotWritten } from './snapshot-open-data.ts';
 import { assertCanManageEvaluation } from './create-evaluation-period.ts';
 import { recordAdminAction } from '../db/repositories/admin-audit.ts';
+import { readJsonFile } from '../integrations/json-file.ts';
 
 /** Reads a snapshot file and checks it against the expected checksum (when given). */
 export async function readSnapshotFile(
   path: string,
   expectedSha?: string,
 ): Promise<{ doc: EvaluationSnapshot; sha256: string }> {
-  const bytes = await readFile(path);
-  const sha256 = sha256Hex(bytes);
+  // Parsed as it is read when large: a snapshot of about a million reports is past V8's largest string.
+  const { value, sha256 } = await readJsonFile(path);
   if (expectedSha && sha256 !== expectedSha) throw new AppError('SNAPSHOT_CHECKSUM_MISMATCH');
-  return { doc: JSON.parse(bytes.toString('utf8')) as EvaluationSnapshot, sha256 };
+  return { doc: value as EvaluationSnapshot, sha256 };
 }
 
 /** sha256 over the snapshot checksum and the full configuration (weights, groups, rubric scores). */
@@ -71,6 +71,24 @@ async function snapshotDirectory(svc: Services, dataDir: string | undefined): Pr
 }
 
 /**
+ * Builds the document the live preview evaluates at this moment and keeps it as a file for `aduan evaluate`; refused
+ * (409 PREVIEW_CHANGED) when its result is not the reviewed preview's. A function of its own so that the document is
+ * garbage once written: the file is read back next, and at about a million reports each copy takes about 2 GB.
+ */
+async function writeReviewedSnapshot(
+  svc: Services,
+  dir: string,
+  at: Date,
+  cfg: EvaluationConfig,
+  expectedPreview: string,
+): Promise<SnapshotWritten> {
+  const counted: CountedReport[] = [];
+  const snapshot = await buildOpenDataSnapshot(svc.db, at, counted);
+  if (resultFingerprint(evaluate(snapshot, cfg)) !== expectedPreview) throw new AppError('PREVIEW_CHANGED');
+  return writeOpenDataSnapshot(svc, dir, snapshot, counted);
+}
+
+/**
  * Evaluates the data at this moment (the snapshot the preview reads, written as a snapshot file) and stores
  * the published result. `opts.dataDir`: the data directory (default: the runtime's `ADUAN_DATA_DIR`), so a fresh
  * install publishes without an earlier snapshot; services without one write next to the latest snapshot, and
@@ -97,13 +115,7 @@ export async function publishEvaluation(
   if (!opts.expectedPreview) throw new AppError('PREVIEW_REQUIRED');
   const dir = await snapshotDirectory(svc, opts.dataDir);
   const publishedAt = svc.now();
-  // The same document the live preview evaluates at this moment, kept as a file for `aduan evaluate`.
-  const counted: CountedReport[] = [];
-  const snapshot = await buildOpenDataSnapshot(svc.db, publishedAt, counted);
-  if (resultFingerprint(evaluate(snapshot, cfg)) !== opts.expectedPreview) {
-    throw new AppError('PREVIEW_CHANGED');
-  }
-  const written = await writeOpenDataSnapshot(svc, dir, snapshot, counted);
+  const written = await writeReviewedSnapshot(svc, dir, publishedAt, cfg, opts.expectedPreview);
   const { doc } = await readSnapshotFile(written.path, written.sha256);
   const result = evaluate(doc, cfg);
   const hash = inputsHash(written.sha256, cfg);

@@ -4,8 +4,11 @@
  * evaluation writes one the same way (`writeOpenDataSnapshot`) from the data it evaluates.
  * Why: a fixed, checksummed file is what `aduan evaluate` and outside analysts recompute from.
  */
-import { createHash } from 'node:crypto';
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { createHash, randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { join } from 'node:path';
 import type { Services } from '../app/context.ts';
 import { openDataSnapshots } from '../db/schema.ts';
@@ -19,6 +22,7 @@ import {
   withTerms,
 } from '../queries/open-data-snapshot.ts';
 import { openDataTerms } from '../domain/stats/open-data-terms.ts';
+import { jsonChunks } from '../domain/stats/json-chunks.ts';
 import { refreshStats } from './refresh-stats.ts';
 
 /** What was written. */
@@ -32,6 +36,33 @@ export interface SnapshotWritten {
 /** sha256 (hex) of bytes. */
 export function sha256Hex(data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex');
+}
+
+/**
+ * Writes the chunks to a new file at `path` (refused if it exists), returning the sha256 (hex) of the bytes and their
+ * number. On an error the file is removed.
+ */
+async function writeJsonChunks(
+  path: string,
+  chunks: Iterable<string>,
+): Promise<{ sha256: string; bytes: number }> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  function* hashed() {
+    for (const chunk of chunks) {
+      const buf = Buffer.from(chunk);
+      hash.update(buf);
+      bytes += buf.length;
+      yield buf;
+    }
+  }
+  try {
+    await pipeline(Readable.from(hashed()), createWriteStream(path, { flags: 'wx' }));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') await rm(path, { force: true });
+    throw e;
+  }
+  return { sha256: hash.digest('hex'), bytes };
 }
 
 /** The directory of the snapshot files under a data directory. */
@@ -51,18 +82,29 @@ export async function writeOpenDataSnapshot(
   doc: OpenDataSnapshot,
   counted?: readonly CountedReport[],
 ): Promise<SnapshotWritten> {
-  const bytes = Buffer.from(JSON.stringify(withTerms(doc, openDataTerms(svc.openData, svc.publicUrl))));
-  const sha256 = sha256Hex(bytes);
   await mkdir(dir, { recursive: true });
   const stamp = doc.generatedAt.replace(/[:.]/g, '-');
+  // Written under a temporary name, hashed as it goes, then renamed to carry its checksum: a reader never sees half a
+  // file, and a document past V8's largest string (about a million reports) is never one string.
+  const partial = join(dir, `.aduan-open-data-${stamp}-${randomUUID()}.partial`);
+  const { sha256, bytes } = await writeJsonChunks(
+    partial,
+    jsonChunks({ ...withTerms(doc, openDataTerms(svc.openData, svc.publicUrl)) }, 'reports'),
+  );
   const name = `aduan-open-data-${stamp}-${sha256.slice(0, 8)}.json`;
   const path = join(dir, name);
-  await writeFile(path, bytes, { flag: 'wx' }).catch((e: NodeJS.ErrnoException) => {
-    if (e.code !== 'EEXIST') throw e; // the same document written at the same instant: same bytes
-  });
+  // The same document written at the same instant has the same bytes: replacing it changes nothing.
+  await rename(partial, path);
   await writeFile(`${path}.sha256`, `${sha256}  ${name}\n`);
   if (counted) {
-    const ledger = { format: COUNTED_FORMAT, snapshotSha256: sha256, reports: counted.map(toCountedRow) };
+    // `listed`: the tracking numbers of the rows, so that serving the file knows without reading it whether a report
+    // that left the public since is one of its rows (`servedSnapshot`).
+    const ledger = {
+      format: COUNTED_FORMAT,
+      snapshotSha256: sha256,
+      reports: counted.map(toCountedRow),
+      listed: doc.reports.map((r) => r.trackingId),
+    };
     // Which reports were counted is private to the operator (it names report ids by date and area): owner-only, as
     // the key file.
     await writeFile(countedPath(path), JSON.stringify(ledger), { mode: 0o600 });
@@ -74,7 +116,7 @@ export async function writeOpenDataSnapshot(
     sha256,
     rows: doc.reports.length,
   });
-  return { path, sha256, rows: doc.reports.length, bytes: bytes.length };
+  return { path, sha256, rows: doc.reports.length, bytes };
 }
 
 /** Refreshes the statistics, then writes and records a snapshot in `dataDir`. */

@@ -13,7 +13,7 @@
  *   without that file (written before it existed) still withdraws the whole date, as before.
  */
 import { createHash } from 'node:crypto';
-import { access, readFile, stat } from 'node:fs/promises';
+import { access, readFile, stat, writeFile } from 'node:fs/promises';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -30,6 +30,9 @@ import { agencies } from '../db/schema.ts';
 import { evaluate } from '../domain/evaluation/evaluate.ts';
 import { loadEvaluationConfig } from './evaluation.ts';
 import { buildOpenDataSnapshot, countedPath } from './open-data-snapshot.ts';
+import { jsonFileReading } from '../integrations/json-file.ts';
+
+const WHOLE_UP_TO = jsonFileReading.wholeUpTo;
 
 let t: TestApp;
 const ids: Record<string, string> = {};
@@ -241,5 +244,66 @@ describe('a report made rahasia after a snapshot', () => {
     expect(old.withdrawnCounts).toBeGreaterThan(0);
     expect(entry(old.unlistedReports.byRegion, '2026-03-12', '64.72')).toBeUndefined();
     expect(old.unlistedReports.byAgency.some((c: any) => c.createdDate === '2026-03-12')).toBe(false);
+  });
+});
+
+describe('serving a stored snapshot after reports changed', () => {
+  it('a report that changed without being a row or counted as rahasia: the stored file, not read', async () => {
+    const svc = t.runtime.services;
+    t.setNow(new Date('2026-04-16T02:00:00Z'));
+    const spam = await submitReport(t, 'Saluran air meluap ke jalan', {
+      regionCode: '64.72.01',
+      ...REPORTER,
+    });
+    t.setNow(new Date('2026-04-16T03:00:00Z'));
+    const written = await snapshotOpenData(svc, t.runtime.config.dataDir);
+    const bytes = await readFile(written.path);
+    const doc = JSON.parse(bytes.toString('utf8'));
+    // The ledger lists the rows' tracking numbers.
+    const ledger = JSON.parse(await readFile(countedPath(written.path), 'utf8'));
+    expect(ledger.listed).toEqual(doc.reports.map((r: any) => r.trackingId));
+    expect(ledger.listed).not.toContain(spam);
+    t.setNow(new Date('2026-04-16T04:00:00Z'));
+    await actOk(t, spam, 'archive', { reason: 'spam' }, { token: await t.login(DEMO.coordinator) });
+    // Proof that the file is not read: replaced by bytes that are not JSON, it is still what is served.
+    await writeFile(written.path, 'bukan JSON');
+    const res = await fetch(`${t.url}/api/v1/open-data/snapshots/${written.sha256}`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('bukan JSON');
+    expect(res.headers.get('x-checksum-sha256')).toBe(written.sha256);
+    expect(res.headers.get('x-snapshot-original-sha256')).toBeNull();
+    await writeFile(written.path, bytes);
+  });
+
+  it('a row made rahasia since: withdrawn from the served file, also when the file is parsed as it streams in', async () => {
+    const svc = t.runtime.services;
+    const written = await snapshotOpenData(svc, t.runtime.config.dataDir);
+    const doc = JSON.parse(await readFile(written.path, 'utf8'));
+    const row = doc.reports[0].trackingId as string;
+    t.setNow(new Date('2026-04-16T05:00:00Z'));
+    const made = await t.api(`/api/v1/reports/${row}/privacy`, {
+      json: { confidential: true },
+      token: await t.login(DEMO.coordinator),
+    });
+    expect(made.status, JSON.stringify(made.body)).toBe(200);
+    const served: string[] = [];
+    for (const wholeUpTo of [jsonFileReading.wholeUpTo, 0]) {
+      jsonFileReading.wholeUpTo = wholeUpTo;
+      try {
+        const res = await fetch(`${t.url}/api/v1/open-data/snapshots/${written.sha256}`);
+        expect(res.status).toBe(200);
+        expect(res.headers.get('x-snapshot-original-sha256')).toBe(written.sha256);
+        expect(res.headers.get('x-snapshot-withdrawn-rows')).toBe('1');
+        served.push(await res.text());
+      } finally {
+        jsonFileReading.wholeUpTo = WHOLE_UP_TO;
+      }
+    }
+    expect(served[1]).toBe(served[0]);
+    const after = JSON.parse(served[0]!);
+    expect(after.reports.map((r: any) => r.trackingId)).toEqual(
+      doc.reports.slice(1).map((r: any) => r.trackingId),
+    );
+    expect(served[0]).not.toContain(row);
   });
 });
