@@ -60,7 +60,14 @@ export async function statsCli(rt: Runtime, cmd: string, args: string[]): Promis
     console.error(`aduan evaluate: ${say('stats.no_snapshot')}`);
     return 1;
   }
-  const { doc, sha256 } = await readSnapshotFile(path);
+  const read = await readSnapshotFile(path).catch((e: unknown) => snapshotProblem(e, path));
+  if (typeof read === 'string' || !isOpenDataSnapshot(read.doc)) {
+    console.error(
+      `aduan evaluate: ${typeof read === 'string' ? read : say('stats.snapshot_not_snapshot', { file: path })}`,
+    );
+    return 1;
+  }
+  const { doc, sha256 } = read;
   const result = evaluate(doc, cfg);
   for (const g of result.groups) {
     console.log(`\n${g.name} (${g.award})`);
@@ -80,4 +87,27 @@ export async function statsCli(rt: Runtime, cmd: string, args: string[]): Promis
   const same = canonicalJson(published.result) === canonicalJson(result) && published.inputsSha256 === hash;
   console.log(say(same ? 'stats.match' : 'stats.mismatch'));
   return same ? 0 : 1;
+}
+
+/** The line that says why the snapshot file could not be read (`readSnapshotFile` threw `e`). */
+function snapshotProblem(e: unknown, file: string): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return say('stats.snapshot_missing', { file });
+  if (code === 'EISDIR') return say('stats.snapshot_directory', { file });
+  const reason = e instanceof Error ? e.message : String(e);
+  if (e instanceof SyntaxError) return say('stats.snapshot_not_json', { file, reason });
+  if (code) return say('stats.snapshot_unreadable', { file, reason });
+  throw e;
+}
+
+/** An open-data snapshot document as `evaluate` reads it: its schema and its rows. */
+function isOpenDataSnapshot(doc: unknown): boolean {
+  const d = doc as { schema?: unknown; reports?: unknown } | null;
+  return (
+    typeof d === 'object' &&
+    d !== null &&
+    typeof d.schema === 'string' &&
+    d.schema.startsWith('aduan-open-data/') &&
+    Array.isArray(d.reports)
+  );
 }

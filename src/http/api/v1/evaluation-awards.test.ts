@@ -12,6 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEMO, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
@@ -191,10 +192,13 @@ describe('award categories, weights and thresholds per period', () => {
 
     const run = async (args: string[]) => {
       const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+      const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
       const code = await statsCli(t.runtime, 'evaluate', args);
       const out = log.mock.calls.map((c) => c.join(' ')).join('\n');
+      const err = error.mock.calls.map((c) => c.join(' ')).join('\n');
       log.mockRestore();
-      return { code, out };
+      error.mockRestore();
+      return { code, out, err };
     };
     const ok = await run(['--period', period.id]);
     expect(ok.out).toContain('MATCH: equals the published result');
@@ -210,6 +214,24 @@ describe('award categories, weights and thresholds per period', () => {
     const bad = await run(['--period', period.id, '--snapshot', tampered]);
     expect(bad.out).toContain('MISMATCH');
     expect(bad.code).toBe(1);
+
+    // A file that cannot be the snapshot: one line that names it and says why, exit 1, nothing evaluated.
+    const notJson = `${snapshotPath}.html`;
+    await writeFile(notJson, '<html>bukan snapshot</html>');
+    const notSnapshot = `${snapshotPath}.other.json`;
+    await writeFile(notSnapshot, JSON.stringify({ schema: 'lain/1', items: [] }));
+    for (const [file, message] of [
+      [`${snapshotPath}.missing`, `snapshot file not found: ${snapshotPath}.missing`],
+      [dirname(snapshotPath), `${dirname(snapshotPath)} is a directory, not a snapshot file`],
+      [notJson, `${notJson} is not JSON`],
+      [notSnapshot, `${notSnapshot} is not an open-data snapshot`],
+    ] as const) {
+      const r = await run(['--period', period.id, '--snapshot', file]);
+      expect(r.code, file).toBe(1);
+      expect(r.err, file).toContain(`aduan evaluate: ${message}`);
+      expect(r.err.split('\n'), file).toHaveLength(1);
+      expect(r.out, file).toBe('');
+    }
   });
 
   it('later daily snapshots do not break the recomputation; the evaluated snapshot stays downloadable', async () => {
