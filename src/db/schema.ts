@@ -657,6 +657,13 @@ export const statsReportFacts = pgTable(
     index('stats_report_facts_public_order_idx')
       .on(t.createdDate, t.trackingId)
       .where(sql`is_public`),
+    /**
+     * Completed public reports by closing time (the fact's ISO text, so a range of text is a range of time): the
+     * monthly report's notable cases read one month's (`notableResolvedCases`), not every fact.
+     */
+    index('stats_report_facts_closed_idx')
+      .on(sql`(${t.fact}->>'closedAt')`)
+      .where(sql`is_public and (fact->>'completed')::boolean`),
     index('stats_report_facts_month_idx').on(t.month),
     index('stats_report_facts_due_idx').on(t.openDueAt),
     index('stats_report_facts_path_idx').on(t.agencyPath),

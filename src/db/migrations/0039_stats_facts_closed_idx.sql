@@ -1,0 +1,1 @@
+CREATE INDEX "stats_report_facts_closed_idx" ON "stats_report_facts" USING btree (("fact"->>'closedAt')) WHERE is_public and (fact->>'completed')::boolean;
