@@ -14,7 +14,7 @@ import {
   zoneForRegion,
 } from '../domain/deadline/calendar.ts';
 import { dayUnitOf, deadlineStatus, type DayUnit } from '../domain/deadline/sla.ts';
-import { OPEN_STATUSES, type ZoneName } from '../domain/report/report.ts';
+import { OPEN_STATUSES, type ReportStatus, type ZoneName } from '../domain/report/report.ts';
 import type { Actor } from '../policies/can.ts';
 import type { Caller, Services } from '../app/context.ts';
 import { listReports, type Page } from './reports.ts';
@@ -142,6 +142,9 @@ export function tabCondition(tab: QueueTab, actor: Actor, now: Date): SQL {
   }
 }
 
+/** The statuses a report of some tab has (each tab's condition names some of them). */
+const QUEUE_STATUSES: readonly ReportStatus[] = [...OPEN_STATUSES, 'transferred'];
+
 /** Counts of every tab the actor sees, in one statement (`count(*) filter (where …)`). */
 export async function queueCounts(svc: Services, caller: Caller): Promise<Record<QueueTab, number>> {
   const tabs = tabsFor(caller.actor);
@@ -150,9 +153,15 @@ export async function queueCounts(svc: Services, caller: Caller): Promise<Record
     (tab) =>
       sql`count(*) filter (where ${tabCondition(tab, caller.actor, now)})::int as ${sql.raw(`"${tab}"`)}`,
   );
+  // Every tab holds open or transferred reports only: the completed and archived ones, most of a long-running
+  // instance's reports, are not read (`reports_status_idx`).
   const [row] = await query<Record<string, number>>(
     svc.db,
-    sql`select ${sql.join(cols, sql`, `)} from reports r left join agencies a on a.id = r.agency_id left join agencies t on t.id = r.target_agency_id where ${visibleTo(caller.actor)}`,
+    sql`select ${sql.join(cols, sql`, `)} from reports r left join agencies a on a.id = r.agency_id left join agencies t on t.id = r.target_agency_id
+        where r.status in (${sql.join(
+          QUEUE_STATUSES.map((s) => sql`${s}`),
+          sql`, `,
+        )}) and ${visibleTo(caller.actor)}`,
   );
   const out = Object.fromEntries(QUEUE_TABS.map((t) => [t, 0])) as Record<QueueTab, number>;
   for (const tab of tabs) out[tab] = Number(row?.[tab] ?? 0);
