@@ -3,7 +3,7 @@
  * live `reports` row (verified, not confidential), so a report made confidential after the last
  * refresh never leaks. No title, body, location detail, reporter or anonymity flag is read.
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { query, type AppDb } from '../db/client.ts';
 import type { OpenDataRow, ReportFact } from '../domain/stats/open-data.ts';
 import type { OpenDataCursor } from '../domain/stats/open-data-paging.ts';
@@ -19,6 +19,21 @@ export interface OpenDataFilter {
 export interface OpenDataPaging {
   limit: number;
   after?: OpenDataCursor | null | undefined;
+}
+
+/**
+ * The open-data rows of the filter with the names they show: `f` the facts, `r` the live report (public now), `c`, `g`,
+ * `a` its category, region and agency. Shared by the rows and their fingerprint, which must read the same rows.
+ */
+function publicRowsOf(f: OpenDataFilter): SQL {
+  return sql`from stats_report_facts f
+        join reports r on r.id = f.report_id
+        left join categories c on c.id = r.category_id
+        left join regions g on g.code = r.region_code
+        left join agencies a on a.id = f.agency_id
+        where ${PUBLIC_REPORT} and f.is_public
+          ${f.from ? sql`and f.created_date >= ${f.from}` : sql``}
+          ${f.to ? sql`and f.created_date <= ${f.to}` : sql``}`;
 }
 
 /**
@@ -40,14 +55,7 @@ export async function openDataRows(
   }>(
     db,
     sql`select f.fact, c.name as category, g.name as region, a.name as agency
-        from stats_report_facts f
-        join reports r on r.id = f.report_id
-        left join categories c on c.id = r.category_id
-        left join regions g on g.code = r.region_code
-        left join agencies a on a.id = f.agency_id
-        where ${PUBLIC_REPORT} and f.is_public
-          ${f.from ? sql`and f.created_date >= ${f.from}` : sql``}
-          ${f.to ? sql`and f.created_date <= ${f.to}` : sql``}
+        ${publicRowsOf(f)}
           ${page?.after ? sql`and (f.created_date, f.tracking_id) > (${page.after.createdDate}::date, ${page.after.trackingId})` : sql``}
         order by f.created_date, f.tracking_id
         ${page ? sql`limit ${page.limit}` : sql``}`,
@@ -120,14 +128,7 @@ export async function openDataFingerprint(db: AppDb, f: OpenDataFilter = {}): Pr
     db,
     sql`select count(*)::int as n,
           coalesce(sum(hashtextextended(json_build_array(f.fact, c.name, g.name, a.name)::text, 0)::numeric), 0)::text as h
-        from stats_report_facts f
-        join reports r on r.id = f.report_id
-        left join categories c on c.id = r.category_id
-        left join regions g on g.code = r.region_code
-        left join agencies a on a.id = f.agency_id
-        where ${PUBLIC_REPORT} and f.is_public
-          ${f.from ? sql`and f.created_date >= ${f.from}` : sql``}
-          ${f.to ? sql`and f.created_date <= ${f.to}` : sql``}`,
+        ${publicRowsOf(f)}`,
   );
   return `${row?.n ?? 0}:${row?.h ?? '0'}`;
 }

@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
 import { SECRET, seedStatsReports } from '../../../../test/helpers/stats-fixture.ts';
 import { sql } from 'drizzle-orm';
-import { actOk, categoryIdByName, DEMO } from '../../../../test/helpers/app.ts';
+import { categoryIdByName, DEMO, submitReport, verifyReport } from '../../../../test/helpers/app.ts';
 import { refreshStats } from '../../../commands/refresh-stats.ts';
 import { openDataRowPages, openDataRows } from '../../../queries/open-data.ts';
 import { openDataCsv, openDataStreaming } from './stats.ts';
@@ -95,27 +95,13 @@ describe('the whole-file ETag follows every input of the bytes', () => {
     expect(b.body).toBe(a.body);
     // A report received in April, verified, counted by a refresh.
     t.setNow(new Date('2026-04-16T02:00:00Z'));
-    const r = await t.api('/api/v1/reports', {
-      json: {
-        classification: 'pengaduan',
-        title: 'Lampu jalan mati di simpang empat',
-        body: 'Lampu penerangan jalan di simpang empat mati sejak seminggu, gelap dan rawan kecelakaan.',
-        regionCode: '64.72.02',
-        reporter: { name: 'Warga Baru', email: 'warga.baru@contoh.aduan.id' },
-      },
+    const id = await submitReport(t, 'Lampu jalan mati di simpang empat', {
+      reporter: { name: 'Warga Baru', email: 'warga.baru@contoh.aduan.id' },
     });
-    expect(r.status, JSON.stringify(r.body)).toBe(201);
-    const coord = await t.login(DEMO.coordinator);
-    await actOk(
-      t,
-      r.body.trackingId,
-      'verify',
-      { categoryId: await categoryIdByName(t), agencyId: 'pupr-kaltim' },
-      { token: coord },
-    );
+    await verifyReport(t, await t.login(DEMO.coordinator), id, 'pupr-kaltim', await categoryIdByName(t));
     await refreshStats(t.runtime.services);
     const c = await csv();
-    expect(c.body).toContain(r.body.trackingId);
+    expect(c.body).toContain(id);
     expect(c.etag).not.toBe(a.etag);
     // The March rows alone are the bytes of before, so the ETag of before (a cache holding them stays right).
     const march = await csv('?to=2026-03-31');
