@@ -6,7 +6,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { join } from 'node:path';
@@ -65,6 +65,23 @@ async function writeJsonChunks(
   return { sha256: hash.digest('hex'), bytes };
 }
 
+/** A snapshot file being written (`writeOpenDataSnapshot`), before it is renamed to carry its checksum. */
+const PARTIAL = /^\.aduan-open-data-.*\.partial$/;
+
+/**
+ * Removes the partial files of writes that never finished (the process was killed mid-way: at a million reports each is
+ * hundreds of MB), those untouched for an hour; a write still running touches its file all the time.
+ */
+async function removeAbandonedPartials(dir: string): Promise<void> {
+  const before = Date.now() - 3_600_000;
+  for (const name of await readdir(dir)) {
+    if (!PARTIAL.test(name)) continue;
+    const path = join(dir, name);
+    const info = await stat(path).catch(() => null);
+    if (info && info.mtimeMs < before) await rm(path, { force: true });
+  }
+}
+
 /** The directory of the snapshot files under a data directory. */
 export const openDataDir = (dataDir: string) => join(dataDir, 'open-data');
 
@@ -83,6 +100,7 @@ export async function writeOpenDataSnapshot(
   counted?: readonly CountedReport[],
 ): Promise<SnapshotWritten> {
   await mkdir(dir, { recursive: true });
+  await removeAbandonedPartials(dir);
   const stamp = doc.generatedAt.replace(/[:.]/g, '-');
   // Written under a temporary name, hashed as it goes, then renamed to carry its checksum: a reader never sees half a
   // file, and a document past V8's largest string (about a million reports) is never one string.

@@ -13,7 +13,8 @@
  *   without that file (written before it existed) still withdraws the whole date, as before.
  */
 import { createHash } from 'node:crypto';
-import { access, readFile, stat, writeFile } from 'node:fs/promises';
+import { access, readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -273,6 +274,27 @@ describe('serving a stored snapshot after reports changed', () => {
     expect(res.headers.get('x-checksum-sha256')).toBe(written.sha256);
     expect(res.headers.get('x-snapshot-original-sha256')).toBeNull();
     await writeFile(written.path, bytes);
+  });
+
+  it('a write killed mid-way leaves a partial file: the next snapshot removes it after an hour, not a fresh one', async () => {
+    const dir = openDataDir(t.runtime.config.dataDir);
+    const abandoned = join(dir, '.aduan-open-data-2026-04-16T00-00-00-000Z-mati.partial');
+    const running = join(dir, '.aduan-open-data-2026-04-16T00-00-00-000Z-jalan.partial');
+    const other = join(dir, 'catatan-operator.partial');
+    for (const f of [abandoned, running, other]) await writeFile(f, '{"schema":');
+    const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000);
+    await utimes(abandoned, twoHoursAgo, twoHoursAgo);
+    await utimes(other, twoHoursAgo, twoHoursAgo);
+    const written = await snapshotOpenData(t.runtime.services, t.runtime.config.dataDir);
+    await expect(access(abandoned)).rejects.toThrow();
+    await access(running);
+    await access(other);
+    // The new snapshot's own partial file is gone too: renamed to carry its checksum.
+    expect((await readdir(dir)).filter((f) => f.endsWith('.partial')).sort()).toEqual([
+      '.aduan-open-data-2026-04-16T00-00-00-000Z-jalan.partial',
+      'catatan-operator.partial',
+    ]);
+    await access(written.path);
   });
 
   it('a row made rahasia since: withdrawn from the served file, also when the file is parsed as it streams in', async () => {
