@@ -17,7 +17,7 @@ import {
   type GeoFilter,
 } from '../domain/open311/geo.ts';
 import { sha256 } from '../integrations/crypto.ts';
-import { PUBLIC_REPORT } from './scope.ts';
+import { inList, PUBLIC_REPORT } from './scope.ts';
 import type { Services } from '../app/context.ts';
 import { byReporterAccount, reporterTextMask, type ReporterTextMask } from './reporter-account.ts';
 
@@ -168,12 +168,6 @@ export interface Open311ListFilters {
   limit: number;
   offset: number;
 }
-
-const inList = <T>(values: readonly T[]) =>
-  sql.join(
-    values.map((v) => sql`${v}`),
-    sql`, `,
-  );
 
 /**
  * A timestamp column as epoch milliseconds (float8): the driver parses a number much faster than a

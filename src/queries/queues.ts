@@ -18,8 +18,7 @@ import { OPEN_STATUSES, type ReportStatus, type ZoneName } from '../domain/repor
 import type { Actor } from '../policies/can.ts';
 import type { Caller, Services } from '../app/context.ts';
 import { listReports, type Page } from './reports.ts';
-import { inRegion } from './scope.ts';
-import { visibleTo } from './scope.ts';
+import { inList, inRegion, visibleTo } from './scope.ts';
 
 /** The queue tabs, in display order. */
 export const QUEUE_TABS = [
@@ -81,10 +80,7 @@ export function handlerScope(actor: Actor): SQL {
  * (`escalate` from any open status), or already handed over (`transferred`). The offers are read from `sweep_log`
  * by its action index once per statement (hashed), not per report.
  */
-export const OMBUDSMAN_REPORT = sql`(r.status = 'transferred' or (r.status in (${sql.join(
-  OPEN_STATUSES.map((s) => sql`${s}`),
-  sql`, `,
-)}) and r.id in (select s.report_id from sweep_log s where s.action = 'ombudsman_offer')))`;
+export const OMBUDSMAN_REPORT = sql`(r.status = 'transferred' or (r.status in (${inList(OPEN_STATUSES)}) and r.id in (select s.report_id from sweep_log s where s.action = 'ombudsman_offer')))`;
 
 /**
  * Which tabs a role sees: verifier tabs only for roles that verify. The Ombudsman tab too: the roles that watch
@@ -158,10 +154,7 @@ export async function queueCounts(svc: Services, caller: Caller): Promise<Record
   const [row] = await query<Record<string, number>>(
     svc.db,
     sql`select ${sql.join(cols, sql`, `)} from reports r left join agencies a on a.id = r.agency_id left join agencies t on t.id = r.target_agency_id
-        where r.status in (${sql.join(
-          QUEUE_STATUSES.map((s) => sql`${s}`),
-          sql`, `,
-        )}) and ${visibleTo(caller.actor)}`,
+        where r.status in (${inList(QUEUE_STATUSES)}) and ${visibleTo(caller.actor)}`,
   );
   const out = Object.fromEntries(QUEUE_TABS.map((t) => [t, 0])) as Record<QueueTab, number>;
   for (const tab of tabs) out[tab] = Number(row?.[tab] ?? 0);

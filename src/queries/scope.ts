@@ -6,7 +6,8 @@ import { sql, type SQL } from 'drizzle-orm';
 import { PUBLIC_STATUSES } from '../domain/report/report.ts';
 import type { Actor } from '../policies/can.ts';
 
-const inList = (values: readonly string[]) =>
+/** `a, b, c` as bound parameters, for `x in (…)`. */
+export const inList = <T>(values: readonly T[]) =>
   sql.join(
     values.map((v) => sql`${v}`),
     sql`, `,
