@@ -253,7 +253,7 @@ async function run(name: string, { values, positionals }: ParsedArgs, argv: stri
           return await routingAutoDispatchCli(rt.services, rest);
         }
         const { routingTrainCli } = await import('./cli/routing-train.ts');
-        return await routingTrainCli(rt.services, rest);
+        return await routingTrainCli(rt.services, rest, config.routingTrainMaxRows);
       } finally {
         await rt.close();
       }

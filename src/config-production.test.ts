@@ -146,6 +146,10 @@ describe('loadConfig: worker settings', () => {
     expect(loadConfig({}).routingTrainEveryHours).toBe(24);
     expect(loadConfig({ ADUAN_ROUTING_TRAIN_HOURS: '0' }).routingTrainEveryHours).toBe(0);
     expect(loadConfig({ ADUAN_ROUTING_TRAIN_HOURS: '' }).routingTrainEveryHours).toBe(24);
+    // The newest 500,000 verified reports per training unless set; 0 = the whole history.
+    expect(loadConfig({}).routingTrainMaxRows).toBe(500_000);
+    expect(loadConfig({ ADUAN_ROUTING_TRAIN_MAX_ROWS: '0' }).routingTrainMaxRows).toBe(0);
+    expect(loadConfig({ ADUAN_ROUTING_TRAIN_MAX_ROWS: '200000' }).routingTrainMaxRows).toBe(200_000);
     expect(loadConfig({}).worker).toEqual({});
     // The age limit of held webhook deliveries: 14 days unless set.
     expect(loadConfig({}).webhookHoldDays).toBe(14);
@@ -157,6 +161,8 @@ describe('loadConfig: worker settings', () => {
     for (const [name, bad] of [
       ['ADUAN_ROUTING_TRAIN_HOURS', '24h'],
       ['ADUAN_ROUTING_TRAIN_HOURS', '-1'],
+      ['ADUAN_ROUTING_TRAIN_MAX_ROWS', '500k'],
+      ['ADUAN_ROUTING_TRAIN_MAX_ROWS', '1.5'],
       ['ADUAN_WORKER_POLL_MS', '5s'],
       ['ADUAN_WORKER_POLL_MS', '0'],
       ['ADUAN_WORKER_BATCH', 'abc'],

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { parseKey, parseKeyList } from './integrations/crypto.ts';
 import { WEBHOOK_HOLD_DAYS_DEFAULT } from './domain/integration/webhook-events.ts';
 import { t, type Lang } from './locales/index.ts';
+import { ROUTING_TRAINING_MAX_ROWS } from './domain/routing/types.ts';
 import { DEFAULT_HOME_ZONE, TIME_ZONES, type ZoneName } from './domain/report/report.ts';
 
 const bool = z
@@ -107,6 +108,8 @@ const EnvSchema = z.object({
   ADUAN_WORKER: bool,
   /** Hours between the worker's routing retrainings (0 = off; docs/worker.md). */
   ADUAN_ROUTING_TRAIN_HOURS: whole('routing_train_hours', 0),
+  /** At most this many verified reports (the newest) per routing training (0 = the whole history; docs/routing.md). */
+  ADUAN_ROUTING_TRAIN_MAX_ROWS: whole('routing_train_max_rows', 0),
   /** Worker tuning (docs/worker.md): poll interval, claimed batch size, delivery lease. */
   ADUAN_WORKER_POLL_MS: whole('worker_poll_ms', 100),
   ADUAN_WORKER_BATCH: whole('worker_batch', 1),
@@ -187,6 +190,8 @@ export interface Config {
   runWorker: boolean;
   /** Hours between routing retrainings by the worker (0 = off). */
   routingTrainEveryHours: number;
+  /** At most this many verified reports (the newest) per routing training; 0 = the whole history. */
+  routingTrainMaxRows: number;
   /** Worker tuning; undefined = the worker's defaults (src/jobs/worker.ts). */
   worker: { pollMs?: number; batchSize?: number; leaseMs?: number };
   /** Days a held agency webhook delivery waits before it expires unsent (ADUAN_WEBHOOK_HOLD_DAYS, default 14). */
@@ -333,6 +338,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secureCookies: production || e.ADUAN_PUBLIC_URL?.startsWith('https://') === true,
     runWorker: e.ADUAN_WORKER ?? true,
     routingTrainEveryHours: e.ADUAN_ROUTING_TRAIN_HOURS ?? 24,
+    routingTrainMaxRows: e.ADUAN_ROUTING_TRAIN_MAX_ROWS ?? ROUTING_TRAINING_MAX_ROWS,
     worker: {
       ...(e.ADUAN_WORKER_POLL_MS !== undefined ? { pollMs: e.ADUAN_WORKER_POLL_MS } : {}),
       ...(e.ADUAN_WORKER_BATCH !== undefined ? { batchSize: e.ADUAN_WORKER_BATCH } : {}),

@@ -184,6 +184,7 @@ export const COMMANDS: Record<string, Spec> = {
     train: command('routing train', {
       json,
       kind: { type: 'string', value: 'K', params: { models: ROUTING_KINDS.join(', ') } },
+      'max-rows': { type: 'string', value: 'N' },
     }),
     'auto-dispatch': command('routing auto-dispatch', {
       on: { type: 'boolean' },

@@ -63,14 +63,17 @@ class UsageError extends Error {}
 /** A file that cannot be used as it is (missing, not CSV, no such column): exit 2 without the usage. */
 class InputError extends Error {}
 
+/** What is wrong with an option's value that must be a whole number ≥ `min` (id/en), or undefined when nothing is. */
+export function wholeNumberProblem(name: string, value: string | undefined, min: number): string | undefined {
+  if (value === undefined) return sayEval('integer_missing', { option: name, min });
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value)) || Number(value) < min)
+    return sayEval('integer', { option: name, min, value });
+  return undefined;
+}
+
 function intArg(name: string, value: string | undefined, min: number): number {
-  if (value === undefined || !/^\d+$/.test(value) || Number(value) < min) {
-    throw new UsageError(
-      value === undefined
-        ? sayEval('integer_missing', { option: name, min })
-        : sayEval('integer', { option: name, min, value }),
-    );
-  }
+  const problem = wholeNumberProblem(name, value, min);
+  if (problem) throw new UsageError(problem);
   return Number(value);
 }
 

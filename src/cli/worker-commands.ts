@@ -40,6 +40,7 @@ export function startRuntimeWorker(rt: Runtime, config: Config, log: (l: string)
     log,
     openDataDir: rt.config.dataDir,
     routingTrainEveryHours: config.routingTrainEveryHours,
+    routingTrainMaxRows: config.routingTrainMaxRows,
     ...config.worker,
   });
 }

@@ -26,6 +26,8 @@ export interface ScheduledTrainingOptions {
   cvMaxRows?: number;
   /** Where the fitting runs (the worker passes a worker thread; default this thread). */
   fit?: Fit;
+  /** At most this many verified reports, the newest (ADUAN_ROUTING_TRAIN_MAX_ROWS; default the training's). */
+  maxRows?: number;
 }
 
 /**
@@ -72,5 +74,6 @@ export async function scheduledRoutingTraining(
   return trainRoutingModels(svc, {
     ...(opts.cvMaxRows === undefined ? {} : { cvMaxRows: opts.cvMaxRows }),
     ...(opts.fit ? { fit: opts.fit } : {}),
+    ...(opts.maxRows === undefined ? {} : { maxRows: opts.maxRows }),
   });
 }

@@ -9,6 +9,7 @@ import type { Services } from '../app/context.ts';
 import { query } from '../db/client.ts';
 import { type EnsembleSpec } from '../domain/routing/ensemble.ts';
 import type { TrainingExample } from '../domain/routing/model.ts';
+import { ROUTING_TRAINING_MAX_ROWS } from '../domain/routing/types.ts';
 import type { SemiSupervisedOptions } from '../domain/routing/semi-supervised.ts';
 import { fitInProcess, type Fit } from './routing-fit.ts';
 import {
@@ -36,6 +37,12 @@ export interface TrainRoutingOptions {
    * verification (docs/routing.md, "Twelfth pass"). Default true; false trains on the verified history only.
    */
   semiSupervised?: boolean;
+  /**
+   * Train on at most this many verified reports, the most recently verified ones (default
+   * {@link ROUTING_TRAINING_MAX_ROWS}; 0 = the whole history). Bounds a large instance's training time and memory, and
+   * keeps the model on current routing (renamed or reorganised agencies).
+   */
+  maxRows?: number;
 }
 
 /** At most this many reports waiting for verification (the newest) join the agency model's self-training. */
@@ -51,6 +58,8 @@ export interface TrainRoutingResult {
   rows: number;
   labels: number;
   negatives: number;
+  /** Verified reports read (the newest `maxRows`) and how many there are in all. */
+  history: { read: number; total: number };
   seconds: number;
   metrics?: Record<string, unknown>;
 }
@@ -73,7 +82,7 @@ interface HistoryRow {
  * classification, and the agencies it was returned from (the agency it was dispatched to at the time of each
  * `return` event and the event's `fromAgencyId`).
  */
-async function loadHistory(svc: Services): Promise<HistoryRow[]> {
+async function loadHistory(svc: Services, maxRows: number): Promise<HistoryRow[]> {
   return query<HistoryRow>(
     svc.db,
     sql`select r.title, r.body, r.region_code, r.classification, r.category_id,
@@ -90,8 +99,18 @@ async function loadHistory(svc: Services): Promise<HistoryRow[]> {
                from report_events e where e.report_id = r.id and e.type = 'return'
            ) n where x is not null) as negatives
         from reports r
-       where r.verified_at is not null and r.status <> 'archived'`,
+       where r.verified_at is not null and r.status <> 'archived'
+       ${maxRows > 0 ? sql`order by r.verified_at desc, r.id desc limit ${maxRows}` : sql``}`,
   );
+}
+
+/** How many verified, not archived reports there are (the history a capped training read part of). */
+async function historySize(svc: Services): Promise<number> {
+  const [row] = await query<{ n: number }>(
+    svc.db,
+    sql`select count(*)::int as n from reports where verified_at is not null and status <> 'archived'`,
+  );
+  return row?.n ?? 0;
 }
 
 /**
@@ -155,7 +174,10 @@ export async function trainRoutingModels(
   svc: Services,
   opts: TrainRoutingOptions = {},
 ): Promise<TrainRoutingResult[]> {
-  const history = await loadHistory(svc);
+  const maxRows = opts.maxRows ?? ROUTING_TRAINING_MAX_ROWS;
+  const history = await loadHistory(svc, maxRows);
+  // Only a full read can be short of the history: then count it, so the result says what was left out.
+  const total = maxRows > 0 && history.length === maxRows ? await historySize(svc) : history.length;
   const minLabelRows = opts.minLabelRows ?? 3;
   const results: TrainRoutingResult[] = [];
   for (const kind of opts.kinds ?? ROUTING_KINDS) {
@@ -166,7 +188,7 @@ export async function trainRoutingModels(
     const examples = all.filter((e) => counts.get(e.label)! >= minLabelRows);
     const labels = new Set(examples.map((e) => e.label)).size;
     const negatives = examples.filter((e) => e.negativeLabels?.length).length;
-    const base = { kind, rows: examples.length, labels, negatives };
+    const base = { kind, rows: examples.length, labels, negatives, history: { read: history.length, total } };
     if (labels < 2 || examples.length < 10) {
       results.push({
         ...base,

@@ -6,7 +6,7 @@
  * failure there is an error, not a hang. Real database, real worker, synthetic texts.
  */
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   categoryIds,
   DEMO,
@@ -18,6 +18,7 @@ import {
 import { HEALTH, ROADS } from '../../test/helpers/routing-corpus.ts';
 import { ROUTING_TRAINING_CLAIM, scheduledRoutingTraining } from '../commands/scheduled-routing-training.ts';
 import { fitInProcess } from '../commands/routing-fit.ts';
+import { routingTrainCli } from '../cli/routing-train.ts';
 import { fitInThread } from './routing-fit-thread.ts';
 import { startWorker, type Worker } from './worker.ts';
 
@@ -128,6 +129,72 @@ describe('routing models retrained on the worker schedule', () => {
       sql`select value from settings where key = ${ROUTING_TRAINING_CLAIM}`,
     )) as unknown as { rows: Array<{ value: { at: string } }> };
     expect(claim.rows[0]?.value.at).toBe(t.clock.now.toISOString());
+  }, 120_000);
+
+  it('reads only the most recently verified reports when capped: the schedule, the worker option and the CLI', async () => {
+    const svc = t.runtime.services;
+    t.setNow(new Date(t.clock.now.getTime() + 25 * HOUR));
+    coord = await t.login(DEMO.coordinator);
+    await verified('Bidan desa jarang datang ke posyandu', 'dinkes-kaltim');
+    // The first test verified ROADS and HEALTH at one instant: the ROADS reports go a day earlier, so that the 15
+    // verified, the newest first, are 2 Dinkes, 1 PUPR, 6 Dinkes (HEALTH), then the 6 PUPR (ROADS).
+    await svc.db.execute(
+      sql`update reports set verified_at = verified_at - interval '1 day'
+           where title in (${sql.join(
+             ROADS.map((x) => sql`${x}`),
+             sql`, `,
+           )})`,
+    );
+    // The newest 8 hold one PUPR report: too few for a label (3), so the agency model is not trained from them.
+    const capped = await scheduledRoutingTraining(svc, { everyHours: 24, cvMaxRows: 0, maxRows: 8 });
+    const agency = capped?.find((r) => r.kind === 'agency');
+    expect(agency).toMatchObject({ status: 'skipped', rows: 7, labels: 1, history: { read: 8, total: 15 } });
+    expect(await versions()).toContain('agency:4');
+
+    // The worker passes its option (ADUAN_ROUTING_TRAIN_MAX_ROWS) to the same training: still nothing trained.
+    t.setNow(new Date(t.clock.now.getTime() + 2 * HOUR));
+    const w = await startWorker(svc, {
+      transports: {},
+      autoStart: false,
+      routingTrainEveryHours: 24,
+      routingTrainMaxRows: 8,
+    });
+    workers.push(w);
+    await w.runScheduled();
+    await w.stop();
+    expect(await versions()).not.toContain('agency:5');
+
+    // The CLI: a bad --max-rows is refused before any training; the newest 11 hold 3 PUPR reports, so it trains
+    // and says what it left out.
+    const out: string[] = [];
+    const err: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((l: string) => void out.push(l));
+    const error = vi.spyOn(console, 'error').mockImplementation((l: string) => void err.push(l));
+    try {
+      expect(await routingTrainCli(svc, ['--max-rows', 'lima'], 0)).toBe(2);
+      expect(err.join('\n')).toMatch(/--max-rows.*"lima"/);
+      expect(await versions()).not.toContain('agency:5');
+      expect(await routingTrainCli(svc, ['--kind', 'agency', '--max-rows', '11', '--json'], 0)).toBe(0);
+      expect(JSON.parse(out.at(-1)!)).toMatchObject([
+        {
+          kind: 'agency',
+          status: 'trained',
+          version: 5,
+          rows: 11,
+          labels: 2,
+          history: { read: 11, total: 15 },
+        },
+      ]);
+      out.length = 0;
+      // The instance's default (here: 0, the whole history) applies without the option, and nothing is left out.
+      expect(await routingTrainCli(svc, ['--kind', 'agency'], 0)).toBe(0);
+      expect(out).toHaveLength(1);
+      expect(out[0]).toMatch(/\b15\b/);
+      expect(await versions()).toContain('agency:6');
+    } finally {
+      log.mockRestore();
+      error.mockRestore();
+    }
   }, 120_000);
 
   it('fits in a worker thread exactly as in-process, and a failing fit rejects', async () => {

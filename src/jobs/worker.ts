@@ -64,6 +64,8 @@ export interface WorkerOptions {
    * (`scheduledRoutingTraining`); unset or 0 = not from this worker. `aduan worker` sets 24 (ADUAN_ROUTING_TRAIN_HOURS).
    */
   routingTrainEveryHours?: number;
+  /** At most this many verified reports (the newest) per retraining (ADUAN_ROUTING_TRAIN_MAX_ROWS; 0 = all). */
+  routingTrainMaxRows?: number;
   /** Run the loop [true]; false = only `drain()` (tests). */
   autoStart?: boolean;
   log?: (line: string) => void;
@@ -301,7 +303,11 @@ export async function startWorker(svc: Services, opts: WorkerOptions): Promise<W
     const every = opts.routingTrainEveryHours ?? 0;
     if (every > 0 && !stopped)
       void track(
-        scheduledRoutingTraining(svc, { everyHours: every, fit: fitInThread })
+        scheduledRoutingTraining(svc, {
+          everyHours: every,
+          fit: fitInThread,
+          ...(opts.routingTrainMaxRows === undefined ? {} : { maxRows: opts.routingTrainMaxRows }),
+        })
           .then((r) => {
             if (r) opts.log?.(`routing training: ${r.map((x) => `${x.kind} ${x.status}`).join(', ')}`);
           })

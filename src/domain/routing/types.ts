@@ -35,3 +35,9 @@ export interface PredictCache {
   touched: Int32Array;
   isChar: Uint8Array;
 }
+
+/**
+ * Default cap on the verified reports one routing training reads, the most recently verified (docs/routing.md "Training
+ * a large instance": about 15 s and 0.25 GB per 100,000 reports).
+ */
+export const ROUTING_TRAINING_MAX_ROWS = 500_000;
