@@ -2480,6 +2480,14 @@ function pass22Variants(): Record<string, Variant> {
     }
     return out;
   };
+  const order = rows.map((r) => Number(r.lapor_id)).sort((a, b) => a - b);
+  const bin = Number(process.env.TIME_BIN ?? 30);
+  const timeToken = (r: Row) => {
+    const b = Math.floor(order.indexOf(Number(r.lapor_id)) / bin);
+    const az = (k: number) => k.toString(26).replace(/./g, (d) => String.fromCharCode(97 + parseInt(d, 26)));
+    const one = `waktuperiode${az(b)} waktuperiodex${az(Math.floor(b / 2))} `;
+    return one.repeat(Number(process.env.TIME_REP ?? 1));
+  };
   const protos: Record<string, [string, string][]> = {
     permintaan_informasi: [
       ['Mohon informasi', 'Bagaimana cara dan apa saja syaratnya? Mohon informasinya, terima kasih.'],
@@ -2575,6 +2583,11 @@ function pass22Variants(): Record<string, Variant> {
           classWeight: (process.env.CW ?? 'balanced') as 'balanced' | 'none',
         },
       })),
+    },
+    timeT: {
+      name: `typeProduct + a submission-period token (lapor_id rank in bins of ${process.env.TIME_BIN ?? 30}), ×${process.env.TIME_REP ?? 1}`,
+      text: (r) => `${typeText(r)} ${timeToken(r)}`,
+      members: typeMembers,
     },
     protoT: {
       name: `typeProduct + 3 hand-written prototype reports per type ×${process.env.PROTO_COPIES ?? 3}`,
