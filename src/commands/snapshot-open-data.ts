@@ -5,10 +5,7 @@
  * Why: a fixed, checksummed file is what `aduan evaluate` and outside analysts recompute from.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
 import { chmod, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { join } from 'node:path';
 import type { Services } from '../app/context.ts';
 import { openDataSnapshots } from '../db/schema.ts';
@@ -23,6 +20,7 @@ import {
 } from '../queries/open-data-snapshot.ts';
 import { openDataTerms } from '../domain/stats/open-data-terms.ts';
 import { jsonChunks } from '../domain/stats/json-chunks.ts';
+import { writeJsonFile } from '../integrations/json-file.ts';
 import { refreshStats } from './refresh-stats.ts';
 
 /** What was written. */
@@ -38,32 +36,6 @@ export function sha256Hex(data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-/**
- * Writes the chunks to a new file at `path` (refused if it exists), returning the sha256 (hex) of the bytes and their
- * number. On an error the file is removed.
- */
-async function writeJsonChunks(
-  path: string,
-  chunks: Iterable<string>,
-): Promise<{ sha256: string; bytes: number }> {
-  const hash = createHash('sha256');
-  let bytes = 0;
-  function* hashed() {
-    for (const chunk of chunks) {
-      const buf = Buffer.from(chunk);
-      hash.update(buf);
-      bytes += buf.length;
-      yield buf;
-    }
-  }
-  try {
-    await pipeline(Readable.from(hashed()), createWriteStream(path, { flags: 'wx' }));
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') await rm(path, { force: true });
-    throw e;
-  }
-  return { sha256: hash.digest('hex'), bytes };
-}
 
 /** A snapshot file being written (`writeOpenDataSnapshot`), before it is renamed to carry its checksum. */
 const PARTIAL = /^\.aduan-open-data-.*\.partial$/;
@@ -105,7 +77,7 @@ export async function writeOpenDataSnapshot(
   // Written under a temporary name, hashed as it goes, then renamed to carry its checksum: a reader never sees half a
   // file, and a document past V8's largest string (about a million reports) is never one string.
   const partial = join(dir, `.aduan-open-data-${stamp}-${randomUUID()}.partial`);
-  const { sha256, bytes } = await writeJsonChunks(
+  const { sha256, bytes } = await writeJsonFile(
     partial,
     jsonChunks({ ...withTerms(doc, openDataTerms(svc.openData, svc.publicUrl)) }, 'reports'),
   );

@@ -4,8 +4,10 @@
  * string (about 512 MB) is smaller than an open-data snapshot of about a million reports.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { readFile, rm, stat } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { JSONParser } from '@streamparser/json';
 
 /**
@@ -69,4 +71,31 @@ export async function readJsonFile(path: string): Promise<JsonFile> {
   }
   if (!parsed) throw new SyntaxError(bytes === 0 ? 'empty file' : 'unexpected end of JSON');
   return { value, sha256: hash.digest('hex'), bytes };
+}
+
+/**
+ * Writes the chunks to a new file at `path` (refused if it exists), returning the sha256 (hex) of the bytes and their
+ * number. On an error the file is removed.
+ */
+export async function writeJsonFile(
+  path: string,
+  chunks: Iterable<string>,
+): Promise<{ sha256: string; bytes: number }> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  function* hashed() {
+    for (const chunk of chunks) {
+      const buf = Buffer.from(chunk);
+      hash.update(buf);
+      bytes += buf.length;
+      yield buf;
+    }
+  }
+  try {
+    await pipeline(Readable.from(hashed()), createWriteStream(path, { flags: 'wx' }));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') await rm(path, { force: true });
+    throw e;
+  }
+  return { sha256: hash.digest('hex'), bytes };
 }

@@ -13,7 +13,7 @@
  *   without that file (written before it existed) still withdraws the whole date, as before.
  */
 import { createHash } from 'node:crypto';
-import { access, readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
+import { access, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,7 +30,7 @@ import { openDataDir, snapshotOpenData, writeOpenDataSnapshot } from '../command
 import { agencies } from '../db/schema.ts';
 import { evaluate } from '../domain/evaluation/evaluate.ts';
 import { loadEvaluationConfig } from './evaluation.ts';
-import { buildOpenDataSnapshot, countedPath } from './open-data-snapshot.ts';
+import { buildOpenDataSnapshot, countedPath, forgetWithdrawnAnswer } from './open-data-snapshot.ts';
 import { jsonFileReading } from '../integrations/json-file.ts';
 
 const WHOLE_UP_TO = jsonFileReading.wholeUpTo;
@@ -309,8 +309,13 @@ describe('serving a stored snapshot after reports changed', () => {
     });
     expect(made.status, JSON.stringify(made.body)).toBe(200);
     const served: string[] = [];
+    const dir = openDataDir(t.runtime.config.dataDir);
+    const answers = async () => (await readdir(dir)).filter((f) => f.startsWith('.aduan-withdrawn-'));
     for (const wholeUpTo of [jsonFileReading.wholeUpTo, 0]) {
       jsonFileReading.wholeUpTo = wholeUpTo;
+      // Each parser makes the answer itself: nothing remembered, nothing on disk.
+      forgetWithdrawnAnswer();
+      for (const f of await answers()) await rm(join(dir, f));
       try {
         const res = await fetch(`${t.url}/api/v1/open-data/snapshots/${written.sha256}`);
         expect(res.status).toBe(200);
@@ -327,5 +332,43 @@ describe('serving a stored snapshot after reports changed', () => {
       doc.reports.slice(1).map((r: any) => r.trackingId),
     );
     expect(served[0]).not.toContain(row);
+
+    // The answer is a file beside the snapshot, not memory: another process (or this one after a restart) serves it
+    // without reading the snapshot. Proof: the snapshot replaced by bytes that are not JSON, the same answer.
+    const [answer] = await answers();
+    expect(await answers()).toHaveLength(1);
+    expect(await readFile(join(dir, answer!), 'utf8')).toBe(served[0]);
+    const bytes = await readFile(written.path);
+    await writeFile(written.path, 'bukan JSON');
+    try {
+      forgetWithdrawnAnswer();
+      const res = await fetch(`${t.url}/api/v1/open-data/snapshots/${written.sha256}`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('x-snapshot-withdrawn-rows')).toBe('1');
+      expect(res.headers.get('x-checksum-sha256')).toBe(
+        createHash('sha256').update(served[0]!).digest('hex'),
+      );
+      expect(await res.text()).toBe(served[0]);
+    } finally {
+      await writeFile(written.path, bytes);
+    }
+
+    // Another row made rahasia: a new answer without either row replaces the old one, which still held that row.
+    const second = doc.reports[1].trackingId as string;
+    t.setNow(new Date('2026-04-16T06:00:00Z'));
+    const again = await t.api(`/api/v1/reports/${second}/privacy`, {
+      json: { confidential: true },
+      token: await t.login(DEMO.coordinator),
+    });
+    expect(again.status, JSON.stringify(again.body)).toBe(200);
+    const res = await fetch(`${t.url}/api/v1/open-data/snapshots/${written.sha256}`);
+    expect(res.headers.get('x-snapshot-withdrawn-rows')).toBe('2');
+    const text = await res.text();
+    expect(text).not.toContain(row);
+    expect(text).not.toContain(second);
+    const now = await answers();
+    expect(now).toHaveLength(1);
+    expect(now[0]).not.toBe(answer);
+    expect(await readFile(join(dir, now[0]!), 'utf8')).toBe(text);
   });
 });

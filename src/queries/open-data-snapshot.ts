@@ -4,10 +4,11 @@
  * Counts only: no user is named, and no report that is not public contributes more than a count.
  * Why: `aduan evaluate` recomputes every data indicator from this document alone.
  */
-import { createHash } from 'node:crypto';
-import { open, readFile } from 'node:fs/promises';
+import { createHash, randomUUID } from 'node:crypto';
+import { open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { jsonChunks } from '../domain/stats/json-chunks.ts';
-import { readJsonFile } from '../integrations/json-file.ts';
+import { readJsonFile, writeJsonFile } from '../integrations/json-file.ts';
 import { sql } from 'drizzle-orm';
 import { query, type AppDb } from '../db/client.ts';
 import { regionCovers } from '../domain/deadline/calendar.ts';
@@ -375,7 +376,7 @@ export async function snapshotBySha256(db: AppDb, sha256: string): Promise<Snaps
  */
 export type ServedSnapshot =
   | { kind: 'stored'; path: string; sha256: string }
-  | { kind: 'withdrawn'; bytes: Buffer; sha256: string; withdrawnRows: number; withdrawnCounts: number };
+  | { kind: 'withdrawn'; path: string; sha256: string; withdrawnRows: number; withdrawnCounts: number };
 
 /**
  * What the counted-reports file of a stored snapshot says about `ids` (reports.id → tracking number), or null when the
@@ -495,11 +496,12 @@ export async function servedSnapshot(db: AppDb, snap: SnapshotInfo): Promise<Ser
   )
     return stored;
   // Parsing the file and writing it again takes long on a large one (1,000,000 reports: about 70 s and 3 GB), and the
-  // answer stays the same until another report leaves the public: the last answer is kept (one, in this process), and
-  // requests that come while it is made wait for it instead of making their own.
+  // answer stays the same until another report leaves the public: it is written to a file beside the snapshot, which
+  // every process serves until then (`withdrawnFile`); this process remembers its last answer, and requests that come
+  // while it is made wait for it instead of making their own.
   const key = `${snap.sha256}|${JSON.stringify([...hidden].sort((x, y) => x.id.localeCompare(y.id)))}`;
   if (lastWithdrawn?.key !== key) {
-    const value = withdrawnSnapshot(snap, hidden, ledger);
+    const value = withdrawnFile(snap, key, () => withdrawnSnapshot(snap, hidden, ledger));
     lastWithdrawn = { key, value };
     value.catch(() => {
       if (lastWithdrawn?.value === value) lastWithdrawn = null;
@@ -520,12 +522,83 @@ interface HiddenReport {
 /** The last withdrawn answer of `servedSnapshot`, by snapshot and changed reports. */
 let lastWithdrawn: { key: string; value: Promise<ServedSnapshot> } | null = null;
 
+/** Forgets this process's last withdrawn answer, as another process or a restart would not have it (tests). */
+export function forgetWithdrawnAnswer(): void {
+  lastWithdrawn = null;
+}
+
+/**
+ * A withdrawn answer on disk, beside its snapshot: `.aduan-withdrawn-<snapshot sha256, 16>-<key hash, 16>.<served
+ * sha256>.<withdrawn rows>.<withdrawn counts>.json`, so that it is found and served without reading it.
+ */
+const WITHDRAWN_FILE = /^\.aduan-withdrawn-([0-9a-f]{16})-([0-9a-f]{16})\.([0-9a-f]{64})\.(\d+)\.(\d+)\.json$/;
+/** One being written (renamed to the above when complete). */
+const WITHDRAWN_PARTIAL = /^\.aduan-withdrawn-.*\.partial$/;
+
+/**
+ * The withdrawn answer for `key` (the snapshot and the reports hidden since): the file another request or process
+ * already wrote, else `make()`'s document written to a new one (nothing is written when nothing is withdrawn). The
+ * answer is never held in memory (1,000,000 reports: 690 MB). Writing it removes the answers of the same snapshot
+ * for other hidden reports (they still hold a row withdrawn since; a process streaming one keeps its open file), and
+ * those of other snapshots and half-written ones untouched for a day or an hour.
+ */
+async function withdrawnFile(
+  snap: SnapshotInfo,
+  key: string,
+  make: () => Promise<ServedSnapshot | Withdrawn>,
+): Promise<ServedSnapshot> {
+  const dir = dirname(snap.path);
+  const prefix = `.aduan-withdrawn-${snap.sha256.slice(0, 16)}-${createHash('sha256').update(key).digest('hex').slice(0, 16)}.`;
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const found = names.map((n) => (n.startsWith(prefix) ? WITHDRAWN_FILE.exec(n) : null)).find((m) => m);
+  if (found)
+    return {
+      kind: 'withdrawn',
+      path: join(dir, found[0]),
+      sha256: found[3]!,
+      withdrawnRows: Number(found[4]),
+      withdrawnCounts: Number(found[5]),
+    };
+  const made = await make();
+  if (made.kind !== 'document') return made;
+  const partial = join(dir, `${prefix}${randomUUID()}.partial`);
+  const { sha256 } = await writeJsonFile(partial, made.chunks);
+  const name = `${prefix}${sha256}.${made.withdrawnRows}.${made.withdrawnCounts}.json`;
+  await rename(partial, join(dir, name));
+  const now = Date.now();
+  for (const other of names) {
+    const m = WITHDRAWN_FILE.exec(other);
+    const sameSnapshot = m?.[1] === snap.sha256.slice(0, 16);
+    if (!m && !WITHDRAWN_PARTIAL.test(other)) continue;
+    const info = await stat(join(dir, other)).catch(() => null);
+    if (!info) continue;
+    const age = now - info.mtimeMs;
+    if ((m && (sameSnapshot || age > 86_400_000)) || (!m && age > 3_600_000))
+      await rm(join(dir, other), { force: true });
+  }
+  return {
+    kind: 'withdrawn',
+    path: join(dir, name),
+    sha256,
+    withdrawnRows: made.withdrawnRows,
+    withdrawnCounts: made.withdrawnCounts,
+  };
+}
+
+/** A withdrawn document to write (`withdrawnFile`): its JSON in chunks and what was withdrawn. */
+interface Withdrawn {
+  kind: 'document';
+  chunks: Iterable<string>;
+  withdrawnRows: number;
+  withdrawnCounts: number;
+}
+
 /** The stored snapshot without the rows and counts of `hidden` (`servedSnapshot`). */
 async function withdrawnSnapshot(
   snap: SnapshotInfo,
   hidden: readonly HiddenReport[],
   ledger: Awaited<ReturnType<typeof readCounted>>,
-): Promise<ServedSnapshot> {
+): Promise<ServedSnapshot | Withdrawn> {
   const stored = { kind: 'stored' as const, path: snap.path, sha256: snap.sha256 };
   const withdrawn = new Set(hidden.map((h) => h.tracking_id));
   const doc = (await readJsonFile(snap.path)).value as OpenDataSnapshot & {
@@ -561,25 +634,19 @@ async function withdrawnSnapshot(
     }
   }
   if (withdrawnRows === 0 && withdrawnCounts === 0) return stored;
-  // In chunks (`jsonChunks`): the file of about a million reports is past V8's largest string, not past a Buffer's.
-  const bytes = Buffer.concat(
-    [
-      ...jsonChunks(
-        {
-          ...doc,
-          reports: kept,
-          ...(unlisted ? { unlistedReports: unlisted } : {}),
-          withdrawnRows,
-          ...(withdrawnCounts > 0 ? { withdrawnCounts } : {}),
-        },
-        'reports',
-      ),
-    ].map((c) => Buffer.from(c)),
-  );
+  // In chunks (`jsonChunks`): the file of about a million reports is past V8's largest string.
   return {
-    kind: 'withdrawn',
-    bytes,
-    sha256: createHash('sha256').update(bytes).digest('hex'),
+    kind: 'document',
+    chunks: jsonChunks(
+      {
+        ...doc,
+        reports: kept,
+        ...(unlisted ? { unlistedReports: unlisted } : {}),
+        withdrawnRows,
+        ...(withdrawnCounts > 0 ? { withdrawnCounts } : {}),
+      },
+      'reports',
+    ),
     withdrawnRows,
     withdrawnCounts,
   };

@@ -84,10 +84,11 @@ async function sendSnapshot(
   reply.header('x-snapshot-created-at', snap.createdAt);
   reply.header('link', `<${(await snapshotTerms(svc, snap)).license}>; rel="license"`);
   reply.header('content-disposition', `attachment; filename="${snap.path.split('/').pop()}"`);
-  if (served.kind === 'stored') return reply.type('application/json').send(createReadStream(served.path));
-  reply.header('x-snapshot-original-sha256', snap.sha256);
-  reply.header('x-snapshot-withdrawn-rows', String(served.withdrawnRows));
-  return reply.type('application/json').send(served.bytes);
+  if (served.kind === 'withdrawn') {
+    reply.header('x-snapshot-original-sha256', snap.sha256);
+    reply.header('x-snapshot-withdrawn-rows', String(served.withdrawnRows));
+  }
+  return reply.type('application/json').send(createReadStream(served.path));
 }
 
 /**
