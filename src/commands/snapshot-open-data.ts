@@ -36,7 +36,6 @@ export function sha256Hex(data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-
 /** A snapshot file being written (`writeOpenDataSnapshot`), before it is renamed to carry its checksum. */
 const PARTIAL = /^\.aduan-open-data-.*\.partial$/;
 

@@ -531,7 +531,8 @@ export function forgetWithdrawnAnswer(): void {
  * A withdrawn answer on disk, beside its snapshot: `.aduan-withdrawn-<snapshot sha256, 16>-<key hash, 16>.<served
  * sha256>.<withdrawn rows>.<withdrawn counts>.json`, so that it is found and served without reading it.
  */
-const WITHDRAWN_FILE = /^\.aduan-withdrawn-([0-9a-f]{16})-([0-9a-f]{16})\.([0-9a-f]{64})\.(\d+)\.(\d+)\.json$/;
+const WITHDRAWN_FILE =
+  /^\.aduan-withdrawn-([0-9a-f]{16})-([0-9a-f]{16})\.([0-9a-f]{64})\.(\d+)\.(\d+)\.json$/;
 /** One being written (renamed to the above when complete). */
 const WITHDRAWN_PARTIAL = /^\.aduan-withdrawn-.*\.partial$/;
 
