@@ -582,7 +582,12 @@ function cv(label: string, minCount: number, v: Variant, seeds: number[]) {
           5,
           seeds[Math.floor(run / 5)]!,
         );
-    const tr = data.filter((_, i) => folds[i] !== f);
+    // TRAIN_FRACTION=0.5: a learning curve; each label's training rows are cut to that share (seeded), the test fold stays whole.
+    const tr = trainShare(
+      data.filter((_, i) => folds[i] !== f),
+      label,
+      run,
+    );
     const te = data.filter((_, i) => folds[i] === f);
     const rare = all.filter((r) => counts.get(r[label]!)! < minCount);
     const augRand = seededRandom(1000 + run);
@@ -2443,6 +2448,21 @@ const label = UNITS ? 'addressed_agency' : (process.env.LABEL ?? 'agency_group')
 const minCount = Number(process.env.MIN_COUNT ?? (UNITS ? 5 : label === 'agency_group' ? 20 : 1));
 for (const k of (process.env.V ?? Object.keys(variants).join(',')).split(','))
   cv(label, minCount, variants[k]!, (process.env.SEEDS ?? process.env.SEED ?? '1').split(',').map(Number));
+
+/**
+ * Session 26, a learning curve: the training part of each fold cut to TRAIN_FRACTION of each label's rows (at least
+ * 2 per label, seeded by the run), so the figure can be read against the amount of labelled history.
+ */
+function trainShare(rows: Row[], label: string, run: number): Row[] {
+  const share = Number(process.env.TRAIN_FRACTION ?? 1);
+  if (!(share > 0 && share < 1)) return rows;
+  const byLabel = new Map<string, Row[]>();
+  for (const r of rows) byLabel.set(r[label]!, [...(byLabel.get(r[label]!) ?? []), r]);
+  const rand = seededRandom(7000 + run);
+  return [...byLabel.values()].flatMap((group) =>
+    shuffleInPlace([...group], rand).slice(0, Math.max(2, Math.round(group.length * share))),
+  );
+}
 
 /** The body's sentences (split after . ? ! and at line ends), lower-cased, those with a letter. */
 function sentencesOf(body: string): string[] {
