@@ -148,6 +148,40 @@ describe("routing eval: messages in the command line's language (synthetic CSV)"
     const few = await runCli(['--train', csv, '--cv', '3', '--label', 'report_type', '--min-count', '50']);
     expect(few.err).toContain('kurang dari 2 label di "report_type" yang memiliki ≥ 50 baris latih');
   });
+
+  it('refuses a test file with no row of a label kept from training instead of scoring nothing as 0', async () => {
+    const other = path.join(dir, 'other-labels.csv');
+    writeFileSync(
+      other,
+      stringify(
+        [
+          { title: 'jalan rusak', text: 'jalan rusak mohon', report_type: 'keluhan' },
+          { title: 'lampu mati', text: 'lampu mati', report_type: '' },
+        ],
+        { header: true },
+      ),
+    );
+    vi.stubEnv('ADUAN_LANG', 'en');
+    const argv = ['--train', csv, '--test', other, '--label', 'report_type', '--min-count', '5', '--json'];
+    const r = await runCli(argv);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err).toContain(
+      `aduan routing eval: none of the 1 labelled rows of ${other} has one of the 3 labels of "report_type" kept from training`,
+    );
+    vi.stubEnv('ADUAN_LANG', 'id');
+    expect((await runCli(argv)).err).toContain(`tidak ada satu pun dari 1 baris berlabel di ${other}`);
+    // One row of a kept label is enough to be scored.
+    writeFileSync(
+      other,
+      stringify([{ title: 'lampu mati', text: 'lampu jalan mati', report_type: 'pengaduan' }], {
+        header: true,
+      }),
+    );
+    const one = await runCli(argv);
+    expect(one.code, one.err).toBe(0);
+    expect(JSON.parse(one.out)).toMatchObject({ labels: 3, train: 36, test: 1 });
+  });
 });
 
 describe.skipIf(!haveData)('routing eval on the LAPOR! 2017 training split', () => {

@@ -293,7 +293,13 @@ async function run(a: EvalArgs): Promise<void> {
   const trainRows = allTrain.filter((r) => kept.has(r.label));
   const opts = trainOptions(a);
   if (a.test !== undefined) {
-    const testRows = (await readLabelledCsv(a.test, a.label, input)).filter((r) => kept.has(r.label));
+    const allTest = await readLabelledCsv(a.test, a.label, input);
+    const testRows = allTest.filter((r) => kept.has(r.label));
+    // Scores over no rows would read as 0 (or as a perfect model): say what is wrong with the file instead.
+    if (testRows.length === 0)
+      throw new InputError(
+        sayEval('no_test_rows', { file: a.test, rows: allTest.length, label: a.label, labels: kept.size }),
+      );
     const { metrics, trainSeconds, modelBytes } = trainAndEvaluate(trainRows, testRows, opts);
     const result = { labels: kept.size, train: trainRows.length, test: testRows.length, ...metrics };
     if (a.json) {
