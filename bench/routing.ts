@@ -13,7 +13,13 @@
  * ONLY=model|pg|dup|lookup|thread|accuracy, ROUTING_BENCH_CUES=1 (model input with the report-type cues),
  * ROUTING_BENCH_ENSEMBLE=previous|type (the previous product ensemble, or the report-type one with its title-only member),
  * ROUTING_BENCH_KEEP=1 (keep the database afterwards, and reuse a kept one
- * that already holds the reports: the lookup phase then skips seeding; for iterating on queries).
+ * that already holds the reports: the lookup phase then skips seeding; for iterating on queries),
+ * ROUTING_BENCH_PROVINCES (default 34) × ROUTING_BENCH_KABKOTA (per province, default 15) kab/kota over
+ * ROUTING_BENCH_DAYS (default 1095) days: the spread of the lookup's reports (1 × 10 over 365 days: one busy
+ * province; use another ROUTING_BENCH_DB with ROUTING_BENCH_KEEP, a kept database is reused by its size only),
+ * ROUTING_BENCH_KABKOTA_SPACING (degrees between kab/kota centres, default 0.025) and ROUTING_BENCH_SPREAD (the width
+ * in degrees of the square around each centre the points fall in, default 0.09), ROUTING_BENCH_COMMON_SHARE and
+ * ROUTING_BENCH_BUDGET (the lookup's `commonTermShare` and `candidateShareBudget`, default the product's).
  */
 import { fitInProcess } from '../src/commands/routing-fit.ts';
 import { fitInThread } from '../src/jobs/routing-fit-thread.ts';
@@ -44,6 +50,23 @@ const ROWS = Number(process.env.ROUTING_BENCH_ROWS ?? 100_000);
 const REPORTS = Number(process.env.ROUTING_BENCH_REPORTS ?? 1_000_000);
 const ADMIN_URL = process.env.ROUTING_BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const DB_NAME = process.env.ROUTING_BENCH_DB ?? 'aduan_bench_routing';
+const PROVINCES = Number(process.env.ROUTING_BENCH_PROVINCES ?? 34);
+const KABKOTA = Number(process.env.ROUTING_BENCH_KABKOTA ?? 15);
+const DAYS = Number(process.env.ROUTING_BENCH_DAYS ?? 1095);
+const REGIONS = PROVINCES * KABKOTA;
+/** Degrees between neighbouring kab/kota centres of a province (0.025: the default layout's 2.8 km). */
+const KAB_SPACING = Number(process.env.ROUTING_BENCH_KABKOTA_SPACING ?? 0.025);
+/** Each report's point lies within ± half this many degrees of its kab/kota's centre (0.09: about 10 km). */
+const SPREAD = Number(process.env.ROUTING_BENCH_SPREAD ?? 0.09);
+/** The similar lookup's `commonTermShare` and `candidateShareBudget` (unset: the product's defaults). */
+const LOOKUP_OPTIONS = {
+  ...(process.env.ROUTING_BENCH_COMMON_SHARE
+    ? { commonTermShare: Number(process.env.ROUTING_BENCH_COMMON_SHARE) }
+    : {}),
+  ...(process.env.ROUTING_BENCH_BUDGET
+    ? { candidateShareBudget: Number(process.env.ROUTING_BENCH_BUDGET) }
+    : {}),
+};
 const rand = seededRandom(42);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 
@@ -302,7 +325,7 @@ async function duplicateBench(svc: Services, client: pg.Client) {
         found: await similarPublicReports(
           svc,
           { title: q.title, body: q.body, regionCode: '64.72', lat: q.at?.lat, lon: q.at?.lon },
-          { minScore: 0, limit: 5, nearBonus },
+          { minScore: 0, limit: 5, nearBonus, ...LOOKUP_OPTIONS },
         ),
       });
     }
@@ -330,12 +353,16 @@ async function duplicateBench(svc: Services, client: pg.Client) {
 }
 
 /**
- * The synthetic centre of kab/kota `${11 + p}.${k + 1}` (p < 34, k < 15), in SQL over g (the region is
- * (11 + g % 34).(1 + (g / 34) % 15)) and in TypeScript; the points only need to be distinct per kab/kota.
+ * The synthetic centre of kab/kota `${11 + p}.${k + 1}` (p < PROVINCES, k < KABKOTA), in SQL over g (the region is
+ * (11 + g % PROVINCES).(1 + (g / PROVINCES) % KABKOTA)) and in TypeScript; the points only need to be distinct per
+ * kab/kota.
  */
-const CENTRE_LAT_SQL = `(-10 + (g % 34) * 0.4 + ((g / 34) % 15) * 0.025)`;
-const CENTRE_LON_SQL = `(95 + (g % 34) * 1.2 + ((g / 34) % 15) * 0.02)`;
-const centreOf = (p: number, k: number) => ({ lat: -10 + p * 0.4 + k * 0.025, lon: 95 + p * 1.2 + k * 0.02 });
+const CENTRE_LAT_SQL = `(-10 + (g % ${PROVINCES}) * 0.4 + ((g / ${PROVINCES}) % ${KABKOTA}) * ${KAB_SPACING})`;
+const CENTRE_LON_SQL = `(95 + (g % ${PROVINCES}) * 1.2 + ((g / ${PROVINCES}) % ${KABKOTA}) * ${KAB_SPACING * 0.8})`;
+const centreOf = (p: number, k: number) => ({
+  lat: -10 + p * 0.4 + k * KAB_SPACING,
+  lon: 95 + p * 1.2 + k * KAB_SPACING * 0.8,
+});
 
 async function seedReports(client: pg.Client) {
   const sentences = data.flatMap((r) => sentencesOf(r.text!)).slice(0, 20_000);
@@ -358,28 +385,28 @@ async function seedReports(client: pg.Client) {
        select lpad(g::text, 10, '0'), 'x', 'pengaduan',
               (select t from ti where i = (g::bigint * 7919) % ${T}),
               (select string_agg(t, ' ') from s where i in ((g::bigint * 31) % ${S}, (g::bigint * 131 + 7) % ${S}, (g::bigint * 1031 + 13) % ${S})),
-              (11 + g % 34)::text || '.' || lpad((1 + (g / 34) % 15)::text, 2, '0') || '.01',
-              (array['dispatched','in_progress','responded','completed','submitted'])[1 + (g / 510) % 5], 'web',
-              timestamptz '2026-03-12' - ((g % 1095) || ' days')::interval,
-              timestamptz '2026-03-12' - ((g % 1095) || ' days')::interval,
-              timestamptz '2026-03-12' - ((g % 1095) || ' days')::interval,
-              (g / 2550) % 10 = 0,
-              case when g % 5 <> 0 then ${CENTRE_LAT_SQL} + ((g::bigint * 7907) % 1000 / 1000.0 - 0.5) * 0.09 end,
-              case when g % 5 <> 0 then ${CENTRE_LON_SQL} + ((g::bigint * 6271) % 1000 / 1000.0 - 0.5) * 0.09 end
+              (11 + g % ${PROVINCES})::text || '.' || lpad((1 + (g / ${PROVINCES}) % ${KABKOTA})::text, 2, '0') || '.01',
+              (array['dispatched','in_progress','responded','completed','submitted'])[1 + (g / ${REGIONS}) % 5], 'web',
+              timestamptz '2026-03-12' - ((g % ${DAYS}) || ' days')::interval,
+              timestamptz '2026-03-12' - ((g % ${DAYS}) || ' days')::interval,
+              timestamptz '2026-03-12' - ((g % ${DAYS}) || ' days')::interval,
+              (g / ${REGIONS * 5}) % 10 = 0,
+              case when g % 5 <> 0 then ${CENTRE_LAT_SQL} + ((g::bigint * 7907) % 1000 / 1000.0 - 0.5) * ${SPREAD} end,
+              case when g % 5 <> 0 then ${CENTRE_LON_SQL} + ((g::bigint * 6271) % 1000 / 1000.0 - 0.5) * ${SPREAD} end
          from generate_series($1::int, $2::int) g`,
       [start + 1, Math.min(REPORTS, start + chunk)],
     );
   }
-  // Status and confidentiality vary within each kab/kota (g / 510 steps through its reports). Four in five
-  // reports have a point, within about 5 km of their kab/kota's centre (CENTRE_*_SQL).
+  // Status and confidentiality vary within each kab/kota (g / REGIONS steps through its reports). Four in five
+  // reports have a point, within ± SPREAD / 2 degrees of their kab/kota's centre (CENTRE_*_SQL; about 5 km by default).
   await client.query('vacuum analyze reports');
   return (performance.now() - t0) / 1000;
 }
 
 async function lookupBench(svc: Services, client: pg.Client, reused: boolean) {
   const loadSeconds = reused ? 0 : await seedReports(client);
-  const regions = Array.from({ length: 34 }, (_, p) =>
-    Array.from({ length: 15 }, (_, k) => ({
+  const regions = Array.from({ length: PROVINCES }, (_, p) =>
+    Array.from({ length: KABKOTA }, (_, k) => ({
       code: `${11 + p}.${String(k + 1).padStart(2, '0')}`,
       centre: centreOf(p, k),
     })),
@@ -393,22 +420,22 @@ async function lookupBench(svc: Services, client: pg.Client, reused: boolean) {
     const region = pick(regions);
     const q = { title: r.title!, body: r.text!, regionCode: region.code };
     let s = performance.now();
-    await similarPublicReports(svc, q);
+    await similarPublicReports(svc, q, LOOKUP_OPTIONS);
     if (i >= 20) publicTimes.push(performance.now() - s);
     const at = {
-      lat: region.centre.lat + (rand() - 0.5) * 0.09,
-      lon: region.centre.lon + (rand() - 0.5) * 0.09,
+      lat: region.centre.lat + (rand() - 0.5) * SPREAD,
+      lon: region.centre.lon + (rand() - 0.5) * SPREAD,
     };
     s = performance.now();
-    await similarPublicReports(svc, { ...q, ...at });
+    await similarPublicReports(svc, { ...q, ...at }, LOOKUP_OPTIONS);
     if (i >= 20) pointTimes.push(performance.now() - s);
     const tid = String(1 + Math.floor(rand() * REPORTS)).padStart(10, '0');
     s = performance.now();
-    await similarReportsForStaff(svc, caller, tid);
+    await similarReportsForStaff(svc, caller, tid, LOOKUP_OPTIONS);
     if (i >= 20) staffTimes.push(performance.now() - s);
   }
   console.log(
-    `similar lookup: ${REPORTS.toLocaleString('en')} reports in PostgreSQL (${regions.length} kab/kota, 3 years; ${reused ? 'kept database reused' : `loaded in ${loadSeconds.toFixed(0)} s`})`,
+    `similar lookup: ${REPORTS.toLocaleString('en')} reports in PostgreSQL (${regions.length} kab/kota, ${DAYS} days; ${reused ? 'kept database reused' : `loaded in ${loadSeconds.toFixed(0)} s`})`,
   );
   console.log(
     `  citizen side (open public, 180 days, same kab/kota): p50 ${ms(pct(publicTimes, 50))}, p95 ${ms(pct(publicTimes, 95))}`,
@@ -419,11 +446,16 @@ async function lookupBench(svc: Services, client: pg.Client, reused: boolean) {
   console.log(
     `  staff side (every report, ±90 days, same kab/kota, + within 1 km of its point if any): p50 ${ms(pct(staffTimes, 50))}, p95 ${ms(pct(staffTimes, 95))}`,
   );
+  const one = regions[0]!.code;
   const regionCount = await svc.db.execute(
-    sql`select count(*)::int as n from reports where region_code like '35.07.%'`,
+    sql`select count(*)::int as n,
+               (count(*) filter (where status in ('dispatched', 'returned', 'in_progress', 'responded')
+                  and not confidential and created_at >= timestamptz '2026-03-12T02:00:00Z' - interval '180 days'))::int as open
+          from reports where region_code like ${`${one}.%`}`,
   );
+  const counted = (regionCount as unknown as { rows: { n: number; open: number }[] }).rows[0]!;
   console.log(
-    `  (about ${(regionCount as unknown as { rows: { n: number }[] }).rows[0]!.n} reports per kab/kota)`,
+    `  (about ${counted.n} reports per kab/kota, ${counted.open} of them open and public in the citizen side's 180 days)`,
   );
 }
 

@@ -18,6 +18,8 @@ import type { ZoneName } from '../domain/report/report.ts';
 import { geoCells, haversineMetres } from '../domain/open311/geo.ts';
 import {
   cosine,
+  distinctiveTsquery,
+  type LexemeShare,
   NEAR_RADIUS_M,
   proximityBonus,
   searchTerms,
@@ -65,6 +67,10 @@ export interface SimilarOptions {
   candidates?: number;
   /** The largest proximity bonus (default DEFAULT_NEAR_BONUS); 0 scores the text alone. */
   nearBonus?: number;
+  /** A word in more than this share of all reports is not a candidate word alone (default COMMON_TERM_SHARE). */
+  commonTermShare?: number;
+  /** The candidate words' shares add up to at most this (default CANDIDATE_SHARE_BUDGET). */
+  candidateShareBudget?: number;
 }
 
 /** A point in degrees. */
@@ -116,13 +122,21 @@ async function candidates(
   until: Date,
   limit: number,
   point: Point | null,
+  opts: SimilarOptions,
 ): Promise<Candidate[]> {
-  const terms = searchTerms(`${text.title}\n${text.body}`);
-  if (terms.length === 0) return [];
-  const tsq = terms.join(' | ');
+  const distinct = await candidateTsquery(svc, text, opts);
+  if (distinct === null) return [];
   const regionCond = region
     ? sql`(r.region_code = ${region} or r.region_code like ${`${region}.%`})`
     : sql`true`;
+  const window = sql`r.created_at >= ${since.toISOString()} and r.created_at <= ${until.toISOString()}`;
+  // Which index leads. In a quiet kab/kota the region and window hold a few hundred reports: reading them all is
+  // cheaper than the full-text index's lists of the query's words over the whole table, which the planner tends to
+  // add (45 ms for 39,000 entries, for 300 rows of the region). In a busy one (more than BUSY_WINDOW_ROWS) the
+  // full-text index must narrow the region's rows first (otherwise tens of thousands are read: 0.6 s). `is true`
+  // keeps the planner from using the full-text index in the quiet case (the condition is the same).
+  const busy = !region || (await busyWindow(svc, sql`r.region_code like ${`${region}.%`} and ${window}`));
+  const matches = busy ? sql`r.search @@ q.q` : sql`(r.search @@ q.q) is true`;
   const branch = (where: SQL, order: SQL) =>
     sql`select r.tracking_id, r.title, r.body, r.status, r.region_code, r.support_count, r.created_at,
                r.confidential, r.agency_id, coalesce(a.zone, t.zone) as zone, r.lat, r.lon,
@@ -131,14 +145,16 @@ async function candidates(
           cross join q
           left join agencies a on a.id = r.agency_id
           left join agencies t on t.id = r.target_agency_id
-         where r.search @@ q.q
+         where ${matches}
            and ${where}
-           and r.created_at >= ${since.toISOString()} and r.created_at <= ${until.toISOString()}
+           and ${window}
            and ${filter}
          order by ${order}
          limit ${limit}`;
   // The region + time window (reports_region_prefix_idx) bounds the rows, full text picks and ranks them
-  // (ts_rank only: cheap on the stored tsvector) and carries the columns the answer needs.
+  // (ts_rank only: cheap on the stored tsvector) and carries the columns the answer needs. It asks for the text's
+  // distinctive words only (`distinctiveTsquery`): every row matched is read and ranked, and in a busy kab/kota the
+  // common words of a text match tens of thousands of reports (docs/routing.md, "Duplicates and similar reports").
   const byText = branch(regionCond, sql`rank desc`);
   // Near the point: the grid cells of the circle's bounding box, closest first. Read through
   // reports_geo_cell_idx with the index's own expressions (`inCell`), as the Open311 radius filter does; a lat/lon range would read a whole band of latitude. Not limited to the kab/kota: a report
@@ -159,7 +175,7 @@ async function candidates(
     svc.db,
     // `not materialized`: with two branches reading it, q would be materialised, and the planner would then AND
     // the region index with the full-text GIN index (hundreds of thousands of rows at 1M reports: 200 ms).
-    sql`with q as not materialized (select to_tsquery('indonesian', ${tsq}) as q),
+    sql`with q as not materialized (select ${distinct}::tsquery as q),
         c as (${near ? sql`(${byText}) union (${near})` : byText})
         select c.tracking_id, c.title, c.body, c.status, c.region_code, c.support_count, c.created_at,
                c.confidential, c.agency_id, a.name as agency_name, c.zone, c.lat, c.lon,
@@ -168,6 +184,89 @@ async function candidates(
           left join agencies a on a.id = c.agency_id
          order by c.rank desc, c.tracking_id`,
   );
+}
+
+/** More reports than this in a lookup's kab/kota and window make it busy (`candidates`). */
+const BUSY_WINDOW_ROWS = 3_000;
+
+/**
+ * Whether more than BUSY_WINDOW_ROWS reports meet `where` (counted up to one more). `where` is one range of the region
+ * index (the kab/kota's codes below it, not an OR), so the count reads the index alone.
+ */
+async function busyWindow(svc: Services, where: SQL): Promise<boolean> {
+  const [row] = await query<{ n: number }>(
+    svc.db,
+    sql`select count(*)::int as n from (select 1 from reports r where ${where} limit ${BUSY_WINDOW_ROWS + 1}) x`,
+  );
+  return (row?.n ?? 0) > BUSY_WINDOW_ROWS;
+}
+
+/**
+ * The tsquery that picks a text's candidates: its distinctive words (`distinctiveTsquery`, with the shares of
+ * `lexemeShares`), or null when it has no search word.
+ */
+export async function candidateTsquery(
+  svc: Services,
+  text: { title: string; body: string },
+  opts: Pick<SimilarOptions, 'commonTermShare' | 'candidateShareBudget'> = {},
+): Promise<string | null> {
+  const terms = searchTerms(`${text.title}\n${text.body}`);
+  if (terms.length === 0) return null;
+  const shares = await lexemeShares(svc, terms);
+  return distinctiveTsquery(shares, opts.commonTermShare, opts.candidateShareBudget);
+}
+
+/** How long a process reuses PostgreSQL's statistics of `reports.search` (they change at each ANALYZE). */
+const STATS_TTL_MS = 5 * 60_000;
+
+interface LexemeStats {
+  readAt: number;
+  shares: Map<string, number>;
+  /** The share of a lexeme not among the most common ones: half the rarest of them (0 without statistics). */
+  floor: number;
+}
+
+let statsByDatabase = new WeakMap<object, LexemeStats>();
+
+/**
+ * PostgreSQL's most common lexemes of `reports.search` with the share of reports containing each (`pg_stats`, kept by
+ * ANALYZE and autovacuum), read at most every STATS_TTL_MS per database: decoding them costs about 5 ms, more than the
+ * rest of a lookup's candidate query on a quiet kab/kota.
+ */
+async function lexemeStats(svc: Services): Promise<LexemeStats> {
+  const cached = statsByDatabase.get(svc.db);
+  if (cached && Date.now() - cached.readAt < STATS_TTL_MS) return cached;
+  const rows = await query<{ e: string; f: number }>(
+    svc.db,
+    sql`select u.e, u.f
+          from pg_stats p, unnest(p.most_common_elems::text::text[], p.most_common_elem_freqs) as u(e, f)
+         where p.schemaname = current_schema() and p.tablename = 'reports' and p.attname = 'search'
+           and u.e is not null`,
+  );
+  const shares = new Map(rows.map((r) => [r.e, Number(r.f)]));
+  const floor = shares.size ? Math.min(...shares.values()) / 2 : 0;
+  const stats = { readAt: Date.now(), shares, floor };
+  statsByDatabase.set(svc.db, stats);
+  return stats;
+}
+
+/** Read the statistics again on the next lookup (tests, after an ANALYZE). */
+export function forgetLexemeStats(): void {
+  statsByDatabase = new WeakMap();
+}
+
+/**
+ * The lexemes of the search terms (the `indonesian` configuration, as `reports.search`) with the share of reports
+ * containing each (`lexemeStats`). A lexeme not among the most common ones is rarer than the rarest of them: it
+ * counts as half of that. On a table never analysed every share is 0.
+ */
+async function lexemeShares(svc: Services, terms: string[]): Promise<LexemeShare[]> {
+  const stats = await lexemeStats(svc);
+  const rows = await query<{ lexeme: string }>(
+    svc.db,
+    sql`select unnest(tsvector_to_array(to_tsvector('indonesian', ${terms.join(' ')}))) as lexeme`,
+  );
+  return rows.map((r) => ({ lexeme: r.lexeme, share: stats.shares.get(r.lexeme) ?? stats.floor }));
 }
 
 /** A point, when both coordinates are finite numbers. */
@@ -252,6 +351,7 @@ export async function similarPublicReports(
     now,
     opts.candidates ?? 40,
     point,
+    opts,
   );
   const ranked = rank(input, point, rows, opts, opts.limit ?? 5);
   const supported = new Set<string>();
@@ -307,6 +407,7 @@ export async function similarReportsForStaff(
     new Date(at + days),
     opts.candidates ?? 40,
     point,
+    opts,
   );
   return rank(row, point, rows, opts, opts.limit ?? 10).map((c) => ({
     trackingId: c.tracking_id,

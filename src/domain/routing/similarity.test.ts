@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_NEAR_BONUS, NEAR_FULL_M, NEAR_RADIUS_M, proximityBonus } from './similarity.ts';
+import {
+  CANDIDATE_SHARE_BUDGET,
+  COMMON_TERM_SHARE,
+  DEFAULT_NEAR_BONUS,
+  distinctiveTsquery,
+  MIN_DISTINCT_TERMS,
+  NEAR_FULL_M,
+  NEAR_RADIUS_M,
+  proximityBonus,
+} from './similarity.ts';
 
 describe('proximityBonus', () => {
   it('is the full bonus up to NEAR_FULL_M, falls linearly, and is 0 from NEAR_RADIUS_M or without a point', () => {
@@ -13,5 +22,58 @@ describe('proximityBonus', () => {
     expect(proximityBonus(Number.NaN)).toBe(0);
     expect(proximityBonus(100, 0)).toBe(0);
     expect(proximityBonus(100, 0.2)).toBe(0.2);
+  });
+});
+
+describe('distinctiveTsquery', () => {
+  const l = (lexeme: string, share: number) => ({ lexeme, share });
+
+  it('asks for any distinctive lexeme and leaves out those in more than COMMON_TERM_SHARE of reports', () => {
+    const q = distinctiveTsquery([
+      l('jalan', 0.28),
+      l('lubang', 0.004),
+      l('warga', 0.1),
+      l('tanjungmas', 0),
+      l('dermaga', 0.0037),
+      l('kampung', COMMON_TERM_SHARE),
+    ]);
+    expect(q).toBe("'tanjungmas' | 'dermaga' | 'lubang' | 'kampung'");
+    expect(distinctiveTsquery([l('a', 0.03), l('b', 0.001), l('c', 0.002), l('d', 0.5)], 0.05)).toBe(
+      "'b' | 'c' | 'a'",
+    );
+  });
+
+  it('keeps the rarest distinctive lexemes while their shares add up to CANDIDATE_SHARE_BUDGET, at least 3', () => {
+    expect(CANDIDATE_SHARE_BUDGET).toBe(0.05);
+    const six = ['a', 'b', 'c', 'd', 'e', 'f'].map((x) => l(x, 0.015));
+    expect(distinctiveTsquery(six)).toBe("'a' | 'b' | 'c'");
+    expect(distinctiveTsquery(six, COMMON_TERM_SHARE, 0.1)).toBe("'a' | 'b' | 'c' | 'd' | 'e' | 'f'");
+    expect(distinctiveTsquery(six.slice(0, 3), COMMON_TERM_SHARE, 0.01)).toBe("'a' | 'b' | 'c'");
+    // Rare words cost little of the budget: a report's names and places are all asked for.
+    const rare = Array.from({ length: 20 }, (_, i) => l(`w${String(i).padStart(2, '0')}`, 0.001));
+    expect(distinctiveTsquery([...rare, l('x', 0.019)])!.split(' | ')).toHaveLength(21);
+  });
+
+  it('keeps every lexeme when the table has no statistics (all shares 0), without duplicates', () => {
+    expect(distinctiveTsquery([l('jalan', 0), l('rusak', 0), l('jalan', 0)])).toBe("'jalan' | 'rusak'");
+    expect(distinctiveTsquery([])).toBeNull();
+    expect(distinctiveTsquery([l('', 0)])).toBeNull();
+  });
+
+  it('asks for pairs of the rarest common lexemes when fewer than MIN_DISTINCT_TERMS are distinctive', () => {
+    expect(MIN_DISTINCT_TERMS).toBe(3);
+    const generic = [l('jalan', 0.28), l('rusak', 0.15), l('lubang', 0.05), l('baik', 0.1), l('mohon', 0.4)];
+    expect(distinctiveTsquery(generic)).toBe(
+      "('lubang' & 'baik') | ('lubang' & 'rusak') | ('lubang' & 'jalan') | ('baik' & 'rusak') | ('baik' & 'jalan') | ('rusak' & 'jalan')",
+    );
+    // Distinctive lexemes stay alone beside the pairs; a single common one is asked for alone.
+    expect(distinctiveTsquery([l('dermaga', 0.001), l('jalan', 0.28), l('rusak', 0.15)])).toBe(
+      "'dermaga' | ('rusak' & 'jalan')",
+    );
+    expect(distinctiveTsquery([l('dermaga', 0.001), l('jalan', 0.28)])).toBe("'dermaga' | 'jalan'");
+  });
+
+  it('quotes a lexeme so that the tsquery reads it as one word', () => {
+    expect(distinctiveTsquery([l("jum'at", 0), l('a\\b', 0)])).toBe("'a\\\\b' | 'jum''at'");
   });
 });

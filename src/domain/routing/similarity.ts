@@ -39,6 +39,58 @@ export function searchTerms(text: string, max = 24): string[] {
     .map(([w]) => w);
 }
 
+/** A lexeme of the search query with the share of all reports that contain it (0 when not among the common ones). */
+export interface LexemeShare {
+  lexeme: string;
+  share: number;
+}
+
+/**
+ * A lexeme in more than this share of all reports is too common to pick candidates by on its own: it says little about
+ * which report is the same one, and every report it matches is read and ranked (in a busy kab/kota, tens of thousands).
+ */
+export const COMMON_TERM_SHARE = 0.02;
+/** With fewer distinctive lexemes than this, the common ones are asked for in pairs. */
+export const MIN_DISTINCT_TERMS = 3;
+/**
+ * The distinctive lexemes asked for, rarest first, add up to at most this share of all reports (beyond the first
+ * MIN_DISTINCT_TERMS): it bounds the rows a lookup reads and ranks.
+ */
+export const CANDIDATE_SHARE_BUDGET = 0.05;
+/** How many of the rarest common lexemes are paired. */
+const PAIR_TERMS = 4;
+
+const quoteLexeme = (l: string) => `'${l.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
+
+/**
+ * The candidate query (a tsquery of exact lexemes): any of the text's distinctive lexemes (share ≤ `maxShare`). When
+ * the text has fewer than MIN_DISTINCT_TERMS of them, also any two of its PAIR_TERMS rarest common lexemes together,
+ * so that a text of common words still finds its duplicates without matching most of a busy kab/kota. Null when there
+ * is no lexeme. Shares come from PostgreSQL's statistics of `reports.search`; without them (a table never analysed)
+ * every share is 0 and every lexeme is distinctive.
+ */
+export function distinctiveTsquery(
+  lexemes: readonly LexemeShare[],
+  maxShare = COMMON_TERM_SHARE,
+  budget = CANDIDATE_SHARE_BUDGET,
+): string | null {
+  const sorted = [...new Map(lexemes.map((l) => [l.lexeme, l])).values()]
+    .filter((l) => l.lexeme !== '')
+    .sort((a, b) => a.share - b.share || (a.lexeme < b.lexeme ? -1 : 1));
+  let total = 0;
+  const distinct = sorted
+    .filter((l) => l.share <= maxShare)
+    .filter((l, i) => (total += l.share) <= budget || i < MIN_DISTINCT_TERMS)
+    .map((l) => quoteLexeme(l.lexeme));
+  const common = sorted.filter((l) => l.share > maxShare).map((l) => quoteLexeme(l.lexeme));
+  if (distinct.length >= MIN_DISTINCT_TERMS || common.length === 0)
+    return distinct.length ? distinct.join(' | ') : null;
+  if (common.length === 1) return [...distinct, ...common].join(' | ');
+  const rare = common.slice(0, PAIR_TERMS);
+  const pairs = rare.flatMap((a, i) => rare.slice(i + 1).map((b) => `(${a} & ${b})`));
+  return [...distinct, ...pairs].join(' | ');
+}
+
 /**
  * The similarity score of a candidate in [0, 1]: body+title word cosine blended with the title's
  * trigram similarity (from pg_trgm), which catches typos in short titles.

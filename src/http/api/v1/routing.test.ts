@@ -15,6 +15,7 @@ import {
 import { query } from '../../../db/client.ts';
 import { signInWeb } from '../../../../test/helpers/web-client.ts';
 import { trainRoutingModels } from '../../../commands/train-routing.ts';
+import { candidateTsquery, forgetLexemeStats } from '../../../queries/similar-reports.ts';
 import { HEALTH, ROADS } from '../../../../test/helpers/routing-corpus.ts';
 
 let t: TestApp;
@@ -280,6 +281,49 @@ describe('similar reports and merging', () => {
     const bad = await ask({ lat: 'utara', lon: '117' });
     expect(bad.status).toBe(422);
     expect(JSON.stringify(bad.body)).toMatch(/lat/);
+  });
+
+  it('a busy kab/kota: candidates are picked by the distinctive words, the common ones only in pairs', async () => {
+    const svc = t.runtime.services;
+    const DOCK = 'Jalan rusak berlubang di dermaga Tanjungmas, perahu nelayan susah bersandar';
+    const dock = await submit(DOCK);
+    await verify(dock, 'pupr-kaltim', catRoads);
+    // 3,100 open public reports of Kota Samarinda in the window, each with the words of a common road complaint: a
+    // busy kab/kota (more than 3,000 in the window), where the full-text index leads.
+    await query(
+      svc.db,
+      sql`insert into reports (tracking_id, access_key_hash, classification, title, body, region_code, status, channel,
+                               created_at, updated_at, verified_at)
+          select (9900000000 + g)::text, 'x', 'pengaduan', 'Jalan rusak berlubang',
+                 'Jalan rusak berlubang mohon diperbaiki, laporan ' || g, '64.72.02', 'dispatched', 'web',
+                 timestamptz '2026-03-01', timestamptz '2026-03-01', timestamptz '2026-03-01'
+            from generate_series(1, 3100) g`,
+    );
+    await query(svc.db, sql`analyze reports`);
+    forgetLexemeStats();
+    const variant = {
+      title: 'Jln rusak di dermaga Tanjungmas',
+      body: 'Jalan berlubang di dermaga tanjungmas, perahu nelayan tdk bisa bersandar',
+    };
+    // The query asks for the distinctive words; "jalan", "rusak" and "lubang" are in most reports and left out.
+    const q = (await candidateTsquery(svc, variant))!;
+    expect(q).toMatch(/'dermaga'/);
+    expect(q).toMatch(/'tanjungmas'/);
+    expect(q).not.toMatch(/'jalan'|'rusak'|'lubang'/);
+    const found = await t.api(`/api/v1/similar?${new URLSearchParams({ ...variant, regionCode: '64.72' })}`);
+    expect(found.status, JSON.stringify(found.body)).toBe(200);
+    expect(found.body.items[0]?.trackingId).toBe(dock);
+    // A text of common words only asks for them in pairs, and still finds its duplicates.
+    const generic = {
+      title: 'Jalan rusak berlubang',
+      body: 'Jalan rusak berlubang, mohon segera diperbaiki',
+    };
+    const pairs = (await candidateTsquery(svc, generic))!;
+    expect(pairs).toMatch(/\('(jalan|rusak|lubang)' & '(jalan|rusak|lubang)'\)/);
+    expect(pairs).not.toMatch(/(^|\| )'(jalan|rusak|lubang)'/);
+    const same = await t.api(`/api/v1/similar?${new URLSearchParams({ ...generic, regionCode: '64.72' })}`);
+    expect(same.body.items.length).toBe(5);
+    expect(same.body.items[0].title).toBe('Jalan rusak berlubang');
   });
 
   it('staff side: confidential reports for staff in scope, with a score; others are refused', async () => {
