@@ -173,8 +173,8 @@ async function candidates(
   // The title trigram similarity is computed for the candidates only, not for every row in the window.
   return query<Candidate>(
     svc.db,
-    // `not materialized`: with two branches reading it, q would be materialised, and the planner would then AND
-    // the region index with the full-text GIN index (hundreds of thousands of rows at 1M reports: 200 ms).
+    // `not materialized`: with two branches reading it, q would be materialised and the planner would not see the
+    // tsquery; it would then choose between the region and the full-text index blind (`busy` above decides instead).
     sql`with q as not materialized (select ${distinct}::tsquery as q),
         c as (${near ? sql`(${byText}) union (${near})` : byText})
         select c.tracking_id, c.title, c.body, c.status, c.region_code, c.support_count, c.created_at,
