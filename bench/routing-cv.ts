@@ -2457,7 +2457,11 @@ function trainShare(rows: Row[], label: string, run: number): Row[] {
   const share = Number(process.env.TRAIN_FRACTION ?? 1);
   if (!(share > 0 && share < 1)) return rows;
   const byLabel = new Map<string, Row[]>();
-  for (const r of rows) byLabel.set(r[label]!, [...(byLabel.get(r[label]!) ?? []), r]);
+  for (const r of rows) {
+    const group = byLabel.get(r[label]!);
+    if (group) group.push(r);
+    else byLabel.set(r[label]!, [r]);
+  }
   const rand = seededRandom(7000 + run);
   return [...byLabel.values()].flatMap((group) =>
     shuffleInPlace([...group], rand).slice(0, Math.max(2, Math.round(group.length * share))),

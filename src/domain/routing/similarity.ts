@@ -39,7 +39,7 @@ export function searchTerms(text: string, max = 24): string[] {
     .map(([w]) => w);
 }
 
-/** A lexeme of the search query with the share of all reports that contain it (0 when not among the common ones). */
+/** A lexeme of the search query with the share of all reports that contain it (estimated for a rare one). */
 export interface LexemeShare {
   lexeme: string;
   share: number;
@@ -77,11 +77,14 @@ export function distinctiveTsquery(
   const sorted = [...new Map(lexemes.map((l) => [l.lexeme, l])).values()]
     .filter((l) => l.lexeme !== '')
     .sort((a, b) => a.share - b.share || (a.lexeme < b.lexeme ? -1 : 1));
+  const distinct: string[] = [];
   let total = 0;
-  const distinct = sorted
-    .filter((l) => l.share <= maxShare)
-    .filter((l, i) => (total += l.share) <= budget || i < MIN_DISTINCT_TERMS)
-    .map((l) => quoteLexeme(l.lexeme));
+  for (const l of sorted) {
+    if (l.share > maxShare) break;
+    total += l.share;
+    if (total > budget && distinct.length >= MIN_DISTINCT_TERMS) break;
+    distinct.push(quoteLexeme(l.lexeme));
+  }
   const common = sorted.filter((l) => l.share > maxShare).map((l) => quoteLexeme(l.lexeme));
   if (distinct.length >= MIN_DISTINCT_TERMS || common.length === 0)
     return distinct.length ? distinct.join(' | ') : null;
