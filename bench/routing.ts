@@ -10,7 +10,7 @@
  * The database is dropped afterwards. Prints aggregates only (no report text).
  * Env: ROUTING_BENCH_ROWS (default 100000), ROUTING_BENCH_REPORTS (default 1000000),
  * ROUTING_BENCH_ADMIN_URL (default postgres://postgres@127.0.0.1:5432/postgres), SKIP_PG=1,
- * ONLY=model|pg|dup|lookup|thread|accuracy, ROUTING_BENCH_CUES=1 (model input with the report-type cues),
+ * ONLY=model|pg|dup|lookup|thread|accuracy|dupbusy (the duplicate set inside a kept lookup database's busy kab/kota), ROUTING_BENCH_CUES=1 (model input with the report-type cues),
  * ROUTING_BENCH_ENSEMBLE=previous|type (the previous product ensemble, or the report-type one with its title-only member),
  * ROUTING_BENCH_KEEP=1 (keep the database afterwards, and reuse a kept one
  * that already holds the reports: the lookup phase then skips seeding; for iterating on queries),
@@ -19,7 +19,8 @@
  * province; use another ROUTING_BENCH_DB with ROUTING_BENCH_KEEP, a kept database is reused by its size only),
  * ROUTING_BENCH_KABKOTA_SPACING (degrees between kab/kota centres, default 0.025) and ROUTING_BENCH_SPREAD (the width
  * in degrees of the square around each centre the points fall in, default 0.09), ROUTING_BENCH_COMMON_SHARE and
- * ROUTING_BENCH_BUDGET (the lookup's `commonTermShare` and `candidateShareBudget`, default the product's).
+ * ROUTING_BENCH_BUDGET and ROUTING_BENCH_INDEX_ROWS (the lookup's `commonTermShare`, `candidateShareBudget` and
+ * `indexReadRows`, default the product's).
  */
 import { fitInProcess } from '../src/commands/routing-fit.ts';
 import { fitInThread } from '../src/jobs/routing-fit-thread.ts';
@@ -41,7 +42,11 @@ import {
 import { seededRandom } from '../src/domain/routing/random.ts';
 import { ABBREVIATIONS } from '../src/domain/routing/normalise.ts';
 import { stem } from '../src/integrations/indonesian-stemmer.ts';
-import { similarPublicReports, similarReportsForStaff } from '../src/queries/similar-reports.ts';
+import {
+  forgetLexemeStats,
+  similarPublicReports,
+  similarReportsForStaff,
+} from '../src/queries/similar-reports.ts';
 import { systemCaller, type Caller, type Services } from '../src/app/context.ts';
 import { routingAccuracy } from '../src/queries/routing-accuracy.ts';
 
@@ -65,6 +70,9 @@ const LOOKUP_OPTIONS = {
     : {}),
   ...(process.env.ROUTING_BENCH_BUDGET
     ? { candidateShareBudget: Number(process.env.ROUTING_BENCH_BUDGET) }
+    : {}),
+  ...(process.env.ROUTING_BENCH_INDEX_ROWS
+    ? { indexReadRows: Number(process.env.ROUTING_BENCH_INDEX_ROWS) }
     : {}),
 };
 const rand = seededRandom(42);
@@ -268,19 +276,21 @@ function around(p: { lat: number; lon: number }, metres: number) {
  * within 300 m of its original; half of the unrelated queries are pinned within 300 m of some other stored report
  * (another problem in the same street: the hard case for a proximity bonus), the other half anywhere.
  */
-async function duplicateBench(svc: Services, client: pg.Client) {
+async function duplicateBench(svc: Services, client: pg.Client, busy = false) {
   const rows = [...data].sort(() => rand() - 0.5);
   const originals = rows.slice(0, 300);
   const heldOut = rows.slice(300, 600);
   const stored = [...originals, ...rows.slice(600)];
-  const centre = { lat: -0.5, lon: 117.15 };
+  // ONLY=dupbusy: among the kept lookup database's reports, in its third kab/kota (11.03) and around its centre.
+  const centre = busy ? centreOf(0, 2) : { lat: -0.5, lon: 117.15 };
+  const region = busy ? '11.03' : '64.72';
   const pointOf = new Map(
     stored.map((r) => [r, rand() < 0.8 ? around(centre, 10_000 * Math.SQRT2) : null] as const),
   );
   for (const [i, r] of stored.entries()) {
     const at = pointOf.get(r);
     await client.query(
-      `insert into reports (${INSERT_COLUMNS}, lat, lon) values ($1, 'x', 'pengaduan', $2, $3, '64.72.02', 'dispatched', 'web', $4, $4, $4, $5, $6)`,
+      `insert into reports (${INSERT_COLUMNS}, lat, lon) values ($1, 'x', 'pengaduan', $2, $3, $7, 'dispatched', 'web', $4, $4, $4, $5, $6)`,
       [
         `d${String(i).padStart(9, '0')}`,
         r.title!.slice(0, 150),
@@ -288,10 +298,12 @@ async function duplicateBench(svc: Services, client: pg.Client) {
         new Date(Date.parse('2026-02-01') + i * 60_000),
         at?.lat ?? null,
         at?.lon ?? null,
+        `${region}.02`,
       ],
     );
   }
   await client.query('analyze reports');
+  forgetLexemeStats();
   const idOf = new Map(stored.map((r, i) => [r, `d${String(i).padStart(9, '0')}`]));
   const pinned = stored.filter((r) => pointOf.get(r));
   const queries: {
@@ -315,7 +327,7 @@ async function duplicateBench(svc: Services, client: pg.Client) {
     queries.push({ gold: null, title: r.title!, body: r.text!, at });
   }
   console.log(
-    `duplicate detection: ${originals.length} near-duplicate queries + ${heldOut.length} unrelated queries against ${stored.length} stored reports (same region and window; synthetic points, see above)`,
+    `duplicate detection: ${originals.length} near-duplicate queries + ${heldOut.length} unrelated queries against ${stored.length} stored reports (same region and window; synthetic points, see above)${busy ? ` among the kept database's reports in kab/kota ${region}` : ''}`,
   );
   for (const nearBonus of (process.env.DUP_BONUS ?? '0,0.1,0.15,0.2').split(',').map(Number)) {
     const results: { gold: string | null; found: { trackingId: string; score: number }[] }[] = [];
@@ -324,7 +336,7 @@ async function duplicateBench(svc: Services, client: pg.Client) {
         gold: q.gold,
         found: await similarPublicReports(
           svc,
-          { title: q.title, body: q.body, regionCode: '64.72', lat: q.at?.lat, lon: q.at?.lon },
+          { title: q.title, body: q.body, regionCode: region, lat: q.at?.lat, lon: q.at?.lon },
           { minScore: 0, limit: 5, nearBonus, ...LOOKUP_OPTIONS },
         ),
       });
@@ -349,7 +361,11 @@ async function duplicateBench(svc: Services, client: pg.Client) {
     const top1 = results.filter((r) => r.gold && r.found[0]?.trackingId === r.gold).length;
     console.log(`  the original ranks first for ${top1} of ${originals.length} near-duplicates`);
   }
-  await client.query('truncate reports');
+  if (busy) {
+    await client.query(`delete from reports where tracking_id like 'd%'`);
+    await client.query('analyze reports');
+    forgetLexemeStats();
+  } else await client.query('truncate reports');
 }
 
 /**
@@ -547,7 +563,13 @@ if (ONLY === 'thread') await threadBench();
 if (ONLY === 'accuracy') await withDatabase(accuracyBench);
 else if (!process.env.SKIP_PG && ONLY !== 'model' && ONLY !== 'thread') {
   await withDatabase(async (svc, client, reused) => {
-    if (!reused && process.env.ONLY !== 'lookup') await duplicateBench(svc, client);
-    if (process.env.ONLY !== 'dup') await lookupBench(svc, client, reused);
+    if (ONLY === 'dupbusy') {
+      if (!reused)
+        throw new Error('ONLY=dupbusy needs a kept lookup database (ROUTING_BENCH_KEEP=1 ONLY=lookup first)');
+      await duplicateBench(svc, client, true);
+      return;
+    }
+    if (!reused && ONLY !== 'lookup') await duplicateBench(svc, client);
+    if (ONLY !== 'dup') await lookupBench(svc, client, reused);
   });
 }

@@ -71,6 +71,8 @@ export interface SimilarOptions {
   commonTermShare?: number;
   /** The candidate words' shares add up to at most this (default CANDIDATE_SHARE_BUDGET). */
   candidateShareBudget?: number;
+  /** When the full-text index leads, its common words add up to at most this many reports (default GIN_READ_ROWS). */
+  indexReadRows?: number;
 }
 
 /** A point in degrees. */
@@ -124,8 +126,6 @@ async function candidates(
   point: Point | null,
   opts: SimilarOptions,
 ): Promise<Candidate[]> {
-  const distinct = await candidateTsquery(svc, text, opts);
-  if (distinct === null) return [];
   const regionCond = region
     ? sql`(r.region_code = ${region} or r.region_code like ${`${region}.%`})`
     : sql`true`;
@@ -134,49 +134,57 @@ async function candidates(
   // cheaper than the full-text index's lists of the query's words over the whole table, which the planner tends to
   // add (45 ms for 39,000 entries, for 300 rows of the region). In a busy one (more than BUSY_WINDOW_ROWS) the
   // full-text index must narrow the region's rows first (otherwise tens of thousands are read: 0.6 s). `is true`
-  // keeps the planner from using the full-text index in the quiet case (the condition is the same).
+  // keeps the planner from using the full-text index in the quiet case (the condition is the same). When the index
+  // leads, the common words it reads are bounded (`pairBudget`: GIN_READ_ROWS entries).
   const busy = !region || (await busyWindow(svc, sql`r.region_code like ${`${region}.%`} and ${window}`));
+  const distinct = await candidateTsquery(svc, text, opts, busy);
+  if (distinct === null) return [];
   const matches = busy ? sql`r.search @@ q.q` : sql`(r.search @@ q.q) is true`;
-  const branch = (where: SQL, order: SQL) =>
-    sql`select r.tracking_id, r.title, r.body, r.status, r.region_code, r.support_count, r.created_at,
-               r.confidential, r.agency_id, coalesce(a.zone, t.zone) as zone, r.lat, r.lon,
-               ts_rank(r.search, q.q) as rank
-          from reports r
-          cross join q
-          left join agencies a on a.id = r.agency_id
-          left join agencies t on t.id = r.target_agency_id
-         where ${matches}
-           and ${where}
-           and ${window}
-           and ${filter}
-         order by ${order}
-         limit ${limit}`;
-  // The region + time window (reports_region_prefix_idx) bounds the rows, full text picks and ranks them
-  // (ts_rank only: cheap on the stored tsvector) and carries the columns the answer needs. It asks for the text's
+  // Near the point: the grid cells of the circle's bounding box, read through reports_geo_cell_idx with the index's
+  // own expressions (`inCell`), as the Open311 radius filter does; a lat/lon range would read a whole band of
+  // latitude. Not limited to the kab/kota: a report across the border a few hundred metres away is the same street.
+  const cells = (point && geoCells({ circle: { ...point, radius: NEAR_RADIUS_M } })) || [];
+  const near = cells.length
+    ? sql`(${sql.join(
+        cells.map((c) => sql`(${inCell(c)})`),
+        sql` or `,
+      )})`
+    : null;
+  const inRegion = region ? regionCond : near ? sql`false` : sql`true`;
+  const place = near ? (region ? sql`(${regionCond} or ${near})` : near) : regionCond;
+  const d2 = point
+    ? sql`power(r.lat - ${point.lat}::float8, 2) + power((r.lon - ${point.lon}::float8) * ${Math.cos((point.lat * Math.PI) / 180)}::float8, 2)`
+    : sql`null::float8`;
+  const columns = sql`tracking_id, title, body, status, region_code, support_count, created_at, confidential, agency_id,
+                      zone, lat, lon, rank`;
+  // One pass over the reports that match the words in the kab/kota (and window) or near the point: the region + time
+  // window (reports_region_prefix_idx) or the cells bound the rows, full text picks and ranks them (ts_rank only:
+  // cheap on the stored tsvector) and carries the columns the answer needs. Then the best ranked of the kab/kota and
+  // the closest of the circle. In a busy kab/kota the full-text index is read once for both (two branches read it
+  // twice, and the circle's branch read every report of its cells to test the words). It asks for the text's
   // distinctive words only (`distinctiveTsquery`): every row matched is read and ranked, and in a busy kab/kota the
   // common words of a text match tens of thousands of reports (docs/routing.md, "Duplicates and similar reports").
-  const byText = branch(regionCond, sql`rank desc`);
-  // Near the point: the grid cells of the circle's bounding box, closest first. Read through
-  // reports_geo_cell_idx with the index's own expressions (`inCell`), as the Open311 radius filter does; a lat/lon range would read a whole band of latitude. Not limited to the kab/kota: a report
-  // across the border a few hundred metres away is the same street.
-  const cells = point ? geoCells({ circle: { ...point, radius: NEAR_RADIUS_M } }) : null;
-  const near =
-    point && cells
-      ? branch(
-          sql`(${sql.join(
-            cells.map((c) => sql`(${inCell(c)})`),
-            sql` or `,
-          )})`,
-          sql`power(r.lat - ${point.lat}::float8, 2) + power((r.lon - ${point.lon}::float8) * ${Math.cos((point.lat * Math.PI) / 180)}::float8, 2)`,
-        )
-      : null;
   // The title trigram similarity is computed for the candidates only, not for every row in the window.
   return query<Candidate>(
     svc.db,
-    // `not materialized`: with two branches reading it, q would be materialised and the planner would not see the
-    // tsquery; it would then choose between the region and the full-text index blind (`busy` above decides instead).
+    // `not materialized`: q would otherwise be materialised, and the planner would not see the tsquery; it would then
+    // choose between the region and the full-text index blind (`busy` above decides instead).
     sql`with q as not materialized (select ${distinct}::tsquery as q),
-        c as (${near ? sql`(${byText}) union (${near})` : byText})
+        m as materialized (
+          select r.tracking_id, r.title, r.body, r.status, r.region_code, r.support_count, r.created_at,
+                 r.confidential, r.agency_id, coalesce(a.zone, t.zone) as zone, r.lat, r.lon,
+                 ts_rank(r.search, q.q) as rank, ${inRegion} as in_region, ${near ?? sql`false`} as in_near,
+                 ${d2} as d2
+            from reports r
+            cross join q
+            left join agencies a on a.id = r.agency_id
+            left join agencies t on t.id = r.target_agency_id
+           where ${matches}
+             and ${place}
+             and ${window}
+             and ${filter}),
+        c as ((select ${columns} from m where in_region order by rank desc, tracking_id limit ${limit})
+              union (select ${columns} from m where in_near order by d2, tracking_id limit ${limit}))
         select c.tracking_id, c.title, c.body, c.status, c.region_code, c.support_count, c.created_at,
                c.confidential, c.agency_id, a.name as agency_name, c.zone, c.lat, c.lon,
                similarity(c.title, ${text.title}) as title_sim
@@ -203,24 +211,40 @@ async function busyWindow(svc: Services, where: SQL): Promise<boolean> {
 
 /**
  * The tsquery that picks a text's candidates: its distinctive words (`distinctiveTsquery`, with the shares of
- * `lexemeShares`), or null when it has no search word.
+ * `lexemeShares`), or null when it has no search word. `indexLeads`: the full-text index will be read (a busy
+ * kab/kota), so the common words asked for are bounded by `indexReadRows`.
  */
 export async function candidateTsquery(
   svc: Services,
   text: { title: string; body: string },
-  opts: Pick<SimilarOptions, 'commonTermShare' | 'candidateShareBudget'> = {},
+  opts: Pick<SimilarOptions, 'commonTermShare' | 'candidateShareBudget' | 'indexReadRows'> = {},
+  indexLeads = false,
 ): Promise<string | null> {
   const terms = searchTerms(`${text.title}\n${text.body}`);
   if (terms.length === 0) return null;
-  const shares = await lexemeShares(svc, terms);
-  return distinctiveTsquery(shares, opts.commonTermShare, opts.candidateShareBudget);
+  const stats = await lexemeStats(svc);
+  const shares = await lexemeShares(svc, stats, terms);
+  const pairBudget =
+    indexLeads && stats.rows > 0
+      ? (opts.indexReadRows ?? GIN_READ_ROWS) / stats.rows
+      : Number.POSITIVE_INFINITY;
+  return distinctiveTsquery(shares, opts.commonTermShare, opts.candidateShareBudget, pairBudget);
 }
+
+/**
+ * When the full-text index leads a lookup, its common words may add up to this many reports (`distinctiveTsquery`'s
+ * `pairBudget`): reading an index entry costs about 0.3 µs (docs/benchmarks.md, "The similar lookup in one busy
+ * province").
+ */
+export const GIN_READ_ROWS = 80_000;
 
 /** How long a process reuses PostgreSQL's statistics of `reports.search` (they change at each ANALYZE). */
 const STATS_TTL_MS = 5 * 60_000;
 
 interface LexemeStats {
   readAt: number;
+  /** The planner's estimate of the reports in the table (`pg_class.reltuples`; 0 or less when never analysed). */
+  rows: number;
   shares: Map<string, number>;
   /** The share of a lexeme not among the most common ones: half the rarest of them (0 without statistics). */
   floor: number;
@@ -243,9 +267,13 @@ async function lexemeStats(svc: Services): Promise<LexemeStats> {
          where p.schemaname = current_schema() and p.tablename = 'reports' and p.attname = 'search'
            and u.e is not null`,
   );
+  const [table] = await query<{ n: number }>(
+    svc.db,
+    sql`select reltuples::float8 as n from pg_class where oid = 'reports'::regclass`,
+  );
   const shares = new Map(rows.map((r) => [r.e, Number(r.f)]));
   const floor = shares.size ? Math.min(...shares.values()) / 2 : 0;
-  const stats = { readAt: Date.now(), shares, floor };
+  const stats = { readAt: Date.now(), rows: Number(table?.n ?? 0), shares, floor };
   statsByDatabase.set(svc.db, stats);
   return stats;
 }
@@ -260,8 +288,7 @@ export function forgetLexemeStats(): void {
  * containing each (`lexemeStats`). A lexeme not among the most common ones is rarer than the rarest of them: it
  * counts as half of that. On a table never analysed every share is 0.
  */
-async function lexemeShares(svc: Services, terms: string[]): Promise<LexemeShare[]> {
-  const stats = await lexemeStats(svc);
+async function lexemeShares(svc: Services, stats: LexemeStats, terms: string[]): Promise<LexemeShare[]> {
   const rows = await query<{ lexeme: string }>(
     svc.db,
     sql`select unnest(tsvector_to_array(to_tsvector('indonesian', ${terms.join(' ')}))) as lexeme`,

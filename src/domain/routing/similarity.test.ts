@@ -73,6 +73,24 @@ describe('distinctiveTsquery', () => {
     expect(distinctiveTsquery([l('dermaga', 0.001), l('jalan', 0.28)])).toBe("'dermaga' | 'jalan'");
   });
 
+  it('bounds the common lexemes asked for by the pair budget, rarest first', () => {
+    const text = [l('dermaga', 0.001), l('jalan', 0.28), l('rusak', 0.15), l('lubang', 0.1)];
+    expect(distinctiveTsquery(text, COMMON_TERM_SHARE, CANDIDATE_SHARE_BUDGET, 0.3)).toBe(
+      "'dermaga' | ('lubang' & 'rusak')",
+    );
+    expect(distinctiveTsquery(text, COMMON_TERM_SHARE, CANDIDATE_SHARE_BUDGET, 0.05)).toBe("'dermaga'");
+    expect(distinctiveTsquery(text.slice(1), COMMON_TERM_SHARE, CANDIDATE_SHARE_BUDGET, 0.05)).toBeNull();
+    expect(distinctiveTsquery(text, COMMON_TERM_SHARE, CANDIDATE_SHARE_BUDGET, 1)).toBe(
+      distinctiveTsquery(text),
+    );
+    // A text with one common lexeme asks for it alone, if the budget allows.
+    const one = [l('dermaga', 0.001), l('jalan', 0.28)];
+    expect(distinctiveTsquery(one, COMMON_TERM_SHARE, CANDIDATE_SHARE_BUDGET, 0.3)).toBe(
+      "'dermaga' | 'jalan'",
+    );
+    expect(distinctiveTsquery(one, COMMON_TERM_SHARE, CANDIDATE_SHARE_BUDGET, 0.2)).toBe("'dermaga'");
+  });
+
   it('quotes a lexeme so that the tsquery reads it as one word', () => {
     expect(distinctiveTsquery([l("jum'at", 0), l('a\\b', 0)])).toBe("'a\\\\b' | 'jum''at'");
   });

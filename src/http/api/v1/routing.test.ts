@@ -15,7 +15,11 @@ import {
 import { query } from '../../../db/client.ts';
 import { signInWeb } from '../../../../test/helpers/web-client.ts';
 import { trainRoutingModels } from '../../../commands/train-routing.ts';
-import { candidateTsquery, forgetLexemeStats } from '../../../queries/similar-reports.ts';
+import {
+  candidateTsquery,
+  forgetLexemeStats,
+  similarPublicReports,
+} from '../../../queries/similar-reports.ts';
 import { HEALTH, ROADS } from '../../../../test/helpers/routing-corpus.ts';
 
 let t: TestApp;
@@ -278,6 +282,18 @@ describe('similar reports and merging', () => {
     expect(located.body.items[0].trackingId).toBe(near);
     for (const item of located.body.items) expect(item.score).toBeLessThanOrEqual(1);
 
+    // A point and no kab/kota: the 1 km around the point only, not the text's matches across the country.
+    const pointOnly = await t.api(
+      `/api/v1/similar?${new URLSearchParams({
+        title: 'Drainase tersumbat lumpur di gg Kenanga',
+        body: 'Saluran air di gang kenanga tersumbat lumpur, kalau hujan banjir',
+        lat: String(here.lat),
+        lon: String(here.lon),
+      })}`,
+    );
+    expect(pointOnly.status, JSON.stringify(pointOnly.body)).toBe(200);
+    expect(pointOnly.body.items.map((i: any) => i.trackingId)).toEqual([near]);
+
     const bad = await ask({ lat: 'utara', lon: '117' });
     expect(bad.status).toBe(422);
     expect(JSON.stringify(bad.body)).toMatch(/lat/);
@@ -324,6 +340,16 @@ describe('similar reports and merging', () => {
     const same = await t.api(`/api/v1/similar?${new URLSearchParams({ ...generic, regionCode: '64.72' })}`);
     expect(same.body.items.length).toBe(5);
     expect(same.body.items[0].title).toBe('Jalan rusak berlubang');
+    // Where the full-text index leads, the common words read are bounded: each of these is in ~3,100 reports, so
+    // with room for 3,000 entries none is asked for, only the text's one distinctive word ("segera", in no report of
+    // the kab/kota); the region-first path (a quiet kab/kota) keeps the pairs, and the default room (GIN_READ_ROWS)
+    // keeps them here.
+    expect(await candidateTsquery(svc, generic, { indexReadRows: 3_000 }, true)).toBe("'segera'");
+    expect(await candidateTsquery(svc, generic, { indexReadRows: 3_000 }, false)).toBe(pairs);
+    expect(await candidateTsquery(svc, generic, {}, true)).toBe(pairs);
+    const region = { ...generic, regionCode: '64.72' };
+    expect(await similarPublicReports(svc, region, { indexReadRows: 3_000 })).toEqual([]);
+    expect(await similarPublicReports(svc, region, { indexReadRows: 200_000 })).toHaveLength(5);
   });
 
   it('staff side: confidential reports for staff in scope, with a score; others are refused', async () => {
