@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import type { Config } from '../config.ts';
 import type { Runtime } from '../runtime.ts';
+import type { Database } from '../db/client.ts';
 import { transportsFromConfig } from '../integrations/delivery.ts';
 import { startWorker, type Worker } from '../jobs/worker.ts';
 import { runSweep } from '../jobs/sweeper.ts';
@@ -29,6 +30,14 @@ const SLA_FLAG: Record<string, string> = {
 import { deliveryCounts } from '../commands/outbox-delivery.ts';
 import { overdueCountsByAgency } from '../queries/sweep-candidates.ts';
 
+/**
+ * How often the worker vacuums and analyses the database: daily on the embedded PGlite, which has no autovacuum
+ * (src/commands/maintain-database.ts); never on a PostgreSQL server, which does it itself.
+ */
+export function maintainEveryHoursFor(database: Pick<Database, 'kind'>): number {
+  return database.kind === 'pglite' ? 24 : 0;
+}
+
 /** Starts the worker of a runtime (in-process for `serve`, or standalone). */
 export function startRuntimeWorker(rt: Runtime, config: Config, log: (l: string) => void): Promise<Worker> {
   const transports = transportsFromConfig(config);
@@ -41,6 +50,7 @@ export function startRuntimeWorker(rt: Runtime, config: Config, log: (l: string)
     openDataDir: rt.config.dataDir,
     routingTrainEveryHours: config.routingTrainEveryHours,
     routingTrainMaxRows: config.routingTrainMaxRows,
+    maintainEveryHours: maintainEveryHoursFor(rt.database),
     ...config.worker,
   });
 }

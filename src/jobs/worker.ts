@@ -30,6 +30,7 @@ import { scheduledRoutingTraining } from '../commands/scheduled-routing-training
 import { fitInThread } from './routing-fit-thread.ts';
 import { runScheduledSiteAudits } from '../commands/run-site-audit.ts';
 import { dailyOpenDataSnapshot } from '../commands/daily-open-data-snapshot.ts';
+import { maintainDatabase } from '../commands/maintain-database.ts';
 import { deliverFederationRow, deliverWebhookRow } from './integration-delivery.ts';
 import { isQueryError, loggableErrorText } from '../integrations/error-log.ts';
 import { DELIVERY_REASON, noTransportReason } from '../domain/integration/delivery-reasons.ts';
@@ -66,6 +67,11 @@ export interface WorkerOptions {
   routingTrainEveryHours?: number;
   /** At most this many verified reports (the newest) per retraining (ADUAN_ROUTING_TRAIN_MAX_ROWS; 0 = all). */
   routingTrainMaxRows?: number;
+  /**
+   * `VACUUM ANALYZE` the database on the first scheduled run and then every this many hours (`maintainDatabase`: the
+   * embedded PGlite has no autovacuum); unset or 0 = never. `aduan serve` / `aduan worker` set 24 on PGlite.
+   */
+  maintainEveryHours?: number;
   /** Run the loop [true]; false = only `drain()` (tests). */
   autoStart?: boolean;
   log?: (line: string) => void;
@@ -77,8 +83,9 @@ export interface Worker {
   drain(): Promise<number>;
   /**
    * Runs the scheduled work once at `svc.now()` (the loop does this every `sweepEveryMs`): the sweep
-   * (incremental, or `full`), yesterday's digests, the statistics refresh, the daily open-data snapshot, and in the
-   * background the site audits and (with `routingTrainEveryHours`) the routing retraining when due.
+   * (incremental, or `full`), yesterday's digests, the statistics refresh, the daily open-data snapshot, the database
+   * maintenance when due (`maintainEveryHours`), and in the background the site audits and (with
+   * `routingTrainEveryHours`) the routing retraining when due.
    */
   runScheduled(opts?: { full?: boolean }): Promise<void>;
   /**
@@ -281,6 +288,7 @@ export async function startWorker(svc: Services, opts: WorkerOptions): Promise<W
     return rows.length;
   };
 
+  let lastMaintenance: number | null = null;
   const scheduled = async ({ full = false }: { full?: boolean } = {}) => {
     if (stopped) return;
     await release();
@@ -320,6 +328,16 @@ export async function startWorker(svc: Services, opts: WorkerOptions): Promise<W
         return null;
       });
       if (snap) opts.log?.(`open-data snapshot ${snap.date}: ${snap.path}`);
+    }
+    // The embedded database's maintenance, last: on PGlite it holds the process for its duration.
+    const maintainMs = (opts.maintainEveryHours ?? 0) * 3_600_000;
+    const at = svc.now().getTime();
+    if (maintainMs > 0 && !stopped && (lastMaintenance === null || at - lastMaintenance >= maintainMs)) {
+      lastMaintenance = at;
+      await maintainDatabase(svc).then(
+        (ms) => opts.log?.(`database maintenance: vacuum analyze in ${ms} ms`),
+        (e: Error) => opts.log?.(`database maintenance error: ${loggableErrorText(e)}`),
+      );
     }
   };
 
