@@ -233,8 +233,8 @@ export async function candidateTsquery(
 
 /**
  * When the full-text index leads a lookup, its common words may add up to this many reports (`distinctiveTsquery`'s
- * `pairBudget`): reading an index entry costs about 0.3 µs (docs/benchmarks.md, "The similar lookup in one busy
- * province").
+ * `pairBudget`): reading an index entry costs about 0.3 µs (docs/benchmarks.md, "Bounded common words and one
+ * pass").
  */
 export const GIN_READ_ROWS = 80_000;
 
