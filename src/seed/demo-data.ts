@@ -2,7 +2,7 @@
  * The synthetic Kalimantan Timur demo (docs/api-v1.md "Demo mode"). Every name, text and person here is
  * invented; real LAPOR! data is never used for demo content.
  */
-import type { AgencyKind, Role, ZoneName } from '../domain/report/report.ts';
+import type { AgencyKind, Classification, Role, ZoneName } from '../domain/report/report.ts';
 
 export interface DemoAgency {
   id: string;
@@ -187,14 +187,21 @@ export const DEMO_USERS: DemoUser[] = [
   { email: 'warga@demo.aduan.id', name: 'Warga Demo', role: 'citizen', agencyId: null },
 ];
 
-/** Synthetic report texts: [agency id, category name, region, title, body]. */
-export const DEMO_REPORT_TEXTS: Array<[string, string, string, string, string]> = [
+/**
+ * A synthetic report text: [agency id, category name, region code, title, body, classification]. The classification
+ * fits the text (a complaint, a suggestion or a question), so the demo's classification model learns from the words.
+ */
+export type DemoText = [string, string, string, string, string, Classification];
+
+/** Synthetic report texts. */
+export const DEMO_REPORT_TEXTS: DemoText[] = [
   [
     'pupr-kaltim',
     'PEKERJAAN UMUM DAN PENATAAN RUANG',
     '64.72.02',
     'Jalan provinsi berlubang dekat jembatan',
     'Jalan provinsi di dekat jembatan sudah berlubang besar sejak dua bulan, banyak pengendara motor terjatuh saat hujan. Mohon segera diperbaiki.',
+    'pengaduan',
   ],
   [
     'pupr-kaltim',
@@ -202,6 +209,7 @@ export const DEMO_REPORT_TEXTS: Array<[string, string, string, string, string]> 
     '64.71.01',
     'Drainase tersumbat menyebabkan banjir',
     'Saluran drainase di tepi jalan tersumbat sampah dan lumpur sehingga setiap hujan deras air meluap ke rumah warga. Mohon dinormalisasi.',
+    'pengaduan',
   ],
   [
     'pupr-kaltim',
@@ -209,13 +217,15 @@ export const DEMO_REPORT_TEXTS: Array<[string, string, string, string, string]> 
     '64.02.01',
     'Lampu penerangan jalan mati',
     'Lampu penerangan jalan umum sepanjang ruas jalan poros sudah mati lebih dari sebulan sehingga rawan kecelakaan pada malam hari.',
+    'pengaduan',
   ],
   [
     'dinkes-kaltim',
     'KESEHATAN',
     '64.72.01',
-    'Antrean puskesmas terlalu panjang',
-    'Antrean pendaftaran di puskesmas sangat panjang dan tidak ada sistem nomor antrean yang jelas. Lansia harus menunggu berjam-jam.',
+    'Usul nomor antrean daring di puskesmas',
+    'Kami mengusulkan agar puskesmas memakai nomor antrean daring dan loket khusus lansia, supaya pendaftaran tidak perlu menunggu berjam-jam.',
+    'aspirasi',
   ],
   [
     'dinkes-kaltim',
@@ -223,6 +233,7 @@ export const DEMO_REPORT_TEXTS: Array<[string, string, string, string, string]> 
     '64.74.01',
     'Stok obat di puskesmas kosong',
     'Beberapa obat untuk penyakit kronis kosong di puskesmas sejak tiga minggu, pasien diminta membeli sendiri di apotek.',
+    'pengaduan',
   ],
   [
     'disdik-kaltim',
@@ -230,6 +241,7 @@ export const DEMO_REPORT_TEXTS: Array<[string, string, string, string, string]> 
     '64.72.02',
     'Pungutan seragam di SMA negeri',
     'Orang tua murid diminta membayar biaya seragam dan kegiatan yang cukup besar tanpa penjelasan rinci dari pihak sekolah.',
+    'pengaduan',
   ],
   [
     'disdik-kaltim',
@@ -237,13 +249,15 @@ export const DEMO_REPORT_TEXTS: Array<[string, string, string, string, string]> 
     '64.03.01',
     'Ruang kelas rusak belum diperbaiki',
     'Atap ruang kelas bocor dan plafon hampir runtuh, murid terpaksa belajar di teras sekolah ketika hujan.',
+    'pengaduan',
   ],
   [
     'dishub-kaltim',
     'PERHUBUNGAN',
     '64.71.02',
-    'Angkutan umum tidak berhenti di halte',
-    'Angkutan umum sering menaikkan dan menurunkan penumpang di tengah jalan, bukan di halte, sehingga membuat macet.',
+    'Saran penambahan halte angkutan umum',
+    'Sebaiknya halte angkutan umum ditambah di ruas jalan yang ramai dan angkutan diwajibkan berhenti di halte, agar penumpang tidak naik turun di tengah jalan.',
+    'aspirasi',
   ],
   [
     'dishub-kaltim',
@@ -251,13 +265,15 @@ export const DEMO_REPORT_TEXTS: Array<[string, string, string, string, string]> 
     '64.72.01',
     'Rambu lalu lintas hilang di persimpangan',
     'Rambu larangan belok di persimpangan besar sudah hilang sehingga banyak kendaraan melanggar dan hampir terjadi tabrakan.',
+    'pengaduan',
   ],
   [
     'bapenda-kaltim',
     'EKONOMI DAN KEUANGAN',
     '64.72.02',
-    'Pelayanan pajak kendaraan lambat',
-    'Pelayanan pembayaran pajak kendaraan bermotor di kantor samsat sangat lambat karena sistem sering gangguan.',
+    'Jadwal samsat keliling untuk pajak kendaraan',
+    'Mohon informasi jadwal dan lokasi samsat keliling bulan ini. Apakah pajak kendaraan bermotor tahunan bisa dibayar di sana tanpa BPKB asli?',
+    'permintaan_informasi',
   ],
   [
     'dpmptsp-kaltim',
@@ -265,34 +281,38 @@ export const DEMO_REPORT_TEXTS: Array<[string, string, string, string, string]> 
     '64.71.01',
     'Izin usaha tidak kunjung terbit',
     'Permohonan izin usaha sudah lengkap diajukan sejak satu bulan lalu tetapi statusnya belum berubah dan tidak ada kabar.',
+    'pengaduan',
   ],
   [
     'bpkad-kaltim',
     'EKONOMI DAN KEUANGAN',
     '64.72.01',
     'Informasi aset tanah pemerintah',
-    'Mohon informasi status lahan kosong di samping kantor kelurahan, apakah termasuk aset pemerintah provinsi dan boleh dimanfaatkan warga.',
+    'Mohon informasi status lahan kosong di samping kantor kelurahan, apakah termasuk aset pemerintah provinsi dan boleh dimanfaatkan warga?',
+    'permintaan_informasi',
   ],
 ];
 
 /**
  * Synthetic reports for the demo's routing history (other wording than `DEMO_REPORT_TEXTS`, so the suggestions
- * are not read off identical texts): [agency id, category name, region code, title, body].
+ * are not read off identical texts).
  */
-export const DEMO_ROUTING_TEXTS: Array<[string, string, string, string, string]> = [
+export const DEMO_ROUTING_TEXTS: DemoText[] = [
   [
     'pupr-kaltim',
     'PEKERJAAN UMUM DAN PENATAAN RUANG',
     '64.72.01',
     'Aspal jalan poros mengelupas',
     'Aspal di jalan poros antar kecamatan mengelupas dan berlubang, kendaraan harus melambat dan sering terjadi kecelakaan.',
+    'pengaduan',
   ],
   [
     'dinkes-kaltim',
     'KESEHATAN',
     '64.71.02',
-    'Antrean pasien puskesmas terlalu lama',
-    'Pasien di puskesmas menunggu lebih dari tiga jam karena hanya satu dokter yang bertugas pada pagi hari.',
+    'Usul tambahan dokter jaga pagi di puskesmas',
+    'Kami menyarankan puskesmas menambah dokter jaga pada pagi hari, karena pasien menunggu lebih dari tiga jam saat hanya satu dokter bertugas.',
+    'aspirasi',
   ],
   [
     'disdik-kaltim',
@@ -300,6 +320,7 @@ export const DEMO_ROUTING_TEXTS: Array<[string, string, string, string, string]>
     '64.72.02',
     'Atap ruang kelas SMA bocor',
     'Atap dua ruang kelas di sekolah menengah atas bocor setiap hujan sehingga siswa belajar di lorong.',
+    'pengaduan',
   ],
   [
     'dishub-kaltim',
@@ -307,13 +328,15 @@ export const DEMO_ROUTING_TEXTS: Array<[string, string, string, string, string]>
     '64.71.01',
     'Lampu lalu lintas simpang mati',
     'Lampu lalu lintas di simpang empat mati sejak kemarin sore, arus kendaraan semrawut pada jam sibuk.',
+    'pengaduan',
   ],
   [
     'bapenda-kaltim',
     'EKONOMI DAN KEUANGAN',
     '64.72.01',
-    'Denda pajak kendaraan tidak sesuai',
-    'Saat membayar pajak kendaraan bermotor di samsat saya dikenakan denda padahal belum lewat jatuh tempo.',
+    'Cara menghitung denda pajak kendaraan',
+    'Bagaimana cara menghitung denda pajak kendaraan bermotor yang terlambat dibayar di samsat? Mohon informasi besarnya denda per bulan.',
+    'permintaan_informasi',
   ],
   [
     'pupr-kaltim',
@@ -321,6 +344,7 @@ export const DEMO_ROUTING_TEXTS: Array<[string, string, string, string, string]>
     '64.71.02',
     'Gorong-gorong ambruk di pinggir jalan',
     'Gorong-gorong di pinggir jalan ambruk dan membentuk lubang dalam, berbahaya bagi pejalan kaki pada malam hari.',
+    'pengaduan',
   ],
   [
     'dinkes-kaltim',
@@ -328,20 +352,23 @@ export const DEMO_ROUTING_TEXTS: Array<[string, string, string, string, string]>
     '64.72.02',
     'Stok vaksin di posyandu kosong',
     'Imunisasi anak di posyandu ditunda dua kali karena stok vaksin kosong dan tidak ada kabar kapan tersedia.',
+    'pengaduan',
   ],
   [
     'dishub-kaltim',
     'PERHUBUNGAN',
     '64.72.01',
-    'Angkutan umum berhenti sembarangan',
-    'Angkutan kota sering berhenti sembarangan di depan terminal sehingga menimbulkan kemacetan panjang.',
+    'Usul trayek angkutan kota sampai terminal',
+    'Kami mengusulkan agar trayek angkutan kota diperpanjang sampai terminal baru, supaya warga perumahan tidak perlu berjalan jauh ke jalan raya.',
+    'aspirasi',
   ],
   [
     'disdik-kaltim',
     'PENDIDIKAN DAN KEBUDAYAAN',
     '64.71.01',
-    'Pungutan uang seragam di sekolah',
-    'Orang tua murid diminta membayar uang seragam dan buku yang cukup mahal tanpa rincian dari sekolah.',
+    'Aturan pembelian seragam di sekolah negeri',
+    'Apakah sekolah negeri boleh mewajibkan orang tua murid membeli seragam dan buku dari sekolah? Mohon informasi aturannya.',
+    'permintaan_informasi',
   ],
   [
     'dinkes-kaltim',
@@ -349,6 +376,7 @@ export const DEMO_ROUTING_TEXTS: Array<[string, string, string, string, string]>
     '64.71.02',
     'Obat di apotek rumah sakit habis',
     'Obat untuk pasien penyakit kronis di apotek rumah sakit daerah habis, pasien diminta membeli di luar.',
+    'pengaduan',
   ],
 ];
 

@@ -29,7 +29,12 @@ import {
   DEMO_UNIT_TEXTS,
   DEMO_USERS,
 } from './demo-data.ts';
-import { CHANNELS, STAFF_INTAKE_CHANNELS, type ReportStatus } from '../domain/report/report.ts';
+import {
+  CHANNELS,
+  STAFF_INTAKE_CHANNELS,
+  type Classification,
+  type ReportStatus,
+} from '../domain/report/report.ts';
 import { boxOf, kabKotaAt, kabKotaBoundaries } from '../queries/boundaries.ts';
 
 export interface DemoOptions {
@@ -166,7 +171,8 @@ export async function seedDemoReports(svc: Services, now: Date): Promise<number>
   const catId = await topCategoryIds(db);
   let count = 0;
   for (let i = 0; i < 36; i++) {
-    const [agencyId, category, region, title, body] = DEMO_REPORT_TEXTS[i % DEMO_REPORT_TEXTS.length]!;
+    const [agencyId, category, region, title, body, classification] =
+      DEMO_REPORT_TEXTS[i % DEMO_REPORT_TEXTS.length]!;
     const target = TARGETS[i % TARGETS.length]!;
     const ageDays = target === 'transferred' ? 120 + i : 2 + ((i * 7) % 40);
     const at = pastClock(svc, new Date(now.getTime() - ageDays * DAY), now);
@@ -178,7 +184,7 @@ export async function seedDemoReports(svc: Services, now: Date): Promise<number>
       at(0),
       staffIntake ? verifier : { actor: { userId: null, grants: [] } },
       {
-        classification: i % 5 === 4 ? 'aspirasi' : i % 7 === 6 ? 'permintaan_informasi' : 'pengaduan',
+        classification,
         title: `${title}${i >= 12 ? ` (${Math.floor(i / 12) + 1})` : ''}`,
         body,
         regionCode: region,
@@ -295,13 +301,21 @@ export async function seedDemoUnitHistory(svc: Services, now: Date, firstNumber:
 /** A synthetic citizen ("Pelapor Demo n") files a pengaduan by web or API, pinned at the `point`-th demo point. */
 function fileDemoReport(
   svc: Services,
-  r: { title: string; body: string; region: string; n: number; point: number; channel: 'web' | 'api' },
+  r: {
+    title: string;
+    body: string;
+    region: string;
+    n: number;
+    point: number;
+    channel: 'web' | 'api';
+    classification?: Classification;
+  },
 ) {
   return submitReport(
     svc,
     { actor: { userId: null, grants: [] } },
     {
-      classification: 'pengaduan',
+      classification: r.classification ?? 'pengaduan',
       title: r.title,
       body: r.body,
       regionCode: r.region,
@@ -325,14 +339,22 @@ export async function seedDemoRoutingHistory(svc: Services, now: Date, firstNumb
   const puprAdmin = await callerFor(db, 'pupr.kaltim@demo.aduan.id');
   const catId = await topCategoryIds(db);
   const texts = DEMO_ROUTING_TEXTS;
-  for (const [i, [agencyId, category, region, title, body]] of texts.entries()) {
+  for (const [i, [agencyId, category, region, title, body, classification]] of texts.entries()) {
     const n = firstNumber + i;
     const at = pastClock(
       svc,
       new Date(now.getTime() - (120 - Math.floor((i * 100) / texts.length)) * DAY),
       now,
     );
-    const { report } = await fileDemoReport(at(0), { title, body, region, n, point: 4 + i, channel: 'web' });
+    const { report } = await fileDemoReport(at(0), {
+      title,
+      body,
+      region,
+      n,
+      point: 4 + i,
+      channel: 'web',
+      classification,
+    });
     const id = report.row.trackingId;
     await suggestRouting(at(1), verifier, id);
     if (i === texts.length - 1 && agencyId !== 'pupr-kaltim') {
