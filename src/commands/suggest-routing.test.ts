@@ -152,6 +152,16 @@ describe('report type suggestions', () => {
     expect(types[0]!.id).toBe('aspirasi');
     expect(types[0]!.confidence).toBeGreaterThan(0.5);
     expect(types.reduce((a, c) => a + c.confidence, 0)).toBeCloseTo(1, 2);
+    // Named as the verification screen names them, in the request's language.
+    expect(types[0]!.name).toBe('Aspirasi');
+    const en = await t.api(`/api/v1/reports/${id}/suggestions`, {
+      token: coord,
+      headers: { 'accept-language': 'en' },
+    });
+    expect(en.body.classifications.map((c: { name: string }) => c.name).sort()).toEqual([
+      'Aspiration',
+      'Complaint',
+    ]);
     expect(r.body.models.classification.version).toBeGreaterThanOrEqual(1);
     // The stored report-type model has the title-only third member; the agency model keeps two members.
     const stored = await query<{ kind: string; features: Array<{ wordScope?: string }> }>(

@@ -17,6 +17,8 @@ import { activeRoutingModels } from '../../../queries/routing-models.ts';
 import { similarPublicReports, similarReportsForStaff } from '../../../queries/similar-reports.ts';
 import { presentReportFor } from './present.ts';
 import { TrackingParams } from './schemas.ts';
+import { requestLang } from '../../plugins/errors.ts';
+import { t } from '../../../locales/index.ts';
 import type { Caller } from '../../../app/context.ts';
 
 const SimilarQuery = z.object({
@@ -65,7 +67,18 @@ export const routingRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
         params: TrackingParams,
       },
     },
-    async (req) => suggestRouting(svc, req.caller, req.params.trackingId),
+    async (req) => {
+      const s = await suggestRouting(svc, req.caller, req.params.trackingId);
+      // A report type's name in the request's language, as the verification screen shows it ("Permintaan informasi").
+      const lang = requestLang(req);
+      return {
+        ...s,
+        classifications: s.classifications.map((c) => ({
+          ...c,
+          name: t(lang, `staff.report.classification_name.${c.id}`),
+        })),
+      };
+    },
   );
 
   app.get(
