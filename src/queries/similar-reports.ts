@@ -136,6 +136,8 @@ async function candidates(
   // full-text index must narrow the region's rows first (otherwise tens of thousands are read: 0.6 s). `is true`
   // keeps the planner from using the full-text index in the quiet case (the condition is the same). When the index
   // leads, the common words it reads are bounded (`pairBudget`: GIN_READ_ROWS entries).
+  // A text with no search word matches nothing: answered before the count below.
+  if (searchTerms(`${text.title}\n${text.body}`).length === 0) return [];
   const busy = !region || (await busyWindow(svc, sql`r.region_code like ${`${region}.%`} and ${window}`));
   const distinct = await candidateTsquery(svc, text, opts, busy);
   if (distinct === null) return [];
@@ -260,20 +262,21 @@ let statsByDatabase = new WeakMap<object, LexemeStats>();
 async function lexemeStats(svc: Services): Promise<LexemeStats> {
   const cached = statsByDatabase.get(svc.db);
   if (cached && Date.now() - cached.readAt < STATS_TTL_MS) return cached;
-  const rows = await query<{ e: string; f: number }>(
+  // One row per lexeme, each with the table's estimated size; one row with null lexeme when never analysed.
+  const rows = await query<{ n: number; e: string | null; f: number | null }>(
     svc.db,
-    sql`select u.e, u.f
-          from pg_stats p, unnest(p.most_common_elems::text::text[], p.most_common_elem_freqs) as u(e, f)
-         where p.schemaname = current_schema() and p.tablename = 'reports' and p.attname = 'search'
-           and u.e is not null`,
+    sql`select c.reltuples::float8 as n, u.e, u.f
+          from pg_class c
+          left join lateral (
+            select u.e, u.f
+              from pg_stats p, unnest(p.most_common_elems::text::text[], p.most_common_elem_freqs) as u(e, f)
+             where p.schemaname = current_schema() and p.tablename = 'reports' and p.attname = 'search'
+               and u.e is not null) u on true
+         where c.oid = 'reports'::regclass`,
   );
-  const [table] = await query<{ n: number }>(
-    svc.db,
-    sql`select reltuples::float8 as n from pg_class where oid = 'reports'::regclass`,
-  );
-  const shares = new Map(rows.map((r) => [r.e, Number(r.f)]));
+  const shares = new Map(rows.flatMap((r) => (r.e === null ? [] : [[r.e, Number(r.f)] as const])));
   const floor = shares.size ? Math.min(...shares.values()) / 2 : 0;
-  const stats = { readAt: Date.now(), rows: Number(table?.n ?? 0), shares, floor };
+  const stats = { readAt: Date.now(), rows: Number(rows[0]?.n ?? 0), shares, floor };
   statsByDatabase.set(svc.db, stats);
   return stats;
 }

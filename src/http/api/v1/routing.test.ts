@@ -350,6 +350,10 @@ describe('similar reports and merging', () => {
     const region = { ...generic, regionCode: '64.72' };
     expect(await similarPublicReports(svc, region, { indexReadRows: 3_000 })).toEqual([]);
     expect(await similarPublicReports(svc, region, { indexReadRows: 200_000 })).toHaveLength(5);
+    // A draft of stopwords only has no word to look for: nothing, before the kab/kota is counted.
+    expect(
+      await similarPublicReports(svc, { title: 'yang dan', body: 'di ke dari', regionCode: '64.72' }),
+    ).toEqual([]);
   });
 
   it('staff side: confidential reports for staff in scope, with a score; others are refused', async () => {
