@@ -130,14 +130,14 @@ async function candidates(
     ? sql`(r.region_code = ${region} or r.region_code like ${`${region}.%`})`
     : sql`true`;
   const window = sql`r.created_at >= ${since.toISOString()} and r.created_at <= ${until.toISOString()}`;
+  // A text with no search word matches nothing: answered before the count below.
+  if (searchTerms(`${text.title}\n${text.body}`).length === 0) return [];
   // Which index leads. In a quiet kab/kota the region and window hold a few hundred reports: reading them all is
   // cheaper than the full-text index's lists of the query's words over the whole table, which the planner tends to
   // add (45 ms for 39,000 entries, for 300 rows of the region). In a busy one (more than BUSY_WINDOW_ROWS) the
   // full-text index must narrow the region's rows first (otherwise tens of thousands are read: 0.6 s). `is true`
   // keeps the planner from using the full-text index in the quiet case (the condition is the same). When the index
   // leads, the common words it reads are bounded (`pairBudget`: GIN_READ_ROWS entries).
-  // A text with no search word matches nothing: answered before the count below.
-  if (searchTerms(`${text.title}\n${text.body}`).length === 0) return [];
   const busy = !region || (await busyWindow(svc, sql`r.region_code like ${`${region}.%`} and ${window}`));
   const distinct = await candidateTsquery(svc, text, opts, busy);
   if (distinct === null) return [];

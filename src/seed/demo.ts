@@ -298,7 +298,10 @@ export async function seedDemoUnitHistory(svc: Services, now: Date, firstNumber:
   return DEMO_UNIT_TEXTS.length;
 }
 
-/** A synthetic citizen ("Pelapor Demo n") files a pengaduan by web or API, pinned at the `point`-th demo point. */
+/**
+ * A synthetic citizen ("Pelapor Demo n") files a report (a pengaduan unless `classification` says otherwise) by web or
+ * API, pinned at the `point`-th demo point.
+ */
 function fileDemoReport(
   svc: Services,
   r: {
