@@ -77,9 +77,9 @@ describe('aduan CLI', { timeout: 300_000 }, () => {
     expect(seed.code, seed.out).toBe(0);
     const audit = aduan('audit', 'verify');
     expect(audit.code, audit.out).toBe(0);
-    // 36 reports in every status, then 10 more verified with routing suggestions (seedDemoRoutingHistory) and 14 passed
-    // down to Dinas PUPR's units (seedDemoUnitHistory).
-    expect(audit.out).toMatch(/60 reports, \d+ events, every hash chain intact/);
+    // 36 reports in every status, then 11 more verified with routing suggestions (seedDemoRoutingHistory), 14 passed
+    // down to Dinas PUPR's units (seedDemoUnitHistory) and 2 left waiting for verification (seedDemoWaitingReports).
+    expect(audit.out).toMatch(/63 reports, \d+ events, every hash chain intact/);
   });
 
   it('previews the sweeper as JSON lines with --dry-run, writing nothing, then performs each action once', () => {

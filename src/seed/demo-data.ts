@@ -371,12 +371,44 @@ export const DEMO_ROUTING_TEXTS: DemoText[] = [
     'permintaan_informasi',
   ],
   [
+    'disdik-kaltim',
+    'PENDIDIKAN DAN KEBUDAYAAN',
+    '64.72.02',
+    'Beasiswa siswa SMA belum cair',
+    'Beasiswa untuk siswa kurang mampu di SMA negeri belum cair sejak semester lalu, pihak sekolah tidak memberi penjelasan kepada orang tua murid.',
+    'pengaduan',
+  ],
+  [
     'dinkes-kaltim',
     'KESEHATAN',
     '64.71.02',
     'Obat di apotek rumah sakit habis',
     'Obat untuk pasien penyakit kronis di apotek rumah sakit daerah habis, pasien diminta membeli di luar.',
     'pengaduan',
+  ],
+];
+
+/**
+ * Synthetic reports left waiting for verification at the end of the demo, in other words than the history, so the
+ * verify queue shows suggestions beyond the duplicate road reports: a question its citizen filed as a pengaduan (the
+ * suggested classification corrects it) and a suggestion.
+ */
+export const DEMO_WAITING_TEXTS: DemoText[] = [
+  [
+    'bapenda-kaltim',
+    'EKONOMI DAN KEUANGAN',
+    '64.72.01',
+    'Syarat balik nama kendaraan dari luar provinsi',
+    'Bagaimana cara balik nama kendaraan bermotor bekas yang dibeli dari luar provinsi? Mohon informasi syarat dan biaya yang harus dibayar di samsat.',
+    'permintaan_informasi',
+  ],
+  [
+    'dinkes-kaltim',
+    'KESEHATAN',
+    '64.71.01',
+    'Usul posyandu lansia dibuka hari Sabtu',
+    'Kami mengusulkan agar posyandu lansia juga dibuka pada hari Sabtu, supaya anak yang bekerja bisa mengantar orang tuanya memeriksa kesehatan.',
+    'aspirasi',
   ],
 ];
 

@@ -160,6 +160,37 @@ describe('demo seed', () => {
     expect(s.body.classifications[0].id).toBe('permintaan_informasi');
   });
 
+  it('leaves new reports waiting whose suggestions go beyond the history: a question filed as a pengaduan', async () => {
+    const db = t.runtime.services.db;
+    const coord = await t.login('diskominfo.kaltim@demo.aduan.id');
+    const waiting = [
+      [
+        'Syarat balik nama kendaraan dari luar provinsi',
+        'pengaduan',
+        'permintaan_informasi',
+        'bapenda-kaltim',
+      ],
+      ['Usul posyandu lansia dibuka hari Sabtu', 'aspirasi', 'aspirasi', 'dinkes-kaltim'],
+    ];
+    for (const [title, filedAs, suggested, agency] of waiting) {
+      const [row] = await query<{ tracking_id: string; status: string; classification: string }>(
+        db,
+        sql`select tracking_id, status, classification from reports where title = ${title}`,
+      );
+      expect(row, title).toMatchObject({ status: 'submitted', classification: filedAs });
+      const s = await t.api(`/api/v1/reports/${row!.tracking_id}/suggestions`, { token: coord });
+      expect(s.status, JSON.stringify(s.body)).toBe(200);
+      expect([s.body.classifications[0].id, s.body.agencies[0].id], title).toEqual([suggested, agency]);
+    }
+    // Every agency of the demo texts has enough history to be suggested: a school complaint on hold goes to Disdik.
+    const [school] = await query<{ tracking_id: string }>(
+      db,
+      sql`select tracking_id from reports where title like 'Pungutan seragam di SMA negeri%' and status = 'on_hold'`,
+    );
+    const s = await t.api(`/api/v1/reports/${school!.tracking_id}/suggestions`, { token: coord });
+    expect(s.body.agencies[0].id).toBe('disdik-kaltim');
+  });
+
   it('has a disposisi history inside Dinas PUPR: a unit model, and unit suggestions on the dispose form', async () => {
     const db = t.runtime.services.db;
     const units = await query<{ agency_id: string; n: number }>(

@@ -28,6 +28,7 @@ import {
   DEMO_ROUTING_TEXTS,
   DEMO_UNIT_TEXTS,
   DEMO_USERS,
+  DEMO_WAITING_TEXTS,
 } from './demo-data.ts';
 import {
   CHANNELS,
@@ -252,7 +253,28 @@ export async function seedDemoReports(svc: Services, now: Date): Promise<number>
       await acceptReport(at(2), reporter, id, { rating: 4 + (i % 2), comment: 'Terima kasih.' });
   }
   const routing = await seedDemoRoutingHistory(svc, now, count + 1);
-  return count + routing + (await seedDemoUnitHistory(svc, now, count + routing + 1));
+  const units = await seedDemoUnitHistory(svc, now, count + routing + 1);
+  return count + routing + units + (await seedDemoWaitingReports(svc, now, count + routing + units + 1));
+}
+
+/**
+ * Reports filed in the last two days and left for the verifier (`DEMO_WAITING_TEXTS`): the first is a question its
+ * citizen filed as a pengaduan, so the verify screen suggests correcting the classification.
+ */
+export async function seedDemoWaitingReports(svc: Services, now: Date, firstNumber: number): Promise<number> {
+  for (const [i, [, , region, title, body, classification]] of DEMO_WAITING_TEXTS.entries()) {
+    const at = pastClock(svc, new Date(now.getTime() - (2 - i) * DAY), now);
+    await fileDemoReport(at(0), {
+      title,
+      body,
+      region,
+      n: firstNumber + i,
+      point: 30 + i,
+      channel: 'web',
+      classification: i === 0 ? 'pengaduan' : classification,
+    });
+  }
+  return DEMO_WAITING_TEXTS.length;
 }
 
 /**
