@@ -131,7 +131,8 @@ async function candidates(
     : sql`true`;
   const window = sql`r.created_at >= ${since.toISOString()} and r.created_at <= ${until.toISOString()}`;
   // A text with no search word matches nothing: answered before the count below.
-  if (searchTerms(`${text.title}\n${text.body}`).length === 0) return [];
+  const terms = searchTerms(`${text.title}\n${text.body}`);
+  if (terms.length === 0) return [];
   // Which index leads. In a quiet kab/kota the region and window hold a few hundred reports: reading them all is
   // cheaper than the full-text index's lists of the query's words over the whole table, which the planner tends to
   // add (45 ms for 39,000 entries, for 300 rows of the region). In a busy one (more than BUSY_WINDOW_ROWS) the
@@ -139,7 +140,7 @@ async function candidates(
   // keeps the planner from using the full-text index in the quiet case (the condition is the same). When the index
   // leads, the common words it reads are bounded (`pairBudget`: GIN_READ_ROWS entries).
   const busy = !region || (await busyWindow(svc, sql`r.region_code like ${`${region}.%`} and ${window}`));
-  const distinct = await candidateTsquery(svc, text, opts, busy);
+  const distinct = await tsqueryOfTerms(svc, terms, opts, busy);
   if (distinct === null) return [];
   const matches = busy ? sql`r.search @@ q.q` : sql`(r.search @@ q.q) is true`;
   // Near the point: the grid cells of the circle's bounding box, read through reports_geo_cell_idx with the index's
@@ -223,7 +224,16 @@ export async function candidateTsquery(
   indexLeads = false,
 ): Promise<string | null> {
   const terms = searchTerms(`${text.title}\n${text.body}`);
-  if (terms.length === 0) return null;
+  return terms.length === 0 ? null : tsqueryOfTerms(svc, terms, opts, indexLeads);
+}
+
+/** `candidateTsquery` for a text's search terms (`searchTerms`, at least one). */
+async function tsqueryOfTerms(
+  svc: Services,
+  terms: string[],
+  opts: Pick<SimilarOptions, 'commonTermShare' | 'candidateShareBudget' | 'indexReadRows'>,
+  indexLeads: boolean,
+): Promise<string | null> {
   const stats = await lexemeStats(svc);
   const shares = await lexemeShares(svc, stats, terms);
   const pairBudget =
