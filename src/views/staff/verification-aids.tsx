@@ -193,6 +193,11 @@ export function SuggestionList(p: {
           {ctx.t('staff.suggest.weak_model', { f1: formatNumber(p.weakF1, ctx.lang, { min: 2, max: 2 }) })}
         </p>
       ) : null}
+      {!p.hideConfidence && p.items[0] && p.items[0].confidence < UNSURE_CONFIDENCE ? (
+        <p class="hint" data-unsure={p.kind}>
+          {ctx.t('staff.suggest.unsure', { p: percent(p.items[0].confidence) })}
+        </p>
+      ) : null}
       {p.items.length === 0 ? (
         <p class="hint">{ctx.t('staff.suggest.no_model')}</p>
       ) : (
@@ -244,6 +249,13 @@ export function SuggestionList(p: {
     </div>
   );
 }
+
+/**
+ * Below this confidence the top suggestion of a list carries a warning: the confidences are calibrated, and under
+ * 0.6 the top suggestion was right only about half the time in cross-validation on LAPOR! reports (report type
+ * 52–56 %, agencies about half or less; docs/benchmarks.md, "Calibration").
+ */
+export const UNSURE_CONFIDENCE = 0.6;
 
 /** Below this cross-validated macro-F1 a model's suggestions carry a warning (worse than a coin toss per label). */
 const WEAK_MODEL_F1 = 0.5;
