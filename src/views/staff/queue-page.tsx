@@ -34,6 +34,7 @@ import type { Page } from '../../queries/reports.ts';
 import type { QueueSuggestion } from '../../commands/suggest-routing.ts';
 import { dateLabel, StaffDeadline, staffNav, STAFF_STYLES } from './common.tsx';
 import { treeGroups } from './report-actions.tsx';
+import { UNSURE_CONFIDENCE } from './verification-aids.tsx';
 import { formatIsoInZone } from '../../domain/deadline/calendar.ts';
 import { reportZone } from '../../presenters/report.ts';
 
@@ -397,8 +398,11 @@ function SearchForm({
   );
 }
 
-/** The suggested agency of one waiting report and the model's confidence, or a note that there is none yet. */
-function SuggestionCell({
+/**
+ * The suggested agency of one waiting report and the model's confidence (marked "belum pasti" below
+ * UNSURE_CONFIDENCE, as on the verification screen), or a note that there is none yet.
+ */
+export function SuggestionCell({
   ctx,
   suggestion,
 }: {
@@ -416,6 +420,14 @@ function SuggestionCell({
     <td data-label={label} data-suggestion={suggestion.id}>
       {suggestion.name}{' '}
       <span class="hint">{ctx.t('staff.suggest.confidence', { p: percent(suggestion.confidence) })}</span>
+      {suggestion.confidence < UNSURE_CONFIDENCE ? (
+        <>
+          {' '}
+          <span class="tag tag-grey" data-unsure="agency">
+            {ctx.t('staff.suggest.unsure_tag')}
+          </span>
+        </>
+      ) : null}
     </td>
   );
 }
