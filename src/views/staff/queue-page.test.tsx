@@ -27,6 +27,9 @@ describe('SuggestionCell', () => {
 
   it('does not mark a sure one', () => {
     expect(cell(0.6)).not.toContain('data-unsure');
+    // As shown: 59.6 % reads 60 %, so it is not marked; 59.4 % reads 59 % and is.
+    expect(cell(0.596)).not.toContain('data-unsure');
+    expect(cell(0.594)).toContain('data-unsure');
     expect(cell(0.96)).not.toContain('data-unsure');
   });
 });

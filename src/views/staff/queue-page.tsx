@@ -34,7 +34,7 @@ import type { Page } from '../../queries/reports.ts';
 import type { QueueSuggestion } from '../../commands/suggest-routing.ts';
 import { dateLabel, StaffDeadline, staffNav, STAFF_STYLES } from './common.tsx';
 import { treeGroups } from './report-actions.tsx';
-import { UNSURE_CONFIDENCE } from './verification-aids.tsx';
+import { isUnsure } from './verification-aids.tsx';
 import { formatIsoInZone } from '../../domain/deadline/calendar.ts';
 import { reportZone } from '../../presenters/report.ts';
 
@@ -420,7 +420,7 @@ export function SuggestionCell({
     <td data-label={label} data-suggestion={suggestion.id}>
       {suggestion.name}{' '}
       <span class="hint">{ctx.t('staff.suggest.confidence', { p: percent(suggestion.confidence) })}</span>
-      {suggestion.confidence < UNSURE_CONFIDENCE ? (
+      {isUnsure(suggestion.confidence) ? (
         <>
           {' '}
           <span class="tag tag-grey" data-unsure="agency">

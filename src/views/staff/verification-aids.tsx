@@ -193,7 +193,7 @@ export function SuggestionList(p: {
           {ctx.t('staff.suggest.weak_model', { f1: formatNumber(p.weakF1, ctx.lang, { min: 2, max: 2 }) })}
         </p>
       ) : null}
-      {!p.hideConfidence && p.items[0] && p.items[0].confidence < UNSURE_CONFIDENCE ? (
+      {!p.hideConfidence && p.items[0] && isUnsure(p.items[0].confidence) ? (
         <p class="hint" data-unsure={p.kind}>
           {ctx.t('staff.suggest.unsure', { p: percent(p.items[0].confidence) })}
         </p>
@@ -256,6 +256,9 @@ export function SuggestionList(p: {
  * 52–56 %, agencies about half or less; docs/benchmarks.md, "Calibration").
  */
 export const UNSURE_CONFIDENCE = 0.6;
+
+/** Whether a confidence is below UNSURE_CONFIDENCE as shown (whole percent: 59.6 % reads 60 %, not unsure). */
+export const isUnsure = (confidence: number) => Math.round(confidence * 100) < UNSURE_CONFIDENCE * 100;
 
 /** Below this cross-validated macro-F1 a model's suggestions carry a warning (worse than a coin toss per label). */
 const WEAK_MODEL_F1 = 0.5;
