@@ -20,7 +20,9 @@
  * ROUTING_BENCH_KABKOTA_SPACING (degrees between kab/kota centres, default 0.025) and ROUTING_BENCH_SPREAD (the width
  * in degrees of the square around each centre the points fall in, default 0.09), ROUTING_BENCH_COMMON_SHARE and
  * ROUTING_BENCH_BUDGET and ROUTING_BENCH_INDEX_ROWS (the lookup's `commonTermShare`, `candidateShareBudget` and
- * `indexReadRows`, default the product's).
+ * `indexReadRows`, default the product's), ROUTING_BENCH_STEM=0 (the score's cosine over words as written, not stems),
+ * ROUTING_BENCH_INFLECT=p (each word of a near-duplicate replaced, with probability p, by another form of its root
+ * that the file uses).
  */
 import { fitInProcess } from '../src/commands/routing-fit.ts';
 import { fitInThread } from '../src/jobs/routing-fit-thread.ts';
@@ -74,6 +76,7 @@ const LOOKUP_OPTIONS = {
   ...(process.env.ROUTING_BENCH_INDEX_ROWS
     ? { indexReadRows: Number(process.env.ROUTING_BENCH_INDEX_ROWS) }
     : {}),
+  ...(process.env.ROUTING_BENCH_STEM ? { stemWords: process.env.ROUTING_BENCH_STEM === '1' } : {}),
 };
 const rand = seededRandom(42);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
@@ -207,15 +210,41 @@ const SHORT = Object.fromEntries(
 const abbreviate = (s: string) =>
   s.replace(/\b[a-z]+\b/gi, (w) => (SHORT[w.toLowerCase()] && rand() < 0.7 ? SHORT[w.toLowerCase()]! : w));
 
+/**
+ * ROUTING_BENCH_INFLECT=p: each word of a near-duplicate is, with probability p, replaced by another form of the same
+ * root that some report of the file uses (*diperbaiki* → *perbaikan*, *rusak* → *kerusakan*): how another citizen
+ * words the same problem. Roots by the Sastrawi stemmer.
+ */
+const INFLECT = Number(process.env.ROUTING_BENCH_INFLECT ?? 0);
+let formsOfRoot: Map<string, string[]> | null = null;
+function inflect(text: string): string {
+  if (!INFLECT) return text;
+  if (!formsOfRoot) {
+    const forms = new Map<string, Set<string>>();
+    for (const r of data)
+      for (const w of `${r.title} ${r.text}`.toLowerCase().match(/[a-z]{4,}/g) ?? []) {
+        const root = stem(w);
+        if (!forms.has(root)) forms.set(root, new Set());
+        forms.get(root)!.add(w);
+      }
+    formsOfRoot = new Map([...forms].map(([k, v]) => [k, [...v].sort()]));
+  }
+  return text.replace(/[A-Za-z]{4,}/g, (w) => {
+    if (rand() >= INFLECT) return w;
+    const others = (formsOfRoot!.get(stem(w.toLowerCase())) ?? []).filter((f) => f !== w.toLowerCase());
+    return others.length ? others[Math.floor(rand() * others.length)]! : w;
+  });
+}
+
 function variant(r: Row, other: Row) {
-  const sentences = sentencesOf(r.text!);
+  const sentences = sentencesOf(inflect(r.text!));
   for (let i = sentences.length - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));
     [sentences[i], sentences[j]] = [sentences[j]!, sentences[i]!];
   }
   const added = sentencesOf(other.text!)[0] ?? '';
   return {
-    title: typos(abbreviate(r.title!), rand),
+    title: typos(abbreviate(inflect(r.title!)), rand),
     body: typos(abbreviate([...sentences, added].join(' ')), rand) || r.text!,
   };
 }

@@ -26,6 +26,7 @@ import {
   similarityScore,
   wordCounts,
 } from '../domain/routing/similarity.ts';
+import { stem } from '../integrations/indonesian-stemmer.ts';
 import { authorize } from './access.ts';
 import { inCell } from './open311.ts';
 import { PUBLIC_REPORT, visibleTo } from './scope.ts';
@@ -73,6 +74,11 @@ export interface SimilarOptions {
   candidateShareBudget?: number;
   /** When the full-text index leads, its common words add up to at most this many reports (default GIN_READ_ROWS). */
   indexReadRows?: number;
+  /**
+   * The score's word cosine compares stems (default true: *tersumbat* and *penyumbatan*, *dibersihkan* and
+   * *pembersihan* count as the same word); false compares the words as written.
+   */
+  stemWords?: boolean;
 }
 
 /** A point in degrees. */
@@ -323,14 +329,17 @@ function rank(
   opts: SimilarOptions,
   limit: number,
 ): (Candidate & { score: number; distanceM: number | null })[] {
-  const mine = wordCounts(`${text.title}\n${text.body}`);
+  // Indonesian words the citizen and the other reporter inflect differently count as one (the candidate search
+  // already stems: the `indonesian` configuration). Memoised: a known word costs a map lookup.
+  const key = opts.stemWords === false ? undefined : stem;
+  const mine = wordCounts(`${text.title}\n${text.body}`, key);
   const minScore = opts.minScore ?? DEFAULT_MIN_SCORE;
   return rows
     .map((c) => {
       const there = pointOf(c.lat === null ? null : Number(c.lat), c.lon === null ? null : Number(c.lon));
       const distanceM = point && there ? haversineMetres(point.lat, point.lon, there.lat, there.lon) : null;
       const textScore = similarityScore(
-        cosine(mine, wordCounts(`${c.title}\n${c.body}`)),
+        cosine(mine, wordCounts(`${c.title}\n${c.body}`, key)),
         Number(c.title_sim),
       );
       return {

@@ -2,13 +2,43 @@ import { describe, expect, it } from 'vitest';
 import {
   CANDIDATE_SHARE_BUDGET,
   COMMON_TERM_SHARE,
+  cosine,
   DEFAULT_NEAR_BONUS,
   distinctiveTsquery,
   MIN_DISTINCT_TERMS,
   NEAR_FULL_M,
   NEAR_RADIUS_M,
   proximityBonus,
+  wordCounts,
 } from './similarity.ts';
+
+describe('wordCounts', () => {
+  it('counts normalised words of 3+ letters, each under its key', () => {
+    expect([...wordCounts('Jln rusak yg berlubang, rusak parah')]).toEqual([
+      ['jalan', 1],
+      ['rusak', 2],
+      ['berlubang', 1],
+      ['parah', 1],
+    ]);
+    // A key that maps forms of one root together (a stemmer) makes them one word for the cosine.
+    const roots: Record<string, string> = {
+      tersumbat: 'sumbat',
+      penyumbatan: 'sumbat',
+      dibersihkan: 'bersih',
+      pembersihan: 'bersih',
+    };
+    const root = (w: string) => roots[w] ?? w;
+    const a = 'Drainase tersumbat, mohon dibersihkan';
+    const b = 'Penyumbatan drainase, mohon pembersihan';
+    expect(cosine(wordCounts(a), wordCounts(b))).toBeLessThan(0.5);
+    expect([...wordCounts(b, root)]).toEqual([
+      ['sumbat', 1],
+      ['drainase', 1],
+      ['bersih', 1],
+    ]);
+    expect(cosine(wordCounts(a, root), wordCounts(b, root))).toBeCloseTo(1, 10);
+  });
+});
 
 describe('proximityBonus', () => {
   it('is the full bonus up to NEAR_FULL_M, falls linearly, and is 0 from NEAR_RADIUS_M or without a point', () => {

@@ -5,10 +5,17 @@
  */
 import { tokenise } from './normalise.ts';
 
-/** Word counts of a text after normalisation (no stemming: PostgreSQL's `indonesian` config stems). */
-export function wordCounts(text: string): Map<string, number> {
+/**
+ * Word counts of a text after normalisation, each word of 3+ letters counted under `key(word)` (the word itself by
+ * default; a stemmer counts *diperbaiki* and *perbaikan* as one).
+ */
+export function wordCounts(text: string, key: (word: string) => string = (w) => w): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const w of tokenise(text)) if (w.length >= 3) counts.set(w, (counts.get(w) ?? 0) + 1);
+  for (const w of tokenise(text)) {
+    if (w.length < 3) continue;
+    const k = key(w);
+    counts.set(k, (counts.get(k) ?? 0) + 1);
+  }
   return counts;
 }
 

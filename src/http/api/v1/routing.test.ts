@@ -247,7 +247,12 @@ describe('similar reports and merging', () => {
     const TEXT = 'Saluran drainase tersumbat lumpur di Gang Kenanga';
     const near = await submit(TEXT, { regionCode: '64.02', ...east(120) });
     await verify(near, 'pupr-kaltim', catRoads);
-    const far = await submit(`${TEXT} dekat pasar`, { regionCode: '64.72.02', ...east(5_000) });
+    // Its own words only (the helper's filler would put its text score at the threshold, where the test is not).
+    const far = await submit(`${TEXT} dekat pasar`, {
+      body: `${TEXT} dekat pasar, air meluap ke jalan.`,
+      regionCode: '64.72.02',
+      ...east(5_000),
+    });
     await verify(far, 'pupr-kaltim', catRoads);
     const hidden = await submit(`${TEXT} sebelah masjid`, {
       regionCode: '64.72.02',
@@ -297,6 +302,28 @@ describe('similar reports and merging', () => {
     const bad = await ask({ lat: 'utara', lon: '117' });
     expect(bad.status).toBe(422);
     expect(JSON.stringify(bad.body)).toMatch(/lat/);
+  });
+
+  it('the score compares word stems: a report worded with other forms of the same words is found', async () => {
+    const kept = await submit('Drainase tersumbat di Jalan Cempedak', {
+      body: 'Drainase di Jalan Cempedak tersumbat sampah, airnya meluap ketika hujan. Mohon dibersihkan.',
+      regionCode: '64.74.01',
+    });
+    await verify(kept, 'pupr-kaltim', catRoads);
+    const draft = {
+      title: 'Penyumbatan drainase Jalan Cempedak',
+      body: 'Sumbatan sampah pada drainase Jalan Cempedak, luapan air saat hujan. Mohon pembersihan segera.',
+      regionCode: '64.74',
+    };
+    const svc = t.runtime.services;
+    const scoreOf = async (opts: { stemWords?: boolean }) =>
+      (await similarPublicReports(svc, draft, { minScore: 0, ...opts })).find((r) => r.trackingId === kept)
+        ?.score;
+    // Written words: sumbat/tersumbat/penyumbatan, bersih/dibersihkan/pembersihan, luap/meluap/luapan differ.
+    expect(await scoreOf({ stemWords: false })).toBeLessThan(0.65);
+    expect(await scoreOf({})).toBeGreaterThan(0.8);
+    const found = await t.api(`/api/v1/similar?${new URLSearchParams(draft)}`);
+    expect(found.body.items.map((i: any) => i.trackingId)).toContain(kept);
   });
 
   it('a busy kab/kota: candidates are picked by the distinctive words, the common ones only in pairs', async () => {
