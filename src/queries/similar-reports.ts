@@ -4,7 +4,7 @@
  * Candidates come from an OR full-text query over the distinctive words of the text, ranked by
  * ts_rank inside the region and window, and, when the text has a point, from the reports sharing a word
  * within NEAR_RADIUS_M of it (closest first, across kab/kota borders too). They are then scored by a word
- * cosine blended with the title trigram similarity, plus a bonus for being close
+ * cosine (over stems) blended with the title trigram similarity, plus a bonus for being close
  * (src/domain/routing/similarity.ts).
  * Two audiences: the citizen writing a report (open PUBLIC reports only, no reporter data) and staff
  * at verification (every report they may see, confidential included, via `visibleTo`).
