@@ -34,7 +34,7 @@ import type { Page } from '../../queries/reports.ts';
 import type { QueueSuggestion } from '../../commands/suggest-routing.ts';
 import { dateLabel, StaffDeadline, staffNav, STAFF_STYLES } from './common.tsx';
 import { treeGroups } from './report-actions.tsx';
-import { isUnsure } from './verification-aids.tsx';
+import { isUnsure, percent } from './verification-aids.tsx';
 import { formatIsoInZone } from '../../domain/deadline/calendar.ts';
 import { reportZone } from '../../presenters/report.ts';
 
@@ -75,8 +75,6 @@ export interface QueueSearchProps {
   /** The most rows an export holds (search results only). */
   exportCap?: number | undefined;
 }
-
-const percent = (x: number) => `${Math.round(x * 100)}%`;
 
 /** The queue page. */
 export function QueuePage({

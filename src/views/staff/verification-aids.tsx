@@ -62,7 +62,8 @@ export interface VerificationAidsProps {
   zone?: ZoneName | undefined;
 }
 
-const percent = (x: number) => `${Math.round(x * 100)}%`;
+/** A share as a whole percent (`0.596` → `60%`), as the suggestions and scores are shown. */
+export const percent = (x: number) => `${Math.round(x * 100)}%`;
 
 const SIMILAR_COLUMNS = [
   'staff.queue.col_tracking',
