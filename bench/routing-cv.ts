@@ -2613,6 +2613,12 @@ function pass22Variants(): Record<string, Variant> {
       text: (r) => `${typeText(r)} ${timeToken(r)}`,
       members: typeMembers,
     },
+    agT: {
+      name: `typeProduct + the final agency as a token ×${process.env.AG_REP ?? 1} (oracle: an upper bound)`,
+      text: (r) =>
+        `${typeText(r)} ${`instansiakhir${(r.agency_group ?? '').toLowerCase().replace(/[^a-z]/g, '')} `.repeat(Number(process.env.AG_REP ?? 1))}`,
+      members: typeMembers,
+    },
     protoT: {
       name: `typeProduct + 3 hand-written prototype reports per type ×${process.env.PROTO_COPIES ?? 3}`,
       text: typeText,
