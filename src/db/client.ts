@@ -149,8 +149,29 @@ function describeError(e: unknown): string {
 
 const ignore = (): void => undefined;
 
+/**
+ * How many heap pages a bitmap heap scan asks the kernel for ahead of reading them (`effective_io_concurrency`).
+ * PostgreSQL 15–17 default to 1, which reads them one at a time; 18 defaults to 16. Each new pooled connection raises
+ * a 1 to this; any other value (postgresql.conf, ALTER DATABASE / ROLE … SET, `options` in DATABASE_URL) is kept, as is
+ * the 0 of a platform without posix_fadvise. The similar-report lookup's pages read from disk: staff side p95 about
+ * 105 → 63 ms in the busy province (docs/benchmarks.md, "Heap pages read ahead").
+ */
+export const IO_CONCURRENCY = 16;
+const RAISE_IO_CONCURRENCY = `select set_config('effective_io_concurrency', '${IO_CONCURRENCY}', false)
+  where current_setting('effective_io_concurrency') = '1'`;
+
 function openPostgres(url: string, max: number, warn: (message: string) => void): Database {
-  const pool = new pg.Pool({ connectionString: url, max });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    // Awaited before the new connection serves its first query; a failure only costs the read-ahead.
+    onConnect: (client) =>
+      client
+        .query(RAISE_IO_CONCURRENCY)
+        .then(ignore, (e: unknown) =>
+          warn(`database: effective_io_concurrency left as it was: ${describeError(e)}`),
+        ),
+  });
   // A pooled connection lost while idle (server restart, failover, idle reaper, pg_terminate_backend) is dropped
   // from the pool; the next query opens a new one.
   pool.on('error', (e) => warn(`database: an idle pooled connection was closed: ${describeError(e)}`));
