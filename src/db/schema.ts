@@ -227,7 +227,7 @@ export const reports = pgTable(
       .where(
         sql`status in ('dispatched', 'returned', 'in_progress', 'responded', 'completed', 'transferred') and not confidential`,
       ),
-    // fastupdate off (migration 0040): no pending list for every lookup to scan, no flush on a citizen's insert.
+    // fastupdate off (migration 0040): no pending list for every lookup to scan, no merge on a citizen's insert.
     index('reports_search_idx').using('gin', t.search).with({ fastupdate: false }),
   ],
 );
