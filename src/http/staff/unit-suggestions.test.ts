@@ -80,7 +80,7 @@ describe('unit suggestions with a single candidate', () => {
   it('two candidates: each with its confidence', async () => {
     const block = await unitBlock(await dispatched('Saluran air bersih bocor dan drainase meluap'), 'id');
     expect(items(block).sort()).toEqual([BM, CK].sort());
-    for (const li of rows(block)) expect(li).toMatch(/<\/strong> \(keyakinan \d+%\)/);
+    for (const li of rows(block)) expect(li).toMatch(/<\/strong> \(keyakinan (?:di atas |di bawah )?\d+%\)/);
     expect(block).toContain('Saran dari model yang dilatih dengan disposisi sebelumnya');
   });
 

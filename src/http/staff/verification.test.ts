@@ -118,7 +118,7 @@ describe('verification screen: similar reports and routing suggestions', () => {
     expect(page.html).toMatch(/data-model-version="1">Model instansi versi 1, dilatih 12 Maret 2026\./);
     expect(page.html).toMatch(/data-suggestion="agency:pupr-kaltim"/);
     expect(page.html).toMatch(/data-suggestion="category:\d+"/);
-    expect(page.html).toMatch(/keyakinan \d+%/);
+    expect(page.html).toMatch(/keyakinan (?:di atas |di bawah )?\d+%/);
     expect(page.html).toContain('kata penentu:');
     // English copy.
     const en = await c.get(`/kantor/laporan/${id}?lang=en`);

@@ -32,4 +32,11 @@ describe('SuggestionCell', () => {
     expect(cell(0.594)).toContain('data-unsure');
     expect(cell(0.96)).not.toContain('data-unsure');
   });
+
+  it('never shows a confidence as a certainty', () => {
+    expect(cell(0.998)).toContain('(keyakinan di atas 99%)');
+    expect(cell(0.994)).toContain('(keyakinan 99%)');
+    expect(cell(1, 'en')).toContain('(confidence above 99%)');
+    expect(cell(0.998)).not.toContain('100%');
+  });
 });

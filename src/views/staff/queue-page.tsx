@@ -34,7 +34,7 @@ import type { Page } from '../../queries/reports.ts';
 import type { QueueSuggestion } from '../../commands/suggest-routing.ts';
 import { dateLabel, StaffDeadline, staffNav, STAFF_STYLES } from './common.tsx';
 import { treeGroups } from './report-actions.tsx';
-import { isUnsure, percent } from './verification-aids.tsx';
+import { confidencePercent, isUnsure } from './verification-aids.tsx';
 import { formatIsoInZone } from '../../domain/deadline/calendar.ts';
 import { reportZone } from '../../presenters/report.ts';
 
@@ -417,7 +417,9 @@ export function SuggestionCell({
   return (
     <td data-label={label} data-suggestion={suggestion.id}>
       {suggestion.name}{' '}
-      <span class="hint">{ctx.t('staff.suggest.confidence', { p: percent(suggestion.confidence) })}</span>
+      <span class="hint">
+        {ctx.t('staff.suggest.confidence', { p: confidencePercent(ctx, suggestion.confidence) })}
+      </span>
       {isUnsure(suggestion.confidence) ? (
         <>
           {' '}

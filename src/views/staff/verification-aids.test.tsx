@@ -42,4 +42,18 @@ describe('SuggestionList', () => {
     expect(list([0.4], { hideConfidence: true })).not.toContain('data-unsure');
     expect(list([])).not.toContain('data-unsure');
   });
+
+  it('shows a confidence that rounds to 100 % or 0 % as "above 99%" or "below 1%", in the page language', () => {
+    const id = list([0.998, 0.002, 0.0004]);
+    expect(id).toContain('<strong>Pengaduan</strong> (keyakinan di atas 99%)');
+    expect(id).toContain('<strong>Permintaan informasi</strong> (keyakinan di bawah 1%)');
+    expect(id).toContain('<strong>Aspirasi</strong> (keyakinan di bawah 1%)');
+    expect(id).not.toMatch(/keyakinan (100|0)%/);
+    const en = list([0.9951, 0.0049], { lang: 'en' });
+    expect(en).toContain('<strong>Pengaduan</strong> (confidence above 99%)');
+    expect(en).toContain('<strong>Permintaan informasi</strong> (confidence below 1%)');
+    // Just inside: shown as they are.
+    expect(list([0.994, 0.006])).toContain('(keyakinan 99%)');
+    expect(list([0.994, 0.006])).toContain('(keyakinan 1%)');
+  });
 });

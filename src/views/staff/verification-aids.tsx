@@ -65,6 +65,17 @@ export interface VerificationAidsProps {
 /** A share as a whole percent (`0.596` → `60%`), as the suggestions and scores are shown. */
 export const percent = (x: number) => `${Math.round(x * 100)}%`;
 
+/**
+ * A model's confidence as a whole percent, never a certainty: one that rounds to 100 % reads "above 99%" and one
+ * that rounds to 0 % "below 1%" (a calibrated 0.997 is still wrong now and then; docs/benchmarks.md, "Calibration").
+ */
+export function confidencePercent(ctx: PageContext, x: number): string {
+  const p = Math.round(x * 100);
+  if (p >= 100) return ctx.t('staff.suggest.percent_above', { p: '99%' });
+  if (p <= 0) return ctx.t('staff.suggest.percent_below', { p: '1%' });
+  return `${p}%`;
+}
+
 const SIMILAR_COLUMNS = [
   'staff.queue.col_tracking',
   'staff.queue.col_title',
@@ -196,7 +207,7 @@ export function SuggestionList(p: {
       ) : null}
       {!p.hideConfidence && p.items[0] && isUnsure(p.items[0].confidence) ? (
         <p class="hint" data-unsure={p.kind}>
-          {ctx.t('staff.suggest.unsure', { p: percent(p.items[0].confidence) })}
+          {ctx.t('staff.suggest.unsure', { p: confidencePercent(ctx, p.items[0].confidence) })}
         </p>
       ) : null}
       {p.items.length === 0 ? (
@@ -215,7 +226,7 @@ export function SuggestionList(p: {
                 <strong>{s.name}</strong>
                 {p.hideConfidence
                   ? null
-                  : ` ${ctx.t('staff.suggest.confidence', { p: percent(s.confidence) })}`}
+                  : ` ${ctx.t('staff.suggest.confidence', { p: confidencePercent(ctx, s.confidence) })}`}
                 {returned ? (
                   <>
                     {' '}

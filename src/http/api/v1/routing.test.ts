@@ -101,7 +101,7 @@ describe('routing suggestions', () => {
     const row = (id: string) =>
       queue.html.split('<tr').find((r) => r.includes(`href="/kantor/laporan/${id}"`));
     expect(row(road)).toMatch(
-      /data-suggestion="pupr-kaltim">Dinas PUPR Kaltim <span class="hint">\(keyakinan \d+%\)/,
+      /data-suggestion="pupr-kaltim">Dinas PUPR Kaltim <span class="hint">\(keyakinan (?:di atas |di bawah )?\d+%\)/,
     );
     expect(row(health)).toContain('data-suggestion="dinkes-kaltim"');
     expect(queue.html).toContain('<th scope="col">Saran instansi</th>');
