@@ -2,7 +2,8 @@
  * Back-office QA fixes in chromium:
  *
  * - 360 px: the staff queue (its deadline column, with long titles, overdue countdowns and the verify tab's
- *   suggestion column) and the holiday calendar page (a regional holiday named by region) never make the page
+ *   suggestion column), the verification screen's similar reports (score and "Duplikat dari ini" on screen) and the
+ *   holiday calendar page (a regional holiday named by region) never make the page
  *   itself scroll sideways: `document.documentElement.scrollWidth` stays within the 360 px viewport, and each queue
  *   row's deadline is on screen (the rows stack below 40rem instead of scrolling a column out of view).
  * - Zero axe violations (wcag2a, wcag2aa, wcag21aa, wcag22aa), in id and en, on: the returned-report panel of the
@@ -104,9 +105,9 @@ describe.skipIf(!HAS_CHROMIUM)('back-office layout at 360 px and confirmation fo
     await t?.close();
   });
 
-  it('the queue and the holiday calendar do not scroll sideways at 360 px', async () => {
+  it('the queue, the similar reports and the holiday calendar do not scroll sideways at 360 px', async () => {
     // Waiting, dispatched and (once the clock moves) overdue reports, one with a title that cannot wrap.
-    await submit(LONG_TITLE);
+    const waiting = await submit(LONG_TITLE);
     await submit('Lampu penerangan jalan umum mati di Jalan Melati sejak minggu lalu');
     for (const title of [LONG_TITLE, 'Drainase tersumbat di permukiman, air meluap ke jalan']) {
       await verifyReport(t, coord, await submit(title), 'pupr-kaltim', catRoads);
@@ -144,6 +145,19 @@ describe.skipIf(!HAS_CHROMIUM)('back-office layout at 360 px and confirmation fo
         await expectA11y(page, `${lang} ${path} at 360 px`);
       }
       await screenshot(page, 'staff-layout', `queue-360-${lang}`);
+      // The verification screen's similar reports (the other report with the same title) stack too: the score and
+      // "Duplikat dari ini" are on screen, not in columns scrolled out of view.
+      await page.goto(`${t.url}/kantor/laporan/${waiting}?lang=${lang}`);
+      const similar = page.locator('[data-slot="similar-reports"] .similar-table tbody tr');
+      expect(await similar.count(), `${lang} similar reports`).toBeGreaterThan(0);
+      await expectNoSidewaysScroll(page, `${lang} verification screen`);
+      for (const cell of ['td[data-score]', 'a[data-duplicate-of]']) {
+        const box = (await similar.first().locator(cell).boundingBox())!;
+        expect(box.x, `${lang} ${cell}`).toBeGreaterThanOrEqual(0);
+        expect(box.x + box.width, `${lang} ${cell}`).toBeLessThanOrEqual(WIDTH);
+      }
+      await expectA11y(page, `${lang} verification screen at 360 px`);
+      await screenshot(page, 'staff-layout', `similar-360-${lang}`);
       await page.goto(`${t.url}/kantor/admin/kalender?tahun=${year}&lang=${lang}`);
       expect(await page.locator('td[data-region="64.71"]').first().textContent()).toBe(
         'Kota Balikpapan (64.71)',

@@ -101,6 +101,9 @@ describe('verification screen: similar reports and routing suggestions', () => {
     expect(similar).toContain(`href="/kantor/laporan/${confidentialEarlier}"`);
     expect(similar).toMatch(/Rahasia<\/span>/);
     const scores = [...similar.matchAll(/data-score="([\d.]+)">(\d+)%</g)];
+    // Each cell carries its column name, so the rows stack on a phone (`table-stack`) with the score still on screen.
+    expect(similar).toContain('class="queue-table similar-table table-stack"');
+    expect(similar).toContain('<td data-label="Kemiripan" data-score="');
     expect(scores.length).toBeGreaterThanOrEqual(2);
     for (const [, score, pct] of scores) {
       expect(Number(score)).toBeGreaterThanOrEqual(0.65);
@@ -108,9 +111,12 @@ describe('verification screen: similar reports and routing suggestions', () => {
     }
     expect(similar).toContain('<th scope="col">Jarak</th>');
     const distances = new Map(
-      [...similar.matchAll(/<tr><td><a href="\/kantor\/laporan\/(\d+)">[\s\S]*?<\/tr>/g)].map(
-        ([row, tracking]) => [tracking, /<td( data-distance="\d+")?>([^<]*)<\/td><td><a/.exec(row)?.slice(1)],
-      ),
+      [
+        ...similar.matchAll(/<tr><td data-label="[^"]+"><a href="\/kantor\/laporan\/(\d+)">[\s\S]*?<\/tr>/g),
+      ].map(([row, tracking]) => [
+        tracking,
+        /<td data-label="Jarak"( data-distance="\d+")?>([^<]*)<\/td><td><a/.exec(row)?.slice(1),
+      ]),
     );
     expect(distances.get(confidentialEarlier)).toEqual([' data-distance="80"', '80 m']);
     expect(distances.get(anonymousEarlier)).toEqual([undefined, 'Tanpa titik']);

@@ -114,9 +114,12 @@ function SimilarReports({
 }): VNode {
   if (items === null) return <p class="hint">{ctx.t('staff.similar.unavailable')}</p>;
   if (items.length === 0) return <p>{ctx.t('staff.similar.none')}</p>;
+  // Below 40rem the rows stack (`table-stack`), each cell under its column name, so the score, the distance and
+  // "Duplikat dari ini" stay on a phone's screen instead of off to the right of the table.
+  const [tracking, title, status, agency, received, score, distance] = SIMILAR_COLUMNS.map((k) => ctx.t(k));
   return (
     <div class="table-scroll">
-      <table class="queue-table similar-table">
+      <table class="queue-table similar-table table-stack">
         <caption class="visually-hidden">{ctx.t('staff.similar.caption', { n: items.length })}</caption>
         <thead>
           <tr>
@@ -131,10 +134,10 @@ function SimilarReports({
         <tbody>
           {items.map((s) => (
             <tr key={s.trackingId}>
-              <td>
+              <td data-label={tracking}>
                 <a href={`/kantor/laporan/${s.trackingId}`}>{s.trackingId}</a>
               </td>
-              <td>
+              <td data-label={title}>
                 {s.title}
                 {s.confidential ? (
                   <>
@@ -143,13 +146,15 @@ function SimilarReports({
                   </>
                 ) : null}
               </td>
-              <td>
+              <td data-label={status}>
                 <StatusTag ctx={ctx} status={s.status} />
               </td>
-              <td>{s.agencyName ?? ctx.t('staff.queue.unassigned')}</td>
-              <td>{dateLabel(ctx, s.createdAt)}</td>
-              <td data-score={s.score}>{percent(s.score)}</td>
-              <td data-distance={s.distanceM ?? undefined}>
+              <td data-label={agency}>{s.agencyName ?? ctx.t('staff.queue.unassigned')}</td>
+              <td data-label={received}>{dateLabel(ctx, s.createdAt)}</td>
+              <td data-label={score} data-score={s.score}>
+                {percent(s.score)}
+              </td>
+              <td data-label={distance} data-distance={s.distanceM ?? undefined}>
                 {s.distanceM === null
                   ? ctx.t('staff.similar.distance_none')
                   : formatDistance(s.distanceM, ctx.lang)}
