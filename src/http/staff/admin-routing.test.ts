@@ -62,6 +62,10 @@ describe('auto-dispatch admin page', () => {
     expect(national.status).toBe(200);
     expect(national.html).toContain('<h1>Penerusan otomatis</h1>');
     expect(national.html).toContain('Saat ini: nonaktif.');
+    // The instance's radios show that state; the agency form, with no agency chosen yet, preselects nothing.
+    expect(national.html).toMatch(/<input[^>]*name="instanceEnabled"[^>]*value="off"[^>]*checked/);
+    expect(national.html).not.toMatch(/<input[^>]*name="instanceEnabled"[^>]*value="on"[^>]*checked/);
+    expect(national.html).not.toMatch(/<input[^>]*name="agencyEnabled"[^>]*checked/);
     expect(national.html).toContain(`action="${PAGE}/instans?lang=id"`);
     expect(national.html).toMatch(/<option value="dinkes-kaltim"/);
 

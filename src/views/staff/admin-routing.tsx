@@ -65,7 +65,16 @@ function RuleFields(p: {
   const e = errs(form, action);
   const enabledName = `${prefix}Enabled`;
   const thresholdName = `${prefix}Threshold`;
-  const currentEnabled = p.current ? (p.current.enabled ? 'on' : 'off') : undefined;
+  // An instance without a rule yet is off, and its radios say so. The agency form has no current rule until an agency
+  // is chosen in it, so nothing is preselected there: an "off" saved by mistake would opt that agency out of an
+  // instance-wide rule.
+  const currentEnabled = p.current
+    ? p.current.enabled
+      ? 'on'
+      : 'off'
+    : prefix === 'instance'
+      ? 'off'
+      : undefined;
   return (
     <>
       <Radios
