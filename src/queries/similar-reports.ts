@@ -28,6 +28,7 @@ import {
 } from '../domain/routing/similarity.ts';
 import { stem } from '../integrations/indonesian-stemmer.ts';
 import { authorize } from './access.ts';
+import { supportedAmong } from './supports.ts';
 import { inCell } from './open311.ts';
 import { PUBLIC_REPORT, visibleTo } from './scope.ts';
 
@@ -403,19 +404,11 @@ export async function similarPublicReports(
     opts,
   );
   const ranked = rank(input, point, rows, opts, opts.limit ?? 5);
-  const supported = new Set<string>();
-  if (input.supporterKey && ranked.length) {
-    const found = await query<{ tracking_id: string }>(
-      svc.db,
-      sql`select r.tracking_id from supports s join reports r on r.id = s.report_id
-           where s.supporter_key = ${input.supporterKey}
-             and r.tracking_id in (${sql.join(
-               ranked.map((c) => sql`${c.tracking_id}`),
-               sql`, `,
-             )})`,
-    );
-    for (const f of found) supported.add(f.tracking_id);
-  }
+  const supported = await supportedAmong(
+    svc.db,
+    input.supporterKey,
+    ranked.map((c) => c.tracking_id),
+  );
   return ranked.map((c) => ({
     trackingId: c.tracking_id,
     title: c.title,

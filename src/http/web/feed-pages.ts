@@ -16,7 +16,7 @@ import { PUBLIC_CALLER, type Caller, type Services } from '../../app/context.ts'
 import { AppError, type FieldIssue } from '../../app/errors.ts';
 import { commentReport } from '../../commands/comment-report.ts';
 import { openAttachment } from '../../commands/add-attachment.ts';
-import { supportReport } from '../../commands/support-report.ts';
+import { supporterKeyOf, supportReport } from '../../commands/support-report.ts';
 import { detectPersonalData, type PiiKind } from '../../domain/report/pii-hints.ts';
 import { PUBLIC_STATUSES, type ReportStatus } from '../../domain/report/report.ts';
 import { permissionsNow } from '../../policies/can.ts';
@@ -24,6 +24,7 @@ import { authorisingGrant } from '../../queries/access.ts';
 import { listAgencyTree, listCategories, listRegions } from '../../queries/reference.ts';
 import { getReport, listReports, timelineFor } from '../../queries/reports.ts';
 import { publicFollowUpAttachments } from '../../queries/report-attachments.ts';
+import { supportedAmong } from '../../queries/supports.ts';
 import { inlineDisposition, neutralFilename } from '../../presenters/attachment.ts';
 import { publicEventBody } from '../../presenters/report.ts';
 import { formatDate } from '../../views/format.ts';
@@ -146,6 +147,9 @@ export async function feedPages(
       !!ctx.user &&
       (await getReport(svc, { ...req.caller, accessKey: undefined }, id).catch(() => null))?.subject
         .isReporter === true;
+    // Supported already (this account or device): the page says so instead of offering the button again.
+    const supported =
+      (await supportedAmong(svc.db, supporterKeyOf(req.caller), [visible.report.row.trackingId])).size > 0;
     const errors = formErrors(ctx.lang, extra.errors ?? {});
     if (extra.pii) {
       const kinds = extra.pii.map((k) => t(ctx.lang, `web.report.pii_${k}`)).join(', ');
@@ -162,6 +166,7 @@ export async function feedPages(
         ownReport,
         notice: extra.notice,
         draftStep: extra.draftStep,
+        supported,
         errors,
         comment: extra.comment,
         pii: extra.pii,

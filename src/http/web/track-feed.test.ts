@@ -135,9 +135,17 @@ describe('public feed and report page', () => {
     expect(page.html).toContain('Dukung laporan ini');
     const s1 = await c.post(`/laporan/${r.trackingId}/dukung`, {});
     expect(s1.location).toBe(`/laporan/${r.trackingId}?dukung=ok`);
-    expect((await c.get(s1.location!)).html).toContain('1 dukungan');
+    const after = (await c.get(s1.location!)).html;
+    expect(after).toContain('1 dukungan');
+    // This device supports it already: the page says so instead of offering the button again.
+    expect(after).toContain('Anda sudah mendukung laporan ini');
+    expect(after).not.toContain('Dukung laporan ini');
     const s2 = await c.post(`/laporan/${r.trackingId}/dukung`, {});
     expect(s2.location).toBe(`/laporan/${r.trackingId}?dukung=sudah`);
+    // Another device still gets the button.
+    const other = (await new WebClient(t.url).get(`/laporan/${r.trackingId}`)).html;
+    expect(other).toContain('Dukung laporan ini');
+    expect(other).not.toContain('Anda sudah mendukung laporan ini');
   });
 
   it('signed-in citizens comment with a CSRF token; a post without the token is refused', async () => {

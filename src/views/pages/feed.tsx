@@ -154,6 +154,8 @@ export interface PublicReportProps {
   notice?: string | undefined;
   /** Supported from the report journey: the step to go back to the saved draft. */
   draftStep?: string | undefined;
+  /** This person or device supports the report already: no button, a line saying so. */
+  supported?: boolean;
   errors?: FormErrors;
   comment?: string;
   /** A comment sent with personal data and no confirmation: what was found, for the warning under the field. */
@@ -169,6 +171,7 @@ export function PublicReportPage({
   files = [],
   notice,
   draftStep,
+  supported = false,
   errors = {},
   comment,
   pii,
@@ -197,7 +200,11 @@ export function PublicReportPage({
       <form method="post" action={`/laporan/${r.trackingId}/dukung`}>
         {ctx.csrf ? <input type="hidden" name="_csrf" value={ctx.csrf} /> : null}
         <p>{ctx.t('web.feed.supports', { n: r.supportCount })}</p>
-        <Button variant="secondary">{ctx.t('web.feed.support')}</Button>
+        {supported ? (
+          <p class="tag tag-green">{ctx.t('web.report.similar_supported')}</p>
+        ) : (
+          <Button variant="secondary">{ctx.t('web.feed.support')}</Button>
+        )}
       </form>
       <h2>{ctx.t('web.trackpage.timeline')}</h2>
       <Timeline ctx={ctx} items={m.timeline.filter((i) => !comments.includes(i))} />
