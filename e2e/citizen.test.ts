@@ -211,6 +211,13 @@ describe.skipIf(!HAS_CHROMIUM)('citizen pages in chromium', () => {
     const similar = page.locator('section.similar-public');
     await expect(similar.locator(`a[href="/laporan/${trackingId}"]`).textContent()).resolves.toBe(text.title);
     expect(await page.content()).not.toContain('Pelapor Peramban');
+    // The pointer above the form leads to the list below it.
+    await page.getByRole('link', { name: 'Periksa sebelum melanjutkan' }).click();
+    expect(page.url()).toBe(`${t.url}/lapor/kategori#similar-public-title`);
+    await expect(page.locator('#similar-public-title').isVisible()).resolves.toBe(true);
+    expect(
+      await page.evaluate('document.getElementById("similar-public-title").getBoundingClientRect().top'),
+    ).toBeLessThan(await page.evaluate('window.innerHeight'));
     await expectA11y(page, 'step kategori with similar reports');
     await screenshot(page, 'citizen', 'kategori-similar');
     // The thanks after supporting from the draft, with its way back (axe needs JavaScript on).

@@ -148,11 +148,20 @@ describe('similar public reports in the report journey', () => {
     expect(kategori.indexOf('</form>', stepForm)).toBeLessThan(
       kategori.indexOf('<section class="similar-public"'),
     );
-    // Before the send button on the check page.
+    // Above the category step's form, a pointer to the list below it, with the count.
+    const notice =
+      /<p class="panel" data-slot="similar-public-notice">[\s\S]*?<\/p>/.exec(kategori)?.[0] ?? '';
+    expect(notice).toContain('Ada 2 laporan serupa yang masih ditangani di sekitar Anda.');
+    expect(notice).toContain('<a href="#similar-public-title">Periksa sebelum melanjutkan</a>');
+    expect(kategori.indexOf('data-slot="similar-public-notice"')).toBeLessThan(stepForm);
+    // Before the send button on the check page (which needs no pointer: the list comes first).
     expect(check.indexOf('<section class="similar-public"')).toBeLessThan(
       check.indexOf('action="/lapor/kirim"'),
     );
-    expect((await c.get('/lapor/kategori?lang=en')).html).toContain('Similar reports near you');
+    expect(check).not.toContain('similar-public-notice');
+    const en = (await c.get('/lapor/kategori?lang=en')).html;
+    expect(en).toContain('Similar reports near you');
+    expect(en).toContain('2 similar reports are still being handled near you.');
   });
 
   it('supporting one from the category step works without JavaScript and keeps the draft', async () => {

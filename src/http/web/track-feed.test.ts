@@ -140,6 +140,9 @@ describe('public feed and report page', () => {
     // This device supports it already: the page says so instead of offering the button again.
     expect(after).toContain('Anda sudah mendukung laporan ini');
     expect(after).not.toContain('Dukung laporan ini');
+    const en = (await c.get(`/laporan/${r.trackingId}?lang=en`)).html;
+    expect(en).toContain('<p>1 support</p>');
+    expect(en).toContain('You already support this report');
     const s2 = await c.post(`/laporan/${r.trackingId}/dukung`, {});
     expect(s2.location).toBe(`/laporan/${r.trackingId}?dukung=sudah`);
     // Another device still gets the button.

@@ -19,7 +19,7 @@ import {
 } from '../components/fields.tsx';
 import type { DraftData, DraftFile } from '../../queries/draft.ts';
 import type { PublicSimilarReport } from '../../queries/similar-reports.ts';
-import { SimilarPublicReports } from './similar-reports.tsx';
+import { SimilarPublicNotice, SimilarPublicReports } from './similar-reports.tsx';
 
 /** The choices a step page needs, loaded by the route. */
 export interface StepOptions {
@@ -63,6 +63,8 @@ function Frame(
     children: ComponentChildren;
     multipart?: boolean;
     h1?: boolean;
+    /** Shown between the heading and the step's form. */
+    before?: ComponentChildren;
     /** Shown after the step's form (content with forms of its own). */
     after?: ComponentChildren;
   },
@@ -76,6 +78,7 @@ function Frame(
       <ErrorSummary ctx={ctx} errors={p.errors} message={p.message} />
       <p class="step-count">{ctx.t('web.report.step_of', { n: p.index, total: p.total })}</p>
       {p.h1 === false ? null : <h1>{p.title}</h1>}
+      {p.before}
       <form
         method="post"
         action={`/lapor/${p.step}`}
@@ -194,6 +197,7 @@ export function CategoryStep(p: StepPageProps): VNode {
     <Frame
       {...p}
       title={ctx.t('web.report.category_title')}
+      before={<SimilarPublicNotice ctx={ctx} count={p.options.similar?.length ?? 0} />}
       after={<SimilarPublicReports ctx={ctx} items={p.options.similar ?? []} step="kategori" />}
     >
       <Select

@@ -17,6 +17,20 @@ import type { PublicSimilarReport } from '../../queries/similar-reports.ts';
 export const DRAFT_RETURN_STEPS = ['kategori', 'periksa'] as const;
 export type DraftReturnStep = (typeof DRAFT_RETURN_STEPS)[number];
 
+/**
+ * A pointer above the step's form to the list below it (the list follows the form, whose Continue button a citizen
+ * would otherwise press without scrolling past it). Nothing when there is no similar report.
+ */
+export function SimilarPublicNotice({ ctx, count }: { ctx: PageContext; count: number }): VNode | null {
+  if (count === 0) return null;
+  return (
+    <p class="panel" data-slot="similar-public-notice">
+      {ctx.t('web.report.similar_notice', { n: count })}{' '}
+      <a href="#similar-public-title">{ctx.t('web.report.similar_notice_link')}</a>
+    </p>
+  );
+}
+
 /** The section, or nothing when there is no similar report. */
 export function SimilarPublicReports({
   ctx,
