@@ -56,6 +56,24 @@ describe('locales', () => {
     ).toEqual([]);
   });
 
+  it('English counts of one read in the singular (`_one`), other counts and Indonesian unchanged', () => {
+    expect(t('en', 'web.feed.count', { n: 1 })).toBe('1 report');
+    expect(t('en', 'web.feed.count', { n: 2 })).toBe('2 reports');
+    expect(t('en', 'web.feed.supports', { n: 1 })).toBe('1 support');
+    expect(t('en', 'web.report.similar_notice', { n: 1 })).toBe(
+      '1 similar report is still being handled near you.',
+    );
+    expect(t('en', 'staff.deadline.left_calendar', { n: 1 })).toBe('1 day left');
+    // A tracking id is not a count: only the count of supporters picks the singular.
+    expect(t('en', 'staff.report.merged_from', { id: '1234567890', n: 1 })).toBe(
+      'Merged from report 1234567890 (1 supporter moved)',
+    );
+    expect(t('en', 'staff.report.merged_from', { id: '1234567890', n: 3 })).toBe(
+      'Merged from report 1234567890 (3 supporters moved)',
+    );
+    expect(t('id', 'web.feed.count', { n: 1 })).toBe('1 laporan');
+  });
+
   it('every literal key used by views and routes exists in both languages', () => {
     const re = /\bt\(\s*(?:[\w.]+,\s*)?'([a-z_0-9]+(?:\.[a-zA-Z_0-9]+)+)'/g;
     let seen = 0;
