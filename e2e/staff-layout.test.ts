@@ -10,6 +10,8 @@
  *   verification screen, the `confirmRedispatch` and `confirmUnstaffed` checkboxes as shown after the refusal, the
  *   pull-back form ("Tarik kembali ke verifikasi") and its error state, and the notices after a return and a
  *   pull-back.
+ * - 1280 px: the routing accuracy page's month table (nine columns) and each chart's table beside its chart
+ *   (`.chart-pair`) show all their columns without a scroll box.
  *
  * Screenshots: tmp/screenshots/staff-layout/.
  */
@@ -165,6 +167,39 @@ describe.skipIf(!HAS_CHROMIUM)('back-office layout at 360 px and confirmation fo
       await expectNoSidewaysScroll(page, `${lang} calendar`);
       await expectA11y(page, `${lang} calendar at 360 px`);
       await screenshot(page, 'staff-layout', `calendar-360-${lang}`);
+    }
+    await ctx.close();
+  });
+
+  it("at desk width every column of the routing month table and of the charts' tables is on screen, not scrolled away", async () => {
+    // One verification is enough for the routing page to show its month table; the statistics pages need reports.
+    await verifyReport(
+      t,
+      coord,
+      await submit('Trotoar rusak di depan pasar, pejalan kaki turun ke jalan'),
+      'pupr-kaltim',
+      catRoads,
+    );
+    const ctx = await b.context();
+    const page = await ctx.newPage();
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await signInPage(page, t.url, DEMO.coordinator);
+    for (const lang of LANGS) {
+      for (const [path, selector] of [
+        // Nine columns; the English headers ("Verifications", "Misrouting rate") overflowed by 42 px.
+        ['/kantor/statistik/rute', '.table-scroll:has(table.data-table-dense)'],
+        // The month table beside its chart lost "Tingkat penyelesaian" to a scroll box (407 px in 362 px).
+        ['/kantor/statistik', '.chart-pair .table-scroll'],
+        ['/statistik', '.chart-pair .table-scroll'],
+      ] as const) {
+        await page.goto(`${t.url}${path}?lang=${lang}`);
+        const boxes = await page
+          .locator(selector)
+          .evaluateAll((els) => els.map((e) => ({ scroll: e.scrollWidth, client: e.clientWidth })));
+        expect(boxes.length, `${lang} ${path}`).toBeGreaterThan(0);
+        for (const box of boxes) expect(box.scroll, `${lang} ${path}`).toBeLessThanOrEqual(box.client);
+      }
+      await screenshot(page, 'staff-layout', `statistics-1280-${lang}`);
     }
     await ctx.close();
   });

@@ -101,7 +101,7 @@ function MonthTable(p: { ctx: PageContext; months: RoutingMonth[]; totals: Routi
     rate(m.misroutingRate),
   ];
   return (
-    <table class="data-table">
+    <table class="data-table data-table-dense">
       <caption>{ctx.t('stats.routing.table')}</caption>
       <HeadRow ctx={ctx} first="stats.dim.month" cols={cols} />
       <tbody>
