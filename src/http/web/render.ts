@@ -3,6 +3,10 @@
  * `sendPage` (full HTML document, private caching), translating an error into form errors, and the HTML
  * error page used by each page plugin's error handler.
  */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { FastifyContextConfig, FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
 import { h } from 'preact';
@@ -15,8 +19,27 @@ import { StaleFormPage } from '../../views/pages/stale-form.tsx';
 import type { FormState } from '../../views/staff/common.tsx';
 import { classifyError, requestLang } from '../plugins/errors.ts';
 
-/** Bumped when a static asset changes (app.css, app.js, staff.css, stats.css, map.js: served with a long max-age). */
-export const ASSET_VERSION = '3';
+/**
+ * A digest of the files in `dir` (names and contents): the `?v=` of the static assets. They are served with a
+ * week's max-age, so any change to one of them must change every page's links to them, or browsers keep the old file.
+ */
+export function assetVersionOf(dir: string): string {
+  const hash = createHash('sha256');
+  const files = readdirSync(dir, { withFileTypes: true })
+    .filter((f) => f.isFile())
+    .map((f) => f.name)
+    .sort();
+  for (const name of files)
+    hash
+      .update(name)
+      .update('\0')
+      .update(readFileSync(join(dir, name)))
+      .update('\0');
+  return hash.digest('hex').slice(0, 10);
+}
+
+/** The version of app.css, app.js, staff.css, stats.css and map.js, read once at start-up. */
+export const ASSET_VERSION = assetVersionOf(fileURLToPath(new URL('./static/', import.meta.url)));
 
 /** The view context of a request: language, translator, path without `lang`, user and CSRF token. */
 export function pageContext(req: FastifyRequest): PageContext {
