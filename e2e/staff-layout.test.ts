@@ -10,8 +10,8 @@
  *   verification screen, the `confirmRedispatch` and `confirmUnstaffed` checkboxes as shown after the refusal, the
  *   pull-back form ("Tarik kembali ke verifikasi") and its error state, and the notices after a return and a
  *   pull-back.
- * - 1280 px: the routing accuracy page's month table (nine columns) and each chart's table beside its chart
- *   (`.chart-pair`) show all their columns without a scroll box.
+ * - 1280 px: the routing accuracy page's month table (nine columns), each chart's table beside its chart
+ *   (`.chart-pair`) and the verification screen's similar reports show all their columns without a scroll box.
  *
  * Screenshots: tmp/screenshots/staff-layout/.
  */
@@ -172,10 +172,15 @@ describe.skipIf(!HAS_CHROMIUM)('back-office layout at 360 px and confirmation fo
   });
 
   it("at desk width every column of the routing month table and of the charts' tables is on screen, not scrolled away", async () => {
+    // Two reports of one problem: the second's verification screen lists the first as similar.
+    const sameProblem = 'Lampu jalan padam di simpang empat dekat kantor kelurahan sejak seminggu';
+    await submit(sameProblem);
+    const second = await submit(sameProblem);
     // One verification is enough for the routing page to show its month table; the statistics pages need reports.
+    // A fresh sign-in: the first test moved the clock past the session's expiry.
     await verifyReport(
       t,
-      coord,
+      await t.login(DEMO.coordinator),
       await submit('Trotoar rusak di depan pasar, pejalan kaki turun ke jalan'),
       'pupr-kaltim',
       catRoads,
@@ -200,6 +205,15 @@ describe.skipIf(!HAS_CHROMIUM)('back-office layout at 360 px and confirmation fo
         for (const box of boxes) expect(box.scroll, `${lang} ${path}`).toBeLessThanOrEqual(box.client);
       }
       await screenshot(page, 'staff-layout', `statistics-1280-${lang}`);
+      // The similar reports on the verification screen: every column on screen, and the title (what the verifier
+      // compares) at least 10rem wide; its headers used to stay on one line and squeeze it to one word a line.
+      await page.goto(`${t.url}/kantor/laporan/${second}?lang=${lang}`);
+      const similar = page.locator('[data-slot="similar-reports"] .table-scroll');
+      const box = await similar.evaluate((e) => ({ scroll: e.scrollWidth, client: e.clientWidth }));
+      expect(box.scroll, `${lang} similar reports`).toBeLessThanOrEqual(box.client);
+      const titleCell = (await similar.locator('td.similar-title').first().boundingBox())!;
+      expect(titleCell.width, `${lang} similar title`).toBeGreaterThanOrEqual(160);
+      await expectA11y(page, `${lang} verification screen at 1280 px`);
     }
     await ctx.close();
   });

@@ -137,7 +137,7 @@ function SimilarReports({
               <td data-label={tracking}>
                 <a href={`/kantor/laporan/${s.trackingId}`}>{s.trackingId}</a>
               </td>
-              <td data-label={title}>
+              <td data-label={title} class="similar-title">
                 {s.title}
                 {s.confidential ? (
                   <>
