@@ -34,6 +34,7 @@ import {
   ombudsmanMessage,
   reporterMessage,
   staffMessage,
+  supporterMessage,
   type NotifyFacts,
   type RenderedMessage,
 } from '../presenters/notification.ts';
@@ -41,7 +42,7 @@ import { maskOwnIdentity, type OwnIdentity } from '../domain/report/own-identity
 import { regionCovers } from '../policies/can.ts';
 import type { Lang } from '../locales/index.ts';
 import { formatIsoInZone, ZONE_OFFSET_MINUTES } from '../domain/deadline/calendar.ts';
-import type { ZoneName } from '../domain/report/report.ts';
+import { PUBLIC_STATUSES, type ReportStatus, type ZoneName } from '../domain/report/report.ts';
 import type { Services } from '../app/context.ts';
 import { enqueueAgencyWebhooks } from './enqueue-agency-webhooks.ts';
 import { byReporterAccount, reporterTextMask } from '../queries/reporter-account.ts';
@@ -256,6 +257,45 @@ async function reporterRows(
 }
 
 /**
+ * Email to the signed-in supporters who asked for updates on a public report (`supports.notify_lang`), in the
+ * language they asked in: the public number, title and link only. Never to the reporter's own account (told as the
+ * reporter), to a deactivated account, or about a report that is confidential or no longer public. The outbox
+ * recipient is `supporter:<user id>`: the delivery log shows "a supporter", never who.
+ */
+async function supporterRows(
+  svc: Services,
+  tx: Tx,
+  report: typeof reports.$inferSelect,
+  facts: NotifyFacts,
+  base: { reportId: string; kind: string },
+  eventKey: string,
+): Promise<NewOutboxRow[]> {
+  if (!supporterMessage(facts)) return [];
+  if (report.confidential || !PUBLIC_STATUSES.includes(report.status as ReportStatus)) return [];
+  const followers = await query<{ id: string; email: string; notify_lang: string }>(
+    tx,
+    sql`select u.id, u.email, s.notify_lang
+          from supports s join users u on s.supporter_key = 'user:' || u.id::text
+         where s.report_id = ${report.id} and s.notify_lang is not null and u.disabled_at is null
+         order by u.id`,
+  );
+  const out: NewOutboxRow[] = [];
+  for (const f of followers) {
+    if (f.id === report.reporterUserId) continue;
+    const lang: Lang = f.notify_lang === 'en' ? 'en' : 'id';
+    const msg = supporterMessage(facts, lang)!;
+    out.push({
+      ...base,
+      channel: 'email',
+      recipient: `supporter:${f.id}`,
+      payload: { subject: msg.subject, text: msg.text, lang, recipientEnc: svc.sealer.seal(f.email) },
+      idempotencyKey: `${eventKey}:email:supporter:${f.id}`,
+    });
+  }
+  return out;
+}
+
+/**
  * The staff of the Ombudsman office a report in `regionCode` is handed over to: active accounts holding the `ombudsman`
  * role on an office whose region covers the report's (a grant without a region, Ombudsman RI pusat, covers all), the
  * same people `/kantor/ombudsman` lists the report to (`isOmbudsmanOnTransferred` in src/policies/can.ts).
@@ -411,6 +451,10 @@ export async function fanOutEvent(svc: Services, row: OutboxRow): Promise<{ crea
           if (verifyBy) reporterFacts.verifyBy = verifyBy;
         }
         out.push(...(await reporterRows(svc, tx, report, reporterFacts, base, row.idempotencyKey)));
+      }
+      if (event.visibility === 'public') {
+        const publicFacts = facts(`${svc.publicUrl}/laporan/${report.trackingId}`);
+        out.push(...(await supporterRows(svc, tx, report, publicFacts, base, row.idempotencyKey)));
       }
       if (event.type === 'escalate') {
         out.push({

@@ -62,6 +62,12 @@ export async function mergeReports(
           on conflict do nothing returning supporter_key`,
     );
     const supportersMoved = (moved as unknown as { rows: unknown[] }).rows.length;
+    // Whoever asked for updates on the duplicate gets them on the kept report (also when they supported both).
+    await tx.execute(
+      sql`update supports k set notify_lang = d.notify_lang from supports d
+           where d.report_id = ${dupId} and d.notify_lang is not null
+             and k.report_id = ${keptId} and k.supporter_key = d.supporter_key and k.notify_lang is null`,
+    );
     await tx.delete(supports).where(eq(supports.reportId, dupId));
     await tx.update(reports).set({ supportCount: 0 }).where(eq(reports.id, dupId));
     const now = svc.now();

@@ -1,4 +1,5 @@
 /** Dukungan: one support per person (account) or device (cookie) for a public report. */
+import { sql } from 'drizzle-orm';
 import { supports } from '../db/schema.ts';
 import type { Caller, Services } from '../app/context.ts';
 import { AppError } from '../app/errors.ts';
@@ -29,4 +30,31 @@ export function supportReport(svc: Services, caller: Caller, trackingId: string)
       event: { type: 'support', visibility: 'internal' },
     };
   });
+}
+
+/**
+ * A signed-in person's email updates on a report (the agency's follow-ups and its completion), in `lang`, or none
+ * (`lang` null). Turning them on supports the report first when the person does not yet; turning them off keeps the
+ * support. Devices (no account) cannot be told anything: UNAUTHENTICATED.
+ */
+export async function setSupportUpdates(
+  svc: Services,
+  caller: Caller,
+  trackingId: string,
+  lang: 'id' | 'en' | null,
+): Promise<void> {
+  const userId = caller.actor.userId;
+  if (!userId) throw new AppError('UNAUTHENTICATED');
+  if (lang) {
+    try {
+      await supportReport(svc, caller, trackingId);
+    } catch (e) {
+      if (!(e instanceof AppError && e.code === 'ALREADY_SUPPORTED')) throw e;
+    }
+  }
+  await svc.db.execute(
+    sql`update supports s set notify_lang = ${lang}
+          from reports r
+         where r.id = s.report_id and r.tracking_id = ${trackingId} and s.supporter_key = ${`user:${userId}`}`,
+  );
 }

@@ -334,6 +334,11 @@ export const supports = pgTable(
     reportId: uuid('report_id').notNull(),
     supporterKey: text('supporter_key').notNull(),
     createdAt: ts('created_at').notNull().defaultNow(),
+    /**
+     * A signed-in supporter who asked to be told by email of the agency's follow-ups and the report's completion:
+     * the language of those emails (`id`/`en`); null for everyone else (devices cannot be told anything).
+     */
+    notifyLang: text('notify_lang'),
   },
   (t) => [primaryKey({ columns: [t.reportId, t.supporterKey] })],
 );

@@ -42,6 +42,12 @@ export const STAFF_EVENTS = [
   'escalate_ladder',
 ] as const;
 
+/**
+ * Event types that tell the signed-in supporters who asked for email updates (`supports.notify_lang`): the agency's
+ * follow-ups and the report's completion, on a public report only (fan-out-event.ts).
+ */
+export const SUPPORTER_EVENTS = ['respond', 'accept', 'auto_close'] as const;
+
 /** What a message is rendered from. */
 export interface NotifyFacts {
   trackingId: string;
@@ -117,12 +123,19 @@ function params(f: NotifyFacts, lang: Lang): Record<string, string | number> {
   };
 }
 
-/** Who a message is for: the reporter, staff of the agencies and regions, or the Ombudsman office handed the report. */
-type Audience = 'reporter' | 'staff' | 'ombudsman';
+/**
+ * Who a message is for: the reporter, staff of the agencies and regions, the Ombudsman office handed the report, or
+ * a supporter who asked for updates.
+ */
+type Audience = 'reporter' | 'staff' | 'ombudsman' | 'supporter';
 
 function messageKey(audience: Audience, f: NotifyFacts): string {
-  if (audience === 'reporter' && f.eventType === 'respond' && f.eventData.final === true) {
-    return 'notify.reporter.respond_final';
+  if (
+    (audience === 'reporter' || audience === 'supporter') &&
+    f.eventType === 'respond' &&
+    f.eventData.final === true
+  ) {
+    return `notify.${audience}.respond_final`;
   }
   // A duplicate's reporter learns where the complaint lives on (the kept report's number only when it is not
   // confidential: then the event holds `keptTrackingId`, never `duplicateOf`).
@@ -165,8 +178,11 @@ function smsText(audience: Audience, f: NotifyFacts, lang: Lang, p: Record<strin
 
 function render(audience: Audience, f: NotifyFacts, lang: Lang): RenderedMessage {
   const p = params(f, lang);
+  const greeting = { reporter: 'greeting', supporter: 'greeting_supporter' } as Partial<
+    Record<Audience, string>
+  >;
   const text = [
-    t(lang, audience === 'reporter' ? 'notify.greeting' : 'notify.greeting_staff'),
+    t(lang, `notify.${greeting[audience] ?? 'greeting_staff'}`),
     '',
     t(lang, messageKey(audience, f), p),
     // Files the reporter sent with a supplement or reply: how many, never their names (they can name an anonim reporter).
@@ -177,7 +193,15 @@ function render(audience: Audience, f: NotifyFacts, lang: Lang): RenderedMessage
     '',
     t(lang, f.privateLink ? 'notify.private_link' : 'notify.link', p),
     '',
-    t(lang, f.replyJoinsThread ? 'notify.footer_reply' : 'notify.footer', p),
+    t(
+      lang,
+      audience === 'supporter'
+        ? 'notify.footer_supporter'
+        : f.replyJoinsThread
+          ? 'notify.footer_reply'
+          : 'notify.footer',
+      p,
+    ),
   ].join('\n');
   return { subject: t(lang, 'notify.subject', p), text, sms: smsText(audience, f, lang, p) };
 }
@@ -185,6 +209,14 @@ function render(audience: Audience, f: NotifyFacts, lang: Lang): RenderedMessage
 /** The reporter's message for an event in `lang`, or null when the event does not notify the reporter. */
 export function reporterMessage(f: NotifyFacts, lang: Lang = 'id'): RenderedMessage | null {
   return (REPORTER_EVENTS as readonly string[]).includes(f.eventType) ? render('reporter', f, lang) : null;
+}
+
+/**
+ * The message to a supporter who asked for updates, in `lang`, or null for other events. Built from the public
+ * report's number, title and public link only: never the reporter, never a staff note.
+ */
+export function supporterMessage(f: NotifyFacts, lang: Lang = 'id'): RenderedMessage | null {
+  return (SUPPORTER_EVENTS as readonly string[]).includes(f.eventType) ? render('supporter', f, lang) : null;
 }
 
 /** The staff message for an event in `lang`, or null when the event does not notify staff. */

@@ -94,7 +94,10 @@ export interface DeliveryLogRow {
    * Who the message is for, never an address: the reporter, the Ombudsman, a staff member (`name`), an agency webhook
    * (`name`: its host), another contact (hidden), or a recipient code the log does not know (`name`: the code).
    */
-  recipient: { kind: 'reporter' | 'ombudsman' | 'staff' | 'webhook' | 'contact' | 'other'; name?: string };
+  recipient: {
+    kind: 'reporter' | 'ombudsman' | 'staff' | 'supporter' | 'webhook' | 'contact' | 'other';
+    name?: string;
+  };
   status: string;
   attempts: number;
   createdAt: string;
@@ -121,6 +124,8 @@ export async function deliveryLog(
     const rec = String(r.recipient ?? '');
     let label: DeliveryLogRow['recipient'] = { kind: 'other', name: rec };
     if (rec.startsWith('user:')) label = { kind: 'staff', name: String(r.user_name ?? rec.slice(5, 13)) };
+    // A supporter who asked for updates: never who (supporting a report is not staff business).
+    else if (rec.startsWith('supporter:')) label = { kind: 'supporter' };
     else if (r.channel === 'webhook') label = { kind: 'webhook', name: safeHost(rec) };
     else if (rec === 'reporter' || rec === 'ombudsman') label = { kind: rec };
     else if (r.channel === 'email' || r.channel === 'sms') label = { kind: 'contact' };

@@ -24,3 +24,18 @@ export async function supportedAmong(
   );
   return new Set(found.map((f) => f.tracking_id));
 }
+
+/** Whether `supporterKey` supports one report, and whether it asked for email updates on it (`setSupportUpdates`). */
+export async function supportStateOf(
+  db: Services['db'],
+  supporterKey: string | null | undefined,
+  trackingId: string,
+): Promise<{ supported: boolean; updates: boolean }> {
+  if (!supporterKey) return { supported: false, updates: false };
+  const [row] = await query<{ notify_lang: string | null }>(
+    db,
+    sql`select s.notify_lang from supports s join reports r on r.id = s.report_id
+         where s.supporter_key = ${supporterKey} and r.tracking_id = ${trackingId}`,
+  );
+  return { supported: !!row, updates: !!row?.notify_lang };
+}

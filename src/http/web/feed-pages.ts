@@ -16,7 +16,7 @@ import { PUBLIC_CALLER, type Caller, type Services } from '../../app/context.ts'
 import { AppError, type FieldIssue } from '../../app/errors.ts';
 import { commentReport } from '../../commands/comment-report.ts';
 import { openAttachment } from '../../commands/add-attachment.ts';
-import { supporterKeyOf, supportReport } from '../../commands/support-report.ts';
+import { setSupportUpdates, supporterKeyOf, supportReport } from '../../commands/support-report.ts';
 import { detectPersonalData, type PiiKind } from '../../domain/report/pii-hints.ts';
 import { PUBLIC_STATUSES, type ReportStatus } from '../../domain/report/report.ts';
 import { permissionsNow } from '../../policies/can.ts';
@@ -24,7 +24,7 @@ import { authorisingGrant } from '../../queries/access.ts';
 import { listAgencyTree, listCategories, listRegions } from '../../queries/reference.ts';
 import { getReport, listReports, timelineFor } from '../../queries/reports.ts';
 import { publicFollowUpAttachments } from '../../queries/report-attachments.ts';
-import { supportedAmong } from '../../queries/supports.ts';
+import { supportStateOf } from '../../queries/supports.ts';
 import { inlineDisposition, neutralFilename } from '../../presenters/attachment.ts';
 import { publicEventBody } from '../../presenters/report.ts';
 import { formatDate } from '../../views/format.ts';
@@ -147,9 +147,9 @@ export async function feedPages(
       !!ctx.user &&
       (await getReport(svc, { ...req.caller, accessKey: undefined }, id).catch(() => null))?.subject
         .isReporter === true;
-    // Supported already (this account or device): the page says so instead of offering the button again.
-    const supported =
-      (await supportedAmong(svc.db, supporterKeyOf(req.caller), [visible.report.row.trackingId])).size > 0;
+    // Supported already (this account or device): the page says so instead of offering the button again; a signed-in
+    // supporter may also have asked for email updates.
+    const support = await supportStateOf(svc.db, supporterKeyOf(req.caller), visible.report.row.trackingId);
     const errors = formErrors(ctx.lang, extra.errors ?? {});
     if (extra.pii) {
       const kinds = extra.pii.map((k) => t(ctx.lang, `web.report.pii_${k}`)).join(', ');
@@ -166,7 +166,8 @@ export async function feedPages(
         ownReport,
         notice: extra.notice,
         draftStep: extra.draftStep,
-        supported,
+        supported: support.supported,
+        updates: support.updates,
         errors,
         comment: extra.comment,
         pii: extra.pii,
@@ -177,7 +178,7 @@ export async function feedPages(
 
   app.get<{
     Params: { trackingId: string };
-    Querystring: { dukung?: string; komentar?: string; draf?: string };
+    Querystring: { dukung?: string; komentar?: string; draf?: string; kabar?: string };
   }>('/laporan/:trackingId', async (req, reply) => {
     const lang = pageContext(req).lang;
     const notice =
@@ -187,7 +188,11 @@ export async function feedPages(
           ? t(lang, 'errors.ALREADY_SUPPORTED')
           : req.query.komentar === 'ok'
             ? t(lang, 'web.feed.commented')
-            : undefined;
+            : req.query.kabar === 'ya'
+              ? t(lang, 'web.feed.updates_on_notice')
+              : req.query.kabar === 'tidak'
+                ? t(lang, 'web.feed.updates_off_notice')
+                : undefined;
     const draftStep =
       req.query.dukung && (DRAFT_RETURN_STEPS as readonly string[]).includes(req.query.draf ?? '')
         ? req.query.draf
@@ -231,6 +236,23 @@ export async function feedPages(
       return reply.redirect(`/laporan/${id}?dukung=ok${draft}`, 303);
     },
   );
+
+  // Email updates for a signed-in supporter (`kabar=ya` supports first when needed; `kabar=tidak` stops them).
+  app.post<{ Params: { trackingId: string } }>('/laporan/:trackingId/kabar', async (req, reply) => {
+    const id = req.params.trackingId;
+    if (!ID.test(id)) throw new AppError('NOT_FOUND');
+    if (!req.session) return reply.redirect(`/masuk?next=${encodeURIComponent(`/laporan/${id}`)}`, 303);
+    const on = String((req.body as Record<string, unknown> | undefined)?.kabar ?? '') === 'ya';
+    // Turning updates off works whatever the report has become since; turning them on needs a public report.
+    if (on) await getReport(svc, PUBLIC_CALLER, id);
+    await setSupportUpdates(
+      svc,
+      { ...req.caller, accessKey: undefined },
+      id,
+      on ? pageContext(req).lang : null,
+    );
+    return reply.redirect(`/laporan/${id}?kabar=${on ? 'ya' : 'tidak'}`, 303);
+  });
 
   app.post<{ Params: { trackingId: string } }>(
     '/laporan/:trackingId/komentar',

@@ -156,10 +156,52 @@ export interface PublicReportProps {
   draftStep?: string | undefined;
   /** This person or device supports the report already: no button, a line saying so. */
   supported?: boolean;
+  /** The signed-in person gets this report's updates by email (`setSupportUpdates`). */
+  updates?: boolean;
   errors?: FormErrors;
   comment?: string;
   /** A comment sent with personal data and no confirmation: what was found, for the warning under the field. */
   pii?: PiiKind[] | undefined;
+}
+
+/**
+ * Email updates on a public report (the agency's follow-ups and the completion): on or off for a signed-in person,
+ * and for a signed-out one a way to sign in, since a device cannot be written to.
+ */
+function UpdatesForm(p: {
+  ctx: PageContext;
+  trackingId: string;
+  supported: boolean;
+  updates: boolean;
+}): VNode {
+  const { ctx } = p;
+  if (!ctx.user) {
+    return (
+      <p class="hint" data-slot="updates">
+        {ctx.t('web.feed.updates_sign_in_before')}{' '}
+        <a href={`/masuk?next=${encodeURIComponent(`/laporan/${p.trackingId}`)}`}>
+          {ctx.t('web.feed.updates_sign_in')}
+        </a>
+      </p>
+    );
+  }
+  const email = ctx.user.email;
+  return (
+    <form method="post" action={`/laporan/${p.trackingId}/kabar`} data-slot="updates">
+      {ctx.csrf ? <input type="hidden" name="_csrf" value={ctx.csrf} /> : null}
+      <input type="hidden" name="kabar" value={p.updates ? 'tidak' : 'ya'} />
+      {p.updates ? (
+        <p>{ctx.t('web.feed.updates_on', { email })}</p>
+      ) : (
+        <p class="hint">
+          {ctx.t(p.supported ? 'web.feed.updates_offer_supported' : 'web.feed.updates_offer', { email })}
+        </p>
+      )}
+      <Button variant="secondary">
+        {ctx.t(p.updates ? 'web.feed.updates_stop' : 'web.feed.updates_start')}
+      </Button>
+    </form>
+  );
 }
 
 /** One public report. */
@@ -172,6 +214,7 @@ export function PublicReportPage({
   notice,
   draftStep,
   supported = false,
+  updates = false,
   errors = {},
   comment,
   pii,
@@ -206,6 +249,10 @@ export function PublicReportPage({
           <Button variant="secondary">{ctx.t('web.feed.support')}</Button>
         )}
       </form>
+      {/* Email updates: for a signed-in person other than the reporter (who is told anyway), until completion. */}
+      {ownReport || r.status === 'completed' ? null : (
+        <UpdatesForm ctx={ctx} trackingId={r.trackingId} supported={supported} updates={updates} />
+      )}
       <h2>{ctx.t('web.trackpage.timeline')}</h2>
       <Timeline ctx={ctx} items={m.timeline.filter((i) => !comments.includes(i))} />
       {files.length ? (

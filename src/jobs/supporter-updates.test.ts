@@ -1,0 +1,192 @@
+/**
+ * Email updates for supporters (issue 7's "support instead of filing again", made whole): a signed-in person who asks
+ * on a public report's page gets an email when the agency follows up and when the report is completed, in the
+ * language they asked in, with the public number, title and link only. Over a real database, real HTTP and a real
+ * SMTP server:
+ *
+ * - signed out there is only a way to sign in (a device cannot be written to); the form needs the CSRF token;
+ * - turning updates on supports the report; turning them off stops the emails and keeps the support;
+ * - PRIVACY: the emails never carry the anonim reporter's identity or the follow-up's text, the delivery log shows
+ *   "a supporter" and never who, and a report made confidential tells its supporters nothing more;
+ * - a merge carries the request for updates to the kept report.
+ */
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { actOk, categoryIdByName, DEMO, startTestApp, type TestApp } from '../../test/helpers/app.ts';
+import { startSmtp } from '../../test/helpers/receivers.ts';
+import { csrfOf, signInWeb, WebClient } from '../../test/helpers/web-client.ts';
+import { smtpMailer } from '../integrations/delivery.ts';
+import { deliveryLog } from '../queries/notifications.ts';
+import { startWorker, type Worker } from './worker.ts';
+
+let t: TestApp;
+let smtp: Awaited<ReturnType<typeof startSmtp>>;
+let worker: Worker;
+let categoryId: number;
+let coord: string;
+let admin: string;
+const HIDDEN = { name: 'Ratna Anonim', email: 'ratna.anon@contoh.aduan.id', phone: '081355500033' };
+const SECRETS = [HIDDEN.name, HIDDEN.email, HIDDEN.phone, HIDDEN.phone.slice(1)];
+const FOLLOW_UP = 'Tim teknis sudah meninjau lokasi dan menjadwalkan perbaikan pekan depan.';
+
+const mailsTo = (addr: string) => smtp.unique().filter((m) => m.to.includes(addr));
+
+/** An anonim public report, verified and dispatched to the roads agency. */
+async function publicReport(title: string): Promise<string> {
+  const r = await t.api('/api/v1/reports', {
+    json: {
+      classification: 'pengaduan',
+      title,
+      body: `${title}. Mohon segera ditindaklanjuti oleh instansi yang berwenang di wilayah ini.`,
+      regionCode: '64.72.02',
+      anonymous: true,
+      reporter: HIDDEN,
+    },
+  });
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+  const id = (r.body as { trackingId: string }).trackingId;
+  await actOk(t, id, 'verify', { categoryId, agencyId: 'pupr-kaltim' }, { token: coord });
+  await worker.drain();
+  return id;
+}
+
+/** Turns updates on (`ya`) or off (`tidak`) from the report page, as a person would. */
+async function setUpdates(c: WebClient, id: string, kabar: 'ya' | 'tidak', lang = 'id') {
+  const page = await c.get(`/laporan/${id}?lang=${lang}`);
+  const form = /<form[^>]*action="\/laporan\/\d+\/kabar"[\s\S]*?<\/form>/.exec(page.html)?.[0] ?? '';
+  expect(form, 'the updates form').toContain(`name="kabar" value="${kabar}"`);
+  const r = await c.post(`/laporan/${id}/kabar`, { _csrf: csrfOf(form), kabar });
+  expect(r.status, r.html.slice(0, 300)).toBe(303);
+  expect(r.location).toBe(`/laporan/${id}?kabar=${kabar}`);
+  return (await c.get(r.location!)).html;
+}
+
+const respond = async (id: string, final: boolean) => {
+  await actOk(t, id, 'respond', { body: FOLLOW_UP, final }, { token: admin });
+  await worker.drain();
+};
+
+beforeAll(async () => {
+  t = await startTestApp({ now: new Date('2026-11-03T02:00:00Z') });
+  smtp = await startSmtp();
+  worker = await startWorker(t.runtime.services, {
+    transports: { mailer: smtpMailer(smtp.url, 'aduan <noreply@aduan.test>') },
+    autoStart: false,
+    sweepEveryMs: 0,
+  });
+  categoryId = await categoryIdByName(t);
+  coord = await t.login(DEMO.coordinator);
+  admin = await t.login(DEMO.puprAdmin);
+});
+afterAll(async () => {
+  await worker?.stop();
+  await smtp?.close();
+  await t?.close();
+});
+
+describe('email updates for supporters', () => {
+  it('signed out: only a way to sign in; the form posts nothing without a session or a CSRF token', async () => {
+    const id = await publicReport('Jembatan kayu di Jalan Pelabuhan lapuk dan berlubang');
+    const device = new WebClient(t.url);
+    const html = (await device.get(`/laporan/${id}`)).html;
+    expect(html).toContain(`<a href="/masuk?next=%2Flaporan%2F${id}">Masuk untuk mengikuti laporan ini</a>`);
+    expect(html).not.toContain(`action="/laporan/${id}/kabar"`);
+    const r = await device.post(`/laporan/${id}/kabar`, { kabar: 'ya' });
+    expect(r.status).toBe(303);
+    expect(r.location).toBe(`/masuk?next=${encodeURIComponent(`/laporan/${id}`)}`);
+    const citizen = await signInWeb(t.url, DEMO.citizen, undefined, `/laporan/${id}`);
+    expect((await citizen.post(`/laporan/${id}/kabar`, { kabar: 'ya' })).status).toBe(403);
+    const page = (await citizen.get(`/laporan/${id}`)).html;
+    expect(page).toContain('0 dukungan');
+    expect(page).toContain('Kirimi saya kabar lewat email');
+  });
+
+  it('a follow-up and the completion reach those who asked, in their language; the emails carry no reporter', async () => {
+    const id = await publicReport('Lampu penerangan jalan padam di Jalan Cendana');
+    const citizen = await signInWeb(t.url, DEMO.citizen, undefined, `/laporan/${id}`);
+    const before = (await citizen.get(`/laporan/${id}`)).html;
+    expect(before).toContain(`Kami dapat mengirim email ke ${DEMO.citizen}`);
+    const on = await setUpdates(citizen, id, 'ya');
+    expect(on).toContain('Anda akan menerima kabar laporan ini lewat email.');
+    expect(on).toContain(`Anda menerima kabar laporan ini lewat email di ${DEMO.citizen}.`);
+    expect(on).toContain('Berhenti menerima kabar');
+    // Following supports the report.
+    expect(on).toContain('1 dukungan');
+    expect(on).toContain('Anda sudah mendukung laporan ini');
+    // Another person, following in English.
+    const assessor = await signInWeb(t.url, DEMO.assessor, undefined, `/laporan/${id}`);
+    await setUpdates(assessor, id, 'ya', 'en');
+
+    await respond(id, false);
+    const [mail] = mailsTo(DEMO.citizen);
+    expect(mail, 'the citizen is told of the follow-up').toBeDefined();
+    expect(mail!.subject).toContain(id);
+    expect(mail!.text).toContain('Yth. Pendukung laporan,');
+    expect(mail!.text).toContain(
+      `Instansi memberikan tindak lanjut atas laporan ${id} yang Anda ikuti: Lampu penerangan jalan padam di Jalan Cendana`,
+    );
+    expect(mail!.text).toContain(`/laporan/${id}`);
+    expect(mail!.text).not.toContain('/lacak/');
+    expect(mail!.text).toContain('Berhenti menerima kabar');
+    const [en] = mailsTo(DEMO.assessor);
+    expect(en!.text).toContain(`The agency followed up on report ${id}, which you follow`);
+    // PRIVACY: no reporter and not the follow-up's text (read on the public page), in any email about the report.
+    for (const m of smtp.unique().filter((x) => x.text.includes(id) && !x.to.includes(HIDDEN.email))) {
+      for (const s of [...SECRETS, FOLLOW_UP]) expect(m.text, `${m.to} ${s}`).not.toContain(s);
+    }
+    // The delivery log names no supporter.
+    const row = (await t.runtime.services.db.execute(
+      sql`select id from reports where tracking_id = ${id}`,
+    )) as unknown as { rows: Array<{ id: string }> };
+    const log = await deliveryLog(t.runtime.services, row.rows[0]!.id);
+    const toSupporters = log.filter((l) => l.recipient.kind === 'supporter');
+    expect(toSupporters).toHaveLength(2);
+    for (const l of toSupporters) expect(l.recipient.name).toBeUndefined();
+
+    // The citizen stops; the assessor still hears of the final follow-up and of the completion.
+    const off = await setUpdates(citizen, id, 'tidak');
+    expect(off).toContain('Anda tidak lagi menerima kabar laporan ini lewat email.');
+    expect(off).toContain('Anda sudah mendukung laporan ini');
+    expect(off).toContain('Kirimi saya kabar lewat email');
+    await respond(id, true);
+    expect(mailsTo(DEMO.citizen)).toHaveLength(1);
+    expect(mailsTo(DEMO.assessor).at(-1)!.text).toContain('final follow-up');
+  });
+
+  it('a report made confidential tells its supporters nothing more', async () => {
+    const id = await publicReport('Pipa air bersih bocor di depan sekolah dasar');
+    const citizen = await signInWeb(t.url, DEMO.citizen, undefined, `/laporan/${id}`);
+    await setUpdates(citizen, id, 'ya');
+    const made = await t.api(`/api/v1/reports/${id}/privacy`, { json: { confidential: true }, token: coord });
+    expect(made.status, JSON.stringify(made.body)).toBe(200);
+    const sent = mailsTo(DEMO.citizen).length;
+    await respond(id, false);
+    expect(mailsTo(DEMO.citizen)).toHaveLength(sent);
+  });
+
+  it('a merge carries the request for updates to the kept report', async () => {
+    const kept = await publicReport('Saluran drainase tersumbat di Jalan Merdeka');
+    const dup = await publicReport('Drainase tersumbat sampah di Jalan Merdeka');
+    // Returned as bukan wewenang: public, and back in verification, where a duplicate is merged away.
+    await actOk(
+      t,
+      dup,
+      'return',
+      { note: 'Bukan wewenang instansi ini, mohon dialihkan.' },
+      { token: admin },
+    );
+    const citizen = await signInWeb(t.url, DEMO.citizen, undefined, `/laporan/${dup}`);
+    await setUpdates(citizen, dup, 'ya');
+    const merged = await t.api(`/api/v1/reports/${dup}/actions/merge`, {
+      json: { keepTrackingId: kept },
+      token: coord,
+    });
+    expect(merged.status, JSON.stringify(merged.body)).toBe(200);
+    const page = (await citizen.get(`/laporan/${kept}`)).html;
+    expect(page).toContain(`Anda menerima kabar laporan ini lewat email di ${DEMO.citizen}.`);
+    const sent = mailsTo(DEMO.citizen).length;
+    await respond(kept, false);
+    expect(mailsTo(DEMO.citizen)).toHaveLength(sent + 1);
+    expect(mailsTo(DEMO.citizen).at(-1)!.text).toContain(kept);
+  });
+});
