@@ -6,7 +6,14 @@
  * Screenshots: tmp/screenshots/citizen/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { categoryIdByName, DEMO, startTestApp, type TestApp } from '../test/helpers/app.ts';
+import {
+  categoryIdByName,
+  DEMO,
+  startTestApp,
+  submitReport,
+  verifyReport,
+  type TestApp,
+} from '../test/helpers/app.ts';
 import { expectA11y, HAS_CHROMIUM, launchBrowser, screenshot, type TestBrowser } from './helpers/browser.ts';
 import { signInPage } from './helpers/session.ts';
 import { DEMO_PASSWORD } from '../test/global-setup.ts';
@@ -26,23 +33,11 @@ describe.skipIf(!HAS_CHROMIUM)('email updates on a public report in chromium', (
   });
 
   it('signed out → sign in → on and off without JavaScript; zero axe violations in id and en', async () => {
-    const r = await t.api('/api/v1/reports', {
-      json: {
-        classification: 'pengaduan',
-        title: 'Jembatan kayu rapuh di Desa Sungai',
-        body: 'Papan jembatan banyak yang patah dan anak-anak sekolah melewatinya setiap pagi.',
-        regionCode: '64.71',
-        anonymous: true,
-        reporter: { name: 'Pelapor Peramban', email: 'peramban@contoh.aduan.id' },
-      },
+    const id = await submitReport(t, 'Jembatan kayu rapuh di Desa Sungai', {
+      anonymous: true,
+      reporter: { name: 'Pelapor Peramban', email: 'peramban@contoh.aduan.id' },
     });
-    expect(r.status).toBe(201);
-    const id = (r.body as { trackingId: string }).trackingId;
-    const v = await t.api(`/api/v1/reports/${id}/actions/verify`, {
-      json: { categoryId: await categoryIdByName(t), agencyId: 'pupr-kaltim' },
-      token: await t.login(DEMO.coordinator),
-    });
-    expect(v.status, JSON.stringify(v.body)).toBe(200);
+    await verifyReport(t, await t.login(DEMO.coordinator), id, 'pupr-kaltim', await categoryIdByName(t));
 
     const nojs = await b.context({ javaScriptEnabled: false });
     const p = await nojs.newPage();

@@ -12,7 +12,15 @@
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actOk, categoryIdByName, DEMO, startTestApp, type TestApp } from '../../test/helpers/app.ts';
+import {
+  actOk,
+  categoryIdByName,
+  DEMO,
+  startTestApp,
+  submitReport,
+  verifyReport,
+  type TestApp,
+} from '../../test/helpers/app.ts';
 import { startSmtp } from '../../test/helpers/receivers.ts';
 import { csrfOf, signInWeb, WebClient } from '../../test/helpers/web-client.ts';
 import { smtpMailer } from '../integrations/delivery.ts';
@@ -33,19 +41,8 @@ const mailsTo = (addr: string) => smtp.unique().filter((m) => m.to.includes(addr
 
 /** An anonim public report, verified and dispatched to the roads agency. */
 async function publicReport(title: string): Promise<string> {
-  const r = await t.api('/api/v1/reports', {
-    json: {
-      classification: 'pengaduan',
-      title,
-      body: `${title}. Mohon segera ditindaklanjuti oleh instansi yang berwenang di wilayah ini.`,
-      regionCode: '64.72.02',
-      anonymous: true,
-      reporter: HIDDEN,
-    },
-  });
-  expect(r.status, JSON.stringify(r.body)).toBe(201);
-  const id = (r.body as { trackingId: string }).trackingId;
-  await actOk(t, id, 'verify', { categoryId, agencyId: 'pupr-kaltim' }, { token: coord });
+  const id = await submitReport(t, title, { anonymous: true, reporter: HIDDEN });
+  await verifyReport(t, coord, id, 'pupr-kaltim', categoryId);
   await worker.drain();
   return id;
 }
