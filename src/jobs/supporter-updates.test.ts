@@ -150,6 +150,39 @@ describe('email updates for supporters', () => {
     expect(mailsTo(DEMO.assessor).at(-1)!.text).toContain('final follow-up');
   });
 
+  it('the JSON API: the signed-in caller reads and sets updates; 401 without an account, 422 on a bad body', async () => {
+    const id = await publicReport('Trotoar ambles di depan pasar induk');
+    const token = await t.login(DEMO.citizen);
+    const path = `/api/v1/reports/${id}/updates`;
+    expect((await t.api(path)).status).toBe(401);
+    expect((await t.api(path, { method: 'PUT', json: { email: true } })).status).toBe(401);
+    expect((await t.api(path, { token })).body).toEqual({ trackingId: id, supported: false, updates: false });
+    const bad = await t.api(path, { method: 'PUT', json: { email: 'ya' }, token });
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.fields.email).toBeDefined();
+    const on = await t.api(path, { method: 'PUT', json: { email: true, lang: 'en' }, token });
+    expect(on.status, JSON.stringify(on.body)).toBe(200);
+    expect(on.body).toEqual({ trackingId: id, supported: true, updates: true });
+    const sent = mailsTo(DEMO.citizen).length;
+    await respond(id, false);
+    expect(mailsTo(DEMO.citizen)).toHaveLength(sent + 1);
+    expect(mailsTo(DEMO.citizen).at(-1)!.text).toContain(
+      `The agency followed up on report ${id}, which you follow`,
+    );
+    const off = await t.api(path, { method: 'PUT', json: { email: false }, token });
+    expect(off.body).toEqual({ trackingId: id, supported: true, updates: false });
+    // A report the public may not see: 404, as for one that does not exist.
+    const hidden = await submitReport(t, 'Laporan rahasia tentang pungutan di sekolah', {
+      confidential: true,
+      reporter: HIDDEN,
+    });
+    expect((await t.api(`/api/v1/reports/${hidden}/updates`, { token })).status).toBe(404);
+    expect(
+      (await t.api(`/api/v1/reports/${hidden}/updates`, { method: 'PUT', json: { email: true }, token }))
+        .status,
+    ).toBe(404);
+  });
+
   it('a report made confidential tells its supporters nothing more', async () => {
     const id = await publicReport('Pipa air bersih bocor di depan sekolah dasar');
     const citizen = await signInWeb(t.url, DEMO.citizen, undefined, `/laporan/${id}`);

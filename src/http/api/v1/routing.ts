@@ -16,6 +16,10 @@ import { mayViewRoutingAccuracy, routingAccuracy } from '../../../queries/routin
 import { activeRoutingModels } from '../../../queries/routing-models.ts';
 import { similarPublicReports, similarReportsForStaff } from '../../../queries/similar-reports.ts';
 import { presentReportFor } from './present.ts';
+import { PUBLIC_CALLER } from '../../../app/context.ts';
+import { setSupportUpdates, supporterKeyOf } from '../../../commands/support-report.ts';
+import { getReport } from '../../../queries/reports.ts';
+import { supportStateOf } from '../../../queries/supports.ts';
 import { TrackingParams } from './schemas.ts';
 import { requestLang } from '../../plugins/errors.ts';
 import { t } from '../../../locales/index.ts';
@@ -31,6 +35,13 @@ const SimilarQuery = z.object({
   /** The draft's point: reports within 1 km score higher and are found across kab/kota borders. */
   lat: z.coerce.number().min(-90).max(90).optional(),
   lon: z.coerce.number().min(-180).max(180).optional(),
+});
+
+/** Email updates on a public report for the signed-in caller (`setSupportUpdates`). */
+const UpdatesBody = z.object({
+  email: z.boolean(),
+  /** The emails' language; defaults to the request's. */
+  lang: z.enum(['id', 'en']).optional(),
 });
 
 const AutoDispatchBody = z.object({
@@ -103,6 +114,47 @@ export const routingRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
       },
     },
     async (req) => ({ items: await similarReportsForStaff(svc, req.caller, req.params.trackingId) }),
+  );
+
+  // A supporter's email updates (the agency's follow-ups and the completion), for signed-in callers only: the
+  // answer says whether the caller supports the public report and gets its updates.
+  const updatesState = async (caller: Caller, trackingId: string) => ({
+    trackingId,
+    ...(await supportStateOf(svc.db, supporterKeyOf(caller), trackingId)),
+  });
+  app.get(
+    '/reports/:trackingId/updates',
+    {
+      schema: {
+        tags: ['routing'],
+        summary: 'Whether the signed-in caller supports this public report and gets its email updates',
+        params: TrackingParams,
+      },
+    },
+    async (req) => {
+      if (!req.caller.actor.userId) throw new AppError('UNAUTHENTICATED');
+      await getReport(svc, PUBLIC_CALLER, req.params.trackingId);
+      return updatesState(req.caller, req.params.trackingId);
+    },
+  );
+  app.put(
+    '/reports/:trackingId/updates',
+    {
+      schema: {
+        tags: ['routing'],
+        summary: 'Email updates on a public report for the signed-in caller: on (supports it too) or off',
+        params: TrackingParams,
+        body: UpdatesBody,
+      },
+    },
+    async (req) => {
+      const id = req.params.trackingId;
+      if (!req.caller.actor.userId) throw new AppError('UNAUTHENTICATED');
+      if (req.body.email) await getReport(svc, PUBLIC_CALLER, id);
+      const lang = req.body.email ? (req.body.lang ?? requestLang(req)) : null;
+      await setSupportUpdates(svc, { ...req.caller, accessKey: undefined }, id, lang);
+      return updatesState(req.caller, id);
+    },
   );
 
   app.get(
