@@ -45,6 +45,7 @@ import { formatIsoInZone, ZONE_OFFSET_MINUTES } from '../domain/deadline/calenda
 import { PUBLIC_STATUSES, type ReportStatus, type ZoneName } from '../domain/report/report.ts';
 import type { Services } from '../app/context.ts';
 import { enqueueAgencyWebhooks } from './enqueue-agency-webhooks.ts';
+import { supporterUnsubscribeUrl } from './supporter-unsubscribe.ts';
 import { byReporterAccount, reporterTextMask } from '../queries/reporter-account.ts';
 
 /** A staff audience named by a sweeper event: a role at an agency (null = anywhere, national). */
@@ -258,9 +259,10 @@ async function reporterRows(
 
 /**
  * Email to the signed-in supporters who asked for updates on a public report (`supports.notify_lang`), in the
- * language they asked in: the public number, title and link only. Never to the reporter's own account (told as the
- * reporter), to a deactivated account, or about a report that is confidential or no longer public. The outbox
- * recipient is `supporter:<user id>`: the delivery log shows "a supporter", never who.
+ * language they asked in: the public number, title and link only, and their own link to stop the emails. Never to
+ * the reporter's own account (told as the reporter), to a deactivated account, or about a report that is
+ * confidential or no longer public. The outbox recipient is `supporter:<user id>`: the delivery log shows "a
+ * supporter", never who.
  */
 async function supporterRows(
   svc: Services,
@@ -280,15 +282,24 @@ async function supporterRows(
          order by u.id`,
   );
   const out: NewOutboxRow[] = [];
+  const inTx: Services = { ...svc, db: tx as unknown as AppDb };
   for (const f of followers) {
     if (f.id === report.reporterUserId) continue;
     const lang: Lang = f.notify_lang === 'en' ? 'en' : 'id';
-    const msg = supporterMessage(facts, lang)!;
+    // Inside this transaction (PGlite has one connection: a query outside it would wait for it forever).
+    const unsubscribeLink = await supporterUnsubscribeUrl(inTx, report.id, f.id, lang);
+    const msg = supporterMessage({ ...facts, unsubscribeLink }, lang)!;
     out.push({
       ...base,
       channel: 'email',
       recipient: `supporter:${f.id}`,
-      payload: { subject: msg.subject, text: msg.text, lang, recipientEnc: svc.sealer.seal(f.email) },
+      // Sealed: the body holds the link that stops this person's updates (as a reporter's private link is sealed).
+      payload: {
+        subject: msg.subject,
+        textEnc: svc.sealer.seal(msg.text),
+        lang,
+        recipientEnc: svc.sealer.seal(f.email),
+      },
       idempotencyKey: `${eventKey}:email:supporter:${f.id}`,
     });
   }

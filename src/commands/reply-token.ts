@@ -1,28 +1,19 @@
 /**
  * Reply tokens for notification emails: `lapor+<token>@…` in a Reply-To maps a reply back to its report.
  * token = hex(report uuid) + first 16 hex of HMAC-SHA256(key, report uuid), all lowercase because some
- * mail systems lowercase local parts; it fits the 64-character local part. The HMAC key is random, kept
- * sealed in `settings` and shared by every process, so no extra configuration is needed.
+ * mail systems lowercase local parts; it fits the 64-character local part. The HMAC key is the instance's own
+ * (instance-key.ts), so no extra configuration is needed.
  */
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { channelAccess, settings } from '../db/schema.ts';
+import { channelAccess } from '../db/schema.ts';
 import { digestEquals } from '../integrations/crypto.ts';
 import type { Services } from '../app/context.ts';
+import { sealedInstanceKey } from './instance-key.ts';
 
 const KEY = 'channels.reply_token_key';
 
-async function replyKey(svc: Services): Promise<Buffer> {
-  const read = async () => {
-    const [row] = await svc.db.select().from(settings).where(eq(settings.key, KEY)).limit(1);
-    return row ? Buffer.from(svc.sealer.open<string>((row.value as { enc: string }).enc), 'hex') : null;
-  };
-  const found = await read();
-  if (found) return found;
-  const enc = svc.sealer.seal(randomBytes(32).toString('hex'));
-  await svc.db.insert(settings).values({ key: KEY, value: { enc } }).onConflictDoNothing();
-  return (await read())!;
-}
+const replyKey = (svc: Services) => sealedInstanceKey(svc, KEY);
 
 const mac = (key: Buffer, id: string) =>
   createHmac('sha256', key).update(`reply:${id}`).digest('hex').slice(0, 16);

@@ -20,6 +20,12 @@ export interface MailMessage {
   html?: string | undefined;
   /** Reply-To: a reporter's reply address carrying the report's token (docs/channels.md). */
   replyTo?: string | undefined;
+  /**
+   * A link that stops this kind of email for the recipient: sent as `List-Unsubscribe` with
+   * `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 2369, RFC 8058), so a mail client's own "unsubscribe"
+   * stops it in one step.
+   */
+  listUnsubscribe?: string | undefined;
   idempotencyKey: string;
 }
 
@@ -50,7 +56,15 @@ export function smtpMailer(smtpUrl: string, from: string): Mailer {
         ...(msg.html ? { html: msg.html } : {}),
         ...(msg.replyTo ? { replyTo: msg.replyTo } : {}),
         messageId: messageIdFor(msg.idempotencyKey),
-        headers: { 'X-Idempotency-Key': msg.idempotencyKey },
+        headers: {
+          'X-Idempotency-Key': msg.idempotencyKey,
+          ...(msg.listUnsubscribe
+            ? {
+                'List-Unsubscribe': `<${msg.listUnsubscribe}>`,
+                'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+              }
+            : {}),
+        },
       });
     },
     close() {

@@ -31,6 +31,7 @@ import { fitInThread } from './routing-fit-thread.ts';
 import { runScheduledSiteAudits } from '../commands/run-site-audit.ts';
 import { dailyOpenDataSnapshot } from '../commands/daily-open-data-snapshot.ts';
 import { maintainDatabase } from '../commands/maintain-database.ts';
+import { supporterUnsubscribeUrl } from '../commands/supporter-unsubscribe.ts';
 import { deliverFederationRow, deliverWebhookRow } from './integration-delivery.ts';
 import { isQueryError, loggableErrorText } from '../integrations/error-log.ts';
 import { DELIVERY_REASON, noTransportReason } from '../domain/integration/delivery-reasons.ts';
@@ -122,6 +123,17 @@ export function releaseDeferredDeliveries(svc: Services, t: Transports): Promise
   return releaseDeferredDeliveriesOf(svc, reasons);
 }
 
+/** A supporter's update email stops in one step from the mail client (`supporter:<user id>` rows only). */
+async function supporterListUnsubscribe(
+  svc: Services,
+  row: OutboxRow,
+  p: Record<string, unknown>,
+): Promise<string | undefined> {
+  const m = /^supporter:([0-9a-f-]{36})$/.exec(row.recipient ?? '');
+  if (!m || !row.reportId) return undefined;
+  return supporterUnsubscribeUrl(svc, row.reportId, m[1]!, String(p.lang ?? 'id'));
+}
+
 async function deliver(svc: Services, row: OutboxRow, t: Transports): Promise<Outcome> {
   const p = (row.payload ?? {}) as Record<string, unknown>;
   const address = (): string => {
@@ -158,6 +170,7 @@ async function deliver(svc: Services, row: OutboxRow, t: Transports): Promise<Ou
           t.replyInbound && row.reportId && row.recipient === 'reporter'
             ? await reporterReplyTo(svc, t.replyInbound, row.reportId)
             : undefined,
+        listUnsubscribe: await supporterListUnsubscribe(svc, row, p),
         idempotencyKey: row.idempotencyKey,
       });
       break;

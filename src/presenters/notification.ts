@@ -63,6 +63,8 @@ export interface NotifyFacts {
   verifyBy?: string;
   /** True when a reply to the email joins the report's thread (email-filed reports): the footer says so. */
   replyJoinsThread?: boolean;
+  /** A supporter's link that stops their update emails without signing in (supporter-unsubscribe.ts). */
+  unsubscribeLink?: string;
 }
 
 /** A rendered message. */
@@ -118,6 +120,7 @@ function params(f: NotifyFacts, lang: Lang): Record<string, string | number> {
     verifyBy: f.verifyBy ? formatDue(f.verifyBy, lang) : '',
     what: t(lang, `event.${f.eventType}`),
     link: f.link,
+    unsubscribe: f.unsubscribeLink ?? '',
     kept: typeof d.duplicateOf === 'string' ? d.duplicateOf : '',
     keptLink: typeof d.duplicateOf === 'string' ? `${new URL(f.link).origin}/laporan/${d.duplicateOf}` : '',
   };

@@ -20,6 +20,8 @@ export interface ReceivedMail {
   text: string;
   messageId: string;
   idempotencyKey: string;
+  /** Every header as sent (lower-case name → unfolded value; the last one of a name wins). */
+  rawHeaders: Record<string, string>;
 }
 
 /** Starts an SMTP server on a random port. */
@@ -46,6 +48,15 @@ export async function startSmtp(opts: { refuse?: RegExp } = {}) {
             text: m.text ?? '',
             messageId: m.messageId ?? '',
             idempotencyKey: String(m.headers.get('x-idempotency-key') ?? ''),
+            rawHeaders: Object.fromEntries(
+              m.headerLines.map((l) => [
+                l.key,
+                l.line
+                  .slice(l.line.indexOf(':') + 1)
+                  .replace(/\r?\n[ \t]+/g, ' ')
+                  .trim(),
+              ]),
+            ),
           });
           cb();
         },

@@ -14,6 +14,7 @@ import { authPages } from './auth-pages.ts';
 import { reportJourney } from './report-journey.ts';
 import { trackPages } from './track-pages.ts';
 import { feedPages } from './feed-pages.ts';
+import { unsubscribePages } from './unsubscribe-pages.ts';
 
 /** Options of the citizen pages plugin. */
 export interface PagesOptions {
@@ -68,6 +69,7 @@ export async function pagesPlugin(app: FastifyInstance, opts: PagesOptions): Pro
     services: opts.services,
     supportPerHour: opts.limits?.supportPerHour ?? 30,
   });
+  await app.register(unsubscribePages, { services: opts.services });
   // The root 404 handler answers JSON; this catch-all (lowest priority in the router) answers unknown GETs
   // with an HTML page when a page was asked for, and with the same JSON error otherwise.
   app.get('/*', async (req, reply) =>

@@ -282,3 +282,30 @@ export function AccountPage(p: {
     </Page>
   );
 }
+
+/**
+ * The unsubscribe link of a supporter's update emails (`/kabar/berhenti`): what stops, and the button that stops it
+ * (a GET never does: mail scanners open links). The report's number and title only while it is public.
+ */
+export function UnsubscribePage(p: {
+  ctx: PageContext;
+  action: string;
+  report: { trackingId: string; title: string } | null;
+}): VNode {
+  const { ctx } = p;
+  return (
+    <Page ctx={ctx} title={ctx.t('account.unsubscribe.title')}>
+      <h1>{ctx.t('account.unsubscribe.title')}</h1>
+      <p>
+        {p.report
+          ? ctx.t('account.unsubscribe.about', { tracking: p.report.trackingId, title: p.report.title })
+          : ctx.t('account.unsubscribe.about_hidden')}
+      </p>
+      <p class="hint">{ctx.t('account.unsubscribe.keeps_support')}</p>
+      <form method="post" action={p.action}>
+        {ctx.csrf ? <input type="hidden" name="_csrf" value={ctx.csrf} /> : null}
+        <Button>{ctx.t('account.unsubscribe.confirm')}</Button>
+      </form>
+    </Page>
+  );
+}
