@@ -21,6 +21,8 @@ import {
 import { resealSecrets, sealedKeyCounts } from '../commands/reseal-secrets.ts';
 import { loadConfig } from '../config.ts';
 import { keysCli } from './keys.ts';
+import { mintReplyToken } from '../commands/reply-token.ts';
+import { supporterUnsubscribeUrl } from '../commands/supporter-unsubscribe.ts';
 import { DEMO, startTestApp, TEST_SECRET_KEY, type TestApp } from '../../test/helpers/app.ts';
 
 let t: TestApp;
@@ -28,6 +30,17 @@ const OLD = parseKey(TEST_SECRET_KEY);
 const NEW = Buffer.alloc(32, 42);
 const who = { name: 'Rini Rotasi', email: 'rini.rotasi@contoh.aduan.id', phone: '081355500011' };
 let trackingId = '';
+let replyTokenBefore = '';
+let unsubscribeBefore = '';
+const USER = '00000000-0000-4000-8000-000000000001';
+
+async function reportIdOf(id: string): Promise<string> {
+  const [row] = await query<{ id: string }>(
+    t.runtime.services.db,
+    sql`select id from reports where tracking_id = ${id}`,
+  );
+  return row!.id;
+}
 
 beforeAll(async () => {
   t = await startTestApp();
@@ -42,6 +55,14 @@ beforeAll(async () => {
   });
   expect(r.status, JSON.stringify(r.body)).toBe(201);
   trackingId = r.body.trackingId;
+  // The instance's own keys (instance-key.ts), made under the old key: a report's reply token and an unsubscribe link.
+  replyTokenBefore = await mintReplyToken(t.runtime.services, await reportIdOf(trackingId));
+  unsubscribeBefore = await supporterUnsubscribeUrl(
+    t.runtime.services,
+    await reportIdOf(trackingId),
+    USER,
+    'id',
+  );
   // An undelivered message with a sealed field, as the SMS reply of receive-sms.ts writes it.
   await query(
     t.runtime.services.db,
@@ -92,6 +113,9 @@ describe('key rotation: aduan keys reseal', () => {
     expect(Object.values(again.resealed).every((n) => n === 0)).toBe(true);
     const countsAfter = await sealedKeyCounts(svc);
     expect(Object.keys(countsAfter['reports.reporter_enc']!)).toEqual([keyId(NEW)]);
+    expect(counts['settings.value']).toEqual({ [keyId(OLD)]: 2 });
+    expect(r.resealed['settings.value']).toBe(2);
+    expect(countsAfter['settings.value']).toEqual({ [keyId(NEW)]: 2 });
 
     // With only the new key, the coordinator still sees the reporter through the API.
     svc.sealer = newOnly;
@@ -99,6 +123,10 @@ describe('key rotation: aduan keys reseal', () => {
     const seen = await t.api(`/api/v1/reports/${trackingId}`, { token });
     expect(seen.status).toBe(200);
     expect(JSON.stringify(seen.body)).toContain(who.name);
+    // The instance's keys open under the new key alone and are the same keys: tokens already sent still hold.
+    const reportId = await reportIdOf(trackingId);
+    expect(await mintReplyToken(svc, reportId)).toBe(replyTokenBefore);
+    expect(await supporterUnsubscribeUrl(svc, reportId, USER, 'id')).toBe(unsubscribeBefore);
   });
 });
 

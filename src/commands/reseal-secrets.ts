@@ -130,6 +130,7 @@ export async function resealSecrets(svc: Services, opts: { page?: number } = {})
     if (rows.length < page) break;
   }
   await resealEvidenceNames(svc, page, result);
+  await resealInstanceKeys(svc, result);
   await recordReseal(svc, result, current);
   return result;
 }
@@ -158,6 +159,39 @@ async function recordReseal(svc: Services, result: ResealResult, current: string
     details: { keyId: current, keyIds: [...svc.sealer.keyIds], resealed: total, failed, columns },
     at: svc.now(),
   });
+}
+
+const INSTANCE_KEYS = 'settings.value';
+
+/**
+ * Reseals the keys the instance made for itself (`settings` values `{ enc }`, instance-key.ts: the reply tokens' and
+ * the unsubscribe links' keys). Without this, dropping the old key after a rotation would stop every email that
+ * carries such a token. A handful of rows: no paging.
+ */
+async function resealInstanceKeys(svc: Services, result: ResealResult): Promise<void> {
+  result.resealed[INSTANCE_KEYS] = 0;
+  result.failed[INSTANCE_KEYS] = 0;
+  const rows = await query<{ key: string; enc: string }>(
+    svc.db,
+    sql`select key, value->>'enc' as enc from settings
+         where jsonb_typeof(value) = 'object' and value->>'enc' is not null order by key`,
+  );
+  for (const r of rows) {
+    if (svc.sealer.isCurrent(r.enc)) continue;
+    let next: string;
+    try {
+      next = svc.sealer.reseal(r.enc);
+    } catch {
+      result.failed[INSTANCE_KEYS]!++;
+      continue;
+    }
+    const done = await query<{ key: string }>(
+      svc.db,
+      sql`update settings set value = jsonb_set(value, '{enc}', to_jsonb(${next}::text))
+           where key = ${r.key} and value->>'enc' = ${r.enc} returning key`,
+    );
+    result.resealed[INSTANCE_KEYS]! += done.length;
+  }
 }
 
 const EVIDENCE = 'evaluation_rubric_scores.evidence';
@@ -225,5 +259,13 @@ export async function sealedKeyCounts(svc: Services): Promise<Record<string, Rec
         where v is not null group by 1 order by 1`,
   );
   out[EVIDENCE] = Object.fromEntries(names.map((r) => [r.kid, r.n]));
+  const instanceKeys = await query<{ kid: string; n: number }>(
+    svc.db,
+    sql`select case when split_part(v, '.', 1) = 'v2' then split_part(v, '.', 2) else split_part(v, '.', 1) end as kid,
+               count(*)::int as n
+        from (select value->>'enc' as v from settings where jsonb_typeof(value) = 'object') x
+        where v is not null group by 1 order by 1`,
+  );
+  out[INSTANCE_KEYS] = Object.fromEntries(instanceKeys.map((r) => [r.kid, r.n]));
   return out;
 }
