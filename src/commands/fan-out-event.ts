@@ -45,7 +45,7 @@ import { formatIsoInZone, ZONE_OFFSET_MINUTES } from '../domain/deadline/calenda
 import { PUBLIC_STATUSES, type ReportStatus, type ZoneName } from '../domain/report/report.ts';
 import type { Services } from '../app/context.ts';
 import { enqueueAgencyWebhooks } from './enqueue-agency-webhooks.ts';
-import { supporterUnsubscribeUrl } from './supporter-unsubscribe.ts';
+import { unsubscribeLinker } from './supporter-unsubscribe.ts';
 import { byReporterAccount, reporterTextMask } from '../queries/reporter-account.ts';
 
 /** A staff audience named by a sweeper event: a role at an agency (null = anywhere, national). */
@@ -282,12 +282,12 @@ async function supporterRows(
          order by u.id`,
   );
   const out: NewOutboxRow[] = [];
-  const inTx: Services = { ...svc, db: tx as unknown as AppDb };
+  // The key is read inside this transaction (PGlite has one connection: a query outside it would wait forever).
+  const linkOf = followers.length ? await unsubscribeLinker({ ...svc, db: tx as unknown as AppDb }) : null;
   for (const f of followers) {
     if (f.id === report.reporterUserId) continue;
     const lang: Lang = f.notify_lang === 'en' ? 'en' : 'id';
-    // Inside this transaction (PGlite has one connection: a query outside it would wait for it forever).
-    const unsubscribeLink = await supporterUnsubscribeUrl(inTx, report.id, f.id, lang);
+    const unsubscribeLink = linkOf!(report.id, f.id, lang);
     const msg = supporterMessage({ ...facts, unsubscribeLink }, lang)!;
     out.push({
       ...base,

@@ -35,6 +35,19 @@ function uuidOf(bytes: Buffer): string {
   return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
 }
 
+/** Makes unsubscribe links with the key read once (a fan-out makes one per follower). */
+export async function unsubscribeLinker(
+  svc: Services,
+): Promise<(reportId: string, userId: string, lang: string) => string> {
+  const key = await sealedInstanceKey(svc, KEY);
+  return (reportId, userId, lang) => {
+    const r = reportId.toLowerCase();
+    const u = userId.toLowerCase();
+    const token = Buffer.concat([uuidBytes(r), uuidBytes(u), mac(key, r, u)]).toString('base64url');
+    return `${svc.publicUrl}${UNSUBSCRIBE_PATH}?t=${token}${lang === 'en' ? '&lang=en' : ''}`;
+  };
+}
+
 /** The unsubscribe link of `userId`'s update emails about report `reportId`, opening in the emails' language. */
 export async function supporterUnsubscribeUrl(
   svc: Services,
@@ -42,11 +55,7 @@ export async function supporterUnsubscribeUrl(
   userId: string,
   lang: string,
 ): Promise<string> {
-  const r = reportId.toLowerCase();
-  const u = userId.toLowerCase();
-  const key = await sealedInstanceKey(svc, KEY);
-  const token = Buffer.concat([uuidBytes(r), uuidBytes(u), mac(key, r, u)]).toString('base64url');
-  return `${svc.publicUrl}${UNSUBSCRIBE_PATH}?t=${token}${lang === 'en' ? '&lang=en' : ''}`;
+  return (await unsubscribeLinker(svc))(reportId, userId, lang);
 }
 
 /** The report and account a token names, or null when it is not one this instance made. */
